@@ -1,0 +1,87 @@
+package io.dpsagent.agent.cli;
+
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.Version;
+import io.dpsagent.agent.dps.RegistrationClient;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.time.Clock;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code dps-agent}: the command line of the CLI contract. */
+@Command(
+    name = "dps-agent",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = "Device-side provisioning agent for the Azure IoT Hub Device Provisioning Service.",
+    subcommands = {ProvisionCommand.class})
+public final class Main implements Runnable {
+
+  /** Exit code for a defect in the agent itself; the contract's codes are for everything else. */
+  static final int INTERNAL_ERROR = 1;
+
+  /** What commands share: streams, time, and how to wait. Tests substitute them. */
+  record Context(PrintStream out, PrintStream err, Clock clock, RegistrationClient.Sleeper sleeper) {}
+
+  private final Context context;
+
+  Main(Context context) {
+    this.context = context;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err, Clock.systemUTC(), d -> Thread.sleep(d.toMillis())));
+  }
+
+  /** Runs one command and returns its exit code; never calls {@code System.exit}. */
+  public static int run(String[] args, PrintStream out, PrintStream err, Clock clock,
+      RegistrationClient.Sleeper sleeper) {
+    Context context = new Context(out, err, clock, sleeper);
+    CommandLine cli = new CommandLine(new Main(context), new ContextFactory(context))
+        .setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true))
+        .setExecutionExceptionHandler((e, commandLine, parseResult) -> failed(e, context));
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "missing command; see dps-agent --help");
+  }
+
+  private static int failed(Exception e, Context context) {
+    if (e instanceof AgentException) {
+      AgentException failure = (AgentException) e;
+      context.err().println("dps-agent: error: " + failure.getMessage());
+      return failure.exitCode().code();
+    }
+    context.err().println("dps-agent: internal error: " + e);
+    return INTERNAL_ERROR;
+  }
+
+  /** Hands the shared {@link Context} to subcommands that take one. */
+  private static final class ContextFactory implements CommandLine.IFactory {
+    private final Context context;
+
+    ContextFactory(Context context) {
+      this.context = context;
+    }
+
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      try {
+        return cls.getDeclaredConstructor(Context.class).newInstance(context);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(cls);
+      }
+    }
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"dps-agent " + Version.VERSION};
+    }
+  }
+}

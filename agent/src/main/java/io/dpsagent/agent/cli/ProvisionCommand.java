@@ -1,0 +1,70 @@
+package io.dpsagent.agent.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.ExitCode;
+import io.dpsagent.agent.config.AgentConfig;
+import io.dpsagent.agent.config.ConfigLoader;
+import io.dpsagent.agent.flow.ProvisionFlow;
+import io.dpsagent.agent.output.OutputWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dps-agent provision}: attest, register, write outputs, exit. */
+@Command(name = "provision", mixinStandardHelpOptions = true,
+    description = "Register with DPS once, write connection.json, and exit with the contract's code.")
+final class ProvisionCommand implements Callable<Integer> {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--config", paramLabel = "FILE", description = "config file (default: ${DEFAULT-VALUE})")
+  Path config = ConfigLoader.DEFAULT_PATH;
+
+  @Option(names = "--json", description = "print the result (or the error) as one JSON document on stdout")
+  boolean json;
+
+  @Option(names = {"-v", "--verbose"}, description = "log each protocol step")
+  boolean verbose;
+
+  private final Main.Context context;
+
+  ProvisionCommand(Main.Context context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.configure(context.err(), verbose);
+    try {
+      AgentConfig loaded = new ConfigLoader().load(config);
+      ProvisionFlow.Result result = new ProvisionFlow(loaded, context.clock(), context.sleeper()).run();
+      if (json) {
+        context.out().print(OutputWriter.toJson(result.connection(), result.files()));
+      } else {
+        context.out().println("provisioned " + result.connection().registrationId() + " as device "
+            + result.connection().deviceId() + " on " + result.connection().hubHostName());
+        result.files().forEach(f -> context.out().println("wrote " + f));
+      }
+      context.out().flush();
+      return ExitCode.SUCCESS.code();
+    } catch (AgentException e) {
+      if (json) {
+        printJsonError(e);
+      }
+      throw e;
+    }
+  }
+
+  private void printJsonError(AgentException e) throws IOException {
+    var root = JSON.createObjectNode();
+    var error = root.putObject("error");
+    error.put("exitCode", e.exitCode().code());
+    error.put("kind", e.exitCode().name().toLowerCase(java.util.Locale.ROOT));
+    error.put("message", e.getMessage());
+    context.out().println(JSON.writeValueAsString(root));
+    context.out().flush();
+  }
+}

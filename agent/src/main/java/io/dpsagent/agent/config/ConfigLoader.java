@@ -1,0 +1,217 @@
+package io.dpsagent.agent.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.dps.RegistrationId;
+import io.dpsagent.hsm.KeyUri;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates the agent's TOML configuration.
+ *
+ * <p>Every problem is reported as one line naming the file and the dotted key, and the whole file
+ * is checked before anything acts on it: nothing is half-configured.
+ */
+public final class ConfigLoader {
+
+  public static final Path DEFAULT_PATH = Path.of("/etc/dps-agent/config.toml");
+  public static final String DEFAULT_GLOBAL_ENDPOINT = "https://global.azure-devices-provisioning.net";
+  public static final String DEFAULT_API_VERSION = "2021-06-01";
+  public static final Path DEFAULT_OUTPUT_DIR = Path.of("/var/lib/dps-agent");
+
+  private static final Pattern API_VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(-preview)?");
+  private static final Pattern ID_SCOPE = Pattern.compile("[A-Za-z0-9]{1,64}");
+  private static final long MAX_CONFIG_BYTES = 1024 * 1024;
+
+  private final TomlMapper toml = new TomlMapper();
+  private final ObjectMapper json = new ObjectMapper();
+
+  /** Loads {@code file}; every failure is an {@link AgentException} with exit code 2. */
+  public AgentConfig load(Path file) throws AgentException {
+    ObjectNode root = parse(file);
+    try {
+      return bind(file, new Section("", root));
+    } catch (InvalidConfigException e) {
+      throw AgentException.config("config " + file + ": " + e.getMessage());
+    }
+  }
+
+  private ObjectNode parse(Path file) throws AgentException {
+    try {
+      if (Files.size(file) > MAX_CONFIG_BYTES) {
+        throw AgentException.config("config " + file + " is larger than 1 MiB; check the path");
+      }
+      JsonNode tree = toml.readTree(Files.readString(file, StandardCharsets.UTF_8));
+      return tree instanceof ObjectNode ? (ObjectNode) tree : toml.createObjectNode();
+    } catch (NoSuchFileException e) {
+      throw AgentException.config("config " + file + " does not exist; pass --config FILE");
+    } catch (JsonProcessingException e) {
+      throw AgentException.config("config " + file + " is not valid TOML: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+    } catch (IOException e) {
+      throw AgentException.config("cannot read config " + file + ": " + e.getClass().getSimpleName());
+    }
+  }
+
+  private AgentConfig bind(Path file, Section root) throws InvalidConfigException {
+    Section provisioningTable = root.table("provisioning").orElseThrow(() ->
+        new InvalidConfigException("provisioning", "section is missing; add [provisioning] with id_scope and [provisioning.attestation]"));
+    ProvisioningConfig provisioning = provisioning(provisioningTable);
+    OutputConfig output = output(root.table("output").orElse(new Section("output", toml.createObjectNode())));
+    root.rejectUnknownKeys();
+    return new AgentConfig(file, provisioning, output);
+  }
+
+  private ProvisioningConfig provisioning(Section s) throws InvalidConfigException {
+    String source = s.string("source").orElse("dps");
+    if (!source.equals("dps")) {
+      throw new InvalidConfigException(s.keyName("source"), "'" + source + "' is not supported; use \"dps\"");
+    }
+    DpsEndpoint endpoint = DpsEndpoint.parse(
+        s.string("global_endpoint").orElse(DEFAULT_GLOBAL_ENDPOINT), s.keyName("global_endpoint"));
+    String idScope = s.requiredString("id_scope", "set it to the ID scope of your DPS instance, e.g. 0ne00000000");
+    if (!ID_SCOPE.matcher(idScope).matches()) {
+      throw new InvalidConfigException(s.keyName("id_scope"), "'" + idScope + "' is not an ID scope; it is letters and digits, e.g. 0ne00000000");
+    }
+    Transport transport = Transport.fromConfig(s.string("transport").orElse("https"), s.keyName("transport"));
+    String apiVersion = s.string("api_version").orElse(DEFAULT_API_VERSION);
+    if (!API_VERSION.matcher(apiVersion).matches()) {
+      throw new InvalidConfigException(s.keyName("api_version"), "'" + apiVersion + "' is not an API version like 2021-06-01");
+    }
+    Optional<Path> trustBundle = s.string("trust_bundle").isPresent()
+        ? Optional.of(filePath(s.string("trust_bundle").get(), s.keyName("trust_bundle")))
+        : Optional.empty();
+    Optional<String> payload = payload(s.table("payload"));
+    AttestationConfig attestation = attestation(s.table("attestation").orElseThrow(() ->
+        new InvalidConfigException(s.keyName("attestation"), "section is missing; add [provisioning.attestation] with method and registration_id")));
+    RetryConfig retry = retry(s.table("retry").orElse(new Section(s.keyName("retry"), toml.createObjectNode())));
+    s.rejectUnknownKeys();
+    return new ProvisioningConfig(endpoint, idScope, transport, apiVersion, trustBundle, payload, attestation, retry);
+  }
+
+  private AttestationConfig attestation(Section s) throws InvalidConfigException {
+    String method = s.requiredString("method", "use \"symmetric_key\"");
+    if (!method.equals("symmetric_key")) {
+      throw new InvalidConfigException(s.keyName("method"), "'" + method + "' is not supported by this version; use \"symmetric_key\"");
+    }
+    String registrationId = s.requiredString("registration_id", "set the device's registration ID");
+    try {
+      RegistrationId.validate(registrationId);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(s.keyName("registration_id"), e.getMessage());
+    }
+    Optional<KeyUri> deviceKey = keyReference(s.table("symmetric_key"));
+    Optional<KeyUri> groupKey = keyReference(s.table("group_key"));
+    if (deviceKey.isPresent() == groupKey.isPresent()) {
+      throw new InvalidConfigException(s.keyName("symmetric_key"),
+          "set exactly one of symmetric_key = { uri = \"file:///...\" } or group_key = { uri = \"file:///...\" }");
+    }
+    long ttl = s.integer("sas_ttl_seconds", 60, 86_400).orElse(3600L);
+    s.rejectUnknownKeys();
+    return new AttestationConfig(registrationId, deviceKey.orElseGet(groupKey::get), groupKey.isPresent(), ttl);
+  }
+
+  private Optional<KeyUri> keyReference(Optional<Section> table) throws InvalidConfigException {
+    if (table.isEmpty()) {
+      return Optional.empty();
+    }
+    Section s = table.get();
+    String uri = s.requiredString("uri", "name the key, e.g. uri = \"file:///etc/dps-agent/device.key\"");
+    s.rejectUnknownKeys();
+    KeyUri key;
+    try {
+      key = KeyUri.parse(uri);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(s.keyName("uri"), e.getMessage());
+    }
+    if (key.scheme() != KeyUri.Scheme.FILE) {
+      throw new InvalidConfigException(s.keyName("uri"), "'" + uri + "': only file: keys are supported by this version");
+    }
+    return Optional.of(key);
+  }
+
+  private Optional<String> payload(Optional<Section> table) throws InvalidConfigException {
+    if (table.isEmpty()) {
+      return Optional.empty();
+    }
+    Section s = table.get();
+    Optional<String> uri = s.string("uri");
+    Optional<String> inline = s.string("json");
+    s.rejectUnknownKeys();
+    if (uri.isPresent() == inline.isPresent()) {
+      throw new InvalidConfigException(s.keyName("uri"), "set exactly one of uri = \"file:///...\" or json = '{...}'");
+    }
+    String key = uri.isPresent() ? s.keyName("uri") : s.keyName("json");
+    String text = inline.isPresent() ? inline.get() : readPayloadFile(filePath(uri.get(), key), key);
+    try {
+      JsonNode node = json.readTree(text);
+      if (node == null || !node.isObject()) {
+        throw new InvalidConfigException(key, "the payload must be a JSON object");
+      }
+      return Optional.of(json.writeValueAsString(node));
+    } catch (JsonProcessingException e) {
+      throw new InvalidConfigException(key, "the payload is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  private static String readPayloadFile(Path path, String key) throws InvalidConfigException {
+    try {
+      return Files.readString(path, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new InvalidConfigException(key, "cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private RetryConfig retry(Section s) throws InvalidConfigException {
+    RetryConfig retry = new RetryConfig(
+        s.integer("max_attempts", 1, 100).orElse(5L).intValue(),
+        Duration.ofSeconds(s.integer("max_elapsed_seconds", 1, 86_400).orElse(300L)),
+        Duration.ofMillis(s.integer("initial_backoff_ms", 1, 600_000).orElse(1000L)),
+        Duration.ofSeconds(s.integer("max_backoff_seconds", 1, 3600).orElse(60L)),
+        Duration.ofSeconds(s.integer("retry_after_min_seconds", 0, 3600).orElse(1L)),
+        Duration.ofSeconds(s.integer("retry_after_max_seconds", 1, 3600).orElse(60L)),
+        Duration.ofSeconds(s.integer("poll_interval_seconds", 1, 3600).orElse(2L)),
+        Duration.ofSeconds(s.integer("connect_timeout_seconds", 1, 600).orElse(10L)),
+        Duration.ofSeconds(s.integer("request_timeout_seconds", 1, 600).orElse(30L)));
+    if (retry.retryAfterMin().compareTo(retry.retryAfterMax()) > 0) {
+      throw new InvalidConfigException(s.keyName("retry_after_min_seconds"), "is larger than retry_after_max_seconds");
+    }
+    s.rejectUnknownKeys();
+    return retry;
+  }
+
+  private OutputConfig output(Section s) throws InvalidConfigException {
+    Path dir = s.string("dir").map(Path::of).orElse(DEFAULT_OUTPUT_DIR);
+    if (!dir.isAbsolute()) {
+      throw new InvalidConfigException(s.keyName("dir"), "'" + dir + "' must be an absolute path");
+    }
+    boolean connectionString = s.bool("connection_string").orElse(true);
+    boolean groupReadable = s.bool("group_readable").orElse(false);
+    s.rejectUnknownKeys();
+    return new OutputConfig(dir, connectionString, groupReadable);
+  }
+
+  /** Accepts {@code file:///abs/path} or a plain absolute path for non-secret files. */
+  private static Path filePath(String value, String key) throws InvalidConfigException {
+    try {
+      Path path = value.startsWith("file:") ? KeyUri.parse(value).path() : Path.of(value);
+      if (!path.isAbsolute()) {
+        throw new InvalidConfigException(key, "'" + value + "' must be an absolute path or file:/// URI");
+      }
+      return path;
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(key, e.getMessage());
+    }
+  }
+}

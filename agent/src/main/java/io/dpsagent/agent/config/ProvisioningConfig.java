@@ -1,0 +1,23 @@
+package io.dpsagent.agent.config;
+
+import java.util.Optional;
+
+/**
+ * The {@code [provisioning]} section: which DPS to talk to, how, and as whom.
+ *
+ * @param endpoint the DPS device endpoint ({@code global_endpoint})
+ * @param idScope the DPS instance's ID scope
+ * @param transport the device protocol
+ * @param apiVersion the {@code api-version} sent with every request
+ * @param trustBundle extra trust anchors added to the system store ({@code trust_bundle})
+ * @param payload the custom payload sent with the registration, as JSON text
+ */
+public record ProvisioningConfig(
+    DpsEndpoint endpoint,
+    String idScope,
+    Transport transport,
+    String apiVersion,
+    Optional<java.nio.file.Path> trustBundle,
+    Optional<String> payload,
+    AttestationConfig attestation,
+    RetryConfig retry) {}

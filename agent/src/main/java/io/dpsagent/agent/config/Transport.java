@@ -1,0 +1,37 @@
+package io.dpsagent.agent.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The device protocols DPS speaks, by their config names. */
+public enum Transport {
+  HTTPS("https", 443);
+
+  private final String configName;
+  private final int defaultPort;
+
+  Transport(String configName, int defaultPort) {
+    this.configName = configName;
+    this.defaultPort = defaultPort;
+  }
+
+  public String configName() {
+    return configName;
+  }
+
+  /** The port used when {@code global_endpoint} names none. */
+  public int defaultPort() {
+    return defaultPort;
+  }
+
+  static Transport fromConfig(String value, String key) throws InvalidConfigException {
+    for (Transport t : values()) {
+      if (t.configName.equals(value.toLowerCase(Locale.ROOT))) {
+        return t;
+      }
+    }
+    throw new InvalidConfigException(key, "'" + value + "' is not a supported transport; use one of: "
+        + Arrays.stream(values()).map(Transport::configName).collect(Collectors.joining(", ")));
+  }
+}

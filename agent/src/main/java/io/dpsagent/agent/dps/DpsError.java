@@ -1,0 +1,40 @@
+package io.dpsagent.agent.dps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+
+/**
+ * The error body DPS sends with 4xx/5xx: {@code errorCode}, {@code trackingId}, {@code message}.
+ * Anything else (an HTML page from a proxy, nothing at all) is summarised, not echoed in full.
+ */
+public record DpsError(Optional<Integer> errorCode, Optional<String> trackingId, Optional<String> message) {
+
+  private static final int MAX_MESSAGE = 200;
+
+  public static DpsError parse(String body) {
+    try {
+      JsonNode root = OperationStatus.readObject(body);
+      return new DpsError(
+          root.path("errorCode").canConvertToInt() && root.path("errorCode").isNumber()
+              ? Optional.of(root.get("errorCode").intValue()) : Optional.empty(),
+          OperationStatus.text(root, "trackingId"),
+          OperationStatus.text(root, "message").map(DpsError::shorten));
+    } catch (MalformedResponseException e) {
+      return new DpsError(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+  }
+
+  /** "errorCode 401002: Unauthorized (tracking ID ...)" or "" when DPS said nothing useful. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder();
+    errorCode.ifPresent(c -> sb.append("errorCode ").append(c));
+    message.ifPresent(m -> sb.append(sb.length() > 0 ? ": " : "").append(m));
+    trackingId.ifPresent(t -> sb.append(" (tracking ID ").append(t).append(')'));
+    return sb.toString();
+  }
+
+  private static String shorten(String text) {
+    String oneLine = text.replaceAll("[\\r\\n\\t]+", " ");
+    return oneLine.length() <= MAX_MESSAGE ? oneLine : oneLine.substring(0, MAX_MESSAGE) + "...";
+  }
+}

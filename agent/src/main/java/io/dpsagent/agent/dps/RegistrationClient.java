@@ -1,0 +1,239 @@
+package io.dpsagent.agent.dps;
+
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.ExitCode;
+import io.dpsagent.agent.config.RetryConfig;
+import io.dpsagent.hsm.HsmException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * The registration state machine of DPS, independent of transport: register, poll while DPS is
+ * assigning (waiting as long as it asks), and end in exactly one terminal outcome.
+ *
+ * <p>Transient trouble (no answer, 429, 5xx) is retried within the bounds of {@link RetryConfig};
+ * anything DPS states with authority (401/403, 4xx, {@code failed}, {@code disabled}) ends the run
+ * at once with the contract's exit code.
+ */
+public final class RegistrationClient {
+
+  private static final Logger LOG = Logger.getLogger(RegistrationClient.class.getName());
+
+  /** Beyond this difference between the device and DPS clocks, a 401 is blamed on the clock. */
+  static final Duration CLOCK_SKEW_TOLERANCE = Duration.ofMinutes(5);
+
+  /** Waits; tests substitute a clock-driven sleeper. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  private final DpsTransport transport;
+  private final DpsCredentials credentials;
+  private final RetryConfig retry;
+  private final Backoff backoff;
+  private final Clock clock;
+  private final Sleeper sleeper;
+
+  public RegistrationClient(DpsTransport transport, DpsCredentials credentials, RetryConfig retry,
+      Backoff backoff, Clock clock, Sleeper sleeper) {
+    this.transport = transport;
+    this.credentials = credentials;
+    this.retry = retry;
+    this.backoff = backoff;
+    this.clock = clock;
+    this.sleeper = sleeper;
+  }
+
+  /** Runs the registration to its end and returns the assigned state. */
+  public RegistrationState register(RegistrationRequest request) throws AgentException {
+    Run run = new Run(request, clock.instant().plus(retry.maxElapsed()));
+    try {
+      return run.toCompletion();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AgentException(ExitCode.TRANSIENT_EXHAUSTED, "registration interrupted");
+    }
+  }
+
+  /** One provisioning run: its deadline, its failure count and where it stands. */
+  private final class Run {
+    private final RegistrationRequest request;
+    private final Instant deadline;
+    private Optional<String> operationId = Optional.empty();
+    private int consecutiveFailures;
+    private String lastFailure = "";
+
+    Run(RegistrationRequest request, Instant deadline) {
+      this.request = request;
+      this.deadline = deadline;
+    }
+
+    RegistrationState toCompletion() throws AgentException, InterruptedException {
+      while (true) {
+        DpsResponse response;
+        try {
+          response = send();
+        } catch (SSLHandshakeException e) {
+          throw untrustedServer(e);
+        } catch (IOException e) {
+          failedTransiently(describe(e), Optional.empty());
+          continue;
+        }
+        if (response.isSuccess()) {
+          Optional<RegistrationState> done = progress(response);
+          if (done.isPresent()) {
+            return done.get();
+          }
+        } else {
+          rejected(response);
+        }
+      }
+    }
+
+    private DpsResponse send() throws IOException, AgentException {
+      Optional<String> authorization;
+      try {
+        authorization = credentials.authorization(clock.instant());
+      } catch (HsmException e) {
+        throw new AgentException(ExitCode.HSM, "cannot sign the DPS token: " + e.getMessage(), e);
+      }
+      if (operationId.isEmpty()) {
+        LOG.info(() -> "registering " + request.registrationId() + " with " + transport.describe());
+        return transport.register(request, authorization);
+      }
+      return transport.poll(request, operationId.get(), authorization);
+    }
+
+    /** Handles a 2xx answer: the terminal state, or the wait before the next poll. */
+    private Optional<RegistrationState> progress(DpsResponse response)
+        throws AgentException, InterruptedException {
+      OperationStatus status;
+      try {
+        status = OperationStatus.parse(response.body());
+      } catch (MalformedResponseException e) {
+        failedTransiently(e.getMessage(), response.retryAfter());
+        return Optional.empty();
+      }
+      consecutiveFailures = 0;
+      if (status.status().isTerminal()) {
+        return Optional.of(terminal(status));
+      }
+      if (status.operationId().isPresent()) {
+        operationId = status.operationId();
+      }
+      Duration wait = backoff.beforePoll(response.retryAfter());
+      LOG.fine(() -> "DPS is assigning " + request.registrationId() + "; polling in " + wait.toMillis() + " ms");
+      if (clock.instant().plus(wait).isAfter(deadline)) {
+        throw exhausted("DPS was still assigning when the time budget ran out");
+      }
+      sleeper.sleep(wait);
+      return Optional.empty();
+    }
+
+    private RegistrationState terminal(OperationStatus status) throws AgentException {
+      RegistrationState state = status.registrationState().orElseThrow(() -> new AgentException(
+          ExitCode.REGISTRATION_REFUSED, "DPS returned status " + status.status() + " without a registrationState"));
+      switch (status.status()) {
+        case ASSIGNED:
+          if (state.assignedHub().isEmpty() || state.deviceId().isEmpty()) {
+            throw new AgentException(ExitCode.REGISTRATION_REFUSED,
+                "DPS reported 'assigned' without assignedHub or deviceId");
+          }
+          return state;
+        case DISABLED:
+          throw new AgentException(ExitCode.REGISTRATION_REFUSED, "DPS reports the enrollment of '"
+              + request.registrationId() + "' as disabled" + errorSuffix(state));
+        default:
+          throw new AgentException(ExitCode.REGISTRATION_REFUSED, "DPS reports registration of '"
+              + request.registrationId() + "' as " + state.status() + errorSuffix(state));
+      }
+    }
+
+    /** Handles a non-2xx answer. */
+    private void rejected(DpsResponse response) throws AgentException, InterruptedException {
+      DpsError error = DpsError.parse(response.body());
+      String what = "DPS answered " + response.status()
+          + (error.describe().isEmpty() ? "" : " (" + error.describe() + ")");
+      if (response.isTransientError()) {
+        failedTransiently(what, response.retryAfter());
+      } else if (response.status() == 401 || response.status() == 403) {
+        throw new AgentException(ExitCode.ATTESTATION_REJECTED,
+            clockSkew(response).orElse("attestation rejected: " + what
+                + "; check the registration ID and key against the enrollment"));
+      } else if (response.status() == 404 && operationId.isPresent()) {
+        operationId = Optional.empty(); // DPS forgot the operation: start the registration again
+        failedTransiently(what + " for the operation", Optional.empty());
+      } else {
+        throw new AgentException(ExitCode.REGISTRATION_REFUSED, "registration refused: " + what);
+      }
+    }
+
+    private Optional<String> clockSkew(DpsResponse response) {
+      return response.serverDate().flatMap(server -> {
+        Duration skew = Duration.between(server, clock.instant());
+        if (skew.abs().compareTo(CLOCK_SKEW_TOLERANCE) <= 0) {
+          return Optional.empty();
+        }
+        return Optional.of("attestation rejected: device clock is " + skew.abs().toSeconds() + " s "
+            + (skew.isNegative() ? "behind" : "ahead of") + " DPS; fix the time (NTP) and retry");
+      });
+    }
+
+    private void failedTransiently(String what, Optional<Duration> retryAfter)
+        throws AgentException, InterruptedException {
+      consecutiveFailures++;
+      lastFailure = what;
+      if (consecutiveFailures >= retry.maxAttempts()) {
+        throw exhausted("giving up after " + consecutiveFailures + " attempts");
+      }
+      Duration wait = backoff.afterFailure(consecutiveFailures, retryAfter);
+      if (clock.instant().plus(wait).isAfter(deadline)) {
+        throw exhausted("giving up after " + consecutiveFailures + " attempts: the time budget of "
+            + retry.maxElapsed().toSeconds() + " s ran out");
+      }
+      LOG.warning(() -> what + "; retrying in " + wait.toMillis() + " ms (attempt "
+          + (consecutiveFailures + 1) + " of " + retry.maxAttempts() + ")");
+      sleeper.sleep(wait);
+    }
+
+    private AgentException exhausted(String why) {
+      return new AgentException(ExitCode.TRANSIENT_EXHAUSTED, why + " registering with "
+          + transport.describe() + (lastFailure.isEmpty() ? "" : "; last error: " + lastFailure));
+    }
+  }
+
+  private static String errorSuffix(RegistrationState state) {
+    StringBuilder sb = new StringBuilder();
+    state.errorCode().ifPresent(c -> sb.append(" (errorCode ").append(c));
+    state.errorMessage().ifPresent(m -> sb.append(sb.length() > 0 ? ": " : " (").append(m.replaceAll("[\\r\\n]+", " ")));
+    return sb.length() > 0 ? sb.append(')').toString() : "";
+  }
+
+  /**
+   * A server that fails certificate verification is not a network glitch: retrying would only
+   * delay the same refusal, so the run ends with a hint at the trust configuration.
+   */
+  private AgentException untrustedServer(SSLHandshakeException e) {
+    return AgentException.config("TLS handshake with " + transport.describe() + " failed: "
+        + e.getMessage() + "; if DPS uses a private CA, add it to provisioning.trust_bundle");
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof ConnectException) {
+      return "connection refused or unreachable";
+    }
+    if (e instanceof HttpTimeoutException) {
+      return "no answer within the timeout";
+    }
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}

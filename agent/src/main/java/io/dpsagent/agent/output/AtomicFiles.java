@@ -1,0 +1,79 @@
+package io.dpsagent.agent.output;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * Replaces files so that a reader sees either the old content or the new, never a mix, even if the
+ * machine loses power midway: write a temp file in the same directory with its final mode, fsync
+ * it, rename it over the target, fsync the directory.
+ */
+public final class AtomicFiles {
+
+  public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  public static final Set<PosixFilePermission> GROUP_READABLE = PosixFilePermissions.fromString("rw-r-----");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private AtomicFiles() {}
+
+  /** Atomically replaces {@code target} with {@code content}, created with {@code mode}. */
+  public static void write(Path target, byte[] content, Set<PosixFilePermission> mode) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + HexFormat.of().formatHex(randomBytes()));
+    try {
+      // The mode is set at creation so the content is never readable by others, not even briefly.
+      try (FileChannel out = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+          PosixFilePermissions.asFileAttribute(mode))) {
+        Files.setPosixFilePermissions(temp, mode); // undo the umask, which may have removed bits we want
+        ByteBuffer buffer = ByteBuffer.wrap(content);
+        while (buffer.hasRemaining()) {
+          out.write(buffer);
+        }
+        out.force(true);
+      }
+      move(temp, target);
+      fsyncDirectory(dir);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** Creates {@code dir} (and parents) if missing; a new directory gets {@code mode}. */
+  public static void createDirectory(Path dir, Set<PosixFilePermission> mode) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(mode));
+    }
+  }
+
+  private static void move(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("file system of " + target + " cannot rename atomically", e);
+    }
+  }
+
+  private static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[6];
+    RANDOM.nextBytes(bytes);
+    return bytes;
+  }
+}

@@ -1,0 +1,84 @@
+package io.dpsagent.agent.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.agent.config.OutputConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Writes the provisioning result for the application: {@code connection.json} (the contract) and,
+ * for software keys, an Azure device connection string. Each file is replaced atomically;
+ * {@code connection.json} is written last so that its presence means the set is complete.
+ */
+public final class OutputWriter {
+
+  public static final String CONNECTION_JSON = "connection.json";
+  public static final String CONNECTION_STRING = "connection-string";
+  public static final int SCHEMA_VERSION = 1;
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final OutputConfig config;
+
+  public OutputWriter(OutputConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Writes the outputs and returns the files written.
+   *
+   * @param sharedAccessKey the device key in base64, only when it is a software key and a
+   *     connection string is wanted
+   */
+  public List<Path> write(ConnectionInfo info, Optional<String> sharedAccessKey) throws IOException {
+    Set<PosixFilePermission> fileMode = config.groupReadable() ? AtomicFiles.GROUP_READABLE : AtomicFiles.OWNER_ONLY;
+    AtomicFiles.createDirectory(config.dir(),
+        PosixFilePermissions.fromString(config.groupReadable() ? "rwxr-x---" : "rwx------"));
+    List<Path> written = new ArrayList<>();
+    if (config.connectionString() && sharedAccessKey.isPresent()) {
+      Path file = config.dir().resolve(CONNECTION_STRING);
+      String text = "HostName=" + info.hubHostName() + ";DeviceId=" + info.deviceId()
+          + ";SharedAccessKey=" + sharedAccessKey.get() + "\n";
+      AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8), fileMode);
+      written.add(file);
+    }
+    Path json = config.dir().resolve(CONNECTION_JSON);
+    AtomicFiles.write(json, toJson(info, written).getBytes(StandardCharsets.UTF_8), fileMode);
+    written.add(json);
+    return written;
+  }
+
+  /** The {@code connection.json} document; also what {@code provision --json} prints. */
+  public static String toJson(ConnectionInfo info, List<Path> renderings) throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("schemaVersion", SCHEMA_VERSION);
+    root.put("hubHostName", info.hubHostName());
+    root.put("deviceId", info.deviceId());
+    root.put("registrationId", info.registrationId());
+    root.put("idScope", info.idScope());
+    root.put("dpsEndpoint", info.dpsEndpoint());
+    root.put("attestation", info.attestation());
+    ObjectNode auth = root.putObject("auth");
+    auth.put("type", info.authType());
+    info.keyUri().ifPresent(uri -> auth.put("keyUri", uri));
+    renderings.stream().filter(p -> p.getFileName().toString().equals(CONNECTION_STRING)).findFirst()
+        .ifPresent(p -> auth.put("connectionStringFile", p.toString()));
+    info.enrollmentGroupId().ifPresent(v -> root.put("enrollmentGroupId", v));
+    info.substatus().ifPresent(v -> root.put("substatus", v));
+    root.set("payload", info.payload().orElse(null));
+    info.createdDateTimeUtc().ifPresent(v -> root.put("createdDateTimeUtc", v));
+    info.lastUpdatedDateTimeUtc().ifPresent(v -> root.put("lastUpdatedDateTimeUtc", v));
+    info.etag().ifPresent(v -> root.put("etag", v));
+    root.put("provisionedAt", info.provisionedAt().toString());
+    return JSON.writeValueAsString(root) + "\n";
+  }
+}

@@ -1,0 +1,83 @@
+package io.dpsagent.agent.tls;
+
+import io.dpsagent.agent.AgentException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Builds the trust the agent places in DPS: the system's trust anchors plus an optional PEM bundle
+ * (for a private DPS endpoint or a TLS-inspecting proxy). Server certificates are always verified,
+ * including the host name; there is deliberately no switch to turn that off.
+ */
+public final class TrustStores {
+
+  private TrustStores() {}
+
+  /** An SSL context trusting the system store and the bundle, with no client certificate. */
+  public static SSLContext clientContext(Optional<Path> trustBundle) throws AgentException {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new javax.net.ssl.TrustManager[] {trustManager(trustBundle)}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw AgentException.config("cannot set up TLS: " + e.getMessage());
+    }
+  }
+
+  /** The system anchors plus those of {@code trustBundle}, as one PKIX trust manager. */
+  public static X509TrustManager trustManager(Optional<Path> trustBundle) throws AgentException {
+    try {
+      KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+      anchors.load(null, null);
+      int n = 0;
+      for (X509Certificate ca : systemAnchors()) {
+        anchors.setCertificateEntry("system-" + n++, ca);
+      }
+      if (trustBundle.isPresent()) {
+        for (Certificate ca : readBundle(trustBundle.get())) {
+          anchors.setCertificateEntry("bundle-" + n++, ca);
+        }
+      }
+      TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+      factory.init(anchors);
+      return (X509TrustManager) factory.getTrustManagers()[0];
+    } catch (GeneralSecurityException | IOException e) {
+      throw AgentException.config("cannot set up TLS trust: " + e.getMessage());
+    }
+  }
+
+  private static X509Certificate[] systemAnchors() throws GeneralSecurityException {
+    TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    system.init((KeyStore) null);
+    return ((X509TrustManager) system.getTrustManagers()[0]).getAcceptedIssuers();
+  }
+
+  private static Collection<? extends Certificate> readBundle(Path bundle) throws AgentException {
+    try (InputStream in = Files.newInputStream(bundle)) {
+      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      if (certs.isEmpty()) {
+        throw AgentException.config("trust_bundle " + bundle + " holds no PEM certificate");
+      }
+      return certs;
+    } catch (NoSuchFileException e) {
+      throw AgentException.config("trust_bundle " + bundle + " does not exist");
+    } catch (IOException e) {
+      throw AgentException.config("cannot read trust_bundle " + bundle + ": " + e.getClass().getSimpleName());
+    } catch (GeneralSecurityException e) {
+      throw AgentException.config("trust_bundle " + bundle + " is not a PEM certificate bundle");
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.dpsagent.hsm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class KeyUriTest {
+
+  @Test
+  void parsesAFileUri() {
+    KeyUri uri = KeyUri.parse("file:///etc/dps-agent/device.key");
+    assertEquals(KeyUri.Scheme.FILE, uri.scheme());
+    assertEquals(Path.of("/etc/dps-agent/device.key"), uri.path());
+  }
+
+  @Test
+  void recognisesPkcs11Uris() {
+    assertEquals(KeyUri.Scheme.PKCS11, KeyUri.parse("pkcs11:token=gw;object=device").scheme());
+  }
+
+  @Test
+  void rejectsRelativeAndRemoteFileUris() {
+    assertThrows(IllegalArgumentException.class, () -> KeyUri.parse("file:device.key"));
+    assertThrows(IllegalArgumentException.class, () -> KeyUri.parse("file://server/etc/key"));
+  }
+
+  @Test
+  void rejectsOtherSchemesNamingTheAcceptedForms() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyUri.parse("/etc/key"));
+    assertEquals("unsupported key URI '/etc/key'; use file:///absolute/path or pkcs11:...", e.getMessage());
+  }
+
+  @Test
+  void buildsFileUrisFromPaths() {
+    assertEquals("file:///tmp/a%20b.key", KeyUri.ofFile(Path.of("/tmp/a b.key")).toString());
+    assertEquals(Path.of("/tmp/a b.key"), KeyUri.parse("file:///tmp/a%20b.key").path());
+  }
+}
