@@ -1,0 +1,165 @@
+package io.dpsagent.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.ExitCode;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  private static final String MINIMAL = String.join("\n",
+      "[provisioning]",
+      "id_scope = \"0ne00000042\"",
+      "[provisioning.attestation]",
+      "method = \"symmetric_key\"",
+      "registration_id = \"gw-0042\"",
+      "symmetric_key = { uri = \"file:///etc/dps-agent/device.key\" }",
+      "");
+
+  @TempDir Path dir;
+
+  private AgentConfig load(String toml) throws Exception {
+    Path file = dir.resolve("config.toml");
+    Files.writeString(file, toml);
+    return new ConfigLoader().load(file);
+  }
+
+  private String error(String toml) {
+    AgentException e = assertThrows(AgentException.class, () -> load(toml));
+    assertEquals(ExitCode.CONFIG, e.exitCode());
+    return e.getMessage();
+  }
+
+  private String file() {
+    return dir.resolve("config.toml").toString();
+  }
+
+  @Test
+  void minimalConfigGetsDocumentedDefaults() throws Exception {
+    AgentConfig config = load(MINIMAL);
+    ProvisioningConfig p = config.provisioning();
+    assertEquals(URI.create("https://global.azure-devices-provisioning.net:443"), p.endpoint().httpsBase());
+    assertEquals("0ne00000042", p.idScope());
+    assertEquals(Transport.HTTPS, p.transport());
+    assertEquals("2021-06-01", p.apiVersion());
+    assertEquals("gw-0042", p.attestation().registrationId());
+    assertEquals(Path.of("/etc/dps-agent/device.key"), p.attestation().key().path());
+    assertFalse(p.attestation().deriveFromGroupKey());
+    assertEquals(3600, p.attestation().sasTtlSeconds());
+    assertEquals(5, p.retry().maxAttempts());
+    assertEquals(Duration.ofSeconds(300), p.retry().maxElapsed());
+    assertEquals(Path.of("/var/lib/dps-agent"), config.output().dir());
+    assertTrue(config.output().connectionString());
+    assertFalse(config.output().groupReadable());
+    assertEquals(Optional.empty(), p.payload());
+  }
+
+  @Test
+  void endpointPortAndGroupKeyAreRead() throws Exception {
+    AgentConfig config = load(MINIMAL.replace("[provisioning]\n", "[provisioning]\nglobal_endpoint = \"localhost:8443\"\n")
+        .replace("symmetric_key = {", "group_key = {"));
+    assertEquals(URI.create("https://localhost:8443"), config.provisioning().endpoint().httpsBase());
+    assertTrue(config.provisioning().attestation().deriveFromGroupKey());
+  }
+
+  @Test
+  void unknownKeyIsNamedWithItsSectionAndFile() {
+    assertEquals("config " + file() + ": provisioning.attestation.registration_idd: unknown key; check its spelling and section",
+        error(MINIMAL.replace("registration_id = \"gw-0042\"", "registration_id = \"gw-0042\"\nregistration_idd = \"x\"")));
+  }
+
+  @Test
+  void unknownSectionIsAnError() {
+    assertEquals("config " + file() + ": outptu: unknown key; check its spelling and section",
+        error(MINIMAL + "[outptu]\ndir = \"/tmp\"\n"));
+  }
+
+  @Test
+  void wrongTypeNamesTheKey() {
+    assertEquals("config " + file() + ": provisioning.retry.max_attempts: must be an integer",
+        error(MINIMAL + "[provisioning.retry]\nmax_attempts = \"five\"\n"));
+  }
+
+  @Test
+  void outOfRangeNamesTheRange() {
+    assertEquals("config " + file() + ": provisioning.retry.max_attempts: 0 is out of range; use 1..100",
+        error(MINIMAL + "[provisioning.retry]\nmax_attempts = 0\n"));
+  }
+
+  @Test
+  void missingIdScopeSaysWhatToSet() {
+    assertEquals("config " + file() + ": provisioning.id_scope: is missing; set it to the ID scope of your DPS instance, e.g. 0ne00000000",
+        error(MINIMAL.replace("id_scope = \"0ne00000042\"\n", "")));
+  }
+
+  @Test
+  void invalidRegistrationIdIsAConfigError() {
+    assertEquals("config " + file() + ": provisioning.attestation.registration_id: registration ID 'gw_' is invalid; "
+        + "use letters, digits and - . _ : only, ending in a letter, digit or -",
+        error(MINIMAL.replace("\"gw-0042\"", "\"gw_\"")));
+  }
+
+  @Test
+  void bothDeviceAndGroupKeyIsAnError() {
+    String message = error(MINIMAL.replace("[provisioning.attestation]\n",
+        "[provisioning.attestation]\ngroup_key = { uri = \"file:///etc/g.key\" }\n"));
+    assertTrue(message.endsWith("provisioning.attestation.symmetric_key: set exactly one of symmetric_key = "
+        + "{ uri = \"file:///...\" } or group_key = { uri = \"file:///...\" }"), message);
+  }
+
+  @Test
+  void unsupportedMethodIsNamed() {
+    assertEquals("config " + file() + ": provisioning.attestation.method: 'tpm' is not supported by this version; use \"symmetric_key\"",
+        error(MINIMAL.replace("\"symmetric_key\"\n", "\"tpm\"\n")));
+  }
+
+  @Test
+  void relativeKeyUriIsRejected() {
+    assertTrue(error(MINIMAL.replace("file:///etc/dps-agent/device.key", "file:device.key"))
+        .contains("provisioning.attestation.symmetric_key.uri: key URI 'file:device.key' must name an absolute local path"));
+  }
+
+  @Test
+  void invalidTomlGivesTheLine() {
+    String message = error("[provisioning]\nid_scope = \n");
+    assertTrue(message.startsWith("config " + file() + " is not valid TOML: "), message);
+    assertTrue(message.endsWith("(line 2)"), message);
+  }
+
+  @Test
+  void missingFileSaysSo() {
+    AgentException e = assertThrows(AgentException.class, () -> new ConfigLoader().load(dir.resolve("nope.toml")));
+    assertEquals("config " + dir.resolve("nope.toml") + " does not exist; pass --config FILE", e.getMessage());
+  }
+
+  @Test
+  void payloadMustBeAJsonObject() throws Exception {
+    assertEquals(Optional.of("{\"modelId\":\"dtmi:x;1\"}"),
+        load(MINIMAL.replace("[provisioning.attestation]", "payload = { json = '{\"modelId\": \"dtmi:x;1\"}' }\n[provisioning.attestation]"))
+            .provisioning().payload());
+    assertEquals("config " + file() + ": provisioning.payload.json: the payload must be a JSON object",
+        error(MINIMAL.replace("[provisioning.attestation]", "payload = { json = '[1,2]' }\n[provisioning.attestation]")));
+  }
+
+  @Test
+  void endpointWithAPathIsRejected() {
+    assertTrue(error(MINIMAL.replace("[provisioning]\n", "[provisioning]\nglobal_endpoint = \"https://dps.example/x\"\n"))
+        .contains("provisioning.global_endpoint: 'https://dps.example/x' must be just a host and optional port"));
+  }
+
+  @Test
+  void relativeOutputDirIsRejected() {
+    assertEquals("config " + file() + ": output.dir: 'out' must be an absolute path",
+        error(MINIMAL + "[output]\ndir = \"out\"\n"));
+  }
+}

@@ -1,0 +1,247 @@
+package io.dpsagent.agent.dps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.ExitCode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The registration state machine against a scripted transport and a virtual clock. */
+class RegistrationClientTest {
+
+  private static final RegistrationRequest REQUEST = new RegistrationRequest("0ne00000001", "dev-1", Optional.empty());
+  private static final String ASSIGNING = "{\"operationId\":\"op-1\",\"status\":\"assigning\"}";
+  private static final String ASSIGNED = "{\"operationId\":\"op-1\",\"status\":\"assigned\",\"registrationState\":"
+      + "{\"registrationId\":\"dev-1\",\"status\":\"assigned\",\"assignedHub\":\"hub.example\",\"deviceId\":\"dev-1\","
+      + "\"substatus\":\"initialAssignment\"}}";
+
+  private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+  private final List<Duration> sleeps = new ArrayList<>();
+  private final List<String> calls = new ArrayList<>();
+  private final List<Optional<String>> tokens = new ArrayList<>();
+  private final Deque<Object> script = new ArrayDeque<>();
+  private int minted;
+
+  private final DpsTransport transport = new DpsTransport() {
+    @Override
+    public DpsResponse register(RegistrationRequest request, Optional<String> authorization) throws IOException {
+      return next("register", authorization);
+    }
+
+    @Override
+    public DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization)
+        throws IOException {
+      return next("poll " + operationId, authorization);
+    }
+
+    @Override
+    public String describe() {
+      return "https://dps.example";
+    }
+
+    @Override
+    public void close() {}
+  };
+
+  private DpsResponse next(String call, Optional<String> authorization) throws IOException {
+    calls.add(call);
+    tokens.add(authorization);
+    Object step = script.removeFirst();
+    if (step instanceof IOException) {
+      throw (IOException) step;
+    }
+    return (DpsResponse) step;
+  }
+
+  private static DpsResponse reply(int status, Integer retryAfter, String body) {
+    return new DpsResponse(status, Optional.ofNullable(retryAfter).map(Duration::ofSeconds), Optional.empty(), body);
+  }
+
+  private RegistrationClient client(int attempts, Duration budget) {
+    Clock clock = new Clock() {
+      @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+      @Override public Instant instant() { return now; }
+    };
+    return new RegistrationClient(transport, at -> Optional.of("token-" + (++minted) + "@" + at.getEpochSecond()),
+        BackoffTest.retry(attempts, budget), new Backoff(BackoffTest.retry(attempts, budget), new SplittableRandom(7)),
+        clock, d -> { sleeps.add(d); now = now.plus(d); });
+  }
+
+  private RegistrationState run() throws AgentException {
+    return client(4, Duration.ofMinutes(5)).register(REQUEST);
+  }
+
+  @Test
+  void registersThenPollsAsLongAsDpsAsksAndReturnsTheAssignment() throws Exception {
+    script.add(reply(202, 3, ASSIGNING));
+    script.add(reply(202, 3, ASSIGNING));
+    script.add(reply(200, null, ASSIGNED));
+    RegistrationState state = run();
+    assertEquals(Optional.of("hub.example"), state.assignedHub());
+    assertEquals(List.of("register", "poll op-1", "poll op-1"), calls);
+    assertEquals(List.of(Duration.ofSeconds(3), Duration.ofSeconds(3)), sleeps);
+  }
+
+  @Test
+  void mintsAFreshTokenForEveryRequest() throws Exception {
+    script.add(reply(202, 3, ASSIGNING));
+    script.add(reply(200, null, ASSIGNED));
+    run();
+    assertEquals(List.of(Optional.of("token-1@1767225600"), Optional.of("token-2@1767225603")), tokens);
+  }
+
+  @Test
+  void honoursRetryAfterOn429AndThenSucceeds() throws Exception {
+    script.add(reply(429, 2, "{\"errorCode\":429001,\"message\":\"throttled\"}"));
+    script.add(reply(202, 1, ASSIGNING));
+    script.add(reply(200, null, ASSIGNED));
+    run();
+    assertEquals(List.of("register", "register", "poll op-1"), calls);
+    assertEquals(Duration.ofSeconds(2), sleeps.get(0));
+  }
+
+  @Test
+  void retriesConnectionFailuresWithBackoffAndGivesUpWithExitCode5() {
+    for (int i = 0; i < 4; i++) {
+      script.add(new ConnectException("Connection refused"));
+    }
+    AgentException e = assertThrows(AgentException.class, this::run);
+    assertEquals(ExitCode.TRANSIENT_EXHAUSTED, e.exitCode());
+    assertEquals("giving up after 4 attempts registering with https://dps.example; "
+        + "last error: connection refused or unreachable", e.getMessage());
+    assertEquals(4, calls.size());
+    assertEquals(3, sleeps.size());
+  }
+
+  @Test
+  void stopsWhenTheTimeBudgetWouldBeExceeded() {
+    for (int i = 0; i < 10; i++) {
+      script.add(reply(503, 20, "{}"));
+    }
+    AgentException e = assertThrows(AgentException.class,
+        () -> client(10, Duration.ofSeconds(30)).register(REQUEST));
+    assertEquals(ExitCode.TRANSIENT_EXHAUSTED, e.exitCode());
+    assertTrue(e.getMessage().startsWith("giving up after 2 attempts: the time budget of 30 s ran out"), e.getMessage());
+    assertEquals(List.of(Duration.ofSeconds(20)), sleeps);
+  }
+
+  @Test
+  void aRunOf503sThenSuccess() throws Exception {
+    script.add(reply(503, null, ""));
+    script.add(reply(503, null, ""));
+    script.add(reply(202, 1, ASSIGNING));
+    script.add(reply(200, null, ASSIGNED));
+    assertEquals("dev-1", run().deviceId().orElseThrow());
+    assertEquals(List.of("register", "register", "register", "poll op-1"), calls);
+  }
+
+  @Test
+  void unauthorizedIsFatalWithExitCode3AndNamesTheDpsError() {
+    script.add(reply(401, null, "{\"errorCode\":401002,\"trackingId\":\"t-1\",\"message\":\"Unauthorized\"}"));
+    AgentException e = assertThrows(AgentException.class, this::run);
+    assertEquals(ExitCode.ATTESTATION_REJECTED, e.exitCode());
+    assertEquals("attestation rejected: DPS answered 401 (errorCode 401002: Unauthorized (tracking ID t-1)); "
+        + "check the registration ID and key against the enrollment", e.getMessage());
+    assertEquals(1, calls.size());
+  }
+
+  @Test
+  void blamesTheClockWhenTheServerDateIsFarOff() {
+    script.add(new DpsResponse(401, Optional.empty(), Optional.of(now.plusSeconds(3600)), "{}"));
+    AgentException e = assertThrows(AgentException.class, this::run);
+    assertEquals(ExitCode.ATTESTATION_REJECTED, e.exitCode());
+    assertEquals("attestation rejected: device clock is 3600 s behind DPS; fix the time (NTP) and retry", e.getMessage());
+  }
+
+  @Test
+  void disabledEnrollmentEndsWithExitCode4() {
+    script.add(reply(202, 1, ASSIGNING));
+    script.add(reply(200, null, "{\"operationId\":\"op-1\",\"status\":\"disabled\",\"registrationState\":"
+        + "{\"registrationId\":\"dev-1\",\"status\":\"disabled\",\"errorCode\":401004,\"errorMessage\":\"Enrollment disabled\"}}"));
+    AgentException e = assertThrows(AgentException.class, this::run);
+    assertEquals(ExitCode.REGISTRATION_REFUSED, e.exitCode());
+    assertEquals("DPS reports the enrollment of 'dev-1' as disabled (errorCode 401004: Enrollment disabled)", e.getMessage());
+  }
+
+  @Test
+  void failedRegistrationEndsWithExitCode4() {
+    script.add(reply(202, 1, ASSIGNING));
+    script.add(reply(200, null, "{\"operationId\":\"op-1\",\"status\":\"failed\",\"registrationState\":"
+        + "{\"registrationId\":\"dev-1\",\"status\":\"failed\",\"errorCode\":400208,\"errorMessage\":\"no hub\"}}"));
+    AgentException e = assertThrows(AgentException.class, this::run);
+    assertEquals(ExitCode.REGISTRATION_REFUSED, e.exitCode());
+    assertEquals("DPS reports registration of 'dev-1' as failed (errorCode 400208: no hub)", e.getMessage());
+  }
+
+  @Test
+  void badRequestIsFatalWithExitCode4() {
+    script.add(reply(400, null, "{\"errorCode\":400004,\"message\":\"bad registration ID\"}"));
+    AgentException e = assertThrows(AgentException.class, this::run);
+    assertEquals(ExitCode.REGISTRATION_REFUSED, e.exitCode());
+    assertEquals("registration refused: DPS answered 400 (errorCode 400004: bad registration ID)", e.getMessage());
+  }
+
+  @Test
+  void malformedJsonIsRetriedAsTransient() throws Exception {
+    script.add(reply(202, null, "{not json"));
+    script.add(reply(202, 1, ASSIGNING));
+    script.add(reply(200, null, ASSIGNED));
+    run();
+    assertEquals(List.of("register", "register", "poll op-1"), calls);
+  }
+
+  @Test
+  void truncatedJsonEverywhereEndsWithExitCode5NamingTheProblem() {
+    for (int i = 0; i < 4; i++) {
+      script.add(reply(200, null, "{\"operationId\":\"op-1\",\"sta"));
+    }
+    AgentException e = assertThrows(AgentException.class, this::run);
+    assertEquals(ExitCode.TRANSIENT_EXHAUSTED, e.exitCode());
+    assertTrue(e.getMessage().contains("last error: DPS response is not valid JSON"), e.getMessage());
+  }
+
+  @Test
+  void assignedWithoutHubIsRefused() {
+    script.add(reply(200, null, "{\"operationId\":\"op-1\",\"status\":\"assigned\",\"registrationState\":"
+        + "{\"registrationId\":\"dev-1\",\"status\":\"assigned\"}}"));
+    AgentException e = assertThrows(AgentException.class, this::run);
+    assertEquals(ExitCode.REGISTRATION_REFUSED, e.exitCode());
+  }
+
+  @Test
+  void anUnknownOperationRestartsTheRegistration() throws Exception {
+    script.add(reply(202, 1, ASSIGNING));
+    script.add(reply(404, null, "{\"errorCode\":404001}"));
+    script.add(reply(202, 1, ASSIGNING));
+    script.add(reply(200, null, ASSIGNED));
+    run();
+    assertEquals(List.of("register", "poll op-1", "register", "poll op-1"), calls);
+  }
+
+  @Test
+  void aServerThatAssignsForeverEndsWithExitCode5() {
+    for (int i = 0; i < 200; i++) {
+      script.add(reply(202, 30, ASSIGNING));
+    }
+    AgentException e = assertThrows(AgentException.class,
+        () -> client(4, Duration.ofMinutes(2)).register(REQUEST));
+    assertEquals(ExitCode.TRANSIENT_EXHAUSTED, e.exitCode());
+    assertTrue(e.getMessage().startsWith("DPS was still assigning when the time budget ran out"), e.getMessage());
+    assertEquals(4, sleeps.size());
+  }
+}

@@ -1,0 +1,85 @@
+package io.dpsagent.agent.output;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.agent.config.OutputConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutputWriterTest {
+
+  @TempDir Path dir;
+
+  private static ConnectionInfo info() {
+    return new ConnectionInfo("hub.example", "dev-1", "dev-1", "0ne00000001", "https://dps.example:443",
+        "symmetric_key", "sas", Optional.of("file:///etc/dps-agent/device.key"), Optional.empty(),
+        Optional.of("initialAssignment"), Optional.empty(), Optional.of("2026-01-01T00:00:00.0000000Z"),
+        Optional.empty(), Optional.empty(), Instant.parse("2026-01-01T00:00:01Z"));
+  }
+
+  @Test
+  void writesConnectionJsonAndConnectionStringOwnerOnly() throws Exception {
+    Path out = dir.resolve("out");
+    List<Path> files = new OutputWriter(new OutputConfig(out, true, false)).write(info(), Optional.of("S0VZ"));
+    assertEquals(List.of(out.resolve("connection-string"), out.resolve("connection.json")), files);
+    assertEquals("HostName=hub.example;DeviceId=dev-1;SharedAccessKey=S0VZ\n", Files.readString(files.get(0)));
+    for (Path f : files) {
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+    }
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+    JsonNode json = new ObjectMapper().readTree(files.get(1).toFile());
+    assertEquals("hub.example", json.get("hubHostName").textValue());
+    assertEquals("dev-1", json.get("deviceId").textValue());
+    assertEquals("sas", json.path("auth").path("type").textValue());
+    assertEquals(out.resolve("connection-string").toString(), json.path("auth").path("connectionStringFile").textValue());
+    assertEquals("initialAssignment", json.get("substatus").textValue());
+    assertTrue(json.get("payload").isNull());
+    assertFalse(Files.readString(files.get(1)).contains("S0VZ"), "connection.json must not hold the key");
+  }
+
+  @Test
+  void groupReadableModeAndNoConnectionStringWhenDisabled() throws Exception {
+    List<Path> files = new OutputWriter(new OutputConfig(dir, false, true)).write(info(), Optional.of("S0VZ"));
+    assertEquals(List.of(dir.resolve("connection.json")), files);
+    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.get(0))));
+  }
+
+  @Test
+  void replacingLeavesNoTemporaryFilesBehind() throws Exception {
+    OutputWriter writer = new OutputWriter(new OutputConfig(dir, true, false));
+    writer.write(info(), Optional.of("S0VZ"));
+    writer.write(info(), Optional.of("TkVX"));
+    try (Stream<Path> listing = Files.list(dir)) {
+      assertEquals(List.of("connection-string", "connection.json"),
+          listing.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    assertEquals("HostName=hub.example;DeviceId=dev-1;SharedAccessKey=TkVX\n", Files.readString(dir.resolve("connection-string")));
+  }
+
+  @Test
+  void aFailedReplaceKeepsTheOldFileIntact() throws Exception {
+    Path target = dir.resolve("connection.json");
+    Files.writeString(target, "old");
+    // A directory squatting on the temp name's parent cannot be renamed over a file: the move fails.
+    Path blocker = dir.resolve("blocked");
+    Files.createDirectory(blocker);
+    Files.writeString(blocker.resolve("child"), "x");
+    org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> AtomicFiles.write(blocker, "new".getBytes(), AtomicFiles.OWNER_ONLY));
+    assertEquals("old", Files.readString(target));
+    try (Stream<Path> listing = Files.list(dir)) {
+      assertEquals(List.of("blocked", "connection.json"), listing.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+}
