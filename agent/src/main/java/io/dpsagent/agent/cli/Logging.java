@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -15,12 +14,11 @@ import java.util.logging.Logger;
 final class Logging {
 
   /** Held strongly: JUL keeps loggers weakly, and a collected logger would lose its level. */
-  private static final Logger AGENT = Logger.getLogger("io.dpsagent");
+  private static final Logger AGENT = Logger.getLogger("io.dpsagent.agent");
 
   private Logging() {}
 
   static void configure(PrintStream err, boolean verbose) {
-    LogManager.getLogManager().reset();
     Logger root = Logger.getLogger("");
     Handler handler = new Handler() {
       @Override
@@ -48,10 +46,15 @@ final class Logging {
             + formatMessage(record) + System.lineSeparator();
       }
     });
-    // Only our own loggers go verbose: JDK and library loggers may print headers (and so tokens).
+    // Only the agent's own loggers are shown: JDK and library loggers may print headers (and so
+    // tokens) at fine levels, and an in-process peer (the emulator in tests) has its own output.
     handler.setLevel(Level.ALL);
     root.setLevel(Level.WARNING);
-    root.addHandler(handler);
+    AGENT.setUseParentHandlers(false);
+    for (Handler old : AGENT.getHandlers()) {
+      AGENT.removeHandler(old);
+    }
+    AGENT.addHandler(handler);
     AGENT.setLevel(verbose ? Level.FINE : Level.INFO);
   }
 }

@@ -1,0 +1,275 @@
+package io.dpsagent.emulator.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.dpsagent.emulator.config.ConfigFile.AttestationEntry;
+import io.dpsagent.emulator.config.ConfigFile.EnrollmentGroupEntry;
+import io.dpsagent.emulator.config.ConfigFile.IndividualEnrollmentEntry;
+import io.dpsagent.emulator.config.ConfigFile.LinkedHubEntry;
+import io.dpsagent.emulator.registry.EnrollmentGroup;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.LinkedHub;
+import io.dpsagent.emulator.registry.ProvisioningStatus;
+import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Reads the TOML config file. Every problem becomes a {@link ConfigException} naming the file and
+ * the key (e.g. {@code individual_enrollments[1].attestation.primary_key}). Relative paths in the
+ * file are resolved against its directory.
+ */
+final class ConfigFileReader {
+
+  private static final String SYMMETRIC_KEY = "symmetric_key";
+  private static final ObjectReader READER =
+      TomlMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build()
+          .readerFor(ConfigFile.class);
+
+  private final Path file;
+  private final Set<String> hubNames = new HashSet<>();
+
+  private ConfigFileReader(Path file) {
+    this.file = file;
+  }
+
+  static EmulatorConfig read(Path file) throws ConfigException {
+    ConfigFileReader reader = new ConfigFileReader(file);
+    return reader.toConfig(reader.parse());
+  }
+
+  private ConfigFile parse() throws ConfigException {
+    try {
+      return READER.readValue(Files.readAllBytes(file));
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(file, keyPath(e), "unknown key");
+    } catch (JsonMappingException e) {
+      throw new ConfigException(file, keyPath(e), "wrong type or value");
+    } catch (JsonProcessingException e) {
+      // The parser's own message may quote the offending text, which may be a key.
+      throw new ConfigException(file, "invalid TOML " + position(e.getLocation()));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file, "cannot read: no such file");
+    } catch (IOException e) {
+      throw new ConfigException(file, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private EmulatorConfig toConfig(ConfigFile parsed) throws ConfigException {
+    EmulatorConfig.Builder builder = EmulatorConfig.builder();
+    if (parsed.emulator() != null) {
+      applyEmulatorSection(parsed.emulator(), builder);
+    }
+    List<LinkedHubEntry> hubs = orEmpty(parsed.linkedHubs());
+    for (int i = 0; i < hubs.size(); i++) {
+      builder.addLinkedHub(linkedHub(hubs.get(i), "linked_hubs[" + i + "]"));
+    }
+    if (hubs.isEmpty()) {
+      hubNames.add(EmulatorConfig.DEFAULT_HUB);
+    }
+    List<IndividualEnrollmentEntry> individuals = orEmpty(parsed.individualEnrollments());
+    Set<String> registrationIds = new HashSet<>();
+    for (int i = 0; i < individuals.size(); i++) {
+      String key = "individual_enrollments[" + i + "]";
+      IndividualEnrollment enrollment = individualEnrollment(individuals.get(i), key);
+      requireUnique(registrationIds, enrollment.registrationId(), key + ".registration_id");
+      builder.addIndividualEnrollment(enrollment);
+    }
+    List<EnrollmentGroupEntry> groups = orEmpty(parsed.enrollmentGroups());
+    Set<String> groupIds = new HashSet<>();
+    for (int i = 0; i < groups.size(); i++) {
+      String key = "enrollment_groups[" + i + "]";
+      EnrollmentGroup group = enrollmentGroup(groups.get(i), key);
+      requireUnique(groupIds, group.id(), key + ".enrollment_group_id");
+      builder.addEnrollmentGroup(group);
+    }
+    return builder.build();
+  }
+
+  private void applyEmulatorSection(ConfigFile.Emulator section, EmulatorConfig.Builder builder)
+      throws ConfigException {
+    if (section.host() != null) {
+      at("emulator.host", () -> builder.host(section.host()));
+    }
+    if (section.bindAddress() != null) {
+      at("emulator.bind_address", () -> builder.bindAddress(section.bindAddress()));
+    }
+    if (section.httpsPort() != null) {
+      at("emulator.https_port", () -> builder.httpsPort(section.httpsPort()));
+    }
+    if (section.idScope() != null) {
+      at("emulator.id_scope", () -> builder.idScope(section.idScope()));
+    }
+    if (section.retryAfterSeconds() != null) {
+      at(
+          "emulator.retry_after_seconds",
+          () -> builder.retryAfterSeconds(section.retryAfterSeconds()));
+    }
+    if (section.pollsBeforeAssignment() != null) {
+      at(
+          "emulator.polls_before_assignment",
+          () -> builder.pollsBeforeAssignment(section.pollsBeforeAssignment()));
+    }
+    if (section.sasClockSkewSeconds() != null) {
+      at(
+          "emulator.sas_clock_skew_seconds",
+          () -> builder.sasClockSkew(Duration.ofSeconds(section.sasClockSkewSeconds())));
+    }
+    if (section.strictApiVersion() != null) {
+      builder.strictApiVersion(section.strictApiVersion());
+    }
+    applyTlsFiles(section, builder);
+  }
+
+  private void applyTlsFiles(ConfigFile.Emulator section, EmulatorConfig.Builder builder)
+      throws ConfigException {
+    if (section.tlsCertChain() == null && section.tlsKey() == null) {
+      return;
+    }
+    if (section.tlsCertChain() == null || section.tlsKey() == null) {
+      String missing = section.tlsKey() == null ? "emulator.tls_key" : "emulator.tls_cert_chain";
+      throw new ConfigException(file, missing, "required when the other TLS file is set");
+    }
+    builder.tlsFiles(
+        existingFile(section.tlsCertChain(), "emulator.tls_cert_chain"),
+        existingFile(section.tlsKey(), "emulator.tls_key"));
+  }
+
+  private LinkedHub linkedHub(LinkedHubEntry entry, String key) throws ConfigException {
+    String hostName = required(entry.hostName(), key + ".host_name");
+    int weight = Optional.ofNullable(entry.allocationWeight()).orElse(1);
+    LinkedHub hub = at(key + ".allocation_weight", () -> new LinkedHub(hostName, weight));
+    requireUnique(hubNames, hostName, key + ".host_name");
+    return hub;
+  }
+
+  private IndividualEnrollment individualEnrollment(IndividualEnrollmentEntry entry, String key)
+      throws ConfigException {
+    String registrationId = required(entry.registrationId(), key + ".registration_id");
+    SymmetricKeyAttestation attestation = attestation(entry.attestation(), key + ".attestation");
+    Optional<String> deviceId = Optional.ofNullable(entry.deviceId());
+    if (deviceId.isPresent() && deviceId.get().isBlank()) {
+      throw new ConfigException(file, key + ".device_id", "is empty");
+    }
+    ProvisioningStatus status = provisioningStatus(entry.provisioningStatus(), key);
+    List<String> hubs = iotHubs(entry.iotHubs(), key);
+    return at(
+        key + ".registration_id",
+        () -> new IndividualEnrollment(registrationId, deviceId, attestation, status, hubs));
+  }
+
+  private EnrollmentGroup enrollmentGroup(EnrollmentGroupEntry entry, String key)
+      throws ConfigException {
+    String id = required(entry.enrollmentGroupId(), key + ".enrollment_group_id");
+    SymmetricKeyAttestation attestation = attestation(entry.attestation(), key + ".attestation");
+    return new EnrollmentGroup(
+        id,
+        attestation,
+        provisioningStatus(entry.provisioningStatus(), key),
+        iotHubs(entry.iotHubs(), key));
+  }
+
+  private SymmetricKeyAttestation attestation(AttestationEntry entry, String key)
+      throws ConfigException {
+    if (entry == null) {
+      throw new ConfigException(file, key, "is required");
+    }
+    String type = required(entry.type(), key + ".type");
+    if (!type.equals(SYMMETRIC_KEY)) {
+      throw new ConfigException(file, key + ".type", "unsupported; must be \"symmetric_key\"");
+    }
+    String primary = required(entry.primaryKey(), key + ".primary_key");
+    at(key + ".primary_key", () -> SymmetricKeyAttestation.ofBase64(primary, null));
+    return at(
+        key + ".secondary_key",
+        () -> SymmetricKeyAttestation.ofBase64(primary, entry.secondaryKey()));
+  }
+
+  private ProvisioningStatus provisioningStatus(String text, String key) throws ConfigException {
+    if (text == null) {
+      return ProvisioningStatus.ENABLED;
+    }
+    return at(key + ".provisioning_status", () -> ProvisioningStatus.fromWireName(text));
+  }
+
+  // Enrollments may only name hubs that are linked, as in DPS.
+  private List<String> iotHubs(List<String> names, String key) throws ConfigException {
+    List<String> hubs = orEmpty(names);
+    for (int i = 0; i < hubs.size(); i++) {
+      if (!hubNames.contains(hubs.get(i).toLowerCase(Locale.ROOT))) {
+        throw new ConfigException(file, key + ".iot_hubs[" + i + "]", "is not a linked hub");
+      }
+    }
+    return hubs;
+  }
+
+  private Path existingFile(String name, String key) throws ConfigException {
+    Path path = file.toAbsolutePath().getParent().resolve(name);
+    if (!Files.isRegularFile(path)) {
+      throw new ConfigException(file, key, "no such file: " + path);
+    }
+    return path;
+  }
+
+  private void requireUnique(Set<String> seen, String value, String key) throws ConfigException {
+    if (!seen.add(value.toLowerCase(Locale.ROOT))) {
+      throw new ConfigException(file, key, "duplicate \"" + value + "\"");
+    }
+  }
+
+  private String required(String value, String key) throws ConfigException {
+    if (value == null || value.isBlank()) {
+      throw new ConfigException(file, key, "is required");
+    }
+    return value;
+  }
+
+  /** Runs one conversion step, naming {@code key} if it rejects its input. */
+  private <T> T at(String key, Supplier<T> step) throws ConfigException {
+    try {
+      return step.get();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(file, key, e.getMessage());
+    }
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  private static String keyPath(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference reference : e.getPath()) {
+      if (reference.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(reference.getFieldName());
+      } else if (reference.getIndex() >= 0) {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return path.length() == 0 ? "(top level)" : path.toString();
+  }
+
+  private static String position(JsonLocation location) {
+    return location == null
+        ? ""
+        : "at line " + location.getLineNr() + ", column " + location.getColumnNr();
+  }
+}

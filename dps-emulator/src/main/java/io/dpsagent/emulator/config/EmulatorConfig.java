@@ -1,0 +1,252 @@
+package io.dpsagent.emulator.config;
+
+import io.dpsagent.emulator.device.ProtocolSettings;
+import io.dpsagent.emulator.registry.EnrollmentGroup;
+import io.dpsagent.emulator.registry.IdScopes;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.LinkedHub;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the emulator needs to start: network, TLS, protocol knobs and the initial registry.
+ * Immutable; build one with {@link #builder()}, {@link #defaults()} or {@link #load(Path)}.
+ */
+public final class EmulatorConfig {
+
+  public static final String DEFAULT_HUB = "emulated-hub-1.azure-devices.net";
+
+  /** A configured server certificate chain (server first) and its private key, both PEM. */
+  public record TlsFiles(Path certificateChain, Path privateKey) {}
+
+  private final String host;
+  private final String bindAddress;
+  private final int httpsPort;
+  private final Optional<String> idScope;
+  private final ProtocolSettings protocolSettings;
+  private final Optional<TlsFiles> tlsFiles;
+  private final Optional<Path> stateDirectory;
+  private final List<LinkedHub> linkedHubs;
+  private final List<IndividualEnrollment> individualEnrollments;
+  private final List<EnrollmentGroup> enrollmentGroups;
+
+  private EmulatorConfig(Builder builder) {
+    this.host = builder.host;
+    this.bindAddress = builder.bindAddress;
+    this.httpsPort = builder.httpsPort;
+    this.idScope = builder.idScope;
+    this.protocolSettings =
+        new ProtocolSettings(
+            builder.retryAfterSeconds,
+            builder.pollsBeforeAssignment,
+            builder.sasClockSkew,
+            builder.strictApiVersion);
+    this.tlsFiles = builder.tlsFiles;
+    this.stateDirectory = builder.stateDirectory;
+    this.linkedHubs =
+        builder.linkedHubs.isEmpty()
+            ? List.of(LinkedHub.withHostName(DEFAULT_HUB))
+            : List.copyOf(builder.linkedHubs);
+    this.individualEnrollments = List.copyOf(builder.individualEnrollments);
+    this.enrollmentGroups = List.copyOf(builder.enrollmentGroups);
+  }
+
+  /** A fresh ID scope, one linked hub, a free port on 127.0.0.1, a generated CA, no enrollments. */
+  public static EmulatorConfig defaults() {
+    return builder().build();
+  }
+
+  /** Reads a TOML config file; see {@code emulator-example.toml} for the format. */
+  public static EmulatorConfig load(Path file) throws ConfigException {
+    return ConfigFileReader.read(file);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder builder =
+        builder()
+            .host(host)
+            .bindAddress(bindAddress)
+            .httpsPort(httpsPort)
+            .retryAfterSeconds(protocolSettings.retryAfterSeconds())
+            .pollsBeforeAssignment(protocolSettings.pollsBeforeAssignment())
+            .sasClockSkew(protocolSettings.sasClockSkew())
+            .strictApiVersion(protocolSettings.strictApiVersion())
+            .linkedHubs(linkedHubs);
+    builder.idScope = idScope;
+    builder.tlsFiles = tlsFiles;
+    builder.stateDirectory = stateDirectory;
+    individualEnrollments.forEach(builder::addIndividualEnrollment);
+    enrollmentGroups.forEach(builder::addEnrollmentGroup);
+    return builder;
+  }
+
+  /** The host name in endpoints and in the generated server certificate. */
+  public String host() {
+    return host;
+  }
+
+  public String bindAddress() {
+    return bindAddress;
+  }
+
+  /** 0 means "pick a free port". */
+  public int httpsPort() {
+    return httpsPort;
+  }
+
+  /** Empty means "generate one at start". */
+  public Optional<String> idScope() {
+    return idScope;
+  }
+
+  public ProtocolSettings protocolSettings() {
+    return protocolSettings;
+  }
+
+  /** Empty means "generate a CA and a server certificate at start". */
+  public Optional<TlsFiles> tlsFiles() {
+    return tlsFiles;
+  }
+
+  /** Where {@code ca.pem} goes; empty means a new temporary directory, removed on close. */
+  public Optional<Path> stateDirectory() {
+    return stateDirectory;
+  }
+
+  public List<LinkedHub> linkedHubs() {
+    return linkedHubs;
+  }
+
+  public List<IndividualEnrollment> individualEnrollments() {
+    return individualEnrollments;
+  }
+
+  public List<EnrollmentGroup> enrollmentGroups() {
+    return enrollmentGroups;
+  }
+
+  /** Builds an {@link EmulatorConfig}; setters check their argument at once. */
+  public static final class Builder {
+    private String host = "localhost";
+    private String bindAddress = "127.0.0.1";
+    private int httpsPort;
+    private Optional<String> idScope = Optional.empty();
+    private int retryAfterSeconds = ProtocolSettings.defaults().retryAfterSeconds();
+    private int pollsBeforeAssignment = ProtocolSettings.defaults().pollsBeforeAssignment();
+    private Duration sasClockSkew = ProtocolSettings.defaults().sasClockSkew();
+    private boolean strictApiVersion = ProtocolSettings.defaults().strictApiVersion();
+    private Optional<TlsFiles> tlsFiles = Optional.empty();
+    private Optional<Path> stateDirectory = Optional.empty();
+    private final List<LinkedHub> linkedHubs = new ArrayList<>();
+    private final List<IndividualEnrollment> individualEnrollments = new ArrayList<>();
+    private final List<EnrollmentGroup> enrollmentGroups = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder host(String host) {
+      this.host = requireNonBlank(host, "host");
+      return this;
+    }
+
+    public Builder bindAddress(String bindAddress) {
+      this.bindAddress = requireNonBlank(bindAddress, "bind address");
+      return this;
+    }
+
+    public Builder httpsPort(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      this.httpsPort = port;
+      return this;
+    }
+
+    public Builder idScope(String idScope) {
+      if (!IdScopes.isValid(idScope)) {
+        throw new IllegalArgumentException("invalid ID scope: " + idScope);
+      }
+      this.idScope = Optional.of(idScope);
+      return this;
+    }
+
+    public Builder retryAfterSeconds(int seconds) {
+      this.retryAfterSeconds = requireNotNegative(seconds, "retry-after");
+      return this;
+    }
+
+    public Builder pollsBeforeAssignment(int polls) {
+      this.pollsBeforeAssignment = requireNotNegative(polls, "polls before assignment");
+      return this;
+    }
+
+    public Builder sasClockSkew(Duration skew) {
+      if (skew.isNegative()) {
+        throw new IllegalArgumentException("SAS clock skew is negative");
+      }
+      this.sasClockSkew = skew;
+      return this;
+    }
+
+    public Builder strictApiVersion(boolean strict) {
+      this.strictApiVersion = strict;
+      return this;
+    }
+
+    public Builder tlsFiles(Path certificateChain, Path privateKey) {
+      this.tlsFiles = Optional.of(new TlsFiles(certificateChain, privateKey));
+      return this;
+    }
+
+    public Builder stateDirectory(Path directory) {
+      this.stateDirectory = Optional.of(directory);
+      return this;
+    }
+
+    /** Replaces the linked hubs; with none, the emulator links {@value #DEFAULT_HUB}. */
+    public Builder linkedHubs(List<LinkedHub> hubs) {
+      linkedHubs.clear();
+      linkedHubs.addAll(hubs);
+      return this;
+    }
+
+    public Builder addLinkedHub(LinkedHub hub) {
+      linkedHubs.add(hub);
+      return this;
+    }
+
+    public Builder addIndividualEnrollment(IndividualEnrollment enrollment) {
+      individualEnrollments.add(enrollment);
+      return this;
+    }
+
+    public Builder addEnrollmentGroup(EnrollmentGroup group) {
+      enrollmentGroups.add(group);
+      return this;
+    }
+
+    public EmulatorConfig build() {
+      return new EmulatorConfig(this);
+    }
+
+    private static String requireNonBlank(String value, String what) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(what + " is empty");
+      }
+      return value;
+    }
+
+    private static int requireNotNegative(int value, String what) {
+      if (value < 0) {
+        throw new IllegalArgumentException(what + " is negative");
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package io.dpsagent.emulator.device;
+
+import io.dpsagent.emulator.auth.AuthenticationException;
+import io.dpsagent.emulator.auth.SymmetricKeyAuthenticator;
+import io.dpsagent.emulator.device.WireFormat.OperationStatus;
+import io.dpsagent.emulator.registry.Enrollment;
+import io.dpsagent.emulator.registry.LinkedHub;
+import io.dpsagent.emulator.registry.RegistrationIds;
+import io.dpsagent.emulator.registry.RegistrationRecord;
+import io.dpsagent.emulator.registry.Registry;
+import io.dpsagent.emulator.registry.WeightedHubAllocator;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The DPS device protocol, independent of transport: register, then poll until a terminal result.
+ *
+ * <p>Checks run cheapest and least revealing first: injected faults, ID scope, api-version,
+ * registration ID syntax, then authentication, and only then is the body looked at.
+ */
+public final class DeviceApi {
+
+  private static final Logger LOG = Logger.getLogger(DeviceApi.class.getName());
+
+  private final Registry registry;
+  private final ProtocolSettings settings;
+  private final Faults faults;
+  private final Clock clock;
+  private final SymmetricKeyAuthenticator authenticator;
+  private final OperationStore operations = new OperationStore();
+
+  public DeviceApi(Registry registry, ProtocolSettings settings, Faults faults, Clock clock) {
+    this.registry = registry;
+    this.settings = settings;
+    this.faults = faults;
+    this.clock = clock;
+    this.authenticator = new SymmetricKeyAuthenticator(registry, settings.sasClockSkew());
+  }
+
+  /** {@code PUT .../register}: always 202 with an operation ID on success. */
+  public DeviceReply register(DeviceRequest request, byte[] body) {
+    try {
+      Enrollment enrollment = admit(request);
+      checkBody(request.registrationId(), body);
+      String operationId = OperationStore.newOperationId();
+      OperationStatus result = decide(operationId, request.registrationId(), enrollment);
+      operations.add(
+          new Operation(
+              operationId, request.registrationId(), result, settings.pollsBeforeAssignment()));
+      return DeviceReply.withRetryAfter(
+          202, RegistrationResults.started(operationId), settings.retryAfterSeconds());
+    } catch (Rejection rejection) {
+      return rejection.reply;
+    }
+  }
+
+  /** {@code GET .../operations/{operationId}}: 202 while assigning, then 200 with the result. */
+  public DeviceReply poll(DeviceRequest request, String operationId) {
+    try {
+      admit(request);
+      Operation operation =
+          operations
+              .find(operationId, request.registrationId())
+              .orElseThrow(() -> reject(DpsError.OPERATION_NOT_FOUND));
+      if (operation.consumePendingPoll()) {
+        return DeviceReply.withRetryAfter(
+            202,
+            RegistrationResults.assigning(operationId, request.registrationId()),
+            settings.retryAfterSeconds());
+      }
+      return DeviceReply.ok(operation.result());
+    } catch (Rejection rejection) {
+      return rejection.reply;
+    }
+  }
+
+  /** An error reply for problems the transport finds before this API is reached. */
+  public DeviceReply error(DpsError error) {
+    return DeviceReply.error(error, clock.instant());
+  }
+
+  private Enrollment admit(DeviceRequest request) throws Rejection {
+    Optional<DeviceReply> fault = faults.next(clock.instant());
+    if (fault.isPresent()) {
+      throw new Rejection(fault.get());
+    }
+    if (!request.idScope().equalsIgnoreCase(registry.idScope())) {
+      throw reject(DpsError.ID_SCOPE_NOT_FOUND);
+    }
+    if (settings.strictApiVersion()
+        && request.apiVersion().filter(ApiVersions::isSupported).isEmpty()) {
+      throw reject(DpsError.UNSUPPORTED_API_VERSION);
+    }
+    if (!RegistrationIds.isValid(request.registrationId())) {
+      throw reject(DpsError.INVALID_REGISTRATION_ID);
+    }
+    try {
+      return authenticator.authenticate(
+          request.idScope(), request.registrationId(), request.authorization(), clock.instant());
+    } catch (AuthenticationException e) {
+      LOG.info(() -> "Rejected " + request.registrationId() + ": " + e.getMessage());
+      throw reject(DpsError.UNAUTHORIZED);
+    }
+  }
+
+  private void checkBody(String registrationId, byte[] body) throws Rejection {
+    DeviceRegistration registration;
+    try {
+      registration = DeviceRegistration.parse(body);
+    } catch (IllegalArgumentException e) {
+      throw reject(DpsError.INVALID_REQUEST_BODY);
+    }
+    boolean mismatch =
+        registration
+            .registrationId()
+            .filter(id -> !id.equalsIgnoreCase(registrationId))
+            .isPresent();
+    if (mismatch) {
+      throw reject(DpsError.REGISTRATION_ID_MISMATCH);
+    }
+  }
+
+  // Decided when the device registers, as DPS assigns in the background; polls only reveal it.
+  private OperationStatus decide(String operationId, String registrationId, Enrollment enrollment) {
+    Instant now = clock.instant();
+    if (!enrollment.isEnabled()) {
+      return RegistrationResults.failed(
+          operationId, registrationId, "disabled", DpsError.ENROLLMENT_DISABLED, now);
+    }
+    Optional<LinkedHub> hub =
+        WeightedHubAllocator.choose(registrationId, registry.eligibleHubs(enrollment));
+    if (hub.isEmpty()) {
+      return RegistrationResults.failed(
+          operationId, registrationId, "failed", DpsError.NO_HUB_AVAILABLE, now);
+    }
+    RegistrationRecord record =
+        registry.recordAssignment(registrationId, enrollment, hub.get(), now);
+    return RegistrationResults.assigned(operationId, record);
+  }
+
+  private Rejection reject(DpsError error) {
+    return new Rejection(DeviceReply.error(error, clock.instant()));
+  }
+
+  /** Ends a request early with an error reply. */
+  private static final class Rejection extends Exception {
+    private final transient DeviceReply reply;
+
+    Rejection(DeviceReply reply) {
+      super(null, null, false, false);
+      this.reply = reply;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.dpsagent.emulator.device;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.OptionalInt;
+import java.util.UUID;
+
+/**
+ * The transport-neutral answer to a device request: a status code, a JSON body and the optional
+ * retry-after hint. HTTPS turns it into a response, MQTT into a {@code $dps/registrations/res}
+ * publish.
+ *
+ * @param errorCode the six-digit DPS error code when this is an error (for {@code x-ms-error-code})
+ */
+public record DeviceReply(
+    int status, JsonNode body, OptionalInt retryAfterSeconds, OptionalInt errorCode) {
+
+  static DeviceReply withRetryAfter(int status, Object body, int retryAfterSeconds) {
+    return new DeviceReply(
+        status, WireFormat.toTree(body), OptionalInt.of(retryAfterSeconds), OptionalInt.empty());
+  }
+
+  static DeviceReply ok(Object body) {
+    return new DeviceReply(200, WireFormat.toTree(body), OptionalInt.empty(), OptionalInt.empty());
+  }
+
+  /** The error reply of {@code error}, stamped with a fresh tracking ID. */
+  public static DeviceReply error(DpsError error, Instant now) {
+    return error(error.httpStatus(), error.errorCode(), error.message(), OptionalInt.empty(), now);
+  }
+
+  static DeviceReply error(
+      int status, int errorCode, String message, OptionalInt retryAfterSeconds, Instant now) {
+    WireFormat.ErrorBody body =
+        new WireFormat.ErrorBody(
+            errorCode, UUID.randomUUID().toString(), message, DpsTimestamps.format(now));
+    return new DeviceReply(
+        status, WireFormat.toTree(body), retryAfterSeconds, OptionalInt.of(errorCode));
+  }
+
+  /** The body as compact UTF-8 JSON. */
+  public byte[] bodyBytes() {
+    try {
+      return WireFormat.MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree always serialises", e);
+    }
+  }
+}

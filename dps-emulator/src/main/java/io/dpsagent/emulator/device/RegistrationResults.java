@@ -1,0 +1,68 @@
+package io.dpsagent.emulator.device;
+
+import io.dpsagent.emulator.device.WireFormat.OperationStatus;
+import io.dpsagent.emulator.device.WireFormat.RegistrationState;
+import io.dpsagent.emulator.device.WireFormat.SymmetricKeyResult;
+import io.dpsagent.emulator.registry.RegistrationRecord;
+import java.time.Instant;
+
+/** Builds the three shapes of {@code RegistrationOperationStatus} DPS sends. */
+final class RegistrationResults {
+
+  private static final String ASSIGNING = "assigning";
+
+  private RegistrationResults() {}
+
+  /** The answer to register: no registrationState yet. */
+  static OperationStatus started(String operationId) {
+    return new OperationStatus(operationId, ASSIGNING, null);
+  }
+
+  /** The answer to a poll while assigning. */
+  static OperationStatus assigning(String operationId, String registrationId) {
+    return new OperationStatus(operationId, ASSIGNING, RegistrationState.assigning(registrationId));
+  }
+
+  static OperationStatus assigned(String operationId, RegistrationRecord record) {
+    RegistrationState state =
+        new RegistrationState(
+            record.registrationId(),
+            DpsTimestamps.format(record.createdDateTimeUtc()),
+            record.assignedHub(),
+            record.deviceId(),
+            "assigned",
+            "initialAssignment",
+            null,
+            null,
+            DpsTimestamps.format(record.lastUpdatedDateTimeUtc()),
+            record.etag(),
+            new SymmetricKeyResult(record.enrollmentGroupId().orElse(null)),
+            null);
+    return new OperationStatus(operationId, "assigned", state);
+  }
+
+  /**
+   * A failure found while assigning. Clients read the error from registrationState, and some crash
+   * without the top-level operationId, so both are always present.
+   *
+   * @param status "failed" or "disabled"
+   */
+  static OperationStatus failed(
+      String operationId, String registrationId, String status, DpsError error, Instant now) {
+    RegistrationState state =
+        new RegistrationState(
+            registrationId,
+            null,
+            null,
+            null,
+            status,
+            null,
+            error.errorCode(),
+            error.message(),
+            DpsTimestamps.format(now),
+            null,
+            null,
+            null);
+    return new OperationStatus(operationId, status, state);
+  }
+}

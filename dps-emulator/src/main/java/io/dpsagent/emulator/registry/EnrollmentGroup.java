@@ -1,0 +1,59 @@
+package io.dpsagent.emulator.registry;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A family of devices that share a group key, each holding a key derived from it. Immutable; the
+ * {@code with...} methods return copies.
+ */
+public record EnrollmentGroup(
+    String id, Attestation attestation, ProvisioningStatus provisioningStatus, List<String> iotHubs)
+    implements Enrollment {
+
+  public EnrollmentGroup {
+    if (id == null || id.isBlank()) {
+      throw new IllegalArgumentException("enrollment group ID is empty");
+    }
+    iotHubs = List.copyOf(iotHubs);
+  }
+
+  /** An enabled group whose devices hold keys derived from {@code groupKeyBase64}. */
+  public static EnrollmentGroup symmetricKey(String enrollmentGroupId, String groupKeyBase64) {
+    return symmetricKey(enrollmentGroupId, groupKeyBase64, null);
+  }
+
+  /**
+   * As {@link #symmetricKey(String, String)}, also accepting a secondary group key (may be null).
+   */
+  public static EnrollmentGroup symmetricKey(
+      String enrollmentGroupId, String primaryKeyBase64, String secondaryKeyBase64) {
+    return new EnrollmentGroup(
+        enrollmentGroupId,
+        SymmetricKeyAttestation.ofBase64(primaryKeyBase64, secondaryKeyBase64),
+        ProvisioningStatus.ENABLED,
+        List.of());
+  }
+
+  public EnrollmentGroup withProvisioningStatus(ProvisioningStatus status) {
+    return new EnrollmentGroup(id, attestation, status, iotHubs);
+  }
+
+  public EnrollmentGroup disabled() {
+    return withProvisioningStatus(ProvisioningStatus.DISABLED);
+  }
+
+  public EnrollmentGroup withIotHubs(List<String> hubHostNames) {
+    return new EnrollmentGroup(id, attestation, provisioningStatus, hubHostNames);
+  }
+
+  @Override
+  public Optional<String> enrollmentGroupId() {
+    return Optional.of(id);
+  }
+
+  @Override
+  public String deviceIdFor(String registrationId) {
+    return registrationId;
+  }
+}

@@ -1,0 +1,74 @@
+package io.dpsagent.emulator.registry;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One device known by its registration ID. Immutable; the {@code with...} methods return copies.
+ */
+public record IndividualEnrollment(
+    String registrationId,
+    Optional<String> deviceId,
+    Attestation attestation,
+    ProvisioningStatus provisioningStatus,
+    List<String> iotHubs)
+    implements Enrollment {
+
+  public IndividualEnrollment {
+    if (!RegistrationIds.isValid(registrationId)) {
+      throw new IllegalArgumentException("invalid registration ID: " + registrationId);
+    }
+    deviceId.ifPresent(IndividualEnrollment::requireNonBlank);
+    iotHubs = List.copyOf(iotHubs);
+  }
+
+  /** An enabled enrollment for a device holding {@code primaryKeyBase64}, on any linked hub. */
+  public static IndividualEnrollment symmetricKey(String registrationId, String primaryKeyBase64) {
+    return symmetricKey(registrationId, primaryKeyBase64, null);
+  }
+
+  /** As {@link #symmetricKey(String, String)}, also accepting a secondary key (may be null). */
+  public static IndividualEnrollment symmetricKey(
+      String registrationId, String primaryKeyBase64, String secondaryKeyBase64) {
+    return new IndividualEnrollment(
+        registrationId,
+        Optional.empty(),
+        SymmetricKeyAttestation.ofBase64(primaryKeyBase64, secondaryKeyBase64),
+        ProvisioningStatus.ENABLED,
+        List.of());
+  }
+
+  public IndividualEnrollment withDeviceId(String deviceId) {
+    return new IndividualEnrollment(
+        registrationId, Optional.of(deviceId), attestation, provisioningStatus, iotHubs);
+  }
+
+  public IndividualEnrollment withProvisioningStatus(ProvisioningStatus status) {
+    return new IndividualEnrollment(registrationId, deviceId, attestation, status, iotHubs);
+  }
+
+  public IndividualEnrollment disabled() {
+    return withProvisioningStatus(ProvisioningStatus.DISABLED);
+  }
+
+  public IndividualEnrollment withIotHubs(List<String> hubHostNames) {
+    return new IndividualEnrollment(
+        registrationId, deviceId, attestation, provisioningStatus, hubHostNames);
+  }
+
+  @Override
+  public Optional<String> enrollmentGroupId() {
+    return Optional.empty();
+  }
+
+  @Override
+  public String deviceIdFor(String requestedRegistrationId) {
+    return deviceId.orElse(requestedRegistrationId);
+  }
+
+  private static void requireNonBlank(String deviceId) {
+    if (deviceId.isBlank()) {
+      throw new IllegalArgumentException("device ID is empty");
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.dpsagent.emulator.tls;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLException;
+
+/**
+ * What the emulator's TLS server presents, plus the certificate clients must trust to accept it.
+ *
+ * @param chain server certificate first, then any intermediates
+ * @param trustAnchor the CA certificate written to {@code ca.pem} for clients
+ */
+public record ServerTlsIdentity(
+    PrivateKey privateKey, List<X509Certificate> chain, X509Certificate trustAnchor) {
+
+  private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+  public ServerTlsIdentity {
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("certificate chain is empty");
+    }
+    chain = List.copyOf(chain);
+  }
+
+  /**
+   * Loads a configured identity: a PEM chain (server certificate first) and its PEM private key.
+   * Clients are told to trust the last certificate of the chain, so the chain should end with the
+   * CA that issued it.
+   */
+  public static ServerTlsIdentity load(Path chainFile, Path keyFile) throws IOException {
+    List<X509Certificate> chain = PemFiles.readCertificates(chainFile);
+    return new ServerTlsIdentity(
+        PemFiles.readPrivateKey(keyFile), chain, chain.get(chain.size() - 1));
+  }
+
+  /** A Netty server context on the JDK's TLS stack, TLS 1.2 and 1.3 only. */
+  public SslContext newServerContext() throws SSLException {
+    return SslContextBuilder.forServer(privateKey, chain)
+        .sslProvider(SslProvider.JDK)
+        .protocols(PROTOCOLS)
+        .build();
+  }
+
+  @Override
+  public String toString() {
+    return "ServerTlsIdentity[" + chain.get(0).getSubjectX500Principal() + ", key redacted]";
+  }
+}

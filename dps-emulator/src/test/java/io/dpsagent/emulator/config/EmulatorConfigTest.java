@@ -1,0 +1,243 @@
+package io.dpsagent.emulator.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import io.dpsagent.emulator.registry.EnrollmentGroup;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.LinkedHub;
+import io.dpsagent.emulator.registry.ProvisioningStatus;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class EmulatorConfigTest {
+
+  private static final String KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+  @TempDir Path directory;
+
+  static Path exampleFile() throws URISyntaxException {
+    return Path.of(EmulatorConfigTest.class.getResource("/emulator-example.toml").toURI());
+  }
+
+  @Test
+  void exampleFileLoads() throws Exception {
+    EmulatorConfig config = EmulatorConfig.load(exampleFile());
+
+    assertEquals("localhost", config.host());
+    assertEquals("127.0.0.1", config.bindAddress());
+    assertEquals(0, config.httpsPort());
+    assertEquals(Optional.of("0ne00ABCDEF"), config.idScope());
+    assertEquals(3, config.protocolSettings().retryAfterSeconds());
+    assertEquals(0, config.protocolSettings().pollsBeforeAssignment());
+    assertEquals(Duration.ofSeconds(5), config.protocolSettings().sasClockSkew());
+    assertFalse(config.protocolSettings().strictApiVersion());
+    assertEquals(
+        List.of(
+            new LinkedHub("hub-1.azure-devices.net", 1),
+            new LinkedHub("hub-2.azure-devices.net", 3)),
+        config.linkedHubs());
+    IndividualEnrollment gateway = config.individualEnrollments().get(0);
+    assertEquals("my-device-01", gateway.registrationId());
+    assertEquals(Optional.of("gateway-01"), gateway.deviceId());
+    assertEquals(List.of("hub-2.azure-devices.net"), gateway.iotHubs());
+    assertEquals(
+        ProvisioningStatus.DISABLED, config.individualEnrollments().get(1).provisioningStatus());
+    EnrollmentGroup group = config.enrollmentGroups().get(0);
+    assertEquals("line-3", group.id());
+    assertEquals(ProvisioningStatus.ENABLED, group.provisioningStatus());
+  }
+
+  @Test
+  void defaultsNeedNoFile() {
+    EmulatorConfig config = EmulatorConfig.defaults();
+
+    assertEquals("127.0.0.1", config.bindAddress());
+    assertEquals(0, config.httpsPort());
+    assertEquals(Optional.empty(), config.idScope());
+    assertEquals(List.of(LinkedHub.withHostName(EmulatorConfig.DEFAULT_HUB)), config.linkedHubs());
+    assertTrue(config.individualEnrollments().isEmpty());
+    assertTrue(config.tlsFiles().isEmpty());
+  }
+
+  @Test
+  void emptyFileMeansDefaults() throws Exception {
+    EmulatorConfig config = EmulatorConfig.load(write(""));
+
+    assertEquals(List.of(LinkedHub.withHostName(EmulatorConfig.DEFAULT_HUB)), config.linkedHubs());
+  }
+
+  @Test
+  void unknownKeyIsNamedWithTheFile() throws Exception {
+    Path file = write("[emulator]\nhttps_prot = 8443\n");
+
+    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
+
+    assertEquals(file + ": emulator.https_prot: unknown key", error.getMessage());
+  }
+
+  @Test
+  void unknownNestedKeyIsNamedWithItsPath() throws Exception {
+    Path file =
+        write(
+            "[[individual_enrollments]]\nregistration_id = \"a\"\n"
+                + "attestation = { type = \"symmetric_key\", primary_key = \""
+                + KEY
+                + "\", tertiary_key = \"x\" }\n");
+
+    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
+
+    assertEquals(
+        file + ": individual_enrollments[0].attestation.tertiary_key: unknown key",
+        error.getMessage());
+  }
+
+  static Stream<Arguments> badValues() {
+    String key = "attestation = { type = \"symmetric_key\", primary_key = \"" + KEY + "\" }\n";
+    String enrollment = "[[individual_enrollments]]\nregistration_id = \"a\"\n";
+    String group = "[[enrollment_groups]]\nenrollment_group_id = \"g\"\n";
+    return Stream.of(
+        arguments("[emulator]\nhttps_port = \"x\"", "emulator.https_port: wrong type or value"),
+        arguments(
+            "[emulator]\nhttps_port = 70000", "emulator.https_port: port out of range: 70000"),
+        arguments(
+            "[emulator]\nretry_after_seconds = -1",
+            "emulator.retry_after_seconds: retry-after is negative"),
+        arguments("[emulator]\nid_scope = \"0ne-1\"", "emulator.id_scope: invalid ID scope: 0ne-1"),
+        arguments(
+            "[emulator]\ntls_key = \"k.pem\"",
+            "emulator.tls_cert_chain: required when the other TLS file is set"),
+        arguments(
+            "[[linked_hubs]]\nallocation_weight = 2", "linked_hubs[0].host_name: is required"),
+        arguments(
+            "[[linked_hubs]]\nhost_name = \"h\"\nallocation_weight = -2",
+            "linked_hubs[0].allocation_weight: allocation weight is negative"),
+        arguments(
+            "[[linked_hubs]]\nhost_name = \"h\"\n[[linked_hubs]]\nhost_name = \"H\"",
+            "linked_hubs[1].host_name: duplicate \"H\""),
+        arguments(enrollment, "individual_enrollments[0].attestation: is required"),
+        arguments(
+            enrollment.replace("\"a\"", "\"a.\"") + key,
+            "individual_enrollments[0].registration_id: invalid registration ID: a."),
+        arguments(
+            enrollment + "device_id = \" \"\n" + key,
+            "individual_enrollments[0].device_id: is empty"),
+        arguments(
+            enrollment + "provisioning_status = \"on\"\n" + key,
+            "individual_enrollments[0].provisioning_status: must be \"enabled\" or \"disabled\""),
+        arguments(
+            enrollment + "iot_hubs = [\"nowhere\"]\n" + key,
+            "individual_enrollments[0].iot_hubs[0]: is not a linked hub"),
+        arguments(
+            enrollment + "attestation = { type = \"x509\" }",
+            "individual_enrollments[0].attestation.type: unsupported; must be \"symmetric_key\""),
+        arguments(
+            enrollment + key + enrollment.replace("\"a\"", "\"A\"") + key,
+            "individual_enrollments[1].registration_id: duplicate \"A\""),
+        arguments(
+            group + "attestation = { type = \"symmetric_key\" }",
+            "enrollment_groups[0].attestation.primary_key: is required"),
+        arguments(
+            group + key + group + key,
+            "enrollment_groups[1].enrollment_group_id: duplicate \"g\""));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badValues")
+  void badValuesAreNamedByKey(String toml, String expectedProblem) throws Exception {
+    Path file = write(toml);
+
+    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
+
+    assertEquals(file + ": " + expectedProblem, error.getMessage());
+  }
+
+  @Test
+  void badKeyIsNamedButNotRepeated() throws Exception {
+    Path file =
+        write(
+            "[[enrollment_groups]]\nenrollment_group_id = \"g\"\n"
+                + "attestation = { type = \"symmetric_key\", primary_key = \"c2VjcmV0!!\" }\n");
+
+    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
+
+    assertEquals(
+        file + ": enrollment_groups[0].attestation.primary_key: symmetric key is not valid base64",
+        error.getMessage());
+    assertFalse(error.getMessage().contains("c2VjcmV0"));
+  }
+
+  @Test
+  void tomlSyntaxErrorNamesTheLine() throws Exception {
+    Path file = write("[emulator]\nhost = \"localhost\"\nhttps_port = = 3\n");
+
+    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
+
+    assertTrue(
+        error.getMessage().startsWith(file + ": invalid TOML at line 3"), error.getMessage());
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    Path file = directory.resolve("absent.toml");
+
+    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
+
+    assertTrue(error.getMessage().startsWith(file + ": cannot read"), error.getMessage());
+  }
+
+  @Test
+  void tlsFilesResolveAgainstTheConfigDirectory() throws Exception {
+    Files.writeString(directory.resolve("chain.pem"), "placeholder");
+    Files.writeString(directory.resolve("key.pem"), "placeholder");
+    Path file = write("[emulator]\ntls_cert_chain = \"chain.pem\"\ntls_key = \"key.pem\"\n");
+
+    EmulatorConfig.TlsFiles tls = EmulatorConfig.load(file).tlsFiles().orElseThrow();
+
+    assertEquals(directory.resolve("chain.pem").toAbsolutePath(), tls.certificateChain());
+    assertEquals(directory.resolve("key.pem").toAbsolutePath(), tls.privateKey());
+  }
+
+  @Test
+  void missingTlsFileIsNamed() throws Exception {
+    Path file = write("[emulator]\ntls_cert_chain = \"chain.pem\"\ntls_key = \"key.pem\"\n");
+
+    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
+
+    assertTrue(
+        error.getMessage().startsWith(file + ": emulator.tls_cert_chain: no such file"),
+        error.getMessage());
+  }
+
+  @Test
+  void toBuilderKeepsEverything() throws Exception {
+    EmulatorConfig original = EmulatorConfig.load(exampleFile());
+
+    EmulatorConfig copy = original.toBuilder().stateDirectory(directory).build();
+
+    assertEquals(original.idScope(), copy.idScope());
+    assertEquals(original.protocolSettings(), copy.protocolSettings());
+    assertEquals(original.linkedHubs(), copy.linkedHubs());
+    assertEquals(original.individualEnrollments(), copy.individualEnrollments());
+    assertEquals(original.enrollmentGroups(), copy.enrollmentGroups());
+    assertEquals(Optional.of(directory), copy.stateDirectory());
+  }
+
+  private Path write(String toml) throws IOException {
+    return Files.writeString(directory.resolve("emulator.toml"), toml);
+  }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh Debian 12 machine: installs what the tests need, then
+# `mvn -B verify`. Every test starts its own servers (DPS emulator, ...) on loopback and stops them.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need_packages=()
+command -v java >/dev/null 2>&1 || need_packages+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || need_packages+=(maven)
+if [ ${#need_packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: missing ${need_packages[*]}; run as root or install them first" >&2
+    exit 2
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_packages[@]}"
+fi
+
+exec mvn -B -ntp -Dstyle.color=never verify "$@"

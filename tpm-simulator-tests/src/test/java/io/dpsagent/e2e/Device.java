@@ -1,0 +1,101 @@
+package io.dpsagent.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * A simulated device's files: its key, its agent config and its output directory, all under one
+ * temporary directory. Config lines can be added per test.
+ */
+final class Device {
+
+  final Path home;
+  final Path keyFile;
+  final Path configFile;
+  final Path outputDir;
+  private final StringBuilder extra = new StringBuilder();
+  private String endpoint;
+  private String idScope;
+  private Path trustBundle;
+  private String registrationId;
+  private String keyKind = "symmetric_key";
+
+  Device(Path home) {
+    this.home = home;
+    this.keyFile = home.resolve("device.key");
+    this.configFile = home.resolve("config.toml");
+    this.outputDir = home.resolve("out");
+  }
+
+  static String newKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
+  }
+
+  Device endpoint(URI httpsEndpoint, String idScope, Path caFile) {
+    this.endpoint = httpsEndpoint.toString();
+    this.idScope = idScope;
+    this.trustBundle = caFile;
+    return this;
+  }
+
+  Device endpoint(String endpoint) {
+    this.endpoint = endpoint;
+    return this;
+  }
+
+  Device withoutTrustBundle() {
+    this.trustBundle = null;
+    return this;
+  }
+
+  Device registrationId(String id) {
+    this.registrationId = id;
+    return this;
+  }
+
+  Device deviceKey(String base64) throws IOException {
+    this.keyKind = "symmetric_key";
+    writeKey(base64);
+    return this;
+  }
+
+  Device groupKey(String base64) throws IOException {
+    this.keyKind = "group_key";
+    writeKey(base64);
+    return this;
+  }
+
+  Device config(String tomlLines) {
+    extra.append(tomlLines).append('\n');
+    return this;
+  }
+
+  private void writeKey(String base64) throws IOException {
+    Files.writeString(keyFile, base64 + "\n");
+    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+  }
+
+  /** Writes config.toml and returns its path as a CLI argument. */
+  String writeConfig() throws IOException {
+    String toml = "[provisioning]\n"
+        + "global_endpoint = \"" + endpoint + "\"\n"
+        + "id_scope = \"" + idScope + "\"\n"
+        + (trustBundle == null ? "" : "trust_bundle = \"" + trustBundle.toUri() + "\"\n")
+        + "[provisioning.attestation]\n"
+        + "method = \"symmetric_key\"\n"
+        + "registration_id = \"" + registrationId + "\"\n"
+        + keyKind + " = { uri = \"" + keyFile.toUri() + "\" }\n"
+        + "[output]\n"
+        + "dir = \"" + outputDir + "\"\n"
+        + extra;
+    Files.writeString(configFile, toml);
+    return configFile.toString();
+  }
+}

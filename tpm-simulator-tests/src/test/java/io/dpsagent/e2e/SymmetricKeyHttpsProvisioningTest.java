@@ -1,0 +1,307 @@
+package io.dpsagent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.registry.EnrollmentGroup;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.RegistrationRecord;
+import io.dpsagent.hsm.software.SoftwareSymmetricKey;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dps-agent provision} with symmetric keys against the DPS emulator over real TLS on
+ * loopback: the first end-to-end slice of the product.
+ */
+class SymmetricKeyHttpsProvisioningTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AtomicInteger DEVICES = new AtomicInteger();
+
+  private static DpsEmulator emulator;
+
+  @TempDir Path home;
+
+  @BeforeAll
+  static void startEmulator() throws Exception {
+    emulator = Emulators.startFast();
+  }
+
+  @AfterAll
+  static void stopEmulator() {
+    emulator.close();
+  }
+
+  /** A device with its own registration ID, pointed at the emulator and trusting its CA. */
+  private Device device() {
+    return new Device(home)
+        .registrationId("e2e-" + DEVICES.incrementAndGet())
+        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+  }
+
+  private static String registrationIdOf(Device device) throws Exception {
+    return Files.readString(device.configFile).lines().filter(l -> l.startsWith("registration_id"))
+        .findFirst().orElseThrow().replaceAll(".*\"(.*)\".*", "$1");
+  }
+
+  private static JsonNode connectionJson(Device device) throws Exception {
+    return JSON.readTree(device.outputDir.resolve("connection.json").toFile());
+  }
+
+  @Test
+  void individualKeyIsAssignedAndTheOutputsAreWritten() throws Exception {
+    String key = Device.newKey();
+    Device device = device().deviceKey(key);
+    String config = device.writeConfig();
+    String id = registrationIdOf(device);
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-dev"));
+
+    AgentRun run = AgentRun.of("provision", "--config", config, "--json");
+
+    assertEquals(0, run.exitCode(), run.toString());
+    RegistrationRecord record = emulator.registry().registration(id).orElseThrow();
+    JsonNode json = connectionJson(device);
+    assertEquals(record.assignedHub(), json.get("hubHostName").textValue());
+    assertEquals(id + "-dev", json.get("deviceId").textValue());
+    assertEquals(id, json.get("registrationId").textValue());
+    assertEquals(emulator.idScope(), json.get("idScope").textValue());
+    assertEquals("symmetric_key", json.get("attestation").textValue());
+    assertEquals("sas", json.path("auth").path("type").textValue());
+    assertEquals(device.keyFile.toUri().toString(), json.path("auth").path("keyUri").textValue());
+    assertEquals("initialAssignment", json.get("substatus").textValue());
+    assertTrue(json.get("createdDateTimeUtc").textValue().endsWith("Z"));
+    assertEquals(json, JSON.readTree(run.stdout()), "--json prints the document that was written");
+    assertEquals("HostName=" + record.assignedHub() + ";DeviceId=" + id + "-dev;SharedAccessKey=" + key + "\n",
+        Files.readString(device.outputDir.resolve("connection-string")));
+    for (String name : new String[] {"connection.json", "connection-string"}) {
+      assertEquals("rw-------", PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(device.outputDir.resolve(name))), name);
+    }
+  }
+
+  @Test
+  void groupKeyDerivesTheDeviceKeyOnTheDevice() throws Exception {
+    String groupKey = Device.newKey();
+    String groupId = "group-" + DEVICES.incrementAndGet();
+    emulator.registry().addEnrollmentGroup(EnrollmentGroup.symmetricKey(groupId, groupKey));
+    Device device = device().groupKey(groupKey);
+    String config = device.writeConfig();
+    String id = registrationIdOf(device);
+
+    AgentRun run = AgentRun.of("provision", "--config", config);
+
+    assertEquals(0, run.exitCode(), run.toString());
+    JsonNode json = connectionJson(device);
+    assertEquals(id, json.get("deviceId").textValue());
+    assertEquals(groupId, json.get("enrollmentGroupId").textValue());
+    assertFalse(json.path("auth").has("keyUri"), "the group key cannot sign for the device");
+    String derived = SoftwareSymmetricKey.deriveFromGroupKey(SoftwareSymmetricKey.ofBase64(groupKey), id).exportBase64();
+    assertTrue(Files.readString(device.outputDir.resolve("connection-string")).endsWith(";SharedAccessKey=" + derived + "\n"));
+    assertTrue(run.stdout().startsWith("provisioned " + id + " as device " + id + " on "), run.stdout());
+  }
+
+  @Test
+  void wrongKeyIsRejectedWithExit3AndNoOutput() throws Exception {
+    Device device = device().deviceKey(Device.newKey());
+    String config = device.writeConfig();
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(registrationIdOf(device), Device.newKey()));
+
+    AgentRun run = AgentRun.of("provision", "--config", config);
+
+    assertEquals(3, run.exitCode(), run.toString());
+    assertTrue(run.stderr().contains("dps-agent: error: attestation rejected: DPS answered 401 (errorCode 401002"), run.stderr());
+    assertFalse(Files.exists(device.outputDir), "nothing may be written for a rejected device");
+  }
+
+  @Test
+  void expiredSasIsRejectedByTheEmulator() throws Exception {
+    String key = Device.newKey();
+    Device device = device().deviceKey(key);
+    String config = device.writeConfig();
+    String id = registrationIdOf(device);
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
+    // A device clock two hours behind mints tokens that expired an hour before DPS sees them.
+    Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofHours(-2));
+
+    AgentRun run = AgentRun.of(behind, "provision", "--config", config, "--json");
+
+    assertEquals(3, run.exitCode(), run.toString());
+    assertTrue(run.stderr().contains("attestation rejected: device clock is 7"), run.stderr());
+    assertTrue(run.stderr().contains("s behind DPS; fix the time (NTP) and retry"), run.stderr());
+    JsonNode error = JSON.readTree(run.stdout()).get("error");
+    assertEquals(3, error.get("exitCode").intValue());
+    assertEquals("attestation_rejected", error.get("kind").textValue());
+    assertEquals(401, emulator.requestLog().entries().stream()
+        .filter(e -> e.path().contains("/registrations/" + id + "/")).reduce((a, b) -> b).orElseThrow().status());
+  }
+
+  @Test
+  void invalidRegistrationIdFailsWithExit2BeforeAnyNetworkCall() throws Exception {
+    Device device = device().registrationId("bad_id_").deviceKey(Device.newKey());
+    String config = device.writeConfig();
+    long before = emulator.requestLog().count();
+
+    AgentRun run = AgentRun.of("provision", "--config", config);
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertEquals("dps-agent: error: config " + config + ": provisioning.attestation.registration_id: registration ID "
+        + "'bad_id_' is invalid; use letters, digits and - . _ : only, ending in a letter, digit or -\n", run.stderr());
+    assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
+  }
+
+  @Test
+  void disabledEnrollmentEndsWithExit4() throws Exception {
+    String key = Device.newKey();
+    Device device = device().deviceKey(key);
+    String config = device.writeConfig();
+    String id = registrationIdOf(device);
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key).disabled());
+
+    AgentRun run = AgentRun.of("provision", "--config", config);
+
+    assertEquals(4, run.exitCode(), run.toString());
+    assertTrue(run.stderr().contains("dps-agent: error: DPS reports the enrollment of '" + id + "' as disabled"), run.stderr());
+    assertFalse(Files.exists(device.outputDir));
+  }
+
+  @Test
+  void unreachableEndpointEndsWithExit5WithinTheConfiguredBudget() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Device device = device().endpoint("https://localhost:" + closedPort).deviceKey(Device.newKey())
+        .config("[provisioning.retry]\nmax_attempts = 4\nmax_elapsed_seconds = 3\ninitial_backoff_ms = 200\nconnect_timeout_seconds = 1");
+    String config = device.writeConfig();
+
+    Instant start = Instant.now();
+    AgentRun run = AgentRun.of("provision", "--config", config);
+    Duration took = Duration.between(start, Instant.now());
+
+    assertEquals(5, run.exitCode(), run.toString());
+    assertTrue(run.stderr().contains("dps-agent: error: giving up after "), run.stderr());
+    assertTrue(run.stderr().contains("registering with https://localhost:" + closedPort), run.stderr());
+    assertTrue(run.stderr().contains("last error: connection refused or unreachable"), run.stderr());
+    assertTrue(took.compareTo(Duration.ofSeconds(3 + 2)) < 0, "the 3 s budget bounds the run; took " + took);
+    assertFalse(Files.exists(device.outputDir));
+  }
+
+  @Test
+  void aFailedRunLeavesTheExistingConnectionJsonUnchanged() throws Exception {
+    String key = Device.newKey();
+    Device device = device().deviceKey(key);
+    String config = device.writeConfig();
+    String id = registrationIdOf(device);
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
+    assertEquals(0, AgentRun.of("provision", "--config", config).exitCode());
+    byte[] good = Files.readAllBytes(device.outputDir.resolve("connection.json"));
+    byte[] goodString = Files.readAllBytes(device.outputDir.resolve("connection-string"));
+
+    device.deviceKey(Device.newKey()); // the key on the device no longer matches the enrollment
+    AgentRun failed = AgentRun.of("provision", "--config", config);
+
+    assertEquals(3, failed.exitCode(), failed.toString());
+    assertArrayEquals(good, Files.readAllBytes(device.outputDir.resolve("connection.json")));
+    assertArrayEquals(goodString, Files.readAllBytes(device.outputDir.resolve("connection-string")));
+    try (var listing = Files.list(device.outputDir)) {
+      assertEquals(2, listing.count(), "no temporary files are left behind");
+    }
+  }
+
+  @Test
+  void noKeyMaterialOrTokenReachesTheLogsEvenVerbose() throws Exception {
+    String key = Device.newKey();
+    Device device = device().deviceKey(key);
+    String config = device.writeConfig();
+    String id = registrationIdOf(device);
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
+
+    AgentRun ok = AgentRun.of("provision", "--config", config, "--json", "--verbose");
+    device.deviceKey(Device.newKey());
+    AgentRun rejected = AgentRun.of("provision", "--config", config, "--json", "--verbose");
+
+    assertEquals(0, ok.exitCode(), ok.toString());
+    assertEquals(3, rejected.exitCode(), rejected.toString());
+    for (AgentRun run : new AgentRun[] {ok, rejected}) {
+      assertTrue(run.stderr().contains("registering " + id + " with " + emulator.httpsEndpoint()), run.stderr());
+      assertFalse(run.everything().contains(key), "device key leaked");
+      assertFalse(run.everything().contains(key.substring(0, 16)), "part of the device key leaked");
+      assertFalse(run.everything().contains("SharedAccessSignature"), "SAS token leaked");
+      assertFalse(run.everything().contains("sig="), "SAS signature leaked");
+    }
+  }
+
+  @Test
+  void anUntrustedServerCertificateIsAConfigErrorNamingTheTrustBundle() throws Exception {
+    Device device = device().withoutTrustBundle().deviceKey(Device.newKey());
+    String config = device.writeConfig();
+
+    AgentRun run = AgentRun.of("provision", "--config", config);
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertTrue(run.stderr().contains("TLS handshake with " + emulator.httpsEndpoint() + " failed"), run.stderr());
+    assertTrue(run.stderr().contains("add it to provisioning.trust_bundle"), run.stderr());
+  }
+
+  @Test
+  void keyFileReadableByOthersIsRefusedBeforeAnyNetworkCall() throws Exception {
+    Device device = device().deviceKey(Device.newKey());
+    String config = device.writeConfig();
+    Files.setPosixFilePermissions(device.keyFile, PosixFilePermissions.fromString("rw-r--r--"));
+    long before = emulator.requestLog().count();
+
+    AgentRun run = AgentRun.of("provision", "--config", config);
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertEquals("dps-agent: error: key file " + device.keyFile + " is accessible by group or others (mode rw-r--r--); "
+        + "run: chmod 600 " + device.keyFile + "\n", run.stderr());
+    assertEquals(before, emulator.requestLog().count());
+  }
+
+  @Test
+  void throttlingWith429AndRetryAfterIsWaitedOutThenSucceeds() throws Exception {
+    String key = Device.newKey();
+    Device device = device().deviceKey(key);
+    String config = device.writeConfig();
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(registrationIdOf(device), key));
+    emulator.faults().failNext(1, 429, 2);
+
+    Instant start = Instant.now();
+    AgentRun run = AgentRun.of("provision", "--config", config);
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(Duration.between(start, Instant.now()).compareTo(Duration.ofSeconds(2)) >= 0, "Retry-After: 2 was honoured");
+    assertTrue(run.stderr().contains("DPS answered 429"), run.stderr());
+  }
+
+  @Test
+  void aRunOf503sIsRetriedThenSucceeds() throws Exception {
+    String key = Device.newKey();
+    Device device = device().deviceKey(key)
+        .config("[provisioning.retry]\ninitial_backoff_ms = 100\nmax_attempts = 5");
+    String config = device.writeConfig();
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(registrationIdOf(device), key));
+    emulator.faults().failNext(3, 503);
+
+    AgentRun run = AgentRun.of("provision", "--config", config);
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(3, run.stderr().lines().filter(l -> l.contains("DPS answered 503")).count(), run.stderr());
+  }
+}
