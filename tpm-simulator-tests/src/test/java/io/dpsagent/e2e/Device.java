@@ -60,6 +60,10 @@ final class Device {
     return this;
   }
 
+  String registrationId() {
+    return registrationId;
+  }
+
   Device deviceKey(String base64) throws IOException {
     this.keyKind = "symmetric_key";
     writeKey(base64);

@@ -55,9 +55,11 @@ class SymmetricKeyHttpsProvisioningTest {
         .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
   }
 
-  private static String registrationIdOf(Device device) throws Exception {
-    return Files.readString(device.configFile).lines().filter(l -> l.startsWith("registration_id"))
-        .findFirst().orElseThrow().replaceAll(".*\"(.*)\".*", "$1");
+  /** A device whose key matches an individual enrollment in the emulator. */
+  private Device enrolledDevice(String key) throws Exception {
+    Device device = device().deviceKey(key);
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), key));
+    return device;
   }
 
   private static JsonNode connectionJson(Device device) throws Exception {
@@ -69,7 +71,7 @@ class SymmetricKeyHttpsProvisioningTest {
     String key = Device.newKey();
     Device device = device().deviceKey(key);
     String config = device.writeConfig();
-    String id = registrationIdOf(device);
+    String id = device.registrationId();
     emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-dev"));
 
     AgentRun run = AgentRun.of("provision", "--config", config, "--json");
@@ -102,7 +104,7 @@ class SymmetricKeyHttpsProvisioningTest {
     emulator.registry().addEnrollmentGroup(EnrollmentGroup.symmetricKey(groupId, groupKey));
     Device device = device().groupKey(groupKey);
     String config = device.writeConfig();
-    String id = registrationIdOf(device);
+    String id = device.registrationId();
 
     AgentRun run = AgentRun.of("provision", "--config", config);
 
@@ -120,7 +122,7 @@ class SymmetricKeyHttpsProvisioningTest {
   void wrongKeyIsRejectedWithExit3AndNoOutput() throws Exception {
     Device device = device().deviceKey(Device.newKey());
     String config = device.writeConfig();
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(registrationIdOf(device), Device.newKey()));
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), Device.newKey()));
 
     AgentRun run = AgentRun.of("provision", "--config", config);
 
@@ -132,10 +134,9 @@ class SymmetricKeyHttpsProvisioningTest {
   @Test
   void expiredSasIsRejectedByTheEmulator() throws Exception {
     String key = Device.newKey();
-    Device device = device().deviceKey(key);
+    Device device = enrolledDevice(key);
     String config = device.writeConfig();
-    String id = registrationIdOf(device);
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
+    String id = device.registrationId();
     // A device clock two hours behind mints tokens that expired an hour before DPS sees them.
     Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofHours(-2));
 
@@ -170,7 +171,7 @@ class SymmetricKeyHttpsProvisioningTest {
     String key = Device.newKey();
     Device device = device().deviceKey(key);
     String config = device.writeConfig();
-    String id = registrationIdOf(device);
+    String id = device.registrationId();
     emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key).disabled());
 
     AgentRun run = AgentRun.of("provision", "--config", config);
@@ -205,10 +206,9 @@ class SymmetricKeyHttpsProvisioningTest {
   @Test
   void aFailedRunLeavesTheExistingConnectionJsonUnchanged() throws Exception {
     String key = Device.newKey();
-    Device device = device().deviceKey(key);
+    Device device = enrolledDevice(key);
     String config = device.writeConfig();
-    String id = registrationIdOf(device);
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
+    String id = device.registrationId();
     assertEquals(0, AgentRun.of("provision", "--config", config).exitCode());
     byte[] good = Files.readAllBytes(device.outputDir.resolve("connection.json"));
     byte[] goodString = Files.readAllBytes(device.outputDir.resolve("connection-string"));
@@ -227,10 +227,9 @@ class SymmetricKeyHttpsProvisioningTest {
   @Test
   void noKeyMaterialOrTokenReachesTheLogsEvenVerbose() throws Exception {
     String key = Device.newKey();
-    Device device = device().deviceKey(key);
+    Device device = enrolledDevice(key);
     String config = device.writeConfig();
-    String id = registrationIdOf(device);
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
+    String id = device.registrationId();
 
     AgentRun ok = AgentRun.of("provision", "--config", config, "--json", "--verbose");
     device.deviceKey(Device.newKey());
@@ -276,10 +275,8 @@ class SymmetricKeyHttpsProvisioningTest {
 
   @Test
   void throttlingWith429AndRetryAfterIsWaitedOutThenSucceeds() throws Exception {
-    String key = Device.newKey();
-    Device device = device().deviceKey(key);
+    Device device = enrolledDevice(Device.newKey());
     String config = device.writeConfig();
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(registrationIdOf(device), key));
     emulator.faults().failNext(1, 429, 2);
 
     Instant start = Instant.now();
@@ -292,11 +289,9 @@ class SymmetricKeyHttpsProvisioningTest {
 
   @Test
   void aRunOf503sIsRetriedThenSucceeds() throws Exception {
-    String key = Device.newKey();
-    Device device = device().deviceKey(key)
+    Device device = enrolledDevice(Device.newKey())
         .config("[provisioning.retry]\ninitial_backoff_ms = 100\nmax_attempts = 5");
     String config = device.writeConfig();
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(registrationIdOf(device), key));
     emulator.faults().failNext(3, 503);
 
     AgentRun run = AgentRun.of("provision", "--config", config);
