@@ -1,5 +1,7 @@
 package io.dpsagent.emulator.device;
 
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -7,12 +9,25 @@ import java.util.Optional;
  *
  * @param registrationId percent-decoded, as the device spelled it
  * @param authorization the SAS token, if the device sent one
+ * @param clientCertificates the certificate chain the device presented in the TLS handshake, leaf
+ *     first, unverified (empty without client authentication)
  */
 public record DeviceRequest(
     String idScope,
     String registrationId,
     Optional<String> apiVersion,
-    Optional<String> authorization) {
+    Optional<String> authorization,
+    List<X509Certificate> clientCertificates) {
+
+  public DeviceRequest {
+    clientCertificates = List.copyOf(clientCertificates);
+  }
+
+  /** A request without a TLS client certificate. */
+  public DeviceRequest(
+      String idScope, String registrationId, Optional<String> apiVersion, Optional<String> authorization) {
+    this(idScope, registrationId, apiVersion, authorization, List.of());
+  }
 
   @Override
   public String toString() {

@@ -1,7 +1,7 @@
 package io.dpsagent.emulator.registry;
 
 /**
- * How devices of an enrollment prove who they are. Symmetric keys only for now; X.509 and TPM
- * attestations join this hierarchy as they are implemented.
+ * How devices of an enrollment prove who they are: symmetric keys or X.509 certificates; TPM
+ * attestation joins this hierarchy when it is implemented.
  */
-public sealed interface Attestation permits SymmetricKeyAttestation {}
+public sealed interface Attestation permits SymmetricKeyAttestation, X509Attestation {}

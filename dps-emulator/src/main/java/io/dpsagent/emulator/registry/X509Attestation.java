@@ -1,0 +1,15 @@
+package io.dpsagent.emulator.registry;
+
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+
+/**
+ * X.509 attestation. On an individual enrollment the certificates are the device's own (leaf)
+ * certificates; on an enrollment group they are signing certificates (a root or intermediate CA)
+ * that must appear in, or anchor, the chain the device presents.
+ *
+ * @param primary the certificate DPS matches first
+ * @param secondary an optional second certificate, for rolling certificates over
+ */
+public record X509Attestation(X509Certificate primary, Optional<X509Certificate> secondary)
+    implements Attestation {}
