@@ -1,0 +1,159 @@
+package io.dpsagent.hsm.software;
+
+import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.TlsIdentity;
+import io.dpsagent.hsm.tls.FixedIdentityKeyManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import javax.net.ssl.X509KeyManager;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+
+/**
+ * A TLS client identity from files: a PEM certificate chain with an unencrypted private key (PKCS#8
+ * or the traditional RSA/EC forms), or a PKCS#12 bundle whose password is read from a file.
+ *
+ * <p>Loading proves that the key belongs to the leaf certificate (a signature made with the key
+ * must verify with the certificate), so a mismatched pair fails here, with the file names, rather
+ * than as an opaque handshake failure at DPS.
+ */
+public final class SoftwareTlsIdentity implements TlsIdentity {
+
+  private final List<X509Certificate> chain;
+  private final X509KeyManager keyManager;
+
+  private SoftwareTlsIdentity(PrivateKey key, List<X509Certificate> chain) {
+    this.chain = List.copyOf(chain);
+    this.keyManager = new FixedIdentityKeyManager(key, chain);
+  }
+
+  /** Loads a PEM chain (leaf first) and its private key; the key file must be owner-only. */
+  public static SoftwareTlsIdentity fromPem(Path chainFile, Path keyFile) throws HsmException {
+    List<X509Certificate> chain = readChain(chainFile);
+    PrivateKey key = readPemKey(keyFile, KeyFiles.readSecretText(keyFile));
+    requireMatchingPair(key, chain.get(0), chainFile, keyFile);
+    return new SoftwareTlsIdentity(key, chain);
+  }
+
+  /** Loads the first key entry of a PKCS#12 file, with the password read from an owner-only file. */
+  public static SoftwareTlsIdentity fromPkcs12(Path p12File, Path passwordFile) throws HsmException {
+    char[] password = KeyFiles.readSecretText(passwordFile).strip().toCharArray();
+    KeyFiles.requireOwnerOnly(p12File);
+    try (InputStream in = Files.newInputStream(p12File)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, password);
+      for (String alias : Collections.list(store.aliases())) {
+        if (store.isKeyEntry(alias)) {
+          PrivateKey key = (PrivateKey) store.getKey(alias, password);
+          List<X509Certificate> chain = new ArrayList<>();
+          for (Certificate c : store.getCertificateChain(alias)) {
+            chain.add((X509Certificate) c);
+          }
+          requireMatchingPair(key, chain.get(0), p12File, p12File);
+          return new SoftwareTlsIdentity(key, chain);
+        }
+      }
+      throw new HsmException("PKCS#12 file " + p12File + " holds no private key entry");
+    } catch (NoSuchFileException e) {
+      throw new HsmException("PKCS#12 file " + p12File + " does not exist");
+    } catch (IOException e) {
+      // KeyStore.load reports a wrong password as an IOException whose cause is unrecoverable.
+      throw new HsmException("cannot open PKCS#12 file " + p12File
+          + ": wrong password in " + passwordFile + " or not a PKCS#12 file");
+    } catch (GeneralSecurityException e) {
+      throw new HsmException("cannot read PKCS#12 file " + p12File + ": " + e.getClass().getSimpleName());
+    } finally {
+      java.util.Arrays.fill(password, '\0');
+    }
+  }
+
+  @Override
+  public List<X509Certificate> certificateChain() {
+    return chain;
+  }
+
+  @Override
+  public X509KeyManager keyManager() {
+    return keyManager;
+  }
+
+  /** Reads every certificate of a PEM file, in file order. */
+  public static List<X509Certificate> readChain(Path file) throws HsmException {
+    try (InputStream in = Files.newInputStream(file)) {
+      List<X509Certificate> chain = new ArrayList<>();
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        chain.add((X509Certificate) c);
+      }
+      if (chain.isEmpty()) {
+        throw new HsmException("certificate file " + file + " holds no PEM certificate");
+      }
+      return chain;
+    } catch (NoSuchFileException e) {
+      throw new HsmException("certificate file " + file + " does not exist");
+    } catch (IOException | GeneralSecurityException e) {
+      throw new HsmException("certificate file " + file + " is not a PEM certificate chain");
+    }
+  }
+
+  private static PrivateKey readPemKey(Path file, String pem) throws HsmException {
+    try (Reader reader = new StringReader(pem); PEMParser parser = new PEMParser(reader)) {
+      Object object = parser.readObject();
+      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+      if (object instanceof PrivateKeyInfo) {
+        return converter.getPrivateKey((PrivateKeyInfo) object);
+      }
+      if (object instanceof PEMKeyPair) {
+        return converter.getKeyPair((PEMKeyPair) object).getPrivate();
+      }
+      if (object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair) {
+        throw new HsmException("private key file " + file
+            + " is encrypted; use an unencrypted PKCS#8 key or a PKCS#12 file with a password file");
+      }
+      throw new HsmException("private key file " + file + " holds no PEM private key");
+    } catch (IOException e) {
+      throw new HsmException("private key file " + file + " is not a valid PEM private key");
+    }
+  }
+
+  private static void requireMatchingPair(PrivateKey key, X509Certificate leaf, Path certFile, Path keyFile)
+      throws HsmException {
+    try {
+      String algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+      byte[] challenge = new byte[32];
+      new SecureRandom().nextBytes(challenge);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(challenge);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(leaf.getPublicKey());
+      verifier.update(challenge);
+      if (verifier.verify(signature)) {
+        return;
+      }
+    } catch (GeneralSecurityException e) {
+      // a key of another type than the certificate's: reported below
+    }
+    throw new HsmException("private key in " + keyFile + " does not belong to the first certificate in " + certFile);
+  }
+}

@@ -1,0 +1,188 @@
+package io.dpsagent.hsm.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * Certificates for tests, made at run time: a root CA, intermediates and device leaves, with the
+ * key types devices use (EC P-256, EC P-384, RSA 2048). Nothing here is for production use.
+ */
+public final class TestPki {
+
+  /** Key types a device certificate may carry. */
+  public enum KeyType { EC_P256, EC_P384, RSA_2048 }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private TestPki() {}
+
+  /** A self-signed root CA with an EC P-256 key. */
+  public static Issuer rootCa(String commonName) {
+    KeyPair keys = keyPair(KeyType.EC_P256);
+    X509Certificate cert = sign(commonName, keys, commonName, keys.getPrivate(), true,
+        Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(365)));
+    return new Issuer(cert, keys.getPrivate(), List.of());
+  }
+
+  /** A certificate authority that can issue intermediates and device certificates. */
+  public static final class Issuer {
+    private final X509Certificate certificate;
+    private final PrivateKey key;
+    private final List<X509Certificate> above; // issuers of this one, nearest first, without the root
+
+    private Issuer(X509Certificate certificate, PrivateKey key, List<X509Certificate> above) {
+      this.certificate = certificate;
+      this.key = key;
+      this.above = above;
+    }
+
+    public X509Certificate certificate() {
+      return certificate;
+    }
+
+    public Issuer intermediate(String commonName) {
+      KeyPair keys = keyPair(KeyType.EC_P256);
+      X509Certificate cert = sign(commonName, keys, subject(), key, true,
+          Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(365)));
+      List<X509Certificate> chain = new ArrayList<>();
+      if (!isRoot()) {
+        chain.add(certificate);
+        chain.addAll(above);
+      }
+      return new Issuer(cert, keys.getPrivate(), chain);
+    }
+
+    /** A device certificate valid from an hour ago for a day. */
+    public Leaf leaf(String commonName, KeyType type) {
+      return leaf(commonName, type, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)));
+    }
+
+    public Leaf leaf(String commonName, KeyType type, Instant notBefore, Instant notAfter) {
+      KeyPair keys = keyPair(type);
+      X509Certificate cert = sign(commonName, keys, subject(), key, false, notBefore, notAfter);
+      List<X509Certificate> chain = new ArrayList<>();
+      chain.add(cert);
+      if (!isRoot()) {
+        chain.add(certificate);
+        chain.addAll(above);
+      }
+      return new Leaf(chain, keys.getPrivate());
+    }
+
+    private boolean isRoot() {
+      return certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal());
+    }
+
+    private String subject() {
+      return certificate.getSubjectX500Principal().getName().replaceFirst("^CN=", "");
+    }
+  }
+
+  /** A device certificate with its private key and the chain a device presents (no root). */
+  public record Leaf(List<X509Certificate> chain, PrivateKey privateKey) {
+
+    public X509Certificate certificate() {
+      return chain.get(0);
+    }
+
+    /** Writes the chain (PEM, leaf first) and the PKCS#8 key (PEM, mode 0600). */
+    public void writePem(Path chainFile, Path keyFile) throws IOException {
+      Files.writeString(chainFile, pem(chain.toArray()));
+      Files.writeString(keyFile, pem(privateKey));
+      Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** Writes a PKCS#12 bundle (mode 0600) protected by {@code password}. */
+    public void writePkcs12(Path file, char[] password) throws IOException, GeneralSecurityException {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry("device", privateKey, password, chain.toArray(new X509Certificate[0]));
+      try (OutputStream out = Files.newOutputStream(file)) {
+        store.store(out, password);
+      }
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+  }
+
+  /** PEM text of certificates or keys. */
+  public static String pem(Object... objects) {
+    StringWriter text = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+      for (Object o : objects) {
+        writer.writeObject(o instanceof PrivateKey ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator((PrivateKey) o, null) : o);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return text.toString();
+  }
+
+  static KeyPair keyPair(KeyType type) {
+    try {
+      KeyPairGenerator generator;
+      switch (type) {
+        case RSA_2048:
+          generator = KeyPairGenerator.getInstance("RSA");
+          generator.initialize(2048, RANDOM);
+          break;
+        case EC_P384:
+          generator = KeyPairGenerator.getInstance("EC");
+          generator.initialize(new ECGenParameterSpec("secp384r1"), RANDOM);
+          break;
+        default:
+          generator = KeyPairGenerator.getInstance("EC");
+          generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+      }
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static X509Certificate sign(String subject, KeyPair subjectKeys, String issuer, PrivateKey issuerKey,
+      boolean ca, Instant notBefore, Instant notAfter) {
+    try {
+      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+          new X500Name("CN=" + issuer), new BigInteger(64, RANDOM).add(BigInteger.ONE),
+          Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + subject), subjectKeys.getPublic());
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+      builder.addExtension(Extension.keyUsage, true, ca
+          ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+          : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+      String algorithm = "EC".equals(issuerKey.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+      return new JcaX509CertificateConverter().getCertificate(
+          builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKey)));
+    } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+}
