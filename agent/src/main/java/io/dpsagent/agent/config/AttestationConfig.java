@@ -1,14 +1,8 @@
 package io.dpsagent.agent.config;
 
-import io.dpsagent.hsm.KeyUri;
+/** The {@code [provisioning.attestation]} section: how the device proves who it is. */
+public sealed interface AttestationConfig permits SymmetricKeyAttestation, X509Attestation {
 
-/**
- * The {@code [provisioning.attestation]} section for symmetric-key attestation.
- *
- * @param registrationId the registration ID presented to DPS
- * @param key the device key, or the enrollment-group key when {@code deriveFromGroupKey}
- * @param deriveFromGroupKey whether {@code key} is a group key from which the device key is derived
- * @param sasTtlSeconds lifetime of each DPS SAS token; a fresh token is minted per attempt
- */
-public record AttestationConfig(
-    String registrationId, KeyUri key, boolean deriveFromGroupKey, long sasTtlSeconds) {}
+  /** The config name of the method, as written in {@code method}. */
+  String method();
+}

@@ -101,16 +101,25 @@ public final class ConfigLoader {
   }
 
   private AttestationConfig attestation(Section s) throws InvalidConfigException {
-    String method = s.requiredString("method", "use \"symmetric_key\"");
-    if (!method.equals("symmetric_key")) {
-      throw new InvalidConfigException(s.keyName("method"), "'" + method + "' is not supported by this version; use \"symmetric_key\"");
+    String method = s.requiredString("method", "use \"symmetric_key\" or \"x509\"");
+    AttestationConfig attestation;
+    switch (method) {
+      case "symmetric_key":
+        attestation = symmetricKey(s);
+        break;
+      case "x509":
+        attestation = x509(s);
+        break;
+      default:
+        throw new InvalidConfigException(s.keyName("method"),
+            "'" + method + "' is not supported by this version; use \"symmetric_key\" or \"x509\"");
     }
-    String registrationId = s.requiredString("registration_id", "set the device's registration ID");
-    try {
-      RegistrationId.validate(registrationId);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(s.keyName("registration_id"), e.getMessage());
-    }
+    s.rejectUnknownKeys();
+    return attestation;
+  }
+
+  private SymmetricKeyAttestation symmetricKey(Section s) throws InvalidConfigException {
+    String registrationId = registrationId(s, s.requiredString("registration_id", "set the device's registration ID"));
     Optional<KeyUri> deviceKey = keyReference(s.table("symmetric_key"));
     Optional<KeyUri> groupKey = keyReference(s.table("group_key"));
     if (deviceKey.isPresent() == groupKey.isPresent()) {
@@ -118,8 +127,42 @@ public final class ConfigLoader {
           "set exactly one of symmetric_key = { uri = \"file:///...\" } or group_key = { uri = \"file:///...\" }");
     }
     long ttl = s.integer("sas_ttl_seconds", 60, 86_400).orElse(3600L);
-    s.rejectUnknownKeys();
-    return new AttestationConfig(registrationId, deviceKey.orElseGet(groupKey::get), groupKey.isPresent(), ttl);
+    return new SymmetricKeyAttestation(registrationId, deviceKey.orElseGet(groupKey::get), groupKey.isPresent(), ttl);
+  }
+
+  private X509Attestation x509(Section s) throws InvalidConfigException {
+    Optional<String> registrationId = s.string("registration_id");
+    if (registrationId.isPresent()) {
+      registrationId(s, registrationId.get());
+    }
+    Optional<KeyUri> cert = keyReference(s.table("identity_cert"));
+    Optional<KeyUri> key = keyReference(s.table("identity_pk"));
+    Optional<Section> p12 = s.table("identity_pkcs12");
+    if (p12.isPresent() == (cert.isPresent() || key.isPresent())) {
+      throw new InvalidConfigException(s.keyName("identity_cert"),
+          "set identity_cert and identity_pk (PEM files), or identity_pkcs12 = { uri = ..., password_uri = ... }");
+    }
+    if (p12.isPresent()) {
+      Section t = p12.get();
+      KeyUri bundle = fileUri(t, "uri", "name the PKCS#12 file, e.g. uri = \"file:///etc/dps-agent/device.p12\"");
+      KeyUri password = fileUri(t, "password_uri", "name the file holding its password, e.g. password_uri = \"file:///etc/dps-agent/device.p12.pass\"");
+      t.rejectUnknownKeys();
+      return new X509Attestation(registrationId, new X509Attestation.Pkcs12File(bundle, password));
+    }
+    if (cert.isEmpty() || key.isEmpty()) {
+      throw new InvalidConfigException(s.keyName(cert.isEmpty() ? "identity_cert" : "identity_pk"),
+          "is missing; X.509 needs both identity_cert (PEM chain) and identity_pk (private key)");
+    }
+    return new X509Attestation(registrationId, new X509Attestation.PemFiles(cert.get(), key.get()));
+  }
+
+  private static String registrationId(Section s, String registrationId) throws InvalidConfigException {
+    try {
+      RegistrationId.validate(registrationId);
+      return registrationId;
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(s.keyName("registration_id"), e.getMessage());
+    }
   }
 
   private Optional<KeyUri> keyReference(Optional<Section> table) throws InvalidConfigException {
@@ -127,18 +170,24 @@ public final class ConfigLoader {
       return Optional.empty();
     }
     Section s = table.get();
-    String uri = s.requiredString("uri", "name the key, e.g. uri = \"file:///etc/dps-agent/device.key\"");
+    KeyUri key = fileUri(s, "uri", "name the file, e.g. uri = \"file:///etc/dps-agent/device.key\"");
     s.rejectUnknownKeys();
-    KeyUri key;
-    try {
-      key = KeyUri.parse(uri);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(s.keyName("uri"), e.getMessage());
-    }
-    if (key.scheme() != KeyUri.Scheme.FILE) {
-      throw new InvalidConfigException(s.keyName("uri"), "'" + uri + "': only file: keys are supported by this version");
-    }
     return Optional.of(key);
+  }
+
+  /** A required key reference; only {@code file:} URIs are supported by this version. */
+  private static KeyUri fileUri(Section s, String key, String hint) throws InvalidConfigException {
+    String uri = s.requiredString(key, hint);
+    KeyUri parsed;
+    try {
+      parsed = KeyUri.parse(uri);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(s.keyName(key), e.getMessage());
+    }
+    if (parsed.scheme() != KeyUri.Scheme.FILE) {
+      throw new InvalidConfigException(s.keyName(key), "'" + uri + "': only file: keys are supported by this version");
+    }
+    return parsed;
   }
 
   private Optional<String> payload(Optional<Section> table) throws InvalidConfigException {

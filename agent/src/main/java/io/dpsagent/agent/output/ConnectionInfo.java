@@ -6,10 +6,10 @@ import java.util.Optional;
 
 /**
  * What the device's application needs to reach its IoT hub: the content of {@code connection.json}.
- * It holds no secret; where the key lives is named by {@code keyUri} (or the connection-string file).
+ * It holds no secret; where the key material lives is named by URIs in {@code hubAuth}.
  *
- * @param authType how the device authenticates to the hub ({@code sas} for symmetric keys)
- * @param keyUri the key the hub SAS tokens are signed with, when it is usable as configured
+ * @param attestation the method the device attested with
+ * @param hubAuth how the device authenticates to the hub
  */
 public record ConnectionInfo(
     String hubHostName,
@@ -18,8 +18,7 @@ public record ConnectionInfo(
     String idScope,
     String dpsEndpoint,
     String attestation,
-    String authType,
-    Optional<String> keyUri,
+    HubAuth hubAuth,
     Optional<String> enrollmentGroupId,
     Optional<String> substatus,
     Optional<JsonNode> payload,

@@ -34,20 +34,18 @@ public final class OutputWriter {
   }
 
   /**
-   * Writes the outputs and returns the files written.
-   *
-   * @param sharedAccessKey the device key in base64, only when it is a software key and a
-   *     connection string is wanted
+   * Writes the outputs and returns the files written. The connection string is written when
+   * configured and when the hub authentication can be expressed as one.
    */
-  public List<Path> write(ConnectionInfo info, Optional<String> sharedAccessKey) throws IOException {
+  public List<Path> write(ConnectionInfo info) throws IOException {
     Set<PosixFilePermission> fileMode = config.groupReadable() ? AtomicFiles.GROUP_READABLE : AtomicFiles.OWNER_ONLY;
     AtomicFiles.createDirectory(config.dir(),
         PosixFilePermissions.fromString(config.groupReadable() ? "rwxr-x---" : "rwx------"));
     List<Path> written = new ArrayList<>();
-    if (config.connectionString() && sharedAccessKey.isPresent()) {
+    Optional<String> suffix = info.hubAuth().connectionStringSuffix();
+    if (config.connectionString() && suffix.isPresent()) {
       Path file = config.dir().resolve(CONNECTION_STRING);
-      String text = "HostName=" + info.hubHostName() + ";DeviceId=" + info.deviceId()
-          + ";SharedAccessKey=" + sharedAccessKey.get() + "\n";
+      String text = "HostName=" + info.hubHostName() + ";DeviceId=" + info.deviceId() + ";" + suffix.get() + "\n";
       AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8), fileMode);
       written.add(file);
     }
@@ -68,8 +66,8 @@ public final class OutputWriter {
     root.put("dpsEndpoint", info.dpsEndpoint());
     root.put("attestation", info.attestation());
     ObjectNode auth = root.putObject("auth");
-    auth.put("type", info.authType());
-    info.keyUri().ifPresent(uri -> auth.put("keyUri", uri));
+    auth.put("type", info.hubAuth().type());
+    info.hubAuth().references().forEach(auth::put);
     renderings.stream().filter(p -> p.getFileName().toString().equals(CONNECTION_STRING)).findFirst()
         .ifPresent(p -> auth.put("connectionStringFile", p.toString()));
     info.enrollmentGroupId().ifPresent(v -> root.put("enrollmentGroupId", v));

@@ -13,6 +13,8 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.Optional;
+import io.dpsagent.hsm.TlsIdentity;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -26,11 +28,16 @@ public final class TrustStores {
 
   private TrustStores() {}
 
-  /** An SSL context trusting the system store and the bundle, with no client certificate. */
-  public static SSLContext clientContext(Optional<Path> trustBundle) throws AgentException {
+  /**
+   * An SSL context trusting the system store and the bundle, presenting {@code identity} when the
+   * server asks for a client certificate.
+   */
+  public static SSLContext clientContext(Optional<Path> trustBundle, Optional<TlsIdentity> identity)
+      throws AgentException {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new javax.net.ssl.TrustManager[] {trustManager(trustBundle)}, null);
+      KeyManager[] keyManagers = identity.map(i -> new KeyManager[] {i.keyManager()}).orElse(null);
+      context.init(keyManagers, new javax.net.ssl.TrustManager[] {trustManager(trustBundle)}, null);
       return context;
     } catch (GeneralSecurityException e) {
       throw AgentException.config("cannot set up TLS: " + e.getMessage());

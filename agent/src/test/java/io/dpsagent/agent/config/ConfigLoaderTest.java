@@ -52,10 +52,11 @@ class ConfigLoaderTest {
     assertEquals("0ne00000042", p.idScope());
     assertEquals(Transport.HTTPS, p.transport());
     assertEquals("2021-06-01", p.apiVersion());
-    assertEquals("gw-0042", p.attestation().registrationId());
-    assertEquals(Path.of("/etc/dps-agent/device.key"), p.attestation().key().path());
-    assertFalse(p.attestation().deriveFromGroupKey());
-    assertEquals(3600, p.attestation().sasTtlSeconds());
+    SymmetricKeyAttestation attestation = (SymmetricKeyAttestation) p.attestation();
+    assertEquals("gw-0042", attestation.registrationId());
+    assertEquals(Path.of("/etc/dps-agent/device.key"), attestation.key().path());
+    assertFalse(attestation.deriveFromGroupKey());
+    assertEquals(3600, attestation.sasTtlSeconds());
     assertEquals(5, p.retry().maxAttempts());
     assertEquals(Duration.ofSeconds(300), p.retry().maxElapsed());
     assertEquals(Path.of("/var/lib/dps-agent"), config.output().dir());
@@ -69,7 +70,7 @@ class ConfigLoaderTest {
     AgentConfig config = load(MINIMAL.replace("[provisioning]\n", "[provisioning]\nglobal_endpoint = \"localhost:8443\"\n")
         .replace("symmetric_key = {", "group_key = {"));
     assertEquals(URI.create("https://localhost:8443"), config.provisioning().endpoint().httpsBase());
-    assertTrue(config.provisioning().attestation().deriveFromGroupKey());
+    assertTrue(((SymmetricKeyAttestation) config.provisioning().attestation()).deriveFromGroupKey());
   }
 
   @Test
@@ -119,7 +120,7 @@ class ConfigLoaderTest {
 
   @Test
   void unsupportedMethodIsNamed() {
-    assertEquals("config " + file() + ": provisioning.attestation.method: 'tpm' is not supported by this version; use \"symmetric_key\"",
+    assertEquals("config " + file() + ": provisioning.attestation.method: 'tpm' is not supported by this version; use \"symmetric_key\" or \"x509\"",
         error(MINIMAL.replace("\"symmetric_key\"\n", "\"tpm\"\n")));
   }
 
@@ -161,5 +162,54 @@ class ConfigLoaderTest {
   void relativeOutputDirIsRejected() {
     assertEquals("config " + file() + ": output.dir: 'out' must be an absolute path",
         error(MINIMAL + "[output]\ndir = \"out\"\n"));
+  }
+
+  private static final String X509 = String.join("\n",
+      "[provisioning]",
+      "id_scope = \"0ne00000042\"",
+      "[provisioning.attestation]",
+      "method = \"x509\"",
+      "");
+
+  @Test
+  void x509WithPemFilesAndNoRegistrationId() throws Exception {
+    X509Attestation x509 = (X509Attestation) load(X509
+        + "identity_cert = { uri = \"file:///etc/dps-agent/chain.pem\" }\n"
+        + "identity_pk = { uri = \"file:///etc/dps-agent/device.key\" }\n").provisioning().attestation();
+    assertEquals(Optional.empty(), x509.registrationId());
+    X509Attestation.PemFiles files = (X509Attestation.PemFiles) x509.identity();
+    assertEquals(Path.of("/etc/dps-agent/chain.pem"), files.certificateChain().path());
+    assertEquals(Path.of("/etc/dps-agent/device.key"), files.privateKey().path());
+  }
+
+  @Test
+  void x509WithPkcs12() throws Exception {
+    X509Attestation x509 = (X509Attestation) load(X509 + "registration_id = \"gw-1\"\n"
+        + "identity_pkcs12 = { uri = \"file:///etc/d.p12\", password_uri = \"file:///etc/d.pass\" }\n")
+        .provisioning().attestation();
+    assertEquals(Optional.of("gw-1"), x509.registrationId());
+    X509Attestation.Pkcs12File p12 = (X509Attestation.Pkcs12File) x509.identity();
+    assertEquals(Path.of("/etc/d.pass"), p12.passwordFile().path());
+  }
+
+  @Test
+  void x509NeedsBothPemFiles() {
+    assertEquals("config " + file() + ": provisioning.attestation.identity_pk: is missing; X.509 needs both "
+        + "identity_cert (PEM chain) and identity_pk (private key)",
+        error(X509 + "identity_cert = { uri = \"file:///etc/dps-agent/chain.pem\" }\n"));
+  }
+
+  @Test
+  void x509RejectsPemAndPkcs12Together() {
+    assertTrue(error(X509 + "identity_cert = { uri = \"file:///a.pem\" }\n"
+        + "identity_pkcs12 = { uri = \"file:///d.p12\", password_uri = \"file:///d.pass\" }\n")
+        .endsWith("provisioning.attestation.identity_cert: set identity_cert and identity_pk (PEM files), "
+            + "or identity_pkcs12 = { uri = ..., password_uri = ... }"));
+  }
+
+  @Test
+  void pkcs12NeedsItsPasswordFile() {
+    assertTrue(error(X509 + "identity_pkcs12 = { uri = \"file:///d.p12\" }\n")
+        .contains("provisioning.attestation.identity_pkcs12.password_uri: is missing;"));
   }
 }

@@ -22,8 +22,13 @@ class OutputWriterTest {
   @TempDir Path dir;
 
   private static ConnectionInfo info() {
+    return info("S0VZ");
+  }
+
+  private static ConnectionInfo info(String key) {
     return new ConnectionInfo("hub.example", "dev-1", "dev-1", "0ne00000001", "https://dps.example:443",
-        "symmetric_key", "sas", Optional.of("file:///etc/dps-agent/device.key"), Optional.empty(),
+        "symmetric_key", new HubAuth("sas", java.util.Map.of("keyUri", "file:///etc/dps-agent/device.key"),
+            Optional.of("SharedAccessKey=" + key)), Optional.empty(),
         Optional.of("initialAssignment"), Optional.empty(), Optional.of("2026-01-01T00:00:00.0000000Z"),
         Optional.empty(), Optional.empty(), Instant.parse("2026-01-01T00:00:01Z"));
   }
@@ -31,7 +36,7 @@ class OutputWriterTest {
   @Test
   void writesConnectionJsonAndConnectionStringOwnerOnly() throws Exception {
     Path out = dir.resolve("out");
-    List<Path> files = new OutputWriter(new OutputConfig(out, true, false)).write(info(), Optional.of("S0VZ"));
+    List<Path> files = new OutputWriter(new OutputConfig(out, true, false)).write(info());
     assertEquals(List.of(out.resolve("connection-string"), out.resolve("connection.json")), files);
     assertEquals("HostName=hub.example;DeviceId=dev-1;SharedAccessKey=S0VZ\n", Files.readString(files.get(0)));
     for (Path f : files) {
@@ -50,7 +55,7 @@ class OutputWriterTest {
 
   @Test
   void groupReadableModeAndNoConnectionStringWhenDisabled() throws Exception {
-    List<Path> files = new OutputWriter(new OutputConfig(dir, false, true)).write(info(), Optional.of("S0VZ"));
+    List<Path> files = new OutputWriter(new OutputConfig(dir, false, true)).write(info());
     assertEquals(List.of(dir.resolve("connection.json")), files);
     assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.get(0))));
   }
@@ -58,8 +63,8 @@ class OutputWriterTest {
   @Test
   void replacingLeavesNoTemporaryFilesBehind() throws Exception {
     OutputWriter writer = new OutputWriter(new OutputConfig(dir, true, false));
-    writer.write(info(), Optional.of("S0VZ"));
-    writer.write(info(), Optional.of("TkVX"));
+    writer.write(info());
+    writer.write(info("TkVX"));
     try (Stream<Path> listing = Files.list(dir)) {
       assertEquals(List.of("connection-string", "connection.json"),
           listing.map(p -> p.getFileName().toString()).sorted().toList());

@@ -1,8 +1,11 @@
-package io.dpsagent.agent.dps;
+package io.dpsagent.agent.transport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.Version;
+import io.dpsagent.agent.dps.DpsResponse;
+import io.dpsagent.agent.dps.DpsTransport;
+import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.sas.SasToken;
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,7 +115,7 @@ public final class HttpsTransport implements DpsTransport {
   }
 
   /** DPS sends integer seconds; anything else (an HTTP date, garbage) is ignored. */
-  static Optional<Duration> retryAfter(String value) {
+  public static Optional<Duration> retryAfter(String value) {
     try {
       long seconds = Long.parseLong(value.trim());
       return seconds >= 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();

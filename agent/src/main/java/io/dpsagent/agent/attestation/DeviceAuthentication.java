@@ -1,0 +1,28 @@
+package io.dpsagent.agent.attestation;
+
+import io.dpsagent.agent.dps.DpsCredentials;
+import io.dpsagent.agent.output.HubAuth;
+import io.dpsagent.hsm.TlsIdentity;
+import java.util.Optional;
+
+/**
+ * A device's loaded proof of identity, whatever the method: what DPS is shown (a SAS per request, a
+ * TLS client certificate, or both), and how the application will authenticate to its hub.
+ */
+public interface DeviceAuthentication {
+
+  /** The registration ID this identity registers as. */
+  String registrationId();
+
+  /** The config name of the attestation method, as reported in {@code connection.json}. */
+  String method();
+
+  /** The {@code Authorization} for each DPS request (empty for TLS client authentication). */
+  DpsCredentials dpsCredentials();
+
+  /** The TLS client identity presented to DPS, if any. */
+  Optional<TlsIdentity> tlsIdentity();
+
+  /** How the device authenticates to the hub it is assigned to. */
+  HubAuth hubAuth();
+}
