@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -74,7 +75,7 @@ class SymmetricKeyHttpsProvisioningTest {
     String id = device.registrationId();
     emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-dev"));
 
-    AgentRun run = AgentRun.of("provision", "--config", config, "--json");
+    CliRun run = CliRun.of("provision", "--config", config, "--json");
 
     assertEquals(0, run.exitCode(), run.toString());
     RegistrationRecord record = emulator.registry().registration(id).orElseThrow();
@@ -106,7 +107,7 @@ class SymmetricKeyHttpsProvisioningTest {
     String config = device.writeConfig();
     String id = device.registrationId();
 
-    AgentRun run = AgentRun.of("provision", "--config", config);
+    CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(0, run.exitCode(), run.toString());
     JsonNode json = connectionJson(device);
@@ -124,7 +125,7 @@ class SymmetricKeyHttpsProvisioningTest {
     String config = device.writeConfig();
     emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), Device.newKey()));
 
-    AgentRun run = AgentRun.of("provision", "--config", config);
+    CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(3, run.exitCode(), run.toString());
     assertTrue(run.stderr().contains("dps-agent: error: attestation rejected: DPS answered 401 (errorCode 401002"), run.stderr());
@@ -140,7 +141,7 @@ class SymmetricKeyHttpsProvisioningTest {
     // A device clock two hours behind mints tokens that expired an hour before DPS sees them.
     Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofHours(-2));
 
-    AgentRun run = AgentRun.of(behind, "provision", "--config", config, "--json");
+    CliRun run = CliRun.of(behind, "provision", "--config", config, "--json");
 
     assertEquals(3, run.exitCode(), run.toString());
     assertTrue(run.stderr().contains("attestation rejected: device clock is 7"), run.stderr());
@@ -158,7 +159,7 @@ class SymmetricKeyHttpsProvisioningTest {
     String config = device.writeConfig();
     long before = emulator.requestLog().count();
 
-    AgentRun run = AgentRun.of("provision", "--config", config);
+    CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(2, run.exitCode(), run.toString());
     assertEquals("dps-agent: error: config " + config + ": provisioning.attestation.registration_id: registration ID "
@@ -174,7 +175,7 @@ class SymmetricKeyHttpsProvisioningTest {
     String id = device.registrationId();
     emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key).disabled());
 
-    AgentRun run = AgentRun.of("provision", "--config", config);
+    CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(4, run.exitCode(), run.toString());
     assertTrue(run.stderr().contains("dps-agent: error: DPS reports the enrollment of '" + id + "' as disabled"), run.stderr());
@@ -192,7 +193,7 @@ class SymmetricKeyHttpsProvisioningTest {
     String config = device.writeConfig();
 
     Instant start = Instant.now();
-    AgentRun run = AgentRun.of("provision", "--config", config);
+    CliRun run = CliRun.of("provision", "--config", config);
     Duration took = Duration.between(start, Instant.now());
 
     assertEquals(5, run.exitCode(), run.toString());
@@ -209,12 +210,12 @@ class SymmetricKeyHttpsProvisioningTest {
     Device device = enrolledDevice(key);
     String config = device.writeConfig();
     String id = device.registrationId();
-    assertEquals(0, AgentRun.of("provision", "--config", config).exitCode());
+    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
     byte[] good = Files.readAllBytes(device.outputDir.resolve("connection.json"));
     byte[] goodString = Files.readAllBytes(device.outputDir.resolve("connection-string"));
 
     device.deviceKey(Device.newKey()); // the key on the device no longer matches the enrollment
-    AgentRun failed = AgentRun.of("provision", "--config", config);
+    CliRun failed = CliRun.of("provision", "--config", config);
 
     assertEquals(3, failed.exitCode(), failed.toString());
     assertArrayEquals(good, Files.readAllBytes(device.outputDir.resolve("connection.json")));
@@ -231,13 +232,13 @@ class SymmetricKeyHttpsProvisioningTest {
     String config = device.writeConfig();
     String id = device.registrationId();
 
-    AgentRun ok = AgentRun.of("provision", "--config", config, "--json", "--verbose");
+    CliRun ok = CliRun.of("provision", "--config", config, "--json", "--verbose");
     device.deviceKey(Device.newKey());
-    AgentRun rejected = AgentRun.of("provision", "--config", config, "--json", "--verbose");
+    CliRun rejected = CliRun.of("provision", "--config", config, "--json", "--verbose");
 
     assertEquals(0, ok.exitCode(), ok.toString());
     assertEquals(3, rejected.exitCode(), rejected.toString());
-    for (AgentRun run : new AgentRun[] {ok, rejected}) {
+    for (CliRun run : new CliRun[] {ok, rejected}) {
       assertTrue(run.stderr().contains("registering " + id + " with " + emulator.httpsEndpoint()), run.stderr());
       assertFalse(run.everything().contains(key), "device key leaked");
       assertFalse(run.everything().contains(key.substring(0, 16)), "part of the device key leaked");
@@ -251,7 +252,7 @@ class SymmetricKeyHttpsProvisioningTest {
     Device device = device().withoutTrustBundle().deviceKey(Device.newKey());
     String config = device.writeConfig();
 
-    AgentRun run = AgentRun.of("provision", "--config", config);
+    CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(2, run.exitCode(), run.toString());
     assertTrue(run.stderr().contains("TLS handshake with " + emulator.httpsEndpoint() + " failed"), run.stderr());
@@ -265,7 +266,7 @@ class SymmetricKeyHttpsProvisioningTest {
     Files.setPosixFilePermissions(device.keyFile, PosixFilePermissions.fromString("rw-r--r--"));
     long before = emulator.requestLog().count();
 
-    AgentRun run = AgentRun.of("provision", "--config", config);
+    CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(2, run.exitCode(), run.toString());
     assertEquals("dps-agent: error: key file " + device.keyFile + " is accessible by group or others (mode rw-r--r--); "
@@ -280,7 +281,7 @@ class SymmetricKeyHttpsProvisioningTest {
     emulator.faults().failNext(1, 429, 2);
 
     Instant start = Instant.now();
-    AgentRun run = AgentRun.of("provision", "--config", config);
+    CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(Duration.between(start, Instant.now()).compareTo(Duration.ofSeconds(2)) >= 0, "Retry-After: 2 was honoured");
@@ -294,7 +295,7 @@ class SymmetricKeyHttpsProvisioningTest {
     String config = device.writeConfig();
     emulator.faults().failNext(3, 503);
 
-    AgentRun run = AgentRun.of("provision", "--config", config);
+    CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(0, run.exitCode(), run.toString());
     assertEquals(3, run.stderr().lines().filter(l -> l.contains("DPS answered 503")).count(), run.stderr());

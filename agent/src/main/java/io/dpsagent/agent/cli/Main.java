@@ -3,9 +3,11 @@ package io.dpsagent.agent.cli;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.Version;
 import io.dpsagent.agent.dps.RegistrationClient;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,14 +17,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "Device-side provisioning agent for the Azure IoT Hub Device Provisioning Service.",
-    subcommands = {ProvisionCommand.class})
+    subcommands = {ProvisionCommand.class, DeriveKeyCommand.class})
 public final class Main implements Runnable {
 
   /** Exit code for a defect in the agent itself; the contract's codes are for everything else. */
   static final int INTERNAL_ERROR = 1;
 
-  /** What commands share: streams, time, and how to wait. Tests substitute them. */
-  record Context(PrintStream out, PrintStream err, Clock clock, RegistrationClient.Sleeper sleeper) {}
+  /** What commands share: streams, environment, time, and how to wait. Tests substitute them. */
+  public record Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment,
+      Clock clock, RegistrationClient.Sleeper sleeper) {}
 
   private final Context context;
 
@@ -31,13 +34,14 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err, Clock.systemUTC(), d -> Thread.sleep(d.toMillis())));
+    System.exit(run(args, new Context(System.in, System.out, System.err, System.getenv(), Clock.systemUTC(),
+        d -> Thread.sleep(d.toMillis()))));
   }
 
   /** Runs one command and returns its exit code; never calls {@code System.exit}. */
-  public static int run(String[] args, PrintStream out, PrintStream err, Clock clock,
-      RegistrationClient.Sleeper sleeper) {
-    Context context = new Context(out, err, clock, sleeper);
+  public static int run(String[] args, Context context) {
+    PrintStream out = context.out();
+    PrintStream err = context.err();
     CommandLine cli = new CommandLine(new Main(context), new ContextFactory(context))
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))

@@ -39,7 +39,7 @@ final class ProvisionCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Logging.configure(context.err(), verbose);
     try {
-      AgentConfig loaded = new ConfigLoader().load(config);
+      AgentConfig loaded = new ConfigLoader(context.environment()).load(config);
       ProvisionFlow.Result result = new ProvisionFlow(loaded, context.clock(), context.sleeper()).run();
       if (json) {
         context.out().print(OutputWriter.toJson(result.connection(), result.files()));

@@ -3,7 +3,6 @@ package io.dpsagent.agent.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.dps.RegistrationId;
@@ -11,9 +10,9 @@ import io.dpsagent.hsm.KeyUri;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -32,35 +31,31 @@ public final class ConfigLoader {
 
   private static final Pattern API_VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(-preview)?");
   private static final Pattern ID_SCOPE = Pattern.compile("[A-Za-z0-9]{1,64}");
-  private static final long MAX_CONFIG_BYTES = 1024 * 1024;
 
   private final TomlMapper toml = new TomlMapper();
   private final ObjectMapper json = new ObjectMapper();
+  private final Map<String, String> environment;
 
-  /** Loads {@code file}; every failure is an {@link AgentException} with exit code 2. */
-  public AgentConfig load(Path file) throws AgentException {
-    ObjectNode root = parse(file);
-    try {
-      return bind(file, new Section("", root));
-    } catch (InvalidConfigException e) {
-      throw AgentException.config("config " + file + ": " + e.getMessage());
-    }
+  /** A loader that applies the given environment's overrides (see {@link ConfigSources}). */
+  public ConfigLoader(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
   }
 
-  private ObjectNode parse(Path file) throws AgentException {
+  /** A loader that ignores the environment. */
+  public ConfigLoader() {
+    this(Map.of());
+  }
+
+  /**
+   * Loads {@code file}, its drop-ins and environment overrides; every failure is an
+   * {@link AgentException} with exit code 2 naming the file or variable that set the bad key.
+   */
+  public AgentConfig load(Path file) throws AgentException {
+    ConfigSources sources = ConfigSources.read(file, environment);
     try {
-      if (Files.size(file) > MAX_CONFIG_BYTES) {
-        throw AgentException.config("config " + file + " is larger than 1 MiB; check the path");
-      }
-      JsonNode tree = toml.readTree(Files.readString(file, StandardCharsets.UTF_8));
-      return tree instanceof ObjectNode ? (ObjectNode) tree : toml.createObjectNode();
-    } catch (NoSuchFileException e) {
-      throw AgentException.config("config " + file + " does not exist; pass --config FILE");
-    } catch (JsonProcessingException e) {
-      throw AgentException.config("config " + file + " is not valid TOML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
-    } catch (IOException e) {
-      throw AgentException.config("cannot read config " + file + ": " + e.getClass().getSimpleName());
+      return bind(file, new Section("", sources.tree()));
+    } catch (InvalidConfigException e) {
+      throw AgentException.config("config " + sources.originOf(e.key()) + ": " + e.getMessage());
     }
   }
 

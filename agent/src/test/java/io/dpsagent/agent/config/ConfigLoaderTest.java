@@ -212,4 +212,49 @@ class ConfigLoaderTest {
     assertTrue(error(X509 + "identity_pkcs12 = { uri = \"file:///d.p12\" }\n")
         .contains("provisioning.attestation.identity_pkcs12.password_uri: is missing;"));
   }
+
+  @Test
+  void dropInsMergeInNameOrderAndLaterFilesWin() throws Exception {
+    Path dropIns = Files.createDirectory(dir.resolve("config.d"));
+    Files.writeString(dropIns.resolve("10-endpoint.toml"), "[provisioning]\nglobal_endpoint = \"dps-a.example\"\n");
+    Files.writeString(dropIns.resolve("20-endpoint.toml"),
+        "[provisioning]\nglobal_endpoint = \"dps-b.example:8443\"\n[provisioning.retry]\nmax_attempts = 9\n");
+    Files.writeString(dropIns.resolve("ignored.txt"), "not toml");
+    AgentConfig config = load(MINIMAL);
+    assertEquals(URI.create("https://dps-b.example:8443"), config.provisioning().endpoint().httpsBase());
+    assertEquals(9, config.provisioning().retry().maxAttempts());
+    assertEquals("0ne00000042", config.provisioning().idScope(), "keys of the main file stay unless overridden");
+  }
+
+  @Test
+  void anErrorInADropInNamesTheDropIn() throws Exception {
+    Path dropIns = Files.createDirectory(dir.resolve("config.d"));
+    Files.writeString(dropIns.resolve("50-retry.toml"), "[provisioning.retry]\nmax_atempts = 3\n");
+    assertEquals("config " + dropIns.resolve("50-retry.toml") + ": provisioning.retry.max_atempts: unknown key; "
+        + "check its spelling and section", error(MINIMAL));
+  }
+
+  @Test
+  void environmentOverridesEndpointScopeAndRegistrationId() throws Exception {
+    Path file = dir.resolve("config.toml");
+    Files.writeString(file, MINIMAL);
+    AgentConfig config = new ConfigLoader(java.util.Map.of(
+        "DPS_AGENT_GLOBAL_ENDPOINT", "https://dps.internal:9443",
+        "DPS_AGENT_ID_SCOPE", "0ne000000FF",
+        "DPS_AGENT_REGISTRATION_ID", "container-7",
+        "UNRELATED", "x")).load(file);
+    assertEquals(URI.create("https://dps.internal:9443"), config.provisioning().endpoint().httpsBase());
+    assertEquals("0ne000000FF", config.provisioning().idScope());
+    assertEquals("container-7", ((SymmetricKeyAttestation) config.provisioning().attestation()).registrationId());
+  }
+
+  @Test
+  void aBadEnvironmentValueNamesTheVariable() throws Exception {
+    Path file = dir.resolve("config.toml");
+    Files.writeString(file, MINIMAL);
+    AgentException e = assertThrows(AgentException.class,
+        () -> new ConfigLoader(java.util.Map.of("DPS_AGENT_ID_SCOPE", "0ne/../x")).load(file));
+    assertEquals("config environment variable DPS_AGENT_ID_SCOPE: provisioning.id_scope: '0ne/../x' is not an ID scope; "
+        + "it is letters and digits, e.g. 0ne00000000", e.getMessage());
+  }
 }

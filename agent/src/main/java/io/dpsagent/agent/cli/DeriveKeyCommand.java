@@ -1,0 +1,96 @@
+package io.dpsagent.agent.cli;
+
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.ExitCode;
+import io.dpsagent.agent.dps.RegistrationId;
+import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.KeyUri;
+import io.dpsagent.hsm.software.KeyFiles;
+import io.dpsagent.hsm.software.SoftwareSymmetricKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dps-agent derive-key}: the device key of an enrollment-group member, for the factory line.
+ * The group key comes from standard input or a key URI, never from the command line, where any
+ * user could read it in the process list.
+ */
+@Command(name = "derive-key", mixinStandardHelpOptions = true,
+    description = {"Print HMAC-SHA256(groupKey, registrationId) in base64: the device key DPS expects",
+        "for a member of a symmetric-key enrollment group. The group key (base64) is read from",
+        "standard input unless --group-key names a key URI."})
+final class DeriveKeyCommand implements Callable<Integer> {
+
+  /** A base64 group key is under 100 characters; anything much longer is the wrong input. */
+  private static final int MAX_STDIN_BYTES = 4096;
+
+  @Option(names = "--registration-id", required = true, paramLabel = "ID",
+      description = "the device's registration ID (hashed exactly as given)")
+  String registrationId;
+
+  @Option(names = "--group-key", paramLabel = "URI",
+      description = "key URI of the group key, e.g. file:///secure/group.key (default: read stdin)")
+  String groupKeyUri;
+
+  private final Main.Context context;
+
+  DeriveKeyCommand(Main.Context context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws AgentException {
+    try {
+      RegistrationId.validate(registrationId);
+    } catch (IllegalArgumentException e) {
+      throw AgentException.config("--registration-id: " + e.getMessage());
+    }
+    try {
+      SoftwareSymmetricKey derived = SoftwareSymmetricKey.deriveFromGroupKey(groupKey(), registrationId);
+      context.out().println(derived.exportBase64());
+      context.out().flush();
+      return ExitCode.SUCCESS.code();
+    } catch (HsmException e) {
+      throw AgentException.config(e.getMessage());
+    }
+  }
+
+  private SoftwareSymmetricKey groupKey() throws AgentException, HsmException {
+    if (groupKeyUri != null) {
+      KeyUri uri;
+      try {
+        uri = KeyUri.parse(groupKeyUri);
+      } catch (IllegalArgumentException e) {
+        throw AgentException.config("--group-key: " + e.getMessage());
+      }
+      if (uri.scheme() != KeyUri.Scheme.FILE) {
+        throw AgentException.config("--group-key: only file: keys are supported by this version");
+      }
+      return KeyFiles.readSymmetricKey(uri.path());
+    }
+    String text = readStdin();
+    if (text.isBlank()) {
+      throw AgentException.config("no group key on standard input; pipe the base64 group key in or use --group-key URI");
+    }
+    try {
+      return SoftwareSymmetricKey.ofBase64(text.strip());
+    } catch (IllegalArgumentException e) {
+      throw AgentException.config("standard input does not hold a base64 group key");
+    }
+  }
+
+  private String readStdin() throws AgentException {
+    try {
+      byte[] bytes = context.in().readNBytes(MAX_STDIN_BYTES + 1);
+      if (bytes.length > MAX_STDIN_BYTES) {
+        throw AgentException.config("standard input is longer than " + MAX_STDIN_BYTES + " bytes; expected one base64 group key");
+      }
+      return new String(bytes, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new AgentException(ExitCode.CONFIG, "cannot read standard input: " + e.getClass().getSimpleName());
+    }
+  }
+}
