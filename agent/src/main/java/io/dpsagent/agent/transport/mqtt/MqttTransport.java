@@ -1,0 +1,136 @@
+package io.dpsagent.agent.transport.mqtt;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.agent.dps.DpsResponse;
+import io.dpsagent.agent.dps.DpsTransport;
+import io.dpsagent.agent.dps.RegistrationRequest;
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * The DPS device API over MQTT: requests are publishes with a request ID ({@code $rid}), answers
+ * arrive on the reply topic with the HTTP status in it. One connection serves a whole registration;
+ * a lost connection or a missing answer fails the request (transient), and the next request
+ * reconnects with a freshly minted token.
+ */
+public final class MqttTransport implements DpsTransport {
+
+  private static final Logger LOG = Logger.getLogger(MqttTransport.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final MqttSession.Connector connector;
+  private final String apiVersion;
+  private final Duration requestTimeout;
+  private final Map<String, CompletableFuture<DpsResponse>> pending = new ConcurrentHashMap<>();
+  private final AtomicLong nextRid = new AtomicLong(1);
+  private MqttSession session;
+
+  MqttTransport(MqttSession.Connector connector, String apiVersion, Duration requestTimeout) {
+    this.connector = connector;
+    this.apiVersion = apiVersion;
+    this.requestTimeout = requestTimeout;
+  }
+
+  @Override
+  public DpsResponse register(RegistrationRequest request, Optional<String> authorization) throws IOException {
+    ObjectNode body = JSON.createObjectNode().put("registrationId", request.registrationId());
+    if (request.payloadJson().isPresent()) {
+      body.set("payload", JSON.readTree(request.payloadJson().get()));
+    }
+    return exchange(request, authorization, DpsTopics::register, JSON.writeValueAsBytes(body));
+  }
+
+  @Override
+  public DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization)
+      throws IOException {
+    return exchange(request, authorization, rid -> DpsTopics.poll(rid, operationId), new byte[0]);
+  }
+
+  @Override
+  public String describe() {
+    return connector.serverUri();
+  }
+
+  @Override
+  public synchronized void close() {
+    disconnect();
+  }
+
+  private synchronized DpsResponse exchange(RegistrationRequest request, Optional<String> authorization,
+      java.util.function.Function<String, String> topic, byte[] payload) throws IOException {
+    if (session != null && !session.isConnected()) {
+      disconnect();
+    }
+    if (session == null) {
+      try {
+        session = connector.connect(DpsTopics.username(request.idScope(), request.registrationId(), apiVersion),
+            authorization.orElse(null), new Replies());
+      } catch (MqttSession.NotAuthorizedException e) {
+        return new DpsResponse(401, Optional.empty(), Optional.empty(),
+            JSON.createObjectNode().put("message", e.getMessage()).toString());
+      }
+    }
+    String rid = Long.toString(nextRid.getAndIncrement());
+    CompletableFuture<DpsResponse> answer = new CompletableFuture<>();
+    pending.put(rid, answer);
+    try {
+      session.publish(topic.apply(rid), payload);
+      return answer.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      disconnect(); // a silent broker is not trusted with the next request
+      throw new HttpTimeoutException("no MQTT reply within " + requestTimeout.toSeconds() + " s");
+    } catch (ExecutionException e) {
+      disconnect();
+      throw e.getCause() instanceof IOException ? (IOException) e.getCause() : new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted");
+    } catch (IOException e) {
+      disconnect();
+      throw e;
+    } finally {
+      pending.remove(rid);
+    }
+  }
+
+  private void disconnect() {
+    if (session != null) {
+      session.close();
+      session = null;
+    }
+  }
+
+  /** Routes replies to the request that carries their {@code $rid}. */
+  private final class Replies implements MqttSession.Listener {
+    @Override
+    public void onMessage(String topic, byte[] payload) {
+      Optional<DpsTopics.Reply> reply = DpsTopics.parseReply(topic);
+      CompletableFuture<DpsResponse> waiting = reply.map(r -> pending.get(r.rid())).orElse(null);
+      if (waiting == null) {
+        LOG.fine(() -> "ignoring MQTT message on " + topic);
+        return;
+      }
+      waiting.complete(new DpsResponse(reply.get().status(), reply.get().retryAfter(), Optional.empty(),
+          new String(payload, StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void onConnectionLost(Throwable cause) {
+      IOException lost = new IOException("MQTT connection lost"
+          + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+      pending.values().forEach(f -> f.completeExceptionally(lost));
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.dpsagent.agent.transport.mqtt;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import javax.net.SocketFactory;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/** MQTT 5 with Paho's v5 client, for endpoints that speak it (opt-in: DPS itself speaks 3.1.1). */
+final class PahoV5Connector implements MqttSession.Connector {
+
+  /** CONNACK reason codes that mean "your credentials are not accepted". */
+  private static final int BAD_USER_NAME_OR_PASSWORD = 0x86;
+  private static final int NOT_AUTHORIZED = 0x87;
+
+  private final String serverUri;
+  private final String clientId;
+  private final SocketFactory socketFactory;
+  private final Duration connectTimeout;
+  private final Duration requestTimeout;
+
+  PahoV5Connector(String serverUri, String clientId, SocketFactory socketFactory, Duration connectTimeout,
+      Duration requestTimeout) {
+    this.serverUri = serverUri;
+    this.clientId = clientId;
+    this.socketFactory = socketFactory;
+    this.connectTimeout = connectTimeout;
+    this.requestTimeout = requestTimeout;
+  }
+
+  @Override
+  public String serverUri() {
+    return serverUri;
+  }
+
+  @Override
+  public MqttSession connect(String username, String password, MqttSession.Listener listener) throws IOException {
+    MqttClient client;
+    try {
+      client = new MqttClient(serverUri, clientId, new MemoryPersistence());
+    } catch (MqttException e) {
+      throw new IOException("invalid MQTT server URI " + serverUri, e);
+    }
+    client.setTimeToWait(requestTimeout.toMillis());
+    client.setCallback(new MqttCallback() {
+      @Override
+      public void disconnected(MqttDisconnectResponse response) {
+        listener.onConnectionLost(response.getException());
+      }
+
+      @Override
+      public void mqttErrorOccurred(MqttException exception) {
+        listener.onConnectionLost(exception);
+      }
+
+      @Override
+      public void messageArrived(String topic, MqttMessage message) {
+        listener.onMessage(topic, message.getPayload());
+      }
+
+      @Override
+      public void deliveryComplete(IMqttToken token) {}
+
+      @Override
+      public void connectComplete(boolean reconnect, String serverURI) {}
+
+      @Override
+      public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+    });
+    MqttConnectionOptions options = new MqttConnectionOptions();
+    options.setCleanStart(true);
+    options.setAutomaticReconnect(false);
+    options.setKeepAliveInterval(60);
+    options.setConnectionTimeout((int) Math.max(1, connectTimeout.toSeconds()));
+    options.setSocketFactory(socketFactory);
+    options.setHttpsHostnameVerificationEnabled(true);
+    options.setUserName(username);
+    if (password != null) {
+      options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+    }
+    try {
+      client.connect(options);
+      client.subscribe(DpsTopics.REPLY_FILTER, 1);
+    } catch (MqttException e) {
+      close(client);
+      int code = e.getReasonCode();
+      throw PahoErrors.translate(serverUri, e, code == BAD_USER_NAME_OR_PASSWORD || code == NOT_AUTHORIZED);
+    }
+    return new Session(client);
+  }
+
+  private static void close(MqttClient client) {
+    try {
+      if (client.isConnected()) {
+        client.disconnectForcibly(1000, 1000);
+      }
+      client.close();
+    } catch (MqttException e) {
+      // closing a broken client can fail; nothing is left to release
+    }
+  }
+
+  private final class Session implements MqttSession {
+    private final MqttClient client;
+
+    Session(MqttClient client) {
+      this.client = client;
+    }
+
+    @Override
+    public boolean isConnected() {
+      return client.isConnected();
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload) throws IOException {
+      try {
+        client.publish(topic, payload, 1, false);
+      } catch (MqttException e) {
+        throw PahoErrors.translate(serverUri, e, false);
+      }
+    }
+
+    @Override
+    public void close() {
+      PahoV5Connector.close(client);
+    }
+  }
+}
