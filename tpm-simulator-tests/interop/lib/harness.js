@@ -35,12 +35,16 @@ function requireField(request, name) {
   return request[name];
 }
 
-// The HTTP status of a failed call, wherever this SDK's layers put it.
-function httpStatusOf(err) {
-  const candidates = [err.response, err.transportObject, err.responseBody && err.response];
-  for (const c of candidates) {
+// The status DPS answered a failed call with, wherever this SDK's layers put it: the HTTP
+// response, or (MQTT) the response topic $dps/registrations/res/<status>/?$rid=...
+function statusOf(err) {
+  for (const c of [err.response, err.transportObject]) {
     if (c && typeof c.statusCode === 'number') {
       return c.statusCode;
+    }
+    const topic = c && typeof c.topic === 'string' ? /^\$dps\/registrations\/res\/(\d{3})\//.exec(c.topic) : null;
+    if (topic) {
+      return Number(topic[1]);
     }
   }
   return typeof err.statusCode === 'number' ? err.statusCode : null;
@@ -63,7 +67,7 @@ function describeError(err) {
   return {
     name: err && err.constructor ? err.constructor.name : typeof err,
     message: err && err.message !== undefined ? String(err.message) : String(err),
-    httpStatus: err ? httpStatusOf(err) : null,
+    httpStatus: err ? statusOf(err) : null,
     body: err ? errorBodyOf(err) : null,
   };
 }

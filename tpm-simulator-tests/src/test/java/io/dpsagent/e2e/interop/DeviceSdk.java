@@ -12,4 +12,7 @@ interface DeviceSdk {
   /** Registers under a group enrollment, deriving the device key as this SDK's documentation does. */
   Outcome registerWithGroupKey(DpsEmulator dps, String registrationId, String groupKeyBase64)
       throws Exception;
+
+  /** Registers with an X.509 identity: a TLS client certificate whose CN is the registration ID. */
+  Outcome registerWithCertificate(DpsEmulator dps, DeviceCertificates.Identity device) throws Exception;
 }

@@ -6,13 +6,19 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientT
 import com.microsoft.azure.sdk.iot.provisioning.device.internal.exceptions.ProvisioningDeviceClientException;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProvider;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
+import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderX509;
 import com.microsoft.azure.sdk.iot.provisioning.security.exceptions.SecurityProviderException;
 import io.dpsagent.emulator.DpsEmulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /** The Java device SDK (provisioning-device-client), in process, with one transport. */
@@ -43,8 +49,13 @@ final class JavaDeviceSdk implements DeviceSdk {
     return register(dps, new TrustingSymmetricKeyProvider(deviceKey, registrationId, dps.caFile()));
   }
 
-  /** Registers with any security provider, e.g. an X.509 one that trusts the emulator's CA. */
-  Outcome register(DpsEmulator dps, SecurityProvider provider) throws Exception {
+  @Override
+  public Outcome registerWithCertificate(DpsEmulator dps, DeviceCertificates.Identity device)
+      throws Exception {
+    return register(dps, new TrustingX509Provider(device, dps.caFile()));
+  }
+
+  private Outcome register(DpsEmulator dps, SecurityProvider provider) throws Exception {
     ProvisioningDeviceClient client = ProvisioningDeviceClient.create(
         StandardPortEmulators.host(dps), dps.idScope(), protocol, provider);
     try {
@@ -71,6 +82,52 @@ final class JavaDeviceSdk implements DeviceSdk {
   @Override
   public String toString() {
     return "Java SDK over " + protocol;
+  }
+
+  /** The SDK's X.509 provider over a test identity, trusting the emulator's CA instead of the JDK's roots. */
+  static final class TrustingX509Provider extends SecurityProviderX509 {
+    private final DeviceCertificates.Identity device;
+    private final Path caFile;
+
+    TrustingX509Provider(DeviceCertificates.Identity device, Path caFile) {
+      this.device = device;
+      this.caFile = caFile;
+    }
+
+    @Override
+    public String getClientCertificateCommonName() {
+      return device.registrationId();
+    }
+
+    @Override
+    public X509Certificate getClientCertificate() {
+      return device.leaf();
+    }
+
+    @Override
+    public Key getClientPrivateKey() {
+      return device.privateKey();
+    }
+
+    @Override
+    public Collection<X509Certificate> getIntermediateCertificatesChain() {
+      return device.chain().subList(1, device.chain().size());
+    }
+
+    @Override
+    public SSLContext getSSLContext() throws SecurityProviderException {
+      try {
+        KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
+        keys.load(null, null);
+        char[] password = new char[0];
+        keys.setKeyEntry("device", device.privateKey(), password, device.chain().toArray(X509Certificate[]::new));
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(keys, password);
+        return EmulatorTrust.sslContext(caFile, factory.getKeyManagers());
+      } catch (Exception e) {
+        throw new SecurityProviderException("cannot build the TLS context of " + device.registrationId(), e);
+      }
+    }
   }
 
   /** The SDK's symmetric-key provider, trusting the emulator's CA instead of the JDK's roots. */

@@ -38,11 +38,12 @@ final class NodeDeviceSdk implements DeviceSdk {
     return register(dps, registrationId, attestation("symmetricKey").put("groupKey", groupKey));
   }
 
-  /** Registers with an X.509 certificate (PEM leaf, then any intermediates) and its PEM key. */
-  Outcome registerWithCertificate(DpsEmulator dps, String registrationId, String certificateChainPem, String keyPem)
+  @Override
+  public Outcome registerWithCertificate(DpsEmulator dps, DeviceCertificates.Identity device)
       throws Exception {
-    return register(dps, registrationId,
-        attestation("x509").put("certPem", certificateChainPem).put("keyPem", keyPem));
+    return register(dps, device.registrationId(), attestation("x509")
+        .put("certPem", device.chainPem())
+        .put("keyPem", device.privateKeyPem()));
   }
 
   private static ObjectNode attestation(String type) {
