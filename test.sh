@@ -7,6 +7,9 @@ cd "$(dirname "$0")"
 need_packages=()
 command -v java >/dev/null 2>&1 || need_packages+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need_packages+=(maven)
+# The interop tests drive the official Node SDKs (tpm-simulator-tests/interop).
+command -v node >/dev/null 2>&1 || need_packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_packages+=(npm)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "test.sh: missing ${need_packages[*]}; run as root or install them first" >&2
@@ -16,5 +19,8 @@ if [ ${#need_packages[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need_packages[@]}"
 fi
+
+# Exactly the versions in package-lock.json; --ignore-scripts: nothing there needs a build step.
+(cd tpm-simulator-tests/interop && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
 
 exec mvn -B -ntp -Dstyle.color=never verify "$@"

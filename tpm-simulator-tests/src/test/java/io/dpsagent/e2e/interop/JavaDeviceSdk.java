@@ -1,0 +1,151 @@
+package io.dpsagent.e2e.interop;
+
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClient;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientRegistrationResult;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
+import com.microsoft.azure.sdk.iot.provisioning.device.internal.exceptions.ProvisioningDeviceClientException;
+import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProvider;
+import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
+import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderX509;
+import com.microsoft.azure.sdk.iot.provisioning.security.exceptions.SecurityProviderException;
+import io.dpsagent.emulator.DpsEmulator;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/** The Java device SDK (provisioning-device-client), in process, with one transport. */
+final class JavaDeviceSdk implements DeviceSdk {
+
+  static final int TIMEOUT_SECONDS = 30;
+  // The SDK reports a failed HTTP exchange as "<status> : <status> : <body>".
+  private static final Pattern HTTP_STATUS = Pattern.compile("(?:^|: )([1-5][0-9]{2}) : ");
+
+  private final ProvisioningDeviceClientTransportProtocol protocol;
+
+  JavaDeviceSdk(ProvisioningDeviceClientTransportProtocol protocol) {
+    this.protocol = protocol;
+  }
+
+  @Override
+  public Outcome registerWithDeviceKey(DpsEmulator dps, String registrationId, String deviceKey)
+      throws Exception {
+    return register(dps, new TrustingSymmetricKeyProvider(
+        deviceKey.getBytes(StandardCharsets.UTF_8), registrationId, dps.caFile()));
+  }
+
+  @Override
+  public Outcome registerWithGroupKey(DpsEmulator dps, String registrationId, String groupKey)
+      throws Exception {
+    byte[] deviceKey = SecurityProviderSymmetricKey.ComputeDerivedSymmetricKey(
+        groupKey.getBytes(StandardCharsets.UTF_8), registrationId);
+    return register(dps, new TrustingSymmetricKeyProvider(deviceKey, registrationId, dps.caFile()));
+  }
+
+  @Override
+  public Outcome registerWithCertificate(DpsEmulator dps, DeviceCertificates.Identity device)
+      throws Exception {
+    return register(dps, new TrustingX509Provider(device, dps.caFile()));
+  }
+
+  private Outcome register(DpsEmulator dps, SecurityProvider provider) throws Exception {
+    ProvisioningDeviceClient client = ProvisioningDeviceClient.create(
+        StandardPortEmulators.host(dps), dps.idScope(), protocol, provider);
+    try {
+      ProvisioningDeviceClientRegistrationResult result = client.registerDeviceSync(TIMEOUT_SECONDS);
+      return new Outcome.Registered(result.getStatus(), result.getIothubUri(), result.getDeviceId());
+    } catch (ProvisioningDeviceClientException e) {
+      String report = causeChain(e);
+      Matcher status = HTTP_STATUS.matcher(report);
+      return new Outcome.Failed(
+          status.find() ? OptionalInt.of(Integer.parseInt(status.group(1))) : OptionalInt.empty(), report);
+    } finally {
+      client.close();
+    }
+  }
+
+  private static String causeChain(Throwable e) {
+    StringBuilder report = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      report.append(report.length() == 0 ? "" : "\ncaused by ").append(t);
+    }
+    return report.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "Java SDK over " + protocol;
+  }
+
+  /** The SDK's X.509 provider over a test identity, trusting the emulator's CA instead of the JDK's roots. */
+  static final class TrustingX509Provider extends SecurityProviderX509 {
+    private final DeviceCertificates.Identity device;
+    private final Path caFile;
+
+    TrustingX509Provider(DeviceCertificates.Identity device, Path caFile) {
+      this.device = device;
+      this.caFile = caFile;
+    }
+
+    @Override
+    public String getClientCertificateCommonName() {
+      return device.registrationId();
+    }
+
+    @Override
+    public X509Certificate getClientCertificate() {
+      return device.leaf();
+    }
+
+    @Override
+    public Key getClientPrivateKey() {
+      return device.privateKey();
+    }
+
+    @Override
+    public Collection<X509Certificate> getIntermediateCertificatesChain() {
+      return device.chain().subList(1, device.chain().size());
+    }
+
+    @Override
+    public SSLContext getSSLContext() throws SecurityProviderException {
+      try {
+        KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
+        keys.load(null, null);
+        char[] password = new char[0];
+        keys.setKeyEntry("device", device.privateKey(), password, device.chain().toArray(X509Certificate[]::new));
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(keys, password);
+        return EmulatorTrust.sslContext(caFile, factory.getKeyManagers());
+      } catch (Exception e) {
+        throw new SecurityProviderException("cannot build the TLS context of " + device.registrationId(), e);
+      }
+    }
+  }
+
+  /** The SDK's symmetric-key provider, trusting the emulator's CA instead of the JDK's roots. */
+  static final class TrustingSymmetricKeyProvider extends SecurityProviderSymmetricKey {
+    private final Path caFile;
+
+    TrustingSymmetricKeyProvider(byte[] keyBase64, String registrationId, Path caFile) {
+      super(keyBase64, registrationId);
+      this.caFile = caFile;
+    }
+
+    @Override
+    public SSLContext getSSLContext() throws SecurityProviderException {
+      try {
+        return EmulatorTrust.sslContext(caFile);
+      } catch (Exception e) {
+        throw new SecurityProviderException("cannot trust " + caFile, e);
+      }
+    }
+  }
+}

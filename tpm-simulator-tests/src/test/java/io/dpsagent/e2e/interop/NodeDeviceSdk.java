@@ -1,0 +1,83 @@
+package io.dpsagent.e2e.interop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.emulator.DpsEmulator;
+import java.util.OptionalInt;
+
+/** The Node device SDK (azure-iot-provisioning-device) with one transport, via register-device.js. */
+final class NodeDeviceSdk implements DeviceSdk {
+
+  static final int TIMEOUT_SECONDS = 30;
+
+  private final String transport;
+
+  private NodeDeviceSdk(String transport) {
+    this.transport = transport;
+  }
+
+  /** azure-iot-provisioning-device-http. */
+  static NodeDeviceSdk http() {
+    return new NodeDeviceSdk("http");
+  }
+
+  /** azure-iot-provisioning-device-mqtt (needs the emulator's MQTT listener on 8883). */
+  static NodeDeviceSdk mqtt() {
+    return new NodeDeviceSdk("mqtt");
+  }
+
+  @Override
+  public Outcome registerWithDeviceKey(DpsEmulator dps, String registrationId, String deviceKey)
+      throws Exception {
+    return register(dps, registrationId, attestation("symmetricKey").put("key", deviceKey));
+  }
+
+  @Override
+  public Outcome registerWithGroupKey(DpsEmulator dps, String registrationId, String groupKey)
+      throws Exception {
+    return register(dps, registrationId, attestation("symmetricKey").put("groupKey", groupKey));
+  }
+
+  @Override
+  public Outcome registerWithCertificate(DpsEmulator dps, DeviceCertificates.Identity device)
+      throws Exception {
+    return register(dps, device.registrationId(), attestation("x509")
+        .put("certPem", device.chainPem())
+        .put("keyPem", device.privateKeyPem()));
+  }
+
+  private static ObjectNode attestation(String type) {
+    return NodeScripts.JSON.createObjectNode().put("type", type);
+  }
+
+  private Outcome register(DpsEmulator dps, String registrationId, ObjectNode attestation)
+      throws Exception {
+    ObjectNode request = NodeScripts.JSON.createObjectNode()
+        .put("transport", transport)
+        .put("provisioningHost", StandardPortEmulators.host(dps))
+        .put("idScope", dps.idScope())
+        .put("registrationId", registrationId)
+        .put("timeoutSeconds", TIMEOUT_SECONDS);
+    request.set("attestation", attestation);
+    NodeScripts.Run run = NodeScripts.run("register-device.js", request, dps.caFile());
+    JsonNode outcome = run.outcome();
+    if (run.exitCode() == 0 && outcome.path("ok").asBoolean()) {
+      JsonNode result = outcome.path("result");
+      return new Outcome.Registered(
+          result.path("status").asText(null),
+          result.path("assignedHub").asText(null),
+          result.path("deviceId").asText(null));
+    }
+    if (run.exitCode() == 1) {
+      JsonNode status = outcome.path("error").path("httpStatus");
+      return new Outcome.Failed(
+          status.isInt() ? OptionalInt.of(status.intValue()) : OptionalInt.empty(), run.toString());
+    }
+    throw new AssertionError("register-device.js did not run to an SDK outcome: " + run);
+  }
+
+  @Override
+  public String toString() {
+    return "Node SDK over " + transport;
+  }
+}

@@ -1,0 +1,78 @@
+package io.dpsagent.e2e.interop;
+
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.registry.LinkedHub;
+import java.io.IOException;
+import java.net.BindException;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Starts emulators where the official SDKs look for DPS. The SDKs take a bare host name and dial
+ * the standard port (HTTPS 443; MQTT 8883), so each emulator gets a loopback address of its own,
+ * 127.x.y.z, with its endpoint host set to that IP literal (the generated server certificate then
+ * carries it as an IP SAN). Nothing else listens there, so parallel builds and other listeners on
+ * 127.0.0.1 do not clash. Binding port 443 needs root or CAP_NET_BIND_SERVICE.
+ */
+final class StandardPortEmulators {
+
+  static final int HTTPS_PORT = 443;
+  static final List<LinkedHub> HUBS =
+      List.of(
+          LinkedHub.withHostName("interop-hub-1.azure-devices.net"),
+          LinkedHub.withHostName("interop-hub-2.azure-devices.net"));
+  // A collision with another listener needs the same random 24 bits; a few draws end it.
+  private static final int ADDRESS_ATTEMPTS = 5;
+
+  private StandardPortEmulators() {}
+
+  /** An emulator on {@code https://127.x.y.z:443} with two linked hubs and a 1 s Retry-After. */
+  static DpsEmulator start() throws IOException {
+    IOException last = null;
+    for (int attempt = 0; attempt < ADDRESS_ATTEMPTS; attempt++) {
+      String address = randomLoopbackAddress();
+      try {
+        return DpsEmulator.start(config(address));
+      } catch (IOException e) {
+        if (isPermissionDenied(e)) {
+          throw new IOException(
+              "the interop tests serve DPS on port " + HTTPS_PORT + " (the SDKs' fixed port) and "
+                  + "need root or CAP_NET_BIND_SERVICE: " + e.getMessage(), e);
+        }
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  /** The host name to give an SDK: the IP literal the emulator serves on. */
+  static String host(DpsEmulator emulator) {
+    return emulator.httpsEndpoint().getHost();
+  }
+
+  private static EmulatorConfig config(String address) {
+    return EmulatorConfig.defaults().toBuilder()
+        .host(address)
+        .bindAddress(address)
+        .httpsPort(HTTPS_PORT)
+        .retryAfterSeconds(1)
+        .linkedHubs(HUBS)
+        .build();
+  }
+
+  // 127.0.0.0/8 minus 127.0.0.x (127.0.0.1 is everyone's) and the .0/.255 host parts.
+  private static String randomLoopbackAddress() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return "127." + random.nextInt(1, 255) + "." + random.nextInt(0, 256) + "." + random.nextInt(1, 255);
+  }
+
+  private static boolean isPermissionDenied(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException && String.valueOf(t.getMessage()).contains("Permission denied")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
