@@ -57,6 +57,11 @@ public final class DpsEndpoint {
     return URI.create("https://" + hostForUri() + ":" + port(Transport.HTTPS));
   }
 
+  /** {@code host:port} for {@code transport}, bracketing IPv6 literals. */
+  public String authority(Transport transport) {
+    return hostForUri() + ":" + port(transport);
+  }
+
   private String hostForUri() {
     return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }

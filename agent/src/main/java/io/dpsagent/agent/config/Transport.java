@@ -6,7 +6,13 @@ import java.util.stream.Collectors;
 
 /** The device protocols DPS speaks, by their config names. */
 public enum Transport {
-  HTTPS("https", 443);
+  HTTPS("https", 443),
+  /** MQTT 3.1.1 over TLS: what DPS speaks. */
+  MQTT("mqtt", 8883),
+  /** MQTT 5 over TLS, for endpoints that speak it. */
+  MQTT5("mqtt5", 8883),
+  /** MQTT 3.1.1 over a WebSocket on 443, for networks that pass nothing else. */
+  MQTT_WS("mqtt-ws", 443);
 
   private final String configName;
   private final int defaultPort;

@@ -49,7 +49,7 @@ public final class ProvisionFlow {
     RegistrationRequest request = new RegistrationRequest(p.idScope(), device.registrationId(), p.payload());
     RegistrationState state;
     String endpoint;
-    try (DpsTransport transport = Transports.open(p, TrustStores.clientContext(p.trustBundle(), device.tlsIdentity()))) {
+    try (DpsTransport transport = Transports.open(p, device.registrationId(), TrustStores.clientContext(p.trustBundle(), device.tlsIdentity()))) {
       RegistrationClient client = new RegistrationClient(transport, device.dpsCredentials(), p.retry(),
           new Backoff(p.retry(), new SecureRandom()), clock, sleeper);
       state = client.register(request);

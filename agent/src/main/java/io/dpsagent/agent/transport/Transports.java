@@ -1,6 +1,8 @@
 package io.dpsagent.agent.transport;
 
 import io.dpsagent.agent.config.ProvisioningConfig;
+import io.dpsagent.agent.config.Transport;
+import io.dpsagent.agent.transport.mqtt.MqttTransport;
 import io.dpsagent.agent.dps.DpsTransport;
 import javax.net.ssl.SSLContext;
 
@@ -9,12 +11,11 @@ public final class Transports {
 
   private Transports() {}
 
-  public static DpsTransport open(ProvisioningConfig config, SSLContext tls) {
-    switch (config.transport()) {
-      case HTTPS:
-      default:
-        return new HttpsTransport(config.endpoint().httpsBase(), config.apiVersion(), tls,
-            config.retry().connectTimeout(), config.retry().requestTimeout());
+  public static DpsTransport open(ProvisioningConfig config, String registrationId, SSLContext tls) {
+    if (config.transport() == Transport.HTTPS) {
+      return new HttpsTransport(config.endpoint().httpsBase(), config.apiVersion(), tls,
+          config.retry().connectTimeout(), config.retry().requestTimeout());
     }
+    return MqttTransport.open(config, registrationId, tls);
   }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.dps.DpsResponse;
 import io.dpsagent.agent.dps.DpsTransport;
+import io.dpsagent.agent.config.ProvisioningConfig;
+import io.dpsagent.agent.config.Transport;
 import io.dpsagent.agent.dps.RegistrationRequest;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 
 /**
  * The DPS device API over MQTT: requests are publishes with a request ID ({@code $rid}), answers
@@ -29,18 +32,45 @@ public final class MqttTransport implements DpsTransport {
 
   private static final Logger LOG = Logger.getLogger(MqttTransport.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The path IoT Hub and DPS serve MQTT-over-WebSocket on. */
+  static final String WEBSOCKET_PATH = "/$iothub/websocket";
 
   private final MqttSession.Connector connector;
+  private final String endpoint;
   private final String apiVersion;
   private final Duration requestTimeout;
   private final Map<String, CompletableFuture<DpsResponse>> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextRid = new AtomicLong(1);
   private MqttSession session;
 
-  MqttTransport(MqttSession.Connector connector, String apiVersion, Duration requestTimeout) {
+  MqttTransport(MqttSession.Connector connector, String endpoint, String apiVersion, Duration requestTimeout) {
     this.connector = connector;
+    this.endpoint = endpoint;
     this.apiVersion = apiVersion;
     this.requestTimeout = requestTimeout;
+  }
+
+  /**
+   * Opens the MQTT flavour {@code config.transport()} names. The MQTT client ID is the
+   * registration ID, as DPS requires.
+   */
+  public static MqttTransport open(ProvisioningConfig config, String registrationId, SSLContext tls) {
+    Transport transport = config.transport();
+    String authority = config.endpoint().authority(transport);
+    Duration connect = config.retry().connectTimeout();
+    Duration request = config.retry().requestTimeout();
+    switch (transport) {
+      case MQTT5:
+        return new MqttTransport(new PahoV5Connector("ssl://" + authority, registrationId, tls.getSocketFactory(),
+            connect, request), "mqtts://" + authority, config.apiVersion(), request);
+      case MQTT_WS:
+        String uri = "wss://" + authority + WEBSOCKET_PATH;
+        return new MqttTransport(new PahoV3Connector(uri, registrationId, tls.getSocketFactory(), connect, request),
+            uri, config.apiVersion(), request);
+      default:
+        return new MqttTransport(new PahoV3Connector("ssl://" + authority, registrationId, tls.getSocketFactory(),
+            connect, request), "mqtts://" + authority, config.apiVersion(), request);
+    }
   }
 
   @Override
@@ -60,7 +90,7 @@ public final class MqttTransport implements DpsTransport {
 
   @Override
   public String describe() {
-    return connector.serverUri();
+    return endpoint;
   }
 
   @Override
