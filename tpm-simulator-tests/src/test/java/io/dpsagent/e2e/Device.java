@@ -19,6 +19,7 @@ final class Device {
   final Path configFile;
   final Path outputDir;
   private final StringBuilder extra = new StringBuilder();
+  private final StringBuilder provisioningKeys = new StringBuilder();
   private String endpoint;
   private String idScope;
   private Path trustBundle;
@@ -76,6 +77,13 @@ final class Device {
     return this;
   }
 
+  /** Adds keys to the {@code [provisioning]} table. */
+  Device provisioning(String tomlLines) {
+    provisioningKeys.append(tomlLines).append('\n');
+    return this;
+  }
+
+  /** Appends tables after the generated ones. */
   Device config(String tomlLines) {
     extra.append(tomlLines).append('\n');
     return this;
@@ -92,6 +100,7 @@ final class Device {
         + "global_endpoint = \"" + endpoint + "\"\n"
         + "id_scope = \"" + idScope + "\"\n"
         + (trustBundle == null ? "" : "trust_bundle = \"" + trustBundle.toUri() + "\"\n")
+        + provisioningKeys
         + "[provisioning.attestation]\n"
         + "method = \"symmetric_key\"\n"
         + "registration_id = \"" + registrationId + "\"\n"

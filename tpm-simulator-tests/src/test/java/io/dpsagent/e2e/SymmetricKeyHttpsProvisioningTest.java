@@ -20,6 +20,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -299,5 +301,19 @@ class SymmetricKeyHttpsProvisioningTest {
 
     assertEquals(0, run.exitCode(), run.toString());
     assertEquals(3, run.stderr().lines().filter(l -> l.contains("DPS answered 503")).count(), run.stderr());
+  }
+
+  @Test
+  void registersThroughAnHttpProxy() throws Exception {
+    try (ConnectProxy proxy = ConnectProxy.open()) {
+      Device device = enrolledDevice(Device.newKey()).provisioning("proxy = \"" + proxy.uri() + "\"");
+      String config = device.writeConfig();
+
+      CliRun run = CliRun.of("provision", "--config", config);
+
+      assertEquals(0, run.exitCode(), run.toString());
+      assertEquals(List.of(new ConnectProxy.Tunnel("localhost:" + emulator.httpsEndpoint().getPort(), Optional.empty(), 200)),
+          proxy.tunnels().stream().distinct().toList(), "the registration went through the tunnel");
+    }
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.dps.RegistrationId;
+import io.dpsagent.agent.transport.proxy.ProxySettings;
 import io.dpsagent.hsm.KeyUri;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -88,11 +89,13 @@ public final class ConfigLoader {
         ? Optional.of(filePath(s.string("trust_bundle").get(), s.keyName("trust_bundle")))
         : Optional.empty();
     Optional<String> payload = payload(s.table("payload"));
+    Optional<ProxySettings> proxy = proxy(s.string("proxy"), s.keyName("proxy"), endpoint.host());
     AttestationConfig attestation = attestation(s.table("attestation").orElseThrow(() ->
         new InvalidConfigException(s.keyName("attestation"), "section is missing; add [provisioning.attestation] with method and registration_id")));
     RetryConfig retry = retry(s.table("retry").orElse(new Section(s.keyName("retry"), toml.createObjectNode())));
     s.rejectUnknownKeys();
-    return new ProvisioningConfig(endpoint, idScope, transport, apiVersion, trustBundle, payload, attestation, retry);
+    return new ProvisioningConfig(endpoint, idScope, transport, apiVersion, trustBundle, payload, proxy, attestation,
+        retry);
   }
 
   private AttestationConfig attestation(Section s) throws InvalidConfigException {
@@ -183,6 +186,15 @@ public final class ConfigLoader {
       throw new InvalidConfigException(s.keyName(key), "'" + uri + "': only file: keys are supported by this version");
     }
     return parsed;
+  }
+
+  private Optional<ProxySettings> proxy(Optional<String> configured, String key, String targetHost)
+      throws InvalidConfigException {
+    try {
+      return ProxySettings.resolve(configured, environment, targetHost);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(configured.isPresent() ? key : "https_proxy (environment)", e.getMessage());
+    }
   }
 
   private Optional<String> payload(Optional<Section> table) throws InvalidConfigException {

@@ -1,5 +1,6 @@
 package io.dpsagent.agent.config;
 
+import io.dpsagent.agent.transport.proxy.ProxySettings;
 import java.util.Optional;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Optional;
  * @param apiVersion the {@code api-version} sent with every request
  * @param trustBundle extra trust anchors added to the system store ({@code trust_bundle})
  * @param payload the custom payload sent with the registration, as JSON text
+ * @param proxy the HTTP proxy DPS traffic is tunnelled through ({@code proxy} or {@code https_proxy})
  */
 public record ProvisioningConfig(
     DpsEndpoint endpoint,
@@ -19,5 +21,6 @@ public record ProvisioningConfig(
     String apiVersion,
     Optional<java.nio.file.Path> trustBundle,
     Optional<String> payload,
+    Optional<ProxySettings> proxy,
     AttestationConfig attestation,
     RetryConfig retry) {}

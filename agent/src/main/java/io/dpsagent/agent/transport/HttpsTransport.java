@@ -9,6 +9,9 @@ import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.sas.SasToken;
 import java.io.IOException;
 import java.io.InputStream;
+import io.dpsagent.agent.transport.proxy.ProxySettings;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,21 +36,28 @@ public final class HttpsTransport implements DpsTransport {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  static {
+    ProxySettings.allowBasicForTunnels();
+  }
+
   private final URI base;
   private final String apiVersion;
   private final Duration requestTimeout;
   private final HttpClient http;
 
-  public HttpsTransport(URI base, String apiVersion, SSLContext tls, Duration connectTimeout, Duration requestTimeout) {
+  public HttpsTransport(URI base, String apiVersion, SSLContext tls, Duration connectTimeout, Duration requestTimeout,
+      Optional<ProxySettings> proxy) {
     this.base = base;
     this.apiVersion = apiVersion;
     this.requestTimeout = requestTimeout;
-    this.http = HttpClient.newBuilder()
+    HttpClient.Builder builder = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .sslContext(tls)
         .connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+        .followRedirects(HttpClient.Redirect.NEVER);
+    proxy.ifPresent(p -> builder.proxy(ProxySelector.of(
+        new InetSocketAddress(p.address().getHostString(), p.address().getPort()))));
+    this.http = builder.build();
   }
 
   @Override
@@ -99,6 +109,11 @@ public final class HttpsTransport implements DpsTransport {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
+
+    if (response.body() == null) {
+      // java.net.http answers a refused proxy CONNECT (e.g. 407) with the proxy's status and no body
+      throw new IOException("proxy answered " + response.statusCode() + " to CONNECT"
+          + (response.statusCode() == 407 ? "; check the proxy credentials" : ""));
     }
     String body;
     try (InputStream in = response.body()) {

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
+import io.dpsagent.agent.transport.proxy.TunnellingSslSocketFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The DPS device API over MQTT: requests are publishes with a request ID ({@code $rid}), answers
@@ -59,16 +61,19 @@ public final class MqttTransport implements DpsTransport {
     String authority = config.endpoint().authority(transport);
     Duration connect = config.retry().connectTimeout();
     Duration request = config.retry().requestTimeout();
+    SSLSocketFactory sockets = config.proxy()
+        .<SSLSocketFactory>map(proxy -> new TunnellingSslSocketFactory(tls.getSocketFactory(), proxy))
+        .orElse(tls.getSocketFactory());
     switch (transport) {
       case MQTT5:
-        return new MqttTransport(new PahoV5Connector("ssl://" + authority, registrationId, tls.getSocketFactory(),
+        return new MqttTransport(new PahoV5Connector("ssl://" + authority, registrationId, sockets,
             connect, request), "mqtts://" + authority, config.apiVersion(), request);
       case MQTT_WS:
         String uri = "wss://" + authority + WEBSOCKET_PATH;
-        return new MqttTransport(new PahoV3Connector(uri, registrationId, tls.getSocketFactory(), connect, request),
+        return new MqttTransport(new PahoV3Connector(uri, registrationId, sockets, connect, request),
             uri, config.apiVersion(), request);
       default:
-        return new MqttTransport(new PahoV3Connector("ssl://" + authority, registrationId, tls.getSocketFactory(),
+        return new MqttTransport(new PahoV3Connector("ssl://" + authority, registrationId, sockets,
             connect, request), "mqtts://" + authority, config.apiVersion(), request);
     }
   }
