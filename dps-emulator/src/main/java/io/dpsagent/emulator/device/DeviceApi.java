@@ -119,7 +119,10 @@ public final class DeviceApi {
       }
       Enrollment enrollment =
           authenticator.authenticate(
-              request.idScope(), request.registrationId(), request.authorization(), clock.instant());
+              request.idScope(),
+              request.registrationId(),
+              request.authorization(),
+              clock.instant());
       return new AuthenticatedDevice(enrollment, Optional.empty());
     } catch (AuthenticationException e) {
       LOG.info(() -> "Rejected " + request.registrationId() + ": " + e.getMessage());
