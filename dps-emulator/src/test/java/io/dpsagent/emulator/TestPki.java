@@ -11,7 +11,10 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -118,8 +121,10 @@ public final class TestPki {
     }
   }
 
+  // Built from an explicit UTF8String so that tests can also make the over-long CNs (more than
+  // the 64 characters RFC 5280 allows) that real devices sometimes carry.
   private static X500Name name(String commonName) {
-    return new X500Name("CN=" + commonName);
+    return new X500Name(new RDN[] {new RDN(BCStyle.CN, new DERUTF8String(commonName))});
   }
 
   private static KeyPair newKeyPair() {
