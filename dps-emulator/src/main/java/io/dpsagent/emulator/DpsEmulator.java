@@ -26,8 +26,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A running local DPS: the device API over HTTPS, MQTT and MQTT over WebSocket (all on TLS),
- * backed by a {@link Registry} that tests (or the config file) fill with enrollments.
+ * A running local DPS: the device API over HTTPS, MQTT and MQTT over WebSocket (all on TLS), backed
+ * by a {@link Registry} that tests (or the config file) fill with enrollments.
  *
  * <pre>{@code
  * try (DpsEmulator emulator = DpsEmulator.start(EmulatorConfig.defaults())) {
@@ -170,8 +170,7 @@ public final class DpsEmulator implements AutoCloseable {
   }
 
   /** The listening servers, in start order, and the endpoints they serve. */
-  private record Endpoints(
-      List<AutoCloseable> servers, URI https, URI mqtt, URI mqttWebSocket) {
+  private record Endpoints(List<AutoCloseable> servers, URI https, URI mqtt, URI mqttWebSocket) {
 
     static final String WEBSOCKET_PATH = "/$iothub/websocket";
 

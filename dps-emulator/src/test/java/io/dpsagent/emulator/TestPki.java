@@ -61,7 +61,8 @@ public final class TestPki {
   }
 
   /** A device certificate issued by {@code issuer}, valid between the given instants. */
-  public static Issued device(String commonName, Issued issuer, Instant notBefore, Instant notAfter) {
+  public static Issued device(
+      String commonName, Issued issuer, Instant notBefore, Instant notAfter) {
     return issue(commonName, issuer, false, notBefore, notAfter);
   }
 

@@ -16,7 +16,9 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** TLS client contexts for tests: trusting the emulator's CA file, optionally with a device cert. */
+/**
+ * TLS client contexts for tests: trusting the emulator's CA file, optionally with a device cert.
+ */
 public final class TestTls {
 
   private static final char[] NO_PASSWORD = new char[0];
@@ -49,7 +51,9 @@ public final class TestTls {
       trust.init(trustStore);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(
-          device == null ? null : keyManagers(device, intermediates), trust.getTrustManagers(), null);
+          device == null ? null : keyManagers(device, intermediates),
+          trust.getTrustManagers(),
+          null);
       return context;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -68,7 +72,8 @@ public final class TestTls {
     chain.addAll(intermediates);
     KeyStore keyStore = KeyStore.getInstance("PKCS12");
     keyStore.load(null, null);
-    keyStore.setKeyEntry("device", device.privateKey(), NO_PASSWORD, chain.toArray(Certificate[]::new));
+    keyStore.setKeyEntry(
+        "device", device.privateKey(), NO_PASSWORD, chain.toArray(Certificate[]::new));
     KeyManagerFactory keys = KeyManagerFactory.getInstance("SunX509");
     keys.init(keyStore, NO_PASSWORD);
     return keys.getKeyManagers();

@@ -125,8 +125,7 @@ class X509AttestationTest {
     JsonNode result = registerAndPoll("x509-grp-b", device, intermediateB.certificate());
 
     assertEquals("assigned", result.get("status").asText(), result::toString);
-    assertEquals(
-        "b-intermediate", result.at("/registrationState/x509/enrollmentGroupId").asText());
+    assertEquals("b-intermediate", result.at("/registrationState/x509/enrollmentGroupId").asText());
     assertEquals("x509-grp-b", result.at("/registrationState/deviceId").asText());
   }
 

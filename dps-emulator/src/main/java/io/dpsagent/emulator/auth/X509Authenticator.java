@@ -34,10 +34,10 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
  *
  * <p>The registration ID must be the leaf's subject CN. An individual enrollment for that ID whose
  * certificate is the leaf (same DER bytes, primary or secondary) decides first. Otherwise the chain
- * is walked from the leaf upward, and the first certificate issued by a group's signing
- * certificate decides: the chain up to it must then verify with the group certificate as trust
- * anchor (signatures, validity at {@code now}, CA constraints; no revocation checks, as the
- * emulator has no CRLs). A disabled enrollment still matches, so that it blocks provisioning.
+ * is walked from the leaf upward, and the first certificate issued by a group's signing certificate
+ * decides: the chain up to it must then verify with the group certificate as trust anchor
+ * (signatures, validity at {@code now}, CA constraints; no revocation checks, as the emulator has
+ * no CRLs). A disabled enrollment still matches, so that it blocks provisioning.
  */
 public final class X509Authenticator {
 

@@ -9,8 +9,8 @@ import javax.security.auth.x500.X500Principal;
 
 /**
  * Describes certificates as DPS does in {@code X509CertificateInfo}: names as RFC 2253 strings,
- * thumbprints and serial number in upper-case hex (as .NET prints them), dates like every other
- * DPS timestamp.
+ * thumbprints and serial number in upper-case hex (as .NET prints them), dates like every other DPS
+ * timestamp.
  */
 final class CertificateInfos {
 

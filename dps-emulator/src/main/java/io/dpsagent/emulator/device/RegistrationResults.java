@@ -1,8 +1,8 @@
 package io.dpsagent.emulator.device;
 
+import io.dpsagent.emulator.auth.X509Match;
 import io.dpsagent.emulator.device.WireFormat.OperationStatus;
 import io.dpsagent.emulator.device.WireFormat.RegistrationState;
-import io.dpsagent.emulator.auth.X509Match;
 import io.dpsagent.emulator.device.WireFormat.SymmetricKeyResult;
 import io.dpsagent.emulator.device.WireFormat.X509Result;
 import io.dpsagent.emulator.registry.RegistrationRecord;

@@ -38,14 +38,25 @@ final class WireFormat {
 
     static RegistrationState assigning(String registrationId) {
       return new RegistrationState(
-          registrationId, null, null, null, "assigning", null, null, null, null, null, null, null,
+          registrationId,
+          null,
+          null,
+          null,
+          "assigning",
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
           null);
     }
   }
 
   /**
-   * Present for X.509 registrations: the device certificate for an individual enrollment, the
-   * group and the certificate that anchored the chain for a group.
+   * Present for X.509 registrations: the device certificate for an individual enrollment, the group
+   * and the certificate that anchored the chain for a group.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record X509Result(

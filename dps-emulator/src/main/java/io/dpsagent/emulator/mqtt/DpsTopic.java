@@ -49,8 +49,8 @@ record DpsTopic(Kind kind, String requestId, Optional<String> operationId) {
 
   /**
    * {@code $dps/registrations/res/{status}/?$rid={rid}[&retry-after={n}]}: {@code $rid} first and
-   * {@code retry-after} in lower case, because some SDKs split the topic positionally or match
-   * the name case-sensitively.
+   * {@code retry-after} in lower case, because some SDKs split the topic positionally or match the
+   * name case-sensitively.
    */
   String replyTopic(int status, OptionalInt retryAfterSeconds) {
     StringBuilder topic =

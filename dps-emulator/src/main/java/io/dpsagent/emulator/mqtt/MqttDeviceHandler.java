@@ -33,12 +33,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One device's MQTT connection to DPS: CONNECT, SUBSCRIBE to the response topic, then register
- * and poll publishes, each answered through the transport-neutral {@link DeviceApi}.
+ * One device's MQTT connection to DPS: CONNECT, SUBSCRIBE to the response topic, then register and
+ * poll publishes, each answered through the transport-neutral {@link DeviceApi}.
  *
  * <p>Credentials are not checked at CONNECT: like DPS, the emulator accepts the connection and
- * answers every request of a device with a bad SAS token or certificate on {@code res/401}.
- * CONNECT is refused only when it cannot belong to a DPS device at all (see {@link #onConnect}).
+ * answers every request of a device with a bad SAS token or certificate on {@code res/401}. CONNECT
+ * is refused only when it cannot belong to a DPS device at all (see {@link #onConnect}).
  */
 final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
 
@@ -164,7 +164,8 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
   /** Only the response topic exists; QoS 2 is granted as 1, as DPS does. */
   private void onSubscribe(ChannelHandlerContext ctx, MqttSubscribeMessage subscribe) {
     MqttMessageBuilders.SubAckBuilder subAck =
-        MqttMessageBuilders.subAck().packetId(subscribe.idAndPropertiesVariableHeader().messageId());
+        MqttMessageBuilders.subAck()
+            .packetId(subscribe.idAndPropertiesVariableHeader().messageId());
     for (MqttTopicSubscription subscription : subscribe.payload().topicSubscriptions()) {
       if (subscription.topicFilter().equals(DpsTopic.RESPONSE_FILTER)) {
         MqttQoS requested = subscription.qualityOfService();
@@ -177,8 +178,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
     ctx.writeAndFlush(subAck.build());
   }
 
-  private static void onUnsubscribe(
-      ChannelHandlerContext ctx, MqttUnsubscribeMessage unsubscribe) {
+  private static void onUnsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage unsubscribe) {
     MqttMessageBuilders.UnsubAckBuilder unsubAck =
         MqttMessageBuilders.unsubAck()
             .packetId(unsubscribe.idAndPropertiesVariableHeader().messageId());
@@ -188,9 +188,9 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
   }
 
   /**
-   * Acknowledges a QoS 1 request before answering it: a strict client (C# v1) fails when the
-   * reply arrives first. Both go through the same ordered channel, so writing them in this order
-   * puts them on the wire in this order.
+   * Acknowledges a QoS 1 request before answering it: a strict client (C# v1) fails when the reply
+   * arrives first. Both go through the same ordered channel, so writing them in this order puts
+   * them on the wire in this order.
    */
   private void onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
     String topic = publish.variableHeader().topicName();
@@ -201,8 +201,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
       return;
     }
     if (qos == MqttQoS.AT_LEAST_ONCE) {
-      ctx.write(
-          MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
+      ctx.write(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
     }
     DeviceReply reply = answer(request.get(), ByteBufUtil.getBytes(publish.content()));
     String replyTopic = request.get().replyTopic(reply.status(), reply.retryAfterSeconds());

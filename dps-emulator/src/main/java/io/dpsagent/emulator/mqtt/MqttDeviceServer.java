@@ -17,8 +17,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /**
- * The DPS device API over MQTT on TLS, or over MQTT in WebSocket on TLS: the same protocol
- * handler behind two framings.
+ * The DPS device API over MQTT on TLS, or over MQTT in WebSocket on TLS: the same protocol handler
+ * behind two framings.
  */
 public final class MqttDeviceServer implements AutoCloseable {
 
@@ -93,8 +93,7 @@ public final class MqttDeviceServer implements AutoCloseable {
         .addLast(MqttDeviceHandler.IDLE_HANDLER, MqttDeviceHandler.connectTimeout())
         .addLast(new MqttDecoder(MAX_PACKET_BYTES, RegistrationIds.MAX_LENGTH))
         .addLast(MqttEncoder.INSTANCE)
-        .addLast(
-            new MqttDeviceHandler(settings.api(), settings.requestLog(), settings.mqtt5()));
+        .addLast(new MqttDeviceHandler(settings.api(), settings.requestLog(), settings.mqtt5()));
   }
 
   public int port() {

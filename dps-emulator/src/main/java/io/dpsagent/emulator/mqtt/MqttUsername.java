@@ -3,8 +3,8 @@ package io.dpsagent.emulator.mqtt;
 import java.util.Optional;
 
 /**
- * The CONNECT user name of a DPS device:
- * {@code {idScope}/registrations/{registrationId}/api-version={v}[&ClientVersion=...]}.
+ * The CONNECT user name of a DPS device: {@code
+ * {idScope}/registrations/{registrationId}/api-version={v}[&ClientVersion=...]}.
  *
  * <p>SDKs append different things after the API version (raw or percent-encoded user agents, the
  * API version again), so only the part before the first {@code /api-version=} is structured; the

@@ -20,9 +20,7 @@ final class QueryParameters {
     return Optional.empty();
   }
 
-  /**
-   * As {@link #firstRaw}, percent-decoded; a value with a malformed escape is taken as written.
-   */
+  /** As {@link #firstRaw}, percent-decoded; a value with a malformed escape is taken as written. */
   static Optional<String> first(String query, String name) {
     return firstRaw(query, name).map(QueryParameters::decode);
   }

@@ -37,8 +37,8 @@ public record EnrollmentGroup(
   }
 
   /**
-   * An enabled group of the devices whose certificate chain leads to {@code signingCertificate}
-   * (a root or intermediate CA certificate).
+   * An enabled group of the devices whose certificate chain leads to {@code signingCertificate} (a
+   * root or intermediate CA certificate).
    */
   public static EnrollmentGroup x509(String enrollmentGroupId, X509Certificate signingCertificate) {
     return new EnrollmentGroup(

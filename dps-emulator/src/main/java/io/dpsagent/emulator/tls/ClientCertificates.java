@@ -14,8 +14,8 @@ public final class ClientCertificates {
   private ClientCertificates() {}
 
   /**
-   * The chain as the client sent it, leaf first, not verified; empty if the client sent none or
-   * the channel has no completed TLS session.
+   * The chain as the client sent it, leaf first, not verified; empty if the client sent none or the
+   * channel has no completed TLS session.
    */
   public static List<X509Certificate> of(Channel channel) {
     SslHandler ssl = channel.pipeline().get(SslHandler.class);

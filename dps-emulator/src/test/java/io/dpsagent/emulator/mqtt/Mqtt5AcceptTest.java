@@ -58,12 +58,12 @@ class Mqtt5AcceptTest {
   void mqtt5DeviceIsAssigned() throws Exception {
     emulator
         .registry()
-        .addIndividualEnrollment(IndividualEnrollment.symmetricKey("mqtt5-1", TestTokens.VECTOR_KEY));
+        .addIndividualEnrollment(
+            IndividualEnrollment.symmetricKey("mqtt5-1", TestTokens.VECTOR_KEY));
     BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
     MqttClient client = newClient("mqtt5-1", replies);
     try {
-      IMqttToken connected =
-          client.connectWithResult(options("mqtt5-1", TestTokens.VECTOR_KEY));
+      IMqttToken connected = client.connectWithResult(options("mqtt5-1", TestTokens.VECTOR_KEY));
       assertFalse(connected.getSessionPresent());
       assertArrayEquals(new int[] {1}, client.subscribe(RESPONSES, 2).getGrantedQos());
 

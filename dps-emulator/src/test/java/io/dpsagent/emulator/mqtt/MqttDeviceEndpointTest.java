@@ -183,9 +183,7 @@ class MqttDeviceEndpointTest {
               MqttException.class,
               () ->
                   device.connect(
-                      tls.getSocketFactory(),
-                      username(scope, "mqtt-id-a"),
-                      token("mqtt-id-a")));
+                      tls.getSocketFactory(), username(scope, "mqtt-id-a"), token("mqtt-id-a")));
 
       assertEquals(MqttException.REASON_CODE_INVALID_CLIENT_ID, refused.getReasonCode());
     }
@@ -413,7 +411,9 @@ class MqttDeviceEndpointTest {
         (SSLSocket) tls.getSocketFactory().createSocket(endpoint.getHost(), endpoint.getPort())) {
       socket.setSoTimeout(20_000);
       String request =
-          "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+          "GET "
+              + path
+              + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
               + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
               + "Sec-WebSocket-Version: 13\r\n"
               + (subprotocol == null ? "" : "Sec-WebSocket-Protocol: " + subprotocol + "\r\n")

@@ -26,10 +26,12 @@ final class RawMqttConnection implements AutoCloseable {
   private final InputStream in;
   // Encoder and decoder share the channel, so the protocol level the encoder saw in CONNECT also
   // tells the decoder how to read the server's packets.
-  private final EmbeddedChannel codec = new EmbeddedChannel(MqttEncoder.INSTANCE, new MqttDecoder());
+  private final EmbeddedChannel codec =
+      new EmbeddedChannel(MqttEncoder.INSTANCE, new MqttDecoder());
 
   RawMqttConnection(URI endpoint, SSLContext tls) throws IOException {
-    socket = (SSLSocket) tls.getSocketFactory().createSocket(endpoint.getHost(), endpoint.getPort());
+    socket =
+        (SSLSocket) tls.getSocketFactory().createSocket(endpoint.getHost(), endpoint.getPort());
     socket.setSoTimeout(READ_TIMEOUT_MILLIS);
     socket.startHandshake();
     in = socket.getInputStream();
