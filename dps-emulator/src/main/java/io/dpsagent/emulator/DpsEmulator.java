@@ -5,11 +5,13 @@ import io.dpsagent.emulator.device.DeviceApi;
 import io.dpsagent.emulator.device.Faults;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.http.HttpsDeviceServer;
+import io.dpsagent.emulator.mqtt.MqttDeviceServer;
 import io.dpsagent.emulator.registry.IdScopes;
 import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.emulator.tls.PemFiles;
 import io.dpsagent.emulator.tls.ServerTlsIdentity;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,12 +20,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A running local DPS: the device API over HTTPS, backed by a {@link Registry} that tests (or the
- * config file) fill with enrollments.
+ * A running local DPS: the device API over HTTPS, MQTT and MQTT over WebSocket (all on TLS), backed
+ * by a {@link Registry} that tests (or the config file) fill with enrollments.
  *
  * <pre>{@code
  * try (DpsEmulator emulator = DpsEmulator.start(EmulatorConfig.defaults())) {
@@ -39,8 +43,10 @@ public final class DpsEmulator implements AutoCloseable {
   private final Registry registry;
   private final Faults faults;
   private final RequestLog requestLog;
-  private final HttpsDeviceServer httpsServer;
+  private final List<AutoCloseable> servers;
   private final URI httpsEndpoint;
+  private final URI mqttEndpoint;
+  private final URI mqttWebSocketEndpoint;
   private final Path caFile;
   private final Optional<Path> temporaryStateDirectory;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -49,23 +55,24 @@ public final class DpsEmulator implements AutoCloseable {
       Registry registry,
       Faults faults,
       RequestLog requestLog,
-      HttpsDeviceServer httpsServer,
-      URI httpsEndpoint,
+      Endpoints endpoints,
       Path caFile,
       Optional<Path> temporaryStateDirectory) {
     this.registry = registry;
     this.faults = faults;
     this.requestLog = requestLog;
-    this.httpsServer = httpsServer;
-    this.httpsEndpoint = httpsEndpoint;
+    this.servers = endpoints.servers();
+    this.httpsEndpoint = endpoints.https();
+    this.mqttEndpoint = endpoints.mqtt();
+    this.mqttWebSocketEndpoint = endpoints.mqttWebSocket();
     this.caFile = caFile;
     this.temporaryStateDirectory = temporaryStateDirectory;
   }
 
   /**
-   * Starts serving; returns once the port is listening and {@link #caFile()} is written.
+   * Starts serving; returns once every port is listening and {@link #caFile()} is written.
    *
-   * @throws IOException if the state directory, the TLS files or the port cannot be used
+   * @throws IOException if the state directory, the TLS files or a port cannot be used
    */
   public static DpsEmulator start(EmulatorConfig config) throws IOException {
     Optional<Path> temporaryState =
@@ -82,13 +89,8 @@ public final class DpsEmulator implements AutoCloseable {
       Faults faults = new Faults();
       RequestLog requestLog = new RequestLog();
       DeviceApi api = new DeviceApi(registry, config.protocolSettings(), faults, Clock.systemUTC());
-      InetSocketAddress address =
-          new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.httpsPort());
-      HttpsDeviceServer server =
-          HttpsDeviceServer.start(address, tls.newServerContext(), api, requestLog);
-      URI endpoint = URI.create("https://" + uriHost(config.host()) + ":" + server.port());
-      return new DpsEmulator(
-          registry, faults, requestLog, server, endpoint, caFile, temporaryState);
+      Endpoints endpoints = Endpoints.start(config, tls.newServerContext(), api, requestLog);
+      return new DpsEmulator(registry, faults, requestLog, endpoints, caFile, temporaryState);
     } catch (IOException | RuntimeException e) {
       deleteTemporaryState(temporaryState);
       throw e;
@@ -102,6 +104,19 @@ public final class DpsEmulator implements AutoCloseable {
   /** {@code https://HOST:PORT}, the device endpoint (what DPS calls the global endpoint). */
   public URI httpsEndpoint() {
     return httpsEndpoint;
+  }
+
+  /** {@code mqtts://HOST:PORT}: MQTT 3.1.1 (and MQTT 5 if enabled) on TLS. */
+  public URI mqttEndpoint() {
+    return mqttEndpoint;
+  }
+
+  /**
+   * {@code wss://HOST:PORT/$iothub/websocket}: MQTT over WebSocket on TLS. The path is the one DPS
+   * documents; the emulator accepts the upgrade on any path.
+   */
+  public URI mqttWebSocketEndpoint() {
+    return mqttWebSocketEndpoint;
   }
 
   /** The PEM certificate clients must trust to accept the server's TLS certificate. */
@@ -124,11 +139,11 @@ public final class DpsEmulator implements AutoCloseable {
     return faults;
   }
 
-  /** Stops serving; returns once the port is released. Idempotent. */
+  /** Stops serving; returns once every port is released. Idempotent. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      httpsServer.close();
+      Endpoints.closeAll(servers);
       deleteTemporaryState(temporaryStateDirectory);
     }
   }
@@ -152,6 +167,53 @@ public final class DpsEmulator implements AutoCloseable {
     config.individualEnrollments().forEach(registry::addIndividualEnrollment);
     config.enrollmentGroups().forEach(registry::addEnrollmentGroup);
     return registry;
+  }
+
+  /** The listening servers, in start order, and the endpoints they serve. */
+  private record Endpoints(List<AutoCloseable> servers, URI https, URI mqtt, URI mqttWebSocket) {
+
+    static final String WEBSOCKET_PATH = "/$iothub/websocket";
+
+    static Endpoints start(
+        EmulatorConfig config, SslContext tls, DeviceApi api, RequestLog requestLog)
+        throws IOException {
+      InetAddress bind = InetAddress.getByName(config.bindAddress());
+      String host = uriHost(config.host());
+      MqttDeviceServer.Settings mqtt =
+          new MqttDeviceServer.Settings(tls, api, requestLog, config.mqtt5());
+      List<AutoCloseable> started = new ArrayList<>();
+      try {
+        HttpsDeviceServer https =
+            HttpsDeviceServer.start(
+                new InetSocketAddress(bind, config.httpsPort()), tls, api, requestLog);
+        started.add(https);
+        MqttDeviceServer mqttTls =
+            MqttDeviceServer.startTls(new InetSocketAddress(bind, config.mqttPort()), mqtt);
+        started.add(mqttTls);
+        MqttDeviceServer mqttWs =
+            MqttDeviceServer.startWebSocket(
+                new InetSocketAddress(bind, config.mqttWebSocketPort()), mqtt);
+        started.add(mqttWs);
+        return new Endpoints(
+            List.copyOf(started),
+            URI.create("https://" + host + ":" + https.port()),
+            URI.create("mqtts://" + host + ":" + mqttTls.port()),
+            URI.create("wss://" + host + ":" + mqttWs.port() + WEBSOCKET_PATH));
+      } catch (IOException | RuntimeException e) {
+        closeAll(started);
+        throw e;
+      }
+    }
+
+    static void closeAll(List<AutoCloseable> servers) {
+      for (AutoCloseable server : servers) {
+        try {
+          server.close();
+        } catch (Exception e) {
+          // Each server releases its port in close() and throws nothing checked; keep closing.
+        }
+      }
+    }
   }
 
   private static String uriHost(String host) {

@@ -7,24 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 /** A minimal DPS device over java.net.http, trusting only the emulator's CA file. */
 public final class DeviceClient {
@@ -39,11 +33,16 @@ public final class DeviceClient {
   private final URI endpoint;
 
   public DeviceClient(URI endpoint, Path caFile, String... tlsProtocols) {
+    this(endpoint, TestTls.trusting(caFile), tlsProtocols);
+  }
+
+  /** A client on {@code sslContext}, e.g. one that presents an X.509 device certificate. */
+  public DeviceClient(URI endpoint, SSLContext sslContext, String... tlsProtocols) {
     SSLParameters parameters = new SSLParameters();
     if (tlsProtocols.length > 0) {
       parameters.setProtocols(tlsProtocols);
     }
-    this.sslContext = trusting(caFile);
+    this.sslContext = sslContext;
     this.http =
         HttpClient.newBuilder()
             .sslContext(sslContext)
@@ -144,24 +143,5 @@ public final class DeviceClient {
     assertTrue(body.path("trackingId").asText().matches("[0-9a-f-]{36}"), response::body);
     assertFalse(body.path("message").asText().isEmpty(), response::body);
     assertTrue(body.path("timestampUtc").asText().matches(TIMESTAMP_PATTERN), response::body);
-  }
-
-  private static SSLContext trusting(Path caFile) {
-    try (InputStream in = Files.newInputStream(caFile)) {
-      KeyStore trustStore = KeyStore.getInstance("PKCS12");
-      trustStore.load(null, null);
-      trustStore.setCertificateEntry(
-          "dps-emulator-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(trustStore);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
-      return context;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

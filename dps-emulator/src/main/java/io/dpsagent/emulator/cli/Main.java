@@ -89,6 +89,8 @@ public final class Main implements Callable<Integer> {
       out.println("dps-emulator ready (stop with Ctrl-C)");
       out.println("  ID scope:        " + emulator.idScope());
       out.println("  HTTPS endpoint:  " + emulator.httpsEndpoint());
+      out.println("  MQTT endpoint:   " + emulator.mqttEndpoint());
+      out.println("  MQTT over WSS:   " + emulator.mqttWebSocketEndpoint());
       out.println("  CA file:         " + emulator.caFile());
     }
     out.flush();
@@ -98,6 +100,8 @@ public final class Main implements Callable<Integer> {
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("idScope", emulator.idScope());
     fields.put("httpsEndpoint", emulator.httpsEndpoint().toString());
+    fields.put("mqttEndpoint", emulator.mqttEndpoint().toString());
+    fields.put("mqttWebSocketEndpoint", emulator.mqttWebSocketEndpoint().toString());
     fields.put("caFile", emulator.caFile().toString());
     try {
       return new ObjectMapper().writeValueAsString(fields);

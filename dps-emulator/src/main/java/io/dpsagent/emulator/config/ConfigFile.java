@@ -16,6 +16,9 @@ record ConfigFile(
       String host,
       String bindAddress,
       Integer httpsPort,
+      Integer mqttPort,
+      Integer mqttWsPort,
+      String mqtt5,
       String idScope,
       Integer retryAfterSeconds,
       Integer pollsBeforeAssignment,
@@ -40,5 +43,10 @@ record ConfigFile(
       AttestationEntry attestation) {}
 
   /** One table for every attestation type; which keys apply depends on {@code type}. */
-  record AttestationEntry(String type, String primaryKey, String secondaryKey) {}
+  record AttestationEntry(
+      String type,
+      String primaryKey,
+      String secondaryKey,
+      String certificate,
+      String secondaryCertificate) {}
 }

@@ -12,15 +12,20 @@ import io.dpsagent.emulator.config.ConfigFile.AttestationEntry;
 import io.dpsagent.emulator.config.ConfigFile.EnrollmentGroupEntry;
 import io.dpsagent.emulator.config.ConfigFile.IndividualEnrollmentEntry;
 import io.dpsagent.emulator.config.ConfigFile.LinkedHubEntry;
+import io.dpsagent.emulator.mqtt.Mqtt5Policy;
+import io.dpsagent.emulator.registry.Attestation;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
 import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
+import io.dpsagent.emulator.registry.X509Attestation;
+import io.dpsagent.emulator.tls.PemFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +42,7 @@ import java.util.function.Supplier;
 final class ConfigFileReader {
 
   private static final String SYMMETRIC_KEY = "symmetric_key";
+  private static final String X509 = "x509";
   private static final ObjectReader READER =
       TomlMapper.builder()
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -115,6 +121,15 @@ final class ConfigFileReader {
     if (section.httpsPort() != null) {
       at("emulator.https_port", () -> builder.httpsPort(section.httpsPort()));
     }
+    if (section.mqttPort() != null) {
+      at("emulator.mqtt_port", () -> builder.mqttPort(section.mqttPort()));
+    }
+    if (section.mqttWsPort() != null) {
+      at("emulator.mqtt_ws_port", () -> builder.mqttWebSocketPort(section.mqttWsPort()));
+    }
+    if (section.mqtt5() != null) {
+      at("emulator.mqtt5", () -> builder.mqtt5(Mqtt5Policy.fromWireName(section.mqtt5())));
+    }
     if (section.idScope() != null) {
       at("emulator.id_scope", () -> builder.idScope(section.idScope()));
     }
@@ -164,7 +179,7 @@ final class ConfigFileReader {
   private IndividualEnrollment individualEnrollment(IndividualEnrollmentEntry entry, String key)
       throws ConfigException {
     String registrationId = required(entry.registrationId(), key + ".registration_id");
-    SymmetricKeyAttestation attestation = attestation(entry.attestation(), key + ".attestation");
+    Attestation attestation = attestation(entry.attestation(), key + ".attestation");
     Optional<String> deviceId = Optional.ofNullable(entry.deviceId());
     if (deviceId.isPresent() && deviceId.get().isBlank()) {
       throw new ConfigException(file, key + ".device_id", "is empty");
@@ -179,7 +194,7 @@ final class ConfigFileReader {
   private EnrollmentGroup enrollmentGroup(EnrollmentGroupEntry entry, String key)
       throws ConfigException {
     String id = required(entry.enrollmentGroupId(), key + ".enrollment_group_id");
-    SymmetricKeyAttestation attestation = attestation(entry.attestation(), key + ".attestation");
+    Attestation attestation = attestation(entry.attestation(), key + ".attestation");
     return new EnrollmentGroup(
         id,
         attestation,
@@ -187,20 +202,58 @@ final class ConfigFileReader {
         iotHubs(entry.iotHubs(), key));
   }
 
-  private SymmetricKeyAttestation attestation(AttestationEntry entry, String key)
-      throws ConfigException {
+  private Attestation attestation(AttestationEntry entry, String key) throws ConfigException {
     if (entry == null) {
       throw new ConfigException(file, key, "is required");
     }
     String type = required(entry.type(), key + ".type");
-    if (!type.equals(SYMMETRIC_KEY)) {
-      throw new ConfigException(file, key + ".type", "unsupported; must be \"symmetric_key\"");
-    }
+    return switch (type) {
+      case SYMMETRIC_KEY -> symmetricKey(entry, key);
+      case X509 -> x509(entry, key);
+      default ->
+          throw new ConfigException(
+              file, key + ".type", "unsupported; must be \"symmetric_key\" or \"x509\"");
+    };
+  }
+
+  private SymmetricKeyAttestation symmetricKey(AttestationEntry entry, String key)
+      throws ConfigException {
+    forbid(entry.certificate(), key + ".certificate", SYMMETRIC_KEY);
+    forbid(entry.secondaryCertificate(), key + ".secondary_certificate", SYMMETRIC_KEY);
     String primary = required(entry.primaryKey(), key + ".primary_key");
     at(key + ".primary_key", () -> SymmetricKeyAttestation.ofBase64(primary, null));
     return at(
         key + ".secondary_key",
         () -> SymmetricKeyAttestation.ofBase64(primary, entry.secondaryKey()));
+  }
+
+  private X509Attestation x509(AttestationEntry entry, String key) throws ConfigException {
+    forbid(entry.primaryKey(), key + ".primary_key", X509);
+    forbid(entry.secondaryKey(), key + ".secondary_key", X509);
+    String primaryKey = key + ".certificate";
+    X509Certificate primary = certificate(required(entry.certificate(), primaryKey), primaryKey);
+    Optional<X509Certificate> secondary = Optional.empty();
+    if (entry.secondaryCertificate() != null) {
+      String secondaryKey = key + ".secondary_certificate";
+      secondary = Optional.of(certificate(entry.secondaryCertificate(), secondaryKey));
+    }
+    return new X509Attestation(primary, secondary);
+  }
+
+  /** The first certificate of a PEM file. */
+  private X509Certificate certificate(String name, String key) throws ConfigException {
+    Path path = existingFile(name, key);
+    try {
+      return PemFiles.readCertificates(path).get(0);
+    } catch (IOException e) {
+      throw new ConfigException(file, key, e.getMessage());
+    }
+  }
+
+  private void forbid(String value, String key, String type) throws ConfigException {
+    if (value != null) {
+      throw new ConfigException(file, key, "not allowed for type \"" + type + "\"");
+    }
   }
 
   private ProvisioningStatus provisioningStatus(String text, String key) throws ConfigException {

@@ -1,6 +1,7 @@
 package io.dpsagent.emulator.config;
 
 import io.dpsagent.emulator.device.ProtocolSettings;
+import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IdScopes;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -25,6 +27,9 @@ public final class EmulatorConfig {
   private final String host;
   private final String bindAddress;
   private final int httpsPort;
+  private final int mqttPort;
+  private final int mqttWebSocketPort;
+  private final Mqtt5Policy mqtt5;
   private final Optional<String> idScope;
   private final ProtocolSettings protocolSettings;
   private final Optional<TlsFiles> tlsFiles;
@@ -37,6 +42,9 @@ public final class EmulatorConfig {
     this.host = builder.host;
     this.bindAddress = builder.bindAddress;
     this.httpsPort = builder.httpsPort;
+    this.mqttPort = builder.mqttPort;
+    this.mqttWebSocketPort = builder.mqttWebSocketPort;
+    this.mqtt5 = builder.mqtt5;
     this.idScope = builder.idScope;
     this.protocolSettings =
         new ProtocolSettings(
@@ -74,6 +82,9 @@ public final class EmulatorConfig {
             .host(host)
             .bindAddress(bindAddress)
             .httpsPort(httpsPort)
+            .mqttPort(mqttPort)
+            .mqttWebSocketPort(mqttWebSocketPort)
+            .mqtt5(mqtt5)
             .retryAfterSeconds(protocolSettings.retryAfterSeconds())
             .pollsBeforeAssignment(protocolSettings.pollsBeforeAssignment())
             .sasClockSkew(protocolSettings.sasClockSkew())
@@ -99,6 +110,21 @@ public final class EmulatorConfig {
   /** 0 means "pick a free port". */
   public int httpsPort() {
     return httpsPort;
+  }
+
+  /** The MQTT-over-TLS port; 0 means "pick a free port". */
+  public int mqttPort() {
+    return mqttPort;
+  }
+
+  /** The MQTT-over-WebSocket (TLS) port; 0 means "pick a free port". */
+  public int mqttWebSocketPort() {
+    return mqttWebSocketPort;
+  }
+
+  /** What the MQTT endpoints do with an MQTT 5 CONNECT (default: reject). */
+  public Mqtt5Policy mqtt5() {
+    return mqtt5;
   }
 
   /** Empty means "generate one at start". */
@@ -137,6 +163,9 @@ public final class EmulatorConfig {
     private String host = "localhost";
     private String bindAddress = "127.0.0.1";
     private int httpsPort;
+    private int mqttPort;
+    private int mqttWebSocketPort;
+    private Mqtt5Policy mqtt5 = Mqtt5Policy.REJECT;
     private Optional<String> idScope = Optional.empty();
     private int retryAfterSeconds = ProtocolSettings.defaults().retryAfterSeconds();
     private int pollsBeforeAssignment = ProtocolSettings.defaults().pollsBeforeAssignment();
@@ -161,10 +190,22 @@ public final class EmulatorConfig {
     }
 
     public Builder httpsPort(int port) {
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port out of range: " + port);
-      }
-      this.httpsPort = port;
+      this.httpsPort = requirePort(port);
+      return this;
+    }
+
+    public Builder mqttPort(int port) {
+      this.mqttPort = requirePort(port);
+      return this;
+    }
+
+    public Builder mqttWebSocketPort(int port) {
+      this.mqttWebSocketPort = requirePort(port);
+      return this;
+    }
+
+    public Builder mqtt5(Mqtt5Policy policy) {
+      this.mqtt5 = Objects.requireNonNull(policy, "MQTT 5 policy");
       return this;
     }
 
@@ -240,6 +281,13 @@ public final class EmulatorConfig {
         throw new IllegalArgumentException(what + " is empty");
       }
       return value;
+    }
+
+    private static int requirePort(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      return port;
     }
 
     private static int requireNotNegative(int value, String what) {

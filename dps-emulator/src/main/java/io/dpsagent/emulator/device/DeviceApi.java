@@ -2,6 +2,8 @@ package io.dpsagent.emulator.device;
 
 import io.dpsagent.emulator.auth.AuthenticationException;
 import io.dpsagent.emulator.auth.SymmetricKeyAuthenticator;
+import io.dpsagent.emulator.auth.X509Authenticator;
+import io.dpsagent.emulator.auth.X509Match;
 import io.dpsagent.emulator.device.WireFormat.OperationStatus;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
@@ -29,6 +31,7 @@ public final class DeviceApi {
   private final Faults faults;
   private final Clock clock;
   private final SymmetricKeyAuthenticator authenticator;
+  private final X509Authenticator x509Authenticator;
   private final OperationStore operations = new OperationStore();
 
   public DeviceApi(Registry registry, ProtocolSettings settings, Faults faults, Clock clock) {
@@ -37,15 +40,16 @@ public final class DeviceApi {
     this.faults = faults;
     this.clock = clock;
     this.authenticator = new SymmetricKeyAuthenticator(registry, settings.sasClockSkew());
+    this.x509Authenticator = new X509Authenticator(registry);
   }
 
   /** {@code PUT .../register}: always 202 with an operation ID on success. */
   public DeviceReply register(DeviceRequest request, byte[] body) {
     try {
-      Enrollment enrollment = admit(request);
+      AuthenticatedDevice device = admit(request);
       checkBody(request.registrationId(), body);
       String operationId = OperationStore.newOperationId();
-      OperationStatus result = decide(operationId, request.registrationId(), enrollment);
+      OperationStatus result = decide(operationId, request.registrationId(), device);
       operations.add(
           new Operation(
               operationId, request.registrationId(), result, settings.pollsBeforeAssignment()));
@@ -81,7 +85,7 @@ public final class DeviceApi {
     return DeviceReply.error(error, clock.instant());
   }
 
-  private Enrollment admit(DeviceRequest request) throws Rejection {
+  private AuthenticatedDevice admit(DeviceRequest request) throws Rejection {
     Optional<DeviceReply> fault = faults.next(clock.instant());
     if (fault.isPresent()) {
       throw new Rejection(fault.get());
@@ -96,9 +100,30 @@ public final class DeviceApi {
     if (!RegistrationIds.isValid(request.registrationId())) {
       throw reject(DpsError.INVALID_REGISTRATION_ID);
     }
+    return authenticate(request);
+  }
+
+  // A device that sent a SAS token is a SAS device; X.509 devices send none and present a
+  // certificate instead. Without either, the SAS check names what is missing.
+  private AuthenticatedDevice authenticate(DeviceRequest request) throws Rejection {
+    boolean x509 = request.authorization().isEmpty() && !request.clientCertificates().isEmpty();
+    if (x509 && request.registrationId().length() > X509Authenticator.MAX_REGISTRATION_ID_LENGTH) {
+      throw reject(DpsError.X509_REGISTRATION_ID_TOO_LONG);
+    }
     try {
-      return authenticator.authenticate(
-          request.idScope(), request.registrationId(), request.authorization(), clock.instant());
+      if (x509) {
+        X509Match match =
+            x509Authenticator.authenticate(
+                request.registrationId(), request.clientCertificates(), clock.instant());
+        return new AuthenticatedDevice(match.enrollment(), Optional.of(match));
+      }
+      Enrollment enrollment =
+          authenticator.authenticate(
+              request.idScope(),
+              request.registrationId(),
+              request.authorization(),
+              clock.instant());
+      return new AuthenticatedDevice(enrollment, Optional.empty());
     } catch (AuthenticationException e) {
       LOG.info(() -> "Rejected " + request.registrationId() + ": " + e.getMessage());
       throw reject(DpsError.UNAUTHORIZED);
@@ -123,7 +148,9 @@ public final class DeviceApi {
   }
 
   // Decided when the device registers, as DPS assigns in the background; polls only reveal it.
-  private OperationStatus decide(String operationId, String registrationId, Enrollment enrollment) {
+  private OperationStatus decide(
+      String operationId, String registrationId, AuthenticatedDevice device) {
+    Enrollment enrollment = device.enrollment();
     Instant now = clock.instant();
     if (!enrollment.isEnabled()) {
       return RegistrationResults.failed(
@@ -137,7 +164,7 @@ public final class DeviceApi {
     }
     RegistrationRecord record =
         registry.recordAssignment(registrationId, enrollment, hub.get(), now);
-    return RegistrationResults.assigned(operationId, record);
+    return RegistrationResults.assigned(operationId, record, device.x509());
   }
 
   private Rejection reject(DpsError error) {

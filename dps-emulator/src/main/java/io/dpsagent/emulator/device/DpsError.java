@@ -18,6 +18,10 @@ public enum DpsError {
       "The registration ID must be 1 to 128 characters from A-Z a-z 0-9 - . _ : and end with a"
           + " letter, digit or '-'."),
   UNSUPPORTED_API_VERSION(400, 400004, "The api-version is missing or not supported."),
+  X509_REGISTRATION_ID_TOO_LONG(
+      400,
+      400005,
+      "An X.509 registration ID is the certificate's subject CN: at most 64 characters."),
   UNAUTHORIZED(401, 401002, "Unauthorized"),
   NOT_FOUND(404, 404000, "The requested resource does not exist."),
   ID_SCOPE_NOT_FOUND(404, 404001, "The ID scope is unknown."),

@@ -1,10 +1,13 @@
 package io.dpsagent.emulator.device;
 
+import io.dpsagent.emulator.auth.X509Match;
 import io.dpsagent.emulator.device.WireFormat.OperationStatus;
 import io.dpsagent.emulator.device.WireFormat.RegistrationState;
 import io.dpsagent.emulator.device.WireFormat.SymmetricKeyResult;
+import io.dpsagent.emulator.device.WireFormat.X509Result;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import java.time.Instant;
+import java.util.Optional;
 
 /** Builds the three shapes of {@code RegistrationOperationStatus} DPS sends. */
 final class RegistrationResults {
@@ -23,7 +26,9 @@ final class RegistrationResults {
     return new OperationStatus(operationId, ASSIGNING, RegistrationState.assigning(registrationId));
   }
 
-  static OperationStatus assigned(String operationId, RegistrationRecord record) {
+  /** The terminal success; {@code x509} says how an X.509 device matched (empty for SAS). */
+  static OperationStatus assigned(
+      String operationId, RegistrationRecord record, Optional<X509Match> x509) {
     RegistrationState state =
         new RegistrationState(
             record.registrationId(),
@@ -36,7 +41,8 @@ final class RegistrationResults {
             null,
             DpsTimestamps.format(record.lastUpdatedDateTimeUtc()),
             record.etag(),
-            new SymmetricKeyResult(record.enrollmentGroupId().orElse(null)),
+            x509.map(match -> x509Result(match, record)).orElse(null),
+            x509.isPresent() ? null : symmetricKeyResult(record),
             null);
     return new OperationStatus(operationId, "assigned", state);
   }
@@ -62,7 +68,22 @@ final class RegistrationResults {
             DpsTimestamps.format(now),
             null,
             null,
+            null,
             null);
     return new OperationStatus(operationId, status, state);
+  }
+
+  private static SymmetricKeyResult symmetricKeyResult(RegistrationRecord record) {
+    return new SymmetricKeyResult(record.enrollmentGroupId().orElse(null));
+  }
+
+  private static X509Result x509Result(X509Match match, RegistrationRecord record) {
+    if (match.signingCertificate().isEmpty()) {
+      return new X509Result(CertificateInfos.of(match.deviceCertificate()), null, null);
+    }
+    return new X509Result(
+        null,
+        record.enrollmentGroupId().orElse(null),
+        CertificateInfos.of(match.signingCertificate().get()));
   }
 }

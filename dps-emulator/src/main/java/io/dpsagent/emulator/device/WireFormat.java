@@ -32,14 +32,48 @@ final class WireFormat {
       String errorMessage,
       String lastUpdatedDateTimeUtc,
       String etag,
+      X509Result x509,
       SymmetricKeyResult symmetricKey,
       JsonNode payload) {
 
     static RegistrationState assigning(String registrationId) {
       return new RegistrationState(
-          registrationId, null, null, null, "assigning", null, null, null, null, null, null, null);
+          registrationId,
+          null,
+          null,
+          null,
+          "assigning",
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null);
     }
   }
+
+  /**
+   * Present for X.509 registrations: the device certificate for an individual enrollment, the group
+   * and the certificate that anchored the chain for a group.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record X509Result(
+      X509CertificateInfo certificateInfo,
+      String enrollmentGroupId,
+      X509CertificateInfo signingCertificateInfo) {}
+
+  /** {@code X509CertificateInfo}: clients reject it unless all eight fields are there. */
+  record X509CertificateInfo(
+      String subjectName,
+      String sha1Thumbprint,
+      String sha256Thumbprint,
+      String issuerName,
+      String notBeforeUtc,
+      String notAfterUtc,
+      String serialNumber,
+      int version) {}
 
   /** Present for symmetric-key registrations; the group ID only for enrollment groups. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -5,6 +5,7 @@ import io.dpsagent.emulator.device.DeviceReply;
 import io.dpsagent.emulator.device.DeviceRequest;
 import io.dpsagent.emulator.device.DpsError;
 import io.dpsagent.emulator.device.RequestLog;
+import io.dpsagent.emulator.tls.ClientCertificates;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -46,7 +47,7 @@ final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-    FullHttpResponse response = respond(request, uri);
+    FullHttpResponse response = respond(ctx, request, uri);
     String method = request.method().name();
     int status = response.status().code();
     requestLog.add(new RequestLog.Entry(method, uri.rawPath(), status));
@@ -55,7 +56,8 @@ final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
     write(ctx, response, keepAlive);
   }
 
-  private FullHttpResponse respond(FullHttpRequest request, QueryStringDecoder uri) {
+  private FullHttpResponse respond(
+      ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
     if (!request.decoderResult().isSuccess()) {
       return toResponse(api.error(DpsError.MALFORMED_REQUEST));
     }
@@ -74,16 +76,21 @@ final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
       response.headers().set(HttpHeaderNames.ALLOW, allowed.name());
       return response;
     }
-    return toResponse(call(route.get(), request, uri));
+    return toResponse(call(ctx, route.get(), request, uri));
   }
 
-  private DeviceReply call(DeviceRoute route, FullHttpRequest request, QueryStringDecoder uri) {
+  private DeviceReply call(
+      ChannelHandlerContext ctx,
+      DeviceRoute route,
+      FullHttpRequest request,
+      QueryStringDecoder uri) {
     DeviceRequest deviceRequest =
         new DeviceRequest(
             route.idScope(),
             route.registrationId(),
             firstParameter(uri, "api-version"),
-            Optional.ofNullable(request.headers().get(HttpHeaderNames.AUTHORIZATION)));
+            Optional.ofNullable(request.headers().get(HttpHeaderNames.AUTHORIZATION)),
+            ClientCertificates.of(ctx.channel()));
     return switch (route.kind()) {
       case REGISTER -> api.register(deviceRequest, ByteBufUtil.getBytes(request.content()));
       case POLL -> api.poll(deviceRequest, route.operationId().orElseThrow());

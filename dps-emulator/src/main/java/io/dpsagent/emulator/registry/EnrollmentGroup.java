@@ -1,11 +1,12 @@
 package io.dpsagent.emulator.registry;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A family of devices that share a group key, each holding a key derived from it. Immutable; the
- * {@code with...} methods return copies.
+ * A family of devices that share a group key (each holding a key derived from it) or a signing CA
+ * certificate. Immutable; the {@code with...} methods return copies.
  */
 public record EnrollmentGroup(
     String id, Attestation attestation, ProvisioningStatus provisioningStatus, List<String> iotHubs)
@@ -31,6 +32,18 @@ public record EnrollmentGroup(
     return new EnrollmentGroup(
         enrollmentGroupId,
         SymmetricKeyAttestation.ofBase64(primaryKeyBase64, secondaryKeyBase64),
+        ProvisioningStatus.ENABLED,
+        List.of());
+  }
+
+  /**
+   * An enabled group of the devices whose certificate chain leads to {@code signingCertificate} (a
+   * root or intermediate CA certificate).
+   */
+  public static EnrollmentGroup x509(String enrollmentGroupId, X509Certificate signingCertificate) {
+    return new EnrollmentGroup(
+        enrollmentGroupId,
+        X509Attestation.of(signingCertificate),
         ProvisioningStatus.ENABLED,
         List.of());
   }

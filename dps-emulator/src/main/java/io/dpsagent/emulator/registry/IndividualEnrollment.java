@@ -1,5 +1,6 @@
 package io.dpsagent.emulator.registry;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +35,20 @@ public record IndividualEnrollment(
         registrationId,
         Optional.empty(),
         SymmetricKeyAttestation.ofBase64(primaryKeyBase64, secondaryKeyBase64),
+        ProvisioningStatus.ENABLED,
+        List.of());
+  }
+
+  /**
+   * An enabled enrollment for the device presenting {@code deviceCertificate} (its leaf
+   * certificate, whose subject CN is the registration ID), on any linked hub.
+   */
+  public static IndividualEnrollment x509(
+      String registrationId, X509Certificate deviceCertificate) {
+    return new IndividualEnrollment(
+        registrationId,
+        Optional.empty(),
+        X509Attestation.of(deviceCertificate),
         ProvisioningStatus.ENABLED,
         List.of());
   }

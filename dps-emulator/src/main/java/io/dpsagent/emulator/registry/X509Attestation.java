@@ -1,6 +1,9 @@
 package io.dpsagent.emulator.registry;
 
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -12,4 +15,23 @@ import java.util.Optional;
  * @param secondary an optional second certificate, for rolling certificates over
  */
 public record X509Attestation(X509Certificate primary, Optional<X509Certificate> secondary)
-    implements Attestation {}
+    implements Attestation {
+
+  public X509Attestation {
+    Objects.requireNonNull(primary, "primary certificate");
+    Objects.requireNonNull(secondary, "secondary certificate");
+  }
+
+  /** An attestation with one certificate. */
+  public static X509Attestation of(X509Certificate primary) {
+    return new X509Attestation(primary, Optional.empty());
+  }
+
+  /** The certificates to match, primary first. */
+  public List<X509Certificate> certificates() {
+    List<X509Certificate> certificates = new ArrayList<>(2);
+    certificates.add(primary);
+    secondary.ifPresent(certificates::add);
+    return certificates;
+  }
+}

@@ -1,5 +1,6 @@
 package io.dpsagent.emulator.tls;
 
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -39,11 +40,17 @@ public record ServerTlsIdentity(
         PemFiles.readPrivateKey(keyFile), chain, chain.get(chain.size() - 1));
   }
 
-  /** A Netty server context on the JDK's TLS stack, TLS 1.2 and 1.3 only. */
+  /**
+   * A Netty server context on the JDK's TLS stack, TLS 1.2 and 1.3 only. It asks for a client
+   * certificate without requiring one and lets any through: X.509 devices are verified against
+   * their enrollments after the handshake (see {@link ClientCertificates}).
+   */
   public SslContext newServerContext() throws SSLException {
     return SslContextBuilder.forServer(privateKey, chain)
         .sslProvider(SslProvider.JDK)
         .protocols(PROTOCOLS)
+        .clientAuth(ClientAuth.OPTIONAL)
+        .trustManager(new AnyClientCertificateTrustManager())
         .build();
   }
 

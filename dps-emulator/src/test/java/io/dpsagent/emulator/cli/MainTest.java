@@ -55,9 +55,18 @@ class MainTest {
       JsonNode announced = new ObjectMapper().readTree(line);
       List<String> fields = new ArrayList<>();
       announced.fieldNames().forEachRemaining(fields::add);
-      assertEquals(List.of("idScope", "httpsEndpoint", "caFile"), fields);
+      assertEquals(
+          List.of("idScope", "httpsEndpoint", "mqttEndpoint", "mqttWebSocketEndpoint", "caFile"),
+          fields);
       assertTrue(announced.get("idScope").asText().matches("0ne[0-9A-F]{8}"), line);
       assertTrue(announced.get("httpsEndpoint").asText().matches("https://localhost:[0-9]+"), line);
+      assertTrue(announced.get("mqttEndpoint").asText().matches("mqtts://localhost:[0-9]+"), line);
+      assertTrue(
+          announced
+              .get("mqttWebSocketEndpoint")
+              .asText()
+              .matches("wss://localhost:[0-9]+/\\$iothub/websocket"),
+          line);
       Path caFile = Path.of(announced.get("caFile").asText());
       assertEquals(state.resolve("ca.pem").toAbsolutePath(), caFile);
 
@@ -91,12 +100,14 @@ class MainTest {
         new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       List<String> lines = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
+      for (int i = 0; i < 6; i++) {
         lines.add(stdout.readLine());
       }
       String text = String.join("\n", lines);
       assertTrue(text.contains("ID scope:"), text);
       assertTrue(text.contains("HTTPS endpoint:  https://localhost:"), text);
+      assertTrue(text.contains("MQTT endpoint:   mqtts://localhost:"), text);
+      assertTrue(text.contains("MQTT over WSS:   wss://localhost:"), text);
       assertTrue(
           text.contains("CA file:         " + directory.resolve("ca.pem").toAbsolutePath()), text);
     } finally {

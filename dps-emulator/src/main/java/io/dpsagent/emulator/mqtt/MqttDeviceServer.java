@@ -1,0 +1,108 @@
+package io.dpsagent.emulator.mqtt;
+
+import io.dpsagent.emulator.device.DeviceApi;
+import io.dpsagent.emulator.device.RequestLog;
+import io.dpsagent.emulator.net.Listener;
+import io.dpsagent.emulator.registry.RegistrationIds;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * The DPS device API over MQTT on TLS, or over MQTT in WebSocket on TLS: the same protocol handler
+ * behind two framings.
+ */
+public final class MqttDeviceServer implements AutoCloseable {
+
+  // Register payloads are a few hundred bytes; this leaves room for a custom payload and a CSR.
+  private static final int MAX_PACKET_BYTES = 64 * 1024;
+  // Sub-protocols are checked (case-insensitively) by MqttSubprotocolFilter; "*" echoes the offer.
+  private static final String ANY_SUBPROTOCOL = "*";
+
+  private final Listener listener;
+
+  private MqttDeviceServer(Listener listener) {
+    this.listener = listener;
+  }
+
+  /** Options shared by both listeners. */
+  public record Settings(
+      SslContext sslContext, DeviceApi api, RequestLog requestLog, Mqtt5Policy mqtt5) {}
+
+  /**
+   * MQTT directly on TLS (DPS: port 8883).
+   *
+   * @throws IOException if the address cannot be bound
+   */
+  public static MqttDeviceServer startTls(InetSocketAddress address, Settings settings)
+      throws IOException {
+    return new MqttDeviceServer(
+        Listener.start(
+            "dps-emulator-mqtt",
+            address,
+            channel -> {
+              channel.pipeline().addLast(settings.sslContext().newHandler(channel.alloc()));
+              addMqtt(channel, settings);
+            }));
+  }
+
+  /**
+   * MQTT in binary WebSocket frames on TLS (DPS: port 443). The upgrade is accepted on any path,
+   * since SDKs differ in the path they request.
+   *
+   * @throws IOException if the address cannot be bound
+   */
+  public static MqttDeviceServer startWebSocket(InetSocketAddress address, Settings settings)
+      throws IOException {
+    WebSocketServerProtocolConfig webSocket =
+        WebSocketServerProtocolConfig.newBuilder()
+            .websocketPath("/")
+            .checkStartsWith(true)
+            .subprotocols(ANY_SUBPROTOCOL)
+            .maxFramePayloadLength(MAX_PACKET_BYTES)
+            .build();
+    return new MqttDeviceServer(
+        Listener.start(
+            "dps-emulator-mqtt-ws",
+            address,
+            channel -> {
+              channel
+                  .pipeline()
+                  .addLast(settings.sslContext().newHandler(channel.alloc()))
+                  .addLast(new HttpServerCodec())
+                  .addLast(new HttpObjectAggregator(MAX_PACKET_BYTES))
+                  .addLast(new MqttSubprotocolFilter())
+                  .addLast(new WebSocketServerProtocolHandler(webSocket))
+                  .addLast(new WebSocketFrames.Decoder())
+                  .addLast(new WebSocketFrames.Encoder());
+              addMqtt(channel, settings);
+            }));
+  }
+
+  private static void addMqtt(SocketChannel channel, Settings settings) {
+    ChannelPipeline pipeline = channel.pipeline();
+    pipeline
+        .addLast(MqttDeviceHandler.IDLE_HANDLER, MqttDeviceHandler.connectTimeout())
+        .addLast(new MqttDecoder(MAX_PACKET_BYTES, RegistrationIds.MAX_LENGTH))
+        .addLast(MqttEncoder.INSTANCE)
+        .addLast(new MqttDeviceHandler(settings.api(), settings.requestLog(), settings.mqtt5()));
+  }
+
+  public int port() {
+    return listener.port();
+  }
+
+  /** Stops listening, closes open connections and returns once the port is free. */
+  @Override
+  public void close() {
+    listener.close();
+  }
+}

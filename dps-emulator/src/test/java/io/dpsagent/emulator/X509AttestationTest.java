@@ -1,0 +1,272 @@
+package io.dpsagent.emulator;
+
+import static io.dpsagent.emulator.DeviceClient.assertError;
+import static io.dpsagent.emulator.DeviceClient.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsagent.emulator.TestPki.Issued;
+import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.device.DpsTimestamps;
+import io.dpsagent.emulator.registry.EnrollmentGroup;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.ProvisioningStatus;
+import io.dpsagent.emulator.registry.X509Attestation;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * X.509 attestation over HTTPS: devices present their chain in the TLS handshake (java.net.http
+ * with a client key manager) and send no Authorization header.
+ */
+class X509AttestationTest {
+
+  private static final HexFormat HEX = HexFormat.of().withUpperCase();
+
+  private static DpsEmulator emulator;
+  private static String scope;
+  // Group "root-a" trusts root A; devices get their certificates from intermediate A.
+  private static Issued rootA;
+  private static Issued intermediateA;
+
+  @BeforeAll
+  static void start() throws IOException {
+    emulator = DpsEmulator.start(EmulatorConfig.defaults());
+    scope = emulator.idScope();
+    rootA = TestPki.rootCa("Test Root A");
+    intermediateA = TestPki.intermediateCa("Test Intermediate A", rootA);
+    emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("root-a", rootA.certificate()));
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+  }
+
+  @Test
+  void individualDeviceIsAssignedWithItsCertificateInfo() throws Exception {
+    Issued device = TestPki.selfSignedDevice("x509-single");
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.x509("x509-single", device.certificate()));
+
+    JsonNode result = registerAndPoll("x509-single", device);
+
+    assertEquals("assigned", result.get("status").asText(), result::toString);
+    JsonNode state = result.get("registrationState");
+    assertEquals("x509-single", state.get("deviceId").asText());
+    assertFalse(state.has("symmetricKey"), state::toString);
+    JsonNode x509 = state.get("x509");
+    assertEquals(List.of("certificateInfo"), fieldNames(x509));
+    assertCertificateInfo(device.certificate(), x509.get("certificateInfo"));
+  }
+
+  @Test
+  void individualSecondaryCertificateIsAccepted() throws Exception {
+    Issued retired = TestPki.selfSignedDevice("x509-rolled");
+    Issued current = TestPki.selfSignedDevice("x509-rolled");
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            new IndividualEnrollment(
+                "x509-rolled",
+                Optional.empty(),
+                new X509Attestation(retired.certificate(), Optional.of(current.certificate())),
+                ProvisioningStatus.ENABLED,
+                List.of()));
+
+    JsonNode result = registerAndPoll("x509-rolled", current);
+
+    assertEquals("assigned", result.get("status").asText(), result::toString);
+    assertEquals(
+        thumbprint("SHA-256", current.certificate()),
+        result.at("/registrationState/x509/certificateInfo/sha256Thumbprint").asText());
+  }
+
+  @Test
+  void groupOnRootAssignsDevicePresentingItsIntermediate() throws Exception {
+    Issued device = TestPki.device("x509-grp-1", intermediateA);
+
+    JsonNode result = registerAndPoll("x509-grp-1", device, intermediateA.certificate());
+
+    assertEquals("assigned", result.get("status").asText(), result::toString);
+    JsonNode state = result.get("registrationState");
+    assertEquals("x509-grp-1", state.get("deviceId").asText());
+    JsonNode x509 = state.get("x509");
+    assertEquals(List.of("enrollmentGroupId", "signingCertificateInfo"), fieldNames(x509));
+    assertEquals("root-a", x509.get("enrollmentGroupId").asText());
+    assertCertificateInfo(rootA.certificate(), x509.get("signingCertificateInfo"));
+    assertEquals(
+        Optional.of("root-a"),
+        emulator.registry().registration("x509-grp-1").orElseThrow().enrollmentGroupId());
+  }
+
+  @Test
+  void groupOnIntermediateIsPreferredToGroupOnRoot() throws Exception {
+    Issued rootB = TestPki.rootCa("Test Root B");
+    Issued intermediateB = TestPki.intermediateCa("Test Intermediate B", rootB);
+    emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("b-root", rootB.certificate()));
+    emulator
+        .registry()
+        .addEnrollmentGroup(EnrollmentGroup.x509("b-intermediate", intermediateB.certificate()));
+    Issued device = TestPki.device("x509-grp-b", intermediateB);
+
+    JsonNode result = registerAndPoll("x509-grp-b", device, intermediateB.certificate());
+
+    assertEquals("assigned", result.get("status").asText(), result::toString);
+    assertEquals("b-intermediate", result.at("/registrationState/x509/enrollmentGroupId").asText());
+    assertEquals("x509-grp-b", result.at("/registrationState/deviceId").asText());
+  }
+
+  @Test
+  void registrationIdOtherThanCommonNameIsUnauthorized() {
+    Issued device = TestPki.device("x509-grp-2", intermediateA);
+
+    assertError(register("x509-grp-3", device, intermediateA.certificate()), 401, 401002);
+  }
+
+  @Test
+  void expiredDeviceCertificateIsUnauthorized() {
+    Instant now = Instant.now();
+    Issued device =
+        TestPki.device(
+            "x509-expired",
+            intermediateA,
+            now.minus(Duration.ofDays(10)),
+            now.minus(Duration.ofDays(1)));
+
+    assertError(register("x509-expired", device, intermediateA.certificate()), 401, 401002);
+  }
+
+  @Test
+  void deviceOfUnknownCaIsUnauthorized() {
+    Issued strangeRoot = TestPki.rootCa("Unknown Root");
+    Issued device = TestPki.device("x509-stranger", strangeRoot);
+
+    assertError(register("x509-stranger", device), 401, 401002);
+  }
+
+  @Test
+  void chainWithoutItsIntermediateIsUnauthorized() {
+    Issued device = TestPki.device("x509-no-intermediate", intermediateA);
+
+    assertError(register("x509-no-intermediate", device), 401, 401002);
+  }
+
+  @Test
+  void issuerThatIsNoCaIsUnauthorized() {
+    Issued notACa = TestPki.device("Not A CA", rootA);
+    Issued device = TestPki.device("x509-bad-issuer", notACa);
+
+    assertError(register("x509-bad-issuer", device, notACa.certificate()), 401, 401002);
+  }
+
+  @Test
+  void disabledEnrollmentReportsDisabled() throws Exception {
+    Issued device = TestPki.selfSignedDevice("x509-disabled");
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            IndividualEnrollment.x509("x509-disabled", device.certificate()).disabled());
+
+    JsonNode result = registerAndPoll("x509-disabled", device);
+
+    assertEquals("disabled", result.get("status").asText(), result::toString);
+    assertEquals(403001, result.at("/registrationState/errorCode").asInt());
+    assertEquals(true, emulator.registry().registration("x509-disabled").isEmpty());
+  }
+
+  @Test
+  void commonNameLongerThan64IsBadRequest() {
+    String longId = "a".repeat(65);
+    Issued device = TestPki.device(longId, intermediateA);
+
+    assertError(register(longId, device, intermediateA.certificate()), 400, 400005);
+  }
+
+  @Test
+  void commonNameOf64IsAccepted() throws Exception {
+    String longestId = "b".repeat(64);
+    Issued device = TestPki.device(longestId, intermediateA);
+
+    JsonNode result = registerAndPoll(longestId, device, intermediateA.certificate());
+
+    assertEquals("assigned", result.get("status").asText(), result::toString);
+  }
+
+  // --- helpers ---
+
+  private static HttpResponse<String> register(
+      String registrationId, Issued device, X509Certificate... intermediates) {
+    return client(device, intermediates)
+        .register(scope, registrationId, null, "{\"registrationId\":\"" + registrationId + "\"}");
+  }
+
+  private static JsonNode registerAndPoll(
+      String registrationId, Issued device, X509Certificate... intermediates) {
+    DeviceClient client = client(device, intermediates);
+    HttpResponse<String> registered =
+        client.register(
+            scope, registrationId, null, "{\"registrationId\":\"" + registrationId + "\"}");
+    assertEquals(202, registered.statusCode(), registered::body);
+    String operationId = json(registered).get("operationId").asText();
+    HttpResponse<String> polled = client.poll(scope, registrationId, operationId, null);
+    assertEquals(200, polled.statusCode(), polled::body);
+    return json(polled);
+  }
+
+  private static DeviceClient client(Issued device, X509Certificate... intermediates) {
+    return new DeviceClient(
+        emulator.httpsEndpoint(),
+        TestTls.withClientCertificate(emulator.caFile(), device, intermediates));
+  }
+
+  static void assertCertificateInfo(X509Certificate certificate, JsonNode info) throws Exception {
+    assertEquals(
+        List.of(
+            "subjectName",
+            "sha1Thumbprint",
+            "sha256Thumbprint",
+            "issuerName",
+            "notBeforeUtc",
+            "notAfterUtc",
+            "serialNumber",
+            "version"),
+        fieldNames(info));
+    assertEquals(certificate.getSubjectX500Principal().getName(), info.get("subjectName").asText());
+    assertEquals(certificate.getIssuerX500Principal().getName(), info.get("issuerName").asText());
+    assertEquals(thumbprint("SHA-1", certificate), info.get("sha1Thumbprint").asText());
+    assertEquals(thumbprint("SHA-256", certificate), info.get("sha256Thumbprint").asText());
+    assertEquals(
+        DpsTimestamps.format(certificate.getNotBefore().toInstant()),
+        info.get("notBeforeUtc").asText());
+    assertEquals(
+        DpsTimestamps.format(certificate.getNotAfter().toInstant()),
+        info.get("notAfterUtc").asText());
+    assertEquals(
+        HEX.formatHex(certificate.getSerialNumber().toByteArray()),
+        info.get("serialNumber").asText());
+    assertEquals(3, info.get("version").asInt());
+  }
+
+  static String thumbprint(String algorithm, X509Certificate certificate) throws Exception {
+    return HEX.formatHex(MessageDigest.getInstance(algorithm).digest(certificate.getEncoded()));
+  }
+
+  static List<String> fieldNames(JsonNode node) {
+    List<String> names = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}

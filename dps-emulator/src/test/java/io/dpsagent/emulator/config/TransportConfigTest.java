@@ -1,0 +1,137 @@
+package io.dpsagent.emulator.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dpsagent.emulator.TestPki;
+import io.dpsagent.emulator.mqtt.Mqtt5Policy;
+import io.dpsagent.emulator.registry.X509Attestation;
+import io.dpsagent.emulator.tls.PemFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The config keys of the MQTT endpoints and of X.509 attestation. */
+class TransportConfigTest {
+
+  @TempDir Path directory;
+
+  @Test
+  void mqttKeysAreRead() throws Exception {
+    EmulatorConfig config =
+        EmulatorConfig.load(
+            write("[emulator]\nmqtt_port = 8883\nmqtt_ws_port = 8443\nmqtt5 = \"accept\"\n"));
+
+    assertEquals(8883, config.mqttPort());
+    assertEquals(8443, config.mqttWebSocketPort());
+    assertEquals(Mqtt5Policy.ACCEPT, config.mqtt5());
+    assertEquals(config.mqttPort(), config.toBuilder().build().mqttPort());
+    assertEquals(Mqtt5Policy.ACCEPT, config.toBuilder().build().mqtt5());
+  }
+
+  @Test
+  void mqttDefaultsAreFreePortsAndRejectingMqtt5() {
+    EmulatorConfig config = EmulatorConfig.defaults();
+
+    assertEquals(0, config.mqttPort());
+    assertEquals(0, config.mqttWebSocketPort());
+    assertEquals(Mqtt5Policy.REJECT, config.mqtt5());
+  }
+
+  @Test
+  void badMqttValuesAreNamed() throws Exception {
+    assertProblem(
+        "[emulator]\nmqtt5 = \"maybe\"", "emulator.mqtt5: must be \"reject\" or \"accept\"");
+    assertProblem("[emulator]\nmqtt_ws_port = -1", "emulator.mqtt_ws_port: port out of range: -1");
+  }
+
+  @Test
+  void x509AttestationsLoadCertificatesRelativeToTheFile() throws Exception {
+    X509Certificate leaf = TestPki.selfSignedDevice("x509-configured").certificate();
+    X509Certificate second = TestPki.selfSignedDevice("x509-configured").certificate();
+    X509Certificate ca = TestPki.rootCa("Configured Root").certificate();
+    Files.createDirectories(directory.resolve("certs"));
+    PemFiles.writeCertificate(directory.resolve("certs/leaf.pem"), leaf);
+    PemFiles.writeCertificate(directory.resolve("certs/second.pem"), second);
+    PemFiles.writeCertificate(directory.resolve("ca.pem"), ca);
+
+    EmulatorConfig config =
+        EmulatorConfig.load(
+            write(
+                "[[individual_enrollments]]\nregistration_id = \"x509-configured\"\n"
+                    + "attestation = { type = \"x509\", certificate = \"certs/leaf.pem\","
+                    + " secondary_certificate = \"certs/second.pem\" }\n"
+                    + "[[enrollment_groups]]\nenrollment_group_id = \"configured-ca\"\n"
+                    + "attestation = { type = \"x509\", certificate = \"ca.pem\" }\n"));
+
+    assertEquals(
+        new X509Attestation(leaf, Optional.of(second)),
+        config.individualEnrollments().get(0).attestation());
+    assertEquals(X509Attestation.of(ca), config.enrollmentGroups().get(0).attestation());
+  }
+
+  @Test
+  void x509ProblemsAreNamedByKey() throws Exception {
+    String enrollment = "[[individual_enrollments]]\nregistration_id = \"a\"\n";
+    assertProblem(
+        enrollment + "attestation = { type = \"x509\" }",
+        "individual_enrollments[0].attestation.certificate: is required");
+    assertProblem(
+        enrollment
+            + "attestation = { type = \"x509\", certificate = \"c.pem\", primary_key = \"k\" }",
+        "individual_enrollments[0].attestation.primary_key: not allowed for type \"x509\"");
+    assertProblem(
+        enrollment
+            + "attestation = { type = \"symmetric_key\", primary_key = \"AAAA\","
+            + " certificate = \"c.pem\" }",
+        "individual_enrollments[0].attestation.certificate: not allowed for type"
+            + " \"symmetric_key\"");
+    Files.writeString(directory.resolve("empty.pem"), "not a certificate\n");
+    Path file =
+        write(
+            "[[enrollment_groups]]\nenrollment_group_id = \"g\"\n"
+                + "attestation = { type = \"x509\", certificate = \"ca.pem\","
+                + " secondary_certificate = \"empty.pem\" }\n");
+    PemFiles.writeCertificate(directory.resolve("ca.pem"), TestPki.rootCa("Root").certificate());
+    ConfigException unreadable =
+        assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
+    assertTrue(
+        unreadable
+            .getMessage()
+            .startsWith(file + ": enrollment_groups[0].attestation.secondary_certificate: "),
+        unreadable.getMessage());
+    assertTrue(
+        unreadable.getMessage().endsWith("no PEM certificate found"), unreadable.getMessage());
+  }
+
+  @Test
+  void missingCertificateFileIsNamed() throws Exception {
+    Path file =
+        write(
+            "[[individual_enrollments]]\nregistration_id = \"a\"\n"
+                + "attestation = { type = \"x509\", certificate = \"missing.pem\" }\n");
+
+    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
+
+    assertTrue(
+        error
+            .getMessage()
+            .startsWith(file + ": individual_enrollments[0].attestation.certificate: no such file"),
+        error.getMessage());
+  }
+
+  private void assertProblem(String toml, String expectedProblem) throws IOException {
+    Path file = write(toml);
+    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
+    assertEquals(file + ": " + expectedProblem, error.getMessage());
+  }
+
+  private Path write(String toml) throws IOException {
+    return Files.writeString(directory.resolve("emulator.toml"), toml);
+  }
+}

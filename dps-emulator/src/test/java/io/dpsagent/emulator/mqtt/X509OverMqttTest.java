@@ -1,0 +1,123 @@
+package io.dpsagent.emulator.mqtt;
+
+import static io.dpsagent.emulator.mqtt.PahoDevice.RESPONSES;
+import static io.dpsagent.emulator.mqtt.PahoDevice.username;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.TestPki;
+import io.dpsagent.emulator.TestPki.Issued;
+import io.dpsagent.emulator.TestTls;
+import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.registry.EnrollmentGroup;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** X.509 devices over MQTT (TLS and WebSocket): certificate in the handshake, no password. */
+class X509OverMqttTest {
+
+  private static DpsEmulator emulator;
+  private static String scope;
+  private static Issued root;
+  private static Issued intermediate;
+
+  @BeforeAll
+  static void start() throws IOException {
+    emulator = DpsEmulator.start(EmulatorConfig.defaults());
+    scope = emulator.idScope();
+    root = TestPki.rootCa("MQTT Test Root");
+    intermediate = TestPki.intermediateCa("MQTT Test Intermediate", root);
+    emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("mqtt-root", root.certificate()));
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+  }
+
+  @Test
+  void groupDeviceIsAssignedOverMqtt() throws Exception {
+    Issued device = TestPki.device("mqtt-x509-1", intermediate);
+
+    JsonNode result = registerAndPoll(tlsUri(), "mqtt-x509-1", device, intermediate.certificate());
+
+    MqttDeviceEndpointTest.assertAssigned(
+        result, result.get("operationId").asText(), "mqtt-x509-1");
+    assertEquals("mqtt-root", result.at("/registrationState/x509/enrollmentGroupId").asText());
+    assertFalse(result.get("registrationState").has("symmetricKey"));
+  }
+
+  @Test
+  void individualDeviceIsAssignedOverWebSocket() throws Exception {
+    Issued device = TestPki.selfSignedDevice("mqtt-x509-ws");
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.x509("mqtt-x509-ws", device.certificate()));
+
+    JsonNode result =
+        registerAndPoll(emulator.mqttWebSocketEndpoint().toString(), "mqtt-x509-ws", device);
+
+    MqttDeviceEndpointTest.assertAssigned(
+        result, result.get("operationId").asText(), "mqtt-x509-ws");
+    assertEquals(
+        "CN=mqtt-x509-ws",
+        result.at("/registrationState/x509/certificateInfo/subjectName").asText());
+  }
+
+  @Test
+  void deviceOfUnknownCaIsAnswered401() throws Exception {
+    Issued device = TestPki.device("mqtt-x509-stranger", TestPki.rootCa("Stranger Root"));
+    try (PahoDevice paho = connected(tlsUri(), "mqtt-x509-stranger", device)) {
+      PahoDevice.Reply reply = paho.register(1, "{}");
+
+      assertEquals("$dps/registrations/res/401/?$rid=1", reply.topic());
+      assertEquals(401002, reply.body().get("errorCode").asInt());
+    }
+  }
+
+  @Test
+  void usernameOtherThanCommonNameIsAnswered401() throws Exception {
+    Issued device = TestPki.device("mqtt-x509-real", intermediate);
+    try (PahoDevice paho =
+        connected(tlsUri(), "mqtt-x509-claimed", device, intermediate.certificate())) {
+      PahoDevice.Reply reply = paho.register(1, "{}");
+
+      assertEquals("$dps/registrations/res/401/?$rid=1", reply.topic());
+      assertEquals(401002, reply.body().get("errorCode").asInt());
+    }
+  }
+
+  private static JsonNode registerAndPoll(
+      String serverUri, String registrationId, Issued device, X509Certificate... intermediates)
+      throws Exception {
+    try (PahoDevice paho = connected(serverUri, registrationId, device, intermediates)) {
+      PahoDevice.Reply started = paho.register(1, "{}");
+      assertEquals("$dps/registrations/res/202/?$rid=1&retry-after=3", started.topic());
+      PahoDevice.Reply result = paho.poll(2, started.body().get("operationId").asText());
+      assertEquals("$dps/registrations/res/200/?$rid=2", result.topic());
+      return result.body();
+    }
+  }
+
+  private static PahoDevice connected(
+      String serverUri, String registrationId, Issued device, X509Certificate... intermediates)
+      throws Exception {
+    PahoDevice paho = new PahoDevice(serverUri, registrationId);
+    paho.connect(
+        TestTls.withClientCertificate(emulator.caFile(), device, intermediates).getSocketFactory(),
+        username(scope, registrationId),
+        null);
+    assertEquals(1, paho.subscribe(RESPONSES, 1));
+    return paho;
+  }
+
+  private static String tlsUri() {
+    return "ssl://localhost:" + emulator.mqttEndpoint().getPort();
+  }
+}
