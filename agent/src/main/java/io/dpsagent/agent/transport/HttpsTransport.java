@@ -109,7 +109,7 @@ public final class HttpsTransport implements DpsTransport {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
-
+    }
     if (response.body() == null) {
       // java.net.http answers a refused proxy CONNECT (e.g. 407) with the proxy's status and no body
       throw new IOException("proxy answered " + response.statusCode() + " to CONNECT"
