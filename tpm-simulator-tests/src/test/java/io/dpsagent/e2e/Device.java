@@ -25,6 +25,9 @@ final class Device {
   private Path trustBundle;
   private String registrationId;
   private String keyKind = "symmetric_key";
+  private String transport = "https";
+  private boolean x509;
+  private String x509Identity = "";
 
   Device(Path home) {
     this.home = home;
@@ -65,6 +68,23 @@ final class Device {
     return registrationId;
   }
 
+  /** Selects the transport ({@code https}, {@code mqtt}, {@code mqtt5}, {@code mqtt-ws}). */
+  Device transport(String name) {
+    this.transport = name;
+    return this;
+  }
+
+  /** X.509 attestation with the leaf's PEM chain and key; the registration ID is its CN. */
+  Device x509(io.dpsagent.hsm.testing.TestPki.Leaf leaf) throws IOException {
+    Path chain = home.resolve("device-chain.pem");
+    Path key = home.resolve("device-key.pem");
+    leaf.writePem(chain, key);
+    this.x509 = true;
+    this.x509Identity = "identity_cert = { uri = \"" + chain.toUri() + "\" }\n"
+        + "identity_pk = { uri = \"" + key.toUri() + "\" }\n";
+    return this;
+  }
+
   Device deviceKey(String base64) throws IOException {
     this.keyKind = "symmetric_key";
     writeKey(base64);
@@ -101,10 +121,13 @@ final class Device {
         + "id_scope = \"" + idScope + "\"\n"
         + (trustBundle == null ? "" : "trust_bundle = \"" + trustBundle.toUri() + "\"\n")
         + provisioningKeys
+        + "transport = \"" + transport + "\"\n"
         + "[provisioning.attestation]\n"
-        + "method = \"symmetric_key\"\n"
-        + "registration_id = \"" + registrationId + "\"\n"
-        + keyKind + " = { uri = \"" + keyFile.toUri() + "\" }\n"
+        + (x509
+            ? "method = \"x509\"\n" + x509Identity
+            : "method = \"symmetric_key\"\n"
+                + "registration_id = \"" + registrationId + "\"\n"
+                + keyKind + " = { uri = \"" + keyFile.toUri() + "\" }\n")
         + "[output]\n"
         + "dir = \"" + outputDir + "\"\n"
         + extra;

@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public final class DpsEndpoint {
 
-  private static final Set<String> SCHEMES = Set.of("https", "mqtts");
+  private static final Set<String> SCHEMES = Set.of("https", "mqtts", "wss");
 
   private final String host;
   private final int port;
@@ -33,7 +33,7 @@ public final class DpsEndpoint {
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!SCHEMES.contains(scheme)) {
-      throw new InvalidConfigException(key, "scheme '" + scheme + "' is not supported; use https://host[:port] or mqtts://host[:port]");
+      throw new InvalidConfigException(key, "scheme '" + scheme + "' is not supported; use https://, mqtts:// or wss://host[:port]");
     }
     if (uri.getHost() == null || uri.getUserInfo() != null
         || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
