@@ -9,14 +9,8 @@ import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
-import io.dpsagent.emulator.registry.EnrollmentGroup;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
-import io.dpsagent.hsm.testing.TestPki;
-import io.dpsagent.hsm.testing.TestPki.KeyType;
-import java.net.URI;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,12 +24,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TransportAttestationMatrixTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final AtomicInteger DEVICES = new AtomicInteger();
-  private static final TestPki.Issuer ROOT = TestPki.rootCa("Matrix Root CA");
-  private static final TestPki.Issuer INTERMEDIATE = ROOT.intermediate("Matrix Intermediate CA");
-  private static final String GROUP_KEY = Device.newKey();
 
   private static DpsEmulator emulator;
+  private static Fleet fleet;
 
   @TempDir Path home;
 
@@ -43,48 +34,12 @@ class TransportAttestationMatrixTest {
   static void start() throws Exception {
     emulator = DpsEmulator.start(EmulatorConfig.defaults().toBuilder()
         .retryAfterSeconds(1).mqtt5(Mqtt5Policy.ACCEPT).build());
-    emulator.registry().addEnrollmentGroup(EnrollmentGroup.symmetricKey("matrix-sas-group", GROUP_KEY));
-    emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("matrix-ca-group", ROOT.certificate()));
+    fleet = new Fleet(emulator);
   }
 
   @AfterAll
   static void stop() {
     emulator.close();
-  }
-
-  static URI endpoint(String transport) {
-    switch (transport) {
-      case "https":
-        return emulator.httpsEndpoint();
-      case "mqtt-ws":
-        return URI.create("wss://localhost:" + emulator.mqttWebSocketEndpoint().getPort());
-      default:
-        return emulator.mqttEndpoint();
-    }
-  }
-
-  /** A device of the given attestation kind, enrolled in the emulator. */
-  static Device enrolled(Path home, String attestation) throws Exception {
-    String id = "matrix-" + DEVICES.incrementAndGet();
-    Device device = new Device(home).registrationId(id);
-    switch (attestation) {
-      case "symmetric-individual": {
-        String key = Device.newKey();
-        emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-dev"));
-        return device.deviceKey(key);
-      }
-      case "symmetric-group":
-        return device.groupKey(GROUP_KEY);
-      case "x509-individual": {
-        TestPki.Leaf leaf = TestPki.rootCa(id + " self CA").leaf(id, KeyType.EC_P256);
-        emulator.registry().addIndividualEnrollment(IndividualEnrollment.x509(id, leaf.certificate()));
-        return device.x509(leaf);
-      }
-      case "x509-group":
-        return device.x509(INTERMEDIATE.leaf(id, KeyType.RSA_2048));
-      default:
-        throw new IllegalArgumentException(attestation);
-    }
   }
 
   @ParameterizedTest(name = "{0} with {1}")
@@ -94,8 +49,7 @@ class TransportAttestationMatrixTest {
       "mqtt5,   symmetric-individual", "mqtt5,   symmetric-group", "mqtt5,   x509-individual", "mqtt5,   x509-group",
       "mqtt-ws, symmetric-individual", "mqtt-ws, symmetric-group", "mqtt-ws, x509-individual", "mqtt-ws, x509-group"})
   void provisions(String transport, String attestation) throws Exception {
-    Device device = enrolled(home, attestation).transport(transport)
-        .endpoint(endpoint(transport), emulator.idScope(), emulator.caFile());
+    Device device = fleet.enrolled(home, attestation, transport);
     CliRun run = CliRun.of("provision", "--config", device.writeConfig(), "--json");
 
     assertEquals(0, run.exitCode(), run.toString());
@@ -109,7 +63,7 @@ class TransportAttestationMatrixTest {
     assertEquals(attestation.startsWith("x509") ? "x509" : "symmetric_key", json.get("attestation").textValue());
     assertEquals(attestation.startsWith("x509") ? "x509" : "sas", json.path("auth").path("type").textValue());
     if (attestation.endsWith("group")) {
-      assertEquals(attestation.startsWith("x509") ? "matrix-ca-group" : "matrix-sas-group",
+      assertEquals(attestation.startsWith("x509") ? Fleet.CA_GROUP : Fleet.SAS_GROUP,
           json.get("enrollmentGroupId").textValue());
     }
     String expectedEndpoint = transport.equals("https") ? "https://" : transport.equals("mqtt-ws") ? "wss://" : "mqtts://";
