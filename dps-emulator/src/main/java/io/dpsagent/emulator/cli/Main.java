@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.ConfigException;
 import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.state.StateFileException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -34,7 +35,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "TOML config file.")
   private Path configFile;
 
-  @Option(names = "--state", paramLabel = "DIR", description = "Where to write ca.pem.")
+  @Option(
+      names = "--state",
+      paramLabel = "DIR",
+      description = "The DPS instance's directory: state.json (kept across restarts) and ca.pem.")
   private Path stateDirectory;
 
   @Option(names = "--json", description = "Print the endpoints as one JSON line.")
@@ -63,6 +67,9 @@ public final class Main implements Callable<Integer> {
     DpsEmulator emulator;
     try {
       emulator = DpsEmulator.start(config);
+    } catch (StateFileException e) {
+      System.err.println("dps-emulator: " + e.getMessage());
+      return EXIT_CONFIG_ERROR;
     } catch (IOException e) {
       System.err.println("dps-emulator: cannot start: " + e.getMessage());
       return EXIT_START_FAILED;
@@ -90,6 +97,8 @@ public final class Main implements Callable<Integer> {
       out.println("  ID scope:        " + emulator.idScope());
       out.println("  HTTPS endpoint:  " + emulator.httpsEndpoint());
       out.println("  CA file:         " + emulator.caFile());
+      out.println("  Service API:     " + emulator.serviceEndpoint());
+      out.println("  Service connection string: " + emulator.serviceConnectionString());
     }
     out.flush();
   }
@@ -99,6 +108,7 @@ public final class Main implements Callable<Integer> {
     fields.put("idScope", emulator.idScope());
     fields.put("httpsEndpoint", emulator.httpsEndpoint().toString());
     fields.put("caFile", emulator.caFile().toString());
+    fields.put("serviceConnectionString", emulator.serviceConnectionString());
     try {
       return new ObjectMapper().writeValueAsString(fields);
     } catch (JsonProcessingException e) {

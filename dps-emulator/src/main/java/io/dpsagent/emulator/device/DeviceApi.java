@@ -1,17 +1,17 @@
 package io.dpsagent.emulator.device;
 
+import io.dpsagent.emulator.allocation.Assigner;
+import io.dpsagent.emulator.allocation.AssignmentOutcome;
+import io.dpsagent.emulator.allocation.AssignmentSettings;
 import io.dpsagent.emulator.auth.AuthenticationException;
 import io.dpsagent.emulator.auth.SymmetricKeyAuthenticator;
 import io.dpsagent.emulator.device.WireFormat.OperationStatus;
 import io.dpsagent.emulator.registry.Enrollment;
-import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.RegistrationIds;
-import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.emulator.registry.Registry;
-import io.dpsagent.emulator.registry.WeightedHubAllocator;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 /**
@@ -29,23 +29,33 @@ public final class DeviceApi {
   private final Faults faults;
   private final Clock clock;
   private final SymmetricKeyAuthenticator authenticator;
+  private final Assigner assigner;
   private final OperationStore operations = new OperationStore();
 
+  /** A device API assigning with the default {@link AssignmentSettings}. */
   public DeviceApi(Registry registry, ProtocolSettings settings, Faults faults, Clock clock) {
+    this(registry, settings, faults, clock, new Assigner(registry, AssignmentSettings.defaults(), clock));
+  }
+
+  public DeviceApi(
+      Registry registry, ProtocolSettings settings, Faults faults, Clock clock, Assigner assigner) {
     this.registry = registry;
     this.settings = settings;
     this.faults = faults;
     this.clock = clock;
     this.authenticator = new SymmetricKeyAuthenticator(registry, settings.sasClockSkew());
+    this.assigner = assigner;
   }
 
   /** {@code PUT .../register}: always 202 with an operation ID on success. */
   public DeviceReply register(DeviceRequest request, byte[] body) {
     try {
       Enrollment enrollment = admit(request);
-      checkBody(request.registrationId(), body);
+      DeviceRegistration registration = checkBody(request.registrationId(), body);
       String operationId = OperationStore.newOperationId();
-      OperationStatus result = decide(operationId, request.registrationId(), enrollment);
+      registry.countRegistration(request.registrationId());
+      CompletableFuture<OperationStatus> result =
+          decide(operationId, request.registrationId(), enrollment, registration);
       operations.add(
           new Operation(
               operationId, request.registrationId(), result, settings.pollsBeforeAssignment()));
@@ -64,7 +74,7 @@ public final class DeviceApi {
           operations
               .find(operationId, request.registrationId())
               .orElseThrow(() -> reject(DpsError.OPERATION_NOT_FOUND));
-      if (operation.consumePendingPoll()) {
+      if (operation.consumePendingPoll() || !operation.isDecided()) {
         return DeviceReply.withRetryAfter(
             202,
             RegistrationResults.assigning(operationId, request.registrationId()),
@@ -105,7 +115,7 @@ public final class DeviceApi {
     }
   }
 
-  private void checkBody(String registrationId, byte[] body) throws Rejection {
+  private DeviceRegistration checkBody(String registrationId, byte[] body) throws Rejection {
     DeviceRegistration registration;
     try {
       registration = DeviceRegistration.parse(body);
@@ -120,24 +130,36 @@ public final class DeviceApi {
     if (mismatch) {
       throw reject(DpsError.REGISTRATION_ID_MISMATCH);
     }
+    return registration;
   }
 
   // Decided when the device registers, as DPS assigns in the background; polls only reveal it.
-  private OperationStatus decide(String operationId, String registrationId, Enrollment enrollment) {
-    Instant now = clock.instant();
-    if (!enrollment.isEnabled()) {
-      return RegistrationResults.failed(
-          operationId, registrationId, "disabled", DpsError.ENROLLMENT_DISABLED, now);
+  // Only a custom allocation webhook makes the decision take time.
+  private CompletableFuture<OperationStatus> decide(
+      String operationId,
+      String registrationId,
+      Enrollment enrollment,
+      DeviceRegistration registration) {
+    return assigner
+        .assign(registrationId, enrollment, registration.payload())
+        .thenApply(outcome -> toStatus(operationId, registrationId, outcome));
+  }
+
+  private OperationStatus toStatus(
+      String operationId, String registrationId, AssignmentOutcome outcome) {
+    if (outcome instanceof AssignmentOutcome.Assigned assigned) {
+      return RegistrationResults.assigned(operationId, assigned.record(), assigned.payload());
     }
-    Optional<LinkedHub> hub =
-        WeightedHubAllocator.choose(registrationId, registry.eligibleHubs(enrollment));
-    if (hub.isEmpty()) {
-      return RegistrationResults.failed(
-          operationId, registrationId, "failed", DpsError.NO_HUB_AVAILABLE, now);
-    }
-    RegistrationRecord record =
-        registry.recordAssignment(registrationId, enrollment, hub.get(), now);
-    return RegistrationResults.assigned(operationId, record);
+    AssignmentOutcome.Failure failure = ((AssignmentOutcome.Failed) outcome).failure();
+    DpsError error =
+        switch (failure) {
+          case ENROLLMENT_DISABLED -> DpsError.ENROLLMENT_DISABLED;
+          case NO_HUB_AVAILABLE -> DpsError.NO_HUB_AVAILABLE;
+          case CUSTOM_ALLOCATION_FAILED -> DpsError.CUSTOM_ALLOCATION_FAILED;
+          case CUSTOM_ALLOCATION_HUB_NOT_LINKED -> DpsError.CUSTOM_ALLOCATION_HUB_NOT_LINKED;
+        };
+    String status = failure == AssignmentOutcome.Failure.ENROLLMENT_DISABLED ? "disabled" : "failed";
+    return RegistrationResults.failed(operationId, registrationId, status, error, clock.instant());
   }
 
   private Rejection reject(DpsError error) {

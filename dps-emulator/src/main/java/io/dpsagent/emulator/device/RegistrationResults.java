@@ -3,8 +3,10 @@ package io.dpsagent.emulator.device;
 import io.dpsagent.emulator.device.WireFormat.OperationStatus;
 import io.dpsagent.emulator.device.WireFormat.RegistrationState;
 import io.dpsagent.emulator.device.WireFormat.SymmetricKeyResult;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import java.time.Instant;
+import java.util.Optional;
 
 /** Builds the three shapes of {@code RegistrationOperationStatus} DPS sends. */
 final class RegistrationResults {
@@ -23,7 +25,12 @@ final class RegistrationResults {
     return new OperationStatus(operationId, ASSIGNING, RegistrationState.assigning(registrationId));
   }
 
-  static OperationStatus assigned(String operationId, RegistrationRecord record) {
+  /**
+   * @param payload the custom allocation webhook's payload for the device (the initial twin never
+   *     goes to the device)
+   */
+  static OperationStatus assigned(
+      String operationId, RegistrationRecord record, Optional<JsonNode> payload) {
     RegistrationState state =
         new RegistrationState(
             record.registrationId(),
@@ -31,13 +38,13 @@ final class RegistrationResults {
             record.assignedHub(),
             record.deviceId(),
             "assigned",
-            "initialAssignment",
+            record.substatus(),
             null,
             null,
             DpsTimestamps.format(record.lastUpdatedDateTimeUtc()),
             record.etag(),
             new SymmetricKeyResult(record.enrollmentGroupId().orElse(null)),
-            null);
+            payload.orElse(null));
     return new OperationStatus(operationId, "assigned", state);
   }
 

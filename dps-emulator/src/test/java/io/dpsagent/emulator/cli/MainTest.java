@@ -55,7 +55,8 @@ class MainTest {
       JsonNode announced = new ObjectMapper().readTree(line);
       List<String> fields = new ArrayList<>();
       announced.fieldNames().forEachRemaining(fields::add);
-      assertEquals(List.of("idScope", "httpsEndpoint", "caFile"), fields);
+      assertEquals(
+          List.of("idScope", "httpsEndpoint", "caFile", "serviceConnectionString"), fields);
       assertTrue(announced.get("idScope").asText().matches("0ne[0-9A-F]{8}"), line);
       assertTrue(announced.get("httpsEndpoint").asText().matches("https://localhost:[0-9]+"), line);
       Path caFile = Path.of(announced.get("caFile").asText());
