@@ -62,7 +62,8 @@ public final class ServiceApi {
       LOG.info(() -> "Rejected service request " + request + ": " + e.getMessage());
       return error(ServiceError.UNAUTHORIZED, null);
     }
-    Optional<String> apiVersion = request.queryParameter("api-version");
+    Optional<String> apiVersion =
+        request.queryParameter("api-version").filter(version -> !version.isBlank());
     if (apiVersion.isEmpty() || (strictApiVersion && !API_VERSIONS.contains(apiVersion.get()))) {
       return error(ServiceError.MISSING_API_VERSION, null);
     }
