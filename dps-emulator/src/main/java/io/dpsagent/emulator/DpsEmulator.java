@@ -180,7 +180,10 @@ public final class DpsEmulator implements AutoCloseable {
             config.protocolSettings().sasClockSkew());
     ServiceApi api =
         new ServiceApi(
-            registry, authenticator, config.protocolSettings().strictApiVersion(), Clock.systemUTC());
+            registry,
+            authenticator,
+            config.protocolSettings().strictApiVersion(),
+            Clock.systemUTC());
     serviceServer =
         HttpsServiceServer.start(
             new InetSocketAddress(bindAddress, config.servicePort()), tls.newServerContext(), api);

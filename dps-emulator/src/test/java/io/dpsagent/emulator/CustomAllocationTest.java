@@ -108,7 +108,8 @@ class CustomAllocationTest {
         JSON.readTree("[\"hub-1.azure-devices.net\",\"hub-2.azure-devices.net\"]"),
         request.get("linkedHubs"));
     assertEquals(
-        Optional.of(JSON.readTree("{\"tags\":{\"zone\":\"b\"},\"properties\":{\"desired\":{\"rate\":7}}}")),
+        Optional.of(
+            JSON.readTree("{\"tags\":{\"zone\":\"b\"},\"properties\":{\"desired\":{\"rate\":7}}}")),
         emulator.registry().registration("custom-1").orElseThrow().initialTwin());
 
     answer.set(new Answer(200, "{\"iotHubHostName\":\"hub-1.azure-devices.net\"}"));
@@ -119,7 +120,8 @@ class CustomAllocationTest {
     assertFalse(again.get("registrationState").has("payload"));
     JsonNode second = requests.poll(30, TimeUnit.SECONDS);
     assertEquals(
-        "hub-2.azure-devices.net", second.at("/deviceRuntimeContext/currentIotHubHostName").asText());
+        "hub-2.azure-devices.net",
+        second.at("/deviceRuntimeContext/currentIotHubHostName").asText());
     assertEquals("custom-1", second.at("/deviceRuntimeContext/currentDeviceId").asText());
   }
 
@@ -137,7 +139,8 @@ class CustomAllocationTest {
                 + url("/allocate")
                 + "\",\"apiVersion\":\"2019-03-31\"}}");
     assertEquals(200, created.statusCode(), created::body);
-    assertEquals(url("/allocate"), json(created).at("/customAllocationDefinition/webhookUrl").asText());
+    assertEquals(
+        url("/allocate"), json(created).at("/customAllocationDefinition/webhookUrl").asText());
     answer.set(new Answer(200, "{\"iotHubHostName\":\"hub-1.azure-devices.net\",\"payload\":{}}"));
 
     JsonNode result =
@@ -178,7 +181,8 @@ class CustomAllocationTest {
     answer.set(new Answer(200, "{\"payload\":{}}"));
     assertFailed(register("custom-3"), 400301);
 
-    answer.set(new Answer(200, "{\"iotHubHostName\":\"hub-1.azure-devices.net\",\"payload\":\"text\"}"));
+    answer.set(
+        new Answer(200, "{\"iotHubHostName\":\"hub-1.azure-devices.net\",\"payload\":\"text\"}"));
     assertFailed(register("custom-3"), 400301);
   }
 

@@ -31,7 +31,8 @@ class PersistenceTest {
   @Test
   void scopeEnrollmentsRecordsCountsAndKeysSurviveARestart() throws IOException {
     Path state = directory.resolve("instance");
-    EmulatorConfig config = EmulatorConfig.builder().stateDirectory(state).retryAfterSeconds(0).build();
+    EmulatorConfig config =
+        EmulatorConfig.builder().stateDirectory(state).retryAfterSeconds(0).build();
     String idScope;
     String connectionString;
     JsonNode enrollment;
@@ -46,7 +47,9 @@ class PersistenceTest {
               "PUT",
               "/enrollments/kept-1",
               "{\"deviceId\":\"kept-device\",\"attestation\":{\"type\":\"symmetricKey\","
-                  + "\"symmetricKey\":{\"primaryKey\":\"" + TestTokens.VECTOR_KEY + "\"}},"
+                  + "\"symmetricKey\":{\"primaryKey\":\""
+                  + TestTokens.VECTOR_KEY
+                  + "\"}},"
                   + "\"initialTwin\":{\"tags\":{\"a\":1}},\"reprovisionPolicy\":"
                   + "{\"updateHubAssignment\":false,\"migrateDeviceData\":true}}");
       assertEquals(200, created.statusCode(), created::body);
@@ -79,16 +82,21 @@ class PersistenceTest {
           second.serviceConnectionString().replaceAll(":[0-9]+;", ";"),
           "same policy key");
       ServiceClient service = new ServiceClient(second);
-      assertEquals(enrollment, ((com.fasterxml.jackson.databind.node.ObjectNode)
-              json(service.send("GET", "/enrollments/kept-1", null)))
+      assertEquals(
+          enrollment,
+          ((com.fasterxml.jackson.databind.node.ObjectNode)
+                  json(service.send("GET", "/enrollments/kept-1", null)))
               .without("registrationState"));
       assertEquals(record, json(service.send("GET", "/registrations/kept-1", null)));
       assertEquals(counts, second.operations());
 
       JsonNode again =
-          Registrations.register(new DeviceClient(second), idScope, "kept-1", TestTokens.VECTOR_KEY);
+          Registrations.register(
+              new DeviceClient(second), idScope, "kept-1", TestTokens.VECTOR_KEY);
       assertEquals("kept-device", again.at("/registrationState/deviceId").asText());
-      assertEquals(record.get("createdDateTimeUtc").asText(), again.at("/registrationState/createdDateTimeUtc").asText());
+      assertEquals(
+          record.get("createdDateTimeUtc").asText(),
+          again.at("/registrationState/createdDateTimeUtc").asText());
       assertEquals(new OperationCounts(1, 1, 1, 0, 0, 0), second.operations());
       assertTrue(second.registry().registration("kept-1").orElseThrow().initialTwin().isPresent());
     }
@@ -100,7 +108,8 @@ class PersistenceTest {
     EmulatorConfig seeding =
         EmulatorConfig.builder()
             .stateDirectory(state)
-            .addIndividualEnrollment(IndividualEnrollment.symmetricKey("seed-1", TestTokens.VECTOR_KEY))
+            .addIndividualEnrollment(
+                IndividualEnrollment.symmetricKey("seed-1", TestTokens.VECTOR_KEY))
             .build();
     try (DpsEmulator first = DpsEmulator.start(seeding)) {
       assertTrue(first.registry().removeIndividualEnrollment("seed-1"));
@@ -116,7 +125,8 @@ class PersistenceTest {
   void configuredIdScopeMustMatchThePersistedOne() throws IOException {
     Path state = directory.resolve("scoped");
     try (DpsEmulator first =
-        DpsEmulator.start(EmulatorConfig.builder().stateDirectory(state).idScope("0ne00000AAA").build())) {
+        DpsEmulator.start(
+            EmulatorConfig.builder().stateDirectory(state).idScope("0ne00000AAA").build())) {
       assertEquals("0ne00000AAA", first.idScope());
     }
 
@@ -131,7 +141,8 @@ class PersistenceTest {
             + ": holds ID scope 0ne00000AAA, the config asks for 0ne00000BBB; an ID scope never"
             + " changes (use another state directory)",
         e.getMessage());
-    try (DpsEmulator unscoped = DpsEmulator.start(EmulatorConfig.builder().stateDirectory(state).build())) {
+    try (DpsEmulator unscoped =
+        DpsEmulator.start(EmulatorConfig.builder().stateDirectory(state).build())) {
       assertEquals("0ne00000AAA", unscoped.idScope());
     }
   }
@@ -143,19 +154,22 @@ class PersistenceTest {
     EmulatorConfig config = EmulatorConfig.builder().stateDirectory(state).build();
 
     Files.writeString(file, "{\"formatVersion\":1,\"idScope\":");
-    StateFileException truncated = assertThrows(StateFileException.class, () -> DpsEmulator.start(config));
+    StateFileException truncated =
+        assertThrows(StateFileException.class, () -> DpsEmulator.start(config));
     assertTrue(
         truncated.getMessage().startsWith(file + ": corrupt state file: not valid JSON at line 1"),
         truncated.getMessage());
 
     Files.writeString(file, "{\"formatVersion\":1,\"idScope\":\"0ne00000001\",\"linkedHubs\":[]}");
-    StateFileException incomplete = assertThrows(StateFileException.class, () -> DpsEmulator.start(config));
+    StateFileException incomplete =
+        assertThrows(StateFileException.class, () -> DpsEmulator.start(config));
     assertEquals(
         file + ": corrupt state file: individualEnrollments is missing or not an array",
         incomplete.getMessage());
 
     Files.writeString(file, "{\"formatVersion\":99}");
-    StateFileException future = assertThrows(StateFileException.class, () -> DpsEmulator.start(config));
+    StateFileException future =
+        assertThrows(StateFileException.class, () -> DpsEmulator.start(config));
     assertFalse(future.getMessage().contains("\n"));
     assertTrue(future.getMessage().contains("formatVersion is not 1"), future.getMessage());
   }

@@ -33,7 +33,12 @@ public final class Registrations {
 
   public static JsonNode register(
       DeviceClient device, String idScope, String registrationId, String deviceKey) {
-    return register(device, idScope, registrationId, deviceKey, "{\"registrationId\":\"" + registrationId + "\"}");
+    return register(
+        device,
+        idScope,
+        registrationId,
+        deviceKey,
+        "{\"registrationId\":\"" + registrationId + "\"}");
   }
 
   private static void pause() {

@@ -85,8 +85,10 @@ class ServiceApiTest {
     assertEquals("crud-1", enrollment.get("registrationId").asText());
     assertEquals("crud-device", enrollment.get("deviceId").asText());
     assertEquals("symmetricKey", enrollment.at("/attestation/type").asText());
-    assertEquals(TestTokens.VECTOR_KEY, enrollment.at("/attestation/symmetricKey/primaryKey").asText());
-    assertEquals(TestTokens.OTHER_KEY, enrollment.at("/attestation/symmetricKey/secondaryKey").asText());
+    assertEquals(
+        TestTokens.VECTOR_KEY, enrollment.at("/attestation/symmetricKey/primaryKey").asText());
+    assertEquals(
+        TestTokens.OTHER_KEY, enrollment.at("/attestation/symmetricKey/secondaryKey").asText());
     assertEquals("hub-2.azure-devices.net", enrollment.at("/iotHubs/0").asText());
     assertEquals("hub-2.azure-devices.net", enrollment.get("iotHubHostName").asText());
     assertEquals("north", enrollment.at("/initialTwin/tags/site").asText());
@@ -104,7 +106,8 @@ class ServiceApiTest {
     assertEquals(etag, json(read).get("etag").asText());
 
     HttpResponse<String> stale =
-        service.send("PUT", "/enrollments/crud-1", body, service.token(), Map.of("If-Match", "\"nope\""));
+        service.send(
+            "PUT", "/enrollments/crud-1", body, service.token(), Map.of("If-Match", "\"nope\""));
     assertError(stale, 412, 412001);
 
     HttpResponse<String> updated =
@@ -121,11 +124,13 @@ class ServiceApiTest {
     assertEquals(enrollment.get("createdDateTimeUtc"), json(updated).get("createdDateTimeUtc"));
 
     assertError(
-        service.send("DELETE", "/enrollments/crud-1", null, service.token(), Map.of("If-Match", etag)),
+        service.send(
+            "DELETE", "/enrollments/crud-1", null, service.token(), Map.of("If-Match", etag)),
         412,
         412001);
     HttpResponse<String> deleted =
-        service.send("DELETE", "/enrollments/crud-1", null, service.token(), Map.of("If-Match", newEtag));
+        service.send(
+            "DELETE", "/enrollments/crud-1", null, service.token(), Map.of("If-Match", newEtag));
     assertEquals(204, deleted.statusCode(), deleted::body);
     assertEquals("", deleted.body());
     assertError(service.send("GET", "/enrollments/crud-1", null), 404, 404202);
@@ -173,7 +178,8 @@ class ServiceApiTest {
     assertEquals("group-a", group.get("enrollmentGroupId").asText());
     assertEquals("static", group.get("allocationPolicy").asText());
     assertFalse(group.at("/reprovisionPolicy/updateHubAssignment").asBoolean());
-    assertEquals(TestTokens.VECTOR_GROUP_KEY, group.at("/attestation/symmetricKey/primaryKey").asText());
+    assertEquals(
+        TestTokens.VECTOR_GROUP_KEY, group.at("/attestation/symmetricKey/primaryKey").asText());
 
     JsonNode result =
         Registrations.register(
@@ -184,7 +190,8 @@ class ServiceApiTest {
     assertEquals("assigned", result.get("status").asText(), result::toString);
     assertEquals("hub-1.azure-devices.net", result.at("/registrationState/assignedHub").asText());
     assertEquals("group-a-member", result.at("/registrationState/deviceId").asText());
-    assertEquals("group-a", result.at("/registrationState/symmetricKey/enrollmentGroupId").asText());
+    assertEquals(
+        "group-a", result.at("/registrationState/symmetricKey/enrollmentGroupId").asText());
 
     // The path and casing one SDK uses for attestation mechanisms.
     HttpResponse<String> mechanism =
@@ -198,7 +205,10 @@ class ServiceApiTest {
     assertEquals("deviceRegistration", records.headers().firstValue("x-ms-item-type").orElse(""));
     assertEquals(1, json(records).size());
     assertEquals("group-a-member", json(records).at("/0/registrationId").asText());
-    assertError(service.send("POST", "/registrations/no-such-group/query", "{\"query\":\"*\"}"), 404, 404203);
+    assertError(
+        service.send("POST", "/registrations/no-such-group/query", "{\"query\":\"*\"}"),
+        404,
+        404203);
 
     assertEquals(204, service.send("DELETE", "/enrollmentGroups/group-a", null).statusCode());
     assertError(service.send("GET", "/enrollmentGroups/group-a", null), 404, 404203);
@@ -211,7 +221,8 @@ class ServiceApiTest {
       for (int i = 0; i < 5; i++) {
         assertEquals(
             200,
-            client.send("PUT", "/enrollments/q-" + i, "{\"attestation\":{\"type\":\"symmetricKey\"}}")
+            client
+                .send("PUT", "/enrollments/q-" + i, "{\"attestation\":{\"type\":\"symmetricKey\"}}")
                 .statusCode());
       }
       List<String> seen = new ArrayList<>();
@@ -239,17 +250,22 @@ class ServiceApiTest {
       assertTrue(all.headers().firstValue("x-ms-continuation").isEmpty());
       assertError(
           client.send(
-              "POST", "/enrollments/query", "{\"query\":\"*\"}", client.token(),
+              "POST",
+              "/enrollments/query",
+              "{\"query\":\"*\"}",
+              client.token(),
               Map.of("x-ms-continuation", "bogus")),
           400,
           400100);
       assertError(
           client.send(
-              "POST", "/enrollments/query",
+              "POST",
+              "/enrollments/query",
               "{\"query\":\"SELECT * FROM enrollments WHERE registrationId = 'q-1'\"}"),
           400,
           400100);
-      HttpResponse<String> groups = client.send("POST", "/enrollmentGroups/query", "{\"query\":\"*\"}");
+      HttpResponse<String> groups =
+          client.send("POST", "/enrollmentGroups/query", "{\"query\":\"*\"}");
       assertEquals(200, groups.statusCode(), groups::body);
       assertEquals("[]", groups.body());
     }
@@ -272,12 +288,33 @@ class ServiceApiTest {
   void invalidEnrollmentsAreBadRequests() {
     String key = "\"attestation\":{\"type\":\"symmetricKey\"}";
     assertError(service.send("PUT", "/enrollments/bad-1", "{not json"), 400, 400100);
-    assertError(service.send("PUT", "/enrollments/bad-1", "{\"registrationId\":\"other\"," + key + "}"), 400, 400100);
-    assertError(service.send("PUT", "/enrollments/bad-1", "{\"deviceId\":\"no spaces\"," + key + "}"), 400, 400100);
-    assertError(service.send("PUT", "/enrollments/bad-1", "{\"iotHubs\":[\"unlinked.azure-devices.net\"]," + key + "}"), 400, 400100);
-    assertError(service.send("PUT", "/enrollments/bad-1", "{\"allocationPolicy\":\"custom\"," + key + "}"), 400, 400100);
-    assertError(service.send("PUT", "/enrollments/bad-1", "{\"allocationPolicy\":\"nearest\"," + key + "}"), 400, 400100);
-    assertError(service.send("PUT", "/enrollments/bad-1", "{\"attestation\":{\"type\":\"tpm\"}}"), 400, 400100);
+    assertError(
+        service.send("PUT", "/enrollments/bad-1", "{\"registrationId\":\"other\"," + key + "}"),
+        400,
+        400100);
+    assertError(
+        service.send("PUT", "/enrollments/bad-1", "{\"deviceId\":\"no spaces\"," + key + "}"),
+        400,
+        400100);
+    assertError(
+        service.send(
+            "PUT",
+            "/enrollments/bad-1",
+            "{\"iotHubs\":[\"unlinked.azure-devices.net\"]," + key + "}"),
+        400,
+        400100);
+    assertError(
+        service.send("PUT", "/enrollments/bad-1", "{\"allocationPolicy\":\"custom\"," + key + "}"),
+        400,
+        400100);
+    assertError(
+        service.send("PUT", "/enrollments/bad-1", "{\"allocationPolicy\":\"nearest\"," + key + "}"),
+        400,
+        400100);
+    assertError(
+        service.send("PUT", "/enrollments/bad-1", "{\"attestation\":{\"type\":\"tpm\"}}"),
+        400,
+        400100);
     assertError(service.send("PUT", "/enrollments/bad-1", "{}"), 400, 400100);
     assertError(service.send("PUT", "/enrollments/bad%20id", "{" + key + "}"), 400, 400100);
   }
@@ -286,14 +323,16 @@ class ServiceApiTest {
   void registrationRecordsAreReadAndDeletedButNeverPut() {
     assertEquals(
         200,
-        service.send(
+        service
+            .send(
                 "PUT",
                 "/enrollments/record-1",
                 "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{\"primaryKey\":\""
                     + TestTokens.VECTOR_KEY
                     + "\"}}}")
             .statusCode());
-    JsonNode result = Registrations.register(device, emulator.idScope(), "record-1", TestTokens.VECTOR_KEY);
+    JsonNode result =
+        Registrations.register(device, emulator.idScope(), "record-1", TestTokens.VECTOR_KEY);
     String expectedHub =
         WeightedHubAllocator.choose("record-1", List.of(HUB_1, HUB_2)).orElseThrow().hostName();
     assertEquals(expectedHub, result.at("/registrationState/assignedHub").asText());
@@ -317,7 +356,8 @@ class ServiceApiTest {
     assertEquals("GET, DELETE", put.headers().firstValue("Allow").orElse(""));
     assertError(service.send("POST", "/registrations/record-1", "{}"), 405, 405000);
 
-    JsonNode again = Registrations.register(device, emulator.idScope(), "record-1", TestTokens.VECTOR_KEY);
+    JsonNode again =
+        Registrations.register(device, emulator.idScope(), "record-1", TestTokens.VECTOR_KEY);
     JsonNode reread = json(service.send("GET", "/registrations/record-1", null));
     assertNotEquals(record.get("etag"), reread.get("etag"));
     assertEquals(again.at("/registrationState/etag").asText(), reread.get("etag").asText());
@@ -325,7 +365,10 @@ class ServiceApiTest {
 
     assertError(
         service.send(
-            "DELETE", "/registrations/record-1", null, service.token(),
+            "DELETE",
+            "/registrations/record-1",
+            null,
+            service.token(),
             Map.of("If-Match", record.get("etag").asText())),
         412,
         412001);
@@ -340,9 +383,12 @@ class ServiceApiTest {
         "PUT",
         "/enrollments/off-1",
         "{\"provisioningStatus\":\"disabled\",\"attestation\":{\"type\":\"symmetricKey\","
-            + "\"symmetricKey\":{\"primaryKey\":\"" + TestTokens.VECTOR_KEY + "\"}}}");
+            + "\"symmetricKey\":{\"primaryKey\":\""
+            + TestTokens.VECTOR_KEY
+            + "\"}}}");
 
-    JsonNode result = Registrations.register(device, emulator.idScope(), "off-1", TestTokens.VECTOR_KEY);
+    JsonNode result =
+        Registrations.register(device, emulator.idScope(), "off-1", TestTokens.VECTOR_KEY);
 
     assertEquals("disabled", result.get("status").asText());
     assertEquals(403001, result.at("/registrationState/errorCode").asInt());
@@ -379,7 +425,8 @@ class ServiceApiTest {
       DeviceClient ownDevice = new DeviceClient(own);
       String enrollment =
           "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{\"primaryKey\":\""
-              + TestTokens.VECTOR_KEY + "\"}}}";
+              + TestTokens.VECTOR_KEY
+              + "\"}}}";
       String group = "{\"attestation\":{\"type\":\"symmetricKey\"}}";
       client.send("PUT", "/enrollments/count-1", enrollment);
       client.send("PUT", "/enrollments/count-1", enrollment);
@@ -391,7 +438,11 @@ class ServiceApiTest {
       Registrations.register(ownDevice, own.idScope(), "count-1", TestTokens.VECTOR_KEY);
       Registrations.register(ownDevice, own.idScope(), "count-2", TestTokens.VECTOR_KEY);
       // Failed authentication is no operation.
-      ownDevice.register(own.idScope(), "count-2", TestTokens.token(TestTokens.OTHER_KEY, own.idScope(), "count-2"), "{}");
+      ownDevice.register(
+          own.idScope(),
+          "count-2",
+          TestTokens.token(TestTokens.OTHER_KEY, own.idScope(), "count-2"),
+          "{}");
 
       assertEquals(new OperationCounts(2, 1, 2, 1, 1, 2), own.operations());
       HttpResponse<String> counts = client.send("GET", "/emulator/operations", null);
@@ -409,12 +460,18 @@ class ServiceApiTest {
     long inAnHour = Instant.now().getEpochSecond() + 3600;
     String host = service.hostName();
     String deviceToken = TestTokens.token(TestTokens.VECTOR_KEY, emulator.idScope(), "dev-1");
-    String wrongKey = ServiceClient.token(host, "provisioningserviceowner", TestTokens.VECTOR_KEY, inAnHour);
+    String wrongKey =
+        ServiceClient.token(host, "provisioningserviceowner", TestTokens.VECTOR_KEY, inAnHour);
     String unknownPolicy = ServiceClient.token(host, "registryReadWrite", service.key(), inAnHour);
     String expired =
-        ServiceClient.token(host, "provisioningserviceowner", service.key(), Instant.now().getEpochSecond() - 600);
+        ServiceClient.token(
+            host, "provisioningserviceowner", service.key(), Instant.now().getEpochSecond() - 600);
     String otherHost =
-        ServiceClient.token("other.azure-devices-provisioning.net", "provisioningserviceowner", service.key(), inAnHour);
+        ServiceClient.token(
+            "other.azure-devices-provisioning.net",
+            "provisioningserviceowner",
+            service.key(),
+            inAnHour);
 
     for (String authorization : List.of(deviceToken, wrongKey, unknownPolicy, expired, otherHost)) {
       assertError(
@@ -428,13 +485,16 @@ class ServiceApiTest {
   void acceptsTheResourceSpellingsOfServiceSdks() {
     long inAnHour = Instant.now().getEpochSecond() + 3600;
     String host = service.hostName();
-    String encodedLower =
-        PercentEncoding.encode(host.toLowerCase(Locale.ROOT), HexCase.LOWER);
+    String encodedLower = PercentEncoding.encode(host.toLowerCase(Locale.ROOT), HexCase.LOWER);
     List<String> tokens =
         List.of(
             ServiceClient.token(encodedLower, "provisioningserviceowner", service.key(), inAnHour),
             ServiceClient.token("localhost", "provisioningserviceowner", service.key(), inAnHour),
-            ServiceClient.token(host.toUpperCase(Locale.ROOT), "provisioningserviceowner", service.key(), inAnHour));
+            ServiceClient.token(
+                host.toUpperCase(Locale.ROOT),
+                "provisioningserviceowner",
+                service.key(),
+                inAnHour));
 
     for (String authorization : tokens) {
       HttpResponse<String> response =
@@ -450,7 +510,8 @@ class ServiceApiTest {
         "PUT",
         "/enrollments/svc-cred-1",
         "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{\"primaryKey\":\""
-            + service.key() + "\"}}}");
+            + service.key()
+            + "\"}}}");
 
     // Even an enrollment whose key equals the service key does not make a service token work.
     assertError(device.register(scope, "svc-cred-1", service.token(), "{}"), 401, 401002);
@@ -460,16 +521,17 @@ class ServiceApiTest {
             "provisioningserviceowner",
             service.key(),
             Instant.now().getEpochSecond() + 3600);
-    assertError(device.register(scope, "svc-cred-1", policySignedDeviceResource, "{}"), 401, 401002);
+    assertError(
+        device.register(scope, "svc-cred-1", policySignedDeviceResource, "{}"), 401, 401002);
     JsonNode withRegistrationKeyName =
         Registrations.register(device, scope, "svc-cred-1", service.key());
-    assertEquals("assigned", withRegistrationKeyName.get("status").asText(), "the key itself works");
+    assertEquals(
+        "assigned", withRegistrationKeyName.get("status").asText(), "the key itself works");
   }
 
   @Test
   void apiVersionIsRequired() {
-    assertError(
-        service.send("GET", "/enrollments/x?api-version=", null), 400, 400101);
+    assertError(service.send("GET", "/enrollments/x?api-version=", null), 400, 400101);
     assertError(service.send("GET", "/enrollments/x?foo=bar&api-version", null), 400, 400101);
     assertError(service.send("GET", "/enrollments/x?x-api-version=2021-10-01", null), 400, 400101);
   }

@@ -50,7 +50,8 @@ public final class ServiceClient {
     return "SharedAccessSignature sr="
         + resource
         + "&sig="
-        + URLEncoder.encode(TestTokens.signature(keyBase64, resource, expiry), StandardCharsets.UTF_8)
+        + URLEncoder.encode(
+            TestTokens.signature(keyBase64, resource, expiry), StandardCharsets.UTF_8)
         + "&se="
         + expiry
         + "&skn="
@@ -71,7 +72,10 @@ public final class ServiceClient {
     String target =
         pathAndQuery.contains("api-version")
             ? pathAndQuery
-            : pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?") + "api-version=" + API_VERSION;
+            : pathAndQuery
+                + (pathAndQuery.contains("?") ? "&" : "?")
+                + "api-version="
+                + API_VERSION;
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint.resolve(target))
             .timeout(Duration.ofSeconds(30))

@@ -55,8 +55,8 @@ public final class Assigner {
   }
 
   /**
-   * Assigns {@code registrationId} under {@code enrollment}. Completes at once except with a
-   * custom allocation webhook; never completes exceptionally.
+   * Assigns {@code registrationId} under {@code enrollment}. Completes at once except with a custom
+   * allocation webhook; never completes exceptionally.
    *
    * @param payload the device's custom payload, passed to a webhook
    */
@@ -83,7 +83,7 @@ public final class Assigner {
         switch (policy) {
           case HASHED -> WeightedHubAllocator.choose(registrationId, eligible);
           case GEO_LATENCY -> LowestLatencyAllocator.choose(registrationId, eligible);
-          // The one hub named by the enrollment, whatever its weight.
+            // The one hub named by the enrollment, whatever its weight.
           case STATIC -> eligible.size() == 1 ? Optional.of(eligible.get(0)) : Optional.empty();
           case CUSTOM -> throw new AssertionError("handled above");
         };
@@ -91,7 +91,8 @@ public final class Assigner {
       return failed(Failure.NO_HUB_AVAILABLE);
     }
     return CompletableFuture.completedFuture(
-        record(registrationId, enrollment, previous, hub.get(), Optional.empty(), Optional.empty()));
+        record(
+            registrationId, enrollment, previous, hub.get(), Optional.empty(), Optional.empty()));
   }
 
   private CompletableFuture<AssignmentOutcome> askWebhook(
@@ -107,7 +108,11 @@ public final class Assigner {
             (answer, error) -> {
               if (error != null) {
                 LOG.info(
-                    () -> "Custom allocation of " + registrationId + " failed: " + rootMessage(error));
+                    () ->
+                        "Custom allocation of "
+                            + registrationId
+                            + " failed: "
+                            + rootMessage(error));
                 return new Failed(Failure.CUSTOM_ALLOCATION_FAILED);
               }
               Optional<LinkedHub> hub = registry.linkedHub(answer.iotHubHostName());

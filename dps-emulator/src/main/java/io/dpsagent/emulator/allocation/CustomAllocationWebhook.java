@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 final class CustomAllocationWebhook {
 
   /** What the webhook chose. */
-  record Answer(String iotHubHostName, Optional<JsonNode> initialTwin, Optional<JsonNode> payload) {}
+  record Answer(
+      String iotHubHostName, Optional<JsonNode> initialTwin, Optional<JsonNode> payload) {}
 
   /** The webhook failed, timed out or answered something unusable; the message says which. */
   static final class WebhookException extends Exception {
@@ -58,7 +59,8 @@ final class CustomAllocationWebhook {
             (response, error) -> {
               if (error != null) {
                 throw new CompletionFailure(
-                    new WebhookException("webhook unreachable or too slow: " + error.getClass().getSimpleName()));
+                    new WebhookException(
+                        "webhook unreachable or too slow: " + error.getClass().getSimpleName()));
               }
               try {
                 return parse(response);

@@ -17,8 +17,7 @@ public final class LowestLatencyAllocator {
   public static Optional<LinkedHub> choose(String registrationId, List<LinkedHub> hubs) {
     List<LinkedHub> usable = hubs.stream().filter(hub -> hub.allocationWeight() > 0).toList();
     int lowest = usable.stream().mapToInt(LinkedHub::latencyMillis).min().orElse(0);
-    List<LinkedHub> closest =
-        usable.stream().filter(hub -> hub.latencyMillis() == lowest).toList();
+    List<LinkedHub> closest = usable.stream().filter(hub -> hub.latencyMillis() == lowest).toList();
     return WeightedHubAllocator.choose(registrationId, closest);
   }
 }

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsagent.emulator.config.ConfigFile.AttestationEntry;
 import io.dpsagent.emulator.config.ConfigFile.CustomAllocationEntry;
 import io.dpsagent.emulator.config.ConfigFile.EnrollmentGroupEntry;
@@ -204,7 +204,9 @@ final class ConfigFileReader {
     }
     if (deviceId.isPresent() && !DeviceIds.isValid(deviceId.get())) {
       throw new ConfigException(
-          file, key + ".device_id", "must be 1 to 128 of A-Z a-z 0-9 - . + % _ # * ? ! ( ) , : = @ $ '");
+          file,
+          key + ".device_id",
+          "must be 1 to 128 of A-Z a-z 0-9 - . + % _ # * ? ! ( ) , : = @ $ '");
     }
     ProvisioningStatus status = provisioningStatus(entry.provisioningStatus(), key);
     List<String> hubs = iotHubs(entry.iotHubs(), key);

@@ -180,8 +180,7 @@ public final class EmulatorConfig {
     private final List<EnrollmentGroup> enrollmentGroups = new ArrayList<>();
     private int servicePort;
     private AllocationPolicy allocationPolicy = AllocationPolicy.HASHED;
-    private String reprovisionSameHubSubstatus =
-        AssignmentSettings.defaults().sameHubSubstatus();
+    private String reprovisionSameHubSubstatus = AssignmentSettings.defaults().sameHubSubstatus();
     private Duration webhookTimeout = AssignmentSettings.defaults().webhookTimeout();
 
     private Builder() {}
@@ -192,8 +191,8 @@ public final class EmulatorConfig {
     }
 
     /**
-     * @throws IllegalArgumentException for {@code custom}, which needs a webhook and so only
-     *     exists per enrollment
+     * @throws IllegalArgumentException for {@code custom}, which needs a webhook and so only exists
+     *     per enrollment
      */
     public Builder allocationPolicy(AllocationPolicy policy) {
       if (policy == AllocationPolicy.CUSTOM) {

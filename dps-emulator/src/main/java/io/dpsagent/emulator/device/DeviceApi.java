@@ -34,7 +34,12 @@ public final class DeviceApi {
 
   /** A device API assigning with the default {@link AssignmentSettings}. */
   public DeviceApi(Registry registry, ProtocolSettings settings, Faults faults, Clock clock) {
-    this(registry, settings, faults, clock, new Assigner(registry, AssignmentSettings.defaults(), clock));
+    this(
+        registry,
+        settings,
+        faults,
+        clock,
+        new Assigner(registry, AssignmentSettings.defaults(), clock));
   }
 
   public DeviceApi(
@@ -158,7 +163,8 @@ public final class DeviceApi {
           case CUSTOM_ALLOCATION_FAILED -> DpsError.CUSTOM_ALLOCATION_FAILED;
           case CUSTOM_ALLOCATION_HUB_NOT_LINKED -> DpsError.CUSTOM_ALLOCATION_HUB_NOT_LINKED;
         };
-    String status = failure == AssignmentOutcome.Failure.ENROLLMENT_DISABLED ? "disabled" : "failed";
+    String status =
+        failure == AssignmentOutcome.Failure.ENROLLMENT_DISABLED ? "disabled" : "failed";
     return RegistrationResults.failed(operationId, registrationId, status, error, clock.instant());
   }
 

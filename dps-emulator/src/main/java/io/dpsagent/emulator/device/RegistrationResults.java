@@ -1,9 +1,9 @@
 package io.dpsagent.emulator.device;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsagent.emulator.device.WireFormat.OperationStatus;
 import io.dpsagent.emulator.device.WireFormat.RegistrationState;
 import io.dpsagent.emulator.device.WireFormat.SymmetricKeyResult;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import java.time.Instant;
 import java.util.Optional;

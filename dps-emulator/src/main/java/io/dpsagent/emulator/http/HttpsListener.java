@@ -48,7 +48,9 @@ final class HttpsListener implements AutoCloseable {
       throws IOException {
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
-            EVENT_LOOP_THREADS, new DefaultThreadFactory(threadName, true), NioIoHandler.newFactory());
+            EVENT_LOOP_THREADS,
+            new DefaultThreadFactory(threadName, true),
+            NioIoHandler.newFactory());
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)

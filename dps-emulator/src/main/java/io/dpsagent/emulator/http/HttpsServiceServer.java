@@ -26,7 +26,11 @@ public final class HttpsServiceServer implements AutoCloseable {
       InetSocketAddress address, SslContext sslContext, ServiceApi api) throws IOException {
     return new HttpsServiceServer(
         HttpsListener.start(
-            address, sslContext, new ServiceApiHandler(api), MAX_BODY_BYTES, "dps-emulator-service"));
+            address,
+            sslContext,
+            new ServiceApiHandler(api),
+            MAX_BODY_BYTES,
+            "dps-emulator-service"));
   }
 
   public int port() {

@@ -51,8 +51,7 @@ final class ServiceApiHandler extends SimpleChannelInboundHandler<FullHttpReques
               ByteBufUtil.getBytes(request.content()));
       response = toResponse(api.handle(serviceRequest));
     } else {
-      response =
-          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST);
+      response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST);
       HttpUtil.setContentLength(response, 0);
     }
     int status = response.status().code();

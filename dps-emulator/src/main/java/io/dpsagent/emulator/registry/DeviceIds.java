@@ -1,8 +1,8 @@
 package io.dpsagent.emulator.registry;
 
 /**
- * The IoT Hub rules for device IDs: 1 to 128 ASCII letters, digits and {@code - . + % _ # * ? ! (
- * ) , : = @ $ '}.
+ * The IoT Hub rules for device IDs: 1 to 128 ASCII letters, digits and {@code - . + % _ # * ? ! ( )
+ * , : = @ $ '}.
  */
 public final class DeviceIds {
 

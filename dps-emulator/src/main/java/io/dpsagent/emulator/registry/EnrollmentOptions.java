@@ -9,8 +9,8 @@ import java.util.Optional;
  * @param allocationPolicy empty means the instance default
  * @param customAllocation the webhook, required with {@link AllocationPolicy#CUSTOM}
  * @param reprovisionPolicy what a repeated registration does
- * @param initialTwin {@code { "tags": {...}, "properties": { "desired": {...} } }}; DPS applies it on
- *     the hub and records it, it never goes to the device
+ * @param initialTwin {@code { "tags": {...}, "properties": { "desired": {...} } }}; DPS applies it
+ *     on the hub and records it, it never goes to the device
  * @param iotEdge the {@code capabilities.iotEdge} flag
  */
 public record EnrollmentOptions(

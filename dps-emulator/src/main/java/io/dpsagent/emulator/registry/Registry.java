@@ -78,8 +78,8 @@ public final class Registry {
   }
 
   /**
-   * @throws IllegalArgumentException for {@link AllocationPolicy#CUSTOM}, which needs a webhook
-   *     and so only exists per enrollment
+   * @throws IllegalArgumentException for {@link AllocationPolicy#CUSTOM}, which needs a webhook and
+   *     so only exists per enrollment
    */
   public void setDefaultAllocationPolicy(AllocationPolicy policy) {
     if (policy == AllocationPolicy.CUSTOM) {
@@ -93,8 +93,8 @@ public final class Registry {
   /**
    * Adds an enrollment, replacing one with the same (case-insensitive) registration ID.
    *
-   * @throws IllegalArgumentException if it breaks an {@linkplain
-   *     Enrollment#checkAllocationRules allocation rule}
+   * @throws IllegalArgumentException if it breaks an {@linkplain Enrollment#checkAllocationRules
+   *     allocation rule}
    */
   public Versioned<IndividualEnrollment> addIndividualEnrollment(IndividualEnrollment enrollment) {
     try {
@@ -105,8 +105,8 @@ public final class Registry {
   }
 
   /**
-   * Creates or replaces an enrollment if {@code ifMatch} (absent, {@code *} or an etag) matches
-   * the stored one; a condition on an absent enrollment fails.
+   * Creates or replaces an enrollment if {@code ifMatch} (absent, {@code *} or an etag) matches the
+   * stored one; a condition on an absent enrollment fails.
    */
   public synchronized Versioned<IndividualEnrollment> putIndividualEnrollment(
       IndividualEnrollment enrollment, Optional<String> ifMatch)
@@ -133,8 +133,7 @@ public final class Registry {
   /** All individual enrollments, ordered by case-folded registration ID. */
   public List<Versioned<IndividualEnrollment>> individualEnrollmentVersions() {
     return sorted(
-        individualEnrollments.values(),
-        v -> RegistrationIds.lookupKey(v.value().registrationId()));
+        individualEnrollments.values(), v -> RegistrationIds.lookupKey(v.value().registrationId()));
   }
 
   public boolean removeIndividualEnrollment(String registrationId) {
@@ -319,8 +318,7 @@ public final class Registry {
 
   /** Puts back a persisted enrollment exactly as it was stored. */
   public synchronized void restoreIndividualEnrollment(Versioned<IndividualEnrollment> stored) {
-    individualEnrollments.put(
-        RegistrationIds.lookupKey(stored.value().registrationId()), stored);
+    individualEnrollments.put(RegistrationIds.lookupKey(stored.value().registrationId()), stored);
   }
 
   public synchronized void restoreEnrollmentGroup(Versioned<EnrollmentGroup> stored) {

@@ -80,8 +80,8 @@ public final class EnrollmentJson {
       }
     } else if (attestation instanceof X509Attestation x509) {
       json.put("type", "x509");
-      json.putObject("x509").set(group ? "signingCertificates" : "clientCertificates",
-          X509Json.certificates(x509));
+      json.putObject("x509")
+          .set(group ? "signingCertificates" : "clientCertificates", X509Json.certificates(x509));
     }
     return json;
   }
@@ -165,8 +165,7 @@ public final class EnrollmentJson {
   }
 
   private static Attestation attestationFromJson(
-      JsonNode json, boolean group, Optional<Attestation> replaced)
-      throws InvalidRequestException {
+      JsonNode json, boolean group, Optional<Attestation> replaced) throws InvalidRequestException {
     requireObject(json, "attestation");
     String type = optionalText(json, "type").orElse("");
     switch (type) {
@@ -183,8 +182,8 @@ public final class EnrollmentJson {
     }
   }
 
-  private static SymmetricKeyAttestation symmetricKey(
-      JsonNode json, Optional<Attestation> replaced) throws InvalidRequestException {
+  private static SymmetricKeyAttestation symmetricKey(JsonNode json, Optional<Attestation> replaced)
+      throws InvalidRequestException {
     if (json != null && !json.isNull() && !json.isObject()) {
       throw new InvalidRequestException("attestation.symmetricKey is not an object");
     }
@@ -279,7 +278,9 @@ public final class EnrollmentJson {
     String url =
         optionalText(json, "webhookUrl")
             .orElseThrow(
-                () -> new InvalidRequestException("customAllocationDefinition.webhookUrl is missing"));
+                () ->
+                    new InvalidRequestException(
+                        "customAllocationDefinition.webhookUrl is missing"));
     try {
       return Optional.of(CustomAllocation.of(url, optionalText(json, "apiVersion").orElse(null)));
     } catch (IllegalArgumentException e) {
@@ -287,8 +288,7 @@ public final class EnrollmentJson {
     }
   }
 
-  private static ReprovisionPolicy reprovisionPolicy(JsonNode json)
-      throws InvalidRequestException {
+  private static ReprovisionPolicy reprovisionPolicy(JsonNode json) throws InvalidRequestException {
     if (json == null || json.isNull()) {
       return ReprovisionPolicy.DEFAULT;
     }
@@ -318,8 +318,7 @@ public final class EnrollmentJson {
     return value.booleanValue();
   }
 
-  static Optional<String> optionalText(JsonNode json, String field)
-      throws InvalidRequestException {
+  static Optional<String> optionalText(JsonNode json, String field) throws InvalidRequestException {
     JsonNode value = json.get(field);
     if (value == null || value.isNull()) {
       return Optional.empty();

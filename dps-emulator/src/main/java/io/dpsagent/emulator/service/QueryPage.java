@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 record QueryPage(int from, int to, Optional<String> continuation) {
 
   private static final Pattern SELECT_ALL =
-      Pattern.compile("\\s*(\\*|select\\s+\\*\\s+from\\s+[A-Za-z_]\\w*)\\s*", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          "\\s*(\\*|select\\s+\\*\\s+from\\s+[A-Za-z_]\\w*)\\s*", Pattern.CASE_INSENSITIVE);
   private static final String TOKEN_PREFIX = "offset:";
 
   /** Accepts an absent body or {@code {"query": "*"}}-like specifications. */
@@ -57,7 +58,8 @@ record QueryPage(int from, int to, Optional<String> continuation) {
 
   private static int offset(String token, int total) throws InvalidRequestException {
     try {
-      String decoded = new String(Base64.getDecoder().decode(token.strip()), StandardCharsets.UTF_8);
+      String decoded =
+          new String(Base64.getDecoder().decode(token.strip()), StandardCharsets.UTF_8);
       if (decoded.startsWith(TOKEN_PREFIX)) {
         int offset = Integer.parseInt(decoded.substring(TOKEN_PREFIX.length()));
         if (offset >= 0 && offset <= total) {

@@ -48,7 +48,10 @@ public final class ServiceApi {
    * @param strictApiVersion also reject api-version values other than the published ones
    */
   public ServiceApi(
-      Registry registry, ServiceAuthenticator authenticator, boolean strictApiVersion, Clock clock) {
+      Registry registry,
+      ServiceAuthenticator authenticator,
+      boolean strictApiVersion,
+      Clock clock) {
     this.registry = registry;
     this.authenticator = authenticator;
     this.strictApiVersion = strictApiVersion;
@@ -93,27 +96,41 @@ public final class ServiceApi {
           return method.equals("POST") ? bulk(request) : notAllowed("POST");
         }
         if (size == 2 && path.get(1).equals("query") && method.equals("POST")) {
-          return query(request, registry.individualEnrollmentVersions(), v -> EnrollmentJson.toJson(v, true), "enrollment");
+          return query(
+              request,
+              registry.individualEnrollmentVersions(),
+              v -> EnrollmentJson.toJson(v, true),
+              "enrollment");
         }
         if (size == 2) {
           return individual(request, path.get(1));
         }
         if (size == 3 && isAttestationMechanism(path.get(2))) {
           return method.equals("POST")
-              ? attestationMechanism(registry.individualEnrollment(path.get(1)), false, ServiceError.ENROLLMENT_NOT_FOUND)
+              ? attestationMechanism(
+                  registry.individualEnrollment(path.get(1)),
+                  false,
+                  ServiceError.ENROLLMENT_NOT_FOUND)
               : notAllowed("POST");
         }
         break;
       case "enrollmentgroups":
         if (size == 2 && path.get(1).equals("query") && method.equals("POST")) {
-          return query(request, registry.enrollmentGroupVersions(), v -> EnrollmentJson.groupToJson(v, true), "enrollmentGroup");
+          return query(
+              request,
+              registry.enrollmentGroupVersions(),
+              v -> EnrollmentJson.groupToJson(v, true),
+              "enrollmentGroup");
         }
         if (size == 2) {
           return group(request, path.get(1));
         }
         if (size == 3 && isAttestationMechanism(path.get(2))) {
           return method.equals("POST")
-              ? attestationMechanism(registry.enrollmentGroup(path.get(1)), true, ServiceError.ENROLLMENT_GROUP_NOT_FOUND)
+              ? attestationMechanism(
+                  registry.enrollmentGroup(path.get(1)),
+                  true,
+                  ServiceError.ENROLLMENT_GROUP_NOT_FOUND)
               : notAllowed("POST");
         }
         break;
@@ -122,7 +139,9 @@ public final class ServiceApi {
           return registration(request, path.get(1));
         }
         if (size == 3 && path.get(2).equals("query")) {
-          return method.equals("POST") ? groupRegistrations(request, path.get(1)) : notAllowed("POST");
+          return method.equals("POST")
+              ? groupRegistrations(request, path.get(1))
+              : notAllowed("POST");
         }
         break;
       case "emulator":
@@ -152,7 +171,8 @@ public final class ServiceApi {
             EnrollmentJson.individualFromJson(
                 body(request), registrationId, registry.individualEnrollment(registrationId));
         checkHubsAreLinked(enrollment);
-        return individualReply(putRule(() -> registry.putIndividualEnrollment(enrollment, ifMatch)));
+        return individualReply(
+            putRule(() -> registry.putIndividualEnrollment(enrollment, ifMatch)));
       case "DELETE":
         return registry.removeIndividualEnrollment(registrationId, ifMatch)
             ? ServiceReply.noContent()
@@ -302,13 +322,13 @@ public final class ServiceApi {
     QueryPage.checkSpecification(request.body().length == 0 ? null : body(request));
     QueryPage page =
         QueryPage.of(
-            all.size(),
-            request.header("x-ms-max-item-count"),
-            request.header("x-ms-continuation"));
+            all.size(), request.header("x-ms-max-item-count"), request.header("x-ms-continuation"));
     ArrayNode items = EnrollmentJson.MAPPER.createArrayNode();
     all.subList(page.from(), page.to()).forEach(item -> items.add(toJson.apply(item)));
     ServiceReply reply = ServiceReply.ok(items).withHeader("x-ms-item-type", itemType);
-    return page.continuation().map(token -> reply.withHeader("x-ms-continuation", token)).orElse(reply);
+    return page.continuation()
+        .map(token -> reply.withHeader("x-ms-continuation", token))
+        .orElse(reply);
   }
 
   // ---- others

@@ -11,13 +11,14 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Checks service API SAS tokens: {@code SharedAccessSignature sr={host}&sig=...&se=...&skn={policy}}
- * signed with a policy's primary or secondary key over {@code sr + "\n" + se}.
+ * Checks service API SAS tokens: {@code SharedAccessSignature
+ * sr={host}&sig=...&se=...&skn={policy}} signed with a policy's primary or secondary key over
+ * {@code sr + "\n" + se}.
  *
  * <p>The resource must be the service host name, with or without the port (the Node SDK signs the
  * connection string's {@code HostName} verbatim, so {@code localhost:8444}), compared
- * case-insensitively after percent-decoding; the signature may be over the literal {@code sr} or its
- * decoded or re-encoded forms. Device tokens ({@code {scope}/registrations/{id}}) never match.
+ * case-insensitively after percent-decoding; the signature may be over the literal {@code sr} or
+ * its decoded or re-encoded forms. Device tokens ({@code {scope}/registrations/{id}}) never match.
  */
 public final class ServiceAuthenticator {
 
@@ -67,7 +68,8 @@ public final class ServiceAuthenticator {
         policies.stream()
             .filter(p -> p.keyName().equals(keyName))
             .findFirst()
-            .orElseThrow(() -> new ServiceAuthenticationException("SAS token names an unknown policy"));
+            .orElseThrow(
+                () -> new ServiceAuthenticationException("SAS token names an unknown policy"));
     if (!token.isSignedWith(policy.primary()) && !token.isSignedWith(policy.secondary())) {
       throw new ServiceAuthenticationException("signature does not match the policy's keys");
     }

@@ -5,8 +5,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * A shared access policy of the DPS instance: a key name and two base64 keys that sign service
- * API SAS tokens. {@link #toString()} never shows the keys.
+ * A shared access policy of the DPS instance: a key name and two base64 keys that sign service API
+ * SAS tokens. {@link #toString()} never shows the keys.
  */
 public record SharedAccessPolicy(String keyName, String primaryKey, String secondaryKey) {
 

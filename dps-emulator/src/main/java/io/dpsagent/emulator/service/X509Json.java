@@ -36,8 +36,7 @@ final class X509Json {
     return json;
   }
 
-  static X509Attestation attestation(JsonNode x509, boolean group)
-      throws InvalidRequestException {
+  static X509Attestation attestation(JsonNode x509, boolean group) throws InvalidRequestException {
     String field = group ? "signingCertificates" : "clientCertificates";
     if (x509.hasNonNull("caReferences")) {
       throw new InvalidRequestException("attestation.x509.caReferences is not supported");
@@ -58,7 +57,9 @@ final class X509Json {
     String text =
         EnrollmentJson.optionalText(json, "certificate")
             .orElseThrow(
-                () -> new InvalidRequestException("attestation.x509." + what + ".certificate is missing"));
+                () ->
+                    new InvalidRequestException(
+                        "attestation.x509." + what + ".certificate is missing"));
     try {
       byte[] bytes =
           text.contains("-----BEGIN")

@@ -52,7 +52,8 @@ final class AtomicFiles {
     Files.createDirectories(directory.toAbsolutePath().getParent());
     if (POSIX) {
       Files.createDirectory(
-          directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+          directory,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } else {
       Files.createDirectory(directory);
     }

@@ -119,7 +119,9 @@ public final class StateStore {
         .individualEnrollmentVersions()
         .forEach(v -> individuals.add(EnrollmentJson.toJson(v, true)));
     ArrayNode groups = root.putArray("enrollmentGroups");
-    registry.enrollmentGroupVersions().forEach(v -> groups.add(EnrollmentJson.groupToJson(v, true)));
+    registry
+        .enrollmentGroupVersions()
+        .forEach(v -> groups.add(EnrollmentJson.groupToJson(v, true)));
     ArrayNode records = root.putArray("registrations");
     registry.registrations().forEach(r -> records.add(RegistrationJson.toStateJson(r)));
     OperationCounts counts = registry.operationCounts();
@@ -148,7 +150,8 @@ public final class StateStore {
     Registry registry = new Registry(text(root, "idScope"), hubs);
     for (JsonNode json : array(root, "individualEnrollments")) {
       String id = text(json, "registrationId");
-      IndividualEnrollment enrollment = EnrollmentJson.individualFromJson(json, id, Optional.empty());
+      IndividualEnrollment enrollment =
+          EnrollmentJson.individualFromJson(json, id, Optional.empty());
       registry.restoreIndividualEnrollment(versioned(enrollment, json));
     }
     for (JsonNode json : array(root, "enrollmentGroups")) {

@@ -48,7 +48,8 @@ class AssignerTest {
   @Test
   void geoLatencyAsInstanceDefaultPicksLowestLatencyWithWeight() {
     registry.setDefaultAllocationPolicy(AllocationPolicy.GEO_LATENCY);
-    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey("geo-1", TestTokens.VECTOR_KEY);
+    IndividualEnrollment enrollment =
+        IndividualEnrollment.symmetricKey("geo-1", TestTokens.VECTOR_KEY);
 
     // hub-2 is closest but has weight 0, so hub-1 (50 ms) beats hub-3 (90 ms).
     assertEquals(HUB_1.hostName(), assign("geo-1", enrollment).record().assignedHub());
@@ -97,12 +98,14 @@ class AssignerTest {
   @Test
   void deviceIdComesFromIndividualEnrollmentOrRegistrationId() {
     IndividualEnrollment individual =
-        IndividualEnrollment.symmetricKey("reg-7", TestTokens.VECTOR_KEY).withDeviceId("dev(7)@site");
+        IndividualEnrollment.symmetricKey("reg-7", TestTokens.VECTOR_KEY)
+            .withDeviceId("dev(7)@site");
     EnrollmentGroup group = EnrollmentGroup.symmetricKey("line-1", TestTokens.VECTOR_GROUP_KEY);
 
     assertEquals("dev(7)@site", assign("reg-7", individual).record().deviceId());
     assertEquals("member-1", assign("member-1", group).record().deviceId());
-    assertEquals(Optional.of("line-1"), registry.registration("member-1").orElseThrow().enrollmentGroupId());
+    assertEquals(
+        Optional.of("line-1"), registry.registration("member-1").orElseThrow().enrollmentGroupId());
   }
 
   @Test
@@ -143,7 +146,8 @@ class AssignerTest {
     IndividualEnrollment enrollment = enrollment("again-2", AllocationPolicy.STATIC, HUB_1);
     reprovisioned.assign("again-2", enrollment, Optional.empty()).join();
 
-    Assigned second = (Assigned) reprovisioned.assign("again-2", enrollment, Optional.empty()).join();
+    Assigned second =
+        (Assigned) reprovisioned.assign("again-2", enrollment, Optional.empty()).join();
 
     assertEquals("reprovisionedToInitialAssignment", second.record().substatus());
   }
@@ -217,7 +221,10 @@ class AssignerTest {
     Assigned assigned =
         (Assigned)
             fixedClock
-                .assign("clock-1", enrollment("clock-1", AllocationPolicy.STATIC, HUB_1), Optional.empty())
+                .assign(
+                    "clock-1",
+                    enrollment("clock-1", AllocationPolicy.STATIC, HUB_1),
+                    Optional.empty())
                 .join();
 
     assertEquals(fixed, assigned.record().createdDateTimeUtc());

@@ -103,7 +103,9 @@ class MainTest {
     List<String> lines = Files.readAllLines(stderr);
     assertEquals(1, lines.size(), lines::toString);
     assertTrue(
-        lines.get(0).startsWith("dps-emulator: " + state.resolve("state.json") + ": corrupt state file:"),
+        lines
+            .get(0)
+            .startsWith("dps-emulator: " + state.resolve("state.json") + ": corrupt state file:"),
         lines.get(0));
     assertEquals(0, process.getInputStream().readAllBytes().length, "nothing on stdout");
   }

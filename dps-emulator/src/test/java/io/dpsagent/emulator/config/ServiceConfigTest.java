@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ServiceConfigTest {
 
   private static final String ATTESTATION =
-      "attestation = { type = \"symmetric_key\", primary_key = \"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\" }\n";
+      "attestation = { type = \"symmetric_key\", primary_key ="
+          + " \"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\" }\n";
   private static final String HUBS =
       "[[linked_hubs]]\nhost_name = \"hub-1.azure-devices.net\"\n"
           + "[[linked_hubs]]\nhost_name = \"hub-2.azure-devices.net\"\n";
@@ -45,7 +46,8 @@ class ServiceConfigTest {
     assertEquals(new ReprovisionPolicy(true, false), gateway.reprovisionPolicy());
     assertEquals(
         new ObjectMapper()
-            .readTree("{\"tags\":{\"site\":\"north\"},\"properties\":{\"desired\":{\"telemetry_interval\":30}}}"),
+            .readTree(
+                "{\"tags\":{\"site\":\"north\"},\"properties\":{\"desired\":{\"telemetry_interval\":30}}}"),
         gateway.initialTwin().orElseThrow());
     assertEquals(
         Optional.of(AllocationPolicy.GEO_LATENCY),
@@ -54,7 +56,8 @@ class ServiceConfigTest {
     assertEquals(Optional.of(AllocationPolicy.CUSTOM), partner.options().allocationPolicy());
     assertEquals(
         Optional.of(
-            new CustomAllocation(URI.create("https://allocation.example.com/api/allocate"), "2019-03-31")),
+            new CustomAllocation(
+                URI.create("https://allocation.example.com/api/allocate"), "2019-03-31")),
         partner.options().customAllocation());
   }
 
@@ -66,13 +69,16 @@ class ServiceConfigTest {
                 + "webhook_timeout_seconds = 3\n"
                 + "reprovision_same_hub_substatus = \"reprovisionedToInitialAssignment\"\n"
                 + HUBS
-                + "[[individual_enrollments]]\nregistration_id = \"d\"\nallocation_policy = \"evenly_weighted\"\n"
+                + "[[individual_enrollments]]\n"
+                + "registration_id = \"d\"\n"
+                + "allocation_policy = \"evenly_weighted\"\n"
                 + ATTESTATION);
 
     assertEquals(8444, config.servicePort());
     assertEquals(AllocationPolicy.GEO_LATENCY, config.allocationPolicy());
     assertEquals(Duration.ofSeconds(3), config.assignmentSettings().webhookTimeout());
-    assertEquals("reprovisionedToInitialAssignment", config.assignmentSettings().sameHubSubstatus());
+    assertEquals(
+        "reprovisionedToInitialAssignment", config.assignmentSettings().sameHubSubstatus());
     IndividualEnrollment enrollment = config.individualEnrollments().get(0);
     assertEquals(Optional.of(AllocationPolicy.HASHED), enrollment.options().allocationPolicy());
     assertEquals(EmulatorConfig.defaults().allocationPolicy(), AllocationPolicy.HASHED);
@@ -84,40 +90,67 @@ class ServiceConfigTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "[emulator]\\nallocation_policy = \"custom\"\\n"
-            + "| emulator.allocation_policy: \"custom\" cannot be the instance default; set it per enrollment",
-        "[emulator]\\nallocation_policy = \"nearest\"\\n"
-            + "| emulator.allocation_policy: must be \"hashed\", \"geoLatency\", \"static\" or \"custom\"",
+        "[emulator]\\n"
+            + "allocation_policy = \"custom\"\\n"
+            + "| emulator.allocation_policy: \"custom\" cannot be the instance default; set it per"
+            + " enrollment",
+        "[emulator]\\n"
+            + "allocation_policy = \"nearest\"\\n"
+            + "| emulator.allocation_policy: must be \"hashed\", \"geoLatency\", \"static\" or"
+            + " \"custom\"",
         "[emulator]\\nservice_port = 70000\\n| emulator.service_port: port out of range: 70000",
-        "[emulator]\\nwebhook_timeout_seconds = 0\\n| emulator.webhook_timeout_seconds: webhook timeout must be positive",
-        "[emulator]\\nreprovision_same_hub_substatus = \"deviceDataReset\"\\n"
-            + "| emulator.reprovision_same_hub_substatus: must be \"initialAssignment\" or \"reprovisionedToInitialAssignment\"",
-        "[[linked_hubs]]\\nhost_name = \"h\"\\nlatency_ms = -1\\n| linked_hubs[0].latency_ms: latency is negative",
-        "HUBS[[individual_enrollments]]\\nregistration_id = \"d\"\\nallocation_policy = \"static\"\\nATTESTATION"
-            + "| individual_enrollments[0].iot_hubs: the static allocation policy needs exactly one hub in iotHubs",
-        "HUBS[[individual_enrollments]]\\nregistration_id = \"d\"\\nallocation_policy = \"static\"\\n"
-            + "iot_hubs = [\"hub-1.azure-devices.net\", \"hub-2.azure-devices.net\"]\\nATTESTATION"
-            + "| individual_enrollments[0].iot_hubs: the static allocation policy needs exactly one hub in iotHubs",
-        "HUBS[[enrollment_groups]]\\nenrollment_group_id = \"g\"\\nallocation_policy = \"static\"\\nATTESTATION"
-            + "| enrollment_groups[0].iot_hubs: the static allocation policy needs exactly one hub in iotHubs",
-        "HUBS[[individual_enrollments]]\\nregistration_id = \"d\"\\nallocation_policy = \"custom\"\\nATTESTATION"
-            + "| individual_enrollments[0].custom_allocation: the custom allocation policy needs a webhook"
-            + " (customAllocationDefinition)",
-        "HUBS[[individual_enrollments]]\\nregistration_id = \"d\"\\ncustom_allocation = { webhook_url = \"ftp://x/y\" }\\nATTESTATION"
-            + "| individual_enrollments[0].custom_allocation.webhook_url: webhook URL must be an absolute http(s) URL",
-        "HUBS[[individual_enrollments]]\\nregistration_id = \"d\"\\ncustom_allocation = { api_version = \"2019-03-31\" }\\nATTESTATION"
-            + "| individual_enrollments[0].custom_allocation.webhook_url: is required",
+        "[emulator]\\n"
+            + "webhook_timeout_seconds = 0\\n"
+            + "| emulator.webhook_timeout_seconds: webhook timeout must be positive",
+        "[emulator]\\n"
+            + "reprovision_same_hub_substatus = \"deviceDataReset\"\\n"
+            + "| emulator.reprovision_same_hub_substatus: must be \"initialAssignment\" or"
+            + " \"reprovisionedToInitialAssignment\"",
+        "[[linked_hubs]]\\n"
+            + "host_name = \"h\"\\n"
+            + "latency_ms = -1\\n"
+            + "| linked_hubs[0].latency_ms: latency is negative",
+        "HUBS[[individual_enrollments]]\\n"
+            + "registration_id = \"d\"\\n"
+            + "allocation_policy = \"static\"\\n"
+            + "ATTESTATION| individual_enrollments[0].iot_hubs: the static allocation policy needs"
+            + " exactly one hub in iotHubs",
+        "HUBS[[individual_enrollments]]\\n"
+            + "registration_id = \"d\"\\n"
+            + "allocation_policy = \"static\"\\n"
+            + "iot_hubs = [\"hub-1.azure-devices.net\", \"hub-2.azure-devices.net\"]\\n"
+            + "ATTESTATION| individual_enrollments[0].iot_hubs: the static allocation policy needs"
+            + " exactly one hub in iotHubs",
+        "HUBS[[enrollment_groups]]\\n"
+            + "enrollment_group_id = \"g\"\\n"
+            + "allocation_policy = \"static\"\\n"
+            + "ATTESTATION| enrollment_groups[0].iot_hubs: the static allocation policy needs"
+            + " exactly one hub in iotHubs",
+        "HUBS[[individual_enrollments]]\\n"
+            + "registration_id = \"d\"\\n"
+            + "allocation_policy = \"custom\"\\n"
+            + "ATTESTATION| individual_enrollments[0].custom_allocation: the custom allocation"
+            + " policy needs a webhook (customAllocationDefinition)",
+        "HUBS[[individual_enrollments]]\\n"
+            + "registration_id = \"d\"\\n"
+            + "custom_allocation = { webhook_url = \"ftp://x/y\" }\\n"
+            + "ATTESTATION| individual_enrollments[0].custom_allocation.webhook_url: webhook URL"
+            + " must be an absolute http(s) URL",
+        "HUBS[[individual_enrollments]]\\n"
+            + "registration_id = \"d\"\\n"
+            + "custom_allocation = { api_version = \"2019-03-31\" }\\n"
+            + "ATTESTATION| individual_enrollments[0].custom_allocation.webhook_url: is required",
         "HUBS[[individual_enrollments]]\\nregistration_id = \"d\"\\ninitial_twin = 5\\nATTESTATION"
             + "| individual_enrollments[0].initial_twin: must be a table",
-        "HUBS[[individual_enrollments]]\\nregistration_id = \"d\"\\ndevice_id = \"a b\"\\nATTESTATION"
-            + "| individual_enrollments[0].device_id: must be 1 to 128 of A-Z a-z 0-9 - . + % _ # * ? ! ( ) , : = @ $ '",
+        "HUBS[[individual_enrollments]]\\n"
+            + "registration_id = \"d\"\\n"
+            + "device_id = \"a b\"\\n"
+            + "ATTESTATION| individual_enrollments[0].device_id: must be 1 to 128 of A-Z a-z 0-9 -"
+            + " . + % _ # * ? ! ( ) , : = @ $ '",
       })
   void badServiceValuesAreNamedByKey(String toml, String expectedProblem) throws Exception {
     Path file =
-        write(
-            toml.replace("\\n", "\n")
-                .replace("HUBS", HUBS)
-                .replace("ATTESTATION", ATTESTATION));
+        write(toml.replace("\\n", "\n").replace("HUBS", HUBS).replace("ATTESTATION", ATTESTATION));
 
     ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
 

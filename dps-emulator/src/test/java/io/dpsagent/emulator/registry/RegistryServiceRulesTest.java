@@ -61,12 +61,19 @@ class RegistryServiceRulesTest {
                 CustomAllocation.of("https://alloc.example/api", null))));
     assertEquals(
         "2019-03-31",
-        registry.individualEnrollment("c-1").orElseThrow().options().customAllocation().orElseThrow().apiVersion());
+        registry
+            .individualEnrollment("c-1")
+            .orElseThrow()
+            .options()
+            .customAllocation()
+            .orElseThrow()
+            .apiVersion());
   }
 
   @Test
   void etagConditionsGuardUpdatesAndDeletes() throws Exception {
-    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey("e-1", TestTokens.VECTOR_KEY);
+    IndividualEnrollment enrollment =
+        IndividualEnrollment.symmetricKey("e-1", TestTokens.VECTOR_KEY);
     assertThrows(
         PreconditionFailedException.class,
         () -> registry.putIndividualEnrollment(enrollment, Optional.of("*")));
@@ -76,7 +83,8 @@ class RegistryServiceRulesTest {
         PreconditionFailedException.class,
         () -> registry.putIndividualEnrollment(enrollment.disabled(), Optional.of("stale")));
     Versioned<IndividualEnrollment> updated =
-        registry.putIndividualEnrollment(enrollment.disabled(), Optional.of("\"" + created.etag() + "\""));
+        registry.putIndividualEnrollment(
+            enrollment.disabled(), Optional.of("\"" + created.etag() + "\""));
 
     assertNotEquals(created.etag(), updated.etag());
     assertEquals(created.createdDateTimeUtc(), updated.createdDateTimeUtc());
@@ -89,7 +97,8 @@ class RegistryServiceRulesTest {
 
   @Test
   void countsAddsUpdatesAndRegistrations() {
-    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey("n-1", TestTokens.VECTOR_KEY);
+    IndividualEnrollment enrollment =
+        IndividualEnrollment.symmetricKey("n-1", TestTokens.VECTOR_KEY);
     EnrollmentGroup group = EnrollmentGroup.symmetricKey("n-g", TestTokens.VECTOR_GROUP_KEY);
     registry.addIndividualEnrollment(enrollment);
     registry.addIndividualEnrollment(enrollment.disabled());
@@ -106,21 +115,40 @@ class RegistryServiceRulesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"a", "Dev-1.x+y%z_#*?!(),:=@$'", "x0123456789x0123456789x0123456789x0123456789x0123456789x0123456789x0123456789x0123456789x0123456789x0123456789x012345"})
+  @ValueSource(
+      strings = {
+        "a",
+        "Dev-1.x+y%z_#*?!(),:=@$'",
+        "x0123456789x0123456789x0123456789x0123456789x0123456789x0123456789x0123456789x0123456789x0123456789x0123456789x012345"
+      })
   void acceptsDeviceIds(String deviceId) {
     assertTrue(DeviceIds.isValid(deviceId));
     assertEquals(
         Optional.of(deviceId),
-        IndividualEnrollment.symmetricKey("d-1", TestTokens.VECTOR_KEY).withDeviceId(deviceId).deviceId());
+        IndividualEnrollment.symmetricKey("d-1", TestTokens.VECTOR_KEY)
+            .withDeviceId(deviceId)
+            .deviceId());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", " ", "has space", "slash/no", "back\\slash", "ü", "semi;colon", "quote\"", "&amp"})
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "has space",
+        "slash/no",
+        "back\\slash",
+        "ü",
+        "semi;colon",
+        "quote\"",
+        "&amp"
+      })
   void rejectsDeviceIds(String deviceId) {
     assertFalse(DeviceIds.isValid(deviceId));
     assertThrows(
         IllegalArgumentException.class,
-        () -> IndividualEnrollment.symmetricKey("d-1", TestTokens.VECTOR_KEY).withDeviceId(deviceId));
+        () ->
+            IndividualEnrollment.symmetricKey("d-1", TestTokens.VECTOR_KEY).withDeviceId(deviceId));
   }
 
   @Test

@@ -46,7 +46,8 @@ class WeightedHubAllocatorTest {
     int light = 0;
     int total = 10_000;
     for (int i = 0; i < total; i++) {
-      if (WeightedHubAllocator.choose("sensor-" + i, List.of(LIGHT, HEAVY)).orElseThrow() == LIGHT) {
+      if (WeightedHubAllocator.choose("sensor-" + i, List.of(LIGHT, HEAVY)).orElseThrow()
+          == LIGHT) {
         light++;
       }
     }
