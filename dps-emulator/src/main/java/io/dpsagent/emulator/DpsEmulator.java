@@ -1,13 +1,21 @@
 package io.dpsagent.emulator;
 
+import io.dpsagent.emulator.allocation.Assigner;
 import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.device.DeviceApi;
 import io.dpsagent.emulator.device.Faults;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.http.HttpsDeviceServer;
 import io.dpsagent.emulator.mqtt.MqttDeviceServer;
+import io.dpsagent.emulator.http.HttpsServiceServer;
 import io.dpsagent.emulator.registry.IdScopes;
+import io.dpsagent.emulator.registry.OperationCounts;
 import io.dpsagent.emulator.registry.Registry;
+import io.dpsagent.emulator.service.ServiceApi;
+import io.dpsagent.emulator.service.ServiceAuthenticator;
+import io.dpsagent.emulator.service.SharedAccessPolicy;
+import io.dpsagent.emulator.state.StateFileException;
+import io.dpsagent.emulator.state.StateStore;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.emulator.tls.PemFiles;
 import io.dpsagent.emulator.tls.ServerTlsIdentity;
@@ -22,12 +30,18 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 /**
- * A running local DPS: the device API over HTTPS, MQTT and MQTT over WebSocket (all on TLS), backed
- * by a {@link Registry} that tests (or the config file) fill with enrollments.
+ * A running local DPS: the device API over HTTPS, MQTT and MQTT over WebSocket (all on TLS) and
+ * the service API over HTTPS, backed by a {@link Registry} that tests, the service API (or, at the
+ * first start, the config file) fill with enrollments. The instance (ID scope, hubs, enrollments,
+ * records, counts, service keys) lives in the state directory and survives restarts.
  *
  * <pre>{@code
  * try (DpsEmulator emulator = DpsEmulator.start(EmulatorConfig.defaults())) {
@@ -39,6 +53,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class DpsEmulator implements AutoCloseable {
 
   static final String CA_FILE_NAME = "ca.pem";
+  private static final Logger LOG = Logger.getLogger(DpsEmulator.class.getName());
 
   private final Registry registry;
   private final Faults faults;
@@ -50,6 +65,9 @@ public final class DpsEmulator implements AutoCloseable {
   private final Path caFile;
   private final Optional<Path> temporaryStateDirectory;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private HttpsServiceServer serviceServer;
+  private URI serviceEndpoint;
+  private String serviceConnectionString;
 
   private DpsEmulator(
       Registry registry,
@@ -69,9 +87,13 @@ public final class DpsEmulator implements AutoCloseable {
     this.temporaryStateDirectory = temporaryStateDirectory;
   }
 
+  /** The DPS instance as the state directory holds it (or as the config seeds it). */
+  private record Instance(Registry registry, List<SharedAccessPolicy> policies) {}
+
   /**
    * Starts serving; returns once every port is listening and {@link #caFile()} is written.
    *
+   * @throws StateFileException if the state directory holds an unusable state file
    * @throws IOException if the state directory, the TLS files or a port cannot be used
    */
   public static DpsEmulator start(EmulatorConfig config) throws IOException {
@@ -81,20 +103,102 @@ public final class DpsEmulator implements AutoCloseable {
             : Optional.of(Files.createTempDirectory("dps-emulator-"));
     Path stateDirectory = config.stateDirectory().or(() -> temporaryState).orElseThrow();
     try {
-      Files.createDirectories(stateDirectory);
+      StateStore.prepareDirectory(stateDirectory);
+      Instance instance = openInstance(config, stateDirectory);
+      Registry registry = instance.registry();
+      registry.setDefaultAllocationPolicy(config.allocationPolicy());
+      StateStore store = new StateStore(stateDirectory, instance.policies());
+      registry.onChange(() -> store.save(registry));
+      store.save(registry);
       ServerTlsIdentity tls = tlsIdentity(config);
       Path caFile = stateDirectory.resolve(CA_FILE_NAME).toAbsolutePath();
       PemFiles.writeCertificate(caFile, tls.trustAnchor());
-      Registry registry = newRegistry(config);
       Faults faults = new Faults();
       RequestLog requestLog = new RequestLog();
-      DeviceApi api = new DeviceApi(registry, config.protocolSettings(), faults, Clock.systemUTC());
+      Clock clock = Clock.systemUTC();
+      Assigner assigner = new Assigner(registry, config.assignmentSettings(), clock);
+      DeviceApi api = new DeviceApi(registry, config.protocolSettings(), faults, clock, assigner);
       Endpoints endpoints = Endpoints.start(config, tls.newServerContext(), api, requestLog);
-      return new DpsEmulator(registry, faults, requestLog, endpoints, caFile, temporaryState);
+      DpsEmulator emulator =
+          new DpsEmulator(registry, faults, requestLog, endpoints, caFile, temporaryState);
+      try {
+        emulator.startServiceApi(
+            config, InetAddress.getByName(config.bindAddress()), tls, instance.policies());
+      } catch (IOException | RuntimeException e) {
+        Endpoints.closeAll(endpoints.servers());
+        throw e;
+      }
+      return emulator;
     } catch (IOException | RuntimeException e) {
       deleteTemporaryState(temporaryState);
       throw e;
     }
+  }
+
+  // The state directory is the instance; the config file only seeds a new one.
+  private static Instance openInstance(EmulatorConfig config, Path stateDirectory)
+      throws IOException {
+    Optional<StateStore.Loaded> loaded = StateStore.load(stateDirectory);
+    if (loaded.isEmpty()) {
+      Registry registry =
+          new Registry(config.idScope().orElseGet(IdScopes::generate), config.linkedHubs());
+      config.individualEnrollments().forEach(registry::addIndividualEnrollment);
+      config.enrollmentGroups().forEach(registry::addEnrollmentGroup);
+      return new Instance(registry, List.of(SharedAccessPolicy.generate(SharedAccessPolicy.OWNER)));
+    }
+    Registry registry = loaded.get().registry();
+    Optional<String> configured = config.idScope();
+    if (configured.isPresent() && !configured.get().equalsIgnoreCase(registry.idScope())) {
+      throw new StateFileException(
+          stateDirectory.resolve(StateStore.FILE_NAME),
+          "holds ID scope "
+              + registry.idScope()
+              + ", the config asks for "
+              + configured.get()
+              + "; an ID scope never changes (use another state directory)");
+    }
+    LOG.info(
+        () ->
+            "Resuming the DPS instance in "
+                + stateDirectory
+                + "; linked hubs and enrollments of the config only seed new instances");
+    return new Instance(registry, loaded.get().policies());
+  }
+
+  private void startServiceApi(
+      EmulatorConfig config,
+      InetAddress bindAddress,
+      ServerTlsIdentity tls,
+      List<SharedAccessPolicy> policies)
+      throws IOException {
+    AtomicInteger port = new AtomicInteger(config.servicePort());
+    String host = config.host().toLowerCase(Locale.ROOT);
+    ServiceAuthenticator authenticator =
+        new ServiceAuthenticator(
+            policies,
+            () -> Set.of(host, host + ":" + port.get()),
+            config.protocolSettings().sasClockSkew());
+    ServiceApi api =
+        new ServiceApi(
+            registry,
+            authenticator,
+            config.protocolSettings().strictApiVersion(),
+            Clock.systemUTC());
+    serviceServer =
+        HttpsServiceServer.start(
+            new InetSocketAddress(bindAddress, config.servicePort()), tls.newServerContext(), api);
+    port.set(serviceServer.port());
+    serviceEndpoint = URI.create("https://" + uriHost(config.host()) + ":" + serviceServer.port());
+    SharedAccessPolicy owner = policies.get(0);
+    serviceConnectionString =
+        "HostName="
+            + config.host()
+            + ":"
+            + serviceServer.port()
+            + ";SharedAccessKeyName="
+            + owner.keyName()
+            + ";SharedAccessKey="
+            + owner.primaryKey();
   }
 
   public String idScope() {
@@ -117,6 +221,24 @@ public final class DpsEmulator implements AutoCloseable {
    */
   public URI mqttWebSocketEndpoint() {
     return mqttWebSocketEndpoint;
+  }
+
+  /** {@code https://HOST:PORT}, the service API (enrollments, registration records). */
+  public URI serviceEndpoint() {
+    return serviceEndpoint;
+  }
+
+  /**
+   * {@code HostName=HOST:PORT;SharedAccessKeyName=provisioningserviceowner;SharedAccessKey=...}, as
+   * the service SDKs take it. It holds a key: never log it.
+   */
+  public String serviceConnectionString() {
+    return serviceConnectionString;
+  }
+
+  /** The billable operations served so far (persisted with the instance). */
+  public OperationCounts operations() {
+    return registry.operationCounts();
   }
 
   /** The PEM certificate clients must trust to accept the server's TLS certificate. */
@@ -144,6 +266,9 @@ public final class DpsEmulator implements AutoCloseable {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       Endpoints.closeAll(servers);
+      if (serviceServer != null) {
+        serviceServer.close();
+      }
       deleteTemporaryState(temporaryStateDirectory);
     }
   }
@@ -159,14 +284,6 @@ public final class DpsEmulator implements AutoCloseable {
       // EC P-256 and SHA256withECDSA are mandatory in every Java platform.
       throw new IllegalStateException("cannot generate the local CA", e);
     }
-  }
-
-  private static Registry newRegistry(EmulatorConfig config) {
-    Registry registry =
-        new Registry(config.idScope().orElseGet(IdScopes::generate), config.linkedHubs());
-    config.individualEnrollments().forEach(registry::addIndividualEnrollment);
-    config.enrollmentGroups().forEach(registry::addEnrollmentGroup);
-    return registry;
   }
 
   /** The listening servers, in start order, and the endpoints they serve. */
@@ -220,13 +337,14 @@ public final class DpsEmulator implements AutoCloseable {
     return host.contains(":") ? "[" + host + "]" : host;
   }
 
-  // Only the directory this class created, and only the file it wrote there.
+  // Only the directory this class created, and only the files it wrote there.
   private static void deleteTemporaryState(Optional<Path> directory) {
     if (directory.isEmpty()) {
       return;
     }
     try {
       Files.deleteIfExists(directory.get().resolve(CA_FILE_NAME));
+      Files.deleteIfExists(directory.get().resolve(StateStore.FILE_NAME));
       Files.deleteIfExists(directory.get());
     } catch (IOException e) {
       // A leftover temporary directory is harmless; failing close() over it is not.

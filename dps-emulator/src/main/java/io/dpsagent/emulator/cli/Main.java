@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.ConfigException;
 import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.state.StateFileException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -34,7 +35,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "TOML config file.")
   private Path configFile;
 
-  @Option(names = "--state", paramLabel = "DIR", description = "Where to write ca.pem.")
+  @Option(
+      names = "--state",
+      paramLabel = "DIR",
+      description = "The DPS instance's directory: state.json (kept across restarts) and ca.pem.")
   private Path stateDirectory;
 
   @Option(names = "--json", description = "Print the endpoints as one JSON line.")
@@ -63,6 +67,9 @@ public final class Main implements Callable<Integer> {
     DpsEmulator emulator;
     try {
       emulator = DpsEmulator.start(config);
+    } catch (StateFileException e) {
+      System.err.println("dps-emulator: " + e.getMessage());
+      return EXIT_CONFIG_ERROR;
     } catch (IOException e) {
       System.err.println("dps-emulator: cannot start: " + e.getMessage());
       return EXIT_START_FAILED;
@@ -92,6 +99,8 @@ public final class Main implements Callable<Integer> {
       out.println("  MQTT endpoint:   " + emulator.mqttEndpoint());
       out.println("  MQTT over WSS:   " + emulator.mqttWebSocketEndpoint());
       out.println("  CA file:         " + emulator.caFile());
+      out.println("  Service API:     " + emulator.serviceEndpoint());
+      out.println("  Service connection string: " + emulator.serviceConnectionString());
     }
     out.flush();
   }
@@ -103,6 +112,7 @@ public final class Main implements Callable<Integer> {
     fields.put("mqttEndpoint", emulator.mqttEndpoint().toString());
     fields.put("mqttWebSocketEndpoint", emulator.mqttWebSocketEndpoint().toString());
     fields.put("caFile", emulator.caFile().toString());
+    fields.put("serviceConnectionString", emulator.serviceConnectionString());
     try {
       return new ObjectMapper().writeValueAsString(fields);
     } catch (JsonProcessingException e) {

@@ -1,5 +1,6 @@
 package io.dpsagent.emulator.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -25,22 +26,38 @@ record ConfigFile(
       Integer sasClockSkewSeconds,
       Boolean strictApiVersion,
       String tlsCertChain,
-      String tlsKey) {}
+      String tlsKey,
+      Integer servicePort,
+      String allocationPolicy,
+      Integer webhookTimeoutSeconds,
+      String reprovisionSameHubSubstatus) {}
 
-  record LinkedHubEntry(String hostName, Integer allocationWeight) {}
+  record LinkedHubEntry(String hostName, Integer allocationWeight, Integer latencyMs) {}
 
   record IndividualEnrollmentEntry(
       String registrationId,
       String deviceId,
       String provisioningStatus,
       List<String> iotHubs,
-      AttestationEntry attestation) {}
+      AttestationEntry attestation,
+      String allocationPolicy,
+      CustomAllocationEntry customAllocation,
+      ReprovisionPolicyEntry reprovisionPolicy,
+      JsonNode initialTwin) {}
 
   record EnrollmentGroupEntry(
       String enrollmentGroupId,
       String provisioningStatus,
       List<String> iotHubs,
-      AttestationEntry attestation) {}
+      AttestationEntry attestation,
+      String allocationPolicy,
+      CustomAllocationEntry customAllocation,
+      ReprovisionPolicyEntry reprovisionPolicy,
+      JsonNode initialTwin) {}
+
+  record CustomAllocationEntry(String webhookUrl, String apiVersion) {}
+
+  record ReprovisionPolicyEntry(Boolean updateHubAssignment, Boolean migrateDeviceData) {}
 
   /** One table for every attestation type; which keys apply depends on {@code type}. */
   record AttestationEntry(

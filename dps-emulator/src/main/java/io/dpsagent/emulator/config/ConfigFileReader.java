@@ -4,20 +4,29 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.dpsagent.emulator.config.ConfigFile.AttestationEntry;
+import io.dpsagent.emulator.config.ConfigFile.CustomAllocationEntry;
 import io.dpsagent.emulator.config.ConfigFile.EnrollmentGroupEntry;
 import io.dpsagent.emulator.config.ConfigFile.IndividualEnrollmentEntry;
 import io.dpsagent.emulator.config.ConfigFile.LinkedHubEntry;
+import io.dpsagent.emulator.config.ConfigFile.ReprovisionPolicyEntry;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
+import io.dpsagent.emulator.registry.AllocationPolicy;
 import io.dpsagent.emulator.registry.Attestation;
+import io.dpsagent.emulator.registry.CustomAllocation;
+import io.dpsagent.emulator.registry.DeviceIds;
+import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
+import io.dpsagent.emulator.registry.EnrollmentOptions;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
+import io.dpsagent.emulator.registry.ReprovisionPolicy;
 import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
 import io.dpsagent.emulator.registry.X509Attestation;
 import io.dpsagent.emulator.tls.PemFiles;
@@ -152,6 +161,28 @@ final class ConfigFileReader {
       builder.strictApiVersion(section.strictApiVersion());
     }
     applyTlsFiles(section, builder);
+    applyServiceSettings(section, builder);
+  }
+
+  private void applyServiceSettings(ConfigFile.Emulator section, EmulatorConfig.Builder builder)
+      throws ConfigException {
+    if (section.servicePort() != null) {
+      at("emulator.service_port", () -> builder.servicePort(section.servicePort()));
+    }
+    if (section.allocationPolicy() != null) {
+      AllocationPolicy policy = allocationPolicy(section.allocationPolicy(), "emulator");
+      at("emulator.allocation_policy", () -> builder.allocationPolicy(policy));
+    }
+    if (section.webhookTimeoutSeconds() != null) {
+      at(
+          "emulator.webhook_timeout_seconds",
+          () -> builder.webhookTimeout(Duration.ofSeconds(section.webhookTimeoutSeconds())));
+    }
+    if (section.reprovisionSameHubSubstatus() != null) {
+      at(
+          "emulator.reprovision_same_hub_substatus",
+          () -> builder.reprovisionSameHubSubstatus(section.reprovisionSameHubSubstatus()));
+    }
   }
 
   private void applyTlsFiles(ConfigFile.Emulator section, EmulatorConfig.Builder builder)
@@ -171,7 +202,9 @@ final class ConfigFileReader {
   private LinkedHub linkedHub(LinkedHubEntry entry, String key) throws ConfigException {
     String hostName = required(entry.hostName(), key + ".host_name");
     int weight = Optional.ofNullable(entry.allocationWeight()).orElse(1);
-    LinkedHub hub = at(key + ".allocation_weight", () -> new LinkedHub(hostName, weight));
+    int latency = Optional.ofNullable(entry.latencyMs()).orElse(0);
+    at(key + ".latency_ms", () -> new LinkedHub(hostName, 1, latency));
+    LinkedHub hub = at(key + ".allocation_weight", () -> new LinkedHub(hostName, weight, latency));
     requireUnique(hubNames, hostName, key + ".host_name");
     return hub;
   }
@@ -184,22 +217,101 @@ final class ConfigFileReader {
     if (deviceId.isPresent() && deviceId.get().isBlank()) {
       throw new ConfigException(file, key + ".device_id", "is empty");
     }
+    if (deviceId.isPresent() && !DeviceIds.isValid(deviceId.get())) {
+      throw new ConfigException(
+          file,
+          key + ".device_id",
+          "must be 1 to 128 of A-Z a-z 0-9 - . + % _ # * ? ! ( ) , : = @ $ '");
+    }
     ProvisioningStatus status = provisioningStatus(entry.provisioningStatus(), key);
     List<String> hubs = iotHubs(entry.iotHubs(), key);
-    return at(
-        key + ".registration_id",
-        () -> new IndividualEnrollment(registrationId, deviceId, attestation, status, hubs));
+    EnrollmentOptions options =
+        options(
+            entry.allocationPolicy(),
+            entry.customAllocation(),
+            entry.reprovisionPolicy(),
+            entry.initialTwin(),
+            key);
+    IndividualEnrollment enrollment =
+        at(
+            key + ".registration_id",
+            () ->
+                new IndividualEnrollment(
+                    registrationId, deviceId, attestation, status, hubs, options));
+    return checkAllocationRules(enrollment, key);
   }
 
   private EnrollmentGroup enrollmentGroup(EnrollmentGroupEntry entry, String key)
       throws ConfigException {
     String id = required(entry.enrollmentGroupId(), key + ".enrollment_group_id");
     Attestation attestation = attestation(entry.attestation(), key + ".attestation");
-    return new EnrollmentGroup(
-        id,
-        attestation,
-        provisioningStatus(entry.provisioningStatus(), key),
-        iotHubs(entry.iotHubs(), key));
+    EnrollmentOptions options =
+        options(
+            entry.allocationPolicy(),
+            entry.customAllocation(),
+            entry.reprovisionPolicy(),
+            entry.initialTwin(),
+            key);
+    EnrollmentGroup group =
+        new EnrollmentGroup(
+            id,
+            attestation,
+            provisioningStatus(entry.provisioningStatus(), key),
+            iotHubs(entry.iotHubs(), key),
+            options);
+    return checkAllocationRules(group, key);
+  }
+
+  private EnrollmentOptions options(
+      String policyName,
+      CustomAllocationEntry custom,
+      ReprovisionPolicyEntry reprovision,
+      JsonNode initialTwin,
+      String key)
+      throws ConfigException {
+    Optional<AllocationPolicy> policy =
+        policyName == null ? Optional.empty() : Optional.of(allocationPolicy(policyName, key));
+    Optional<CustomAllocation> webhook = Optional.empty();
+    if (custom != null) {
+      String url = required(custom.webhookUrl(), key + ".custom_allocation.webhook_url");
+      webhook =
+          Optional.of(
+              at(
+                  key + ".custom_allocation.webhook_url",
+                  () -> CustomAllocation.of(url, custom.apiVersion())));
+      // A webhook alone means the custom policy.
+      policy = policy.or(() -> Optional.of(AllocationPolicy.CUSTOM));
+    }
+    ReprovisionPolicy reprovisionPolicy =
+        reprovision == null
+            ? ReprovisionPolicy.DEFAULT
+            : new ReprovisionPolicy(
+                Optional.ofNullable(reprovision.updateHubAssignment()).orElse(true),
+                Optional.ofNullable(reprovision.migrateDeviceData()).orElse(true));
+    if (initialTwin != null && !initialTwin.isObject()) {
+      throw new ConfigException(file, key + ".initial_twin", "must be a table");
+    }
+    return new EnrollmentOptions(
+        policy, webhook, reprovisionPolicy, Optional.ofNullable(initialTwin), false);
+  }
+
+  private AllocationPolicy allocationPolicy(String name, String key) throws ConfigException {
+    return at(key + ".allocation_policy", () -> AllocationPolicy.fromName(name));
+  }
+
+  private <T extends Enrollment> T checkAllocationRules(T enrollment, String key)
+      throws ConfigException {
+    String problemKey =
+        enrollment.options().allocationPolicy().orElse(null) == AllocationPolicy.CUSTOM
+            ? key + ".custom_allocation"
+            : key + ".iot_hubs";
+    at(
+        problemKey,
+        () -> {
+          enrollment.checkAllocationRules();
+          return enrollment;
+        });
+    return enrollment;
   }
 
   private Attestation attestation(AttestationEntry entry, String key) throws ConfigException {

@@ -1,7 +1,9 @@
 package io.dpsagent.emulator.config;
 
+import io.dpsagent.emulator.allocation.AssignmentSettings;
 import io.dpsagent.emulator.device.ProtocolSettings;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
+import io.dpsagent.emulator.registry.AllocationPolicy;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IdScopes;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -37,6 +39,9 @@ public final class EmulatorConfig {
   private final List<LinkedHub> linkedHubs;
   private final List<IndividualEnrollment> individualEnrollments;
   private final List<EnrollmentGroup> enrollmentGroups;
+  private final int servicePort;
+  private final AllocationPolicy allocationPolicy;
+  private final AssignmentSettings assignmentSettings;
 
   private EmulatorConfig(Builder builder) {
     this.host = builder.host;
@@ -60,6 +65,10 @@ public final class EmulatorConfig {
             : List.copyOf(builder.linkedHubs);
     this.individualEnrollments = List.copyOf(builder.individualEnrollments);
     this.enrollmentGroups = List.copyOf(builder.enrollmentGroups);
+    this.servicePort = builder.servicePort;
+    this.allocationPolicy = builder.allocationPolicy;
+    this.assignmentSettings =
+        new AssignmentSettings(builder.reprovisionSameHubSubstatus, builder.webhookTimeout);
   }
 
   /** A fresh ID scope, one linked hub, a free port on 127.0.0.1, a generated CA, no enrollments. */
@@ -89,7 +98,11 @@ public final class EmulatorConfig {
             .pollsBeforeAssignment(protocolSettings.pollsBeforeAssignment())
             .sasClockSkew(protocolSettings.sasClockSkew())
             .strictApiVersion(protocolSettings.strictApiVersion())
-            .linkedHubs(linkedHubs);
+            .linkedHubs(linkedHubs)
+            .servicePort(servicePort)
+            .allocationPolicy(allocationPolicy)
+            .reprovisionSameHubSubstatus(assignmentSettings.sameHubSubstatus())
+            .webhookTimeout(assignmentSettings.webhookTimeout());
     builder.idScope = idScope;
     builder.tlsFiles = tlsFiles;
     builder.stateDirectory = stateDirectory;
@@ -141,7 +154,10 @@ public final class EmulatorConfig {
     return tlsFiles;
   }
 
-  /** Where {@code ca.pem} goes; empty means a new temporary directory, removed on close. */
+  /**
+   * Where {@code ca.pem} and the instance's {@code state.json} go; empty means a new temporary
+   * directory, removed on close.
+   */
   public Optional<Path> stateDirectory() {
     return stateDirectory;
   }
@@ -156,6 +172,21 @@ public final class EmulatorConfig {
 
   public List<EnrollmentGroup> enrollmentGroups() {
     return enrollmentGroups;
+  }
+
+  /** The service API port; 0 means "pick a free port". */
+  public int servicePort() {
+    return servicePort;
+  }
+
+  /** The instance's allocation policy, for enrollments that do not name one. */
+  public AllocationPolicy allocationPolicy() {
+    return allocationPolicy;
+  }
+
+  /** Reprovisioning substatus and webhook timeout. */
+  public AssignmentSettings assignmentSettings() {
+    return assignmentSettings;
   }
 
   /** Builds an {@link EmulatorConfig}; setters check their argument at once. */
@@ -176,8 +207,48 @@ public final class EmulatorConfig {
     private final List<LinkedHub> linkedHubs = new ArrayList<>();
     private final List<IndividualEnrollment> individualEnrollments = new ArrayList<>();
     private final List<EnrollmentGroup> enrollmentGroups = new ArrayList<>();
+    private int servicePort;
+    private AllocationPolicy allocationPolicy = AllocationPolicy.HASHED;
+    private String reprovisionSameHubSubstatus = AssignmentSettings.defaults().sameHubSubstatus();
+    private Duration webhookTimeout = AssignmentSettings.defaults().webhookTimeout();
 
     private Builder() {}
+
+    public Builder servicePort(int port) {
+      this.servicePort = requirePort(port);
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException for {@code custom}, which needs a webhook and so only exists
+     *     per enrollment
+     */
+    public Builder allocationPolicy(AllocationPolicy policy) {
+      if (policy == AllocationPolicy.CUSTOM) {
+        throw new IllegalArgumentException(
+            "\"custom\" cannot be the instance default; set it per enrollment");
+      }
+      this.allocationPolicy = policy;
+      return this;
+    }
+
+    /** {@code initialAssignment} or {@code reprovisionedToInitialAssignment}. */
+    public Builder reprovisionSameHubSubstatus(String substatus) {
+      if (!AssignmentSettings.SAME_HUB_SUBSTATUSES.contains(substatus)) {
+        throw new IllegalArgumentException(
+            "must be \"initialAssignment\" or \"reprovisionedToInitialAssignment\"");
+      }
+      this.reprovisionSameHubSubstatus = substatus;
+      return this;
+    }
+
+    public Builder webhookTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("webhook timeout must be positive");
+      }
+      this.webhookTimeout = timeout;
+      return this;
+    }
 
     public Builder host(String host) {
       this.host = requireNonBlank(host, "host");

@@ -1,19 +1,19 @@
 package io.dpsagent.emulator.device;
 
+import io.dpsagent.emulator.allocation.Assigner;
+import io.dpsagent.emulator.allocation.AssignmentOutcome;
+import io.dpsagent.emulator.allocation.AssignmentSettings;
 import io.dpsagent.emulator.auth.AuthenticationException;
 import io.dpsagent.emulator.auth.SymmetricKeyAuthenticator;
 import io.dpsagent.emulator.auth.X509Authenticator;
 import io.dpsagent.emulator.auth.X509Match;
 import io.dpsagent.emulator.device.WireFormat.OperationStatus;
 import io.dpsagent.emulator.registry.Enrollment;
-import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.RegistrationIds;
-import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.emulator.registry.Registry;
-import io.dpsagent.emulator.registry.WeightedHubAllocator;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 /**
@@ -32,24 +32,39 @@ public final class DeviceApi {
   private final Clock clock;
   private final SymmetricKeyAuthenticator authenticator;
   private final X509Authenticator x509Authenticator;
+  private final Assigner assigner;
   private final OperationStore operations = new OperationStore();
 
+  /** A device API assigning with the default {@link AssignmentSettings}. */
   public DeviceApi(Registry registry, ProtocolSettings settings, Faults faults, Clock clock) {
+    this(
+        registry,
+        settings,
+        faults,
+        clock,
+        new Assigner(registry, AssignmentSettings.defaults(), clock));
+  }
+
+  public DeviceApi(
+      Registry registry, ProtocolSettings settings, Faults faults, Clock clock, Assigner assigner) {
     this.registry = registry;
     this.settings = settings;
     this.faults = faults;
     this.clock = clock;
     this.authenticator = new SymmetricKeyAuthenticator(registry, settings.sasClockSkew());
     this.x509Authenticator = new X509Authenticator(registry);
+    this.assigner = assigner;
   }
 
   /** {@code PUT .../register}: always 202 with an operation ID on success. */
   public DeviceReply register(DeviceRequest request, byte[] body) {
     try {
       AuthenticatedDevice device = admit(request);
-      checkBody(request.registrationId(), body);
+      DeviceRegistration registration = checkBody(request.registrationId(), body);
       String operationId = OperationStore.newOperationId();
-      OperationStatus result = decide(operationId, request.registrationId(), device);
+      registry.countRegistration(request.registrationId());
+      CompletableFuture<OperationStatus> result =
+          decide(operationId, request.registrationId(), device, registration);
       operations.add(
           new Operation(
               operationId, request.registrationId(), result, settings.pollsBeforeAssignment()));
@@ -68,7 +83,7 @@ public final class DeviceApi {
           operations
               .find(operationId, request.registrationId())
               .orElseThrow(() -> reject(DpsError.OPERATION_NOT_FOUND));
-      if (operation.consumePendingPoll()) {
+      if (operation.consumePendingPoll() || !operation.isDecided()) {
         return DeviceReply.withRetryAfter(
             202,
             RegistrationResults.assigning(operationId, request.registrationId()),
@@ -130,7 +145,7 @@ public final class DeviceApi {
     }
   }
 
-  private void checkBody(String registrationId, byte[] body) throws Rejection {
+  private DeviceRegistration checkBody(String registrationId, byte[] body) throws Rejection {
     DeviceRegistration registration;
     try {
       registration = DeviceRegistration.parse(body);
@@ -145,26 +160,41 @@ public final class DeviceApi {
     if (mismatch) {
       throw reject(DpsError.REGISTRATION_ID_MISMATCH);
     }
+    return registration;
   }
 
   // Decided when the device registers, as DPS assigns in the background; polls only reveal it.
-  private OperationStatus decide(
-      String operationId, String registrationId, AuthenticatedDevice device) {
-    Enrollment enrollment = device.enrollment();
-    Instant now = clock.instant();
-    if (!enrollment.isEnabled()) {
-      return RegistrationResults.failed(
-          operationId, registrationId, "disabled", DpsError.ENROLLMENT_DISABLED, now);
+  // Only a custom allocation webhook makes the decision take time.
+  private CompletableFuture<OperationStatus> decide(
+      String operationId,
+      String registrationId,
+      AuthenticatedDevice device,
+      DeviceRegistration registration) {
+    return assigner
+        .assign(registrationId, device.enrollment(), registration.payload())
+        .thenApply(outcome -> toStatus(operationId, registrationId, device.x509(), outcome));
+  }
+
+  private OperationStatus toStatus(
+      String operationId,
+      String registrationId,
+      Optional<X509Match> x509,
+      AssignmentOutcome outcome) {
+    if (outcome instanceof AssignmentOutcome.Assigned assigned) {
+      return RegistrationResults.assigned(
+          operationId, assigned.record(), x509, assigned.payload());
     }
-    Optional<LinkedHub> hub =
-        WeightedHubAllocator.choose(registrationId, registry.eligibleHubs(enrollment));
-    if (hub.isEmpty()) {
-      return RegistrationResults.failed(
-          operationId, registrationId, "failed", DpsError.NO_HUB_AVAILABLE, now);
-    }
-    RegistrationRecord record =
-        registry.recordAssignment(registrationId, enrollment, hub.get(), now);
-    return RegistrationResults.assigned(operationId, record, device.x509());
+    AssignmentOutcome.Failure failure = ((AssignmentOutcome.Failed) outcome).failure();
+    DpsError error =
+        switch (failure) {
+          case ENROLLMENT_DISABLED -> DpsError.ENROLLMENT_DISABLED;
+          case NO_HUB_AVAILABLE -> DpsError.NO_HUB_AVAILABLE;
+          case CUSTOM_ALLOCATION_FAILED -> DpsError.CUSTOM_ALLOCATION_FAILED;
+          case CUSTOM_ALLOCATION_HUB_NOT_LINKED -> DpsError.CUSTOM_ALLOCATION_HUB_NOT_LINKED;
+        };
+    String status =
+        failure == AssignmentOutcome.Failure.ENROLLMENT_DISABLED ? "disabled" : "failed";
+    return RegistrationResults.failed(operationId, registrationId, status, error, clock.instant());
   }
 
   private Rejection reject(DpsError error) {

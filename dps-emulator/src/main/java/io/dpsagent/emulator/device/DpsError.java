@@ -30,7 +30,11 @@ public enum DpsError {
 
   // Found while assigning: reported inside a 200 poll result, not as an HTTP status.
   NO_HUB_AVAILABLE(400, 400208, "No linked IoT hub is available for this enrollment."),
-  ENROLLMENT_DISABLED(403, 403001, "The enrollment is disabled.");
+  ENROLLMENT_DISABLED(403, 403001, "The enrollment is disabled."),
+  CUSTOM_ALLOCATION_FAILED(
+      400, 400301, "The custom allocation webhook failed, timed out or gave an unusable answer."),
+  CUSTOM_ALLOCATION_HUB_NOT_LINKED(
+      400, 400302, "The custom allocation webhook chose an IoT hub that is not linked.");
 
   private final int httpStatus;
   private final int errorCode;

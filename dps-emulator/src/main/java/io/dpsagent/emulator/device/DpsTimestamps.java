@@ -1,8 +1,7 @@
 package io.dpsagent.emulator.device;
 
+import io.dpsagent.emulator.encoding.Timestamps;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * Timestamps as DPS writes them: UTC with seven fractional digits, e.g.
@@ -10,12 +9,9 @@ import java.time.format.DateTimeFormatter;
  */
 public final class DpsTimestamps {
 
-  private static final DateTimeFormatter FORMAT =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
-
   private DpsTimestamps() {}
 
   public static String format(Instant instant) {
-    return FORMAT.format(instant);
+    return Timestamps.format(instant);
   }
 }

@@ -1,16 +1,21 @@
 package io.dpsagent.emulator.device;
 
 import io.dpsagent.emulator.registry.RegistrationIds;
+import java.util.concurrent.CompletableFuture;
 
 /** A registration in progress: its result is decided at once but revealed after some polls. */
 final class Operation {
 
   private final String id;
   private final String registrationKey;
-  private final WireFormat.OperationStatus result;
+  private final CompletableFuture<WireFormat.OperationStatus> result;
   private int pendingPolls;
 
-  Operation(String id, String registrationId, WireFormat.OperationStatus result, int pendingPolls) {
+  Operation(
+      String id,
+      String registrationId,
+      CompletableFuture<WireFormat.OperationStatus> result,
+      int pendingPolls) {
     this.id = id;
     this.registrationKey = RegistrationIds.lookupKey(registrationId);
     this.result = result;
@@ -21,8 +26,14 @@ final class Operation {
     return id;
   }
 
+  /** True once the assignment is decided (at once, except with a custom allocation webhook). */
+  boolean isDecided() {
+    return result.isDone();
+  }
+
+  /** The decided result; only call once {@link #isDecided()}. */
   WireFormat.OperationStatus result() {
-    return result;
+    return result.join();
   }
 
   boolean belongsTo(String registrationId) {

@@ -1,5 +1,6 @@
 package io.dpsagent.emulator.device;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsagent.emulator.auth.X509Match;
 import io.dpsagent.emulator.device.WireFormat.OperationStatus;
 import io.dpsagent.emulator.device.WireFormat.RegistrationState;
@@ -26,9 +27,18 @@ final class RegistrationResults {
     return new OperationStatus(operationId, ASSIGNING, RegistrationState.assigning(registrationId));
   }
 
-  /** The terminal success; {@code x509} says how an X.509 device matched (empty for SAS). */
+  /**
+   * The terminal success.
+   *
+   * @param x509 how an X.509 device matched (empty for SAS)
+   * @param payload the custom allocation webhook's payload for the device (the initial twin never
+   *     goes to the device)
+   */
   static OperationStatus assigned(
-      String operationId, RegistrationRecord record, Optional<X509Match> x509) {
+      String operationId,
+      RegistrationRecord record,
+      Optional<X509Match> x509,
+      Optional<JsonNode> payload) {
     RegistrationState state =
         new RegistrationState(
             record.registrationId(),
@@ -36,14 +46,14 @@ final class RegistrationResults {
             record.assignedHub(),
             record.deviceId(),
             "assigned",
-            "initialAssignment",
+            record.substatus(),
             null,
             null,
             DpsTimestamps.format(record.lastUpdatedDateTimeUtc()),
             record.etag(),
             x509.map(match -> x509Result(match, record)).orElse(null),
             x509.isPresent() ? null : symmetricKeyResult(record),
-            null);
+            payload.orElse(null));
     return new OperationStatus(operationId, "assigned", state);
   }
 

@@ -19,6 +19,27 @@ public sealed interface Enrollment permits IndividualEnrollment, EnrollmentGroup
   /** The device ID a registration under this enrollment gets on its hub. */
   String deviceIdFor(String registrationId);
 
+  /** Allocation policy, webhook, reprovision policy, initial twin and capabilities. */
+  EnrollmentOptions options();
+
+  /**
+   * Checks the rules DPS applies when an enrollment is added: the static policy needs exactly one
+   * hub in {@link #iotHubs()}, the custom policy needs a webhook.
+   *
+   * @throws IllegalArgumentException naming the broken rule
+   */
+  default void checkAllocationRules() {
+    AllocationPolicy policy = options().allocationPolicy().orElse(null);
+    if (policy == AllocationPolicy.STATIC && iotHubs().size() != 1) {
+      throw new IllegalArgumentException(
+          "the static allocation policy needs exactly one hub in iotHubs");
+    }
+    if (policy == AllocationPolicy.CUSTOM && options().customAllocation().isEmpty()) {
+      throw new IllegalArgumentException(
+          "the custom allocation policy needs a webhook (customAllocationDefinition)");
+    }
+  }
+
   default boolean isEnabled() {
     return provisioningStatus() == ProvisioningStatus.ENABLED;
   }

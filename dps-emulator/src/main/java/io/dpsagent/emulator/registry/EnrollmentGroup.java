@@ -9,7 +9,11 @@ import java.util.Optional;
  * certificate. Immutable; the {@code with...} methods return copies.
  */
 public record EnrollmentGroup(
-    String id, Attestation attestation, ProvisioningStatus provisioningStatus, List<String> iotHubs)
+    String id,
+    Attestation attestation,
+    ProvisioningStatus provisioningStatus,
+    List<String> iotHubs,
+    EnrollmentOptions options)
     implements Enrollment {
 
   public EnrollmentGroup {
@@ -17,6 +21,18 @@ public record EnrollmentGroup(
       throw new IllegalArgumentException("enrollment group ID is empty");
     }
     iotHubs = List.copyOf(iotHubs);
+    if (options == null) {
+      throw new IllegalArgumentException("enrollment options are null");
+    }
+  }
+
+  /** A group with {@link EnrollmentOptions#DEFAULTS}. */
+  public EnrollmentGroup(
+      String id,
+      Attestation attestation,
+      ProvisioningStatus provisioningStatus,
+      List<String> iotHubs) {
+    this(id, attestation, provisioningStatus, iotHubs, EnrollmentOptions.DEFAULTS);
   }
 
   /** An enabled group whose devices hold keys derived from {@code groupKeyBase64}. */
@@ -49,7 +65,11 @@ public record EnrollmentGroup(
   }
 
   public EnrollmentGroup withProvisioningStatus(ProvisioningStatus status) {
-    return new EnrollmentGroup(id, attestation, status, iotHubs);
+    return new EnrollmentGroup(id, attestation, status, iotHubs, options);
+  }
+
+  public EnrollmentGroup withOptions(EnrollmentOptions newOptions) {
+    return new EnrollmentGroup(id, attestation, provisioningStatus, iotHubs, newOptions);
   }
 
   public EnrollmentGroup disabled() {
@@ -57,7 +77,7 @@ public record EnrollmentGroup(
   }
 
   public EnrollmentGroup withIotHubs(List<String> hubHostNames) {
-    return new EnrollmentGroup(id, attestation, provisioningStatus, hubHostNames);
+    return new EnrollmentGroup(id, attestation, provisioningStatus, hubHostNames, options);
   }
 
   @Override

@@ -12,15 +12,35 @@ public record IndividualEnrollment(
     Optional<String> deviceId,
     Attestation attestation,
     ProvisioningStatus provisioningStatus,
-    List<String> iotHubs)
+    List<String> iotHubs,
+    EnrollmentOptions options)
     implements Enrollment {
 
   public IndividualEnrollment {
     if (!RegistrationIds.isValid(registrationId)) {
       throw new IllegalArgumentException("invalid registration ID: " + registrationId);
     }
-    deviceId.ifPresent(IndividualEnrollment::requireNonBlank);
+    deviceId.ifPresent(DeviceIds::require);
     iotHubs = List.copyOf(iotHubs);
+    if (options == null) {
+      throw new IllegalArgumentException("enrollment options are null");
+    }
+  }
+
+  /** An enrollment with {@link EnrollmentOptions#DEFAULTS}. */
+  public IndividualEnrollment(
+      String registrationId,
+      Optional<String> deviceId,
+      Attestation attestation,
+      ProvisioningStatus provisioningStatus,
+      List<String> iotHubs) {
+    this(
+        registrationId,
+        deviceId,
+        attestation,
+        provisioningStatus,
+        iotHubs,
+        EnrollmentOptions.DEFAULTS);
   }
 
   /** An enabled enrollment for a device holding {@code primaryKeyBase64}, on any linked hub. */
@@ -55,11 +75,17 @@ public record IndividualEnrollment(
 
   public IndividualEnrollment withDeviceId(String deviceId) {
     return new IndividualEnrollment(
-        registrationId, Optional.of(deviceId), attestation, provisioningStatus, iotHubs);
+        registrationId, Optional.of(deviceId), attestation, provisioningStatus, iotHubs, options);
   }
 
   public IndividualEnrollment withProvisioningStatus(ProvisioningStatus status) {
-    return new IndividualEnrollment(registrationId, deviceId, attestation, status, iotHubs);
+    return new IndividualEnrollment(
+        registrationId, deviceId, attestation, status, iotHubs, options);
+  }
+
+  public IndividualEnrollment withOptions(EnrollmentOptions newOptions) {
+    return new IndividualEnrollment(
+        registrationId, deviceId, attestation, provisioningStatus, iotHubs, newOptions);
   }
 
   public IndividualEnrollment disabled() {
@@ -68,7 +94,7 @@ public record IndividualEnrollment(
 
   public IndividualEnrollment withIotHubs(List<String> hubHostNames) {
     return new IndividualEnrollment(
-        registrationId, deviceId, attestation, provisioningStatus, hubHostNames);
+        registrationId, deviceId, attestation, provisioningStatus, hubHostNames, options);
   }
 
   @Override
@@ -79,11 +105,5 @@ public record IndividualEnrollment(
   @Override
   public String deviceIdFor(String requestedRegistrationId) {
     return deviceId.orElse(requestedRegistrationId);
-  }
-
-  private static void requireNonBlank(String deviceId) {
-    if (deviceId.isBlank()) {
-      throw new IllegalArgumentException("device ID is empty");
-    }
   }
 }

@@ -1,9 +1,19 @@
 package io.dpsagent.emulator.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Optional;
 
-/** The outcome of a device's last successful registration, as DPS keeps it. */
+/**
+ * The outcome of a device's last successful registration, as DPS keeps it. Records are never
+ * updated in place: a new registration replaces the record with a new etag, keeping {@code
+ * createdDateTimeUtc}.
+ *
+ * @param substatus {@code initialAssignment}, {@code deviceDataMigrated}, {@code deviceDataReset}
+ *     or {@code reprovisionedToInitialAssignment}
+ * @param initialTwin the initial twin DPS applied on the hub (from the enrollment or the custom
+ *     allocation webhook), if any
+ */
 public record RegistrationRecord(
     String registrationId,
     String deviceId,
@@ -11,4 +21,39 @@ public record RegistrationRecord(
     Instant createdDateTimeUtc,
     Instant lastUpdatedDateTimeUtc,
     String etag,
-    Optional<String> enrollmentGroupId) {}
+    Optional<String> enrollmentGroupId,
+    String substatus,
+    Optional<JsonNode> initialTwin) {
+
+  public static final String INITIAL_ASSIGNMENT = "initialAssignment";
+
+  public RegistrationRecord {
+    initialTwin = initialTwin.map(JsonNode::deepCopy);
+  }
+
+  /** A first assignment without an initial twin. */
+  public RegistrationRecord(
+      String registrationId,
+      String deviceId,
+      String assignedHub,
+      Instant createdDateTimeUtc,
+      Instant lastUpdatedDateTimeUtc,
+      String etag,
+      Optional<String> enrollmentGroupId) {
+    this(
+        registrationId,
+        deviceId,
+        assignedHub,
+        createdDateTimeUtc,
+        lastUpdatedDateTimeUtc,
+        etag,
+        enrollmentGroupId,
+        INITIAL_ASSIGNMENT,
+        Optional.empty());
+  }
+
+  @Override
+  public Optional<JsonNode> initialTwin() {
+    return initialTwin.map(JsonNode::deepCopy);
+  }
+}

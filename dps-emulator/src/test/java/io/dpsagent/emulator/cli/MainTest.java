@@ -56,7 +56,13 @@ class MainTest {
       List<String> fields = new ArrayList<>();
       announced.fieldNames().forEachRemaining(fields::add);
       assertEquals(
-          List.of("idScope", "httpsEndpoint", "mqttEndpoint", "mqttWebSocketEndpoint", "caFile"),
+          List.of(
+              "idScope",
+              "httpsEndpoint",
+              "mqttEndpoint",
+              "mqttWebSocketEndpoint",
+              "caFile",
+              "serviceConnectionString"),
           fields);
       assertTrue(announced.get("idScope").asText().matches("0ne[0-9A-F]{8}"), line);
       assertTrue(announced.get("httpsEndpoint").asText().matches("https://localhost:[0-9]+"), line);
@@ -67,6 +73,11 @@ class MainTest {
               .asText()
               .matches("wss://localhost:[0-9]+/\\$iothub/websocket"),
           line);
+      String serviceConnectionString = announced.get("serviceConnectionString").asText();
+      assertTrue(
+          serviceConnectionString.matches(
+              "HostName=localhost:[0-9]+;SharedAccessKeyName=provisioningserviceowner;SharedAccessKey=.+"),
+          "connection string shape");
       Path caFile = Path.of(announced.get("caFile").asText());
       assertEquals(state.resolve("ca.pem").toAbsolutePath(), caFile);
 
@@ -90,6 +101,27 @@ class MainTest {
     String log = read(stderr);
     assertTrue(log.contains("/registrations/cli-1/register -> 401"), log);
     assertFalse(log.contains("c2VjcmV0"), "no signature in the log");
+    assertFalse(log.contains("SharedAccessKey="), "no service key in the log");
+  }
+
+  @Test
+  void corruptStateFileExitsWithTwoAndOneLine() throws Exception {
+    Path state = Files.createDirectories(directory.resolve("state"));
+    Files.writeString(state.resolve("state.json"), "{\"formatVersion\":1,");
+    Path stderr = directory.resolve("stderr.txt");
+
+    Process process = start(stderr, "--state", state.toString());
+
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, process.exitValue());
+    List<String> lines = Files.readAllLines(stderr);
+    assertEquals(1, lines.size(), lines::toString);
+    assertTrue(
+        lines
+            .get(0)
+            .startsWith("dps-emulator: " + state.resolve("state.json") + ": corrupt state file:"),
+        lines.get(0));
+    assertEquals(0, process.getInputStream().readAllBytes().length, "nothing on stdout");
   }
 
   @Test

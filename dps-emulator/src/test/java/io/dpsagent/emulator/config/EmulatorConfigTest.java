@@ -48,8 +48,8 @@ class EmulatorConfigTest {
     assertFalse(config.protocolSettings().strictApiVersion());
     assertEquals(
         List.of(
-            new LinkedHub("hub-1.azure-devices.net", 1),
-            new LinkedHub("hub-2.azure-devices.net", 3)),
+            new LinkedHub("hub-1.azure-devices.net", 1, 40),
+            new LinkedHub("hub-2.azure-devices.net", 3, 15)),
         config.linkedHubs());
     IndividualEnrollment gateway = config.individualEnrollments().get(0);
     assertEquals("my-device-01", gateway.registrationId());

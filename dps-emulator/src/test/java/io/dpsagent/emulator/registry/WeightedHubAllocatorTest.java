@@ -42,6 +42,22 @@ class WeightedHubAllocatorTest {
   }
 
   @Test
+  void tenThousandRegistrationIdsSplitWithinTwoPercentOfOneToThree() {
+    int light = 0;
+    int total = 10_000;
+    for (int i = 0; i < total; i++) {
+      if (WeightedHubAllocator.choose("sensor-" + i, List.of(LIGHT, HEAVY)).orElseThrow()
+          == LIGHT) {
+        light++;
+      }
+    }
+
+    double lightShare = light / (double) total;
+    assertTrue(Math.abs(lightShare - 0.25) <= 0.02, "light hub share " + lightShare);
+    assertTrue(Math.abs((1 - lightShare) - 0.75) <= 0.02, "heavy hub share " + (1 - lightShare));
+  }
+
+  @Test
   void noHubWithWeightMeansNoChoice() {
     assertEquals(Optional.empty(), WeightedHubAllocator.choose("d", List.of()));
     assertEquals(Optional.empty(), WeightedHubAllocator.choose("d", List.of(DRAINED)));

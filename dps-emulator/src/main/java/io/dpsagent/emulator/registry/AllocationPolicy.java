@@ -1,0 +1,51 @@
+package io.dpsagent.emulator.registry;
+
+import java.util.Locale;
+
+/**
+ * How DPS picks the IoT hub for a device, spelled as the DPS service API spells it.
+ *
+ * <p>The config file also accepts the portal's names ({@code evenly_weighted}, {@code
+ * lowest_latency}) as aliases.
+ */
+public enum AllocationPolicy {
+  /** Evenly weighted distribution: a weighted hash of the registration ID. */
+  HASHED("hashed"),
+  /** Lowest latency: the linked hub with the lowest configured latency; ties are hashed. */
+  GEO_LATENCY("geoLatency"),
+  /** The one hub named by the enrollment. */
+  STATIC("static"),
+  /** A webhook chooses. */
+  CUSTOM("custom");
+
+  private final String wireName;
+
+  AllocationPolicy(String wireName) {
+    this.wireName = wireName;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+
+  /**
+   * Parses a service API name, case-insensitively, or one of the config aliases.
+   *
+   * @throws IllegalArgumentException for anything else
+   */
+  public static AllocationPolicy fromName(String text) {
+    String folded = text == null ? "" : text.toLowerCase(Locale.ROOT);
+    for (AllocationPolicy policy : values()) {
+      if (policy.wireName.toLowerCase(Locale.ROOT).equals(folded)) {
+        return policy;
+      }
+    }
+    return switch (folded) {
+      case "evenly_weighted", "evenlyweighted" -> HASHED;
+      case "lowest_latency", "lowestlatency" -> GEO_LATENCY;
+      default ->
+          throw new IllegalArgumentException(
+              "must be \"hashed\", \"geoLatency\", \"static\" or \"custom\"");
+    };
+  }
+}

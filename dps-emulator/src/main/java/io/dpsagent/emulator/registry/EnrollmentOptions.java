@@ -1,0 +1,68 @@
+package io.dpsagent.emulator.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+
+/**
+ * The service-side settings an enrollment or group may carry beyond attestation and hubs.
+ *
+ * @param allocationPolicy empty means the instance default
+ * @param customAllocation the webhook, required with {@link AllocationPolicy#CUSTOM}
+ * @param reprovisionPolicy what a repeated registration does
+ * @param initialTwin {@code { "tags": {...}, "properties": { "desired": {...} } }}; DPS applies it
+ *     on the hub and records it, it never goes to the device
+ * @param iotEdge the {@code capabilities.iotEdge} flag
+ */
+public record EnrollmentOptions(
+    Optional<AllocationPolicy> allocationPolicy,
+    Optional<CustomAllocation> customAllocation,
+    ReprovisionPolicy reprovisionPolicy,
+    Optional<JsonNode> initialTwin,
+    boolean iotEdge) {
+
+  public static final EnrollmentOptions DEFAULTS =
+      new EnrollmentOptions(
+          Optional.empty(), Optional.empty(), ReprovisionPolicy.DEFAULT, Optional.empty(), false);
+
+  public EnrollmentOptions {
+    if (initialTwin.isPresent() && !initialTwin.get().isObject()) {
+      throw new IllegalArgumentException("initial twin is not a JSON object");
+    }
+    // JSON trees are mutable: keep a private copy so the record stays a value.
+    initialTwin = initialTwin.map(JsonNode::deepCopy);
+  }
+
+  @Override
+  public Optional<JsonNode> initialTwin() {
+    return initialTwin.map(JsonNode::deepCopy);
+  }
+
+  public EnrollmentOptions withAllocationPolicy(AllocationPolicy policy) {
+    return new EnrollmentOptions(
+        Optional.of(policy), customAllocation, reprovisionPolicy, initialTwin, iotEdge);
+  }
+
+  /** Sets the custom policy and its webhook. */
+  public EnrollmentOptions withCustomAllocation(CustomAllocation webhook) {
+    return new EnrollmentOptions(
+        Optional.of(AllocationPolicy.CUSTOM),
+        Optional.of(webhook),
+        reprovisionPolicy,
+        initialTwin,
+        iotEdge);
+  }
+
+  public EnrollmentOptions withReprovisionPolicy(ReprovisionPolicy policy) {
+    return new EnrollmentOptions(allocationPolicy, customAllocation, policy, initialTwin, iotEdge);
+  }
+
+  public EnrollmentOptions withInitialTwin(JsonNode twin) {
+    return new EnrollmentOptions(
+        allocationPolicy, customAllocation, reprovisionPolicy, Optional.of(twin), iotEdge);
+  }
+
+  /** The policy in force for this enrollment under {@code instanceDefault}. */
+  public AllocationPolicy effectivePolicy(AllocationPolicy instanceDefault) {
+    return allocationPolicy.orElse(instanceDefault);
+  }
+}

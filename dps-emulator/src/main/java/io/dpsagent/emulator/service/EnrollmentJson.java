@@ -1,0 +1,350 @@
+package io.dpsagent.emulator.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.emulator.encoding.Timestamps;
+import io.dpsagent.emulator.registry.AllocationPolicy;
+import io.dpsagent.emulator.registry.Attestation;
+import io.dpsagent.emulator.registry.CustomAllocation;
+import io.dpsagent.emulator.registry.Enrollment;
+import io.dpsagent.emulator.registry.EnrollmentGroup;
+import io.dpsagent.emulator.registry.EnrollmentOptions;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.ProvisioningStatus;
+import io.dpsagent.emulator.registry.RegistrationIds;
+import io.dpsagent.emulator.registry.ReprovisionPolicy;
+import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
+import io.dpsagent.emulator.registry.Versioned;
+import io.dpsagent.emulator.registry.X509Attestation;
+import io.dpsagent.hsm.software.SoftwareSymmetricKey;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Individual enrollments and enrollment groups in the JSON of the DPS service API ({@code
+ * IndividualEnrollment}, {@code EnrollmentGroup}, {@code AttestationMechanism}), both ways.
+ *
+ * <p>Server-managed fields in a request ({@code etag}, timestamps, {@code registrationState}) are
+ * ignored, as are unknown fields. Symmetric keys a request omits are kept from the enrollment it
+ * replaces or, for a new one, generated (64 random bytes, as DPS does).
+ */
+public final class EnrollmentJson {
+
+  public static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int GENERATED_KEY_BYTES = 64;
+
+  private EnrollmentJson() {}
+
+  // ---- to JSON
+
+  /** An individual enrollment with its etag and timestamps. */
+  public static ObjectNode toJson(Versioned<IndividualEnrollment> stored, boolean withKeys) {
+    IndividualEnrollment enrollment = stored.value();
+    ObjectNode json = NODES.objectNode();
+    json.put("registrationId", enrollment.registrationId());
+    enrollment.deviceId().ifPresent(id -> json.put("deviceId", id));
+    json.set("attestation", attestation(enrollment.attestation(), false, withKeys));
+    putCommon(json, enrollment, stored);
+    return json;
+  }
+
+  public static ObjectNode groupToJson(Versioned<EnrollmentGroup> stored, boolean withKeys) {
+    EnrollmentGroup group = stored.value();
+    ObjectNode json = NODES.objectNode();
+    json.put("enrollmentGroupId", group.id());
+    json.set("attestation", attestation(group.attestation(), true, withKeys));
+    putCommon(json, group, stored);
+    return json;
+  }
+
+  /** {@code AttestationMechanism}; keys are left out unless {@code withKeys}. */
+  public static ObjectNode attestation(Attestation attestation, boolean group, boolean withKeys) {
+    ObjectNode json = NODES.objectNode();
+    if (attestation instanceof SymmetricKeyAttestation symmetric) {
+      json.put("type", "symmetricKey");
+      ObjectNode keys = json.putObject("symmetricKey");
+      if (withKeys) {
+        List<SoftwareSymmetricKey> all = symmetric.keys();
+        keys.put("primaryKey", all.get(0).exportBase64());
+        if (all.size() > 1) {
+          keys.put("secondaryKey", all.get(1).exportBase64());
+        }
+      }
+    } else if (attestation instanceof X509Attestation x509) {
+      json.put("type", "x509");
+      json.putObject("x509")
+          .set(group ? "signingCertificates" : "clientCertificates", X509Json.certificates(x509));
+    }
+    return json;
+  }
+
+  private static void putCommon(ObjectNode json, Enrollment enrollment, Versioned<?> stored) {
+    List<String> hubs = enrollment.iotHubs();
+    if (hubs.size() == 1) {
+      json.put("iotHubHostName", hubs.get(0));
+    }
+    ArrayNode hubArray = json.putArray("iotHubs");
+    hubs.forEach(hubArray::add);
+    EnrollmentOptions options = enrollment.options();
+    options.initialTwin().ifPresent(twin -> json.set("initialTwin", twin));
+    json.put("etag", stored.etag());
+    json.put("provisioningStatus", enrollment.provisioningStatus().wireName());
+    ObjectNode reprovision = json.putObject("reprovisionPolicy");
+    reprovision.put("updateHubAssignment", options.reprovisionPolicy().updateHubAssignment());
+    reprovision.put("migrateDeviceData", options.reprovisionPolicy().migrateDeviceData());
+    options.allocationPolicy().ifPresent(p -> json.put("allocationPolicy", p.wireName()));
+    options
+        .customAllocation()
+        .ifPresent(
+            custom -> {
+              ObjectNode definition = json.putObject("customAllocationDefinition");
+              definition.put("webhookUrl", custom.webhookUrl().toString());
+              definition.put("apiVersion", custom.apiVersion());
+            });
+    json.putObject("capabilities").put("iotEdge", options.iotEdge());
+    json.put("createdDateTimeUtc", Timestamps.format(stored.createdDateTimeUtc()));
+    json.put("lastUpdatedDateTimeUtc", Timestamps.format(stored.lastUpdatedDateTimeUtc()));
+  }
+
+  // ---- from JSON
+
+  /**
+   * Reads an {@code IndividualEnrollment} sent to {@code /enrollments/{urlId}}.
+   *
+   * @param replaced the enrollment this one replaces, whose keys are kept if the body omits them
+   */
+  public static IndividualEnrollment individualFromJson(
+      JsonNode json, String urlId, Optional<IndividualEnrollment> replaced)
+      throws InvalidRequestException {
+    requireObject(json, "the body");
+    String registrationId = optionalText(json, "registrationId").orElse(urlId);
+    if (!registrationId.equalsIgnoreCase(urlId)) {
+      throw new InvalidRequestException("registrationId differs from the one in the URL");
+    }
+    if (!RegistrationIds.isValid(registrationId)) {
+      throw new InvalidRequestException(
+          "registrationId must be 1 to 128 of A-Z a-z 0-9 - . _ : ending in a letter, digit or -");
+    }
+    Optional<String> deviceId = optionalText(json, "deviceId");
+    Attestation attestation =
+        attestationFromJson(json.get("attestation"), false, replaced.map(Enrollment::attestation));
+    return build(
+        () ->
+            new IndividualEnrollment(
+                registrationId,
+                deviceId,
+                attestation,
+                provisioningStatus(json),
+                iotHubs(json),
+                options(json)));
+  }
+
+  /** Reads an {@code EnrollmentGroup} sent to {@code /enrollmentGroups/{urlId}}. */
+  public static EnrollmentGroup groupFromJson(
+      JsonNode json, String urlId, Optional<EnrollmentGroup> replaced)
+      throws InvalidRequestException {
+    requireObject(json, "the body");
+    String id = optionalText(json, "enrollmentGroupId").orElse(urlId);
+    if (!id.equals(urlId)) {
+      throw new InvalidRequestException("enrollmentGroupId differs from the one in the URL");
+    }
+    Attestation attestation =
+        attestationFromJson(json.get("attestation"), true, replaced.map(Enrollment::attestation));
+    return build(
+        () ->
+            new EnrollmentGroup(
+                id, attestation, provisioningStatus(json), iotHubs(json), options(json)));
+  }
+
+  private static Attestation attestationFromJson(
+      JsonNode json, boolean group, Optional<Attestation> replaced) throws InvalidRequestException {
+    requireObject(json, "attestation");
+    String type = optionalText(json, "type").orElse("");
+    switch (type) {
+      case "symmetricKey":
+        return symmetricKey(json.get("symmetricKey"), replaced);
+      case "x509":
+        requireObject(json.get("x509"), "attestation.x509");
+        return X509Json.attestation(json.get("x509"), group);
+      case "tpm":
+        throw new InvalidRequestException("TPM attestation is not supported by this emulator yet");
+      default:
+        throw new InvalidRequestException(
+            "attestation.type must be \"symmetricKey\", \"x509\" or \"tpm\"");
+    }
+  }
+
+  private static SymmetricKeyAttestation symmetricKey(JsonNode json, Optional<Attestation> replaced)
+      throws InvalidRequestException {
+    if (json != null && !json.isNull() && !json.isObject()) {
+      throw new InvalidRequestException("attestation.symmetricKey is not an object");
+    }
+    List<SoftwareSymmetricKey> previous =
+        replaced
+            .filter(SymmetricKeyAttestation.class::isInstance)
+            .map(a -> ((SymmetricKeyAttestation) a).keys())
+            .orElse(List.of());
+    JsonNode keys = json == null ? NODES.objectNode() : json;
+    String primary = keyOrFallback(keys, "primaryKey", previous, 0);
+    String secondary = keyOrFallback(keys, "secondaryKey", previous, 1);
+    try {
+      return SymmetricKeyAttestation.ofBase64(primary, secondary);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException("attestation.symmetricKey: keys must be base64");
+    }
+  }
+
+  private static String keyOrFallback(
+      JsonNode keys, String field, List<SoftwareSymmetricKey> previous, int index)
+      throws InvalidRequestException {
+    Optional<String> given = optionalText(keys, field).filter(k -> !k.isEmpty());
+    if (given.isPresent()) {
+      return given.get();
+    }
+    if (previous.size() > index) {
+      return previous.get(index).exportBase64();
+    }
+    byte[] key = new byte[GENERATED_KEY_BYTES];
+    RANDOM.nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
+  }
+
+  private static ProvisioningStatus provisioningStatus(JsonNode json)
+      throws InvalidRequestException {
+    Optional<String> text = optionalText(json, "provisioningStatus");
+    if (text.isEmpty()) {
+      return ProvisioningStatus.ENABLED;
+    }
+    try {
+      return ProvisioningStatus.fromWireName(text.get());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException("provisioningStatus " + e.getMessage());
+    }
+  }
+
+  // iotHubHostName is the older single-hub form; iotHubs wins when both are given.
+  private static List<String> iotHubs(JsonNode json) throws InvalidRequestException {
+    JsonNode array = json.get("iotHubs");
+    List<String> hubs = new ArrayList<>();
+    if (array != null && !array.isNull()) {
+      if (!array.isArray()) {
+        throw new InvalidRequestException("iotHubs is not an array");
+      }
+      for (JsonNode hub : array) {
+        if (!hub.isTextual() || hub.textValue().isBlank()) {
+          throw new InvalidRequestException("iotHubs must hold host names");
+        }
+        hubs.add(hub.textValue());
+      }
+    }
+    if (hubs.isEmpty()) {
+      optionalText(json, "iotHubHostName").filter(h -> !h.isBlank()).ifPresent(hubs::add);
+    }
+    return hubs;
+  }
+
+  private static EnrollmentOptions options(JsonNode json) throws InvalidRequestException {
+    Optional<AllocationPolicy> policy = Optional.empty();
+    Optional<String> policyName = optionalText(json, "allocationPolicy");
+    if (policyName.isPresent()) {
+      try {
+        policy = Optional.of(AllocationPolicy.fromName(policyName.get()));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidRequestException("allocationPolicy " + e.getMessage());
+      }
+    }
+    return new EnrollmentOptions(
+        policy,
+        customAllocation(json.get("customAllocationDefinition")),
+        reprovisionPolicy(json.get("reprovisionPolicy")),
+        initialTwin(json.get("initialTwin")),
+        booleanField(json.get("capabilities"), "iotEdge", false));
+  }
+
+  private static Optional<CustomAllocation> customAllocation(JsonNode json)
+      throws InvalidRequestException {
+    if (json == null || json.isNull()) {
+      return Optional.empty();
+    }
+    requireObject(json, "customAllocationDefinition");
+    String url =
+        optionalText(json, "webhookUrl")
+            .orElseThrow(
+                () ->
+                    new InvalidRequestException(
+                        "customAllocationDefinition.webhookUrl is missing"));
+    try {
+      return Optional.of(CustomAllocation.of(url, optionalText(json, "apiVersion").orElse(null)));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException("customAllocationDefinition: " + e.getMessage());
+    }
+  }
+
+  private static ReprovisionPolicy reprovisionPolicy(JsonNode json) throws InvalidRequestException {
+    if (json == null || json.isNull()) {
+      return ReprovisionPolicy.DEFAULT;
+    }
+    requireObject(json, "reprovisionPolicy");
+    return new ReprovisionPolicy(
+        booleanField(json, "updateHubAssignment", true),
+        booleanField(json, "migrateDeviceData", true));
+  }
+
+  private static Optional<JsonNode> initialTwin(JsonNode json) throws InvalidRequestException {
+    if (json == null || json.isNull()) {
+      return Optional.empty();
+    }
+    requireObject(json, "initialTwin");
+    return Optional.of(json);
+  }
+
+  private static boolean booleanField(JsonNode json, String field, boolean fallback)
+      throws InvalidRequestException {
+    JsonNode value = json == null ? null : json.get(field);
+    if (value == null || value.isNull()) {
+      return fallback;
+    }
+    if (!value.isBoolean()) {
+      throw new InvalidRequestException(field + " is not a boolean");
+    }
+    return value.booleanValue();
+  }
+
+  static Optional<String> optionalText(JsonNode json, String field) throws InvalidRequestException {
+    JsonNode value = json.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isTextual()) {
+      throw new InvalidRequestException(field + " is not a string");
+    }
+    return Optional.of(value.textValue());
+  }
+
+  static void requireObject(JsonNode json, String what) throws InvalidRequestException {
+    if (json == null || !json.isObject()) {
+      throw new InvalidRequestException(what + " is missing or not a JSON object");
+    }
+  }
+
+  private interface Construction<T> {
+    T get() throws InvalidRequestException;
+  }
+
+  // The records check their own invariants (device ID syntax, ...); report those as bad requests.
+  private static <T> T build(Construction<T> construction) throws InvalidRequestException {
+    try {
+      return construction.get();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(e.getMessage());
+    }
+  }
+}
