@@ -395,6 +395,27 @@ class DpsEmulatorHttpsTest {
   }
 
   @Test
+  void droppedConnectionCutsTheResponseMidwayThenRecovers() {
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            IndividualEnrollment.symmetricKey("dropped-1", TestTokens.VECTOR_KEY));
+    String token = TestTokens.token(TestTokens.VECTOR_KEY, scope, "dropped-1");
+    emulator.faults().dropNext(1);
+
+    RuntimeException cut =
+        assertThrows(RuntimeException.class, () -> device.register(scope, "dropped-1", token, "{}"));
+
+    assertTrue(
+        cut.getCause() instanceof java.io.IOException, "the client saw the connection go: " + cut);
+    List<RequestLog.Entry> entries = emulator.requestLog().entries();
+    assertEquals(
+        new RequestLog.Entry("PUT", "/" + scope + "/registrations/dropped-1/register", 0),
+        entries.get(entries.size() - 1));
+    assertEquals(202, device.register(scope, "dropped-1", token, "{}").statusCode());
+  }
+
+  @Test
   void requestLogCountsEveryAnsweredRequest() {
     long before = emulator.requestLog().count();
 

@@ -80,6 +80,21 @@ class TransportFaultTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  void aConnectionDroppedMidResponseIsRetriedThenSucceeds(String transport) throws Exception {
+    Device device = fleet.enrolled(home, "symmetric-individual", transport)
+        .config("[provisioning.retry]\ninitial_backoff_ms = 100");
+    String config = device.writeConfig();
+    emulator.faults().dropNext(1);
+
+    CliRun run = CliRun.of("provision", "--config", config);
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(0, emulator.faults().remaining(), "the fault was delivered");
+    assertEquals(1, run.stderr().lines().filter(l -> l.contains("retrying in")).count(), run.stderr());
+  }
+
   @Test
   void aBrokerThatNeverAnswersEndsWithExit5WithinTheBudget() throws Exception {
     List<Socket> held = new ArrayList<>();

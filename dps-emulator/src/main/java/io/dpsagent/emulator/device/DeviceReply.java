@@ -12,9 +12,24 @@ import java.util.UUID;
  * publish.
  *
  * @param errorCode the six-digit DPS error code when this is an error (for {@code x-ms-error-code})
+ * @param dropConnection an injected fault: the transport cuts the connection in the middle of
+ *     this reply instead of delivering it
  */
 public record DeviceReply(
-    int status, JsonNode body, OptionalInt retryAfterSeconds, OptionalInt errorCode) {
+    int status,
+    JsonNode body,
+    OptionalInt retryAfterSeconds,
+    OptionalInt errorCode,
+    boolean dropConnection) {
+
+  DeviceReply(int status, JsonNode body, OptionalInt retryAfterSeconds, OptionalInt errorCode) {
+    this(status, body, retryAfterSeconds, errorCode, false);
+  }
+
+  /** This reply, to be cut off midway by the transport. */
+  DeviceReply dropped() {
+    return new DeviceReply(status, body, retryAfterSeconds, errorCode, true);
+  }
 
   static DeviceReply withRetryAfter(int status, Object body, int retryAfterSeconds) {
     return new DeviceReply(

@@ -13,6 +13,7 @@ public final class Faults {
   private int remaining;
   private int status;
   private OptionalInt retryAfterSeconds = OptionalInt.empty();
+  private boolean drop;
 
   /**
    * The next {@code count} device requests are answered with {@code httpStatus}, no Retry-After.
@@ -27,6 +28,16 @@ public final class Faults {
       throw new IllegalArgumentException("retry-after is negative");
     }
     arm(count, httpStatus, OptionalInt.of(retryAfterSeconds));
+  }
+
+  /**
+   * The next {@code count} device requests lose their connection in the middle of the reply: HTTPS
+   * sends the status line, headers and half the body, then closes; MQTT closes the connection
+   * instead of publishing the reply.
+   */
+  public synchronized void dropNext(int count) {
+    arm(count, 503, OptionalInt.empty());
+    this.drop = true;
   }
 
   /** Cancels the failures not yet delivered. */
@@ -48,6 +59,7 @@ public final class Faults {
     this.remaining = count;
     this.status = httpStatus;
     this.retryAfterSeconds = retryAfter;
+    this.drop = false;
   }
 
   /** Consumes one armed failure, if any, and returns its reply. */
@@ -56,12 +68,9 @@ public final class Faults {
       return Optional.empty();
     }
     remaining--;
-    return Optional.of(
+    DeviceReply reply =
         DeviceReply.error(
-            status,
-            status * 1000 + 1,
-            "Injected fault (HTTP " + status + ").",
-            retryAfterSeconds,
-            now));
+            status, status * 1000 + 1, "Injected fault (HTTP " + status + ").", retryAfterSeconds, now);
+    return Optional.of(drop ? reply.dropped() : reply);
   }
 }

@@ -6,6 +6,7 @@ import io.dpsagent.emulator.device.DeviceRequest;
 import io.dpsagent.emulator.device.DpsError;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.tls.ClientCertificates;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -14,6 +15,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -49,6 +52,11 @@ final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     FullHttpResponse response = respond(ctx, request, uri);
     String method = request.method().name();
+    if (response == null) {
+      requestLog.add(new RequestLog.Entry(method, uri.rawPath(), 0));
+      LOG.info(() -> method + " " + uri.rawPath() + " -> connection dropped (injected fault)");
+      return;
+    }
     int status = response.status().code();
     requestLog.add(new RequestLog.Entry(method, uri.rawPath(), status));
     LOG.info(() -> method + " " + uri.rawPath() + " -> " + status);
@@ -76,7 +84,23 @@ final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
       response.headers().set(HttpHeaderNames.ALLOW, allowed.name());
       return response;
     }
-    return toResponse(call(ctx, route.get(), request, uri));
+    DeviceReply reply = call(ctx, route.get(), request, uri);
+    if (reply.dropConnection()) {
+      dropMidResponse(ctx, toResponse(reply));
+      return null;
+    }
+    return toResponse(reply);
+  }
+
+  // Status line, headers and half of the announced body, then the connection goes away.
+  private static void dropMidResponse(ChannelHandlerContext ctx, FullHttpResponse full) {
+    DefaultHttpResponse head = new DefaultHttpResponse(full.protocolVersion(), full.status());
+    head.headers().set(full.headers());
+    ByteBuf body = full.content();
+    ctx.write(head);
+    ctx.writeAndFlush(new DefaultHttpContent(body.retainedSlice(0, body.readableBytes() / 2)))
+        .addListener(ChannelFutureListener.CLOSE);
+    full.release();
   }
 
   private DeviceReply call(

@@ -204,6 +204,13 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
       ctx.write(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
     }
     DeviceReply reply = answer(request.get(), ByteBufUtil.getBytes(publish.content()));
+    if (reply.dropConnection()) {
+      requestLog.add(new RequestLog.Entry(REQUEST_METHOD, topic, 0));
+      LOG.info(() -> REQUEST_METHOD + " " + topic + " -> connection dropped (injected fault)");
+      ctx.flush();
+      ctx.close();
+      return;
+    }
     String replyTopic = request.get().replyTopic(reply.status(), reply.retryAfterSeconds());
     ctx.writeAndFlush(
         MqttMessageBuilders.publish()
