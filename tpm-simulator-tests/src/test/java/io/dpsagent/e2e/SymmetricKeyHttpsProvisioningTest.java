@@ -316,4 +316,52 @@ class SymmetricKeyHttpsProvisioningTest {
           proxy.tunnels().stream().distinct().toList(), "the registration went through the tunnel");
     }
   }
+
+  @Test
+  void registersThroughAnHttpProxyWithBasicCredentials() throws Exception {
+    try (ConnectProxy proxy = ConnectProxy.requiring("dev", "p@ss word")) {
+      Device device = enrolledDevice(Device.newKey())
+          .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "p%40ss%20word") + "\"");
+      String config = device.writeConfig();
+
+      CliRun run = CliRun.of("provision", "--config", config);
+
+      assertEquals(0, run.exitCode(), run.toString());
+      assertEquals(List.of(new ConnectProxy.Tunnel("localhost:" + emulator.httpsEndpoint().getPort(),
+              Optional.of("Basic ZGV2OnBAc3Mgd29yZA=="), 200)),
+          proxy.tunnels().stream().distinct().toList(), "every request went through the authenticated tunnel");
+      assertFalse(run.everything().contains("p@ss") || run.everything().contains("ZGV2OnBAc3Mgd29yZA"),
+          "proxy credentials never reach the output");
+    }
+  }
+
+  @Test
+  void aWrongKeyThroughAnAuthenticatingProxyIsStillReportedAsDpsSaidIt() throws Exception {
+    try (ConnectProxy proxy = ConnectProxy.requiring("dev", "pw")) {
+      Device device = device().deviceKey(Device.newKey())
+          .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "pw") + "\"");
+      emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), Device.newKey()));
+
+      CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+
+      assertEquals(3, run.exitCode(), run.toString());
+      assertTrue(run.stderr().contains("attestation rejected: DPS answered 401 (errorCode 401002: Unauthorized"), run.stderr());
+    }
+  }
+
+  @Test
+  void wrongProxyCredentialsEndWithExit5NamingTheProxyRefusal() throws Exception {
+    try (ConnectProxy proxy = ConnectProxy.requiring("dev", "right")) {
+      Device device = enrolledDevice(Device.newKey())
+          .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "wrong") + "\"")
+          .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
+
+      CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+
+      assertEquals(5, run.exitCode(), run.toString());
+      assertTrue(run.stderr().contains("refused CONNECT localhost:" + emulator.httpsEndpoint().getPort()
+          + ": HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials"), run.stderr());
+      assertEquals(2, proxy.tunnels().size());
+    }
+  }
 }

@@ -3,7 +3,6 @@ package io.dpsagent.agent.cli;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.Version;
 import io.dpsagent.agent.dps.RegistrationClient;
-import io.dpsagent.agent.transport.proxy.ProxySettings;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -35,7 +34,6 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    ProxySettings.allowBasicForTunnels(); // before any JDK HTTP client class loads
     System.exit(run(args, new Context(System.in, System.out, System.err, System.getenv(), Clock.systemUTC(),
         d -> Thread.sleep(d.toMillis()))));
   }

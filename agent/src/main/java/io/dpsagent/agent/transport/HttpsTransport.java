@@ -7,57 +7,40 @@ import io.dpsagent.agent.dps.DpsResponse;
 import io.dpsagent.agent.dps.DpsTransport;
 import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.sas.SasToken;
-import java.io.IOException;
-import java.io.InputStream;
+import io.dpsagent.agent.transport.http.HttpExchange;
+import io.dpsagent.agent.transport.http.JdkHttpExchange;
+import io.dpsagent.agent.transport.http.TunnelledHttpExchange;
 import io.dpsagent.agent.transport.proxy.ProxySettings;
-import java.net.InetSocketAddress;
-import java.net.ProxySelector;
+import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
- * The DPS device API over HTTPS ({@code java.net.http}): {@code PUT .../register} and
- * {@code GET .../operations/{id}}.
+ * The DPS device API over HTTPS: {@code PUT .../register} and {@code GET .../operations/{id}},
+ * through {@code java.net.http}, or through an HTTP proxy tunnel when one is configured.
  */
 public final class HttpsTransport implements DpsTransport {
 
-  /** DPS answers are small; anything bigger is not DPS and is cut off rather than buffered. */
-  static final int MAX_BODY_BYTES = 256 * 1024;
-
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  static {
-    ProxySettings.allowBasicForTunnels();
-  }
 
   private final URI base;
   private final String apiVersion;
-  private final Duration requestTimeout;
-  private final HttpClient http;
+  private final HttpExchange http;
 
   public HttpsTransport(URI base, String apiVersion, SSLContext tls, Duration connectTimeout, Duration requestTimeout,
       Optional<ProxySettings> proxy) {
     this.base = base;
     this.apiVersion = apiVersion;
-    this.requestTimeout = requestTimeout;
-    HttpClient.Builder builder = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .sslContext(tls)
-        .connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER);
-    proxy.ifPresent(p -> builder.proxy(ProxySelector.of(
-        new InetSocketAddress(p.address().getHostString(), p.address().getPort()))));
-    this.http = builder.build();
+    this.http = proxy.<HttpExchange>map(p -> new TunnelledHttpExchange(tls, p, connectTimeout, requestTimeout))
+        .orElseGet(() -> new JdkHttpExchange(tls, connectTimeout, requestTimeout));
   }
 
   @Override
@@ -66,17 +49,16 @@ public final class HttpsTransport implements DpsTransport {
     if (request.payloadJson().isPresent()) {
       body.set("payload", JSON.readTree(request.payloadJson().get()));
     }
-    HttpRequest.Builder put = newRequest(registrationPath(request) + "/register", authorization)
-        .header("Content-Type", "application/json; charset=utf-8")
-        .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body), StandardCharsets.UTF_8));
-    return send(put.build());
+    Map<String, String> headers = headers(authorization);
+    headers.put("Content-Type", "application/json; charset=utf-8");
+    return send("PUT", registrationPath(request) + "/register", headers, JSON.writeValueAsBytes(body));
   }
 
   @Override
   public DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization)
       throws IOException {
     String path = registrationPath(request) + "/operations/" + SasToken.encode(operationId);
-    return send(newRequest(path, authorization).GET().build());
+    return send("GET", path, headers(authorization), null);
   }
 
   @Override
@@ -93,40 +75,19 @@ public final class HttpsTransport implements DpsTransport {
     return "/" + SasToken.encode(request.idScope()) + "/registrations/" + SasToken.encode(request.registrationId());
   }
 
-  private HttpRequest.Builder newRequest(String path, Optional<String> authorization) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path + "?api-version=" + SasToken.encode(apiVersion)))
-        .timeout(requestTimeout)
-        .header("Accept", "application/json")
-        .header("User-Agent", Version.USER_AGENT);
-    authorization.ifPresent(token -> builder.header("Authorization", token));
-    return builder;
+  private static Map<String, String> headers(Optional<String> authorization) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Accept", "application/json");
+    headers.put("User-Agent", Version.USER_AGENT);
+    authorization.ifPresent(token -> headers.put("Authorization", token));
+    return headers;
   }
 
-  private DpsResponse send(HttpRequest request) throws IOException {
-    HttpResponse<InputStream> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted");
-    }
-    if (response.body() == null) {
-      // java.net.http answers a refused proxy CONNECT (e.g. 407) with the proxy's status and no body
-      throw new IOException("proxy answered " + response.statusCode() + " to CONNECT"
-          + (response.statusCode() == 407 ? "; check the proxy credentials" : ""));
-    }
-    String body;
-    try (InputStream in = response.body()) {
-      byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-      if (bytes.length > MAX_BODY_BYTES) {
-        throw new IOException("response body larger than " + MAX_BODY_BYTES + " bytes");
-      }
-      body = new String(bytes, StandardCharsets.UTF_8);
-    }
-    return new DpsResponse(response.statusCode(),
-        response.headers().firstValue("Retry-After").flatMap(HttpsTransport::retryAfter),
-        response.headers().firstValue("Date").flatMap(HttpsTransport::httpDate),
-        body);
+  private DpsResponse send(String method, String path, Map<String, String> headers, byte[] body) throws IOException {
+    URI uri = base.resolve(path + "?api-version=" + SasToken.encode(apiVersion));
+    HttpExchange.Response response = http.send(method, uri, headers, body);
+    return new DpsResponse(response.status(), response.retryAfter().flatMap(HttpsTransport::retryAfter),
+        response.date().flatMap(HttpsTransport::httpDate), response.body());
   }
 
   /** DPS sends integer seconds; anything else (an HTTP date, garbage) is ignored. */

@@ -1,6 +1,5 @@
 package io.dpsagent.agent.transport.proxy;
 
-import java.net.Authenticator;
 import java.net.InetSocketAddress;
 import java.net.PasswordAuthentication;
 import java.net.URI;
@@ -19,12 +18,6 @@ import java.util.Optional;
  */
 public final class ProxySettings {
 
-  /**
-   * The JDK's HTTP client refuses Basic credentials for proxy tunnels unless this property allows
-   * them; it is read once, when the client classes load, so the launcher sets it first thing.
-   */
-  public static final String TUNNELING_DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
-
   private final String host;
   private final int port;
   private final Optional<PasswordAuthentication> credentials;
@@ -35,12 +28,7 @@ public final class ProxySettings {
     this.credentials = credentials;
   }
 
-  /** Lets the JDK HTTP client send Basic credentials to a proxy for CONNECT, unless told otherwise. */
-  public static void allowBasicForTunnels() {
-    if (System.getProperty(TUNNELING_DISABLED_SCHEMES) == null) {
-      System.setProperty(TUNNELING_DISABLED_SCHEMES, "");
-    }
-  }
+
 
   /**
    * Parses {@code http://[user:password@]host[:port]} (port 8080 when absent, user and password
@@ -92,16 +80,6 @@ public final class ProxySettings {
   public Optional<String> proxyAuthorization() {
     return credentials.map(c -> "Basic " + Base64.getEncoder().encodeToString(
         (c.getUserName() + ":" + new String(c.getPassword())).getBytes(StandardCharsets.UTF_8)));
-  }
-
-  /** Answers the JDK HTTP client's proxy challenges with the credentials, when given. */
-  public Optional<Authenticator> authenticator() {
-    return credentials.map(c -> new Authenticator() {
-      @Override
-      protected PasswordAuthentication getPasswordAuthentication() {
-        return getRequestorType() == RequestorType.PROXY ? c : null;
-      }
-    });
   }
 
   @Override
