@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.config.EmulatorConfig;
-import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -32,8 +30,7 @@ class TransportAttestationMatrixTest {
 
   @BeforeAll
   static void start() throws Exception {
-    emulator = DpsEmulator.start(EmulatorConfig.defaults().toBuilder()
-        .retryAfterSeconds(1).mqtt5(Mqtt5Policy.ACCEPT).build());
+    emulator = Emulators.startAllTransports();
     fleet = new Fleet(emulator);
   }
 

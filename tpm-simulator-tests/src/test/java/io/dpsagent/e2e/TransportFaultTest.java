@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.config.EmulatorConfig;
-import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
 import java.net.InetAddress;
@@ -37,8 +35,7 @@ class TransportFaultTest {
 
   @BeforeAll
   static void start() throws Exception {
-    emulator = DpsEmulator.start(EmulatorConfig.defaults().toBuilder()
-        .retryAfterSeconds(1).mqtt5(Mqtt5Policy.ACCEPT).build());
+    emulator = Emulators.startAllTransports();
     fleet = new Fleet(emulator);
   }
 

@@ -3,8 +3,6 @@ package io.dpsagent.emulator.http;
 import io.dpsagent.emulator.device.DeviceApi;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.net.Listener;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,16 +29,7 @@ public final class HttpsDeviceServer implements AutoCloseable {
       throws IOException {
     DeviceApiHandler handler = new DeviceApiHandler(api, requestLog);
     return new HttpsDeviceServer(
-        Listener.start(
-            "dps-emulator-https",
-            address,
-            channel ->
-                channel
-                    .pipeline()
-                    .addLast(sslContext.newHandler(channel.alloc()))
-                    .addLast(new HttpServerCodec())
-                    .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
-                    .addLast(handler)));
+        HttpsListener.start(address, sslContext, handler, MAX_BODY_BYTES, "dps-emulator-https"));
   }
 
   public int port() {

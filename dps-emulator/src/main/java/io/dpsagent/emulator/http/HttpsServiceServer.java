@@ -1,5 +1,6 @@
 package io.dpsagent.emulator.http;
 
+import io.dpsagent.emulator.net.Listener;
 import io.dpsagent.emulator.service.ServiceApi;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
@@ -11,9 +12,9 @@ public final class HttpsServiceServer implements AutoCloseable {
   // Bulk enrollment requests carry up to some thousand enrollments.
   private static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-  private final HttpsListener listener;
+  private final Listener listener;
 
-  private HttpsServiceServer(HttpsListener listener) {
+  private HttpsServiceServer(Listener listener) {
     this.listener = listener;
   }
 

@@ -66,15 +66,18 @@ public final class MqttTransport implements DpsTransport {
         .orElse(tls.getSocketFactory());
     switch (transport) {
       case MQTT5:
-        return new MqttTransport(new PahoV5Connector("ssl://" + authority, registrationId, sockets,
-            connect, request), "mqtts://" + authority, config.apiVersion(), request);
+        return new MqttTransport(
+            new PahoV5Connector(new ClientSettings("ssl://" + authority, registrationId, sockets, connect, request)),
+            "mqtts://" + authority, config.apiVersion(), request);
       case MQTT_WS:
         String uri = "wss://" + authority + WEBSOCKET_PATH;
-        return new MqttTransport(new PahoV3Connector(uri, registrationId, sockets, connect, request),
+        return new MqttTransport(
+            new PahoV3Connector(new ClientSettings(uri, registrationId, sockets, connect, request)),
             uri, config.apiVersion(), request);
       default:
-        return new MqttTransport(new PahoV3Connector("ssl://" + authority, registrationId, sockets,
-            connect, request), "mqtts://" + authority, config.apiVersion(), request);
+        return new MqttTransport(
+            new PahoV3Connector(new ClientSettings("ssl://" + authority, registrationId, sockets, connect, request)),
+            "mqtts://" + authority, config.apiVersion(), request);
     }
   }
 

@@ -1,8 +1,6 @@
 package io.dpsagent.agent.transport.mqtt;
 
 import java.io.IOException;
-import java.time.Duration;
-import javax.net.SocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -14,19 +12,12 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 /** MQTT 3.1.1, what DPS speaks, over TLS or WebSocket, with Paho's v3 client. */
 final class PahoV3Connector implements MqttSession.Connector {
 
+  private final ClientSettings settings;
   private final String serverUri;
-  private final String clientId;
-  private final SocketFactory socketFactory;
-  private final Duration connectTimeout;
-  private final Duration requestTimeout;
 
-  PahoV3Connector(String serverUri, String clientId, SocketFactory socketFactory, Duration connectTimeout,
-      Duration requestTimeout) {
-    this.serverUri = serverUri;
-    this.clientId = clientId;
-    this.socketFactory = socketFactory;
-    this.connectTimeout = connectTimeout;
-    this.requestTimeout = requestTimeout;
+  PahoV3Connector(ClientSettings settings) {
+    this.settings = settings;
+    this.serverUri = settings.serverUri();
   }
 
   @Override
@@ -38,11 +29,11 @@ final class PahoV3Connector implements MqttSession.Connector {
   public MqttSession connect(String username, String password, MqttSession.Listener listener) throws IOException {
     MqttClient client;
     try {
-      client = new MqttClient(serverUri, clientId, new MemoryPersistence());
+      client = new MqttClient(serverUri, settings.clientId(), new MemoryPersistence());
     } catch (MqttException e) {
       throw new IOException("invalid MQTT server URI " + serverUri, e);
     }
-    client.setTimeToWait(requestTimeout.toMillis());
+    client.setTimeToWait(settings.requestTimeout().toMillis());
     client.setCallback(new MqttCallback() {
       @Override
       public void connectionLost(Throwable cause) {
@@ -62,8 +53,8 @@ final class PahoV3Connector implements MqttSession.Connector {
     options.setCleanSession(true);
     options.setAutomaticReconnect(false);
     options.setKeepAliveInterval(60);
-    options.setConnectionTimeout((int) Math.max(1, connectTimeout.toSeconds()));
-    options.setSocketFactory(socketFactory);
+    options.setConnectionTimeout(settings.connectTimeoutSeconds());
+    options.setSocketFactory(settings.socketFactory());
     options.setHttpsHostnameVerificationEnabled(true);
     options.setUserName(username);
     if (password != null) {

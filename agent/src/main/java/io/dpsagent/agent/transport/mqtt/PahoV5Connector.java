@@ -2,8 +2,6 @@ package io.dpsagent.agent.transport.mqtt;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import javax.net.SocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -21,19 +19,12 @@ final class PahoV5Connector implements MqttSession.Connector {
   private static final int BAD_USER_NAME_OR_PASSWORD = 0x86;
   private static final int NOT_AUTHORIZED = 0x87;
 
+  private final ClientSettings settings;
   private final String serverUri;
-  private final String clientId;
-  private final SocketFactory socketFactory;
-  private final Duration connectTimeout;
-  private final Duration requestTimeout;
 
-  PahoV5Connector(String serverUri, String clientId, SocketFactory socketFactory, Duration connectTimeout,
-      Duration requestTimeout) {
-    this.serverUri = serverUri;
-    this.clientId = clientId;
-    this.socketFactory = socketFactory;
-    this.connectTimeout = connectTimeout;
-    this.requestTimeout = requestTimeout;
+  PahoV5Connector(ClientSettings settings) {
+    this.settings = settings;
+    this.serverUri = settings.serverUri();
   }
 
   @Override
@@ -45,11 +36,11 @@ final class PahoV5Connector implements MqttSession.Connector {
   public MqttSession connect(String username, String password, MqttSession.Listener listener) throws IOException {
     MqttClient client;
     try {
-      client = new MqttClient(serverUri, clientId, new MemoryPersistence());
+      client = new MqttClient(serverUri, settings.clientId(), new MemoryPersistence());
     } catch (MqttException e) {
       throw new IOException("invalid MQTT server URI " + serverUri, e);
     }
-    client.setTimeToWait(requestTimeout.toMillis());
+    client.setTimeToWait(settings.requestTimeout().toMillis());
     client.setCallback(new MqttCallback() {
       @Override
       public void disconnected(MqttDisconnectResponse response) {
@@ -79,8 +70,8 @@ final class PahoV5Connector implements MqttSession.Connector {
     options.setCleanStart(true);
     options.setAutomaticReconnect(false);
     options.setKeepAliveInterval(60);
-    options.setConnectionTimeout((int) Math.max(1, connectTimeout.toSeconds()));
-    options.setSocketFactory(socketFactory);
+    options.setConnectionTimeout(settings.connectTimeoutSeconds());
+    options.setSocketFactory(settings.socketFactory());
     options.setHttpsHostnameVerificationEnabled(true);
     options.setUserName(username);
     if (password != null) {
