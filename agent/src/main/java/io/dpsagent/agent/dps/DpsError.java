@@ -24,6 +24,15 @@ public record DpsError(Optional<Integer> errorCode, Optional<String> trackingId,
     }
   }
 
+  /** The TPM activation blob of a 401 nonce challenge ({@code authenticationKey}), if the body has one. */
+  public static Optional<String> authenticationKey(String body) {
+    try {
+      return OperationStatus.text(OperationStatus.readObject(body), "authenticationKey");
+    } catch (MalformedResponseException e) {
+      return Optional.empty();
+    }
+  }
+
   /** "errorCode 401002: Unauthorized (tracking ID ...)" or "" when DPS said nothing useful. */
   public String describe() {
     StringBuilder sb = new StringBuilder();

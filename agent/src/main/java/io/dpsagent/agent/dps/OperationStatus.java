@@ -61,7 +61,8 @@ public record OperationStatus(Optional<String> operationId, Status status, Optio
         text(node.path("symmetricKey"), "enrollmentGroupId").or(() -> text(node.path("x509"), "enrollmentGroupId")),
         node.path("payload").isObject() ? Optional.of(node.get("payload")) : Optional.empty(),
         node.path("errorCode").isInt() ? Optional.of(node.get("errorCode").intValue()) : Optional.empty(),
-        text(node, "errorMessage"));
+        text(node, "errorMessage"),
+        text(node.path("tpm"), "authenticationKey"));
   }
 
   private static Status status(String value) throws MalformedResponseException {

@@ -26,6 +26,9 @@ public final class RegistrationClient {
 
   private static final Logger LOG = Logger.getLogger(RegistrationClient.class.getName());
 
+  /** A server that keeps challenging is not believed forever. */
+  static final int MAX_CHALLENGES = 3;
+
   /** Beyond this difference between the device and DPS clocks, a 401 is blamed on the clock. */
   static final Duration CLOCK_SKEW_TOLERANCE = Duration.ofMinutes(5);
 
@@ -69,6 +72,7 @@ public final class RegistrationClient {
     private final Instant deadline;
     private Optional<String> operationId = Optional.empty();
     private int consecutiveFailures;
+    private int challenges;
     private String lastFailure = "";
 
     Run(RegistrationRequest request, Instant deadline) {
@@ -147,6 +151,13 @@ public final class RegistrationClient {
             throw new AgentException(ExitCode.REGISTRATION_REFUSED,
                 "DPS reported 'assigned' without assignedHub or deviceId");
           }
+          if (state.tpmAuthenticationKey().isPresent()) {
+            try {
+              credentials.acceptAssignment(state.tpmAuthenticationKey().get());
+            } catch (HsmException e) {
+              throw new AgentException(ExitCode.HSM, "cannot import the hub key DPS sent: " + e.getMessage(), e);
+            }
+          }
           return state;
         case DISABLED:
           throw new AgentException(ExitCode.REGISTRATION_REFUSED, "DPS reports the enrollment of '"
@@ -164,6 +175,8 @@ public final class RegistrationClient {
           + (error.describe().isEmpty() ? "" : " (" + error.describe() + ")");
       if (response.isTransientError()) {
         failedTransiently(what, response.retryAfter());
+      } else if (response.status() == 401 && challenged(response)) {
+        operationId = Optional.empty(); // activated: send the registration again, now signed
       } else if (response.status() == 401 || response.status() == 403) {
         throw new AgentException(ExitCode.ATTESTATION_REJECTED,
             clockSkew(response).orElse("attestation rejected: " + what
@@ -173,6 +186,24 @@ public final class RegistrationClient {
         failedTransiently(what + " for the operation", Optional.empty());
       } else {
         throw new AgentException(ExitCode.REGISTRATION_REFUSED, "registration refused: " + what);
+      }
+    }
+
+    /** Hands a TPM nonce challenge to the credentials; true when they activated it. */
+    private boolean challenged(DpsResponse response) throws AgentException {
+      Optional<String> blob = DpsError.authenticationKey(response.body());
+      if (blob.isEmpty() || challenges >= MAX_CHALLENGES) {
+        return false;
+      }
+      challenges++;
+      try {
+        boolean accepted = credentials.acceptChallenge(blob.get());
+        if (accepted) {
+          LOG.info(() -> "activated the DPS challenge for " + request.registrationId());
+        }
+        return accepted;
+      } catch (HsmException e) {
+        throw new AgentException(ExitCode.HSM, "cannot activate the DPS challenge: " + e.getMessage(), e);
       }
     }
 

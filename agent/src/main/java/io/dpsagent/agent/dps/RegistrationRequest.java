@@ -8,5 +8,18 @@ import java.util.Optional;
  * @param idScope the DPS instance
  * @param registrationId the device's registration ID
  * @param payloadJson optional custom payload, a JSON object as text
+ * @param tpm the TPM's public keys, for TPM attestation
  */
-public record RegistrationRequest(String idScope, String registrationId, Optional<String> payloadJson) {}
+public record RegistrationRequest(
+    String idScope, String registrationId, Optional<String> payloadJson, Optional<TpmKeys> tpm) {
+
+  /**
+   * The base64 of the marshalled {@code TPM2B_PUBLIC} of the endorsement key and the storage root
+   * key, as DPS expects them in {@code tpm.endorsementKey} and {@code tpm.storageRootKey}.
+   */
+  public record TpmKeys(String endorsementKey, String storageRootKey) {}
+
+  public RegistrationRequest(String idScope, String registrationId, Optional<String> payloadJson) {
+    this(idScope, registrationId, payloadJson, Optional.empty());
+  }
+}

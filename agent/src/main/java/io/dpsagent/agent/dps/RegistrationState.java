@@ -19,4 +19,5 @@ public record RegistrationState(
     Optional<String> enrollmentGroupId,
     Optional<JsonNode> payload,
     Optional<Integer> errorCode,
-    Optional<String> errorMessage) {}
+    Optional<String> errorMessage,
+    Optional<String> tpmAuthenticationKey) {}

@@ -49,6 +49,8 @@ public final class HttpsTransport implements DpsTransport {
     if (request.payloadJson().isPresent()) {
       body.set("payload", JSON.readTree(request.payloadJson().get()));
     }
+    request.tpm().ifPresent(tpm -> body.putObject("tpm")
+        .put("endorsementKey", tpm.endorsementKey()).put("storageRootKey", tpm.storageRootKey()));
     Map<String, String> headers = headers(authorization);
     headers.put("Content-Type", "application/json; charset=utf-8");
     return send("PUT", registrationPath(request) + "/register", headers, JSON.writeValueAsBytes(body));

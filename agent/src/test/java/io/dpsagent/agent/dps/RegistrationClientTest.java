@@ -71,6 +71,86 @@ class RegistrationClientTest {
     return new DpsResponse(status, Optional.ofNullable(retryAfter).map(Duration::ofSeconds), Optional.empty(), body);
   }
 
+  /** TPM-like credentials: nothing to sign with until a challenge was activated. */
+  private final List<String> activated = new ArrayList<>();
+  private final List<String> assigned = new ArrayList<>();
+  private boolean failActivation;
+
+  private final DpsCredentials tpmLike = new DpsCredentials() {
+    @Override
+    public Optional<String> authorization(Instant now) {
+      return activated.isEmpty() ? Optional.empty() : Optional.of("tpm-token-" + activated.size());
+    }
+
+    @Override
+    public boolean acceptChallenge(String authenticationKey) throws io.dpsagent.hsm.HsmException {
+      if (failActivation) {
+        throw new io.dpsagent.hsm.HsmException("TPM activation blob: part 2 is truncated");
+      }
+      activated.add(authenticationKey);
+      return true;
+    }
+
+    @Override
+    public void acceptAssignment(String authenticationKey) {
+      assigned.add(authenticationKey);
+    }
+  };
+
+  private RegistrationClient client(DpsCredentials credentials) {
+    Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+    return new RegistrationClient(transport, credentials, BackoffTest.retry(4, Duration.ofMinutes(5)),
+        new Backoff(BackoffTest.retry(4, Duration.ofMinutes(5)), new SplittableRandom(7)), clock, d -> sleeps.add(d));
+  }
+
+  private static final String CHALLENGE =
+      "{\"message\":\"Unauthorized\",\"authenticationKey\":\"QkxPQg==\",\"keyName\":\"registration\"}";
+
+  @Test
+  void aTpmChallengeIsActivatedAndTheRegistrationSentAgainSignedAtOnce() throws Exception {
+    script.add(reply(401, null, CHALLENGE));
+    script.add(reply(202, 1, ASSIGNING));
+    script.add(reply(200, null, ASSIGNED.replace("\"substatus\"",
+        "\"tpm\":{\"authenticationKey\":\"SFVC\"},\"substatus\"")));
+
+    RegistrationState state = client(tpmLike).register(REQUEST);
+
+    assertEquals(List.of("register", "register", "poll op-1"), calls);
+    assertEquals(List.of(Optional.empty(), Optional.of("tpm-token-1"), Optional.of("tpm-token-1")), tokens);
+    assertEquals(List.of("QkxPQg=="), activated);
+    assertEquals(List.of("SFVC"), assigned, "the hub key blob is imported on assignment");
+    assertEquals(Optional.of("SFVC"), state.tpmAuthenticationKey());
+    assertEquals(List.of(Duration.ofSeconds(1)), sleeps, "no back-off after a challenge");
+  }
+
+  @Test
+  void aServerThatKeepsChallengingIsBelievedOnlyThreeTimes() {
+    for (int i = 0; i < 4; i++) {
+      script.add(reply(401, null, CHALLENGE));
+    }
+    AgentException e = assertThrows(AgentException.class, () -> client(tpmLike).register(REQUEST));
+    assertEquals(ExitCode.ATTESTATION_REJECTED, e.exitCode());
+    assertEquals(3, activated.size());
+    assertEquals(4, calls.size());
+  }
+
+  @Test
+  void aChallengeThatCannotBeActivatedIsATpmError() {
+    failActivation = true;
+    script.add(reply(401, null, CHALLENGE));
+    AgentException e = assertThrows(AgentException.class, () -> client(tpmLike).register(REQUEST));
+    assertEquals(ExitCode.HSM, e.exitCode());
+    assertEquals("cannot activate the DPS challenge: TPM activation blob: part 2 is truncated", e.getMessage());
+  }
+
+  @Test
+  void aChallengeIsAnOrdinary401ForCredentialsThatCannotActivate() {
+    script.add(reply(401, null, CHALLENGE));
+    AgentException e = assertThrows(AgentException.class, this::run);
+    assertEquals(ExitCode.ATTESTATION_REJECTED, e.exitCode());
+    assertEquals(1, calls.size());
+  }
+
   private RegistrationClient client(int attempts, Duration budget) {
     Clock clock = new Clock() {
       @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
