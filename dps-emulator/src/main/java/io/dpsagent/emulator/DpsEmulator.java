@@ -236,9 +236,9 @@ public final class DpsEmulator implements AutoCloseable {
   }
 
   /**
-   * {@code HostName=SERVICE_HOST:PORT;SharedAccessKeyName=provisioningserviceowner;SharedAccessKey=...},
-   * as the service SDKs take it ({@code HostName=SERVICE_HOST} alone on port 443). It holds a key:
-   * never log it.
+   * {@code HostName=HOST:PORT;SharedAccessKeyName=provisioningserviceowner;SharedAccessKey=...}, as
+   * the service SDKs take it; HOST is the service host, and on port 443 it stands alone. It holds a
+   * key: never log it.
    */
   public String serviceConnectionString() {
     return serviceConnectionString;

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The service API on an address and host name of its own ({@code service_bind_address},
- * {@code service_host}): where it listens, what the certificate and the connection string name,
- * and which SAS resources it accepts.
+ * The service API on an address and host name of its own ({@code service_bind_address}, {@code
+ * service_host}): where it listens, what the certificate and the connection string name, and which
+ * SAS resources it accepts.
  */
 class ServiceListenerAddressTest {
 
@@ -80,9 +80,6 @@ class ServiceListenerAddressTest {
 
   private static String tokenFor(String resource) {
     return ServiceClient.token(
-        resource,
-        "provisioningserviceowner",
-        service.key(),
-        Instant.now().getEpochSecond() + 3600);
+        resource, "provisioningserviceowner", service.key(), Instant.now().getEpochSecond() + 3600);
   }
 }

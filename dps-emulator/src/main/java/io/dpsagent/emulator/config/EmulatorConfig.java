@@ -150,9 +150,9 @@ public final class EmulatorConfig {
   }
 
   /**
-   * How long each MQTT reply waits before it is sent (default zero). Models the round trip a
-   * device always sees with DPS: a client that publishes and only then starts waiting (the Java
-   * SDK 2.1.3) can miss a reply that arrives within microseconds.
+   * How long each MQTT reply waits before it is sent (default zero). Models the round trip a device
+   * always sees with DPS: a client that publishes and only then starts waiting (the Java SDK 2.1.3)
+   * can miss a reply that arrives within microseconds.
    */
   public Duration mqttReplyDelay() {
     return mqttReplyDelay;
@@ -203,8 +203,8 @@ public final class EmulatorConfig {
   }
 
   /**
-   * The service API's host name: in its endpoint, the connection string's {@code HostName}, the
-   * SAS resource it accepts and the generated server certificate; by default {@link #host()}.
+   * The service API's host name: in its endpoint, the connection string's {@code HostName}, the SAS
+   * resource it accepts and the generated server certificate; by default {@link #host()}.
    */
   public String serviceHost() {
     return serviceHost.orElse(host);

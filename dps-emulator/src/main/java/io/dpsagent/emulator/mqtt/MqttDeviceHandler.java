@@ -61,8 +61,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
   private MqttQoS replyQos = MqttQoS.AT_LEAST_ONCE;
   private int lastPacketId;
 
-  MqttDeviceHandler(
-      DeviceApi api, RequestLog requestLog, Mqtt5Policy mqtt5, Duration replyDelay) {
+  MqttDeviceHandler(DeviceApi api, RequestLog requestLog, Mqtt5Policy mqtt5, Duration replyDelay) {
     this.api = api;
     this.requestLog = requestLog;
     this.mqtt5 = mqtt5;

@@ -62,8 +62,8 @@ public final class LocalCertificateAuthority {
   }
 
   /**
-   * Issues a server certificate valid for {@code hostName} (its CN), {@code otherHostNames},
-   * {@code localhost}, 127.0.0.1 and ::1. Its private key exists only in the returned object.
+   * Issues a server certificate valid for {@code hostName} (its CN), {@code otherHostNames}, {@code
+   * localhost}, 127.0.0.1 and ::1. Its private key exists only in the returned object.
    */
   public ServerTlsIdentity issueServerIdentity(String hostName, String... otherHostNames)
       throws GeneralSecurityException {
@@ -86,7 +86,10 @@ public final class LocalCertificateAuthority {
               Extension.extendedKeyUsage,
               false,
               new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-          .addExtension(Extension.subjectAlternativeName, false, subjectAlternativeNames(hostName, otherHostNames))
+          .addExtension(
+              Extension.subjectAlternativeName,
+              false,
+              subjectAlternativeNames(hostName, otherHostNames))
           .addExtension(
               Extension.subjectKeyIdentifier,
               false,

@@ -54,7 +54,8 @@ class LocalCertificateAuthorityTest {
     LocalCertificateAuthority ca = LocalCertificateAuthority.create();
 
     X509Certificate server =
-        ca.issueServerIdentity("127.20.30.40", "127.20.30.41", "service.example.test", "127.20.30.40")
+        ca.issueServerIdentity(
+                "127.20.30.40", "127.20.30.41", "service.example.test", "127.20.30.40")
             .chain()
             .get(0);
 

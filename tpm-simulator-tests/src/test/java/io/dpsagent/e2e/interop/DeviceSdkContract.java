@@ -66,8 +66,10 @@ abstract class DeviceSdkContract {
    */
   void assertUnauthorized(String registrationId, Outcome outcome) {
     Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, outcome);
-    assertEquals(OptionalInt.of(401002), failed.errorCode(), "the service's errorCode reaches the caller: " + failed.report());
-    assertEquals(sdk().surfacesStatus() ? OptionalInt.of(401) : OptionalInt.empty(), failed.httpStatus(), failed.report());
+    assertEquals(OptionalInt.of(401002), failed.errorCode(),
+        "the service's errorCode reaches the caller: " + failed.report());
+    assertEquals(sdk().surfacesStatus() ? OptionalInt.of(401) : OptionalInt.empty(), failed.httpStatus(),
+        failed.report());
     assertEquals(Optional.empty(), emulator.registry().registration(registrationId));
   }
 }

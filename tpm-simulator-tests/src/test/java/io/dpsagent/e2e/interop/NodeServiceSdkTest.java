@@ -74,9 +74,11 @@ class NodeServiceSdkTest {
         .call("getIndividualEnrollment", id)
         .run());
 
-    Versioned<IndividualEnrollment> stored = emulator.registry().individualEnrollmentVersion(id).orElseThrow();
+    Versioned<IndividualEnrollment> stored =
+        emulator.registry().individualEnrollmentVersion(id).orElseThrow();
     assertEquals(Optional.of(id + "-device-1"), stored.value().deviceId());
-    assertTrue(stored.value().attestation() instanceof SymmetricKeyAttestation, stored.value().attestation().toString());
+    assertTrue(stored.value().attestation() instanceof SymmetricKeyAttestation,
+        stored.value().attestation().toString());
     for (JsonNode answer : created) {
       assertEquals(200, answer.path("httpStatus").asInt(), answer.toString());
       assertEquals(id, answer.path("body").path("registrationId").asText());
@@ -86,9 +88,11 @@ class NodeServiceSdkTest {
     }
 
     ObjectNode update = enrollment.deepCopy().put("deviceId", id + "-device-2").put("etag", stored.etag());
-    JsonNode updated = NodeServiceSdk.answers(service().call("createOrUpdateIndividualEnrollment", update).run()).get(0);
+    JsonNode updated =
+        NodeServiceSdk.answers(service().call("createOrUpdateIndividualEnrollment", update).run()).get(0);
 
-    Versioned<IndividualEnrollment> restored = emulator.registry().individualEnrollmentVersion(id).orElseThrow();
+    Versioned<IndividualEnrollment> restored =
+        emulator.registry().individualEnrollmentVersion(id).orElseThrow();
     assertEquals(Optional.of(id + "-device-2"), restored.value().deviceId());
     assertNotEquals(stored.etag(), restored.etag());
     assertEquals(200, updated.path("httpStatus").asInt());
@@ -101,10 +105,12 @@ class NodeServiceSdkTest {
     assertEquals(412, stale.path("httpStatus").asInt(), stale.toString());
     assertEquals(restored, emulator.registry().individualEnrollmentVersion(id).orElseThrow(), "unchanged");
 
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id + "-a", SymmetricKeyDeviceSdkContract.newKey()));
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id + "-b", SymmetricKeyDeviceSdkContract.newKey()));
-    List<String> enrolled = sortedIds(
-        emulator.registry().individualEnrollmentVersions().stream().map(v -> v.value().registrationId()).toList());
+    for (String other : List.of(id + "-a", id + "-b")) {
+      emulator.registry().addIndividualEnrollment(
+          IndividualEnrollment.symmetricKey(other, SymmetricKeyDeviceSdkContract.newKey()));
+    }
+    List<String> enrolled = sortedIds(emulator.registry().individualEnrollmentVersions().stream()
+        .map(v -> v.value().registrationId()).toList());
     JsonNode listed = NodeServiceSdk.answers(service()
         .call("createIndividualEnrollmentQuery", query(), PAGE_SIZE)
         .call("deleteIndividualEnrollment", id, restored.etag())
@@ -140,7 +146,8 @@ class NodeServiceSdkTest {
     }
 
     ObjectNode update = group.deepCopy().put("provisioningStatus", "disabled").put("etag", stored.etag());
-    JsonNode updated = NodeServiceSdk.answers(service().call("createOrUpdateEnrollmentGroup", update).run()).get(0);
+    JsonNode updated =
+        NodeServiceSdk.answers(service().call("createOrUpdateEnrollmentGroup", update).run()).get(0);
 
     Versioned<EnrollmentGroup> restored = emulator.registry().enrollmentGroupVersion(groupId).orElseThrow();
     assertEquals(ProvisioningStatus.DISABLED, restored.value().provisioningStatus());
@@ -155,9 +162,12 @@ class NodeServiceSdkTest {
     assertEquals(412, stale.path("httpStatus").asInt(), stale.toString());
     assertEquals(restored, emulator.registry().enrollmentGroupVersion(groupId).orElseThrow(), "unchanged");
 
-    emulator.registry().addEnrollmentGroup(EnrollmentGroup.symmetricKey(groupId + "-a", SymmetricKeyDeviceSdkContract.newKey()));
-    emulator.registry().addEnrollmentGroup(EnrollmentGroup.symmetricKey(groupId + "-b", SymmetricKeyDeviceSdkContract.newKey()));
-    List<String> groups = sortedIds(emulator.registry().enrollmentGroups().stream().map(EnrollmentGroup::id).toList());
+    for (String other : List.of(groupId + "-a", groupId + "-b")) {
+      emulator.registry().addEnrollmentGroup(
+          EnrollmentGroup.symmetricKey(other, SymmetricKeyDeviceSdkContract.newKey()));
+    }
+    List<String> groups =
+        sortedIds(emulator.registry().enrollmentGroups().stream().map(EnrollmentGroup::id).toList());
     JsonNode listed = NodeServiceSdk.answers(service()
         .call("createEnrollmentGroupQuery", query(), PAGE_SIZE)
         .call("deleteEnrollmentGroup", groupId, restored.etag())

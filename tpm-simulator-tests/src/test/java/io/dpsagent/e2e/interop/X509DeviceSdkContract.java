@@ -19,7 +19,8 @@ abstract class X509DeviceSdkContract extends DeviceSdkContract {
   void selfSignedCertificateEnrolledIndividuallyIsAssignedTheDesiredDeviceId() throws Exception {
     String id = newRegistrationId();
     DeviceCertificates.Identity device = DeviceCertificates.selfSignedDevice(id);
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.x509(id, device.leaf()).withDeviceId(id + "-device"));
+    emulator.registry().addIndividualEnrollment(
+        IndividualEnrollment.x509(id, device.leaf()).withDeviceId(id + "-device"));
 
     Outcome outcome = sdk().registerWithCertificate(emulator, device);
 
@@ -62,7 +63,8 @@ abstract class X509DeviceSdkContract extends DeviceSdkContract {
         IndividualEnrollment.x509(id, DeviceCertificates.selfSignedDevice(id).leaf()));
     emulator.registry().addEnrollmentGroup(
         EnrollmentGroup.x509(id + "-group", DeviceCertificates.root(id + "-other-root").certificate()));
-    DeviceCertificates.Identity device = DeviceCertificates.root(id + "-root").intermediate(id + "-intermediate").issueDevice(id);
+    DeviceCertificates.Identity device =
+        DeviceCertificates.root(id + "-root").intermediate(id + "-intermediate").issueDevice(id);
 
     Outcome outcome = sdk().registerWithCertificate(emulator, device);
 
