@@ -13,6 +13,7 @@
 //   ]
 // }
 // stdout: {"ok":true,"result":[{"method","httpStatus","body"}...]} or, at the first failing call,
+//         (deletes resolve with nothing in this SDK: their httpStatus and body are null)
 //         {"ok":false,"error":{...,"message":"call <i> (<method>): ..."}}
 // The SDK dials port 443 of HostName (it takes no port), and trusts NODE_EXTRA_CA_CERTS.
 
@@ -26,7 +27,9 @@ async function readAllPages(query) {
   const items = [];
   let status = null;
   for (let page = 0; page < MAX_QUERY_PAGES && query.hasMoreResults; page++) {
-    const answer = await query.next();
+    // Called without arguments, the promise form of next() sends no continuation token (only the
+    // callback form reuses the stored one) and would read the first page forever.
+    const answer = await query.next(query.continuationToken);
     status = answer.httpResponse ? answer.httpResponse.statusCode : status;
     items.push(...(answer.result || answer.responseBody || []));
   }

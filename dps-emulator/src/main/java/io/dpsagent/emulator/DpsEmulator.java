@@ -53,6 +53,7 @@ import java.util.logging.Logger;
 public final class DpsEmulator implements AutoCloseable {
 
   static final String CA_FILE_NAME = "ca.pem";
+  private static final int STANDARD_HTTPS_PORT = 443;
   private static final Logger LOG = Logger.getLogger(DpsEmulator.class.getName());
 
   private final Registry registry;
@@ -122,8 +123,7 @@ public final class DpsEmulator implements AutoCloseable {
       DpsEmulator emulator =
           new DpsEmulator(registry, faults, requestLog, endpoints, caFile, temporaryState);
       try {
-        emulator.startServiceApi(
-            config, InetAddress.getByName(config.bindAddress()), tls, instance.policies());
+        emulator.startServiceApi(config, tls, instance.policies());
       } catch (IOException | RuntimeException e) {
         Endpoints.closeAll(endpoints.servers());
         throw e;
@@ -166,13 +166,10 @@ public final class DpsEmulator implements AutoCloseable {
   }
 
   private void startServiceApi(
-      EmulatorConfig config,
-      InetAddress bindAddress,
-      ServerTlsIdentity tls,
-      List<SharedAccessPolicy> policies)
+      EmulatorConfig config, ServerTlsIdentity tls, List<SharedAccessPolicy> policies)
       throws IOException {
     AtomicInteger port = new AtomicInteger(config.servicePort());
-    String host = config.host().toLowerCase(Locale.ROOT);
+    String host = config.serviceHost().toLowerCase(Locale.ROOT);
     ServiceAuthenticator authenticator =
         new ServiceAuthenticator(
             policies,
@@ -186,19 +183,29 @@ public final class DpsEmulator implements AutoCloseable {
             Clock.systemUTC());
     serviceServer =
         HttpsServiceServer.start(
-            new InetSocketAddress(bindAddress, config.servicePort()), tls.newServerContext(), api);
+            new InetSocketAddress(
+                InetAddress.getByName(config.serviceBindAddress()), config.servicePort()),
+            tls.newServerContext(),
+            api);
     port.set(serviceServer.port());
-    serviceEndpoint = URI.create("https://" + uriHost(config.host()) + ":" + serviceServer.port());
+    serviceEndpoint =
+        URI.create("https://" + uriHost(config.serviceHost()) + ":" + serviceServer.port());
     SharedAccessPolicy owner = policies.get(0);
     serviceConnectionString =
         "HostName="
-            + config.host()
-            + ":"
-            + serviceServer.port()
+            + connectionStringHostName(config.serviceHost(), serviceServer.port())
             + ";SharedAccessKeyName="
             + owner.keyName()
             + ";SharedAccessKey="
             + owner.primaryKey();
+  }
+
+  /**
+   * The service SDKs take {@code HostName} as a bare host and dial 443 (Node looks a {@code
+   * host:port} up as a DNS name), so on 443 the port is left out; elsewhere it must be written.
+   */
+  static String connectionStringHostName(String host, int port) {
+    return port == STANDARD_HTTPS_PORT ? host : host + ":" + port;
   }
 
   public String idScope() {
@@ -230,7 +237,8 @@ public final class DpsEmulator implements AutoCloseable {
 
   /**
    * {@code HostName=HOST:PORT;SharedAccessKeyName=provisioningserviceowner;SharedAccessKey=...}, as
-   * the service SDKs take it. It holds a key: never log it.
+   * the service SDKs take it; HOST is the service host, and on port 443 it stands alone. It holds a
+   * key: never log it.
    */
   public String serviceConnectionString() {
     return serviceConnectionString;
@@ -279,7 +287,8 @@ public final class DpsEmulator implements AutoCloseable {
       return ServerTlsIdentity.load(files.certificateChain(), files.privateKey());
     }
     try {
-      return LocalCertificateAuthority.create().issueServerIdentity(config.host());
+      return LocalCertificateAuthority.create()
+          .issueServerIdentity(config.host(), config.serviceHost());
     } catch (GeneralSecurityException e) {
       // EC P-256 and SHA256withECDSA are mandatory in every Java platform.
       throw new IllegalStateException("cannot generate the local CA", e);
@@ -297,7 +306,8 @@ public final class DpsEmulator implements AutoCloseable {
       InetAddress bind = InetAddress.getByName(config.bindAddress());
       String host = uriHost(config.host());
       MqttDeviceServer.Settings mqtt =
-          new MqttDeviceServer.Settings(tls, api, requestLog, config.mqtt5());
+          new MqttDeviceServer.Settings(
+              tls, api, requestLog, config.mqtt5(), config.mqttReplyDelay());
       List<AutoCloseable> started = new ArrayList<>();
       try {
         HttpsDeviceServer https =

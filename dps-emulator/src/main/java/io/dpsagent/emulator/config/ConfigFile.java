@@ -20,6 +20,7 @@ record ConfigFile(
       Integer mqttPort,
       Integer mqttWsPort,
       String mqtt5,
+      Integer mqttReplyDelayMs,
       String idScope,
       Integer retryAfterSeconds,
       Integer pollsBeforeAssignment,
@@ -28,6 +29,8 @@ record ConfigFile(
       String tlsCertChain,
       String tlsKey,
       Integer servicePort,
+      String serviceBindAddress,
+      String serviceHost,
       String allocationPolicy,
       Integer webhookTimeoutSeconds,
       String reprovisionSameHubSubstatus) {}

@@ -139,6 +139,11 @@ final class ConfigFileReader {
     if (section.mqtt5() != null) {
       at("emulator.mqtt5", () -> builder.mqtt5(Mqtt5Policy.fromWireName(section.mqtt5())));
     }
+    if (section.mqttReplyDelayMs() != null) {
+      at(
+          "emulator.mqtt_reply_delay_ms",
+          () -> builder.mqttReplyDelay(Duration.ofMillis(section.mqttReplyDelayMs())));
+    }
     if (section.idScope() != null) {
       at("emulator.id_scope", () -> builder.idScope(section.idScope()));
     }
@@ -168,6 +173,14 @@ final class ConfigFileReader {
       throws ConfigException {
     if (section.servicePort() != null) {
       at("emulator.service_port", () -> builder.servicePort(section.servicePort()));
+    }
+    if (section.serviceBindAddress() != null) {
+      at(
+          "emulator.service_bind_address",
+          () -> builder.serviceBindAddress(section.serviceBindAddress()));
+    }
+    if (section.serviceHost() != null) {
+      at("emulator.service_host", () -> builder.serviceHost(section.serviceHost()));
     }
     if (section.allocationPolicy() != null) {
       AllocationPolicy policy = allocationPolicy(section.allocationPolicy(), "emulator");

@@ -32,6 +32,7 @@ public final class EmulatorConfig {
   private final int mqttPort;
   private final int mqttWebSocketPort;
   private final Mqtt5Policy mqtt5;
+  private final Duration mqttReplyDelay;
   private final Optional<String> idScope;
   private final ProtocolSettings protocolSettings;
   private final Optional<TlsFiles> tlsFiles;
@@ -40,6 +41,8 @@ public final class EmulatorConfig {
   private final List<IndividualEnrollment> individualEnrollments;
   private final List<EnrollmentGroup> enrollmentGroups;
   private final int servicePort;
+  private final Optional<String> serviceBindAddress;
+  private final Optional<String> serviceHost;
   private final AllocationPolicy allocationPolicy;
   private final AssignmentSettings assignmentSettings;
 
@@ -50,6 +53,7 @@ public final class EmulatorConfig {
     this.mqttPort = builder.mqttPort;
     this.mqttWebSocketPort = builder.mqttWebSocketPort;
     this.mqtt5 = builder.mqtt5;
+    this.mqttReplyDelay = builder.mqttReplyDelay;
     this.idScope = builder.idScope;
     this.protocolSettings =
         new ProtocolSettings(
@@ -66,6 +70,8 @@ public final class EmulatorConfig {
     this.individualEnrollments = List.copyOf(builder.individualEnrollments);
     this.enrollmentGroups = List.copyOf(builder.enrollmentGroups);
     this.servicePort = builder.servicePort;
+    this.serviceBindAddress = builder.serviceBindAddress;
+    this.serviceHost = builder.serviceHost;
     this.allocationPolicy = builder.allocationPolicy;
     this.assignmentSettings =
         new AssignmentSettings(builder.reprovisionSameHubSubstatus, builder.webhookTimeout);
@@ -94,6 +100,7 @@ public final class EmulatorConfig {
             .mqttPort(mqttPort)
             .mqttWebSocketPort(mqttWebSocketPort)
             .mqtt5(mqtt5)
+            .mqttReplyDelay(mqttReplyDelay)
             .retryAfterSeconds(protocolSettings.retryAfterSeconds())
             .pollsBeforeAssignment(protocolSettings.pollsBeforeAssignment())
             .sasClockSkew(protocolSettings.sasClockSkew())
@@ -106,6 +113,8 @@ public final class EmulatorConfig {
     builder.idScope = idScope;
     builder.tlsFiles = tlsFiles;
     builder.stateDirectory = stateDirectory;
+    builder.serviceBindAddress = serviceBindAddress;
+    builder.serviceHost = serviceHost;
     individualEnrollments.forEach(builder::addIndividualEnrollment);
     enrollmentGroups.forEach(builder::addEnrollmentGroup);
     return builder;
@@ -138,6 +147,15 @@ public final class EmulatorConfig {
   /** What the MQTT endpoints do with an MQTT 5 CONNECT (default: reject). */
   public Mqtt5Policy mqtt5() {
     return mqtt5;
+  }
+
+  /**
+   * How long each MQTT reply waits before it is sent (default zero). Models the round trip a device
+   * always sees with DPS: a client that publishes and only then starts waiting (the Java SDK 2.1.3)
+   * can miss a reply that arrives within microseconds.
+   */
+  public Duration mqttReplyDelay() {
+    return mqttReplyDelay;
   }
 
   /** Empty means "generate one at start". */
@@ -179,6 +197,19 @@ public final class EmulatorConfig {
     return servicePort;
   }
 
+  /** The address the service API listens on; by default {@link #bindAddress()}. */
+  public String serviceBindAddress() {
+    return serviceBindAddress.orElse(bindAddress);
+  }
+
+  /**
+   * The service API's host name: in its endpoint, the connection string's {@code HostName}, the SAS
+   * resource it accepts and the generated server certificate; by default {@link #host()}.
+   */
+  public String serviceHost() {
+    return serviceHost.orElse(host);
+  }
+
   /** The instance's allocation policy, for enrollments that do not name one. */
   public AllocationPolicy allocationPolicy() {
     return allocationPolicy;
@@ -197,6 +228,7 @@ public final class EmulatorConfig {
     private int mqttPort;
     private int mqttWebSocketPort;
     private Mqtt5Policy mqtt5 = Mqtt5Policy.REJECT;
+    private Duration mqttReplyDelay = Duration.ZERO;
     private Optional<String> idScope = Optional.empty();
     private int retryAfterSeconds = ProtocolSettings.defaults().retryAfterSeconds();
     private int pollsBeforeAssignment = ProtocolSettings.defaults().pollsBeforeAssignment();
@@ -208,6 +240,8 @@ public final class EmulatorConfig {
     private final List<IndividualEnrollment> individualEnrollments = new ArrayList<>();
     private final List<EnrollmentGroup> enrollmentGroups = new ArrayList<>();
     private int servicePort;
+    private Optional<String> serviceBindAddress = Optional.empty();
+    private Optional<String> serviceHost = Optional.empty();
     private AllocationPolicy allocationPolicy = AllocationPolicy.HASHED;
     private String reprovisionSameHubSubstatus = AssignmentSettings.defaults().sameHubSubstatus();
     private Duration webhookTimeout = AssignmentSettings.defaults().webhookTimeout();
@@ -216,6 +250,18 @@ public final class EmulatorConfig {
 
     public Builder servicePort(int port) {
       this.servicePort = requirePort(port);
+      return this;
+    }
+
+    /** Where the service API listens, if not on the device API's bind address. */
+    public Builder serviceBindAddress(String address) {
+      this.serviceBindAddress = Optional.of(requireNonBlank(address, "service bind address"));
+      return this;
+    }
+
+    /** The service API's host name, if not the device API's {@link #host(String)}. */
+    public Builder serviceHost(String host) {
+      this.serviceHost = Optional.of(requireNonBlank(host, "service host"));
       return this;
     }
 
@@ -277,6 +323,14 @@ public final class EmulatorConfig {
 
     public Builder mqtt5(Mqtt5Policy policy) {
       this.mqtt5 = Objects.requireNonNull(policy, "MQTT 5 policy");
+      return this;
+    }
+
+    public Builder mqttReplyDelay(Duration delay) {
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("MQTT reply delay is negative");
+      }
+      this.mqttReplyDelay = delay;
       return this;
     }
 

@@ -27,6 +27,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -54,15 +55,17 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
   private final DeviceApi api;
   private final RequestLog requestLog;
   private final Mqtt5Policy mqtt5;
+  private final Duration replyDelay;
 
   private DeviceRequest device;
   private MqttQoS replyQos = MqttQoS.AT_LEAST_ONCE;
   private int lastPacketId;
 
-  MqttDeviceHandler(DeviceApi api, RequestLog requestLog, Mqtt5Policy mqtt5) {
+  MqttDeviceHandler(DeviceApi api, RequestLog requestLog, Mqtt5Policy mqtt5, Duration replyDelay) {
     this.api = api;
     this.requestLog = requestLog;
     this.mqtt5 = mqtt5;
+    this.replyDelay = replyDelay;
   }
 
   /** How long a new connection may take to send CONNECT. */
@@ -190,7 +193,8 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
   /**
    * Acknowledges a QoS 1 request before answering it: a strict client (C# v1) fails when the reply
    * arrives first. Both go through the same ordered channel, so writing them in this order puts
-   * them on the wire in this order.
+   * them on the wire in this order. The request takes effect at once; only the reply waits out the
+   * configured delay.
    */
   private void onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
     String topic = publish.variableHeader().topicName();
@@ -212,14 +216,23 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
       return;
     }
     String replyTopic = request.get().replyTopic(reply.status(), reply.retryAfterSeconds());
-    ctx.writeAndFlush(
+    MqttPublishMessage replyMessage =
         MqttMessageBuilders.publish()
             .topicName(replyTopic)
             .qos(replyQos)
             .retained(false)
             .messageId(nextPacketId())
             .payload(Unpooled.wrappedBuffer(reply.bodyBytes()))
-            .build());
+            .build();
+    if (replyDelay.isZero()) {
+      ctx.writeAndFlush(replyMessage);
+    } else {
+      ctx.flush();
+      // Runs on the channel's event loop, so replies keep their order; a closed channel drops it.
+      ctx.executor()
+          .schedule(
+              () -> ctx.writeAndFlush(replyMessage), replyDelay.toNanos(), TimeUnit.NANOSECONDS);
+    }
     requestLog.add(new RequestLog.Entry(REQUEST_METHOD, topic, reply.status()));
     LOG.info(() -> REQUEST_METHOD + " " + topic + " -> " + reply.status());
   }

@@ -15,6 +15,7 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
  * The DPS device API over MQTT on TLS, or over MQTT in WebSocket on TLS: the same protocol handler
@@ -35,7 +36,11 @@ public final class MqttDeviceServer implements AutoCloseable {
 
   /** Options shared by both listeners. */
   public record Settings(
-      SslContext sslContext, DeviceApi api, RequestLog requestLog, Mqtt5Policy mqtt5) {}
+      SslContext sslContext,
+      DeviceApi api,
+      RequestLog requestLog,
+      Mqtt5Policy mqtt5,
+      Duration replyDelay) {}
 
   /**
    * MQTT directly on TLS (DPS: port 8883).
@@ -93,7 +98,9 @@ public final class MqttDeviceServer implements AutoCloseable {
         .addLast(MqttDeviceHandler.IDLE_HANDLER, MqttDeviceHandler.connectTimeout())
         .addLast(new MqttDecoder(MAX_PACKET_BYTES, RegistrationIds.MAX_LENGTH))
         .addLast(MqttEncoder.INSTANCE)
-        .addLast(new MqttDeviceHandler(settings.api(), settings.requestLog(), settings.mqtt5()));
+        .addLast(
+            new MqttDeviceHandler(
+                settings.api(), settings.requestLog(), settings.mqtt5(), settings.replyDelay()));
   }
 
   public int port() {

@@ -62,10 +62,11 @@ public final class LocalCertificateAuthority {
   }
 
   /**
-   * Issues a server certificate valid for {@code hostName}, {@code localhost}, 127.0.0.1 and ::1.
-   * Its private key exists only in the returned object.
+   * Issues a server certificate valid for {@code hostName} (its CN), {@code otherHostNames}, {@code
+   * localhost}, 127.0.0.1 and ::1. Its private key exists only in the returned object.
    */
-  public ServerTlsIdentity issueServerIdentity(String hostName) throws GeneralSecurityException {
+  public ServerTlsIdentity issueServerIdentity(String hostName, String... otherHostNames)
+      throws GeneralSecurityException {
     KeyPair serverKeyPair = newKeyPair();
     Instant now = Instant.now();
     X509v3CertificateBuilder builder =
@@ -85,7 +86,10 @@ public final class LocalCertificateAuthority {
               Extension.extendedKeyUsage,
               false,
               new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-          .addExtension(Extension.subjectAlternativeName, false, subjectAlternativeNames(hostName))
+          .addExtension(
+              Extension.subjectAlternativeName,
+              false,
+              subjectAlternativeNames(hostName, otherHostNames))
           .addExtension(
               Extension.subjectKeyIdentifier,
               false,
@@ -137,14 +141,21 @@ public final class LocalCertificateAuthority {
     }
   }
 
-  private static GeneralNames subjectAlternativeNames(String hostName) {
+  private static GeneralNames subjectAlternativeNames(String hostName, String... otherHostNames) {
     Set<GeneralName> names = new LinkedHashSet<>();
     names.add(new GeneralName(GeneralName.dNSName, "localhost"));
     names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
     names.add(new GeneralName(GeneralName.iPAddress, "::1"));
-    int hostNameType = isIpLiteral(hostName) ? GeneralName.iPAddress : GeneralName.dNSName;
-    names.add(new GeneralName(hostNameType, hostName));
+    names.add(hostNameEntry(hostName));
+    for (String other : otherHostNames) {
+      names.add(hostNameEntry(other));
+    }
     return new GeneralNames(names.toArray(GeneralName[]::new));
+  }
+
+  private static GeneralName hostNameEntry(String hostName) {
+    return new GeneralName(
+        isIpLiteral(hostName) ? GeneralName.iPAddress : GeneralName.dNSName, hostName);
   }
 
   private static boolean isIpLiteral(String hostName) {

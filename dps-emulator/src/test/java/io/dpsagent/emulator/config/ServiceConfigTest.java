@@ -86,6 +86,26 @@ class ServiceConfigTest {
     assertEquals(config.assignmentSettings(), config.toBuilder().build().assignmentSettings());
   }
 
+  @Test
+  void serviceListenerFollowsTheDeviceApiUnlessGivenItsOwnAddressAndHost() throws Exception {
+    EmulatorConfig shared = load("[emulator]\nhost = \"dps.test\"\nbind_address = \"127.0.0.3\"\n");
+    EmulatorConfig own =
+        load(
+            "[emulator]\nhost = \"dps.test\"\nbind_address = \"127.0.0.3\"\n"
+                + "service_bind_address = \"127.0.0.4\"\nservice_host = \"service.dps.test\"\n");
+
+    assertEquals("127.0.0.3", shared.serviceBindAddress());
+    assertEquals("dps.test", shared.serviceHost());
+    assertEquals("127.0.0.4", own.serviceBindAddress());
+    assertEquals("service.dps.test", own.serviceHost());
+    assertEquals("127.0.0.4", own.toBuilder().build().serviceBindAddress());
+    assertEquals("service.dps.test", own.toBuilder().build().serviceHost());
+    // Unset, they keep following the device API's values through toBuilder().
+    EmulatorConfig moved = shared.toBuilder().host("other.test").bindAddress("127.0.0.5").build();
+    assertEquals("other.test", moved.serviceHost());
+    assertEquals("127.0.0.5", moved.serviceBindAddress());
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -99,6 +119,9 @@ class ServiceConfigTest {
             + "| emulator.allocation_policy: must be \"hashed\", \"geoLatency\", \"static\" or"
             + " \"custom\"",
         "[emulator]\\nservice_port = 70000\\n| emulator.service_port: port out of range: 70000",
+        "[emulator]\\nservice_host = \" \"\\n| emulator.service_host: service host is empty",
+        "[emulator]\\nservice_bind_address = \"\"\\n"
+            + "| emulator.service_bind_address: service bind address is empty",
         "[emulator]\\n"
             + "webhook_timeout_seconds = 0\\n"
             + "| emulator.webhook_timeout_seconds: webhook timeout must be positive",

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,9 +26,13 @@ class TransportConfigTest {
   void mqttKeysAreRead() throws Exception {
     EmulatorConfig config =
         EmulatorConfig.load(
-            write("[emulator]\nmqtt_port = 8883\nmqtt_ws_port = 8443\nmqtt5 = \"accept\"\n"));
+            write(
+                "[emulator]\nmqtt_port = 8883\nmqtt_ws_port = 8443\nmqtt5 = \"accept\"\n"
+                    + "mqtt_reply_delay_ms = 250\n"));
 
     assertEquals(8883, config.mqttPort());
+    assertEquals(Duration.ofMillis(250), config.mqttReplyDelay());
+    assertEquals(config.mqttReplyDelay(), config.toBuilder().build().mqttReplyDelay());
     assertEquals(8443, config.mqttWebSocketPort());
     assertEquals(Mqtt5Policy.ACCEPT, config.mqtt5());
     assertEquals(config.mqttPort(), config.toBuilder().build().mqttPort());
@@ -41,6 +46,7 @@ class TransportConfigTest {
     assertEquals(0, config.mqttPort());
     assertEquals(0, config.mqttWebSocketPort());
     assertEquals(Mqtt5Policy.REJECT, config.mqtt5());
+    assertEquals(Duration.ZERO, config.mqttReplyDelay());
   }
 
   @Test
@@ -48,6 +54,9 @@ class TransportConfigTest {
     assertProblem(
         "[emulator]\nmqtt5 = \"maybe\"", "emulator.mqtt5: must be \"reject\" or \"accept\"");
     assertProblem("[emulator]\nmqtt_ws_port = -1", "emulator.mqtt_ws_port: port out of range: -1");
+    assertProblem(
+        "[emulator]\nmqtt_reply_delay_ms = -5",
+        "emulator.mqtt_reply_delay_ms: MQTT reply delay is negative");
   }
 
   @Test

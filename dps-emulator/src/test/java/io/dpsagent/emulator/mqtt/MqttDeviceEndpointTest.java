@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -290,6 +291,50 @@ class MqttDeviceEndpointTest {
     }
   }
 
+  /**
+   * The reply delay models a network round trip: the PUBACK goes out at once, the reply not before
+   * the delay, whatever the client does meanwhile.
+   */
+  @Test
+  void replyDelayHoldsBackTheReplyButNotThePubAck() throws Exception {
+    Duration delay = Duration.ofMillis(400);
+    try (DpsEmulator delayed =
+        DpsEmulator.start(EmulatorConfig.builder().mqttReplyDelay(delay).build())) {
+      delayed
+          .registry()
+          .addIndividualEnrollment(
+              IndividualEnrollment.symmetricKey("mqtt-delayed", TestTokens.VECTOR_KEY));
+      try (RawMqttConnection raw =
+          new RawMqttConnection(delayed.mqttEndpoint(), TestTls.trusting(delayed.caFile()))) {
+        raw.send(connect(delayed.idScope(), MqttVersion.MQTT_3_1_1, "mqtt-delayed", 0));
+        assertEquals(MqttMessageType.CONNACK, raw.receive().fixedHeader().messageType());
+        raw.send(
+            MqttMessageBuilders.subscribe()
+                .messageId(1)
+                .addSubscription(MqttQoS.AT_LEAST_ONCE, RESPONSES)
+                .build());
+        assertEquals(MqttMessageType.SUBACK, raw.receive().fixedHeader().messageType());
+
+        long sent = System.nanoTime();
+        raw.send(registerPublish(9));
+        MqttMessage first = raw.receive();
+        MqttMessage second = raw.receive();
+        Duration replyAfter = Duration.ofNanos(System.nanoTime() - sent);
+
+        assertEquals(MqttMessageType.PUBACK, first.fixedHeader().messageType());
+        MqttPublishMessage reply = (MqttPublishMessage) second;
+        try {
+          assertEquals(
+              "$dps/registrations/res/202/?$rid=9&retry-after=3",
+              reply.variableHeader().topicName());
+        } finally {
+          reply.release();
+        }
+        assertTrue(replyAfter.compareTo(delay) >= 0, "reply after " + replyAfter);
+      }
+    }
+  }
+
   @Test
   void mqtt5ConnectIsRefusedWithA311ConnAckByDefault() throws Exception {
     enroll("mqtt-five");
@@ -384,11 +429,18 @@ class MqttDeviceEndpointTest {
   }
 
   private static MqttMessage connect(MqttVersion version, String registrationId, int keepAlive) {
+    return connect(scope, version, registrationId, keepAlive);
+  }
+
+  private static MqttMessage connect(
+      String idScope, MqttVersion version, String registrationId, int keepAlive) {
     return MqttMessageBuilders.connect()
         .protocolVersion(version)
         .clientId(registrationId)
-        .username(username(scope, registrationId))
-        .password(token(registrationId).getBytes(StandardCharsets.UTF_8))
+        .username(username(idScope, registrationId))
+        .password(
+            TestTokens.token(TestTokens.VECTOR_KEY, idScope, registrationId)
+                .getBytes(StandardCharsets.UTF_8))
         .cleanSession(true)
         .keepAlive(keepAlive)
         .build();

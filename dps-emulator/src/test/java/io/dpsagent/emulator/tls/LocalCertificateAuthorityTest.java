@@ -44,6 +44,35 @@ class LocalCertificateAuthorityTest {
     assertEquals(ca.certificate(), identity.trustAnchor());
     assertEquals(-1, server.getBasicConstraints(), "is not a CA");
     assertTrue(server.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.1"), "serverAuth");
+    assertEquals(
+        Set.of("DNS:localhost", "IP:127.0.0.1", "IP:0:0:0:0:0:0:0:1", "DNS:dps.example.test"),
+        subjectAlternativeNames(server));
+  }
+
+  @Test
+  void serverCertificateAlsoCoversFurtherHostNames() throws Exception {
+    LocalCertificateAuthority ca = LocalCertificateAuthority.create();
+
+    X509Certificate server =
+        ca.issueServerIdentity(
+                "127.20.30.40", "127.20.30.41", "service.example.test", "127.20.30.40")
+            .chain()
+            .get(0);
+
+    assertEquals("CN=127.20.30.40", server.getSubjectX500Principal().getName());
+    assertEquals(
+        Set.of(
+            "DNS:localhost",
+            "IP:127.0.0.1",
+            "IP:0:0:0:0:0:0:0:1",
+            "IP:127.20.30.40",
+            "IP:127.20.30.41",
+            "DNS:service.example.test"),
+        subjectAlternativeNames(server));
+    assertEquals(6, server.getSubjectAlternativeNames().size(), "no name twice");
+  }
+
+  private static Set<String> subjectAlternativeNames(X509Certificate server) throws Exception {
     Set<String> names = new HashSet<>();
     for (List<?> name : server.getSubjectAlternativeNames()) {
       int type = (Integer) name.get(0);
@@ -53,9 +82,7 @@ class LocalCertificateAuthorityTest {
               ? "IP:" + InetAddress.getByName(value).getHostAddress()
               : type == DNS ? "DNS:" + value : "?");
     }
-    assertEquals(
-        Set.of("DNS:localhost", "IP:127.0.0.1", "IP:0:0:0:0:0:0:0:1", "DNS:dps.example.test"),
-        names);
+    return names;
   }
 
   @Test

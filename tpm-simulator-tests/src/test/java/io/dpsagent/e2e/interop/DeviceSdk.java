@@ -1,6 +1,7 @@
 package io.dpsagent.e2e.interop;
 
 import io.dpsagent.emulator.DpsEmulator;
+import java.time.Duration;
 
 /** One official device SDK with one transport, driven against an emulator. */
 interface DeviceSdk {
@@ -15,4 +16,16 @@ interface DeviceSdk {
 
   /** Registers with an X.509 identity: a TLS client certificate whose CN is the registration ID. */
   Outcome registerWithCertificate(DpsEmulator dps, DeviceCertificates.Identity device) throws Exception;
+
+  /**
+   * Whether this SDK and transport tell the caller the status DPS answered a failed request with
+   * (an HTTP status, or the status in the MQTT response topic), or only the error body.
+   */
+  boolean surfacesStatus();
+
+  /**
+   * How long the emulator should hold each MQTT reply back for this SDK to see it: zero unless the
+   * SDK only starts waiting for a reply after its publish returns, and would miss an instant one.
+   */
+  Duration mqttReplyDelay();
 }

@@ -12,6 +12,7 @@ import io.dpsagent.emulator.DpsEmulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.Key;
+import java.time.Duration;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
@@ -25,8 +26,14 @@ import javax.net.ssl.SSLContext;
 final class JavaDeviceSdk implements DeviceSdk {
 
   static final int TIMEOUT_SECONDS = 30;
+  // Far more than the few instructions between the SDK's publish and its wait(), even on a busy machine.
+  private static final Duration LOST_WAKE_UP_GUARD = Duration.ofMillis(200);
   // The SDK reports a failed HTTP exchange as "<status> : <status> : <body>".
   private static final Pattern HTTP_STATUS = Pattern.compile("(?:^|: )([1-5][0-9]{2}) : ");
+  // The error body, either verbatim (HTTPS: ..."errorCode":401002...) or as the SDK renders it
+  // ("Service error: 401002 - Unauthorized - TrackingId: ...").
+  private static final Pattern ERROR_CODE =
+      Pattern.compile("\"errorCode\"\\s*:\\s*([0-9]{6})|Service error: ([0-9]{6}) ");
 
   private final ProvisioningDeviceClientTransportProtocol protocol;
 
@@ -64,11 +71,36 @@ final class JavaDeviceSdk implements DeviceSdk {
     } catch (ProvisioningDeviceClientException e) {
       String report = causeChain(e);
       Matcher status = HTTP_STATUS.matcher(report);
+      Matcher errorCode = ERROR_CODE.matcher(report);
       return new Outcome.Failed(
-          status.find() ? OptionalInt.of(Integer.parseInt(status.group(1))) : OptionalInt.empty(), report);
+          status.find() ? OptionalInt.of(Integer.parseInt(status.group(1))) : OptionalInt.empty(),
+          errorCode.find()
+              ? OptionalInt.of(Integer.parseInt(errorCode.group(1) != null ? errorCode.group(1) : errorCode.group(2)))
+              : OptionalInt.empty(),
+          report);
     } finally {
       client.close();
     }
+  }
+
+  /**
+   * Over MQTT the SDK reads only the reply's body and its topic's {@code retry-after}: the status in
+   * {@code $dps/registrations/res/<status>/} never reaches the caller, only the body's errorCode.
+   */
+  @Override
+  public boolean surfacesStatus() {
+    return protocol == ProvisioningDeviceClientTransportProtocol.HTTPS;
+  }
+
+  /**
+   * Over MQTT the SDK publishes a request and only then enters {@code wait()} on a lock that the
+   * receiving thread {@code notify()}s; a reply that comes in between is a lost wake-up, and the
+   * SDK sleeps out its 60 s before it reads the reply it already has. DPS is never that quick; over
+   * loopback the emulator can be, so it holds replies back as a network would.
+   */
+  @Override
+  public Duration mqttReplyDelay() {
+    return protocol == ProvisioningDeviceClientTransportProtocol.MQTT ? LOST_WAKE_UP_GUARD : Duration.ZERO;
   }
 
   private static String causeChain(Throwable e) {

@@ -3,6 +3,7 @@ package io.dpsagent.e2e.interop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.emulator.DpsEmulator;
+import java.time.Duration;
 import java.util.OptionalInt;
 
 /** The Node device SDK (azure-iot-provisioning-device) with one transport, via register-device.js. */
@@ -70,10 +71,25 @@ final class NodeDeviceSdk implements DeviceSdk {
     }
     if (run.exitCode() == 1) {
       JsonNode status = outcome.path("error").path("httpStatus");
+      JsonNode errorCode = outcome.path("error").path("body").path("errorCode");
       return new Outcome.Failed(
-          status.isInt() ? OptionalInt.of(status.intValue()) : OptionalInt.empty(), run.toString());
+          status.isInt() ? OptionalInt.of(status.intValue()) : OptionalInt.empty(),
+          errorCode.isInt() ? OptionalInt.of(errorCode.intValue()) : OptionalInt.empty(),
+          run.toString());
     }
     throw new AssertionError("register-device.js did not run to an SDK outcome: " + run);
+  }
+
+  /** Both transports keep the status: the HTTP response, or the MQTT response topic. */
+  @Override
+  public boolean surfacesStatus() {
+    return true;
+  }
+
+  /** Its MQTT transport is event driven: a reply that arrives at once is handled like any other. */
+  @Override
+  public Duration mqttReplyDelay() {
+    return Duration.ZERO;
   }
 
   @Override

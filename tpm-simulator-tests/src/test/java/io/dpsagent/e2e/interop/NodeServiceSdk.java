@@ -52,4 +52,15 @@ final class NodeServiceSdk {
     }
     return run.outcome().path("result");
   }
+
+  /**
+   * The error of a run whose last call the SDK reported as failed ({@code name, message,
+   * httpStatus, body}); fails with everything the script said otherwise.
+   */
+  static JsonNode error(NodeScripts.Run run) {
+    if (run.exitCode() != 1 || run.outcome().path("ok").asBoolean(true)) {
+      throw new AssertionError("expected the SDK to report an error: " + run);
+    }
+    return run.outcome().path("error");
+  }
 }

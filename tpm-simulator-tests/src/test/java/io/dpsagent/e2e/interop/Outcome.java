@@ -12,7 +12,8 @@ sealed interface Outcome {
    * The SDK reported an error.
    *
    * @param httpStatus the HTTP status the SDK surfaced, when it surfaced one
+   * @param errorCode the service's {@code errorCode} the SDK surfaced, when it surfaced one
    * @param report everything the SDK said (error types, messages, service error body)
    */
-  record Failed(OptionalInt httpStatus, String report) implements Outcome {}
+  record Failed(OptionalInt httpStatus, OptionalInt errorCode, String report) implements Outcome {}
 }

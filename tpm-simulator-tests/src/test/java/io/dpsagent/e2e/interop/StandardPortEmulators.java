@@ -5,6 +5,7 @@ import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.registry.LinkedHub;
 import java.io.IOException;
 import java.net.BindException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -12,12 +13,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * Starts emulators where the official SDKs look for DPS. The SDKs take a bare host name and dial
  * the standard port (HTTPS 443; MQTT 8883), so each emulator gets a loopback address of its own,
  * 127.x.y.z, with its endpoint host set to that IP literal (the generated server certificate then
- * carries it as an IP SAN). Nothing else listens there, so parallel builds and other listeners on
- * 127.0.0.1 do not clash. Binding port 443 needs root or CAP_NET_BIND_SERVICE.
+ * carries it as an IP SAN). The service API needs 443 too, so it gets a second address of its own.
+ * Nothing else listens there, so parallel builds and other listeners on 127.0.0.1 do not clash.
+ * Binding port 443 needs root or CAP_NET_BIND_SERVICE.
  */
 final class StandardPortEmulators {
 
   static final int HTTPS_PORT = 443;
+  static final int MQTT_PORT = 8883;
   static final List<LinkedHub> HUBS =
       List.of(
           LinkedHub.withHostName("interop-hub-1.azure-devices.net"),
@@ -27,13 +30,22 @@ final class StandardPortEmulators {
 
   private StandardPortEmulators() {}
 
-  /** An emulator on {@code https://127.x.y.z:443} with two linked hubs and a 1 s Retry-After. */
-  static DpsEmulator start() throws IOException {
+  /**
+   * An emulator with the device API on {@code https://127.x.y.z:443} and {@code mqtts://127.x.y.z:8883},
+   * the service API on {@code https://127.u.v.w:443}, two linked hubs and a 1 s Retry-After.
+   *
+   * @param mqttReplyDelay how long each MQTT reply waits, see {@link DeviceSdk#mqttReplyDelay()}
+   */
+  static DpsEmulator start(Duration mqttReplyDelay) throws IOException {
     IOException last = null;
     for (int attempt = 0; attempt < ADDRESS_ATTEMPTS; attempt++) {
-      String address = randomLoopbackAddress();
+      String deviceAddress = randomLoopbackAddress();
+      String serviceAddress = randomLoopbackAddress();
+      if (serviceAddress.equals(deviceAddress)) {
+        continue;
+      }
       try {
-        return DpsEmulator.start(config(address));
+        return DpsEmulator.start(config(deviceAddress, serviceAddress, mqttReplyDelay));
       } catch (IOException e) {
         if (isPermissionDenied(e)) {
           throw new IOException(
@@ -43,19 +55,24 @@ final class StandardPortEmulators {
         last = e;
       }
     }
-    throw last;
+    throw last != null ? last : new IOException("no two distinct loopback addresses drawn");
   }
 
-  /** The host name to give an SDK: the IP literal the emulator serves on. */
+  /** The host name to give a device SDK: the IP literal the device API serves on. */
   static String host(DpsEmulator emulator) {
     return emulator.httpsEndpoint().getHost();
   }
 
-  private static EmulatorConfig config(String address) {
+  private static EmulatorConfig config(String deviceAddress, String serviceAddress, Duration mqttReplyDelay) {
     return EmulatorConfig.defaults().toBuilder()
-        .host(address)
-        .bindAddress(address)
+        .host(deviceAddress)
+        .bindAddress(deviceAddress)
         .httpsPort(HTTPS_PORT)
+        .mqttPort(MQTT_PORT)
+        .mqttReplyDelay(mqttReplyDelay)
+        .serviceHost(serviceAddress)
+        .serviceBindAddress(serviceAddress)
+        .servicePort(HTTPS_PORT)
         .retryAfterSeconds(1)
         .linkedHubs(HUBS)
         .build();

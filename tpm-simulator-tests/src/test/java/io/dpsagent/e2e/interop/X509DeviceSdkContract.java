@@ -1,0 +1,73 @@
+package io.dpsagent.e2e.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.dpsagent.emulator.registry.EnrollmentGroup;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.RegistrationRecord;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every official device SDK must get from the emulator with X.509 attestation, whatever its
+ * transport: the device authenticates with its TLS client certificate (CN = registration ID) and
+ * sends no SAS token. A subclass names the SDK and transport; each gets its own emulator.
+ */
+abstract class X509DeviceSdkContract extends DeviceSdkContract {
+
+  @Test
+  void selfSignedCertificateEnrolledIndividuallyIsAssignedTheDesiredDeviceId() throws Exception {
+    String id = newRegistrationId();
+    DeviceCertificates.Identity device = DeviceCertificates.selfSignedDevice(id);
+    emulator.registry().addIndividualEnrollment(
+        IndividualEnrollment.x509(id, device.leaf()).withDeviceId(id + "-device"));
+
+    Outcome outcome = sdk().registerWithCertificate(emulator, device);
+
+    RegistrationRecord record = assertAssigned(id, id + "-device", outcome);
+    assertEquals(Optional.empty(), record.enrollmentGroupId());
+  }
+
+  @Test
+  void caIssuedLeafEnrolledIndividuallyNeedsNoEnrolledCa() throws Exception {
+    String id = newRegistrationId();
+    DeviceCertificates.Identity device = DeviceCertificates.root(id + "-ca").issueDevice(id);
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.x509(id, device.leaf()));
+
+    Outcome outcome = sdk().registerWithCertificate(emulator, device);
+
+    RegistrationRecord record = assertAssigned(id, id, outcome);
+    assertEquals(Optional.empty(), record.enrollmentGroupId());
+  }
+
+  @Test
+  void groupOnTheRootAcceptsALeafPresentedWithItsIntermediate() throws Exception {
+    String id = newRegistrationId();
+    String groupId = id + "-group";
+    DeviceCertificates.Authority root = DeviceCertificates.root(id + "-root");
+    DeviceCertificates.Identity device = root.intermediate(id + "-intermediate").issueDevice(id);
+    assertEquals(2, device.chain().size(), "the device presents its leaf and the intermediate");
+    emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509(groupId, root.certificate()));
+
+    Outcome outcome = sdk().registerWithCertificate(emulator, device);
+
+    RegistrationRecord record = assertAssigned(id, id, outcome);
+    assertEquals(Optional.of(groupId), record.enrollmentGroupId());
+  }
+
+  @Test
+  void certificateThatIsNotEnrolledSurfacesTheEmulators401AndCreatesNoRecord() throws Exception {
+    String id = newRegistrationId();
+    // Enrolled: another certificate with the same CN; and a group on a CA that did not issue the device's.
+    emulator.registry().addIndividualEnrollment(
+        IndividualEnrollment.x509(id, DeviceCertificates.selfSignedDevice(id).leaf()));
+    emulator.registry().addEnrollmentGroup(
+        EnrollmentGroup.x509(id + "-group", DeviceCertificates.root(id + "-other-root").certificate()));
+    DeviceCertificates.Identity device =
+        DeviceCertificates.root(id + "-root").intermediate(id + "-intermediate").issueDevice(id);
+
+    Outcome outcome = sdk().registerWithCertificate(emulator, device);
+
+    assertUnauthorized(id, outcome);
+  }
+}
