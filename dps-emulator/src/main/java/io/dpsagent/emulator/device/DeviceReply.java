@@ -40,6 +40,29 @@ public record DeviceReply(
     return new DeviceReply(200, WireFormat.toTree(body), OptionalInt.empty(), OptionalInt.empty());
   }
 
+  /**
+   * The TPM challenge: 401 without {@code status} or {@code errorCode}, because the C SDK takes a
+   * 401 body without {@code status} as the challenge and needs {@code keyName}.
+   */
+  static DeviceReply tpmChallenge(String authenticationKey) {
+    WireFormat.TpmChallenge body =
+        new WireFormat.TpmChallenge(
+            "Sign a SAS token with the key in authenticationKey and register again.",
+            authenticationKey,
+            "registration");
+    return new DeviceReply(401, WireFormat.toTree(body), OptionalInt.empty(), OptionalInt.empty());
+  }
+
+  /** The error reply of {@code error} with a detail appended to its message. */
+  static DeviceReply error(DpsError error, String detail, Instant now) {
+    return error(
+        error.httpStatus(),
+        error.errorCode(),
+        error.message() + " " + detail,
+        OptionalInt.empty(),
+        now);
+  }
+
   /** The error reply of {@code error}, stamped with a fresh tracking ID. */
   public static DeviceReply error(DpsError error, Instant now) {
     return error(error.httpStatus(), error.errorCode(), error.message(), OptionalInt.empty(), now);
