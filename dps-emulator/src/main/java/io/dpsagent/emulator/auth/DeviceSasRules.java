@@ -30,8 +30,7 @@ final class DeviceSasRules {
   }
 
   /** The parsed token, if its claims hold for {@code registrationId} at {@code now}. */
-  SasToken check(
-      Optional<String> authorization, String idScope, String registrationId, Instant now)
+  SasToken check(Optional<String> authorization, String idScope, String registrationId, Instant now)
       throws AuthenticationException {
     SasToken token = parse(authorization);
     String expected = (idScope + "/registrations/" + registrationId).toLowerCase(Locale.ROOT);

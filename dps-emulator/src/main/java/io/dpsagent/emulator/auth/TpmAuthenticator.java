@@ -111,8 +111,7 @@ public final class TpmAuthenticator {
     return blobs.build(match.endorsementKey(), match.storageRootKey(), key);
   }
 
-  private TpmAttestation enrolledAttestation(String registrationId)
-      throws AuthenticationException {
+  private TpmAttestation enrolledAttestation(String registrationId) throws AuthenticationException {
     return (TpmAttestation)
         tpmEnrollment(registrationId)
             .orElseThrow(

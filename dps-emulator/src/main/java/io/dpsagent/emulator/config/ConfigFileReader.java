@@ -335,9 +335,7 @@ final class ConfigFileReader {
       }
       default ->
           throw new ConfigException(
-              file,
-              key + ".type",
-              "unsupported; must be \"symmetric_key\", \"x509\" or \"tpm\"");
+              file, key + ".type", "unsupported; must be \"symmetric_key\", \"x509\" or \"tpm\"");
     };
   }
 

@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param x509 how its certificate matched; empty unless an X.509 device
  * @param tpm the TPM keys of its challenge; empty unless a TPM device
  */
-record AuthenticatedDevice(Enrollment enrollment, Optional<X509Match> x509, Optional<TpmMatch> tpm) {
+record AuthenticatedDevice(
+    Enrollment enrollment, Optional<X509Match> x509, Optional<TpmMatch> tpm) {
 
   static AuthenticatedDevice symmetricKey(Enrollment enrollment) {
     return new AuthenticatedDevice(enrollment, Optional.empty(), Optional.empty());

@@ -172,18 +172,19 @@ public final class DeviceApi {
 
   private TpmPublic tpmPublic(Optional<String> base64, String field) throws Rejection {
     if (base64.isEmpty() || base64.get().isBlank()) {
-      throw new Rejection(DeviceReply.error(DpsError.INVALID_TPM_KEY, field + " is missing.", clock.instant()));
+      throw invalidTpmKey(field + " is missing.");
     }
     try {
       return TpmPublic.parse(Base64.getDecoder().decode(base64.get().strip()));
     } catch (IllegalArgumentException e) {
-      throw new Rejection(
-          DeviceReply.error(DpsError.INVALID_TPM_KEY, field + " is not base64.", clock.instant()));
+      throw invalidTpmKey(field + " is not base64.");
     } catch (InvalidTpmPublicException e) {
-      throw new Rejection(
-          DeviceReply.error(
-              DpsError.INVALID_TPM_KEY, field + ": " + e.getMessage() + ".", clock.instant()));
+      throw invalidTpmKey(field + ": " + e.getMessage() + ".");
     }
+  }
+
+  private Rejection invalidTpmKey(String detail) {
+    return new Rejection(DeviceReply.error(DpsError.INVALID_TPM_KEY, detail, clock.instant()));
   }
 
   // A device that sent a SAS token is a SAS device; X.509 devices send none and present a
@@ -278,8 +279,7 @@ public final class DeviceApi {
 
   // The second blob: the hub device key the record keeps, for the TPM that passed the challenge.
   private String deviceKeyBlob(TpmMatch match, RegistrationRecord record) {
-    byte[] key =
-        Base64.getDecoder().decode(record.tpmDeviceKey().orElseThrow().exportBase64());
+    byte[] key = Base64.getDecoder().decode(record.tpmDeviceKey().orElseThrow().exportBase64());
     return Base64.getEncoder().encodeToString(tpmAuthenticator.activationBlob(match, key));
   }
 

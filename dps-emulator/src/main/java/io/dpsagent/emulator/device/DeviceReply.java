@@ -12,8 +12,8 @@ import java.util.UUID;
  * publish.
  *
  * @param errorCode the six-digit DPS error code when this is an error (for {@code x-ms-error-code})
- * @param dropConnection an injected fault: the transport cuts the connection in the middle of
- *     this reply instead of delivering it
+ * @param dropConnection an injected fault: the transport cuts the connection in the middle of this
+ *     reply instead of delivering it
  */
 public record DeviceReply(
     int status,

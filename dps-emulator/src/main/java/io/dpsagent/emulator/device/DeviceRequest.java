@@ -45,7 +45,10 @@ public record DeviceRequest(
 
   /** An HTTPS request without a TLS client certificate. */
   public DeviceRequest(
-      String idScope, String registrationId, Optional<String> apiVersion, Optional<String> authorization) {
+      String idScope,
+      String registrationId,
+      Optional<String> apiVersion,
+      Optional<String> authorization) {
     this(idScope, registrationId, apiVersion, authorization, List.of());
   }
 

@@ -3,9 +3,9 @@ package io.dpsagent.emulator.device;
 /**
  * The errors the emulator reports, with DPS's six-digit codes (HTTP status * 1000 + detail).
  *
- * <p>Only 401002, 400208, 400209 and 404201 are codes seen from the real service; the others
- * follow its pattern. An unknown ID scope is reported as 404 rather than folded into 401, so that a mistyped
- * scope is told apart from a bad key when debugging against the emulator.
+ * <p>Only 401002, 400208, 400209 and 404201 are codes seen from the real service; the others follow
+ * its pattern. An unknown ID scope is reported as 404 rather than folded into 401, so that a
+ * mistyped scope is told apart from a bad key when debugging against the emulator.
  */
 public enum DpsError {
   MALFORMED_REQUEST(400, 400000, "The request is malformed."),

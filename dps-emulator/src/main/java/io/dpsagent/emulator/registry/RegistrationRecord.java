@@ -14,9 +14,9 @@ import java.util.Optional;
  *     or {@code reprovisionedToInitialAssignment}
  * @param initialTwin the initial twin DPS applied on the hub (from the enrollment or the custom
  *     allocation webhook), if any
- * @param tpmDeviceKey for a TPM device, the symmetric key DPS sent it in the second activation
- *     blob of this registration: the key its TPM now signs IoT Hub SAS tokens with, which a hub
- *     emulator needs to verify them. Never sent over the service API or logged.
+ * @param tpmDeviceKey for a TPM device, the symmetric key DPS sent it in the second activation blob
+ *     of this registration: the key its TPM now signs IoT Hub SAS tokens with, which a hub emulator
+ *     needs to verify them. Never sent over the service API or logged.
  */
 public record RegistrationRecord(
     String registrationId,

@@ -19,8 +19,8 @@ public final class TpmAttestation implements Attestation {
   private final Optional<byte[]> storageRootKey;
 
   /**
-   * @param storageRootKey the SRK's {@code TPM2B_PUBLIC}, kept as given and returned by the
-   *     service API; may be null
+   * @param storageRootKey the SRK's {@code TPM2B_PUBLIC}, kept as given and returned by the service
+   *     API; may be null
    * @throws IllegalArgumentException if the EK is not an RSA-2048 {@code TPM2B_PUBLIC} (the only
    *     kind the emulator can encrypt to)
    */

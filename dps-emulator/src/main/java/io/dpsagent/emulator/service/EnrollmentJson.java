@@ -202,7 +202,8 @@ public final class EnrollmentJson {
                 .orElseThrow(
                     () -> new InvalidRequestException("attestation.tpm.endorsementKey is missing")),
             "attestation.tpm.endorsementKey");
-    Optional<String> storageRootKey = optionalText(json, "storageRootKey").filter(k -> !k.isEmpty());
+    Optional<String> storageRootKey =
+        optionalText(json, "storageRootKey").filter(k -> !k.isEmpty());
     byte[] srk =
         storageRootKey.isEmpty()
             ? null

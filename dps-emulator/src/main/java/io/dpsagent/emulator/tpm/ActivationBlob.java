@@ -19,8 +19,8 @@ import java.security.SecureRandom;
  * seed, both for {@code TPM2_ActivateCredential} with the EK; the duplicated key ({@code
  * TPM2B_PRIVATE}), its encrypted seed and its public area, for {@code TPM2_Import} under the SRK;
  * and an encrypted URI. The credential is the inner wrapper key of the duplicate, so that the
- * import needs the EK as well as the SRK. The credential is bound to the SRK's name because
- * clients activate it with the SRK as the activation object.
+ * import needs the EK as well as the SRK. The credential is bound to the SRK's name because clients
+ * activate it with the SRK as the activation object.
  */
 public final class ActivationBlob {
 

@@ -14,8 +14,8 @@ import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The TPM's own uses of standard primitives (TPM 2.0 Part 1, §11.4), all with SHA-256: the KDFa
- * key derivation, object names, AES-CFB with a zero IV and RSA-OAEP with a NUL-terminated label.
+ * The TPM's own uses of standard primitives (TPM 2.0 Part 1, §11.4), all with SHA-256: the KDFa key
+ * derivation, object names, AES-CFB with a zero IV and RSA-OAEP with a NUL-terminated label.
  */
 public final class TpmCrypto {
 
@@ -24,8 +24,8 @@ public final class TpmCrypto {
   private TpmCrypto() {}
 
   /**
-   * KDFa in counter mode: HMAC-SHA256(key, BE32(i) ‖ label ‖ 00 ‖ contextU ‖ contextV ‖
-   * BE32(bits)) for i = 1, 2, …, truncated to {@code bits / 8} bytes.
+   * KDFa in counter mode: HMAC-SHA256(key, BE32(i) ‖ label ‖ 00 ‖ contextU ‖ contextV ‖ BE32(bits))
+   * for i = 1, 2, …, truncated to {@code bits / 8} bytes.
    *
    * @param bits a positive multiple of 8
    */
@@ -62,7 +62,8 @@ public final class TpmCrypto {
    * {@code label} followed by one zero byte.
    */
   public static byte[] oaepEncrypt(RSAPublicKey key, byte[] data, String label) {
-    byte[] labelBytes = Arrays.copyOf(label.getBytes(StandardCharsets.US_ASCII), label.length() + 1);
+    byte[] ascii = label.getBytes(StandardCharsets.US_ASCII);
+    byte[] labelBytes = Arrays.copyOf(ascii, ascii.length + 1);
     try {
       Cipher rsa = Cipher.getInstance("RSA/ECB/OAEPPadding");
       rsa.init(
@@ -80,7 +81,8 @@ public final class TpmCrypto {
   public static byte[] aesCfbEncrypt(byte[] key, byte[] data) {
     try {
       Cipher aes = Cipher.getInstance("AES/CFB/NoPadding");
-      aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
+      aes.init(
+          Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
       return aes.doFinal(data);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-CFB is part of every Java platform", e);

@@ -1,13 +1,15 @@
 package io.dpsagent.emulator.tpm;
 
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.MessageDigest;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * A parsed {@code TPM2B_PUBLIC} of the kind DPS devices send for their endorsement key (EK) and
@@ -131,7 +133,7 @@ public final class TpmPublic {
 
   /** True if {@code tpm2bPublic} are exactly the bytes this key was parsed from. */
   public boolean hasBytes(byte[] tpm2bPublic) {
-    return java.security.MessageDigest.isEqual(marshalled, tpm2bPublic);
+    return MessageDigest.isEqual(marshalled, tpm2bPublic);
   }
 
   @Override
@@ -146,6 +148,6 @@ public final class TpmPublic {
 
   @Override
   public String toString() {
-    return "TpmPublic[RSA-2048, name=" + java.util.HexFormat.of().formatHex(name()) + "]";
+    return "TpmPublic[RSA-2048, name=" + HexFormat.of().formatHex(name()) + "]";
   }
 }

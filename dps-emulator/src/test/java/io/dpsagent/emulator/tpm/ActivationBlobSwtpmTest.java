@@ -46,8 +46,7 @@ class ActivationBlobSwtpmTest {
     byte[] key = randomKey();
     tpm.importActivationBlob(new ActivationBlob().build(ek, srk, key));
     assertEquals(16, tpm.lastInnerKey().length);
-    assertArrayEquals(
-        TpmCrypto.hmacSha256(key, SAS_STRING_TO_SIGN), tpm.hmac(SAS_STRING_TO_SIGN));
+    assertArrayEquals(TpmCrypto.hmacSha256(key, SAS_STRING_TO_SIGN), tpm.hmac(SAS_STRING_TO_SIGN));
   }
 
   @Test

@@ -103,8 +103,7 @@ public final class Swtpm implements AutoCloseable {
   public void importActivationBlob(byte[] blob) throws IOException, InterruptedException {
     List<byte[]> items = BlobItems.split(blob);
     Files.write(
-        path("cred.blob"),
-        BlobItems.concat(CREDENTIAL_FILE_HEADER, items.get(0), items.get(1)));
+        path("cred.blob"), BlobItems.concat(CREDENTIAL_FILE_HEADER, items.get(0), items.get(1)));
     Files.write(path("dup.bin"), items.get(2));
     Files.write(path("seed.bin"), items.get(3));
     Files.write(path("id.pub"), items.get(4));
@@ -193,8 +192,7 @@ public final class Swtpm implements AutoCloseable {
 
   private Optional<Long> pid() {
     try {
-      return Optional.of(
-          Long.parseLong(Files.readString(directory.resolve("swtpm.pid")).strip()));
+      return Optional.of(Long.parseLong(Files.readString(directory.resolve("swtpm.pid")).strip()));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }

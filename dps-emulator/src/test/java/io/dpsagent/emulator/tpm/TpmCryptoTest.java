@@ -25,7 +25,8 @@ import tss.tpm.TPM_ALG_ID;
 class TpmCryptoTest {
 
   private static final HexFormat HEX = HexFormat.of();
-  private static final byte[] SEED = HEX.parseHex("000102030405060708090a0b0c0d0e0f" + "101112131415161718191a1b1c1d1e1f");
+  private static final byte[] SEED =
+      HEX.parseHex("000102030405060708090a0b0c0d0e0f" + "101112131415161718191a1b1c1d1e1f");
 
   @Test
   void kdfaMatchesTheTssImplementation() {
@@ -68,8 +69,7 @@ class TpmCryptoTest {
             (java.security.interfaces.RSAPublicKey) keys.getPublic(), secret, "IDENTITY");
     assertEquals(256, encrypted.length);
     assertArrayEquals(secret, oaepDecrypt(keys, encrypted, "IDENTITY\0"));
-    assertThrows(
-        InvalidCipherTextException.class, () -> oaepDecrypt(keys, encrypted, "IDENTITY"));
+    assertThrows(InvalidCipherTextException.class, () -> oaepDecrypt(keys, encrypted, "IDENTITY"));
     assertThrows(
         InvalidCipherTextException.class, () -> oaepDecrypt(keys, encrypted, "DUPLICATE\0"));
   }
@@ -77,8 +77,8 @@ class TpmCryptoTest {
   @Test
   void aesCfbIsFullBlockFeedbackWithAZeroIv() {
     byte[] key = HEX.parseHex("2b7e151628aed2a6abf7158809cf4f3c");
-    byte[] plain = "an odd-length message of 37 bytes..."
-        .concat("!").getBytes(StandardCharsets.US_ASCII);
+    byte[] plain =
+        "an odd-length message of 37 bytes...".concat("!").getBytes(StandardCharsets.US_ASCII);
     CFBBlockCipher cfb = new CFBBlockCipher(new AESEngine(), 128);
     cfb.init(true, new ParametersWithIV(new KeyParameter(key), new byte[16]));
     byte[] expected = new byte[plain.length];

@@ -42,9 +42,9 @@ class TpmPublicTest {
   @Test
   void refusesWhatIsNotAnRsa2048Public() {
     assertRefused(new byte[0], "truncated TPMT_PUBLIC");
-    assertRefused(Arrays.copyOf(EK, EK.length - 1), "the size prefix says 314 bytes but 313 follow");
     assertRefused(
-        TpmWriter.tpm2b(Arrays.copyOfRange(EK, 2, 40)), "truncated TPMT_PUBLIC");
+        Arrays.copyOf(EK, EK.length - 1), "the size prefix says 314 bytes but 313 follow");
+    assertRefused(TpmWriter.tpm2b(Arrays.copyOfRange(EK, 2, 40)), "truncated TPMT_PUBLIC");
     assertRefused(
         TestTpmKeys.publicArea(0x0023, TpmAlgorithms.SHA256, 2048, MODULUS),
         "type must be RSA (0x0001) (got 0x0023)");
@@ -61,7 +61,8 @@ class TpmPublicTest {
     assertRefused(
         TestTpmKeys.publicArea(TpmAlgorithms.RSA, TpmAlgorithms.SHA256, 2048, new byte[256]),
         "the RSA modulus is not a 2048-bit odd number");
-    byte[] trailing = TpmWriter.tpm2b(TpmWriter.concat(Arrays.copyOfRange(EK, 2, EK.length), new byte[3]));
+    byte[] trailing =
+        TpmWriter.tpm2b(TpmWriter.concat(Arrays.copyOfRange(EK, 2, EK.length), new byte[3]));
     assertRefused(trailing, "3 bytes follow the RSA modulus");
   }
 
