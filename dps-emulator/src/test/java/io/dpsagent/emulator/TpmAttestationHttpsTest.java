@@ -58,8 +58,15 @@ class TpmAttestationHttpsTest {
 
   @AfterAll
   static void stop() throws Exception {
-    emulator.close();
-    tpm.close();
+    try {
+      if (emulator != null) {
+        emulator.close();
+      }
+    } finally {
+      if (tpm != null) {
+        tpm.close();
+      }
+    }
   }
 
   @Test

@@ -211,7 +211,8 @@ public final class EnrollmentJson {
     try {
       return new TpmAttestation(endorsementKey, srk);
     } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException("attestation.tpm." + e.getMessage());
+      throw new InvalidRequestException(
+          "attestation.tpm.endorsementKey is not a usable TPM2B_PUBLIC (" + e.getMessage() + ")");
     }
   }
 

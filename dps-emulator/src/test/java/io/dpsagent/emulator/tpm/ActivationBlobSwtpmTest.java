@@ -38,7 +38,9 @@ class ActivationBlobSwtpmTest {
 
   @AfterAll
   static void stopTpm() throws Exception {
-    tpm.close();
+    if (tpm != null) {
+      tpm.close();
+    }
   }
 
   @Test
