@@ -16,6 +16,7 @@ import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.registry.ReprovisionPolicy;
 import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
+import io.dpsagent.emulator.registry.TpmAttestation;
 import io.dpsagent.emulator.registry.Versioned;
 import io.dpsagent.emulator.registry.WeightedHubAllocator;
 import io.dpsagent.emulator.registry.X509Attestation;
@@ -160,6 +161,8 @@ public final class Assigner {
       context.putObject("symmetricKey");
     } else if (enrollment.attestation() instanceof X509Attestation) {
       context.putObject("x509");
+    } else if (enrollment.attestation() instanceof TpmAttestation) {
+      context.putObject("tpm");
     }
     payload.ifPresent(p -> context.set("payload", p));
     ArrayNode hubs = request.putArray("linkedHubs");

@@ -5,10 +5,8 @@ import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -20,21 +18,16 @@ import java.util.Optional;
  */
 public final class SymmetricKeyAuthenticator {
 
-  private static final String KEY_NAME = "registration";
-
   private final Registry registry;
-  private final Duration clockSkew;
+  private final DeviceSasRules rules;
 
   /**
    * @param clockSkew how long after its expiry a token is still accepted, for devices whose clock
    *     runs slightly behind
    */
   public SymmetricKeyAuthenticator(Registry registry, Duration clockSkew) {
-    if (clockSkew.isNegative()) {
-      throw new IllegalArgumentException("clock skew is negative");
-    }
+    this.rules = new DeviceSasRules(clockSkew);
     this.registry = registry;
-    this.clockSkew = clockSkew;
   }
 
   /**
@@ -45,8 +38,7 @@ public final class SymmetricKeyAuthenticator {
   public Enrollment authenticate(
       String idScope, String registrationId, Optional<String> authorization, Instant now)
       throws AuthenticationException {
-    SasToken token = parse(authorization);
-    checkClaims(token, idScope, registrationId, now);
+    SasToken token = rules.check(authorization, idScope, registrationId, now);
     Optional<IndividualEnrollment> individual = registry.individualEnrollment(registrationId);
     if (individual.isPresent()) {
       if (isSignedByAnyKey(token, individual.get(), registrationId)) {
@@ -62,32 +54,6 @@ public final class SymmetricKeyAuthenticator {
     throw new AuthenticationException("no enrollment matches the signature");
   }
 
-  private static SasToken parse(Optional<String> authorization) throws AuthenticationException {
-    if (authorization.isEmpty()) {
-      throw new AuthenticationException("no Authorization header");
-    }
-    try {
-      return SasToken.parse(authorization.get());
-    } catch (InvalidSasTokenException e) {
-      throw new AuthenticationException("malformed SAS token: " + e.getMessage());
-    }
-  }
-
-  private void checkClaims(SasToken token, String idScope, String registrationId, Instant now)
-      throws AuthenticationException {
-    String expected = (idScope + "/registrations/" + registrationId).toLowerCase(Locale.ROOT);
-    if (!token.resource().toLowerCase(Locale.ROOT).equals(expected)) {
-      throw new AuthenticationException("SAS token is for another resource");
-    }
-    Optional<String> keyName = token.keyName();
-    if (keyName.isPresent() && !keyName.get().isEmpty() && !keyName.get().equals(KEY_NAME)) {
-      throw new AuthenticationException("SAS token names an unknown key");
-    }
-    if (token.expiryEpochSeconds() < now.minus(clockSkew).getEpochSecond()) {
-      throw new AuthenticationException("SAS token expired");
-    }
-  }
-
   private static boolean isSignedByAnyKey(
       SasToken token, Enrollment enrollment, String registrationId) {
     if (!(enrollment.attestation() instanceof SymmetricKeyAttestation attestation)) {
@@ -97,11 +63,6 @@ public final class SymmetricKeyAuthenticator {
         enrollment instanceof EnrollmentGroup
             ? attestation.deriveForDevice(registrationId)
             : attestation;
-    for (SoftwareSymmetricKey key : deviceKeys.keys()) {
-      if (token.isSignedWith(key)) {
-        return true;
-      }
-    }
-    return false;
+    return DeviceSasRules.isSignedByAny(token, deviceKeys.keys());
   }
 }

@@ -68,5 +68,7 @@ record ConfigFile(
       String primaryKey,
       String secondaryKey,
       String certificate,
-      String secondaryCertificate) {}
+      String secondaryCertificate,
+      String endorsementKey,
+      String storageRootKey) {}
 }

@@ -28,6 +28,7 @@ import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
 import io.dpsagent.emulator.registry.ReprovisionPolicy;
 import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
+import io.dpsagent.emulator.registry.TpmAttestation;
 import io.dpsagent.emulator.registry.X509Attestation;
 import io.dpsagent.emulator.tls.PemFiles;
 import java.io.IOException;
@@ -36,6 +37,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +54,7 @@ final class ConfigFileReader {
 
   private static final String SYMMETRIC_KEY = "symmetric_key";
   private static final String X509 = "x509";
+  private static final String TPM = "tpm";
   private static final ObjectReader READER =
       TomlMapper.builder()
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -225,7 +228,7 @@ final class ConfigFileReader {
   private IndividualEnrollment individualEnrollment(IndividualEnrollmentEntry entry, String key)
       throws ConfigException {
     String registrationId = required(entry.registrationId(), key + ".registration_id");
-    Attestation attestation = attestation(entry.attestation(), key + ".attestation");
+    Attestation attestation = attestation(entry.attestation(), key + ".attestation", false);
     Optional<String> deviceId = Optional.ofNullable(entry.deviceId());
     if (deviceId.isPresent() && deviceId.get().isBlank()) {
       throw new ConfigException(file, key + ".device_id", "is empty");
@@ -257,7 +260,7 @@ final class ConfigFileReader {
   private EnrollmentGroup enrollmentGroup(EnrollmentGroupEntry entry, String key)
       throws ConfigException {
     String id = required(entry.enrollmentGroupId(), key + ".enrollment_group_id");
-    Attestation attestation = attestation(entry.attestation(), key + ".attestation");
+    Attestation attestation = attestation(entry.attestation(), key + ".attestation", true);
     EnrollmentOptions options =
         options(
             entry.allocationPolicy(),
@@ -327,7 +330,8 @@ final class ConfigFileReader {
     return enrollment;
   }
 
-  private Attestation attestation(AttestationEntry entry, String key) throws ConfigException {
+  private Attestation attestation(AttestationEntry entry, String key, boolean group)
+      throws ConfigException {
     if (entry == null) {
       throw new ConfigException(file, key, "is required");
     }
@@ -335,9 +339,16 @@ final class ConfigFileReader {
     return switch (type) {
       case SYMMETRIC_KEY -> symmetricKey(entry, key);
       case X509 -> x509(entry, key);
+      case TPM -> {
+        if (group) {
+          throw new ConfigException(
+              file, key + ".type", "\"tpm\" is for individual enrollments only, not for groups");
+        }
+        yield tpm(entry, key);
+      }
       default ->
           throw new ConfigException(
-              file, key + ".type", "unsupported; must be \"symmetric_key\" or \"x509\"");
+              file, key + ".type", "unsupported; must be \"symmetric_key\", \"x509\" or \"tpm\"");
     };
   }
 
@@ -345,6 +356,7 @@ final class ConfigFileReader {
       throws ConfigException {
     forbid(entry.certificate(), key + ".certificate", SYMMETRIC_KEY);
     forbid(entry.secondaryCertificate(), key + ".secondary_certificate", SYMMETRIC_KEY);
+    forbidTpmKeys(entry, key, SYMMETRIC_KEY);
     String primary = required(entry.primaryKey(), key + ".primary_key");
     at(key + ".primary_key", () -> SymmetricKeyAttestation.ofBase64(primary, null));
     return at(
@@ -355,6 +367,7 @@ final class ConfigFileReader {
   private X509Attestation x509(AttestationEntry entry, String key) throws ConfigException {
     forbid(entry.primaryKey(), key + ".primary_key", X509);
     forbid(entry.secondaryKey(), key + ".secondary_key", X509);
+    forbidTpmKeys(entry, key, X509);
     String primaryKey = key + ".certificate";
     X509Certificate primary = certificate(required(entry.certificate(), primaryKey), primaryKey);
     Optional<X509Certificate> secondary = Optional.empty();
@@ -363,6 +376,34 @@ final class ConfigFileReader {
       secondary = Optional.of(certificate(entry.secondaryCertificate(), secondaryKey));
     }
     return new X509Attestation(primary, secondary);
+  }
+
+  private TpmAttestation tpm(AttestationEntry entry, String key) throws ConfigException {
+    forbid(entry.primaryKey(), key + ".primary_key", TPM);
+    forbid(entry.secondaryKey(), key + ".secondary_key", TPM);
+    forbid(entry.certificate(), key + ".certificate", TPM);
+    forbid(entry.secondaryCertificate(), key + ".secondary_certificate", TPM);
+    String ekKey = key + ".endorsement_key";
+    byte[] endorsementKey = base64(required(entry.endorsementKey(), ekKey), ekKey);
+    byte[] storageRootKey =
+        entry.storageRootKey() == null
+            ? null
+            : base64(entry.storageRootKey(), key + ".storage_root_key");
+    return at(ekKey, () -> new TpmAttestation(endorsementKey, storageRootKey));
+  }
+
+  private void forbidTpmKeys(AttestationEntry entry, String key, String type)
+      throws ConfigException {
+    forbid(entry.endorsementKey(), key + ".endorsement_key", type);
+    forbid(entry.storageRootKey(), key + ".storage_root_key", type);
+  }
+
+  private byte[] base64(String text, String key) throws ConfigException {
+    try {
+      return Base64.getDecoder().decode(text.strip());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(file, key, "is not base64");
+    }
   }
 
   /** The first certificate of a PEM file. */

@@ -5,13 +5,18 @@ import io.dpsagent.emulator.allocation.AssignmentOutcome;
 import io.dpsagent.emulator.allocation.AssignmentSettings;
 import io.dpsagent.emulator.auth.AuthenticationException;
 import io.dpsagent.emulator.auth.SymmetricKeyAuthenticator;
+import io.dpsagent.emulator.auth.TpmAuthenticator;
+import io.dpsagent.emulator.auth.TpmMatch;
 import io.dpsagent.emulator.auth.X509Authenticator;
-import io.dpsagent.emulator.auth.X509Match;
 import io.dpsagent.emulator.device.WireFormat.OperationStatus;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.RegistrationIds;
+import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.emulator.registry.Registry;
+import io.dpsagent.emulator.tpm.InvalidTpmPublicException;
+import io.dpsagent.emulator.tpm.TpmPublic;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
@@ -20,7 +25,9 @@ import java.util.logging.Logger;
  * The DPS device protocol, independent of transport: register, then poll until a terminal result.
  *
  * <p>Checks run cheapest and least revealing first: injected faults, ID scope, api-version,
- * registration ID syntax, then authentication, and only then is the body looked at.
+ * registration ID syntax, then authentication, and only then is the body looked at. The one
+ * exception is a register request without a SAS token whose body carries {@code tpm}: that is the
+ * first step of TPM attestation, answered with a 401 challenge (see {@link TpmAuthenticator}).
  */
 public final class DeviceApi {
 
@@ -32,6 +39,7 @@ public final class DeviceApi {
   private final Clock clock;
   private final SymmetricKeyAuthenticator authenticator;
   private final X509Authenticator x509Authenticator;
+  private final TpmAuthenticator tpmAuthenticator;
   private final Assigner assigner;
   private final OperationStore operations = new OperationStore();
 
@@ -53,13 +61,19 @@ public final class DeviceApi {
     this.clock = clock;
     this.authenticator = new SymmetricKeyAuthenticator(registry, settings.sasClockSkew());
     this.x509Authenticator = new X509Authenticator(registry);
+    this.tpmAuthenticator = new TpmAuthenticator(registry, settings.sasClockSkew());
     this.assigner = assigner;
   }
 
   /** {@code PUT .../register}: always 202 with an operation ID on success. */
   public DeviceReply register(DeviceRequest request, byte[] body) {
     try {
-      AuthenticatedDevice device = admit(request);
+      checkRequest(request);
+      Optional<DeviceRegistration.TpmKeys> tpm = tpmChallengeRequest(request, body);
+      if (tpm.isPresent()) {
+        return tpmChallenge(request, tpm.get());
+      }
+      AuthenticatedDevice device = authenticate(request);
       DeviceRegistration registration = checkBody(request.registrationId(), body);
       String operationId = OperationStore.newOperationId();
       registry.countRegistration(request.registrationId());
@@ -101,6 +115,11 @@ public final class DeviceApi {
   }
 
   private AuthenticatedDevice admit(DeviceRequest request) throws Rejection {
+    checkRequest(request);
+    return authenticate(request);
+  }
+
+  private void checkRequest(DeviceRequest request) throws Rejection {
     Optional<DeviceReply> fault = faults.next(clock.instant());
     if (fault.isPresent()) {
       throw new Rejection(fault.get());
@@ -115,7 +134,57 @@ public final class DeviceApi {
     if (!RegistrationIds.isValid(request.registrationId())) {
       throw reject(DpsError.INVALID_REGISTRATION_ID);
     }
-    return authenticate(request);
+  }
+
+  // The TPM keys of a register request that starts TPM attestation: no SAS token, a tpm object.
+  // A body that does not parse is left to the normal path, which answers as before.
+  private static Optional<DeviceRegistration.TpmKeys> tpmChallengeRequest(
+      DeviceRequest request, byte[] body) {
+    if (request.authorization().isPresent()) {
+      return Optional.empty();
+    }
+    try {
+      return DeviceRegistration.parse(body).tpm();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private DeviceReply tpmChallenge(DeviceRequest request, DeviceRegistration.TpmKeys keys)
+      throws Rejection {
+    String registrationId = request.registrationId();
+    if (request.transport() != DeviceTransport.HTTPS) {
+      throw reject(DpsError.TPM_OVER_MQTT);
+    }
+    if (registry.individualEnrollment(registrationId).isEmpty()) {
+      throw reject(DpsError.TPM_REGISTRATION_NOT_FOUND);
+    }
+    TpmPublic endorsementKey = tpmPublic(keys.endorsementKey(), "tpm.endorsementKey");
+    TpmPublic storageRootKey = tpmPublic(keys.storageRootKey(), "tpm.storageRootKey");
+    try {
+      byte[] blob = tpmAuthenticator.challenge(registrationId, endorsementKey, storageRootKey);
+      return DeviceReply.tpmChallenge(Base64.getEncoder().encodeToString(blob));
+    } catch (AuthenticationException e) {
+      LOG.info(() -> "Rejected " + registrationId + ": " + e.getMessage());
+      throw reject(DpsError.UNAUTHORIZED);
+    }
+  }
+
+  private TpmPublic tpmPublic(Optional<String> base64, String field) throws Rejection {
+    if (base64.isEmpty() || base64.get().isBlank()) {
+      throw invalidTpmKey(field + " is missing.");
+    }
+    try {
+      return TpmPublic.parse(Base64.getDecoder().decode(base64.get().strip()));
+    } catch (IllegalArgumentException e) {
+      throw invalidTpmKey(field + " is not base64.");
+    } catch (InvalidTpmPublicException e) {
+      throw invalidTpmKey(field + ": " + e.getMessage() + ".");
+    }
+  }
+
+  private Rejection invalidTpmKey(String detail) {
+    return new Rejection(DeviceReply.error(DpsError.INVALID_TPM_KEY, detail, clock.instant()));
   }
 
   // A device that sent a SAS token is a SAS device; X.509 devices send none and present a
@@ -127,10 +196,17 @@ public final class DeviceApi {
     }
     try {
       if (x509) {
-        X509Match match =
+        return AuthenticatedDevice.x509(
             x509Authenticator.authenticate(
-                request.registrationId(), request.clientCertificates(), clock.instant());
-        return new AuthenticatedDevice(match.enrollment(), Optional.of(match));
+                request.registrationId(), request.clientCertificates(), clock.instant()));
+      }
+      if (tpmAuthenticator.isTpmRegistration(request.registrationId())) {
+        return AuthenticatedDevice.tpm(
+            tpmAuthenticator.authenticate(
+                request.idScope(),
+                request.registrationId(),
+                request.authorization(),
+                clock.instant()));
       }
       Enrollment enrollment =
           authenticator.authenticate(
@@ -138,7 +214,7 @@ public final class DeviceApi {
               request.registrationId(),
               request.authorization(),
               clock.instant());
-      return new AuthenticatedDevice(enrollment, Optional.empty());
+      return AuthenticatedDevice.symmetricKey(enrollment);
     } catch (AuthenticationException e) {
       LOG.info(() -> "Rejected " + request.registrationId() + ": " + e.getMessage());
       throw reject(DpsError.UNAUTHORIZED);
@@ -172,17 +248,21 @@ public final class DeviceApi {
       DeviceRegistration registration) {
     return assigner
         .assign(registrationId, device.enrollment(), registration.payload())
-        .thenApply(outcome -> toStatus(operationId, registrationId, device.x509(), outcome));
+        .thenApply(outcome -> toStatus(operationId, registrationId, device, outcome));
   }
 
   private OperationStatus toStatus(
       String operationId,
       String registrationId,
-      Optional<X509Match> x509,
+      AuthenticatedDevice device,
       AssignmentOutcome outcome) {
     if (outcome instanceof AssignmentOutcome.Assigned assigned) {
       return RegistrationResults.assigned(
-          operationId, assigned.record(), x509, assigned.payload());
+          operationId,
+          assigned.record(),
+          device.x509(),
+          device.tpm().map(match -> deviceKeyBlob(match, assigned.record())),
+          assigned.payload());
     }
     AssignmentOutcome.Failure failure = ((AssignmentOutcome.Failed) outcome).failure();
     DpsError error =
@@ -195,6 +275,12 @@ public final class DeviceApi {
     String status =
         failure == AssignmentOutcome.Failure.ENROLLMENT_DISABLED ? "disabled" : "failed";
     return RegistrationResults.failed(operationId, registrationId, status, error, clock.instant());
+  }
+
+  // The second blob: the hub device key the record keeps, for the TPM that passed the challenge.
+  private String deviceKeyBlob(TpmMatch match, RegistrationRecord record) {
+    byte[] key = Base64.getDecoder().decode(record.tpmDeviceKey().orElseThrow().exportBase64());
+    return Base64.getEncoder().encodeToString(tpmAuthenticator.activationBlob(match, key));
   }
 
   private Rejection reject(DpsError error) {

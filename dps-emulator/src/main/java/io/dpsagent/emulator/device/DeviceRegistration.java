@@ -9,8 +9,13 @@ import java.util.Optional;
  * The register request body ({@code DeviceRegistration}), as far as the emulator uses it.
  *
  * @param payload the device's custom data, always as a JSON object
+ * @param tpm the TPM keys a TPM device sends, as base64 text (checked by whoever uses them)
  */
-record DeviceRegistration(Optional<String> registrationId, Optional<JsonNode> payload) {
+record DeviceRegistration(
+    Optional<String> registrationId, Optional<JsonNode> payload, Optional<TpmKeys> tpm) {
+
+  /** {@code tpm: {endorsementKey, storageRootKey}}, each optional here. */
+  record TpmKeys(Optional<String> endorsementKey, Optional<String> storageRootKey) {}
 
   /**
    * Parses the body. An empty body is taken as {@code {}} (MQTT clients may send none); a payload
@@ -21,23 +26,38 @@ record DeviceRegistration(Optional<String> registrationId, Optional<JsonNode> pa
   static DeviceRegistration parse(byte[] body) {
     JsonNode root = readJson(body);
     if (root.isMissingNode()) {
-      return new DeviceRegistration(Optional.empty(), Optional.empty());
+      return new DeviceRegistration(Optional.empty(), Optional.empty(), Optional.empty());
     }
     if (!root.isObject()) {
       throw new IllegalArgumentException("body is not a JSON object");
     }
     return new DeviceRegistration(
-        registrationId(root.get("registrationId")), payload(root.get("payload")));
+        text(root.get("registrationId"), "registrationId"),
+        payload(root.get("payload")),
+        tpm(root.get("tpm")));
   }
 
-  private static Optional<String> registrationId(JsonNode node) {
+  private static Optional<String> text(JsonNode node, String field) {
     if (node == null || node.isNull()) {
       return Optional.empty();
     }
     if (!node.isTextual()) {
-      throw new IllegalArgumentException("registrationId is not a string");
+      throw new IllegalArgumentException(field + " is not a string");
     }
     return Optional.of(node.textValue());
+  }
+
+  private static Optional<TpmKeys> tpm(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("tpm is not a JSON object");
+    }
+    return Optional.of(
+        new TpmKeys(
+            text(node.get("endorsementKey"), "tpm.endorsementKey"),
+            text(node.get("storageRootKey"), "tpm.storageRootKey")));
   }
 
   private static Optional<JsonNode> payload(JsonNode node) {

@@ -12,8 +12,8 @@ import java.util.UUID;
  * publish.
  *
  * @param errorCode the six-digit DPS error code when this is an error (for {@code x-ms-error-code})
- * @param dropConnection an injected fault: the transport cuts the connection in the middle of
- *     this reply instead of delivering it
+ * @param dropConnection an injected fault: the transport cuts the connection in the middle of this
+ *     reply instead of delivering it
  */
 public record DeviceReply(
     int status,
@@ -38,6 +38,29 @@ public record DeviceReply(
 
   static DeviceReply ok(Object body) {
     return new DeviceReply(200, WireFormat.toTree(body), OptionalInt.empty(), OptionalInt.empty());
+  }
+
+  /**
+   * The TPM challenge: 401 without {@code status} or {@code errorCode}, because the C SDK takes a
+   * 401 body without {@code status} as the challenge and needs {@code keyName}.
+   */
+  static DeviceReply tpmChallenge(String authenticationKey) {
+    WireFormat.TpmChallenge body =
+        new WireFormat.TpmChallenge(
+            "Sign a SAS token with the key in authenticationKey and register again.",
+            authenticationKey,
+            "registration");
+    return new DeviceReply(401, WireFormat.toTree(body), OptionalInt.empty(), OptionalInt.empty());
+  }
+
+  /** The error reply of {@code error} with a detail appended to its message. */
+  static DeviceReply error(DpsError error, String detail, Instant now) {
+    return error(
+        error.httpStatus(),
+        error.errorCode(),
+        error.message() + " " + detail,
+        OptionalInt.empty(),
+        now);
   }
 
   /** The error reply of {@code error}, stamped with a fresh tracking ID. */

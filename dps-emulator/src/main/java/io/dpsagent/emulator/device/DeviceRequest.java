@@ -17,15 +17,38 @@ public record DeviceRequest(
     String registrationId,
     Optional<String> apiVersion,
     Optional<String> authorization,
-    List<X509Certificate> clientCertificates) {
+    List<X509Certificate> clientCertificates,
+    DeviceTransport transport) {
 
   public DeviceRequest {
     clientCertificates = List.copyOf(clientCertificates);
+    if (transport == null) {
+      throw new IllegalArgumentException("transport is null");
+    }
   }
 
-  /** A request without a TLS client certificate. */
+  /** An HTTPS request. */
   public DeviceRequest(
-      String idScope, String registrationId, Optional<String> apiVersion, Optional<String> authorization) {
+      String idScope,
+      String registrationId,
+      Optional<String> apiVersion,
+      Optional<String> authorization,
+      List<X509Certificate> clientCertificates) {
+    this(
+        idScope,
+        registrationId,
+        apiVersion,
+        authorization,
+        clientCertificates,
+        DeviceTransport.HTTPS);
+  }
+
+  /** An HTTPS request without a TLS client certificate. */
+  public DeviceRequest(
+      String idScope,
+      String registrationId,
+      Optional<String> apiVersion,
+      Optional<String> authorization) {
     this(idScope, registrationId, apiVersion, authorization, List.of());
   }
 

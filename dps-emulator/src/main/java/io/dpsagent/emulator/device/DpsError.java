@@ -3,9 +3,9 @@ package io.dpsagent.emulator.device;
 /**
  * The errors the emulator reports, with DPS's six-digit codes (HTTP status * 1000 + detail).
  *
- * <p>Only 401002, 400208 and 400209 are codes seen from the real service; the others follow its
- * pattern. An unknown ID scope is reported as 404 rather than folded into 401, so that a mistyped
- * scope is told apart from a bad key when debugging against the emulator.
+ * <p>Only 401002, 400208, 400209 and 404201 are codes seen from the real service; the others follow
+ * its pattern. An unknown ID scope is reported as 404 rather than folded into 401, so that a
+ * mistyped scope is told apart from a bad key when debugging against the emulator.
  */
 public enum DpsError {
   MALFORMED_REQUEST(400, 400000, "The request is malformed."),
@@ -22,10 +22,21 @@ public enum DpsError {
       400,
       400005,
       "An X.509 registration ID is the certificate's subject CN: at most 64 characters."),
+  INVALID_TPM_KEY(
+      400,
+      400006,
+      "tpm.endorsementKey and tpm.storageRootKey must be base64 TPM2B_PUBLIC structures of RSA-2048"
+          + " keys with SHA-256 names and AES-128-CFB symmetric parameters."),
   UNAUTHORIZED(401, 401002, "Unauthorized"),
+  TPM_OVER_MQTT(
+      401,
+      401002,
+      "TPM attestation is supported over HTTPS only; over MQTT, use a SAS token or an X.509"
+          + " certificate."),
   NOT_FOUND(404, 404000, "The requested resource does not exist."),
   ID_SCOPE_NOT_FOUND(404, 404001, "The ID scope is unknown."),
   OPERATION_NOT_FOUND(404, 404002, "The operation is unknown."),
+  TPM_REGISTRATION_NOT_FOUND(404, 404201, "No TPM enrollment exists for this registration ID."),
   METHOD_NOT_ALLOWED(405, 405000, "The method is not allowed on this resource."),
 
   // Found while assigning: reported inside a 200 poll result, not as an HTTP status.

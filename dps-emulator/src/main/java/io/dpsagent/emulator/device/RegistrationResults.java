@@ -5,6 +5,7 @@ import io.dpsagent.emulator.auth.X509Match;
 import io.dpsagent.emulator.device.WireFormat.OperationStatus;
 import io.dpsagent.emulator.device.WireFormat.RegistrationState;
 import io.dpsagent.emulator.device.WireFormat.SymmetricKeyResult;
+import io.dpsagent.emulator.device.WireFormat.TpmResult;
 import io.dpsagent.emulator.device.WireFormat.X509Result;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import java.time.Instant;
@@ -31,6 +32,7 @@ final class RegistrationResults {
    * The terminal success.
    *
    * @param x509 how an X.509 device matched (empty for SAS)
+   * @param tpmAuthenticationKey for a TPM device, the activation blob of its hub device key
    * @param payload the custom allocation webhook's payload for the device (the initial twin never
    *     goes to the device)
    */
@@ -38,7 +40,9 @@ final class RegistrationResults {
       String operationId,
       RegistrationRecord record,
       Optional<X509Match> x509,
+      Optional<String> tpmAuthenticationKey,
       Optional<JsonNode> payload) {
+    boolean symmetricKey = x509.isEmpty() && tpmAuthenticationKey.isEmpty();
     RegistrationState state =
         new RegistrationState(
             record.registrationId(),
@@ -51,8 +55,9 @@ final class RegistrationResults {
             null,
             DpsTimestamps.format(record.lastUpdatedDateTimeUtc()),
             record.etag(),
+            tpmAuthenticationKey.map(TpmResult::new).orElse(null),
             x509.map(match -> x509Result(match, record)).orElse(null),
-            x509.isPresent() ? null : symmetricKeyResult(record),
+            symmetricKey ? symmetricKeyResult(record) : null,
             payload.orElse(null));
     return new OperationStatus(operationId, "assigned", state);
   }
@@ -76,6 +81,7 @@ final class RegistrationResults {
             error.errorCode(),
             error.message(),
             DpsTimestamps.format(now),
+            null,
             null,
             null,
             null,

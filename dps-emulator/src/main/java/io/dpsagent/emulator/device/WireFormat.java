@@ -32,6 +32,7 @@ final class WireFormat {
       String errorMessage,
       String lastUpdatedDateTimeUtc,
       String etag,
+      TpmResult tpm,
       X509Result x509,
       SymmetricKeyResult symmetricKey,
       JsonNode payload) {
@@ -50,9 +51,16 @@ final class WireFormat {
           null,
           null,
           null,
+          null,
           null);
     }
   }
+
+  /** Present for TPM registrations: the second activation blob, carrying the hub device key. */
+  record TpmResult(String authenticationKey) {}
+
+  /** The body of the 401 that challenges a TPM device. */
+  record TpmChallenge(String message, String authenticationKey, String keyName) {}
 
   /**
    * Present for X.509 registrations: the device certificate for an individual enrollment, the group

@@ -3,6 +3,7 @@ package io.dpsagent.emulator.mqtt;
 import io.dpsagent.emulator.device.DeviceApi;
 import io.dpsagent.emulator.device.DeviceReply;
 import io.dpsagent.emulator.device.DeviceRequest;
+import io.dpsagent.emulator.device.DeviceTransport;
 import io.dpsagent.emulator.device.DpsError;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.tls.ClientCertificates;
@@ -141,7 +142,8 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
             clientId,
             username.get().apiVersion(),
             Optional.ofNullable(password).map(bytes -> new String(bytes, StandardCharsets.UTF_8)),
-            ClientCertificates.of(ctx.channel()));
+            ClientCertificates.of(ctx.channel()),
+            DeviceTransport.MQTT);
     enforceKeepAlive(ctx, connect.variableHeader().keepAliveTimeSeconds());
     ctx.writeAndFlush(
         MqttMessageBuilders.connAck()

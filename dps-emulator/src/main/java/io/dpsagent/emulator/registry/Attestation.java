@@ -1,7 +1,8 @@
 package io.dpsagent.emulator.registry;
 
 /**
- * How devices of an enrollment prove who they are: symmetric keys or X.509 certificates; TPM
- * attestation joins this hierarchy when it is implemented.
+ * How devices of an enrollment prove who they are: symmetric keys, X.509 certificates or (for
+ * individual enrollments) a TPM endorsement key.
  */
-public sealed interface Attestation permits SymmetricKeyAttestation, X509Attestation {}
+public sealed interface Attestation
+    permits SymmetricKeyAttestation, X509Attestation, TpmAttestation {}

@@ -20,6 +20,9 @@ public record EnrollmentGroup(
     if (id == null || id.isBlank()) {
       throw new IllegalArgumentException("enrollment group ID is empty");
     }
+    if (attestation instanceof TpmAttestation) {
+      throw new IllegalArgumentException("TPM attestation is for individual enrollments only");
+    }
     iotHubs = List.copyOf(iotHubs);
     if (options == null) {
       throw new IllegalArgumentException("enrollment options are null");

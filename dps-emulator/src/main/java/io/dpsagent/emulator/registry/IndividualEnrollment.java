@@ -73,6 +73,19 @@ public record IndividualEnrollment(
         List.of());
   }
 
+  /**
+   * An enabled enrollment for the TPM whose endorsement key is {@code endorsementKey} (the
+   * marshalled {@code TPM2B_PUBLIC} the device sends), on any linked hub.
+   */
+  public static IndividualEnrollment tpm(String registrationId, byte[] endorsementKey) {
+    return new IndividualEnrollment(
+        registrationId,
+        Optional.empty(),
+        TpmAttestation.of(endorsementKey),
+        ProvisioningStatus.ENABLED,
+        List.of());
+  }
+
   public IndividualEnrollment withDeviceId(String deviceId) {
     return new IndividualEnrollment(
         registrationId, Optional.of(deviceId), attestation, provisioningStatus, iotHubs, options);

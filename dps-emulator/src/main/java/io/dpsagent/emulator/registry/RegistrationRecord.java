@@ -1,6 +1,7 @@
 package io.dpsagent.emulator.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -13,6 +14,9 @@ import java.util.Optional;
  *     or {@code reprovisionedToInitialAssignment}
  * @param initialTwin the initial twin DPS applied on the hub (from the enrollment or the custom
  *     allocation webhook), if any
+ * @param tpmDeviceKey for a TPM device, the symmetric key DPS sent it in the second activation blob
+ *     of this registration: the key its TPM now signs IoT Hub SAS tokens with, which a hub emulator
+ *     needs to verify them. Never sent over the service API or logged.
  */
 public record RegistrationRecord(
     String registrationId,
@@ -23,12 +27,37 @@ public record RegistrationRecord(
     String etag,
     Optional<String> enrollmentGroupId,
     String substatus,
-    Optional<JsonNode> initialTwin) {
+    Optional<JsonNode> initialTwin,
+    Optional<SoftwareSymmetricKey> tpmDeviceKey) {
 
   public static final String INITIAL_ASSIGNMENT = "initialAssignment";
 
   public RegistrationRecord {
     initialTwin = initialTwin.map(JsonNode::deepCopy);
+  }
+
+  /** A record of a device that does not use TPM attestation. */
+  public RegistrationRecord(
+      String registrationId,
+      String deviceId,
+      String assignedHub,
+      Instant createdDateTimeUtc,
+      Instant lastUpdatedDateTimeUtc,
+      String etag,
+      Optional<String> enrollmentGroupId,
+      String substatus,
+      Optional<JsonNode> initialTwin) {
+    this(
+        registrationId,
+        deviceId,
+        assignedHub,
+        createdDateTimeUtc,
+        lastUpdatedDateTimeUtc,
+        etag,
+        enrollmentGroupId,
+        substatus,
+        initialTwin,
+        Optional.empty());
   }
 
   /** A first assignment without an initial twin. */

@@ -1,6 +1,8 @@
 package io.dpsagent.emulator.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsagent.hsm.software.SoftwareSymmetricKey;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +24,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Registry {
 
+  private static final int TPM_DEVICE_KEY_BYTES = 32;
+
+  private final SecureRandom random = new SecureRandom();
   private final String idScope;
   private final Clock clock;
   private final List<LinkedHub> linkedHubs = new CopyOnWriteArrayList<>();
@@ -275,7 +280,9 @@ public final class Registry {
 
   /**
    * Stores the outcome of a successful registration as a new record (new etag), keeping the
-   * creation time of the record it replaces.
+   * creation time of the record it replaces. A TPM device gets a fresh {@linkplain
+   * RegistrationRecord#tpmDeviceKey device key} with every registration, as DPS sends it a new one
+   * in each assigned result.
    */
   public synchronized RegistrationRecord recordAssignment(
       String registrationId,
@@ -297,9 +304,19 @@ public final class Registry {
                     Etags.next(),
                     enrollment.enrollmentGroupId(),
                     substatus,
-                    initialTwin));
+                    initialTwin,
+                    tpmDeviceKey(enrollment)));
     changed();
     return record;
+  }
+
+  private Optional<SoftwareSymmetricKey> tpmDeviceKey(Enrollment enrollment) {
+    if (!(enrollment.attestation() instanceof TpmAttestation)) {
+      return Optional.empty();
+    }
+    byte[] key = new byte[TPM_DEVICE_KEY_BYTES];
+    random.nextBytes(key);
+    return Optional.of(SoftwareSymmetricKey.ofBytes(key));
   }
 
   // ---- operation counts

@@ -17,6 +17,7 @@ import io.dpsagent.emulator.registry.ProvisioningStatus;
 import io.dpsagent.emulator.registry.RegistrationIds;
 import io.dpsagent.emulator.registry.ReprovisionPolicy;
 import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
+import io.dpsagent.emulator.registry.TpmAttestation;
 import io.dpsagent.emulator.registry.Versioned;
 import io.dpsagent.emulator.registry.X509Attestation;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
@@ -39,6 +40,7 @@ public final class EnrollmentJson {
   public static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Base64.Encoder BASE64 = Base64.getEncoder();
   private static final int GENERATED_KEY_BYTES = 64;
 
   private EnrollmentJson() {}
@@ -82,6 +84,12 @@ public final class EnrollmentJson {
       json.put("type", "x509");
       json.putObject("x509")
           .set(group ? "signingCertificates" : "clientCertificates", X509Json.certificates(x509));
+    } else if (attestation instanceof TpmAttestation tpm) {
+      // Public keys only: returned with or without withKeys.
+      json.put("type", "tpm");
+      ObjectNode keys = json.putObject("tpm");
+      keys.put("endorsementKey", BASE64.encodeToString(tpm.endorsementKey()));
+      tpm.storageRootKey().ifPresent(srk -> keys.put("storageRootKey", BASE64.encodeToString(srk)));
     }
     return json;
   }
@@ -175,10 +183,44 @@ public final class EnrollmentJson {
         requireObject(json.get("x509"), "attestation.x509");
         return X509Json.attestation(json.get("x509"), group);
       case "tpm":
-        throw new InvalidRequestException("TPM attestation is not supported by this emulator yet");
+        if (group) {
+          throw new InvalidRequestException(
+              "TPM attestation is for individual enrollments only, not for groups");
+        }
+        return tpm(json.get("tpm"));
       default:
         throw new InvalidRequestException(
             "attestation.type must be \"symmetricKey\", \"x509\" or \"tpm\"");
+    }
+  }
+
+  private static TpmAttestation tpm(JsonNode json) throws InvalidRequestException {
+    requireObject(json, "attestation.tpm");
+    byte[] endorsementKey =
+        base64(
+            optionalText(json, "endorsementKey")
+                .orElseThrow(
+                    () -> new InvalidRequestException("attestation.tpm.endorsementKey is missing")),
+            "attestation.tpm.endorsementKey");
+    Optional<String> storageRootKey =
+        optionalText(json, "storageRootKey").filter(k -> !k.isEmpty());
+    byte[] srk =
+        storageRootKey.isEmpty()
+            ? null
+            : base64(storageRootKey.get(), "attestation.tpm.storageRootKey");
+    try {
+      return new TpmAttestation(endorsementKey, srk);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(
+          "attestation.tpm.endorsementKey is not a usable TPM2B_PUBLIC (" + e.getMessage() + ")");
+    }
+  }
+
+  private static byte[] base64(String text, String field) throws InvalidRequestException {
+    try {
+      return Base64.getDecoder().decode(text.strip());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(field + " is not base64");
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.emulator.encoding.Timestamps;
 import io.dpsagent.emulator.registry.RegistrationRecord;
+import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.util.Optional;
 
 /**
@@ -36,6 +37,8 @@ public final class RegistrationJson {
     ObjectNode json = toJson(record);
     record.enrollmentGroupId().ifPresent(id -> json.put("enrollmentGroupId", id));
     record.initialTwin().ifPresent(twin -> json.set("initialTwin", twin));
+    // The state file already holds enrollment keys; a TPM device's hub key must survive restarts.
+    record.tpmDeviceKey().ifPresent(key -> json.put("tpmDeviceKey", key.exportBase64()));
     return json;
   }
 
@@ -58,7 +61,22 @@ public final class RegistrationJson {
         text(json, "etag"),
         Optional.ofNullable(json.get("enrollmentGroupId")).map(JsonNode::asText),
         text(json, "substatus"),
-        twin == null || twin.isNull() ? Optional.empty() : Optional.of(twin));
+        twin == null || twin.isNull() ? Optional.empty() : Optional.of(twin),
+        tpmDeviceKey(json.get("tpmDeviceKey")));
+  }
+
+  private static Optional<SoftwareSymmetricKey> tpmDeviceKey(JsonNode key) {
+    if (key == null || key.isNull()) {
+      return Optional.empty();
+    }
+    if (!key.isTextual()) {
+      throw new IllegalArgumentException("registration field tpmDeviceKey is not a string");
+    }
+    try {
+      return Optional.of(SoftwareSymmetricKey.ofBase64(key.textValue()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("registration field tpmDeviceKey is not base64");
+    }
   }
 
   private static String text(JsonNode json, String field) {

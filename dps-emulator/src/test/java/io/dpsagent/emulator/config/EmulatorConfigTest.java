@@ -143,9 +143,9 @@ class EmulatorConfigTest {
             enrollment + "iot_hubs = [\"nowhere\"]\n" + key,
             "individual_enrollments[0].iot_hubs[0]: is not a linked hub"),
         arguments(
-            enrollment + "attestation = { type = \"tpm\" }",
-            "individual_enrollments[0].attestation.type: unsupported; must be \"symmetric_key\""
-                + " or \"x509\""),
+            enrollment + "attestation = { type = \"nfc\" }",
+            "individual_enrollments[0].attestation.type: unsupported; must be \"symmetric_key\","
+                + " \"x509\" or \"tpm\""),
         arguments(
             enrollment + key + enrollment.replace("\"a\"", "\"A\"") + key,
             "individual_enrollments[1].registration_id: duplicate \"A\""),

@@ -9,11 +9,13 @@ import io.dpsagent.emulator.TestTokens;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.Registry;
+import io.dpsagent.emulator.tpm.TestTpmKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -178,6 +180,51 @@ class DeviceApiTest {
     assertEquals(503, second.status());
     assertEquals(202, third.status());
     assertEquals(0, faults.remaining());
+  }
+
+  @Test
+  void tpmAttestationIsRefusedOverMqttWithItsOwnMessage() {
+    DeviceApi api = api(ProtocolSettings.defaults());
+    byte[] ek = TestTpmKeys.ekPublic(TestTpmKeys.rsa2048());
+    registry.addIndividualEnrollment(IndividualEnrollment.tpm("tpm-1", ek));
+    String body =
+        "{\"tpm\":{\"endorsementKey\":\""
+            + Base64.getEncoder().encodeToString(ek)
+            + "\",\"storageRootKey\":\""
+            + Base64.getEncoder().encodeToString(ek)
+            + "\"}}";
+    DeviceRequest overMqtt =
+        new DeviceRequest(
+            SCOPE,
+            "tpm-1",
+            Optional.of("2021-06-01"),
+            Optional.empty(),
+            List.of(),
+            DeviceTransport.MQTT);
+
+    DeviceReply reply = api.register(overMqtt, bytes(body));
+
+    assertError(reply, DpsError.TPM_OVER_MQTT);
+    assertEquals(DpsError.TPM_OVER_MQTT.message(), reply.body().get("message").asText());
+    DeviceReply overHttps =
+        api.register(
+            new DeviceRequest(SCOPE, "tpm-1", Optional.of("2021-06-01"), Optional.empty()),
+            bytes(body));
+    assertEquals(401, overHttps.status());
+    assertEquals("registration", overHttps.body().get("keyName").asText());
+  }
+
+  @Test
+  void aRequestWithoutCredentialsOrTpmKeysStaysUnauthorized() {
+    DeviceApi api = api(ProtocolSettings.defaults());
+    registry.addIndividualEnrollment(
+        IndividualEnrollment.tpm("tpm-1", TestTpmKeys.ekPublic(TestTpmKeys.rsa2048())));
+
+    assertError(
+        api.register(
+            new DeviceRequest(SCOPE, "tpm-1", Optional.of("2021-06-01"), Optional.empty()),
+            bytes("{\"registrationId\":\"tpm-1\"}")),
+        DpsError.UNAUTHORIZED);
   }
 
   private DeviceApi api(ProtocolSettings settings) {
