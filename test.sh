@@ -10,6 +10,10 @@ command -v mvn >/dev/null 2>&1 || need_packages+=(maven)
 # The interop tests drive the official Node SDKs (tpm-simulator-tests/interop).
 command -v node >/dev/null 2>&1 || need_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_packages+=(npm)
+# TPM tests run against swtpm (a software TPM 2.0), checked with tpm2-tools.
+command -v swtpm >/dev/null 2>&1 || need_packages+=(swtpm)
+command -v swtpm_ioctl >/dev/null 2>&1 || need_packages+=(swtpm-tools)
+command -v tpm2_activatecredential >/dev/null 2>&1 || need_packages+=(tpm2-tools)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "test.sh: missing ${need_packages[*]}; run as root or install them first" >&2
