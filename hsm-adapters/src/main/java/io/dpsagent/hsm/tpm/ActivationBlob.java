@@ -96,7 +96,7 @@ record ActivationBlob(TPMS_ID_OBJECT credentialBlob, byte[] credentialSeed, byte
       throw new HsmException(PREFIX + part(4) + " is not a valid TPMT_PUBLIC");
     }
     if (pub.type() != TPM_ALG_ID.KEYEDHASH) {
-      throw new HsmException(PREFIX + part(4) + " describes a " + pub.type()
+      throw new HsmException(PREFIX + part(4) + " describes a " + TpmConnection.name(pub.type())
           + " key; the identity key must be a KEYEDHASH (HMAC) key");
     }
     return pub;

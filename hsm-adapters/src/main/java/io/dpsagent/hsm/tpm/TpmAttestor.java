@@ -4,6 +4,7 @@ import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.SasSigner;
 import java.io.ByteArrayOutputStream;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -265,7 +266,7 @@ public final class TpmAttestor implements Attestor {
               + "; it is stored there by a successful DPS TPM attestation"));
       if (key.outPublic.type() != TPM_ALG_ID.KEYEDHASH) {
         throw new HsmException("the key at " + TpmConnection.hex(handle) + " is a "
-            + key.outPublic.type() + " key, not an HMAC identity key");
+            + TpmConnection.name(key.outPublic.type()) + " key, not an HMAC identity key");
       }
       return new TpmHmacSigner(this, handle, maxInput);
     });
@@ -274,7 +275,7 @@ public final class TpmAttestor implements Attestor {
   /** Transient objects and sessions currently loaded in the TPM (for diagnostics and tests). */
   List<Integer> loadedHandles() throws HsmException {
     return withConnection(c -> {
-      List<Integer> all = new java.util.ArrayList<>(c.handles(TpmConnection.FIRST_TRANSIENT));
+      List<Integer> all = new ArrayList<>(c.handles(TpmConnection.FIRST_TRANSIENT));
       all.addAll(c.handles(TpmConnection.FIRST_HMAC_SESSION));
       all.addAll(c.handles(TpmConnection.FIRST_POLICY_SESSION));
       return all;

@@ -149,6 +149,12 @@ final class TpmConnection implements AutoCloseable {
     return result;
   }
 
+  /** TSS.Java prints enum values as {@code {RSA}}; messages want {@code RSA}. */
+  static String name(Object tssEnum) {
+    String text = String.valueOf(tssEnum);
+    return text.startsWith("{") && text.endsWith("}") ? text.substring(1, text.length() - 1) : text;
+  }
+
   static String hex(int handle) {
     return String.format("0x%08X", handle);
   }

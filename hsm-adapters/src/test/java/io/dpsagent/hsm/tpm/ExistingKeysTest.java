@@ -2,8 +2,10 @@ package io.dpsagent.hsm.tpm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.testing.Swtpm;
 import io.dpsagent.hsm.testing.TestPki;
 import java.security.cert.X509Certificate;
@@ -55,6 +57,7 @@ class ExistingKeysTest {
       srk.unique = new TPM2B_PUBLIC_KEY_RSA("other SRK".getBytes());
       presetSrk = persist(tpm, TPM_RH.OWNER, srk, TpmSettings.DEFAULT_SRK_HANDLE);
       writeCertificateWithPadding(tpm, certificate, 1700);
+      persist(tpm, TPM_RH.OWNER, KeyTemplates.storageRootKey(), 0x81000002);
     }
   }
 
@@ -105,6 +108,15 @@ class ExistingKeysTest {
     try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults())) {
       assertArrayEquals(certificate, attestor.endorsementCertificate().orElseThrow());
       assertEquals(List.of(), attestor.loadedHandles());
+    }
+  }
+
+  @Test
+  void signerRefusesAKeyThatIsNotAnHmacKey() throws Exception {
+    TpmSettings settings = TpmSettings.defaults().withIdentityKeyHandle(0x81000002);
+    try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), settings)) {
+      HsmException e = assertThrows(HsmException.class, attestor::signer);
+      assertEquals("the key at 0x81000002 is a RSA key, not an HMAC identity key", e.getMessage());
     }
   }
 

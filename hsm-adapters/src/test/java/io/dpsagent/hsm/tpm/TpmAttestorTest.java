@@ -3,7 +3,6 @@ package io.dpsagent.hsm.tpm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -208,6 +207,42 @@ class TpmAttestorTest {
           + " (0x1DF, parameter 1): an integrity check failed: the data was not made for this"
           + " TPM's keys or was altered", e.getMessage());
       assertEquals(List.of(), attestor.loadedHandles());
+    }
+  }
+
+  @Test
+  @Order(9)
+  void identityKeyHandleIsConfigurable() throws Exception {
+    byte[] key = TpmChallengeBuilder.randomKey();
+    TpmSettings settings = TpmSettings.defaults().withAuthKeyIndex(0x123);
+    assertEquals(0x81000123, settings.identityKeyHandle());
+    byte[] defaultKeySignature;
+    try (TpmAttestor attestor = open()) {
+      defaultKeySignature = attestor.signer().sign(new byte[] {5});
+    }
+    try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), settings)) {
+      attestor.activate(new TpmChallengeBuilder(attestor.endorsementKey(),
+          attestor.storageRootKey()).build(key));
+      assertSignsLike(key, attestor.signer());
+    }
+    try (TpmAttestor attestor = open()) {
+      assertArrayEquals(defaultKeySignature, attestor.signer().sign(new byte[] {5}));
+    }
+  }
+
+  @Test
+  @Order(10)
+  void afterAPowerCycleThePersistentKeysRemain() throws Exception {
+    byte[] ek;
+    byte[] signature;
+    try (TpmAttestor attestor = open()) {
+      ek = attestor.endorsementKey();
+      signature = attestor.signer().sign(new byte[] {6});
+    }
+    swtpm.powerCycle();
+    try (TpmAttestor attestor = open()) {
+      assertArrayEquals(ek, attestor.endorsementKey());
+      assertArrayEquals(signature, attestor.signer().sign(new byte[] {6}));
     }
   }
 
