@@ -120,25 +120,41 @@ public final class SoftwareTlsIdentity implements TlsIdentity {
       Object object = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       if (object instanceof PrivateKeyInfo) {
-        return converter.getPrivateKey((PrivateKeyInfo) object);
+        return jdkKey((PrivateKeyInfo) object, converter);
       }
       if (object instanceof PEMKeyPair) {
-        return converter.getKeyPair((PEMKeyPair) object).getPrivate();
+        return jdkKey(((PEMKeyPair) object).getPrivateKeyInfo(), converter);
       }
       if (object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair) {
         throw new HsmException("private key file " + file
             + " is encrypted; use an unencrypted PKCS#8 key or a PKCS#12 file with a password file");
       }
       throw new HsmException("private key file " + file + " holds no PEM private key");
-    } catch (IOException e) {
+    } catch (IOException | GeneralSecurityException e) {
       throw new HsmException("private key file " + file + " is not a valid PEM private key");
     }
+  }
+
+  /**
+   * The same key as a JDK key object. Once BouncyCastle is registered (TSS.Java registers it), the
+   * PEM converter returns BouncyCastle keys that call themselves "ECDSA"; JSSE and SunEC expect the
+   * JDK's own "EC" keys.
+   */
+  private static PrivateKey jdkKey(PrivateKeyInfo info, JcaPEMKeyConverter converter)
+      throws IOException, GeneralSecurityException {
+    PrivateKey key = converter.getPrivateKey(info);
+    String algorithm = key instanceof java.security.interfaces.ECKey ? "EC"
+        : key instanceof java.security.interfaces.RSAKey ? "RSA" : key.getAlgorithm();
+    return java.security.KeyFactory.getInstance(algorithm)
+        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(info.getEncoded()));
   }
 
   private static void requireMatchingPair(PrivateKey key, X509Certificate leaf, Path certFile, Path keyFile)
       throws HsmException {
     try {
-      String algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+      // By type, not getAlgorithm(): keys parsed while BouncyCastle is registered (TSS.Java
+      // registers it) call themselves "ECDSA" rather than "EC".
+      String algorithm = key instanceof java.security.interfaces.ECKey ? "SHA256withECDSA" : "SHA256withRSA";
       byte[] challenge = new byte[32];
       new SecureRandom().nextBytes(challenge);
       Signature signer = Signature.getInstance(algorithm);
