@@ -28,6 +28,7 @@ final class Device {
   private String transport = "https";
   private boolean x509;
   private String x509Identity = "";
+  private String tpmTable;
 
   Device(Path home) {
     this.home = home;
@@ -85,6 +86,15 @@ final class Device {
     return this;
   }
 
+  /**
+   * TPM attestation with the TPM at {@code tcti}; the registration ID is derived from its EK
+   * unless one was set. {@code extraTpmKeys} go into the {@code [tpm]} table.
+   */
+  Device tpm(String tcti, String extraTpmKeys) {
+    this.tpmTable = "[tpm]\ntcti = \"" + tcti + "\"\n" + extraTpmKeys + "\n";
+    return this;
+  }
+
   Device deviceKey(String base64) throws IOException {
     this.keyKind = "symmetric_key";
     writeKey(base64);
@@ -123,11 +133,14 @@ final class Device {
         + provisioningKeys
         + "transport = \"" + transport + "\"\n"
         + "[provisioning.attestation]\n"
-        + (x509
+        + (tpmTable != null
+            ? "method = \"tpm\"\n" + (registrationId == null ? "" : "registration_id = \"" + registrationId + "\"\n")
+            : x509
             ? "method = \"x509\"\n" + x509Identity
             : "method = \"symmetric_key\"\n"
                 + "registration_id = \"" + registrationId + "\"\n"
                 + keyKind + " = { uri = \"" + keyFile.toUri() + "\" }\n")
+        + (tpmTable == null ? "" : tpmTable)
         + "[output]\n"
         + "dir = \"" + outputDir + "\"\n"
         + extra;

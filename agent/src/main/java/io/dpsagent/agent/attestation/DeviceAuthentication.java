@@ -1,7 +1,10 @@
 package io.dpsagent.agent.attestation;
 
 import io.dpsagent.agent.dps.DpsCredentials;
+import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.output.HubAuth;
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
 import java.util.Optional;
 
@@ -9,7 +12,7 @@ import java.util.Optional;
  * A device's loaded proof of identity, whatever the method: what DPS is shown (a SAS per request, a
  * TLS client certificate, or both), and how the application will authenticate to its hub.
  */
-public interface DeviceAuthentication {
+public interface DeviceAuthentication extends AutoCloseable {
 
   /** The registration ID this identity registers as. */
   String registrationId();
@@ -25,4 +28,20 @@ public interface DeviceAuthentication {
 
   /** How the device authenticates to the hub it is assigned to. */
   HubAuth hubAuth();
+
+  /**
+   * The key IoT Hub SAS tokens are signed with once the device is assigned.
+   *
+   * @throws AgentException when the method has no such key (X.509 devices use their certificate)
+   */
+  SasSigner hubSigner() throws AgentException;
+
+  /** The TPM's public keys, sent with the registration for TPM attestation. */
+  default Optional<RegistrationRequest.TpmKeys> tpmKeys() {
+    return Optional.empty();
+  }
+
+  /** Releases a held device (the TPM connection); software keys hold nothing. */
+  @Override
+  default void close() {}
 }

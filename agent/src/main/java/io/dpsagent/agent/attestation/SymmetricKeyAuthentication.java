@@ -6,6 +6,7 @@ import io.dpsagent.agent.dps.DpsCredentials;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.software.KeyFiles;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
@@ -52,6 +53,11 @@ public final class SymmetricKeyAuthentication implements DeviceAuthentication {
   public DpsCredentials dpsCredentials() {
     return now -> Optional.of(SasToken.forDpsRegistration(
         idScope, config.registrationId(), deviceKey, now.plusSeconds(config.sasTtlSeconds())));
+  }
+
+  @Override
+  public SasSigner hubSigner() {
+    return deviceKey;
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.dpsagent.agent.dps.DpsCredentials;
 import io.dpsagent.agent.dps.RegistrationId;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.software.SoftwareTlsIdentity;
 import java.security.cert.CertificateExpiredException;
@@ -75,6 +76,11 @@ public final class X509Authentication implements DeviceAuthentication {
   @Override
   public DpsCredentials dpsCredentials() {
     return now -> Optional.empty();
+  }
+
+  @Override
+  public SasSigner hubSigner() throws AgentException {
+    throw AgentException.config("X.509 devices authenticate to their hub with the certificate; there is no SAS key");
   }
 
   @Override

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "Device-side provisioning agent for the Azure IoT Hub Device Provisioning Service.",
-    subcommands = {ProvisionCommand.class, DeriveKeyCommand.class})
+    subcommands = {ProvisionCommand.class, DeriveKeyCommand.class, TokenCommand.class, TpmCommand.class})
 public final class Main implements Runnable {
 
   /** Exit code for a defect in the agent itself; the contract's codes are for everything else. */

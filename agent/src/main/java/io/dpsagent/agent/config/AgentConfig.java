@@ -8,4 +8,4 @@ import java.nio.file.Path;
  *
  * @param source the file the configuration came from, for messages
  */
-public record AgentConfig(Path source, ProvisioningConfig provisioning, OutputConfig output) {}
+public record AgentConfig(Path source, ProvisioningConfig provisioning, TpmConfig tpm, OutputConfig output) {}

@@ -8,6 +8,8 @@ import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.dps.RegistrationId;
 import io.dpsagent.agent.transport.proxy.ProxySettings;
 import io.dpsagent.hsm.KeyUri;
+import io.dpsagent.hsm.tpm.TctiSpec;
+import io.dpsagent.hsm.tpm.TpmSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,8 +67,13 @@ public final class ConfigLoader {
         new InvalidConfigException("provisioning", "section is missing; add [provisioning] with id_scope and [provisioning.attestation]"));
     ProvisioningConfig provisioning = provisioning(provisioningTable);
     OutputConfig output = output(root.table("output").orElse(new Section("output", toml.createObjectNode())));
+    TpmConfig tpm = tpm(root.table("tpm"));
     root.rejectUnknownKeys();
-    return new AgentConfig(file, provisioning, output);
+    if (provisioning.attestation() instanceof TpmAttestation && provisioning.transport() != Transport.HTTPS) {
+      throw new InvalidConfigException("provisioning.transport", "TPM attestation works over HTTPS only (DPS offers"
+          + " no TPM challenge over MQTT); set transport = \"https\"");
+    }
+    return new AgentConfig(file, provisioning, tpm, output);
   }
 
   private ProvisioningConfig provisioning(Section s) throws InvalidConfigException {
@@ -99,7 +106,7 @@ public final class ConfigLoader {
   }
 
   private AttestationConfig attestation(Section s) throws InvalidConfigException {
-    String method = s.requiredString("method", "use \"symmetric_key\" or \"x509\"");
+    String method = s.requiredString("method", "use \"symmetric_key\", \"x509\" or \"tpm\"");
     AttestationConfig attestation;
     switch (method) {
       case "symmetric_key":
@@ -108,9 +115,16 @@ public final class ConfigLoader {
       case "x509":
         attestation = x509(s);
         break;
+      case "tpm":
+        Optional<String> registrationId = s.string("registration_id");
+        if (registrationId.isPresent()) {
+          registrationId(s, registrationId.get());
+        }
+        attestation = new TpmAttestation(registrationId);
+        break;
       default:
         throw new InvalidConfigException(s.keyName("method"),
-            "'" + method + "' is not supported by this version; use \"symmetric_key\" or \"x509\"");
+            "'" + method + "' is not supported; use \"symmetric_key\", \"x509\" or \"tpm\"");
     }
     s.rejectUnknownKeys();
     return attestation;
@@ -245,6 +259,39 @@ public final class ConfigLoader {
     }
     s.rejectUnknownKeys();
     return retry;
+  }
+
+  private TpmConfig tpm(Optional<Section> table) throws InvalidConfigException {
+    if (table.isEmpty()) {
+      return TpmConfig.defaults();
+    }
+    Section s = table.get();
+    TctiSpec tcti;
+    try {
+      tcti = TctiSpec.parse(s.string("tcti").orElse(""));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(s.keyName("tcti"), e.getMessage()
+          + "; use e.g. \"device:/dev/tpmrm0\" or \"swtpm:host=127.0.0.1,port=2321\"");
+    }
+    TpmSettings settings = TpmSettings.defaults();
+    Optional<Long> index = s.integer("auth_key_index", 0, 0x7FFFFF);
+    if (index.isPresent()) {
+      settings = settings.withAuthKeyIndex(index.get().intValue());
+    }
+    Optional<Section> auth = s.table("hierarchy_authorization");
+    if (auth.isPresent()) {
+      Optional<String> endorsement = auth.get().string("endorsement");
+      Optional<String> owner = auth.get().string("owner");
+      auth.get().rejectUnknownKeys();
+      if (endorsement.isPresent()) {
+        settings = settings.withEndorsementAuth(endorsement.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      if (owner.isPresent()) {
+        settings = settings.withOwnerAuth(owner.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    s.rejectUnknownKeys();
+    return new TpmConfig(tcti, settings);
   }
 
   private OutputConfig output(Section s) throws InvalidConfigException {

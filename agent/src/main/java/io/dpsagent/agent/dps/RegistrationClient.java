@@ -181,6 +181,9 @@ public final class RegistrationClient {
         throw new AgentException(ExitCode.ATTESTATION_REJECTED,
             clockSkew(response).orElse("attestation rejected: " + what
                 + "; check the registration ID and key against the enrollment"));
+      } else if (response.status() == 404 && error.errorCode().filter(RegistrationClient::isUnknownDevice).isPresent()) {
+        throw new AgentException(ExitCode.ATTESTATION_REJECTED, "attestation rejected: DPS has no enrollment for '"
+            + request.registrationId() + "' (" + error.describe() + "); enroll the device first");
       } else if (response.status() == 404 && operationId.isPresent()) {
         operationId = Optional.empty(); // DPS forgot the operation: start the registration again
         failedTransiently(what + " for the operation", Optional.empty());
@@ -239,6 +242,11 @@ public final class RegistrationClient {
       return new AgentException(ExitCode.TRANSIENT_EXHAUSTED, why + " registering with "
           + transport.describe() + (lastFailure.isEmpty() ? "" : "; last error: " + lastFailure));
     }
+  }
+
+  /** DPS's codes for "no enrollment matches this device" (seen for TPM registrations). */
+  private static boolean isUnknownDevice(int errorCode) {
+    return errorCode == 404201 || errorCode == 404202;
   }
 
   private static String errorSuffix(RegistrationState state) {

@@ -45,8 +45,14 @@ public final class ProvisionFlow {
 
   public Result run() throws AgentException {
     ProvisioningConfig p = config.provisioning();
-    DeviceAuthentication device = Attestations.load(p, clock.instant());
-    RegistrationRequest request = new RegistrationRequest(p.idScope(), device.registrationId(), p.payload());
+    try (DeviceAuthentication device = Attestations.load(config, clock.instant())) {
+      return provision(p, device);
+    }
+  }
+
+  private Result provision(ProvisioningConfig p, DeviceAuthentication device) throws AgentException {
+    RegistrationRequest request =
+        new RegistrationRequest(p.idScope(), device.registrationId(), p.payload(), device.tpmKeys());
     RegistrationState state;
     String endpoint;
     try (DpsTransport transport = Transports.open(p, device.registrationId(), TrustStores.clientContext(p.trustBundle(), device.tlsIdentity()))) {

@@ -1,0 +1,145 @@
+package io.dpsagent.agent.attestation;
+
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.ExitCode;
+import io.dpsagent.agent.config.TpmAttestation;
+import io.dpsagent.agent.config.TpmConfig;
+import io.dpsagent.agent.dps.DpsCredentials;
+import io.dpsagent.agent.dps.RegistrationId;
+import io.dpsagent.agent.dps.RegistrationRequest;
+import io.dpsagent.agent.output.HubAuth;
+import io.dpsagent.agent.sas.SasToken;
+import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.SasSigner;
+import io.dpsagent.hsm.TlsIdentity;
+import io.dpsagent.hsm.tpm.Attestor;
+import io.dpsagent.hsm.tpm.TpmAttestor;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * TPM attestation: the device sends its EK and SRK, DPS answers with an activation blob only this
+ * TPM can open, and every SAS token is then signed inside the TPM with the imported key. On
+ * assignment DPS sends a second blob, the hub key, which replaces the first at the identity handle;
+ * the application gets hub tokens from {@code dps-agent token}, never the key.
+ */
+public final class TpmAuthentication implements DeviceAuthentication {
+
+  private final Attestor attestor;
+  private final TpmConfig tpm;
+  private final String registrationId;
+  private final String idScope;
+  private final long sasTtlSeconds;
+  private SasSigner challengeKey;
+
+  private TpmAuthentication(Attestor attestor, TpmConfig tpm, String registrationId, String idScope,
+      long sasTtlSeconds) {
+    this.attestor = attestor;
+    this.tpm = tpm;
+    this.registrationId = registrationId;
+    this.idScope = idScope;
+    this.sasTtlSeconds = sasTtlSeconds;
+  }
+
+  /** Opens the TPM (creating and persisting the EK and SRK when absent). */
+  public static TpmAuthentication load(TpmAttestation config, TpmConfig tpm, String idScope, long sasTtlSeconds)
+      throws AgentException {
+    Attestor attestor = open(tpm);
+    try {
+      String registrationId = config.registrationId().orElse(attestor.registrationId());
+      RegistrationId.validate(registrationId);
+      return new TpmAuthentication(attestor, tpm, registrationId, idScope, sasTtlSeconds);
+    } catch (RuntimeException e) {
+      attestor.close();
+      throw e;
+    }
+  }
+
+  /** Opens the TPM the config names; a TPM that cannot be used is exit code 6. */
+  public static Attestor open(TpmConfig tpm) throws AgentException {
+    try {
+      return TpmAttestor.open(tpm.tcti(), tpm.settings());
+    } catch (HsmException e) {
+      throw new AgentException(ExitCode.HSM, e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String registrationId() {
+    return registrationId;
+  }
+
+  @Override
+  public String method() {
+    return "tpm";
+  }
+
+  @Override
+  public DpsCredentials dpsCredentials() {
+    return new DpsCredentials() {
+      @Override
+      public Optional<String> authorization(Instant now) throws HsmException {
+        // Until DPS has challenged this registration there is nothing to sign with.
+        return challengeKey == null
+            ? Optional.empty()
+            : Optional.of(SasToken.forDpsRegistration(idScope, registrationId, challengeKey, now.plusSeconds(sasTtlSeconds)));
+      }
+
+      @Override
+      public boolean acceptChallenge(String authenticationKey) throws HsmException {
+        challengeKey = attestor.activate(decode(authenticationKey));
+        return true;
+      }
+
+      @Override
+      public void acceptAssignment(String authenticationKey) throws HsmException {
+        attestor.activate(decode(authenticationKey));
+      }
+    };
+  }
+
+  @Override
+  public SasSigner hubSigner() throws AgentException {
+    try {
+      return attestor.signer();
+    } catch (HsmException e) {
+      throw new AgentException(ExitCode.HSM, e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<TlsIdentity> tlsIdentity() {
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<RegistrationRequest.TpmKeys> tpmKeys() {
+    Base64.Encoder base64 = Base64.getEncoder();
+    return Optional.of(new RegistrationRequest.TpmKeys(
+        base64.encodeToString(attestor.endorsementKey()), base64.encodeToString(attestor.storageRootKey())));
+  }
+
+  @Override
+  public HubAuth hubAuth() {
+    Map<String, String> references = new LinkedHashMap<>();
+    references.put("tpmTcti", tpm.tcti().toString());
+    references.put("tpmKeyHandle", String.format("0x%08X", tpm.settings().identityKeyHandle()));
+    return new HubAuth("sas", references, Optional.empty());
+  }
+
+  @Override
+  public void close() {
+    attestor.close();
+  }
+
+  private static byte[] decode(String base64) throws HsmException {
+    try {
+      return Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      throw new HsmException("TPM activation blob from DPS is not valid base64");
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.dpsagent.agent.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.ExitCode;
+import io.dpsagent.agent.attestation.TpmAuthentication;
+import io.dpsagent.agent.config.AgentConfig;
+import io.dpsagent.agent.config.ConfigLoader;
+import io.dpsagent.agent.config.TpmAttestation;
+import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.tpm.Attestor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dps-agent tpm}: the TPM as DPS sees it. */
+@Command(name = "tpm", mixinStandardHelpOptions = true, description = "TPM commands.",
+    subcommands = {TpmCommand.Identity.class})
+final class TpmCommand implements Runnable {
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing command; see dps-agent tpm --help");
+  }
+
+  /**
+   * {@code dps-agent tpm identity}: what a factory needs to create the individual enrollment. The EK
+   * and SRK are created and persisted if the TPM has none, as a first provisioning would.
+   */
+  @Command(name = "identity", mixinStandardHelpOptions = true,
+      description = "Print the registration ID, the EK and SRK publics (base64 TPM2B_PUBLIC) and the EK certificate.")
+  static final class Identity implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--config", paramLabel = "FILE", description = "config file (default: ${DEFAULT-VALUE})")
+    Path config = ConfigLoader.DEFAULT_PATH;
+
+    @Option(names = "--json", description = "print one JSON document")
+    boolean json;
+
+    private final Main.Context context;
+
+    Identity(Main.Context context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() throws AgentException, IOException {
+      AgentConfig loaded = new ConfigLoader(context.environment()).load(config);
+      try (Attestor tpm = TpmAuthentication.open(loaded.tpm())) {
+        Base64.Encoder base64 = Base64.getEncoder();
+        String registrationId = configuredRegistrationId(loaded).orElse(tpm.registrationId());
+        Optional<byte[]> certificate = tpm.endorsementCertificate();
+        if (json) {
+          ObjectNode root = JSON.createObjectNode()
+              .put("registrationId", registrationId)
+              .put("endorsementKey", base64.encodeToString(tpm.endorsementKey()))
+              .put("storageRootKey", base64.encodeToString(tpm.storageRootKey()));
+          root.put("endorsementCertificate", certificate.map(base64::encodeToString).orElse(null));
+          context.out().println(JSON.writeValueAsString(root));
+        } else {
+          context.out().println("registration ID:   " + registrationId);
+          context.out().println("endorsement key:   " + base64.encodeToString(tpm.endorsementKey()));
+          context.out().println("storage root key:  " + base64.encodeToString(tpm.storageRootKey()));
+          context.out().println("EK certificate:    " + certificate.map(c -> "-----BEGIN CERTIFICATE-----\n"
+              + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(c) + "\n-----END CERTIFICATE-----")
+              .orElse("(none in NV)"));
+        }
+        context.out().flush();
+        return ExitCode.SUCCESS.code();
+      } catch (HsmException e) {
+        throw new AgentException(ExitCode.HSM, e.getMessage(), e);
+      }
+    }
+
+    private static Optional<String> configuredRegistrationId(AgentConfig config) {
+      return config.provisioning().attestation() instanceof TpmAttestation
+          ? ((TpmAttestation) config.provisioning().attestation()).registrationId()
+          : Optional.empty();
+    }
+  }
+}

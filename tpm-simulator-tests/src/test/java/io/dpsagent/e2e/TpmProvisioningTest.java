@@ -1,0 +1,205 @@
+package io.dpsagent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.agent.sas.SasToken;
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.RegistrationRecord;
+import io.dpsagent.hsm.testing.Swtpm;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TPM attestation end to end: the agent, a software TPM (swtpm, one per simulated device) and the
+ * emulator's DPS nonce challenge over HTTPS.
+ */
+class TpmProvisioningTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static DpsEmulator emulator;
+  private static Swtpm tpm;
+  private static Swtpm secondTpm;
+
+  @TempDir Path home;
+
+  @BeforeAll
+  static void start() throws Exception {
+    emulator = Emulators.startFast();
+    tpm = Swtpm.start();
+    secondTpm = Swtpm.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+    tpm.close();
+    secondTpm.close();
+  }
+
+  private Device device(Swtpm which) {
+    return new Device(home).endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+        .tpm(which.tcti().toString(), "");
+  }
+
+  /** {@code dps-agent tpm identity --json} for the device, as a factory would run it. */
+  private static JsonNode identity(Device device) throws Exception {
+    CliRun run = CliRun.of("tpm", "identity", "--config", device.writeConfig(), "--json");
+    assertEquals(0, run.exitCode(), run.toString());
+    return JSON.readTree(run.stdout());
+  }
+
+  /** Enrolls the TPM's EK under the registration ID the TPM derives. */
+  private static String enroll(Device device) throws Exception {
+    JsonNode id = identity(device);
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.tpm(
+        id.get("registrationId").textValue(), Base64.getDecoder().decode(id.get("endorsementKey").textValue())));
+    return id.get("registrationId").textValue();
+  }
+
+  @Test
+  void tpmIdentityPrintsWhatAFactoryEnrolls() throws Exception {
+    JsonNode id = identity(device(tpm));
+    String registrationId = id.get("registrationId").textValue();
+    assertTrue(registrationId.matches("[a-z2-7]{52}"), registrationId);
+    byte[] ek = Base64.getDecoder().decode(id.get("endorsementKey").textValue());
+    assertEquals(ek.length - 2, ((ek[0] & 0xff) << 8) | (ek[1] & 0xff), "TPM2B_PUBLIC: size prefix + TPMT_PUBLIC");
+    assertTrue(id.get("endorsementCertificate").isNull(), "a fresh swtpm has no EK certificate");
+    assertEquals(id, identity(device(tpm)), "the EK and SRK are persisted, not re-created");
+  }
+
+  @Test
+  void aVendorProvisionedTpmShowsItsEkCertificate() throws Exception {
+    try (Swtpm provisioned = Swtpm.startProvisioned()) {
+      JsonNode id = identity(device(provisioned));
+      byte[] der = Base64.getDecoder().decode(id.get("endorsementCertificate").textValue());
+      java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate)
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der));
+      assertEquals(java.math.BigInteger.valueOf(65537),
+          ((java.security.interfaces.RSAPublicKey) cert.getPublicKey()).getPublicExponent());
+    }
+  }
+
+  @Test
+  void provisionsReprovisionsAndMintsHubTokensTheHubCanVerify() throws Exception {
+    Device device = device(tpm);
+    String registrationId = enroll(device);
+    String config = device.writeConfig();
+
+    CliRun first = CliRun.of("provision", "--config", config, "--json");
+
+    assertEquals(0, first.exitCode(), first.toString());
+    RegistrationRecord record = emulator.registry().registration(registrationId).orElseThrow();
+    JsonNode connection = JSON.readTree(device.outputDir.resolve("connection.json").toFile());
+    assertEquals(record.assignedHub(), connection.get("hubHostName").textValue());
+    assertEquals(registrationId, connection.get("deviceId").textValue());
+    assertEquals("tpm", connection.get("attestation").textValue());
+    assertEquals("sas", connection.path("auth").path("type").textValue());
+    assertEquals("0x81000100", connection.path("auth").path("tpmKeyHandle").textValue());
+    assertFalse(Files.exists(device.outputDir.resolve("connection-string")), "the key never leaves the TPM");
+    assertHubTokenVerifies(config, record);
+
+    CliRun again = CliRun.of("provision", "--config", config);
+
+    assertEquals(0, again.exitCode(), again.toString());
+    RegistrationRecord renewed = emulator.registry().registration(registrationId).orElseThrow();
+    assertNotEquals(record.etag(), renewed.etag());
+    assertHubTokenVerifies(config, renewed);
+  }
+
+  /** The token {@code dps-agent token} prints is signed with the hub key DPS sent in the second blob. */
+  private static void assertHubTokenVerifies(String config, RegistrationRecord record) throws Exception {
+    CliRun token = CliRun.of("token", "--config", config, "--ttl", "600");
+    assertEquals(0, token.exitCode(), token.toString());
+    Map<String, String> fields = new HashMap<>();
+    for (String pair : token.stdout().strip().substring("SharedAccessSignature ".length()).split("&")) {
+      fields.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+    }
+    assertEquals(SasToken.encode(record.assignedHub() + "/devices/" + record.deviceId()), fields.get("sr"));
+    byte[] expected = record.tpmDeviceKey().orElseThrow()
+        .sign((fields.get("sr") + "\n" + fields.get("se")).getBytes(StandardCharsets.UTF_8));
+    assertEquals(Base64.getEncoder().encodeToString(expected), URLDecoder.decode(fields.get("sig"), StandardCharsets.UTF_8));
+    assertFalse(token.stderr().contains(fields.get("sig")), "the token is printed once, on stdout");
+  }
+
+  @Test
+  void aSecondDeviceWithItsOwnTpmIsAssignedSeparately() throws Exception {
+    Device first = device(tpm);
+    Device second = new Device(Files.createDirectories(home.resolve("second")))
+        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile()).tpm(secondTpm.tcti().toString(), "");
+    String firstId = enroll(first);
+    String secondId = enroll(second);
+    assertNotEquals(firstId, secondId);
+
+    assertEquals(0, CliRun.of("provision", "--config", first.writeConfig()).exitCode());
+    CliRun run = CliRun.of("provision", "--config", second.writeConfig());
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(secondId, JSON.readTree(second.outputDir.resolve("connection.json").toFile()).get("deviceId").textValue());
+    assertTrue(emulator.registry().registration(firstId).isPresent());
+    assertTrue(emulator.registry().registration(secondId).isPresent());
+  }
+
+  @Test
+  void aTpmWhoseEkIsNotEnrolledIsRejectedWithExit3() throws Exception {
+    try (Swtpm stranger = Swtpm.start()) {
+      Device device = device(stranger);
+
+      CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+
+      assertEquals(3, run.exitCode(), run.toString());
+      assertTrue(run.stderr().contains("attestation rejected: DPS has no enrollment for '"), run.stderr());
+      assertTrue(run.stderr().contains("errorCode 404201"), run.stderr());
+      assertFalse(Files.exists(device.outputDir));
+    }
+  }
+
+  @Test
+  void aWrongEndorsementPasswordIsATpmErrorWithExit6() throws Exception {
+    Device device = device(tpm).tpm(tpm.tcti().toString(), "[tpm.hierarchy_authorization]\nendorsement = \"not-the-password\"");
+    enroll(device(tpm));
+
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+
+    assertEquals(6, run.exitCode(), run.toString());
+    assertTrue(run.stderr().contains("TPM_RC_BAD_AUTH"), run.stderr());
+    assertFalse(run.stderr().contains("not-the-password"), "the password is never shown");
+  }
+
+  @Test
+  void anUnreachableTpmIsATpmErrorWithExit6() throws Exception {
+    Device device = new Device(home).endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+        .tpm("swtpm:host=127.0.0.1,port=9", "");
+
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+
+    assertEquals(6, run.exitCode(), run.toString());
+    assertTrue(run.stderr().startsWith("dps-agent: error: cannot reach the TPM at swtpm:host=127.0.0.1,port=9"), run.stderr());
+  }
+
+  @Test
+  void tpmOverMqttIsAConfigError() throws Exception {
+    Device device = device(tpm).transport("mqtt");
+
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertTrue(run.stderr().contains("provisioning.transport: TPM attestation works over HTTPS only"), run.stderr());
+  }
+}
