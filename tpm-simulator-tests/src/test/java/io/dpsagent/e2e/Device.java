@@ -20,6 +20,7 @@ final class Device {
   final Path outputDir;
   private final StringBuilder extra = new StringBuilder();
   private final StringBuilder provisioningKeys = new StringBuilder();
+  private final StringBuilder outputKeys = new StringBuilder();
   private String endpoint;
   private String idScope;
   private Path trustBundle;
@@ -113,6 +114,12 @@ final class Device {
     return this;
   }
 
+  /** Adds keys to the {@code [output]} table. */
+  Device output(String tomlLines) {
+    outputKeys.append(tomlLines).append('\n');
+    return this;
+  }
+
   /** Appends tables after the generated ones. */
   Device config(String tomlLines) {
     extra.append(tomlLines).append('\n');
@@ -143,6 +150,7 @@ final class Device {
         + (tpmTable == null ? "" : tpmTable)
         + "[output]\n"
         + "dir = \"" + outputDir + "\"\n"
+        + outputKeys
         + extra;
     Files.writeString(configFile, toml);
     return configFile.toString();

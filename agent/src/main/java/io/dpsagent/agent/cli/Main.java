@@ -6,7 +6,11 @@ import io.dpsagent.agent.dps.RegistrationClient;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import io.dpsagent.agent.daemon.StopSignal;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,15 +21,25 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "Device-side provisioning agent for the Azure IoT Hub Device Provisioning Service.",
-    subcommands = {ProvisionCommand.class, DeriveKeyCommand.class, TokenCommand.class, TpmCommand.class})
+    subcommands = {ProvisionCommand.class, RunCommand.class, DeriveKeyCommand.class, TokenCommand.class,
+        TpmCommand.class})
 public final class Main implements Runnable {
+
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
   /** Exit code for a defect in the agent itself; the contract's codes are for everything else. */
   static final int INTERNAL_ERROR = 1;
 
   /** What commands share: streams, environment, time, and how to wait. Tests substitute them. */
   public record Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment,
-      Clock clock, RegistrationClient.Sleeper sleeper) {}
+      Clock clock, RegistrationClient.Sleeper sleeper, StopSignal stop) {
+
+    /** A context that is never asked to stop (one-shot commands). */
+    public Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment, Clock clock,
+        RegistrationClient.Sleeper sleeper) {
+      this(in, out, err, environment, clock, sleeper, new StopSignal());
+    }
+  }
 
   private final Context context;
 
@@ -34,8 +48,21 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, new Context(System.in, System.out, System.err, System.getenv(), Clock.systemUTC(),
-        d -> Thread.sleep(d.toMillis()))));
+    StopSignal stop = new StopSignal();
+    CountDownLatch finished = new CountDownLatch(1);
+    // SIGTERM: ask the running command to stop and give it time to finish (the daemon stops at once).
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.stop();
+      try {
+        finished.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "dps-agent-shutdown"));
+    int code = run(args, new Context(System.in, System.out, System.err, System.getenv(), Clock.systemUTC(),
+        d -> Thread.sleep(d.toMillis()), stop));
+    finished.countDown();
+    System.exit(code);
   }
 
   /** Runs one command and returns its exit code; never calls {@code System.exit}. */

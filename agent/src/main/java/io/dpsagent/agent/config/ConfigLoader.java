@@ -301,8 +301,14 @@ public final class ConfigLoader {
     }
     boolean connectionString = s.bool("connection_string").orElse(true);
     boolean groupReadable = s.bool("group_readable").orElse(false);
+    Path tokenDir = s.string("token_dir").map(Path::of).orElse(OutputConfig.DEFAULT_TOKEN_DIR);
+    if (!tokenDir.isAbsolute()) {
+      throw new InvalidConfigException(s.keyName("token_dir"), "'" + tokenDir + "' must be an absolute path");
+    }
+    Optional<String> tokenGroup = s.string("token_group");
+    Duration tokenTtl = Duration.ofSeconds(s.integer("token_ttl_seconds", 60, 86_400).orElse(3600L));
     s.rejectUnknownKeys();
-    return new OutputConfig(dir, connectionString, groupReadable);
+    return new OutputConfig(dir, connectionString, groupReadable, tokenDir, tokenGroup, tokenTtl);
   }
 
   /** Accepts {@code file:///abs/path} or a plain absolute path for non-secret files. */

@@ -44,13 +44,14 @@ public final class ProvisionFlow {
   }
 
   public Result run() throws AgentException {
-    ProvisioningConfig p = config.provisioning();
     try (DeviceAuthentication device = Attestations.load(config, clock.instant())) {
-      return provision(p, device);
+      return run(device);
     }
   }
 
-  private Result provision(ProvisioningConfig p, DeviceAuthentication device) throws AgentException {
+  /** Provisions with an identity the caller holds open (the daemon keeps its TPM open). */
+  public Result run(DeviceAuthentication device) throws AgentException {
+    ProvisioningConfig p = config.provisioning();
     RegistrationRequest request =
         new RegistrationRequest(p.idScope(), device.registrationId(), p.payload(), device.tpmKeys());
     RegistrationState state;

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -30,6 +32,15 @@ public final class AtomicFiles {
 
   /** Atomically replaces {@code target} with {@code content}, created with {@code mode}. */
   public static void write(Path target, byte[] content, Set<PosixFilePermission> mode) throws IOException {
+    write(target, content, mode, null);
+  }
+
+  /**
+   * As {@link #write(Path, byte[], Set)}, owned by {@code group} (null: the process's group). The
+   * group is set on the temporary file, so the target never exists with the wrong one.
+   */
+  public static void write(Path target, byte[] content, Set<PosixFilePermission> mode, GroupPrincipal group)
+      throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + HexFormat.of().formatHex(randomBytes()));
     try {
@@ -37,6 +48,9 @@ public final class AtomicFiles {
       try (FileChannel out = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(mode))) {
         Files.setPosixFilePermissions(temp, mode); // undo the umask, which may have removed bits we want
+        if (group != null) {
+          Files.getFileAttributeView(temp, PosixFileAttributeView.class).setGroup(group);
+        }
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
           out.write(buffer);

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import io.dpsagent.agent.daemon.StopSignal;
 import java.time.Clock;
 import java.util.Map;
 
@@ -24,13 +25,23 @@ public record CliRun(int exitCode, String stdout, String stderr) {
   }
 
   public static CliRun with(String stdin, Map<String, String> environment, Clock clock, String... args) {
+    return with(stdin, environment, clock, new StopSignal(), args);
+  }
+
+  /** A run that {@code stop} can end (the daemon). */
+  public static CliRun until(StopSignal stop, Map<String, String> environment, String... args) {
+    return with("", environment, Clock.systemUTC(), stop, args);
+  }
+
+  private static CliRun with(String stdin, Map<String, String> environment, Clock clock, StopSignal stop,
+      String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       code = Main.run(args, new Main.Context(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-          o, e, environment, clock, d -> Thread.sleep(d.toMillis())));
+          o, e, environment, clock, d -> Thread.sleep(d.toMillis()), stop));
     }
     return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }

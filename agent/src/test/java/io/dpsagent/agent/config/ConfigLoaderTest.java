@@ -120,8 +120,8 @@ class ConfigLoaderTest {
 
   @Test
   void unsupportedMethodIsNamed() {
-    assertEquals("config " + file() + ": provisioning.attestation.method: 'tpm' is not supported by this version; use \"symmetric_key\" or \"x509\"",
-        error(MINIMAL.replace("\"symmetric_key\"\n", "\"tpm\"\n")));
+    assertEquals("config " + file() + ": provisioning.attestation.method: 'magic' is not supported; use "
+        + "\"symmetric_key\", \"x509\" or \"tpm\"", error(MINIMAL.replace("\"symmetric_key\"\n", "\"magic\"\n")));
   }
 
   @Test
@@ -256,5 +256,52 @@ class ConfigLoaderTest {
         () -> new ConfigLoader(java.util.Map.of("DPS_AGENT_ID_SCOPE", "0ne/../x")).load(file));
     assertEquals("config environment variable DPS_AGENT_ID_SCOPE: provisioning.id_scope: '0ne/../x' is not an ID scope; "
         + "it is letters and digits, e.g. 0ne00000000", e.getMessage());
+  }
+
+  private static final String TPM = String.join("\n",
+      "[provisioning]",
+      "id_scope = \"0ne00000042\"",
+      "[provisioning.attestation]",
+      "method = \"tpm\"",
+      "");
+
+  @Test
+  void tpmDefaultsToTheKernelResourceManagerAndTheIdentityServiceHandle() throws Exception {
+    AgentConfig config = load(TPM);
+    assertEquals(new TpmAttestation(Optional.empty()), config.provisioning().attestation());
+    assertEquals("device:/dev/tpmrm0", config.tpm().tcti().toString());
+    assertEquals(0x81000100, config.tpm().settings().identityKeyHandle());
+  }
+
+  @Test
+  void tpmSectionIsRead() throws Exception {
+    AgentConfig config = load(TPM + "registration_id = \"gw-7\"\n[tpm]\ntcti = \"swtpm:host=127.0.0.1,port=2321\"\n"
+        + "auth_key_index = 0x101\n[tpm.hierarchy_authorization]\nendorsement = \"e-pass\"\n");
+    assertEquals(new TpmAttestation(Optional.of("gw-7")), config.provisioning().attestation());
+    assertEquals(2321, config.tpm().tcti().port());
+    assertEquals(0x81000101, config.tpm().settings().identityKeyHandle());
+    assertEquals("e-pass", new String(config.tpm().settings().endorsementAuth(), java.nio.charset.StandardCharsets.UTF_8));
+    assertFalse(config.tpm().toString().contains("e-pass"), "hierarchy passwords are never shown");
+  }
+
+  @Test
+  void aBadTctiIsNamed() {
+    assertTrue(error(TPM + "[tpm]\ntcti = \"serial:/dev/ttyS0\"\n").contains("tpm.tcti: "));
+  }
+
+  @Test
+  void tpmOverMqttIsRefused() {
+    assertEquals("config " + file() + ": provisioning.transport: TPM attestation works over HTTPS only (DPS offers no TPM "
+        + "challenge over MQTT); set transport = \"https\"",
+        error(TPM.replace("[provisioning.attestation]", "transport = \"mqtt\"\n[provisioning.attestation]")));
+  }
+
+  @Test
+  void daemonTokenSettingsAreRead() throws Exception {
+    AgentConfig config = load(MINIMAL + "[output]\ntoken_dir = \"/run/app\"\ntoken_group = \"app\"\ntoken_ttl_seconds = 900\n");
+    assertEquals(Path.of("/run/app"), config.output().tokenDir());
+    assertEquals(Optional.of("app"), config.output().tokenGroup());
+    assertEquals(Duration.ofMinutes(15), config.output().tokenTtl());
+    assertEquals(Path.of("/run/dps-agent"), load(MINIMAL).output().tokenDir());
   }
 }

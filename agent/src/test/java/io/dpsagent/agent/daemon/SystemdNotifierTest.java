@@ -1,0 +1,95 @@
+package io.dpsagent.agent.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** sd_notify datagrams, received on a real Unix datagram socket as systemd would. */
+class SystemdNotifierTest {
+
+  @TempDir Path dir;
+
+  /** A bound datagram socket playing systemd's part. */
+  private static final class NotifySocket implements AutoCloseable {
+    private final SystemdNotifier.LibC libc = SystemdNotifier.libc();
+    private final int fd;
+
+    NotifySocket(String name) {
+      fd = libc.socket(SystemdNotifier.AF_UNIX, SystemdNotifier.SOCK_DGRAM, 0);
+      libc.bind(fd, SystemdNotifier.SockaddrUn.of(name), SystemdNotifier.SockaddrUn.length(name));
+    }
+
+    String receive() {
+      byte[] buffer = new byte[4096];
+      int n = (int) libc.recv(fd, buffer, buffer.length, 0x40 /* MSG_DONTWAIT */);
+      return new String(buffer, 0, n, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+      libc.close(fd);
+    }
+  }
+
+  @Test
+  void sendsReadyWithAStatusToAPathSocket() {
+    String path = dir.resolve("notify").toString();
+    try (NotifySocket systemd = new NotifySocket(path)) {
+      new SystemdNotifier(Optional.of(path)).ready("provisioned gw-1\non hub-1");
+      assertEquals("READY=1\nSTATUS=provisioned gw-1 on hub-1", systemd.receive());
+    }
+  }
+
+  @Test
+  void sendsToAnAbstractSocket() {
+    String name = "@dps-agent-test-" + ProcessHandle.current().pid();
+    try (NotifySocket systemd = new NotifySocket(name)) {
+      new SystemdNotifier(Optional.of(name)).stopping();
+      assertEquals("STOPPING=1", systemd.receive());
+    }
+  }
+
+  /** Records what the notifier logs. */
+  private static List<String> logged(Runnable action) {
+    Logger logger = Logger.getLogger(SystemdNotifier.class.getName());
+    List<String> messages = new ArrayList<>();
+    Handler handler = new Handler() {
+      @Override public void publish(LogRecord record) { messages.add(record.getLevel() + " " + record.getMessage()); }
+      @Override public void flush() {}
+      @Override public void close() {}
+    };
+    logger.addHandler(handler);
+    try {
+      action.run();
+    } finally {
+      logger.removeHandler(handler);
+    }
+    return messages;
+  }
+
+  @Test
+  void withoutNotifySocketNothingIsSentOrLogged() {
+    assertEquals(List.of(), logged(() -> {
+      new SystemdNotifier(Optional.empty()).ready("not under systemd");
+      new SystemdNotifier(Optional.of("")).status("still fine");
+    }));
+  }
+
+  @Test
+  void anUnreachableSocketIsLoggedNotThrown() {
+    String path = dir.resolve("nobody-listens").toString();
+    List<String> messages = logged(() -> new SystemdNotifier(Optional.of(path)).ready("x"));
+    assertEquals(1, messages.size(), messages.toString());
+    assertTrue(messages.get(0).startsWith("WARNING cannot notify systemd at " + path), messages.get(0));
+  }
+}

@@ -1,0 +1,185 @@
+package io.dpsagent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.agent.daemon.StopSignal;
+import io.dpsagent.agent.sas.SasToken;
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.RegistrationRecord;
+import io.dpsagent.hsm.SasSigner;
+import io.dpsagent.hsm.software.SoftwareSymmetricKey;
+import io.dpsagent.hsm.testing.Swtpm;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dps-agent run}: provisions (or trusts its cache), then keeps a fresh hub token in the
+ * token file for the application, until stopped.
+ */
+class DaemonTest {
+
+  private static final Duration BOUND = Duration.ofSeconds(30);
+
+  private static DpsEmulator emulator;
+
+  @TempDir Path home;
+
+  @BeforeAll
+  static void start() throws Exception {
+    emulator = Emulators.startFast();
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+  }
+
+  /** A daemon running in the background. */
+  private static final class Running {
+    final StopSignal stop = new StopSignal();
+    final CompletableFuture<CliRun> run;
+
+    Running(String config) {
+      run = CompletableFuture.supplyAsync(() -> CliRun.until(stop, Map.of(), "run", "--config", config));
+    }
+
+    CliRun stopAndWait() throws Exception {
+      stop.stop();
+      return run.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+    }
+  }
+
+  private static String awaitToken(Path file, String notThis) throws Exception {
+    Instant deadline = Instant.now().plus(BOUND);
+    while (Instant.now().isBefore(deadline)) {
+      if (Files.exists(file)) {
+        String token = Files.readString(file).strip();
+        if (!token.equals(notThis)) {
+          return token;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no new token in " + file + " within " + BOUND);
+  }
+
+  private static void assertSignedBy(String token, SasSigner key, RegistrationRecord record) throws Exception {
+    Map<String, String> fields = new HashMap<>();
+    for (String pair : token.substring("SharedAccessSignature ".length()).split("&")) {
+      fields.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+    }
+    assertEquals(SasToken.encode(record.assignedHub() + "/devices/" + record.deviceId()), fields.get("sr"));
+    byte[] expected = key.sign((fields.get("sr") + "\n" + fields.get("se")).getBytes(StandardCharsets.UTF_8));
+    assertEquals(Base64.getEncoder().encodeToString(expected), URLDecoder.decode(fields.get("sig"), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void provisionsWritesAHubTokenThenTrustsItsCacheOnTheNextStart() throws Exception {
+    String key = Device.newKey();
+    Device device = new Device(home).registrationId("daemon-sas").deviceKey(key)
+        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+        .output("token_dir = \"" + home.resolve("run") + "\"");
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("daemon-sas", key));
+    String config = device.writeConfig();
+    Path tokenFile = home.resolve("run").resolve("hub-token");
+
+    Running first = new Running(config);
+    String token = awaitToken(tokenFile, "");
+    CliRun stopped = first.stopAndWait();
+
+    assertEquals(0, stopped.exitCode(), stopped.toString());
+    RegistrationRecord record = emulator.registry().registration("daemon-sas").orElseThrow();
+    assertSignedBy(token, SoftwareSymmetricKey.ofBase64(key), record);
+    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+    assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile.getParent())));
+
+    long requestsBefore = emulator.requestLog().count();
+    Files.delete(tokenFile); // so that the token read next is the second daemon's
+    Running second = new Running(config);
+    String renewed = awaitToken(tokenFile, "");
+    CliRun again = second.stopAndWait();
+
+    assertEquals(0, again.exitCode(), again.toString());
+    assertEquals(requestsBefore, emulator.requestLog().count(), "a valid cache means no DPS call at start");
+    assertTrue(again.stderr().contains("using the cached assignment of daemon-sas; DPS not contacted"), again.stderr());
+    assertSignedBy(renewed, SoftwareSymmetricKey.ofBase64(key), record);
+  }
+
+  @Test
+  void aTpmDeviceGetsHubTokensSignedInsideTheTpm() throws Exception {
+    try (Swtpm tpm = Swtpm.start()) {
+      Device device = new Device(home).endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+          .tpm(tpm.tcti().toString(), "").output("token_dir = \"" + home.resolve("run") + "\"");
+      String config = device.writeConfig();
+      CliRun identity = CliRun.of("tpm", "identity", "--config", config, "--json");
+      com.fasterxml.jackson.databind.JsonNode id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(identity.stdout());
+      String registrationId = id.get("registrationId").textValue();
+      emulator.registry().addIndividualEnrollment(IndividualEnrollment.tpm(
+          registrationId, Base64.getDecoder().decode(id.get("endorsementKey").textValue())));
+
+      Running daemon = new Running(config);
+      String token = awaitToken(home.resolve("run").resolve("hub-token"), "");
+      CliRun stopped = daemon.stopAndWait();
+
+      assertEquals(0, stopped.exitCode(), stopped.toString());
+      RegistrationRecord record = emulator.registry().registration(registrationId).orElseThrow();
+      assertSignedBy(token, record.tpmDeviceKey().orElseThrow(), record);
+    }
+  }
+
+  @Test
+  void whileDpsIsUnreachableTheDaemonWaitsAndStopsPromptlyWhenAsked() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Device device = new Device(home).registrationId("daemon-offline").deviceKey(Device.newKey())
+        .endpoint(java.net.URI.create("https://localhost:" + closedPort), emulator.idScope(), emulator.caFile())
+        .output("token_dir = \"" + home.resolve("run") + "\"")
+        .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 50\nconnect_timeout_seconds = 1");
+
+    Running daemon = new Running(device.writeConfig());
+    Instant deadline = Instant.now().plus(BOUND);
+    while (!daemon.run.isDone() && Instant.now().isBefore(deadline)
+        && !Files.exists(home.resolve("run"))) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(3000); // long enough for one provisioning run to fail and the daemon to wait
+    Instant asked = Instant.now();
+    CliRun stopped = daemon.stopAndWait();
+
+    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertTrue(Duration.between(asked, Instant.now()).compareTo(Duration.ofSeconds(5)) < 0, "stops promptly");
+    assertTrue(stopped.stderr().contains("next provisioning attempt in"), stopped.stderr());
+    assertTrue(!Files.exists(home.resolve("run").resolve("hub-token")), "no token without an assignment");
+  }
+
+  @Test
+  void aWrongKeyIsPermanentAndEndsTheDaemonWithExit3() throws Exception {
+    Device device = new Device(home).registrationId("daemon-wrong").deviceKey(Device.newKey())
+        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+        .output("token_dir = \"" + home.resolve("run") + "\"");
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("daemon-wrong", Device.newKey()));
+
+    CliRun run = new Running(device.writeConfig()).run.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+
+    assertEquals(3, run.exitCode(), run.toString());
+  }
+}
