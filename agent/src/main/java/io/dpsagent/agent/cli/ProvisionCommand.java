@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.ExitCode;
 import io.dpsagent.agent.config.AgentConfig;
-import io.dpsagent.agent.config.ConfigLoader;
 import io.dpsagent.agent.flow.ProvisionFlow;
 import io.dpsagent.agent.output.OutputWriter;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dps-agent provision}: attest, register, write outputs, exit. */
@@ -20,8 +19,7 @@ final class ProvisionCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--config", paramLabel = "FILE", description = "config file (default: ${DEFAULT-VALUE})")
-  Path config = ConfigLoader.DEFAULT_PATH;
+  @Mixin ConfigOption config;
 
   @Option(names = "--json", description = "print the result (or the error) as one JSON document on stdout")
   boolean json;
@@ -39,7 +37,7 @@ final class ProvisionCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Logging.configure(context.err(), verbose);
     try {
-      AgentConfig loaded = new ConfigLoader(context.environment()).load(config);
+      AgentConfig loaded = config.load(context.environment());
       ProvisionFlow.Result result = new ProvisionFlow(loaded, context.clock(), context.sleeper()).run();
       if (json) {
         context.out().print(OutputWriter.toJson(result.connection(), result.files()));

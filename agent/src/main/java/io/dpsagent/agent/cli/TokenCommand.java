@@ -7,7 +7,6 @@ import io.dpsagent.agent.ExitCode;
 import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
-import io.dpsagent.agent.config.ConfigLoader;
 import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.hsm.HsmException;
@@ -17,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,8 +29,7 @@ final class TokenCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--config", paramLabel = "FILE", description = "config file (default: ${DEFAULT-VALUE})")
-  Path config = ConfigLoader.DEFAULT_PATH;
+  @Mixin ConfigOption config;
 
   @Option(names = "--ttl", paramLabel = "SECONDS", description = "token lifetime, 60..86400 (default: ${DEFAULT-VALUE})")
   long ttlSeconds = 3600;
@@ -46,7 +45,7 @@ final class TokenCommand implements Callable<Integer> {
     if (ttlSeconds < 60 || ttlSeconds > 86_400) {
       throw AgentException.config("--ttl: " + ttlSeconds + " is out of range; use 60..86400");
     }
-    AgentConfig loaded = new ConfigLoader(context.environment()).load(config);
+    AgentConfig loaded = config.load(context.environment());
     JsonNode connection = readConnection(loaded.output().dir().resolve(OutputWriter.CONNECTION_JSON));
     String resource = connection.path("hubHostName").asText() + "/devices/" + connection.path("deviceId").asText();
     Instant now = context.clock().instant();

@@ -6,16 +6,15 @@ import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.ExitCode;
 import io.dpsagent.agent.attestation.TpmAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
-import io.dpsagent.agent.config.ConfigLoader;
 import io.dpsagent.agent.config.TpmAttestation;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.tpm.Attestor;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dps-agent tpm}: the TPM as DPS sees it. */
@@ -38,8 +37,7 @@ final class TpmCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--config", paramLabel = "FILE", description = "config file (default: ${DEFAULT-VALUE})")
-    Path config = ConfigLoader.DEFAULT_PATH;
+    @Mixin ConfigOption config;
 
     @Option(names = "--json", description = "print one JSON document")
     boolean json;
@@ -52,7 +50,7 @@ final class TpmCommand implements Runnable {
 
     @Override
     public Integer call() throws AgentException, IOException {
-      AgentConfig loaded = new ConfigLoader(context.environment()).load(config);
+      AgentConfig loaded = config.load(context.environment());
       try (Attestor tpm = TpmAuthentication.open(loaded.tpm())) {
         Base64.Encoder base64 = Base64.getEncoder();
         String registrationId = configuredRegistrationId(loaded).orElse(tpm.registrationId());
