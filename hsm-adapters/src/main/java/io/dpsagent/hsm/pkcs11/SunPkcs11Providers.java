@@ -47,14 +47,12 @@ final class SunPkcs11Providers {
         "  CKA_SENSITIVE = true",
         "  CKA_EXTRACTABLE = false",
         "}",
+        // The public key stays a session object: the certificate carries it.
         "attributes(generate, CKO_PRIVATE_KEY, *) = {",
         "  CKA_TOKEN = true",
         "  CKA_PRIVATE = true",
         "  CKA_SENSITIVE = true",
         "  CKA_EXTRACTABLE = false",
-        "}",
-        "attributes(generate, CKO_PUBLIC_KEY, *) = {",
-        "  CKA_TOKEN = true",
         "}",
         "");
   }

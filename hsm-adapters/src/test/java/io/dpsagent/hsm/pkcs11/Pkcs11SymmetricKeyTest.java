@@ -29,7 +29,7 @@ class Pkcs11SymmetricKeyTest {
 
   @BeforeAll
   static void createToken() throws Exception {
-    softHsm = SoftHsm.newToken("symmetric");
+    softHsm = SoftHsm.newToken();
     token = Pkcs11Token.open(Pkcs11Uri.parse(softHsm.uri("")), null);
   }
 

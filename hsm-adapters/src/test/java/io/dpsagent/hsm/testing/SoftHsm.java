@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -20,41 +22,36 @@ import java.util.stream.Stream;
  * environment when the library loads; a JVM cannot change its own environment. So the build gives
  * the test JVM a fixed path (surefire {@code environmentVariables}, e.g.
  * {@code ${project.build.directory}/softhsm/softhsm2.conf}), and the first use of this class in a
- * JVM writes that file and empties the token directory next to it. Each test class then calls
- * {@link #newToken} for its own token with a unique label, so classes never see each other's keys.
- * softhsm2-util and pkcs11-tool, started from here, inherit the same variable.
+ * JVM writes that file and empties the token directory next to it.
+ *
+ * <p>SoftHSM2 also reads the token directory only once, when the library is initialised in a
+ * process: a token that softhsm2-util creates later stays invisible to this JVM, and SoftHSM2
+ * offers only one free slot per process. So that first use also initialises a pool of tokens
+ * ({@code -Dsofthsm.tokens}, default {@value #DEFAULT_POOL}) with softhsm2-util, before any test
+ * loads the library, and {@link #newToken} hands each test class its own: classes never see each
+ * other's keys, and a wrong-PIN test gets a token nobody has logged in to. pkcs11-tool, started
+ * from here, reads the directory afresh and sees everything.
  */
 public final class SoftHsm {
 
   /** The SoftHSM2 PKCS#11 module (Debian/Ubuntu package softhsm2). */
   public static final String MODULE = "/usr/lib/softhsm/libsofthsm2.so";
 
+  private static final int DEFAULT_POOL = 12;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final long COMMAND_TIMEOUT_SECONDS = 60;
   private static Path directory;
+  private static final Deque<Token> POOL = new ArrayDeque<>();
 
   private SoftHsm() {}
 
-  /** A token initialised on a free slot, labelled {@code <name>-<random>}, with random PINs. */
-  public static synchronized Token newToken(String name) {
-    Path dir = directory();
-    String label = (name.length() > 20 ? name.substring(0, 20) : name) + "-" + Integer.toHexString(RANDOM.nextInt());
-    String userPin = digits(8);
-    String soPin = digits(8);
-    Result init = run(List.of("softhsm2-util", "--init-token", "--free", "--label", label,
-        "--so-pin", soPin, "--pin", userPin));
-    if (init.exitCode() != 0) {
-      throw new IllegalStateException("softhsm2-util --init-token failed: " + init.output());
+  /** A token of its own for the caller (one per test class), with random PINs and an owner-only PIN file. */
+  public static synchronized Token newToken() {
+    directory();
+    if (POOL.isEmpty()) {
+      throw new IllegalStateException("all SoftHSM2 tokens of this JVM are in use; raise -Dsofthsm.tokens");
     }
-    Path pinFile = dir.resolve("pins").resolve(label + ".pin");
-    try {
-      Files.createDirectories(pinFile.getParent());
-      Files.writeString(pinFile, userPin + "\n");
-      Files.setPosixFilePermissions(pinFile, PosixFilePermissions.fromString("rw-------"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return new Token(label, userPin, soPin, pinFile);
+    return POOL.pop();
   }
 
   /** An initialised SoftHSM2 token. */
@@ -127,7 +124,30 @@ public final class SoftHsm {
       throw new UncheckedIOException(e);
     }
     directory = dir;
+    int size = Integer.getInteger("softhsm.tokens", DEFAULT_POOL);
+    for (int i = 0; i < size; i++) {
+      POOL.add(initToken(dir, "test-" + i + "-" + Integer.toHexString(RANDOM.nextInt())));
+    }
     return dir;
+  }
+
+  private static Token initToken(Path dir, String label) {
+    String userPin = digits(8);
+    String soPin = digits(8);
+    Result init = run(List.of("softhsm2-util", "--init-token", "--free", "--label", label,
+        "--so-pin", soPin, "--pin", userPin));
+    if (init.exitCode() != 0) {
+      throw new IllegalStateException("softhsm2-util --init-token failed: " + init.output());
+    }
+    Path pinFile = dir.resolve("pins").resolve(label + ".pin");
+    try {
+      Files.createDirectories(pinFile.getParent());
+      Files.writeString(pinFile, userPin + "\n");
+      Files.setPosixFilePermissions(pinFile, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Token(label, userPin, soPin, pinFile);
   }
 
   private static void deleteTree(Path dir) throws IOException {
