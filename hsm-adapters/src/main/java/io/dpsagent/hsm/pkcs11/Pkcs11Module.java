@@ -1,6 +1,7 @@
 package io.dpsagent.hsm.pkcs11;
 
 import com.sun.jna.Function;
+import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Lists the tokens of a PKCS#11 module by calling it directly (C_GetSlotList, C_GetTokenInfo).
@@ -35,6 +37,7 @@ public final class Pkcs11Module {
   private static final int C_GET_SLOT_LIST = 4;
   private static final int C_GET_TOKEN_INFO = 6;
   private static final int MAX_SLOTS = 1024;
+  private static final int RTLD_LAZY = 1;
 
   private Pkcs11Module() {}
 
@@ -81,7 +84,9 @@ public final class Pkcs11Module {
     NativeLibrary library;
     Function getFunctionList;
     try {
-      library = NativeLibrary.getInstance(modulePath);
+      // RTLD_LOCAL, as SunPKCS11 does: a module's C_* symbols in the global namespace would be
+      // found by the next module in place of its own (proxy modules such as pkcs11-spy loop).
+      library = NativeLibrary.getInstance(modulePath, Map.of(Library.OPTION_OPEN_FLAGS, RTLD_LAZY));
       getFunctionList = library.getFunction("C_GetFunctionList");
     } catch (UnsatisfiedLinkError e) {
       throw new Pkcs11Exception(Pkcs11Exception.Kind.MODULE_NOT_FOUND,
