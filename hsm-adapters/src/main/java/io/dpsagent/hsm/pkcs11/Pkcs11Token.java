@@ -33,6 +33,9 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -453,7 +456,8 @@ public final class Pkcs11Token {
   }
 
   private X509Certificate selfSigned(KeyPair keys, String label) throws GeneralSecurityException {
-    X500Principal name = new X500Principal("CN=" + label.replace("\\", "\\\\").replace(",", "\\,"));
+    // Built attribute by attribute: a label may hold characters that DN strings must escape.
+    X500Name name = new X500NameBuilder().addRDN(BCStyle.CN, label).build();
     Instant now = Instant.now();
     try {
       ContentSigner signer = new JcaContentSignerBuilder(KeyPairType.signatureAlgorithmFor(keys.getPrivate().getAlgorithm()))
