@@ -14,6 +14,9 @@ command -v npm >/dev/null 2>&1 || need_packages+=(npm)
 command -v swtpm >/dev/null 2>&1 || need_packages+=(swtpm)
 command -v swtpm_ioctl >/dev/null 2>&1 || need_packages+=(swtpm-tools)
 command -v tpm2_activatecredential >/dev/null 2>&1 || need_packages+=(tpm2-tools)
+# PKCS#11 tests run against SoftHSM2; pkcs11-tool and pkcs11-spy (OpenSC) inspect the tokens.
+command -v softhsm2-util >/dev/null 2>&1 || need_packages+=(softhsm2)
+command -v pkcs11-tool >/dev/null 2>&1 || need_packages+=(opensc)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "test.sh: missing ${need_packages[*]}; run as root or install them first" >&2

@@ -1,5 +1,6 @@
 package io.dpsagent.hsm;
 
+import io.dpsagent.hsm.pkcs11.Pkcs11Uri;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -19,11 +20,13 @@ public final class KeyUri {
   private final Scheme scheme;
   private final String text;
   private final Path path;
+  private final Pkcs11Uri pkcs11;
 
-  private KeyUri(Scheme scheme, String text, Path path) {
+  private KeyUri(Scheme scheme, String text, Path path, Pkcs11Uri pkcs11) {
     this.scheme = scheme;
     this.text = text;
     this.path = path;
+    this.pkcs11 = pkcs11;
   }
 
   /**
@@ -37,7 +40,8 @@ public final class KeyUri {
     }
     String lower = text.toLowerCase(Locale.ROOT);
     if (lower.startsWith("pkcs11:")) {
-      return new KeyUri(Scheme.PKCS11, text, null);
+      Pkcs11Uri parsed = Pkcs11Uri.parse(text);
+      return new KeyUri(Scheme.PKCS11, parsed.toString(), null, parsed); // text without pin-value
     }
     if (!lower.startsWith("file:")) {
       throw new IllegalArgumentException(
@@ -55,13 +59,13 @@ public final class KeyUri {
       throw new IllegalArgumentException(
           "key URI '" + text + "' must name an absolute local path, e.g. file:///etc/dps-agent/device.key");
     }
-    return new KeyUri(Scheme.FILE, text, Path.of(uri.getPath()));
+    return new KeyUri(Scheme.FILE, text, Path.of(uri.getPath()), null);
   }
 
   /** Builds a {@code file:} reference to a local path. */
   public static KeyUri ofFile(Path path) {
     Path absolute = path.toAbsolutePath().normalize();
-    return new KeyUri(Scheme.FILE, absolute.toUri().toString(), absolute);
+    return new KeyUri(Scheme.FILE, absolute.toUri().toString(), absolute, null);
   }
 
   public Scheme scheme() {
@@ -76,6 +80,15 @@ public final class KeyUri {
     return path;
   }
 
+  /** The parsed form of a {@code pkcs11:} reference. */
+  public Pkcs11Uri pkcs11() {
+    if (scheme != Scheme.PKCS11) {
+      throw new IllegalStateException(text + " is not a pkcs11: URI");
+    }
+    return pkcs11;
+  }
+
+  /** The reference as written, except that a PKCS#11 {@code pin-value} shows as {@code ***}. */
   @Override
   public String toString() {
     return text;

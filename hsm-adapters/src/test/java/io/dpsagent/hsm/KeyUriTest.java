@@ -21,6 +21,17 @@ class KeyUriTest {
   }
 
   @Test
+  void parsesPkcs11UrisAndNeverShowsTheirPin() {
+    KeyUri uri = KeyUri.parse("pkcs11:token=gw;object=device?pin-value=123456");
+    assertEquals("gw", uri.pkcs11().token());
+    assertEquals("123456", uri.pkcs11().pinValue());
+    assertEquals("pkcs11:token=gw;object=device?pin-value=***", uri.toString());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyUri.parse("pkcs11:tokn=gw"));
+    assertEquals("pkcs11 URI path attribute 'tokn' is not supported;"
+        + " use token, serial, manufacturer, model, slot-id, object, id or type", e.getMessage());
+  }
+
+  @Test
   void rejectsRelativeAndRemoteFileUris() {
     assertThrows(IllegalArgumentException.class, () -> KeyUri.parse("file:device.key"));
     assertThrows(IllegalArgumentException.class, () -> KeyUri.parse("file://server/etc/key"));

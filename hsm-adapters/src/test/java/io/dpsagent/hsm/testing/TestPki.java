@@ -97,6 +97,21 @@ public final class TestPki {
       return new Leaf(chain, keys.getPrivate());
     }
 
+    /**
+     * Certifies a key made elsewhere (e.g. in a token, from a CSR): the chain a device presents,
+     * leaf first, without the root.
+     */
+    public List<X509Certificate> certify(String commonName, java.security.PublicKey publicKey) {
+      List<X509Certificate> chain = new ArrayList<>();
+      chain.add(sign(commonName, publicKey, subject(), key, false,
+          Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1))));
+      if (!isRoot()) {
+        chain.add(certificate);
+        chain.addAll(above);
+      }
+      return chain;
+    }
+
     private boolean isRoot() {
       return certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal());
     }
@@ -169,10 +184,15 @@ public final class TestPki {
 
   private static X509Certificate sign(String subject, KeyPair subjectKeys, String issuer, PrivateKey issuerKey,
       boolean ca, Instant notBefore, Instant notAfter) {
+    return sign(subject, subjectKeys.getPublic(), issuer, issuerKey, ca, notBefore, notAfter);
+  }
+
+  private static X509Certificate sign(String subject, java.security.PublicKey subjectKey, String issuer,
+      PrivateKey issuerKey, boolean ca, Instant notBefore, Instant notAfter) {
     try {
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
           new X500Name("CN=" + issuer), new BigInteger(64, RANDOM).add(BigInteger.ONE),
-          Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + subject), subjectKeys.getPublic());
+          Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + subject), subjectKey);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
       builder.addExtension(Extension.keyUsage, true, ca
           ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
