@@ -53,9 +53,7 @@ final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
     FullHttpResponse response = respond(ctx, request, uri);
     String method = request.method().name();
     if (response == null) {
-      requestLog.add(new RequestLog.Entry(method, uri.rawPath(), 0));
-      LOG.info(() -> method + " " + uri.rawPath() + " -> connection dropped (injected fault)");
-      return;
+      return; // an injected fault cut the connection; it is logged where it happened
     }
     int status = response.status().code();
     requestLog.add(new RequestLog.Entry(method, uri.rawPath(), status));
@@ -86,6 +84,10 @@ final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
     DeviceReply reply = call(ctx, route.get(), request, uri);
     if (reply.dropConnection()) {
+      // Logged before the cut, so that whoever sees the connection go also finds it in the log.
+      String method = request.method().name();
+      requestLog.add(new RequestLog.Entry(method, uri.rawPath(), 0));
+      LOG.info(() -> method + " " + uri.rawPath() + " -> connection dropped (injected fault)");
       dropMidResponse(ctx, toResponse(reply));
       return null;
     }
