@@ -14,6 +14,18 @@ final class Emulators {
         .retryAfterSeconds(1).mqtt5(io.dpsagent.emulator.mqtt.Mqtt5Policy.ACCEPT).build());
   }
 
+  /** The emulator's endpoint for a transport's config name. */
+  static java.net.URI endpointOf(DpsEmulator emulator, String transport) {
+    switch (transport) {
+      case "https":
+        return emulator.httpsEndpoint();
+      case "mqtt-ws":
+        return java.net.URI.create("wss://localhost:" + emulator.mqttWebSocketEndpoint().getPort());
+      default:
+        return emulator.mqttEndpoint();
+    }
+  }
+
   static DpsEmulator startFast() throws Exception {
     return DpsEmulator.start(EmulatorConfig.defaults().toBuilder().retryAfterSeconds(1).build());
   }

@@ -34,14 +34,7 @@ final class Fleet {
 
   /** The emulator's endpoint for a transport's config name. */
   URI endpoint(String transport) {
-    switch (transport) {
-      case "https":
-        return emulator.httpsEndpoint();
-      case "mqtt-ws":
-        return URI.create("wss://localhost:" + emulator.mqttWebSocketEndpoint().getPort());
-      default:
-        return emulator.mqttEndpoint();
-    }
+    return Emulators.endpointOf(emulator, transport);
   }
 
   /**

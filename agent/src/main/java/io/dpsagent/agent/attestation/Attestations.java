@@ -19,12 +19,13 @@ public final class Attestations {
   public static DeviceAuthentication load(AgentConfig agent, Instant now) throws AgentException {
     ProvisioningConfig config = agent.provisioning();
     if (config.attestation() instanceof SymmetricKeyAttestation) {
-      return SymmetricKeyAuthentication.load((SymmetricKeyAttestation) config.attestation(), config.idScope());
+      return SymmetricKeyAuthentication.load((SymmetricKeyAttestation) config.attestation(), config.idScope(),
+          agent.pkcs11Module());
     }
     if (config.attestation() instanceof TpmAttestation) {
       return TpmAuthentication.load((TpmAttestation) config.attestation(), agent.tpm(), config.idScope(),
           DEFAULT_TPM_SAS_TTL_SECONDS);
     }
-    return X509Authentication.load((X509Attestation) config.attestation(), now);
+    return X509Authentication.load((X509Attestation) config.attestation(), now, agent.pkcs11Module());
   }
 }

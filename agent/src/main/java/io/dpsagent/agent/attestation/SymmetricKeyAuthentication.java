@@ -1,11 +1,14 @@
 package io.dpsagent.agent.attestation;
 
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.ExitCode;
 import io.dpsagent.agent.config.SymmetricKeyAttestation;
 import io.dpsagent.agent.dps.DpsCredentials;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.KeyUri;
+import io.dpsagent.hsm.pkcs11.Pkcs11Exception;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.software.KeyFiles;
@@ -19,23 +22,39 @@ public final class SymmetricKeyAuthentication implements DeviceAuthentication {
 
   private final SymmetricKeyAttestation config;
   private final String idScope;
-  private final SoftwareSymmetricKey deviceKey;
+  private final SasSigner deviceKey;
+  private final boolean writable;
 
-  private SymmetricKeyAuthentication(SymmetricKeyAttestation config, String idScope, SoftwareSymmetricKey deviceKey) {
+  /**
+   * @param writable whether the device key may be written into a connection string: only when it
+   *     comes from a key file, never when it (or the group key it is derived from) is in a token
+   */
+  private SymmetricKeyAuthentication(SymmetricKeyAttestation config, String idScope, SasSigner deviceKey,
+      boolean writable) {
     this.config = config;
     this.idScope = idScope;
     this.deviceKey = deviceKey;
+    this.writable = writable;
   }
 
-  /** Reads the key file (deriving the device key from a group key when configured). */
-  public static SymmetricKeyAuthentication load(SymmetricKeyAttestation config, String idScope) throws AgentException {
+  /**
+   * Opens the key: a key file, or a key inside a PKCS#11 token; a group key derives the device key
+   * (inside the token when the group key is there).
+   */
+  public static SymmetricKeyAuthentication load(SymmetricKeyAttestation config, String idScope,
+      Optional<String> pkcs11Module) throws AgentException {
+    boolean inToken = config.key().scheme() == KeyUri.Scheme.PKCS11;
     try {
-      SoftwareSymmetricKey key = KeyFiles.readSymmetricKey(config.key().path());
+      SasSigner key = inToken
+          ? Tokens.open(config.key(), pkcs11Module).sasSigner(config.key().pkcs11())
+          : KeyFiles.readSymmetricKey(config.key().path());
       return new SymmetricKeyAuthentication(config, idScope, config.deriveFromGroupKey()
           ? SoftwareSymmetricKey.deriveFromGroupKey(key, config.registrationId())
-          : key);
+          : key, !inToken);
+    } catch (Pkcs11Exception e) {
+      throw Tokens.failure(e);
     } catch (HsmException e) {
-      throw AgentException.config(e.getMessage());
+      throw inToken ? new AgentException(ExitCode.HSM, e.getMessage(), e) : AgentException.config(e.getMessage());
     }
   }
 
@@ -72,6 +91,8 @@ public final class SymmetricKeyAuthentication implements DeviceAuthentication {
     if (!config.deriveFromGroupKey()) {
       references.put("keyUri", config.key().toString());
     }
-    return new HubAuth("sas", references, Optional.of("SharedAccessKey=" + deviceKey.exportBase64()));
+    return new HubAuth("sas", references, writable && deviceKey instanceof SoftwareSymmetricKey
+        ? Optional.of("SharedAccessKey=" + ((SoftwareSymmetricKey) deviceKey).exportBase64())
+        : Optional.empty());
   }
 }

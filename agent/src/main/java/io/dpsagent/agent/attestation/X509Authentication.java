@@ -6,6 +6,9 @@ import io.dpsagent.agent.dps.DpsCredentials;
 import io.dpsagent.agent.dps.RegistrationId;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.KeyUri;
+import io.dpsagent.hsm.pkcs11.Pkcs11Exception;
+import io.dpsagent.hsm.pkcs11.Pkcs11Token;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.software.SoftwareTlsIdentity;
@@ -42,8 +45,9 @@ public final class X509Authentication implements DeviceAuthentication {
     this.config = config;
   }
 
-  public static X509Authentication load(X509Attestation config, Instant now) throws AgentException {
-    TlsIdentity identity = loadIdentity(config.identity());
+  public static X509Authentication load(X509Attestation config, Instant now, Optional<String> pkcs11Module)
+      throws AgentException {
+    TlsIdentity identity = loadIdentity(config.identity(), pkcs11Module);
     X509Certificate leaf = identity.leaf();
     requireValidAt(leaf, now, source(config.identity()));
     String cn = commonName(leaf).orElseThrow(() -> AgentException.config(
@@ -95,20 +99,35 @@ public final class X509Authentication implements DeviceAuthentication {
     if (files instanceof X509Attestation.PemFiles) {
       references.put("certificateUri", ((X509Attestation.PemFiles) files).certificateChain().toString());
       references.put("privateKeyUri", ((X509Attestation.PemFiles) files).privateKey().toString());
+    } else if (files instanceof X509Attestation.TokenKey) {
+      X509Attestation.TokenKey token = (X509Attestation.TokenKey) files;
+      token.certificateChain().ifPresent(c -> references.put("certificateUri", c.toString()));
+      references.put("privateKeyUri", token.privateKey().toString());
     } else {
       references.put("pkcs12Uri", ((X509Attestation.Pkcs12File) files).bundle().toString());
     }
     return new HubAuth("x509", references, Optional.of("x509=true"));
   }
 
-  private static TlsIdentity loadIdentity(X509Attestation.Identity files) throws AgentException {
+  private static TlsIdentity loadIdentity(X509Attestation.Identity files, Optional<String> pkcs11Module)
+      throws AgentException {
     try {
+      if (files instanceof X509Attestation.TokenKey) {
+        X509Attestation.TokenKey token = (X509Attestation.TokenKey) files;
+        Pkcs11Token hsm = Tokens.open(token.privateKey(), pkcs11Module);
+        Optional<KeyUri> chain = token.certificateChain();
+        return chain.isPresent() && chain.get().scheme() == KeyUri.Scheme.FILE
+            ? hsm.tlsIdentity(token.privateKey().pkcs11(), SoftwareTlsIdentity.readChain(chain.get().path()))
+            : hsm.tlsIdentity(token.privateKey().pkcs11());
+      }
       if (files instanceof X509Attestation.PemFiles) {
         X509Attestation.PemFiles pem = (X509Attestation.PemFiles) files;
         return SoftwareTlsIdentity.fromPem(pem.certificateChain().path(), pem.privateKey().path());
       }
       X509Attestation.Pkcs12File p12 = (X509Attestation.Pkcs12File) files;
       return SoftwareTlsIdentity.fromPkcs12(p12.bundle().path(), p12.passwordFile().path());
+    } catch (Pkcs11Exception e) {
+      throw Tokens.failure(e);
     } catch (HsmException e) {
       throw AgentException.config(e.getMessage());
     }
@@ -141,6 +160,10 @@ public final class X509Authentication implements DeviceAuthentication {
   }
 
   private static String source(X509Attestation.Identity files) {
+    if (files instanceof X509Attestation.TokenKey) {
+      return ((X509Attestation.TokenKey) files).certificateChain().orElse(((X509Attestation.TokenKey) files).privateKey())
+          .toString();
+    }
     return files instanceof X509Attestation.PemFiles
         ? ((X509Attestation.PemFiles) files).certificateChain().path().toString()
         : ((X509Attestation.Pkcs12File) files).bundle().path().toString();

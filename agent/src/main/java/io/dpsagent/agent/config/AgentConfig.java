@@ -1,11 +1,14 @@
 package io.dpsagent.agent.config;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The agent's validated configuration: what {@link ConfigLoader} returns once every key has been
  * checked. Components receive the section they need, never the raw TOML.
  *
  * @param source the file the configuration came from, for messages
+ * @param pkcs11Module the PKCS#11 module used by {@code pkcs11:} key URIs without {@code module-path}
  */
-public record AgentConfig(Path source, ProvisioningConfig provisioning, TpmConfig tpm, OutputConfig output) {}
+public record AgentConfig(
+    Path source, ProvisioningConfig provisioning, TpmConfig tpm, Optional<String> pkcs11Module, OutputConfig output) {}

@@ -68,12 +68,13 @@ public final class ConfigLoader {
     ProvisioningConfig provisioning = provisioning(provisioningTable);
     OutputConfig output = output(root.table("output").orElse(new Section("output", toml.createObjectNode())));
     TpmConfig tpm = tpm(root.table("tpm"));
+    Optional<String> pkcs11Module = pkcs11Module(root.table("pkcs11"));
     root.rejectUnknownKeys();
     if (provisioning.attestation() instanceof TpmAttestation && provisioning.transport() != Transport.HTTPS) {
       throw new InvalidConfigException("provisioning.transport", "TPM attestation works over HTTPS only (DPS offers"
           + " no TPM challenge over MQTT); set transport = \"https\"");
     }
-    return new AgentConfig(file, provisioning, tpm, output);
+    return new AgentConfig(file, provisioning, tpm, pkcs11Module, output);
   }
 
   private ProvisioningConfig provisioning(Section s) throws InvalidConfigException {
@@ -132,8 +133,8 @@ public final class ConfigLoader {
 
   private SymmetricKeyAttestation symmetricKey(Section s) throws InvalidConfigException {
     String registrationId = registrationId(s, s.requiredString("registration_id", "set the device's registration ID"));
-    Optional<KeyUri> deviceKey = keyReference(s.table("symmetric_key"));
-    Optional<KeyUri> groupKey = keyReference(s.table("group_key"));
+    Optional<KeyUri> deviceKey = keyReference(s.table("symmetric_key"), true);
+    Optional<KeyUri> groupKey = keyReference(s.table("group_key"), true);
     if (deviceKey.isPresent() == groupKey.isPresent()) {
       throw new InvalidConfigException(s.keyName("symmetric_key"),
           "set exactly one of symmetric_key = { uri = \"file:///...\" } or group_key = { uri = \"file:///...\" }");
@@ -147,8 +148,8 @@ public final class ConfigLoader {
     if (registrationId.isPresent()) {
       registrationId(s, registrationId.get());
     }
-    Optional<KeyUri> cert = keyReference(s.table("identity_cert"));
-    Optional<KeyUri> key = keyReference(s.table("identity_pk"));
+    Optional<KeyUri> cert = keyReference(s.table("identity_cert"), true);
+    Optional<KeyUri> key = keyReference(s.table("identity_pk"), true);
     Optional<Section> p12 = s.table("identity_pkcs12");
     if (p12.isPresent() == (cert.isPresent() || key.isPresent())) {
       throw new InvalidConfigException(s.keyName("identity_cert"),
@@ -161,9 +162,16 @@ public final class ConfigLoader {
       t.rejectUnknownKeys();
       return new X509Attestation(registrationId, new X509Attestation.Pkcs12File(bundle, password));
     }
+    if (key.isPresent() && key.get().scheme() == KeyUri.Scheme.PKCS11) {
+      return new X509Attestation(registrationId, new X509Attestation.TokenKey(key.get(), cert));
+    }
     if (cert.isEmpty() || key.isEmpty()) {
       throw new InvalidConfigException(s.keyName(cert.isEmpty() ? "identity_cert" : "identity_pk"),
           "is missing; X.509 needs both identity_cert (PEM chain) and identity_pk (private key)");
+    }
+    if (cert.get().scheme() != KeyUri.Scheme.FILE) {
+      throw new InvalidConfigException(s.keyName("identity_cert"),
+          "a certificate from a PKCS#11 token goes with a private key in that token (identity_pk = { uri = \"pkcs11:...\" })");
     }
     return new X509Attestation(registrationId, new X509Attestation.PemFiles(cert.get(), key.get()));
   }
@@ -177,18 +185,24 @@ public final class ConfigLoader {
     }
   }
 
-  private Optional<KeyUri> keyReference(Optional<Section> table) throws InvalidConfigException {
+  private Optional<KeyUri> keyReference(Optional<Section> table, boolean tokenAllowed) throws InvalidConfigException {
     if (table.isEmpty()) {
       return Optional.empty();
     }
     Section s = table.get();
-    KeyUri key = fileUri(s, "uri", "name the file, e.g. uri = \"file:///etc/dps-agent/device.key\"");
+    KeyUri key = keyUri(s, "uri", "name the key, e.g. uri = \"file:///etc/dps-agent/device.key\" or \"pkcs11:...\"",
+        tokenAllowed);
     s.rejectUnknownKeys();
     return Optional.of(key);
   }
 
-  /** A required key reference; only {@code file:} URIs are supported by this version. */
+  /** A required {@code file:} reference. */
   private static KeyUri fileUri(Section s, String key, String hint) throws InvalidConfigException {
+    return keyUri(s, key, hint, false);
+  }
+
+  /** A required key reference: {@code file:}, or also {@code pkcs11:} where a token may hold it. */
+  private static KeyUri keyUri(Section s, String key, String hint, boolean tokenAllowed) throws InvalidConfigException {
     String uri = s.requiredString(key, hint);
     KeyUri parsed;
     try {
@@ -196,8 +210,8 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(s.keyName(key), e.getMessage());
     }
-    if (parsed.scheme() != KeyUri.Scheme.FILE) {
-      throw new InvalidConfigException(s.keyName(key), "'" + uri + "': only file: keys are supported by this version");
+    if (parsed.scheme() != KeyUri.Scheme.FILE && !tokenAllowed) {
+      throw new InvalidConfigException(s.keyName(key), "'" + parsed + "' must be a file:/// URI");
     }
     return parsed;
   }
@@ -259,6 +273,18 @@ public final class ConfigLoader {
     }
     s.rejectUnknownKeys();
     return retry;
+  }
+
+  private static Optional<String> pkcs11Module(Optional<Section> table) throws InvalidConfigException {
+    if (table.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> module = table.get().string("module");
+    if (module.isPresent() && !Path.of(module.get()).isAbsolute()) {
+      throw new InvalidConfigException(table.get().keyName("module"), "'" + module.get() + "' must be an absolute path");
+    }
+    table.get().rejectUnknownKeys();
+    return module;
   }
 
   private TpmConfig tpm(Optional<Section> table) throws InvalidConfigException {

@@ -12,10 +12,16 @@ import java.util.Optional;
 public record X509Attestation(Optional<String> registrationId, Identity identity) implements AttestationConfig {
 
   /** Where an X.509 identity is stored. */
-  public sealed interface Identity permits PemFiles, Pkcs12File {}
+  public sealed interface Identity permits PemFiles, Pkcs12File, TokenKey {}
 
   /** A PEM chain ({@code identity_cert}) and its private key ({@code identity_pk}). */
   public record PemFiles(KeyUri certificateChain, KeyUri privateKey) implements Identity {}
+
+  /**
+   * A private key inside a PKCS#11 token ({@code identity_pk = { uri = "pkcs11:..." }}), with its
+   * chain from a PEM file or from the token ({@code identity_cert}; the token's when absent).
+   */
+  public record TokenKey(KeyUri privateKey, Optional<KeyUri> certificateChain) implements Identity {}
 
   /** A PKCS#12 bundle ({@code identity_pkcs12}) and the file holding its password. */
   public record Pkcs12File(KeyUri bundle, KeyUri passwordFile) implements Identity {}

@@ -1,0 +1,181 @@
+package io.dpsagent.agent.cli;
+
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.ExitCode;
+import io.dpsagent.agent.attestation.Tokens;
+import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.KeyUri;
+import io.dpsagent.hsm.pkcs11.KeyPairType;
+import io.dpsagent.hsm.pkcs11.Pkcs11Exception;
+import io.dpsagent.hsm.pkcs11.Pkcs11Token;
+import io.dpsagent.hsm.software.SoftwareTlsIdentity;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dps-agent pkcs11}: the factory steps that put a device's secrets into its token once, so
+ * that they never sit on disk: import a symmetric key, generate a key pair, sign a CSR with it, and
+ * import the issued certificate.
+ */
+@Command(name = "pkcs11", mixinStandardHelpOptions = true, description = "PKCS#11 token commands (factory).",
+    subcommands = {Pkcs11Command.ImportKey.class, Pkcs11Command.KeyGen.class, Pkcs11Command.Csr.class,
+        Pkcs11Command.ImportCert.class})
+final class Pkcs11Command implements Runnable {
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing command; see dps-agent pkcs11 --help");
+  }
+
+  /** The token key URI and the module, shared by the subcommands. */
+  static final class Target {
+    @Option(names = "--uri", required = true, paramLabel = "URI", description = "pkcs11: URI of the key (RFC 7512)")
+    String uri;
+
+    @Option(names = "--module", paramLabel = "PATH",
+        description = "PKCS#11 module, when the URI has no module-path (default: pkcs11.module of --config)")
+    Path module;
+
+    @Mixin ConfigOption config;
+
+    KeyUri keyUri() throws AgentException {
+      try {
+        KeyUri parsed = KeyUri.parse(uri);
+        if (parsed.scheme() != KeyUri.Scheme.PKCS11) {
+          throw AgentException.config("--uri: '" + uri + "' is not a pkcs11: URI");
+        }
+        return parsed;
+      } catch (IllegalArgumentException e) {
+        throw AgentException.config("--uri: " + e.getMessage());
+      }
+    }
+
+    Pkcs11Token open(Main.Context context) throws AgentException {
+      Optional<String> fromConfig = Optional.empty();
+      if (module == null && Files.isRegularFile(config.file)) {
+        fromConfig = config.load(context.environment()).pkcs11Module();
+      }
+      return Tokens.open(keyUri(), module != null ? Optional.of(module.toString()) : fromConfig);
+    }
+  }
+
+  /** Runs a token step, mapping token failures to the contract's exit codes. */
+  interface TokenStep {
+    void run(Pkcs11Token token, KeyUri uri) throws HsmException, AgentException, IOException;
+  }
+
+  static int withToken(Target target, Main.Context context, TokenStep step) throws AgentException {
+    try {
+      step.run(target.open(context), target.keyUri());
+      context.out().flush();
+      return ExitCode.SUCCESS.code();
+    } catch (Pkcs11Exception e) {
+      throw Tokens.failure(e);
+    } catch (HsmException e) {
+      throw new AgentException(ExitCode.HSM, e.getMessage(), e);
+    } catch (IOException e) {
+      throw AgentException.config(e.getMessage());
+    }
+  }
+
+  @Command(name = "import-key", mixinStandardHelpOptions = true,
+      description = "Store a base64 symmetric key read from standard input as a sensitive, non-extractable secret key.")
+  static final class ImportKey implements Callable<Integer> {
+    @Mixin Target target;
+    private final Main.Context context;
+
+    ImportKey(Main.Context context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() throws AgentException {
+      return withToken(target, context, (token, uri) -> {
+        byte[] key;
+        try {
+          key = Base64.getDecoder().decode(new String(context.in().readNBytes(4096), StandardCharsets.UTF_8).strip());
+        } catch (IllegalArgumentException e) {
+          throw AgentException.config("standard input does not hold a base64 key");
+        }
+        if (key.length == 0) {
+          throw AgentException.config("no key on standard input; pipe the base64 key in");
+        }
+        token.importSecretKey(uri.pkcs11(), key);
+        context.out().println("stored " + uri);
+      });
+    }
+  }
+
+  @Command(name = "keygen", mixinStandardHelpOptions = true, description = "Generate a key pair inside the token.")
+  static final class KeyGen implements Callable<Integer> {
+    @Mixin Target target;
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "EC_P256 or RSA_2048 (default: ${DEFAULT-VALUE})")
+    KeyPairType type = KeyPairType.EC_P256;
+
+    private final Main.Context context;
+
+    KeyGen(Main.Context context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() throws AgentException {
+      return withToken(target, context, (token, uri) -> {
+        token.generateKeyPair(uri.pkcs11(), type);
+        context.out().println("generated " + type + " key pair " + uri);
+      });
+    }
+  }
+
+  @Command(name = "csr", mixinStandardHelpOptions = true,
+      description = "Print a PKCS#10 certificate request (PEM) signed inside the token.")
+  static final class Csr implements Callable<Integer> {
+    @Mixin Target target;
+
+    @Option(names = "--subject", required = true, paramLabel = "DN", description = "e.g. CN=<registration id>")
+    String subject;
+
+    private final Main.Context context;
+
+    Csr(Main.Context context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() throws AgentException {
+      return withToken(target, context, (token, uri) -> context.out().print(token.csr(uri.pkcs11(), subject)));
+    }
+  }
+
+  @Command(name = "import-cert", mixinStandardHelpOptions = true,
+      description = "Store the issued certificate chain (PEM, leaf first) next to its key in the token.")
+  static final class ImportCert implements Callable<Integer> {
+    @Mixin Target target;
+
+    @Option(names = "--chain", required = true, paramLabel = "FILE", description = "PEM certificate chain, leaf first")
+    Path chain;
+
+    private final Main.Context context;
+
+    ImportCert(Main.Context context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() throws AgentException {
+      return withToken(target, context, (token, uri) -> {
+        token.importCertificate(uri.pkcs11(), SoftwareTlsIdentity.readChain(chain));
+        context.out().println("stored the certificate of " + uri);
+      });
+    }
+  }
+}

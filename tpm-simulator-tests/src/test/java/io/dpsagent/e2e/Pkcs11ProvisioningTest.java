@@ -1,0 +1,234 @@
+package io.dpsagent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.registry.EnrollmentGroup;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.hsm.testing.SoftHsm;
+import io.dpsagent.hsm.testing.TestPki;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Keys that never leave a PKCS#11 token (SoftHSM2): SAS keys and X.509 keys put into the token by
+ * the agent's factory commands, then used for provisioning against the emulator.
+ */
+class Pkcs11ProvisioningTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TestPki.Issuer ROOT = TestPki.rootCa("Token Fleet Root");
+  private static final TestPki.Issuer INTERMEDIATE = ROOT.intermediate("Token Fleet Intermediate");
+
+  private static DpsEmulator emulator;
+  private static SoftHsm.Token token;
+
+  @TempDir Path home;
+
+  @BeforeAll
+  static void start() throws Exception {
+    emulator = Emulators.startAllTransports();
+    emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("token-ca-group", ROOT.certificate()));
+    token = SoftHsm.newToken();
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+  }
+
+  private static CliRun cli(String stdin, String... args) {
+    return CliRun.with(stdin, Map.of(), Clock.systemUTC(), args);
+  }
+
+  /** The key's value must never be readable, whatever the agent did with it. */
+  private static void assertNotExtractable(String label) {
+    SoftHsm.Result read = token.pkcs11Tool("--read-object", "--type", "secrkey", "--label", label);
+    assertNotEquals(0, read.exitCode(), read.output());
+  }
+
+  private Device sasDevice(String id, String keyUri, String kind) throws Exception {
+    Device device = new Device(home).registrationId(id)
+        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    device.deviceKey("unused"); // the config names the token key instead, below
+    String config = device.writeConfig();
+    Files.writeString(device.configFile, Files.readString(device.configFile)
+        .replaceAll("symmetric_key = \\{ uri = \"[^\"]*\" \\}", kind + " = { uri = \"" + keyUri + "\" }"));
+    return device;
+  }
+
+  @Test
+  void aDeviceKeyImportedIntoTheTokenSignsTheRegistration() throws Exception {
+    String key = Device.newKey();
+    String uri = token.uri("object=sas-device-1;type=secret-key");
+    CliRun imported = cli(key, "pkcs11", "import-key", "--uri", uri);
+    assertEquals(0, imported.exitCode(), imported.toString());
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("token-sas-1", key));
+    Device device = sasDevice("token-sas-1", uri, "symmetric_key");
+
+    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+
+    assertEquals(0, run.exitCode(), run.toString());
+    JsonNode connection = JSON.readTree(device.outputDir.resolve("connection.json").toFile());
+    assertTrue(connection.path("auth").path("keyUri").textValue().startsWith("pkcs11:"), connection.toString());
+    assertFalse(Files.exists(device.outputDir.resolve("connection-string")), "a token key is never written out");
+    assertFalse(run.everything().contains(key) || run.everything().contains(token.userPin()), "no secret printed");
+    assertNotExtractable("sas-device-1");
+  }
+
+  @Test
+  void aGroupKeyInTheTokenDerivesTheDeviceKey() throws Exception {
+    String groupKey = Device.newKey();
+    String uri = token.uri("object=sas-group;type=secret-key");
+    assertEquals(0, cli(groupKey, "pkcs11", "import-key", "--uri", uri).exitCode());
+    emulator.registry().addEnrollmentGroup(EnrollmentGroup.symmetricKey("token-sas-group", groupKey));
+    Device device = sasDevice("token-group-member", uri, "group_key");
+
+    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals("token-sas-group",
+        JSON.readTree(device.outputDir.resolve("connection.json").toFile()).get("enrollmentGroupId").textValue());
+    assertNotExtractable("sas-group");
+  }
+
+  /** Factory flow: key pair in the token, CSR signed by the token, certificate issued and imported. */
+  private static List<X509Certificate> issueInToken(String label, String cn, TestPki.Issuer issuer) throws Exception {
+    String uri = token.uri("object=" + label + ";type=private");
+    CliRun keygen = CliRun.of("pkcs11", "keygen", "--uri", uri);
+    assertEquals(0, keygen.exitCode(), keygen.toString());
+    CliRun csr = CliRun.of("pkcs11", "csr", "--uri", uri, "--subject", "CN=" + cn);
+    assertEquals(0, csr.exitCode(), csr.toString());
+    PKCS10CertificationRequest request;
+    try (PEMParser parser = new PEMParser(new StringReader(csr.stdout()))) {
+      request = (PKCS10CertificationRequest) parser.readObject();
+    }
+    java.security.Provider bc = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    assertTrue(request.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+        .setProvider(bc).build(request.getSubjectPublicKeyInfo())), "the CSR is signed by the key in the token");
+    assertEquals("CN=" + cn, request.getSubject().toString());
+    PublicKey publicKey = new JcaPEMKeyConverter().setProvider(bc).getPublicKey(request.getSubjectPublicKeyInfo());
+    return issuer.certify(cn, publicKey);
+  }
+
+  private Device x509Device(String transport, String keyUri, Path chainFile) throws Exception {
+    Device device = new Device(home).transport(transport)
+        .endpoint(Emulators.endpointOf(emulator, transport), emulator.idScope(), emulator.caFile());
+    device.x509(TestPki.rootCa("placeholder").leaf("placeholder", TestPki.KeyType.EC_P256));
+    device.writeConfig();
+    String identity = "identity_pk = { uri = \"" + keyUri + "\" }\n"
+        + (chainFile == null ? "" : "identity_cert = { uri = \"" + chainFile.toUri() + "\" }\n");
+    Files.writeString(device.configFile, Files.readString(device.configFile)
+        .replaceAll("identity_cert = \\{[^\\n]*\\n", "").replaceAll("identity_pk = \\{[^\\n]*\\n", identity));
+    return device;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt"})
+  void anX509KeyInTheTokenAttestsAnIndividualEnrollment(String transport) throws Exception {
+    String cn = "token-x509-" + transport;
+    List<X509Certificate> chain = issueInToken("x509-" + transport, cn, TestPki.rootCa("Self " + cn));
+    Path chainFile = home.resolve("issued.pem");
+    Files.writeString(chainFile, TestPki.pem(chain.get(0)));
+    String keyUri = token.uri("object=x509-" + transport + ";type=private");
+    CliRun stored = CliRun.of("pkcs11", "import-cert", "--uri", keyUri, "--chain", chainFile.toString());
+    assertEquals(0, stored.exitCode(), stored.toString());
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.x509(cn, chain.get(0)));
+    Device device = x509Device(transport, keyUri, null); // the certificate comes from the token
+
+    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(cn, JSON.readTree(device.outputDir.resolve("connection.json").toFile()).get("deviceId").textValue());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt"})
+  void anX509KeyInTheTokenAttestsUnderTheEnrolledCa(String transport) throws Exception {
+    String cn = "token-ca-member-" + transport;
+    List<X509Certificate> chain = issueInToken("ca-member-" + transport, cn, INTERMEDIATE);
+    Path chainFile = home.resolve("chain.pem");
+    Files.writeString(chainFile, TestPki.pem(chain.toArray()));
+    String keyUri = token.uri("object=ca-member-" + transport + ";type=private");
+    Device device = x509Device(transport, keyUri, chainFile); // chain from a file, key in the token
+
+    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals("token-ca-group",
+        JSON.readTree(device.outputDir.resolve("connection.json").toFile()).get("enrollmentGroupId").textValue());
+  }
+
+  @Test
+  void aWrongPinFailsAtOnceWithExit6() throws Exception {
+    SoftHsm.Token own = SoftHsm.newToken(); // a PIN failure must not touch the shared token
+    Path wrongPin = home.resolve("wrong.pin");
+    Files.writeString(wrongPin, "0000-not-it");
+    Files.setPosixFilePermissions(wrongPin, PosixFilePermissions.fromString("rw-------"));
+    String uri = own.uri("object=k;type=secret-key").replace("pin-source=file:" + own.pinFile(), "pin-source=file:" + wrongPin);
+    Device device = sasDevice("token-wrong-pin", uri, "symmetric_key");
+
+    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+
+    assertEquals(6, run.exitCode(), run.toString());
+    assertFalse(run.everything().contains("0000-not-it"), "the PIN is never shown");
+  }
+
+  @Test
+  void aMissingObjectIsATokenErrorNamingTheUri() throws Exception {
+    Device device = sasDevice("token-missing", token.uri("object=no-such-key;type=secret-key"), "symmetric_key");
+
+    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+
+    assertEquals(6, run.exitCode(), run.toString());
+    assertTrue(run.stderr().contains("no-such-key"), run.stderr());
+  }
+
+  @Test
+  void aMissingModuleIsATokenError() throws Exception {
+    String uri = token.uri("object=k;type=secret-key").replace(SoftHsm.MODULE, "/usr/lib/nowhere/libnothing.so");
+    Device device = sasDevice("token-no-module", uri, "symmetric_key");
+
+    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+
+    assertEquals(6, run.exitCode(), run.toString());
+    assertTrue(run.stderr().contains("/usr/lib/nowhere/libnothing.so"), run.stderr());
+  }
+
+  @Test
+  void aPinFileReadableByOthersIsRefusedWithExit2() throws Exception {
+    Path loose = home.resolve("loose.pin");
+    Files.writeString(loose, token.userPin());
+    Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
+    String uri = token.uri("object=sas-device-1;type=secret-key").replace("pin-source=file:" + token.pinFile(),
+        "pin-source=file:" + loose);
+    Device device = sasDevice("token-loose-pin", uri, "symmetric_key");
+
+    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertTrue(run.stderr().contains("chmod 600 " + loose), run.stderr());
+  }
+}
