@@ -47,18 +47,30 @@ final class NodeDeviceSdk implements DeviceSdk {
         .put("keyPem", device.privateKeyPem()));
   }
 
+  /**
+   * Registers the TPM at {@code 127.0.0.1:swtpmPort} with azure-iot-security-tpm; the SDK derives
+   * the registration ID from the TPM's endorsement key. swtpm serves one connection at a time: no
+   * one else may hold it while this runs.
+   */
+  Outcome registerWithTpm(DpsEmulator dps, int swtpmPort) throws Exception {
+    return register(dps, null, attestation("tpm").put("swtpmHost", "127.0.0.1").put("swtpmPort", swtpmPort));
+  }
+
   private static ObjectNode attestation(String type) {
     return NodeScripts.JSON.createObjectNode().put("type", type);
   }
 
+  /** @param registrationId null where the SDK derives it (TPM) */
   private Outcome register(DpsEmulator dps, String registrationId, ObjectNode attestation)
       throws Exception {
     ObjectNode request = NodeScripts.JSON.createObjectNode()
         .put("transport", transport)
         .put("provisioningHost", StandardPortEmulators.host(dps))
         .put("idScope", dps.idScope())
-        .put("registrationId", registrationId)
         .put("timeoutSeconds", TIMEOUT_SECONDS);
+    if (registrationId != null) {
+      request.put("registrationId", registrationId);
+    }
     request.set("attestation", attestation);
     NodeScripts.Run run = NodeScripts.run("register-device.js", request, dps.caFile());
     JsonNode outcome = run.outcome();
