@@ -146,7 +146,7 @@ class Pkcs11ProvisioningTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt"})
+  @ValueSource(strings = {"https", "mqtt", "mqtt5"})
   void anX509KeyInTheTokenAttestsAnIndividualEnrollment(String transport) throws Exception {
     String cn = "token-x509-" + transport;
     List<X509Certificate> chain = issueInToken("x509-" + transport, cn, TestPki.rootCa("Self " + cn));
@@ -179,6 +179,22 @@ class Pkcs11ProvisioningTest {
     assertEquals(0, run.exitCode(), run.toString());
     assertEquals("token-ca-group",
         JSON.readTree(device.outputDir.resolve("connection.json").toFile()).get("enrollmentGroupId").textValue());
+  }
+
+  @Test
+  void anInlinePinWorksButIsWarnedAbout() throws Exception {
+    String uri = token.uri("object=sas-inline;type=secret-key")
+        .replace("pin-source=file:" + token.pinFile(), "pin-value=" + token.userPin());
+    String key = Device.newKey();
+    assertEquals(0, cli(key, "pkcs11", "import-key", "--uri", uri).exitCode());
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("token-inline-pin", key));
+    Device device = sasDevice("token-inline-pin", uri, "symmetric_key");
+
+    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.stderr().contains("carries its PIN in pin-value"), run.stderr());
+    assertFalse(run.everything().contains("pin-value=" + token.userPin()), "the PIN itself is never shown");
   }
 
   @Test
