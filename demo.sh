@@ -55,7 +55,7 @@ startup=$(head -n1 "$work/emulator.out")
 [ -n "$startup" ] || { echo "demo.sh: the emulator did not start within 30 s" >&2; cat "$work/emulator.log" >&2; exit 1; }
 field() { printf '%s' "$startup" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
 id_scope=$(field idScope); endpoint=$(field httpsEndpoint); ca_file=$(field caFile)
-echo "   $startup"
+echo "   $startup" | sed 's/SharedAccessKey=[^"]*/SharedAccessKey=<redacted>/'
 
 printf '%s\n' "$device_key" > "$work/device.key"
 chmod 600 "$work/device.key"
