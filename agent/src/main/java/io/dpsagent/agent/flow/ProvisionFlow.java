@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 
 /**
  * One-shot provisioning: load the identity, register with DPS, write the outputs. Everything that
@@ -56,7 +57,8 @@ public final class ProvisionFlow {
         new RegistrationRequest(p.idScope(), device.registrationId(), p.payload(), device.tpmKeys());
     RegistrationState state;
     String endpoint;
-    try (DpsTransport transport = Transports.open(p, device.registrationId(), TrustStores.clientContext(p.trustBundle(), device.tlsIdentity()))) {
+    SSLContext tls = TrustStores.clientContext(p.trustBundle(), device.tlsIdentity());
+    try (DpsTransport transport = Transports.open(p, device.registrationId(), tls)) {
       RegistrationClient client = new RegistrationClient(transport, device.dpsCredentials(), p.retry(),
           new Backoff(p.retry(), new SecureRandom()), clock, sleeper);
       state = client.register(request);
