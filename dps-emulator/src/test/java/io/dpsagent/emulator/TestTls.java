@@ -1,5 +1,6 @@
 package io.dpsagent.emulator;
 
+import io.dpsagent.hsm.testing.TestPki;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,12 +36,12 @@ public final class TestTls {
    * X.509 device does.
    */
   public static SSLContext withClientCertificate(
-      Path caFile, TestPki.Issued device, X509Certificate... intermediates) {
+      Path caFile, TestPki.Leaf device, X509Certificate... intermediates) {
     return context(caFile, device, List.of(intermediates));
   }
 
   private static SSLContext context(
-      Path caFile, TestPki.Issued device, List<X509Certificate> intermediates) {
+      Path caFile, TestPki.Leaf device, List<X509Certificate> intermediates) {
     try (InputStream in = Files.newInputStream(caFile)) {
       KeyStore trustStore = KeyStore.getInstance("PKCS12");
       trustStore.load(null, null);
@@ -65,7 +66,7 @@ public final class TestTls {
   // SunX509 hands out the one key it has without judging its validity, so that tests can present
   // expired or untrusted certificates and watch the server refuse them.
   private static javax.net.ssl.KeyManager[] keyManagers(
-      TestPki.Issued device, List<X509Certificate> intermediates)
+      TestPki.Leaf device, List<X509Certificate> intermediates)
       throws GeneralSecurityException, IOException {
     List<Certificate> chain = new ArrayList<>();
     chain.add(device.certificate());

@@ -15,7 +15,7 @@ import io.dpsagent.emulator.encoding.PercentEncoding;
 import io.dpsagent.emulator.encoding.PercentEncoding.HexCase;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
-import io.dpsagent.emulator.tpm.Swtpm;
+import io.dpsagent.emulator.tpm.Tpm2Tools;
 import io.dpsagent.emulator.tpm.TestTpmKeys;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.io.IOException;
@@ -38,7 +38,7 @@ class TpmAttestationHttpsTest {
   private static final Base64.Encoder BASE64 = Base64.getEncoder();
   private static final int MAX_POLLS = 10;
 
-  private static Swtpm tpm;
+  private static Tpm2Tools tpm;
   private static byte[] ek;
   private static byte[] srk;
   private static DpsEmulator emulator;
@@ -47,7 +47,7 @@ class TpmAttestationHttpsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    tpm = Swtpm.start();
+    tpm = Tpm2Tools.start();
     tpm.createEndorsementAndStorageRootKeys();
     ek = tpm.readPublic("0x81010001");
     srk = tpm.readPublic("0x81000001");

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dpsagent.emulator.TestPki.Issued;
 import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.device.DpsTimestamps;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
 import io.dpsagent.emulator.registry.X509Attestation;
+import io.dpsagent.hsm.testing.TestPki;
+import io.dpsagent.hsm.testing.TestPki.KeyType;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
@@ -37,15 +38,15 @@ class X509AttestationTest {
   private static DpsEmulator emulator;
   private static String scope;
   // Group "root-a" trusts root A; devices get their certificates from intermediate A.
-  private static Issued rootA;
-  private static Issued intermediateA;
+  private static TestPki.Issuer rootA;
+  private static TestPki.Issuer intermediateA;
 
   @BeforeAll
   static void start() throws IOException {
     emulator = DpsEmulator.start(EmulatorConfig.defaults());
     scope = emulator.idScope();
     rootA = TestPki.rootCa("Test Root A");
-    intermediateA = TestPki.intermediateCa("Test Intermediate A", rootA);
+    intermediateA = rootA.intermediate("Test Intermediate A");
     emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("root-a", rootA.certificate()));
   }
 
@@ -56,7 +57,7 @@ class X509AttestationTest {
 
   @Test
   void individualDeviceIsAssignedWithItsCertificateInfo() throws Exception {
-    Issued device = TestPki.selfSignedDevice("x509-single");
+    TestPki.Leaf device = TestPki.selfSigned("x509-single", KeyType.EC_P256);
     emulator
         .registry()
         .addIndividualEnrollment(IndividualEnrollment.x509("x509-single", device.certificate()));
@@ -74,8 +75,8 @@ class X509AttestationTest {
 
   @Test
   void individualSecondaryCertificateIsAccepted() throws Exception {
-    Issued retired = TestPki.selfSignedDevice("x509-rolled");
-    Issued current = TestPki.selfSignedDevice("x509-rolled");
+    TestPki.Leaf retired = TestPki.selfSigned("x509-rolled", KeyType.EC_P256);
+    TestPki.Leaf current = TestPki.selfSigned("x509-rolled", KeyType.EC_P256);
     emulator
         .registry()
         .addIndividualEnrollment(
@@ -96,7 +97,7 @@ class X509AttestationTest {
 
   @Test
   void groupOnRootAssignsDevicePresentingItsIntermediate() throws Exception {
-    Issued device = TestPki.device("x509-grp-1", intermediateA);
+    TestPki.Leaf device = intermediateA.leaf("x509-grp-1", KeyType.EC_P256);
 
     JsonNode result = registerAndPoll("x509-grp-1", device, intermediateA.certificate());
 
@@ -114,13 +115,13 @@ class X509AttestationTest {
 
   @Test
   void groupOnIntermediateIsPreferredToGroupOnRoot() throws Exception {
-    Issued rootB = TestPki.rootCa("Test Root B");
-    Issued intermediateB = TestPki.intermediateCa("Test Intermediate B", rootB);
+    TestPki.Issuer rootB = TestPki.rootCa("Test Root B");
+    TestPki.Issuer intermediateB = rootB.intermediate("Test Intermediate B");
     emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("b-root", rootB.certificate()));
     emulator
         .registry()
         .addEnrollmentGroup(EnrollmentGroup.x509("b-intermediate", intermediateB.certificate()));
-    Issued device = TestPki.device("x509-grp-b", intermediateB);
+    TestPki.Leaf device = intermediateB.leaf("x509-grp-b", KeyType.EC_P256);
 
     JsonNode result = registerAndPoll("x509-grp-b", device, intermediateB.certificate());
 
@@ -131,7 +132,7 @@ class X509AttestationTest {
 
   @Test
   void registrationIdOtherThanCommonNameIsUnauthorized() {
-    Issued device = TestPki.device("x509-grp-2", intermediateA);
+    TestPki.Leaf device = intermediateA.leaf("x509-grp-2", KeyType.EC_P256);
 
     assertError(register("x509-grp-3", device, intermediateA.certificate()), 401, 401002);
   }
@@ -139,10 +140,10 @@ class X509AttestationTest {
   @Test
   void expiredDeviceCertificateIsUnauthorized() {
     Instant now = Instant.now();
-    Issued device =
-        TestPki.device(
+    TestPki.Leaf device =
+        intermediateA.leaf(
             "x509-expired",
-            intermediateA,
+            KeyType.EC_P256,
             now.minus(Duration.ofDays(10)),
             now.minus(Duration.ofDays(1)));
 
@@ -151,30 +152,30 @@ class X509AttestationTest {
 
   @Test
   void deviceOfUnknownCaIsUnauthorized() {
-    Issued strangeRoot = TestPki.rootCa("Unknown Root");
-    Issued device = TestPki.device("x509-stranger", strangeRoot);
+    TestPki.Issuer strangeRoot = TestPki.rootCa("Unknown Root");
+    TestPki.Leaf device = strangeRoot.leaf("x509-stranger", KeyType.EC_P256);
 
     assertError(register("x509-stranger", device), 401, 401002);
   }
 
   @Test
   void chainWithoutItsIntermediateIsUnauthorized() {
-    Issued device = TestPki.device("x509-no-intermediate", intermediateA);
+    TestPki.Leaf device = intermediateA.leaf("x509-no-intermediate", KeyType.EC_P256);
 
     assertError(register("x509-no-intermediate", device), 401, 401002);
   }
 
   @Test
   void issuerThatIsNoCaIsUnauthorized() {
-    Issued notACa = TestPki.device("Not A CA", rootA);
-    Issued device = TestPki.device("x509-bad-issuer", notACa);
+    TestPki.Leaf notACa = rootA.leaf("Not A CA", KeyType.EC_P256);
+    TestPki.Leaf device = notACa.asIssuer().leaf("x509-bad-issuer", KeyType.EC_P256);
 
     assertError(register("x509-bad-issuer", device, notACa.certificate()), 401, 401002);
   }
 
   @Test
   void disabledEnrollmentReportsDisabled() throws Exception {
-    Issued device = TestPki.selfSignedDevice("x509-disabled");
+    TestPki.Leaf device = TestPki.selfSigned("x509-disabled", KeyType.EC_P256);
     emulator
         .registry()
         .addIndividualEnrollment(
@@ -190,7 +191,7 @@ class X509AttestationTest {
   @Test
   void commonNameLongerThan64IsBadRequest() {
     String longId = "a".repeat(65);
-    Issued device = TestPki.device(longId, intermediateA);
+    TestPki.Leaf device = intermediateA.leaf(longId, KeyType.EC_P256);
 
     assertError(register(longId, device, intermediateA.certificate()), 400, 400005);
   }
@@ -198,7 +199,7 @@ class X509AttestationTest {
   @Test
   void commonNameOf64IsAccepted() throws Exception {
     String longestId = "b".repeat(64);
-    Issued device = TestPki.device(longestId, intermediateA);
+    TestPki.Leaf device = intermediateA.leaf(longestId, KeyType.EC_P256);
 
     JsonNode result = registerAndPoll(longestId, device, intermediateA.certificate());
 
@@ -208,13 +209,13 @@ class X509AttestationTest {
   // --- helpers ---
 
   private static HttpResponse<String> register(
-      String registrationId, Issued device, X509Certificate... intermediates) {
+      String registrationId, TestPki.Leaf device, X509Certificate... intermediates) {
     return client(device, intermediates)
         .register(scope, registrationId, null, "{\"registrationId\":\"" + registrationId + "\"}");
   }
 
   private static JsonNode registerAndPoll(
-      String registrationId, Issued device, X509Certificate... intermediates) {
+      String registrationId, TestPki.Leaf device, X509Certificate... intermediates) {
     DeviceClient client = client(device, intermediates);
     HttpResponse<String> registered =
         client.register(
@@ -226,7 +227,7 @@ class X509AttestationTest {
     return json(polled);
   }
 
-  private static DeviceClient client(Issued device, X509Certificate... intermediates) {
+  private static DeviceClient client(TestPki.Leaf device, X509Certificate... intermediates) {
     return new DeviceClient(
         emulator.httpsEndpoint(),
         TestTls.withClientCertificate(emulator.caFile(), device, intermediates));

@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dpsagent.emulator.TestPki;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.X509Attestation;
 import io.dpsagent.emulator.tls.PemFiles;
+import io.dpsagent.hsm.testing.TestPki;
+import io.dpsagent.hsm.testing.TestPki.KeyType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +62,8 @@ class TransportConfigTest {
 
   @Test
   void x509AttestationsLoadCertificatesRelativeToTheFile() throws Exception {
-    X509Certificate leaf = TestPki.selfSignedDevice("x509-configured").certificate();
-    X509Certificate second = TestPki.selfSignedDevice("x509-configured").certificate();
+    X509Certificate leaf = TestPki.selfSigned("x509-configured", KeyType.EC_P256).certificate();
+    X509Certificate second = TestPki.selfSigned("x509-configured", KeyType.EC_P256).certificate();
     X509Certificate ca = TestPki.rootCa("Configured Root").certificate();
     Files.createDirectories(directory.resolve("certs"));
     PemFiles.writeCertificate(directory.resolve("certs/leaf.pem"), leaf);

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.TestPki;
-import io.dpsagent.emulator.TestPki.Issued;
 import io.dpsagent.emulator.TestTls;
 import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.hsm.testing.TestPki;
+import io.dpsagent.hsm.testing.TestPki.KeyType;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.AfterAll;
@@ -24,15 +24,15 @@ class X509OverMqttTest {
 
   private static DpsEmulator emulator;
   private static String scope;
-  private static Issued root;
-  private static Issued intermediate;
+  private static TestPki.Issuer root;
+  private static TestPki.Issuer intermediate;
 
   @BeforeAll
   static void start() throws IOException {
     emulator = DpsEmulator.start(EmulatorConfig.defaults());
     scope = emulator.idScope();
     root = TestPki.rootCa("MQTT Test Root");
-    intermediate = TestPki.intermediateCa("MQTT Test Intermediate", root);
+    intermediate = root.intermediate("MQTT Test Intermediate");
     emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("mqtt-root", root.certificate()));
   }
 
@@ -43,7 +43,7 @@ class X509OverMqttTest {
 
   @Test
   void groupDeviceIsAssignedOverMqtt() throws Exception {
-    Issued device = TestPki.device("mqtt-x509-1", intermediate);
+    TestPki.Leaf device = intermediate.leaf("mqtt-x509-1", KeyType.EC_P256);
 
     JsonNode result = registerAndPoll(tlsUri(), "mqtt-x509-1", device, intermediate.certificate());
 
@@ -55,7 +55,7 @@ class X509OverMqttTest {
 
   @Test
   void individualDeviceIsAssignedOverWebSocket() throws Exception {
-    Issued device = TestPki.selfSignedDevice("mqtt-x509-ws");
+    TestPki.Leaf device = TestPki.selfSigned("mqtt-x509-ws", KeyType.EC_P256);
     emulator
         .registry()
         .addIndividualEnrollment(IndividualEnrollment.x509("mqtt-x509-ws", device.certificate()));
@@ -72,7 +72,7 @@ class X509OverMqttTest {
 
   @Test
   void deviceOfUnknownCaIsAnswered401() throws Exception {
-    Issued device = TestPki.device("mqtt-x509-stranger", TestPki.rootCa("Stranger Root"));
+    TestPki.Leaf device = TestPki.rootCa("Stranger Root").leaf("mqtt-x509-stranger", KeyType.EC_P256);
     try (PahoDevice paho = connected(tlsUri(), "mqtt-x509-stranger", device)) {
       PahoDevice.Reply reply = paho.register(1, "{}");
 
@@ -83,7 +83,7 @@ class X509OverMqttTest {
 
   @Test
   void usernameOtherThanCommonNameIsAnswered401() throws Exception {
-    Issued device = TestPki.device("mqtt-x509-real", intermediate);
+    TestPki.Leaf device = intermediate.leaf("mqtt-x509-real", KeyType.EC_P256);
     try (PahoDevice paho =
         connected(tlsUri(), "mqtt-x509-claimed", device, intermediate.certificate())) {
       PahoDevice.Reply reply = paho.register(1, "{}");
@@ -94,7 +94,7 @@ class X509OverMqttTest {
   }
 
   private static JsonNode registerAndPoll(
-      String serverUri, String registrationId, Issued device, X509Certificate... intermediates)
+      String serverUri, String registrationId, TestPki.Leaf device, X509Certificate... intermediates)
       throws Exception {
     try (PahoDevice paho = connected(serverUri, registrationId, device, intermediates)) {
       PahoDevice.Reply started = paho.register(1, "{}");
@@ -106,7 +106,7 @@ class X509OverMqttTest {
   }
 
   private static PahoDevice connected(
-      String serverUri, String registrationId, Issued device, X509Certificate... intermediates)
+      String serverUri, String registrationId, TestPki.Leaf device, X509Certificate... intermediates)
       throws Exception {
     PahoDevice paho = new PahoDevice(serverUri, registrationId);
     paho.connect(

@@ -23,14 +23,14 @@ class ActivationBlobSwtpmTest {
   private static final byte[] SAS_STRING_TO_SIGN =
       "0ne00ABCDEF%2fregistrations%2fmy-device-01\n1767225600".getBytes(StandardCharsets.UTF_8);
 
-  private static Swtpm tpm;
+  private static Tpm2Tools tpm;
   private static TpmPublic ek;
   private static TpmPublic srk;
   private final SecureRandom random = new SecureRandom();
 
   @BeforeAll
   static void startTpm() throws Exception {
-    tpm = Swtpm.start();
+    tpm = Tpm2Tools.start();
     tpm.createEndorsementAndStorageRootKeys();
     ek = TpmPublic.parse(tpm.readPublic("0x81010001"));
     srk = TpmPublic.parse(tpm.readPublic("0x81000001"));

@@ -20,7 +20,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
@@ -50,6 +53,14 @@ public final class TestPki {
     X509Certificate cert = sign(commonName, keys, commonName, keys.getPrivate(), true,
         Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(365)));
     return new Issuer(cert, keys.getPrivate(), List.of());
+  }
+
+  /** A self-signed device certificate, as individual enrollments commonly use, valid for a day. */
+  public static Leaf selfSigned(String commonName, KeyType type) {
+    KeyPair keys = keyPair(type);
+    X509Certificate cert = sign(commonName, keys, commonName, keys.getPrivate(), false,
+        Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)));
+    return new Leaf(List.of(cert), keys.getPrivate());
   }
 
   /** A certificate authority that can issue intermediates and device certificates. */
@@ -128,6 +139,11 @@ public final class TestPki {
       return chain.get(0);
     }
 
+    /** Signs with this leaf's key although it is no CA: for chains a verifier must refuse. */
+    public Issuer asIssuer() {
+      return new Issuer(certificate(), privateKey, chain.subList(1, chain.size()));
+    }
+
     /** Writes the chain (PEM, leaf first) and the PKCS#8 key (PEM, mode 0600). */
     public void writePem(Path chainFile, Path keyFile) throws IOException {
       Files.writeString(chainFile, pem(chain.toArray()));
@@ -191,8 +207,8 @@ public final class TestPki {
       PrivateKey issuerKey, boolean ca, Instant notBefore, Instant notAfter) {
     try {
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-          new X500Name("CN=" + issuer), new BigInteger(64, RANDOM).add(BigInteger.ONE),
-          Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + subject), subjectKey);
+          name(issuer), new BigInteger(64, RANDOM).add(BigInteger.ONE),
+          Date.from(notBefore), Date.from(notAfter), name(subject), subjectKey);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
       builder.addExtension(Extension.keyUsage, true, ca
           ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
@@ -203,6 +219,12 @@ public final class TestPki {
     } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  // Built from an explicit UTF8String so that tests can also make the over-long CNs (more than the
+  // 64 characters RFC 5280 allows) that real devices sometimes carry.
+  private static X500Name name(String commonName) {
+    return new X500Name(new RDN[] {new RDN(BCStyle.CN, new DERUTF8String(commonName))});
   }
 
 }

@@ -1,6 +1,7 @@
 package io.dpsagent.e2e.interop;
 
 import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.hsm.testing.TestPki;
 import java.time.Duration;
 
 /** One official device SDK with one transport, driven against an emulator. */
@@ -15,7 +16,8 @@ interface DeviceSdk {
       throws Exception;
 
   /** Registers with an X.509 identity: a TLS client certificate whose CN is the registration ID. */
-  Outcome registerWithCertificate(DpsEmulator dps, DeviceCertificates.Identity device) throws Exception;
+  Outcome registerWithCertificate(DpsEmulator dps, String registrationId, TestPki.Leaf device)
+      throws Exception;
 
   /**
    * Whether this SDK and transport tell the caller the status DPS answered a failed request with

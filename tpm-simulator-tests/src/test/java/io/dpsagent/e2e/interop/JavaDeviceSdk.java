@@ -9,6 +9,7 @@ import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetr
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderX509;
 import com.microsoft.azure.sdk.iot.provisioning.security.exceptions.SecurityProviderException;
 import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.hsm.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.Key;
@@ -57,9 +58,9 @@ final class JavaDeviceSdk implements DeviceSdk {
   }
 
   @Override
-  public Outcome registerWithCertificate(DpsEmulator dps, DeviceCertificates.Identity device)
+  public Outcome registerWithCertificate(DpsEmulator dps, String registrationId, TestPki.Leaf device)
       throws Exception {
-    return register(dps, new TrustingX509Provider(device, dps.caFile()));
+    return register(dps, new TrustingX509Provider(registrationId, device, dps.caFile()));
   }
 
   private Outcome register(DpsEmulator dps, SecurityProvider provider) throws Exception {
@@ -118,22 +119,24 @@ final class JavaDeviceSdk implements DeviceSdk {
 
   /** The SDK's X.509 provider over a test identity, trusting the emulator's CA instead of the JDK's roots. */
   static final class TrustingX509Provider extends SecurityProviderX509 {
-    private final DeviceCertificates.Identity device;
+    private final String registrationId;
+    private final TestPki.Leaf device;
     private final Path caFile;
 
-    TrustingX509Provider(DeviceCertificates.Identity device, Path caFile) {
+    TrustingX509Provider(String registrationId, TestPki.Leaf device, Path caFile) {
+      this.registrationId = registrationId;
       this.device = device;
       this.caFile = caFile;
     }
 
     @Override
     public String getClientCertificateCommonName() {
-      return device.registrationId();
+      return registrationId;
     }
 
     @Override
     public X509Certificate getClientCertificate() {
-      return device.leaf();
+      return device.certificate();
     }
 
     @Override
@@ -157,7 +160,7 @@ final class JavaDeviceSdk implements DeviceSdk {
         factory.init(keys, password);
         return EmulatorTrust.sslContext(caFile, factory.getKeyManagers());
       } catch (Exception e) {
-        throw new SecurityProviderException("cannot build the TLS context of " + device.registrationId(), e);
+        throw new SecurityProviderException("cannot build the TLS context of " + registrationId, e);
       }
     }
   }

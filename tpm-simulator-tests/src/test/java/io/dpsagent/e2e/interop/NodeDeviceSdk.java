@@ -3,6 +3,7 @@ package io.dpsagent.e2e.interop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.hsm.testing.TestPki;
 import java.time.Duration;
 import java.util.OptionalInt;
 
@@ -40,11 +41,11 @@ final class NodeDeviceSdk implements DeviceSdk {
   }
 
   @Override
-  public Outcome registerWithCertificate(DpsEmulator dps, DeviceCertificates.Identity device)
+  public Outcome registerWithCertificate(DpsEmulator dps, String registrationId, TestPki.Leaf device)
       throws Exception {
-    return register(dps, device.registrationId(), attestation("x509")
-        .put("certPem", device.chainPem())
-        .put("keyPem", device.privateKeyPem()));
+    return register(dps, registrationId, attestation("x509")
+        .put("certPem", TestPki.pem(device.chain().toArray()))
+        .put("keyPem", TestPki.pem(device.privateKey())));
   }
 
   /**

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
+import io.dpsagent.hsm.testing.TestPki;
+import io.dpsagent.hsm.testing.TestPki.KeyType;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -18,11 +20,11 @@ abstract class X509DeviceSdkContract extends DeviceSdkContract {
   @Test
   void selfSignedCertificateEnrolledIndividuallyIsAssignedTheDesiredDeviceId() throws Exception {
     String id = newRegistrationId();
-    DeviceCertificates.Identity device = DeviceCertificates.selfSignedDevice(id);
+    TestPki.Leaf device = TestPki.selfSigned(id, KeyType.EC_P256);
     emulator.registry().addIndividualEnrollment(
-        IndividualEnrollment.x509(id, device.leaf()).withDeviceId(id + "-device"));
+        IndividualEnrollment.x509(id, device.certificate()).withDeviceId(id + "-device"));
 
-    Outcome outcome = sdk().registerWithCertificate(emulator, device);
+    Outcome outcome = sdk().registerWithCertificate(emulator, id, device);
 
     RegistrationRecord record = assertAssigned(id, id + "-device", outcome);
     assertEquals(Optional.empty(), record.enrollmentGroupId());
@@ -31,10 +33,10 @@ abstract class X509DeviceSdkContract extends DeviceSdkContract {
   @Test
   void caIssuedLeafEnrolledIndividuallyNeedsNoEnrolledCa() throws Exception {
     String id = newRegistrationId();
-    DeviceCertificates.Identity device = DeviceCertificates.root(id + "-ca").issueDevice(id);
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.x509(id, device.leaf()));
+    TestPki.Leaf device = TestPki.rootCa(id + "-ca").leaf(id, KeyType.EC_P256);
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.x509(id, device.certificate()));
 
-    Outcome outcome = sdk().registerWithCertificate(emulator, device);
+    Outcome outcome = sdk().registerWithCertificate(emulator, id, device);
 
     RegistrationRecord record = assertAssigned(id, id, outcome);
     assertEquals(Optional.empty(), record.enrollmentGroupId());
@@ -44,12 +46,12 @@ abstract class X509DeviceSdkContract extends DeviceSdkContract {
   void groupOnTheRootAcceptsALeafPresentedWithItsIntermediate() throws Exception {
     String id = newRegistrationId();
     String groupId = id + "-group";
-    DeviceCertificates.Authority root = DeviceCertificates.root(id + "-root");
-    DeviceCertificates.Identity device = root.intermediate(id + "-intermediate").issueDevice(id);
+    TestPki.Issuer root = TestPki.rootCa(id + "-root");
+    TestPki.Leaf device = root.intermediate(id + "-intermediate").leaf(id, KeyType.EC_P256);
     assertEquals(2, device.chain().size(), "the device presents its leaf and the intermediate");
     emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509(groupId, root.certificate()));
 
-    Outcome outcome = sdk().registerWithCertificate(emulator, device);
+    Outcome outcome = sdk().registerWithCertificate(emulator, id, device);
 
     RegistrationRecord record = assertAssigned(id, id, outcome);
     assertEquals(Optional.of(groupId), record.enrollmentGroupId());
@@ -60,13 +62,13 @@ abstract class X509DeviceSdkContract extends DeviceSdkContract {
     String id = newRegistrationId();
     // Enrolled: another certificate with the same CN; and a group on a CA that did not issue the device's.
     emulator.registry().addIndividualEnrollment(
-        IndividualEnrollment.x509(id, DeviceCertificates.selfSignedDevice(id).leaf()));
+        IndividualEnrollment.x509(id, TestPki.selfSigned(id, KeyType.EC_P256).certificate()));
     emulator.registry().addEnrollmentGroup(
-        EnrollmentGroup.x509(id + "-group", DeviceCertificates.root(id + "-other-root").certificate()));
-    DeviceCertificates.Identity device =
-        DeviceCertificates.root(id + "-root").intermediate(id + "-intermediate").issueDevice(id);
+        EnrollmentGroup.x509(id + "-group", TestPki.rootCa(id + "-other-root").certificate()));
+    TestPki.Leaf device =
+        TestPki.rootCa(id + "-root").intermediate(id + "-intermediate").leaf(id, KeyType.EC_P256);
 
-    Outcome outcome = sdk().registerWithCertificate(emulator, device);
+    Outcome outcome = sdk().registerWithCertificate(emulator, id, device);
 
     assertUnauthorized(id, outcome);
   }

@@ -60,53 +60,18 @@ final class PahoV3Connector implements MqttSession.Connector {
     if (password != null) {
       options.setPassword(password.toCharArray());
     }
+    PahoSession session = new PahoSession(serverUri, client::isConnected,
+        (topic, payload) -> client.publish(topic, payload, 1, false),
+        client::disconnectForcibly, () -> client.close(true));
     try {
       client.connect(options);
       client.subscribe(DpsTopics.REPLY_FILTER, 1);
     } catch (MqttException e) {
-      close(client);
+      session.close();
       int code = e.getReasonCode();
       throw PahoErrors.translate(serverUri, e,
           code == MqttException.REASON_CODE_FAILED_AUTHENTICATION || code == MqttException.REASON_CODE_NOT_AUTHORIZED);
     }
-    return new Session(client);
-  }
-
-  private static void close(MqttClient client) {
-    try {
-      if (client.isConnected()) {
-        client.disconnectForcibly(1000, 1000);
-      }
-      client.close(true);
-    } catch (MqttException e) {
-      // closing a broken client can fail; nothing is left to release
-    }
-  }
-
-  private final class Session implements MqttSession {
-    private final MqttClient client;
-
-    Session(MqttClient client) {
-      this.client = client;
-    }
-
-    @Override
-    public boolean isConnected() {
-      return client.isConnected();
-    }
-
-    @Override
-    public void publish(String topic, byte[] payload) throws IOException {
-      try {
-        client.publish(topic, payload, 1, false);
-      } catch (MqttException e) {
-        throw PahoErrors.translate(serverUri, e, false);
-      }
-    }
-
-    @Override
-    public void close() {
-      PahoV3Connector.close(client);
-    }
+    return session;
   }
 }

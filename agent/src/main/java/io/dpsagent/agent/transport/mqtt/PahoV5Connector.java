@@ -77,52 +77,17 @@ final class PahoV5Connector implements MqttSession.Connector {
     if (password != null) {
       options.setPassword(password.getBytes(StandardCharsets.UTF_8));
     }
+    PahoSession session = new PahoSession(serverUri, client::isConnected,
+        (topic, payload) -> client.publish(topic, payload, 1, false),
+        client::disconnectForcibly, client::close);
     try {
       client.connect(options);
       client.subscribe(DpsTopics.REPLY_FILTER, 1);
     } catch (MqttException e) {
-      close(client);
+      session.close();
       int code = e.getReasonCode();
       throw PahoErrors.translate(serverUri, e, code == BAD_USER_NAME_OR_PASSWORD || code == NOT_AUTHORIZED);
     }
-    return new Session(client);
-  }
-
-  private static void close(MqttClient client) {
-    try {
-      if (client.isConnected()) {
-        client.disconnectForcibly(1000, 1000);
-      }
-      client.close();
-    } catch (MqttException e) {
-      // closing a broken client can fail; nothing is left to release
-    }
-  }
-
-  private final class Session implements MqttSession {
-    private final MqttClient client;
-
-    Session(MqttClient client) {
-      this.client = client;
-    }
-
-    @Override
-    public boolean isConnected() {
-      return client.isConnected();
-    }
-
-    @Override
-    public void publish(String topic, byte[] payload) throws IOException {
-      try {
-        client.publish(topic, payload, 1, false);
-      } catch (MqttException e) {
-        throw PahoErrors.translate(serverUri, e, false);
-      }
-    }
-
-    @Override
-    public void close() {
-      PahoV5Connector.close(client);
-    }
+    return session;
   }
 }

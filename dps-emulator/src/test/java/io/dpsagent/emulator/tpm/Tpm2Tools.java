@@ -1,27 +1,24 @@
 package io.dpsagent.emulator.tpm;
 
+import io.dpsagent.hsm.testing.Swtpm;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A fresh swtpm (TPM 2.0 simulator) on free loopback ports with its own state directory, driven by
- * tpm2-tools. Every command runs with a timeout; {@link #close()} shuts the simulator down.
+ * tpm2-tools driving a fresh swtpm (TPM 2.0 simulator), with a work directory for their files.
+ * Every command runs with a timeout; {@link #close()} shuts the simulator down.
  *
  * <p>swtpm serves one client at a time and has no resource manager, so commands run one after the
  * other and transient objects are flushed explicitly.
  */
-public final class Swtpm implements AutoCloseable {
+public final class Tpm2Tools implements AutoCloseable {
 
   private static final long COMMAND_TIMEOUT_SECONDS = 30;
   // tpm2-tools' credential file: magic 0xBADCC0DE, version 1, then the two TPM2Bs.
@@ -29,41 +26,23 @@ public final class Swtpm implements AutoCloseable {
     (byte) 0xBA, (byte) 0xDC, (byte) 0xC0, (byte) 0xDE, 0, 0, 0, 1
   };
 
+  private final Swtpm swtpm;
   private final Path directory;
-  private final int dataPort;
-  private final int controlPort;
 
-  private Swtpm(Path directory, int dataPort, int controlPort) {
+  private Tpm2Tools(Swtpm swtpm, Path directory) {
+    this.swtpm = swtpm;
     this.directory = directory;
-    this.dataPort = dataPort;
-    this.controlPort = controlPort;
   }
 
-  /** Starts swtpm; returns once it listens (swtpm's --daemon returns only then). */
-  public static Swtpm start() throws IOException, InterruptedException {
-    Path directory = Files.createTempDirectory("swtpm");
-    // The tpm2-tools swtpm TCTI finds the control port at the data port + 1.
-    int dataPort = freePortPair();
-    int controlPort = dataPort + 1;
-    Swtpm swtpm = new Swtpm(directory, dataPort, controlPort);
-    swtpm.exec(
-        List.of(
-            "swtpm",
-            "socket",
-            "--tpm2",
-            "--server",
-            "type=tcp,port=" + dataPort + ",bindaddr=127.0.0.1",
-            "--ctrl",
-            "type=tcp,port=" + controlPort + ",bindaddr=127.0.0.1",
-            "--tpmstate",
-            "dir=" + directory,
-            "--flags",
-            "not-need-init,startup-clear",
-            "--pid",
-            "file=" + directory.resolve("swtpm.pid"),
-            "--daemon"),
-        null);
-    return swtpm;
+  /** Starts swtpm; returns once it listens. */
+  public static Tpm2Tools start() throws IOException {
+    Swtpm swtpm = Swtpm.start();
+    try {
+      return new Tpm2Tools(swtpm, Files.createTempDirectory("tpm2-tools"));
+    } catch (IOException e) {
+      swtpm.close();
+      throw e;
+    }
   }
 
   /**
@@ -167,39 +146,24 @@ public final class Swtpm implements AutoCloseable {
 
   /** Runs a tpm2-tools command against this simulator; fails unless it exits 0. */
   public String tpm2(String... command) throws IOException, InterruptedException {
-    return exec(List.of(command), tcti());
+    return exec(List.of(command));
   }
 
   private void tpm2Tolerant(String... command) throws IOException, InterruptedException {
-    run(List.of(command), tcti());
+    run(List.of(command));
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
-    Optional<ProcessHandle> process = pid().flatMap(ProcessHandle::of);
-    run(List.of("swtpm_ioctl", "--tcp", "127.0.0.1:" + controlPort, "-s"), null);
-    if (process.isPresent()) {
-      try {
-        process.get().onExit().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        process.get().destroyForcibly();
-      }
-    }
+  public void close() throws IOException {
+    swtpm.close();
     try (Stream<Path> files = Files.walk(directory)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 
-  private Optional<Long> pid() {
-    try {
-      return Optional.of(Long.parseLong(Files.readString(directory.resolve("swtpm.pid")).strip()));
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
-
+  // The tpm2-tools swtpm TCTI finds the control port at the data port + 1, as Swtpm binds it.
   private String tcti() {
-    return "swtpm:host=127.0.0.1,port=" + dataPort;
+    return "swtpm:host=127.0.0.1,port=" + swtpm.port();
   }
 
   private Path path(String name) {
@@ -210,8 +174,8 @@ public final class Swtpm implements AutoCloseable {
     return path(name).toString();
   }
 
-  private String exec(List<String> command, String tcti) throws IOException, InterruptedException {
-    Result result = run(command, tcti);
+  private String exec(List<String> command) throws IOException, InterruptedException {
+    Result result = run(command);
     if (result.exitCode != 0) {
       throw new IOException(
           String.join(" ", command) + " exited " + result.exitCode + ": " + result.output);
@@ -221,13 +185,10 @@ public final class Swtpm implements AutoCloseable {
 
   private record Result(int exitCode, String output) {}
 
-  private Result run(List<String> command, String tcti) throws IOException, InterruptedException {
+  private Result run(List<String> command) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
     builder.redirectOutput(path("command.out").toFile());
-    Map<String, String> environment = builder.environment();
-    if (tcti != null) {
-      environment.put("TPM2TOOLS_TCTI", tcti);
-    }
+    builder.environment().put("TPM2TOOLS_TCTI", tcti());
     Process process = builder.start();
     if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -237,28 +198,8 @@ public final class Swtpm implements AutoCloseable {
     return new Result(process.exitValue(), output);
   }
 
-  private static int freePortPair() throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        int port = first.getLocalPort();
-        if (port < 65535 && isFree(port + 1)) {
-          return port;
-        }
-      }
-    }
-    throw new IOException("no two adjacent free loopback ports");
-  }
-
-  private static boolean isFree(int port) {
-    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   @Override
   public String toString() {
-    return "Swtpm[127.0.0.1:" + dataPort + "]";
+    return "Tpm2Tools[" + swtpm + "]";
   }
 }
