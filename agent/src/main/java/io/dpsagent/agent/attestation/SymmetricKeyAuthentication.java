@@ -1,14 +1,12 @@
 package io.dpsagent.agent.attestation;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.ExitCode;
 import io.dpsagent.agent.config.SymmetricKeyAttestation;
 import io.dpsagent.agent.dps.DpsCredentials;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
-import io.dpsagent.hsm.pkcs11.Pkcs11Exception;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.software.KeyFiles;
@@ -51,10 +49,8 @@ public final class SymmetricKeyAuthentication implements DeviceAuthentication {
       return new SymmetricKeyAuthentication(config, idScope, config.deriveFromGroupKey()
           ? SoftwareSymmetricKey.deriveFromGroupKey(key, config.registrationId())
           : key, !inToken);
-    } catch (Pkcs11Exception e) {
-      throw Tokens.failure(e);
     } catch (HsmException e) {
-      throw inToken ? new AgentException(ExitCode.HSM, e.getMessage(), e) : AgentException.config(e.getMessage());
+      throw AgentException.hsm(e);
     }
   }
 

@@ -1,14 +1,13 @@
 package io.dpsagent.agent.attestation;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.ExitCode;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.pkcs11.Pkcs11Exception;
 import io.dpsagent.hsm.pkcs11.Pkcs11Token;
 import java.util.Optional;
 import java.util.logging.Logger;
 
-/** Opens the PKCS#11 tokens key URIs name, with the exit codes of the contract. */
+/** Opens the PKCS#11 tokens key URIs name. */
 public final class Tokens {
 
   private static final Logger LOG = Logger.getLogger(Tokens.class.getName());
@@ -24,16 +23,7 @@ public final class Tokens {
     try {
       return Pkcs11Token.open(uri.pkcs11(), module.orElse(null));
     } catch (Pkcs11Exception e) {
-      throw failure(e);
+      throw AgentException.hsm(e);
     }
-  }
-
-  /**
-   * A PIN file that is missing or too open is a configuration mistake (exit code 2, like key
-   * files); everything else the token says is an HSM error (exit code 6).
-   */
-  public static AgentException failure(Pkcs11Exception e) {
-    return new AgentException(e.kind() == Pkcs11Exception.Kind.PIN_UNAVAILABLE ? ExitCode.CONFIG : ExitCode.HSM,
-        e.getMessage(), e);
   }
 }

@@ -1,7 +1,6 @@
 package io.dpsagent.agent.attestation;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.ExitCode;
 import io.dpsagent.agent.config.TpmAttestation;
 import io.dpsagent.agent.config.TpmConfig;
 import io.dpsagent.agent.dps.DpsCredentials;
@@ -63,7 +62,7 @@ public final class TpmAuthentication implements DeviceAuthentication {
     try {
       return TpmAttestor.open(tpm.tcti(), tpm.settings());
     } catch (HsmException e) {
-      throw new AgentException(ExitCode.HSM, e.getMessage(), e);
+      throw AgentException.hsm(e);
     }
   }
 
@@ -106,7 +105,7 @@ public final class TpmAuthentication implements DeviceAuthentication {
     try {
       return attestor.signer();
     } catch (HsmException e) {
-      throw new AgentException(ExitCode.HSM, e.getMessage(), e);
+      throw AgentException.hsm(e);
     }
   }
 

@@ -7,7 +7,6 @@ import io.dpsagent.agent.dps.RegistrationId;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
-import io.dpsagent.hsm.pkcs11.Pkcs11Exception;
 import io.dpsagent.hsm.pkcs11.Pkcs11Token;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
@@ -126,10 +125,8 @@ public final class X509Authentication implements DeviceAuthentication {
       }
       X509Attestation.Pkcs12File p12 = (X509Attestation.Pkcs12File) files;
       return SoftwareTlsIdentity.fromPkcs12(p12.bundle().path(), p12.passwordFile().path());
-    } catch (Pkcs11Exception e) {
-      throw Tokens.failure(e);
     } catch (HsmException e) {
-      throw AgentException.config(e.getMessage());
+      throw AgentException.hsm(e);
     }
   }
 

@@ -1,7 +1,6 @@
 package io.dpsagent.agent.cli;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.ExitCode;
 import io.dpsagent.agent.dps.RegistrationId;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
@@ -90,7 +89,7 @@ final class DeriveKeyCommand implements Callable<Integer> {
       }
       return new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new AgentException(ExitCode.CONFIG, "cannot read standard input: " + e.getClass().getSimpleName());
+      throw AgentException.config("cannot read standard input: " + e.getClass().getSimpleName());
     }
   }
 }

@@ -27,9 +27,6 @@ public final class Main implements Runnable {
 
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
-  /** Exit code for a defect in the agent itself; the contract's codes are for everything else. */
-  static final int INTERNAL_ERROR = 1;
-
   /** What commands share: streams, environment, time, and how to wait. Tests substitute them. */
   public record Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment,
       Clock clock, RegistrationClient.Sleeper sleeper, StopSignal stop) {
@@ -85,10 +82,10 @@ public final class Main implements Runnable {
     if (e instanceof AgentException) {
       AgentException failure = (AgentException) e;
       context.err().println("dps-agent: error: " + failure.getMessage());
-      return failure.exitCode().code();
+      return ExitCode.of(failure).code();
     }
     context.err().println("dps-agent: internal error: " + e);
-    return INTERNAL_ERROR;
+    return ExitCode.INTERNAL_ERROR;
   }
 
   /** Hands the shared {@link Context} to subcommands that take one. */

@@ -1,12 +1,10 @@
 package io.dpsagent.agent.cli;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.ExitCode;
 import io.dpsagent.agent.attestation.Tokens;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.pkcs11.KeyPairType;
-import io.dpsagent.hsm.pkcs11.Pkcs11Exception;
 import io.dpsagent.hsm.pkcs11.Pkcs11Token;
 import io.dpsagent.hsm.software.SoftwareTlsIdentity;
 import java.io.IOException;
@@ -77,10 +75,8 @@ final class Pkcs11Command implements Runnable {
       step.run(target.open(context), target.keyUri());
       context.out().flush();
       return ExitCode.SUCCESS.code();
-    } catch (Pkcs11Exception e) {
-      throw Tokens.failure(e);
     } catch (HsmException e) {
-      throw new AgentException(ExitCode.HSM, e.getMessage(), e);
+      throw AgentException.hsm(e);
     } catch (IOException e) {
       throw AgentException.config(e.getMessage());
     }

@@ -2,7 +2,6 @@ package io.dpsagent.agent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.ExitCode;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.flow.ProvisionFlow;
 import io.dpsagent.agent.output.OutputWriter;
@@ -59,8 +58,9 @@ final class ProvisionCommand implements Callable<Integer> {
   private void printJsonError(AgentException e) throws IOException {
     var root = JSON.createObjectNode();
     var error = root.putObject("error");
-    error.put("exitCode", e.exitCode().code());
-    error.put("kind", e.exitCode().name().toLowerCase(java.util.Locale.ROOT));
+    ExitCode code = ExitCode.of(e);
+    error.put("exitCode", code.code());
+    error.put("kind", code.name().toLowerCase(java.util.Locale.ROOT));
     error.put("message", e.getMessage());
     context.out().println(JSON.writeValueAsString(root));
     context.out().flush();

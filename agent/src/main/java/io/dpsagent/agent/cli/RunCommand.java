@@ -30,7 +30,8 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws AgentException, InterruptedException {
     Logging.configure(context.err(), verbose);
     SystemdNotifier systemd = new SystemdNotifier(Optional.ofNullable(context.environment().get("NOTIFY_SOCKET")));
-    return new Daemon(config.load(context.environment()), context.clock(), context.sleeper(),
+    new Daemon(config.load(context.environment()), context.clock(), context.sleeper(),
         context.stop(), systemd).run();
+    return ExitCode.SUCCESS.code();
   }
 }

@@ -3,7 +3,6 @@ package io.dpsagent.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.ExitCode;
 import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
@@ -54,7 +53,7 @@ final class TokenCommand implements Callable<Integer> {
       context.out().flush();
       return ExitCode.SUCCESS.code();
     } catch (HsmException e) {
-      throw new AgentException(ExitCode.HSM, "cannot sign the hub token: " + e.getMessage(), e);
+      throw AgentException.hsm("cannot sign the hub token: ", e);
     }
   }
 

@@ -3,7 +3,6 @@ package io.dpsagent.agent.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.ExitCode;
 import io.dpsagent.agent.attestation.TpmAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.TpmAttestation;
@@ -73,7 +72,7 @@ final class TpmCommand implements Runnable {
         context.out().flush();
         return ExitCode.SUCCESS.code();
       } catch (HsmException e) {
-        throw new AgentException(ExitCode.HSM, e.getMessage(), e);
+        throw AgentException.hsm(e);
       }
     }
 

@@ -3,7 +3,6 @@ package io.dpsagent.agent.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.ExitCode;
 import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
@@ -55,15 +54,15 @@ public final class Daemon {
     this.systemd = systemd;
   }
 
-  /** Runs until stopped (exit code 0) or a permanent failure (its exit code). */
-  public int run() throws AgentException, InterruptedException {
+  /** Runs until stopped; returns normally when stopped, throws on a permanent failure. */
+  public void run() throws AgentException, InterruptedException {
     TokenFile tokenFile = TokenFile.in(config.output());
     try (DeviceAuthentication device = Attestations.load(config, clock.instant())) {
       Optional<JsonNode> connection = cachedConnection(device);
       if (connection.isEmpty()) {
         connection = provisionUntilDone(device);
         if (connection.isEmpty()) {
-          return ExitCode.SUCCESS.code(); // stopped while waiting to retry
+          return; // stopped while waiting to retry
         }
       } else {
         LOG.info(() -> "using the cached assignment of " + device.registrationId() + "; DPS not contacted");
@@ -72,7 +71,6 @@ public final class Daemon {
       systemd.ready("provisioned " + assigned.path("deviceId").asText() + " on " + assigned.path("hubHostName").asText());
       keepTokenFresh(device, assigned, tokenFile);
       systemd.stopping();
-      return ExitCode.SUCCESS.code();
     }
   }
 
@@ -106,7 +104,7 @@ public final class Daemon {
         ProvisionFlow.Result result = new ProvisionFlow(config, clock, sleeper).run(device);
         return Optional.of(JSON.readTree(OutputWriter.toJson(result.connection(), result.files())));
       } catch (AgentException e) {
-        if (e.exitCode() != ExitCode.TRANSIENT_EXHAUSTED) {
+        if (!e.kind().mayClearWithTime()) {
           throw e;
         }
         Duration wait = Duration.ofMillis(random.nextLong(ceiling.toMillis() / 2, ceiling.toMillis() + 1));
@@ -141,7 +139,7 @@ public final class Daemon {
       try {
         tokenFile.write(SasToken.build(resource, signer, expiry, null));
       } catch (HsmException e) {
-        throw new AgentException(ExitCode.HSM, "cannot sign the hub token: " + e.getMessage(), e);
+        throw AgentException.hsm("cannot sign the hub token: ", e);
       } catch (IOException e) {
         throw AgentException.config("cannot write " + tokenFile.path() + ": " + e.getMessage());
       }

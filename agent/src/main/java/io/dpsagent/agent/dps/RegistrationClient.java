@@ -1,7 +1,6 @@
 package io.dpsagent.agent.dps;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.ExitCode;
 import io.dpsagent.agent.config.RetryConfig;
 import io.dpsagent.hsm.HsmException;
 import java.io.IOException;
@@ -62,7 +61,7 @@ public final class RegistrationClient {
       return run.toCompletion();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AgentException(ExitCode.TRANSIENT_EXHAUSTED, "registration interrupted");
+      throw new AgentException(AgentException.Kind.TRANSIENT, "registration interrupted");
     }
   }
 
@@ -107,7 +106,7 @@ public final class RegistrationClient {
       try {
         authorization = credentials.authorization(clock.instant());
       } catch (HsmException e) {
-        throw new AgentException(ExitCode.HSM, "cannot sign the DPS token: " + e.getMessage(), e);
+        throw AgentException.hsm("cannot sign the DPS token: ", e);
       }
       if (operationId.isEmpty()) {
         LOG.info(() -> "registering " + request.registrationId() + " with " + transport.describe());
@@ -143,27 +142,26 @@ public final class RegistrationClient {
     }
 
     private RegistrationState terminal(OperationStatus status) throws AgentException {
-      RegistrationState state = status.registrationState().orElseThrow(() -> new AgentException(
-          ExitCode.REGISTRATION_REFUSED, "DPS returned status " + status.status() + " without a registrationState"));
+      RegistrationState state = status.registrationState().orElseThrow(() -> new AgentException(AgentException.Kind.REFUSED, "DPS returned status " + status.status() + " without a registrationState"));
       switch (status.status()) {
         case ASSIGNED:
           if (state.assignedHub().isEmpty() || state.deviceId().isEmpty()) {
-            throw new AgentException(ExitCode.REGISTRATION_REFUSED,
+            throw new AgentException(AgentException.Kind.REFUSED,
                 "DPS reported 'assigned' without assignedHub or deviceId");
           }
           if (state.tpmAuthenticationKey().isPresent()) {
             try {
               credentials.acceptAssignment(state.tpmAuthenticationKey().get());
             } catch (HsmException e) {
-              throw new AgentException(ExitCode.HSM, "cannot import the hub key DPS sent: " + e.getMessage(), e);
+              throw AgentException.hsm("cannot import the hub key DPS sent: ", e);
             }
           }
           return state;
         case DISABLED:
-          throw new AgentException(ExitCode.REGISTRATION_REFUSED, "DPS reports the enrollment of '"
+          throw new AgentException(AgentException.Kind.REFUSED, "DPS reports the enrollment of '"
               + request.registrationId() + "' as disabled" + errorSuffix(state));
         default:
-          throw new AgentException(ExitCode.REGISTRATION_REFUSED, "DPS reports registration of '"
+          throw new AgentException(AgentException.Kind.REFUSED, "DPS reports registration of '"
               + request.registrationId() + "' as " + state.status() + errorSuffix(state));
       }
     }
@@ -178,17 +176,17 @@ public final class RegistrationClient {
       } else if (response.status() == 401 && challenged(response)) {
         operationId = Optional.empty(); // activated: send the registration again, now signed
       } else if (response.status() == 401 || response.status() == 403) {
-        throw new AgentException(ExitCode.ATTESTATION_REJECTED,
+        throw new AgentException(AgentException.Kind.ATTESTATION_REJECTED,
             clockSkew(response).orElse("attestation rejected: " + what
                 + "; check the registration ID and key against the enrollment"));
       } else if (response.status() == 404 && error.errorCode().filter(RegistrationClient::isUnknownDevice).isPresent()) {
-        throw new AgentException(ExitCode.ATTESTATION_REJECTED, "attestation rejected: DPS has no enrollment for '"
+        throw new AgentException(AgentException.Kind.ATTESTATION_REJECTED, "attestation rejected: DPS has no enrollment for '"
             + request.registrationId() + "' (" + error.describe() + "); enroll the device first");
       } else if (response.status() == 404 && operationId.isPresent()) {
         operationId = Optional.empty(); // DPS forgot the operation: start the registration again
         failedTransiently(what + " for the operation", Optional.empty());
       } else {
-        throw new AgentException(ExitCode.REGISTRATION_REFUSED, "registration refused: " + what);
+        throw new AgentException(AgentException.Kind.REFUSED, "registration refused: " + what);
       }
     }
 
@@ -206,7 +204,7 @@ public final class RegistrationClient {
         }
         return accepted;
       } catch (HsmException e) {
-        throw new AgentException(ExitCode.HSM, "cannot activate the DPS challenge: " + e.getMessage(), e);
+        throw AgentException.hsm("cannot activate the DPS challenge: ", e);
       }
     }
 
@@ -239,7 +237,7 @@ public final class RegistrationClient {
     }
 
     private AgentException exhausted(String why) {
-      return new AgentException(ExitCode.TRANSIENT_EXHAUSTED, why + " registering with "
+      return new AgentException(AgentException.Kind.TRANSIENT, why + " registering with "
           + transport.describe() + (lastFailure.isEmpty() ? "" : "; last error: " + lastFailure));
     }
   }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.ExitCode;
+import io.dpsagent.agent.AgentException.Kind;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ class ConfigLoaderTest {
 
   private String error(String toml) {
     AgentException e = assertThrows(AgentException.class, () -> load(toml));
-    assertEquals(ExitCode.CONFIG, e.exitCode());
+    assertEquals(Kind.CONFIG, e.kind());
     return e.getMessage();
   }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.ExitCode;
+import io.dpsagent.agent.AgentException.Kind;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Clock;
@@ -129,7 +129,7 @@ class RegistrationClientTest {
       script.add(reply(401, null, CHALLENGE));
     }
     AgentException e = assertThrows(AgentException.class, () -> client(tpmLike).register(REQUEST));
-    assertEquals(ExitCode.ATTESTATION_REJECTED, e.exitCode());
+    assertEquals(Kind.ATTESTATION_REJECTED, e.kind());
     assertEquals(3, activated.size());
     assertEquals(4, calls.size());
   }
@@ -139,7 +139,7 @@ class RegistrationClientTest {
     failActivation = true;
     script.add(reply(401, null, CHALLENGE));
     AgentException e = assertThrows(AgentException.class, () -> client(tpmLike).register(REQUEST));
-    assertEquals(ExitCode.HSM, e.exitCode());
+    assertEquals(Kind.HSM, e.kind());
     assertEquals("cannot activate the DPS challenge: TPM activation blob: part 2 is truncated", e.getMessage());
   }
 
@@ -147,7 +147,7 @@ class RegistrationClientTest {
   void aChallengeIsAnOrdinary401ForCredentialsThatCannotActivate() {
     script.add(reply(401, null, CHALLENGE));
     AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(ExitCode.ATTESTATION_REJECTED, e.exitCode());
+    assertEquals(Kind.ATTESTATION_REJECTED, e.kind());
     assertEquals(1, calls.size());
   }
 
@@ -201,7 +201,7 @@ class RegistrationClientTest {
       script.add(new ConnectException("Connection refused"));
     }
     AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(ExitCode.TRANSIENT_EXHAUSTED, e.exitCode());
+    assertEquals(Kind.TRANSIENT, e.kind());
     assertEquals("giving up after 4 attempts registering with https://dps.example; "
         + "last error: connection refused or unreachable", e.getMessage());
     assertEquals(4, calls.size());
@@ -215,7 +215,7 @@ class RegistrationClientTest {
     }
     AgentException e = assertThrows(AgentException.class,
         () -> client(10, Duration.ofSeconds(30)).register(REQUEST));
-    assertEquals(ExitCode.TRANSIENT_EXHAUSTED, e.exitCode());
+    assertEquals(Kind.TRANSIENT, e.kind());
     assertTrue(e.getMessage().startsWith("giving up after 2 attempts: the time budget of 30 s ran out"), e.getMessage());
     assertEquals(List.of(Duration.ofSeconds(20)), sleeps);
   }
@@ -234,7 +234,7 @@ class RegistrationClientTest {
   void unauthorizedIsFatalWithExitCode3AndNamesTheDpsError() {
     script.add(reply(401, null, "{\"errorCode\":401002,\"trackingId\":\"t-1\",\"message\":\"Unauthorized\"}"));
     AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(ExitCode.ATTESTATION_REJECTED, e.exitCode());
+    assertEquals(Kind.ATTESTATION_REJECTED, e.kind());
     assertEquals("attestation rejected: DPS answered 401 (errorCode 401002: Unauthorized (tracking ID t-1)); "
         + "check the registration ID and key against the enrollment", e.getMessage());
     assertEquals(1, calls.size());
@@ -244,7 +244,7 @@ class RegistrationClientTest {
   void blamesTheClockWhenTheServerDateIsFarOff() {
     script.add(new DpsResponse(401, Optional.empty(), Optional.of(now.plusSeconds(3600)), "{}"));
     AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(ExitCode.ATTESTATION_REJECTED, e.exitCode());
+    assertEquals(Kind.ATTESTATION_REJECTED, e.kind());
     assertEquals("attestation rejected: device clock is 3600 s behind DPS; fix the time (NTP) and retry", e.getMessage());
   }
 
@@ -254,7 +254,7 @@ class RegistrationClientTest {
     script.add(reply(200, null, "{\"operationId\":\"op-1\",\"status\":\"disabled\",\"registrationState\":"
         + "{\"registrationId\":\"dev-1\",\"status\":\"disabled\",\"errorCode\":401004,\"errorMessage\":\"Enrollment disabled\"}}"));
     AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(ExitCode.REGISTRATION_REFUSED, e.exitCode());
+    assertEquals(Kind.REFUSED, e.kind());
     assertEquals("DPS reports the enrollment of 'dev-1' as disabled (errorCode 401004: Enrollment disabled)", e.getMessage());
   }
 
@@ -264,7 +264,7 @@ class RegistrationClientTest {
     script.add(reply(200, null, "{\"operationId\":\"op-1\",\"status\":\"failed\",\"registrationState\":"
         + "{\"registrationId\":\"dev-1\",\"status\":\"failed\",\"errorCode\":400208,\"errorMessage\":\"no hub\"}}"));
     AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(ExitCode.REGISTRATION_REFUSED, e.exitCode());
+    assertEquals(Kind.REFUSED, e.kind());
     assertEquals("DPS reports registration of 'dev-1' as failed (errorCode 400208: no hub)", e.getMessage());
   }
 
@@ -272,7 +272,7 @@ class RegistrationClientTest {
   void badRequestIsFatalWithExitCode4() {
     script.add(reply(400, null, "{\"errorCode\":400004,\"message\":\"bad registration ID\"}"));
     AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(ExitCode.REGISTRATION_REFUSED, e.exitCode());
+    assertEquals(Kind.REFUSED, e.kind());
     assertEquals("registration refused: DPS answered 400 (errorCode 400004: bad registration ID)", e.getMessage());
   }
 
@@ -291,7 +291,7 @@ class RegistrationClientTest {
       script.add(reply(200, null, "{\"operationId\":\"op-1\",\"sta"));
     }
     AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(ExitCode.TRANSIENT_EXHAUSTED, e.exitCode());
+    assertEquals(Kind.TRANSIENT, e.kind());
     assertTrue(e.getMessage().contains("last error: DPS response is not valid JSON"), e.getMessage());
   }
 
@@ -300,7 +300,7 @@ class RegistrationClientTest {
     script.add(reply(200, null, "{\"operationId\":\"op-1\",\"status\":\"assigned\",\"registrationState\":"
         + "{\"registrationId\":\"dev-1\",\"status\":\"assigned\"}}"));
     AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(ExitCode.REGISTRATION_REFUSED, e.exitCode());
+    assertEquals(Kind.REFUSED, e.kind());
   }
 
   @Test
@@ -320,7 +320,7 @@ class RegistrationClientTest {
     }
     AgentException e = assertThrows(AgentException.class,
         () -> client(4, Duration.ofMinutes(2)).register(REQUEST));
-    assertEquals(ExitCode.TRANSIENT_EXHAUSTED, e.exitCode());
+    assertEquals(Kind.TRANSIENT, e.kind());
     assertTrue(e.getMessage().startsWith("DPS was still assigning when the time budget ran out"), e.getMessage());
     assertEquals(4, sleeps.size());
   }

@@ -3,7 +3,7 @@ package io.dpsagent.hsm.pkcs11;
 import io.dpsagent.hsm.HsmException;
 
 /**
- * A PKCS#11 token could not do what was asked. {@link #kind()} lets a caller react (e.g. never
+ * A PKCS#11 token could not do what was asked. {@link #pkcs11Kind()} lets a caller react (e.g. never
  * retry {@link Kind#WRONG_PIN}); the message names the URI, never the PIN.
  */
 public final class Pkcs11Exception extends HsmException {
@@ -35,16 +35,29 @@ public final class Pkcs11Exception extends HsmException {
   private final Kind kind;
 
   Pkcs11Exception(Kind kind, String message) {
-    super(message);
+    super(hsmKind(kind), message);
     this.kind = kind;
   }
 
   Pkcs11Exception(Kind kind, String message, Throwable cause) {
-    super(message, cause);
+    super(hsmKind(kind), message, cause);
     this.kind = kind;
   }
 
-  public Kind kind() {
+  /** The PKCS#11 detail; {@link #kind()} of the base class says who can fix it. */
+  public Kind pkcs11Kind() {
     return kind;
+  }
+
+  /**
+   * A missing or too open PIN file and a missing module are the operator's to fix, like key
+   * files; a token that is not plugged in may come back; the rest is the token's answer.
+   */
+  private static HsmException.Kind hsmKind(Kind kind) {
+    return switch (kind) {
+      case PIN_UNAVAILABLE -> HsmException.Kind.KEY_SOURCE;
+      case TOKEN_NOT_FOUND -> HsmException.Kind.UNAVAILABLE;
+      default -> HsmException.Kind.DEVICE;
+    };
   }
 }

@@ -1,6 +1,7 @@
 package io.dpsagent.hsm.software;
 
 import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.HsmException.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -32,12 +33,12 @@ public final class KeyFiles {
   public static SoftwareSymmetricKey readSymmetricKey(Path file) throws HsmException {
     String text = readSecretText(file);
     if (text.isBlank()) {
-      throw new HsmException("key file " + file + " is empty; write the base64 key into it");
+      throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " is empty; write the base64 key into it");
     }
     try {
       return SoftwareSymmetricKey.ofBase64(text);
     } catch (IllegalArgumentException e) {
-      throw new HsmException("key file " + file + " does not hold a base64 symmetric key");
+      throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " does not hold a base64 symmetric key");
     }
   }
 
@@ -51,14 +52,14 @@ public final class KeyFiles {
     requireOwnerOnly(file);
     try {
       if (Files.size(file) > MAX_SECRET_FILE_BYTES) {
-        throw new HsmException("key file " + file + " is larger than "
+        throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " is larger than "
             + MAX_SECRET_FILE_BYTES + " bytes; check the path");
       }
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (AccessDeniedException e) {
-      throw new HsmException("key file " + file + " is not readable by this user");
+      throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " is not readable by this user");
     } catch (IOException e) {
-      throw new HsmException("cannot read key file " + file + ": " + e.getClass().getSimpleName());
+      throw new HsmException(Kind.KEY_SOURCE, "cannot read key file " + file + ": " + e.getClass().getSimpleName());
     }
   }
 
@@ -68,22 +69,22 @@ public final class KeyFiles {
     try {
       perms = Files.getPosixFilePermissions(file);
     } catch (NoSuchFileException e) {
-      throw new HsmException("key file " + file + " does not exist");
+      throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " does not exist");
     } catch (AccessDeniedException e) {
-      throw new HsmException("key file " + file + " is not readable by this user");
+      throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " is not readable by this user");
     } catch (UnsupportedOperationException e) {
       return; // not a POSIX file system: nothing to check against
     } catch (IOException e) {
-      throw new HsmException("cannot inspect key file " + file + ": " + e.getClass().getSimpleName());
+      throw new HsmException(Kind.KEY_SOURCE, "cannot inspect key file " + file + ": " + e.getClass().getSimpleName());
     }
     if (!Files.isRegularFile(file)) {
-      throw new HsmException("key file " + file + " is not a regular file");
+      throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " is not a regular file");
     }
     Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
     open.addAll(perms);
     open.retainAll(GROUP_OR_OTHER);
     if (!open.isEmpty()) {
-      throw new HsmException("key file " + file + " is accessible by group or others (mode "
+      throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " is accessible by group or others (mode "
           + PosixFilePermissions.toString(perms) + "); run: chmod 600 " + file);
     }
   }

@@ -1,6 +1,7 @@
 package io.dpsagent.hsm.software;
 
 import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.HsmException.Kind;
 import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.tls.FixedIdentityKeyManager;
 import java.io.IOException;
@@ -73,15 +74,15 @@ public final class SoftwareTlsIdentity implements TlsIdentity {
           return new SoftwareTlsIdentity(key, chain);
         }
       }
-      throw new HsmException("PKCS#12 file " + p12File + " holds no private key entry");
+      throw new HsmException(Kind.KEY_SOURCE, "PKCS#12 file " + p12File + " holds no private key entry");
     } catch (NoSuchFileException e) {
-      throw new HsmException("PKCS#12 file " + p12File + " does not exist");
+      throw new HsmException(Kind.KEY_SOURCE, "PKCS#12 file " + p12File + " does not exist");
     } catch (IOException e) {
       // KeyStore.load reports a wrong password as an IOException whose cause is unrecoverable.
-      throw new HsmException("cannot open PKCS#12 file " + p12File
+      throw new HsmException(Kind.KEY_SOURCE, "cannot open PKCS#12 file " + p12File
           + ": wrong password in " + passwordFile + " or not a PKCS#12 file");
     } catch (GeneralSecurityException e) {
-      throw new HsmException("cannot read PKCS#12 file " + p12File + ": " + e.getClass().getSimpleName());
+      throw new HsmException(Kind.KEY_SOURCE, "cannot read PKCS#12 file " + p12File + ": " + e.getClass().getSimpleName());
     } finally {
       java.util.Arrays.fill(password, '\0');
     }
@@ -105,13 +106,13 @@ public final class SoftwareTlsIdentity implements TlsIdentity {
         chain.add((X509Certificate) c);
       }
       if (chain.isEmpty()) {
-        throw new HsmException("certificate file " + file + " holds no PEM certificate");
+        throw new HsmException(Kind.KEY_SOURCE, "certificate file " + file + " holds no PEM certificate");
       }
       return chain;
     } catch (NoSuchFileException e) {
-      throw new HsmException("certificate file " + file + " does not exist");
+      throw new HsmException(Kind.KEY_SOURCE, "certificate file " + file + " does not exist");
     } catch (IOException | GeneralSecurityException e) {
-      throw new HsmException("certificate file " + file + " is not a PEM certificate chain");
+      throw new HsmException(Kind.KEY_SOURCE, "certificate file " + file + " is not a PEM certificate chain");
     }
   }
 
@@ -126,12 +127,12 @@ public final class SoftwareTlsIdentity implements TlsIdentity {
         return jdkKey(((PEMKeyPair) object).getPrivateKeyInfo(), converter);
       }
       if (object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair) {
-        throw new HsmException("private key file " + file
+        throw new HsmException(Kind.KEY_SOURCE, "private key file " + file
             + " is encrypted; use an unencrypted PKCS#8 key or a PKCS#12 file with a password file");
       }
-      throw new HsmException("private key file " + file + " holds no PEM private key");
+      throw new HsmException(Kind.KEY_SOURCE, "private key file " + file + " holds no PEM private key");
     } catch (IOException | GeneralSecurityException e) {
-      throw new HsmException("private key file " + file + " is not a valid PEM private key");
+      throw new HsmException(Kind.KEY_SOURCE, "private key file " + file + " is not a valid PEM private key");
     }
   }
 
@@ -170,6 +171,6 @@ public final class SoftwareTlsIdentity implements TlsIdentity {
     } catch (GeneralSecurityException e) {
       // a key of another type than the certificate's: reported below
     }
-    throw new HsmException("private key in " + keyFile + " does not belong to the first certificate in " + certFile);
+    throw new HsmException(Kind.KEY_SOURCE, "private key in " + keyFile + " does not belong to the first certificate in " + certFile);
   }
 }

@@ -70,7 +70,7 @@ final class TpmConnection implements AutoCloseable {
     }
     if (lastResponseCode != TpmResponseCode.SUCCESS) {
       if (lastResponseCode == -1) {
-        throw new HsmException("TPM " + operation + " at " + tcti + " got no response");
+        throw new HsmException(HsmException.Kind.UNAVAILABLE, "TPM " + operation + " at " + tcti + " got no response");
       }
       throw new TpmException(operation, new TpmResponseCode(lastResponseCode));
     }
@@ -98,7 +98,7 @@ final class TpmConnection implements AutoCloseable {
     String reason = e.getCause() != null && e.getCause().getMessage() != null
         ? e.getMessage() + ": " + e.getCause().getMessage()
         : String.valueOf(e.getMessage());
-    return new HsmException("TPM " + operation + " at " + tcti + " failed: " + reason, e);
+    return new HsmException(HsmException.Kind.UNAVAILABLE, "TPM " + operation + " at " + tcti + " failed: " + reason, e);
   }
 
   /** The public area at a persistent handle, or empty if nothing is there (TPM_RC_HANDLE). */

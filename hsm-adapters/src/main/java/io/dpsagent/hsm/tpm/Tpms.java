@@ -72,7 +72,7 @@ public final class Tpms {
         default -> throw new IllegalStateException("unknown TCTI kind " + tcti.kind());
       }
     } catch (IOException e) {
-      throw new HsmException("cannot reach the TPM at " + tcti + ": " + describe(e), e);
+      throw new HsmException(HsmException.Kind.UNAVAILABLE, "cannot reach the TPM at " + tcti + ": " + describe(e), e);
     }
   }
 

@@ -30,7 +30,7 @@ class Pkcs11FailuresTest {
     Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:token=" + softHsm.label() + "?module-path=/nonexistent/libnothing.so"
         + "&pin-source=file:" + softHsm.pinFile());
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, SoftHsm.MODULE));
-    assertEquals(Pkcs11Exception.Kind.MODULE_NOT_FOUND, e.kind());
+    assertEquals(Pkcs11Exception.Kind.MODULE_NOT_FOUND, e.pkcs11Kind());
     assertEquals("PKCS#11 module /nonexistent/libnothing.so does not exist", e.getMessage());
   }
 
@@ -40,7 +40,7 @@ class Pkcs11FailuresTest {
 
     assertEquals(softHsm.label(), Pkcs11Token.open(uri, SoftHsm.MODULE).info().label());
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
-    assertEquals(Pkcs11Exception.Kind.MODULE_NOT_FOUND, e.kind());
+    assertEquals(Pkcs11Exception.Kind.MODULE_NOT_FOUND, e.pkcs11Kind());
     assertEquals("no PKCS#11 module for " + uri
         + ": add module-path=/path/to/module.so to the URI or set pkcs11.module", e.getMessage());
   }
@@ -50,7 +50,7 @@ class Pkcs11FailuresTest {
     Path notALibrary = Files.writeString(dir.resolve("module.so"), "not a library");
     Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:token=x?module-path=" + notALibrary + "&pin-value=1");
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
-    assertEquals(Pkcs11Exception.Kind.MODULE_NOT_FOUND, e.kind());
+    assertEquals(Pkcs11Exception.Kind.MODULE_NOT_FOUND, e.pkcs11Kind());
     assertEquals("PKCS#11 module " + notALibrary + " cannot be loaded or is not a PKCS#11 module", e.getMessage());
   }
 
@@ -59,7 +59,7 @@ class Pkcs11FailuresTest {
     Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:token=no-such-token?module-path=" + SoftHsm.MODULE
         + "&pin-source=file:" + softHsm.pinFile());
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
-    assertEquals(Pkcs11Exception.Kind.TOKEN_NOT_FOUND, e.kind());
+    assertEquals(Pkcs11Exception.Kind.TOKEN_NOT_FOUND, e.pkcs11Kind());
     assertTrue(e.getMessage().startsWith("no token matches " + uri + " in module " + SoftHsm.MODULE
         + " (tokens present: "), e.getMessage());
     assertTrue(e.getMessage().contains("'" + softHsm.label() + "'"), e.getMessage());
@@ -75,7 +75,7 @@ class Pkcs11FailuresTest {
 
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
 
-    assertEquals(Pkcs11Exception.Kind.PIN_UNAVAILABLE, e.kind());
+    assertEquals(Pkcs11Exception.Kind.PIN_UNAVAILABLE, e.pkcs11Kind());
     assertEquals("key file " + pinFile + " is accessible by group or others (mode rw-r--r--); run: chmod 600 "
         + pinFile + " (PIN file of " + uri + ")", e.getMessage());
     assertEquals(0, Pkcs11Spy.logins() - loginsBefore, "C_Login calls");
@@ -85,7 +85,7 @@ class Pkcs11FailuresTest {
   void aUriWithoutAPinIsRefused() {
     Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:token=" + softHsm.label() + "?module-path=" + SoftHsm.MODULE);
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
-    assertEquals(Pkcs11Exception.Kind.PIN_UNAVAILABLE, e.kind());
+    assertEquals(Pkcs11Exception.Kind.PIN_UNAVAILABLE, e.pkcs11Kind());
     assertEquals("no PIN for " + uri + ": add pin-source=file:/path/to/pin (an owner-only file) to the URI",
         e.getMessage());
   }

@@ -70,7 +70,7 @@ class Pkcs11SymmetricKeyTest {
     token.importSecretKey(uri, bytes(32));
     byte[] again = bytes(32);
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> token.importSecretKey(uri, again));
-    assertEquals(Pkcs11Exception.Kind.OBJECT_EXISTS, e.kind());
+    assertEquals(Pkcs11Exception.Kind.OBJECT_EXISTS, e.pkcs11Kind());
     assertEquals("token '" + softHsm.label() + "' already holds once (" + uri
         + "); delete it first or choose another label", e.getMessage());
     assertArrayEquals(new byte[32], again);
@@ -80,7 +80,7 @@ class Pkcs11SymmetricKeyTest {
   void aMissingKeyIsNamedWithItsUri() throws Exception {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=nothing-here"));
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> token.sasSigner(uri));
-    assertEquals(Pkcs11Exception.Kind.OBJECT_NOT_FOUND, e.kind());
+    assertEquals(Pkcs11Exception.Kind.OBJECT_NOT_FOUND, e.pkcs11Kind());
     assertEquals("token '" + softHsm.label() + "' has no secret key " + uri, e.getMessage());
   }
 
@@ -107,7 +107,7 @@ class Pkcs11SymmetricKeyTest {
 
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> token.sasSigner(uri));
 
-    assertEquals(Pkcs11Exception.Kind.OBJECT_UNFIT, e.kind());
+    assertEquals(Pkcs11Exception.Kind.OBJECT_UNFIT, e.pkcs11Kind());
     assertEquals("key " + uri + " can be read out of the token (CKA_SENSITIVE false and CKA_EXTRACTABLE true);"
         + " create it again as sensitive", e.getMessage());
   }
@@ -116,7 +116,7 @@ class Pkcs11SymmetricKeyTest {
   void aPrivateKeyUriIsNotASasKey() throws Exception {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=device-key;type=private"));
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> token.sasSigner(uri));
-    assertEquals(Pkcs11Exception.Kind.OBJECT_UNFIT, e.kind());
+    assertEquals(Pkcs11Exception.Kind.OBJECT_UNFIT, e.pkcs11Kind());
     assertEquals(uri + " names a private object; this needs type=secret-key", e.getMessage());
   }
 

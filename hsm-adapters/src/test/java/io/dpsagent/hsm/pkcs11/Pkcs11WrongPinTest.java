@@ -25,7 +25,7 @@ class Pkcs11WrongPinTest {
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
 
     assertEquals(1, Pkcs11Spy.logins() - loginsBefore, "C_Login calls");
-    assertEquals(Pkcs11Exception.Kind.WRONG_PIN, e.kind());
+    assertEquals(Pkcs11Exception.Kind.WRONG_PIN, e.pkcs11Kind());
     assertEquals("token '" + softHsm.label() + "' refused the PIN of pkcs11:token=" + softHsm.label()
         + "?module-path=" + Pkcs11Spy.MODULE + "&pin-value=*** (one attempt, not retried)", e.getMessage());
     assertFalse(e.getMessage().contains(wrongPin));

@@ -143,7 +143,7 @@ class Pkcs11X509Test {
     Pkcs11Exception imported = assertThrows(Pkcs11Exception.class, () -> token.importCertificate(uri, other));
     Pkcs11Exception used = assertThrows(Pkcs11Exception.class, () -> token.tlsIdentity(uri, other));
 
-    assertEquals(Pkcs11Exception.Kind.OBJECT_UNFIT, imported.kind());
+    assertEquals(Pkcs11Exception.Kind.OBJECT_UNFIT, imported.pkcs11Kind());
     assertEquals("certificate CN=someone-else is not for the key " + uri, imported.getMessage());
     assertEquals(imported.getMessage(), used.getMessage());
   }
@@ -153,14 +153,14 @@ class Pkcs11X509Test {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=twice"));
     token.generateKeyPair(uri, KeyPairType.EC_P256);
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> token.generateKeyPair(uri, KeyPairType.EC_P256));
-    assertEquals(Pkcs11Exception.Kind.OBJECT_EXISTS, e.kind());
+    assertEquals(Pkcs11Exception.Kind.OBJECT_EXISTS, e.pkcs11Kind());
   }
 
   @Test
   void aMissingPrivateKeyIsNamedWithItsUri() {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=absent;type=private"));
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> token.tlsIdentity(uri));
-    assertEquals(Pkcs11Exception.Kind.OBJECT_NOT_FOUND, e.kind());
+    assertEquals(Pkcs11Exception.Kind.OBJECT_NOT_FOUND, e.pkcs11Kind());
     assertEquals("token '" + softHsm.label() + "' has no private key with a certificate " + uri, e.getMessage());
   }
 
