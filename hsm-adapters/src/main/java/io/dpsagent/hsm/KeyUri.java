@@ -36,7 +36,7 @@ public final class KeyUri {
    */
   public static KeyUri parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("key URI is empty; use file:///path/to/key or pkcs11:...");
+      throw new IllegalArgumentException("is empty; use file:///path/to/key or pkcs11:...");
     }
     String lower = text.toLowerCase(Locale.ROOT);
     if (lower.startsWith("pkcs11:")) {
@@ -44,14 +44,16 @@ public final class KeyUri {
       return new KeyUri(Scheme.PKCS11, parsed.toString(), null, parsed); // text without pin-value
     }
     if (!lower.startsWith("file:")) {
-      throw new IllegalArgumentException(
-          "unsupported key URI '" + text + "'; use file:///absolute/path or pkcs11:...");
+      // Whatever this is, it may be the key itself pasted where its reference belongs: never echo it.
+      throw new IllegalArgumentException("is not a key URI (value not shown, in case it is the key itself);"
+          + " write where the key lives: file:///absolute/path or pkcs11:...");
     }
     URI uri;
     try {
       uri = new URI(text);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("malformed key URI '" + text + "': " + e.getReason());
+      throw new IllegalArgumentException("is a malformed file: URI (" + e.getReason() + " at index " + e.getIndex()
+          + "); percent-encode spaces and special characters, e.g. file:///etc/dps-agent/device.key");
     }
     if (uri.getPath() == null || !uri.getPath().startsWith("/")
         || (uri.getAuthority() != null && !uri.getAuthority().isEmpty()

@@ -1,6 +1,7 @@
 package io.dpsagent.hsm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
@@ -40,7 +41,18 @@ class KeyUriTest {
   @Test
   void rejectsOtherSchemesNamingTheAcceptedForms() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyUri.parse("/etc/key"));
-    assertEquals("unsupported key URI '/etc/key'; use file:///absolute/path or pkcs11:...", e.getMessage());
+    assertEquals("is not a key URI (value not shown, in case it is the key itself); write where the key lives:"
+        + " file:///absolute/path or pkcs11:...", e.getMessage());
+  }
+
+  @Test
+  void neverEchoesAValueThatIsNotAKeyUri() {
+    String pastedKey = "q83vEjRWeJq8OrxRIjNEVWZ3iJmqu8zd7v8AESIzRFU=";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyUri.parse(pastedKey));
+    assertFalse(e.getMessage().contains(pastedKey.substring(0, 8)), e.getMessage());
+    IllegalArgumentException malformed =
+        assertThrows(IllegalArgumentException.class, () -> KeyUri.parse("file:///k ey" + pastedKey));
+    assertFalse(malformed.getMessage().contains(pastedKey.substring(0, 8)), malformed.getMessage());
   }
 
   @Test

@@ -18,9 +18,9 @@ import picocli.CommandLine.Option;
  * user could read it in the process list.
  */
 @Command(name = "derive-key", mixinStandardHelpOptions = true,
-    description = {"Print HMAC-SHA256(groupKey, registrationId) in base64: the device key DPS expects",
-        "for a member of a symmetric-key enrollment group. The group key (base64) is read from",
-        "standard input unless --group-key names a key URI."})
+    description = {"Print the device key of a symmetric-key enrollment-group member.",
+        "The key is HMAC-SHA256(groupKey, registrationId) in base64, as DPS expects. The group key (base64)",
+        "is read from standard input unless --group-key names a key URI."})
 final class DeriveKeyCommand implements Callable<Integer> {
 
   /** A base64 group key is under 100 characters; anything much longer is the wrong input. */

@@ -1,19 +1,21 @@
 package io.dpsagent.agent.cli;
 
-import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.Version;
+import io.dpsagent.agent.daemon.StopSignal;
 import io.dpsagent.agent.dps.RegistrationClient;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import io.dpsagent.agent.daemon.StopSignal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code dps-agent}: the command line of the CLI contract. */
 @Command(
@@ -38,11 +40,7 @@ public final class Main implements Runnable {
     }
   }
 
-  private final Context context;
-
-  Main(Context context) {
-    this.context = context;
-  }
+  @Spec CommandSpec spec;
 
   public static void main(String[] args) {
     StopSignal stop = new StopSignal();
@@ -64,28 +62,19 @@ public final class Main implements Runnable {
 
   /** Runs one command and returns its exit code; never calls {@code System.exit}. */
   public static int run(String[] args, Context context) {
-    PrintStream out = context.out();
-    PrintStream err = context.err();
-    CommandLine cli = new CommandLine(new Main(context), new ContextFactory(context))
-        .setOut(new PrintWriter(out, true))
-        .setErr(new PrintWriter(err, true))
-        .setExecutionExceptionHandler((e, commandLine, parseResult) -> failed(e, context));
+    Logging.configure(context.err(), false);
+    Failures failures = new Failures(context, Arrays.asList(args).contains("--json"));
+    CommandLine cli = new CommandLine(new Main(), new ContextFactory(context))
+        .setOut(new PrintWriter(context.out(), true))
+        .setErr(new PrintWriter(context.err(), true))
+        .setParameterExceptionHandler(failures::usage)
+        .setExecutionExceptionHandler((e, commandLine, parseResult) -> failures.failed(e));
     return cli.execute(args);
   }
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "missing command; see dps-agent --help");
-  }
-
-  private static int failed(Exception e, Context context) {
-    if (e instanceof AgentException) {
-      AgentException failure = (AgentException) e;
-      context.err().println("dps-agent: error: " + failure.getMessage());
-      return ExitCode.of(failure).code();
-    }
-    context.err().println("dps-agent: internal error: " + e);
-    return ExitCode.INTERNAL_ERROR;
+    throw GroupCommand.missingSubcommand(spec);
   }
 
   /** Hands the shared {@link Context} to subcommands that take one. */

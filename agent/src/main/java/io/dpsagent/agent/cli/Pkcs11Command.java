@@ -15,6 +15,8 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -28,9 +30,11 @@ import picocli.CommandLine.Option;
         Pkcs11Command.ImportCert.class})
 final class Pkcs11Command implements Runnable {
 
+  @Spec CommandSpec spec;
+
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing command; see dps-agent pkcs11 --help");
+    throw GroupCommand.missingSubcommand(spec);
   }
 
   /** The token key URI and the module, shared by the subcommands. */

@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code dps-agent run}: the daemon, for a systemd {@code Type=notify} unit. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Provision if needed (or use the cached result), notify systemd, and keep a fresh",
-        "hub SAS token in output.token_dir until stopped."})
+    description = {"Run as the daemon: provision (or use the cached result) and keep the hub token fresh.",
+        "Notifies systemd (Type=notify) and keeps a fresh hub SAS token in output.token_dir until stopped."})
 final class RunCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;

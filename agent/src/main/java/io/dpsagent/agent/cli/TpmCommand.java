@@ -13,6 +13,8 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -21,9 +23,11 @@ import picocli.CommandLine.Option;
     subcommands = {TpmCommand.Identity.class})
 final class TpmCommand implements Runnable {
 
+  @Spec CommandSpec spec;
+
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing command; see dps-agent tpm --help");
+    throw GroupCommand.missingSubcommand(spec);
   }
 
   /**

@@ -62,7 +62,7 @@ class DeriveKeyCommandTest {
   void aMissingRegistrationIdIsAUsageError() {
     CliRun run = CliRun.withStdin(GROUP_KEY, "derive-key");
     assertEquals(2, run.exitCode());
-    assertEquals(true, run.stderr().startsWith("Missing required option: '--registration-id=ID'"), run.stderr());
+    assertEquals(true, run.stderr().startsWith("dps-agent: error: Missing required option: '--registration-id=ID'"), run.stderr());
   }
 
   @Test
