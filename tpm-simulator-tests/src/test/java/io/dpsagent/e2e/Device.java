@@ -30,6 +30,7 @@ final class Device {
   private boolean x509;
   private String x509Identity = "";
   private String tpmTable;
+  private String keyUri;
 
   Device(Path home) {
     this.home = home;
@@ -126,6 +127,12 @@ final class Device {
     return this;
   }
 
+  /** Names the symmetric key by this URI (a token key, or anything a test wants to feed the agent). */
+  Device symmetricKeyUri(String uri) {
+    this.keyUri = uri;
+    return this;
+  }
+
   private void writeKey(String base64) throws IOException {
     Files.writeString(keyFile, base64 + "\n");
     Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
@@ -146,7 +153,7 @@ final class Device {
             ? "method = \"x509\"\n" + x509Identity
             : "method = \"symmetric_key\"\n"
                 + "registration_id = \"" + registrationId + "\"\n"
-                + keyKind + " = { uri = \"" + keyFile.toUri() + "\" }\n")
+                + keyKind + " = { uri = \"" + (keyUri != null ? keyUri : keyFile.toUri()) + "\" }\n")
         + (tpmTable == null ? "" : tpmTable)
         + "[output]\n"
         + "dir = \"" + outputDir + "\"\n"
