@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
-import io.dpsagent.agent.daemon.StopSignal;
+import io.dpsagent.agent.daemon.Signals;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -53,7 +53,7 @@ class DaemonTest {
 
   /** A daemon running in the background. */
   private static final class Running {
-    final StopSignal stop = new StopSignal();
+    final Signals stop = new Signals();
     final CompletableFuture<CliRun> run;
 
     Running(String config) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
-import io.dpsagent.agent.daemon.StopSignal;
+import io.dpsagent.agent.daemon.Signals;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -224,7 +224,7 @@ class SecretScanTest {
         .output("token_dir = \"" + home.resolve("run") + "\"");
     String config = device.writeConfig();
     trackDeviceSecrets(device);
-    StopSignal stop = new StopSignal();
+    Signals stop = new Signals();
     CompletableFuture<CliRun> running =
         CompletableFuture.supplyAsync(() -> CliRun.until(stop, Map.of(), "run", "--verbose", "--config", config));
     Path tokenFile = home.resolve("run").resolve("hub-token");

@@ -36,6 +36,13 @@ public interface DeviceAuthentication extends AutoCloseable {
    */
   SasSigner hubSigner() throws AgentException;
 
+  /**
+   * Bytes that change exactly when the device's identity does (a rotated key, a new certificate, a
+   * replaced TPM) and reveal nothing about a secret: the daemon compares their fingerprint with the
+   * cached assignment's to decide whether to register again.
+   */
+  byte[] identityMaterial() throws AgentException;
+
   /** The TPM's public keys, sent with the registration for TPM attestation. */
   default Optional<RegistrationRequest.TpmKeys> tpmKeys() {
     return Optional.empty();

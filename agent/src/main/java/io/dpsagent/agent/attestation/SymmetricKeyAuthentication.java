@@ -27,6 +27,9 @@ public final class SymmetricKeyAuthentication implements DeviceAuthentication {
    * @param writable whether the device key may be written into a connection string: only when it
    *     comes from a key file, never when it (or the group key it is derived from) is in a token
    */
+  private static final byte[] IDENTITY_LABEL =
+      "dps-agent identity fingerprint v1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
   private SymmetricKeyAuthentication(SymmetricKeyAttestation config, String idScope, SasSigner deviceKey,
       boolean writable) {
     this.config = config;
@@ -73,6 +76,16 @@ public final class SymmetricKeyAuthentication implements DeviceAuthentication {
   @Override
   public SasSigner hubSigner() {
     return deviceKey;
+  }
+
+  /** A MAC of a fixed label: equal for equal keys, useless for recovering the key. */
+  @Override
+  public byte[] identityMaterial() throws AgentException {
+    try {
+      return deviceKey.sign(IDENTITY_LABEL);
+    } catch (HsmException e) {
+      throw AgentException.hsm("cannot fingerprint the device key: ", e);
+    }
   }
 
   @Override

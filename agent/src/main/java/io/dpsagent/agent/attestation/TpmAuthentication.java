@@ -121,6 +121,12 @@ public final class TpmAuthentication implements DeviceAuthentication {
         base64.encodeToString(attestor.endorsementKey()), base64.encodeToString(attestor.storageRootKey())));
   }
 
+  /** The endorsement key: another TPM is another device. */
+  @Override
+  public byte[] identityMaterial() {
+    return attestor.endorsementKey();
+  }
+
   @Override
   public HubAuth hubAuth() {
     Map<String, String> references = new LinkedHashMap<>();

@@ -92,6 +92,15 @@ public final class X509Authentication implements DeviceAuthentication {
   }
 
   @Override
+  public byte[] identityMaterial() throws AgentException {
+    try {
+      return identity.leaf().getEncoded();
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw AgentException.config("cannot encode the device certificate: " + e.getMessage());
+    }
+  }
+
+  @Override
   public HubAuth hubAuth() {
     Map<String, String> references = new LinkedHashMap<>();
     X509Attestation.Identity files = config.identity();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.logging.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -21,16 +22,18 @@ final class Failures {
 
   private final Main.Context context;
   private final boolean json;
+  private final Logging.Style style;
 
   Failures(Main.Context context, boolean json) {
     this.context = context;
     this.json = json;
+    this.style = Logging.Style.of(context.environment());
   }
 
   /** A command line picocli could not parse, or a group command without its subcommand. */
   int usage(ParameterException e, String[] args) {
     CommandLine cli = e.getCommandLine();
-    cli.getErr().println("dps-agent: error: " + e.getMessage());
+    cli.getErr().println(style.line(Level.SEVERE, e.getMessage()));
     if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, cli.getErr())) {
       cli.usage(cli.getErr());
     }
@@ -42,13 +45,13 @@ final class Failures {
   int failed(Exception e) {
     if (e instanceof AgentException failure) {
       ExitCode code = ExitCode.of(failure);
-      context.err().println("dps-agent: error: " + failure.getMessage());
+      context.err().println(style.line(Level.SEVERE, failure.getMessage()));
       report(code.code(), failure.kind().name().toLowerCase(Locale.ROOT), failure.getMessage());
       return code.code();
     }
     // A defect: the class name helps the bug report; the stack trace would only scare operators.
     String message = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    context.err().println("dps-agent: internal error: " + message);
+    context.err().println(style.line(Level.SEVERE, "internal error: " + message));
     report(ExitCode.INTERNAL_ERROR, "internal", message);
     return ExitCode.INTERNAL_ERROR;
   }

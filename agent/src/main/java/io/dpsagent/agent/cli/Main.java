@@ -1,7 +1,7 @@
 package io.dpsagent.agent.cli;
 
 import io.dpsagent.agent.Version;
-import io.dpsagent.agent.daemon.StopSignal;
+import io.dpsagent.agent.daemon.Signals;
 import io.dpsagent.agent.dps.RegistrationClient;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -10,8 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,46 +21,55 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "Device-side provisioning agent for the Azure IoT Hub Device Provisioning Service.",
-    subcommands = {ProvisionCommand.class, RunCommand.class, DeriveKeyCommand.class, TokenCommand.class,
+    subcommands = {ProvisionCommand.class, RunCommand.class, StatusCommand.class, ReprovisionCommand.class,
+        DeriveKeyCommand.class, TokenCommand.class,
         TpmCommand.class, Pkcs11Command.class})
 public final class Main implements Runnable {
 
-  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  /**
+   * How long a stopped command may take to finish before the process exits anyway: within systemd's
+   * expectations, and long enough for an atomic rename in progress (outputs are never torn).
+   */
+  static final Duration STOP_GRACE = Duration.ofMillis(1500);
 
   /** What commands share: streams, environment, time, and how to wait. Tests substitute them. */
   public record Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment,
-      Clock clock, RegistrationClient.Sleeper sleeper, StopSignal stop) {
+      Clock clock, RegistrationClient.Sleeper sleeper, Signals signals) {
 
-    /** A context that is never asked to stop (one-shot commands). */
+    /** A context that is never signalled (one-shot commands in tests). */
     public Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment, Clock clock,
         RegistrationClient.Sleeper sleeper) {
-      this(in, out, err, environment, clock, sleeper, new StopSignal());
+      this(in, out, err, environment, clock, sleeper, new Signals());
     }
   }
 
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
-    StopSignal stop = new StopSignal();
-    CountDownLatch finished = new CountDownLatch(1);
-    // SIGTERM: ask the running command to stop and give it time to finish (the daemon stops at once).
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.stop();
-      try {
-        finished.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "dps-agent-shutdown"));
+    Signals signals = new Signals();
+    boolean daemon = args.length > 0 && args[0].equals("run");
+    OsSignals.install(signals, () -> {
+      // A command stuck in I/O past the grace ends here: the daemon's stop is a success (systemctl
+      // stop must not leave the unit failed); any other command ends as signalled commands do.
+      sleepQuietly(STOP_GRACE);
+      System.exit(daemon ? ExitCode.SUCCESS.code() : 128 + 15);
+    });
     int code = run(args, new Context(System.in, System.out, System.err, System.getenv(), Clock.systemUTC(),
-        d -> Thread.sleep(d.toMillis()), stop));
-    finished.countDown();
+        signals::sleepUnlessStopped, signals));
     System.exit(code);
+  }
+
+  private static void sleepQuietly(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Runs one command and returns its exit code; never calls {@code System.exit}. */
   public static int run(String[] args, Context context) {
-    Logging.configure(context.err(), false);
+    Logging.configure(context.err(), context.environment(), false);
     Failures failures = new Failures(context, Arrays.asList(args).contains("--json"));
     CommandLine cli = new CommandLine(new Main(), new ContextFactory(context))
         .setOut(new PrintWriter(context.out(), true))

@@ -29,7 +29,7 @@ final class ProvisionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(context.err(), verbose);
+    Logging.configure(context.err(), context.environment(), verbose);
     AgentConfig loaded = config.load(context.environment());
     ProvisionFlow.Result result = new ProvisionFlow(loaded, context.clock(), context.sleeper()).run();
     if (json) {

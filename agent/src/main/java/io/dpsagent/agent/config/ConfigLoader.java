@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -101,9 +102,11 @@ public final class ConfigLoader {
     AttestationConfig attestation = attestation(s.table("attestation").orElseThrow(() ->
         new InvalidConfigException(s.keyName("attestation"), "section is missing; add [provisioning.attestation] with method and registration_id")));
     RetryConfig retry = retry(s.table("retry").orElse(new Section(s.keyName("retry"), toml.createObjectNode())));
+    ReprovisionPolicy reprovision = ReprovisionPolicy.fromConfig(
+        s.string("reprovision").orElse(ReprovisionPolicy.ON_CHANGE.configName()), s.keyName("reprovision"));
     s.rejectUnknownKeys();
     return new ProvisioningConfig(endpoint, idScope, transport, apiVersion, trustBundle, payload, proxy, attestation,
-        retry);
+        retry, reprovision);
   }
 
   private AttestationConfig attestation(Section s) throws InvalidConfigException {
@@ -333,8 +336,27 @@ public final class ConfigLoader {
     }
     Optional<String> tokenGroup = s.string("token_group");
     Duration tokenTtl = Duration.ofSeconds(s.integer("token_ttl_seconds", 60, 86_400).orElse(3600L));
+    boolean envFile = s.bool("env_file").orElse(false);
+    Optional<PostProvisionHook> hook = hook(s.table("post_provision_hook"));
     s.rejectUnknownKeys();
-    return new OutputConfig(dir, connectionString, groupReadable, tokenDir, tokenGroup, tokenTtl);
+    return new OutputConfig(dir, connectionString, groupReadable, tokenDir, tokenGroup, tokenTtl, envFile, hook);
+  }
+
+  private static Optional<PostProvisionHook> hook(Optional<Section> table) throws InvalidConfigException {
+    if (table.isEmpty()) {
+      return Optional.empty();
+    }
+    Section s = table.get();
+    List<String> command = s.strings("command").orElseThrow(() -> new InvalidConfigException(s.keyName("command"),
+        "is missing; give the program and its arguments, e.g. command = [\"/usr/bin/systemctl\", \"restart\","
+            + " \"my-app\"]"));
+    if (!command.get(0).startsWith("/")) {
+      throw new InvalidConfigException(s.keyName("command"), "the program must be an absolute path (no shell, no PATH"
+          + " search), e.g. \"/usr/bin/systemctl\"");
+    }
+    Duration timeout = Duration.ofSeconds(s.integer("timeout_seconds", 1, 3600).orElse(30L));
+    s.rejectUnknownKeys();
+    return Optional.of(new PostProvisionHook(command, timeout));
   }
 
   /** Accepts {@code file:///abs/path} or a plain absolute path for non-secret files. */

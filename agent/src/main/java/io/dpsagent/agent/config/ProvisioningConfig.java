@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param trustBundle extra trust anchors added to the system store ({@code trust_bundle})
  * @param payload the custom payload sent with the registration, as JSON text
  * @param proxy the HTTP proxy DPS traffic is tunnelled through ({@code proxy} or {@code https_proxy})
+ * @param reprovision when the daemon registers again although it has a cached assignment
  */
 public record ProvisioningConfig(
     DpsEndpoint endpoint,
@@ -23,4 +24,5 @@ public record ProvisioningConfig(
     Optional<String> payload,
     Optional<ProxySettings> proxy,
     AttestationConfig attestation,
-    RetryConfig retry) {}
+    RetryConfig retry,
+    ReprovisionPolicy reprovision) {}

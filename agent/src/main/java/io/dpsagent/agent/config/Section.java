@@ -2,8 +2,10 @@ package io.dpsagent.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -70,6 +72,25 @@ final class Section {
       throw wrongType(key, "true or false");
     }
     return Optional.of(value.booleanValue());
+  }
+
+  /** A non-empty array of non-empty strings (a command line, never split by a shell). */
+  Optional<List<String>> strings(String key) throws InvalidConfigException {
+    JsonNode value = take(key);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!value.isArray() || value.isEmpty()) {
+      throw wrongType(key, "a non-empty array of strings, e.g. [\"/usr/bin/program\", \"--flag\"]");
+    }
+    List<String> items = new ArrayList<>();
+    for (JsonNode item : value) {
+      if (!item.isTextual() || item.textValue().isEmpty()) {
+        throw wrongType(key, "an array of non-empty strings");
+      }
+      items.add(item.textValue());
+    }
+    return Optional.of(List.copyOf(items));
   }
 
   Optional<Section> table(String key) throws InvalidConfigException {

@@ -1,149 +1,357 @@
 package io.dpsagent.agent.daemon;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
+import io.dpsagent.agent.config.ReprovisionPolicy;
 import io.dpsagent.agent.dps.RegistrationClient;
+import io.dpsagent.agent.flow.IdentityFingerprint;
 import io.dpsagent.agent.flow.ProvisionFlow;
+import io.dpsagent.agent.output.ConnectionFile;
+import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.SasSigner;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
 
 /**
- * {@code dps-agent run}: the long-running agent. At start it trusts its cached result when that
- * result belongs to the configured identity (no DPS call at boot), provisions otherwise, retrying
- * transient failures forever with capped, jittered back-off, and then keeps a fresh hub SAS token
- * in the token file until it is told to stop.
+ * {@code dps-agent run}: the long-running agent. It starts from its cached assignment when the
+ * policy allows (no DPS call at boot), registers otherwise, retrying whatever may clear with time
+ * (network, DPS, an absent TPM) with capped, jittered back-off, and then keeps a fresh hub SAS token
+ * for the application. It stops on SIGTERM, reloads on SIGHUP, and registers again on request.
  */
 public final class Daemon {
 
   private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Back-off between whole provisioning runs that ended in transient failure. */
+  /** Back-off between whole provisioning runs that ended in a failure that may clear. */
   static final Duration FIRST_RETRY = Duration.ofSeconds(30);
   static final Duration MAX_RETRY = Duration.ofHours(1);
+  /** How often the application's hub-rejection report is looked for. */
+  static final Duration REQUEST_POLL = Duration.ofSeconds(2);
+  /** An application that keeps reporting rejection must not make the daemon hammer DPS. */
+  static final Duration MIN_REJECTION_SPACING = Duration.ofSeconds(30);
 
-  private final AgentConfig config;
+  /** Loads the configuration again, for SIGHUP. */
+  @FunctionalInterface
+  public interface ConfigSource {
+    AgentConfig load() throws AgentException;
+  }
+
+  private final ConfigSource source;
   private final Clock clock;
-  private final RegistrationClient.Sleeper sleeper;
-  private final StopSignal stop;
+  private final Signals signals;
   private final SystemdNotifier systemd;
+  private final Watchdog watchdog;
   private final RandomGenerator random = new SecureRandom();
+  private AgentConfig config;
+  private DaemonState state;
+  private Instant lastRejectionHandled = Instant.MIN;
 
-  public Daemon(AgentConfig config, Clock clock, RegistrationClient.Sleeper sleeper, StopSignal stop,
-      SystemdNotifier systemd) {
+  public Daemon(ConfigSource source, AgentConfig config, Clock clock, Signals signals, SystemdNotifier systemd,
+      java.util.Map<String, String> environment) {
+    this.source = source;
     this.config = config;
     this.clock = clock;
-    this.sleeper = sleeper;
-    this.stop = stop;
+    this.signals = signals;
     this.systemd = systemd;
+    this.watchdog = new Watchdog(systemd, environment, clock);
+    Instant now = clock.instant();
+    this.state = new DaemonState(ProcessHandle.current().pid(), now, "starting", "none", Optional.empty(),
+        Optional.empty(), Optional.empty(), now);
   }
 
-  /** Runs until stopped; returns normally when stopped, throws on a permanent failure. */
+  /** Runs until stopped; returns normally when stopped, throws on a failure no wait can cure. */
   public void run() throws AgentException, InterruptedException {
-    TokenFile tokenFile = TokenFile.in(config.output());
-    try (DeviceAuthentication device = Attestations.load(config, clock.instant())) {
-      Optional<JsonNode> connection = cachedConnection(device);
-      if (connection.isEmpty()) {
-        connection = provisionUntilDone(device);
-        if (connection.isEmpty()) {
-          return; // stopped while waiting to retry
-        }
-      } else {
-        LOG.info(() -> "using the cached assignment of " + device.registrationId() + "; DPS not contacted");
-      }
-      JsonNode assigned = connection.get();
-      systemd.ready("provisioned " + assigned.path("deviceId").asText() + " on " + assigned.path("hubHostName").asText());
-      keepTokenFresh(device, assigned, tokenFile);
-      systemd.stopping();
-    }
-  }
-
-  /** The cached {@code connection.json}, if it was made for this identity, scope and method. */
-  private Optional<JsonNode> cachedConnection(DeviceAuthentication device) {
-    Path file = config.output().dir().resolve(OutputWriter.CONNECTION_JSON);
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
-    }
+    boolean register = config.provisioning().reprovision() == ReprovisionPolicy.ALWAYS_AT_START;
     try {
-      JsonNode cached = JSON.readTree(file.toFile());
-      boolean same = device.registrationId().equals(cached.path("registrationId").asText())
-          && config.provisioning().idScope().equals(cached.path("idScope").asText())
-          && device.method().equals(cached.path("attestation").asText())
-          && cached.path("hubHostName").isTextual() && cached.path("deviceId").isTextual();
-      if (!same) {
-        LOG.info("the cached assignment belongs to another identity or scope; provisioning again");
+      while (true) {
+        Signals.Wake wake = session(register);
+        if (wake == Signals.Wake.STOP) {
+          return;
+        }
+        register = wake == Signals.Wake.REPROVISION;
+        if (wake == Signals.Wake.RELOAD) {
+          reload();
+        }
       }
-      return same ? Optional.of(cached) : Optional.empty();
-    } catch (IOException e) {
-      LOG.warning(() -> "cannot read the cached " + file + " (" + e.getClass().getSimpleName() + "); provisioning again");
-      return Optional.empty();
+    } catch (AgentException e) {
+      record(new DaemonState.Attempt(clock.instant(), false, Optional.of(kindName(e)), Optional.of(e.getMessage())),
+          Optional.empty());
+      throw e;
+    } finally {
+      systemd.stopping();
+      update(state.phase("stopped", clock.instant()));
     }
   }
 
-  private Optional<JsonNode> provisionUntilDone(DeviceAuthentication device)
-      throws AgentException, InterruptedException {
+  /** Opens the device, gets an assignment and serves it until a signal asks for something else. */
+  private Signals.Wake session(boolean register) throws AgentException, InterruptedException {
+    Optional<DeviceAuthentication> opened = openDevice();
+    if (opened.isEmpty()) {
+      return Signals.Wake.STOP;
+    }
+    try (DeviceAuthentication device = opened.get()) {
+      Optional<ConnectionInfo> assigned = assignment(device, register);
+      if (assigned.isEmpty()) {
+        return Signals.Wake.STOP;
+      }
+      ready(assigned.get());
+      return serve(device, assigned.get());
+    }
+  }
+
+  /** The device's key material; an absent TPM or token is waited for, as a late driver would be. */
+  private Optional<DeviceAuthentication> openDevice() throws AgentException, InterruptedException {
     Duration ceiling = FIRST_RETRY;
-    while (!stop.isStopped()) {
+    while (true) {
       try {
-        ProvisionFlow.Result result = new ProvisionFlow(config, clock, sleeper).run(device);
-        return Optional.of(JSON.readTree(OutputWriter.toJson(result.connection(), result.files())));
+        return Optional.of(Attestations.load(config, clock.instant()));
       } catch (AgentException e) {
         if (!e.kind().mayClearWithTime()) {
           throw e;
         }
-        Duration wait = Duration.ofMillis(random.nextLong(ceiling.toMillis() / 2, ceiling.toMillis() + 1));
-        LOG.warning(() -> e.getMessage() + "; next provisioning attempt in " + wait.toSeconds() + " s");
-        systemd.status("waiting to retry DPS: " + e.getMessage());
-        if (stop.awaitStop(wait)) {
+        Duration wait = jitter(ceiling);
+        LOG.warning(() -> e.getMessage() + "; trying again in " + wait.toSeconds() + " s");
+        record(failure(e), Optional.of(clock.instant().plus(wait)));
+        systemd.status("waiting for the key store: " + e.getMessage() + "; next try at " + nextAt(wait));
+        if (waitFor(wait) == Signals.Wake.STOP) {
           return Optional.empty();
         }
-        ceiling = ceiling.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : ceiling.multipliedBy(2);
-      } catch (IOException e) {
-        throw AgentException.config("cannot render the provisioning result: " + e.getMessage());
+        ceiling = longer(ceiling);
       }
     }
-    return Optional.empty();
   }
 
-  /** Writes a new hub token every 80% of its lifetime; devices without a SAS key just wait. */
-  private void keepTokenFresh(DeviceAuthentication device, JsonNode connection, TokenFile tokenFile)
+  /**
+   * The assignment to serve: the cached one when the policy allows and it is this identity's,
+   * else a fresh registration, falling back to the cache while DPS cannot be reached.
+   */
+  private Optional<ConnectionInfo> assignment(DeviceAuthentication device, boolean register)
       throws AgentException, InterruptedException {
-    if (!"sas".equals(connection.path("auth").path("type").asText())) {
-      LOG.info("the device authenticates with its certificate; no hub token to keep");
-      while (!stop.awaitStop(Duration.ofDays(1))) {
-        // nothing to renew
-      }
-      return;
+    Optional<ConnectionInfo> cached = cached();
+    String fingerprint = IdentityFingerprint.of(config.provisioning(), device);
+    ReprovisionPolicy policy = config.provisioning().reprovision();
+    Optional<ConnectionInfo> usable = cached.filter(c -> policy == ReprovisionPolicy.NEVER || sameIdentity(c, fingerprint));
+    if (cached.isPresent() && usable.isEmpty()) {
+      LOG.info("the identity changed since the cached assignment (registration ID, key, certificate, endpoint or"
+          + " scope); registering again");
     }
-    SasSigner signer = device.hubSigner();
-    String resource = connection.path("hubHostName").asText() + "/devices/" + connection.path("deviceId").asText();
-    Duration ttl = config.output().tokenTtl();
-    do {
-      Instant expiry = clock.instant().plus(ttl);
+    if (usable.isPresent() && !register) {
+      LOG.info(() -> "using the cached assignment of " + device.registrationId() + "; DPS not contacted");
+      rewrite(usable.get().withHubAuth(device.hubAuth()));
+      update(state.serving("cache", clock.instant()));
+      return usable;
+    }
+    return provisionUntilDone(device, usable);
+  }
+
+  private Optional<ConnectionInfo> cached() {
+    try {
+      return ConnectionFile.readIfPresent(config.output().dir());
+    } catch (AgentException e) {
+      LOG.warning(() -> e.getMessage() + "; registering again");
+      return Optional.empty();
+    }
+  }
+
+  /** Files from before fingerprints were recorded are matched on what identifies the device. */
+  private boolean sameIdentity(ConnectionInfo cached, String fingerprint) {
+    return cached.identityFingerprint().map(fingerprint::equals).orElseGet(() ->
+        cached.idScope().equals(config.provisioning().idScope()));
+  }
+
+  /** Rewrites the outputs from the cache, so that a rotated key reaches every file that carries it. */
+  private void rewrite(ConnectionInfo info) throws AgentException {
+    try {
+      new OutputWriter(config.output()).write(info);
+    } catch (IOException e) {
+      throw AgentException.config("cannot write outputs to " + config.output().dir() + ": " + e.getMessage()
+          + "; check output.dir and its permissions");
+    }
+  }
+
+  private Optional<ConnectionInfo> provisionUntilDone(DeviceAuthentication device, Optional<ConnectionInfo> fallback)
+      throws AgentException, InterruptedException {
+    Duration ceiling = FIRST_RETRY;
+    while (true) {
+      update(state.phase("provisioning", clock.instant()));
+      systemd.status("registering " + device.registrationId() + " with DPS");
       try {
-        tokenFile.write(SasToken.build(resource, signer, expiry, null));
-      } catch (HsmException e) {
-        throw AgentException.hsm("cannot sign the hub token: ", e);
-      } catch (IOException e) {
-        throw AgentException.config("cannot write " + tokenFile.path() + ": " + e.getMessage());
+        ProvisionFlow.Result result = new ProvisionFlow(config, clock, this::sleepServingWatchdog).run(device);
+        record(new DaemonState.Attempt(clock.instant(), true, Optional.empty(), Optional.empty()), Optional.empty());
+        update(state.serving("dps", clock.instant()));
+        return Optional.of(result.connection());
+      } catch (AgentException e) {
+        if (signals.isStopped()) {
+          return Optional.empty();
+        }
+        if (!e.kind().mayClearWithTime()) {
+          throw e;
+        }
+        if (fallback.isPresent()) {
+          LOG.warning(() -> e.getMessage() + "; keeping the cached assignment");
+          record(failure(e), Optional.empty());
+          update(state.serving("cache", clock.instant()));
+          return fallback;
+        }
+        Duration wait = jitter(ceiling);
+        LOG.warning(() -> e.getMessage() + "; next provisioning attempt in " + wait.toSeconds() + " s");
+        record(failure(e), Optional.of(clock.instant().plus(wait)));
+        systemd.status("waiting for DPS: " + e.getMessage() + "; next attempt at " + nextAt(wait));
+        Signals.Wake wake = waitFor(wait);
+        if (wake == Signals.Wake.STOP) {
+          return Optional.empty();
+        }
+        if (wake == Signals.Wake.RELOAD) {
+          reload();
+        }
+        ceiling = longer(ceiling);
       }
-      LOG.info(() -> "wrote a hub token valid until " + expiry + " to " + tokenFile.path());
-    } while (!stop.awaitStop(ttl.multipliedBy(4).dividedBy(5)));
+    }
+  }
+
+  private void ready(ConnectionInfo assigned) {
+    String status = "provisioned " + assigned.deviceId() + " on " + assigned.hubHostName()
+        + ("cache".equals(state.source()) ? " (cached assignment)" : "");
+    systemd.ready(status); // the first one starts dependants; a later one ends a RELOADING=1
+  }
+
+  /**
+   * Keeps a hub token fresh (devices with a SAS key) and waits for what comes next: a stop, a
+   * reload, a re-provisioning request, or the application's report that the hub rejected it.
+   */
+  private Signals.Wake serve(DeviceAuthentication device, ConnectionInfo connection)
+      throws AgentException, InterruptedException {
+    Requests requests = Requests.in(config.output());
+    boolean sas = "sas".equals(connection.hubAuth().type());
+    Optional<TokenFile> tokenFile = sas ? Optional.of(TokenFile.in(config.output())) : Optional.empty();
+    Optional<SasSigner> signer = sas ? Optional.of(device.hubSigner()) : Optional.empty();
+    if (!sas) {
+      LOG.info("the device authenticates with its certificate; no hub token to keep");
+    }
+    Instant nextToken = clock.instant();
+    while (true) {
+      if (tokenFile.isPresent() && !clock.instant().isBefore(nextToken)) {
+        Duration ttl = config.output().tokenTtl();
+        writeToken(tokenFile.get(), signer.get(), connection, clock.instant().plus(ttl));
+        nextToken = clock.instant().plus(ttl.multipliedBy(4).dividedBy(5));
+      }
+      if (requests.takeReprovision()) {
+        LOG.info("re-provisioning as requested");
+        return Signals.Wake.REPROVISION;
+      }
+      if (requests.takeHubRejected()) {
+        if (Duration.between(lastRejectionHandled, clock.instant()).compareTo(MIN_REJECTION_SPACING) >= 0) {
+          lastRejectionHandled = clock.instant();
+          LOG.warning("the application reports that the hub rejected the device's identity; registering again");
+          return Signals.Wake.REPROVISION;
+        }
+        LOG.info("hub rejection reported again within " + MIN_REJECTION_SPACING.toSeconds() + " s; not registering"
+            + " again yet");
+      }
+      Duration untilToken = tokenFile.isPresent() ? Duration.between(clock.instant(), nextToken) : MAX_RETRY;
+      Signals.Wake wake = waitFor(min(untilToken, REQUEST_POLL));
+      if (wake != Signals.Wake.TIMEOUT) {
+        return wake;
+      }
+    }
+  }
+
+  private void writeToken(TokenFile tokenFile, SasSigner signer, ConnectionInfo connection, Instant expiry)
+      throws AgentException {
+    String resource = connection.hubHostName() + "/devices/" + connection.deviceId();
+    try {
+      tokenFile.write(SasToken.build(resource, signer, expiry, null));
+    } catch (HsmException e) {
+      throw AgentException.hsm("cannot sign the hub token: ", e);
+    } catch (IOException e) {
+      throw AgentException.config("cannot write " + tokenFile.path() + ": " + e.getMessage());
+    }
+    update(state.token(expiry, clock.instant()));
+    LOG.info(() -> "wrote a hub token valid until " + expiry + " to " + tokenFile.path());
+  }
+
+  /** SIGHUP: the new configuration applies from the next session; a broken one is not taken. */
+  private void reload() {
+    systemd.reloading("reloading the configuration");
+    try {
+      AgentConfig fresh = source.load();
+      config = fresh;
+      LOG.info("configuration reloaded");
+    } catch (AgentException e) {
+      LOG.severe(() -> "configuration not reloaded: " + e.getMessage() + "; keeping the running configuration");
+    }
+  }
+
+  /** Waits, pinging the watchdog, until {@code duration} passed or a request came. */
+  private Signals.Wake waitFor(Duration duration) throws InterruptedException {
+    Instant end = clock.instant().plus(duration);
+    while (true) {
+      watchdog.ping();
+      Duration left = Duration.between(clock.instant(), end);
+      Signals.Wake wake = signals.await(watchdog.maxWait(left.isNegative() ? Duration.ZERO : left));
+      if (wake != Signals.Wake.TIMEOUT || !clock.instant().isBefore(end)) {
+        return wake;
+      }
+    }
+  }
+
+  /** The registration's own back-off sleeps: they keep the watchdog fed and end on a stop. */
+  private void sleepServingWatchdog(Duration duration) throws InterruptedException {
+    Instant end = clock.instant().plus(duration);
+    while (clock.instant().isBefore(end)) {
+      watchdog.ping();
+      if (signals.awaitStop(watchdog.maxWait(Duration.between(clock.instant(), end)))) {
+        throw new InterruptedException("stop requested");
+      }
+    }
+  }
+
+  private void record(DaemonState.Attempt attempt, Optional<Instant> next) {
+    update(state.attempted(attempt, next, clock.instant()));
+  }
+
+  private void update(DaemonState next) {
+    state = next;
+    try {
+      state.write(config.output().dir());
+    } catch (IOException e) {
+      LOG.fine(() -> "cannot write " + DaemonState.FILE + ": " + e.getMessage()); // status shows less; no harm
+    }
+  }
+
+  private DaemonState.Attempt failure(AgentException e) {
+    return new DaemonState.Attempt(clock.instant(), false, Optional.of(kindName(e)), Optional.of(e.getMessage()));
+  }
+
+  private static String kindName(AgentException e) {
+    return e.kind().name().toLowerCase(Locale.ROOT);
+  }
+
+  private Duration jitter(Duration ceiling) {
+    return Duration.ofMillis(random.nextLong(ceiling.toMillis() / 2, ceiling.toMillis() + 1));
+  }
+
+  private static Duration longer(Duration ceiling) {
+    return min(ceiling.multipliedBy(2), MAX_RETRY);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private String nextAt(Duration wait) {
+    return clock.instant().plus(wait).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
   }
 }

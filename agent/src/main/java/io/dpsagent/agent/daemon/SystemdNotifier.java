@@ -82,6 +82,14 @@ public final class SystemdNotifier {
     send("STOPPING=1");
   }
 
+  public void reloading(String status) {
+    send("RELOADING=1\nSTATUS=" + oneLine(status));
+  }
+
+  public void watchdog() {
+    send("WATCHDOG=1");
+  }
+
   private void send(String message) {
     if (socket.isEmpty()) {
       return;

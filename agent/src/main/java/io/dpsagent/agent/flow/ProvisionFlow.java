@@ -11,6 +11,7 @@ import io.dpsagent.agent.dps.RegistrationClient;
 import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.dps.RegistrationState;
 import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.agent.output.HookRunner;
 import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.agent.tls.TrustStores;
 import io.dpsagent.agent.transport.Transports;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 
@@ -66,15 +68,25 @@ public final class ProvisionFlow {
     }
     ConnectionInfo info = connectionInfo(device, state, endpoint);
     LOG.info(() -> "assigned " + info.deviceId() + " to " + info.hubHostName());
+    Result result;
     try {
-      return new Result(info, new OutputWriter(config.output()).write(info));
+      result = new Result(info, new OutputWriter(config.output()).write(info));
     } catch (IOException e) {
       throw AgentException.config("cannot write outputs to " + config.output().dir() + ": " + e.getMessage()
           + "; check output.dir and its permissions");
     }
+    if (config.output().postProvisionHook().isPresent()) {
+      try {
+        HookRunner.run(config.output().postProvisionHook().get(), info, config.output().dir());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return result;
   }
 
-  private ConnectionInfo connectionInfo(DeviceAuthentication device, RegistrationState state, String endpoint) {
+  private ConnectionInfo connectionInfo(DeviceAuthentication device, RegistrationState state, String endpoint)
+      throws AgentException {
     ProvisioningConfig p = config.provisioning();
     return new ConnectionInfo(
         state.assignedHub().orElseThrow(),
@@ -90,6 +102,7 @@ public final class ProvisionFlow {
         state.createdDateTimeUtc(),
         state.lastUpdatedDateTimeUtc(),
         state.etag(),
-        clock.instant());
+        clock.instant(),
+        Optional.of(IdentityFingerprint.of(p, device)));
   }
 }

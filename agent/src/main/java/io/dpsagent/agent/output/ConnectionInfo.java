@@ -25,4 +25,13 @@ public record ConnectionInfo(
     Optional<String> createdDateTimeUtc,
     Optional<String> lastUpdatedDateTimeUtc,
     Optional<String> etag,
-    Instant provisionedAt) {}
+    Instant provisionedAt,
+    Optional<String> identityFingerprint) {
+
+  /** The same assignment, to be written with another hub authentication (a rotated key). */
+  public ConnectionInfo withHubAuth(HubAuth auth) {
+    return new ConnectionInfo(hubHostName, deviceId, registrationId, idScope, dpsEndpoint, attestation, auth,
+        enrollmentGroupId, substatus, payload, createdDateTimeUtc, lastUpdatedDateTimeUtc, etag, provisionedAt,
+        identityFingerprint);
+  }
+}

@@ -23,6 +23,7 @@ public final class OutputWriter {
 
   public static final String CONNECTION_JSON = "connection.json";
   public static final String CONNECTION_STRING = "connection-string";
+  public static final String CONNECTION_ENV = "connection.env";
   public static final int SCHEMA_VERSION = 1;
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -49,10 +50,32 @@ public final class OutputWriter {
       AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8), fileMode);
       written.add(file);
     }
+    if (config.envFile()) {
+      Path file = config.dir().resolve(CONNECTION_ENV);
+      AtomicFiles.write(file, environmentFile(info, config.connectionString() ? suffix : Optional.empty())
+          .getBytes(StandardCharsets.UTF_8), fileMode);
+      written.add(file);
+    }
     Path json = config.dir().resolve(CONNECTION_JSON);
     AtomicFiles.write(json, toJson(info, written).getBytes(StandardCharsets.UTF_8), fileMode);
     written.add(json);
     return written;
+  }
+
+  /**
+   * {@code connection.env} for an application unit's {@code EnvironmentFile=}: the values need no
+   * quoting (host names, device IDs and connection-string parts never hold spaces or quotes).
+   */
+  static String environmentFile(ConnectionInfo info, Optional<String> connectionStringSuffix) {
+    StringBuilder env = new StringBuilder()
+        .append("IOTHUB_HOSTNAME=").append(info.hubHostName()).append('\n')
+        .append("IOTHUB_DEVICE_ID=").append(info.deviceId()).append('\n')
+        .append("DPS_REGISTRATION_ID=").append(info.registrationId()).append('\n')
+        .append("IOTHUB_AUTH_TYPE=").append(info.hubAuth().type()).append('\n');
+    connectionStringSuffix.ifPresent(suffix -> env.append("IOTHUB_DEVICE_CONNECTION_STRING=HostName=")
+        .append(info.hubHostName()).append(";DeviceId=").append(info.deviceId()).append(';').append(suffix)
+        .append('\n'));
+    return env.toString();
   }
 
   /** The {@code connection.json} document; also what {@code provision --json} prints. */
@@ -77,6 +100,7 @@ public final class OutputWriter {
     info.lastUpdatedDateTimeUtc().ifPresent(v -> root.put("lastUpdatedDateTimeUtc", v));
     info.etag().ifPresent(v -> root.put("etag", v));
     root.put("provisionedAt", info.provisionedAt().toString());
+    info.identityFingerprint().ifPresent(v -> root.put("identityFingerprint", v));
     return JSON.writeValueAsString(root) + "\n";
   }
 }

@@ -4,7 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import io.dpsagent.agent.daemon.StopSignal;
+import io.dpsagent.agent.daemon.Signals;
 import java.time.Clock;
 import java.util.Map;
 
@@ -25,15 +25,15 @@ public record CliRun(int exitCode, String stdout, String stderr) {
   }
 
   public static CliRun with(String stdin, Map<String, String> environment, Clock clock, String... args) {
-    return with(stdin, environment, clock, new StopSignal(), args);
+    return with(stdin, environment, clock, new Signals(), args);
   }
 
   /** A run that {@code stop} can end (the daemon). */
-  public static CliRun until(StopSignal stop, Map<String, String> environment, String... args) {
+  public static CliRun until(Signals stop, Map<String, String> environment, String... args) {
     return with("", environment, Clock.systemUTC(), stop, args);
   }
 
-  private static CliRun with(String stdin, Map<String, String> environment, Clock clock, StopSignal stop,
+  private static CliRun with(String stdin, Map<String, String> environment, Clock clock, Signals stop,
       String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

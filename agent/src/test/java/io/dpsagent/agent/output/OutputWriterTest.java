@@ -30,7 +30,7 @@ class OutputWriterTest {
         "symmetric_key", new HubAuth("sas", java.util.Map.of("keyUri", "file:///etc/dps-agent/device.key"),
             Optional.of("SharedAccessKey=" + key)), Optional.empty(),
         Optional.of("initialAssignment"), Optional.empty(), Optional.of("2026-01-01T00:00:00.0000000Z"),
-        Optional.empty(), Optional.empty(), Instant.parse("2026-01-01T00:00:01Z"));
+        Optional.empty(), Optional.empty(), Instant.parse("2026-01-01T00:00:01Z"), Optional.of("sha256:00ff"));
   }
 
   @Test

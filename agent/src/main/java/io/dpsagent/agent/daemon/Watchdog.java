@@ -1,0 +1,53 @@
+package io.dpsagent.agent.daemon;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * systemd's watchdog ({@code WatchdogSec=}): when {@code WATCHDOG_USEC} is set for this process,
+ * {@code WATCHDOG=1} is sent at least every half of it, from the daemon's own loop, so a hung loop
+ * is noticed and restarted.
+ */
+final class Watchdog {
+
+  private final SystemdNotifier systemd;
+  private final Optional<Duration> interval;
+  private final Clock clock;
+  private Instant next = Instant.MIN;
+
+  Watchdog(SystemdNotifier systemd, Map<String, String> environment, Clock clock) {
+    this.systemd = systemd;
+    this.clock = clock;
+    this.interval = interval(environment);
+  }
+
+  static Optional<Duration> interval(Map<String, String> environment) {
+    String usec = environment.get("WATCHDOG_USEC");
+    String pid = environment.get("WATCHDOG_PID");
+    if (usec == null || (pid != null && !pid.equals(Long.toString(ProcessHandle.current().pid())))) {
+      return Optional.empty();
+    }
+    try {
+      long micros = Long.parseLong(usec.strip());
+      return micros > 0 ? Optional.of(Duration.ofNanos(micros * 1000 / 2)) : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Sends {@code WATCHDOG=1} when it is due. */
+  void ping() {
+    if (interval.isPresent() && !clock.instant().isBefore(next)) {
+      systemd.watchdog();
+      next = clock.instant().plus(interval.get());
+    }
+  }
+
+  /** The longest the daemon may wait before calling {@link #ping()} again. */
+  Duration maxWait(Duration wanted) {
+    return interval.filter(i -> i.compareTo(wanted) < 0).orElse(wanted);
+  }
+}

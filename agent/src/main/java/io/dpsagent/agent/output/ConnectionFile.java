@@ -1,0 +1,91 @@
+package io.dpsagent.agent.output;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.agent.AgentException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads {@code connection.json} back into a {@link ConnectionInfo}: for the daemon's cache, for
+ * {@code status} and {@code token}. The hub authentication read back carries references only; the
+ * secret part of a connection string is never in this file.
+ */
+public final class ConnectionFile {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ConnectionFile() {}
+
+  /** The file in {@code dir}, or empty when there is none. */
+  public static Optional<ConnectionInfo> readIfPresent(Path dir) throws AgentException {
+    Path file = dir.resolve(OutputWriter.CONNECTION_JSON);
+    try {
+      return Optional.of(parse(file, JSON.readTree(Files.readAllBytes(file))));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw AgentException.config(file + " is not a readable connection document ("
+          + reason(e) + "); run dps-agent provision again");
+    }
+  }
+
+  private static ConnectionInfo parse(Path file, JsonNode root) throws AgentException {
+    if (root == null || !root.isObject()) {
+      throw AgentException.config(file + " is not a JSON object; run dps-agent provision again");
+    }
+    JsonNode auth = root.path("auth");
+    Map<String, String> references = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = auth.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (!field.getKey().equals("type") && field.getValue().isTextual()) {
+        references.put(field.getKey(), field.getValue().textValue());
+      }
+    }
+    try {
+      return new ConnectionInfo(
+          required(file, root, "hubHostName"),
+          required(file, root, "deviceId"),
+          required(file, root, "registrationId"),
+          required(file, root, "idScope"),
+          optional(root, "dpsEndpoint").orElse(""),
+          required(file, root, "attestation"),
+          new HubAuth(optional(auth, "type").orElse("sas"), references, Optional.empty()),
+          optional(root, "enrollmentGroupId"),
+          optional(root, "substatus"),
+          root.hasNonNull("payload") ? Optional.of(root.get("payload")) : Optional.empty(),
+          optional(root, "createdDateTimeUtc"),
+          optional(root, "lastUpdatedDateTimeUtc"),
+          optional(root, "etag"),
+          Instant.parse(required(file, root, "provisionedAt")),
+          optional(root, "identityFingerprint"));
+    } catch (DateTimeParseException e) {
+      throw AgentException.config(file + ": provisionedAt is not an ISO-8601 instant; run dps-agent provision again");
+    }
+  }
+
+  private static String required(Path file, JsonNode node, String field) throws AgentException {
+    return optional(node, field).orElseThrow(() -> AgentException.config(
+        file + " lacks " + field + "; run dps-agent provision again"));
+  }
+
+  private static Optional<String> optional(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value != null && value.isTextual() ? Optional.of(value.textValue()) : Optional.empty();
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+      return "not valid JSON";
+    }
+    return e.getMessage() == null ? "unreadable" : e.getMessage();
+  }
+}
