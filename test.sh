@@ -21,6 +21,8 @@ command -v pkcs11-tool >/dev/null 2>&1 || need_packages+=(opensc)
 # (systemd-sysusers, systemd-tmpfiles) and judge its units with systemd-analyze; no systemd needs to run.
 command -v dpkg-deb >/dev/null 2>&1 || need_packages+=(dpkg)
 command -v systemd-analyze >/dev/null 2>&1 || need_packages+=(systemd)
+# ... and trace the packaged agent's system calls against the units' SystemCallFilter=.
+command -v strace >/dev/null 2>&1 || need_packages+=(strace)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "test.sh: missing ${need_packages[*]}; run as root or install them first" >&2

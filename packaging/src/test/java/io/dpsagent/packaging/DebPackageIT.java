@@ -96,7 +96,8 @@ class DebPackageIT {
     assertEquals(-1L, Files.mismatch(repositoryRoot.resolve("agent/target/dps-agent.jar"),
         root.resolve("usr/share/dps-agent/dps-agent.jar")));
     for (String unit : List.of(DAEMON, ONE_SHOT)) {
-      assertEquals(-1L, Files.mismatch(repositoryRoot.resolve("systemd/" + unit), root.resolve(UNITS.substring(1) + unit)));
+      Path installed = root.resolve(UNITS.substring(1) + unit);
+      assertEquals(-1L, Files.mismatch(repositoryRoot.resolve("systemd/" + unit), installed), unit);
     }
   }
 
