@@ -17,6 +17,12 @@ command -v tpm2_activatecredential >/dev/null 2>&1 || need_packages+=(tpm2-tools
 # PKCS#11 tests run against SoftHSM2; pkcs11-tool and pkcs11-spy (OpenSC) inspect the tokens.
 command -v softhsm2-util >/dev/null 2>&1 || need_packages+=(softhsm2)
 command -v pkcs11-tool >/dev/null 2>&1 || need_packages+=(opensc)
+# The package tests (packaging/) read the .deb with dpkg-deb, run its postinst against a scratch root
+# (systemd-sysusers, systemd-tmpfiles) and judge its units with systemd-analyze; no systemd needs to run.
+command -v dpkg-deb >/dev/null 2>&1 || need_packages+=(dpkg)
+command -v systemd-analyze >/dev/null 2>&1 || need_packages+=(systemd)
+# ... and trace the packaged agent's system calls against the units' SystemCallFilter=.
+command -v strace >/dev/null 2>&1 || need_packages+=(strace)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "test.sh: missing ${need_packages[*]}; run as root or install them first" >&2
