@@ -325,6 +325,7 @@ public final class Daemon {
   private void update(DaemonState next) {
     state = next;
     try {
+      OutputWriter.prepareDirectory(config.output());
       state.write(config.output().dir());
     } catch (IOException e) {
       LOG.fine(() -> "cannot write " + DaemonState.FILE + ": " + e.getMessage()); // status shows less; no harm

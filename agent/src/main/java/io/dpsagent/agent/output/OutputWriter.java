@@ -40,8 +40,7 @@ public final class OutputWriter {
    */
   public List<Path> write(ConnectionInfo info) throws IOException {
     Set<PosixFilePermission> fileMode = config.groupReadable() ? AtomicFiles.GROUP_READABLE : AtomicFiles.OWNER_ONLY;
-    AtomicFiles.createDirectory(config.dir(),
-        PosixFilePermissions.fromString(config.groupReadable() ? "rwxr-x---" : "rwx------"));
+    prepareDirectory(config);
     List<Path> written = new ArrayList<>();
     Optional<String> suffix = info.hubAuth().connectionStringSuffix();
     if (config.connectionString() && suffix.isPresent()) {
@@ -60,6 +59,12 @@ public final class OutputWriter {
     AtomicFiles.write(json, toJson(info, written).getBytes(StandardCharsets.UTF_8), fileMode);
     written.add(json);
     return written;
+  }
+
+  /** Creates the output directory, if needed, with the mode the outputs' readers need. */
+  public static void prepareDirectory(OutputConfig config) throws IOException {
+    AtomicFiles.createDirectory(config.dir(),
+        PosixFilePermissions.fromString(config.groupReadable() ? "rwxr-x---" : "rwx------"));
   }
 
   /**

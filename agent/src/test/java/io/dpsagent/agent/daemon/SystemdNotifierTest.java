@@ -3,7 +3,6 @@ package io.dpsagent.agent.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,28 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SystemdNotifierTest {
 
   @TempDir Path dir;
-
-  /** A bound datagram socket playing systemd's part. */
-  private static final class NotifySocket implements AutoCloseable {
-    private final SystemdNotifier.LibC libc = SystemdNotifier.libc();
-    private final int fd;
-
-    NotifySocket(String name) {
-      fd = libc.socket(SystemdNotifier.AF_UNIX, SystemdNotifier.SOCK_DGRAM, 0);
-      libc.bind(fd, SystemdNotifier.SockaddrUn.of(name), SystemdNotifier.SockaddrUn.length(name));
-    }
-
-    String receive() {
-      byte[] buffer = new byte[4096];
-      int n = (int) libc.recv(fd, buffer, buffer.length, 0x40 /* MSG_DONTWAIT */);
-      return new String(buffer, 0, n, StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public void close() {
-      libc.close(fd);
-    }
-  }
 
   @Test
   void sendsReadyWithAStatusToAPathSocket() {

@@ -1,0 +1,75 @@
+package io.dpsagent.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code dps-agent} in a JVM of its own, for what only a real process shows: signals, exit codes
+ * the JVM picks, locks between processes. The class path is this test's.
+ */
+final class AgentProcess implements AutoCloseable {
+
+  private final Process process;
+  private final Path stderr;
+
+  private AgentProcess(Process process, Path stderr) {
+    this.process = process;
+    this.stderr = stderr;
+  }
+
+  static AgentProcess start(Path logDir, Map<String, String> environment, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        "io.dpsagent.agent.cli.Main"));
+    command.addAll(List.of(args));
+    Path err = Files.createTempFile(Files.createDirectories(logDir), "agent-", ".stderr");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    builder.environment().putAll(environment);
+    return new AgentProcess(builder.start(), err);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Sends a signal by name ({@code TERM}, {@code HUP}, {@code USR1}) as systemd would. */
+  void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
+  /** The exit code, or fails when the process is still running after {@code timeout}. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("dps-agent still running after " + timeout + "; stderr:\n" + stderr());
+    }
+    return process.exitValue();
+  }
+
+  String stderr() {
+    try {
+      return Files.readString(stderr);
+    } catch (IOException e) {
+      return "(stderr unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}

@@ -1,0 +1,331 @@
+package io.dpsagent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.agent.daemon.NotifySocket;
+import io.dpsagent.agent.daemon.Signals;
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.RegistrationRecord;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dps-agent run} the way systemd runs it: notify socket, watchdog, signals, re-provisioning
+ * triggers and policy, state for {@code status}. Signals go to a real agent process.
+ */
+class DaemonServiceTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration BOUND = Duration.ofSeconds(30);
+
+  private static DpsEmulator emulator;
+
+  @TempDir Path home;
+
+  @BeforeAll
+  static void start() throws Exception {
+    emulator = Emulators.startFast();
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+  }
+
+  /** A daemon in this JVM, stopped through its {@link Signals} as SIGTERM would. */
+  private static final class Running {
+    final Signals signals = new Signals();
+    final CompletableFuture<CliRun> run;
+
+    Running(String config, Map<String, String> environment) {
+      run = CompletableFuture.supplyAsync(() -> CliRun.until(signals, environment, "run", "--config", config));
+    }
+
+    CliRun stopAndWait() throws Exception {
+      signals.stop();
+      return run.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+    }
+  }
+
+  private Device enrolled(String id) throws Exception {
+    String key = Device.newKey();
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
+    return new Device(Files.createDirectories(home.resolve(id))).registrationId(id).deviceKey(key)
+        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+        .output("token_dir = \"" + home.resolve(id).resolve("run") + "\"");
+  }
+
+  private static RegistrationRecord record(String id) {
+    return emulator.registry().registration(id).orElseThrow();
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    Instant deadline = Instant.now().plus(BOUND);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("not within " + BOUND + ": " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static JsonNode status(String config) throws Exception {
+    CliRun status = CliRun.of("status", "--json", "--config", config);
+    assertEquals(0, status.exitCode(), status.toString());
+    return JSON.readTree(status.stdout());
+  }
+
+  @Test
+  void notifiesStatusThenReadyKeepsTheWatchdogFedAndSaysStopping() throws Exception {
+    Device device = enrolled("svc-notify");
+    String config = device.writeConfig();
+    try (NotifySocket systemd = new NotifySocket(home.resolve("notify").toString())) {
+      Running daemon = new Running(config, Map.of("NOTIFY_SOCKET", systemd.name(), "WATCHDOG_USEC", "200000"));
+
+      String ready = systemd.await(m -> m.startsWith("READY=1"), BOUND);
+      await("two watchdog pings after READY", () -> systemd.all().stream()
+          .dropWhile(m -> !m.startsWith("READY=1")).filter("WATCHDOG=1"::equals).count() >= 2);
+      CliRun stopped = daemon.stopAndWait();
+
+      assertEquals(0, stopped.exitCode(), stopped.toString());
+      assertEquals("READY=1\nSTATUS=provisioned svc-notify on " + record("svc-notify").assignedHub(), ready);
+      assertTrue(systemd.all().indexOf("STATUS=registering svc-notify with DPS") < systemd.all().indexOf(ready),
+          systemd.all().toString());
+      assertEquals("STOPPING=1", systemd.all().get(systemd.all().size() - 1));
+    }
+  }
+
+  @Test
+  void sigtermDuringABackOffSleepEndsWithExitZeroWithinTwoSecondsAndNoFurtherRequest() throws Exception {
+    try (DpsEmulator failing = Emulators.startFast()) {
+      String key = Device.newKey();
+      failing.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("svc-term", key));
+      failing.faults().failNext(1_000, 503);
+      Device device = new Device(Files.createDirectories(home.resolve("term"))).registrationId("svc-term")
+          .deviceKey(key).endpoint(failing.httpsEndpoint(), failing.idScope(), failing.caFile())
+          .output("token_dir = \"" + home.resolve("term").resolve("run") + "\"")
+          .config("[provisioning.retry]\nmax_attempts = 1");
+      String config = device.writeConfig();
+
+      try (AgentProcess agent = AgentProcess.start(home.resolve("logs"), Map.of(), "run", "--config", config)) {
+        await("the daemon waits to retry", () -> phase(device).equals("waiting"));
+        long requests = failing.requestLog().count();
+        Instant signalled = Instant.now();
+        agent.signal("TERM");
+        int code = agent.awaitExit(Duration.ofSeconds(5));
+        Duration took = Duration.between(signalled, Instant.now());
+
+        assertEquals(0, code, agent.stderr());
+        assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "stopped after " + took);
+        assertEquals(requests, failing.requestLog().count(), "no DPS request after SIGTERM");
+        assertEquals("stopped", phase(device));
+      }
+    }
+  }
+
+  private static String phase(Device device) {
+    try {
+      return JSON.readTree(device.outputDir.resolve("state.json").toFile()).path("phase").asText();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  @Test
+  void sighupReloadsTheConfigurationWithoutExiting() throws Exception {
+    Device device = enrolled("svc-hup");
+    String config = device.writeConfig();
+    try (NotifySocket systemd = new NotifySocket(home.resolve("notify-hup").toString());
+        AgentProcess agent = AgentProcess.start(home.resolve("logs"), Map.of("NOTIFY_SOCKET", systemd.name()),
+            "run", "--config", config)) {
+      systemd.await(m -> m.startsWith("READY=1"), BOUND);
+      String etag = record("svc-hup").etag();
+      Files.writeString(device.configFile, Files.readString(device.configFile) + "\n# reloaded\n");
+
+      agent.signal("HUP");
+      systemd.await(m -> m.startsWith("RELOADING=1"), BOUND);
+      await("READY=1 after the reload", () -> systemd.all().stream().filter(m -> m.startsWith("READY=1")).count() == 2);
+
+      assertTrue(agent.isAlive(), agent.stderr());
+      assertTrue(agent.stderr().contains("configuration reloaded"), agent.stderr());
+      assertEquals(etag, record("svc-hup").etag(), "an unchanged identity is not registered again");
+      agent.signal("TERM");
+      assertEquals(0, agent.awaitExit(Duration.ofSeconds(5)), agent.stderr());
+    }
+  }
+
+  @Test
+  void bootsFromAValidCacheWithDpsDownAndContactsNobody() throws Exception {
+    Device device = enrolled("svc-offline");
+    String config = device.writeConfig();
+    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
+    byte[] before = Files.readAllBytes(device.outputDir.resolve("connection.json"));
+    device.endpoint("https://localhost:" + closedPort()).writeConfig();
+    long requests = emulator.requestLog().count();
+
+    try (NotifySocket systemd = new NotifySocket(home.resolve("notify-offline").toString())) {
+      Running daemon = new Running(config, Map.of("NOTIFY_SOCKET", systemd.name()));
+      String ready = systemd.await(m -> m.startsWith("READY=1"), BOUND);
+      CliRun stopped = daemon.stopAndWait();
+
+      assertEquals(0, stopped.exitCode(), stopped.toString());
+      assertTrue(ready.endsWith("(cached assignment)"), ready);
+      assertEquals(requests, emulator.requestLog().count(), "on_change trusts the cache: no DPS call");
+      assertArrayEquals(before, Files.readAllBytes(device.outputDir.resolve("connection.json")));
+    }
+  }
+
+  @Test
+  void alwaysAtStartTriesDpsAndFallsBackToTheCacheWhenItIsDown() throws Exception {
+    Device device = enrolled("svc-always");
+    String config = device.writeConfig();
+    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
+    device.endpoint("https://localhost:" + closedPort()).provisioning("reprovision = \"always_at_start\"")
+        .config("[provisioning.retry]\nmax_attempts = 1").writeConfig();
+
+    Running daemon = new Running(config, Map.of());
+    await("serving from the cache", () -> phase(device).equals("ready"));
+    JsonNode status = status(config);
+    CliRun stopped = daemon.stopAndWait();
+
+    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertEquals("cache", status.path("daemon").path("source").asText(), status.toString());
+    assertEquals("transient", status.path("daemon").path("lastAttempt").path("kind").asText(), status.toString());
+    assertTrue(Files.exists(device.outputDir.resolve("connection-string")));
+  }
+
+  @Test
+  void theReprovisionCommandAsksTheRunningDaemonAndReportsTheOutcome() throws Exception {
+    Device device = enrolled("svc-ask");
+    String config = device.writeConfig();
+    Running daemon = new Running(config, Map.of());
+    await("ready", () -> phase(device).equals("ready"));
+    String etag = record("svc-ask").etag();
+
+    CliRun asked = CliRun.of("reprovision", "--config", config, "--timeout", "30");
+    JsonNode status = status(config);
+    CliRun stopped = daemon.stopAndWait();
+
+    assertEquals(0, asked.exitCode(), asked.toString());
+    assertTrue(asked.stdout().startsWith("the daemon (PID " + ProcessHandle.current().pid() + ") registered again"),
+        asked.stdout());
+    assertNotEquals(etag, record("svc-ask").etag(), "registered again");
+    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertTrue(status.path("daemon").path("running").asBoolean(), status.toString());
+    assertEquals("dps", status.path("daemon").path("source").asText());
+  }
+
+  @Test
+  void withoutADaemonReprovisionRegistersAtOnce() throws Exception {
+    Device device = enrolled("svc-no-daemon");
+    CliRun run = CliRun.of("reprovision", "--config", device.writeConfig());
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.stdout().contains("(no daemon running)"), run.stdout());
+    assertEquals(record("svc-no-daemon").deviceId(),
+        JSON.readTree(device.outputDir.resolve("connection.json").toFile()).path("deviceId").asText());
+  }
+
+  @Test
+  void theApplicationsHubRejectionReportMakesTheDaemonRegisterAgain() throws Exception {
+    Device device = enrolled("svc-rejected");
+    String config = device.writeConfig();
+    Running daemon = new Running(config, Map.of());
+    await("ready", () -> phase(device).equals("ready"));
+    String etag = record("svc-rejected").etag();
+    Path report = home.resolve("svc-rejected").resolve("run").resolve("requests").resolve("hub-rejected");
+
+    Files.writeString(report, "");
+    await("registered again", () -> !record("svc-rejected").etag().equals(etag));
+    await("the report is taken", () -> !Files.exists(report));
+    CliRun stopped = daemon.stopAndWait();
+
+    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertTrue(stopped.stderr().contains("the application reports that the hub rejected the device's identity"),
+        stopped.stderr());
+  }
+
+  @Test
+  void aRotatedKeyIsRegisteredAgainAtStartAndReachesTheConnectionString() throws Exception {
+    Device device = enrolled("svc-rotate");
+    String config = device.writeConfig();
+    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
+    String rotated = Device.newKey();
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("svc-rotate", rotated));
+    device.deviceKey(rotated);
+    String etag = record("svc-rotate").etag();
+
+    Running daemon = new Running(config, Map.of());
+    await("ready", () -> phase(device).equals("ready"));
+    CliRun stopped = daemon.stopAndWait();
+
+    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertNotEquals(etag, record("svc-rotate").etag(), "the identity changed: registered again");
+    assertTrue(Files.readString(device.outputDir.resolve("connection-string")).contains("SharedAccessKey=" + rotated),
+        "the rotated key is in the connection string");
+  }
+
+  @Test
+  void aDisabledEnrollmentIsSeenAtTheNextStartUnderAlwaysAtStart() throws Exception {
+    Device device = enrolled("svc-disabled");
+    String config = device.writeConfig();
+    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
+    byte[] before = Files.readAllBytes(device.outputDir.resolve("connection.json"));
+    String key = Files.readString(device.keyFile).strip();
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("svc-disabled", key).disabled());
+    device.provisioning("reprovision = \"always_at_start\"").writeConfig();
+
+    CliRun run = CliRun.until(new Signals(), Map.of(), "run", "--config", config);
+
+    assertEquals(4, run.exitCode(), run.toString());
+    assertTrue(run.stderr().contains("as disabled"), run.stderr());
+    assertArrayEquals(before, Files.readAllBytes(device.outputDir.resolve("connection.json")),
+        "the last good outputs stay");
+    JsonNode status = status(config);
+    assertFalse(status.path("daemon").path("running").asBoolean(), status.toString());
+    assertEquals("refused", status.path("daemon").path("lastAttempt").path("kind").asText(), status.toString());
+  }
+
+  @Test
+  void anAbsentTpmAtBootIsWaitedForNotFatal() throws Exception {
+    Device device = new Device(Files.createDirectories(home.resolve("no-tpm"))).registrationId("svc-no-tpm")
+        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+        .tpm("swtpm:host=127.0.0.1,port=" + closedPort(), "")
+        .output("token_dir = \"" + home.resolve("no-tpm").resolve("run") + "\"");
+    String config = device.writeConfig();
+
+    Running daemon = new Running(config, Map.of());
+    await("waiting for the TPM", () -> phase(device).equals("waiting"));
+    JsonNode status = status(config);
+    CliRun stopped = daemon.stopAndWait();
+
+    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertEquals("hsm_unavailable", status.path("daemon").path("lastAttempt").path("kind").asText(), status.toString());
+    assertTrue(status.path("daemon").has("nextAttemptAt"), status.toString());
+  }
+
+  private static int closedPort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
