@@ -89,6 +89,7 @@ public final class ConfigLoader {
       throw new InvalidConfigException(s.keyName("id_scope"), "'" + idScope + "' is not an ID scope; it is letters and digits, e.g. 0ne00000000");
     }
     Transport transport = Transport.fromConfig(s.string("transport").orElse("https"), s.keyName("transport"));
+    endpoint.checkServes(transport, s.keyName("global_endpoint"), s.keyName("transport"));
     String apiVersion = s.string("api_version").orElse(DEFAULT_API_VERSION);
     if (!API_VERSION.matcher(apiVersion).matches()) {
       throw new InvalidConfigException(s.keyName("api_version"), "'" + apiVersion + "' is not an API version like 2021-06-01");
@@ -221,7 +222,8 @@ public final class ConfigLoader {
     try {
       return ProxySettings.resolve(configured, environment, targetHost);
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(configured.isPresent() ? key : "https_proxy (environment)", e.getMessage());
+      throw new InvalidConfigException(configured.isPresent() ? key
+          : ProxySettings.environmentVariable(environment).orElse("https_proxy") + " (environment)", e.getMessage());
     }
   }
 
@@ -253,7 +255,7 @@ public final class ConfigLoader {
     try {
       return Files.readString(path, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new InvalidConfigException(key, "cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+      throw new InvalidConfigException(key, "cannot read " + path + ": " + FileProblems.describe(e));
     }
   }
 
