@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 
 /**
  * The server's certificate failed verification, with the reason a person can act on: the host name
@@ -73,9 +76,24 @@ public final class ServerCertificateException extends CertificateException {
       }
     }
     if (names.isEmpty()) {
-      names.add(cert.getSubjectX500Principal().getName());
+      names.add(commonName(cert));
     }
     return names;
+  }
+
+  /** The subject's CN, which host name verification falls back to; the whole subject if it has none. */
+  private static String commonName(X509Certificate cert) {
+    String subject = cert.getSubjectX500Principal().getName();
+    try {
+      for (Rdn rdn : new LdapName(subject).getRdns()) {
+        if (rdn.getType().equalsIgnoreCase("CN")) {
+          return rdn.getValue().toString();
+        }
+      }
+    } catch (InvalidNameException e) {
+      // fall through to the whole subject
+    }
+    return subject;
   }
 
   private static Collection<List<?>> subjectAlternativeNames(X509Certificate cert) {
