@@ -98,7 +98,7 @@ public final class HttpsTransport implements DpsTransport {
     } catch (IOException e) {
       throw ConnectionFailures.closedWithoutAnswer(e) && probe.answersMqtt(base.getHost(), base.getPort())
           ? new ProtocolMismatchException(base + " answers MQTT, not HTTPS: name the HTTPS port in global_endpoint"
-              + " (https://" + base.getHost() + ":443 on DPS), or set transport = \"mqtt\"", e)
+              + " (443 on DPS), or set transport = \"mqtt\"", e)
           : e;
     }
     return new DpsResponse(response.status(), response.retryAfter().flatMap(HttpsTransport::retryAfter),

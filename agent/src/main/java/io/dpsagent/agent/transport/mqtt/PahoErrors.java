@@ -37,8 +37,7 @@ final class PahoErrors {
     }
     if (new ProtocolProbe(tls, settings.connectTimeout()).answersHttp(uri.getHost(), uri.getPort())) {
       return new ProtocolMismatchException("mqtts://" + uri.getAuthority() + " answers HTTPS, not MQTT: name the"
-          + " MQTT port in global_endpoint (mqtts://" + uri.getHost() + ":8883 on DPS), or set transport = \"https\"",
-          failure);
+          + " MQTT port in global_endpoint (8883 on DPS), or set transport = \"https\"", failure);
     }
     return failure;
   }
