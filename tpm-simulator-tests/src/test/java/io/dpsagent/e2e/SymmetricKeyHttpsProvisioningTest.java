@@ -257,7 +257,8 @@ class SymmetricKeyHttpsProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("dps-agent: error: TLS: the certificate of localhost is issued by '"), run.stderr());
+    assertTrue(run.stderr().contains("dps-agent: error: TLS: the certificate of localhost is issued by '"),
+        run.stderr());
     assertTrue(run.stderr().endsWith("', which this device does not trust; add its CA to provisioning.trust_bundle\n"),
         run.stderr());
   }

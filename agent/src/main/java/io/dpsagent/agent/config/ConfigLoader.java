@@ -74,6 +74,8 @@ public final class ConfigLoader {
       throw new InvalidConfigException("provisioning.transport", "TPM attestation works over HTTPS only (DPS offers"
           + " no TPM challenge over MQTT); set transport = \"https\"");
     }
+    provisioning.endpoint().checkServes(provisioning.transport(), "provisioning.global_endpoint",
+        "provisioning.transport");
     return new AgentConfig(file, provisioning, tpm, pkcs11Module, output);
   }
 
@@ -89,7 +91,6 @@ public final class ConfigLoader {
       throw new InvalidConfigException(s.keyName("id_scope"), "'" + idScope + "' is not an ID scope; it is letters and digits, e.g. 0ne00000000");
     }
     Transport transport = Transport.fromConfig(s.string("transport").orElse("https"), s.keyName("transport"));
-    endpoint.checkServes(transport, s.keyName("global_endpoint"), s.keyName("transport"));
     String apiVersion = s.string("api_version").orElse(DEFAULT_API_VERSION);
     if (!API_VERSION.matcher(apiVersion).matches()) {
       throw new InvalidConfigException(s.keyName("api_version"), "'" + apiVersion + "' is not an API version like 2021-06-01");

@@ -191,7 +191,10 @@ public final class ConnectionFailures {
         Throwable cause = i + 1 < chain.size() ? chain.get(i + 1) : null;
         String text = t.getMessage() == null || t.getMessage().equals("MqttException") ? "" : t.getMessage();
         String why = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
-        return text.isEmpty() ? (why.isEmpty() ? "connection failed" : why) : why.isEmpty() ? text : text + " (" + why + ")";
+        if (text.isEmpty()) {
+          return why.isEmpty() ? "connection failed" : why;
+        }
+        return why.isEmpty() ? text : text + " (" + why + ")";
       }
     }
     return "connection failed";

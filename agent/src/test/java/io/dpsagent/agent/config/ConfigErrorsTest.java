@@ -97,7 +97,8 @@ class ConfigErrorsTest {
   @CsvSource({"https://dps.example, mqtt", "dps.example:8883, https", "wss://dps.example:443, https",
       "https://dps.example:8443, mqtt-ws", "mqtts://dps.example:8883, mqtt5"})
   void anEndpointThatDoesNotContradictTheTransportIsAccepted(String endpoint, String transport) throws Exception {
-    Files.writeString(file(), provisioning("global_endpoint = \"" + endpoint + "\"\ntransport = \"" + transport + "\""));
+    Files.writeString(file(),
+        provisioning("global_endpoint = \"" + endpoint + "\"\ntransport = \"" + transport + "\""));
     assertEquals("dps.example", new ConfigLoader().load(file()).provisioning().endpoint().host());
   }
 
@@ -120,8 +121,8 @@ class ConfigErrorsTest {
     Files.writeString(payload, "{\"modelId\": }");
     String message = error(provisioning("payload = { uri = \"" + payload.toUri() + "\" }"));
     assertEquals("config " + file() + ": provisioning.payload.uri: the payload is not valid JSON: Unexpected "
-        + "character ('}' (code 125)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' "
-        + "or 'false')", message);
+        + "character ('}' (code 125)): expected a valid value (JSON String, Number, Array, Object or token "
+        + "'null', 'true' or 'false')", message);
   }
 
   @Test

@@ -55,7 +55,8 @@ class ConnectionFailuresTest {
   @Test
   void aPeerHangingUpInTheHandshakeIsTransientButAVerificationFailureIsNot() {
     assertFailure(Kind.TRANSIENT, ENDPOINT + " closed the connection during the TLS handshake",
-        causedBy(new SSLHandshakeException("Remote host terminated the handshake"), new EOFException("SSL peer shut down")));
+        causedBy(new SSLHandshakeException("Remote host terminated the handshake"),
+            new EOFException("SSL peer shut down")));
     AgentException refused = classify(causedBy(new SSLHandshakeException("PKIX path building failed"),
         new java.security.cert.CertificateException("unable to find valid certification path")));
     assertEquals(Kind.CONFIG, refused.kind());

@@ -34,7 +34,8 @@ final class PercentDecoding {
       int high = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
       int low = high < 0 ? -1 : Character.digit(text.charAt(i + 2), 16);
       if (low < 0) {
-        throw new IllegalArgumentException(what + " has a '%' not followed by two hex digits; write a literal % as %25");
+        throw new IllegalArgumentException(what
+            + " has a '%' not followed by two hex digits; write a literal % as %25");
       }
       bytes.write(high << 4 | low);
       i += 2;
