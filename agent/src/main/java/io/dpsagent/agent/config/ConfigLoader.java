@@ -75,6 +75,8 @@ public final class ConfigLoader {
       throw new InvalidConfigException("provisioning.transport", "TPM attestation works over HTTPS only (DPS offers"
           + " no TPM challenge over MQTT); set transport = \"https\"");
     }
+    provisioning.endpoint().checkServes(provisioning.transport(), "provisioning.global_endpoint",
+        "provisioning.transport");
     return new AgentConfig(file, provisioning, tpm, pkcs11Module, output);
   }
 
@@ -224,7 +226,8 @@ public final class ConfigLoader {
     try {
       return ProxySettings.resolve(configured, environment, targetHost);
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(configured.isPresent() ? key : "https_proxy (environment)", e.getMessage());
+      throw new InvalidConfigException(configured.isPresent() ? key
+          : ProxySettings.environmentVariable(environment).orElse("https_proxy") + " (environment)", e.getMessage());
     }
   }
 
@@ -256,7 +259,7 @@ public final class ConfigLoader {
     try {
       return Files.readString(path, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new InvalidConfigException(key, "cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+      throw new InvalidConfigException(key, "cannot read " + path + ": " + FileProblems.describe(e));
     }
   }
 

@@ -84,11 +84,14 @@ final class ConfigSources {
       return listing.filter(p -> p.getFileName().toString().endsWith(".toml") && Files.isRegularFile(p))
           .sorted().toList();
     } catch (IOException e) {
-      throw AgentException.config("cannot list drop-in directory " + dir + ": " + e.getClass().getSimpleName());
+      throw AgentException.config("cannot list drop-in directory " + dir + ": " + FileProblems.describe(e));
     }
   }
 
   private ObjectNode parse(Path file) throws AgentException {
+    if (Files.isDirectory(file)) {
+      throw AgentException.config("config " + file + " is a directory; pass --config FILE naming the config file");
+    }
     try {
       if (Files.size(file) > MAX_CONFIG_BYTES) {
         throw AgentException.config("config " + file + " is larger than 1 MiB; check the path");
@@ -101,7 +104,7 @@ final class ConfigSources {
       throw AgentException.config("config " + file + " is not valid TOML: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     } catch (IOException e) {
-      throw AgentException.config("cannot read config " + file + ": " + e.getClass().getSimpleName());
+      throw AgentException.config("cannot read config " + file + ": " + FileProblems.describe(e));
     }
   }
 

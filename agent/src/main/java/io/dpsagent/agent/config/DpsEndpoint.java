@@ -3,6 +3,7 @@ package io.dpsagent.agent.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,10 +15,14 @@ public final class DpsEndpoint {
 
   private static final Set<String> SCHEMES = Set.of("https", "mqtts", "wss");
 
+  private static final int MAX_PORT = 65_535;
+
+  private final Optional<String> scheme;
   private final String host;
   private final int port;
 
-  private DpsEndpoint(String host, int port) {
+  private DpsEndpoint(Optional<String> scheme, String host, int port) {
+    this.scheme = scheme;
     this.host = host;
     this.port = port;
   }
@@ -40,7 +45,37 @@ public final class DpsEndpoint {
         || uri.getRawQuery() != null || uri.getRawFragment() != null) {
       throw new InvalidConfigException(key, "'" + text + "' must be just a host and optional port, e.g. https://global.azure-devices-provisioning.net");
     }
-    return new DpsEndpoint(uri.getHost(), uri.getPort());
+    int port = uri.getPort();
+    if (port == 0 || port > MAX_PORT) {
+      throw new InvalidConfigException(key, "port " + port + " in '" + text + "' is out of range; use a port from 1 to "
+          + MAX_PORT + ", or none for the transport's default");
+    }
+    return new DpsEndpoint(text.contains("://") ? Optional.of(scheme) : Optional.empty(), uri.getHost(), port);
+  }
+
+  /**
+   * Refuses an endpoint whose scheme and explicit port say it serves another protocol than
+   * {@code transport}: {@code mqtts://host:8883} with {@code transport = "https"} would open TLS and
+   * then get no HTTP answer, which looks like a network fault. HTTPS and MQTT over WebSocket share
+   * a port (443), so {@code https://} and {@code wss://} are interchangeable.
+   */
+  public void checkServes(Transport transport, String key, String transportKey) throws InvalidConfigException {
+    if (scheme.isEmpty() || port < 0 || isMqtt(scheme.get()) == isMqtt(transport)) {
+      return;
+    }
+    String wanted = isMqtt(transport) ? "mqtts" : transport == Transport.MQTT_WS ? "wss" : "https";
+    throw new InvalidConfigException(key, "'" + scheme.get() + "://" + this + "' names " + (isMqtt(scheme.get())
+        ? "an MQTT" : "an HTTPS") + " port but " + transportKey + " = \"" + transport.configName() + "\"; use "
+        + wanted + "://" + hostForUri() + ":PORT with the port of that service, or set " + transportKey + " = \""
+        + (isMqtt(scheme.get()) ? Transport.MQTT.configName() : Transport.HTTPS.configName()) + "\"");
+  }
+
+  private static boolean isMqtt(String scheme) {
+    return scheme.equals("mqtts");
+  }
+
+  private static boolean isMqtt(Transport transport) {
+    return transport == Transport.MQTT || transport == Transport.MQTT5;
   }
 
   public String host() {

@@ -2,16 +2,14 @@ package io.dpsagent.agent.dps;
 
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.RetryConfig;
+import io.dpsagent.agent.transport.ConnectionFailures;
 import io.dpsagent.hsm.HsmException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The registration state machine of DPS, independent of transport: register, poll while DPS is
@@ -84,10 +82,12 @@ public final class RegistrationClient {
         DpsResponse response;
         try {
           response = send();
-        } catch (SSLHandshakeException e) {
-          throw untrustedServer(e);
         } catch (IOException e) {
-          failedTransiently(describe(e), Optional.empty());
+          AgentException failure = ConnectionFailures.classify(e, transport.describe());
+          if (!failure.kind().mayClearWithTime()) {
+            throw failure;
+          }
+          failedTransiently(failure.getMessage(), Optional.empty());
           continue;
         }
         if (response.isSuccess()) {
@@ -252,25 +252,5 @@ public final class RegistrationClient {
     state.errorCode().ifPresent(c -> sb.append(" (errorCode ").append(c));
     state.errorMessage().ifPresent(m -> sb.append(sb.length() > 0 ? ": " : " (").append(m.replaceAll("[\\r\\n]+", " ")));
     return sb.length() > 0 ? sb.append(')').toString() : "";
-  }
-
-  /**
-   * A server that fails certificate verification is not a network glitch: retrying would only
-   * delay the same refusal, so the run ends with a hint at the trust configuration.
-   */
-  private AgentException untrustedServer(SSLHandshakeException e) {
-    return AgentException.config("TLS handshake with " + transport.describe() + " failed: "
-        + e.getMessage() + "; if DPS uses a private CA, add it to provisioning.trust_bundle");
-  }
-
-  private static String describe(IOException e) {
-    if (e instanceof ConnectException) {
-      return "connection refused or unreachable";
-    }
-    if (e instanceof HttpTimeoutException) {
-      return "no answer within the timeout";
-    }
-    String message = e.getMessage();
-    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 }

@@ -1,6 +1,7 @@
 package io.dpsagent.agent.tls;
 
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.config.FileProblems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,18 +12,21 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.Optional;
 import io.dpsagent.hsm.TlsIdentity;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
  * Builds the trust the agent places in DPS: the system's trust anchors plus an optional PEM bundle
  * (for a private DPS endpoint or a TLS-inspecting proxy). Server certificates are always verified,
- * including the host name; there is deliberately no switch to turn that off.
+ * including the host name; there is deliberately no switch to turn that off. A certificate that
+ * fails says why ({@link ServerCertificateException}).
  */
 public final class TrustStores {
 
@@ -60,7 +64,7 @@ public final class TrustStores {
       }
       TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
       factory.init(anchors);
-      return (X509TrustManager) factory.getTrustManagers()[0];
+      return new VerifyingTrustManager((X509ExtendedTrustManager) factory.getTrustManagers()[0], Clock.systemUTC());
     } catch (GeneralSecurityException | IOException e) {
       throw AgentException.config("cannot set up TLS trust: " + e.getMessage());
     }
@@ -82,7 +86,7 @@ public final class TrustStores {
     } catch (NoSuchFileException e) {
       throw AgentException.config("trust_bundle " + bundle + " does not exist");
     } catch (IOException e) {
-      throw AgentException.config("cannot read trust_bundle " + bundle + ": " + e.getClass().getSimpleName());
+      throw AgentException.config("cannot read trust_bundle " + bundle + ": " + FileProblems.describe(e));
     } catch (GeneralSecurityException e) {
       throw AgentException.config("trust_bundle " + bundle + " is not a PEM certificate bundle");
     }

@@ -11,6 +11,7 @@ import io.dpsagent.agent.transport.http.HttpExchange;
 import io.dpsagent.agent.transport.http.JdkHttpExchange;
 import io.dpsagent.agent.transport.http.TunnelledHttpExchange;
 import io.dpsagent.agent.transport.proxy.ProxySettings;
+import io.dpsagent.agent.transport.proxy.TunnellingSslSocketFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The DPS device API over HTTPS: {@code PUT .../register} and {@code GET .../operations/{id}},
@@ -34,6 +36,7 @@ public final class HttpsTransport implements DpsTransport {
   private final URI base;
   private final String apiVersion;
   private final HttpExchange http;
+  private final ProtocolProbe probe;
 
   public HttpsTransport(URI base, String apiVersion, SSLContext tls, Duration connectTimeout, Duration requestTimeout,
       Optional<ProxySettings> proxy) {
@@ -41,6 +44,8 @@ public final class HttpsTransport implements DpsTransport {
     this.apiVersion = apiVersion;
     this.http = proxy.<HttpExchange>map(p -> new TunnelledHttpExchange(tls, p, connectTimeout, requestTimeout))
         .orElseGet(() -> new JdkHttpExchange(tls, connectTimeout, requestTimeout));
+    this.probe = new ProtocolProbe(proxy.<SSLSocketFactory>map(p -> new TunnellingSslSocketFactory(
+        tls.getSocketFactory(), p)).orElse(tls.getSocketFactory()), connectTimeout);
   }
 
   @Override
@@ -87,7 +92,15 @@ public final class HttpsTransport implements DpsTransport {
 
   private DpsResponse send(String method, String path, Map<String, String> headers, byte[] body) throws IOException {
     URI uri = base.resolve(path + "?api-version=" + SasToken.encode(apiVersion));
-    HttpExchange.Response response = http.send(method, uri, headers, body);
+    HttpExchange.Response response;
+    try {
+      response = http.send(method, uri, headers, body);
+    } catch (IOException e) {
+      throw ConnectionFailures.closedWithoutAnswer(e) && probe.answersMqtt(base.getHost(), base.getPort())
+          ? new ProtocolMismatchException(base + " answers MQTT, not HTTPS: name the HTTPS port in global_endpoint"
+              + " (443 on DPS), or set transport = \"mqtt\"", e)
+          : e;
+    }
     return new DpsResponse(response.status(), response.retryAfter().flatMap(HttpsTransport::retryAfter),
         response.date().flatMap(HttpsTransport::httpDate), response.body());
   }

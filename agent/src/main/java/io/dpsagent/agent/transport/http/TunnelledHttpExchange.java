@@ -4,6 +4,7 @@ import io.dpsagent.agent.transport.proxy.HttpTunnel;
 import io.dpsagent.agent.transport.proxy.ProxySettings;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -84,6 +85,11 @@ public final class TunnelledHttpExchange implements HttpExchange {
   }
 
   static Response readResponse(InputStream in) throws IOException {
+    in.mark(1);
+    if (in.read() < 0) {
+      throw new EOFException("the server closed the connection without answering");
+    }
+    in.reset();
     String statusLine = readLine(in);
     String[] parts = statusLine.split(" ", 3);
     if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {

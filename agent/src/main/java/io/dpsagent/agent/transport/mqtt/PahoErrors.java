@@ -1,29 +1,44 @@
 package io.dpsagent.agent.transport.mqtt;
 
+import io.dpsagent.agent.transport.ConnectionFailures;
+import io.dpsagent.agent.transport.ProtocolMismatchException;
+import io.dpsagent.agent.transport.ProtocolProbe;
 import java.io.IOException;
-import javax.net.ssl.SSLHandshakeException;
+import java.net.URI;
+import javax.net.ssl.SSLSocketFactory;
 
-/** Turns Paho's exceptions into what the DPS client understands. */
+/**
+ * Turns Paho's exceptions into what the DPS client understands: a credentials refusal becomes
+ * {@link MqttSession.NotAuthorizedException} (DPS's 401); anything else an {@link IOException} that
+ * keeps Paho's exception as its cause, for {@link ConnectionFailures} to classify.
+ */
 final class PahoErrors {
 
   private PahoErrors() {}
 
-  /**
-   * A TLS verification failure stays an {@link SSLHandshakeException} (fatal: fix the trust), a
-   * credentials refusal becomes {@link MqttSession.NotAuthorizedException} (DPS's 401), and anything
-   * else is an {@link IOException} (transient).
-   */
+  /** A failure of an established session (publish). */
   static IOException translate(String serverUri, Exception e, boolean notAuthorized) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SSLHandshakeException) {
-        return (SSLHandshakeException) t;
-      }
-    }
     if (notAuthorized) {
       return new MqttSession.NotAuthorizedException("MQTT connection refused by " + serverUri + ": " + e.getMessage());
     }
-    Throwable cause = e.getCause() != null ? e.getCause() : e;
-    return new IOException("MQTT " + serverUri + ": " + e.getMessage()
-        + (cause != e && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : ""), e);
+    return new IOException("MQTT " + serverUri + ": " + e.getMessage(), e);
+  }
+
+  /**
+   * A failed connect. When TLS worked but what came back was not MQTT, the port is asked whether it
+   * speaks HTTP, so that an HTTPS port given to an MQTT transport is reported as such.
+   */
+  static IOException connectFailed(ClientSettings settings, Exception e, boolean notAuthorized) {
+    IOException failure = translate(settings.serverUri(), e, notAuthorized);
+    URI uri = URI.create(settings.serverUri());
+    if (notAuthorized || !"ssl".equals(uri.getScheme()) || !ConnectionFailures.mqttGotNoMqtt(failure)
+        || !(settings.socketFactory() instanceof SSLSocketFactory tls)) {
+      return failure;
+    }
+    if (new ProtocolProbe(tls, settings.connectTimeout()).answersHttp(uri.getHost(), uri.getPort())) {
+      return new ProtocolMismatchException("mqtts://" + uri.getAuthority() + " answers HTTPS, not MQTT: name the"
+          + " MQTT port in global_endpoint (8883 on DPS), or set transport = \"https\"", failure);
+    }
+    return failure;
   }
 }

@@ -69,7 +69,7 @@ final class PahoV3Connector implements MqttSession.Connector {
     } catch (MqttException e) {
       session.close();
       int code = e.getReasonCode();
-      throw PahoErrors.translate(serverUri, e,
+      throw PahoErrors.connectFailed(settings, e,
           code == MqttException.REASON_CODE_FAILED_AUTHENTICATION || code == MqttException.REASON_CODE_NOT_AUTHORIZED);
     }
     return session;

@@ -86,7 +86,7 @@ final class PahoV5Connector implements MqttSession.Connector {
     } catch (MqttException e) {
       session.close();
       int code = e.getReasonCode();
-      throw PahoErrors.translate(serverUri, e, code == BAD_USER_NAME_OR_PASSWORD || code == NOT_AUTHORIZED);
+      throw PahoErrors.connectFailed(settings, e, code == BAD_USER_NAME_OR_PASSWORD || code == NOT_AUTHORIZED);
     }
     return session;
   }

@@ -19,10 +19,9 @@ public final class HttpTunnel {
 
   /** Connects to the proxy and asks it for a tunnel to {@code host:port}; returns the tunnel. */
   public static Socket open(ProxySettings proxy, String host, int port, int timeoutMillis) throws IOException {
-    InetSocketAddress address = proxy.address();
     Socket socket = new Socket();
     try {
-      socket.connect(new InetSocketAddress(address.getHostString(), address.getPort()), timeoutMillis);
+      connect(socket, proxy, timeoutMillis);
       socket.setSoTimeout(timeoutMillis);
       String authority = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
       StringBuilder request = new StringBuilder("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
@@ -35,18 +34,36 @@ public final class HttpTunnel {
       String status = readHeader(socket.getInputStream()).lines().findFirst().orElse("");
       String[] parts = status.split(" ", 3);
       if (parts.length < 2 || !parts[1].equals("200")) {
-        throw new IOException("proxy " + proxy + " refused CONNECT " + authority + ": "
+        throw new ProxyException("proxy " + proxy.describe() + " refused CONNECT " + authority + ": "
             + (status.isEmpty() ? "no answer" : status)
-            + (parts.length >= 2 && parts[1].equals("407") ? "; check the proxy credentials" : ""));
+            + (parts.length >= 2 && parts[1].equals("407") ? "; check the proxy credentials" : ""), null);
       }
       socket.setSoTimeout(0);
       return socket;
     } catch (SocketTimeoutException e) {
       socket.close();
-      throw new IOException("proxy " + proxy + " did not answer CONNECT within " + timeoutMillis + " ms");
+      throw new ProxyException("proxy " + proxy.describe() + " did not answer CONNECT within " + timeoutMillis
+          + " ms", e);
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;
+    }
+  }
+
+  private static void connect(Socket socket, ProxySettings proxy, int timeoutMillis) throws ProxyException {
+    InetSocketAddress address = proxy.address();
+    InetSocketAddress resolved = new InetSocketAddress(address.getHostString(), address.getPort());
+    if (resolved.isUnresolved()) {
+      throw new ProxyException("cannot resolve the proxy host name of " + proxy.describe(), null);
+    }
+    try {
+      socket.connect(resolved, timeoutMillis);
+    } catch (SocketTimeoutException e) {
+      throw new ProxyException("cannot connect to proxy " + proxy.describe() + ": no answer within "
+          + timeoutMillis + " ms", e);
+    } catch (IOException e) {
+      throw new ProxyException("cannot connect to proxy " + proxy.describe() + ": connection refused or unreachable",
+          e);
     }
   }
 

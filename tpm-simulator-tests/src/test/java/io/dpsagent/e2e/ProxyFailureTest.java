@@ -1,0 +1,78 @@
+package io.dpsagent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.emulator.DpsEmulator;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Proxy trouble is reported as the proxy's, and proxy credentials arrive as written. */
+class ProxyFailureTest {
+
+  private static DpsEmulator emulator;
+  private static Fleet fleet;
+
+  @TempDir Path home;
+
+  @BeforeAll
+  static void start() throws Exception {
+    emulator = Emulators.startAllTransports();
+    fleet = new Fleet(emulator);
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+  }
+
+  private static int closedPort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt"})
+  void aDeadHttpsProxyIsNamedAsWhatFailed(String transport) throws Exception {
+    String proxy = "http://127.0.0.1:" + closedPort();
+    Device device = fleet.enrolled(home, "symmetric-individual", transport)
+        .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100\nconnect_timeout_seconds = 2");
+
+    CliRun run = CliRun.with("", Map.of("https_proxy", proxy), Clock.systemUTC(), "provision", "--config",
+        device.writeConfig());
+
+    assertEquals(5, run.exitCode(), run.toString());
+    List<String> lines = run.stderr().lines().toList();
+    assertEquals("dps-agent: error: giving up after 2 attempts registering with " + fleet.endpoint(transport)
+        + "; last error: cannot connect to proxy " + proxy + " (from https_proxy): connection refused or unreachable",
+        lines.get(lines.size() - 1));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt"})
+  void aPlusInTheProxyPasswordStaysAPlus(String transport) throws Exception {
+    try (ConnectProxy proxy = ConnectProxy.requiring("dev", "pa+ss")) {
+      Device device = fleet.enrolled(home, "symmetric-individual", transport)
+          .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "pa+ss") + "\"")
+          .config("[provisioning.retry]\nmax_attempts = 1");
+
+      CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+
+      assertEquals(0, run.exitCode(), run.toString());
+      assertEquals(Optional.of("Basic ZGV2OnBhK3Nz"), proxy.tunnels().get(0).proxyAuthorization()); // dev:pa+ss
+      assertFalse(run.everything().contains("pa+ss"), "proxy password leaked");
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package io.dpsagent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.hsm.testing.TestPki;
+import io.dpsagent.hsm.testing.TestPki.KeyType;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Servers whose TLS the agent must refuse, over every transport: each refusal has its own message
+ * with the fix, verification failures end the run at once (exit 2), and a peer that merely hangs up
+ * in the handshake is retried as the network trouble it is (exit 5). There is no setting that turns
+ * verification off (see {@code ConfigErrorsTest#noKeyTurnsServerVerificationOff}).
+ */
+class TlsRefusalTest {
+
+  private static final String RETRY = "[provisioning.retry]\nmax_attempts = 3\ninitial_backoff_ms = 100\n"
+      + "connect_timeout_seconds = 2\nrequest_timeout_seconds = 3";
+
+  private final TestPki.Issuer trustedCa = TestPki.rootCa("Trusted Test CA");
+
+  @TempDir Path home;
+
+  private static String endpoint(String transport, int port) {
+    return (transport.equals("https") ? "https" : transport.equals("mqtt-ws") ? "wss" : "mqtts") + "://localhost:"
+        + port;
+  }
+
+  /** How the agent names the endpoint in its messages. */
+  private static String described(String transport, int port) {
+    return endpoint(transport, port) + (transport.equals("mqtt-ws") ? "/$iothub/websocket" : "");
+  }
+
+  private CliRun provision(String transport, RefusingTlsServer server) throws Exception {
+    Path caFile = home.resolve("trusted-ca.pem");
+    Files.writeString(caFile, TestPki.pem(trustedCa.certificate()));
+    Device device = new Device(home).registrationId("tls-device").deviceKey(Device.newKey()).transport(transport)
+        .endpoint(URI.create(endpoint(transport, server.port())), "0ne00000001", caFile).config(RETRY);
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+    assertFalse(Files.exists(device.outputDir), "nothing was written");
+    return run;
+  }
+
+  private static String lastLine(CliRun run) {
+    List<String> lines = run.stderr().lines().toList();
+    return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  void aCertificateForAnotherHostNameSaysWhichNamesItIsFor(String transport) throws Exception {
+    try (RefusingTlsServer server = RefusingTlsServer.presenting(trustedCa.leaf("dps.example.net", KeyType.EC_P256))) {
+      CliRun run = provision(transport, server);
+
+      assertEquals(2, run.exitCode(), run.toString());
+      assertEquals("dps-agent: error: TLS: the certificate of localhost is for dps.example.net; use a global_endpoint"
+          + " host name it names", lastLine(run));
+      assertEquals(1, server.connections(), "not retried");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  void anExpiredServerCertificateSaysWhenItExpired(String transport) throws Exception {
+    Instant expired = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
+    try (RefusingTlsServer server = RefusingTlsServer.presenting(trustedCa.leaf("localhost", KeyType.EC_P256,
+        expired.minus(Duration.ofDays(30)), expired))) {
+      CliRun run = provision(transport, server);
+
+      assertEquals(2, run.exitCode(), run.toString());
+      assertEquals("dps-agent: error: TLS: the certificate of localhost expired on " + expired + "; renew it on the"
+          + " server, or fix this device's clock if that date is wrong", lastLine(run));
+      assertEquals(1, server.connections(), "not retried");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  void aCertificateFromAnUntrustedCaSaysToAddItsCa(String transport) throws Exception {
+    TestPki.Issuer stranger = TestPki.rootCa("Stranger CA");
+    try (RefusingTlsServer server = RefusingTlsServer.presenting(stranger.leaf("localhost", KeyType.EC_P256))) {
+      CliRun run = provision(transport, server);
+
+      assertEquals(2, run.exitCode(), run.toString());
+      assertEquals("dps-agent: error: TLS: the certificate of localhost is issued by 'CN=Stranger CA', which this"
+          + " device does not trust; add its CA to provisioning.trust_bundle", lastLine(run));
+      assertEquals(1, server.connections(), "not retried");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  void aTls11OnlyServerIsRefusedSayingTheAgentNeedsTls12(String transport) throws Exception {
+    try (RefusingTlsServer server = RefusingTlsServer.tls11Only()) {
+      CliRun run = provision(transport, server);
+
+      assertEquals(2, run.exitCode(), run.toString());
+      assertEquals("dps-agent: error: TLS: " + described(transport, server.port()) + " offers only TLS 1.1; the agent"
+          + " requires TLS 1.2 or later", lastLine(run));
+      assertEquals(1, server.connections(), "not retried");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  void aServerClosingTheHandshakeIsRetriedThenEndsWithExit5(String transport) throws Exception {
+    try (RefusingTlsServer server = RefusingTlsServer.closingTheHandshake()) {
+      CliRun run = provision(transport, server);
+
+      String endpoint = described(transport, server.port());
+      assertEquals(5, run.exitCode(), run.toString());
+      assertEquals("dps-agent: error: giving up after 3 attempts registering with " + endpoint + "; last error: "
+          + endpoint + " closed the connection during the TLS handshake", lastLine(run));
+      assertEquals(2, run.stderr().lines().filter(l -> l.contains("; retrying in ")).count(), run.stderr());
+      assertEquals(3, server.connections(), "one connection per attempt");
+    }
+  }
+}
