@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.VersionProvider.class,
     description = "Device-side provisioning agent for the Azure IoT Hub Device Provisioning Service.",
     subcommands = {ProvisionCommand.class, RunCommand.class, DeriveKeyCommand.class, TokenCommand.class,
-        TpmCommand.class, Pkcs11Command.class})
+        TpmCommand.class, Pkcs11Command.class, CheckCommand.class})
 public final class Main implements Runnable {
 
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
