@@ -11,6 +11,7 @@ import io.dpsagent.hsm.testing.Swtpm;
 import io.dpsagent.hsm.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -162,7 +163,8 @@ class CheckTest {
 
     assertEquals(3, run.exitCode(), run.toString());
     String clock = line(run, "clock");
-    assertTrue(clock.matches("\\[error\\] clock: this device's clock is 6\\d\\d s ahead of localhost:\\d+ \\(Date .*\\):"
+    assertTrue(clock.matches("\\[error\\] clock: this device's clock is 6\\d\\d s ahead of localhost:\\d+"
+        + " \\(Date .*\\):"
         + " beyond DPS's 5 minutes, tokens and certificates are refused" + Pattern.quote(DASH_FIX
         + "set the clock and keep it synchronised: timedatectl set-ntp true (or chrony/systemd-timesyncd); check with"
         + " date -u")), clock);
@@ -173,7 +175,8 @@ class CheckTest {
     CliRun run = check(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-2)), device());
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(line(run, "clock").matches("\\[warning\\] clock: this device's clock is 1[12]\\d s behind .*"), run.stdout());
+    assertTrue(line(run, "clock").matches("\\[warning\\] clock: this device's clock is 1[12]\\d s behind .*"),
+        run.stdout());
     assertTrue(run.stdout().endsWith("all checks passed: 0 errors, 1 warning\n"), run.stdout());
   }
 
@@ -184,7 +187,8 @@ class CheckTest {
 
     assertEquals(0, run.exitCode(), run.toString());
     int port = emulator.mqttEndpoint().getPort();
-    assertTrue(line(run, "endpoint-tls").startsWith("[ok] endpoint-tls: TLSv1.3 with " + localhost(port)), run.stdout());
+    assertTrue(line(run, "endpoint-tls").startsWith("[ok] endpoint-tls: TLSv1.3 with " + localhost(port)),
+        run.stdout());
     assertLine(run, "clock", "skipped", "global_endpoint names port " + port + " for mqtt; the HTTPS port that tells"
         + " the time is unknown", null);
   }
@@ -266,7 +270,7 @@ class CheckTest {
   @Test
   void aPinFileOthersCanReadFailsKeyFilesAndSkipsTheLogin() throws Exception {
     SoftHsm.Token token = SoftHsm.newToken();
-    Files.setPosixFilePermissions(token.pinFile(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(token.pinFile(), PosixFilePermissions.fromString("rw-r--r--"));
 
     CliRun run = check(device().symmetricKeyUri(token.uri("object=k;type=secret-key")), "--offline");
 
@@ -289,8 +293,8 @@ class CheckTest {
 
     assertEquals(0, run.exitCode(), run.toString());
     Path chain = home.resolve("device-chain.pem");
-    assertLine(run, "certificates", "warning", "device certificate CN=check-x509 in " + chain + " expires on " + notAfter
-        + ", in 9 days", "renew it before " + notAfter + " and install it in " + chain);
+    assertLine(run, "certificates", "warning", "device certificate CN=check-x509 in " + chain + " expires on "
+        + notAfter + ", in 9 days", "renew it before " + notAfter + " and install it in " + chain);
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -74,7 +75,7 @@ final class CertificatesCheck implements Check {
           worst = worst.worst(judge(ca, "trust bundle CA", bundle.get().toString(), now, false));
         }
         valid.add(cas.size() + " trust bundle " + (cas.size() == 1 ? "CA" : "CAs") + " valid until "
-            + cas.stream().map(X509Certificate::getNotAfter).min(java.util.Date::compareTo).orElseThrow().toInstant()
+            + cas.stream().map(CertificatesCheck::notAfter).min(Comparator.naturalOrder()).orElseThrow()
             + " or later");
       }
     } catch (HsmException | AgentException | IOException | GeneralSecurityException e) {

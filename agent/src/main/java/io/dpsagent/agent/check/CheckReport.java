@@ -46,8 +46,8 @@ public record CheckReport(List<CheckResult> results) {
   private String summary() {
     long errors = errors();
     long warnings = warnings();
-    return (errors == 0 ? "all checks passed" : "checks failed") + ": " + errors + (errors == 1 ? " error, " : " errors, ")
-        + warnings + (warnings == 1 ? " warning" : " warnings");
+    return (errors == 0 ? "all checks passed" : "checks failed") + ": "
+        + errors + (errors == 1 ? " error, " : " errors, ") + warnings + (warnings == 1 ? " warning" : " warnings");
   }
 
   /** {@code {"checks":[{"id","status","message","fix"}...],"errors":N,"warnings":N}}. */

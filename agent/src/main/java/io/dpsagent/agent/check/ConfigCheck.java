@@ -27,6 +27,7 @@ final class ConfigCheck {
     return semicolon < 0
         ? new CheckResult(ID, Verdict.error(e.kind(), message,
             "correct it in " + file + " (every key is described in docs/configuration.md)"))
-        : new CheckResult(ID, Verdict.error(e.kind(), message.substring(0, semicolon), message.substring(semicolon + 2)));
+        : new CheckResult(ID,
+            Verdict.error(e.kind(), message.substring(0, semicolon), message.substring(semicolon + 2)));
   }
 }

@@ -34,6 +34,7 @@ import javax.net.ssl.SSLSocket;
 final class Endpoint {
 
   private static final int MAX_HEADER_BYTES = 16 * 1024;
+  private static final int END_OF_HEADER = 0x0d0a0d0a; // CR LF CR LF
 
   private final ProvisioningConfig config;
   private final Duration timeout;
@@ -157,14 +158,14 @@ final class Endpoint {
         .map(line -> line.substring(5).strip()).findFirst();
   }
 
+  /** Reads up to the blank line that ends the header, at most {@value #MAX_HEADER_BYTES} bytes. */
   private static String readHeader(InputStream in) throws IOException {
     ByteArrayOutputStream header = new ByteArrayOutputStream();
+    int last4 = 0;
     int b;
-    while ((b = in.read()) >= 0 && header.size() < MAX_HEADER_BYTES) {
+    while (last4 != END_OF_HEADER && header.size() < MAX_HEADER_BYTES && (b = in.read()) >= 0) {
       header.write(b);
-      if (header.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-        break;
-      }
+      last4 = last4 << 8 | b;
     }
     return header.toString(StandardCharsets.ISO_8859_1);
   }

@@ -55,7 +55,8 @@ final class EndpointTlsCheck implements Check {
   private Verdict handshakeFailure(SSLException e, String target) {
     String trace = causes(e);
     if (trace.contains("unable to find valid certification path") || trace.contains("PKIX path")) {
-      return Verdict.error(AgentException.Kind.CONFIG, "the certificate of " + target + " is not issued by a trusted CA",
+      return Verdict.error(AgentException.Kind.CONFIG,
+          "the certificate of " + target + " is not issued by a trusted CA",
           "add the endpoint's CA (or a TLS-inspecting proxy's CA) to provisioning.trust_bundle");
     }
     if (trace.contains("No subject alternative") || trace.contains("No name matching")) {

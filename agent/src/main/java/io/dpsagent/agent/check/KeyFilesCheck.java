@@ -114,7 +114,8 @@ final class KeyFilesCheck implements Check {
     }
     if (!FileAccess.allows(u, file.path(), FileAccess.READ)) {
       return Optional.of(error(u.name() + " cannot read " + named, file.secret()
-          ? "chown " + u.name() + " " + file.path() + " (a secret stays mode 600, so its owner must be the service user)"
+          ? "chown " + u.name() + " " + file.path()
+              + " (a secret stays mode 600, so its owner must be the service user)"
           : "chmod 644 " + file.path() + ", or chown " + u.name() + " " + file.path()));
     }
     return Optional.empty();

@@ -5,11 +5,13 @@ import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.AttestationConfig;
 import io.dpsagent.agent.config.SymmetricKeyAttestation;
 import io.dpsagent.agent.config.X509Attestation;
+import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.pkcs11.Pkcs11Exception;
 import io.dpsagent.hsm.pkcs11.Pkcs11Token;
 import io.dpsagent.hsm.pkcs11.Pkcs11Uri;
 import io.dpsagent.hsm.software.SoftwareTlsIdentity;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -48,8 +50,8 @@ final class Pkcs11Check implements Check {
 
   /** The PIN file and a certificate file are judged first; a login with a bad PIN file helps nobody. */
   @Override
-  public java.util.List<String> requires() {
-    return java.util.List.of(KeyFilesCheck.ID);
+  public List<String> requires() {
+    return List.of(KeyFilesCheck.ID);
   }
 
   @Override
@@ -66,12 +68,13 @@ final class Pkcs11Check implements Check {
           : Verdict.ok(found);
     } catch (Pkcs11Exception e) {
       return Verdict.error(AgentException.hsm(e).kind(), e.getMessage(), fix(e.pkcs11Kind(), uri));
-    } catch (io.dpsagent.hsm.HsmException e) {
-      return Verdict.error(AgentException.Kind.CONFIG, e.getMessage(), "install a certificate for the token key");
+    } catch (HsmException e) {
+      return Verdict.error(AgentException.Kind.CONFIG, e.getMessage(),
+          "correct identity_cert: it must hold the certificate chain of the token's key");
     }
   }
 
-  private String findObject(Pkcs11Token token, Pkcs11Uri uri) throws io.dpsagent.hsm.HsmException {
+  private String findObject(Pkcs11Token token, Pkcs11Uri uri) throws HsmException {
     if (config.provisioning().attestation() instanceof SymmetricKeyAttestation) {
       token.sasSigner(uri);
       return "the secret key";

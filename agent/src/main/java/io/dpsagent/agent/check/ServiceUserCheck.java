@@ -4,6 +4,8 @@ import io.dpsagent.agent.AgentException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -51,7 +53,7 @@ public final class ServiceUserCheck implements Check {
   public static ServiceUser current(UserDatabase users) throws IOException {
     int uid = -1;
     int gid = -1;
-    java.util.Map<Integer, String> groups = new java.util.HashMap<>();
+    Map<Integer, String> groups = new HashMap<>();
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
       String[] fields = line.split("\\s+");
       switch (fields[0]) {

@@ -31,7 +31,8 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--offline", description = "skip the network checks (DNS, TCP, TLS, clock)")
   boolean offline;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", description = "bound of each network check, 1..60 (default: ${DEFAULT-VALUE})")
+  @Option(names = "--timeout", paramLabel = "SECONDS",
+      description = "bound of each network check, 1..60 (default: ${DEFAULT-VALUE})")
   int timeoutSeconds = 5;
 
   @Option(names = "--user", paramLabel = "NAME",

@@ -48,7 +48,8 @@ class CheckRunnerTest {
 
   @Test
   void aPrerequisiteThatIsNotRelevantDoesNotBlock() {
-    List<CheckResult> results = CheckRunner.run(List.of(), List.of(check("certificates", Verdict.ok("valid"), "pkcs11")));
+    List<CheckResult> results =
+        CheckRunner.run(List.of(), List.of(check("certificates", Verdict.ok("valid"), "pkcs11")));
 
     assertEquals(Status.OK, results.get(0).status());
   }

@@ -93,7 +93,8 @@ class CheckCommandTest {
     CliRun run = CliRun.of("check", "--config", dir.resolve("absent.toml").toString());
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("[error] config: config " + dir.resolve("absent.toml") + " does not exist \u2014 fix: pass --config FILE",
+    assertEquals("[error] config: config " + dir.resolve("absent.toml")
+        + " does not exist \u2014 fix: pass --config FILE",
         line(run, "config"));
   }
 
@@ -104,7 +105,8 @@ class CheckCommandTest {
 
     assertEquals(2, run.exitCode(), run.toString());
     assertEquals("[error] key-files: " + key + " (provisioning.attestation.symmetric_key) does not exist"
-        + " \u2014 fix: create it, or correct provisioning.attestation.symmetric_key in " + config, line(run, "key-files"));
+        + " \u2014 fix: create it, or correct provisioning.attestation.symmetric_key in " + config,
+        line(run, "key-files"));
   }
 
   @Test
