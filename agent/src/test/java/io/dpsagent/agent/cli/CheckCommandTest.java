@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.agent.check.UserDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -177,6 +178,20 @@ class CheckCommandTest {
 
     assertEquals("[error] groups: nobody is not in group tss (output.token_group: the daemon gives it the hub token"
         + " file) \u2014 fix: usermod -aG tss nobody, then restart dps-agent", line(run, "groups"));
+  }
+
+  @Test
+  void aServiceUserOutsideTheTpmDevicesGroupIsAnErrorWithItsFix() throws Exception {
+    Path device = Files.writeString(dir.resolve("tpmrm0"), ""); // the device node's owner and mode are what count
+    Files.setPosixFilePermissions(device, PosixFilePermissions.fromString("rw-rw----"));
+    Files.setAttribute(device, "unix:gid", UserDatabase.system().groupId("tss").orElseThrow());
+    Files.writeString(config, "[provisioning]\nid_scope = \"0ne00000042\"\n[provisioning.attestation]\n"
+        + "method = \"tpm\"\n[tpm]\ntcti = \"device:" + device + "\"\n");
+
+    CliRun run = CliRun.of("check", "--offline", "--config", config.toString(), "--user", "nobody");
+
+    assertEquals("[error] groups: nobody is not in group tss (" + device + " is read-write for that group only)"
+        + " \u2014 fix: usermod -aG tss nobody, then restart dps-agent", line(run, "groups"));
   }
 
   @Test
