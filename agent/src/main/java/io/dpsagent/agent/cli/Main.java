@@ -21,9 +21,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "Device-side provisioning agent for the Azure IoT Hub Device Provisioning Service.",
-    subcommands = {ProvisionCommand.class, RunCommand.class, StatusCommand.class, ReprovisionCommand.class,
-        DeriveKeyCommand.class, TokenCommand.class,
-        TpmCommand.class, Pkcs11Command.class})
+    subcommands = {ProvisionCommand.class, RunCommand.class, StatusCommand.class, CheckCommand.class,
+        ReprovisionCommand.class, DeriveKeyCommand.class, TokenCommand.class, TpmCommand.class, Pkcs11Command.class})
 public final class Main implements Runnable {
 
   /**

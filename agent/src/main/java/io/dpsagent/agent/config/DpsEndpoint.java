@@ -82,6 +82,11 @@ public final class DpsEndpoint {
     return host;
   }
 
+  /** Whether {@code global_endpoint} names a port (else each transport uses its default). */
+  public boolean hasPort() {
+    return port > 0;
+  }
+
   /** The port for the given transport: the configured one, else the transport's default. */
   public int port(Transport transport) {
     return port > 0 ? port : transport.defaultPort();

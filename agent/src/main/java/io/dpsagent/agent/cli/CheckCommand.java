@@ -1,0 +1,70 @@
+package io.dpsagent.agent.cli;
+
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.check.CheckReport;
+import io.dpsagent.agent.check.Diagnostics;
+import io.dpsagent.agent.check.ServiceUserCheck;
+import io.dpsagent.agent.check.UserDatabase;
+import io.dpsagent.agent.config.AgentConfig;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dps-agent check}: diagnostics, one line per check with its fix. The exit code is the
+ * contract's code of the first failed check's kind (2 for a config or file problem, 3 for clock
+ * skew, 5 for the network, 6 for the TPM or token), 0 when nothing failed; warnings never fail.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+    description = "Check the config, clock, endpoint, TPM/HSM, files and service user; print a fix for each problem.")
+final class CheckCommand implements Callable<Integer> {
+
+  @Mixin ConfigOption config;
+
+  @Option(names = "--json", description = "print one JSON document {checks, errors, warnings}")
+  boolean json;
+
+  @Option(names = "--offline", description = "skip the network checks (DNS, TCP, TLS, clock)")
+  boolean offline;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS",
+      description = "bound of each network check, 1..60 (default: ${DEFAULT-VALUE})")
+  int timeoutSeconds = 5;
+
+  @Option(names = "--user", paramLabel = "NAME",
+      description = "the service's account, judged when run as root (default: dps-agent; else the current user)")
+  String user;
+
+  private final Main.Context context;
+
+  CheckCommand(Main.Context context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws AgentException, IOException {
+    if (timeoutSeconds < 1 || timeoutSeconds > 60) {
+      throw AgentException.config("--timeout: " + timeoutSeconds + " is out of range; use 1..60");
+    }
+    CheckReport report;
+    try {
+      report = run(config.load(context.environment()));
+    } catch (AgentException e) {
+      report = Diagnostics.configFailed(config.file, e);
+    }
+    context.out().print(json ? report.toJson() + "\n" : report.toText());
+    context.out().flush();
+    return report.failure().map(kind -> ExitCode.of(kind).code()).orElse(ExitCode.SUCCESS.code());
+  }
+
+  private CheckReport run(AgentConfig loaded) throws IOException {
+    UserDatabase users = UserDatabase.system();
+    Diagnostics.Options options = new Diagnostics.Options(context.clock(), offline,
+        Duration.ofSeconds(timeoutSeconds), Optional.ofNullable(user));
+    return Diagnostics.run(loaded, options, users, ServiceUserCheck.current(users));
+  }
+}
