@@ -37,7 +37,8 @@ final class ProvisionCommand implements Callable<Integer> {
     Logging.configure(context.err(), verbose);
     try {
       AgentConfig loaded = config.load(context.environment());
-      ProvisionFlow.Result result = new ProvisionFlow(loaded, context.clock(), context.sleeper()).run();
+      ProvisionFlow.Result result = new ProvisionFlow(loaded, context.clock(), context.sleeper())
+          .run(context.stop()::isStopped);
       if (json) {
         context.out().print(OutputWriter.toJson(result.connection(), result.files()));
       } else {

@@ -57,7 +57,7 @@ public final class Daemon {
   /** Runs until stopped; returns normally when stopped, throws on a permanent failure. */
   public void run() throws AgentException, InterruptedException {
     TokenFile tokenFile = TokenFile.in(config.output());
-    try (DeviceAuthentication device = Attestations.load(config, clock.instant())) {
+    try (DeviceAuthentication device = Attestations.loadHeld(config, clock.instant(), stop::isStopped)) {
       Optional<JsonNode> connection = cachedConnection(device);
       if (connection.isEmpty()) {
         connection = provisionUntilDone(device);

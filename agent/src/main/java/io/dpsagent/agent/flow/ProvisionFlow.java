@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 
@@ -44,8 +45,9 @@ public final class ProvisionFlow {
     this.sleeper = sleeper;
   }
 
-  public Result run() throws AgentException {
-    try (DeviceAuthentication device = Attestations.load(config, clock.instant())) {
+  /** Loads the identity, provisions and closes the identity; a stop request ends TPM waits. */
+  public Result run(BooleanSupplier stopRequested) throws AgentException {
+    try (DeviceAuthentication device = Attestations.load(config, clock.instant(), stopRequested)) {
       return run(device);
     }
   }

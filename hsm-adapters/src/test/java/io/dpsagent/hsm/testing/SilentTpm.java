@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP "TPM" that accepts connections on a loopback port (and the port after it, the control or
@@ -19,6 +22,7 @@ public final class SilentTpm implements AutoCloseable {
 
   private final List<ServerSocket> listeners;
   private final List<Socket> accepted = new ArrayList<>();
+  private final CountDownLatch received = new CountDownLatch(1);
 
   private SilentTpm(List<ServerSocket> listeners) {
     this.listeners = listeners;
@@ -65,12 +69,17 @@ public final class SilentTpm implements AutoCloseable {
     thread.start();
   }
 
-  private static void drain(Socket socket) {
+  /** Waits until a client has sent something (a command it now waits for an answer to). */
+  public boolean awaitCommand(Duration timeout) throws InterruptedException {
+    return received.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void drain(Socket socket) {
     Thread thread = new Thread(() -> {
       byte[] sink = new byte[4096];
       try {
         while (socket.getInputStream().read(sink) >= 0) {
-          // never answer
+          received.countDown(); // and never answer
         }
       } catch (IOException closed) {
         // the client or close() hung up
