@@ -89,6 +89,9 @@ final class MssimTcpDevice extends tss.TpmDevice {
       commands.readFully(response, 0, size, wait);
       commands.readInt(wait); // the trailing 0 that ends every answer
       return response;
+    } catch (TpmNoAnswerException e) {
+      close(); // a late answer would be taken for the answer to the next command
+      throw e;
     } catch (IOException e) {
       throw new UncheckedIOException("reading a response from the simulator at " + host + ":" + port + " failed", e);
     }

@@ -89,6 +89,9 @@ public class SwtpmTcpDevice extends tss.TpmDevice {
     pending = false;
     try {
       return data.readResponse(timeouts.forAnswer(toString()));
+    } catch (TpmNoAnswerException e) {
+      close(); // a late answer would be taken for the answer to the next command
+      throw e;
     } catch (IOException e) {
       throw new UncheckedIOException("reading a response from swtpm at " + host + ":" + port + " failed", e);
     }

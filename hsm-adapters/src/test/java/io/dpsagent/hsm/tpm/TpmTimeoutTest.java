@@ -1,6 +1,5 @@
 package io.dpsagent.hsm.tpm;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +20,8 @@ class TpmTimeoutTest {
   private static final Duration ONE_SECOND = Duration.ofSeconds(1);
   /** Start-up of a TSS.Java Tpm and the thread hand-offs: far below any timeout under test. */
   private static final Duration SLACK = Duration.ofMillis(900);
+  /** TPM2_GetRandom(8), as TSS.Java would marshal it. */
+  private static final byte[] GET_RANDOM_8 = {(byte) 0x80, 1, 0, 0, 0, 12, 0, 0, 1, 0x7B, 0, 8};
 
   @Test
   void silentSwtpmEndsAtTheCommandTimeout() throws Exception {
@@ -93,11 +94,11 @@ class TpmTimeoutTest {
           MssimTcpDevice silentDevice = new MssimTcpDevice("127.0.0.1", silent.port(),
               TpmTimeouts.of(ONE_SECOND, ONE_SECOND));
           silentDevice.open();
-          silentDevice.dispatchCommand(new byte[] {(byte) 0x80, 1, 0, 0, 0, 12, 0, 0, 1, 0x7B, 0, 8});
+          silentDevice.dispatchCommand(GET_RANDOM_8);
           TpmNoAnswerException e = assertThrows(TpmNoAnswerException.class, silentDevice::getResponse);
           assertEquals("mssim:host=127.0.0.1,port=" + silent.port()
               + ": TPM did not answer in 1 s (is another program using it?)", e.getMessage());
-          silentDevice.close();
+          assertGivenUp(silentDevice, "simulator device at 127.0.0.1:" + silent.port() + " is not open");
         }
       }
     }
@@ -124,6 +125,30 @@ class TpmTimeoutTest {
           TpmTimeouts.of(Duration.ofSeconds(30), Duration.ofSeconds(30)).stoppingWhen(stop::get)));
       assertEquals(tcti + ": stopped waiting for the TPM (the agent was asked to stop)", e.getMessage());
     }
+  }
+
+  /** A late answer must never be taken for the answer to the next command: the device is closed. */
+  @Test
+  void devicesGiveUpOnTheirConnectionAfterATimeout() throws Exception {
+    try (SilentTpm silent = SilentTpm.start()) {
+      SwtpmTcpDevice device = new SwtpmTcpDevice("127.0.0.1", silent.port(), TpmTimeouts.of(ONE_SECOND, ONE_SECOND));
+      device.open();
+      device.dispatchCommand(GET_RANDOM_8);
+      assertThrows(TpmNoAnswerException.class, device::getResponse);
+      assertGivenUp(device, "swtpm device at 127.0.0.1:" + silent.port() + " is not open");
+    }
+    try (SilentCharacterDevice pty = SilentCharacterDevice.start()) {
+      TpmCharacterDevice device = new TpmCharacterDevice(pty.path().toString(),
+          TpmTimeouts.of(ONE_SECOND, ONE_SECOND));
+      device.open();
+      assertThrows(TpmNoAnswerException.class, () -> device.dispatchCommand(GET_RANDOM_8));
+      assertGivenUp(device, "TPM device " + pty.path() + " is not open");
+    }
+  }
+
+  private static void assertGivenUp(tss.TpmDevice device, String message) {
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> device.dispatchCommand(GET_RANDOM_8));
+    assertEquals(message, e.getMessage());
   }
 
   @Test
