@@ -1,6 +1,7 @@
 package io.dpsagent.agent.attestation;
 
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.config.RetryConfig;
 import io.dpsagent.agent.config.TpmAttestation;
 import io.dpsagent.agent.config.TpmConfig;
 import io.dpsagent.agent.dps.DpsCredentials;
@@ -13,11 +14,14 @@ import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.tpm.Attestor;
 import io.dpsagent.hsm.tpm.TpmAttestor;
+import io.dpsagent.hsm.tpm.TpmTimeouts;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * TPM attestation: the device sends its EK and SRK, DPS answers with an activation blob only this
@@ -43,10 +47,28 @@ public final class TpmAuthentication implements DeviceAuthentication {
     this.sasTtlSeconds = sasTtlSeconds;
   }
 
+  /**
+   * How long TPM I/O may wait in a one-shot command (provision, token, tpm identity): each connect
+   * and each command's answer no longer than the run's budget ({@code max_elapsed_seconds}, a connect
+   * no longer than {@code connect_timeout_seconds}), all of them within that budget from now, and
+   * not past a stop request. A slow TPM is not cut short by the DPS request timeout: creating a key
+   * on a hardware TPM can take tens of seconds.
+   */
+  public static TpmTimeouts runTimeouts(RetryConfig retry, BooleanSupplier stopRequested) {
+    return heldTimeouts(retry, stopRequested).within(retry.maxElapsed());
+  }
+
+  /** The same for the daemon, which keeps its TPM open for hours: each wait bounded, no deadline. */
+  public static TpmTimeouts heldTimeouts(RetryConfig retry, BooleanSupplier stopRequested) {
+    Duration connect = retry.connectTimeout().compareTo(retry.maxElapsed()) < 0
+        ? retry.connectTimeout() : retry.maxElapsed();
+    return TpmTimeouts.of(connect, retry.maxElapsed()).stoppingWhen(stopRequested);
+  }
+
   /** Opens the TPM (creating and persisting the EK and SRK when absent). */
-  public static TpmAuthentication load(TpmAttestation config, TpmConfig tpm, String idScope, long sasTtlSeconds)
-      throws AgentException {
-    Attestor attestor = open(tpm);
+  public static TpmAuthentication load(TpmAttestation config, TpmConfig tpm, String idScope, long sasTtlSeconds,
+      TpmTimeouts timeouts) throws AgentException {
+    Attestor attestor = open(tpm, timeouts);
     try {
       String registrationId = config.registrationId().orElse(attestor.registrationId());
       RegistrationId.validate(registrationId);
@@ -58,9 +80,9 @@ public final class TpmAuthentication implements DeviceAuthentication {
   }
 
   /** Opens the TPM the config names; a TPM that cannot be used is exit code 6. */
-  public static Attestor open(TpmConfig tpm) throws AgentException {
+  public static Attestor open(TpmConfig tpm, TpmTimeouts timeouts) throws AgentException {
     try {
-      return TpmAttestor.open(tpm.tcti(), tpm.settings());
+      return TpmAttestor.open(tpm.tcti(), tpm.settings(), timeouts);
     } catch (HsmException e) {
       throw AgentException.hsm(e);
     }

@@ -46,7 +46,7 @@ public final class Diagnostics {
       checks.add(new GroupsCheck(config, user, users));
     });
     if (TpmCheck.relevant(config)) {
-      checks.add(new TpmCheck(config));
+      checks.add(new TpmCheck(config, options.timeout()));
     }
     Pkcs11Check.of(config).ifPresent(checks::add);
     Endpoint endpoint = new Endpoint(config.provisioning(), options.timeout());

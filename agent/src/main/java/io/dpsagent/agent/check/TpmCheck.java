@@ -7,6 +7,8 @@ import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.tpm.TctiSpec;
 import io.dpsagent.hsm.tpm.TpmInventory;
+import io.dpsagent.hsm.tpm.TpmTimeouts;
+import java.time.Duration;
 import io.dpsagent.hsm.tpm.TpmSettings;
 import java.nio.file.Files;
 
@@ -20,9 +22,11 @@ final class TpmCheck implements Check {
   static final String ID = "tpm";
 
   private final AgentConfig config;
+  private final Duration timeout;
 
-  TpmCheck(AgentConfig config) {
+  TpmCheck(AgentConfig config, Duration timeout) {
     this.config = config;
+    this.timeout = timeout;
   }
 
   static boolean relevant(AgentConfig config) {
@@ -40,7 +44,7 @@ final class TpmCheck implements Check {
     TpmSettings handles = config.tpm().settings();
     TpmInventory tpm;
     try {
-      tpm = TpmInventory.read(tcti, handles);
+      tpm = TpmInventory.read(tcti, handles, TpmTimeouts.of(timeout, timeout));
     } catch (HsmException e) {
       return Verdict.error(AgentException.hsm(e).kind(), e.getMessage(), e.kind() == HsmException.Kind.UNAVAILABLE
           ? unreachableFix(tcti)

@@ -31,6 +31,9 @@ public final class Main implements Runnable {
    */
   static final Duration STOP_GRACE = Duration.ofMillis(1500);
 
+  /** 128 + SIGTERM, what a shell reports for a command ended by the signal. */
+  static final int SIGNALLED_BY_TERM = 128 + 15;
+
   /** What commands share: streams, environment, time, and how to wait. Tests substitute them. */
   public record Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment,
       Clock clock, RegistrationClient.Sleeper sleeper, Signals signals) {
@@ -51,11 +54,12 @@ public final class Main implements Runnable {
       // A command stuck in I/O past the grace ends here: the daemon's stop is a success (systemctl
       // stop must not leave the unit failed); any other command ends as signalled commands do.
       sleepQuietly(STOP_GRACE);
-      System.exit(daemon ? ExitCode.SUCCESS.code() : 128 + 15);
+      System.exit(daemon ? ExitCode.SUCCESS.code() : SIGNALLED_BY_TERM);
     });
     int code = run(args, new Context(System.in, System.out, System.err, System.getenv(), Clock.systemUTC(),
         signals::sleepUnlessStopped, signals));
-    System.exit(code);
+    // A one-shot command cut short by SIGTERM ends as signalled commands do, whatever it was doing.
+    System.exit(signals.isStopped() && !daemon ? SIGNALLED_BY_TERM : code);
   }
 
   private static void sleepQuietly(Duration duration) {

@@ -31,7 +31,7 @@ final class ProvisionCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Logging.configure(context.err(), context.environment(), verbose);
     AgentConfig loaded = config.load(context.environment());
-    ProvisionFlow.Result result = new ProvisionFlow(loaded, context.clock(), context.sleeper()).run();
+    ProvisionFlow.Result result = new ProvisionFlow(loaded, context.clock(), context.sleeper()).run(context.signals()::isStopped);
     if (json) {
       context.out().print(OutputWriter.toJson(result.connection(), result.files()));
     } else {

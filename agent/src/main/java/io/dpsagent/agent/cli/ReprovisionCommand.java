@@ -52,7 +52,8 @@ final class ReprovisionCommand implements Callable<Integer> {
     AgentConfig loaded = config.load(context.environment());
     Optional<DaemonState> daemon = DaemonState.read(loaded.output().dir()).filter(DaemonState::daemonRunning);
     if (daemon.isEmpty()) {
-      ProvisionFlow.Result result = new ProvisionFlow(loaded, context.clock(), context.sleeper()).run();
+      ProvisionFlow.Result result = new ProvisionFlow(loaded, context.clock(), context.sleeper())
+          .run(context.signals()::isStopped);
       report(OutputWriter.toJson(result.connection(), result.files()), "provisioned "
           + result.connection().deviceId() + " on " + result.connection().hubHostName() + " (no daemon running)");
       return ExitCode.SUCCESS.code();

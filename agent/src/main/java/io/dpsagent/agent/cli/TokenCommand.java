@@ -48,7 +48,7 @@ final class TokenCommand implements Callable<Integer> {
     JsonNode connection = readConnection(loaded.output().dir().resolve(OutputWriter.CONNECTION_JSON));
     String resource = connection.path("hubHostName").asText() + "/devices/" + connection.path("deviceId").asText();
     Instant now = context.clock().instant();
-    try (DeviceAuthentication device = Attestations.load(loaded, now)) {
+    try (DeviceAuthentication device = Attestations.load(loaded, now, context.signals()::isStopped)) {
       context.out().println(SasToken.build(resource, device.hubSigner(), now.plusSeconds(ttlSeconds), null));
       context.out().flush();
       return ExitCode.SUCCESS.code();

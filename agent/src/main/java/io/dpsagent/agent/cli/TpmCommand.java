@@ -54,7 +54,8 @@ final class TpmCommand implements Runnable {
     @Override
     public Integer call() throws AgentException, IOException {
       AgentConfig loaded = config.load(context.environment());
-      try (Attestor tpm = TpmAuthentication.open(loaded.tpm())) {
+      try (Attestor tpm = TpmAuthentication.open(loaded.tpm(),
+          TpmAuthentication.runTimeouts(loaded.provisioning().retry(), context.signals()::isStopped))) {
         Base64.Encoder base64 = Base64.getEncoder();
         String registrationId = configuredRegistrationId(loaded).orElse(tpm.registrationId());
         Optional<byte[]> certificate = tpm.endorsementCertificate();

@@ -116,7 +116,7 @@ public final class Daemon {
     Duration ceiling = FIRST_RETRY;
     while (true) {
       try {
-        return Optional.of(Attestations.load(config, clock.instant()));
+        return Optional.of(Attestations.loadHeld(config, clock.instant(), signals::isStopped));
       } catch (AgentException e) {
         if (!e.kind().mayClearWithTime()) {
           throw e;

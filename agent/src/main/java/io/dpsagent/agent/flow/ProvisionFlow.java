@@ -21,6 +21,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 
@@ -46,8 +47,9 @@ public final class ProvisionFlow {
     this.sleeper = sleeper;
   }
 
-  public Result run() throws AgentException {
-    try (DeviceAuthentication device = Attestations.load(config, clock.instant())) {
+  /** Loads the identity, provisions and closes the identity; a stop request ends TPM waits. */
+  public Result run(BooleanSupplier stopRequested) throws AgentException {
+    try (DeviceAuthentication device = Attestations.load(config, clock.instant(), stopRequested)) {
       return run(device);
     }
   }

@@ -1,13 +1,8 @@
 package io.dpsagent.hsm.tpm;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * swtpm over TCP: raw TPM commands on the data port, swtpm's own control protocol on the control
@@ -16,7 +11,7 @@ import java.util.Arrays;
  * <p>TSS.Java's {@code TpmDeviceTcp} speaks the Microsoft simulator's platform protocol on the
  * second port; swtpm reads those signals as different control commands (one of them shuts swtpm
  * down), so swtpm gets this device instead. swtpm serves one data connection at a time: keep one
- * device open per swtpm.
+ * device open per swtpm. Every connect and read is bounded by the device's {@link TpmTimeouts}.
  */
 public class SwtpmTcpDevice extends tss.TpmDevice {
 
@@ -26,40 +21,32 @@ public class SwtpmTcpDevice extends tss.TpmDevice {
   private static final int CMD_SET_LOCALITY = 5;
   private static final int CMD_STOP = 14;
 
-  static final int CONNECT_TIMEOUT_MILLIS = 5_000;
-  /** Generous: creating an RSA primary key takes tens of seconds on slow hardware TPMs. */
-  static final int READ_TIMEOUT_MILLIS = 120_000;
-
   private final String host;
   private final int port;
   private final int controlPort;
-  private Socket data;
-  private DataInputStream in;
-  private OutputStream out;
+  private final TpmTimeouts timeouts;
+  private TpmSocket data;
   private boolean pending;
 
   public SwtpmTcpDevice(String host, int port) {
+    this(host, port, TpmTimeouts.defaults());
+  }
+
+  public SwtpmTcpDevice(String host, int port, TpmTimeouts timeouts) {
     this.host = host;
     this.port = port;
     this.controlPort = port + 1;
+    this.timeouts = timeouts;
   }
 
-  /** Opens the data connection; unlike {@link #connect()} it says why it failed. */
+  /**
+   * Opens the data connection; unlike {@link #connect()} it says why it failed.
+   *
+   * @throws TpmNoAnswerException if the connection is not made within the connect timeout
+   */
   public void open() throws IOException {
-    if (data != null) {
-      return;
-    }
-    Socket socket = new Socket();
-    try {
-      socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
-      socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-      socket.setTcpNoDelay(true);
-      in = new DataInputStream(socket.getInputStream());
-      out = socket.getOutputStream();
-      data = socket;
-    } catch (IOException e) {
-      socket.close();
-      throw e;
+    if (data == null) {
+      data = TpmSocket.connect(toString(), host, port, timeouts);
     }
   }
 
@@ -68,7 +55,7 @@ public class SwtpmTcpDevice extends tss.TpmDevice {
     try {
       open();
       return true;
-    } catch (IOException e) {
+    } catch (IOException | TpmNoAnswerException e) {
       return false;
     }
   }
@@ -76,11 +63,7 @@ public class SwtpmTcpDevice extends tss.TpmDevice {
   @Override
   public void close() {
     if (data != null) {
-      try {
-        data.close();
-      } catch (IOException ignored) {
-        // closing a socket we are done with: nothing to recover
-      }
+      data.close();
       data = null;
     }
   }
@@ -89,14 +72,14 @@ public class SwtpmTcpDevice extends tss.TpmDevice {
   public void dispatchCommand(byte[] command) {
     requireOpen();
     try {
-      out.write(command);
-      out.flush();
+      data.write(command);
       pending = true;
     } catch (IOException e) {
       throw new UncheckedIOException("sending a command to swtpm at " + host + ":" + port + " failed", e);
     }
   }
 
+  /** @throws TpmNoAnswerException when swtpm does not answer in time or a stop is requested */
   @Override
   public byte[] getResponse() {
     requireOpen();
@@ -105,11 +88,10 @@ public class SwtpmTcpDevice extends tss.TpmDevice {
     }
     pending = false;
     try {
-      byte[] header = new byte[TpmResponses.HEADER_SIZE];
-      in.readFully(header);
-      byte[] response = Arrays.copyOf(header, TpmResponses.announcedSize(header));
-      in.readFully(response, header.length, response.length - header.length);
-      return response;
+      return data.readResponse(timeouts.forAnswer(toString()));
+    } catch (TpmNoAnswerException e) {
+      close(); // a late answer would be taken for the answer to the next command
+      throw e;
     } catch (IOException e) {
       throw new UncheckedIOException("reading a response from swtpm at " + host + ":" + port + " failed", e);
     }
@@ -119,7 +101,7 @@ public class SwtpmTcpDevice extends tss.TpmDevice {
   public boolean responseReady() {
     requireOpen();
     try {
-      return in.available() > 0;
+      return data.hasInput();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -169,15 +151,10 @@ public class SwtpmTcpDevice extends tss.TpmDevice {
    * single recv(), so the command and its payload go out in one write.
    */
   private void control(int command, byte[] payload) {
-    try (Socket ctrl = new Socket()) {
-      ctrl.connect(new InetSocketAddress(host, controlPort), CONNECT_TIMEOUT_MILLIS);
-      ctrl.setSoTimeout(READ_TIMEOUT_MILLIS);
-      ctrl.setTcpNoDelay(true);
-      ByteBuffer message = ByteBuffer.allocate(4 + payload.length).putInt(command).put(payload);
-      OutputStream ctrlOut = ctrl.getOutputStream();
-      ctrlOut.write(message.array());
-      ctrlOut.flush();
-      int result = new DataInputStream(ctrl.getInputStream()).readInt();
+    String name = "swtpm control channel at " + host + ":" + controlPort;
+    try (TpmSocket ctrl = TpmSocket.connect(name, host, controlPort, timeouts)) {
+      ctrl.write(ByteBuffer.allocate(4 + payload.length).putInt(command).put(payload).array());
+      int result = ctrl.readInt(timeouts.forAnswer(name));
       if (result != 0) {
         throw new IllegalStateException(String.format(
             "swtpm control command %d at %s:%d failed with result 0x%X", command, host, controlPort, result));

@@ -58,14 +58,21 @@ public final class TpmAttestor implements Attestor {
     this.maxInput = maxInput;
   }
 
-  /**
-   * Connects to the TPM and makes sure the EK and SRK exist at their handles.
-   *
-   * @throws HsmException naming the TCTI if the TPM cannot be reached; a {@link TpmException} if it
-   *     refuses to read or create a key (e.g. a wrong hierarchy password)
-   */
+  /** {@link #open(TctiSpec, TpmSettings, TpmTimeouts)} with {@link TpmTimeouts#defaults()}. */
   public static TpmAttestor open(TctiSpec tcti, TpmSettings settings) throws HsmException {
-    TpmConnection connection = TpmConnection.open(tcti);
+    return open(tcti, settings, TpmTimeouts.defaults());
+  }
+
+  /**
+   * Connects to the TPM and makes sure the EK and SRK exist at their handles. Every TPM command of
+   * the attestor, now and later, waits at most as long as {@code timeouts} allows.
+   *
+   * @throws HsmException naming the TCTI if the TPM cannot be reached or does not answer in time; a
+   *     {@link TpmException} if it refuses to read or create a key (e.g. a wrong hierarchy password)
+   */
+  public static TpmAttestor open(TctiSpec tcti, TpmSettings settings, TpmTimeouts timeouts)
+      throws HsmException {
+    TpmConnection connection = TpmConnection.open(tcti, timeouts);
     try {
       TPMT_PUBLIC ek = ensurePrimary(connection, settings, "endorsement key",
           settings.endorsementKeyHandle(), endorsementHierarchy(settings), KeyTemplates.endorsementKey());

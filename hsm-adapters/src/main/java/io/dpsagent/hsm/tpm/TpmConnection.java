@@ -23,7 +23,8 @@ import tss.tpm.TPM_PT;
  * <p>Commands run with TSS.Java's error exceptions switched off (they print to stdout and lose the
  * raw response code); the raw code is taken from the response header instead and mapped to a
  * {@link TpmException} naming the operation. Transport failures (socket closed, device gone) become
- * an {@link HsmException} naming the TCTI. Not thread-safe: callers serialise.
+ * an {@link HsmException} naming the TCTI; a TPM that does not answer in time (see
+ * {@link TpmTimeouts}) one that says so. Not thread-safe: callers serialise.
  */
 final class TpmConnection implements AutoCloseable {
 
@@ -43,8 +44,8 @@ final class TpmConnection implements AutoCloseable {
   }
 
   /** Opens the TPM named by the TCTI and makes sure it is started. */
-  static TpmConnection open(TctiSpec tcti) throws HsmException {
-    return new TpmConnection(tcti, Tpms.open(tcti));
+  static TpmConnection open(TctiSpec tcti, TpmTimeouts timeouts) throws HsmException {
+    return new TpmConnection(tcti, Tpms.open(tcti, timeouts));
   }
 
   private static int responseCode(byte[] response) {
@@ -65,6 +66,8 @@ final class TpmConnection implements AutoCloseable {
     T result;
     try {
       result = command.apply(tpm._allowErrors());
+    } catch (TpmNoAnswerException e) {
+      throw e.toHsmException();
     } catch (RuntimeException e) {
       throw transportFailure(operation, e);
     }

@@ -27,8 +27,8 @@ public record TpmInventory(Optional<byte[]> endorsementKey, boolean storageRootK
    * @throws HsmException of kind UNAVAILABLE naming the TCTI when the TPM cannot be reached; a
    *     {@link TpmException} when it refuses a read
    */
-  public static TpmInventory read(TctiSpec tcti, TpmSettings settings) throws HsmException {
-    try (TpmConnection connection = TpmConnection.open(tcti)) {
+  public static TpmInventory read(TctiSpec tcti, TpmSettings settings, TpmTimeouts timeouts) throws HsmException {
+    try (TpmConnection connection = TpmConnection.open(tcti, timeouts)) {
       Optional<byte[]> ek = connection.readPublic(settings.endorsementKeyHandle(), "endorsement key")
           .map(r -> new TPM2B_PUBLIC(r.outPublic).toBytes());
       boolean srk = connection.readPublic(settings.storageRootKeyHandle(), "storage root key").isPresent();

@@ -1,15 +1,9 @@
 package io.dpsagent.hsm.tpm;
 
 import io.dpsagent.hsm.HsmException;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.ByteBuffer;
 import tss.Tpm;
 import tss.TpmDevice;
-import tss.TpmDeviceTcp;
 import tss.tpm.TPM_SU;
 
 /** Opens TSS.Java {@link Tpm}s from TCTI strings. */
@@ -22,14 +16,21 @@ public final class Tpms {
 
   private Tpms() {}
 
+  /** {@link #open(TctiSpec, TpmTimeouts)} with {@link TpmTimeouts#defaults()}. */
+  public static Tpm open(TctiSpec tcti) throws HsmException {
+    return open(tcti, TpmTimeouts.defaults());
+  }
+
   /**
    * Connects to the TPM and sends {@code Startup(CLEAR)}; a TPM that is already started
-   * ({@code TPM_RC_INITIALIZE}) is fine, as on every real machine after boot.
+   * ({@code TPM_RC_INITIALIZE}) is fine, as on every real machine after boot. Every connect and
+   * every command of the returned TPM is bounded by {@code timeouts}.
    *
-   * @throws HsmException naming the TCTI when the TPM cannot be reached or does not start
+   * @throws HsmException naming the TCTI when the TPM cannot be reached, does not answer in time or
+   *     does not start
    */
-  public static Tpm open(TctiSpec tcti) throws HsmException {
-    TpmDevice device = connect(tcti);
+  public static Tpm open(TctiSpec tcti, TpmTimeouts timeouts) throws HsmException {
+    TpmDevice device = connect(tcti, timeouts);
     Tpm tpm = new Tpm();
     tpm._setDevice(device);
     boolean started = false;
@@ -48,29 +49,29 @@ public final class Tpms {
     }
   }
 
-  private static TpmDevice connect(TctiSpec tcti) throws HsmException {
+  private static TpmDevice connect(TctiSpec tcti, TpmTimeouts timeouts) throws HsmException {
     try {
       switch (tcti.kind()) {
         case DEVICE -> {
-          TpmCharacterDevice device = new TpmCharacterDevice(tcti.path());
+          TpmCharacterDevice device = new TpmCharacterDevice(tcti.path(), timeouts);
           device.open();
           return device;
         }
         case SWTPM -> {
-          SwtpmTcpDevice device = new SwtpmTcpDevice(tcti.host(), tcti.port());
+          SwtpmTcpDevice device = new SwtpmTcpDevice(tcti.host(), tcti.port(), timeouts);
           device.open();
           return device;
         }
         case MSSIM -> {
-          powerOnSimulator(tcti);
-          TpmDeviceTcp device = new TpmDeviceTcp(tcti.host(), tcti.port());
-          if (!device.connect()) {
-            throw new IOException("connection refused");
-          }
+          powerOnSimulator(tcti, timeouts);
+          MssimTcpDevice device = new MssimTcpDevice(tcti.host(), tcti.port(), timeouts);
+          device.open();
           return device;
         }
         default -> throw new IllegalStateException("unknown TCTI kind " + tcti.kind());
       }
+    } catch (TpmNoAnswerException e) {
+      throw e.toHsmException();
     } catch (IOException e) {
       throw new HsmException(HsmException.Kind.UNAVAILABLE, "cannot reach the TPM at " + tcti + ": " + describe(e), e);
     }
@@ -80,23 +81,17 @@ public final class Tpms {
    * The simulator starts powered off; tpm2-tss's mssim TCTI powers it on and enables NV at every
    * connect, so this does the same (TSS.Java's own signal framing differs from the simulator's).
    */
-  private static void powerOnSimulator(TctiSpec tcti) throws IOException {
-    try (Socket platform = new Socket()) {
-      platform.connect(new InetSocketAddress(tcti.host(), tcti.controlPort()),
-          SwtpmTcpDevice.CONNECT_TIMEOUT_MILLIS);
-      platform.setSoTimeout(SwtpmTcpDevice.READ_TIMEOUT_MILLIS);
-      OutputStream out = platform.getOutputStream();
-      DataInputStream in = new DataInputStream(platform.getInputStream());
+  private static void powerOnSimulator(TctiSpec tcti, TpmTimeouts timeouts) throws IOException {
+    String name = tcti + " (platform port " + tcti.controlPort() + ")";
+    try (TpmSocket platform = TpmSocket.connect(name, tcti.host(), tcti.controlPort(), timeouts)) {
       for (int signal : new int[] {MSSIM_POWER_ON, MSSIM_NV_ON}) {
-        out.write(ByteBuffer.allocate(4).putInt(signal).array());
-        out.flush();
-        int result = in.readInt();
+        platform.writeInt(signal);
+        int result = platform.readInt(timeouts.forAnswer(name));
         if (result != 0) {
           throw new IOException("simulator platform signal " + signal + " failed with " + result);
         }
       }
-      out.write(ByteBuffer.allocate(4).putInt(MSSIM_SESSION_END).array());
-      out.flush();
+      platform.writeInt(MSSIM_SESSION_END);
     }
   }
 

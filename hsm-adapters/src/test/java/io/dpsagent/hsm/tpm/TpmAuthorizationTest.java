@@ -43,7 +43,7 @@ class TpmAuthorizationTest {
   }
 
   private static List<Integer> loadedHandles() throws Exception {
-    try (TpmConnection connection = TpmConnection.open(swtpm.tcti())) {
+    try (TpmConnection connection = TpmConnection.open(swtpm.tcti(), TpmTimeouts.defaults())) {
       List<Integer> all = new ArrayList<>(connection.handles(TpmConnection.FIRST_TRANSIENT));
       all.addAll(connection.handles(TpmConnection.FIRST_HMAC_SESSION));
       all.addAll(connection.handles(TpmConnection.FIRST_POLICY_SESSION));

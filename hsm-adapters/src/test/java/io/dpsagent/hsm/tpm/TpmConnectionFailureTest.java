@@ -39,8 +39,9 @@ class TpmConnectionFailureTest {
   void deviceThatDoesNotExist() {
     HsmException e = assertThrows(HsmException.class,
         () -> TpmAttestor.open(TctiSpec.parse("device:/nonexistent/tpmrm9"), TpmSettings.defaults()));
-    assertEquals("cannot reach the TPM at device:/nonexistent/tpmrm9: /nonexistent/tpmrm9 (No such"
-        + " file or directory)", e.getMessage());
+    assertEquals("no TPM at /nonexistent/tpmrm9 (not a character device); is the TPM driver loaded?"
+        + " (ls -l /dev/tpm*)", e.getMessage());
+    assertEquals(HsmException.Kind.UNAVAILABLE, e.kind());
   }
 
   @Test
