@@ -17,7 +17,7 @@ final class Device {
   final Path home;
   final Path keyFile;
   final Path configFile;
-  final Path outputDir;
+  Path outputDir;
   private final StringBuilder extra = new StringBuilder();
   private final StringBuilder provisioningKeys = new StringBuilder();
   private final StringBuilder outputKeys = new StringBuilder();
@@ -58,6 +58,12 @@ final class Device {
 
   Device withoutTrustBundle() {
     this.trustBundle = null;
+    return this;
+  }
+
+  /** Writes the outputs to {@code dir} instead of {@code home/out} (several devices, one directory). */
+  Device outputDir(Path dir) {
+    this.outputDir = dir;
     return this;
   }
 

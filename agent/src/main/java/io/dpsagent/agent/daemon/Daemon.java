@@ -8,6 +8,7 @@ import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.dps.RegistrationClient;
 import io.dpsagent.agent.flow.ProvisionFlow;
+import io.dpsagent.agent.output.OutputLock;
 import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.hsm.HsmException;
@@ -54,10 +55,14 @@ public final class Daemon {
     this.systemd = systemd;
   }
 
-  /** Runs until stopped; returns normally when stopped, throws on a permanent failure. */
+  /**
+   * Runs until stopped; returns normally when stopped, throws on a permanent failure. The output
+   * directory is checked and locked before anything else happens, and stays locked until the end.
+   */
   public void run() throws AgentException, InterruptedException {
-    TokenFile tokenFile = TokenFile.in(config.output());
-    try (DeviceAuthentication device = Attestations.load(config, clock.instant())) {
+    try (DeviceAuthentication device = Attestations.load(config, clock.instant());
+        OutputLock outputs = holdOutputs(device)) {
+      TokenFile tokenFile = TokenFile.in(config.output(), "sas".equals(device.hubAuth().type()));
       Optional<JsonNode> connection = cachedConnection(device);
       if (connection.isEmpty()) {
         connection = provisionUntilDone(device);
@@ -72,6 +77,11 @@ public final class Daemon {
       keepTokenFresh(device, assigned, tokenFile);
       systemd.stopping();
     }
+  }
+
+  private OutputLock holdOutputs(DeviceAuthentication device) throws AgentException {
+    new OutputWriter(config.output()).prepare(device.hubAuth());
+    return OutputLock.acquire(config.output().dir(), OutputLock.Holder.DAEMON);
   }
 
   /** The cached {@code connection.json}, if it was made for this identity, scope and method. */
@@ -101,7 +111,7 @@ public final class Daemon {
     Duration ceiling = FIRST_RETRY;
     while (!stop.isStopped()) {
       try {
-        ProvisionFlow.Result result = new ProvisionFlow(config, clock, sleeper).run(device);
+        ProvisionFlow.Result result = new ProvisionFlow(config, clock, sleeper).runHoldingOutputs(device);
         return Optional.of(JSON.readTree(OutputWriter.toJson(result.connection(), result.files())));
       } catch (AgentException e) {
         if (!e.kind().mayClearWithTime()) {

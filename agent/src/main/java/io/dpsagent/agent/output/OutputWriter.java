@@ -3,9 +3,11 @@ package io.dpsagent.agent.output;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.OutputConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -37,22 +39,48 @@ public final class OutputWriter {
    * Writes the outputs and returns the files written. The connection string is written when
    * configured and when the hub authentication can be expressed as one.
    */
+  /**
+   * Checks, before anything is sent to DPS, that the outputs of a device authenticating with
+   * {@code auth} can be written: the directory exists or can be made, takes a file, and is not
+   * open to everybody when a key would be written into it.
+   */
+  public void prepare(HubAuth auth) throws AgentException {
+    Optional<String> secret = writesConnectionString(auth)
+        && auth.connectionStringSuffix().get().startsWith("SharedAccessKey=")
+        ? Optional.of("the device key (" + CONNECTION_STRING + ")") : Optional.empty();
+    OutputDirectory.prepare("output.dir", config.dir(), directoryMode(), secret);
+  }
+
+  /**
+   * Writes the outputs and returns the files written. The connection string is written when
+   * configured and when the hub authentication can be expressed as one; otherwise one left by an
+   * earlier run is removed, so that every file present belongs to the same assignment.
+   */
   public List<Path> write(ConnectionInfo info) throws IOException {
     Set<PosixFilePermission> fileMode = config.groupReadable() ? AtomicFiles.GROUP_READABLE : AtomicFiles.OWNER_ONLY;
-    AtomicFiles.createDirectory(config.dir(),
-        PosixFilePermissions.fromString(config.groupReadable() ? "rwxr-x---" : "rwx------"));
+    AtomicFiles.createDirectory(config.dir(), directoryMode());
     List<Path> written = new ArrayList<>();
-    Optional<String> suffix = info.hubAuth().connectionStringSuffix();
-    if (config.connectionString() && suffix.isPresent()) {
-      Path file = config.dir().resolve(CONNECTION_STRING);
-      String text = "HostName=" + info.hubHostName() + ";DeviceId=" + info.deviceId() + ";" + suffix.get() + "\n";
-      AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8), fileMode);
-      written.add(file);
+    Path connectionString = config.dir().resolve(CONNECTION_STRING);
+    if (writesConnectionString(info.hubAuth())) {
+      String text = "HostName=" + info.hubHostName() + ";DeviceId=" + info.deviceId() + ";"
+          + info.hubAuth().connectionStringSuffix().get() + "\n";
+      AtomicFiles.write(connectionString, text.getBytes(StandardCharsets.UTF_8), fileMode);
+      written.add(connectionString);
+    } else {
+      Files.deleteIfExists(connectionString);
     }
     Path json = config.dir().resolve(CONNECTION_JSON);
     AtomicFiles.write(json, toJson(info, written).getBytes(StandardCharsets.UTF_8), fileMode);
     written.add(json);
     return written;
+  }
+
+  private boolean writesConnectionString(HubAuth auth) {
+    return config.connectionString() && auth.connectionStringSuffix().isPresent();
+  }
+
+  private Set<PosixFilePermission> directoryMode() {
+    return PosixFilePermissions.fromString(config.groupReadable() ? "rwxr-x---" : "rwx------");
   }
 
   /** The {@code connection.json} document; also what {@code provision --json} prints. */
