@@ -87,4 +87,27 @@ class OutputWriterTest {
       assertEquals(List.of("blocked", "connection.json"), listing.map(p -> p.getFileName().toString()).sorted().toList());
     }
   }
+
+  @Test
+  void aSetWithoutConnectionStringRemovesTheOneAnEarlierRunLeft() throws Exception {
+    new OutputWriter(new OutputConfig(dir, true, false)).write(info());
+    List<Path> files = new OutputWriter(new OutputConfig(dir, false, false)).write(info("TkVX"));
+
+    assertEquals(List.of(dir.resolve("connection.json")), files);
+    assertFalse(Files.exists(dir.resolve("connection-string")), "every file present belongs to the same assignment");
+  }
+
+  @Test
+  void aWorldWritableDirectoryIsRefusedOnlyWhenAKeyWouldBeWrittenThere() throws Exception {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    HubAuth key = info().hubAuth();
+    HubAuth certificate = new HubAuth("x509", java.util.Map.of(), Optional.of("x509=true"));
+
+    io.dpsagent.agent.AgentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.dpsagent.agent.AgentException.class, () -> new OutputWriter(new OutputConfig(dir, true, false)).prepare(key));
+    assertEquals("output.dir " + dir + " is writable by everyone (mode rwxrwxrwx) and would hold the device key "
+        + "(connection-string); run: chmod 750 " + dir, e.getMessage());
+    new OutputWriter(new OutputConfig(dir, false, false)).prepare(key);
+    new OutputWriter(new OutputConfig(dir, true, false)).prepare(certificate);
+  }
 }
