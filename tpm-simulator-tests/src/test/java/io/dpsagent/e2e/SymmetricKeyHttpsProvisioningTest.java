@@ -222,7 +222,8 @@ class SymmetricKeyHttpsProvisioningTest {
     assertEquals(3, failed.exitCode(), failed.toString());
     assertArrayEquals(good, Files.readAllBytes(device.outputDir.resolve("connection.json")));
     assertArrayEquals(goodString, Files.readAllBytes(device.outputDir.resolve("connection-string")));
-    assertEquals(List.of("connection-string", "connection.json"), device.outputs(), "no temporary files are left behind");
+    assertEquals(List.of("connection-string", "connection.json"), device.outputs(),
+        "no temporary files are left behind");
   }
 
   @Test

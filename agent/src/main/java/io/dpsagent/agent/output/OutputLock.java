@@ -76,7 +76,7 @@ public final class OutputLock implements AutoCloseable {
     }
     Instant deadline = Instant.now().plus(wait);
     while (true) {
-      Attempt attempt = attempt(file, holder);
+      Attempt attempt = attempt(dir, file, holder);
       if (attempt.lock() != null) {
         return attempt.lock();
       }
@@ -95,7 +95,7 @@ public final class OutputLock implements AutoCloseable {
   /** Either the lock, or who holds it (a PID of -1 when the holder has not written it yet). */
   private record Attempt(OutputLock lock, long pid, Holder by) {}
 
-  private static Attempt attempt(Path file, Holder holder) throws AgentException {
+  private static Attempt attempt(Path dir, Path file, Holder holder) throws AgentException {
     Holder other = HELD_HERE.putIfAbsent(file, holder);
     if (other != null) {
       return new Attempt(null, ProcessHandle.current().pid(), other);
@@ -120,7 +120,7 @@ public final class OutputLock implements AutoCloseable {
     } catch (IOException e) {
       closeQuietly(channel);
       HELD_HERE.remove(file);
-      throw OutputDirectory.unusable("output.dir", file.getParent(), e);
+      throw OutputDirectory.unusable("output.dir", dir, e);
     }
   }
 

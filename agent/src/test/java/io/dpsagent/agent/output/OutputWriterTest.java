@@ -2,10 +2,12 @@ package io.dpsagent.agent.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.OutputConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,11 +105,11 @@ class OutputWriterTest {
     HubAuth key = info().hubAuth();
     HubAuth certificate = new HubAuth("x509", java.util.Map.of(), Optional.of("x509=true"));
 
-    io.dpsagent.agent.AgentException e = org.junit.jupiter.api.Assertions.assertThrows(
-        io.dpsagent.agent.AgentException.class, () -> new OutputWriter(new OutputConfig(dir, true, false)).prepare(key));
+    OutputWriter withString = new OutputWriter(new OutputConfig(dir, true, false));
+    AgentException e = assertThrows(AgentException.class, () -> withString.prepare(key));
     assertEquals("output.dir " + dir + " is writable by everyone (mode rwxrwxrwx) and would hold the device key "
         + "(connection-string); run: chmod 750 " + dir, e.getMessage());
     new OutputWriter(new OutputConfig(dir, false, false)).prepare(key);
-    new OutputWriter(new OutputConfig(dir, true, false)).prepare(certificate);
+    withString.prepare(certificate);
   }
 }
