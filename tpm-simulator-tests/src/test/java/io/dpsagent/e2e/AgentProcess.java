@@ -36,6 +36,17 @@ final class AgentProcess implements AutoCloseable {
     return new AgentProcess(builder.start(), err);
   }
 
+  /** Waits for the process to end by itself and returns its exit code. */
+  int awaitExit() throws InterruptedException {
+    return awaitExit(Duration.ofSeconds(30));
+  }
+
+  /** SIGTERM, as systemd stops the daemon, then the exit code. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    return awaitExit();
+  }
+
   long pid() {
     return process.pid();
   }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A simulated device's files: its key, its agent config and its output directory, all under one
@@ -17,7 +19,7 @@ final class Device {
   final Path home;
   final Path keyFile;
   final Path configFile;
-  final Path outputDir;
+  Path outputDir;
   private final StringBuilder extra = new StringBuilder();
   private final StringBuilder provisioningKeys = new StringBuilder();
   private final StringBuilder outputKeys = new StringBuilder();
@@ -59,6 +61,12 @@ final class Device {
 
   Device withoutTrustBundle() {
     this.trustBundle = null;
+    return this;
+  }
+
+  /** Writes the outputs to {@code dir} instead of {@code home/out} (several devices, one directory). */
+  Device outputDir(Path dir) {
+    this.outputDir = dir;
     return this;
   }
 
@@ -136,6 +144,20 @@ final class Device {
   private void writeKey(String base64) throws IOException {
     Files.writeString(keyFile, base64 + "\n");
     Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+  }
+
+  /**
+   * The names of the files in the output directory, sorted, without the lock file: a run checks
+   * and locks the directory (creating both) before it contacts DPS, so their presence says nothing
+   * about what it wrote.
+   */
+  List<String> outputs() throws IOException {
+    if (!Files.isDirectory(outputDir)) {
+      return List.of();
+    }
+    try (Stream<Path> listing = Files.list(outputDir)) {
+      return listing.map(p -> p.getFileName().toString()).filter(name -> !name.equals(".lock")).sorted().toList();
+    }
   }
 
   /** Writes config.toml and returns its path as a CLI argument. */

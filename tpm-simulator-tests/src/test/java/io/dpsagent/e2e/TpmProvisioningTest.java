@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,7 +167,7 @@ class TpmProvisioningTest {
       assertEquals(3, run.exitCode(), run.toString());
       assertTrue(run.stderr().contains("attestation rejected: DPS has no enrollment for '"), run.stderr());
       assertTrue(run.stderr().contains("errorCode 404201"), run.stderr());
-      assertFalse(Files.exists(device.outputDir));
+      assertEquals(List.of(), device.outputs());
     }
   }
 

@@ -10,6 +10,7 @@ import io.dpsagent.agent.flow.IdentityFingerprint;
 import io.dpsagent.agent.flow.ProvisionFlow;
 import io.dpsagent.agent.output.ConnectionFile;
 import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.agent.output.OutputLock;
 import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.hsm.HsmException;
@@ -74,7 +75,7 @@ public final class Daemon {
   /** Runs until stopped; returns normally when stopped, throws on a failure no wait can cure. */
   public void run() throws AgentException, InterruptedException {
     boolean register = config.provisioning().reprovision() == ReprovisionPolicy.ALWAYS_AT_START;
-    try {
+    try (OutputLock outputs = holdOutputs()) {
       while (true) {
         Signals.Wake wake = session(register);
         if (wake == Signals.Wake.STOP) {
@@ -95,6 +96,12 @@ public final class Daemon {
     }
   }
 
+  /** One daemon per output directory, for its whole life; a second one is refused naming the first. */
+  private OutputLock holdOutputs() throws AgentException {
+    new OutputWriter(config.output()).prepare();
+    return OutputLock.acquire(config.output().dir(), OutputLock.Holder.DAEMON);
+  }
+
   /** Opens the device, gets an assignment and serves it until a signal asks for something else. */
   private Signals.Wake session(boolean register) throws AgentException, InterruptedException {
     Optional<DeviceAuthentication> opened = openDevice();
@@ -102,6 +109,7 @@ public final class Daemon {
       return Signals.Wake.STOP;
     }
     try (DeviceAuthentication device = opened.get()) {
+      new OutputWriter(config.output()).prepare(device.hubAuth());
       Optional<ConnectionInfo> assigned = assignment(device, register);
       if (assigned.isEmpty()) {
         return Signals.Wake.STOP;
@@ -188,7 +196,8 @@ public final class Daemon {
       update(state.phase("provisioning", clock.instant()));
       systemd.status("registering " + device.registrationId() + " with DPS");
       try {
-        ProvisionFlow.Result result = new ProvisionFlow(config, clock, this::sleepServingWatchdog).run(device);
+        ProvisionFlow.Result result =
+            new ProvisionFlow(config, clock, this::sleepServingWatchdog).runHoldingOutputs(device);
         record(new DaemonState.Attempt(clock.instant(), true, Optional.empty(), Optional.empty()), Optional.empty());
         update(state.serving("dps", clock.instant()));
         return Optional.of(result.connection());
@@ -235,7 +244,7 @@ public final class Daemon {
       throws AgentException, InterruptedException {
     Requests requests = Requests.in(config.output());
     boolean sas = "sas".equals(connection.hubAuth().type());
-    Optional<TokenFile> tokenFile = sas ? Optional.of(TokenFile.in(config.output())) : Optional.empty();
+    Optional<TokenFile> tokenFile = sas ? Optional.of(TokenFile.in(config.output(), true)) : Optional.empty();
     Optional<SasSigner> signer = sas ? Optional.of(device.hubSigner()) : Optional.empty();
     if (!sas) {
       LOG.info("the device authenticates with its certificate; no hub token to keep");

@@ -3,6 +3,7 @@ package io.dpsagent.agent.daemon;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.OutputConfig;
 import io.dpsagent.agent.output.AtomicFiles;
+import io.dpsagent.agent.output.OutputDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,11 +31,16 @@ final class TokenFile {
     this.group = group;
   }
 
-  /** Prepares the directory (mode 0750) and resolves the group; a missing group is a config error. */
-  static TokenFile in(OutputConfig output) throws AgentException {
+  /**
+   * Prepares the directory (mode 0750) and resolves the group; a missing group is a config error.
+   * {@code holdsToken} tells whether a token will be written there, which a directory anybody may
+   * write must not receive.
+   */
+  static TokenFile in(OutputConfig output, boolean holdsToken) throws AgentException {
     Path dir = output.tokenDir();
+    OutputDirectory.prepare("output.token_dir", dir, PosixFilePermissions.fromString("rwxr-x---"),
+        holdsToken ? Optional.of("the hub token (" + NAME + ")") : Optional.empty());
     try {
-      AtomicFiles.createDirectory(dir, PosixFilePermissions.fromString("rwxr-x---"));
       Optional<GroupPrincipal> group = Optional.empty();
       if (output.tokenGroup().isPresent()) {
         group = Optional.of(dir.getFileSystem().getUserPrincipalLookupService()

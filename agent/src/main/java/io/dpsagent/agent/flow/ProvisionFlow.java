@@ -12,6 +12,7 @@ import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.dps.RegistrationState;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HookRunner;
+import io.dpsagent.agent.output.OutputLock;
 import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.agent.tls.TrustStores;
 import io.dpsagent.agent.transport.Transports;
@@ -54,32 +55,57 @@ public final class ProvisionFlow {
     }
   }
 
-  /** Provisions with an identity the caller holds open (the daemon keeps its TPM open). */
+  /**
+   * Provisions with an identity the caller holds open. The output directory is checked and
+   * claimed before DPS is contacted (a daemon holding it refuses this run at once), and locked
+   * again while the output set is written.
+   */
   public Result run(DeviceAuthentication device) throws AgentException {
+    OutputWriter writer = new OutputWriter(config.output());
+    writer.prepare(device.hubAuth());
+    OutputLock.acquire(config.output().dir(), OutputLock.Holder.PROVISION).close();
+    ConnectionInfo info = register(device);
+    Result result;
+    try (OutputLock lock = OutputLock.acquire(config.output().dir(), OutputLock.Holder.PROVISION)) {
+      result = write(writer, info);
+    }
+    return announce(result);
+  }
+
+  /** As {@link #run(DeviceAuthentication)} for a caller that prepared and holds the output directory. */
+  public Result runHoldingOutputs(DeviceAuthentication device) throws AgentException {
+    return announce(write(new OutputWriter(config.output()), register(device)));
+  }
+
+  private ConnectionInfo register(DeviceAuthentication device) throws AgentException {
     ProvisioningConfig p = config.provisioning();
     RegistrationRequest request =
         new RegistrationRequest(p.idScope(), device.registrationId(), p.payload(), device.tpmKeys());
-    RegistrationState state;
-    String endpoint;
     SSLContext tls = TrustStores.clientContext(p.trustBundle(), device.tlsIdentity());
     try (DpsTransport transport = Transports.open(p, device.registrationId(), tls)) {
       RegistrationClient client = new RegistrationClient(transport, device.dpsCredentials(), p.retry(),
           new Backoff(p.retry(), new SecureRandom()), clock, sleeper);
-      state = client.register(request);
-      endpoint = transport.describe();
+      RegistrationState state = client.register(request);
+      ConnectionInfo info = connectionInfo(device, state, transport.describe());
+      LOG.info(() -> "assigned " + info.deviceId() + " to " + info.hubHostName());
+      return info;
     }
-    ConnectionInfo info = connectionInfo(device, state, endpoint);
-    LOG.info(() -> "assigned " + info.deviceId() + " to " + info.hubHostName());
-    Result result;
+  }
+
+  private Result write(OutputWriter writer, ConnectionInfo info) throws AgentException {
     try {
-      result = new Result(info, new OutputWriter(config.output()).write(info));
+      return new Result(info, writer.write(info));
     } catch (IOException e) {
       throw AgentException.config("cannot write outputs to " + config.output().dir() + ": " + e.getMessage()
           + "; check output.dir and its permissions");
     }
+  }
+
+  /** The post-provision hook, run after the new set is complete and the directory released. */
+  private Result announce(Result result) {
     if (config.output().postProvisionHook().isPresent()) {
       try {
-        HookRunner.run(config.output().postProvisionHook().get(), info, config.output().dir());
+        HookRunner.run(config.output().postProvisionHook().get(), result.connection(), config.output().dir());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -42,7 +42,7 @@ public final class AtomicFiles {
   public static void write(Path target, byte[] content, Set<PosixFilePermission> mode, GroupPrincipal group)
       throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + HexFormat.of().formatHex(randomBytes()));
+    Path temp = temporaryIn(dir, target.getFileName().toString());
     try {
       // The mode is set at creation so the content is never readable by others, not even briefly.
       try (FileChannel out = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
@@ -69,6 +69,11 @@ public final class AtomicFiles {
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(mode));
     }
+  }
+
+  /** A fresh hidden name in {@code dir} for a short-lived file standing in for {@code name}. */
+  static Path temporaryIn(Path dir, String name) {
+    return dir.resolve("." + name + ".tmp-" + HexFormat.of().formatHex(randomBytes()));
   }
 
   private static void move(Path temp, Path target) throws IOException {

@@ -3,9 +3,11 @@ package io.dpsagent.agent.output;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.OutputConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,23 +37,50 @@ public final class OutputWriter {
   }
 
   /**
+   * Checks, before anything is sent to DPS, that the outputs of a device authenticating with
+   * {@code auth} can be written: the directory exists or can be made, takes a file, and is not
+   * open to everybody when a key would be written into it.
+   */
+  public void prepare(HubAuth auth) throws AgentException {
+    prepare(secretIn(auth));
+  }
+
+  /** As {@link #prepare(HubAuth)} before the device is known: no secret is judged yet. */
+  public void prepare() throws AgentException {
+    prepare(Optional.empty());
+  }
+
+  private void prepare(Optional<String> secret) throws AgentException {
+    OutputDirectory.prepare("output.dir", config.dir(), directoryMode(), secret);
+  }
+
+  private Optional<String> secretIn(HubAuth auth) {
+    return writesConnectionString(auth) && auth.connectionStringSuffix().get().startsWith("SharedAccessKey=")
+        ? Optional.of("the device key (" + CONNECTION_STRING + ")") : Optional.empty();
+  }
+
+  /**
    * Writes the outputs and returns the files written. The connection string is written when
-   * configured and when the hub authentication can be expressed as one.
+   * configured and when the hub authentication can be expressed as one; otherwise one left by an
+   * earlier run is removed, so that every file present belongs to the same assignment.
    */
   public List<Path> write(ConnectionInfo info) throws IOException {
     Set<PosixFilePermission> fileMode = config.groupReadable() ? AtomicFiles.GROUP_READABLE : AtomicFiles.OWNER_ONLY;
     prepareDirectory(config);
     List<Path> written = new ArrayList<>();
-    Optional<String> suffix = info.hubAuth().connectionStringSuffix();
-    if (config.connectionString() && suffix.isPresent()) {
-      Path file = config.dir().resolve(CONNECTION_STRING);
-      String text = "HostName=" + info.hubHostName() + ";DeviceId=" + info.deviceId() + ";" + suffix.get() + "\n";
-      AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8), fileMode);
-      written.add(file);
+    Path connectionString = config.dir().resolve(CONNECTION_STRING);
+    if (writesConnectionString(info.hubAuth())) {
+      String text = "HostName=" + info.hubHostName() + ";DeviceId=" + info.deviceId() + ";"
+          + info.hubAuth().connectionStringSuffix().get() + "\n";
+      AtomicFiles.write(connectionString, text.getBytes(StandardCharsets.UTF_8), fileMode);
+      written.add(connectionString);
+    } else {
+      Files.deleteIfExists(connectionString);
     }
     if (config.envFile()) {
       Path file = config.dir().resolve(CONNECTION_ENV);
-      AtomicFiles.write(file, environmentFile(info, config.connectionString() ? suffix : Optional.empty())
+      AtomicFiles.write(file, environmentFile(info, writesConnectionString(info.hubAuth())
+          ? info.hubAuth().connectionStringSuffix() : Optional.empty())
           .getBytes(StandardCharsets.UTF_8), fileMode);
       written.add(file);
     }
@@ -63,8 +92,7 @@ public final class OutputWriter {
 
   /** Creates the output directory, if needed, with the mode the outputs' readers need. */
   public static void prepareDirectory(OutputConfig config) throws IOException {
-    AtomicFiles.createDirectory(config.dir(),
-        PosixFilePermissions.fromString(config.groupReadable() ? "rwxr-x---" : "rwx------"));
+    AtomicFiles.createDirectory(config.dir(), directoryMode(config));
   }
 
   /**
@@ -81,6 +109,18 @@ public final class OutputWriter {
         .append(info.hubHostName()).append(";DeviceId=").append(info.deviceId()).append(';').append(suffix)
         .append('\n'));
     return env.toString();
+  }
+
+  private boolean writesConnectionString(HubAuth auth) {
+    return config.connectionString() && auth.connectionStringSuffix().isPresent();
+  }
+
+  private Set<PosixFilePermission> directoryMode() {
+    return directoryMode(config);
+  }
+
+  private static Set<PosixFilePermission> directoryMode(OutputConfig config) {
+    return PosixFilePermissions.fromString(config.groupReadable() ? "rwxr-x---" : "rwx------");
   }
 
   /** The {@code connection.json} document; also what {@code provision --json} prints. */

@@ -2,10 +2,12 @@ package io.dpsagent.agent.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.OutputConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,5 +88,28 @@ class OutputWriterTest {
     try (Stream<Path> listing = Files.list(dir)) {
       assertEquals(List.of("blocked", "connection.json"), listing.map(p -> p.getFileName().toString()).sorted().toList());
     }
+  }
+
+  @Test
+  void aSetWithoutConnectionStringRemovesTheOneAnEarlierRunLeft() throws Exception {
+    new OutputWriter(new OutputConfig(dir, true, false)).write(info());
+    List<Path> files = new OutputWriter(new OutputConfig(dir, false, false)).write(info("TkVX"));
+
+    assertEquals(List.of(dir.resolve("connection.json")), files);
+    assertFalse(Files.exists(dir.resolve("connection-string")), "every file present belongs to the same assignment");
+  }
+
+  @Test
+  void aWorldWritableDirectoryIsRefusedOnlyWhenAKeyWouldBeWrittenThere() throws Exception {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    HubAuth key = info().hubAuth();
+    HubAuth certificate = new HubAuth("x509", java.util.Map.of(), Optional.of("x509=true"));
+
+    OutputWriter withString = new OutputWriter(new OutputConfig(dir, true, false));
+    AgentException e = assertThrows(AgentException.class, () -> withString.prepare(key));
+    assertEquals("output.dir " + dir + " is writable by everyone (mode rwxrwxrwx) and would hold the device key "
+        + "(connection-string); run: chmod 750 " + dir, e.getMessage());
+    new OutputWriter(new OutputConfig(dir, false, false)).prepare(key);
+    withString.prepare(certificate);
   }
 }
