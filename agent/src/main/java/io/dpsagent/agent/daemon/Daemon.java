@@ -6,6 +6,7 @@ import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
+import io.dpsagent.agent.dps.AskedToWaitException;
 import io.dpsagent.agent.dps.RegistrationClient;
 import io.dpsagent.agent.flow.ProvisionFlow;
 import io.dpsagent.agent.output.OutputWriter;
@@ -107,7 +108,7 @@ public final class Daemon {
         if (!e.kind().mayClearWithTime()) {
           throw e;
         }
-        Duration wait = Duration.ofMillis(random.nextLong(ceiling.toMillis() / 2, ceiling.toMillis() + 1));
+        Duration wait = waitBeforeNextRun(ceiling, e, random);
         LOG.warning(() -> e.getMessage() + "; next provisioning attempt in " + wait.toSeconds() + " s");
         systemd.status("waiting to retry DPS: " + e.getMessage());
         if (stop.awaitStop(wait)) {
@@ -119,6 +120,18 @@ public final class Daemon {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The pause after a run that ended in transient failure: jittered between half the ceiling and
+   * the ceiling, and never shorter than a wait DPS asked for that the run could not fit.
+   */
+  static Duration waitBeforeNextRun(Duration ceiling, AgentException failure, RandomGenerator random) {
+    Duration wait = Duration.ofMillis(random.nextLong(ceiling.toMillis() / 2, ceiling.toMillis() + 1));
+    if (failure instanceof AskedToWaitException asked && asked.requestedWait().compareTo(wait) > 0) {
+      return asked.requestedWait();
+    }
+    return wait;
   }
 
   /** Writes a new hub token every 80% of its lifetime; devices without a SAS key just wait. */
