@@ -12,7 +12,7 @@ public final class AskedToWaitException extends AgentException {
 
   private final Duration wait;
 
-  AskedToWaitException(String message, Duration wait) {
+  public AskedToWaitException(String message, Duration wait) {
     super(Kind.TRANSIENT, message);
     this.wait = wait;
   }
