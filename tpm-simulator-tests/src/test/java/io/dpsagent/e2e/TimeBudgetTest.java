@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TimeBudgetTest {
 
   /** A short budget with a request timeout ten times longer: the budget must win. */
-  private static final String SHORT_BUDGET = "[provisioning.retry]\nmax_elapsed_seconds = 3\nrequest_timeout_seconds = 30";
+  private static final String SHORT_BUDGET =
+      "[provisioning.retry]\nmax_elapsed_seconds = 3\nrequest_timeout_seconds = 30";
   private static final Duration BUDGET = Duration.ofSeconds(3);
   private static final Duration SLACK = Duration.ofSeconds(1);
 
@@ -96,8 +97,9 @@ class TimeBudgetTest {
     assertTrue(Pattern.compile("dps-agent: error: giving up after [12] attempts: the time budget of 3 s ran out "
         + "registering with ").matcher(run.stderr()).find(), run.stderr());
     // Paho reports a proxy that timed out inside its own connect, naming the proxy; fine too.
-    assertTrue(Pattern.compile("; last error: (no answer within the timeout|.*proxy http://127\\.0\\.0\\.1:\\d+ did not "
-        + "open a tunnel to localhost:\\d+ within 3 s\\))\n").matcher(run.stderr()).find(), run.stderr());
+    assertTrue(Pattern.compile("; last error: (no answer within the timeout"
+        + "|.*proxy http://127\\.0\\.0\\.1:\\d+ did not open a tunnel to localhost:\\d+ within 3 s\\))\n")
+        .matcher(run.stderr()).find(), run.stderr());
     assertTrue(took.compareTo(BUDGET) >= 0, "waited for the silent server until the budget ended, took " + took);
     assertTrue(took.compareTo(BUDGET.plus(SLACK)) <= 0, "the 30 s request timeout outlived the 3 s budget: " + took);
     assertTrue(silent.connections() >= 1, "the agent did reach the silent server");

@@ -118,7 +118,7 @@ public final class RegistrationClient {
       return transport.poll(request, operationId.get(), authorization, timeout);
     }
 
-    /** The request timeout, or what is left of the budget when that is less: no request outlives the run. */
+    /** The request timeout, or what is left of the budget when less: no request outlives the run. */
     private Duration requestTimeout() throws AgentException {
       Duration left = timeLeft();
       if (left.isZero()) {
@@ -274,7 +274,8 @@ public final class RegistrationClient {
 
     /** Where the run was registering, and the last transient failure, for the final message. */
     private String suffix() {
-      return " registering with " + transport.describe() + (lastFailure.isEmpty() ? "" : "; last error: " + lastFailure);
+      return " registering with " + transport.describe()
+          + (lastFailure.isEmpty() ? "" : "; last error: " + lastFailure);
     }
   }
 

@@ -375,7 +375,8 @@ class RegistrationClientTest {
     assertEquals(Duration.between(sentAt.get(3), deadline), timeouts.get(3), "the last request ends with the budget");
     assertTrue(timeouts.get(3).compareTo(Duration.ofSeconds(5)) < 0, timeouts.toString());
     assertEquals(deadline, now);
-    assertTrue(e.getMessage().startsWith("giving up after 4 attempts: the time budget of 20 s ran out"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("giving up after 4 attempts: the time budget of 20 s ran out"),
+        e.getMessage());
   }
 
   /** DPS asking 90 s was answered after 60 s, the old cap, which prolongs throttling. */
