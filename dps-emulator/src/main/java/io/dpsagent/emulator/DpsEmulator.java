@@ -115,8 +115,8 @@ public final class DpsEmulator implements AutoCloseable {
       Path caFile = stateDirectory.resolve(CA_FILE_NAME).toAbsolutePath();
       PemFiles.writeCertificate(caFile, tls.trustAnchor());
       Faults faults = new Faults();
-      RequestLog requestLog = new RequestLog();
       Clock clock = Clock.systemUTC();
+      RequestLog requestLog = new RequestLog(clock);
       Assigner assigner = new Assigner(registry, config.assignmentSettings(), clock);
       DeviceApi api = new DeviceApi(registry, config.protocolSettings(), faults, clock, assigner);
       Endpoints endpoints = Endpoints.start(config, tls.newServerContext(), api, requestLog);

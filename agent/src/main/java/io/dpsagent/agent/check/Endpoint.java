@@ -5,6 +5,7 @@ import io.dpsagent.agent.Version;
 import io.dpsagent.agent.config.ProvisioningConfig;
 import io.dpsagent.agent.config.Transport;
 import io.dpsagent.agent.tls.TrustStores;
+import io.dpsagent.agent.transport.Deadline;
 import io.dpsagent.agent.transport.proxy.HttpTunnel;
 import io.dpsagent.agent.transport.proxy.ProxySettings;
 import java.io.ByteArrayOutputStream;
@@ -104,7 +105,7 @@ final class Endpoint {
   Socket connect(int port) throws IOException {
     int millis = (int) timeout.toMillis();
     if (proxy().isPresent()) {
-      Socket tunnel = HttpTunnel.open(proxy().get(), host(), port, millis);
+      Socket tunnel = HttpTunnel.open(proxy().get(), host(), port, Deadline.after(timeout));
       tunnel.setSoTimeout(millis);
       return tunnel;
     }

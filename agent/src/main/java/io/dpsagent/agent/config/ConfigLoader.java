@@ -265,18 +265,17 @@ public final class ConfigLoader {
 
   private RetryConfig retry(Section s) throws InvalidConfigException {
     RetryConfig retry = new RetryConfig(
-        s.integer("max_attempts", 1, 100).orElse(5L).intValue(),
+        s.integer("max_attempts", 1, 100).orElse(10L).intValue(),
         Duration.ofSeconds(s.integer("max_elapsed_seconds", 1, 86_400).orElse(300L)),
-        Duration.ofMillis(s.integer("initial_backoff_ms", 1, 600_000).orElse(1000L)),
+        Duration.ofMillis(s.integer("initial_backoff_ms", 1, 600_000).orElse(2000L)),
         Duration.ofSeconds(s.integer("max_backoff_seconds", 1, 3600).orElse(60L)),
         Duration.ofSeconds(s.integer("retry_after_min_seconds", 0, 3600).orElse(1L)),
-        Duration.ofSeconds(s.integer("retry_after_max_seconds", 1, 3600).orElse(60L)),
         Duration.ofSeconds(s.integer("poll_interval_seconds", 1, 3600).orElse(2L)),
         Duration.ofSeconds(s.integer("connect_timeout_seconds", 1, 600).orElse(10L)),
         Duration.ofSeconds(s.integer("request_timeout_seconds", 1, 600).orElse(30L)));
-    if (retry.retryAfterMin().compareTo(retry.retryAfterMax()) > 0) {
-      throw new InvalidConfigException(s.keyName("retry_after_min_seconds"), "is larger than retry_after_max_seconds");
-    }
+    // Still accepted so that old configs load, but no longer obeyed: cutting a Retry-After short
+    // made the agent retry before DPS allowed it, which prolongs the throttling.
+    s.integer("retry_after_max_seconds", 1, 3600);
     s.rejectUnknownKeys();
     return retry;
   }

@@ -5,6 +5,7 @@ import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.ReprovisionPolicy;
+import io.dpsagent.agent.dps.AskedToWaitException;
 import io.dpsagent.agent.dps.RegistrationClient;
 import io.dpsagent.agent.flow.IdentityFingerprint;
 import io.dpsagent.agent.flow.ProvisionFlow;
@@ -142,6 +143,18 @@ public final class Daemon {
   }
 
   /**
+   * The pause after a run that ended in transient failure: jittered between half the ceiling and
+   * the ceiling, and never shorter than a wait DPS asked for that the run could not fit.
+   */
+  static Duration waitBeforeNextRun(Duration ceiling, AgentException failure, RandomGenerator random) {
+    Duration wait = jitter(ceiling, random);
+    if (failure instanceof AskedToWaitException asked && asked.requestedWait().compareTo(wait) > 0) {
+      return asked.requestedWait();
+    }
+    return wait;
+  }
+
+  /**
    * The assignment to serve: the cached one when the policy allows and it is this identity's,
    * else a fresh registration, falling back to the cache while DPS cannot be reached.
    */
@@ -214,7 +227,7 @@ public final class Daemon {
           update(state.serving("cache", clock.instant()));
           return fallback;
         }
-        Duration wait = jitter(ceiling);
+        Duration wait = waitBeforeNextRun(ceiling, e, random);
         LOG.warning(() -> e.getMessage() + "; next provisioning attempt in " + wait.toSeconds() + " s");
         record(failure(e), Optional.of(clock.instant().plus(wait)));
         systemd.status("waiting for DPS: " + e.getMessage() + "; next attempt at " + nextAt(wait));
@@ -350,6 +363,11 @@ public final class Daemon {
   }
 
   private Duration jitter(Duration ceiling) {
+    return jitter(ceiling, random);
+  }
+
+  /** Equal jitter: between half the ceiling and the ceiling, so no wait is close to zero. */
+  private static Duration jitter(Duration ceiling, RandomGenerator random) {
     return Duration.ofMillis(random.nextLong(ceiling.toMillis() / 2, ceiling.toMillis() + 1));
   }
 

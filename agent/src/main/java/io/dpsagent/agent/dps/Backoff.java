@@ -6,10 +6,15 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * How long to wait before the next attempt: capped exponential back-off with full jitter, unless
- * the server said how long ({@code Retry-After}), which wins after being clamped to the configured
- * range. Full jitter spreads a fleet that failed together over the whole window, so devices that
- * lose DPS at the same moment do not come back at the same moment.
+ * How long to wait before the next attempt: capped exponential back-off with equal jitter, unless
+ * the server said how long ({@code Retry-After}), which wins. The jitter spreads a fleet that failed
+ * together over the upper half of the window, so devices that lose DPS at the same moment do not
+ * come back at the same moment, while no device comes back sooner than half the step: a quick
+ * second try only spends quota that a throttled DPS counts per minute.
+ *
+ * <p>A {@code Retry-After} is never shortened: retrying before DPS asked prolongs the throttling.
+ * Only a value below {@link RetryConfig#retryAfterMin()} (such as 0) is raised to it. Whether a long
+ * wait still fits the run's time budget is the {@link RegistrationClient}'s decision.
  */
 public final class Backoff {
 
@@ -24,15 +29,16 @@ public final class Backoff {
   /** The wait after the {@code failures}-th consecutive failure (1-based). */
   public Duration afterFailure(int failures, Optional<Duration> retryAfter) {
     if (retryAfter.isPresent()) {
-      return clampRetryAfter(retryAfter.get());
+      return atLeastMin(retryAfter.get());
     }
     long ceiling = exponentialCeiling(failures).toMillis();
-    return Duration.ofMillis(random.nextLong(ceiling + 1));
+    long floor = ceiling / 2;
+    return Duration.ofMillis(floor + random.nextLong(ceiling - floor + 1));
   }
 
   /** The wait before the next poll of an operation that is still assigning. */
   public Duration beforePoll(Optional<Duration> retryAfter) {
-    return clampRetryAfter(retryAfter.orElse(retry.defaultPollInterval()));
+    return atLeastMin(retryAfter.orElse(retry.defaultPollInterval()));
   }
 
   Duration exponentialCeiling(int failures) {
@@ -44,10 +50,7 @@ public final class Backoff {
     return step.compareTo(cap) < 0 ? step : cap;
   }
 
-  private Duration clampRetryAfter(Duration value) {
-    if (value.compareTo(retry.retryAfterMin()) < 0) {
-      return retry.retryAfterMin();
-    }
-    return value.compareTo(retry.retryAfterMax()) > 0 ? retry.retryAfterMax() : value;
+  private Duration atLeastMin(Duration value) {
+    return value.compareTo(retry.retryAfterMin()) < 0 ? retry.retryAfterMin() : value;
   }
 }

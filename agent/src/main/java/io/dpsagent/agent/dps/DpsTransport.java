@@ -1,6 +1,7 @@
 package io.dpsagent.agent.dps;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -10,15 +11,20 @@ import java.util.Optional;
  *
  * <p>An {@link IOException} means the answer never arrived (refused, reset, timed out): the client
  * treats it as transient.
+ *
+ * <p>Each call is given its {@code timeout}: the whole request (connect, TLS, proxy tunnel, answer)
+ * is over within it. The client passes the smaller of the request timeout and what is left of the
+ * run's time budget, so no request outlives the budget.
  */
 public interface DpsTransport extends AutoCloseable {
 
   /** Starts (or restarts) the registration. */
-  DpsResponse register(RegistrationRequest request, Optional<String> authorization) throws IOException;
+  DpsResponse register(RegistrationRequest request, Optional<String> authorization, Duration timeout)
+      throws IOException;
 
   /** Asks for the state of a registration operation. */
-  DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization)
-      throws IOException;
+  DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization,
+      Duration timeout) throws IOException;
 
   /** Where this transport connects, for messages. */
   String describe();

@@ -29,6 +29,8 @@ public final class RegistrationClient {
   /** Beyond this difference between the device and DPS clocks, a 401 is blamed on the clock. */
   static final Duration CLOCK_SKEW_TOLERANCE = Duration.ofMinutes(5);
 
+  private static final String STILL_ASSIGNING = "DPS was still assigning when the time budget ran out";
+
   /** Waits; tests substitute a clock-driven sleeper. */
   @FunctionalInterface
   public interface Sleeper {
@@ -108,11 +110,26 @@ public final class RegistrationClient {
       } catch (HsmException e) {
         throw AgentException.hsm("cannot sign the DPS token: ", e);
       }
+      Duration timeout = requestTimeout();
       if (operationId.isEmpty()) {
         LOG.info(() -> "registering " + request.registrationId() + " with " + transport.describe());
-        return transport.register(request, authorization);
+        return transport.register(request, authorization, timeout);
       }
-      return transport.poll(request, operationId.get(), authorization);
+      return transport.poll(request, operationId.get(), authorization, timeout);
+    }
+
+    /** The request timeout, or what is left of the budget when less: no request outlives the run. */
+    private Duration requestTimeout() throws AgentException {
+      Duration left = timeLeft();
+      if (left.isZero()) {
+        throw outOfTime();
+      }
+      return left.compareTo(retry.requestTimeout()) < 0 ? left : retry.requestTimeout();
+    }
+
+    private Duration timeLeft() {
+      Duration left = Duration.between(clock.instant(), deadline);
+      return left.isNegative() ? Duration.ZERO : left;
     }
 
     /** Handles a 2xx answer: the terminal state, or the wait before the next poll. */
@@ -134,8 +151,9 @@ public final class RegistrationClient {
       }
       Duration wait = backoff.beforePoll(response.retryAfter());
       LOG.fine(() -> "DPS is assigning " + request.registrationId() + "; polling in " + wait.toMillis() + " ms");
-      if (clock.instant().plus(wait).isAfter(deadline)) {
-        throw exhausted("DPS was still assigning when the time budget ran out");
+      if (wait.compareTo(timeLeft()) > 0) {
+        throw response.retryAfter().isPresent()
+            ? new AskedToWaitException(STILL_ASSIGNING + suffix(), wait) : exhausted(STILL_ASSIGNING);
       }
       sleeper.sleep(wait);
       return Optional.empty();
@@ -227,18 +245,37 @@ public final class RegistrationClient {
         throw exhausted("giving up after " + consecutiveFailures + " attempts");
       }
       Duration wait = backoff.afterFailure(consecutiveFailures, retryAfter);
-      if (clock.instant().plus(wait).isAfter(deadline)) {
-        throw exhausted("giving up after " + consecutiveFailures + " attempts: the time budget of "
-            + retry.maxElapsed().toSeconds() + " s ran out");
+      Duration left = timeLeft();
+      if (wait.compareTo(left) > 0 && retryAfter.isPresent()) {
+        // Sleeping into the deadline would only end the run later with the same outcome.
+        throw new AskedToWaitException("DPS asked to wait " + wait.toSeconds() + " s, beyond the time budget ("
+            + left.toSeconds() + " s of " + retry.maxElapsed().toSeconds() + " s left); giving up after "
+            + consecutiveFailures + " attempts" + suffix(), wait);
+      }
+      if (wait.compareTo(left) > 0) {
+        throw outOfTime();
       }
       LOG.warning(() -> what + "; retrying in " + wait.toMillis() + " ms (attempt "
           + (consecutiveFailures + 1) + " of " + retry.maxAttempts() + ")");
       sleeper.sleep(wait);
     }
 
+    private AgentException outOfTime() {
+      String budget = "the time budget of " + retry.maxElapsed().toSeconds() + " s ran out";
+      if (consecutiveFailures > 0) {
+        return exhausted("giving up after " + consecutiveFailures + " attempts: " + budget);
+      }
+      return exhausted(operationId.isPresent() ? STILL_ASSIGNING : budget);
+    }
+
     private AgentException exhausted(String why) {
-      return new AgentException(AgentException.Kind.TRANSIENT, why + " registering with "
-          + transport.describe() + (lastFailure.isEmpty() ? "" : "; last error: " + lastFailure));
+      return new AgentException(AgentException.Kind.TRANSIENT, why + suffix());
+    }
+
+    /** Where the run was registering, and the last transient failure, for the final message. */
+    private String suffix() {
+      return " registering with " + transport.describe()
+          + (lastFailure.isEmpty() ? "" : "; last error: " + lastFailure);
     }
   }
 

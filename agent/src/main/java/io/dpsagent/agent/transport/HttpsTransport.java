@@ -38,18 +38,19 @@ public final class HttpsTransport implements DpsTransport {
   private final HttpExchange http;
   private final ProtocolProbe probe;
 
-  public HttpsTransport(URI base, String apiVersion, SSLContext tls, Duration connectTimeout, Duration requestTimeout,
+  public HttpsTransport(URI base, String apiVersion, SSLContext tls, Duration connectTimeout,
       Optional<ProxySettings> proxy) {
     this.base = base;
     this.apiVersion = apiVersion;
-    this.http = proxy.<HttpExchange>map(p -> new TunnelledHttpExchange(tls, p, connectTimeout, requestTimeout))
-        .orElseGet(() -> new JdkHttpExchange(tls, connectTimeout, requestTimeout));
+    this.http = proxy.<HttpExchange>map(p -> new TunnelledHttpExchange(tls, p, connectTimeout))
+        .orElseGet(() -> new JdkHttpExchange(tls, connectTimeout));
     this.probe = new ProtocolProbe(proxy.<SSLSocketFactory>map(p -> new TunnellingSslSocketFactory(
-        tls.getSocketFactory(), p)).orElse(tls.getSocketFactory()), connectTimeout);
+        tls.getSocketFactory(), p, connectTimeout)).orElse(tls.getSocketFactory()), connectTimeout);
   }
 
   @Override
-  public DpsResponse register(RegistrationRequest request, Optional<String> authorization) throws IOException {
+  public DpsResponse register(RegistrationRequest request, Optional<String> authorization, Duration timeout)
+      throws IOException {
     ObjectNode body = JSON.createObjectNode().put("registrationId", request.registrationId());
     if (request.payloadJson().isPresent()) {
       body.set("payload", JSON.readTree(request.payloadJson().get()));
@@ -58,14 +59,14 @@ public final class HttpsTransport implements DpsTransport {
         .put("endorsementKey", tpm.endorsementKey()).put("storageRootKey", tpm.storageRootKey()));
     Map<String, String> headers = headers(authorization);
     headers.put("Content-Type", "application/json; charset=utf-8");
-    return send("PUT", registrationPath(request) + "/register", headers, JSON.writeValueAsBytes(body));
+    return send("PUT", registrationPath(request) + "/register", headers, JSON.writeValueAsBytes(body), timeout);
   }
 
   @Override
-  public DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization)
-      throws IOException {
+  public DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization,
+      Duration timeout) throws IOException {
     String path = registrationPath(request) + "/operations/" + SasToken.encode(operationId);
-    return send("GET", path, headers(authorization), null);
+    return send("GET", path, headers(authorization), null, timeout);
   }
 
   @Override
@@ -90,11 +91,12 @@ public final class HttpsTransport implements DpsTransport {
     return headers;
   }
 
-  private DpsResponse send(String method, String path, Map<String, String> headers, byte[] body) throws IOException {
+  private DpsResponse send(String method, String path, Map<String, String> headers, byte[] body, Duration timeout)
+      throws IOException {
     URI uri = base.resolve(path + "?api-version=" + SasToken.encode(apiVersion));
     HttpExchange.Response response;
     try {
-      response = http.send(method, uri, headers, body);
+      response = http.send(method, uri, headers, body, timeout);
     } catch (IOException e) {
       throw ConnectionFailures.closedWithoutAnswer(e) && probe.answersMqtt(base.getHost(), base.getPort())
           ? new ProtocolMismatchException(base + " answers MQTT, not HTTPS: name the HTTPS port in global_endpoint"

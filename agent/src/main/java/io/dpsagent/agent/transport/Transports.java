@@ -14,7 +14,7 @@ public final class Transports {
   public static DpsTransport open(ProvisioningConfig config, String registrationId, SSLContext tls) {
     if (config.transport() == Transport.HTTPS) {
       return new HttpsTransport(config.endpoint().httpsBase(), config.apiVersion(), tls,
-          config.retry().connectTimeout(), config.retry().requestTimeout(), config.proxy());
+          config.retry().connectTimeout(), config.proxy());
     }
     return MqttTransport.open(config, registrationId, tls);
   }

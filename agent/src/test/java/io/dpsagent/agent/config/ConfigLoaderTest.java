@@ -57,12 +57,22 @@ class ConfigLoaderTest {
     assertEquals(Path.of("/etc/dps-agent/device.key"), attestation.key().path());
     assertFalse(attestation.deriveFromGroupKey());
     assertEquals(3600, attestation.sasTtlSeconds());
-    assertEquals(5, p.retry().maxAttempts());
+    assertEquals(10, p.retry().maxAttempts(), "room for a DPS quota counted per minute");
     assertEquals(Duration.ofSeconds(300), p.retry().maxElapsed());
+    assertEquals(Duration.ofSeconds(2), p.retry().initialBackoff(), "equal jitter: no wait below 1 s");
+    assertEquals(Duration.ofSeconds(60), p.retry().maxBackoff());
+    assertEquals(Duration.ofSeconds(30), p.retry().requestTimeout());
     assertEquals(Path.of("/var/lib/dps-agent"), config.output().dir());
     assertTrue(config.output().connectionString());
     assertFalse(config.output().groupReadable());
     assertEquals(Optional.empty(), p.payload());
+  }
+
+  @Test
+  void theRetiredRetryAfterCapStillLoadsButIsRangeChecked() throws Exception {
+    load(MINIMAL + "[provisioning.retry]\nretry_after_max_seconds = 60\nretry_after_min_seconds = 120\n");
+    assertEquals("config " + file() + ": provisioning.retry.retry_after_max_seconds: 0 is out of range; use 1..3600",
+        error(MINIMAL + "[provisioning.retry]\nretry_after_max_seconds = 0\n"));
   }
 
   @Test

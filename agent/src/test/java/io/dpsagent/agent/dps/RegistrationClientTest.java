@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.AgentException.Kind;
 import java.io.IOException;
+import io.dpsagent.agent.config.RetryConfig;
 import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,19 +35,23 @@ class RegistrationClientTest {
   private final List<Duration> sleeps = new ArrayList<>();
   private final List<String> calls = new ArrayList<>();
   private final List<Optional<String>> tokens = new ArrayList<>();
+  /** The timeout each request was given and when (on the virtual clock) it was sent. */
+  private final List<Duration> timeouts = new ArrayList<>();
+  private final List<Instant> sentAt = new ArrayList<>();
   private final Deque<Object> script = new ArrayDeque<>();
   private int minted;
 
   private final DpsTransport transport = new DpsTransport() {
     @Override
-    public DpsResponse register(RegistrationRequest request, Optional<String> authorization) throws IOException {
-      return next("register", authorization);
+    public DpsResponse register(RegistrationRequest request, Optional<String> authorization, Duration timeout)
+        throws IOException {
+      return next("register", authorization, timeout);
     }
 
     @Override
-    public DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization)
-        throws IOException {
-      return next("poll " + operationId, authorization);
+    public DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization,
+        Duration timeout) throws IOException {
+      return next("poll " + operationId, authorization, timeout);
     }
 
     @Override
@@ -57,15 +63,23 @@ class RegistrationClientTest {
     public void close() {}
   };
 
-  private DpsResponse next(String call, Optional<String> authorization) throws IOException {
+  private DpsResponse next(String call, Optional<String> authorization, Duration timeout) throws IOException {
     calls.add(call);
     tokens.add(authorization);
+    timeouts.add(timeout);
+    sentAt.add(now);
     Object step = script.removeFirst();
+    if (step == SILENT) {
+      now = now.plus(timeout); // a server that accepts and never answers: the request takes its whole timeout
+      throw new HttpTimeoutException("no answer within " + timeout.toSeconds() + " s");
+    }
     if (step instanceof IOException) {
       throw (IOException) step;
     }
     return (DpsResponse) step;
   }
+
+  private static final Object SILENT = new Object();
 
   private static DpsResponse reply(int status, Integer retryAfter, String body) {
     return new DpsResponse(status, Optional.ofNullable(retryAfter).map(Duration::ofSeconds), Optional.empty(), body);
@@ -152,14 +166,17 @@ class RegistrationClientTest {
   }
 
   private RegistrationClient client(int attempts, Duration budget) {
+    return client(BackoffTest.retry(attempts, budget), new SplittableRandom(7));
+  }
+
+  private RegistrationClient client(RetryConfig retry, SplittableRandom random) {
     Clock clock = new Clock() {
       @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
       @Override public Clock withZone(java.time.ZoneId zone) { return this; }
       @Override public Instant instant() { return now; }
     };
     return new RegistrationClient(transport, at -> Optional.of("token-" + (++minted) + "@" + at.getEpochSecond()),
-        BackoffTest.retry(attempts, budget), new Backoff(BackoffTest.retry(attempts, budget), new SplittableRandom(7)),
-        clock, d -> { sleeps.add(d); now = now.plus(d); });
+        retry, new Backoff(retry, random), clock, d -> { sleeps.add(d); now = now.plus(d); });
   }
 
   private RegistrationState run() throws AgentException {
@@ -216,7 +233,8 @@ class RegistrationClientTest {
     AgentException e = assertThrows(AgentException.class,
         () -> client(10, Duration.ofSeconds(30)).register(REQUEST));
     assertEquals(Kind.TRANSIENT, e.kind());
-    assertTrue(e.getMessage().startsWith("giving up after 2 attempts: the time budget of 30 s ran out"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("DPS asked to wait 20 s, beyond the time budget (10 s of 30 s left); "
+        + "giving up after 2 attempts"), e.getMessage());
     assertEquals(List.of(Duration.ofSeconds(20)), sleeps);
   }
 
@@ -323,5 +341,92 @@ class RegistrationClientTest {
     assertEquals(Kind.TRANSIENT, e.kind());
     assertTrue(e.getMessage().startsWith("DPS was still assigning when the time budget ran out"), e.getMessage());
     assertEquals(4, sleeps.size());
+  }
+
+  /** Budget 10 s, request timeout 30 s, silent server: the run once took 31 s. */
+  @Test
+  void aRequestInFlightIsCutOffWhenTheTimeBudgetEnds() {
+    script.add(SILENT);
+    Instant start = now;
+
+    AgentException e = assertThrows(AgentException.class,
+        () -> client(BackoffTest.retry(10, Duration.ofSeconds(10), Duration.ofSeconds(30)), new SplittableRandom(7))
+            .register(REQUEST));
+
+    assertEquals(Kind.TRANSIENT, e.kind());
+    assertEquals(List.of(Duration.ofSeconds(10)), timeouts, "the request gets what is left of the budget");
+    assertEquals(Duration.ofSeconds(10), Duration.between(start, now));
+    assertEquals("giving up after 1 attempts: the time budget of 10 s ran out registering with https://dps.example; "
+        + "last error: no answer within the timeout", e.getMessage());
+  }
+
+  @Test
+  void eachRequestGetsTheSmallerOfItsTimeoutAndWhatIsLeft() {
+    script.add(reply(503, 7, "{}"));
+    script.add(SILENT);
+    script.add(reply(503, 4, "{}"));
+    script.add(SILENT);
+    Instant deadline = now.plusSeconds(20);
+
+    AgentException e = assertThrows(AgentException.class, () -> client(BackoffTest.retry(10, Duration.ofSeconds(20),
+        Duration.ofSeconds(5)), new SplittableRandom(7)).register(REQUEST));
+
+    assertEquals(List.of(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5)), timeouts.subList(0, 3));
+    assertEquals(Duration.between(sentAt.get(3), deadline), timeouts.get(3), "the last request ends with the budget");
+    assertTrue(timeouts.get(3).compareTo(Duration.ofSeconds(5)) < 0, timeouts.toString());
+    assertEquals(deadline, now);
+    assertTrue(e.getMessage().startsWith("giving up after 4 attempts: the time budget of 20 s ran out"),
+        e.getMessage());
+  }
+
+  /** DPS asking 90 s was answered after 60 s, the old cap, which prolongs throttling. */
+  @Test
+  void a429RetryAfterOf90IsWaitedOutInFull() throws Exception {
+    script.add(reply(429, 90, "{\"errorCode\":429001,\"message\":\"throttled\"}"));
+    script.add(reply(202, 1, ASSIGNING));
+    script.add(reply(200, null, ASSIGNED));
+
+    client(10, Duration.ofSeconds(300)).register(REQUEST);
+
+    assertEquals(Duration.ofSeconds(90), sleeps.get(0));
+    assertTrue(Duration.between(sentAt.get(0), sentAt.get(1)).compareTo(Duration.ofSeconds(90)) >= 0,
+        "second request at " + sentAt.get(1));
+  }
+
+  @Test
+  void aRetryAfterBeyondTheDeadlineEndsTheRunAtOnceAndSaysSo() {
+    script.add(reply(429, 90, "{\"errorCode\":429001,\"message\":\"throttled\"}"));
+
+    AgentException e = assertThrows(AgentException.class,
+        () -> client(10, Duration.ofSeconds(60)).register(REQUEST));
+
+    assertEquals(Kind.TRANSIENT, e.kind());
+    assertEquals("DPS asked to wait 90 s, beyond the time budget (60 s of 60 s left); giving up after 1 attempts "
+        + "registering with https://dps.example; last error: DPS answered 429 (errorCode 429001: throttled)",
+        e.getMessage());
+    assertEquals(List.of(), sleeps, "no sleeping into the deadline");
+    assertEquals(Duration.ofSeconds(90), ((AskedToWaitException) e).requestedWait());
+  }
+
+  @Test
+  void a5xxWithoutRetryAfterIsNeverRetriedBelowTheJitterFloor() {
+    for (long seed = 0; seed < 50; seed++) {
+      for (int i = 0; i < 10; i++) {
+        script.add(reply(503, null, "{}"));
+      }
+      RetryConfig retry = BackoffTest.retry(10, Duration.ofHours(1));
+      RegistrationClient client = client(retry, new SplittableRandom(seed));
+      assertThrows(AgentException.class, () -> client.register(REQUEST));
+      Backoff ceilings = new Backoff(retry, new SplittableRandom(seed));
+      for (int failure = 1; failure <= sleeps.size(); failure++) {
+        Duration floor = ceilings.exponentialCeiling(failure).dividedBy(2);
+        Duration wait = sleeps.get(failure - 1);
+        assertTrue(wait.compareTo(floor) >= 0 && wait.compareTo(Duration.ofMillis(250)) >= 0,
+            "seed " + seed + ": wait " + failure + " was " + wait);
+      }
+      assertEquals(9, sleeps.size());
+      sleeps.clear();
+      script.clear();
+    }
   }
 }

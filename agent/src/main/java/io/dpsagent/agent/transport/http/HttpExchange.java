@@ -2,6 +2,7 @@ package io.dpsagent.agent.transport.http;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,9 +16,11 @@ public interface HttpExchange {
   int MAX_BODY_BYTES = 256 * 1024;
 
   /**
-   * Sends {@code method uri} with {@code headers} and {@code body} (null for none).
+   * Sends {@code method uri} with {@code headers} and {@code body} (null for none); the whole
+   * exchange, connecting included, is over within {@code timeout}.
    *
    * @throws IOException when no complete answer arrived (transient for the caller)
    */
-  Response send(String method, URI uri, Map<String, String> headers, byte[] body) throws IOException;
+  Response send(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout)
+      throws IOException;
 }

@@ -15,10 +15,8 @@ import javax.net.ssl.SSLContext;
 public final class JdkHttpExchange implements HttpExchange {
 
   private final HttpClient http;
-  private final Duration requestTimeout;
 
-  public JdkHttpExchange(SSLContext tls, Duration connectTimeout, Duration requestTimeout) {
-    this.requestTimeout = requestTimeout;
+  public JdkHttpExchange(SSLContext tls, Duration connectTimeout) {
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .sslContext(tls)
@@ -27,9 +25,11 @@ public final class JdkHttpExchange implements HttpExchange {
         .build();
   }
 
+  /** The request timeout of {@code java.net.http} runs from the start: it bounds connect and TLS too. */
   @Override
-  public Response send(String method, URI uri, Map<String, String> headers, byte[] body) throws IOException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+  public Response send(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout)
+      throws IOException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(request::header);
     HttpResponse<InputStream> response;

@@ -1,5 +1,6 @@
 package io.dpsagent.agent.transport.http;
 
+import io.dpsagent.agent.transport.Deadline;
 import io.dpsagent.agent.transport.proxy.HttpTunnel;
 import io.dpsagent.agent.transport.proxy.ProxySettings;
 import java.io.BufferedInputStream;
@@ -11,7 +12,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -40,29 +40,29 @@ public final class TunnelledHttpExchange implements HttpExchange {
   private final SSLContext tls;
   private final ProxySettings proxy;
   private final Duration connectTimeout;
-  private final Duration requestTimeout;
 
-  public TunnelledHttpExchange(SSLContext tls, ProxySettings proxy, Duration connectTimeout, Duration requestTimeout) {
+  public TunnelledHttpExchange(SSLContext tls, ProxySettings proxy, Duration connectTimeout) {
     this.tls = tls;
     this.proxy = proxy;
     this.connectTimeout = connectTimeout;
-    this.requestTimeout = requestTimeout;
   }
 
   @Override
-  public Response send(String method, URI uri, Map<String, String> headers, byte[] body) throws IOException {
+  public Response send(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout)
+      throws IOException {
+    Deadline deadline = Deadline.after(timeout);
     int port = uri.getPort() > 0 ? uri.getPort() : 443;
-    Socket tunnel = HttpTunnel.open(proxy, uri.getHost(), port, (int) connectTimeout.toMillis());
+    Socket tunnel = HttpTunnel.open(proxy, uri.getHost(), port, deadline.capped(connectTimeout));
     try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(tunnel, uri.getHost(), port, true)) {
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the host name is verified, always
       socket.setSSLParameters(parameters);
-      socket.setSoTimeout((int) requestTimeout.toMillis());
+      socket.setSoTimeout(deadline.socketTimeout());
       socket.startHandshake();
       writeRequest(socket.getOutputStream(), method, uri, port, headers, body);
-      return readResponse(new BufferedInputStream(socket.getInputStream()));
+      return readResponse(new BufferedInputStream(deadline.bound(socket, socket.getInputStream())));
     } catch (SocketTimeoutException e) {
-      throw new HttpTimeoutException("no answer within " + requestTimeout.toSeconds() + " s");
+      throw deadline.timedOut();
     } finally {
       tunnel.close();
     }

@@ -1,5 +1,6 @@
 package io.dpsagent.agent.transport.mqtt;
 
+import io.dpsagent.agent.transport.Deadline;
 import java.time.Duration;
 import javax.net.SocketFactory;
 
@@ -10,11 +11,15 @@ import javax.net.SocketFactory;
  * @param clientId the MQTT client ID: the registration ID, as DPS requires
  * @param socketFactory TLS sockets (possibly through a proxy tunnel)
  */
-record ClientSettings(
-    String serverUri, String clientId, SocketFactory socketFactory, Duration connectTimeout, Duration requestTimeout) {
+record ClientSettings(String serverUri, String clientId, SocketFactory socketFactory, Duration connectTimeout) {
 
-  /** Seconds for Paho's connect timeout; Paho reads 0 as "wait forever", so never 0. */
-  int connectTimeoutSeconds() {
-    return (int) Math.max(1, connectTimeout.toSeconds());
+  /**
+   * Seconds for Paho's connect timeout: the connect timeout, or less when {@code deadline} is
+   * nearer, rounded up. Paho reads 0 as "wait forever", so never 0; the caller's own wait (Paho's
+   * time-to-wait, in milliseconds) keeps the request within its deadline.
+   */
+  int connectTimeoutSeconds(Deadline deadline) {
+    Duration bound = deadline.capped(connectTimeout).remaining();
+    return (int) Math.max(1, (bound.toMillis() + 999) / 1000);
   }
 }

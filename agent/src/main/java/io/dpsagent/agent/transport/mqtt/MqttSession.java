@@ -1,5 +1,6 @@
 package io.dpsagent.agent.transport.mqtt;
 
+import io.dpsagent.agent.transport.Deadline;
 import java.io.IOException;
 
 /**
@@ -18,12 +19,12 @@ interface MqttSession extends AutoCloseable {
   /** Opens sessions; one per connection attempt. */
   interface Connector {
     /**
-     * Connects and subscribes to the DPS reply topics.
+     * Connects and subscribes to the DPS reply topics, within {@code deadline}.
      *
      * @param password the SAS token, or null for TLS client authentication
      * @throws NotAuthorizedException if the server refused the credentials in CONNACK
      */
-    MqttSession connect(String username, String password, Listener listener) throws IOException;
+    MqttSession connect(String username, String password, Listener listener, Deadline deadline) throws IOException;
 
     /** The server URI, for messages. */
     String serverUri();
@@ -39,8 +40,8 @@ interface MqttSession extends AutoCloseable {
   /** Whether the connection is still up; a dropped one is replaced before the next request. */
   boolean isConnected();
 
-  /** Publishes at QoS 1. */
-  void publish(String topic, byte[] payload) throws IOException;
+  /** Publishes at QoS 1, waiting for the PUBACK until {@code deadline} at most. */
+  void publish(String topic, byte[] payload, Deadline deadline) throws IOException;
 
   @Override
   void close();

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
+import io.dpsagent.agent.transport.Deadline;
 import io.dpsagent.agent.transport.proxy.TunnellingSslSocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -40,16 +41,14 @@ public final class MqttTransport implements DpsTransport {
   private final MqttSession.Connector connector;
   private final String endpoint;
   private final String apiVersion;
-  private final Duration requestTimeout;
   private final Map<String, CompletableFuture<DpsResponse>> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextRid = new AtomicLong(1);
   private MqttSession session;
 
-  MqttTransport(MqttSession.Connector connector, String endpoint, String apiVersion, Duration requestTimeout) {
+  MqttTransport(MqttSession.Connector connector, String endpoint, String apiVersion) {
     this.connector = connector;
     this.endpoint = endpoint;
     this.apiVersion = apiVersion;
-    this.requestTimeout = requestTimeout;
   }
 
   /**
@@ -60,40 +59,40 @@ public final class MqttTransport implements DpsTransport {
     Transport transport = config.transport();
     String authority = config.endpoint().authority(transport);
     Duration connect = config.retry().connectTimeout();
-    Duration request = config.retry().requestTimeout();
     SSLSocketFactory sockets = config.proxy()
-        .<SSLSocketFactory>map(proxy -> new TunnellingSslSocketFactory(tls.getSocketFactory(), proxy))
+        .<SSLSocketFactory>map(proxy -> new TunnellingSslSocketFactory(tls.getSocketFactory(), proxy, connect))
         .orElse(tls.getSocketFactory());
     switch (transport) {
       case MQTT5:
         return new MqttTransport(
-            new PahoV5Connector(new ClientSettings("ssl://" + authority, registrationId, sockets, connect, request)),
-            "mqtts://" + authority, config.apiVersion(), request);
+            new PahoV5Connector(new ClientSettings("ssl://" + authority, registrationId, sockets, connect)),
+            "mqtts://" + authority, config.apiVersion());
       case MQTT_WS:
         String uri = "wss://" + authority + WEBSOCKET_PATH;
         return new MqttTransport(
-            new PahoV3Connector(new ClientSettings(uri, registrationId, sockets, connect, request)),
-            uri, config.apiVersion(), request);
+            new PahoV3Connector(new ClientSettings(uri, registrationId, sockets, connect)), uri, config.apiVersion());
       default:
         return new MqttTransport(
-            new PahoV3Connector(new ClientSettings("ssl://" + authority, registrationId, sockets, connect, request)),
-            "mqtts://" + authority, config.apiVersion(), request);
+            new PahoV3Connector(new ClientSettings("ssl://" + authority, registrationId, sockets, connect)),
+            "mqtts://" + authority, config.apiVersion());
     }
   }
 
   @Override
-  public DpsResponse register(RegistrationRequest request, Optional<String> authorization) throws IOException {
+  public DpsResponse register(RegistrationRequest request, Optional<String> authorization, Duration timeout)
+      throws IOException {
     ObjectNode body = JSON.createObjectNode().put("registrationId", request.registrationId());
     if (request.payloadJson().isPresent()) {
       body.set("payload", JSON.readTree(request.payloadJson().get()));
     }
-    return exchange(request, authorization, DpsTopics::register, JSON.writeValueAsBytes(body));
+    return exchange(request, authorization, DpsTopics::register, JSON.writeValueAsBytes(body), Deadline.after(timeout));
   }
 
   @Override
-  public DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization)
-      throws IOException {
-    return exchange(request, authorization, rid -> DpsTopics.poll(rid, operationId), new byte[0]);
+  public DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization,
+      Duration timeout) throws IOException {
+    return exchange(request, authorization, rid -> DpsTopics.poll(rid, operationId), new byte[0],
+        Deadline.after(timeout));
   }
 
   @Override
@@ -107,14 +106,14 @@ public final class MqttTransport implements DpsTransport {
   }
 
   private synchronized DpsResponse exchange(RegistrationRequest request, Optional<String> authorization,
-      java.util.function.Function<String, String> topic, byte[] payload) throws IOException {
+      java.util.function.Function<String, String> topic, byte[] payload, Deadline deadline) throws IOException {
     if (session != null && !session.isConnected()) {
       disconnect();
     }
     if (session == null) {
       try {
         session = connector.connect(DpsTopics.username(request.idScope(), request.registrationId(), apiVersion),
-            authorization.orElse(null), new Replies());
+            authorization.orElse(null), new Replies(), deadline);
       } catch (MqttSession.NotAuthorizedException e) {
         return new DpsResponse(401, Optional.empty(), Optional.empty(),
             JSON.createObjectNode().put("message", e.getMessage()).toString());
@@ -124,11 +123,11 @@ public final class MqttTransport implements DpsTransport {
     CompletableFuture<DpsResponse> answer = new CompletableFuture<>();
     pending.put(rid, answer);
     try {
-      session.publish(topic.apply(rid), payload);
-      return answer.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      session.publish(topic.apply(rid), payload, deadline);
+      return answer.get(deadline.millisLeft(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       disconnect(); // a silent broker is not trusted with the next request
-      throw new HttpTimeoutException("no MQTT reply within " + requestTimeout.toSeconds() + " s");
+      throw new HttpTimeoutException("no MQTT reply within " + Deadline.describe(deadline.total()));
     } catch (ExecutionException e) {
       disconnect();
       throw e.getCause() instanceof IOException ? (IOException) e.getCause() : new IOException(e.getCause());

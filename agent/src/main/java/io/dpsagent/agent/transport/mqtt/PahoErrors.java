@@ -5,6 +5,7 @@ import io.dpsagent.agent.transport.ProtocolMismatchException;
 import io.dpsagent.agent.transport.ProtocolProbe;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -16,8 +17,11 @@ final class PahoErrors {
 
   private PahoErrors() {}
 
-  /** A failure of an established session (publish). */
+  /** A failure of an established session (publish); a wait that ran out is a timeout. */
   static IOException translate(String serverUri, Exception e, boolean notAuthorized) {
+    if (timedOut(e)) {
+      return new HttpTimeoutException("no MQTT answer from " + serverUri + " in time");
+    }
     if (notAuthorized) {
       return new MqttSession.NotAuthorizedException("MQTT connection refused by " + serverUri + ": " + e.getMessage());
     }
@@ -40,5 +44,13 @@ final class PahoErrors {
           + " MQTT port in global_endpoint (8883 on DPS), or set transport = \"https\"", failure);
     }
     return failure;
+  }
+
+  /** Paho gave up waiting (its time-to-wait, which the agent sets to what is left of the request). */
+  private static boolean timedOut(Exception e) {
+    return e instanceof org.eclipse.paho.client.mqttv3.MqttException v3
+            && v3.getReasonCode() == org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_CLIENT_TIMEOUT
+        || e instanceof org.eclipse.paho.mqttv5.common.MqttException v5
+            && v5.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_CLIENT_TIMEOUT;
   }
 }

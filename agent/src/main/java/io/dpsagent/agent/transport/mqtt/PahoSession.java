@@ -1,5 +1,6 @@
 package io.dpsagent.agent.transport.mqtt;
 
+import io.dpsagent.agent.transport.Deadline;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
 
@@ -10,9 +11,9 @@ import java.util.function.BooleanSupplier;
  */
 final class PahoSession implements MqttSession {
 
-  /** A QoS 1 publish through a Paho client. */
+  /** A QoS 1 publish through a Paho client that waits at most {@code timeoutMillis} for the PUBACK. */
   interface Publish {
-    void publish(String topic, byte[] payload) throws Exception;
+    void publish(String topic, byte[] payload, long timeoutMillis) throws Exception;
   }
 
   /** Paho's {@code disconnectForcibly(quiesceTimeout, disconnectTimeout)}. */
@@ -49,9 +50,10 @@ final class PahoSession implements MqttSession {
   }
 
   @Override
-  public void publish(String topic, byte[] payload) throws IOException {
+  public void publish(String topic, byte[] payload, Deadline deadline) throws IOException {
+    long timeoutMillis = deadline.millisLeft();
     try {
-      publish.publish(topic, payload);
+      publish.publish(topic, payload, timeoutMillis);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

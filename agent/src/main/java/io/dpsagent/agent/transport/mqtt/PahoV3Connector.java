@@ -1,5 +1,6 @@
 package io.dpsagent.agent.transport.mqtt;
 
+import io.dpsagent.agent.transport.Deadline;
 import java.io.IOException;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
@@ -26,14 +27,14 @@ final class PahoV3Connector implements MqttSession.Connector {
   }
 
   @Override
-  public MqttSession connect(String username, String password, MqttSession.Listener listener) throws IOException {
+  public MqttSession connect(String username, String password, MqttSession.Listener listener, Deadline deadline)
+      throws IOException {
     MqttClient client;
     try {
       client = new MqttClient(serverUri, settings.clientId(), new MemoryPersistence());
     } catch (MqttException e) {
       throw new IOException("invalid MQTT server URI " + serverUri, e);
     }
-    client.setTimeToWait(settings.requestTimeout().toMillis());
     client.setCallback(new MqttCallback() {
       @Override
       public void connectionLost(Throwable cause) {
@@ -53,7 +54,7 @@ final class PahoV3Connector implements MqttSession.Connector {
     options.setCleanSession(true);
     options.setAutomaticReconnect(false);
     options.setKeepAliveInterval(60);
-    options.setConnectionTimeout(settings.connectTimeoutSeconds());
+    options.setConnectionTimeout(settings.connectTimeoutSeconds(deadline));
     options.setSocketFactory(settings.socketFactory());
     options.setHttpsHostnameVerificationEnabled(true);
     options.setUserName(username);
@@ -61,11 +62,19 @@ final class PahoV3Connector implements MqttSession.Connector {
       options.setPassword(password.toCharArray());
     }
     PahoSession session = new PahoSession(serverUri, client::isConnected,
-        (topic, payload) -> client.publish(topic, payload, 1, false),
+        (topic, payload, timeoutMillis) -> {
+          client.setTimeToWait(timeoutMillis);
+          client.publish(topic, payload, 1, false);
+        },
         client::disconnectForcibly, () -> client.close(true));
     try {
+      client.setTimeToWait(deadline.millisLeft());
       client.connect(options);
+      client.setTimeToWait(deadline.millisLeft());
       client.subscribe(DpsTopics.REPLY_FILTER, 1);
+    } catch (IOException e) {
+      session.close();
+      throw e;
     } catch (MqttException e) {
       session.close();
       int code = e.getReasonCode();

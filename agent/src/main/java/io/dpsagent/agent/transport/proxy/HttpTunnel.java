@@ -1,5 +1,6 @@
 package io.dpsagent.agent.transport.proxy;
 
+import io.dpsagent.agent.transport.Deadline;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +8,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /** Opens a TCP tunnel through an HTTP proxy with {@code CONNECT host:port}. */
@@ -17,12 +19,15 @@ public final class HttpTunnel {
 
   private HttpTunnel() {}
 
-  /** Connects to the proxy and asks it for a tunnel to {@code host:port}; returns the tunnel. */
-  public static Socket open(ProxySettings proxy, String host, int port, int timeoutMillis) throws IOException {
+  /**
+   * Connects to the proxy and asks it for a tunnel to {@code host:port}; returns the tunnel, or
+   * fails once {@code deadline} has passed.
+   */
+  public static Socket open(ProxySettings proxy, String host, int port, Deadline deadline) throws IOException {
     Socket socket = new Socket();
     try {
-      connect(socket, proxy, timeoutMillis);
-      socket.setSoTimeout(timeoutMillis);
+      connect(socket, proxy, deadline.socketTimeout());
+      socket.setSoTimeout(deadline.socketTimeout());
       String authority = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
       StringBuilder request = new StringBuilder("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
           .append("Host: ").append(authority).append("\r\n");
@@ -31,7 +36,7 @@ public final class HttpTunnel {
       OutputStream out = socket.getOutputStream();
       out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      String status = readHeader(socket.getInputStream()).lines().findFirst().orElse("");
+      String status = readHeader(deadline.bound(socket, socket.getInputStream())).lines().findFirst().orElse("");
       String[] parts = status.split(" ", 3);
       if (parts.length < 2 || !parts[1].equals("200")) {
         throw new ProxyException("proxy " + proxy.describe() + " refused CONNECT " + authority + ": "
@@ -40,10 +45,10 @@ public final class HttpTunnel {
       }
       socket.setSoTimeout(0);
       return socket;
-    } catch (SocketTimeoutException e) {
+    } catch (SocketTimeoutException | HttpTimeoutException e) {
       socket.close();
-      throw new ProxyException("proxy " + proxy.describe() + " did not answer CONNECT within " + timeoutMillis
-          + " ms", e);
+      throw new ProxyException("proxy " + proxy.describe() + " did not open a tunnel to " + host + ":" + port
+          + " within " + Deadline.describe(deadline.total()), e);
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;

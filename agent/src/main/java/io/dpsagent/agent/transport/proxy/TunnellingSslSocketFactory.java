@@ -1,5 +1,6 @@
 package io.dpsagent.agent.transport.proxy;
 
+import io.dpsagent.agent.transport.Deadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.time.Duration;
 import javax.net.ssl.HandshakeCompletedListener;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
@@ -23,10 +25,17 @@ public final class TunnellingSslSocketFactory extends SSLSocketFactory {
 
   private final SSLSocketFactory tls;
   private final ProxySettings proxy;
+  private final Duration connectTimeout;
 
-  public TunnellingSslSocketFactory(SSLSocketFactory tls, ProxySettings proxy) {
+  /** {@code connectTimeout} bounds the tunnel when the caller gives no timeout of its own. */
+  public TunnellingSslSocketFactory(SSLSocketFactory tls, ProxySettings proxy, Duration connectTimeout) {
     this.tls = tls;
     this.proxy = proxy;
+    this.connectTimeout = connectTimeout;
+  }
+
+  private Deadline tunnelDeadline(int timeoutMillis) {
+    return Deadline.after(timeoutMillis > 0 ? Duration.ofMillis(timeoutMillis) : connectTimeout);
   }
 
   @Override
@@ -36,7 +45,7 @@ public final class TunnellingSslSocketFactory extends SSLSocketFactory {
 
   @Override
   public Socket createSocket(String host, int port) throws IOException {
-    return tls.createSocket(HttpTunnel.open(proxy, host, port, 0), host, port, true);
+    return tls.createSocket(HttpTunnel.open(proxy, host, port, tunnelDeadline(0)), host, port, true);
   }
 
   @Override
@@ -76,7 +85,7 @@ public final class TunnellingSslSocketFactory extends SSLSocketFactory {
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
       InetSocketAddress target = (InetSocketAddress) endpoint;
-      Socket tunnel = HttpTunnel.open(proxy, target.getHostString(), target.getPort(), timeout);
+      Socket tunnel = HttpTunnel.open(proxy, target.getHostString(), target.getPort(), tunnelDeadline(timeout));
       real = (SSLSocket) tls.createSocket(tunnel, target.getHostString(), target.getPort(), true);
     }
 

@@ -1,0 +1,158 @@
+package io.dpsagent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.device.RequestLog;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The time budget of a run ({@code max_elapsed_seconds}) against servers that never answer, for
+ * every transport and through a proxy, and the waits a throttling DPS asks for.
+ */
+class TimeBudgetTest {
+
+  /** A short budget with a request timeout ten times longer: the budget must win. */
+  private static final String SHORT_BUDGET =
+      "[provisioning.retry]\nmax_elapsed_seconds = 3\nrequest_timeout_seconds = 30";
+  private static final Duration BUDGET = Duration.ofSeconds(3);
+  private static final Duration SLACK = Duration.ofSeconds(1);
+
+  private static DpsEmulator emulator;
+  private static Fleet fleet;
+
+  @TempDir Path home;
+
+  @BeforeAll
+  static void start() throws Exception {
+    emulator = Emulators.startAllTransports();
+    fleet = new Fleet(emulator);
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  void aServerThatCompletesTlsThenSaysNothingIsCutOffByTheBudget(String transport) throws Exception {
+    Path ca = home.resolve("silent-ca.pem");
+    try (SilentServer silent = SilentServer.tls(ca)) {
+      Device device = new Device(home).registrationId("silent-device").deviceKey(Device.newKey()).transport(transport)
+          .endpoint(URI.create(scheme(transport) + "://localhost:" + silent.port()), "0ne00000001", ca)
+          .config(SHORT_BUDGET);
+
+      assertCutOffByTheBudget(device, silent);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt"})
+  void aServerThatNeverAnswersTheTlsHelloIsCutOffByTheBudget(String transport) throws Exception {
+    try (SilentServer silent = SilentServer.tcp()) {
+      Device device = new Device(home).registrationId("silent-device").deviceKey(Device.newKey()).transport(transport)
+          .endpoint(URI.create(scheme(transport) + "://localhost:" + silent.port()), "0ne00000001", emulator.caFile())
+          .config(SHORT_BUDGET);
+
+      assertCutOffByTheBudget(device, silent);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt", "mqtt-ws"})
+  void aProxyThatNeverAnswersConnectIsCutOffByTheBudget(String transport) throws Exception {
+    try (SilentServer proxy = SilentServer.tcp()) {
+      Device device = fleet.enrolled(home, "symmetric-individual", transport)
+          .provisioning("proxy = \"http://127.0.0.1:" + proxy.port() + "\"")
+          .config(SHORT_BUDGET);
+
+      assertCutOffByTheBudget(device, proxy);
+    }
+  }
+
+  private static void assertCutOffByTheBudget(Device device, SilentServer silent) throws Exception {
+    String config = device.writeConfig();
+
+    Instant start = Instant.now();
+    CliRun run = CliRun.of("provision", "--config", config);
+    Duration took = Duration.between(start, Instant.now());
+
+    assertEquals(5, run.exitCode(), run.toString());
+    // Paho gives up on a silent WebSocket upgrade after its own 1 s read timeout, so that transport
+    // may fit a second attempt into the budget; the budget still ends the run.
+    assertTrue(Pattern.compile("dps-agent: error: giving up after [12] attempts: the time budget of 3 s ran out "
+        + "registering with ").matcher(run.stderr()).find(), run.stderr());
+    // Paho reports a proxy that timed out inside its own connect, naming the proxy; fine too.
+    assertTrue(Pattern.compile("; last error: (no answer within the timeout"
+        + "|.*proxy http://127\\.0\\.0\\.1:\\d+ did not open a tunnel to localhost:\\d+ within 3 s\\))\n")
+        .matcher(run.stderr()).find(), run.stderr());
+    assertTrue(took.compareTo(BUDGET) >= 0, "waited for the silent server until the budget ended, took " + took);
+    assertTrue(took.compareTo(BUDGET.plus(SLACK)) <= 0, "the 30 s request timeout outlived the 3 s budget: " + took);
+    assertTrue(silent.connections() >= 1, "the agent did reach the silent server");
+  }
+
+  private static String scheme(String transport) {
+    return switch (transport) {
+      case "https" -> "https";
+      case "mqtt-ws" -> "wss";
+      default -> "mqtts";
+    };
+  }
+
+  /** The old 60 s cap on Retry-After made the agent knock again before DPS allowed it. */
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt"})
+  void aRetryAfterIsWaitedOutInFullEvenWhereTheRetiredCapWasLower(String transport) throws Exception {
+    Device device = fleet.enrolled(home, "symmetric-individual", transport)
+        .config("[provisioning.retry]\nretry_after_max_seconds = 1");
+    String config = device.writeConfig();
+    int before = emulator.requestLog().timedEntries().size();
+    emulator.faults().failNext(1, 429, 3);
+
+    CliRun run = CliRun.of("provision", "--config", config);
+
+    assertEquals(0, run.exitCode(), run.toString());
+    List<RequestLog.Timed> requests = emulator.requestLog().timedEntries().subList(before,
+        emulator.requestLog().timedEntries().size());
+    assertEquals(429, requests.get(0).entry().status(), requests.toString());
+    Duration gap = Duration.between(requests.get(0).answeredAt(), requests.get(1).answeredAt());
+    assertTrue(gap.compareTo(Duration.ofSeconds(3)) >= 0, "DPS asked for 3 s, the agent came back after " + gap);
+    assertTrue(gap.compareTo(Duration.ofSeconds(5)) < 0, "and not much later: " + gap);
+  }
+
+  @Test
+  void aRetryAfterBeyondTheBudgetEndsTheRunAtOnceWithExit5() throws Exception {
+    Device device = fleet.enrolled(home, "symmetric-individual", "https")
+        .config("[provisioning.retry]\nmax_elapsed_seconds = 10");
+    String config = device.writeConfig();
+    int before = emulator.requestLog().timedEntries().size();
+    emulator.faults().failNext(1, 429, 30);
+
+    Instant start = Instant.now();
+    CliRun run = CliRun.of("provision", "--config", config);
+    Duration took = Duration.between(start, Instant.now());
+
+    assertEquals(5, run.exitCode(), run.toString());
+    assertTrue(run.stderr().contains("dps-agent: error: DPS asked to wait 30 s, beyond the time budget ("),
+        run.stderr());
+    assertTrue(run.stderr().contains(" s of 10 s left); giving up after 1 attempts registering with "
+        + emulator.httpsEndpoint().getScheme() + "://localhost:" + emulator.httpsEndpoint().getPort()), run.stderr());
+    assertTrue(run.stderr().contains("last error: DPS answered 429 (errorCode 429001"), run.stderr());
+    assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "gave up at once rather than sleeping, took " + took);
+    assertEquals(1, emulator.requestLog().timedEntries().size() - before, "one request, no retry before DPS allows");
+  }
+}
