@@ -1,5 +1,6 @@
 package io.dpsagent.agent.config;
 
+import io.dpsagent.hsm.Printable;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -29,7 +30,7 @@ public final class DpsEndpoint {
     try {
       uri = new URI(withScheme);
     } catch (URISyntaxException e) {
-      throw new InvalidConfigException(key, "'" + text + "' is not a valid endpoint; use https://host[:port]");
+      throw new InvalidConfigException(key, Printable.quote(text) + " is not a valid endpoint; use https://host[:port]");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!SCHEMES.contains(scheme)) {
@@ -38,7 +39,7 @@ public final class DpsEndpoint {
     if (uri.getHost() == null || uri.getUserInfo() != null
         || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
         || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new InvalidConfigException(key, "'" + text + "' must be just a host and optional port, e.g. https://global.azure-devices-provisioning.net");
+      throw new InvalidConfigException(key, Printable.quote(text) + " must be just a host and optional port, e.g. https://global.azure-devices-provisioning.net");
     }
     return new DpsEndpoint(uri.getHost(), uri.getPort());
   }
