@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * Writes the provisioning result for the application: {@code connection.json} (the contract) and,
@@ -25,6 +26,7 @@ public final class OutputWriter {
   public static final String CONNECTION_STRING = "connection-string";
   public static final int SCHEMA_VERSION = 1;
 
+  private static final Logger LOG = Logger.getLogger(OutputWriter.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final OutputConfig config;
@@ -43,7 +45,10 @@ public final class OutputWriter {
         PosixFilePermissions.fromString(config.groupReadable() ? "rwxr-x---" : "rwx------"));
     List<Path> written = new ArrayList<>();
     Optional<String> suffix = info.hubAuth().connectionStringSuffix();
-    if (config.connectionString() && suffix.isPresent()) {
+    if (config.connectionString() && suffix.isPresent() && !expressible(info)) {
+      LOG.warning(() -> "device ID " + info.deviceId() + " contains ';', which an Azure connection string cannot"
+          + " carry; writing connection.json only");
+    } else if (config.connectionString() && suffix.isPresent()) {
       Path file = config.dir().resolve(CONNECTION_STRING);
       String text = "HostName=" + info.hubHostName() + ";DeviceId=" + info.deviceId() + ";" + suffix.get() + "\n";
       AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8), fileMode);
@@ -53,6 +58,11 @@ public final class OutputWriter {
     AtomicFiles.write(json, toJson(info, written).getBytes(StandardCharsets.UTF_8), fileMode);
     written.add(json);
     return written;
+  }
+
+  /** IoT Hub allows ';' in device IDs, but a connection string splits on it: the ID would be misread. */
+  private static boolean expressible(ConnectionInfo info) {
+    return info.deviceId().indexOf(';') < 0;
   }
 
   /** The {@code connection.json} document; also what {@code provision --json} prints. */
