@@ -88,12 +88,14 @@ public final class ConfigLoader {
         s.string("global_endpoint").orElse(DEFAULT_GLOBAL_ENDPOINT), s.keyName("global_endpoint"));
     String idScope = s.requiredString("id_scope", "set it to the ID scope of your DPS instance, e.g. 0ne00000000");
     if (!ID_SCOPE.matcher(idScope).matches()) {
-      throw new InvalidConfigException(s.keyName("id_scope"), Printable.quote(idScope) + " is not an ID scope; it is letters and digits, e.g. 0ne00000000");
+      throw new InvalidConfigException(s.keyName("id_scope"),
+          Printable.quote(idScope) + " is not an ID scope; it is letters and digits, e.g. 0ne00000000");
     }
     Transport transport = Transport.fromConfig(s.string("transport").orElse("https"), s.keyName("transport"));
     String apiVersion = s.string("api_version").orElse(DEFAULT_API_VERSION);
     if (!API_VERSION.matcher(apiVersion).matches()) {
-      throw new InvalidConfigException(s.keyName("api_version"), Printable.quote(apiVersion) + " is not an API version like 2021-06-01");
+      throw new InvalidConfigException(s.keyName("api_version"),
+          Printable.quote(apiVersion) + " is not an API version like 2021-06-01");
     }
     Optional<Path> trustBundle = s.string("trust_bundle").isPresent()
         ? Optional.of(filePath(s.string("trust_bundle").get(), s.keyName("trust_bundle")))
@@ -213,7 +215,8 @@ public final class ConfigLoader {
       throw new InvalidConfigException(s.keyName(key), e.getMessage());
     }
     if (parsed.scheme() != KeyUri.Scheme.FILE && !tokenAllowed) {
-      throw new InvalidConfigException(s.keyName(key), Printable.quote(String.valueOf(parsed)) + " must be a file:/// URI");
+      throw new InvalidConfigException(s.keyName(key),
+          Printable.quote(String.valueOf(parsed)) + " must be a file:/// URI");
     }
     return parsed;
   }
@@ -283,7 +286,8 @@ public final class ConfigLoader {
     }
     Optional<String> module = table.get().string("module");
     if (module.isPresent() && !absolute(module.get())) {
-      throw new InvalidConfigException(table.get().keyName("module"), Printable.quote(module.get()) + " must be an absolute path");
+      throw new InvalidConfigException(table.get().keyName("module"),
+          Printable.quote(module.get()) + " must be an absolute path");
     }
     table.get().rejectUnknownKeys();
     return module;

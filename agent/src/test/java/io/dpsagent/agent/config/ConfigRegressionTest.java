@@ -62,4 +62,23 @@ class ConfigRegressionTest {
         + " \"device:/dev/tpmrm0\" or \"swtpm:host=127.0.0.1,port=2321\"",
         error(MINIMAL + "[tpm]\ntcti = \"swt\\u2028pm:port=1\"\n"));
   }
+
+  /** Found while reviewing what config errors echo: the endpoint was shown with its password. */
+  @Test
+  void anEndpointWithCredentialsIsRefusedWithoutShowingThem() throws Exception {
+    assertEquals("config FILE: provisioning.global_endpoint: must not carry a user name or password;"
+        + " use https://host[:port]",
+        error(MINIMAL.replace("[provisioning]\n",
+            "[provisioning]\nglobal_endpoint = \"https://dev:SECRET-PW@dps.example.net\"\n")));
+  }
+
+  /** Found by the config fuzz target: an endpoint that fails to parse was echoed with its password. */
+  @Test
+  void aMalformedEndpointIsShownWithoutItsCredentials() throws Exception {
+    assertEquals("config environment variable DPS_AGENT_GLOBAL_ENDPOINT: provisioning.global_endpoint:"
+        + " the value (not shown: it contains '@', as credentials do) must be just a host and optional port,"
+        + " e.g. https://global.azure-devices-provisioning.net",
+        error(MINIMAL.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            Map.of("DPS_AGENT_GLOBAL_ENDPOINT", "https://operator:SECRET-PW@dps.example.net:host:*443")));
+  }
 }

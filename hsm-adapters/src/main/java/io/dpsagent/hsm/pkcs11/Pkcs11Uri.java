@@ -261,7 +261,8 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
         case "type" -> type = ObjectType.parse(text(name, raw));
         default -> {
           if (!name.startsWith("x-")) {
-            throw new IllegalArgumentException("pkcs11 URI path attribute " + Printable.quote(name) + " is not supported;"
+            throw new IllegalArgumentException("pkcs11 URI path attribute " + Printable.quote(name)
+                + " is not supported;"
                 + " use token, serial, manufacturer, model, slot-id, object, id or type");
           }
         }
@@ -277,7 +278,8 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
             "pkcs11 URI query attribute 'module-name' is not supported; use module-path=/absolute/path.so");
         default -> {
           if (!name.startsWith("x-")) {
-            throw new IllegalArgumentException("pkcs11 URI query attribute " + Printable.quote(name) + " is not supported;"
+            throw new IllegalArgumentException("pkcs11 URI query attribute " + Printable.quote(name)
+                + " is not supported;"
                 + " use module-path, pin-source or pin-value");
           }
         }
