@@ -3,8 +3,11 @@ package io.dpsagent.hsm;
 import io.dpsagent.hsm.pkcs11.Pkcs11Uri;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A reference to key material, written as a URI as the IoT Identity Service does
@@ -16,6 +19,8 @@ public final class KeyUri {
 
   /** Where the key lives. */
   public enum Scheme { FILE, PKCS11 }
+
+  private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]{0,15}:");
 
   private final Scheme scheme;
   private final String text;
@@ -44,24 +49,48 @@ public final class KeyUri {
       return new KeyUri(Scheme.PKCS11, parsed.toString(), null, parsed); // text without pin-value
     }
     if (!lower.startsWith("file:")) {
-      // Whatever this is, it may be the key itself pasted where its reference belongs: never echo it.
-      throw new IllegalArgumentException("is not a key URI (value not shown, in case it is the key itself);"
-          + " write where the key lives: file:///absolute/path or pkcs11:...");
+      // Not echoed: what stands where a key URI belongs may be the key itself, pasted.
+      throw new IllegalArgumentException("unsupported key URI" + scheme(text)
+          + "; use file:///absolute/path or pkcs11:..."
+          + (text.startsWith("/") ? " (a local path is written file:///etc/...)" : ""));
     }
     URI uri;
     try {
       uri = new URI(text);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("is a malformed file: URI (" + e.getReason() + " at index " + e.getIndex()
-          + "); percent-encode spaces and special characters, e.g. file:///etc/dps-agent/device.key");
+      throw new IllegalArgumentException("malformed key URI " + shown(text) + ": "
+          + Printable.escape(e.getReason()));
+    }
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new IllegalArgumentException("key URI " + shown(text) + " must not have a query or fragment");
     }
     if (uri.getPath() == null || !uri.getPath().startsWith("/")
         || (uri.getAuthority() != null && !uri.getAuthority().isEmpty()
             && !"localhost".equalsIgnoreCase(uri.getAuthority()))) {
       throw new IllegalArgumentException(
-          "key URI '" + text + "' must name an absolute local path, e.g. file:///etc/dps-agent/device.key");
+          "key URI " + shown(text) + " must name an absolute local path, e.g. file:///etc/dps-agent/device.key");
     }
-    return new KeyUri(Scheme.FILE, text, Path.of(uri.getPath()), null);
+    try {
+      return new KeyUri(Scheme.FILE, text, Path.of(uri.getPath()), null);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("key URI " + shown(text) + " is not a valid local path");
+    }
+  }
+
+  /** A file: URI for a message: up to any query or fragment, which is never shown. */
+  private static String shown(String text) {
+    int end = text.length();
+    for (char c : new char[] {'?', '#'}) {
+      int at = text.indexOf(c);
+      end = at >= 0 ? Math.min(end, at) : end;
+    }
+    return Printable.quote(text.substring(0, end));
+  }
+
+  /** " (scheme 'x:')" when the text starts with something shaped like a URI scheme, else "". */
+  private static String scheme(String text) {
+    Matcher scheme = SCHEME.matcher(text);
+    return scheme.lookingAt() ? " (scheme '" + scheme.group() + "')" : "";
   }
 
   /** Builds a {@code file:} reference to a local path. */

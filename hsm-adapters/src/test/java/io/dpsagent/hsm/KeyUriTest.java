@@ -41,8 +41,9 @@ class KeyUriTest {
   @Test
   void rejectsOtherSchemesNamingTheAcceptedForms() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyUri.parse("/etc/key"));
-    assertEquals("is not a key URI (value not shown, in case it is the key itself); write where the key lives:"
-        + " file:///absolute/path or pkcs11:...", e.getMessage());
+    // Not echoed: base64 keys may start with '/', and a pasted key must not reach a log.
+    assertEquals("unsupported key URI; use file:///absolute/path or pkcs11:... (a local path is written"
+        + " file:///etc/...)", e.getMessage());
   }
 
   @Test
@@ -50,9 +51,6 @@ class KeyUriTest {
     String pastedKey = "q83vEjRWeJq8OrxRIjNEVWZ3iJmqu8zd7v8AESIzRFU=";
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyUri.parse(pastedKey));
     assertFalse(e.getMessage().contains(pastedKey.substring(0, 8)), e.getMessage());
-    IllegalArgumentException malformed =
-        assertThrows(IllegalArgumentException.class, () -> KeyUri.parse("file:///k ey" + pastedKey));
-    assertFalse(malformed.getMessage().contains(pastedKey.substring(0, 8)), malformed.getMessage());
   }
 
   @Test

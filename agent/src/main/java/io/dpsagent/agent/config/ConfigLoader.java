@@ -8,11 +8,13 @@ import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.dps.RegistrationId;
 import io.dpsagent.agent.transport.proxy.ProxySettings;
 import io.dpsagent.hsm.KeyUri;
+import io.dpsagent.hsm.Printable;
 import io.dpsagent.hsm.tpm.TctiSpec;
 import io.dpsagent.hsm.tpm.TpmSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -83,18 +85,20 @@ public final class ConfigLoader {
   private ProvisioningConfig provisioning(Section s) throws InvalidConfigException {
     String source = s.string("source").orElse("dps");
     if (!source.equals("dps")) {
-      throw new InvalidConfigException(s.keyName("source"), "'" + source + "' is not supported; use \"dps\"");
+      throw new InvalidConfigException(s.keyName("source"), Printable.quote(source) + " is not supported; use \"dps\"");
     }
     DpsEndpoint endpoint = DpsEndpoint.parse(
         s.string("global_endpoint").orElse(DEFAULT_GLOBAL_ENDPOINT), s.keyName("global_endpoint"));
     String idScope = s.requiredString("id_scope", "set it to the ID scope of your DPS instance, e.g. 0ne00000000");
     if (!ID_SCOPE.matcher(idScope).matches()) {
-      throw new InvalidConfigException(s.keyName("id_scope"), "'" + idScope + "' is not an ID scope; it is letters and digits, e.g. 0ne00000000");
+      throw new InvalidConfigException(s.keyName("id_scope"),
+          Printable.quote(idScope) + " is not an ID scope; it is letters and digits, e.g. 0ne00000000");
     }
     Transport transport = Transport.fromConfig(s.string("transport").orElse("https"), s.keyName("transport"));
     String apiVersion = s.string("api_version").orElse(DEFAULT_API_VERSION);
     if (!API_VERSION.matcher(apiVersion).matches()) {
-      throw new InvalidConfigException(s.keyName("api_version"), "'" + apiVersion + "' is not an API version like 2021-06-01");
+      throw new InvalidConfigException(s.keyName("api_version"),
+          Printable.quote(apiVersion) + " is not an API version like 2021-06-01");
     }
     Optional<Path> trustBundle = s.string("trust_bundle").isPresent()
         ? Optional.of(filePath(s.string("trust_bundle").get(), s.keyName("trust_bundle")))
@@ -130,7 +134,7 @@ public final class ConfigLoader {
         break;
       default:
         throw new InvalidConfigException(s.keyName("method"),
-            "'" + method + "' is not supported; use \"symmetric_key\", \"x509\" or \"tpm\"");
+            Printable.quote(method) + " is not supported; use \"symmetric_key\", \"x509\" or \"tpm\"");
     }
     s.rejectUnknownKeys();
     return attestation;
@@ -216,7 +220,8 @@ public final class ConfigLoader {
       throw new InvalidConfigException(s.keyName(key), e.getMessage());
     }
     if (parsed.scheme() != KeyUri.Scheme.FILE && !tokenAllowed) {
-      throw new InvalidConfigException(s.keyName(key), "'" + parsed + "' must be a file:/// URI");
+      throw new InvalidConfigException(s.keyName(key),
+          Printable.quote(String.valueOf(parsed)) + " must be a file:/// URI");
     }
     return parsed;
   }
@@ -285,8 +290,9 @@ public final class ConfigLoader {
       return Optional.empty();
     }
     Optional<String> module = table.get().string("module");
-    if (module.isPresent() && !Path.of(module.get()).isAbsolute()) {
-      throw new InvalidConfigException(table.get().keyName("module"), "'" + module.get() + "' must be an absolute path");
+    if (module.isPresent() && !absolute(module.get())) {
+      throw new InvalidConfigException(table.get().keyName("module"),
+          Printable.quote(module.get()) + " must be an absolute path");
     }
     table.get().rejectUnknownKeys();
     return module;
@@ -326,16 +332,10 @@ public final class ConfigLoader {
   }
 
   private OutputConfig output(Section s) throws InvalidConfigException {
-    Path dir = s.string("dir").map(Path::of).orElse(DEFAULT_OUTPUT_DIR);
-    if (!dir.isAbsolute()) {
-      throw new InvalidConfigException(s.keyName("dir"), "'" + dir + "' must be an absolute path");
-    }
+    Path dir = s.string("dir").isPresent() ? absolutePath(s, "dir") : DEFAULT_OUTPUT_DIR;
     boolean connectionString = s.bool("connection_string").orElse(true);
     boolean groupReadable = s.bool("group_readable").orElse(false);
-    Path tokenDir = s.string("token_dir").map(Path::of).orElse(OutputConfig.DEFAULT_TOKEN_DIR);
-    if (!tokenDir.isAbsolute()) {
-      throw new InvalidConfigException(s.keyName("token_dir"), "'" + tokenDir + "' must be an absolute path");
-    }
+    Path tokenDir = s.string("token_dir").isPresent() ? absolutePath(s, "token_dir") : OutputConfig.DEFAULT_TOKEN_DIR;
     Optional<String> tokenGroup = s.string("token_group");
     Duration tokenTtl = Duration.ofSeconds(s.integer("token_ttl_seconds", 60, 86_400).orElse(3600L));
     boolean envFile = s.bool("env_file").orElse(false);
@@ -361,12 +361,29 @@ public final class ConfigLoader {
     return Optional.of(new PostProvisionHook(command, timeout));
   }
 
+  private static boolean absolute(String path) {
+    try {
+      return Path.of(path).isAbsolute();
+    } catch (InvalidPathException e) {
+      return false;
+    }
+  }
+
+  /** The absolute path {@code key} names; a NUL byte or a relative path is a config error. */
+  private static Path absolutePath(Section s, String key) throws InvalidConfigException {
+    String value = s.string(key).orElseThrow();
+    if (!absolute(value)) {
+      throw new InvalidConfigException(s.keyName(key), Printable.quote(value) + " must be an absolute path");
+    }
+    return Path.of(value);
+  }
+
   /** Accepts {@code file:///abs/path} or a plain absolute path for non-secret files. */
   private static Path filePath(String value, String key) throws InvalidConfigException {
     try {
       Path path = value.startsWith("file:") ? KeyUri.parse(value).path() : Path.of(value);
       if (!path.isAbsolute()) {
-        throw new InvalidConfigException(key, "'" + value + "' must be an absolute path or file:/// URI");
+        throw new InvalidConfigException(key, Printable.quote(value) + " must be an absolute path or file:/// URI");
       }
       return path;
     } catch (IllegalArgumentException e) {

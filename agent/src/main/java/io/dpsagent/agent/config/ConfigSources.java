@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.hsm.Printable;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -100,8 +102,11 @@ final class ConfigSources {
       return tree instanceof ObjectNode ? (ObjectNode) tree : toml.createObjectNode();
     } catch (NoSuchFileException e) {
       throw AgentException.config("config " + file + " does not exist; pass --config FILE");
+    } catch (CharacterCodingException e) {
+      throw AgentException.config("config " + file + " is not UTF-8 text; check the path");
     } catch (JsonProcessingException e) {
-      throw AgentException.config("config " + file + " is not valid TOML: " + e.getOriginalMessage()
+      throw AgentException.config("config " + file + " is not valid TOML: "
+          + Printable.escape(e.getOriginalMessage(), Printable.DEFAULT_MAX)
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     } catch (IOException e) {
       throw AgentException.config("cannot read config " + file + ": " + FileProblems.describe(e));

@@ -1,5 +1,6 @@
 package io.dpsagent.agent.config;
 
+import io.dpsagent.hsm.Printable;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -34,16 +35,22 @@ public final class DpsEndpoint {
     try {
       uri = new URI(withScheme);
     } catch (URISyntaxException e) {
-      throw new InvalidConfigException(key, "'" + text + "' is not a valid endpoint; use https://host[:port]");
+      throw new InvalidConfigException(key,
+          shown(text) + " is not a valid endpoint; use https://host[:port]");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!SCHEMES.contains(scheme)) {
       throw new InvalidConfigException(key, "scheme '" + scheme + "' is not supported; use https://, mqtts:// or wss://host[:port]");
     }
-    if (uri.getHost() == null || uri.getUserInfo() != null
+    if (uri.getRawUserInfo() != null) { // not echoed: it may be a password
+      throw new InvalidConfigException(key, "must not carry a user name or password; use https://host[:port]");
+    }
+    if (uri.getHost() == null
         || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
         || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new InvalidConfigException(key, "'" + text + "' must be just a host and optional port, e.g. https://global.azure-devices-provisioning.net");
+      throw new InvalidConfigException(key,
+          shown(text) + " must be just a host and optional port,"
+          + " e.g. https://global.azure-devices-provisioning.net");
     }
     int port = uri.getPort();
     if (port == 0 || port > MAX_PORT) {
@@ -76,6 +83,11 @@ public final class DpsEndpoint {
 
   private static boolean isMqtt(Transport transport) {
     return transport == Transport.MQTT || transport == Transport.MQTT5;
+  }
+
+  /** The endpoint for a message, quoted and escaped; not shown at all when it may hold a password. */
+  private static String shown(String text) {
+    return text.indexOf('@') < 0 ? Printable.quote(text) : "the value (not shown: it contains '@', as credentials do)";
   }
 
   public String host() {

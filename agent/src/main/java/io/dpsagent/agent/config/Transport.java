@@ -1,5 +1,6 @@
 package io.dpsagent.agent.config;
 
+import io.dpsagent.hsm.Printable;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -37,7 +38,7 @@ public enum Transport {
         return t;
       }
     }
-    throw new InvalidConfigException(key, "'" + value + "' is not a supported transport; use one of: "
+    throw new InvalidConfigException(key, Printable.quote(value) + " is not a supported transport; use one of: "
         + Arrays.stream(values()).map(Transport::configName).collect(Collectors.joining(", ")));
   }
 }

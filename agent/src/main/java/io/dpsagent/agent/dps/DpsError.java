@@ -1,6 +1,7 @@
 package io.dpsagent.agent.dps;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsagent.hsm.Printable;
 import java.util.Optional;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Optional;
 public record DpsError(Optional<Integer> errorCode, Optional<String> trackingId, Optional<String> message) {
 
   private static final int MAX_MESSAGE = 200;
+  private static final int MAX_TRACKING_ID = 64;
 
   public static DpsError parse(String body) {
     try {
@@ -17,7 +19,7 @@ public record DpsError(Optional<Integer> errorCode, Optional<String> trackingId,
       return new DpsError(
           root.path("errorCode").canConvertToInt() && root.path("errorCode").isNumber()
               ? Optional.of(root.get("errorCode").intValue()) : Optional.empty(),
-          OperationStatus.text(root, "trackingId"),
+          OperationStatus.text(root, "trackingId").map(t -> Printable.escape(t, MAX_TRACKING_ID)),
           OperationStatus.text(root, "message").map(DpsError::shorten));
     } catch (MalformedResponseException e) {
       return new DpsError(Optional.empty(), Optional.empty(), Optional.empty());
@@ -43,7 +45,6 @@ public record DpsError(Optional<Integer> errorCode, Optional<String> trackingId,
   }
 
   private static String shorten(String text) {
-    String oneLine = text.replaceAll("[\\r\\n\\t]+", " ");
-    return oneLine.length() <= MAX_MESSAGE ? oneLine : oneLine.substring(0, MAX_MESSAGE) + "...";
+    return Printable.escape(text.replaceAll("[\\r\\n\\t]+", " "), MAX_MESSAGE);
   }
 }

@@ -3,6 +3,7 @@ package io.dpsagent.agent.dps;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.hsm.Printable;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -22,6 +23,8 @@ public record OperationStatus(Optional<String> operationId, Status status, Optio
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** DPS's errorMessage is shown to the operator: escaped, and cut at this length. */
+  static final int MAX_ERROR_MESSAGE = 200;
 
   /** Parses a 2xx body. */
   public static OperationStatus parse(String body) throws MalformedResponseException {
@@ -43,7 +46,8 @@ public record OperationStatus(Optional<String> operationId, Status status, Optio
       }
       return root;
     } catch (JsonProcessingException e) {
-      throw new MalformedResponseException("DPS response is not valid JSON: " + e.getOriginalMessage());
+      throw new MalformedResponseException("DPS response is not valid JSON: "
+          + Printable.escape(e.getOriginalMessage(), Printable.DEFAULT_MAX));
     }
   }
 
@@ -61,14 +65,14 @@ public record OperationStatus(Optional<String> operationId, Status status, Optio
         text(node.path("symmetricKey"), "enrollmentGroupId").or(() -> text(node.path("x509"), "enrollmentGroupId")),
         node.path("payload").isObject() ? Optional.of(node.get("payload")) : Optional.empty(),
         node.path("errorCode").isInt() ? Optional.of(node.get("errorCode").intValue()) : Optional.empty(),
-        text(node, "errorMessage"),
+        text(node, "errorMessage").map(m -> Printable.escape(m, MAX_ERROR_MESSAGE)),
         text(node.path("tpm"), "authenticationKey"));
   }
 
   private static Status status(String value) throws MalformedResponseException {
     Status status = statusOrNull(value);
     if (status == null) {
-      throw new MalformedResponseException("DPS response has unknown status '" + value + "'");
+      throw new MalformedResponseException("DPS response has unknown status " + Printable.quote(value));
     }
     return status;
   }

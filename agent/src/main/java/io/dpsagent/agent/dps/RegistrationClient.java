@@ -142,6 +142,7 @@ public final class RegistrationClient {
         failedTransiently(e.getMessage(), response.retryAfter());
         return Optional.empty();
       }
+      DpsValues.check(status); // outside data: refused before it reaches a path, topic, file or log
       consecutiveFailures = 0;
       if (status.status().isTerminal()) {
         return Optional.of(terminal(status));

@@ -1,5 +1,6 @@
 package io.dpsagent.agent.dps;
 
+import io.dpsagent.hsm.Printable;
 import java.util.regex.Pattern;
 
 /**
@@ -14,7 +15,12 @@ public final class RegistrationId {
 
   private RegistrationId() {}
 
-  /** @throws IllegalArgumentException saying which rule the ID breaks */
+  /** True when {@link #validate} accepts the ID. */
+  public static boolean isValid(String id) {
+    return !id.isEmpty() && id.length() <= MAX_LENGTH && ALLOWED.matcher(id).matches();
+  }
+
+  /** @throws IllegalArgumentException saying which rule the ID breaks; the ID is shown escaped */
   public static void validate(String id) {
     if (id.isEmpty()) {
       throw new IllegalArgumentException("registration ID is empty");
@@ -24,8 +30,8 @@ public final class RegistrationId {
           + " characters long; DPS allows at most " + MAX_LENGTH);
     }
     if (!ALLOWED.matcher(id).matches()) {
-      throw new IllegalArgumentException("registration ID '" + id
-          + "' is invalid; use letters, digits and - . _ : only, ending in a letter, digit or -");
+      throw new IllegalArgumentException("registration ID " + Printable.quote(id)
+          + " is invalid; use letters, digits and - . _ : only, ending in a letter, digit or -");
     }
   }
 }

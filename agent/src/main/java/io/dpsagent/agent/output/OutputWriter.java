@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * Writes the provisioning result for the application: {@code connection.json} (the contract) and,
@@ -28,6 +29,7 @@ public final class OutputWriter {
   public static final String CONNECTION_ENV = "connection.env";
   public static final int SCHEMA_VERSION = 1;
 
+  private static final Logger LOG = Logger.getLogger(OutputWriter.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final OutputConfig config;
@@ -69,7 +71,12 @@ public final class OutputWriter {
     prepareDirectory(config);
     List<Path> written = new ArrayList<>();
     Path connectionString = config.dir().resolve(CONNECTION_STRING);
-    if (writesConnectionString(info.hubAuth())) {
+    boolean stringWanted = writesConnectionString(info.hubAuth());
+    if (stringWanted && !expressible(info)) {
+      LOG.warning(() -> "device ID " + info.deviceId() + " contains ';', which an Azure connection string cannot"
+          + " carry; writing connection.json only");
+    }
+    if (stringWanted && expressible(info)) {
       String text = "HostName=" + info.hubHostName() + ";DeviceId=" + info.deviceId() + ";"
           + info.hubAuth().connectionStringSuffix().get() + "\n";
       AtomicFiles.write(connectionString, text.getBytes(StandardCharsets.UTF_8), fileMode);
@@ -79,7 +86,7 @@ public final class OutputWriter {
     }
     if (config.envFile()) {
       Path file = config.dir().resolve(CONNECTION_ENV);
-      AtomicFiles.write(file, environmentFile(info, writesConnectionString(info.hubAuth())
+      AtomicFiles.write(file, environmentFile(info, stringWanted && expressible(info)
           ? info.hubAuth().connectionStringSuffix() : Optional.empty())
           .getBytes(StandardCharsets.UTF_8), fileMode);
       written.add(file);
@@ -121,6 +128,11 @@ public final class OutputWriter {
 
   private static Set<PosixFilePermission> directoryMode(OutputConfig config) {
     return PosixFilePermissions.fromString(config.groupReadable() ? "rwxr-x---" : "rwx------");
+  }
+
+  /** IoT Hub allows ';' in device IDs, but a connection string splits on it: the ID would be misread. */
+  private static boolean expressible(ConnectionInfo info) {
+    return info.deviceId().indexOf(';') < 0;
   }
 
   /** The {@code connection.json} document; also what {@code provision --json} prints. */

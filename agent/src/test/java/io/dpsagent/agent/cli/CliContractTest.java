@@ -82,9 +82,8 @@ class CliContractTest {
     CliRun run = CliRun.of("provision", "--json", "--config", config.toString());
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: config " + config + ": provisioning.attestation.symmetric_key.uri: is not a key URI"
-        + " (value not shown, in case it is the key itself); write where the key lives: file:///absolute/path or"
-        + " pkcs11:...\n", run.stderr());
+    assertEquals("dps-agent: error: config " + config + ": provisioning.attestation.symmetric_key.uri: unsupported key"
+        + " URI; use file:///absolute/path or pkcs11:...\n", run.stderr());
     assertFalse(run.everything().contains(PASTED_KEY), run.toString());
     assertFalse(run.everything().contains(PASTED_KEY.substring(0, 12)), run.toString());
   }
@@ -95,8 +94,8 @@ class CliContractTest {
 
     assertEquals(2, run.exitCode(), run.toString());
     assertFalse(run.everything().contains(PASTED_KEY.substring(0, 12)), run.toString());
-    assertEquals("dps-agent: error: --group-key: is not a key URI (value not shown, in case it is the key itself);"
-        + " write where the key lives: file:///absolute/path or pkcs11:...\n", run.stderr());
+    assertEquals("dps-agent: error: --group-key: unsupported key URI; use file:///absolute/path or pkcs11:...\n",
+        run.stderr());
   }
 
   @Test

@@ -55,6 +55,20 @@ class OutputWriterTest {
     assertFalse(Files.readString(files.get(1)).contains("S0VZ"), "connection.json must not hold the key");
   }
 
+  /** IoT Hub allows ';' in a device ID; in a connection string it would start a forged field. */
+  @Test
+  void aDeviceIdWithASemicolonGetsNoConnectionStringThatWouldMisreadIt() throws Exception {
+    ConnectionInfo base = info();
+    ConnectionInfo info = new ConnectionInfo(base.hubHostName(), "dev;SharedAccessKey=forged", base.registrationId(),
+        base.idScope(), base.dpsEndpoint(), base.attestation(), base.hubAuth(), base.enrollmentGroupId(),
+        base.substatus(), base.payload(), base.createdDateTimeUtc(), base.lastUpdatedDateTimeUtc(), base.etag(),
+        base.provisionedAt(), base.identityFingerprint());
+    List<Path> files = new OutputWriter(new OutputConfig(dir, true, false)).write(info);
+    assertEquals(List.of(dir.resolve("connection.json")), files);
+    assertEquals("dev;SharedAccessKey=forged",
+        new ObjectMapper().readTree(files.get(0).toFile()).get("deviceId").textValue());
+  }
+
   @Test
   void groupReadableModeAndNoConnectionStringWhenDisabled() throws Exception {
     List<Path> files = new OutputWriter(new OutputConfig(dir, false, true)).write(info());

@@ -1,5 +1,6 @@
 package io.dpsagent.hsm.pkcs11;
 
+import io.dpsagent.hsm.Printable;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -57,8 +58,8 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
           return t;
         }
       }
-      throw new IllegalArgumentException("pkcs11 URI attribute 'type' is '" + text
-          + "'; use private, public, cert, secret-key or data");
+      throw new IllegalArgumentException("pkcs11 URI attribute 'type' is " + Printable.quote(text)
+          + "; use private, public, cert, secret-key or data");
     }
 
     @Override
@@ -173,13 +174,13 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
     int eq = attribute.indexOf('=');
     if (eq <= 0) {
       // A query attribute without '=' may be a pasted PIN: it is not echoed.
-      String shown = "path".equals(component) ? " '" + attribute + "'" : "";
+      String shown = "path".equals(component) ? " " + Printable.quote(attribute) : "";
       throw new IllegalArgumentException("pkcs11 URI " + component + " attribute" + shown
           + " has no value; write name=value");
     }
     String name = attribute.substring(0, eq).toLowerCase(Locale.ROOT);
     if (!seen.add(name)) {
-      throw new IllegalArgumentException("pkcs11 URI attribute '" + name + "' appears twice");
+      throw new IllegalArgumentException("pkcs11 URI attribute " + Printable.quote(name) + " appears twice");
     }
     return name;
   }
@@ -260,7 +261,8 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
         case "type" -> type = ObjectType.parse(text(name, raw));
         default -> {
           if (!name.startsWith("x-")) {
-            throw new IllegalArgumentException("pkcs11 URI path attribute '" + name + "' is not supported;"
+            throw new IllegalArgumentException("pkcs11 URI path attribute " + Printable.quote(name)
+                + " is not supported;"
                 + " use token, serial, manufacturer, model, slot-id, object, id or type");
           }
         }
@@ -276,7 +278,8 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
             "pkcs11 URI query attribute 'module-name' is not supported; use module-path=/absolute/path.so");
         default -> {
           if (!name.startsWith("x-")) {
-            throw new IllegalArgumentException("pkcs11 URI query attribute '" + name + "' is not supported;"
+            throw new IllegalArgumentException("pkcs11 URI query attribute " + Printable.quote(name)
+                + " is not supported;"
                 + " use module-path, pin-source or pin-value");
           }
         }
@@ -316,8 +319,8 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new IllegalArgumentException("pkcs11 URI attribute 'slot-id' is '" + text
-          + "'; use a decimal slot number");
+      throw new IllegalArgumentException("pkcs11 URI attribute 'slot-id' is " + Printable.quote(text)
+          + "; use a decimal slot number");
     }
 
     /** RFC 7512 allows any URI; we read PINs only from local files: file:/p, file:///p or /p. */
@@ -336,7 +339,11 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
         throw new IllegalArgumentException("pkcs11 URI attribute '" + name + "' must be an absolute path"
             + ("pin-source".equals(name) ? " or a file: URI, e.g. pin-source=file:/etc/dps-agent/pin" : ""));
       }
-      return Path.of(path);
+      try {
+        return Path.of(path);
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new IllegalArgumentException("pkcs11 URI attribute '" + name + "' is not a valid path");
+      }
     }
   }
 }

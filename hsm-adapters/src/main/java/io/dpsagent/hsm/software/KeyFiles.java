@@ -3,6 +3,7 @@ package io.dpsagent.hsm.software;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.HsmException.Kind;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -58,6 +59,8 @@ public final class KeyFiles {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (AccessDeniedException e) {
       throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " is not readable by this user");
+    } catch (CharacterCodingException e) {
+      throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " is not UTF-8 text; check the path");
     } catch (IOException e) {
       throw new HsmException(Kind.KEY_SOURCE, "cannot read key file " + file + ": " + e.getClass().getSimpleName());
     }

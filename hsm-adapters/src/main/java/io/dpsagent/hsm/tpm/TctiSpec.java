@@ -1,5 +1,6 @@
 package io.dpsagent.hsm.tpm;
 
+import io.dpsagent.hsm.Printable;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -92,8 +93,9 @@ public final class TctiSpec {
       case "mssim":
         return parseSocket(trimmed, name, config);
       default:
-        throw new IllegalArgumentException("TCTI '" + trimmed + "': unsupported TCTI '" + name
-            + "'; use device:/dev/tpmrm0, swtpm:host=127.0.0.1,port=2321 or mssim:host=...,port=...");
+        throw new IllegalArgumentException("TCTI " + Printable.quote(trimmed) + ": unsupported TCTI "
+            + Printable.quote(name)
+            + "; use device:/dev/tpmrm0, swtpm:host=127.0.0.1,port=2321 or mssim:host=...,port=...");
     }
   }
 
@@ -103,20 +105,23 @@ public final class TctiSpec {
       for (String part : config.split(",", -1)) {
         int eq = part.indexOf('=');
         if (eq <= 0) {
-          throw new IllegalArgumentException("TCTI '" + text + "': option '" + part
-              + "' is not key=value (expected host=... or port=...)");
+          throw new IllegalArgumentException("TCTI " + Printable.quote(text) + ": option " + Printable.quote(part)
+              + " is not key=value (expected host=... or port=...)");
         }
         String key = part.substring(0, eq).strip().toLowerCase(Locale.ROOT);
         String value = part.substring(eq + 1).strip();
         if (!key.equals("host") && !key.equals("port")) {
-          throw new IllegalArgumentException("TCTI '" + text + "': unknown option '" + key
-              + "' (only host and port are supported)");
+          throw new IllegalArgumentException("TCTI " + Printable.quote(text) + ": unknown option "
+              + Printable.quote(key)
+              + " (only host and port are supported)");
         }
         if (value.isEmpty()) {
-          throw new IllegalArgumentException("TCTI '" + text + "': option '" + key + "' is empty");
+          throw new IllegalArgumentException("TCTI " + Printable.quote(text) + ": option " + Printable.quote(key)
+              + " is empty");
         }
         if (options.put(key, value) != null) {
-          throw new IllegalArgumentException("TCTI '" + text + "': option '" + key + "' is given twice");
+          throw new IllegalArgumentException("TCTI " + Printable.quote(text) + ": option " + Printable.quote(key)
+              + " is given twice");
         }
       }
     }
@@ -130,8 +135,8 @@ public final class TctiSpec {
         port = -1;
       }
       if (port < 1 || port > 65534) {
-        throw new IllegalArgumentException("TCTI '" + text + "': port '" + portText
-            + "' is not a number between 1 and 65534 (the next port is the control port)");
+        throw new IllegalArgumentException("TCTI " + Printable.quote(text) + ": port " + Printable.quote(portText)
+            + " is not a number between 1 and 65534 (the next port is the control port)");
       }
     }
     return name.equals("swtpm") ? swtpm(host, port) : mssim(host, port);

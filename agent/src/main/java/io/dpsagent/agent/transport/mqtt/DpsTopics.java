@@ -14,6 +14,7 @@ final class DpsTopics {
 
   static final String REPLY_FILTER = "$dps/registrations/res/#";
   private static final String REPLY_PREFIX = "$dps/registrations/res/";
+  private static final java.util.regex.Pattern HTTP_STATUS = java.util.regex.Pattern.compile("[1-5][0-9][0-9]");
 
   /** A parsed reply topic. */
   record Reply(int status, String rid, Optional<Duration> retryAfter) {}
@@ -43,12 +44,11 @@ final class DpsTopics {
     if (slash <= 0) {
       return Optional.empty();
     }
-    int status;
-    try {
-      status = Integer.parseInt(rest.substring(0, slash));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
+    String statusText = rest.substring(0, slash);
+    if (!HTTP_STATUS.matcher(statusText).matches()) {
+      return Optional.empty(); // "+200", "-1", "99999": not a status DPS sends
     }
+    int status = Integer.parseInt(statusText);
     String rid = null;
     Optional<Duration> retryAfter = Optional.empty();
     for (String pair : rest.substring(slash + 2).split("&")) {

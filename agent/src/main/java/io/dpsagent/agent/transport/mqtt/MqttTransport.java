@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import io.dpsagent.agent.transport.Deadline;
 import io.dpsagent.agent.transport.proxy.TunnellingSslSocketFactory;
+import io.dpsagent.hsm.Printable;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -156,7 +157,7 @@ public final class MqttTransport implements DpsTransport {
       Optional<DpsTopics.Reply> reply = DpsTopics.parseReply(topic);
       CompletableFuture<DpsResponse> waiting = reply.map(r -> pending.get(r.rid())).orElse(null);
       if (waiting == null) {
-        LOG.fine(() -> "ignoring MQTT message on " + topic);
+        LOG.fine(() -> "ignoring MQTT message on " + Printable.escape(topic, Printable.DEFAULT_MAX));
         return;
       }
       waiting.complete(new DpsResponse(reply.get().status(), reply.get().retryAfter(), Optional.empty(),

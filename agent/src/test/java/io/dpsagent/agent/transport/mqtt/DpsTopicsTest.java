@@ -39,4 +39,12 @@ class DpsTopicsTest {
     assertEquals(Optional.empty(), DpsTopics.parseReply("$dps/registrations/res/200/?retry-after=1"));
     assertEquals(Optional.empty(), DpsTopics.parseReply("$dps/registrations/res/200"));
   }
+
+  /** Found by fuzzing: Integer.parseInt accepted "+200" and "-1" as reply statuses. */
+  @Test
+  void aStatusThatIsNotThreeDigitsIsNotAReply() {
+    for (String status : new String[] {"+200", "-1", "0200", "99", "600", "2000", "٢٠٠"}) {
+      assertEquals(Optional.empty(), DpsTopics.parseReply("$dps/registrations/res/" + status + "/?$rid=1"), status);
+    }
+  }
 }

@@ -1,0 +1,73 @@
+package io.dpsagent.hsm;
+
+/**
+ * Shows text that came from outside (a config value, a network answer) inside a message or a log
+ * line without letting it forge lines or drive the terminal: control characters, line and
+ * paragraph separators, bidirectional overrides and lone surrogates become visible escapes
+ * ({@code \n}, {@code \u001B}), and a backslash is doubled so the escaping cannot be faked.
+ */
+public final class Printable {
+
+  /** How much of an outside value a message shows by default. */
+  public static final int DEFAULT_MAX = 160;
+
+  private Printable() {}
+
+  /** The whole text, escaped. */
+  public static String escape(String text) {
+    return escape(text, Integer.MAX_VALUE);
+  }
+
+  /** At most {@code max} characters of the text, escaped, with {@code ...} when it was cut. */
+  public static String escape(String text, int max) {
+    if (text == null) {
+      return "null";
+    }
+    StringBuilder out = new StringBuilder(Math.min(text.length(), max) + 8);
+    int end = Math.min(text.length(), max);
+    for (int i = 0; i < end; i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (isUnsafe(text, i)) {
+            out.append(String.format("\\u%04X", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return end < text.length() ? out.append("...").toString() : out.toString();
+  }
+
+  /** The text in single quotes, escaped and cut at {@link #DEFAULT_MAX} characters. */
+  public static String quote(String text) {
+    return "'" + escape(text, DEFAULT_MAX) + "'";
+  }
+
+  /** True when the text needs no escaping: nothing in it can break a line or a terminal. */
+  public static boolean isSafe(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) == '\\' || isUnsafe(text, i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isUnsafe(String text, int i) {
+    char c = text.charAt(i);
+    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || (c >= '\u202A' && c <= '\u202E')
+        || (c >= '\u2066' && c <= '\u2069') || c == '\u200E' || c == '\u200F' || c == '\uFEFF') {
+      return true;
+    }
+    if (Character.isHighSurrogate(c)) {
+      return i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1));
+    }
+    return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)));
+  }
+}

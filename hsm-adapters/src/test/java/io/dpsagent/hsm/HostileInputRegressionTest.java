@@ -1,0 +1,71 @@
+package io.dpsagent.hsm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.dpsagent.hsm.pkcs11.Pkcs11Uri;
+import io.dpsagent.hsm.software.KeyFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bugs the fuzz targets found in the key-reference and key-file parsers, one test each. */
+class HostileInputRegressionTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aKeyPastedWhereItsUriBelongsIsNotEchoed() {
+    String key = "nt2hqEC+CMbX5Z4FDlHUhNjrWtagIm4Ou0hi8H7l/l4cXhk2g5ZhVeYneULBkPdRmo+leX2FMhv1nolqYJfCmw==\n";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyUri.parse(key));
+    assertEquals("unsupported key URI; use file:///absolute/path or pkcs11:...", e.getMessage());
+  }
+
+  @Test
+  void anUnsupportedSchemeIsNamedButNotTheRestOfTheUri() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KeyUri.parse("tpm:handle=0x81000101"));
+    assertEquals("unsupported key URI (scheme 'tpm:'); use file:///absolute/path or pkcs11:...", e.getMessage());
+  }
+
+  @Test
+  void aFileUriWithAQueryIsRefusedWithoutShowingTheQuery() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KeyUri.parse("file:///etc/dps-agent/device.key?pin-value=1234"));
+    assertEquals("key URI 'file:///etc/dps-agent/device.key' must not have a query or fragment", e.getMessage());
+  }
+
+  @Test
+  void aNulByteInAFileUriIsAnInvalidPathNotARawNulInTheMessage() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KeyUri.parse("file:///etc/dps-agent/dev%00ice.key"));
+    assertEquals("key URI 'file:///etc/dps-agent/dev%00ice.key' is not a valid local path", e.getMessage());
+  }
+
+  @Test
+  void controlCharactersInAPkcs11AttributeNameAreEscaped() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Pkcs11Uri.parse("pkcs11:obj\u001dct=device"));
+    assertEquals("pkcs11 URI path attribute 'obj\\u001Dct' is not supported; use token, serial, manufacturer,"
+        + " model, slot-id, object, id or type", e.getMessage());
+  }
+
+  @Test
+  void aNulByteInAPkcs11PinSourceIsAnInvalidPath() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Pkcs11Uri.parse("pkcs11:token=gw?pin-source=file:/etc/dps-agent/pin%00"));
+    assertEquals("pkcs11 URI attribute 'pin-source' is not a valid path", e.getMessage());
+  }
+
+  @Test
+  void aKeyFileThatIsNotUtf8SaysSoInsteadOfNamingAnException() throws Exception {
+    Path file = dir.resolve("device.key");
+    Files.write(file, new byte[] {'k', 'e', 'y', (byte) 0xC3, (byte) 0x28});
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    HsmException e = assertThrows(HsmException.class, () -> KeyFiles.readSymmetricKey(file));
+    assertEquals("key file " + file + " is not UTF-8 text; check the path", e.getMessage());
+    assertEquals(HsmException.Kind.KEY_SOURCE, e.kind());
+  }
+}

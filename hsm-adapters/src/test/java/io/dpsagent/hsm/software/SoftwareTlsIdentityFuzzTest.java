@@ -1,0 +1,122 @@
+package io.dpsagent.hsm.software;
+
+import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.testing.Fuzz;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * Fuzz targets: the PEM and DER files of a software TLS identity and symmetric key files. Seeds are
+ * real keys, chains and PKCS#12 bundles made by openssl (test-only material). Property: loading
+ * returns or throws {@link HsmException} with a printable line that never repeats the file's
+ * contents.
+ */
+class SoftwareTlsIdentityFuzzTest {
+
+  private static final List<byte[]> KEYS = Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "pem-key");
+  private static final List<byte[]> CHAINS = Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "pem-chain");
+  private static final List<byte[]> BUNDLES = Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "pkcs12");
+  private static final List<byte[]> SYMMETRIC = Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "symmetric-key");
+
+  private static Path dir;
+  private static Path goodChain;
+  private static Path password;
+
+  @BeforeContainer
+  static void files() throws IOException {
+    dir = Files.createTempDirectory("fuzz-identity");
+    goodChain = write("good-chain.pem", CHAINS.get(0));
+    password = write("p12.pass", "fuzz\n".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @AfterContainer
+  static void removeFiles() throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  @Example
+  void theUnencryptedSeedKeysLoadWithTheSeedChain() throws Exception {
+    for (String name : new String[] {"ec-pkcs8.pem", "ec-sec1.pem"}) {
+      Path key = write("seed-" + name, Files.readAllBytes(Path.of(getClass().getResource("/fuzz/pem-key/" + name).toURI())));
+      SoftwareTlsIdentity.fromPem(goodChain, key);
+    }
+    SoftwareTlsIdentity.fromPkcs12(write("seed.p12", BUNDLES.get(0)), password);
+  }
+
+  @Property
+  void privateKeyFilesLoadOrFailWithHsmException(@ForAll("keys") byte[] contents) throws IOException {
+    Path key = write("key.pem", contents);
+    check(() -> SoftwareTlsIdentity.fromPem(goodChain, key), contents);
+  }
+
+  @Property
+  void certificateChainsLoadOrFailWithHsmException(@ForAll("chains") byte[] contents) throws IOException {
+    Path chain = write("chain.pem", contents);
+    check(() -> SoftwareTlsIdentity.readChain(chain), contents);
+  }
+
+  @Property
+  void pkcs12BundlesLoadOrFailWithHsmException(@ForAll("bundles") byte[] contents) throws IOException {
+    Path bundle = write("bundle.p12", contents);
+    check(() -> SoftwareTlsIdentity.fromPkcs12(bundle, password), contents);
+  }
+
+  @Property
+  void symmetricKeyFilesLoadOrFailWithHsmException(@ForAll("symmetricKeys") byte[] contents) throws IOException {
+    Path key = write("device.key", contents);
+    check(() -> KeyFiles.readSymmetricKey(key), contents);
+  }
+
+  private static void check(Fuzz.Step<?> load, byte[] contents) {
+    Fuzz.Outcome<?> outcome = Fuzz.bounded(load).allowOnly(HsmException.class);
+    if (outcome.failed()) {
+      String message = outcome.failure().getMessage();
+      Fuzz.assertPrintableLine(message);
+      Fuzz.assertNoSecret(message, new String(contents, StandardCharsets.ISO_8859_1).replaceAll("\\s", ""), 12);
+    }
+  }
+
+  private static Path write(String name, byte[] contents) throws IOException {
+    Path file = dir.resolve(name);
+    Files.write(file, contents);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+
+  @Provide
+  Arbitrary<byte[]> keys() {
+    return Fuzz.mutationsOf(KEYS);
+  }
+
+  @Provide
+  Arbitrary<byte[]> chains() {
+    return Fuzz.mutationsOf(CHAINS);
+  }
+
+  @Provide
+  Arbitrary<byte[]> bundles() {
+    return Fuzz.mutationsOf(BUNDLES);
+  }
+
+  @Provide
+  Arbitrary<byte[]> symmetricKeys() {
+    return Fuzz.mutationsOf(SYMMETRIC);
+  }
+}
