@@ -306,6 +306,24 @@ class DaemonServiceTest {
   }
 
   @Test
+  void aPeerThatClosesTheHandshakeIsRetriedNotFatal() throws Exception {
+    try (RefusingTlsServer portal = RefusingTlsServer.closingTheHandshake()) {
+      Device device = enrolled("svc-portal").endpoint("https://localhost:" + portal.port())
+          .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
+      String config = device.writeConfig();
+
+      Running daemon = new Running(config, Map.of());
+      await("waiting to retry", () -> phase(device).equals("waiting"));
+      JsonNode status = status(config);
+      CliRun stopped = daemon.stopAndWait();
+
+      assertEquals(0, stopped.exitCode(), "not a permanent failure: " + stopped);
+      assertEquals("transient", status.path("daemon").path("lastAttempt").path("kind").asText(), status.toString());
+      assertTrue(portal.connections() >= 2, "retried: " + portal.connections());
+    }
+  }
+
+  @Test
   void anAbsentTpmAtBootIsWaitedForNotFatal() throws Exception {
     Device device = new Device(Files.createDirectories(home.resolve("no-tpm"))).registrationId("svc-no-tpm")
         .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())

@@ -110,13 +110,17 @@ public final class Daemon {
       return Signals.Wake.STOP;
     }
     try (DeviceAuthentication device = opened.get()) {
+      // Everything that can be checked locally is, before DPS hears of the device.
       new OutputWriter(config.output()).prepare(device.hubAuth());
+      boolean sas = "sas".equals(device.hubAuth().type());
+      Optional<TokenFile> tokenFile = sas ? Optional.of(TokenFile.in(config.output(), true)) : Optional.empty();
+      Requests requests = Requests.in(config.output());
       Optional<ConnectionInfo> assigned = assignment(device, register);
       if (assigned.isEmpty()) {
         return Signals.Wake.STOP;
       }
       ready(assigned.get());
-      return serve(device, assigned.get());
+      return serve(device, assigned.get(), tokenFile, requests);
     }
   }
 
@@ -253,13 +257,10 @@ public final class Daemon {
    * Keeps a hub token fresh (devices with a SAS key) and waits for what comes next: a stop, a
    * reload, a re-provisioning request, or the application's report that the hub rejected it.
    */
-  private Signals.Wake serve(DeviceAuthentication device, ConnectionInfo connection)
-      throws AgentException, InterruptedException {
-    Requests requests = Requests.in(config.output());
-    boolean sas = "sas".equals(connection.hubAuth().type());
-    Optional<TokenFile> tokenFile = sas ? Optional.of(TokenFile.in(config.output(), true)) : Optional.empty();
-    Optional<SasSigner> signer = sas ? Optional.of(device.hubSigner()) : Optional.empty();
-    if (!sas) {
+  private Signals.Wake serve(DeviceAuthentication device, ConnectionInfo connection, Optional<TokenFile> tokenFile,
+      Requests requests) throws AgentException, InterruptedException {
+    Optional<SasSigner> signer = tokenFile.isPresent() ? Optional.of(device.hubSigner()) : Optional.empty();
+    if (tokenFile.isEmpty()) {
       LOG.info("the device authenticates with its certificate; no hub token to keep");
     }
     Instant nextToken = clock.instant();
