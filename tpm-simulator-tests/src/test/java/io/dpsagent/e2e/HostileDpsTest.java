@@ -91,7 +91,7 @@ class HostileDpsTest {
     }
   }
 
-  private static void assertRefusedCleanly(CliRun run, Device device) {
+  private static void assertRefusedCleanly(CliRun run, Device device) throws java.io.IOException {
     assertEquals(4, run.exitCode(), run.toString());
     assertEquals(List.of(), device.outputs(), "nothing may be written for a refused answer");
     assertFalse(run.everything().contains("\u001b"), "a raw ESC reached the output: " + run);
