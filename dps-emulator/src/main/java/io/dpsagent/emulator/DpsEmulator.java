@@ -115,6 +115,7 @@ public final class DpsEmulator implements AutoCloseable {
       Path caFile = stateDirectory.resolve(CA_FILE_NAME).toAbsolutePath();
       PemFiles.writeCertificate(caFile, tls.trustAnchor());
       Faults faults = new Faults();
+      faults.install(config.faultPlan());
       RequestLog requestLog = new RequestLog();
       Clock clock = Clock.systemUTC();
       Assigner assigner = new Assigner(registry, config.assignmentSettings(), clock);
@@ -178,6 +179,7 @@ public final class DpsEmulator implements AutoCloseable {
     ServiceApi api =
         new ServiceApi(
             registry,
+            faults,
             authenticator,
             config.protocolSettings().strictApiVersion(),
             Clock.systemUTC());
