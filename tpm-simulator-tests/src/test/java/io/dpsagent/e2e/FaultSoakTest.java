@@ -42,9 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultSoakTest {
 
   static final long SEED = 20261201L;
-  static final int SEQUENTIAL = 16;
-  static final int CONCURRENT = 192;
-  static final int PARALLELISM = 16;
+  static final int SEQUENTIAL = 12;
+  static final int CONCURRENT = 196;
+  static final int PARALLELISM = 24;
   static final int MAX_ATTEMPTS = 5;
   static final Duration BUDGET = Duration.ofSeconds(20);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
