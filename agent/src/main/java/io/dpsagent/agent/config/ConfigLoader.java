@@ -332,7 +332,7 @@ public final class ConfigLoader {
       throw new InvalidConfigException(s.keyName("token_dir"), "'" + tokenDir + "' must be an absolute path");
     }
     Optional<String> tokenGroup = s.string("token_group");
-    Duration tokenTtl = Duration.ofSeconds(s.integer("token_ttl_seconds", 60, 86_400).orElse(3600L));
+    Duration tokenTtl = Duration.ofSeconds(s.integer("token_ttl_seconds", 2, 86_400).orElse(3600L));
     s.rejectUnknownKeys();
     return new OutputConfig(dir, connectionString, groupReadable, tokenDir, tokenGroup, tokenTtl);
   }

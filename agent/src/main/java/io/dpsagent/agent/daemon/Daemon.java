@@ -60,6 +60,7 @@ public final class Daemon {
     try (DeviceAuthentication device = Attestations.load(config, clock.instant())) {
       Optional<JsonNode> connection = cachedConnection(device);
       if (connection.isEmpty()) {
+        forgetToken(tokenFile);
         connection = provisionUntilDone(device);
         if (connection.isEmpty()) {
           return; // stopped while waiting to retry
@@ -71,6 +72,16 @@ public final class Daemon {
       systemd.ready("provisioned " + assigned.path("deviceId").asText() + " on " + assigned.path("hubHostName").asText());
       keepTokenFresh(device, assigned, tokenFile);
       systemd.stopping();
+    }
+  }
+
+  // A token left from an earlier assignment must not outlive it: a crash after the new
+  // connection.json and before the new token would leave the two naming different devices.
+  private static void forgetToken(TokenFile tokenFile) throws AgentException {
+    try {
+      tokenFile.delete();
+    } catch (IOException e) {
+      throw AgentException.config("cannot remove the stale " + tokenFile.path() + ": " + e.getMessage());
     }
   }
 

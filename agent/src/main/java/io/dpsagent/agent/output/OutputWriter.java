@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.config.OutputConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,7 +19,10 @@ import java.util.Set;
 /**
  * Writes the provisioning result for the application: {@code connection.json} (the contract) and,
  * for software keys, an Azure device connection string. Each file is replaced atomically;
- * {@code connection.json} is written last so that its presence means the set is complete.
+ * {@code connection.json} is written last so that its presence means the set is complete. When
+ * another file of the set is about to change, {@code connection.json} is removed first: a crash in
+ * between then leaves no {@code connection.json} (no set, provision again) rather than one that
+ * contradicts the file beside it.
  */
 public final class OutputWriter {
 
@@ -43,16 +48,24 @@ public final class OutputWriter {
         PosixFilePermissions.fromString(config.groupReadable() ? "rwxr-x---" : "rwx------"));
     List<Path> written = new ArrayList<>();
     Optional<String> suffix = info.hubAuth().connectionStringSuffix();
+    Path json = config.dir().resolve(CONNECTION_JSON);
     if (config.connectionString() && suffix.isPresent()) {
       Path file = config.dir().resolve(CONNECTION_STRING);
       String text = "HostName=" + info.hubHostName() + ";DeviceId=" + info.deviceId() + ";" + suffix.get() + "\n";
-      AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8), fileMode);
+      byte[] content = text.getBytes(StandardCharsets.UTF_8);
+      if (!sameContent(file, content)) {
+        AtomicFiles.delete(json);
+        AtomicFiles.write(file, content, fileMode);
+      }
       written.add(file);
     }
-    Path json = config.dir().resolve(CONNECTION_JSON);
     AtomicFiles.write(json, toJson(info, written).getBytes(StandardCharsets.UTF_8), fileMode);
     written.add(json);
     return written;
+  }
+
+  private static boolean sameContent(Path file, byte[] content) throws IOException {
+    return Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), content);
   }
 
   /** The {@code connection.json} document; also what {@code provision --json} prints. */
