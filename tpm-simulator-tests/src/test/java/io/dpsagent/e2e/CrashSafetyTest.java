@@ -46,7 +46,8 @@ class CrashSafetyTest {
 
   static final long SEED = 0xC0FFEEL;
   static final int LANES = 3;
-  static final int ROUNDS_PER_LANE = 34;
+  static final int KILLS_PER_LANE = 34;
+  static final int MAX_ROUNDS_PER_LANE = 60;
   static final Duration TOKEN_TTL = Duration.ofSeconds(2);
   static final Duration BOUND = Duration.ofSeconds(30);
 
@@ -71,7 +72,7 @@ class CrashSafetyTest {
   }
 
   /** What one lane saw. */
-  record Tally(int kills, int killedWhileWriting, int leftoverTemporaries, int absentAfterKill, Duration took) {}
+  record Tally(int rounds, int kills, int killedWhileWriting, int leftoverTemporaries, int absentAfterKill, Duration took) {}
 
   @Test
   void noKillLeavesTornOutputsAndTheNextRunAlwaysCompletes() throws Exception {
@@ -92,9 +93,9 @@ class CrashSafetyTest {
     }
 
     int kills = tallies.stream().mapToInt(Tally::kills).sum();
-    assertEquals(LANES * ROUNDS_PER_LANE, kills);
-    System.out.printf("crash safety: %d SIGKILLs survived (%d mid-write, leaving %d temporary files in all; "
-            + "%d left no connection.json), %d ms%n", kills,
+    assertTrue(kills >= LANES * KILLS_PER_LANE, kills + " kills");
+    System.out.printf("crash safety: %d SIGKILLs survived in %d rounds (%d mid-write, leaving %d temporary "
+            + "files in all; %d left no connection.json), %d ms%n", kills, tallies.stream().mapToInt(Tally::rounds).sum(),
         tallies.stream().mapToInt(Tally::killedWhileWriting).sum(),
         tallies.stream().mapToInt(Tally::leftoverTemporaries).sum(),
         tallies.stream().mapToInt(Tally::absentAfterKill).sum(), Duration.between(start, Instant.now()).toMillis());
@@ -109,6 +110,7 @@ class CrashSafetyTest {
     private final Path tokenFile;
     private final String config;
     private Duration provisionTime = Duration.ofSeconds(2);
+    private int kills;
     private final java.util.Set<String> temporaries = new java.util.HashSet<>();
     private int killedWhileWriting;
     private int absent;
@@ -130,7 +132,10 @@ class CrashSafetyTest {
       Instant start = Instant.now();
       enroll(0);
       calibrate();
-      for (int round = 1; round <= ROUNDS_PER_LANE; round++) {
+      int round = 0;
+      while (kills < KILLS_PER_LANE) {
+        round++;
+        assertTrue(round <= MAX_ROUNDS_PER_LANE, registrationId + ": only " + kills + " kills in " + round + " rounds");
         boolean daemon = round % 2 == 1;
         String before = deviceIdOrNone();
         String after = enroll(round);
@@ -139,14 +144,18 @@ class CrashSafetyTest {
           Files.deleteIfExists(device.outputDir.resolve("connection.json"));
         }
         Optional<String> tokenBefore = read(tokenFile);
-        killAfter(daemon ? "run" : "provision", delay(daemon));
+        Instant started = Instant.now();
+        if (killAfter(daemon ? "run" : "provision", delay(daemon))) {
+          kills++;
+        }
+        learnWriteTime(started, after);
         checkOutputs(Optional.of(before), after, round);
         if (daemon) {
           checkToken(tokenBefore, round);
         }
         completeNextRun(daemon, after);
       }
-      return new Tally(ROUNDS_PER_LANE, killedWhileWriting, temporaries.size(), absent,
+      return new Tally(round, kills, killedWhileWriting, temporaries.size(), absent,
           Duration.between(start, Instant.now()));
     }
 
@@ -171,12 +180,23 @@ class CrashSafetyTest {
       return Duration.ofMillis(Math.max(0, millis));
     }
 
-    private void killAfter(String command, Duration delay) throws Exception {
+    /** Runs the agent and SIGKILLs it after {@code delay}; false if it ended by itself first. */
+    private boolean killAfter(String command, Duration delay) throws Exception {
       Process process = agent(command);
-      boolean ended = process.waitFor(delay.toMillis(), TimeUnit.MILLISECONDS);
-      if (!ended) {
-        process.destroyForcibly(); // SIGKILL
-        assertTrue(process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS));
+      if (process.waitFor(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+        return false;
+      }
+      process.destroyForcibly(); // SIGKILL
+      assertTrue(process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS));
+      return true;
+    }
+
+    // Start-up time varies with load, so the aim follows the runs that got as far as writing.
+    private void learnWriteTime(Instant started, String deviceId) throws IOException {
+      Path json = device.outputDir.resolve("connection.json");
+      if (deviceIdOrNone().equals(deviceId)) {
+        Duration sample = Duration.between(started, Files.getLastModifiedTime(json).toInstant());
+        provisionTime = provisionTime.multipliedBy(7).plus(sample.multipliedBy(3)).dividedBy(10);
       }
     }
 
