@@ -19,10 +19,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,7 +74,7 @@ class CrashSafetyTest {
   }
 
   /** What one lane saw. */
-  record Tally(int rounds, int kills, int killedWhileWriting, int leftoverTemporaries, int absentAfterKill, Duration took) {}
+  record Tally(int rounds, int kills, int killedWhileWriting, int leftoverTemporaries, int absentAfterKill) {}
 
   @Test
   void noKillLeavesTornOutputsAndTheNextRunAlwaysCompletes() throws Exception {
@@ -95,7 +97,8 @@ class CrashSafetyTest {
     int kills = tallies.stream().mapToInt(Tally::kills).sum();
     assertTrue(kills >= LANES * KILLS_PER_LANE, kills + " kills");
     System.out.printf("crash safety: %d SIGKILLs survived in %d rounds (%d mid-write, leaving %d temporary "
-            + "files in all; %d left no connection.json), %d ms%n", kills, tallies.stream().mapToInt(Tally::rounds).sum(),
+            + "files in all; %d left no connection.json), %d ms%n",
+        kills, tallies.stream().mapToInt(Tally::rounds).sum(),
         tallies.stream().mapToInt(Tally::killedWhileWriting).sum(),
         tallies.stream().mapToInt(Tally::leftoverTemporaries).sum(),
         tallies.stream().mapToInt(Tally::absentAfterKill).sum(), Duration.between(start, Instant.now()).toMillis());
@@ -111,7 +114,7 @@ class CrashSafetyTest {
     private final String config;
     private Duration provisionTime = Duration.ofSeconds(2);
     private int kills;
-    private final java.util.Set<String> temporaries = new java.util.HashSet<>();
+    private final Set<String> temporaries = new HashSet<>();
     private int killedWhileWriting;
     private int absent;
 
@@ -129,7 +132,6 @@ class CrashSafetyTest {
     }
 
     Tally run() throws Exception {
-      Instant start = Instant.now();
       enroll(0);
       calibrate();
       int round = 0;
@@ -155,8 +157,7 @@ class CrashSafetyTest {
         }
         completeNextRun(daemon, after);
       }
-      return new Tally(round, kills, killedWhileWriting, temporaries.size(), absent,
-          Duration.between(start, Instant.now()));
+      return new Tally(round, kills, killedWhileWriting, temporaries.size(), absent);
     }
 
     /** The first run is not killed: it tells how long a run takes to write its outputs. */

@@ -102,7 +102,8 @@ public record Fault(Type type, int status, OptionalInt retryAfterSeconds, Durati
       return delay(Duration.ofMillis(number(parameter, 0, MAX_DELAY_MS)));
     }
     for (Type type : Type.values()) {
-      if (type != Type.STATUS && type != Type.DELAY && type.wireName.equals(name) && parameter == null) {
+      boolean plain = type != Type.STATUS && type != Type.DELAY;
+      if (plain && type.wireName.equals(name) && parameter == null) {
         return of(type);
       }
     }

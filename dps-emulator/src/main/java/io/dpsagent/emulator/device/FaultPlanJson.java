@@ -99,9 +99,17 @@ public final class FaultPlanJson {
         Set.of("requests", "transport", style.registrationId, "probability", "faults", "script");
     rejectUnknown(node, known, key + ".");
     Optional<RequestKind> requests =
-        choice(node, key, "requests", Map.of("register", RequestKind.REGISTER, "poll", RequestKind.POLL));
+        choice(
+            node,
+            key,
+            "requests",
+            Map.of("register", RequestKind.REGISTER, "poll", RequestKind.POLL));
     Optional<DeviceTransport> transport =
-        choice(node, key, "transport", Map.of("https", DeviceTransport.HTTPS, "mqtt", DeviceTransport.MQTT));
+        choice(
+            node,
+            key,
+            "transport",
+            Map.of("https", DeviceTransport.HTTPS, "mqtt", DeviceTransport.MQTT));
     Optional<String> registrationId = Optional.empty();
     JsonNode id = node.get(style.registrationId);
     if (id != null) {
@@ -195,7 +203,7 @@ public final class FaultPlanJson {
     return new InvalidFaultPlanException(prefix + key, problem);
   }
 
-  /** The plan in the service API's shape, with what is left of each script and what was injected. */
+  /** The plan in the service API's shape, with what is left of each script and what was sent. */
   static ObjectNode toJson(FaultPlan plan, List<Integer> scriptsLeft, Map<String, Long> injected) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("seed", plan.seed());
@@ -203,8 +211,8 @@ public final class FaultPlanJson {
     for (int i = 0; i < plan.rules().size(); i++) {
       FaultRule rule = plan.rules().get(i);
       ObjectNode json = rules.addObject();
-      json.put("requests", rule.requests().map(r -> r.name().toLowerCase(Locale.ROOT)).orElse("any"));
-      json.put("transport", rule.transport().map(t -> t.name().toLowerCase(Locale.ROOT)).orElse("any"));
+      json.put("requests", wireName(rule.requests()));
+      json.put("transport", wireName(rule.transport()));
       rule.registrationId().ifPresent(id -> json.put("registrationId", id));
       if (rule.isScript()) {
         rule.script().forEach(fault -> json.withArray("script").add(fault.toString()));
@@ -217,5 +225,9 @@ public final class FaultPlanJson {
     ObjectNode counts = root.putObject("injected");
     injected.forEach(counts::put);
     return root;
+  }
+
+  private static String wireName(Optional<? extends Enum<?>> value) {
+    return value.map(v -> v.name().toLowerCase(Locale.ROOT)).orElse("any");
   }
 }

@@ -25,7 +25,8 @@ public record FaultRule(
     faults = List.copyOf(faults);
     script = List.copyOf(script);
     if (faults.isEmpty() == script.isEmpty()) {
-      throw new IllegalArgumentException("a rule has either faults (with a probability) or a script");
+      throw new IllegalArgumentException(
+          "a rule has either faults (with a probability) or a script");
     }
     if (!(probability >= 0 && probability <= 1)) {
       throw new IllegalArgumentException("probability must be between 0 and 1");

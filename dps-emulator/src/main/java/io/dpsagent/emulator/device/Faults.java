@@ -129,10 +129,12 @@ public final class Faults {
           .with(injecting);
     }
     DeviceReply reply = answer.get();
-    if (injecting.type() == Fault.Type.WRONG_OPERATION_ID && reply.body() instanceof ObjectNode body) {
+    boolean renamesOperation = injecting.type() == Fault.Type.WRONG_OPERATION_ID;
+    if (renamesOperation && reply.body() instanceof ObjectNode body) {
       ObjectNode changed = body.deepCopy();
       changed.put("operationId", OperationStore.newOperationId());
-      reply = new DeviceReply(reply.status(), changed, reply.retryAfterSeconds(), reply.errorCode());
+      reply =
+          new DeviceReply(reply.status(), changed, reply.retryAfterSeconds(), reply.errorCode());
     }
     return reply.with(injecting);
   }

@@ -77,7 +77,8 @@ class FaultConfigTest {
         "[[faults.rules]]\\nfaults = [\"503\"] | faults.rules[0].probability: is required with faults",
         "[[faults.rules]]\\nfaults = [\"503\"]\\nprobability = 2 | "
             + "faults.rules[0].probability: must be a number from 0 to 1",
-        "[[faults.rules]]\\nscript = [\"503\"]\\nprobability = 1 | faults.rules[0].probability: does not apply to a script",
+        "[[faults.rules]]\\nscript = [\"503\"]\\nprobability = 1 | "
+            + "faults.rules[0].probability: does not apply to a script",
         "[[faults.rules]]\\nscript = [] | faults.rules[0].script: must be a non-empty list of faults such as "
             + "[\"503\", \"reset\"]",
         "[[faults.rules]]\\nscript = [\"503\", \"boom\"] | faults.rules[0].script[1]: must be a status 400..599",
