@@ -57,6 +57,7 @@ public final class DpsEmulator implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DpsEmulator.class.getName());
 
   private final Registry registry;
+  private final StateStore store;
   private final Faults faults;
   private final RequestLog requestLog;
   private final List<AutoCloseable> servers;
@@ -72,12 +73,14 @@ public final class DpsEmulator implements AutoCloseable {
 
   private DpsEmulator(
       Registry registry,
+      StateStore store,
       Faults faults,
       RequestLog requestLog,
       Endpoints endpoints,
       Path caFile,
       Optional<Path> temporaryStateDirectory) {
     this.registry = registry;
+    this.store = store;
     this.faults = faults;
     this.requestLog = requestLog;
     this.servers = endpoints.servers();
@@ -109,23 +112,25 @@ public final class DpsEmulator implements AutoCloseable {
       Registry registry = instance.registry();
       registry.setDefaultAllocationPolicy(config.allocationPolicy());
       StateStore store = new StateStore(stateDirectory, instance.policies());
-      registry.onChange(() -> store.save(registry));
+      registry.onChange(() -> store.saveSoon(registry));
       store.save(registry);
       ServerTlsIdentity tls = tlsIdentity(config);
       Path caFile = stateDirectory.resolve(CA_FILE_NAME).toAbsolutePath();
       PemFiles.writeCertificate(caFile, tls.trustAnchor());
       Faults faults = new Faults();
+      faults.install(config.faultPlan());
       Clock clock = Clock.systemUTC();
-      RequestLog requestLog = new RequestLog(clock);
+      RequestLog requestLog = new RequestLog();
       Assigner assigner = new Assigner(registry, config.assignmentSettings(), clock);
       DeviceApi api = new DeviceApi(registry, config.protocolSettings(), faults, clock, assigner);
       Endpoints endpoints = Endpoints.start(config, tls.newServerContext(), api, requestLog);
       DpsEmulator emulator =
-          new DpsEmulator(registry, faults, requestLog, endpoints, caFile, temporaryState);
+          new DpsEmulator(registry, store, faults, requestLog, endpoints, caFile, temporaryState);
       try {
         emulator.startServiceApi(config, tls, instance.policies());
       } catch (IOException | RuntimeException e) {
         Endpoints.closeAll(endpoints.servers());
+        store.close();
         throw e;
       }
       return emulator;
@@ -178,6 +183,7 @@ public final class DpsEmulator implements AutoCloseable {
     ServiceApi api =
         new ServiceApi(
             registry,
+            faults,
             authenticator,
             config.protocolSettings().strictApiVersion(),
             Clock.systemUTC());
@@ -277,6 +283,7 @@ public final class DpsEmulator implements AutoCloseable {
       if (serviceServer != null) {
         serviceServer.close();
       }
+      store.close(); // the last changes reach the state file before close returns
       deleteTemporaryState(temporaryStateDirectory);
     }
   }

@@ -172,6 +172,32 @@ class DaemonTest {
   }
 
   @Test
+  void aTokenOfAnEarlierAssignmentIsRemovedBeforeTheDaemonProvisionsAgain() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Device device = new Device(home).registrationId("daemon-stale").deviceKey(Device.newKey())
+        .endpoint(java.net.URI.create("https://localhost:" + closedPort), emulator.idScope(), emulator.caFile())
+        .output("token_dir = \"" + home.resolve("run") + "\"")
+        .config("[provisioning.retry]\nmax_attempts = 1\nconnect_timeout_seconds = 1");
+    Path tokenFile = home.resolve("run").resolve("hub-token");
+    Files.createDirectories(tokenFile.getParent());
+    Files.writeString(tokenFile, "SharedAccessSignature sr=old-hub%2Fdevices%2Fold-device&sig=x&se=1\n");
+
+    Running daemon = new Running(device.writeConfig());
+    Instant deadline = Instant.now().plus(BOUND);
+    while (Files.exists(tokenFile) && !daemon.run.isDone() && Instant.now().isBefore(deadline)) {
+      Thread.sleep(20);
+    }
+    boolean removed = !Files.exists(tokenFile);
+    CliRun stopped = daemon.stopAndWait();
+
+    assertTrue(removed, "the old device's token is gone before any new assignment: " + stopped);
+    assertEquals(0, stopped.exitCode(), stopped.toString());
+  }
+
+  @Test
   void aWrongKeyIsPermanentAndEndsTheDaemonWithExit3() throws Exception {
     Device device = new Device(home).registrationId("daemon-wrong").deviceKey(Device.newKey())
         .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())

@@ -121,14 +121,14 @@ class TimeBudgetTest {
     Device device = fleet.enrolled(home, "symmetric-individual", transport)
         .config("[provisioning.retry]\nretry_after_max_seconds = 1");
     String config = device.writeConfig();
-    int before = emulator.requestLog().timedEntries().size();
+    int before = emulator.requestLog().exchanges().size();
     emulator.faults().failNext(1, 429, 3);
 
     CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(0, run.exitCode(), run.toString());
-    List<RequestLog.Timed> requests = emulator.requestLog().timedEntries().subList(before,
-        emulator.requestLog().timedEntries().size());
+    List<RequestLog.Exchange> requests = emulator.requestLog().exchanges().subList(before,
+        emulator.requestLog().exchanges().size());
     assertEquals(429, requests.get(0).entry().status(), requests.toString());
     Duration gap = Duration.between(requests.get(0).answeredAt(), requests.get(1).answeredAt());
     assertTrue(gap.compareTo(Duration.ofSeconds(3)) >= 0, "DPS asked for 3 s, the agent came back after " + gap);
@@ -140,7 +140,7 @@ class TimeBudgetTest {
     Device device = fleet.enrolled(home, "symmetric-individual", "https")
         .config("[provisioning.retry]\nmax_elapsed_seconds = 10");
     String config = device.writeConfig();
-    int before = emulator.requestLog().timedEntries().size();
+    int before = emulator.requestLog().exchanges().size();
     emulator.faults().failNext(1, 429, 30);
 
     Instant start = Instant.now();
@@ -154,6 +154,6 @@ class TimeBudgetTest {
         + emulator.httpsEndpoint().getScheme() + "://localhost:" + emulator.httpsEndpoint().getPort()), run.stderr());
     assertTrue(run.stderr().contains("last error: DPS answered 429 (errorCode 429001"), run.stderr());
     assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "gave up at once rather than sleeping, took " + took);
-    assertEquals(1, emulator.requestLog().timedEntries().size() - before, "one request, no retry before DPS allows");
+    assertEquals(1, emulator.requestLog().exchanges().size() - before, "one request, no retry before DPS allows");
   }
 }

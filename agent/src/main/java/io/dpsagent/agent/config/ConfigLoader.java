@@ -337,7 +337,7 @@ public final class ConfigLoader {
     boolean groupReadable = s.bool("group_readable").orElse(false);
     Path tokenDir = s.string("token_dir").isPresent() ? absolutePath(s, "token_dir") : OutputConfig.DEFAULT_TOKEN_DIR;
     Optional<String> tokenGroup = s.string("token_group");
-    Duration tokenTtl = Duration.ofSeconds(s.integer("token_ttl_seconds", 60, 86_400).orElse(3600L));
+    Duration tokenTtl = Duration.ofSeconds(s.integer("token_ttl_seconds", 2, 86_400).orElse(3600L));
     boolean envFile = s.bool("env_file").orElse(false);
     Optional<PostProvisionHook> hook = hook(s.table("post_provision_hook"));
     s.rejectUnknownKeys();

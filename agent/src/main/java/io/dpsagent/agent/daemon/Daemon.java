@@ -115,7 +115,7 @@ public final class Daemon {
       boolean sas = "sas".equals(device.hubAuth().type());
       Optional<TokenFile> tokenFile = sas ? Optional.of(TokenFile.in(config.output(), true)) : Optional.empty();
       Requests requests = Requests.in(config.output());
-      Optional<ConnectionInfo> assigned = assignment(device, register);
+      Optional<ConnectionInfo> assigned = assignment(device, register, tokenFile);
       if (assigned.isEmpty()) {
         return Signals.Wake.STOP;
       }
@@ -162,8 +162,8 @@ public final class Daemon {
    * The assignment to serve: the cached one when the policy allows and it is this identity's,
    * else a fresh registration, falling back to the cache while DPS cannot be reached.
    */
-  private Optional<ConnectionInfo> assignment(DeviceAuthentication device, boolean register)
-      throws AgentException, InterruptedException {
+  private Optional<ConnectionInfo> assignment(DeviceAuthentication device, boolean register,
+      Optional<TokenFile> tokenFile) throws AgentException, InterruptedException {
     Optional<ConnectionInfo> cached = cached();
     String fingerprint = IdentityFingerprint.of(config.provisioning(), device);
     ReprovisionPolicy policy = config.provisioning().reprovision();
@@ -178,7 +178,22 @@ public final class Daemon {
       update(state.serving("cache", clock.instant()));
       return usable;
     }
+    if (usable.isEmpty() && tokenFile.isPresent()) {
+      forget(tokenFile.get());
+    }
     return provisionUntilDone(device, usable);
+  }
+
+  /**
+   * A token of an earlier assignment must not outlive it: a crash after the new connection.json and
+   * before the new token would leave the two naming different devices.
+   */
+  private static void forget(TokenFile tokenFile) throws AgentException {
+    try {
+      tokenFile.delete();
+    } catch (IOException e) {
+      throw AgentException.config("cannot remove the stale " + tokenFile.path() + ": " + e.getMessage());
+    }
   }
 
   private Optional<ConnectionInfo> cached() {

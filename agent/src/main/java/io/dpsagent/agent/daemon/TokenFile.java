@@ -60,6 +60,11 @@ final class TokenFile {
     return file;
   }
 
+  /** Removes the token of an earlier assignment, so that it never stands beside a new one's outputs. */
+  void delete() throws IOException {
+    AtomicFiles.delete(file);
+  }
+
   /** Replaces the token atomically; readers see the old token or the new one, never a mix. */
   void write(String token) throws IOException {
     AtomicFiles.write(file, (token + "\n").getBytes(StandardCharsets.UTF_8), AtomicFiles.GROUP_READABLE,

@@ -64,6 +64,13 @@ public final class AtomicFiles {
     }
   }
 
+  /** Removes {@code target} if it exists, durably: the directory is fsynced before this returns. */
+  public static void delete(Path target) throws IOException {
+    if (Files.deleteIfExists(target)) {
+      fsyncDirectory(target.toAbsolutePath().getParent());
+    }
+  }
+
   /** Creates {@code dir} (and parents) if missing; a new directory gets {@code mode}. */
   public static void createDirectory(Path dir, Set<PosixFilePermission> mode) throws IOException {
     if (!Files.isDirectory(dir)) {

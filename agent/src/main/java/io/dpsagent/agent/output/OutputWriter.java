@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +21,10 @@ import java.util.logging.Logger;
 /**
  * Writes the provisioning result for the application: {@code connection.json} (the contract) and,
  * for software keys, an Azure device connection string. Each file is replaced atomically;
- * {@code connection.json} is written last so that its presence means the set is complete.
+ * {@code connection.json} is written last so that its presence means the set is complete. When
+ * another file of the set is about to change, {@code connection.json} is removed first: a crash in
+ * between then leaves no {@code connection.json} (no set, provision again) rather than one that
+ * contradicts the file beside it.
  */
 public final class OutputWriter {
 
@@ -70,6 +74,7 @@ public final class OutputWriter {
     Set<PosixFilePermission> fileMode = config.groupReadable() ? AtomicFiles.GROUP_READABLE : AtomicFiles.OWNER_ONLY;
     prepareDirectory(config);
     List<Path> written = new ArrayList<>();
+    Path json = config.dir().resolve(CONNECTION_JSON);
     Path connectionString = config.dir().resolve(CONNECTION_STRING);
     boolean stringWanted = writesConnectionString(info.hubAuth());
     if (stringWanted && !expressible(info)) {
@@ -79,19 +84,18 @@ public final class OutputWriter {
     if (stringWanted && expressible(info)) {
       String text = "HostName=" + info.hubHostName() + ";DeviceId=" + info.deviceId() + ";"
           + info.hubAuth().connectionStringSuffix().get() + "\n";
-      AtomicFiles.write(connectionString, text.getBytes(StandardCharsets.UTF_8), fileMode);
+      replaceBeside(json, connectionString, text.getBytes(StandardCharsets.UTF_8), fileMode);
       written.add(connectionString);
-    } else {
-      Files.deleteIfExists(connectionString);
+    } else if (Files.exists(connectionString)) {
+      AtomicFiles.delete(json);
+      AtomicFiles.delete(connectionString);
     }
     if (config.envFile()) {
       Path file = config.dir().resolve(CONNECTION_ENV);
-      AtomicFiles.write(file, environmentFile(info, stringWanted && expressible(info)
-          ? info.hubAuth().connectionStringSuffix() : Optional.empty())
-          .getBytes(StandardCharsets.UTF_8), fileMode);
+      replaceBeside(json, file, environmentFile(info, stringWanted && expressible(info)
+          ? info.hubAuth().connectionStringSuffix() : Optional.empty()).getBytes(StandardCharsets.UTF_8), fileMode);
       written.add(file);
     }
-    Path json = config.dir().resolve(CONNECTION_JSON);
     AtomicFiles.write(json, toJson(info, written).getBytes(StandardCharsets.UTF_8), fileMode);
     written.add(json);
     return written;
@@ -133,6 +137,23 @@ public final class OutputWriter {
   /** IoT Hub allows ';' in device IDs, but a connection string splits on it: the ID would be misread. */
   private static boolean expressible(ConnectionInfo info) {
     return info.deviceId().indexOf(';') < 0;
+  }
+
+  /**
+   * Replaces a file the application reads together with {@code connection.json}. When its content
+   * changes, {@code connection.json} goes first: a crash in between then leaves no connection.json
+   * (provision again) rather than one that contradicts its neighbour.
+   */
+  private static void replaceBeside(Path json, Path file, byte[] content, Set<PosixFilePermission> mode)
+      throws IOException {
+    if (!sameContent(file, content)) {
+      AtomicFiles.delete(json);
+      AtomicFiles.write(file, content, mode);
+    }
+  }
+
+  private static boolean sameContent(Path file, byte[] content) throws IOException {
+    return Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), content);
   }
 
   /** The {@code connection.json} document; also what {@code provision --json} prints. */

@@ -126,4 +126,31 @@ class OutputWriterTest {
     new OutputWriter(new OutputConfig(dir, false, false)).prepare(key);
     withString.prepare(certificate);
   }
+
+  @Test
+  void aSetThatStopsHalfwayLeavesNoConnectionJsonThatContradictsItsNeighbour() throws Exception {
+    OutputWriter writer = new OutputWriter(new OutputConfig(dir, true, false));
+    writer.write(info());
+    // The connection string cannot be replaced (a directory stands in its place): the write stops
+    // after the point where a crash could also stop it.
+    Files.delete(dir.resolve("connection-string"));
+    Files.createDirectory(dir.resolve("connection-string"));
+    Files.writeString(dir.resolve("connection-string").resolve("child"), "x");
+
+    org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> writer.write(info("TkVX")));
+
+    assertFalse(Files.exists(dir.resolve("connection.json")), "connection.json went before its neighbour changed");
+  }
+
+  @Test
+  void anUnchangedConnectionStringKeepsConnectionJsonInPlaceThroughout() throws Exception {
+    OutputWriter writer = new OutputWriter(new OutputConfig(dir, true, false));
+    writer.write(info());
+    Object before = Files.getAttribute(dir.resolve("connection-string"), "unix:ino");
+
+    writer.write(info());
+
+    assertEquals(before, Files.getAttribute(dir.resolve("connection-string"), "unix:ino"), "not rewritten");
+    assertTrue(Files.exists(dir.resolve("connection.json")));
+  }
 }

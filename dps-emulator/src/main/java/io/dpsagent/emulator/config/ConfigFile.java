@@ -11,7 +11,8 @@ record ConfigFile(
     Emulator emulator,
     List<LinkedHubEntry> linkedHubs,
     List<IndividualEnrollmentEntry> individualEnrollments,
-    List<EnrollmentGroupEntry> enrollmentGroups) {
+    List<EnrollmentGroupEntry> enrollmentGroups,
+    JsonNode faults) {
 
   record Emulator(
       String host,

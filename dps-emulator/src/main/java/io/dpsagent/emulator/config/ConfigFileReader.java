@@ -15,6 +15,8 @@ import io.dpsagent.emulator.config.ConfigFile.EnrollmentGroupEntry;
 import io.dpsagent.emulator.config.ConfigFile.IndividualEnrollmentEntry;
 import io.dpsagent.emulator.config.ConfigFile.LinkedHubEntry;
 import io.dpsagent.emulator.config.ConfigFile.ReprovisionPolicyEntry;
+import io.dpsagent.emulator.device.FaultPlan;
+import io.dpsagent.emulator.device.FaultPlanJson;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.AllocationPolicy;
 import io.dpsagent.emulator.registry.Attestation;
@@ -119,6 +121,9 @@ final class ConfigFileReader {
       requireUnique(groupIds, group.id(), key + ".enrollment_group_id");
       builder.addEnrollmentGroup(group);
     }
+    if (parsed.faults() != null) {
+      builder.faultPlan(faultPlan(parsed.faults()));
+    }
     return builder.build();
   }
 
@@ -213,6 +218,14 @@ final class ConfigFileReader {
     builder.tlsFiles(
         existingFile(section.tlsCertChain(), "emulator.tls_cert_chain"),
         existingFile(section.tlsKey(), "emulator.tls_key"));
+  }
+
+  private FaultPlan faultPlan(JsonNode table) throws ConfigException {
+    try {
+      return FaultPlanJson.read(table, FaultPlanJson.KeyStyle.SNAKE_CASE, "faults.");
+    } catch (FaultPlanJson.InvalidFaultPlanException e) {
+      throw new ConfigException(file, e.key(), e.problem());
+    }
   }
 
   private LinkedHub linkedHub(LinkedHubEntry entry, String key) throws ConfigException {

@@ -1,6 +1,7 @@
 package io.dpsagent.emulator.config;
 
 import io.dpsagent.emulator.allocation.AssignmentSettings;
+import io.dpsagent.emulator.device.FaultPlan;
 import io.dpsagent.emulator.device.ProtocolSettings;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.AllocationPolicy;
@@ -45,6 +46,7 @@ public final class EmulatorConfig {
   private final Optional<String> serviceHost;
   private final AllocationPolicy allocationPolicy;
   private final AssignmentSettings assignmentSettings;
+  private final FaultPlan faultPlan;
 
   private EmulatorConfig(Builder builder) {
     this.host = builder.host;
@@ -75,6 +77,7 @@ public final class EmulatorConfig {
     this.allocationPolicy = builder.allocationPolicy;
     this.assignmentSettings =
         new AssignmentSettings(builder.reprovisionSameHubSubstatus, builder.webhookTimeout);
+    this.faultPlan = builder.faultPlan;
   }
 
   /** A fresh ID scope, one linked hub, a free port on 127.0.0.1, a generated CA, no enrollments. */
@@ -109,7 +112,8 @@ public final class EmulatorConfig {
             .servicePort(servicePort)
             .allocationPolicy(allocationPolicy)
             .reprovisionSameHubSubstatus(assignmentSettings.sameHubSubstatus())
-            .webhookTimeout(assignmentSettings.webhookTimeout());
+            .webhookTimeout(assignmentSettings.webhookTimeout())
+            .faultPlan(faultPlan);
     builder.idScope = idScope;
     builder.tlsFiles = tlsFiles;
     builder.stateDirectory = stateDirectory;
@@ -220,6 +224,11 @@ public final class EmulatorConfig {
     return assignmentSettings;
   }
 
+  /** The faults to inject from the start (default none); the service API can replace them. */
+  public FaultPlan faultPlan() {
+    return faultPlan;
+  }
+
   /** Builds an {@link EmulatorConfig}; setters check their argument at once. */
   public static final class Builder {
     private String host = "localhost";
@@ -245,8 +254,14 @@ public final class EmulatorConfig {
     private AllocationPolicy allocationPolicy = AllocationPolicy.HASHED;
     private String reprovisionSameHubSubstatus = AssignmentSettings.defaults().sameHubSubstatus();
     private Duration webhookTimeout = AssignmentSettings.defaults().webhookTimeout();
+    private FaultPlan faultPlan = FaultPlan.NONE;
 
     private Builder() {}
+
+    public Builder faultPlan(FaultPlan plan) {
+      this.faultPlan = Objects.requireNonNull(plan, "fault plan");
+      return this;
+    }
 
     public Builder servicePort(int port) {
       this.servicePort = requirePort(port);

@@ -67,6 +67,17 @@ public final class DeviceApi {
 
   /** {@code PUT .../register}: always 202 with an operation ID on success. */
   public DeviceReply register(DeviceRequest request, byte[] body) {
+    return faults.inject(
+        RequestKind.REGISTER, request, clock.instant(), () -> answerRegister(request, body));
+  }
+
+  /** {@code GET .../operations/{operationId}}: 202 while assigning, then 200 with the result. */
+  public DeviceReply poll(DeviceRequest request, String operationId) {
+    return faults.inject(
+        RequestKind.POLL, request, clock.instant(), () -> answerPoll(request, operationId));
+  }
+
+  private DeviceReply answerRegister(DeviceRequest request, byte[] body) {
     try {
       checkRequest(request);
       Optional<DeviceRegistration.TpmKeys> tpm = tpmChallengeRequest(request, body);
@@ -89,8 +100,7 @@ public final class DeviceApi {
     }
   }
 
-  /** {@code GET .../operations/{operationId}}: 202 while assigning, then 200 with the result. */
-  public DeviceReply poll(DeviceRequest request, String operationId) {
+  private DeviceReply answerPoll(DeviceRequest request, String operationId) {
     try {
       admit(request);
       Operation operation =
@@ -120,10 +130,6 @@ public final class DeviceApi {
   }
 
   private void checkRequest(DeviceRequest request) throws Rejection {
-    Optional<DeviceReply> fault = faults.next(clock.instant());
-    if (fault.isPresent()) {
-      throw new Rejection(fault.get());
-    }
     if (!request.idScope().equalsIgnoreCase(registry.idScope())) {
       throw reject(DpsError.ID_SCOPE_NOT_FOUND);
     }

@@ -2,7 +2,11 @@ package io.dpsagent.emulator.device;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 
@@ -12,23 +16,45 @@ import java.util.UUID;
  * publish.
  *
  * @param errorCode the six-digit DPS error code when this is an error (for {@code x-ms-error-code})
- * @param dropConnection an injected fault: the transport cuts the connection in the middle of this
- *     reply instead of delivering it
+ * @param fault the injected fault that spoils this reply, if any: the transport delays it, cuts it,
+ *     withholds it, or sends a damaged body ({@link #bodyBytes()})
  */
 public record DeviceReply(
     int status,
     JsonNode body,
     OptionalInt retryAfterSeconds,
     OptionalInt errorCode,
-    boolean dropConnection) {
+    Optional<Fault> fault) {
+
+  /** What a proxy in trouble sends: not JSON at all. */
+  static final String MALFORMED_BODY = "<html><body>502 Bad Gateway</body></html>";
 
   DeviceReply(int status, JsonNode body, OptionalInt retryAfterSeconds, OptionalInt errorCode) {
-    this(status, body, retryAfterSeconds, errorCode, false);
+    this(status, body, retryAfterSeconds, errorCode, Optional.empty());
   }
 
-  /** This reply, to be cut off midway by the transport. */
-  DeviceReply dropped() {
-    return new DeviceReply(status, body, retryAfterSeconds, errorCode, true);
+  /** This reply, spoilt by {@code injected} on its way out. */
+  DeviceReply with(Fault injected) {
+    return new DeviceReply(status, body, retryAfterSeconds, errorCode, Optional.of(injected));
+  }
+
+  /** The transport cuts the connection in the middle of this reply instead of delivering it. */
+  public boolean dropConnection() {
+    return is(Fault.Type.RESET);
+  }
+
+  /** The transport never sends this reply. */
+  public boolean withheld() {
+    return is(Fault.Type.NO_REPLY);
+  }
+
+  /** How long the transport holds this reply back. */
+  public Duration delay() {
+    return fault.map(Fault::delay).orElse(Duration.ZERO);
+  }
+
+  private boolean is(Fault.Type type) {
+    return fault.filter(f -> f.type() == type).isPresent();
   }
 
   static DeviceReply withRetryAfter(int status, Object body, int retryAfterSeconds) {
@@ -77,12 +103,17 @@ public record DeviceReply(
         status, WireFormat.toTree(body), retryAfterSeconds, OptionalInt.of(errorCode));
   }
 
-  /** The body as compact UTF-8 JSON. */
+  /** The body as compact UTF-8 JSON, or as an injected fault damaged it. */
   public byte[] bodyBytes() {
+    if (is(Fault.Type.MALFORMED)) {
+      return MALFORMED_BODY.getBytes(StandardCharsets.UTF_8);
+    }
+    byte[] json;
     try {
-      return WireFormat.MAPPER.writeValueAsBytes(body);
+      json = WireFormat.MAPPER.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a JSON tree always serialises", e);
     }
+    return is(Fault.Type.TRUNCATED) ? Arrays.copyOf(json, json.length / 2) : json;
   }
 }

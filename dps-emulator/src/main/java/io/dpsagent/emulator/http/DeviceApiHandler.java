@@ -4,6 +4,7 @@ import io.dpsagent.emulator.device.DeviceApi;
 import io.dpsagent.emulator.device.DeviceReply;
 import io.dpsagent.emulator.device.DeviceRequest;
 import io.dpsagent.emulator.device.DpsError;
+import io.dpsagent.emulator.device.Faults;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.tls.ClientCertificates;
 import io.netty.buffer.ByteBuf;
@@ -25,9 +26,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -49,49 +52,84 @@ final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    Instant receivedAt = Instant.now();
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-    FullHttpResponse response = respond(ctx, request, uri);
     String method = request.method().name();
-    if (response == null) {
-      return; // an injected fault cut the connection; it is logged where it happened
-    }
-    int status = response.status().code();
-    requestLog.add(new RequestLog.Entry(method, uri.rawPath(), status));
-    LOG.info(() -> method + " " + uri.rawPath() + " -> " + status);
     boolean keepAlive = request.decoderResult().isSuccess() && HttpUtil.isKeepAlive(request);
-    write(ctx, response, keepAlive);
+    Optional<FullHttpResponse> refusal = refusal(request, uri);
+    if (refusal.isPresent()) {
+      int status = refusal.get().status().code();
+      requestLog.add(new RequestLog.Entry(method, uri.rawPath(), status));
+      LOG.info(() -> method + " " + uri.rawPath() + " -> " + status);
+      write(ctx, refusal.get(), keepAlive);
+      return;
+    }
+    DeviceRoute route = DeviceRoute.match(uri.rawPath()).orElseThrow();
+    DeviceRequest deviceRequest =
+        new DeviceRequest(
+            route.idScope(),
+            route.registrationId(),
+            firstParameter(uri, "api-version"),
+            Optional.ofNullable(request.headers().get(HttpHeaderNames.AUTHORIZATION)),
+            ClientCertificates.of(ctx.channel()));
+    DeviceReply reply =
+        switch (route.kind()) {
+          case REGISTER -> api.register(deviceRequest, ByteBufUtil.getBytes(request.content()));
+          case POLL -> api.poll(deviceRequest, route.operationId().orElseThrow());
+        };
+    // Logged before anything is sent, so that whoever sees the connection go also finds it here.
+    boolean unanswered = reply.dropConnection() || reply.withheld();
+    int status = unanswered ? 0 : reply.status();
+    requestLog.add(
+        new RequestLog.Entry(method, uri.rawPath(), status), deviceRequest, reply, receivedAt);
+    String injected = reply.fault().map(fault -> " (injected fault " + fault + ")").orElse("");
+    LOG.info(() -> method + " " + uri.rawPath() + " -> " + status + injected);
+    deliver(ctx, reply, keepAlive);
   }
 
-  private FullHttpResponse respond(
-      ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+  private void deliver(ChannelHandlerContext ctx, DeviceReply reply, boolean keepAlive) {
+    if (reply.withheld()) {
+      // The client gives up first; the emulator only makes sure the connection does not linger.
+      ctx.executor()
+          .schedule(
+              () -> ctx.close(),
+              Faults.WITHHELD_CONNECTION_LIFETIME.toMillis(),
+              TimeUnit.MILLISECONDS);
+      return;
+    }
+    FullHttpResponse response = toResponse(reply);
+    if (reply.dropConnection()) {
+      dropMidResponse(ctx, response);
+    } else if (reply.delay().isZero()) {
+      write(ctx, response, keepAlive);
+    } else {
+      ctx.executor()
+          .schedule(
+              () -> write(ctx, response, keepAlive), reply.delay().toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** The answer to a request that never reaches the device API, if this is one. */
+  private Optional<FullHttpResponse> refusal(FullHttpRequest request, QueryStringDecoder uri) {
     if (!request.decoderResult().isSuccess()) {
-      return toResponse(api.error(DpsError.MALFORMED_REQUEST));
+      return Optional.of(toResponse(api.error(DpsError.MALFORMED_REQUEST)));
     }
     Optional<DeviceRoute> route;
     try {
       route = DeviceRoute.match(uri.rawPath());
     } catch (IllegalArgumentException e) {
-      return toResponse(api.error(DpsError.MALFORMED_REQUEST));
+      return Optional.of(toResponse(api.error(DpsError.MALFORMED_REQUEST)));
     }
     if (route.isEmpty()) {
-      return toResponse(api.error(DpsError.NOT_FOUND));
+      return Optional.of(toResponse(api.error(DpsError.NOT_FOUND)));
     }
     HttpMethod allowed = route.get().kind().method();
     if (!request.method().equals(allowed)) {
       FullHttpResponse response = toResponse(api.error(DpsError.METHOD_NOT_ALLOWED));
       response.headers().set(HttpHeaderNames.ALLOW, allowed.name());
-      return response;
+      return Optional.of(response);
     }
-    DeviceReply reply = call(ctx, route.get(), request, uri);
-    if (reply.dropConnection()) {
-      // Logged before the cut, so that whoever sees the connection go also finds it in the log.
-      String method = request.method().name();
-      requestLog.add(new RequestLog.Entry(method, uri.rawPath(), 0));
-      LOG.info(() -> method + " " + uri.rawPath() + " -> connection dropped (injected fault)");
-      dropMidResponse(ctx, toResponse(reply));
-      return null;
-    }
-    return toResponse(reply);
+    return Optional.empty();
   }
 
   // Status line, headers and half of the announced body, then the connection goes away.
@@ -103,24 +141,6 @@ final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
     ctx.writeAndFlush(new DefaultHttpContent(body.retainedSlice(0, body.readableBytes() / 2)))
         .addListener(ChannelFutureListener.CLOSE);
     full.release();
-  }
-
-  private DeviceReply call(
-      ChannelHandlerContext ctx,
-      DeviceRoute route,
-      FullHttpRequest request,
-      QueryStringDecoder uri) {
-    DeviceRequest deviceRequest =
-        new DeviceRequest(
-            route.idScope(),
-            route.registrationId(),
-            firstParameter(uri, "api-version"),
-            Optional.ofNullable(request.headers().get(HttpHeaderNames.AUTHORIZATION)),
-            ClientCertificates.of(ctx.channel()));
-    return switch (route.kind()) {
-      case REGISTER -> api.register(deviceRequest, ByteBufUtil.getBytes(request.content()));
-      case POLL -> api.poll(deviceRequest, route.operationId().orElseThrow());
-    };
   }
 
   private static Optional<String> firstParameter(QueryStringDecoder uri, String name) {

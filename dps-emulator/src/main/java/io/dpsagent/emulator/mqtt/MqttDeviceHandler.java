@@ -29,6 +29,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -199,6 +200,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
    * configured delay.
    */
   private void onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
+    Instant receivedAt = Instant.now();
     String topic = publish.variableHeader().topicName();
     MqttQoS qos = publish.fixedHeader().qosLevel();
     Optional<DpsTopic> request = DpsTopic.parse(topic);
@@ -210,11 +212,16 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
       ctx.write(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
     }
     DeviceReply reply = answer(request.get(), ByteBufUtil.getBytes(publish.content()));
-    if (reply.dropConnection()) {
-      requestLog.add(new RequestLog.Entry(REQUEST_METHOD, topic, 0));
-      LOG.info(() -> REQUEST_METHOD + " " + topic + " -> connection dropped (injected fault)");
+    boolean unanswered = reply.dropConnection() || reply.withheld();
+    int status = unanswered ? 0 : reply.status();
+    requestLog.add(new RequestLog.Entry(REQUEST_METHOD, topic, status), device, reply, receivedAt);
+    String injected = reply.fault().map(fault -> " (injected fault " + fault + ")").orElse("");
+    LOG.info(() -> REQUEST_METHOD + " " + topic + " -> " + status + injected);
+    if (unanswered) {
       ctx.flush();
-      ctx.close();
+      if (reply.dropConnection()) {
+        ctx.close();
+      }
       return;
     }
     String replyTopic = request.get().replyTopic(reply.status(), reply.retryAfterSeconds());
@@ -226,17 +233,15 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
             .messageId(nextPacketId())
             .payload(Unpooled.wrappedBuffer(reply.bodyBytes()))
             .build();
-    if (replyDelay.isZero()) {
+    Duration wait = replyDelay.plus(reply.delay());
+    if (wait.isZero()) {
       ctx.writeAndFlush(replyMessage);
     } else {
       ctx.flush();
       // Runs on the channel's event loop, so replies keep their order; a closed channel drops it.
       ctx.executor()
-          .schedule(
-              () -> ctx.writeAndFlush(replyMessage), replyDelay.toNanos(), TimeUnit.NANOSECONDS);
+          .schedule(() -> ctx.writeAndFlush(replyMessage), wait.toNanos(), TimeUnit.NANOSECONDS);
     }
-    requestLog.add(new RequestLog.Entry(REQUEST_METHOD, topic, reply.status()));
-    LOG.info(() -> REQUEST_METHOD + " " + topic + " -> " + reply.status());
   }
 
   private DeviceReply answer(DpsTopic request, byte[] body) {

@@ -3,6 +3,8 @@ package io.dpsagent.emulator.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.emulator.device.FaultPlanJson;
+import io.dpsagent.emulator.device.Faults;
 import io.dpsagent.emulator.encoding.PercentEncoding;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
@@ -25,8 +27,8 @@ import java.util.logging.Logger;
 
 /**
  * The DPS service API (enrollments, enrollment groups, registration records), independent of the
- * HTTP server, in the paths and JSON the official service SDKs use, plus {@code GET
- * /emulator/operations}.
+ * HTTP server, in the paths and JSON the official service SDKs use, plus the emulator's own {@code
+ * GET /emulator/operations} and {@code GET/PUT/DELETE /emulator/faults}.
  *
  * <p>Every request needs a service SAS token (checked first, so that nothing leaks to strangers)
  * and an {@code api-version}. Collection names are matched case-insensitively ({@code
@@ -40,6 +42,7 @@ public final class ServiceApi {
   private static final String IF_MATCH = "If-Match";
 
   private final Registry registry;
+  private final Faults faults;
   private final ServiceAuthenticator authenticator;
   private final boolean strictApiVersion;
   private final Clock clock;
@@ -49,10 +52,12 @@ public final class ServiceApi {
    */
   public ServiceApi(
       Registry registry,
+      Faults faults,
       ServiceAuthenticator authenticator,
       boolean strictApiVersion,
       Clock clock) {
     this.registry = registry;
+    this.faults = faults;
     this.authenticator = authenticator;
     this.strictApiVersion = strictApiVersion;
     this.clock = clock;
@@ -147,6 +152,9 @@ public final class ServiceApi {
       case "emulator":
         if (size == 2 && path.get(1).equals("operations")) {
           return method.equals("GET") ? ServiceReply.ok(operations()) : notAllowed("GET");
+        }
+        if (size == 2 && path.get(1).equals("faults")) {
+          return faults(request);
         }
         break;
       default:
@@ -351,6 +359,27 @@ public final class ServiceApi {
     json.put("enrollmentGroupUpdates", counts.enrollmentGroupUpdates());
     json.put("total", counts.total());
     return json;
+  }
+
+  /** The fault plan: read it, replace it (scripts and draws start over), or remove it. */
+  private ServiceReply faults(ServiceRequest request) throws InvalidRequestException {
+    switch (request.method()) {
+      case "GET":
+        return ServiceReply.ok(faults.describe());
+      case "PUT":
+        try {
+          faults.install(FaultPlanJson.read(body(request), FaultPlanJson.KeyStyle.CAMEL_CASE, ""));
+        } catch (FaultPlanJson.InvalidFaultPlanException e) {
+          throw new InvalidRequestException(e.getMessage());
+        }
+        LOG.info(() -> "Installed a fault plan: " + faults.describe());
+        return ServiceReply.ok(faults.describe());
+      case "DELETE":
+        faults.clear();
+        return ServiceReply.noContent();
+      default:
+        return notAllowed("GET, PUT, DELETE");
+    }
   }
 
   // DPS only accepts hubs linked to the instance.

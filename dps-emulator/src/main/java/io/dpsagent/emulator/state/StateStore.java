@@ -24,6 +24,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,7 +36,7 @@ import java.util.logging.Logger;
  * access policies, enrollments and groups (service API JSON with keys, etags and timestamps),
  * registration records and operation counts. Rewritten atomically, owner-only, after every change.
  */
-public final class StateStore {
+public final class StateStore implements AutoCloseable {
 
   public static final String FILE_NAME = "state.json";
   static final int FORMAT_VERSION = 1;
@@ -41,8 +45,18 @@ public final class StateStore {
   /** A state read back from disk. */
   public record Loaded(Registry registry, List<SharedAccessPolicy> policies) {}
 
+  private static final long CLOSE_TIMEOUT_SECONDS = 30;
+
   private final Path file;
   private final List<SharedAccessPolicy> policies;
+  private final AtomicBoolean pending = new AtomicBoolean();
+  private final ExecutorService writer =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread thread = new Thread(task, "dps-emulator-state");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   public StateStore(Path directory, List<SharedAccessPolicy> policies) {
     this.file = directory.resolve(FILE_NAME);
@@ -85,14 +99,47 @@ public final class StateStore {
   }
 
   /**
-   * Writes {@code registry}'s state. A failure is logged, not thrown: the emulator keeps serving
-   * and the next change tries again.
+   * Writes {@code registry}'s state now. A failure is logged, not thrown: the emulator keeps
+   * serving and the next change tries again.
    */
   public synchronized void save(Registry registry) {
     try {
-      AtomicFiles.write(file, EnrollmentJson.MAPPER.writeValueAsBytes(toJson(registry)));
+      byte[] snapshot;
+      // One consistent snapshot; the slow part (fsync) runs without holding the registry.
+      synchronized (registry) {
+        snapshot = EnrollmentJson.MAPPER.writeValueAsBytes(toJson(registry));
+      }
+      AtomicFiles.write(file, snapshot);
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "Cannot write the state file " + file + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Writes {@code registry}'s state soon, on the store's own thread. Changes made while a write is
+   * pending share it, so that devices registering at once neither wait for the disk while the
+   * registry is locked nor queue one write each. {@link #close()} writes what is pending.
+   */
+  public void saveSoon(Registry registry) {
+    if (pending.compareAndSet(false, true)) {
+      writer.execute(
+          () -> {
+            pending.set(false); // before the snapshot: a later change schedules another write
+            save(registry);
+          });
+    }
+  }
+
+  /** Writes what is pending and stops the writer thread. */
+  @Override
+  public void close() {
+    writer.shutdown();
+    try {
+      if (!writer.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        LOG.severe("The state file " + file + " was still being written at close");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
