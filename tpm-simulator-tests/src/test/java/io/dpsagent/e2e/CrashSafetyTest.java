@@ -234,7 +234,8 @@ class CrashSafetyTest {
         if (Files.isDirectory(dir)) {
           try (Stream<Path> files = Files.list(dir)) {
             files.map(p -> p.getFileName().toString())
-                .filter(name -> !List.of("connection.json", "connection-string", "hub-token").contains(name))
+                .filter(name -> !List.of("connection.json", "connection-string", "hub-token", "state.json", ".lock",
+                    "requests").contains(name))
                 .forEach(stray::add);
           }
         }
@@ -242,6 +243,10 @@ class CrashSafetyTest {
       assertTrue(stray.stream().allMatch(name -> TEMPORARY.matcher(name).matches()), where + ": " + stray);
       if (temporaries.addAll(stray)) {
         killedWhileWriting++; // this kill left a temporary file of its own
+      }
+      Path state = device.outputDir.resolve("state.json");
+      if (Files.exists(state)) {
+        JSON.readTree(state.toFile()); // the daemon's state is replaced atomically too: it parses
       }
       Optional<String> connectionString = read(device.outputDir.resolve("connection-string"));
       if (!Files.exists(json)) {
