@@ -57,6 +57,27 @@ class CliContractTest {
   }
 
   @Test
+  void underJournaldEveryLineCarriesItsSyslogPriority() {
+    CliRun run = CliRun.with("", java.util.Map.of("JOURNAL_STREAM", "8:1234"), java.time.Clock.systemUTC(),
+        "provision", "--config", dir.resolve("absent.toml").toString());
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertTrue(run.stderr().startsWith("<3>error: config " + dir.resolve("absent.toml") + " does not exist"),
+        run.stderr());
+  }
+
+  @Test
+  void underJournaldWarningsArePriorityFour() {
+    CliRun run = CliRun.with(PASTED_KEY, java.util.Map.of("JOURNAL_STREAM", "8:1234"), java.time.Clock.systemUTC(),
+        "pkcs11", "import-key", "--module", dir.resolve("none.so").toString(), "--uri",
+        "pkcs11:token=t;object=k?pin-value=1234");
+
+    assertTrue(run.stderr().startsWith("<4>warning: pkcs11:token=t;object=k?pin-value=*** carries its PIN"),
+        run.stderr());
+    assertTrue(run.stderr().lines().allMatch(l -> l.matches("<[34]>.*")), run.stderr());
+  }
+
+  @Test
   void topLevelHelpShowsWholeSummaries() {
     CliRun run = CliRun.of("--help");
 
