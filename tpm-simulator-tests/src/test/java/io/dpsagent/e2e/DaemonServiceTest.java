@@ -20,8 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,21 +47,6 @@ class DaemonServiceTest {
   @AfterAll
   static void stop() {
     emulator.close();
-  }
-
-  /** A daemon in this JVM, stopped through its {@link Signals} as SIGTERM would. */
-  private static final class Running {
-    final Signals signals = new Signals();
-    final CompletableFuture<CliRun> run;
-
-    Running(String config, Map<String, String> environment) {
-      run = CompletableFuture.supplyAsync(() -> CliRun.until(signals, environment, "run", "--config", config));
-    }
-
-    CliRun stopAndWait() throws Exception {
-      signals.stop();
-      return run.get(BOUND.toSeconds(), TimeUnit.SECONDS);
-    }
   }
 
   private Device enrolled(String id) throws Exception {
@@ -99,7 +82,7 @@ class DaemonServiceTest {
     Device device = enrolled("svc-notify");
     String config = device.writeConfig();
     try (NotifySocket systemd = new NotifySocket(home.resolve("notify").toString())) {
-      Running daemon = new Running(config, Map.of("NOTIFY_SOCKET", systemd.name(), "WATCHDOG_USEC", "200000"));
+      RunningDaemon daemon = new RunningDaemon(config, Map.of("NOTIFY_SOCKET", systemd.name(), "WATCHDOG_USEC", "200000"));
 
       String ready = systemd.await(m -> m.startsWith("READY=1"), BOUND);
       await("two watchdog pings after READY", () -> systemd.all().stream()
@@ -183,7 +166,7 @@ class DaemonServiceTest {
     long requests = emulator.requestLog().count();
 
     try (NotifySocket systemd = new NotifySocket(home.resolve("notify-offline").toString())) {
-      Running daemon = new Running(config, Map.of("NOTIFY_SOCKET", systemd.name()));
+      RunningDaemon daemon = new RunningDaemon(config, Map.of("NOTIFY_SOCKET", systemd.name()));
       String ready = systemd.await(m -> m.startsWith("READY=1"), BOUND);
       CliRun stopped = daemon.stopAndWait();
 
@@ -202,7 +185,7 @@ class DaemonServiceTest {
     device.endpoint("https://localhost:" + closedPort()).provisioning("reprovision = \"always_at_start\"")
         .config("[provisioning.retry]\nmax_attempts = 1").writeConfig();
 
-    Running daemon = new Running(config, Map.of());
+    RunningDaemon daemon = new RunningDaemon(config, Map.of());
     await("serving from the cache", () -> phase(device).equals("ready"));
     JsonNode status = status(config);
     CliRun stopped = daemon.stopAndWait();
@@ -217,7 +200,7 @@ class DaemonServiceTest {
   void theReprovisionCommandAsksTheRunningDaemonAndReportsTheOutcome() throws Exception {
     Device device = enrolled("svc-ask");
     String config = device.writeConfig();
-    Running daemon = new Running(config, Map.of());
+    RunningDaemon daemon = new RunningDaemon(config, Map.of());
     await("ready", () -> phase(device).equals("ready"));
     String etag = record("svc-ask").etag();
 
@@ -249,7 +232,7 @@ class DaemonServiceTest {
   void theApplicationsHubRejectionReportMakesTheDaemonRegisterAgain() throws Exception {
     Device device = enrolled("svc-rejected");
     String config = device.writeConfig();
-    Running daemon = new Running(config, Map.of());
+    RunningDaemon daemon = new RunningDaemon(config, Map.of());
     await("ready", () -> phase(device).equals("ready"));
     String etag = record("svc-rejected").etag();
     Path report = home.resolve("svc-rejected").resolve("run").resolve("requests").resolve("hub-rejected");
@@ -274,7 +257,7 @@ class DaemonServiceTest {
     device.deviceKey(rotated);
     String etag = record("svc-rotate").etag();
 
-    Running daemon = new Running(config, Map.of());
+    RunningDaemon daemon = new RunningDaemon(config, Map.of());
     await("ready", () -> phase(device).equals("ready"));
     CliRun stopped = daemon.stopAndWait();
 
@@ -312,7 +295,7 @@ class DaemonServiceTest {
           .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
       String config = device.writeConfig();
 
-      Running daemon = new Running(config, Map.of());
+      RunningDaemon daemon = new RunningDaemon(config, Map.of());
       await("waiting to retry", () -> phase(device).equals("waiting"));
       JsonNode status = status(config);
       CliRun stopped = daemon.stopAndWait();
@@ -331,7 +314,7 @@ class DaemonServiceTest {
         .output("token_dir = \"" + home.resolve("no-tpm").resolve("run") + "\"");
     String config = device.writeConfig();
 
-    Running daemon = new Running(config, Map.of());
+    RunningDaemon daemon = new RunningDaemon(config, Map.of());
     await("waiting for the TPM", () -> phase(device).equals("waiting"));
     JsonNode status = status(config);
     CliRun stopped = daemon.stopAndWait();

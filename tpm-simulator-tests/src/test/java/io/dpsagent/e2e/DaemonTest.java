@@ -22,8 +22,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,21 +47,6 @@ class DaemonTest {
   @AfterAll
   static void stop() {
     emulator.close();
-  }
-
-  /** A daemon running in the background. */
-  private static final class Running {
-    final Signals stop = new Signals();
-    final CompletableFuture<CliRun> run;
-
-    Running(String config) {
-      run = CompletableFuture.supplyAsync(() -> CliRun.until(stop, Map.of(), "run", "--config", config));
-    }
-
-    CliRun stopAndWait() throws Exception {
-      stop.stop();
-      return run.get(BOUND.toSeconds(), TimeUnit.SECONDS);
-    }
   }
 
   private static String awaitToken(Path file, String notThis) throws Exception {
@@ -100,7 +83,7 @@ class DaemonTest {
     String config = device.writeConfig();
     Path tokenFile = home.resolve("run").resolve("hub-token");
 
-    Running first = new Running(config);
+    RunningDaemon first = new RunningDaemon(config);
     String token = awaitToken(tokenFile, "");
     CliRun stopped = first.stopAndWait();
 
@@ -112,7 +95,7 @@ class DaemonTest {
 
     long requestsBefore = emulator.requestLog().count();
     Files.delete(tokenFile); // so that the token read next is the second daemon's
-    Running second = new Running(config);
+    RunningDaemon second = new RunningDaemon(config);
     String renewed = awaitToken(tokenFile, "");
     CliRun again = second.stopAndWait();
 
@@ -134,7 +117,7 @@ class DaemonTest {
       emulator.registry().addIndividualEnrollment(IndividualEnrollment.tpm(
           registrationId, Base64.getDecoder().decode(id.get("endorsementKey").textValue())));
 
-      Running daemon = new Running(config);
+      RunningDaemon daemon = new RunningDaemon(config);
       String token = awaitToken(home.resolve("run").resolve("hub-token"), "");
       CliRun stopped = daemon.stopAndWait();
 
@@ -155,7 +138,7 @@ class DaemonTest {
         .output("token_dir = \"" + home.resolve("run") + "\"")
         .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 50\nconnect_timeout_seconds = 1");
 
-    Running daemon = new Running(device.writeConfig());
+    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
     Instant deadline = Instant.now().plus(BOUND);
     while (!daemon.run.isDone() && Instant.now().isBefore(deadline)
         && !Files.exists(home.resolve("run"))) {
@@ -185,7 +168,7 @@ class DaemonTest {
     Files.createDirectories(tokenFile.getParent());
     Files.writeString(tokenFile, "SharedAccessSignature sr=old-hub%2Fdevices%2Fold-device&sig=x&se=1\n");
 
-    Running daemon = new Running(device.writeConfig());
+    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
     Instant deadline = Instant.now().plus(BOUND);
     while (Files.exists(tokenFile) && !daemon.run.isDone() && Instant.now().isBefore(deadline)) {
       Thread.sleep(20);
@@ -204,7 +187,7 @@ class DaemonTest {
         .output("token_dir = \"" + home.resolve("run") + "\"");
     emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("daemon-wrong", Device.newKey()));
 
-    CliRun run = new Running(device.writeConfig()).run.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+    CliRun run = new RunningDaemon(device.writeConfig()).awaitEnd();
 
     assertEquals(3, run.exitCode(), run.toString());
   }
