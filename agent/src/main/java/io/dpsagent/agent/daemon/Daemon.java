@@ -5,7 +5,6 @@ import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.ReprovisionPolicy;
-import io.dpsagent.agent.dps.AskedToWaitException;
 import io.dpsagent.agent.dps.RegistrationClient;
 import io.dpsagent.agent.flow.IdentityFingerprint;
 import io.dpsagent.agent.flow.ProvisionFlow;
@@ -24,7 +23,6 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
-import java.util.random.RandomGenerator;
 
 /**
  * {@code dps-agent run}: the long-running agent. It starts from its cached assignment when the
@@ -36,9 +34,6 @@ public final class Daemon {
 
   private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
 
-  /** Back-off between whole provisioning runs that ended in a failure that may clear. */
-  static final Duration FIRST_RETRY = Duration.ofSeconds(30);
-  static final Duration MAX_RETRY = Duration.ofHours(1);
   /** How often the application's hub-rejection report is looked for. */
   static final Duration REQUEST_POLL = Duration.ofSeconds(2);
   /** An application that keeps reporting rejection must not make the daemon hammer DPS. */
@@ -54,8 +49,7 @@ public final class Daemon {
   private final Clock clock;
   private final Signals signals;
   private final SystemdNotifier systemd;
-  private final Watchdog watchdog;
-  private final RandomGenerator random = new SecureRandom();
+  private final Pacing pacing;
   private AgentConfig config;
   private DaemonState state;
   private Instant lastRejectionHandled = Instant.MIN;
@@ -67,7 +61,7 @@ public final class Daemon {
     this.clock = clock;
     this.signals = signals;
     this.systemd = systemd;
-    this.watchdog = new Watchdog(systemd, environment, clock);
+    this.pacing = new Pacing(clock, signals, new Watchdog(systemd, environment, clock), new SecureRandom());
     Instant now = clock.instant();
     this.state = new DaemonState(ProcessHandle.current().pid(), now, "starting", "none", Optional.empty(),
         Optional.empty(), Optional.empty(), now);
@@ -126,7 +120,7 @@ public final class Daemon {
 
   /** The device's key material; an absent TPM or token is waited for, as a late driver would be. */
   private Optional<DeviceAuthentication> openDevice() throws AgentException, InterruptedException {
-    Duration ceiling = FIRST_RETRY;
+    Duration ceiling = Pacing.FIRST_RETRY;
     while (true) {
       try {
         return Optional.of(Attestations.loadHeld(config, clock.instant(), signals::isStopped));
@@ -134,28 +128,16 @@ public final class Daemon {
         if (!e.kind().mayClearWithTime()) {
           throw e;
         }
-        Duration wait = jitter(ceiling);
+        Duration wait = pacing.jitter(ceiling);
         LOG.warning(() -> e.getMessage() + "; trying again in " + wait.toSeconds() + " s");
         record(failure(e), Optional.of(clock.instant().plus(wait)));
-        systemd.status("waiting for the key store: " + e.getMessage() + "; next try at " + nextAt(wait));
-        if (waitFor(wait) == Signals.Wake.STOP) {
+        systemd.status("waiting for the key store: " + e.getMessage() + "; next try at " + pacing.endOf(wait));
+        if (pacing.waitFor(wait) == Signals.Wake.STOP) {
           return Optional.empty();
         }
-        ceiling = longer(ceiling);
+        ceiling = Pacing.longer(ceiling);
       }
     }
-  }
-
-  /**
-   * The pause after a run that ended in transient failure: jittered between half the ceiling and
-   * the ceiling, and never shorter than a wait DPS asked for that the run could not fit.
-   */
-  static Duration waitBeforeNextRun(Duration ceiling, AgentException failure, RandomGenerator random) {
-    Duration wait = jitter(ceiling, random);
-    if (failure instanceof AskedToWaitException asked && asked.requestedWait().compareTo(wait) > 0) {
-      return asked.requestedWait();
-    }
-    return wait;
   }
 
   /**
@@ -223,13 +205,13 @@ public final class Daemon {
 
   private Optional<ConnectionInfo> provisionUntilDone(DeviceAuthentication device, Optional<ConnectionInfo> fallback)
       throws AgentException, InterruptedException {
-    Duration ceiling = FIRST_RETRY;
+    Duration ceiling = Pacing.FIRST_RETRY;
     while (true) {
       update(state.phase("provisioning", clock.instant()));
       systemd.status("registering " + device.registrationId() + " with DPS");
       try {
         ProvisionFlow.Result result =
-            new ProvisionFlow(config, clock, this::sleepServingWatchdog).runHoldingOutputs(device);
+            new ProvisionFlow(config, clock, pacing::sleepServingWatchdog).runHoldingOutputs(device);
         record(new DaemonState.Attempt(clock.instant(), true, Optional.empty(), Optional.empty()), Optional.empty());
         update(state.serving("dps", clock.instant()));
         return Optional.of(result.connection());
@@ -246,18 +228,18 @@ public final class Daemon {
           update(state.serving("cache", clock.instant()));
           return fallback;
         }
-        Duration wait = waitBeforeNextRun(ceiling, e, random);
+        Duration wait = pacing.beforeNextRun(ceiling, e);
         LOG.warning(() -> e.getMessage() + "; next provisioning attempt in " + wait.toSeconds() + " s");
         record(failure(e), Optional.of(clock.instant().plus(wait)));
-        systemd.status("waiting for DPS: " + e.getMessage() + "; next attempt at " + nextAt(wait));
-        Signals.Wake wake = waitFor(wait);
+        systemd.status("waiting for DPS: " + e.getMessage() + "; next attempt at " + pacing.endOf(wait));
+        Signals.Wake wake = pacing.waitFor(wait);
         if (wake == Signals.Wake.STOP) {
           return Optional.empty();
         }
         if (wake == Signals.Wake.RELOAD) {
           reload();
         }
-        ceiling = longer(ceiling);
+        ceiling = Pacing.longer(ceiling);
       }
     }
   }
@@ -298,8 +280,8 @@ public final class Daemon {
         LOG.info("hub rejection reported again within " + MIN_REJECTION_SPACING.toSeconds() + " s; not registering"
             + " again yet");
       }
-      Duration untilToken = tokenFile.isPresent() ? Duration.between(clock.instant(), nextToken) : MAX_RETRY;
-      Signals.Wake wake = waitFor(min(untilToken, REQUEST_POLL));
+      Duration untilToken = tokenFile.isPresent() ? Duration.between(clock.instant(), nextToken) : Pacing.MAX_RETRY;
+      Signals.Wake wake = pacing.waitFor(Pacing.min(untilToken, REQUEST_POLL));
       if (wake != Signals.Wake.TIMEOUT) {
         return wake;
       }
@@ -332,30 +314,6 @@ public final class Daemon {
     }
   }
 
-  /** Waits, pinging the watchdog, until {@code duration} passed or a request came. */
-  private Signals.Wake waitFor(Duration duration) throws InterruptedException {
-    Instant end = clock.instant().plus(duration);
-    while (true) {
-      watchdog.ping();
-      Duration left = Duration.between(clock.instant(), end);
-      Signals.Wake wake = signals.await(watchdog.maxWait(left.isNegative() ? Duration.ZERO : left));
-      if (wake != Signals.Wake.TIMEOUT || !clock.instant().isBefore(end)) {
-        return wake;
-      }
-    }
-  }
-
-  /** The registration's own back-off sleeps: they keep the watchdog fed and end on a stop. */
-  private void sleepServingWatchdog(Duration duration) throws InterruptedException {
-    Instant end = clock.instant().plus(duration);
-    while (clock.instant().isBefore(end)) {
-      watchdog.ping();
-      if (signals.awaitStop(watchdog.maxWait(Duration.between(clock.instant(), end)))) {
-        throw new InterruptedException("stop requested");
-      }
-    }
-  }
-
   private void record(DaemonState.Attempt attempt, Optional<Instant> next) {
     update(state.attempted(attempt, next, clock.instant()));
   }
@@ -378,24 +336,4 @@ public final class Daemon {
     return e.kind().name().toLowerCase(Locale.ROOT);
   }
 
-  private Duration jitter(Duration ceiling) {
-    return jitter(ceiling, random);
-  }
-
-  /** Equal jitter: between half the ceiling and the ceiling, so no wait is close to zero. */
-  private static Duration jitter(Duration ceiling, RandomGenerator random) {
-    return Duration.ofMillis(random.nextLong(ceiling.toMillis() / 2, ceiling.toMillis() + 1));
-  }
-
-  private static Duration longer(Duration ceiling) {
-    return min(ceiling.multipliedBy(2), MAX_RETRY);
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  private String nextAt(Duration wait) {
-    return clock.instant().plus(wait).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-  }
 }

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The pause between the daemon's provisioning runs. */
-class DaemonRetryTest {
+class PacingTest {
 
   private static final Duration CEILING = Duration.ofSeconds(30);
 
@@ -19,7 +19,7 @@ class DaemonRetryTest {
     SplittableRandom random = new SplittableRandom(3);
     AgentException failure = new AgentException(AgentException.Kind.TRANSIENT, "no answer");
     for (int i = 0; i < 500; i++) {
-      Duration wait = Daemon.waitBeforeNextRun(CEILING, failure, random);
+      Duration wait = Pacing.waitBeforeNextRun(CEILING, failure, random);
       assertTrue(wait.compareTo(Duration.ofSeconds(15)) >= 0 && wait.compareTo(CEILING) <= 0, wait.toString());
     }
   }
@@ -27,12 +27,12 @@ class DaemonRetryTest {
   @Test
   void aWaitDpsAskedForThatTheRunCouldNotFitIsKeptByTheNextRun() {
     AgentException asked = askedToWait(Duration.ofSeconds(600));
-    assertEquals(Duration.ofSeconds(600), Daemon.waitBeforeNextRun(CEILING, asked, new SplittableRandom(3)));
+    assertEquals(Duration.ofSeconds(600), Pacing.waitBeforeNextRun(CEILING, asked, new SplittableRandom(3)));
   }
 
   @Test
   void aShortRequestedWaitDoesNotShortenTheBackOff() {
-    Duration wait = Daemon.waitBeforeNextRun(CEILING, askedToWait(Duration.ofSeconds(2)), new SplittableRandom(3));
+    Duration wait = Pacing.waitBeforeNextRun(CEILING, askedToWait(Duration.ofSeconds(2)), new SplittableRandom(3));
     assertTrue(wait.compareTo(Duration.ofSeconds(15)) >= 0, wait.toString());
   }
 
