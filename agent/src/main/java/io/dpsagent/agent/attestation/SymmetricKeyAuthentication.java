@@ -6,6 +6,7 @@ import io.dpsagent.agent.dps.DpsCredentials;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
@@ -100,8 +101,9 @@ public final class SymmetricKeyAuthentication implements DeviceAuthentication {
     if (!config.deriveFromGroupKey()) {
       references.put("keyUri", config.key().toString());
     }
-    return new HubAuth("sas", references, writable && deviceKey instanceof SoftwareSymmetricKey
-        ? Optional.of("SharedAccessKey=" + ((SoftwareSymmetricKey) deviceKey).exportBase64())
+    // The one place the agent reads a raw key: an Azure connection string carries it.
+    return new HubAuth("sas", references, writable && deviceKey instanceof SoftwareSymmetricKey key
+        ? Optional.of("SharedAccessKey=" + key.exportBase64(InsecureSecretKeyAccess.get()))
         : Optional.empty());
   }
 }

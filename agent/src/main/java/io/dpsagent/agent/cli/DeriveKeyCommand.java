@@ -3,6 +3,7 @@ package io.dpsagent.agent.cli;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.dps.RegistrationId;
 import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.software.KeyFiles;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
@@ -49,7 +50,7 @@ final class DeriveKeyCommand implements Callable<Integer> {
     }
     try {
       SoftwareSymmetricKey derived = SoftwareSymmetricKey.deriveFromGroupKey(groupKey(), registrationId);
-      context.out().println(derived.exportBase64());
+      context.out().println(derived.exportBase64(InsecureSecretKeyAccess.get()));
       context.out().flush();
       return ExitCode.SUCCESS.code();
     } catch (HsmException e) {
