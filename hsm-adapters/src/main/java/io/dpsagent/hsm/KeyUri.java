@@ -1,6 +1,6 @@
 package io.dpsagent.hsm;
 
-import io.dpsagent.hsm.pkcs11.Pkcs11Uri;
+import io.dpsagent.hsm.Pkcs11Uri;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;

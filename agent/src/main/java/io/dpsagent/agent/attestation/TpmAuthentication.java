@@ -12,7 +12,7 @@ import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
-import io.dpsagent.hsm.tpm.Attestor;
+import io.dpsagent.hsm.Attestor;
 import io.dpsagent.hsm.tpm.TpmAttestor;
 import io.dpsagent.hsm.tpm.TpmTimeouts;
 import java.time.Duration;

@@ -7,7 +7,7 @@ import io.dpsagent.agent.attestation.TpmAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.TpmAttestation;
 import io.dpsagent.hsm.HsmException;
-import io.dpsagent.hsm.tpm.Attestor;
+import io.dpsagent.hsm.Attestor;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Optional;

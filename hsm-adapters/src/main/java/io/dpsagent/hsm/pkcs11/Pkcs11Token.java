@@ -1,10 +1,11 @@
 package io.dpsagent.hsm.pkcs11;
 
 import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.Pkcs11Uri;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.pkcs11.Pkcs11Exception.Kind;
-import io.dpsagent.hsm.pkcs11.Pkcs11Uri.ObjectType;
+import io.dpsagent.hsm.Pkcs11Uri.ObjectType;
 import io.dpsagent.hsm.software.KeyFiles;
 import java.io.IOException;
 import java.io.StringWriter;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.hsm.InsecureSecretKeyAccess;
+import io.dpsagent.hsm.Pkcs11Uri;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import io.dpsagent.hsm.testing.SoftHsm;

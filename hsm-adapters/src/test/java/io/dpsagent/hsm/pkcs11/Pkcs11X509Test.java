@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.hsm.Pkcs11Uri;
 import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.software.SoftwareTlsIdentity;
 import io.dpsagent.hsm.testing.SoftHsm;
