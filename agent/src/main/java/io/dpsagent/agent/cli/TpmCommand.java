@@ -82,8 +82,8 @@ final class TpmCommand implements Runnable {
     }
 
     private static Optional<String> configuredRegistrationId(AgentConfig config) {
-      return config.provisioning().attestation() instanceof TpmAttestation
-          ? ((TpmAttestation) config.provisioning().attestation()).registrationId()
+      return config.provisioning().attestation() instanceof TpmAttestation tpm
+          ? tpm.registrationId()
           : Optional.empty();
     }
   }
