@@ -3,6 +3,7 @@ package io.dpsagent.emulator;
 import io.dpsagent.emulator.encoding.PercentEncoding;
 import io.dpsagent.emulator.encoding.PercentEncoding.HexCase;
 import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -50,7 +51,7 @@ public final class TestTokens {
     try {
       return SoftwareSymmetricKey.deriveFromGroupKey(
               SoftwareSymmetricKey.ofBase64(groupKeyBase64), registrationId)
-          .exportBase64();
+          .exportBase64(InsecureSecretKeyAccess.get());
     } catch (HsmException e) {
       throw new IllegalStateException(e);
     }

@@ -17,6 +17,7 @@ import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.emulator.tpm.Tpm2Tools;
 import io.dpsagent.emulator.tpm.TestTpmKeys;
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,7 +103,7 @@ class TpmAttestationHttpsTest {
     HttpResponse<String> serviceView =
         new ServiceClient(emulator).send("GET", "/registrations/" + id, null);
     assertEquals(200, serviceView.statusCode(), serviceView::body);
-    assertFalse(serviceView.body().contains(hubKey.exportBase64()));
+    assertFalse(serviceView.body().contains(hubKey.exportBase64(InsecureSecretKeyAccess.get())));
     assertFalse(serviceView.body().contains("tpmDeviceKey"));
   }
 

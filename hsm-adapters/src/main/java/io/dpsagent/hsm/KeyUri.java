@@ -1,10 +1,11 @@
 package io.dpsagent.hsm;
 
-import io.dpsagent.hsm.pkcs11.Pkcs11Uri;
+import io.dpsagent.hsm.Pkcs11Uri;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -101,6 +102,27 @@ public final class KeyUri {
 
   public Scheme scheme() {
     return scheme;
+  }
+
+  /** True for a {@code file:} reference: the material sits in a local file, whatever its format. */
+  public boolean isFile() {
+    return scheme == Scheme.FILE;
+  }
+
+  /**
+   * True when the key's home keeps certificates next to the key (a PKCS#11 token), so an X.509
+   * identity there needs no separate chain file.
+   */
+  public boolean keepsCertificates() {
+    return scheme == Scheme.PKCS11;
+  }
+
+  /** What an operator should hear about how this reference is written; never a secret. */
+  public List<String> warnings() {
+    return scheme == Scheme.PKCS11 && pkcs11.hasInlinePin()
+        ? List.of(text + " carries its PIN in pin-value, readable by anyone who can read the config;"
+            + " prefer pin-source=file:/path (mode 0600)")
+        : List.of();
   }
 
   /** The local path of a {@code file:} reference. */

@@ -3,7 +3,7 @@ package io.dpsagent.hsm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.dpsagent.hsm.pkcs11.Pkcs11Uri;
+import io.dpsagent.hsm.Pkcs11Uri;
 import io.dpsagent.hsm.software.KeyFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;

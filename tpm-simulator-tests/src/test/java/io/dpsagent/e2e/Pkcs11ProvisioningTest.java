@@ -11,6 +11,8 @@ import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
+import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import io.dpsagent.hsm.testing.SoftHsm;
 import io.dpsagent.hsm.testing.TestPki;
 import java.io.StringReader;
@@ -112,6 +114,11 @@ class Pkcs11ProvisioningTest {
     assertEquals("token-sas-group",
         JSON.readTree(device.outputDir.resolve("connection.json").toFile()).get("enrollmentGroupId").textValue());
     assertNotExtractable("sas-group");
+    // The factory line derives a member's key inside the token as well.
+    CliRun derived = CliRun.of("derive-key", "--registration-id", "token-group-member", "--group-key", uri);
+    assertEquals(0, derived.exitCode(), derived.toString());
+    assertEquals(SoftwareSymmetricKey.deriveFromGroupKey(SoftwareSymmetricKey.ofBase64(groupKey), "token-group-member")
+        .exportBase64(InsecureSecretKeyAccess.get()) + "\n", derived.stdout());
   }
 
   /** Factory flow: key pair in the token, CSR signed by the token, certificate issued and imported. */

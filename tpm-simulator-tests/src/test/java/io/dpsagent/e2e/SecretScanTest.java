@@ -10,6 +10,7 @@ import io.dpsagent.agent.daemon.Signals;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import io.dpsagent.hsm.testing.SoftHsm;
 import io.dpsagent.hsm.testing.Swtpm;
@@ -137,7 +138,7 @@ class SecretScanTest {
     Device member = fleet.enrolled(dir("group"), "symmetric-group", "https");
     String groupKey = Files.readString(member.keyFile).strip();
     secrets.add(SoftwareSymmetricKey.deriveFromGroupKey(SoftwareSymmetricKey.ofBase64(groupKey),
-        member.registrationId()).exportBase64());
+        member.registrationId()).exportBase64(InsecureSecretKeyAccess.get()));
     expectExit(0, member, "provision", "--json");
   }
 
@@ -189,7 +190,7 @@ class SecretScanTest {
     expectExit(0, device, "provision", "--json");
 
     String hubKey = emulator.registry().registration(registrationId).orElseThrow().tpmDeviceKey().orElseThrow()
-        .exportBase64();
+        .exportBase64(InsecureSecretKeyAccess.get());
     secrets.add(hubKey);
     // The token command's stdout is its product; its signature must show nowhere else.
     CliRun token = CliRun.of(CLOCK, "token", "--config", device.configFile.toString(), "--ttl", "600");

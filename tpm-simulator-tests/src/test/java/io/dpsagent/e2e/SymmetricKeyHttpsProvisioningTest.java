@@ -12,6 +12,7 @@ import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -116,7 +117,8 @@ class SymmetricKeyHttpsProvisioningTest {
     assertEquals(id, json.get("deviceId").textValue());
     assertEquals(groupId, json.get("enrollmentGroupId").textValue());
     assertFalse(json.path("auth").has("keyUri"), "the group key cannot sign for the device");
-    String derived = SoftwareSymmetricKey.deriveFromGroupKey(SoftwareSymmetricKey.ofBase64(groupKey), id).exportBase64();
+    String derived = SoftwareSymmetricKey.deriveFromGroupKey(SoftwareSymmetricKey.ofBase64(groupKey), id)
+        .exportBase64(InsecureSecretKeyAccess.get());
     assertTrue(Files.readString(device.outputDir.resolve("connection-string")).endsWith(";SharedAccessKey=" + derived + "\n"));
     assertTrue(run.stdout().startsWith("provisioned " + id + " as device " + id + " on "), run.stdout());
   }

@@ -9,7 +9,7 @@ import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.daemon.Signals;
 import io.dpsagent.hsm.testing.SilentTpm;
 import io.dpsagent.hsm.testing.Swtpm;
-import io.dpsagent.hsm.tpm.Tpms;
+import io.dpsagent.hsm.tpm.TpmTestAccess;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,7 +106,7 @@ class TpmUnavailableTest {
   /** swtpm serves one client at a time; while another program holds it the agent waits only so long. */
   @Test
   void swtpmHeldByAnotherProgram() throws Exception {
-    try (Swtpm swtpm = Swtpm.start(); Tpm holder = Tpms.open(swtpm.tcti())) {
+    try (Swtpm swtpm = Swtpm.start(); Tpm holder = TpmTestAccess.open(swtpm.tcti())) {
       String config = device(swtpm.tcti().toString())
           .config("[provisioning.retry]\nmax_elapsed_seconds = 2").writeConfig();
       for (List<String> command : List.of(List.of("provision"), List.of("tpm", "identity"))) {

@@ -6,15 +6,19 @@ import io.dpsagent.agent.config.ProvisioningConfig;
 import io.dpsagent.agent.config.SymmetricKeyAttestation;
 import io.dpsagent.agent.config.TpmAttestation;
 import io.dpsagent.agent.config.X509Attestation;
+import io.dpsagent.hsm.keys.KeyOptions;
 import io.dpsagent.hsm.tpm.TpmTimeouts;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
 
 /** Loads the configured attestation method's key material, before any network call. */
 public final class Attestations {
 
   /** TPM-signed DPS tokens live as long as software ones by default. */
   static final long DEFAULT_TPM_SAS_TTL_SECONDS = 3600;
+
+  private static final Logger LOG = Logger.getLogger(Attestations.class.getName());
 
   private Attestations() {}
 
@@ -36,17 +40,29 @@ public final class Attestations {
     return load(agent, now, TpmAuthentication.heldTimeouts(agent.provisioning().retry(), stopRequested));
   }
 
+  /**
+   * What opening the config's keys needs besides their URIs: the PKCS#11 module, the TPM's handles
+   * and how long TPM I/O may wait; warnings about key references go to the agent's log.
+   */
+  public static KeyOptions keyOptions(AgentConfig agent) {
+    return keyOptions(agent, TpmTimeouts.defaults());
+  }
+
+  private static KeyOptions keyOptions(AgentConfig agent, TpmTimeouts tpmTimeouts) {
+    return KeyOptions.defaults().withPkcs11Module(agent.pkcs11Module())
+        .withTpm(agent.tpm().settings(), tpmTimeouts).withWarnings(LOG::warning);
+  }
+
   private static DeviceAuthentication load(AgentConfig agent, Instant now, TpmTimeouts tpmTimeouts)
       throws AgentException {
     ProvisioningConfig config = agent.provisioning();
-    if (config.attestation() instanceof SymmetricKeyAttestation) {
-      return SymmetricKeyAuthentication.load((SymmetricKeyAttestation) config.attestation(), config.idScope(),
-          agent.pkcs11Module());
+    KeyOptions keys = keyOptions(agent, tpmTimeouts);
+    if (config.attestation() instanceof SymmetricKeyAttestation symmetric) {
+      return SymmetricKeyAuthentication.load(symmetric, config.idScope(), keys);
     }
-    if (config.attestation() instanceof TpmAttestation) {
-      return TpmAuthentication.load((TpmAttestation) config.attestation(), agent.tpm(), config.idScope(),
-          DEFAULT_TPM_SAS_TTL_SECONDS, tpmTimeouts);
+    if (config.attestation() instanceof TpmAttestation tpm) {
+      return TpmAuthentication.load(tpm, agent.tpm(), config.idScope(), DEFAULT_TPM_SAS_TTL_SECONDS, keys);
     }
-    return X509Authentication.load((X509Attestation) config.attestation(), now, agent.pkcs11Module());
+    return X509Authentication.load((X509Attestation) config.attestation(), now, keys);
   }
 }

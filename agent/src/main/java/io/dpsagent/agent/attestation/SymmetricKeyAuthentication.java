@@ -6,10 +6,11 @@ import io.dpsagent.agent.dps.DpsCredentials;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.hsm.HsmException;
-import io.dpsagent.hsm.KeyUri;
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
-import io.dpsagent.hsm.software.KeyFiles;
+import io.dpsagent.hsm.keys.KeyOptions;
+import io.dpsagent.hsm.keys.Keys;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,20 +19,20 @@ import java.util.Optional;
 /** Symmetric-key attestation: a fresh SAS token signed with the device key for every request. */
 public final class SymmetricKeyAuthentication implements DeviceAuthentication {
 
-  private final SymmetricKeyAttestation config;
-  private final String idScope;
-  private final SasSigner deviceKey;
-  private final boolean writable;
-
-  /**
-   * @param writable whether the device key may be written into a connection string: only when it
-   *     comes from a key file, never when it (or the group key it is derived from) is in a token
-   */
   private static final byte[] IDENTITY_LABEL =
       "dps-agent identity fingerprint v1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
+  private final SymmetricKeyAttestation config;
+  private final String idScope;
+  private final SasSigner deviceKey;
+  private final Optional<SoftwareSymmetricKey> writable;
+
+  /**
+   * @param writable the device key when it may be written into a connection string: only when it
+   *     comes from a key file, never when it (or the group key it is derived from) is in a token
+   */
   private SymmetricKeyAuthentication(SymmetricKeyAttestation config, String idScope, SasSigner deviceKey,
-      boolean writable) {
+      Optional<SoftwareSymmetricKey> writable) {
     this.config = config;
     this.idScope = idScope;
     this.deviceKey = deviceKey;
@@ -39,19 +40,21 @@ public final class SymmetricKeyAuthentication implements DeviceAuthentication {
   }
 
   /**
-   * Opens the key: a key file, or a key inside a PKCS#11 token; a group key derives the device key
-   * (inside the token when the group key is there).
+   * Opens the key wherever its URI says it lives; a group key derives the device key (inside the
+   * token when the group key is there).
    */
   public static SymmetricKeyAuthentication load(SymmetricKeyAttestation config, String idScope,
-      Optional<String> pkcs11Module) throws AgentException {
-    boolean inToken = config.key().scheme() == KeyUri.Scheme.PKCS11;
+      KeyOptions options) throws AgentException {
     try {
-      SasSigner key = inToken
-          ? Tokens.open(config.key(), pkcs11Module).sasSigner(config.key().pkcs11())
-          : KeyFiles.readSymmetricKey(config.key().path());
-      return new SymmetricKeyAuthentication(config, idScope, config.deriveFromGroupKey()
-          ? SoftwareSymmetricKey.deriveFromGroupKey(key, config.registrationId())
-          : key, !inToken);
+      SasSigner key = Keys.sasSigner(config.key(), options);
+      if (!config.deriveFromGroupKey()) {
+        return new SymmetricKeyAuthentication(config, idScope, key,
+            key instanceof SoftwareSymmetricKey software ? Optional.of(software) : Optional.empty());
+      }
+      // A key derived from a group key in a token is as secret as the group key: it stays out of files.
+      SoftwareSymmetricKey derived = SoftwareSymmetricKey.deriveFromGroupKey(key, config.registrationId());
+      return new SymmetricKeyAuthentication(config, idScope, derived,
+          key instanceof SoftwareSymmetricKey ? Optional.of(derived) : Optional.empty());
     } catch (HsmException e) {
       throw AgentException.hsm(e);
     }
@@ -100,8 +103,8 @@ public final class SymmetricKeyAuthentication implements DeviceAuthentication {
     if (!config.deriveFromGroupKey()) {
       references.put("keyUri", config.key().toString());
     }
-    return new HubAuth("sas", references, writable && deviceKey instanceof SoftwareSymmetricKey
-        ? Optional.of("SharedAccessKey=" + ((SoftwareSymmetricKey) deviceKey).exportBase64())
-        : Optional.empty());
+    // The one place the agent reads a raw key: an Azure connection string carries it.
+    return new HubAuth("sas", references,
+        writable.map(key -> "SharedAccessKey=" + key.exportBase64(InsecureSecretKeyAccess.get())));
   }
 }

@@ -9,11 +9,13 @@ import io.dpsagent.agent.dps.RegistrationId;
 import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.agent.sas.SasToken;
+import io.dpsagent.hsm.Attestor;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
-import io.dpsagent.hsm.tpm.Attestor;
-import io.dpsagent.hsm.tpm.TpmAttestor;
+import io.dpsagent.hsm.keys.KeyOptions;
+import io.dpsagent.hsm.keys.Keys;
+import io.dpsagent.hsm.tpm.TctiSpec;
 import io.dpsagent.hsm.tpm.TpmTimeouts;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,8 +69,8 @@ public final class TpmAuthentication implements DeviceAuthentication {
 
   /** Opens the TPM (creating and persisting the EK and SRK when absent). */
   public static TpmAuthentication load(TpmAttestation config, TpmConfig tpm, String idScope, long sasTtlSeconds,
-      TpmTimeouts timeouts) throws AgentException {
-    Attestor attestor = open(tpm, timeouts);
+      KeyOptions options) throws AgentException {
+    Attestor attestor = open(tpm.tcti(), options);
     try {
       String registrationId = config.registrationId().orElse(attestor.registrationId());
       RegistrationId.validate(registrationId);
@@ -81,8 +83,12 @@ public final class TpmAuthentication implements DeviceAuthentication {
 
   /** Opens the TPM the config names; a TPM that cannot be used is exit code 6. */
   public static Attestor open(TpmConfig tpm, TpmTimeouts timeouts) throws AgentException {
+    return open(tpm.tcti(), KeyOptions.defaults().withTpm(tpm.settings(), timeouts));
+  }
+
+  private static Attestor open(TctiSpec tcti, KeyOptions options) throws AgentException {
     try {
-      return TpmAttestor.open(tpm.tcti(), tpm.settings(), timeouts);
+      return Keys.attestor(tcti, options);
     } catch (HsmException e) {
       throw AgentException.hsm(e);
     }

@@ -6,11 +6,10 @@ import io.dpsagent.agent.dps.DpsCredentials;
 import io.dpsagent.agent.dps.RegistrationId;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.hsm.HsmException;
-import io.dpsagent.hsm.KeyUri;
-import io.dpsagent.hsm.pkcs11.Pkcs11Token;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
-import io.dpsagent.hsm.software.SoftwareTlsIdentity;
+import io.dpsagent.hsm.keys.KeyOptions;
+import io.dpsagent.hsm.keys.Keys;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
@@ -44,9 +43,9 @@ public final class X509Authentication implements DeviceAuthentication {
     this.config = config;
   }
 
-  public static X509Authentication load(X509Attestation config, Instant now, Optional<String> pkcs11Module)
+  public static X509Authentication load(X509Attestation config, Instant now, KeyOptions options)
       throws AgentException {
-    TlsIdentity identity = loadIdentity(config.identity(), pkcs11Module);
+    TlsIdentity identity = loadIdentity(config.identity(), options);
     X509Certificate leaf = identity.leaf();
     requireValidAt(leaf, now, source(config.identity()));
     String cn = commonName(leaf).orElseThrow(() -> AgentException.config(
@@ -104,36 +103,29 @@ public final class X509Authentication implements DeviceAuthentication {
   public HubAuth hubAuth() {
     Map<String, String> references = new LinkedHashMap<>();
     X509Attestation.Identity files = config.identity();
-    if (files instanceof X509Attestation.PemFiles) {
-      references.put("certificateUri", ((X509Attestation.PemFiles) files).certificateChain().toString());
-      references.put("privateKeyUri", ((X509Attestation.PemFiles) files).privateKey().toString());
-    } else if (files instanceof X509Attestation.TokenKey) {
-      X509Attestation.TokenKey token = (X509Attestation.TokenKey) files;
+    if (files instanceof X509Attestation.PemFiles pem) {
+      references.put("certificateUri", pem.certificateChain().toString());
+      references.put("privateKeyUri", pem.privateKey().toString());
+    } else if (files instanceof X509Attestation.TokenKey token) {
       token.certificateChain().ifPresent(c -> references.put("certificateUri", c.toString()));
       references.put("privateKeyUri", token.privateKey().toString());
-    } else {
-      references.put("pkcs12Uri", ((X509Attestation.Pkcs12File) files).bundle().toString());
+    } else if (files instanceof X509Attestation.Pkcs12File p12) {
+      references.put("pkcs12Uri", p12.bundle().toString());
     }
     return new HubAuth("x509", references, Optional.of("x509=true"));
   }
 
-  private static TlsIdentity loadIdentity(X509Attestation.Identity files, Optional<String> pkcs11Module)
+  private static TlsIdentity loadIdentity(X509Attestation.Identity files, KeyOptions options)
       throws AgentException {
     try {
-      if (files instanceof X509Attestation.TokenKey) {
-        X509Attestation.TokenKey token = (X509Attestation.TokenKey) files;
-        Pkcs11Token hsm = Tokens.open(token.privateKey(), pkcs11Module);
-        Optional<KeyUri> chain = token.certificateChain();
-        return chain.isPresent() && chain.get().scheme() == KeyUri.Scheme.FILE
-            ? hsm.tlsIdentity(token.privateKey().pkcs11(), SoftwareTlsIdentity.readChain(chain.get().path()))
-            : hsm.tlsIdentity(token.privateKey().pkcs11());
+      if (files instanceof X509Attestation.TokenKey token) {
+        return Keys.tlsIdentity(token.certificateChain(), token.privateKey(), options);
       }
-      if (files instanceof X509Attestation.PemFiles) {
-        X509Attestation.PemFiles pem = (X509Attestation.PemFiles) files;
-        return SoftwareTlsIdentity.fromPem(pem.certificateChain().path(), pem.privateKey().path());
+      if (files instanceof X509Attestation.PemFiles pem) {
+        return Keys.tlsIdentity(Optional.of(pem.certificateChain()), pem.privateKey(), options);
       }
       X509Attestation.Pkcs12File p12 = (X509Attestation.Pkcs12File) files;
-      return SoftwareTlsIdentity.fromPkcs12(p12.bundle().path(), p12.passwordFile().path());
+      return Keys.tlsIdentityFromPkcs12(p12.bundle(), p12.passwordFile());
     } catch (HsmException e) {
       throw AgentException.hsm(e);
     }
@@ -166,12 +158,11 @@ public final class X509Authentication implements DeviceAuthentication {
   }
 
   private static String source(X509Attestation.Identity files) {
-    if (files instanceof X509Attestation.TokenKey) {
-      return ((X509Attestation.TokenKey) files).certificateChain().orElse(((X509Attestation.TokenKey) files).privateKey())
-          .toString();
+    if (files instanceof X509Attestation.TokenKey token) {
+      return token.certificateChain().orElse(token.privateKey()).toString();
     }
-    return files instanceof X509Attestation.PemFiles
-        ? ((X509Attestation.PemFiles) files).certificateChain().path().toString()
+    return files instanceof X509Attestation.PemFiles pem
+        ? pem.certificateChain().path().toString()
         : ((X509Attestation.Pkcs12File) files).bundle().path().toString();
   }
 }

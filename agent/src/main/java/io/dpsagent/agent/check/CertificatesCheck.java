@@ -1,11 +1,12 @@
 package io.dpsagent.agent.check;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.attestation.Tokens;
+import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.X509Attestation;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
+import io.dpsagent.hsm.keys.Keys;
 import io.dpsagent.hsm.software.SoftwareTlsIdentity;
 import java.io.IOException;
 import java.io.InputStream;
@@ -126,8 +127,7 @@ final class CertificatesCheck implements Check {
     if (file.isPresent()) {
       return SoftwareTlsIdentity.readChain(file.get().path());
     }
-    return Tokens.open(token.privateKey(), config.pkcs11Module()).tlsIdentity(token.privateKey().pkcs11())
-        .certificateChain();
+    return Keys.tlsIdentity(Optional.empty(), token.privateKey(), Attestations.keyOptions(config)).certificateChain();
   }
 
   private static String source(X509Attestation.Identity identity) {

@@ -9,7 +9,7 @@ import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.pkcs11.Pkcs11Exception;
 import io.dpsagent.hsm.pkcs11.Pkcs11Token;
-import io.dpsagent.hsm.pkcs11.Pkcs11Uri;
+import io.dpsagent.hsm.Pkcs11Uri;
 import io.dpsagent.hsm.software.SoftwareTlsIdentity;
 import java.util.List;
 import java.util.Optional;

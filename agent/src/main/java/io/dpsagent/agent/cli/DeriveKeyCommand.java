@@ -3,8 +3,11 @@ package io.dpsagent.agent.cli;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.dps.RegistrationId;
 import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import io.dpsagent.hsm.KeyUri;
-import io.dpsagent.hsm.software.KeyFiles;
+import io.dpsagent.hsm.SasSigner;
+import io.dpsagent.hsm.keys.KeyOptions;
+import io.dpsagent.hsm.keys.Keys;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,15 +52,17 @@ final class DeriveKeyCommand implements Callable<Integer> {
     }
     try {
       SoftwareSymmetricKey derived = SoftwareSymmetricKey.deriveFromGroupKey(groupKey(), registrationId);
-      context.out().println(derived.exportBase64());
+      // Printing the member's key is this command's job; the factory line puts it into the device.
+      context.out().println(derived.exportBase64(InsecureSecretKeyAccess.get()));
       context.out().flush();
       return ExitCode.SUCCESS.code();
     } catch (HsmException e) {
-      throw AgentException.config(e.getMessage());
+      throw AgentException.hsm(e);
     }
   }
 
-  private SoftwareSymmetricKey groupKey() throws AgentException, HsmException {
+  /** The group key from a key URI (a file, or a token that derives inside), else from standard input. */
+  private SasSigner groupKey() throws AgentException, HsmException {
     if (groupKeyUri != null) {
       KeyUri uri;
       try {
@@ -65,10 +70,7 @@ final class DeriveKeyCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw AgentException.config("--group-key: " + e.getMessage());
       }
-      if (uri.scheme() != KeyUri.Scheme.FILE) {
-        throw AgentException.config("--group-key: only file: keys are supported by this version");
-      }
-      return KeyFiles.readSymmetricKey(uri.path());
+      return Keys.sasSigner(uri, KeyOptions.defaults());
     }
     String text = readStdin();
     if (text.isBlank()) {

@@ -1,11 +1,10 @@
 package io.dpsagent.agent.cli;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.attestation.Tokens;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.pkcs11.KeyPairType;
-import io.dpsagent.hsm.pkcs11.Pkcs11Token;
+import io.dpsagent.hsm.pkcs11.Pkcs11FactorySteps;
 import io.dpsagent.hsm.software.SoftwareTlsIdentity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
     subcommands = {Pkcs11Command.ImportKey.class, Pkcs11Command.KeyGen.class, Pkcs11Command.Csr.class,
         Pkcs11Command.ImportCert.class})
 final class Pkcs11Command implements Runnable {
+
+  private static final Logger LOG = Logger.getLogger(Pkcs11Command.class.getName());
 
   @Spec CommandSpec spec;
 
@@ -60,18 +62,21 @@ final class Pkcs11Command implements Runnable {
       }
     }
 
-    Pkcs11Token open(Main.Context context) throws AgentException {
+    /** Logs in to the token (once: a wrong PIN is never retried). */
+    Pkcs11FactorySteps open(Main.Context context) throws AgentException, HsmException {
       Optional<String> fromConfig = Optional.empty();
       if (module == null && Files.isRegularFile(config.file)) {
         fromConfig = config.load(context.environment()).pkcs11Module();
       }
-      return Tokens.open(keyUri(), module != null ? Optional.of(module.toString()) : fromConfig);
+      KeyUri uri = keyUri();
+      uri.warnings().forEach(LOG::warning);
+      return Pkcs11FactorySteps.open(uri.pkcs11(), module != null ? module.toString() : fromConfig.orElse(null));
     }
   }
 
   /** Runs a token step, mapping token failures to the contract's exit codes. */
   interface TokenStep {
-    void run(Pkcs11Token token, KeyUri uri) throws HsmException, AgentException, IOException;
+    void run(Pkcs11FactorySteps token, KeyUri uri) throws HsmException, AgentException, IOException;
   }
 
   static int withToken(Target target, Main.Context context, TokenStep step) throws AgentException {

@@ -7,7 +7,7 @@ import io.dpsagent.agent.attestation.TpmAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.TpmAttestation;
 import io.dpsagent.hsm.HsmException;
-import io.dpsagent.hsm.tpm.Attestor;
+import io.dpsagent.hsm.Attestor;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Optional;
@@ -82,8 +82,8 @@ final class TpmCommand implements Runnable {
     }
 
     private static Optional<String> configuredRegistrationId(AgentConfig config) {
-      return config.provisioning().attestation() instanceof TpmAttestation
-          ? ((TpmAttestation) config.provisioning().attestation()).registrationId()
+      return config.provisioning().attestation() instanceof TpmAttestation tpm
+          ? tpm.registrationId()
           : Optional.empty();
     }
   }

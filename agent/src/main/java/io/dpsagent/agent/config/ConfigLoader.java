@@ -171,14 +171,14 @@ public final class ConfigLoader {
       t.rejectUnknownKeys();
       return new X509Attestation(registrationId, new X509Attestation.Pkcs12File(bundle, password));
     }
-    if (key.isPresent() && key.get().scheme() == KeyUri.Scheme.PKCS11) {
+    if (key.isPresent() && key.get().keepsCertificates()) {
       return new X509Attestation(registrationId, new X509Attestation.TokenKey(key.get(), cert));
     }
     if (cert.isEmpty() || key.isEmpty()) {
       throw new InvalidConfigException(s.keyName(cert.isEmpty() ? "identity_cert" : "identity_pk"),
           "is missing; X.509 needs both identity_cert (PEM chain) and identity_pk (private key)");
     }
-    if (cert.get().scheme() != KeyUri.Scheme.FILE) {
+    if (!cert.get().isFile()) {
       throw new InvalidConfigException(s.keyName("identity_cert"),
           "a certificate from a PKCS#11 token goes with a private key in that token (identity_pk = { uri = \"pkcs11:...\" })");
     }
@@ -219,7 +219,7 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(s.keyName(key), e.getMessage());
     }
-    if (parsed.scheme() != KeyUri.Scheme.FILE && !tokenAllowed) {
+    if (!parsed.isFile() && !tokenAllowed) {
       throw new InvalidConfigException(s.keyName(key),
           Printable.quote(String.valueOf(parsed)) + " must be a file:/// URI");
     }

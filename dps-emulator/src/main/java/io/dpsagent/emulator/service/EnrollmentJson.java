@@ -20,6 +20,7 @@ import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
 import io.dpsagent.emulator.registry.TpmAttestation;
 import io.dpsagent.emulator.registry.Versioned;
 import io.dpsagent.emulator.registry.X509Attestation;
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -75,9 +76,9 @@ public final class EnrollmentJson {
       ObjectNode keys = json.putObject("symmetricKey");
       if (withKeys) {
         List<SoftwareSymmetricKey> all = symmetric.keys();
-        keys.put("primaryKey", all.get(0).exportBase64());
+        keys.put("primaryKey", all.get(0).exportBase64(InsecureSecretKeyAccess.get()));
         if (all.size() > 1) {
-          keys.put("secondaryKey", all.get(1).exportBase64());
+          keys.put("secondaryKey", all.get(1).exportBase64(InsecureSecretKeyAccess.get()));
         }
       }
     } else if (attestation instanceof X509Attestation x509) {
@@ -252,7 +253,7 @@ public final class EnrollmentJson {
       return given.get();
     }
     if (previous.size() > index) {
-      return previous.get(index).exportBase64();
+      return previous.get(index).exportBase64(InsecureSecretKeyAccess.get());
     }
     byte[] key = new byte[GENERATED_KEY_BYTES];
     RANDOM.nextBytes(key);

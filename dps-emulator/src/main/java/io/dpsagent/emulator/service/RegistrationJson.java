@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.emulator.encoding.Timestamps;
 import io.dpsagent.emulator.registry.RegistrationRecord;
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.util.Optional;
 
@@ -38,7 +39,7 @@ public final class RegistrationJson {
     record.enrollmentGroupId().ifPresent(id -> json.put("enrollmentGroupId", id));
     record.initialTwin().ifPresent(twin -> json.set("initialTwin", twin));
     // The state file already holds enrollment keys; a TPM device's hub key must survive restarts.
-    record.tpmDeviceKey().ifPresent(key -> json.put("tpmDeviceKey", key.exportBase64()));
+    record.tpmDeviceKey().ifPresent(key -> json.put("tpmDeviceKey", key.exportBase64(InsecureSecretKeyAccess.get())));
     return json;
   }
 

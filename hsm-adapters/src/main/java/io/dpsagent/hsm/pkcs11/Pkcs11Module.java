@@ -27,7 +27,7 @@ import java.util.Map;
  * finalised: SunPKCS11, loading the same library later, accepts CKR_CRYPTOKI_ALREADY_INITIALIZED,
  * while a C_Finalize here could pull the module from under a provider already using it.
  */
-public final class Pkcs11Module {
+final class Pkcs11Module {
 
   private static final long CKR_OK = 0;
   private static final long CKR_CRYPTOKI_ALREADY_INITIALIZED = 0x191;
@@ -47,7 +47,7 @@ public final class Pkcs11Module {
    * @throws Pkcs11Exception {@link Pkcs11Exception.Kind#MODULE_NOT_FOUND} if the library is missing
    *     or not a PKCS#11 module
    */
-  public static synchronized List<TokenInfo> tokens(String modulePath) throws Pkcs11Exception {
+  static synchronized List<TokenInfo> tokens(String modulePath) throws Pkcs11Exception {
     Pointer functions = functionList(modulePath);
     Memory initArgs = new Memory(6L * Native.POINTER_SIZE);
     initArgs.clear();

@@ -1,5 +1,6 @@
 package io.dpsagent.hsm.pkcs11;
 
+import io.dpsagent.hsm.Pkcs11Uri;
 import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.tls.FixedIdentityKeyManager;
 import java.security.PrivateKey;

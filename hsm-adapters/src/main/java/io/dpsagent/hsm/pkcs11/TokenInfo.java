@@ -1,5 +1,7 @@
 package io.dpsagent.hsm.pkcs11;
 
+import io.dpsagent.hsm.Pkcs11Uri;
+
 /**
  * What a slot's token says about itself (CK_TOKEN_INFO): enough to pick it by URI and to see the
  * state of its user PIN before trying one.

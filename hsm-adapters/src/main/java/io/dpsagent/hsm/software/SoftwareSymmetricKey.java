@@ -2,6 +2,7 @@ package io.dpsagent.hsm.software;
 
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.SasSigner;
+import io.dpsagent.hsm.SecretKeyAccess;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -74,8 +75,12 @@ public final class SoftwareSymmetricKey implements SasSigner {
     }
   }
 
-  /** The key in base64, for an Azure connection string. Only software keys can do this. */
-  public String exportBase64() {
+  /**
+   * The key in base64, for an Azure connection string. Only software keys can do this, and only
+   * with {@link io.dpsagent.hsm.InsecureSecretKeyAccess#get()} in hand.
+   */
+  public String exportBase64(SecretKeyAccess access) {
+    SecretKeyAccess.require(access);
     return Base64.getEncoder().encodeToString(key.getEncoded());
   }
 

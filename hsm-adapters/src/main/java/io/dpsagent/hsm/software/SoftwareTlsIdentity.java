@@ -120,11 +120,11 @@ public final class SoftwareTlsIdentity implements TlsIdentity {
     try (Reader reader = new StringReader(pem); PEMParser parser = new PEMParser(reader)) {
       Object object = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      if (object instanceof PrivateKeyInfo) {
-        return jdkKey((PrivateKeyInfo) object, converter);
+      if (object instanceof PrivateKeyInfo info) {
+        return jdkKey(info, converter);
       }
-      if (object instanceof PEMKeyPair) {
-        return jdkKey(((PEMKeyPair) object).getPrivateKeyInfo(), converter);
+      if (object instanceof PEMKeyPair pair) {
+        return jdkKey(pair.getPrivateKeyInfo(), converter);
       }
       if (object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair) {
         throw new HsmException(Kind.KEY_SOURCE, "private key file " + file

@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  * down), so swtpm gets this device instead. swtpm serves one data connection at a time: keep one
  * device open per swtpm. Every connect and read is bounded by the device's {@link TpmTimeouts}.
  */
-public class SwtpmTcpDevice extends tss.TpmDevice {
+final class SwtpmTcpDevice extends tss.TpmDevice {
 
   // swtpm control commands (swtpm's tpm_ioctl.h); each answer starts with a u32 result.
   private static final int CMD_INIT = 2;
@@ -28,11 +28,11 @@ public class SwtpmTcpDevice extends tss.TpmDevice {
   private TpmSocket data;
   private boolean pending;
 
-  public SwtpmTcpDevice(String host, int port) {
+  SwtpmTcpDevice(String host, int port) {
     this(host, port, TpmTimeouts.defaults());
   }
 
-  public SwtpmTcpDevice(String host, int port, TpmTimeouts timeouts) {
+  SwtpmTcpDevice(String host, int port, TpmTimeouts timeouts) {
     this.host = host;
     this.port = port;
     this.controlPort = port + 1;
@@ -44,7 +44,7 @@ public class SwtpmTcpDevice extends tss.TpmDevice {
    *
    * @throws TpmNoAnswerException if the connection is not made within the connect timeout
    */
-  public void open() throws IOException {
+  void open() throws IOException {
     if (data == null) {
       data = TpmSocket.connect(toString(), host, port, timeouts);
     }
@@ -142,7 +142,7 @@ public class SwtpmTcpDevice extends tss.TpmDevice {
   }
 
   /** Asks swtpm to save its state and exit (CMD_SHUTDOWN). */
-  public void shutdownSwtpm() {
+  void shutdownSwtpm() {
     control(CMD_SHUTDOWN, new byte[0]);
   }
 

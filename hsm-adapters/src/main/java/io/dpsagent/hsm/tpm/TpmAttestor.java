@@ -1,5 +1,6 @@
 package io.dpsagent.hsm.tpm;
 
+import io.dpsagent.hsm.Attestor;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.SasSigner;
 import java.io.ByteArrayOutputStream;

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  * the middle of a read can wait for the driver. TSS.Java's {@code TpmDeviceLinux} is not used because
  * it cannot be pointed at another path, polls with sleeps and prints to stderr.
  */
-public class TpmCharacterDevice extends tss.TpmDevice {
+final class TpmCharacterDevice extends tss.TpmDevice {
 
   /**
    * Larger than any TPM response. Kernels before partial-read support drop whatever a read() does
@@ -49,11 +49,11 @@ public class TpmCharacterDevice extends tss.TpmDevice {
   private ExecutorService io;
   private byte[] response;
 
-  public TpmCharacterDevice(String path) {
+  TpmCharacterDevice(String path) {
     this(path, TpmTimeouts.defaults());
   }
 
-  public TpmCharacterDevice(String path, TpmTimeouts timeouts) {
+  TpmCharacterDevice(String path, TpmTimeouts timeouts) {
     this.path = Path.of(path);
     this.timeouts = timeouts;
   }
@@ -64,7 +64,7 @@ public class TpmCharacterDevice extends tss.TpmDevice {
    * @throws HsmException {@link HsmException.Kind#UNAVAILABLE} when the path is not a character
    *     device (missing, a file, a directory): the driver may not be loaded yet
    */
-  public void open() throws IOException, HsmException {
+  void open() throws IOException, HsmException {
     if (channel != null) {
       return;
     }

@@ -7,7 +7,7 @@ import tss.TpmDevice;
 import tss.tpm.TPM_SU;
 
 /** Opens TSS.Java {@link Tpm}s from TCTI strings. */
-public final class Tpms {
+final class Tpms {
 
   // Microsoft simulator platform signals (its TcpServer protocol).
   private static final int MSSIM_POWER_ON = 1;
@@ -17,7 +17,7 @@ public final class Tpms {
   private Tpms() {}
 
   /** {@link #open(TctiSpec, TpmTimeouts)} with {@link TpmTimeouts#defaults()}. */
-  public static Tpm open(TctiSpec tcti) throws HsmException {
+  static Tpm open(TctiSpec tcti) throws HsmException {
     return open(tcti, TpmTimeouts.defaults());
   }
 
@@ -29,7 +29,7 @@ public final class Tpms {
    * @throws HsmException naming the TCTI when the TPM cannot be reached, does not answer in time or
    *     does not start
    */
-  public static Tpm open(TctiSpec tcti, TpmTimeouts timeouts) throws HsmException {
+  static Tpm open(TctiSpec tcti, TpmTimeouts timeouts) throws HsmException {
     TpmDevice device = connect(tcti, timeouts);
     Tpm tpm = new Tpm();
     tpm._setDevice(device);

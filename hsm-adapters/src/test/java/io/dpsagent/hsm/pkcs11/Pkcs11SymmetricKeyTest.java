@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
+import io.dpsagent.hsm.Pkcs11Uri;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import io.dpsagent.hsm.testing.SoftHsm;
@@ -33,11 +35,15 @@ class Pkcs11SymmetricKeyTest {
     token = Pkcs11Token.open(Pkcs11Uri.parse(softHsm.uri("")), null);
   }
 
+  private static Pkcs11FactorySteps factory() {
+    return new Pkcs11FactorySteps(token);
+  }
+
   @Test
   void hmacInTheTokenMatchesTheProtocolVectorAndJavaxCrypto() throws Exception {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=device-key;type=secret-key"));
     byte[] keyBytes = bytes(32);
-    token.importSecretKey(uri, keyBytes);
+    factory().importSecretKey(uri, keyBytes);
     assertArrayEquals(new byte[32], keyBytes, "the caller's key bytes are wiped");
     assertHidden("device-key");
 
@@ -55,21 +61,21 @@ class Pkcs11SymmetricKeyTest {
   @Test
   void aGroupKeyInTheTokenDerivesTheDeviceKey() throws Exception {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=group-key"));
-    token.importSecretKey(uri, bytes(64));
+    factory().importSecretKey(uri, bytes(64));
     assertHidden("group-key");
 
     SoftwareSymmetricKey device = SoftwareSymmetricKey.deriveFromGroupKey(token.sasSigner(uri), "my-device-01");
 
-    assertEquals("bf2Swwo3vkLIGksxx8gesUTRM/BeVGtLjHRYev98Q+s=", device.exportBase64());
+    assertEquals("bf2Swwo3vkLIGksxx8gesUTRM/BeVGtLjHRYev98Q+s=", device.exportBase64(InsecureSecretKeyAccess.get()));
     assertHidden("group-key");
   }
 
   @Test
   void aKeyIsStoredOnceAndTheBytesAreWipedEvenWhenRefused() throws Exception {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=once"));
-    token.importSecretKey(uri, bytes(32));
+    factory().importSecretKey(uri, bytes(32));
     byte[] again = bytes(32);
-    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> token.importSecretKey(uri, again));
+    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> factory().importSecretKey(uri, again));
     assertEquals(Pkcs11Exception.Kind.OBJECT_EXISTS, e.pkcs11Kind());
     assertEquals("token '" + softHsm.label() + "' already holds once (" + uri
         + "); delete it first or choose another label", e.getMessage());
@@ -126,7 +132,7 @@ class Pkcs11SymmetricKeyTest {
     store.load(null, softHsm.userPin().toCharArray());
     Key key = store.getKey(label, null);
     assertNull(key.getEncoded());
-    assertTrue(Pkcs11Token.isValueHidden(key));
+    assertTrue(TokenObjects.isValueHidden(key));
     assertTrue(key.toString().contains("token object, sensitive, unextractable"), key.toString());
     SoftHsm.Result read = softHsm.pkcs11Tool("--read-object", "--type", "secrkey", "--label", label);
     assertNotEquals(0, read.exitCode(), read.output());

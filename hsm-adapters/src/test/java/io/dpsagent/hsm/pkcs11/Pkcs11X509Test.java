@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.hsm.Pkcs11Uri;
 import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.software.SoftwareTlsIdentity;
 import io.dpsagent.hsm.testing.SoftHsm;
@@ -49,6 +50,10 @@ class Pkcs11X509Test {
     token = Pkcs11Token.open(Pkcs11Uri.parse(softHsm.uri("")), null);
   }
 
+  private static Pkcs11FactorySteps factory() {
+    return new Pkcs11FactorySteps(token);
+  }
+
   static Stream<Arguments> keyTypesAndProtocols() {
     return Stream.of(KeyPairType.values())
         .flatMap(type -> Stream.of("TLSv1.3", "TLSv1.2").map(protocol -> Arguments.of(type, protocol)));
@@ -59,9 +64,9 @@ class Pkcs11X509Test {
   void aKeyMadeInTheTokenAuthenticatesATlsClient(KeyPairType type, String protocol) throws Exception {
     String label = "tls-" + type + "-" + protocol;
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=" + label + ";type=private"));
-    PublicKey publicKey = token.generateKeyPair(uri, type);
-    List<X509Certificate> chain = INTERMEDIATE.certify("my-device-01", csrKey(token.csr(uri, "CN=my-device-01")));
-    token.importCertificate(uri, chain);
+    PublicKey publicKey = factory().generateKeyPair(uri, type);
+    List<X509Certificate> chain = INTERMEDIATE.certify("my-device-01", csrKey(factory().csr(uri, "CN=my-device-01")));
+    factory().importCertificate(uri, chain);
 
     TlsIdentity identity = token.tlsIdentity(uri);
 
@@ -79,9 +84,9 @@ class Pkcs11X509Test {
   @EnumSource(KeyPairType.class)
   void theCsrIsSignedInTheTokenForTheRequestedSubject(KeyPairType type) throws Exception {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=csr-" + type));
-    PublicKey publicKey = token.generateKeyPair(uri, type);
+    PublicKey publicKey = factory().generateKeyPair(uri, type);
 
-    String pem = token.csr(uri, "CN=my-device-01");
+    String pem = factory().csr(uri, "CN=my-device-01");
 
     assertTrue(pem.startsWith("-----BEGIN CERTIFICATE REQUEST-----"), pem);
     PKCS10CertificationRequest csr = parseCsr(pem);
@@ -94,7 +99,7 @@ class Pkcs11X509Test {
   @Test
   void untilACertificateIsImportedTheKeyCarriesASelfSignedPlaceholder() throws Exception {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=fresh"));
-    PublicKey publicKey = token.generateKeyPair(uri, KeyPairType.EC_P256);
+    PublicKey publicKey = factory().generateKeyPair(uri, KeyPairType.EC_P256);
 
     X509Certificate placeholder = token.tlsIdentity(uri).leaf();
 
@@ -106,8 +111,8 @@ class Pkcs11X509Test {
   @Test
   void theKeyIsFoundAgainAfterReopeningTheTokenAndById() throws Exception {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=kept"));
-    PublicKey publicKey = token.generateKeyPair(uri, KeyPairType.EC_P256);
-    token.importCertificate(uri, INTERMEDIATE.certify("kept-device", publicKey));
+    PublicKey publicKey = factory().generateKeyPair(uri, KeyPairType.EC_P256);
+    factory().importCertificate(uri, INTERMEDIATE.certify("kept-device", publicKey));
 
     Pkcs11Token reopened = Pkcs11Token.open(Pkcs11Uri.parse(softHsm.uri("")), null);
     // SunPKCS11 gives a key it stores the label's bytes as CKA_ID.
@@ -122,7 +127,7 @@ class Pkcs11X509Test {
   @Test
   void aChainFromAPemFileIsUsedWithTheTokenKey() throws Exception {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=pem-chain"));
-    PublicKey publicKey = token.generateKeyPair(uri, KeyPairType.RSA_2048);
+    PublicKey publicKey = factory().generateKeyPair(uri, KeyPairType.RSA_2048);
     List<X509Certificate> chain = INTERMEDIATE.certify("pem-device", publicKey);
     Files.writeString(dir.resolve("chain.pem"), TestPki.pem(chain.toArray()));
 
@@ -137,10 +142,10 @@ class Pkcs11X509Test {
   @Test
   void aCertificateForAnotherKeyIsRefused() throws Exception {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=mismatch"));
-    token.generateKeyPair(uri, KeyPairType.EC_P256);
+    factory().generateKeyPair(uri, KeyPairType.EC_P256);
     List<X509Certificate> other = INTERMEDIATE.leaf("someone-else", TestPki.KeyType.EC_P256).chain();
 
-    Pkcs11Exception imported = assertThrows(Pkcs11Exception.class, () -> token.importCertificate(uri, other));
+    Pkcs11Exception imported = assertThrows(Pkcs11Exception.class, () -> factory().importCertificate(uri, other));
     Pkcs11Exception used = assertThrows(Pkcs11Exception.class, () -> token.tlsIdentity(uri, other));
 
     assertEquals(Pkcs11Exception.Kind.OBJECT_UNFIT, imported.pkcs11Kind());
@@ -151,8 +156,8 @@ class Pkcs11X509Test {
   @Test
   void aKeyPairIsGeneratedOncePerLabel() throws Exception {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=twice"));
-    token.generateKeyPair(uri, KeyPairType.EC_P256);
-    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> token.generateKeyPair(uri, KeyPairType.EC_P256));
+    factory().generateKeyPair(uri, KeyPairType.EC_P256);
+    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> factory().generateKeyPair(uri, KeyPairType.EC_P256));
     assertEquals(Pkcs11Exception.Kind.OBJECT_EXISTS, e.pkcs11Kind());
   }
 
@@ -168,7 +173,7 @@ class Pkcs11X509Test {
   private static void assertPrivateKeyHidden(TlsIdentity identity, String label) {
     PrivateKey key = identity.keyManager().getPrivateKey(identity.keyManager()
         .chooseClientAlias(new String[] {"EC", "RSA"}, null, null));
-    assertTrue(Pkcs11Token.isValueHidden(key));
+    assertTrue(TokenObjects.isValueHidden(key));
     assertTrue(key.toString().contains("token object, sensitive, unextractable"), key.toString());
     // opensc cannot read private keys at all, so its listing shows the attributes instead.
     // SunPKCS11 leaves the private key's CKA_LABEL empty and sets CKA_ID to the label's bytes.

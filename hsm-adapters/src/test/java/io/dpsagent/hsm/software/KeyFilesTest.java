@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,7 +28,7 @@ class KeyFilesTest {
   @Test
   void readsAnOwnerOnlyKeyFileWithTrailingNewline() throws Exception {
     Path file = keyFile(KEY + "\n", "rw-------");
-    assertEquals(KEY, KeyFiles.readSymmetricKey(file).exportBase64());
+    assertEquals(KEY, KeyFiles.readSymmetricKey(file).exportBase64(InsecureSecretKeyAccess.get()));
   }
 
   @Test

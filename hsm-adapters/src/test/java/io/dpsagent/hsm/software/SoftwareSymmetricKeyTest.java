@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
+import io.dpsagent.hsm.SecretKeyAccess;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class SoftwareSymmetricKeyTest {
 
+  private static final SecretKeyAccess ACCESS = InsecureSecretKeyAccess.get();
   // Test vectors of the protocol reference (keys are the bytes 0..31 and 0..63).
   private static final String KEY_0_31 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
   private static final String KEY_0_63 =
@@ -27,14 +30,14 @@ class SoftwareSymmetricKeyTest {
   void derivesTheGroupKeyTestVector() throws Exception {
     SoftwareSymmetricKey derived =
         SoftwareSymmetricKey.deriveFromGroupKey(SoftwareSymmetricKey.ofBase64(KEY_0_63), "my-device-01");
-    assertEquals("bf2Swwo3vkLIGksxx8gesUTRM/BeVGtLjHRYev98Q+s=", derived.exportBase64());
+    assertEquals("bf2Swwo3vkLIGksxx8gesUTRM/BeVGtLjHRYev98Q+s=", derived.exportBase64(ACCESS));
   }
 
   @Test
   void derivationHashesTheRegistrationIdExactlyAsGiven() throws Exception {
     SoftwareSymmetricKey group = SoftwareSymmetricKey.ofBase64(KEY_0_63);
-    assertFalse(SoftwareSymmetricKey.deriveFromGroupKey(group, "My-Device-01").exportBase64()
-        .equals(SoftwareSymmetricKey.deriveFromGroupKey(group, "my-device-01").exportBase64()));
+    assertFalse(SoftwareSymmetricKey.deriveFromGroupKey(group, "My-Device-01").exportBase64(ACCESS)
+        .equals(SoftwareSymmetricKey.deriveFromGroupKey(group, "my-device-01").exportBase64(ACCESS)));
   }
 
   @Test
@@ -50,6 +53,14 @@ class SoftwareSymmetricKeyTest {
   }
 
   @Test
+  void exportNeedsTheAccessToken() {
+    SoftwareSymmetricKey key = SoftwareSymmetricKey.ofBase64(KEY_0_31);
+    NullPointerException e = assertThrows(NullPointerException.class, () -> key.exportBase64(null));
+    assertEquals("SecretKeyAccess is required to read a raw key; pass InsecureSecretKeyAccess.get()", e.getMessage());
+    assertEquals(KEY_0_31, key.exportBase64(ACCESS));
+  }
+
+  @Test
   void neverShowsTheKeyInToString() {
     SoftwareSymmetricKey key = SoftwareSymmetricKey.ofBase64(KEY_0_31);
     assertFalse(key.toString().contains(KEY_0_31));
@@ -61,6 +72,6 @@ class SoftwareSymmetricKeyTest {
     byte[] raw = Base64.getDecoder().decode(KEY_0_31);
     SoftwareSymmetricKey key = SoftwareSymmetricKey.ofBytes(raw);
     java.util.Arrays.fill(raw, (byte) 0);
-    assertArrayEquals(Base64.getDecoder().decode(KEY_0_31), Base64.getDecoder().decode(key.exportBase64()));
+    assertArrayEquals(Base64.getDecoder().decode(KEY_0_31), Base64.getDecoder().decode(key.exportBase64(ACCESS)));
   }
 }

@@ -1,6 +1,6 @@
 package io.dpsagent.hsm.testing;
 
-import io.dpsagent.hsm.tpm.SwtpmTcpDevice;
+import io.dpsagent.hsm.tpm.TpmTestAccess;
 import io.dpsagent.hsm.tpm.TctiSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -114,7 +114,7 @@ public final class Swtpm implements AutoCloseable {
 
   /** A TPM reset (swtpm CMD_INIT): transient objects and sessions are gone, persistent keys stay. */
   public void powerCycle() {
-    new SwtpmTcpDevice("127.0.0.1", port).powerCycle();
+    TpmTestAccess.powerCycleSwtpm("127.0.0.1", port);
   }
 
   /** Asks swtpm to shut down, kills it if it does not, and deletes its state. */
@@ -126,7 +126,7 @@ public final class Swtpm implements AutoCloseable {
     closed = true;
     Optional<ProcessHandle> process = ProcessHandle.of(pid);
     try {
-      new SwtpmTcpDevice("127.0.0.1", port).shutdownSwtpm();
+      TpmTestAccess.shutdownSwtpm("127.0.0.1", port);
     } catch (RuntimeException e) {
       // already gone or wedged: the kill below is the fallback
     }

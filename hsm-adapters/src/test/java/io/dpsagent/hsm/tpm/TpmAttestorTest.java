@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.hsm.Attestor;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.testing.Swtpm;

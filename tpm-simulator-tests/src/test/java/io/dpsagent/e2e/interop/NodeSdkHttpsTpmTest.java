@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
+import io.dpsagent.hsm.InsecureSecretKeyAccess;
+import io.dpsagent.hsm.SecretKeyAccess;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import io.dpsagent.hsm.testing.Swtpm;
 import io.dpsagent.hsm.tpm.TpmAttestor;
@@ -113,7 +115,9 @@ class NodeSdkHttpsTpmTest extends DeviceSdkContract {
 
     RegistrationRecord second = assertAssigned(id.registrationId(), id.registrationId(), again);
     SoftwareSymmetricKey secondKey = second.tpmDeviceKey().orElseThrow();
-    assertFalse(secondKey.exportBase64().equals(firstKey.exportBase64()), "DPS sends a new key with every registration");
+    SecretKeyAccess access = InsecureSecretKeyAccess.get();
+    assertFalse(secondKey.exportBase64(access).equals(firstKey.exportBase64(access)),
+        "DPS sends a new key with every registration");
     assertTpmHolds(tpm, secondKey);
   }
 

@@ -1,4 +1,4 @@
-package io.dpsagent.hsm.pkcs11;
+package io.dpsagent.hsm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dpsagent.hsm.pkcs11.Pkcs11Uri.ObjectType;
+import io.dpsagent.hsm.Pkcs11Uri.ObjectType;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

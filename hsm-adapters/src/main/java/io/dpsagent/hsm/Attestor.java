@@ -1,7 +1,5 @@
-package io.dpsagent.hsm.tpm;
+package io.dpsagent.hsm;
 
-import io.dpsagent.hsm.HsmException;
-import io.dpsagent.hsm.SasSigner;
 import java.util.Optional;
 
 /**
@@ -20,7 +18,7 @@ public interface Attestor extends AutoCloseable {
   /** The SRK's marshalled TPM2B_PUBLIC: DPS's {@code tpm.storageRootKey}. */
   byte[] storageRootKey();
 
-  /** The default registration ID derived from the EK; see {@link RegistrationIds}. */
+  /** The default registration ID derived from the EK: {@code lower(base32(SHA-256(ek)))}, as the Azure SDKs do. */
   String registrationId();
 
   /** The EK certificate (DER) the vendor stored in NV, if there is one. */
@@ -31,7 +29,7 @@ public interface Attestor extends AutoCloseable {
    * identity handle) and returns a signer that uses it.
    *
    * @throws HsmException if the blob is malformed or not made for this TPM's EK and SRK; a
-   *     {@link TpmException} when the TPM refuses a step
+   *     {@code TpmException} when the TPM refuses a step
    */
   SasSigner activate(byte[] authenticationKeyBlob) throws HsmException;
 

@@ -1,4 +1,4 @@
-package io.dpsagent.hsm.pkcs11;
+package io.dpsagent.hsm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,6 +1,5 @@
-package io.dpsagent.hsm.pkcs11;
+package io.dpsagent.hsm;
 
-import io.dpsagent.hsm.Printable;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
