@@ -160,7 +160,7 @@ class TpmEnrollmentTest {
                   enrollment,
                   LinkedHub.withHostName(EmulatorConfig.DEFAULT_HUB),
                   Instant.now());
-      deviceKey = record.tpmDeviceKey().orElseThrow().exportBase64();
+      deviceKey = record.tpmDeviceKey().orElseThrow().toBase64();
       assertEquals(32, Base64.getDecoder().decode(deviceKey).length);
     }
     String stateFile = Files.readString(directory.resolve("state").resolve("state.json"));
@@ -179,7 +179,7 @@ class TpmEnrollmentTest {
               .orElseThrow()
               .tpmDeviceKey()
               .orElseThrow()
-              .exportBase64());
+              .toBase64());
       assertFalse(
           json(new ServiceClient(second).send("GET", "/registrations/tpm-1", null))
               .toString()

@@ -285,7 +285,7 @@ public final class DeviceApi {
 
   // The second blob: the hub device key the record keeps, for the TPM that passed the challenge.
   private String deviceKeyBlob(TpmMatch match, RegistrationRecord record) {
-    byte[] key = Base64.getDecoder().decode(record.tpmDeviceKey().orElseThrow().exportBase64());
+    byte[] key = record.tpmDeviceKey().orElseThrow().toBytes();
     return Base64.getEncoder().encodeToString(tpmAuthenticator.activationBlob(match, key));
   }
 

@@ -1,7 +1,7 @@
 package io.dpsagent.emulator.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
+import io.dpsagent.emulator.crypto.HmacKey;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -310,13 +310,13 @@ public final class Registry {
     return record;
   }
 
-  private Optional<SoftwareSymmetricKey> tpmDeviceKey(Enrollment enrollment) {
+  private Optional<HmacKey> tpmDeviceKey(Enrollment enrollment) {
     if (!(enrollment.attestation() instanceof TpmAttestation)) {
       return Optional.empty();
     }
     byte[] key = new byte[TPM_DEVICE_KEY_BYTES];
     random.nextBytes(key);
-    return Optional.of(SoftwareSymmetricKey.ofBytes(key));
+    return Optional.of(HmacKey.ofBytes(key));
   }
 
   // ---- operation counts

@@ -1,7 +1,6 @@
 package io.dpsagent.emulator.registry;
 
-import io.dpsagent.hsm.HsmException;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
+import io.dpsagent.emulator.crypto.HmacKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,11 +13,11 @@ import java.util.Optional;
  */
 public final class SymmetricKeyAttestation implements Attestation {
 
-  private final SoftwareSymmetricKey primaryKey;
-  private final Optional<SoftwareSymmetricKey> secondaryKey;
+  private final HmacKey primaryKey;
+  private final Optional<HmacKey> secondaryKey;
 
   private SymmetricKeyAttestation(
-      SoftwareSymmetricKey primaryKey, Optional<SoftwareSymmetricKey> secondaryKey) {
+      HmacKey primaryKey, Optional<HmacKey> secondaryKey) {
     this.primaryKey = primaryKey;
     this.secondaryKey = secondaryKey;
   }
@@ -30,13 +29,13 @@ public final class SymmetricKeyAttestation implements Attestation {
   public static SymmetricKeyAttestation ofBase64(
       String primaryKeyBase64, String secondaryKeyBase64) {
     return new SymmetricKeyAttestation(
-        SoftwareSymmetricKey.ofBase64(primaryKeyBase64),
-        Optional.ofNullable(secondaryKeyBase64).map(SoftwareSymmetricKey::ofBase64));
+        HmacKey.ofBase64(primaryKeyBase64),
+        Optional.ofNullable(secondaryKeyBase64).map(HmacKey::ofBase64));
   }
 
   /** The keys to try, primary first. */
-  public List<SoftwareSymmetricKey> keys() {
-    List<SoftwareSymmetricKey> keys = new ArrayList<>(2);
+  public List<HmacKey> keys() {
+    List<HmacKey> keys = new ArrayList<>(2);
     keys.add(primaryKey);
     secondaryKey.ifPresent(keys::add);
     return keys;
@@ -45,16 +44,8 @@ public final class SymmetricKeyAttestation implements Attestation {
   /** The keys a device of this group holds: each group key's HMAC over its registration ID. */
   public SymmetricKeyAttestation deriveForDevice(String registrationId) {
     return new SymmetricKeyAttestation(
-        derive(primaryKey, registrationId), secondaryKey.map(key -> derive(key, registrationId)));
-  }
-
-  private static SoftwareSymmetricKey derive(SoftwareSymmetricKey groupKey, String registrationId) {
-    try {
-      return SoftwareSymmetricKey.deriveFromGroupKey(groupKey, registrationId);
-    } catch (HsmException e) {
-      // A key in process memory cannot fail to sign.
-      throw new IllegalStateException(e);
-    }
+        primaryKey.deriveForDevice(registrationId),
+        secondaryKey.map(key -> key.deriveForDevice(registrationId)));
   }
 
   @Override

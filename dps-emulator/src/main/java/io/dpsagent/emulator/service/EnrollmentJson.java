@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.emulator.crypto.HmacKey;
 import io.dpsagent.emulator.encoding.Timestamps;
 import io.dpsagent.emulator.registry.AllocationPolicy;
 import io.dpsagent.emulator.registry.Attestation;
@@ -20,7 +21,6 @@ import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
 import io.dpsagent.emulator.registry.TpmAttestation;
 import io.dpsagent.emulator.registry.Versioned;
 import io.dpsagent.emulator.registry.X509Attestation;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -74,10 +74,10 @@ public final class EnrollmentJson {
       json.put("type", "symmetricKey");
       ObjectNode keys = json.putObject("symmetricKey");
       if (withKeys) {
-        List<SoftwareSymmetricKey> all = symmetric.keys();
-        keys.put("primaryKey", all.get(0).exportBase64());
+        List<HmacKey> all = symmetric.keys();
+        keys.put("primaryKey", all.get(0).toBase64());
         if (all.size() > 1) {
-          keys.put("secondaryKey", all.get(1).exportBase64());
+          keys.put("secondaryKey", all.get(1).toBase64());
         }
       }
     } else if (attestation instanceof X509Attestation x509) {
@@ -229,7 +229,7 @@ public final class EnrollmentJson {
     if (json != null && !json.isNull() && !json.isObject()) {
       throw new InvalidRequestException("attestation.symmetricKey is not an object");
     }
-    List<SoftwareSymmetricKey> previous =
+    List<HmacKey> previous =
         replaced
             .filter(SymmetricKeyAttestation.class::isInstance)
             .map(a -> ((SymmetricKeyAttestation) a).keys())
@@ -245,14 +245,14 @@ public final class EnrollmentJson {
   }
 
   private static String keyOrFallback(
-      JsonNode keys, String field, List<SoftwareSymmetricKey> previous, int index)
+      JsonNode keys, String field, List<HmacKey> previous, int index)
       throws InvalidRequestException {
     Optional<String> given = optionalText(keys, field).filter(k -> !k.isEmpty());
     if (given.isPresent()) {
       return given.get();
     }
     if (previous.size() > index) {
-      return previous.get(index).exportBase64();
+      return previous.get(index).toBase64();
     }
     byte[] key = new byte[GENERATED_KEY_BYTES];
     RANDOM.nextBytes(key);

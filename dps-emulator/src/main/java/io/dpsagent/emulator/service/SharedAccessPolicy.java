@@ -1,6 +1,6 @@
 package io.dpsagent.emulator.service;
 
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
+import io.dpsagent.emulator.crypto.HmacKey;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -21,8 +21,8 @@ public record SharedAccessPolicy(String keyName, String primaryKey, String secon
       throw new IllegalArgumentException("policy key name is empty");
     }
     // Fails early on a key that is not base64, without repeating it.
-    SoftwareSymmetricKey.ofBase64(primaryKey);
-    SoftwareSymmetricKey.ofBase64(secondaryKey);
+    HmacKey.ofBase64(primaryKey);
+    HmacKey.ofBase64(secondaryKey);
   }
 
   /** A policy with two fresh random 32-byte keys. */
@@ -30,12 +30,12 @@ public record SharedAccessPolicy(String keyName, String primaryKey, String secon
     return new SharedAccessPolicy(keyName, newKey(), newKey());
   }
 
-  SoftwareSymmetricKey primary() {
-    return SoftwareSymmetricKey.ofBase64(primaryKey);
+  HmacKey primary() {
+    return HmacKey.ofBase64(primaryKey);
   }
 
-  SoftwareSymmetricKey secondary() {
-    return SoftwareSymmetricKey.ofBase64(secondaryKey);
+  HmacKey secondary() {
+    return HmacKey.ofBase64(secondaryKey);
   }
 
   private static String newKey() {

@@ -139,7 +139,7 @@ class SymmetricKeyAuthenticatorTest {
 
     assertEquals(
         "bf2Swwo3vkLIGksxx8gesUTRM/BeVGtLjHRYev98Q+s=",
-        group.deriveForDevice("my-device-01").keys().get(0).exportBase64());
+        group.deriveForDevice("my-device-01").keys().get(0).toBase64());
   }
 
   @Test
