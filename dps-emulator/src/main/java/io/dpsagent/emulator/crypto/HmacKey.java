@@ -3,6 +3,7 @@ package io.dpsagent.emulator.crypto;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Mac;
@@ -19,6 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class HmacKey {
 
   private static final String HMAC_SHA256 = "HmacSHA256";
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final SecretKeySpec key;
 
@@ -33,6 +35,13 @@ public final class HmacKey {
   /** Wraps raw key bytes; the array is copied and the caller's copy may be wiped. */
   public static HmacKey ofBytes(byte[] keyBytes) {
     return new HmacKey(keyBytes.clone());
+  }
+
+  /** A new key of {@code length} random bytes. */
+  public static HmacKey generate(int length) {
+    byte[] bytes = new byte[length];
+    RANDOM.nextBytes(bytes);
+    return new HmacKey(bytes);
   }
 
   /**

@@ -13,6 +13,9 @@ import java.util.Optional;
  */
 public final class SymmetricKeyAttestation implements Attestation {
 
+  /** The length of a key DPS generates for an enrollment that names none. */
+  private static final int GENERATED_KEY_BYTES = 64;
+
   private final HmacKey primaryKey;
   private final Optional<HmacKey> secondaryKey;
 
@@ -31,6 +34,30 @@ public final class SymmetricKeyAttestation implements Attestation {
     return new SymmetricKeyAttestation(
         HmacKey.ofBase64(primaryKeyBase64),
         Optional.ofNullable(secondaryKeyBase64).map(HmacKey::ofBase64));
+  }
+
+  /**
+   * The keys of a create or replace request: a key the request gives is used; one it omits is kept
+   * from the attestation it replaces or, if that has none, generated (64 random bytes, as DPS
+   * does).
+   *
+   * @throws IllegalArgumentException if a given key is not base64; the message never repeats it
+   */
+  public static SymmetricKeyAttestation ofRequest(
+      Optional<String> primaryKeyBase64,
+      Optional<String> secondaryKeyBase64,
+      Optional<SymmetricKeyAttestation> replaced) {
+    List<HmacKey> previous = replaced.map(SymmetricKeyAttestation::keys).orElse(List.of());
+    return new SymmetricKeyAttestation(
+        keyOrFallback(primaryKeyBase64, previous, 0),
+        Optional.of(keyOrFallback(secondaryKeyBase64, previous, 1)));
+  }
+
+  private static HmacKey keyOrFallback(Optional<String> given, List<HmacKey> previous, int index) {
+    if (given.isPresent()) {
+      return HmacKey.ofBase64(given.get());
+    }
+    return previous.size() > index ? previous.get(index) : HmacKey.generate(GENERATED_KEY_BYTES);
   }
 
   /** The keys to try, primary first. */

@@ -1,7 +1,6 @@
 package io.dpsagent.emulator.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,7 +20,6 @@ import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
 import io.dpsagent.emulator.registry.TpmAttestation;
 import io.dpsagent.emulator.registry.Versioned;
 import io.dpsagent.emulator.registry.X509Attestation;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -33,15 +31,12 @@ import java.util.Optional;
  *
  * <p>Server-managed fields in a request ({@code etag}, timestamps, {@code registrationState}) are
  * ignored, as are unknown fields. Symmetric keys a request omits are kept from the enrollment it
- * replaces or, for a new one, generated (64 random bytes, as DPS does).
+ * replaces or, for a new one, generated ({@link SymmetricKeyAttestation#ofRequest}).
  */
 public final class EnrollmentJson {
 
-  public static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder BASE64 = Base64.getEncoder();
-  private static final int GENERATED_KEY_BYTES = 64;
 
   private EnrollmentJson() {}
 
@@ -229,34 +224,17 @@ public final class EnrollmentJson {
     if (json != null && !json.isNull() && !json.isObject()) {
       throw new InvalidRequestException("attestation.symmetricKey is not an object");
     }
-    List<HmacKey> previous =
-        replaced
-            .filter(SymmetricKeyAttestation.class::isInstance)
-            .map(a -> ((SymmetricKeyAttestation) a).keys())
-            .orElse(List.of());
     JsonNode keys = json == null ? NODES.objectNode() : json;
-    String primary = keyOrFallback(keys, "primaryKey", previous, 0);
-    String secondary = keyOrFallback(keys, "secondaryKey", previous, 1);
+    Optional<String> primary = optionalText(keys, "primaryKey").filter(k -> !k.isEmpty());
+    Optional<String> secondary = optionalText(keys, "secondaryKey").filter(k -> !k.isEmpty());
+    Optional<SymmetricKeyAttestation> previous =
+        replaced.filter(SymmetricKeyAttestation.class::isInstance)
+            .map(SymmetricKeyAttestation.class::cast);
     try {
-      return SymmetricKeyAttestation.ofBase64(primary, secondary);
+      return SymmetricKeyAttestation.ofRequest(primary, secondary, previous);
     } catch (IllegalArgumentException e) {
       throw new InvalidRequestException("attestation.symmetricKey: keys must be base64");
     }
-  }
-
-  private static String keyOrFallback(
-      JsonNode keys, String field, List<HmacKey> previous, int index)
-      throws InvalidRequestException {
-    Optional<String> given = optionalText(keys, field).filter(k -> !k.isEmpty());
-    if (given.isPresent()) {
-      return given.get();
-    }
-    if (previous.size() > index) {
-      return previous.get(index).toBase64();
-    }
-    byte[] key = new byte[GENERATED_KEY_BYTES];
-    RANDOM.nextBytes(key);
-    return Base64.getEncoder().encodeToString(key);
   }
 
   private static ProvisioningStatus provisioningStatus(JsonNode json)

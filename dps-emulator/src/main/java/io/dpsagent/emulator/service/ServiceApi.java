@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.emulator.device.FaultPlanJson;
 import io.dpsagent.emulator.device.Faults;
+import io.dpsagent.emulator.encoding.Json;
 import io.dpsagent.emulator.encoding.PercentEncoding;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
@@ -213,7 +214,7 @@ public final class ServiceApi {
     if (enrollments == null || !enrollments.isArray()) {
       throw new InvalidRequestException("enrollments is missing or not an array");
     }
-    ArrayNode errors = EnrollmentJson.MAPPER.createArrayNode();
+    ArrayNode errors = Json.MAPPER.createArrayNode();
     for (JsonNode item : enrollments) {
       Optional<ServiceError> failure = bulkItem(mode, item);
       failure.ifPresent(
@@ -224,7 +225,7 @@ public final class ServiceApi {
             entry.put("errorStatus", e.message());
           });
     }
-    ObjectNode result = EnrollmentJson.MAPPER.createObjectNode();
+    ObjectNode result = Json.MAPPER.createObjectNode();
     result.put("isSuccessful", errors.isEmpty());
     result.set("errors", errors);
     return ServiceReply.ok(result);
@@ -331,7 +332,7 @@ public final class ServiceApi {
     QueryPage page =
         QueryPage.of(
             all.size(), request.header("x-ms-max-item-count"), request.header("x-ms-continuation"));
-    ArrayNode items = EnrollmentJson.MAPPER.createArrayNode();
+    ArrayNode items = Json.MAPPER.createArrayNode();
     all.subList(page.from(), page.to()).forEach(item -> items.add(toJson.apply(item)));
     ServiceReply reply = ServiceReply.ok(items).withHeader("x-ms-item-type", itemType);
     return page.continuation()
@@ -350,7 +351,7 @@ public final class ServiceApi {
 
   private ObjectNode operations() {
     OperationCounts counts = registry.operationCounts();
-    ObjectNode json = EnrollmentJson.MAPPER.createObjectNode();
+    ObjectNode json = Json.MAPPER.createObjectNode();
     json.put("deviceRegistrations", counts.deviceRegistrations());
     json.put("deviceReregistrations", counts.deviceReregistrations());
     json.put("enrollmentAdds", counts.enrollmentAdds());
@@ -407,7 +408,7 @@ public final class ServiceApi {
 
   private static JsonNode body(ServiceRequest request) throws InvalidRequestException {
     try {
-      JsonNode json = EnrollmentJson.MAPPER.readTree(request.body());
+      JsonNode json = Json.MAPPER.readTree(request.body());
       if (json == null || json.isMissingNode()) {
         throw new InvalidRequestException("the body is empty");
       }

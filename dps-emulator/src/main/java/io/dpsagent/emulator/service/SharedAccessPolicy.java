@@ -1,8 +1,6 @@
 package io.dpsagent.emulator.service;
 
 import io.dpsagent.emulator.crypto.HmacKey;
-import java.security.SecureRandom;
-import java.util.Base64;
 
 /**
  * A shared access policy of the DPS instance: a key name and two base64 keys that sign service API
@@ -13,7 +11,6 @@ public record SharedAccessPolicy(String keyName, String primaryKey, String secon
   /** The policy every DPS instance starts with, holding all rights. */
   public static final String OWNER = "provisioningserviceowner";
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final int KEY_BYTES = 32;
 
   public SharedAccessPolicy {
@@ -39,9 +36,7 @@ public record SharedAccessPolicy(String keyName, String primaryKey, String secon
   }
 
   private static String newKey() {
-    byte[] key = new byte[KEY_BYTES];
-    RANDOM.nextBytes(key);
-    return Base64.getEncoder().encodeToString(key);
+    return HmacKey.generate(KEY_BYTES).toBase64();
   }
 
   @Override
