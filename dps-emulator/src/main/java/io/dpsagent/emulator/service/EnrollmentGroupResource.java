@@ -65,7 +65,7 @@ final class EnrollmentGroupResource {
     }
     return registry
         .enrollmentGroup(path.get(1))
-        .map(g -> ServiceReply.ok(EnrollmentJson.attestation(g.attestation(), true, true)))
+        .map(g -> ServiceReply.ok(AttestationJson.toJson(g.attestation(), true, true)))
         .orElseGet(() -> replies.error(ServiceError.ENROLLMENT_GROUP_NOT_FOUND));
   }
 

@@ -74,7 +74,7 @@ final class IndividualEnrollmentResource {
     }
     return registry
         .individualEnrollment(path.get(1))
-        .map(e -> ServiceReply.ok(EnrollmentJson.attestation(e.attestation(), false, true)))
+        .map(e -> ServiceReply.ok(AttestationJson.toJson(e.attestation(), false, true)))
         .orElseGet(() -> replies.error(ServiceError.ENROLLMENT_NOT_FOUND));
   }
 
