@@ -5,36 +5,24 @@ import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.device.DeviceApi;
 import io.dpsagent.emulator.device.Faults;
 import io.dpsagent.emulator.device.RequestLog;
-import io.dpsagent.emulator.http.HttpsDeviceServer;
-import io.dpsagent.emulator.mqtt.MqttDeviceServer;
-import io.dpsagent.emulator.http.HttpsServiceServer;
 import io.dpsagent.emulator.registry.IdScopes;
 import io.dpsagent.emulator.registry.OperationCounts;
 import io.dpsagent.emulator.registry.Registry;
-import io.dpsagent.emulator.service.ServiceApi;
-import io.dpsagent.emulator.service.ServiceAuthenticator;
 import io.dpsagent.emulator.service.SharedAccessPolicy;
 import io.dpsagent.emulator.state.StateFileException;
 import io.dpsagent.emulator.state.StateStore;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.emulator.tls.PemFiles;
 import io.dpsagent.emulator.tls.ServerTlsIdentity;
-import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -53,40 +41,33 @@ import java.util.logging.Logger;
 public final class DpsEmulator implements AutoCloseable {
 
   static final String CA_FILE_NAME = "ca.pem";
-  private static final int STANDARD_HTTPS_PORT = 443;
   private static final Logger LOG = Logger.getLogger(DpsEmulator.class.getName());
 
   private final Registry registry;
   private final StateStore store;
   private final Faults faults;
   private final RequestLog requestLog;
-  private final List<AutoCloseable> servers;
-  private final URI httpsEndpoint;
-  private final URI mqttEndpoint;
-  private final URI mqttWebSocketEndpoint;
+  private final DeviceEndpoints devices;
+  private final ServiceEndpoint service;
   private final Path caFile;
   private final Optional<Path> temporaryStateDirectory;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private HttpsServiceServer serviceServer;
-  private URI serviceEndpoint;
-  private String serviceConnectionString;
 
   private DpsEmulator(
       Registry registry,
       StateStore store,
       Faults faults,
       RequestLog requestLog,
-      Endpoints endpoints,
+      DeviceEndpoints devices,
+      ServiceEndpoint service,
       Path caFile,
       Optional<Path> temporaryStateDirectory) {
     this.registry = registry;
     this.store = store;
     this.faults = faults;
     this.requestLog = requestLog;
-    this.servers = endpoints.servers();
-    this.httpsEndpoint = endpoints.https();
-    this.mqttEndpoint = endpoints.mqtt();
-    this.mqttWebSocketEndpoint = endpoints.mqttWebSocket();
+    this.devices = devices;
+    this.service = service;
     this.caFile = caFile;
     this.temporaryStateDirectory = temporaryStateDirectory;
   }
@@ -123,17 +104,18 @@ public final class DpsEmulator implements AutoCloseable {
       RequestLog requestLog = new RequestLog();
       Assigner assigner = new Assigner(registry, config.assignmentSettings(), clock);
       DeviceApi api = new DeviceApi(registry, config.protocolSettings(), faults, clock, assigner);
-      Endpoints endpoints = Endpoints.start(config, tls.newServerContext(), api, requestLog);
-      DpsEmulator emulator =
-          new DpsEmulator(registry, store, faults, requestLog, endpoints, caFile, temporaryState);
+      DeviceEndpoints devices =
+          DeviceEndpoints.start(config, tls.newServerContext(), api, requestLog);
+      ServiceEndpoint service;
       try {
-        emulator.startServiceApi(config, tls, instance.policies());
+        service = ServiceEndpoint.start(config, tls, registry, faults, instance.policies());
       } catch (IOException | RuntimeException e) {
-        Endpoints.closeAll(endpoints.servers());
+        devices.close();
         store.close();
         throw e;
       }
-      return emulator;
+      return new DpsEmulator(
+          registry, store, faults, requestLog, devices, service, caFile, temporaryState);
     } catch (IOException | RuntimeException e) {
       deleteTemporaryState(temporaryState);
       throw e;
@@ -170,62 +152,18 @@ public final class DpsEmulator implements AutoCloseable {
     return new Instance(registry, loaded.get().policies());
   }
 
-  private void startServiceApi(
-      EmulatorConfig config, ServerTlsIdentity tls, List<SharedAccessPolicy> policies)
-      throws IOException {
-    AtomicInteger port = new AtomicInteger(config.servicePort());
-    String host = config.serviceHost().toLowerCase(Locale.ROOT);
-    ServiceAuthenticator authenticator =
-        new ServiceAuthenticator(
-            policies,
-            () -> Set.of(host, host + ":" + port.get()),
-            config.protocolSettings().sasClockSkew());
-    ServiceApi api =
-        new ServiceApi(
-            registry,
-            faults,
-            authenticator,
-            config.protocolSettings().strictApiVersion(),
-            Clock.systemUTC());
-    serviceServer =
-        HttpsServiceServer.start(
-            new InetSocketAddress(
-                InetAddress.getByName(config.serviceBindAddress()), config.servicePort()),
-            tls.newServerContext(),
-            api);
-    port.set(serviceServer.port());
-    serviceEndpoint =
-        URI.create("https://" + uriHost(config.serviceHost()) + ":" + serviceServer.port());
-    SharedAccessPolicy owner = policies.get(0);
-    serviceConnectionString =
-        "HostName="
-            + connectionStringHostName(config.serviceHost(), serviceServer.port())
-            + ";SharedAccessKeyName="
-            + owner.keyName()
-            + ";SharedAccessKey="
-            + owner.primaryKey();
-  }
-
-  /**
-   * The service SDKs take {@code HostName} as a bare host and dial 443 (Node looks a {@code
-   * host:port} up as a DNS name), so on 443 the port is left out; elsewhere it must be written.
-   */
-  static String connectionStringHostName(String host, int port) {
-    return port == STANDARD_HTTPS_PORT ? host : host + ":" + port;
-  }
-
   public String idScope() {
     return registry.idScope();
   }
 
   /** {@code https://HOST:PORT}, the device endpoint (what DPS calls the global endpoint). */
   public URI httpsEndpoint() {
-    return httpsEndpoint;
+    return devices.https();
   }
 
   /** {@code mqtts://HOST:PORT}: MQTT 3.1.1 (and MQTT 5 if enabled) on TLS. */
   public URI mqttEndpoint() {
-    return mqttEndpoint;
+    return devices.mqtt();
   }
 
   /**
@@ -233,12 +171,12 @@ public final class DpsEmulator implements AutoCloseable {
    * documents; the emulator accepts the upgrade on any path.
    */
   public URI mqttWebSocketEndpoint() {
-    return mqttWebSocketEndpoint;
+    return devices.mqttWebSocket();
   }
 
   /** {@code https://HOST:PORT}, the service API (enrollments, registration records). */
   public URI serviceEndpoint() {
-    return serviceEndpoint;
+    return service.uri();
   }
 
   /**
@@ -247,7 +185,7 @@ public final class DpsEmulator implements AutoCloseable {
    * key: never log it.
    */
   public String serviceConnectionString() {
-    return serviceConnectionString;
+    return service.connectionString();
   }
 
   /** The billable operations served so far (persisted with the instance). */
@@ -279,10 +217,8 @@ public final class DpsEmulator implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      Endpoints.closeAll(servers);
-      if (serviceServer != null) {
-        serviceServer.close();
-      }
+      devices.close();
+      service.server().close();
       store.close(); // the last changes reach the state file before close returns
       deleteTemporaryState(temporaryStateDirectory);
     }
@@ -300,58 +236,6 @@ public final class DpsEmulator implements AutoCloseable {
       // EC P-256 and SHA256withECDSA are mandatory in every Java platform.
       throw new IllegalStateException("cannot generate the local CA", e);
     }
-  }
-
-  /** The listening servers, in start order, and the endpoints they serve. */
-  private record Endpoints(List<AutoCloseable> servers, URI https, URI mqtt, URI mqttWebSocket) {
-
-    static final String WEBSOCKET_PATH = "/$iothub/websocket";
-
-    static Endpoints start(
-        EmulatorConfig config, SslContext tls, DeviceApi api, RequestLog requestLog)
-        throws IOException {
-      InetAddress bind = InetAddress.getByName(config.bindAddress());
-      String host = uriHost(config.host());
-      MqttDeviceServer.Settings mqtt =
-          new MqttDeviceServer.Settings(
-              tls, api, requestLog, config.mqtt5(), config.mqttReplyDelay());
-      List<AutoCloseable> started = new ArrayList<>();
-      try {
-        HttpsDeviceServer https =
-            HttpsDeviceServer.start(
-                new InetSocketAddress(bind, config.httpsPort()), tls, api, requestLog);
-        started.add(https);
-        MqttDeviceServer mqttTls =
-            MqttDeviceServer.startTls(new InetSocketAddress(bind, config.mqttPort()), mqtt);
-        started.add(mqttTls);
-        MqttDeviceServer mqttWs =
-            MqttDeviceServer.startWebSocket(
-                new InetSocketAddress(bind, config.mqttWebSocketPort()), mqtt);
-        started.add(mqttWs);
-        return new Endpoints(
-            List.copyOf(started),
-            URI.create("https://" + host + ":" + https.port()),
-            URI.create("mqtts://" + host + ":" + mqttTls.port()),
-            URI.create("wss://" + host + ":" + mqttWs.port() + WEBSOCKET_PATH));
-      } catch (IOException | RuntimeException e) {
-        closeAll(started);
-        throw e;
-      }
-    }
-
-    static void closeAll(List<AutoCloseable> servers) {
-      for (AutoCloseable server : servers) {
-        try {
-          server.close();
-        } catch (Exception e) {
-          // Each server releases its port in close() and throws nothing checked; keep closing.
-        }
-      }
-    }
-  }
-
-  private static String uriHost(String host) {
-    return host.contains(":") ? "[" + host + "]" : host;
   }
 
   // Only the directory this class created, and only the files it wrote there.

@@ -74,8 +74,8 @@ class ServiceListenerAddressTest {
 
   @Test
   void connectionStringOmitsOnlyTheStandardPort() {
-    assertEquals("127.8.9.10", DpsEmulator.connectionStringHostName("127.8.9.10", 443));
-    assertEquals("127.8.9.10:8444", DpsEmulator.connectionStringHostName("127.8.9.10", 8444));
+    assertEquals("127.8.9.10", ServiceEndpoint.connectionStringHostName("127.8.9.10", 443));
+    assertEquals("127.8.9.10:8444", ServiceEndpoint.connectionStringHostName("127.8.9.10", 8444));
   }
 
   private static String tokenFor(String resource) {

@@ -2,14 +2,18 @@ package io.dpsagent.emulator;
 
 import io.dpsagent.emulator.encoding.PercentEncoding;
 import io.dpsagent.emulator.encoding.PercentEncoding.HexCase;
-import io.dpsagent.hsm.HsmException;
-import io.dpsagent.hsm.InsecureSecretKeyAccess;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
-/** Builds SAS tokens the way a well-behaved device does, for tests. */
+/**
+ * Builds SAS tokens the way a well-behaved device does, for tests. Its HMAC is plain {@code
+ * javax.crypto}, apart from the emulator's {@code HmacKey}, so that the device side of a test does
+ * not share the verifier's code.
+ */
 public final class TestTokens {
 
   /** Bytes 0..31, the device key of the protocol notes' test vectors. */
@@ -27,7 +31,7 @@ public final class TestTokens {
   /** base64(HMAC-SHA256(key, signedResource + "\n" + expiry)). */
   public static String signature(String keyBase64, String signedResource, long expiry) {
     byte[] data = (signedResource + "\n" + expiry).getBytes(StandardCharsets.UTF_8);
-    return Base64.getEncoder().encodeToString(SoftwareSymmetricKey.ofBase64(keyBase64).sign(data));
+    return Base64.getEncoder().encodeToString(hmacSha256(keyBase64, data));
   }
 
   /** A token over the upper-hex encoded resource, skn=registration (what our own client sends). */
@@ -47,12 +51,18 @@ public final class TestTokens {
     return token(keyBase64, idScope, registrationId, Instant.now().getEpochSecond() + 3600);
   }
 
+  /** base64(HMAC-SHA256(groupKey, UTF-8(registrationId))): the key a group member holds. */
   public static String deriveDeviceKey(String groupKeyBase64, String registrationId) {
+    byte[] id = registrationId.getBytes(StandardCharsets.UTF_8);
+    return Base64.getEncoder().encodeToString(hmacSha256(groupKeyBase64, id));
+  }
+
+  private static byte[] hmacSha256(String keyBase64, byte[] data) {
     try {
-      return SoftwareSymmetricKey.deriveFromGroupKey(
-              SoftwareSymmetricKey.ofBase64(groupKeyBase64), registrationId)
-          .exportBase64(InsecureSecretKeyAccess.get());
-    } catch (HsmException e) {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(Base64.getDecoder().decode(keyBase64), "HmacSHA256"));
+      return mac.doFinal(data);
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -11,14 +11,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.crypto.HmacKey;
 import io.dpsagent.emulator.encoding.PercentEncoding;
 import io.dpsagent.emulator.encoding.PercentEncoding.HexCase;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.emulator.tpm.Tpm2Tools;
 import io.dpsagent.emulator.tpm.TestTpmKeys;
-import io.dpsagent.hsm.InsecureSecretKeyAccess;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -93,17 +92,17 @@ class TpmAttestationHttpsTest {
     // The second blob carries the hub device key the record keeps: the TPM now signs with it.
     tpm.importActivationBlob(authenticationKey(state.path("tpm").path("authenticationKey")));
     RegistrationRecord record = emulator.registry().registration(id).orElseThrow();
-    SoftwareSymmetricKey hubKey = record.tpmDeviceKey().orElseThrow();
+    HmacKey hubKey = record.tpmDeviceKey().orElseThrow();
     byte[] data =
         "hub-1.azure-devices.net%2Fdevices%2Ftpm-device-01\n1767225600"
             .getBytes(StandardCharsets.UTF_8);
-    assertArrayEquals(hubKey.sign(data), tpm.hmac(data));
+    assertArrayEquals(hubKey.mac(data), tpm.hmac(data));
 
     // ... and it is nowhere in the service API.
     HttpResponse<String> serviceView =
         new ServiceClient(emulator).send("GET", "/registrations/" + id, null);
     assertEquals(200, serviceView.statusCode(), serviceView::body);
-    assertFalse(serviceView.body().contains(hubKey.exportBase64(InsecureSecretKeyAccess.get())));
+    assertFalse(serviceView.body().contains(hubKey.toBase64()));
     assertFalse(serviceView.body().contains("tpmDeviceKey"));
   }
 

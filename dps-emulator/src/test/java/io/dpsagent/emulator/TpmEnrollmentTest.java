@@ -17,7 +17,6 @@ import io.dpsagent.emulator.registry.ProvisioningStatus;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.emulator.registry.TpmAttestation;
 import io.dpsagent.emulator.tpm.TestTpmKeys;
-import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -161,7 +160,7 @@ class TpmEnrollmentTest {
                   enrollment,
                   LinkedHub.withHostName(EmulatorConfig.DEFAULT_HUB),
                   Instant.now());
-      deviceKey = record.tpmDeviceKey().orElseThrow().exportBase64(InsecureSecretKeyAccess.get());
+      deviceKey = record.tpmDeviceKey().orElseThrow().toBase64();
       assertEquals(32, Base64.getDecoder().decode(deviceKey).length);
     }
     String stateFile = Files.readString(directory.resolve("state").resolve("state.json"));
@@ -180,7 +179,7 @@ class TpmEnrollmentTest {
               .orElseThrow()
               .tpmDeviceKey()
               .orElseThrow()
-              .exportBase64(InsecureSecretKeyAccess.get()));
+              .toBase64());
       assertFalse(
           json(new ServiceClient(second).send("GET", "/registrations/tpm-1", null))
               .toString()

@@ -123,7 +123,7 @@ class DaemonTest {
 
       assertEquals(0, stopped.exitCode(), stopped.toString());
       RegistrationRecord record = emulator.registry().registration(registrationId).orElseThrow();
-      assertSignedBy(token, record.tpmDeviceKey().orElseThrow(), record);
+      assertSignedBy(token, record.tpmDeviceKey().orElseThrow()::mac, record);
     }
   }
 

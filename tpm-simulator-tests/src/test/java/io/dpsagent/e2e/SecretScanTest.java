@@ -190,7 +190,7 @@ class SecretScanTest {
     expectExit(0, device, "provision", "--json");
 
     String hubKey = emulator.registry().registration(registrationId).orElseThrow().tpmDeviceKey().orElseThrow()
-        .exportBase64(InsecureSecretKeyAccess.get());
+        .toBase64();
     secrets.add(hubKey);
     // The token command's stdout is its product; its signature must show nowhere else.
     CliRun token = CliRun.of(CLOCK, "token", "--config", device.configFile.toString(), "--ttl", "600");

@@ -2,8 +2,8 @@ package io.dpsagent.emulator.allocation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.emulator.encoding.Json;
 import io.dpsagent.emulator.registry.CustomAllocation;
-import io.dpsagent.emulator.service.EnrollmentJson;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +49,7 @@ final class CustomAllocationWebhook {
               .header("Accept", "application/json")
               .POST(
                   HttpRequest.BodyPublishers.ofByteArray(
-                      EnrollmentJson.MAPPER.writeValueAsBytes(allocationRequest)))
+                      Json.MAPPER.writeValueAsBytes(allocationRequest)))
               .build();
     } catch (IOException | IllegalArgumentException e) {
       return CompletableFuture.failedFuture(new WebhookException("cannot build the request"));
@@ -76,7 +76,7 @@ final class CustomAllocationWebhook {
     }
     JsonNode body;
     try {
-      body = EnrollmentJson.MAPPER.readTree(response.body());
+      body = Json.MAPPER.readTree(response.body());
     } catch (IOException e) {
       throw new WebhookException("webhook answer is not JSON");
     }

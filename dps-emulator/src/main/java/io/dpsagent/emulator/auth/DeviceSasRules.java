@@ -1,6 +1,6 @@
 package io.dpsagent.emulator.auth;
 
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
+import io.dpsagent.emulator.crypto.HmacKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,8 +47,8 @@ final class DeviceSasRules {
     return token;
   }
 
-  static boolean isSignedByAny(SasToken token, List<SoftwareSymmetricKey> keys) {
-    for (SoftwareSymmetricKey key : keys) {
+  static boolean isSignedByAny(SasToken token, List<HmacKey> keys) {
+    for (HmacKey key : keys) {
       if (token.isSignedWith(key)) {
         return true;
       }

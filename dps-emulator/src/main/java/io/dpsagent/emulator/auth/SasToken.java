@@ -1,10 +1,9 @@
 package io.dpsagent.emulator.auth;
 
-import io.dpsagent.emulator.encoding.PercentEncoding;
+import io.dpsagent.emulator.crypto.HmacKey;
 import io.dpsagent.emulator.encoding.PercentEncoding.HexCase;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
+import io.dpsagent.emulator.encoding.PercentEncoding;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -76,10 +75,10 @@ public final class SasToken {
   }
 
   /** True if {@code key} made this token's signature over any accepted spelling of the resource. */
-  public boolean isSignedWith(SoftwareSymmetricKey key) {
+  public boolean isSignedWith(HmacKey key) {
     for (String spelling : resourceSpellings()) {
       byte[] stringToSign = (spelling + "\n" + expiryText).getBytes(StandardCharsets.UTF_8);
-      if (MessageDigest.isEqual(key.sign(stringToSign), signature)) {
+      if (key.verifies(stringToSign, signature)) {
         return true;
       }
     }

@@ -1,12 +1,12 @@
 package io.dpsagent.emulator.auth;
 
+import io.dpsagent.emulator.crypto.HmacKey;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationIds;
 import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.registry.TpmAttestation;
 import io.dpsagent.emulator.tpm.ActivationBlob;
 import io.dpsagent.emulator.tpm.TpmPublic;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +42,7 @@ public final class TpmAuthenticator {
       };
 
   /** The nonce key sent to a device, and the keys it was encrypted to. */
-  private record Challenge(SoftwareSymmetricKey nonceKey, TpmPublic ek, TpmPublic srk) {}
+  private record Challenge(HmacKey nonceKey, TpmPublic ek, TpmPublic srk) {}
 
   /**
    * @param clockSkew how long after its expiry a token is still accepted
@@ -74,7 +74,7 @@ public final class TpmAuthenticator {
     random.nextBytes(nonceKey);
     byte[] blob = blobs.build(endorsementKey, storageRootKey, nonceKey);
     Challenge challenge =
-        new Challenge(SoftwareSymmetricKey.ofBytes(nonceKey), endorsementKey, storageRootKey);
+        new Challenge(HmacKey.ofBytes(nonceKey), endorsementKey, storageRootKey);
     synchronized (challenges) {
       challenges.put(RegistrationIds.lookupKey(registrationId), challenge);
     }

@@ -15,7 +15,6 @@ import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.tpm.InvalidTpmPublicException;
 import io.dpsagent.emulator.tpm.TpmPublic;
-import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
@@ -286,8 +285,7 @@ public final class DeviceApi {
 
   // The second blob: the hub device key the record keeps, for the TPM that passed the challenge.
   private String deviceKeyBlob(TpmMatch match, RegistrationRecord record) {
-    byte[] key = Base64.getDecoder().decode(
-        record.tpmDeviceKey().orElseThrow().exportBase64(InsecureSecretKeyAccess.get()));
+    byte[] key = record.tpmDeviceKey().orElseThrow().toBytes();
     return Base64.getEncoder().encodeToString(tpmAuthenticator.activationBlob(match, key));
   }
 

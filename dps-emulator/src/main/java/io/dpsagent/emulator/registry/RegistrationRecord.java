@@ -1,7 +1,7 @@
 package io.dpsagent.emulator.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
+import io.dpsagent.emulator.crypto.HmacKey;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -28,7 +28,7 @@ public record RegistrationRecord(
     Optional<String> enrollmentGroupId,
     String substatus,
     Optional<JsonNode> initialTwin,
-    Optional<SoftwareSymmetricKey> tpmDeviceKey) {
+    Optional<HmacKey> tpmDeviceKey) {
 
   public static final String INITIAL_ASSIGNMENT = "initialAssignment";
 

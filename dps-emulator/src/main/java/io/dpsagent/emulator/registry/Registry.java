@@ -1,16 +1,11 @@
 package io.dpsagent.emulator.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -21,22 +16,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * change enrollments. Registration IDs are matched case-insensitively throughout. Every change runs
  * under this object's lock and then tells the {@linkplain #onChange change listener}, so that a
  * listener persisting the state always sees a consistent, ordered sequence of snapshots.
+ *
+ * <p>The {@code If-Match} rules live in {@link EtagStore}, counting in {@link OperationCounter} and
+ * the keys handed to TPM devices in {@link TpmDeviceKeys}; this class keeps them in step. It is
+ * long because it is the whole state API of the instance, one short documented method per
+ * operation, under one lock.
  */
 public final class Registry {
 
-  private static final int TPM_DEVICE_KEY_BYTES = 32;
+  private static final String NOTHING_TO_MATCH = "nothing to match the etag against";
 
-  private final SecureRandom random = new SecureRandom();
   private final String idScope;
   private final Clock clock;
   private final List<LinkedHub> linkedHubs = new CopyOnWriteArrayList<>();
-  private final ConcurrentMap<String, Versioned<IndividualEnrollment>> individualEnrollments =
-      new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, Versioned<EnrollmentGroup>> enrollmentGroups =
-      new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, RegistrationRecord> registrations = new ConcurrentHashMap<>();
+  private final EtagStore<Versioned<IndividualEnrollment>> individualEnrollments =
+      new EtagStore<>(Versioned::etag, NOTHING_TO_MATCH);
+  private final EtagStore<Versioned<EnrollmentGroup>> enrollmentGroups =
+      new EtagStore<>(Versioned::etag, NOTHING_TO_MATCH);
+  private final EtagStore<RegistrationRecord> registrations =
+      new EtagStore<>(RegistrationRecord::etag, "no registration record to match");
+  private final OperationCounter operationCounter = new OperationCounter();
+  private final TpmDeviceKeys tpmDeviceKeys = new TpmDeviceKeys();
   private volatile AllocationPolicy defaultAllocationPolicy = AllocationPolicy.HASHED;
-  private volatile OperationCounts operationCounts = OperationCounts.NONE;
   private volatile Runnable changeListener = () -> {};
 
   public Registry(String idScope, List<LinkedHub> linkedHubs) {
@@ -102,11 +103,7 @@ public final class Registry {
    *     allocation rule}
    */
   public Versioned<IndividualEnrollment> addIndividualEnrollment(IndividualEnrollment enrollment) {
-    try {
-      return putIndividualEnrollment(enrollment, Optional.empty());
-    } catch (PreconditionFailedException e) {
-      throw new AssertionError("no condition was given", e);
-    }
+    return unconditionally(() -> putIndividualEnrollment(enrollment, Optional.empty()));
   }
 
   /**
@@ -117,12 +114,12 @@ public final class Registry {
       IndividualEnrollment enrollment, Optional<String> ifMatch)
       throws PreconditionFailedException {
     enrollment.checkAllocationRules();
-    String key = RegistrationIds.lookupKey(enrollment.registrationId());
-    Versioned<IndividualEnrollment> stored =
-        nextVersion(enrollment, individualEnrollments.get(key), ifMatch, false);
-    individualEnrollments.put(key, stored);
-    changed();
-    return stored;
+    return put(
+        individualEnrollments,
+        RegistrationIds.lookupKey(enrollment.registrationId()),
+        enrollment,
+        ifMatch,
+        false);
   }
 
   public Optional<IndividualEnrollment> individualEnrollment(String registrationId) {
@@ -131,22 +128,17 @@ public final class Registry {
 
   public Optional<Versioned<IndividualEnrollment>> individualEnrollmentVersion(
       String registrationId) {
-    return Optional.ofNullable(
-        individualEnrollments.get(RegistrationIds.lookupKey(registrationId)));
+    return individualEnrollments.get(RegistrationIds.lookupKey(registrationId));
   }
 
   /** All individual enrollments, ordered by case-folded registration ID. */
   public List<Versioned<IndividualEnrollment>> individualEnrollmentVersions() {
-    return sorted(
-        individualEnrollments.values(), v -> RegistrationIds.lookupKey(v.value().registrationId()));
+    return individualEnrollments.sortedBy(
+        v -> RegistrationIds.lookupKey(v.value().registrationId()));
   }
 
   public boolean removeIndividualEnrollment(String registrationId) {
-    try {
-      return removeIndividualEnrollment(registrationId, Optional.empty());
-    } catch (PreconditionFailedException e) {
-      throw new AssertionError("no condition was given", e);
-    }
+    return unconditionally(() -> removeIndividualEnrollment(registrationId, Optional.empty()));
   }
 
   /** Removes an enrollment if {@code ifMatch} matches; false if there was none. */
@@ -163,22 +155,14 @@ public final class Registry {
    * @throws IllegalArgumentException if it breaks an allocation rule
    */
   public Versioned<EnrollmentGroup> addEnrollmentGroup(EnrollmentGroup group) {
-    try {
-      return putEnrollmentGroup(group, Optional.empty());
-    } catch (PreconditionFailedException e) {
-      throw new AssertionError("no condition was given", e);
-    }
+    return unconditionally(() -> putEnrollmentGroup(group, Optional.empty()));
   }
 
   /** Creates or replaces a group under an {@code If-Match} condition, as for enrollments. */
   public synchronized Versioned<EnrollmentGroup> putEnrollmentGroup(
       EnrollmentGroup group, Optional<String> ifMatch) throws PreconditionFailedException {
     group.checkAllocationRules();
-    Versioned<EnrollmentGroup> stored =
-        nextVersion(group, enrollmentGroups.get(group.id()), ifMatch, true);
-    enrollmentGroups.put(group.id(), stored);
-    changed();
-    return stored;
+    return put(enrollmentGroups, group.id(), group, ifMatch, true);
   }
 
   public Optional<EnrollmentGroup> enrollmentGroup(String enrollmentGroupId) {
@@ -186,7 +170,7 @@ public final class Registry {
   }
 
   public Optional<Versioned<EnrollmentGroup>> enrollmentGroupVersion(String enrollmentGroupId) {
-    return Optional.ofNullable(enrollmentGroups.get(enrollmentGroupId));
+    return enrollmentGroups.get(enrollmentGroupId);
   }
 
   public List<EnrollmentGroup> enrollmentGroups() {
@@ -195,15 +179,11 @@ public final class Registry {
 
   /** All groups, ordered by ID. */
   public List<Versioned<EnrollmentGroup>> enrollmentGroupVersions() {
-    return sorted(enrollmentGroups.values(), v -> v.value().id());
+    return enrollmentGroups.sortedBy(v -> v.value().id());
   }
 
   public boolean removeEnrollmentGroup(String enrollmentGroupId) {
-    try {
-      return removeEnrollmentGroup(enrollmentGroupId, Optional.empty());
-    } catch (PreconditionFailedException e) {
-      throw new AssertionError("no condition was given", e);
-    }
+    return unconditionally(() -> removeEnrollmentGroup(enrollmentGroupId, Optional.empty()));
   }
 
   public synchronized boolean removeEnrollmentGroup(
@@ -228,39 +208,22 @@ public final class Registry {
   // ---- registration records
 
   public Optional<RegistrationRecord> registration(String registrationId) {
-    return Optional.ofNullable(registrations.get(RegistrationIds.lookupKey(registrationId)));
+    return registrations.get(RegistrationIds.lookupKey(registrationId));
   }
 
   /** All records, ordered by case-folded registration ID. */
   public List<RegistrationRecord> registrations() {
-    return sorted(registrations.values(), r -> RegistrationIds.lookupKey(r.registrationId()));
+    return registrations.sortedBy(r -> RegistrationIds.lookupKey(r.registrationId()));
   }
 
   public boolean removeRegistration(String registrationId) {
-    try {
-      return removeRegistration(registrationId, Optional.empty());
-    } catch (PreconditionFailedException e) {
-      throw new AssertionError("no condition was given", e);
-    }
+    return unconditionally(() -> removeRegistration(registrationId, Optional.empty()));
   }
 
   /** Removes a record if {@code ifMatch} (absent, {@code *} or its etag) matches. */
   public synchronized boolean removeRegistration(String registrationId, Optional<String> ifMatch)
       throws PreconditionFailedException {
-    String key = RegistrationIds.lookupKey(registrationId);
-    RegistrationRecord record = registrations.get(key);
-    if (record == null) {
-      if (ifMatch.isPresent()) {
-        throw new PreconditionFailedException("no registration record to match");
-      }
-      return false;
-    }
-    if (ifMatch.isPresent() && !Etags.matches(record.etag(), ifMatch.get())) {
-      throw new PreconditionFailedException("etag does not match");
-    }
-    registrations.remove(key);
-    changed();
-    return true;
+    return remove(registrations, RegistrationIds.lookupKey(registrationId), ifMatch);
   }
 
   /**
@@ -291,43 +254,33 @@ public final class Registry {
       String substatus,
       Optional<JsonNode> initialTwin,
       Instant now) {
+    String key = RegistrationIds.lookupKey(registrationId);
     RegistrationRecord record =
-        registrations.compute(
-            RegistrationIds.lookupKey(registrationId),
-            (key, previous) ->
-                new RegistrationRecord(
-                    registrationId,
-                    enrollment.deviceIdFor(registrationId),
-                    hub.hostName(),
-                    previous == null ? now : previous.createdDateTimeUtc(),
-                    now,
-                    Etags.next(),
-                    enrollment.enrollmentGroupId(),
-                    substatus,
-                    initialTwin,
-                    tpmDeviceKey(enrollment)));
+        new RegistrationRecord(
+            registrationId,
+            enrollment.deviceIdFor(registrationId),
+            hub.hostName(),
+            registrations.get(key).map(RegistrationRecord::createdDateTimeUtc).orElse(now),
+            now,
+            Etags.next(),
+            enrollment.enrollmentGroupId(),
+            substatus,
+            initialTwin,
+            tpmDeviceKeys.forAssignment(enrollment));
+    registrations.put(key, record);
     changed();
     return record;
-  }
-
-  private Optional<SoftwareSymmetricKey> tpmDeviceKey(Enrollment enrollment) {
-    if (!(enrollment.attestation() instanceof TpmAttestation)) {
-      return Optional.empty();
-    }
-    byte[] key = new byte[TPM_DEVICE_KEY_BYTES];
-    random.nextBytes(key);
-    return Optional.of(SoftwareSymmetricKey.ofBytes(key));
   }
 
   // ---- operation counts
 
   public OperationCounts operationCounts() {
-    return operationCounts;
+    return operationCounter.current();
   }
 
   /** Counts an authenticated register request: a re-registration if a record already exists. */
   public synchronized void countRegistration(String registrationId) {
-    operationCounts = operationCounts.plusRegistration(registration(registrationId).isPresent());
+    operationCounter.countRegistration(registration(registrationId).isPresent());
     changed();
   }
 
@@ -347,52 +300,52 @@ public final class Registry {
   }
 
   public synchronized void restoreOperationCounts(OperationCounts counts) {
-    operationCounts = counts;
+    operationCounter.restore(counts);
   }
 
   // ---- helpers
 
-  private <T> Versioned<T> nextVersion(
-      T value, Versioned<T> previous, Optional<String> ifMatch, boolean group)
+  // A new version (new etag, kept creation time) replacing the one ifMatch names, counted.
+  private <T> Versioned<T> put(
+      EtagStore<Versioned<T>> store, String key, T value, Optional<String> ifMatch, boolean group)
       throws PreconditionFailedException {
-    if (previous == null && ifMatch.isPresent()) {
-      throw new PreconditionFailedException("nothing to match the etag against");
-    }
-    if (previous != null && !previous.matches(ifMatch)) {
-      throw new PreconditionFailedException("etag does not match");
-    }
+    Optional<Versioned<T>> previous = store.checkIfMatch(key, ifMatch);
     Instant now = clock.instant();
-    operationCounts = operationCounts.plusEnrollment(group, previous != null);
-    return new Versioned<>(
-        value, Etags.next(), previous == null ? now : previous.createdDateTimeUtc(), now);
+    Versioned<T> stored =
+        new Versioned<>(
+            value,
+            Etags.next(),
+            previous.map(Versioned::createdDateTimeUtc).orElse(now),
+            now);
+    store.put(key, stored);
+    operationCounter.countEnrollment(group, previous.isPresent());
+    changed();
+    return stored;
   }
 
-  private <T> boolean remove(
-      ConcurrentMap<String, Versioned<T>> map, String key, Optional<String> ifMatch)
+  private <V> boolean remove(EtagStore<V> store, String key, Optional<String> ifMatch)
       throws PreconditionFailedException {
-    Versioned<T> stored = map.get(key);
-    if (stored == null) {
-      if (ifMatch.isPresent()) {
-        throw new PreconditionFailedException("nothing to match the etag against");
-      }
-      return false;
+    boolean removed = store.remove(key, ifMatch);
+    if (removed) {
+      changed();
     }
-    if (!stored.matches(ifMatch)) {
-      throw new PreconditionFailedException("etag does not match");
+    return removed;
+  }
+
+  /** A change under an {@code If-Match} condition, which may fail it. */
+  private interface Conditional<T> {
+    T run() throws PreconditionFailedException;
+  }
+
+  private static <T> T unconditionally(Conditional<T> change) {
+    try {
+      return change.run();
+    } catch (PreconditionFailedException e) {
+      throw new AssertionError("no condition was given", e);
     }
-    map.remove(key);
-    changed();
-    return true;
   }
 
   private void changed() {
     changeListener.run();
-  }
-
-  private static <T> List<T> sorted(
-      java.util.Collection<T> values, java.util.function.Function<T, String> key) {
-    List<T> list = new ArrayList<>(values);
-    list.sort(Comparator.comparing(key));
-    return List.copyOf(list);
   }
 }

@@ -1,7 +1,6 @@
 package io.dpsagent.emulator.registry;
 
-import io.dpsagent.hsm.HsmException;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
+import io.dpsagent.emulator.crypto.HmacKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,11 +13,14 @@ import java.util.Optional;
  */
 public final class SymmetricKeyAttestation implements Attestation {
 
-  private final SoftwareSymmetricKey primaryKey;
-  private final Optional<SoftwareSymmetricKey> secondaryKey;
+  /** The length of a key DPS generates for an enrollment that names none. */
+  private static final int GENERATED_KEY_BYTES = 64;
+
+  private final HmacKey primaryKey;
+  private final Optional<HmacKey> secondaryKey;
 
   private SymmetricKeyAttestation(
-      SoftwareSymmetricKey primaryKey, Optional<SoftwareSymmetricKey> secondaryKey) {
+      HmacKey primaryKey, Optional<HmacKey> secondaryKey) {
     this.primaryKey = primaryKey;
     this.secondaryKey = secondaryKey;
   }
@@ -30,13 +32,37 @@ public final class SymmetricKeyAttestation implements Attestation {
   public static SymmetricKeyAttestation ofBase64(
       String primaryKeyBase64, String secondaryKeyBase64) {
     return new SymmetricKeyAttestation(
-        SoftwareSymmetricKey.ofBase64(primaryKeyBase64),
-        Optional.ofNullable(secondaryKeyBase64).map(SoftwareSymmetricKey::ofBase64));
+        HmacKey.ofBase64(primaryKeyBase64),
+        Optional.ofNullable(secondaryKeyBase64).map(HmacKey::ofBase64));
+  }
+
+  /**
+   * The keys of a create or replace request: a key the request gives is used; one it omits is kept
+   * from the attestation it replaces or, if that has none, generated (64 random bytes, as DPS
+   * does).
+   *
+   * @throws IllegalArgumentException if a given key is not base64; the message never repeats it
+   */
+  public static SymmetricKeyAttestation ofRequest(
+      Optional<String> primaryKeyBase64,
+      Optional<String> secondaryKeyBase64,
+      Optional<SymmetricKeyAttestation> replaced) {
+    List<HmacKey> previous = replaced.map(SymmetricKeyAttestation::keys).orElse(List.of());
+    return new SymmetricKeyAttestation(
+        keyOrFallback(primaryKeyBase64, previous, 0),
+        Optional.of(keyOrFallback(secondaryKeyBase64, previous, 1)));
+  }
+
+  private static HmacKey keyOrFallback(Optional<String> given, List<HmacKey> previous, int index) {
+    if (given.isPresent()) {
+      return HmacKey.ofBase64(given.get());
+    }
+    return previous.size() > index ? previous.get(index) : HmacKey.generate(GENERATED_KEY_BYTES);
   }
 
   /** The keys to try, primary first. */
-  public List<SoftwareSymmetricKey> keys() {
-    List<SoftwareSymmetricKey> keys = new ArrayList<>(2);
+  public List<HmacKey> keys() {
+    List<HmacKey> keys = new ArrayList<>(2);
     keys.add(primaryKey);
     secondaryKey.ifPresent(keys::add);
     return keys;
@@ -45,16 +71,8 @@ public final class SymmetricKeyAttestation implements Attestation {
   /** The keys a device of this group holds: each group key's HMAC over its registration ID. */
   public SymmetricKeyAttestation deriveForDevice(String registrationId) {
     return new SymmetricKeyAttestation(
-        derive(primaryKey, registrationId), secondaryKey.map(key -> derive(key, registrationId)));
-  }
-
-  private static SoftwareSymmetricKey derive(SoftwareSymmetricKey groupKey, String registrationId) {
-    try {
-      return SoftwareSymmetricKey.deriveFromGroupKey(groupKey, registrationId);
-    } catch (HsmException e) {
-      // A key in process memory cannot fail to sign.
-      throw new IllegalStateException(e);
-    }
+        primaryKey.deriveForDevice(registrationId),
+        secondaryKey.map(key -> key.deriveForDevice(registrationId)));
   }
 
   @Override

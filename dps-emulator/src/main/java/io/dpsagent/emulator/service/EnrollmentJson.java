@@ -1,7 +1,6 @@
 package io.dpsagent.emulator.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,15 +15,8 @@ import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
 import io.dpsagent.emulator.registry.RegistrationIds;
 import io.dpsagent.emulator.registry.ReprovisionPolicy;
-import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
-import io.dpsagent.emulator.registry.TpmAttestation;
 import io.dpsagent.emulator.registry.Versioned;
-import io.dpsagent.emulator.registry.X509Attestation;
-import io.dpsagent.hsm.InsecureSecretKeyAccess;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,16 +25,11 @@ import java.util.Optional;
  * IndividualEnrollment}, {@code EnrollmentGroup}, {@code AttestationMechanism}), both ways.
  *
  * <p>Server-managed fields in a request ({@code etag}, timestamps, {@code registrationState}) are
- * ignored, as are unknown fields. Symmetric keys a request omits are kept from the enrollment it
- * replaces or, for a new one, generated (64 random bytes, as DPS does).
+ * ignored, as are unknown fields. The attestation is {@link AttestationJson}'s.
  */
 public final class EnrollmentJson {
 
-  public static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Base64.Encoder BASE64 = Base64.getEncoder();
-  private static final int GENERATED_KEY_BYTES = 64;
 
   private EnrollmentJson() {}
 
@@ -54,7 +41,7 @@ public final class EnrollmentJson {
     ObjectNode json = NODES.objectNode();
     json.put("registrationId", enrollment.registrationId());
     enrollment.deviceId().ifPresent(id -> json.put("deviceId", id));
-    json.set("attestation", attestation(enrollment.attestation(), false, withKeys));
+    json.set("attestation", AttestationJson.toJson(enrollment.attestation(), false, withKeys));
     putCommon(json, enrollment, stored);
     return json;
   }
@@ -63,35 +50,8 @@ public final class EnrollmentJson {
     EnrollmentGroup group = stored.value();
     ObjectNode json = NODES.objectNode();
     json.put("enrollmentGroupId", group.id());
-    json.set("attestation", attestation(group.attestation(), true, withKeys));
+    json.set("attestation", AttestationJson.toJson(group.attestation(), true, withKeys));
     putCommon(json, group, stored);
-    return json;
-  }
-
-  /** {@code AttestationMechanism}; keys are left out unless {@code withKeys}. */
-  public static ObjectNode attestation(Attestation attestation, boolean group, boolean withKeys) {
-    ObjectNode json = NODES.objectNode();
-    if (attestation instanceof SymmetricKeyAttestation symmetric) {
-      json.put("type", "symmetricKey");
-      ObjectNode keys = json.putObject("symmetricKey");
-      if (withKeys) {
-        List<SoftwareSymmetricKey> all = symmetric.keys();
-        keys.put("primaryKey", all.get(0).exportBase64(InsecureSecretKeyAccess.get()));
-        if (all.size() > 1) {
-          keys.put("secondaryKey", all.get(1).exportBase64(InsecureSecretKeyAccess.get()));
-        }
-      }
-    } else if (attestation instanceof X509Attestation x509) {
-      json.put("type", "x509");
-      json.putObject("x509")
-          .set(group ? "signingCertificates" : "clientCertificates", X509Json.certificates(x509));
-    } else if (attestation instanceof TpmAttestation tpm) {
-      // Public keys only: returned with or without withKeys.
-      json.put("type", "tpm");
-      ObjectNode keys = json.putObject("tpm");
-      keys.put("endorsementKey", BASE64.encodeToString(tpm.endorsementKey()));
-      tpm.storageRootKey().ifPresent(srk -> keys.put("storageRootKey", BASE64.encodeToString(srk)));
-    }
     return json;
   }
 
@@ -144,7 +104,8 @@ public final class EnrollmentJson {
     }
     Optional<String> deviceId = optionalText(json, "deviceId");
     Attestation attestation =
-        attestationFromJson(json.get("attestation"), false, replaced.map(Enrollment::attestation));
+        AttestationJson.fromJson(
+            json.get("attestation"), false, replaced.map(Enrollment::attestation));
     return build(
         () ->
             new IndividualEnrollment(
@@ -166,98 +127,12 @@ public final class EnrollmentJson {
       throw new InvalidRequestException("enrollmentGroupId differs from the one in the URL");
     }
     Attestation attestation =
-        attestationFromJson(json.get("attestation"), true, replaced.map(Enrollment::attestation));
+        AttestationJson.fromJson(
+            json.get("attestation"), true, replaced.map(Enrollment::attestation));
     return build(
         () ->
             new EnrollmentGroup(
                 id, attestation, provisioningStatus(json), iotHubs(json), options(json)));
-  }
-
-  private static Attestation attestationFromJson(
-      JsonNode json, boolean group, Optional<Attestation> replaced) throws InvalidRequestException {
-    requireObject(json, "attestation");
-    String type = optionalText(json, "type").orElse("");
-    switch (type) {
-      case "symmetricKey":
-        return symmetricKey(json.get("symmetricKey"), replaced);
-      case "x509":
-        requireObject(json.get("x509"), "attestation.x509");
-        return X509Json.attestation(json.get("x509"), group);
-      case "tpm":
-        if (group) {
-          throw new InvalidRequestException(
-              "TPM attestation is for individual enrollments only, not for groups");
-        }
-        return tpm(json.get("tpm"));
-      default:
-        throw new InvalidRequestException(
-            "attestation.type must be \"symmetricKey\", \"x509\" or \"tpm\"");
-    }
-  }
-
-  private static TpmAttestation tpm(JsonNode json) throws InvalidRequestException {
-    requireObject(json, "attestation.tpm");
-    byte[] endorsementKey =
-        base64(
-            optionalText(json, "endorsementKey")
-                .orElseThrow(
-                    () -> new InvalidRequestException("attestation.tpm.endorsementKey is missing")),
-            "attestation.tpm.endorsementKey");
-    Optional<String> storageRootKey =
-        optionalText(json, "storageRootKey").filter(k -> !k.isEmpty());
-    byte[] srk =
-        storageRootKey.isEmpty()
-            ? null
-            : base64(storageRootKey.get(), "attestation.tpm.storageRootKey");
-    try {
-      return new TpmAttestation(endorsementKey, srk);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException(
-          "attestation.tpm.endorsementKey is not a usable TPM2B_PUBLIC (" + e.getMessage() + ")");
-    }
-  }
-
-  private static byte[] base64(String text, String field) throws InvalidRequestException {
-    try {
-      return Base64.getDecoder().decode(text.strip());
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException(field + " is not base64");
-    }
-  }
-
-  private static SymmetricKeyAttestation symmetricKey(JsonNode json, Optional<Attestation> replaced)
-      throws InvalidRequestException {
-    if (json != null && !json.isNull() && !json.isObject()) {
-      throw new InvalidRequestException("attestation.symmetricKey is not an object");
-    }
-    List<SoftwareSymmetricKey> previous =
-        replaced
-            .filter(SymmetricKeyAttestation.class::isInstance)
-            .map(a -> ((SymmetricKeyAttestation) a).keys())
-            .orElse(List.of());
-    JsonNode keys = json == null ? NODES.objectNode() : json;
-    String primary = keyOrFallback(keys, "primaryKey", previous, 0);
-    String secondary = keyOrFallback(keys, "secondaryKey", previous, 1);
-    try {
-      return SymmetricKeyAttestation.ofBase64(primary, secondary);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException("attestation.symmetricKey: keys must be base64");
-    }
-  }
-
-  private static String keyOrFallback(
-      JsonNode keys, String field, List<SoftwareSymmetricKey> previous, int index)
-      throws InvalidRequestException {
-    Optional<String> given = optionalText(keys, field).filter(k -> !k.isEmpty());
-    if (given.isPresent()) {
-      return given.get();
-    }
-    if (previous.size() > index) {
-      return previous.get(index).exportBase64(InsecureSecretKeyAccess.get());
-    }
-    byte[] key = new byte[GENERATED_KEY_BYTES];
-    RANDOM.nextBytes(key);
-    return Base64.getEncoder().encodeToString(key);
   }
 
   private static ProvisioningStatus provisioningStatus(JsonNode json)

@@ -3,10 +3,9 @@ package io.dpsagent.emulator.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.emulator.crypto.HmacKey;
 import io.dpsagent.emulator.encoding.Timestamps;
 import io.dpsagent.emulator.registry.RegistrationRecord;
-import io.dpsagent.hsm.InsecureSecretKeyAccess;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.util.Optional;
 
 /**
@@ -39,7 +38,7 @@ public final class RegistrationJson {
     record.enrollmentGroupId().ifPresent(id -> json.put("enrollmentGroupId", id));
     record.initialTwin().ifPresent(twin -> json.set("initialTwin", twin));
     // The state file already holds enrollment keys; a TPM device's hub key must survive restarts.
-    record.tpmDeviceKey().ifPresent(key -> json.put("tpmDeviceKey", key.exportBase64(InsecureSecretKeyAccess.get())));
+    record.tpmDeviceKey().ifPresent(key -> json.put("tpmDeviceKey", key.toBase64()));
     return json;
   }
 
@@ -66,7 +65,7 @@ public final class RegistrationJson {
         tpmDeviceKey(json.get("tpmDeviceKey")));
   }
 
-  private static Optional<SoftwareSymmetricKey> tpmDeviceKey(JsonNode key) {
+  private static Optional<HmacKey> tpmDeviceKey(JsonNode key) {
     if (key == null || key.isNull()) {
       return Optional.empty();
     }
@@ -74,7 +73,7 @@ public final class RegistrationJson {
       throw new IllegalArgumentException("registration field tpmDeviceKey is not a string");
     }
     try {
-      return Optional.of(SoftwareSymmetricKey.ofBase64(key.textValue()));
+      return Optional.of(HmacKey.ofBase64(key.textValue()));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("registration field tpmDeviceKey is not base64");
     }

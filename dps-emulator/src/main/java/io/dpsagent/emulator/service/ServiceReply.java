@@ -3,6 +3,7 @@ package io.dpsagent.emulator.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.emulator.encoding.Json;
 import io.dpsagent.emulator.encoding.Timestamps;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -30,7 +31,7 @@ public record ServiceReply(int status, Optional<JsonNode> body, Map<String, Stri
 
   /** {@code {errorCode, trackingId, message, timestampUtc}}, as DPS's error bodies. */
   static ServiceReply error(ServiceError error, String detail, Instant now) {
-    ObjectNode body = EnrollmentJson.MAPPER.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("errorCode", error.errorCode());
     body.put("trackingId", UUID.randomUUID().toString());
     body.put("message", detail == null ? error.message() : error.message() + " " + detail);
@@ -53,7 +54,7 @@ public record ServiceReply(int status, Optional<JsonNode> body, Map<String, Stri
       return new byte[0];
     }
     try {
-      return EnrollmentJson.MAPPER.writeValueAsBytes(body.get());
+      return Json.MAPPER.writeValueAsBytes(body.get());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a JSON tree always serialises", e);
     }

@@ -1,8 +1,6 @@
 package io.dpsagent.emulator.service;
 
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
-import java.security.SecureRandom;
-import java.util.Base64;
+import io.dpsagent.emulator.crypto.HmacKey;
 
 /**
  * A shared access policy of the DPS instance: a key name and two base64 keys that sign service API
@@ -13,7 +11,6 @@ public record SharedAccessPolicy(String keyName, String primaryKey, String secon
   /** The policy every DPS instance starts with, holding all rights. */
   public static final String OWNER = "provisioningserviceowner";
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final int KEY_BYTES = 32;
 
   public SharedAccessPolicy {
@@ -21,8 +18,8 @@ public record SharedAccessPolicy(String keyName, String primaryKey, String secon
       throw new IllegalArgumentException("policy key name is empty");
     }
     // Fails early on a key that is not base64, without repeating it.
-    SoftwareSymmetricKey.ofBase64(primaryKey);
-    SoftwareSymmetricKey.ofBase64(secondaryKey);
+    HmacKey.ofBase64(primaryKey);
+    HmacKey.ofBase64(secondaryKey);
   }
 
   /** A policy with two fresh random 32-byte keys. */
@@ -30,18 +27,16 @@ public record SharedAccessPolicy(String keyName, String primaryKey, String secon
     return new SharedAccessPolicy(keyName, newKey(), newKey());
   }
 
-  SoftwareSymmetricKey primary() {
-    return SoftwareSymmetricKey.ofBase64(primaryKey);
+  HmacKey primary() {
+    return HmacKey.ofBase64(primaryKey);
   }
 
-  SoftwareSymmetricKey secondary() {
-    return SoftwareSymmetricKey.ofBase64(secondaryKey);
+  HmacKey secondary() {
+    return HmacKey.ofBase64(secondaryKey);
   }
 
   private static String newKey() {
-    byte[] key = new byte[KEY_BYTES];
-    RANDOM.nextBytes(key);
-    return Base64.getEncoder().encodeToString(key);
+    return HmacKey.generate(KEY_BYTES).toBase64();
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.emulator.encoding.Json;
 import io.dpsagent.emulator.encoding.Timestamps;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -87,7 +88,7 @@ public final class StateStore implements AutoCloseable {
     }
     JsonNode root;
     try {
-      root = EnrollmentJson.MAPPER.readTree(bytes);
+      root = Json.MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new StateFileException(file, "corrupt state file: not valid JSON" + at(e));
     }
@@ -107,7 +108,7 @@ public final class StateStore implements AutoCloseable {
       byte[] snapshot;
       // One consistent snapshot; the slow part (fsync) runs without holding the registry.
       synchronized (registry) {
-        snapshot = EnrollmentJson.MAPPER.writeValueAsBytes(toJson(registry));
+        snapshot = Json.MAPPER.writeValueAsBytes(toJson(registry));
       }
       AtomicFiles.write(file, snapshot);
     } catch (IOException e) {
@@ -144,7 +145,7 @@ public final class StateStore implements AutoCloseable {
   }
 
   private ObjectNode toJson(Registry registry) {
-    ObjectNode root = EnrollmentJson.MAPPER.createObjectNode();
+    ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("formatVersion", FORMAT_VERSION);
     root.put("idScope", registry.idScope());
     ArrayNode hubs = root.putArray("linkedHubs");

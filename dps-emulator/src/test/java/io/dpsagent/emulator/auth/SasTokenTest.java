@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.emulator.TestTokens;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
+import io.dpsagent.emulator.crypto.HmacKey;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -20,10 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SasTokenTest {
 
-  private static final SoftwareSymmetricKey KEY =
-      SoftwareSymmetricKey.ofBase64(TestTokens.VECTOR_KEY);
-  private static final SoftwareSymmetricKey WRONG_KEY =
-      SoftwareSymmetricKey.ofBase64(TestTokens.OTHER_KEY);
+  private static final HmacKey KEY = HmacKey.ofBase64(TestTokens.VECTOR_KEY);
+  private static final HmacKey WRONG_KEY = HmacKey.ofBase64(TestTokens.OTHER_KEY);
 
   @ParameterizedTest
   @CsvSource({

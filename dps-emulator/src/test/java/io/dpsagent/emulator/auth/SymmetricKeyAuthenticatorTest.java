@@ -11,7 +11,6 @@ import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
-import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -140,7 +139,7 @@ class SymmetricKeyAuthenticatorTest {
 
     assertEquals(
         "bf2Swwo3vkLIGksxx8gesUTRM/BeVGtLjHRYev98Q+s=",
-        group.deriveForDevice("my-device-01").keys().get(0).exportBase64(InsecureSecretKeyAccess.get()));
+        group.deriveForDevice("my-device-01").keys().get(0).toBase64());
   }
 
   @Test

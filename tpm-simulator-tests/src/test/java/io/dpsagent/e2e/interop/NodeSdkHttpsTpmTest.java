@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.emulator.crypto.HmacKey;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
-import io.dpsagent.hsm.InsecureSecretKeyAccess;
-import io.dpsagent.hsm.SecretKeyAccess;
-import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import io.dpsagent.hsm.testing.Swtpm;
 import io.dpsagent.hsm.tpm.TpmAttestor;
 import io.dpsagent.hsm.tpm.TpmSettings;
@@ -84,10 +82,10 @@ class NodeSdkHttpsTpmTest extends DeviceSdkContract {
   }
 
   /** The identity key the SDK persisted in the TPM is the device key DPS sent (same HMAC). */
-  private static void assertTpmHolds(Swtpm which, SoftwareSymmetricKey deviceKey) throws Exception {
+  private static void assertTpmHolds(Swtpm which, HmacKey deviceKey) throws Exception {
     byte[] data = "interop-tpm-check\n1700000000".getBytes(StandardCharsets.UTF_8);
     try (TpmAttestor attestor = TpmAttestor.open(which.tcti(), TpmSettings.defaults())) {
-      assertArrayEquals(deviceKey.sign(data), attestor.signer().sign(data));
+      assertArrayEquals(deviceKey.mac(data), attestor.signer().sign(data));
     }
   }
 
@@ -106,7 +104,7 @@ class NodeSdkHttpsTpmTest extends DeviceSdkContract {
     Outcome first = sdk().registerWithTpm(emulator, tpm.port());
 
     RegistrationRecord record = assertAssigned(id.registrationId(), id.registrationId(), first);
-    SoftwareSymmetricKey firstKey = record.tpmDeviceKey().orElseThrow();
+    HmacKey firstKey = record.tpmDeviceKey().orElseThrow();
     assertTpmHolds(tpm, firstKey);
     // challenge (401), then the SAS-signed request (202), then one or more status polls
     assertEquals(List.of(401, 202), registerStatuses(id.registrationId()));
@@ -114,10 +112,8 @@ class NodeSdkHttpsTpmTest extends DeviceSdkContract {
     Outcome again = sdk().registerWithTpm(emulator, tpm.port());
 
     RegistrationRecord second = assertAssigned(id.registrationId(), id.registrationId(), again);
-    SoftwareSymmetricKey secondKey = second.tpmDeviceKey().orElseThrow();
-    SecretKeyAccess access = InsecureSecretKeyAccess.get();
-    assertFalse(secondKey.exportBase64(access).equals(firstKey.exportBase64(access)),
-        "DPS sends a new key with every registration");
+    HmacKey secondKey = second.tpmDeviceKey().orElseThrow();
+    assertFalse(secondKey.toBase64().equals(firstKey.toBase64()), "DPS sends a new key with every registration");
     assertTpmHolds(tpm, secondKey);
   }
 

@@ -1,0 +1,66 @@
+package io.dpsagent.emulator.service;
+
+import static io.dpsagent.emulator.service.ServiceReplies.body;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.emulator.device.FaultPlanJson;
+import io.dpsagent.emulator.device.Faults;
+import io.dpsagent.emulator.encoding.Json;
+import io.dpsagent.emulator.registry.OperationCounts;
+import io.dpsagent.emulator.registry.Registry;
+import java.util.List;
+import java.util.logging.Logger;
+
+/** {@code /emulator}: what only the emulator has, operation counts and the fault plan. */
+final class EmulatorResource {
+
+  private static final Logger LOG = Logger.getLogger(EmulatorResource.class.getName());
+
+  private final Registry registry;
+  private final Faults faults;
+  private final ServiceReplies replies;
+
+  EmulatorResource(Registry registry, Faults faults, ServiceReplies replies) {
+    this.registry = registry;
+    this.faults = faults;
+    this.replies = replies;
+  }
+
+  /** {@code GET /emulator/operations}: the billable operations served so far. */
+  ServiceReply operations(ServiceRequest request, List<String> path) {
+    if (!request.method().equals("GET")) {
+      return replies.notAllowed("GET");
+    }
+    OperationCounts counts = registry.operationCounts();
+    ObjectNode json = Json.MAPPER.createObjectNode();
+    json.put("deviceRegistrations", counts.deviceRegistrations());
+    json.put("deviceReregistrations", counts.deviceReregistrations());
+    json.put("enrollmentAdds", counts.enrollmentAdds());
+    json.put("enrollmentUpdates", counts.enrollmentUpdates());
+    json.put("enrollmentGroupAdds", counts.enrollmentGroupAdds());
+    json.put("enrollmentGroupUpdates", counts.enrollmentGroupUpdates());
+    json.put("total", counts.total());
+    return ServiceReply.ok(json);
+  }
+
+  /** {@code /emulator/faults}: read, replace (scripts and draws start over) or remove the plan. */
+  ServiceReply faults(ServiceRequest request, List<String> path) throws InvalidRequestException {
+    switch (request.method()) {
+      case "GET":
+        return ServiceReply.ok(faults.describe());
+      case "PUT":
+        try {
+          faults.install(FaultPlanJson.read(body(request), FaultPlanJson.KeyStyle.CAMEL_CASE, ""));
+        } catch (FaultPlanJson.InvalidFaultPlanException e) {
+          throw new InvalidRequestException(e.getMessage());
+        }
+        LOG.info(() -> "Installed a fault plan: " + faults.describe());
+        return ServiceReply.ok(faults.describe());
+      case "DELETE":
+        faults.clear();
+        return ServiceReply.noContent();
+      default:
+        return replies.notAllowed("GET, PUT, DELETE");
+    }
+  }
+}
