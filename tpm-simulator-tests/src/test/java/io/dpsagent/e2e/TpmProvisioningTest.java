@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.sas.SasToken;
+import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
@@ -132,7 +133,7 @@ class TpmProvisioningTest {
     for (String pair : token.stdout().strip().substring("SharedAccessSignature ".length()).split("&")) {
       fields.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
     }
-    assertEquals(SasToken.encode(record.assignedHub() + "/devices/" + record.deviceId()), fields.get("sr"));
+    assertEquals(PercentEncoding.encode(record.assignedHub() + "/devices/" + record.deviceId()), fields.get("sr"));
     byte[] expected = record.tpmDeviceKey().orElseThrow()
         .sign((fields.get("sr") + "\n" + fields.get("se")).getBytes(StandardCharsets.UTF_8));
     assertEquals(Base64.getEncoder().encodeToString(expected), URLDecoder.decode(fields.get("sig"), StandardCharsets.UTF_8));

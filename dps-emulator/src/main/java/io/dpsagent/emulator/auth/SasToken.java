@@ -1,7 +1,7 @@
 package io.dpsagent.emulator.auth;
 
-import io.dpsagent.emulator.encoding.PercentEncoding;
-import io.dpsagent.emulator.encoding.PercentEncoding.HexCase;
+import io.dpsagent.common.PercentEncoding;
+import io.dpsagent.common.PercentEncoding.HexCase;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -130,7 +130,7 @@ public final class SasToken {
 
   private static String decode(String value) throws InvalidSasTokenException {
     try {
-      return PercentEncoding.decode(value);
+      return PercentEncoding.decode(value, "SAS token value");
     } catch (IllegalArgumentException e) {
       throw new InvalidSasTokenException("malformed percent-encoding");
     }

@@ -3,7 +3,7 @@ package io.dpsagent.emulator.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dpsagent.emulator.encoding.PercentEncoding;
+import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -400,7 +400,9 @@ public final class ServiceApi {
     if (path.isEmpty()) {
       return List.of();
     }
-    return Arrays.stream(path.split("/", -1)).map(PercentEncoding::decode).toList();
+    return Arrays.stream(path.split("/", -1))
+        .map(segment -> PercentEncoding.decode(segment, "path segment"))
+        .toList();
   }
 
   private static String quoted(String etag) {

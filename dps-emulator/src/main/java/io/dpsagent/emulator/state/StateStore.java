@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.common.AtomicFiles;
 import io.dpsagent.emulator.encoding.Timestamps;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +57,7 @@ public final class StateStore {
 
   /** Creates the state directory, owner-only, if it does not exist yet. */
   public static void prepareDirectory(Path directory) throws IOException {
-    AtomicFiles.createOwnerOnlyDirectory(directory);
+    AtomicFiles.createDirectory(directory, PosixFilePermissions.fromString("rwx------"));
   }
 
   /**
@@ -90,7 +92,7 @@ public final class StateStore {
    */
   public synchronized void save(Registry registry) {
     try {
-      AtomicFiles.write(file, EnrollmentJson.MAPPER.writeValueAsBytes(toJson(registry)));
+      AtomicFiles.write(file, EnrollmentJson.MAPPER.writeValueAsBytes(toJson(registry)), AtomicFiles.OWNER_ONLY);
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "Cannot write the state file " + file + ": " + e.getMessage());
     }

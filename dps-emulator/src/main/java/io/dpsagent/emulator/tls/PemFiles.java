@@ -1,12 +1,12 @@
 package io.dpsagent.emulator.tls;
 
+import io.dpsagent.common.AtomicFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -69,13 +69,6 @@ public final class PemFiles {
     try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
       writer.writeObject(certificate);
     }
-    Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".ca-", ".pem.tmp");
-    try {
-      Files.writeString(temporary, pem.toString(), StandardCharsets.US_ASCII);
-      Files.move(
-          temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    AtomicFiles.write(file, pem.toString().getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_ONLY);
   }
 }

@@ -1,5 +1,6 @@
 package io.dpsagent.agent.transport.proxy;
 
+import io.dpsagent.common.PercentEncoding;
 import java.net.InetSocketAddress;
 import java.net.PasswordAuthentication;
 import java.net.URI;
@@ -58,8 +59,8 @@ public final class ProxySettings {
     }
     Optional<PasswordAuthentication> credentials = Optional.ofNullable(uri.getRawUserInfo()).map(info -> {
       int colon = info.indexOf(':');
-      String user = PercentDecoding.decode(colon < 0 ? info : info.substring(0, colon), "proxy user name");
-      String password = colon < 0 ? "" : PercentDecoding.decode(info.substring(colon + 1), "proxy password");
+      String user = PercentEncoding.decode(colon < 0 ? info : info.substring(0, colon), "proxy user name");
+      String password = colon < 0 ? "" : PercentEncoding.decode(info.substring(colon + 1), "proxy password");
       return new PasswordAuthentication(user, password.toCharArray());
     });
     return new ProxySettings(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT, credentials, origin);

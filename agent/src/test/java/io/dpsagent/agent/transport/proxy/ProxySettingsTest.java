@@ -49,14 +49,6 @@ class ProxySettingsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"50%", "%z1", "%1"})
-  void aTruncatedTripletIsRefused(String text) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PercentDecoding.decode(text, "proxy password"));
-    assertEquals("proxy password has a '%' not followed by two hex digits; write a literal % as %25", e.getMessage());
-  }
-
-  @ParameterizedTest
   @ValueSource(strings = {"http://proxy:0", "http://proxy:65536", "http://proxy:99999"})
   void aPortOutOfRangeIsRefused(String uri) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProxySettings.parse(uri, "x"));

@@ -1,4 +1,4 @@
-package io.dpsagent.agent.output;
+package io.dpsagent.common;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,6 +20,9 @@ import java.util.Set;
  * Replaces files so that a reader sees either the old content or the new, never a mix, even if the
  * machine loses power midway: write a temp file in the same directory with its final mode, fsync
  * it, rename it over the target, fsync the directory.
+ *
+ * <p>Strict on purpose: a file system that cannot rename atomically, or a failed fsync, is an
+ * error rather than a silent downgrade to a write that a crash could tear.
  */
 public final class AtomicFiles {
 
@@ -64,7 +67,7 @@ public final class AtomicFiles {
     }
   }
 
-  /** Creates {@code dir} (and parents) if missing; a new directory gets {@code mode}. */
+  /** Creates {@code dir} (and parents) if missing; each directory created gets {@code mode}. */
   public static void createDirectory(Path dir, Set<PosixFilePermission> mode) throws IOException {
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(mode));
@@ -72,7 +75,7 @@ public final class AtomicFiles {
   }
 
   /** A fresh hidden name in {@code dir} for a short-lived file standing in for {@code name}. */
-  static Path temporaryIn(Path dir, String name) {
+  public static Path temporaryIn(Path dir, String name) {
     return dir.resolve("." + name + ".tmp-" + HexFormat.of().formatHex(randomBytes()));
   }
 
