@@ -112,7 +112,7 @@ class ConfigErrorsTest {
   void aConfigThatIsNotUtf8SaysSo() throws IOException {
     Files.write(file(), new byte[] {'#', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
     AgentException e = assertThrows(AgentException.class, () -> new ConfigLoader().load(file()));
-    assertEquals("cannot read config " + file() + ": it is not UTF-8 text", e.getMessage());
+    assertEquals("config " + file() + " is not UTF-8 text; check the path", e.getMessage());
   }
 
   @Test
