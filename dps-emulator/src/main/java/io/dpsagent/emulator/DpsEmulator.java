@@ -17,8 +17,8 @@ import io.dpsagent.emulator.service.SharedAccessPolicy;
 import io.dpsagent.emulator.state.StateFileException;
 import io.dpsagent.emulator.state.StateStore;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
-import io.dpsagent.emulator.tls.PemFiles;
 import io.dpsagent.emulator.tls.ServerTlsIdentity;
+import io.dpsagent.hsm.pem.Pem;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -113,7 +113,7 @@ public final class DpsEmulator implements AutoCloseable {
       store.save(registry);
       ServerTlsIdentity tls = tlsIdentity(config);
       Path caFile = stateDirectory.resolve(CA_FILE_NAME).toAbsolutePath();
-      PemFiles.writeCertificate(caFile, tls.trustAnchor());
+      Pem.writeCertificate(caFile, tls.trustAnchor());
       Faults faults = new Faults();
       Clock clock = Clock.systemUTC();
       RequestLog requestLog = new RequestLog(clock);

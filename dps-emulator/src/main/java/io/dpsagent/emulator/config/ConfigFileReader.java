@@ -30,7 +30,7 @@ import io.dpsagent.emulator.registry.ReprovisionPolicy;
 import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
 import io.dpsagent.emulator.registry.TpmAttestation;
 import io.dpsagent.emulator.registry.X509Attestation;
-import io.dpsagent.emulator.tls.PemFiles;
+import io.dpsagent.hsm.pem.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -410,7 +410,7 @@ final class ConfigFileReader {
   private X509Certificate certificate(String name, String key) throws ConfigException {
     Path path = existingFile(name, key);
     try {
-      return PemFiles.readCertificates(path).get(0);
+      return Pem.requireCertificates(path).get(0);
     } catch (IOException e) {
       throw new ConfigException(file, key, e.getMessage());
     }

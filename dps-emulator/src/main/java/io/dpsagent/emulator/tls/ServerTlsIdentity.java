@@ -1,5 +1,6 @@
 package io.dpsagent.emulator.tls;
 
+import io.dpsagent.hsm.pem.Pem;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -35,9 +36,9 @@ public record ServerTlsIdentity(
    * CA that issued it.
    */
   public static ServerTlsIdentity load(Path chainFile, Path keyFile) throws IOException {
-    List<X509Certificate> chain = PemFiles.readCertificates(chainFile);
+    List<X509Certificate> chain = Pem.requireCertificates(chainFile);
     return new ServerTlsIdentity(
-        PemFiles.readPrivateKey(keyFile), chain, chain.get(chain.size() - 1));
+        Pem.requirePrivateKey(keyFile), chain, chain.get(chain.size() - 1));
   }
 
   /**
