@@ -26,10 +26,10 @@ import io.dpsagent.emulator.registry.EnrollmentOptions;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
-import io.dpsagent.emulator.registry.ReprovisionPolicy;
-import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
-import io.dpsagent.emulator.registry.TpmAttestation;
-import io.dpsagent.emulator.registry.X509Attestation;
+import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
+import io.dpsagent.emulator.registry.SymmetricKeyMechanism;
+import io.dpsagent.emulator.registry.TpmMechanism;
+import io.dpsagent.emulator.registry.X509Mechanism;
 import io.dpsagent.hsm.pem.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -298,10 +298,10 @@ final class ConfigFileReader {
       // A webhook alone means the custom policy.
       policy = policy.or(() -> Optional.of(AllocationPolicy.CUSTOM));
     }
-    ReprovisionPolicy reprovisionPolicy =
+    EnrollmentReprovisionPolicy reprovisionPolicy =
         reprovision == null
-            ? ReprovisionPolicy.DEFAULT
-            : new ReprovisionPolicy(
+            ? EnrollmentReprovisionPolicy.DEFAULT
+            : new EnrollmentReprovisionPolicy(
                 Optional.ofNullable(reprovision.updateHubAssignment()).orElse(true),
                 Optional.ofNullable(reprovision.migrateDeviceData()).orElse(true));
     if (initialTwin != null && !initialTwin.isObject()) {
@@ -352,19 +352,19 @@ final class ConfigFileReader {
     };
   }
 
-  private SymmetricKeyAttestation symmetricKey(AttestationEntry entry, String key)
+  private SymmetricKeyMechanism symmetricKey(AttestationEntry entry, String key)
       throws ConfigException {
     forbid(entry.certificate(), key + ".certificate", SYMMETRIC_KEY);
     forbid(entry.secondaryCertificate(), key + ".secondary_certificate", SYMMETRIC_KEY);
     forbidTpmKeys(entry, key, SYMMETRIC_KEY);
     String primary = required(entry.primaryKey(), key + ".primary_key");
-    at(key + ".primary_key", () -> SymmetricKeyAttestation.ofBase64(primary, null));
+    at(key + ".primary_key", () -> SymmetricKeyMechanism.ofBase64(primary, null));
     return at(
         key + ".secondary_key",
-        () -> SymmetricKeyAttestation.ofBase64(primary, entry.secondaryKey()));
+        () -> SymmetricKeyMechanism.ofBase64(primary, entry.secondaryKey()));
   }
 
-  private X509Attestation x509(AttestationEntry entry, String key) throws ConfigException {
+  private X509Mechanism x509(AttestationEntry entry, String key) throws ConfigException {
     forbid(entry.primaryKey(), key + ".primary_key", X509);
     forbid(entry.secondaryKey(), key + ".secondary_key", X509);
     forbidTpmKeys(entry, key, X509);
@@ -375,10 +375,10 @@ final class ConfigFileReader {
       String secondaryKey = key + ".secondary_certificate";
       secondary = Optional.of(certificate(entry.secondaryCertificate(), secondaryKey));
     }
-    return new X509Attestation(primary, secondary);
+    return new X509Mechanism(primary, secondary);
   }
 
-  private TpmAttestation tpm(AttestationEntry entry, String key) throws ConfigException {
+  private TpmMechanism tpm(AttestationEntry entry, String key) throws ConfigException {
     forbid(entry.primaryKey(), key + ".primary_key", TPM);
     forbid(entry.secondaryKey(), key + ".secondary_key", TPM);
     forbid(entry.certificate(), key + ".certificate", TPM);
@@ -389,7 +389,7 @@ final class ConfigFileReader {
         entry.storageRootKey() == null
             ? null
             : base64(entry.storageRootKey(), key + ".storage_root_key");
-    return at(ekKey, () -> new TpmAttestation(endorsementKey, storageRootKey));
+    return at(ekKey, () -> new TpmMechanism(endorsementKey, storageRootKey));
   }
 
   private void forbidTpmKeys(AttestationEntry entry, String key, String type)

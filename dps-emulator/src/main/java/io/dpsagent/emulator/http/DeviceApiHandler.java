@@ -3,7 +3,7 @@ package io.dpsagent.emulator.http;
 import io.dpsagent.emulator.device.DeviceApi;
 import io.dpsagent.emulator.device.DeviceReply;
 import io.dpsagent.emulator.device.DeviceRequest;
-import io.dpsagent.emulator.device.DpsError;
+import io.dpsagent.emulator.device.DeviceError;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.tls.ClientCertificates;
 import io.netty.buffer.ByteBuf;
@@ -65,20 +65,20 @@ final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
   private FullHttpResponse respond(
       ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
     if (!request.decoderResult().isSuccess()) {
-      return toResponse(api.error(DpsError.MALFORMED_REQUEST));
+      return toResponse(api.error(DeviceError.MALFORMED_REQUEST));
     }
     Optional<DeviceRoute> route;
     try {
       route = DeviceRoute.match(uri.rawPath());
     } catch (IllegalArgumentException e) {
-      return toResponse(api.error(DpsError.MALFORMED_REQUEST));
+      return toResponse(api.error(DeviceError.MALFORMED_REQUEST));
     }
     if (route.isEmpty()) {
-      return toResponse(api.error(DpsError.NOT_FOUND));
+      return toResponse(api.error(DeviceError.NOT_FOUND));
     }
     HttpMethod allowed = route.get().kind().method();
     if (!request.method().equals(allowed)) {
-      FullHttpResponse response = toResponse(api.error(DpsError.METHOD_NOT_ALLOWED));
+      FullHttpResponse response = toResponse(api.error(DeviceError.METHOD_NOT_ALLOWED));
       response.headers().set(HttpHeaderNames.ALLOW, allowed.name());
       return response;
     }

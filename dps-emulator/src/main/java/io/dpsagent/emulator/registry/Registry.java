@@ -117,7 +117,7 @@ public final class Registry {
       IndividualEnrollment enrollment, Optional<String> ifMatch)
       throws PreconditionFailedException {
     enrollment.checkAllocationRules();
-    String key = RegistrationIds.lookupKey(enrollment.registrationId());
+    String key = RegistrationIdRules.lookupKey(enrollment.registrationId());
     Versioned<IndividualEnrollment> stored =
         nextVersion(enrollment, individualEnrollments.get(key), ifMatch, false);
     individualEnrollments.put(key, stored);
@@ -132,13 +132,13 @@ public final class Registry {
   public Optional<Versioned<IndividualEnrollment>> individualEnrollmentVersion(
       String registrationId) {
     return Optional.ofNullable(
-        individualEnrollments.get(RegistrationIds.lookupKey(registrationId)));
+        individualEnrollments.get(RegistrationIdRules.lookupKey(registrationId)));
   }
 
   /** All individual enrollments, ordered by case-folded registration ID. */
   public List<Versioned<IndividualEnrollment>> individualEnrollmentVersions() {
     return sorted(
-        individualEnrollments.values(), v -> RegistrationIds.lookupKey(v.value().registrationId()));
+        individualEnrollments.values(), v -> RegistrationIdRules.lookupKey(v.value().registrationId()));
   }
 
   public boolean removeIndividualEnrollment(String registrationId) {
@@ -152,7 +152,7 @@ public final class Registry {
   /** Removes an enrollment if {@code ifMatch} matches; false if there was none. */
   public synchronized boolean removeIndividualEnrollment(
       String registrationId, Optional<String> ifMatch) throws PreconditionFailedException {
-    return remove(individualEnrollments, RegistrationIds.lookupKey(registrationId), ifMatch);
+    return remove(individualEnrollments, RegistrationIdRules.lookupKey(registrationId), ifMatch);
   }
 
   // ---- enrollment groups
@@ -228,12 +228,12 @@ public final class Registry {
   // ---- registration records
 
   public Optional<RegistrationRecord> registration(String registrationId) {
-    return Optional.ofNullable(registrations.get(RegistrationIds.lookupKey(registrationId)));
+    return Optional.ofNullable(registrations.get(RegistrationIdRules.lookupKey(registrationId)));
   }
 
   /** All records, ordered by case-folded registration ID. */
   public List<RegistrationRecord> registrations() {
-    return sorted(registrations.values(), r -> RegistrationIds.lookupKey(r.registrationId()));
+    return sorted(registrations.values(), r -> RegistrationIdRules.lookupKey(r.registrationId()));
   }
 
   public boolean removeRegistration(String registrationId) {
@@ -247,7 +247,7 @@ public final class Registry {
   /** Removes a record if {@code ifMatch} (absent, {@code *} or its etag) matches. */
   public synchronized boolean removeRegistration(String registrationId, Optional<String> ifMatch)
       throws PreconditionFailedException {
-    String key = RegistrationIds.lookupKey(registrationId);
+    String key = RegistrationIdRules.lookupKey(registrationId);
     RegistrationRecord record = registrations.get(key);
     if (record == null) {
       if (ifMatch.isPresent()) {
@@ -293,7 +293,7 @@ public final class Registry {
       Instant now) {
     RegistrationRecord record =
         registrations.compute(
-            RegistrationIds.lookupKey(registrationId),
+            RegistrationIdRules.lookupKey(registrationId),
             (key, previous) ->
                 new RegistrationRecord(
                     registrationId,
@@ -311,7 +311,7 @@ public final class Registry {
   }
 
   private Optional<SoftwareSymmetricKey> tpmDeviceKey(Enrollment enrollment) {
-    if (!(enrollment.attestation() instanceof TpmAttestation)) {
+    if (!(enrollment.attestation() instanceof TpmMechanism)) {
       return Optional.empty();
     }
     byte[] key = new byte[TPM_DEVICE_KEY_BYTES];
@@ -335,7 +335,7 @@ public final class Registry {
 
   /** Puts back a persisted enrollment exactly as it was stored. */
   public synchronized void restoreIndividualEnrollment(Versioned<IndividualEnrollment> stored) {
-    individualEnrollments.put(RegistrationIds.lookupKey(stored.value().registrationId()), stored);
+    individualEnrollments.put(RegistrationIdRules.lookupKey(stored.value().registrationId()), stored);
   }
 
   public synchronized void restoreEnrollmentGroup(Versioned<EnrollmentGroup> stored) {
@@ -343,7 +343,7 @@ public final class Registry {
   }
 
   public synchronized void restoreRegistration(RegistrationRecord record) {
-    registrations.put(RegistrationIds.lookupKey(record.registrationId()), record);
+    registrations.put(RegistrationIdRules.lookupKey(record.registrationId()), record);
   }
 
   public synchronized void restoreOperationCounts(OperationCounts counts) {

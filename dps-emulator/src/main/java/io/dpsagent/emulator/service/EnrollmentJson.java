@@ -14,12 +14,12 @@ import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.EnrollmentOptions;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
-import io.dpsagent.emulator.registry.RegistrationIds;
-import io.dpsagent.emulator.registry.ReprovisionPolicy;
-import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
-import io.dpsagent.emulator.registry.TpmAttestation;
+import io.dpsagent.emulator.registry.RegistrationIdRules;
+import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
+import io.dpsagent.emulator.registry.SymmetricKeyMechanism;
+import io.dpsagent.emulator.registry.TpmMechanism;
 import io.dpsagent.emulator.registry.Versioned;
-import io.dpsagent.emulator.registry.X509Attestation;
+import io.dpsagent.emulator.registry.X509Mechanism;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ public final class EnrollmentJson {
   /** {@code AttestationMechanism}; keys are left out unless {@code withKeys}. */
   public static ObjectNode attestation(Attestation attestation, boolean group, boolean withKeys) {
     ObjectNode json = NODES.objectNode();
-    if (attestation instanceof SymmetricKeyAttestation symmetric) {
+    if (attestation instanceof SymmetricKeyMechanism symmetric) {
       json.put("type", "symmetricKey");
       ObjectNode keys = json.putObject("symmetricKey");
       if (withKeys) {
@@ -80,11 +80,11 @@ public final class EnrollmentJson {
           keys.put("secondaryKey", all.get(1).exportBase64());
         }
       }
-    } else if (attestation instanceof X509Attestation x509) {
+    } else if (attestation instanceof X509Mechanism x509) {
       json.put("type", "x509");
       json.putObject("x509")
           .set(group ? "signingCertificates" : "clientCertificates", X509Json.certificates(x509));
-    } else if (attestation instanceof TpmAttestation tpm) {
+    } else if (attestation instanceof TpmMechanism tpm) {
       // Public keys only: returned with or without withKeys.
       json.put("type", "tpm");
       ObjectNode keys = json.putObject("tpm");
@@ -137,7 +137,7 @@ public final class EnrollmentJson {
     if (!registrationId.equalsIgnoreCase(urlId)) {
       throw new InvalidRequestException("registrationId differs from the one in the URL");
     }
-    if (!RegistrationIds.isValid(registrationId)) {
+    if (!RegistrationIdRules.isValid(registrationId)) {
       throw new InvalidRequestException(
           "registrationId must be 1 to 128 of A-Z a-z 0-9 - . _ : ending in a letter, digit or -");
     }
@@ -194,7 +194,7 @@ public final class EnrollmentJson {
     }
   }
 
-  private static TpmAttestation tpm(JsonNode json) throws InvalidRequestException {
+  private static TpmMechanism tpm(JsonNode json) throws InvalidRequestException {
     requireObject(json, "attestation.tpm");
     byte[] endorsementKey =
         base64(
@@ -209,7 +209,7 @@ public final class EnrollmentJson {
             ? null
             : base64(storageRootKey.get(), "attestation.tpm.storageRootKey");
     try {
-      return new TpmAttestation(endorsementKey, srk);
+      return new TpmMechanism(endorsementKey, srk);
     } catch (IllegalArgumentException e) {
       throw new InvalidRequestException(
           "attestation.tpm.endorsementKey is not a usable TPM2B_PUBLIC (" + e.getMessage() + ")");
@@ -224,21 +224,21 @@ public final class EnrollmentJson {
     }
   }
 
-  private static SymmetricKeyAttestation symmetricKey(JsonNode json, Optional<Attestation> replaced)
+  private static SymmetricKeyMechanism symmetricKey(JsonNode json, Optional<Attestation> replaced)
       throws InvalidRequestException {
     if (json != null && !json.isNull() && !json.isObject()) {
       throw new InvalidRequestException("attestation.symmetricKey is not an object");
     }
     List<SoftwareSymmetricKey> previous =
         replaced
-            .filter(SymmetricKeyAttestation.class::isInstance)
-            .map(a -> ((SymmetricKeyAttestation) a).keys())
+            .filter(SymmetricKeyMechanism.class::isInstance)
+            .map(a -> ((SymmetricKeyMechanism) a).keys())
             .orElse(List.of());
     JsonNode keys = json == null ? NODES.objectNode() : json;
     String primary = keyOrFallback(keys, "primaryKey", previous, 0);
     String secondary = keyOrFallback(keys, "secondaryKey", previous, 1);
     try {
-      return SymmetricKeyAttestation.ofBase64(primary, secondary);
+      return SymmetricKeyMechanism.ofBase64(primary, secondary);
     } catch (IllegalArgumentException e) {
       throw new InvalidRequestException("attestation.symmetricKey: keys must be base64");
     }
@@ -330,12 +330,12 @@ public final class EnrollmentJson {
     }
   }
 
-  private static ReprovisionPolicy reprovisionPolicy(JsonNode json) throws InvalidRequestException {
+  private static EnrollmentReprovisionPolicy reprovisionPolicy(JsonNode json) throws InvalidRequestException {
     if (json == null || json.isNull()) {
-      return ReprovisionPolicy.DEFAULT;
+      return EnrollmentReprovisionPolicy.DEFAULT;
     }
     requireObject(json, "reprovisionPolicy");
-    return new ReprovisionPolicy(
+    return new EnrollmentReprovisionPolicy(
         booleanField(json, "updateHubAssignment", true),
         booleanField(json, "migrateDeviceData", true));
   }

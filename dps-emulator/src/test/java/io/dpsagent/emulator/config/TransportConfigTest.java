@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
-import io.dpsagent.emulator.registry.X509Attestation;
+import io.dpsagent.emulator.registry.X509Mechanism;
 import io.dpsagent.hsm.pem.Pem;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
@@ -80,9 +80,9 @@ class TransportConfigTest {
                     + "attestation = { type = \"x509\", certificate = \"ca.pem\" }\n"));
 
     assertEquals(
-        new X509Attestation(leaf, Optional.of(second)),
+        new X509Mechanism(leaf, Optional.of(second)),
         config.individualEnrollments().get(0).attestation());
-    assertEquals(X509Attestation.of(ca), config.enrollmentGroups().get(0).attestation());
+    assertEquals(X509Mechanism.of(ca), config.enrollmentGroups().get(0).attestation());
   }
 
   @Test

@@ -7,8 +7,8 @@ package io.dpsagent.emulator.registry;
  * @param migrateDeviceData when the hub changes: move the device's data (true) or start over from
  *     the enrollment's initial twin (false)
  */
-public record ReprovisionPolicy(boolean updateHubAssignment, boolean migrateDeviceData) {
+public record EnrollmentReprovisionPolicy(boolean updateHubAssignment, boolean migrateDeviceData) {
 
   /** DPS's default: re-evaluate the hub and migrate the device's data. */
-  public static final ReprovisionPolicy DEFAULT = new ReprovisionPolicy(true, true);
+  public static final EnrollmentReprovisionPolicy DEFAULT = new EnrollmentReprovisionPolicy(true, true);
 }

@@ -14,17 +14,17 @@ import java.util.Optional;
  * @param primary the certificate DPS matches first
  * @param secondary an optional second certificate, for rolling certificates over
  */
-public record X509Attestation(X509Certificate primary, Optional<X509Certificate> secondary)
+public record X509Mechanism(X509Certificate primary, Optional<X509Certificate> secondary)
     implements Attestation {
 
-  public X509Attestation {
+  public X509Mechanism {
     Objects.requireNonNull(primary, "primary certificate");
     Objects.requireNonNull(secondary, "secondary certificate");
   }
 
   /** An attestation with one certificate. */
-  public static X509Attestation of(X509Certificate primary) {
-    return new X509Attestation(primary, Optional.empty());
+  public static X509Mechanism of(X509Certificate primary) {
+    return new X509Mechanism(primary, Optional.empty());
   }
 
   /** The certificates to match, primary first. */

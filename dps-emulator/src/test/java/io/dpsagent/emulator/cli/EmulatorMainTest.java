@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The real command in a child JVM on the test class path, stopped with SIGTERM. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class MainTest {
+class EmulatorMainTest {
 
   @TempDir Path directory;
 
@@ -168,7 +168,7 @@ class MainTest {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
     command.add(testClassPath());
-    command.add(Main.class.getName());
+    command.add(EmulatorMain.class.getName());
     command.addAll(List.of(arguments));
     Process process =
         new ProcessBuilder(command)

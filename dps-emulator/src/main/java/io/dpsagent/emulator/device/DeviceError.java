@@ -7,7 +7,7 @@ package io.dpsagent.emulator.device;
  * its pattern. An unknown ID scope is reported as 404 rather than folded into 401, so that a
  * mistyped scope is told apart from a bad key when debugging against the emulator.
  */
-public enum DpsError {
+public enum DeviceError {
   MALFORMED_REQUEST(400, 400000, "The request is malformed."),
   INVALID_REQUEST_BODY(400, 400001, "The request body is not a valid DeviceRegistration."),
   REGISTRATION_ID_MISMATCH(
@@ -51,7 +51,7 @@ public enum DpsError {
   private final int errorCode;
   private final String message;
 
-  DpsError(int httpStatus, int errorCode, String message) {
+  DeviceError(int httpStatus, int errorCode, String message) {
     this.httpStatus = httpStatus;
     this.errorCode = errorCode;
     this.message = message;

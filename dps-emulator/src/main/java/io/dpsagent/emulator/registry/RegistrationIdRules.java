@@ -9,11 +9,11 @@ import java.util.Locale;
  * and ends with an alphanumeric character or {@code -}. Everything that stores or finds something
  * by registration ID goes through {@link #lookupKey} so that case never splits one device in two.
  */
-public final class RegistrationIds {
+public final class RegistrationIdRules {
 
   public static final int MAX_LENGTH = 128;
 
-  private RegistrationIds() {}
+  private RegistrationIdRules() {}
 
   public static boolean isValid(String registrationId) {
     if (registrationId == null

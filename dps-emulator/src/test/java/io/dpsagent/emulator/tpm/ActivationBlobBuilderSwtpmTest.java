@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * clients do: ActivateCredential with the EK, Import and Load under the SRK, then HMAC inside the
  * TPM, which must equal HMAC-SHA256 with the key the emulator put in the blob.
  */
-class ActivationBlobSwtpmTest {
+class ActivationBlobBuilderSwtpmTest {
 
   private static final byte[] SAS_STRING_TO_SIGN =
       "0ne00ABCDEF%2fregistrations%2fmy-device-01\n1767225600".getBytes(StandardCharsets.UTF_8);
@@ -46,7 +46,7 @@ class ActivationBlobSwtpmTest {
   @Test
   void theTpmSignsWithTheKeyInTheBlob() throws Exception {
     byte[] key = randomKey();
-    tpm.importActivationBlob(new ActivationBlob().build(ek, srk, key));
+    tpm.importActivationBlob(new ActivationBlobBuilder().build(ek, srk, key));
     assertEquals(16, tpm.lastInnerKey().length);
     assertArrayEquals(TpmCrypto.hmacSha256(key, SAS_STRING_TO_SIGN), tpm.hmac(SAS_STRING_TO_SIGN));
   }
@@ -55,8 +55,8 @@ class ActivationBlobSwtpmTest {
   void aSecondBlobReplacesTheFirstKey() throws Exception {
     byte[] first = randomKey();
     byte[] second = randomKey();
-    tpm.importActivationBlob(new ActivationBlob().build(ek, srk, first));
-    tpm.importActivationBlob(new ActivationBlob().build(ek, srk, second));
+    tpm.importActivationBlob(new ActivationBlobBuilder().build(ek, srk, first));
+    tpm.importActivationBlob(new ActivationBlobBuilder().build(ek, srk, second));
     assertArrayEquals(
         TpmCrypto.hmacSha256(second, SAS_STRING_TO_SIGN), tpm.hmac(SAS_STRING_TO_SIGN));
   }
@@ -64,7 +64,7 @@ class ActivationBlobSwtpmTest {
   @Test
   void aBlobForAnotherEndorsementKeyCannotBeActivated() throws Exception {
     TpmPublic otherEk = TpmPublic.parse(TestTpmKeys.ekPublic(TestTpmKeys.rsa2048()));
-    byte[] blob = new ActivationBlob().build(otherEk, srk, randomKey());
+    byte[] blob = new ActivationBlobBuilder().build(otherEk, srk, randomKey());
     IOException e = assertThrows(IOException.class, () -> tpm.importActivationBlob(blob));
     assertTrue(e.getMessage().startsWith("tpm2_activatecredential"), e.getMessage());
     tpm.tpm2("tpm2_flushcontext", "-s");
@@ -72,7 +72,7 @@ class ActivationBlobSwtpmTest {
 
   @Test
   void aTamperedDuplicateIsRefusedByImport() throws Exception {
-    byte[] blob = new ActivationBlob().build(ek, srk, randomKey());
+    byte[] blob = new ActivationBlobBuilder().build(ek, srk, randomKey());
     List<byte[]> items = BlobItems.split(blob);
     int inDuplicate = items.get(0).length + items.get(1).length + 40;
     blob[inDuplicate] ^= 0x01;

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
     name = "dps-emulator",
     mixinStandardHelpOptions = true,
     description = "A local Device Provisioning Service. Runs until SIGINT or SIGTERM.")
-public final class Main implements Callable<Integer> {
+public final class EmulatorMain implements Callable<Integer> {
 
   static final int EXIT_CONFIG_ERROR = 2;
   static final int EXIT_START_FAILED = 1;
@@ -46,7 +46,7 @@ public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
     configureLogging();
-    int exitCode = new CommandLine(new Main()).execute(args);
+    int exitCode = new CommandLine(new EmulatorMain()).execute(args);
     if (exitCode != 0) {
       System.exit(exitCode);
     }

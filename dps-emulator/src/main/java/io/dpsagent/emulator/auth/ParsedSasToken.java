@@ -19,7 +19,7 @@ import java.util.Set;
  * decoded, because SDKs sign different spellings of it (raw, {@code %2F}, {@code %2f}, lower-cased)
  * and the signature is over the spelling they chose.
  */
-public final class SasToken {
+public final class ParsedSasToken {
 
   private static final String SCHEME = "SharedAccessSignature";
 
@@ -30,7 +30,7 @@ public final class SasToken {
   private final long expiryEpochSeconds;
   private final Optional<String> keyName;
 
-  private SasToken(
+  private ParsedSasToken(
       String literalResource,
       String resource,
       byte[] signature,
@@ -45,7 +45,7 @@ public final class SasToken {
   }
 
   /** Parses the value of an {@code Authorization} header or an MQTT password. */
-  public static SasToken parse(String value) throws InvalidSasTokenException {
+  public static ParsedSasToken parse(String value) throws InvalidSasTokenException {
     String trimmed = value.strip();
     if (!trimmed.regionMatches(true, 0, SCHEME + " ", 0, SCHEME.length() + 1)) {
       throw new InvalidSasTokenException("not a SharedAccessSignature");
@@ -58,7 +58,7 @@ public final class SasToken {
     }
     Optional<String> skn =
         literal.containsKey("skn") ? Optional.of(decode(literal.get("skn"))) : Optional.empty();
-    return new SasToken(sr, decode(sr), signature(require(literal, "sig")), se, skn);
+    return new ParsedSasToken(sr, decode(sr), signature(require(literal, "sig")), se, skn);
   }
 
   /** The resource ({@code sr}) after percent-decoding. */
@@ -138,6 +138,6 @@ public final class SasToken {
 
   @Override
   public String toString() {
-    return "SasToken[sr=" + resource + ", se=" + expiryText + ", sig=redacted]";
+    return "ParsedSasToken[sr=" + resource + ", se=" + expiryText + ", sig=redacted]";
   }
 }

@@ -12,12 +12,12 @@ import java.util.Optional;
  * <p>For an enrollment group these are group keys, and {@link #deriveForDevice} turns them into the
  * keys one device holds.
  */
-public final class SymmetricKeyAttestation implements Attestation {
+public final class SymmetricKeyMechanism implements Attestation {
 
   private final SoftwareSymmetricKey primaryKey;
   private final Optional<SoftwareSymmetricKey> secondaryKey;
 
-  private SymmetricKeyAttestation(
+  private SymmetricKeyMechanism(
       SoftwareSymmetricKey primaryKey, Optional<SoftwareSymmetricKey> secondaryKey) {
     this.primaryKey = primaryKey;
     this.secondaryKey = secondaryKey;
@@ -27,9 +27,9 @@ public final class SymmetricKeyAttestation implements Attestation {
    * @param secondaryKeyBase64 may be null
    * @throws IllegalArgumentException if a key is not base64; the message never repeats the key
    */
-  public static SymmetricKeyAttestation ofBase64(
+  public static SymmetricKeyMechanism ofBase64(
       String primaryKeyBase64, String secondaryKeyBase64) {
-    return new SymmetricKeyAttestation(
+    return new SymmetricKeyMechanism(
         SoftwareSymmetricKey.ofBase64(primaryKeyBase64),
         Optional.ofNullable(secondaryKeyBase64).map(SoftwareSymmetricKey::ofBase64));
   }
@@ -43,8 +43,8 @@ public final class SymmetricKeyAttestation implements Attestation {
   }
 
   /** The keys a device of this group holds: each group key's HMAC over its registration ID. */
-  public SymmetricKeyAttestation deriveForDevice(String registrationId) {
-    return new SymmetricKeyAttestation(
+  public SymmetricKeyMechanism deriveForDevice(String registrationId) {
+    return new SymmetricKeyMechanism(
         derive(primaryKey, registrationId), secondaryKey.map(key -> derive(key, registrationId)));
   }
 
@@ -59,6 +59,6 @@ public final class SymmetricKeyAttestation implements Attestation {
 
   @Override
   public String toString() {
-    return "SymmetricKeyAttestation[redacted]";
+    return "SymmetricKeyMechanism[redacted]";
   }
 }

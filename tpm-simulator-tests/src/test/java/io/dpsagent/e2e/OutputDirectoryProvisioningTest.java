@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * device, directories anybody may write do not receive keys, and agents sharing one directory
  * take turns instead of interleaving their files.
  */
-class OutputDirectoryTest {
+class OutputDirectoryProvisioningTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger DEVICES = new AtomicInteger();

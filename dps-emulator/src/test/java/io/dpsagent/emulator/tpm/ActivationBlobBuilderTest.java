@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The blob's layout, and a software unwrap with the private keys that plays the TPM's part: the
  * credential yields the inner key, the duplicate yields the HMAC key. (The real TPM does the same
- * in {@link ActivationBlobSwtpmTest}.)
+ * in {@link ActivationBlobBuilderSwtpmTest}.)
  */
-class ActivationBlobTest {
+class ActivationBlobBuilderTest {
 
   private static final KeyPair EK_KEYS = TestTpmKeys.rsa2048();
   private static final KeyPair SRK_KEYS = TestTpmKeys.rsa2048();
@@ -87,7 +87,7 @@ class ActivationBlobTest {
   }
 
   private static byte[] build() throws InvalidTpmPublicException {
-    return new ActivationBlob()
+    return new ActivationBlobBuilder()
         .build(
             TpmPublic.parse(TestTpmKeys.ekPublic(EK_KEYS)),
             TpmPublic.parse(TestTpmKeys.ekPublic(SRK_KEYS)),

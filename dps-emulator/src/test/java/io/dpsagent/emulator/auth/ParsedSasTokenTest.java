@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The test vectors of the protocol notes (section 4.4) and the token syntax variants of 4.1/4.2.
  */
-class SasTokenTest {
+class ParsedSasTokenTest {
 
   private static final SoftwareSymmetricKey KEY =
       SoftwareSymmetricKey.ofBase64(TestTokens.VECTOR_KEY);
@@ -34,8 +34,8 @@ class SasTokenTest {
     "0ne00ABCDEF/registrations/my-device-01, 4tA1KvdktEQ7bmnlwkFOOQOd4QeB5gphDBc8pR%2FLKOE%3D"
   })
   void vectorsVerifyWithTheirKeyOnly(String sr, String sig) throws Exception {
-    SasToken token =
-        SasToken.parse(
+    ParsedSasToken token =
+        ParsedSasToken.parse(
             "SharedAccessSignature sr=" + sr + "&sig=" + sig + "&se=1767225600&skn=registration");
 
     assertTrue(token.isSignedWith(KEY));
@@ -62,7 +62,7 @@ class SasTokenTest {
           "yjEPgQnZ+q6H2ooilwfMPTiRUCepkcPIPlE+Mxi607Q=",
         }) {
       assertTrue(
-          SasToken.parse("SharedAccessSignature " + sr + "&sig=" + sig).isSignedWith(KEY), sig);
+          ParsedSasToken.parse("SharedAccessSignature " + sr + "&sig=" + sig).isSignedWith(KEY), sig);
     }
   }
 
@@ -73,7 +73,7 @@ class SasTokenTest {
         "SharedAccessSignature sr=0ne00ABCDEF%2fregistrations%2fmy-device-01"
             + "&sig=3vMXV%2F3q4Wm%2BWqSW3Y%2BetjCUSumorYD00MMtYpFIzzw%3D&se=1767225600";
 
-    assertTrue(SasToken.parse(token).isSignedWith(KEY));
+    assertTrue(ParsedSasToken.parse(token).isSignedWith(KEY));
   }
 
   static Stream<String> parameterOrders() {
@@ -90,7 +90,7 @@ class SasTokenTest {
   @ParameterizedTest
   @MethodSource("parameterOrders")
   void parametersMayComeInAnyOrder(String parameters) throws Exception {
-    assertTrue(SasToken.parse("SharedAccessSignature " + parameters).isSignedWith(KEY));
+    assertTrue(ParsedSasToken.parse("SharedAccessSignature " + parameters).isSignedWith(KEY));
   }
 
   @Test
@@ -99,8 +99,8 @@ class SasTokenTest {
         "SharedAccessSignature sr=0ne00ABCDEF/registrations/my-device-01"
             + "&sig=4tA1KvdktEQ7bmnlwkFOOQOd4QeB5gphDBc8pR%2FLKOE%3D&se=1767225600";
 
-    assertEquals(Optional.of(""), SasToken.parse(base + "&skn=").keyName());
-    assertEquals(Optional.empty(), SasToken.parse(base).keyName());
+    assertEquals(Optional.of(""), ParsedSasToken.parse(base + "&skn=").keyName());
+    assertEquals(Optional.empty(), ParsedSasToken.parse(base).keyName());
   }
 
   @ParameterizedTest
@@ -121,14 +121,14 @@ class SasTokenTest {
         "SharedAccessSignature sr=a&sig=AAAA&se=1&skn=%zz",
       })
   void rejectsMalformedTokens(String value) {
-    assertThrows(InvalidSasTokenException.class, () -> SasToken.parse(value));
+    assertThrows(InvalidSasTokenException.class, () -> ParsedSasToken.parse(value));
   }
 
   @Test
   void neverShowsTheSignature() throws Exception {
     String sig = "4tA1KvdktEQ7bmnlwkFOOQOd4QeB5gphDBc8pR%2FLKOE%3D";
-    SasToken token =
-        SasToken.parse("SharedAccessSignature sr=0ne00ABCDEF/registrations/x&sig=" + sig + "&se=1");
+    ParsedSasToken token =
+        ParsedSasToken.parse("SharedAccessSignature sr=0ne00ABCDEF/registrations/x&sig=" + sig + "&se=1");
 
     assertFalse(token.toString().contains("4tA1"));
   }

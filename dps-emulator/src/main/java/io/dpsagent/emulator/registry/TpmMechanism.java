@@ -13,7 +13,7 @@ import java.util.Optional;
  * <p>A device matches when it sends exactly these bytes. The storage root key may be recorded, but
  * DPS documents that it is not checked, so it never takes part in matching.
  */
-public final class TpmAttestation implements Attestation {
+public final class TpmMechanism implements Attestation {
 
   private final TpmPublic endorsementKey;
   private final Optional<byte[]> storageRootKey;
@@ -24,7 +24,7 @@ public final class TpmAttestation implements Attestation {
    * @throws IllegalArgumentException if the EK is not an RSA-2048 {@code TPM2B_PUBLIC} (the only
    *     kind the emulator can encrypt to)
    */
-  public TpmAttestation(byte[] endorsementKey, byte[] storageRootKey) {
+  public TpmMechanism(byte[] endorsementKey, byte[] storageRootKey) {
     Objects.requireNonNull(endorsementKey, "endorsement key");
     try {
       this.endorsementKey = TpmPublic.parse(endorsementKey);
@@ -34,8 +34,8 @@ public final class TpmAttestation implements Attestation {
     this.storageRootKey = Optional.ofNullable(storageRootKey).map(byte[]::clone);
   }
 
-  public static TpmAttestation of(byte[] endorsementKey) {
-    return new TpmAttestation(endorsementKey, null);
+  public static TpmMechanism of(byte[] endorsementKey) {
+    return new TpmMechanism(endorsementKey, null);
   }
 
   /** The EK's {@code TPM2B_PUBLIC}, size prefix included. */
@@ -54,7 +54,7 @@ public final class TpmAttestation implements Attestation {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof TpmAttestation that
+    return other instanceof TpmMechanism that
         && endorsementKey.equals(that.endorsementKey)
         && Arrays.equals(storageRootKey.orElse(null), that.storageRootKey.orElse(null));
   }
@@ -66,6 +66,6 @@ public final class TpmAttestation implements Attestation {
 
   @Override
   public String toString() {
-    return "TpmAttestation[" + endorsementKey + "]";
+    return "TpmMechanism[" + endorsementKey + "]";
   }
 }

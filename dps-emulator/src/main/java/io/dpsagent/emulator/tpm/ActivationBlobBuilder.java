@@ -22,7 +22,7 @@ import java.security.SecureRandom;
  * import needs the EK as well as the SRK. The credential is bound to the SRK's name because clients
  * activate it with the SRK as the activation object.
  */
-public final class ActivationBlob {
+public final class ActivationBlobBuilder {
 
   /** {@code sign | userWithAuth | noDA}: importable (neither fixedTPM nor fixedParent). */
   static final int IDENTITY_KEY_ATTRIBUTES = (1 << 18) | (1 << 10) | (1 << 6);
@@ -37,11 +37,11 @@ public final class ActivationBlob {
 
   private final SecureRandom random;
 
-  public ActivationBlob() {
+  public ActivationBlobBuilder() {
     this(new SecureRandom());
   }
 
-  ActivationBlob(SecureRandom random) {
+  ActivationBlobBuilder(SecureRandom random) {
     this.random = random;
   }
 

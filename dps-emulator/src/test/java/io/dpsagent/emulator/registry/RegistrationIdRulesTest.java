@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class RegistrationIdsTest {
+class RegistrationIdRulesTest {
 
   @ParameterizedTest
   @ValueSource(
@@ -27,7 +27,7 @@ class RegistrationIdsTest {
         ":a"
       })
   void accepts(String registrationId) {
-    assertTrue(RegistrationIds.isValid(registrationId));
+    assertTrue(RegistrationIdRules.isValid(registrationId));
   }
 
   @ParameterizedTest
@@ -46,22 +46,22 @@ class RegistrationIdsTest {
         "percent%41"
       })
   void rejects(String registrationId) {
-    assertFalse(RegistrationIds.isValid(registrationId));
+    assertFalse(RegistrationIdRules.isValid(registrationId));
   }
 
   @Test
   void rejectsNull() {
-    assertFalse(RegistrationIds.isValid(null));
+    assertFalse(RegistrationIdRules.isValid(null));
   }
 
   @Test
   void allowsAtMost128Characters() {
-    assertTrue(RegistrationIds.isValid("a".repeat(128)));
-    assertFalse(RegistrationIds.isValid("a".repeat(129)));
+    assertTrue(RegistrationIdRules.isValid("a".repeat(128)));
+    assertFalse(RegistrationIdRules.isValid("a".repeat(129)));
   }
 
   @Test
   void lookupKeyFoldsCase() {
-    assertEquals(RegistrationIds.lookupKey("My-Device"), RegistrationIds.lookupKey("mY-dEVICE"));
+    assertEquals(RegistrationIdRules.lookupKey("My-Device"), RegistrationIdRules.lookupKey("mY-dEVICE"));
   }
 }
