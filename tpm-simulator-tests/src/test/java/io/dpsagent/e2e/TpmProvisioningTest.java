@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.emulator.DpsEmulator;
@@ -108,12 +109,12 @@ class TpmProvisioningTest {
 
     assertEquals(0, first.exitCode(), first.toString());
     RegistrationRecord record = emulator.registry().registration(registrationId).orElseThrow();
-    JsonNode connection = JSON.readTree(device.outputDir.resolve("connection.json").toFile());
-    assertEquals(record.assignedHub(), connection.get("hubHostName").textValue());
-    assertEquals(registrationId, connection.get("deviceId").textValue());
-    assertEquals("tpm", connection.get("attestation").textValue());
-    assertEquals("sas", connection.path("auth").path("type").textValue());
-    assertEquals("0x81000100", connection.path("auth").path("tpmKeyHandle").textValue());
+    ConnectionInfo connection = device.connection();
+    assertEquals(record.assignedHub(), connection.hubHostName());
+    assertEquals(registrationId, connection.deviceId());
+    assertEquals("tpm", connection.attestation());
+    assertEquals("sas", connection.hubAuth().type());
+    assertEquals("0x81000100", connection.hubAuth().references().get("tpmKeyHandle"));
     assertFalse(Files.exists(device.outputDir.resolve("connection-string")), "the key never leaves the TPM");
     assertHubTokenVerifies(config, record);
 
@@ -153,7 +154,7 @@ class TpmProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", second.writeConfig());
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertEquals(secondId, JSON.readTree(second.outputDir.resolve("connection.json").toFile()).get("deviceId").textValue());
+    assertEquals(secondId, second.connection().deviceId());
     assertTrue(emulator.registry().registration(firstId).isPresent());
     assertTrue(emulator.registry().registration(secondId).isPresent());
   }
