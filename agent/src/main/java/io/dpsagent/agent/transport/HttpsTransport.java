@@ -9,7 +9,7 @@ import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.transport.http.HttpExchange;
 import io.dpsagent.agent.transport.http.JdkHttpExchange;
 import io.dpsagent.agent.transport.http.TunnelledHttpExchange;
-import io.dpsagent.agent.transport.proxy.ProxySettings;
+import io.dpsagent.agent.config.ProxySettings;
 import io.dpsagent.agent.transport.proxy.TunnellingSslSocketFactory;
 import io.dpsagent.common.PercentEncoding;
 import java.io.IOException;

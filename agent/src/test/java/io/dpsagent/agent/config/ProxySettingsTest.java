@@ -1,4 +1,4 @@
-package io.dpsagent.agent.transport.proxy;
+package io.dpsagent.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.dpsagent.agent.dps;
+package io.dpsagent.agent.config;
 
 import io.dpsagent.hsm.Printable;
 import java.util.regex.Pattern;

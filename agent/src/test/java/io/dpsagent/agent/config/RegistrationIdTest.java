@@ -1,4 +1,4 @@
-package io.dpsagent.agent.dps;
+package io.dpsagent.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.dpsagent.agent.transport.proxy;
+package io.dpsagent.agent.config;
 
 import io.dpsagent.common.PercentEncoding;
 import java.net.InetSocketAddress;
