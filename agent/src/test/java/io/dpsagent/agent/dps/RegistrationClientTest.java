@@ -357,7 +357,7 @@ class RegistrationClientTest {
     assertEquals(List.of(Duration.ofSeconds(10)), timeouts, "the request gets what is left of the budget");
     assertEquals(Duration.ofSeconds(10), Duration.between(start, now));
     assertEquals("giving up after 1 attempts: the time budget of 10 s ran out registering with https://dps.example; "
-        + "last error: no answer within the timeout", e.getMessage());
+        + "last error: no answer within 10 s", e.getMessage());
   }
 
   @Test
