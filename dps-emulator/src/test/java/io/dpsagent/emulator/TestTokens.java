@@ -1,7 +1,7 @@
 package io.dpsagent.emulator;
 
-import io.dpsagent.emulator.encoding.PercentEncoding;
-import io.dpsagent.emulator.encoding.PercentEncoding.HexCase;
+import io.dpsagent.common.PercentEncoding;
+import io.dpsagent.common.PercentEncoding.HexCase;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;

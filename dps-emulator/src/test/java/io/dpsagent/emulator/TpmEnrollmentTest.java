@@ -15,7 +15,7 @@ import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
 import io.dpsagent.emulator.registry.RegistrationRecord;
-import io.dpsagent.emulator.registry.TpmAttestation;
+import io.dpsagent.emulator.registry.TpmMechanism;
 import io.dpsagent.emulator.tpm.TestTpmKeys;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -44,10 +44,10 @@ class TpmEnrollmentTest {
             IllegalArgumentException.class,
             () ->
                 new EnrollmentGroup(
-                    "g", TpmAttestation.of(EK), ProvisioningStatus.ENABLED, List.of()));
+                    "g", TpmMechanism.of(EK), ProvisioningStatus.ENABLED, List.of()));
     assertEquals("TPM attestation is for individual enrollments only", e.getMessage());
     IllegalArgumentException malformed =
-        assertThrows(IllegalArgumentException.class, () -> TpmAttestation.of(new byte[] {0, 0}));
+        assertThrows(IllegalArgumentException.class, () -> TpmMechanism.of(new byte[] {0, 0}));
     assertEquals("endorsement key: truncated TPMT_PUBLIC", malformed.getMessage());
   }
 
@@ -62,7 +62,7 @@ class TpmEnrollmentTest {
                 + SRK_BASE64
                 + "\" }\n");
     IndividualEnrollment enrollment = EmulatorConfig.load(file).individualEnrollments().get(0);
-    TpmAttestation attestation = (TpmAttestation) enrollment.attestation();
+    TpmMechanism attestation = (TpmMechanism) enrollment.attestation();
     assertArrayEquals(EK, attestation.endorsementKey());
     assertArrayEquals(SRK, attestation.storageRootKey().orElseThrow());
   }
@@ -119,7 +119,7 @@ class TpmEnrollmentTest {
       assertEquals(SRK_BASE64, attestation.path("tpm").path("storageRootKey").asText());
       assertArrayEquals(
           EK,
-          ((TpmAttestation)
+          ((TpmMechanism)
                   emulator.registry().individualEnrollment("tpm-1").orElseThrow().attestation())
               .endorsementKey());
 
@@ -168,7 +168,7 @@ class TpmEnrollmentTest {
     try (DpsEmulator second = DpsEmulator.start(config)) {
       assertArrayEquals(
           EK,
-          ((TpmAttestation)
+          ((TpmMechanism)
                   second.registry().individualEnrollment("tpm-1").orElseThrow().attestation())
               .endorsementKey());
       assertEquals(

@@ -11,7 +11,7 @@ import io.dpsagent.emulator.device.DpsTimestamps;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
-import io.dpsagent.emulator.registry.X509Attestation;
+import io.dpsagent.emulator.registry.X509Mechanism;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
 import java.io.IOException;
@@ -83,7 +83,7 @@ class X509AttestationTest {
             new IndividualEnrollment(
                 "x509-rolled",
                 Optional.empty(),
-                new X509Attestation(retired.certificate(), Optional.of(current.certificate())),
+                new X509Mechanism(retired.certificate(), Optional.of(current.certificate())),
                 ProvisioningStatus.ENABLED,
                 List.of()));
 

@@ -1,6 +1,7 @@
 package io.dpsagent.hsm;
 
-import java.io.ByteArrayOutputStream;
+import io.dpsagent.common.PercentEncoding;
+import io.dpsagent.common.PercentEncoding.HexCase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -68,8 +69,9 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
   }
 
   private static final String SCHEME = "pkcs11:";
-  // RFC 7512 p-char/q-char without the percent: what toString() leaves unencoded.
-  private static final String UNRESERVED = "-._~:[]@!$'()*+,=&";
+  // RFC 7512 p-char/q-char beyond RFC 3986's unreserved, less the separators '=', ';' and '&':
+  // what toString() leaves unencoded.
+  private static final String PLAIN = ":[]@!$'()*+,/";
 
   public Pkcs11Uri {
     id = id == null ? null : id.clone();
@@ -190,24 +192,7 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
 
   /** RFC 7512 §2.3: values are percent-encoded bytes; text attributes are UTF-8. */
   static byte[] percentDecode(String name, String value) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '%') {
-        int hi = i + 2 < value.length() ? Character.digit(value.charAt(i + 1), 16) : -1;
-        int lo = hi < 0 ? -1 : Character.digit(value.charAt(i + 2), 16);
-        if (lo < 0) {
-          throw new IllegalArgumentException("pkcs11 URI attribute '" + name
-              + "' has a '%' not followed by two hex digits");
-        }
-        out.write(hi << 4 | lo);
-        i += 2;
-      } else {
-        byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        out.write(utf8, 0, utf8.length);
-      }
-    }
-    return out.toByteArray();
+    return PercentEncoding.decodeBytes(value, "pkcs11 URI attribute '" + name + "'");
   }
 
   private static void append(StringBuilder s, char separator, String name, String value) {
@@ -218,12 +203,7 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
       s.append(separator);
     }
     s.append(name).append('=');
-    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-      char c = (char) (b & 0xff);
-      boolean plain = c < 0x80 && (Character.isLetterOrDigit(c) || UNRESERVED.indexOf(c) >= 0 || c == '/')
-          && c != separator && c != '=' && c != '&';
-      s.append(plain ? String.valueOf(c) : String.format("%%%02X", b & 0xff));
-    }
+    s.append(PercentEncoding.encode(value.getBytes(StandardCharsets.UTF_8), PLAIN, HexCase.UPPER));
   }
 
   private static String hex(byte[] bytes) {

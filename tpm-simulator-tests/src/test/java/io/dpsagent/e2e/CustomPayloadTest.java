@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.registry.CustomAllocation;
@@ -89,9 +90,9 @@ class CustomPayloadTest {
     assertEquals(JSON.readTree("{\"modelId\":\"dtmi:example:thermostat;1\",\"line\":3}"),
         seen.at("/deviceRuntimeContext/payload"));
     assertEquals(device.registrationId(), seen.at("/deviceRuntimeContext/registrationId").textValue());
-    JsonNode connection = JSON.readTree(device.outputDir.resolve("connection.json").toFile());
-    assertEquals("payload-hub-2.azure-devices.net", connection.get("hubHostName").textValue());
+    ConnectionInfo connection = device.connection();
+    assertEquals("payload-hub-2.azure-devices.net", connection.hubHostName());
     assertEquals(JSON.readTree("{\"site\":\"berlin\",\"seen\":{\"modelId\":\"dtmi:example:thermostat;1\",\"line\":3}}"),
-        connection.get("payload"));
+        connection.payload().orElseThrow());
   }
 }

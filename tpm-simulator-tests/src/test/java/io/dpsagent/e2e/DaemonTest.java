@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.daemon.Signals;
 import io.dpsagent.agent.sas.SasToken;
+import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
@@ -68,7 +69,7 @@ class DaemonTest {
     for (String pair : token.substring("SharedAccessSignature ".length()).split("&")) {
       fields.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
     }
-    assertEquals(SasToken.encode(record.assignedHub() + "/devices/" + record.deviceId()), fields.get("sr"));
+    assertEquals(PercentEncoding.encode(record.assignedHub() + "/devices/" + record.deviceId()), fields.get("sr"));
     byte[] expected = key.sign((fields.get("sr") + "\n" + fields.get("se")).getBytes(StandardCharsets.UTF_8));
     assertEquals(Base64.getEncoder().encodeToString(expected), URLDecoder.decode(fields.get("sig"), StandardCharsets.UTF_8));
   }

@@ -1,5 +1,7 @@
 package io.dpsagent.e2e;
 
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.output.ConnectionInfo;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -158,6 +160,11 @@ final class Device {
     try (Stream<Path> listing = Files.list(outputDir)) {
       return listing.map(p -> p.getFileName().toString()).filter(name -> !name.equals(".lock")).sorted().toList();
     }
+  }
+
+  /** The {@code connection.json} the last run wrote, through the reader the agent itself uses. */
+  ConnectionInfo connection() throws AgentException {
+    return ConnectionInfo.read(outputDir.resolve("connection.json"));
   }
 
   /** Writes config.toml and returns its path as a CLI argument. */

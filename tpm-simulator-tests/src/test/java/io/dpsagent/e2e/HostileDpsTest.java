@@ -13,8 +13,8 @@ import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
-import io.dpsagent.emulator.tls.PemFiles;
 import io.dpsagent.emulator.tls.ServerTlsIdentity;
+import io.dpsagent.hsm.pem.Pem;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -116,7 +116,7 @@ class HostileDpsTest {
       LocalCertificateAuthority ca = LocalCertificateAuthority.create();
       ServerTlsIdentity identity = ca.issueServerIdentity("localhost");
       caFile = home.resolve("fake-dps-ca.pem");
-      PemFiles.writeCertificate(caFile, ca.certificate());
+      Pem.writeCertificate(caFile, ca.certificate());
       server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       server.setHttpsConfigurator(new HttpsConfigurator(tls(identity)));
       server.createContext("/", exchange -> {

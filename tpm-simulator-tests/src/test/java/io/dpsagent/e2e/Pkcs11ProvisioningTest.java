@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -24,6 +23,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -40,7 +40,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class Pkcs11ProvisioningTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final TestPki.Issuer ROOT = TestPki.rootCa("Token Fleet Root");
   private static final TestPki.Issuer INTERMEDIATE = ROOT.intermediate("Token Fleet Intermediate");
 
@@ -93,8 +92,8 @@ class Pkcs11ProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
 
     assertEquals(0, run.exitCode(), run.toString());
-    JsonNode connection = JSON.readTree(device.outputDir.resolve("connection.json").toFile());
-    assertTrue(connection.path("auth").path("keyUri").textValue().startsWith("pkcs11:"), connection.toString());
+    ConnectionInfo connection = device.connection();
+    assertTrue(connection.hubAuth().references().get("keyUri").startsWith("pkcs11:"), connection.toString());
     assertFalse(Files.exists(device.outputDir.resolve("connection-string")), "a token key is never written out");
     assertFalse(run.everything().contains(key) || run.everything().contains(token.userPin()), "no secret printed");
     assertNotExtractable("sas-device-1");
@@ -111,8 +110,7 @@ class Pkcs11ProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertEquals("token-sas-group",
-        JSON.readTree(device.outputDir.resolve("connection.json").toFile()).get("enrollmentGroupId").textValue());
+    assertEquals(Optional.of("token-sas-group"), device.connection().enrollmentGroupId());
     assertNotExtractable("sas-group");
     // The factory line derives a member's key inside the token as well.
     CliRun derived = CliRun.of("derive-key", "--registration-id", "token-group-member", "--group-key", uri);
@@ -168,7 +166,7 @@ class Pkcs11ProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertEquals(cn, JSON.readTree(device.outputDir.resolve("connection.json").toFile()).get("deviceId").textValue());
+    assertEquals(cn, device.connection().deviceId());
   }
 
   @ParameterizedTest
@@ -184,8 +182,7 @@ class Pkcs11ProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertEquals("token-ca-group",
-        JSON.readTree(device.outputDir.resolve("connection.json").toFile()).get("enrollmentGroupId").textValue());
+    assertEquals(Optional.of("token-ca-group"), device.connection().enrollmentGroupId());
   }
 
   @Test

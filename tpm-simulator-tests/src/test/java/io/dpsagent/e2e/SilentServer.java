@@ -1,8 +1,8 @@
 package io.dpsagent.e2e;
 
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
-import io.dpsagent.emulator.tls.PemFiles;
 import io.dpsagent.emulator.tls.ServerTlsIdentity;
+import io.dpsagent.hsm.pem.Pem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -47,7 +47,7 @@ final class SilentServer implements AutoCloseable {
   static SilentServer tls(Path caFile) throws IOException, GeneralSecurityException {
     LocalCertificateAuthority ca = LocalCertificateAuthority.create();
     ServerTlsIdentity identity = ca.issueServerIdentity("localhost");
-    PemFiles.writeCertificate(caFile, identity.trustAnchor());
+    Pem.writeCertificate(caFile, identity.trustAnchor());
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     keys.setKeyEntry("server", identity.privateKey(), new char[0], identity.chain().toArray(new Certificate[0]));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -66,6 +67,7 @@ class SymmetricKeyHttpsProvisioningTest {
     return device;
   }
 
+  // The document as written, field by field: the contract the application reads.
   private static JsonNode connectionJson(Device device) throws Exception {
     return JSON.readTree(device.outputDir.resolve("connection.json").toFile());
   }
@@ -113,10 +115,10 @@ class SymmetricKeyHttpsProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(0, run.exitCode(), run.toString());
-    JsonNode json = connectionJson(device);
-    assertEquals(id, json.get("deviceId").textValue());
-    assertEquals(groupId, json.get("enrollmentGroupId").textValue());
-    assertFalse(json.path("auth").has("keyUri"), "the group key cannot sign for the device");
+    ConnectionInfo connection = device.connection();
+    assertEquals(id, connection.deviceId());
+    assertEquals(Optional.of(groupId), connection.enrollmentGroupId());
+    assertFalse(connection.hubAuth().references().containsKey("keyUri"), "the group key cannot sign for the device");
     String derived = SoftwareSymmetricKey.deriveFromGroupKey(SoftwareSymmetricKey.ofBase64(groupKey), id)
         .exportBase64(InsecureSecretKeyAccess.get());
     assertTrue(Files.readString(device.outputDir.resolve("connection-string")).endsWith(";SharedAccessKey=" + derived + "\n"));

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.sas.SasToken;
+import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
@@ -107,12 +109,12 @@ class TpmProvisioningTest {
 
     assertEquals(0, first.exitCode(), first.toString());
     RegistrationRecord record = emulator.registry().registration(registrationId).orElseThrow();
-    JsonNode connection = JSON.readTree(device.outputDir.resolve("connection.json").toFile());
-    assertEquals(record.assignedHub(), connection.get("hubHostName").textValue());
-    assertEquals(registrationId, connection.get("deviceId").textValue());
-    assertEquals("tpm", connection.get("attestation").textValue());
-    assertEquals("sas", connection.path("auth").path("type").textValue());
-    assertEquals("0x81000100", connection.path("auth").path("tpmKeyHandle").textValue());
+    ConnectionInfo connection = device.connection();
+    assertEquals(record.assignedHub(), connection.hubHostName());
+    assertEquals(registrationId, connection.deviceId());
+    assertEquals("tpm", connection.attestation());
+    assertEquals("sas", connection.hubAuth().type());
+    assertEquals("0x81000100", connection.hubAuth().references().get("tpmKeyHandle"));
     assertFalse(Files.exists(device.outputDir.resolve("connection-string")), "the key never leaves the TPM");
     assertHubTokenVerifies(config, record);
 
@@ -132,7 +134,7 @@ class TpmProvisioningTest {
     for (String pair : token.stdout().strip().substring("SharedAccessSignature ".length()).split("&")) {
       fields.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
     }
-    assertEquals(SasToken.encode(record.assignedHub() + "/devices/" + record.deviceId()), fields.get("sr"));
+    assertEquals(PercentEncoding.encode(record.assignedHub() + "/devices/" + record.deviceId()), fields.get("sr"));
     byte[] expected = record.tpmDeviceKey().orElseThrow()
         .mac((fields.get("sr") + "\n" + fields.get("se")).getBytes(StandardCharsets.UTF_8));
     assertEquals(Base64.getEncoder().encodeToString(expected), URLDecoder.decode(fields.get("sig"), StandardCharsets.UTF_8));
@@ -152,7 +154,7 @@ class TpmProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", second.writeConfig());
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertEquals(secondId, JSON.readTree(second.outputDir.resolve("connection.json").toFile()).get("deviceId").textValue());
+    assertEquals(secondId, second.connection().deviceId());
     assertTrue(emulator.registry().registration(firstId).isPresent());
     assertTrue(emulator.registry().registration(secondId).isPresent());
   }

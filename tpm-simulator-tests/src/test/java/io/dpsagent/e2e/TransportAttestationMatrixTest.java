@@ -3,12 +3,12 @@ package io.dpsagent.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +20,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * provisions and {@code connection.json} names the hub and device the emulator recorded.
  */
 class TransportAttestationMatrixTest {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static DpsEmulator emulator;
   private static Fleet fleet;
@@ -52,18 +50,18 @@ class TransportAttestationMatrixTest {
     assertEquals(0, run.exitCode(), run.toString());
     String id = device.registrationId();
     RegistrationRecord record = emulator.registry().registration(id).orElseThrow();
-    JsonNode json = JSON.readTree(device.outputDir.resolve("connection.json").toFile());
-    assertEquals(record.assignedHub(), json.get("hubHostName").textValue());
-    assertEquals(record.deviceId(), json.get("deviceId").textValue());
-    assertEquals(attestation.equals("symmetric-individual") ? id + "-dev" : id, json.get("deviceId").textValue());
-    assertEquals(id, json.get("registrationId").textValue());
-    assertEquals(attestation.startsWith("x509") ? "x509" : "symmetric_key", json.get("attestation").textValue());
-    assertEquals(attestation.startsWith("x509") ? "x509" : "sas", json.path("auth").path("type").textValue());
+    ConnectionInfo connection = device.connection();
+    assertEquals(record.assignedHub(), connection.hubHostName());
+    assertEquals(record.deviceId(), connection.deviceId());
+    assertEquals(attestation.equals("symmetric-individual") ? id + "-dev" : id, connection.deviceId());
+    assertEquals(id, connection.registrationId());
+    assertEquals(attestation.startsWith("x509") ? "x509" : "symmetric_key", connection.attestation());
+    assertEquals(attestation.startsWith("x509") ? "x509" : "sas", connection.hubAuth().type());
     if (attestation.endsWith("group")) {
-      assertEquals(attestation.startsWith("x509") ? Fleet.CA_GROUP : Fleet.SAS_GROUP,
-          json.get("enrollmentGroupId").textValue());
+      assertEquals(Optional.of(attestation.startsWith("x509") ? Fleet.CA_GROUP : Fleet.SAS_GROUP),
+          connection.enrollmentGroupId());
     }
     String expectedEndpoint = transport.equals("https") ? "https://" : transport.equals("mqtt-ws") ? "wss://" : "mqtts://";
-    assertTrue(json.get("dpsEndpoint").textValue().startsWith(expectedEndpoint), json.toString());
+    assertTrue(connection.dpsEndpoint().startsWith(expectedEndpoint), connection.toString());
   }
 }

@@ -5,7 +5,7 @@ import io.dpsagent.agent.config.RetryConfig;
 import io.dpsagent.agent.config.TpmAttestation;
 import io.dpsagent.agent.config.TpmConfig;
 import io.dpsagent.agent.dps.DpsCredentials;
-import io.dpsagent.agent.dps.RegistrationId;
+import io.dpsagent.agent.config.RegistrationId;
 import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.agent.sas.SasToken;

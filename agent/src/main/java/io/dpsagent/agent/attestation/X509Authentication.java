@@ -3,7 +3,7 @@ package io.dpsagent.agent.attestation;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.X509Attestation;
 import io.dpsagent.agent.dps.DpsCredentials;
-import io.dpsagent.agent.dps.RegistrationId;
+import io.dpsagent.agent.config.RegistrationId;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.SasSigner;

@@ -7,13 +7,11 @@ import io.dpsagent.agent.config.X509Attestation;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.keys.Keys;
+import io.dpsagent.hsm.pem.Pem;
 import io.dpsagent.hsm.software.SoftwareTlsIdentity;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,7 +69,10 @@ final class CertificatesCheck implements Check {
       }
       Optional<Path> bundle = config.provisioning().trustBundle();
       if (bundle.isPresent()) {
-        List<X509Certificate> cas = readBundle(bundle.get());
+        List<X509Certificate> cas = Pem.readCertificates(bundle.get());
+        if (cas.isEmpty()) {
+          throw AgentException.config("trust_bundle " + bundle.get() + " holds no PEM certificate");
+        }
         for (X509Certificate ca : cas) {
           worst = worst.worst(judge(ca, "trust bundle CA", bundle.get().toString(), now, false));
         }
@@ -139,14 +140,6 @@ final class CertificatesCheck implements Check {
     }
     X509Attestation.TokenKey token = (X509Attestation.TokenKey) identity;
     return token.certificateChain().orElse(token.privateKey()).toString();
-  }
-
-  private static List<X509Certificate> readBundle(Path bundle) throws IOException, GeneralSecurityException {
-    try (InputStream in = Files.newInputStream(bundle)) {
-      List<X509Certificate> cas = new ArrayList<>();
-      CertificateFactory.getInstance("X.509").generateCertificates(in).forEach(c -> cas.add((X509Certificate) c));
-      return cas;
-    }
   }
 
   private static String subject(X509Certificate cert) {

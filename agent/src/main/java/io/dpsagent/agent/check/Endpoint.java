@@ -7,7 +7,7 @@ import io.dpsagent.agent.config.Transport;
 import io.dpsagent.agent.tls.TrustStores;
 import io.dpsagent.agent.transport.Deadline;
 import io.dpsagent.agent.transport.proxy.HttpTunnel;
-import io.dpsagent.agent.transport.proxy.ProxySettings;
+import io.dpsagent.agent.config.ProxySettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

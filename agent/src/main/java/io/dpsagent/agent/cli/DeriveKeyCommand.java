@@ -1,7 +1,7 @@
 package io.dpsagent.agent.cli;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.dps.RegistrationId;
+import io.dpsagent.agent.config.RegistrationId;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import io.dpsagent.hsm.KeyUri;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.daemon.DaemonState;
-import io.dpsagent.agent.output.ConnectionFile;
 import io.dpsagent.agent.output.ConnectionInfo;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,7 +38,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws AgentException, IOException {
     AgentConfig loaded = config.load(context.environment());
-    Optional<ConnectionInfo> connection = ConnectionFile.readIfPresent(loaded.output().dir());
+    Optional<ConnectionInfo> connection = ConnectionInfo.readIfPresent(loaded.output().dir());
     Optional<DaemonState> daemon = DaemonState.read(loaded.output().dir());
     if (json) {
       context.out().println(JSON.writeValueAsString(document(connection, daemon)));

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.dps.RegistrationId;
-import io.dpsagent.agent.transport.proxy.ProxySettings;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.Printable;
 import io.dpsagent.hsm.tpm.TctiSpec;

@@ -1,6 +1,5 @@
 package io.dpsagent.agent.config;
 
-import io.dpsagent.agent.transport.proxy.ProxySettings;
 import java.util.Optional;
 
 /**

@@ -8,7 +8,6 @@ import io.dpsagent.agent.config.ReprovisionPolicy;
 import io.dpsagent.agent.dps.RegistrationClient;
 import io.dpsagent.agent.flow.IdentityFingerprint;
 import io.dpsagent.agent.flow.ProvisionFlow;
-import io.dpsagent.agent.output.ConnectionFile;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.OutputLock;
 import io.dpsagent.agent.output.OutputWriter;
@@ -180,7 +179,7 @@ public final class Daemon {
 
   private Optional<ConnectionInfo> cached() {
     try {
-      return ConnectionFile.readIfPresent(config.output().dir());
+      return ConnectionInfo.readIfPresent(config.output().dir());
     } catch (AgentException e) {
       LOG.warning(() -> e.getMessage() + "; registering again");
       return Optional.empty();

@@ -2,7 +2,7 @@ package io.dpsagent.agent.daemon;
 
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.OutputConfig;
-import io.dpsagent.agent.output.AtomicFiles;
+import io.dpsagent.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

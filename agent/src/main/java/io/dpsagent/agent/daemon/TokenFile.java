@@ -2,8 +2,8 @@ package io.dpsagent.agent.daemon;
 
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.OutputConfig;
-import io.dpsagent.agent.output.AtomicFiles;
 import io.dpsagent.agent.output.OutputDirectory;
+import io.dpsagent.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package io.dpsagent.agent.dps;
 
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.config.RegistrationId;
 import io.dpsagent.hsm.Printable;
 import java.util.Optional;
 import java.util.regex.Pattern;

@@ -15,19 +15,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads {@code connection.json} back into a {@link ConnectionInfo}: for the daemon's cache, for
- * {@code status} and {@code token}. The hub authentication read back carries references only; the
- * secret part of a connection string is never in this file.
+ * Reads {@code connection.json} back into a {@link ConnectionInfo} (see {@link ConnectionInfo#read}).
+ * The hub authentication read back carries references only; the secret part of a connection string
+ * is never in this file.
  */
-public final class ConnectionFile {
+final class ConnectionFile {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ConnectionFile() {}
 
-  /** The file in {@code dir}, or empty when there is none. */
-  public static Optional<ConnectionInfo> readIfPresent(Path dir) throws AgentException {
-    Path file = dir.resolve(OutputWriter.CONNECTION_JSON);
+  /** {@code file}, or empty when there is none. */
+  static Optional<ConnectionInfo> readIfPresent(Path file) throws AgentException {
     try {
       return Optional.of(parse(file, JSON.readTree(Files.readAllBytes(file))));
     } catch (NoSuchFileException e) {

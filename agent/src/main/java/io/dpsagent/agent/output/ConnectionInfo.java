@@ -1,6 +1,8 @@
 package io.dpsagent.agent.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsagent.agent.AgentException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -27,6 +29,22 @@ public record ConnectionInfo(
     Optional<String> etag,
     Instant provisionedAt,
     Optional<String> identityFingerprint) {
+
+  /**
+   * Reads a {@code connection.json} file, as written by {@link OutputWriter}: for {@code token},
+   * scripts and tests.
+   *
+   * @throws AgentException (CONFIG) if the file is missing, unreadable or lacks a required field
+   */
+  public static ConnectionInfo read(Path file) throws AgentException {
+    return ConnectionFile.readIfPresent(file).orElseThrow(() -> AgentException.config(
+        file + " does not exist; run dps-agent provision first"));
+  }
+
+  /** The {@code connection.json} of output directory {@code dir}, or empty when there is none yet. */
+  public static Optional<ConnectionInfo> readIfPresent(Path dir) throws AgentException {
+    return ConnectionFile.readIfPresent(dir.resolve(OutputWriter.CONNECTION_JSON));
+  }
 
   /** The same assignment, to be written with another hub authentication (a rotated key). */
   public ConnectionInfo withHubAuth(HubAuth auth) {

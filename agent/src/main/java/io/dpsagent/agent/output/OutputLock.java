@@ -1,6 +1,7 @@
 package io.dpsagent.agent.output;
 
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

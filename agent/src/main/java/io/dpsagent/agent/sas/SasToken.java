@@ -1,8 +1,8 @@
 package io.dpsagent.agent.sas;
 
+import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.SasSigner;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -10,7 +10,7 @@ import java.util.Base64;
 /**
  * Builds {@code SharedAccessSignature} tokens as DPS and IoT Hub expect them.
  *
- * <p>The resource is URL-encoded with upper-case hex and the signature is computed over exactly that
+ * <p>The resource is percent-encoded (RFC 3986) with upper-case hex and the signature is computed over exactly that
  * encoded form, the variant most SDKs send. The key stays inside the {@link SasSigner}; the token
  * itself is a credential and must be treated like one (never logged).
  */
@@ -34,20 +34,15 @@ public final class SasToken {
    */
   public static String build(String resource, SasSigner signer, Instant expiry, String keyName)
       throws HsmException {
-    String sr = encode(resource);
+    String sr = PercentEncoding.encode(resource);
     long se = expiry.getEpochSecond();
     byte[] mac = signer.sign((sr + "\n" + se).getBytes(StandardCharsets.UTF_8));
     StringBuilder token = new StringBuilder("SharedAccessSignature sr=").append(sr)
-        .append("&sig=").append(encode(Base64.getEncoder().encodeToString(mac)))
+        .append("&sig=").append(PercentEncoding.encode(Base64.getEncoder().encodeToString(mac)))
         .append("&se=").append(se);
     if (keyName != null) {
-      token.append("&skn=").append(encode(keyName));
+      token.append("&skn=").append(PercentEncoding.encode(keyName));
     }
     return token.toString();
-  }
-
-  /** RFC 3986 percent-encoding with upper-case hex; a space would be {@code %20}, never {@code +}. */
-  public static String encode(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

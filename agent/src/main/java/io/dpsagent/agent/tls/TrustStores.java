@@ -2,20 +2,17 @@ package io.dpsagent.agent.tls;
 
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.FileProblems;
+import io.dpsagent.hsm.TlsIdentity;
+import io.dpsagent.hsm.pem.Pem;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
-import io.dpsagent.hsm.TlsIdentity;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -58,7 +55,7 @@ public final class TrustStores {
         anchors.setCertificateEntry("system-" + n++, ca);
       }
       if (trustBundle.isPresent()) {
-        for (Certificate ca : readBundle(trustBundle.get())) {
+        for (X509Certificate ca : readBundle(trustBundle.get())) {
           anchors.setCertificateEntry("bundle-" + n++, ca);
         }
       }
@@ -76,19 +73,19 @@ public final class TrustStores {
     return ((X509TrustManager) system.getTrustManagers()[0]).getAcceptedIssuers();
   }
 
-  private static Collection<? extends Certificate> readBundle(Path bundle) throws AgentException {
-    try (InputStream in = Files.newInputStream(bundle)) {
-      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+  private static List<X509Certificate> readBundle(Path bundle) throws AgentException {
+    try {
+      List<X509Certificate> certs = Pem.readCertificates(bundle);
       if (certs.isEmpty()) {
         throw AgentException.config("trust_bundle " + bundle + " holds no PEM certificate");
       }
       return certs;
     } catch (NoSuchFileException e) {
       throw AgentException.config("trust_bundle " + bundle + " does not exist");
+    } catch (Pem.MalformedPemException | GeneralSecurityException e) {
+      throw AgentException.config("trust_bundle " + bundle + " is not a PEM certificate bundle");
     } catch (IOException e) {
       throw AgentException.config("cannot read trust_bundle " + bundle + ": " + FileProblems.describe(e));
-    } catch (GeneralSecurityException e) {
-      throw AgentException.config("trust_bundle " + bundle + " is not a PEM certificate bundle");
     }
   }
 }

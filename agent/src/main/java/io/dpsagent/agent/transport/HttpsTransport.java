@@ -6,12 +6,12 @@ import io.dpsagent.agent.Version;
 import io.dpsagent.agent.dps.DpsResponse;
 import io.dpsagent.agent.dps.DpsTransport;
 import io.dpsagent.agent.dps.RegistrationRequest;
-import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.agent.transport.http.HttpExchange;
 import io.dpsagent.agent.transport.http.JdkHttpExchange;
 import io.dpsagent.agent.transport.http.TunnelledHttpExchange;
-import io.dpsagent.agent.transport.proxy.ProxySettings;
+import io.dpsagent.agent.config.ProxySettings;
 import io.dpsagent.agent.transport.proxy.TunnellingSslSocketFactory;
+import io.dpsagent.common.PercentEncoding;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -65,7 +65,7 @@ public final class HttpsTransport implements DpsTransport {
   @Override
   public DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization,
       Duration timeout) throws IOException {
-    String path = registrationPath(request) + "/operations/" + SasToken.encode(operationId);
+    String path = registrationPath(request) + "/operations/" + PercentEncoding.encode(operationId);
     return send("GET", path, headers(authorization), null, timeout);
   }
 
@@ -80,7 +80,7 @@ public final class HttpsTransport implements DpsTransport {
   }
 
   private String registrationPath(RegistrationRequest request) {
-    return "/" + SasToken.encode(request.idScope()) + "/registrations/" + SasToken.encode(request.registrationId());
+    return "/" + PercentEncoding.encode(request.idScope()) + "/registrations/" + PercentEncoding.encode(request.registrationId());
   }
 
   private static Map<String, String> headers(Optional<String> authorization) {
@@ -93,7 +93,7 @@ public final class HttpsTransport implements DpsTransport {
 
   private DpsResponse send(String method, String path, Map<String, String> headers, byte[] body, Duration timeout)
       throws IOException {
-    URI uri = base.resolve(path + "?api-version=" + SasToken.encode(apiVersion));
+    URI uri = base.resolve(path + "?api-version=" + PercentEncoding.encode(apiVersion));
     HttpExchange.Response response;
     try {
       response = http.send(method, uri, headers, body, timeout);

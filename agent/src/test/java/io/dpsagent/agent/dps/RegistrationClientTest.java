@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.AgentException.Kind;
-import java.io.IOException;
 import io.dpsagent.agent.config.RetryConfig;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;

@@ -89,22 +89,6 @@ class OutputWriterTest {
   }
 
   @Test
-  void aFailedReplaceKeepsTheOldFileIntact() throws Exception {
-    Path target = dir.resolve("connection.json");
-    Files.writeString(target, "old");
-    // A directory squatting on the temp name's parent cannot be renamed over a file: the move fails.
-    Path blocker = dir.resolve("blocked");
-    Files.createDirectory(blocker);
-    Files.writeString(blocker.resolve("child"), "x");
-    org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-        () -> AtomicFiles.write(blocker, "new".getBytes(), AtomicFiles.OWNER_ONLY));
-    assertEquals("old", Files.readString(target));
-    try (Stream<Path> listing = Files.list(dir)) {
-      assertEquals(List.of("blocked", "connection.json"), listing.map(p -> p.getFileName().toString()).sorted().toList());
-    }
-  }
-
-  @Test
   void aSetWithoutConnectionStringRemovesTheOneAnEarlierRunLeft() throws Exception {
     new OutputWriter(new OutputConfig(dir, true, false)).write(info());
     List<Path> files = new OutputWriter(new OutputConfig(dir, false, false)).write(info("TkVX"));

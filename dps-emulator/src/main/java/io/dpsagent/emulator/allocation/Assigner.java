@@ -14,12 +14,12 @@ import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.emulator.registry.Registry;
-import io.dpsagent.emulator.registry.ReprovisionPolicy;
-import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
-import io.dpsagent.emulator.registry.TpmAttestation;
+import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
+import io.dpsagent.emulator.registry.SymmetricKeyMechanism;
+import io.dpsagent.emulator.registry.TpmMechanism;
 import io.dpsagent.emulator.registry.Versioned;
 import io.dpsagent.emulator.registry.WeightedHubAllocator;
-import io.dpsagent.emulator.registry.X509Attestation;
+import io.dpsagent.emulator.registry.X509Mechanism;
 import io.dpsagent.emulator.service.EnrollmentJson;
 import java.time.Clock;
 import java.time.Instant;
@@ -67,7 +67,7 @@ public final class Assigner {
       return failed(Failure.ENROLLMENT_DISABLED);
     }
     Optional<RegistrationRecord> previous = registry.registration(registrationId);
-    ReprovisionPolicy reprovision = enrollment.options().reprovisionPolicy();
+    EnrollmentReprovisionPolicy reprovision = enrollment.options().reprovisionPolicy();
     if (previous.isPresent() && !reprovision.updateHubAssignment()) {
       String hubName = previous.get().assignedHub();
       LinkedHub hub = registry.linkedHub(hubName).orElseGet(() -> new LinkedHub(hubName, 0));
@@ -157,11 +157,11 @@ public final class Assigner {
           context.put("currentIotHubHostName", record.assignedHub());
           context.put("currentDeviceId", record.deviceId());
         });
-    if (enrollment.attestation() instanceof SymmetricKeyAttestation) {
+    if (enrollment.attestation() instanceof SymmetricKeyMechanism) {
       context.putObject("symmetricKey");
-    } else if (enrollment.attestation() instanceof X509Attestation) {
+    } else if (enrollment.attestation() instanceof X509Mechanism) {
       context.putObject("x509");
-    } else if (enrollment.attestation() instanceof TpmAttestation) {
+    } else if (enrollment.attestation() instanceof TpmMechanism) {
       context.putObject("tpm");
     }
     payload.ifPresent(p -> context.set("payload", p));

@@ -30,9 +30,9 @@ final class DeviceSasRules {
   }
 
   /** The parsed token, if its claims hold for {@code registrationId} at {@code now}. */
-  SasToken check(Optional<String> authorization, String idScope, String registrationId, Instant now)
+  ParsedSasToken check(Optional<String> authorization, String idScope, String registrationId, Instant now)
       throws AuthenticationException {
-    SasToken token = parse(authorization);
+    ParsedSasToken token = parse(authorization);
     String expected = (idScope + "/registrations/" + registrationId).toLowerCase(Locale.ROOT);
     if (!token.resource().toLowerCase(Locale.ROOT).equals(expected)) {
       throw new AuthenticationException("SAS token is for another resource");
@@ -47,7 +47,7 @@ final class DeviceSasRules {
     return token;
   }
 
-  static boolean isSignedByAny(SasToken token, List<HmacKey> keys) {
+  static boolean isSignedByAny(ParsedSasToken token, List<HmacKey> keys) {
     for (HmacKey key : keys) {
       if (token.isSignedWith(key)) {
         return true;
@@ -56,12 +56,12 @@ final class DeviceSasRules {
     return false;
   }
 
-  private static SasToken parse(Optional<String> authorization) throws AuthenticationException {
+  private static ParsedSasToken parse(Optional<String> authorization) throws AuthenticationException {
     if (authorization.isEmpty()) {
       throw new AuthenticationException("no Authorization header");
     }
     try {
-      return SasToken.parse(authorization.get());
+      return ParsedSasToken.parse(authorization.get());
     } catch (InvalidSasTokenException e) {
       throw new AuthenticationException("malformed SAS token: " + e.getMessage());
     }

@@ -4,7 +4,7 @@ import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.Registry;
-import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
+import io.dpsagent.emulator.registry.SymmetricKeyMechanism;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -38,7 +38,7 @@ public final class SymmetricKeyAuthenticator {
   public Enrollment authenticate(
       String idScope, String registrationId, Optional<String> authorization, Instant now)
       throws AuthenticationException {
-    SasToken token = rules.check(authorization, idScope, registrationId, now);
+    ParsedSasToken token = rules.check(authorization, idScope, registrationId, now);
     Optional<IndividualEnrollment> individual = registry.individualEnrollment(registrationId);
     if (individual.isPresent()) {
       if (isSignedByAnyKey(token, individual.get(), registrationId)) {
@@ -55,11 +55,11 @@ public final class SymmetricKeyAuthenticator {
   }
 
   private static boolean isSignedByAnyKey(
-      SasToken token, Enrollment enrollment, String registrationId) {
-    if (!(enrollment.attestation() instanceof SymmetricKeyAttestation attestation)) {
+      ParsedSasToken token, Enrollment enrollment, String registrationId) {
+    if (!(enrollment.attestation() instanceof SymmetricKeyMechanism attestation)) {
       return false;
     }
-    SymmetricKeyAttestation deviceKeys =
+    SymmetricKeyMechanism deviceKeys =
         enrollment instanceof EnrollmentGroup
             ? attestation.deriveForDevice(registrationId)
             : attestation;

@@ -2,10 +2,10 @@ package io.dpsagent.emulator.auth;
 
 import io.dpsagent.emulator.crypto.HmacKey;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.dpsagent.emulator.registry.RegistrationIds;
+import io.dpsagent.emulator.registry.RegistrationIdRules;
 import io.dpsagent.emulator.registry.Registry;
-import io.dpsagent.emulator.registry.TpmAttestation;
-import io.dpsagent.emulator.tpm.ActivationBlob;
+import io.dpsagent.emulator.registry.TpmMechanism;
+import io.dpsagent.emulator.tpm.ActivationBlobBuilder;
 import io.dpsagent.emulator.tpm.TpmPublic;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -31,7 +31,7 @@ public final class TpmAuthenticator {
 
   private final Registry registry;
   private final DeviceSasRules rules;
-  private final ActivationBlob blobs = new ActivationBlob();
+  private final ActivationBlobBuilder blobs = new ActivationBlobBuilder();
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Challenge> challenges =
       new LinkedHashMap<>() {
@@ -66,7 +66,7 @@ public final class TpmAuthenticator {
    */
   public byte[] challenge(String registrationId, TpmPublic endorsementKey, TpmPublic storageRootKey)
       throws AuthenticationException {
-    TpmAttestation attestation = enrolledAttestation(registrationId);
+    TpmMechanism attestation = enrolledAttestation(registrationId);
     if (!attestation.matches(endorsementKey)) {
       throw new AuthenticationException("endorsement key differs from the enrolled one");
     }
@@ -76,7 +76,7 @@ public final class TpmAuthenticator {
     Challenge challenge =
         new Challenge(HmacKey.ofBytes(nonceKey), endorsementKey, storageRootKey);
     synchronized (challenges) {
-      challenges.put(RegistrationIds.lookupKey(registrationId), challenge);
+      challenges.put(RegistrationIdRules.lookupKey(registrationId), challenge);
     }
     return blob;
   }
@@ -85,19 +85,19 @@ public final class TpmAuthenticator {
   public TpmMatch authenticate(
       String idScope, String registrationId, Optional<String> authorization, Instant now)
       throws AuthenticationException {
-    SasToken token = rules.check(authorization, idScope, registrationId, now);
+    ParsedSasToken token = rules.check(authorization, idScope, registrationId, now);
     IndividualEnrollment enrollment =
         tpmEnrollment(registrationId)
             .orElseThrow(() -> new AuthenticationException("no TPM enrollment"));
     Challenge challenge;
     synchronized (challenges) {
-      challenge = challenges.get(RegistrationIds.lookupKey(registrationId));
+      challenge = challenges.get(RegistrationIdRules.lookupKey(registrationId));
     }
     if (challenge == null) {
       throw new AuthenticationException("no TPM challenge was issued to this registration");
     }
     // The enrollment may have been replaced since the challenge.
-    if (!((TpmAttestation) enrollment.attestation()).matches(challenge.ek())) {
+    if (!((TpmMechanism) enrollment.attestation()).matches(challenge.ek())) {
       throw new AuthenticationException("the enrolled endorsement key changed since the challenge");
     }
     if (!DeviceSasRules.isSignedByAny(token, List.of(challenge.nonceKey()))) {
@@ -111,8 +111,8 @@ public final class TpmAuthenticator {
     return blobs.build(match.endorsementKey(), match.storageRootKey(), key);
   }
 
-  private TpmAttestation enrolledAttestation(String registrationId) throws AuthenticationException {
-    return (TpmAttestation)
+  private TpmMechanism enrolledAttestation(String registrationId) throws AuthenticationException {
+    return (TpmMechanism)
         tpmEnrollment(registrationId)
             .orElseThrow(
                 () -> new AuthenticationException("the enrollment does not use TPM attestation"))
@@ -122,6 +122,6 @@ public final class TpmAuthenticator {
   private Optional<IndividualEnrollment> tpmEnrollment(String registrationId) {
     return registry
         .individualEnrollment(registrationId)
-        .filter(enrollment -> enrollment.attestation() instanceof TpmAttestation);
+        .filter(enrollment -> enrollment.attestation() instanceof TpmMechanism);
   }
 }

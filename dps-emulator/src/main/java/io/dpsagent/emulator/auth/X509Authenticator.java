@@ -4,7 +4,7 @@ import io.dpsagent.emulator.registry.Attestation;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.Registry;
-import io.dpsagent.emulator.registry.X509Attestation;
+import io.dpsagent.emulator.registry.X509Mechanism;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CertPath;
@@ -79,12 +79,12 @@ public final class X509Authenticator {
       throws AuthenticationException {
     List<EnrollmentGroup> groups =
         registry.enrollmentGroups().stream()
-            .filter(group -> group.attestation() instanceof X509Attestation)
+            .filter(group -> group.attestation() instanceof X509Mechanism)
             .sorted(Comparator.comparing(EnrollmentGroup::id))
             .toList();
     for (int i = 0; i < chain.size(); i++) {
       for (EnrollmentGroup group : groups) {
-        for (X509Certificate signing : ((X509Attestation) group.attestation()).certificates()) {
+        for (X509Certificate signing : ((X509Mechanism) group.attestation()).certificates()) {
           if (issued(signing, chain.get(i))) {
             verifyPath(chain.subList(0, i + 1), signing, now);
             return new X509Match(group, chain.get(0), Optional.of(signing));
@@ -96,7 +96,7 @@ public final class X509Authenticator {
   }
 
   private static boolean pins(Attestation attestation, X509Certificate leaf) {
-    if (!(attestation instanceof X509Attestation x509)) {
+    if (!(attestation instanceof X509Mechanism x509)) {
       return false;
     }
     byte[] leafDigest = sha256(leaf);

@@ -2,9 +2,9 @@ package io.dpsagent.emulator.config;
 
 import io.dpsagent.emulator.config.ConfigFile.AttestationEntry;
 import io.dpsagent.emulator.registry.Attestation;
-import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
-import io.dpsagent.emulator.registry.TpmAttestation;
-import io.dpsagent.emulator.registry.X509Attestation;
+import io.dpsagent.emulator.registry.SymmetricKeyMechanism;
+import io.dpsagent.emulator.registry.TpmMechanism;
+import io.dpsagent.emulator.registry.X509Mechanism;
 import io.dpsagent.emulator.tls.PemFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,19 +50,19 @@ final class AttestationEntries {
     };
   }
 
-  private SymmetricKeyAttestation symmetricKey(AttestationEntry entry, String key)
+  private SymmetricKeyMechanism symmetricKey(AttestationEntry entry, String key)
       throws ConfigException {
     forbid(entry.certificate(), key + ".certificate", SYMMETRIC_KEY);
     forbid(entry.secondaryCertificate(), key + ".secondary_certificate", SYMMETRIC_KEY);
     forbidTpmKeys(entry, key, SYMMETRIC_KEY);
     String primary = checks.required(entry.primaryKey(), key + ".primary_key");
-    checks.at(key + ".primary_key", () -> SymmetricKeyAttestation.ofBase64(primary, null));
+    checks.at(key + ".primary_key", () -> SymmetricKeyMechanism.ofBase64(primary, null));
     return checks.at(
         key + ".secondary_key",
-        () -> SymmetricKeyAttestation.ofBase64(primary, entry.secondaryKey()));
+        () -> SymmetricKeyMechanism.ofBase64(primary, entry.secondaryKey()));
   }
 
-  private X509Attestation x509(AttestationEntry entry, String key) throws ConfigException {
+  private X509Mechanism x509(AttestationEntry entry, String key) throws ConfigException {
     forbid(entry.primaryKey(), key + ".primary_key", X509);
     forbid(entry.secondaryKey(), key + ".secondary_key", X509);
     forbidTpmKeys(entry, key, X509);
@@ -74,10 +74,10 @@ final class AttestationEntries {
       String secondaryKey = key + ".secondary_certificate";
       secondary = Optional.of(certificate(entry.secondaryCertificate(), secondaryKey));
     }
-    return new X509Attestation(primary, secondary);
+    return new X509Mechanism(primary, secondary);
   }
 
-  private TpmAttestation tpm(AttestationEntry entry, String key) throws ConfigException {
+  private TpmMechanism tpm(AttestationEntry entry, String key) throws ConfigException {
     forbid(entry.primaryKey(), key + ".primary_key", TPM);
     forbid(entry.secondaryKey(), key + ".secondary_key", TPM);
     forbid(entry.certificate(), key + ".certificate", TPM);
@@ -88,7 +88,7 @@ final class AttestationEntries {
         entry.storageRootKey() == null
             ? null
             : base64(entry.storageRootKey(), key + ".storage_root_key");
-    return checks.at(ekKey, () -> new TpmAttestation(endorsementKey, storageRootKey));
+    return checks.at(ekKey, () -> new TpmMechanism(endorsementKey, storageRootKey));
   }
 
   private void forbidTpmKeys(AttestationEntry entry, String key, String type)

@@ -14,7 +14,7 @@ import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.EnrollmentOptions;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
-import io.dpsagent.emulator.registry.ReprovisionPolicy;
+import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -111,10 +111,10 @@ final class EnrollmentEntries {
       // A webhook alone means the custom policy.
       policy = policy.or(() -> Optional.of(AllocationPolicy.CUSTOM));
     }
-    ReprovisionPolicy reprovisionPolicy =
+    EnrollmentReprovisionPolicy reprovisionPolicy =
         reprovision == null
-            ? ReprovisionPolicy.DEFAULT
-            : new ReprovisionPolicy(
+            ? EnrollmentReprovisionPolicy.DEFAULT
+            : new EnrollmentReprovisionPolicy(
                 Optional.ofNullable(reprovision.updateHubAssignment()).orElse(true),
                 Optional.ofNullable(reprovision.migrateDeviceData()).orElse(true));
     if (initialTwin != null && !initialTwin.isObject()) {

@@ -10,7 +10,7 @@ import io.dpsagent.emulator.auth.TpmMatch;
 import io.dpsagent.emulator.auth.X509Authenticator;
 import io.dpsagent.emulator.device.WireFormat.OperationStatus;
 import io.dpsagent.emulator.registry.Enrollment;
-import io.dpsagent.emulator.registry.RegistrationIds;
+import io.dpsagent.emulator.registry.RegistrationIdRules;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.tpm.InvalidTpmPublicException;
@@ -106,7 +106,7 @@ public final class DeviceApi {
       Operation operation =
           operations
               .find(operationId, request.registrationId())
-              .orElseThrow(() -> reject(DpsError.OPERATION_NOT_FOUND));
+              .orElseThrow(() -> reject(DeviceError.OPERATION_NOT_FOUND));
       if (operation.consumePendingPoll() || !operation.isDecided()) {
         return DeviceReply.withRetryAfter(
             202,
@@ -120,7 +120,7 @@ public final class DeviceApi {
   }
 
   /** An error reply for problems the transport finds before this API is reached. */
-  public DeviceReply error(DpsError error) {
+  public DeviceReply error(DeviceError error) {
     return DeviceReply.error(error, clock.instant());
   }
 
@@ -131,14 +131,14 @@ public final class DeviceApi {
 
   private void checkRequest(DeviceRequest request) throws Rejection {
     if (!request.idScope().equalsIgnoreCase(registry.idScope())) {
-      throw reject(DpsError.ID_SCOPE_NOT_FOUND);
+      throw reject(DeviceError.ID_SCOPE_NOT_FOUND);
     }
     if (settings.strictApiVersion()
         && request.apiVersion().filter(ApiVersions::isSupported).isEmpty()) {
-      throw reject(DpsError.UNSUPPORTED_API_VERSION);
+      throw reject(DeviceError.UNSUPPORTED_API_VERSION);
     }
-    if (!RegistrationIds.isValid(request.registrationId())) {
-      throw reject(DpsError.INVALID_REGISTRATION_ID);
+    if (!RegistrationIdRules.isValid(request.registrationId())) {
+      throw reject(DeviceError.INVALID_REGISTRATION_ID);
     }
   }
 
@@ -160,10 +160,10 @@ public final class DeviceApi {
       throws Rejection {
     String registrationId = request.registrationId();
     if (request.transport() != DeviceTransport.HTTPS) {
-      throw reject(DpsError.TPM_OVER_MQTT);
+      throw reject(DeviceError.TPM_OVER_MQTT);
     }
     if (registry.individualEnrollment(registrationId).isEmpty()) {
-      throw reject(DpsError.TPM_REGISTRATION_NOT_FOUND);
+      throw reject(DeviceError.TPM_REGISTRATION_NOT_FOUND);
     }
     TpmPublic endorsementKey = tpmPublic(keys.endorsementKey(), "tpm.endorsementKey");
     TpmPublic storageRootKey = tpmPublic(keys.storageRootKey(), "tpm.storageRootKey");
@@ -172,7 +172,7 @@ public final class DeviceApi {
       return DeviceReply.tpmChallenge(Base64.getEncoder().encodeToString(blob));
     } catch (AuthenticationException e) {
       LOG.info(() -> "Rejected " + registrationId + ": " + e.getMessage());
-      throw reject(DpsError.UNAUTHORIZED);
+      throw reject(DeviceError.UNAUTHORIZED);
     }
   }
 
@@ -190,7 +190,7 @@ public final class DeviceApi {
   }
 
   private Rejection invalidTpmKey(String detail) {
-    return new Rejection(DeviceReply.error(DpsError.INVALID_TPM_KEY, detail, clock.instant()));
+    return new Rejection(DeviceReply.error(DeviceError.INVALID_TPM_KEY, detail, clock.instant()));
   }
 
   // A device that sent a SAS token is a SAS device; X.509 devices send none and present a
@@ -198,7 +198,7 @@ public final class DeviceApi {
   private AuthenticatedDevice authenticate(DeviceRequest request) throws Rejection {
     boolean x509 = request.authorization().isEmpty() && !request.clientCertificates().isEmpty();
     if (x509 && request.registrationId().length() > X509Authenticator.MAX_REGISTRATION_ID_LENGTH) {
-      throw reject(DpsError.X509_REGISTRATION_ID_TOO_LONG);
+      throw reject(DeviceError.X509_REGISTRATION_ID_TOO_LONG);
     }
     try {
       if (x509) {
@@ -223,7 +223,7 @@ public final class DeviceApi {
       return AuthenticatedDevice.symmetricKey(enrollment);
     } catch (AuthenticationException e) {
       LOG.info(() -> "Rejected " + request.registrationId() + ": " + e.getMessage());
-      throw reject(DpsError.UNAUTHORIZED);
+      throw reject(DeviceError.UNAUTHORIZED);
     }
   }
 
@@ -232,7 +232,7 @@ public final class DeviceApi {
     try {
       registration = DeviceRegistration.parse(body);
     } catch (IllegalArgumentException e) {
-      throw reject(DpsError.INVALID_REQUEST_BODY);
+      throw reject(DeviceError.INVALID_REQUEST_BODY);
     }
     boolean mismatch =
         registration
@@ -240,7 +240,7 @@ public final class DeviceApi {
             .filter(id -> !id.equalsIgnoreCase(registrationId))
             .isPresent();
     if (mismatch) {
-      throw reject(DpsError.REGISTRATION_ID_MISMATCH);
+      throw reject(DeviceError.REGISTRATION_ID_MISMATCH);
     }
     return registration;
   }
@@ -271,12 +271,12 @@ public final class DeviceApi {
           assigned.payload());
     }
     AssignmentOutcome.Failure failure = ((AssignmentOutcome.Failed) outcome).failure();
-    DpsError error =
+    DeviceError error =
         switch (failure) {
-          case ENROLLMENT_DISABLED -> DpsError.ENROLLMENT_DISABLED;
-          case NO_HUB_AVAILABLE -> DpsError.NO_HUB_AVAILABLE;
-          case CUSTOM_ALLOCATION_FAILED -> DpsError.CUSTOM_ALLOCATION_FAILED;
-          case CUSTOM_ALLOCATION_HUB_NOT_LINKED -> DpsError.CUSTOM_ALLOCATION_HUB_NOT_LINKED;
+          case ENROLLMENT_DISABLED -> DeviceError.ENROLLMENT_DISABLED;
+          case NO_HUB_AVAILABLE -> DeviceError.NO_HUB_AVAILABLE;
+          case CUSTOM_ALLOCATION_FAILED -> DeviceError.CUSTOM_ALLOCATION_FAILED;
+          case CUSTOM_ALLOCATION_HUB_NOT_LINKED -> DeviceError.CUSTOM_ALLOCATION_HUB_NOT_LINKED;
         };
     String status =
         failure == AssignmentOutcome.Failure.ENROLLMENT_DISABLED ? "disabled" : "failed";
@@ -289,7 +289,7 @@ public final class DeviceApi {
     return Base64.getEncoder().encodeToString(tpmAuthenticator.activationBlob(match, key));
   }
 
-  private Rejection reject(DpsError error) {
+  private Rejection reject(DeviceError error) {
     return new Rejection(DeviceReply.error(error, clock.instant()));
   }
 

@@ -80,7 +80,7 @@ public record DeviceReply(
   }
 
   /** The error reply of {@code error} with a detail appended to its message. */
-  static DeviceReply error(DpsError error, String detail, Instant now) {
+  static DeviceReply error(DeviceError error, String detail, Instant now) {
     return error(
         error.httpStatus(),
         error.errorCode(),
@@ -90,7 +90,7 @@ public record DeviceReply(
   }
 
   /** The error reply of {@code error}, stamped with a fresh tracking ID. */
-  public static DeviceReply error(DpsError error, Instant now) {
+  public static DeviceReply error(DeviceError error, Instant now) {
     return error(error.httpStatus(), error.errorCode(), error.message(), OptionalInt.empty(), now);
   }
 

@@ -1,6 +1,6 @@
 package io.dpsagent.emulator.device;
 
-import io.dpsagent.emulator.registry.RegistrationIds;
+import io.dpsagent.emulator.registry.RegistrationIdRules;
 import java.util.concurrent.CompletableFuture;
 
 /** A registration in progress: its result is decided at once but revealed after some polls. */
@@ -17,7 +17,7 @@ final class Operation {
       CompletableFuture<WireFormat.OperationStatus> result,
       int pendingPolls) {
     this.id = id;
-    this.registrationKey = RegistrationIds.lookupKey(registrationId);
+    this.registrationKey = RegistrationIdRules.lookupKey(registrationId);
     this.result = result;
     this.pendingPolls = pendingPolls;
   }
@@ -37,7 +37,7 @@ final class Operation {
   }
 
   boolean belongsTo(String registrationId) {
-    return registrationKey.equals(RegistrationIds.lookupKey(registrationId));
+    return registrationKey.equals(RegistrationIdRules.lookupKey(registrationId));
   }
 
   /** True if this poll must still answer "assigning"; counts it. */

@@ -69,7 +69,7 @@ final class RegistrationResults {
    * @param status "failed" or "disabled"
    */
   static OperationStatus failed(
-      String operationId, String registrationId, String status, DpsError error, Instant now) {
+      String operationId, String registrationId, String status, DeviceError error, Instant now) {
     RegistrationState state =
         new RegistrationState(
             registrationId,

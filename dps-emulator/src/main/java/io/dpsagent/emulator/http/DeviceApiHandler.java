@@ -3,7 +3,7 @@ package io.dpsagent.emulator.http;
 import io.dpsagent.emulator.device.DeviceApi;
 import io.dpsagent.emulator.device.DeviceReply;
 import io.dpsagent.emulator.device.DeviceRequest;
-import io.dpsagent.emulator.device.DpsError;
+import io.dpsagent.emulator.device.DeviceError;
 import io.dpsagent.emulator.device.Faults;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.tls.ClientCertificates;
@@ -112,20 +112,20 @@ final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
   /** The answer to a request that never reaches the device API, if this is one. */
   private Optional<FullHttpResponse> refusal(FullHttpRequest request, QueryStringDecoder uri) {
     if (!request.decoderResult().isSuccess()) {
-      return Optional.of(toResponse(api.error(DpsError.MALFORMED_REQUEST)));
+      return Optional.of(toResponse(api.error(DeviceError.MALFORMED_REQUEST)));
     }
     Optional<DeviceRoute> route;
     try {
       route = DeviceRoute.match(uri.rawPath());
     } catch (IllegalArgumentException e) {
-      return Optional.of(toResponse(api.error(DpsError.MALFORMED_REQUEST)));
+      return Optional.of(toResponse(api.error(DeviceError.MALFORMED_REQUEST)));
     }
     if (route.isEmpty()) {
-      return Optional.of(toResponse(api.error(DpsError.NOT_FOUND)));
+      return Optional.of(toResponse(api.error(DeviceError.NOT_FOUND)));
     }
     HttpMethod allowed = route.get().kind().method();
     if (!request.method().equals(allowed)) {
-      FullHttpResponse response = toResponse(api.error(DpsError.METHOD_NOT_ALLOWED));
+      FullHttpResponse response = toResponse(api.error(DeviceError.METHOD_NOT_ALLOWED));
       response.headers().set(HttpHeaderNames.ALLOW, allowed.name());
       return Optional.of(response);
     }

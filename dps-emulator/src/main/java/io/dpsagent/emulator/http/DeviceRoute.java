@@ -1,6 +1,6 @@
 package io.dpsagent.emulator.http;
 
-import io.dpsagent.emulator.encoding.PercentEncoding;
+import io.dpsagent.common.PercentEncoding;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.Optional;
 
@@ -44,13 +44,13 @@ record DeviceRoute(Kind kind, String idScope, String registrationId, Optional<St
     if (segments.length < 4 || !segments[1].equals("registrations") || hasEmpty(segments)) {
       return Optional.empty();
     }
-    String idScope = PercentEncoding.decode(segments[0]);
-    String registrationId = PercentEncoding.decode(segments[2]);
+    String idScope = PercentEncoding.decode(segments[0], "path segment");
+    String registrationId = PercentEncoding.decode(segments[2], "path segment");
     if (segments.length == 4 && segments[3].equals("register")) {
       return Optional.of(new DeviceRoute(Kind.REGISTER, idScope, registrationId, Optional.empty()));
     }
     if (segments.length == 5 && segments[3].equals("operations")) {
-      Optional<String> operationId = Optional.of(PercentEncoding.decode(segments[4]));
+      Optional<String> operationId = Optional.of(PercentEncoding.decode(segments[4], "path segment"));
       return Optional.of(new DeviceRoute(Kind.POLL, idScope, registrationId, operationId));
     }
     return Optional.empty();

@@ -4,7 +4,7 @@ import io.dpsagent.emulator.device.DeviceApi;
 import io.dpsagent.emulator.device.DeviceReply;
 import io.dpsagent.emulator.device.DeviceRequest;
 import io.dpsagent.emulator.device.DeviceTransport;
-import io.dpsagent.emulator.device.DpsError;
+import io.dpsagent.emulator.device.DeviceError;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.tls.ClientCertificates;
 import io.netty.buffer.ByteBufUtil;
@@ -251,7 +251,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
           request
               .operationId()
               .map(operationId -> api.poll(device, operationId))
-              .orElseGet(() -> api.error(DpsError.MALFORMED_REQUEST));
+              .orElseGet(() -> api.error(DeviceError.MALFORMED_REQUEST));
     };
   }
 

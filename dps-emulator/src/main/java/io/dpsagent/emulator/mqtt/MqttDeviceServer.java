@@ -3,7 +3,7 @@ package io.dpsagent.emulator.mqtt;
 import io.dpsagent.emulator.device.DeviceApi;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.net.Listener;
-import io.dpsagent.emulator.registry.RegistrationIds;
+import io.dpsagent.emulator.registry.RegistrationIdRules;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -96,7 +96,7 @@ public final class MqttDeviceServer implements AutoCloseable {
     ChannelPipeline pipeline = channel.pipeline();
     pipeline
         .addLast(MqttDeviceHandler.IDLE_HANDLER, MqttDeviceHandler.connectTimeout())
-        .addLast(new MqttDecoder(MAX_PACKET_BYTES, RegistrationIds.MAX_LENGTH))
+        .addLast(new MqttDecoder(MAX_PACKET_BYTES, RegistrationIdRules.MAX_LENGTH))
         .addLast(MqttEncoder.INSTANCE)
         .addLast(
             new MqttDeviceHandler(

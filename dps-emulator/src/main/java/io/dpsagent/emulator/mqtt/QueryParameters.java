@@ -1,6 +1,6 @@
 package io.dpsagent.emulator.mqtt;
 
-import io.dpsagent.emulator.encoding.PercentEncoding;
+import io.dpsagent.common.PercentEncoding;
 import java.util.Optional;
 
 /** The {@code key=value&...} strings in DPS user names and topics. */
@@ -27,7 +27,7 @@ final class QueryParameters {
 
   private static String decode(String value) {
     try {
-      return PercentEncoding.decode(value);
+      return PercentEncoding.decode(value, "query parameter");
     } catch (IllegalArgumentException e) {
       return value;
     }

@@ -20,7 +20,7 @@ public record EnrollmentGroup(
     if (id == null || id.isBlank()) {
       throw new IllegalArgumentException("enrollment group ID is empty");
     }
-    if (attestation instanceof TpmAttestation) {
+    if (attestation instanceof TpmMechanism) {
       throw new IllegalArgumentException("TPM attestation is for individual enrollments only");
     }
     iotHubs = List.copyOf(iotHubs);
@@ -50,7 +50,7 @@ public record EnrollmentGroup(
       String enrollmentGroupId, String primaryKeyBase64, String secondaryKeyBase64) {
     return new EnrollmentGroup(
         enrollmentGroupId,
-        SymmetricKeyAttestation.ofBase64(primaryKeyBase64, secondaryKeyBase64),
+        SymmetricKeyMechanism.ofBase64(primaryKeyBase64, secondaryKeyBase64),
         ProvisioningStatus.ENABLED,
         List.of());
   }
@@ -62,7 +62,7 @@ public record EnrollmentGroup(
   public static EnrollmentGroup x509(String enrollmentGroupId, X509Certificate signingCertificate) {
     return new EnrollmentGroup(
         enrollmentGroupId,
-        X509Attestation.of(signingCertificate),
+        X509Mechanism.of(signingCertificate),
         ProvisioningStatus.ENABLED,
         List.of());
   }

@@ -16,13 +16,13 @@ import java.util.Optional;
 public record EnrollmentOptions(
     Optional<AllocationPolicy> allocationPolicy,
     Optional<CustomAllocation> customAllocation,
-    ReprovisionPolicy reprovisionPolicy,
+    EnrollmentReprovisionPolicy reprovisionPolicy,
     Optional<JsonNode> initialTwin,
     boolean iotEdge) {
 
   public static final EnrollmentOptions DEFAULTS =
       new EnrollmentOptions(
-          Optional.empty(), Optional.empty(), ReprovisionPolicy.DEFAULT, Optional.empty(), false);
+          Optional.empty(), Optional.empty(), EnrollmentReprovisionPolicy.DEFAULT, Optional.empty(), false);
 
   public EnrollmentOptions {
     if (initialTwin.isPresent() && !initialTwin.get().isObject()) {
@@ -52,7 +52,7 @@ public record EnrollmentOptions(
         iotEdge);
   }
 
-  public EnrollmentOptions withReprovisionPolicy(ReprovisionPolicy policy) {
+  public EnrollmentOptions withReprovisionPolicy(EnrollmentReprovisionPolicy policy) {
     return new EnrollmentOptions(allocationPolicy, customAllocation, policy, initialTwin, iotEdge);
   }
 

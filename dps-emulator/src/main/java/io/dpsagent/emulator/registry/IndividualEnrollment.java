@@ -17,7 +17,7 @@ public record IndividualEnrollment(
     implements Enrollment {
 
   public IndividualEnrollment {
-    if (!RegistrationIds.isValid(registrationId)) {
+    if (!RegistrationIdRules.isValid(registrationId)) {
       throw new IllegalArgumentException("invalid registration ID: " + registrationId);
     }
     deviceId.ifPresent(DeviceIds::require);
@@ -54,7 +54,7 @@ public record IndividualEnrollment(
     return new IndividualEnrollment(
         registrationId,
         Optional.empty(),
-        SymmetricKeyAttestation.ofBase64(primaryKeyBase64, secondaryKeyBase64),
+        SymmetricKeyMechanism.ofBase64(primaryKeyBase64, secondaryKeyBase64),
         ProvisioningStatus.ENABLED,
         List.of());
   }
@@ -68,7 +68,7 @@ public record IndividualEnrollment(
     return new IndividualEnrollment(
         registrationId,
         Optional.empty(),
-        X509Attestation.of(deviceCertificate),
+        X509Mechanism.of(deviceCertificate),
         ProvisioningStatus.ENABLED,
         List.of());
   }
@@ -81,7 +81,7 @@ public record IndividualEnrollment(
     return new IndividualEnrollment(
         registrationId,
         Optional.empty(),
-        TpmAttestation.of(endorsementKey),
+        TpmMechanism.of(endorsementKey),
         ProvisioningStatus.ENABLED,
         List.of());
   }

@@ -116,7 +116,7 @@ public final class Registry {
     enrollment.checkAllocationRules();
     return put(
         individualEnrollments,
-        RegistrationIds.lookupKey(enrollment.registrationId()),
+        RegistrationIdRules.lookupKey(enrollment.registrationId()),
         enrollment,
         ifMatch,
         false);
@@ -128,13 +128,13 @@ public final class Registry {
 
   public Optional<Versioned<IndividualEnrollment>> individualEnrollmentVersion(
       String registrationId) {
-    return individualEnrollments.get(RegistrationIds.lookupKey(registrationId));
+    return individualEnrollments.get(RegistrationIdRules.lookupKey(registrationId));
   }
 
   /** All individual enrollments, ordered by case-folded registration ID. */
   public List<Versioned<IndividualEnrollment>> individualEnrollmentVersions() {
     return individualEnrollments.sortedBy(
-        v -> RegistrationIds.lookupKey(v.value().registrationId()));
+        v -> RegistrationIdRules.lookupKey(v.value().registrationId()));
   }
 
   public boolean removeIndividualEnrollment(String registrationId) {
@@ -144,7 +144,7 @@ public final class Registry {
   /** Removes an enrollment if {@code ifMatch} matches; false if there was none. */
   public synchronized boolean removeIndividualEnrollment(
       String registrationId, Optional<String> ifMatch) throws PreconditionFailedException {
-    return remove(individualEnrollments, RegistrationIds.lookupKey(registrationId), ifMatch);
+    return remove(individualEnrollments, RegistrationIdRules.lookupKey(registrationId), ifMatch);
   }
 
   // ---- enrollment groups
@@ -208,12 +208,12 @@ public final class Registry {
   // ---- registration records
 
   public Optional<RegistrationRecord> registration(String registrationId) {
-    return registrations.get(RegistrationIds.lookupKey(registrationId));
+    return registrations.get(RegistrationIdRules.lookupKey(registrationId));
   }
 
   /** All records, ordered by case-folded registration ID. */
   public List<RegistrationRecord> registrations() {
-    return registrations.sortedBy(r -> RegistrationIds.lookupKey(r.registrationId()));
+    return registrations.sortedBy(r -> RegistrationIdRules.lookupKey(r.registrationId()));
   }
 
   public boolean removeRegistration(String registrationId) {
@@ -223,7 +223,7 @@ public final class Registry {
   /** Removes a record if {@code ifMatch} (absent, {@code *} or its etag) matches. */
   public synchronized boolean removeRegistration(String registrationId, Optional<String> ifMatch)
       throws PreconditionFailedException {
-    return remove(registrations, RegistrationIds.lookupKey(registrationId), ifMatch);
+    return remove(registrations, RegistrationIdRules.lookupKey(registrationId), ifMatch);
   }
 
   /**
@@ -254,7 +254,7 @@ public final class Registry {
       String substatus,
       Optional<JsonNode> initialTwin,
       Instant now) {
-    String key = RegistrationIds.lookupKey(registrationId);
+    String key = RegistrationIdRules.lookupKey(registrationId);
     RegistrationRecord record =
         new RegistrationRecord(
             registrationId,
@@ -288,7 +288,7 @@ public final class Registry {
 
   /** Puts back a persisted enrollment exactly as it was stored. */
   public synchronized void restoreIndividualEnrollment(Versioned<IndividualEnrollment> stored) {
-    individualEnrollments.put(RegistrationIds.lookupKey(stored.value().registrationId()), stored);
+    individualEnrollments.put(RegistrationIdRules.lookupKey(stored.value().registrationId()), stored);
   }
 
   public synchronized void restoreEnrollmentGroup(Versioned<EnrollmentGroup> stored) {
@@ -296,7 +296,7 @@ public final class Registry {
   }
 
   public synchronized void restoreRegistration(RegistrationRecord record) {
-    registrations.put(RegistrationIds.lookupKey(record.registrationId()), record);
+    registrations.put(RegistrationIdRules.lookupKey(record.registrationId()), record);
   }
 
   public synchronized void restoreOperationCounts(OperationCounts counts) {

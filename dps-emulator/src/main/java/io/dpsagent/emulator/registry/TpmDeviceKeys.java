@@ -16,7 +16,7 @@ final class TpmDeviceKeys {
 
   /** A new key if {@code enrollment} uses TPM attestation; empty for every other kind. */
   Optional<HmacKey> forAssignment(Enrollment enrollment) {
-    if (!(enrollment.attestation() instanceof TpmAttestation)) {
+    if (!(enrollment.attestation() instanceof TpmMechanism)) {
       return Optional.empty();
     }
     byte[] key = new byte[KEY_BYTES];

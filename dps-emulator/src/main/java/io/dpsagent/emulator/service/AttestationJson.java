@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.emulator.crypto.HmacKey;
 import io.dpsagent.emulator.registry.Attestation;
-import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
-import io.dpsagent.emulator.registry.TpmAttestation;
-import io.dpsagent.emulator.registry.X509Attestation;
+import io.dpsagent.emulator.registry.SymmetricKeyMechanism;
+import io.dpsagent.emulator.registry.TpmMechanism;
+import io.dpsagent.emulator.registry.X509Mechanism;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * {@code AttestationMechanism} in the JSON of the service API, both ways. Symmetric keys a request
  * omits are kept from the enrollment it replaces or, for a new one, generated ({@link
- * SymmetricKeyAttestation#ofRequest}).
+ * SymmetricKeyMechanism#ofRequest}).
  */
 final class AttestationJson {
 
@@ -30,7 +30,7 @@ final class AttestationJson {
   /** {@code AttestationMechanism}; keys are left out unless {@code withKeys}. */
   static ObjectNode toJson(Attestation attestation, boolean group, boolean withKeys) {
     ObjectNode json = NODES.objectNode();
-    if (attestation instanceof SymmetricKeyAttestation symmetric) {
+    if (attestation instanceof SymmetricKeyMechanism symmetric) {
       json.put("type", "symmetricKey");
       ObjectNode keys = json.putObject("symmetricKey");
       if (withKeys) {
@@ -40,11 +40,11 @@ final class AttestationJson {
           keys.put("secondaryKey", all.get(1).toBase64());
         }
       }
-    } else if (attestation instanceof X509Attestation x509) {
+    } else if (attestation instanceof X509Mechanism x509) {
       json.put("type", "x509");
       json.putObject("x509")
           .set(group ? "signingCertificates" : "clientCertificates", X509Json.certificates(x509));
-    } else if (attestation instanceof TpmAttestation tpm) {
+    } else if (attestation instanceof TpmMechanism tpm) {
       // Public keys only: returned with or without withKeys.
       json.put("type", "tpm");
       ObjectNode keys = json.putObject("tpm");
@@ -82,7 +82,7 @@ final class AttestationJson {
     }
   }
 
-  private static TpmAttestation tpm(JsonNode json) throws InvalidRequestException {
+  private static TpmMechanism tpm(JsonNode json) throws InvalidRequestException {
     requireObject(json, "attestation.tpm");
     byte[] endorsementKey =
         base64(
@@ -97,7 +97,7 @@ final class AttestationJson {
             ? null
             : base64(storageRootKey.get(), "attestation.tpm.storageRootKey");
     try {
-      return new TpmAttestation(endorsementKey, srk);
+      return new TpmMechanism(endorsementKey, srk);
     } catch (IllegalArgumentException e) {
       throw new InvalidRequestException(
           "attestation.tpm.endorsementKey is not a usable TPM2B_PUBLIC (" + e.getMessage() + ")");
@@ -112,7 +112,7 @@ final class AttestationJson {
     }
   }
 
-  private static SymmetricKeyAttestation symmetricKey(JsonNode json, Optional<Attestation> replaced)
+  private static SymmetricKeyMechanism symmetricKey(JsonNode json, Optional<Attestation> replaced)
       throws InvalidRequestException {
     if (json != null && !json.isNull() && !json.isObject()) {
       throw new InvalidRequestException("attestation.symmetricKey is not an object");
@@ -120,11 +120,11 @@ final class AttestationJson {
     JsonNode keys = json == null ? NODES.objectNode() : json;
     Optional<String> primary = optionalText(keys, "primaryKey").filter(k -> !k.isEmpty());
     Optional<String> secondary = optionalText(keys, "secondaryKey").filter(k -> !k.isEmpty());
-    Optional<SymmetricKeyAttestation> previous =
-        replaced.filter(SymmetricKeyAttestation.class::isInstance)
-            .map(SymmetricKeyAttestation.class::cast);
+    Optional<SymmetricKeyMechanism> previous =
+        replaced.filter(SymmetricKeyMechanism.class::isInstance)
+            .map(SymmetricKeyMechanism.class::cast);
     try {
-      return SymmetricKeyAttestation.ofRequest(primary, secondary, previous);
+      return SymmetricKeyMechanism.ofRequest(primary, secondary, previous);
     } catch (IllegalArgumentException e) {
       throw new InvalidRequestException("attestation.symmetricKey: keys must be base64");
     }

@@ -13,8 +13,8 @@ import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.EnrollmentOptions;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
-import io.dpsagent.emulator.registry.RegistrationIds;
-import io.dpsagent.emulator.registry.ReprovisionPolicy;
+import io.dpsagent.emulator.registry.RegistrationIdRules;
+import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
 import io.dpsagent.emulator.registry.Versioned;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,7 +98,7 @@ public final class EnrollmentJson {
     if (!registrationId.equalsIgnoreCase(urlId)) {
       throw new InvalidRequestException("registrationId differs from the one in the URL");
     }
-    if (!RegistrationIds.isValid(registrationId)) {
+    if (!RegistrationIdRules.isValid(registrationId)) {
       throw new InvalidRequestException(
           "registrationId must be 1 to 128 of A-Z a-z 0-9 - . _ : ending in a letter, digit or -");
     }
@@ -206,12 +206,12 @@ public final class EnrollmentJson {
     }
   }
 
-  private static ReprovisionPolicy reprovisionPolicy(JsonNode json) throws InvalidRequestException {
+  private static EnrollmentReprovisionPolicy reprovisionPolicy(JsonNode json) throws InvalidRequestException {
     if (json == null || json.isNull()) {
-      return ReprovisionPolicy.DEFAULT;
+      return EnrollmentReprovisionPolicy.DEFAULT;
     }
     requireObject(json, "reprovisionPolicy");
-    return new ReprovisionPolicy(
+    return new EnrollmentReprovisionPolicy(
         booleanField(json, "updateHubAssignment", true),
         booleanField(json, "migrateDeviceData", true));
   }

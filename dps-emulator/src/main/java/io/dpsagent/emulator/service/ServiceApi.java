@@ -5,7 +5,7 @@ import static io.dpsagent.emulator.service.Route.anyCase;
 import static io.dpsagent.emulator.service.Route.literal;
 
 import io.dpsagent.emulator.device.Faults;
-import io.dpsagent.emulator.encoding.PercentEncoding;
+import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.emulator.registry.PreconditionFailedException;
 import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.service.ServiceAuthenticator.ServiceAuthenticationException;
@@ -119,6 +119,8 @@ public final class ServiceApi {
     if (path.isEmpty()) {
       return List.of();
     }
-    return Arrays.stream(path.split("/", -1)).map(PercentEncoding::decode).toList();
+    return Arrays.stream(path.split("/", -1))
+        .map(segment -> PercentEncoding.decode(segment, "path segment"))
+        .toList();
   }
 }

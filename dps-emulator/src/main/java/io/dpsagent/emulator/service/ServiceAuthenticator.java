@@ -1,7 +1,7 @@
 package io.dpsagent.emulator.service;
 
 import io.dpsagent.emulator.auth.InvalidSasTokenException;
-import io.dpsagent.emulator.auth.SasToken;
+import io.dpsagent.emulator.auth.ParsedSasToken;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,9 +47,9 @@ public final class ServiceAuthenticator {
     if (authorization.isEmpty()) {
       throw new ServiceAuthenticationException("no Authorization header");
     }
-    SasToken token;
+    ParsedSasToken token;
     try {
-      token = SasToken.parse(authorization.get());
+      token = ParsedSasToken.parse(authorization.get());
     } catch (InvalidSasTokenException e) {
       throw new ServiceAuthenticationException("malformed SAS token: " + e.getMessage());
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.emulator.encoding.Timestamps;
-import io.dpsagent.emulator.registry.X509Attestation;
+import io.dpsagent.emulator.registry.X509Mechanism;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -29,14 +29,14 @@ final class X509Json {
 
   private X509Json() {}
 
-  static ObjectNode certificates(X509Attestation attestation) {
+  static ObjectNode certificates(X509Mechanism attestation) {
     ObjectNode json = NODES.objectNode();
     json.set("primary", certificateWithInfo(attestation.primary()));
     attestation.secondary().ifPresent(c -> json.set("secondary", certificateWithInfo(c)));
     return json;
   }
 
-  static X509Attestation attestation(JsonNode x509, boolean group) throws InvalidRequestException {
+  static X509Mechanism attestation(JsonNode x509, boolean group) throws InvalidRequestException {
     String field = group ? "signingCertificates" : "clientCertificates";
     if (x509.hasNonNull("caReferences")) {
       throw new InvalidRequestException("attestation.x509.caReferences is not supported");
@@ -48,7 +48,7 @@ final class X509Json {
     if (certificates.hasNonNull("secondary")) {
       secondary = Optional.of(certificate(certificates.get("secondary"), field + ".secondary"));
     }
-    return new X509Attestation(primary, secondary);
+    return new X509Mechanism(primary, secondary);
   }
 
   private static X509Certificate certificate(JsonNode json, String what)

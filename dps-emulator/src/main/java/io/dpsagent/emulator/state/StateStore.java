@@ -1,5 +1,6 @@
 package io.dpsagent.emulator.state;
 
+import io.dpsagent.common.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +72,7 @@ public final class StateStore implements AutoCloseable {
 
   /** Creates the state directory, owner-only, if it does not exist yet. */
   public static void prepareDirectory(Path directory) throws IOException {
-    AtomicFiles.createOwnerOnlyDirectory(directory);
+    AtomicFiles.createDirectory(directory, PosixFilePermissions.fromString("rwx------"));
   }
 
   /**
@@ -110,7 +112,7 @@ public final class StateStore implements AutoCloseable {
       synchronized (registry) {
         snapshot = Json.MAPPER.writeValueAsBytes(toJson(registry));
       }
-      AtomicFiles.write(file, snapshot);
+      AtomicFiles.write(file, snapshot, AtomicFiles.OWNER_ONLY);
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "Cannot write the state file " + file + ": " + e.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.dpsagent.emulator.tls;
 
+import io.dpsagent.common.AtomicFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -69,13 +70,7 @@ public final class PemFiles {
     try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
       writer.writeObject(certificate);
     }
-    Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".ca-", ".pem.tmp");
-    try {
-      Files.writeString(temporary, pem.toString(), StandardCharsets.US_ASCII);
-      Files.move(
-          temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    // Owner-only, as before; written with fsync and an atomic rename like every other file.
+    AtomicFiles.write(file, pem.toString().getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_ONLY);
   }
 }

@@ -17,7 +17,7 @@ import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.emulator.registry.Registry;
-import io.dpsagent.emulator.registry.ReprovisionPolicy;
+import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -160,7 +160,7 @@ class AssignerTest {
             .withOptions(
                 EnrollmentOptions.DEFAULTS
                     .withAllocationPolicy(AllocationPolicy.STATIC)
-                    .withReprovisionPolicy(new ReprovisionPolicy(false, true)));
+                    .withReprovisionPolicy(new EnrollmentReprovisionPolicy(false, true)));
 
     RegistrationRecord record = assign("stay-1", moved).record();
 
@@ -184,7 +184,7 @@ class AssignerTest {
                 EnrollmentOptions.DEFAULTS
                     .withAllocationPolicy(AllocationPolicy.STATIC)
                     .withInitialTwin(twin("new"))
-                    .withReprovisionPolicy(new ReprovisionPolicy(true, true)));
+                    .withReprovisionPolicy(new EnrollmentReprovisionPolicy(true, true)));
 
     RegistrationRecord record = assign("move-1", moved).record();
 
@@ -203,7 +203,7 @@ class AssignerTest {
                 EnrollmentOptions.DEFAULTS
                     .withAllocationPolicy(AllocationPolicy.STATIC)
                     .withInitialTwin(newTwin)
-                    .withReprovisionPolicy(new ReprovisionPolicy(true, false)));
+                    .withReprovisionPolicy(new EnrollmentReprovisionPolicy(true, false)));
 
     RegistrationRecord record = assign("reset-1", moved).record();
 

@@ -10,7 +10,7 @@ import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.Registry;
-import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
+import io.dpsagent.emulator.registry.SymmetricKeyMechanism;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -134,8 +134,8 @@ class SymmetricKeyAuthenticatorTest {
 
   @Test
   void groupDerivationMatchesVector() {
-    SymmetricKeyAttestation group =
-        SymmetricKeyAttestation.ofBase64(TestTokens.VECTOR_GROUP_KEY, null);
+    SymmetricKeyMechanism group =
+        SymmetricKeyMechanism.ofBase64(TestTokens.VECTOR_GROUP_KEY, null);
 
     assertEquals(
         "bf2Swwo3vkLIGksxx8gesUTRM/BeVGtLjHRYev98Q+s=",

@@ -9,7 +9,7 @@ import io.dpsagent.emulator.registry.CustomAllocation;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.EnrollmentOptions;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.dpsagent.emulator.registry.ReprovisionPolicy;
+import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ class ServiceConfigTest {
     assertEquals("initialAssignment", config.assignmentSettings().sameHubSubstatus());
     EnrollmentOptions gateway = config.individualEnrollments().get(0).options();
     assertEquals(Optional.of(AllocationPolicy.STATIC), gateway.allocationPolicy());
-    assertEquals(new ReprovisionPolicy(true, false), gateway.reprovisionPolicy());
+    assertEquals(new EnrollmentReprovisionPolicy(true, false), gateway.reprovisionPolicy());
     assertEquals(
         new ObjectMapper()
             .readTree(

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
-import io.dpsagent.emulator.registry.X509Attestation;
-import io.dpsagent.emulator.tls.PemFiles;
+import io.dpsagent.emulator.registry.X509Mechanism;
+import io.dpsagent.hsm.pem.Pem;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
 import java.io.IOException;
@@ -66,9 +66,9 @@ class TransportConfigTest {
     X509Certificate second = TestPki.selfSigned("x509-configured", KeyType.EC_P256).certificate();
     X509Certificate ca = TestPki.rootCa("Configured Root").certificate();
     Files.createDirectories(directory.resolve("certs"));
-    PemFiles.writeCertificate(directory.resolve("certs/leaf.pem"), leaf);
-    PemFiles.writeCertificate(directory.resolve("certs/second.pem"), second);
-    PemFiles.writeCertificate(directory.resolve("ca.pem"), ca);
+    Pem.writeCertificate(directory.resolve("certs/leaf.pem"), leaf);
+    Pem.writeCertificate(directory.resolve("certs/second.pem"), second);
+    Pem.writeCertificate(directory.resolve("ca.pem"), ca);
 
     EmulatorConfig config =
         EmulatorConfig.load(
@@ -80,9 +80,9 @@ class TransportConfigTest {
                     + "attestation = { type = \"x509\", certificate = \"ca.pem\" }\n"));
 
     assertEquals(
-        new X509Attestation(leaf, Optional.of(second)),
+        new X509Mechanism(leaf, Optional.of(second)),
         config.individualEnrollments().get(0).attestation());
-    assertEquals(X509Attestation.of(ca), config.enrollmentGroups().get(0).attestation());
+    assertEquals(X509Mechanism.of(ca), config.enrollmentGroups().get(0).attestation());
   }
 
   @Test
@@ -107,7 +107,7 @@ class TransportConfigTest {
             "[[enrollment_groups]]\nenrollment_group_id = \"g\"\n"
                 + "attestation = { type = \"x509\", certificate = \"ca.pem\","
                 + " secondary_certificate = \"empty.pem\" }\n");
-    PemFiles.writeCertificate(directory.resolve("ca.pem"), TestPki.rootCa("Root").certificate());
+    Pem.writeCertificate(directory.resolve("ca.pem"), TestPki.rootCa("Root").certificate());
     ConfigException unreadable =
         assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
     assertTrue(

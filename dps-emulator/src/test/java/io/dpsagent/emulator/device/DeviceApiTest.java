@@ -68,7 +68,7 @@ class DeviceApiTest {
     DeviceApi api = api(ProtocolSettings.defaults());
     enroll("dev-1");
 
-    assertError(api.register(request("dev-1"), bytes(body)), DpsError.INVALID_REQUEST_BODY);
+    assertError(api.register(request("dev-1"), bytes(body)), DeviceError.INVALID_REQUEST_BODY);
   }
 
   @Test
@@ -78,7 +78,7 @@ class DeviceApiTest {
 
     DeviceReply reply = api.register(request("dev-1"), bytes("{\"registrationId\":\"dev-2\"}"));
 
-    assertError(reply, DpsError.REGISTRATION_ID_MISMATCH);
+    assertError(reply, DeviceError.REGISTRATION_ID_MISMATCH);
   }
 
   @Test
@@ -134,7 +134,7 @@ class DeviceApiTest {
     String operationId =
         api.register(request("dev-1"), bytes("{}")).body().get("operationId").asText();
 
-    assertError(api.poll(request("dev-2"), operationId), DpsError.OPERATION_NOT_FOUND);
+    assertError(api.poll(request("dev-2"), operationId), DeviceError.OPERATION_NOT_FOUND);
     assertEquals(200, api.poll(request("DEV-1"), operationId).status());
   }
 
@@ -148,10 +148,10 @@ class DeviceApiTest {
     }
     assertError(
         api.register(request("dev-1", Optional.of("2018-11-01")), bytes("{}")),
-        DpsError.UNSUPPORTED_API_VERSION);
+        DeviceError.UNSUPPORTED_API_VERSION);
     assertError(
         api.register(request("dev-1", Optional.empty()), bytes("{}")),
-        DpsError.UNSUPPORTED_API_VERSION);
+        DeviceError.UNSUPPORTED_API_VERSION);
   }
 
   @Test
@@ -204,8 +204,8 @@ class DeviceApiTest {
 
     DeviceReply reply = api.register(overMqtt, bytes(body));
 
-    assertError(reply, DpsError.TPM_OVER_MQTT);
-    assertEquals(DpsError.TPM_OVER_MQTT.message(), reply.body().get("message").asText());
+    assertError(reply, DeviceError.TPM_OVER_MQTT);
+    assertEquals(DeviceError.TPM_OVER_MQTT.message(), reply.body().get("message").asText());
     DeviceReply overHttps =
         api.register(
             new DeviceRequest(SCOPE, "tpm-1", Optional.of("2021-06-01"), Optional.empty()),
@@ -224,7 +224,7 @@ class DeviceApiTest {
         api.register(
             new DeviceRequest(SCOPE, "tpm-1", Optional.of("2021-06-01"), Optional.empty()),
             bytes("{\"registrationId\":\"tpm-1\"}")),
-        DpsError.UNAUTHORIZED);
+        DeviceError.UNAUTHORIZED);
   }
 
   private DeviceApi api(ProtocolSettings settings) {
@@ -254,7 +254,7 @@ class DeviceApiTest {
     return body.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static void assertError(DeviceReply reply, DpsError error) {
+  private static void assertError(DeviceReply reply, DeviceError error) {
     assertEquals(error.httpStatus(), reply.status(), reply.body()::toString);
     assertEquals(OptionalInt.of(error.errorCode()), reply.errorCode());
     assertEquals(error.errorCode(), reply.body().get("errorCode").asInt());

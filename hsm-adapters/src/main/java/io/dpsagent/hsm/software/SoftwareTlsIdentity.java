@@ -3,11 +3,10 @@ package io.dpsagent.hsm.software;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.HsmException.Kind;
 import io.dpsagent.hsm.TlsIdentity;
+import io.dpsagent.hsm.pem.Pem;
 import io.dpsagent.hsm.tls.FixedIdentityKeyManager;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,18 +16,11 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import javax.net.ssl.X509KeyManager;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * A TLS client identity from files: a PEM certificate chain with an unencrypted private key (PKCS#8
@@ -100,11 +92,8 @@ public final class SoftwareTlsIdentity implements TlsIdentity {
 
   /** Reads every certificate of a PEM file, in file order. */
   public static List<X509Certificate> readChain(Path file) throws HsmException {
-    try (InputStream in = Files.newInputStream(file)) {
-      List<X509Certificate> chain = new ArrayList<>();
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        chain.add((X509Certificate) c);
-      }
+    try {
+      List<X509Certificate> chain = Pem.readCertificates(file);
       if (chain.isEmpty()) {
         throw new HsmException(Kind.KEY_SOURCE, "certificate file " + file + " holds no PEM certificate");
       }
@@ -117,37 +106,15 @@ public final class SoftwareTlsIdentity implements TlsIdentity {
   }
 
   private static PrivateKey readPemKey(Path file, String pem) throws HsmException {
-    try (Reader reader = new StringReader(pem); PEMParser parser = new PEMParser(reader)) {
-      Object object = parser.readObject();
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      if (object instanceof PrivateKeyInfo info) {
-        return jdkKey(info, converter);
-      }
-      if (object instanceof PEMKeyPair pair) {
-        return jdkKey(pair.getPrivateKeyInfo(), converter);
-      }
-      if (object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair) {
-        throw new HsmException(Kind.KEY_SOURCE, "private key file " + file
-            + " is encrypted; use an unencrypted PKCS#8 key or a PKCS#12 file with a password file");
-      }
-      throw new HsmException(Kind.KEY_SOURCE, "private key file " + file + " holds no PEM private key");
+    try {
+      return Pem.privateKey(pem).orElseThrow(() -> new HsmException(Kind.KEY_SOURCE,
+          "private key file " + file + " holds no PEM private key"));
+    } catch (Pem.EncryptedKeyException e) {
+      throw new HsmException(Kind.KEY_SOURCE, "private key file " + file
+          + " is encrypted; use an unencrypted PKCS#8 key or a PKCS#12 file with a password file");
     } catch (IOException | GeneralSecurityException e) {
       throw new HsmException(Kind.KEY_SOURCE, "private key file " + file + " is not a valid PEM private key");
     }
-  }
-
-  /**
-   * The same key as a JDK key object. Once BouncyCastle is registered (TSS.Java registers it), the
-   * PEM converter returns BouncyCastle keys that call themselves "ECDSA"; JSSE and SunEC expect the
-   * JDK's own "EC" keys.
-   */
-  private static PrivateKey jdkKey(PrivateKeyInfo info, JcaPEMKeyConverter converter)
-      throws IOException, GeneralSecurityException {
-    PrivateKey key = converter.getPrivateKey(info);
-    String algorithm = key instanceof java.security.interfaces.ECKey ? "EC"
-        : key instanceof java.security.interfaces.RSAKey ? "RSA" : key.getAlgorithm();
-    return java.security.KeyFactory.getInstance(algorithm)
-        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(info.getEncoded()));
   }
 
   private static void requireMatchingPair(PrivateKey key, X509Certificate leaf, Path certFile, Path keyFile)

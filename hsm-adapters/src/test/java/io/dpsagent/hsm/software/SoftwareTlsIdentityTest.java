@@ -70,6 +70,14 @@ class SoftwareTlsIdentityTest {
     Files.writeString(dir.resolve("chain.pem"), "not a certificate\n");
     HsmException e = assertThrows(HsmException.class,
         () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
+    assertEquals("certificate file " + dir.resolve("chain.pem") + " holds no PEM certificate", e.getMessage());
+  }
+
+  @Test
+  void refusesADamagedCertificateBlock() throws Exception {
+    Files.writeString(dir.resolve("chain.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    HsmException e = assertThrows(HsmException.class,
+        () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
     assertEquals("certificate file " + dir.resolve("chain.pem") + " is not a PEM certificate chain", e.getMessage());
   }
 

@@ -11,7 +11,7 @@ import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
 import io.dpsagent.emulator.registry.RegistrationRecord;
-import io.dpsagent.emulator.registry.SymmetricKeyAttestation;
+import io.dpsagent.emulator.registry.SymmetricKeyMechanism;
 import io.dpsagent.emulator.registry.Versioned;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,7 +77,7 @@ class NodeServiceSdkTest {
     Versioned<IndividualEnrollment> stored =
         emulator.registry().individualEnrollmentVersion(id).orElseThrow();
     assertEquals(Optional.of(id + "-device-1"), stored.value().deviceId());
-    assertTrue(stored.value().attestation() instanceof SymmetricKeyAttestation,
+    assertTrue(stored.value().attestation() instanceof SymmetricKeyMechanism,
         stored.value().attestation().toString());
     for (JsonNode answer : created) {
       assertEquals(200, answer.path("httpStatus").asInt(), answer.toString());

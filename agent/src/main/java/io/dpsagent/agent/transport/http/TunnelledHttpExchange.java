@@ -2,7 +2,7 @@ package io.dpsagent.agent.transport.http;
 
 import io.dpsagent.agent.transport.Deadline;
 import io.dpsagent.agent.transport.proxy.HttpTunnel;
-import io.dpsagent.agent.transport.proxy.ProxySettings;
+import io.dpsagent.agent.config.ProxySettings;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;

@@ -1,8 +1,8 @@
 package io.dpsagent.agent.transport.mqtt;
 
 import io.dpsagent.agent.Version;
-import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.agent.transport.HttpsTransport;
+import io.dpsagent.common.PercentEncoding;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -23,7 +23,7 @@ final class DpsTopics {
 
   static String username(String idScope, String registrationId, String apiVersion) {
     return idScope + "/registrations/" + registrationId + "/api-version=" + apiVersion
-        + "&ClientVersion=" + SasToken.encode(Version.USER_AGENT);
+        + "&ClientVersion=" + PercentEncoding.encode(Version.USER_AGENT);
   }
 
   static String register(String rid) {

@@ -1,5 +1,6 @@
 package io.dpsagent.agent.transport.proxy;
 
+import io.dpsagent.agent.config.ProxySettings;
 import io.dpsagent.agent.transport.Deadline;
 import java.io.IOException;
 import java.io.InputStream;

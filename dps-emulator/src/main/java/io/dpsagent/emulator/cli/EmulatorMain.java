@@ -1,0 +1,131 @@
+package io.dpsagent.emulator.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.config.ConfigException;
+import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.state.StateFileException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dps-emulator [--config FILE] [--state DIR] [--json]}: runs a local DPS until stopped. */
+@Command(
+    name = "dps-emulator",
+    mixinStandardHelpOptions = true,
+    description = "A local Device Provisioning Service. Runs until SIGINT or SIGTERM.")
+public final class EmulatorMain implements Callable<Integer> {
+
+  static final int EXIT_CONFIG_ERROR = 2;
+  static final int EXIT_START_FAILED = 1;
+
+  // Held so the level is not lost when the logger would otherwise be garbage collected.
+  private static final Logger NETTY_LOGGER = Logger.getLogger("io.netty");
+
+  @Option(names = "--config", paramLabel = "FILE", description = "TOML config file.")
+  private Path configFile;
+
+  @Option(
+      names = "--state",
+      paramLabel = "DIR",
+      description = "The DPS instance's directory: state.json (kept across restarts) and ca.pem.")
+  private Path stateDirectory;
+
+  @Option(names = "--json", description = "Print the endpoints as one JSON line.")
+  private boolean json;
+
+  public static void main(String[] args) {
+    configureLogging();
+    int exitCode = new CommandLine(new EmulatorMain()).execute(args);
+    if (exitCode != 0) {
+      System.exit(exitCode);
+    }
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    EmulatorConfig config;
+    try {
+      config = configFile == null ? EmulatorConfig.defaults() : EmulatorConfig.load(configFile);
+    } catch (ConfigException e) {
+      System.err.println("dps-emulator: " + e.getMessage());
+      return EXIT_CONFIG_ERROR;
+    }
+    if (stateDirectory != null) {
+      config = config.toBuilder().stateDirectory(stateDirectory).build();
+    }
+    DpsEmulator emulator;
+    try {
+      emulator = DpsEmulator.start(config);
+    } catch (StateFileException e) {
+      System.err.println("dps-emulator: " + e.getMessage());
+      return EXIT_CONFIG_ERROR;
+    } catch (IOException e) {
+      System.err.println("dps-emulator: cannot start: " + e.getMessage());
+      return EXIT_START_FAILED;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  emulator.close();
+                  stopped.countDown();
+                },
+                "dps-emulator-shutdown"));
+    announce(emulator, System.out);
+    // Netty's threads are daemons: the JVM stays up only while this thread waits.
+    stopped.await();
+    return 0;
+  }
+
+  private void announce(DpsEmulator emulator, PrintStream out) {
+    if (json) {
+      out.println(toJsonLine(emulator));
+    } else {
+      out.println("dps-emulator ready (stop with Ctrl-C)");
+      out.println("  ID scope:        " + emulator.idScope());
+      out.println("  HTTPS endpoint:  " + emulator.httpsEndpoint());
+      out.println("  MQTT endpoint:   " + emulator.mqttEndpoint());
+      out.println("  MQTT over WSS:   " + emulator.mqttWebSocketEndpoint());
+      out.println("  CA file:         " + emulator.caFile());
+      out.println("  Service API:     " + emulator.serviceEndpoint());
+      out.println("  Service connection string: " + emulator.serviceConnectionString());
+    }
+    out.flush();
+  }
+
+  private static String toJsonLine(DpsEmulator emulator) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("idScope", emulator.idScope());
+    fields.put("httpsEndpoint", emulator.httpsEndpoint().toString());
+    fields.put("mqttEndpoint", emulator.mqttEndpoint().toString());
+    fields.put("mqttWebSocketEndpoint", emulator.mqttWebSocketEndpoint().toString());
+    fields.put("caFile", emulator.caFile().toString());
+    fields.put("serviceConnectionString", emulator.serviceConnectionString());
+    try {
+      return new ObjectMapper().writeValueAsString(fields);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of strings always serialises", e);
+    }
+  }
+
+  // One line per record on stderr; stdout is reserved for the start-up announcement.
+  private static void configureLogging() {
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty(
+          "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+    }
+    NETTY_LOGGER.setLevel(Level.WARNING);
+  }
+}

@@ -1,0 +1,71 @@
+package io.dpsagent.emulator.device;
+
+/**
+ * The errors the emulator reports, with DPS's six-digit codes (HTTP status * 1000 + detail).
+ *
+ * <p>Only 401002, 400208, 400209 and 404201 are codes seen from the real service; the others follow
+ * its pattern. An unknown ID scope is reported as 404 rather than folded into 401, so that a
+ * mistyped scope is told apart from a bad key when debugging against the emulator.
+ */
+public enum DeviceError {
+  MALFORMED_REQUEST(400, 400000, "The request is malformed."),
+  INVALID_REQUEST_BODY(400, 400001, "The request body is not a valid DeviceRegistration."),
+  REGISTRATION_ID_MISMATCH(
+      400, 400002, "The registrationId in the body does not match the one in the URL."),
+  INVALID_REGISTRATION_ID(
+      400,
+      400003,
+      "The registration ID must be 1 to 128 characters from A-Z a-z 0-9 - . _ : and end with a"
+          + " letter, digit or '-'."),
+  UNSUPPORTED_API_VERSION(400, 400004, "The api-version is missing or not supported."),
+  X509_REGISTRATION_ID_TOO_LONG(
+      400,
+      400005,
+      "An X.509 registration ID is the certificate's subject CN: at most 64 characters."),
+  INVALID_TPM_KEY(
+      400,
+      400006,
+      "tpm.endorsementKey and tpm.storageRootKey must be base64 TPM2B_PUBLIC structures of RSA-2048"
+          + " keys with SHA-256 names and AES-128-CFB symmetric parameters."),
+  UNAUTHORIZED(401, 401002, "Unauthorized"),
+  TPM_OVER_MQTT(
+      401,
+      401002,
+      "TPM attestation is supported over HTTPS only; over MQTT, use a SAS token or an X.509"
+          + " certificate."),
+  NOT_FOUND(404, 404000, "The requested resource does not exist."),
+  ID_SCOPE_NOT_FOUND(404, 404001, "The ID scope is unknown."),
+  OPERATION_NOT_FOUND(404, 404002, "The operation is unknown."),
+  TPM_REGISTRATION_NOT_FOUND(404, 404201, "No TPM enrollment exists for this registration ID."),
+  METHOD_NOT_ALLOWED(405, 405000, "The method is not allowed on this resource."),
+
+  // Found while assigning: reported inside a 200 poll result, not as an HTTP status.
+  NO_HUB_AVAILABLE(400, 400208, "No linked IoT hub is available for this enrollment."),
+  ENROLLMENT_DISABLED(403, 403001, "The enrollment is disabled."),
+  CUSTOM_ALLOCATION_FAILED(
+      400, 400301, "The custom allocation webhook failed, timed out or gave an unusable answer."),
+  CUSTOM_ALLOCATION_HUB_NOT_LINKED(
+      400, 400302, "The custom allocation webhook chose an IoT hub that is not linked.");
+
+  private final int httpStatus;
+  private final int errorCode;
+  private final String message;
+
+  DeviceError(int httpStatus, int errorCode, String message) {
+    this.httpStatus = httpStatus;
+    this.errorCode = errorCode;
+    this.message = message;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  public int errorCode() {
+    return errorCode;
+  }
+
+  public String message() {
+    return message;
+  }
+}

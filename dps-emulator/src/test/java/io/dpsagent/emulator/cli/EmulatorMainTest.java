@@ -1,0 +1,197 @@
+package io.dpsagent.emulator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.emulator.DeviceClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real command in a child JVM on the test class path, stopped with SIGTERM. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class EmulatorMainTest {
+
+  @TempDir Path directory;
+
+  private final List<Process> processes = new ArrayList<>();
+
+  @AfterEach
+  void killLeftovers() throws InterruptedException {
+    for (Process process : processes) {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void jsonModePrintsOneLineAndStopsOnSigterm() throws Exception {
+    Path state = directory.resolve("state");
+    Path stderr = directory.resolve("stderr.txt");
+    Process process = start(stderr, "--json", "--state", state.toString());
+
+    try (BufferedReader stdout =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line = stdout.readLine();
+      assertNotNull(line, () -> "no output; stderr: " + read(stderr));
+      JsonNode announced = new ObjectMapper().readTree(line);
+      List<String> fields = new ArrayList<>();
+      announced.fieldNames().forEachRemaining(fields::add);
+      assertEquals(
+          List.of(
+              "idScope",
+              "httpsEndpoint",
+              "mqttEndpoint",
+              "mqttWebSocketEndpoint",
+              "caFile",
+              "serviceConnectionString"),
+          fields);
+      assertTrue(announced.get("idScope").asText().matches("0ne[0-9A-F]{8}"), line);
+      assertTrue(announced.get("httpsEndpoint").asText().matches("https://localhost:[0-9]+"), line);
+      assertTrue(announced.get("mqttEndpoint").asText().matches("mqtts://localhost:[0-9]+"), line);
+      assertTrue(
+          announced
+              .get("mqttWebSocketEndpoint")
+              .asText()
+              .matches("wss://localhost:[0-9]+/\\$iothub/websocket"),
+          line);
+      String serviceConnectionString = announced.get("serviceConnectionString").asText();
+      assertTrue(
+          serviceConnectionString.matches(
+              "HostName=localhost:[0-9]+;SharedAccessKeyName=provisioningserviceowner;SharedAccessKey=.+"),
+          "connection string shape");
+      Path caFile = Path.of(announced.get("caFile").asText());
+      assertEquals(state.resolve("ca.pem").toAbsolutePath(), caFile);
+
+      DeviceClient device =
+          new DeviceClient(URI.create(announced.get("httpsEndpoint").asText()), caFile);
+      DeviceClient.assertError(
+          device.register(
+              announced.get("idScope").asText(),
+              "cli-1",
+              "SharedAccessSignature sr=x&sig=c2VjcmV0&se=1",
+              "{}"),
+          401,
+          401002);
+
+      // SIGTERM through the handle: Process.destroy() would also close our end of stdout.
+      assertTrue(process.toHandle().destroy());
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "stops on SIGTERM");
+      assertEquals(null, stdout.readLine(), "nothing but the JSON line on stdout");
+    }
+    assertEquals(143, process.exitValue(), "terminated by SIGTERM");
+    String log = read(stderr);
+    assertTrue(log.contains("/registrations/cli-1/register -> 401"), log);
+    assertFalse(log.contains("c2VjcmV0"), "no signature in the log");
+    assertFalse(log.contains("SharedAccessKey="), "no service key in the log");
+  }
+
+  @Test
+  void corruptStateFileExitsWithTwoAndOneLine() throws Exception {
+    Path state = Files.createDirectories(directory.resolve("state"));
+    Files.writeString(state.resolve("state.json"), "{\"formatVersion\":1,");
+    Path stderr = directory.resolve("stderr.txt");
+
+    Process process = start(stderr, "--state", state.toString());
+
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, process.exitValue());
+    List<String> lines = Files.readAllLines(stderr);
+    assertEquals(1, lines.size(), lines::toString);
+    assertTrue(
+        lines
+            .get(0)
+            .startsWith("dps-emulator: " + state.resolve("state.json") + ": corrupt state file:"),
+        lines.get(0));
+    assertEquals(0, process.getInputStream().readAllBytes().length, "nothing on stdout");
+  }
+
+  @Test
+  void textModeNamesEndpointScopeAndCaFile() throws Exception {
+    Process process = start(directory.resolve("stderr.txt"), "--state", directory.toString());
+
+    try (BufferedReader stdout =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        lines.add(stdout.readLine());
+      }
+      String text = String.join("\n", lines);
+      assertTrue(text.contains("ID scope:"), text);
+      assertTrue(text.contains("HTTPS endpoint:  https://localhost:"), text);
+      assertTrue(text.contains("MQTT endpoint:   mqtts://localhost:"), text);
+      assertTrue(text.contains("MQTT over WSS:   wss://localhost:"), text);
+      assertTrue(
+          text.contains("CA file:         " + directory.resolve("ca.pem").toAbsolutePath()), text);
+    } finally {
+      process.destroy();
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void badConfigExitsWithTwoAndOneLineNamingFileAndKey() throws Exception {
+    Path config = Files.writeString(directory.resolve("bad.toml"), "[emulator]\nport = 1\n");
+    Path stderr = directory.resolve("stderr.txt");
+
+    Process process = start(stderr, "--config", config.toString());
+
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, process.exitValue());
+    assertEquals(
+        List.of("dps-emulator: " + config + ": emulator.port: unknown key"),
+        Files.readAllLines(stderr));
+    assertEquals(0, process.getInputStream().readAllBytes().length, "nothing on stdout");
+  }
+
+  private Process start(Path stderr, String... arguments) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(testClassPath());
+    command.add(EmulatorMain.class.getName());
+    command.addAll(List.of(arguments));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(stderr.toFile())
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .start();
+    processes.add(process);
+    return process;
+  }
+
+  // Surefire may hand the forked JVM a manifest-only jar; it also publishes the real class path.
+  private static String testClassPath() {
+    String surefire = System.getProperty("surefire.test.class.path");
+    return surefire != null && !surefire.isBlank()
+        ? surefire
+        : System.getProperty("java.class.path");
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+}
