@@ -21,20 +21,23 @@ import java.util.Set;
  * machine loses power midway: write a temp file in the same directory with its final mode, fsync
  * it, rename it over the target, fsync the directory.
  *
- * <p>Strict on purpose: a file system that cannot rename atomically, or a failed fsync, is an
- * error rather than a silent downgrade to a write that a crash could tear.
+ * <p>Strict on purpose: a file system that cannot rename atomically, or a failed fsync, is an error
+ * rather than a silent downgrade to a write that a crash could tear.
  */
 public final class AtomicFiles {
 
-  public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-  public static final Set<PosixFilePermission> GROUP_READABLE = PosixFilePermissions.fromString("rw-r-----");
+  public static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
+  public static final Set<PosixFilePermission> GROUP_READABLE =
+      PosixFilePermissions.fromString("rw-r-----");
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private AtomicFiles() {}
 
   /** Atomically replaces {@code target} with {@code content}, created with {@code mode}. */
-  public static void write(Path target, byte[] content, Set<PosixFilePermission> mode) throws IOException {
+  public static void write(Path target, byte[] content, Set<PosixFilePermission> mode)
+      throws IOException {
     write(target, content, mode, null);
   }
 
@@ -42,15 +45,20 @@ public final class AtomicFiles {
    * As {@link #write(Path, byte[], Set)}, owned by {@code group} (null: the process's group). The
    * group is set on the temporary file, so the target never exists with the wrong one.
    */
-  public static void write(Path target, byte[] content, Set<PosixFilePermission> mode, GroupPrincipal group)
+  public static void write(
+      Path target, byte[] content, Set<PosixFilePermission> mode, GroupPrincipal group)
       throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path temp = temporaryIn(dir, target.getFileName().toString());
     try {
       // The mode is set at creation so the content is never readable by others, not even briefly.
-      try (FileChannel out = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(mode))) {
-        Files.setPosixFilePermissions(temp, mode); // undo the umask, which may have removed bits we want
+      try (FileChannel out =
+          FileChannel.open(
+              temp,
+              Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              PosixFilePermissions.asFileAttribute(mode))) {
+        Files.setPosixFilePermissions(
+            temp, mode); // undo the umask, which may have removed bits we want
         if (group != null) {
           Files.getFileAttributeView(temp, PosixFileAttributeView.class).setGroup(group);
         }

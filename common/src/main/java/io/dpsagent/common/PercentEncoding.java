@@ -7,8 +7,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * RFC 3986 percent-encoding (section 2.1): URL path segments, user-info, SAS token values,
- * RFC 7512 PKCS#11 URI attributes.
+ * RFC 3986 percent-encoding (section 2.1): URL path segments, user-info, SAS token values, RFC 7512
+ * PKCS#11 URI attributes.
  *
  * <p>Unlike {@link java.net.URLEncoder} and {@link java.net.URLDecoder}, which speak HTML form
  * encoding, a space is {@code %20} and a {@code +} stays a {@code +}: SAS signatures are base64,
@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class PercentEncoding {
 
-  /** Hex digit case of {@code %XX} escapes; SDKs differ (C writes lower case, most others upper). */
+  /**
+   * Hex digit case of {@code %XX} escapes; SDKs differ (C writes lower case, most others upper).
+   */
   public enum HexCase {
     UPPER("0123456789ABCDEF"),
     LOWER("0123456789abcdef");
@@ -41,8 +43,8 @@ public final class PercentEncoding {
   }
 
   /**
-   * Encodes {@code bytes}, leaving the unreserved characters and {@code alsoPlain} (ASCII characters
-   * a grammar allows unescaped, such as RFC 7512's {@code :[]@!$'()*+,=&}) as they are.
+   * Encodes {@code bytes}, leaving the unreserved characters and {@code alsoPlain} (ASCII
+   * characters a grammar allows unescaped, such as RFC 7512's {@code :[]@!$'()*+,=&}) as they are.
    */
   public static String encode(byte[] bytes, String alsoPlain, HexCase hexCase) {
     StringBuilder out = new StringBuilder(bytes.length + 16);
@@ -51,7 +53,9 @@ public final class PercentEncoding {
       if (isUnreserved(c) || (c < 0x80 && alsoPlain.indexOf(c) >= 0)) {
         out.append((char) c);
       } else {
-        out.append('%').append(hexCase.digits.charAt(c >> 4)).append(hexCase.digits.charAt(c & 0xf));
+        out.append('%')
+            .append(hexCase.digits.charAt(c >> 4))
+            .append(hexCase.digits.charAt(c & 0xf));
       }
     }
     return out.toString();
@@ -68,9 +72,12 @@ public final class PercentEncoding {
       return text;
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(decodeBytes(text, what))).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(decodeBytes(text, what)))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(what + " is percent-encoded bytes that are not UTF-8");
     }
@@ -96,8 +103,8 @@ public final class PercentEncoding {
       int high = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
       int low = high < 0 ? -1 : Character.digit(text.charAt(i + 2), 16);
       if (low < 0) {
-        throw new IllegalArgumentException(what
-            + " has a '%' not followed by two hex digits; write a literal % as %25");
+        throw new IllegalArgumentException(
+            what + " has a '%' not followed by two hex digits; write a literal % as %25");
       }
       bytes.write(high << 4 | low);
       i += 2;
@@ -106,7 +113,12 @@ public final class PercentEncoding {
   }
 
   private static boolean isUnreserved(int c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-        || c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~';
   }
 }

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AtomicFilesTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void writesTheContentWithExactlyTheModeAsked() throws Exception {
@@ -56,7 +55,9 @@ class AtomicFilesTest {
     Path blocker = dir.resolve("blocked");
     Files.createDirectory(blocker);
     Files.writeString(blocker.resolve("child"), "x");
-    assertThrows(IOException.class, () -> AtomicFiles.write(blocker, "new".getBytes(), AtomicFiles.OWNER_ONLY));
+    assertThrows(
+        IOException.class,
+        () -> AtomicFiles.write(blocker, "new".getBytes(), AtomicFiles.OWNER_ONLY));
     assertEquals("old", Files.readString(target));
     assertEquals(List.of("blocked", "connection.json"), names());
   }

@@ -27,15 +27,19 @@ class PercentEncodingTest {
   @ParameterizedTest
   @ValueSource(strings = {"50%", "%z1", "%1", "abc%2", "abc%zz"})
   void aBrokenTripletIsRefusedNamingTheValueNotEchoingIt(String text) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PercentEncoding.decode(text, "proxy password"));
-    assertEquals("proxy password has a '%' not followed by two hex digits; write a literal % as %25", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> PercentEncoding.decode(text, "proxy password"));
+    assertEquals(
+        "proxy password has a '%' not followed by two hex digits; write a literal % as %25",
+        e.getMessage());
   }
 
   @Test
   void bytesThatAreNotUtf8AreRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PercentEncoding.decode("%C3", "proxy password"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> PercentEncoding.decode("%C3", "proxy password"));
     assertEquals("proxy password is percent-encoded bytes that are not UTF-8", e.getMessage());
   }
 
@@ -46,7 +50,8 @@ class PercentEncodingTest {
 
   @Test
   void encodesAllButUnreserved() {
-    assertEquals("0ne%2Fregistrations%2Fa.b_c-d~e%3Af",
+    assertEquals(
+        "0ne%2Fregistrations%2Fa.b_c-d~e%3Af",
         PercentEncoding.encode("0ne/registrations/a.b_c-d~e:f", HexCase.UPPER));
     assertEquals("a%2fb%2b", PercentEncoding.encode("a/b+", HexCase.LOWER));
   }

@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
- * A running local DPS: the device API over HTTPS, MQTT and MQTT over WebSocket (all on TLS) and
- * the service API over HTTPS, backed by a {@link Registry} that tests, the service API (or, at the
+ * A running local DPS: the device API over HTTPS, MQTT and MQTT over WebSocket (all on TLS) and the
+ * service API over HTTPS, backed by a {@link Registry} that tests, the service API (or, at the
  * first start, the config file) fill with enrollments. The instance (ID scope, hubs, enrollments,
  * records, counts, service keys) lives in the state directory and survives restarts.
  *

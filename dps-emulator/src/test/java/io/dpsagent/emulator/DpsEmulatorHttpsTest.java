@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dpsagent.emulator.config.EmulatorConfig;
-import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.common.PercentEncoding.HexCase;
+import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
@@ -404,7 +404,8 @@ class DpsEmulatorHttpsTest {
     emulator.faults().dropNext(1);
 
     RuntimeException cut =
-        assertThrows(RuntimeException.class, () -> device.register(scope, "dropped-1", token, "{}"));
+        assertThrows(
+            RuntimeException.class, () -> device.register(scope, "dropped-1", token, "{}"));
 
     assertTrue(
         cut.getCause() instanceof java.io.IOException, "the client saw the connection go: " + cut);

@@ -40,7 +40,8 @@ class FaultInjectionHttpsTest {
 
   @BeforeAll
   static void start() throws IOException {
-    emulator = DpsEmulator.start(EmulatorConfig.defaults().toBuilder().retryAfterSeconds(1).build());
+    emulator =
+        DpsEmulator.start(EmulatorConfig.defaults().toBuilder().retryAfterSeconds(1).build());
     device = new DeviceClient(emulator);
     scope = emulator.idScope();
   }
@@ -94,7 +95,8 @@ class FaultInjectionHttpsTest {
     String operationId = json(register(id)).get("operationId").asText();
     script(RequestKind.POLL, "reset");
 
-    UncheckedIOException cut = assertThrows(UncheckedIOException.class, () -> poll(id, operationId));
+    UncheckedIOException cut =
+        assertThrows(UncheckedIOException.class, () -> poll(id, operationId));
 
     assertTrue(cut.getCause() instanceof IOException, cut::toString);
     assertEquals(200, poll(id, operationId).statusCode());
@@ -152,7 +154,8 @@ class FaultInjectionHttpsTest {
             .PUT(HttpRequest.BodyPublishers.ofString("{}"))
             .build();
 
-    UncheckedIOException timedOut = assertThrows(UncheckedIOException.class, () -> device.send(request));
+    UncheckedIOException timedOut =
+        assertThrows(UncheckedIOException.class, () -> device.send(request));
 
     assertTrue(timedOut.getCause() instanceof HttpTimeoutException, timedOut::toString);
     RequestLog.Exchange logged = lastExchange();
@@ -166,16 +169,24 @@ class FaultInjectionHttpsTest {
   @Test
   void aRuleForPollsLeavesRegistrationsAlone() {
     String id = enrolled("polls-only-1");
-    emulator.faults().install(FaultPlan.of(1, FaultRule.random(1, List.of(Fault.parse("503")))
-        .onlyFor(RequestKind.POLL)));
+    emulator
+        .faults()
+        .install(
+            FaultPlan.of(
+                1, FaultRule.random(1, List.of(Fault.parse("503"))).onlyFor(RequestKind.POLL)));
 
     HttpResponse<String> registered = register(id);
     HttpResponse<String> polled = poll(id, json(registered).get("operationId").asText());
 
     assertEquals(202, registered.statusCode());
     assertError(polled, 503, 503001);
-    assertEquals(OptionalInt.of(1), emulator.requestLog().exchanges().get(
-        emulator.requestLog().exchanges().size() - 2).retryAfterSeconds());
+    assertEquals(
+        OptionalInt.of(1),
+        emulator
+            .requestLog()
+            .exchanges()
+            .get(emulator.requestLog().exchanges().size() - 2)
+            .retryAfterSeconds());
   }
 
   @Test
@@ -183,12 +194,15 @@ class FaultInjectionHttpsTest {
     FaultPlan plan =
         FaultPlan.of(
             2024,
-            FaultRule.random(0.5, List.of(Fault.parse("503"), Fault.parse("429:1"), Fault.parse("500"))));
+            FaultRule.random(
+                0.5, List.of(Fault.parse("503"), Fault.parse("429:1"), Fault.parse("500"))));
     String id = enrolled("seeded-1");
     emulator.faults().install(plan);
-    List<Integer> first = Arrays.stream(new int[12]).map(i -> register(id).statusCode()).boxed().toList();
+    List<Integer> first =
+        Arrays.stream(new int[12]).map(i -> register(id).statusCode()).boxed().toList();
     emulator.faults().install(plan);
-    List<Integer> second = Arrays.stream(new int[12]).map(i -> register(id).statusCode()).boxed().toList();
+    List<Integer> second =
+        Arrays.stream(new int[12]).map(i -> register(id).statusCode()).boxed().toList();
 
     assertEquals(first, second);
     assertTrue(first.contains(202) && first.stream().anyMatch(s -> s >= 500), first::toString);
@@ -197,12 +211,17 @@ class FaultInjectionHttpsTest {
   private static void script(RequestKind kind, String... faults) {
     emulator
         .faults()
-        .install(FaultPlan.of(0, FaultRule.scripted(Arrays.stream(faults).map(Fault::parse).toList())
-            .onlyFor(kind)));
+        .install(
+            FaultPlan.of(
+                0,
+                FaultRule.scripted(Arrays.stream(faults).map(Fault::parse).toList())
+                    .onlyFor(kind)));
   }
 
   private static String enrolled(String id) {
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, TestTokens.VECTOR_KEY));
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, TestTokens.VECTOR_KEY));
     return id;
   }
 

@@ -50,7 +50,9 @@ class FaultsServiceApiTest {
 
   @Test
   void aPutPlanGovernsTheDeviceApiAndGetShowsWhatIsLeft() {
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("svc-1", TestTokens.VECTOR_KEY));
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.symmetricKey("svc-1", TestTokens.VECTOR_KEY));
     HttpResponse<String> put = service.send("PUT", "/emulator/faults", PLAN);
 
     assertEquals(200, put.statusCode(), put.body());
@@ -91,7 +93,9 @@ class FaultsServiceApiTest {
 
     assertEquals(204, deleted.statusCode());
     assertEquals(FaultPlan.NONE, emulator.faults().plan());
-    assertEquals("[]", DeviceClient.json(service.send("GET", "/emulator/faults", null)).get("rules").toString());
+    assertEquals(
+        "[]",
+        DeviceClient.json(service.send("GET", "/emulator/faults", null)).get("rules").toString());
   }
 
   @Test
@@ -103,25 +107,31 @@ class FaultsServiceApiTest {
 
     assertEquals(400, refused.statusCode());
     assertTrue(
-        DeviceClient.json(refused).get("message").asText()
+        DeviceClient.json(refused)
+            .get("message")
+            .asText()
             .endsWith("rules[0].probability: must be a number from 0 to 1"),
         refused.body());
     assertEquals(1, emulator.faults().plan().seed());
     HttpResponse<String> unknownFault =
         service.send("PUT", "/emulator/faults", "{\"rules\":[{\"script\":[\"boom\"]}]}");
-    assertTrue(unknownFault.body().contains("rules[0].script[0]: must be a status 400..599"), unknownFault.body());
+    assertTrue(
+        unknownFault.body().contains("rules[0].script[0]: must be a status 400..599"),
+        unknownFault.body());
   }
 
   @Test
   void needsTheServiceCredentialsLikeEveryServiceRoute() {
-    HttpResponse<String> anonymous =
-        service.send("PUT", "/emulator/faults", PLAN, null, Map.of());
+    HttpResponse<String> anonymous = service.send("PUT", "/emulator/faults", PLAN, null, Map.of());
     HttpResponse<String> wrongKey =
         service.send(
             "GET",
             "/emulator/faults",
             null,
-            ServiceClient.token(service.hostName(), "provisioningserviceowner", TestTokens.OTHER_KEY,
+            ServiceClient.token(
+                service.hostName(),
+                "provisioningserviceowner",
+                TestTokens.OTHER_KEY,
                 java.time.Instant.now().getEpochSecond() + 60),
             Map.of());
 

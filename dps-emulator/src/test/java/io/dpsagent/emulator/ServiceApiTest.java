@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.common.PercentEncoding.HexCase;
+import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.OperationCounts;
 import io.dpsagent.emulator.registry.WeightedHubAllocator;

@@ -139,7 +139,10 @@ class TpmEnrollmentTest {
               "{\"attestation\":{\"type\":\"tpm\",\"tpm\":{\"endorsementKey\":\"AAEC\"}}}");
       DeviceClient.assertError(malformed, 400, 400100);
       assertTrue(
-          json(malformed).path("message").asText().contains("attestation.tpm.endorsementKey is not a usable TPM2B_PUBLIC"),
+          json(malformed)
+              .path("message")
+              .asText()
+              .contains("attestation.tpm.endorsementKey is not a usable TPM2B_PUBLIC"),
           malformed::body);
     }
   }

@@ -12,13 +12,18 @@ import java.util.Optional;
  */
 public interface Attestor extends AutoCloseable {
 
-  /** The EK's marshalled TPM2B_PUBLIC (u16 size + TPMT_PUBLIC): DPS's {@code tpm.endorsementKey}. */
+  /**
+   * The EK's marshalled TPM2B_PUBLIC (u16 size + TPMT_PUBLIC): DPS's {@code tpm.endorsementKey}.
+   */
   byte[] endorsementKey();
 
   /** The SRK's marshalled TPM2B_PUBLIC: DPS's {@code tpm.storageRootKey}. */
   byte[] storageRootKey();
 
-  /** The default registration ID derived from the EK: {@code lower(base32(SHA-256(ek)))}, as the Azure SDKs do. */
+  /**
+   * The default registration ID derived from the EK: {@code lower(base32(SHA-256(ek)))}, as the
+   * Azure SDKs do.
+   */
   String registrationId();
 
   /** The EK certificate (DER) the vendor stored in NV, if there is one. */
@@ -28,8 +33,8 @@ public interface Attestor extends AutoCloseable {
    * Imports the identity key from a DPS activation blob, persists it (replacing any key at the
    * identity handle) and returns a signer that uses it.
    *
-   * @throws HsmException if the blob is malformed or not made for this TPM's EK and SRK; a
-   *     {@code TpmException} when the TPM refuses a step
+   * @throws HsmException if the blob is malformed or not made for this TPM's EK and SRK; a {@code
+   *     TpmException} when the TPM refuses a step
    */
   SasSigner activate(byte[] authenticationKeyBlob) throws HsmException;
 

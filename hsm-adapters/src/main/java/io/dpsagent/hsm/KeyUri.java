@@ -1,6 +1,5 @@
 package io.dpsagent.hsm;
 
-import io.dpsagent.hsm.Pkcs11Uri;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -11,15 +10,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A reference to key material, written as a URI as the IoT Identity Service does
- * ({@code file:///etc/dps-agent/device.key}, {@code pkcs11:token=gw;object=device}).
+ * A reference to key material, written as a URI as the IoT Identity Service does ({@code
+ * file:///etc/dps-agent/device.key}, {@code pkcs11:token=gw;object=device}).
  *
  * <p>The URI names where a key lives; it never contains the key itself, so it is safe to log.
  */
 public final class KeyUri {
 
   /** Where the key lives. */
-  public enum Scheme { FILE, PKCS11 }
+  public enum Scheme {
+    FILE,
+    PKCS11
+  }
 
   private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]{0,15}:");
 
@@ -51,25 +53,32 @@ public final class KeyUri {
     }
     if (!lower.startsWith("file:")) {
       // Not echoed: what stands where a key URI belongs may be the key itself, pasted.
-      throw new IllegalArgumentException("unsupported key URI" + scheme(text)
-          + "; use file:///absolute/path or pkcs11:..."
-          + (text.startsWith("/") ? " (a local path is written file:///etc/...)" : ""));
+      throw new IllegalArgumentException(
+          "unsupported key URI"
+              + scheme(text)
+              + "; use file:///absolute/path or pkcs11:..."
+              + (text.startsWith("/") ? " (a local path is written file:///etc/...)" : ""));
     }
     URI uri;
     try {
       uri = new URI(text);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("malformed key URI " + shown(text) + ": "
-          + Printable.escape(e.getReason()));
+      throw new IllegalArgumentException(
+          "malformed key URI " + shown(text) + ": " + Printable.escape(e.getReason()));
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new IllegalArgumentException("key URI " + shown(text) + " must not have a query or fragment");
+      throw new IllegalArgumentException(
+          "key URI " + shown(text) + " must not have a query or fragment");
     }
-    if (uri.getPath() == null || !uri.getPath().startsWith("/")
-        || (uri.getAuthority() != null && !uri.getAuthority().isEmpty()
+    if (uri.getPath() == null
+        || !uri.getPath().startsWith("/")
+        || (uri.getAuthority() != null
+            && !uri.getAuthority().isEmpty()
             && !"localhost".equalsIgnoreCase(uri.getAuthority()))) {
       throw new IllegalArgumentException(
-          "key URI " + shown(text) + " must name an absolute local path, e.g. file:///etc/dps-agent/device.key");
+          "key URI "
+              + shown(text)
+              + " must name an absolute local path, e.g. file:///etc/dps-agent/device.key");
     }
     try {
       return new KeyUri(Scheme.FILE, text, Path.of(uri.getPath()), null);
@@ -120,8 +129,10 @@ public final class KeyUri {
   /** What an operator should hear about how this reference is written; never a secret. */
   public List<String> warnings() {
     return scheme == Scheme.PKCS11 && pkcs11.hasInlinePin()
-        ? List.of(text + " carries its PIN in pin-value, readable by anyone who can read the config;"
-            + " prefer pin-source=file:/path (mode 0600)")
+        ? List.of(
+            text
+                + " carries its PIN in pin-value, readable by anyone who can read the config;"
+                + " prefer pin-source=file:/path (mode 0600)")
         : List.of();
   }
 

@@ -11,13 +11,13 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A parsed RFC 7512 PKCS#11 URI, e.g.
- * {@code pkcs11:token=gw;object=device;type=private?module-path=/usr/lib/x.so&pin-source=file:/etc/pin}.
+ * A parsed RFC 7512 PKCS#11 URI, e.g. {@code
+ * pkcs11:token=gw;object=device;type=private?module-path=/usr/lib/x.so&pin-source=file:/etc/pin}.
  *
- * <p>Path attributes select a token ({@code token}, {@code serial}, {@code manufacturer},
- * {@code model}, {@code slot-id}) and an object on it ({@code object} = CKA_LABEL, {@code id} =
- * CKA_ID bytes, {@code type}). Query attributes say how to reach it ({@code module-path}) and where
- * the user PIN comes from ({@code pin-source} = an owner-only file, or {@code pin-value} inline).
+ * <p>Path attributes select a token ({@code token}, {@code serial}, {@code manufacturer}, {@code
+ * model}, {@code slot-id}) and an object on it ({@code object} = CKA_LABEL, {@code id} = CKA_ID
+ * bytes, {@code type}). Query attributes say how to reach it ({@code module-path}) and where the
+ * user PIN comes from ({@code pin-source} = an owner-only file, or {@code pin-value} inline).
  * Vendor attributes ({@code x-...}) are accepted and ignored; any other attribute is refused rather
  * than silently ignored, so a typo cannot select the wrong token.
  *
@@ -35,12 +35,26 @@ import java.util.Set;
  * @param pinSource owner-only file holding the user PIN, or null
  * @param pinValue the user PIN written into the URI, or null; see {@link #hasInlinePin()}
  */
-public record Pkcs11Uri(String token, String manufacturer, String model, String serial, Long slotId,
-    String object, byte[] id, ObjectType type, String modulePath, Path pinSource, String pinValue) {
+public record Pkcs11Uri(
+    String token,
+    String manufacturer,
+    String model,
+    String serial,
+    Long slotId,
+    String object,
+    byte[] id,
+    ObjectType type,
+    String modulePath,
+    Path pinSource,
+    String pinValue) {
 
   /** The object classes a URI may name ({@code type=}). */
   public enum ObjectType {
-    PRIVATE("private"), PUBLIC("public"), CERT("cert"), SECRET_KEY("secret-key"), DATA("data");
+    PRIVATE("private"),
+    PUBLIC("public"),
+    CERT("cert"),
+    SECRET_KEY("secret-key"),
+    DATA("data");
 
     private final String text;
 
@@ -58,8 +72,10 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
           return t;
         }
       }
-      throw new IllegalArgumentException("pkcs11 URI attribute 'type' is " + Printable.quote(text)
-          + "; use private, public, cert, secret-key or data");
+      throw new IllegalArgumentException(
+          "pkcs11 URI attribute 'type' is "
+              + Printable.quote(text)
+              + "; use private, public, cert, secret-key or data");
     }
 
     @Override
@@ -120,8 +136,18 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
 
   /** The same URI with another object class (e.g. the certificate next to a private key). */
   public Pkcs11Uri withType(ObjectType newType) {
-    return new Pkcs11Uri(token, manufacturer, model, serial, slotId, object, id, newType, modulePath,
-        pinSource, pinValue);
+    return new Pkcs11Uri(
+        token,
+        manufacturer,
+        model,
+        serial,
+        slotId,
+        object,
+        id,
+        newType,
+        modulePath,
+        pinSource,
+        pinValue);
   }
 
   /** The URI in canonical form, with {@code pin-value} shown as {@code ***}. */
@@ -154,11 +180,17 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Pkcs11Uri u && Objects.equals(token, u.token)
-        && Objects.equals(manufacturer, u.manufacturer) && Objects.equals(model, u.model)
-        && Objects.equals(serial, u.serial) && Objects.equals(slotId, u.slotId)
-        && Objects.equals(object, u.object) && Arrays.equals(id, u.id) && type == u.type
-        && Objects.equals(modulePath, u.modulePath) && Objects.equals(pinSource, u.pinSource)
+    return o instanceof Pkcs11Uri u
+        && Objects.equals(token, u.token)
+        && Objects.equals(manufacturer, u.manufacturer)
+        && Objects.equals(model, u.model)
+        && Objects.equals(serial, u.serial)
+        && Objects.equals(slotId, u.slotId)
+        && Objects.equals(object, u.object)
+        && Arrays.equals(id, u.id)
+        && type == u.type
+        && Objects.equals(modulePath, u.modulePath)
+        && Objects.equals(pinSource, u.pinSource)
         && Objects.equals(pinValue, u.pinValue);
   }
 
@@ -168,7 +200,9 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
   }
 
   private static String[] split(String part, char separator) {
-    return part.isEmpty() ? new String[0] : part.split(java.util.regex.Pattern.quote(String.valueOf(separator)), -1);
+    return part.isEmpty()
+        ? new String[0]
+        : part.split(java.util.regex.Pattern.quote(String.valueOf(separator)), -1);
   }
 
   private static String name(String attribute, Set<String> seen, String component) {
@@ -176,12 +210,13 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
     if (eq <= 0) {
       // A query attribute without '=' may be a pasted PIN: it is not echoed.
       String shown = "path".equals(component) ? " " + Printable.quote(attribute) : "";
-      throw new IllegalArgumentException("pkcs11 URI " + component + " attribute" + shown
-          + " has no value; write name=value");
+      throw new IllegalArgumentException(
+          "pkcs11 URI " + component + " attribute" + shown + " has no value; write name=value");
     }
     String name = attribute.substring(0, eq).toLowerCase(Locale.ROOT);
     if (!seen.add(name)) {
-      throw new IllegalArgumentException("pkcs11 URI attribute " + Printable.quote(name) + " appears twice");
+      throw new IllegalArgumentException(
+          "pkcs11 URI attribute " + Printable.quote(name) + " appears twice");
     }
     return name;
   }
@@ -240,9 +275,11 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
         case "type" -> type = ObjectType.parse(text(name, raw));
         default -> {
           if (!name.startsWith("x-")) {
-            throw new IllegalArgumentException("pkcs11 URI path attribute " + Printable.quote(name)
-                + " is not supported;"
-                + " use token, serial, manufacturer, model, slot-id, object, id or type");
+            throw new IllegalArgumentException(
+                "pkcs11 URI path attribute "
+                    + Printable.quote(name)
+                    + " is not supported;"
+                    + " use token, serial, manufacturer, model, slot-id, object, id or type");
           }
         }
       }
@@ -253,13 +290,16 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
         case "module-path" -> modulePath = absolute(name, text(name, raw)).toString();
         case "pin-source" -> pinSource = pinFile(text(name, raw));
         case "pin-value" -> pinValue = new String(percentDecode(name, raw), StandardCharsets.UTF_8);
-        case "module-name" -> throw new IllegalArgumentException(
-            "pkcs11 URI query attribute 'module-name' is not supported; use module-path=/absolute/path.so");
+        case "module-name" ->
+            throw new IllegalArgumentException(
+                "pkcs11 URI query attribute 'module-name' is not supported; use module-path=/absolute/path.so");
         default -> {
           if (!name.startsWith("x-")) {
-            throw new IllegalArgumentException("pkcs11 URI query attribute " + Printable.quote(name)
-                + " is not supported;"
-                + " use module-path, pin-source or pin-value");
+            throw new IllegalArgumentException(
+                "pkcs11 URI query attribute "
+                    + Printable.quote(name)
+                    + " is not supported;"
+                    + " use module-path, pin-source or pin-value");
           }
         }
       }
@@ -267,18 +307,32 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
 
     Pkcs11Uri build() {
       if (pinSource != null && pinValue != null) {
-        throw new IllegalArgumentException("pkcs11 URI has both 'pin-source' and 'pin-value'; keep one");
+        throw new IllegalArgumentException(
+            "pkcs11 URI has both 'pin-source' and 'pin-value'; keep one");
       }
-      return new Pkcs11Uri(token, manufacturer, model, serial, slotId, object, id, type, modulePath,
-          pinSource, pinValue);
+      return new Pkcs11Uri(
+          token,
+          manufacturer,
+          model,
+          serial,
+          slotId,
+          object,
+          id,
+          type,
+          modulePath,
+          pinSource,
+          pinValue);
     }
 
     private static String text(String name, String raw) {
       try {
-        return StandardCharsets.UTF_8.newDecoder()
-            .decode(java.nio.ByteBuffer.wrap(nonEmpty(name, percentDecode(name, raw)))).toString();
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .decode(java.nio.ByteBuffer.wrap(nonEmpty(name, percentDecode(name, raw))))
+            .toString();
       } catch (java.nio.charset.CharacterCodingException e) {
-        throw new IllegalArgumentException("pkcs11 URI attribute '" + name + "' is not valid UTF-8");
+        throw new IllegalArgumentException(
+            "pkcs11 URI attribute '" + name + "' is not valid UTF-8");
       }
     }
 
@@ -298,8 +352,10 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new IllegalArgumentException("pkcs11 URI attribute 'slot-id' is " + Printable.quote(text)
-          + "; use a decimal slot number");
+      throw new IllegalArgumentException(
+          "pkcs11 URI attribute 'slot-id' is "
+              + Printable.quote(text)
+              + "; use a decimal slot number");
     }
 
     /** RFC 7512 allows any URI; we read PINs only from local files: file:/p, file:///p or /p. */
@@ -315,13 +371,19 @@ public record Pkcs11Uri(String token, String manufacturer, String model, String 
 
     private static Path absolute(String name, String path) {
       if (!path.startsWith("/")) {
-        throw new IllegalArgumentException("pkcs11 URI attribute '" + name + "' must be an absolute path"
-            + ("pin-source".equals(name) ? " or a file: URI, e.g. pin-source=file:/etc/dps-agent/pin" : ""));
+        throw new IllegalArgumentException(
+            "pkcs11 URI attribute '"
+                + name
+                + "' must be an absolute path"
+                + ("pin-source".equals(name)
+                    ? " or a file: URI, e.g. pin-source=file:/etc/dps-agent/pin"
+                    : ""));
       }
       try {
         return Path.of(path);
       } catch (java.nio.file.InvalidPathException e) {
-        throw new IllegalArgumentException("pkcs11 URI attribute '" + name + "' is not a valid path");
+        throw new IllegalArgumentException(
+            "pkcs11 URI attribute '" + name + "' is not a valid path");
       }
     }
   }

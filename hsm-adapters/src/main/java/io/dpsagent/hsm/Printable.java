@@ -2,9 +2,9 @@ package io.dpsagent.hsm;
 
 /**
  * Shows text that came from outside (a config value, a network answer) inside a message or a log
- * line without letting it forge lines or drive the terminal: control characters, line and
- * paragraph separators, bidirectional overrides and lone surrogates become visible escapes
- * ({@code \n}, {@code \u001B}), and a backslash is doubled so the escaping cannot be faked.
+ * line without letting it forge lines or drive the terminal: control characters, line and paragraph
+ * separators, bidirectional overrides and lone surrogates become visible escapes ({@code \n},
+ * {@code \u001B}), and a backslash is doubled so the escaping cannot be faked.
  */
 public final class Printable {
 
@@ -61,13 +61,20 @@ public final class Printable {
 
   private static boolean isUnsafe(String text, int i) {
     char c = text.charAt(i);
-    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || (c >= '\u202A' && c <= '\u202E')
-        || (c >= '\u2066' && c <= '\u2069') || c == '\u200E' || c == '\u200F' || c == '\uFEFF') {
+    if (Character.isISOControl(c)
+        || c == '\u2028'
+        || c == '\u2029'
+        || (c >= '\u202A' && c <= '\u202E')
+        || (c >= '\u2066' && c <= '\u2069')
+        || c == '\u200E'
+        || c == '\u200F'
+        || c == '\uFEFF') {
       return true;
     }
     if (Character.isHighSurrogate(c)) {
       return i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1));
     }
-    return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)));
+    return Character.isLowSurrogate(c)
+        && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)));
   }
 }

@@ -2,8 +2,8 @@ package io.dpsagent.hsm;
 
 /**
  * Permission to read a key's raw value, as Google Tink's {@code SecretKeyAccess}: every method that
- * hands out key bytes takes one, so each place that does so passes
- * {@link InsecureSecretKeyAccess#get()} and can be found by searching for it.
+ * hands out key bytes takes one, so each place that does so passes {@link
+ * InsecureSecretKeyAccess#get()} and can be found by searching for it.
  *
  * <p>The token proves nothing at run time; it makes the export visible in review.
  */

@@ -3,7 +3,6 @@ package io.dpsagent.hsm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.dpsagent.hsm.Pkcs11Uri;
 import io.dpsagent.hsm.software.KeyFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,44 +17,60 @@ class HostileInputRegressionTest {
 
   @Test
   void aKeyPastedWhereItsUriBelongsIsNotEchoed() {
-    String key = "nt2hqEC+CMbX5Z4FDlHUhNjrWtagIm4Ou0hi8H7l/l4cXhk2g5ZhVeYneULBkPdRmo+leX2FMhv1nolqYJfCmw==\n";
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyUri.parse(key));
+    String key =
+        "nt2hqEC+CMbX5Z4FDlHUhNjrWtagIm4Ou0hi8H7l/l4cXhk2g5ZhVeYneULBkPdRmo+leX2FMhv1nolqYJfCmw==\n";
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> KeyUri.parse(key));
     assertEquals("unsupported key URI; use file:///absolute/path or pkcs11:...", e.getMessage());
   }
 
   @Test
   void anUnsupportedSchemeIsNamedButNotTheRestOfTheUri() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> KeyUri.parse("tpm:handle=0x81000101"));
-    assertEquals("unsupported key URI (scheme 'tpm:'); use file:///absolute/path or pkcs11:...", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> KeyUri.parse("tpm:handle=0x81000101"));
+    assertEquals(
+        "unsupported key URI (scheme 'tpm:'); use file:///absolute/path or pkcs11:...",
+        e.getMessage());
   }
 
   @Test
   void aFileUriWithAQueryIsRefusedWithoutShowingTheQuery() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> KeyUri.parse("file:///etc/dps-agent/device.key?pin-value=1234"));
-    assertEquals("key URI 'file:///etc/dps-agent/device.key' must not have a query or fragment", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> KeyUri.parse("file:///etc/dps-agent/device.key?pin-value=1234"));
+    assertEquals(
+        "key URI 'file:///etc/dps-agent/device.key' must not have a query or fragment",
+        e.getMessage());
   }
 
   @Test
   void aNulByteInAFileUriIsAnInvalidPathNotARawNulInTheMessage() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> KeyUri.parse("file:///etc/dps-agent/dev%00ice.key"));
-    assertEquals("key URI 'file:///etc/dps-agent/dev%00ice.key' is not a valid local path", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> KeyUri.parse("file:///etc/dps-agent/dev%00ice.key"));
+    assertEquals(
+        "key URI 'file:///etc/dps-agent/dev%00ice.key' is not a valid local path", e.getMessage());
   }
 
   @Test
   void controlCharactersInAPkcs11AttributeNameAreEscaped() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Pkcs11Uri.parse("pkcs11:obj\u001dct=device"));
-    assertEquals("pkcs11 URI path attribute 'obj\\u001Dct' is not supported; use token, serial, manufacturer,"
-        + " model, slot-id, object, id or type", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Pkcs11Uri.parse("pkcs11:obj\u001dct=device"));
+    assertEquals(
+        "pkcs11 URI path attribute 'obj\\u001Dct' is not supported; use token, serial, manufacturer,"
+            + " model, slot-id, object, id or type",
+        e.getMessage());
   }
 
   @Test
   void aNulByteInAPkcs11PinSourceIsAnInvalidPath() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Pkcs11Uri.parse("pkcs11:token=gw?pin-source=file:/etc/dps-agent/pin%00"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Pkcs11Uri.parse("pkcs11:token=gw?pin-source=file:/etc/dps-agent/pin%00"));
     assertEquals("pkcs11 URI attribute 'pin-source' is not a valid path", e.getMessage());
   }
 

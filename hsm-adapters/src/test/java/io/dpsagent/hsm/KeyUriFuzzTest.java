@@ -30,7 +30,8 @@ class KeyUriFuzzTest {
 
   @Property
   void parseReturnsOrRefusesWithoutShowingSecrets(@ForAll("uris") String text) {
-    Fuzz.Outcome<KeyUri> outcome = Fuzz.bounded(() -> KeyUri.parse(text)).allowOnly(IllegalArgumentException.class);
+    Fuzz.Outcome<KeyUri> outcome =
+        Fuzz.bounded(() -> KeyUri.parse(text)).allowOnly(IllegalArgumentException.class);
     String shown = outcome.failed() ? outcome.failure().getMessage() : outcome.value().toString();
     if (outcome.failed()) {
       Fuzz.assertPrintableLine(shown);
@@ -46,7 +47,9 @@ class KeyUriFuzzTest {
       Fuzz.assertNoSecret(shown, query, query.length());
     }
     for (String key : KEYS) {
-      if (!lower.startsWith("file:") && !lower.startsWith("pkcs11:") && text.contains(key.strip())) {
+      if (!lower.startsWith("file:")
+          && !lower.startsWith("pkcs11:")
+          && text.contains(key.strip())) {
         Fuzz.assertNoSecret(shown, key.strip(), 12);
       }
     }

@@ -24,11 +24,24 @@ class PackageLayersTest {
 
   @ParameterizedTest(name = "{0} does not use {1}")
   @CsvSource({
-      "'', software", "'', pkcs11", "'', tpm", "'', tls", "'', keys",
-      "software, pkcs11", "software, tpm", "software, keys",
-      "pkcs11, tpm", "pkcs11, keys",
-      "tpm, pkcs11", "tpm, software", "tpm, keys",
-      "tls, software", "tls, pkcs11", "tls, tpm", "tls, keys"})
+    "'', software",
+    "'', pkcs11",
+    "'', tpm",
+    "'', tls",
+    "'', keys",
+    "software, pkcs11",
+    "software, tpm",
+    "software, keys",
+    "pkcs11, tpm",
+    "pkcs11, keys",
+    "tpm, pkcs11",
+    "tpm, software",
+    "tpm, keys",
+    "tls, software",
+    "tls, pkcs11",
+    "tls, tpm",
+    "tls, keys"
+  })
   void layers(String from, String forbidden) {
     assertEquals(Map.of(), references(from, "io/dpsagent/hsm/" + forbidden + "/"));
   }
@@ -39,7 +52,8 @@ class PackageLayersTest {
     Map<String, String> found = new TreeMap<>();
     try (Stream<Path> classes = Files.list(dir)) {
       for (Path c : classes.filter(p -> p.toString().endsWith(".class")).toList()) {
-        // Class names in the constant pool are modified UTF-8, ASCII here: a byte search finds them.
+        // Class names in the constant pool are modified UTF-8, ASCII here: a byte search finds
+        // them.
         String pool = new String(Files.readAllBytes(c), StandardCharsets.ISO_8859_1);
         if (pool.contains(prefix)) {
           found.put(c.getFileName().toString(), prefix);

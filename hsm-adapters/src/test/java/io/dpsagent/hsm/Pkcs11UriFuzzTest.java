@@ -29,8 +29,8 @@ class Pkcs11UriFuzzTest {
 
   @Property
   void parseReturnsOrRefusesWithoutShowingThePin(@ForAll("uris") String text) {
-    Fuzz.Outcome<Pkcs11Uri> outcome = Fuzz.bounded(() -> Pkcs11Uri.parse(text))
-        .allowOnly(IllegalArgumentException.class);
+    Fuzz.Outcome<Pkcs11Uri> outcome =
+        Fuzz.bounded(() -> Pkcs11Uri.parse(text)).allowOnly(IllegalArgumentException.class);
     boolean pinIntact = Fuzz.carriesPin(text, PIN);
     if (outcome.failed()) {
       Fuzz.assertPrintableLine(outcome.failure().getMessage());
@@ -45,12 +45,25 @@ class Pkcs11UriFuzzTest {
       Fuzz.assertNoSecret(printed, PIN, PIN.length());
     }
     Pkcs11Uri reparsed = Pkcs11Uri.parse(printed);
-    assertEquals(uri.pinValue() == null ? uri : withPin(uri, "***"), reparsed, () -> "round trip of " + printed);
+    assertEquals(
+        uri.pinValue() == null ? uri : withPin(uri, "***"),
+        reparsed,
+        () -> "round trip of " + printed);
   }
 
   private static Pkcs11Uri withPin(Pkcs11Uri u, String pin) {
-    return new Pkcs11Uri(u.token(), u.manufacturer(), u.model(), u.serial(), u.slotId(), u.object(), u.id(),
-        u.type(), u.modulePath(), u.pinSource(), pin);
+    return new Pkcs11Uri(
+        u.token(),
+        u.manufacturer(),
+        u.model(),
+        u.serial(),
+        u.slotId(),
+        u.object(),
+        u.id(),
+        u.type(),
+        u.modulePath(),
+        u.pinSource(),
+        pin);
   }
 
   @Provide

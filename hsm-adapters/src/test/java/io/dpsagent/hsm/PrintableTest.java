@@ -10,14 +10,18 @@ class PrintableTest {
 
   @Test
   void plainTextIsUnchanged() {
-    assertEquals("emulated-hub-1.azure-devices.net:8443", Printable.escape("emulated-hub-1.azure-devices.net:8443"));
+    assertEquals(
+        "emulated-hub-1.azure-devices.net:8443",
+        Printable.escape("emulated-hub-1.azure-devices.net:8443"));
     assertTrue(Printable.isSafe("dev-42 (gw) ünïcödé 😀"));
   }
 
   @Test
   void lineBreaksAndTerminalEscapesBecomeVisible() {
     assertEquals("hub\\n\\u001B[31mred\\r\\t", Printable.escape("hub\n\u001b[31mred\r\t"));
-    assertEquals("a\\u2028b\\u202Ec\\u0000\\u007F\\u0085", Printable.escape("a\u2028b\u202Ec\u0000\u007F\u0085"));
+    assertEquals(
+        "a\\u2028b\\u202Ec\\u0000\\u007F\\u0085",
+        Printable.escape("a\u2028b\u202Ec\u0000\u007F\u0085"));
     assertFalse(Printable.isSafe("x\u001b"));
   }
 
@@ -36,7 +40,8 @@ class PrintableTest {
   @Test
   void longTextIsCutAndQuoted() {
     assertEquals("abc...", Printable.escape("abcdef", 3));
-    assertEquals("'" + "x".repeat(Printable.DEFAULT_MAX) + "...'", Printable.quote("x".repeat(500)));
+    assertEquals(
+        "'" + "x".repeat(Printable.DEFAULT_MAX) + "...'", Printable.quote("x".repeat(500)));
     assertEquals("null", Printable.escape(null));
   }
 }

@@ -26,8 +26,11 @@ record Command(List<String> argv, int exitCode, String output) {
     try {
       Path log = Files.createTempFile("command", ".log");
       try {
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
-            .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder builder =
+            new ProcessBuilder(argv)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().put("SYSTEMD_COLORS", "0");
         builder.environment().putAll(env);
         Process process = builder.start();
@@ -35,7 +38,8 @@ record Command(List<String> argv, int exitCode, String output) {
           process.destroyForcibly();
           fail(argv[0] + " did not finish within " + TIMEOUT_SECONDS + " s");
         }
-        return new Command(List.of(argv), process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        return new Command(
+            List.of(argv), process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
       } finally {
         Files.deleteIfExists(log);
       }
@@ -64,6 +68,10 @@ record Command(List<String> argv, int exitCode, String output) {
         return;
       }
     }
-    fail(tool + " is not installed; install the Debian package " + debianPackage + " (./test.sh does)");
+    fail(
+        tool
+            + " is not installed; install the Debian package "
+            + debianPackage
+            + " (./test.sh does)");
   }
 }

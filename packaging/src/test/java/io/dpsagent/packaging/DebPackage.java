@@ -31,7 +31,10 @@ final class DebPackage {
   static DebPackage in(Path buildDirectory) throws IOException {
     try (Stream<Path> files = Files.list(buildDirectory)) {
       List<Path> debs = files.filter(f -> f.getFileName().toString().endsWith(".deb")).toList();
-      assertEquals(1, debs.size(), () -> "expected exactly one .deb in " + buildDirectory + ", found " + debs);
+      assertEquals(
+          1,
+          debs.size(),
+          () -> "expected exactly one .deb in " + buildDirectory + ", found " + debs);
       return new DebPackage(debs.get(0));
     }
   }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The package that {@code mvn package} builds, checked as an operator gets it: its control data,
- * its files with their owners and modes, its maintainer scripts run against a scratch root, and
- * the installed units as {@code systemd-analyze} judges them.
+ * its files with their owners and modes, its maintainer scripts run against a scratch root, and the
+ * installed units as {@code systemd-analyze} judges them.
  */
 class DebPackageIT {
 
@@ -32,16 +32,27 @@ class DebPackageIT {
   private static final double MAX_EXPOSURE = 2.0;
 
   /** Every file the package installs, with its mode; all owned by root:root. */
-  private static final Map<String, String> FILES = new TreeMap<>(Map.of(
-      "/usr/bin/dps-agent", "-rwxr-xr-x",
-      "/usr/share/dps-agent/dps-agent.jar", "-rw-r--r--",
-      UNITS + DAEMON, "-rw-r--r--",
-      UNITS + ONE_SHOT, "-rw-r--r--",
-      "/usr/lib/sysusers.d/dps-agent.conf", "-rw-r--r--",
-      "/usr/lib/tmpfiles.d/dps-agent.conf", "-rw-r--r--",
-      "/etc/dps-agent/config.toml", "-rw-r-----",
-      "/usr/share/doc/dps-agent/README.md", "-rw-r--r--",
-      "/usr/share/doc/dps-agent/configuration.md", "-rw-r--r--"));
+  private static final Map<String, String> FILES =
+      new TreeMap<>(
+          Map.of(
+              "/usr/bin/dps-agent",
+              "-rwxr-xr-x",
+              "/usr/share/dps-agent/dps-agent.jar",
+              "-rw-r--r--",
+              UNITS + DAEMON,
+              "-rw-r--r--",
+              UNITS + ONE_SHOT,
+              "-rw-r--r--",
+              "/usr/lib/sysusers.d/dps-agent.conf",
+              "-rw-r--r--",
+              "/usr/lib/tmpfiles.d/dps-agent.conf",
+              "-rw-r--r--",
+              "/etc/dps-agent/config.toml",
+              "-rw-r-----",
+              "/usr/share/doc/dps-agent/README.md",
+              "-rw-r--r--",
+              "/usr/share/doc/dps-agent/configuration.md",
+              "-rw-r--r--"));
 
   private static final List<String> SCRIPTS = List.of("postinst", "prerm", "postrm");
 
@@ -66,17 +77,28 @@ class DebPackageIT {
     assertAll(
         () -> assertEquals("dps-agent", deb.field("Package")),
         () -> assertEquals("all", deb.field("Architecture")),
-        () -> assertTrue(deb.field("Version").matches("\\Q" + release + "\\E(~\\d{14})?"), deb.field("Version")),
-        () -> assertEquals(List.of("java17-runtime-headless",
-            "systemd | systemd-standalone-sysusers | systemd-sysusers", "procps"),
-            Arrays.asList(deb.field("Depends").split(",\\s*"))));
+        () ->
+            assertTrue(
+                deb.field("Version").matches("\\Q" + release + "\\E(~\\d{14})?"),
+                deb.field("Version")),
+        () ->
+            assertEquals(
+                List.of(
+                    "java17-runtime-headless",
+                    "systemd | systemd-standalone-sysusers | systemd-sysusers",
+                    "procps"),
+                Arrays.asList(deb.field("Depends").split(",\\s*"))));
   }
 
   @Test
   void archiveHoldsExactlyTheInstalledFilesOwnedByRoot() {
     Map<String, DebPackage.Entry> entries = deb.entries();
-    Map<String, String> files = entries.values().stream().filter(e -> !e.path().endsWith("/"))
-        .collect(Collectors.toMap(DebPackage.Entry::path, DebPackage.Entry::mode, (a, b) -> a, TreeMap::new));
+    Map<String, String> files =
+        entries.values().stream()
+            .filter(e -> !e.path().endsWith("/"))
+            .collect(
+                Collectors.toMap(
+                    DebPackage.Entry::path, DebPackage.Entry::mode, (a, b) -> a, TreeMap::new));
     assertEquals(FILES, files);
     for (DebPackage.Entry entry : entries.values()) {
       assertEquals("root/root", entry.owner(), entry.path());
@@ -85,7 +107,8 @@ class DebPackageIT {
       }
     }
     // The state and runtime directories belong to dps-agent: tmpfiles and the units make them.
-    assertFalse(entries.keySet().stream().anyMatch(p -> p.startsWith("/var/") || p.startsWith("/run/")),
+    assertFalse(
+        entries.keySet().stream().anyMatch(p -> p.startsWith("/var/") || p.startsWith("/run/")),
         entries.keySet()::toString);
   }
 
@@ -93,8 +116,11 @@ class DebPackageIT {
   void packagedJarAndUnitsAreTheBuiltOnes() throws IOException {
     Path root = scratch.resolve("root");
     deb.extractTo(root);
-    assertEquals(-1L, Files.mismatch(repositoryRoot.resolve("agent/target/dps-agent.jar"),
-        root.resolve("usr/share/dps-agent/dps-agent.jar")));
+    assertEquals(
+        -1L,
+        Files.mismatch(
+            repositoryRoot.resolve("agent/target/dps-agent.jar"),
+            root.resolve("usr/share/dps-agent/dps-agent.jar")));
     for (String unit : List.of(DAEMON, ONE_SHOT)) {
       Path installed = root.resolve(UNITS.substring(1) + unit);
       assertEquals(-1L, Files.mismatch(repositoryRoot.resolve("systemd/" + unit), installed), unit);
@@ -105,7 +131,8 @@ class DebPackageIT {
   void theConfigIsTheOnlyConffile() throws IOException {
     Path control = scratch.resolve("control");
     deb.extractControlTo(control);
-    assertEquals(List.of("/etc/dps-agent/config.toml"), Files.readAllLines(control.resolve("conffiles")));
+    assertEquals(
+        List.of("/etc/dps-agent/config.toml"), Files.readAllLines(control.resolve("conffiles")));
   }
 
   @Test
@@ -115,12 +142,15 @@ class DebPackageIT {
     Set<String> forbidden = Set.of("start", "restart", "enable", "--now", "reload-or-restart");
     for (String script : SCRIPTS) {
       Path file = control.resolve(script);
-      assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), script);
+      assertEquals(
+          "rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), script);
       Command.succeed("sh", "-n", file.toString());
       for (String line : Files.readAllLines(file)) {
         List<String> words = Arrays.asList(line.strip().split("\\s+"));
         if (words.contains("systemctl") || words.contains("deb-systemd-invoke")) {
-          assertTrue(words.stream().noneMatch(forbidden::contains), () -> script + " starts something: " + line);
+          assertTrue(
+              words.stream().noneMatch(forbidden::contains),
+              () -> script + " starts something: " + line);
         }
       }
     }
@@ -148,7 +178,11 @@ class DebPackageIT {
   void postrmPurgeForgetsTheAssignment() throws IOException {
     Path root = installIntoScratchRoot();
     Files.writeString(root.resolve("var/lib/dps-agent/connection.json"), "{}");
-    Command.run(Map.of("DPKG_ROOT", root.toString()), "sh", control().resolve("postrm").toString(), "purge")
+    Command.run(
+            Map.of("DPKG_ROOT", root.toString()),
+            "sh",
+            control().resolve("postrm").toString(),
+            "purge")
         .requireSuccess();
     assertFalse(Files.exists(root.resolve("var/lib/dps-agent")));
     assertFalse(Files.exists(root.resolve("run/dps-agent")));
@@ -159,13 +193,20 @@ class DebPackageIT {
   void packagedLauncherRunsThePackagedJarWithTheDefaultConfig() throws IOException {
     Path root = scratch.resolve("root");
     deb.extractTo(root);
-    Map<String, String> env = Map.of("DPS_AGENT_JAR", root.resolve("usr/share/dps-agent/dps-agent.jar").toString());
+    Map<String, String> env =
+        Map.of("DPS_AGENT_JAR", root.resolve("usr/share/dps-agent/dps-agent.jar").toString());
     String launcher = root.resolve("usr/bin/dps-agent").toString();
     Command version = Command.run(env, launcher, "--version");
-    assertEquals("dps-agent " + System.getProperty("packaging.version"), version.requireSuccess().strip());
+    assertEquals(
+        "dps-agent " + System.getProperty("packaging.version"), version.requireSuccess().strip());
     // The shipped config is valid as it stands; what the operator must add next is the device key.
-    Command provision = Command.run(env, launcher, "provision", "--config",
-        root.resolve("etc/dps-agent/config.toml").toString());
+    Command provision =
+        Command.run(
+            env,
+            launcher,
+            "provision",
+            "--config",
+            root.resolve("etc/dps-agent/config.toml").toString());
     assertEquals(2, provision.exitCode(), provision.output());
     assertTrue(provision.output().contains("/etc/dps-agent/device.key"), provision.output());
   }
@@ -182,7 +223,8 @@ class DebPackageIT {
   void verifyReportsAWarningInAUnit() throws IOException {
     SystemdAnalyze analyze = analyzeInstalledTree();
     Path unit = scratch.resolve("root").resolve(UNITS.substring(1) + DAEMON);
-    Files.writeString(unit, Files.readString(unit).replace("[Service]\n", "[Service]\nNotifyAcess=main\n"));
+    Files.writeString(
+        unit, Files.readString(unit).replace("[Service]\n", "[Service]\nNotifyAcess=main\n"));
     assertTrue(analyze.verify(DAEMON).output().contains("Unknown key 'NotifyAcess'"));
   }
 
@@ -192,7 +234,8 @@ class DebPackageIT {
     for (String unit : List.of(DAEMON, ONE_SHOT)) {
       double exposure = analyze.exposure(unit);
       System.out.printf("systemd-analyze security --offline=true %s: %.1f%n", unit, exposure);
-      assertTrue(exposure <= MAX_EXPOSURE, unit + " has exposure " + exposure + ", above " + MAX_EXPOSURE);
+      assertTrue(
+          exposure <= MAX_EXPOSURE, unit + " has exposure " + exposure + ", above " + MAX_EXPOSURE);
       assertEquals(0, analyze.securityThreshold(unit, 20), unit);
       // The measure is live: a stricter threshold than the score fails.
       assertEquals(1, analyze.securityThreshold(unit, (int) Math.round(exposure * 10) - 1), unit);
@@ -221,7 +264,8 @@ class DebPackageIT {
     UnitFile daemon = UnitFile.read(repositoryRoot.resolve("systemd/" + DAEMON));
     UnitFile oneShot = UnitFile.read(repositoryRoot.resolve("systemd/" + ONE_SHOT));
     UnitFile config = UnitFile.read(repositoryRoot.resolve("systemd/config.toml"));
-    List<String> tmpfiles = Files.readAllLines(repositoryRoot.resolve("systemd/tmpfiles.d-dps-agent.conf"));
+    List<String> tmpfiles =
+        Files.readAllLines(repositoryRoot.resolve("systemd/tmpfiles.d-dps-agent.conf"));
     String sysusers = Files.readString(repositoryRoot.resolve("systemd/sysusers.d-dps-agent.conf"));
     assertAll(
         () -> assertEquals("\"/var/lib/dps-agent\"", firstWord(config.get("dir"))),
@@ -234,19 +278,34 @@ class DebPackageIT {
         () -> assertEquals("dps-agent", daemon.get("RuntimeDirectory")),
         () -> assertEquals("dps-agent", daemon.get("User")),
         () -> assertEquals("dps-agent", oneShot.get("User")),
-        () -> assertTrue(tmpfiles.contains("d /var/lib/dps-agent " + daemon.get("StateDirectoryMode")
-            + " dps-agent dps-agent -")),
-        () -> assertTrue(tmpfiles.contains("d /run/dps-agent " + daemon.get("RuntimeDirectoryMode")
-            + " dps-agent dps-agent -")),
+        () ->
+            assertTrue(
+                tmpfiles.contains(
+                    "d /var/lib/dps-agent "
+                        + daemon.get("StateDirectoryMode")
+                        + " dps-agent dps-agent -")),
+        () ->
+            assertTrue(
+                tmpfiles.contains(
+                    "d /run/dps-agent "
+                        + daemon.get("RuntimeDirectoryMode")
+                        + " dps-agent dps-agent -")),
         () -> assertEquals(daemon.get("StateDirectoryMode"), oneShot.get("StateDirectoryMode")),
-        () -> assertTrue(oneShot.get("ConditionPathExists").equals("!/var/lib/dps-agent/connection.json")));
+        () ->
+            assertTrue(
+                oneShot.get("ConditionPathExists").equals("!/var/lib/dps-agent/connection.json")));
   }
 
   /** Unpacks the package into a scratch root and runs its postinst there, as dpkg --root would. */
   private Path installIntoScratchRoot() throws IOException {
     Path root = scratch.resolve("root");
     deb.extractTo(root);
-    Command.run(Map.of("DPKG_ROOT", root.toString()), "sh", control().resolve("postinst").toString(), "configure", "")
+    Command.run(
+            Map.of("DPKG_ROOT", root.toString()),
+            "sh",
+            control().resolve("postinst").toString(),
+            "configure",
+            "")
         .requireSuccess();
     return root;
   }
@@ -266,7 +325,8 @@ class DebPackageIT {
   }
 
   private static Map<String, String[]> colonFile(Path file) throws IOException {
-    return Files.readAllLines(file).stream().map(l -> l.split(":", -1))
+    return Files.readAllLines(file).stream()
+        .map(l -> l.split(":", -1))
         .collect(Collectors.toMap(f -> f[0], f -> f));
   }
 
@@ -278,9 +338,11 @@ class DebPackageIT {
     return value.split("\\s+")[0];
   }
 
-  private static void assertOwnerAndMode(Path path, String uid, String gid, String mode) throws IOException {
+  private static void assertOwnerAndMode(Path path, String uid, String gid, String mode)
+      throws IOException {
     assertEquals(Integer.parseInt(uid), Files.getAttribute(path, "unix:uid"), path + " owner");
     assertEquals(Integer.parseInt(gid), Files.getAttribute(path, "unix:gid"), path + " group");
-    assertEquals(mode, PosixFilePermissions.toString(Files.getPosixFilePermissions(path)), path + " mode");
+    assertEquals(
+        mode, PosixFilePermissions.toString(Files.getPosixFilePermissions(path)), path + " mode");
   }
 }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SyscallFilterIT {
 
-  private static final Pattern CALL = Pattern.compile("^\\d+\\s+([a-z0-9_]+)\\(", Pattern.MULTILINE);
+  private static final Pattern CALL =
+      Pattern.compile("^\\d+\\s+([a-z0-9_]+)\\(", Pattern.MULTILINE);
 
   @TempDir static Path installed;
   private static Path jar;
@@ -41,7 +42,8 @@ class SyscallFilterIT {
     DebPackage.in(Path.of(System.getProperty("packaging.buildDirectory"))).extractTo(installed);
     jar = installed.resolve("usr/share/dps-agent/dps-agent.jar");
     UnitFile unit = UnitFile.read(installed.resolve("usr/lib/systemd/system/dps-agent.service"));
-    assertEquals(List.of("@system-service", "~@privileged @resources"), unit.all("SystemCallFilter"));
+    assertEquals(
+        List.of("@system-service", "~@privileged @resources"), unit.all("SystemCallFilter"));
     allowed = new TreeSet<>(SyscallSets.expand("@system-service"));
     allowed.removeAll(SyscallSets.expand("@privileged"));
     allowed.removeAll(SyscallSets.expand("@resources"));
@@ -50,7 +52,10 @@ class SyscallFilterIT {
   @Test
   void networkPathStaysInsideTheFilter() throws IOException {
     Path key = secret("device.key", "dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdGtleQ==");
-    Path config = Files.writeString(dir.resolve("config.toml"), """
+    Path config =
+        Files.writeString(
+            dir.resolve("config.toml"),
+            """
         [provisioning]
         global_endpoint = "https://127.0.0.1:1"
         id_scope = "0ne00000000"
@@ -63,7 +68,8 @@ class SyscallFilterIT {
         max_elapsed_seconds = 10
         [output]
         dir = "%s"
-        """.formatted(key, dir.resolve("out")));
+        """
+                .formatted(key, dir.resolve("out")));
     // Nothing listens on port 1: TLS set-up, connect, back-off and exit 5 (transient).
     assertFilterAllows(traced(Map.of(), 5, "provision", "--config", config.toString()));
   }
@@ -71,21 +77,46 @@ class SyscallFilterIT {
   @Test
   void pkcs11PathStaysInsideTheFilter() throws IOException {
     Path tokens = Files.createDirectory(dir.resolve("tokens"));
-    Path conf = Files.writeString(dir.resolve("softhsm2.conf"), "directories.tokendir = " + tokens + "\n");
+    Path conf =
+        Files.writeString(dir.resolve("softhsm2.conf"), "directories.tokendir = " + tokens + "\n");
     Map<String, String> env = Map.of("SOFTHSM2_CONF", conf.toString());
-    Command.run(env, "softhsm2-util", "--init-token", "--free", "--label", "gw", "--so-pin", "1234", "--pin", "5678")
+    Command.run(
+            env,
+            "softhsm2-util",
+            "--init-token",
+            "--free",
+            "--label",
+            "gw",
+            "--so-pin",
+            "1234",
+            "--pin",
+            "5678")
         .requireSuccess();
-    String uri = "pkcs11:token=gw;object=device;type=private?pin-source=file:" + secret("pin", "5678");
+    String uri =
+        "pkcs11:token=gw;object=device;type=private?pin-source=file:" + secret("pin", "5678");
     String module = "/usr/lib/softhsm/libsofthsm2.so";
     assertFilterAllows(traced(env, 0, "pkcs11", "keygen", "--module", module, "--uri", uri));
-    assertFilterAllows(traced(env, 0, "pkcs11", "csr", "--module", module, "--uri", uri, "--subject", "CN=gw-1"));
+    assertFilterAllows(
+        traced(env, 0, "pkcs11", "csr", "--module", module, "--uri", uri, "--subject", "CN=gw-1"));
   }
 
   /** The system calls of one agent run under strace, after checking its exit code. */
-  private Set<String> traced(Map<String, String> env, int exitCode, String... args) throws IOException {
+  private Set<String> traced(Map<String, String> env, int exitCode, String... args)
+      throws IOException {
     Path trace = dir.resolve("trace-" + args[0] + "-" + args[1]);
-    List<String> argv = new ArrayList<>(List.of("strace", "-f", "-qq", "-o", trace.toString(), "java",
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                "strace",
+                "-f",
+                "-qq",
+                "-o",
+                trace.toString(),
+                "java",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar.toString()));
     argv.addAll(List.of(args));
     Command run = Command.run(env, argv.toArray(String[]::new));
     assertEquals(exitCode, run.exitCode(), run.output());

@@ -19,7 +19,8 @@ final class SyscallSets {
       return cached;
     }
     Set<String> calls = new TreeSet<>();
-    String[] lines = Command.succeed("systemd-analyze", "syscall-filter", "--no-pager", set).split("\n");
+    String[] lines =
+        Command.succeed("systemd-analyze", "syscall-filter", "--no-pager", set).split("\n");
     for (int i = 1; i < lines.length; i++) { // line 0 names the set itself
       String word = lines[i].strip();
       if (word.startsWith("@")) {

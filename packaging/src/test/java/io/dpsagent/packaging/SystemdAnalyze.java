@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /** {@code systemd-analyze} on units installed under a root directory; needs no running systemd. */
 final class SystemdAnalyze {
 
-  private static final Pattern EXPOSURE = Pattern.compile("Overall exposure level for (\\S+): (\\d+\\.\\d+)");
+  private static final Pattern EXPOSURE =
+      Pattern.compile("Overall exposure level for (\\S+): (\\d+\\.\\d+)");
   private static final Path HOST_UNITS = Path.of("/usr/lib/systemd/system");
 
   private final Path root;
@@ -48,10 +49,14 @@ final class SystemdAnalyze {
     return Command.run(argv);
   }
 
-  /** The overall exposure that {@code security --offline=true} gives {@code unit} (0.0 best, 10.0 worst). */
+  /**
+   * The overall exposure that {@code security --offline=true} gives {@code unit} (0.0 best, 10.0
+   * worst).
+   */
   double exposure(String unit) {
-    String output = Command.succeed("systemd-analyze", "security", "--offline=true", "--no-pager",
-        "--root=" + root, unit);
+    String output =
+        Command.succeed(
+            "systemd-analyze", "security", "--offline=true", "--no-pager", "--root=" + root, unit);
     Matcher m = EXPOSURE.matcher(output);
     if (!m.find() || !m.group(1).equals(unit)) {
       throw new AssertionError("no overall exposure level for " + unit + " in:\n" + output);
@@ -61,28 +66,39 @@ final class SystemdAnalyze {
 
   /** The exit code of {@code security --offline=true --threshold=T}: non-zero when above T/10. */
   int securityThreshold(String unit, int threshold) {
-    return Command.run("systemd-analyze", "security", "--offline=true", "--no-pager", "--root=" + root,
-        "--threshold=" + threshold, unit).exitCode();
+    return Command.run(
+            "systemd-analyze",
+            "security",
+            "--offline=true",
+            "--no-pager",
+            "--root=" + root,
+            "--threshold=" + threshold,
+            unit)
+        .exitCode();
   }
 
   private static void copyTreeWithoutReplacing(Path from, Path to) throws IOException {
-    Files.walkFileTree(from, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        from,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Path target = to.resolve(from.relativize(file).toString());
-        // Masked units (links to /dev/null) are left out: nothing of ours names them.
-        boolean masked = attrs.isSymbolicLink() && Files.readSymbolicLink(file).isAbsolute();
-        if (!masked && !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-          Files.copy(file, target, LinkOption.NOFOLLOW_LINKS);
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Path target = to.resolve(from.relativize(file).toString());
+            // Masked units (links to /dev/null) are left out: nothing of ours names them.
+            boolean masked = attrs.isSymbolicLink() && Files.readSymbolicLink(file).isAbsolute();
+            if (!masked && !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+              Files.copy(file, target, LinkOption.NOFOLLOW_LINKS);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

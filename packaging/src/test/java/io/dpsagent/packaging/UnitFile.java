@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The settings of a systemd unit (or any key=value file), each key with all the values it is given. */
+/**
+ * The settings of a systemd unit (or any key=value file), each key with all the values it is given.
+ */
 final class UnitFile {
 
   private final Map<String, List<String>> settings = new LinkedHashMap<>();
@@ -23,7 +25,8 @@ final class UnitFile {
       if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith("[") || eq < 0) {
         continue;
       }
-      unit.settings.computeIfAbsent(trimmed.substring(0, eq).strip(), k -> new ArrayList<>())
+      unit.settings
+          .computeIfAbsent(trimmed.substring(0, eq).strip(), k -> new ArrayList<>())
           .add(trimmed.substring(eq + 1).strip());
     }
     return unit;
@@ -33,7 +36,8 @@ final class UnitFile {
   String get(String key) {
     List<String> values = all(key);
     if (values.size() != 1) {
-      throw new AssertionError(key + " is set " + values.size() + " times, expected once: " + values);
+      throw new AssertionError(
+          key + " is set " + values.size() + " times, expected once: " + values);
     }
     return values.get(0);
   }

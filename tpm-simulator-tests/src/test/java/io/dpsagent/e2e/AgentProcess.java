@@ -23,15 +23,24 @@ final class AgentProcess implements AutoCloseable {
     this.stderr = stderr;
   }
 
-  static AgentProcess start(Path logDir, Map<String, String> environment, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        "io.dpsagent.agent.cli.Main"));
+  static AgentProcess start(Path logDir, Map<String, String> environment, String... args)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.dpsagent.agent.cli.Main"));
     command.addAll(List.of(args));
     Path err = Files.createTempFile(Files.createDirectories(logDir), "agent-", ".stderr");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectError(err.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     builder.environment().putAll(environment);
     return new AgentProcess(builder.start(), err);
   }
@@ -57,7 +66,8 @@ final class AgentProcess implements AutoCloseable {
 
   /** Sends a signal by name ({@code TERM}, {@code HUP}, {@code USR1}) as systemd would. */
   void signal(String name) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
     if (kill.waitFor() != 0) {
       throw new IOException("kill -" + name + " " + process.pid() + " failed");
     }
@@ -66,7 +76,8 @@ final class AgentProcess implements AutoCloseable {
   /** The exit code, or fails when the process is still running after {@code timeout}. */
   int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("dps-agent still running after " + timeout + "; stderr:\n" + stderr());
+      throw new AssertionError(
+          "dps-agent still running after " + timeout + "; stderr:\n" + stderr());
     }
     return process.exitValue();
   }

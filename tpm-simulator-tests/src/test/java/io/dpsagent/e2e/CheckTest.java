@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code dps-agent check} against the real parts: the emulator over TLS on loopback, a proxy,
- * swtpm and SoftHSM2. Each diagnostic is made to fail once, with its fix printed.
+ * {@code dps-agent check} against the real parts: the emulator over TLS on loopback, a proxy, swtpm
+ * and SoftHSM2. Each diagnostic is made to fail once, with its fix printed.
  */
 class CheckTest {
 
@@ -49,8 +49,10 @@ class CheckTest {
   }
 
   private Device device() throws Exception {
-    return new Device(home).registrationId("check-device")
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile()).deviceKey(Device.newKey());
+    return new Device(home)
+        .registrationId("check-device")
+        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+        .deviceKey(Device.newKey());
   }
 
   private static CliRun check(Device device, String... options) throws Exception {
@@ -59,21 +61,27 @@ class CheckTest {
 
   private static CliRun check(Clock clock, Device device, String... options) throws Exception {
     String[] args = new String[options.length + 5];
-    System.arraycopy(new String[] {"check", "--config", device.writeConfig(), "--user", "root"}, 0, args, 0, 5);
+    System.arraycopy(
+        new String[] {"check", "--config", device.writeConfig(), "--user", "root"}, 0, args, 0, 5);
     System.arraycopy(options, 0, args, 5, options.length);
     return CliRun.with("", Map.of(), clock, args);
   }
 
   /** The one line of check {@code id}. */
   private static String line(CliRun run, String id) {
-    List<String> lines = run.stdout().lines().filter(l -> l.matches("\\[[a-z]+\\] " + Pattern.quote(id) + ": .*"))
-        .toList();
+    List<String> lines =
+        run.stdout()
+            .lines()
+            .filter(l -> l.matches("\\[[a-z]+\\] " + Pattern.quote(id) + ": .*"))
+            .toList();
     assertEquals(1, lines.size(), run.toString());
     return lines.get(0);
   }
 
   private static void assertLine(CliRun run, String id, String status, String message, String fix) {
-    assertEquals("[" + status + "] " + id + ": " + message + (fix == null ? "" : DASH_FIX + fix), line(run, id));
+    assertEquals(
+        "[" + status + "] " + id + ": " + message + (fix == null ? "" : DASH_FIX + fix),
+        line(run, id));
   }
 
   private static String localhost(int port) {
@@ -85,14 +93,27 @@ class CheckTest {
     CliRun run = check(device());
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(run.stdout().lines().filter(l -> l.startsWith("[")).allMatch(l -> l.startsWith("[ok] ")), run.stdout());
-    int port = emulator.httpsEndpoint().getPort();
-    assertTrue(line(run, "endpoint-tcp").equals("[ok] endpoint-tcp: connected to " + localhost(port) + " (https)"));
-    assertTrue(line(run, "endpoint-tls").startsWith("[ok] endpoint-tls: TLSv1.3 with " + localhost(port)
-        + ", certificate CN=localhost"), run.stdout());
-    assertTrue(line(run, "clock").startsWith("[ok] clock: this device's clock agrees with " + localhost(port)),
+    assertTrue(
+        run.stdout().lines().filter(l -> l.startsWith("[")).allMatch(l -> l.startsWith("[ok] ")),
         run.stdout());
-    assertTrue(line(run, "certificates").startsWith("[ok] certificates: 1 trust bundle CA valid until "), run.stdout());
+    int port = emulator.httpsEndpoint().getPort();
+    assertTrue(
+        line(run, "endpoint-tcp")
+            .equals("[ok] endpoint-tcp: connected to " + localhost(port) + " (https)"));
+    assertTrue(
+        line(run, "endpoint-tls")
+            .startsWith(
+                "[ok] endpoint-tls: TLSv1.3 with "
+                    + localhost(port)
+                    + ", certificate CN=localhost"),
+        run.stdout());
+    assertTrue(
+        line(run, "clock")
+            .startsWith("[ok] clock: this device's clock agrees with " + localhost(port)),
+        run.stdout());
+    assertTrue(
+        line(run, "certificates").startsWith("[ok] certificates: 1 trust bundle CA valid until "),
+        run.stdout());
   }
 
   @Test
@@ -100,8 +121,13 @@ class CheckTest {
     CliRun run = check(device().endpoint("https://no-such-host.invalid:8443"));
 
     assertEquals(5, run.exitCode(), run.toString());
-    assertLine(run, "endpoint-dns", "error", "cannot resolve no-such-host.invalid", "check global_endpoint and the DNS"
-        + " servers in /etc/resolv.conf (getent hosts no-such-host.invalid)");
+    assertLine(
+        run,
+        "endpoint-dns",
+        "error",
+        "cannot resolve no-such-host.invalid",
+        "check global_endpoint and the DNS"
+            + " servers in /etc/resolv.conf (getent hosts no-such-host.invalid)");
     assertLine(run, "endpoint-tcp", "skipped", "endpoint-dns failed", null);
     assertLine(run, "endpoint-tls", "skipped", "endpoint-tcp was skipped", null);
     assertLine(run, "clock", "skipped", "endpoint-tls was skipped", null);
@@ -112,9 +138,15 @@ class CheckTest {
     CliRun run = check(device().endpoint("https://localhost:9"));
 
     assertEquals(5, run.exitCode(), run.toString());
-    assertTrue(line(run, "endpoint-tcp").startsWith("[error] endpoint-tcp: cannot connect to localhost:9: Connection"
-        + " refused" + DASH_FIX + "check that the endpoint listens on port 9 for https and that outbound TCP 9 is"
-        + " allowed (or set provisioning.proxy)"), run.stdout());
+    assertTrue(
+        line(run, "endpoint-tcp")
+            .startsWith(
+                "[error] endpoint-tcp: cannot connect to localhost:9: Connection"
+                    + " refused"
+                    + DASH_FIX
+                    + "check that the endpoint listens on port 9 for https and that outbound TCP 9 is"
+                    + " allowed (or set provisioning.proxy)"),
+        run.stdout());
   }
 
   @Test
@@ -122,8 +154,13 @@ class CheckTest {
     CliRun run = check(device().withoutTrustBundle());
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertLine(run, "endpoint-tls", "error", "the certificate of " + localhost(emulator.httpsEndpoint().getPort())
-        + " is not issued by a trusted CA",
+    assertLine(
+        run,
+        "endpoint-tls",
+        "error",
+        "the certificate of "
+            + localhost(emulator.httpsEndpoint().getPort())
+            + " is not issued by a trusted CA",
         "add the endpoint's CA (or a TLS-inspecting proxy's CA) to provisioning.trust_bundle");
     assertLine(run, "clock", "skipped", "endpoint-tls failed", null);
   }
@@ -131,13 +168,24 @@ class CheckTest {
   @Test
   void everyNetworkCheckGoesThroughTheProxy() throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "s3cret")) {
-      CliRun run = check(device().provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "s3cret") + "\""));
+      CliRun run =
+          check(
+              device()
+                  .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "s3cret") + "\""));
 
       assertEquals(0, run.exitCode(), run.toString());
       int port = emulator.httpsEndpoint().getPort();
       assertLine(run, "endpoint-dns", "ok", "proxy host 127.0.0.1 resolves to 127.0.0.1", null);
-      assertLine(run, "endpoint-tcp", "ok", "connected to " + localhost(port) + " through proxy http://***@127.0.0.1:"
-          + proxy.uri().substring(proxy.uri().lastIndexOf(':') + 1) + " (https)", null);
+      assertLine(
+          run,
+          "endpoint-tcp",
+          "ok",
+          "connected to "
+              + localhost(port)
+              + " through proxy http://***@127.0.0.1:"
+              + proxy.uri().substring(proxy.uri().lastIndexOf(':') + 1)
+              + " (https)",
+          null);
       assertEquals(3, proxy.tunnels().size(), "TCP, TLS and clock each tunnel: " + proxy.tunnels());
       assertFalse(run.everything().contains("s3cret"), "proxy password leaked");
     }
@@ -146,13 +194,21 @@ class CheckTest {
   @Test
   void aProxyRefusingTheTunnelIsATcpErrorWithTheProxyFix() throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "right")) {
-      CliRun run = check(device().provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "wrong") + "\""));
+      CliRun run =
+          check(
+              device()
+                  .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "wrong") + "\""));
 
       assertEquals(5, run.exitCode(), run.toString());
       String tcp = line(run, "endpoint-tcp");
       assertTrue(tcp.contains("407 Proxy Authentication Required"), tcp);
-      assertTrue(tcp.endsWith(DASH_FIX + "check provisioning.proxy (or https_proxy), its credentials, and that it"
-          + " allows CONNECT to port " + emulator.httpsEndpoint().getPort()), tcp);
+      assertTrue(
+          tcp.endsWith(
+              DASH_FIX
+                  + "check provisioning.proxy (or https_proxy), its credentials, and that it"
+                  + " allows CONNECT to port "
+                  + emulator.httpsEndpoint().getPort()),
+          tcp);
       assertFalse(run.everything().contains("wrong"), "proxy password leaked");
     }
   }
@@ -163,11 +219,16 @@ class CheckTest {
 
     assertEquals(3, run.exitCode(), run.toString());
     String clock = line(run, "clock");
-    assertTrue(clock.matches("\\[error\\] clock: this device's clock is 6\\d\\d s ahead of localhost:\\d+"
-        + " \\(Date .*\\):"
-        + " beyond DPS's 5 minutes, tokens and certificates are refused" + Pattern.quote(DASH_FIX
-        + "set the clock and keep it synchronised: timedatectl set-ntp true (or chrony/systemd-timesyncd); check with"
-        + " date -u")), clock);
+    assertTrue(
+        clock.matches(
+            "\\[error\\] clock: this device's clock is 6\\d\\d s ahead of localhost:\\d+"
+                + " \\(Date .*\\):"
+                + " beyond DPS's 5 minutes, tokens and certificates are refused"
+                + Pattern.quote(
+                    DASH_FIX
+                        + "set the clock and keep it synchronised: timedatectl set-ntp true (or chrony/systemd-timesyncd); check with"
+                        + " date -u")),
+        clock);
   }
 
   @Test
@@ -175,22 +236,35 @@ class CheckTest {
     CliRun run = check(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-2)), device());
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(line(run, "clock").matches("\\[warning\\] clock: this device's clock is 1[12]\\d s behind .*"),
+    assertTrue(
+        line(run, "clock")
+            .matches("\\[warning\\] clock: this device's clock is 1[12]\\d s behind .*"),
         run.stdout());
     assertTrue(run.stdout().endsWith("all checks passed: 0 errors, 1 warning\n"), run.stdout());
   }
 
   @Test
   void overMqttTheTlsCheckUsesTheMqttPortAndTheClockNeedsTheHttpsPort() throws Exception {
-    CliRun run = check(device().transport("mqtt")
-        .endpoint(emulator.mqttEndpoint(), emulator.idScope(), emulator.caFile()));
+    CliRun run =
+        check(
+            device()
+                .transport("mqtt")
+                .endpoint(emulator.mqttEndpoint(), emulator.idScope(), emulator.caFile()));
 
     assertEquals(0, run.exitCode(), run.toString());
     int port = emulator.mqttEndpoint().getPort();
-    assertTrue(line(run, "endpoint-tls").startsWith("[ok] endpoint-tls: TLSv1.3 with " + localhost(port)),
+    assertTrue(
+        line(run, "endpoint-tls").startsWith("[ok] endpoint-tls: TLSv1.3 with " + localhost(port)),
         run.stdout());
-    assertLine(run, "clock", "skipped", "global_endpoint names port " + port + " for mqtt; the HTTPS port that tells"
-        + " the time is unknown", null);
+    assertLine(
+        run,
+        "clock",
+        "skipped",
+        "global_endpoint names port "
+            + port
+            + " for mqtt; the HTTPS port that tells"
+            + " the time is unknown",
+        null);
   }
 
   @Test
@@ -201,9 +275,14 @@ class CheckTest {
     CliRun run = check(device, "--offline");
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(line(run, "tpm").matches("\\[ok\\] tpm: TPM at " + Pattern.quote(tpm.tcti().toString())
-        + ": EK 0x81010001 \\(registration ID [a-z2-7]{52}\\), SRK 0x81000001; no identity key at 0x81000100 yet:"
-        + " the first provisioning stores it"), run.stdout());
+    assertTrue(
+        line(run, "tpm")
+            .matches(
+                "\\[ok\\] tpm: TPM at "
+                    + Pattern.quote(tpm.tcti().toString())
+                    + ": EK 0x81010001 \\(registration ID [a-z2-7]{52}\\), SRK 0x81000001; no identity key at 0x81000100 yet:"
+                    + " the first provisioning stores it"),
+        run.stdout());
   }
 
   @Test
@@ -212,7 +291,11 @@ class CheckTest {
       CliRun run = check(device().tpm(fresh.tcti().toString(), ""), "--offline");
 
       assertEquals(0, run.exitCode(), run.toString());
-      assertLine(run, "tpm", "warning", "TPM at " + fresh.tcti() + " has no endorsement key at 0x81010001",
+      assertLine(
+          run,
+          "tpm",
+          "warning",
+          "TPM at " + fresh.tcti() + " has no endorsement key at 0x81010001",
           "run dps-agent tpm identity once: it creates and persists the EK and SRK from the standard templates;"
               + " enroll the EK it prints");
       CliRun again = check(device().tpm(fresh.tcti().toString(), ""), "--offline");
@@ -226,8 +309,11 @@ class CheckTest {
 
     assertEquals(6, run.exitCode(), run.toString());
     String line = line(run, "tpm");
-    assertTrue(line.startsWith("[error] tpm: cannot reach the TPM at swtpm:host=127.0.0.1,port=9"), line);
-    assertTrue(line.endsWith(DASH_FIX + "start the TPM simulator at 127.0.0.1:9, or correct tpm.tcti"), line);
+    assertTrue(
+        line.startsWith("[error] tpm: cannot reach the TPM at swtpm:host=127.0.0.1,port=9"), line);
+    assertTrue(
+        line.endsWith(DASH_FIX + "start the TPM simulator at 127.0.0.1:9, or correct tpm.tcti"),
+        line);
   }
 
   @Test
@@ -241,8 +327,12 @@ class CheckTest {
 
     assertEquals(6, run.exitCode(), run.toString());
     String line = line(run, "tpm");
-    assertTrue(line.endsWith("; the device is provisioned but no identity key is persisted at 0x810001FF (was the TPM"
-        + " cleared?)" + DASH_FIX + "run dps-agent provision again: DPS sends the identity key at every registration"),
+    assertTrue(
+        line.endsWith(
+            "; the device is provisioned but no identity key is persisted at 0x810001FF (was the TPM"
+                + " cleared?)"
+                + DASH_FIX
+                + "run dps-agent provision again: DPS sends the identity key at every registration"),
         line);
   }
 
@@ -250,21 +340,40 @@ class CheckTest {
   void aTokenKeyChecksOkAndAMissingObjectIsAnErrorWithExit6() throws Exception {
     SoftHsm.Token token = SoftHsm.newToken();
     String uri = token.uri("object=check-key;type=secret-key");
-    assertEquals(0, CliRun.withStdin(Device.newKey(), "pkcs11", "import-key", "--uri", uri).exitCode());
+    assertEquals(
+        0, CliRun.withStdin(Device.newKey(), "pkcs11", "import-key", "--uri", uri).exitCode());
 
     CliRun ok = check(device().symmetricKeyUri(uri), "--offline");
-    CliRun missing = check(device().symmetricKeyUri(token.uri("object=no-such-key;type=secret-key")), "--offline");
+    CliRun missing =
+        check(
+            device().symmetricKeyUri(token.uri("object=no-such-key;type=secret-key")), "--offline");
 
     assertEquals(0, ok.exitCode(), ok.toString());
-    assertTrue(line(ok, "pkcs11").startsWith("[ok] pkcs11: token '" + token.label() + "' (slot "), ok.stdout());
-    assertLine(ok, "key-files", "ok", "2 files present and readable by root, secrets owner-only: " + token.pinFile()
-        + ", " + emulator.caFile(), null);
+    assertTrue(
+        line(ok, "pkcs11").startsWith("[ok] pkcs11: token '" + token.label() + "' (slot "),
+        ok.stdout());
+    assertLine(
+        ok,
+        "key-files",
+        "ok",
+        "2 files present and readable by root, secrets owner-only: "
+            + token.pinFile()
+            + ", "
+            + emulator.caFile(),
+        null);
     assertEquals(6, missing.exitCode(), missing.toString());
     String line = line(missing, "pkcs11");
     assertTrue(line.contains("no-such-key"), line);
-    assertTrue(line.endsWith(DASH_FIX + "put the key into the token (dps-agent pkcs11 import-key, or keygen +"
-        + " import-cert), or correct object= in " + token.uri("object=no-such-key;type=secret-key")), line);
-    assertFalse(ok.everything().contains(token.userPin()) || missing.everything().contains(token.userPin()));
+    assertTrue(
+        line.endsWith(
+            DASH_FIX
+                + "put the key into the token (dps-agent pkcs11 import-key, or keygen +"
+                + " import-cert), or correct object= in "
+                + token.uri("object=no-such-key;type=secret-key")),
+        line);
+    assertFalse(
+        ok.everything().contains(token.userPin())
+            || missing.everything().contains(token.userPin()));
   }
 
   @Test
@@ -272,39 +381,63 @@ class CheckTest {
     SoftHsm.Token token = SoftHsm.newToken();
     Files.setPosixFilePermissions(token.pinFile(), PosixFilePermissions.fromString("rw-r--r--"));
 
-    CliRun run = check(device().symmetricKeyUri(token.uri("object=k;type=secret-key")), "--offline");
+    CliRun run =
+        check(device().symmetricKeyUri(token.uri("object=k;type=secret-key")), "--offline");
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertLine(run, "key-files", "error", token.pinFile() + " (provisioning.attestation.symmetric_key pin-source) is"
-        + " accessible by group or others (mode 0644)", "chmod 600 " + token.pinFile());
+    assertLine(
+        run,
+        "key-files",
+        "error",
+        token.pinFile()
+            + " (provisioning.attestation.symmetric_key pin-source) is"
+            + " accessible by group or others (mode 0644)",
+        "chmod 600 " + token.pinFile());
     assertLine(run, "pkcs11", "skipped", "key-files failed", null);
   }
 
   private Device x509Device(Instant notAfter) throws Exception {
-    TestPki.Leaf leaf = TestPki.rootCa("Check Root").leaf("check-x509", TestPki.KeyType.EC_P256,
-        Instant.now().minus(Duration.ofDays(1)), notAfter);
-    return new Device(home).endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile()).x509(leaf);
+    TestPki.Leaf leaf =
+        TestPki.rootCa("Check Root")
+            .leaf(
+                "check-x509",
+                TestPki.KeyType.EC_P256,
+                Instant.now().minus(Duration.ofDays(1)),
+                notAfter);
+    return new Device(home)
+        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+        .x509(leaf);
   }
 
   @Test
   void aDeviceCertificateNearItsExpiryWarns() throws Exception {
-    Instant notAfter = Instant.now().plus(Duration.ofDays(10)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Instant notAfter =
+        Instant.now().plus(Duration.ofDays(10)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     CliRun run = check(x509Device(notAfter), "--offline");
 
     assertEquals(0, run.exitCode(), run.toString());
     Path chain = home.resolve("device-chain.pem");
-    assertLine(run, "certificates", "warning", "device certificate CN=check-x509 in " + chain + " expires on "
-        + notAfter + ", in 9 days", "renew it before " + notAfter + " and install it in " + chain);
+    assertLine(
+        run,
+        "certificates",
+        "warning",
+        "device certificate CN=check-x509 in " + chain + " expires on " + notAfter + ", in 9 days",
+        "renew it before " + notAfter + " and install it in " + chain);
   }
 
   @Test
   void anExpiredDeviceCertificateIsAnError() throws Exception {
-    Instant notAfter = Instant.now().minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Instant notAfter =
+        Instant.now().minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     CliRun run = check(x509Device(notAfter), "--offline");
 
     assertEquals(2, run.exitCode(), run.toString());
     Path chain = home.resolve("device-chain.pem");
-    assertLine(run, "certificates", "error", "device certificate CN=check-x509 in " + chain + " expired on " + notAfter,
+    assertLine(
+        run,
+        "certificates",
+        "error",
+        "device certificate CN=check-x509 in " + chain + " expired on " + notAfter,
         "install a renewed certificate (and its chain) in " + chain);
   }
 }

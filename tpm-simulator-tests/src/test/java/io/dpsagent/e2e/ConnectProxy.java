@@ -27,11 +27,13 @@ final class ConnectProxy implements AutoCloseable {
 
   private final ServerSocket server;
   private final Optional<String> requiredAuthorization;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "connect-proxy");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "connect-proxy");
+            t.setDaemon(true);
+            return t;
+          });
   private final List<Tunnel> tunnels = new CopyOnWriteArrayList<>();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
 
@@ -47,8 +49,11 @@ final class ConnectProxy implements AutoCloseable {
 
   /** A proxy that requires {@code Proxy-Authorization: Basic base64(user:password)}. */
   static ConnectProxy requiring(String user, String password) throws IOException {
-    return new ConnectProxy(Optional.of("Basic " + java.util.Base64.getEncoder()
-        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))));
+    return new ConnectProxy(
+        Optional.of(
+            "Basic "
+                + java.util.Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))));
   }
 
   String uri() {
@@ -80,9 +85,12 @@ final class ConnectProxy implements AutoCloseable {
       client.setSoTimeout(10_000);
       String header = readHeader(client.getInputStream());
       String[] requestLine = header.lines().findFirst().orElse("").split(" ");
-      Optional<String> auth = header.lines()
-          .filter(l -> l.toLowerCase().startsWith("proxy-authorization:"))
-          .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst();
+      Optional<String> auth =
+          header
+              .lines()
+              .filter(l -> l.toLowerCase().startsWith("proxy-authorization:"))
+              .map(l -> l.substring(l.indexOf(':') + 1).strip())
+              .findFirst();
       String target = requestLine.length > 1 ? requestLine[1] : "";
       if (requestLine.length < 3 || !requestLine[0].equals("CONNECT")) {
         answer(client, target, auth, 405);
@@ -100,7 +108,8 @@ final class ConnectProxy implements AutoCloseable {
         return;
       }
       Socket upstream = new Socket();
-      upstream.connect(new InetSocketAddress(address, Integer.parseInt(target.substring(colon + 1))), 5000);
+      upstream.connect(
+          new InetSocketAddress(address, Integer.parseInt(target.substring(colon + 1))), 5000);
       open.add(upstream);
       answer(client, target, auth, 200);
       client.setSoTimeout(0);
@@ -111,12 +120,22 @@ final class ConnectProxy implements AutoCloseable {
     }
   }
 
-  private void answer(Socket client, String target, Optional<String> auth, int status) throws IOException {
+  private void answer(Socket client, String target, Optional<String> auth, int status)
+      throws IOException {
     tunnels.add(new Tunnel(target, auth, status));
-    String reason = status == 200 ? "Connection established" : status == 407 ? "Proxy Authentication Required" : "Refused";
-    String response = "HTTP/1.1 " + status + " " + reason + "\r\n"
-        + (status == 407 ? "Proxy-Authenticate: Basic realm=\"test\"\r\n" : "")
-        + (status == 200 ? "" : "Content-Length: 0\r\nConnection: close\r\n") + "\r\n";
+    String reason =
+        status == 200
+            ? "Connection established"
+            : status == 407 ? "Proxy Authentication Required" : "Refused";
+    String response =
+        "HTTP/1.1 "
+            + status
+            + " "
+            + reason
+            + "\r\n"
+            + (status == 407 ? "Proxy-Authenticate: Basic realm=\"test\"\r\n" : "")
+            + (status == 200 ? "" : "Content-Length: 0\r\nConnection: close\r\n")
+            + "\r\n";
     client.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
     client.getOutputStream().flush();
     if (status != 200) {
@@ -126,7 +145,8 @@ final class ConnectProxy implements AutoCloseable {
 
   private static void pipe(Socket from, Socket to) {
     byte[] buffer = new byte[8192];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buffer)) >= 0) {
         out.write(buffer, 0, n);

@@ -54,8 +54,8 @@ class CrashSafetyTest {
   static final Duration BOUND = Duration.ofSeconds(30);
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern TEMPORARY = Pattern.compile("\\.(connection\\.json|connection-string|hub-token)"
-      + "\\.tmp-[0-9a-f]{12}");
+  private static final Pattern TEMPORARY =
+      Pattern.compile("\\.(connection\\.json|connection-string|hub-token)" + "\\.tmp-[0-9a-f]{12}");
   private static final List<String> JVM_FLAGS =
       List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xmx96m");
 
@@ -65,7 +65,8 @@ class CrashSafetyTest {
 
   @BeforeAll
   static void start() throws Exception {
-    emulator = DpsEmulator.start(EmulatorConfig.defaults().toBuilder().retryAfterSeconds(0).build());
+    emulator =
+        DpsEmulator.start(EmulatorConfig.defaults().toBuilder().retryAfterSeconds(0).build());
   }
 
   @AfterAll
@@ -74,7 +75,12 @@ class CrashSafetyTest {
   }
 
   /** What one lane saw. */
-  record Tally(int rounds, int kills, int killedWhileWriting, int leftoverTemporaries, int absentAfterKill) {}
+  record Tally(
+      int rounds,
+      int kills,
+      int killedWhileWriting,
+      int leftoverTemporaries,
+      int absentAfterKill) {}
 
   @Test
   void noKillLeavesTornOutputsAndTheNextRunAlwaysCompletes() throws Exception {
@@ -96,15 +102,20 @@ class CrashSafetyTest {
 
     int kills = tallies.stream().mapToInt(Tally::kills).sum();
     assertTrue(kills >= LANES * KILLS_PER_LANE, kills + " kills");
-    System.out.printf("crash safety: %d SIGKILLs survived in %d rounds (%d mid-write, leaving %d temporary "
+    System.out.printf(
+        "crash safety: %d SIGKILLs survived in %d rounds (%d mid-write, leaving %d temporary "
             + "files in all; %d left no connection.json), %d ms%n",
-        kills, tallies.stream().mapToInt(Tally::rounds).sum(),
+        kills,
+        tallies.stream().mapToInt(Tally::rounds).sum(),
         tallies.stream().mapToInt(Tally::killedWhileWriting).sum(),
         tallies.stream().mapToInt(Tally::leftoverTemporaries).sum(),
-        tallies.stream().mapToInt(Tally::absentAfterKill).sum(), Duration.between(start, Instant.now()).toMillis());
+        tallies.stream().mapToInt(Tally::absentAfterKill).sum(),
+        Duration.between(start, Instant.now()).toMillis());
   }
 
-  /** One device, killed round after round; even rounds kill {@code provision}, odd ones {@code run}. */
+  /**
+   * One device, killed round after round; even rounds kill {@code provision}, odd ones {@code run}.
+   */
   private static final class Lane {
     private final Random random;
     private final String registrationId;
@@ -123,11 +134,19 @@ class CrashSafetyTest {
       this.registrationId = "crash-" + lane;
       Path dir = Files.createDirectory(home.resolve(registrationId));
       this.tokenFile = dir.resolve("run").resolve("hub-token");
-      this.device = new Device(dir).registrationId(registrationId).deviceKey(key)
-          .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-          .provisioning("")
-          .output("token_dir = \"" + tokenFile.getParent() + "\"\ntoken_ttl_seconds = " + TOKEN_TTL.toSeconds())
-          .config("[provisioning.retry]\nretry_after_min_seconds = 0\ninitial_backoff_ms = 100");
+      this.device =
+          new Device(dir)
+              .registrationId(registrationId)
+              .deviceKey(key)
+              .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+              .provisioning("")
+              .output(
+                  "token_dir = \""
+                      + tokenFile.getParent()
+                      + "\"\ntoken_ttl_seconds = "
+                      + TOKEN_TTL.toSeconds())
+              .config(
+                  "[provisioning.retry]\nretry_after_min_seconds = 0\ninitial_backoff_ms = 100");
       this.config = device.writeConfig();
     }
 
@@ -137,12 +156,15 @@ class CrashSafetyTest {
       int round = 0;
       while (kills < KILLS_PER_LANE) {
         round++;
-        assertTrue(round <= MAX_ROUNDS_PER_LANE, registrationId + ": only " + kills + " kills in " + round + " rounds");
+        assertTrue(
+            round <= MAX_ROUNDS_PER_LANE,
+            registrationId + ": only " + kills + " kills in " + round + " rounds");
         boolean daemon = round % 2 == 1;
         String before = deviceIdOrNone();
         String after = enroll(round);
         if (daemon) {
-          // A cache for another identity: the daemon provisions while the old hub token still exists.
+          // A cache for another identity: the daemon provisions while the old hub token still
+          // exists.
           Files.deleteIfExists(device.outputDir.resolve("connection.json"));
         }
         Optional<String> tokenBefore = read(tokenFile);
@@ -166,8 +188,10 @@ class CrashSafetyTest {
       Process process = agent("provision");
       assertTrue(process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS), "calibration run ended");
       assertEquals(0, process.exitValue(), Files.readString(device.home.resolve("agent.err")));
-      provisionTime = Duration.between(started, Files.getLastModifiedTime(
-          device.outputDir.resolve("connection.json")).toInstant());
+      provisionTime =
+          Duration.between(
+              started,
+              Files.getLastModifiedTime(device.outputDir.resolve("connection.json")).toInstant());
     }
 
     // Half of the kills anywhere past JVM start-up (before 40% of a run nothing is touched yet),
@@ -175,9 +199,10 @@ class CrashSafetyTest {
     private Duration delay(boolean daemon) {
       long from = provisionTime.toMillis() * 2 / 5;
       long span = provisionTime.toMillis() + (daemon ? TOKEN_TTL.toMillis() : 200) - from;
-      long millis = random.nextBoolean()
-          ? from + (long) (random.nextDouble() * span)
-          : provisionTime.toMillis() + (long) (random.nextGaussian() * 40);
+      long millis =
+          random.nextBoolean()
+              ? from + (long) (random.nextDouble() * span)
+              : provisionTime.toMillis() + (long) (random.nextGaussian() * 40);
       return Duration.ofMillis(Math.max(0, millis));
     }
 
@@ -205,8 +230,14 @@ class CrashSafetyTest {
       List<String> argv = new ArrayList<>();
       argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       argv.addAll(JVM_FLAGS);
-      argv.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.dpsagent.agent.cli.Main",
-          command, "--config", config));
+      argv.addAll(
+          List.of(
+              "-cp",
+              System.getProperty("java.class.path"),
+              "io.dpsagent.agent.cli.Main",
+              command,
+              "--config",
+              config));
       return new ProcessBuilder(argv)
           .redirectOutput(device.home.resolve("agent.out").toFile())
           .redirectError(device.home.resolve("agent.err").toFile())
@@ -216,8 +247,11 @@ class CrashSafetyTest {
     /** A new device ID for the enrollment, so that this round's outputs differ from the last. */
     private String enroll(int round) throws Exception {
       String deviceId = registrationId + "-round-" + round;
-      emulator.registry().putIndividualEnrollment(
-          IndividualEnrollment.symmetricKey(registrationId, key).withDeviceId(deviceId), Optional.empty());
+      emulator
+          .registry()
+          .putIndividualEnrollment(
+              IndividualEnrollment.symmetricKey(registrationId, key).withDeviceId(deviceId),
+              Optional.empty());
       return deviceId;
     }
 
@@ -233,14 +267,24 @@ class CrashSafetyTest {
       for (Path dir : List.of(device.outputDir, tokenFile.getParent())) {
         if (Files.isDirectory(dir)) {
           try (Stream<Path> files = Files.list(dir)) {
-            files.map(p -> p.getFileName().toString())
-                .filter(name -> !List.of("connection.json", "connection-string", "hub-token", "state.json", ".lock",
-                    "requests").contains(name))
+            files
+                .map(p -> p.getFileName().toString())
+                .filter(
+                    name ->
+                        !List.of(
+                                "connection.json",
+                                "connection-string",
+                                "hub-token",
+                                "state.json",
+                                ".lock",
+                                "requests")
+                            .contains(name))
                 .forEach(stray::add);
           }
         }
       }
-      assertTrue(stray.stream().allMatch(name -> TEMPORARY.matcher(name).matches()), where + ": " + stray);
+      assertTrue(
+          stray.stream().allMatch(name -> TEMPORARY.matcher(name).matches()), where + ": " + stray);
       if (temporaries.addAll(stray)) {
         killedWhileWriting++; // this kill left a temporary file of its own
       }
@@ -256,10 +300,13 @@ class CrashSafetyTest {
       JsonNode written = JSON.readTree(json.toFile()); // parses: never torn
       String deviceId = written.get("deviceId").asText();
       String hub = written.get("hubHostName").asText();
-      assertTrue(deviceId.equals(after) || before.filter(deviceId::equals).isPresent(),
+      assertTrue(
+          deviceId.equals(after) || before.filter(deviceId::equals).isPresent(),
           where + ": " + deviceId + " is neither " + before.orElse("-") + " nor " + after);
-      assertEquals(Optional.of("HostName=" + hub + ";DeviceId=" + deviceId),
-          connectionString.map(s -> s.substring(0, s.indexOf(";SharedAccessKey="))), where);
+      assertEquals(
+          Optional.of("HostName=" + hub + ";DeviceId=" + deviceId),
+          connectionString.map(s -> s.substring(0, s.indexOf(";SharedAccessKey="))),
+          where);
     }
 
     /**
@@ -271,11 +318,13 @@ class CrashSafetyTest {
       Optional<String> token = read(tokenFile);
       Path json = device.outputDir.resolve("connection.json");
       if (!Files.exists(json)) {
-        assertTrue(token.isEmpty() || token.equals(before), where + " written without connection.json");
+        assertTrue(
+            token.isEmpty() || token.equals(before), where + " written without connection.json");
         return;
       }
       JsonNode written = JSON.readTree(json.toFile());
-      String resource = written.get("hubHostName").asText() + "/devices/" + written.get("deviceId").asText();
+      String resource =
+          written.get("hubHostName").asText() + "/devices/" + written.get("deviceId").asText();
       token.ifPresent(t -> assertEquals(resource, resource(t), where));
     }
 
@@ -288,12 +337,17 @@ class CrashSafetyTest {
       }
       Signals stop = new Signals();
       CompletableFuture<CliRun> run =
-          CompletableFuture.supplyAsync(() -> CliRun.until(stop, Map.of(), "run", "--config", config));
+          CompletableFuture.supplyAsync(
+              () -> CliRun.until(stop, Map.of(), "run", "--config", config));
       Instant deadline = Instant.now().plus(BOUND);
-      String wanted = emulator.registry().registration(registrationId).map(r -> r.assignedHub()).orElse("?")
-          + "/devices/" + deviceId;
+      String wanted =
+          emulator.registry().registration(registrationId).map(r -> r.assignedHub()).orElse("?")
+              + "/devices/"
+              + deviceId;
       while (read(tokenFile).map(CrashSafetyTest::resource).filter(wanted::equals).isEmpty()) {
-        assertTrue(Instant.now().isBefore(deadline) && !run.isDone(), "the daemon wrote a token for " + wanted);
+        assertTrue(
+            Instant.now().isBefore(deadline) && !run.isDone(),
+            "the daemon wrote a token for " + wanted);
         Thread.sleep(20);
       }
       stop.stop();

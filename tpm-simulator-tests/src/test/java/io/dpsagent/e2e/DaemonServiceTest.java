@@ -52,7 +52,9 @@ class DaemonServiceTest {
   private Device enrolled(String id) throws Exception {
     String key = Device.newKey();
     emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
-    return new Device(Files.createDirectories(home.resolve(id))).registrationId(id).deviceKey(key)
+    return new Device(Files.createDirectories(home.resolve(id)))
+        .registrationId(id)
+        .deviceKey(key)
         .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
         .output("token_dir = \"" + home.resolve(id).resolve("run") + "\"");
   }
@@ -82,34 +84,52 @@ class DaemonServiceTest {
     Device device = enrolled("svc-notify");
     String config = device.writeConfig();
     try (NotifySocket systemd = new NotifySocket(home.resolve("notify").toString())) {
-      RunningDaemon daemon = new RunningDaemon(config, Map.of("NOTIFY_SOCKET", systemd.name(), "WATCHDOG_USEC", "200000"));
+      RunningDaemon daemon =
+          new RunningDaemon(
+              config, Map.of("NOTIFY_SOCKET", systemd.name(), "WATCHDOG_USEC", "200000"));
 
       String ready = systemd.await(m -> m.startsWith("READY=1"), BOUND);
-      await("two watchdog pings after READY", () -> systemd.all().stream()
-          .dropWhile(m -> !m.startsWith("READY=1")).filter("WATCHDOG=1"::equals).count() >= 2);
+      await(
+          "two watchdog pings after READY",
+          () ->
+              systemd.all().stream()
+                      .dropWhile(m -> !m.startsWith("READY=1"))
+                      .filter("WATCHDOG=1"::equals)
+                      .count()
+                  >= 2);
       CliRun stopped = daemon.stopAndWait();
 
       assertEquals(0, stopped.exitCode(), stopped.toString());
-      assertEquals("READY=1\nSTATUS=provisioned svc-notify on " + record("svc-notify").assignedHub(), ready);
-      assertTrue(systemd.all().indexOf("STATUS=registering svc-notify with DPS") < systemd.all().indexOf(ready),
+      assertEquals(
+          "READY=1\nSTATUS=provisioned svc-notify on " + record("svc-notify").assignedHub(), ready);
+      assertTrue(
+          systemd.all().indexOf("STATUS=registering svc-notify with DPS")
+              < systemd.all().indexOf(ready),
           systemd.all().toString());
       assertEquals("STOPPING=1", systemd.all().get(systemd.all().size() - 1));
     }
   }
 
   @Test
-  void sigtermDuringABackOffSleepEndsWithExitZeroWithinTwoSecondsAndNoFurtherRequest() throws Exception {
+  void sigtermDuringABackOffSleepEndsWithExitZeroWithinTwoSecondsAndNoFurtherRequest()
+      throws Exception {
     try (DpsEmulator failing = Emulators.startFast()) {
       String key = Device.newKey();
-      failing.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("svc-term", key));
+      failing
+          .registry()
+          .addIndividualEnrollment(IndividualEnrollment.symmetricKey("svc-term", key));
       failing.faults().failNext(1_000, 503);
-      Device device = new Device(Files.createDirectories(home.resolve("term"))).registrationId("svc-term")
-          .deviceKey(key).endpoint(failing.httpsEndpoint(), failing.idScope(), failing.caFile())
-          .output("token_dir = \"" + home.resolve("term").resolve("run") + "\"")
-          .config("[provisioning.retry]\nmax_attempts = 1");
+      Device device =
+          new Device(Files.createDirectories(home.resolve("term")))
+              .registrationId("svc-term")
+              .deviceKey(key)
+              .endpoint(failing.httpsEndpoint(), failing.idScope(), failing.caFile())
+              .output("token_dir = \"" + home.resolve("term").resolve("run") + "\"")
+              .config("[provisioning.retry]\nmax_attempts = 1");
       String config = device.writeConfig();
 
-      try (AgentProcess agent = AgentProcess.start(home.resolve("logs"), Map.of(), "run", "--config", config)) {
+      try (AgentProcess agent =
+          AgentProcess.start(home.resolve("logs"), Map.of(), "run", "--config", config)) {
         await("the daemon waits to retry", () -> phase(device).equals("waiting"));
         long requests = failing.requestLog().count();
         Instant signalled = Instant.now();
@@ -138,15 +158,22 @@ class DaemonServiceTest {
     Device device = enrolled("svc-hup");
     String config = device.writeConfig();
     try (NotifySocket systemd = new NotifySocket(home.resolve("notify-hup").toString());
-        AgentProcess agent = AgentProcess.start(home.resolve("logs"), Map.of("NOTIFY_SOCKET", systemd.name()),
-            "run", "--config", config)) {
+        AgentProcess agent =
+            AgentProcess.start(
+                home.resolve("logs"),
+                Map.of("NOTIFY_SOCKET", systemd.name()),
+                "run",
+                "--config",
+                config)) {
       systemd.await(m -> m.startsWith("READY=1"), BOUND);
       String etag = record("svc-hup").etag();
       Files.writeString(device.configFile, Files.readString(device.configFile) + "\n# reloaded\n");
 
       agent.signal("HUP");
       systemd.await(m -> m.startsWith("RELOADING=1"), BOUND);
-      await("READY=1 after the reload", () -> systemd.all().stream().filter(m -> m.startsWith("READY=1")).count() == 2);
+      await(
+          "READY=1 after the reload",
+          () -> systemd.all().stream().filter(m -> m.startsWith("READY=1")).count() == 2);
 
       assertTrue(agent.isAlive(), agent.stderr());
       assertTrue(agent.stderr().contains("configuration reloaded"), agent.stderr());
@@ -172,7 +199,8 @@ class DaemonServiceTest {
 
       assertEquals(0, stopped.exitCode(), stopped.toString());
       assertTrue(ready.endsWith("(cached assignment)"), ready);
-      assertEquals(requests, emulator.requestLog().count(), "on_change trusts the cache: no DPS call");
+      assertEquals(
+          requests, emulator.requestLog().count(), "on_change trusts the cache: no DPS call");
       assertArrayEquals(before, Files.readAllBytes(device.outputDir.resolve("connection.json")));
     }
   }
@@ -182,8 +210,11 @@ class DaemonServiceTest {
     Device device = enrolled("svc-always");
     String config = device.writeConfig();
     assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
-    device.endpoint("https://localhost:" + closedPort()).provisioning("reprovision = \"always_at_start\"")
-        .config("[provisioning.retry]\nmax_attempts = 1").writeConfig();
+    device
+        .endpoint("https://localhost:" + closedPort())
+        .provisioning("reprovision = \"always_at_start\"")
+        .config("[provisioning.retry]\nmax_attempts = 1")
+        .writeConfig();
 
     RunningDaemon daemon = new RunningDaemon(config, Map.of());
     await("serving from the cache", () -> phase(device).equals("ready"));
@@ -192,7 +223,10 @@ class DaemonServiceTest {
 
     assertEquals(0, stopped.exitCode(), stopped.toString());
     assertEquals("cache", status.path("daemon").path("source").asText(), status.toString());
-    assertEquals("transient", status.path("daemon").path("lastAttempt").path("kind").asText(), status.toString());
+    assertEquals(
+        "transient",
+        status.path("daemon").path("lastAttempt").path("kind").asText(),
+        status.toString());
     assertTrue(Files.exists(device.outputDir.resolve("connection-string")));
   }
 
@@ -209,7 +243,10 @@ class DaemonServiceTest {
     CliRun stopped = daemon.stopAndWait();
 
     assertEquals(0, asked.exitCode(), asked.toString());
-    assertTrue(asked.stdout().startsWith("the daemon (PID " + ProcessHandle.current().pid() + ") registered again"),
+    assertTrue(
+        asked
+            .stdout()
+            .startsWith("the daemon (PID " + ProcessHandle.current().pid() + ") registered again"),
         asked.stdout());
     assertNotEquals(etag, record("svc-ask").etag(), "registered again");
     assertEquals(0, stopped.exitCode(), stopped.toString());
@@ -224,8 +261,11 @@ class DaemonServiceTest {
 
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(run.stdout().contains("(no daemon running)"), run.stdout());
-    assertEquals(record("svc-no-daemon").deviceId(),
-        JSON.readTree(device.outputDir.resolve("connection.json").toFile()).path("deviceId").asText());
+    assertEquals(
+        record("svc-no-daemon").deviceId(),
+        JSON.readTree(device.outputDir.resolve("connection.json").toFile())
+            .path("deviceId")
+            .asText());
   }
 
   @Test
@@ -235,7 +275,8 @@ class DaemonServiceTest {
     RunningDaemon daemon = new RunningDaemon(config, Map.of());
     await("ready", () -> phase(device).equals("ready"));
     String etag = record("svc-rejected").etag();
-    Path report = home.resolve("svc-rejected").resolve("run").resolve("requests").resolve("hub-rejected");
+    Path report =
+        home.resolve("svc-rejected").resolve("run").resolve("requests").resolve("hub-rejected");
 
     Files.writeString(report, "");
     await("registered again", () -> !record("svc-rejected").etag().equals(etag));
@@ -243,7 +284,10 @@ class DaemonServiceTest {
     CliRun stopped = daemon.stopAndWait();
 
     assertEquals(0, stopped.exitCode(), stopped.toString());
-    assertTrue(stopped.stderr().contains("the application reports that the hub rejected the device's identity"),
+    assertTrue(
+        stopped
+            .stderr()
+            .contains("the application reports that the hub rejected the device's identity"),
         stopped.stderr());
   }
 
@@ -253,7 +297,9 @@ class DaemonServiceTest {
     String config = device.writeConfig();
     assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
     String rotated = Device.newKey();
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("svc-rotate", rotated));
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.symmetricKey("svc-rotate", rotated));
     device.deviceKey(rotated);
     String etag = record("svc-rotate").etag();
 
@@ -263,7 +309,9 @@ class DaemonServiceTest {
 
     assertEquals(0, stopped.exitCode(), stopped.toString());
     assertNotEquals(etag, record("svc-rotate").etag(), "the identity changed: registered again");
-    assertTrue(Files.readString(device.outputDir.resolve("connection-string")).contains("SharedAccessKey=" + rotated),
+    assertTrue(
+        Files.readString(device.outputDir.resolve("connection-string"))
+            .contains("SharedAccessKey=" + rotated),
         "the rotated key is in the connection string");
   }
 
@@ -274,25 +322,34 @@ class DaemonServiceTest {
     assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
     byte[] before = Files.readAllBytes(device.outputDir.resolve("connection.json"));
     String key = Files.readString(device.keyFile).strip();
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("svc-disabled", key).disabled());
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.symmetricKey("svc-disabled", key).disabled());
     device.provisioning("reprovision = \"always_at_start\"").writeConfig();
 
     CliRun run = CliRun.until(new Signals(), Map.of(), "run", "--config", config);
 
     assertEquals(4, run.exitCode(), run.toString());
     assertTrue(run.stderr().contains("as disabled"), run.stderr());
-    assertArrayEquals(before, Files.readAllBytes(device.outputDir.resolve("connection.json")),
+    assertArrayEquals(
+        before,
+        Files.readAllBytes(device.outputDir.resolve("connection.json")),
         "the last good outputs stay");
     JsonNode status = status(config);
     assertFalse(status.path("daemon").path("running").asBoolean(), status.toString());
-    assertEquals("refused", status.path("daemon").path("lastAttempt").path("kind").asText(), status.toString());
+    assertEquals(
+        "refused",
+        status.path("daemon").path("lastAttempt").path("kind").asText(),
+        status.toString());
   }
 
   @Test
   void aPeerThatClosesTheHandshakeIsRetriedNotFatal() throws Exception {
     try (RefusingTlsServer portal = RefusingTlsServer.closingTheHandshake()) {
-      Device device = enrolled("svc-portal").endpoint("https://localhost:" + portal.port())
-          .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
+      Device device =
+          enrolled("svc-portal")
+              .endpoint("https://localhost:" + portal.port())
+              .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
       String config = device.writeConfig();
 
       RunningDaemon daemon = new RunningDaemon(config, Map.of());
@@ -301,17 +358,22 @@ class DaemonServiceTest {
       CliRun stopped = daemon.stopAndWait();
 
       assertEquals(0, stopped.exitCode(), "not a permanent failure: " + stopped);
-      assertEquals("transient", status.path("daemon").path("lastAttempt").path("kind").asText(), status.toString());
+      assertEquals(
+          "transient",
+          status.path("daemon").path("lastAttempt").path("kind").asText(),
+          status.toString());
       assertTrue(portal.connections() >= 2, "retried: " + portal.connections());
     }
   }
 
   @Test
   void anAbsentTpmAtBootIsWaitedForNotFatal() throws Exception {
-    Device device = new Device(Files.createDirectories(home.resolve("no-tpm"))).registrationId("svc-no-tpm")
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-        .tpm("swtpm:host=127.0.0.1,port=" + closedPort(), "")
-        .output("token_dir = \"" + home.resolve("no-tpm").resolve("run") + "\"");
+    Device device =
+        new Device(Files.createDirectories(home.resolve("no-tpm")))
+            .registrationId("svc-no-tpm")
+            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+            .tpm("swtpm:host=127.0.0.1,port=" + closedPort(), "")
+            .output("token_dir = \"" + home.resolve("no-tpm").resolve("run") + "\"");
     String config = device.writeConfig();
 
     RunningDaemon daemon = new RunningDaemon(config, Map.of());
@@ -320,7 +382,10 @@ class DaemonServiceTest {
     CliRun stopped = daemon.stopAndWait();
 
     assertEquals(0, stopped.exitCode(), stopped.toString());
-    assertEquals("hsm_unavailable", status.path("daemon").path("lastAttempt").path("kind").asText(), status.toString());
+    assertEquals(
+        "hsm_unavailable",
+        status.path("daemon").path("lastAttempt").path("kind").asText(),
+        status.toString());
     assertTrue(status.path("daemon").has("nextAttemptAt"), status.toString());
   }
 

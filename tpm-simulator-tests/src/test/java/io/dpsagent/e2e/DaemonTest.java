@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
-import io.dpsagent.agent.daemon.Signals;
-import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -64,23 +62,34 @@ class DaemonTest {
     throw new AssertionError("no new token in " + file + " within " + BOUND);
   }
 
-  private static void assertSignedBy(String token, SasSigner key, RegistrationRecord record) throws Exception {
+  private static void assertSignedBy(String token, SasSigner key, RegistrationRecord record)
+      throws Exception {
     Map<String, String> fields = new HashMap<>();
     for (String pair : token.substring("SharedAccessSignature ".length()).split("&")) {
       fields.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
     }
-    assertEquals(PercentEncoding.encode(record.assignedHub() + "/devices/" + record.deviceId()), fields.get("sr"));
-    byte[] expected = key.sign((fields.get("sr") + "\n" + fields.get("se")).getBytes(StandardCharsets.UTF_8));
-    assertEquals(Base64.getEncoder().encodeToString(expected), URLDecoder.decode(fields.get("sig"), StandardCharsets.UTF_8));
+    assertEquals(
+        PercentEncoding.encode(record.assignedHub() + "/devices/" + record.deviceId()),
+        fields.get("sr"));
+    byte[] expected =
+        key.sign((fields.get("sr") + "\n" + fields.get("se")).getBytes(StandardCharsets.UTF_8));
+    assertEquals(
+        Base64.getEncoder().encodeToString(expected),
+        URLDecoder.decode(fields.get("sig"), StandardCharsets.UTF_8));
   }
 
   @Test
   void provisionsWritesAHubTokenThenTrustsItsCacheOnTheNextStart() throws Exception {
     String key = Device.newKey();
-    Device device = new Device(home).registrationId("daemon-sas").deviceKey(key)
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-        .output("token_dir = \"" + home.resolve("run") + "\"");
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("daemon-sas", key));
+    Device device =
+        new Device(home)
+            .registrationId("daemon-sas")
+            .deviceKey(key)
+            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+            .output("token_dir = \"" + home.resolve("run") + "\"");
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.symmetricKey("daemon-sas", key));
     String config = device.writeConfig();
     Path tokenFile = home.resolve("run").resolve("hub-token");
 
@@ -91,8 +100,11 @@ class DaemonTest {
     assertEquals(0, stopped.exitCode(), stopped.toString());
     RegistrationRecord record = emulator.registry().registration("daemon-sas").orElseThrow();
     assertSignedBy(token, SoftwareSymmetricKey.ofBase64(key), record);
-    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
-    assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile.getParent())));
+    assertEquals(
+        "rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+    assertEquals(
+        "rwxr-x---",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile.getParent())));
 
     long requestsBefore = emulator.requestLog().count();
     Files.delete(tokenFile); // so that the token read next is the second daemon's
@@ -101,22 +113,33 @@ class DaemonTest {
     CliRun again = second.stopAndWait();
 
     assertEquals(0, again.exitCode(), again.toString());
-    assertEquals(requestsBefore, emulator.requestLog().count(), "a valid cache means no DPS call at start");
-    assertTrue(again.stderr().contains("using the cached assignment of daemon-sas; DPS not contacted"), again.stderr());
+    assertEquals(
+        requestsBefore, emulator.requestLog().count(), "a valid cache means no DPS call at start");
+    assertTrue(
+        again.stderr().contains("using the cached assignment of daemon-sas; DPS not contacted"),
+        again.stderr());
     assertSignedBy(renewed, SoftwareSymmetricKey.ofBase64(key), record);
   }
 
   @Test
   void aTpmDeviceGetsHubTokensSignedInsideTheTpm() throws Exception {
     try (Swtpm tpm = Swtpm.start()) {
-      Device device = new Device(home).endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-          .tpm(tpm.tcti().toString(), "").output("token_dir = \"" + home.resolve("run") + "\"");
+      Device device =
+          new Device(home)
+              .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+              .tpm(tpm.tcti().toString(), "")
+              .output("token_dir = \"" + home.resolve("run") + "\"");
       String config = device.writeConfig();
       CliRun identity = CliRun.of("tpm", "identity", "--config", config, "--json");
-      com.fasterxml.jackson.databind.JsonNode id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(identity.stdout());
+      com.fasterxml.jackson.databind.JsonNode id =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(identity.stdout());
       String registrationId = id.get("registrationId").textValue();
-      emulator.registry().addIndividualEnrollment(IndividualEnrollment.tpm(
-          registrationId, Base64.getDecoder().decode(id.get("endorsementKey").textValue())));
+      emulator
+          .registry()
+          .addIndividualEnrollment(
+              IndividualEnrollment.tpm(
+                  registrationId,
+                  Base64.getDecoder().decode(id.get("endorsementKey").textValue())));
 
       RunningDaemon daemon = new RunningDaemon(config);
       String token = awaitToken(home.resolve("run").resolve("hub-token"), "");
@@ -134,14 +157,22 @@ class DaemonTest {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    Device device = new Device(home).registrationId("daemon-offline").deviceKey(Device.newKey())
-        .endpoint(java.net.URI.create("https://localhost:" + closedPort), emulator.idScope(), emulator.caFile())
-        .output("token_dir = \"" + home.resolve("run") + "\"")
-        .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 50\nconnect_timeout_seconds = 1");
+    Device device =
+        new Device(home)
+            .registrationId("daemon-offline")
+            .deviceKey(Device.newKey())
+            .endpoint(
+                java.net.URI.create("https://localhost:" + closedPort),
+                emulator.idScope(),
+                emulator.caFile())
+            .output("token_dir = \"" + home.resolve("run") + "\"")
+            .config(
+                "[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 50\nconnect_timeout_seconds = 1");
 
     RunningDaemon daemon = new RunningDaemon(device.writeConfig());
     Instant deadline = Instant.now().plus(BOUND);
-    while (!daemon.run.isDone() && Instant.now().isBefore(deadline)
+    while (!daemon.run.isDone()
+        && Instant.now().isBefore(deadline)
         && !Files.exists(home.resolve("run"))) {
       Thread.sleep(50);
     }
@@ -150,9 +181,12 @@ class DaemonTest {
     CliRun stopped = daemon.stopAndWait();
 
     assertEquals(0, stopped.exitCode(), stopped.toString());
-    assertTrue(Duration.between(asked, Instant.now()).compareTo(Duration.ofSeconds(5)) < 0, "stops promptly");
+    assertTrue(
+        Duration.between(asked, Instant.now()).compareTo(Duration.ofSeconds(5)) < 0,
+        "stops promptly");
     assertTrue(stopped.stderr().contains("next provisioning attempt in"), stopped.stderr());
-    assertTrue(!Files.exists(home.resolve("run").resolve("hub-token")), "no token without an assignment");
+    assertTrue(
+        !Files.exists(home.resolve("run").resolve("hub-token")), "no token without an assignment");
   }
 
   @Test
@@ -161,13 +195,20 @@ class DaemonTest {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    Device device = new Device(home).registrationId("daemon-stale").deviceKey(Device.newKey())
-        .endpoint(java.net.URI.create("https://localhost:" + closedPort), emulator.idScope(), emulator.caFile())
-        .output("token_dir = \"" + home.resolve("run") + "\"")
-        .config("[provisioning.retry]\nmax_attempts = 1\nconnect_timeout_seconds = 1");
+    Device device =
+        new Device(home)
+            .registrationId("daemon-stale")
+            .deviceKey(Device.newKey())
+            .endpoint(
+                java.net.URI.create("https://localhost:" + closedPort),
+                emulator.idScope(),
+                emulator.caFile())
+            .output("token_dir = \"" + home.resolve("run") + "\"")
+            .config("[provisioning.retry]\nmax_attempts = 1\nconnect_timeout_seconds = 1");
     Path tokenFile = home.resolve("run").resolve("hub-token");
     Files.createDirectories(tokenFile.getParent());
-    Files.writeString(tokenFile, "SharedAccessSignature sr=old-hub%2Fdevices%2Fold-device&sig=x&se=1\n");
+    Files.writeString(
+        tokenFile, "SharedAccessSignature sr=old-hub%2Fdevices%2Fold-device&sig=x&se=1\n");
 
     RunningDaemon daemon = new RunningDaemon(device.writeConfig());
     Instant deadline = Instant.now().plus(BOUND);
@@ -183,10 +224,16 @@ class DaemonTest {
 
   @Test
   void aWrongKeyIsPermanentAndEndsTheDaemonWithExit3() throws Exception {
-    Device device = new Device(home).registrationId("daemon-wrong").deviceKey(Device.newKey())
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-        .output("token_dir = \"" + home.resolve("run") + "\"");
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("daemon-wrong", Device.newKey()));
+    Device device =
+        new Device(home)
+            .registrationId("daemon-wrong")
+            .deviceKey(Device.newKey())
+            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+            .output("token_dir = \"" + home.resolve("run") + "\"");
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            IndividualEnrollment.symmetricKey("daemon-wrong", Device.newKey()));
 
     CliRun run = new RunningDaemon(device.writeConfig()).awaitEnd();
 

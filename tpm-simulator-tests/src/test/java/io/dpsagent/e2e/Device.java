@@ -66,7 +66,9 @@ final class Device {
     return this;
   }
 
-  /** Writes the outputs to {@code dir} instead of {@code home/out} (several devices, one directory). */
+  /**
+   * Writes the outputs to {@code dir} instead of {@code home/out} (several devices, one directory).
+   */
   Device outputDir(Path dir) {
     this.outputDir = dir;
     return this;
@@ -93,14 +95,19 @@ final class Device {
     Path key = home.resolve("device-key.pem");
     leaf.writePem(chain, key);
     this.x509 = true;
-    this.x509Identity = "identity_cert = { uri = \"" + chain.toUri() + "\" }\n"
-        + "identity_pk = { uri = \"" + key.toUri() + "\" }\n";
+    this.x509Identity =
+        "identity_cert = { uri = \""
+            + chain.toUri()
+            + "\" }\n"
+            + "identity_pk = { uri = \""
+            + key.toUri()
+            + "\" }\n";
     return this;
   }
 
   /**
-   * TPM attestation with the TPM at {@code tcti}; the registration ID is derived from its EK
-   * unless one was set. {@code extraTpmKeys} go into the {@code [tpm]} table.
+   * TPM attestation with the TPM at {@code tcti}; the registration ID is derived from its EK unless
+   * one was set. {@code extraTpmKeys} go into the {@code [tpm]} table.
    */
   Device tpm(String tcti, String extraTpmKeys) {
     this.tpmTable = "[tpm]\ntcti = \"" + tcti + "\"\n" + extraTpmKeys + "\n";
@@ -137,7 +144,9 @@ final class Device {
     return this;
   }
 
-  /** Names the symmetric key by this URI (a token key, or anything a test wants to feed the agent). */
+  /**
+   * Names the symmetric key by this URI (a token key, or anything a test wants to feed the agent).
+   */
   Device symmetricKeyUri(String uri) {
     this.keyUri = uri;
     return this;
@@ -149,8 +158,8 @@ final class Device {
   }
 
   /**
-   * The names of the files in the output directory, sorted, without the lock file: a run checks
-   * and locks the directory (creating both) before it contacts DPS, so their presence says nothing
+   * The names of the files in the output directory, sorted, without the lock file: a run checks and
+   * locks the directory (creating both) before it contacts DPS, so their presence says nothing
    * about what it wrote.
    */
   List<String> outputs() throws IOException {
@@ -158,7 +167,11 @@ final class Device {
       return List.of();
     }
     try (Stream<Path> listing = Files.list(outputDir)) {
-      return listing.map(p -> p.getFileName().toString()).filter(name -> !name.equals(".lock")).sorted().toList();
+      return listing
+          .map(p -> p.getFileName().toString())
+          .filter(name -> !name.equals(".lock"))
+          .sorted()
+          .toList();
     }
   }
 
@@ -169,25 +182,42 @@ final class Device {
 
   /** Writes config.toml and returns its path as a CLI argument. */
   String writeConfig() throws IOException {
-    String toml = "[provisioning]\n"
-        + "global_endpoint = \"" + endpoint + "\"\n"
-        + "id_scope = \"" + idScope + "\"\n"
-        + (trustBundle == null ? "" : "trust_bundle = \"" + trustBundle.toUri() + "\"\n")
-        + provisioningKeys
-        + "transport = \"" + transport + "\"\n"
-        + "[provisioning.attestation]\n"
-        + (tpmTable != null
-            ? "method = \"tpm\"\n" + (registrationId == null ? "" : "registration_id = \"" + registrationId + "\"\n")
-            : x509
-            ? "method = \"x509\"\n" + x509Identity
-            : "method = \"symmetric_key\"\n"
-                + "registration_id = \"" + registrationId + "\"\n"
-                + keyKind + " = { uri = \"" + (keyUri != null ? keyUri : keyFile.toUri()) + "\" }\n")
-        + (tpmTable == null ? "" : tpmTable)
-        + "[output]\n"
-        + "dir = \"" + outputDir + "\"\n"
-        + outputKeys
-        + extra;
+    String toml =
+        "[provisioning]\n"
+            + "global_endpoint = \""
+            + endpoint
+            + "\"\n"
+            + "id_scope = \""
+            + idScope
+            + "\"\n"
+            + (trustBundle == null ? "" : "trust_bundle = \"" + trustBundle.toUri() + "\"\n")
+            + provisioningKeys
+            + "transport = \""
+            + transport
+            + "\"\n"
+            + "[provisioning.attestation]\n"
+            + (tpmTable != null
+                ? "method = \"tpm\"\n"
+                    + (registrationId == null
+                        ? ""
+                        : "registration_id = \"" + registrationId + "\"\n")
+                : x509
+                    ? "method = \"x509\"\n" + x509Identity
+                    : "method = \"symmetric_key\"\n"
+                        + "registration_id = \""
+                        + registrationId
+                        + "\"\n"
+                        + keyKind
+                        + " = { uri = \""
+                        + (keyUri != null ? keyUri : keyFile.toUri())
+                        + "\" }\n")
+            + (tpmTable == null ? "" : tpmTable)
+            + "[output]\n"
+            + "dir = \""
+            + outputDir
+            + "\"\n"
+            + outputKeys
+            + extra;
     Files.writeString(configFile, toml);
     return configFile.toString();
   }

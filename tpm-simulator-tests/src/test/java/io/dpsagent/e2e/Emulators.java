@@ -10,8 +10,11 @@ final class Emulators {
 
   /** Every device transport on, MQTT 5 accepted (DPS itself refuses it), short Retry-After. */
   static DpsEmulator startAllTransports() throws Exception {
-    return DpsEmulator.start(EmulatorConfig.defaults().toBuilder()
-        .retryAfterSeconds(1).mqtt5(io.dpsagent.emulator.mqtt.Mqtt5Policy.ACCEPT).build());
+    return DpsEmulator.start(
+        EmulatorConfig.defaults().toBuilder()
+            .retryAfterSeconds(1)
+            .mqtt5(io.dpsagent.emulator.mqtt.Mqtt5Policy.ACCEPT)
+            .build());
   }
 
   /** The emulator's endpoint for a transport's config name. */

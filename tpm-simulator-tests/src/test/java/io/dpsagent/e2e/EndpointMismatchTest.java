@@ -1,11 +1,9 @@
 package io.dpsagent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -22,8 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class EndpointMismatchTest {
 
-  private static final String RETRY = "[provisioning.retry]\nmax_attempts = 3\ninitial_backoff_ms = 100\n"
-      + "connect_timeout_seconds = 2\nrequest_timeout_seconds = 3";
+  private static final String RETRY =
+      "[provisioning.retry]\nmax_attempts = 3\ninitial_backoff_ms = 100\n"
+          + "connect_timeout_seconds = 2\nrequest_timeout_seconds = 3";
 
   private static DpsEmulator emulator;
   private static Fleet fleet;
@@ -54,13 +53,21 @@ class EndpointMismatchTest {
   @ValueSource(strings = {"mqtt", "mqtt5"})
   void anMqttTransportGivenTheHttpsPortSaysSo(String transport) throws Exception {
     int port = emulator.httpsEndpoint().getPort();
-    Device device = fleet.enrolled(home, "symmetric-individual", transport).endpoint("localhost:" + port).config(RETRY);
+    Device device =
+        fleet
+            .enrolled(home, "symmetric-individual", transport)
+            .endpoint("localhost:" + port)
+            .config(RETRY);
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: mqtts://localhost:" + port + " answers HTTPS, not MQTT: name the MQTT port in"
-        + " global_endpoint (8883 on DPS), or set transport = \"https\"", lastLine(run));
+    assertEquals(
+        "dps-agent: error: mqtts://localhost:"
+            + port
+            + " answers HTTPS, not MQTT: name the MQTT port in"
+            + " global_endpoint (8883 on DPS), or set transport = \"https\"",
+        lastLine(run));
     assertEquals(0, retries(run), run.stderr());
     assertEquals(List.of(), device.outputs(), "nothing was written");
   }
@@ -68,28 +75,43 @@ class EndpointMismatchTest {
   @Test
   void theHttpsTransportGivenTheMqttPortSaysSo() throws Exception {
     int port = emulator.mqttEndpoint().getPort();
-    Device device = fleet.enrolled(home, "symmetric-individual", "https").endpoint("localhost:" + port).config(RETRY);
+    Device device =
+        fleet
+            .enrolled(home, "symmetric-individual", "https")
+            .endpoint("localhost:" + port)
+            .config(RETRY);
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: https://localhost:" + port + " answers MQTT, not HTTPS: name the HTTPS port in"
-        + " global_endpoint (443 on DPS), or set transport = \"mqtt\"", lastLine(run));
+    assertEquals(
+        "dps-agent: error: https://localhost:"
+            + port
+            + " answers MQTT, not HTTPS: name the HTTPS port in"
+            + " global_endpoint (443 on DPS), or set transport = \"mqtt\"",
+        lastLine(run));
     assertEquals(0, retries(run), run.stderr());
   }
 
   @Test
   void anEndpointWhoseSchemeNamesAnotherServiceIsRefusedBeforeAnyNetworkCall() throws Exception {
-    Device device = fleet.enrolled(home, "symmetric-individual", "https")
-        .endpoint(emulator.mqttEndpoint().toString()).config(RETRY);
+    Device device =
+        fleet
+            .enrolled(home, "symmetric-individual", "https")
+            .endpoint(emulator.mqttEndpoint().toString())
+            .config(RETRY);
     long before = emulator.requestLog().count();
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: config " + device.configFile + ": provisioning.global_endpoint: '"
-        + emulator.mqttEndpoint() + "' names an MQTT port but provisioning.transport = \"https\"; use"
-        + " https://localhost:PORT with the port of that service, or set provisioning.transport = \"mqtt\"\n",
+    assertEquals(
+        "dps-agent: error: config "
+            + device.configFile
+            + ": provisioning.global_endpoint: '"
+            + emulator.mqttEndpoint()
+            + "' names an MQTT port but provisioning.transport = \"https\"; use"
+            + " https://localhost:PORT with the port of that service, or set provisioning.transport = \"mqtt\"\n",
         run.stderr());
     assertEquals(before, emulator.requestLog().count());
   }
@@ -101,9 +123,13 @@ class EndpointMismatchTest {
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(4, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: mqtts://localhost:" + emulator.mqttEndpoint().getPort() + " refused MQTT 5 (it"
-        + " answered as an MQTT 3.1.1 server: unacceptable protocol version); DPS speaks MQTT 3.1.1, set transport"
-        + " = \"mqtt\"", lastLine(run));
+    assertEquals(
+        "dps-agent: error: mqtts://localhost:"
+            + emulator.mqttEndpoint().getPort()
+            + " refused MQTT 5 (it"
+            + " answered as an MQTT 3.1.1 server: unacceptable protocol version); DPS speaks MQTT 3.1.1, set transport"
+            + " = \"mqtt\"",
+        lastLine(run));
     assertEquals(0, retries(run), run.stderr());
   }
 }

@@ -75,10 +75,14 @@ class ExitCodeTableTest {
   @Test
   void theTableNamesEveryFailureKindOnce() throws Exception {
     Set<String> listed = new TreeSet<>();
-    readmeTable().values().forEach(kinds -> kinds.forEach(k -> assertTrue(listed.add(k), k + " listed twice")));
+    readmeTable()
+        .values()
+        .forEach(kinds -> kinds.forEach(k -> assertTrue(listed.add(k), k + " listed twice")));
 
-    Set<String> expected = Arrays.stream(AgentException.Kind.values())
-        .map(k -> k.name().toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> expected =
+        Arrays.stream(AgentException.Kind.values())
+            .map(k -> k.name().toLowerCase(Locale.ROOT))
+            .collect(Collectors.toCollection(TreeSet::new));
     expected.add("usage");
     expected.add("internal");
     assertEquals(expected, listed);
@@ -109,40 +113,56 @@ class ExitCodeTableTest {
   private CliRun scenario(String kind) throws Exception {
     return switch (kind) {
       case "usage" -> CliRun.of("provision", "--json", "--no-such-option");
-      case "config" -> CliRun.of("provision", "--json", "--config", home.resolve("absent.toml").toString());
+      case "config" ->
+          CliRun.of("provision", "--json", "--config", home.resolve("absent.toml").toString());
       case "attestation_rejected" -> {
         Device device = device("exit-rejected").deviceKey(Device.newKey());
-        emulator.registry().addIndividualEnrollment(
-            IndividualEnrollment.symmetricKey(device.registrationId(), Device.newKey()));
+        emulator
+            .registry()
+            .addIndividualEnrollment(
+                IndividualEnrollment.symmetricKey(device.registrationId(), Device.newKey()));
         yield provision(device);
       }
       case "refused" -> {
         String key = Device.newKey();
         Device device = device("exit-disabled").deviceKey(key);
-        emulator.registry().addIndividualEnrollment(
-            IndividualEnrollment.symmetricKey(device.registrationId(), key).disabled());
+        emulator
+            .registry()
+            .addIndividualEnrollment(
+                IndividualEnrollment.symmetricKey(device.registrationId(), key).disabled());
         yield provision(device);
       }
-      case "transient" -> provision(device("exit-transient").endpoint("https://localhost:" + closedPort())
-          .deviceKey(Device.newKey())
-          .config("[provisioning.retry]\nmax_attempts = 2\nmax_elapsed_seconds = 3\ninitial_backoff_ms = 100"));
+      case "transient" ->
+          provision(
+              device("exit-transient")
+                  .endpoint("https://localhost:" + closedPort())
+                  .deviceKey(Device.newKey())
+                  .config(
+                      "[provisioning.retry]\nmax_attempts = 2\nmax_elapsed_seconds = 3\ninitial_backoff_ms = 100"));
       case "hsm" -> CliRun.of("provision", "--json", "--config", tokenConfigWithWrongPin());
-      case "hsm_unavailable" -> provision(device("exit-no-tpm")
-          .tpm("swtpm:host=127.0.0.1,port=" + closedPort(), "")
-          .config("[provisioning.retry]\nmax_elapsed_seconds = 5"));
-      default -> throw new AssertionError("the README lists kind '" + kind + "' that this test cannot produce");
+      case "hsm_unavailable" ->
+          provision(
+              device("exit-no-tpm")
+                  .tpm("swtpm:host=127.0.0.1,port=" + closedPort(), "")
+                  .config("[provisioning.retry]\nmax_elapsed_seconds = 5"));
+      default ->
+          throw new AssertionError(
+              "the README lists kind '" + kind + "' that this test cannot produce");
     };
   }
 
   private Device succeeding() throws Exception {
     String key = Device.newKey();
     Device device = device("exit-ok").deviceKey(key);
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), key));
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), key));
     return device;
   }
 
   private Device device(String id) throws Exception {
-    return new Device(Files.createDirectories(home.resolve(id))).registrationId(id)
+    return new Device(Files.createDirectories(home.resolve(id)))
+        .registrationId(id)
         .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
   }
 
@@ -152,12 +172,18 @@ class ExitCodeTableTest {
     Path wrongPin = home.resolve("wrong.pin");
     Files.writeString(wrongPin, "0000-not-it");
     Files.setPosixFilePermissions(wrongPin, PosixFilePermissions.fromString("rw-------"));
-    String uri = token.uri("object=k;type=secret-key")
-        .replace("pin-source=file:" + token.pinFile(), "pin-source=file:" + wrongPin);
+    String uri =
+        token
+            .uri("object=k;type=secret-key")
+            .replace("pin-source=file:" + token.pinFile(), "pin-source=file:" + wrongPin);
     Device device = device("exit-wrong-pin").deviceKey("unused");
     String config = device.writeConfig();
-    Files.writeString(device.configFile, Files.readString(device.configFile)
-        .replaceAll("symmetric_key = \\{ uri = \"[^\"]*\" \\}", "symmetric_key = { uri = \"" + uri + "\" }"));
+    Files.writeString(
+        device.configFile,
+        Files.readString(device.configFile)
+            .replaceAll(
+                "symmetric_key = \\{ uri = \"[^\"]*\" \\}",
+                "symmetric_key = { uri = \"" + uri + "\" }"));
     return config;
   }
 

@@ -33,11 +33,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hundreds of devices provision, one after another and many at once, over HTTPS and MQTT, while
- * the emulator (configured from its TOML file) spoils 30% of the device requests with every fault
- * it has. Each device must end assigned with outputs that match its registration record, or with
- * the exit code its last fault calls for, within its time budget and without retrying sooner than
- * the server asked.
+ * Hundreds of devices provision, one after another and many at once, over HTTPS and MQTT, while the
+ * emulator (configured from its TOML file) spoils 30% of the device requests with every fault it
+ * has. Each device must end assigned with outputs that match its registration record, or with the
+ * exit code its last fault calls for, within its time budget and without retrying sooner than the
+ * server asked.
  */
 class FaultSoakTest {
 
@@ -54,7 +54,8 @@ class FaultSoakTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final String EMULATOR_TOML = """
+  private static final String EMULATOR_TOML =
+      """
       [emulator]
       retry_after_seconds = 1
       mqtt5 = "accept"
@@ -68,9 +69,11 @@ class FaultSoakTest {
       probability = 0.3
       faults = ["503:1", "429:1", "500", "503", "reset", "truncated", "malformed", "wrong_operation_id",
                 "delay:300", "no_reply", "503:1", "429:1", "403", "400"]
-      """.formatted(SEED);
+      """
+          .formatted(SEED);
 
-  private static final String RETRY_TOML = """
+  private static final String RETRY_TOML =
+      """
       [provisioning.retry]
       max_attempts = %d
       max_elapsed_seconds = %d
@@ -81,8 +84,13 @@ class FaultSoakTest {
       poll_interval_seconds = 1
       connect_timeout_seconds = 2
       request_timeout_seconds = %d
-      """.formatted(MAX_ATTEMPTS, BUDGET.toSeconds(), RETRY_AFTER_MIN.toSeconds(), RETRY_AFTER_MAX.toSeconds(),
-      REQUEST_TIMEOUT.toSeconds());
+      """
+          .formatted(
+              MAX_ATTEMPTS,
+              BUDGET.toSeconds(),
+              RETRY_AFTER_MIN.toSeconds(),
+              RETRY_AFTER_MAX.toSeconds(),
+              REQUEST_TIMEOUT.toSeconds());
 
   private static DpsEmulator emulator;
   private static Fleet fleet;
@@ -90,13 +98,16 @@ class FaultSoakTest {
   @TempDir static Path home;
 
   /** One device's run. */
-  record Outcome(String registrationId, String transport, Path outputDir, CliRun run, Duration took) {}
+  record Outcome(
+      String registrationId, String transport, Path outputDir, CliRun run, Duration took) {}
 
   @BeforeAll
   static void start() throws Exception {
     Path config = home.resolve("emulator.toml");
     Files.writeString(config, EMULATOR_TOML);
-    emulator = DpsEmulator.start(EmulatorConfig.load(config).toBuilder().stateDirectory(home.resolve("dps")).build());
+    emulator =
+        DpsEmulator.start(
+            EmulatorConfig.load(config).toBuilder().stateDirectory(home.resolve("dps")).build());
     fleet = new Fleet(emulator);
   }
 
@@ -106,7 +117,8 @@ class FaultSoakTest {
   }
 
   @Test
-  void everyDeviceEndsAssignedOrWithTheExitCodeOfItsFaultWithinItsBudgetAndItsBackOff() throws Exception {
+  void everyDeviceEndsAssignedOrWithTheExitCodeOfItsFaultWithinItsBudgetAndItsBackOff()
+      throws Exception {
     Instant start = Instant.now();
     List<Outcome> outcomes = new ArrayList<>();
     for (int i = 0; i < SEQUENTIAL; i++) {
@@ -128,22 +140,41 @@ class FaultSoakTest {
     }
     Duration total = Duration.between(start, Instant.now());
 
-    Map<String, List<RequestLog.Exchange>> byDevice = emulator.requestLog().exchanges().stream()
-        .filter(e -> e.registrationId().isPresent())
-        .collect(Collectors.groupingBy(e -> e.registrationId().get()));
+    Map<String, List<RequestLog.Exchange>> byDevice =
+        emulator.requestLog().exchanges().stream()
+            .filter(e -> e.registrationId().isPresent())
+            .collect(Collectors.groupingBy(e -> e.registrationId().get()));
     Map<Integer, Integer> exitCounts = new TreeMap<>();
     Duration slowest = Duration.ZERO;
     List<String> wrongExits = new ArrayList<>();
     for (Outcome outcome : outcomes) {
-      List<RequestLog.Exchange> exchanges = byDevice.getOrDefault(outcome.registrationId(), List.of());
-      if (exchanges.isEmpty() || expectedExit(exchanges.get(exchanges.size() - 1)) != outcome.run().exitCode()) {
-        wrongExits.add(outcome.registrationId() + " over " + outcome.transport() + ": " + exchanges.stream()
-            .map(e -> e.receivedAt() + " " + e.entry().method() + " " + e.entry().status() + " " + e.fault().orElse(""))
-            .toList() + "\n" + outcome.run());
+      List<RequestLog.Exchange> exchanges =
+          byDevice.getOrDefault(outcome.registrationId(), List.of());
+      if (exchanges.isEmpty()
+          || expectedExit(exchanges.get(exchanges.size() - 1)) != outcome.run().exitCode()) {
+        wrongExits.add(
+            outcome.registrationId()
+                + " over "
+                + outcome.transport()
+                + ": "
+                + exchanges.stream()
+                    .map(
+                        e ->
+                            e.receivedAt()
+                                + " "
+                                + e.entry().method()
+                                + " "
+                                + e.entry().status()
+                                + " "
+                                + e.fault().orElse(""))
+                    .toList()
+                + "\n"
+                + outcome.run());
         continue;
       }
       assertOutputs(outcome);
-      assertTrue(outcome.took().compareTo(BUDGET.plus(REQUEST_TIMEOUT).plusSeconds(2)) < 0,
+      assertTrue(
+          outcome.took().compareTo(BUDGET.plus(REQUEST_TIMEOUT).plusSeconds(2)) < 0,
           outcome.registrationId() + " took " + outcome.took());
       exitCounts.merge(outcome.run().exitCode(), 1, Integer::sum);
       slowest = outcome.took().compareTo(slowest) > 0 ? outcome.took() : slowest;
@@ -152,17 +183,30 @@ class FaultSoakTest {
 
     assertEquals(List.of(), wrongExits);
     assertEquals(SEQUENTIAL + CONCURRENT, outcomes.size());
-    assertTrue(pacing.floored() > 100, "enough answers with Retry-After to judge pacing: " + pacing);
+    assertTrue(
+        pacing.floored() > 100, "enough answers with Retry-After to judge pacing: " + pacing);
     assertTrue(pacing.minFlooredGap().compareTo(pacing.floorOfThatGap()) >= 0, pacing::toString);
     assertTrue(exitCounts.getOrDefault(0, 0) > outcomes.size() * 3 / 4, exitCounts::toString);
     long requests = byDevice.values().stream().mapToLong(List::size).sum();
-    double faulted = emulator.faults().injected().values().stream().mapToLong(Long::longValue).sum()
-        / (double) requests;
+    double faulted =
+        emulator.faults().injected().values().stream().mapToLong(Long::longValue).sum()
+            / (double) requests;
     assertTrue(Math.abs(faulted - 0.3) < 0.05, "fault rate " + faulted);
-    System.out.printf("fault soak: %d devices (%d sequential in %d ms, %d concurrent x%d), %d requests, "
+    System.out.printf(
+        "fault soak: %d devices (%d sequential in %d ms, %d concurrent x%d), %d requests, "
             + "%.1f%% faulted %s, exit codes %s, slowest run %d ms, %s, total %d ms%n",
-        outcomes.size(), SEQUENTIAL, sequential.toMillis(), CONCURRENT, PARALLELISM, requests, 100 * faulted,
-        emulator.faults().injected(), exitCounts, slowest.toMillis(), pacing, total.toMillis());
+        outcomes.size(),
+        SEQUENTIAL,
+        sequential.toMillis(),
+        CONCURRENT,
+        PARALLELISM,
+        requests,
+        100 * faulted,
+        emulator.faults().injected(),
+        exitCounts,
+        slowest.toMillis(),
+        pacing,
+        total.toMillis());
   }
 
   private static Outcome provision(int n) throws Exception {
@@ -172,7 +216,11 @@ class FaultSoakTest {
     String config = device.writeConfig();
     Instant started = Instant.now();
     CliRun run = CliRun.of("provision", "--config", config);
-    return new Outcome(device.registrationId(), transport, device.outputDir, run,
+    return new Outcome(
+        device.registrationId(),
+        transport,
+        device.outputDir,
+        run,
         Duration.between(started, Instant.now()));
   }
 
@@ -196,26 +244,40 @@ class FaultSoakTest {
       return;
     }
     JsonNode written = JSON.readTree(json.toFile());
-    RegistrationRecord record = emulator.registry().registration(outcome.registrationId()).orElseThrow();
+    RegistrationRecord record =
+        emulator.registry().registration(outcome.registrationId()).orElseThrow();
     assertEquals(record.assignedHub(), written.get("hubHostName").asText());
     assertEquals(record.deviceId(), written.get("deviceId").asText());
     assertEquals(outcome.registrationId(), written.get("registrationId").asText());
     assertEquals(record.etag(), written.path("etag").asText(record.etag()));
     String connectionString = Files.readString(outcome.outputDir().resolve("connection-string"));
-    assertTrue(connectionString.startsWith("HostName=" + record.assignedHub() + ";DeviceId=" + record.deviceId()
-        + ";SharedAccessKey="), outcome.registrationId());
+    assertTrue(
+        connectionString.startsWith(
+            "HostName="
+                + record.assignedHub()
+                + ";DeviceId="
+                + record.deviceId()
+                + ";SharedAccessKey="),
+        outcome.registrationId());
   }
 
   /**
    * The smallest gap between an answer that told the device to wait (Retry-After, clamped by the
    * agent's config) and that device's next request, against the wait it was told.
    */
-  record Pacing(int floored, Duration minFlooredGap, Duration floorOfThatGap, Duration minGapAfterFailure) {
+  record Pacing(
+      int floored, Duration minFlooredGap, Duration floorOfThatGap, Duration minGapAfterFailure) {
     @Override
     public String toString() {
-      return "pacing: " + floored + " answers with Retry-After, min gap " + minFlooredGap.toMillis()
-          + " ms against a floor of " + floorOfThatGap.toMillis() + " ms; min gap after any failure "
-          + minGapAfterFailure.toMillis() + " ms";
+      return "pacing: "
+          + floored
+          + " answers with Retry-After, min gap "
+          + minFlooredGap.toMillis()
+          + " ms against a floor of "
+          + floorOfThatGap.toMillis()
+          + " ms; min gap after any failure "
+          + minGapAfterFailure.toMillis()
+          + " ms";
     }
   }
 
@@ -231,8 +293,10 @@ class FaultSoakTest {
       for (int i = 0; i + 1 < ordered.size(); i++) {
         RequestLog.Exchange answer = ordered.get(i);
         Duration gap = Duration.between(answer.answeredAt(), ordered.get(i + 1).receivedAt());
-        boolean failed = answer.entry().status() == 0 || answer.entry().status() >= 400
-            || answer.fault().filter(f -> !SPOIL_NOTHING.contains(f)).isPresent();
+        boolean failed =
+            answer.entry().status() == 0
+                || answer.entry().status() >= 400
+                || answer.fault().filter(f -> !SPOIL_NOTHING.contains(f)).isPresent();
         if (failed && (minAfterFailure == null || gap.compareTo(minAfterFailure) < 0)) {
           minAfterFailure = gap;
         }
@@ -249,7 +313,8 @@ class FaultSoakTest {
         }
       }
     }
-    return new Pacing(floored, minGap, floorOfMin, minAfterFailure == null ? Duration.ZERO : minAfterFailure);
+    return new Pacing(
+        floored, minGap, floorOfMin, minAfterFailure == null ? Duration.ZERO : minAfterFailure);
   }
 
   private static Duration clamp(Duration retryAfter) {

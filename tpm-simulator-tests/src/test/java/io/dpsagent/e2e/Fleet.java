@@ -38,26 +38,37 @@ final class Fleet {
   }
 
   /**
-   * A new device of {@code attestation} kind ({@code symmetric-individual}, {@code symmetric-group},
-   * {@code x509-individual}, {@code x509-group}) using {@code transport}, enrolled where it must be.
+   * A new device of {@code attestation} kind ({@code symmetric-individual}, {@code
+   * symmetric-group}, {@code x509-individual}, {@code x509-group}) using {@code transport},
+   * enrolled where it must be.
    */
   Device enrolled(Path home, String attestation, String transport) throws Exception {
     String id = "fleet-" + DEVICES.incrementAndGet();
-    Device device = new Device(home).registrationId(id).transport(transport)
-        .endpoint(endpoint(transport), emulator.idScope(), emulator.caFile());
+    Device device =
+        new Device(home)
+            .registrationId(id)
+            .transport(transport)
+            .endpoint(endpoint(transport), emulator.idScope(), emulator.caFile());
     switch (attestation) {
-      case "symmetric-individual": {
-        String key = Device.newKey();
-        emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-dev"));
-        return device.deviceKey(key);
-      }
+      case "symmetric-individual":
+        {
+          String key = Device.newKey();
+          emulator
+              .registry()
+              .addIndividualEnrollment(
+                  IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-dev"));
+          return device.deviceKey(key);
+        }
       case "symmetric-group":
         return device.groupKey(groupKey);
-      case "x509-individual": {
-        TestPki.Leaf leaf = TestPki.rootCa(id + " self CA").leaf(id, KeyType.EC_P256);
-        emulator.registry().addIndividualEnrollment(IndividualEnrollment.x509(id, leaf.certificate()));
-        return device.x509(leaf);
-      }
+      case "x509-individual":
+        {
+          TestPki.Leaf leaf = TestPki.rootCa(id + " self CA").leaf(id, KeyType.EC_P256);
+          emulator
+              .registry()
+              .addIndividualEnrollment(IndividualEnrollment.x509(id, leaf.certificate()));
+          return device.x509(leaf);
+        }
       case "x509-group":
         return device.x509(intermediate.leaf(id, KeyType.RSA_2048));
       default:

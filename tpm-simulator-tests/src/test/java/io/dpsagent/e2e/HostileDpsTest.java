@@ -39,54 +39,82 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostileDpsTest {
 
-  private static final String HOSTILE_HUB = "evil.azure-devices.net\ndps-agent: info: provisioned\u001b[2J";
+  private static final String HOSTILE_HUB =
+      "evil.azure-devices.net\ndps-agent: info: provisioned\u001b[2J";
 
   @TempDir Path home;
 
   @Test
   void aHubNameWithANewlineAndAnEscapeFromTheEmulatorEndsWithExit4AndNoOutputs() throws Exception {
-    try (DpsEmulator emulator = DpsEmulator.start(EmulatorConfig.defaults().toBuilder().retryAfterSeconds(1)
-        .linkedHubs(List.of(LinkedHub.withHostName(HOSTILE_HUB))).build())) {
+    try (DpsEmulator emulator =
+        DpsEmulator.start(
+            EmulatorConfig.defaults().toBuilder()
+                .retryAfterSeconds(1)
+                .linkedHubs(List.of(LinkedHub.withHostName(HOSTILE_HUB)))
+                .build())) {
       String key = Device.newKey();
-      Device device = new Device(home).registrationId("hostile-hub-1")
-          .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile()).deviceKey(key);
-      emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), key));
+      Device device =
+          new Device(home)
+              .registrationId("hostile-hub-1")
+              .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+              .deviceKey(key);
+      emulator
+          .registry()
+          .addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), key));
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
       assertRefusedCleanly(run, device);
-      assertTrue(run.stderr().contains("dps-agent: error: DPS answered with an invalid assignedHub"
-          + " 'evil.azure-devices.net\\ndps-agent: info: provisioned\\u001B[2J'; expected a DNS host name with an"
-          + " optional :port. The answer is not used\n"), run.stderr());
+      assertTrue(
+          run.stderr()
+              .contains(
+                  "dps-agent: error: DPS answered with an invalid assignedHub"
+                      + " 'evil.azure-devices.net\\ndps-agent: info: provisioned\\u001B[2J'; expected a DNS host name with an"
+                      + " optional :port. The answer is not used\n"),
+          run.stderr());
     }
   }
 
   @Test
   void aDeviceIdThatTraversesPathsEndsWithExit4AndNoOutputs() throws Exception {
-    try (FakeDps dps = new FakeDps(home, "{\"operationId\":\"op-1\",\"status\":\"assigning\"}",
-        assigned("hub.azure-devices.net", "../../../etc/cron.d/x\\r\\n\\u001b[31m"))) {
+    try (FakeDps dps =
+        new FakeDps(
+            home,
+            "{\"operationId\":\"op-1\",\"status\":\"assigning\"}",
+            assigned("hub.azure-devices.net", "../../../etc/cron.d/x\\r\\n\\u001b[31m"))) {
       Device device = dps.device("hostile-device-1");
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
       assertRefusedCleanly(run, device);
-      assertTrue(run.stderr().contains("DPS answered with an invalid deviceId '../../../etc/cron.d/x\\r\\n\\u001B[31m'"),
+      assertTrue(
+          run.stderr()
+              .contains(
+                  "DPS answered with an invalid deviceId '../../../etc/cron.d/x\\r\\n\\u001B[31m'"),
           run.stderr());
-      assertEquals(List.of("PUT /0ne00000001/registrations/hostile-device-1/register",
-          "GET /0ne00000001/registrations/hostile-device-1/operations/op-1"), dps.requests);
+      assertEquals(
+          List.of(
+              "PUT /0ne00000001/registrations/hostile-device-1/register",
+              "GET /0ne00000001/registrations/hostile-device-1/operations/op-1"),
+          dps.requests);
     }
   }
 
   @Test
   void anOperationIdThatWouldLeaveThePollPathIsNeverPolled() throws Exception {
-    try (FakeDps dps = new FakeDps(home,
-        "{\"operationId\":\"../../../admin\\n\",\"status\":\"assigning\"}", assigned("hub.azure-devices.net", "d"))) {
+    try (FakeDps dps =
+        new FakeDps(
+            home,
+            "{\"operationId\":\"../../../admin\\n\",\"status\":\"assigning\"}",
+            assigned("hub.azure-devices.net", "d"))) {
       Device device = dps.device("hostile-op-1");
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
       assertRefusedCleanly(run, device);
-      assertTrue(run.stderr().contains("DPS answered with an invalid operationId '../../../admin\\n'"), run.stderr());
+      assertTrue(
+          run.stderr().contains("DPS answered with an invalid operationId '../../../admin\\n'"),
+          run.stderr());
       assertEquals(List.of("PUT /0ne00000001/registrations/hostile-op-1/register"), dps.requests);
     }
   }
@@ -103,10 +131,17 @@ class HostileDpsTest {
 
   private static String assigned(String hub, String deviceId) {
     return "{\"operationId\":\"op-1\",\"status\":\"assigned\",\"registrationState\":{\"registrationId\":\"r\","
-        + "\"status\":\"assigned\",\"assignedHub\":\"" + hub + "\",\"deviceId\":\"" + deviceId + "\"}}";
+        + "\"status\":\"assigned\",\"assignedHub\":\""
+        + hub
+        + "\",\"deviceId\":\""
+        + deviceId
+        + "\"}}";
   }
 
-  /** HTTPS on 127.0.0.1: 202 with {@code registerBody} for register, 200 with {@code pollBody} for polls. */
+  /**
+   * HTTPS on 127.0.0.1: 202 with {@code registerBody} for register, 200 with {@code pollBody} for
+   * polls.
+   */
   private static final class FakeDps implements AutoCloseable {
     final List<String> requests = new CopyOnWriteArrayList<>();
     private final HttpsServer server;
@@ -119,18 +154,24 @@ class HostileDpsTest {
       Pem.writeCertificate(caFile, ca.certificate());
       server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       server.setHttpsConfigurator(new HttpsConfigurator(tls(identity)));
-      server.createContext("/", exchange -> {
-        requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath());
-        boolean register = exchange.getRequestMethod().equals("PUT");
-        answer(exchange, register ? 202 : 200, register ? registerBody : pollBody);
-      });
+      server.createContext(
+          "/",
+          exchange -> {
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath());
+            boolean register = exchange.getRequestMethod().equals("PUT");
+            answer(exchange, register ? 202 : 200, register ? registerBody : pollBody);
+          });
       server.start();
     }
 
     Device device(String registrationId) throws IOException {
-      return new Device(Files.createDirectories(Path.of(caFile.getParent().toString(), registrationId)))
+      return new Device(
+              Files.createDirectories(Path.of(caFile.getParent().toString(), registrationId)))
           .registrationId(registrationId)
-          .endpoint(URI.create("https://localhost:" + server.getAddress().getPort()), "0ne00000001", caFile)
+          .endpoint(
+              URI.create("https://localhost:" + server.getAddress().getPort()),
+              "0ne00000001",
+              caFile)
           .deviceKey(Device.newKey());
     }
 
@@ -146,9 +187,13 @@ class HostileDpsTest {
     private static SSLContext tls(ServerTlsIdentity identity) throws Exception {
       KeyStore keys = KeyStore.getInstance("PKCS12");
       keys.load(null, null);
-      keys.setKeyEntry("server", identity.privateKey(), new char[0],
+      keys.setKeyEntry(
+          "server",
+          identity.privateKey(),
+          new char[0],
           identity.chain().toArray(new X509Certificate[0]));
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(keys, new char[0]);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(kmf.getKeyManagers(), null, null);

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The output directory as the agent finds it: unusable ones are refused before DPS hears of the
- * device, directories anybody may write do not receive keys, and agents sharing one directory
- * take turns instead of interleaving their files.
+ * device, directories anybody may write do not receive keys, and agents sharing one directory take
+ * turns instead of interleaving their files.
  */
 class OutputDirectoryProvisioningTest {
 
@@ -63,12 +63,20 @@ class OutputDirectoryProvisioningTest {
     emulator.close();
   }
 
-  /** An enrolled symmetric-key device with its own home; its device ID is its registration ID + "-dev". */
+  /**
+   * An enrolled symmetric-key device with its own home; its device ID is its registration ID +
+   * "-dev".
+   */
   private Device enrolledDevice(Path deviceHome, String key) throws Exception {
     Files.createDirectories(deviceHome);
     String id = "out-" + DEVICES.incrementAndGet();
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-dev"));
-    return new Device(deviceHome).registrationId(id).deviceKey(key)
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-dev"));
+    return new Device(deviceHome)
+        .registrationId(id)
+        .deviceKey(key)
         .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
   }
 
@@ -76,8 +84,12 @@ class OutputDirectoryProvisioningTest {
     return enrolledDevice(home, Device.newKey());
   }
 
-  /** Runs {@code provision} and checks it was refused with exit 2 and {@code message} before any request. */
-  private static void assertRefusedBeforeAnyRequest(Device device, String message) throws Exception {
+  /**
+   * Runs {@code provision} and checks it was refused with exit 2 and {@code message} before any
+   * request.
+   */
+  private static void assertRefusedBeforeAnyRequest(Device device, String message)
+      throws Exception {
     String config = device.writeConfig();
     long before = emulator.requestLog().count();
 
@@ -86,19 +98,25 @@ class OutputDirectoryProvisioningTest {
     assertEquals(2, run.exitCode(), run.toString());
     assertEquals("dps-agent: error: " + message + "\n", run.stderr());
     assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
-    assertTrue(emulator.registry().registration(device.registrationId()).isEmpty(), "DPS has no record");
+    assertTrue(
+        emulator.registry().registration(device.registrationId()).isEmpty(), "DPS has no record");
   }
 
-  /** Runs the daemon in this JVM until it ends by itself, or fails the test (and stops it) after a bound. */
+  /**
+   * Runs the daemon in this JVM until it ends by itself, or fails the test (and stops it) after a
+   * bound.
+   */
   private static CliRun daemonOutcome(String config) throws Exception {
     Signals stop = new Signals();
-    CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.until(stop, Map.of(), "run",
-        "--config", config));
+    CompletableFuture<CliRun> run =
+        CompletableFuture.supplyAsync(
+            () -> CliRun.until(stop, Map.of(), "run", "--config", config));
     try {
       return run.get(BOUND.toSeconds(), TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       stop.stop();
-      throw new AssertionError("the daemon kept running: " + run.get(BOUND.toSeconds(), TimeUnit.SECONDS));
+      throw new AssertionError(
+          "the daemon kept running: " + run.get(BOUND.toSeconds(), TimeUnit.SECONDS));
     }
   }
 
@@ -108,8 +126,11 @@ class OutputDirectoryProvisioningTest {
     Path file = home.resolve("not-a-dir");
     Files.writeString(file, "x");
 
-    assertRefusedBeforeAnyRequest(device.outputDir(file), "output.dir " + file
-        + " cannot be written: not a directory; a file is in the way; set output.dir to a directory");
+    assertRefusedBeforeAnyRequest(
+        device.outputDir(file),
+        "output.dir "
+            + file
+            + " cannot be written: not a directory; a file is in the way; set output.dir to a directory");
     assertEquals("x", Files.readString(file));
   }
 
@@ -120,8 +141,11 @@ class OutputDirectoryProvisioningTest {
     Files.writeString(file, "x");
     Path dir = file.resolve("out");
 
-    assertRefusedBeforeAnyRequest(device.outputDir(dir), "output.dir " + dir
-        + " cannot be written: not a directory; a file is in the way; set output.dir to a directory");
+    assertRefusedBeforeAnyRequest(
+        device.outputDir(dir),
+        "output.dir "
+            + dir
+            + " cannot be written: not a directory; a file is in the way; set output.dir to a directory");
   }
 
   @Test
@@ -129,12 +153,17 @@ class OutputDirectoryProvisioningTest {
     // sysfs directories refuse new files to everyone, root included: a real EACCES without a mount.
     Path dir = Path.of("/sys/kernel");
     assumeTrue(Files.isDirectory(dir), "needs sysfs");
-    assertThrows(AccessDeniedException.class, () -> Files.createFile(dir.resolve("dps-agent-probe")));
+    assertThrows(
+        AccessDeniedException.class, () -> Files.createFile(dir.resolve("dps-agent-probe")));
     Device device = enrolledDevice();
 
-    assertRefusedBeforeAnyRequest(device.outputDir(dir), "output.dir " + dir + " cannot be written: "
-        + "permission denied; let the agent's user write there (chown or chmod it) or set output.dir to a "
-        + "directory it can write");
+    assertRefusedBeforeAnyRequest(
+        device.outputDir(dir),
+        "output.dir "
+            + dir
+            + " cannot be written: "
+            + "permission denied; let the agent's user write there (chown or chmod it) or set output.dir to a "
+            + "directory it can write");
   }
 
   @Test
@@ -149,8 +178,12 @@ class OutputDirectoryProvisioningTest {
     CliRun run = daemonOutcome(config);
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: output.token_dir " + tokenDir + " cannot be written: not a directory; "
-        + "a file is in the way; set output.token_dir to a directory\n", run.stderr());
+    assertEquals(
+        "dps-agent: error: output.token_dir "
+            + tokenDir
+            + " cannot be written: not a directory; "
+            + "a file is in the way; set output.token_dir to a directory\n",
+        run.stderr());
     assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
   }
 
@@ -160,8 +193,13 @@ class OutputDirectoryProvisioningTest {
     Files.createDirectories(device.outputDir);
     Files.setPosixFilePermissions(device.outputDir, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-    assertRefusedBeforeAnyRequest(device, "output.dir " + device.outputDir + " is writable by everyone "
-        + "(mode rwxrwxrwx) and would hold the device key (connection-string); run: chmod 750 " + device.outputDir);
+    assertRefusedBeforeAnyRequest(
+        device,
+        "output.dir "
+            + device.outputDir
+            + " is writable by everyone "
+            + "(mode rwxrwxrwx) and would hold the device key (connection-string); run: chmod 750 "
+            + device.outputDir);
     try (Stream<Path> listing = Files.list(device.outputDir)) {
       assertEquals(0, listing.count(), "nothing is written");
     }
@@ -176,10 +214,19 @@ class OutputDirectoryProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("dps-agent: warning: output.dir " + device.outputDir + " is writable by everyone "
-        + "(mode rwxrwxrwx), who can replace the files the agent writes; run: chmod 750 " + device.outputDir + "\n"),
+    assertTrue(
+        run.stderr()
+            .contains(
+                "dps-agent: warning: output.dir "
+                    + device.outputDir
+                    + " is writable by everyone "
+                    + "(mode rwxrwxrwx), who can replace the files the agent writes; run: chmod 750 "
+                    + device.outputDir
+                    + "\n"),
         run.stderr());
-    assertEquals(device.registrationId() + "-dev", connectionJson(device.outputDir).get("deviceId").textValue());
+    assertEquals(
+        device.registrationId() + "-dev",
+        connectionJson(device.outputDir).get("deviceId").textValue());
     assertFalse(Files.exists(device.outputDir.resolve("connection-string")));
   }
 
@@ -192,8 +239,15 @@ class OutputDirectoryProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("dps-agent: warning: output.dir " + device.outputDir + " is writable by its group "
-        + "(mode rwxrwx---), who can replace the files the agent writes; run: chmod 750 " + device.outputDir + "\n"),
+    assertTrue(
+        run.stderr()
+            .contains(
+                "dps-agent: warning: output.dir "
+                    + device.outputDir
+                    + " is writable by its group "
+                    + "(mode rwxrwx---), who can replace the files the agent writes; run: chmod 750 "
+                    + device.outputDir
+                    + "\n"),
         run.stderr());
     assertTrue(Files.exists(device.outputDir.resolve("connection-string")));
   }
@@ -210,8 +264,14 @@ class OutputDirectoryProvisioningTest {
     CliRun run = daemonOutcome(config);
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: output.token_dir " + tokenDir + " is writable by everyone (mode rwxrwxrwx) and "
-        + "would hold the hub token (hub-token); run: chmod 750 " + tokenDir + "\n", run.stderr());
+    assertEquals(
+        "dps-agent: error: output.token_dir "
+            + tokenDir
+            + " is writable by everyone (mode rwxrwxrwx) and "
+            + "would hold the hub token (hub-token); run: chmod 750 "
+            + tokenDir
+            + "\n",
+        run.stderr());
     assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
     assertFalse(Files.exists(tokenDir.resolve("hub-token")));
   }
@@ -233,10 +293,12 @@ class OutputDirectoryProvisioningTest {
         List<Future<CliRun>> runs = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
           String key = Device.newKey();
-          Device device = enrolledDevice(home.resolve("r" + round + "d" + i), key).outputDir(shared);
+          Device device =
+              enrolledDevice(home.resolve("r" + round + "d" + i), key).outputDir(shared);
           keys.put(device.registrationId(), key);
           String config = device.writeConfig();
-          runs.add(pool.submit(() -> CliRun.sleepingWith(together, "provision", "--config", config)));
+          runs.add(
+              pool.submit(() -> CliRun.sleepingWith(together, "provision", "--config", config)));
         }
         for (Future<CliRun> run : runs) {
           CliRun done = run.get(BOUND.toSeconds(), TimeUnit.SECONDS);
@@ -246,11 +308,25 @@ class OutputDirectoryProvisioningTest {
         JsonNode json = connectionJson(shared);
         String id = json.get("registrationId").textValue();
         assertEquals(id + "-dev", json.get("deviceId").textValue());
-        assertEquals("HostName=" + json.get("hubHostName").textValue() + ";DeviceId=" + id + "-dev;SharedAccessKey="
-            + keys.get(id) + "\n", Files.readString(shared.resolve("connection-string")), "round " + round);
+        assertEquals(
+            "HostName="
+                + json.get("hubHostName").textValue()
+                + ";DeviceId="
+                + id
+                + "-dev;SharedAccessKey="
+                + keys.get(id)
+                + "\n",
+            Files.readString(shared.resolve("connection-string")),
+            "round " + round);
         try (Stream<Path> listing = Files.list(shared)) {
-          assertEquals(List.of("connection-string", "connection.json"), listing.map(p -> p.getFileName().toString())
-              .filter(name -> !name.equals(".lock")).sorted().toList(), "no temporary files are left behind");
+          assertEquals(
+              List.of("connection-string", "connection.json"),
+              listing
+                  .map(p -> p.getFileName().toString())
+                  .filter(name -> !name.equals(".lock"))
+                  .sorted()
+                  .toList(),
+              "no temporary files are left behind");
         }
       }
     } finally {
@@ -258,7 +334,10 @@ class OutputDirectoryProvisioningTest {
     }
   }
 
-  /** Sleeps as asked, then waits (boundedly) for {@code parties} sleepers in all, so they all go on at once. */
+  /**
+   * Sleeps as asked, then waits (boundedly) for {@code parties} sleepers in all, so they all go on
+   * at once.
+   */
   private static RegistrationClient.Sleeper linedUp(int parties) {
     CyclicBarrier barrier = new CyclicBarrier(parties);
     return duration -> {
@@ -275,14 +354,19 @@ class OutputDirectoryProvisioningTest {
   void aDaemonHoldsItsDirectoryForItsLifeAndNamesItsPidToOthers() throws Exception {
     Device device = enrolledDevice().output("token_dir = \"" + home.resolve("run") + "\"");
     String config = device.writeConfig();
-    String inUse = "dps-agent: error: output.dir " + device.outputDir + " is in use by dps-agent run (PID %d); "
-        + "stop that daemon first (systemctl stop dps-agent) or set output.dir to another directory\n";
+    String inUse =
+        "dps-agent: error: output.dir "
+            + device.outputDir
+            + " is in use by dps-agent run (PID %d); "
+            + "stop that daemon first (systemctl stop dps-agent) or set output.dir to another directory\n";
 
-    try (AgentProcess first = AgentProcess.start(home.resolve("logs"), java.util.Map.of(), "run", "--config", config)) {
+    try (AgentProcess first =
+        AgentProcess.start(home.resolve("logs"), java.util.Map.of(), "run", "--config", config)) {
       awaitFile(home.resolve("run").resolve("hub-token"), first);
       long before = emulator.requestLog().count();
 
-      try (AgentProcess second = AgentProcess.start(home.resolve("logs"), java.util.Map.of(), "run", "--config", config)) {
+      try (AgentProcess second =
+          AgentProcess.start(home.resolve("logs"), java.util.Map.of(), "run", "--config", config)) {
         assertEquals(2, second.awaitExit(), second.stderr());
         assertEquals(String.format(inUse, first.pid()), second.stderr());
       }
@@ -290,13 +374,17 @@ class OutputDirectoryProvisioningTest {
       CliRun provision = CliRun.of("provision", "--config", device.writeConfig());
       assertEquals(2, provision.exitCode(), provision.toString());
       assertEquals(String.format(inUse, first.pid()), provision.stderr());
-      assertEquals(before, emulator.requestLog().count(), "neither the second daemon nor provision reached DPS");
+      assertEquals(
+          before,
+          emulator.requestLog().count(),
+          "neither the second daemon nor provision reached DPS");
       assertTrue(emulator.registry().registration(device.registrationId()).isEmpty());
 
       assertTrue(first.isAlive(), "the first daemon runs on");
       assertEquals(0, first.stop(), "a daemon stopped by SIGTERM ends with 0: " + first.stderr());
     }
-    assertEquals("", Files.readString(device.outputDir.resolve(".lock")), "a released lock names no PID");
+    assertEquals(
+        "", Files.readString(device.outputDir.resolve(".lock")), "a released lock names no PID");
   }
 
   private static void awaitFile(Path file, AgentProcess process) throws Exception {

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The optional outputs: {@code connection.env} for EnvironmentFile=, and the post-provision hook. */
+/**
+ * The optional outputs: {@code connection.env} for EnvironmentFile=, and the post-provision hook.
+ */
 class OutputExtrasTest {
 
   private static DpsEmulator emulator;
@@ -38,11 +40,16 @@ class OutputExtrasTest {
 
   private Device enrolled(String id, String key) throws Exception {
     emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
-    return new Device(Files.createDirectories(home.resolve(id))).registrationId(id).deviceKey(key)
+    return new Device(Files.createDirectories(home.resolve(id)))
+        .registrationId(id)
+        .deviceKey(key)
         .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
   }
 
-  /** A shell script the hook runs: it records its argv and environment, then does what the test asks. */
+  /**
+   * A shell script the hook runs: it records its argv and environment, then does what the test
+   * asks.
+   */
   private Path script(String name, String body) throws Exception {
     Path script = home.resolve(name);
     Files.writeString(script, "#!/bin/sh\n" + body + "\n");
@@ -60,9 +67,18 @@ class OutputExtrasTest {
     assertEquals(0, run.exitCode(), run.toString());
     RegistrationRecord record = emulator.registry().registration("extras-env").orElseThrow();
     Path env = device.outputDir.resolve("connection.env");
-    assertEquals("IOTHUB_HOSTNAME=" + record.assignedHub() + "\nIOTHUB_DEVICE_ID=" + record.deviceId()
-        + "\nDPS_REGISTRATION_ID=extras-env\nIOTHUB_AUTH_TYPE=sas\nIOTHUB_DEVICE_CONNECTION_STRING=HostName="
-        + record.assignedHub() + ";DeviceId=" + record.deviceId() + ";SharedAccessKey=" + key + "\n",
+    assertEquals(
+        "IOTHUB_HOSTNAME="
+            + record.assignedHub()
+            + "\nIOTHUB_DEVICE_ID="
+            + record.deviceId()
+            + "\nDPS_REGISTRATION_ID=extras-env\nIOTHUB_AUTH_TYPE=sas\nIOTHUB_DEVICE_CONNECTION_STRING=HostName="
+            + record.assignedHub()
+            + ";DeviceId="
+            + record.deviceId()
+            + ";SharedAccessKey="
+            + key
+            + "\n",
         Files.readString(env));
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)));
     assertTrue(run.stdout().contains("wrote " + env), run.stdout());
@@ -71,7 +87,8 @@ class OutputExtrasTest {
   @Test
   void withoutAConnectionStringTheEnvironmentFileCarriesNoKey() throws Exception {
     String key = Device.newKey();
-    Device device = enrolled("extras-env-nokey", key).output("env_file = true\nconnection_string = false");
+    Device device =
+        enrolled("extras-env-nokey", key).output("env_file = true\nconnection_string = false");
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
@@ -85,13 +102,28 @@ class OutputExtrasTest {
   void theHookRunsAfterTheOutputsWithTheAssignmentAndNoSecretInItsEnvironment() throws Exception {
     String key = Device.newKey();
     Path seen = home.resolve("hook-saw");
-    Path hook = script("hook.sh", "{ echo \"args: $*\"; env | sort; test -f \"$DPS_AGENT_OUTPUT_DIR/connection.json\""
-        + " && echo outputs-present; } > " + seen + "\necho hook says hello");
-    Device device = enrolled("extras-hook", key)
-        .output("post_provision_hook = { command = [\"" + hook + "\", \"--restart\", \"my app\"] }");
+    Path hook =
+        script(
+            "hook.sh",
+            "{ echo \"args: $*\"; env | sort; test -f \"$DPS_AGENT_OUTPUT_DIR/connection.json\""
+                + " && echo outputs-present; } > "
+                + seen
+                + "\necho hook says hello");
+    Device device =
+        enrolled("extras-hook", key)
+            .output(
+                "post_provision_hook = { command = [\""
+                    + hook
+                    + "\", \"--restart\", \"my app\"] }");
 
-    CliRun run = CliRun.with("", Map.of("SECRET_FROM_AGENT_ENV", "must-not-pass"), java.time.Clock.systemUTC(),
-        "provision", "--config", device.writeConfig());
+    CliRun run =
+        CliRun.with(
+            "",
+            Map.of("SECRET_FROM_AGENT_ENV", "must-not-pass"),
+            java.time.Clock.systemUTC(),
+            "provision",
+            "--config",
+            device.writeConfig());
 
     assertEquals(0, run.exitCode(), run.toString());
     RegistrationRecord record = emulator.registry().registration("extras-hook").orElseThrow();
@@ -103,23 +135,28 @@ class OutputExtrasTest {
     assertTrue(saw.contains("outputs-present"), "the hook runs once the set is complete: " + saw);
     assertFalse(saw.contains(key), "no key in the hook's environment");
     assertFalse(saw.contains("must-not-pass"), "the agent's own environment is not passed on");
-    assertTrue(run.stderr().contains(hook + ": hook says hello"), "its output is logged: " + run.stderr());
+    assertTrue(
+        run.stderr().contains(hook + ": hook says hello"), "its output is logged: " + run.stderr());
     assertTrue(run.stderr().contains("post-provision hook " + hook + " succeeded"), run.stderr());
   }
 
   @Test
   void aHookThatOverrunsItsTimeoutIsKilledAndProvisioningStillSucceeds() throws Exception {
     Path hook = script("slow.sh", "exec sleep 30");
-    Device device = enrolled("extras-slow", Device.newKey())
-        .output("post_provision_hook = { command = [\"" + hook + "\"], timeout_seconds = 1 }");
+    Device device =
+        enrolled("extras-slow", Device.newKey())
+            .output("post_provision_hook = { command = [\"" + hook + "\"], timeout_seconds = 1 }");
 
     Instant start = Instant.now();
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
     Duration took = Duration.between(start, Instant.now());
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "the hook was killed at its timeout: " + took);
-    assertTrue(run.stderr().contains("post-provision hook " + hook + " did not finish within 1 s and was killed"),
+    assertTrue(
+        took.compareTo(Duration.ofSeconds(10)) < 0, "the hook was killed at its timeout: " + took);
+    assertTrue(
+        run.stderr()
+            .contains("post-provision hook " + hook + " did not finish within 1 s and was killed"),
         run.stderr());
     assertTrue(Files.exists(device.outputDir.resolve("connection.json")));
   }
@@ -127,26 +164,33 @@ class OutputExtrasTest {
   @Test
   void aFailingHookIsAWarningNotAFailure() throws Exception {
     Path hook = script("fails.sh", "exit 3");
-    Device device = enrolled("extras-fails", Device.newKey())
-        .output("post_provision_hook = { command = [\"" + hook + "\"] }");
+    Device device =
+        enrolled("extras-fails", Device.newKey())
+            .output("post_provision_hook = { command = [\"" + hook + "\"] }");
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("dps-agent: warning: post-provision hook " + hook + " exited with 3"),
+    assertTrue(
+        run.stderr().contains("dps-agent: warning: post-provision hook " + hook + " exited with 3"),
         run.stderr());
   }
 
   @Test
   void aHookGivenAsARelativeProgramIsAConfigError() throws Exception {
-    Device device = enrolled("extras-relative", Device.newKey())
-        .output("post_provision_hook = { command = [\"systemctl\", \"restart\", \"app\"] }");
+    Device device =
+        enrolled("extras-relative", Device.newKey())
+            .output("post_provision_hook = { command = [\"systemctl\", \"restart\", \"app\"] }");
     String config = device.writeConfig();
 
     CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: config " + config + ": output.post_provision_hook.command: the program must be an"
-        + " absolute path (no shell, no PATH search), e.g. \"/usr/bin/systemctl\"\n", run.stderr());
+    assertEquals(
+        "dps-agent: error: config "
+            + config
+            + ": output.post_provision_hook.command: the program must be an"
+            + " absolute path (no shell, no PATH search), e.g. \"/usr/bin/systemctl\"\n",
+        run.stderr());
   }
 }

@@ -51,7 +51,9 @@ class Pkcs11ProvisioningTest {
   @BeforeAll
   static void start() throws Exception {
     emulator = Emulators.startAllTransports();
-    emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("token-ca-group", ROOT.certificate()));
+    emulator
+        .registry()
+        .addEnrollmentGroup(EnrollmentGroup.x509("token-ca-group", ROOT.certificate()));
     token = SoftHsm.newToken();
   }
 
@@ -71,12 +73,18 @@ class Pkcs11ProvisioningTest {
   }
 
   private Device sasDevice(String id, String keyUri, String kind) throws Exception {
-    Device device = new Device(home).registrationId(id)
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    Device device =
+        new Device(home)
+            .registrationId(id)
+            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
     device.deviceKey("unused"); // the config names the token key instead, below
     String config = device.writeConfig();
-    Files.writeString(device.configFile, Files.readString(device.configFile)
-        .replaceAll("symmetric_key = \\{ uri = \"[^\"]*\" \\}", kind + " = { uri = \"" + keyUri + "\" }"));
+    Files.writeString(
+        device.configFile,
+        Files.readString(device.configFile)
+            .replaceAll(
+                "symmetric_key = \\{ uri = \"[^\"]*\" \\}",
+                kind + " = { uri = \"" + keyUri + "\" }"));
     return device;
   }
 
@@ -86,16 +94,24 @@ class Pkcs11ProvisioningTest {
     String uri = token.uri("object=sas-device-1;type=secret-key");
     CliRun imported = cli(key, "pkcs11", "import-key", "--uri", uri);
     assertEquals(0, imported.exitCode(), imported.toString());
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("token-sas-1", key));
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.symmetricKey("token-sas-1", key));
     Device device = sasDevice("token-sas-1", uri, "symmetric_key");
 
     CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
 
     assertEquals(0, run.exitCode(), run.toString());
     ConnectionInfo connection = device.connection();
-    assertTrue(connection.hubAuth().references().get("keyUri").startsWith("pkcs11:"), connection.toString());
-    assertFalse(Files.exists(device.outputDir.resolve("connection-string")), "a token key is never written out");
-    assertFalse(run.everything().contains(key) || run.everything().contains(token.userPin()), "no secret printed");
+    assertTrue(
+        connection.hubAuth().references().get("keyUri").startsWith("pkcs11:"),
+        connection.toString());
+    assertFalse(
+        Files.exists(device.outputDir.resolve("connection-string")),
+        "a token key is never written out");
+    assertFalse(
+        run.everything().contains(key) || run.everything().contains(token.userPin()),
+        "no secret printed");
     assertNotExtractable("sas-device-1");
   }
 
@@ -104,7 +120,9 @@ class Pkcs11ProvisioningTest {
     String groupKey = Device.newKey();
     String uri = token.uri("object=sas-group;type=secret-key");
     assertEquals(0, cli(groupKey, "pkcs11", "import-key", "--uri", uri).exitCode());
-    emulator.registry().addEnrollmentGroup(EnrollmentGroup.symmetricKey("token-sas-group", groupKey));
+    emulator
+        .registry()
+        .addEnrollmentGroup(EnrollmentGroup.symmetricKey("token-sas-group", groupKey));
     Device device = sasDevice("token-group-member", uri, "group_key");
 
     CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
@@ -113,14 +131,22 @@ class Pkcs11ProvisioningTest {
     assertEquals(Optional.of("token-sas-group"), device.connection().enrollmentGroupId());
     assertNotExtractable("sas-group");
     // The factory line derives a member's key inside the token as well.
-    CliRun derived = CliRun.of("derive-key", "--registration-id", "token-group-member", "--group-key", uri);
+    CliRun derived =
+        CliRun.of("derive-key", "--registration-id", "token-group-member", "--group-key", uri);
     assertEquals(0, derived.exitCode(), derived.toString());
-    assertEquals(SoftwareSymmetricKey.deriveFromGroupKey(SoftwareSymmetricKey.ofBase64(groupKey), "token-group-member")
-        .exportBase64(InsecureSecretKeyAccess.get()) + "\n", derived.stdout());
+    assertEquals(
+        SoftwareSymmetricKey.deriveFromGroupKey(
+                    SoftwareSymmetricKey.ofBase64(groupKey), "token-group-member")
+                .exportBase64(InsecureSecretKeyAccess.get())
+            + "\n",
+        derived.stdout());
   }
 
-  /** Factory flow: key pair in the token, CSR signed by the token, certificate issued and imported. */
-  private static List<X509Certificate> issueInToken(String label, String cn, TestPki.Issuer issuer) throws Exception {
+  /**
+   * Factory flow: key pair in the token, CSR signed by the token, certificate issued and imported.
+   */
+  private static List<X509Certificate> issueInToken(String label, String cn, TestPki.Issuer issuer)
+      throws Exception {
     String uri = token.uri("object=" + label + ";type=private");
     CliRun keygen = CliRun.of("pkcs11", "keygen", "--uri", uri);
     assertEquals(0, keygen.exitCode(), keygen.toString());
@@ -131,22 +157,38 @@ class Pkcs11ProvisioningTest {
       request = (PKCS10CertificationRequest) parser.readObject();
     }
     java.security.Provider bc = new org.bouncycastle.jce.provider.BouncyCastleProvider();
-    assertTrue(request.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
-        .setProvider(bc).build(request.getSubjectPublicKeyInfo())), "the CSR is signed by the key in the token");
+    assertTrue(
+        request.isSignatureValid(
+            new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+                .setProvider(bc)
+                .build(request.getSubjectPublicKeyInfo())),
+        "the CSR is signed by the key in the token");
     assertEquals("CN=" + cn, request.getSubject().toString());
-    PublicKey publicKey = new JcaPEMKeyConverter().setProvider(bc).getPublicKey(request.getSubjectPublicKeyInfo());
+    PublicKey publicKey =
+        new JcaPEMKeyConverter().setProvider(bc).getPublicKey(request.getSubjectPublicKeyInfo());
     return issuer.certify(cn, publicKey);
   }
 
   private Device x509Device(String transport, String keyUri, Path chainFile) throws Exception {
-    Device device = new Device(home).transport(transport)
-        .endpoint(Emulators.endpointOf(emulator, transport), emulator.idScope(), emulator.caFile());
+    Device device =
+        new Device(home)
+            .transport(transport)
+            .endpoint(
+                Emulators.endpointOf(emulator, transport), emulator.idScope(), emulator.caFile());
     device.x509(TestPki.rootCa("placeholder").leaf("placeholder", TestPki.KeyType.EC_P256));
     device.writeConfig();
-    String identity = "identity_pk = { uri = \"" + keyUri + "\" }\n"
-        + (chainFile == null ? "" : "identity_cert = { uri = \"" + chainFile.toUri() + "\" }\n");
-    Files.writeString(device.configFile, Files.readString(device.configFile)
-        .replaceAll("identity_cert = \\{[^\\n]*\\n", "").replaceAll("identity_pk = \\{[^\\n]*\\n", identity));
+    String identity =
+        "identity_pk = { uri = \""
+            + keyUri
+            + "\" }\n"
+            + (chainFile == null
+                ? ""
+                : "identity_cert = { uri = \"" + chainFile.toUri() + "\" }\n");
+    Files.writeString(
+        device.configFile,
+        Files.readString(device.configFile)
+            .replaceAll("identity_cert = \\{[^\\n]*\\n", "")
+            .replaceAll("identity_pk = \\{[^\\n]*\\n", identity));
     return device;
   }
 
@@ -154,11 +196,13 @@ class Pkcs11ProvisioningTest {
   @ValueSource(strings = {"https", "mqtt", "mqtt5"})
   void anX509KeyInTheTokenAttestsAnIndividualEnrollment(String transport) throws Exception {
     String cn = "token-x509-" + transport;
-    List<X509Certificate> chain = issueInToken("x509-" + transport, cn, TestPki.rootCa("Self " + cn));
+    List<X509Certificate> chain =
+        issueInToken("x509-" + transport, cn, TestPki.rootCa("Self " + cn));
     Path chainFile = home.resolve("issued.pem");
     Files.writeString(chainFile, TestPki.pem(chain.get(0)));
     String keyUri = token.uri("object=x509-" + transport + ";type=private");
-    CliRun stored = CliRun.of("pkcs11", "import-cert", "--uri", keyUri, "--chain", chainFile.toString());
+    CliRun stored =
+        CliRun.of("pkcs11", "import-cert", "--uri", keyUri, "--chain", chainFile.toString());
     assertEquals(0, stored.exitCode(), stored.toString());
     emulator.registry().addIndividualEnrollment(IndividualEnrollment.x509(cn, chain.get(0)));
     Device device = x509Device(transport, keyUri, null); // the certificate comes from the token
@@ -187,18 +231,23 @@ class Pkcs11ProvisioningTest {
 
   @Test
   void anInlinePinWorksButIsWarnedAbout() throws Exception {
-    String uri = token.uri("object=sas-inline;type=secret-key")
-        .replace("pin-source=file:" + token.pinFile(), "pin-value=" + token.userPin());
+    String uri =
+        token
+            .uri("object=sas-inline;type=secret-key")
+            .replace("pin-source=file:" + token.pinFile(), "pin-value=" + token.userPin());
     String key = Device.newKey();
     assertEquals(0, cli(key, "pkcs11", "import-key", "--uri", uri).exitCode());
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("token-inline-pin", key));
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.symmetricKey("token-inline-pin", key));
     Device device = sasDevice("token-inline-pin", uri, "symmetric_key");
 
     CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
 
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(run.stderr().contains("carries its PIN in pin-value"), run.stderr());
-    assertFalse(run.everything().contains("pin-value=" + token.userPin()), "the PIN itself is never shown");
+    assertFalse(
+        run.everything().contains("pin-value=" + token.userPin()), "the PIN itself is never shown");
   }
 
   @Test
@@ -207,7 +256,9 @@ class Pkcs11ProvisioningTest {
     Path wrongPin = home.resolve("wrong.pin");
     Files.writeString(wrongPin, "0000-not-it");
     Files.setPosixFilePermissions(wrongPin, PosixFilePermissions.fromString("rw-------"));
-    String uri = own.uri("object=k;type=secret-key").replace("pin-source=file:" + own.pinFile(), "pin-source=file:" + wrongPin);
+    String uri =
+        own.uri("object=k;type=secret-key")
+            .replace("pin-source=file:" + own.pinFile(), "pin-source=file:" + wrongPin);
     Device device = sasDevice("token-wrong-pin", uri, "symmetric_key");
 
     CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
@@ -218,7 +269,9 @@ class Pkcs11ProvisioningTest {
 
   @Test
   void aMissingObjectIsATokenErrorNamingTheUri() throws Exception {
-    Device device = sasDevice("token-missing", token.uri("object=no-such-key;type=secret-key"), "symmetric_key");
+    Device device =
+        sasDevice(
+            "token-missing", token.uri("object=no-such-key;type=secret-key"), "symmetric_key");
 
     CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
 
@@ -228,7 +281,10 @@ class Pkcs11ProvisioningTest {
 
   @Test
   void aMissingModuleIsATokenError() throws Exception {
-    String uri = token.uri("object=k;type=secret-key").replace(SoftHsm.MODULE, "/usr/lib/nowhere/libnothing.so");
+    String uri =
+        token
+            .uri("object=k;type=secret-key")
+            .replace(SoftHsm.MODULE, "/usr/lib/nowhere/libnothing.so");
     Device device = sasDevice("token-no-module", uri, "symmetric_key");
 
     CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
@@ -242,8 +298,10 @@ class Pkcs11ProvisioningTest {
     Path loose = home.resolve("loose.pin");
     Files.writeString(loose, token.userPin());
     Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
-    String uri = token.uri("object=sas-device-1;type=secret-key").replace("pin-source=file:" + token.pinFile(),
-        "pin-source=file:" + loose);
+    String uri =
+        token
+            .uri("object=sas-device-1;type=secret-key")
+            .replace("pin-source=file:" + token.pinFile(), "pin-source=file:" + loose);
     Device device = sasDevice("token-loose-pin", uri, "symmetric_key");
 
     CliRun run = CliRun.of("provision", "--config", device.configFile.toString());

@@ -47,16 +47,29 @@ class ProxyFailureTest {
   @ValueSource(strings = {"https", "mqtt"})
   void aDeadHttpsProxyIsNamedAsWhatFailed(String transport) throws Exception {
     String proxy = "http://127.0.0.1:" + closedPort();
-    Device device = fleet.enrolled(home, "symmetric-individual", transport)
-        .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100\nconnect_timeout_seconds = 2");
+    Device device =
+        fleet
+            .enrolled(home, "symmetric-individual", transport)
+            .config(
+                "[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100\nconnect_timeout_seconds = 2");
 
-    CliRun run = CliRun.with("", Map.of("https_proxy", proxy), Clock.systemUTC(), "provision", "--config",
-        device.writeConfig());
+    CliRun run =
+        CliRun.with(
+            "",
+            Map.of("https_proxy", proxy),
+            Clock.systemUTC(),
+            "provision",
+            "--config",
+            device.writeConfig());
 
     assertEquals(5, run.exitCode(), run.toString());
     List<String> lines = run.stderr().lines().toList();
-    assertEquals("dps-agent: error: giving up after 2 attempts registering with " + fleet.endpoint(transport)
-        + "; last error: cannot connect to proxy " + proxy + " (from https_proxy): connection refused or unreachable",
+    assertEquals(
+        "dps-agent: error: giving up after 2 attempts registering with "
+            + fleet.endpoint(transport)
+            + "; last error: cannot connect to proxy "
+            + proxy
+            + " (from https_proxy): connection refused or unreachable",
         lines.get(lines.size() - 1));
   }
 
@@ -64,14 +77,18 @@ class ProxyFailureTest {
   @ValueSource(strings = {"https", "mqtt"})
   void aPlusInTheProxyPasswordStaysAPlus(String transport) throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "pa+ss")) {
-      Device device = fleet.enrolled(home, "symmetric-individual", transport)
-          .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "pa+ss") + "\"")
-          .config("[provisioning.retry]\nmax_attempts = 1");
+      Device device =
+          fleet
+              .enrolled(home, "symmetric-individual", transport)
+              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "pa+ss") + "\"")
+              .config("[provisioning.retry]\nmax_attempts = 1");
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
       assertEquals(0, run.exitCode(), run.toString());
-      assertEquals(Optional.of("Basic ZGV2OnBhK3Nz"), proxy.tunnels().get(0).proxyAuthorization()); // dev:pa+ss
+      assertEquals(
+          Optional.of("Basic ZGV2OnBhK3Nz"),
+          proxy.tunnels().get(0).proxyAuthorization()); // dev:pa+ss
       assertFalse(run.everything().contains("pa+ss"), "proxy password leaked");
     }
   }

@@ -39,11 +39,13 @@ final class RefusingTlsServer implements AutoCloseable {
   private final ServerSocket server;
   private final Behaviour behaviour;
   private final AtomicInteger connections = new AtomicInteger();
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "refusing-tls-server");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "refusing-tls-server");
+            t.setDaemon(true);
+            return t;
+          });
 
   private RefusingTlsServer(ServerSocket server, Behaviour behaviour) {
     this.server = server;
@@ -51,17 +53,23 @@ final class RefusingTlsServer implements AutoCloseable {
     threads.execute(this::acceptLoop);
   }
 
-  /** A TLS 1.2/1.3 server presenting {@code leaf}; the handshake ends however the client decides. */
+  /**
+   * A TLS 1.2/1.3 server presenting {@code leaf}; the handshake ends however the client decides.
+   */
   static RefusingTlsServer presenting(TestPki.Leaf leaf) throws Exception {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
-    keys.setKeyEntry("server", leaf.privateKey(), new char[0], leaf.chain().toArray(new X509Certificate[0]));
+    keys.setKeyEntry(
+        "server", leaf.privateKey(), new char[0], leaf.chain().toArray(new X509Certificate[0]));
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, new char[0]);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(kmf.getKeyManagers(), null, null);
-    SSLServerSocket socket = (SSLServerSocket) context.getServerSocketFactory()
-        .createServerSocket(0, 10, InetAddress.getLoopbackAddress());
+    SSLServerSocket socket =
+        (SSLServerSocket)
+            context
+                .getServerSocketFactory()
+                .createServerSocket(0, 10, InetAddress.getLoopbackAddress());
     socket.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
     return new RefusingTlsServer(socket, s -> ((SSLSocket) s).startHandshake());
   }
@@ -72,21 +80,30 @@ final class RefusingTlsServer implements AutoCloseable {
    * the server side, so the answer is written by hand).
    */
   static RefusingTlsServer tls11Only() throws IOException {
-    return new RefusingTlsServer(plainSocket(), s -> {
-      readRecord(s.getInputStream());
-      ByteBuffer hello = ByteBuffer.allocate(5 + 4 + 38);
-      hello.put((byte) 0x16).putShort((short) TLS_1_1).putShort((short) 42); // handshake record
-      hello.put((byte) 0x02).put((byte) 0).putShort((short) 38);             // ServerHello, 38 bytes
-      hello.putShort((short) TLS_1_1).put(new byte[32]).put((byte) 0);       // version, random, no session
-      hello.putShort((short) TLS_RSA_WITH_AES_128_CBC_SHA).put((byte) 0);    // cipher suite, no compression
-      OutputStream out = s.getOutputStream();
-      out.write(hello.array());
-      out.flush();
-      readRecord(s.getInputStream()); // the client's alert, if any
-    });
+    return new RefusingTlsServer(
+        plainSocket(),
+        s -> {
+          readRecord(s.getInputStream());
+          ByteBuffer hello = ByteBuffer.allocate(5 + 4 + 38);
+          hello.put((byte) 0x16).putShort((short) TLS_1_1).putShort((short) 42); // handshake record
+          hello.put((byte) 0x02).put((byte) 0).putShort((short) 38); // ServerHello, 38 bytes
+          hello
+              .putShort((short) TLS_1_1)
+              .put(new byte[32])
+              .put((byte) 0); // version, random, no session
+          hello
+              .putShort((short) TLS_RSA_WITH_AES_128_CBC_SHA)
+              .put((byte) 0); // cipher suite, no compression
+          OutputStream out = s.getOutputStream();
+          out.write(hello.array());
+          out.flush();
+          readRecord(s.getInputStream()); // the client's alert, if any
+        });
   }
 
-  /** A server that reads the ClientHello and closes the connection: a peer going away mid-handshake. */
+  /**
+   * A server that reads the ClientHello and closes the connection: a peer going away mid-handshake.
+   */
   static RefusingTlsServer closingTheHandshake() throws IOException {
     return new RefusingTlsServer(plainSocket(), s -> readRecord(s.getInputStream()));
   }
@@ -115,14 +132,15 @@ final class RefusingTlsServer implements AutoCloseable {
       try {
         Socket socket = server.accept();
         connections.incrementAndGet();
-        threads.execute(() -> {
-          try (socket) {
-            socket.setSoTimeout(TIMEOUT_MS);
-            behaviour.serve(socket);
-          } catch (IOException e) {
-            // the client refused the handshake: that is the point
-          }
-        });
+        threads.execute(
+            () -> {
+              try (socket) {
+                socket.setSoTimeout(TIMEOUT_MS);
+                behaviour.serve(socket);
+              } catch (IOException e) {
+                // the client refused the handshake: that is the point
+              }
+            });
       } catch (IOException e) {
         return; // closed
       }

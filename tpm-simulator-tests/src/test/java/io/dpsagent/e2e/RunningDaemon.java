@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** {@code dps-agent run} in this JVM, in the background, stopped through its {@link Signals} as SIGTERM would. */
+/**
+ * {@code dps-agent run} in this JVM, in the background, stopped through its {@link Signals} as
+ * SIGTERM would.
+ */
 final class RunningDaemon {
 
   static final Duration BOUND = Duration.ofSeconds(30);
@@ -20,7 +23,9 @@ final class RunningDaemon {
   }
 
   RunningDaemon(String config, Map<String, String> environment) {
-    run = CompletableFuture.supplyAsync(() -> CliRun.until(signals, environment, "run", "--config", config));
+    run =
+        CompletableFuture.supplyAsync(
+            () -> CliRun.until(signals, environment, "run", "--config", config));
   }
 
   /** The run, when it ends by itself. */

@@ -42,16 +42,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs every flow, succeeding and failing, with {@code --verbose} (and {@code --json} where the
- * command has it) and scans everything the agent printed or wrote, except the files meant to hold
- * a secret, for every secret it was given or computed: keys, derived keys, SAS signatures, PINs and
+ * command has it) and scans everything the agent printed or wrote, except the files meant to hold a
+ * secret, for every secret it was given or computed: keys, derived keys, SAS signatures, PINs and
  * proxy passwords. The expected count of hits is zero; the count of secrets and places scanned is
  * checked too, so that the scan cannot silently cover nothing.
  */
 class SecretScanTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** A fixed clock makes every DPS SAS token the agent mints computable here, signature included. */
+
+  /**
+   * A fixed clock makes every DPS SAS token the agent mints computable here, signature included.
+   */
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
   private static final long SAS_TTL_SECONDS = 3600;
 
@@ -108,7 +112,8 @@ class SecretScanTest {
     assertEquals(15, flows, "every flow ran");
     assertTrue(secrets.size() >= 25, "secrets collected: " + secrets.size());
     assertTrue(files.size() >= 20, "files scanned: " + files);
-    System.out.printf("secret scan: %d flows, %d secrets, %d outputs and %d files scanned, 0 hits%n",
+    System.out.printf(
+        "secret scan: %d flows, %d secrets, %d outputs and %d files scanned, 0 hits%n",
         flows, secrets.size(), printed.size(), files.size());
   }
 
@@ -121,33 +126,49 @@ class SecretScanTest {
     expectExit(0, mqtt, "provision", "--json");
 
     Device wrongKey = device("sym-wrong-key", "https").deviceKey(newKey());
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("sym-wrong-key", Device.newKey()));
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            IndividualEnrollment.symmetricKey("sym-wrong-key", Device.newKey()));
     expectExit(3, wrongKey, "provision", "--json");
 
     String key = newKey();
     Device disabled = device("sym-disabled", "https").deviceKey(key);
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("sym-disabled", key).disabled());
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.symmetricKey("sym-disabled", key).disabled());
     expectExit(4, disabled, "provision", "--json");
 
-    Device down = device("sym-down", "https").endpoint("https://localhost:" + closedPort()).deviceKey(newKey())
-        .config("[provisioning.retry]\nmax_attempts = 2\nmax_elapsed_seconds = 3\ninitial_backoff_ms = 100");
+    Device down =
+        device("sym-down", "https")
+            .endpoint("https://localhost:" + closedPort())
+            .deviceKey(newKey())
+            .config(
+                "[provisioning.retry]\nmax_attempts = 2\nmax_elapsed_seconds = 3\ninitial_backoff_ms = 100");
     expectExit(5, down, "provision", "--json");
   }
 
   private void groupDerivedFlow() throws Exception {
     Device member = fleet.enrolled(dir("group"), "symmetric-group", "https");
     String groupKey = Files.readString(member.keyFile).strip();
-    secrets.add(SoftwareSymmetricKey.deriveFromGroupKey(SoftwareSymmetricKey.ofBase64(groupKey),
-        member.registrationId()).exportBase64(InsecureSecretKeyAccess.get()));
+    secrets.add(
+        SoftwareSymmetricKey.deriveFromGroupKey(
+                SoftwareSymmetricKey.ofBase64(groupKey), member.registrationId())
+            .exportBase64(InsecureSecretKeyAccess.get()));
     expectExit(0, member, "provision", "--json");
   }
 
   private void x509Flow() throws Exception {
     Path home = dir("x509");
     TestPki.Leaf leaf = TestPki.rootCa("scan CA").leaf("scan-x509", KeyType.EC_P256);
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.x509("scan-x509", leaf.certificate()));
-    Device device = new Device(home).registrationId("scan-x509")
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile()).x509(leaf);
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.x509("scan-x509", leaf.certificate()));
+    Device device =
+        new Device(home)
+            .registrationId("scan-x509")
+            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+            .x509(leaf);
     String der = Base64.getEncoder().encodeToString(leaf.privateKey().getEncoded());
     secrets.add(der.substring(der.length() - 40)); // the private value sits at the end of PKCS#8
     intendedSecretFiles.add(home.resolve("device-key.pem"));
@@ -173,27 +194,42 @@ class SecretScanTest {
     secrets.add("0000-scan-wrong-pin");
     intendedSecretFiles.add(wrongPin);
     SoftHsm.Token other = SoftHsm.newToken();
-    String wrong = other.uri("object=k;type=secret-key")
-        .replace("pin-source=file:" + other.pinFile(), "pin-source=file:" + wrongPin);
+    String wrong =
+        other
+            .uri("object=k;type=secret-key")
+            .replace("pin-source=file:" + other.pinFile(), "pin-source=file:" + wrongPin);
     expectExit(6, tokenDevice("p11-wrong-pin", wrong), "provision", "--json");
   }
 
   private void tpmFlows() throws Exception {
-    Device device = new Device(dir("tpm")).endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-        .tpm(tpm.tcti().toString(), "");
-    CliRun identity = CliRun.of(CLOCK, "tpm", "identity", "--config", device.writeConfig(), "--json");
+    Device device =
+        new Device(dir("tpm"))
+            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+            .tpm(tpm.tcti().toString(), "");
+    CliRun identity =
+        CliRun.of(CLOCK, "tpm", "identity", "--config", device.writeConfig(), "--json");
     record(identity, 0);
     JsonNode id = JSON.readTree(identity.stdout());
     String registrationId = id.get("registrationId").textValue();
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.tpm(
-        registrationId, Base64.getDecoder().decode(id.get("endorsementKey").textValue())));
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            IndividualEnrollment.tpm(
+                registrationId, Base64.getDecoder().decode(id.get("endorsementKey").textValue())));
     expectExit(0, device, "provision", "--json");
 
-    String hubKey = emulator.registry().registration(registrationId).orElseThrow().tpmDeviceKey().orElseThrow()
-        .toBase64();
+    String hubKey =
+        emulator
+            .registry()
+            .registration(registrationId)
+            .orElseThrow()
+            .tpmDeviceKey()
+            .orElseThrow()
+            .toBase64();
     secrets.add(hubKey);
     // The token command's stdout is its product; its signature must show nowhere else.
-    CliRun token = CliRun.of(CLOCK, "token", "--config", device.configFile.toString(), "--ttl", "600");
+    CliRun token =
+        CliRun.of(CLOCK, "token", "--config", device.configFile.toString(), "--ttl", "600");
     assertEquals(0, token.exitCode(), token.toString());
     String sig = field(token.stdout().strip(), "sig");
     secrets.add(sig);
@@ -203,11 +239,16 @@ class SecretScanTest {
 
   private void proxyFlow() throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("scan-user", "pa+ss w0rd!")) {
-      Device device = fleet.enrolled(dir("proxy"), "symmetric-individual", "https")
-          .provisioning("proxy = \"" + proxy.uriWithCredentials("scan-user", "pa%2Bss%20w0rd%21") + "\"");
+      Device device =
+          fleet
+              .enrolled(dir("proxy"), "symmetric-individual", "https")
+              .provisioning(
+                  "proxy = \"" + proxy.uriWithCredentials("scan-user", "pa%2Bss%20w0rd%21") + "\"");
       secrets.add("pa+ss w0rd!");
       secrets.add("pa%2Bss%20w0rd%21");
-      secrets.add(Base64.getEncoder().encodeToString("scan-user:pa+ss w0rd!".getBytes(StandardCharsets.UTF_8)));
+      secrets.add(
+          Base64.getEncoder()
+              .encodeToString("scan-user:pa+ss w0rd!".getBytes(StandardCharsets.UTF_8)));
       intendedSecretFiles.add(device.configFile); // the operator's own copy of the proxy password
       expectExit(0, device, "provision", "--json");
     }
@@ -215,19 +256,23 @@ class SecretScanTest {
 
   private void pastedKeyFlow() throws Exception {
     Device device = device("pasted", "https").symmetricKeyUri(newKey());
-    intendedSecretFiles.add(device.configFile); // the operator put the key there; the agent must not repeat it
+    intendedSecretFiles.add(
+        device.configFile); // the operator put the key there; the agent must not repeat it
     expectExit(2, device, "provision", "--json");
   }
 
   private void daemonFlow() throws Exception {
     Path home = dir("daemon");
-    Device device = fleet.enrolled(home, "symmetric-individual", "https")
-        .output("token_dir = \"" + home.resolve("run") + "\"");
+    Device device =
+        fleet
+            .enrolled(home, "symmetric-individual", "https")
+            .output("token_dir = \"" + home.resolve("run") + "\"");
     String config = device.writeConfig();
     trackDeviceSecrets(device);
     Signals stop = new Signals();
     CompletableFuture<CliRun> running =
-        CompletableFuture.supplyAsync(() -> CliRun.until(stop, Map.of(), "run", "--verbose", "--config", config));
+        CompletableFuture.supplyAsync(
+            () -> CliRun.until(stop, Map.of(), "run", "--verbose", "--config", config));
     Path tokenFile = home.resolve("run").resolve("hub-token");
     Instant deadline = Instant.now().plusSeconds(30);
     while (!Files.exists(tokenFile) && Instant.now().isBefore(deadline)) {
@@ -249,7 +294,9 @@ class SecretScanTest {
   }
 
   private Device device(String id, String transport) throws Exception {
-    return new Device(dir(id)).registrationId(id).transport(transport)
+    return new Device(dir(id))
+        .registrationId(id)
+        .transport(transport)
         .endpoint(fleet.endpoint(transport), emulator.idScope(), emulator.caFile());
   }
 
@@ -264,7 +311,10 @@ class SecretScanTest {
     return key;
   }
 
-  /** Runs a command on the device's config at the fixed clock, with --verbose, and records what it printed. */
+  /**
+   * Runs a command on the device's config at the fixed clock, with --verbose, and records what it
+   * printed.
+   */
   private void expectExit(int exitCode, Device device, String... command) throws Exception {
     device.writeConfig();
     trackDeviceSecrets(device);
@@ -298,8 +348,12 @@ class SecretScanTest {
   }
 
   private void dpsSignature(String registrationId, String key) throws Exception {
-    String token = SasToken.forDpsRegistration(emulator.idScope(), registrationId, SoftwareSymmetricKey.ofBase64(key),
-        NOW.plusSeconds(SAS_TTL_SECONDS));
+    String token =
+        SasToken.forDpsRegistration(
+            emulator.idScope(),
+            registrationId,
+            SoftwareSymmetricKey.ofBase64(key),
+            NOW.plusSeconds(SAS_TTL_SECONDS));
     String sig = field(token, "sig");
     secrets.add(sig);
     secrets.add(URLDecoder.decode(sig, StandardCharsets.UTF_8));
@@ -316,7 +370,9 @@ class SecretScanTest {
 
   private List<Path> scannedFiles() throws Exception {
     try (Stream<Path> all = Files.walk(home)) {
-      return all.filter(Files::isRegularFile).filter(f -> !intendedSecretFiles.contains(f)).toList();
+      return all.filter(Files::isRegularFile)
+          .filter(f -> !intendedSecretFiles.contains(f))
+          .toList();
     }
   }
 

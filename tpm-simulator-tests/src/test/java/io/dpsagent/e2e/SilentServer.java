@@ -43,15 +43,19 @@ final class SilentServer implements AutoCloseable {
     return new SilentServer(null);
   }
 
-  /** Completes TLS as {@code localhost} (its CA is written to {@code caFile}), then says nothing. */
+  /**
+   * Completes TLS as {@code localhost} (its CA is written to {@code caFile}), then says nothing.
+   */
   static SilentServer tls(Path caFile) throws IOException, GeneralSecurityException {
     LocalCertificateAuthority ca = LocalCertificateAuthority.create();
     ServerTlsIdentity identity = ca.issueServerIdentity("localhost");
     Pem.writeCertificate(caFile, identity.trustAnchor());
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
-    keys.setKeyEntry("server", identity.privateKey(), new char[0], identity.chain().toArray(new Certificate[0]));
-    KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.setKeyEntry(
+        "server", identity.privateKey(), new char[0], identity.chain().toArray(new Certificate[0]));
+    KeyManagerFactory managers =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     managers.init(keys, new char[0]);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(managers.getKeyManagers(), null, null);
@@ -68,7 +72,9 @@ final class SilentServer implements AutoCloseable {
   }
 
   private void acceptLoop() {
-    for (int i = 0; i < 50 && !server.isClosed(); i++) { // a bounded number of connections, as any test loop
+    for (int i = 0;
+        i < 50 && !server.isClosed();
+        i++) { // a bounded number of connections, as any test loop
       try {
         Socket client = server.accept();
         accepted.add(client);
@@ -85,7 +91,8 @@ final class SilentServer implements AutoCloseable {
     try {
       Socket socket = client;
       if (tls != null) {
-        SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(client, null, client.getPort(), true);
+        SSLSocket secure =
+            (SSLSocket) tls.getSocketFactory().createSocket(client, null, client.getPort(), true);
         secure.setUseClientMode(false);
         secure.startHandshake();
         socket = secure;

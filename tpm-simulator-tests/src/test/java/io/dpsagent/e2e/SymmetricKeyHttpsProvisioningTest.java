@@ -63,7 +63,9 @@ class SymmetricKeyHttpsProvisioningTest {
   /** A device whose key matches an individual enrollment in the emulator. */
   private Device enrolledDevice(String key) throws Exception {
     Device device = device().deviceKey(key);
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), key));
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), key));
     return device;
   }
 
@@ -78,7 +80,10 @@ class SymmetricKeyHttpsProvisioningTest {
     Device device = device().deviceKey(key);
     String config = device.writeConfig();
     String id = device.registrationId();
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-dev"));
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-dev"));
 
     CliRun run = CliRun.of("provision", "--config", config, "--json");
 
@@ -95,11 +100,21 @@ class SymmetricKeyHttpsProvisioningTest {
     assertEquals("initialAssignment", json.get("substatus").textValue());
     assertTrue(json.get("createdDateTimeUtc").textValue().endsWith("Z"));
     assertEquals(json, JSON.readTree(run.stdout()), "--json prints the document that was written");
-    assertEquals("HostName=" + record.assignedHub() + ";DeviceId=" + id + "-dev;SharedAccessKey=" + key + "\n",
+    assertEquals(
+        "HostName="
+            + record.assignedHub()
+            + ";DeviceId="
+            + id
+            + "-dev;SharedAccessKey="
+            + key
+            + "\n",
         Files.readString(device.outputDir.resolve("connection-string")));
     for (String name : new String[] {"connection.json", "connection-string"}) {
-      assertEquals("rw-------", PosixFilePermissions.toString(
-          Files.getPosixFilePermissions(device.outputDir.resolve(name))), name);
+      assertEquals(
+          "rw-------",
+          PosixFilePermissions.toString(
+              Files.getPosixFilePermissions(device.outputDir.resolve(name))),
+          name);
     }
   }
 
@@ -118,23 +133,35 @@ class SymmetricKeyHttpsProvisioningTest {
     ConnectionInfo connection = device.connection();
     assertEquals(id, connection.deviceId());
     assertEquals(Optional.of(groupId), connection.enrollmentGroupId());
-    assertFalse(connection.hubAuth().references().containsKey("keyUri"), "the group key cannot sign for the device");
-    String derived = SoftwareSymmetricKey.deriveFromGroupKey(SoftwareSymmetricKey.ofBase64(groupKey), id)
-        .exportBase64(InsecureSecretKeyAccess.get());
-    assertTrue(Files.readString(device.outputDir.resolve("connection-string")).endsWith(";SharedAccessKey=" + derived + "\n"));
-    assertTrue(run.stdout().startsWith("provisioned " + id + " as device " + id + " on "), run.stdout());
+    assertFalse(
+        connection.hubAuth().references().containsKey("keyUri"),
+        "the group key cannot sign for the device");
+    String derived =
+        SoftwareSymmetricKey.deriveFromGroupKey(SoftwareSymmetricKey.ofBase64(groupKey), id)
+            .exportBase64(InsecureSecretKeyAccess.get());
+    assertTrue(
+        Files.readString(device.outputDir.resolve("connection-string"))
+            .endsWith(";SharedAccessKey=" + derived + "\n"));
+    assertTrue(
+        run.stdout().startsWith("provisioned " + id + " as device " + id + " on "), run.stdout());
   }
 
   @Test
   void wrongKeyIsRejectedWithExit3AndNoOutput() throws Exception {
     Device device = device().deviceKey(Device.newKey());
     String config = device.writeConfig();
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), Device.newKey()));
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            IndividualEnrollment.symmetricKey(device.registrationId(), Device.newKey()));
 
     CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(3, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("dps-agent: error: attestation rejected: DPS answered 401 (errorCode 401002"), run.stderr());
+    assertTrue(
+        run.stderr()
+            .contains("dps-agent: error: attestation rejected: DPS answered 401 (errorCode 401002"),
+        run.stderr());
     assertEquals(List.of(), device.outputs(), "nothing may be written for a rejected device");
   }
 
@@ -155,8 +182,13 @@ class SymmetricKeyHttpsProvisioningTest {
     JsonNode error = JSON.readTree(run.stdout()).get("error");
     assertEquals(3, error.get("exitCode").intValue());
     assertEquals("attestation_rejected", error.get("kind").textValue());
-    assertEquals(401, emulator.requestLog().entries().stream()
-        .filter(e -> e.path().contains("/registrations/" + id + "/")).reduce((a, b) -> b).orElseThrow().status());
+    assertEquals(
+        401,
+        emulator.requestLog().entries().stream()
+            .filter(e -> e.path().contains("/registrations/" + id + "/"))
+            .reduce((a, b) -> b)
+            .orElseThrow()
+            .status());
   }
 
   @Test
@@ -168,8 +200,12 @@ class SymmetricKeyHttpsProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: config " + config + ": provisioning.attestation.registration_id: registration ID "
-        + "'bad_id_' is invalid; use letters, digits and - . _ : only, ending in a letter, digit or -\n", run.stderr());
+    assertEquals(
+        "dps-agent: error: config "
+            + config
+            + ": provisioning.attestation.registration_id: registration ID "
+            + "'bad_id_' is invalid; use letters, digits and - . _ : only, ending in a letter, digit or -\n",
+        run.stderr());
     assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
   }
 
@@ -179,12 +215,17 @@ class SymmetricKeyHttpsProvisioningTest {
     Device device = device().deviceKey(key);
     String config = device.writeConfig();
     String id = device.registrationId();
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key).disabled());
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key).disabled());
 
     CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(4, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("dps-agent: error: DPS reports the enrollment of '" + id + "' as disabled"), run.stderr());
+    assertTrue(
+        run.stderr()
+            .contains("dps-agent: error: DPS reports the enrollment of '" + id + "' as disabled"),
+        run.stderr());
     assertEquals(List.of(), device.outputs());
   }
 
@@ -194,8 +235,12 @@ class SymmetricKeyHttpsProvisioningTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    Device device = device().endpoint("https://localhost:" + closedPort).deviceKey(Device.newKey())
-        .config("[provisioning.retry]\nmax_attempts = 4\nmax_elapsed_seconds = 3\ninitial_backoff_ms = 200\nconnect_timeout_seconds = 1");
+    Device device =
+        device()
+            .endpoint("https://localhost:" + closedPort)
+            .deviceKey(Device.newKey())
+            .config(
+                "[provisioning.retry]\nmax_attempts = 4\nmax_elapsed_seconds = 3\ninitial_backoff_ms = 200\nconnect_timeout_seconds = 1");
     String config = device.writeConfig();
 
     Instant start = Instant.now();
@@ -204,9 +249,13 @@ class SymmetricKeyHttpsProvisioningTest {
 
     assertEquals(5, run.exitCode(), run.toString());
     assertTrue(run.stderr().contains("dps-agent: error: giving up after "), run.stderr());
-    assertTrue(run.stderr().contains("registering with https://localhost:" + closedPort), run.stderr());
-    assertTrue(run.stderr().contains("last error: connection refused or unreachable"), run.stderr());
-    assertTrue(took.compareTo(Duration.ofSeconds(3 + 2)) < 0, "the 3 s budget bounds the run; took " + took);
+    assertTrue(
+        run.stderr().contains("registering with https://localhost:" + closedPort), run.stderr());
+    assertTrue(
+        run.stderr().contains("last error: connection refused or unreachable"), run.stderr());
+    assertTrue(
+        took.compareTo(Duration.ofSeconds(3 + 2)) < 0,
+        "the 3 s budget bounds the run; took " + took);
     assertEquals(List.of(), device.outputs());
   }
 
@@ -225,8 +274,11 @@ class SymmetricKeyHttpsProvisioningTest {
 
     assertEquals(3, failed.exitCode(), failed.toString());
     assertArrayEquals(good, Files.readAllBytes(device.outputDir.resolve("connection.json")));
-    assertArrayEquals(goodString, Files.readAllBytes(device.outputDir.resolve("connection-string")));
-    assertEquals(List.of("connection-string", "connection.json"), device.outputs(),
+    assertArrayEquals(
+        goodString, Files.readAllBytes(device.outputDir.resolve("connection-string")));
+    assertEquals(
+        List.of("connection-string", "connection.json"),
+        device.outputs(),
         "no temporary files are left behind");
   }
 
@@ -244,7 +296,9 @@ class SymmetricKeyHttpsProvisioningTest {
     assertEquals(0, ok.exitCode(), ok.toString());
     assertEquals(3, rejected.exitCode(), rejected.toString());
     for (CliRun run : new CliRun[] {ok, rejected}) {
-      assertTrue(run.stderr().contains("registering " + id + " with " + emulator.httpsEndpoint()), run.stderr());
+      assertTrue(
+          run.stderr().contains("registering " + id + " with " + emulator.httpsEndpoint()),
+          run.stderr());
       assertFalse(run.everything().contains(key), "device key leaked");
       assertFalse(run.everything().contains(key.substring(0, 16)), "part of the device key leaked");
       assertFalse(run.everything().contains("SharedAccessSignature"), "SAS token leaked");
@@ -260,9 +314,13 @@ class SymmetricKeyHttpsProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("dps-agent: error: TLS: the certificate of localhost is issued by '"),
+    assertTrue(
+        run.stderr().contains("dps-agent: error: TLS: the certificate of localhost is issued by '"),
         run.stderr());
-    assertTrue(run.stderr().endsWith("', which this device does not trust; add its CA to provisioning.trust_bundle\n"),
+    assertTrue(
+        run.stderr()
+            .endsWith(
+                "', which this device does not trust; add its CA to provisioning.trust_bundle\n"),
         run.stderr());
   }
 
@@ -276,8 +334,14 @@ class SymmetricKeyHttpsProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: key file " + device.keyFile + " is accessible by group or others (mode rw-r--r--); "
-        + "run: chmod 600 " + device.keyFile + "\n", run.stderr());
+    assertEquals(
+        "dps-agent: error: key file "
+            + device.keyFile
+            + " is accessible by group or others (mode rw-r--r--); "
+            + "run: chmod 600 "
+            + device.keyFile
+            + "\n",
+        run.stderr());
     assertEquals(before, emulator.requestLog().count());
   }
 
@@ -291,51 +355,67 @@ class SymmetricKeyHttpsProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(Duration.between(start, Instant.now()).compareTo(Duration.ofSeconds(2)) >= 0, "Retry-After: 2 was honoured");
+    assertTrue(
+        Duration.between(start, Instant.now()).compareTo(Duration.ofSeconds(2)) >= 0,
+        "Retry-After: 2 was honoured");
     assertTrue(run.stderr().contains("DPS answered 429"), run.stderr());
   }
 
   @Test
   void aRunOf503sIsRetriedThenSucceeds() throws Exception {
-    Device device = enrolledDevice(Device.newKey())
-        .config("[provisioning.retry]\ninitial_backoff_ms = 100\nmax_attempts = 5");
+    Device device =
+        enrolledDevice(Device.newKey())
+            .config("[provisioning.retry]\ninitial_backoff_ms = 100\nmax_attempts = 5");
     String config = device.writeConfig();
     emulator.faults().failNext(3, 503);
 
     CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertEquals(3, run.stderr().lines().filter(l -> l.contains("DPS answered 503")).count(), run.stderr());
+    assertEquals(
+        3, run.stderr().lines().filter(l -> l.contains("DPS answered 503")).count(), run.stderr());
   }
 
   @Test
   void registersThroughAnHttpProxy() throws Exception {
     try (ConnectProxy proxy = ConnectProxy.open()) {
-      Device device = enrolledDevice(Device.newKey()).provisioning("proxy = \"" + proxy.uri() + "\"");
+      Device device =
+          enrolledDevice(Device.newKey()).provisioning("proxy = \"" + proxy.uri() + "\"");
       String config = device.writeConfig();
 
       CliRun run = CliRun.of("provision", "--config", config);
 
       assertEquals(0, run.exitCode(), run.toString());
-      assertEquals(List.of(new ConnectProxy.Tunnel("localhost:" + emulator.httpsEndpoint().getPort(), Optional.empty(), 200)),
-          proxy.tunnels().stream().distinct().toList(), "the registration went through the tunnel");
+      assertEquals(
+          List.of(
+              new ConnectProxy.Tunnel(
+                  "localhost:" + emulator.httpsEndpoint().getPort(), Optional.empty(), 200)),
+          proxy.tunnels().stream().distinct().toList(),
+          "the registration went through the tunnel");
     }
   }
 
   @Test
   void registersThroughAnHttpProxyWithBasicCredentials() throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "p@ss word")) {
-      Device device = enrolledDevice(Device.newKey())
-          .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "p%40ss%20word") + "\"");
+      Device device =
+          enrolledDevice(Device.newKey())
+              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "p%40ss%20word") + "\"");
       String config = device.writeConfig();
 
       CliRun run = CliRun.of("provision", "--config", config);
 
       assertEquals(0, run.exitCode(), run.toString());
-      assertEquals(List.of(new ConnectProxy.Tunnel("localhost:" + emulator.httpsEndpoint().getPort(),
-              Optional.of("Basic ZGV2OnBAc3Mgd29yZA=="), 200)),
-          proxy.tunnels().stream().distinct().toList(), "every request went through the authenticated tunnel");
-      assertFalse(run.everything().contains("p@ss") || run.everything().contains("ZGV2OnBAc3Mgd29yZA"),
+      assertEquals(
+          List.of(
+              new ConnectProxy.Tunnel(
+                  "localhost:" + emulator.httpsEndpoint().getPort(),
+                  Optional.of("Basic ZGV2OnBAc3Mgd29yZA=="),
+                  200)),
+          proxy.tunnels().stream().distinct().toList(),
+          "every request went through the authenticated tunnel");
+      assertFalse(
+          run.everything().contains("p@ss") || run.everything().contains("ZGV2OnBAc3Mgd29yZA"),
           "proxy credentials never reach the output");
     }
   }
@@ -343,29 +423,43 @@ class SymmetricKeyHttpsProvisioningTest {
   @Test
   void aWrongKeyThroughAnAuthenticatingProxyIsStillReportedAsDpsSaidIt() throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "pw")) {
-      Device device = device().deviceKey(Device.newKey())
-          .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "pw") + "\"");
-      emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), Device.newKey()));
+      Device device =
+          device()
+              .deviceKey(Device.newKey())
+              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "pw") + "\"");
+      emulator
+          .registry()
+          .addIndividualEnrollment(
+              IndividualEnrollment.symmetricKey(device.registrationId(), Device.newKey()));
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
       assertEquals(3, run.exitCode(), run.toString());
-      assertTrue(run.stderr().contains("attestation rejected: DPS answered 401 (errorCode 401002: Unauthorized"), run.stderr());
+      assertTrue(
+          run.stderr()
+              .contains("attestation rejected: DPS answered 401 (errorCode 401002: Unauthorized"),
+          run.stderr());
     }
   }
 
   @Test
   void wrongProxyCredentialsEndWithExit5NamingTheProxyRefusal() throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "right")) {
-      Device device = enrolledDevice(Device.newKey())
-          .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "wrong") + "\"")
-          .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
+      Device device =
+          enrolledDevice(Device.newKey())
+              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "wrong") + "\"")
+              .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
       assertEquals(5, run.exitCode(), run.toString());
-      assertTrue(run.stderr().contains("refused CONNECT localhost:" + emulator.httpsEndpoint().getPort()
-          + ": HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials"), run.stderr());
+      assertTrue(
+          run.stderr()
+              .contains(
+                  "refused CONNECT localhost:"
+                      + emulator.httpsEndpoint().getPort()
+                      + ": HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials"),
+          run.stderr());
       assertEquals(2, proxy.tunnels().size());
     }
   }

@@ -28,6 +28,7 @@ class TimeBudgetTest {
   /** A short budget with a request timeout ten times longer: the budget must win. */
   private static final String SHORT_BUDGET =
       "[provisioning.retry]\nmax_elapsed_seconds = 3\nrequest_timeout_seconds = 30";
+
   private static final Duration BUDGET = Duration.ofSeconds(3);
   private static final Duration SLACK = Duration.ofSeconds(1);
 
@@ -49,12 +50,20 @@ class TimeBudgetTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
-  void aServerThatCompletesTlsThenSaysNothingIsCutOffByTheBudget(String transport) throws Exception {
+  void aServerThatCompletesTlsThenSaysNothingIsCutOffByTheBudget(String transport)
+      throws Exception {
     Path ca = home.resolve("silent-ca.pem");
     try (SilentServer silent = SilentServer.tls(ca)) {
-      Device device = new Device(home).registrationId("silent-device").deviceKey(Device.newKey()).transport(transport)
-          .endpoint(URI.create(scheme(transport) + "://localhost:" + silent.port()), "0ne00000001", ca)
-          .config(SHORT_BUDGET);
+      Device device =
+          new Device(home)
+              .registrationId("silent-device")
+              .deviceKey(Device.newKey())
+              .transport(transport)
+              .endpoint(
+                  URI.create(scheme(transport) + "://localhost:" + silent.port()),
+                  "0ne00000001",
+                  ca)
+              .config(SHORT_BUDGET);
 
       assertCutOffByTheBudget(device, silent);
     }
@@ -64,9 +73,16 @@ class TimeBudgetTest {
   @ValueSource(strings = {"https", "mqtt"})
   void aServerThatNeverAnswersTheTlsHelloIsCutOffByTheBudget(String transport) throws Exception {
     try (SilentServer silent = SilentServer.tcp()) {
-      Device device = new Device(home).registrationId("silent-device").deviceKey(Device.newKey()).transport(transport)
-          .endpoint(URI.create(scheme(transport) + "://localhost:" + silent.port()), "0ne00000001", emulator.caFile())
-          .config(SHORT_BUDGET);
+      Device device =
+          new Device(home)
+              .registrationId("silent-device")
+              .deviceKey(Device.newKey())
+              .transport(transport)
+              .endpoint(
+                  URI.create(scheme(transport) + "://localhost:" + silent.port()),
+                  "0ne00000001",
+                  emulator.caFile())
+              .config(SHORT_BUDGET);
 
       assertCutOffByTheBudget(device, silent);
     }
@@ -76,9 +92,11 @@ class TimeBudgetTest {
   @ValueSource(strings = {"https", "mqtt", "mqtt-ws"})
   void aProxyThatNeverAnswersConnectIsCutOffByTheBudget(String transport) throws Exception {
     try (SilentServer proxy = SilentServer.tcp()) {
-      Device device = fleet.enrolled(home, "symmetric-individual", transport)
-          .provisioning("proxy = \"http://127.0.0.1:" + proxy.port() + "\"")
-          .config(SHORT_BUDGET);
+      Device device =
+          fleet
+              .enrolled(home, "symmetric-individual", transport)
+              .provisioning("proxy = \"http://127.0.0.1:" + proxy.port() + "\"")
+              .config(SHORT_BUDGET);
 
       assertCutOffByTheBudget(device, proxy);
     }
@@ -94,19 +112,33 @@ class TimeBudgetTest {
     assertEquals(5, run.exitCode(), run.toString());
     // Paho gives up on a silent WebSocket upgrade after its own 1 s read timeout, so that transport
     // may fit a second attempt into the budget; the budget still ends the run.
-    assertTrue(Pattern.compile("dps-agent: error: giving up after [12] attempts: the time budget of 3 s ran out "
-        + "registering with ").matcher(run.stderr()).find(), run.stderr());
+    assertTrue(
+        Pattern.compile(
+                "dps-agent: error: giving up after [12] attempts: the time budget of 3 s ran out "
+                    + "registering with ")
+            .matcher(run.stderr())
+            .find(),
+        run.stderr());
     // Paho reports a proxy that timed out inside its own connect, naming the proxy; fine too.
-    assertTrue(Pattern.compile("; last error: (no answer within (the timeout|\\d+ s)|no MQTT answer from \\S+ in time"
-        + "|.*proxy http://127\\.0\\.0\\.1:\\d+ (\\(from provisioning\\.proxy\\) )?did not open a tunnel to"
-        + " localhost:\\d+ within \\d+ s\\)?)\n")
-        .matcher(run.stderr()).find(), run.stderr());
-    // Over mqtt-ws Paho's own 1 s upgrade timeout ends an attempt early; when the back-off before the
-    // next one would not fit the budget, the run rightly gives up at once instead of sleeping into it.
+    assertTrue(
+        Pattern.compile(
+                "; last error: (no answer within (the timeout|\\d+ s)|no MQTT answer from \\S+ in time"
+                    + "|.*proxy http://127\\.0\\.0\\.1:\\d+ (\\(from provisioning\\.proxy\\) )?did not open a tunnel to"
+                    + " localhost:\\d+ within \\d+ s\\)?)\n")
+            .matcher(run.stderr())
+            .find(),
+        run.stderr());
+    // Over mqtt-ws Paho's own 1 s upgrade timeout ends an attempt early; when the back-off before
+    // the
+    // next one would not fit the budget, the run rightly gives up at once instead of sleeping into
+    // it.
     boolean pahoEndsAttemptsEarly = run.stderr().contains("wss://");
-    assertTrue(pahoEndsAttemptsEarly || took.compareTo(BUDGET) >= 0,
+    assertTrue(
+        pahoEndsAttemptsEarly || took.compareTo(BUDGET) >= 0,
         "waited for the silent server until the budget ended, took " + took);
-    assertTrue(took.compareTo(BUDGET.plus(SLACK)) <= 0, "the 30 s request timeout outlived the 3 s budget: " + took);
+    assertTrue(
+        took.compareTo(BUDGET.plus(SLACK)) <= 0,
+        "the 30 s request timeout outlived the 3 s budget: " + took);
     assertTrue(silent.connections() >= 1, "the agent did reach the silent server");
   }
 
@@ -121,9 +153,12 @@ class TimeBudgetTest {
   /** The old 60 s cap on Retry-After made the agent knock again before DPS allowed it. */
   @ParameterizedTest
   @ValueSource(strings = {"https", "mqtt"})
-  void aRetryAfterIsWaitedOutInFullEvenWhereTheRetiredCapWasLower(String transport) throws Exception {
-    Device device = fleet.enrolled(home, "symmetric-individual", transport)
-        .config("[provisioning.retry]\nretry_after_max_seconds = 1");
+  void aRetryAfterIsWaitedOutInFullEvenWhereTheRetiredCapWasLower(String transport)
+      throws Exception {
+    Device device =
+        fleet
+            .enrolled(home, "symmetric-individual", transport)
+            .config("[provisioning.retry]\nretry_after_max_seconds = 1");
     String config = device.writeConfig();
     int before = emulator.requestLog().exchanges().size();
     emulator.faults().failNext(1, 429, 3);
@@ -131,18 +166,22 @@ class TimeBudgetTest {
     CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(0, run.exitCode(), run.toString());
-    List<RequestLog.Exchange> requests = emulator.requestLog().exchanges().subList(before,
-        emulator.requestLog().exchanges().size());
+    List<RequestLog.Exchange> requests =
+        emulator.requestLog().exchanges().subList(before, emulator.requestLog().exchanges().size());
     assertEquals(429, requests.get(0).entry().status(), requests.toString());
     Duration gap = Duration.between(requests.get(0).answeredAt(), requests.get(1).answeredAt());
-    assertTrue(gap.compareTo(Duration.ofSeconds(3)) >= 0, "DPS asked for 3 s, the agent came back after " + gap);
+    assertTrue(
+        gap.compareTo(Duration.ofSeconds(3)) >= 0,
+        "DPS asked for 3 s, the agent came back after " + gap);
     assertTrue(gap.compareTo(Duration.ofSeconds(5)) < 0, "and not much later: " + gap);
   }
 
   @Test
   void aRetryAfterBeyondTheBudgetEndsTheRunAtOnceWithExit5() throws Exception {
-    Device device = fleet.enrolled(home, "symmetric-individual", "https")
-        .config("[provisioning.retry]\nmax_elapsed_seconds = 10");
+    Device device =
+        fleet
+            .enrolled(home, "symmetric-individual", "https")
+            .config("[provisioning.retry]\nmax_elapsed_seconds = 10");
     String config = device.writeConfig();
     int before = emulator.requestLog().exchanges().size();
     emulator.faults().failNext(1, 429, 30);
@@ -152,12 +191,25 @@ class TimeBudgetTest {
     Duration took = Duration.between(start, Instant.now());
 
     assertEquals(5, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("dps-agent: error: DPS asked to wait 30 s, beyond the time budget ("),
+    assertTrue(
+        run.stderr().contains("dps-agent: error: DPS asked to wait 30 s, beyond the time budget ("),
         run.stderr());
-    assertTrue(run.stderr().contains(" s of 10 s left); giving up after 1 attempts registering with "
-        + emulator.httpsEndpoint().getScheme() + "://localhost:" + emulator.httpsEndpoint().getPort()), run.stderr());
-    assertTrue(run.stderr().contains("last error: DPS answered 429 (errorCode 429001"), run.stderr());
-    assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "gave up at once rather than sleeping, took " + took);
-    assertEquals(1, emulator.requestLog().exchanges().size() - before, "one request, no retry before DPS allows");
+    assertTrue(
+        run.stderr()
+            .contains(
+                " s of 10 s left); giving up after 1 attempts registering with "
+                    + emulator.httpsEndpoint().getScheme()
+                    + "://localhost:"
+                    + emulator.httpsEndpoint().getPort()),
+        run.stderr());
+    assertTrue(
+        run.stderr().contains("last error: DPS answered 429 (errorCode 429001"), run.stderr());
+    assertTrue(
+        took.compareTo(Duration.ofSeconds(3)) < 0,
+        "gave up at once rather than sleeping, took " + took);
+    assertEquals(
+        1,
+        emulator.requestLog().exchanges().size() - before,
+        "one request, no retry before DPS allows");
   }
 }

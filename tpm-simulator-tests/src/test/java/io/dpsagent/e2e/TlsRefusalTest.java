@@ -1,7 +1,6 @@
 package io.dpsagent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.hsm.testing.TestPki;
@@ -25,15 +24,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TlsRefusalTest {
 
-  private static final String RETRY = "[provisioning.retry]\nmax_attempts = 3\ninitial_backoff_ms = 100\n"
-      + "connect_timeout_seconds = 2\nrequest_timeout_seconds = 3";
+  private static final String RETRY =
+      "[provisioning.retry]\nmax_attempts = 3\ninitial_backoff_ms = 100\n"
+          + "connect_timeout_seconds = 2\nrequest_timeout_seconds = 3";
 
   private final TestPki.Issuer trustedCa = TestPki.rootCa("Trusted Test CA");
 
   @TempDir Path home;
 
   private static String endpoint(String transport, int port) {
-    return (transport.equals("https") ? "https" : transport.equals("mqtt-ws") ? "wss" : "mqtts") + "://localhost:"
+    return (transport.equals("https") ? "https" : transport.equals("mqtt-ws") ? "wss" : "mqtts")
+        + "://localhost:"
         + port;
   }
 
@@ -45,8 +46,13 @@ class TlsRefusalTest {
   private CliRun provision(String transport, RefusingTlsServer server) throws Exception {
     Path caFile = home.resolve("trusted-ca.pem");
     Files.writeString(caFile, TestPki.pem(trustedCa.certificate()));
-    Device device = new Device(home).registrationId("tls-device").deviceKey(Device.newKey()).transport(transport)
-        .endpoint(URI.create(endpoint(transport, server.port())), "0ne00000001", caFile).config(RETRY);
+    Device device =
+        new Device(home)
+            .registrationId("tls-device")
+            .deviceKey(Device.newKey())
+            .transport(transport)
+            .endpoint(URI.create(endpoint(transport, server.port())), "0ne00000001", caFile)
+            .config(RETRY);
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
     assertEquals(List.of(), device.outputs(), "nothing was written");
     return run;
@@ -60,12 +66,15 @@ class TlsRefusalTest {
   @ParameterizedTest
   @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
   void aCertificateForAnotherHostNameSaysWhichNamesItIsFor(String transport) throws Exception {
-    try (RefusingTlsServer server = RefusingTlsServer.presenting(trustedCa.leaf("dps.example.net", KeyType.EC_P256))) {
+    try (RefusingTlsServer server =
+        RefusingTlsServer.presenting(trustedCa.leaf("dps.example.net", KeyType.EC_P256))) {
       CliRun run = provision(transport, server);
 
       assertEquals(2, run.exitCode(), run.toString());
-      assertEquals("dps-agent: error: TLS: the certificate of localhost is for dps.example.net; use a global_endpoint"
-          + " host name it names", lastLine(run));
+      assertEquals(
+          "dps-agent: error: TLS: the certificate of localhost is for dps.example.net; use a global_endpoint"
+              + " host name it names",
+          lastLine(run));
       assertEquals(1, server.connections(), "not retried");
     }
   }
@@ -74,13 +83,19 @@ class TlsRefusalTest {
   @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
   void anExpiredServerCertificateSaysWhenItExpired(String transport) throws Exception {
     Instant expired = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
-    try (RefusingTlsServer server = RefusingTlsServer.presenting(trustedCa.leaf("localhost", KeyType.EC_P256,
-        expired.minus(Duration.ofDays(30)), expired))) {
+    try (RefusingTlsServer server =
+        RefusingTlsServer.presenting(
+            trustedCa.leaf(
+                "localhost", KeyType.EC_P256, expired.minus(Duration.ofDays(30)), expired))) {
       CliRun run = provision(transport, server);
 
       assertEquals(2, run.exitCode(), run.toString());
-      assertEquals("dps-agent: error: TLS: the certificate of localhost expired on " + expired + "; renew it on the"
-          + " server, or fix this device's clock if that date is wrong", lastLine(run));
+      assertEquals(
+          "dps-agent: error: TLS: the certificate of localhost expired on "
+              + expired
+              + "; renew it on the"
+              + " server, or fix this device's clock if that date is wrong",
+          lastLine(run));
       assertEquals(1, server.connections(), "not retried");
     }
   }
@@ -89,12 +104,15 @@ class TlsRefusalTest {
   @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
   void aCertificateFromAnUntrustedCaSaysToAddItsCa(String transport) throws Exception {
     TestPki.Issuer stranger = TestPki.rootCa("Stranger CA");
-    try (RefusingTlsServer server = RefusingTlsServer.presenting(stranger.leaf("localhost", KeyType.EC_P256))) {
+    try (RefusingTlsServer server =
+        RefusingTlsServer.presenting(stranger.leaf("localhost", KeyType.EC_P256))) {
       CliRun run = provision(transport, server);
 
       assertEquals(2, run.exitCode(), run.toString());
-      assertEquals("dps-agent: error: TLS: the certificate of localhost is issued by 'CN=Stranger CA', which this"
-          + " device does not trust; add its CA to provisioning.trust_bundle", lastLine(run));
+      assertEquals(
+          "dps-agent: error: TLS: the certificate of localhost is issued by 'CN=Stranger CA', which this"
+              + " device does not trust; add its CA to provisioning.trust_bundle",
+          lastLine(run));
       assertEquals(1, server.connections(), "not retried");
     }
   }
@@ -106,8 +124,12 @@ class TlsRefusalTest {
       CliRun run = provision(transport, server);
 
       assertEquals(2, run.exitCode(), run.toString());
-      assertEquals("dps-agent: error: TLS: " + described(transport, server.port()) + " offers only TLS 1.1; the agent"
-          + " requires TLS 1.2 or later", lastLine(run));
+      assertEquals(
+          "dps-agent: error: TLS: "
+              + described(transport, server.port())
+              + " offers only TLS 1.1; the agent"
+              + " requires TLS 1.2 or later",
+          lastLine(run));
       assertEquals(1, server.connections(), "not retried");
     }
   }
@@ -120,9 +142,15 @@ class TlsRefusalTest {
 
       String endpoint = described(transport, server.port());
       assertEquals(5, run.exitCode(), run.toString());
-      assertEquals("dps-agent: error: giving up after 3 attempts registering with " + endpoint + "; last error: "
-          + endpoint + " closed the connection during the TLS handshake", lastLine(run));
-      assertEquals(2, run.stderr().lines().filter(l -> l.contains("; retrying in ")).count(), run.stderr());
+      assertEquals(
+          "dps-agent: error: giving up after 3 attempts registering with "
+              + endpoint
+              + "; last error: "
+              + endpoint
+              + " closed the connection during the TLS handshake",
+          lastLine(run));
+      assertEquals(
+          2, run.stderr().lines().filter(l -> l.contains("; retrying in ")).count(), run.stderr());
       assertEquals(3, server.connections(), "one connection per attempt");
     }
   }

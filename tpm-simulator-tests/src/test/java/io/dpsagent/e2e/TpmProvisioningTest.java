@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.output.ConnectionInfo;
-import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -57,7 +56,8 @@ class TpmProvisioningTest {
   }
 
   private Device device(Swtpm which) {
-    return new Device(home).endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+    return new Device(home)
+        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
         .tpm(which.tcti().toString(), "");
   }
 
@@ -71,8 +71,12 @@ class TpmProvisioningTest {
   /** Enrolls the TPM's EK under the registration ID the TPM derives. */
   private static String enroll(Device device) throws Exception {
     JsonNode id = identity(device);
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.tpm(
-        id.get("registrationId").textValue(), Base64.getDecoder().decode(id.get("endorsementKey").textValue())));
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            IndividualEnrollment.tpm(
+                id.get("registrationId").textValue(),
+                Base64.getDecoder().decode(id.get("endorsementKey").textValue())));
     return id.get("registrationId").textValue();
   }
 
@@ -82,7 +86,10 @@ class TpmProvisioningTest {
     String registrationId = id.get("registrationId").textValue();
     assertTrue(registrationId.matches("[a-z2-7]{52}"), registrationId);
     byte[] ek = Base64.getDecoder().decode(id.get("endorsementKey").textValue());
-    assertEquals(ek.length - 2, ((ek[0] & 0xff) << 8) | (ek[1] & 0xff), "TPM2B_PUBLIC: size prefix + TPMT_PUBLIC");
+    assertEquals(
+        ek.length - 2,
+        ((ek[0] & 0xff) << 8) | (ek[1] & 0xff),
+        "TPM2B_PUBLIC: size prefix + TPMT_PUBLIC");
     assertTrue(id.get("endorsementCertificate").isNull(), "a fresh swtpm has no EK certificate");
     assertEquals(id, identity(device(tpm)), "the EK and SRK are persisted, not re-created");
   }
@@ -92,9 +99,12 @@ class TpmProvisioningTest {
     try (Swtpm provisioned = Swtpm.startProvisioned()) {
       JsonNode id = identity(device(provisioned));
       byte[] der = Base64.getDecoder().decode(id.get("endorsementCertificate").textValue());
-      java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate)
-          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der));
-      assertEquals(java.math.BigInteger.valueOf(65537),
+      java.security.cert.X509Certificate cert =
+          (java.security.cert.X509Certificate)
+              java.security.cert.CertificateFactory.getInstance("X.509")
+                  .generateCertificate(new java.io.ByteArrayInputStream(der));
+      assertEquals(
+          java.math.BigInteger.valueOf(65537),
           ((java.security.interfaces.RSAPublicKey) cert.getPublicKey()).getPublicExponent());
     }
   }
@@ -115,7 +125,9 @@ class TpmProvisioningTest {
     assertEquals("tpm", connection.attestation());
     assertEquals("sas", connection.hubAuth().type());
     assertEquals("0x81000100", connection.hubAuth().references().get("tpmKeyHandle"));
-    assertFalse(Files.exists(device.outputDir.resolve("connection-string")), "the key never leaves the TPM");
+    assertFalse(
+        Files.exists(device.outputDir.resolve("connection-string")),
+        "the key never leaves the TPM");
     assertHubTokenVerifies(config, record);
 
     CliRun again = CliRun.of("provision", "--config", config);
@@ -126,26 +138,40 @@ class TpmProvisioningTest {
     assertHubTokenVerifies(config, renewed);
   }
 
-  /** The token {@code dps-agent token} prints is signed with the hub key DPS sent in the second blob. */
-  private static void assertHubTokenVerifies(String config, RegistrationRecord record) throws Exception {
+  /**
+   * The token {@code dps-agent token} prints is signed with the hub key DPS sent in the second
+   * blob.
+   */
+  private static void assertHubTokenVerifies(String config, RegistrationRecord record)
+      throws Exception {
     CliRun token = CliRun.of("token", "--config", config, "--ttl", "600");
     assertEquals(0, token.exitCode(), token.toString());
     Map<String, String> fields = new HashMap<>();
-    for (String pair : token.stdout().strip().substring("SharedAccessSignature ".length()).split("&")) {
+    for (String pair :
+        token.stdout().strip().substring("SharedAccessSignature ".length()).split("&")) {
       fields.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
     }
-    assertEquals(PercentEncoding.encode(record.assignedHub() + "/devices/" + record.deviceId()), fields.get("sr"));
-    byte[] expected = record.tpmDeviceKey().orElseThrow()
-        .mac((fields.get("sr") + "\n" + fields.get("se")).getBytes(StandardCharsets.UTF_8));
-    assertEquals(Base64.getEncoder().encodeToString(expected), URLDecoder.decode(fields.get("sig"), StandardCharsets.UTF_8));
+    assertEquals(
+        PercentEncoding.encode(record.assignedHub() + "/devices/" + record.deviceId()),
+        fields.get("sr"));
+    byte[] expected =
+        record
+            .tpmDeviceKey()
+            .orElseThrow()
+            .mac((fields.get("sr") + "\n" + fields.get("se")).getBytes(StandardCharsets.UTF_8));
+    assertEquals(
+        Base64.getEncoder().encodeToString(expected),
+        URLDecoder.decode(fields.get("sig"), StandardCharsets.UTF_8));
     assertFalse(token.stderr().contains(fields.get("sig")), "the token is printed once, on stdout");
   }
 
   @Test
   void aSecondDeviceWithItsOwnTpmIsAssignedSeparately() throws Exception {
     Device first = device(tpm);
-    Device second = new Device(Files.createDirectories(home.resolve("second")))
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile()).tpm(secondTpm.tcti().toString(), "");
+    Device second =
+        new Device(Files.createDirectories(home.resolve("second")))
+            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+            .tpm(secondTpm.tcti().toString(), "");
     String firstId = enroll(first);
     String secondId = enroll(second);
     assertNotEquals(firstId, secondId);
@@ -167,7 +193,8 @@ class TpmProvisioningTest {
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
       assertEquals(3, run.exitCode(), run.toString());
-      assertTrue(run.stderr().contains("attestation rejected: DPS has no enrollment for '"), run.stderr());
+      assertTrue(
+          run.stderr().contains("attestation rejected: DPS has no enrollment for '"), run.stderr());
       assertTrue(run.stderr().contains("errorCode 404201"), run.stderr());
       assertEquals(List.of(), device.outputs());
     }
@@ -175,7 +202,11 @@ class TpmProvisioningTest {
 
   @Test
   void aWrongEndorsementPasswordIsATpmErrorWithExit6() throws Exception {
-    Device device = device(tpm).tpm(tpm.tcti().toString(), "[tpm.hierarchy_authorization]\nendorsement = \"not-the-password\"");
+    Device device =
+        device(tpm)
+            .tpm(
+                tpm.tcti().toString(),
+                "[tpm.hierarchy_authorization]\nendorsement = \"not-the-password\"");
     enroll(device(tpm));
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
@@ -187,13 +218,18 @@ class TpmProvisioningTest {
 
   @Test
   void anUnreachableTpmIsATpmErrorWithExit6() throws Exception {
-    Device device = new Device(home).endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-        .tpm("swtpm:host=127.0.0.1,port=9", "");
+    Device device =
+        new Device(home)
+            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+            .tpm("swtpm:host=127.0.0.1,port=9", "");
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(6, run.exitCode(), run.toString());
-    assertTrue(run.stderr().startsWith("dps-agent: error: cannot reach the TPM at swtpm:host=127.0.0.1,port=9"), run.stderr());
+    assertTrue(
+        run.stderr()
+            .startsWith("dps-agent: error: cannot reach the TPM at swtpm:host=127.0.0.1,port=9"),
+        run.stderr());
   }
 
   @Test
@@ -203,6 +239,8 @@ class TpmProvisioningTest {
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("provisioning.transport: TPM attestation works over HTTPS only"), run.stderr());
+    assertTrue(
+        run.stderr().contains("provisioning.transport: TPM attestation works over HTTPS only"),
+        run.stderr());
   }
 }

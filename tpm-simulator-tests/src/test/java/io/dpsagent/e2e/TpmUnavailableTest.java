@@ -31,8 +31,11 @@ import tss.Tpm;
  */
 class TpmUnavailableTest {
 
-  private static final byte[] CONTENT = "configuration, not a TPM\n".getBytes(StandardCharsets.US_ASCII);
-  private static final FileTime LAST_YEAR = FileTime.fromMillis(System.currentTimeMillis() - 365L * 86_400_000);
+  private static final byte[] CONTENT =
+      "configuration, not a TPM\n".getBytes(StandardCharsets.US_ASCII);
+  private static final FileTime LAST_YEAR =
+      FileTime.fromMillis(System.currentTimeMillis() - 365L * 86_400_000);
+
   /** JVM-warm CLI start, config load and thread hand-offs on a busy 2-core machine. */
   private static final Duration SLACK = Duration.ofMillis(1500);
 
@@ -40,11 +43,14 @@ class TpmUnavailableTest {
 
   /** DPS is never reached: the TPM is opened, and fails, before the first network call. */
   private Device device(String tcti) {
-    return new Device(home).endpoint(URI.create("https://127.0.0.1:9"), "0ne00000001", null).tpm(tcti, "");
+    return new Device(home)
+        .endpoint(URI.create("https://127.0.0.1:9"), "0ne00000001", null)
+        .tpm(tcti, "");
   }
 
   private static String noTpm(Path path) {
-    return "dps-agent: error: no TPM at " + path
+    return "dps-agent: error: no TPM at "
+        + path
         + " (not a character device); is the TPM driver loaded? (ls -l /dev/tpm*)\n";
   }
 
@@ -91,32 +97,47 @@ class TpmUnavailableTest {
   void provisionWithASilentTpmEndsWithinItsBudget() throws Exception {
     try (SilentTpm silent = SilentTpm.start()) {
       String tcti = "swtpm:host=127.0.0.1,port=" + silent.port();
-      String config = device(tcti).config("[provisioning.retry]\nmax_elapsed_seconds = 5").writeConfig();
+      String config =
+          device(tcti).config("[provisioning.retry]\nmax_elapsed_seconds = 5").writeConfig();
       long start = System.nanoTime();
       CliRun run = CliRun.of("provision", "--config", config);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertEquals(6, run.exitCode(), run.toString());
-      assertEquals("dps-agent: error: " + tcti + ": TPM did not answer in 5 s (is another program using it?)\n",
+      assertEquals(
+          "dps-agent: error: "
+              + tcti
+              + ": TPM did not answer in 5 s (is another program using it?)\n",
           run.stderr());
       assertTrue(took.compareTo(Duration.ofMillis(4900)) >= 0, "gave up early, after " + took);
       assertTrue(took.compareTo(Duration.ofSeconds(5).plus(SLACK)) <= 0, "took " + took);
     }
   }
 
-  /** swtpm serves one client at a time; while another program holds it the agent waits only so long. */
+  /**
+   * swtpm serves one client at a time; while another program holds it the agent waits only so long.
+   */
   @Test
   void swtpmHeldByAnotherProgram() throws Exception {
-    try (Swtpm swtpm = Swtpm.start(); Tpm holder = TpmTestAccess.open(swtpm.tcti())) {
-      String config = device(swtpm.tcti().toString())
-          .config("[provisioning.retry]\nmax_elapsed_seconds = 2").writeConfig();
+    try (Swtpm swtpm = Swtpm.start();
+        Tpm holder = TpmTestAccess.open(swtpm.tcti())) {
+      String config =
+          device(swtpm.tcti().toString())
+              .config("[provisioning.retry]\nmax_elapsed_seconds = 2")
+              .writeConfig();
       for (List<String> command : List.of(List.of("provision"), List.of("tpm", "identity"))) {
         long start = System.nanoTime();
         CliRun run = CliRun.of(args(command, config));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertEquals(6, run.exitCode(), command + ": " + run);
-        assertEquals("dps-agent: error: " + swtpm.tcti() + ": TPM did not answer in 2 s"
-            + " (is another program using it?)\n", run.stderr(), command.toString());
-        assertTrue(took.compareTo(Duration.ofSeconds(2).plus(SLACK)) <= 0, command + " took " + took);
+        assertEquals(
+            "dps-agent: error: "
+                + swtpm.tcti()
+                + ": TPM did not answer in 2 s"
+                + " (is another program using it?)\n",
+            run.stderr(),
+            command.toString());
+        assertTrue(
+            took.compareTo(Duration.ofSeconds(2).plus(SLACK)) <= 0, command + " took " + took);
       }
     }
   }
@@ -125,34 +146,54 @@ class TpmUnavailableTest {
   void stopRequestEndsAProvisionWaitingForTheTpm() throws Exception {
     try (SilentTpm silent = SilentTpm.start()) {
       String tcti = "swtpm:host=127.0.0.1,port=" + silent.port();
-      String config = device(tcti).config("[provisioning.retry]\nmax_elapsed_seconds = 60").writeConfig();
+      String config =
+          device(tcti).config("[provisioning.retry]\nmax_elapsed_seconds = 60").writeConfig();
       Signals stop = new Signals();
       CompletableFuture<CliRun> running =
-          CompletableFuture.supplyAsync(() -> CliRun.until(stop, Map.of(), "provision", "--config", config));
+          CompletableFuture.supplyAsync(
+              () -> CliRun.until(stop, Map.of(), "provision", "--config", config));
       assertTrue(silent.awaitCommand(Duration.ofSeconds(10)), "the agent never sent a TPM command");
       long stopped = System.nanoTime();
       stop.stop();
       CliRun run = running.get(10, TimeUnit.SECONDS);
       Duration took = Duration.ofNanos(System.nanoTime() - stopped);
-      assertTrue(took.compareTo(Duration.ofSeconds(2)) <= 0, "ended " + took + " after the stop request");
+      assertTrue(
+          took.compareTo(Duration.ofSeconds(2)) <= 0, "ended " + took + " after the stop request");
       assertEquals(6, run.exitCode(), run.toString());
-      assertEquals("dps-agent: error: " + tcti + ": stopped waiting for the TPM (the agent was asked to stop)\n",
+      assertEquals(
+          "dps-agent: error: "
+              + tcti
+              + ": stopped waiting for the TPM (the agent was asked to stop)\n",
           run.stderr());
     }
   }
 
-  /** The real thing: SIGTERM to an agent process stuck on the TPM ends it without the 10 s grace. */
+  /**
+   * The real thing: SIGTERM to an agent process stuck on the TPM ends it without the 10 s grace.
+   */
   @Test
   void sigtermEndsAProvisionProcessWaitingForTheTpm() throws Exception {
     try (SilentTpm silent = SilentTpm.start()) {
-      String config = device("swtpm:host=127.0.0.1,port=" + silent.port())
-          .config("[provisioning.retry]\nmax_elapsed_seconds = 60").writeConfig();
+      String config =
+          device("swtpm:host=127.0.0.1,port=" + silent.port())
+              .config("[provisioning.retry]\nmax_elapsed_seconds = 60")
+              .writeConfig();
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-      Process agent = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-          "io.dpsagent.agent.cli.Main", "provision", "--config", config)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+      Process agent =
+          new ProcessBuilder(
+                  java.toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "io.dpsagent.agent.cli.Main",
+                  "provision",
+                  "--config",
+                  config)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectErrorStream(true)
+              .start();
       try {
-        assertTrue(silent.awaitCommand(Duration.ofSeconds(30)), "the agent never sent a TPM command");
+        assertTrue(
+            silent.awaitCommand(Duration.ofSeconds(30)), "the agent never sent a TPM command");
         long stopped = System.nanoTime();
         agent.destroy(); // SIGTERM
         assertTrue(agent.waitFor(10, TimeUnit.SECONDS), "the agent did not exit after SIGTERM");
@@ -178,7 +219,8 @@ class TpmUnavailableTest {
   }
 
   private static String[] args(List<String> command, String config) {
-    return java.util.stream.Stream.concat(command.stream(), java.util.stream.Stream.of("--config", config))
+    return java.util.stream.Stream.concat(
+            command.stream(), java.util.stream.Stream.of("--config", config))
         .toArray(String[]::new);
   }
 }

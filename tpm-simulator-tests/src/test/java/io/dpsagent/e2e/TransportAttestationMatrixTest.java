@@ -39,10 +39,15 @@ class TransportAttestationMatrixTest {
 
   @ParameterizedTest(name = "{0} with {1}")
   @CsvSource({
-      "https,   symmetric-individual", "https,   symmetric-group", "https,   x509-individual", "https,   x509-group",
-      "mqtt,    symmetric-individual", "mqtt,    symmetric-group", "mqtt,    x509-individual", "mqtt,    x509-group",
-      "mqtt5,   symmetric-individual", "mqtt5,   symmetric-group", "mqtt5,   x509-individual", "mqtt5,   x509-group",
-      "mqtt-ws, symmetric-individual", "mqtt-ws, symmetric-group", "mqtt-ws, x509-individual", "mqtt-ws, x509-group"})
+    "https,   symmetric-individual", "https,   symmetric-group", "https,   x509-individual",
+        "https,   x509-group",
+    "mqtt,    symmetric-individual", "mqtt,    symmetric-group", "mqtt,    x509-individual",
+        "mqtt,    x509-group",
+    "mqtt5,   symmetric-individual", "mqtt5,   symmetric-group", "mqtt5,   x509-individual",
+        "mqtt5,   x509-group",
+    "mqtt-ws, symmetric-individual", "mqtt-ws, symmetric-group", "mqtt-ws, x509-individual",
+        "mqtt-ws, x509-group"
+  })
   void provisions(String transport, String attestation) throws Exception {
     Device device = fleet.enrolled(home, attestation, transport);
     CliRun run = CliRun.of("provision", "--config", device.writeConfig(), "--json");
@@ -53,15 +58,21 @@ class TransportAttestationMatrixTest {
     ConnectionInfo connection = device.connection();
     assertEquals(record.assignedHub(), connection.hubHostName());
     assertEquals(record.deviceId(), connection.deviceId());
-    assertEquals(attestation.equals("symmetric-individual") ? id + "-dev" : id, connection.deviceId());
+    assertEquals(
+        attestation.equals("symmetric-individual") ? id + "-dev" : id, connection.deviceId());
     assertEquals(id, connection.registrationId());
-    assertEquals(attestation.startsWith("x509") ? "x509" : "symmetric_key", connection.attestation());
+    assertEquals(
+        attestation.startsWith("x509") ? "x509" : "symmetric_key", connection.attestation());
     assertEquals(attestation.startsWith("x509") ? "x509" : "sas", connection.hubAuth().type());
     if (attestation.endsWith("group")) {
-      assertEquals(Optional.of(attestation.startsWith("x509") ? Fleet.CA_GROUP : Fleet.SAS_GROUP),
+      assertEquals(
+          Optional.of(attestation.startsWith("x509") ? Fleet.CA_GROUP : Fleet.SAS_GROUP),
           connection.enrollmentGroupId());
     }
-    String expectedEndpoint = transport.equals("https") ? "https://" : transport.equals("mqtt-ws") ? "wss://" : "mqtts://";
+    String expectedEndpoint =
+        transport.equals("https")
+            ? "https://"
+            : transport.equals("mqtt-ws") ? "wss://" : "mqtts://";
     assertTrue(connection.dpsEndpoint().startsWith(expectedEndpoint), connection.toString());
   }
 }

@@ -48,14 +48,19 @@ class TransportFaultTest {
   @ValueSource(strings = {"mqtt", "mqtt5", "mqtt-ws"})
   void mqttTransportsTunnelThroughAProxyWithBasicCredentials(String transport) throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "s3cret pw")) {
-      Device device = fleet.enrolled(home, "symmetric-individual", transport)
-          .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "s3cret%20pw") + "\"");
+      Device device =
+          fleet
+              .enrolled(home, "symmetric-individual", transport)
+              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "s3cret%20pw") + "\"");
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
       assertEquals(0, run.exitCode(), run.toString());
       int port = fleet.endpoint(transport).getPort();
-      assertEquals(List.of(new ConnectProxy.Tunnel("localhost:" + port, Optional.of("Basic ZGV2OnMzY3JldCBwdw=="), 200)),
+      assertEquals(
+          List.of(
+              new ConnectProxy.Tunnel(
+                  "localhost:" + port, Optional.of("Basic ZGV2OnMzY3JldCBwdw=="), 200)),
           proxy.tunnels().stream().distinct().toList());
       assertFalse(run.everything().contains("s3cret"), "proxy password leaked");
     }
@@ -64,15 +69,22 @@ class TransportFaultTest {
   @Test
   void aProxyRefusingTheCredentialsEndsWithExit5AndSaysSo() throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "right")) {
-      Device device = fleet.enrolled(home, "symmetric-individual", "mqtt")
-          .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "wrong") + "\"")
-          .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
+      Device device =
+          fleet
+              .enrolled(home, "symmetric-individual", "mqtt")
+              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "wrong") + "\"")
+              .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
       assertEquals(5, run.exitCode(), run.toString());
-      assertTrue(run.stderr().contains("refused CONNECT localhost:" + emulator.mqttEndpoint().getPort()
-          + ": HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials"), run.stderr());
+      assertTrue(
+          run.stderr()
+              .contains(
+                  "refused CONNECT localhost:"
+                      + emulator.mqttEndpoint().getPort()
+                      + ": HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials"),
+          run.stderr());
       assertEquals(2, proxy.tunnels().size());
     }
   }
@@ -80,8 +92,10 @@ class TransportFaultTest {
   @ParameterizedTest
   @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
   void aConnectionDroppedMidResponseIsRetriedThenSucceeds(String transport) throws Exception {
-    Device device = fleet.enrolled(home, "symmetric-individual", transport)
-        .config("[provisioning.retry]\ninitial_backoff_ms = 100");
+    Device device =
+        fleet
+            .enrolled(home, "symmetric-individual", transport)
+            .config("[provisioning.retry]\ninitial_backoff_ms = 100");
     String config = device.writeConfig();
     emulator.faults().dropNext(1);
 
@@ -89,37 +103,51 @@ class TransportFaultTest {
 
     assertEquals(0, run.exitCode(), run.toString());
     assertEquals(0, emulator.faults().remaining(), "the fault was delivered");
-    assertEquals(1, run.stderr().lines().filter(l -> l.contains("retrying in")).count(), run.stderr());
+    assertEquals(
+        1, run.stderr().lines().filter(l -> l.contains("retrying in")).count(), run.stderr());
   }
 
   @Test
   void aBrokerThatNeverAnswersEndsWithExit5WithinTheBudget() throws Exception {
     List<Socket> held = new ArrayList<>();
     try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-      Thread acceptor = new Thread(() -> {
-        for (int i = 0; i < 10 && !silent.isClosed(); i++) {
-          try {
-            held.add(silent.accept()); // accept, then say nothing at all
-          } catch (java.io.IOException e) {
-            return;
-          }
-        }
-      });
+      Thread acceptor =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 10 && !silent.isClosed(); i++) {
+                  try {
+                    held.add(silent.accept()); // accept, then say nothing at all
+                  } catch (java.io.IOException e) {
+                    return;
+                  }
+                }
+              });
       acceptor.setDaemon(true);
       acceptor.start();
-      Device device = fleet.enrolled(home, "symmetric-individual", "mqtt")
-          .endpoint(java.net.URI.create("mqtts://localhost:" + silent.getLocalPort()), emulator.idScope(), emulator.caFile())
-          .config("[provisioning.retry]\nmax_attempts = 3\nmax_elapsed_seconds = 6\ninitial_backoff_ms = 100\n"
-              + "connect_timeout_seconds = 1\nrequest_timeout_seconds = 1");
+      Device device =
+          fleet
+              .enrolled(home, "symmetric-individual", "mqtt")
+              .endpoint(
+                  java.net.URI.create("mqtts://localhost:" + silent.getLocalPort()),
+                  emulator.idScope(),
+                  emulator.caFile())
+              .config(
+                  "[provisioning.retry]\nmax_attempts = 3\nmax_elapsed_seconds = 6\ninitial_backoff_ms = 100\n"
+                      + "connect_timeout_seconds = 1\nrequest_timeout_seconds = 1");
 
       Instant start = Instant.now();
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
       Duration took = Duration.between(start, Instant.now());
 
       assertEquals(5, run.exitCode(), run.toString());
-      assertTrue(run.stderr().contains("dps-agent: error: giving up after 3 attempts registering with mqtts://localhost:"
-          + silent.getLocalPort()), run.stderr());
-      assertTrue(took.compareTo(Duration.ofSeconds(6 + 3)) < 0, "bounded by the 6 s budget, took " + took);
+      assertTrue(
+          run.stderr()
+              .contains(
+                  "dps-agent: error: giving up after 3 attempts registering with mqtts://localhost:"
+                      + silent.getLocalPort()),
+          run.stderr());
+      assertTrue(
+          took.compareTo(Duration.ofSeconds(6 + 3)) < 0, "bounded by the 6 s budget, took " + took);
       assertTrue(held.size() >= 1, "the agent did reach the silent broker");
     } finally {
       for (Socket s : held) {
@@ -131,30 +159,49 @@ class TransportFaultTest {
   @ParameterizedTest
   @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
   void aCertificateNoEnrollmentKnowsIsRejectedWithExit3(String transport) throws Exception {
-    TestPki.Leaf stranger = TestPki.rootCa("Unknown CA").leaf("stranger-" + transport.replace("-", ""), KeyType.EC_P256);
-    Device device = new Device(home).x509(stranger).transport(transport)
-        .endpoint(fleet.endpoint(transport), emulator.idScope(), emulator.caFile());
+    TestPki.Leaf stranger =
+        TestPki.rootCa("Unknown CA")
+            .leaf("stranger-" + transport.replace("-", ""), KeyType.EC_P256);
+    Device device =
+        new Device(home)
+            .x509(stranger)
+            .transport(transport)
+            .endpoint(fleet.endpoint(transport), emulator.idScope(), emulator.caFile());
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(3, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("attestation rejected: DPS answered 401 (errorCode 401002"), run.stderr());
+    assertTrue(
+        run.stderr().contains("attestation rejected: DPS answered 401 (errorCode 401002"),
+        run.stderr());
     assertEquals(List.of(), device.outputs());
   }
 
   @Test
   void anExpiredCertificateIsRefusedLocallyBeforeAnyNetworkCall() throws Exception {
-    TestPki.Leaf expired = TestPki.rootCa("Some CA").leaf("expired-device", KeyType.EC_P256,
-        Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)));
-    Device device = new Device(home).x509(expired)
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    TestPki.Leaf expired =
+        TestPki.rootCa("Some CA")
+            .leaf(
+                "expired-device",
+                KeyType.EC_P256,
+                Instant.now().minus(Duration.ofDays(10)),
+                Instant.now().minus(Duration.ofDays(1)));
+    Device device =
+        new Device(home)
+            .x509(expired)
+            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
     long before = emulator.requestLog().count();
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertTrue(run.stderr().startsWith("dps-agent: error: certificate in " + home.resolve("device-chain.pem")
-        + " expired on "), run.stderr());
+    assertTrue(
+        run.stderr()
+            .startsWith(
+                "dps-agent: error: certificate in "
+                    + home.resolve("device-chain.pem")
+                    + " expired on "),
+        run.stderr());
     assertTrue(run.stderr().endsWith("; install a renewed certificate\n"), run.stderr());
     assertEquals(before, emulator.requestLog().count());
   }
@@ -162,16 +209,23 @@ class TransportFaultTest {
   @Test
   void aRegistrationIdThatIsNotTheCertificateCnIsRefusedLocally() throws Exception {
     TestPki.Leaf leaf = TestPki.rootCa("Some CA").leaf("cn-device", KeyType.EC_P256);
-    Device device = new Device(home).x509(leaf)
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    Device device =
+        new Device(home)
+            .x509(leaf)
+            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
     String config = device.writeConfig();
-    Files.writeString(device.configFile, Files.readString(device.configFile)
-        .replace("method = \"x509\"\n", "method = \"x509\"\nregistration_id = \"other-device\"\n"));
+    Files.writeString(
+        device.configFile,
+        Files.readString(device.configFile)
+            .replace(
+                "method = \"x509\"\n", "method = \"x509\"\nregistration_id = \"other-device\"\n"));
 
     CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: provisioning.attestation.registration_id 'other-device' differs from the certificate "
-        + "CN 'cn-device'; DPS requires them to be equal (or leave registration_id out)\n", run.stderr());
+    assertEquals(
+        "dps-agent: error: provisioning.attestation.registration_id 'other-device' differs from the certificate "
+            + "CN 'cn-device'; DPS requires them to be equal (or leave registration_id out)\n",
+        run.stderr());
   }
 }

@@ -26,18 +26,20 @@ public final class Attestations {
    * For a one-shot command: TPM I/O ends within the run's budget ({@code max_elapsed_seconds} from
    * now) or at a stop request.
    */
-  public static DeviceAuthentication load(AgentConfig agent, Instant now, BooleanSupplier stopRequested)
-      throws AgentException {
-    return load(agent, now, TpmAuthentication.runTimeouts(agent.provisioning().retry(), stopRequested));
+  public static DeviceAuthentication load(
+      AgentConfig agent, Instant now, BooleanSupplier stopRequested) throws AgentException {
+    return load(
+        agent, now, TpmAuthentication.runTimeouts(agent.provisioning().retry(), stopRequested));
   }
 
   /**
    * For the daemon, which keeps the identity (and its TPM) open for its lifetime: each TPM wait is
    * bounded by the budget and ends at a stop request, but no deadline applies.
    */
-  public static DeviceAuthentication loadHeld(AgentConfig agent, Instant now, BooleanSupplier stopRequested)
-      throws AgentException {
-    return load(agent, now, TpmAuthentication.heldTimeouts(agent.provisioning().retry(), stopRequested));
+  public static DeviceAuthentication loadHeld(
+      AgentConfig agent, Instant now, BooleanSupplier stopRequested) throws AgentException {
+    return load(
+        agent, now, TpmAuthentication.heldTimeouts(agent.provisioning().retry(), stopRequested));
   }
 
   /**
@@ -49,8 +51,10 @@ public final class Attestations {
   }
 
   private static KeyOptions keyOptions(AgentConfig agent, TpmTimeouts tpmTimeouts) {
-    return KeyOptions.defaults().withPkcs11Module(agent.pkcs11Module())
-        .withTpm(agent.tpm().settings(), tpmTimeouts).withWarnings(LOG::warning);
+    return KeyOptions.defaults()
+        .withPkcs11Module(agent.pkcs11Module())
+        .withTpm(agent.tpm().settings(), tpmTimeouts)
+        .withWarnings(LOG::warning);
   }
 
   private static DeviceAuthentication load(AgentConfig agent, Instant now, TpmTimeouts tpmTimeouts)
@@ -61,7 +65,8 @@ public final class Attestations {
       return SymmetricKeyAuthentication.load(symmetric, config.idScope(), keys);
     }
     if (config.attestation() instanceof TpmAttestation tpm) {
-      return TpmAuthentication.load(tpm, agent.tpm(), config.idScope(), DEFAULT_TPM_SAS_TTL_SECONDS, keys);
+      return TpmAuthentication.load(
+          tpm, agent.tpm(), config.idScope(), DEFAULT_TPM_SAS_TTL_SECONDS, keys);
     }
     return X509Authentication.load((X509Attestation) config.attestation(), now, keys);
   }

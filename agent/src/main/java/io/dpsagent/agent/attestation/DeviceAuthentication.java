@@ -1,9 +1,9 @@
 package io.dpsagent.agent.attestation;
 
+import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.dps.DpsCredentials;
 import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.output.HubAuth;
-import io.dpsagent.agent.AgentException;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.TlsIdentity;
 import java.util.Optional;

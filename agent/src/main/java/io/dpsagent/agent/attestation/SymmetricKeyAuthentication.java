@@ -31,7 +31,10 @@ public final class SymmetricKeyAuthentication implements DeviceAuthentication {
    * @param writable the device key when it may be written into a connection string: only when it
    *     comes from a key file, never when it (or the group key it is derived from) is in a token
    */
-  private SymmetricKeyAuthentication(SymmetricKeyAttestation config, String idScope, SasSigner deviceKey,
+  private SymmetricKeyAuthentication(
+      SymmetricKeyAttestation config,
+      String idScope,
+      SasSigner deviceKey,
       Optional<SoftwareSymmetricKey> writable) {
     this.config = config;
     this.idScope = idScope;
@@ -43,17 +46,27 @@ public final class SymmetricKeyAuthentication implements DeviceAuthentication {
    * Opens the key wherever its URI says it lives; a group key derives the device key (inside the
    * token when the group key is there).
    */
-  public static SymmetricKeyAuthentication load(SymmetricKeyAttestation config, String idScope,
-      KeyOptions options) throws AgentException {
+  public static SymmetricKeyAuthentication load(
+      SymmetricKeyAttestation config, String idScope, KeyOptions options) throws AgentException {
     try {
       SasSigner key = Keys.sasSigner(config.key(), options);
       if (!config.deriveFromGroupKey()) {
-        return new SymmetricKeyAuthentication(config, idScope, key,
-            key instanceof SoftwareSymmetricKey software ? Optional.of(software) : Optional.empty());
+        return new SymmetricKeyAuthentication(
+            config,
+            idScope,
+            key,
+            key instanceof SoftwareSymmetricKey software
+                ? Optional.of(software)
+                : Optional.empty());
       }
-      // A key derived from a group key in a token is as secret as the group key: it stays out of files.
-      SoftwareSymmetricKey derived = SoftwareSymmetricKey.deriveFromGroupKey(key, config.registrationId());
-      return new SymmetricKeyAuthentication(config, idScope, derived,
+      // A key derived from a group key in a token is as secret as the group key: it stays out of
+      // files.
+      SoftwareSymmetricKey derived =
+          SoftwareSymmetricKey.deriveFromGroupKey(key, config.registrationId());
+      return new SymmetricKeyAuthentication(
+          config,
+          idScope,
+          derived,
           key instanceof SoftwareSymmetricKey ? Optional.of(derived) : Optional.empty());
     } catch (HsmException e) {
       throw AgentException.hsm(e);
@@ -72,8 +85,13 @@ public final class SymmetricKeyAuthentication implements DeviceAuthentication {
 
   @Override
   public DpsCredentials dpsCredentials() {
-    return now -> Optional.of(SasToken.forDpsRegistration(
-        idScope, config.registrationId(), deviceKey, now.plusSeconds(config.sasTtlSeconds())));
+    return now ->
+        Optional.of(
+            SasToken.forDpsRegistration(
+                idScope,
+                config.registrationId(),
+                deviceKey,
+                now.plusSeconds(config.sasTtlSeconds())));
   }
 
   @Override
@@ -104,7 +122,9 @@ public final class SymmetricKeyAuthentication implements DeviceAuthentication {
       references.put("keyUri", config.key().toString());
     }
     // The one place the agent reads a raw key: an Azure connection string carries it.
-    return new HubAuth("sas", references,
+    return new HubAuth(
+        "sas",
+        references,
         writable.map(key -> "SharedAccessKey=" + key.exportBase64(InsecureSecretKeyAccess.get())));
   }
 }

@@ -1,11 +1,11 @@
 package io.dpsagent.agent.attestation;
 
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.config.RegistrationId;
 import io.dpsagent.agent.config.RetryConfig;
 import io.dpsagent.agent.config.TpmAttestation;
 import io.dpsagent.agent.config.TpmConfig;
 import io.dpsagent.agent.dps.DpsCredentials;
-import io.dpsagent.agent.config.RegistrationId;
 import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.agent.sas.SasToken;
@@ -40,8 +40,8 @@ public final class TpmAuthentication implements DeviceAuthentication {
   private final long sasTtlSeconds;
   private SasSigner challengeKey;
 
-  private TpmAuthentication(Attestor attestor, TpmConfig tpm, String registrationId, String idScope,
-      long sasTtlSeconds) {
+  private TpmAuthentication(
+      Attestor attestor, TpmConfig tpm, String registrationId, String idScope, long sasTtlSeconds) {
     this.attestor = attestor;
     this.tpm = tpm;
     this.registrationId = registrationId;
@@ -51,25 +51,30 @@ public final class TpmAuthentication implements DeviceAuthentication {
 
   /**
    * How long TPM I/O may wait in a one-shot command (provision, token, tpm identity): each connect
-   * and each command's answer no longer than the run's budget ({@code max_elapsed_seconds}, a connect
-   * no longer than {@code connect_timeout_seconds}), all of them within that budget from now, and
-   * not past a stop request. A slow TPM is not cut short by the DPS request timeout: creating a key
-   * on a hardware TPM can take tens of seconds.
+   * and each command's answer no longer than the run's budget ({@code max_elapsed_seconds}, a
+   * connect no longer than {@code connect_timeout_seconds}), all of them within that budget from
+   * now, and not past a stop request. A slow TPM is not cut short by the DPS request timeout:
+   * creating a key on a hardware TPM can take tens of seconds.
    */
   public static TpmTimeouts runTimeouts(RetryConfig retry, BooleanSupplier stopRequested) {
     return heldTimeouts(retry, stopRequested).within(retry.maxElapsed());
   }
 
-  /** The same for the daemon, which keeps its TPM open for hours: each wait bounded, no deadline. */
+  /**
+   * The same for the daemon, which keeps its TPM open for hours: each wait bounded, no deadline.
+   */
   public static TpmTimeouts heldTimeouts(RetryConfig retry, BooleanSupplier stopRequested) {
-    Duration connect = retry.connectTimeout().compareTo(retry.maxElapsed()) < 0
-        ? retry.connectTimeout() : retry.maxElapsed();
+    Duration connect =
+        retry.connectTimeout().compareTo(retry.maxElapsed()) < 0
+            ? retry.connectTimeout()
+            : retry.maxElapsed();
     return TpmTimeouts.of(connect, retry.maxElapsed()).stoppingWhen(stopRequested);
   }
 
   /** Opens the TPM (creating and persisting the EK and SRK when absent). */
-  public static TpmAuthentication load(TpmAttestation config, TpmConfig tpm, String idScope, long sasTtlSeconds,
-      KeyOptions options) throws AgentException {
+  public static TpmAuthentication load(
+      TpmAttestation config, TpmConfig tpm, String idScope, long sasTtlSeconds, KeyOptions options)
+      throws AgentException {
     Attestor attestor = open(tpm.tcti(), options);
     try {
       String registrationId = config.registrationId().orElse(attestor.registrationId());
@@ -112,7 +117,9 @@ public final class TpmAuthentication implements DeviceAuthentication {
         // Until DPS has challenged this registration there is nothing to sign with.
         return challengeKey == null
             ? Optional.empty()
-            : Optional.of(SasToken.forDpsRegistration(idScope, registrationId, challengeKey, now.plusSeconds(sasTtlSeconds)));
+            : Optional.of(
+                SasToken.forDpsRegistration(
+                    idScope, registrationId, challengeKey, now.plusSeconds(sasTtlSeconds)));
       }
 
       @Override
@@ -145,8 +152,10 @@ public final class TpmAuthentication implements DeviceAuthentication {
   @Override
   public Optional<RegistrationRequest.TpmKeys> tpmKeys() {
     Base64.Encoder base64 = Base64.getEncoder();
-    return Optional.of(new RegistrationRequest.TpmKeys(
-        base64.encodeToString(attestor.endorsementKey()), base64.encodeToString(attestor.storageRootKey())));
+    return Optional.of(
+        new RegistrationRequest.TpmKeys(
+            base64.encodeToString(attestor.endorsementKey()),
+            base64.encodeToString(attestor.storageRootKey())));
   }
 
   /** The endorsement key: another TPM is another device. */

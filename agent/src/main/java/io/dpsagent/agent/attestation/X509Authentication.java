@@ -1,9 +1,9 @@
 package io.dpsagent.agent.attestation;
 
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.config.RegistrationId;
 import io.dpsagent.agent.config.X509Attestation;
 import io.dpsagent.agent.dps.DpsCredentials;
-import io.dpsagent.agent.config.RegistrationId;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.SasSigner;
@@ -48,10 +48,17 @@ public final class X509Authentication implements DeviceAuthentication {
     TlsIdentity identity = loadIdentity(config.identity(), options);
     X509Certificate leaf = identity.leaf();
     requireValidAt(leaf, now, source(config.identity()));
-    String cn = commonName(leaf).orElseThrow(() -> AgentException.config(
-        "certificate in " + source(config.identity()) + " has no subject CN; DPS takes the registration ID from it"));
+    String cn =
+        commonName(leaf)
+            .orElseThrow(
+                () ->
+                    AgentException.config(
+                        "certificate in "
+                            + source(config.identity())
+                            + " has no subject CN; DPS takes the registration ID from it"));
     if (cn.length() > MAX_CN_LENGTH) {
-      throw AgentException.config("certificate CN '" + cn + "' is longer than " + MAX_CN_LENGTH + " characters");
+      throw AgentException.config(
+          "certificate CN '" + cn + "' is longer than " + MAX_CN_LENGTH + " characters");
     }
     try {
       RegistrationId.validate(cn);
@@ -59,8 +66,12 @@ public final class X509Authentication implements DeviceAuthentication {
       throw AgentException.config("certificate CN cannot be a registration ID: " + e.getMessage());
     }
     if (config.registrationId().isPresent() && !config.registrationId().get().equals(cn)) {
-      throw AgentException.config("provisioning.attestation.registration_id '" + config.registrationId().get()
-          + "' differs from the certificate CN '" + cn + "'; DPS requires them to be equal (or leave registration_id out)");
+      throw AgentException.config(
+          "provisioning.attestation.registration_id '"
+              + config.registrationId().get()
+              + "' differs from the certificate CN '"
+              + cn
+              + "'; DPS requires them to be equal (or leave registration_id out)");
     }
     return new X509Authentication(cn, identity, config);
   }
@@ -82,7 +93,8 @@ public final class X509Authentication implements DeviceAuthentication {
 
   @Override
   public SasSigner hubSigner() throws AgentException {
-    throw AgentException.config("X.509 devices authenticate to their hub with the certificate; there is no SAS key");
+    throw AgentException.config(
+        "X.509 devices authenticate to their hub with the certificate; there is no SAS key");
   }
 
   @Override
@@ -131,15 +143,24 @@ public final class X509Authentication implements DeviceAuthentication {
     }
   }
 
-  private static void requireValidAt(X509Certificate leaf, Instant now, String source) throws AgentException {
+  private static void requireValidAt(X509Certificate leaf, Instant now, String source)
+      throws AgentException {
     try {
       leaf.checkValidity(Date.from(now));
     } catch (CertificateExpiredException e) {
-      throw AgentException.config("certificate in " + source + " expired on " + leaf.getNotAfter().toInstant()
-          + "; install a renewed certificate");
+      throw AgentException.config(
+          "certificate in "
+              + source
+              + " expired on "
+              + leaf.getNotAfter().toInstant()
+              + "; install a renewed certificate");
     } catch (CertificateNotYetValidException e) {
-      throw AgentException.config("certificate in " + source + " is not valid before "
-          + leaf.getNotBefore().toInstant() + "; check the device clock");
+      throw AgentException.config(
+          "certificate in "
+              + source
+              + " is not valid before "
+              + leaf.getNotBefore().toInstant()
+              + "; check the device clock");
     }
   }
 

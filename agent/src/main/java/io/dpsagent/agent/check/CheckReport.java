@@ -35,7 +35,11 @@ public record CheckReport(List<CheckResult> results) {
   public String toText() {
     StringBuilder text = new StringBuilder();
     for (CheckResult r : results) {
-      text.append('[').append(r.status().label()).append("] ").append(r.id()).append(": ")
+      text.append('[')
+          .append(r.status().label())
+          .append("] ")
+          .append(r.id())
+          .append(": ")
           .append(r.verdict().message());
       r.verdict().fix().ifPresent(fix -> text.append(" \u2014 fix: ").append(fix));
       text.append('\n');
@@ -46,8 +50,12 @@ public record CheckReport(List<CheckResult> results) {
   private String summary() {
     long errors = errors();
     long warnings = warnings();
-    return (errors == 0 ? "all checks passed" : "checks failed") + ": "
-        + errors + (errors == 1 ? " error, " : " errors, ") + warnings + (warnings == 1 ? " warning" : " warnings");
+    return (errors == 0 ? "all checks passed" : "checks failed")
+        + ": "
+        + errors
+        + (errors == 1 ? " error, " : " errors, ")
+        + warnings
+        + (warnings == 1 ? " warning" : " warnings");
   }
 
   /** {@code {"checks":[{"id","status","message","fix"}...],"errors":N,"warnings":N}}. */

@@ -16,17 +16,24 @@ public final class CheckRunner {
     Map<String, CheckResult> done = new LinkedHashMap<>();
     earlier.forEach(r -> done.put(r.id(), r));
     for (Check check : checks) {
-      Verdict verdict = blocker(check, done)
-          .map(r -> Verdict.skipped(r.id() + (r.status() == Status.ERROR ? " failed" : " was skipped")))
-          .orElseGet(check::run);
+      Verdict verdict =
+          blocker(check, done)
+              .map(
+                  r ->
+                      Verdict.skipped(
+                          r.id() + (r.status() == Status.ERROR ? " failed" : " was skipped")))
+              .orElseGet(check::run);
       done.put(check.id(), new CheckResult(check.id(), verdict));
     }
     return new ArrayList<>(done.values());
   }
 
-  /** The first prerequisite that failed or was skipped; a prerequisite not run here does not block. */
+  /**
+   * The first prerequisite that failed or was skipped; a prerequisite not run here does not block.
+   */
   private static Optional<CheckResult> blocker(Check check, Map<String, CheckResult> done) {
-    return check.requires().stream().map(done::get)
+    return check.requires().stream()
+        .map(done::get)
         .filter(r -> r != null && (r.status() == Status.ERROR || r.status() == Status.SKIPPED))
         .findFirst();
   }

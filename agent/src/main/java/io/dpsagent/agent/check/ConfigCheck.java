@@ -16,18 +16,33 @@ final class ConfigCheck {
   private ConfigCheck() {}
 
   static CheckResult loaded(AgentConfig config) {
-    return new CheckResult(ID, Verdict.ok(config.source() + " is valid: " + config.provisioning().attestation().method()
-        + " attestation over " + config.provisioning().transport().configName() + " to "
-        + config.provisioning().endpoint() + ", ID scope " + config.provisioning().idScope()));
+    return new CheckResult(
+        ID,
+        Verdict.ok(
+            config.source()
+                + " is valid: "
+                + config.provisioning().attestation().method()
+                + " attestation over "
+                + config.provisioning().transport().configName()
+                + " to "
+                + config.provisioning().endpoint()
+                + ", ID scope "
+                + config.provisioning().idScope()));
   }
 
   static CheckResult failed(Path file, AgentException e) {
     String message = e.getMessage();
     int semicolon = message.lastIndexOf("; ");
     return semicolon < 0
-        ? new CheckResult(ID, Verdict.error(e.kind(), message,
-            "correct it in " + file + " (every key is described in docs/configuration.md)"))
-        : new CheckResult(ID,
-            Verdict.error(e.kind(), message.substring(0, semicolon), message.substring(semicolon + 2)));
+        ? new CheckResult(
+            ID,
+            Verdict.error(
+                e.kind(),
+                message,
+                "correct it in " + file + " (every key is described in docs/configuration.md)"))
+        : new CheckResult(
+            ID,
+            Verdict.error(
+                e.kind(), message.substring(0, semicolon), message.substring(semicolon + 2)));
   }
 }

@@ -26,13 +26,16 @@ public final class Diagnostics {
   }
 
   /** Runs every check relevant to {@code config}. */
-  public static CheckReport run(AgentConfig config, Options options, UserDatabase users, ServiceUser current) {
+  public static CheckReport run(
+      AgentConfig config, Options options, UserDatabase users, ServiceUser current) {
     ServiceUserCheck serviceUser = ServiceUserCheck.resolve(options.user(), current, users);
-    return new CheckReport(CheckRunner.run(List.of(ConfigCheck.loaded(config)),
-        checks(config, options, serviceUser, users)));
+    return new CheckReport(
+        CheckRunner.run(
+            List.of(ConfigCheck.loaded(config)), checks(config, options, serviceUser, users)));
   }
 
-  static List<Check> checks(AgentConfig config, Options options, ServiceUserCheck serviceUser, UserDatabase users) {
+  static List<Check> checks(
+      AgentConfig config, Options options, ServiceUserCheck serviceUser, UserDatabase users) {
     List<Check> checks = new ArrayList<>();
     checks.add(serviceUser);
     if (KeyFilesCheck.relevant(config)) {
@@ -41,17 +44,24 @@ public final class Diagnostics {
     if (CertificatesCheck.relevant(config)) {
       checks.add(new CertificatesCheck(config, options.clock()));
     }
-    serviceUser.user().ifPresent(user -> {
-      checks.add(new OutputDirCheck(config, user));
-      checks.add(new GroupsCheck(config, user, users));
-    });
+    serviceUser
+        .user()
+        .ifPresent(
+            user -> {
+              checks.add(new OutputDirCheck(config, user));
+              checks.add(new GroupsCheck(config, user, users));
+            });
     if (TpmCheck.relevant(config)) {
       checks.add(new TpmCheck(config, options.timeout()));
     }
     Pkcs11Check.of(config).ifPresent(checks::add);
     Endpoint endpoint = new Endpoint(config.provisioning(), options.timeout());
-    List<Check> network = List.of(new EndpointDnsCheck(endpoint), new EndpointTcpCheck(endpoint),
-        new EndpointTlsCheck(endpoint), new ClockCheck(endpoint, options.clock()));
+    List<Check> network =
+        List.of(
+            new EndpointDnsCheck(endpoint),
+            new EndpointTcpCheck(endpoint),
+            new EndpointTlsCheck(endpoint),
+            new ClockCheck(endpoint, options.clock()));
     network.forEach(check -> checks.add(options.offline() ? offline(check.id()) : check));
     return checks;
   }

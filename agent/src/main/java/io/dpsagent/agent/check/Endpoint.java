@@ -3,11 +3,11 @@ package io.dpsagent.agent.check;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.Version;
 import io.dpsagent.agent.config.ProvisioningConfig;
+import io.dpsagent.agent.config.ProxySettings;
 import io.dpsagent.agent.config.Transport;
 import io.dpsagent.agent.tls.TrustStores;
 import io.dpsagent.agent.transport.Deadline;
 import io.dpsagent.agent.transport.proxy.HttpTunnel;
-import io.dpsagent.agent.config.ProxySettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,7 +70,9 @@ final class Endpoint {
     return timeout;
   }
 
-  /** The host whose name this device resolves: the proxy's when there is one (it resolves DPS's). */
+  /**
+   * The host whose name this device resolves: the proxy's when there is one (it resolves DPS's).
+   */
   String resolvedHost() {
     return proxy().map(p -> p.address().getHostString()).orElse(host());
   }
@@ -79,13 +81,16 @@ final class Endpoint {
   List<InetAddress> resolve() throws UnknownHostException, TimeoutException {
     String name = resolvedHost();
     CompletableFuture<InetAddress[]> lookup = new CompletableFuture<>();
-    Thread resolver = new Thread(() -> {
-      try {
-        lookup.complete(InetAddress.getAllByName(name));
-      } catch (UnknownHostException | RuntimeException e) {
-        lookup.completeExceptionally(e);
-      }
-    }, "dps-agent-check-dns");
+    Thread resolver =
+        new Thread(
+            () -> {
+              try {
+                lookup.complete(InetAddress.getAllByName(name));
+              } catch (UnknownHostException | RuntimeException e) {
+                lookup.completeExceptionally(e);
+              }
+            },
+            "dps-agent-check-dns");
     resolver.setDaemon(true);
     resolver.start();
     try {
@@ -120,7 +125,9 @@ final class Endpoint {
     }
   }
 
-  /** A completed TLS handshake with {@code port}, the server's certificate and host name verified. */
+  /**
+   * A completed TLS handshake with {@code port}, the server's certificate and host name verified.
+   */
   SSLSocket handshake(int port) throws IOException, AgentException {
     SSLContext tls = TrustStores.clientContext(config.trustBundle(), Optional.empty());
     Socket tcp = connect(port);
@@ -143,10 +150,19 @@ final class Endpoint {
    */
   Optional<String> httpDate(SSLSocket socket) throws IOException {
     String authority = config.endpoint().authority(Transport.HTTPS);
-    String request = "GET /" + config.idScope() + "/registrations?api-version=" + config.apiVersion() + " HTTP/1.1\r\n"
-        + "Host: " + authority + "\r\n"
-        + "User-Agent: " + Version.USER_AGENT + " check\r\n"
-        + "Connection: close\r\n\r\n";
+    String request =
+        "GET /"
+            + config.idScope()
+            + "/registrations?api-version="
+            + config.apiVersion()
+            + " HTTP/1.1\r\n"
+            + "Host: "
+            + authority
+            + "\r\n"
+            + "User-Agent: "
+            + Version.USER_AGENT
+            + " check\r\n"
+            + "Connection: close\r\n\r\n";
     OutputStream out = socket.getOutputStream();
     out.write(request.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
@@ -154,9 +170,12 @@ final class Endpoint {
     if (!header.startsWith("HTTP/")) {
       throw new IOException("the endpoint did not answer in HTTP");
     }
-    return header.lines().skip(1)
+    return header
+        .lines()
+        .skip(1)
         .filter(line -> line.regionMatches(true, 0, "Date:", 0, 5))
-        .map(line -> line.substring(5).strip()).findFirst();
+        .map(line -> line.substring(5).strip())
+        .findFirst();
   }
 
   /** Reads up to the blank line that ends the header, at most {@value #MAX_HEADER_BYTES} bytes. */
@@ -173,7 +192,9 @@ final class Endpoint {
 
   /** {@code host:port}, and the proxy it goes through. */
   String describe(int port) {
-    return (host().contains(":") ? "[" + host() + "]" : host()) + ":" + port
+    return (host().contains(":") ? "[" + host() + "]" : host())
+        + ":"
+        + port
         + proxy().map(p -> " through proxy " + p).orElse("");
   }
 }

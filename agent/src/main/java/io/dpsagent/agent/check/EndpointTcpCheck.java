@@ -37,19 +37,29 @@ final class EndpointTcpCheck implements Check {
     try (Socket socket = endpoint.connect(port)) {
       return Verdict.ok("connected to " + target + " (" + endpoint.transport().configName() + ")");
     } catch (SocketTimeoutException e) {
-      return Verdict.error(AgentException.Kind.TRANSIENT, "no TCP answer from " + target + " within "
-          + endpoint.timeout().toSeconds() + " s", firewallFix(port));
+      return Verdict.error(
+          AgentException.Kind.TRANSIENT,
+          "no TCP answer from " + target + " within " + endpoint.timeout().toSeconds() + " s",
+          firewallFix(port));
     } catch (IOException e) {
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return Verdict.error(AgentException.Kind.TRANSIENT, "cannot connect to " + target + ": " + reason,
+      return Verdict.error(
+          AgentException.Kind.TRANSIENT,
+          "cannot connect to " + target + ": " + reason,
           endpoint.proxy().isPresent() && reason.startsWith("proxy ")
-              ? "check provisioning.proxy (or https_proxy), its credentials, and that it allows CONNECT to port " + port
+              ? "check provisioning.proxy (or https_proxy), its credentials, and that it allows CONNECT to port "
+                  + port
               : firewallFix(port));
     }
   }
 
   private String firewallFix(int port) {
-    return "check that the endpoint listens on port " + port + " for " + endpoint.transport().configName()
-        + " and that outbound TCP " + port + " is allowed (or set provisioning.proxy)";
+    return "check that the endpoint listens on port "
+        + port
+        + " for "
+        + endpoint.transport().configName()
+        + " and that outbound TCP "
+        + port
+        + " is allowed (or set provisioning.proxy)";
   }
 }

@@ -39,13 +39,22 @@ final class EndpointTlsCheck implements Check {
     String target = endpoint.describe(port);
     try (SSLSocket socket = endpoint.handshake(port)) {
       X509Certificate server = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-      return Verdict.ok(socket.getSession().getProtocol() + " with " + target + ", certificate "
-          + server.getSubjectX500Principal().getName() + " issued by " + server.getIssuerX500Principal().getName()
-          + ", valid until " + server.getNotAfter().toInstant());
+      return Verdict.ok(
+          socket.getSession().getProtocol()
+              + " with "
+              + target
+              + ", certificate "
+              + server.getSubjectX500Principal().getName()
+              + " issued by "
+              + server.getIssuerX500Principal().getName()
+              + ", valid until "
+              + server.getNotAfter().toInstant());
     } catch (SSLException e) {
       return handshakeFailure(e, target);
     } catch (IOException e) {
-      return Verdict.error(AgentException.Kind.TRANSIENT, "TLS with " + target + " failed: " + reason(e),
+      return Verdict.error(
+          AgentException.Kind.TRANSIENT,
+          "TLS with " + target + " failed: " + reason(e),
           "check that port " + port + " serves TLS for " + endpoint.transport().configName());
     } catch (AgentException e) {
       return Verdict.error(e.kind(), e.getMessage(), "correct provisioning.trust_bundle");
@@ -55,22 +64,34 @@ final class EndpointTlsCheck implements Check {
   private Verdict handshakeFailure(SSLException e, String target) {
     String trace = causes(e);
     if (trace.contains("unable to find valid certification path") || trace.contains("PKIX path")) {
-      return Verdict.error(AgentException.Kind.CONFIG,
+      return Verdict.error(
+          AgentException.Kind.CONFIG,
           "the certificate of " + target + " is not issued by a trusted CA",
           "add the endpoint's CA (or a TLS-inspecting proxy's CA) to provisioning.trust_bundle");
     }
     if (trace.contains("No subject alternative") || trace.contains("No name matching")) {
-      return Verdict.error(AgentException.Kind.CONFIG, "the certificate of " + target + " does not name "
-          + endpoint.host(), "write the host name the certificate names into global_endpoint");
+      return Verdict.error(
+          AgentException.Kind.CONFIG,
+          "the certificate of " + target + " does not name " + endpoint.host(),
+          "write the host name the certificate names into global_endpoint");
     }
-    if (has(e, CertificateExpiredException.class) || has(e, CertificateNotYetValidException.class)) {
-      return Verdict.error(AgentException.Kind.CONFIG, "the certificate of " + target
-          + " is outside its validity period for this device's clock",
+    if (has(e, CertificateExpiredException.class)
+        || has(e, CertificateNotYetValidException.class)) {
+      return Verdict.error(
+          AgentException.Kind.CONFIG,
+          "the certificate of "
+              + target
+              + " is outside its validity period for this device's clock",
           "check the device clock (date -u; timedatectl set-ntp true); if it is right, the endpoint's certificate"
               + " has expired");
     }
-    return Verdict.error(AgentException.Kind.TRANSIENT, "TLS handshake with " + target + " failed: " + reason(e),
-        "check that port " + endpoint.port() + " serves TLS for " + endpoint.transport().configName());
+    return Verdict.error(
+        AgentException.Kind.TRANSIENT,
+        "TLS handshake with " + target + " failed: " + reason(e),
+        "check that port "
+            + endpoint.port()
+            + " serves TLS for "
+            + endpoint.transport().configName());
   }
 
   private static boolean has(Throwable e, Class<? extends Throwable> type) {
@@ -97,6 +118,8 @@ final class EndpointTlsCheck implements Check {
       root = root.getCause();
     }
     String message = root.getMessage();
-    return message == null || message.isBlank() ? "connection closed" : message.replaceAll("^[\\w.$]+Exception: ", "");
+    return message == null || message.isBlank()
+        ? "connection closed"
+        : message.replaceAll("^[\\w.$]+Exception: ", "");
   }
 }

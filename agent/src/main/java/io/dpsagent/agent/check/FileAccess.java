@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Whether a user may read or write a path, judged from owners and mode bits as the kernel would
- * (without ACLs): the user needs search permission on every directory above it, too. This lets
- * root check for the service account without becoming it.
+ * (without ACLs): the user needs search permission on every directory above it, too. This lets root
+ * check for the service account without becoming it.
  */
 public final class FileAccess {
 
@@ -22,7 +22,9 @@ public final class FileAccess {
 
   private FileAccess() {}
 
-  /** Whether {@code user} can do {@code want} (a mask of READ, WRITE) to the existing {@code path}. */
+  /**
+   * Whether {@code user} can do {@code want} (a mask of READ, WRITE) to the existing {@code path}.
+   */
   public static boolean allows(ServiceUser user, Path path, int want) throws IOException {
     return blockingDirectory(user, path).isEmpty() && allows(user, owner(path), want);
   }
@@ -37,17 +39,23 @@ public final class FileAccess {
     return Optional.empty();
   }
 
-  /** The mode-bit rule: the owner's bits for the owner, else the group's for members, else others'. */
+  /**
+   * The mode-bit rule: the owner's bits for the owner, else the group's for members, else others'.
+   */
   static boolean allows(ServiceUser user, Owner file, int want) {
     if (user.isRoot()) {
       return true;
     }
-    int bits = user.uid() == file.uid() ? file.mode() >> 6 : user.inGroup(file.gid()) ? file.mode() >> 3 : file.mode();
+    int bits =
+        user.uid() == file.uid()
+            ? file.mode() >> 6
+            : user.inGroup(file.gid()) ? file.mode() >> 3 : file.mode();
     return (bits & want & 7) == (want & 7);
   }
 
   static Owner owner(Path path) throws IOException {
     Map<String, Object> unix = Files.readAttributes(path, "unix:uid,gid,mode");
-    return new Owner((Integer) unix.get("uid"), (Integer) unix.get("gid"), (Integer) unix.get("mode") & 07777);
+    return new Owner(
+        (Integer) unix.get("uid"), (Integer) unix.get("gid"), (Integer) unix.get("mode") & 07777);
   }
 }

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * {@code groups}: the service user is in the groups it needs: the group of the TPM device when the
- * device's mode lets only that group in (tss, on most distributions), and {@code output.token_group},
- * which the daemon gives the hub token file to.
+ * device's mode lets only that group in (tss, on most distributions), and {@code
+ * output.token_group}, which the daemon gives the hub token file to.
  */
 final class GroupsCheck implements Check {
 
@@ -52,7 +52,9 @@ final class GroupsCheck implements Check {
         return device.get();
       }
     } catch (IOException e) {
-      return Verdict.error(AgentException.Kind.CONFIG, "cannot inspect the TPM device: " + e.getClass().getSimpleName(),
+      return Verdict.error(
+          AgentException.Kind.CONFIG,
+          "cannot inspect the TPM device: " + e.getClass().getSimpleName(),
           "check the permissions of " + config.tpm().tcti().path());
     }
     Optional<String> tokenGroup = config.output().tokenGroup();
@@ -60,7 +62,9 @@ final class GroupsCheck implements Check {
       String group = tokenGroup.get();
       Optional<Integer> gid = users.groupId(group);
       if (gid.isEmpty()) {
-        return Verdict.error(AgentException.Kind.CONFIG, "group " + group + " (output.token_group) does not exist",
+        return Verdict.error(
+            AgentException.Kind.CONFIG,
+            "group " + group + " (output.token_group) does not exist",
             "create it (groupadd " + group + ") or correct output.token_group");
       }
       if (!user.inGroup(gid.get())) {
@@ -68,8 +72,10 @@ final class GroupsCheck implements Check {
       }
       held.add(group + " (output.token_group)");
     }
-    return Verdict.ok(held.isEmpty() ? user.name() + " needs no extra group"
-        : user.name() + " is in " + String.join(", ", held));
+    return Verdict.ok(
+        held.isEmpty()
+            ? user.name() + " needs no extra group"
+            : user.name() + " is in " + String.join(", ", held));
   }
 
   /** A TPM device that only its group may open needs the user in that group. */
@@ -91,16 +97,28 @@ final class GroupsCheck implements Check {
       return Optional.empty();
     }
     if ((owner.mode() >> 3 & rw) == rw) {
-      return Optional.of(missing(users.groupName(owner.gid()), device + " is read-write for that group only"));
+      return Optional.of(
+          missing(users.groupName(owner.gid()), device + " is read-write for that group only"));
     }
-    return Optional.of(Verdict.error(AgentException.Kind.HSM, user.name() + " cannot open " + device + " (mode "
-        + String.format("%04o", owner.mode()) + ")", "give its group read-write access with a udev rule"
-        + " (tpm2-tss ships one: KERNEL==\"tpmrm[0-9]*\", GROUP=\"tss\", MODE=\"0660\") and add " + user.name()
-        + " to that group"));
+    return Optional.of(
+        Verdict.error(
+            AgentException.Kind.HSM,
+            user.name()
+                + " cannot open "
+                + device
+                + " (mode "
+                + String.format("%04o", owner.mode())
+                + ")",
+            "give its group read-write access with a udev rule"
+                + " (tpm2-tss ships one: KERNEL==\"tpmrm[0-9]*\", GROUP=\"tss\", MODE=\"0660\") and add "
+                + user.name()
+                + " to that group"));
   }
 
   private Verdict missing(String group, String why) {
-    return Verdict.error(AgentException.Kind.CONFIG, user.name() + " is not in group " + group + " (" + why + ")",
+    return Verdict.error(
+        AgentException.Kind.CONFIG,
+        user.name() + " is not in group " + group + " (" + why + ")",
         "usermod -aG " + group + " " + user.name() + ", then restart dps-agent");
   }
 }

@@ -56,9 +56,14 @@ final class KeyFilesCheck implements Check {
   @Override
   public Verdict run() {
     List<ConfiguredFile> files = files(config);
-    Verdict worst = Verdict.ok(files.size() + (files.size() == 1 ? " file" : " files") + " present"
-        + user.map(u -> " and readable by " + u.name()).orElse("") + ", secrets owner-only: "
-        + files.stream().map(f -> f.path().toString()).collect(Collectors.joining(", ")));
+    Verdict worst =
+        Verdict.ok(
+            files.size()
+                + (files.size() == 1 ? " file" : " files")
+                + " present"
+                + user.map(u -> " and readable by " + u.name()).orElse("")
+                + ", secrets owner-only: "
+                + files.stream().map(f -> f.path().toString()).collect(Collectors.joining(", ")));
     for (ConfiguredFile file : files) {
       worst = worst.worst(inspect(file));
       if (worst.status() == Status.ERROR) {
@@ -72,7 +77,9 @@ final class KeyFilesCheck implements Check {
     Path path = file.path();
     String named = path + " (" + file.key() + ")";
     if (!Files.exists(path)) {
-      return error(named + " does not exist", "create it, or correct " + file.key() + " in " + config.source());
+      return error(
+          named + " does not exist",
+          "create it, or correct " + file.key() + " in " + config.source());
     }
     if (!Files.isRegularFile(path)) {
       return error(named + " is not a regular file", "point " + file.key() + " at the file itself");
@@ -80,7 +87,9 @@ final class KeyFilesCheck implements Check {
     try {
       int mode = FileAccess.owner(path).mode();
       if (file.secret() && (mode & 077) != 0) {
-        return error(named + " is accessible by group or others (mode " + octal(mode) + ")", "chmod 600 " + path);
+        return error(
+            named + " is accessible by group or others (mode " + octal(mode) + ")",
+            "chmod 600 " + path);
       }
       Optional<Verdict> unreadable = unreadable(file, named);
       if (unreadable.isPresent()) {
@@ -88,15 +97,25 @@ final class KeyFilesCheck implements Check {
       }
       file.content().verify();
       if (!file.secret() && (mode & 022) != 0) {
-        return Verdict.warning(named + " can be changed by group or others (mode " + octal(mode) + ")",
+        return Verdict.warning(
+            named + " can be changed by group or others (mode " + octal(mode) + ")",
             "chmod go-w " + path);
       }
       return Verdict.ok(named);
     } catch (HsmException | AgentException e) {
-      return error(e.getMessage(), "write a valid " + what(file) + " into " + path
-          + ", or correct " + file.key() + " in " + config.source());
+      return error(
+          e.getMessage(),
+          "write a valid "
+              + what(file)
+              + " into "
+              + path
+              + ", or correct "
+              + file.key()
+              + " in "
+              + config.source());
     } catch (IOException e) {
-      return error("cannot inspect " + named + ": " + e.getClass().getSimpleName(),
+      return error(
+          "cannot inspect " + named + ": " + e.getClass().getSimpleName(),
           "check the permissions of " + path + " and its directories");
     }
   }
@@ -108,15 +127,28 @@ final class KeyFilesCheck implements Check {
     ServiceUser u = user.get();
     Optional<Path> blocked = FileAccess.blockingDirectory(u, file.path());
     if (blocked.isPresent()) {
-      return Optional.of(error(u.name() + " cannot reach " + named + ": no search permission on " + blocked.get(),
-          "let " + u.name() + " traverse " + blocked.get() + " (chmod o+x, or chgrp a group of "
-              + u.name() + " and chmod g+x)"));
+      return Optional.of(
+          error(
+              u.name() + " cannot reach " + named + ": no search permission on " + blocked.get(),
+              "let "
+                  + u.name()
+                  + " traverse "
+                  + blocked.get()
+                  + " (chmod o+x, or chgrp a group of "
+                  + u.name()
+                  + " and chmod g+x)"));
     }
     if (!FileAccess.allows(u, file.path(), FileAccess.READ)) {
-      return Optional.of(error(u.name() + " cannot read " + named, file.secret()
-          ? "chown " + u.name() + " " + file.path()
-              + " (a secret stays mode 600, so its owner must be the service user)"
-          : "chmod 644 " + file.path() + ", or chown " + u.name() + " " + file.path()));
+      return Optional.of(
+          error(
+              u.name() + " cannot read " + named,
+              file.secret()
+                  ? "chown "
+                      + u.name()
+                      + " "
+                      + file.path()
+                      + " (a secret stays mode 600, so its owner must be the service user)"
+                  : "chmod 644 " + file.path() + ", or chown " + u.name() + " " + file.path()));
     }
     return Optional.empty();
   }
@@ -140,9 +172,11 @@ final class KeyFilesCheck implements Check {
     if (key.endsWith("trust_bundle")) {
       return "PEM CA bundle";
     }
-    return key.endsWith("identity_cert") ? "PEM certificate chain"
-        : key.endsWith("identity_pk") ? "PEM private key matching the certificate"
-        : key.endsWith("uri") ? "PKCS#12 bundle" : "base64 symmetric key";
+    return key.endsWith("identity_cert")
+        ? "PEM certificate chain"
+        : key.endsWith("identity_pk")
+            ? "PEM private key matching the certificate"
+            : key.endsWith("uri") ? "PKCS#12 bundle" : "base64 symmetric key";
   }
 
   /** Every file the config names, in config order. */
@@ -156,27 +190,59 @@ final class KeyFilesCheck implements Check {
     } else if (attestation instanceof X509Attestation x) {
       x509Files(files, at, x.identity());
     }
-    config.provisioning().trustBundle().ifPresent(bundle -> files.add(new ConfiguredFile(
-        "provisioning.trust_bundle", bundle, false, () -> TrustStores.trustManager(Optional.of(bundle)))));
+    config
+        .provisioning()
+        .trustBundle()
+        .ifPresent(
+            bundle ->
+                files.add(
+                    new ConfiguredFile(
+                        "provisioning.trust_bundle",
+                        bundle,
+                        false,
+                        () -> TrustStores.trustManager(Optional.of(bundle)))));
     return files;
   }
 
-  private static void x509Files(List<ConfiguredFile> files, String at, X509Attestation.Identity identity) {
+  private static void x509Files(
+      List<ConfiguredFile> files, String at, X509Attestation.Identity identity) {
     if (identity instanceof X509Attestation.PemFiles pem) {
       Path chain = pem.certificateChain().path();
-      files.add(new ConfiguredFile(at + "identity_cert", chain, false, () -> SoftwareTlsIdentity.readChain(chain)));
-      keyFile(files, at + "identity_pk", pem.privateKey(),
+      files.add(
+          new ConfiguredFile(
+              at + "identity_cert", chain, false, () -> SoftwareTlsIdentity.readChain(chain)));
+      keyFile(
+          files,
+          at + "identity_pk",
+          pem.privateKey(),
           () -> SoftwareTlsIdentity.fromPem(chain, pem.privateKey().path()));
     } else if (identity instanceof X509Attestation.Pkcs12File p12) {
       Path password = p12.passwordFile().path();
-      files.add(new ConfiguredFile(at + "identity_pkcs12.password_uri", password, true,
-          () -> KeyFiles.readSecretText(password)));
-      files.add(new ConfiguredFile(at + "identity_pkcs12.uri", p12.bundle().path(), true,
-          () -> SoftwareTlsIdentity.fromPkcs12(p12.bundle().path(), password)));
+      files.add(
+          new ConfiguredFile(
+              at + "identity_pkcs12.password_uri",
+              password,
+              true,
+              () -> KeyFiles.readSecretText(password)));
+      files.add(
+          new ConfiguredFile(
+              at + "identity_pkcs12.uri",
+              p12.bundle().path(),
+              true,
+              () -> SoftwareTlsIdentity.fromPkcs12(p12.bundle().path(), password)));
     } else if (identity instanceof X509Attestation.TokenKey token) {
-      token.certificateChain().filter(c -> c.scheme() == KeyUri.Scheme.FILE).ifPresent(c -> files.add(
-          new ConfiguredFile(at + "identity_cert", c.path(), false, () -> SoftwareTlsIdentity.readChain(c.path()))));
-      keyFile(files, at + "identity_pk", token.privateKey(), () -> { });
+      token
+          .certificateChain()
+          .filter(c -> c.scheme() == KeyUri.Scheme.FILE)
+          .ifPresent(
+              c ->
+                  files.add(
+                      new ConfiguredFile(
+                          at + "identity_cert",
+                          c.path(),
+                          false,
+                          () -> SoftwareTlsIdentity.readChain(c.path()))));
+      keyFile(files, at + "identity_pk", token.privateKey(), () -> {});
     }
   }
 

@@ -38,8 +38,10 @@ final class OutputDirCheck implements Check {
   @Override
   public Verdict run() {
     List<String> fine = new ArrayList<>();
-    for (Dir dir : List.of(new Dir("output.dir", config.output().dir()),
-        new Dir("output.token_dir", config.output().tokenDir()))) {
+    for (Dir dir :
+        List.of(
+            new Dir("output.dir", config.output().dir()),
+            new Dir("output.token_dir", config.output().tokenDir()))) {
       try {
         Optional<Verdict> problem = problem(dir);
         if (problem.isPresent()) {
@@ -47,8 +49,15 @@ final class OutputDirCheck implements Check {
         }
         fine.add(dir.path() + (Files.isDirectory(dir.path()) ? "" : " (created on first use)"));
       } catch (IOException e) {
-        return Verdict.error(AgentException.Kind.CONFIG, "cannot inspect " + dir.path() + " (" + dir.key() + "): "
-            + e.getClass().getSimpleName(), "check the permissions of " + dir.path() + " and its parents");
+        return Verdict.error(
+            AgentException.Kind.CONFIG,
+            "cannot inspect "
+                + dir.path()
+                + " ("
+                + dir.key()
+                + "): "
+                + e.getClass().getSimpleName(),
+            "check the permissions of " + dir.path() + " and its parents");
       }
     }
     return Verdict.ok(user.name() + " can write " + String.join(" and ", fine));
@@ -59,8 +68,11 @@ final class OutputDirCheck implements Check {
   private Optional<Verdict> problem(Dir dir) throws IOException {
     Path path = dir.path();
     if (Files.exists(path) && !Files.isDirectory(path)) {
-      return Optional.of(Verdict.error(AgentException.Kind.CONFIG, path + " (" + dir.key() + ") is not a directory",
-          "remove it, or point " + dir.key() + " at a directory"));
+      return Optional.of(
+          Verdict.error(
+              AgentException.Kind.CONFIG,
+              path + " (" + dir.key() + ") is not a directory",
+              "remove it, or point " + dir.key() + " at a directory"));
     }
     Path existing = path;
     while (!Files.exists(existing)) {
@@ -70,11 +82,25 @@ final class OutputDirCheck implements Check {
     if (FileAccess.allows(user, existing, want)) {
       return Optional.empty();
     }
-    String fix = existing.equals(path)
-        ? "chown " + user.name() + " " + path + " (systemd's StateDirectory=/RuntimeDirectory= do this for the"
-            + " default directories)"
-        : "create it: install -d -m 0750 -o " + user.name() + " " + path;
-    return Optional.of(Verdict.error(AgentException.Kind.CONFIG, user.name() + " cannot write " + existing
-        + (existing.equals(path) ? "" : ", so cannot create " + path) + " (" + dir.key() + ")", fix));
+    String fix =
+        existing.equals(path)
+            ? "chown "
+                + user.name()
+                + " "
+                + path
+                + " (systemd's StateDirectory=/RuntimeDirectory= do this for the"
+                + " default directories)"
+            : "create it: install -d -m 0750 -o " + user.name() + " " + path;
+    return Optional.of(
+        Verdict.error(
+            AgentException.Kind.CONFIG,
+            user.name()
+                + " cannot write "
+                + existing
+                + (existing.equals(path) ? "" : ", so cannot create " + path)
+                + " ("
+                + dir.key()
+                + ")",
+            fix));
   }
 }

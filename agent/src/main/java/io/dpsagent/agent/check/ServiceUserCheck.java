@@ -30,26 +30,45 @@ public final class ServiceUserCheck implements Check {
    * Finds the account: {@code requested}, else {@value #DEFAULT_USER} when {@code current} is root,
    * else {@code current}.
    */
-  static ServiceUserCheck resolve(Optional<String> requested, ServiceUser current, UserDatabase users) {
+  static ServiceUserCheck resolve(
+      Optional<String> requested, ServiceUser current, UserDatabase users) {
     if (requested.isEmpty() && !current.isRoot()) {
-      return found(current, "checking access as the current user " + current
-          + "; run check as root to judge the service account " + DEFAULT_USER);
+      return found(
+          current,
+          "checking access as the current user "
+              + current
+              + "; run check as root to judge the service account "
+              + DEFAULT_USER);
     }
     String name = requested.orElse(DEFAULT_USER);
-    return users.user(name)
-        .map(u -> found(u, "checking access as " + u + ", groups " + String.join(",", u.groupNames())))
-        .orElseGet(() -> new ServiceUserCheck(Optional.empty(), Verdict.error(AgentException.Kind.CONFIG,
-            "user " + name + " does not exist in /etc/passwd",
-            requested.isPresent() ? "create it (useradd --system " + name + "), or pass the service's User= with --user"
-                : "create it: systemd-sysusers (the package's sysusers.d/dps-agent.conf), or pass the service's"
-                + " User= with --user")));
+    return users
+        .user(name)
+        .map(
+            u ->
+                found(
+                    u, "checking access as " + u + ", groups " + String.join(",", u.groupNames())))
+        .orElseGet(
+            () ->
+                new ServiceUserCheck(
+                    Optional.empty(),
+                    Verdict.error(
+                        AgentException.Kind.CONFIG,
+                        "user " + name + " does not exist in /etc/passwd",
+                        requested.isPresent()
+                            ? "create it (useradd --system "
+                                + name
+                                + "), or pass the service's User= with --user"
+                            : "create it: systemd-sysusers (the package's sysusers.d/dps-agent.conf), or pass the service's"
+                                + " User= with --user")));
   }
 
   private static ServiceUserCheck found(ServiceUser user, String message) {
     return new ServiceUserCheck(Optional.of(user), Verdict.ok(message));
   }
 
-  /** The process's own account, from the kernel ({@code /proc/self/status}), named by {@code users}. */
+  /**
+   * The process's own account, from the kernel ({@code /proc/self/status}), named by {@code users}.
+   */
   public static ServiceUser current(UserDatabase users) throws IOException {
     int uid = -1;
     int gid = -1;
@@ -65,7 +84,7 @@ public final class ServiceUserCheck implements Check {
             groups.put(g, users.groupName(g));
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     groups.put(gid, users.groupName(gid));

@@ -7,10 +7,10 @@ import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.tpm.TctiSpec;
 import io.dpsagent.hsm.tpm.TpmInventory;
-import io.dpsagent.hsm.tpm.TpmTimeouts;
-import java.time.Duration;
 import io.dpsagent.hsm.tpm.TpmSettings;
+import io.dpsagent.hsm.tpm.TpmTimeouts;
 import java.nio.file.Files;
+import java.time.Duration;
 
 /**
  * {@code tpm}: the TPM answers at the configured TCTI, the EK and SRK are persisted (the EK is what
@@ -46,39 +46,67 @@ final class TpmCheck implements Check {
     try {
       tpm = TpmInventory.read(tcti, handles, TpmTimeouts.of(timeout, timeout));
     } catch (HsmException e) {
-      return Verdict.error(AgentException.hsm(e).kind(), e.getMessage(), e.kind() == HsmException.Kind.UNAVAILABLE
-          ? unreachableFix(tcti)
-          : "check the TPM with tpm2_getcap properties-fixed -T " + tcti + "; see docs/tpm.md");
+      return Verdict.error(
+          AgentException.hsm(e).kind(),
+          e.getMessage(),
+          e.kind() == HsmException.Kind.UNAVAILABLE
+              ? unreachableFix(tcti)
+              : "check the TPM with tpm2_getcap properties-fixed -T " + tcti + "; see docs/tpm.md");
     }
     String at = "TPM at " + tcti;
     if (tpm.endorsementKey().isEmpty() || !tpm.storageRootKeyPresent()) {
-      return Verdict.warning(at + " has no " + (tpm.endorsementKey().isEmpty() ? "endorsement key at "
-          + hex(handles.endorsementKeyHandle()) : "storage root key at " + hex(handles.storageRootKeyHandle())),
+      return Verdict.warning(
+          at
+              + " has no "
+              + (tpm.endorsementKey().isEmpty()
+                  ? "endorsement key at " + hex(handles.endorsementKeyHandle())
+                  : "storage root key at " + hex(handles.storageRootKeyHandle())),
           "run dps-agent tpm identity once: it creates and persists the EK and SRK from the standard templates;"
               + " enroll the EK it prints");
     }
-    String keys = at + ": EK " + hex(handles.endorsementKeyHandle()) + " (registration ID "
-        + tpm.registrationId().orElseThrow() + "), SRK " + hex(handles.storageRootKeyHandle());
+    String keys =
+        at
+            + ": EK "
+            + hex(handles.endorsementKeyHandle())
+            + " (registration ID "
+            + tpm.registrationId().orElseThrow()
+            + "), SRK "
+            + hex(handles.storageRootKeyHandle());
     String identity = hex(handles.identityKeyHandle());
     if (tpm.identityKeyType().isPresent() && !tpm.identityKeyUsable()) {
-      return Verdict.error(AgentException.Kind.HSM, keys + "; the key at " + identity + " is a "
-          + tpm.identityKeyType().get() + " key, not a DPS identity key",
-          "evict it (tpm2_evictcontrol -C o -c " + identity + ") or choose a free tpm.auth_key_index");
+      return Verdict.error(
+          AgentException.Kind.HSM,
+          keys
+              + "; the key at "
+              + identity
+              + " is a "
+              + tpm.identityKeyType().get()
+              + " key, not a DPS identity key",
+          "evict it (tpm2_evictcontrol -C o -c "
+              + identity
+              + ") or choose a free tpm.auth_key_index");
     }
     if (tpm.identityKeyType().isPresent()) {
       return Verdict.ok(keys + ", identity key " + identity + " persisted");
     }
     if (Files.exists(config.output().dir().resolve(OutputWriter.CONNECTION_JSON))) {
-      return Verdict.error(AgentException.Kind.HSM, keys + "; the device is provisioned but no identity key is"
-          + " persisted at " + identity + " (was the TPM cleared?)",
+      return Verdict.error(
+          AgentException.Kind.HSM,
+          keys
+              + "; the device is provisioned but no identity key is"
+              + " persisted at "
+              + identity
+              + " (was the TPM cleared?)",
           "run dps-agent provision again: DPS sends the identity key at every registration");
     }
-    return Verdict.ok(keys + "; no identity key at " + identity + " yet: the first provisioning stores it");
+    return Verdict.ok(
+        keys + "; no identity key at " + identity + " yet: the first provisioning stores it");
   }
 
   private static String unreachableFix(TctiSpec tcti) {
     return tcti.kind() == TctiSpec.Kind.DEVICE
-        ? "check that the TPM is enabled in the firmware and its driver loaded (ls -l " + tcti.path()
+        ? "check that the TPM is enabled in the firmware and its driver loaded (ls -l "
+            + tcti.path()
             + "), or correct tpm.tcti"
         : "start the TPM simulator at " + tcti.host() + ":" + tcti.port() + ", or correct tpm.tcti";
   }

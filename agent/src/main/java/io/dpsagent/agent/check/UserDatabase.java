@@ -32,20 +32,27 @@ public final class UserDatabase {
 
   /** The user with that name and all its groups. */
   public Optional<ServiceUser> user(String name) {
-    return passwd.stream().filter(r -> r.length >= 4 && r[0].equals(name)).findFirst()
+    return passwd.stream()
+        .filter(r -> r.length >= 4 && r[0].equals(name))
+        .findFirst()
         .map(r -> withGroups(name, Integer.parseInt(r[2]), Integer.parseInt(r[3])));
   }
 
   /** The gid of a group name. */
   public Optional<Integer> groupId(String name) {
-    return group.stream().filter(r -> r.length >= 3 && r[0].equals(name)).findFirst()
+    return group.stream()
+        .filter(r -> r.length >= 3 && r[0].equals(name))
+        .findFirst()
         .map(r -> Integer.parseInt(r[2]));
   }
 
   /** The name of a gid, or the number when no group has it. */
   public String groupName(int gid) {
-    return group.stream().filter(r -> r.length >= 3 && r[2].equals(Integer.toString(gid))).findFirst()
-        .map(r -> r[0]).orElse(Integer.toString(gid));
+    return group.stream()
+        .filter(r -> r.length >= 3 && r[2].equals(Integer.toString(gid)))
+        .findFirst()
+        .map(r -> r[0])
+        .orElse(Integer.toString(gid));
   }
 
   private ServiceUser withGroups(String name, int uid, int gid) {

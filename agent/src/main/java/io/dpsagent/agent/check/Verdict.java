@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param fix what to do about it; present for warnings and errors
  * @param kind what kind of failure an error is; present for errors only
  */
-public record Verdict(Status status, String message, Optional<String> fix, Optional<AgentException.Kind> kind) {
+public record Verdict(
+    Status status, String message, Optional<String> fix, Optional<AgentException.Kind> kind) {
 
   public Verdict {
     Objects.requireNonNull(message);

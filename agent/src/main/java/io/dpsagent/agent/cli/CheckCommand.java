@@ -19,8 +19,11 @@ import picocli.CommandLine.Option;
  * contract's code of the first failed check's kind (2 for a config or file problem, 3 for clock
  * skew, 5 for the network, 6 for the TPM or token), 0 when nothing failed; warnings never fail.
  */
-@Command(name = "check", mixinStandardHelpOptions = true,
-    description = "Check the config, clock, endpoint, TPM/HSM, files and service user; print a fix for each problem.")
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description =
+        "Check the config, clock, endpoint, TPM/HSM, files and service user; print a fix for each problem.")
 final class CheckCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
@@ -31,12 +34,17 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--offline", description = "skip the network checks (DNS, TCP, TLS, clock)")
   boolean offline;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS",
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
       description = "bound of each network check, 1..60 (default: ${DEFAULT-VALUE})")
   int timeoutSeconds = 5;
 
-  @Option(names = "--user", paramLabel = "NAME",
-      description = "the service's account, judged when run as root (default: dps-agent; else the current user)")
+  @Option(
+      names = "--user",
+      paramLabel = "NAME",
+      description =
+          "the service's account, judged when run as root (default: dps-agent; else the current user)")
   String user;
 
   private final Main.Context context;
@@ -63,8 +71,12 @@ final class CheckCommand implements Callable<Integer> {
 
   private CheckReport run(AgentConfig loaded) throws IOException {
     UserDatabase users = UserDatabase.system();
-    Diagnostics.Options options = new Diagnostics.Options(context.clock(), offline,
-        Duration.ofSeconds(timeoutSeconds), Optional.ofNullable(user));
+    Diagnostics.Options options =
+        new Diagnostics.Options(
+            context.clock(),
+            offline,
+            Duration.ofSeconds(timeoutSeconds),
+            Optional.ofNullable(user));
     return Diagnostics.run(loaded, options, users, ServiceUserCheck.current(users));
   }
 }

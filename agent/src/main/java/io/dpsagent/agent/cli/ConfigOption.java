@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 /** {@code --config FILE}, shared by every command that reads the agent's configuration. */
 final class ConfigOption {
 
-  @Option(names = "--config", paramLabel = "FILE", description = "config file (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "config file (default: ${DEFAULT-VALUE})")
   Path file = ConfigLoader.DEFAULT_PATH;
 
   /** Loads the file, its drop-ins and the environment overrides. */

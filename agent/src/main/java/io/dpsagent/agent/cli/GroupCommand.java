@@ -10,7 +10,7 @@ final class GroupCommand {
 
   /** Called without a subcommand: a usage error (exit 2, usage printed), never a crash. */
   static ParameterException missingSubcommand(CommandSpec spec) {
-    return new ParameterException(spec.commandLine(),
-        "missing command; see " + spec.qualifiedName() + " --help");
+    return new ParameterException(
+        spec.commandLine(), "missing command; see " + spec.qualifiedName() + " --help");
   }
 }

@@ -11,10 +11,10 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * One-line logs on stderr, which journald and factory scripts both read well. Under systemd
- * ({@code JOURNAL_STREAM} set) each line starts with its {@code sd-daemon(3)} priority, so that
- * {@code journalctl -p warning} finds the warnings and errors. Log statements in the agent never
- * format secrets, so no filtering happens here.
+ * One-line logs on stderr, which journald and factory scripts both read well. Under systemd ({@code
+ * JOURNAL_STREAM} set) each line starts with its {@code sd-daemon(3)} priority, so that {@code
+ * journalctl -p warning} finds the warnings and errors. Log statements in the agent never format
+ * secrets, so no filtering happens here.
  */
 final class Logging {
 
@@ -37,7 +37,9 @@ final class Logging {
       if (level.intValue() < Level.INFO.intValue()) {
         name = "debug";
       }
-      return journal ? "<" + priority(level) + ">" + name + ": " + message : "dps-agent: " + name + ": " + message;
+      return journal
+          ? "<" + priority(level) + ">" + name + ": " + message
+          : "dps-agent: " + name + ": " + message;
     }
 
     private static int priority(Level level) {
@@ -53,31 +55,33 @@ final class Logging {
 
   static void configure(PrintStream err, Map<String, String> environment, boolean verbose) {
     Style style = Style.of(environment);
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (isLoggable(record)) {
-          err.print(getFormatter().format(record));
-          err.flush();
-        }
-      }
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            if (isLoggable(record)) {
+              err.print(getFormatter().format(record));
+              err.flush();
+            }
+          }
 
-      @Override
-      public void flush() {
-        err.flush();
-      }
+          @Override
+          public void flush() {
+            err.flush();
+          }
 
-      @Override
-      public void close() {
-        flush();
-      }
-    };
-    handler.setFormatter(new Formatter() {
-      @Override
-      public String format(LogRecord record) {
-        return style.line(record.getLevel(), formatMessage(record)) + System.lineSeparator();
-      }
-    });
+          @Override
+          public void close() {
+            flush();
+          }
+        };
+    handler.setFormatter(
+        new Formatter() {
+          @Override
+          public String format(LogRecord record) {
+            return style.line(record.getLevel(), formatMessage(record)) + System.lineSeparator();
+          }
+        });
     // Only the agent's own loggers are shown: JDK and library loggers may print headers (and so
     // tokens) at fine levels, and an in-process peer (the emulator in tests) has its own output.
     handler.setLevel(Level.ALL);
@@ -91,11 +95,14 @@ final class Logging {
   }
 
   private static Optional<Level> level(Map<String, String> environment) {
-    return Optional.ofNullable(environment.get(LEVEL_VARIABLE)).map(v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
-      case "error" -> Level.SEVERE;
-      case "warning", "warn" -> Level.WARNING;
-      case "debug", "trace" -> Level.FINE;
-      default -> Level.INFO;
-    });
+    return Optional.ofNullable(environment.get(LEVEL_VARIABLE))
+        .map(
+            v ->
+                switch (v.strip().toLowerCase(Locale.ROOT)) {
+                  case "error" -> Level.SEVERE;
+                  case "warning", "warn" -> Level.WARNING;
+                  case "debug", "trace" -> Level.FINE;
+                  default -> Level.INFO;
+                });
   }
 }

@@ -20,9 +20,19 @@ import picocli.CommandLine.Spec;
     name = "dps-agent",
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
-    description = "Device-side provisioning agent for the Azure IoT Hub Device Provisioning Service.",
-    subcommands = {ProvisionCommand.class, RunCommand.class, StatusCommand.class, CheckCommand.class,
-        ReprovisionCommand.class, DeriveKeyCommand.class, TokenCommand.class, TpmCommand.class, Pkcs11Command.class})
+    description =
+        "Device-side provisioning agent for the Azure IoT Hub Device Provisioning Service.",
+    subcommands = {
+      ProvisionCommand.class,
+      RunCommand.class,
+      StatusCommand.class,
+      CheckCommand.class,
+      ReprovisionCommand.class,
+      DeriveKeyCommand.class,
+      TokenCommand.class,
+      TpmCommand.class,
+      Pkcs11Command.class
+    })
 public final class Main implements Runnable {
 
   /**
@@ -35,11 +45,22 @@ public final class Main implements Runnable {
   static final int SIGNALLED_BY_TERM = 128 + 15;
 
   /** What commands share: streams, environment, time, and how to wait. Tests substitute them. */
-  public record Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment,
-      Clock clock, RegistrationClient.Sleeper sleeper, Signals signals) {
+  public record Context(
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> environment,
+      Clock clock,
+      RegistrationClient.Sleeper sleeper,
+      Signals signals) {
 
     /** A context that is never signalled (one-shot commands in tests). */
-    public Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment, Clock clock,
+    public Context(
+        InputStream in,
+        PrintStream out,
+        PrintStream err,
+        Map<String, String> environment,
+        Clock clock,
         RegistrationClient.Sleeper sleeper) {
       this(in, out, err, environment, clock, sleeper, new Signals());
     }
@@ -50,14 +71,26 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     Signals signals = new Signals();
     boolean daemon = args.length > 0 && args[0].equals("run");
-    OsSignals.install(signals, () -> {
-      // A command stuck in I/O past the grace ends here: the daemon's stop is a success (systemctl
-      // stop must not leave the unit failed); any other command ends as signalled commands do.
-      sleepQuietly(STOP_GRACE);
-      System.exit(daemon ? ExitCode.SUCCESS.code() : SIGNALLED_BY_TERM);
-    });
-    int code = run(args, new Context(System.in, System.out, System.err, System.getenv(), Clock.systemUTC(),
-        signals::sleepUnlessStopped, signals));
+    OsSignals.install(
+        signals,
+        () -> {
+          // A command stuck in I/O past the grace ends here: the daemon's stop is a success
+          // (systemctl
+          // stop must not leave the unit failed); any other command ends as signalled commands do.
+          sleepQuietly(STOP_GRACE);
+          System.exit(daemon ? ExitCode.SUCCESS.code() : SIGNALLED_BY_TERM);
+        });
+    int code =
+        run(
+            args,
+            new Context(
+                System.in,
+                System.out,
+                System.err,
+                System.getenv(),
+                Clock.systemUTC(),
+                signals::sleepUnlessStopped,
+                signals));
     // A one-shot command cut short by SIGTERM ends as signalled commands do, whatever it was doing.
     System.exit(signals.isStopped() && !daemon ? SIGNALLED_BY_TERM : code);
   }
@@ -74,11 +107,12 @@ public final class Main implements Runnable {
   public static int run(String[] args, Context context) {
     Logging.configure(context.err(), context.environment(), false);
     Failures failures = new Failures(context, Arrays.asList(args).contains("--json"));
-    CommandLine cli = new CommandLine(new Main(), new ContextFactory(context))
-        .setOut(new PrintWriter(context.out(), true))
-        .setErr(new PrintWriter(context.err(), true))
-        .setParameterExceptionHandler(failures::usage)
-        .setExecutionExceptionHandler((e, commandLine, parseResult) -> failures.failed(e));
+    CommandLine cli =
+        new CommandLine(new Main(), new ContextFactory(context))
+            .setOut(new PrintWriter(context.out(), true))
+            .setErr(new PrintWriter(context.err(), true))
+            .setParameterExceptionHandler(failures::usage)
+            .setExecutionExceptionHandler((e, commandLine, parseResult) -> failures.failed(e));
     return cli.execute(args);
   }
 

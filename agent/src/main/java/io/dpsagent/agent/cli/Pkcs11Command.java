@@ -15,19 +15,26 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code dps-agent pkcs11}: the factory steps that put a device's secrets into its token once, so
  * that they never sit on disk: import a symmetric key, generate a key pair, sign a CSR with it, and
  * import the issued certificate.
  */
-@Command(name = "pkcs11", mixinStandardHelpOptions = true, description = "PKCS#11 token commands (factory).",
-    subcommands = {Pkcs11Command.ImportKey.class, Pkcs11Command.KeyGen.class, Pkcs11Command.Csr.class,
-        Pkcs11Command.ImportCert.class})
+@Command(
+    name = "pkcs11",
+    mixinStandardHelpOptions = true,
+    description = "PKCS#11 token commands (factory).",
+    subcommands = {
+      Pkcs11Command.ImportKey.class,
+      Pkcs11Command.KeyGen.class,
+      Pkcs11Command.Csr.class,
+      Pkcs11Command.ImportCert.class
+    })
 final class Pkcs11Command implements Runnable {
 
   private static final Logger LOG = Logger.getLogger(Pkcs11Command.class.getName());
@@ -41,11 +48,18 @@ final class Pkcs11Command implements Runnable {
 
   /** The token key URI and the module, shared by the subcommands. */
   static final class Target {
-    @Option(names = "--uri", required = true, paramLabel = "URI", description = "pkcs11: URI of the key (RFC 7512)")
+    @Option(
+        names = "--uri",
+        required = true,
+        paramLabel = "URI",
+        description = "pkcs11: URI of the key (RFC 7512)")
     String uri;
 
-    @Option(names = "--module", paramLabel = "PATH",
-        description = "PKCS#11 module, when the URI has no module-path (default: pkcs11.module of --config)")
+    @Option(
+        names = "--module",
+        paramLabel = "PATH",
+        description =
+            "PKCS#11 module, when the URI has no module-path (default: pkcs11.module of --config)")
     Path module;
 
     @Mixin ConfigOption config;
@@ -70,7 +84,8 @@ final class Pkcs11Command implements Runnable {
       }
       KeyUri uri = keyUri();
       uri.warnings().forEach(LOG::warning);
-      return Pkcs11FactorySteps.open(uri.pkcs11(), module != null ? module.toString() : fromConfig.orElse(null));
+      return Pkcs11FactorySteps.open(
+          uri.pkcs11(), module != null ? module.toString() : fromConfig.orElse(null));
     }
   }
 
@@ -91,8 +106,11 @@ final class Pkcs11Command implements Runnable {
     }
   }
 
-  @Command(name = "import-key", mixinStandardHelpOptions = true,
-      description = "Store a base64 symmetric key read from standard input as a sensitive, non-extractable secret key.")
+  @Command(
+      name = "import-key",
+      mixinStandardHelpOptions = true,
+      description =
+          "Store a base64 symmetric key read from standard input as a sensitive, non-extractable secret key.")
   static final class ImportKey implements Callable<Integer> {
     @Mixin Target target;
     private final Main.Context context;
@@ -103,27 +121,40 @@ final class Pkcs11Command implements Runnable {
 
     @Override
     public Integer call() throws AgentException {
-      return withToken(target, context, (token, uri) -> {
-        byte[] key;
-        try {
-          key = Base64.getDecoder().decode(new String(context.in().readNBytes(4096), StandardCharsets.UTF_8).strip());
-        } catch (IllegalArgumentException e) {
-          throw AgentException.config("standard input does not hold a base64 key");
-        }
-        if (key.length == 0) {
-          throw AgentException.config("no key on standard input; pipe the base64 key in");
-        }
-        token.importSecretKey(uri.pkcs11(), key);
-        context.out().println("stored " + uri);
-      });
+      return withToken(
+          target,
+          context,
+          (token, uri) -> {
+            byte[] key;
+            try {
+              key =
+                  Base64.getDecoder()
+                      .decode(
+                          new String(context.in().readNBytes(4096), StandardCharsets.UTF_8)
+                              .strip());
+            } catch (IllegalArgumentException e) {
+              throw AgentException.config("standard input does not hold a base64 key");
+            }
+            if (key.length == 0) {
+              throw AgentException.config("no key on standard input; pipe the base64 key in");
+            }
+            token.importSecretKey(uri.pkcs11(), key);
+            context.out().println("stored " + uri);
+          });
     }
   }
 
-  @Command(name = "keygen", mixinStandardHelpOptions = true, description = "Generate a key pair inside the token.")
+  @Command(
+      name = "keygen",
+      mixinStandardHelpOptions = true,
+      description = "Generate a key pair inside the token.")
   static final class KeyGen implements Callable<Integer> {
     @Mixin Target target;
 
-    @Option(names = "--type", paramLabel = "TYPE", description = "EC_P256 or RSA_2048 (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--type",
+        paramLabel = "TYPE",
+        description = "EC_P256 or RSA_2048 (default: ${DEFAULT-VALUE})")
     KeyPairType type = KeyPairType.EC_P256;
 
     private final Main.Context context;
@@ -134,19 +165,28 @@ final class Pkcs11Command implements Runnable {
 
     @Override
     public Integer call() throws AgentException {
-      return withToken(target, context, (token, uri) -> {
-        token.generateKeyPair(uri.pkcs11(), type);
-        context.out().println("generated " + type + " key pair " + uri);
-      });
+      return withToken(
+          target,
+          context,
+          (token, uri) -> {
+            token.generateKeyPair(uri.pkcs11(), type);
+            context.out().println("generated " + type + " key pair " + uri);
+          });
     }
   }
 
-  @Command(name = "csr", mixinStandardHelpOptions = true,
+  @Command(
+      name = "csr",
+      mixinStandardHelpOptions = true,
       description = "Print a PKCS#10 certificate request (PEM) signed inside the token.")
   static final class Csr implements Callable<Integer> {
     @Mixin Target target;
 
-    @Option(names = "--subject", required = true, paramLabel = "DN", description = "e.g. CN=<registration id>")
+    @Option(
+        names = "--subject",
+        required = true,
+        paramLabel = "DN",
+        description = "e.g. CN=<registration id>")
     String subject;
 
     private final Main.Context context;
@@ -157,16 +197,24 @@ final class Pkcs11Command implements Runnable {
 
     @Override
     public Integer call() throws AgentException {
-      return withToken(target, context, (token, uri) -> context.out().print(token.csr(uri.pkcs11(), subject)));
+      return withToken(
+          target, context, (token, uri) -> context.out().print(token.csr(uri.pkcs11(), subject)));
     }
   }
 
-  @Command(name = "import-cert", mixinStandardHelpOptions = true,
-      description = "Store the issued certificate chain (PEM, leaf first) next to its key in the token.")
+  @Command(
+      name = "import-cert",
+      mixinStandardHelpOptions = true,
+      description =
+          "Store the issued certificate chain (PEM, leaf first) next to its key in the token.")
   static final class ImportCert implements Callable<Integer> {
     @Mixin Target target;
 
-    @Option(names = "--chain", required = true, paramLabel = "FILE", description = "PEM certificate chain, leaf first")
+    @Option(
+        names = "--chain",
+        required = true,
+        paramLabel = "FILE",
+        description = "PEM certificate chain, leaf first")
     Path chain;
 
     private final Main.Context context;
@@ -177,10 +225,13 @@ final class Pkcs11Command implements Runnable {
 
     @Override
     public Integer call() throws AgentException {
-      return withToken(target, context, (token, uri) -> {
-        token.importCertificate(uri.pkcs11(), SoftwareTlsIdentity.readChain(chain));
-        context.out().println("stored the certificate of " + uri);
-      });
+      return withToken(
+          target,
+          context,
+          (token, uri) -> {
+            token.importCertificate(uri.pkcs11(), SoftwareTlsIdentity.readChain(chain));
+            context.out().println("stored the certificate of " + uri);
+          });
     }
   }
 }

@@ -9,16 +9,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dps-agent provision}: attest, register, write outputs, exit. */
-@Command(name = "provision", mixinStandardHelpOptions = true,
-    description = "Register with DPS once, write connection.json, and exit with the contract's code.")
+@Command(
+    name = "provision",
+    mixinStandardHelpOptions = true,
+    description =
+        "Register with DPS once, write connection.json, and exit with the contract's code.")
 final class ProvisionCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
-  @Option(names = "--json", description = "print the result (or the error) as one JSON document on stdout")
+  @Option(
+      names = "--json",
+      description = "print the result (or the error) as one JSON document on stdout")
   boolean json;
 
-  @Option(names = {"-v", "--verbose"}, description = "log each protocol step")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "log each protocol step")
   boolean verbose;
 
   private final Main.Context context;
@@ -31,12 +38,21 @@ final class ProvisionCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Logging.configure(context.err(), context.environment(), verbose);
     AgentConfig loaded = config.load(context.environment());
-    ProvisionFlow.Result result = new ProvisionFlow(loaded, context.clock(), context.sleeper()).run(context.signals()::isStopped);
+    ProvisionFlow.Result result =
+        new ProvisionFlow(loaded, context.clock(), context.sleeper())
+            .run(context.signals()::isStopped);
     if (json) {
       context.out().print(OutputWriter.toJson(result.connection(), result.files()));
     } else {
-      context.out().println("provisioned " + result.connection().registrationId() + " as device "
-          + result.connection().deviceId() + " on " + result.connection().hubHostName());
+      context
+          .out()
+          .println(
+              "provisioned "
+                  + result.connection().registrationId()
+                  + " as device "
+                  + result.connection().deviceId()
+                  + " on "
+                  + result.connection().hubHostName());
       result.files().forEach(f -> context.out().println("wrote " + f));
     }
     context.out().flush();

@@ -22,19 +22,27 @@ import picocli.CommandLine.Option;
  * {@code dps-agent reprovision}: asks the running daemon to register again and reports how that
  * ended; with no daemon running, registers now, as {@code provision} does.
  */
-@Command(name = "reprovision", mixinStandardHelpOptions = true,
-    description = "Ask the running daemon to register with DPS again (or do it now) and report the outcome.")
+@Command(
+    name = "reprovision",
+    mixinStandardHelpOptions = true,
+    description =
+        "Ask the running daemon to register with DPS again (or do it now) and report the outcome.")
 final class ReprovisionCommand implements Callable<Integer> {
 
   private static final Duration POLL = Duration.ofMillis(100);
 
   @Mixin ConfigOption config;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS",
-      description = "how long to wait for the daemon's outcome, 1..3600 (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      description =
+          "how long to wait for the daemon's outcome, 1..3600 (default: ${DEFAULT-VALUE})")
   long timeoutSeconds = 300;
 
-  @Option(names = "--json", description = "print the result (or the error) as one JSON document on stdout")
+  @Option(
+      names = "--json",
+      description = "print the result (or the error) as one JSON document on stdout")
   boolean json;
 
   private final Main.Context context;
@@ -50,23 +58,35 @@ final class ReprovisionCommand implements Callable<Integer> {
     }
     Logging.configure(context.err(), context.environment(), false);
     AgentConfig loaded = config.load(context.environment());
-    Optional<DaemonState> daemon = DaemonState.read(loaded.output().dir()).filter(DaemonState::daemonRunning);
+    Optional<DaemonState> daemon =
+        DaemonState.read(loaded.output().dir()).filter(DaemonState::daemonRunning);
     if (daemon.isEmpty()) {
-      ProvisionFlow.Result result = new ProvisionFlow(loaded, context.clock(), context.sleeper())
-          .run(context.signals()::isStopped);
-      report(OutputWriter.toJson(result.connection(), result.files()), "provisioned "
-          + result.connection().deviceId() + " on " + result.connection().hubHostName() + " (no daemon running)");
+      ProvisionFlow.Result result =
+          new ProvisionFlow(loaded, context.clock(), context.sleeper())
+              .run(context.signals()::isStopped);
+      report(
+          OutputWriter.toJson(result.connection(), result.files()),
+          "provisioned "
+              + result.connection().deviceId()
+              + " on "
+              + result.connection().hubHostName()
+              + " (no daemon running)");
       return ExitCode.SUCCESS.code();
     }
     Instant asked = context.clock().instant();
     request(Requests.directory(loaded.output()));
     DaemonState.Attempt outcome = awaitOutcome(loaded.output().dir(), asked, daemon.get().pid());
     if (!outcome.succeeded()) {
-      throw new AgentException(AgentException.Kind.valueOf(outcome.kind().orElse("transient").toUpperCase(Locale.ROOT)),
-          "the daemon (PID " + daemon.get().pid() + ") could not register again: " + outcome.message().orElse("")
+      throw new AgentException(
+          AgentException.Kind.valueOf(outcome.kind().orElse("transient").toUpperCase(Locale.ROOT)),
+          "the daemon (PID "
+              + daemon.get().pid()
+              + ") could not register again: "
+              + outcome.message().orElse("")
               + "; it keeps the last good outputs");
     }
-    report(Files.readString(loaded.output().dir().resolve(OutputWriter.CONNECTION_JSON)),
+    report(
+        Files.readString(loaded.output().dir().resolve(OutputWriter.CONNECTION_JSON)),
         "the daemon (PID " + daemon.get().pid() + ") registered again");
     return ExitCode.SUCCESS.code();
   }
@@ -75,8 +95,12 @@ final class ReprovisionCommand implements Callable<Integer> {
     try {
       Files.writeString(dir.resolve(Requests.REPROVISION), "");
     } catch (IOException e) {
-      throw AgentException.config("cannot ask the daemon in " + dir + ": " + e.getMessage()
-          + "; run as root or as the daemon's user");
+      throw AgentException.config(
+          "cannot ask the daemon in "
+              + dir
+              + ": "
+              + e.getMessage()
+              + "; run as root or as the daemon's user");
     }
   }
 
@@ -85,19 +109,29 @@ final class ReprovisionCommand implements Callable<Integer> {
     Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
     while (Instant.now().isBefore(deadline)) {
       Optional<DaemonState> state = DaemonState.read(outputDir);
-      Optional<DaemonState.Attempt> attempt = state.flatMap(DaemonState::lastAttempt)
-          .filter(a -> !a.at().isBefore(asked));
+      Optional<DaemonState.Attempt> attempt =
+          state.flatMap(DaemonState::lastAttempt).filter(a -> !a.at().isBefore(asked));
       if (attempt.isPresent() && !"provisioning".equals(state.get().phase())) {
         return attempt.get();
       }
       if (state.isPresent() && !state.get().daemonRunning()) {
-        throw new AgentException(AgentException.Kind.TRANSIENT, "the daemon (PID " + pid + ") stopped before it"
-            + " registered again; see its log (journalctl -u dps-agent)");
+        throw new AgentException(
+            AgentException.Kind.TRANSIENT,
+            "the daemon (PID "
+                + pid
+                + ") stopped before it"
+                + " registered again; see its log (journalctl -u dps-agent)");
       }
       Thread.sleep(POLL.toMillis());
     }
-    throw new AgentException(AgentException.Kind.TRANSIENT, "the daemon (PID " + pid + ") did not finish registering"
-        + " within " + timeoutSeconds + " s; dps-agent status shows its progress");
+    throw new AgentException(
+        AgentException.Kind.TRANSIENT,
+        "the daemon (PID "
+            + pid
+            + ") did not finish registering"
+            + " within "
+            + timeoutSeconds
+            + " s; dps-agent status shows its progress");
   }
 
   private void report(String document, String line) {

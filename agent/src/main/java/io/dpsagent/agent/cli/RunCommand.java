@@ -10,15 +10,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dps-agent run}: the daemon, for a systemd {@code Type=notify} unit. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Run as the daemon: provision (or use the cached result) and keep the hub token fresh.",
-        "Notifies systemd (Type=notify, watchdog), stops on SIGTERM, reloads on SIGHUP, and keeps a fresh",
-        "hub SAS token in output.token_dir until stopped."})
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run as the daemon: provision (or use the cached result) and keep the hub token fresh.",
+      "Notifies systemd (Type=notify, watchdog), stops on SIGTERM, reloads on SIGHUP, and keeps a fresh",
+      "hub SAS token in output.token_dir until stopped."
+    })
 final class RunCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
-  @Option(names = {"-v", "--verbose"}, description = "log each protocol step")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "log each protocol step")
   boolean verbose;
 
   private final Main.Context context;
@@ -30,9 +36,16 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws AgentException, InterruptedException {
     Logging.configure(context.err(), context.environment(), verbose);
-    SystemdNotifier systemd = new SystemdNotifier(Optional.ofNullable(context.environment().get("NOTIFY_SOCKET")));
-    new Daemon(() -> config.load(context.environment()), config.load(context.environment()), context.clock(),
-        context.signals(), systemd, context.environment()).run();
+    SystemdNotifier systemd =
+        new SystemdNotifier(Optional.ofNullable(context.environment().get("NOTIFY_SOCKET")));
+    new Daemon(
+            () -> config.load(context.environment()),
+            config.load(context.environment()),
+            context.clock(),
+            context.signals(),
+            systemd,
+            context.environment())
+        .run();
     return ExitCode.SUCCESS.code();
   }
 }

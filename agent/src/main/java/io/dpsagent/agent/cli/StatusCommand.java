@@ -18,8 +18,11 @@ import picocli.CommandLine.Option;
  * {@code dps-agent status}: the cached assignment, the identity fingerprint, and what the daemon
  * last did and will do next. It reads files only (never the TPM or the network), so it is fast.
  */
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show the cached assignment, the daemon's state, its last error, next retry and token expiry.")
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show the cached assignment, the daemon's state, its last error, next retry and token expiry.")
 final class StatusCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,43 +55,55 @@ final class StatusCommand implements Callable<Integer> {
   static ObjectNode document(Optional<ConnectionInfo> connection, Optional<DaemonState> daemon) {
     ObjectNode root = JSON.createObjectNode();
     root.put("provisioned", connection.isPresent());
-    connection.ifPresent(c -> {
-      ObjectNode a = root.putObject("assignment");
-      a.put("hubHostName", c.hubHostName());
-      a.put("deviceId", c.deviceId());
-      a.put("registrationId", c.registrationId());
-      a.put("idScope", c.idScope());
-      a.put("attestation", c.attestation());
-      a.put("authType", c.hubAuth().type());
-      a.put("provisionedAt", c.provisionedAt().toString());
-      c.identityFingerprint().ifPresent(f -> a.put("identityFingerprint", f));
-    });
+    connection.ifPresent(
+        c -> {
+          ObjectNode a = root.putObject("assignment");
+          a.put("hubHostName", c.hubHostName());
+          a.put("deviceId", c.deviceId());
+          a.put("registrationId", c.registrationId());
+          a.put("idScope", c.idScope());
+          a.put("attestation", c.attestation());
+          a.put("authType", c.hubAuth().type());
+          a.put("provisionedAt", c.provisionedAt().toString());
+          c.identityFingerprint().ifPresent(f -> a.put("identityFingerprint", f));
+        });
     ObjectNode d = root.putObject("daemon");
     d.put("running", daemon.map(DaemonState::daemonRunning).orElse(false));
-    daemon.ifPresent(s -> {
-      d.put("pid", s.pid());
-      d.put("phase", s.phase());
-      d.put("source", s.source());
-      d.put("startedAt", s.startedAt().toString());
-      s.lastAttempt().ifPresent(attempt -> {
-        ObjectNode last = d.putObject("lastAttempt");
-        last.put("at", attempt.at().toString());
-        last.put("succeeded", attempt.succeeded());
-        attempt.kind().ifPresent(k -> last.put("kind", k));
-        attempt.message().ifPresent(m -> last.put("message", m));
-      });
-      s.nextAttemptAt().ifPresent(t -> d.put("nextAttemptAt", t.toString()));
-      s.tokenExpiresAt().ifPresent(t -> d.put("tokenExpiresAt", t.toString()));
-    });
+    daemon.ifPresent(
+        s -> {
+          d.put("pid", s.pid());
+          d.put("phase", s.phase());
+          d.put("source", s.source());
+          d.put("startedAt", s.startedAt().toString());
+          s.lastAttempt()
+              .ifPresent(
+                  attempt -> {
+                    ObjectNode last = d.putObject("lastAttempt");
+                    last.put("at", attempt.at().toString());
+                    last.put("succeeded", attempt.succeeded());
+                    attempt.kind().ifPresent(k -> last.put("kind", k));
+                    attempt.message().ifPresent(m -> last.put("message", m));
+                  });
+          s.nextAttemptAt().ifPresent(t -> d.put("nextAttemptAt", t.toString()));
+          s.tokenExpiresAt().ifPresent(t -> d.put("tokenExpiresAt", t.toString()));
+        });
     return root;
   }
 
-  private static void print(PrintStream out, Optional<ConnectionInfo> connection, Optional<DaemonState> daemon) {
+  private static void print(
+      PrintStream out, Optional<ConnectionInfo> connection, Optional<DaemonState> daemon) {
     if (connection.isPresent()) {
       ConnectionInfo c = connection.get();
       out.println("assignment:    " + c.deviceId() + " on " + c.hubHostName());
-      out.println("identity:      " + c.registrationId() + " (" + c.attestation() + ", scope " + c.idScope() + ")"
-          + c.identityFingerprint().map(f -> ", " + f).orElse(""));
+      out.println(
+          "identity:      "
+              + c.registrationId()
+              + " ("
+              + c.attestation()
+              + ", scope "
+              + c.idScope()
+              + ")"
+              + c.identityFingerprint().map(f -> ", " + f).orElse(""));
       out.println("provisioned:   " + c.provisionedAt());
     } else {
       out.println("assignment:    none (not provisioned yet)");
@@ -98,10 +113,27 @@ final class StatusCommand implements Callable<Integer> {
       return;
     }
     DaemonState s = daemon.get();
-    out.println("daemon:        " + (s.daemonRunning() ? "running, PID " + s.pid() + ", " + s.phase()
-        + " (assignment from " + s.source() + ")" : "not running (last seen " + s.updatedAt() + ")"));
-    s.lastAttempt().ifPresent(a -> out.println("last attempt:  " + a.at() + " " + (a.succeeded() ? "succeeded"
-        : "failed (" + a.kind().orElse("?") + "): " + a.message().orElse(""))));
+    out.println(
+        "daemon:        "
+            + (s.daemonRunning()
+                ? "running, PID "
+                    + s.pid()
+                    + ", "
+                    + s.phase()
+                    + " (assignment from "
+                    + s.source()
+                    + ")"
+                : "not running (last seen " + s.updatedAt() + ")"));
+    s.lastAttempt()
+        .ifPresent(
+            a ->
+                out.println(
+                    "last attempt:  "
+                        + a.at()
+                        + " "
+                        + (a.succeeded()
+                            ? "succeeded"
+                            : "failed (" + a.kind().orElse("?") + "): " + a.message().orElse(""))));
     s.nextAttemptAt().ifPresent(t -> out.println("next attempt:  " + t));
     s.tokenExpiresAt().ifPresent(t -> out.println("hub token:     valid until " + t));
   }

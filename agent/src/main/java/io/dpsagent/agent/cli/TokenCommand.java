@@ -18,13 +18,19 @@ import picocli.CommandLine.Option;
  * {@code dps-agent token}: a SAS token for the assigned IoT hub, signed where the key lives (TPM,
  * key file). The application gets a token, never the key.
  */
-@Command(name = "token", mixinStandardHelpOptions = true,
-    description = "Print an IoT Hub SAS token for the provisioned device, signed by the configured key.")
+@Command(
+    name = "token",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print an IoT Hub SAS token for the provisioned device, signed by the configured key.")
 final class TokenCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
-  @Option(names = "--ttl", paramLabel = "SECONDS", description = "token lifetime, 60..86400 (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--ttl",
+      paramLabel = "SECONDS",
+      description = "token lifetime, 60..86400 (default: ${DEFAULT-VALUE})")
   long ttlSeconds = 3600;
 
   private final Main.Context context;
@@ -39,11 +45,15 @@ final class TokenCommand implements Callable<Integer> {
       throw AgentException.config("--ttl: " + ttlSeconds + " is out of range; use 60..86400");
     }
     AgentConfig loaded = config.load(context.environment());
-    ConnectionInfo connection = ConnectionInfo.read(loaded.output().dir().resolve(OutputWriter.CONNECTION_JSON));
+    ConnectionInfo connection =
+        ConnectionInfo.read(loaded.output().dir().resolve(OutputWriter.CONNECTION_JSON));
     String resource = connection.hubHostName() + "/devices/" + connection.deviceId();
     Instant now = context.clock().instant();
-    try (DeviceAuthentication device = Attestations.load(loaded, now, context.signals()::isStopped)) {
-      context.out().println(SasToken.build(resource, device.hubSigner(), now.plusSeconds(ttlSeconds), null));
+    try (DeviceAuthentication device =
+        Attestations.load(loaded, now, context.signals()::isStopped)) {
+      context
+          .out()
+          .println(SasToken.build(resource, device.hubSigner(), now.plusSeconds(ttlSeconds), null));
       context.out().flush();
       return ExitCode.SUCCESS.code();
     } catch (HsmException e) {

@@ -6,20 +6,23 @@ import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.attestation.TpmAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.TpmAttestation;
-import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.Attestor;
+import io.dpsagent.hsm.HsmException;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code dps-agent tpm}: the TPM as DPS sees it. */
-@Command(name = "tpm", mixinStandardHelpOptions = true, description = "TPM commands.",
+@Command(
+    name = "tpm",
+    mixinStandardHelpOptions = true,
+    description = "TPM commands.",
     subcommands = {TpmCommand.Identity.class})
 final class TpmCommand implements Runnable {
 
@@ -31,11 +34,14 @@ final class TpmCommand implements Runnable {
   }
 
   /**
-   * {@code dps-agent tpm identity}: what a factory needs to create the individual enrollment. The EK
-   * and SRK are created and persisted if the TPM has none, as a first provisioning would.
+   * {@code dps-agent tpm identity}: what a factory needs to create the individual enrollment. The
+   * EK and SRK are created and persisted if the TPM has none, as a first provisioning would.
    */
-  @Command(name = "identity", mixinStandardHelpOptions = true,
-      description = "Print the registration ID, the EK and SRK publics (base64 TPM2B_PUBLIC) and the EK certificate.")
+  @Command(
+      name = "identity",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the registration ID, the EK and SRK publics (base64 TPM2B_PUBLIC) and the EK certificate.")
   static final class Identity implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,25 +60,41 @@ final class TpmCommand implements Runnable {
     @Override
     public Integer call() throws AgentException, IOException {
       AgentConfig loaded = config.load(context.environment());
-      try (Attestor tpm = TpmAuthentication.open(loaded.tpm(),
-          TpmAuthentication.runTimeouts(loaded.provisioning().retry(), context.signals()::isStopped))) {
+      try (Attestor tpm =
+          TpmAuthentication.open(
+              loaded.tpm(),
+              TpmAuthentication.runTimeouts(
+                  loaded.provisioning().retry(), context.signals()::isStopped))) {
         Base64.Encoder base64 = Base64.getEncoder();
         String registrationId = configuredRegistrationId(loaded).orElse(tpm.registrationId());
         Optional<byte[]> certificate = tpm.endorsementCertificate();
         if (json) {
-          ObjectNode root = JSON.createObjectNode()
-              .put("registrationId", registrationId)
-              .put("endorsementKey", base64.encodeToString(tpm.endorsementKey()))
-              .put("storageRootKey", base64.encodeToString(tpm.storageRootKey()));
+          ObjectNode root =
+              JSON.createObjectNode()
+                  .put("registrationId", registrationId)
+                  .put("endorsementKey", base64.encodeToString(tpm.endorsementKey()))
+                  .put("storageRootKey", base64.encodeToString(tpm.storageRootKey()));
           root.put("endorsementCertificate", certificate.map(base64::encodeToString).orElse(null));
           context.out().println(JSON.writeValueAsString(root));
         } else {
           context.out().println("registration ID:   " + registrationId);
-          context.out().println("endorsement key:   " + base64.encodeToString(tpm.endorsementKey()));
-          context.out().println("storage root key:  " + base64.encodeToString(tpm.storageRootKey()));
-          context.out().println("EK certificate:    " + certificate.map(c -> "-----BEGIN CERTIFICATE-----\n"
-              + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(c) + "\n-----END CERTIFICATE-----")
-              .orElse("(none in NV)"));
+          context
+              .out()
+              .println("endorsement key:   " + base64.encodeToString(tpm.endorsementKey()));
+          context
+              .out()
+              .println("storage root key:  " + base64.encodeToString(tpm.storageRootKey()));
+          context
+              .out()
+              .println(
+                  "EK certificate:    "
+                      + certificate
+                          .map(
+                              c ->
+                                  "-----BEGIN CERTIFICATE-----\n"
+                                      + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(c)
+                                      + "\n-----END CERTIFICATE-----")
+                          .orElse("(none in NV)"));
         }
         context.out().flush();
         return ExitCode.SUCCESS.code();

@@ -8,7 +8,12 @@ import java.util.Optional;
  * checked. Components receive the section they need, never the raw TOML.
  *
  * @param source the file the configuration came from, for messages
- * @param pkcs11Module the PKCS#11 module used by {@code pkcs11:} key URIs without {@code module-path}
+ * @param pkcs11Module the PKCS#11 module used by {@code pkcs11:} key URIs without {@code
+ *     module-path}
  */
 public record AgentConfig(
-    Path source, ProvisioningConfig provisioning, TpmConfig tpm, Optional<String> pkcs11Module, OutputConfig output) {}
+    Path source,
+    ProvisioningConfig provisioning,
+    TpmConfig tpm,
+    Optional<String> pkcs11Module,
+    OutputConfig output) {}

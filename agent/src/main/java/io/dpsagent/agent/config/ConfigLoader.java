@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
 
   public static final Path DEFAULT_PATH = Path.of("/etc/dps-agent/config.toml");
-  public static final String DEFAULT_GLOBAL_ENDPOINT = "https://global.azure-devices-provisioning.net";
+  public static final String DEFAULT_GLOBAL_ENDPOINT =
+      "https://global.azure-devices-provisioning.net";
   public static final String DEFAULT_API_VERSION = "2021-06-01";
   public static final Path DEFAULT_OUTPUT_DIR = Path.of("/var/lib/dps-agent");
 
@@ -51,8 +52,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * Loads {@code file}, its drop-ins and environment overrides; every failure is an
-   * {@link AgentException} with exit code 2 naming the file or variable that set the bad key.
+   * Loads {@code file}, its drop-ins and environment overrides; every failure is an {@link
+   * AgentException} with exit code 2 naming the file or variable that set the bad key.
    */
   public AgentConfig load(Path file) throws AgentException {
     ConfigSources sources = ConfigSources.read(file, environment);
@@ -64,53 +65,92 @@ public final class ConfigLoader {
   }
 
   private AgentConfig bind(Path file, Section root) throws InvalidConfigException {
-    Section provisioningTable = root.table("provisioning").orElseThrow(() ->
-        new InvalidConfigException("provisioning", "section is missing; add [provisioning] with id_scope and [provisioning.attestation]"));
+    Section provisioningTable =
+        root.table("provisioning")
+            .orElseThrow(
+                () ->
+                    new InvalidConfigException(
+                        "provisioning",
+                        "section is missing; add [provisioning] with id_scope and [provisioning.attestation]"));
     ProvisioningConfig provisioning = provisioning(provisioningTable);
-    OutputConfig output = output(root.table("output").orElse(new Section("output", toml.createObjectNode())));
+    OutputConfig output =
+        output(root.table("output").orElse(new Section("output", toml.createObjectNode())));
     TpmConfig tpm = tpm(root.table("tpm"));
     Optional<String> pkcs11Module = pkcs11Module(root.table("pkcs11"));
     root.rejectUnknownKeys();
-    if (provisioning.attestation() instanceof TpmAttestation && provisioning.transport() != Transport.HTTPS) {
-      throw new InvalidConfigException("provisioning.transport", "TPM attestation works over HTTPS only (DPS offers"
-          + " no TPM challenge over MQTT); set transport = \"https\"");
+    if (provisioning.attestation() instanceof TpmAttestation
+        && provisioning.transport() != Transport.HTTPS) {
+      throw new InvalidConfigException(
+          "provisioning.transport",
+          "TPM attestation works over HTTPS only (DPS offers"
+              + " no TPM challenge over MQTT); set transport = \"https\"");
     }
-    provisioning.endpoint().checkServes(provisioning.transport(), "provisioning.global_endpoint",
-        "provisioning.transport");
+    provisioning
+        .endpoint()
+        .checkServes(
+            provisioning.transport(), "provisioning.global_endpoint", "provisioning.transport");
     return new AgentConfig(file, provisioning, tpm, pkcs11Module, output);
   }
 
   private ProvisioningConfig provisioning(Section s) throws InvalidConfigException {
     String source = s.string("source").orElse("dps");
     if (!source.equals("dps")) {
-      throw new InvalidConfigException(s.keyName("source"), Printable.quote(source) + " is not supported; use \"dps\"");
+      throw new InvalidConfigException(
+          s.keyName("source"), Printable.quote(source) + " is not supported; use \"dps\"");
     }
-    DpsEndpoint endpoint = DpsEndpoint.parse(
-        s.string("global_endpoint").orElse(DEFAULT_GLOBAL_ENDPOINT), s.keyName("global_endpoint"));
-    String idScope = s.requiredString("id_scope", "set it to the ID scope of your DPS instance, e.g. 0ne00000000");
+    DpsEndpoint endpoint =
+        DpsEndpoint.parse(
+            s.string("global_endpoint").orElse(DEFAULT_GLOBAL_ENDPOINT),
+            s.keyName("global_endpoint"));
+    String idScope =
+        s.requiredString(
+            "id_scope", "set it to the ID scope of your DPS instance, e.g. 0ne00000000");
     if (!ID_SCOPE.matcher(idScope).matches()) {
-      throw new InvalidConfigException(s.keyName("id_scope"),
-          Printable.quote(idScope) + " is not an ID scope; it is letters and digits, e.g. 0ne00000000");
+      throw new InvalidConfigException(
+          s.keyName("id_scope"),
+          Printable.quote(idScope)
+              + " is not an ID scope; it is letters and digits, e.g. 0ne00000000");
     }
-    Transport transport = Transport.fromConfig(s.string("transport").orElse("https"), s.keyName("transport"));
+    Transport transport =
+        Transport.fromConfig(s.string("transport").orElse("https"), s.keyName("transport"));
     String apiVersion = s.string("api_version").orElse(DEFAULT_API_VERSION);
     if (!API_VERSION.matcher(apiVersion).matches()) {
-      throw new InvalidConfigException(s.keyName("api_version"),
+      throw new InvalidConfigException(
+          s.keyName("api_version"),
           Printable.quote(apiVersion) + " is not an API version like 2021-06-01");
     }
-    Optional<Path> trustBundle = s.string("trust_bundle").isPresent()
-        ? Optional.of(filePath(s.string("trust_bundle").get(), s.keyName("trust_bundle")))
-        : Optional.empty();
+    Optional<Path> trustBundle =
+        s.string("trust_bundle").isPresent()
+            ? Optional.of(filePath(s.string("trust_bundle").get(), s.keyName("trust_bundle")))
+            : Optional.empty();
     Optional<String> payload = payload(s.table("payload"));
     Optional<ProxySettings> proxy = proxy(s.string("proxy"), s.keyName("proxy"), endpoint.host());
-    AttestationConfig attestation = attestation(s.table("attestation").orElseThrow(() ->
-        new InvalidConfigException(s.keyName("attestation"), "section is missing; add [provisioning.attestation] with method and registration_id")));
-    RetryConfig retry = retry(s.table("retry").orElse(new Section(s.keyName("retry"), toml.createObjectNode())));
-    ReprovisionPolicy reprovision = ReprovisionPolicy.fromConfig(
-        s.string("reprovision").orElse(ReprovisionPolicy.ON_CHANGE.configName()), s.keyName("reprovision"));
+    AttestationConfig attestation =
+        attestation(
+            s.table("attestation")
+                .orElseThrow(
+                    () ->
+                        new InvalidConfigException(
+                            s.keyName("attestation"),
+                            "section is missing; add [provisioning.attestation] with method and registration_id")));
+    RetryConfig retry =
+        retry(s.table("retry").orElse(new Section(s.keyName("retry"), toml.createObjectNode())));
+    ReprovisionPolicy reprovision =
+        ReprovisionPolicy.fromConfig(
+            s.string("reprovision").orElse(ReprovisionPolicy.ON_CHANGE.configName()),
+            s.keyName("reprovision"));
     s.rejectUnknownKeys();
-    return new ProvisioningConfig(endpoint, idScope, transport, apiVersion, trustBundle, payload, proxy, attestation,
-        retry, reprovision);
+    return new ProvisioningConfig(
+        endpoint,
+        idScope,
+        transport,
+        apiVersion,
+        trustBundle,
+        payload,
+        proxy,
+        attestation,
+        retry,
+        reprovision);
   }
 
   private AttestationConfig attestation(Section s) throws InvalidConfigException {
@@ -131,23 +171,28 @@ public final class ConfigLoader {
         attestation = new TpmAttestation(registrationId);
         break;
       default:
-        throw new InvalidConfigException(s.keyName("method"),
-            Printable.quote(method) + " is not supported; use \"symmetric_key\", \"x509\" or \"tpm\"");
+        throw new InvalidConfigException(
+            s.keyName("method"),
+            Printable.quote(method)
+                + " is not supported; use \"symmetric_key\", \"x509\" or \"tpm\"");
     }
     s.rejectUnknownKeys();
     return attestation;
   }
 
   private SymmetricKeyAttestation symmetricKey(Section s) throws InvalidConfigException {
-    String registrationId = registrationId(s, s.requiredString("registration_id", "set the device's registration ID"));
+    String registrationId =
+        registrationId(s, s.requiredString("registration_id", "set the device's registration ID"));
     Optional<KeyUri> deviceKey = keyReference(s.table("symmetric_key"), true);
     Optional<KeyUri> groupKey = keyReference(s.table("group_key"), true);
     if (deviceKey.isPresent() == groupKey.isPresent()) {
-      throw new InvalidConfigException(s.keyName("symmetric_key"),
+      throw new InvalidConfigException(
+          s.keyName("symmetric_key"),
           "set exactly one of symmetric_key = { uri = \"file:///...\" } or group_key = { uri = \"file:///...\" }");
     }
     long ttl = s.integer("sas_ttl_seconds", 60, 86_400).orElse(3600L);
-    return new SymmetricKeyAttestation(registrationId, deviceKey.orElseGet(groupKey::get), groupKey.isPresent(), ttl);
+    return new SymmetricKeyAttestation(
+        registrationId, deviceKey.orElseGet(groupKey::get), groupKey.isPresent(), ttl);
   }
 
   private X509Attestation x509(Section s) throws InvalidConfigException {
@@ -159,13 +204,20 @@ public final class ConfigLoader {
     Optional<KeyUri> key = keyReference(s.table("identity_pk"), true);
     Optional<Section> p12 = s.table("identity_pkcs12");
     if (p12.isPresent() == (cert.isPresent() || key.isPresent())) {
-      throw new InvalidConfigException(s.keyName("identity_cert"),
+      throw new InvalidConfigException(
+          s.keyName("identity_cert"),
           "set identity_cert and identity_pk (PEM files), or identity_pkcs12 = { uri = ..., password_uri = ... }");
     }
     if (p12.isPresent()) {
       Section t = p12.get();
-      KeyUri bundle = fileUri(t, "uri", "name the PKCS#12 file, e.g. uri = \"file:///etc/dps-agent/device.p12\"");
-      KeyUri password = fileUri(t, "password_uri", "name the file holding its password, e.g. password_uri = \"file:///etc/dps-agent/device.p12.pass\"");
+      KeyUri bundle =
+          fileUri(
+              t, "uri", "name the PKCS#12 file, e.g. uri = \"file:///etc/dps-agent/device.p12\"");
+      KeyUri password =
+          fileUri(
+              t,
+              "password_uri",
+              "name the file holding its password, e.g. password_uri = \"file:///etc/dps-agent/device.p12.pass\"");
       t.rejectUnknownKeys();
       return new X509Attestation(registrationId, new X509Attestation.Pkcs12File(bundle, password));
     }
@@ -173,17 +225,20 @@ public final class ConfigLoader {
       return new X509Attestation(registrationId, new X509Attestation.TokenKey(key.get(), cert));
     }
     if (cert.isEmpty() || key.isEmpty()) {
-      throw new InvalidConfigException(s.keyName(cert.isEmpty() ? "identity_cert" : "identity_pk"),
+      throw new InvalidConfigException(
+          s.keyName(cert.isEmpty() ? "identity_cert" : "identity_pk"),
           "is missing; X.509 needs both identity_cert (PEM chain) and identity_pk (private key)");
     }
     if (!cert.get().isFile()) {
-      throw new InvalidConfigException(s.keyName("identity_cert"),
+      throw new InvalidConfigException(
+          s.keyName("identity_cert"),
           "a certificate from a PKCS#11 token goes with a private key in that token (identity_pk = { uri = \"pkcs11:...\" })");
     }
     return new X509Attestation(registrationId, new X509Attestation.PemFiles(cert.get(), key.get()));
   }
 
-  private static String registrationId(Section s, String registrationId) throws InvalidConfigException {
+  private static String registrationId(Section s, String registrationId)
+      throws InvalidConfigException {
     try {
       RegistrationId.validate(registrationId);
       return registrationId;
@@ -192,13 +247,18 @@ public final class ConfigLoader {
     }
   }
 
-  private Optional<KeyUri> keyReference(Optional<Section> table, boolean tokenAllowed) throws InvalidConfigException {
+  private Optional<KeyUri> keyReference(Optional<Section> table, boolean tokenAllowed)
+      throws InvalidConfigException {
     if (table.isEmpty()) {
       return Optional.empty();
     }
     Section s = table.get();
-    KeyUri key = keyUri(s, "uri", "name the key, e.g. uri = \"file:///etc/dps-agent/device.key\" or \"pkcs11:...\"",
-        tokenAllowed);
+    KeyUri key =
+        keyUri(
+            s,
+            "uri",
+            "name the key, e.g. uri = \"file:///etc/dps-agent/device.key\" or \"pkcs11:...\"",
+            tokenAllowed);
     s.rejectUnknownKeys();
     return Optional.of(key);
   }
@@ -209,7 +269,8 @@ public final class ConfigLoader {
   }
 
   /** A required key reference: {@code file:}, or also {@code pkcs11:} where a token may hold it. */
-  private static KeyUri keyUri(Section s, String key, String hint, boolean tokenAllowed) throws InvalidConfigException {
+  private static KeyUri keyUri(Section s, String key, String hint, boolean tokenAllowed)
+      throws InvalidConfigException {
     String uri = s.requiredString(key, hint);
     KeyUri parsed;
     try {
@@ -218,8 +279,8 @@ public final class ConfigLoader {
       throw new InvalidConfigException(s.keyName(key), e.getMessage());
     }
     if (!parsed.isFile() && !tokenAllowed) {
-      throw new InvalidConfigException(s.keyName(key),
-          Printable.quote(String.valueOf(parsed)) + " must be a file:/// URI");
+      throw new InvalidConfigException(
+          s.keyName(key), Printable.quote(String.valueOf(parsed)) + " must be a file:/// URI");
     }
     return parsed;
   }
@@ -229,8 +290,12 @@ public final class ConfigLoader {
     try {
       return ProxySettings.resolve(configured, environment, targetHost);
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(configured.isPresent() ? key
-          : ProxySettings.environmentVariable(environment).orElse("https_proxy") + " (environment)", e.getMessage());
+      throw new InvalidConfigException(
+          configured.isPresent()
+              ? key
+              : ProxySettings.environmentVariable(environment).orElse("https_proxy")
+                  + " (environment)",
+          e.getMessage());
     }
   }
 
@@ -243,10 +308,12 @@ public final class ConfigLoader {
     Optional<String> inline = s.string("json");
     s.rejectUnknownKeys();
     if (uri.isPresent() == inline.isPresent()) {
-      throw new InvalidConfigException(s.keyName("uri"), "set exactly one of uri = \"file:///...\" or json = '{...}'");
+      throw new InvalidConfigException(
+          s.keyName("uri"), "set exactly one of uri = \"file:///...\" or json = '{...}'");
     }
     String key = uri.isPresent() ? s.keyName("uri") : s.keyName("json");
-    String text = inline.isPresent() ? inline.get() : readPayloadFile(filePath(uri.get(), key), key);
+    String text =
+        inline.isPresent() ? inline.get() : readPayloadFile(filePath(uri.get(), key), key);
     try {
       JsonNode node = json.readTree(text);
       if (node == null || !node.isObject()) {
@@ -254,7 +321,8 @@ public final class ConfigLoader {
       }
       return Optional.of(json.writeValueAsString(node));
     } catch (JsonProcessingException e) {
-      throw new InvalidConfigException(key, "the payload is not valid JSON: " + e.getOriginalMessage());
+      throw new InvalidConfigException(
+          key, "the payload is not valid JSON: " + e.getOriginalMessage());
     }
   }
 
@@ -262,20 +330,22 @@ public final class ConfigLoader {
     try {
       return Files.readString(path, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new InvalidConfigException(key, "cannot read " + path + ": " + FileProblems.describe(e));
+      throw new InvalidConfigException(
+          key, "cannot read " + path + ": " + FileProblems.describe(e));
     }
   }
 
   private RetryConfig retry(Section s) throws InvalidConfigException {
-    RetryConfig retry = new RetryConfig(
-        s.integer("max_attempts", 1, 100).orElse(10L).intValue(),
-        Duration.ofSeconds(s.integer("max_elapsed_seconds", 1, 86_400).orElse(300L)),
-        Duration.ofMillis(s.integer("initial_backoff_ms", 1, 600_000).orElse(2000L)),
-        Duration.ofSeconds(s.integer("max_backoff_seconds", 1, 3600).orElse(60L)),
-        Duration.ofSeconds(s.integer("retry_after_min_seconds", 0, 3600).orElse(1L)),
-        Duration.ofSeconds(s.integer("poll_interval_seconds", 1, 3600).orElse(2L)),
-        Duration.ofSeconds(s.integer("connect_timeout_seconds", 1, 600).orElse(10L)),
-        Duration.ofSeconds(s.integer("request_timeout_seconds", 1, 600).orElse(30L)));
+    RetryConfig retry =
+        new RetryConfig(
+            s.integer("max_attempts", 1, 100).orElse(10L).intValue(),
+            Duration.ofSeconds(s.integer("max_elapsed_seconds", 1, 86_400).orElse(300L)),
+            Duration.ofMillis(s.integer("initial_backoff_ms", 1, 600_000).orElse(2000L)),
+            Duration.ofSeconds(s.integer("max_backoff_seconds", 1, 3600).orElse(60L)),
+            Duration.ofSeconds(s.integer("retry_after_min_seconds", 0, 3600).orElse(1L)),
+            Duration.ofSeconds(s.integer("poll_interval_seconds", 1, 3600).orElse(2L)),
+            Duration.ofSeconds(s.integer("connect_timeout_seconds", 1, 600).orElse(10L)),
+            Duration.ofSeconds(s.integer("request_timeout_seconds", 1, 600).orElse(30L)));
     // Still accepted so that old configs load, but no longer obeyed: cutting a Retry-After short
     // made the agent retry before DPS allowed it, which prolongs the throttling.
     s.integer("retry_after_max_seconds", 1, 3600);
@@ -283,13 +353,15 @@ public final class ConfigLoader {
     return retry;
   }
 
-  private static Optional<String> pkcs11Module(Optional<Section> table) throws InvalidConfigException {
+  private static Optional<String> pkcs11Module(Optional<Section> table)
+      throws InvalidConfigException {
     if (table.isEmpty()) {
       return Optional.empty();
     }
     Optional<String> module = table.get().string("module");
     if (module.isPresent() && !absolute(module.get())) {
-      throw new InvalidConfigException(table.get().keyName("module"),
+      throw new InvalidConfigException(
+          table.get().keyName("module"),
           Printable.quote(module.get()) + " must be an absolute path");
     }
     table.get().rejectUnknownKeys();
@@ -305,8 +377,10 @@ public final class ConfigLoader {
     try {
       tcti = TctiSpec.parse(s.string("tcti").orElse(""));
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(s.keyName("tcti"), e.getMessage()
-          + "; use e.g. \"device:/dev/tpmrm0\" or \"swtpm:host=127.0.0.1,port=2321\"");
+      throw new InvalidConfigException(
+          s.keyName("tcti"),
+          e.getMessage()
+              + "; use e.g. \"device:/dev/tpmrm0\" or \"swtpm:host=127.0.0.1,port=2321\"");
     }
     TpmSettings settings = TpmSettings.defaults();
     Optional<Long> index = s.integer("auth_key_index", 0, 0x7FFFFF);
@@ -319,10 +393,13 @@ public final class ConfigLoader {
       Optional<String> owner = auth.get().string("owner");
       auth.get().rejectUnknownKeys();
       if (endorsement.isPresent()) {
-        settings = settings.withEndorsementAuth(endorsement.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        settings =
+            settings.withEndorsementAuth(
+                endorsement.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
       if (owner.isPresent()) {
-        settings = settings.withOwnerAuth(owner.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        settings =
+            settings.withOwnerAuth(owner.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
     }
     s.rejectUnknownKeys();
@@ -333,26 +410,38 @@ public final class ConfigLoader {
     Path dir = s.string("dir").isPresent() ? absolutePath(s, "dir") : DEFAULT_OUTPUT_DIR;
     boolean connectionString = s.bool("connection_string").orElse(true);
     boolean groupReadable = s.bool("group_readable").orElse(false);
-    Path tokenDir = s.string("token_dir").isPresent() ? absolutePath(s, "token_dir") : OutputConfig.DEFAULT_TOKEN_DIR;
+    Path tokenDir =
+        s.string("token_dir").isPresent()
+            ? absolutePath(s, "token_dir")
+            : OutputConfig.DEFAULT_TOKEN_DIR;
     Optional<String> tokenGroup = s.string("token_group");
     Duration tokenTtl = Duration.ofSeconds(s.integer("token_ttl_seconds", 2, 86_400).orElse(3600L));
     boolean envFile = s.bool("env_file").orElse(false);
     Optional<PostProvisionHook> hook = hook(s.table("post_provision_hook"));
     s.rejectUnknownKeys();
-    return new OutputConfig(dir, connectionString, groupReadable, tokenDir, tokenGroup, tokenTtl, envFile, hook);
+    return new OutputConfig(
+        dir, connectionString, groupReadable, tokenDir, tokenGroup, tokenTtl, envFile, hook);
   }
 
-  private static Optional<PostProvisionHook> hook(Optional<Section> table) throws InvalidConfigException {
+  private static Optional<PostProvisionHook> hook(Optional<Section> table)
+      throws InvalidConfigException {
     if (table.isEmpty()) {
       return Optional.empty();
     }
     Section s = table.get();
-    List<String> command = s.strings("command").orElseThrow(() -> new InvalidConfigException(s.keyName("command"),
-        "is missing; give the program and its arguments, e.g. command = [\"/usr/bin/systemctl\", \"restart\","
-            + " \"my-app\"]"));
+    List<String> command =
+        s.strings("command")
+            .orElseThrow(
+                () ->
+                    new InvalidConfigException(
+                        s.keyName("command"),
+                        "is missing; give the program and its arguments, e.g. command = [\"/usr/bin/systemctl\", \"restart\","
+                            + " \"my-app\"]"));
     if (!command.get(0).startsWith("/")) {
-      throw new InvalidConfigException(s.keyName("command"), "the program must be an absolute path (no shell, no PATH"
-          + " search), e.g. \"/usr/bin/systemctl\"");
+      throw new InvalidConfigException(
+          s.keyName("command"),
+          "the program must be an absolute path (no shell, no PATH"
+              + " search), e.g. \"/usr/bin/systemctl\"");
     }
     Duration timeout = Duration.ofSeconds(s.integer("timeout_seconds", 1, 3600).orElse(30L));
     s.rejectUnknownKeys();
@@ -371,7 +460,8 @@ public final class ConfigLoader {
   private static Path absolutePath(Section s, String key) throws InvalidConfigException {
     String value = s.string(key).orElseThrow();
     if (!absolute(value)) {
-      throw new InvalidConfigException(s.keyName(key), Printable.quote(value) + " must be an absolute path");
+      throw new InvalidConfigException(
+          s.keyName(key), Printable.quote(value) + " must be an absolute path");
     }
     return Path.of(value);
   }
@@ -381,7 +471,8 @@ public final class ConfigLoader {
     try {
       Path path = value.startsWith("file:") ? KeyUri.parse(value).path() : Path.of(value);
       if (!path.isAbsolute()) {
-        throw new InvalidConfigException(key, Printable.quote(value) + " must be an absolute path or file:/// URI");
+        throw new InvalidConfigException(
+            key, Printable.quote(value) + " must be an absolute path or file:/// URI");
       }
       return path;
     } catch (IllegalArgumentException e) {

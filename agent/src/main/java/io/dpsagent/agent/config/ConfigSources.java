@@ -30,10 +30,11 @@ import java.util.stream.Stream;
 final class ConfigSources {
 
   /** Environment variables that override a config key, for containers. */
-  static final Map<String, String> ENVIRONMENT_OVERRIDES = Map.of(
-      "DPS_AGENT_GLOBAL_ENDPOINT", "provisioning.global_endpoint",
-      "DPS_AGENT_ID_SCOPE", "provisioning.id_scope",
-      "DPS_AGENT_REGISTRATION_ID", "provisioning.attestation.registration_id");
+  static final Map<String, String> ENVIRONMENT_OVERRIDES =
+      Map.of(
+          "DPS_AGENT_GLOBAL_ENDPOINT", "provisioning.global_endpoint",
+          "DPS_AGENT_ID_SCOPE", "provisioning.id_scope",
+          "DPS_AGENT_REGISTRATION_ID", "provisioning.attestation.registration_id");
 
   private static final long MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -53,7 +54,8 @@ final class ConfigSources {
     for (Path dropIn : dropIns(mainFile)) {
       sources.merge(sources.parse(dropIn), "", dropIn.toString());
     }
-    for (Map.Entry<String, String> override : new java.util.TreeMap<>(ENVIRONMENT_OVERRIDES).entrySet()) {
+    for (Map.Entry<String, String> override :
+        new java.util.TreeMap<>(ENVIRONMENT_OVERRIDES).entrySet()) {
       String value = environment.get(override.getKey());
       if (value != null && !value.isEmpty()) {
         sources.set(override.getValue(), value, "environment variable " + override.getKey());
@@ -68,7 +70,9 @@ final class ConfigSources {
 
   /** Where {@code key} (or its nearest table) was set; the main file when nowhere. */
   String originOf(String key) {
-    for (String k = key; !k.isEmpty(); k = k.contains(".") ? k.substring(0, k.lastIndexOf('.')) : "") {
+    for (String k = key;
+        !k.isEmpty();
+        k = k.contains(".") ? k.substring(0, k.lastIndexOf('.')) : "") {
       String origin = origins.get(k);
       if (origin != null) {
         return origin;
@@ -83,16 +87,20 @@ final class ConfigSources {
       return List.of();
     }
     try (Stream<Path> listing = Files.list(dir)) {
-      return listing.filter(p -> p.getFileName().toString().endsWith(".toml") && Files.isRegularFile(p))
-          .sorted().toList();
+      return listing
+          .filter(p -> p.getFileName().toString().endsWith(".toml") && Files.isRegularFile(p))
+          .sorted()
+          .toList();
     } catch (IOException e) {
-      throw AgentException.config("cannot list drop-in directory " + dir + ": " + FileProblems.describe(e));
+      throw AgentException.config(
+          "cannot list drop-in directory " + dir + ": " + FileProblems.describe(e));
     }
   }
 
   private ObjectNode parse(Path file) throws AgentException {
     if (Files.isDirectory(file)) {
-      throw AgentException.config("config " + file + " is a directory; pass --config FILE naming the config file");
+      throw AgentException.config(
+          "config " + file + " is a directory; pass --config FILE naming the config file");
     }
     try {
       if (Files.size(file) > MAX_CONFIG_BYTES) {
@@ -105,9 +113,12 @@ final class ConfigSources {
     } catch (CharacterCodingException e) {
       throw AgentException.config("config " + file + " is not UTF-8 text; check the path");
     } catch (JsonProcessingException e) {
-      throw AgentException.config("config " + file + " is not valid TOML: "
-          + Printable.escape(e.getOriginalMessage(), Printable.DEFAULT_MAX)
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+      throw AgentException.config(
+          "config "
+              + file
+              + " is not valid TOML: "
+              + Printable.escape(e.getOriginalMessage(), Printable.DEFAULT_MAX)
+              + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     } catch (IOException e) {
       throw AgentException.config("cannot read config " + file + ": " + FileProblems.describe(e));
     }

@@ -15,7 +15,10 @@ public final class FileProblems {
 
   private FileProblems() {}
 
-  /** "permission denied", "does not exist", "is a directory", "is not UTF-8 text", or the system's reason. */
+  /**
+   * "permission denied", "does not exist", "is a directory", "is not UTF-8 text", or the system's
+   * reason.
+   */
   public static String describe(IOException e) {
     if (e instanceof NoSuchFileException) {
       return "it does not exist";

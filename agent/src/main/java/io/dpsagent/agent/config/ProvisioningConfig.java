@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param apiVersion the {@code api-version} sent with every request
  * @param trustBundle extra trust anchors added to the system store ({@code trust_bundle})
  * @param payload the custom payload sent with the registration, as JSON text
- * @param proxy the HTTP proxy DPS traffic is tunnelled through ({@code proxy} or {@code https_proxy})
+ * @param proxy the HTTP proxy DPS traffic is tunnelled through ({@code proxy} or {@code
+ *     https_proxy})
  * @param reprovision when the daemon registers again although it has a cached assignment
  */
 public record ProvisioningConfig(

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * An HTTP proxy that DPS traffic is tunnelled through with {@code CONNECT}: HTTPS, MQTT and
- * WebSocket alike. Credentials, when given, are sent as HTTP Basic and are never shown by
- * {@link #toString()}.
+ * WebSocket alike. Credentials, when given, are sent as HTTP Basic and are never shown by {@link
+ * #toString()}.
  */
 public final class ProxySettings {
 
@@ -29,7 +29,8 @@ public final class ProxySettings {
   private final Optional<PasswordAuthentication> credentials;
   private final String origin;
 
-  private ProxySettings(String host, int port, Optional<PasswordAuthentication> credentials, String origin) {
+  private ProxySettings(
+      String host, int port, Optional<PasswordAuthentication> credentials, String origin) {
     this.host = host;
     this.port = port;
     this.credentials = credentials;
@@ -40,7 +41,8 @@ public final class ProxySettings {
    * Parses {@code http://[user:password@]host[:port]} (port 8080 when absent; user and password
    * percent-decoded as RFC 3986 user-info, so {@code +} stays a plus).
    *
-   * @param origin where the text came from ({@code provisioning.proxy}, {@code https_proxy}), for messages
+   * @param origin where the text came from ({@code provisioning.proxy}, {@code https_proxy}), for
+   *     messages
    * @throws IllegalArgumentException naming the problem, never echoing credentials
    */
   public static ProxySettings parse(String text, String origin) {
@@ -48,37 +50,55 @@ public final class ProxySettings {
     try {
       uri = new URI(text.contains("://") ? text : "http://" + text);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("proxy is not a valid URI; use http://[user:password@]host:port");
+      throw new IllegalArgumentException(
+          "proxy is not a valid URI; use http://[user:password@]host:port");
     }
     if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
       throw new IllegalArgumentException("proxy must be http://[user:password@]host[:port]");
     }
     if (uri.getPort() == 0 || uri.getPort() > MAX_PORT) {
-      throw new IllegalArgumentException("proxy port " + uri.getPort() + " is out of range; use a port from 1 to "
-          + MAX_PORT + " (or none for " + DEFAULT_PORT + ")");
+      throw new IllegalArgumentException(
+          "proxy port "
+              + uri.getPort()
+              + " is out of range; use a port from 1 to "
+              + MAX_PORT
+              + " (or none for "
+              + DEFAULT_PORT
+              + ")");
     }
-    Optional<PasswordAuthentication> credentials = Optional.ofNullable(uri.getRawUserInfo()).map(info -> {
-      int colon = info.indexOf(':');
-      String user = PercentEncoding.decode(colon < 0 ? info : info.substring(0, colon), "proxy user name");
-      String password = colon < 0 ? "" : PercentEncoding.decode(info.substring(colon + 1), "proxy password");
-      return new PasswordAuthentication(user, password.toCharArray());
-    });
-    return new ProxySettings(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT, credentials, origin);
+    Optional<PasswordAuthentication> credentials =
+        Optional.ofNullable(uri.getRawUserInfo())
+            .map(
+                info -> {
+                  int colon = info.indexOf(':');
+                  String user =
+                      PercentEncoding.decode(
+                          colon < 0 ? info : info.substring(0, colon), "proxy user name");
+                  String password =
+                      colon < 0
+                          ? ""
+                          : PercentEncoding.decode(info.substring(colon + 1), "proxy password");
+                  return new PasswordAuthentication(user, password.toCharArray());
+                });
+    return new ProxySettings(
+        uri.getHost(), uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT, credentials, origin);
   }
 
   /**
-   * The proxy for {@code targetHost}: the configured one, else {@code https_proxy}/{@code HTTPS_PROXY}
-   * from the environment, unless {@code no_proxy}/{@code NO_PROXY} lists the host (or a domain
-   * suffix of it, or {@code *}).
+   * The proxy for {@code targetHost}: the configured one, else {@code https_proxy}/{@code
+   * HTTPS_PROXY} from the environment, unless {@code no_proxy}/{@code NO_PROXY} lists the host (or
+   * a domain suffix of it, or {@code *}).
    */
-  public static Optional<ProxySettings> resolve(Optional<String> configured, Map<String, String> environment,
-      String targetHost) {
+  public static Optional<ProxySettings> resolve(
+      Optional<String> configured, Map<String, String> environment, String targetHost) {
     if (configured.isPresent()) {
       return Optional.of(parse(configured.get(), CONFIG_KEY));
     }
     Optional<String> variable = first(environment, "https_proxy", "HTTPS_PROXY");
-    if (variable.isEmpty() || bypassed(first(environment, "no_proxy", "NO_PROXY")
-        .map(environment::get).orElse(""), targetHost)) {
+    if (variable.isEmpty()
+        || bypassed(
+            first(environment, "no_proxy", "NO_PROXY").map(environment::get).orElse(""),
+            targetHost)) {
       return Optional.empty();
     }
     return Optional.of(parse(environment.get(variable.get()).strip(), variable.get()));
@@ -95,11 +115,18 @@ public final class ProxySettings {
 
   /** The {@code Proxy-Authorization} value, when credentials were given. */
   public Optional<String> proxyAuthorization() {
-    return credentials.map(c -> "Basic " + Base64.getEncoder().encodeToString(
-        (c.getUserName() + ":" + new String(c.getPassword())).getBytes(StandardCharsets.UTF_8)));
+    return credentials.map(
+        c ->
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(
+                        (c.getUserName() + ":" + new String(c.getPassword()))
+                            .getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** The proxy and where it was configured, e.g. {@code http://10.0.0.1:3128 (from https_proxy)}. */
+  /**
+   * The proxy and where it was configured, e.g. {@code http://10.0.0.1:3128 (from https_proxy)}.
+   */
   public String describe() {
     return this + " (from " + origin + ")";
   }
@@ -128,7 +155,8 @@ public final class ProxySettings {
         return true;
       }
       String suffix = rule.startsWith(".") ? rule : "." + rule;
-      if (!rule.isEmpty() && (host.equals(rule.replaceFirst("^\\.", "")) || host.endsWith(suffix))) {
+      if (!rule.isEmpty()
+          && (host.equals(rule.replaceFirst("^\\.", "")) || host.endsWith(suffix))) {
         return true;
       }
     }

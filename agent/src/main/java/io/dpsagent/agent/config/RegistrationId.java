@@ -20,18 +20,25 @@ public final class RegistrationId {
     return !id.isEmpty() && id.length() <= MAX_LENGTH && ALLOWED.matcher(id).matches();
   }
 
-  /** @throws IllegalArgumentException saying which rule the ID breaks; the ID is shown escaped */
+  /**
+   * @throws IllegalArgumentException saying which rule the ID breaks; the ID is shown escaped
+   */
   public static void validate(String id) {
     if (id.isEmpty()) {
       throw new IllegalArgumentException("registration ID is empty");
     }
     if (id.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException("registration ID is " + id.length()
-          + " characters long; DPS allows at most " + MAX_LENGTH);
+      throw new IllegalArgumentException(
+          "registration ID is "
+              + id.length()
+              + " characters long; DPS allows at most "
+              + MAX_LENGTH);
     }
     if (!ALLOWED.matcher(id).matches()) {
-      throw new IllegalArgumentException("registration ID " + Printable.quote(id)
-          + " is invalid; use letters, digits and - . _ : only, ending in a letter, digit or -");
+      throw new IllegalArgumentException(
+          "registration ID "
+              + Printable.quote(id)
+              + " is invalid; use letters, digits and - . _ : only, ending in a letter, digit or -");
     }
   }
 }

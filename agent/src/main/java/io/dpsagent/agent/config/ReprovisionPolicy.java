@@ -9,7 +9,10 @@ import java.util.stream.Collectors;
  * report of a hub rejection always register again, whatever the policy.
  */
 public enum ReprovisionPolicy {
-  /** Register again only when the identity changed (registration ID, key, certificate, endpoint, scope). */
+  /**
+   * Register again only when the identity changed (registration ID, key, certificate, endpoint,
+   * scope).
+   */
   ON_CHANGE("on_change"),
   /** Register at every start, falling back to the cached assignment when DPS cannot be reached. */
   ALWAYS_AT_START("always_at_start"),
@@ -32,7 +35,13 @@ public enum ReprovisionPolicy {
         return policy;
       }
     }
-    throw new InvalidConfigException(key, "'" + value + "' is not a policy; use "
-        + Arrays.stream(values()).map(p -> "\"" + p.configName + "\"").collect(Collectors.joining(", ")));
+    throw new InvalidConfigException(
+        key,
+        "'"
+            + value
+            + "' is not a policy; use "
+            + Arrays.stream(values())
+                .map(p -> "\"" + p.configName + "\"")
+                .collect(Collectors.joining(", ")));
   }
 }

@@ -58,7 +58,8 @@ final class Section {
     }
     long v = value.longValue();
     if (v < min || v > max) {
-      throw new InvalidConfigException(keyName(key), v + " is out of range; use " + min + ".." + max);
+      throw new InvalidConfigException(
+          keyName(key), v + " is out of range; use " + min + ".." + max);
     }
     return Optional.of(v);
   }
@@ -109,7 +110,8 @@ final class Section {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!read.contains(key)) {
-        throw new InvalidConfigException(keyName(key), "unknown key; check its spelling and section");
+        throw new InvalidConfigException(
+            keyName(key), "unknown key; check its spelling and section");
       }
     }
   }

@@ -38,7 +38,10 @@ public enum Transport {
         return t;
       }
     }
-    throw new InvalidConfigException(key, Printable.quote(value) + " is not a supported transport; use one of: "
-        + Arrays.stream(values()).map(Transport::configName).collect(Collectors.joining(", ")));
+    throw new InvalidConfigException(
+        key,
+        Printable.quote(value)
+            + " is not a supported transport; use one of: "
+            + Arrays.stream(values()).map(Transport::configName).collect(Collectors.joining(", ")));
   }
 }

@@ -9,7 +9,8 @@ import java.util.Optional;
  * @param registrationId the configured registration ID; the leaf certificate's CN when absent
  * @param identity where the certificate chain and its private key are
  */
-public record X509Attestation(Optional<String> registrationId, Identity identity) implements AttestationConfig {
+public record X509Attestation(Optional<String> registrationId, Identity identity)
+    implements AttestationConfig {
 
   /** Where an X.509 identity is stored. */
   public sealed interface Identity permits PemFiles, Pkcs12File, TokenKey {}
@@ -21,7 +22,8 @@ public record X509Attestation(Optional<String> registrationId, Identity identity
    * A private key inside a PKCS#11 token ({@code identity_pk = { uri = "pkcs11:..." }}), with its
    * chain from a PEM file or from the token ({@code identity_cert}; the token's when absent).
    */
-  public record TokenKey(KeyUri privateKey, Optional<KeyUri> certificateChain) implements Identity {}
+  public record TokenKey(KeyUri privateKey, Optional<KeyUri> certificateChain)
+      implements Identity {}
 
   /** A PKCS#12 bundle ({@code identity_pkcs12}) and the file holding its password. */
   public record Pkcs12File(KeyUri bundle, KeyUri passwordFile) implements Identity {}

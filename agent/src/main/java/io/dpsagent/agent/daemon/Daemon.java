@@ -5,7 +5,6 @@ import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.ReprovisionPolicy;
-import io.dpsagent.agent.dps.RegistrationClient;
 import io.dpsagent.agent.flow.IdentityFingerprint;
 import io.dpsagent.agent.flow.ProvisionFlow;
 import io.dpsagent.agent.output.ConnectionInfo;
@@ -26,8 +25,9 @@ import java.util.logging.Logger;
 /**
  * {@code dps-agent run}: the long-running agent. It starts from its cached assignment when the
  * policy allows (no DPS call at boot), registers otherwise, retrying whatever may clear with time
- * (network, DPS, an absent TPM) with capped, jittered back-off, and then keeps a fresh hub SAS token
- * for the application. It stops on SIGTERM, reloads on SIGHUP, and registers again on request.
+ * (network, DPS, an absent TPM) with capped, jittered back-off, and then keeps a fresh hub SAS
+ * token for the application. It stops on SIGTERM, reloads on SIGHUP, and registers again on
+ * request.
  */
 public final class Daemon {
 
@@ -35,6 +35,7 @@ public final class Daemon {
 
   /** How often the application's hub-rejection report is looked for. */
   static final Duration REQUEST_POLL = Duration.ofSeconds(2);
+
   /** An application that keeps reporting rejection must not make the daemon hammer DPS. */
   static final Duration MIN_REJECTION_SPACING = Duration.ofSeconds(30);
 
@@ -53,17 +54,31 @@ public final class Daemon {
   private DaemonState state;
   private Instant lastRejectionHandled = Instant.MIN;
 
-  public Daemon(ConfigSource source, AgentConfig config, Clock clock, Signals signals, SystemdNotifier systemd,
+  public Daemon(
+      ConfigSource source,
+      AgentConfig config,
+      Clock clock,
+      Signals signals,
+      SystemdNotifier systemd,
       java.util.Map<String, String> environment) {
     this.source = source;
     this.config = config;
     this.clock = clock;
     this.signals = signals;
     this.systemd = systemd;
-    this.pacing = new Pacing(clock, signals, new Watchdog(systemd, environment, clock), new SecureRandom());
+    this.pacing =
+        new Pacing(clock, signals, new Watchdog(systemd, environment, clock), new SecureRandom());
     Instant now = clock.instant();
-    this.state = new DaemonState(ProcessHandle.current().pid(), now, "starting", "none", Optional.empty(),
-        Optional.empty(), Optional.empty(), now);
+    this.state =
+        new DaemonState(
+            ProcessHandle.current().pid(),
+            now,
+            "starting",
+            "none",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            now);
   }
 
   /** Runs until stopped; returns normally when stopped, throws on a failure no wait can cure. */
@@ -81,7 +96,9 @@ public final class Daemon {
         }
       }
     } catch (AgentException e) {
-      record(new DaemonState.Attempt(clock.instant(), false, Optional.of(kindName(e)), Optional.of(e.getMessage())),
+      record(
+          new DaemonState.Attempt(
+              clock.instant(), false, Optional.of(kindName(e)), Optional.of(e.getMessage())),
           Optional.empty());
       throw e;
     } finally {
@@ -90,7 +107,9 @@ public final class Daemon {
     }
   }
 
-  /** One daemon per output directory, for its whole life; a second one is refused naming the first. */
+  /**
+   * One daemon per output directory, for its whole life; a second one is refused naming the first.
+   */
   private OutputLock holdOutputs() throws AgentException {
     new OutputWriter(config.output()).prepare();
     return OutputLock.acquire(config.output().dir(), OutputLock.Holder.DAEMON);
@@ -106,7 +125,8 @@ public final class Daemon {
       // Everything that can be checked locally is, before DPS hears of the device.
       new OutputWriter(config.output()).prepare(device.hubAuth());
       boolean sas = "sas".equals(device.hubAuth().type());
-      Optional<TokenFile> tokenFile = sas ? Optional.of(TokenFile.in(config.output(), true)) : Optional.empty();
+      Optional<TokenFile> tokenFile =
+          sas ? Optional.of(TokenFile.in(config.output(), true)) : Optional.empty();
       Requests requests = Requests.in(config.output());
       Optional<ConnectionInfo> assigned = assignment(device, register, tokenFile);
       if (assigned.isEmpty()) {
@@ -130,7 +150,8 @@ public final class Daemon {
         Duration wait = pacing.jitter(ceiling);
         LOG.warning(() -> e.getMessage() + "; trying again in " + wait.toSeconds() + " s");
         record(failure(e), Optional.of(clock.instant().plus(wait)));
-        systemd.status("waiting for the key store: " + e.getMessage() + "; next try at " + pacing.endOf(wait));
+        systemd.status(
+            "waiting for the key store: " + e.getMessage() + "; next try at " + pacing.endOf(wait));
         if (pacing.waitFor(wait) == Signals.Wake.STOP) {
           return Optional.empty();
         }
@@ -140,21 +161,26 @@ public final class Daemon {
   }
 
   /**
-   * The assignment to serve: the cached one when the policy allows and it is this identity's,
-   * else a fresh registration, falling back to the cache while DPS cannot be reached.
+   * The assignment to serve: the cached one when the policy allows and it is this identity's, else
+   * a fresh registration, falling back to the cache while DPS cannot be reached.
    */
-  private Optional<ConnectionInfo> assignment(DeviceAuthentication device, boolean register,
-      Optional<TokenFile> tokenFile) throws AgentException, InterruptedException {
+  private Optional<ConnectionInfo> assignment(
+      DeviceAuthentication device, boolean register, Optional<TokenFile> tokenFile)
+      throws AgentException, InterruptedException {
     Optional<ConnectionInfo> cached = cached();
     String fingerprint = IdentityFingerprint.of(config.provisioning(), device);
     ReprovisionPolicy policy = config.provisioning().reprovision();
-    Optional<ConnectionInfo> usable = cached.filter(c -> policy == ReprovisionPolicy.NEVER || sameIdentity(c, fingerprint));
+    Optional<ConnectionInfo> usable =
+        cached.filter(c -> policy == ReprovisionPolicy.NEVER || sameIdentity(c, fingerprint));
     if (cached.isPresent() && usable.isEmpty()) {
-      LOG.info("the identity changed since the cached assignment (registration ID, key, certificate, endpoint or"
-          + " scope); registering again");
+      LOG.info(
+          "the identity changed since the cached assignment (registration ID, key, certificate, endpoint or"
+              + " scope); registering again");
     }
     if (usable.isPresent() && !register) {
-      LOG.info(() -> "using the cached assignment of " + device.registrationId() + "; DPS not contacted");
+      LOG.info(
+          () ->
+              "using the cached assignment of " + device.registrationId() + "; DPS not contacted");
       rewrite(usable.get().withHubAuth(device.hubAuth()));
       update(state.serving("cache", clock.instant()));
       return usable;
@@ -173,7 +199,8 @@ public final class Daemon {
     try {
       tokenFile.delete();
     } catch (IOException e) {
-      throw AgentException.config("cannot remove the stale " + tokenFile.path() + ": " + e.getMessage());
+      throw AgentException.config(
+          "cannot remove the stale " + tokenFile.path() + ": " + e.getMessage());
     }
   }
 
@@ -188,21 +215,30 @@ public final class Daemon {
 
   /** Files from before fingerprints were recorded are matched on what identifies the device. */
   private boolean sameIdentity(ConnectionInfo cached, String fingerprint) {
-    return cached.identityFingerprint().map(fingerprint::equals).orElseGet(() ->
-        cached.idScope().equals(config.provisioning().idScope()));
+    return cached
+        .identityFingerprint()
+        .map(fingerprint::equals)
+        .orElseGet(() -> cached.idScope().equals(config.provisioning().idScope()));
   }
 
-  /** Rewrites the outputs from the cache, so that a rotated key reaches every file that carries it. */
+  /**
+   * Rewrites the outputs from the cache, so that a rotated key reaches every file that carries it.
+   */
   private void rewrite(ConnectionInfo info) throws AgentException {
     try {
       new OutputWriter(config.output()).write(info);
     } catch (IOException e) {
-      throw AgentException.config("cannot write outputs to " + config.output().dir() + ": " + e.getMessage()
-          + "; check output.dir and its permissions");
+      throw AgentException.config(
+          "cannot write outputs to "
+              + config.output().dir()
+              + ": "
+              + e.getMessage()
+              + "; check output.dir and its permissions");
     }
   }
 
-  private Optional<ConnectionInfo> provisionUntilDone(DeviceAuthentication device, Optional<ConnectionInfo> fallback)
+  private Optional<ConnectionInfo> provisionUntilDone(
+      DeviceAuthentication device, Optional<ConnectionInfo> fallback)
       throws AgentException, InterruptedException {
     Duration ceiling = Pacing.FIRST_RETRY;
     while (true) {
@@ -210,8 +246,11 @@ public final class Daemon {
       systemd.status("registering " + device.registrationId() + " with DPS");
       try {
         ProvisionFlow.Result result =
-            new ProvisionFlow(config, clock, pacing::sleepServingWatchdog).runHoldingOutputs(device);
-        record(new DaemonState.Attempt(clock.instant(), true, Optional.empty(), Optional.empty()), Optional.empty());
+            new ProvisionFlow(config, clock, pacing::sleepServingWatchdog)
+                .runHoldingOutputs(device);
+        record(
+            new DaemonState.Attempt(clock.instant(), true, Optional.empty(), Optional.empty()),
+            Optional.empty());
         update(state.serving("dps", clock.instant()));
         return Optional.of(result.connection());
       } catch (AgentException e) {
@@ -228,9 +267,11 @@ public final class Daemon {
           return fallback;
         }
         Duration wait = pacing.beforeNextRun(ceiling, e);
-        LOG.warning(() -> e.getMessage() + "; next provisioning attempt in " + wait.toSeconds() + " s");
+        LOG.warning(
+            () -> e.getMessage() + "; next provisioning attempt in " + wait.toSeconds() + " s");
         record(failure(e), Optional.of(clock.instant().plus(wait)));
-        systemd.status("waiting for DPS: " + e.getMessage() + "; next attempt at " + pacing.endOf(wait));
+        systemd.status(
+            "waiting for DPS: " + e.getMessage() + "; next attempt at " + pacing.endOf(wait));
         Signals.Wake wake = pacing.waitFor(wait);
         if (wake == Signals.Wake.STOP) {
           return Optional.empty();
@@ -244,8 +285,12 @@ public final class Daemon {
   }
 
   private void ready(ConnectionInfo assigned) {
-    String status = "provisioned " + assigned.deviceId() + " on " + assigned.hubHostName()
-        + ("cache".equals(state.source()) ? " (cached assignment)" : "");
+    String status =
+        "provisioned "
+            + assigned.deviceId()
+            + " on "
+            + assigned.hubHostName()
+            + ("cache".equals(state.source()) ? " (cached assignment)" : "");
     systemd.ready(status); // the first one starts dependants; a later one ends a RELOADING=1
   }
 
@@ -253,9 +298,14 @@ public final class Daemon {
    * Keeps a hub token fresh (devices with a SAS key) and waits for what comes next: a stop, a
    * reload, a re-provisioning request, or the application's report that the hub rejected it.
    */
-  private Signals.Wake serve(DeviceAuthentication device, ConnectionInfo connection, Optional<TokenFile> tokenFile,
-      Requests requests) throws AgentException, InterruptedException {
-    Optional<SasSigner> signer = tokenFile.isPresent() ? Optional.of(device.hubSigner()) : Optional.empty();
+  private Signals.Wake serve(
+      DeviceAuthentication device,
+      ConnectionInfo connection,
+      Optional<TokenFile> tokenFile,
+      Requests requests)
+      throws AgentException, InterruptedException {
+    Optional<SasSigner> signer =
+        tokenFile.isPresent() ? Optional.of(device.hubSigner()) : Optional.empty();
     if (tokenFile.isEmpty()) {
       LOG.info("the device authenticates with its certificate; no hub token to keep");
     }
@@ -271,15 +321,21 @@ public final class Daemon {
         return Signals.Wake.REPROVISION;
       }
       if (requests.takeHubRejected()) {
-        if (Duration.between(lastRejectionHandled, clock.instant()).compareTo(MIN_REJECTION_SPACING) >= 0) {
+        if (Duration.between(lastRejectionHandled, clock.instant()).compareTo(MIN_REJECTION_SPACING)
+            >= 0) {
           lastRejectionHandled = clock.instant();
-          LOG.warning("the application reports that the hub rejected the device's identity; registering again");
+          LOG.warning(
+              "the application reports that the hub rejected the device's identity; registering again");
           return Signals.Wake.REPROVISION;
         }
-        LOG.info("hub rejection reported again within " + MIN_REJECTION_SPACING.toSeconds() + " s; not registering"
-            + " again yet");
+        LOG.info(
+            "hub rejection reported again within "
+                + MIN_REJECTION_SPACING.toSeconds()
+                + " s; not registering"
+                + " again yet");
       }
-      Duration untilToken = tokenFile.isPresent() ? Duration.between(clock.instant(), nextToken) : Pacing.MAX_RETRY;
+      Duration untilToken =
+          tokenFile.isPresent() ? Duration.between(clock.instant(), nextToken) : Pacing.MAX_RETRY;
       Signals.Wake wake = pacing.waitFor(Pacing.min(untilToken, REQUEST_POLL));
       if (wake != Signals.Wake.TIMEOUT) {
         return wake;
@@ -287,7 +343,8 @@ public final class Daemon {
     }
   }
 
-  private void writeToken(TokenFile tokenFile, SasSigner signer, ConnectionInfo connection, Instant expiry)
+  private void writeToken(
+      TokenFile tokenFile, SasSigner signer, ConnectionInfo connection, Instant expiry)
       throws AgentException {
     String resource = connection.hubHostName() + "/devices/" + connection.deviceId();
     try {
@@ -309,7 +366,11 @@ public final class Daemon {
       config = fresh;
       LOG.info("configuration reloaded");
     } catch (AgentException e) {
-      LOG.severe(() -> "configuration not reloaded: " + e.getMessage() + "; keeping the running configuration");
+      LOG.severe(
+          () ->
+              "configuration not reloaded: "
+                  + e.getMessage()
+                  + "; keeping the running configuration");
     }
   }
 
@@ -323,16 +384,21 @@ public final class Daemon {
       OutputWriter.prepareDirectory(config.output());
       state.write(config.output().dir());
     } catch (IOException e) {
-      LOG.fine(() -> "cannot write " + DaemonState.FILE + ": " + e.getMessage()); // status shows less; no harm
+      LOG.fine(
+          () ->
+              "cannot write "
+                  + DaemonState.FILE
+                  + ": "
+                  + e.getMessage()); // status shows less; no harm
     }
   }
 
   private DaemonState.Attempt failure(AgentException e) {
-    return new DaemonState.Attempt(clock.instant(), false, Optional.of(kindName(e)), Optional.of(e.getMessage()));
+    return new DaemonState.Attempt(
+        clock.instant(), false, Optional.of(kindName(e)), Optional.of(e.getMessage()));
   }
 
   private static String kindName(AgentException e) {
     return e.kind().name().toLowerCase(Locale.ROOT);
   }
-
 }

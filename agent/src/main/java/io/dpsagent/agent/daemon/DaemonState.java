@@ -15,8 +15,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * What the daemon is doing, for {@code dps-agent status}: {@code state.json} next to
- * {@code connection.json}, replaced atomically on every change. It holds no secret.
+ * What the daemon is doing, for {@code dps-agent status}: {@code state.json} next to {@code
+ * connection.json}, replaced atomically on every change. It holds no secret.
  *
  * @param pid the daemon's process ID
  * @param phase {@code starting}, {@code provisioning}, {@code waiting} (for DPS, with a next
@@ -24,34 +24,53 @@ import java.util.Optional;
  * @param source where the assignment in use came from: {@code dps}, {@code cache} or {@code none}
  * @param lastAttempt when the daemon last talked to DPS, and how that ended
  */
-public record DaemonState(long pid, Instant startedAt, String phase, String source, Optional<Attempt> lastAttempt,
-    Optional<Instant> nextAttemptAt, Optional<Instant> tokenExpiresAt, Instant updatedAt) {
+public record DaemonState(
+    long pid,
+    Instant startedAt,
+    String phase,
+    String source,
+    Optional<Attempt> lastAttempt,
+    Optional<Instant> nextAttemptAt,
+    Optional<Instant> tokenExpiresAt,
+    Instant updatedAt) {
 
   public static final String FILE = "state.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
    * One registration attempt's outcome.
    *
    * @param kind empty on success, else the failure kind ({@code transient}, {@code refused}, ...)
    */
-  public record Attempt(Instant at, boolean succeeded, Optional<String> kind, Optional<String> message) {}
+  public record Attempt(
+      Instant at, boolean succeeded, Optional<String> kind, Optional<String> message) {}
 
   DaemonState phase(String newPhase, Instant now) {
-    return new DaemonState(pid, startedAt, newPhase, source, lastAttempt, nextAttemptAt, tokenExpiresAt, now);
+    return new DaemonState(
+        pid, startedAt, newPhase, source, lastAttempt, nextAttemptAt, tokenExpiresAt, now);
   }
 
   DaemonState attempted(Attempt attempt, Optional<Instant> next, Instant now) {
-    return new DaemonState(pid, startedAt, attempt.succeeded() ? phase : "waiting", source, Optional.of(attempt),
-        next, tokenExpiresAt, now);
+    return new DaemonState(
+        pid,
+        startedAt,
+        attempt.succeeded() ? phase : "waiting",
+        source,
+        Optional.of(attempt),
+        next,
+        tokenExpiresAt,
+        now);
   }
 
   DaemonState serving(String newSource, Instant now) {
-    return new DaemonState(pid, startedAt, "ready", newSource, lastAttempt, Optional.empty(), tokenExpiresAt, now);
+    return new DaemonState(
+        pid, startedAt, "ready", newSource, lastAttempt, Optional.empty(), tokenExpiresAt, now);
   }
 
   DaemonState token(Instant expiry, Instant now) {
-    return new DaemonState(pid, startedAt, phase, source, lastAttempt, nextAttemptAt, Optional.of(expiry), now);
+    return new DaemonState(
+        pid, startedAt, phase, source, lastAttempt, nextAttemptAt, Optional.of(expiry), now);
   }
 
   void write(Path dir) throws IOException {
@@ -60,17 +79,20 @@ public record DaemonState(long pid, Instant startedAt, String phase, String sour
     root.put("startedAt", startedAt.toString());
     root.put("phase", phase);
     root.put("source", source);
-    lastAttempt.ifPresent(a -> {
-      ObjectNode node = root.putObject("lastAttempt");
-      node.put("at", a.at().toString());
-      node.put("succeeded", a.succeeded());
-      a.kind().ifPresent(k -> node.put("kind", k));
-      a.message().ifPresent(m -> node.put("message", m));
-    });
+    lastAttempt.ifPresent(
+        a -> {
+          ObjectNode node = root.putObject("lastAttempt");
+          node.put("at", a.at().toString());
+          node.put("succeeded", a.succeeded());
+          a.kind().ifPresent(k -> node.put("kind", k));
+          a.message().ifPresent(m -> node.put("message", m));
+        });
     nextAttemptAt.ifPresent(t -> root.put("nextAttemptAt", t.toString()));
     tokenExpiresAt.ifPresent(t -> root.put("tokenExpiresAt", t.toString()));
     root.put("updatedAt", updatedAt.toString());
-    AtomicFiles.write(dir.resolve(FILE), (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8),
+    AtomicFiles.write(
+        dir.resolve(FILE),
+        (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8),
         AtomicFiles.GROUP_READABLE);
   }
 
@@ -79,24 +101,37 @@ public record DaemonState(long pid, Instant startedAt, String phase, String sour
     try {
       JsonNode root = JSON.readTree(Files.readAllBytes(dir.resolve(FILE)));
       JsonNode last = root.path("lastAttempt");
-      Optional<Attempt> attempt = last.isObject()
-          ? Optional.of(new Attempt(Instant.parse(last.path("at").asText()), last.path("succeeded").asBoolean(),
-              text(last, "kind"), text(last, "message")))
-          : Optional.empty();
-      return Optional.of(new DaemonState(root.path("pid").asLong(), Instant.parse(root.path("startedAt").asText()),
-          root.path("phase").asText(), root.path("source").asText(), attempt,
-          text(root, "nextAttemptAt").map(Instant::parse), text(root, "tokenExpiresAt").map(Instant::parse),
-          Instant.parse(root.path("updatedAt").asText())));
+      Optional<Attempt> attempt =
+          last.isObject()
+              ? Optional.of(
+                  new Attempt(
+                      Instant.parse(last.path("at").asText()),
+                      last.path("succeeded").asBoolean(),
+                      text(last, "kind"),
+                      text(last, "message")))
+              : Optional.empty();
+      return Optional.of(
+          new DaemonState(
+              root.path("pid").asLong(),
+              Instant.parse(root.path("startedAt").asText()),
+              root.path("phase").asText(),
+              root.path("source").asText(),
+              attempt,
+              text(root, "nextAttemptAt").map(Instant::parse),
+              text(root, "tokenExpiresAt").map(Instant::parse),
+              Instant.parse(root.path("updatedAt").asText())));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException | DateTimeParseException e) {
-      return Optional.empty(); // a state file from another version or a torn disk: status says "unknown"
+      return Optional
+          .empty(); // a state file from another version or a torn disk: status says "unknown"
     }
   }
 
   /** True when the process that wrote this state is alive and has not said it stopped. */
   public boolean daemonRunning() {
-    return !phase.equals("stopped") && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    return !phase.equals("stopped")
+        && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   private static Optional<String> text(JsonNode node, String field) {

@@ -17,6 +17,7 @@ final class Pacing {
 
   /** Back-off between whole provisioning runs that ended in a failure that may clear. */
   static final Duration FIRST_RETRY = Duration.ofSeconds(30);
+
   static final Duration MAX_RETRY = Duration.ofHours(1);
 
   private final Clock clock;
@@ -67,9 +68,11 @@ final class Pacing {
    * The pause after a run that ended in transient failure: jittered between half the ceiling and
    * the ceiling, and never shorter than a wait DPS asked for that the run could not fit.
    */
-  static Duration waitBeforeNextRun(Duration ceiling, AgentException failure, RandomGenerator random) {
+  static Duration waitBeforeNextRun(
+      Duration ceiling, AgentException failure, RandomGenerator random) {
     Duration wait = jitter(ceiling, random);
-    if (failure instanceof AskedToWaitException asked && asked.requestedWait().compareTo(wait) > 0) {
+    if (failure instanceof AskedToWaitException asked
+        && asked.requestedWait().compareTo(wait) > 0) {
       return asked.requestedWait();
     }
     return wait;

@@ -42,14 +42,18 @@ public final class Requests {
       AtomicFiles.createDirectory(dir, PosixFilePermissions.fromString("rwxrwx---"));
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
       if (output.tokenGroup().isPresent()) {
-        GroupPrincipal group = dir.getFileSystem().getUserPrincipalLookupService()
-            .lookupPrincipalByGroupName(output.tokenGroup().get());
+        GroupPrincipal group =
+            dir.getFileSystem()
+                .getUserPrincipalLookupService()
+                .lookupPrincipalByGroupName(output.tokenGroup().get());
         Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(group);
       }
       return new Requests(dir);
     } catch (UserPrincipalNotFoundException e) {
-      throw AgentException.config("output.token_group: group '" + output.tokenGroup().orElse("")
-          + "' does not exist; create it or change the key");
+      throw AgentException.config(
+          "output.token_group: group '"
+              + output.tokenGroup().orElse("")
+              + "' does not exist; create it or change the key");
     } catch (IOException e) {
       throw AgentException.config("cannot prepare " + dir + ": " + e.getMessage());
     }

@@ -1,19 +1,23 @@
 package io.dpsagent.agent.daemon;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What the operator asked of a running command: stop (SIGTERM, SIGINT), reload the configuration
- * (SIGHUP) or register again ({@code dps-agent reprovision}, SIGUSR1). Tests raise them directly.
- * A stop outranks everything and stays; reload and reprovision requests are taken once each.
+ * (SIGHUP) or register again ({@code dps-agent reprovision}, SIGUSR1). Tests raise them directly. A
+ * stop outranks everything and stays; reload and reprovision requests are taken once each.
  */
 public final class Signals {
 
   /** Why a wait ended. */
-  public enum Wake { TIMEOUT, STOP, RELOAD, REPROVISION }
+  public enum Wake {
+    TIMEOUT,
+    STOP,
+    RELOAD,
+    REPROVISION
+  }
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -75,7 +79,9 @@ public final class Signals {
     return Wake.TIMEOUT;
   }
 
-  /** Waits up to {@code timeout} for a stop only; other requests stay pending. True when stopped. */
+  /**
+   * Waits up to {@code timeout} for a stop only; other requests stay pending. True when stopped.
+   */
   public boolean awaitStop(Duration timeout) throws InterruptedException {
     long nanos = Math.max(0, timeout.toNanos());
     lock.lock();
@@ -104,5 +110,4 @@ public final class Signals {
       throw new InterruptedException("stop requested");
     }
   }
-
 }

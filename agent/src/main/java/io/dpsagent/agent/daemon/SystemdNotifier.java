@@ -10,8 +10,8 @@ import java.util.logging.Logger;
 
 /**
  * {@code sd_notify(3)} for {@code Type=notify} units: a datagram to the socket systemd names in
- * {@code NOTIFY_SOCKET}. The JDK has no Unix datagram sockets, so the two libc calls go through JNA.
- * Without {@code NOTIFY_SOCKET} (not started by systemd) every call does nothing.
+ * {@code NOTIFY_SOCKET}. The JDK has no Unix datagram sockets, so the two libc calls go through
+ * JNA. Without {@code NOTIFY_SOCKET} (not started by systemd) every call does nothing.
  */
 public final class SystemdNotifier {
 
@@ -47,7 +47,8 @@ public final class SystemdNotifier {
       SockaddrUn address = new SockaddrUn();
       byte[] name = socket.getBytes(StandardCharsets.UTF_8);
       if (name.length >= SUN_PATH_BYTES) {
-        throw new IllegalArgumentException("NOTIFY_SOCKET is longer than " + (SUN_PATH_BYTES - 1) + " bytes");
+        throw new IllegalArgumentException(
+            "NOTIFY_SOCKET is longer than " + (SUN_PATH_BYTES - 1) + " bytes");
       }
       System.arraycopy(name, 0, address.sunPath, 0, name.length);
       if (name.length > 0 && name[0] == '@') {
@@ -99,7 +100,13 @@ public final class SystemdNotifier {
       int fd = libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
       try {
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-        libc.sendto(fd, bytes, bytes.length, 0, SockaddrUn.of(socket.get()), SockaddrUn.length(socket.get()));
+        libc.sendto(
+            fd,
+            bytes,
+            bytes.length,
+            0,
+            SockaddrUn.of(socket.get()),
+            SockaddrUn.length(socket.get()));
       } finally {
         libc.close(fd);
       }

@@ -38,19 +38,27 @@ final class TokenFile {
    */
   static TokenFile in(OutputConfig output, boolean holdsToken) throws AgentException {
     Path dir = output.tokenDir();
-    OutputDirectory.prepare("output.token_dir", dir, PosixFilePermissions.fromString("rwxr-x---"),
+    OutputDirectory.prepare(
+        "output.token_dir",
+        dir,
+        PosixFilePermissions.fromString("rwxr-x---"),
         holdsToken ? Optional.of("the hub token (" + NAME + ")") : Optional.empty());
     try {
       Optional<GroupPrincipal> group = Optional.empty();
       if (output.tokenGroup().isPresent()) {
-        group = Optional.of(dir.getFileSystem().getUserPrincipalLookupService()
-            .lookupPrincipalByGroupName(output.tokenGroup().get()));
+        group =
+            Optional.of(
+                dir.getFileSystem()
+                    .getUserPrincipalLookupService()
+                    .lookupPrincipalByGroupName(output.tokenGroup().get()));
         Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(group.get());
       }
       return new TokenFile(dir.resolve(NAME), group);
     } catch (UserPrincipalNotFoundException e) {
-      throw AgentException.config("output.token_group: group '" + output.tokenGroup().orElse("")
-          + "' does not exist; create it or change the key");
+      throw AgentException.config(
+          "output.token_group: group '"
+              + output.tokenGroup().orElse("")
+              + "' does not exist; create it or change the key");
     } catch (IOException e) {
       throw AgentException.config("cannot prepare output.token_dir " + dir + ": " + e.getMessage());
     }
@@ -60,14 +68,19 @@ final class TokenFile {
     return file;
   }
 
-  /** Removes the token of an earlier assignment, so that it never stands beside a new one's outputs. */
+  /**
+   * Removes the token of an earlier assignment, so that it never stands beside a new one's outputs.
+   */
   void delete() throws IOException {
     AtomicFiles.delete(file);
   }
 
   /** Replaces the token atomically; readers see the old token or the new one, never a mix. */
   void write(String token) throws IOException {
-    AtomicFiles.write(file, (token + "\n").getBytes(StandardCharsets.UTF_8), AtomicFiles.GROUP_READABLE,
+    AtomicFiles.write(
+        file,
+        (token + "\n").getBytes(StandardCharsets.UTF_8),
+        AtomicFiles.GROUP_READABLE,
         group.orElse(null));
   }
 }

@@ -27,7 +27,8 @@ final class Watchdog {
   static Optional<Duration> interval(Map<String, String> environment) {
     String usec = environment.get("WATCHDOG_USEC");
     String pid = environment.get("WATCHDOG_PID");
-    if (usec == null || (pid != null && !pid.equals(Long.toString(ProcessHandle.current().pid())))) {
+    if (usec == null
+        || (pid != null && !pid.equals(Long.toString(ProcessHandle.current().pid())))) {
       return Optional.empty();
     }
     try {

@@ -7,14 +7,14 @@ import java.util.random.RandomGenerator;
 
 /**
  * How long to wait before the next attempt: capped exponential back-off with equal jitter, unless
- * the server said how long ({@code Retry-After}), which wins. The jitter spreads a fleet that failed
- * together over the upper half of the window, so devices that lose DPS at the same moment do not
- * come back at the same moment, while no device comes back sooner than half the step: a quick
+ * the server said how long ({@code Retry-After}), which wins. The jitter spreads a fleet that
+ * failed together over the upper half of the window, so devices that lose DPS at the same moment do
+ * not come back at the same moment, while no device comes back sooner than half the step: a quick
  * second try only spends quota that a throttled DPS counts per minute.
  *
  * <p>A {@code Retry-After} is never shortened: retrying before DPS asked prolongs the throttling.
- * Only a value below {@link RetryConfig#retryAfterMin()} (such as 0) is raised to it. Whether a long
- * wait still fits the run's time budget is the {@link RegistrationClient}'s decision.
+ * Only a value below {@link RetryConfig#retryAfterMin()} (such as 0) is raised to it. Whether a
+ * long wait still fits the run's time budget is the {@link RegistrationClient}'s decision.
  */
 public final class Backoff {
 

@@ -8,7 +8,8 @@ import java.util.Optional;
  * The error body DPS sends with 4xx/5xx: {@code errorCode}, {@code trackingId}, {@code message}.
  * Anything else (an HTML page from a proxy, nothing at all) is summarised, not echoed in full.
  */
-public record DpsError(Optional<Integer> errorCode, Optional<String> trackingId, Optional<String> message) {
+public record DpsError(
+    Optional<Integer> errorCode, Optional<String> trackingId, Optional<String> message) {
 
   private static final int MAX_MESSAGE = 200;
   private static final int MAX_TRACKING_ID = 64;
@@ -18,7 +19,8 @@ public record DpsError(Optional<Integer> errorCode, Optional<String> trackingId,
       JsonNode root = OperationStatus.readObject(body);
       return new DpsError(
           root.path("errorCode").canConvertToInt() && root.path("errorCode").isNumber()
-              ? Optional.of(root.get("errorCode").intValue()) : Optional.empty(),
+              ? Optional.of(root.get("errorCode").intValue())
+              : Optional.empty(),
           OperationStatus.text(root, "trackingId").map(t -> Printable.escape(t, MAX_TRACKING_ID)),
           OperationStatus.text(root, "message").map(DpsError::shorten));
     } catch (MalformedResponseException e) {
@@ -26,7 +28,10 @@ public record DpsError(Optional<Integer> errorCode, Optional<String> trackingId,
     }
   }
 
-  /** The TPM activation blob of a 401 nonce challenge ({@code authenticationKey}), if the body has one. */
+  /**
+   * The TPM activation blob of a 401 nonce challenge ({@code authenticationKey}), if the body has
+   * one.
+   */
   public static Optional<String> authenticationKey(String body) {
     try {
       return OperationStatus.text(OperationStatus.readObject(body), "authenticationKey");

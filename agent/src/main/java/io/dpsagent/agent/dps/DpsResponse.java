@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param serverDate the server's clock, from the HTTP {@code Date} header, when present
  * @param body the response body, possibly empty
  */
-public record DpsResponse(int status, Optional<Duration> retryAfter, Optional<Instant> serverDate, String body) {
+public record DpsResponse(
+    int status, Optional<Duration> retryAfter, Optional<Instant> serverDate, String body) {
 
   public boolean isSuccess() {
     return status >= 200 && status < 300;

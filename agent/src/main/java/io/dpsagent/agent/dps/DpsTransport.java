@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * Carries the two device operations of DPS. Implementations translate to and from their wire format
- * (HTTPS requests, MQTT topics) and know nothing of retries or registration states; the
- * {@link RegistrationClient} owns those.
+ * (HTTPS requests, MQTT topics) and know nothing of retries or registration states; the {@link
+ * RegistrationClient} owns those.
  *
  * <p>An {@link IOException} means the answer never arrived (refused, reset, timed out): the client
  * treats it as transient.
@@ -19,12 +19,17 @@ import java.util.Optional;
 public interface DpsTransport extends AutoCloseable {
 
   /** Starts (or restarts) the registration. */
-  DpsResponse register(RegistrationRequest request, Optional<String> authorization, Duration timeout)
+  DpsResponse register(
+      RegistrationRequest request, Optional<String> authorization, Duration timeout)
       throws IOException;
 
   /** Asks for the state of a registration operation. */
-  DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization,
-      Duration timeout) throws IOException;
+  DpsResponse poll(
+      RegistrationRequest request,
+      String operationId,
+      Optional<String> authorization,
+      Duration timeout)
+      throws IOException;
 
   /** Where this transport connects, for messages. */
   String describe();

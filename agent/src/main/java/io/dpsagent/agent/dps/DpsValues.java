@@ -7,23 +7,27 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The identifiers in DPS's answer that the agent puts into a URL path, an MQTT topic, an output file
- * or a log line, checked against the rules DPS and IoT Hub themselves apply. DPS's answer is outside
- * data: a hub name like {@code ../../x} or a device ID with a newline is refused (exit 4) before it
- * reaches any of those places, and the refusal shows the value escaped.
+ * The identifiers in DPS's answer that the agent puts into a URL path, an MQTT topic, an output
+ * file or a log line, checked against the rules DPS and IoT Hub themselves apply. DPS's answer is
+ * outside data: a hub name like {@code ../../x} or a device ID with a newline is refused (exit 4)
+ * before it reaches any of those places, and the refusal shows the value escaped.
  */
 public final class DpsValues {
 
   /** IoT Hub device IDs: case-sensitive, 1 to 128 ASCII letters, digits and these. */
   static final String DEVICE_ID_SPECIALS = "-:.+%_#*?!(),=@;$'";
+
   static final int MAX_DEVICE_ID = 128;
   static final int MAX_HOST_NAME = 253;
   static final int MAX_OPERATION_ID = 128;
 
-  private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+  private static final Pattern DNS_LABEL =
+      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
   private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
-  // Real ones look like 4.d0a671905ea5b2c8.e7173b7b-0e54-4aa0-9d20-aeb1b89e6c7d; the spec calls them opaque.
-  private static final Pattern OPERATION_ID = Pattern.compile("[A-Za-z0-9._~:-]{1," + MAX_OPERATION_ID + "}");
+  // Real ones look like 4.d0a671905ea5b2c8.e7173b7b-0e54-4aa0-9d20-aeb1b89e6c7d; the spec calls
+  // them opaque.
+  private static final Pattern OPERATION_ID =
+      Pattern.compile("[A-Za-z0-9._~:-]{1," + MAX_OPERATION_ID + "}");
   private static final Pattern SUBSTATUS = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private DpsValues() {}
@@ -56,7 +60,10 @@ public final class DpsValues {
   /** The IoT Hub device-ID rules. */
   public static String deviceId(String value) throws AgentException {
     if (!isDeviceId(value)) {
-      throw refused("deviceId", value, "1 to " + MAX_DEVICE_ID + " ASCII letters, digits and " + DEVICE_ID_SPECIALS);
+      throw refused(
+          "deviceId",
+          value,
+          "1 to " + MAX_DEVICE_ID + " ASCII letters, digits and " + DEVICE_ID_SPECIALS);
     }
     return value;
   }
@@ -64,7 +71,8 @@ public final class DpsValues {
   /** An opaque but bounded token: it goes into the poll URL and topic. */
   public static String operationId(String value) throws AgentException {
     if (!OPERATION_ID.matcher(value).matches()) {
-      throw refused("operationId", value, "1 to " + MAX_OPERATION_ID + " letters, digits and . _ ~ : -");
+      throw refused(
+          "operationId", value, "1 to " + MAX_OPERATION_ID + " letters, digits and . _ ~ : -");
     }
     return value;
   }
@@ -91,7 +99,8 @@ public final class DpsValues {
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      boolean alphanumeric =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
       if (!alphanumeric && DEVICE_ID_SPECIALS.indexOf(c) < 0) {
         return false;
       }
@@ -117,12 +126,21 @@ public final class DpsValues {
   }
 
   private static boolean isPort(String text) {
-    return PORT.matcher(text).matches() && Integer.parseInt(text) >= 1 && Integer.parseInt(text) <= 65_535;
+    return PORT.matcher(text).matches()
+        && Integer.parseInt(text) >= 1
+        && Integer.parseInt(text) <= 65_535;
   }
 
   private static AgentException refused(String field, String value, String expected) {
-    return new AgentException(AgentException.Kind.REFUSED, "DPS answered with an invalid " + field + " "
-        + Printable.quote(value) + "; expected " + expected + ". The answer is not used");
+    return new AgentException(
+        AgentException.Kind.REFUSED,
+        "DPS answered with an invalid "
+            + field
+            + " "
+            + Printable.quote(value)
+            + "; expected "
+            + expected
+            + ". The answer is not used");
   }
 
   @FunctionalInterface

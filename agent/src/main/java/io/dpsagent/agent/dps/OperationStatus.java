@@ -11,11 +11,16 @@ import java.util.Optional;
  * DPS's {@code RegistrationOperationStatus}, parsed defensively: a body that lacks what the state
  * machine needs is a {@link MalformedResponseException}, never a {@code NullPointerException}.
  */
-public record OperationStatus(Optional<String> operationId, Status status, Optional<RegistrationState> registrationState) {
+public record OperationStatus(
+    Optional<String> operationId, Status status, Optional<RegistrationState> registrationState) {
 
   /** The registration states of DPS. */
   public enum Status {
-    UNASSIGNED, ASSIGNING, ASSIGNED, FAILED, DISABLED;
+    UNASSIGNED,
+    ASSIGNING,
+    ASSIGNED,
+    FAILED,
+    DISABLED;
 
     public boolean isTerminal() {
       return this != ASSIGNING;
@@ -23,18 +28,25 @@ public record OperationStatus(Optional<String> operationId, Status status, Optio
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** DPS's errorMessage is shown to the operator: escaped, and cut at this length. */
   static final int MAX_ERROR_MESSAGE = 200;
 
   /** Parses a 2xx body. */
   public static OperationStatus parse(String body) throws MalformedResponseException {
     JsonNode root = readObject(body);
-    Status status = status(text(root, "status")
-        .or(() -> Optional.ofNullable(root.path("registrationState").path("status").textValue()))
-        .orElseThrow(() -> new MalformedResponseException("DPS response has no status")));
-    Optional<RegistrationState> state = root.path("registrationState").isObject()
-        ? Optional.of(state(root.get("registrationState"), status))
-        : Optional.empty();
+    Status status =
+        status(
+            text(root, "status")
+                .or(
+                    () ->
+                        Optional.ofNullable(
+                            root.path("registrationState").path("status").textValue()))
+                .orElseThrow(() -> new MalformedResponseException("DPS response has no status")));
+    Optional<RegistrationState> state =
+        root.path("registrationState").isObject()
+            ? Optional.of(state(root.get("registrationState"), status))
+            : Optional.empty();
     return new OperationStatus(text(root, "operationId"), status, state);
   }
 
@@ -46,25 +58,32 @@ public record OperationStatus(Optional<String> operationId, Status status, Optio
       }
       return root;
     } catch (JsonProcessingException e) {
-      throw new MalformedResponseException("DPS response is not valid JSON: "
-          + Printable.escape(e.getOriginalMessage(), Printable.DEFAULT_MAX));
+      throw new MalformedResponseException(
+          "DPS response is not valid JSON: "
+              + Printable.escape(e.getOriginalMessage(), Printable.DEFAULT_MAX));
     }
   }
 
-  private static RegistrationState state(JsonNode node, Status fallback) throws MalformedResponseException {
+  private static RegistrationState state(JsonNode node, Status fallback)
+      throws MalformedResponseException {
     Status status = text(node, "status").map(OperationStatus::statusOrNull).orElse(fallback);
     return new RegistrationState(
         text(node, "registrationId").orElse(""),
-        status == null ? fallback.name().toLowerCase(Locale.ROOT) : status.name().toLowerCase(Locale.ROOT),
+        status == null
+            ? fallback.name().toLowerCase(Locale.ROOT)
+            : status.name().toLowerCase(Locale.ROOT),
         text(node, "assignedHub"),
         text(node, "deviceId"),
         text(node, "substatus"),
         text(node, "createdDateTimeUtc"),
         text(node, "lastUpdatedDateTimeUtc"),
         text(node, "etag"),
-        text(node.path("symmetricKey"), "enrollmentGroupId").or(() -> text(node.path("x509"), "enrollmentGroupId")),
+        text(node.path("symmetricKey"), "enrollmentGroupId")
+            .or(() -> text(node.path("x509"), "enrollmentGroupId")),
         node.path("payload").isObject() ? Optional.of(node.get("payload")) : Optional.empty(),
-        node.path("errorCode").isInt() ? Optional.of(node.get("errorCode").intValue()) : Optional.empty(),
+        node.path("errorCode").isInt()
+            ? Optional.of(node.get("errorCode").intValue())
+            : Optional.empty(),
         text(node, "errorMessage").map(m -> Printable.escape(m, MAX_ERROR_MESSAGE)),
         text(node.path("tpm"), "authenticationKey"));
   }
@@ -72,7 +91,8 @@ public record OperationStatus(Optional<String> operationId, Status status, Optio
   private static Status status(String value) throws MalformedResponseException {
     Status status = statusOrNull(value);
     if (status == null) {
-      throw new MalformedResponseException("DPS response has unknown status " + Printable.quote(value));
+      throw new MalformedResponseException(
+          "DPS response has unknown status " + Printable.quote(value));
     }
     return status;
   }

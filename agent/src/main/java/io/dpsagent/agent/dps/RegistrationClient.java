@@ -29,7 +29,8 @@ public final class RegistrationClient {
   /** Beyond this difference between the device and DPS clocks, a 401 is blamed on the clock. */
   static final Duration CLOCK_SKEW_TOLERANCE = Duration.ofMinutes(5);
 
-  private static final String STILL_ASSIGNING = "DPS was still assigning when the time budget ran out";
+  private static final String STILL_ASSIGNING =
+      "DPS was still assigning when the time budget ran out";
 
   /** Waits; tests substitute a clock-driven sleeper. */
   @FunctionalInterface
@@ -44,8 +45,13 @@ public final class RegistrationClient {
   private final Clock clock;
   private final Sleeper sleeper;
 
-  public RegistrationClient(DpsTransport transport, DpsCredentials credentials, RetryConfig retry,
-      Backoff backoff, Clock clock, Sleeper sleeper) {
+  public RegistrationClient(
+      DpsTransport transport,
+      DpsCredentials credentials,
+      RetryConfig retry,
+      Backoff backoff,
+      Clock clock,
+      Sleeper sleeper) {
     this.transport = transport;
     this.credentials = credentials;
     this.retry = retry;
@@ -118,7 +124,9 @@ public final class RegistrationClient {
       return transport.poll(request, operationId.get(), authorization, timeout);
     }
 
-    /** The request timeout, or what is left of the budget when less: no request outlives the run. */
+    /**
+     * The request timeout, or what is left of the budget when less: no request outlives the run.
+     */
     private Duration requestTimeout() throws AgentException {
       Duration left = timeLeft();
       if (left.isZero()) {
@@ -151,21 +159,38 @@ public final class RegistrationClient {
         operationId = status.operationId();
       }
       Duration wait = backoff.beforePoll(response.retryAfter());
-      LOG.fine(() -> "DPS is assigning " + request.registrationId() + "; polling in " + wait.toMillis() + " ms");
+      LOG.fine(
+          () ->
+              "DPS is assigning "
+                  + request.registrationId()
+                  + "; polling in "
+                  + wait.toMillis()
+                  + " ms");
       if (wait.compareTo(timeLeft()) > 0) {
         throw response.retryAfter().isPresent()
-            ? new AskedToWaitException(STILL_ASSIGNING + suffix(), wait) : exhausted(STILL_ASSIGNING);
+            ? new AskedToWaitException(STILL_ASSIGNING + suffix(), wait)
+            : exhausted(STILL_ASSIGNING);
       }
       sleeper.sleep(wait);
       return Optional.empty();
     }
 
     private RegistrationState terminal(OperationStatus status) throws AgentException {
-      RegistrationState state = status.registrationState().orElseThrow(() -> new AgentException(AgentException.Kind.REFUSED, "DPS returned status " + status.status() + " without a registrationState"));
+      RegistrationState state =
+          status
+              .registrationState()
+              .orElseThrow(
+                  () ->
+                      new AgentException(
+                          AgentException.Kind.REFUSED,
+                          "DPS returned status "
+                              + status.status()
+                              + " without a registrationState"));
       switch (status.status()) {
         case ASSIGNED:
           if (state.assignedHub().isEmpty() || state.deviceId().isEmpty()) {
-            throw new AgentException(AgentException.Kind.REFUSED,
+            throw new AgentException(
+                AgentException.Kind.REFUSED,
                 "DPS reported 'assigned' without assignedHub or deviceId");
           }
           if (state.tpmAuthenticationKey().isPresent()) {
@@ -177,30 +202,51 @@ public final class RegistrationClient {
           }
           return state;
         case DISABLED:
-          throw new AgentException(AgentException.Kind.REFUSED, "DPS reports the enrollment of '"
-              + request.registrationId() + "' as disabled" + errorSuffix(state));
+          throw new AgentException(
+              AgentException.Kind.REFUSED,
+              "DPS reports the enrollment of '"
+                  + request.registrationId()
+                  + "' as disabled"
+                  + errorSuffix(state));
         default:
-          throw new AgentException(AgentException.Kind.REFUSED, "DPS reports registration of '"
-              + request.registrationId() + "' as " + state.status() + errorSuffix(state));
+          throw new AgentException(
+              AgentException.Kind.REFUSED,
+              "DPS reports registration of '"
+                  + request.registrationId()
+                  + "' as "
+                  + state.status()
+                  + errorSuffix(state));
       }
     }
 
     /** Handles a non-2xx answer. */
     private void rejected(DpsResponse response) throws AgentException, InterruptedException {
       DpsError error = DpsError.parse(response.body());
-      String what = "DPS answered " + response.status()
-          + (error.describe().isEmpty() ? "" : " (" + error.describe() + ")");
+      String what =
+          "DPS answered "
+              + response.status()
+              + (error.describe().isEmpty() ? "" : " (" + error.describe() + ")");
       if (response.isTransientError()) {
         failedTransiently(what, response.retryAfter());
       } else if (response.status() == 401 && challenged(response)) {
         operationId = Optional.empty(); // activated: send the registration again, now signed
       } else if (response.status() == 401 || response.status() == 403) {
-        throw new AgentException(AgentException.Kind.ATTESTATION_REJECTED,
-            clockSkew(response).orElse("attestation rejected: " + what
-                + "; check the registration ID and key against the enrollment"));
-      } else if (response.status() == 404 && error.errorCode().filter(RegistrationClient::isUnknownDevice).isPresent()) {
-        throw new AgentException(AgentException.Kind.ATTESTATION_REJECTED, "attestation rejected: DPS has no enrollment for '"
-            + request.registrationId() + "' (" + error.describe() + "); enroll the device first");
+        throw new AgentException(
+            AgentException.Kind.ATTESTATION_REJECTED,
+            clockSkew(response)
+                .orElse(
+                    "attestation rejected: "
+                        + what
+                        + "; check the registration ID and key against the enrollment"));
+      } else if (response.status() == 404
+          && error.errorCode().filter(RegistrationClient::isUnknownDevice).isPresent()) {
+        throw new AgentException(
+            AgentException.Kind.ATTESTATION_REJECTED,
+            "attestation rejected: DPS has no enrollment for '"
+                + request.registrationId()
+                + "' ("
+                + error.describe()
+                + "); enroll the device first");
       } else if (response.status() == 404 && operationId.isPresent()) {
         operationId = Optional.empty(); // DPS forgot the operation: start the registration again
         failedTransiently(what + " for the operation", Optional.empty());
@@ -228,14 +274,21 @@ public final class RegistrationClient {
     }
 
     private Optional<String> clockSkew(DpsResponse response) {
-      return response.serverDate().flatMap(server -> {
-        Duration skew = Duration.between(server, clock.instant());
-        if (skew.abs().compareTo(CLOCK_SKEW_TOLERANCE) <= 0) {
-          return Optional.empty();
-        }
-        return Optional.of("attestation rejected: device clock is " + skew.abs().toSeconds() + " s "
-            + (skew.isNegative() ? "behind" : "ahead of") + " DPS; fix the time (NTP) and retry");
-      });
+      return response
+          .serverDate()
+          .flatMap(
+              server -> {
+                Duration skew = Duration.between(server, clock.instant());
+                if (skew.abs().compareTo(CLOCK_SKEW_TOLERANCE) <= 0) {
+                  return Optional.empty();
+                }
+                return Optional.of(
+                    "attestation rejected: device clock is "
+                        + skew.abs().toSeconds()
+                        + " s "
+                        + (skew.isNegative() ? "behind" : "ahead of")
+                        + " DPS; fix the time (NTP) and retry");
+              });
     }
 
     private void failedTransiently(String what, Optional<Duration> retryAfter)
@@ -249,15 +302,32 @@ public final class RegistrationClient {
       Duration left = timeLeft();
       if (wait.compareTo(left) > 0 && retryAfter.isPresent()) {
         // Sleeping into the deadline would only end the run later with the same outcome.
-        throw new AskedToWaitException("DPS asked to wait " + wait.toSeconds() + " s, beyond the time budget ("
-            + left.toSeconds() + " s of " + retry.maxElapsed().toSeconds() + " s left); giving up after "
-            + consecutiveFailures + " attempts" + suffix(), wait);
+        throw new AskedToWaitException(
+            "DPS asked to wait "
+                + wait.toSeconds()
+                + " s, beyond the time budget ("
+                + left.toSeconds()
+                + " s of "
+                + retry.maxElapsed().toSeconds()
+                + " s left); giving up after "
+                + consecutiveFailures
+                + " attempts"
+                + suffix(),
+            wait);
       }
       if (wait.compareTo(left) > 0) {
         throw outOfTime();
       }
-      LOG.warning(() -> what + "; retrying in " + wait.toMillis() + " ms (attempt "
-          + (consecutiveFailures + 1) + " of " + retry.maxAttempts() + ")");
+      LOG.warning(
+          () ->
+              what
+                  + "; retrying in "
+                  + wait.toMillis()
+                  + " ms (attempt "
+                  + (consecutiveFailures + 1)
+                  + " of "
+                  + retry.maxAttempts()
+                  + ")");
       sleeper.sleep(wait);
     }
 
@@ -275,7 +345,8 @@ public final class RegistrationClient {
 
     /** Where the run was registering, and the last transient failure, for the final message. */
     private String suffix() {
-      return " registering with " + transport.describe()
+      return " registering with "
+          + transport.describe()
           + (lastFailure.isEmpty() ? "" : "; last error: " + lastFailure);
     }
   }
@@ -288,7 +359,10 @@ public final class RegistrationClient {
   private static String errorSuffix(RegistrationState state) {
     StringBuilder sb = new StringBuilder();
     state.errorCode().ifPresent(c -> sb.append(" (errorCode ").append(c));
-    state.errorMessage().ifPresent(m -> sb.append(sb.length() > 0 ? ": " : " (").append(m.replaceAll("[\\r\\n]+", " ")));
+    state
+        .errorMessage()
+        .ifPresent(
+            m -> sb.append(sb.length() > 0 ? ": " : " (").append(m.replaceAll("[\\r\\n]+", " ")));
     return sb.length() > 0 ? sb.append(')').toString() : "";
   }
 }

@@ -14,13 +14,15 @@ import java.util.HexFormat;
 /**
  * A short digest of everything that makes a device "the same device" to DPS: endpoint host, ID
  * scope, registration ID, attestation method and the identity's key material. It is recorded in
- * {@code connection.json}; when it no longer matches, the cached assignment is for another identity.
+ * {@code connection.json}; when it no longer matches, the cached assignment is for another
+ * identity.
  */
 public final class IdentityFingerprint {
 
   private IdentityFingerprint() {}
 
-  public static String of(ProvisioningConfig config, DeviceAuthentication device) throws AgentException {
+  public static String of(ProvisioningConfig config, DeviceAuthentication device)
+      throws AgentException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeUTF(config.endpoint().host());

@@ -28,8 +28,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * One-shot provisioning: load the identity, register with DPS, write the outputs. Everything that
- * can be checked locally (config, key files, certificate dates) is checked before the first
- * network call.
+ * can be checked locally (config, key files, certificate dates) is checked before the first network
+ * call.
  */
 public final class ProvisionFlow {
 
@@ -56,9 +56,9 @@ public final class ProvisionFlow {
   }
 
   /**
-   * Provisions with an identity the caller holds open. The output directory is checked and
-   * claimed before DPS is contacted (a daemon holding it refuses this run at once), and locked
-   * again while the output set is written.
+   * Provisions with an identity the caller holds open. The output directory is checked and claimed
+   * before DPS is contacted (a daemon holding it refuses this run at once), and locked again while
+   * the output set is written.
    */
   public Result run(DeviceAuthentication device) throws AgentException {
     OutputWriter writer = new OutputWriter(config.output());
@@ -72,7 +72,10 @@ public final class ProvisionFlow {
     return announce(result);
   }
 
-  /** As {@link #run(DeviceAuthentication)} for a caller that prepared and holds the output directory. */
+  /**
+   * As {@link #run(DeviceAuthentication)} for a caller that prepared and holds the output
+   * directory.
+   */
   public Result runHoldingOutputs(DeviceAuthentication device) throws AgentException {
     return announce(write(new OutputWriter(config.output()), register(device)));
   }
@@ -80,11 +83,18 @@ public final class ProvisionFlow {
   private ConnectionInfo register(DeviceAuthentication device) throws AgentException {
     ProvisioningConfig p = config.provisioning();
     RegistrationRequest request =
-        new RegistrationRequest(p.idScope(), device.registrationId(), p.payload(), device.tpmKeys());
+        new RegistrationRequest(
+            p.idScope(), device.registrationId(), p.payload(), device.tpmKeys());
     SSLContext tls = TrustStores.clientContext(p.trustBundle(), device.tlsIdentity());
     try (DpsTransport transport = Transports.open(p, device.registrationId(), tls)) {
-      RegistrationClient client = new RegistrationClient(transport, device.dpsCredentials(), p.retry(),
-          new Backoff(p.retry(), new SecureRandom()), clock, sleeper);
+      RegistrationClient client =
+          new RegistrationClient(
+              transport,
+              device.dpsCredentials(),
+              p.retry(),
+              new Backoff(p.retry(), new SecureRandom()),
+              clock,
+              sleeper);
       RegistrationState state = client.register(request);
       ConnectionInfo info = connectionInfo(device, state, transport.describe());
       LOG.info(() -> "assigned " + info.deviceId() + " to " + info.hubHostName());
@@ -96,8 +106,12 @@ public final class ProvisionFlow {
     try {
       return new Result(info, writer.write(info));
     } catch (IOException e) {
-      throw AgentException.config("cannot write outputs to " + config.output().dir() + ": " + e.getMessage()
-          + "; check output.dir and its permissions");
+      throw AgentException.config(
+          "cannot write outputs to "
+              + config.output().dir()
+              + ": "
+              + e.getMessage()
+              + "; check output.dir and its permissions");
     }
   }
 
@@ -105,7 +119,8 @@ public final class ProvisionFlow {
   private Result announce(Result result) {
     if (config.output().postProvisionHook().isPresent()) {
       try {
-        HookRunner.run(config.output().postProvisionHook().get(), result.connection(), config.output().dir());
+        HookRunner.run(
+            config.output().postProvisionHook().get(), result.connection(), config.output().dir());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -113,8 +128,8 @@ public final class ProvisionFlow {
     return result;
   }
 
-  private ConnectionInfo connectionInfo(DeviceAuthentication device, RegistrationState state, String endpoint)
-      throws AgentException {
+  private ConnectionInfo connectionInfo(
+      DeviceAuthentication device, RegistrationState state, String endpoint) throws AgentException {
     ProvisioningConfig p = config.provisioning();
     return new ConnectionInfo(
         state.assignedHub().orElseThrow(),

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads {@code connection.json} back into a {@link ConnectionInfo} (see {@link ConnectionInfo#read}).
- * The hub authentication read back carries references only; the secret part of a connection string
- * is never in this file.
+ * Reads {@code connection.json} back into a {@link ConnectionInfo} (see {@link
+ * ConnectionInfo#read}). The hub authentication read back carries references only; the secret part
+ * of a connection string is never in this file.
  */
 final class ConnectionFile {
 
@@ -32,8 +32,11 @@ final class ConnectionFile {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw AgentException.config(file + " is not a readable connection document ("
-          + reason(e) + "); run dps-agent provision again");
+      throw AgentException.config(
+          file
+              + " is not a readable connection document ("
+              + reason(e)
+              + "); run dps-agent provision again");
     }
   }
 
@@ -67,13 +70,17 @@ final class ConnectionFile {
           Instant.parse(required(file, root, "provisionedAt")),
           optional(root, "identityFingerprint"));
     } catch (DateTimeParseException e) {
-      throw AgentException.config(file + ": provisionedAt is not an ISO-8601 instant; run dps-agent provision again");
+      throw AgentException.config(
+          file + ": provisionedAt is not an ISO-8601 instant; run dps-agent provision again");
     }
   }
 
   private static String required(Path file, JsonNode node, String field) throws AgentException {
-    return optional(node, field).orElseThrow(() -> AgentException.config(
-        file + " lacks " + field + "; run dps-agent provision again"));
+    return optional(node, field)
+        .orElseThrow(
+            () ->
+                AgentException.config(
+                    file + " lacks " + field + "; run dps-agent provision again"));
   }
 
   private static Optional<String> optional(JsonNode node, String field) {

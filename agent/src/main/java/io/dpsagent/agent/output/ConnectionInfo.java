@@ -37,19 +37,35 @@ public record ConnectionInfo(
    * @throws AgentException (CONFIG) if the file is missing, unreadable or lacks a required field
    */
   public static ConnectionInfo read(Path file) throws AgentException {
-    return ConnectionFile.readIfPresent(file).orElseThrow(() -> AgentException.config(
-        file + " does not exist; run dps-agent provision first"));
+    return ConnectionFile.readIfPresent(file)
+        .orElseThrow(
+            () -> AgentException.config(file + " does not exist; run dps-agent provision first"));
   }
 
-  /** The {@code connection.json} of output directory {@code dir}, or empty when there is none yet. */
+  /**
+   * The {@code connection.json} of output directory {@code dir}, or empty when there is none yet.
+   */
   public static Optional<ConnectionInfo> readIfPresent(Path dir) throws AgentException {
     return ConnectionFile.readIfPresent(dir.resolve(OutputWriter.CONNECTION_JSON));
   }
 
   /** The same assignment, to be written with another hub authentication (a rotated key). */
   public ConnectionInfo withHubAuth(HubAuth auth) {
-    return new ConnectionInfo(hubHostName, deviceId, registrationId, idScope, dpsEndpoint, attestation, auth,
-        enrollmentGroupId, substatus, payload, createdDateTimeUtc, lastUpdatedDateTimeUtc, etag, provisionedAt,
+    return new ConnectionInfo(
+        hubHostName,
+        deviceId,
+        registrationId,
+        idScope,
+        dpsEndpoint,
+        attestation,
+        auth,
+        enrollmentGroupId,
+        substatus,
+        payload,
+        createdDateTimeUtc,
+        lastUpdatedDateTimeUtc,
+        etag,
+        provisionedAt,
         identityFingerprint);
   }
 }

@@ -23,7 +23,8 @@ public final class HookRunner {
   private HookRunner() {}
 
   /** Runs the hook; returns its exit code, or -1 when it could not start or ran out of time. */
-  public static int run(PostProvisionHook hook, ConnectionInfo info, Path outputDir) throws InterruptedException {
+  public static int run(PostProvisionHook hook, ConnectionInfo info, Path outputDir)
+      throws InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(hook.command()).redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     env.clear();
@@ -46,8 +47,13 @@ public final class HookRunner {
     logger.start();
     if (!process.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
-      LOG.warning(() -> "post-provision hook " + name + " did not finish within " + hook.timeout().toSeconds()
-          + " s and was killed");
+      LOG.warning(
+          () ->
+              "post-provision hook "
+                  + name
+                  + " did not finish within "
+                  + hook.timeout().toSeconds()
+                  + " s and was killed");
       return -1;
     }
     logger.join(1000);
@@ -69,8 +75,9 @@ public final class HookRunner {
   }
 
   private static void logOutput(Process process, String name) {
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       int lines = 0;
       while ((line = out.readLine()) != null) {

@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param connectionStringSuffix what follows {@code HostName=...;DeviceId=...;} in a connection
  *     string ({@code SharedAccessKey=...} or {@code x509=true}); empty when no string can be made
  */
-public record HubAuth(String type, Map<String, String> references, Optional<String> connectionStringSuffix) {
+public record HubAuth(
+    String type, Map<String, String> references, Optional<String> connectionStringSuffix) {
 
   @Override
   public String toString() {

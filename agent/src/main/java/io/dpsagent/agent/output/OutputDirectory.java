@@ -32,11 +32,12 @@ public final class OutputDirectory {
 
   /**
    * Creates {@code dir} if missing (with {@code newMode}), proves it writable by creating and
-   * removing a probe file, and checks who else may write there. {@code key} names the config key
-   * in messages; {@code secret} names the secret file that would be written, if any: a directory
+   * removing a probe file, and checks who else may write there. {@code key} names the config key in
+   * messages; {@code secret} names the secret file that would be written, if any: a directory
    * everybody may write is refused for it, and only warned about otherwise.
    */
-  public static void prepare(String key, Path dir, Set<PosixFilePermission> newMode, Optional<String> secret)
+  public static void prepare(
+      String key, Path dir, Set<PosixFilePermission> newMode, Optional<String> secret)
       throws AgentException {
     try {
       AtomicFiles.createDirectory(dir, newMode);
@@ -49,15 +50,20 @@ public final class OutputDirectory {
 
   private static void probe(Path dir) throws IOException {
     Path probe = AtomicFiles.temporaryIn(dir, "probe");
-    try (SeekableByteChannel channel = Files.newByteChannel(probe, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+    try (SeekableByteChannel channel =
+        Files.newByteChannel(
+            probe,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS)) {
       channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
     } finally {
       Files.deleteIfExists(probe);
     }
   }
 
-  static void checkWriters(String key, Path dir, Set<PosixFilePermission> mode, Optional<String> secret)
+  static void checkWriters(
+      String key, Path dir, Set<PosixFilePermission> mode, Optional<String> secret)
       throws AgentException {
     boolean everyone = mode.contains(PosixFilePermission.OTHERS_WRITE);
     if (!everyone && !mode.contains(PosixFilePermission.GROUP_WRITE)) {
@@ -65,20 +71,45 @@ public final class OutputDirectory {
     }
     String shown = PosixFilePermissions.toString(mode);
     if (everyone && secret.isPresent()) {
-      throw AgentException.config(key + " " + dir + " is writable by everyone (mode " + shown + ") and would hold "
-          + secret.get() + "; run: chmod 750 " + dir);
+      throw AgentException.config(
+          key
+              + " "
+              + dir
+              + " is writable by everyone (mode "
+              + shown
+              + ") and would hold "
+              + secret.get()
+              + "; run: chmod 750 "
+              + dir);
     }
-    LOG.warning(() -> key + " " + dir + " is writable by " + (everyone ? "everyone" : "its group") + " (mode " + shown
-        + "), who can replace the files the agent writes; run: chmod 750 " + dir);
+    LOG.warning(
+        () ->
+            key
+                + " "
+                + dir
+                + " is writable by "
+                + (everyone ? "everyone" : "its group")
+                + " (mode "
+                + shown
+                + "), who can replace the files the agent writes; run: chmod 750 "
+                + dir);
   }
 
-  /** The one-line failure for a directory that cannot be written: the key, the reason and the fix. */
+  /**
+   * The one-line failure for a directory that cannot be written: the key, the reason and the fix.
+   */
   static AgentException unusable(String key, Path dir, IOException e) {
     String reason = reason(e);
-    // Name the path that failed when it is an ancestor in the way, not the directory or a probe in it.
-    String where = e instanceof FileSystemException f && f.getFile() != null && !Path.of(f.getFile()).startsWith(dir)
-        ? " (at " + f.getFile() + ")" : "";
-    return AgentException.config(key + " " + dir + " cannot be written: " + reason + where + "; " + fix(key, reason));
+    // Name the path that failed when it is an ancestor in the way, not the directory or a probe in
+    // it.
+    String where =
+        e instanceof FileSystemException f
+                && f.getFile() != null
+                && !Path.of(f.getFile()).startsWith(dir)
+            ? " (at " + f.getFile() + ")"
+            : "";
+    return AgentException.config(
+        key + " " + dir + " cannot be written: " + reason + where + "; " + fix(key, reason));
   }
 
   static String reason(IOException e) {
@@ -98,7 +129,9 @@ public final class OutputDirectory {
     return switch (reason) {
       case "not a directory" -> "a file is in the way; set " + key + " to a directory";
       case "permission denied", "operation not permitted" ->
-          "let the agent's user write there (chown or chmod it) or set " + key + " to a directory it can write";
+          "let the agent's user write there (chown or chmod it) or set "
+              + key
+              + " to a directory it can write";
       case "read-only file system" -> "set " + key + " to a directory on a writable file system";
       default -> "fix the directory or set " + key + " to another one";
     };

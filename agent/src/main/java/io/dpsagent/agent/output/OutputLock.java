@@ -18,9 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Exclusive use of an output directory, so that two agents never interleave their files: a lock
- * on {@code DIR/.lock} that holds the holder's PID and command. A one-shot {@code provision} holds
- * it while it writes its output set; {@code run} holds it for as long as the daemon lives.
+ * Exclusive use of an output directory, so that two agents never interleave their files: a lock on
+ * {@code DIR/.lock} that holds the holder's PID and command. A one-shot {@code provision} holds it
+ * while it writes its output set; {@code run} holds it for as long as the daemon lives.
  *
  * <p>A daemon's lock is not waited for: it does not end on its own. Any other holder is waited for
  * up to {@link #WAIT}, which writing a few small files never needs.
@@ -103,9 +103,15 @@ public final class OutputLock implements AutoCloseable {
     }
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-          PosixFilePermissions.asFileAttribute(AtomicFiles.OWNER_ONLY));
+      channel =
+          FileChannel.open(
+              file,
+              Set.of(
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.READ,
+                  StandardOpenOption.WRITE,
+                  LinkOption.NOFOLLOW_LINKS),
+              PosixFilePermissions.asFileAttribute(AtomicFiles.OWNER_ONLY));
       FileLock lock = channel.tryLock();
       if (lock == null) {
         Attempt busy = readHolder(channel);
@@ -114,8 +120,11 @@ public final class OutputLock implements AutoCloseable {
         return busy;
       }
       channel.truncate(0);
-      channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + " " + holder.command + "\n")
-          .getBytes(StandardCharsets.US_ASCII)), 0);
+      channel.write(
+          ByteBuffer.wrap(
+              (ProcessHandle.current().pid() + " " + holder.command + "\n")
+                  .getBytes(StandardCharsets.US_ASCII)),
+          0);
       channel.force(false);
       return new Attempt(new OutputLock(file, channel, lock), 0, holder);
     } catch (IOException e) {
@@ -128,20 +137,31 @@ public final class OutputLock implements AutoCloseable {
   private static Attempt readHolder(FileChannel channel) throws IOException {
     ByteBuffer content = ByteBuffer.allocate(64);
     channel.read(content, 0);
-    String[] fields = new String(content.array(), 0, content.position(), StandardCharsets.US_ASCII).strip()
-        .split(" ");
+    String[] fields =
+        new String(content.array(), 0, content.position(), StandardCharsets.US_ASCII)
+            .strip()
+            .split(" ");
     try {
-      return new Attempt(null, Long.parseLong(fields[0]), Holder.of(fields.length > 1 ? fields[1] : ""));
+      return new Attempt(
+          null, Long.parseLong(fields[0]), Holder.of(fields.length > 1 ? fields[1] : ""));
     } catch (NumberFormatException e) {
       return new Attempt(null, -1, Holder.PROVISION); // locked a moment ago, PID not written yet
     }
   }
 
   private static AgentException held(Path dir, Attempt attempt, Duration waited) {
-    String who = "dps-agent " + attempt.by().command + " (PID " + (attempt.pid() < 0 ? "unknown" : attempt.pid()) + ")";
-    String fix = attempt.by() == Holder.DAEMON
-        ? "stop that daemon first (systemctl stop dps-agent) or set output.dir to another directory"
-        : "it did not finish within " + waited.toSeconds() + " s; let it finish or set output.dir to another directory";
+    String who =
+        "dps-agent "
+            + attempt.by().command
+            + " (PID "
+            + (attempt.pid() < 0 ? "unknown" : attempt.pid())
+            + ")";
+    String fix =
+        attempt.by() == Holder.DAEMON
+            ? "stop that daemon first (systemctl stop dps-agent) or set output.dir to another directory"
+            : "it did not finish within "
+                + waited.toSeconds()
+                + " s; let it finish or set output.dir to another directory";
     return AgentException.config("output.dir " + dir + " is in use by " + who + "; " + fix);
   }
 

@@ -21,11 +21,11 @@ import java.util.logging.Logger;
 
 /**
  * Writes the provisioning result for the application: {@code connection.json} (the contract) and,
- * for software keys, an Azure device connection string. Each file is replaced atomically;
- * {@code connection.json} is written last so that its presence means the set is complete. When
- * another file of the set is about to change, {@code connection.json} is removed first: a crash in
- * between then leaves no {@code connection.json} (no set, provision again) rather than one that
- * contradicts the file beside it.
+ * for software keys, an Azure device connection string. Each file is replaced atomically; {@code
+ * connection.json} is written last so that its presence means the set is complete. When another
+ * file of the set is about to change, {@code connection.json} is removed first: a crash in between
+ * then leaves no {@code connection.json} (no set, provision again) rather than one that contradicts
+ * the file beside it.
  */
 public final class OutputWriter {
 
@@ -35,7 +35,8 @@ public final class OutputWriter {
   public static final int SCHEMA_VERSION = 1;
 
   private static final Logger LOG = Logger.getLogger(OutputWriter.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final OutputConfig config;
 
@@ -44,9 +45,9 @@ public final class OutputWriter {
   }
 
   /**
-   * Checks, before anything is sent to DPS, that the outputs of a device authenticating with
-   * {@code auth} can be written: the directory exists or can be made, takes a file, and is not
-   * open to everybody when a key would be written into it.
+   * Checks, before anything is sent to DPS, that the outputs of a device authenticating with {@code
+   * auth} can be written: the directory exists or can be made, takes a file, and is not open to
+   * everybody when a key would be written into it.
    */
   public void prepare(HubAuth auth) throws AgentException {
     prepare(secretIn(auth));
@@ -62,8 +63,10 @@ public final class OutputWriter {
   }
 
   private Optional<String> secretIn(HubAuth auth) {
-    return writesConnectionString(auth) && auth.connectionStringSuffix().get().startsWith("SharedAccessKey=")
-        ? Optional.of("the device key (" + CONNECTION_STRING + ")") : Optional.empty();
+    return writesConnectionString(auth)
+            && auth.connectionStringSuffix().get().startsWith("SharedAccessKey=")
+        ? Optional.of("the device key (" + CONNECTION_STRING + ")")
+        : Optional.empty();
   }
 
   /**
@@ -72,19 +75,30 @@ public final class OutputWriter {
    * earlier run is removed, so that every file present belongs to the same assignment.
    */
   public List<Path> write(ConnectionInfo info) throws IOException {
-    Set<PosixFilePermission> fileMode = config.groupReadable() ? AtomicFiles.GROUP_READABLE : AtomicFiles.OWNER_ONLY;
+    Set<PosixFilePermission> fileMode =
+        config.groupReadable() ? AtomicFiles.GROUP_READABLE : AtomicFiles.OWNER_ONLY;
     prepareDirectory(config);
     List<Path> written = new ArrayList<>();
     Path json = config.dir().resolve(CONNECTION_JSON);
     Path connectionString = config.dir().resolve(CONNECTION_STRING);
     boolean stringWanted = writesConnectionString(info.hubAuth());
     if (stringWanted && !expressible(info)) {
-      LOG.warning(() -> "device ID " + info.deviceId() + " contains ';', which an Azure connection string cannot"
-          + " carry; writing connection.json only");
+      LOG.warning(
+          () ->
+              "device ID "
+                  + info.deviceId()
+                  + " contains ';', which an Azure connection string cannot"
+                  + " carry; writing connection.json only");
     }
     if (stringWanted && expressible(info)) {
-      String text = "HostName=" + info.hubHostName() + ";DeviceId=" + info.deviceId() + ";"
-          + info.hubAuth().connectionStringSuffix().get() + "\n";
+      String text =
+          "HostName="
+              + info.hubHostName()
+              + ";DeviceId="
+              + info.deviceId()
+              + ";"
+              + info.hubAuth().connectionStringSuffix().get()
+              + "\n";
       replaceBeside(json, connectionString, text.getBytes(StandardCharsets.UTF_8), fileMode);
       written.add(connectionString);
     } else if (Files.exists(connectionString)) {
@@ -93,8 +107,16 @@ public final class OutputWriter {
     }
     if (config.envFile()) {
       Path file = config.dir().resolve(CONNECTION_ENV);
-      replaceBeside(json, file, environmentFile(info, stringWanted && expressible(info)
-          ? info.hubAuth().connectionStringSuffix() : Optional.empty()).getBytes(StandardCharsets.UTF_8), fileMode);
+      replaceBeside(
+          json,
+          file,
+          environmentFile(
+                  info,
+                  stringWanted && expressible(info)
+                      ? info.hubAuth().connectionStringSuffix()
+                      : Optional.empty())
+              .getBytes(StandardCharsets.UTF_8),
+          fileMode);
       written.add(file);
     }
     AtomicFiles.write(json, toJson(info, written).getBytes(StandardCharsets.UTF_8), fileMode);
@@ -112,14 +134,29 @@ public final class OutputWriter {
    * quoting (host names, device IDs and connection-string parts never hold spaces or quotes).
    */
   static String environmentFile(ConnectionInfo info, Optional<String> connectionStringSuffix) {
-    StringBuilder env = new StringBuilder()
-        .append("IOTHUB_HOSTNAME=").append(info.hubHostName()).append('\n')
-        .append("IOTHUB_DEVICE_ID=").append(info.deviceId()).append('\n')
-        .append("DPS_REGISTRATION_ID=").append(info.registrationId()).append('\n')
-        .append("IOTHUB_AUTH_TYPE=").append(info.hubAuth().type()).append('\n');
-    connectionStringSuffix.ifPresent(suffix -> env.append("IOTHUB_DEVICE_CONNECTION_STRING=HostName=")
-        .append(info.hubHostName()).append(";DeviceId=").append(info.deviceId()).append(';').append(suffix)
-        .append('\n'));
+    StringBuilder env =
+        new StringBuilder()
+            .append("IOTHUB_HOSTNAME=")
+            .append(info.hubHostName())
+            .append('\n')
+            .append("IOTHUB_DEVICE_ID=")
+            .append(info.deviceId())
+            .append('\n')
+            .append("DPS_REGISTRATION_ID=")
+            .append(info.registrationId())
+            .append('\n')
+            .append("IOTHUB_AUTH_TYPE=")
+            .append(info.hubAuth().type())
+            .append('\n');
+    connectionStringSuffix.ifPresent(
+        suffix ->
+            env.append("IOTHUB_DEVICE_CONNECTION_STRING=HostName=")
+                .append(info.hubHostName())
+                .append(";DeviceId=")
+                .append(info.deviceId())
+                .append(';')
+                .append(suffix)
+                .append('\n'));
     return env.toString();
   }
 
@@ -135,7 +172,10 @@ public final class OutputWriter {
     return PosixFilePermissions.fromString(config.groupReadable() ? "rwxr-x---" : "rwx------");
   }
 
-  /** IoT Hub allows ';' in device IDs, but a connection string splits on it: the ID would be misread. */
+  /**
+   * IoT Hub allows ';' in device IDs, but a connection string splits on it: the ID would be
+   * misread.
+   */
   private static boolean expressible(ConnectionInfo info) {
     return info.deviceId().indexOf(';') < 0;
   }
@@ -145,8 +185,8 @@ public final class OutputWriter {
    * changes, {@code connection.json} goes first: a crash in between then leaves no connection.json
    * (provision again) rather than one that contradicts its neighbour.
    */
-  private static void replaceBeside(Path json, Path file, byte[] content, Set<PosixFilePermission> mode)
-      throws IOException {
+  private static void replaceBeside(
+      Path json, Path file, byte[] content, Set<PosixFilePermission> mode) throws IOException {
     if (!sameContent(file, content)) {
       AtomicFiles.delete(json);
       AtomicFiles.write(file, content, mode);
@@ -170,7 +210,9 @@ public final class OutputWriter {
     ObjectNode auth = root.putObject("auth");
     auth.put("type", info.hubAuth().type());
     info.hubAuth().references().forEach(auth::put);
-    renderings.stream().filter(p -> p.getFileName().toString().equals(CONNECTION_STRING)).findFirst()
+    renderings.stream()
+        .filter(p -> p.getFileName().toString().equals(CONNECTION_STRING))
+        .findFirst()
         .ifPresent(p -> auth.put("connectionStringFile", p.toString()));
     info.enrollmentGroupId().ifPresent(v -> root.put("enrollmentGroupId", v));
     info.substatus().ifPresent(v -> root.put("substatus", v));

@@ -19,7 +19,12 @@ import javax.naming.ldap.Rdn;
 public final class ServerCertificateException extends CertificateException {
 
   /** Why verification failed. */
-  public enum Reason { HOST_NAME, EXPIRED, NOT_YET_VALID, UNTRUSTED }
+  public enum Reason {
+    HOST_NAME,
+    EXPIRED,
+    NOT_YET_VALID,
+    UNTRUSTED
+  }
 
   private static final int SAN_DNS = 2;
   private static final int SAN_IP = 7;
@@ -36,34 +41,61 @@ public final class ServerCertificateException extends CertificateException {
   }
 
   /** The chain did not verify: a certificate outside its dates, else an issuer nobody trusts. */
-  static ServerCertificateException pathFailed(String host, X509Certificate[] chain, Instant now,
-      CertificateException cause) {
+  static ServerCertificateException pathFailed(
+      String host, X509Certificate[] chain, Instant now, CertificateException cause) {
     for (X509Certificate cert : chain) {
       if (now.isAfter(cert.getNotAfter().toInstant())) {
-        return new ServerCertificateException(Reason.EXPIRED, "the certificate of " + host + " expired on "
-            + cert.getNotAfter().toInstant() + whose(chain, cert)
-            + "; renew it on the server, or fix this device's clock if that date is wrong", cause);
+        return new ServerCertificateException(
+            Reason.EXPIRED,
+            "the certificate of "
+                + host
+                + " expired on "
+                + cert.getNotAfter().toInstant()
+                + whose(chain, cert)
+                + "; renew it on the server, or fix this device's clock if that date is wrong",
+            cause);
       }
       if (now.isBefore(cert.getNotBefore().toInstant())) {
-        return new ServerCertificateException(Reason.NOT_YET_VALID, "the certificate of " + host
-            + " is valid only from " + cert.getNotBefore().toInstant() + whose(chain, cert)
-            + "; fix this device's clock (NTP) or the server's certificate", cause);
+        return new ServerCertificateException(
+            Reason.NOT_YET_VALID,
+            "the certificate of "
+                + host
+                + " is valid only from "
+                + cert.getNotBefore().toInstant()
+                + whose(chain, cert)
+                + "; fix this device's clock (NTP) or the server's certificate",
+            cause);
       }
     }
     X509Certificate top = chain[chain.length - 1];
-    return new ServerCertificateException(Reason.UNTRUSTED, "the certificate of " + host + " is issued by '"
-        + top.getIssuerX500Principal().getName() + "', which this device does not trust;"
-        + " add its CA to provisioning.trust_bundle", cause);
+    return new ServerCertificateException(
+        Reason.UNTRUSTED,
+        "the certificate of "
+            + host
+            + " is issued by '"
+            + top.getIssuerX500Principal().getName()
+            + "', which this device does not trust;"
+            + " add its CA to provisioning.trust_bundle",
+        cause);
   }
 
   /** The chain verified but does not name the host the agent connected to. */
-  static ServerCertificateException hostMismatch(String host, X509Certificate leaf, CertificateException cause) {
-    return new ServerCertificateException(Reason.HOST_NAME, "the certificate of " + host + " is for "
-        + String.join(", ", names(leaf)) + "; use a global_endpoint host name it names", cause);
+  static ServerCertificateException hostMismatch(
+      String host, X509Certificate leaf, CertificateException cause) {
+    return new ServerCertificateException(
+        Reason.HOST_NAME,
+        "the certificate of "
+            + host
+            + " is for "
+            + String.join(", ", names(leaf))
+            + "; use a global_endpoint host name it names",
+        cause);
   }
 
   private static String whose(X509Certificate[] chain, X509Certificate cert) {
-    return cert == chain[0] ? "" : " (its issuer '" + cert.getSubjectX500Principal().getName() + "')";
+    return cert == chain[0]
+        ? ""
+        : " (its issuer '" + cert.getSubjectX500Principal().getName() + "')";
   }
 
   /** The DNS names and IP addresses a certificate is for; its subject when it lists none. */
@@ -71,7 +103,8 @@ public final class ServerCertificateException extends CertificateException {
     List<String> names = new ArrayList<>();
     for (List<?> san : subjectAlternativeNames(cert)) {
       Object type = san.get(0);
-      if ((Integer.valueOf(SAN_DNS).equals(type) || Integer.valueOf(SAN_IP).equals(type)) && san.get(1) != null) {
+      if ((Integer.valueOf(SAN_DNS).equals(type) || Integer.valueOf(SAN_IP).equals(type))
+          && san.get(1) != null) {
         names.add(san.get(1).toString());
       }
     }
@@ -81,7 +114,9 @@ public final class ServerCertificateException extends CertificateException {
     return names;
   }
 
-  /** The subject's CN, which host name verification falls back to; the whole subject if it has none. */
+  /**
+   * The subject's CN, which host name verification falls back to; the whole subject if it has none.
+   */
   private static String commonName(X509Certificate cert) {
     String subject = cert.getSubjectX500Principal().getName();
     try {

@@ -61,14 +61,16 @@ public final class TrustStores {
       }
       TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
       factory.init(anchors);
-      return new VerifyingTrustManager((X509ExtendedTrustManager) factory.getTrustManagers()[0], Clock.systemUTC());
+      return new VerifyingTrustManager(
+          (X509ExtendedTrustManager) factory.getTrustManagers()[0], Clock.systemUTC());
     } catch (GeneralSecurityException | IOException e) {
       throw AgentException.config("cannot set up TLS trust: " + e.getMessage());
     }
   }
 
   private static X509Certificate[] systemAnchors() throws GeneralSecurityException {
-    TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory system =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     system.init((KeyStore) null);
     return ((X509TrustManager) system.getTrustManagers()[0]).getAcceptedIssuers();
   }
@@ -85,7 +87,8 @@ public final class TrustStores {
     } catch (Pem.MalformedPemException | GeneralSecurityException e) {
       throw AgentException.config("trust_bundle " + bundle + " is not a PEM certificate bundle");
     } catch (IOException e) {
-      throw AgentException.config("cannot read trust_bundle " + bundle + ": " + FileProblems.describe(e));
+      throw AgentException.config(
+          "cannot read trust_bundle " + bundle + ": " + FileProblems.describe(e));
     }
   }
 }

@@ -11,10 +11,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * PKIX verification of the server, host name included, that says which check failed. The JDK
- * reports an expired certificate, an unknown CA and a wrong host name alike as "PKIX path ... failed"
- * or "No subject alternative DNS name matching", and the fix differs for each; so the chain is
- * verified first on its own, then with the host name, and a failure carries its
- * {@link ServerCertificateException.Reason}.
+ * reports an expired certificate, an unknown CA and a wrong host name alike as "PKIX path ...
+ * failed" or "No subject alternative DNS name matching", and the fix differs for each; so the chain
+ * is verified first on its own, then with the host name, and a failure carries its {@link
+ * ServerCertificateException.Reason}.
  */
 final class VerifyingTrustManager extends X509ExtendedTrustManager {
 
@@ -36,19 +36,24 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
     SSLSession session = socket instanceof SSLSocket ssl ? ssl.getHandshakeSession() : null;
-    verify(chain, authType, host(session, socket == null ? null : socket.getInetAddress()),
+    verify(
+        chain,
+        authType,
+        host(session, socket == null ? null : socket.getInetAddress()),
         () -> pkix.checkServerTrusted(chain, authType, socket));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    String host = engine == null || engine.getPeerHost() == null ? "the server" : engine.getPeerHost();
+    String host =
+        engine == null || engine.getPeerHost() == null ? "the server" : engine.getPeerHost();
     verify(chain, authType, host, () -> pkix.checkServerTrusted(chain, authType, engine));
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     verify(chain, authType, "the server", () -> {});
   }
 
@@ -94,7 +99,8 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     pkix.checkClientTrusted(chain, authType);
   }
 

@@ -25,55 +25,98 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
- * The one place that decides what a failed connection means: whether waiting may cure it
- * ({@link Kind#TRANSIENT}: resets, drops, DNS, timeouts, a peer that hangs up mid-handshake) or a
- * person must act (a certificate that fails verification, a protocol the endpoint refuses), and the
- * one line that tells them what to do. Every transport's {@link IOException}, whatever it wraps
- * (SSL, Paho MQTT, proxy), is read here and nowhere else.
+ * The one place that decides what a failed connection means: whether waiting may cure it ({@link
+ * Kind#TRANSIENT}: resets, drops, DNS, timeouts, a peer that hangs up mid-handshake) or a person
+ * must act (a certificate that fails verification, a protocol the endpoint refuses), and the one
+ * line that tells them what to do. Every transport's {@link IOException}, whatever it wraps (SSL,
+ * Paho MQTT, proxy), is read here and nowhere else.
  */
 public final class ConnectionFailures {
 
   /** JDK wording of a ServerHello with a version the client does not enable, e.g. "TLS11". */
   private static final Pattern SERVER_SELECTED =
       Pattern.compile("server selected protocol version (TLS|SSL)(\\d)(\\d)");
+
   private static final Pattern ALERT = Pattern.compile("Received fatal alert: (\\w+)");
+
   /** Alerts by which a server says it shares no TLS version or cipher suite with the agent. */
   private static final Set<String> NEGOTIATION_ALERTS =
       Set.of("protocol_version", "handshake_failure", "insufficient_security");
+
   /** Alerts by which a server refuses the device's client certificate. */
-  private static final Set<String> CLIENT_CERTIFICATE_ALERTS = Set.of("bad_certificate", "certificate_required",
-      "unknown_ca", "certificate_unknown", "certificate_revoked", "certificate_expired", "unsupported_certificate",
-      "access_denied");
+  private static final Set<String> CLIENT_CERTIFICATE_ALERTS =
+      Set.of(
+          "bad_certificate",
+          "certificate_required",
+          "unknown_ca",
+          "certificate_unknown",
+          "certificate_revoked",
+          "certificate_expired",
+          "unsupported_certificate",
+          "access_denied");
 
   /** Paho v5's code for a CONNACK whose reason code MQTT 5 does not define: a 3.1.1 server's. */
   private static final int V5_INVALID_RETURN_CODE = 50001;
+
   private static final int V5_UNSUPPORTED_PROTOCOL_VERSION = 0x84;
+
   /** MQTT 5 CONNACK reason codes that say "never with these settings", not "not now". */
-  private static final Set<Integer> V5_PERMANENT = Set.of(0x81, 0x82, 0x84, 0x85, 0x8A, 0x8C, 0x9C, 0x9D);
+  private static final Set<Integer> V5_PERMANENT =
+      Set.of(0x81, 0x82, 0x84, 0x85, 0x8A, 0x8C, 0x9C, 0x9D);
+
   /** Paho's (v3 and v5) "timed out waiting for a response": a silent server, not a foreign one. */
   private static final int PAHO_TIMEOUT = 32000;
+
   private static final int V3_UNACCEPTABLE_PROTOCOL_VERSION = 1;
   private static final int V3_IDENTIFIER_REJECTED = 2;
   private static final int V3_SERVER_UNAVAILABLE = 3;
 
   private ConnectionFailures() {}
 
-  /** What {@code e}, raised talking to {@code endpoint}, means; transient unless known to be permanent. */
+  /**
+   * What {@code e}, raised talking to {@code endpoint}, means; transient unless known to be
+   * permanent.
+   */
   public static AgentException classify(IOException e, String endpoint) {
     List<Throwable> chain = causes(e);
-    Optional<AgentException> known = first(chain, ProtocolMismatchException.class)
-        .map(m -> new AgentException(Kind.CONFIG, m.getMessage(), e))
-        .or(() -> first(chain, ProxyException.class).map(p -> transientFailure(p.getMessage(), e)))
-        .or(() -> first(chain, ServerCertificateException.class)
-            .map(c -> new AgentException(Kind.CONFIG, "TLS: " + c.getMessage(), e)))
-        .or(() -> first(chain, CertificateException.class).map(c -> new AgentException(Kind.CONFIG,
-            "TLS: the certificate of " + endpoint + " was refused (" + c.getMessage()
-                + "); check provisioning.trust_bundle and the server's certificate", e)))
-        .or(() -> first(chain, SSLHandshakeException.class).map(h -> handshake(h, endpoint, e)))
-        .or(() -> first(chain, SSLException.class).filter(ConnectionFailures::plaintextAnswer)
-            .map(s -> new AgentException(Kind.CONFIG, endpoint + " does not answer in TLS; global_endpoint must"
-                + " name the TLS port of the service (443 for https and mqtt-ws, 8883 for mqtt)", e)))
-        .or(() -> mqtt(chain, endpoint, e));
+    Optional<AgentException> known =
+        first(chain, ProtocolMismatchException.class)
+            .map(m -> new AgentException(Kind.CONFIG, m.getMessage(), e))
+            .or(
+                () ->
+                    first(chain, ProxyException.class)
+                        .map(p -> transientFailure(p.getMessage(), e)))
+            .or(
+                () ->
+                    first(chain, ServerCertificateException.class)
+                        .map(c -> new AgentException(Kind.CONFIG, "TLS: " + c.getMessage(), e)))
+            .or(
+                () ->
+                    first(chain, CertificateException.class)
+                        .map(
+                            c ->
+                                new AgentException(
+                                    Kind.CONFIG,
+                                    "TLS: the certificate of "
+                                        + endpoint
+                                        + " was refused ("
+                                        + c.getMessage()
+                                        + "); check provisioning.trust_bundle and the server's certificate",
+                                    e)))
+            .or(() -> first(chain, SSLHandshakeException.class).map(h -> handshake(h, endpoint, e)))
+            .or(
+                () ->
+                    first(chain, SSLException.class)
+                        .filter(ConnectionFailures::plaintextAnswer)
+                        .map(
+                            s ->
+                                new AgentException(
+                                    Kind.CONFIG,
+                                    endpoint
+                                        + " does not answer in TLS; global_endpoint must"
+                                        + " name the TLS port of the service (443 for https and mqtt-ws, 8883 for mqtt)",
+                                    e)))
+            .or(() -> mqtt(chain, endpoint, e));
     return known.orElseGet(() -> transientFailure(describe(chain, endpoint), e));
   }
 
@@ -92,42 +135,75 @@ public final class ConnectionFailures {
    */
   public static boolean mqttGotNoMqtt(IOException e) {
     List<Throwable> chain = causes(e);
-    if (first(chain, SSLException.class).isPresent() || first(chain, ProxyException.class).isPresent()
-        || first(chain, ConnectException.class).isPresent() || first(chain, UnknownHostException.class).isPresent()
+    if (first(chain, SSLException.class).isPresent()
+        || first(chain, ProxyException.class).isPresent()
+        || first(chain, ConnectException.class).isPresent()
+        || first(chain, UnknownHostException.class).isPresent()
         || first(chain, SocketTimeoutException.class).isPresent()) {
       return false;
     }
     return mqttReasonCode(chain)
-        .map(code -> code == 0 || code > 0xFF && code != V5_INVALID_RETURN_CODE && code != PAHO_TIMEOUT)
+        .map(
+            code ->
+                code == 0 || code > 0xFF && code != V5_INVALID_RETURN_CODE && code != PAHO_TIMEOUT)
         .orElse(false);
   }
 
   private static boolean plaintextAnswer(SSLException e) {
-    return e.getMessage() != null && e.getMessage().contains("Unsupported or unrecognized SSL message");
+    return e.getMessage() != null
+        && e.getMessage().contains("Unsupported or unrecognized SSL message");
   }
 
   private static AgentException handshake(SSLHandshakeException h, String endpoint, IOException e) {
     String message = h.getMessage() == null ? "" : h.getMessage();
     Matcher selected = SERVER_SELECTED.matcher(message);
     if (selected.find()) {
-      return new AgentException(Kind.CONFIG, "TLS: " + endpoint + " offers only " + selected.group(1) + " "
-          + selected.group(2) + "." + selected.group(3) + "; the agent requires TLS 1.2 or later", e);
+      return new AgentException(
+          Kind.CONFIG,
+          "TLS: "
+              + endpoint
+              + " offers only "
+              + selected.group(1)
+              + " "
+              + selected.group(2)
+              + "."
+              + selected.group(3)
+              + "; the agent requires TLS 1.2 or later",
+          e);
     }
     Matcher alert = ALERT.matcher(message);
     if (alert.find() && NEGOTIATION_ALERTS.contains(alert.group(1))) {
-      return new AgentException(Kind.CONFIG, "TLS: " + endpoint + " refused the handshake (" + alert.group(1)
-          + "): it accepts none of the TLS versions and cipher suites the agent offers (TLS 1.2 or later)", e);
+      return new AgentException(
+          Kind.CONFIG,
+          "TLS: "
+              + endpoint
+              + " refused the handshake ("
+              + alert.group(1)
+              + "): it accepts none of the TLS versions and cipher suites the agent offers (TLS 1.2 or later)",
+          e);
     }
     if (alert.find(0) && CLIENT_CERTIFICATE_ALERTS.contains(alert.group(1))) {
-      return new AgentException(Kind.ATTESTATION_REJECTED, "TLS: " + endpoint
-          + " refused the device certificate (" + alert.group(1) + "); check identity_cert and its CA", e);
+      return new AgentException(
+          Kind.ATTESTATION_REJECTED,
+          "TLS: "
+              + endpoint
+              + " refused the device certificate ("
+              + alert.group(1)
+              + "); check identity_cert and its CA",
+          e);
     }
-    return transientFailure(endpoint + " closed the connection during the TLS handshake"
-        + (message.isEmpty() || message.contains("terminated the handshake") ? "" : " (" + message + ")"), e);
+    return transientFailure(
+        endpoint
+            + " closed the connection during the TLS handshake"
+            + (message.isEmpty() || message.contains("terminated the handshake")
+                ? ""
+                : " (" + message + ")"),
+        e);
   }
 
   /** Permanent refusals in a CONNACK; empty for everything else. */
-  private static Optional<AgentException> mqtt(List<Throwable> chain, String endpoint, IOException e) {
+  private static Optional<AgentException> mqtt(
+      List<Throwable> chain, String endpoint, IOException e) {
     Optional<Integer> code = mqttReasonCode(chain);
     if (code.isEmpty()) {
       return Optional.empty();
@@ -135,23 +211,47 @@ public final class ConnectionFailures {
     boolean v5 = first(chain, org.eclipse.paho.mqttv5.common.MqttException.class).isPresent();
     int c = code.get();
     if (v5 && (c == V5_INVALID_RETURN_CODE || c == V5_UNSUPPORTED_PROTOCOL_VERSION)) {
-      return Optional.of(new AgentException(Kind.REFUSED, endpoint + " refused MQTT 5 (it answered as an MQTT "
-          + "3.1.1 server: unacceptable protocol version); DPS speaks MQTT 3.1.1, set transport = \"mqtt\"", e));
+      return Optional.of(
+          new AgentException(
+              Kind.REFUSED,
+              endpoint
+                  + " refused MQTT 5 (it answered as an MQTT "
+                  + "3.1.1 server: unacceptable protocol version); DPS speaks MQTT 3.1.1, set transport = \"mqtt\"",
+              e));
     }
     if (v5 && V5_PERMANENT.contains(c)) {
-      return Optional.of(new AgentException(Kind.REFUSED, endpoint + " refused the MQTT connection (reason code 0x"
-          + Integer.toHexString(c).toUpperCase(Locale.ROOT) + ": " + paho(chain) + ")", e));
+      return Optional.of(
+          new AgentException(
+              Kind.REFUSED,
+              endpoint
+                  + " refused the MQTT connection (reason code 0x"
+                  + Integer.toHexString(c).toUpperCase(Locale.ROOT)
+                  + ": "
+                  + paho(chain)
+                  + ")",
+              e));
     }
     if (!v5 && c == V3_UNACCEPTABLE_PROTOCOL_VERSION) {
-      return Optional.of(new AgentException(Kind.REFUSED, endpoint + " refused MQTT 3.1.1 (unacceptable protocol "
-          + "version); if it speaks only MQTT 5, set transport = \"mqtt5\"", e));
+      return Optional.of(
+          new AgentException(
+              Kind.REFUSED,
+              endpoint
+                  + " refused MQTT 3.1.1 (unacceptable protocol "
+                  + "version); if it speaks only MQTT 5, set transport = \"mqtt5\"",
+              e));
     }
     if (!v5 && c == V3_IDENTIFIER_REJECTED) {
-      return Optional.of(new AgentException(Kind.REFUSED, endpoint + " refused the MQTT client ID (the "
-          + "registration ID); check provisioning.attestation.registration_id", e));
+      return Optional.of(
+          new AgentException(
+              Kind.REFUSED,
+              endpoint
+                  + " refused the MQTT client ID (the "
+                  + "registration ID); check provisioning.attestation.registration_id",
+              e));
     }
     if (!v5 && c == V3_SERVER_UNAVAILABLE) {
-      return Optional.of(transientFailure(endpoint + " answered MQTT CONNECT with 'server unavailable'", e));
+      return Optional.of(
+          transientFailure(endpoint + " answered MQTT CONNECT with 'server unavailable'", e));
     }
     return Optional.empty();
   }
@@ -166,16 +266,20 @@ public final class ConnectionFailures {
     }
     for (Throwable t : chain) {
       if (t instanceof HttpTimeoutException || t instanceof SocketTimeoutException) {
-        return t.getMessage() != null && t.getMessage().startsWith("no ") ? t.getMessage()
+        return t.getMessage() != null && t.getMessage().startsWith("no ")
+            ? t.getMessage()
             : "no answer within the timeout";
       }
       if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
         return "connection refused or unreachable";
       }
-      if (t instanceof SocketException && t.getMessage() != null && t.getMessage().contains("reset")) {
+      if (t instanceof SocketException
+          && t.getMessage() != null
+          && t.getMessage().contains("reset")) {
         return "the connection was reset by " + endpoint;
       }
-      if (t instanceof EOFException || t.getMessage() != null && t.getMessage().contains("no bytes")) {
+      if (t instanceof EOFException
+          || t.getMessage() != null && t.getMessage().contains("no bytes")) {
         return endpoint + " closed the connection without answering";
       }
     }
@@ -189,7 +293,8 @@ public final class ConnectionFailures {
       Throwable t = chain.get(i);
       if (isPaho(t)) {
         Throwable cause = i + 1 < chain.size() ? chain.get(i + 1) : null;
-        String text = t.getMessage() == null || t.getMessage().equals("MqttException") ? "" : t.getMessage();
+        String text =
+            t.getMessage() == null || t.getMessage().equals("MqttException") ? "" : t.getMessage();
         String why = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
         if (text.isEmpty()) {
           return why.isEmpty() ? "connection failed" : why;

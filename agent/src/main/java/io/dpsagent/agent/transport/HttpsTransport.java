@@ -3,13 +3,13 @@ package io.dpsagent.agent.transport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.Version;
+import io.dpsagent.agent.config.ProxySettings;
 import io.dpsagent.agent.dps.DpsResponse;
 import io.dpsagent.agent.dps.DpsTransport;
 import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.transport.http.HttpExchange;
 import io.dpsagent.agent.transport.http.JdkHttpExchange;
 import io.dpsagent.agent.transport.http.TunnelledHttpExchange;
-import io.dpsagent.agent.config.ProxySettings;
 import io.dpsagent.agent.transport.proxy.TunnellingSslSocketFactory;
 import io.dpsagent.common.PercentEncoding;
 import java.io.IOException;
@@ -38,33 +38,59 @@ public final class HttpsTransport implements DpsTransport {
   private final HttpExchange http;
   private final ProtocolProbe probe;
 
-  public HttpsTransport(URI base, String apiVersion, SSLContext tls, Duration connectTimeout,
+  public HttpsTransport(
+      URI base,
+      String apiVersion,
+      SSLContext tls,
+      Duration connectTimeout,
       Optional<ProxySettings> proxy) {
     this.base = base;
     this.apiVersion = apiVersion;
-    this.http = proxy.<HttpExchange>map(p -> new TunnelledHttpExchange(tls, p, connectTimeout))
-        .orElseGet(() -> new JdkHttpExchange(tls, connectTimeout));
-    this.probe = new ProtocolProbe(proxy.<SSLSocketFactory>map(p -> new TunnellingSslSocketFactory(
-        tls.getSocketFactory(), p, connectTimeout)).orElse(tls.getSocketFactory()), connectTimeout);
+    this.http =
+        proxy
+            .<HttpExchange>map(p -> new TunnelledHttpExchange(tls, p, connectTimeout))
+            .orElseGet(() -> new JdkHttpExchange(tls, connectTimeout));
+    this.probe =
+        new ProtocolProbe(
+            proxy
+                .<SSLSocketFactory>map(
+                    p -> new TunnellingSslSocketFactory(tls.getSocketFactory(), p, connectTimeout))
+                .orElse(tls.getSocketFactory()),
+            connectTimeout);
   }
 
   @Override
-  public DpsResponse register(RegistrationRequest request, Optional<String> authorization, Duration timeout)
+  public DpsResponse register(
+      RegistrationRequest request, Optional<String> authorization, Duration timeout)
       throws IOException {
     ObjectNode body = JSON.createObjectNode().put("registrationId", request.registrationId());
     if (request.payloadJson().isPresent()) {
       body.set("payload", JSON.readTree(request.payloadJson().get()));
     }
-    request.tpm().ifPresent(tpm -> body.putObject("tpm")
-        .put("endorsementKey", tpm.endorsementKey()).put("storageRootKey", tpm.storageRootKey()));
+    request
+        .tpm()
+        .ifPresent(
+            tpm ->
+                body.putObject("tpm")
+                    .put("endorsementKey", tpm.endorsementKey())
+                    .put("storageRootKey", tpm.storageRootKey()));
     Map<String, String> headers = headers(authorization);
     headers.put("Content-Type", "application/json; charset=utf-8");
-    return send("PUT", registrationPath(request) + "/register", headers, JSON.writeValueAsBytes(body), timeout);
+    return send(
+        "PUT",
+        registrationPath(request) + "/register",
+        headers,
+        JSON.writeValueAsBytes(body),
+        timeout);
   }
 
   @Override
-  public DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization,
-      Duration timeout) throws IOException {
+  public DpsResponse poll(
+      RegistrationRequest request,
+      String operationId,
+      Optional<String> authorization,
+      Duration timeout)
+      throws IOException {
     String path = registrationPath(request) + "/operations/" + PercentEncoding.encode(operationId);
     return send("GET", path, headers(authorization), null, timeout);
   }
@@ -80,7 +106,10 @@ public final class HttpsTransport implements DpsTransport {
   }
 
   private String registrationPath(RegistrationRequest request) {
-    return "/" + PercentEncoding.encode(request.idScope()) + "/registrations/" + PercentEncoding.encode(request.registrationId());
+    return "/"
+        + PercentEncoding.encode(request.idScope())
+        + "/registrations/"
+        + PercentEncoding.encode(request.registrationId());
   }
 
   private static Map<String, String> headers(Optional<String> authorization) {
@@ -91,20 +120,28 @@ public final class HttpsTransport implements DpsTransport {
     return headers;
   }
 
-  private DpsResponse send(String method, String path, Map<String, String> headers, byte[] body, Duration timeout)
+  private DpsResponse send(
+      String method, String path, Map<String, String> headers, byte[] body, Duration timeout)
       throws IOException {
     URI uri = base.resolve(path + "?api-version=" + PercentEncoding.encode(apiVersion));
     HttpExchange.Response response;
     try {
       response = http.send(method, uri, headers, body, timeout);
     } catch (IOException e) {
-      throw ConnectionFailures.closedWithoutAnswer(e) && probe.answersMqtt(base.getHost(), base.getPort())
-          ? new ProtocolMismatchException(base + " answers MQTT, not HTTPS: name the HTTPS port in global_endpoint"
-              + " (443 on DPS), or set transport = \"mqtt\"", e)
+      throw ConnectionFailures.closedWithoutAnswer(e)
+              && probe.answersMqtt(base.getHost(), base.getPort())
+          ? new ProtocolMismatchException(
+              base
+                  + " answers MQTT, not HTTPS: name the HTTPS port in global_endpoint"
+                  + " (443 on DPS), or set transport = \"mqtt\"",
+              e)
           : e;
     }
-    return new DpsResponse(response.status(), response.retryAfter().flatMap(HttpsTransport::retryAfter),
-        response.date().flatMap(HttpsTransport::httpDate), response.body());
+    return new DpsResponse(
+        response.status(),
+        response.retryAfter().flatMap(HttpsTransport::retryAfter),
+        response.date().flatMap(HttpsTransport::httpDate),
+        response.body());
   }
 
   /** DPS sends integer seconds; anything else (an HTTP date, garbage) is ignored. */
@@ -119,7 +156,8 @@ public final class HttpsTransport implements DpsTransport {
 
   static Optional<Instant> httpDate(String value) {
     try {
-      return Optional.of(ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+      return Optional.of(
+          ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }

@@ -21,7 +21,9 @@ public final class ProtocolProbe {
 
   /** An MQTT 3.1.1 CONNECT with clean session, keep-alive 60 s and client ID "probe". */
   private static final byte[] MQTT_CONNECT = {
-      0x10, 17, 0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 60, 0, 5, 'p', 'r', 'o', 'b', 'e'};
+    0x10, 17, 0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 60, 0, 5, 'p', 'r', 'o', 'b', 'e'
+  };
+
   private static final byte MQTT_CONNACK = 0x20;
 
   private final SSLSocketFactory sockets;
@@ -40,9 +42,11 @@ public final class ProtocolProbe {
 
   /** True when {@code host:port} answers an HTTP request with an HTTP status line. */
   public boolean answersHttp(String host, int port) {
-    byte[] request = ("HEAD / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1);
-    return Arrays.equals(exchange(host, port, request, 5), "HTTP/".getBytes(StandardCharsets.ISO_8859_1));
+    byte[] request =
+        ("HEAD / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1);
+    return Arrays.equals(
+        exchange(host, port, request, 5), "HTTP/".getBytes(StandardCharsets.ISO_8859_1));
   }
 
   private byte[] exchange(String host, int port, byte[] request, int answerBytes) {

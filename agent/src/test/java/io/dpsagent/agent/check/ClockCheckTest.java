@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Skew rules: within a minute ok, up to five minutes (DPS's tolerance) a warning, beyond an error. */
+/**
+ * Skew rules: within a minute ok, up to five minutes (DPS's tolerance) a warning, beyond an error.
+ */
 class ClockCheckTest {
 
   private static final Instant SERVER = Instant.parse("2026-11-27T10:00:00Z");
@@ -19,14 +21,18 @@ class ClockCheckTest {
   @Test
   void aMinuteIsFine() {
     assertEquals(Status.OK, skewedBy(60).status());
-    assertEquals("this device's clock agrees with dps:443 (Date 2026-11-27T10:00:00Z)", skewedBy(1).message());
+    assertEquals(
+        "this device's clock agrees with dps:443 (Date 2026-11-27T10:00:00Z)",
+        skewedBy(1).message());
   }
 
   @Test
   void moreThanAMinuteWarns() {
     Verdict verdict = skewedBy(-61);
     assertEquals(Status.WARNING, verdict.status());
-    assertEquals("this device's clock is 61 s behind dps:443 (Date 2026-11-27T10:00:00Z)", verdict.message());
+    assertEquals(
+        "this device's clock is 61 s behind dps:443 (Date 2026-11-27T10:00:00Z)",
+        verdict.message());
   }
 
   @Test

@@ -14,17 +14,24 @@ class UserDatabaseTest {
   @TempDir Path dir;
 
   private UserDatabase database() throws Exception {
-    Path passwd = Files.writeString(dir.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n"
-        + "dps-agent:x:998:997:IoT Hub provisioning agent:/var/lib/dps-agent:/usr/sbin/nologin\n"
-        + "+::::::\n");
-    Path group = Files.writeString(dir.resolve("group"), "root:x:0:\n# comment\ntss:x:109:alice,dps-agent\n"
-        + "dps-agent:x:997:\napp:x:1001:alice\n");
+    Path passwd =
+        Files.writeString(
+            dir.resolve("passwd"),
+            "root:x:0:0:root:/root:/bin/bash\n"
+                + "dps-agent:x:998:997:IoT Hub provisioning agent:/var/lib/dps-agent:/usr/sbin/nologin\n"
+                + "+::::::\n");
+    Path group =
+        Files.writeString(
+            dir.resolve("group"),
+            "root:x:0:\n# comment\ntss:x:109:alice,dps-agent\n"
+                + "dps-agent:x:997:\napp:x:1001:alice\n");
     return UserDatabase.read(passwd, group);
   }
 
   @Test
   void aUserHasItsPrimaryAndSupplementaryGroups() throws Exception {
-    assertEquals(Optional.of(new ServiceUser("dps-agent", 998, 997, Map.of(997, "dps-agent", 109, "tss"))),
+    assertEquals(
+        Optional.of(new ServiceUser("dps-agent", 998, 997, Map.of(997, "dps-agent", 109, "tss"))),
         database().user("dps-agent"));
   }
 

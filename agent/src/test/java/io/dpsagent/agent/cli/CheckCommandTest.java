@@ -40,25 +40,35 @@ class CheckCommandTest {
   }
 
   private CliRun check(String... options) throws Exception {
-    Files.writeString(config, "[provisioning]\n"
-        + "global_endpoint = \"https://dps.example.com\"\n"
-        + "id_scope = \"0ne00000042\"\n"
-        + "[provisioning.attestation]\n"
-        + "method = \"symmetric_key\"\n"
-        + "registration_id = \"gw-0042\"\n"
-        + "symmetric_key = { uri = \"" + key.toUri() + "\" }\n"
-        + "[output]\n"
-        + "dir = \"" + dir.resolve("out") + "\"\n"
-        + "token_dir = \"" + dir.resolve("run") + "\"\n"
-        + extra);
-    List<String> args = new ArrayList<>(List.of("check", "--offline", "--config", config.toString()));
+    Files.writeString(
+        config,
+        "[provisioning]\n"
+            + "global_endpoint = \"https://dps.example.com\"\n"
+            + "id_scope = \"0ne00000042\"\n"
+            + "[provisioning.attestation]\n"
+            + "method = \"symmetric_key\"\n"
+            + "registration_id = \"gw-0042\"\n"
+            + "symmetric_key = { uri = \""
+            + key.toUri()
+            + "\" }\n"
+            + "[output]\n"
+            + "dir = \""
+            + dir.resolve("out")
+            + "\"\n"
+            + "token_dir = \""
+            + dir.resolve("run")
+            + "\"\n"
+            + extra);
+    List<String> args =
+        new ArrayList<>(List.of("check", "--offline", "--config", config.toString()));
     args.addAll(List.of(options));
     return CliRun.of(args.toArray(String[]::new));
   }
 
   /** The line of one check, asserted to be there exactly once. */
   private static String line(CliRun run, String id) {
-    List<String> lines = run.stdout().lines().filter(l -> l.matches("\\[[a-z]+\\] " + id + ": .*")).toList();
+    List<String> lines =
+        run.stdout().lines().filter(l -> l.matches("\\[[a-z]+\\] " + id + ": .*")).toList();
     assertEquals(1, lines.size(), run.toString());
     return lines.get(0);
   }
@@ -68,10 +78,24 @@ class CheckCommandTest {
     CliRun run = check("--user", "root");
 
     assertEquals(0, run.exitCode(), run.toString());
-    assertEquals(List.of("[ok] config", "[ok] service-user", "[ok] key-files", "[ok] output-dir", "[ok] groups",
-        "[skipped] endpoint-dns", "[skipped] endpoint-tcp", "[skipped] endpoint-tls", "[skipped] clock"),
-        run.stdout().lines().filter(l -> l.startsWith("[")).map(l -> l.substring(0, l.indexOf(':'))).toList());
-    assertEquals("[ok] key-files: 1 file present and readable by root, secrets owner-only: " + key,
+    assertEquals(
+        List.of(
+            "[ok] config",
+            "[ok] service-user",
+            "[ok] key-files",
+            "[ok] output-dir",
+            "[ok] groups",
+            "[skipped] endpoint-dns",
+            "[skipped] endpoint-tcp",
+            "[skipped] endpoint-tls",
+            "[skipped] clock"),
+        run.stdout()
+            .lines()
+            .filter(l -> l.startsWith("["))
+            .map(l -> l.substring(0, l.indexOf(':')))
+            .toList());
+    assertEquals(
+        "[ok] key-files: 1 file present and readable by root, secrets owner-only: " + key,
         line(run, "key-files"));
     assertEquals("[skipped] endpoint-tls: not run (--offline)", line(run, "endpoint-tls"));
     assertTrue(run.stdout().endsWith("all checks passed: 0 errors, 0 warnings\n"), run.stdout());
@@ -84,9 +108,13 @@ class CheckCommandTest {
     CliRun run = CliRun.of("check", "--config", config.toString());
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("[error] config: config " + config + ": provisioning.id_scope: is missing"
-        + " \u2014 fix: set it to the ID scope of your DPS instance, e.g. 0ne00000000\n"
-        + "checks failed: 1 error, 0 warnings\n", run.stdout());
+    assertEquals(
+        "[error] config: config "
+            + config
+            + ": provisioning.id_scope: is missing"
+            + " \u2014 fix: set it to the ID scope of your DPS instance, e.g. 0ne00000000\n"
+            + "checks failed: 1 error, 0 warnings\n",
+        run.stdout());
   }
 
   @Test
@@ -94,8 +122,10 @@ class CheckCommandTest {
     CliRun run = CliRun.of("check", "--config", dir.resolve("absent.toml").toString());
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("[error] config: config " + dir.resolve("absent.toml")
-        + " does not exist \u2014 fix: pass --config FILE",
+    assertEquals(
+        "[error] config: config "
+            + dir.resolve("absent.toml")
+            + " does not exist \u2014 fix: pass --config FILE",
         line(run, "config"));
   }
 
@@ -105,8 +135,12 @@ class CheckCommandTest {
     CliRun run = check("--user", "root");
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("[error] key-files: " + key + " (provisioning.attestation.symmetric_key) does not exist"
-        + " \u2014 fix: create it, or correct provisioning.attestation.symmetric_key in " + config,
+    assertEquals(
+        "[error] key-files: "
+            + key
+            + " (provisioning.attestation.symmetric_key) does not exist"
+            + " \u2014 fix: create it, or correct provisioning.attestation.symmetric_key in "
+            + config,
         line(run, "key-files"));
   }
 
@@ -116,8 +150,13 @@ class CheckCommandTest {
     CliRun run = check("--user", "root");
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("[error] key-files: " + key + " (provisioning.attestation.symmetric_key) is accessible by group or"
-        + " others (mode 0644) \u2014 fix: chmod 600 " + key, line(run, "key-files"));
+    assertEquals(
+        "[error] key-files: "
+            + key
+            + " (provisioning.attestation.symmetric_key) is accessible by group or"
+            + " others (mode 0644) \u2014 fix: chmod 600 "
+            + key,
+        line(run, "key-files"));
   }
 
   @Test
@@ -126,9 +165,15 @@ class CheckCommandTest {
     CliRun run = check("--user", "root");
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("[error] key-files: key file " + key + " does not hold a base64 symmetric key \u2014 fix: write a"
-        + " valid base64 symmetric key into " + key + ", or correct provisioning.attestation.symmetric_key in "
-        + config, line(run, "key-files"));
+    assertEquals(
+        "[error] key-files: key file "
+            + key
+            + " does not hold a base64 symmetric key \u2014 fix: write a"
+            + " valid base64 symmetric key into "
+            + key
+            + ", or correct provisioning.attestation.symmetric_key in "
+            + config,
+        line(run, "key-files"));
   }
 
   @Test
@@ -136,8 +181,13 @@ class CheckCommandTest {
     CliRun run = check("--user", "nobody");
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("[error] key-files: nobody cannot read " + key + " (provisioning.attestation.symmetric_key)"
-        + " \u2014 fix: chown nobody " + key + " (a secret stays mode 600, so its owner must be the service user)",
+    assertEquals(
+        "[error] key-files: nobody cannot read "
+            + key
+            + " (provisioning.attestation.symmetric_key)"
+            + " \u2014 fix: chown nobody "
+            + key
+            + " (a secret stays mode 600, so its owner must be the service user)",
         line(run, "key-files"));
   }
 
@@ -147,17 +197,30 @@ class CheckCommandTest {
     CliRun run = check("--user", "nobody");
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("[error] key-files: nobody cannot reach " + key + " (provisioning.attestation.symmetric_key): no"
-        + " search permission on " + dir + " \u2014 fix: let nobody traverse " + dir + " (chmod o+x, or chgrp a"
-        + " group of nobody and chmod g+x)", line(run, "key-files"));
+    assertEquals(
+        "[error] key-files: nobody cannot reach "
+            + key
+            + " (provisioning.attestation.symmetric_key): no"
+            + " search permission on "
+            + dir
+            + " \u2014 fix: let nobody traverse "
+            + dir
+            + " (chmod o+x, or chgrp a"
+            + " group of nobody and chmod g+x)",
+        line(run, "key-files"));
   }
 
   @Test
   void anOutputDirectoryTheServiceUserCannotCreateIsAnErrorWithItsFix() throws Exception {
     CliRun run = check("--user", "nobody");
 
-    assertEquals("[error] output-dir: nobody cannot write " + dir + ", so cannot create " + dir.resolve("out")
-        + " (output.dir) \u2014 fix: create it: install -d -m 0750 -o nobody " + dir.resolve("out"),
+    assertEquals(
+        "[error] output-dir: nobody cannot write "
+            + dir
+            + ", so cannot create "
+            + dir.resolve("out")
+            + " (output.dir) \u2014 fix: create it: install -d -m 0750 -o nobody "
+            + dir.resolve("out"),
         line(run, "output-dir"));
   }
 
@@ -166,8 +229,12 @@ class CheckCommandTest {
     Path out = Files.createDirectory(dir.resolve("out"));
     CliRun run = check("--user", "nobody");
 
-    assertEquals("[error] output-dir: nobody cannot write " + out + " (output.dir) \u2014 fix: chown nobody " + out
-        + " (systemd's StateDirectory=/RuntimeDirectory= do this for the default directories)",
+    assertEquals(
+        "[error] output-dir: nobody cannot write "
+            + out
+            + " (output.dir) \u2014 fix: chown nobody "
+            + out
+            + " (systemd's StateDirectory=/RuntimeDirectory= do this for the default directories)",
         line(run, "output-dir"));
   }
 
@@ -176,22 +243,34 @@ class CheckCommandTest {
     extra = "token_group = \"tss\"\n";
     CliRun run = check("--user", "nobody");
 
-    assertEquals("[error] groups: nobody is not in group tss (output.token_group: the daemon gives it the hub token"
-        + " file) \u2014 fix: usermod -aG tss nobody, then restart dps-agent", line(run, "groups"));
+    assertEquals(
+        "[error] groups: nobody is not in group tss (output.token_group: the daemon gives it the hub token"
+            + " file) \u2014 fix: usermod -aG tss nobody, then restart dps-agent",
+        line(run, "groups"));
   }
 
   @Test
   void aServiceUserOutsideTheTpmDevicesGroupIsAnErrorWithItsFix() throws Exception {
-    Path device = Files.writeString(dir.resolve("tpmrm0"), ""); // the device node's owner and mode are what count
+    Path device =
+        Files.writeString(
+            dir.resolve("tpmrm0"), ""); // the device node's owner and mode are what count
     Files.setPosixFilePermissions(device, PosixFilePermissions.fromString("rw-rw----"));
     Files.setAttribute(device, "unix:gid", UserDatabase.system().groupId("tss").orElseThrow());
-    Files.writeString(config, "[provisioning]\nid_scope = \"0ne00000042\"\n[provisioning.attestation]\n"
-        + "method = \"tpm\"\n[tpm]\ntcti = \"device:" + device + "\"\n");
+    Files.writeString(
+        config,
+        "[provisioning]\nid_scope = \"0ne00000042\"\n[provisioning.attestation]\n"
+            + "method = \"tpm\"\n[tpm]\ntcti = \"device:"
+            + device
+            + "\"\n");
 
     CliRun run = CliRun.of("check", "--offline", "--config", config.toString(), "--user", "nobody");
 
-    assertEquals("[error] groups: nobody is not in group tss (" + device + " is read-write for that group only)"
-        + " \u2014 fix: usermod -aG tss nobody, then restart dps-agent", line(run, "groups"));
+    assertEquals(
+        "[error] groups: nobody is not in group tss ("
+            + device
+            + " is read-write for that group only)"
+            + " \u2014 fix: usermod -aG tss nobody, then restart dps-agent",
+        line(run, "groups"));
   }
 
   @Test
@@ -199,8 +278,10 @@ class CheckCommandTest {
     extra = "token_group = \"no-such-group-42\"\n";
     CliRun run = check("--user", "nobody");
 
-    assertEquals("[error] groups: group no-such-group-42 (output.token_group) does not exist \u2014 fix: create it"
-        + " (groupadd no-such-group-42) or correct output.token_group", line(run, "groups"));
+    assertEquals(
+        "[error] groups: group no-such-group-42 (output.token_group) does not exist \u2014 fix: create it"
+            + " (groupadd no-such-group-42) or correct output.token_group",
+        line(run, "groups"));
   }
 
   @Test
@@ -208,10 +289,15 @@ class CheckCommandTest {
     CliRun run = check("--user", "no-such-user-42");
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("[error] service-user: user no-such-user-42 does not exist in /etc/passwd \u2014 fix: create it"
-        + " (useradd --system no-such-user-42), or pass the service's User= with --user", line(run, "service-user"));
-    assertEquals("[ok] key-files: 1 file present, secrets owner-only: " + key, line(run, "key-files"));
-    assertTrue(run.stdout().lines().noneMatch(l -> l.contains("output-dir") || l.contains("groups")), run.stdout());
+    assertEquals(
+        "[error] service-user: user no-such-user-42 does not exist in /etc/passwd \u2014 fix: create it"
+            + " (useradd --system no-such-user-42), or pass the service's User= with --user",
+        line(run, "service-user"));
+    assertEquals(
+        "[ok] key-files: 1 file present, secrets owner-only: " + key, line(run, "key-files"));
+    assertTrue(
+        run.stdout().lines().noneMatch(l -> l.contains("output-dir") || l.contains("groups")),
+        run.stdout());
   }
 
   @Test
@@ -228,8 +314,11 @@ class CheckCommandTest {
     assertEquals("error", keyFiles.get("status").asText());
     assertEquals("chmod 600 " + key, keyFiles.get("fix").asText());
     assertTrue(report.get("checks").get(0).get("fix").isNull());
-    assertEquals("config,service-user,key-files,output-dir,groups,endpoint-dns,endpoint-tcp,endpoint-tls,clock",
-        stream(report.get("checks")).map(c -> c.get("id").asText()).collect(Collectors.joining(",")));
+    assertEquals(
+        "config,service-user,key-files,output-dir,groups,endpoint-dns,endpoint-tcp,endpoint-tls,clock",
+        stream(report.get("checks"))
+            .map(c -> c.get("id").asText())
+            .collect(Collectors.joining(",")));
     assertEquals(List.of("id", "status", "message", "fix"), fieldNames(keyFiles));
   }
 

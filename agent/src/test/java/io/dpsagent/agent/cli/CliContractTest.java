@@ -13,7 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What every command promises on the command line: usage errors, {@code --json} errors, log format. */
+/**
+ * What every command promises on the command line: usage errors, {@code --json} errors, log format.
+ */
 class CliContractTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,7 +30,10 @@ class CliContractTest {
 
     assertEquals(2, run.exitCode(), run.toString());
     String name = group.isEmpty() ? "dps-agent" : "dps-agent " + group;
-    assertTrue(run.stderr().startsWith("dps-agent: error: missing command; see " + name + " --help\nUsage: " + name),
+    assertTrue(
+        run.stderr()
+            .startsWith(
+                "dps-agent: error: missing command; see " + name + " --help\nUsage: " + name),
         run.stderr());
     assertFalse(run.stderr().contains("Exception"), run.stderr());
     assertEquals("", run.stdout());
@@ -43,12 +48,14 @@ class CliContractTest {
     assertEquals(2, error.get("exitCode").asInt());
     assertEquals("usage", error.get("kind").asText());
     assertEquals("Unknown option: '--bogus'", error.get("message").asText());
-    assertTrue(run.stderr().startsWith("dps-agent: error: Unknown option: '--bogus'\n"), run.stderr());
+    assertTrue(
+        run.stderr().startsWith("dps-agent: error: Unknown option: '--bogus'\n"), run.stderr());
   }
 
   @Test
   void aConfigErrorWithJsonPrintsAnErrorDocument() throws Exception {
-    CliRun run = CliRun.of("provision", "--json", "--config", dir.resolve("absent.toml").toString());
+    CliRun run =
+        CliRun.of("provision", "--json", "--config", dir.resolve("absent.toml").toString());
 
     assertEquals(2, run.exitCode(), run.toString());
     JsonNode error = JSON.readTree(run.stdout()).get("error");
@@ -58,21 +65,39 @@ class CliContractTest {
 
   @Test
   void underJournaldEveryLineCarriesItsSyslogPriority() {
-    CliRun run = CliRun.with("", java.util.Map.of("JOURNAL_STREAM", "8:1234"), java.time.Clock.systemUTC(),
-        "provision", "--config", dir.resolve("absent.toml").toString());
+    CliRun run =
+        CliRun.with(
+            "",
+            java.util.Map.of("JOURNAL_STREAM", "8:1234"),
+            java.time.Clock.systemUTC(),
+            "provision",
+            "--config",
+            dir.resolve("absent.toml").toString());
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertTrue(run.stderr().startsWith("<3>error: config " + dir.resolve("absent.toml") + " does not exist"),
+    assertTrue(
+        run.stderr()
+            .startsWith("<3>error: config " + dir.resolve("absent.toml") + " does not exist"),
         run.stderr());
   }
 
   @Test
   void underJournaldWarningsArePriorityFour() {
-    CliRun run = CliRun.with(PASTED_KEY, java.util.Map.of("JOURNAL_STREAM", "8:1234"), java.time.Clock.systemUTC(),
-        "pkcs11", "import-key", "--module", dir.resolve("none.so").toString(), "--uri",
-        "pkcs11:token=t;object=k?pin-value=1234");
+    CliRun run =
+        CliRun.with(
+            PASTED_KEY,
+            java.util.Map.of("JOURNAL_STREAM", "8:1234"),
+            java.time.Clock.systemUTC(),
+            "pkcs11",
+            "import-key",
+            "--module",
+            dir.resolve("none.so").toString(),
+            "--uri",
+            "pkcs11:token=t;object=k?pin-value=1234");
 
-    assertTrue(run.stderr().startsWith("<4>warning: pkcs11:token=t;object=k?pin-value=*** carries its PIN"),
+    assertTrue(
+        run.stderr()
+            .startsWith("<4>warning: pkcs11:token=t;object=k?pin-value=*** carries its PIN"),
         run.stderr());
     assertTrue(run.stderr().lines().allMatch(l -> l.matches("<[34]>.*")), run.stderr());
   }
@@ -83,7 +108,9 @@ class CliContractTest {
 
     assertEquals(0, run.exitCode());
     String help = run.stdout().replaceAll("\\s+", " ");
-    assertTrue(help.contains(" derive-key Print the device key of a symmetric-key enrollment-group member. token "),
+    assertTrue(
+        help.contains(
+            " derive-key Print the device key of a symmetric-key enrollment-group member. token "),
         run.stdout());
     assertTrue(help.contains(" and keep the hub token fresh. status "), run.stdout());
   }
@@ -91,20 +118,27 @@ class CliContractTest {
   @Test
   void aKeyPastedWhereItsUriBelongsIsNeverEchoed() throws Exception {
     Path config = dir.resolve("config.toml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         [provisioning]
         id_scope = "0ne00000042"
         [provisioning.attestation]
         method = "symmetric_key"
         registration_id = "gw-0042"
         symmetric_key = { uri = "%s" }
-        """.formatted(PASTED_KEY));
+        """
+            .formatted(PASTED_KEY));
 
     CliRun run = CliRun.of("provision", "--json", "--config", config.toString());
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: config " + config + ": provisioning.attestation.symmetric_key.uri: unsupported key"
-        + " URI; use file:///absolute/path or pkcs11:...\n", run.stderr());
+    assertEquals(
+        "dps-agent: error: config "
+            + config
+            + ": provisioning.attestation.symmetric_key.uri: unsupported key"
+            + " URI; use file:///absolute/path or pkcs11:...\n",
+        run.stderr());
     assertFalse(run.everything().contains(PASTED_KEY), run.toString());
     assertFalse(run.everything().contains(PASTED_KEY.substring(0, 12)), run.toString());
   }
@@ -115,18 +149,29 @@ class CliContractTest {
 
     assertEquals(2, run.exitCode(), run.toString());
     assertFalse(run.everything().contains(PASTED_KEY.substring(0, 12)), run.toString());
-    assertEquals("dps-agent: error: --group-key: unsupported key URI; use file:///absolute/path or pkcs11:...\n",
+    assertEquals(
+        "dps-agent: error: --group-key: unsupported key URI; use file:///absolute/path or pkcs11:...\n",
         run.stderr());
   }
 
   @Test
   void warningsOfEveryCommandUseTheAgentsLineFormat() throws Exception {
     Path pin = dir.resolve("no-such-module.so");
-    CliRun run = CliRun.withStdin(PASTED_KEY, "pkcs11", "import-key", "--module", pin.toString(),
-        "--uri", "pkcs11:token=t;object=k?pin-value=1234");
+    CliRun run =
+        CliRun.withStdin(
+            PASTED_KEY,
+            "pkcs11",
+            "import-key",
+            "--module",
+            pin.toString(),
+            "--uri",
+            "pkcs11:token=t;object=k?pin-value=1234");
 
     assertEquals(6, run.exitCode(), run.toString());
-    assertTrue(run.stderr().startsWith("dps-agent: warning: pkcs11:token=t;object=k?pin-value=*** carries its PIN"),
+    assertTrue(
+        run.stderr()
+            .startsWith(
+                "dps-agent: warning: pkcs11:token=t;object=k?pin-value=*** carries its PIN"),
         run.stderr());
     assertFalse(run.stderr().contains("1234"), run.stderr());
   }

@@ -1,11 +1,11 @@
 package io.dpsagent.agent.cli;
 
+import io.dpsagent.agent.daemon.Signals;
+import io.dpsagent.agent.dps.RegistrationClient;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import io.dpsagent.agent.daemon.Signals;
-import io.dpsagent.agent.dps.RegistrationClient;
 import java.time.Clock;
 import java.util.Map;
 
@@ -25,7 +25,8 @@ public record CliRun(int exitCode, String stdout, String stderr) {
     return with(stdin, Map.of(), Clock.systemUTC(), args);
   }
 
-  public static CliRun with(String stdin, Map<String, String> environment, Clock clock, String... args) {
+  public static CliRun with(
+      String stdin, Map<String, String> environment, Clock clock, String... args) {
     return with(stdin, environment, clock, new Signals(), args);
   }
 
@@ -34,27 +35,44 @@ public record CliRun(int exitCode, String stdout, String stderr) {
     return with("", environment, Clock.systemUTC(), stop, args);
   }
 
-  /** A run whose waits between DPS requests go through {@code sleeper} (to line several runs up). */
+  /**
+   * A run whose waits between DPS requests go through {@code sleeper} (to line several runs up).
+   */
   public static CliRun sleepingWith(RegistrationClient.Sleeper sleeper, String... args) {
     return with("", Map.of(), Clock.systemUTC(), new Signals(), sleeper, args);
   }
 
-  private static CliRun with(String stdin, Map<String, String> environment, Clock clock, Signals stop,
-      String... args) {
+  private static CliRun with(
+      String stdin, Map<String, String> environment, Clock clock, Signals stop, String... args) {
     return with(stdin, environment, clock, stop, d -> Thread.sleep(d.toMillis()), args);
   }
 
-  private static CliRun with(String stdin, Map<String, String> environment, Clock clock, Signals stop,
-      RegistrationClient.Sleeper sleeper, String... args) {
+  private static CliRun with(
+      String stdin,
+      Map<String, String> environment,
+      Clock clock,
+      Signals stop,
+      RegistrationClient.Sleeper sleeper,
+      String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = Main.run(args, new Main.Context(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-          o, e, environment, clock, sleeper, stop));
+      code =
+          Main.run(
+              args,
+              new Main.Context(
+                  new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                  o,
+                  e,
+                  environment,
+                  clock,
+                  sleeper,
+                  stop));
     }
-    return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new CliRun(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** Both streams, for checks that nothing secret was printed anywhere. */

@@ -18,17 +18,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Bad values and unreadable files: each one line naming the key or file and the fix, never a class name. */
+/**
+ * Bad values and unreadable files: each one line naming the key or file and the fix, never a class
+ * name.
+ */
 class ConfigErrorsTest {
 
-  private static final String MINIMAL = String.join("\n",
-      "[provisioning]",
-      "id_scope = \"0ne00000042\"",
-      "[provisioning.attestation]",
-      "method = \"symmetric_key\"",
-      "registration_id = \"gw-0042\"",
-      "symmetric_key = { uri = \"file:///etc/dps-agent/device.key\" }",
-      "");
+  private static final String MINIMAL =
+      String.join(
+          "\n",
+          "[provisioning]",
+          "id_scope = \"0ne00000042\"",
+          "[provisioning.attestation]",
+          "method = \"symmetric_key\"",
+          "registration_id = \"gw-0042\"",
+          "symmetric_key = { uri = \"file:///etc/dps-agent/device.key\" }",
+          "");
 
   @TempDir Path dir;
 
@@ -38,9 +43,12 @@ class ConfigErrorsTest {
 
   private String error(String toml, Map<String, String> environment) throws IOException {
     Files.writeString(file(), toml);
-    AgentException e = assertThrows(AgentException.class, () -> new ConfigLoader(environment).load(file()));
+    AgentException e =
+        assertThrows(AgentException.class, () -> new ConfigLoader(environment).load(file()));
     assertEquals(Kind.CONFIG, e.kind(), e.getMessage());
-    assertFalse(e.getMessage().matches("(?s).*[A-Z][a-z]+(Exception|Error).*"), "a class name: " + e.getMessage());
+    assertFalse(
+        e.getMessage().matches("(?s).*[A-Z][a-z]+(Exception|Error).*"),
+        "a class name: " + e.getMessage());
     return e.getMessage();
   }
 
@@ -55,49 +63,86 @@ class ConfigErrorsTest {
   @ParameterizedTest
   @ValueSource(strings = {"99999", "0", "65536"})
   void anEndpointPortOutOfRangeNamesTheKey(String port) throws IOException {
-    assertEquals("config " + file() + ": provisioning.global_endpoint: port " + port + " in 'https://dps.example:"
-        + port + "' is out of range; use a port from 1 to 65535, or none for the transport's default",
+    assertEquals(
+        "config "
+            + file()
+            + ": provisioning.global_endpoint: port "
+            + port
+            + " in 'https://dps.example:"
+            + port
+            + "' is out of range; use a port from 1 to 65535, or none for the transport's default",
         error(provisioning("global_endpoint = \"https://dps.example:" + port + "\"")));
   }
 
   @Test
   void anEndpointPortOutOfRangeFromTheEnvironmentNamesTheVariable() throws IOException {
-    assertEquals("config environment variable DPS_AGENT_GLOBAL_ENDPOINT: provisioning.global_endpoint: port 99999 in "
-        + "'dps.example:99999' is out of range; use a port from 1 to 65535, or none for the transport's default",
+    assertEquals(
+        "config environment variable DPS_AGENT_GLOBAL_ENDPOINT: provisioning.global_endpoint: port 99999 in "
+            + "'dps.example:99999' is out of range; use a port from 1 to 65535, or none for the transport's default",
         error(MINIMAL, Map.of("DPS_AGENT_GLOBAL_ENDPOINT", "dps.example:99999")));
   }
 
   @Test
   void aProxyPortOutOfRangeNamesTheKey() throws IOException {
-    assertEquals("config " + file() + ": provisioning.proxy: proxy port 99999 is out of range; use a port from 1 to "
-        + "65535 (or none for 8080)", error(provisioning("proxy = \"http://proxy.example:99999\"")));
+    assertEquals(
+        "config "
+            + file()
+            + ": provisioning.proxy: proxy port 99999 is out of range; use a port from 1 to "
+            + "65535 (or none for 8080)",
+        error(provisioning("proxy = \"http://proxy.example:99999\"")));
   }
 
   @Test
   void aProxyPortOutOfRangeFromTheEnvironmentNamesTheVariable() throws IOException {
-    assertEquals("config " + file() + ": HTTPS_PROXY (environment): proxy port 0 is out of range; use a port from 1 "
-        + "to 65535 (or none for 8080)", error(MINIMAL, Map.of("HTTPS_PROXY", "http://proxy.example:0")));
+    assertEquals(
+        "config "
+            + file()
+            + ": HTTPS_PROXY (environment): proxy port 0 is out of range; use a port from 1 "
+            + "to 65535 (or none for 8080)",
+        error(MINIMAL, Map.of("HTTPS_PROXY", "http://proxy.example:0")));
   }
 
   @ParameterizedTest
   @CsvSource({
-      "mqtts://dps.example:8883, https, an MQTT, https://dps.example:PORT, mqtt",
-      "mqtts://dps.example:8883, mqtt-ws, an MQTT, wss://dps.example:PORT, mqtt",
-      "https://dps.example:443, mqtt, an HTTPS, mqtts://dps.example:PORT, https",
-      "wss://dps.example:443, mqtt5, an HTTPS, mqtts://dps.example:PORT, https"})
-  void anEndpointWhoseSchemeAndPortNameAnotherServiceIsRefused(String endpoint, String transport, String names,
-      String use, String set) throws IOException {
-    assertEquals("config " + file() + ": provisioning.global_endpoint: '" + endpoint + "' names " + names
-        + " port but provisioning.transport = \"" + transport + "\"; use " + use + " with the port of that service,"
-        + " or set provisioning.transport = \"" + set + "\"",
-        error(provisioning("global_endpoint = \"" + endpoint + "\"\ntransport = \"" + transport + "\"")));
+    "mqtts://dps.example:8883, https, an MQTT, https://dps.example:PORT, mqtt",
+    "mqtts://dps.example:8883, mqtt-ws, an MQTT, wss://dps.example:PORT, mqtt",
+    "https://dps.example:443, mqtt, an HTTPS, mqtts://dps.example:PORT, https",
+    "wss://dps.example:443, mqtt5, an HTTPS, mqtts://dps.example:PORT, https"
+  })
+  void anEndpointWhoseSchemeAndPortNameAnotherServiceIsRefused(
+      String endpoint, String transport, String names, String use, String set) throws IOException {
+    assertEquals(
+        "config "
+            + file()
+            + ": provisioning.global_endpoint: '"
+            + endpoint
+            + "' names "
+            + names
+            + " port but provisioning.transport = \""
+            + transport
+            + "\"; use "
+            + use
+            + " with the port of that service,"
+            + " or set provisioning.transport = \""
+            + set
+            + "\"",
+        error(
+            provisioning(
+                "global_endpoint = \"" + endpoint + "\"\ntransport = \"" + transport + "\"")));
   }
 
   @ParameterizedTest
-  @CsvSource({"https://dps.example, mqtt", "dps.example:8883, https", "wss://dps.example:443, https",
-      "https://dps.example:8443, mqtt-ws", "mqtts://dps.example:8883, mqtt5"})
-  void anEndpointThatDoesNotContradictTheTransportIsAccepted(String endpoint, String transport) throws Exception {
-    Files.writeString(file(),
+  @CsvSource({
+    "https://dps.example, mqtt",
+    "dps.example:8883, https",
+    "wss://dps.example:443, https",
+    "https://dps.example:8443, mqtt-ws",
+    "mqtts://dps.example:8883, mqtt5"
+  })
+  void anEndpointThatDoesNotContradictTheTransportIsAccepted(String endpoint, String transport)
+      throws Exception {
+    Files.writeString(
+        file(),
         provisioning("global_endpoint = \"" + endpoint + "\"\ntransport = \"" + transport + "\""));
     assertEquals("dps.example", new ConfigLoader().load(file()).provisioning().endpoint().host());
   }
@@ -105,7 +150,9 @@ class ConfigErrorsTest {
   @Test
   void aDirectoryGivenAsTheConfigSaysSo() {
     AgentException e = assertThrows(AgentException.class, () -> new ConfigLoader().load(dir));
-    assertEquals("config " + dir + " is a directory; pass --config FILE naming the config file", e.getMessage());
+    assertEquals(
+        "config " + dir + " is a directory; pass --config FILE naming the config file",
+        e.getMessage());
   }
 
   @Test
@@ -120,37 +167,68 @@ class ConfigErrorsTest {
     Path payload = dir.resolve("payload.json");
     Files.writeString(payload, "{\"modelId\": }");
     String message = error(provisioning("payload = { uri = \"" + payload.toUri() + "\" }"));
-    assertEquals("config " + file() + ": provisioning.payload.uri: the payload is not valid JSON: Unexpected "
-        + "character ('}' (code 125)): expected a valid value (JSON String, Number, Array, Object or token "
-        + "'null', 'true' or 'false')", message);
+    assertEquals(
+        "config "
+            + file()
+            + ": provisioning.payload.uri: the payload is not valid JSON: Unexpected "
+            + "character ('}' (code 125)): expected a valid value (JSON String, Number, Array, Object or token "
+            + "'null', 'true' or 'false')",
+        message);
   }
 
   @Test
   void aPayloadFileThatIsADirectoryOrNotUtf8SaysSo() throws IOException {
     Path payload = dir.resolve("payload.json");
     Files.createDirectory(payload);
-    assertEquals("config " + file() + ": provisioning.payload.uri: cannot read " + payload
-        + ": it is a directory, not a file", error(provisioning("payload = { uri = \"" + payload.toUri() + "\" }")));
+    assertEquals(
+        "config "
+            + file()
+            + ": provisioning.payload.uri: cannot read "
+            + payload
+            + ": it is a directory, not a file",
+        error(provisioning("payload = { uri = \"" + payload.toUri() + "\" }")));
     Path binary = dir.resolve("payload.bin");
     Files.write(binary, new byte[] {'{', (byte) 0xFF, '}'});
-    assertEquals("config " + file() + ": provisioning.payload.uri: cannot read " + binary + ": it is not UTF-8 text",
+    assertEquals(
+        "config "
+            + file()
+            + ": provisioning.payload.uri: cannot read "
+            + binary
+            + ": it is not UTF-8 text",
         error(provisioning("payload = { uri = \"" + binary.toUri() + "\" }")));
   }
 
   @Test
   void fileProblemsAreWordsNotClassNames() {
-    assertEquals("permission denied; check the file's owner and mode",
+    assertEquals(
+        "permission denied; check the file's owner and mode",
         FileProblems.describe(new AccessDeniedException("/etc/dps-agent/config.toml")));
     assertEquals("it is not UTF-8 text", FileProblems.describe(new MalformedInputException(1)));
-    assertEquals("it is a directory, not a file", FileProblems.describe(new IOException("Is a directory")));
+    assertEquals(
+        "it is a directory, not a file", FileProblems.describe(new IOException("Is a directory")));
   }
 
   /** Server verification cannot be turned off: no key for it exists, whatever it is called. */
   @ParameterizedTest
-  @ValueSource(strings = {"insecure", "insecure_skip_verify", "tls_insecure", "skip_tls_verify", "tls_verify",
-      "verify_server", "verify_hostname", "hostname_verification", "trust_all"})
+  @ValueSource(
+      strings = {
+        "insecure",
+        "insecure_skip_verify",
+        "tls_insecure",
+        "skip_tls_verify",
+        "tls_verify",
+        "verify_server",
+        "verify_hostname",
+        "hostname_verification",
+        "trust_all"
+      })
   void noKeyTurnsServerVerificationOff(String key) throws IOException {
-    assertEquals("config " + file() + ": provisioning." + key + ": unknown key; check its spelling and section",
+    assertEquals(
+        "config "
+            + file()
+            + ": provisioning."
+            + key
+            + ": unknown key; check its spelling and section",
         error(provisioning(key + " = false")));
   }
 }

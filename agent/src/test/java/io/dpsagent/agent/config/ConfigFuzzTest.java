@@ -23,16 +23,21 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 /**
  * Fuzz target: the TOML config with its drop-ins and environment overrides. Seeds are the shipped
  * default config and configs for each attestation, with secrets (hierarchy authorization, proxy
- * password, inline PIN) in them. Property: {@link ConfigLoader#load} returns or throws
- * {@link AgentException} of kind CONFIG with a printable line that repeats none of the secrets.
+ * password, inline PIN) in them. Property: {@link ConfigLoader#load} returns or throws {@link
+ * AgentException} of kind CONFIG with a printable line that repeats none of the secrets.
  */
 class ConfigFuzzTest {
 
-  /** Each secret of the seeds with the context that makes it one (a value of a secret key, a password). */
-  private static final Map<String, String> SECRETS = Map.of(
-      "SECRET-AUTH-0815", "= \"SECRET-AUTH-0815\"",
-      "SECRET-PROXY-PW", ":SECRET-PROXY-PW@",
-      "SECRET-PIN-4711", "?pin-value=SECRET-PIN-4711\"");
+  /**
+   * Each secret of the seeds with the context that makes it one (a value of a secret key, a
+   * password).
+   */
+  private static final Map<String, String> SECRETS =
+      Map.of(
+          "SECRET-AUTH-0815", "= \"SECRET-AUTH-0815\"",
+          "SECRET-PROXY-PW", ":SECRET-PROXY-PW@",
+          "SECRET-PIN-4711", "?pin-value=SECRET-PIN-4711\"");
+
   private static final List<byte[]> SEEDS = Fuzz.seeds(ConfigFuzzTest.class, "config");
 
   private static Path dir;
@@ -65,16 +70,23 @@ class ConfigFuzzTest {
   }
 
   @Property
-  void environmentOverridesLoadOrFailWithOneCleanConfigError(@ForAll("overrides") String value) throws IOException {
+  void environmentOverridesLoadOrFailWithOneCleanConfigError(@ForAll("overrides") String value)
+      throws IOException {
     Path file = write(SEEDS.get(0));
-    Map<String, String> environment = Map.of("DPS_AGENT_GLOBAL_ENDPOINT", value, "DPS_AGENT_ID_SCOPE", value,
-        "DPS_AGENT_REGISTRATION_ID", value);
+    Map<String, String> environment =
+        Map.of(
+            "DPS_AGENT_GLOBAL_ENDPOINT",
+            value,
+            "DPS_AGENT_ID_SCOPE",
+            value,
+            "DPS_AGENT_REGISTRATION_ID",
+            value);
     check(() -> new ConfigLoader(environment).load(file), value);
   }
 
   /**
-   * {@code input} is what the mutator made: a secret it moved out of its place (spliced into the
-   * ID scope, say) is no longer a secret, so only secrets still in place must stay unseen.
+   * {@code input} is what the mutator made: a secret it moved out of its place (spliced into the ID
+   * scope, say) is no longer a secret, so only secrets still in place must stay unseen.
    */
   private static void check(Fuzz.Step<AgentConfig> load, String input) {
     Fuzz.Outcome<AgentConfig> outcome = Fuzz.bounded(load).allowOnly(AgentException.class);
@@ -82,11 +94,12 @@ class ConfigFuzzTest {
       AgentException e = (AgentException) outcome.failure();
       assertEquals(AgentException.Kind.CONFIG, e.kind(), e.getMessage());
       Fuzz.assertPrintableLine(e.getMessage());
-      SECRETS.forEach((secret, context) -> {
-        if (count(input, secret) > 0 && count(input, secret) == count(input, context)) {
-          Fuzz.assertNoSecret(e.getMessage(), secret, secret.length());
-        }
-      });
+      SECRETS.forEach(
+          (secret, context) -> {
+            if (count(input, secret) > 0 && count(input, secret) == count(input, context)) {
+              Fuzz.assertNoSecret(e.getMessage(), secret, secret.length());
+            }
+          });
     }
   }
 
@@ -111,8 +124,12 @@ class ConfigFuzzTest {
 
   @Provide
   Arbitrary<String> overrides() {
-    return Fuzz.textMutationsOf(List.of("https://localhost:8443", "0ne00000000", "gw-0042",
-        "https://operator:SECRET-PROXY-PW@dps.example.net:443",
-        new String(SEEDS.get(0), StandardCharsets.UTF_8).substring(0, 40)));
+    return Fuzz.textMutationsOf(
+        List.of(
+            "https://localhost:8443",
+            "0ne00000000",
+            "gw-0042",
+            "https://operator:SECRET-PROXY-PW@dps.example.net:443",
+            new String(SEEDS.get(0), StandardCharsets.UTF_8).substring(0, 40)));
   }
 }

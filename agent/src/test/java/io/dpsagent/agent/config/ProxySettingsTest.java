@@ -1,7 +1,6 @@
 package io.dpsagent.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,19 +16,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ProxySettingsTest {
 
   private static String credentialsOf(String uri) {
-    String basic = ProxySettings.parse(uri, "provisioning.proxy").proxyAuthorization().orElseThrow();
+    String basic =
+        ProxySettings.parse(uri, "provisioning.proxy").proxyAuthorization().orElseThrow();
     assertTrue(basic.startsWith("Basic "), basic);
     return new String(Base64.getDecoder().decode(basic.substring(6)), StandardCharsets.UTF_8);
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "http://user:pa+ss@proxy:3128      | user:pa+ss",
-      "http://user:pa%2Bss@proxy:3128    | user:pa+ss",
-      "http://user:pa%20ss@proxy:3128    | user:pa ss",
-      "http://us%40er:p%3Aw%25@proxy     | us@er:p:w%",
-      "http://j%C3%BCrgen:%E2%82%AC@proxy | jürgen:€",
-      "http://user@proxy                 | user:"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "http://user:pa+ss@proxy:3128      | user:pa+ss",
+        "http://user:pa%2Bss@proxy:3128    | user:pa+ss",
+        "http://user:pa%20ss@proxy:3128    | user:pa ss",
+        "http://us%40er:p%3Aw%25@proxy     | us@er:p:w%",
+        "http://j%C3%BCrgen:%E2%82%AC@proxy | jürgen:€",
+        "http://user@proxy                 | user:"
+      })
   void userInfoIsPercentDecodedAsRfc3986NotAsAForm(String uri, String expected) {
     assertEquals(expected, credentialsOf(uri));
   }
@@ -37,23 +40,28 @@ class ProxySettingsTest {
   @ParameterizedTest
   @ValueSource(strings = {"http://user:50%@proxy:3128", "http://user:%zz@proxy:3128"})
   void aBrokenPercentEncodingIsRefusedWithoutEchoingThePassword(String uri) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProxySettings.parse(uri, "x"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ProxySettings.parse(uri, "x"));
     assertEquals("proxy is not a valid URI; use http://[user:password@]host:port", e.getMessage());
   }
 
   @Test
   void percentEncodedBytesThatAreNotUtf8AreRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ProxySettings.parse("http://user:%C3@proxy", "x"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ProxySettings.parse("http://user:%C3@proxy", "x"));
     assertEquals("proxy password is percent-encoded bytes that are not UTF-8", e.getMessage());
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"http://proxy:0", "http://proxy:65536", "http://proxy:99999"})
   void aPortOutOfRangeIsRefused(String uri) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProxySettings.parse(uri, "x"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ProxySettings.parse(uri, "x"));
     assertTrue(e.getMessage().startsWith("proxy port "), e.getMessage());
-    assertTrue(e.getMessage().endsWith(" is out of range; use a port from 1 to 65535 (or none for 8080)"));
+    assertTrue(
+        e.getMessage().endsWith(" is out of range; use a port from 1 to 65535 (or none for 8080)"));
   }
 
   @Test
@@ -66,12 +74,23 @@ class ProxySettingsTest {
 
   @Test
   void theEnvironmentProxyNamesItsVariableUnlessNoProxyListsTheHost() {
-    Map<String, String> environment = Map.of("HTTPS_PROXY", "http://10.0.0.1:3128", "no_proxy", "other.example");
-    assertEquals("http://10.0.0.1:3128 (from HTTPS_PROXY)",
-        ProxySettings.resolve(Optional.empty(), environment, "dps.example").orElseThrow().describe());
-    assertEquals(Optional.empty(), ProxySettings.resolve(Optional.empty(),
-        Map.of("https_proxy", "http://10.0.0.1:3128", "NO_PROXY", ".example"), "dps.example"));
-    assertEquals("http://10.0.0.1:1 (from provisioning.proxy)",
-        ProxySettings.resolve(Optional.of("10.0.0.1:1"), environment, "dps.example").orElseThrow().describe());
+    Map<String, String> environment =
+        Map.of("HTTPS_PROXY", "http://10.0.0.1:3128", "no_proxy", "other.example");
+    assertEquals(
+        "http://10.0.0.1:3128 (from HTTPS_PROXY)",
+        ProxySettings.resolve(Optional.empty(), environment, "dps.example")
+            .orElseThrow()
+            .describe());
+    assertEquals(
+        Optional.empty(),
+        ProxySettings.resolve(
+            Optional.empty(),
+            Map.of("https_proxy", "http://10.0.0.1:3128", "NO_PROXY", ".example"),
+            "dps.example"));
+    assertEquals(
+        "http://10.0.0.1:1 (from provisioning.proxy)",
+        ProxySettings.resolve(Optional.of("10.0.0.1:1"), environment, "dps.example")
+            .orElseThrow()
+            .describe());
   }
 }

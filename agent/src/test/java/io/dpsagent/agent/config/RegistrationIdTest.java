@@ -16,7 +16,17 @@ class RegistrationIdTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ends.", "ends_", "ends:", "has space", "slash/inside", "ümlaut", "semi;colon", ""})
+  @ValueSource(
+      strings = {
+        "ends.",
+        "ends_",
+        "ends:",
+        "has space",
+        "slash/inside",
+        "ümlaut",
+        "semi;colon",
+        ""
+      })
   void rejectsIdsDpsRejects(String id) {
     assertThrows(IllegalArgumentException.class, () -> RegistrationId.validate(id));
   }
@@ -24,8 +34,9 @@ class RegistrationIdTest {
   @org.junit.jupiter.api.Test
   void allows128CharactersButNot129() {
     assertDoesNotThrow(() -> RegistrationId.validate("a".repeat(128)));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RegistrationId.validate("a".repeat(129)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> RegistrationId.validate("a".repeat(129)));
     assertEquals("registration ID is 129 characters long; DPS allows at most 128", e.getMessage());
   }
 }

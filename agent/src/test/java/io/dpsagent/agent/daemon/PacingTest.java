@@ -20,19 +20,24 @@ class PacingTest {
     AgentException failure = new AgentException(AgentException.Kind.TRANSIENT, "no answer");
     for (int i = 0; i < 500; i++) {
       Duration wait = Pacing.waitBeforeNextRun(CEILING, failure, random);
-      assertTrue(wait.compareTo(Duration.ofSeconds(15)) >= 0 && wait.compareTo(CEILING) <= 0, wait.toString());
+      assertTrue(
+          wait.compareTo(Duration.ofSeconds(15)) >= 0 && wait.compareTo(CEILING) <= 0,
+          wait.toString());
     }
   }
 
   @Test
   void aWaitDpsAskedForThatTheRunCouldNotFitIsKeptByTheNextRun() {
     AgentException asked = askedToWait(Duration.ofSeconds(600));
-    assertEquals(Duration.ofSeconds(600), Pacing.waitBeforeNextRun(CEILING, asked, new SplittableRandom(3)));
+    assertEquals(
+        Duration.ofSeconds(600), Pacing.waitBeforeNextRun(CEILING, asked, new SplittableRandom(3)));
   }
 
   @Test
   void aShortRequestedWaitDoesNotShortenTheBackOff() {
-    Duration wait = Pacing.waitBeforeNextRun(CEILING, askedToWait(Duration.ofSeconds(2)), new SplittableRandom(3));
+    Duration wait =
+        Pacing.waitBeforeNextRun(
+            CEILING, askedToWait(Duration.ofSeconds(2)), new SplittableRandom(3));
     assertTrue(wait.compareTo(Duration.ofSeconds(15)) >= 0, wait.toString());
   }
 

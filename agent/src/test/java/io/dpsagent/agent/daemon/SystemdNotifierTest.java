@@ -40,11 +40,19 @@ class SystemdNotifierTest {
   private static List<String> logged(Runnable action) {
     Logger logger = Logger.getLogger(SystemdNotifier.class.getName());
     List<String> messages = new ArrayList<>();
-    Handler handler = new Handler() {
-      @Override public void publish(LogRecord record) { messages.add(record.getLevel() + " " + record.getMessage()); }
-      @Override public void flush() {}
-      @Override public void close() {}
-    };
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            messages.add(record.getLevel() + " " + record.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
     logger.addHandler(handler);
     try {
       action.run();
@@ -56,10 +64,13 @@ class SystemdNotifierTest {
 
   @Test
   void withoutNotifySocketNothingIsSentOrLogged() {
-    assertEquals(List.of(), logged(() -> {
-      new SystemdNotifier(Optional.empty()).ready("not under systemd");
-      new SystemdNotifier(Optional.of("")).status("still fine");
-    }));
+    assertEquals(
+        List.of(),
+        logged(
+            () -> {
+              new SystemdNotifier(Optional.empty()).ready("not under systemd");
+              new SystemdNotifier(Optional.of("")).status("still fine");
+            }));
   }
 
   @Test
@@ -67,6 +78,7 @@ class SystemdNotifierTest {
     String path = dir.resolve("nobody-listens").toString();
     List<String> messages = logged(() -> new SystemdNotifier(Optional.of(path)).ready("x"));
     assertEquals(1, messages.size(), messages.toString());
-    assertTrue(messages.get(0).startsWith("WARNING cannot notify systemd at " + path), messages.get(0));
+    assertTrue(
+        messages.get(0).startsWith("WARNING cannot notify systemd at " + path), messages.get(0));
   }
 }

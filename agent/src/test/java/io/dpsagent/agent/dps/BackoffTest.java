@@ -16,11 +16,19 @@ class BackoffTest {
   }
 
   static RetryConfig retry(int attempts, Duration maxElapsed, Duration requestTimeout) {
-    return new RetryConfig(attempts, maxElapsed, Duration.ofMillis(500), Duration.ofSeconds(8),
-        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), requestTimeout);
+    return new RetryConfig(
+        attempts,
+        maxElapsed,
+        Duration.ofMillis(500),
+        Duration.ofSeconds(8),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(5),
+        requestTimeout);
   }
 
-  private final Backoff backoff = new Backoff(retry(10, Duration.ofMinutes(5)), new SplittableRandom(42));
+  private final Backoff backoff =
+      new Backoff(retry(10, Duration.ofMinutes(5)), new SplittableRandom(42));
 
   @Test
   void ceilingDoublesPerFailureUpToTheCap() {
@@ -41,30 +49,45 @@ class BackoffTest {
       min = Math.min(min, wait);
       max = Math.max(max, wait);
     }
-    assertTrue(min < 1100 && max > 1900, "jitter should spread over the window, saw " + min + ".." + max);
+    assertTrue(
+        min < 1100 && max > 1900, "jitter should spread over the window, saw " + min + ".." + max);
   }
 
   /** A 5xx without Retry-After was once retried after 0.3 s: full jitter had no floor. */
   @Test
   void noWaitWithoutRetryAfterIsShorterThanHalfTheFirstStep() {
-    Backoff defaults = new Backoff(new RetryConfig(10, Duration.ofMinutes(5), Duration.ofSeconds(2),
-        Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(10),
-        Duration.ofSeconds(30)), new SplittableRandom(0));
+    Backoff defaults =
+        new Backoff(
+            new RetryConfig(
+                10,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30)),
+            new SplittableRandom(0));
     for (long seed = 0; seed < 200; seed++) {
       Backoff seeded = new Backoff(retry(10, Duration.ofMinutes(5)), new SplittableRandom(seed));
       for (int failures = 1; failures <= 10; failures++) {
         Duration wait = seeded.afterFailure(failures, Optional.empty());
         Duration floor = seeded.exponentialCeiling(failures).dividedBy(2);
-        assertTrue(wait.compareTo(floor) >= 0, "seed " + seed + ", failure " + failures + ": " + wait);
-        assertTrue(defaults.afterFailure(failures, Optional.empty()).compareTo(Duration.ofSeconds(1)) >= 0);
+        assertTrue(
+            wait.compareTo(floor) >= 0, "seed " + seed + ", failure " + failures + ": " + wait);
+        assertTrue(
+            defaults.afterFailure(failures, Optional.empty()).compareTo(Duration.ofSeconds(1))
+                >= 0);
       }
     }
   }
 
   @Test
   void retryAfterWinsAndIsNeverShortened() {
-    assertEquals(Duration.ofSeconds(2), backoff.afterFailure(1, Optional.of(Duration.ofSeconds(2))));
-    assertEquals(Duration.ofSeconds(90), backoff.afterFailure(1, Optional.of(Duration.ofSeconds(90))));
+    assertEquals(
+        Duration.ofSeconds(2), backoff.afterFailure(1, Optional.of(Duration.ofSeconds(2))));
+    assertEquals(
+        Duration.ofSeconds(90), backoff.afterFailure(1, Optional.of(Duration.ofSeconds(90))));
     assertEquals(Duration.ofHours(1), backoff.afterFailure(1, Optional.of(Duration.ofHours(1))));
   }
 

@@ -10,23 +10,31 @@ class DpsParsersRegressionTest {
 
   @Test
   void anUnknownStatusIsShownEscapedNotRaw() {
-    MalformedResponseException e = assertThrows(MalformedResponseException.class,
-        () -> OperationStatus.parse("{\"status\":\"assigned\\u001b[2J\\n\"}"));
+    MalformedResponseException e =
+        assertThrows(
+            MalformedResponseException.class,
+            () -> OperationStatus.parse("{\"status\":\"assigned\\u001b[2J\\n\"}"));
     assertEquals("DPS response has unknown status 'assigned\\u001B[2J\\n'", e.getMessage());
   }
 
   @Test
   void aJsonErrorDoesNotRepeatControlCharactersOfTheBody() {
-    MalformedResponseException e = assertThrows(MalformedResponseException.class,
-        () -> OperationStatus.parse("{\"status\": tru\u001be}"));
+    MalformedResponseException e =
+        assertThrows(
+            MalformedResponseException.class,
+            () -> OperationStatus.parse("{\"status\": tru\u001be}"));
     assertEquals(false, e.getMessage().contains("\u001b"), e.getMessage());
-    assertEquals(true, e.getMessage().startsWith("DPS response is not valid JSON: "), e.getMessage());
+    assertEquals(
+        true, e.getMessage().startsWith("DPS response is not valid JSON: "), e.getMessage());
   }
 
   @Test
   void anErrorBodysMessageAndTrackingIdAreEscaped() {
-    DpsError error = DpsError.parse("{\"errorCode\":400004,\"message\":\"bad\\u001b[31m\\r\\nINFO fake\","
-        + "\"trackingId\":\"t\\u0007\"}");
-    assertEquals("errorCode 400004: bad\\u001B[31m INFO fake (tracking ID t\\u0007)", error.describe());
+    DpsError error =
+        DpsError.parse(
+            "{\"errorCode\":400004,\"message\":\"bad\\u001b[31m\\r\\nINFO fake\","
+                + "\"trackingId\":\"t\\u0007\"}");
+    assertEquals(
+        "errorCode 400004: bad\\u001B[31m INFO fake (tracking ID t\\u0007)", error.describe());
   }
 }

@@ -14,14 +14,16 @@ import net.jqwik.api.Provide;
 /**
  * Fuzz targets: DPS's JSON answers. Seeds are real answers (register 202, polls, assigned for each
  * attestation, failed, disabled; error bodies, a TPM challenge, a proxy's HTML page). Properties:
- * {@link OperationStatus#parse} returns or throws {@link MalformedResponseException};
- * {@link DpsValues#check} passes or refuses (REFUSED); {@link DpsError#parse} never throws; every
- * message and every accepted identifier is a printable line.
+ * {@link OperationStatus#parse} returns or throws {@link MalformedResponseException}; {@link
+ * DpsValues#check} passes or refuses (REFUSED); {@link DpsError#parse} never throws; every message
+ * and every accepted identifier is a printable line.
  */
 class DpsResponseFuzzTest {
 
-  private static final List<String> STATUS_SEEDS = Fuzz.textSeeds(DpsResponseFuzzTest.class, "operation-status");
-  private static final List<String> ERROR_SEEDS = Fuzz.textSeeds(DpsResponseFuzzTest.class, "dps-error");
+  private static final List<String> STATUS_SEEDS =
+      Fuzz.textSeeds(DpsResponseFuzzTest.class, "operation-status");
+  private static final List<String> ERROR_SEEDS =
+      Fuzz.textSeeds(DpsResponseFuzzTest.class, "dps-error");
 
   @Example
   void everyStatusSeedParsesAndPassesTheChecks() throws Exception {
@@ -31,28 +33,36 @@ class DpsResponseFuzzTest {
   }
 
   @Property
-  void operationStatusParsesOrIsMalformedAndItsValuesAreSafeOrRefused(@ForAll("statuses") String body) {
-    Fuzz.Outcome<OperationStatus> parsed = Fuzz.bounded(() -> OperationStatus.parse(body))
-        .allowOnly(MalformedResponseException.class);
+  void operationStatusParsesOrIsMalformedAndItsValuesAreSafeOrRefused(
+      @ForAll("statuses") String body) {
+    Fuzz.Outcome<OperationStatus> parsed =
+        Fuzz.bounded(() -> OperationStatus.parse(body)).allowOnly(MalformedResponseException.class);
     if (parsed.failed()) {
       Fuzz.assertPrintableLine(parsed.failure().getMessage());
       return;
     }
-    Fuzz.Outcome<Void> checked = Fuzz.<Void>bounded(() -> {
-      DpsValues.check(parsed.value());
-      return null;
-    }).allowOnly(AgentException.class);
+    Fuzz.Outcome<Void> checked =
+        Fuzz.<Void>bounded(
+                () -> {
+                  DpsValues.check(parsed.value());
+                  return null;
+                })
+            .allowOnly(AgentException.class);
     if (checked.failed()) {
       assertEquals(AgentException.Kind.REFUSED, ((AgentException) checked.failure()).kind());
       Fuzz.assertPrintableLine(checked.failure().getMessage());
       return;
     }
     parsed.value().operationId().ifPresent(Fuzz::assertPrintableLine);
-    parsed.value().registrationState().ifPresent(state -> {
-      state.assignedHub().ifPresent(Fuzz::assertPrintableLine);
-      state.deviceId().ifPresent(Fuzz::assertPrintableLine);
-      state.errorMessage().ifPresent(Fuzz::assertPrintableLine);
-    });
+    parsed
+        .value()
+        .registrationState()
+        .ifPresent(
+            state -> {
+              state.assignedHub().ifPresent(Fuzz::assertPrintableLine);
+              state.deviceId().ifPresent(Fuzz::assertPrintableLine);
+              state.errorMessage().ifPresent(Fuzz::assertPrintableLine);
+            });
   }
 
   @Property

@@ -11,23 +11,56 @@ class DpsValuesTest {
 
   @Test
   void hubHostNamesAreDnsNamesWithAnOptionalPort() throws Exception {
-    for (String ok : new String[] {"contoso.azure-devices.net", "emulated-hub-1.azure-devices.net", "localhost",
-        "hub-2.azure-devices.net:8443", "h.example.com:1", "a.b:65535", "x".repeat(63) + ".net"}) {
+    for (String ok :
+        new String[] {
+          "contoso.azure-devices.net",
+          "emulated-hub-1.azure-devices.net",
+          "localhost",
+          "hub-2.azure-devices.net:8443",
+          "h.example.com:1",
+          "a.b:65535",
+          "x".repeat(63) + ".net"
+        }) {
       assertEquals(ok, DpsValues.hubHostName(ok));
     }
-    for (String bad : new String[] {"", "../../etc/passwd", "hub/..", "hub\n.example", "hub\u001b[31m.net",
-        "a..b", ".a", "a.", "-a.net", "a-.net", "a_b.net", "hub.net:", "hub.net:0", "hub.net:65536", "hub.net:+1",
-        "hub.net:8443:1", "[::1]", "hub net", "hüb.net", "x".repeat(64) + ".net", ("a".repeat(50) + ".").repeat(6)}) {
-      assertEquals(AgentException.Kind.REFUSED, assertThrows(AgentException.class,
-          () -> DpsValues.hubHostName(bad), bad).kind());
+    for (String bad :
+        new String[] {
+          "",
+          "../../etc/passwd",
+          "hub/..",
+          "hub\n.example",
+          "hub\u001b[31m.net",
+          "a..b",
+          ".a",
+          "a.",
+          "-a.net",
+          "a-.net",
+          "a_b.net",
+          "hub.net:",
+          "hub.net:0",
+          "hub.net:65536",
+          "hub.net:+1",
+          "hub.net:8443:1",
+          "[::1]",
+          "hub net",
+          "hüb.net",
+          "x".repeat(64) + ".net",
+          ("a".repeat(50) + ".").repeat(6)
+        }) {
+      assertEquals(
+          AgentException.Kind.REFUSED,
+          assertThrows(AgentException.class, () -> DpsValues.hubHostName(bad), bad).kind());
     }
   }
 
   @Test
   void aHostileHubNameIsShownEscapedInTheRefusal() {
-    AgentException e = assertThrows(AgentException.class, () -> DpsValues.hubHostName("evil\n\u001b[2Jhub"));
-    assertEquals("DPS answered with an invalid assignedHub 'evil\\n\\u001B[2Jhub'; expected a DNS host name with an"
-        + " optional :port. The answer is not used", e.getMessage());
+    AgentException e =
+        assertThrows(AgentException.class, () -> DpsValues.hubHostName("evil\n\u001b[2Jhub"));
+    assertEquals(
+        "DPS answered with an invalid assignedHub 'evil\\n\\u001B[2Jhub'; expected a DNS host name with an"
+            + " optional :port. The answer is not used",
+        e.getMessage());
   }
 
   @Test
@@ -35,8 +68,26 @@ class DpsValuesTest {
     String allSpecials = "Dev-1:.+%_#*?!(),=@;$'";
     assertEquals(allSpecials, DpsValues.deviceId(allSpecials));
     assertEquals("D".repeat(128), DpsValues.deviceId("D".repeat(128)));
-    for (String bad : new String[] {"", "D".repeat(129), "../../etc/passwd", "dev/1", "dev\\1", "dev 1",
-        "dev\n1", "dev\r", "dev\u001b", "dév", "dev\"1", "dev<1>", "dev&1", "dev`1", "dev{1}", "dev|1", "dev~1"}) {
+    for (String bad :
+        new String[] {
+          "",
+          "D".repeat(129),
+          "../../etc/passwd",
+          "dev/1",
+          "dev\\1",
+          "dev 1",
+          "dev\n1",
+          "dev\r",
+          "dev\u001b",
+          "dév",
+          "dev\"1",
+          "dev<1>",
+          "dev&1",
+          "dev`1",
+          "dev{1}",
+          "dev|1",
+          "dev~1"
+        }) {
       AgentException e = assertThrows(AgentException.class, () -> DpsValues.deviceId(bad), bad);
       assertEquals(AgentException.Kind.REFUSED, e.kind());
     }
@@ -46,20 +97,37 @@ class DpsValuesTest {
   void operationIdsAreBoundedTokens() throws Exception {
     String real = "4.d0a671905ea5b2c8.e7173b7b-0e54-4aa0-9d20-aeb1b89e6c7d";
     assertEquals(real, DpsValues.operationId(real));
-    for (String bad : new String[] {"", "../../x", "op/1", "op?x=1", "op&rid=2", "op#", "op 1", "op\n",
-        "o".repeat(129), "op%2F"}) {
-      assertEquals(AgentException.Kind.REFUSED, assertThrows(AgentException.class,
-          () -> DpsValues.operationId(bad), bad).kind());
+    for (String bad :
+        new String[] {
+          "",
+          "../../x",
+          "op/1",
+          "op?x=1",
+          "op&rid=2",
+          "op#",
+          "op 1",
+          "op\n",
+          "o".repeat(129),
+          "op%2F"
+        }) {
+      assertEquals(
+          AgentException.Kind.REFUSED,
+          assertThrows(AgentException.class, () -> DpsValues.operationId(bad), bad).kind());
     }
   }
 
   @Test
   void substatusAndRegistrationIdAreChecked() throws Exception {
-    assertEquals("reprovisionedToInitialAssignment", DpsValues.substatus("reprovisionedToInitialAssignment"));
+    assertEquals(
+        "reprovisionedToInitialAssignment",
+        DpsValues.substatus("reprovisionedToInitialAssignment"));
     assertEquals("gw-0042", DpsValues.registrationId("gw-0042"));
     assertThrows(AgentException.class, () -> DpsValues.substatus("initial\nAssignment"));
-    AgentException e = assertThrows(AgentException.class, () -> DpsValues.registrationId("../gw\u001b"));
-    assertEquals("DPS answered with an invalid registrationId '../gw\\u001B'; expected a registration ID"
-        + " (letters, digits and - . _ :). The answer is not used", e.getMessage());
+    AgentException e =
+        assertThrows(AgentException.class, () -> DpsValues.registrationId("../gw\u001b"));
+    assertEquals(
+        "DPS answered with an invalid registrationId '../gw\\u001B'; expected a registration ID"
+            + " (letters, digits and - . _ :). The answer is not used",
+        e.getMessage());
   }
 }

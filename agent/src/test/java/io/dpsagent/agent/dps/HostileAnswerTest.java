@@ -22,38 +22,50 @@ import org.junit.jupiter.api.Test;
  */
 class HostileAnswerTest {
 
-  private static final RegistrationRequest REQUEST = new RegistrationRequest("0ne00000001", "dev-1", Optional.empty());
+  private static final RegistrationRequest REQUEST =
+      new RegistrationRequest("0ne00000001", "dev-1", Optional.empty());
 
   private final Deque<String> bodies = new ArrayDeque<>();
   private final List<String> calls = new ArrayList<>();
 
-  private final DpsTransport transport = new DpsTransport() {
-    @Override
-    public DpsResponse register(RegistrationRequest request, Optional<String> authorization, Duration timeout) {
-      calls.add("register");
-      return new DpsResponse(202, Optional.of(Duration.ofSeconds(1)), Optional.empty(), bodies.removeFirst());
-    }
+  private final DpsTransport transport =
+      new DpsTransport() {
+        @Override
+        public DpsResponse register(
+            RegistrationRequest request, Optional<String> authorization, Duration timeout) {
+          calls.add("register");
+          return new DpsResponse(
+              202, Optional.of(Duration.ofSeconds(1)), Optional.empty(), bodies.removeFirst());
+        }
 
-    @Override
-    public DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization,
-        Duration timeout) {
-      calls.add("poll " + operationId);
-      return new DpsResponse(200, Optional.empty(), Optional.empty(), bodies.removeFirst());
-    }
+        @Override
+        public DpsResponse poll(
+            RegistrationRequest request,
+            String operationId,
+            Optional<String> authorization,
+            Duration timeout) {
+          calls.add("poll " + operationId);
+          return new DpsResponse(200, Optional.empty(), Optional.empty(), bodies.removeFirst());
+        }
 
-    @Override
-    public String describe() {
-      return "https://dps.example";
-    }
+        @Override
+        public String describe() {
+          return "https://dps.example";
+        }
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   private AgentException refusal() {
-    RegistrationClient client = new RegistrationClient(transport, instant -> Optional.empty(),
-        BackoffTest.retry(4, Duration.ofMinutes(5)), new Backoff(BackoffTest.retry(4, Duration.ofMinutes(5)),
-        new SplittableRandom(1)), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), d -> { });
+    RegistrationClient client =
+        new RegistrationClient(
+            transport,
+            instant -> Optional.empty(),
+            BackoffTest.retry(4, Duration.ofMinutes(5)),
+            new Backoff(BackoffTest.retry(4, Duration.ofMinutes(5)), new SplittableRandom(1)),
+            Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
+            d -> {});
     AgentException e = assertThrows(AgentException.class, () -> client.register(REQUEST));
     assertEquals(AgentException.Kind.REFUSED, e.kind(), e.getMessage());
     return e;
@@ -61,16 +73,23 @@ class HostileAnswerTest {
 
   private static String assigned(String hub, String deviceId) {
     return "{\"operationId\":\"op-1\",\"status\":\"assigned\",\"registrationState\":{\"registrationId\":\"dev-1\","
-        + "\"status\":\"assigned\",\"assignedHub\":\"" + hub + "\",\"deviceId\":\"" + deviceId + "\"}}";
+        + "\"status\":\"assigned\",\"assignedHub\":\""
+        + hub
+        + "\",\"deviceId\":\""
+        + deviceId
+        + "\"}}";
   }
 
   @Test
   void anOperationIdThatWouldLeaveThePollPathIsRefusedBeforeAnyPoll() {
-    bodies.add("{\"operationId\":\"../../../0ne00000001/registrations/other\",\"status\":\"assigning\"}");
+    bodies.add(
+        "{\"operationId\":\"../../../0ne00000001/registrations/other\",\"status\":\"assigning\"}");
     AgentException e = refusal();
     assertEquals(List.of("register"), calls);
-    assertEquals("DPS answered with an invalid operationId '../../../0ne00000001/registrations/other'; expected 1"
-        + " to 128 letters, digits and . _ ~ : -. The answer is not used", e.getMessage());
+    assertEquals(
+        "DPS answered with an invalid operationId '../../../0ne00000001/registrations/other'; expected 1"
+            + " to 128 letters, digits and . _ ~ : -. The answer is not used",
+        e.getMessage());
   }
 
   @Test
@@ -78,23 +97,29 @@ class HostileAnswerTest {
     bodies.add("{\"operationId\":\"op-1\",\"status\":\"assigning\"}");
     bodies.add(assigned("hub.example\\n\\u001b[31mINFO: provisioned", "dev-1"));
     AgentException e = refusal();
-    assertEquals("DPS answered with an invalid assignedHub 'hub.example\\n\\u001B[31mINFO: provisioned'; expected a"
-        + " DNS host name with an optional :port. The answer is not used", e.getMessage());
+    assertEquals(
+        "DPS answered with an invalid assignedHub 'hub.example\\n\\u001B[31mINFO: provisioned'; expected a"
+            + " DNS host name with an optional :port. The answer is not used",
+        e.getMessage());
   }
 
   @Test
   void aDeviceIdThatTraversesPathsIsRefused() {
     bodies.add("{\"operationId\":\"op-1\",\"status\":\"assigning\"}");
     bodies.add(assigned("hub.example", "../../etc/passwd"));
-    assertEquals("DPS answered with an invalid deviceId '../../etc/passwd'; expected 1 to 128 ASCII letters, digits"
-        + " and -:.+%_#*?!(),=@;$'. The answer is not used", refusal().getMessage());
+    assertEquals(
+        "DPS answered with an invalid deviceId '../../etc/passwd'; expected 1 to 128 ASCII letters, digits"
+            + " and -:.+%_#*?!(),=@;$'. The answer is not used",
+        refusal().getMessage());
   }
 
   @Test
   void aFailedRegistrationsErrorMessageIsShownEscaped() {
-    bodies.add("{\"operationId\":\"op-1\",\"status\":\"failed\",\"registrationState\":{\"registrationId\":\"dev-1\","
-        + "\"status\":\"failed\",\"errorCode\":400209,\"errorMessage\":\"bad\\u001b[2J\\nthing\"}}");
-    assertEquals("DPS reports registration of 'dev-1' as failed (errorCode 400209: bad\\u001B[2J\\nthing)",
+    bodies.add(
+        "{\"operationId\":\"op-1\",\"status\":\"failed\",\"registrationState\":{\"registrationId\":\"dev-1\","
+            + "\"status\":\"failed\",\"errorCode\":400209,\"errorMessage\":\"bad\\u001b[2J\\nthing\"}}");
+    assertEquals(
+        "DPS reports registration of 'dev-1' as failed (errorCode 400209: bad\\u001B[2J\\nthing)",
         refusal().getMessage());
   }
 }

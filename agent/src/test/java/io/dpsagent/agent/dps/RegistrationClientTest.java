@@ -25,52 +25,65 @@ import org.junit.jupiter.api.Test;
 /** The registration state machine against a scripted transport and a virtual clock. */
 class RegistrationClientTest {
 
-  private static final RegistrationRequest REQUEST = new RegistrationRequest("0ne00000001", "dev-1", Optional.empty());
+  private static final RegistrationRequest REQUEST =
+      new RegistrationRequest("0ne00000001", "dev-1", Optional.empty());
   private static final String ASSIGNING = "{\"operationId\":\"op-1\",\"status\":\"assigning\"}";
-  private static final String ASSIGNED = "{\"operationId\":\"op-1\",\"status\":\"assigned\",\"registrationState\":"
-      + "{\"registrationId\":\"dev-1\",\"status\":\"assigned\",\"assignedHub\":\"hub.example\",\"deviceId\":\"dev-1\","
-      + "\"substatus\":\"initialAssignment\"}}";
+  private static final String ASSIGNED =
+      "{\"operationId\":\"op-1\",\"status\":\"assigned\",\"registrationState\":"
+          + "{\"registrationId\":\"dev-1\",\"status\":\"assigned\",\"assignedHub\":\"hub.example\",\"deviceId\":\"dev-1\","
+          + "\"substatus\":\"initialAssignment\"}}";
 
   private Instant now = Instant.parse("2026-01-01T00:00:00Z");
   private final List<Duration> sleeps = new ArrayList<>();
   private final List<String> calls = new ArrayList<>();
   private final List<Optional<String>> tokens = new ArrayList<>();
+
   /** The timeout each request was given and when (on the virtual clock) it was sent. */
   private final List<Duration> timeouts = new ArrayList<>();
+
   private final List<Instant> sentAt = new ArrayList<>();
   private final Deque<Object> script = new ArrayDeque<>();
   private int minted;
 
-  private final DpsTransport transport = new DpsTransport() {
-    @Override
-    public DpsResponse register(RegistrationRequest request, Optional<String> authorization, Duration timeout)
-        throws IOException {
-      return next("register", authorization, timeout);
-    }
+  private final DpsTransport transport =
+      new DpsTransport() {
+        @Override
+        public DpsResponse register(
+            RegistrationRequest request, Optional<String> authorization, Duration timeout)
+            throws IOException {
+          return next("register", authorization, timeout);
+        }
 
-    @Override
-    public DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization,
-        Duration timeout) throws IOException {
-      return next("poll " + operationId, authorization, timeout);
-    }
+        @Override
+        public DpsResponse poll(
+            RegistrationRequest request,
+            String operationId,
+            Optional<String> authorization,
+            Duration timeout)
+            throws IOException {
+          return next("poll " + operationId, authorization, timeout);
+        }
 
-    @Override
-    public String describe() {
-      return "https://dps.example";
-    }
+        @Override
+        public String describe() {
+          return "https://dps.example";
+        }
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
-  private DpsResponse next(String call, Optional<String> authorization, Duration timeout) throws IOException {
+  private DpsResponse next(String call, Optional<String> authorization, Duration timeout)
+      throws IOException {
     calls.add(call);
     tokens.add(authorization);
     timeouts.add(timeout);
     sentAt.add(now);
     Object step = script.removeFirst();
     if (step == SILENT) {
-      now = now.plus(timeout); // a server that accepts and never answers: the request takes its whole timeout
+      now =
+          now.plus(timeout); // a server that accepts and never answers: the request takes its whole
+      // timeout
       throw new HttpTimeoutException("no answer within " + timeout.toSeconds() + " s");
     }
     if (step instanceof IOException) {
@@ -82,39 +95,50 @@ class RegistrationClientTest {
   private static final Object SILENT = new Object();
 
   private static DpsResponse reply(int status, Integer retryAfter, String body) {
-    return new DpsResponse(status, Optional.ofNullable(retryAfter).map(Duration::ofSeconds), Optional.empty(), body);
+    return new DpsResponse(
+        status, Optional.ofNullable(retryAfter).map(Duration::ofSeconds), Optional.empty(), body);
   }
 
   /** TPM-like credentials: nothing to sign with until a challenge was activated. */
   private final List<String> activated = new ArrayList<>();
+
   private final List<String> assigned = new ArrayList<>();
   private boolean failActivation;
 
-  private final DpsCredentials tpmLike = new DpsCredentials() {
-    @Override
-    public Optional<String> authorization(Instant now) {
-      return activated.isEmpty() ? Optional.empty() : Optional.of("tpm-token-" + activated.size());
-    }
+  private final DpsCredentials tpmLike =
+      new DpsCredentials() {
+        @Override
+        public Optional<String> authorization(Instant now) {
+          return activated.isEmpty()
+              ? Optional.empty()
+              : Optional.of("tpm-token-" + activated.size());
+        }
 
-    @Override
-    public boolean acceptChallenge(String authenticationKey) throws io.dpsagent.hsm.HsmException {
-      if (failActivation) {
-        throw new io.dpsagent.hsm.HsmException("TPM activation blob: part 2 is truncated");
-      }
-      activated.add(authenticationKey);
-      return true;
-    }
+        @Override
+        public boolean acceptChallenge(String authenticationKey)
+            throws io.dpsagent.hsm.HsmException {
+          if (failActivation) {
+            throw new io.dpsagent.hsm.HsmException("TPM activation blob: part 2 is truncated");
+          }
+          activated.add(authenticationKey);
+          return true;
+        }
 
-    @Override
-    public void acceptAssignment(String authenticationKey) {
-      assigned.add(authenticationKey);
-    }
-  };
+        @Override
+        public void acceptAssignment(String authenticationKey) {
+          assigned.add(authenticationKey);
+        }
+      };
 
   private RegistrationClient client(DpsCredentials credentials) {
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-    return new RegistrationClient(transport, credentials, BackoffTest.retry(4, Duration.ofMinutes(5)),
-        new Backoff(BackoffTest.retry(4, Duration.ofMinutes(5)), new SplittableRandom(7)), clock, d -> sleeps.add(d));
+    return new RegistrationClient(
+        transport,
+        credentials,
+        BackoffTest.retry(4, Duration.ofMinutes(5)),
+        new Backoff(BackoffTest.retry(4, Duration.ofMinutes(5)), new SplittableRandom(7)),
+        clock,
+        d -> sleeps.add(d));
   }
 
   private static final String CHALLENGE =
@@ -124,13 +148,18 @@ class RegistrationClientTest {
   void aTpmChallengeIsActivatedAndTheRegistrationSentAgainSignedAtOnce() throws Exception {
     script.add(reply(401, null, CHALLENGE));
     script.add(reply(202, 1, ASSIGNING));
-    script.add(reply(200, null, ASSIGNED.replace("\"substatus\"",
-        "\"tpm\":{\"authenticationKey\":\"SFVC\"},\"substatus\"")));
+    script.add(
+        reply(
+            200,
+            null,
+            ASSIGNED.replace(
+                "\"substatus\"", "\"tpm\":{\"authenticationKey\":\"SFVC\"},\"substatus\"")));
 
     RegistrationState state = client(tpmLike).register(REQUEST);
 
     assertEquals(List.of("register", "register", "poll op-1"), calls);
-    assertEquals(List.of(Optional.empty(), Optional.of("tpm-token-1"), Optional.of("tpm-token-1")), tokens);
+    assertEquals(
+        List.of(Optional.empty(), Optional.of("tpm-token-1"), Optional.of("tpm-token-1")), tokens);
     assertEquals(List.of("QkxPQg=="), activated);
     assertEquals(List.of("SFVC"), assigned, "the hub key blob is imported on assignment");
     assertEquals(Optional.of("SFVC"), state.tpmAuthenticationKey());
@@ -154,7 +183,9 @@ class RegistrationClientTest {
     script.add(reply(401, null, CHALLENGE));
     AgentException e = assertThrows(AgentException.class, () -> client(tpmLike).register(REQUEST));
     assertEquals(Kind.HSM, e.kind());
-    assertEquals("cannot activate the DPS challenge: TPM activation blob: part 2 is truncated", e.getMessage());
+    assertEquals(
+        "cannot activate the DPS challenge: TPM activation blob: part 2 is truncated",
+        e.getMessage());
   }
 
   @Test
@@ -170,13 +201,33 @@ class RegistrationClientTest {
   }
 
   private RegistrationClient client(RetryConfig retry, SplittableRandom random) {
-    Clock clock = new Clock() {
-      @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-      @Override public Instant instant() { return now; }
-    };
-    return new RegistrationClient(transport, at -> Optional.of("token-" + (++minted) + "@" + at.getEpochSecond()),
-        retry, new Backoff(retry, random), clock, d -> { sleeps.add(d); now = now.plus(d); });
+    Clock clock =
+        new Clock() {
+          @Override
+          public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return now;
+          }
+        };
+    return new RegistrationClient(
+        transport,
+        at -> Optional.of("token-" + (++minted) + "@" + at.getEpochSecond()),
+        retry,
+        new Backoff(retry, random),
+        clock,
+        d -> {
+          sleeps.add(d);
+          now = now.plus(d);
+        });
   }
 
   private RegistrationState run() throws AgentException {
@@ -199,7 +250,8 @@ class RegistrationClientTest {
     script.add(reply(202, 3, ASSIGNING));
     script.add(reply(200, null, ASSIGNED));
     run();
-    assertEquals(List.of(Optional.of("token-1@1767225600"), Optional.of("token-2@1767225603")), tokens);
+    assertEquals(
+        List.of(Optional.of("token-1@1767225600"), Optional.of("token-2@1767225603")), tokens);
   }
 
   @Test
@@ -219,8 +271,10 @@ class RegistrationClientTest {
     }
     AgentException e = assertThrows(AgentException.class, this::run);
     assertEquals(Kind.TRANSIENT, e.kind());
-    assertEquals("giving up after 4 attempts registering with https://dps.example; "
-        + "last error: connection refused or unreachable", e.getMessage());
+    assertEquals(
+        "giving up after 4 attempts registering with https://dps.example; "
+            + "last error: connection refused or unreachable",
+        e.getMessage());
     assertEquals(4, calls.size());
     assertEquals(3, sleeps.size());
   }
@@ -230,11 +284,16 @@ class RegistrationClientTest {
     for (int i = 0; i < 10; i++) {
       script.add(reply(503, 20, "{}"));
     }
-    AgentException e = assertThrows(AgentException.class,
-        () -> client(10, Duration.ofSeconds(30)).register(REQUEST));
+    AgentException e =
+        assertThrows(
+            AgentException.class, () -> client(10, Duration.ofSeconds(30)).register(REQUEST));
     assertEquals(Kind.TRANSIENT, e.kind());
-    assertTrue(e.getMessage().startsWith("DPS asked to wait 20 s, beyond the time budget (10 s of 30 s left); "
-        + "giving up after 2 attempts"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "DPS asked to wait 20 s, beyond the time budget (10 s of 30 s left); "
+                    + "giving up after 2 attempts"),
+        e.getMessage());
     assertEquals(List.of(Duration.ofSeconds(20)), sleeps);
   }
 
@@ -250,11 +309,17 @@ class RegistrationClientTest {
 
   @Test
   void unauthorizedIsFatalWithExitCode3AndNamesTheDpsError() {
-    script.add(reply(401, null, "{\"errorCode\":401002,\"trackingId\":\"t-1\",\"message\":\"Unauthorized\"}"));
+    script.add(
+        reply(
+            401,
+            null,
+            "{\"errorCode\":401002,\"trackingId\":\"t-1\",\"message\":\"Unauthorized\"}"));
     AgentException e = assertThrows(AgentException.class, this::run);
     assertEquals(Kind.ATTESTATION_REJECTED, e.kind());
-    assertEquals("attestation rejected: DPS answered 401 (errorCode 401002: Unauthorized (tracking ID t-1)); "
-        + "check the registration ID and key against the enrollment", e.getMessage());
+    assertEquals(
+        "attestation rejected: DPS answered 401 (errorCode 401002: Unauthorized (tracking ID t-1)); "
+            + "check the registration ID and key against the enrollment",
+        e.getMessage());
     assertEquals(1, calls.size());
   }
 
@@ -263,27 +328,40 @@ class RegistrationClientTest {
     script.add(new DpsResponse(401, Optional.empty(), Optional.of(now.plusSeconds(3600)), "{}"));
     AgentException e = assertThrows(AgentException.class, this::run);
     assertEquals(Kind.ATTESTATION_REJECTED, e.kind());
-    assertEquals("attestation rejected: device clock is 3600 s behind DPS; fix the time (NTP) and retry", e.getMessage());
+    assertEquals(
+        "attestation rejected: device clock is 3600 s behind DPS; fix the time (NTP) and retry",
+        e.getMessage());
   }
 
   @Test
   void disabledEnrollmentEndsWithExitCode4() {
     script.add(reply(202, 1, ASSIGNING));
-    script.add(reply(200, null, "{\"operationId\":\"op-1\",\"status\":\"disabled\",\"registrationState\":"
-        + "{\"registrationId\":\"dev-1\",\"status\":\"disabled\",\"errorCode\":401004,\"errorMessage\":\"Enrollment disabled\"}}"));
+    script.add(
+        reply(
+            200,
+            null,
+            "{\"operationId\":\"op-1\",\"status\":\"disabled\",\"registrationState\":"
+                + "{\"registrationId\":\"dev-1\",\"status\":\"disabled\",\"errorCode\":401004,\"errorMessage\":\"Enrollment disabled\"}}"));
     AgentException e = assertThrows(AgentException.class, this::run);
     assertEquals(Kind.REFUSED, e.kind());
-    assertEquals("DPS reports the enrollment of 'dev-1' as disabled (errorCode 401004: Enrollment disabled)", e.getMessage());
+    assertEquals(
+        "DPS reports the enrollment of 'dev-1' as disabled (errorCode 401004: Enrollment disabled)",
+        e.getMessage());
   }
 
   @Test
   void failedRegistrationEndsWithExitCode4() {
     script.add(reply(202, 1, ASSIGNING));
-    script.add(reply(200, null, "{\"operationId\":\"op-1\",\"status\":\"failed\",\"registrationState\":"
-        + "{\"registrationId\":\"dev-1\",\"status\":\"failed\",\"errorCode\":400208,\"errorMessage\":\"no hub\"}}"));
+    script.add(
+        reply(
+            200,
+            null,
+            "{\"operationId\":\"op-1\",\"status\":\"failed\",\"registrationState\":"
+                + "{\"registrationId\":\"dev-1\",\"status\":\"failed\",\"errorCode\":400208,\"errorMessage\":\"no hub\"}}"));
     AgentException e = assertThrows(AgentException.class, this::run);
     assertEquals(Kind.REFUSED, e.kind());
-    assertEquals("DPS reports registration of 'dev-1' as failed (errorCode 400208: no hub)", e.getMessage());
+    assertEquals(
+        "DPS reports registration of 'dev-1' as failed (errorCode 400208: no hub)", e.getMessage());
   }
 
   @Test
@@ -291,7 +369,9 @@ class RegistrationClientTest {
     script.add(reply(400, null, "{\"errorCode\":400004,\"message\":\"bad registration ID\"}"));
     AgentException e = assertThrows(AgentException.class, this::run);
     assertEquals(Kind.REFUSED, e.kind());
-    assertEquals("registration refused: DPS answered 400 (errorCode 400004: bad registration ID)", e.getMessage());
+    assertEquals(
+        "registration refused: DPS answered 400 (errorCode 400004: bad registration ID)",
+        e.getMessage());
   }
 
   @Test
@@ -310,13 +390,18 @@ class RegistrationClientTest {
     }
     AgentException e = assertThrows(AgentException.class, this::run);
     assertEquals(Kind.TRANSIENT, e.kind());
-    assertTrue(e.getMessage().contains("last error: DPS response is not valid JSON"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("last error: DPS response is not valid JSON"), e.getMessage());
   }
 
   @Test
   void assignedWithoutHubIsRefused() {
-    script.add(reply(200, null, "{\"operationId\":\"op-1\",\"status\":\"assigned\",\"registrationState\":"
-        + "{\"registrationId\":\"dev-1\",\"status\":\"assigned\"}}"));
+    script.add(
+        reply(
+            200,
+            null,
+            "{\"operationId\":\"op-1\",\"status\":\"assigned\",\"registrationState\":"
+                + "{\"registrationId\":\"dev-1\",\"status\":\"assigned\"}}"));
     AgentException e = assertThrows(AgentException.class, this::run);
     assertEquals(Kind.REFUSED, e.kind());
   }
@@ -336,10 +421,13 @@ class RegistrationClientTest {
     for (int i = 0; i < 200; i++) {
       script.add(reply(202, 30, ASSIGNING));
     }
-    AgentException e = assertThrows(AgentException.class,
-        () -> client(4, Duration.ofMinutes(2)).register(REQUEST));
+    AgentException e =
+        assertThrows(
+            AgentException.class, () -> client(4, Duration.ofMinutes(2)).register(REQUEST));
     assertEquals(Kind.TRANSIENT, e.kind());
-    assertTrue(e.getMessage().startsWith("DPS was still assigning when the time budget ran out"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("DPS was still assigning when the time budget ran out"),
+        e.getMessage());
     assertEquals(4, sleeps.size());
   }
 
@@ -349,15 +437,23 @@ class RegistrationClientTest {
     script.add(SILENT);
     Instant start = now;
 
-    AgentException e = assertThrows(AgentException.class,
-        () -> client(BackoffTest.retry(10, Duration.ofSeconds(10), Duration.ofSeconds(30)), new SplittableRandom(7))
-            .register(REQUEST));
+    AgentException e =
+        assertThrows(
+            AgentException.class,
+            () ->
+                client(
+                        BackoffTest.retry(10, Duration.ofSeconds(10), Duration.ofSeconds(30)),
+                        new SplittableRandom(7))
+                    .register(REQUEST));
 
     assertEquals(Kind.TRANSIENT, e.kind());
-    assertEquals(List.of(Duration.ofSeconds(10)), timeouts, "the request gets what is left of the budget");
+    assertEquals(
+        List.of(Duration.ofSeconds(10)), timeouts, "the request gets what is left of the budget");
     assertEquals(Duration.ofSeconds(10), Duration.between(start, now));
-    assertEquals("giving up after 1 attempts: the time budget of 10 s ran out registering with https://dps.example; "
-        + "last error: no answer within 10 s", e.getMessage());
+    assertEquals(
+        "giving up after 1 attempts: the time budget of 10 s ran out registering with https://dps.example; "
+            + "last error: no answer within 10 s",
+        e.getMessage());
   }
 
   @Test
@@ -368,14 +464,26 @@ class RegistrationClientTest {
     script.add(SILENT);
     Instant deadline = now.plusSeconds(20);
 
-    AgentException e = assertThrows(AgentException.class, () -> client(BackoffTest.retry(10, Duration.ofSeconds(20),
-        Duration.ofSeconds(5)), new SplittableRandom(7)).register(REQUEST));
+    AgentException e =
+        assertThrows(
+            AgentException.class,
+            () ->
+                client(
+                        BackoffTest.retry(10, Duration.ofSeconds(20), Duration.ofSeconds(5)),
+                        new SplittableRandom(7))
+                    .register(REQUEST));
 
-    assertEquals(List.of(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5)), timeouts.subList(0, 3));
-    assertEquals(Duration.between(sentAt.get(3), deadline), timeouts.get(3), "the last request ends with the budget");
+    assertEquals(
+        List.of(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5)),
+        timeouts.subList(0, 3));
+    assertEquals(
+        Duration.between(sentAt.get(3), deadline),
+        timeouts.get(3),
+        "the last request ends with the budget");
     assertTrue(timeouts.get(3).compareTo(Duration.ofSeconds(5)) < 0, timeouts.toString());
     assertEquals(deadline, now);
-    assertTrue(e.getMessage().startsWith("giving up after 4 attempts: the time budget of 20 s ran out"),
+    assertTrue(
+        e.getMessage().startsWith("giving up after 4 attempts: the time budget of 20 s ran out"),
         e.getMessage());
   }
 
@@ -389,7 +497,8 @@ class RegistrationClientTest {
     client(10, Duration.ofSeconds(300)).register(REQUEST);
 
     assertEquals(Duration.ofSeconds(90), sleeps.get(0));
-    assertTrue(Duration.between(sentAt.get(0), sentAt.get(1)).compareTo(Duration.ofSeconds(90)) >= 0,
+    assertTrue(
+        Duration.between(sentAt.get(0), sentAt.get(1)).compareTo(Duration.ofSeconds(90)) >= 0,
         "second request at " + sentAt.get(1));
   }
 
@@ -397,12 +506,14 @@ class RegistrationClientTest {
   void aRetryAfterBeyondTheDeadlineEndsTheRunAtOnceAndSaysSo() {
     script.add(reply(429, 90, "{\"errorCode\":429001,\"message\":\"throttled\"}"));
 
-    AgentException e = assertThrows(AgentException.class,
-        () -> client(10, Duration.ofSeconds(60)).register(REQUEST));
+    AgentException e =
+        assertThrows(
+            AgentException.class, () -> client(10, Duration.ofSeconds(60)).register(REQUEST));
 
     assertEquals(Kind.TRANSIENT, e.kind());
-    assertEquals("DPS asked to wait 90 s, beyond the time budget (60 s of 60 s left); giving up after 1 attempts "
-        + "registering with https://dps.example; last error: DPS answered 429 (errorCode 429001: throttled)",
+    assertEquals(
+        "DPS asked to wait 90 s, beyond the time budget (60 s of 60 s left); giving up after 1 attempts "
+            + "registering with https://dps.example; last error: DPS answered 429 (errorCode 429001: throttled)",
         e.getMessage());
     assertEquals(List.of(), sleeps, "no sleeping into the deadline");
     assertEquals(Duration.ofSeconds(90), ((AskedToWaitException) e).requestedWait());
@@ -421,7 +532,8 @@ class RegistrationClientTest {
       for (int failure = 1; failure <= sleeps.size(); failure++) {
         Duration floor = ceilings.exponentialCeiling(failure).dividedBy(2);
         Duration wait = sleeps.get(failure - 1);
-        assertTrue(wait.compareTo(floor) >= 0 && wait.compareTo(Duration.ofMillis(250)) >= 0,
+        assertTrue(
+            wait.compareTo(floor) >= 0 && wait.compareTo(Duration.ofMillis(250)) >= 0,
             "seed " + seed + ": wait " + failure + " was " + wait);
       }
       assertEquals(9, sleeps.size());

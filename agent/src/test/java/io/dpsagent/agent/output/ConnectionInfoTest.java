@@ -20,12 +20,22 @@ class ConnectionInfoTest {
   @TempDir Path dir;
 
   private static ConnectionInfo written() throws Exception {
-    return new ConnectionInfo("hub.example", "dev-1", "reg-1", "0ne00000001", "https://dps.example:443",
-        "tpm", new HubAuth("sas", Map.of("tpmKeyHandle", "0x81000100"), Optional.empty()),
-        Optional.of("group-1"), Optional.of("initialAssignment"),
+    return new ConnectionInfo(
+        "hub.example",
+        "dev-1",
+        "reg-1",
+        "0ne00000001",
+        "https://dps.example:443",
+        "tpm",
+        new HubAuth("sas", Map.of("tpmKeyHandle", "0x81000100"), Optional.empty()),
+        Optional.of("group-1"),
+        Optional.of("initialAssignment"),
         Optional.of(new ObjectMapper().readTree("{\"site\":\"berlin\"}")),
-        Optional.of("2026-01-01T00:00:00.0000000Z"), Optional.of("2026-01-01T00:00:00.0000000Z"),
-        Optional.of("\"etag\""), Instant.parse("2026-01-01T00:00:01Z"), Optional.of("sha256:00ff"));
+        Optional.of("2026-01-01T00:00:00.0000000Z"),
+        Optional.of("2026-01-01T00:00:00.0000000Z"),
+        Optional.of("\"etag\""),
+        Instant.parse("2026-01-01T00:00:01Z"),
+        Optional.of("sha256:00ff"));
   }
 
   @Test
@@ -41,15 +51,18 @@ class ConnectionInfoTest {
 
   @Test
   void aSoftwareKeyIsReadBackAsItsReferencesOnly() throws Exception {
-    Map<String, String> references = new LinkedHashMap<>(Map.of("keyUri", "file:///etc/dps-agent/device.key"));
-    ConnectionInfo info = written().withHubAuth(new HubAuth("sas", references, Optional.of("SharedAccessKey=S0VZ")));
+    Map<String, String> references =
+        new LinkedHashMap<>(Map.of("keyUri", "file:///etc/dps-agent/device.key"));
+    ConnectionInfo info =
+        written().withHubAuth(new HubAuth("sas", references, Optional.of("SharedAccessKey=S0VZ")));
     new OutputWriter(new OutputConfig(dir, true, false)).write(info);
 
     HubAuth read = ConnectionInfo.read(dir.resolve(OutputWriter.CONNECTION_JSON)).hubAuth();
 
     assertEquals(Optional.empty(), read.connectionStringSuffix());
     assertEquals("file:///etc/dps-agent/device.key", read.references().get("keyUri"));
-    assertEquals(dir.resolve("connection-string").toString(), read.references().get("connectionStringFile"));
+    assertEquals(
+        dir.resolve("connection-string").toString(), read.references().get("connectionStringFile"));
   }
 
   @Test
@@ -65,10 +78,13 @@ class ConnectionInfoTest {
   void aDamagedFileSaysWhatIsWrongAndToProvisionAgain() throws Exception {
     Path file = dir.resolve(OutputWriter.CONNECTION_JSON);
     Files.writeString(file, "{\"hubHostName\":");
-    assertEquals(file + " is not a readable connection document (not valid JSON); run dps-agent provision again",
+    assertEquals(
+        file
+            + " is not a readable connection document (not valid JSON); run dps-agent provision again",
         assertThrows(AgentException.class, () -> ConnectionInfo.read(file)).getMessage());
     Files.writeString(file, "{\"hubHostName\":\"hub.example\"}");
-    assertEquals(file + " lacks deviceId; run dps-agent provision again",
+    assertEquals(
+        file + " lacks deviceId; run dps-agent provision again",
         assertThrows(AgentException.class, () -> ConnectionInfo.read(file)).getMessage());
   }
 }

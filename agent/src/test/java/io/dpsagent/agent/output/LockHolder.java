@@ -11,7 +11,8 @@ public final class LockHolder {
   private LockHolder() {}
 
   public static void main(String[] args) throws Exception {
-    try (OutputLock lock = OutputLock.acquire(Path.of(args[0]), OutputLock.Holder.valueOf(args[1]))) {
+    try (OutputLock lock =
+        OutputLock.acquire(Path.of(args[0]), OutputLock.Holder.valueOf(args[1]))) {
       System.out.println("locked");
       System.out.flush();
       while (System.in.read() >= 0) {

@@ -31,18 +31,19 @@ class OutputDirectoryTest {
 
   private final Logger logger = Logger.getLogger(OutputDirectory.class.getName());
   private final List<String> warnings = new ArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      warnings.add(record.getMessage());
-    }
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          warnings.add(record.getMessage());
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   @BeforeEach
   void captureWarnings() {
@@ -71,54 +72,78 @@ class OutputDirectoryTest {
   void aFileWhereTheDirectoryShouldBeIsNotADirectory() throws Exception {
     Path file = Files.writeString(home.resolve("file"), "x");
 
-    AgentException e = assertThrows(AgentException.class, () ->
-        OutputDirectory.prepare("output.dir", file, AtomicFiles.OWNER_ONLY, KEY));
+    AgentException e =
+        assertThrows(
+            AgentException.class,
+            () -> OutputDirectory.prepare("output.dir", file, AtomicFiles.OWNER_ONLY, KEY));
 
     assertEquals(AgentException.Kind.CONFIG, e.kind());
-    assertEquals("output.dir " + file + " cannot be written: not a directory; a file is in the way; "
-        + "set output.dir to a directory", e.getMessage());
+    assertEquals(
+        "output.dir "
+            + file
+            + " cannot be written: not a directory; a file is in the way; "
+            + "set output.dir to a directory",
+        e.getMessage());
   }
 
   @Test
   void theKeyNamedInTheMessageIsTheOneConfigured() throws Exception {
     Path dir = Files.writeString(home.resolve("file"), "x").resolve("run");
 
-    AgentException e = assertThrows(AgentException.class, () ->
-        OutputDirectory.prepare("output.token_dir", dir, AtomicFiles.OWNER_ONLY, KEY));
+    AgentException e =
+        assertThrows(
+            AgentException.class,
+            () -> OutputDirectory.prepare("output.token_dir", dir, AtomicFiles.OWNER_ONLY, KEY));
 
-    assertEquals("output.token_dir " + dir + " cannot be written: not a directory; a file is in the way; "
-        + "set output.token_dir to a directory", e.getMessage());
+    assertEquals(
+        "output.token_dir "
+            + dir
+            + " cannot be written: not a directory; a file is in the way; "
+            + "set output.token_dir to a directory",
+        e.getMessage());
   }
 
-  // Root can write anywhere except on read-only mounts, which a test cannot make: these errors are injected.
+  // Root can write anywhere except on read-only mounts, which a test cannot make: these errors are
+  // injected.
   @Test
   void aReadOnlyFileSystemIsNamedWithItsFix() {
     Path dir = Path.of("/media/ro/out");
 
-    AgentException e = OutputDirectory.unusable("output.dir", dir,
-        new FileSystemException(dir.resolve(".probe.tmp-0a1b").toString(), null, "Read-only file system"));
+    AgentException e =
+        OutputDirectory.unusable(
+            "output.dir",
+            dir,
+            new FileSystemException(
+                dir.resolve(".probe.tmp-0a1b").toString(), null, "Read-only file system"));
 
     assertEquals(AgentException.Kind.CONFIG, e.kind());
-    assertEquals("output.dir /media/ro/out cannot be written: read-only file system; "
-        + "set output.dir to a directory on a writable file system", e.getMessage());
+    assertEquals(
+        "output.dir /media/ro/out cannot be written: read-only file system; "
+            + "set output.dir to a directory on a writable file system",
+        e.getMessage());
   }
 
   @Test
   void permissionDeniedOnAParentNamesTheParent() {
     Path dir = Path.of("/var/lib/dps-agent/out");
 
-    AgentException e = OutputDirectory.unusable("output.dir", dir, new AccessDeniedException("/var/lib/dps-agent"));
+    AgentException e =
+        OutputDirectory.unusable(
+            "output.dir", dir, new AccessDeniedException("/var/lib/dps-agent"));
 
-    assertEquals("output.dir /var/lib/dps-agent/out cannot be written: permission denied (at /var/lib/dps-agent); "
-        + "let the agent's user write there (chown or chmod it) or set output.dir to a directory it can write",
+    assertEquals(
+        "output.dir /var/lib/dps-agent/out cannot be written: permission denied (at /var/lib/dps-agent); "
+            + "let the agent's user write there (chown or chmod it) or set output.dir to a directory it can write",
         e.getMessage());
   }
 
   @Test
   void otherFailuresKeepTheSystemsReason() {
-    assertEquals("no space left on device",
+    assertEquals(
+        "no space left on device",
         OutputDirectory.reason(new FileSystemException("/x", null, "No space left on device")));
-    assertEquals("operation not permitted",
+    assertEquals(
+        "operation not permitted",
         OutputDirectory.reason(new FileSystemException("/x", null, "Operation not permitted")));
   }
 
@@ -127,11 +152,18 @@ class OutputDirectoryTest {
     Path dir = Files.createDirectory(home.resolve("out"));
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-    AgentException e = assertThrows(AgentException.class, () ->
-        OutputDirectory.prepare("output.dir", dir, AtomicFiles.OWNER_ONLY, KEY));
+    AgentException e =
+        assertThrows(
+            AgentException.class,
+            () -> OutputDirectory.prepare("output.dir", dir, AtomicFiles.OWNER_ONLY, KEY));
 
-    assertEquals("output.dir " + dir + " is writable by everyone (mode rwxrwxrwx) and would hold the device key "
-        + "(connection-string); run: chmod 750 " + dir, e.getMessage());
+    assertEquals(
+        "output.dir "
+            + dir
+            + " is writable by everyone (mode rwxrwxrwx) and would hold the device key "
+            + "(connection-string); run: chmod 750 "
+            + dir,
+        e.getMessage());
   }
 
   @Test
@@ -141,8 +173,14 @@ class OutputDirectoryTest {
 
     OutputDirectory.prepare("output.dir", dir, AtomicFiles.OWNER_ONLY, Optional.empty());
 
-    assertEquals(List.of("output.dir " + dir + " is writable by everyone (mode rwxrwxrwx), who can replace the files "
-        + "the agent writes; run: chmod 750 " + dir), warnings);
+    assertEquals(
+        List.of(
+            "output.dir "
+                + dir
+                + " is writable by everyone (mode rwxrwxrwx), who can replace the files "
+                + "the agent writes; run: chmod 750 "
+                + dir),
+        warnings);
   }
 
   @Test
@@ -153,7 +191,10 @@ class OutputDirectoryTest {
     OutputDirectory.prepare("output.dir", dir, AtomicFiles.OWNER_ONLY, KEY);
 
     assertEquals(1, warnings.size());
-    assertTrue(warnings.get(0).startsWith("output.dir " + dir + " is writable by its group (mode rwxrwx---)"),
+    assertTrue(
+        warnings
+            .get(0)
+            .startsWith("output.dir " + dir + " is writable by its group (mode rwxrwx---)"),
         warnings.get(0));
   }
 }

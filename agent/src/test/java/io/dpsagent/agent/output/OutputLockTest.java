@@ -47,37 +47,54 @@ class OutputLockTest {
   void aDaemonsLockIsRefusedAtOnceWithoutWaiting() throws Exception {
     try (OutputLock daemon = OutputLock.acquire(dir, OutputLock.Holder.DAEMON)) {
       Instant start = Instant.now();
-      AgentException e = assertThrows(AgentException.class,
-          () -> OutputLock.acquire(dir, OutputLock.Holder.PROVISION, Duration.ofSeconds(20)));
+      AgentException e =
+          assertThrows(
+              AgentException.class,
+              () -> OutputLock.acquire(dir, OutputLock.Holder.PROVISION, Duration.ofSeconds(20)));
 
-      assertTrue(Duration.between(start, Instant.now()).compareTo(Duration.ofSeconds(5)) < 0, "no waiting");
+      assertTrue(
+          Duration.between(start, Instant.now()).compareTo(Duration.ofSeconds(5)) < 0,
+          "no waiting");
       assertEquals(AgentException.Kind.CONFIG, e.kind());
-      assertEquals(inUse("run", PID) + "stop that daemon first (systemctl stop dps-agent) or set output.dir to "
-          + "another directory", e.getMessage());
+      assertEquals(
+          inUse("run", PID)
+              + "stop that daemon first (systemctl stop dps-agent) or set output.dir to "
+              + "another directory",
+          e.getMessage());
     }
   }
 
   @Test
   void anotherWriterIsWaitedForUpToTheBound() throws Exception {
     try (OutputLock writer = OutputLock.acquire(dir, OutputLock.Holder.PROVISION)) {
-      AgentException e = assertThrows(AgentException.class,
-          () -> OutputLock.acquire(dir, OutputLock.Holder.PROVISION, Duration.ofMillis(200)));
+      AgentException e =
+          assertThrows(
+              AgentException.class,
+              () -> OutputLock.acquire(dir, OutputLock.Holder.PROVISION, Duration.ofMillis(200)));
 
-      assertEquals(inUse("provision", PID) + "it did not finish within 0 s; let it finish or set output.dir to "
-          + "another directory", e.getMessage());
+      assertEquals(
+          inUse("provision", PID)
+              + "it did not finish within 0 s; let it finish or set output.dir to "
+              + "another directory",
+          e.getMessage());
     }
   }
 
   @Test
   void aWriterThatFinishesInTimeIsFollowed() throws Exception {
     OutputLock first = OutputLock.acquire(dir, OutputLock.Holder.PROVISION);
-    CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
-      sleep(300);
-      first.close();
-    });
+    CompletableFuture<Void> release =
+        CompletableFuture.runAsync(
+            () -> {
+              sleep(300);
+              first.close();
+            });
     Instant start = Instant.now();
-    try (OutputLock second = OutputLock.acquire(dir, OutputLock.Holder.PROVISION, Duration.ofSeconds(10))) {
-      assertTrue(Duration.between(start, Instant.now()).compareTo(Duration.ofMillis(250)) >= 0, "it waited");
+    try (OutputLock second =
+        OutputLock.acquire(dir, OutputLock.Holder.PROVISION, Duration.ofSeconds(10))) {
+      assertTrue(
+          Duration.between(start, Instant.now()).compareTo(Duration.ofMillis(250)) >= 0,
+          "it waited");
     }
     release.get(10, TimeUnit.SECONDS);
   }
@@ -86,12 +103,15 @@ class OutputLockTest {
   void aLockHeldByAnotherProcessNamesThatProcessAndIsFollowedWhenReleased() throws Exception {
     Process holder = startHolder("PROVISION");
     try {
-      AgentException e = assertThrows(AgentException.class,
-          () -> OutputLock.acquire(dir, OutputLock.Holder.PROVISION, Duration.ofMillis(100)));
+      AgentException e =
+          assertThrows(
+              AgentException.class,
+              () -> OutputLock.acquire(dir, OutputLock.Holder.PROVISION, Duration.ofMillis(100)));
       assertTrue(e.getMessage().startsWith(inUse("provision", holder.pid())), e.getMessage());
 
       holder.getOutputStream().close(); // the holder releases and exits
-      try (OutputLock mine = OutputLock.acquire(dir, OutputLock.Holder.PROVISION, Duration.ofSeconds(10))) {
+      try (OutputLock mine =
+          OutputLock.acquire(dir, OutputLock.Holder.PROVISION, Duration.ofSeconds(10))) {
         assertEquals(PID + " provision\n", lockFile());
       }
       assertTrue(holder.waitFor(10, TimeUnit.SECONDS));
@@ -105,19 +125,33 @@ class OutputLockTest {
   void aDaemonInAnotherProcessIsRefusedAtOnce() throws Exception {
     Process holder = startHolder("DAEMON");
     try {
-      AgentException e = assertThrows(AgentException.class,
-          () -> OutputLock.acquire(dir, OutputLock.Holder.DAEMON, Duration.ofSeconds(20)));
-      assertTrue(e.getMessage().startsWith(inUse("run", holder.pid()) + "stop that daemon first"), e.getMessage());
+      AgentException e =
+          assertThrows(
+              AgentException.class,
+              () -> OutputLock.acquire(dir, OutputLock.Holder.DAEMON, Duration.ofSeconds(20)));
+      assertTrue(
+          e.getMessage().startsWith(inUse("run", holder.pid()) + "stop that daemon first"),
+          e.getMessage());
     } finally {
       holder.destroyForcibly();
     }
   }
 
   private Process startHolder(String holder) throws Exception {
-    Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
-        dir.toString(), holder)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    Process process =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    LockHolder.class.getName(),
+                    dir.toString(),
+                    holder))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     assertEquals("locked", out.readLine(), "the holder took the lock");
     return process;
   }

@@ -28,11 +28,25 @@ class OutputWriterTest {
   }
 
   private static ConnectionInfo info(String key) {
-    return new ConnectionInfo("hub.example", "dev-1", "dev-1", "0ne00000001", "https://dps.example:443",
-        "symmetric_key", new HubAuth("sas", java.util.Map.of("keyUri", "file:///etc/dps-agent/device.key"),
-            Optional.of("SharedAccessKey=" + key)), Optional.empty(),
-        Optional.of("initialAssignment"), Optional.empty(), Optional.of("2026-01-01T00:00:00.0000000Z"),
-        Optional.empty(), Optional.empty(), Instant.parse("2026-01-01T00:00:01Z"), Optional.of("sha256:00ff"));
+    return new ConnectionInfo(
+        "hub.example",
+        "dev-1",
+        "dev-1",
+        "0ne00000001",
+        "https://dps.example:443",
+        "symmetric_key",
+        new HubAuth(
+            "sas",
+            java.util.Map.of("keyUri", "file:///etc/dps-agent/device.key"),
+            Optional.of("SharedAccessKey=" + key)),
+        Optional.empty(),
+        Optional.of("initialAssignment"),
+        Optional.empty(),
+        Optional.of("2026-01-01T00:00:00.0000000Z"),
+        Optional.empty(),
+        Optional.empty(),
+        Instant.parse("2026-01-01T00:00:01Z"),
+        Optional.of("sha256:00ff"));
   }
 
   @Test
@@ -40,7 +54,9 @@ class OutputWriterTest {
     Path out = dir.resolve("out");
     List<Path> files = new OutputWriter(new OutputConfig(out, true, false)).write(info());
     assertEquals(List.of(out.resolve("connection-string"), out.resolve("connection.json")), files);
-    assertEquals("HostName=hub.example;DeviceId=dev-1;SharedAccessKey=S0VZ\n", Files.readString(files.get(0)));
+    assertEquals(
+        "HostName=hub.example;DeviceId=dev-1;SharedAccessKey=S0VZ\n",
+        Files.readString(files.get(0)));
     for (Path f : files) {
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
     }
@@ -49,23 +65,40 @@ class OutputWriterTest {
     assertEquals("hub.example", json.get("hubHostName").textValue());
     assertEquals("dev-1", json.get("deviceId").textValue());
     assertEquals("sas", json.path("auth").path("type").textValue());
-    assertEquals(out.resolve("connection-string").toString(), json.path("auth").path("connectionStringFile").textValue());
+    assertEquals(
+        out.resolve("connection-string").toString(),
+        json.path("auth").path("connectionStringFile").textValue());
     assertEquals("initialAssignment", json.get("substatus").textValue());
     assertTrue(json.get("payload").isNull());
-    assertFalse(Files.readString(files.get(1)).contains("S0VZ"), "connection.json must not hold the key");
+    assertFalse(
+        Files.readString(files.get(1)).contains("S0VZ"), "connection.json must not hold the key");
   }
 
   /** IoT Hub allows ';' in a device ID; in a connection string it would start a forged field. */
   @Test
   void aDeviceIdWithASemicolonGetsNoConnectionStringThatWouldMisreadIt() throws Exception {
     ConnectionInfo base = info();
-    ConnectionInfo info = new ConnectionInfo(base.hubHostName(), "dev;SharedAccessKey=forged", base.registrationId(),
-        base.idScope(), base.dpsEndpoint(), base.attestation(), base.hubAuth(), base.enrollmentGroupId(),
-        base.substatus(), base.payload(), base.createdDateTimeUtc(), base.lastUpdatedDateTimeUtc(), base.etag(),
-        base.provisionedAt(), base.identityFingerprint());
+    ConnectionInfo info =
+        new ConnectionInfo(
+            base.hubHostName(),
+            "dev;SharedAccessKey=forged",
+            base.registrationId(),
+            base.idScope(),
+            base.dpsEndpoint(),
+            base.attestation(),
+            base.hubAuth(),
+            base.enrollmentGroupId(),
+            base.substatus(),
+            base.payload(),
+            base.createdDateTimeUtc(),
+            base.lastUpdatedDateTimeUtc(),
+            base.etag(),
+            base.provisionedAt(),
+            base.identityFingerprint());
     List<Path> files = new OutputWriter(new OutputConfig(dir, true, false)).write(info);
     assertEquals(List.of(dir.resolve("connection.json")), files);
-    assertEquals("dev;SharedAccessKey=forged",
+    assertEquals(
+        "dev;SharedAccessKey=forged",
         new ObjectMapper().readTree(files.get(0).toFile()).get("deviceId").textValue());
   }
 
@@ -73,7 +106,8 @@ class OutputWriterTest {
   void groupReadableModeAndNoConnectionStringWhenDisabled() throws Exception {
     List<Path> files = new OutputWriter(new OutputConfig(dir, false, true)).write(info());
     assertEquals(List.of(dir.resolve("connection.json")), files);
-    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.get(0))));
+    assertEquals(
+        "rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.get(0))));
   }
 
   @Test
@@ -82,10 +116,13 @@ class OutputWriterTest {
     writer.write(info());
     writer.write(info("TkVX"));
     try (Stream<Path> listing = Files.list(dir)) {
-      assertEquals(List.of("connection-string", "connection.json"),
+      assertEquals(
+          List.of("connection-string", "connection.json"),
           listing.map(p -> p.getFileName().toString()).sorted().toList());
     }
-    assertEquals("HostName=hub.example;DeviceId=dev-1;SharedAccessKey=TkVX\n", Files.readString(dir.resolve("connection-string")));
+    assertEquals(
+        "HostName=hub.example;DeviceId=dev-1;SharedAccessKey=TkVX\n",
+        Files.readString(dir.resolve("connection-string")));
   }
 
   @Test
@@ -94,7 +131,9 @@ class OutputWriterTest {
     List<Path> files = new OutputWriter(new OutputConfig(dir, false, false)).write(info("TkVX"));
 
     assertEquals(List.of(dir.resolve("connection.json")), files);
-    assertFalse(Files.exists(dir.resolve("connection-string")), "every file present belongs to the same assignment");
+    assertFalse(
+        Files.exists(dir.resolve("connection-string")),
+        "every file present belongs to the same assignment");
   }
 
   @Test
@@ -105,8 +144,13 @@ class OutputWriterTest {
 
     OutputWriter withString = new OutputWriter(new OutputConfig(dir, true, false));
     AgentException e = assertThrows(AgentException.class, () -> withString.prepare(key));
-    assertEquals("output.dir " + dir + " is writable by everyone (mode rwxrwxrwx) and would hold the device key "
-        + "(connection-string); run: chmod 750 " + dir, e.getMessage());
+    assertEquals(
+        "output.dir "
+            + dir
+            + " is writable by everyone (mode rwxrwxrwx) and would hold the device key "
+            + "(connection-string); run: chmod 750 "
+            + dir,
+        e.getMessage());
     new OutputWriter(new OutputConfig(dir, false, false)).prepare(key);
     withString.prepare(certificate);
   }
@@ -121,9 +165,12 @@ class OutputWriterTest {
     Files.createDirectory(dir.resolve("connection-string"));
     Files.writeString(dir.resolve("connection-string").resolve("child"), "x");
 
-    org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> writer.write(info("TkVX")));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        java.io.IOException.class, () -> writer.write(info("TkVX")));
 
-    assertFalse(Files.exists(dir.resolve("connection.json")), "connection.json went before its neighbour changed");
+    assertFalse(
+        Files.exists(dir.resolve("connection.json")),
+        "connection.json went before its neighbour changed");
   }
 
   @Test
@@ -134,7 +181,8 @@ class OutputWriterTest {
 
     writer.write(info());
 
-    assertEquals(before, Files.getAttribute(dir.resolve("connection-string"), "unix:ino"), "not rewritten");
+    assertEquals(
+        before, Files.getAttribute(dir.resolve("connection-string"), "unix:ino"), "not rewritten");
     assertTrue(Files.exists(dir.resolve("connection.json")));
   }
 }

@@ -27,7 +27,8 @@ class TrustStoresTest {
   @Test
   void theBundleIsTrustedBesideTheSystemAnchors() throws Exception {
     Path bundle = dir.resolve("bundle.pem");
-    Files.writeString(bundle, "# the private endpoint's root\n" + TestPki.pem(PRIVATE_CA.certificate()));
+    Files.writeString(
+        bundle, "# the private endpoint's root\n" + TestPki.pem(PRIVATE_CA.certificate()));
 
     X509TrustManager trust = TrustStores.trustManager(Optional.of(bundle));
 
@@ -42,8 +43,12 @@ class TrustStoresTest {
   void withoutTheBundleAPrivateChainIsUntrusted() throws Exception {
     X509TrustManager trust = TrustStores.trustManager(Optional.empty());
 
-    ServerCertificateException e = assertThrows(ServerCertificateException.class,
-        () -> trust.checkServerTrusted(SERVER.chain().toArray(new X509Certificate[0]), "ECDHE_ECDSA"));
+    ServerCertificateException e =
+        assertThrows(
+            ServerCertificateException.class,
+            () ->
+                trust.checkServerTrusted(
+                    SERVER.chain().toArray(new X509Certificate[0]), "ECDHE_ECDSA"));
 
     assertEquals(ServerCertificateException.Reason.UNTRUSTED, e.reason());
   }
@@ -64,17 +69,21 @@ class TrustStoresTest {
   @Test
   void aDamagedBundleSaysSoWithoutEchoingIt() throws Exception {
     Path bundle = dir.resolve("damaged.pem");
-    Files.writeString(bundle, "-----BEGIN CERTIFICATE-----\nMIIBsecret\n-----END CERTIFICATE-----\n");
-    assertEquals("trust_bundle " + bundle + " is not a PEM certificate bundle", configError(bundle));
+    Files.writeString(
+        bundle, "-----BEGIN CERTIFICATE-----\nMIIBsecret\n-----END CERTIFICATE-----\n");
+    assertEquals(
+        "trust_bundle " + bundle + " is not a PEM certificate bundle", configError(bundle));
   }
 
   @Test
   void aClientContextIsTls() throws Exception {
-    assertEquals("TLS", TrustStores.clientContext(Optional.empty(), Optional.empty()).getProtocol());
+    assertEquals(
+        "TLS", TrustStores.clientContext(Optional.empty(), Optional.empty()).getProtocol());
   }
 
   private static String configError(Path bundle) {
-    AgentException e = assertThrows(AgentException.class, () -> TrustStores.trustManager(Optional.of(bundle)));
+    AgentException e =
+        assertThrows(AgentException.class, () -> TrustStores.trustManager(Optional.of(bundle)));
     assertEquals(AgentException.Kind.CONFIG, e.kind());
     return e.getMessage();
   }

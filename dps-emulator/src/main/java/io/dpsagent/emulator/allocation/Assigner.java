@@ -10,11 +10,11 @@ import io.dpsagent.emulator.allocation.AssignmentOutcome.Failure;
 import io.dpsagent.emulator.registry.AllocationPolicy;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
+import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.emulator.registry.Registry;
-import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
 import io.dpsagent.emulator.registry.SymmetricKeyMechanism;
 import io.dpsagent.emulator.registry.TpmMechanism;
 import io.dpsagent.emulator.registry.Versioned;
@@ -84,7 +84,7 @@ public final class Assigner {
         switch (policy) {
           case HASHED -> WeightedHubAllocator.choose(registrationId, eligible);
           case GEO_LATENCY -> LowestLatencyAllocator.choose(registrationId, eligible);
-            // The one hub named by the enrollment, whatever its weight.
+          // The one hub named by the enrollment, whatever its weight.
           case STATIC -> eligible.size() == 1 ? Optional.of(eligible.get(0)) : Optional.empty();
           case CUSTOM -> throw new AssertionError("handled above");
         };

@@ -30,7 +30,8 @@ final class DeviceSasRules {
   }
 
   /** The parsed token, if its claims hold for {@code registrationId} at {@code now}. */
-  ParsedSasToken check(Optional<String> authorization, String idScope, String registrationId, Instant now)
+  ParsedSasToken check(
+      Optional<String> authorization, String idScope, String registrationId, Instant now)
       throws AuthenticationException {
     ParsedSasToken token = parse(authorization);
     String expected = (idScope + "/registrations/" + registrationId).toLowerCase(Locale.ROOT);
@@ -56,7 +57,8 @@ final class DeviceSasRules {
     return false;
   }
 
-  private static ParsedSasToken parse(Optional<String> authorization) throws AuthenticationException {
+  private static ParsedSasToken parse(Optional<String> authorization)
+      throws AuthenticationException {
     if (authorization.isEmpty()) {
       throw new AuthenticationException("no Authorization header");
     }

@@ -1,8 +1,8 @@
 package io.dpsagent.emulator.auth;
 
-import io.dpsagent.emulator.crypto.HmacKey;
-import io.dpsagent.common.PercentEncoding.HexCase;
 import io.dpsagent.common.PercentEncoding;
+import io.dpsagent.common.PercentEncoding.HexCase;
+import io.dpsagent.emulator.crypto.HmacKey;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;

@@ -73,8 +73,7 @@ public final class TpmAuthenticator {
     byte[] nonceKey = new byte[NONCE_KEY_BYTES];
     random.nextBytes(nonceKey);
     byte[] blob = blobs.build(endorsementKey, storageRootKey, nonceKey);
-    Challenge challenge =
-        new Challenge(HmacKey.ofBytes(nonceKey), endorsementKey, storageRootKey);
+    Challenge challenge = new Challenge(HmacKey.ofBytes(nonceKey), endorsementKey, storageRootKey);
     synchronized (challenges) {
       challenges.put(RegistrationIdRules.lookupKey(registrationId), challenge);
     }

@@ -12,9 +12,9 @@ import io.dpsagent.emulator.registry.DeviceIds;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.EnrollmentOptions;
+import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
-import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -46,8 +46,8 @@ final class EnrollmentEntries {
       throw checks.problem(key + ".device_id", "is empty");
     }
     if (deviceId.isPresent() && !DeviceIds.isValid(deviceId.get())) {
-      throw checks.problem(key + ".device_id",
-          "must be 1 to 128 of A-Z a-z 0-9 - . + % _ # * ? ! ( ) , : = @ $ '");
+      throw checks.problem(
+          key + ".device_id", "must be 1 to 128 of A-Z a-z 0-9 - . + % _ # * ? ! ( ) , : = @ $ '");
     }
     ProvisioningStatus status = provisioningStatus(entry.provisioningStatus(), key);
     List<String> hubs = iotHubs(entry.iotHubs(), key);
@@ -67,8 +67,7 @@ final class EnrollmentEntries {
     return checkAllocationRules(enrollment, key);
   }
 
-  EnrollmentGroup enrollmentGroup(EnrollmentGroupEntry entry, String key)
-      throws ConfigException {
+  EnrollmentGroup enrollmentGroup(EnrollmentGroupEntry entry, String key) throws ConfigException {
     String id = checks.required(entry.enrollmentGroupId(), key + ".enrollment_group_id");
     Attestation attestation =
         attestations.attestation(entry.attestation(), key + ".attestation", true);

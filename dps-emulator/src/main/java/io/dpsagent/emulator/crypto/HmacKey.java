@@ -14,8 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
  * keys sent to TPM devices. {@link #toString()} never shows it.
  *
  * <p>The emulator is the verifier of what the agent signs, so it does its own HMAC here instead of
- * reusing the agent's key classes: a derivation or signing bug shared by both sides would pass every
- * test.
+ * reusing the agent's key classes: a derivation or signing bug shared by both sides would pass
+ * every test.
  */
 public final class HmacKey {
 

@@ -90,9 +90,7 @@ public record Fault(Type type, int status, OptionalInt retryAfterSeconds, Durati
     if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
       int status = number(name, 400, 599);
       OptionalInt retryAfter =
-          parameter == null
-              ? OptionalInt.empty()
-              : OptionalInt.of(number(parameter, 0, 3600));
+          parameter == null ? OptionalInt.empty() : OptionalInt.of(number(parameter, 0, 3600));
       return status(status, retryAfter);
     }
     if (name.equals(Type.DELAY.wireName)) {
@@ -133,8 +131,7 @@ public record Fault(Type type, int status, OptionalInt retryAfterSeconds, Durati
   public String toString() {
     return switch (type) {
       case STATUS ->
-          status
-              + (retryAfterSeconds.isPresent() ? ":" + retryAfterSeconds.getAsInt() : "");
+          status + (retryAfterSeconds.isPresent() ? ":" + retryAfterSeconds.getAsInt() : "");
       case DELAY -> "delay:" + delay.toMillis();
       default -> type.wireName;
     };

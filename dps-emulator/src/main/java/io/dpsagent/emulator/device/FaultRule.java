@@ -46,8 +46,7 @@ public record FaultRule(
   }
 
   public FaultRule onlyFor(RequestKind kind) {
-    return new FaultRule(
-        Optional.of(kind), transport, registrationId, probability, faults, script);
+    return new FaultRule(Optional.of(kind), transport, registrationId, probability, faults, script);
   }
 
   public FaultRule onlyOver(DeviceTransport over) {

@@ -22,9 +22,9 @@ import java.util.function.Supplier;
  * otherwise healthy emulator: error statuses (with or without {@code Retry-After}), delays, cut
  * connections, damaged bodies, unknown operation IDs and replies that never come.
  *
- * <p>Two sources, tried in this order: failures armed for the next requests ({@link
- * #failNext(int, int)}, {@link #dropNext(int)}), then the installed {@link FaultPlan} (from the
- * config file, the service API's {@code /emulator/faults} or {@link #install(FaultPlan)}).
+ * <p>Two sources, tried in this order: failures armed for the next requests ({@link #failNext(int,
+ * int)}, {@link #dropNext(int)}), then the installed {@link FaultPlan} (from the config file, the
+ * service API's {@code /emulator/faults} or {@link #install(FaultPlan)}).
  */
 public final class Faults {
 

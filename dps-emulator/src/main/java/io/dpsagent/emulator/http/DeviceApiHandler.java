@@ -1,9 +1,9 @@
 package io.dpsagent.emulator.http;
 
 import io.dpsagent.emulator.device.DeviceApi;
+import io.dpsagent.emulator.device.DeviceError;
 import io.dpsagent.emulator.device.DeviceReply;
 import io.dpsagent.emulator.device.DeviceRequest;
-import io.dpsagent.emulator.device.DeviceError;
 import io.dpsagent.emulator.device.Faults;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.tls.ClientCertificates;

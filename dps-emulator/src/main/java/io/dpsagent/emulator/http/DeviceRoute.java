@@ -50,7 +50,8 @@ record DeviceRoute(Kind kind, String idScope, String registrationId, Optional<St
       return Optional.of(new DeviceRoute(Kind.REGISTER, idScope, registrationId, Optional.empty()));
     }
     if (segments.length == 5 && segments[3].equals("operations")) {
-      Optional<String> operationId = Optional.of(PercentEncoding.decode(segments[4], "path segment"));
+      Optional<String> operationId =
+          Optional.of(PercentEncoding.decode(segments[4], "path segment"));
       return Optional.of(new DeviceRoute(Kind.POLL, idScope, registrationId, operationId));
     }
     return Optional.empty();

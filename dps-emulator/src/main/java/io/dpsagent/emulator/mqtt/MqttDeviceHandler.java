@@ -1,10 +1,10 @@
 package io.dpsagent.emulator.mqtt;
 
 import io.dpsagent.emulator.device.DeviceApi;
+import io.dpsagent.emulator.device.DeviceError;
 import io.dpsagent.emulator.device.DeviceReply;
 import io.dpsagent.emulator.device.DeviceRequest;
 import io.dpsagent.emulator.device.DeviceTransport;
-import io.dpsagent.emulator.device.DeviceError;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.tls.ClientCertificates;
 import io.netty.buffer.ByteBufUtil;

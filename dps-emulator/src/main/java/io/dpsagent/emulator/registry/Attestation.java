@@ -5,5 +5,4 @@ package io.dpsagent.emulator.registry;
  * individual enrollments) a TPM endorsement key. DPS's service API calls each an attestation
  * mechanism, hence the names of the implementations.
  */
-public sealed interface Attestation
-    permits SymmetricKeyMechanism, X509Mechanism, TpmMechanism {}
+public sealed interface Attestation permits SymmetricKeyMechanism, X509Mechanism, TpmMechanism {}

@@ -22,7 +22,11 @@ public record EnrollmentOptions(
 
   public static final EnrollmentOptions DEFAULTS =
       new EnrollmentOptions(
-          Optional.empty(), Optional.empty(), EnrollmentReprovisionPolicy.DEFAULT, Optional.empty(), false);
+          Optional.empty(),
+          Optional.empty(),
+          EnrollmentReprovisionPolicy.DEFAULT,
+          Optional.empty(),
+          false);
 
   public EnrollmentOptions {
     if (initialTwin.isPresent() && !initialTwin.get().isObject()) {

@@ -10,5 +10,6 @@ package io.dpsagent.emulator.registry;
 public record EnrollmentReprovisionPolicy(boolean updateHubAssignment, boolean migrateDeviceData) {
 
   /** DPS's default: re-evaluate the hub and migrate the device's data. */
-  public static final EnrollmentReprovisionPolicy DEFAULT = new EnrollmentReprovisionPolicy(true, true);
+  public static final EnrollmentReprovisionPolicy DEFAULT =
+      new EnrollmentReprovisionPolicy(true, true);
 }

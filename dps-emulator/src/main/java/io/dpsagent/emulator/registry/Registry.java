@@ -288,7 +288,8 @@ public final class Registry {
 
   /** Puts back a persisted enrollment exactly as it was stored. */
   public synchronized void restoreIndividualEnrollment(Versioned<IndividualEnrollment> stored) {
-    individualEnrollments.put(RegistrationIdRules.lookupKey(stored.value().registrationId()), stored);
+    individualEnrollments.put(
+        RegistrationIdRules.lookupKey(stored.value().registrationId()), stored);
   }
 
   public synchronized void restoreEnrollmentGroup(Versioned<EnrollmentGroup> stored) {
@@ -313,10 +314,7 @@ public final class Registry {
     Instant now = clock.instant();
     Versioned<T> stored =
         new Versioned<>(
-            value,
-            Etags.next(),
-            previous.map(Versioned::createdDateTimeUtc).orElse(now),
-            now);
+            value, Etags.next(), previous.map(Versioned::createdDateTimeUtc).orElse(now), now);
     store.put(key, stored);
     operationCounter.countEnrollment(group, previous.isPresent());
     changed();

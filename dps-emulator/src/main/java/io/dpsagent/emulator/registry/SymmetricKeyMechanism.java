@@ -19,8 +19,7 @@ public final class SymmetricKeyMechanism implements Attestation {
   private final HmacKey primaryKey;
   private final Optional<HmacKey> secondaryKey;
 
-  private SymmetricKeyMechanism(
-      HmacKey primaryKey, Optional<HmacKey> secondaryKey) {
+  private SymmetricKeyMechanism(HmacKey primaryKey, Optional<HmacKey> secondaryKey) {
     this.primaryKey = primaryKey;
     this.secondaryKey = secondaryKey;
   }
@@ -29,8 +28,7 @@ public final class SymmetricKeyMechanism implements Attestation {
    * @param secondaryKeyBase64 may be null
    * @throws IllegalArgumentException if a key is not base64; the message never repeats the key
    */
-  public static SymmetricKeyMechanism ofBase64(
-      String primaryKeyBase64, String secondaryKeyBase64) {
+  public static SymmetricKeyMechanism ofBase64(String primaryKeyBase64, String secondaryKeyBase64) {
     return new SymmetricKeyMechanism(
         HmacKey.ofBase64(primaryKeyBase64),
         Optional.ofNullable(secondaryKeyBase64).map(HmacKey::ofBase64));

@@ -38,7 +38,8 @@ public final class WeightedHubAllocator {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256")
-              .digest(RegistrationIdRules.lookupKey(registrationId).getBytes(StandardCharsets.UTF_8));
+              .digest(
+                  RegistrationIdRules.lookupKey(registrationId).getBytes(StandardCharsets.UTF_8));
       return ByteBuffer.wrap(digest).getLong();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is mandatory in every Java platform", e);

@@ -121,7 +121,8 @@ final class AttestationJson {
     Optional<String> primary = optionalText(keys, "primaryKey").filter(k -> !k.isEmpty());
     Optional<String> secondary = optionalText(keys, "secondaryKey").filter(k -> !k.isEmpty());
     Optional<SymmetricKeyMechanism> previous =
-        replaced.filter(SymmetricKeyMechanism.class::isInstance)
+        replaced
+            .filter(SymmetricKeyMechanism.class::isInstance)
             .map(SymmetricKeyMechanism.class::cast);
     try {
       return SymmetricKeyMechanism.ofRequest(primary, secondary, previous);

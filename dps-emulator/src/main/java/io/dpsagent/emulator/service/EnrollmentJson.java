@@ -11,10 +11,10 @@ import io.dpsagent.emulator.registry.CustomAllocation;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.EnrollmentOptions;
+import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
 import io.dpsagent.emulator.registry.RegistrationIdRules;
-import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
 import io.dpsagent.emulator.registry.Versioned;
 import java.util.ArrayList;
 import java.util.List;
@@ -206,7 +206,8 @@ public final class EnrollmentJson {
     }
   }
 
-  private static EnrollmentReprovisionPolicy reprovisionPolicy(JsonNode json) throws InvalidRequestException {
+  private static EnrollmentReprovisionPolicy reprovisionPolicy(JsonNode json)
+      throws InvalidRequestException {
     if (json == null || json.isNull()) {
       return EnrollmentReprovisionPolicy.DEFAULT;
     }

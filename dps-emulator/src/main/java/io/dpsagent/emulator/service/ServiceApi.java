@@ -4,8 +4,8 @@ import static io.dpsagent.emulator.service.Route.ID;
 import static io.dpsagent.emulator.service.Route.anyCase;
 import static io.dpsagent.emulator.service.Route.literal;
 
-import io.dpsagent.emulator.device.Faults;
 import io.dpsagent.common.PercentEncoding;
+import io.dpsagent.emulator.device.Faults;
 import io.dpsagent.emulator.registry.PreconditionFailedException;
 import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.service.ServiceAuthenticator.ServiceAuthenticationException;

@@ -27,7 +27,9 @@ final class ServiceReplies {
     return error(error, null);
   }
 
-  /** @param detail appended to the error's message; may be null */
+  /**
+   * @param detail appended to the error's message; may be null
+   */
   ServiceReply error(ServiceError error, String detail) {
     return ServiceReply.error(error, detail, clock.instant());
   }

@@ -1,10 +1,10 @@
 package io.dpsagent.emulator.state;
 
-import io.dpsagent.common.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.common.AtomicFiles;
 import io.dpsagent.emulator.encoding.Json;
 import io.dpsagent.emulator.encoding.Timestamps;
 import io.dpsagent.emulator.registry.EnrollmentGroup;

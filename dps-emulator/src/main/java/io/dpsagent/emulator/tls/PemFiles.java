@@ -7,7 +7,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -71,6 +70,7 @@ public final class PemFiles {
       writer.writeObject(certificate);
     }
     // Owner-only, as before; written with fsync and an atomic rename like every other file.
-    AtomicFiles.write(file, pem.toString().getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_ONLY);
+    AtomicFiles.write(
+        file, pem.toString().getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_ONLY);
   }
 }

@@ -60,7 +60,8 @@ class ParsedSasTokenTest {
           "yjEPgQnZ+q6H2ooilwfMPTiRUCepkcPIPlE+Mxi607Q=",
         }) {
       assertTrue(
-          ParsedSasToken.parse("SharedAccessSignature " + sr + "&sig=" + sig).isSignedWith(KEY), sig);
+          ParsedSasToken.parse("SharedAccessSignature " + sr + "&sig=" + sig).isSignedWith(KEY),
+          sig);
     }
   }
 
@@ -126,7 +127,8 @@ class ParsedSasTokenTest {
   void neverShowsTheSignature() throws Exception {
     String sig = "4tA1KvdktEQ7bmnlwkFOOQOd4QeB5gphDBc8pR%2FLKOE%3D";
     ParsedSasToken token =
-        ParsedSasToken.parse("SharedAccessSignature sr=0ne00ABCDEF/registrations/x&sig=" + sig + "&se=1");
+        ParsedSasToken.parse(
+            "SharedAccessSignature sr=0ne00ABCDEF/registrations/x&sig=" + sig + "&se=1");
 
     assertFalse(token.toString().contains("4tA1"));
   }

@@ -134,8 +134,7 @@ class SymmetricKeyAuthenticatorTest {
 
   @Test
   void groupDerivationMatchesVector() {
-    SymmetricKeyMechanism group =
-        SymmetricKeyMechanism.ofBase64(TestTokens.VECTOR_GROUP_KEY, null);
+    SymmetricKeyMechanism group = SymmetricKeyMechanism.ofBase64(TestTokens.VECTOR_GROUP_KEY, null);
 
     assertEquals(
         "bf2Swwo3vkLIGksxx8gesUTRM/BeVGtLjHRYev98Q+s=",

@@ -53,8 +53,17 @@ class FaultConfigTest {
                 .onlyForDevice("dev-7"),
             FaultRule.random(
                 0.3,
-                List.of("503:1", "429:1", "reset", "truncated", "malformed", "wrong_operation_id", "delay:200")
-                    .stream().map(Fault::parse).toList()));
+                List.of(
+                        "503:1",
+                        "429:1",
+                        "reset",
+                        "truncated",
+                        "malformed",
+                        "wrong_operation_id",
+                        "delay:200")
+                    .stream()
+                    .map(Fault::parse)
+                    .toList()));
     assertEquals(expected, config.faultPlan());
     try (DpsEmulator emulator = DpsEmulator.start(config)) {
       assertEquals(expected, emulator.faults().plan());
@@ -63,7 +72,9 @@ class FaultConfigTest {
 
   @Test
   void withoutTheTableThereAreNoFaults() throws Exception {
-    assertEquals(FaultPlan.NONE, EmulatorConfig.load(write("[emulator]\nhost = \"localhost\"\n")).faultPlan());
+    assertEquals(
+        FaultPlan.NONE,
+        EmulatorConfig.load(write("[emulator]\nhost = \"localhost\"\n")).faultPlan());
   }
 
   @ParameterizedTest
@@ -95,7 +106,8 @@ class FaultConfigTest {
 
     String message = e.getMessage();
     String prefix = file + ": " + expected;
-    assertEquals(prefix, message.substring(0, Math.min(prefix.length(), message.length())), message);
+    assertEquals(
+        prefix, message.substring(0, Math.min(prefix.length(), message.length())), message);
     assertEquals(1, message.lines().count());
   }
 

@@ -52,7 +52,9 @@ class HmacKeyTest {
         Base64.getEncoder().encodeToString(group.mac("Gerät-1".getBytes(StandardCharsets.UTF_8))),
         group.deriveForDevice("Gerät-1").toBase64());
     assertFalse(
-        group.deriveForDevice("My-Device-01").toBase64()
+        group
+            .deriveForDevice("My-Device-01")
+            .toBase64()
             .equals(group.deriveForDevice("my-device-01").toBase64()));
   }
 
@@ -60,8 +62,7 @@ class HmacKeyTest {
   void verifiesTheSasVectorAndNothingElse() {
     HmacKey key = HmacKey.ofBase64(base64Of(0, 32));
     byte[] data = ascii("0ne00ABCDEF%2fregistrations%2fmy-device-01\n1767225600");
-    byte[] signature =
-        Base64.getDecoder().decode("yjEPgQnZ+q6H2ooilwfMPTiRUCepkcPIPlE+Mxi607Q=");
+    byte[] signature = Base64.getDecoder().decode("yjEPgQnZ+q6H2ooilwfMPTiRUCepkcPIPlE+Mxi607Q=");
 
     assertTrue(key.verifies(data, signature));
     byte[] flipped = signature.clone();

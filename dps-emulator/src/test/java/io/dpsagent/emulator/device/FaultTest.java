@@ -16,8 +16,17 @@ class FaultTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "ok", "500", "503", "503:1", "429:2", "delay:250", "reset", "truncated", "malformed",
-        "wrong_operation_id", "no_reply"
+        "ok",
+        "500",
+        "503",
+        "503:1",
+        "429:2",
+        "delay:250",
+        "reset",
+        "truncated",
+        "malformed",
+        "wrong_operation_id",
+        "no_reply"
       })
   void readsWhatItWrites(String written) {
     assertEquals(written, Fault.parse(written).toString());
@@ -41,7 +50,8 @@ class FaultTest {
         assertThrows(IllegalArgumentException.class, () -> Fault.parse(written));
 
     assertTrue(
-        e.getMessage().startsWith("must be a status 400..599") || e.getMessage().startsWith("delay needs"),
+        e.getMessage().startsWith("must be a status 400..599")
+            || e.getMessage().startsWith("delay needs"),
         e.getMessage());
   }
 }

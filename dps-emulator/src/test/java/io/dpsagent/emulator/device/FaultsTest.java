@@ -34,11 +34,15 @@ class FaultsTest {
         FaultPlan.of(
             0,
             FaultRule.scripted(List.of(E503, E503)).onlyFor(RequestKind.POLL),
-            FaultRule.scripted(List.of(RESET)).onlyOver(DeviceTransport.MQTT).onlyForDevice("Dev-9")));
+            FaultRule.scripted(List.of(RESET))
+                .onlyOver(DeviceTransport.MQTT)
+                .onlyForDevice("Dev-9")));
 
     assertEquals(Optional.empty(), next(RequestKind.REGISTER, "dev-9"));
-    assertEquals(Optional.empty(), faults.next(RequestKind.REGISTER, DeviceTransport.MQTT, "dev-1"));
-    assertEquals(Optional.of(RESET), faults.next(RequestKind.REGISTER, DeviceTransport.MQTT, "DEV-9"));
+    assertEquals(
+        Optional.empty(), faults.next(RequestKind.REGISTER, DeviceTransport.MQTT, "dev-1"));
+    assertEquals(
+        Optional.of(RESET), faults.next(RequestKind.REGISTER, DeviceTransport.MQTT, "DEV-9"));
     assertEquals(Optional.of(E503), next(RequestKind.POLL, "dev-1"));
   }
 

@@ -71,9 +71,12 @@ class MqttFaultInjectionTest {
       assertEquals(MqttMessageType.PUBACK, device.receive().fixedHeader().messageType());
       assertEquals(MqttMessageType.PUBACK, device.receive().fixedHeader().messageType());
       MqttPublishMessage reply = (MqttPublishMessage) device.receive();
-      assertEquals("$dps/registrations/res/202/?$rid=2&retry-after=3", reply.variableHeader().topicName());
+      assertEquals(
+          "$dps/registrations/res/202/?$rid=2&retry-after=3", reply.variableHeader().topicName());
     }
-    assertEquals(0, emulator.requestLog().entries().get(emulator.requestLog().entries().size() - 2).status());
+    assertEquals(
+        0,
+        emulator.requestLog().entries().get(emulator.requestLog().entries().size() - 2).status());
   }
 
   @Test
@@ -95,7 +98,8 @@ class MqttFaultInjectionTest {
       device.receive();
       MqttPublishMessage reply = (MqttPublishMessage) device.receive();
 
-      assertEquals("$dps/registrations/res/202/?$rid=1&retry-after=3", reply.variableHeader().topicName());
+      assertEquals(
+          "$dps/registrations/res/202/?$rid=1&retry-after=3", reply.variableHeader().topicName());
       String payload = reply.content().toString(StandardCharsets.UTF_8);
       assertTrue(payload.startsWith("{\"operationId\":\""), payload);
       assertThrows(IOException.class, () -> new ObjectMapper().readTree(payload));
@@ -128,46 +132,68 @@ class MqttFaultInjectionTest {
       device.receive();
       MqttPublishMessage late = (MqttPublishMessage) device.receive();
 
-      assertEquals("$dps/registrations/res/429/?$rid=1&retry-after=2", throttled.variableHeader().topicName());
+      assertEquals(
+          "$dps/registrations/res/429/?$rid=1&retry-after=2",
+          throttled.variableHeader().topicName());
       assertTrue(Duration.between(sent, Instant.now()).toMillis() >= 300);
-      assertEquals("$dps/registrations/res/202/?$rid=2&retry-after=3", late.variableHeader().topicName());
+      assertEquals(
+          "$dps/registrations/res/202/?$rid=2&retry-after=3", late.variableHeader().topicName());
     }
   }
 
   @Test
   void aRuleForHttpsLeavesMqttAlone() throws IOException {
-    emulator.faults().install(FaultPlan.of(0, FaultRule.random(1, List.of(Fault.parse("503")))
-        .onlyOver(DeviceTransport.HTTPS)));
+    emulator
+        .faults()
+        .install(
+            FaultPlan.of(
+                0,
+                FaultRule.random(1, List.of(Fault.parse("503"))).onlyOver(DeviceTransport.HTTPS)));
     try (RawMqttConnection device = connected("mqtt-untouched-1")) {
       device.send(register(1));
       device.receive();
       MqttPublishMessage reply = (MqttPublishMessage) device.receive();
 
-      assertEquals("$dps/registrations/res/202/?$rid=1&retry-after=3", reply.variableHeader().topicName());
+      assertEquals(
+          "$dps/registrations/res/202/?$rid=1&retry-after=3", reply.variableHeader().topicName());
     }
   }
 
   private static void script(RequestKind kind, String... faults) {
-    emulator.faults().install(FaultPlan.of(0, FaultRule.scripted(
-        Arrays.stream(faults).map(Fault::parse).toList()).onlyFor(kind).onlyOver(DeviceTransport.MQTT)));
+    emulator
+        .faults()
+        .install(
+            FaultPlan.of(
+                0,
+                FaultRule.scripted(Arrays.stream(faults).map(Fault::parse).toList())
+                    .onlyFor(kind)
+                    .onlyOver(DeviceTransport.MQTT)));
   }
 
   private static RawMqttConnection connected(String registrationId) throws IOException {
-    emulator.registry().addIndividualEnrollment(
-        IndividualEnrollment.symmetricKey(registrationId, TestTokens.VECTOR_KEY));
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            IndividualEnrollment.symmetricKey(registrationId, TestTokens.VECTOR_KEY));
     RawMqttConnection device = new RawMqttConnection(emulator.mqttEndpoint(), tls);
     String scope = emulator.idScope();
-    device.send(MqttMessageBuilders.connect()
-        .protocolVersion(MqttVersion.MQTT_3_1_1)
-        .clientId(registrationId)
-        .username(username(scope, registrationId))
-        .password(TestTokens.token(TestTokens.VECTOR_KEY, scope, registrationId).getBytes(StandardCharsets.UTF_8))
-        .cleanSession(true)
-        .keepAlive(60)
-        .build());
+    device.send(
+        MqttMessageBuilders.connect()
+            .protocolVersion(MqttVersion.MQTT_3_1_1)
+            .clientId(registrationId)
+            .username(username(scope, registrationId))
+            .password(
+                TestTokens.token(TestTokens.VECTOR_KEY, scope, registrationId)
+                    .getBytes(StandardCharsets.UTF_8))
+            .cleanSession(true)
+            .keepAlive(60)
+            .build());
     assertEquals(MqttMessageType.CONNACK, device.receive().fixedHeader().messageType());
-    device.send(MqttMessageBuilders.subscribe().messageId(1)
-        .addSubscription(MqttQoS.AT_LEAST_ONCE, PahoDevice.RESPONSES).build());
+    device.send(
+        MqttMessageBuilders.subscribe()
+            .messageId(1)
+            .addSubscription(MqttQoS.AT_LEAST_ONCE, PahoDevice.RESPONSES)
+            .build());
     MqttMessage subAck = device.receive();
     assertEquals(MqttMessageType.SUBACK, subAck.fixedHeader().messageType());
     return device;

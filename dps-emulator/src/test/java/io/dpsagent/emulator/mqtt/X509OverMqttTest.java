@@ -72,7 +72,8 @@ class X509OverMqttTest {
 
   @Test
   void deviceOfUnknownCaIsAnswered401() throws Exception {
-    TestPki.Leaf device = TestPki.rootCa("Stranger Root").leaf("mqtt-x509-stranger", KeyType.EC_P256);
+    TestPki.Leaf device =
+        TestPki.rootCa("Stranger Root").leaf("mqtt-x509-stranger", KeyType.EC_P256);
     try (PahoDevice paho = connected(tlsUri(), "mqtt-x509-stranger", device)) {
       PahoDevice.Reply reply = paho.register(1, "{}");
 
@@ -94,7 +95,10 @@ class X509OverMqttTest {
   }
 
   private static JsonNode registerAndPoll(
-      String serverUri, String registrationId, TestPki.Leaf device, X509Certificate... intermediates)
+      String serverUri,
+      String registrationId,
+      TestPki.Leaf device,
+      X509Certificate... intermediates)
       throws Exception {
     try (PahoDevice paho = connected(serverUri, registrationId, device, intermediates)) {
       PahoDevice.Reply started = paho.register(1, "{}");
@@ -106,7 +110,10 @@ class X509OverMqttTest {
   }
 
   private static PahoDevice connected(
-      String serverUri, String registrationId, TestPki.Leaf device, X509Certificate... intermediates)
+      String serverUri,
+      String registrationId,
+      TestPki.Leaf device,
+      X509Certificate... intermediates)
       throws Exception {
     PahoDevice paho = new PahoDevice(serverUri, registrationId);
     paho.connect(

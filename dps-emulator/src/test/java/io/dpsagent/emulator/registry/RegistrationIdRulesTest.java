@@ -62,6 +62,7 @@ class RegistrationIdRulesTest {
 
   @Test
   void lookupKeyFoldsCase() {
-    assertEquals(RegistrationIdRules.lookupKey("My-Device"), RegistrationIdRules.lookupKey("mY-dEVICE"));
+    assertEquals(
+        RegistrationIdRules.lookupKey("My-Device"), RegistrationIdRules.lookupKey("mY-dEVICE"));
   }
 }

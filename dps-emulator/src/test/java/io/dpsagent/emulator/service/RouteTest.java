@@ -34,8 +34,7 @@ class RouteTest {
 
   @Test
   void theNumberOfSegmentsMustAgree() {
-    Route mechanism =
-        Route.of("enrollments", List.of(ID, anyCase("attestationmechanism")), NONE);
+    Route mechanism = Route.of("enrollments", List.of(ID, anyCase("attestationmechanism")), NONE);
 
     assertTrue(mechanism.matches("POST", List.of("enrollments", "d-1", "attestationMechanism")));
     assertFalse(mechanism.matches("POST", List.of("enrollments", "d-1")));

@@ -16,7 +16,10 @@ import java.util.function.Consumer;
  * @param tpmTimeouts bounds on every TPM connect and command, with the stop check
  * @param warnings receives one line per warning; never a secret
  */
-public record KeyOptions(Optional<String> pkcs11Module, TpmSettings tpmSettings, TpmTimeouts tpmTimeouts,
+public record KeyOptions(
+    Optional<String> pkcs11Module,
+    TpmSettings tpmSettings,
+    TpmTimeouts tpmTimeouts,
     Consumer<String> warnings) {
 
   public KeyOptions {
@@ -28,7 +31,8 @@ public record KeyOptions(Optional<String> pkcs11Module, TpmSettings tpmSettings,
 
   /** No default module, the Azure TPM handles, default TPM timeouts, warnings dropped. */
   public static KeyOptions defaults() {
-    return new KeyOptions(Optional.empty(), TpmSettings.defaults(), TpmTimeouts.defaults(), warning -> { });
+    return new KeyOptions(
+        Optional.empty(), TpmSettings.defaults(), TpmTimeouts.defaults(), warning -> {});
   }
 
   public KeyOptions withPkcs11Module(Optional<String> module) {

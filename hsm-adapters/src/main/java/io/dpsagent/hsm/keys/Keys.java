@@ -38,23 +38,31 @@ public final class Keys {
 
   /**
    * A TLS client identity: a private key and its certificate chain, leaf first. A key in a file
-   * needs its chain in a PEM file; a key in a token takes its chain from a PEM file when
-   * {@code chain} names one, else from the token, next to the key.
+   * needs its chain in a PEM file; a key in a token takes its chain from a PEM file when {@code
+   * chain} names one, else from the token, next to the key.
    */
   public static TlsIdentity tlsIdentity(Optional<KeyUri> chain, KeyUri key, KeyOptions options)
       throws HsmException {
     key.warnings().forEach(options.warnings());
     Optional<KeyUri> chainFile = chain.filter(KeyUri::isFile);
     return switch (key.scheme()) {
-      case FILE -> SoftwareTlsIdentity.fromPem(chainFile.orElseThrow(() -> new HsmException(
-          HsmException.Kind.KEY_SOURCE, "private key " + key + " needs its certificate chain in a PEM file"))
-          .path(), key.path());
+      case FILE ->
+          SoftwareTlsIdentity.fromPem(
+              chainFile
+                  .orElseThrow(
+                      () ->
+                          new HsmException(
+                              HsmException.Kind.KEY_SOURCE,
+                              "private key " + key + " needs its certificate chain in a PEM file"))
+                  .path(),
+              key.path());
       case PKCS11 -> tokenTlsIdentity(chainFile, key, options);
     };
   }
 
   /** A TLS client identity from a PKCS#12 file, its password read from an owner-only file. */
-  public static TlsIdentity tlsIdentityFromPkcs12(KeyUri bundle, KeyUri passwordFile) throws HsmException {
+  public static TlsIdentity tlsIdentityFromPkcs12(KeyUri bundle, KeyUri passwordFile)
+      throws HsmException {
     return SoftwareTlsIdentity.fromPkcs12(bundle.path(), passwordFile.path());
   }
 
@@ -67,11 +75,12 @@ public final class Keys {
   }
 
   private static SasSigner tokenSasSigner(KeyUri key, KeyOptions options) throws HsmException {
-    return Pkcs11Token.open(key.pkcs11(), options.pkcs11Module().orElse(null)).sasSigner(key.pkcs11());
+    return Pkcs11Token.open(key.pkcs11(), options.pkcs11Module().orElse(null))
+        .sasSigner(key.pkcs11());
   }
 
-  private static TlsIdentity tokenTlsIdentity(Optional<KeyUri> chainFile, KeyUri key, KeyOptions options)
-      throws HsmException {
+  private static TlsIdentity tokenTlsIdentity(
+      Optional<KeyUri> chainFile, KeyUri key, KeyOptions options) throws HsmException {
     Pkcs11Token token = Pkcs11Token.open(key.pkcs11(), options.pkcs11Module().orElse(null));
     return chainFile.isPresent()
         ? token.tlsIdentity(key.pkcs11(), SoftwareTlsIdentity.readChain(chainFile.get().path()))

@@ -46,13 +46,15 @@ public final class Pem {
    * @throws MalformedPemException if a PEM block is damaged
    * @throws CertificateException if a certificate block is not a valid certificate
    */
-  public static List<X509Certificate> readCertificates(Path file) throws IOException, CertificateException {
+  public static List<X509Certificate> readCertificates(Path file)
+      throws IOException, CertificateException {
     // ISO-8859-1 maps every byte: a comment in another charset must not make the file unreadable.
     return certificates(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
   }
 
   /** As {@link #readCertificates(Path)}, from text. */
-  public static List<X509Certificate> certificates(String pem) throws IOException, CertificateException {
+  public static List<X509Certificate> certificates(String pem)
+      throws IOException, CertificateException {
     List<X509Certificate> certificates = new ArrayList<>();
     JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
@@ -82,17 +84,22 @@ public final class Pem {
     return certificates;
   }
 
-  /** As {@link #readPrivateKey(Path)}, with an {@link IOException} naming the file when there is none. */
+  /**
+   * As {@link #readPrivateKey(Path)}, with an {@link IOException} naming the file when there is
+   * none.
+   */
   public static PrivateKey requirePrivateKey(Path file) throws IOException {
     try {
-      return readPrivateKey(file).orElseThrow(() -> new IOException(file + ": no unencrypted PEM private key found"));
+      return readPrivateKey(file)
+          .orElseThrow(() -> new IOException(file + ": no unencrypted PEM private key found"));
     } catch (GeneralSecurityException | MalformedPemException e) {
       throw new IOException(file + ": no unencrypted PEM private key found", e);
     }
   }
 
   /** The first private key of {@code file}; see {@link #privateKey(String)}. */
-  public static Optional<PrivateKey> readPrivateKey(Path file) throws IOException, GeneralSecurityException {
+  public static Optional<PrivateKey> readPrivateKey(Path file)
+      throws IOException, GeneralSecurityException {
     return privateKey(Files.readString(file, StandardCharsets.ISO_8859_1));
   }
 
@@ -103,7 +110,8 @@ public final class Pem {
    * @throws EncryptedKeyException if the first key is encrypted
    * @throws MalformedPemException if a PEM block is damaged
    */
-  public static Optional<PrivateKey> privateKey(String pem) throws IOException, GeneralSecurityException {
+  public static Optional<PrivateKey> privateKey(String pem)
+      throws IOException, GeneralSecurityException {
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       for (Object item = next(parser); item != null; item = next(parser)) {
         if (item instanceof PrivateKeyInfo info) {
@@ -131,7 +139,8 @@ public final class Pem {
 
   /** Replaces {@code file} with {@code certificate} as PEM, atomically, owner-only. */
   public static void writeCertificate(Path file, X509Certificate certificate) throws IOException {
-    AtomicFiles.write(file, encode(certificate).getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_ONLY);
+    AtomicFiles.write(
+        file, encode(certificate).getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_ONLY);
   }
 
   // The text is in memory, so any failure is the content's. BouncyCastle reports a missing END
@@ -149,10 +158,13 @@ public final class Pem {
    * PEM converter returns BouncyCastle keys that call themselves "ECDSA"; JSSE and SunEC expect the
    * JDK's own "EC" keys.
    */
-  private static PrivateKey jdkKey(PrivateKeyInfo info) throws IOException, GeneralSecurityException {
+  private static PrivateKey jdkKey(PrivateKeyInfo info)
+      throws IOException, GeneralSecurityException {
     PrivateKey key = new JcaPEMKeyConverter().getPrivateKey(info);
-    String algorithm = key instanceof ECKey ? "EC" : key instanceof RSAKey ? "RSA" : key.getAlgorithm();
-    return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+    String algorithm =
+        key instanceof ECKey ? "EC" : key instanceof RSAKey ? "RSA" : key.getAlgorithm();
+    return KeyFactory.getInstance(algorithm)
+        .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
   }
 
   /** A PEM block whose base64 or DER content is damaged. */

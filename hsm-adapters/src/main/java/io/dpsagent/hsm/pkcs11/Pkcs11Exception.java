@@ -3,8 +3,8 @@ package io.dpsagent.hsm.pkcs11;
 import io.dpsagent.hsm.HsmException;
 
 /**
- * A PKCS#11 token could not do what was asked. {@link #pkcs11Kind()} lets a caller react (e.g. never
- * retry {@link Kind#WRONG_PIN}); the message names the URI, never the PIN.
+ * A PKCS#11 token could not do what was asked. {@link #pkcs11Kind()} lets a caller react (e.g.
+ * never retry {@link Kind#WRONG_PIN}); the message names the URI, never the PIN.
  */
 public final class Pkcs11Exception extends HsmException {
 
@@ -24,7 +24,9 @@ public final class Pkcs11Exception extends HsmException {
     OBJECT_NOT_FOUND,
     /** An object with that label already exists; keys are stored once. */
     OBJECT_EXISTS,
-    /** The object exists but is unfit: extractable key, certificate for another key, wrong class. */
+    /**
+     * The object exists but is unfit: extractable key, certificate for another key, wrong class.
+     */
     OBJECT_UNFIT,
     /** The token or module lacks a mechanism the operation needs. */
     MECHANISM_UNSUPPORTED,
@@ -50,8 +52,8 @@ public final class Pkcs11Exception extends HsmException {
   }
 
   /**
-   * A missing or too open PIN file and a missing module are the operator's to fix, like key
-   * files; a token that is not plugged in may come back; the rest is the token's answer.
+   * A missing or too open PIN file and a missing module are the operator's to fix, like key files;
+   * a token that is not plugged in may come back; the rest is the token's answer.
    */
   private static HsmException.Kind hsmKind(Kind kind) {
     return switch (kind) {

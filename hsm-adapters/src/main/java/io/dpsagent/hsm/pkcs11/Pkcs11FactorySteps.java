@@ -56,7 +56,8 @@ public final class Pkcs11FactorySteps {
   }
 
   /** Logs in to the token {@code uri} names, as {@link Pkcs11Token#open} does. */
-  public static Pkcs11FactorySteps open(Pkcs11Uri uri, String defaultModulePath) throws Pkcs11Exception {
+  public static Pkcs11FactorySteps open(Pkcs11Uri uri, String defaultModulePath)
+      throws Pkcs11Exception {
     return new Pkcs11FactorySteps(Pkcs11Token.open(uri, defaultModulePath));
   }
 
@@ -95,13 +96,17 @@ public final class Pkcs11FactorySteps {
       generator.initialize(type.parameters(), RANDOM);
       KeyPair keys = generator.generateKeyPair();
       X509Certificate placeholder = selfSigned(keys, label);
-      objects.keyStore().setKeyEntry(label, keys.getPrivate(), null, new Certificate[] {placeholder});
+      objects
+          .keyStore()
+          .setKeyEntry(label, keys.getPrivate(), null, new Certificate[] {placeholder});
       return keys.getPublic();
     } catch (NoSuchAlgorithmException e) {
-      throw new Pkcs11Exception(Kind.MECHANISM_UNSUPPORTED,
+      throw new Pkcs11Exception(
+          Kind.MECHANISM_UNSUPPORTED,
           "the token of " + keyUri + " cannot generate " + type + " key pairs");
     } catch (GeneralSecurityException | ProviderException e) {
-      throw new Pkcs11Exception(Kind.TOKEN_ERROR,
+      throw new Pkcs11Exception(
+          Kind.TOKEN_ERROR,
           "cannot generate a " + type + " key pair for " + keyUri + ": " + e.getMessage());
     }
   }
@@ -118,7 +123,8 @@ public final class Pkcs11FactorySteps {
     X500Principal subject = new X500Principal(subjectDn);
     StringWriter pem = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-      writer.writeObject(new JcaPKCS10CertificationRequestBuilder(subject, publicKey).build(signer(key, keyUri)));
+      writer.writeObject(
+          new JcaPKCS10CertificationRequestBuilder(subject, publicKey).build(signer(key, keyUri)));
     } catch (IOException e) {
       throw new IllegalStateException(e); // writing to memory
     }
@@ -131,14 +137,21 @@ public final class Pkcs11FactorySteps {
    *
    * @throws Pkcs11Exception {@link Kind#OBJECT_UNFIT} if the leaf certifies another key
    */
-  public void importCertificate(Pkcs11Uri keyUri, List<X509Certificate> chain) throws Pkcs11Exception {
+  public void importCertificate(Pkcs11Uri keyUri, List<X509Certificate> chain)
+      throws Pkcs11Exception {
     PrivateKey key = objects.privateKey(keyUri);
     objects.requireSameKey(keyUri, chain);
     try {
-      objects.keyStore().setKeyEntry(objects.alias(keyUri, ObjectType.PRIVATE), key, null,
-          chain.toArray(new Certificate[0]));
+      objects
+          .keyStore()
+          .setKeyEntry(
+              objects.alias(keyUri, ObjectType.PRIVATE),
+              key,
+              null,
+              chain.toArray(new Certificate[0]));
     } catch (GeneralSecurityException | ProviderException e) {
-      throw new Pkcs11Exception(Kind.TOKEN_ERROR,
+      throw new Pkcs11Exception(
+          Kind.TOKEN_ERROR,
           "cannot store the certificate chain for " + keyUri + ": " + e.getMessage());
     }
   }
@@ -151,10 +164,17 @@ public final class Pkcs11FactorySteps {
   private ContentSigner signer(PrivateKey key, Pkcs11Uri keyUri) throws Pkcs11Exception {
     try {
       return new JcaContentSignerBuilder(KeyPairType.signatureAlgorithmFor(key.getAlgorithm()))
-          .setProvider(token.provider()).build(key);
+          .setProvider(token.provider())
+          .build(key);
     } catch (OperatorCreationException e) {
-      throw new Pkcs11Exception(Kind.MECHANISM_UNSUPPORTED,
-          "the token of " + keyUri + " cannot sign with " + key.getAlgorithm() + ": " + e.getMessage());
+      throw new Pkcs11Exception(
+          Kind.MECHANISM_UNSUPPORTED,
+          "the token of "
+              + keyUri
+              + " cannot sign with "
+              + key.getAlgorithm()
+              + ": "
+              + e.getMessage());
     }
   }
 
@@ -163,14 +183,24 @@ public final class Pkcs11FactorySteps {
     X500Name name = new X500NameBuilder().addRDN(BCStyle.CN, label).build();
     Instant now = Instant.now();
     try {
-      ContentSigner signer = new JcaContentSignerBuilder(
-          KeyPairType.signatureAlgorithmFor(keys.getPrivate().getAlgorithm()))
-          .setProvider(token.provider()).build(keys.getPrivate());
-      return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name,
-          new BigInteger(64, RANDOM).add(BigInteger.ONE), Date.from(now.minus(Duration.ofMinutes(5))),
-          Date.from(now.plus(Duration.ofDays(365))), name, keys.getPublic()).build(signer));
+      ContentSigner signer =
+          new JcaContentSignerBuilder(
+                  KeyPairType.signatureAlgorithmFor(keys.getPrivate().getAlgorithm()))
+              .setProvider(token.provider())
+              .build(keys.getPrivate());
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              new JcaX509v3CertificateBuilder(
+                      name,
+                      new BigInteger(64, RANDOM).add(BigInteger.ONE),
+                      Date.from(now.minus(Duration.ofMinutes(5))),
+                      Date.from(now.plus(Duration.ofDays(365))),
+                      name,
+                      keys.getPublic())
+                  .build(signer));
     } catch (OperatorCreationException e) {
-      throw new GeneralSecurityException("cannot sign the placeholder certificate: " + e.getMessage(), e);
+      throw new GeneralSecurityException(
+          "cannot sign the placeholder certificate: " + e.getMessage(), e);
     }
   }
 }

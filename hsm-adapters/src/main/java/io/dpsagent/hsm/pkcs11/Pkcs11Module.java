@@ -20,8 +20,8 @@ import java.util.Map;
  *
  * <p>SunPKCS11 must be configured with a slot ID or slot index, but URIs name tokens by label or
  * serial, and some modules (SoftHSM2) give slots random IDs. SunPKCS11 does not expose token
- * labels, and its PKCS#11 wrapper is not an exported JDK API, so the slot is looked up here
- * through JNA, before SunPKCS11 is configured for it.
+ * labels, and its PKCS#11 wrapper is not an exported JDK API, so the slot is looked up here through
+ * JNA, before SunPKCS11 is configured for it.
  *
  * <p>The module is initialised with {@code CKF_OS_LOCKING_OK} (as SunPKCS11 does) and never
  * finalised: SunPKCS11, loading the same library later, accepts CKR_CRYPTOKI_ALREADY_INITIALIZED,
@@ -69,8 +69,14 @@ final class Pkcs11Module {
       long slot = slots.getNativeLong((long) i * NativeLong.SIZE).longValue();
       info.clear();
       if (call(functions, C_GET_TOKEN_INFO, new NativeLong(slot), info) == CKR_OK) {
-        tokens.add(new TokenInfo(slot, text(info, 0, 32), text(info, 32, 32), text(info, 64, 16),
-            text(info, 80, 16), info.getNativeLong(96).longValue()));
+        tokens.add(
+            new TokenInfo(
+                slot,
+                text(info, 0, 32),
+                text(info, 32, 32),
+                text(info, 64, 16),
+                text(info, 80, 16),
+                info.getNativeLong(96).longValue()));
       }
     }
     return tokens;
@@ -78,7 +84,8 @@ final class Pkcs11Module {
 
   private static Pointer functionList(String modulePath) throws Pkcs11Exception {
     if (!Files.isRegularFile(Path.of(modulePath))) {
-      throw new Pkcs11Exception(Pkcs11Exception.Kind.MODULE_NOT_FOUND,
+      throw new Pkcs11Exception(
+          Pkcs11Exception.Kind.MODULE_NOT_FOUND,
           "PKCS#11 module " + modulePath + " does not exist");
     }
     NativeLibrary library;
@@ -89,7 +96,8 @@ final class Pkcs11Module {
       library = NativeLibrary.getInstance(modulePath, Map.of(Library.OPTION_OPEN_FLAGS, RTLD_LAZY));
       getFunctionList = library.getFunction("C_GetFunctionList");
     } catch (UnsatisfiedLinkError e) {
-      throw new Pkcs11Exception(Pkcs11Exception.Kind.MODULE_NOT_FOUND,
+      throw new Pkcs11Exception(
+          Pkcs11Exception.Kind.MODULE_NOT_FOUND,
           "PKCS#11 module " + modulePath + " cannot be loaded or is not a PKCS#11 module");
     }
     PointerByReference list = new PointerByReference();
@@ -103,7 +111,8 @@ final class Pkcs11Module {
   private static long call(Pointer functions, int index, Object... args) {
     Pointer fn = functions.getPointer((long) (index + 1) * Native.POINTER_SIZE);
     return Function.getFunction(fn).invoke(NativeLong.class, args) instanceof NativeLong rv
-        ? rv.longValue() & 0xffffffffL : -1;
+        ? rv.longValue() & 0xffffffffL
+        : -1;
   }
 
   private static String text(Memory info, long offset, int length) {
@@ -112,7 +121,13 @@ final class Pkcs11Module {
   }
 
   private static Pkcs11Exception failure(String modulePath, String function, long rv) {
-    return new Pkcs11Exception(Pkcs11Exception.Kind.TOKEN_ERROR,
-        "PKCS#11 module " + modulePath + ": " + function + " failed with CKR 0x" + Long.toHexString(rv));
+    return new Pkcs11Exception(
+        Pkcs11Exception.Kind.TOKEN_ERROR,
+        "PKCS#11 module "
+            + modulePath
+            + ": "
+            + function
+            + " failed with CKR 0x"
+            + Long.toHexString(rv));
   }
 }

@@ -34,7 +34,8 @@ final class Pkcs11SasSigner implements SasSigner {
     try {
       return mac().doFinal(data);
     } catch (ProviderException e) {
-      throw new Pkcs11Exception(Pkcs11Exception.Kind.TOKEN_ERROR,
+      throw new Pkcs11Exception(
+          Pkcs11Exception.Kind.TOKEN_ERROR,
           "HMAC-SHA256 with " + uri + " failed in the token: " + SunPkcs11Providers.reason(e));
     }
   }
@@ -45,13 +46,16 @@ final class Pkcs11SasSigner implements SasSigner {
       mac.init(key);
       return mac;
     } catch (NoSuchAlgorithmException e) {
-      throw new Pkcs11Exception(Pkcs11Exception.Kind.MECHANISM_UNSUPPORTED,
+      throw new Pkcs11Exception(
+          Pkcs11Exception.Kind.MECHANISM_UNSUPPORTED,
           "the token of " + uri + " does not offer HMAC-SHA256 (CKM_SHA256_HMAC)");
     } catch (InvalidKeyException e) {
-      throw new Pkcs11Exception(Pkcs11Exception.Kind.OBJECT_UNFIT,
+      throw new Pkcs11Exception(
+          Pkcs11Exception.Kind.OBJECT_UNFIT,
           "key " + uri + " cannot be used for HMAC-SHA256 (" + e.getMessage() + ")");
     } catch (GeneralSecurityException | ProviderException e) {
-      throw new Pkcs11Exception(Pkcs11Exception.Kind.TOKEN_ERROR,
+      throw new Pkcs11Exception(
+          Pkcs11Exception.Kind.TOKEN_ERROR,
           "HMAC-SHA256 with " + uri + " failed in the token: " + e.getMessage());
     }
   }

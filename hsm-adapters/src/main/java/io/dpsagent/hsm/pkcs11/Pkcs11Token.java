@@ -32,8 +32,8 @@ public final class Pkcs11Token {
    *
    * @param uri names the token (token, serial, manufacturer, model or slot-id; with none, the
    *     module's only token), the module ({@code module-path}) and the PIN
-   * @param defaultModulePath the module when the URI has no {@code module-path} (config
-   *     {@code pkcs11.module}), or null
+   * @param defaultModulePath the module when the URI has no {@code module-path} (config {@code
+   *     pkcs11.module}), or null
    */
   public static Pkcs11Token open(Pkcs11Uri uri, String defaultModulePath) throws Pkcs11Exception {
     return new Pkcs11Token(TokenLogin.open(uri, defaultModulePath));
@@ -44,7 +44,9 @@ public final class Pkcs11Token {
     return info;
   }
 
-  /** The SunPKCS11 provider bound to this token's slot (registered last in java.security.Security). */
+  /**
+   * The SunPKCS11 provider bound to this token's slot (registered last in java.security.Security).
+   */
   Provider provider() {
     return provider;
   }
@@ -72,7 +74,8 @@ public final class Pkcs11Token {
    * A TLS client identity with the token's private key and a chain from elsewhere (e.g. a PEM file
    * read with {@code SoftwareTlsIdentity.readChain}); its leaf must certify the token's key.
    */
-  public TlsIdentity tlsIdentity(Pkcs11Uri keyUri, List<X509Certificate> chain) throws Pkcs11Exception {
+  public TlsIdentity tlsIdentity(Pkcs11Uri keyUri, List<X509Certificate> chain)
+      throws Pkcs11Exception {
     PrivateKey key = objects.privateKey(keyUri);
     objects.requireSameKey(keyUri, chain);
     return new Pkcs11TlsIdentity(key, chain, keyUri);

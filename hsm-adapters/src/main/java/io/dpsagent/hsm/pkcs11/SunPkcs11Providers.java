@@ -22,17 +22,22 @@ final class SunPkcs11Providers {
   private SunPkcs11Providers() {}
 
   static synchronized Provider forSlot(String modulePath, long slotId) {
-    return PROVIDERS.computeIfAbsent(modulePath + "#" + slotId, key -> {
-      Provider provider = Security.getProvider("SunPKCS11").configure("--" + config(modulePath, slotId));
-      // JSSE picks a Signature for the handshake among registered providers only; appended last,
-      // this provider is chosen only for its own keys.
-      Security.addProvider(provider);
-      return provider;
-    });
+    return PROVIDERS.computeIfAbsent(
+        modulePath + "#" + slotId,
+        key -> {
+          Provider provider =
+              Security.getProvider("SunPKCS11").configure("--" + config(modulePath, slotId));
+          // JSSE picks a Signature for the handshake among registered providers only; appended
+          // last,
+          // this provider is chosen only for its own keys.
+          Security.addProvider(provider);
+          return provider;
+        });
   }
 
   static String config(String modulePath, long slotId) {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "name = dps-agent-" + slotId,
         "library = " + modulePath,
         "slot = " + slotId,

@@ -6,8 +6,8 @@ import io.dpsagent.hsm.Pkcs11Uri;
  * What a slot's token says about itself (CK_TOKEN_INFO): enough to pick it by URI and to see the
  * state of its user PIN before trying one.
  */
-public record TokenInfo(long slotId, String label, String manufacturer, String model, String serial,
-    long flags) {
+public record TokenInfo(
+    long slotId, String label, String manufacturer, String model, String serial, long flags) {
 
   static final long CKF_LOGIN_REQUIRED = 0x4L;
   static final long CKF_TOKEN_INITIALIZED = 0x400L;

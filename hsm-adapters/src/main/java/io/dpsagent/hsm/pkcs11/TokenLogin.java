@@ -29,36 +29,68 @@ final class TokenLogin {
   static Session open(Pkcs11Uri uri, String defaultModulePath) throws Pkcs11Exception {
     String module = uri.modulePath() != null ? uri.modulePath() : defaultModulePath;
     if (module == null || module.isBlank()) {
-      throw new Pkcs11Exception(Kind.MODULE_NOT_FOUND, "no PKCS#11 module for " + uri
-          + ": add module-path=/path/to/module.so to the URI or set pkcs11.module");
+      throw new Pkcs11Exception(
+          Kind.MODULE_NOT_FOUND,
+          "no PKCS#11 module for "
+              + uri
+              + ": add module-path=/path/to/module.so to the URI or set pkcs11.module");
     }
     TokenInfo token = findToken(uri, module);
     if (token.userPinLocked()) {
-      throw new Pkcs11Exception(Kind.PIN_LOCKED, "the user PIN of token '" + token.label()
-          + "' is locked (" + uri + "); the security officer must unlock it");
+      throw new Pkcs11Exception(
+          Kind.PIN_LOCKED,
+          "the user PIN of token '"
+              + token.label()
+              + "' is locked ("
+              + uri
+              + "); the security officer must unlock it");
     }
     Provider provider;
     try {
       provider = SunPkcs11Providers.forSlot(module, token.slotId());
     } catch (ProviderException e) {
-      throw new Pkcs11Exception(Kind.TOKEN_ERROR, "cannot use token '" + token.label() + "' of " + uri
-          + ": " + SunPkcs11Providers.reason(e));
+      throw new Pkcs11Exception(
+          Kind.TOKEN_ERROR,
+          "cannot use token '"
+              + token.label()
+              + "' of "
+              + uri
+              + ": "
+              + SunPkcs11Providers.reason(e));
     }
     return new Session(token, provider, login(uri, module, token, provider));
   }
 
   private static TokenInfo findToken(Pkcs11Uri uri, String module) throws Pkcs11Exception {
     List<TokenInfo> tokens = Pkcs11Module.tokens(module);
-    List<TokenInfo> matches = tokens.stream().filter(t -> t.matches(uri)).collect(Collectors.toList());
-    String present = tokens.stream().filter(TokenInfo::initialized)
-        .map(t -> "'" + t.label() + "'").collect(Collectors.joining(", "));
+    List<TokenInfo> matches =
+        tokens.stream().filter(t -> t.matches(uri)).collect(Collectors.toList());
+    String present =
+        tokens.stream()
+            .filter(TokenInfo::initialized)
+            .map(t -> "'" + t.label() + "'")
+            .collect(Collectors.joining(", "));
     if (matches.isEmpty()) {
-      throw new Pkcs11Exception(Kind.TOKEN_NOT_FOUND, "no token matches " + uri + " in module " + module
-          + (present.isEmpty() ? " (it has no initialised token)" : " (tokens present: " + present + ")"));
+      throw new Pkcs11Exception(
+          Kind.TOKEN_NOT_FOUND,
+          "no token matches "
+              + uri
+              + " in module "
+              + module
+              + (present.isEmpty()
+                  ? " (it has no initialised token)"
+                  : " (tokens present: " + present + ")"));
     }
     if (matches.size() > 1) {
-      throw new Pkcs11Exception(Kind.TOKEN_NOT_FOUND, "several tokens match " + uri + " in module "
-          + module + " (" + present + "); name one with token= or serial=");
+      throw new Pkcs11Exception(
+          Kind.TOKEN_NOT_FOUND,
+          "several tokens match "
+              + uri
+              + " in module "
+              + module
+              + " ("
+              + present
+              + "); name one with token= or serial=");
     }
     return matches.get(0);
   }
@@ -73,27 +105,43 @@ final class TokenLogin {
     } catch (IOException e) {
       throw loginFailure(uri, module, token, e);
     } catch (GeneralSecurityException | ProviderException e) {
-      throw new Pkcs11Exception(Kind.TOKEN_ERROR, "cannot open token '" + token.label() + "' of " + uri
-          + ": " + e.getMessage());
+      throw new Pkcs11Exception(
+          Kind.TOKEN_ERROR,
+          "cannot open token '" + token.label() + "' of " + uri + ": " + e.getMessage());
     } finally {
       Arrays.fill(pin, '\0');
     }
   }
 
-  private static Pkcs11Exception loginFailure(Pkcs11Uri uri, String module, TokenInfo token, IOException e) {
+  private static Pkcs11Exception loginFailure(
+      Pkcs11Uri uri, String module, TokenInfo token, IOException e) {
     String trace = causes(e);
     if (trace.contains("CKR_PIN_LOCKED")) {
-      return new Pkcs11Exception(Kind.PIN_LOCKED, "the user PIN of token '" + token.label()
-          + "' is locked (" + uri + "); the security officer must unlock it");
+      return new Pkcs11Exception(
+          Kind.PIN_LOCKED,
+          "the user PIN of token '"
+              + token.label()
+              + "' is locked ("
+              + uri
+              + "); the security officer must unlock it");
     }
-    if (trace.contains(FailedLoginException.class.getName()) || trace.contains("CKR_PIN_INCORRECT")
+    if (trace.contains(FailedLoginException.class.getName())
+        || trace.contains("CKR_PIN_INCORRECT")
         || trace.contains("CKR_PIN_LEN_RANGE")) {
       String after = lockState(module, token);
-      return new Pkcs11Exception(Kind.WRONG_PIN, "token '" + token.label() + "' refused the PIN of " + uri
-          + " (one attempt, not retried" + after + ")");
+      return new Pkcs11Exception(
+          Kind.WRONG_PIN,
+          "token '"
+              + token.label()
+              + "' refused the PIN of "
+              + uri
+              + " (one attempt, not retried"
+              + after
+              + ")");
     }
-    return new Pkcs11Exception(Kind.TOKEN_ERROR, "cannot log in to token '" + token.label() + "' of " + uri
-        + ": " + trace);
+    return new Pkcs11Exception(
+        Kind.TOKEN_ERROR,
+        "cannot log in to token '" + token.label() + "' of " + uri + ": " + trace);
   }
 
   /** After a refused PIN, says whether the token now locks or is about to. */
@@ -101,7 +149,8 @@ final class TokenLogin {
     try {
       for (TokenInfo now : Pkcs11Module.tokens(module)) {
         if (now.slotId() == token.slotId()) {
-          return now.userPinLocked() ? "; the user PIN is now locked"
+          return now.userPinLocked()
+              ? "; the user PIN is now locked"
               : now.userPinFinalTry() ? "; one more wrong PIN locks it" : "";
         }
       }
@@ -114,7 +163,10 @@ final class TokenLogin {
   private static String causes(Throwable e) {
     StringBuilder s = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {
-      s.append(s.length() == 0 ? "" : " <- ").append(t.getClass().getName()).append(": ").append(t.getMessage());
+      s.append(s.length() == 0 ? "" : " <- ")
+          .append(t.getClass().getName())
+          .append(": ")
+          .append(t.getMessage());
     }
     return s.toString();
   }
@@ -124,18 +176,23 @@ final class TokenLogin {
       return uri.pinValue().toCharArray();
     }
     if (uri.pinSource() == null) {
-      throw new Pkcs11Exception(Kind.PIN_UNAVAILABLE, "no PIN for " + uri
-          + ": add pin-source=file:/path/to/pin (an owner-only file) to the URI");
+      throw new Pkcs11Exception(
+          Kind.PIN_UNAVAILABLE,
+          "no PIN for "
+              + uri
+              + ": add pin-source=file:/path/to/pin (an owner-only file) to the URI");
     }
     String text;
     try {
       text = KeyFiles.readSecretText(uri.pinSource());
     } catch (HsmException e) {
-      throw new Pkcs11Exception(Kind.PIN_UNAVAILABLE, e.getMessage() + " (PIN file of " + uri + ")");
+      throw new Pkcs11Exception(
+          Kind.PIN_UNAVAILABLE, e.getMessage() + " (PIN file of " + uri + ")");
     }
     String pin = text.lines().findFirst().orElse("");
     if (pin.isEmpty()) {
-      throw new Pkcs11Exception(Kind.PIN_UNAVAILABLE, "PIN file " + uri.pinSource() + " is empty (" + uri + ")");
+      throw new Pkcs11Exception(
+          Kind.PIN_UNAVAILABLE, "PIN file " + uri.pinSource() + " is empty (" + uri + ")");
     }
     return pin.toCharArray();
   }

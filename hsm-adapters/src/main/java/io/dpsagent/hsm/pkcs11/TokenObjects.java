@@ -19,9 +19,9 @@ import javax.crypto.SecretKey;
 
 /**
  * Finds the objects a URI names on a logged-in token, through SunPKCS11's KeyStore, where an alias
- * is a CKA_LABEL. Two consequences: a secret key must be named by {@code object=}; a private key
- * is visible only when a certificate with the same CKA_ID sits next to it. SunPKCS11 sets the
- * CKA_ID of keys it stores to the UTF-8 bytes of the label, so {@code id=} finds them too.
+ * is a CKA_LABEL. Two consequences: a secret key must be named by {@code object=}; a private key is
+ * visible only when a certificate with the same CKA_ID sits next to it. SunPKCS11 sets the CKA_ID
+ * of keys it stores to the UTF-8 bytes of the label, so {@code id=} finds them too.
  *
  * <p>Every key handed out has an unreadable value (CKA_SENSITIVE true or CKA_EXTRACTABLE false); a
  * key whose value can be read is refused as {@link Kind#OBJECT_UNFIT}.
@@ -75,15 +75,18 @@ final class TokenObjects {
       }
       return certs;
     } catch (GeneralSecurityException | ProviderException e) {
-      throw new Pkcs11Exception(Kind.TOKEN_ERROR, "cannot read the certificates of " + keyUri + ": " + e.getMessage());
+      throw new Pkcs11Exception(
+          Kind.TOKEN_ERROR, "cannot read the certificates of " + keyUri + ": " + e.getMessage());
     }
   }
 
   /** The KeyStore alias of the object the URI names, which must exist with the wanted class. */
   String alias(Pkcs11Uri keyUri, ObjectType wanted) throws Pkcs11Exception {
     requireType(keyUri, wanted);
-    Class<? extends KeyStore.Entry> entryClass = wanted == ObjectType.SECRET_KEY
-        ? KeyStore.SecretKeyEntry.class : KeyStore.PrivateKeyEntry.class;
+    Class<? extends KeyStore.Entry> entryClass =
+        wanted == ObjectType.SECRET_KEY
+            ? KeyStore.SecretKeyEntry.class
+            : KeyStore.PrivateKeyEntry.class;
     try {
       for (String candidate : aliasCandidates(keyUri, wanted)) {
         if (keyStore.containsAlias(candidate) && keyStore.entryInstanceOf(candidate, entryClass)) {
@@ -91,26 +94,42 @@ final class TokenObjects {
         }
       }
     } catch (GeneralSecurityException | ProviderException e) {
-      throw new Pkcs11Exception(Kind.TOKEN_ERROR, "cannot search token '" + info.label() + "' for "
-          + keyUri + ": " + e.getMessage());
+      throw new Pkcs11Exception(
+          Kind.TOKEN_ERROR,
+          "cannot search token '" + info.label() + "' for " + keyUri + ": " + e.getMessage());
     }
-    throw new Pkcs11Exception(Kind.OBJECT_NOT_FOUND, "token '" + info.label() + "' has no "
-        + (wanted == ObjectType.SECRET_KEY ? "secret key" : "private key with a certificate") + " " + keyUri);
+    throw new Pkcs11Exception(
+        Kind.OBJECT_NOT_FOUND,
+        "token '"
+            + info.label()
+            + "' has no "
+            + (wanted == ObjectType.SECRET_KEY ? "secret key" : "private key with a certificate")
+            + " "
+            + keyUri);
   }
 
   /** A label for a new object, which must not exist yet: keys are stored once, never replaced. */
   String newLabel(Pkcs11Uri keyUri, ObjectType type) throws Pkcs11Exception {
     requireType(keyUri, type);
     if (keyUri.object() == null) {
-      throw new Pkcs11Exception(Kind.OBJECT_NOT_FOUND, keyUri + " names no label for the new key; add object=<label>");
+      throw new Pkcs11Exception(
+          Kind.OBJECT_NOT_FOUND, keyUri + " names no label for the new key; add object=<label>");
     }
     try {
       if (keyStore.containsAlias(keyUri.object())) {
-        throw new Pkcs11Exception(Kind.OBJECT_EXISTS, "token '" + info.label() + "' already holds "
-            + keyUri.object() + " (" + keyUri + "); delete it first or choose another label");
+        throw new Pkcs11Exception(
+            Kind.OBJECT_EXISTS,
+            "token '"
+                + info.label()
+                + "' already holds "
+                + keyUri.object()
+                + " ("
+                + keyUri
+                + "); delete it first or choose another label");
       }
     } catch (GeneralSecurityException e) {
-      throw new Pkcs11Exception(Kind.TOKEN_ERROR, "cannot search token for " + keyUri + ": " + e.getMessage());
+      throw new Pkcs11Exception(
+          Kind.TOKEN_ERROR, "cannot search token for " + keyUri + ": " + e.getMessage());
     }
     return keyUri.object();
   }
@@ -122,8 +141,12 @@ final class TokenObjects {
     }
     PublicKey tokenKey = chain(keyUri).get(0).getPublicKey();
     if (!Arrays.equals(tokenKey.getEncoded(), chain.get(0).getPublicKey().getEncoded())) {
-      throw new Pkcs11Exception(Kind.OBJECT_UNFIT, "certificate " + chain.get(0).getSubjectX500Principal()
-          + " is not for the key " + keyUri);
+      throw new Pkcs11Exception(
+          Kind.OBJECT_UNFIT,
+          "certificate "
+              + chain.get(0).getSubjectX500Principal()
+              + " is not for the key "
+              + keyUri);
     }
   }
 
@@ -137,21 +160,32 @@ final class TokenObjects {
 
   private static <K extends Key> K requireHidden(K key, Pkcs11Uri keyUri) throws Pkcs11Exception {
     if (!isValueHidden(key)) {
-      throw new Pkcs11Exception(Kind.OBJECT_UNFIT, "key " + keyUri + " can be read out of the token"
-          + " (CKA_SENSITIVE false and CKA_EXTRACTABLE true); create it again as sensitive");
+      throw new Pkcs11Exception(
+          Kind.OBJECT_UNFIT,
+          "key "
+              + keyUri
+              + " can be read out of the token"
+              + " (CKA_SENSITIVE false and CKA_EXTRACTABLE true); create it again as sensitive");
     }
     return key;
   }
 
-  private static List<String> aliasCandidates(Pkcs11Uri keyUri, ObjectType wanted) throws Pkcs11Exception {
+  private static List<String> aliasCandidates(Pkcs11Uri keyUri, ObjectType wanted)
+      throws Pkcs11Exception {
     if (keyUri.object() != null) {
       return List.of(keyUri.object());
     }
     if (keyUri.id() == null || wanted == ObjectType.SECRET_KEY) {
-      throw new Pkcs11Exception(Kind.OBJECT_NOT_FOUND, keyUri + " names no "
-          + (wanted == ObjectType.SECRET_KEY ? "label; add object=<label>" : "object; add object=<label> or id=<bytes>"));
+      throw new Pkcs11Exception(
+          Kind.OBJECT_NOT_FOUND,
+          keyUri
+              + " names no "
+              + (wanted == ObjectType.SECRET_KEY
+                  ? "label; add object=<label>"
+                  : "object; add object=<label> or id=<bytes>"));
     }
-    // Without a label, SunPKCS11 names a key entry after its CKA_ID: as text when printable, else hex.
+    // Without a label, SunPKCS11 names a key entry after its CKA_ID: as text when printable, else
+    // hex.
     byte[] id = keyUri.id();
     StringBuilder hex = new StringBuilder("0x");
     for (byte b : id) {
@@ -161,11 +195,18 @@ final class TokenObjects {
   }
 
   private static void requireType(Pkcs11Uri keyUri, ObjectType wanted) throws Pkcs11Exception {
-    boolean fits = keyUri.type() == null || keyUri.type() == wanted
-        || (wanted == ObjectType.PRIVATE && keyUri.type() == ObjectType.CERT);
+    boolean fits =
+        keyUri.type() == null
+            || keyUri.type() == wanted
+            || (wanted == ObjectType.PRIVATE && keyUri.type() == ObjectType.CERT);
     if (!fits) {
-      throw new Pkcs11Exception(Kind.OBJECT_UNFIT, keyUri + " names a " + keyUri.type() + " object; this needs "
-          + (wanted == ObjectType.SECRET_KEY ? "type=secret-key" : "type=private"));
+      throw new Pkcs11Exception(
+          Kind.OBJECT_UNFIT,
+          keyUri
+              + " names a "
+              + keyUri.type()
+              + " object; this needs "
+              + (wanted == ObjectType.SECRET_KEY ? "type=secret-key" : "type=private"));
     }
   }
 }

@@ -20,10 +20,11 @@ import java.util.Set;
  */
 public final class KeyFiles {
 
-  private static final Set<PosixFilePermission> GROUP_OR_OTHER = EnumSet.of(
-      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-      PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+  private static final Set<PosixFilePermission> GROUP_OR_OTHER =
+      EnumSet.of(
+          PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
   /** Secret files are small; a bigger one is a wrong path, not a key. */
   private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
@@ -34,12 +35,14 @@ public final class KeyFiles {
   public static SoftwareSymmetricKey readSymmetricKey(Path file) throws HsmException {
     String text = readSecretText(file);
     if (text.isBlank()) {
-      throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " is empty; write the base64 key into it");
+      throw new HsmException(
+          Kind.KEY_SOURCE, "key file " + file + " is empty; write the base64 key into it");
     }
     try {
       return SoftwareSymmetricKey.ofBase64(text);
     } catch (IllegalArgumentException e) {
-      throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " does not hold a base64 symmetric key");
+      throw new HsmException(
+          Kind.KEY_SOURCE, "key file " + file + " does not hold a base64 symmetric key");
     }
   }
 
@@ -53,16 +56,23 @@ public final class KeyFiles {
     requireOwnerOnly(file);
     try {
       if (Files.size(file) > MAX_SECRET_FILE_BYTES) {
-        throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " is larger than "
-            + MAX_SECRET_FILE_BYTES + " bytes; check the path");
+        throw new HsmException(
+            Kind.KEY_SOURCE,
+            "key file "
+                + file
+                + " is larger than "
+                + MAX_SECRET_FILE_BYTES
+                + " bytes; check the path");
       }
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (AccessDeniedException e) {
       throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " is not readable by this user");
     } catch (CharacterCodingException e) {
-      throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " is not UTF-8 text; check the path");
+      throw new HsmException(
+          Kind.KEY_SOURCE, "key file " + file + " is not UTF-8 text; check the path");
     } catch (IOException e) {
-      throw new HsmException(Kind.KEY_SOURCE, "cannot read key file " + file + ": " + e.getClass().getSimpleName());
+      throw new HsmException(
+          Kind.KEY_SOURCE, "cannot read key file " + file + ": " + e.getClass().getSimpleName());
     }
   }
 
@@ -78,7 +88,8 @@ public final class KeyFiles {
     } catch (UnsupportedOperationException e) {
       return; // not a POSIX file system: nothing to check against
     } catch (IOException e) {
-      throw new HsmException(Kind.KEY_SOURCE, "cannot inspect key file " + file + ": " + e.getClass().getSimpleName());
+      throw new HsmException(
+          Kind.KEY_SOURCE, "cannot inspect key file " + file + ": " + e.getClass().getSimpleName());
     }
     if (!Files.isRegularFile(file)) {
       throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " is not a regular file");
@@ -87,8 +98,14 @@ public final class KeyFiles {
     open.addAll(perms);
     open.retainAll(GROUP_OR_OTHER);
     if (!open.isEmpty()) {
-      throw new HsmException(Kind.KEY_SOURCE, "key file " + file + " is accessible by group or others (mode "
-          + PosixFilePermissions.toString(perms) + "); run: chmod 600 " + file);
+      throw new HsmException(
+          Kind.KEY_SOURCE,
+          "key file "
+              + file
+              + " is accessible by group or others (mode "
+              + PosixFilePermissions.toString(perms)
+              + "); run: chmod 600 "
+              + file);
     }
   }
 }

@@ -13,8 +13,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * A symmetric key held in process memory: the software implementation of {@link SasSigner}.
  *
- * <p>Unlike keys in a TPM or HSM, a software key can be exported, because an Azure connection string
- * ({@code SharedAccessKey=...}) needs the key itself. {@link #toString()} never shows it.
+ * <p>Unlike keys in a TPM or HSM, a software key can be exported, because an Azure connection
+ * string ({@code SharedAccessKey=...}) needs the key itself. {@link #toString()} never shows it.
  */
 public final class SoftwareSymmetricKey implements SasSigner {
 
@@ -52,8 +52,8 @@ public final class SoftwareSymmetricKey implements SasSigner {
   }
 
   /**
-   * Derives a device key from an enrollment-group key as DPS does:
-   * {@code HMAC-SHA256(groupKey, UTF-8(registrationId))}, the ID hashed exactly as given.
+   * Derives a device key from an enrollment-group key as DPS does: {@code HMAC-SHA256(groupKey,
+   * UTF-8(registrationId))}, the ID hashed exactly as given.
    *
    * <p>The group key is any {@link SasSigner}, so a group key kept in an HSM can derive device keys
    * without leaving it.

@@ -48,8 +48,11 @@ public final class SoftwareTlsIdentity implements TlsIdentity {
     return new SoftwareTlsIdentity(key, chain);
   }
 
-  /** Loads the first key entry of a PKCS#12 file, with the password read from an owner-only file. */
-  public static SoftwareTlsIdentity fromPkcs12(Path p12File, Path passwordFile) throws HsmException {
+  /**
+   * Loads the first key entry of a PKCS#12 file, with the password read from an owner-only file.
+   */
+  public static SoftwareTlsIdentity fromPkcs12(Path p12File, Path passwordFile)
+      throws HsmException {
     char[] password = KeyFiles.readSecretText(passwordFile).strip().toCharArray();
     KeyFiles.requireOwnerOnly(p12File);
     try (InputStream in = Files.newInputStream(p12File)) {
@@ -66,15 +69,23 @@ public final class SoftwareTlsIdentity implements TlsIdentity {
           return new SoftwareTlsIdentity(key, chain);
         }
       }
-      throw new HsmException(Kind.KEY_SOURCE, "PKCS#12 file " + p12File + " holds no private key entry");
+      throw new HsmException(
+          Kind.KEY_SOURCE, "PKCS#12 file " + p12File + " holds no private key entry");
     } catch (NoSuchFileException e) {
       throw new HsmException(Kind.KEY_SOURCE, "PKCS#12 file " + p12File + " does not exist");
     } catch (IOException e) {
       // KeyStore.load reports a wrong password as an IOException whose cause is unrecoverable.
-      throw new HsmException(Kind.KEY_SOURCE, "cannot open PKCS#12 file " + p12File
-          + ": wrong password in " + passwordFile + " or not a PKCS#12 file");
+      throw new HsmException(
+          Kind.KEY_SOURCE,
+          "cannot open PKCS#12 file "
+              + p12File
+              + ": wrong password in "
+              + passwordFile
+              + " or not a PKCS#12 file");
     } catch (GeneralSecurityException e) {
-      throw new HsmException(Kind.KEY_SOURCE, "cannot read PKCS#12 file " + p12File + ": " + e.getClass().getSimpleName());
+      throw new HsmException(
+          Kind.KEY_SOURCE,
+          "cannot read PKCS#12 file " + p12File + ": " + e.getClass().getSimpleName());
     } finally {
       java.util.Arrays.fill(password, '\0');
     }
@@ -95,34 +106,44 @@ public final class SoftwareTlsIdentity implements TlsIdentity {
     try {
       List<X509Certificate> chain = Pem.readCertificates(file);
       if (chain.isEmpty()) {
-        throw new HsmException(Kind.KEY_SOURCE, "certificate file " + file + " holds no PEM certificate");
+        throw new HsmException(
+            Kind.KEY_SOURCE, "certificate file " + file + " holds no PEM certificate");
       }
       return chain;
     } catch (NoSuchFileException e) {
       throw new HsmException(Kind.KEY_SOURCE, "certificate file " + file + " does not exist");
     } catch (IOException | GeneralSecurityException e) {
-      throw new HsmException(Kind.KEY_SOURCE, "certificate file " + file + " is not a PEM certificate chain");
+      throw new HsmException(
+          Kind.KEY_SOURCE, "certificate file " + file + " is not a PEM certificate chain");
     }
   }
 
   private static PrivateKey readPemKey(Path file, String pem) throws HsmException {
     try {
-      return Pem.privateKey(pem).orElseThrow(() -> new HsmException(Kind.KEY_SOURCE,
-          "private key file " + file + " holds no PEM private key"));
+      return Pem.privateKey(pem)
+          .orElseThrow(
+              () ->
+                  new HsmException(
+                      Kind.KEY_SOURCE, "private key file " + file + " holds no PEM private key"));
     } catch (Pem.EncryptedKeyException e) {
-      throw new HsmException(Kind.KEY_SOURCE, "private key file " + file
-          + " is encrypted; use an unencrypted PKCS#8 key or a PKCS#12 file with a password file");
+      throw new HsmException(
+          Kind.KEY_SOURCE,
+          "private key file "
+              + file
+              + " is encrypted; use an unencrypted PKCS#8 key or a PKCS#12 file with a password file");
     } catch (IOException | GeneralSecurityException e) {
-      throw new HsmException(Kind.KEY_SOURCE, "private key file " + file + " is not a valid PEM private key");
+      throw new HsmException(
+          Kind.KEY_SOURCE, "private key file " + file + " is not a valid PEM private key");
     }
   }
 
-  private static void requireMatchingPair(PrivateKey key, X509Certificate leaf, Path certFile, Path keyFile)
-      throws HsmException {
+  private static void requireMatchingPair(
+      PrivateKey key, X509Certificate leaf, Path certFile, Path keyFile) throws HsmException {
     try {
       // By type, not getAlgorithm(): keys parsed while BouncyCastle is registered (TSS.Java
       // registers it) call themselves "ECDSA" rather than "EC".
-      String algorithm = key instanceof java.security.interfaces.ECKey ? "SHA256withECDSA" : "SHA256withRSA";
+      String algorithm =
+          key instanceof java.security.interfaces.ECKey ? "SHA256withECDSA" : "SHA256withRSA";
       byte[] challenge = new byte[32];
       new SecureRandom().nextBytes(challenge);
       Signature signer = Signature.getInstance(algorithm);
@@ -138,6 +159,8 @@ public final class SoftwareTlsIdentity implements TlsIdentity {
     } catch (GeneralSecurityException e) {
       // a key of another type than the certificate's: reported below
     }
-    throw new HsmException(Kind.KEY_SOURCE, "private key in " + keyFile + " does not belong to the first certificate in " + certFile);
+    throw new HsmException(
+        Kind.KEY_SOURCE,
+        "private key in " + keyFile + " does not belong to the first certificate in " + certFile);
   }
 }

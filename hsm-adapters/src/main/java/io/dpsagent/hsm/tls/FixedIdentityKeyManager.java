@@ -44,8 +44,10 @@ public final class FixedIdentityKeyManager extends X509ExtendedKeyManager {
   private String aliasFor(String[] keyTypes) {
     // By type, not getAlgorithm(): keys parsed while BouncyCastle is registered (TSS.Java
     // registers it) call themselves "ECDSA", but JSSE asks for "EC".
-    String ours = key instanceof java.security.interfaces.ECKey ? "EC"
-        : key instanceof java.security.interfaces.RSAKey ? "RSA" : key.getAlgorithm();
+    String ours =
+        key instanceof java.security.interfaces.ECKey
+            ? "EC"
+            : key instanceof java.security.interfaces.RSAKey ? "RSA" : key.getAlgorithm();
     for (String type : keyTypes) {
       if (type.equals(ours) || ("RSA".equals(ours) && "RSASSA-PSS".equals(type))) {
         return ALIAS;

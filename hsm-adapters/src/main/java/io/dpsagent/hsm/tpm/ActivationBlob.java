@@ -19,12 +19,22 @@ import tss.tpm.TPM_ALG_ID;
  * @param identityKey the identity key's public area (part 5)
  * @param encryptedUri part 6; unused by DPS clients, kept for completeness
  */
-record ActivationBlob(TPMS_ID_OBJECT credentialBlob, byte[] credentialSeed, byte[] duplicate,
-    byte[] importSeed, TPMT_PUBLIC identityKey, byte[] encryptedUri) {
+record ActivationBlob(
+    TPMS_ID_OBJECT credentialBlob,
+    byte[] credentialSeed,
+    byte[] duplicate,
+    byte[] importSeed,
+    TPMT_PUBLIC identityKey,
+    byte[] encryptedUri) {
 
   private static final String[] PARTS = {
-      "TPM2B_ID_OBJECT", "TPM2B_ENCRYPTED_SECRET", "TPM2B_PRIVATE", "TPM2B_ENCRYPTED_SECRET",
-      "TPM2B_PUBLIC", "TPM2B_DATA"};
+    "TPM2B_ID_OBJECT",
+    "TPM2B_ENCRYPTED_SECRET",
+    "TPM2B_PRIVATE",
+    "TPM2B_ENCRYPTED_SECRET",
+    "TPM2B_PUBLIC",
+    "TPM2B_DATA"
+  };
   private static final String PREFIX = "TPM activation blob: ";
 
   static ActivationBlob parse(byte[] blob) throws HsmException {
@@ -36,15 +46,24 @@ record ActivationBlob(TPMS_ID_OBJECT credentialBlob, byte[] credentialSeed, byte
     for (int i = 0; i < PARTS.length; i++) {
       int remaining = blob.length - offset;
       if (remaining < 2) {
-        throw new HsmException(PREFIX + part(i) + " is missing: the blob ends "
-            + (remaining == 0 ? "before it" : "inside its 2-byte size"));
+        throw new HsmException(
+            PREFIX
+                + part(i)
+                + " is missing: the blob ends "
+                + (remaining == 0 ? "before it" : "inside its 2-byte size"));
       }
       int size = ((blob[offset] & 0xff) << 8) | (blob[offset + 1] & 0xff);
       offset += 2;
       remaining -= 2;
       if (size > remaining) {
-        throw new HsmException(PREFIX + part(i) + " claims " + size + " bytes but " + remaining
-            + (remaining == 1 ? " remains" : " remain"));
+        throw new HsmException(
+            PREFIX
+                + part(i)
+                + " claims "
+                + size
+                + " bytes but "
+                + remaining
+                + (remaining == 1 ? " remains" : " remain"));
       }
       if (size == 0 && i != PARTS.length - 1) {
         throw new HsmException(PREFIX + part(i) + " is empty");
@@ -54,11 +73,16 @@ record ActivationBlob(TPMS_ID_OBJECT credentialBlob, byte[] credentialSeed, byte
     }
     if (offset != blob.length) {
       int extra = blob.length - offset;
-      throw new HsmException(PREFIX + extra + " unexpected " + (extra == 1 ? "byte" : "bytes")
-          + " after " + part(PARTS.length - 1));
+      throw new HsmException(
+          PREFIX
+              + extra
+              + " unexpected "
+              + (extra == 1 ? "byte" : "bytes")
+              + " after "
+              + part(PARTS.length - 1));
     }
-    return new ActivationBlob(idObject(parts[0]), parts[1], parts[2], parts[3],
-        publicArea(parts[4]), parts[5]);
+    return new ActivationBlob(
+        idObject(parts[0]), parts[1], parts[2], parts[3], publicArea(parts[4]), parts[5]);
   }
 
   private static String part(int index) {
@@ -69,13 +93,17 @@ record ActivationBlob(TPMS_ID_OBJECT credentialBlob, byte[] credentialSeed, byte
   private static TPMS_ID_OBJECT idObject(byte[] bytes) throws HsmException {
     int hmacSize = bytes.length < 2 ? -1 : ((bytes[0] & 0xff) << 8) | (bytes[1] & 0xff);
     if (hmacSize <= 0 || hmacSize > bytes.length - 2) {
-      throw new HsmException(PREFIX + part(0) + " does not hold an integrity HMAC followed by an"
-          + " encrypted credential");
+      throw new HsmException(
+          PREFIX
+              + part(0)
+              + " does not hold an integrity HMAC followed by an"
+              + " encrypted credential");
     }
     if (hmacSize == bytes.length - 2) {
       throw new HsmException(PREFIX + part(0) + " has no encrypted credential after its HMAC");
     }
-    return new TPMS_ID_OBJECT(Arrays.copyOfRange(bytes, 2, 2 + hmacSize),
+    return new TPMS_ID_OBJECT(
+        Arrays.copyOfRange(bytes, 2, 2 + hmacSize),
         Arrays.copyOfRange(bytes, 2 + hmacSize, bytes.length));
   }
 
@@ -85,7 +113,8 @@ record ActivationBlob(TPMS_ID_OBJECT credentialBlob, byte[] credentialSeed, byte
     try {
       TpmBuffer buffer = new TpmBuffer(bytes);
       pub = buffer.createObj(TPMT_PUBLIC.class);
-      if (!buffer.isOk() || buffer.curPos() != bytes.length
+      if (!buffer.isOk()
+          || buffer.curPos() != bytes.length
           || !Arrays.equals(pub.toBytes(), bytes)) {
         pub = null;
       }
@@ -96,8 +125,12 @@ record ActivationBlob(TPMS_ID_OBJECT credentialBlob, byte[] credentialSeed, byte
       throw new HsmException(PREFIX + part(4) + " is not a valid TPMT_PUBLIC");
     }
     if (pub.type() != TPM_ALG_ID.KEYEDHASH) {
-      throw new HsmException(PREFIX + part(4) + " describes a " + TpmConnection.name(pub.type())
-          + " key; the identity key must be a KEYEDHASH (HMAC) key");
+      throw new HsmException(
+          PREFIX
+              + part(4)
+              + " describes a "
+              + TpmConnection.name(pub.type())
+              + " key; the identity key must be a KEYEDHASH (HMAC) key");
     }
     return pub;
   }

@@ -24,9 +24,14 @@ final class KeyTemplates {
    * provision, so a created EK equals the one a certificate would have been issued for.
    */
   static TPMT_PUBLIC endorsementKey() {
-    return new TPMT_PUBLIC(TPM_ALG_ID.SHA256,
-        new TPMA_OBJECT(TPMA_OBJECT.fixedTPM, TPMA_OBJECT.fixedParent,
-            TPMA_OBJECT.sensitiveDataOrigin, TPMA_OBJECT.adminWithPolicy, TPMA_OBJECT.restricted,
+    return new TPMT_PUBLIC(
+        TPM_ALG_ID.SHA256,
+        new TPMA_OBJECT(
+            TPMA_OBJECT.fixedTPM,
+            TPMA_OBJECT.fixedParent,
+            TPMA_OBJECT.sensitiveDataOrigin,
+            TPMA_OBJECT.adminWithPolicy,
+            TPMA_OBJECT.restricted,
             TPMA_OBJECT.decrypt),
         EK_POLICY.clone(),
         rsaStorageParameters(),
@@ -35,17 +40,26 @@ final class KeyTemplates {
 
   /** The storage root key every Azure TPM client creates: RSA 2048 restricted decryption, no DA. */
   static TPMT_PUBLIC storageRootKey() {
-    return new TPMT_PUBLIC(TPM_ALG_ID.SHA256,
-        new TPMA_OBJECT(TPMA_OBJECT.fixedTPM, TPMA_OBJECT.fixedParent,
-            TPMA_OBJECT.sensitiveDataOrigin, TPMA_OBJECT.userWithAuth, TPMA_OBJECT.noDA,
-            TPMA_OBJECT.restricted, TPMA_OBJECT.decrypt),
+    return new TPMT_PUBLIC(
+        TPM_ALG_ID.SHA256,
+        new TPMA_OBJECT(
+            TPMA_OBJECT.fixedTPM,
+            TPMA_OBJECT.fixedParent,
+            TPMA_OBJECT.sensitiveDataOrigin,
+            TPMA_OBJECT.userWithAuth,
+            TPMA_OBJECT.noDA,
+            TPMA_OBJECT.restricted,
+            TPMA_OBJECT.decrypt),
         new byte[0],
         rsaStorageParameters(),
         new TPM2B_PUBLIC_KEY_RSA());
   }
 
   private static TPMS_RSA_PARMS rsaStorageParameters() {
-    return new TPMS_RSA_PARMS(new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, 128, TPM_ALG_ID.CFB),
-        new TPMS_NULL_ASYM_SCHEME(), 2048, 0);
+    return new TPMS_RSA_PARMS(
+        new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, 128, TPM_ALG_ID.CFB),
+        new TPMS_NULL_ASYM_SCHEME(),
+        2048,
+        0);
   }
 }

@@ -9,8 +9,8 @@ import java.nio.ByteBuffer;
  * command goes out as {@code u32 TPM_SEND_COMMAND, u8 locality, u32 size, bytes}; the answer comes
  * back as {@code u32 size, bytes, u32 0}.
  *
- * <p>Used instead of TSS.Java's {@code TpmDeviceTcp}, whose reads have no timeout: every connect and
- * read here is bounded by the device's {@link TpmTimeouts}.
+ * <p>Used instead of TSS.Java's {@code TpmDeviceTcp}, whose reads have no timeout: every connect
+ * and read here is bounded by the device's {@link TpmTimeouts}.
  */
 final class MssimTcpDevice extends tss.TpmDevice {
 
@@ -30,7 +30,9 @@ final class MssimTcpDevice extends tss.TpmDevice {
     this.timeouts = timeouts;
   }
 
-  /** @throws TpmNoAnswerException if the connection is not made within the connect timeout */
+  /**
+   * @throws TpmNoAnswerException if the connection is not made within the connect timeout
+   */
   void open() throws IOException {
     if (commands == null) {
       commands = TpmSocket.connect(toString(), host, port, timeouts);
@@ -64,11 +66,17 @@ final class MssimTcpDevice extends tss.TpmDevice {
   public void dispatchCommand(byte[] command) {
     requireOpen();
     try {
-      commands.write(ByteBuffer.allocate(9 + command.length)
-          .putInt(SEND_COMMAND).put((byte) 0).putInt(command.length).put(command).array());
+      commands.write(
+          ByteBuffer.allocate(9 + command.length)
+              .putInt(SEND_COMMAND)
+              .put((byte) 0)
+              .putInt(command.length)
+              .put(command)
+              .array());
       pending = true;
     } catch (IOException e) {
-      throw new UncheckedIOException("sending a command to the simulator at " + host + ":" + port + " failed", e);
+      throw new UncheckedIOException(
+          "sending a command to the simulator at " + host + ":" + port + " failed", e);
     }
   }
 
@@ -93,7 +101,8 @@ final class MssimTcpDevice extends tss.TpmDevice {
       close(); // a late answer would be taken for the answer to the next command
       throw e;
     } catch (IOException e) {
-      throw new UncheckedIOException("reading a response from the simulator at " + host + ":" + port + " failed", e);
+      throw new UncheckedIOException(
+          "reading a response from the simulator at " + host + ":" + port + " failed", e);
     }
   }
 

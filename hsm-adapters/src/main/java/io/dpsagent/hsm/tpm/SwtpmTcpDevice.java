@@ -75,11 +75,14 @@ final class SwtpmTcpDevice extends tss.TpmDevice {
       data.write(command);
       pending = true;
     } catch (IOException e) {
-      throw new UncheckedIOException("sending a command to swtpm at " + host + ":" + port + " failed", e);
+      throw new UncheckedIOException(
+          "sending a command to swtpm at " + host + ":" + port + " failed", e);
     }
   }
 
-  /** @throws TpmNoAnswerException when swtpm does not answer in time or a stop is requested */
+  /**
+   * @throws TpmNoAnswerException when swtpm does not answer in time or a stop is requested
+   */
   @Override
   public byte[] getResponse() {
     requireOpen();
@@ -93,7 +96,8 @@ final class SwtpmTcpDevice extends tss.TpmDevice {
       close(); // a late answer would be taken for the answer to the next command
       throw e;
     } catch (IOException e) {
-      throw new UncheckedIOException("reading a response from swtpm at " + host + ":" + port + " failed", e);
+      throw new UncheckedIOException(
+          "reading a response from swtpm at " + host + ":" + port + " failed", e);
     }
   }
 
@@ -156,8 +160,10 @@ final class SwtpmTcpDevice extends tss.TpmDevice {
       ctrl.write(ByteBuffer.allocate(4 + payload.length).putInt(command).put(payload).array());
       int result = ctrl.readInt(timeouts.forAnswer(name));
       if (result != 0) {
-        throw new IllegalStateException(String.format(
-            "swtpm control command %d at %s:%d failed with result 0x%X", command, host, controlPort, result));
+        throw new IllegalStateException(
+            String.format(
+                "swtpm control command %d at %s:%d failed with result 0x%X",
+                command, host, controlPort, result));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Where the TPM is, written as a tpm2-tss TCTI string, the way {@code tpm2-tools -T} takes it, so the
- * same value works for both:
+ * Where the TPM is, written as a tpm2-tss TCTI string, the way {@code tpm2-tools -T} takes it, so
+ * the same value works for both:
  *
  * <ul>
  *   <li>{@code device:/dev/tpmrm0}: a TPM character device ({@code device} alone, or an empty
@@ -25,7 +25,9 @@ public final class TctiSpec {
 
   /** The kinds of TCTI this agent speaks. */
   public enum Kind {
-    DEVICE("device"), SWTPM("swtpm"), MSSIM("mssim");
+    DEVICE("device"),
+    SWTPM("swtpm"),
+    MSSIM("mssim");
 
     private final String prefix;
 
@@ -93,9 +95,12 @@ public final class TctiSpec {
       case "mssim":
         return parseSocket(trimmed, name, config);
       default:
-        throw new IllegalArgumentException("TCTI " + Printable.quote(trimmed) + ": unsupported TCTI "
-            + Printable.quote(name)
-            + "; use device:/dev/tpmrm0, swtpm:host=127.0.0.1,port=2321 or mssim:host=...,port=...");
+        throw new IllegalArgumentException(
+            "TCTI "
+                + Printable.quote(trimmed)
+                + ": unsupported TCTI "
+                + Printable.quote(name)
+                + "; use device:/dev/tpmrm0, swtpm:host=127.0.0.1,port=2321 or mssim:host=...,port=...");
     }
   }
 
@@ -105,23 +110,34 @@ public final class TctiSpec {
       for (String part : config.split(",", -1)) {
         int eq = part.indexOf('=');
         if (eq <= 0) {
-          throw new IllegalArgumentException("TCTI " + Printable.quote(text) + ": option " + Printable.quote(part)
-              + " is not key=value (expected host=... or port=...)");
+          throw new IllegalArgumentException(
+              "TCTI "
+                  + Printable.quote(text)
+                  + ": option "
+                  + Printable.quote(part)
+                  + " is not key=value (expected host=... or port=...)");
         }
         String key = part.substring(0, eq).strip().toLowerCase(Locale.ROOT);
         String value = part.substring(eq + 1).strip();
         if (!key.equals("host") && !key.equals("port")) {
-          throw new IllegalArgumentException("TCTI " + Printable.quote(text) + ": unknown option "
-              + Printable.quote(key)
-              + " (only host and port are supported)");
+          throw new IllegalArgumentException(
+              "TCTI "
+                  + Printable.quote(text)
+                  + ": unknown option "
+                  + Printable.quote(key)
+                  + " (only host and port are supported)");
         }
         if (value.isEmpty()) {
-          throw new IllegalArgumentException("TCTI " + Printable.quote(text) + ": option " + Printable.quote(key)
-              + " is empty");
+          throw new IllegalArgumentException(
+              "TCTI " + Printable.quote(text) + ": option " + Printable.quote(key) + " is empty");
         }
         if (options.put(key, value) != null) {
-          throw new IllegalArgumentException("TCTI " + Printable.quote(text) + ": option " + Printable.quote(key)
-              + " is given twice");
+          throw new IllegalArgumentException(
+              "TCTI "
+                  + Printable.quote(text)
+                  + ": option "
+                  + Printable.quote(key)
+                  + " is given twice");
         }
       }
     }
@@ -135,8 +151,12 @@ public final class TctiSpec {
         port = -1;
       }
       if (port < 1 || port > 65534) {
-        throw new IllegalArgumentException("TCTI " + Printable.quote(text) + ": port " + Printable.quote(portText)
-            + " is not a number between 1 and 65534 (the next port is the control port)");
+        throw new IllegalArgumentException(
+            "TCTI "
+                + Printable.quote(text)
+                + ": port "
+                + Printable.quote(portText)
+                + " is not a number between 1 and 65534 (the next port is the control port)");
       }
     }
     return name.equals("swtpm") ? swtpm(host, port) : mssim(host, port);
@@ -151,8 +171,11 @@ public final class TctiSpec {
 
   private static int checkPort(int port, String name) {
     if (port < 1 || port > 65534) {
-      throw new IllegalArgumentException(name + " TCTI port " + port
-          + " is not between 1 and 65534 (the next port is the control port)");
+      throw new IllegalArgumentException(
+          name
+              + " TCTI port "
+              + port
+              + " is not between 1 and 65534 (the next port is the control port)");
     }
     return port;
   }
@@ -207,8 +230,11 @@ public final class TctiSpec {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TctiSpec other && kind == other.kind && Objects.equals(path, other.path)
-        && Objects.equals(host, other.host) && port == other.port;
+    return o instanceof TctiSpec other
+        && kind == other.kind
+        && Objects.equals(path, other.path)
+        && Objects.equals(host, other.host)
+        && port == other.port;
   }
 
   @Override

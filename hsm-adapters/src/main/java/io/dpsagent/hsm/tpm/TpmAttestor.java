@@ -29,9 +29,9 @@ import tss.tpm.TPM_SE;
 /**
  * The {@link Attestor} of a TPM 2.0 reached through TSS.Java.
  *
- * <p>On open, the EK and SRK are taken from their persistent handles; a missing one is created
- * from the standard template and persisted there. An existing key is never evicted or replaced: a
- * vendor EK is what the EK certificate and the DPS enrollment refer to.
+ * <p>On open, the EK and SRK are taken from their persistent handles; a missing one is created from
+ * the standard template and persisted there. An existing key is never evicted or replaced: a vendor
+ * EK is what the EK certificate and the DPS enrollment refer to.
  */
 public final class TpmAttestor implements Attestor {
 
@@ -49,8 +49,12 @@ public final class TpmAttestor implements Attestor {
   private final int maxInput;
   private TpmConnection connection; // null once closed
 
-  private TpmAttestor(TpmConnection connection, TpmSettings settings, TPMT_PUBLIC ek,
-      TPMT_PUBLIC srk, int maxInput) {
+  private TpmAttestor(
+      TpmConnection connection,
+      TpmSettings settings,
+      TPMT_PUBLIC ek,
+      TPMT_PUBLIC srk,
+      int maxInput) {
     this.tcti = connection.tcti();
     this.connection = connection;
     this.settings = settings;
@@ -69,16 +73,29 @@ public final class TpmAttestor implements Attestor {
    * the attestor, now and later, waits at most as long as {@code timeouts} allows.
    *
    * @throws HsmException naming the TCTI if the TPM cannot be reached or does not answer in time; a
-   *     {@link TpmException} if it refuses to read or create a key (e.g. a wrong hierarchy password)
+   *     {@link TpmException} if it refuses to read or create a key (e.g. a wrong hierarchy
+   *     password)
    */
   public static TpmAttestor open(TctiSpec tcti, TpmSettings settings, TpmTimeouts timeouts)
       throws HsmException {
     TpmConnection connection = TpmConnection.open(tcti, timeouts);
     try {
-      TPMT_PUBLIC ek = ensurePrimary(connection, settings, "endorsement key",
-          settings.endorsementKeyHandle(), endorsementHierarchy(settings), KeyTemplates.endorsementKey());
-      TPMT_PUBLIC srk = ensurePrimary(connection, settings, "storage root key",
-          settings.storageRootKeyHandle(), ownerHierarchy(settings), KeyTemplates.storageRootKey());
+      TPMT_PUBLIC ek =
+          ensurePrimary(
+              connection,
+              settings,
+              "endorsement key",
+              settings.endorsementKeyHandle(),
+              endorsementHierarchy(settings),
+              KeyTemplates.endorsementKey());
+      TPMT_PUBLIC srk =
+          ensurePrimary(
+              connection,
+              settings,
+              "storage root key",
+              settings.storageRootKeyHandle(),
+              ownerHierarchy(settings),
+              KeyTemplates.storageRootKey());
       int maxInput = connection.property(TPM_PT.INPUT_BUFFER, DEFAULT_INPUT_BUFFER);
       return new TpmAttestor(connection, settings, ek, srk, maxInput);
     } catch (HsmException | RuntimeException e) {
@@ -88,18 +105,32 @@ public final class TpmAttestor implements Attestor {
   }
 
   /** The key at {@code handle}, or a new primary key from {@code template} persisted there. */
-  private static TPMT_PUBLIC ensurePrimary(TpmConnection connection, TpmSettings settings,
-      String what, int handle, TPM_HANDLE hierarchy, TPMT_PUBLIC template) throws HsmException {
+  private static TPMT_PUBLIC ensurePrimary(
+      TpmConnection connection,
+      TpmSettings settings,
+      String what,
+      int handle,
+      TPM_HANDLE hierarchy,
+      TPMT_PUBLIC template)
+      throws HsmException {
     Optional<ReadPublicResponse> existing = connection.readPublic(handle, what);
     if (existing.isPresent()) {
       return existing.get().outPublic;
     }
     try (Transients transients = new Transients(connection)) {
-      CreatePrimaryResponse created = connection.run("CreatePrimary(" + what + ")",
-          t -> t.CreatePrimary(hierarchy, new TPMS_SENSITIVE_CREATE(new byte[0], new byte[0]),
-              template, new byte[0], new TPMS_PCR_SELECTION[0]));
+      CreatePrimaryResponse created =
+          connection.run(
+              "CreatePrimary(" + what + ")",
+              t ->
+                  t.CreatePrimary(
+                      hierarchy,
+                      new TPMS_SENSITIVE_CREATE(new byte[0], new byte[0]),
+                      template,
+                      new byte[0],
+                      new TPMS_PCR_SELECTION[0]));
       transients.track(created.handle);
-      connection.runVoid("EvictControl(persist " + what + " at " + TpmConnection.hex(handle) + ")",
+      connection.runVoid(
+          "EvictControl(persist " + what + " at " + TpmConnection.hex(handle) + ")",
           t -> t.EvictControl(ownerHierarchy(settings), created.handle, TPM_HANDLE.from(handle)));
       return created.outPublic;
     }
@@ -169,16 +200,21 @@ public final class TpmAttestor implements Attestor {
     } else if (nv.nvPublic.attributes.hasAttr(TPMA_NV.OWNERREAD)) {
       authorization = ownerHierarchy(settings);
     } else {
-      throw new HsmException("the " + what + " can be read neither with its own nor with the owner"
-          + " authorization");
+      throw new HsmException(
+          "the "
+              + what
+              + " can be read neither with its own nor with the owner"
+              + " authorization");
     }
     int chunk = Math.min(c.property(TPM_PT.NV_BUFFER_MAX, DEFAULT_NV_BUFFER), DEFAULT_INPUT_BUFFER);
     ByteArrayOutputStream der = new ByteArrayOutputStream(size);
     for (int offset = 0; offset < size; offset += chunk) {
       int length = Math.min(chunk, size - offset);
       int at = offset;
-      der.writeBytes(c.run("NV_Read(" + what + ", offset " + at + ")",
-          t -> t.NV_Read(authorization, index, length, at)));
+      der.writeBytes(
+          c.run(
+              "NV_Read(" + what + ", offset " + at + ")",
+              t -> t.NV_Read(authorization, index, length, at)));
     }
     return Optional.of(trimDer(der.toByteArray()));
   }
@@ -209,15 +245,17 @@ public final class TpmAttestor implements Attestor {
   @Override
   public SasSigner activate(byte[] authenticationKeyBlob) throws HsmException {
     ActivationBlob blob = ActivationBlob.parse(authenticationKeyBlob);
-    return withConnection(c -> {
-      importIdentityKey(c, blob);
-      return new TpmHmacSigner(this, settings.identityKeyHandle(), maxInput);
-    });
+    return withConnection(
+        c -> {
+          importIdentityKey(c, blob);
+          return new TpmHmacSigner(this, settings.identityKeyHandle(), maxInput);
+        });
   }
 
   /**
    * The device half of DPS TPM attestation: recover the inner wrapper key with the EK (whose policy
-   * needs PolicySecret(endorsement)), import the identity key under the SRK with it, and persist it.
+   * needs PolicySecret(endorsement)), import the identity key under the SRK with it, and persist
+   * it.
    */
   private void importIdentityKey(TpmConnection c, ActivationBlob blob) throws HsmException {
     TPM_HANDLE srk = TPM_HANDLE.from(settings.storageRootKeyHandle());
@@ -230,33 +268,70 @@ public final class TpmAttestor implements Attestor {
     try (Transients transients = new Transients(c)) {
       byte[] nonce = new byte[32];
       RANDOM.nextBytes(nonce);
-      TPM_HANDLE session = transients.track(c.run("StartAuthSession(policy, SHA-256)",
-          t -> t.StartAuthSession(TPM_HANDLE.NULL, TPM_HANDLE.NULL, nonce, new byte[0],
-              TPM_SE.POLICY, new TPMT_SYM_DEF(), TPM_ALG_ID.SHA256)).handle);
-      c.runVoid("PolicySecret(endorsement hierarchy)", t -> t.PolicySecret(
-          endorsementHierarchy(settings), session, new byte[0], new byte[0], new byte[0], 0));
-      byte[] recovered = c.run("ActivateCredential(" + srkName + ", " + ekName + ")",
-          t -> t._withSessions(TPM_HANDLE.pwSession(new byte[0]), session)
-              .ActivateCredential(srk, ek, blob.credentialBlob(), blob.credentialSeed()));
+      TPM_HANDLE session =
+          transients.track(
+              c.run(
+                      "StartAuthSession(policy, SHA-256)",
+                      t ->
+                          t.StartAuthSession(
+                              TPM_HANDLE.NULL,
+                              TPM_HANDLE.NULL,
+                              nonce,
+                              new byte[0],
+                              TPM_SE.POLICY,
+                              new TPMT_SYM_DEF(),
+                              TPM_ALG_ID.SHA256))
+                  .handle);
+      c.runVoid(
+          "PolicySecret(endorsement hierarchy)",
+          t ->
+              t.PolicySecret(
+                  endorsementHierarchy(settings),
+                  session,
+                  new byte[0],
+                  new byte[0],
+                  new byte[0],
+                  0));
+      byte[] recovered =
+          c.run(
+              "ActivateCredential(" + srkName + ", " + ekName + ")",
+              t ->
+                  t._withSessions(TPM_HANDLE.pwSession(new byte[0]), session)
+                      .ActivateCredential(srk, ek, blob.credentialBlob(), blob.credentialSeed()));
       innerKey = recovered;
       transients.flush(session);
       if (recovered.length != 16 && recovered.length != 24 && recovered.length != 32) {
-        throw new HsmException("TPM activation blob: the credential holds a " + recovered.length
-            + "-byte key; expected an AES key of 16, 24 or 32 bytes");
+        throw new HsmException(
+            "TPM activation blob: the credential holds a "
+                + recovered.length
+                + "-byte key; expected an AES key of 16, 24 or 32 bytes");
       }
       TPMT_SYM_DEF_OBJECT innerWrapper =
           new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, recovered.length * 8, TPM_ALG_ID.CFB);
-      TPM2B_PRIVATE imported = c.run("Import(identity key under " + srkName + ")",
-          t -> t.Import(srk, recovered, blob.identityKey(), new TPM2B_PRIVATE(blob.duplicate()),
-              blob.importSeed(), innerWrapper));
-      TPM_HANDLE loaded = transients.track(c.run("Load(identity key under " + srkName + ")",
-          t -> t.Load(srk, imported, blob.identityKey())));
+      TPM2B_PRIVATE imported =
+          c.run(
+              "Import(identity key under " + srkName + ")",
+              t ->
+                  t.Import(
+                      srk,
+                      recovered,
+                      blob.identityKey(),
+                      new TPM2B_PRIVATE(blob.duplicate()),
+                      blob.importSeed(),
+                      innerWrapper));
+      TPM_HANDLE loaded =
+          transients.track(
+              c.run(
+                  "Load(identity key under " + srkName + ")",
+                  t -> t.Load(srk, imported, blob.identityKey())));
       TPM_HANDLE persistent = TPM_HANDLE.from(settings.identityKeyHandle());
       if (c.readPublic(settings.identityKeyHandle(), "identity key").isPresent()) {
-        c.runVoid("EvictControl(remove old identity key at " + identity + ")",
+        c.runVoid(
+            "EvictControl(remove old identity key at " + identity + ")",
             t -> t.EvictControl(ownerHierarchy(settings), persistent, persistent));
       }
-      c.runVoid("EvictControl(persist identity key at " + identity + ")",
+      c.runVoid(
+          "EvictControl(persist identity key at " + identity + ")",
           t -> t.EvictControl(ownerHierarchy(settings), loaded, persistent));
     } finally {
       if (innerKey != null) {
@@ -267,27 +342,38 @@ public final class TpmAttestor implements Attestor {
 
   @Override
   public SasSigner signer() throws HsmException {
-    return withConnection(c -> {
-      int handle = settings.identityKeyHandle();
-      ReadPublicResponse key = c.readPublic(handle, "identity key").orElseThrow(() ->
-          new HsmException("no identity key is persisted at " + TpmConnection.hex(handle)
-              + "; it is stored there by a successful DPS TPM attestation"));
-      if (key.outPublic.type() != TPM_ALG_ID.KEYEDHASH) {
-        throw new HsmException("the key at " + TpmConnection.hex(handle) + " is a "
-            + TpmConnection.name(key.outPublic.type()) + " key, not an HMAC identity key");
-      }
-      return new TpmHmacSigner(this, handle, maxInput);
-    });
+    return withConnection(
+        c -> {
+          int handle = settings.identityKeyHandle();
+          ReadPublicResponse key =
+              c.readPublic(handle, "identity key")
+                  .orElseThrow(
+                      () ->
+                          new HsmException(
+                              "no identity key is persisted at "
+                                  + TpmConnection.hex(handle)
+                                  + "; it is stored there by a successful DPS TPM attestation"));
+          if (key.outPublic.type() != TPM_ALG_ID.KEYEDHASH) {
+            throw new HsmException(
+                "the key at "
+                    + TpmConnection.hex(handle)
+                    + " is a "
+                    + TpmConnection.name(key.outPublic.type())
+                    + " key, not an HMAC identity key");
+          }
+          return new TpmHmacSigner(this, handle, maxInput);
+        });
   }
 
   /** Transient objects and sessions currently loaded in the TPM (for diagnostics and tests). */
   List<Integer> loadedHandles() throws HsmException {
-    return withConnection(c -> {
-      List<Integer> all = new ArrayList<>(c.handles(TpmConnection.FIRST_TRANSIENT));
-      all.addAll(c.handles(TpmConnection.FIRST_HMAC_SESSION));
-      all.addAll(c.handles(TpmConnection.FIRST_POLICY_SESSION));
-      return all;
-    });
+    return withConnection(
+        c -> {
+          List<Integer> all = new ArrayList<>(c.handles(TpmConnection.FIRST_TRANSIENT));
+          all.addAll(c.handles(TpmConnection.FIRST_HMAC_SESSION));
+          all.addAll(c.handles(TpmConnection.FIRST_POLICY_SESSION));
+          return all;
+        });
   }
 
   /** Work that needs the TPM. */

@@ -23,14 +23,15 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>One open file is one TPM context: the command is written with a single write() and the
  * response read back through the same descriptor. Only a character device is opened, for read and
- * write and never created or truncated: a path that names a regular file (a typo, or a machine whose
- * TPM driver is not loaded) must not receive TPM commands.
+ * write and never created or truncated: a path that names a regular file (a typo, or a machine
+ * whose TPM driver is not loaded) must not receive TPM commands.
  *
- * <p>The kernel gives no timeout on a TPM device, so each command runs on the device's own I/O thread
- * while the caller waits in slices bounded by {@link TpmTimeouts}. A command that is not answered in
- * time is abandoned with the device: its thread is interrupted elsewhere, because closing a device in
- * the middle of a read can wait for the driver. TSS.Java's {@code TpmDeviceLinux} is not used because
- * it cannot be pointed at another path, polls with sleeps and prints to stderr.
+ * <p>The kernel gives no timeout on a TPM device, so each command runs on the device's own I/O
+ * thread while the caller waits in slices bounded by {@link TpmTimeouts}. A command that is not
+ * answered in time is abandoned with the device: its thread is interrupted elsewhere, because
+ * closing a device in the middle of a read can wait for the driver. TSS.Java's {@code
+ * TpmDeviceLinux} is not used because it cannot be pointed at another path, polls with sleeps and
+ * prints to stderr.
  */
 final class TpmCharacterDevice extends tss.TpmDevice {
 
@@ -39,6 +40,7 @@ final class TpmCharacterDevice extends tss.TpmDevice {
    * not take, so the whole response must fit the first read.
    */
   private static final int READ_BUFFER = 8 * 1024;
+
   private static final int MAX_READS = 64;
   private static final int CHARACTER_DEVICE = 0020000;
   private static final int FILE_TYPE = 0170000;
@@ -76,18 +78,24 @@ final class TpmCharacterDevice extends tss.TpmDevice {
     } catch (NoSuchFileException e) {
       throw absent(); // gone between the check and the open
     } catch (AccessDeniedException e) {
-      throw new IOException("permission denied; the agent's user needs read and write access to " + path, e);
+      throw new IOException(
+          "permission denied; the agent's user needs read and write access to " + path, e);
     }
-    io = Executors.newSingleThreadExecutor(task -> {
-      Thread thread = new Thread(task, "tpm-device-io " + path);
-      thread.setDaemon(true);
-      return thread;
-    });
+    io =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "tpm-device-io " + path);
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   private HsmException absent() {
-    return new HsmException(HsmException.Kind.UNAVAILABLE, "no TPM at " + path
-        + " (not a character device); is the TPM driver loaded? (ls -l /dev/tpm*)");
+    return new HsmException(
+        HsmException.Kind.UNAVAILABLE,
+        "no TPM at "
+            + path
+            + " (not a character device); is the TPM driver loaded? (ls -l /dev/tpm*)");
   }
 
   private static boolean isCharacterDevice(Path path) {
@@ -122,7 +130,9 @@ final class TpmCharacterDevice extends tss.TpmDevice {
     }
   }
 
-  /** @throws TpmNoAnswerException when the TPM does not answer in time or a stop is requested */
+  /**
+   * @throws TpmNoAnswerException when the TPM does not answer in time or a stop is requested
+   */
   @Override
   public void dispatchCommand(byte[] command) {
     requireOpen();
@@ -139,7 +149,8 @@ final class TpmCharacterDevice extends tss.TpmDevice {
         abandon(answer);
         throw e;
       } catch (ExecutionException e) {
-        throw new UncheckedIOException("TPM device " + path + " failed", asIoException(e.getCause()));
+        throw new UncheckedIOException(
+            "TPM device " + path + " failed", asIoException(e.getCause()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         abandon(answer);
@@ -149,18 +160,21 @@ final class TpmCharacterDevice extends tss.TpmDevice {
   }
 
   /**
-   * Gives up on a command the TPM has not answered. A late answer would belong to no command, so the
-   * device is closed; interrupting its thread closes the channel, which may wait for the driver to
-   * let go of the read, so that happens on a thread of its own.
+   * Gives up on a command the TPM has not answered. A late answer would belong to no command, so
+   * the device is closed; interrupting its thread closes the channel, which may wait for the driver
+   * to let go of the read, so that happens on a thread of its own.
    */
   private void abandon(Future<byte[]> answer) {
     ExecutorService stuck = io;
     channel = null;
     io = null;
-    Thread closer = new Thread(() -> {
-      answer.cancel(true);
-      stuck.shutdownNow();
-    }, "tpm-device-close " + path);
+    Thread closer =
+        new Thread(
+            () -> {
+              answer.cancel(true);
+              stuck.shutdownNow();
+            },
+            "tpm-device-close " + path);
     closer.setDaemon(true);
     closer.start();
   }
@@ -182,11 +196,15 @@ final class TpmCharacterDevice extends tss.TpmDevice {
     int expected = -1;
     for (int reads = 0; reads < MAX_READS; reads++) {
       if (device.read(buffer) < 0) {
-        throw new IOException("end of file after " + buffer.position() + " bytes of a TPM response;"
-            + " is it a TPM?");
+        throw new IOException(
+            "end of file after "
+                + buffer.position()
+                + " bytes of a TPM response;"
+                + " is it a TPM?");
       }
       if (expected < 0 && buffer.position() >= TpmResponses.HEADER_SIZE) {
-        expected = TpmResponses.announcedSize(Arrays.copyOf(buffer.array(), TpmResponses.HEADER_SIZE));
+        expected =
+            TpmResponses.announcedSize(Arrays.copyOf(buffer.array(), TpmResponses.HEADER_SIZE));
         if (expected > buffer.capacity()) {
           buffer = ByteBuffer.allocate(expected).put(buffer.flip());
         }

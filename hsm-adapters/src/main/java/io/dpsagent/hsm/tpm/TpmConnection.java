@@ -21,15 +21,16 @@ import tss.tpm.TPM_PT;
  * One open TPM: runs TSS.Java commands and turns every failure into an {@link HsmException}.
  *
  * <p>Commands run with TSS.Java's error exceptions switched off (they print to stdout and lose the
- * raw response code); the raw code is taken from the response header instead and mapped to a
- * {@link TpmException} naming the operation. Transport failures (socket closed, device gone) become
- * an {@link HsmException} naming the TCTI; a TPM that does not answer in time (see
- * {@link TpmTimeouts}) one that says so. Not thread-safe: callers serialise.
+ * raw response code); the raw code is taken from the response header instead and mapped to a {@link
+ * TpmException} naming the operation. Transport failures (socket closed, device gone) become an
+ * {@link HsmException} naming the TCTI; a TPM that does not answer in time (see {@link
+ * TpmTimeouts}) one that says so. Not thread-safe: callers serialise.
  */
 final class TpmConnection implements AutoCloseable {
 
   /** TPM_HT_TRANSIENT, TPM_HT_HMAC_SESSION (loaded sessions), TPM_HT_POLICY_SESSION. */
   static final int FIRST_TRANSIENT = 0x80000000;
+
   static final int FIRST_HMAC_SESSION = 0x02000000;
   static final int FIRST_POLICY_SESSION = 0x03000000;
 
@@ -52,7 +53,9 @@ final class TpmConnection implements AutoCloseable {
     if (response == null || response.length < TpmResponses.HEADER_SIZE) {
       return -1;
     }
-    return ((response[6] & 0xff) << 24) | ((response[7] & 0xff) << 16) | ((response[8] & 0xff) << 8)
+    return ((response[6] & 0xff) << 24)
+        | ((response[7] & 0xff) << 16)
+        | ((response[8] & 0xff) << 8)
         | (response[9] & 0xff);
   }
 
@@ -73,7 +76,8 @@ final class TpmConnection implements AutoCloseable {
     }
     if (lastResponseCode != TpmResponseCode.SUCCESS) {
       if (lastResponseCode == -1) {
-        throw new HsmException(HsmException.Kind.UNAVAILABLE, "TPM " + operation + " at " + tcti + " got no response");
+        throw new HsmException(
+            HsmException.Kind.UNAVAILABLE, "TPM " + operation + " at " + tcti + " got no response");
       }
       throw new TpmException(operation, new TpmResponseCode(lastResponseCode));
     }
@@ -81,10 +85,12 @@ final class TpmConnection implements AutoCloseable {
   }
 
   void runVoid(String operation, Consumer<Tpm> command) throws HsmException {
-    run(operation, t -> {
-      command.accept(t);
-      return null;
-    });
+    run(
+        operation,
+        t -> {
+          command.accept(t);
+          return null;
+        });
   }
 
   /** The TPM's answer code to a command that may fail, without throwing for TPM errors. */
@@ -98,17 +104,23 @@ final class TpmConnection implements AutoCloseable {
   }
 
   private HsmException transportFailure(String operation, RuntimeException e) {
-    String reason = e.getCause() != null && e.getCause().getMessage() != null
-        ? e.getMessage() + ": " + e.getCause().getMessage()
-        : String.valueOf(e.getMessage());
-    return new HsmException(HsmException.Kind.UNAVAILABLE, "TPM " + operation + " at " + tcti + " failed: " + reason, e);
+    String reason =
+        e.getCause() != null && e.getCause().getMessage() != null
+            ? e.getMessage() + ": " + e.getCause().getMessage()
+            : String.valueOf(e.getMessage());
+    return new HsmException(
+        HsmException.Kind.UNAVAILABLE,
+        "TPM " + operation + " at " + tcti + " failed: " + reason,
+        e);
   }
 
   /** The public area at a persistent handle, or empty if nothing is there (TPM_RC_HANDLE). */
   Optional<ReadPublicResponse> readPublic(int handle, String what) throws HsmException {
     try {
-      return Optional.of(run("ReadPublic(" + what + " " + hex(handle) + ")",
-          t -> t.ReadPublic(TPM_HANDLE.from(handle))));
+      return Optional.of(
+          run(
+              "ReadPublic(" + what + " " + hex(handle) + ")",
+              t -> t.ReadPublic(TPM_HANDLE.from(handle))));
     } catch (TpmException e) {
       if (e.responseCode().base() == TpmResponseCode.HANDLE) {
         return Optional.empty();
@@ -124,8 +136,10 @@ final class TpmConnection implements AutoCloseable {
 
   /** A fixed TPM property such as TPM_PT_INPUT_BUFFER, or the fallback if the TPM does not say. */
   int property(TPM_PT property, int fallback) throws HsmException {
-    GetCapabilityResponse caps = run("GetCapability(" + property + ")",
-        t -> t.GetCapability(TPM_CAP.TPM_PROPERTIES, property.toInt(), 1));
+    GetCapabilityResponse caps =
+        run(
+            "GetCapability(" + property + ")",
+            t -> t.GetCapability(TPM_CAP.TPM_PROPERTIES, property.toInt(), 1));
     if (caps.capabilityData instanceof TPML_TAGGED_TPM_PROPERTY list) {
       for (TPMS_TAGGED_PROPERTY p : list.tpmProperty) {
         if (p.property.toInt() == property.toInt() && p.value > 0) {
@@ -138,8 +152,10 @@ final class TpmConnection implements AutoCloseable {
 
   /** Handles of one type currently in the TPM (e.g. all transient objects), at most 256. */
   List<Integer> handles(int first) throws HsmException {
-    GetCapabilityResponse caps = run("GetCapability(handles " + hex(first) + ")",
-        t -> t.GetCapability(TPM_CAP.HANDLES, first, 256));
+    GetCapabilityResponse caps =
+        run(
+            "GetCapability(handles " + hex(first) + ")",
+            t -> t.GetCapability(TPM_CAP.HANDLES, first, 256));
     List<Integer> result = new ArrayList<>();
     if (caps.capabilityData instanceof TPML_HANDLE list) {
       int type = first >>> 24;

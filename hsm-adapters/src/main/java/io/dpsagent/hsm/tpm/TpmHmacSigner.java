@@ -26,17 +26,22 @@ final class TpmHmacSigner implements SasSigner {
 
   @Override
   public byte[] sign(byte[] data) throws HsmException {
-    return owner.withConnection(connection -> data.length <= maxInput
-        ? connection.run("HMAC(" + TpmConnection.hex(keyHandle) + ")",
-            t -> t.HMAC(key(), data, TPM_ALG_ID.SHA256))
-        : sequence(connection, data));
+    return owner.withConnection(
+        connection ->
+            data.length <= maxInput
+                ? connection.run(
+                    "HMAC(" + TpmConnection.hex(keyHandle) + ")",
+                    t -> t.HMAC(key(), data, TPM_ALG_ID.SHA256))
+                : sequence(connection, data));
   }
 
   private byte[] sequence(TpmConnection connection, byte[] data) throws HsmException {
     try (Transients transients = new Transients(connection)) {
-      TPM_HANDLE sequence = transients.track(connection.run(
-          "HMAC_Start(" + TpmConnection.hex(keyHandle) + ")",
-          t -> t.HMAC_Start(key(), new byte[0], TPM_ALG_ID.SHA256)));
+      TPM_HANDLE sequence =
+          transients.track(
+              connection.run(
+                  "HMAC_Start(" + TpmConnection.hex(keyHandle) + ")",
+                  t -> t.HMAC_Start(key(), new byte[0], TPM_ALG_ID.SHA256)));
       sequence.AuthValue = new byte[0];
       int offset = 0;
       while (data.length - offset > maxInput) {
@@ -45,8 +50,10 @@ final class TpmHmacSigner implements SasSigner {
         offset += maxInput;
       }
       byte[] last = Arrays.copyOfRange(data, offset, data.length);
-      SequenceCompleteResponse done = connection.run("SequenceComplete",
-          t -> t.SequenceComplete(sequence, last, TPM_HANDLE.from(TPM_RH.NULL)));
+      SequenceCompleteResponse done =
+          connection.run(
+              "SequenceComplete",
+              t -> t.SequenceComplete(sequence, last, TPM_HANDLE.from(TPM_RH.NULL)));
       transients.released(sequence);
       return done.result;
     }

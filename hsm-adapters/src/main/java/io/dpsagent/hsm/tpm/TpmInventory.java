@@ -7,15 +7,17 @@ import tss.tpm.TPM2B_PUBLIC;
 import tss.tpm.TPM_ALG_ID;
 
 /**
- * What a TPM holds at the attestation handles, read without changing anything: unlike
- * {@link TpmAttestor#open}, a missing EK or SRK is reported, not created. For diagnostics.
+ * What a TPM holds at the attestation handles, read without changing anything: unlike {@link
+ * TpmAttestor#open}, a missing EK or SRK is reported, not created. For diagnostics.
  *
  * @param endorsementKey the EK's TPM2B_PUBLIC, when a key is persisted at the EK handle
  * @param storageRootKeyPresent whether a key is persisted at the SRK handle
  * @param identityKeyType the algorithm of the key at the identity handle ({@code KEYEDHASH} for a
  *     DPS identity key), when one is persisted there
  */
-public record TpmInventory(Optional<byte[]> endorsementKey, boolean storageRootKeyPresent,
+public record TpmInventory(
+    Optional<byte[]> endorsementKey,
+    boolean storageRootKeyPresent,
     Optional<String> identityKeyType) {
 
   /** The type name of a DPS identity key (an HMAC key). */
@@ -27,13 +29,19 @@ public record TpmInventory(Optional<byte[]> endorsementKey, boolean storageRootK
    * @throws HsmException of kind UNAVAILABLE naming the TCTI when the TPM cannot be reached; a
    *     {@link TpmException} when it refuses a read
    */
-  public static TpmInventory read(TctiSpec tcti, TpmSettings settings, TpmTimeouts timeouts) throws HsmException {
+  public static TpmInventory read(TctiSpec tcti, TpmSettings settings, TpmTimeouts timeouts)
+      throws HsmException {
     try (TpmConnection connection = TpmConnection.open(tcti, timeouts)) {
-      Optional<byte[]> ek = connection.readPublic(settings.endorsementKeyHandle(), "endorsement key")
-          .map(r -> new TPM2B_PUBLIC(r.outPublic).toBytes());
-      boolean srk = connection.readPublic(settings.storageRootKeyHandle(), "storage root key").isPresent();
-      Optional<String> identity = connection.readPublic(settings.identityKeyHandle(), "identity key")
-          .map(TpmInventory::typeOf);
+      Optional<byte[]> ek =
+          connection
+              .readPublic(settings.endorsementKeyHandle(), "endorsement key")
+              .map(r -> new TPM2B_PUBLIC(r.outPublic).toBytes());
+      boolean srk =
+          connection.readPublic(settings.storageRootKeyHandle(), "storage root key").isPresent();
+      Optional<String> identity =
+          connection
+              .readPublic(settings.identityKeyHandle(), "identity key")
+              .map(TpmInventory::typeOf);
       return new TpmInventory(ek, srk, identity);
     }
   }

@@ -4,8 +4,8 @@ import io.dpsagent.hsm.HsmException;
 
 /**
  * The TPM did not answer in time, or the agent stopped waiting for it. Unchecked because it has to
- * pass through TSS.Java's device interface; {@link TpmConnection} turns it back into an
- * {@link HsmException} with the same one-line message.
+ * pass through TSS.Java's device interface; {@link TpmConnection} turns it back into an {@link
+ * HsmException} with the same one-line message.
  */
 final class TpmNoAnswerException extends RuntimeException {
 

@@ -5,9 +5,9 @@ import java.util.Arrays;
 /**
  * Where the attestation keys live and the hierarchy passwords needed to create them.
  *
- * <p>The defaults are what every Azure TPM client uses: EK at {@code 0x81010001}, SRK at
- * {@code 0x81000001}, the DPS identity key at {@code 0x81000100}, empty owner and endorsement
- * passwords. Passwords are copied in and out and never shown by {@link #toString()}.
+ * <p>The defaults are what every Azure TPM client uses: EK at {@code 0x81010001}, SRK at {@code
+ * 0x81000001}, the DPS identity key at {@code 0x81000100}, empty owner and endorsement passwords.
+ * Passwords are copied in and out and never shown by {@link #toString()}.
  */
 public final class TpmSettings {
 
@@ -15,8 +15,13 @@ public final class TpmSettings {
   public static final int DEFAULT_SRK_HANDLE = 0x81000001;
   public static final int DEFAULT_IDENTITY_KEY_HANDLE = 0x81000100;
 
-  private static final TpmSettings DEFAULTS = new TpmSettings(
-      DEFAULT_EK_HANDLE, DEFAULT_SRK_HANDLE, DEFAULT_IDENTITY_KEY_HANDLE, new byte[0], new byte[0]);
+  private static final TpmSettings DEFAULTS =
+      new TpmSettings(
+          DEFAULT_EK_HANDLE,
+          DEFAULT_SRK_HANDLE,
+          DEFAULT_IDENTITY_KEY_HANDLE,
+          new byte[0],
+          new byte[0]);
 
   private final int endorsementKeyHandle;
   private final int storageRootKeyHandle;
@@ -29,8 +34,10 @@ public final class TpmSettings {
     this.storageRootKeyHandle = persistent(srk, "storage root key");
     this.identityKeyHandle = persistent(identity, "identity key");
     if (ek == srk || ek == identity || srk == identity) {
-      throw new IllegalArgumentException(String.format(
-          "TPM handles must differ: EK 0x%08X, SRK 0x%08X, identity key 0x%08X", ek, srk, identity));
+      throw new IllegalArgumentException(
+          String.format(
+              "TPM handles must differ: EK 0x%08X, SRK 0x%08X, identity key 0x%08X",
+              ek, srk, identity));
     }
     this.ownerAuth = ownerAuth;
     this.endorsementAuth = endorsementAuth;
@@ -38,8 +45,9 @@ public final class TpmSettings {
 
   private static int persistent(int handle, String what) {
     if (handle >>> 24 != 0x81) {
-      throw new IllegalArgumentException(String.format(
-          "%s handle 0x%08X is not a persistent handle (0x81000000-0x81FFFFFF)", what, handle));
+      throw new IllegalArgumentException(
+          String.format(
+              "%s handle 0x%08X is not a persistent handle (0x81000000-0x81FFFFFF)", what, handle));
     }
     return handle;
   }
@@ -49,38 +57,46 @@ public final class TpmSettings {
   }
 
   public TpmSettings withEndorsementKeyHandle(int handle) {
-    return new TpmSettings(handle, storageRootKeyHandle, identityKeyHandle, ownerAuth, endorsementAuth);
+    return new TpmSettings(
+        handle, storageRootKeyHandle, identityKeyHandle, ownerAuth, endorsementAuth);
   }
 
   public TpmSettings withStorageRootKeyHandle(int handle) {
-    return new TpmSettings(endorsementKeyHandle, handle, identityKeyHandle, ownerAuth, endorsementAuth);
+    return new TpmSettings(
+        endorsementKeyHandle, handle, identityKeyHandle, ownerAuth, endorsementAuth);
   }
 
   public TpmSettings withIdentityKeyHandle(int handle) {
-    return new TpmSettings(endorsementKeyHandle, storageRootKeyHandle, handle, ownerAuth, endorsementAuth);
+    return new TpmSettings(
+        endorsementKeyHandle, storageRootKeyHandle, handle, ownerAuth, endorsementAuth);
   }
 
   /**
-   * The identity key handle from an IoT Identity Service style {@code auth_key_index}:
-   * {@code 0x81000000 + index} (index {@code 0x100} gives the default {@code 0x81000100}).
+   * The identity key handle from an IoT Identity Service style {@code auth_key_index}: {@code
+   * 0x81000000 + index} (index {@code 0x100} gives the default {@code 0x81000100}).
    */
   public TpmSettings withAuthKeyIndex(int index) {
     if (index < 0 || index > 0x00FFFFFF) {
-      throw new IllegalArgumentException(String.format("auth_key_index 0x%X is out of range", index));
+      throw new IllegalArgumentException(
+          String.format("auth_key_index 0x%X is out of range", index));
     }
     return withIdentityKeyHandle(0x81000000 | index);
   }
 
   /** The owner hierarchy password (needed to persist keys); the array is copied. */
   public TpmSettings withOwnerAuth(byte[] auth) {
-    return new TpmSettings(endorsementKeyHandle, storageRootKeyHandle, identityKeyHandle,
-        auth.clone(), endorsementAuth);
+    return new TpmSettings(
+        endorsementKeyHandle,
+        storageRootKeyHandle,
+        identityKeyHandle,
+        auth.clone(),
+        endorsementAuth);
   }
 
   /** The endorsement hierarchy password (needed to create and use the EK); the array is copied. */
   public TpmSettings withEndorsementAuth(byte[] auth) {
-    return new TpmSettings(endorsementKeyHandle, storageRootKeyHandle, identityKeyHandle,
-        ownerAuth, auth.clone());
+    return new TpmSettings(
+        endorsementKeyHandle, storageRootKeyHandle, identityKeyHandle, ownerAuth, auth.clone());
   }
 
   public int endorsementKeyHandle() {
@@ -105,16 +121,23 @@ public final class TpmSettings {
 
   @Override
   public String toString() {
-    return String.format("TpmSettings[ek=0x%08X, srk=0x%08X, identityKey=0x%08X, ownerAuth=%s,"
-            + " endorsementAuth=%s]", endorsementKeyHandle, storageRootKeyHandle, identityKeyHandle,
-        ownerAuth.length == 0 ? "empty" : "set", endorsementAuth.length == 0 ? "empty" : "set");
+    return String.format(
+        "TpmSettings[ek=0x%08X, srk=0x%08X, identityKey=0x%08X, ownerAuth=%s,"
+            + " endorsementAuth=%s]",
+        endorsementKeyHandle,
+        storageRootKeyHandle,
+        identityKeyHandle,
+        ownerAuth.length == 0 ? "empty" : "set",
+        endorsementAuth.length == 0 ? "empty" : "set");
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TpmSettings other && endorsementKeyHandle == other.endorsementKeyHandle
+    return o instanceof TpmSettings other
+        && endorsementKeyHandle == other.endorsementKeyHandle
         && storageRootKeyHandle == other.storageRootKeyHandle
-        && identityKeyHandle == other.identityKeyHandle && Arrays.equals(ownerAuth, other.ownerAuth)
+        && identityKeyHandle == other.identityKeyHandle
+        && Arrays.equals(ownerAuth, other.ownerAuth)
         && Arrays.equals(endorsementAuth, other.endorsementAuth);
   }
 

@@ -36,7 +36,8 @@ final class TpmSocket implements Closeable {
    *
    * @throws TpmNoAnswerException if the connection is not made in time
    */
-  static TpmSocket connect(String name, String host, int port, TpmTimeouts timeouts) throws IOException {
+  static TpmSocket connect(String name, String host, int port, TpmTimeouts timeouts)
+      throws IOException {
     Socket socket = new Socket();
     int millis = timeouts.connectMillis();
     try {
@@ -62,7 +63,9 @@ final class TpmSocket implements Closeable {
     write(ByteBuffer.allocate(4).putInt(value).array());
   }
 
-  /** Reads exactly {@code length} bytes into {@code buffer} at {@code offset} within {@code wait}. */
+  /**
+   * Reads exactly {@code length} bytes into {@code buffer} at {@code offset} within {@code wait}.
+   */
   void readFully(byte[] buffer, int offset, int length, TpmTimeouts.Wait wait) throws IOException {
     int end = offset + length;
     while (offset < end) {

@@ -18,6 +18,7 @@ public final class TpmTimeouts {
   static final Duration TICK = Duration.ofMillis(100);
 
   static final Duration DEFAULT_CONNECT = Duration.ofSeconds(5);
+
   /** Generous: creating an RSA primary key takes tens of seconds on slow hardware TPMs. */
   static final Duration DEFAULT_COMMAND = Duration.ofSeconds(120);
 
@@ -30,7 +31,8 @@ public final class TpmTimeouts {
   private final long deadlineNanos; // a System.nanoTime() value, or NO_DEADLINE
   private final BooleanSupplier stopRequested;
 
-  private TpmTimeouts(Duration connect, Duration command, long deadlineNanos, BooleanSupplier stopRequested) {
+  private TpmTimeouts(
+      Duration connect, Duration command, long deadlineNanos, BooleanSupplier stopRequested) {
     this.connect = positive(connect, "connect timeout");
     this.command = positive(command, "command timeout");
     this.deadlineNanos = deadlineNanos;
@@ -56,8 +58,8 @@ public final class TpmTimeouts {
 
   /** The same, and no wait ends later than {@code budget} from now (the deadline of a run). */
   public TpmTimeouts within(Duration budget) {
-    return new TpmTimeouts(connect, command, System.nanoTime() + positive(budget, "budget").toNanos(),
-        stopRequested);
+    return new TpmTimeouts(
+        connect, command, System.nanoTime() + positive(budget, "budget").toNanos(), stopRequested);
   }
 
   /** The same, and a wait ends within {@link #TICK} once {@code stop} says true. */
@@ -67,7 +69,8 @@ public final class TpmTimeouts {
 
   /** The connect timeout in milliseconds, cut short by the deadline; at least 1. */
   int connectMillis() {
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(limit(connect))));
+    return (int)
+        Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(limit(connect))));
   }
 
   /** A wait for one command's answer from the TPM named {@code tpm}, starting now. */
@@ -77,23 +80,31 @@ public final class TpmTimeouts {
 
   private long limit(Duration timeout) {
     long nanos = timeout.toNanos();
-    return deadlineNanos == NO_DEADLINE ? nanos : Math.max(0, Math.min(nanos, deadlineNanos - System.nanoTime()));
+    return deadlineNanos == NO_DEADLINE
+        ? nanos
+        : Math.max(0, Math.min(nanos, deadlineNanos - System.nanoTime()));
   }
 
   /** The exception for a TPM that did not answer within {@code limit}. */
   static TpmNoAnswerException noAnswer(String tpm, Duration limit) {
     long seconds = (limit.toMillis() + 999) / 1000;
-    return new TpmNoAnswerException(tpm + ": TPM did not answer in " + seconds
-        + " s (is another program using it?)");
+    return new TpmNoAnswerException(
+        tpm + ": TPM did not answer in " + seconds + " s (is another program using it?)");
   }
 
   @Override
   public String toString() {
-    return "TpmTimeouts[connect=" + connect + ", command=" + command
-        + (deadlineNanos == NO_DEADLINE ? "" : ", with deadline") + "]";
+    return "TpmTimeouts[connect="
+        + connect
+        + ", command="
+        + command
+        + (deadlineNanos == NO_DEADLINE ? "" : ", with deadline")
+        + "]";
   }
 
-  /** One bounded wait. A device blocks in slices of {@link #nextSliceMillis()} until it is answered. */
+  /**
+   * One bounded wait. A device blocks in slices of {@link #nextSliceMillis()} until it is answered.
+   */
   final class Wait {
     private final String tpm;
     private final long start;
@@ -112,7 +123,8 @@ public final class TpmTimeouts {
      */
     int nextSliceMillis() {
       if (stopRequested.getAsBoolean()) {
-        throw new TpmNoAnswerException(tpm + ": stopped waiting for the TPM (the agent was asked to stop)");
+        throw new TpmNoAnswerException(
+            tpm + ": stopped waiting for the TPM (the agent was asked to stop)");
       }
       long left = limitNanos - (System.nanoTime() - start);
       if (left <= 0) {

@@ -22,9 +22,9 @@ final class Tpms {
   }
 
   /**
-   * Connects to the TPM and sends {@code Startup(CLEAR)}; a TPM that is already started
-   * ({@code TPM_RC_INITIALIZE}) is fine, as on every real machine after boot. Every connect and
-   * every command of the returned TPM is bounded by {@code timeouts}.
+   * Connects to the TPM and sends {@code Startup(CLEAR)}; a TPM that is already started ({@code
+   * TPM_RC_INITIALIZE}) is fine, as on every real machine after boot. Every connect and every
+   * command of the returned TPM is bounded by {@code timeouts}.
    *
    * @throws HsmException naming the TCTI when the TPM cannot be reached, does not answer in time or
    *     does not start
@@ -73,7 +73,8 @@ final class Tpms {
     } catch (TpmNoAnswerException e) {
       throw e.toHsmException();
     } catch (IOException e) {
-      throw new HsmException(HsmException.Kind.UNAVAILABLE, "cannot reach the TPM at " + tcti + ": " + describe(e), e);
+      throw new HsmException(
+          HsmException.Kind.UNAVAILABLE, "cannot reach the TPM at " + tcti + ": " + describe(e), e);
     }
   }
 

@@ -22,9 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KeysLazyLoadingTest {
 
-  private static final List<String> FOREIGN = List.of("io.dpsagent.hsm.pkcs11.",
-      "io.dpsagent.hsm.tpm.TpmAttestor", "io.dpsagent.hsm.tpm.TpmConnection", "tss.", "org.bouncycastle.",
-      "com.sun.jna.");
+  private static final List<String> FOREIGN =
+      List.of(
+          "io.dpsagent.hsm.pkcs11.",
+          "io.dpsagent.hsm.tpm.TpmAttestor",
+          "io.dpsagent.hsm.tpm.TpmConnection",
+          "tss.",
+          "org.bouncycastle.",
+          "com.sun.jna.");
 
   @TempDir Path dir;
 
@@ -34,15 +39,25 @@ class KeysLazyLoadingTest {
     Files.writeString(key, Base64.getEncoder().encodeToString(new byte[32]));
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     Path log = dir.resolve("classes.log");
-    Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-verbose:class", "-cp", System.getProperty("java.class.path"), Probe.class.getName(),
-        KeyUri.ofFile(key).toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process probe =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-verbose:class",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Probe.class.getName(),
+                KeyUri.ofFile(key).toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     assertTrue(probe.waitFor(30, TimeUnit.SECONDS), "the probe JVM did not finish");
     List<String> loaded = Files.readAllLines(log, StandardCharsets.UTF_8);
-    assertEquals(0, probe.exitValue(), String.join("\n", loaded.subList(Math.max(0, loaded.size() - 20),
-        loaded.size())));
-    assertTrue(loaded.stream().anyMatch(l -> l.contains("io.dpsagent.hsm.software.SoftwareSymmetricKey ")),
+    assertEquals(
+        0,
+        probe.exitValue(),
+        String.join("\n", loaded.subList(Math.max(0, loaded.size() - 20), loaded.size())));
+    assertTrue(
+        loaded.stream().anyMatch(l -> l.contains("io.dpsagent.hsm.software.SoftwareSymmetricKey ")),
         "the probe did not open the key");
     assertEquals(List.of(), loaded.stream().filter(KeysLazyLoadingTest::foreign).toList());
   }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The entry point opens each key home the URI names, against real files and a SoftHSM2 token. */
 class KeysTest {
 
-  private static final byte[] DATA = "0ne00ABCDEF%2Fregistrations%2Fdev\n1767225600".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DATA =
+      "0ne00ABCDEF%2Fregistrations%2Fdev\n1767225600".getBytes(StandardCharsets.UTF_8);
   private static final TestPki.Issuer CA = TestPki.rootCa("Keys Test CA");
 
   private static SoftHsm.Token softHsm;
@@ -52,22 +53,31 @@ class KeysTest {
     Pkcs11FactorySteps.open(token, null).importSecretKey(token, raw.clone());
 
     byte[] expected = SoftwareSymmetricKey.ofBytes(raw).sign(DATA);
-    assertArrayEquals(expected, Keys.sasSigner(KeyUri.ofFile(file), KeyOptions.defaults()).sign(DATA));
-    assertArrayEquals(expected, Keys.sasSigner(KeyUri.parse(token.toString()), KeyOptions.defaults()).sign(DATA));
+    assertArrayEquals(
+        expected, Keys.sasSigner(KeyUri.ofFile(file), KeyOptions.defaults()).sign(DATA));
+    assertArrayEquals(
+        expected, Keys.sasSigner(KeyUri.parse(token.toString()), KeyOptions.defaults()).sign(DATA));
   }
 
   @Test
   void aPinWrittenIntoTheUriIsWarnedAbout() throws Exception {
     Pkcs11Uri stored = Pkcs11Uri.parse(softHsm.uri("object=keys-test-inline;type=secret-key"));
     Pkcs11FactorySteps.open(stored, null).importSecretKey(stored, new byte[32]);
-    KeyUri inline = KeyUri.parse(softHsm.uri("object=keys-test-inline;type=secret-key")
-        .replace("pin-source=file:" + softHsm.pinFile(), "pin-value=" + softHsm.userPin()));
+    KeyUri inline =
+        KeyUri.parse(
+            softHsm
+                .uri("object=keys-test-inline;type=secret-key")
+                .replace("pin-source=file:" + softHsm.pinFile(), "pin-value=" + softHsm.userPin()));
     List<String> warnings = new ArrayList<>();
 
     Keys.sasSigner(inline, KeyOptions.defaults().withWarnings(warnings::add));
 
-    assertEquals(List.of(inline + " carries its PIN in pin-value, readable by anyone who can read the config;"
-        + " prefer pin-source=file:/path (mode 0600)"), warnings);
+    assertEquals(
+        List.of(
+            inline
+                + " carries its PIN in pin-value, readable by anyone who can read the config;"
+                + " prefer pin-source=file:/path (mode 0600)"),
+        warnings);
   }
 
   @Test
@@ -81,9 +91,12 @@ class KeysTest {
     Files.writeString(chainFile, TestPki.pem(chain.toArray()));
     KeyUri keyUri = KeyUri.parse(key.toString());
 
-    assertEquals(chain.get(0), Keys.tlsIdentity(Optional.empty(), keyUri, KeyOptions.defaults()).leaf());
-    assertEquals(chain.get(0),
-        Keys.tlsIdentity(Optional.of(KeyUri.ofFile(chainFile)), keyUri, KeyOptions.defaults()).leaf());
+    assertEquals(
+        chain.get(0), Keys.tlsIdentity(Optional.empty(), keyUri, KeyOptions.defaults()).leaf());
+    assertEquals(
+        chain.get(0),
+        Keys.tlsIdentity(Optional.of(KeyUri.ofFile(chainFile)), keyUri, KeyOptions.defaults())
+            .leaf());
   }
 
   @Test
@@ -92,11 +105,17 @@ class KeysTest {
     leaf.writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
     KeyUri key = KeyUri.ofFile(dir.resolve("key.pem"));
 
-    assertEquals(leaf.certificate(),
-        Keys.tlsIdentity(Optional.of(KeyUri.ofFile(dir.resolve("chain.pem"))), key, KeyOptions.defaults()).leaf());
-    HsmException e = assertThrows(HsmException.class,
-        () -> Keys.tlsIdentity(Optional.empty(), key, KeyOptions.defaults()));
+    assertEquals(
+        leaf.certificate(),
+        Keys.tlsIdentity(
+                Optional.of(KeyUri.ofFile(dir.resolve("chain.pem"))), key, KeyOptions.defaults())
+            .leaf());
+    HsmException e =
+        assertThrows(
+            HsmException.class,
+            () -> Keys.tlsIdentity(Optional.empty(), key, KeyOptions.defaults()));
     assertEquals(HsmException.Kind.KEY_SOURCE, e.kind());
-    assertEquals("private key " + key + " needs its certificate chain in a PEM file", e.getMessage());
+    assertEquals(
+        "private key " + key + " needs its certificate chain in a PEM file", e.getMessage());
   }
 }

@@ -25,16 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PemTest {
 
-  private static final TestPki.Leaf LEAF = TestPki.rootCa("Root").intermediate("Intermediate")
-      .leaf("device-01", KeyType.EC_P256);
+  private static final TestPki.Leaf LEAF =
+      TestPki.rootCa("Root").intermediate("Intermediate").leaf("device-01", KeyType.EC_P256);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void readsAChainInFileOrderIgnoringTextAround() throws Exception {
     Path file = dir.resolve("chain.pem");
-    Files.writeString(file, "# bundle \u00e9t\u00e9 2024\n" + TestPki.pem(LEAF.chain().toArray()) + "trailer\n");
+    Files.writeString(
+        file, "# bundle \u00e9t\u00e9 2024\n" + TestPki.pem(LEAF.chain().toArray()) + "trailer\n");
     assertEquals(LEAF.chain(), Pem.readCertificates(file));
   }
 
@@ -71,20 +71,26 @@ class PemTest {
   void anEncryptedKeyIsToldApart() throws Exception {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-      writer.writeObject(LEAF.privateKey(), new JcePEMEncryptorBuilder("AES-128-CBC")
-          .setProvider(new BouncyCastleProvider()).build("pw".toCharArray()));
+      writer.writeObject(
+          LEAF.privateKey(),
+          new JcePEMEncryptorBuilder("AES-128-CBC")
+              .setProvider(new BouncyCastleProvider())
+              .build("pw".toCharArray()));
     }
     assertThrows(Pem.EncryptedKeyException.class, () -> Pem.privateKey(text.toString()));
   }
 
   @Test
   void aDamagedOrUnterminatedBlockIsMalformed() {
-    assertThrows(Pem.MalformedPemException.class,
+    assertThrows(
+        Pem.MalformedPemException.class,
         () -> Pem.certificates("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"));
-    assertThrows(Pem.MalformedPemException.class,
+    assertThrows(
+        Pem.MalformedPemException.class,
         () -> Pem.certificates("-----BEGIN CERTIFICATE-----\n%%%%\n-----END CERTIFICATE-----\n"));
     String pem = TestPki.pem(LEAF.privateKey());
-    assertThrows(Pem.MalformedPemException.class, () -> Pem.privateKey(pem.substring(0, pem.length() / 2)));
+    assertThrows(
+        Pem.MalformedPemException.class, () -> Pem.privateKey(pem.substring(0, pem.length() / 2)));
   }
 
   @Test
@@ -96,7 +102,8 @@ class PemTest {
   void theRequiringReadersNameTheFile() throws Exception {
     Path file = dir.resolve("empty.pem");
     Files.writeString(file, "\n");
-    IOException noCertificate = assertThrows(IOException.class, () -> Pem.requireCertificates(file));
+    IOException noCertificate =
+        assertThrows(IOException.class, () -> Pem.requireCertificates(file));
     assertEquals(file + ": no PEM certificate found", noCertificate.getMessage());
     IOException noKey = assertThrows(IOException.class, () -> Pem.requirePrivateKey(file));
     assertEquals(file + ": no unencrypted PEM private key found", noKey.getMessage());
@@ -108,6 +115,8 @@ class PemTest {
     Pem.writeCertificate(file, LEAF.certificate());
     assertEquals(List.of(LEAF.certificate()), Pem.requireCertificates(file));
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-    assertTrue(Files.readString(file, StandardCharsets.US_ASCII).startsWith("-----BEGIN CERTIFICATE-----"));
+    assertTrue(
+        Files.readString(file, StandardCharsets.US_ASCII)
+            .startsWith("-----BEGIN CERTIFICATE-----"));
   }
 }

@@ -28,22 +28,33 @@ class Pkcs11FailuresTest {
 
   @Test
   void aModuleThatDoesNotExistIsNamed() {
-    Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:token=" + softHsm.label() + "?module-path=/nonexistent/libnothing.so"
-        + "&pin-source=file:" + softHsm.pinFile());
-    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, SoftHsm.MODULE));
+    Pkcs11Uri uri =
+        Pkcs11Uri.parse(
+            "pkcs11:token="
+                + softHsm.label()
+                + "?module-path=/nonexistent/libnothing.so"
+                + "&pin-source=file:"
+                + softHsm.pinFile());
+    Pkcs11Exception e =
+        assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, SoftHsm.MODULE));
     assertEquals(Pkcs11Exception.Kind.MODULE_NOT_FOUND, e.pkcs11Kind());
     assertEquals("PKCS#11 module /nonexistent/libnothing.so does not exist", e.getMessage());
   }
 
   @Test
   void withoutAModulePathTheCallersDefaultIsUsedAndWithoutEitherTheUriIsNamed() throws Exception {
-    Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:token=" + softHsm.label() + "?pin-source=file:" + softHsm.pinFile());
+    Pkcs11Uri uri =
+        Pkcs11Uri.parse(
+            "pkcs11:token=" + softHsm.label() + "?pin-source=file:" + softHsm.pinFile());
 
     assertEquals(softHsm.label(), Pkcs11Token.open(uri, SoftHsm.MODULE).info().label());
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
     assertEquals(Pkcs11Exception.Kind.MODULE_NOT_FOUND, e.pkcs11Kind());
-    assertEquals("no PKCS#11 module for " + uri
-        + ": add module-path=/path/to/module.so to the URI or set pkcs11.module", e.getMessage());
+    assertEquals(
+        "no PKCS#11 module for "
+            + uri
+            + ": add module-path=/path/to/module.so to the URI or set pkcs11.module",
+        e.getMessage());
   }
 
   @Test
@@ -52,17 +63,26 @@ class Pkcs11FailuresTest {
     Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:token=x?module-path=" + notALibrary + "&pin-value=1");
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
     assertEquals(Pkcs11Exception.Kind.MODULE_NOT_FOUND, e.pkcs11Kind());
-    assertEquals("PKCS#11 module " + notALibrary + " cannot be loaded or is not a PKCS#11 module", e.getMessage());
+    assertEquals(
+        "PKCS#11 module " + notALibrary + " cannot be loaded or is not a PKCS#11 module",
+        e.getMessage());
   }
 
   @Test
   void anAbsentTokenIsNamedWithTheTokensPresent() {
-    Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:token=no-such-token?module-path=" + SoftHsm.MODULE
-        + "&pin-source=file:" + softHsm.pinFile());
+    Pkcs11Uri uri =
+        Pkcs11Uri.parse(
+            "pkcs11:token=no-such-token?module-path="
+                + SoftHsm.MODULE
+                + "&pin-source=file:"
+                + softHsm.pinFile());
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
     assertEquals(Pkcs11Exception.Kind.TOKEN_NOT_FOUND, e.pkcs11Kind());
-    assertTrue(e.getMessage().startsWith("no token matches " + uri + " in module " + SoftHsm.MODULE
-        + " (tokens present: "), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "no token matches " + uri + " in module " + SoftHsm.MODULE + " (tokens present: "),
+        e.getMessage());
     assertTrue(e.getMessage().contains("'" + softHsm.label() + "'"), e.getMessage());
   }
 
@@ -70,31 +90,52 @@ class Pkcs11FailuresTest {
   void aPinFileReadableByOthersIsRefusedBeforeAnyLogin() throws Exception {
     Path pinFile = Files.writeString(dir.resolve("pin"), softHsm.userPin() + "\n");
     Files.setPosixFilePermissions(pinFile, PosixFilePermissions.fromString("rw-r--r--"));
-    Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:token=" + softHsm.label() + "?module-path=" + Pkcs11Spy.MODULE
-        + "&pin-source=file:" + pinFile);
+    Pkcs11Uri uri =
+        Pkcs11Uri.parse(
+            "pkcs11:token="
+                + softHsm.label()
+                + "?module-path="
+                + Pkcs11Spy.MODULE
+                + "&pin-source=file:"
+                + pinFile);
     long loginsBefore = Pkcs11Spy.logins();
 
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
 
     assertEquals(Pkcs11Exception.Kind.PIN_UNAVAILABLE, e.pkcs11Kind());
-    assertEquals("key file " + pinFile + " is accessible by group or others (mode rw-r--r--); run: chmod 600 "
-        + pinFile + " (PIN file of " + uri + ")", e.getMessage());
+    assertEquals(
+        "key file "
+            + pinFile
+            + " is accessible by group or others (mode rw-r--r--); run: chmod 600 "
+            + pinFile
+            + " (PIN file of "
+            + uri
+            + ")",
+        e.getMessage());
     assertEquals(0, Pkcs11Spy.logins() - loginsBefore, "C_Login calls");
   }
 
   @Test
   void aUriWithoutAPinIsRefused() {
-    Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:token=" + softHsm.label() + "?module-path=" + SoftHsm.MODULE);
+    Pkcs11Uri uri =
+        Pkcs11Uri.parse("pkcs11:token=" + softHsm.label() + "?module-path=" + SoftHsm.MODULE);
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
     assertEquals(Pkcs11Exception.Kind.PIN_UNAVAILABLE, e.pkcs11Kind());
-    assertEquals("no PIN for " + uri + ": add pin-source=file:/path/to/pin (an owner-only file) to the URI",
+    assertEquals(
+        "no PIN for " + uri + ": add pin-source=file:/path/to/pin (an owner-only file) to the URI",
         e.getMessage());
   }
 
   @Test
   void anInlinePinWorksAndIsFlaggedForAWarning() throws Exception {
-    Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:token=" + softHsm.label() + "?module-path=" + SoftHsm.MODULE
-        + "&pin-value=" + softHsm.userPin());
+    Pkcs11Uri uri =
+        Pkcs11Uri.parse(
+            "pkcs11:token="
+                + softHsm.label()
+                + "?module-path="
+                + SoftHsm.MODULE
+                + "&pin-value="
+                + softHsm.userPin());
     assertTrue(uri.hasInlinePin());
     assertFalse(uri.toString().contains(softHsm.userPin()));
     assertEquals(softHsm.label(), Pkcs11Token.open(uri, null).info().label());

@@ -8,14 +8,21 @@ import java.util.stream.Stream;
 
 /**
  * OpenSC's pkcs11-spy logs every PKCS#11 call and forwards it to the module named by PKCS11SPY
- * (SoftHSM2; set with PKCS11SPY_OUTPUT for the test JVM in the pom): the way to count C_Login calls.
+ * (SoftHSM2; set with PKCS11SPY_OUTPUT for the test JVM in the pom): the way to count C_Login
+ * calls.
  */
 final class Pkcs11Spy {
 
-  static final String MODULE = Stream.of("/usr/lib/x86_64-linux-gnu/pkcs11-spy.so",
-      "/usr/lib/aarch64-linux-gnu/pkcs11-spy.so", "/usr/lib64/pkcs11-spy.so", "/usr/lib/pkcs11-spy.so")
-      .filter(p -> Files.isRegularFile(Path.of(p))).findFirst()
-      .orElseThrow(() -> new IllegalStateException("pkcs11-spy.so not found; install opensc-pkcs11"));
+  static final String MODULE =
+      Stream.of(
+              "/usr/lib/x86_64-linux-gnu/pkcs11-spy.so",
+              "/usr/lib/aarch64-linux-gnu/pkcs11-spy.so",
+              "/usr/lib64/pkcs11-spy.so",
+              "/usr/lib/pkcs11-spy.so")
+          .filter(p -> Files.isRegularFile(Path.of(p)))
+          .findFirst()
+          .orElseThrow(
+              () -> new IllegalStateException("pkcs11-spy.so not found; install opensc-pkcs11"));
 
   private static final Pattern C_LOGIN = Pattern.compile("(?m)^\\d+: C_Login$");
 

@@ -50,7 +50,8 @@ class Pkcs11SymmetricKeyTest {
     SasSigner signer = token.sasSigner(uri);
     byte[] mac = signer.sign(SAS_INPUT);
 
-    assertEquals("3vMXV/3q4Wm+WqSW3Y+etjCUSumorYD00MMtYpFIzzw=", Base64.getEncoder().encodeToString(mac));
+    assertEquals(
+        "3vMXV/3q4Wm+WqSW3Y+etjCUSumorYD00MMtYpFIzzw=", Base64.getEncoder().encodeToString(mac));
     Mac reference = Mac.getInstance("HmacSHA256");
     reference.init(new SecretKeySpec(bytes(32), "HmacSHA256"));
     assertArrayEquals(reference.doFinal(SAS_INPUT), mac);
@@ -64,9 +65,12 @@ class Pkcs11SymmetricKeyTest {
     factory().importSecretKey(uri, bytes(64));
     assertHidden("group-key");
 
-    SoftwareSymmetricKey device = SoftwareSymmetricKey.deriveFromGroupKey(token.sasSigner(uri), "my-device-01");
+    SoftwareSymmetricKey device =
+        SoftwareSymmetricKey.deriveFromGroupKey(token.sasSigner(uri), "my-device-01");
 
-    assertEquals("bf2Swwo3vkLIGksxx8gesUTRM/BeVGtLjHRYev98Q+s=", device.exportBase64(InsecureSecretKeyAccess.get()));
+    assertEquals(
+        "bf2Swwo3vkLIGksxx8gesUTRM/BeVGtLjHRYev98Q+s=",
+        device.exportBase64(InsecureSecretKeyAccess.get()));
     assertHidden("group-key");
   }
 
@@ -75,10 +79,16 @@ class Pkcs11SymmetricKeyTest {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=once"));
     factory().importSecretKey(uri, bytes(32));
     byte[] again = bytes(32);
-    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> factory().importSecretKey(uri, again));
+    Pkcs11Exception e =
+        assertThrows(Pkcs11Exception.class, () -> factory().importSecretKey(uri, again));
     assertEquals(Pkcs11Exception.Kind.OBJECT_EXISTS, e.pkcs11Kind());
-    assertEquals("token '" + softHsm.label() + "' already holds once (" + uri
-        + "); delete it first or choose another label", e.getMessage());
+    assertEquals(
+        "token '"
+            + softHsm.label()
+            + "' already holds once ("
+            + uri
+            + "); delete it first or choose another label",
+        e.getMessage());
     assertArrayEquals(new byte[32], again);
   }
 
@@ -92,10 +102,20 @@ class Pkcs11SymmetricKeyTest {
 
   @Test
   void aKeyGeneratedByPkcs11ToolAsSensitiveIsUsable() throws Exception {
-    SoftHsm.Result made = softHsm.pkcs11Tool("--keygen", "--key-type", "GENERIC:32", "--label", "tool-key",
-        "--id", "10", "--sensitive");
+    SoftHsm.Result made =
+        softHsm.pkcs11Tool(
+            "--keygen",
+            "--key-type",
+            "GENERIC:32",
+            "--label",
+            "tool-key",
+            "--id",
+            "10",
+            "--sensitive");
     assertEquals(0, made.exitCode(), made.output());
-    token = Pkcs11Token.open(Pkcs11Uri.parse(softHsm.uri("")), null); // objects made elsewhere appear on reload
+    token =
+        Pkcs11Token.open(
+            Pkcs11Uri.parse(softHsm.uri("")), null); // objects made elsewhere appear on reload
 
     byte[] mac = token.sasSigner(Pkcs11Uri.parse(softHsm.uri("object=tool-key"))).sign(SAS_INPUT);
 
@@ -105,8 +125,9 @@ class Pkcs11SymmetricKeyTest {
 
   @Test
   void aKeyWhoseValueCanBeReadIsRefused() throws Exception {
-    SoftHsm.Result made = softHsm.pkcs11Tool("--keygen", "--key-type", "GENERIC:32", "--label", "readable",
-        "--extractable");
+    SoftHsm.Result made =
+        softHsm.pkcs11Tool(
+            "--keygen", "--key-type", "GENERIC:32", "--label", "readable", "--extractable");
     assertEquals(0, made.exitCode(), made.output());
     token = Pkcs11Token.open(Pkcs11Uri.parse(softHsm.uri("")), null);
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=readable"));
@@ -114,8 +135,12 @@ class Pkcs11SymmetricKeyTest {
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> token.sasSigner(uri));
 
     assertEquals(Pkcs11Exception.Kind.OBJECT_UNFIT, e.pkcs11Kind());
-    assertEquals("key " + uri + " can be read out of the token (CKA_SENSITIVE false and CKA_EXTRACTABLE true);"
-        + " create it again as sensitive", e.getMessage());
+    assertEquals(
+        "key "
+            + uri
+            + " can be read out of the token (CKA_SENSITIVE false and CKA_EXTRACTABLE true);"
+            + " create it again as sensitive",
+        e.getMessage());
   }
 
   @Test
@@ -134,7 +159,8 @@ class Pkcs11SymmetricKeyTest {
     assertNull(key.getEncoded());
     assertTrue(TokenObjects.isValueHidden(key));
     assertTrue(key.toString().contains("token object, sensitive, unextractable"), key.toString());
-    SoftHsm.Result read = softHsm.pkcs11Tool("--read-object", "--type", "secrkey", "--label", label);
+    SoftHsm.Result read =
+        softHsm.pkcs11Tool("--read-object", "--type", "secrkey", "--label", label);
     assertNotEquals(0, read.exitCode(), read.output());
     assertTrue(read.output().contains("get CKA_VALUE failed"), read.output());
   }

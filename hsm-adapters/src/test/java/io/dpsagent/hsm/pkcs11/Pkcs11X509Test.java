@@ -2,7 +2,6 @@ package io.dpsagent.hsm.pkcs11;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +32,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The factory flow (key pair in the token, CSR, certificate import) and TLS client auth with it. */
+/**
+ * The factory flow (key pair in the token, CSR, certificate import) and TLS client auth with it.
+ */
 class Pkcs11X509Test {
 
   private static final TestPki.Issuer ROOT = TestPki.rootCa("Test Root");
@@ -56,16 +57,19 @@ class Pkcs11X509Test {
 
   static Stream<Arguments> keyTypesAndProtocols() {
     return Stream.of(KeyPairType.values())
-        .flatMap(type -> Stream.of("TLSv1.3", "TLSv1.2").map(protocol -> Arguments.of(type, protocol)));
+        .flatMap(
+            type -> Stream.of("TLSv1.3", "TLSv1.2").map(protocol -> Arguments.of(type, protocol)));
   }
 
   @ParameterizedTest
   @MethodSource("keyTypesAndProtocols")
-  void aKeyMadeInTheTokenAuthenticatesATlsClient(KeyPairType type, String protocol) throws Exception {
+  void aKeyMadeInTheTokenAuthenticatesATlsClient(KeyPairType type, String protocol)
+      throws Exception {
     String label = "tls-" + type + "-" + protocol;
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=" + label + ";type=private"));
     PublicKey publicKey = factory().generateKeyPair(uri, type);
-    List<X509Certificate> chain = INTERMEDIATE.certify("my-device-01", csrKey(factory().csr(uri, "CN=my-device-01")));
+    List<X509Certificate> chain =
+        INTERMEDIATE.certify("my-device-01", csrKey(factory().csr(uri, "CN=my-device-01")));
     factory().importCertificate(uri, chain);
 
     TlsIdentity identity = token.tlsIdentity(uri);
@@ -116,11 +120,13 @@ class Pkcs11X509Test {
 
     Pkcs11Token reopened = Pkcs11Token.open(Pkcs11Uri.parse(softHsm.uri("")), null);
     // SunPKCS11 gives a key it stores the label's bytes as CKA_ID.
-    TlsIdentity byId = reopened.tlsIdentity(Pkcs11Uri.parse(softHsm.uri("id=%6B%65%70%74;type=private")));
+    TlsIdentity byId =
+        reopened.tlsIdentity(Pkcs11Uri.parse(softHsm.uri("id=%6B%65%70%74;type=private")));
 
     assertEquals(new X500Principal("CN=kept-device"), byId.leaf().getSubjectX500Principal());
     try (TlsTestServer server = new TlsTestServer(ROOT)) {
-      assertEquals(new X500Principal("CN=kept-device"), server.handshake(byId, "TLSv1.3").clientSubject());
+      assertEquals(
+          new X500Principal("CN=kept-device"), server.handshake(byId, "TLSv1.3").clientSubject());
     }
   }
 
@@ -131,11 +137,14 @@ class Pkcs11X509Test {
     List<X509Certificate> chain = INTERMEDIATE.certify("pem-device", publicKey);
     Files.writeString(dir.resolve("chain.pem"), TestPki.pem(chain.toArray()));
 
-    TlsIdentity identity = token.tlsIdentity(uri, SoftwareTlsIdentity.readChain(dir.resolve("chain.pem")));
+    TlsIdentity identity =
+        token.tlsIdentity(uri, SoftwareTlsIdentity.readChain(dir.resolve("chain.pem")));
 
     assertEquals(chain, identity.certificateChain());
     try (TlsTestServer server = new TlsTestServer(ROOT)) {
-      assertEquals(new X500Principal("CN=pem-device"), server.handshake(identity, "TLSv1.3").clientSubject());
+      assertEquals(
+          new X500Principal("CN=pem-device"),
+          server.handshake(identity, "TLSv1.3").clientSubject());
     }
   }
 
@@ -143,9 +152,11 @@ class Pkcs11X509Test {
   void aCertificateForAnotherKeyIsRefused() throws Exception {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=mismatch"));
     factory().generateKeyPair(uri, KeyPairType.EC_P256);
-    List<X509Certificate> other = INTERMEDIATE.leaf("someone-else", TestPki.KeyType.EC_P256).chain();
+    List<X509Certificate> other =
+        INTERMEDIATE.leaf("someone-else", TestPki.KeyType.EC_P256).chain();
 
-    Pkcs11Exception imported = assertThrows(Pkcs11Exception.class, () -> factory().importCertificate(uri, other));
+    Pkcs11Exception imported =
+        assertThrows(Pkcs11Exception.class, () -> factory().importCertificate(uri, other));
     Pkcs11Exception used = assertThrows(Pkcs11Exception.class, () -> token.tlsIdentity(uri, other));
 
     assertEquals(Pkcs11Exception.Kind.OBJECT_UNFIT, imported.pkcs11Kind());
@@ -157,7 +168,9 @@ class Pkcs11X509Test {
   void aKeyPairIsGeneratedOncePerLabel() throws Exception {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=twice"));
     factory().generateKeyPair(uri, KeyPairType.EC_P256);
-    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> factory().generateKeyPair(uri, KeyPairType.EC_P256));
+    Pkcs11Exception e =
+        assertThrows(
+            Pkcs11Exception.class, () -> factory().generateKeyPair(uri, KeyPairType.EC_P256));
     assertEquals(Pkcs11Exception.Kind.OBJECT_EXISTS, e.pkcs11Kind());
   }
 
@@ -166,22 +179,32 @@ class Pkcs11X509Test {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=absent;type=private"));
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> token.tlsIdentity(uri));
     assertEquals(Pkcs11Exception.Kind.OBJECT_NOT_FOUND, e.pkcs11Kind());
-    assertEquals("token '" + softHsm.label() + "' has no private key with a certificate " + uri, e.getMessage());
+    assertEquals(
+        "token '" + softHsm.label() + "' has no private key with a certificate " + uri,
+        e.getMessage());
   }
 
   /** Neither SunPKCS11 nor the PKCS#11 API (pkcs11-tool) reveals the private key. */
   private static void assertPrivateKeyHidden(TlsIdentity identity, String label) {
-    PrivateKey key = identity.keyManager().getPrivateKey(identity.keyManager()
-        .chooseClientAlias(new String[] {"EC", "RSA"}, null, null));
+    PrivateKey key =
+        identity
+            .keyManager()
+            .getPrivateKey(
+                identity.keyManager().chooseClientAlias(new String[] {"EC", "RSA"}, null, null));
     assertTrue(TokenObjects.isValueHidden(key));
     assertTrue(key.toString().contains("token object, sensitive, unextractable"), key.toString());
     // opensc cannot read private keys at all, so its listing shows the attributes instead.
     // SunPKCS11 leaves the private key's CKA_LABEL empty and sets CKA_ID to the label's bytes.
     SoftHsm.Result list = softHsm.pkcs11Tool("--list-objects", "--type", "privkey");
     assertEquals(0, list.exitCode(), list.output());
-    String object = Stream.of(list.output().split("Private Key Object"))
-        .filter(block -> block.contains("ID:         " + hex(label) + "\n")).findFirst().orElseThrow();
-    assertTrue(object.contains("Access:     sensitive, always sensitive, never extractable, local"), object);
+    String object =
+        Stream.of(list.output().split("Private Key Object"))
+            .filter(block -> block.contains("ID:         " + hex(label) + "\n"))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        object.contains("Access:     sensitive, always sensitive, never extractable, local"),
+        object);
   }
 
   private static String hex(String text) {
@@ -199,6 +222,7 @@ class Pkcs11X509Test {
   }
 
   private static PublicKey csrKey(String pem) throws Exception {
-    return new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(parseCsr(pem)).getPublicKey();
+    return new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(parseCsr(pem))
+        .getPublicKey();
   }
 }

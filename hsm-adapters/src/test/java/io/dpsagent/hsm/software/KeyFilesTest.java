@@ -35,7 +35,11 @@ class KeyFilesTest {
   void refusesAKeyFileReadableByOthersAndSaysHowToFixIt() throws Exception {
     Path file = keyFile(KEY, "rw-r--r--");
     HsmException e = assertThrows(HsmException.class, () -> KeyFiles.readSymmetricKey(file));
-    assertEquals("key file " + file + " is accessible by group or others (mode rw-r--r--); run: chmod 600 " + file,
+    assertEquals(
+        "key file "
+            + file
+            + " is accessible by group or others (mode rw-r--r--); run: chmod 600 "
+            + file,
         e.getMessage());
   }
 
@@ -69,8 +73,10 @@ class KeyFilesTest {
 
   @Test
   void rejectsADirectory() throws Exception {
-    Path sub = Files.createDirectory(dir.resolve("keys"), PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString("rwx------")));
+    Path sub =
+        Files.createDirectory(
+            dir.resolve("keys"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     HsmException e = assertThrows(HsmException.class, () -> KeyFiles.readSymmetricKey(sub));
     assertEquals("key file " + sub + " is not a regular file", e.getMessage());
   }

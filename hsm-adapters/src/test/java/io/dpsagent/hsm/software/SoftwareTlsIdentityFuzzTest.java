@@ -27,9 +27,12 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class SoftwareTlsIdentityFuzzTest {
 
   private static final List<byte[]> KEYS = Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "pem-key");
-  private static final List<byte[]> CHAINS = Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "pem-chain");
-  private static final List<byte[]> BUNDLES = Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "pkcs12");
-  private static final List<byte[]> SYMMETRIC = Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "symmetric-key");
+  private static final List<byte[]> CHAINS =
+      Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "pem-chain");
+  private static final List<byte[]> BUNDLES =
+      Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "pkcs12");
+  private static final List<byte[]> SYMMETRIC =
+      Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "symmetric-key");
 
   private static Path dir;
   private static Path goodChain;
@@ -54,32 +57,39 @@ class SoftwareTlsIdentityFuzzTest {
   @Example
   void theUnencryptedSeedKeysLoadWithTheSeedChain() throws Exception {
     for (String name : new String[] {"ec-pkcs8.pem", "ec-sec1.pem"}) {
-      Path key = write("seed-" + name, Files.readAllBytes(Path.of(getClass().getResource("/fuzz/pem-key/" + name).toURI())));
+      Path key =
+          write(
+              "seed-" + name,
+              Files.readAllBytes(Path.of(getClass().getResource("/fuzz/pem-key/" + name).toURI())));
       SoftwareTlsIdentity.fromPem(goodChain, key);
     }
     SoftwareTlsIdentity.fromPkcs12(write("seed.p12", BUNDLES.get(0)), password);
   }
 
   @Property
-  void privateKeyFilesLoadOrFailWithHsmException(@ForAll("keys") byte[] contents) throws IOException {
+  void privateKeyFilesLoadOrFailWithHsmException(@ForAll("keys") byte[] contents)
+      throws IOException {
     Path key = write("key.pem", contents);
     check(() -> SoftwareTlsIdentity.fromPem(goodChain, key), contents);
   }
 
   @Property
-  void certificateChainsLoadOrFailWithHsmException(@ForAll("chains") byte[] contents) throws IOException {
+  void certificateChainsLoadOrFailWithHsmException(@ForAll("chains") byte[] contents)
+      throws IOException {
     Path chain = write("chain.pem", contents);
     check(() -> SoftwareTlsIdentity.readChain(chain), contents);
   }
 
   @Property
-  void pkcs12BundlesLoadOrFailWithHsmException(@ForAll("bundles") byte[] contents) throws IOException {
+  void pkcs12BundlesLoadOrFailWithHsmException(@ForAll("bundles") byte[] contents)
+      throws IOException {
     Path bundle = write("bundle.p12", contents);
     check(() -> SoftwareTlsIdentity.fromPkcs12(bundle, password), contents);
   }
 
   @Property
-  void symmetricKeyFilesLoadOrFailWithHsmException(@ForAll("symmetricKeys") byte[] contents) throws IOException {
+  void symmetricKeyFilesLoadOrFailWithHsmException(@ForAll("symmetricKeys") byte[] contents)
+      throws IOException {
     Path key = write("device.key", contents);
     check(() -> KeyFiles.readSymmetricKey(key), contents);
   }
@@ -89,7 +99,8 @@ class SoftwareTlsIdentityFuzzTest {
     if (outcome.failed()) {
       String message = outcome.failure().getMessage();
       Fuzz.assertPrintableLine(message);
-      Fuzz.assertNoSecret(message, new String(contents, StandardCharsets.ISO_8859_1).replaceAll("\\s", ""), 12);
+      Fuzz.assertNoSecret(
+          message, new String(contents, StandardCharsets.ISO_8859_1).replaceAll("\\s", ""), 12);
     }
   }
 

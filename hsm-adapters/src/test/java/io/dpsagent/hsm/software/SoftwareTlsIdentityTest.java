@@ -29,66 +29,107 @@ class SoftwareTlsIdentityTest {
     TestPki.Leaf leaf = INTERMEDIATE.leaf("device-01", type);
     leaf.writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
 
-    SoftwareTlsIdentity identity = SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
+    SoftwareTlsIdentity identity =
+        SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
 
     assertEquals(leaf.chain(), identity.certificateChain());
     String keyType = type == KeyType.RSA_2048 ? "RSA" : "EC";
-    assertEquals("device", identity.keyManager().chooseClientAlias(new String[] {keyType}, null, null));
+    assertEquals(
+        "device", identity.keyManager().chooseClientAlias(new String[] {keyType}, null, null));
     assertEquals(leaf.privateKey(), identity.keyManager().getPrivateKey("device"));
-    assertEquals(List.of(leaf.chain().toArray()), List.of(identity.keyManager().getCertificateChain("device")));
+    assertEquals(
+        List.of(leaf.chain().toArray()),
+        List.of(identity.keyManager().getCertificateChain("device")));
   }
 
   @Test
   void offersNoAliasForAKeyTypeItDoesNotHave() throws Exception {
-    INTERMEDIATE.leaf("device-01", KeyType.EC_P256).writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
-    SoftwareTlsIdentity identity = SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
+    INTERMEDIATE
+        .leaf("device-01", KeyType.EC_P256)
+        .writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
+    SoftwareTlsIdentity identity =
+        SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
     assertNull(identity.keyManager().chooseClientAlias(new String[] {"RSA"}, null, null));
   }
 
   @Test
   void refusesAKeyThatBelongsToAnotherCertificate() throws Exception {
-    INTERMEDIATE.leaf("device-01", KeyType.EC_P256).writePem(dir.resolve("chain.pem"), dir.resolve("ignored.pem"));
-    INTERMEDIATE.leaf("device-02", KeyType.EC_P256).writePem(dir.resolve("other.pem"), dir.resolve("key.pem"));
-    HsmException e = assertThrows(HsmException.class,
-        () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
-    assertEquals("private key in " + dir.resolve("key.pem") + " does not belong to the first certificate in "
-        + dir.resolve("chain.pem"), e.getMessage());
+    INTERMEDIATE
+        .leaf("device-01", KeyType.EC_P256)
+        .writePem(dir.resolve("chain.pem"), dir.resolve("ignored.pem"));
+    INTERMEDIATE
+        .leaf("device-02", KeyType.EC_P256)
+        .writePem(dir.resolve("other.pem"), dir.resolve("key.pem"));
+    HsmException e =
+        assertThrows(
+            HsmException.class,
+            () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
+    assertEquals(
+        "private key in "
+            + dir.resolve("key.pem")
+            + " does not belong to the first certificate in "
+            + dir.resolve("chain.pem"),
+        e.getMessage());
   }
 
   @Test
   void refusesAPrivateKeyReadableByOthers() throws Exception {
-    INTERMEDIATE.leaf("device-01", KeyType.EC_P256).writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
-    Files.setPosixFilePermissions(dir.resolve("key.pem"), PosixFilePermissions.fromString("rw-r--r--"));
-    HsmException e = assertThrows(HsmException.class,
-        () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
-    assertEquals("key file " + dir.resolve("key.pem") + " is accessible by group or others (mode rw-r--r--); run: chmod 600 "
-        + dir.resolve("key.pem"), e.getMessage());
+    INTERMEDIATE
+        .leaf("device-01", KeyType.EC_P256)
+        .writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
+    Files.setPosixFilePermissions(
+        dir.resolve("key.pem"), PosixFilePermissions.fromString("rw-r--r--"));
+    HsmException e =
+        assertThrows(
+            HsmException.class,
+            () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
+    assertEquals(
+        "key file "
+            + dir.resolve("key.pem")
+            + " is accessible by group or others (mode rw-r--r--); run: chmod 600 "
+            + dir.resolve("key.pem"),
+        e.getMessage());
   }
 
   @Test
   void refusesAFileWithoutCertificates() throws Exception {
     Files.writeString(dir.resolve("chain.pem"), "not a certificate\n");
-    HsmException e = assertThrows(HsmException.class,
-        () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
-    assertEquals("certificate file " + dir.resolve("chain.pem") + " holds no PEM certificate", e.getMessage());
+    HsmException e =
+        assertThrows(
+            HsmException.class,
+            () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
+    assertEquals(
+        "certificate file " + dir.resolve("chain.pem") + " holds no PEM certificate",
+        e.getMessage());
   }
 
   @Test
   void refusesADamagedCertificateBlock() throws Exception {
-    Files.writeString(dir.resolve("chain.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-    HsmException e = assertThrows(HsmException.class,
-        () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
-    assertEquals("certificate file " + dir.resolve("chain.pem") + " is not a PEM certificate chain", e.getMessage());
+    Files.writeString(
+        dir.resolve("chain.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    HsmException e =
+        assertThrows(
+            HsmException.class,
+            () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
+    assertEquals(
+        "certificate file " + dir.resolve("chain.pem") + " is not a PEM certificate chain",
+        e.getMessage());
   }
 
   @Test
   void refusesATruncatedKey() throws Exception {
-    INTERMEDIATE.leaf("device-01", KeyType.EC_P256).writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
+    INTERMEDIATE
+        .leaf("device-01", KeyType.EC_P256)
+        .writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
     String pem = Files.readString(dir.resolve("key.pem"));
     Files.writeString(dir.resolve("key.pem"), pem.substring(0, pem.length() / 2));
-    HsmException e = assertThrows(HsmException.class,
-        () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
-    assertEquals("private key file " + dir.resolve("key.pem") + " is not a valid PEM private key", e.getMessage());
+    HsmException e =
+        assertThrows(
+            HsmException.class,
+            () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
+    assertEquals(
+        "private key file " + dir.resolve("key.pem") + " is not a valid PEM private key",
+        e.getMessage());
   }
 
   @Test
@@ -96,21 +137,34 @@ class SoftwareTlsIdentityTest {
     TestPki.Leaf leaf = INTERMEDIATE.leaf("device-01", KeyType.EC_P384);
     leaf.writePkcs12(dir.resolve("device.p12"), "s3cret".toCharArray());
     Files.writeString(dir.resolve("password"), "s3cret\n");
-    Files.setPosixFilePermissions(dir.resolve("password"), PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(
+        dir.resolve("password"), PosixFilePermissions.fromString("rw-------"));
 
-    SoftwareTlsIdentity identity = SoftwareTlsIdentity.fromPkcs12(dir.resolve("device.p12"), dir.resolve("password"));
+    SoftwareTlsIdentity identity =
+        SoftwareTlsIdentity.fromPkcs12(dir.resolve("device.p12"), dir.resolve("password"));
 
     assertEquals(leaf.chain(), identity.certificateChain());
   }
 
   @Test
   void aWrongPkcs12PasswordNamesBothFilesButNotThePassword() throws Exception {
-    INTERMEDIATE.leaf("device-01", KeyType.EC_P256).writePkcs12(dir.resolve("device.p12"), "right".toCharArray());
+    INTERMEDIATE
+        .leaf("device-01", KeyType.EC_P256)
+        .writePkcs12(dir.resolve("device.p12"), "right".toCharArray());
     Files.writeString(dir.resolve("password"), "wrong-guess");
-    Files.setPosixFilePermissions(dir.resolve("password"), PosixFilePermissions.fromString("rw-------"));
-    HsmException e = assertThrows(HsmException.class,
-        () -> SoftwareTlsIdentity.fromPkcs12(dir.resolve("device.p12"), dir.resolve("password")));
-    assertEquals("cannot open PKCS#12 file " + dir.resolve("device.p12") + ": wrong password in "
-        + dir.resolve("password") + " or not a PKCS#12 file", e.getMessage());
+    Files.setPosixFilePermissions(
+        dir.resolve("password"), PosixFilePermissions.fromString("rw-------"));
+    HsmException e =
+        assertThrows(
+            HsmException.class,
+            () ->
+                SoftwareTlsIdentity.fromPkcs12(dir.resolve("device.p12"), dir.resolve("password")));
+    assertEquals(
+        "cannot open PKCS#12 file "
+            + dir.resolve("device.p12")
+            + ": wrong password in "
+            + dir.resolve("password")
+            + " or not a PKCS#12 file",
+        e.getMessage());
   }
 }

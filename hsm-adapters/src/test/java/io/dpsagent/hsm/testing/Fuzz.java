@@ -26,33 +26,75 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Tuple;
 
 /**
- * What every fuzz target of the project shares: seed corpora from {@code src/test/resources/fuzz/<target>/},
- * a mutator that derives hostile inputs from the seeds, a time bound per input, and the checks that
- * an error message is one printable line that does not repeat a secret.
+ * What every fuzz target of the project shares: seed corpora from {@code
+ * src/test/resources/fuzz/<target>/}, a mutator that derives hostile inputs from the seeds, a time
+ * bound per input, and the checks that an error message is one printable line that does not repeat
+ * a secret.
  *
- * <p>Budgets: each property runs {@code jqwik.tries.default} inputs (set in
- * {@code junit-platform.properties}; raise it with {@code -Djqwik.tries.default=N} for long runs).
+ * <p>Budgets: each property runs {@code jqwik.tries.default} inputs (set in {@code
+ * junit-platform.properties}; raise it with {@code -Djqwik.tries.default=N} for long runs).
  */
 public final class Fuzz {
 
   /** No parser may spend longer than this on one input; a hang is a failure, not a slow test. */
-  public static final Duration PER_INPUT = Duration.ofSeconds(
-      Long.getLong("fuzz.perInputSeconds", 5));
+  public static final Duration PER_INPUT =
+      Duration.ofSeconds(Long.getLong("fuzz.perInputSeconds", 5));
 
-  private static final ExecutorService WORKER = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fuzz-target");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService WORKER =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "fuzz-target");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** Tokens that parsers treat specially, spliced into seeds by the mutator. */
-  private static final List<String> HOSTILE_TOKENS = List.of(
-      "\n", "\r\n", "\u001b[31m", "\u0000", "\u2028", "../", "%00", "%0a", "%", "\\", "\"", "'", "=", ";",
-      "&", "?", "#", "/", ":", "{", "}", "[", "]", "[[", "]]", ",", "\t", "\uFEFF", "\uD800", "0x", "-1",
-      "9999999999999999999999", "1e999", "null", "true", "\"\"\"", "'''", "pin-value=", "file:", "pkcs11:");
+  private static final List<String> HOSTILE_TOKENS =
+      List.of(
+          "\n",
+          "\r\n",
+          "\u001b[31m",
+          "\u0000",
+          "\u2028",
+          "../",
+          "%00",
+          "%0a",
+          "%",
+          "\\",
+          "\"",
+          "'",
+          "=",
+          ";",
+          "&",
+          "?",
+          "#",
+          "/",
+          ":",
+          "{",
+          "}",
+          "[",
+          "]",
+          "[[",
+          "]]",
+          ",",
+          "\t",
+          "\uFEFF",
+          "\uD800",
+          "0x",
+          "-1",
+          "9999999999999999999999",
+          "1e999",
+          "null",
+          "true",
+          "\"\"\"",
+          "'''",
+          "pin-value=",
+          "file:",
+          "pkcs11:");
 
   private static final java.util.regex.Pattern CLASS_NAME =
-      java.util.regex.Pattern.compile("\\b(java|javax|sun|org\\.bouncycastle)\\.[a-z]+\\.|\\b[A-Z]\\w*(Exception|Error)\\b");
+      java.util.regex.Pattern.compile(
+          "\\b(java|javax|sun|org\\.bouncycastle)\\.[a-z]+\\.|\\b[A-Z]\\w*(Exception|Error)\\b");
 
   private Fuzz() {}
 
@@ -63,8 +105,8 @@ public final class Fuzz {
   }
 
   /**
-   * Runs {@code step} with the {@link #PER_INPUT} bound and returns what it returned or threw
-   * (an {@link Exception}; an {@link Error} other than an assertion is rethrown as is).
+   * Runs {@code step} with the {@link #PER_INPUT} bound and returns what it returned or threw (an
+   * {@link Exception}; an {@link Error} other than an assertion is rethrown as is).
    */
   public static <T> Outcome<T> bounded(Step<T> step) {
     Future<T> future = WORKER.submit(step::run);
@@ -72,7 +114,8 @@ public final class Fuzz {
       return new Outcome<>(future.get(PER_INPUT.toMillis(), TimeUnit.MILLISECONDS), null);
     } catch (TimeoutException e) {
       future.cancel(true);
-      return fail("no result within " + PER_INPUT.toSeconds() + " s: the parser hangs on this input");
+      return fail(
+          "no result within " + PER_INPUT.toSeconds() + " s: the parser hangs on this input");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return fail("interrupted");
@@ -101,7 +144,8 @@ public final class Fuzz {
           return this;
         }
       }
-      throw new AssertionError("undocumented " + failure.getClass().getName() + " escaped", failure);
+      throw new AssertionError(
+          "undocumented " + failure.getClass().getName() + " escaped", failure);
     }
 
     public boolean failed() {
@@ -123,8 +167,13 @@ public final class Fuzz {
     for (int i = 0; i < message.length(); i++) {
       char c = message.charAt(i);
       if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-        fail("raw control character U+" + String.format("%04X", (int) c) + " at " + i + " in: "
-            + message.replaceAll("\\p{Cntrl}", "?"));
+        fail(
+            "raw control character U+"
+                + String.format("%04X", (int) c)
+                + " at "
+                + i
+                + " in: "
+                + message.replaceAll("\\p{Cntrl}", "?"));
       }
     }
   }
@@ -141,7 +190,8 @@ public final class Fuzz {
     }
     for (int i = 0; i + piece <= secret.length(); i++) {
       String run = secret.substring(i, i + piece);
-      assertFalse(message.contains(run), () -> "the message repeats the secret (" + run + "): " + message);
+      assertFalse(
+          message.contains(run), () -> "the message repeats the secret (" + run + "): " + message);
     }
   }
 
@@ -162,7 +212,9 @@ public final class Fuzz {
     return false;
   }
 
-  /** Every file of {@code fuzz/<target>/} on the test class path of {@code anchor}, in name order. */
+  /**
+   * Every file of {@code fuzz/<target>/} on the test class path of {@code anchor}, in name order.
+   */
   public static List<byte[]> seeds(Class<?> anchor, String target) {
     URL dir = anchor.getResource("/fuzz/" + target);
     if (dir == null) {
@@ -191,18 +243,20 @@ public final class Fuzz {
 
   /** Byte inputs: the seeds, mutated by one to eight random edits each; sometimes pure noise. */
   public static Arbitrary<byte[]> mutationsOf(List<byte[]> seeds) {
-    Arbitrary<byte[]> mutated = Arbitraries.randomValue(random -> mutate(pick(seeds, random), seeds, random));
+    Arbitrary<byte[]> mutated =
+        Arbitraries.randomValue(random -> mutate(pick(seeds, random), seeds, random));
     Arbitrary<byte[]> noise = Arbitraries.bytes().array(byte[].class).ofMaxSize(512);
-    return Arbitraries.frequencyOf(List.of(
-        Tuple.of(1, Arbitraries.of(seeds)), Tuple.of(16, mutated), Tuple.of(2, noise)));
+    return Arbitraries.frequencyOf(
+        List.of(Tuple.of(1, Arbitraries.of(seeds)), Tuple.of(16, mutated), Tuple.of(2, noise)));
   }
 
   /** Text inputs: mutated seeds (as text, so tokens splice in whole), plus random strings. */
   public static Arbitrary<String> textMutationsOf(List<String> seeds) {
-    Arbitrary<String> mutated = Arbitraries.randomValue(random -> mutateText(pick(seeds, random), seeds, random));
+    Arbitrary<String> mutated =
+        Arbitraries.randomValue(random -> mutateText(pick(seeds, random), seeds, random));
     Arbitrary<String> noise = Arbitraries.strings().all().ofMaxLength(200);
-    return Arbitraries.frequencyOf(List.of(
-        Tuple.of(1, Arbitraries.of(seeds)), Tuple.of(16, mutated), Tuple.of(2, noise)));
+    return Arbitraries.frequencyOf(
+        List.of(Tuple.of(1, Arbitraries.of(seeds)), Tuple.of(16, mutated), Tuple.of(2, noise)));
   }
 
   private static <T> T pick(List<T> list, Random random) {

@@ -26,10 +26,15 @@ public final class SilentCharacterDevice implements AutoCloseable {
 
   public static SilentCharacterDevice start() {
     try {
-      // stdin stays an open pipe nobody writes to; the shell prints the terminal's path, then waits.
-      Process holder = new ProcessBuilder("script", "-qfc", "tty; exec sleep 120", "/dev/null")
-          .redirectErrorStream(true).start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      // stdin stays an open pipe nobody writes to; the shell prints the terminal's path, then
+      // waits.
+      Process holder =
+          new ProcessBuilder("script", "-qfc", "tty; exec sleep 120", "/dev/null")
+              .redirectErrorStream(true)
+              .start();
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine();
       if (line == null || !line.strip().startsWith("/dev/pts/")) {
         holder.destroyForcibly();

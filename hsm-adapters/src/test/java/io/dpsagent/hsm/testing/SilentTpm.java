@@ -35,7 +35,8 @@ public final class SilentTpm implements AutoCloseable {
       try {
         ServerSocket data = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
         try {
-          ServerSocket control = new ServerSocket(data.getLocalPort() + 1, 8, InetAddress.getLoopbackAddress());
+          ServerSocket control =
+              new ServerSocket(data.getLocalPort() + 1, 8, InetAddress.getLoopbackAddress());
           return new SilentTpm(List.of(data, control));
         } catch (IOException taken) {
           data.close();
@@ -44,7 +45,8 @@ public final class SilentTpm implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }
-    throw new IllegalStateException("no free pair of loopback ports after " + ATTEMPTS + " attempts");
+    throw new IllegalStateException(
+        "no free pair of loopback ports after " + ATTEMPTS + " attempts");
   }
 
   public int port() {
@@ -52,19 +54,22 @@ public final class SilentTpm implements AutoCloseable {
   }
 
   private void serve(ServerSocket listener) {
-    Thread thread = new Thread(() -> {
-      try {
-        while (true) {
-          Socket socket = listener.accept();
-          synchronized (accepted) {
-            accepted.add(socket);
-          }
-          drain(socket);
-        }
-      } catch (IOException closed) {
-        // close() ends the loop
-      }
-    }, "silent-tpm-" + listener.getLocalPort());
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  Socket socket = listener.accept();
+                  synchronized (accepted) {
+                    accepted.add(socket);
+                  }
+                  drain(socket);
+                }
+              } catch (IOException closed) {
+                // close() ends the loop
+              }
+            },
+            "silent-tpm-" + listener.getLocalPort());
     thread.setDaemon(true);
     thread.start();
   }
@@ -75,16 +80,19 @@ public final class SilentTpm implements AutoCloseable {
   }
 
   private void drain(Socket socket) {
-    Thread thread = new Thread(() -> {
-      byte[] sink = new byte[4096];
-      try {
-        while (socket.getInputStream().read(sink) >= 0) {
-          received.countDown(); // and never answer
-        }
-      } catch (IOException closed) {
-        // the client or close() hung up
-      }
-    }, "silent-tpm-drain");
+    Thread thread =
+        new Thread(
+            () -> {
+              byte[] sink = new byte[4096];
+              try {
+                while (socket.getInputStream().read(sink) >= 0) {
+                  received.countDown(); // and never answer
+                }
+              } catch (IOException closed) {
+                // the client or close() hung up
+              }
+            },
+            "silent-tpm-drain");
     thread.setDaemon(true);
     thread.start();
   }

@@ -20,9 +20,9 @@ import java.util.stream.Stream;
  *
  * <p>SoftHSM2 finds its token directory through {@code SOFTHSM2_CONF}, read from the process
  * environment when the library loads; a JVM cannot change its own environment. So the build gives
- * the test JVM a fixed path (surefire {@code environmentVariables}, e.g.
- * {@code ${project.build.directory}/softhsm/softhsm2.conf}), and the first use of this class in a
- * JVM writes that file and empties the token directory next to it.
+ * the test JVM a fixed path (surefire {@code environmentVariables}, e.g. {@code
+ * ${project.build.directory}/softhsm/softhsm2.conf}), and the first use of this class in a JVM
+ * writes that file and empties the token directory next to it.
  *
  * <p>SoftHSM2 also reads the token directory only once, when the library is initialised in a
  * process: a token that softhsm2-util creates later stays invisible to this JVM, and SoftHSM2
@@ -45,11 +45,15 @@ public final class SoftHsm {
 
   private SoftHsm() {}
 
-  /** A token of its own for the caller (one per test class), with random PINs and an owner-only PIN file. */
+  /**
+   * A token of its own for the caller (one per test class), with random PINs and an owner-only PIN
+   * file.
+   */
   public static synchronized Token newToken() {
     directory();
     if (POOL.isEmpty()) {
-      throw new IllegalStateException("all SoftHSM2 tokens of this JVM are in use; raise -Dsofthsm.tokens");
+      throw new IllegalStateException(
+          "all SoftHSM2 tokens of this JVM are in use; raise -Dsofthsm.tokens");
     }
     return POOL.pop();
   }
@@ -58,18 +62,32 @@ public final class SoftHsm {
   public record Token(String label, String userPin, String soPin, Path pinFile) {
 
     /**
-     * A URI for an object on this token, with the module and the owner-only PIN file, e.g.
-     * {@code uri("object=device;type=private")}.
+     * A URI for an object on this token, with the module and the owner-only PIN file, e.g. {@code
+     * uri("object=device;type=private")}.
      */
     public String uri(String pathAttributes) {
-      return "pkcs11:token=" + label + (pathAttributes.isEmpty() ? "" : ";" + pathAttributes)
-          + "?module-path=" + MODULE + "&pin-source=file:" + pinFile;
+      return "pkcs11:token="
+          + label
+          + (pathAttributes.isEmpty() ? "" : ";" + pathAttributes)
+          + "?module-path="
+          + MODULE
+          + "&pin-source=file:"
+          + pinFile;
     }
 
     /** Runs pkcs11-tool logged in to this token, e.g. {@code pkcs11Tool("--list-objects")}. */
     public Result pkcs11Tool(String... args) {
-      List<String> command = new ArrayList<>(List.of("pkcs11-tool", "--module", MODULE,
-          "--token-label", label, "--login", "--pin", userPin));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  "pkcs11-tool",
+                  "--module",
+                  MODULE,
+                  "--token-label",
+                  label,
+                  "--login",
+                  "--pin",
+                  userPin));
       command.addAll(List.of(args));
       return run(command);
     }
@@ -85,9 +103,12 @@ public final class SoftHsm {
       process.getOutputStream().close();
       if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException(command.get(0) + " did not finish in " + COMMAND_TIMEOUT_SECONDS + " s");
+        throw new IllegalStateException(
+            command.get(0) + " did not finish in " + COMMAND_TIMEOUT_SECONDS + " s");
       }
-      return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      return new Result(
+          process.exitValue(),
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(command.get(0) + " could not run", e);
     } catch (InterruptedException e) {
@@ -103,8 +124,9 @@ public final class SoftHsm {
     }
     String conf = System.getenv("SOFTHSM2_CONF");
     if (conf == null || conf.isBlank()) {
-      throw new IllegalStateException("SOFTHSM2_CONF is not set for this JVM; set it in surefire's"
-          + " environmentVariables to a file under target/ (see hsm-adapters/pom.xml)");
+      throw new IllegalStateException(
+          "SOFTHSM2_CONF is not set for this JVM; set it in surefire's"
+              + " environmentVariables to a file under target/ (see hsm-adapters/pom.xml)");
     }
     Path confFile = Path.of(conf).toAbsolutePath();
     Path dir = confFile.getParent();
@@ -112,14 +134,17 @@ public final class SoftHsm {
     try {
       deleteTree(dir);
       Files.createDirectories(tokens);
-      Files.writeString(confFile, String.join("\n",
-          "directories.tokendir = " + tokens,
-          "objectstore.backend = file",
-          "log.level = ERROR",
-          "slots.removable = false",
-          "slots.mechanisms = ALL",
-          "library.reset_on_fork = false",
-          ""));
+      Files.writeString(
+          confFile,
+          String.join(
+              "\n",
+              "directories.tokendir = " + tokens,
+              "objectstore.backend = file",
+              "log.level = ERROR",
+              "slots.removable = false",
+              "slots.mechanisms = ALL",
+              "library.reset_on_fork = false",
+              ""));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -134,8 +159,18 @@ public final class SoftHsm {
   private static Token initToken(Path dir, String label) {
     String userPin = digits(8);
     String soPin = digits(8);
-    Result init = run(List.of("softhsm2-util", "--init-token", "--free", "--label", label,
-        "--so-pin", soPin, "--pin", userPin));
+    Result init =
+        run(
+            List.of(
+                "softhsm2-util",
+                "--init-token",
+                "--free",
+                "--label",
+                label,
+                "--so-pin",
+                soPin,
+                "--pin",
+                userPin));
     if (init.exitCode() != 0) {
       throw new IllegalStateException("softhsm2-util --init-token failed: " + init.output());
     }

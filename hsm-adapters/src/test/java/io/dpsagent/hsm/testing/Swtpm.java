@@ -1,7 +1,7 @@
 package io.dpsagent.hsm.testing;
 
-import io.dpsagent.hsm.tpm.TpmTestAccess;
 import io.dpsagent.hsm.tpm.TctiSpec;
+import io.dpsagent.hsm.tpm.TpmTestAccess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -58,16 +58,40 @@ public final class Swtpm implements AutoCloseable {
     Path directory = tempDirectory();
     Path state = mkdirs(directory.resolve("state"));
     Path ca = mkdirs(directory.resolve("ca"));
-    write(directory.resolve("localca.conf"), "statedir = " + ca + "\nsigningkey = " + ca
-        + "/signkey.pem\nissuercert = " + ca + "/issuercert.pem\ncertserial = " + ca + "/certserial\n");
+    write(
+        directory.resolve("localca.conf"),
+        "statedir = "
+            + ca
+            + "\nsigningkey = "
+            + ca
+            + "/signkey.pem\nissuercert = "
+            + ca
+            + "/issuercert.pem\ncertserial = "
+            + ca
+            + "/certserial\n");
     write(directory.resolve("localca.options"), "");
-    write(directory.resolve("swtpm_setup.conf"), "create_certs_tool = /usr/bin/swtpm_localca\n"
-        + "create_certs_tool_config = " + directory.resolve("localca.conf") + "\n"
-        + "create_certs_tool_options = " + directory.resolve("localca.options") + "\n"
-        + "active_pcr_banks = sha256\n");
+    write(
+        directory.resolve("swtpm_setup.conf"),
+        "create_certs_tool = /usr/bin/swtpm_localca\n"
+            + "create_certs_tool_config = "
+            + directory.resolve("localca.conf")
+            + "\n"
+            + "create_certs_tool_options = "
+            + directory.resolve("localca.options")
+            + "\n"
+            + "active_pcr_banks = sha256\n");
     try {
-      run(List.of("swtpm_setup", "--tpm2", "--tpmstate", state.toString(), "--create-ek-cert",
-          "--overwrite", "--config", directory.resolve("swtpm_setup.conf").toString()), directory);
+      run(
+          List.of(
+              "swtpm_setup",
+              "--tpm2",
+              "--tpmstate",
+              state.toString(),
+              "--create-ek-cert",
+              "--overwrite",
+              "--config",
+              directory.resolve("swtpm_setup.conf").toString()),
+          directory);
     } catch (IOException e) {
       deleteTree(directory);
       throw new UncheckedIOException(e);
@@ -81,14 +105,25 @@ public final class Swtpm implements AutoCloseable {
       int port = freePortPair();
       Path pidFile = directory.resolve("swtpm.pid");
       try {
-        run(List.of("swtpm", "socket", "--tpm2",
-            "--server", "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
-            "--ctrl", "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
-            "--tpmstate", "dir=" + state,
-            "--flags", "not-need-init,startup-clear",
-            "--pid", "file=" + pidFile,
-            "--log", "file=" + directory.resolve("swtpm.log") + ",level=1",
-            "--daemon"), directory);
+        run(
+            List.of(
+                "swtpm",
+                "socket",
+                "--tpm2",
+                "--server",
+                "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
+                "--ctrl",
+                "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
+                "--tpmstate",
+                "dir=" + state,
+                "--flags",
+                "not-need-init,startup-clear",
+                "--pid",
+                "file=" + pidFile,
+                "--log",
+                "file=" + directory.resolve("swtpm.log") + ",level=1",
+                "--daemon"),
+            directory);
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         return new Swtpm(directory, state, port, pid);
       } catch (IOException e) {
@@ -96,7 +131,8 @@ public final class Swtpm implements AutoCloseable {
       }
     }
     deleteTree(directory);
-    throw new UncheckedIOException("swtpm did not start after " + START_ATTEMPTS + " attempts", last);
+    throw new UncheckedIOException(
+        "swtpm did not start after " + START_ATTEMPTS + " attempts", last);
   }
 
   /** The TCTI string tests and the agent use to reach this TPM. */
@@ -112,7 +148,9 @@ public final class Swtpm implements AutoCloseable {
     return stateDir;
   }
 
-  /** A TPM reset (swtpm CMD_INIT): transient objects and sessions are gone, persistent keys stay. */
+  /**
+   * A TPM reset (swtpm CMD_INIT): transient objects and sessions are gone, persistent keys stay.
+   */
   public void powerCycle() {
     TpmTestAccess.powerCycleSwtpm("127.0.0.1", port);
   }
@@ -130,13 +168,14 @@ public final class Swtpm implements AutoCloseable {
     } catch (RuntimeException e) {
       // already gone or wedged: the kill below is the fallback
     }
-    process.ifPresent(p -> {
-      try {
-        p.onExit().get(5, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        p.destroyForcibly();
-      }
-    });
+    process.ifPresent(
+        p -> {
+          try {
+            p.onExit().get(5, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            p.destroyForcibly();
+          }
+        });
     deleteTree(directory);
   }
 
@@ -164,15 +203,24 @@ public final class Swtpm implements AutoCloseable {
   private static void run(List<String> command, Path directory) throws IOException {
     try {
       Path output = directory.resolve("command.out");
-      Process process = new ProcessBuilder(new ArrayList<>(command)).directory(directory.toFile())
-          .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      Process process =
+          new ProcessBuilder(new ArrayList<>(command))
+              .directory(directory.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
       if (!process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IOException(command.get(0) + " did not finish in " + PROCESS_TIMEOUT_SECONDS + " s");
+        throw new IOException(
+            command.get(0) + " did not finish in " + PROCESS_TIMEOUT_SECONDS + " s");
       }
       if (process.exitValue() != 0) {
-        throw new IOException(command.get(0) + " exited with " + process.exitValue() + ": "
-            + Files.readString(output, StandardCharsets.UTF_8).strip());
+        throw new IOException(
+            command.get(0)
+                + " exited with "
+                + process.exitValue()
+                + ": "
+                + Files.readString(output, StandardCharsets.UTF_8).strip());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

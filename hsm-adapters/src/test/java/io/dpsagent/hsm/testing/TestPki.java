@@ -41,7 +41,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class TestPki {
 
   /** Key types a device certificate may carry. */
-  public enum KeyType { EC_P256, EC_P384, RSA_2048 }
+  public enum KeyType {
+    EC_P256,
+    EC_P384,
+    RSA_2048
+  }
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -50,16 +54,30 @@ public final class TestPki {
   /** A self-signed root CA with an EC P-256 key. */
   public static Issuer rootCa(String commonName) {
     KeyPair keys = keyPair(KeyType.EC_P256);
-    X509Certificate cert = sign(commonName, keys, commonName, keys.getPrivate(), true,
-        Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(365)));
+    X509Certificate cert =
+        sign(
+            commonName,
+            keys,
+            commonName,
+            keys.getPrivate(),
+            true,
+            Instant.now().minus(Duration.ofHours(1)),
+            Instant.now().plus(Duration.ofDays(365)));
     return new Issuer(cert, keys.getPrivate(), List.of());
   }
 
   /** A self-signed device certificate, as individual enrollments commonly use, valid for a day. */
   public static Leaf selfSigned(String commonName, KeyType type) {
     KeyPair keys = keyPair(type);
-    X509Certificate cert = sign(commonName, keys, commonName, keys.getPrivate(), false,
-        Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)));
+    X509Certificate cert =
+        sign(
+            commonName,
+            keys,
+            commonName,
+            keys.getPrivate(),
+            false,
+            Instant.now().minus(Duration.ofHours(1)),
+            Instant.now().plus(Duration.ofDays(1)));
     return new Leaf(List.of(cert), keys.getPrivate());
   }
 
@@ -67,7 +85,8 @@ public final class TestPki {
   public static final class Issuer {
     private final X509Certificate certificate;
     private final PrivateKey key;
-    private final List<X509Certificate> above; // issuers of this one, nearest first, without the root
+    private final List<X509Certificate>
+        above; // issuers of this one, nearest first, without the root
 
     private Issuer(X509Certificate certificate, PrivateKey key, List<X509Certificate> above) {
       this.certificate = certificate;
@@ -81,8 +100,15 @@ public final class TestPki {
 
     public Issuer intermediate(String commonName) {
       KeyPair keys = keyPair(KeyType.EC_P256);
-      X509Certificate cert = sign(commonName, keys, subject(), key, true,
-          Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(365)));
+      X509Certificate cert =
+          sign(
+              commonName,
+              keys,
+              subject(),
+              key,
+              true,
+              Instant.now().minus(Duration.ofHours(1)),
+              Instant.now().plus(Duration.ofDays(365)));
       List<X509Certificate> chain = new ArrayList<>();
       if (!isRoot()) {
         chain.add(certificate);
@@ -93,7 +119,11 @@ public final class TestPki {
 
     /** A device certificate valid from an hour ago for a day. */
     public Leaf leaf(String commonName, KeyType type) {
-      return leaf(commonName, type, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)));
+      return leaf(
+          commonName,
+          type,
+          Instant.now().minus(Duration.ofHours(1)),
+          Instant.now().plus(Duration.ofDays(1)));
     }
 
     public Leaf leaf(String commonName, KeyType type, Instant notBefore, Instant notAfter) {
@@ -114,8 +144,15 @@ public final class TestPki {
      */
     public List<X509Certificate> certify(String commonName, java.security.PublicKey publicKey) {
       List<X509Certificate> chain = new ArrayList<>();
-      chain.add(sign(commonName, publicKey, subject(), key, false,
-          Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1))));
+      chain.add(
+          sign(
+              commonName,
+              publicKey,
+              subject(),
+              key,
+              false,
+              Instant.now().minus(Duration.ofHours(1)),
+              Instant.now().plus(Duration.ofDays(1))));
       if (!isRoot()) {
         chain.add(certificate);
         chain.addAll(above);
@@ -152,7 +189,8 @@ public final class TestPki {
     }
 
     /** Writes a PKCS#12 bundle (mode 0600) protected by {@code password}. */
-    public void writePkcs12(Path file, char[] password) throws IOException, GeneralSecurityException {
+    public void writePkcs12(Path file, char[] password)
+        throws IOException, GeneralSecurityException {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       store.setKeyEntry("device", privateKey, password, chain.toArray(new X509Certificate[0]));
@@ -168,7 +206,10 @@ public final class TestPki {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
       for (Object o : objects) {
-        writer.writeObject(o instanceof PrivateKey ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator((PrivateKey) o, null) : o);
+        writer.writeObject(
+            o instanceof PrivateKey
+                ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator((PrivateKey) o, null)
+                : o);
       }
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -198,24 +239,45 @@ public final class TestPki {
     }
   }
 
-  private static X509Certificate sign(String subject, KeyPair subjectKeys, String issuer, PrivateKey issuerKey,
-      boolean ca, Instant notBefore, Instant notAfter) {
+  private static X509Certificate sign(
+      String subject,
+      KeyPair subjectKeys,
+      String issuer,
+      PrivateKey issuerKey,
+      boolean ca,
+      Instant notBefore,
+      Instant notAfter) {
     return sign(subject, subjectKeys.getPublic(), issuer, issuerKey, ca, notBefore, notAfter);
   }
 
-  private static X509Certificate sign(String subject, java.security.PublicKey subjectKey, String issuer,
-      PrivateKey issuerKey, boolean ca, Instant notBefore, Instant notAfter) {
+  private static X509Certificate sign(
+      String subject,
+      java.security.PublicKey subjectKey,
+      String issuer,
+      PrivateKey issuerKey,
+      boolean ca,
+      Instant notBefore,
+      Instant notAfter) {
     try {
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-          name(issuer), new BigInteger(64, RANDOM).add(BigInteger.ONE),
-          Date.from(notBefore), Date.from(notAfter), name(subject), subjectKey);
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              name(issuer),
+              new BigInteger(64, RANDOM).add(BigInteger.ONE),
+              Date.from(notBefore),
+              Date.from(notAfter),
+              name(subject),
+              subjectKey);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-      builder.addExtension(Extension.keyUsage, true, ca
-          ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
-          : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-      String algorithm = "EC".equals(issuerKey.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
-      return new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKey)));
+      builder.addExtension(
+          Extension.keyUsage,
+          true,
+          ca
+              ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+              : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+      String algorithm =
+          "EC".equals(issuerKey.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+      return new JcaX509CertificateConverter()
+          .getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKey)));
     } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException(e);
     }
@@ -226,5 +288,4 @@ public final class TestPki {
   private static X500Name name(String commonName) {
     return new X500Name(new RDN[] {new RDN(BCStyle.CN, new DERUTF8String(commonName))});
   }
-
 }

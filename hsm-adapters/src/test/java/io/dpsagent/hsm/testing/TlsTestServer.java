@@ -38,32 +38,49 @@ public final class TlsTestServer implements AutoCloseable {
     TestPki.Leaf serverLeaf = ca.leaf("localhost", TestPki.KeyType.EC_P256);
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
-    keys.setKeyEntry("server", serverLeaf.privateKey(), new char[0], serverLeaf.chain().toArray(new X509Certificate[0]));
+    keys.setKeyEntry(
+        "server",
+        serverLeaf.privateKey(),
+        new char[0],
+        serverLeaf.chain().toArray(new X509Certificate[0]));
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, new char[0]);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(kmf.getKeyManagers(), trustManagers(), null);
-    socket = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    socket =
+        (SSLServerSocket)
+            context
+                .getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress());
     socket.setNeedClientAuth(true);
     socket.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
   }
 
-  /** Connects with the identity, limited to one protocol version, and returns what the server saw. */
+  /**
+   * Connects with the identity, limited to one protocol version, and returns what the server saw.
+   */
   public Handshake handshake(TlsIdentity identity, String protocol) throws Exception {
-    Future<Handshake> accepted = acceptor.submit(() -> {
-      try (SSLSocket client = (SSLSocket) socket.accept()) {
-        client.setSoTimeout(TIMEOUT_MS);
-        client.startHandshake();
-        client.getOutputStream().write(1);
-        client.getOutputStream().flush();
-        return new Handshake(client.getSession().getProtocol(),
-            ((X509Certificate) client.getSession().getPeerCertificates()[0]).getSubjectX500Principal());
-      }
-    });
+    Future<Handshake> accepted =
+        acceptor.submit(
+            () -> {
+              try (SSLSocket client = (SSLSocket) socket.accept()) {
+                client.setSoTimeout(TIMEOUT_MS);
+                client.startHandshake();
+                client.getOutputStream().write(1);
+                client.getOutputStream().flush();
+                return new Handshake(
+                    client.getSession().getProtocol(),
+                    ((X509Certificate) client.getSession().getPeerCertificates()[0])
+                        .getSubjectX500Principal());
+              }
+            });
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(new X509KeyManager[] {identity.keyManager()}, trustManagers(), null);
-    try (SSLSocket client = (SSLSocket) context.getSocketFactory().createSocket(
-        InetAddress.getLoopbackAddress(), socket.getLocalPort())) {
+    try (SSLSocket client =
+        (SSLSocket)
+            context
+                .getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), socket.getLocalPort())) {
       client.setSoTimeout(TIMEOUT_MS);
       client.setEnabledProtocols(new String[] {protocol});
       client.startHandshake();
@@ -79,7 +96,8 @@ public final class TlsTestServer implements AutoCloseable {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", ca.certificate());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     return tmf.getTrustManagers();
   }

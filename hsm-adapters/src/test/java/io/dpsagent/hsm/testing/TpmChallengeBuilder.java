@@ -39,7 +39,9 @@ public final class TpmChallengeBuilder {
     this.credentialBoundTo = srk;
   }
 
-  /** Makes the key's public {@code unique} not match its sensitive part (Import: TPM_RC_BINDING). */
+  /**
+   * Makes the key's public {@code unique} not match its sensitive part (Import: TPM_RC_BINDING).
+   */
   public TpmChallengeBuilder wrongUnique() {
     this.wrongUnique = true;
     return this;
@@ -55,23 +57,38 @@ public final class TpmChallengeBuilder {
   public byte[] build(byte[] hmacKey) {
     byte[] seedValue = random(32);
     byte[] unique = sha256(concat(wrongUnique ? random(32) : seedValue, hmacKey));
-    TPMT_PUBLIC identity = new TPMT_PUBLIC(TPM_ALG_ID.SHA256,
-        new TPMA_OBJECT(TPMA_OBJECT.sign, TPMA_OBJECT.userWithAuth, TPMA_OBJECT.noDA),
-        new byte[0],
-        new TPMS_KEYEDHASH_PARMS(new TPMS_SCHEME_HMAC(TPM_ALG_ID.SHA256)),
-        new TPM2B_DIGEST_KEYEDHASH(unique));
+    TPMT_PUBLIC identity =
+        new TPMT_PUBLIC(
+            TPM_ALG_ID.SHA256,
+            new TPMA_OBJECT(TPMA_OBJECT.sign, TPMA_OBJECT.userWithAuth, TPMA_OBJECT.noDA),
+            new byte[0],
+            new TPMS_KEYEDHASH_PARMS(new TPMS_SCHEME_HMAC(TPM_ALG_ID.SHA256)),
+            new TPM2B_DIGEST_KEYEDHASH(unique));
     TPMT_SENSITIVE sensitive =
         new TPMT_SENSITIVE(new byte[0], seedValue, new TPM2B_SENSITIVE_DATA(hmacKey.clone()));
-    Tss.DuplicationBlob duplicate = Tss.createDuplicationBlob(srk, identity, sensitive,
-        new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, 128, TPM_ALG_ID.CFB));
-    Tss.ActivationCredential credential = Tss.createActivationCredential(ek,
-        credentialBoundTo.getName(), duplicate.InnerWrapperKey);
-    byte[] encryptedUri = Crypto.cfbEncrypt(true, TPM_ALG_ID.AES, duplicate.InnerWrapperKey,
-        new byte[0], "https://dps.example/registrations".getBytes(StandardCharsets.US_ASCII));
+    Tss.DuplicationBlob duplicate =
+        Tss.createDuplicationBlob(
+            srk, identity, sensitive, new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, 128, TPM_ALG_ID.CFB));
+    Tss.ActivationCredential credential =
+        Tss.createActivationCredential(ek, credentialBoundTo.getName(), duplicate.InnerWrapperKey);
+    byte[] encryptedUri =
+        Crypto.cfbEncrypt(
+            true,
+            TPM_ALG_ID.AES,
+            duplicate.InnerWrapperKey,
+            new byte[0],
+            "https://dps.example/registrations".getBytes(StandardCharsets.US_ASCII));
 
     ByteArrayOutputStream blob = new ByteArrayOutputStream();
-    for (byte[] part : new byte[][] {credential.CredentialBlob.toBytes(), credential.Secret,
-        duplicate.DuplicateObject, duplicate.EncryptedSeed, identity.toBytes(), encryptedUri}) {
+    for (byte[] part :
+        new byte[][] {
+          credential.CredentialBlob.toBytes(),
+          credential.Secret,
+          duplicate.DuplicateObject,
+          duplicate.EncryptedSeed,
+          identity.toBytes(),
+          encryptedUri
+        }) {
       blob.write(part.length >>> 8);
       blob.write(part.length);
       blob.writeBytes(part);

@@ -16,17 +16,19 @@ import net.jqwik.api.Provide;
 
 /**
  * Fuzz target: the TPM activation blob DPS sends ({@code authenticationKey}). Seeds are real blobs
- * built for a swtpm's EK and SRK. Property: {@link ActivationBlob#parse} returns or throws
- * {@link HsmException} with a printable one-line message, within the per-input bound.
+ * built for a swtpm's EK and SRK. Property: {@link ActivationBlob#parse} returns or throws {@link
+ * HsmException} with a printable one-line message, within the per-input bound.
  */
 class ActivationBlobFuzzTest {
 
-  private static final List<byte[]> SEEDS = Fuzz.seeds(ActivationBlobFuzzTest.class, "activation-blob");
+  private static final List<byte[]> SEEDS =
+      Fuzz.seeds(ActivationBlobFuzzTest.class, "activation-blob");
 
   @Example
   void everySeedIsAWellFormedBlob() throws HsmException {
     for (byte[] seed : SEEDS) {
-      assertEquals(TpmConnection.name(tss.tpm.TPM_ALG_ID.KEYEDHASH),
+      assertEquals(
+          TpmConnection.name(tss.tpm.TPM_ALG_ID.KEYEDHASH),
           TpmConnection.name(ActivationBlob.parse(seed).identityKey().type()));
     }
   }
@@ -38,13 +40,14 @@ class ActivationBlobFuzzTest {
 
   /** Keeps the six length prefixes right and mutates what is inside, mostly the TPMT_PUBLIC. */
   @Property
-  void wellFramedBlobsWithHostilePartsParseOrFailWithHsmException(@ForAll("framedBlobs") byte[] blob) {
+  void wellFramedBlobsWithHostilePartsParseOrFailWithHsmException(
+      @ForAll("framedBlobs") byte[] blob) {
     check(blob);
   }
 
   private static void check(byte[] blob) {
-    Fuzz.Outcome<ActivationBlob> outcome = Fuzz.bounded(() -> ActivationBlob.parse(blob))
-        .allowOnly(HsmException.class);
+    Fuzz.Outcome<ActivationBlob> outcome =
+        Fuzz.bounded(() -> ActivationBlob.parse(blob)).allowOnly(HsmException.class);
     if (outcome.failed()) {
       Fuzz.assertPrintableLine(outcome.failure().getMessage());
     }
@@ -60,8 +63,12 @@ class ActivationBlobFuzzTest {
     List<byte[][]> split = SEEDS.stream().map(ActivationBlobFuzzTest::parts).toList();
     Arbitrary<byte[]> publics = Fuzz.mutationsOf(split.stream().map(p -> p[4]).toList());
     Arbitrary<byte[]> idObjects = Fuzz.mutationsOf(split.stream().map(p -> p[0]).toList());
-    return Arbitraries.of(split).flatMap(parts -> Arbitraries.oneOf(
-        publics.map(pub -> frame(parts, 4, pub)), idObjects.map(id -> frame(parts, 0, id))));
+    return Arbitraries.of(split)
+        .flatMap(
+            parts ->
+                Arbitraries.oneOf(
+                    publics.map(pub -> frame(parts, 4, pub)),
+                    idObjects.map(id -> frame(parts, 0, id))));
   }
 
   private static byte[][] parts(byte[] blob) {
@@ -78,7 +85,10 @@ class ActivationBlobFuzzTest {
   private static byte[] frame(byte[][] parts, int replaced, byte[] replacement) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < parts.length; i++) {
-      byte[] part = i == replaced ? Arrays.copyOf(replacement, Math.min(replacement.length, 0xffff)) : parts[i];
+      byte[] part =
+          i == replaced
+              ? Arrays.copyOf(replacement, Math.min(replacement.length, 0xffff))
+              : parts[i];
       out.write(part.length >> 8);
       out.write(part.length);
       out.writeBytes(part);

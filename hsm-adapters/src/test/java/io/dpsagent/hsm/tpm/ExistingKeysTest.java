@@ -47,9 +47,14 @@ class ExistingKeysTest {
     try (Tpm tpm = Tpms.open(swtpm.tcti())) {
       // An EK as the Azure Java SDK makes it (userWithAuth, owner hierarchy): not the TCG template.
       TPMT_PUBLIC ek = KeyTemplates.endorsementKey();
-      ek.objectAttributes = new TPMA_OBJECT(TPMA_OBJECT.fixedTPM, TPMA_OBJECT.fixedParent,
-          TPMA_OBJECT.sensitiveDataOrigin, TPMA_OBJECT.userWithAuth, TPMA_OBJECT.restricted,
-          TPMA_OBJECT.decrypt);
+      ek.objectAttributes =
+          new TPMA_OBJECT(
+              TPMA_OBJECT.fixedTPM,
+              TPMA_OBJECT.fixedParent,
+              TPMA_OBJECT.sensitiveDataOrigin,
+              TPMA_OBJECT.userWithAuth,
+              TPMA_OBJECT.restricted,
+              TPMA_OBJECT.decrypt);
       ek.authPolicy = new byte[0];
       ek.unique = new TPM2B_PUBLIC_KEY_RSA();
       presetEk = persist(tpm, TPM_RH.OWNER, ek, TpmSettings.DEFAULT_EK_HANDLE);
@@ -62,9 +67,13 @@ class ExistingKeysTest {
   }
 
   private static byte[] persist(Tpm tpm, TPM_RH hierarchy, TPMT_PUBLIC template, int handle) {
-    CreatePrimaryResponse created = tpm.CreatePrimary(TPM_HANDLE.from(hierarchy),
-        new TPMS_SENSITIVE_CREATE(new byte[0], new byte[0]), template, new byte[0],
-        new TPMS_PCR_SELECTION[0]);
+    CreatePrimaryResponse created =
+        tpm.CreatePrimary(
+            TPM_HANDLE.from(hierarchy),
+            new TPMS_SENSITIVE_CREATE(new byte[0], new byte[0]),
+            template,
+            new byte[0],
+            new TPMS_PCR_SELECTION[0]);
     tpm.EvictControl(TPM_HANDLE.from(TPM_RH.OWNER), created.handle, TPM_HANDLE.from(handle));
     tpm.FlushContext(created.handle);
     return new TPM2B_PUBLIC(created.outPublic).toBytes();
@@ -74,13 +83,19 @@ class ExistingKeysTest {
   private static void writeCertificateWithPadding(Tpm tpm, byte[] der, int size) {
     TPM_HANDLE index = TPM_HANDLE.from(TpmAttestor.EK_CERTIFICATE_NV_INDEX);
     index.AuthValue = new byte[0];
-    tpm.NV_DefineSpace(TPM_HANDLE.from(TPM_RH.OWNER), new byte[0], new TPMS_NV_PUBLIC(index,
-        TPM_ALG_ID.SHA256, new TPMA_NV(TPMA_NV.AUTHREAD, TPMA_NV.AUTHWRITE, TPMA_NV.OWNERREAD,
-            TPMA_NV.NO_DA), new byte[0], size));
+    tpm.NV_DefineSpace(
+        TPM_HANDLE.from(TPM_RH.OWNER),
+        new byte[0],
+        new TPMS_NV_PUBLIC(
+            index,
+            TPM_ALG_ID.SHA256,
+            new TPMA_NV(TPMA_NV.AUTHREAD, TPMA_NV.AUTHWRITE, TPMA_NV.OWNERREAD, TPMA_NV.NO_DA),
+            new byte[0],
+            size));
     byte[] content = Arrays.copyOf(der, size);
     for (int offset = 0; offset < size; offset += 512) {
-      tpm.NV_Write(index, index,
-          Arrays.copyOfRange(content, offset, Math.min(size, offset + 512)), offset);
+      tpm.NV_Write(
+          index, index, Arrays.copyOfRange(content, offset, Math.min(size, offset + 512)), offset);
     }
   }
 

@@ -32,8 +32,9 @@ class ProvisionedTpmTest {
   static void start() throws Exception {
     swtpm = Swtpm.startProvisioned();
     try (Tpm tpm = Tpms.open(swtpm.tcti())) {
-      vendorEk = new TPM2B_PUBLIC(
-          tpm.ReadPublic(TPM_HANDLE.from(TpmSettings.DEFAULT_EK_HANDLE)).outPublic).toBytes();
+      vendorEk =
+          new TPM2B_PUBLIC(tpm.ReadPublic(TPM_HANDLE.from(TpmSettings.DEFAULT_EK_HANDLE)).outPublic)
+              .toBytes();
     }
   }
 
@@ -46,15 +47,19 @@ class ProvisionedTpmTest {
   void vendorEndorsementKeyIsUsedAndItsCertificateMatchesIt() throws Exception {
     try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults())) {
       assertArrayEquals(vendorEk, attestor.endorsementKey());
-      // swtpm_setup creates the TCG template L-1 EK: the same public area the attestor would create.
-      assertArrayEquals(KeyTemplates.EK_POLICY,
-          TPM2B_PUBLIC.fromBytes(vendorEk).publicArea.authPolicy);
+      // swtpm_setup creates the TCG template L-1 EK: the same public area the attestor would
+      // create.
+      assertArrayEquals(
+          KeyTemplates.EK_POLICY, TPM2B_PUBLIC.fromBytes(vendorEk).publicArea.authPolicy);
 
       byte[] der = attestor.endorsementCertificate().orElseThrow();
-      X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(der));
+      X509Certificate cert =
+          (X509Certificate)
+              CertificateFactory.getInstance("X.509")
+                  .generateCertificate(new ByteArrayInputStream(der));
       assertArrayEquals(der, cert.getEncoded());
-      byte[] modulus = ((TPM2B_PUBLIC_KEY_RSA) TPM2B_PUBLIC.fromBytes(vendorEk).publicArea.unique).buffer;
+      byte[] modulus =
+          ((TPM2B_PUBLIC_KEY_RSA) TPM2B_PUBLIC.fromBytes(vendorEk).publicArea.unique).buffer;
       assertEquals(new BigInteger(1, modulus), ((RSAPublicKey) cert.getPublicKey()).getModulus());
       assertEquals("CN=swtpm-localca", cert.getIssuerX500Principal().getName());
       assertEquals(List.of(), attestor.loadedHandles());
@@ -65,8 +70,8 @@ class ProvisionedTpmTest {
   void activationWorksWithTheVendorKey() throws Exception {
     byte[] key = TpmChallengeBuilder.randomKey();
     try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults())) {
-      byte[] blob = new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
-          .build(key);
+      byte[] blob =
+          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey()).build(key);
       byte[] data = "sr\n1767225600".getBytes(StandardCharsets.UTF_8);
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));

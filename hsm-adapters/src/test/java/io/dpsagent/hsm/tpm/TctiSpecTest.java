@@ -43,37 +43,49 @@ class TctiSpecTest {
 
   @Test
   void badStringsNameTheBadPart() {
-    assertError("tabrmd:bus_type=session", "TCTI 'tabrmd:bus_type=session': unsupported TCTI"
-        + " 'tabrmd'; use device:/dev/tpmrm0, swtpm:host=127.0.0.1,port=2321 or mssim:host=...,port=...");
-    assertError("swtpm:port=abc",
+    assertError(
+        "tabrmd:bus_type=session",
+        "TCTI 'tabrmd:bus_type=session': unsupported TCTI"
+            + " 'tabrmd'; use device:/dev/tpmrm0, swtpm:host=127.0.0.1,port=2321 or mssim:host=...,port=...");
+    assertError(
+        "swtpm:port=abc",
         "TCTI 'swtpm:port=abc': port 'abc' is not a number between 1 and 65534 (the next port is"
             + " the control port)");
-    assertError("swtpm:port=65535",
+    assertError(
+        "swtpm:port=65535",
         "TCTI 'swtpm:port=65535': port '65535' is not a number between 1 and 65534 (the next port"
             + " is the control port)");
-    assertError("mssim:port=0",
+    assertError(
+        "mssim:port=0",
         "TCTI 'mssim:port=0': port '0' is not a number between 1 and 65534 (the next port is the"
             + " control port)");
-    assertError("swtpm:host=a,path=/x",
+    assertError(
+        "swtpm:host=a,path=/x",
         "TCTI 'swtpm:host=a,path=/x': unknown option 'path' (only host and port are supported)");
-    assertError("swtpm:2321", "TCTI 'swtpm:2321': option '2321' is not key=value (expected host=..."
-        + " or port=...)");
+    assertError(
+        "swtpm:2321",
+        "TCTI 'swtpm:2321': option '2321' is not key=value (expected host=..." + " or port=...)");
     assertError("swtpm:host=", "TCTI 'swtpm:host=': option 'host' is empty");
     assertError("swtpm:port=1,port=2", "TCTI 'swtpm:port=1,port=2': option 'port' is given twice");
-    assertError("swtpm:host=a,", "TCTI 'swtpm:host=a,': option '' is not key=value (expected"
-        + " host=... or port=...)");
+    assertError(
+        "swtpm:host=a,",
+        "TCTI 'swtpm:host=a,': option '' is not key=value (expected" + " host=... or port=...)");
   }
 
   @Test
   void accessorsOfTheOtherKindAreRefused() {
-    assertEquals("device:/dev/tpmrm0 is not a socket TCTI",
+    assertEquals(
+        "device:/dev/tpmrm0 is not a socket TCTI",
         assertThrows(IllegalStateException.class, () -> TctiSpec.parse("").port()).getMessage());
-    assertEquals("swtpm:host=127.0.0.1,port=2321 is not a device TCTI",
-        assertThrows(IllegalStateException.class, () -> TctiSpec.parse("swtpm").path()).getMessage());
+    assertEquals(
+        "swtpm:host=127.0.0.1,port=2321 is not a device TCTI",
+        assertThrows(IllegalStateException.class, () -> TctiSpec.parse("swtpm").path())
+            .getMessage());
   }
 
   private static void assertError(String text, String message) {
-    assertEquals(message,
+    assertEquals(
+        message,
         assertThrows(IllegalArgumentException.class, () -> TctiSpec.parse(text)).getMessage());
   }
 }

@@ -89,9 +89,18 @@ class TpmAttestorTest {
       registrationId = attestor.registrationId();
     }
     Path out = dir.resolve("ek.pub");
-    Process readPublic = new ProcessBuilder("tpm2_readpublic", "-T", swtpm.tcti().toString(),
-        "-c", "0x81010001", "-o", out.toString()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("log").toFile()).start();
+    Process readPublic =
+        new ProcessBuilder(
+                "tpm2_readpublic",
+                "-T",
+                swtpm.tcti().toString(),
+                "-c",
+                "0x81010001",
+                "-o",
+                out.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("log").toFile())
+            .start();
     assertTrue(readPublic.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, readPublic.exitValue(), Files.readString(dir.resolve("log")));
     assertArrayEquals(Files.readAllBytes(out), ek);
@@ -106,8 +115,10 @@ class TpmAttestorTest {
     try (TpmAttestor attestor = open()) {
       assertFalse(attestor.endorsementCertificate().isPresent());
       HsmException e = assertThrows(HsmException.class, attestor::signer);
-      assertEquals("no identity key is persisted at 0x81000100; it is stored there by a successful"
-          + " DPS TPM attestation", e.getMessage());
+      assertEquals(
+          "no identity key is persisted at 0x81000100; it is stored there by a successful"
+              + " DPS TPM attestation",
+          e.getMessage());
     }
   }
 
@@ -116,8 +127,8 @@ class TpmAttestorTest {
   void activationImportsTheKeyAndTheTpmComputesTheSameHmac() throws Exception {
     byte[] key = TpmChallengeBuilder.randomKey();
     try (TpmAttestor attestor = open()) {
-      byte[] blob = new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
-          .build(key);
+      byte[] blob =
+          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey()).build(key);
       SasSigner signer = attestor.activate(blob);
       assertSignsLike(key, signer);
       assertSignsLike(key, attestor.signer());
@@ -140,7 +151,8 @@ class TpmAttestorTest {
       SasSigner signer = attestor.activate(builder.build(second));
       assertSignsLike(second, signer);
       assertSignsLike(second, attestor.signer());
-      byte[] data = "0ne00ABCDEF%2fregistrations%2fdev\n1767225600".getBytes(StandardCharsets.UTF_8);
+      byte[] data =
+          "0ne00ABCDEF%2fregistrations%2fdev\n1767225600".getBytes(StandardCharsets.UTF_8);
       assertFalse(Arrays.equals(hmac(first, data), signer.sign(data)));
       assertEquals(List.of(), attestor.loadedHandles());
     }
@@ -151,11 +163,14 @@ class TpmAttestorTest {
   void blobWithAMismatchedPublicPartIsRefusedWithBindingAndLeavesNothingLoaded() throws Exception {
     try (TpmAttestor attestor = open()) {
       byte[] before = attestor.signer().sign(new byte[] {1});
-      byte[] blob = new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
-          .wrongUnique().build(TpmChallengeBuilder.randomKey());
+      byte[] blob =
+          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
+              .wrongUnique()
+              .build(TpmChallengeBuilder.randomKey());
       TpmException e = assertThrows(TpmException.class, () -> attestor.activate(blob));
-      assertEquals("TPM Import(identity key under SRK 0x81000001) failed: TPM_RC_BINDING (0x0A5):"
-          + " the public and private parts of the key do not belong together",
+      assertEquals(
+          "TPM Import(identity key under SRK 0x81000001) failed: TPM_RC_BINDING (0x0A5):"
+              + " the public and private parts of the key do not belong together",
           e.getMessage());
       assertEquals(TpmResponseCode.Category.INTEGRITY, e.category());
       assertEquals(List.of(), attestor.loadedHandles());
@@ -167,12 +182,16 @@ class TpmAttestorTest {
   @Order(7)
   void credentialBoundToAnotherKeyIsRefusedByActivateCredential() throws Exception {
     try (TpmAttestor attestor = open()) {
-      byte[] blob = new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
-          .credentialBoundTo(attestor.endorsementKey()).build(TpmChallengeBuilder.randomKey());
+      byte[] blob =
+          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
+              .credentialBoundTo(attestor.endorsementKey())
+              .build(TpmChallengeBuilder.randomKey());
       TpmException e = assertThrows(TpmException.class, () -> attestor.activate(blob));
-      assertEquals("TPM ActivateCredential(SRK 0x81000001, EK 0x81010001) failed: TPM_RC_INTEGRITY"
-          + " (0x1DF, parameter 1): an integrity check failed: the data was not made for this"
-          + " TPM's keys or was altered", e.getMessage());
+      assertEquals(
+          "TPM ActivateCredential(SRK 0x81000001, EK 0x81010001) failed: TPM_RC_INTEGRITY"
+              + " (0x1DF, parameter 1): an integrity check failed: the data was not made for this"
+              + " TPM's keys or was altered",
+          e.getMessage());
       assertEquals(List.of(), attestor.loadedHandles());
     }
   }
@@ -181,32 +200,47 @@ class TpmAttestorTest {
   @Order(8)
   void corruptedBlobsFailWithExactMessagesAndLeaveNothingLoaded() throws Exception {
     try (TpmAttestor attestor = open()) {
-      byte[] blob = new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
-          .build(TpmChallengeBuilder.randomKey());
+      byte[] blob =
+          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
+              .build(TpmChallengeBuilder.randomKey());
       int part1 = ((blob[0] & 0xff) << 8) | (blob[1] & 0xff);
-      assertActivationFails(attestor, Arrays.copyOf(blob, 1),
+      assertActivationFails(
+          attestor,
+          Arrays.copyOf(blob, 1),
           "TPM activation blob: part 1 (TPM2B_ID_OBJECT) is missing: the blob ends inside its"
               + " 2-byte size");
-      assertActivationFails(attestor, Arrays.copyOf(blob, 40),
+      assertActivationFails(
+          attestor,
+          Arrays.copyOf(blob, 40),
           "TPM activation blob: part 1 (TPM2B_ID_OBJECT) claims " + part1 + " bytes but 38 remain");
-      assertActivationFails(attestor, Arrays.copyOf(blob, 2 + part1),
+      assertActivationFails(
+          attestor,
+          Arrays.copyOf(blob, 2 + part1),
           "TPM activation blob: part 2 (TPM2B_ENCRYPTED_SECRET) is missing: the blob ends before it");
-      assertActivationFails(attestor, Arrays.copyOf(blob, blob.length - 3),
+      assertActivationFails(
+          attestor,
+          Arrays.copyOf(blob, blob.length - 3),
           "TPM activation blob: part 6 (TPM2B_DATA) claims 33 bytes but 30 remain");
-      assertActivationFails(attestor, Arrays.copyOf(blob, blob.length + 2),
+      assertActivationFails(
+          attestor,
+          Arrays.copyOf(blob, blob.length + 2),
           "TPM activation blob: 2 unexpected bytes after part 6 (TPM2B_DATA)");
       byte[] garbage = new byte[300];
       new Random(7).nextBytes(garbage);
       garbage[0] = 0x7f;
       garbage[1] = (byte) 0xa8;
-      assertActivationFails(attestor, garbage,
+      assertActivationFails(
+          attestor,
+          garbage,
           "TPM activation blob: part 1 (TPM2B_ID_OBJECT) claims 32680 bytes but 298 remain");
       byte[] flipped = blob.clone();
       flipped[10] ^= 0x01; // inside the credential's integrity HMAC
       TpmException e = assertThrows(TpmException.class, () -> attestor.activate(flipped));
-      assertEquals("TPM ActivateCredential(SRK 0x81000001, EK 0x81010001) failed: TPM_RC_INTEGRITY"
-          + " (0x1DF, parameter 1): an integrity check failed: the data was not made for this"
-          + " TPM's keys or was altered", e.getMessage());
+      assertEquals(
+          "TPM ActivateCredential(SRK 0x81000001, EK 0x81010001) failed: TPM_RC_INTEGRITY"
+              + " (0x1DF, parameter 1): an integrity check failed: the data was not made for this"
+              + " TPM's keys or was altered",
+          e.getMessage());
       assertEquals(List.of(), attestor.loadedHandles());
     }
   }
@@ -222,8 +256,8 @@ class TpmAttestorTest {
       defaultKeySignature = attestor.signer().sign(new byte[] {5});
     }
     try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), settings)) {
-      attestor.activate(new TpmChallengeBuilder(attestor.endorsementKey(),
-          attestor.storageRootKey()).build(key));
+      attestor.activate(
+          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey()).build(key));
       assertSignsLike(key, attestor.signer());
     }
     try (TpmAttestor attestor = open()) {

@@ -54,10 +54,14 @@ class TpmAuthorizationTest {
   @Test
   @Order(1)
   void wrongEndorsementPasswordFailsCreatingTheEk() throws Exception {
-    TpmException e = assertThrows(TpmException.class,
-        () -> TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults().withOwnerAuth(OWNER)));
-    assertEquals("TPM CreatePrimary(endorsement key) failed: TPM_RC_BAD_AUTH (0x9A2, session 1):"
-        + " authorization failed: the hierarchy or object password is wrong", e.getMessage());
+    TpmException e =
+        assertThrows(
+            TpmException.class,
+            () -> TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults().withOwnerAuth(OWNER)));
+    assertEquals(
+        "TPM CreatePrimary(endorsement key) failed: TPM_RC_BAD_AUTH (0x9A2, session 1):"
+            + " authorization failed: the hierarchy or object password is wrong",
+        e.getMessage());
     assertEquals(TpmResponseCode.Category.AUTH, e.category());
     assertEquals(List.of(), loadedHandles());
   }
@@ -65,10 +69,15 @@ class TpmAuthorizationTest {
   @Test
   @Order(2)
   void wrongOwnerPasswordFailsPersistingTheEkAndTheTransientKeyIsFlushed() throws Exception {
-    TpmException e = assertThrows(TpmException.class, () -> TpmAttestor.open(swtpm.tcti(),
-        TpmSettings.defaults().withEndorsementAuth(ENDORSEMENT)));
-    assertEquals("TPM EvictControl(persist endorsement key at 0x81010001) failed: TPM_RC_BAD_AUTH"
-        + " (0x9A2, session 1): authorization failed: the hierarchy or object password is wrong",
+    TpmException e =
+        assertThrows(
+            TpmException.class,
+            () ->
+                TpmAttestor.open(
+                    swtpm.tcti(), TpmSettings.defaults().withEndorsementAuth(ENDORSEMENT)));
+    assertEquals(
+        "TPM EvictControl(persist endorsement key at 0x81010001) failed: TPM_RC_BAD_AUTH"
+            + " (0x9A2, session 1): authorization failed: the hierarchy or object password is wrong",
         e.getMessage());
     assertEquals(List.of(), loadedHandles());
   }
@@ -76,27 +85,32 @@ class TpmAuthorizationTest {
   @Test
   @Order(3)
   void rightPasswordsProvisionAndActivate() throws Exception {
-    TpmSettings settings = TpmSettings.defaults().withOwnerAuth(OWNER).withEndorsementAuth(ENDORSEMENT);
+    TpmSettings settings =
+        TpmSettings.defaults().withOwnerAuth(OWNER).withEndorsementAuth(ENDORSEMENT);
     byte[] key = TpmChallengeBuilder.randomKey();
     try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), settings)) {
-      byte[] blob = new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
-          .build(key);
+      byte[] blob =
+          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey()).build(key);
       byte[] data = {1, 2, 3};
       assertArrayEquals(TpmAttestorTest.hmac(key, data), attestor.activate(blob).sign(data));
     }
-    assertEquals("TpmSettings[ek=0x81010001, srk=0x81000001, identityKey=0x81000100,"
-        + " ownerAuth=set, endorsementAuth=set]", settings.toString());
+    assertEquals(
+        "TpmSettings[ek=0x81010001, srk=0x81000001, identityKey=0x81000100,"
+            + " ownerAuth=set, endorsementAuth=set]",
+        settings.toString());
   }
 
   @Test
   @Order(4)
   void wrongEndorsementPasswordFailsThePolicyAndLeavesNoSession() throws Exception {
     try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults())) {
-      byte[] blob = new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
-          .build(TpmChallengeBuilder.randomKey());
+      byte[] blob =
+          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
+              .build(TpmChallengeBuilder.randomKey());
       TpmException e = assertThrows(TpmException.class, () -> attestor.activate(blob));
-      assertEquals("TPM PolicySecret(endorsement hierarchy) failed: TPM_RC_BAD_AUTH (0x9A2,"
-          + " session 1): authorization failed: the hierarchy or object password is wrong",
+      assertEquals(
+          "TPM PolicySecret(endorsement hierarchy) failed: TPM_RC_BAD_AUTH (0x9A2,"
+              + " session 1): authorization failed: the hierarchy or object password is wrong",
           e.getMessage());
       assertEquals(List.of(), attestor.loadedHandles());
     }

@@ -19,28 +19,36 @@ class TpmConnectionFailureTest {
   void swtpmThatIsNotRunning() throws Exception {
     int port = unusedPort();
     TctiSpec tcti = TctiSpec.swtpm("127.0.0.1", port);
-    HsmException e = assertThrows(HsmException.class,
-        () -> TpmAttestor.open(tcti, TpmSettings.defaults()));
+    HsmException e =
+        assertThrows(HsmException.class, () -> TpmAttestor.open(tcti, TpmSettings.defaults()));
     assertEquals(HsmException.class, e.getClass());
-    assertEquals("cannot reach the TPM at swtpm:host=127.0.0.1,port=" + port + ": Connection refused",
+    assertEquals(
+        "cannot reach the TPM at swtpm:host=127.0.0.1,port=" + port + ": Connection refused",
         e.getMessage());
   }
 
   @Test
   void simulatorThatIsNotRunning() throws Exception {
     int port = unusedPort();
-    HsmException e = assertThrows(HsmException.class,
-        () -> Tpms.open(TctiSpec.parse("mssim:port=" + port)));
-    assertEquals("cannot reach the TPM at mssim:host=127.0.0.1,port=" + port + ": Connection refused",
+    HsmException e =
+        assertThrows(HsmException.class, () -> Tpms.open(TctiSpec.parse("mssim:port=" + port)));
+    assertEquals(
+        "cannot reach the TPM at mssim:host=127.0.0.1,port=" + port + ": Connection refused",
         e.getMessage());
   }
 
   @Test
   void deviceThatDoesNotExist() {
-    HsmException e = assertThrows(HsmException.class,
-        () -> TpmAttestor.open(TctiSpec.parse("device:/nonexistent/tpmrm9"), TpmSettings.defaults()));
-    assertEquals("no TPM at /nonexistent/tpmrm9 (not a character device); is the TPM driver loaded?"
-        + " (ls -l /dev/tpm*)", e.getMessage());
+    HsmException e =
+        assertThrows(
+            HsmException.class,
+            () ->
+                TpmAttestor.open(
+                    TctiSpec.parse("device:/nonexistent/tpmrm9"), TpmSettings.defaults()));
+    assertEquals(
+        "no TPM at /nonexistent/tpmrm9 (not a character device); is the TPM driver loaded?"
+            + " (ls -l /dev/tpm*)",
+        e.getMessage());
     assertEquals(HsmException.Kind.UNAVAILABLE, e.kind());
   }
 
@@ -51,15 +59,18 @@ class TpmConnectionFailureTest {
     SasSigner signer;
     try {
       attestor = TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults());
-      signer = attestor.activate(new TpmChallengeBuilder(attestor.endorsementKey(),
-          attestor.storageRootKey()).build(TpmChallengeBuilder.randomKey()));
+      signer =
+          attestor.activate(
+              new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
+                  .build(TpmChallengeBuilder.randomKey()));
     } finally {
       swtpm.close();
     }
     try (attestor) {
       HsmException e = assertThrows(HsmException.class, () -> signer.sign(new byte[] {1}));
       assertEquals(HsmException.class, e.getClass());
-      assertTrue(e.getMessage().startsWith("TPM HMAC(0x81000100) at " + swtpm.tcti() + " failed: "),
+      assertTrue(
+          e.getMessage().startsWith("TPM HMAC(0x81000100) at " + swtpm.tcti() + " failed: "),
           e.getMessage());
     }
     HsmException closed = assertThrows(HsmException.class, () -> signer.sign(new byte[] {1}));

@@ -36,16 +36,21 @@ class TpmResponseCodeTest {
     assertCategory(0x902, TpmResponseCode.Category.MEMORY);
     assertCategory(0x0A5, TpmResponseCode.Category.INTEGRITY);
     assertCategory(0x084, TpmResponseCode.Category.OTHER);
-    assertEquals("TPM Load failed: TPM_RC_OBJECT_MEMORY (0x902): the TPM has no free object or"
-        + " session slot; objects left loaded by other programs fill it (tpm2_flushcontext -t / -s"
-        + " frees them, a resource manager such as /dev/tpmrm0 avoids it)",
+    assertEquals(
+        "TPM Load failed: TPM_RC_OBJECT_MEMORY (0x902): the TPM has no free object or"
+            + " session slot; objects left loaded by other programs fill it (tpm2_flushcontext -t / -s"
+            + " frees them, a resource manager such as /dev/tpmrm0 avoids it)",
         new TpmException("Load", new TpmResponseCode(0x902)).getMessage());
-    assertEquals("TPM HMAC failed: TPM_RC_LOCKOUT (0x921): the TPM is in dictionary-attack lockout"
-        + " after failed authorizations; wait for the lockout interval or reset it with the"
-        + " lockout authorization", new TpmException("HMAC", new TpmResponseCode(0x921)).getMessage());
-    assertEquals("TPM HMAC failed: TPM_RC_RETRY (0x922): the TPM is busy; try again shortly",
+    assertEquals(
+        "TPM HMAC failed: TPM_RC_LOCKOUT (0x921): the TPM is in dictionary-attack lockout"
+            + " after failed authorizations; wait for the lockout interval or reset it with the"
+            + " lockout authorization",
+        new TpmException("HMAC", new TpmResponseCode(0x921)).getMessage());
+    assertEquals(
+        "TPM HMAC failed: TPM_RC_RETRY (0x922): the TPM is busy; try again shortly",
         new TpmException("HMAC", new TpmResponseCode(0x922)).getMessage());
-    assertEquals("TPM X failed: TPM_RC_VALUE (0x2C4, parameter 2)",
+    assertEquals(
+        "TPM X failed: TPM_RC_VALUE (0x2C4, parameter 2)",
         new TpmException("X", new TpmResponseCode(0x2C4)).getMessage());
   }
 

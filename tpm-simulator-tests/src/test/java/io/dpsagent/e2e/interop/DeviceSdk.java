@@ -11,7 +11,9 @@ interface DeviceSdk {
   Outcome registerWithDeviceKey(DpsEmulator dps, String registrationId, String deviceKeyBase64)
       throws Exception;
 
-  /** Registers under a group enrollment, deriving the device key as this SDK's documentation does. */
+  /**
+   * Registers under a group enrollment, deriving the device key as this SDK's documentation does.
+   */
   Outcome registerWithGroupKey(DpsEmulator dps, String registrationId, String groupKeyBase64)
       throws Exception;
 

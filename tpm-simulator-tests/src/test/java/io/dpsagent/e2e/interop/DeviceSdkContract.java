@@ -16,8 +16,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * What the device-SDK contracts share: one emulator per test class on the SDKs' standard ports,
- * fresh registration IDs, and the checks of an assignment or a refusal against the emulator's
- * own registration records.
+ * fresh registration IDs, and the checks of an assignment or a refusal against the emulator's own
+ * registration records.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DeviceSdkContract {
@@ -43,7 +43,10 @@ abstract class DeviceSdkContract {
 
   /** Unique in the run, and short enough to be a certificate CN (at most 64 characters). */
   String newRegistrationId() {
-    return "interop-" + getClass().getSimpleName().toLowerCase(Locale.ROOT) + "-" + DEVICES.incrementAndGet();
+    return "interop-"
+        + getClass().getSimpleName().toLowerCase(Locale.ROOT)
+        + "-"
+        + DEVICES.incrementAndGet();
   }
 
   /**
@@ -51,11 +54,22 @@ abstract class DeviceSdkContract {
    * record, and returns that record.
    */
   RegistrationRecord assertAssigned(String registrationId, String deviceId, Outcome outcome) {
-    RegistrationRecord record = emulator.registry().registration(registrationId).orElseThrow(() -> new AssertionError(
-        "no registration record for " + registrationId + "; the SDK reported " + outcome));
+    RegistrationRecord record =
+        emulator
+            .registry()
+            .registration(registrationId)
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "no registration record for "
+                            + registrationId
+                            + "; the SDK reported "
+                            + outcome));
     assertEquals(new Outcome.Registered("assigned", record.assignedHub(), deviceId), outcome);
     assertEquals(deviceId, record.deviceId());
-    assertTrue(StandardPortEmulators.HUBS.stream().anyMatch(h -> h.hostName().equals(record.assignedHub())),
+    assertTrue(
+        StandardPortEmulators.HUBS.stream()
+            .anyMatch(h -> h.hostName().equals(record.assignedHub())),
         record.assignedHub());
     return record;
   }
@@ -66,9 +80,13 @@ abstract class DeviceSdkContract {
    */
   void assertUnauthorized(String registrationId, Outcome outcome) {
     Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, outcome);
-    assertEquals(OptionalInt.of(401002), failed.errorCode(),
+    assertEquals(
+        OptionalInt.of(401002),
+        failed.errorCode(),
         "the service's errorCode reaches the caller: " + failed.report());
-    assertEquals(sdk().surfacesStatus() ? OptionalInt.of(401) : OptionalInt.empty(), failed.httpStatus(),
+    assertEquals(
+        sdk().surfacesStatus() ? OptionalInt.of(401) : OptionalInt.empty(),
+        failed.httpStatus(),
         failed.report());
     assertEquals(Optional.empty(), emulator.registry().registration(registrationId));
   }

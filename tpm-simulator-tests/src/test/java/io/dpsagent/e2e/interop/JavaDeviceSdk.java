@@ -13,9 +13,9 @@ import io.dpsagent.hsm.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.Key;
-import java.time.Duration;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -27,7 +27,8 @@ import javax.net.ssl.SSLContext;
 final class JavaDeviceSdk implements DeviceSdk {
 
   static final int TIMEOUT_SECONDS = 30;
-  // Far more than the few instructions between the SDK's publish and its wait(), even on a busy machine.
+  // Far more than the few instructions between the SDK's publish and its wait(), even on a busy
+  // machine.
   private static final Duration LOST_WAKE_UP_GUARD = Duration.ofMillis(200);
   // The SDK reports a failed HTTP exchange as "<status> : <status> : <body>".
   private static final Pattern HTTP_STATUS = Pattern.compile("(?:^|: )([1-5][0-9]{2}) : ");
@@ -45,30 +46,36 @@ final class JavaDeviceSdk implements DeviceSdk {
   @Override
   public Outcome registerWithDeviceKey(DpsEmulator dps, String registrationId, String deviceKey)
       throws Exception {
-    return register(dps, new TrustingSymmetricKeyProvider(
-        deviceKey.getBytes(StandardCharsets.UTF_8), registrationId, dps.caFile()));
+    return register(
+        dps,
+        new TrustingSymmetricKeyProvider(
+            deviceKey.getBytes(StandardCharsets.UTF_8), registrationId, dps.caFile()));
   }
 
   @Override
   public Outcome registerWithGroupKey(DpsEmulator dps, String registrationId, String groupKey)
       throws Exception {
-    byte[] deviceKey = SecurityProviderSymmetricKey.ComputeDerivedSymmetricKey(
-        groupKey.getBytes(StandardCharsets.UTF_8), registrationId);
+    byte[] deviceKey =
+        SecurityProviderSymmetricKey.ComputeDerivedSymmetricKey(
+            groupKey.getBytes(StandardCharsets.UTF_8), registrationId);
     return register(dps, new TrustingSymmetricKeyProvider(deviceKey, registrationId, dps.caFile()));
   }
 
   @Override
-  public Outcome registerWithCertificate(DpsEmulator dps, String registrationId, TestPki.Leaf device)
-      throws Exception {
+  public Outcome registerWithCertificate(
+      DpsEmulator dps, String registrationId, TestPki.Leaf device) throws Exception {
     return register(dps, new TrustingX509Provider(registrationId, device, dps.caFile()));
   }
 
   private Outcome register(DpsEmulator dps, SecurityProvider provider) throws Exception {
-    ProvisioningDeviceClient client = ProvisioningDeviceClient.create(
-        StandardPortEmulators.host(dps), dps.idScope(), protocol, provider);
+    ProvisioningDeviceClient client =
+        ProvisioningDeviceClient.create(
+            StandardPortEmulators.host(dps), dps.idScope(), protocol, provider);
     try {
-      ProvisioningDeviceClientRegistrationResult result = client.registerDeviceSync(TIMEOUT_SECONDS);
-      return new Outcome.Registered(result.getStatus(), result.getIothubUri(), result.getDeviceId());
+      ProvisioningDeviceClientRegistrationResult result =
+          client.registerDeviceSync(TIMEOUT_SECONDS);
+      return new Outcome.Registered(
+          result.getStatus(), result.getIothubUri(), result.getDeviceId());
     } catch (ProvisioningDeviceClientException e) {
       String report = causeChain(e);
       Matcher status = HTTP_STATUS.matcher(report);
@@ -76,7 +83,9 @@ final class JavaDeviceSdk implements DeviceSdk {
       return new Outcome.Failed(
           status.find() ? OptionalInt.of(Integer.parseInt(status.group(1))) : OptionalInt.empty(),
           errorCode.find()
-              ? OptionalInt.of(Integer.parseInt(errorCode.group(1) != null ? errorCode.group(1) : errorCode.group(2)))
+              ? OptionalInt.of(
+                  Integer.parseInt(
+                      errorCode.group(1) != null ? errorCode.group(1) : errorCode.group(2)))
               : OptionalInt.empty(),
           report);
     } finally {
@@ -85,8 +94,9 @@ final class JavaDeviceSdk implements DeviceSdk {
   }
 
   /**
-   * Over MQTT the SDK reads only the reply's body and its topic's {@code retry-after}: the status in
-   * {@code $dps/registrations/res/<status>/} never reaches the caller, only the body's errorCode.
+   * Over MQTT the SDK reads only the reply's body and its topic's {@code retry-after}: the status
+   * in {@code $dps/registrations/res/<status>/} never reaches the caller, only the body's
+   * errorCode.
    */
   @Override
   public boolean surfacesStatus() {
@@ -101,7 +111,9 @@ final class JavaDeviceSdk implements DeviceSdk {
    */
   @Override
   public Duration mqttReplyDelay() {
-    return protocol == ProvisioningDeviceClientTransportProtocol.MQTT ? LOST_WAKE_UP_GUARD : Duration.ZERO;
+    return protocol == ProvisioningDeviceClientTransportProtocol.MQTT
+        ? LOST_WAKE_UP_GUARD
+        : Duration.ZERO;
   }
 
   private static String causeChain(Throwable e) {
@@ -117,7 +129,10 @@ final class JavaDeviceSdk implements DeviceSdk {
     return "Java SDK over " + protocol;
   }
 
-  /** The SDK's X.509 provider over a test identity, trusting the emulator's CA instead of the JDK's roots. */
+  /**
+   * The SDK's X.509 provider over a test identity, trusting the emulator's CA instead of the JDK's
+   * roots.
+   */
   static final class TrustingX509Provider extends SecurityProviderX509 {
     private final String registrationId;
     private final TestPki.Leaf device;
@@ -155,8 +170,13 @@ final class JavaDeviceSdk implements DeviceSdk {
         KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
         keys.load(null, null);
         char[] password = new char[0];
-        keys.setKeyEntry("device", device.privateKey(), password, device.chain().toArray(X509Certificate[]::new));
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.setKeyEntry(
+            "device",
+            device.privateKey(),
+            password,
+            device.chain().toArray(X509Certificate[]::new));
+        KeyManagerFactory factory =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         factory.init(keys, password);
         return EmulatorTrust.sslContext(caFile, factory.getKeyManagers());
       } catch (Exception e) {

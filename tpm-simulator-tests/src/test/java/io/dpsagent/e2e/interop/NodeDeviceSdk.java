@@ -7,7 +7,9 @@ import io.dpsagent.hsm.testing.TestPki;
 import java.time.Duration;
 import java.util.OptionalInt;
 
-/** The Node device SDK (azure-iot-provisioning-device) with one transport, via register-device.js. */
+/**
+ * The Node device SDK (azure-iot-provisioning-device) with one transport, via register-device.js.
+ */
 final class NodeDeviceSdk implements DeviceSdk {
 
   static final int TIMEOUT_SECONDS = 30;
@@ -41,11 +43,14 @@ final class NodeDeviceSdk implements DeviceSdk {
   }
 
   @Override
-  public Outcome registerWithCertificate(DpsEmulator dps, String registrationId, TestPki.Leaf device)
-      throws Exception {
-    return register(dps, registrationId, attestation("x509")
-        .put("certPem", TestPki.pem(device.chain().toArray()))
-        .put("keyPem", TestPki.pem(device.privateKey())));
+  public Outcome registerWithCertificate(
+      DpsEmulator dps, String registrationId, TestPki.Leaf device) throws Exception {
+    return register(
+        dps,
+        registrationId,
+        attestation("x509")
+            .put("certPem", TestPki.pem(device.chain().toArray()))
+            .put("keyPem", TestPki.pem(device.privateKey())));
   }
 
   /**
@@ -54,21 +59,26 @@ final class NodeDeviceSdk implements DeviceSdk {
    * one else may hold it while this runs.
    */
   Outcome registerWithTpm(DpsEmulator dps, int swtpmPort) throws Exception {
-    return register(dps, null, attestation("tpm").put("swtpmHost", "127.0.0.1").put("swtpmPort", swtpmPort));
+    return register(
+        dps, null, attestation("tpm").put("swtpmHost", "127.0.0.1").put("swtpmPort", swtpmPort));
   }
 
   private static ObjectNode attestation(String type) {
     return NodeScripts.JSON.createObjectNode().put("type", type);
   }
 
-  /** @param registrationId null where the SDK derives it (TPM) */
+  /**
+   * @param registrationId null where the SDK derives it (TPM)
+   */
   private Outcome register(DpsEmulator dps, String registrationId, ObjectNode attestation)
       throws Exception {
-    ObjectNode request = NodeScripts.JSON.createObjectNode()
-        .put("transport", transport)
-        .put("provisioningHost", StandardPortEmulators.host(dps))
-        .put("idScope", dps.idScope())
-        .put("timeoutSeconds", TIMEOUT_SECONDS);
+    ObjectNode request =
+        NodeScripts.JSON
+            .createObjectNode()
+            .put("transport", transport)
+            .put("provisioningHost", StandardPortEmulators.host(dps))
+            .put("idScope", dps.idScope())
+            .put("timeoutSeconds", TIMEOUT_SECONDS);
     if (registrationId != null) {
       request.put("registrationId", registrationId);
     }

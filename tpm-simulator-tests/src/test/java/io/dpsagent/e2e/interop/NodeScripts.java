@@ -40,17 +40,19 @@ final class NodeScripts {
    *
    * @param request a JSON object; its {@code timeoutSeconds} bounds the SDK call inside the script
    */
-  static Run run(String script, JsonNode request, Path caFile) throws IOException, InterruptedException {
+  static Run run(String script, JsonNode request, Path caFile)
+      throws IOException, InterruptedException {
     requireInstalledSdks();
     Duration limit = Duration.ofSeconds(request.path("timeoutSeconds").asLong(30)).plus(GRACE);
     Path scratch = Files.createTempDirectory("node-sdk-");
     try {
       Path stdout = scratch.resolve("stdout");
       Path stderr = scratch.resolve("stderr");
-      ProcessBuilder builder = new ProcessBuilder("node", DIRECTORY.resolve(script).toString())
-          .directory(DIRECTORY.toFile())
-          .redirectOutput(stdout.toFile())
-          .redirectError(stderr.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder("node", DIRECTORY.resolve(script).toString())
+              .directory(DIRECTORY.toFile())
+              .redirectOutput(stdout.toFile())
+              .redirectError(stderr.toFile());
       builder.environment().put("NODE_EXTRA_CA_CERTS", caFile.toString());
       Process process = builder.start();
       try (OutputStream in = process.getOutputStream()) {
@@ -58,14 +60,24 @@ final class NodeScripts {
       }
       if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        throw new AssertionError("node " + script + " did not exit within " + limit.toSeconds()
-            + " s\n--- stderr\n" + Files.readString(stderr));
+        throw new AssertionError(
+            "node "
+                + script
+                + " did not exit within "
+                + limit.toSeconds()
+                + " s\n--- stderr\n"
+                + Files.readString(stderr));
       }
       String err = Files.readString(stderr, StandardCharsets.UTF_8);
       String out = Files.readString(stdout, StandardCharsets.UTF_8);
       if (out.lines().count() != 1) {
-        throw new AssertionError("node " + script + " must print one JSON line, printed:\n" + out
-            + "\n--- stderr\n" + err);
+        throw new AssertionError(
+            "node "
+                + script
+                + " must print one JSON line, printed:\n"
+                + out
+                + "\n--- stderr\n"
+                + err);
       }
       return new Run(process.exitValue(), JSON.readTree(out), err);
     } finally {
@@ -75,8 +87,10 @@ final class NodeScripts {
 
   private static void requireInstalledSdks() {
     if (!Files.isDirectory(DIRECTORY.resolve("node_modules"))) {
-      throw new AssertionError("the Node SDKs are not installed in " + DIRECTORY
-          + ": run ./test.sh from the repository root (or `npm ci --ignore-scripts` in that directory) first");
+      throw new AssertionError(
+          "the Node SDKs are not installed in "
+              + DIRECTORY
+              + ": run ./test.sh from the repository root (or `npm ci --ignore-scripts` in that directory) first");
     }
   }
 

@@ -32,10 +32,12 @@ class NodeSdkHttpsTpmTest extends DeviceSdkContract {
   // What azure-iot-provisioning-device-http 1.9.1 reports when the unauthenticated first request is
   // answered with anything but 401, or with a 401 that carries no authenticationKey. It keeps
   // neither the status nor the body.
-  private static final String NOT_A_CHALLENGE = "{\"name\":\"InvalidOperationError\",\"message\":"
-      + "\"The server did NOT respond with an unauthorized error.  For a TPM challenge this is incorrect.\"";
-  private static final String CHALLENGE_WITHOUT_KEY = "{\"name\":\"FormatError\",\"message\":"
-      + "\"The server did NOT respond with an appropriately formatted authentication blob.\"";
+  private static final String NOT_A_CHALLENGE =
+      "{\"name\":\"InvalidOperationError\",\"message\":"
+          + "\"The server did NOT respond with an unauthorized error.  For a TPM challenge this is incorrect.\"";
+  private static final String CHALLENGE_WITHOUT_KEY =
+      "{\"name\":\"FormatError\",\"message\":"
+          + "\"The server did NOT respond with an appropriately formatted authentication blob.\"";
 
   private Swtpm tpm;
 
@@ -69,10 +71,14 @@ class NodeSdkHttpsTpmTest extends DeviceSdkContract {
   }
 
   private void enroll(String registrationId, byte[] endorsementKey) {
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.tpm(registrationId, endorsementKey));
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.tpm(registrationId, endorsementKey));
   }
 
-  /** The statuses the emulator answered the registration requests for {@code registrationId} with. */
+  /**
+   * The statuses the emulator answered the registration requests for {@code registrationId} with.
+   */
   private List<Integer> registerStatuses(String registrationId) {
     String path = "/" + emulator.idScope() + "/registrations/" + registrationId + "/register";
     return emulator.requestLog().entries().stream()
@@ -113,7 +119,9 @@ class NodeSdkHttpsTpmTest extends DeviceSdkContract {
 
     RegistrationRecord second = assertAssigned(id.registrationId(), id.registrationId(), again);
     HmacKey secondKey = second.tpmDeviceKey().orElseThrow();
-    assertFalse(secondKey.toBase64().equals(firstKey.toBase64()), "DPS sends a new key with every registration");
+    assertFalse(
+        secondKey.toBase64().equals(firstKey.toBase64()),
+        "DPS sends a new key with every registration");
     assertTpmHolds(tpm, secondKey);
   }
 
@@ -125,13 +133,17 @@ class NodeSdkHttpsTpmTest extends DeviceSdkContract {
       // The SDK created and persisted an EK and SRK of its own; the factory reads that EK.
       TpmIdentity id = identity(fresh);
       assertSdkError(NOT_A_CHALLENGE, refused);
-      assertEquals(List.of(404), registerStatuses(id.registrationId()), "404 (errorCode 404201): no enrollment");
+      assertEquals(
+          List.of(404),
+          registerStatuses(id.registrationId()),
+          "404 (errorCode 404201): no enrollment");
       assertEquals(Optional.empty(), emulator.registry().registration(id.registrationId()));
 
       enroll(id.registrationId(), id.endorsementKey());
       Outcome assigned = sdk().registerWithTpm(emulator, fresh.port());
 
-      RegistrationRecord record = assertAssigned(id.registrationId(), id.registrationId(), assigned);
+      RegistrationRecord record =
+          assertAssigned(id.registrationId(), id.registrationId(), assigned);
       assertTpmHolds(fresh, record.tpmDeviceKey().orElseThrow());
     }
   }
@@ -146,7 +158,10 @@ class NodeSdkHttpsTpmTest extends DeviceSdkContract {
       Outcome refused = sdk().registerWithTpm(emulator, other.port());
 
       assertSdkError(CHALLENGE_WITHOUT_KEY, refused);
-      assertEquals(List.of(401), registerStatuses(id.registrationId()), "401 (errorCode 401002): EK differs");
+      assertEquals(
+          List.of(401),
+          registerStatuses(id.registrationId()),
+          "401 (errorCode 401002): EK differs");
       assertEquals(Optional.empty(), emulator.registry().registration(id.registrationId()));
     }
   }

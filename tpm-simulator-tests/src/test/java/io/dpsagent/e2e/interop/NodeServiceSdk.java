@@ -18,15 +18,19 @@ final class NodeServiceSdk {
   private final ArrayNode calls = NodeScripts.JSON.createArrayNode();
 
   /**
-   * @param connectionString {@code HostName=<bare host>;SharedAccessKeyName=...;SharedAccessKey=...};
-   *     the SDK dials port 443 of that host and signs its SAS for exactly that string
+   * @param connectionString {@code HostName=<bare
+   *     host>;SharedAccessKeyName=...;SharedAccessKey=...}; the SDK dials port 443 of that host and
+   *     signs its SAS for exactly that string
    */
   NodeServiceSdk(String connectionString, Path caFile) {
     this.connectionString = connectionString;
     this.caFile = caFile;
   }
 
-  /** Adds a call of {@code ProvisioningServiceClient.<method>(args...)}; queries are read to their last page. */
+  /**
+   * Adds a call of {@code ProvisioningServiceClient.<method>(args...)}; queries are read to their
+   * last page.
+   */
   NodeServiceSdk call(String method, Object... args) {
     ObjectNode call = calls.addObject().put("method", method);
     ArrayNode list = call.putArray("args");
@@ -36,16 +40,24 @@ final class NodeServiceSdk {
     return this;
   }
 
-  /** Runs the calls in order; the outcome's {@code result} holds one {method, httpStatus, body} per call. */
+  /**
+   * Runs the calls in order; the outcome's {@code result} holds one {method, httpStatus, body} per
+   * call.
+   */
   NodeScripts.Run run() throws Exception {
-    ObjectNode request = NodeScripts.JSON.createObjectNode()
-        .put("connectionString", connectionString)
-        .put("timeoutSeconds", TIMEOUT_SECONDS);
+    ObjectNode request =
+        NodeScripts.JSON
+            .createObjectNode()
+            .put("connectionString", connectionString)
+            .put("timeoutSeconds", TIMEOUT_SECONDS);
     request.set("calls", calls);
     return NodeScripts.run("service-client.js", request, caFile);
   }
 
-  /** The answers of a successful run, in call order; fails with everything the script said otherwise. */
+  /**
+   * The answers of a successful run, in call order; fails with everything the script said
+   * otherwise.
+   */
   static JsonNode answers(NodeScripts.Run run) {
     if (run.exitCode() != 0 || !run.outcome().path("ok").asBoolean()) {
       throw new AssertionError("service-client.js failed: " + run);

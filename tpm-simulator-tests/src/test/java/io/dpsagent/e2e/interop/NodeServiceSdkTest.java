@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The official Node service SDK (azure-iot-provisioning-service) against the emulator's service API,
- * which listens on port 443 of its own loopback address because the SDK takes a bare HostName.
+ * The official Node service SDK (azure-iot-provisioning-service) against the emulator's service
+ * API, which listens on port 443 of its own loopback address because the SDK takes a bare HostName.
  * Every answer the SDK returns is checked against the emulator's registry.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -63,21 +63,26 @@ class NodeServiceSdkTest {
   @Test
   void individualEnrollmentIsCreatedReadUpdatedWithItsEtagQueriedAndDeleted() throws Exception {
     String id = newId("enrollment");
-    ObjectNode enrollment = NodeScripts.JSON.createObjectNode()
-        .put("registrationId", id)
-        .put("deviceId", id + "-device-1")
-        .put("provisioningStatus", "enabled");
+    ObjectNode enrollment =
+        NodeScripts.JSON
+            .createObjectNode()
+            .put("registrationId", id)
+            .put("deviceId", id + "-device-1")
+            .put("provisioningStatus", "enabled");
     enrollment.set("attestation", symmetricKeyAttestation());
 
-    JsonNode created = NodeServiceSdk.answers(service()
-        .call("createOrUpdateIndividualEnrollment", enrollment)
-        .call("getIndividualEnrollment", id)
-        .run());
+    JsonNode created =
+        NodeServiceSdk.answers(
+            service()
+                .call("createOrUpdateIndividualEnrollment", enrollment)
+                .call("getIndividualEnrollment", id)
+                .run());
 
     Versioned<IndividualEnrollment> stored =
         emulator.registry().individualEnrollmentVersion(id).orElseThrow();
     assertEquals(Optional.of(id + "-device-1"), stored.value().deviceId());
-    assertTrue(stored.value().attestation() instanceof SymmetricKeyMechanism,
+    assertTrue(
+        stored.value().attestation() instanceof SymmetricKeyMechanism,
         stored.value().attestation().toString());
     for (JsonNode answer : created) {
       assertEquals(200, answer.path("httpStatus").asInt(), answer.toString());
@@ -87,9 +92,11 @@ class NodeServiceSdkTest {
       assertEquals(enrollment.path("attestation"), answer.path("body").path("attestation"));
     }
 
-    ObjectNode update = enrollment.deepCopy().put("deviceId", id + "-device-2").put("etag", stored.etag());
+    ObjectNode update =
+        enrollment.deepCopy().put("deviceId", id + "-device-2").put("etag", stored.etag());
     JsonNode updated =
-        NodeServiceSdk.answers(service().call("createOrUpdateIndividualEnrollment", update).run()).get(0);
+        NodeServiceSdk.answers(service().call("createOrUpdateIndividualEnrollment", update).run())
+            .get(0);
 
     Versioned<IndividualEnrollment> restored =
         emulator.registry().individualEnrollmentVersion(id).orElseThrow();
@@ -99,22 +106,34 @@ class NodeServiceSdkTest {
     assertEquals(restored.etag(), updated.path("body").path("etag").asText());
     assertEquals(id + "-device-2", updated.path("body").path("deviceId").asText());
 
-    JsonNode stale = NodeServiceSdk.error(service()
-        .call("createOrUpdateIndividualEnrollment", enrollment.deepCopy().put("etag", stored.etag()))
-        .run());
+    JsonNode stale =
+        NodeServiceSdk.error(
+            service()
+                .call(
+                    "createOrUpdateIndividualEnrollment",
+                    enrollment.deepCopy().put("etag", stored.etag()))
+                .run());
     assertEquals(412, stale.path("httpStatus").asInt(), stale.toString());
-    assertEquals(restored, emulator.registry().individualEnrollmentVersion(id).orElseThrow(), "unchanged");
+    assertEquals(
+        restored, emulator.registry().individualEnrollmentVersion(id).orElseThrow(), "unchanged");
 
     for (String other : List.of(id + "-a", id + "-b")) {
-      emulator.registry().addIndividualEnrollment(
-          IndividualEnrollment.symmetricKey(other, SymmetricKeyDeviceSdkContract.newKey()));
+      emulator
+          .registry()
+          .addIndividualEnrollment(
+              IndividualEnrollment.symmetricKey(other, SymmetricKeyDeviceSdkContract.newKey()));
     }
-    List<String> enrolled = sortedIds(emulator.registry().individualEnrollmentVersions().stream()
-        .map(v -> v.value().registrationId()).toList());
-    JsonNode listed = NodeServiceSdk.answers(service()
-        .call("createIndividualEnrollmentQuery", query(), PAGE_SIZE)
-        .call("deleteIndividualEnrollment", id, restored.etag())
-        .run());
+    List<String> enrolled =
+        sortedIds(
+            emulator.registry().individualEnrollmentVersions().stream()
+                .map(v -> v.value().registrationId())
+                .toList());
+    JsonNode listed =
+        NodeServiceSdk.answers(
+            service()
+                .call("createIndividualEnrollmentQuery", query(), PAGE_SIZE)
+                .call("deleteIndividualEnrollment", id, restored.etag())
+                .run());
 
     assertEquals(200, listed.get(0).path("httpStatus").asInt());
     assertTrue(enrolled.size() > PAGE_SIZE, "the listing spans pages");
@@ -126,17 +145,22 @@ class NodeServiceSdkTest {
   @Test
   void enrollmentGroupIsCreatedReadUpdatedWithItsEtagQueriedAndDeleted() throws Exception {
     String groupId = newId("group");
-    ObjectNode group = NodeScripts.JSON.createObjectNode()
-        .put("enrollmentGroupId", groupId)
-        .put("provisioningStatus", "enabled");
+    ObjectNode group =
+        NodeScripts.JSON
+            .createObjectNode()
+            .put("enrollmentGroupId", groupId)
+            .put("provisioningStatus", "enabled");
     group.set("attestation", symmetricKeyAttestation());
 
-    JsonNode created = NodeServiceSdk.answers(service()
-        .call("createOrUpdateEnrollmentGroup", group)
-        .call("getEnrollmentGroup", groupId)
-        .run());
+    JsonNode created =
+        NodeServiceSdk.answers(
+            service()
+                .call("createOrUpdateEnrollmentGroup", group)
+                .call("getEnrollmentGroup", groupId)
+                .run());
 
-    Versioned<EnrollmentGroup> stored = emulator.registry().enrollmentGroupVersion(groupId).orElseThrow();
+    Versioned<EnrollmentGroup> stored =
+        emulator.registry().enrollmentGroupVersion(groupId).orElseThrow();
     assertEquals(ProvisioningStatus.ENABLED, stored.value().provisioningStatus());
     for (JsonNode answer : created) {
       assertEquals(200, answer.path("httpStatus").asInt(), answer.toString());
@@ -145,33 +169,44 @@ class NodeServiceSdkTest {
       assertEquals(group.path("attestation"), answer.path("body").path("attestation"));
     }
 
-    ObjectNode update = group.deepCopy().put("provisioningStatus", "disabled").put("etag", stored.etag());
+    ObjectNode update =
+        group.deepCopy().put("provisioningStatus", "disabled").put("etag", stored.etag());
     JsonNode updated =
-        NodeServiceSdk.answers(service().call("createOrUpdateEnrollmentGroup", update).run()).get(0);
+        NodeServiceSdk.answers(service().call("createOrUpdateEnrollmentGroup", update).run())
+            .get(0);
 
-    Versioned<EnrollmentGroup> restored = emulator.registry().enrollmentGroupVersion(groupId).orElseThrow();
+    Versioned<EnrollmentGroup> restored =
+        emulator.registry().enrollmentGroupVersion(groupId).orElseThrow();
     assertEquals(ProvisioningStatus.DISABLED, restored.value().provisioningStatus());
     assertNotEquals(stored.etag(), restored.etag());
     assertEquals(200, updated.path("httpStatus").asInt());
     assertEquals("disabled", updated.path("body").path("provisioningStatus").asText());
     assertEquals(restored.etag(), updated.path("body").path("etag").asText());
 
-    JsonNode stale = NodeServiceSdk.error(service()
-        .call("createOrUpdateEnrollmentGroup", group.deepCopy().put("etag", stored.etag()))
-        .run());
+    JsonNode stale =
+        NodeServiceSdk.error(
+            service()
+                .call("createOrUpdateEnrollmentGroup", group.deepCopy().put("etag", stored.etag()))
+                .run());
     assertEquals(412, stale.path("httpStatus").asInt(), stale.toString());
-    assertEquals(restored, emulator.registry().enrollmentGroupVersion(groupId).orElseThrow(), "unchanged");
+    assertEquals(
+        restored, emulator.registry().enrollmentGroupVersion(groupId).orElseThrow(), "unchanged");
 
     for (String other : List.of(groupId + "-a", groupId + "-b")) {
-      emulator.registry().addEnrollmentGroup(
-          EnrollmentGroup.symmetricKey(other, SymmetricKeyDeviceSdkContract.newKey()));
+      emulator
+          .registry()
+          .addEnrollmentGroup(
+              EnrollmentGroup.symmetricKey(other, SymmetricKeyDeviceSdkContract.newKey()));
     }
     List<String> groups =
-        sortedIds(emulator.registry().enrollmentGroups().stream().map(EnrollmentGroup::id).toList());
-    JsonNode listed = NodeServiceSdk.answers(service()
-        .call("createEnrollmentGroupQuery", query(), PAGE_SIZE)
-        .call("deleteEnrollmentGroup", groupId, restored.etag())
-        .run());
+        sortedIds(
+            emulator.registry().enrollmentGroups().stream().map(EnrollmentGroup::id).toList());
+    JsonNode listed =
+        NodeServiceSdk.answers(
+            service()
+                .call("createEnrollmentGroupQuery", query(), PAGE_SIZE)
+                .call("deleteEnrollmentGroup", groupId, restored.etag())
+                .run());
 
     assertEquals(200, listed.get(0).path("httpStatus").asInt());
     assertTrue(groups.size() > PAGE_SIZE, "the listing spans pages");
@@ -185,7 +220,8 @@ class NodeServiceSdkTest {
     String groupId = newId("registrations");
     String groupKey = SymmetricKeyDeviceSdkContract.newKey();
     emulator.registry().addEnrollmentGroup(EnrollmentGroup.symmetricKey(groupId, groupKey));
-    List<String> devices = List.of(groupId + "-device-1", groupId + "-device-2", groupId + "-device-3");
+    List<String> devices =
+        List.of(groupId + "-device-1", groupId + "-device-2", groupId + "-device-3");
     for (String device : devices) {
       Outcome outcome = NodeDeviceSdk.http().registerWithGroupKey(emulator, device, groupKey);
       assertEquals("assigned", ((Outcome.Registered) outcome).status(), outcome.toString());
@@ -193,11 +229,17 @@ class NodeServiceSdkTest {
     String id = devices.get(0);
     RegistrationRecord record = emulator.registry().registration(id).orElseThrow();
 
-    JsonNode answers = NodeServiceSdk.answers(service()
-        .call("getDeviceRegistrationState", id)
-        .call("createEnrollmentGroupDeviceRegistrationStateQuery", query(), groupId, PAGE_SIZE)
-        .call("deleteDeviceRegistrationState", id, record.etag())
-        .run());
+    JsonNode answers =
+        NodeServiceSdk.answers(
+            service()
+                .call("getDeviceRegistrationState", id)
+                .call(
+                    "createEnrollmentGroupDeviceRegistrationStateQuery",
+                    query(),
+                    groupId,
+                    PAGE_SIZE)
+                .call("deleteDeviceRegistrationState", id, record.etag())
+                .run());
 
     JsonNode read = answers.get(0);
     assertEquals(200, read.path("httpStatus").asInt());
@@ -210,18 +252,26 @@ class NodeServiceSdkTest {
     assertEquals(devices, values(answers.get(1).path("body"), "registrationId"));
     assertSucceededWithoutAnswer(answers.get(2));
     assertEquals(Optional.empty(), emulator.registry().registration(id));
-    assertTrue(emulator.registry().registration(devices.get(1)).isPresent(), "only that record is deleted");
+    assertTrue(
+        emulator.registry().registration(devices.get(1)).isPresent(),
+        "only that record is deleted");
   }
 
   @Test
   void wrongKeyInTheConnectionStringIsRefusedWith401() throws Exception {
-    String wrongKey = emulator.serviceConnectionString().replaceAll("SharedAccessKey=[^;]*",
-        "SharedAccessKey=" + SymmetricKeyDeviceSdkContract.newKey());
+    String wrongKey =
+        emulator
+            .serviceConnectionString()
+            .replaceAll(
+                "SharedAccessKey=[^;]*",
+                "SharedAccessKey=" + SymmetricKeyDeviceSdkContract.newKey());
     String id = newId("unreachable");
 
-    JsonNode error = NodeServiceSdk.error(new NodeServiceSdk(wrongKey, emulator.caFile())
-        .call("getIndividualEnrollment", id)
-        .run());
+    JsonNode error =
+        NodeServiceSdk.error(
+            new NodeServiceSdk(wrongKey, emulator.caFile())
+                .call("getIndividualEnrollment", id)
+                .run());
 
     assertEquals(401, error.path("httpStatus").asInt(), error.toString());
     assertEquals(401002, error.path("body").path("errorCode").asInt(), error.toString());
@@ -243,7 +293,8 @@ class NodeServiceSdkTest {
 
   private static ObjectNode symmetricKeyAttestation() {
     ObjectNode attestation = NodeScripts.JSON.createObjectNode().put("type", "symmetricKey");
-    attestation.putObject("symmetricKey")
+    attestation
+        .putObject("symmetricKey")
         .put("primaryKey", SymmetricKeyDeviceSdkContract.newKey())
         .put("secondaryKey", SymmetricKeyDeviceSdkContract.newKey());
     return attestation;
@@ -262,6 +313,8 @@ class NodeServiceSdkTest {
 
   private static List<String> values(JsonNode array, String field) {
     assertTrue(array.isArray(), array.toString());
-    return StreamSupport.stream(array.spliterator(), false).map(item -> item.path(field).asText()).toList();
+    return StreamSupport.stream(array.spliterator(), false)
+        .map(item -> item.path(field).asText())
+        .toList();
   }
 }

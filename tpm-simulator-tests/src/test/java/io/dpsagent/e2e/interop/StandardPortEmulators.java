@@ -31,8 +31,9 @@ final class StandardPortEmulators {
   private StandardPortEmulators() {}
 
   /**
-   * An emulator with the device API on {@code https://127.x.y.z:443} and {@code mqtts://127.x.y.z:8883},
-   * the service API on {@code https://127.u.v.w:443}, two linked hubs and a 1 s Retry-After.
+   * An emulator with the device API on {@code https://127.x.y.z:443} and {@code
+   * mqtts://127.x.y.z:8883}, the service API on {@code https://127.u.v.w:443}, two linked hubs and
+   * a 1 s Retry-After.
    *
    * @param mqttReplyDelay how long each MQTT reply waits, see {@link DeviceSdk#mqttReplyDelay()}
    */
@@ -49,8 +50,12 @@ final class StandardPortEmulators {
       } catch (IOException e) {
         if (isPermissionDenied(e)) {
           throw new IOException(
-              "the interop tests serve DPS on port " + HTTPS_PORT + " (the SDKs' fixed port) and "
-                  + "need root or CAP_NET_BIND_SERVICE: " + e.getMessage(), e);
+              "the interop tests serve DPS on port "
+                  + HTTPS_PORT
+                  + " (the SDKs' fixed port) and "
+                  + "need root or CAP_NET_BIND_SERVICE: "
+                  + e.getMessage(),
+              e);
         }
         last = e;
       }
@@ -63,7 +68,8 @@ final class StandardPortEmulators {
     return emulator.httpsEndpoint().getHost();
   }
 
-  private static EmulatorConfig config(String deviceAddress, String serviceAddress, Duration mqttReplyDelay) {
+  private static EmulatorConfig config(
+      String deviceAddress, String serviceAddress, Duration mqttReplyDelay) {
     return EmulatorConfig.defaults().toBuilder()
         .host(deviceAddress)
         .bindAddress(deviceAddress)
@@ -81,12 +87,18 @@ final class StandardPortEmulators {
   // 127.0.0.0/8 minus 127.0.0.x (127.0.0.1 is everyone's) and the .0/.255 host parts.
   private static String randomLoopbackAddress() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    return "127." + random.nextInt(1, 255) + "." + random.nextInt(0, 256) + "." + random.nextInt(1, 255);
+    return "127."
+        + random.nextInt(1, 255)
+        + "."
+        + random.nextInt(0, 256)
+        + "."
+        + random.nextInt(1, 255);
   }
 
   private static boolean isPermissionDenied(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BindException && String.valueOf(t.getMessage()).contains("Permission denied")) {
+      if (t instanceof BindException
+          && String.valueOf(t.getMessage()).contains("Permission denied")) {
         return true;
       }
     }

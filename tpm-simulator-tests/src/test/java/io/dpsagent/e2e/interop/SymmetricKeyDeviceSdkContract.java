@@ -26,8 +26,10 @@ abstract class SymmetricKeyDeviceSdkContract extends DeviceSdkContract {
   void individualEnrollmentIsAssignedTheDesiredDeviceId() throws Exception {
     String id = newRegistrationId();
     String key = newKey();
-    emulator.registry().addIndividualEnrollment(
-        IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-device"));
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-device"));
 
     Outcome outcome = sdk().registerWithDeviceKey(emulator, id, key);
 

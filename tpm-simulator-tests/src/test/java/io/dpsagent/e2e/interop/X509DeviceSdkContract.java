@@ -21,8 +21,10 @@ abstract class X509DeviceSdkContract extends DeviceSdkContract {
   void selfSignedCertificateEnrolledIndividuallyIsAssignedTheDesiredDeviceId() throws Exception {
     String id = newRegistrationId();
     TestPki.Leaf device = TestPki.selfSigned(id, KeyType.EC_P256);
-    emulator.registry().addIndividualEnrollment(
-        IndividualEnrollment.x509(id, device.certificate()).withDeviceId(id + "-device"));
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            IndividualEnrollment.x509(id, device.certificate()).withDeviceId(id + "-device"));
 
     Outcome outcome = sdk().registerWithCertificate(emulator, id, device);
 
@@ -34,7 +36,9 @@ abstract class X509DeviceSdkContract extends DeviceSdkContract {
   void caIssuedLeafEnrolledIndividuallyNeedsNoEnrolledCa() throws Exception {
     String id = newRegistrationId();
     TestPki.Leaf device = TestPki.rootCa(id + "-ca").leaf(id, KeyType.EC_P256);
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.x509(id, device.certificate()));
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.x509(id, device.certificate()));
 
     Outcome outcome = sdk().registerWithCertificate(emulator, id, device);
 
@@ -60,11 +64,16 @@ abstract class X509DeviceSdkContract extends DeviceSdkContract {
   @Test
   void certificateThatIsNotEnrolledSurfacesTheEmulators401AndCreatesNoRecord() throws Exception {
     String id = newRegistrationId();
-    // Enrolled: another certificate with the same CN; and a group on a CA that did not issue the device's.
-    emulator.registry().addIndividualEnrollment(
-        IndividualEnrollment.x509(id, TestPki.selfSigned(id, KeyType.EC_P256).certificate()));
-    emulator.registry().addEnrollmentGroup(
-        EnrollmentGroup.x509(id + "-group", TestPki.rootCa(id + "-other-root").certificate()));
+    // Enrolled: another certificate with the same CN; and a group on a CA that did not issue the
+    // device's.
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            IndividualEnrollment.x509(id, TestPki.selfSigned(id, KeyType.EC_P256).certificate()));
+    emulator
+        .registry()
+        .addEnrollmentGroup(
+            EnrollmentGroup.x509(id + "-group", TestPki.rootCa(id + "-other-root").certificate()));
     TestPki.Leaf device =
         TestPki.rootCa(id + "-root").intermediate(id + "-intermediate").leaf(id, KeyType.EC_P256);
 

@@ -17,20 +17,31 @@ public final class JdkHttpExchange implements HttpExchange {
   private final HttpClient http;
 
   public JdkHttpExchange(SSLContext tls, Duration connectTimeout) {
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .sslContext(tls)
-        .connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(tls)
+            .connectTimeout(connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
-  /** The request timeout of {@code java.net.http} runs from the start: it bounds connect and TLS too. */
+  /**
+   * The request timeout of {@code java.net.http} runs from the start: it bounds connect and TLS
+   * too.
+   */
   @Override
-  public Response send(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout)
+  public Response send(
+      String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout)
       throws IOException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(request::header);
     HttpResponse<InputStream> response;
     try {
@@ -44,8 +55,11 @@ public final class JdkHttpExchange implements HttpExchange {
       if (bytes.length > MAX_BODY_BYTES) {
         throw new IOException("response body larger than " + MAX_BODY_BYTES + " bytes");
       }
-      return new Response(response.statusCode(), response.headers().firstValue("Retry-After"),
-          response.headers().firstValue("Date"), new String(bytes, StandardCharsets.UTF_8));
+      return new Response(
+          response.statusCode(),
+          response.headers().firstValue("Retry-After"),
+          response.headers().firstValue("Date"),
+          new String(bytes, StandardCharsets.UTF_8));
     }
   }
 }

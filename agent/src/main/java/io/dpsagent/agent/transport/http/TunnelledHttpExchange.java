@@ -1,8 +1,8 @@
 package io.dpsagent.agent.transport.http;
 
+import io.dpsagent.agent.config.ProxySettings;
 import io.dpsagent.agent.transport.Deadline;
 import io.dpsagent.agent.transport.proxy.HttpTunnel;
-import io.dpsagent.agent.config.ProxySettings;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -27,11 +27,11 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>Written by hand because {@code java.net.http} cannot serve here: with proxy credentials it
  * needs an {@link java.net.Authenticator}, and an authenticator makes it turn every 401 without a
- * {@code WWW-Authenticate} header (which is how DPS answers a bad SAS) into an exception, losing the
- * status and body the agent reports. The tunnel is the same {@link HttpTunnel} the MQTT transports
- * use, so all transports behave alike behind a proxy. Only what DPS needs is implemented: a
- * request with a Content-Length body, and an answer framed by Content-Length, chunked encoding or
- * the end of the connection.
+ * {@code WWW-Authenticate} header (which is how DPS answers a bad SAS) into an exception, losing
+ * the status and body the agent reports. The tunnel is the same {@link HttpTunnel} the MQTT
+ * transports use, so all transports behave alike behind a proxy. Only what DPS needs is
+ * implemented: a request with a Content-Length body, and an answer framed by Content-Length,
+ * chunked encoding or the end of the connection.
  */
 public final class TunnelledHttpExchange implements HttpExchange {
 
@@ -48,12 +48,14 @@ public final class TunnelledHttpExchange implements HttpExchange {
   }
 
   @Override
-  public Response send(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout)
+  public Response send(
+      String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout)
       throws IOException {
     Deadline deadline = Deadline.after(timeout);
     int port = uri.getPort() > 0 ? uri.getPort() : 443;
     Socket tunnel = HttpTunnel.open(proxy, uri.getHost(), port, deadline.capped(connectTimeout));
-    try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(tunnel, uri.getHost(), port, true)) {
+    try (SSLSocket socket =
+        (SSLSocket) tls.getSocketFactory().createSocket(tunnel, uri.getHost(), port, true)) {
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the host name is verified, always
       socket.setSSLParameters(parameters);
@@ -68,13 +70,23 @@ public final class TunnelledHttpExchange implements HttpExchange {
     }
   }
 
-  private static void writeRequest(OutputStream out, String method, URI uri, int port, Map<String, String> headers,
-      byte[] body) throws IOException {
-    StringBuilder head = new StringBuilder(method).append(' ').append(uri.getRawPath())
-        .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(uri.getHost()).append(port == 443 ? "" : ":" + port).append("\r\n")
-        .append("Connection: close\r\n")
-        .append("Content-Length: ").append(body == null ? 0 : body.length).append("\r\n");
+  private static void writeRequest(
+      OutputStream out, String method, URI uri, int port, Map<String, String> headers, byte[] body)
+      throws IOException {
+    StringBuilder head =
+        new StringBuilder(method)
+            .append(' ')
+            .append(uri.getRawPath())
+            .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+            .append(" HTTP/1.1\r\n")
+            .append("Host: ")
+            .append(uri.getHost())
+            .append(port == 443 ? "" : ":" + port)
+            .append("\r\n")
+            .append("Connection: close\r\n")
+            .append("Content-Length: ")
+            .append(body == null ? 0 : body.length)
+            .append("\r\n");
     headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
     head.append("\r\n");
     out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -114,12 +126,16 @@ public final class TunnelledHttpExchange implements HttpExchange {
       }
     }
     byte[] body = readBody(in, headers);
-    return new Response(status, Optional.ofNullable(headers.get("Retry-After")),
-        Optional.ofNullable(headers.get("Date")), new String(body, StandardCharsets.UTF_8));
+    return new Response(
+        status,
+        Optional.ofNullable(headers.get("Retry-After")),
+        Optional.ofNullable(headers.get("Date")),
+        new String(body, StandardCharsets.UTF_8));
   }
 
   private static byte[] readBody(InputStream in, Map<String, String> headers) throws IOException {
-    if ("chunked".equalsIgnoreCase(headers.getOrDefault("Transfer-Encoding", "").toLowerCase(Locale.ROOT))) {
+    if ("chunked"
+        .equalsIgnoreCase(headers.getOrDefault("Transfer-Encoding", "").toLowerCase(Locale.ROOT))) {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       for (int size = chunkSize(readLine(in)); size > 0; size = chunkSize(readLine(in))) {
         body.write(readExactly(in, size, body.size()));
@@ -142,13 +158,15 @@ public final class TunnelledHttpExchange implements HttpExchange {
     return rest;
   }
 
-  private static byte[] readExactly(InputStream in, int length, int alreadyRead) throws IOException {
+  private static byte[] readExactly(InputStream in, int length, int alreadyRead)
+      throws IOException {
     if (length < 0 || alreadyRead + length > MAX_BODY_BYTES) {
       throw new IOException("response body larger than " + MAX_BODY_BYTES + " bytes");
     }
     byte[] bytes = in.readNBytes(length);
     if (bytes.length < length) {
-      throw new IOException("connection closed after " + bytes.length + " of " + length + " body bytes");
+      throw new IOException(
+          "connection closed after " + bytes.length + " of " + length + " body bytes");
     }
     return bytes;
   }

@@ -11,7 +11,8 @@ import javax.net.SocketFactory;
  * @param clientId the MQTT client ID: the registration ID, as DPS requires
  * @param socketFactory TLS sockets (possibly through a proxy tunnel)
  */
-record ClientSettings(String serverUri, String clientId, SocketFactory socketFactory, Duration connectTimeout) {
+record ClientSettings(
+    String serverUri, String clientId, SocketFactory socketFactory, Duration connectTimeout) {
 
   /**
    * Seconds for Paho's connect timeout: the connect timeout, or less when {@code deadline} is

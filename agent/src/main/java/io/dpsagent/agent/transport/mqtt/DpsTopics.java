@@ -14,7 +14,8 @@ final class DpsTopics {
 
   static final String REPLY_FILTER = "$dps/registrations/res/#";
   private static final String REPLY_PREFIX = "$dps/registrations/res/";
-  private static final java.util.regex.Pattern HTTP_STATUS = java.util.regex.Pattern.compile("[1-5][0-9][0-9]");
+  private static final java.util.regex.Pattern HTTP_STATUS =
+      java.util.regex.Pattern.compile("[1-5][0-9][0-9]");
 
   /** A parsed reply topic. */
   record Reply(int status, String rid, Optional<Duration> retryAfter) {}
@@ -22,8 +23,13 @@ final class DpsTopics {
   private DpsTopics() {}
 
   static String username(String idScope, String registrationId, String apiVersion) {
-    return idScope + "/registrations/" + registrationId + "/api-version=" + apiVersion
-        + "&ClientVersion=" + PercentEncoding.encode(Version.USER_AGENT);
+    return idScope
+        + "/registrations/"
+        + registrationId
+        + "/api-version="
+        + apiVersion
+        + "&ClientVersion="
+        + PercentEncoding.encode(Version.USER_AGENT);
   }
 
   static String register(String rid) {
@@ -31,7 +37,10 @@ final class DpsTopics {
   }
 
   static String poll(String rid, String operationId) {
-    return "$dps/registrations/GET/iotdps-get-operationstatus/?$rid=" + rid + "&operationId=" + operationId;
+    return "$dps/registrations/GET/iotdps-get-operationstatus/?$rid="
+        + rid
+        + "&operationId="
+        + operationId;
   }
 
   /** Parses a reply topic; empty for anything that is not one. */

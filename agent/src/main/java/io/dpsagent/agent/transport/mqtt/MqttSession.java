@@ -24,7 +24,8 @@ interface MqttSession extends AutoCloseable {
      * @param password the SAS token, or null for TLS client authentication
      * @throws NotAuthorizedException if the server refused the credentials in CONNACK
      */
-    MqttSession connect(String username, String password, Listener listener, Deadline deadline) throws IOException;
+    MqttSession connect(String username, String password, Listener listener, Deadline deadline)
+        throws IOException;
 
     /** The server URI, for messages. */
     String serverUri();

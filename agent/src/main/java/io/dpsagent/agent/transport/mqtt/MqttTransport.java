@@ -2,11 +2,14 @@ package io.dpsagent.agent.transport.mqtt;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dpsagent.agent.dps.DpsResponse;
-import io.dpsagent.agent.dps.DpsTransport;
 import io.dpsagent.agent.config.ProvisioningConfig;
 import io.dpsagent.agent.config.Transport;
+import io.dpsagent.agent.dps.DpsResponse;
+import io.dpsagent.agent.dps.DpsTransport;
 import io.dpsagent.agent.dps.RegistrationRequest;
+import io.dpsagent.agent.transport.Deadline;
+import io.dpsagent.agent.transport.proxy.TunnellingSslSocketFactory;
+import io.dpsagent.hsm.Printable;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
-import io.dpsagent.agent.transport.Deadline;
-import io.dpsagent.agent.transport.proxy.TunnellingSslSocketFactory;
-import io.dpsagent.hsm.Printable;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -36,6 +36,7 @@ public final class MqttTransport implements DpsTransport {
 
   private static final Logger LOG = Logger.getLogger(MqttTransport.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The path IoT Hub and DPS serve MQTT-over-WebSocket on. */
   static final String WEBSOCKET_PATH = "/$iothub/websocket";
 
@@ -53,46 +54,70 @@ public final class MqttTransport implements DpsTransport {
   }
 
   /**
-   * Opens the MQTT flavour {@code config.transport()} names. The MQTT client ID is the
-   * registration ID, as DPS requires.
+   * Opens the MQTT flavour {@code config.transport()} names. The MQTT client ID is the registration
+   * ID, as DPS requires.
    */
-  public static MqttTransport open(ProvisioningConfig config, String registrationId, SSLContext tls) {
+  public static MqttTransport open(
+      ProvisioningConfig config, String registrationId, SSLContext tls) {
     Transport transport = config.transport();
     String authority = config.endpoint().authority(transport);
     Duration connect = config.retry().connectTimeout();
-    SSLSocketFactory sockets = config.proxy()
-        .<SSLSocketFactory>map(proxy -> new TunnellingSslSocketFactory(tls.getSocketFactory(), proxy, connect))
-        .orElse(tls.getSocketFactory());
+    SSLSocketFactory sockets =
+        config
+            .proxy()
+            .<SSLSocketFactory>map(
+                proxy -> new TunnellingSslSocketFactory(tls.getSocketFactory(), proxy, connect))
+            .orElse(tls.getSocketFactory());
     switch (transport) {
       case MQTT5:
         return new MqttTransport(
-            new PahoV5Connector(new ClientSettings("ssl://" + authority, registrationId, sockets, connect)),
-            "mqtts://" + authority, config.apiVersion());
+            new PahoV5Connector(
+                new ClientSettings("ssl://" + authority, registrationId, sockets, connect)),
+            "mqtts://" + authority,
+            config.apiVersion());
       case MQTT_WS:
         String uri = "wss://" + authority + WEBSOCKET_PATH;
         return new MqttTransport(
-            new PahoV3Connector(new ClientSettings(uri, registrationId, sockets, connect)), uri, config.apiVersion());
+            new PahoV3Connector(new ClientSettings(uri, registrationId, sockets, connect)),
+            uri,
+            config.apiVersion());
       default:
         return new MqttTransport(
-            new PahoV3Connector(new ClientSettings("ssl://" + authority, registrationId, sockets, connect)),
-            "mqtts://" + authority, config.apiVersion());
+            new PahoV3Connector(
+                new ClientSettings("ssl://" + authority, registrationId, sockets, connect)),
+            "mqtts://" + authority,
+            config.apiVersion());
     }
   }
 
   @Override
-  public DpsResponse register(RegistrationRequest request, Optional<String> authorization, Duration timeout)
+  public DpsResponse register(
+      RegistrationRequest request, Optional<String> authorization, Duration timeout)
       throws IOException {
     ObjectNode body = JSON.createObjectNode().put("registrationId", request.registrationId());
     if (request.payloadJson().isPresent()) {
       body.set("payload", JSON.readTree(request.payloadJson().get()));
     }
-    return exchange(request, authorization, DpsTopics::register, JSON.writeValueAsBytes(body), Deadline.after(timeout));
+    return exchange(
+        request,
+        authorization,
+        DpsTopics::register,
+        JSON.writeValueAsBytes(body),
+        Deadline.after(timeout));
   }
 
   @Override
-  public DpsResponse poll(RegistrationRequest request, String operationId, Optional<String> authorization,
-      Duration timeout) throws IOException {
-    return exchange(request, authorization, rid -> DpsTopics.poll(rid, operationId), new byte[0],
+  public DpsResponse poll(
+      RegistrationRequest request,
+      String operationId,
+      Optional<String> authorization,
+      Duration timeout)
+      throws IOException {
+    return exchange(
+        request,
+        authorization,
+        rid -> DpsTopics.poll(rid, operationId),
+        new byte[0],
         Deadline.after(timeout));
   }
 
@@ -106,17 +131,29 @@ public final class MqttTransport implements DpsTransport {
     disconnect();
   }
 
-  private synchronized DpsResponse exchange(RegistrationRequest request, Optional<String> authorization,
-      java.util.function.Function<String, String> topic, byte[] payload, Deadline deadline) throws IOException {
+  private synchronized DpsResponse exchange(
+      RegistrationRequest request,
+      Optional<String> authorization,
+      java.util.function.Function<String, String> topic,
+      byte[] payload,
+      Deadline deadline)
+      throws IOException {
     if (session != null && !session.isConnected()) {
       disconnect();
     }
     if (session == null) {
       try {
-        session = connector.connect(DpsTopics.username(request.idScope(), request.registrationId(), apiVersion),
-            authorization.orElse(null), new Replies(), deadline);
+        session =
+            connector.connect(
+                DpsTopics.username(request.idScope(), request.registrationId(), apiVersion),
+                authorization.orElse(null),
+                new Replies(),
+                deadline);
       } catch (MqttSession.NotAuthorizedException e) {
-        return new DpsResponse(401, Optional.empty(), Optional.empty(),
+        return new DpsResponse(
+            401,
+            Optional.empty(),
+            Optional.empty(),
             JSON.createObjectNode().put("message", e.getMessage()).toString());
       }
     }
@@ -131,7 +168,9 @@ public final class MqttTransport implements DpsTransport {
       throw new HttpTimeoutException("no MQTT reply within " + Deadline.describe(deadline.total()));
     } catch (ExecutionException e) {
       disconnect();
-      throw e.getCause() instanceof IOException ? (IOException) e.getCause() : new IOException(e.getCause());
+      throw e.getCause() instanceof IOException
+          ? (IOException) e.getCause()
+          : new IOException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
@@ -157,17 +196,24 @@ public final class MqttTransport implements DpsTransport {
       Optional<DpsTopics.Reply> reply = DpsTopics.parseReply(topic);
       CompletableFuture<DpsResponse> waiting = reply.map(r -> pending.get(r.rid())).orElse(null);
       if (waiting == null) {
-        LOG.fine(() -> "ignoring MQTT message on " + Printable.escape(topic, Printable.DEFAULT_MAX));
+        LOG.fine(
+            () -> "ignoring MQTT message on " + Printable.escape(topic, Printable.DEFAULT_MAX));
         return;
       }
-      waiting.complete(new DpsResponse(reply.get().status(), reply.get().retryAfter(), Optional.empty(),
-          new String(payload, StandardCharsets.UTF_8)));
+      waiting.complete(
+          new DpsResponse(
+              reply.get().status(),
+              reply.get().retryAfter(),
+              Optional.empty(),
+              new String(payload, StandardCharsets.UTF_8)));
     }
 
     @Override
     public void onConnectionLost(Throwable cause) {
-      IOException lost = new IOException("MQTT connection lost"
-          + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+      IOException lost =
+          new IOException(
+              "MQTT connection lost"
+                  + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage()));
       pending.values().forEach(f -> f.completeExceptionally(lost));
     }
   }

@@ -23,7 +23,8 @@ final class PahoErrors {
       return new HttpTimeoutException("no MQTT answer from " + serverUri + " in time");
     }
     if (notAuthorized) {
-      return new MqttSession.NotAuthorizedException("MQTT connection refused by " + serverUri + ": " + e.getMessage());
+      return new MqttSession.NotAuthorizedException(
+          "MQTT connection refused by " + serverUri + ": " + e.getMessage());
     }
     return new IOException("MQTT " + serverUri + ": " + e.getMessage(), e);
   }
@@ -35,22 +36,33 @@ final class PahoErrors {
   static IOException connectFailed(ClientSettings settings, Exception e, boolean notAuthorized) {
     IOException failure = translate(settings.serverUri(), e, notAuthorized);
     URI uri = URI.create(settings.serverUri());
-    if (notAuthorized || !"ssl".equals(uri.getScheme()) || !ConnectionFailures.mqttGotNoMqtt(failure)
+    if (notAuthorized
+        || !"ssl".equals(uri.getScheme())
+        || !ConnectionFailures.mqttGotNoMqtt(failure)
         || !(settings.socketFactory() instanceof SSLSocketFactory tls)) {
       return failure;
     }
-    if (new ProtocolProbe(tls, settings.connectTimeout()).answersHttp(uri.getHost(), uri.getPort())) {
-      return new ProtocolMismatchException("mqtts://" + uri.getAuthority() + " answers HTTPS, not MQTT: name the"
-          + " MQTT port in global_endpoint (8883 on DPS), or set transport = \"https\"", failure);
+    if (new ProtocolProbe(tls, settings.connectTimeout())
+        .answersHttp(uri.getHost(), uri.getPort())) {
+      return new ProtocolMismatchException(
+          "mqtts://"
+              + uri.getAuthority()
+              + " answers HTTPS, not MQTT: name the"
+              + " MQTT port in global_endpoint (8883 on DPS), or set transport = \"https\"",
+          failure);
     }
     return failure;
   }
 
-  /** Paho gave up waiting (its time-to-wait, which the agent sets to what is left of the request). */
+  /**
+   * Paho gave up waiting (its time-to-wait, which the agent sets to what is left of the request).
+   */
   private static boolean timedOut(Exception e) {
     return e instanceof org.eclipse.paho.client.mqttv3.MqttException v3
-            && v3.getReasonCode() == org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_CLIENT_TIMEOUT
+            && v3.getReasonCode()
+                == org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_CLIENT_TIMEOUT
         || e instanceof org.eclipse.paho.mqttv5.common.MqttException v5
-            && v5.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_CLIENT_TIMEOUT;
+            && v5.getReasonCode()
+                == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_CLIENT_TIMEOUT;
   }
 }

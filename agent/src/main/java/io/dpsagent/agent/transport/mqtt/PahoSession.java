@@ -11,7 +11,9 @@ import java.util.function.BooleanSupplier;
  */
 final class PahoSession implements MqttSession {
 
-  /** A QoS 1 publish through a Paho client that waits at most {@code timeoutMillis} for the PUBACK. */
+  /**
+   * A QoS 1 publish through a Paho client that waits at most {@code timeoutMillis} for the PUBACK.
+   */
   interface Publish {
     void publish(String topic, byte[] payload, long timeoutMillis) throws Exception;
   }
@@ -35,8 +37,12 @@ final class PahoSession implements MqttSession {
   private final ForcedDisconnect disconnect;
   private final Release release;
 
-  PahoSession(String serverUri, BooleanSupplier connected, Publish publish,
-      ForcedDisconnect disconnect, Release release) {
+  PahoSession(
+      String serverUri,
+      BooleanSupplier connected,
+      Publish publish,
+      ForcedDisconnect disconnect,
+      Release release) {
     this.serverUri = serverUri;
     this.connected = connected;
     this.publish = publish;

@@ -27,7 +27,8 @@ final class PahoV3Connector implements MqttSession.Connector {
   }
 
   @Override
-  public MqttSession connect(String username, String password, MqttSession.Listener listener, Deadline deadline)
+  public MqttSession connect(
+      String username, String password, MqttSession.Listener listener, Deadline deadline)
       throws IOException {
     MqttClient client;
     try {
@@ -35,20 +36,21 @@ final class PahoV3Connector implements MqttSession.Connector {
     } catch (MqttException e) {
       throw new IOException("invalid MQTT server URI " + serverUri, e);
     }
-    client.setCallback(new MqttCallback() {
-      @Override
-      public void connectionLost(Throwable cause) {
-        listener.onConnectionLost(cause);
-      }
+    client.setCallback(
+        new MqttCallback() {
+          @Override
+          public void connectionLost(Throwable cause) {
+            listener.onConnectionLost(cause);
+          }
 
-      @Override
-      public void messageArrived(String topic, MqttMessage message) {
-        listener.onMessage(topic, message.getPayload());
-      }
+          @Override
+          public void messageArrived(String topic, MqttMessage message) {
+            listener.onMessage(topic, message.getPayload());
+          }
 
-      @Override
-      public void deliveryComplete(IMqttDeliveryToken token) {}
-    });
+          @Override
+          public void deliveryComplete(IMqttDeliveryToken token) {}
+        });
     MqttConnectOptions options = new MqttConnectOptions();
     options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
     options.setCleanSession(true);
@@ -61,12 +63,16 @@ final class PahoV3Connector implements MqttSession.Connector {
     if (password != null) {
       options.setPassword(password.toCharArray());
     }
-    PahoSession session = new PahoSession(serverUri, client::isConnected,
-        (topic, payload, timeoutMillis) -> {
-          client.setTimeToWait(timeoutMillis);
-          client.publish(topic, payload, 1, false);
-        },
-        client::disconnectForcibly, () -> client.close(true));
+    PahoSession session =
+        new PahoSession(
+            serverUri,
+            client::isConnected,
+            (topic, payload, timeoutMillis) -> {
+              client.setTimeToWait(timeoutMillis);
+              client.publish(topic, payload, 1, false);
+            },
+            client::disconnectForcibly,
+            () -> client.close(true));
     try {
       client.setTimeToWait(deadline.millisLeft());
       client.connect(options);
@@ -78,8 +84,11 @@ final class PahoV3Connector implements MqttSession.Connector {
     } catch (MqttException e) {
       session.close();
       int code = e.getReasonCode();
-      throw PahoErrors.connectFailed(settings, e,
-          code == MqttException.REASON_CODE_FAILED_AUTHENTICATION || code == MqttException.REASON_CODE_NOT_AUTHORIZED);
+      throw PahoErrors.connectFailed(
+          settings,
+          e,
+          code == MqttException.REASON_CODE_FAILED_AUTHENTICATION
+              || code == MqttException.REASON_CODE_NOT_AUTHORIZED);
     }
     return session;
   }

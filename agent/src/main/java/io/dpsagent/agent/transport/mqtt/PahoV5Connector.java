@@ -18,6 +18,7 @@ final class PahoV5Connector implements MqttSession.Connector {
 
   /** CONNACK reason codes that mean "your credentials are not accepted". */
   private static final int BAD_USER_NAME_OR_PASSWORD = 0x86;
+
   private static final int NOT_AUTHORIZED = 0x87;
 
   private final ClientSettings settings;
@@ -34,7 +35,8 @@ final class PahoV5Connector implements MqttSession.Connector {
   }
 
   @Override
-  public MqttSession connect(String username, String password, MqttSession.Listener listener, Deadline deadline)
+  public MqttSession connect(
+      String username, String password, MqttSession.Listener listener, Deadline deadline)
       throws IOException {
     MqttClient client;
     try {
@@ -42,31 +44,32 @@ final class PahoV5Connector implements MqttSession.Connector {
     } catch (MqttException e) {
       throw new IOException("invalid MQTT server URI " + serverUri, e);
     }
-    client.setCallback(new MqttCallback() {
-      @Override
-      public void disconnected(MqttDisconnectResponse response) {
-        listener.onConnectionLost(response.getException());
-      }
+    client.setCallback(
+        new MqttCallback() {
+          @Override
+          public void disconnected(MqttDisconnectResponse response) {
+            listener.onConnectionLost(response.getException());
+          }
 
-      @Override
-      public void mqttErrorOccurred(MqttException exception) {
-        listener.onConnectionLost(exception);
-      }
+          @Override
+          public void mqttErrorOccurred(MqttException exception) {
+            listener.onConnectionLost(exception);
+          }
 
-      @Override
-      public void messageArrived(String topic, MqttMessage message) {
-        listener.onMessage(topic, message.getPayload());
-      }
+          @Override
+          public void messageArrived(String topic, MqttMessage message) {
+            listener.onMessage(topic, message.getPayload());
+          }
 
-      @Override
-      public void deliveryComplete(IMqttToken token) {}
+          @Override
+          public void deliveryComplete(IMqttToken token) {}
 
-      @Override
-      public void connectComplete(boolean reconnect, String serverURI) {}
+          @Override
+          public void connectComplete(boolean reconnect, String serverURI) {}
 
-      @Override
-      public void authPacketArrived(int reasonCode, MqttProperties properties) {}
-    });
+          @Override
+          public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+        });
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(true);
     options.setAutomaticReconnect(false);
@@ -78,12 +81,16 @@ final class PahoV5Connector implements MqttSession.Connector {
     if (password != null) {
       options.setPassword(password.getBytes(StandardCharsets.UTF_8));
     }
-    PahoSession session = new PahoSession(serverUri, client::isConnected,
-        (topic, payload, timeoutMillis) -> {
-          client.setTimeToWait(timeoutMillis);
-          client.publish(topic, payload, 1, false);
-        },
-        client::disconnectForcibly, client::close);
+    PahoSession session =
+        new PahoSession(
+            serverUri,
+            client::isConnected,
+            (topic, payload, timeoutMillis) -> {
+              client.setTimeToWait(timeoutMillis);
+              client.publish(topic, payload, 1, false);
+            },
+            client::disconnectForcibly,
+            client::close);
     try {
       client.setTimeToWait(deadline.millisLeft());
       client.connect(options);
@@ -95,7 +102,8 @@ final class PahoV5Connector implements MqttSession.Connector {
     } catch (MqttException e) {
       session.close();
       int code = e.getReasonCode();
-      throw PahoErrors.connectFailed(settings, e, code == BAD_USER_NAME_OR_PASSWORD || code == NOT_AUTHORIZED);
+      throw PahoErrors.connectFailed(
+          settings, e, code == BAD_USER_NAME_OR_PASSWORD || code == NOT_AUTHORIZED);
     }
     return session;
   }

@@ -24,39 +24,68 @@ public final class HttpTunnel {
    * Connects to the proxy and asks it for a tunnel to {@code host:port}; returns the tunnel, or
    * fails once {@code deadline} has passed.
    */
-  public static Socket open(ProxySettings proxy, String host, int port, Deadline deadline) throws IOException {
+  public static Socket open(ProxySettings proxy, String host, int port, Deadline deadline)
+      throws IOException {
     Socket socket = new Socket();
     try {
       connect(socket, proxy, deadline.socketTimeout());
       socket.setSoTimeout(deadline.socketTimeout());
       String authority = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-      StringBuilder request = new StringBuilder("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
-          .append("Host: ").append(authority).append("\r\n");
-      proxy.proxyAuthorization().ifPresent(a -> request.append("Proxy-Authorization: ").append(a).append("\r\n"));
+      StringBuilder request =
+          new StringBuilder("CONNECT ")
+              .append(authority)
+              .append(" HTTP/1.1\r\n")
+              .append("Host: ")
+              .append(authority)
+              .append("\r\n");
+      proxy
+          .proxyAuthorization()
+          .ifPresent(a -> request.append("Proxy-Authorization: ").append(a).append("\r\n"));
       request.append("\r\n");
       OutputStream out = socket.getOutputStream();
       out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      String status = readHeader(deadline.bound(socket, socket.getInputStream())).lines().findFirst().orElse("");
+      String status =
+          readHeader(deadline.bound(socket, socket.getInputStream()))
+              .lines()
+              .findFirst()
+              .orElse("");
       String[] parts = status.split(" ", 3);
       if (parts.length < 2 || !parts[1].equals("200")) {
-        throw new ProxyException("proxy " + proxy.describe() + " refused CONNECT " + authority + ": "
-            + (status.isEmpty() ? "no answer" : status)
-            + (parts.length >= 2 && parts[1].equals("407") ? "; check the proxy credentials" : ""), null);
+        throw new ProxyException(
+            "proxy "
+                + proxy.describe()
+                + " refused CONNECT "
+                + authority
+                + ": "
+                + (status.isEmpty() ? "no answer" : status)
+                + (parts.length >= 2 && parts[1].equals("407")
+                    ? "; check the proxy credentials"
+                    : ""),
+            null);
       }
       socket.setSoTimeout(0);
       return socket;
     } catch (SocketTimeoutException | HttpTimeoutException e) {
       socket.close();
-      throw new ProxyException("proxy " + proxy.describe() + " did not open a tunnel to " + host + ":" + port
-          + " within " + Deadline.describe(deadline.total()), e);
+      throw new ProxyException(
+          "proxy "
+              + proxy.describe()
+              + " did not open a tunnel to "
+              + host
+              + ":"
+              + port
+              + " within "
+              + Deadline.describe(deadline.total()),
+          e);
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;
     }
   }
 
-  private static void connect(Socket socket, ProxySettings proxy, int timeoutMillis) throws ProxyException {
+  private static void connect(Socket socket, ProxySettings proxy, int timeoutMillis)
+      throws ProxyException {
     InetSocketAddress address = proxy.address();
     InetSocketAddress resolved = new InetSocketAddress(address.getHostString(), address.getPort());
     if (resolved.isUnresolved()) {
@@ -65,11 +94,16 @@ public final class HttpTunnel {
     try {
       socket.connect(resolved, timeoutMillis);
     } catch (SocketTimeoutException e) {
-      throw new ProxyException("cannot connect to proxy " + proxy.describe() + ": no answer within "
-          + timeoutMillis + " ms", e);
-    } catch (IOException e) {
-      throw new ProxyException("cannot connect to proxy " + proxy.describe() + ": connection refused or unreachable",
+      throw new ProxyException(
+          "cannot connect to proxy "
+              + proxy.describe()
+              + ": no answer within "
+              + timeoutMillis
+              + " ms",
           e);
+    } catch (IOException e) {
+      throw new ProxyException(
+          "cannot connect to proxy " + proxy.describe() + ": connection refused or unreachable", e);
     }
   }
 
@@ -86,7 +120,10 @@ public final class HttpTunnel {
       if (header.size() > MAX_HEADER_BYTES) {
         throw new IOException("proxy answer header is larger than " + MAX_HEADER_BYTES + " bytes");
       }
-      matched = (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : (b == '\r' ? 1 : 0);
+      matched =
+          (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1)
+              ? matched + 1
+              : (b == '\r' ? 1 : 0);
     }
     return header.toString(StandardCharsets.ISO_8859_1);
   }

@@ -20,7 +20,8 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * TLS sockets that reach their server through an HTTP proxy tunnel. MQTT clients create an
  * unconnected socket and then {@code connect()} it to the broker; the socket returned here opens
- * the tunnel at that moment and runs TLS inside it, so the client needs no proxy support of its own.
+ * the tunnel at that moment and runs TLS inside it, so the client needs no proxy support of its
+ * own.
  */
 public final class TunnellingSslSocketFactory extends SSLSocketFactory {
 
@@ -29,7 +30,8 @@ public final class TunnellingSslSocketFactory extends SSLSocketFactory {
   private final Duration connectTimeout;
 
   /** {@code connectTimeout} bounds the tunnel when the caller gives no timeout of its own. */
-  public TunnellingSslSocketFactory(SSLSocketFactory tls, ProxySettings proxy, Duration connectTimeout) {
+  public TunnellingSslSocketFactory(
+      SSLSocketFactory tls, ProxySettings proxy, Duration connectTimeout) {
     this.tls = tls;
     this.proxy = proxy;
     this.connectTimeout = connectTimeout;
@@ -46,11 +48,13 @@ public final class TunnellingSslSocketFactory extends SSLSocketFactory {
 
   @Override
   public Socket createSocket(String host, int port) throws IOException {
-    return tls.createSocket(HttpTunnel.open(proxy, host, port, tunnelDeadline(0)), host, port, true);
+    return tls.createSocket(
+        HttpTunnel.open(proxy, host, port, tunnelDeadline(0)), host, port, true);
   }
 
   @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+      throws IOException {
     return createSocket(host, port);
   }
 
@@ -60,12 +64,14 @@ public final class TunnellingSslSocketFactory extends SSLSocketFactory {
   }
 
   @Override
-  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+      throws IOException {
     return createSocket(address.getHostAddress(), port);
   }
 
   @Override
-  public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
+  public Socket createSocket(Socket socket, String host, int port, boolean autoClose)
+      throws IOException {
     return tls.createSocket(socket, host, port, autoClose);
   }
 
@@ -86,7 +92,8 @@ public final class TunnellingSslSocketFactory extends SSLSocketFactory {
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
       InetSocketAddress target = (InetSocketAddress) endpoint;
-      Socket tunnel = HttpTunnel.open(proxy, target.getHostString(), target.getPort(), tunnelDeadline(timeout));
+      Socket tunnel =
+          HttpTunnel.open(proxy, target.getHostString(), target.getPort(), tunnelDeadline(timeout));
       real = (SSLSocket) tls.createSocket(tunnel, target.getHostString(), target.getPort(), true);
     }
 
@@ -102,42 +109,191 @@ public final class TunnellingSslSocketFactory extends SSLSocketFactory {
       return real;
     }
 
-    @Override public boolean isConnected() { return real != null && real.isConnected(); }
-    @Override public boolean isClosed() { return real != null && real.isClosed(); }
-    @Override public void close() throws IOException { if (real != null) { real.close(); } }
-    @Override public InputStream getInputStream() throws IOException { return real().getInputStream(); }
-    @Override public OutputStream getOutputStream() throws IOException { return real().getOutputStream(); }
-    @Override public void setSoTimeout(int timeout) throws SocketException { real().setSoTimeout(timeout); }
-    @Override public int getSoTimeout() throws SocketException { return real().getSoTimeout(); }
-    @Override public void setTcpNoDelay(boolean on) throws SocketException { real().setTcpNoDelay(on); }
-    @Override public void setKeepAlive(boolean on) throws SocketException { real().setKeepAlive(on); }
-    @Override public InetAddress getInetAddress() { return real == null ? null : real.getInetAddress(); }
-    @Override public int getPort() { return real == null ? 0 : real.getPort(); }
-    @Override public int getLocalPort() { return real == null ? -1 : real.getLocalPort(); }
-    @Override public SocketAddress getRemoteSocketAddress() { return real == null ? null : real.getRemoteSocketAddress(); }
-    @Override public void shutdownInput() throws IOException { real().shutdownInput(); }
-    @Override public void shutdownOutput() throws IOException { real().shutdownOutput(); }
-    @Override public String[] getSupportedCipherSuites() { return tls.getSupportedCipherSuites(); }
-    @Override public String[] getEnabledCipherSuites() { return real().getEnabledCipherSuites(); }
-    @Override public void setEnabledCipherSuites(String[] suites) { real().setEnabledCipherSuites(suites); }
-    @Override public String[] getSupportedProtocols() { return real().getSupportedProtocols(); }
-    @Override public String[] getEnabledProtocols() { return real().getEnabledProtocols(); }
-    @Override public void setEnabledProtocols(String[] protocols) { real().setEnabledProtocols(protocols); }
-    @Override public SSLSession getSession() { return real().getSession(); }
-    @Override public SSLSession getHandshakeSession() { return real().getHandshakeSession(); }
-    @Override public SSLParameters getSSLParameters() { return real().getSSLParameters(); }
-    @Override public void setSSLParameters(SSLParameters parameters) { real().setSSLParameters(parameters); }
-    @Override public void addHandshakeCompletedListener(HandshakeCompletedListener l) { real().addHandshakeCompletedListener(l); }
-    @Override public void removeHandshakeCompletedListener(HandshakeCompletedListener l) { real().removeHandshakeCompletedListener(l); }
-    @Override public void startHandshake() throws IOException { real().startHandshake(); }
-    @Override public void setUseClientMode(boolean mode) { real().setUseClientMode(mode); }
-    @Override public boolean getUseClientMode() { return real().getUseClientMode(); }
-    @Override public void setNeedClientAuth(boolean need) { real().setNeedClientAuth(need); }
-    @Override public boolean getNeedClientAuth() { return real().getNeedClientAuth(); }
-    @Override public void setWantClientAuth(boolean want) { real().setWantClientAuth(want); }
-    @Override public boolean getWantClientAuth() { return real().getWantClientAuth(); }
-    @Override public void setEnableSessionCreation(boolean flag) { real().setEnableSessionCreation(flag); }
-    @Override public boolean getEnableSessionCreation() { return real().getEnableSessionCreation(); }
-    @Override public String getApplicationProtocol() { return real().getApplicationProtocol(); }
+    @Override
+    public boolean isConnected() {
+      return real != null && real.isConnected();
+    }
+
+    @Override
+    public boolean isClosed() {
+      return real != null && real.isClosed();
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (real != null) {
+        real.close();
+      }
+    }
+
+    @Override
+    public InputStream getInputStream() throws IOException {
+      return real().getInputStream();
+    }
+
+    @Override
+    public OutputStream getOutputStream() throws IOException {
+      return real().getOutputStream();
+    }
+
+    @Override
+    public void setSoTimeout(int timeout) throws SocketException {
+      real().setSoTimeout(timeout);
+    }
+
+    @Override
+    public int getSoTimeout() throws SocketException {
+      return real().getSoTimeout();
+    }
+
+    @Override
+    public void setTcpNoDelay(boolean on) throws SocketException {
+      real().setTcpNoDelay(on);
+    }
+
+    @Override
+    public void setKeepAlive(boolean on) throws SocketException {
+      real().setKeepAlive(on);
+    }
+
+    @Override
+    public InetAddress getInetAddress() {
+      return real == null ? null : real.getInetAddress();
+    }
+
+    @Override
+    public int getPort() {
+      return real == null ? 0 : real.getPort();
+    }
+
+    @Override
+    public int getLocalPort() {
+      return real == null ? -1 : real.getLocalPort();
+    }
+
+    @Override
+    public SocketAddress getRemoteSocketAddress() {
+      return real == null ? null : real.getRemoteSocketAddress();
+    }
+
+    @Override
+    public void shutdownInput() throws IOException {
+      real().shutdownInput();
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+      real().shutdownOutput();
+    }
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+      return tls.getSupportedCipherSuites();
+    }
+
+    @Override
+    public String[] getEnabledCipherSuites() {
+      return real().getEnabledCipherSuites();
+    }
+
+    @Override
+    public void setEnabledCipherSuites(String[] suites) {
+      real().setEnabledCipherSuites(suites);
+    }
+
+    @Override
+    public String[] getSupportedProtocols() {
+      return real().getSupportedProtocols();
+    }
+
+    @Override
+    public String[] getEnabledProtocols() {
+      return real().getEnabledProtocols();
+    }
+
+    @Override
+    public void setEnabledProtocols(String[] protocols) {
+      real().setEnabledProtocols(protocols);
+    }
+
+    @Override
+    public SSLSession getSession() {
+      return real().getSession();
+    }
+
+    @Override
+    public SSLSession getHandshakeSession() {
+      return real().getHandshakeSession();
+    }
+
+    @Override
+    public SSLParameters getSSLParameters() {
+      return real().getSSLParameters();
+    }
+
+    @Override
+    public void setSSLParameters(SSLParameters parameters) {
+      real().setSSLParameters(parameters);
+    }
+
+    @Override
+    public void addHandshakeCompletedListener(HandshakeCompletedListener l) {
+      real().addHandshakeCompletedListener(l);
+    }
+
+    @Override
+    public void removeHandshakeCompletedListener(HandshakeCompletedListener l) {
+      real().removeHandshakeCompletedListener(l);
+    }
+
+    @Override
+    public void startHandshake() throws IOException {
+      real().startHandshake();
+    }
+
+    @Override
+    public void setUseClientMode(boolean mode) {
+      real().setUseClientMode(mode);
+    }
+
+    @Override
+    public boolean getUseClientMode() {
+      return real().getUseClientMode();
+    }
+
+    @Override
+    public void setNeedClientAuth(boolean need) {
+      real().setNeedClientAuth(need);
+    }
+
+    @Override
+    public boolean getNeedClientAuth() {
+      return real().getNeedClientAuth();
+    }
+
+    @Override
+    public void setWantClientAuth(boolean want) {
+      real().setWantClientAuth(want);
+    }
+
+    @Override
+    public boolean getWantClientAuth() {
+      return real().getWantClientAuth();
+    }
+
+    @Override
+    public void setEnableSessionCreation(boolean flag) {
+      real().setEnableSessionCreation(flag);
+    }
+
+    @Override
+    public boolean getEnableSessionCreation() {
+      return real().getEnableSessionCreation();
+    }
+
+    @Override
+    public String getApplicationProtocol() {
+      return real().getApplicationProtocol();
+    }
   }
 }

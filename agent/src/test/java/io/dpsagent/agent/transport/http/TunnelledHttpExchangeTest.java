@@ -13,20 +13,30 @@ import org.junit.jupiter.api.Test;
 class TunnelledHttpExchangeTest {
 
   private static HttpExchange.Response read(String wire) throws IOException {
-    return TunnelledHttpExchange.readResponse(new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)));
+    return TunnelledHttpExchange.readResponse(
+        new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)));
   }
 
   @Test
   void readsAContentLengthAnswerWithTheHeadersDpsClientsUse() throws Exception {
-    HttpExchange.Response r = read("HTTP/1.1 202 Accepted\r\nretry-after: 3\r\nDate: Fri, 27 Nov 2026 10:00:00 GMT\r\n"
-        + "Content-Length: 13\r\n\r\n{\"status\":1}\nEXTRA");
-    assertEquals(new HttpExchange.Response(202, Optional.of("3"), Optional.of("Fri, 27 Nov 2026 10:00:00 GMT"),
-        "{\"status\":1}\n"), r);
+    HttpExchange.Response r =
+        read(
+            "HTTP/1.1 202 Accepted\r\nretry-after: 3\r\nDate: Fri, 27 Nov 2026 10:00:00 GMT\r\n"
+                + "Content-Length: 13\r\n\r\n{\"status\":1}\nEXTRA");
+    assertEquals(
+        new HttpExchange.Response(
+            202,
+            Optional.of("3"),
+            Optional.of("Fri, 27 Nov 2026 10:00:00 GMT"),
+            "{\"status\":1}\n"),
+        r);
   }
 
   @Test
   void readsAChunkedAnswer() throws Exception {
-    HttpExchange.Response r = read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"a\"\r\n3;x=y\r\n:1}\r\n0\r\n\r\n");
+    HttpExchange.Response r =
+        read(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"a\"\r\n3;x=y\r\n:1}\r\n0\r\n\r\n");
     assertEquals("{\"a\":1}", r.body());
   }
 
@@ -37,7 +47,9 @@ class TunnelledHttpExchangeTest {
 
   @Test
   void aTruncatedBodyIsAnError() {
-    IOException e = assertThrows(IOException.class, () -> read("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"));
+    IOException e =
+        assertThrows(
+            IOException.class, () -> read("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"));
     assertEquals("connection closed after 3 of 10 body bytes", e.getMessage());
   }
 
@@ -55,8 +67,9 @@ class TunnelledHttpExchangeTest {
 
   @Test
   void anOversizedBodyIsRefused() {
-    IOException e = assertThrows(IOException.class,
-        () -> read("HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n"));
+    IOException e =
+        assertThrows(
+            IOException.class, () -> read("HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n"));
     assertEquals("response body larger than 262144 bytes", e.getMessage());
   }
 }

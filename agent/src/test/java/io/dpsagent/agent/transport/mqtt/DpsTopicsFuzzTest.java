@@ -12,9 +12,9 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Fuzz target: MQTT reply topics and their properties ({@code $rid}, {@code retry-after}). Seeds are
- * the topics DPS publishes. Property: {@link DpsTopics#parseReply} never throws; what it accepts has
- * an HTTP status of 100..599 and a non-negative Retry-After.
+ * Fuzz target: MQTT reply topics and their properties ({@code $rid}, {@code retry-after}). Seeds
+ * are the topics DPS publishes. Property: {@link DpsTopics#parseReply} never throws; what it
+ * accepts has an HTTP status of 100..599 and a non-negative Retry-After.
  */
 class DpsTopicsFuzzTest {
 
@@ -27,11 +27,15 @@ class DpsTopicsFuzzTest {
 
   @Property
   void replyTopicsParseOrAreIgnored(@ForAll("topics") String topic) {
-    Optional<DpsTopics.Reply> reply = Fuzz.bounded(() -> DpsTopics.parseReply(topic)).allowOnly().value();
-    reply.ifPresent(r -> {
-      assertTrue(r.status() >= 100 && r.status() <= 599, () -> "status " + r.status() + " from " + topic);
-      r.retryAfter().ifPresent(d -> assertTrue(!d.isNegative(), topic));
-    });
+    Optional<DpsTopics.Reply> reply =
+        Fuzz.bounded(() -> DpsTopics.parseReply(topic)).allowOnly().value();
+    reply.ifPresent(
+        r -> {
+          assertTrue(
+              r.status() >= 100 && r.status() <= 599,
+              () -> "status " + r.status() + " from " + topic);
+          r.retryAfter().ifPresent(d -> assertTrue(!d.isNegative(), topic));
+        });
   }
 
   @Provide

@@ -35,17 +35,22 @@ class MqttTransportTest {
 
   /** One scripted answer per publish: given the listener and the published topic. */
   private final Deque<BiConsumer<MqttSession.Listener, String>> answers = new ArrayDeque<>();
+
   private final List<String> usernames = new ArrayList<>();
   private final List<String> topics = new ArrayList<>();
   private final List<String> payloads = new ArrayList<>();
   private final List<Session> sessions = new ArrayList<>();
   private IOException refuseNextConnect;
 
-  private final MqttTransport transport = new MqttTransport(new Broker(), "mqtts://dps.example:8883", "2021-06-01");
+  private final MqttTransport transport =
+      new MqttTransport(new Broker(), "mqtts://dps.example:8883", "2021-06-01");
 
-  private static BiConsumer<MqttSession.Listener, String> reply(String status, String extra, String body) {
-    return (listener, topic) -> listener.onMessage("$dps/registrations/res/" + status + "/?$rid=" + rid(topic) + extra,
-        body.getBytes(StandardCharsets.UTF_8));
+  private static BiConsumer<MqttSession.Listener, String> reply(
+      String status, String extra, String body) {
+    return (listener, topic) ->
+        listener.onMessage(
+            "$dps/registrations/res/" + status + "/?$rid=" + rid(topic) + extra,
+            body.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String rid(String topic) {
@@ -55,17 +60,28 @@ class MqttTransportTest {
 
   @Test
   void registersWithTheDeviceBodyAndRoutesTheReplyByRid() throws Exception {
-    answers.add(reply("202", "&retry-after=3", "{\"operationId\":\"op-1\",\"status\":\"assigning\"}"));
+    answers.add(
+        reply("202", "&retry-after=3", "{\"operationId\":\"op-1\",\"status\":\"assigning\"}"));
 
-    DpsResponse response = transport.register(REQUEST, Optional.of("SharedAccessSignature sr=x"), WAIT);
+    DpsResponse response =
+        transport.register(REQUEST, Optional.of("SharedAccessSignature sr=x"), WAIT);
 
-    assertEquals(new DpsResponse(202, Optional.of(Duration.ofSeconds(3)), Optional.empty(),
-        "{\"operationId\":\"op-1\",\"status\":\"assigning\"}"), response);
+    assertEquals(
+        new DpsResponse(
+            202,
+            Optional.of(Duration.ofSeconds(3)),
+            Optional.empty(),
+            "{\"operationId\":\"op-1\",\"status\":\"assigning\"}"),
+        response);
     assertEquals(List.of("$dps/registrations/PUT/iotdps-register/?$rid=1"), topics);
-    assertEquals(JSON.readTree("{\"registrationId\":\"dev-1\",\"payload\":{\"site\":\"berlin\"}}"),
+    assertEquals(
+        JSON.readTree("{\"registrationId\":\"dev-1\",\"payload\":{\"site\":\"berlin\"}}"),
         JSON.readTree(payloads.get(0)));
-    assertEquals(List.of("0ne00ABCDEF/registrations/dev-1/api-version=2021-06-01&ClientVersion="
-        + Version.USER_AGENT.replace("/", "%2F")), usernames);
+    assertEquals(
+        List.of(
+            "0ne00ABCDEF/registrations/dev-1/api-version=2021-06-01&ClientVersion="
+                + Version.USER_AGENT.replace("/", "%2F")),
+        usernames);
     assertEquals("SharedAccessSignature sr=x", sessions.get(0).password);
   }
 
@@ -78,18 +94,24 @@ class MqttTransportTest {
     DpsResponse polled = transport.poll(REQUEST, "op-1", Optional.empty(), WAIT);
 
     assertEquals(200, polled.status());
-    assertEquals("$dps/registrations/GET/iotdps-get-operationstatus/?$rid=2&operationId=op-1", topics.get(1));
+    assertEquals(
+        "$dps/registrations/GET/iotdps-get-operationstatus/?$rid=2&operationId=op-1",
+        topics.get(1));
     assertEquals("", payloads.get(1));
     assertEquals(1, sessions.size(), "one connection for the whole run");
   }
 
   @Test
   void aReplyForAnotherRequestIsIgnoredAndASilentBrokerIsDroppedAtTheDeadline() throws Exception {
-    answers.add((listener, topic) -> listener.onMessage("$dps/registrations/res/200/?$rid=999", new byte[0]));
+    answers.add(
+        (listener, topic) ->
+            listener.onMessage("$dps/registrations/res/200/?$rid=999", new byte[0]));
     answers.add(reply("200", "", "{}"));
 
-    HttpTimeoutException e = assertThrows(HttpTimeoutException.class,
-        () -> transport.register(REQUEST, Optional.empty(), Duration.ofMillis(200)));
+    HttpTimeoutException e =
+        assertThrows(
+            HttpTimeoutException.class,
+            () -> transport.register(REQUEST, Optional.empty(), Duration.ofMillis(200)));
 
     assertEquals("no MQTT reply within 200 ms", e.getMessage());
     assertTrue(sessions.get(0).closed, "a silent broker is not trusted with the next request");
@@ -101,19 +123,23 @@ class MqttTransportTest {
   void aRefusedConnectionIsA401WithTheBrokersReason() throws Exception {
     refuseNextConnect = new MqttSession.NotAuthorizedException("CONNACK 5: not authorized");
 
-    DpsResponse response = transport.register(REQUEST, Optional.of("SharedAccessSignature sr=bad"), WAIT);
+    DpsResponse response =
+        transport.register(REQUEST, Optional.of("SharedAccessSignature sr=bad"), WAIT);
 
     assertEquals(401, response.status());
-    assertEquals("CONNACK 5: not authorized", JSON.readTree(response.body()).get("message").textValue());
+    assertEquals(
+        "CONNACK 5: not authorized", JSON.readTree(response.body()).get("message").textValue());
     assertTrue(topics.isEmpty(), "nothing is published on a refused connection");
   }
 
   @Test
   void aConnectionLostMidRequestFailsItAndTheNextRequestReconnects() throws Exception {
-    answers.add((listener, topic) -> listener.onConnectionLost(new IOException("broker went away")));
+    answers.add(
+        (listener, topic) -> listener.onConnectionLost(new IOException("broker went away")));
     answers.add(reply("200", "", "{}"));
 
-    IOException e = assertThrows(IOException.class, () -> transport.register(REQUEST, Optional.empty(), WAIT));
+    IOException e =
+        assertThrows(IOException.class, () -> transport.register(REQUEST, Optional.empty(), WAIT));
 
     assertEquals("MQTT connection lost: broker went away", e.getMessage());
     sessions.get(0).connected = false;
@@ -134,7 +160,8 @@ class MqttTransportTest {
 
   private final class Broker implements MqttSession.Connector {
     @Override
-    public MqttSession connect(String username, String password, MqttSession.Listener listener, Deadline deadline)
+    public MqttSession connect(
+        String username, String password, MqttSession.Listener listener, Deadline deadline)
         throws IOException {
       if (refuseNextConnect != null) {
         IOException refused = refuseNextConnect;

@@ -36,41 +36,48 @@ class HttpTunnelTest {
   }
 
   private ProxySettings settings(String userInfo) {
-    return ProxySettings.parse("http://" + userInfo + "127.0.0.1:" + proxy.getLocalPort(), "provisioning.proxy");
+    return ProxySettings.parse(
+        "http://" + userInfo + "127.0.0.1:" + proxy.getLocalPort(), "provisioning.proxy");
   }
 
-  /** Accepts one connection, reads the request header, answers {@code reply}, then echoes one line. */
+  /**
+   * Accepts one connection, reads the request header, answers {@code reply}, then echoes one line.
+   */
   private CompletableFuture<String> answer(String reply) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (Socket client = proxy.accept()) {
-        client.setSoTimeout(5_000);
-        String request = readHeader(client.getInputStream());
-        client.getOutputStream().write(reply.getBytes(StandardCharsets.ISO_8859_1));
-        client.getOutputStream().flush();
-        if (reply.startsWith("HTTP/1.1 200")) {
-          int b;
-          while ((b = client.getInputStream().read()) >= 0 && b != '\n') {
-            client.getOutputStream().write(b);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (Socket client = proxy.accept()) {
+            client.setSoTimeout(5_000);
+            String request = readHeader(client.getInputStream());
+            client.getOutputStream().write(reply.getBytes(StandardCharsets.ISO_8859_1));
+            client.getOutputStream().flush();
+            if (reply.startsWith("HTTP/1.1 200")) {
+              int b;
+              while ((b = client.getInputStream().read()) >= 0 && b != '\n') {
+                client.getOutputStream().write(b);
+              }
+              client.getOutputStream().write('\n');
+            }
+            return request;
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
           }
-          client.getOutputStream().write('\n');
-        }
-        return request;
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+        });
   }
 
   @Test
   void asksForTheTunnelAndLeavesTheBytesAfterTheHeaderToTheCaller() throws Exception {
-    CompletableFuture<String> request = answer("HTTP/1.1 200 Connection established\r\nVia: test\r\n\r\n");
+    CompletableFuture<String> request =
+        answer("HTTP/1.1 200 Connection established\r\nVia: test\r\n\r\n");
 
-    try (Socket tunnel = HttpTunnel.open(settings(""), "dps.example", 443, Deadline.after(Duration.ofSeconds(5)))) {
+    try (Socket tunnel =
+        HttpTunnel.open(settings(""), "dps.example", 443, Deadline.after(Duration.ofSeconds(5)))) {
       tunnel.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
       assertEquals("hello\n", readLine(tunnel.getInputStream()));
       assertEquals(0, tunnel.getSoTimeout(), "the tunnel's own reads are bounded by the caller");
     }
-    assertEquals("CONNECT dps.example:443 HTTP/1.1\r\nHost: dps.example:443\r\n\r\n",
+    assertEquals(
+        "CONNECT dps.example:443 HTTP/1.1\r\nHost: dps.example:443\r\n\r\n",
         request.get(5, TimeUnit.SECONDS));
   }
 
@@ -78,42 +85,69 @@ class HttpTunnelTest {
   void sendsBasicCredentialsAndBracketsAnIpv6Target() throws Exception {
     CompletableFuture<String> request = answer("HTTP/1.1 200 OK\r\n\r\n");
 
-    HttpTunnel.open(settings("user:pa%20ss@"), "::1", 8883, Deadline.after(Duration.ofSeconds(5))).close();
+    HttpTunnel.open(settings("user:pa%20ss@"), "::1", 8883, Deadline.after(Duration.ofSeconds(5)))
+        .close();
 
-    assertEquals("CONNECT [::1]:8883 HTTP/1.1\r\nHost: [::1]:8883\r\n"
-        + "Proxy-Authorization: Basic dXNlcjpwYSBzcw==\r\n\r\n", request.get(5, TimeUnit.SECONDS));
+    assertEquals(
+        "CONNECT [::1]:8883 HTTP/1.1\r\nHost: [::1]:8883\r\n"
+            + "Proxy-Authorization: Basic dXNlcjpwYSBzcw==\r\n\r\n",
+        request.get(5, TimeUnit.SECONDS));
   }
 
   @Test
   void a407SaysToCheckTheCredentialsWithoutEchoingThem() {
     answer("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n");
 
-    ProxyException e = assertThrows(ProxyException.class,
-        () -> HttpTunnel.open(settings("user:secret@"), "dps.example", 443, Deadline.after(Duration.ofSeconds(5))));
+    ProxyException e =
+        assertThrows(
+            ProxyException.class,
+            () ->
+                HttpTunnel.open(
+                    settings("user:secret@"),
+                    "dps.example",
+                    443,
+                    Deadline.after(Duration.ofSeconds(5))));
 
-    assertEquals("proxy http://***@127.0.0.1:" + proxy.getLocalPort() + " (from provisioning.proxy) refused CONNECT"
-        + " dps.example:443: HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials", e.getMessage());
+    assertEquals(
+        "proxy http://***@127.0.0.1:"
+            + proxy.getLocalPort()
+            + " (from provisioning.proxy) refused CONNECT"
+            + " dps.example:443: HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials",
+        e.getMessage());
   }
 
   @Test
   void aProxyThatHangsUpIsNoAnswer() {
     answer("");
 
-    ProxyException e = assertThrows(ProxyException.class,
-        () -> HttpTunnel.open(settings(""), "dps.example", 443, Deadline.after(Duration.ofSeconds(5))));
+    ProxyException e =
+        assertThrows(
+            ProxyException.class,
+            () ->
+                HttpTunnel.open(
+                    settings(""), "dps.example", 443, Deadline.after(Duration.ofSeconds(5))));
 
-    assertTrue(e.getMessage().endsWith("refused CONNECT dps.example:443: no answer"), e.getMessage());
+    assertTrue(
+        e.getMessage().endsWith("refused CONNECT dps.example:443: no answer"), e.getMessage());
   }
 
   @Test
   void aSilentProxyEndsAtTheDeadline() {
     long start = System.nanoTime();
 
-    ProxyException e = assertThrows(ProxyException.class,
-        () -> HttpTunnel.open(settings(""), "dps.example", 443, Deadline.after(Duration.ofMillis(300))));
+    ProxyException e =
+        assertThrows(
+            ProxyException.class,
+            () ->
+                HttpTunnel.open(
+                    settings(""), "dps.example", 443, Deadline.after(Duration.ofMillis(300))));
 
-    assertEquals("proxy http://127.0.0.1:" + proxy.getLocalPort() + " (from provisioning.proxy) did not open a tunnel"
-        + " to dps.example:443 within 300 ms", e.getMessage());
+    assertEquals(
+        "proxy http://127.0.0.1:"
+            + proxy.getLocalPort()
+            + " (from provisioning.proxy) did not open a tunnel"
+            + " to dps.example:443 within 300 ms",
+        e.getMessage());
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "bounded by the deadline");
   }
 
@@ -121,8 +155,12 @@ class HttpTunnelTest {
   void anEndlessHeaderIsRefused() {
     answer("HTTP/1.1 200 OK\r\nX: " + "a".repeat(20_000) + "\r\n\r\n");
 
-    IOException e = assertThrows(IOException.class,
-        () -> HttpTunnel.open(settings(""), "dps.example", 443, Deadline.after(Duration.ofSeconds(5))));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                HttpTunnel.open(
+                    settings(""), "dps.example", 443, Deadline.after(Duration.ofSeconds(5))));
 
     assertEquals("proxy answer header is larger than 16384 bytes", e.getMessage());
   }
@@ -132,8 +170,11 @@ class HttpTunnelTest {
     ProxySettings closed = settings("");
     proxy.close();
 
-    ProxyException e = assertThrows(ProxyException.class,
-        () -> HttpTunnel.open(closed, "dps.example", 443, Deadline.after(Duration.ofSeconds(5))));
+    ProxyException e =
+        assertThrows(
+            ProxyException.class,
+            () ->
+                HttpTunnel.open(closed, "dps.example", 443, Deadline.after(Duration.ofSeconds(5))));
 
     assertTrue(e.getMessage().endsWith(": connection refused or unreachable"), e.getMessage());
   }
