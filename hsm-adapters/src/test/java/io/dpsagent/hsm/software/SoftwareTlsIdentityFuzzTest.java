@@ -20,17 +20,15 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Fuzz targets: the PEM and DER files of a software TLS identity and symmetric key files. Seeds are
- * real keys, chains and PKCS#12 bundles made by openssl (test-only material). Property: loading
- * returns or throws {@link HsmException} with a printable line that never repeats the file's
- * contents.
+ * real keys, chains and PKCS#12 bundles in every accepted encoding, made at run time ({@link
+ * KeySeeds}). Property: loading returns or throws {@link HsmException} with a printable line that
+ * never repeats the file's contents.
  */
 class SoftwareTlsIdentityFuzzTest {
 
-  private static final List<byte[]> KEYS = Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "pem-key");
-  private static final List<byte[]> CHAINS =
-      Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "pem-chain");
-  private static final List<byte[]> BUNDLES =
-      Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "pkcs12");
+  private static final List<byte[]> KEYS = KeySeeds.keys();
+  private static final List<byte[]> CHAINS = KeySeeds.chains();
+  private static final List<byte[]> BUNDLES = KeySeeds.bundles();
   private static final List<byte[]> SYMMETRIC =
       Fuzz.seeds(SoftwareTlsIdentityFuzzTest.class, "symmetric-key");
 
@@ -42,7 +40,8 @@ class SoftwareTlsIdentityFuzzTest {
   static void files() throws IOException {
     dir = Files.createTempDirectory("fuzz-identity");
     goodChain = write("good-chain.pem", CHAINS.get(0));
-    password = write("p12.pass", "fuzz\n".getBytes(StandardCharsets.UTF_8));
+    password =
+        write("p12.pass", (KeySeeds.PKCS12_PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   @AfterContainer
@@ -56,14 +55,16 @@ class SoftwareTlsIdentityFuzzTest {
 
   @Example
   void theUnencryptedSeedKeysLoadWithTheSeedChain() throws Exception {
-    for (String name : new String[] {"ec-pkcs8.pem", "ec-sec1.pem"}) {
-      Path key =
-          write(
-              "seed-" + name,
-              Files.readAllBytes(Path.of(getClass().getResource("/fuzz/pem-key/" + name).toURI())));
-      SoftwareTlsIdentity.fromPem(goodChain, key);
-    }
+    SoftwareTlsIdentity.fromPem(goodChain, write("seed-ec-pkcs8.pem", KEYS.get(0)));
+    SoftwareTlsIdentity.fromPem(goodChain, write("seed-ec-sec1.pem", KEYS.get(1)));
     SoftwareTlsIdentity.fromPkcs12(write("seed.p12", BUNDLES.get(0)), password);
+    SoftwareTlsIdentity.fromPkcs12(write("seed-legacy.p12", BUNDLES.get(1)), password);
+    HsmException encrypted =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            HsmException.class,
+            () -> SoftwareTlsIdentity.fromPem(goodChain, write("seed-encrypted.pem", KEYS.get(4))));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        encrypted.getMessage().contains(" is encrypted; "), encrypted.getMessage());
   }
 
   @Property
