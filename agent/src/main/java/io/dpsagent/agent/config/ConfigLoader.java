@@ -385,7 +385,15 @@ public final class ConfigLoader {
     TpmSettings settings = TpmSettings.defaults();
     Optional<Long> index = s.integer("auth_key_index", 0, 0x7FFFFF);
     if (index.isPresent()) {
-      settings = settings.withAuthKeyIndex(index.get().intValue());
+      try {
+        settings = settings.withAuthKeyIndex(index.get().intValue());
+      } catch (IllegalArgumentException e) {
+        // The identity key's handle (0x81000000 + index) may not be the EK's or the SRK's.
+        throw new InvalidConfigException(
+            s.keyName("auth_key_index"),
+            e.getMessage()
+                + "; choose another index (the default, 0x100, puts the key at 0x81000100)");
+      }
     }
     Optional<Section> auth = s.table("hierarchy_authorization");
     if (auth.isPresent()) {

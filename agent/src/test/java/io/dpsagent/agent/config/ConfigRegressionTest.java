@@ -46,6 +46,15 @@ class ConfigRegressionTest {
         error(MINIMAL + "[pkcs11]\nmodule = \"/usr/lib/x\\u0000.so\"\n"));
   }
 
+  /** Found by ConfigFuzzTest: index 1 puts the identity key on the SRK's handle (exit 1 before). */
+  @Test
+  void anAuthKeyIndexOnTheSrksHandleIsAConfigErrorNotAnInternalError() throws Exception {
+    assertEquals(
+        "config FILE: tpm.auth_key_index: TPM handles must differ: EK 0x81010001, SRK 0x81000001, identity key"
+            + " 0x81000001; choose another index (the default, 0x100, puts the key at 0x81000100)",
+        error(MINIMAL + "[tpm]\nauth_key_index = 1\n"));
+  }
+
   @Test
   void aConfigThatIsNotUtf8SaysSoInsteadOfNamingAnException() throws Exception {
     byte[] latin1 =
