@@ -1,15 +1,22 @@
 package io.dpsagent.hsm;
 
+import java.util.regex.Pattern;
+
 /**
  * Shows text that came from outside (a config value, a network answer) inside a message or a log
  * line without letting it forge lines or drive the terminal: control characters, line and paragraph
  * separators, bidirectional overrides and lone surrogates become visible escapes ({@code \n},
- * {@code \u001B}), and a backslash is doubled so the escaping cannot be faked.
+ * {@code \u001B}), and a backslash is doubled so the escaping cannot be faked. {@link #quote} also
+ * hides what would be a credential if the text were a URI: a mistyped value may be a proxy URL with
+ * its password, pasted into the wrong key.
  */
 public final class Printable {
 
   /** How much of an outside value a message shows by default. */
   public static final int DEFAULT_MAX = 160;
+
+  private static final Pattern USER_INFO = Pattern.compile("((?:^|//)[^/:@\\s]*:)[^/\\s]*@");
+  private static final Pattern PIN_VALUE = Pattern.compile("((?i)pin-value=)[^;&?\\s'\"]*");
 
   private Printable() {}
 
@@ -44,9 +51,22 @@ public final class Printable {
     return end < text.length() ? out.append("...").toString() : out.toString();
   }
 
-  /** The text in single quotes, escaped and cut at {@link #DEFAULT_MAX} characters. */
+  /**
+   * The text in single quotes, escaped and cut at {@link #DEFAULT_MAX} characters, with the
+   * password of any {@code user:password@} and the value of any {@code pin-value=} replaced by
+   * {@code ***}.
+   */
   public static String quote(String text) {
-    return "'" + escape(text, DEFAULT_MAX) + "'";
+    return "'" + escape(text == null ? null : withoutCredentials(text), DEFAULT_MAX) + "'";
+  }
+
+  /**
+   * The text with URI passwords and PKCS#11 inline PINs masked. A password runs from the first
+   * {@code :} after {@code //} (or after the start) to the last {@code @} before the host, so a
+   * password holding {@code :} or {@code @} is masked whole.
+   */
+  static String withoutCredentials(String text) {
+    return PIN_VALUE.matcher(USER_INFO.matcher(text).replaceAll("$1***@")).replaceAll("$1***");
   }
 
   /** True when the text needs no escaping: nothing in it can break a line or a terminal. */

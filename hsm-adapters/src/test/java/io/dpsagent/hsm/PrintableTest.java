@@ -44,4 +44,28 @@ class PrintableTest {
         "'" + "x".repeat(Printable.DEFAULT_MAX) + "...'", Printable.quote("x".repeat(500)));
     assertEquals("null", Printable.escape(null));
   }
+
+  @Test
+  void aQuotedUriShowsNoPassword() {
+    assertEquals(
+        "'mqhttp://operator:***@proxy.example.net:3128'",
+        Printable.quote("mqhttp://operator:SECRET:with@signs@proxy.example.net:3128"));
+    assertEquals("'operator:***@proxy:3128'", Printable.quote("operator:pw@proxy:3128"));
+    assertEquals("'https://dps.example.net/a@b'", Printable.quote("https://dps.example.net/a@b"));
+  }
+
+  @Test
+  void aQuotedPkcs11UriShowsNoInlinePin() {
+    assertEquals(
+        "'pkcs11:token=gw;object=device?pin-value=***'",
+        Printable.quote("pkcs11:token=gw;object=device?pin-value=4711"));
+    assertEquals(
+        "'pkcs11:token=gw?PIN-VALUE=***&module-name=x'",
+        Printable.quote("pkcs11:token=gw?PIN-VALUE=4711&module-name=x"));
+  }
+
+  @Test
+  void escapeAloneKeepsTheTextWhole() {
+    assertEquals("a:b@c", Printable.escape("a:b@c"));
+  }
 }

@@ -1,6 +1,8 @@
 package io.dpsagent.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.hsm.testing.Fuzz;
@@ -61,6 +63,29 @@ class ConfigFuzzTest {
     for (byte[] seed : SEEDS) {
       new ConfigLoader().load(write(seed));
     }
+  }
+
+  /** Found by this fuzz target: the proxy URL, spliced into the transport, was echoed whole. */
+  @Example
+  void aProxyUrlInTheWrongKeyIsRefusedWithoutItsPassword() throws IOException {
+    String seed =
+        Fuzz.textSeeds(ConfigFuzzTest.class, "config").stream()
+            .filter(text -> text.contains("SECRET-PROXY-PW"))
+            .findFirst()
+            .orElseThrow();
+    String toml =
+        seed.replace(
+            "transport = \"mqtt\"",
+            "transport = \"mqhttp://operator:SECRET-PROXY-PW@proxy.example.net:3128\"");
+    assertNotEquals(seed, toml, "the proxy seed names transport = \"mqtt\"");
+    Path file = write(toml.getBytes(StandardCharsets.UTF_8));
+    AgentException e = assertThrows(AgentException.class, () -> new ConfigLoader().load(file));
+    assertEquals(
+        "config "
+            + file
+            + ": provisioning.transport: 'mqhttp://operator:***@proxy.example.net:3128' is not a"
+            + " supported transport; use one of: https, mqtt, mqtt5, mqtt-ws",
+        e.getMessage());
   }
 
   @Property
