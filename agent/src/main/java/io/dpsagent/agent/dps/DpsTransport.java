@@ -1,5 +1,6 @@
 package io.dpsagent.agent.dps;
 
+import io.dpsagent.agent.AgentException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -9,8 +10,9 @@ import java.util.Optional;
  * (HTTPS requests, MQTT topics) and know nothing of retries or registration states; the {@link
  * RegistrationClient} owns those.
  *
- * <p>An {@link IOException} means the answer never arrived (refused, reset, timed out): the client
- * treats it as transient.
+ * <p>An {@link IOException} means the answer never arrived (refused, reset, timed out); the
+ * transport itself says what it means ({@link #failure}), since only it knows what its exceptions
+ * wrap, and the client retries what may clear with time.
  *
  * <p>Each call is given its {@code timeout}: the whole request (connect, TLS, proxy tunnel, answer)
  * is over within it. The client passes the smaller of the request timeout and what is left of the
@@ -30,6 +32,12 @@ public interface DpsTransport extends AutoCloseable {
       Optional<String> authorization,
       Duration timeout)
       throws IOException;
+
+  /**
+   * What {@code e}, thrown by {@link #register} or {@link #poll}, means: its kind (transient unless
+   * known to be permanent) and the one line that tells the operator what to do.
+   */
+  AgentException failure(IOException e);
 
   /** Where this transport connects, for messages. */
   String describe();

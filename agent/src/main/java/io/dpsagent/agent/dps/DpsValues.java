@@ -33,14 +33,14 @@ public final class DpsValues {
   private DpsValues() {}
 
   /** Checks every identifier of a parsed answer that the agent will use or show. */
-  public static void check(OperationStatus status) throws AgentException {
+  public static void check(RegistrationOperationStatus status) throws AgentException {
     if (status.operationId().isPresent()) {
       operationId(status.operationId().get());
     }
     if (status.registrationState().isEmpty()) {
       return;
     }
-    RegistrationState state = status.registrationState().get();
+    DeviceRegistrationResult state = status.registrationState().get();
     if (!state.registrationId().isEmpty()) {
       registrationId(state.registrationId());
     }

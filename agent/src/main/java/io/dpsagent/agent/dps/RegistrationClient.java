@@ -2,7 +2,6 @@ package io.dpsagent.agent.dps;
 
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.RetryConfig;
-import io.dpsagent.agent.transport.ConnectionFailures;
 import io.dpsagent.hsm.HsmException;
 import java.io.IOException;
 import java.time.Clock;
@@ -61,7 +60,7 @@ public final class RegistrationClient {
   }
 
   /** Runs the registration to its end and returns the assigned state. */
-  public RegistrationState register(RegistrationRequest request) throws AgentException {
+  public DeviceRegistrationResult register(RegistrationRequest request) throws AgentException {
     Run run = new Run(request, clock.instant().plus(retry.maxElapsed()));
     try {
       return run.toCompletion();
@@ -85,13 +84,13 @@ public final class RegistrationClient {
       this.deadline = deadline;
     }
 
-    RegistrationState toCompletion() throws AgentException, InterruptedException {
+    DeviceRegistrationResult toCompletion() throws AgentException, InterruptedException {
       while (true) {
         DpsResponse response;
         try {
           response = send();
         } catch (IOException e) {
-          AgentException failure = ConnectionFailures.classify(e, transport.describe());
+          AgentException failure = transport.failure(e);
           if (!failure.kind().mayClearWithTime()) {
             throw failure;
           }
@@ -99,7 +98,7 @@ public final class RegistrationClient {
           continue;
         }
         if (response.isSuccess()) {
-          Optional<RegistrationState> done = progress(response);
+          Optional<DeviceRegistrationResult> done = progress(response);
           if (done.isPresent()) {
             return done.get();
           }
@@ -141,11 +140,11 @@ public final class RegistrationClient {
     }
 
     /** Handles a 2xx answer: the terminal state, or the wait before the next poll. */
-    private Optional<RegistrationState> progress(DpsResponse response)
+    private Optional<DeviceRegistrationResult> progress(DpsResponse response)
         throws AgentException, InterruptedException {
-      OperationStatus status;
+      RegistrationOperationStatus status;
       try {
-        status = OperationStatus.parse(response.body());
+        status = DpsMessages.operationStatus(response.body());
       } catch (MalformedResponseException e) {
         failedTransiently(e.getMessage(), response.retryAfter());
         return Optional.empty();
@@ -175,8 +174,9 @@ public final class RegistrationClient {
       return Optional.empty();
     }
 
-    private RegistrationState terminal(OperationStatus status) throws AgentException {
-      RegistrationState state =
+    private DeviceRegistrationResult terminal(RegistrationOperationStatus status)
+        throws AgentException {
+      DeviceRegistrationResult state =
           status
               .registrationState()
               .orElseThrow(
@@ -193,9 +193,9 @@ public final class RegistrationClient {
                 AgentException.Kind.REFUSED,
                 "DPS reported 'assigned' without assignedHub or deviceId");
           }
-          if (state.tpmAuthenticationKey().isPresent()) {
+          if (state.tpm().isPresent()) {
             try {
-              credentials.acceptAssignment(state.tpmAuthenticationKey().get());
+              credentials.acceptAssignment(state.tpm().get().authenticationKey());
             } catch (HsmException e) {
               throw AgentException.hsm("cannot import the hub key DPS sent: ", e);
             }
@@ -221,7 +221,7 @@ public final class RegistrationClient {
 
     /** Handles a non-2xx answer. */
     private void rejected(DpsResponse response) throws AgentException, InterruptedException {
-      DpsError error = DpsError.parse(response.body());
+      DpsErrorBody error = DpsMessages.errorBody(response.body());
       String what =
           "DPS answered "
               + response.status()
@@ -257,13 +257,13 @@ public final class RegistrationClient {
 
     /** Hands a TPM nonce challenge to the credentials; true when they activated it. */
     private boolean challenged(DpsResponse response) throws AgentException {
-      Optional<String> blob = DpsError.authenticationKey(response.body());
+      Optional<TpmRegistrationResult> blob = DpsMessages.tpmChallenge(response.body());
       if (blob.isEmpty() || challenges >= MAX_CHALLENGES) {
         return false;
       }
       challenges++;
       try {
-        boolean accepted = credentials.acceptChallenge(blob.get());
+        boolean accepted = credentials.acceptChallenge(blob.get().authenticationKey());
         if (accepted) {
           LOG.info(() -> "activated the DPS challenge for " + request.registrationId());
         }
@@ -356,7 +356,7 @@ public final class RegistrationClient {
     return errorCode == 404201 || errorCode == 404202;
   }
 
-  private static String errorSuffix(RegistrationState state) {
+  private static String errorSuffix(DeviceRegistrationResult state) {
     StringBuilder sb = new StringBuilder();
     state.errorCode().ifPresent(c -> sb.append(" (errorCode ").append(c));
     state

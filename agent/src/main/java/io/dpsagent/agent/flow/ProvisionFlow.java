@@ -6,10 +6,10 @@ import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.ProvisioningConfig;
 import io.dpsagent.agent.dps.Backoff;
+import io.dpsagent.agent.dps.DeviceRegistrationResult;
 import io.dpsagent.agent.dps.DpsTransport;
 import io.dpsagent.agent.dps.RegistrationClient;
 import io.dpsagent.agent.dps.RegistrationRequest;
-import io.dpsagent.agent.dps.RegistrationState;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HookRunner;
 import io.dpsagent.agent.output.OutputLock;
@@ -95,7 +95,7 @@ public final class ProvisionFlow {
               new Backoff(p.retry(), new SecureRandom()),
               clock,
               sleeper);
-      RegistrationState state = client.register(request);
+      DeviceRegistrationResult state = client.register(request);
       ConnectionInfo info = connectionInfo(device, state, transport.describe());
       LOG.info(() -> "assigned " + info.deviceId() + " to " + info.hubHostName());
       return info;
@@ -129,7 +129,8 @@ public final class ProvisionFlow {
   }
 
   private ConnectionInfo connectionInfo(
-      DeviceAuthentication device, RegistrationState state, String endpoint) throws AgentException {
+      DeviceAuthentication device, DeviceRegistrationResult state, String endpoint)
+      throws AgentException {
     ProvisioningConfig p = config.provisioning();
     return new ConnectionInfo(
         state.assignedHub().orElseThrow(),

@@ -1,9 +1,9 @@
 package io.dpsagent.agent.transport;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.Version;
 import io.dpsagent.agent.config.ProxySettings;
+import io.dpsagent.agent.dps.DpsMessages;
 import io.dpsagent.agent.dps.DpsResponse;
 import io.dpsagent.agent.dps.DpsTransport;
 import io.dpsagent.agent.dps.RegistrationRequest;
@@ -30,8 +30,6 @@ import javax.net.ssl.SSLSocketFactory;
  * through {@code java.net.http}, or through an HTTP proxy tunnel when one is configured.
  */
 public final class HttpsTransport implements DpsTransport {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI base;
   private final String apiVersion;
@@ -63,24 +61,13 @@ public final class HttpsTransport implements DpsTransport {
   public DpsResponse register(
       RegistrationRequest request, Optional<String> authorization, Duration timeout)
       throws IOException {
-    ObjectNode body = JSON.createObjectNode().put("registrationId", request.registrationId());
-    if (request.payloadJson().isPresent()) {
-      body.set("payload", JSON.readTree(request.payloadJson().get()));
-    }
-    request
-        .tpm()
-        .ifPresent(
-            tpm ->
-                body.putObject("tpm")
-                    .put("endorsementKey", tpm.endorsementKey())
-                    .put("storageRootKey", tpm.storageRootKey()));
     Map<String, String> headers = headers(authorization);
     headers.put("Content-Type", "application/json; charset=utf-8");
     return send(
         "PUT",
         registrationPath(request) + "/register",
         headers,
-        JSON.writeValueAsBytes(body),
+        DpsMessages.registrationBody(request),
         timeout);
   }
 
@@ -93,6 +80,11 @@ public final class HttpsTransport implements DpsTransport {
       throws IOException {
     String path = registrationPath(request) + "/operations/" + PercentEncoding.encode(operationId);
     return send("GET", path, headers(authorization), null, timeout);
+  }
+
+  @Override
+  public AgentException failure(IOException e) {
+    return ConnectionFailures.classify(e, describe());
   }
 
   @Override

@@ -13,7 +13,7 @@ class DpsParsersRegressionTest {
     MalformedResponseException e =
         assertThrows(
             MalformedResponseException.class,
-            () -> OperationStatus.parse("{\"status\":\"assigned\\u001b[2J\\n\"}"));
+            () -> DpsMessages.operationStatus("{\"status\":\"assigned\\u001b[2J\\n\"}"));
     assertEquals("DPS response has unknown status 'assigned\\u001B[2J\\n'", e.getMessage());
   }
 
@@ -22,7 +22,7 @@ class DpsParsersRegressionTest {
     MalformedResponseException e =
         assertThrows(
             MalformedResponseException.class,
-            () -> OperationStatus.parse("{\"status\": tru\u001be}"));
+            () -> DpsMessages.operationStatus("{\"status\": tru\u001be}"));
     assertEquals(false, e.getMessage().contains("\u001b"), e.getMessage());
     assertEquals(
         true, e.getMessage().startsWith("DPS response is not valid JSON: "), e.getMessage());
@@ -30,8 +30,8 @@ class DpsParsersRegressionTest {
 
   @Test
   void anErrorBodysMessageAndTrackingIdAreEscaped() {
-    DpsError error =
-        DpsError.parse(
+    DpsErrorBody error =
+        DpsMessages.errorBody(
             "{\"errorCode\":400004,\"message\":\"bad\\u001b[31m\\r\\nINFO fake\","
                 + "\"trackingId\":\"t\\u0007\"}");
     assertEquals(

@@ -14,9 +14,9 @@ import net.jqwik.api.Provide;
 /**
  * Fuzz targets: DPS's JSON answers. Seeds are real answers (register 202, polls, assigned for each
  * attestation, failed, disabled; error bodies, a TPM challenge, a proxy's HTML page). Properties:
- * {@link OperationStatus#parse} returns or throws {@link MalformedResponseException}; {@link
- * DpsValues#check} passes or refuses (REFUSED); {@link DpsError#parse} never throws; every message
- * and every accepted identifier is a printable line.
+ * {@link DpsMessages#operationStatus} returns or throws {@link MalformedResponseException}; {@link
+ * DpsValues#check} passes or refuses (REFUSED); {@link DpsMessages#errorBody} never throws; every
+ * message and every accepted identifier is a printable line.
  */
 class DpsResponseFuzzTest {
 
@@ -28,15 +28,16 @@ class DpsResponseFuzzTest {
   @Example
   void everyStatusSeedParsesAndPassesTheChecks() throws Exception {
     for (String seed : STATUS_SEEDS) {
-      DpsValues.check(OperationStatus.parse(seed));
+      DpsValues.check(DpsMessages.operationStatus(seed));
     }
   }
 
   @Property
   void operationStatusParsesOrIsMalformedAndItsValuesAreSafeOrRefused(
       @ForAll("statuses") String body) {
-    Fuzz.Outcome<OperationStatus> parsed =
-        Fuzz.bounded(() -> OperationStatus.parse(body)).allowOnly(MalformedResponseException.class);
+    Fuzz.Outcome<RegistrationOperationStatus> parsed =
+        Fuzz.bounded(() -> DpsMessages.operationStatus(body))
+            .allowOnly(MalformedResponseException.class);
     if (parsed.failed()) {
       Fuzz.assertPrintableLine(parsed.failure().getMessage());
       return;
@@ -67,12 +68,12 @@ class DpsResponseFuzzTest {
 
   @Property
   void errorBodiesNeverThrowAndDescribeThemselvesOnOneLine(@ForAll("errors") String body) {
-    DpsError error = Fuzz.bounded(() -> DpsError.parse(body)).allowOnly().value();
+    DpsErrorBody error = Fuzz.bounded(() -> DpsMessages.errorBody(body)).allowOnly().value();
     String described = error.describe();
     if (!described.isEmpty()) {
       Fuzz.assertPrintableLine(described);
     }
-    Fuzz.bounded(() -> DpsError.authenticationKey(body)).allowOnly();
+    Fuzz.bounded(() -> DpsMessages.tpmChallenge(body)).allowOnly();
   }
 
   @Provide

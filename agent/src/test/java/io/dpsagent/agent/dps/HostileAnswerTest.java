@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.transport.ConnectionFailures;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +48,11 @@ class HostileAnswerTest {
             Duration timeout) {
           calls.add("poll " + operationId);
           return new DpsResponse(200, Optional.empty(), Optional.empty(), bodies.removeFirst());
+        }
+
+        @Override
+        public AgentException failure(IOException e) {
+          return ConnectionFailures.classify(e, describe());
         }
 
         @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.AgentException.Kind;
 import io.dpsagent.agent.config.RetryConfig;
+import io.dpsagent.agent.transport.ConnectionFailures;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
@@ -62,6 +63,11 @@ class RegistrationClientTest {
             Duration timeout)
             throws IOException {
           return next("poll " + operationId, authorization, timeout);
+        }
+
+        @Override
+        public AgentException failure(IOException e) {
+          return ConnectionFailures.classify(e, describe());
         }
 
         @Override
@@ -155,14 +161,14 @@ class RegistrationClientTest {
             ASSIGNED.replace(
                 "\"substatus\"", "\"tpm\":{\"authenticationKey\":\"SFVC\"},\"substatus\"")));
 
-    RegistrationState state = client(tpmLike).register(REQUEST);
+    DeviceRegistrationResult state = client(tpmLike).register(REQUEST);
 
     assertEquals(List.of("register", "register", "poll op-1"), calls);
     assertEquals(
         List.of(Optional.empty(), Optional.of("tpm-token-1"), Optional.of("tpm-token-1")), tokens);
     assertEquals(List.of("QkxPQg=="), activated);
     assertEquals(List.of("SFVC"), assigned, "the hub key blob is imported on assignment");
-    assertEquals(Optional.of("SFVC"), state.tpmAuthenticationKey());
+    assertEquals(Optional.of("SFVC"), state.tpm().map(TpmRegistrationResult::authenticationKey));
     assertEquals(List.of(Duration.ofSeconds(1)), sleeps, "no back-off after a challenge");
   }
 
@@ -230,7 +236,7 @@ class RegistrationClientTest {
         });
   }
 
-  private RegistrationState run() throws AgentException {
+  private DeviceRegistrationResult run() throws AgentException {
     return client(4, Duration.ofMinutes(5)).register(REQUEST);
   }
 
@@ -239,7 +245,7 @@ class RegistrationClientTest {
     script.add(reply(202, 3, ASSIGNING));
     script.add(reply(202, 3, ASSIGNING));
     script.add(reply(200, null, ASSIGNED));
-    RegistrationState state = run();
+    DeviceRegistrationResult state = run();
     assertEquals(Optional.of("hub.example"), state.assignedHub());
     assertEquals(List.of("register", "poll op-1", "poll op-1"), calls);
     assertEquals(List.of(Duration.ofSeconds(3), Duration.ofSeconds(3)), sleeps);

@@ -1,12 +1,14 @@
 package io.dpsagent.agent.transport.mqtt;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.ProvisioningConfig;
 import io.dpsagent.agent.config.Transport;
+import io.dpsagent.agent.dps.DpsMessages;
 import io.dpsagent.agent.dps.DpsResponse;
 import io.dpsagent.agent.dps.DpsTransport;
 import io.dpsagent.agent.dps.RegistrationRequest;
+import io.dpsagent.agent.transport.ConnectionFailures;
 import io.dpsagent.agent.transport.Deadline;
 import io.dpsagent.agent.transport.proxy.TunnellingSslSocketFactory;
 import io.dpsagent.hsm.Printable;
@@ -94,15 +96,11 @@ public final class MqttTransport implements DpsTransport {
   public DpsResponse register(
       RegistrationRequest request, Optional<String> authorization, Duration timeout)
       throws IOException {
-    ObjectNode body = JSON.createObjectNode().put("registrationId", request.registrationId());
-    if (request.payloadJson().isPresent()) {
-      body.set("payload", JSON.readTree(request.payloadJson().get()));
-    }
     return exchange(
         request,
         authorization,
         DpsTopics::register,
-        JSON.writeValueAsBytes(body),
+        DpsMessages.registrationBody(request),
         Deadline.after(timeout));
   }
 
@@ -119,6 +117,11 @@ public final class MqttTransport implements DpsTransport {
         rid -> DpsTopics.poll(rid, operationId),
         new byte[0],
         Deadline.after(timeout));
+  }
+
+  @Override
+  public AgentException failure(IOException e) {
+    return ConnectionFailures.classify(e, describe());
   }
 
   @Override
