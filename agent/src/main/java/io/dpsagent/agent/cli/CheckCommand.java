@@ -9,9 +9,7 @@ import io.dpsagent.agent.config.AgentConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,9 +22,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Check the config, clock, endpoint, TPM/HSM, files and service user; print a fix for each problem.")
-final class CheckCommand implements Callable<Integer> {
-
-  @Mixin ConfigOption config;
+final class CheckCommand extends ConfiguredCommand {
 
   @Option(names = "--json", description = "print one JSON document {checks, errors, warnings}")
   boolean json;
@@ -47,12 +43,6 @@ final class CheckCommand implements Callable<Integer> {
           "the service's account, judged when run as root (default: dps-agent; else the current user)")
   String user;
 
-  private final Main.Context context;
-
-  CheckCommand(Main.Context context) {
-    this.context = context;
-  }
-
   @Override
   public Integer call() throws AgentException, IOException {
     if (timeoutSeconds < 1 || timeoutSeconds > 60) {
@@ -60,7 +50,7 @@ final class CheckCommand implements Callable<Integer> {
     }
     CheckReport report;
     try {
-      report = run(config.load(context.environment()));
+      report = run(loadConfig());
     } catch (AgentException e) {
       report = Diagnostics.configFailed(config.file, e);
     }

@@ -11,7 +11,6 @@ import io.dpsagent.hsm.keys.Keys;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,7 +27,7 @@ import picocli.CommandLine.Option;
       "The key is HMAC-SHA256(groupKey, registrationId) in base64, as DPS expects. The group key (base64)",
       "is read from standard input unless --group-key names a key URI."
     })
-final class DeriveKeyCommand implements Callable<Integer> {
+final class DeriveKeyCommand extends ContextCommand {
 
   /** A base64 group key is under 100 characters; anything much longer is the wrong input. */
   private static final int MAX_STDIN_BYTES = 4096;
@@ -46,12 +45,6 @@ final class DeriveKeyCommand implements Callable<Integer> {
       description = "key URI of the group key, e.g. file:///secure/group.key (default: read stdin)")
   String groupKeyUri;
 
-  private final Main.Context context;
-
-  DeriveKeyCommand(Main.Context context) {
-    this.context = context;
-  }
-
   @Override
   public Integer call() throws AgentException {
     try {
@@ -64,8 +57,7 @@ final class DeriveKeyCommand implements Callable<Integer> {
           SoftwareSymmetricKey.deriveFromGroupKey(groupKey(), registrationId);
       // Printing the member's key is this command's job; the factory line puts it into the device.
       context.out().println(derived.exportBase64(InsecureSecretKeyAccess.get()));
-      context.out().flush();
-      return ExitCode.SUCCESS.code();
+      return succeeded();
     } catch (HsmException e) {
       throw AgentException.hsm(e);
     }

@@ -131,11 +131,11 @@ public final class Main implements Runnable {
 
     @Override
     public <K> K create(Class<K> cls) throws Exception {
-      try {
-        return cls.getDeclaredConstructor(Context.class).newInstance(context);
-      } catch (NoSuchMethodException e) {
-        return CommandLine.defaultFactory().create(cls);
+      K made = CommandLine.defaultFactory().create(cls);
+      if (made instanceof ContextCommand command) {
+        command.context = context;
       }
+      return made;
     }
   }
 

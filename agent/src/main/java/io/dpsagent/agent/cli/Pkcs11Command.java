@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,20 +88,26 @@ final class Pkcs11Command implements Runnable {
     }
   }
 
-  /** Runs a token step, mapping token failures to the contract's exit codes. */
-  interface TokenStep {
-    void run(Pkcs11FactorySteps token, KeyUri uri) throws HsmException, AgentException, IOException;
-  }
+  /**
+   * A subcommand that does one step in the token named by {@code --uri}, mapping token failures to
+   * the contract's exit codes.
+   */
+  abstract static class TokenStep extends ContextCommand {
+    @Mixin Target target;
 
-  static int withToken(Target target, Main.Context context, TokenStep step) throws AgentException {
-    try {
-      step.run(target.open(context), target.keyUri());
-      context.out().flush();
-      return ExitCode.SUCCESS.code();
-    } catch (HsmException e) {
-      throw AgentException.hsm(e);
-    } catch (IOException e) {
-      throw AgentException.config(e.getMessage());
+    abstract void run(Pkcs11FactorySteps token, KeyUri uri)
+        throws HsmException, AgentException, IOException;
+
+    @Override
+    public final Integer call() throws AgentException {
+      try {
+        run(target.open(context), target.keyUri());
+        return succeeded();
+      } catch (HsmException e) {
+        throw AgentException.hsm(e);
+      } catch (IOException e) {
+        throw AgentException.config(e.getMessage());
+      }
     }
   }
 
@@ -111,36 +116,23 @@ final class Pkcs11Command implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "Store a base64 symmetric key read from standard input as a sensitive, non-extractable secret key.")
-  static final class ImportKey implements Callable<Integer> {
-    @Mixin Target target;
-    private final Main.Context context;
-
-    ImportKey(Main.Context context) {
-      this.context = context;
-    }
-
+  static final class ImportKey extends TokenStep {
     @Override
-    public Integer call() throws AgentException {
-      return withToken(
-          target,
-          context,
-          (token, uri) -> {
-            byte[] key;
-            try {
-              key =
-                  Base64.getDecoder()
-                      .decode(
-                          new String(context.in().readNBytes(4096), StandardCharsets.UTF_8)
-                              .strip());
-            } catch (IllegalArgumentException e) {
-              throw AgentException.config("standard input does not hold a base64 key");
-            }
-            if (key.length == 0) {
-              throw AgentException.config("no key on standard input; pipe the base64 key in");
-            }
-            token.importSecretKey(uri.pkcs11(), key);
-            context.out().println("stored " + uri);
-          });
+    void run(Pkcs11FactorySteps token, KeyUri uri)
+        throws HsmException, AgentException, IOException {
+      byte[] key;
+      try {
+        key =
+            Base64.getDecoder()
+                .decode(new String(context.in().readNBytes(4096), StandardCharsets.UTF_8).strip());
+      } catch (IllegalArgumentException e) {
+        throw AgentException.config("standard input does not hold a base64 key");
+      }
+      if (key.length == 0) {
+        throw AgentException.config("no key on standard input; pipe the base64 key in");
+      }
+      token.importSecretKey(uri.pkcs11(), key);
+      context.out().println("stored " + uri);
     }
   }
 
@@ -148,8 +140,7 @@ final class Pkcs11Command implements Runnable {
       name = "keygen",
       mixinStandardHelpOptions = true,
       description = "Generate a key pair inside the token.")
-  static final class KeyGen implements Callable<Integer> {
-    @Mixin Target target;
+  static final class KeyGen extends TokenStep {
 
     @Option(
         names = "--type",
@@ -157,21 +148,11 @@ final class Pkcs11Command implements Runnable {
         description = "EC_P256 or RSA_2048 (default: ${DEFAULT-VALUE})")
     KeyPairType type = KeyPairType.EC_P256;
 
-    private final Main.Context context;
-
-    KeyGen(Main.Context context) {
-      this.context = context;
-    }
-
     @Override
-    public Integer call() throws AgentException {
-      return withToken(
-          target,
-          context,
-          (token, uri) -> {
-            token.generateKeyPair(uri.pkcs11(), type);
-            context.out().println("generated " + type + " key pair " + uri);
-          });
+    void run(Pkcs11FactorySteps token, KeyUri uri)
+        throws HsmException, AgentException, IOException {
+      token.generateKeyPair(uri.pkcs11(), type);
+      context.out().println("generated " + type + " key pair " + uri);
     }
   }
 
@@ -179,8 +160,7 @@ final class Pkcs11Command implements Runnable {
       name = "csr",
       mixinStandardHelpOptions = true,
       description = "Print a PKCS#10 certificate request (PEM) signed inside the token.")
-  static final class Csr implements Callable<Integer> {
-    @Mixin Target target;
+  static final class Csr extends TokenStep {
 
     @Option(
         names = "--subject",
@@ -189,16 +169,10 @@ final class Pkcs11Command implements Runnable {
         description = "e.g. CN=<registration id>")
     String subject;
 
-    private final Main.Context context;
-
-    Csr(Main.Context context) {
-      this.context = context;
-    }
-
     @Override
-    public Integer call() throws AgentException {
-      return withToken(
-          target, context, (token, uri) -> context.out().print(token.csr(uri.pkcs11(), subject)));
+    void run(Pkcs11FactorySteps token, KeyUri uri)
+        throws HsmException, AgentException, IOException {
+      context.out().print(token.csr(uri.pkcs11(), subject));
     }
   }
 
@@ -207,8 +181,7 @@ final class Pkcs11Command implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "Store the issued certificate chain (PEM, leaf first) next to its key in the token.")
-  static final class ImportCert implements Callable<Integer> {
-    @Mixin Target target;
+  static final class ImportCert extends TokenStep {
 
     @Option(
         names = "--chain",
@@ -217,21 +190,11 @@ final class Pkcs11Command implements Runnable {
         description = "PEM certificate chain, leaf first")
     Path chain;
 
-    private final Main.Context context;
-
-    ImportCert(Main.Context context) {
-      this.context = context;
-    }
-
     @Override
-    public Integer call() throws AgentException {
-      return withToken(
-          target,
-          context,
-          (token, uri) -> {
-            token.importCertificate(uri.pkcs11(), SoftwareTlsIdentity.readChain(chain));
-            context.out().println("stored the certificate of " + uri);
-          });
+    void run(Pkcs11FactorySteps token, KeyUri uri)
+        throws HsmException, AgentException, IOException {
+      token.importCertificate(uri.pkcs11(), SoftwareTlsIdentity.readChain(chain));
+      context.out().println("stored the certificate of " + uri);
     }
   }
 }

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,11 +26,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Ask the running daemon to register with DPS again (or do it now) and report the outcome.")
-final class ReprovisionCommand implements Callable<Integer> {
+final class ReprovisionCommand extends ConfiguredCommand {
 
   private static final Duration POLL = Duration.ofMillis(100);
-
-  @Mixin ConfigOption config;
 
   @Option(
       names = "--timeout",
@@ -40,16 +37,7 @@ final class ReprovisionCommand implements Callable<Integer> {
           "how long to wait for the daemon's outcome, 1..3600 (default: ${DEFAULT-VALUE})")
   long timeoutSeconds = 300;
 
-  @Option(
-      names = "--json",
-      description = "print the result (or the error) as one JSON document on stdout")
-  boolean json;
-
-  private final Main.Context context;
-
-  ReprovisionCommand(Main.Context context) {
-    this.context = context;
-  }
+  @Mixin ResultJsonOption json;
 
   @Override
   public Integer call() throws Exception {
@@ -57,14 +45,15 @@ final class ReprovisionCommand implements Callable<Integer> {
       throw AgentException.config("--timeout: " + timeoutSeconds + " is out of range; use 1..3600");
     }
     Logging.configure(context.err(), context.environment(), false);
-    AgentConfig loaded = config.load(context.environment());
+    AgentConfig loaded = loadConfig();
     Optional<DaemonState> daemon =
         DaemonState.read(loaded.output().dir()).filter(DaemonState::daemonRunning);
     if (daemon.isEmpty()) {
       ProvisionFlow.Result result =
           new ProvisionFlow(loaded, context.clock(), context.sleeper())
               .run(context.signals()::isStopped);
-      report(
+      json.print(
+          context,
           OutputWriter.toJson(result.connection(), result.files()),
           "provisioned "
               + result.connection().deviceId()
@@ -85,7 +74,8 @@ final class ReprovisionCommand implements Callable<Integer> {
               + outcome.message().orElse("")
               + "; it keeps the last good outputs");
     }
-    report(
+    json.print(
+        context,
         Files.readString(loaded.output().dir().resolve(OutputWriter.CONNECTION_JSON)),
         "the daemon (PID " + daemon.get().pid() + ") registered again");
     return ExitCode.SUCCESS.code();
@@ -132,10 +122,5 @@ final class ReprovisionCommand implements Callable<Integer> {
             + " within "
             + timeoutSeconds
             + " s; dps-agent status shows its progress");
-  }
-
-  private void report(String document, String line) {
-    context.out().print(json ? document : line + "\n");
-    context.out().flush();
   }
 }

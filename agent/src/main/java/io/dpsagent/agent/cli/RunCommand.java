@@ -4,10 +4,8 @@ import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.daemon.Daemon;
 import io.dpsagent.agent.daemon.SystemdNotifier;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code dps-agent run}: the daemon, for a systemd {@code Type=notify} unit. */
 @Command(
@@ -18,29 +16,18 @@ import picocli.CommandLine.Option;
       "Notifies systemd (Type=notify, watchdog), stops on SIGTERM, reloads on SIGHUP, and keeps a fresh",
       "hub SAS token in output.token_dir until stopped."
     })
-final class RunCommand implements Callable<Integer> {
+final class RunCommand extends ConfiguredCommand {
 
-  @Mixin ConfigOption config;
-
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "log each protocol step")
-  boolean verbose;
-
-  private final Main.Context context;
-
-  RunCommand(Main.Context context) {
-    this.context = context;
-  }
+  @Mixin VerboseOption verbose;
 
   @Override
   public Integer call() throws AgentException, InterruptedException {
-    Logging.configure(context.err(), context.environment(), verbose);
+    verbose.configureLogging(context);
     SystemdNotifier systemd =
         new SystemdNotifier(Optional.ofNullable(context.environment().get("NOTIFY_SOCKET")));
     new Daemon(
-            () -> config.load(context.environment()),
-            config.load(context.environment()),
+            this::loadConfig,
+            loadConfig(),
             context.clock(),
             context.signals(),
             systemd,

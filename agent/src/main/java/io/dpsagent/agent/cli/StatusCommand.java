@@ -9,9 +9,7 @@ import io.dpsagent.agent.output.ConnectionInfo;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,24 +21,16 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Show the cached assignment, the daemon's state, its last error, next retry and token expiry.")
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends ConfiguredCommand {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @Mixin ConfigOption config;
 
   @Option(names = "--json", description = "print one JSON document")
   boolean json;
 
-  private final Main.Context context;
-
-  StatusCommand(Main.Context context) {
-    this.context = context;
-  }
-
   @Override
   public Integer call() throws AgentException, IOException {
-    AgentConfig loaded = config.load(context.environment());
+    AgentConfig loaded = loadConfig();
     Optional<ConnectionInfo> connection = ConnectionInfo.readIfPresent(loaded.output().dir());
     Optional<DaemonState> daemon = DaemonState.read(loaded.output().dir());
     if (json) {
@@ -48,8 +38,7 @@ final class StatusCommand implements Callable<Integer> {
     } else {
       print(context.out(), connection, daemon);
     }
-    context.out().flush();
-    return ExitCode.SUCCESS.code();
+    return succeeded();
   }
 
   static ObjectNode document(Optional<ConnectionInfo> connection, Optional<DaemonState> daemon) {

@@ -9,9 +9,7 @@ import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.hsm.HsmException;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,9 +21,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Print an IoT Hub SAS token for the provisioned device, signed by the configured key.")
-final class TokenCommand implements Callable<Integer> {
-
-  @Mixin ConfigOption config;
+final class TokenCommand extends ConfiguredCommand {
 
   @Option(
       names = "--ttl",
@@ -33,18 +29,12 @@ final class TokenCommand implements Callable<Integer> {
       description = "token lifetime, 60..86400 (default: ${DEFAULT-VALUE})")
   long ttlSeconds = 3600;
 
-  private final Main.Context context;
-
-  TokenCommand(Main.Context context) {
-    this.context = context;
-  }
-
   @Override
   public Integer call() throws AgentException {
     if (ttlSeconds < 60 || ttlSeconds > 86_400) {
       throw AgentException.config("--ttl: " + ttlSeconds + " is out of range; use 60..86400");
     }
-    AgentConfig loaded = config.load(context.environment());
+    AgentConfig loaded = loadConfig();
     ConnectionInfo connection =
         ConnectionInfo.read(loaded.output().dir().resolve(OutputWriter.CONNECTION_JSON));
     String resource = connection.hubHostName() + "/devices/" + connection.deviceId();
@@ -54,8 +44,7 @@ final class TokenCommand implements Callable<Integer> {
       context
           .out()
           .println(SasToken.build(resource, device.hubSigner(), now.plusSeconds(ttlSeconds), null));
-      context.out().flush();
-      return ExitCode.SUCCESS.code();
+      return succeeded();
     } catch (HsmException e) {
       throw AgentException.hsm("cannot sign the hub token: ", e);
     }

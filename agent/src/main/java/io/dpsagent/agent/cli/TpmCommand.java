@@ -11,9 +11,7 @@ import io.dpsagent.hsm.HsmException;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,24 +40,16 @@ final class TpmCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "Print the registration ID, the EK and SRK publics (base64 TPM2B_PUBLIC) and the EK certificate.")
-  static final class Identity implements Callable<Integer> {
+  static final class Identity extends ConfiguredCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @Mixin ConfigOption config;
 
     @Option(names = "--json", description = "print one JSON document")
     boolean json;
 
-    private final Main.Context context;
-
-    Identity(Main.Context context) {
-      this.context = context;
-    }
-
     @Override
     public Integer call() throws AgentException, IOException {
-      AgentConfig loaded = config.load(context.environment());
+      AgentConfig loaded = loadConfig();
       try (Attestor tpm =
           TpmAuthentication.open(
               loaded.tpm(),
@@ -96,8 +86,7 @@ final class TpmCommand implements Runnable {
                                       + "\n-----END CERTIFICATE-----")
                           .orElse("(none in NV)"));
         }
-        context.out().flush();
-        return ExitCode.SUCCESS.code();
+        return succeeded();
       } catch (HsmException e) {
         throw AgentException.hsm(e);
       }

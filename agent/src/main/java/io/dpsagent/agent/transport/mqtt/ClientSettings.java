@@ -1,6 +1,7 @@
 package io.dpsagent.agent.transport.mqtt;
 
 import io.dpsagent.agent.transport.Deadline;
+import java.io.IOException;
 import java.time.Duration;
 import javax.net.SocketFactory;
 
@@ -13,6 +14,14 @@ import javax.net.SocketFactory;
  */
 record ClientSettings(
     String serverUri, String clientId, SocketFactory socketFactory, Duration connectTimeout) {
+
+  /** MQTT keep-alive: Paho pings a quiet connection this often. */
+  static final int KEEP_ALIVE_SECONDS = 60;
+
+  /** Paho refused {@link #serverUri} when making its client. */
+  IOException invalidUri(Exception cause) {
+    return new IOException("invalid MQTT server URI " + serverUri, cause);
+  }
 
   /**
    * Seconds for Paho's connect timeout: the connect timeout, or less when {@code deadline} is

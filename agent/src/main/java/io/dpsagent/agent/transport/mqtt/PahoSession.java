@@ -2,78 +2,86 @@ package io.dpsagent.agent.transport.mqtt;
 
 import io.dpsagent.agent.transport.Deadline;
 import java.io.IOException;
-import java.util.function.BooleanSupplier;
 
 /**
  * A session over either Paho client. Paho's v3 and v5 clients share no interface and throw
- * different MqttExceptions, so each connector hands in its client's calls; their only checked
- * exception is that client's MqttException.
+ * different MqttExceptions, so each connector subclasses this with its client's calls (whose only
+ * checked exception is that client's MqttException); the connect sequence, the waits and the
+ * translation of failures are the same for both and live here.
  */
-final class PahoSession implements MqttSession {
-
-  /**
-   * A QoS 1 publish through a Paho client that waits at most {@code timeoutMillis} for the PUBACK.
-   */
-  interface Publish {
-    void publish(String topic, byte[] payload, long timeoutMillis) throws Exception;
-  }
-
-  /** Paho's {@code disconnectForcibly(quiesceTimeout, disconnectTimeout)}. */
-  interface ForcedDisconnect {
-    void disconnectForcibly(long quiesceMillis, long disconnectMillis) throws Exception;
-  }
-
-  /** Paho's {@code close}: releases the client's resources. */
-  interface Release {
-    void close() throws Exception;
-  }
+abstract class PahoSession implements MqttSession {
 
   private static final long QUIESCE_MILLIS = 1000;
   private static final long DISCONNECT_MILLIS = 1000;
 
-  private final String serverUri;
-  private final BooleanSupplier connected;
-  private final Publish publish;
-  private final ForcedDisconnect disconnect;
-  private final Release release;
+  private final ClientSettings settings;
 
-  PahoSession(
-      String serverUri,
-      BooleanSupplier connected,
-      Publish publish,
-      ForcedDisconnect disconnect,
-      Release release) {
-    this.serverUri = serverUri;
-    this.connected = connected;
-    this.publish = publish;
-    this.disconnect = disconnect;
-    this.release = release;
+  PahoSession(ClientSettings settings) {
+    this.settings = settings;
   }
 
-  @Override
-  public boolean isConnected() {
-    return connected.getAsBoolean();
+  /** Paho's {@code setTimeToWait}: how long the next blocking call waits at most. */
+  abstract void setTimeToWait(long millis) throws Exception;
+
+  /** Sends CONNECT with the options the connector built. */
+  abstract void connectClient() throws Exception;
+
+  /** Subscribes at QoS 1. */
+  abstract void subscribe(String filter) throws Exception;
+
+  /** Publishes at QoS 1, not retained. */
+  abstract void publishClient(String topic, byte[] payload) throws Exception;
+
+  /** Paho's {@code disconnectForcibly(quiesceTimeout, disconnectTimeout)}. */
+  abstract void disconnectForcibly(long quiesceMillis, long disconnectMillis) throws Exception;
+
+  /** Paho's {@code close}: releases the client's resources. */
+  abstract void release() throws Exception;
+
+  /** Whether {@code e}, thrown by the connect, is the broker refusing the credentials. */
+  abstract boolean refusedCredentials(Exception e);
+
+  /**
+   * Connects and subscribes to the DPS replies within {@code deadline}; on failure the client is
+   * released and the failure translated ({@link PahoErrors#connectFailed}).
+   */
+  final MqttSession open(Deadline deadline) throws IOException {
+    try {
+      setTimeToWait(deadline.millisLeft());
+      connectClient();
+      setTimeToWait(deadline.millisLeft());
+      subscribe(DpsTopics.REPLY_FILTER);
+    } catch (IOException e) {
+      close();
+      throw e;
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      close();
+      throw PahoErrors.connectFailed(settings, e, refusedCredentials(e));
+    }
+    return this;
   }
 
   @Override
   public void publish(String topic, byte[] payload, Deadline deadline) throws IOException {
-    long timeoutMillis = deadline.millisLeft();
     try {
-      publish.publish(topic, payload, timeoutMillis);
+      setTimeToWait(deadline.millisLeft());
+      publishClient(topic, payload);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      throw PahoErrors.translate(serverUri, e, false);
+      throw PahoErrors.translate(settings.serverUri(), e, false);
     }
   }
 
   @Override
   public void close() {
     try {
-      if (connected.getAsBoolean()) {
-        disconnect.disconnectForcibly(QUIESCE_MILLIS, DISCONNECT_MILLIS);
+      if (isConnected()) {
+        disconnectForcibly(QUIESCE_MILLIS, DISCONNECT_MILLIS);
       }
-      release.close();
+      release();
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -14,16 +14,14 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 final class PahoV3Connector implements MqttSession.Connector {
 
   private final ClientSettings settings;
-  private final String serverUri;
 
   PahoV3Connector(ClientSettings settings) {
     this.settings = settings;
-    this.serverUri = settings.serverUri();
   }
 
   @Override
   public String serverUri() {
-    return serverUri;
+    return settings.serverUri();
   }
 
   @Override
@@ -32,9 +30,9 @@ final class PahoV3Connector implements MqttSession.Connector {
       throws IOException {
     MqttClient client;
     try {
-      client = new MqttClient(serverUri, settings.clientId(), new MemoryPersistence());
+      client = new MqttClient(serverUri(), settings.clientId(), new MemoryPersistence());
     } catch (MqttException e) {
-      throw new IOException("invalid MQTT server URI " + serverUri, e);
+      throw settings.invalidUri(e);
     }
     client.setCallback(
         new MqttCallback() {
@@ -55,7 +53,7 @@ final class PahoV3Connector implements MqttSession.Connector {
     options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
     options.setCleanSession(true);
     options.setAutomaticReconnect(false);
-    options.setKeepAliveInterval(60);
+    options.setKeepAliveInterval(ClientSettings.KEEP_ALIVE_SECONDS);
     options.setConnectionTimeout(settings.connectTimeoutSeconds(deadline));
     options.setSocketFactory(settings.socketFactory());
     options.setHttpsHostnameVerificationEnabled(true);
@@ -63,33 +61,59 @@ final class PahoV3Connector implements MqttSession.Connector {
     if (password != null) {
       options.setPassword(password.toCharArray());
     }
-    PahoSession session =
-        new PahoSession(
-            serverUri,
-            client::isConnected,
-            (topic, payload, timeoutMillis) -> {
-              client.setTimeToWait(timeoutMillis);
-              client.publish(topic, payload, 1, false);
-            },
-            client::disconnectForcibly,
-            () -> client.close(true));
-    try {
-      client.setTimeToWait(deadline.millisLeft());
-      client.connect(options);
-      client.setTimeToWait(deadline.millisLeft());
-      client.subscribe(DpsTopics.REPLY_FILTER, 1);
-    } catch (IOException e) {
-      session.close();
-      throw e;
-    } catch (MqttException e) {
-      session.close();
-      int code = e.getReasonCode();
-      throw PahoErrors.connectFailed(
-          settings,
-          e,
-          code == MqttException.REASON_CODE_FAILED_AUTHENTICATION
-              || code == MqttException.REASON_CODE_NOT_AUTHORIZED);
+    return new Session(client, options).open(deadline);
+  }
+
+  private final class Session extends PahoSession {
+    private final MqttClient client;
+    private final MqttConnectOptions options;
+
+    Session(MqttClient client, MqttConnectOptions options) {
+      super(settings);
+      this.client = client;
+      this.options = options;
     }
-    return session;
+
+    @Override
+    public boolean isConnected() {
+      return client.isConnected();
+    }
+
+    @Override
+    void setTimeToWait(long millis) throws MqttException {
+      client.setTimeToWait(millis);
+    }
+
+    @Override
+    void connectClient() throws MqttException {
+      client.connect(options);
+    }
+
+    @Override
+    void subscribe(String filter) throws MqttException {
+      client.subscribe(filter, 1);
+    }
+
+    @Override
+    void publishClient(String topic, byte[] payload) throws MqttException {
+      client.publish(topic, payload, 1, false);
+    }
+
+    @Override
+    void disconnectForcibly(long quiesceMillis, long disconnectMillis) throws MqttException {
+      client.disconnectForcibly(quiesceMillis, disconnectMillis);
+    }
+
+    @Override
+    void release() throws MqttException {
+      client.close(true);
+    }
+
+    @Override
+    boolean refusedCredentials(Exception e) {
+      int code = e instanceof MqttException m ? m.getReasonCode() : -1;
+      return code == MqttException.REASON_CODE_FAILED_AUTHENTICATION
+          || code == MqttException.REASON_CODE_NOT_AUTHORIZED;
+    }
   }
 }

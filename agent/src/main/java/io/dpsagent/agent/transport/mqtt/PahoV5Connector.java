@@ -22,16 +22,14 @@ final class PahoV5Connector implements MqttSession.Connector {
   private static final int NOT_AUTHORIZED = 0x87;
 
   private final ClientSettings settings;
-  private final String serverUri;
 
   PahoV5Connector(ClientSettings settings) {
     this.settings = settings;
-    this.serverUri = settings.serverUri();
   }
 
   @Override
   public String serverUri() {
-    return serverUri;
+    return settings.serverUri();
   }
 
   @Override
@@ -40,9 +38,9 @@ final class PahoV5Connector implements MqttSession.Connector {
       throws IOException {
     MqttClient client;
     try {
-      client = new MqttClient(serverUri, settings.clientId(), new MemoryPersistence());
+      client = new MqttClient(serverUri(), settings.clientId(), new MemoryPersistence());
     } catch (MqttException e) {
-      throw new IOException("invalid MQTT server URI " + serverUri, e);
+      throw settings.invalidUri(e);
     }
     client.setCallback(
         new MqttCallback() {
@@ -73,7 +71,7 @@ final class PahoV5Connector implements MqttSession.Connector {
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(true);
     options.setAutomaticReconnect(false);
-    options.setKeepAliveInterval(60);
+    options.setKeepAliveInterval(ClientSettings.KEEP_ALIVE_SECONDS);
     options.setConnectionTimeout(settings.connectTimeoutSeconds(deadline));
     options.setSocketFactory(settings.socketFactory());
     options.setHttpsHostnameVerificationEnabled(true);
@@ -81,30 +79,58 @@ final class PahoV5Connector implements MqttSession.Connector {
     if (password != null) {
       options.setPassword(password.getBytes(StandardCharsets.UTF_8));
     }
-    PahoSession session =
-        new PahoSession(
-            serverUri,
-            client::isConnected,
-            (topic, payload, timeoutMillis) -> {
-              client.setTimeToWait(timeoutMillis);
-              client.publish(topic, payload, 1, false);
-            },
-            client::disconnectForcibly,
-            client::close);
-    try {
-      client.setTimeToWait(deadline.millisLeft());
-      client.connect(options);
-      client.setTimeToWait(deadline.millisLeft());
-      client.subscribe(DpsTopics.REPLY_FILTER, 1);
-    } catch (IOException e) {
-      session.close();
-      throw e;
-    } catch (MqttException e) {
-      session.close();
-      int code = e.getReasonCode();
-      throw PahoErrors.connectFailed(
-          settings, e, code == BAD_USER_NAME_OR_PASSWORD || code == NOT_AUTHORIZED);
+    return new Session(client, options).open(deadline);
+  }
+
+  private final class Session extends PahoSession {
+    private final MqttClient client;
+    private final MqttConnectionOptions options;
+
+    Session(MqttClient client, MqttConnectionOptions options) {
+      super(settings);
+      this.client = client;
+      this.options = options;
     }
-    return session;
+
+    @Override
+    public boolean isConnected() {
+      return client.isConnected();
+    }
+
+    @Override
+    void setTimeToWait(long millis) throws MqttException {
+      client.setTimeToWait(millis);
+    }
+
+    @Override
+    void connectClient() throws MqttException {
+      client.connect(options);
+    }
+
+    @Override
+    void subscribe(String filter) throws MqttException {
+      client.subscribe(filter, 1);
+    }
+
+    @Override
+    void publishClient(String topic, byte[] payload) throws MqttException {
+      client.publish(topic, payload, 1, false);
+    }
+
+    @Override
+    void disconnectForcibly(long quiesceMillis, long disconnectMillis) throws MqttException {
+      client.disconnectForcibly(quiesceMillis, disconnectMillis);
+    }
+
+    @Override
+    void release() throws MqttException {
+      client.close();
+    }
+
+    @Override
+    boolean refusedCredentials(Exception e) {
+      int code = e instanceof MqttException m ? m.getReasonCode() : -1;
+      return code == BAD_USER_NAME_OR_PASSWORD || code == NOT_AUTHORIZED;
+    }
   }
 }
