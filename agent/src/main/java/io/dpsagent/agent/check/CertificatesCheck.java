@@ -26,7 +26,7 @@ import java.util.Optional;
  * #RENEWAL_WINDOW} more; the trust bundle's CAs too (an expired one only warns: other anchors may
  * still do).
  */
-final class CertificatesCheck implements Check {
+final class CertificatesCheck extends NamedCheck {
 
   static final String ID = "certificates";
   static final Duration RENEWAL_WINDOW = Duration.ofDays(30);
@@ -35,6 +35,7 @@ final class CertificatesCheck implements Check {
   private final Clock clock;
 
   CertificatesCheck(AgentConfig config, Clock clock) {
+    super(ID);
     this.config = config;
     this.clock = clock;
   }
@@ -42,11 +43,6 @@ final class CertificatesCheck implements Check {
   static boolean relevant(AgentConfig config) {
     return config.provisioning().attestation() instanceof X509Attestation
         || config.provisioning().trustBundle().isPresent();
-  }
-
-  @Override
-  public String id() {
-    return ID;
   }
 
   @Override

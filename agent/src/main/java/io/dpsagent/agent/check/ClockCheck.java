@@ -19,7 +19,7 @@ import javax.net.ssl.SSLSocket;
  * is right: beyond {@link #WARN_SKEW} this warns, beyond {@link #MAX_SKEW} (DPS's tolerance) it
  * fails.
  */
-final class ClockCheck implements Check {
+final class ClockCheck extends NamedCheck {
 
   static final String ID = "clock";
   static final Duration WARN_SKEW = Duration.ofMinutes(1);
@@ -32,24 +32,17 @@ final class ClockCheck implements Check {
   private final Endpoint endpoint;
   private final Clock clock;
 
-  ClockCheck(Endpoint endpoint, Clock clock) {
-    this.endpoint = endpoint;
-    this.clock = clock;
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
   /**
    * Over HTTPS the clock is read on the connection endpoint-tls proved; otherwise on DPS's HTTPS
    * port.
    */
-  @Override
-  public List<String> requires() {
-    return List.of(
-        endpoint.transport() == Transport.HTTPS ? EndpointTlsCheck.ID : EndpointDnsCheck.ID);
+  ClockCheck(Endpoint endpoint, Clock clock) {
+    super(
+        ID,
+        List.of(
+            endpoint.transport() == Transport.HTTPS ? EndpointTlsCheck.ID : EndpointDnsCheck.ID));
+    this.endpoint = endpoint;
+    this.clock = clock;
   }
 
   @Override

@@ -11,19 +11,15 @@ import java.util.stream.Collectors;
  * {@code endpoint-dns}: the endpoint's host name resolves (the proxy's, when DPS is reached through
  * one).
  */
-final class EndpointDnsCheck implements Check {
+final class EndpointDnsCheck extends NamedCheck {
 
   static final String ID = "endpoint-dns";
 
   private final Endpoint endpoint;
 
   EndpointDnsCheck(Endpoint endpoint) {
+    super(ID);
     this.endpoint = endpoint;
-  }
-
-  @Override
-  public String id() {
-    return ID;
   }
 
   @Override

@@ -10,24 +10,15 @@ import java.util.List;
  * {@code endpoint-tcp}: a TCP connection to the endpoint on the transport's port opens; through the
  * proxy, that the proxy grants the {@code CONNECT} tunnel.
  */
-final class EndpointTcpCheck implements Check {
+final class EndpointTcpCheck extends NamedCheck {
 
   static final String ID = "endpoint-tcp";
 
   private final Endpoint endpoint;
 
   EndpointTcpCheck(Endpoint endpoint) {
+    super(ID, List.of(EndpointDnsCheck.ID));
     this.endpoint = endpoint;
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public List<String> requires() {
-    return List.of(EndpointDnsCheck.ID);
   }
 
   @Override

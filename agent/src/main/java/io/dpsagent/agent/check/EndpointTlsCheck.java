@@ -13,24 +13,15 @@ import javax.net.ssl.SSLSocket;
  * {@code endpoint-tls}: the TLS handshake on the transport's port succeeds with the server's
  * certificate and host name verified against the system store plus {@code trust_bundle}.
  */
-final class EndpointTlsCheck implements Check {
+final class EndpointTlsCheck extends NamedCheck {
 
   static final String ID = "endpoint-tls";
 
   private final Endpoint endpoint;
 
   EndpointTlsCheck(Endpoint endpoint) {
+    super(ID, List.of(EndpointTcpCheck.ID));
     this.endpoint = endpoint;
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public List<String> requires() {
-    return List.of(EndpointTcpCheck.ID);
   }
 
   @Override

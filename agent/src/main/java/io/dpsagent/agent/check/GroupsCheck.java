@@ -16,7 +16,7 @@ import java.util.Optional;
  * device's mode lets only that group in (tss, on most distributions), and {@code
  * output.token_group}, which the daemon gives the hub token file to.
  */
-final class GroupsCheck implements Check {
+final class GroupsCheck extends NamedCheck {
 
   static final String ID = "groups";
 
@@ -25,19 +25,10 @@ final class GroupsCheck implements Check {
   private final UserDatabase users;
 
   GroupsCheck(AgentConfig config, ServiceUser user, UserDatabase users) {
+    super(ID, List.of(ServiceUserCheck.ID));
     this.config = config;
     this.user = user;
     this.users = users;
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public List<String> requires() {
-    return List.of(ServiceUserCheck.ID);
   }
 
   @Override

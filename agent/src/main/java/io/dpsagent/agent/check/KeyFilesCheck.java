@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * password files, PIN files, the trust bundle) exists, secrets are owner-only, the service user can
  * read each one, and each holds what it should.
  */
-final class KeyFilesCheck implements Check {
+final class KeyFilesCheck extends NamedCheck {
 
   static final String ID = "key-files";
 
@@ -39,6 +39,7 @@ final class KeyFilesCheck implements Check {
   private final Optional<ServiceUser> user;
 
   KeyFilesCheck(AgentConfig config, Optional<ServiceUser> user) {
+    super(ID);
     this.config = config;
     this.user = user;
   }
@@ -46,11 +47,6 @@ final class KeyFilesCheck implements Check {
   /** Whether the config names any file; without one, the check is not relevant. */
   static boolean relevant(AgentConfig config) {
     return !files(config).isEmpty();
-  }
-
-  @Override
-  public String id() {
-    return ID;
   }
 
   @Override

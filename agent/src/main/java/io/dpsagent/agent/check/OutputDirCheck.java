@@ -13,7 +13,7 @@ import java.util.Optional;
  * {@code output-dir}: the service user can write the output directory ({@code output.dir}) and the
  * daemon's token directory ({@code output.token_dir}), or create them where they are missing.
  */
-final class OutputDirCheck implements Check {
+final class OutputDirCheck extends NamedCheck {
 
   static final String ID = "output-dir";
 
@@ -21,18 +21,9 @@ final class OutputDirCheck implements Check {
   private final ServiceUser user;
 
   OutputDirCheck(AgentConfig config, ServiceUser user) {
+    super(ID, List.of(ServiceUserCheck.ID));
     this.config = config;
     this.user = user;
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public List<String> requires() {
-    return List.of(ServiceUserCheck.ID);
   }
 
   @Override

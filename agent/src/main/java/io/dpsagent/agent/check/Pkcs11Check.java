@@ -19,7 +19,7 @@ import java.util.Optional;
  * login, as provisioning makes), and the key object exists with an unreadable value; for an X.509
  * key, with a certificate that certifies it.
  */
-final class Pkcs11Check implements Check {
+final class Pkcs11Check extends NamedCheck {
 
   static final String ID = "pkcs11";
 
@@ -27,6 +27,7 @@ final class Pkcs11Check implements Check {
   private final KeyUri key;
 
   private Pkcs11Check(AgentConfig config, KeyUri key) {
+    super(ID, List.of(KeyFilesCheck.ID));
     this.config = config;
     this.key = key;
   }
@@ -45,19 +46,6 @@ final class Pkcs11Check implements Check {
                 ? t.privateKey()
                 : null;
     return Optional.ofNullable(key).filter(k -> k.scheme() == KeyUri.Scheme.PKCS11);
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  /**
-   * The PIN file and a certificate file are judged first; a login with a bad PIN file helps nobody.
-   */
-  @Override
-  public List<String> requires() {
-    return List.of(KeyFilesCheck.ID);
   }
 
   @Override

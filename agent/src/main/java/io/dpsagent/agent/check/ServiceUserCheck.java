@@ -13,7 +13,7 @@ import java.util.Optional;
  * files and groups for that account (default {@value #DEFAULT_USER}, or {@code --user}); run as
  * anyone else, for the current user, since only root can start a service as another user.
  */
-public final class ServiceUserCheck implements Check {
+public final class ServiceUserCheck extends NamedCheck {
 
   static final String ID = "service-user";
   static final String DEFAULT_USER = "dps-agent";
@@ -22,6 +22,7 @@ public final class ServiceUserCheck implements Check {
   private final Verdict verdict;
 
   private ServiceUserCheck(Optional<ServiceUser> user, Verdict verdict) {
+    super(ID);
     this.user = user;
     this.verdict = verdict;
   }
@@ -94,11 +95,6 @@ public final class ServiceUserCheck implements Check {
   /** The account to judge access for; empty when it does not exist. */
   Optional<ServiceUser> user() {
     return user;
-  }
-
-  @Override
-  public String id() {
-    return ID;
   }
 
   @Override

@@ -17,7 +17,7 @@ import java.time.Duration;
  * the enrollment names), and once the device is provisioned, the identity key DPS sent is persisted
  * at the identity handle. Reads only: a missing key is reported, not created.
  */
-final class TpmCheck implements Check {
+final class TpmCheck extends NamedCheck {
 
   static final String ID = "tpm";
 
@@ -25,17 +25,13 @@ final class TpmCheck implements Check {
   private final Duration timeout;
 
   TpmCheck(AgentConfig config, Duration timeout) {
+    super(ID);
     this.config = config;
     this.timeout = timeout;
   }
 
   static boolean relevant(AgentConfig config) {
     return config.provisioning().attestation() instanceof TpmAttestation;
-  }
-
-  @Override
-  public String id() {
-    return ID;
   }
 
   @Override
