@@ -225,16 +225,7 @@ public final class Daemon {
    * Rewrites the outputs from the cache, so that a rotated key reaches every file that carries it.
    */
   private void rewrite(ConnectionInfo info) throws AgentException {
-    try {
-      new OutputWriter(config.output()).write(info);
-    } catch (IOException e) {
-      throw AgentException.config(
-          "cannot write outputs to "
-              + config.output().dir()
-              + ": "
-              + e.getMessage()
-              + "; check output.dir and its permissions");
-    }
+    new OutputWriter(config.output()).writeOrFail(info);
   }
 
   private Optional<ConnectionInfo> provisionUntilDone(

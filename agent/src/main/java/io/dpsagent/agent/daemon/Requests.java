@@ -6,10 +6,7 @@ import io.dpsagent.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalNotFoundException;
 
 /**
  * Requests to the running daemon, as files in {@code <token_dir>/requests/}: {@code reprovision}
@@ -41,19 +38,8 @@ public final class Requests {
       AtomicFiles.createDirectory(output.tokenDir(), PosixFilePermissions.fromString("rwxr-x---"));
       AtomicFiles.createDirectory(dir, PosixFilePermissions.fromString("rwxrwx---"));
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
-      if (output.tokenGroup().isPresent()) {
-        GroupPrincipal group =
-            dir.getFileSystem()
-                .getUserPrincipalLookupService()
-                .lookupPrincipalByGroupName(output.tokenGroup().get());
-        Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(group);
-      }
+      TokenFile.giveTokenGroup(output, dir);
       return new Requests(dir);
-    } catch (UserPrincipalNotFoundException e) {
-      throw AgentException.config(
-          "output.token_group: group '"
-              + output.tokenGroup().orElse("")
-              + "' does not exist; create it or change the key");
     } catch (IOException e) {
       throw AgentException.config("cannot prepare " + dir + ": " + e.getMessage());
     }

@@ -44,23 +44,33 @@ final class TokenFile {
         PosixFilePermissions.fromString("rwxr-x---"),
         holdsToken ? Optional.of("the hub token (" + NAME + ")") : Optional.empty());
     try {
-      Optional<GroupPrincipal> group = Optional.empty();
-      if (output.tokenGroup().isPresent()) {
-        group =
-            Optional.of(
-                dir.getFileSystem()
-                    .getUserPrincipalLookupService()
-                    .lookupPrincipalByGroupName(output.tokenGroup().get()));
-        Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(group.get());
-      }
-      return new TokenFile(dir.resolve(NAME), group);
+      return new TokenFile(dir.resolve(NAME), giveTokenGroup(output, dir));
+    } catch (IOException e) {
+      throw AgentException.config("cannot prepare output.token_dir " + dir + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Gives {@code dir} the group {@code output.token_group} names, when it names one; a group that
+   * does not exist is a config error.
+   */
+  static Optional<GroupPrincipal> giveTokenGroup(OutputConfig output, Path dir)
+      throws AgentException, IOException {
+    if (output.tokenGroup().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      GroupPrincipal group =
+          dir.getFileSystem()
+              .getUserPrincipalLookupService()
+              .lookupPrincipalByGroupName(output.tokenGroup().get());
+      Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(group);
+      return Optional.of(group);
     } catch (UserPrincipalNotFoundException e) {
       throw AgentException.config(
           "output.token_group: group '"
-              + output.tokenGroup().orElse("")
+              + output.tokenGroup().get()
               + "' does not exist; create it or change the key");
-    } catch (IOException e) {
-      throw AgentException.config("cannot prepare output.token_dir " + dir + ": " + e.getMessage());
     }
   }
 

@@ -16,7 +16,6 @@ import io.dpsagent.agent.output.OutputLock;
 import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.agent.tls.TrustStores;
 import io.dpsagent.agent.transport.Transports;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -102,17 +101,8 @@ public final class ProvisionFlow {
     }
   }
 
-  private Result write(OutputWriter writer, ConnectionInfo info) throws AgentException {
-    try {
-      return new Result(info, writer.write(info));
-    } catch (IOException e) {
-      throw AgentException.config(
-          "cannot write outputs to "
-              + config.output().dir()
-              + ": "
-              + e.getMessage()
-              + "; check output.dir and its permissions");
-    }
+  private static Result write(OutputWriter writer, ConnectionInfo info) throws AgentException {
+    return new Result(info, writer.writeOrFail(info));
   }
 
   /** The post-provision hook, run after the new set is complete and the directory released. */

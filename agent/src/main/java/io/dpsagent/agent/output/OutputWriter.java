@@ -69,6 +69,20 @@ public final class OutputWriter {
         : Optional.empty();
   }
 
+  /** As {@link #write}, with a failure reported as a config error that names output.dir. */
+  public List<Path> writeOrFail(ConnectionInfo info) throws AgentException {
+    try {
+      return write(info);
+    } catch (IOException e) {
+      throw AgentException.config(
+          "cannot write outputs to "
+              + config.dir()
+              + ": "
+              + e.getMessage()
+              + "; check output.dir and its permissions");
+    }
+  }
+
   /**
    * Writes the outputs and returns the files written. The connection string is written when
    * configured and when the hub authentication can be expressed as one; otherwise one left by an
