@@ -10,15 +10,10 @@ import io.dpsagent.agent.flow.ProvisionFlow;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.OutputLock;
 import io.dpsagent.agent.output.OutputWriter;
-import io.dpsagent.agent.sas.SasToken;
-import io.dpsagent.hsm.HsmException;
-import io.dpsagent.hsm.SasSigner;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -33,12 +28,6 @@ public final class Daemon {
 
   private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
 
-  /** How often the application's hub-rejection report is looked for. */
-  static final Duration REQUEST_POLL = Duration.ofSeconds(2);
-
-  /** An application that keeps reporting rejection must not make the daemon hammer DPS. */
-  static final Duration MIN_REJECTION_SPACING = Duration.ofSeconds(30);
-
   /** Loads the configuration again, for SIGHUP. */
   @FunctionalInterface
   public interface ConfigSource {
@@ -50,9 +39,9 @@ public final class Daemon {
   private final Signals signals;
   private final SystemdNotifier systemd;
   private final Pacing pacing;
+  private final StateRecorder state;
+  private final Serving serving;
   private AgentConfig config;
-  private DaemonState state;
-  private Instant lastRejectionHandled = Instant.MIN;
 
   public Daemon(
       ConfigSource source,
@@ -68,17 +57,8 @@ public final class Daemon {
     this.systemd = systemd;
     this.pacing =
         new Pacing(clock, signals, new Watchdog(systemd, environment, clock), new SecureRandom());
-    Instant now = clock.instant();
-    this.state =
-        new DaemonState(
-            ProcessHandle.current().pid(),
-            now,
-            "starting",
-            "none",
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            now);
+    this.state = new StateRecorder(clock, () -> this.config.output());
+    this.serving = new Serving(clock, pacing, state);
   }
 
   /** Runs until stopped; returns normally when stopped, throws on a failure no wait can cure. */
@@ -96,14 +76,11 @@ public final class Daemon {
         }
       }
     } catch (AgentException e) {
-      record(
-          new DaemonState.Attempt(
-              clock.instant(), false, Optional.of(kindName(e)), Optional.of(e.getMessage())),
-          Optional.empty());
+      state.failed(e, Optional.empty());
       throw e;
     } finally {
       systemd.stopping();
-      update(state.phase("stopped", clock.instant()));
+      state.phase("stopped");
     }
   }
 
@@ -133,7 +110,7 @@ public final class Daemon {
         return Signals.Wake.STOP;
       }
       ready(assigned.get());
-      return serve(device, assigned.get(), tokenFile, requests);
+      return serving.serve(config.output(), device, assigned.get(), tokenFile, requests);
     }
   }
 
@@ -149,7 +126,7 @@ public final class Daemon {
         }
         Duration wait = pacing.jitter(ceiling);
         LOG.warning(() -> e.getMessage() + "; trying again in " + wait.toSeconds() + " s");
-        record(failure(e), Optional.of(clock.instant().plus(wait)));
+        state.failed(e, Optional.of(clock.instant().plus(wait)));
         systemd.status(
             "waiting for the key store: " + e.getMessage() + "; next try at " + pacing.endOf(wait));
         if (pacing.waitFor(wait) == Signals.Wake.STOP) {
@@ -182,7 +159,7 @@ public final class Daemon {
           () ->
               "using the cached assignment of " + device.registrationId() + "; DPS not contacted");
       rewrite(usable.get().withHubAuth(device.hubAuth()));
-      update(state.serving("cache", clock.instant()));
+      state.serving("cache");
       return usable;
     }
     if (usable.isEmpty() && tokenFile.isPresent()) {
@@ -233,16 +210,14 @@ public final class Daemon {
       throws AgentException, InterruptedException {
     Duration ceiling = Pacing.FIRST_RETRY;
     while (true) {
-      update(state.phase("provisioning", clock.instant()));
+      state.phase("provisioning");
       systemd.status("registering " + device.registrationId() + " with DPS");
       try {
         ProvisionFlow.Result result =
             new ProvisionFlow(config, clock, pacing::sleepServingWatchdog)
                 .runHoldingOutputs(device);
-        record(
-            new DaemonState.Attempt(clock.instant(), true, Optional.empty(), Optional.empty()),
-            Optional.empty());
-        update(state.serving("dps", clock.instant()));
+        state.succeeded();
+        state.serving("dps");
         return Optional.of(result.connection());
       } catch (AgentException e) {
         if (signals.isStopped()) {
@@ -253,14 +228,14 @@ public final class Daemon {
         }
         if (fallback.isPresent()) {
           LOG.warning(() -> e.getMessage() + "; keeping the cached assignment");
-          record(failure(e), Optional.empty());
-          update(state.serving("cache", clock.instant()));
+          state.failed(e, Optional.empty());
+          state.serving("cache");
           return fallback;
         }
         Duration wait = pacing.beforeNextRun(ceiling, e);
         LOG.warning(
             () -> e.getMessage() + "; next provisioning attempt in " + wait.toSeconds() + " s");
-        record(failure(e), Optional.of(clock.instant().plus(wait)));
+        state.failed(e, Optional.of(clock.instant().plus(wait)));
         systemd.status(
             "waiting for DPS: " + e.getMessage() + "; next attempt at " + pacing.endOf(wait));
         Signals.Wake wake = pacing.waitFor(wait);
@@ -285,70 +260,6 @@ public final class Daemon {
     systemd.ready(status); // the first one starts dependants; a later one ends a RELOADING=1
   }
 
-  /**
-   * Keeps a hub token fresh (devices with a SAS key) and waits for what comes next: a stop, a
-   * reload, a re-provisioning request, or the application's report that the hub rejected it.
-   */
-  private Signals.Wake serve(
-      DeviceAuthentication device,
-      ConnectionInfo connection,
-      Optional<TokenFile> tokenFile,
-      Requests requests)
-      throws AgentException, InterruptedException {
-    Optional<SasSigner> signer =
-        tokenFile.isPresent() ? Optional.of(device.hubSigner()) : Optional.empty();
-    if (tokenFile.isEmpty()) {
-      LOG.info("the device authenticates with its certificate; no hub token to keep");
-    }
-    Instant nextToken = clock.instant();
-    while (true) {
-      if (tokenFile.isPresent() && !clock.instant().isBefore(nextToken)) {
-        Duration ttl = config.output().tokenTtl();
-        writeToken(tokenFile.get(), signer.get(), connection, clock.instant().plus(ttl));
-        nextToken = clock.instant().plus(ttl.multipliedBy(4).dividedBy(5));
-      }
-      if (requests.takeReprovision()) {
-        LOG.info("re-provisioning as requested");
-        return Signals.Wake.REPROVISION;
-      }
-      if (requests.takeHubRejected()) {
-        if (Duration.between(lastRejectionHandled, clock.instant()).compareTo(MIN_REJECTION_SPACING)
-            >= 0) {
-          lastRejectionHandled = clock.instant();
-          LOG.warning(
-              "the application reports that the hub rejected the device's identity; registering again");
-          return Signals.Wake.REPROVISION;
-        }
-        LOG.info(
-            "hub rejection reported again within "
-                + MIN_REJECTION_SPACING.toSeconds()
-                + " s; not registering"
-                + " again yet");
-      }
-      Duration untilToken =
-          tokenFile.isPresent() ? Duration.between(clock.instant(), nextToken) : Pacing.MAX_RETRY;
-      Signals.Wake wake = pacing.waitFor(Pacing.min(untilToken, REQUEST_POLL));
-      if (wake != Signals.Wake.TIMEOUT) {
-        return wake;
-      }
-    }
-  }
-
-  private void writeToken(
-      TokenFile tokenFile, SasSigner signer, ConnectionInfo connection, Instant expiry)
-      throws AgentException {
-    String resource = connection.hubHostName() + "/devices/" + connection.deviceId();
-    try {
-      tokenFile.write(SasToken.build(resource, signer, expiry, null));
-    } catch (HsmException e) {
-      throw AgentException.hsm("cannot sign the hub token: ", e);
-    } catch (IOException e) {
-      throw AgentException.config("cannot write " + tokenFile.path() + ": " + e.getMessage());
-    }
-    update(state.token(expiry, clock.instant()));
-    LOG.info(() -> "wrote a hub token valid until " + expiry + " to " + tokenFile.path());
-  }
-
   /** SIGHUP: the new configuration applies from the next session; a broken one is not taken. */
   private void reload() {
     systemd.reloading("reloading the configuration");
@@ -363,33 +274,5 @@ public final class Daemon {
                   + e.getMessage()
                   + "; keeping the running configuration");
     }
-  }
-
-  private void record(DaemonState.Attempt attempt, Optional<Instant> next) {
-    update(state.attempted(attempt, next, clock.instant()));
-  }
-
-  private void update(DaemonState next) {
-    state = next;
-    try {
-      OutputWriter.prepareDirectory(config.output());
-      state.write(config.output().dir());
-    } catch (IOException e) {
-      LOG.fine(
-          () ->
-              "cannot write "
-                  + DaemonState.FILE
-                  + ": "
-                  + e.getMessage()); // status shows less; no harm
-    }
-  }
-
-  private DaemonState.Attempt failure(AgentException e) {
-    return new DaemonState.Attempt(
-        clock.instant(), false, Optional.of(kindName(e)), Optional.of(e.getMessage()));
-  }
-
-  private static String kindName(AgentException e) {
-    return e.kind().name().toLowerCase(Locale.ROOT);
   }
 }

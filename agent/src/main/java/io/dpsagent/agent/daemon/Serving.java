@@ -1,0 +1,114 @@
+package io.dpsagent.agent.daemon;
+
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.attestation.DeviceAuthentication;
+import io.dpsagent.agent.config.OutputConfig;
+import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.agent.sas.SasToken;
+import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.SasSigner;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Serving one assignment: keeps a hub token fresh (devices with a SAS key) and waits for what comes
+ * next: a stop, a reload, a re-provisioning request, or the application's report that the hub
+ * rejected it. One instance serves every session of the daemon, so that rejection reports are paced
+ * across sessions.
+ */
+final class Serving {
+
+  private static final Logger LOG = Logger.getLogger(Serving.class.getName());
+
+  /** How often the application's hub-rejection report is looked for. */
+  static final Duration REQUEST_POLL = Duration.ofSeconds(2);
+
+  /** An application that keeps reporting rejection must not make the daemon hammer DPS. */
+  static final Duration MIN_REJECTION_SPACING = Duration.ofSeconds(30);
+
+  private final Clock clock;
+  private final Pacing pacing;
+  private final StateRecorder state;
+  private Instant lastRejectionHandled = Instant.MIN;
+
+  Serving(Clock clock, Pacing pacing, StateRecorder state) {
+    this.clock = clock;
+    this.pacing = pacing;
+    this.state = state;
+  }
+
+  /** Serves until something other than a timeout wakes it, and says what. */
+  Signals.Wake serve(
+      OutputConfig output,
+      DeviceAuthentication device,
+      ConnectionInfo connection,
+      Optional<TokenFile> tokenFile,
+      Requests requests)
+      throws AgentException, InterruptedException {
+    Optional<SasSigner> signer =
+        tokenFile.isPresent() ? Optional.of(device.hubSigner()) : Optional.empty();
+    if (tokenFile.isEmpty()) {
+      LOG.info("the device authenticates with its certificate; no hub token to keep");
+    }
+    Instant nextToken = clock.instant();
+    while (true) {
+      if (tokenFile.isPresent() && !clock.instant().isBefore(nextToken)) {
+        Duration ttl = output.tokenTtl();
+        writeToken(tokenFile.get(), signer.get(), connection, clock.instant().plus(ttl));
+        nextToken = clock.instant().plus(ttl.multipliedBy(4).dividedBy(5));
+      }
+      Optional<Signals.Wake> asked = request(requests);
+      if (asked.isPresent()) {
+        return asked.get();
+      }
+      Duration untilToken =
+          tokenFile.isPresent() ? Duration.between(clock.instant(), nextToken) : Pacing.MAX_RETRY;
+      Signals.Wake wake = pacing.waitFor(Pacing.min(untilToken, REQUEST_POLL));
+      if (wake != Signals.Wake.TIMEOUT) {
+        return wake;
+      }
+    }
+  }
+
+  /** A re-provisioning request, or a hub rejection not too soon after the last one handled. */
+  private Optional<Signals.Wake> request(Requests requests) {
+    if (requests.takeReprovision()) {
+      LOG.info("re-provisioning as requested");
+      return Optional.of(Signals.Wake.REPROVISION);
+    }
+    if (requests.takeHubRejected()) {
+      if (Duration.between(lastRejectionHandled, clock.instant()).compareTo(MIN_REJECTION_SPACING)
+          >= 0) {
+        lastRejectionHandled = clock.instant();
+        LOG.warning(
+            "the application reports that the hub rejected the device's identity; registering again");
+        return Optional.of(Signals.Wake.REPROVISION);
+      }
+      LOG.info(
+          "hub rejection reported again within "
+              + MIN_REJECTION_SPACING.toSeconds()
+              + " s; not registering"
+              + " again yet");
+    }
+    return Optional.empty();
+  }
+
+  private void writeToken(
+      TokenFile tokenFile, SasSigner signer, ConnectionInfo connection, Instant expiry)
+      throws AgentException {
+    String resource = connection.hubHostName() + "/devices/" + connection.deviceId();
+    try {
+      tokenFile.write(SasToken.build(resource, signer, expiry, null));
+    } catch (HsmException e) {
+      throw AgentException.hsm("cannot sign the hub token: ", e);
+    } catch (IOException e) {
+      throw AgentException.config("cannot write " + tokenFile.path() + ": " + e.getMessage());
+    }
+    state.token(expiry);
+    LOG.info(() -> "wrote a hub token valid until " + expiry + " to " + tokenFile.path());
+  }
+}

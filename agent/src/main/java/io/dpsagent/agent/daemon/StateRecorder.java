@@ -1,0 +1,90 @@
+package io.dpsagent.agent.daemon;
+
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.config.OutputConfig;
+import io.dpsagent.agent.output.OutputWriter;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The daemon's {@code state.json}, kept as it goes: every change is written at once into the output
+ * directory of the running configuration, and a write that fails is only logged ({@code status}
+ * then shows less; nothing else depends on it).
+ */
+final class StateRecorder {
+
+  private static final Logger LOG = Logger.getLogger(StateRecorder.class.getName());
+
+  private final Clock clock;
+  private final Supplier<OutputConfig> output;
+  private DaemonState state;
+
+  StateRecorder(Clock clock, Supplier<OutputConfig> output) {
+    this.clock = clock;
+    this.output = output;
+    Instant now = clock.instant();
+    this.state =
+        new DaemonState(
+            ProcessHandle.current().pid(),
+            now,
+            "starting",
+            "none",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            now);
+  }
+
+  /** Where the assignment being served came from: {@code none}, {@code cache} or {@code dps}. */
+  String source() {
+    return state.source();
+  }
+
+  void phase(String phase) {
+    update(state.phase(phase, clock.instant()));
+  }
+
+  void serving(String source) {
+    update(state.serving(source, clock.instant()));
+  }
+
+  void token(Instant expiry) {
+    update(state.token(expiry, clock.instant()));
+  }
+
+  void succeeded() {
+    attempted(
+        new DaemonState.Attempt(clock.instant(), true, Optional.empty(), Optional.empty()),
+        Optional.empty());
+  }
+
+  /** A failed attempt, and when the next one is due (empty: none planned). */
+  void failed(AgentException e, Optional<Instant> next) {
+    attempted(
+        new DaemonState.Attempt(
+            clock.instant(),
+            false,
+            Optional.of(e.kind().name().toLowerCase(Locale.ROOT)),
+            Optional.of(e.getMessage())),
+        next);
+  }
+
+  private void attempted(DaemonState.Attempt attempt, Optional<Instant> next) {
+    update(state.attempted(attempt, next, clock.instant()));
+  }
+
+  private void update(DaemonState next) {
+    state = next;
+    try {
+      OutputWriter.prepareDirectory(output.get());
+      state.write(output.get().dir());
+    } catch (IOException e) {
+      LOG.fine(() -> "cannot write " + DaemonState.FILE + ": " + e.getMessage());
+    }
+  }
+}
