@@ -1,18 +1,10 @@
 package io.dpsagent.agent.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.Printable;
 import io.dpsagent.hsm.tpm.TctiSpec;
 import io.dpsagent.hsm.tpm.TpmSettings;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +30,6 @@ public final class ConfigLoader {
   private static final Pattern ID_SCOPE = Pattern.compile("[A-Za-z0-9]{1,64}");
 
   private final TomlMapper toml = new TomlMapper();
-  private final ObjectMapper json = new ObjectMapper();
   private final Map<String, String> environment;
 
   /** A loader that applies the given environment's overrides (see {@link ConfigSources}). */
@@ -121,12 +112,13 @@ public final class ConfigLoader {
     }
     Optional<Path> trustBundle =
         s.string("trust_bundle").isPresent()
-            ? Optional.of(filePath(s.string("trust_bundle").get(), s.keyName("trust_bundle")))
+            ? Optional.of(
+                ConfigPaths.filePath(s.string("trust_bundle").get(), s.keyName("trust_bundle")))
             : Optional.empty();
-    Optional<String> payload = payload(s.table("payload"));
+    Optional<String> payload = PayloadSection.bind(s.table("payload"));
     Optional<ProxySettings> proxy = proxy(s.string("proxy"), s.keyName("proxy"), endpoint.host());
     AttestationConfig attestation =
-        attestation(
+        AttestationSection.bind(
             s.table("attestation")
                 .orElseThrow(
                     () ->
@@ -153,138 +145,6 @@ public final class ConfigLoader {
         reprovision);
   }
 
-  private AttestationConfig attestation(Section s) throws InvalidConfigException {
-    String method = s.requiredString("method", "use \"symmetric_key\", \"x509\" or \"tpm\"");
-    AttestationConfig attestation;
-    switch (method) {
-      case "symmetric_key":
-        attestation = symmetricKey(s);
-        break;
-      case "x509":
-        attestation = x509(s);
-        break;
-      case "tpm":
-        Optional<String> registrationId = s.string("registration_id");
-        if (registrationId.isPresent()) {
-          registrationId(s, registrationId.get());
-        }
-        attestation = new TpmAttestation(registrationId);
-        break;
-      default:
-        throw new InvalidConfigException(
-            s.keyName("method"),
-            Printable.quote(method)
-                + " is not supported; use \"symmetric_key\", \"x509\" or \"tpm\"");
-    }
-    s.rejectUnknownKeys();
-    return attestation;
-  }
-
-  private SymmetricKeyAttestation symmetricKey(Section s) throws InvalidConfigException {
-    String registrationId =
-        registrationId(s, s.requiredString("registration_id", "set the device's registration ID"));
-    Optional<KeyUri> deviceKey = keyReference(s.table("symmetric_key"), true);
-    Optional<KeyUri> groupKey = keyReference(s.table("group_key"), true);
-    if (deviceKey.isPresent() == groupKey.isPresent()) {
-      throw new InvalidConfigException(
-          s.keyName("symmetric_key"),
-          "set exactly one of symmetric_key = { uri = \"file:///...\" } or group_key = { uri = \"file:///...\" }");
-    }
-    long ttl = s.integer("sas_ttl_seconds", 60, 86_400).orElse(3600L);
-    return new SymmetricKeyAttestation(
-        registrationId, deviceKey.orElseGet(groupKey::get), groupKey.isPresent(), ttl);
-  }
-
-  private X509Attestation x509(Section s) throws InvalidConfigException {
-    Optional<String> registrationId = s.string("registration_id");
-    if (registrationId.isPresent()) {
-      registrationId(s, registrationId.get());
-    }
-    Optional<KeyUri> cert = keyReference(s.table("identity_cert"), true);
-    Optional<KeyUri> key = keyReference(s.table("identity_pk"), true);
-    Optional<Section> p12 = s.table("identity_pkcs12");
-    if (p12.isPresent() == (cert.isPresent() || key.isPresent())) {
-      throw new InvalidConfigException(
-          s.keyName("identity_cert"),
-          "set identity_cert and identity_pk (PEM files), or identity_pkcs12 = { uri = ..., password_uri = ... }");
-    }
-    if (p12.isPresent()) {
-      Section t = p12.get();
-      KeyUri bundle =
-          fileUri(
-              t, "uri", "name the PKCS#12 file, e.g. uri = \"file:///etc/dps-agent/device.p12\"");
-      KeyUri password =
-          fileUri(
-              t,
-              "password_uri",
-              "name the file holding its password, e.g. password_uri = \"file:///etc/dps-agent/device.p12.pass\"");
-      t.rejectUnknownKeys();
-      return new X509Attestation(registrationId, new X509Attestation.Pkcs12File(bundle, password));
-    }
-    if (key.isPresent() && key.get().keepsCertificates()) {
-      return new X509Attestation(registrationId, new X509Attestation.TokenKey(key.get(), cert));
-    }
-    if (cert.isEmpty() || key.isEmpty()) {
-      throw new InvalidConfigException(
-          s.keyName(cert.isEmpty() ? "identity_cert" : "identity_pk"),
-          "is missing; X.509 needs both identity_cert (PEM chain) and identity_pk (private key)");
-    }
-    if (!cert.get().isFile()) {
-      throw new InvalidConfigException(
-          s.keyName("identity_cert"),
-          "a certificate from a PKCS#11 token goes with a private key in that token (identity_pk = { uri = \"pkcs11:...\" })");
-    }
-    return new X509Attestation(registrationId, new X509Attestation.PemFiles(cert.get(), key.get()));
-  }
-
-  private static String registrationId(Section s, String registrationId)
-      throws InvalidConfigException {
-    try {
-      RegistrationId.validate(registrationId);
-      return registrationId;
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(s.keyName("registration_id"), e.getMessage());
-    }
-  }
-
-  private Optional<KeyUri> keyReference(Optional<Section> table, boolean tokenAllowed)
-      throws InvalidConfigException {
-    if (table.isEmpty()) {
-      return Optional.empty();
-    }
-    Section s = table.get();
-    KeyUri key =
-        keyUri(
-            s,
-            "uri",
-            "name the key, e.g. uri = \"file:///etc/dps-agent/device.key\" or \"pkcs11:...\"",
-            tokenAllowed);
-    s.rejectUnknownKeys();
-    return Optional.of(key);
-  }
-
-  /** A required {@code file:} reference. */
-  private static KeyUri fileUri(Section s, String key, String hint) throws InvalidConfigException {
-    return keyUri(s, key, hint, false);
-  }
-
-  /** A required key reference: {@code file:}, or also {@code pkcs11:} where a token may hold it. */
-  private static KeyUri keyUri(Section s, String key, String hint, boolean tokenAllowed)
-      throws InvalidConfigException {
-    String uri = s.requiredString(key, hint);
-    KeyUri parsed;
-    try {
-      parsed = KeyUri.parse(uri);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(s.keyName(key), e.getMessage());
-    }
-    if (!parsed.isFile() && !tokenAllowed) {
-      throw new InvalidConfigException(
-          s.keyName(key), Printable.quote(String.valueOf(parsed)) + " must be a file:/// URI");
-    }
-    return parsed;
-  }
-
   private Optional<ProxySettings> proxy(Optional<String> configured, String key, String targetHost)
       throws InvalidConfigException {
     try {
@@ -296,42 +156,6 @@ public final class ConfigLoader {
               : ProxySettings.environmentVariable(environment).orElse("https_proxy")
                   + " (environment)",
           e.getMessage());
-    }
-  }
-
-  private Optional<String> payload(Optional<Section> table) throws InvalidConfigException {
-    if (table.isEmpty()) {
-      return Optional.empty();
-    }
-    Section s = table.get();
-    Optional<String> uri = s.string("uri");
-    Optional<String> inline = s.string("json");
-    s.rejectUnknownKeys();
-    if (uri.isPresent() == inline.isPresent()) {
-      throw new InvalidConfigException(
-          s.keyName("uri"), "set exactly one of uri = \"file:///...\" or json = '{...}'");
-    }
-    String key = uri.isPresent() ? s.keyName("uri") : s.keyName("json");
-    String text =
-        inline.isPresent() ? inline.get() : readPayloadFile(filePath(uri.get(), key), key);
-    try {
-      JsonNode node = json.readTree(text);
-      if (node == null || !node.isObject()) {
-        throw new InvalidConfigException(key, "the payload must be a JSON object");
-      }
-      return Optional.of(json.writeValueAsString(node));
-    } catch (JsonProcessingException e) {
-      throw new InvalidConfigException(
-          key, "the payload is not valid JSON: " + e.getOriginalMessage());
-    }
-  }
-
-  private static String readPayloadFile(Path path, String key) throws InvalidConfigException {
-    try {
-      return Files.readString(path, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new InvalidConfigException(
-          key, "cannot read " + path + ": " + FileProblems.describe(e));
     }
   }
 
@@ -359,7 +183,7 @@ public final class ConfigLoader {
       return Optional.empty();
     }
     Optional<String> module = table.get().string("module");
-    if (module.isPresent() && !absolute(module.get())) {
+    if (module.isPresent() && !ConfigPaths.absolute(module.get())) {
       throw new InvalidConfigException(
           table.get().keyName("module"),
           Printable.quote(module.get()) + " must be an absolute path");
@@ -415,12 +239,13 @@ public final class ConfigLoader {
   }
 
   private OutputConfig output(Section s) throws InvalidConfigException {
-    Path dir = s.string("dir").isPresent() ? absolutePath(s, "dir") : DEFAULT_OUTPUT_DIR;
+    Path dir =
+        s.string("dir").isPresent() ? ConfigPaths.absolutePath(s, "dir") : DEFAULT_OUTPUT_DIR;
     boolean connectionString = s.bool("connection_string").orElse(true);
     boolean groupReadable = s.bool("group_readable").orElse(false);
     Path tokenDir =
         s.string("token_dir").isPresent()
-            ? absolutePath(s, "token_dir")
+            ? ConfigPaths.absolutePath(s, "token_dir")
             : OutputConfig.DEFAULT_TOKEN_DIR;
     Optional<String> tokenGroup = s.string("token_group");
     Duration tokenTtl = Duration.ofSeconds(s.integer("token_ttl_seconds", 2, 86_400).orElse(3600L));
@@ -454,37 +279,5 @@ public final class ConfigLoader {
     Duration timeout = Duration.ofSeconds(s.integer("timeout_seconds", 1, 3600).orElse(30L));
     s.rejectUnknownKeys();
     return Optional.of(new PostProvisionHook(command, timeout));
-  }
-
-  private static boolean absolute(String path) {
-    try {
-      return Path.of(path).isAbsolute();
-    } catch (InvalidPathException e) {
-      return false;
-    }
-  }
-
-  /** The absolute path {@code key} names; a NUL byte or a relative path is a config error. */
-  private static Path absolutePath(Section s, String key) throws InvalidConfigException {
-    String value = s.string(key).orElseThrow();
-    if (!absolute(value)) {
-      throw new InvalidConfigException(
-          s.keyName(key), Printable.quote(value) + " must be an absolute path");
-    }
-    return Path.of(value);
-  }
-
-  /** Accepts {@code file:///abs/path} or a plain absolute path for non-secret files. */
-  private static Path filePath(String value, String key) throws InvalidConfigException {
-    try {
-      Path path = value.startsWith("file:") ? KeyUri.parse(value).path() : Path.of(value);
-      if (!path.isAbsolute()) {
-        throw new InvalidConfigException(
-            key, Printable.quote(value) + " must be an absolute path or file:/// URI");
-      }
-      return path;
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(key, e.getMessage());
-    }
   }
 }

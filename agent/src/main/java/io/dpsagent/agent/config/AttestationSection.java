@@ -1,0 +1,148 @@
+package io.dpsagent.agent.config;
+
+import io.dpsagent.hsm.KeyUri;
+import io.dpsagent.hsm.Printable;
+import java.util.Optional;
+
+/**
+ * {@code [provisioning.attestation]}: the method, the registration ID and where the device's
+ * secrets live (key files, a PKCS#12 bundle, a PKCS#11 token), every key checked as {@link
+ * ConfigLoader} checks the rest.
+ */
+final class AttestationSection {
+
+  private AttestationSection() {}
+
+  /** Binds {@code [provisioning.attestation]}. */
+  static AttestationConfig bind(Section s) throws InvalidConfigException {
+    String method = s.requiredString("method", "use \"symmetric_key\", \"x509\" or \"tpm\"");
+    AttestationConfig attestation;
+    switch (method) {
+      case "symmetric_key":
+        attestation = symmetricKey(s);
+        break;
+      case "x509":
+        attestation = x509(s);
+        break;
+      case "tpm":
+        Optional<String> registrationId = s.string("registration_id");
+        if (registrationId.isPresent()) {
+          registrationId(s, registrationId.get());
+        }
+        attestation = new TpmAttestation(registrationId);
+        break;
+      default:
+        throw new InvalidConfigException(
+            s.keyName("method"),
+            Printable.quote(method)
+                + " is not supported; use \"symmetric_key\", \"x509\" or \"tpm\"");
+    }
+    s.rejectUnknownKeys();
+    return attestation;
+  }
+
+  private static SymmetricKeyAttestation symmetricKey(Section s) throws InvalidConfigException {
+    String registrationId =
+        registrationId(s, s.requiredString("registration_id", "set the device's registration ID"));
+    Optional<KeyUri> deviceKey = keyReference(s.table("symmetric_key"), true);
+    Optional<KeyUri> groupKey = keyReference(s.table("group_key"), true);
+    if (deviceKey.isPresent() == groupKey.isPresent()) {
+      throw new InvalidConfigException(
+          s.keyName("symmetric_key"),
+          "set exactly one of symmetric_key = { uri = \"file:///...\" } or group_key = { uri = \"file:///...\" }");
+    }
+    long ttl = s.integer("sas_ttl_seconds", 60, 86_400).orElse(3600L);
+    return new SymmetricKeyAttestation(
+        registrationId, deviceKey.orElseGet(groupKey::get), groupKey.isPresent(), ttl);
+  }
+
+  private static X509Attestation x509(Section s) throws InvalidConfigException {
+    Optional<String> registrationId = s.string("registration_id");
+    if (registrationId.isPresent()) {
+      registrationId(s, registrationId.get());
+    }
+    Optional<KeyUri> cert = keyReference(s.table("identity_cert"), true);
+    Optional<KeyUri> key = keyReference(s.table("identity_pk"), true);
+    Optional<Section> p12 = s.table("identity_pkcs12");
+    if (p12.isPresent() == (cert.isPresent() || key.isPresent())) {
+      throw new InvalidConfigException(
+          s.keyName("identity_cert"),
+          "set identity_cert and identity_pk (PEM files), or identity_pkcs12 = { uri = ..., password_uri = ... }");
+    }
+    if (p12.isPresent()) {
+      Section t = p12.get();
+      KeyUri bundle =
+          fileUri(
+              t, "uri", "name the PKCS#12 file, e.g. uri = \"file:///etc/dps-agent/device.p12\"");
+      KeyUri password =
+          fileUri(
+              t,
+              "password_uri",
+              "name the file holding its password, e.g. password_uri = \"file:///etc/dps-agent/device.p12.pass\"");
+      t.rejectUnknownKeys();
+      return new X509Attestation(registrationId, new X509Attestation.Pkcs12File(bundle, password));
+    }
+    if (key.isPresent() && key.get().keepsCertificates()) {
+      return new X509Attestation(registrationId, new X509Attestation.TokenKey(key.get(), cert));
+    }
+    if (cert.isEmpty() || key.isEmpty()) {
+      throw new InvalidConfigException(
+          s.keyName(cert.isEmpty() ? "identity_cert" : "identity_pk"),
+          "is missing; X.509 needs both identity_cert (PEM chain) and identity_pk (private key)");
+    }
+    if (!cert.get().isFile()) {
+      throw new InvalidConfigException(
+          s.keyName("identity_cert"),
+          "a certificate from a PKCS#11 token goes with a private key in that token (identity_pk = { uri = \"pkcs11:...\" })");
+    }
+    return new X509Attestation(registrationId, new X509Attestation.PemFiles(cert.get(), key.get()));
+  }
+
+  private static String registrationId(Section s, String registrationId)
+      throws InvalidConfigException {
+    try {
+      RegistrationId.validate(registrationId);
+      return registrationId;
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(s.keyName("registration_id"), e.getMessage());
+    }
+  }
+
+  private static Optional<KeyUri> keyReference(Optional<Section> table, boolean tokenAllowed)
+      throws InvalidConfigException {
+    if (table.isEmpty()) {
+      return Optional.empty();
+    }
+    Section s = table.get();
+    KeyUri key =
+        keyUri(
+            s,
+            "uri",
+            "name the key, e.g. uri = \"file:///etc/dps-agent/device.key\" or \"pkcs11:...\"",
+            tokenAllowed);
+    s.rejectUnknownKeys();
+    return Optional.of(key);
+  }
+
+  /** A required {@code file:} reference. */
+  private static KeyUri fileUri(Section s, String key, String hint) throws InvalidConfigException {
+    return keyUri(s, key, hint, false);
+  }
+
+  /** A required key reference: {@code file:}, or also {@code pkcs11:} where a token may hold it. */
+  private static KeyUri keyUri(Section s, String key, String hint, boolean tokenAllowed)
+      throws InvalidConfigException {
+    String uri = s.requiredString(key, hint);
+    KeyUri parsed;
+    try {
+      parsed = KeyUri.parse(uri);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(s.keyName(key), e.getMessage());
+    }
+    if (!parsed.isFile() && !tokenAllowed) {
+      throw new InvalidConfigException(
+          s.keyName(key), Printable.quote(String.valueOf(parsed)) + " must be a file:/// URI");
+    }
+    return parsed;
+  }
+}
