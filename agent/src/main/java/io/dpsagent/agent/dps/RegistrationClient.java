@@ -17,6 +17,12 @@ import java.util.logging.Logger;
  * <p>Transient trouble (no answer, 429, 5xx) is retried within the bounds of {@link RetryConfig};
  * anything DPS states with authority (401/403, 4xx, {@code failed}, {@code disabled}) ends the run
  * at once with the contract's exit code.
+ *
+ * <p>Its length is that of the one state machine: every answer DPS can give (assigning, a terminal
+ * state, a challenge, each error status) is decided against the same run state (operation, failure
+ * count, challenges, budget), and keeping the decisions side by side is what makes them checkable
+ * against the protocol. Reading the answers ({@link DpsMessages}), validating them ({@link
+ * DpsValues}) and the waits ({@link Backoff}) live elsewhere.
  */
 public final class RegistrationClient {
 

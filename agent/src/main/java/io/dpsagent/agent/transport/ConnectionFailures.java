@@ -30,6 +30,10 @@ import javax.net.ssl.SSLHandshakeException;
  * must act (a certificate that fails verification, a protocol the endpoint refuses), and the one
  * line that tells them what to do. Every transport's {@link IOException}, whatever it wraps (SSL,
  * Paho MQTT, proxy), is read here and nowhere else.
+ *
+ * <p>The class is long on purpose: the order of the tests in {@link #classify} is the policy (a
+ * protocol mismatch before a proxy failure before a certificate before a handshake before a CONNACK
+ * code), and it is only reviewable while every rule and every message sits in one file.
  */
 public final class ConnectionFailures {
 
