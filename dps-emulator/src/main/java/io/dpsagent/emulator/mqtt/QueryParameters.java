@@ -4,12 +4,12 @@ import io.dpsagent.common.PercentEncoding;
 import java.util.Optional;
 
 /** The {@code key=value&...} strings in DPS user names and topics. */
-final class QueryParameters {
+public final class QueryParameters {
 
   private QueryParameters() {}
 
   /** The raw (still encoded) value of the first {@code name} parameter; empty if absent. */
-  static Optional<String> firstRaw(String query, String name) {
+  public static Optional<String> firstRaw(String query, String name) {
     for (String pair : query.split("&", -1)) {
       int equals = pair.indexOf('=');
       String key = equals < 0 ? pair : pair.substring(0, equals);
@@ -21,7 +21,7 @@ final class QueryParameters {
   }
 
   /** As {@link #firstRaw}, percent-decoded; a value with a malformed escape is taken as written. */
-  static Optional<String> first(String query, String name) {
+  public static Optional<String> first(String query, String name) {
     return firstRaw(query, name).map(QueryParameters::decode);
   }
 
