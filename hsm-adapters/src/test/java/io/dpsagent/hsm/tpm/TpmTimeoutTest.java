@@ -134,7 +134,7 @@ class TpmTimeoutTest {
                   + ": TPM did not answer in 1 s (is another program using it?)",
               e.getMessage());
           assertGivenUp(
-              silentDevice, "simulator device at 127.0.0.1:" + silent.port() + " is not open");
+              silentDevice, "mssim:host=127.0.0.1,port=" + silent.port() + " is not open");
         }
       }
     }
@@ -181,7 +181,7 @@ class TpmTimeoutTest {
       device.open();
       device.dispatchCommand(GET_RANDOM_8);
       assertThrows(TpmNoAnswerException.class, device::getResponse);
-      assertGivenUp(device, "swtpm device at 127.0.0.1:" + silent.port() + " is not open");
+      assertGivenUp(device, "swtpm:host=127.0.0.1,port=" + silent.port() + " is not open");
     }
     try (SilentCharacterDevice pty = SilentCharacterDevice.start()) {
       TpmCharacterDevice device =
