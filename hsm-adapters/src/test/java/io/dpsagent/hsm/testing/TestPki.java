@@ -57,12 +57,11 @@ public final class TestPki {
     X509Certificate cert =
         sign(
             commonName,
-            keys,
+            keys.getPublic(),
             commonName,
             keys.getPrivate(),
             true,
-            Instant.now().minus(Duration.ofHours(1)),
-            Instant.now().plus(Duration.ofDays(365)));
+            Duration.ofDays(365));
     return new Issuer(cert, keys.getPrivate(), List.of());
   }
 
@@ -71,13 +70,7 @@ public final class TestPki {
     KeyPair keys = keyPair(type);
     X509Certificate cert =
         sign(
-            commonName,
-            keys,
-            commonName,
-            keys.getPrivate(),
-            false,
-            Instant.now().minus(Duration.ofHours(1)),
-            Instant.now().plus(Duration.ofDays(1)));
+            commonName, keys.getPublic(), commonName, keys.getPrivate(), false, Duration.ofDays(1));
     return new Leaf(List.of(cert), keys.getPrivate());
   }
 
@@ -101,20 +94,8 @@ public final class TestPki {
     public Issuer intermediate(String commonName) {
       KeyPair keys = keyPair(KeyType.EC_P256);
       X509Certificate cert =
-          sign(
-              commonName,
-              keys,
-              subject(),
-              key,
-              true,
-              Instant.now().minus(Duration.ofHours(1)),
-              Instant.now().plus(Duration.ofDays(365)));
-      List<X509Certificate> chain = new ArrayList<>();
-      if (!isRoot()) {
-        chain.add(certificate);
-        chain.addAll(above);
-      }
-      return new Issuer(cert, keys.getPrivate(), chain);
+          sign(commonName, keys.getPublic(), subject(), key, true, Duration.ofDays(365));
+      return new Issuer(cert, keys.getPrivate(), chainAbove());
     }
 
     /** A device certificate valid from an hour ago for a day. */
@@ -128,14 +109,25 @@ public final class TestPki {
 
     public Leaf leaf(String commonName, KeyType type, Instant notBefore, Instant notAfter) {
       KeyPair keys = keyPair(type);
-      X509Certificate cert = sign(commonName, keys, subject(), key, false, notBefore, notAfter);
+      X509Certificate cert =
+          sign(commonName, keys.getPublic(), subject(), key, false, notBefore, notAfter);
+      return new Leaf(issuedChain(cert), keys.getPrivate());
+    }
+
+    /** What a device presents above a certificate this issuer signed: the issuer unless root. */
+    private List<X509Certificate> chainAbove() {
       List<X509Certificate> chain = new ArrayList<>();
-      chain.add(cert);
       if (!isRoot()) {
         chain.add(certificate);
         chain.addAll(above);
       }
-      return new Leaf(chain, keys.getPrivate());
+      return chain;
+    }
+
+    private List<X509Certificate> issuedChain(X509Certificate issued) {
+      List<X509Certificate> chain = new ArrayList<>(List.of(issued));
+      chain.addAll(chainAbove());
+      return chain;
     }
 
     /**
@@ -143,21 +135,7 @@ public final class TestPki {
      * leaf first, without the root.
      */
     public List<X509Certificate> certify(String commonName, java.security.PublicKey publicKey) {
-      List<X509Certificate> chain = new ArrayList<>();
-      chain.add(
-          sign(
-              commonName,
-              publicKey,
-              subject(),
-              key,
-              false,
-              Instant.now().minus(Duration.ofHours(1)),
-              Instant.now().plus(Duration.ofDays(1))));
-      if (!isRoot()) {
-        chain.add(certificate);
-        chain.addAll(above);
-      }
-      return chain;
+      return issuedChain(sign(commonName, publicKey, subject(), key, false, Duration.ofDays(1)));
     }
 
     private boolean isRoot() {
@@ -239,15 +217,23 @@ public final class TestPki {
     }
   }
 
+  /** Valid from an hour ago, so that a clock a little behind still accepts it. */
   private static X509Certificate sign(
       String subject,
-      KeyPair subjectKeys,
+      java.security.PublicKey subjectKey,
       String issuer,
       PrivateKey issuerKey,
       boolean ca,
-      Instant notBefore,
-      Instant notAfter) {
-    return sign(subject, subjectKeys.getPublic(), issuer, issuerKey, ca, notBefore, notAfter);
+      Duration validity) {
+    Instant now = Instant.now();
+    return sign(
+        subject,
+        subjectKey,
+        issuer,
+        issuerKey,
+        ca,
+        now.minus(Duration.ofHours(1)),
+        now.plus(validity));
   }
 
   private static X509Certificate sign(
