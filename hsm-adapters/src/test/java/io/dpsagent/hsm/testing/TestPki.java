@@ -54,23 +54,14 @@ public final class TestPki {
   /** A self-signed root CA with an EC P-256 key. */
   public static Issuer rootCa(String commonName) {
     KeyPair keys = keyPair(KeyType.EC_P256);
-    X509Certificate cert =
-        sign(
-            commonName,
-            keys.getPublic(),
-            commonName,
-            keys.getPrivate(),
-            true,
-            Duration.ofDays(365));
+    X509Certificate cert = selfSign(commonName, keys, true, 365);
     return new Issuer(cert, keys.getPrivate(), List.of());
   }
 
   /** A self-signed device certificate, as individual enrollments commonly use, valid for a day. */
   public static Leaf selfSigned(String commonName, KeyType type) {
     KeyPair keys = keyPair(type);
-    X509Certificate cert =
-        sign(
-            commonName, keys.getPublic(), commonName, keys.getPrivate(), false, Duration.ofDays(1));
+    X509Certificate cert = selfSign(commonName, keys, false, 1);
     return new Leaf(List.of(cert), keys.getPrivate());
   }
 
@@ -94,17 +85,13 @@ public final class TestPki {
     public Issuer intermediate(String commonName) {
       KeyPair keys = keyPair(KeyType.EC_P256);
       X509Certificate cert =
-          sign(commonName, keys.getPublic(), subject(), key, true, Duration.ofDays(365));
+          sign(commonName, keys.getPublic(), subject(), key, true, anHourAgo(), inDays(365));
       return new Issuer(cert, keys.getPrivate(), chainAbove());
     }
 
     /** A device certificate valid from an hour ago for a day. */
     public Leaf leaf(String commonName, KeyType type) {
-      return leaf(
-          commonName,
-          type,
-          Instant.now().minus(Duration.ofHours(1)),
-          Instant.now().plus(Duration.ofDays(1)));
+      return leaf(commonName, type, anHourAgo(), inDays(1));
     }
 
     public Leaf leaf(String commonName, KeyType type, Instant notBefore, Instant notAfter) {
@@ -135,7 +122,8 @@ public final class TestPki {
      * leaf first, without the root.
      */
     public List<X509Certificate> certify(String commonName, java.security.PublicKey publicKey) {
-      return issuedChain(sign(commonName, publicKey, subject(), key, false, Duration.ofDays(1)));
+      return issuedChain(
+          sign(commonName, publicKey, subject(), key, false, anHourAgo(), inDays(1)));
     }
 
     private boolean isRoot() {
@@ -217,23 +205,18 @@ public final class TestPki {
     }
   }
 
-  /** Valid from an hour ago, so that a clock a little behind still accepts it. */
-  private static X509Certificate sign(
-      String subject,
-      java.security.PublicKey subjectKey,
-      String issuer,
-      PrivateKey issuerKey,
-      boolean ca,
-      Duration validity) {
-    Instant now = Instant.now();
+  private static X509Certificate selfSign(String commonName, KeyPair keys, boolean ca, int days) {
     return sign(
-        subject,
-        subjectKey,
-        issuer,
-        issuerKey,
-        ca,
-        now.minus(Duration.ofHours(1)),
-        now.plus(validity));
+        commonName, keys.getPublic(), commonName, keys.getPrivate(), ca, anHourAgo(), inDays(days));
+  }
+
+  /** An hour ago: a certificate valid from then passes on a clock that is a little behind. */
+  private static Instant anHourAgo() {
+    return Instant.now().minus(Duration.ofHours(1));
+  }
+
+  private static Instant inDays(int days) {
+    return Instant.now().plus(Duration.ofDays(days));
   }
 
   private static X509Certificate sign(
