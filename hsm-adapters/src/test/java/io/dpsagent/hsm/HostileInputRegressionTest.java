@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bugs the fuzz targets found in the key-reference and key-file parsers, one test each. */
@@ -19,59 +20,44 @@ class HostileInputRegressionTest {
   void aKeyPastedWhereItsUriBelongsIsNotEchoed() {
     String key =
         "nt2hqEC+CMbX5Z4FDlHUhNjrWtagIm4Ou0hi8H7l/l4cXhk2g5ZhVeYneULBkPdRmo+leX2FMhv1nolqYJfCmw==\n";
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> KeyUri.parse(key));
-    assertEquals("unsupported key URI; use file:///absolute/path or pkcs11:...", e.getMessage());
+    assertRefused(
+        "unsupported key URI; use file:///absolute/path or pkcs11:...", () -> KeyUri.parse(key));
   }
 
   @Test
   void anUnsupportedSchemeIsNamedButNotTheRestOfTheUri() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> KeyUri.parse("tpm:handle=0x81000101"));
-    assertEquals(
+    assertRefused(
         "unsupported key URI (scheme 'tpm:'); use file:///absolute/path or pkcs11:...",
-        e.getMessage());
+        () -> KeyUri.parse("tpm:handle=0x81000101"));
   }
 
   @Test
   void aFileUriWithAQueryIsRefusedWithoutShowingTheQuery() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> KeyUri.parse("file:///etc/dps-agent/device.key?pin-value=1234"));
-    assertEquals(
+    assertRefused(
         "key URI 'file:///etc/dps-agent/device.key' must not have a query or fragment",
-        e.getMessage());
+        () -> KeyUri.parse("file:///etc/dps-agent/device.key?pin-value=1234"));
   }
 
   @Test
   void aNulByteInAFileUriIsAnInvalidPathNotARawNulInTheMessage() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> KeyUri.parse("file:///etc/dps-agent/dev%00ice.key"));
-    assertEquals(
-        "key URI 'file:///etc/dps-agent/dev%00ice.key' is not a valid local path", e.getMessage());
+    assertRefused(
+        "key URI 'file:///etc/dps-agent/dev%00ice.key' is not a valid local path",
+        () -> KeyUri.parse("file:///etc/dps-agent/dev%00ice.key"));
   }
 
   @Test
   void controlCharactersInAPkcs11AttributeNameAreEscaped() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class, () -> Pkcs11Uri.parse("pkcs11:obj\u001dct=device"));
-    assertEquals(
+    assertRefused(
         "pkcs11 URI path attribute 'obj\\u001Dct' is not supported; use token, serial, manufacturer,"
             + " model, slot-id, object, id or type",
-        e.getMessage());
+        () -> Pkcs11Uri.parse("pkcs11:obj\u001dct=device"));
   }
 
   @Test
   void aNulByteInAPkcs11PinSourceIsAnInvalidPath() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> Pkcs11Uri.parse("pkcs11:token=gw?pin-source=file:/etc/dps-agent/pin%00"));
-    assertEquals("pkcs11 URI attribute 'pin-source' is not a valid path", e.getMessage());
+    assertRefused(
+        "pkcs11 URI attribute 'pin-source' is not a valid path",
+        () -> Pkcs11Uri.parse("pkcs11:token=gw?pin-source=file:/etc/dps-agent/pin%00"));
   }
 
   @Test
@@ -82,5 +68,10 @@ class HostileInputRegressionTest {
     HsmException e = assertThrows(HsmException.class, () -> KeyFiles.readSymmetricKey(file));
     assertEquals("key file " + file + " is not UTF-8 text; check the path", e.getMessage());
     assertEquals(HsmException.Kind.KEY_SOURCE, e.kind());
+  }
+
+  /** {@code parse} throws IllegalArgumentException with exactly {@code message}. */
+  private static void assertRefused(String message, Executable parse) {
+    assertEquals(message, assertThrows(IllegalArgumentException.class, parse).getMessage());
   }
 }

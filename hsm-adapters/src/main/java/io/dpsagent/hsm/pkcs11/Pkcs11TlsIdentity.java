@@ -1,34 +1,19 @@
 package io.dpsagent.hsm.pkcs11;
 
 import io.dpsagent.hsm.Pkcs11Uri;
-import io.dpsagent.hsm.TlsIdentity;
-import io.dpsagent.hsm.tls.FixedIdentityKeyManager;
+import io.dpsagent.hsm.tls.SingleKeyTlsIdentity;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.net.ssl.X509KeyManager;
 
 /** A TLS client identity whose private key stays in a PKCS#11 token; the handshake signs there. */
-final class Pkcs11TlsIdentity implements TlsIdentity {
+final class Pkcs11TlsIdentity extends SingleKeyTlsIdentity {
 
-  private final List<X509Certificate> chain;
-  private final X509KeyManager keyManager;
   private final Pkcs11Uri uri;
 
   Pkcs11TlsIdentity(PrivateKey key, List<X509Certificate> chain, Pkcs11Uri uri) {
-    this.chain = List.copyOf(chain);
-    this.keyManager = new FixedIdentityKeyManager(key, this.chain);
+    super(key, chain);
     this.uri = uri;
-  }
-
-  @Override
-  public List<X509Certificate> certificateChain() {
-    return chain;
-  }
-
-  @Override
-  public X509KeyManager keyManager() {
-    return keyManager;
   }
 
   @Override

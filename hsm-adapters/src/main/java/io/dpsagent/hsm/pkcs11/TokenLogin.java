@@ -37,13 +37,7 @@ final class TokenLogin {
     }
     TokenInfo token = findToken(uri, module);
     if (token.userPinLocked()) {
-      throw new Pkcs11Exception(
-          Kind.PIN_LOCKED,
-          "the user PIN of token '"
-              + token.label()
-              + "' is locked ("
-              + uri
-              + "); the security officer must unlock it");
+      throw pinLocked(uri, token);
     }
     Provider provider;
     try {
@@ -113,17 +107,21 @@ final class TokenLogin {
     }
   }
 
+  private static Pkcs11Exception pinLocked(Pkcs11Uri uri, TokenInfo token) {
+    return new Pkcs11Exception(
+        Kind.PIN_LOCKED,
+        "the user PIN of token '"
+            + token.label()
+            + "' is locked ("
+            + uri
+            + "); the security officer must unlock it");
+  }
+
   private static Pkcs11Exception loginFailure(
       Pkcs11Uri uri, String module, TokenInfo token, IOException e) {
     String trace = causes(e);
     if (trace.contains("CKR_PIN_LOCKED")) {
-      return new Pkcs11Exception(
-          Kind.PIN_LOCKED,
-          "the user PIN of token '"
-              + token.label()
-              + "' is locked ("
-              + uri
-              + "); the security officer must unlock it");
+      return pinLocked(uri, token);
     }
     if (trace.contains(FailedLoginException.class.getName())
         || trace.contains("CKR_PIN_INCORRECT")

@@ -2,9 +2,8 @@ package io.dpsagent.hsm.software;
 
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.HsmException.Kind;
-import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.pem.Pem;
-import io.dpsagent.hsm.tls.FixedIdentityKeyManager;
+import io.dpsagent.hsm.tls.SingleKeyTlsIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,7 +19,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import javax.net.ssl.X509KeyManager;
 
 /**
  * A TLS client identity from files: a PEM certificate chain with an unencrypted private key (PKCS#8
@@ -30,14 +28,10 @@ import javax.net.ssl.X509KeyManager;
  * must verify with the certificate), so a mismatched pair fails here, with the file names, rather
  * than as an opaque handshake failure at DPS.
  */
-public final class SoftwareTlsIdentity implements TlsIdentity {
-
-  private final List<X509Certificate> chain;
-  private final X509KeyManager keyManager;
+public final class SoftwareTlsIdentity extends SingleKeyTlsIdentity {
 
   private SoftwareTlsIdentity(PrivateKey key, List<X509Certificate> chain) {
-    this.chain = List.copyOf(chain);
-    this.keyManager = new FixedIdentityKeyManager(key, chain);
+    super(key, chain);
   }
 
   /** Loads a PEM chain (leaf first) and its private key; the key file must be owner-only. */
@@ -89,16 +83,6 @@ public final class SoftwareTlsIdentity implements TlsIdentity {
     } finally {
       java.util.Arrays.fill(password, '\0');
     }
-  }
-
-  @Override
-  public List<X509Certificate> certificateChain() {
-    return chain;
-  }
-
-  @Override
-  public X509KeyManager keyManager() {
-    return keyManager;
   }
 
   /** Reads every certificate of a PEM file, in file order. */

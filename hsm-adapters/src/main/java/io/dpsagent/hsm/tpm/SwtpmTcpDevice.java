@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  * down), so swtpm gets this device instead. swtpm serves one data connection at a time: keep one
  * device open per swtpm. Every connect and read is bounded by the device's {@link TpmTimeouts}.
  */
-final class SwtpmTcpDevice extends tss.TpmDevice {
+final class SwtpmTcpDevice extends TcpTpmDevice {
 
   // swtpm control commands (swtpm's tpm_ioctl.h); each answer starts with a u32 result.
   private static final int CMD_INIT = 2;
@@ -21,94 +21,26 @@ final class SwtpmTcpDevice extends tss.TpmDevice {
   private static final int CMD_SET_LOCALITY = 5;
   private static final int CMD_STOP = 14;
 
-  private final String host;
-  private final int port;
   private final int controlPort;
-  private final TpmTimeouts timeouts;
-  private TpmSocket data;
-  private boolean pending;
 
   SwtpmTcpDevice(String host, int port) {
     this(host, port, TpmTimeouts.defaults());
   }
 
   SwtpmTcpDevice(String host, int port, TpmTimeouts timeouts) {
-    this.host = host;
-    this.port = port;
+    super("swtpm", "swtpm", host, port, timeouts);
     this.controlPort = port + 1;
-    this.timeouts = timeouts;
   }
 
-  /**
-   * Opens the data connection; unlike {@link #connect()} it says why it failed.
-   *
-   * @throws TpmNoAnswerException if the connection is not made within the connect timeout
-   */
-  void open() throws IOException {
-    if (data == null) {
-      data = TpmSocket.connect(toString(), host, port, timeouts);
-    }
+  /** swtpm takes raw TPM commands on its data port. */
+  @Override
+  byte[] frame(byte[] command) {
+    return command;
   }
 
   @Override
-  public boolean connect() {
-    try {
-      open();
-      return true;
-    } catch (IOException | TpmNoAnswerException e) {
-      return false;
-    }
-  }
-
-  @Override
-  public void close() {
-    if (data != null) {
-      data.close();
-      data = null;
-    }
-  }
-
-  @Override
-  public void dispatchCommand(byte[] command) {
-    requireOpen();
-    try {
-      data.write(command);
-      pending = true;
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "sending a command to swtpm at " + host + ":" + port + " failed", e);
-    }
-  }
-
-  /**
-   * @throws TpmNoAnswerException when swtpm does not answer in time or a stop is requested
-   */
-  @Override
-  public byte[] getResponse() {
-    requireOpen();
-    if (!pending) {
-      throw new IllegalStateException("no TPM command is pending");
-    }
-    pending = false;
-    try {
-      return data.readResponse(timeouts.forAnswer(toString()));
-    } catch (TpmNoAnswerException e) {
-      close(); // a late answer would be taken for the answer to the next command
-      throw e;
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "reading a response from swtpm at " + host + ":" + port + " failed", e);
-    }
-  }
-
-  @Override
-  public boolean responseReady() {
-    requireOpen();
-    try {
-      return data.hasInput();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  byte[] readAnswer(TpmSocket data, TpmTimeouts.Wait wait) throws IOException {
+    return data.readResponse(wait);
   }
 
   /** {@code on}: CMD_INIT (a TPM reset; send Startup next); off: CMD_STOP. */
@@ -169,16 +101,5 @@ final class SwtpmTcpDevice extends tss.TpmDevice {
       throw new UncheckedIOException(
           "swtpm control command " + command + " at " + host + ":" + controlPort + " failed", e);
     }
-  }
-
-  private void requireOpen() {
-    if (data == null) {
-      throw new IllegalStateException("swtpm device at " + host + ":" + port + " is not open");
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "swtpm:host=" + host + ",port=" + port;
   }
 }

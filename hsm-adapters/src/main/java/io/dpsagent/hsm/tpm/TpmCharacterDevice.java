@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
  * TpmDeviceLinux} is not used because it cannot be pointed at another path, polls with sleeps and
  * prints to stderr.
  */
-final class TpmCharacterDevice extends tss.TpmDevice {
+final class TpmCharacterDevice extends BoundedTpmDevice {
 
   /**
    * Larger than any TPM response. Kernels before partial-read support drop whatever a read() does
@@ -46,7 +46,6 @@ final class TpmCharacterDevice extends tss.TpmDevice {
   private static final int FILE_TYPE = 0170000;
 
   private final Path path;
-  private final TpmTimeouts timeouts;
   private FileChannel channel;
   private ExecutorService io;
   private byte[] response;
@@ -56,16 +55,15 @@ final class TpmCharacterDevice extends tss.TpmDevice {
   }
 
   TpmCharacterDevice(String path, TpmTimeouts timeouts) {
+    super(timeouts);
     this.path = Path.of(path);
-    this.timeouts = timeouts;
   }
 
   /**
-   * Opens the device; unlike {@link #connect()} it says why it failed.
-   *
    * @throws HsmException {@link HsmException.Kind#UNAVAILABLE} when the path is not a character
    *     device (missing, a file, a directory): the driver may not be loaded yet
    */
+  @Override
   void open() throws IOException, HsmException {
     if (channel != null) {
       return;
@@ -103,16 +101,6 @@ final class TpmCharacterDevice extends tss.TpmDevice {
       int mode = (Integer) Files.getAttribute(path, "unix:mode");
       return (mode & FILE_TYPE) == CHARACTER_DEVICE;
     } catch (IOException | UnsupportedOperationException e) {
-      return false;
-    }
-  }
-
-  @Override
-  public boolean connect() {
-    try {
-      open();
-      return true;
-    } catch (IOException | HsmException e) {
       return false;
     }
   }

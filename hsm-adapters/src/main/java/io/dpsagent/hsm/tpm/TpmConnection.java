@@ -28,6 +28,9 @@ import tss.tpm.TPM_PT;
  */
 final class TpmConnection implements AutoCloseable {
 
+  /** Assumed when the TPM does not say its TPM_PT_INPUT_BUFFER. */
+  static final int DEFAULT_INPUT_BUFFER = 1024;
+
   /** TPM_HT_TRANSIENT, TPM_HT_HMAC_SESSION (loaded sessions), TPM_HT_POLICY_SESSION. */
   static final int FIRST_TRANSIENT = 0x80000000;
 

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,14 +32,9 @@ class KeysTest {
       "0ne00ABCDEF%2Fregistrations%2Fdev\n1767225600".getBytes(StandardCharsets.UTF_8);
   private static final TestPki.Issuer CA = TestPki.rootCa("Keys Test CA");
 
-  private static SoftHsm.Token softHsm;
+  private static final SoftHsm.Token softHsm = SoftHsm.newToken();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void createToken() {
-    softHsm = SoftHsm.newToken();
-  }
 
   @Test
   void aKeyFileAndATokenKeySignAlike() throws Exception {

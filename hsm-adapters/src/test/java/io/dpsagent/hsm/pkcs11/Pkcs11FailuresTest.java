@@ -10,31 +10,21 @@ import io.dpsagent.hsm.testing.SoftHsm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each way of not reaching a key fails at once, with its kind and the URI (never the PIN). */
 class Pkcs11FailuresTest {
 
-  private static SoftHsm.Token softHsm;
+  private static final SoftHsm.Token softHsm = SoftHsm.newToken();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void createToken() {
-    softHsm = SoftHsm.newToken();
-  }
 
   @Test
   void aModuleThatDoesNotExistIsNamed() {
     Pkcs11Uri uri =
         Pkcs11Uri.parse(
-            "pkcs11:token="
-                + softHsm.label()
-                + "?module-path=/nonexistent/libnothing.so"
-                + "&pin-source=file:"
-                + softHsm.pinFile());
+            softHsm.uri("", "/nonexistent/libnothing.so", "pin-source=file:" + softHsm.pinFile()));
     Pkcs11Exception e =
         assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, SoftHsm.MODULE));
     assertEquals(Pkcs11Exception.Kind.MODULE_NOT_FOUND, e.pkcs11Kind());
@@ -91,13 +81,7 @@ class Pkcs11FailuresTest {
     Path pinFile = Files.writeString(dir.resolve("pin"), softHsm.userPin() + "\n");
     Files.setPosixFilePermissions(pinFile, PosixFilePermissions.fromString("rw-r--r--"));
     Pkcs11Uri uri =
-        Pkcs11Uri.parse(
-            "pkcs11:token="
-                + softHsm.label()
-                + "?module-path="
-                + Pkcs11Spy.MODULE
-                + "&pin-source=file:"
-                + pinFile);
+        Pkcs11Uri.parse(softHsm.uri("", Pkcs11Spy.MODULE, "pin-source=file:" + pinFile));
     long loginsBefore = Pkcs11Spy.logins();
 
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
@@ -129,13 +113,7 @@ class Pkcs11FailuresTest {
   @Test
   void anInlinePinWorksAndIsFlaggedForAWarning() throws Exception {
     Pkcs11Uri uri =
-        Pkcs11Uri.parse(
-            "pkcs11:token="
-                + softHsm.label()
-                + "?module-path="
-                + SoftHsm.MODULE
-                + "&pin-value="
-                + softHsm.userPin());
+        Pkcs11Uri.parse(softHsm.uri("", SoftHsm.MODULE, "pin-value=" + softHsm.userPin()));
     assertTrue(uri.hasInlinePin());
     assertFalse(uri.toString().contains(softHsm.userPin()));
     assertEquals(softHsm.label(), Pkcs11Token.open(uri, null).info().label());

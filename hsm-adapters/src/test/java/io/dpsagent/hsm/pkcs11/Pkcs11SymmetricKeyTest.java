@@ -18,7 +18,6 @@ import java.security.KeyStore;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class Pkcs11SymmetricKeyTest {
@@ -26,14 +25,8 @@ class Pkcs11SymmetricKeyTest {
   private static final byte[] SAS_INPUT =
       "0ne00ABCDEF%2Fregistrations%2Fmy-device-01\n1767225600".getBytes(StandardCharsets.UTF_8);
 
-  private static SoftHsm.Token softHsm;
-  private static Pkcs11Token token;
-
-  @BeforeAll
-  static void createToken() throws Exception {
-    softHsm = SoftHsm.newToken();
-    token = Pkcs11Token.open(Pkcs11Uri.parse(softHsm.uri("")), null);
-  }
+  private static final SoftHsm.Token softHsm = SoftHsm.newToken();
+  private static Pkcs11Token token = softHsm.open();
 
   private static Pkcs11FactorySteps factory() {
     return new Pkcs11FactorySteps(token);
@@ -113,9 +106,7 @@ class Pkcs11SymmetricKeyTest {
             "10",
             "--sensitive");
     assertEquals(0, made.exitCode(), made.output());
-    token =
-        Pkcs11Token.open(
-            Pkcs11Uri.parse(softHsm.uri("")), null); // objects made elsewhere appear on reload
+    token = softHsm.open(); // objects made elsewhere appear on reload
 
     byte[] mac = token.sasSigner(Pkcs11Uri.parse(softHsm.uri("object=tool-key"))).sign(SAS_INPUT);
 
@@ -129,7 +120,7 @@ class Pkcs11SymmetricKeyTest {
         softHsm.pkcs11Tool(
             "--keygen", "--key-type", "GENERIC:32", "--label", "readable", "--extractable");
     assertEquals(0, made.exitCode(), made.output());
-    token = Pkcs11Token.open(Pkcs11Uri.parse(softHsm.uri("")), null);
+    token = softHsm.open();
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=readable"));
 
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> token.sasSigner(uri));

@@ -21,14 +21,7 @@ class Pkcs11WrongPinTest {
   void aWrongPinIsTriedExactlyOnceAndTheTokenStaysUsable() throws Exception {
     String wrongPin =
         (softHsm.userPin().charAt(0) == '1' ? "2" : "1") + softHsm.userPin().substring(1);
-    Pkcs11Uri uri =
-        Pkcs11Uri.parse(
-            "pkcs11:token="
-                + softHsm.label()
-                + "?module-path="
-                + Pkcs11Spy.MODULE
-                + "&pin-value="
-                + wrongPin);
+    Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("", Pkcs11Spy.MODULE, "pin-value=" + wrongPin));
     long loginsBefore = Pkcs11Spy.logins();
 
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));

@@ -24,7 +24,6 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,16 +39,10 @@ class Pkcs11X509Test {
   private static final TestPki.Issuer ROOT = TestPki.rootCa("Test Root");
   private static final TestPki.Issuer INTERMEDIATE = ROOT.intermediate("Test Intermediate");
 
-  private static SoftHsm.Token softHsm;
-  private static Pkcs11Token token;
+  private static final SoftHsm.Token softHsm = SoftHsm.newToken();
+  private static final Pkcs11Token token = softHsm.open();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void createToken() throws Exception {
-    softHsm = SoftHsm.newToken();
-    token = Pkcs11Token.open(Pkcs11Uri.parse(softHsm.uri("")), null);
-  }
 
   private static Pkcs11FactorySteps factory() {
     return new Pkcs11FactorySteps(token);

@@ -70,33 +70,36 @@ class SoftwareTlsIdentityFuzzTest {
   @Property
   void privateKeyFilesLoadOrFailWithHsmException(@ForAll("keys") byte[] contents)
       throws IOException {
-    Path key = write("key.pem", contents);
-    check(() -> SoftwareTlsIdentity.fromPem(goodChain, key), contents);
+    check("key.pem", contents, key -> SoftwareTlsIdentity.fromPem(goodChain, key));
   }
 
   @Property
   void certificateChainsLoadOrFailWithHsmException(@ForAll("chains") byte[] contents)
       throws IOException {
-    Path chain = write("chain.pem", contents);
-    check(() -> SoftwareTlsIdentity.readChain(chain), contents);
+    check("chain.pem", contents, SoftwareTlsIdentity::readChain);
   }
 
   @Property
   void pkcs12BundlesLoadOrFailWithHsmException(@ForAll("bundles") byte[] contents)
       throws IOException {
-    Path bundle = write("bundle.p12", contents);
-    check(() -> SoftwareTlsIdentity.fromPkcs12(bundle, password), contents);
+    check("bundle.p12", contents, bundle -> SoftwareTlsIdentity.fromPkcs12(bundle, password));
   }
 
   @Property
   void symmetricKeyFilesLoadOrFailWithHsmException(@ForAll("symmetricKeys") byte[] contents)
       throws IOException {
-    Path key = write("device.key", contents);
-    check(() -> KeyFiles.readSymmetricKey(key), contents);
+    check("device.key", contents, KeyFiles::readSymmetricKey);
   }
 
-  private static void check(Fuzz.Step<?> load, byte[] contents) {
-    Fuzz.Outcome<?> outcome = Fuzz.bounded(load).allowOnly(HsmException.class);
+  /** How one target loads its file. */
+  private interface Load {
+    Object from(Path file) throws Exception;
+  }
+
+  /** Writes {@code contents} to {@code name}, loads it, and checks what a failure says. */
+  private static void check(String name, byte[] contents, Load load) throws IOException {
+    Path file = write(name, contents);
+    Fuzz.Outcome<?> outcome = Fuzz.bounded(() -> load.from(file)).allowOnly(HsmException.class);
     if (outcome.failed()) {
       String message = outcome.failure().getMessage();
       Fuzz.assertPrintableLine(message);

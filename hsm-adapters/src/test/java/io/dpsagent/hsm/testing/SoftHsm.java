@@ -1,5 +1,8 @@
 package io.dpsagent.hsm.testing;
 
+import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.Pkcs11Uri;
+import io.dpsagent.hsm.pkcs11.Pkcs11Token;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -66,13 +69,30 @@ public final class SoftHsm {
      * uri("object=device;type=private")}.
      */
     public String uri(String pathAttributes) {
+      return uri(pathAttributes, MODULE, "pin-source=file:" + pinFile);
+    }
+
+    /**
+     * A URI for an object on this token through {@code module}, with {@code pinAttribute} as the
+     * last query attribute, e.g. {@code uri("", Pkcs11Spy.MODULE, "pin-value=" + wrongPin)}.
+     */
+    public String uri(String pathAttributes, String module, String pinAttribute) {
       return "pkcs11:token="
           + label
           + (pathAttributes.isEmpty() ? "" : ";" + pathAttributes)
           + "?module-path="
-          + MODULE
-          + "&pin-source=file:"
-          + pinFile;
+          + module
+          + "&"
+          + pinAttribute;
+    }
+
+    /** A session on this token, logged in with its PIN file. */
+    public Pkcs11Token open() {
+      try {
+        return Pkcs11Token.open(Pkcs11Uri.parse(uri("")), null);
+      } catch (HsmException e) {
+        throw new IllegalStateException("cannot open SoftHSM2 token " + label, e);
+      }
     }
 
     /** Runs pkcs11-tool logged in to this token, e.g. {@code pkcs11Tool("--list-objects")}. */

@@ -54,30 +54,14 @@ public final class TestPki {
   /** A self-signed root CA with an EC P-256 key. */
   public static Issuer rootCa(String commonName) {
     KeyPair keys = keyPair(KeyType.EC_P256);
-    X509Certificate cert =
-        sign(
-            commonName,
-            keys,
-            commonName,
-            keys.getPrivate(),
-            true,
-            Instant.now().minus(Duration.ofHours(1)),
-            Instant.now().plus(Duration.ofDays(365)));
+    X509Certificate cert = selfSign(commonName, keys, true, 365);
     return new Issuer(cert, keys.getPrivate(), List.of());
   }
 
   /** A self-signed device certificate, as individual enrollments commonly use, valid for a day. */
   public static Leaf selfSigned(String commonName, KeyType type) {
     KeyPair keys = keyPair(type);
-    X509Certificate cert =
-        sign(
-            commonName,
-            keys,
-            commonName,
-            keys.getPrivate(),
-            false,
-            Instant.now().minus(Duration.ofHours(1)),
-            Instant.now().plus(Duration.ofDays(1)));
+    X509Certificate cert = selfSign(commonName, keys, false, 1);
     return new Leaf(List.of(cert), keys.getPrivate());
   }
 
@@ -101,41 +85,36 @@ public final class TestPki {
     public Issuer intermediate(String commonName) {
       KeyPair keys = keyPair(KeyType.EC_P256);
       X509Certificate cert =
-          sign(
-              commonName,
-              keys,
-              subject(),
-              key,
-              true,
-              Instant.now().minus(Duration.ofHours(1)),
-              Instant.now().plus(Duration.ofDays(365)));
-      List<X509Certificate> chain = new ArrayList<>();
-      if (!isRoot()) {
-        chain.add(certificate);
-        chain.addAll(above);
-      }
-      return new Issuer(cert, keys.getPrivate(), chain);
+          sign(commonName, keys.getPublic(), subject(), key, true, anHourAgo(), inDays(365));
+      return new Issuer(cert, keys.getPrivate(), chainAbove());
     }
 
     /** A device certificate valid from an hour ago for a day. */
     public Leaf leaf(String commonName, KeyType type) {
-      return leaf(
-          commonName,
-          type,
-          Instant.now().minus(Duration.ofHours(1)),
-          Instant.now().plus(Duration.ofDays(1)));
+      return leaf(commonName, type, anHourAgo(), inDays(1));
     }
 
     public Leaf leaf(String commonName, KeyType type, Instant notBefore, Instant notAfter) {
       KeyPair keys = keyPair(type);
-      X509Certificate cert = sign(commonName, keys, subject(), key, false, notBefore, notAfter);
+      X509Certificate cert =
+          sign(commonName, keys.getPublic(), subject(), key, false, notBefore, notAfter);
+      return new Leaf(issuedChain(cert), keys.getPrivate());
+    }
+
+    /** What a device presents above a certificate this issuer signed: the issuer unless root. */
+    private List<X509Certificate> chainAbove() {
       List<X509Certificate> chain = new ArrayList<>();
-      chain.add(cert);
       if (!isRoot()) {
         chain.add(certificate);
         chain.addAll(above);
       }
-      return new Leaf(chain, keys.getPrivate());
+      return chain;
+    }
+
+    private List<X509Certificate> issuedChain(X509Certificate issued) {
+      List<X509Certificate> chain = new ArrayList<>(List.of(issued));
+      chain.addAll(chainAbove());
+      return chain;
     }
 
     /**
@@ -143,21 +122,8 @@ public final class TestPki {
      * leaf first, without the root.
      */
     public List<X509Certificate> certify(String commonName, java.security.PublicKey publicKey) {
-      List<X509Certificate> chain = new ArrayList<>();
-      chain.add(
-          sign(
-              commonName,
-              publicKey,
-              subject(),
-              key,
-              false,
-              Instant.now().minus(Duration.ofHours(1)),
-              Instant.now().plus(Duration.ofDays(1))));
-      if (!isRoot()) {
-        chain.add(certificate);
-        chain.addAll(above);
-      }
-      return chain;
+      return issuedChain(
+          sign(commonName, publicKey, subject(), key, false, anHourAgo(), inDays(1)));
     }
 
     private boolean isRoot() {
@@ -239,15 +205,18 @@ public final class TestPki {
     }
   }
 
-  private static X509Certificate sign(
-      String subject,
-      KeyPair subjectKeys,
-      String issuer,
-      PrivateKey issuerKey,
-      boolean ca,
-      Instant notBefore,
-      Instant notAfter) {
-    return sign(subject, subjectKeys.getPublic(), issuer, issuerKey, ca, notBefore, notAfter);
+  private static X509Certificate selfSign(String commonName, KeyPair keys, boolean ca, int days) {
+    return sign(
+        commonName, keys.getPublic(), commonName, keys.getPrivate(), ca, anHourAgo(), inDays(days));
+  }
+
+  /** An hour ago: a certificate valid from then passes on a clock that is a little behind. */
+  private static Instant anHourAgo() {
+    return Instant.now().minus(Duration.ofHours(1));
+  }
+
+  private static Instant inDays(int days) {
+    return Instant.now().plus(Duration.ofDays(days));
   }
 
   private static X509Certificate sign(

@@ -1,5 +1,6 @@
 package io.dpsagent.hsm.testing;
 
+import io.dpsagent.hsm.Attestor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,6 +38,11 @@ public final class TpmChallengeBuilder {
     this.ek = TPM2B_PUBLIC.fromBytes(ekTpm2bPublic).publicArea;
     this.srk = TPM2B_PUBLIC.fromBytes(srkTpm2bPublic).publicArea;
     this.credentialBoundTo = srk;
+  }
+
+  /** For the device behind {@code attestor}. */
+  public static TpmChallengeBuilder forDevice(Attestor attestor) {
+    return new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey());
   }
 
   /**

@@ -138,10 +138,10 @@ class ExistingKeysTest {
   @Test
   void derTrimmingLeavesUnpaddedOrNonDerDataAlone() {
     byte[] shortForm = {0x30, 0x03, 1, 2, 3, 0, 0};
-    assertArrayEquals(new byte[] {0x30, 0x03, 1, 2, 3}, TpmAttestor.trimDer(shortForm));
+    assertArrayEquals(new byte[] {0x30, 0x03, 1, 2, 3}, EndorsementCertificate.trimDer(shortForm));
     byte[] exact = {0x30, 0x03, 1, 2, 3};
-    assertArrayEquals(exact, TpmAttestor.trimDer(exact));
+    assertArrayEquals(exact, EndorsementCertificate.trimDer(exact));
     byte[] notDer = {0x04, 0x01, 9, 0};
-    assertArrayEquals(notDer, TpmAttestor.trimDer(notDer));
+    assertArrayEquals(notDer, EndorsementCertificate.trimDer(notDer));
   }
 }

@@ -70,8 +70,7 @@ class ProvisionedTpmTest {
   void activationWorksWithTheVendorKey() throws Exception {
     byte[] key = TpmChallengeBuilder.randomKey();
     try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults())) {
-      byte[] blob =
-          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey()).build(key);
+      byte[] blob = TpmChallengeBuilder.forDevice(attestor).build(key);
       byte[] data = "sr\n1767225600".getBytes(StandardCharsets.UTF_8);
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));

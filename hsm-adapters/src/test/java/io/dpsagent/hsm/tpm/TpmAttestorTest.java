@@ -48,6 +48,11 @@ class TpmAttestorTest {
     swtpm.close();
   }
 
+  private static final String INTEGRITY_FAILURE =
+      "TPM ActivateCredential(SRK 0x81000001, EK 0x81010001) failed: TPM_RC_INTEGRITY"
+          + " (0x1DF, parameter 1): an integrity check failed: the data was not made for this"
+          + " TPM's keys or was altered";
+
   private static TpmAttestor open() throws HsmException {
     return TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults());
   }
@@ -127,8 +132,7 @@ class TpmAttestorTest {
   void activationImportsTheKeyAndTheTpmComputesTheSameHmac() throws Exception {
     byte[] key = TpmChallengeBuilder.randomKey();
     try (TpmAttestor attestor = open()) {
-      byte[] blob =
-          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey()).build(key);
+      byte[] blob = TpmChallengeBuilder.forDevice(attestor).build(key);
       SasSigner signer = attestor.activate(blob);
       assertSignsLike(key, signer);
       assertSignsLike(key, attestor.signer());
@@ -145,8 +149,7 @@ class TpmAttestorTest {
     byte[] first = TpmChallengeBuilder.randomKey();
     byte[] second = TpmChallengeBuilder.randomKey();
     try (TpmAttestor attestor = open()) {
-      TpmChallengeBuilder builder =
-          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey());
+      TpmChallengeBuilder builder = TpmChallengeBuilder.forDevice(attestor);
       attestor.activate(builder.build(first));
       SasSigner signer = attestor.activate(builder.build(second));
       assertSignsLike(second, signer);
@@ -164,16 +167,16 @@ class TpmAttestorTest {
     try (TpmAttestor attestor = open()) {
       byte[] before = attestor.signer().sign(new byte[] {1});
       byte[] blob =
-          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
+          TpmChallengeBuilder.forDevice(attestor)
               .wrongUnique()
               .build(TpmChallengeBuilder.randomKey());
-      TpmException e = assertThrows(TpmException.class, () -> attestor.activate(blob));
-      assertEquals(
-          "TPM Import(identity key under SRK 0x81000001) failed: TPM_RC_BINDING (0x0A5):"
-              + " the public and private parts of the key do not belong together",
-          e.getMessage());
+      TpmException e =
+          assertActivationRefused(
+              attestor,
+              blob,
+              "TPM Import(identity key under SRK 0x81000001) failed: TPM_RC_BINDING (0x0A5):"
+                  + " the public and private parts of the key do not belong together");
       assertEquals(TpmResponseCode.Category.INTEGRITY, e.category());
-      assertEquals(List.of(), attestor.loadedHandles());
       assertArrayEquals(before, attestor.signer().sign(new byte[] {1}), "old key kept");
     }
   }
@@ -183,16 +186,10 @@ class TpmAttestorTest {
   void credentialBoundToAnotherKeyIsRefusedByActivateCredential() throws Exception {
     try (TpmAttestor attestor = open()) {
       byte[] blob =
-          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
+          TpmChallengeBuilder.forDevice(attestor)
               .credentialBoundTo(attestor.endorsementKey())
               .build(TpmChallengeBuilder.randomKey());
-      TpmException e = assertThrows(TpmException.class, () -> attestor.activate(blob));
-      assertEquals(
-          "TPM ActivateCredential(SRK 0x81000001, EK 0x81010001) failed: TPM_RC_INTEGRITY"
-              + " (0x1DF, parameter 1): an integrity check failed: the data was not made for this"
-              + " TPM's keys or was altered",
-          e.getMessage());
-      assertEquals(List.of(), attestor.loadedHandles());
+      assertActivationRefused(attestor, blob, INTEGRITY_FAILURE);
     }
   }
 
@@ -200,9 +197,7 @@ class TpmAttestorTest {
   @Order(8)
   void corruptedBlobsFailWithExactMessagesAndLeaveNothingLoaded() throws Exception {
     try (TpmAttestor attestor = open()) {
-      byte[] blob =
-          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
-              .build(TpmChallengeBuilder.randomKey());
+      byte[] blob = TpmChallengeBuilder.forDevice(attestor).build(TpmChallengeBuilder.randomKey());
       int part1 = ((blob[0] & 0xff) << 8) | (blob[1] & 0xff);
       assertActivationFails(
           attestor,
@@ -235,13 +230,7 @@ class TpmAttestorTest {
           "TPM activation blob: part 1 (TPM2B_ID_OBJECT) claims 32680 bytes but 298 remain");
       byte[] flipped = blob.clone();
       flipped[10] ^= 0x01; // inside the credential's integrity HMAC
-      TpmException e = assertThrows(TpmException.class, () -> attestor.activate(flipped));
-      assertEquals(
-          "TPM ActivateCredential(SRK 0x81000001, EK 0x81010001) failed: TPM_RC_INTEGRITY"
-              + " (0x1DF, parameter 1): an integrity check failed: the data was not made for this"
-              + " TPM's keys or was altered",
-          e.getMessage());
-      assertEquals(List.of(), attestor.loadedHandles());
+      assertActivationRefused(attestor, flipped, INTEGRITY_FAILURE);
     }
   }
 
@@ -256,8 +245,7 @@ class TpmAttestorTest {
       defaultKeySignature = attestor.signer().sign(new byte[] {5});
     }
     try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), settings)) {
-      attestor.activate(
-          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey()).build(key));
+      attestor.activate(TpmChallengeBuilder.forDevice(attestor).build(key));
       assertSignsLike(key, attestor.signer());
     }
     try (TpmAttestor attestor = open()) {
@@ -287,6 +275,15 @@ class TpmAttestorTest {
     assertEquals(HsmException.class, e.getClass());
     assertEquals(message, e.getMessage());
     assertEquals(List.of(), ((TpmAttestor) attestor).loadedHandles());
+  }
+
+  /** The TPM refuses {@code blob} with {@code message}, and no object is left loaded. */
+  static TpmException assertActivationRefused(TpmAttestor attestor, byte[] blob, String message)
+      throws HsmException {
+    TpmException e = assertThrows(TpmException.class, () -> attestor.activate(blob));
+    assertEquals(message, e.getMessage());
+    assertEquals(List.of(), attestor.loadedHandles());
+    return e;
   }
 
   private static void assertSignsLike(byte[] key, SasSigner signer) throws Exception {

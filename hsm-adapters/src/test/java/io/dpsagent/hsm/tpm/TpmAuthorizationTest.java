@@ -89,8 +89,7 @@ class TpmAuthorizationTest {
         TpmSettings.defaults().withOwnerAuth(OWNER).withEndorsementAuth(ENDORSEMENT);
     byte[] key = TpmChallengeBuilder.randomKey();
     try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), settings)) {
-      byte[] blob =
-          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey()).build(key);
+      byte[] blob = TpmChallengeBuilder.forDevice(attestor).build(key);
       byte[] data = {1, 2, 3};
       assertArrayEquals(TpmAttestorTest.hmac(key, data), attestor.activate(blob).sign(data));
     }
@@ -104,15 +103,12 @@ class TpmAuthorizationTest {
   @Order(4)
   void wrongEndorsementPasswordFailsThePolicyAndLeavesNoSession() throws Exception {
     try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults())) {
-      byte[] blob =
-          new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
-              .build(TpmChallengeBuilder.randomKey());
-      TpmException e = assertThrows(TpmException.class, () -> attestor.activate(blob));
-      assertEquals(
+      byte[] blob = TpmChallengeBuilder.forDevice(attestor).build(TpmChallengeBuilder.randomKey());
+      TpmAttestorTest.assertActivationRefused(
+          attestor,
+          blob,
           "TPM PolicySecret(endorsement hierarchy) failed: TPM_RC_BAD_AUTH (0x9A2,"
-              + " session 1): authorization failed: the hierarchy or object password is wrong",
-          e.getMessage());
-      assertEquals(List.of(), attestor.loadedHandles());
+              + " session 1): authorization failed: the hierarchy or object password is wrong");
     }
   }
 }

@@ -61,8 +61,7 @@ class TpmConnectionFailureTest {
       attestor = TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults());
       signer =
           attestor.activate(
-              new TpmChallengeBuilder(attestor.endorsementKey(), attestor.storageRootKey())
-                  .build(TpmChallengeBuilder.randomKey()));
+              TpmChallengeBuilder.forDevice(attestor).build(TpmChallengeBuilder.randomKey()));
     } finally {
       swtpm.close();
     }

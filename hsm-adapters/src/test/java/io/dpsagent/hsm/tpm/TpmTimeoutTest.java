@@ -79,15 +79,7 @@ class TpmTimeoutTest {
   @Test
   void stopRequestEndsTheWait() throws Exception {
     try (SilentTpm silent = SilentTpm.start()) {
-      AtomicBoolean stop = new AtomicBoolean();
-      TctiSpec tcti = TctiSpec.swtpm("127.0.0.1", silent.port());
-      TpmTimeouts timeouts =
-          TpmTimeouts.of(Duration.ofSeconds(30), Duration.ofSeconds(30)).stoppingWhen(stop::get);
-      stopAfter(stop, Duration.ofMillis(300));
-      HsmException e = failsWithin(Duration.ofMillis(300), () -> Tpms.open(tcti, timeouts));
-      assertEquals(HsmException.Kind.UNAVAILABLE, e.kind());
-      assertEquals(
-          tcti + ": stopped waiting for the TPM (the agent was asked to stop)", e.getMessage());
+      assertAStopRequestEndsTheWait(TctiSpec.swtpm("127.0.0.1", silent.port()));
     }
   }
 
@@ -134,7 +126,7 @@ class TpmTimeoutTest {
                   + ": TPM did not answer in 1 s (is another program using it?)",
               e.getMessage());
           assertGivenUp(
-              silentDevice, "simulator device at 127.0.0.1:" + silent.port() + " is not open");
+              silentDevice, "mssim:host=127.0.0.1,port=" + silent.port() + " is not open");
         }
       }
     }
@@ -156,19 +148,7 @@ class TpmTimeoutTest {
   @Test
   void stopRequestEndsAWaitOnACharacterDevice() throws Exception {
     try (SilentCharacterDevice device = SilentCharacterDevice.start()) {
-      AtomicBoolean stop = new AtomicBoolean();
-      TctiSpec tcti = TctiSpec.device(device.path().toString());
-      stopAfter(stop, Duration.ofMillis(300));
-      HsmException e =
-          failsWithin(
-              Duration.ofMillis(300),
-              () ->
-                  Tpms.open(
-                      tcti,
-                      TpmTimeouts.of(Duration.ofSeconds(30), Duration.ofSeconds(30))
-                          .stoppingWhen(stop::get)));
-      assertEquals(
-          tcti + ": stopped waiting for the TPM (the agent was asked to stop)", e.getMessage());
+      assertAStopRequestEndsTheWait(TctiSpec.device(device.path().toString()));
     }
   }
 
@@ -181,7 +161,7 @@ class TpmTimeoutTest {
       device.open();
       device.dispatchCommand(GET_RANDOM_8);
       assertThrows(TpmNoAnswerException.class, device::getResponse);
-      assertGivenUp(device, "swtpm device at 127.0.0.1:" + silent.port() + " is not open");
+      assertGivenUp(device, "swtpm:host=127.0.0.1,port=" + silent.port() + " is not open");
     }
     try (SilentCharacterDevice pty = SilentCharacterDevice.start()) {
       TpmCharacterDevice device =
@@ -217,6 +197,18 @@ class TpmTimeoutTest {
     assertTrue(
         took.compareTo(expected.plus(SLACK)) <= 0, "took " + took + ", expected about " + expected);
     return e;
+  }
+
+  /** A TPM that never answers, long timeouts, and a stop request after 300 ms. */
+  private static void assertAStopRequestEndsTheWait(TctiSpec tcti) {
+    AtomicBoolean stop = new AtomicBoolean();
+    TpmTimeouts timeouts =
+        TpmTimeouts.of(Duration.ofSeconds(30), Duration.ofSeconds(30)).stoppingWhen(stop::get);
+    stopAfter(stop, Duration.ofMillis(300));
+    HsmException e = failsWithin(Duration.ofMillis(300), () -> Tpms.open(tcti, timeouts));
+    assertEquals(HsmException.Kind.UNAVAILABLE, e.kind());
+    assertEquals(
+        tcti + ": stopped waiting for the TPM (the agent was asked to stop)", e.getMessage());
   }
 
   private static void stopAfter(AtomicBoolean stop, Duration delay) {
