@@ -15,7 +15,6 @@ import io.dpsagent.agent.output.HookRunner;
 import io.dpsagent.agent.output.OutputLock;
 import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.agent.tls.TrustStores;
-import io.dpsagent.agent.transport.Transports;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;

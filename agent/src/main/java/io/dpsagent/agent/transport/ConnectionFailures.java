@@ -3,7 +3,6 @@ package io.dpsagent.agent.transport;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.AgentException.Kind;
 import io.dpsagent.agent.tls.ServerCertificateException;
-import io.dpsagent.agent.transport.proxy.ProxyException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,7 +1,7 @@
 package io.dpsagent.agent.transport.mqtt;
 
 import io.dpsagent.agent.Version;
-import io.dpsagent.agent.transport.HttpsTransport;
+import io.dpsagent.agent.transport.RetryAfter;
 import io.dpsagent.common.PercentEncoding;
 import java.time.Duration;
 import java.util.Optional;
@@ -67,7 +67,7 @@ final class DpsTopics {
       if (name.equals("$rid")) {
         rid = value;
       } else if (name.equalsIgnoreCase("retry-after")) {
-        retryAfter = HttpsTransport.retryAfter(value);
+        retryAfter = RetryAfter.parse(value);
       }
     }
     return rid == null ? Optional.empty() : Optional.of(new Reply(status, rid, retryAfter));

@@ -2,6 +2,7 @@ package io.dpsagent.agent.transport.proxy;
 
 import io.dpsagent.agent.config.ProxySettings;
 import io.dpsagent.agent.transport.Deadline;
+import io.dpsagent.agent.transport.ProxyException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

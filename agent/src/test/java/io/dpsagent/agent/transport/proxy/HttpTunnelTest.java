@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.config.ProxySettings;
 import io.dpsagent.agent.transport.Deadline;
+import io.dpsagent.agent.transport.ProxyException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,9 @@
-package io.dpsagent.agent.transport;
+package io.dpsagent.agent.flow;
 
 import io.dpsagent.agent.config.ProvisioningConfig;
 import io.dpsagent.agent.config.Transport;
 import io.dpsagent.agent.dps.DpsTransport;
+import io.dpsagent.agent.transport.http.HttpsTransport;
 import io.dpsagent.agent.transport.mqtt.MqttTransport;
 import javax.net.ssl.SSLContext;
 

@@ -1,4 +1,4 @@
-package io.dpsagent.agent.transport.proxy;
+package io.dpsagent.agent.transport;
 
 import java.io.IOException;
 
@@ -8,7 +8,7 @@ import java.io.IOException;
  */
 public final class ProxyException extends IOException {
 
-  ProxyException(String message, Throwable cause) {
+  public ProxyException(String message, Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,4 +1,4 @@
-package io.dpsagent.agent.transport;
+package io.dpsagent.agent.transport.http;
 
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.Version;
@@ -7,9 +7,10 @@ import io.dpsagent.agent.dps.DpsMessages;
 import io.dpsagent.agent.dps.DpsResponse;
 import io.dpsagent.agent.dps.DpsTransport;
 import io.dpsagent.agent.dps.RegistrationRequest;
-import io.dpsagent.agent.transport.http.HttpExchange;
-import io.dpsagent.agent.transport.http.JdkHttpExchange;
-import io.dpsagent.agent.transport.http.TunnelledHttpExchange;
+import io.dpsagent.agent.transport.ConnectionFailures;
+import io.dpsagent.agent.transport.ProtocolMismatchException;
+import io.dpsagent.agent.transport.ProtocolProbe;
+import io.dpsagent.agent.transport.RetryAfter;
 import io.dpsagent.agent.transport.proxy.TunnellingSslSocketFactory;
 import io.dpsagent.common.PercentEncoding;
 import java.io.IOException;
@@ -131,19 +132,9 @@ public final class HttpsTransport implements DpsTransport {
     }
     return new DpsResponse(
         response.status(),
-        response.retryAfter().flatMap(HttpsTransport::retryAfter),
+        response.retryAfter().flatMap(RetryAfter::parse),
         response.date().flatMap(HttpsTransport::httpDate),
         response.body());
-  }
-
-  /** DPS sends integer seconds; anything else (an HTTP date, garbage) is ignored. */
-  public static Optional<Duration> retryAfter(String value) {
-    try {
-      long seconds = Long.parseLong(value.trim());
-      return seconds >= 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
   }
 
   static Optional<Instant> httpDate(String value) {
