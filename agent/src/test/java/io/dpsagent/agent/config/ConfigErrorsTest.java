@@ -1,17 +1,19 @@
 package io.dpsagent.agent.config;
 
+import static io.dpsagent.agent.config.ConfigFile.MINIMAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.AgentException.Kind;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,40 +26,40 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ConfigErrorsTest {
 
-  private static final String MINIMAL =
-      String.join(
-          "\n",
-          "[provisioning]",
-          "id_scope = \"0ne00000042\"",
-          "[provisioning.attestation]",
-          "method = \"symmetric_key\"",
-          "registration_id = \"gw-0042\"",
-          "symmetric_key = { uri = \"file:///etc/dps-agent/device.key\" }",
-          "");
+  /** The least config, with {@code %s} standing for lines of its {@code [provisioning]} table. */
+  private static final String WITH_PROVISIONING =
+      """
+      [provisioning]
+      id_scope = "0ne00000042"
+      %s
+      [provisioning.attestation]
+      method = "symmetric_key"
+      registration_id = "gw-0042"
+      symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
+      """;
 
   @TempDir Path dir;
+  private ConfigFile config;
 
-  private Path file() {
-    return dir.resolve("config.toml");
+  @BeforeEach
+  void configFile() {
+    config = new ConfigFile(dir);
   }
 
-  private String error(String toml, Map<String, String> environment) throws IOException {
-    Files.writeString(file(), toml);
-    AgentException e =
-        assertThrows(AgentException.class, () -> new ConfigLoader(environment).load(file()));
-    assertEquals(Kind.CONFIG, e.kind(), e.getMessage());
+  private String error(String toml, Map<String, String> environment) {
+    AgentException e = config.failure(toml.getBytes(StandardCharsets.UTF_8), environment);
     assertFalse(
         e.getMessage().matches("(?s).*[A-Z][a-z]+(Exception|Error).*"),
         "a class name: " + e.getMessage());
     return e.getMessage();
   }
 
-  private String error(String toml) throws IOException {
+  private String error(String toml) {
     return error(toml, Map.of());
   }
 
   private static String provisioning(String lines) {
-    return MINIMAL.replace("[provisioning]\n", "[provisioning]\n" + lines + "\n");
+    return WITH_PROVISIONING.formatted(lines);
   }
 
   @ParameterizedTest
@@ -65,7 +67,7 @@ class ConfigErrorsTest {
   void anEndpointPortOutOfRangeNamesTheKey(String port) throws IOException {
     assertEquals(
         "config "
-            + file()
+            + config
             + ": provisioning.global_endpoint: port "
             + port
             + " in 'https://dps.example:"
@@ -86,7 +88,7 @@ class ConfigErrorsTest {
   void aProxyPortOutOfRangeNamesTheKey() throws IOException {
     assertEquals(
         "config "
-            + file()
+            + config
             + ": provisioning.proxy: proxy port 99999 is out of range; use a port from 1 to "
             + "65535 (or none for 8080)",
         error(provisioning("proxy = \"http://proxy.example:99999\"")));
@@ -96,7 +98,7 @@ class ConfigErrorsTest {
   void aProxyPortOutOfRangeFromTheEnvironmentNamesTheVariable() throws IOException {
     assertEquals(
         "config "
-            + file()
+            + config
             + ": HTTPS_PROXY (environment): proxy port 0 is out of range; use a port from 1 "
             + "to 65535 (or none for 8080)",
         error(MINIMAL, Map.of("HTTPS_PROXY", "http://proxy.example:0")));
@@ -113,7 +115,7 @@ class ConfigErrorsTest {
       String endpoint, String transport, String names, String use, String set) throws IOException {
     assertEquals(
         "config "
-            + file()
+            + config
             + ": provisioning.global_endpoint: '"
             + endpoint
             + "' names "
@@ -141,10 +143,15 @@ class ConfigErrorsTest {
   })
   void anEndpointThatDoesNotContradictTheTransportIsAccepted(String endpoint, String transport)
       throws Exception {
-    Files.writeString(
-        file(),
-        provisioning("global_endpoint = \"" + endpoint + "\"\ntransport = \"" + transport + "\""));
-    assertEquals("dps.example", new ConfigLoader().load(file()).provisioning().endpoint().host());
+    assertEquals(
+        "dps.example",
+        config
+            .load(
+                provisioning(
+                    "global_endpoint = \"" + endpoint + "\"\ntransport = \"" + transport + "\""))
+            .provisioning()
+            .endpoint()
+            .host());
   }
 
   @Test
@@ -157,9 +164,10 @@ class ConfigErrorsTest {
 
   @Test
   void aConfigThatIsNotUtf8SaysSo() throws IOException {
-    Files.write(file(), new byte[] {'#', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
-    AgentException e = assertThrows(AgentException.class, () -> new ConfigLoader().load(file()));
-    assertEquals("config " + file() + " is not UTF-8 text; check the path", e.getMessage());
+    Files.write(config.path(), new byte[] {'#', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
+    AgentException e =
+        assertThrows(AgentException.class, () -> new ConfigLoader().load(config.path()));
+    assertEquals("config " + config + " is not UTF-8 text; check the path", e.getMessage());
   }
 
   @Test
@@ -169,7 +177,7 @@ class ConfigErrorsTest {
     String message = error(provisioning("payload = { uri = \"" + payload.toUri() + "\" }"));
     assertEquals(
         "config "
-            + file()
+            + config
             + ": provisioning.payload.uri: the payload is not valid JSON: Unexpected "
             + "character ('}' (code 125)): expected a valid value (JSON String, Number, Array, Object or token "
             + "'null', 'true' or 'false')",
@@ -182,7 +190,7 @@ class ConfigErrorsTest {
     Files.createDirectory(payload);
     assertEquals(
         "config "
-            + file()
+            + config
             + ": provisioning.payload.uri: cannot read "
             + payload
             + ": it is a directory, not a file",
@@ -191,7 +199,7 @@ class ConfigErrorsTest {
     Files.write(binary, new byte[] {'{', (byte) 0xFF, '}'});
     assertEquals(
         "config "
-            + file()
+            + config
             + ": provisioning.payload.uri: cannot read "
             + binary
             + ": it is not UTF-8 text",
@@ -225,7 +233,7 @@ class ConfigErrorsTest {
   void noKeyTurnsServerVerificationOff(String key) throws IOException {
     assertEquals(
         "config "
-            + file()
+            + config
             + ": provisioning."
             + key
             + ": unknown key; check its spelling and section",
