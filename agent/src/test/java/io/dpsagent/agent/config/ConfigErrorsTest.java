@@ -1,6 +1,7 @@
 package io.dpsagent.agent.config;
 
 import static io.dpsagent.agent.config.ConfigFile.MINIMAL;
+import static io.dpsagent.agent.config.ConfigFile.withProvisioning;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,24 +26,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ConfigErrorsTest {
 
-  /** The least config, with {@code %s} standing for lines of its {@code [provisioning]} table. */
-  private static final String WITH_PROVISIONING =
-      """
-      [provisioning]
-      id_scope = "0ne00000042"
-      %s
-      [provisioning.attestation]
-      method = "symmetric_key"
-      registration_id = "gw-0042"
-      symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
-      """;
+  private final ConfigFile config;
 
-  @TempDir Path dir;
-  private ConfigFile config;
-
-  @BeforeEach
-  void configFile() {
-    config = new ConfigFile(dir);
+  ConfigErrorsTest(@TempDir Path dir) {
+    this.config = new ConfigFile(dir);
   }
 
   private String error(String toml, Map<String, String> environment) {
@@ -58,10 +44,6 @@ class ConfigErrorsTest {
     return error(toml, Map.of());
   }
 
-  private static String provisioning(String lines) {
-    return WITH_PROVISIONING.formatted(lines);
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"99999", "0", "65536"})
   void anEndpointPortOutOfRangeNamesTheKey(String port) throws IOException {
@@ -73,7 +55,7 @@ class ConfigErrorsTest {
             + " in 'https://dps.example:"
             + port
             + "' is out of range; use a port from 1 to 65535, or none for the transport's default",
-        error(provisioning("global_endpoint = \"https://dps.example:" + port + "\"")));
+        error(withProvisioning("global_endpoint = \"https://dps.example:" + port + "\"")));
   }
 
   @Test
@@ -91,7 +73,7 @@ class ConfigErrorsTest {
             + config
             + ": provisioning.proxy: proxy port 99999 is out of range; use a port from 1 to "
             + "65535 (or none for 8080)",
-        error(provisioning("proxy = \"http://proxy.example:99999\"")));
+        error(withProvisioning("proxy = \"http://proxy.example:99999\"")));
   }
 
   @Test
@@ -129,8 +111,8 @@ class ConfigErrorsTest {
             + set
             + "\"",
         error(
-            provisioning(
-                "global_endpoint = \"" + endpoint + "\"\ntransport = \"" + transport + "\"")));
+            withProvisioning(
+                "global_endpoint = \"" + endpoint + "\"", "transport = \"" + transport + "\"")));
   }
 
   @ParameterizedTest
@@ -147,8 +129,8 @@ class ConfigErrorsTest {
         "dps.example",
         config
             .load(
-                provisioning(
-                    "global_endpoint = \"" + endpoint + "\"\ntransport = \"" + transport + "\""))
+                withProvisioning(
+                    "global_endpoint = \"" + endpoint + "\"", "transport = \"" + transport + "\""))
             .provisioning()
             .endpoint()
             .host());
@@ -156,9 +138,10 @@ class ConfigErrorsTest {
 
   @Test
   void aDirectoryGivenAsTheConfigSaysSo() {
-    AgentException e = assertThrows(AgentException.class, () -> new ConfigLoader().load(dir));
+    AgentException e =
+        assertThrows(AgentException.class, () -> new ConfigLoader().load(config.dir()));
     assertEquals(
-        "config " + dir + " is a directory; pass --config FILE naming the config file",
+        "config " + config.dir() + " is a directory; pass --config FILE naming the config file",
         e.getMessage());
   }
 
@@ -172,9 +155,9 @@ class ConfigErrorsTest {
 
   @Test
   void aMalformedPayloadFileSaysWhereAndWhy() throws IOException {
-    Path payload = dir.resolve("payload.json");
+    Path payload = config.beside("payload.json");
     Files.writeString(payload, "{\"modelId\": }");
-    String message = error(provisioning("payload = { uri = \"" + payload.toUri() + "\" }"));
+    String message = error(withProvisioning("payload = { uri = \"" + payload.toUri() + "\" }"));
     assertEquals(
         "config "
             + config
@@ -186,7 +169,7 @@ class ConfigErrorsTest {
 
   @Test
   void aPayloadFileThatIsADirectoryOrNotUtf8SaysSo() throws IOException {
-    Path payload = dir.resolve("payload.json");
+    Path payload = config.beside("payload.json");
     Files.createDirectory(payload);
     assertEquals(
         "config "
@@ -194,8 +177,8 @@ class ConfigErrorsTest {
             + ": provisioning.payload.uri: cannot read "
             + payload
             + ": it is a directory, not a file",
-        error(provisioning("payload = { uri = \"" + payload.toUri() + "\" }")));
-    Path binary = dir.resolve("payload.bin");
+        error(withProvisioning("payload = { uri = \"" + payload.toUri() + "\" }")));
+    Path binary = config.beside("payload.bin");
     Files.write(binary, new byte[] {'{', (byte) 0xFF, '}'});
     assertEquals(
         "config "
@@ -203,7 +186,7 @@ class ConfigErrorsTest {
             + ": provisioning.payload.uri: cannot read "
             + binary
             + ": it is not UTF-8 text",
-        error(provisioning("payload = { uri = \"" + binary.toUri() + "\" }")));
+        error(withProvisioning("payload = { uri = \"" + binary.toUri() + "\" }")));
   }
 
   @Test
@@ -237,6 +220,6 @@ class ConfigErrorsTest {
             + ": provisioning."
             + key
             + ": unknown key; check its spelling and section",
-        error(provisioning(key + " = false")));
+        error(withProvisioning(key + " = false")));
   }
 }

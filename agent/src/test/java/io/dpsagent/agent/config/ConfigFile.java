@@ -16,16 +16,29 @@ import java.util.Map;
  */
 final class ConfigFile {
 
-  /** The least a config must say: a DPS ID scope and a device with its own symmetric key. */
-  static final String MINIMAL =
+  /** The {@code [provisioning]} table of {@link #MINIMAL}: the ID scope of a DPS instance. */
+  static final String SCOPE =
       """
       [provisioning]
       id_scope = "0ne00000042"
+      """;
+
+  /** The attestation table of {@link #MINIMAL}: a device with its own symmetric key. */
+  static final String SYMMETRIC_KEY =
+      """
       [provisioning.attestation]
       method = "symmetric_key"
       registration_id = "gw-0042"
       symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
       """;
+
+  /** The least a config must say. */
+  static final String MINIMAL = SCOPE + SYMMETRIC_KEY;
+
+  /** {@link #MINIMAL} with {@code lines} added to its {@code [provisioning]} table. */
+  static String withProvisioning(String... lines) {
+    return SCOPE + String.join("\n", lines) + "\n" + SYMMETRIC_KEY;
+  }
 
   private final Path path;
 
@@ -40,6 +53,11 @@ final class ConfigFile {
   /** The directory that holds the file (and its {@code config.d} drop-ins). */
   Path dir() {
     return path.getParent();
+  }
+
+  /** A file or directory named {@code name} next to the config file. */
+  Path beside(String name) {
+    return dir().resolve(name);
   }
 
   AgentConfig load(String toml) throws IOException, AgentException {

@@ -1,6 +1,9 @@
 package io.dpsagent.agent.config;
 
 import static io.dpsagent.agent.config.ConfigFile.MINIMAL;
+import static io.dpsagent.agent.config.ConfigFile.SCOPE;
+import static io.dpsagent.agent.config.ConfigFile.SYMMETRIC_KEY;
+import static io.dpsagent.agent.config.ConfigFile.withProvisioning;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,19 +14,16 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The main config file: its defaults, the keys of a symmetric-key device, and errors in it. */
 class ConfigLoaderTest {
 
-  @TempDir Path dir;
-  private ConfigFile config;
+  private final ConfigFile config;
 
-  @BeforeEach
-  void configFile() {
-    config = new ConfigFile(dir);
+  ConfigLoaderTest(@TempDir Path dir) {
+    this.config = new ConfigFile(dir);
   }
 
   @Test
@@ -77,15 +77,14 @@ class ConfigLoaderTest {
   void endpointPortAndGroupKeyAreRead() throws Exception {
     AgentConfig loaded =
         config.load(
-            """
-            [provisioning]
-            global_endpoint = "localhost:8443"
-            id_scope = "0ne00000042"
-            [provisioning.attestation]
-            method = "symmetric_key"
-            registration_id = "gw-0042"
-            group_key = { uri = "file:///etc/dps-agent/device.key" }
-            """);
+            SCOPE
+                + """
+                global_endpoint = "localhost:8443"
+                [provisioning.attestation]
+                method = "symmetric_key"
+                registration_id = "gw-0042"
+                group_key = { uri = "file:///etc/dps-agent/device.key" }
+                """);
     assertEquals(
         URI.create("https://localhost:8443"), loaded.provisioning().endpoint().httpsBase());
     assertTrue(
@@ -99,15 +98,10 @@ class ConfigLoaderTest {
             + config
             + ": provisioning.attestation.registration_idd: unknown key; check its spelling and section",
         config.error(
-            """
-            [provisioning]
-            id_scope = "0ne00000042"
-            [provisioning.attestation]
-            method = "symmetric_key"
-            registration_id = "gw-0042"
-            registration_idd = "x"
-            symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
-            """));
+            MINIMAL
+                + """
+                registration_idd = "x"
+                """));
   }
 
   @Test
@@ -152,14 +146,7 @@ class ConfigLoaderTest {
         "config "
             + config
             + ": provisioning.id_scope: is missing; set it to the ID scope of your DPS instance, e.g. 0ne00000000",
-        config.error(
-            """
-            [provisioning]
-            [provisioning.attestation]
-            method = "symmetric_key"
-            registration_id = "gw-0042"
-            symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
-            """));
+        config.error("[provisioning]\n" + SYMMETRIC_KEY));
   }
 
   @Test
@@ -170,29 +157,23 @@ class ConfigLoaderTest {
             + ": provisioning.attestation.registration_id: registration ID 'gw_' is invalid; "
             + "use letters, digits and - . _ : only, ending in a letter, digit or -",
         config.error(
-            """
-            [provisioning]
-            id_scope = "0ne00000042"
-            [provisioning.attestation]
-            method = "symmetric_key"
-            registration_id = "gw_"
-            symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
-            """));
+            SCOPE
+                + """
+                [provisioning.attestation]
+                method = "symmetric_key"
+                registration_id = "gw_"
+                symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
+                """));
   }
 
   @Test
   void bothDeviceAndGroupKeyIsAnError() {
     String message =
         config.error(
-            """
-            [provisioning]
-            id_scope = "0ne00000042"
-            [provisioning.attestation]
-            group_key = { uri = "file:///etc/g.key" }
-            method = "symmetric_key"
-            registration_id = "gw-0042"
-            symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
-            """);
+            MINIMAL
+                + """
+                group_key = { uri = "file:///etc/g.key" }
+                """);
     assertTrue(
         message.endsWith(
             "provisioning.attestation.symmetric_key: set exactly one of symmetric_key = "
@@ -208,14 +189,13 @@ class ConfigLoaderTest {
             + ": provisioning.attestation.method: 'magic' is not supported; use "
             + "\"symmetric_key\", \"x509\" or \"tpm\"",
         config.error(
-            """
-            [provisioning]
-            id_scope = "0ne00000042"
-            [provisioning.attestation]
-            method = "magic"
-            registration_id = "gw-0042"
-            symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
-            """));
+            SCOPE
+                + """
+                [provisioning.attestation]
+                method = "magic"
+                registration_id = "gw-0042"
+                symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
+                """));
   }
 
   @Test
@@ -223,14 +203,13 @@ class ConfigLoaderTest {
     assertTrue(
         config
             .error(
-                """
-                [provisioning]
-                id_scope = "0ne00000042"
-                [provisioning.attestation]
-                method = "symmetric_key"
-                registration_id = "gw-0042"
-                symmetric_key = { uri = "file:device.key" }
-                """)
+                SCOPE
+                    + """
+                    [provisioning.attestation]
+                    method = "symmetric_key"
+                    registration_id = "gw-0042"
+                    symmetric_key = { uri = "file:device.key" }
+                    """)
             .contains(
                 "provisioning.attestation.symmetric_key.uri: key URI 'file:device.key' must name an absolute local path"));
   }
@@ -250,9 +229,10 @@ class ConfigLoaderTest {
   @Test
   void missingFileSaysSo() {
     AgentException e =
-        assertThrows(AgentException.class, () -> new ConfigLoader().load(dir.resolve("nope.toml")));
+        assertThrows(
+            AgentException.class, () -> new ConfigLoader().load(config.beside("nope.toml")));
     assertEquals(
-        "config " + dir.resolve("nope.toml") + " does not exist; pass --config FILE",
+        "config " + config.beside("nope.toml") + " does not exist; pass --config FILE",
         e.getMessage());
   }
 
@@ -261,46 +241,19 @@ class ConfigLoaderTest {
     assertEquals(
         Optional.of("{\"modelId\":\"dtmi:x;1\"}"),
         config
-            .load(
-                """
-                [provisioning]
-                id_scope = "0ne00000042"
-                payload = { json = '{"modelId": "dtmi:x;1"}' }
-                [provisioning.attestation]
-                method = "symmetric_key"
-                registration_id = "gw-0042"
-                symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
-                """)
+            .load(withProvisioning("payload = { json = '{\"modelId\": \"dtmi:x;1\"}' }"))
             .provisioning()
             .payload());
     assertEquals(
         "config " + config + ": provisioning.payload.json: the payload must be a JSON object",
-        config.error(
-            """
-            [provisioning]
-            id_scope = "0ne00000042"
-            payload = { json = '[1,2]' }
-            [provisioning.attestation]
-            method = "symmetric_key"
-            registration_id = "gw-0042"
-            symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
-            """));
+        config.error(withProvisioning("payload = { json = '[1,2]' }")));
   }
 
   @Test
   void endpointWithAPathIsRejected() {
     assertTrue(
         config
-            .error(
-                """
-                [provisioning]
-                global_endpoint = "https://dps.example/x"
-                id_scope = "0ne00000042"
-                [provisioning.attestation]
-                method = "symmetric_key"
-                registration_id = "gw-0042"
-                symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
-                """)
+            .error(withProvisioning("global_endpoint = \"https://dps.example/x\""))
             .contains(
                 "provisioning.global_endpoint: 'https://dps.example/x' must be just a host and optional port"));
   }

@@ -1,24 +1,22 @@
 package io.dpsagent.agent.config;
 
 import static io.dpsagent.agent.config.ConfigFile.MINIMAL;
+import static io.dpsagent.agent.config.ConfigFile.withProvisioning;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bugs the config fuzz target found, one test each. */
 class ConfigRegressionTest {
 
-  @TempDir Path dir;
-  private ConfigFile config;
+  private final ConfigFile config;
 
-  @BeforeEach
-  void configFile() {
-    config = new ConfigFile(dir);
+  ConfigRegressionTest(@TempDir Path dir) {
+    this.config = new ConfigFile(dir);
   }
 
   /** The config error's message, with the config file's path as FILE. */
@@ -110,16 +108,7 @@ class ConfigRegressionTest {
     assertEquals(
         "config FILE: provisioning.global_endpoint: must not carry a user name or password;"
             + " use https://host[:port]",
-        error(
-            """
-            [provisioning]
-            global_endpoint = "https://dev:SECRET-PW@dps.example.net"
-            id_scope = "0ne00000042"
-            [provisioning.attestation]
-            method = "symmetric_key"
-            registration_id = "gw-0042"
-            symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
-            """));
+        error(withProvisioning("global_endpoint = \"https://dev:SECRET-PW@dps.example.net\"")));
   }
 
   /**

@@ -9,24 +9,21 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What overrides the main file: drop-ins in {@code config.d} and environment variables. */
 class ConfigSourcesTest {
 
-  @TempDir Path dir;
-  private ConfigFile config;
+  private final ConfigFile config;
 
-  @BeforeEach
-  void configFile() {
-    config = new ConfigFile(dir);
+  ConfigSourcesTest(@TempDir Path dir) {
+    this.config = new ConfigFile(dir);
   }
 
   @Test
   void dropInsMergeInNameOrderAndLaterFilesWin() throws Exception {
-    Path dropIns = Files.createDirectory(dir.resolve("config.d"));
+    Path dropIns = Files.createDirectory(config.beside("config.d"));
     Files.writeString(
         dropIns.resolve("10-endpoint.toml"),
         """
@@ -54,7 +51,7 @@ class ConfigSourcesTest {
 
   @Test
   void anErrorInADropInNamesTheDropIn() throws Exception {
-    Path dropIns = Files.createDirectory(dir.resolve("config.d"));
+    Path dropIns = Files.createDirectory(config.beside("config.d"));
     Files.writeString(
         dropIns.resolve("50-retry.toml"),
         """

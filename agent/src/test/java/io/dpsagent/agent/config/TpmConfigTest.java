@@ -1,5 +1,6 @@
 package io.dpsagent.agent.config;
 
+import static io.dpsagent.agent.config.ConfigFile.SCOPE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,27 +8,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code method = "tpm"} and the {@code [tpm]} table. */
 class TpmConfigTest {
 
-  private static final String TPM =
+  private static final String TPM_METHOD =
       """
-      [provisioning]
-      id_scope = "0ne00000042"
       [provisioning.attestation]
       method = "tpm"
       """;
 
-  @TempDir Path dir;
-  private ConfigFile config;
+  private static final String TPM = SCOPE + TPM_METHOD;
 
-  @BeforeEach
-  void configFile() {
-    config = new ConfigFile(dir);
+  private final ConfigFile config;
+
+  TpmConfigTest(@TempDir Path dir) {
+    this.config = new ConfigFile(dir);
   }
 
   @Test
@@ -80,12 +78,10 @@ class TpmConfigTest {
             + ": provisioning.transport: TPM attestation works over HTTPS only (DPS offers no TPM "
             + "challenge over MQTT); set transport = \"https\"",
         config.error(
-            """
-            [provisioning]
-            id_scope = "0ne00000042"
-            transport = "mqtt"
-            [provisioning.attestation]
-            method = "tpm"
-            """));
+            SCOPE
+                + """
+                transport = "mqtt"
+                """
+                + TPM_METHOD));
   }
 }

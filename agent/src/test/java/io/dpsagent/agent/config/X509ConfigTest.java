@@ -1,11 +1,11 @@
 package io.dpsagent.agent.config;
 
+import static io.dpsagent.agent.config.ConfigFile.SCOPE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,19 +13,16 @@ import org.junit.jupiter.api.io.TempDir;
 class X509ConfigTest {
 
   private static final String X509 =
-      """
-      [provisioning]
-      id_scope = "0ne00000042"
-      [provisioning.attestation]
-      method = "x509"
-      """;
+      SCOPE
+          + """
+          [provisioning.attestation]
+          method = "x509"
+          """;
 
-  @TempDir Path dir;
-  private ConfigFile config;
+  private final ConfigFile config;
 
-  @BeforeEach
-  void configFile() {
-    config = new ConfigFile(dir);
+  X509ConfigTest(@TempDir Path dir) {
+    this.config = new ConfigFile(dir);
   }
 
   private X509Attestation attestation(String toml) throws Exception {
