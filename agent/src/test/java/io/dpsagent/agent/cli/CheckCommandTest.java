@@ -129,7 +129,13 @@ class CheckCommandTest {
 
   @Test
   void anInvalidConfigIsOneFailedConfigCheckWithExit2() throws Exception {
-    Files.writeString(config, "[provisioning]\n[provisioning.attestation]\nmethod = \"tpm\"\n");
+    Files.writeString(
+        config,
+        """
+        [provisioning]
+        [provisioning.attestation]
+        method = "tpm"
+        """);
     CliRun run = CliRun.of("check", "--config", config.toString());
 
     assertEquals(2, run.exitCode(), run.toString());
