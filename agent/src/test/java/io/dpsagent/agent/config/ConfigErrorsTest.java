@@ -46,7 +46,7 @@ class ConfigErrorsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"99999", "0", "65536"})
-  void anEndpointPortOutOfRangeNamesTheKey(String port) throws IOException {
+  void anEndpointPortOutOfRangeNamesTheKey(String port) {
     assertEquals(
         "config "
             + config
@@ -59,7 +59,7 @@ class ConfigErrorsTest {
   }
 
   @Test
-  void anEndpointPortOutOfRangeFromTheEnvironmentNamesTheVariable() throws IOException {
+  void anEndpointPortOutOfRangeFromTheEnvironmentNamesTheVariable() {
     assertEquals(
         "config environment variable DPS_AGENT_GLOBAL_ENDPOINT: provisioning.global_endpoint: port 99999 in "
             + "'dps.example:99999' is out of range; use a port from 1 to 65535, or none for the transport's default",
@@ -67,7 +67,7 @@ class ConfigErrorsTest {
   }
 
   @Test
-  void aProxyPortOutOfRangeNamesTheKey() throws IOException {
+  void aProxyPortOutOfRangeNamesTheKey() {
     assertEquals(
         "config "
             + config
@@ -77,7 +77,7 @@ class ConfigErrorsTest {
   }
 
   @Test
-  void aProxyPortOutOfRangeFromTheEnvironmentNamesTheVariable() throws IOException {
+  void aProxyPortOutOfRangeFromTheEnvironmentNamesTheVariable() {
     assertEquals(
         "config "
             + config
@@ -94,7 +94,7 @@ class ConfigErrorsTest {
     "wss://dps.example:443, mqtt5, an HTTPS, mqtts://dps.example:PORT, https"
   })
   void anEndpointWhoseSchemeAndPortNameAnotherServiceIsRefused(
-      String endpoint, String transport, String names, String use, String set) throws IOException {
+      String endpoint, String transport, String names, String use, String set) {
     assertEquals(
         "config "
             + config
@@ -213,7 +213,7 @@ class ConfigErrorsTest {
         "hostname_verification",
         "trust_all"
       })
-  void noKeyTurnsServerVerificationOff(String key) throws IOException {
+  void noKeyTurnsServerVerificationOff(String key) {
     assertEquals(
         "config "
             + config

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The {@code config.toml} of one test, in its temporary directory: holds the TOML the test shows
+ * The {@code config.toml} of one test, in its temporary directory: writes the TOML the test shows
  * and loads it as the agent does. Its string form is the file's path, as errors name it.
  */
 final class ConfigFile {
