@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.check.UserDatabase;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,7 +29,6 @@ class CheckCommandTest {
   @TempDir Path dir;
   private Path key;
   private Path config;
-  private String extra = "";
 
   @BeforeEach
   void device() throws Exception {
@@ -39,30 +39,55 @@ class CheckCommandTest {
     config = dir.resolve("config.toml");
   }
 
-  private CliRun check(String... options) throws Exception {
+  /** Writes the config of a healthy device, with {@code outputLines} added to its output table. */
+  private void writeConfig(String outputLines) throws IOException {
     Files.writeString(
         config,
-        "[provisioning]\n"
-            + "global_endpoint = \"https://dps.example.com\"\n"
-            + "id_scope = \"0ne00000042\"\n"
-            + "[provisioning.attestation]\n"
-            + "method = \"symmetric_key\"\n"
-            + "registration_id = \"gw-0042\"\n"
-            + "symmetric_key = { uri = \""
-            + key.toUri()
-            + "\" }\n"
-            + "[output]\n"
-            + "dir = \""
-            + dir.resolve("out")
-            + "\"\n"
-            + "token_dir = \""
-            + dir.resolve("run")
-            + "\"\n"
-            + extra);
+        """
+        [provisioning]
+        global_endpoint = "https://dps.example.com"
+        id_scope = "0ne00000042"
+        [provisioning.attestation]
+        method = "symmetric_key"
+        registration_id = "gw-0042"
+        symmetric_key = { uri = "%s" }
+        [output]
+        dir = "%s"
+        token_dir = "%s"
+        %s"""
+            .formatted(key.toUri(), dir.resolve("out"), dir.resolve("run"), outputLines));
+  }
+
+  /** Runs {@code check --offline} on the healthy device's config. */
+  private CliRun check(String... options) throws Exception {
+    writeConfig("");
+    return checkAsWritten(options);
+  }
+
+  /** Runs {@code check --offline} on the config file as it stands. */
+  private CliRun checkAsWritten(String... options) {
     List<String> args =
         new ArrayList<>(List.of("check", "--offline", "--config", config.toString()));
     args.addAll(List.of(options));
     return CliRun.of(args.toArray(String[]::new));
+  }
+
+  /** The line of check {@code id} in a check as {@code user} that must fail with exit code 2. */
+  private String failingLine(String id, String user) throws Exception {
+    CliRun run = check("--user", user);
+    assertEquals(2, run.exitCode(), run.toString());
+    return line(run, id);
+  }
+
+  /** The line of check {@code id} when nobody plays the service account of the healthy device. */
+  private String lineAsNobody(String id) throws Exception {
+    return lineAsNobody(id, "");
+  }
+
+  /** The same, with {@code outputLines} added to the config's output table. */
+  private String lineAsNobody(String id, String outputLines) throws Exception {
+    writeConfig(outputLines);
+    return line(checkAsWritten("--user", "nobody"), id);
   }
 
   /** The line of one check, asserted to be there exactly once. */
@@ -104,7 +129,13 @@ class CheckCommandTest {
 
   @Test
   void anInvalidConfigIsOneFailedConfigCheckWithExit2() throws Exception {
-    Files.writeString(config, "[provisioning]\n[provisioning.attestation]\nmethod = \"tpm\"\n");
+    Files.writeString(
+        config,
+        """
+        [provisioning]
+        [provisioning.attestation]
+        method = "tpm"
+        """);
     CliRun run = CliRun.of("check", "--config", config.toString());
 
     assertEquals(2, run.exitCode(), run.toString());
@@ -132,39 +163,33 @@ class CheckCommandTest {
   @Test
   void aMissingKeyFileIsAnErrorWithItsFix() throws Exception {
     Files.delete(key);
-    CliRun run = check("--user", "root");
 
-    assertEquals(2, run.exitCode(), run.toString());
     assertEquals(
         "[error] key-files: "
             + key
             + " (provisioning.attestation.symmetric_key) does not exist"
             + " \u2014 fix: create it, or correct provisioning.attestation.symmetric_key in "
             + config,
-        line(run, "key-files"));
+        failingLine("key-files", "root"));
   }
 
   @Test
   void aKeyFileReadableByOthersIsAnErrorWithItsFix() throws Exception {
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
-    CliRun run = check("--user", "root");
 
-    assertEquals(2, run.exitCode(), run.toString());
     assertEquals(
         "[error] key-files: "
             + key
             + " (provisioning.attestation.symmetric_key) is accessible by group or"
             + " others (mode 0644) \u2014 fix: chmod 600 "
             + key,
-        line(run, "key-files"));
+        failingLine("key-files", "root"));
   }
 
   @Test
   void aKeyFileWithoutAKeyIsAnErrorWithItsFix() throws Exception {
     Files.writeString(key, "not base64 !!\n");
-    CliRun run = check("--user", "root");
 
-    assertEquals(2, run.exitCode(), run.toString());
     assertEquals(
         "[error] key-files: key file "
             + key
@@ -173,14 +198,11 @@ class CheckCommandTest {
             + key
             + ", or correct provisioning.attestation.symmetric_key in "
             + config,
-        line(run, "key-files"));
+        failingLine("key-files", "root"));
   }
 
   @Test
   void aKeyFileTheServiceUserCannotReadIsAnErrorWithItsFix() throws Exception {
-    CliRun run = check("--user", "nobody");
-
-    assertEquals(2, run.exitCode(), run.toString());
     assertEquals(
         "[error] key-files: nobody cannot read "
             + key
@@ -188,15 +210,13 @@ class CheckCommandTest {
             + " \u2014 fix: chown nobody "
             + key
             + " (a secret stays mode 600, so its owner must be the service user)",
-        line(run, "key-files"));
+        failingLine("key-files", "nobody"));
   }
 
   @Test
   void aDirectoryTheServiceUserCannotTraverseIsNamed() throws Exception {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-    CliRun run = check("--user", "nobody");
 
-    assertEquals(2, run.exitCode(), run.toString());
     assertEquals(
         "[error] key-files: nobody cannot reach "
             + key
@@ -207,13 +227,11 @@ class CheckCommandTest {
             + dir
             + " (chmod o+x, or chgrp a"
             + " group of nobody and chmod g+x)",
-        line(run, "key-files"));
+        failingLine("key-files", "nobody"));
   }
 
   @Test
   void anOutputDirectoryTheServiceUserCannotCreateIsAnErrorWithItsFix() throws Exception {
-    CliRun run = check("--user", "nobody");
-
     assertEquals(
         "[error] output-dir: nobody cannot write "
             + dir
@@ -221,13 +239,12 @@ class CheckCommandTest {
             + dir.resolve("out")
             + " (output.dir) \u2014 fix: create it: install -d -m 0750 -o nobody "
             + dir.resolve("out"),
-        line(run, "output-dir"));
+        lineAsNobody("output-dir"));
   }
 
   @Test
   void anOutputDirectoryOwnedBySomeoneElseIsAnErrorWithItsFix() throws Exception {
     Path out = Files.createDirectory(dir.resolve("out"));
-    CliRun run = check("--user", "nobody");
 
     assertEquals(
         "[error] output-dir: nobody cannot write "
@@ -235,18 +252,15 @@ class CheckCommandTest {
             + " (output.dir) \u2014 fix: chown nobody "
             + out
             + " (systemd's StateDirectory=/RuntimeDirectory= do this for the default directories)",
-        line(run, "output-dir"));
+        lineAsNobody("output-dir"));
   }
 
   @Test
   void aServiceUserOutsideTheTokenGroupIsAnErrorWithItsFix() throws Exception {
-    extra = "token_group = \"tss\"\n";
-    CliRun run = check("--user", "nobody");
-
     assertEquals(
         "[error] groups: nobody is not in group tss (output.token_group: the daemon gives it the hub token"
             + " file) \u2014 fix: usermod -aG tss nobody, then restart dps-agent",
-        line(run, "groups"));
+        lineAsNobody("groups", "token_group = \"tss\"\n"));
   }
 
   @Test
@@ -258,30 +272,30 @@ class CheckCommandTest {
     Files.setAttribute(device, "unix:gid", UserDatabase.system().groupId("tss").orElseThrow());
     Files.writeString(
         config,
-        "[provisioning]\nid_scope = \"0ne00000042\"\n[provisioning.attestation]\n"
-            + "method = \"tpm\"\n[tpm]\ntcti = \"device:"
-            + device
-            + "\"\n");
-
-    CliRun run = CliRun.of("check", "--offline", "--config", config.toString(), "--user", "nobody");
+        """
+        [provisioning]
+        id_scope = "0ne00000042"
+        [provisioning.attestation]
+        method = "tpm"
+        [tpm]
+        tcti = "device:%s"
+        """
+            .formatted(device));
 
     assertEquals(
         "[error] groups: nobody is not in group tss ("
             + device
             + " is read-write for that group only)"
             + " \u2014 fix: usermod -aG tss nobody, then restart dps-agent",
-        line(run, "groups"));
+        line(checkAsWritten("--user", "nobody"), "groups"));
   }
 
   @Test
   void aTokenGroupThatDoesNotExistIsAnErrorWithItsFix() throws Exception {
-    extra = "token_group = \"no-such-group-42\"\n";
-    CliRun run = check("--user", "nobody");
-
     assertEquals(
         "[error] groups: group no-such-group-42 (output.token_group) does not exist \u2014 fix: create it"
             + " (groupadd no-such-group-42) or correct output.token_group",
-        line(run, "groups"));
+        lineAsNobody("groups", "token_group = \"no-such-group-42\"\n"));
   }
 
   @Test

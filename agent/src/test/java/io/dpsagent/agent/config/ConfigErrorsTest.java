@@ -1,13 +1,15 @@
 package io.dpsagent.agent.config;
 
+import static io.dpsagent.agent.config.ConfigFile.MINIMAL;
+import static io.dpsagent.agent.config.ConfigFile.withProvisioning;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.AgentException.Kind;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,58 +26,40 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ConfigErrorsTest {
 
-  private static final String MINIMAL =
-      String.join(
-          "\n",
-          "[provisioning]",
-          "id_scope = \"0ne00000042\"",
-          "[provisioning.attestation]",
-          "method = \"symmetric_key\"",
-          "registration_id = \"gw-0042\"",
-          "symmetric_key = { uri = \"file:///etc/dps-agent/device.key\" }",
-          "");
+  private final ConfigFile config;
 
-  @TempDir Path dir;
-
-  private Path file() {
-    return dir.resolve("config.toml");
+  ConfigErrorsTest(@TempDir Path dir) {
+    this.config = new ConfigFile(dir);
   }
 
-  private String error(String toml, Map<String, String> environment) throws IOException {
-    Files.writeString(file(), toml);
-    AgentException e =
-        assertThrows(AgentException.class, () -> new ConfigLoader(environment).load(file()));
-    assertEquals(Kind.CONFIG, e.kind(), e.getMessage());
+  private String error(String toml, Map<String, String> environment) {
+    AgentException e = config.failure(toml.getBytes(StandardCharsets.UTF_8), environment);
     assertFalse(
         e.getMessage().matches("(?s).*[A-Z][a-z]+(Exception|Error).*"),
         "a class name: " + e.getMessage());
     return e.getMessage();
   }
 
-  private String error(String toml) throws IOException {
+  private String error(String toml) {
     return error(toml, Map.of());
-  }
-
-  private static String provisioning(String lines) {
-    return MINIMAL.replace("[provisioning]\n", "[provisioning]\n" + lines + "\n");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"99999", "0", "65536"})
-  void anEndpointPortOutOfRangeNamesTheKey(String port) throws IOException {
+  void anEndpointPortOutOfRangeNamesTheKey(String port) {
     assertEquals(
         "config "
-            + file()
+            + config
             + ": provisioning.global_endpoint: port "
             + port
             + " in 'https://dps.example:"
             + port
             + "' is out of range; use a port from 1 to 65535, or none for the transport's default",
-        error(provisioning("global_endpoint = \"https://dps.example:" + port + "\"")));
+        error(withProvisioning("global_endpoint = \"https://dps.example:" + port + "\"")));
   }
 
   @Test
-  void anEndpointPortOutOfRangeFromTheEnvironmentNamesTheVariable() throws IOException {
+  void anEndpointPortOutOfRangeFromTheEnvironmentNamesTheVariable() {
     assertEquals(
         "config environment variable DPS_AGENT_GLOBAL_ENDPOINT: provisioning.global_endpoint: port 99999 in "
             + "'dps.example:99999' is out of range; use a port from 1 to 65535, or none for the transport's default",
@@ -83,20 +67,20 @@ class ConfigErrorsTest {
   }
 
   @Test
-  void aProxyPortOutOfRangeNamesTheKey() throws IOException {
+  void aProxyPortOutOfRangeNamesTheKey() {
     assertEquals(
         "config "
-            + file()
+            + config
             + ": provisioning.proxy: proxy port 99999 is out of range; use a port from 1 to "
             + "65535 (or none for 8080)",
-        error(provisioning("proxy = \"http://proxy.example:99999\"")));
+        error(withProvisioning("proxy = \"http://proxy.example:99999\"")));
   }
 
   @Test
-  void aProxyPortOutOfRangeFromTheEnvironmentNamesTheVariable() throws IOException {
+  void aProxyPortOutOfRangeFromTheEnvironmentNamesTheVariable() {
     assertEquals(
         "config "
-            + file()
+            + config
             + ": HTTPS_PROXY (environment): proxy port 0 is out of range; use a port from 1 "
             + "to 65535 (or none for 8080)",
         error(MINIMAL, Map.of("HTTPS_PROXY", "http://proxy.example:0")));
@@ -110,10 +94,10 @@ class ConfigErrorsTest {
     "wss://dps.example:443, mqtt5, an HTTPS, mqtts://dps.example:PORT, https"
   })
   void anEndpointWhoseSchemeAndPortNameAnotherServiceIsRefused(
-      String endpoint, String transport, String names, String use, String set) throws IOException {
+      String endpoint, String transport, String names, String use, String set) {
     assertEquals(
         "config "
-            + file()
+            + config
             + ": provisioning.global_endpoint: '"
             + endpoint
             + "' names "
@@ -127,8 +111,8 @@ class ConfigErrorsTest {
             + set
             + "\"",
         error(
-            provisioning(
-                "global_endpoint = \"" + endpoint + "\"\ntransport = \"" + transport + "\"")));
+            withProvisioning(
+                "global_endpoint = \"" + endpoint + "\"", "transport = \"" + transport + "\"")));
   }
 
   @ParameterizedTest
@@ -141,35 +125,42 @@ class ConfigErrorsTest {
   })
   void anEndpointThatDoesNotContradictTheTransportIsAccepted(String endpoint, String transport)
       throws Exception {
-    Files.writeString(
-        file(),
-        provisioning("global_endpoint = \"" + endpoint + "\"\ntransport = \"" + transport + "\""));
-    assertEquals("dps.example", new ConfigLoader().load(file()).provisioning().endpoint().host());
+    assertEquals(
+        "dps.example",
+        config
+            .load(
+                withProvisioning(
+                    "global_endpoint = \"" + endpoint + "\"", "transport = \"" + transport + "\""))
+            .provisioning()
+            .endpoint()
+            .host());
   }
 
   @Test
   void aDirectoryGivenAsTheConfigSaysSo() {
-    AgentException e = assertThrows(AgentException.class, () -> new ConfigLoader().load(dir));
+    AgentException e =
+        assertThrows(AgentException.class, () -> new ConfigLoader().load(config.dir()));
     assertEquals(
-        "config " + dir + " is a directory; pass --config FILE naming the config file",
+        "config " + config.dir() + " is a directory; pass --config FILE naming the config file",
         e.getMessage());
   }
 
   @Test
   void aConfigThatIsNotUtf8SaysSo() throws IOException {
-    Files.write(file(), new byte[] {'#', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
-    AgentException e = assertThrows(AgentException.class, () -> new ConfigLoader().load(file()));
-    assertEquals("config " + file() + " is not UTF-8 text; check the path", e.getMessage());
+    Files.write(config.path(), new byte[] {'#', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
+    AgentException e =
+        assertThrows(AgentException.class, () -> new ConfigLoader().load(config.path()));
+    assertEquals("config " + config + " is not UTF-8 text; check the path", e.getMessage());
   }
 
   @Test
   void aMalformedPayloadFileSaysWhereAndWhy() throws IOException {
-    Path payload = dir.resolve("payload.json");
+    Path payload = config.beside("payload.json");
     Files.writeString(payload, "{\"modelId\": }");
-    String message = error(provisioning("payload = { uri = \"" + payload.toUri() + "\" }"));
+    String message = error(withProvisioning("payload = { uri = \"" + payload.toUri() + "\" }"));
     assertEquals(
         "config "
-            + file()
+            + config
             + ": provisioning.payload.uri: the payload is not valid JSON: Unexpected "
             + "character ('}' (code 125)): expected a valid value (JSON String, Number, Array, Object or token "
             + "'null', 'true' or 'false')",
@@ -178,24 +169,24 @@ class ConfigErrorsTest {
 
   @Test
   void aPayloadFileThatIsADirectoryOrNotUtf8SaysSo() throws IOException {
-    Path payload = dir.resolve("payload.json");
+    Path payload = config.beside("payload.json");
     Files.createDirectory(payload);
     assertEquals(
         "config "
-            + file()
+            + config
             + ": provisioning.payload.uri: cannot read "
             + payload
             + ": it is a directory, not a file",
-        error(provisioning("payload = { uri = \"" + payload.toUri() + "\" }")));
-    Path binary = dir.resolve("payload.bin");
+        error(withProvisioning("payload = { uri = \"" + payload.toUri() + "\" }")));
+    Path binary = config.beside("payload.bin");
     Files.write(binary, new byte[] {'{', (byte) 0xFF, '}'});
     assertEquals(
         "config "
-            + file()
+            + config
             + ": provisioning.payload.uri: cannot read "
             + binary
             + ": it is not UTF-8 text",
-        error(provisioning("payload = { uri = \"" + binary.toUri() + "\" }")));
+        error(withProvisioning("payload = { uri = \"" + binary.toUri() + "\" }")));
   }
 
   @Test
@@ -222,13 +213,13 @@ class ConfigErrorsTest {
         "hostname_verification",
         "trust_all"
       })
-  void noKeyTurnsServerVerificationOff(String key) throws IOException {
+  void noKeyTurnsServerVerificationOff(String key) {
     assertEquals(
         "config "
-            + file()
+            + config
             + ": provisioning."
             + key
             + ": unknown key; check its spelling and section",
-        error(provisioning(key + " = false")));
+        error(withProvisioning(key + " = false")));
   }
 }

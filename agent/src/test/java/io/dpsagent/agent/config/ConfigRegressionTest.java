@@ -1,10 +1,10 @@
 package io.dpsagent.agent.config;
 
+import static io.dpsagent.agent.config.ConfigFile.MINIMAL;
+import static io.dpsagent.agent.config.ConfigFile.withProvisioning;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.dpsagent.agent.AgentException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,37 +13,51 @@ import org.junit.jupiter.api.io.TempDir;
 /** Bugs the config fuzz target found, one test each. */
 class ConfigRegressionTest {
 
-  private static final String MINIMAL =
-      "[provisioning]\nid_scope = \"0ne00000042\"\n[provisioning.attestation]\n"
-          + "method = \"symmetric_key\"\nregistration_id = \"gw-0042\"\n"
-          + "symmetric_key = { uri = \"file:///etc/dps-agent/device.key\" }\n";
+  private final ConfigFile config;
 
-  @TempDir Path dir;
-
-  private String error(byte[] toml, Map<String, String> environment) throws Exception {
-    Path file = dir.resolve("config.toml");
-    Files.write(file, toml);
-    AgentException e =
-        assertThrows(AgentException.class, () -> new ConfigLoader(environment).load(file));
-    assertEquals(AgentException.Kind.CONFIG, e.kind());
-    return e.getMessage().replace(file.toString(), "FILE");
+  ConfigRegressionTest(@TempDir Path dir) {
+    this.config = new ConfigFile(dir);
   }
 
-  private String error(String toml) throws Exception {
-    return error(toml.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
+  /** The config error's message, with the config file's path as FILE. */
+  private String error(byte[] toml, Map<String, String> environment) {
+    return config.failure(toml, environment).getMessage().replace(config.toString(), "FILE");
+  }
+
+  private String error(String toml) {
+    return error(toml.getBytes(StandardCharsets.UTF_8), Map.of());
+  }
+
+  private String error(Map<String, String> environment) {
+    return error(MINIMAL.getBytes(StandardCharsets.UTF_8), environment);
   }
 
   @Test
   void aNulByteInOutputDirIsAConfigErrorNotAnInternalError() throws Exception {
     assertEquals(
         "config FILE: output.dir: '/var/lib/dps\\u0000agent' must be an absolute path",
-        error(MINIMAL + "[output]\ndir = \"/var/lib/dps\\u0000agent\"\n"));
+        error(
+            MINIMAL
+                + """
+                [output]
+                dir = "/var/lib/dps\\u0000agent"
+                """));
     assertEquals(
         "config FILE: output.token_dir: '/run/\\u0000' must be an absolute path",
-        error(MINIMAL + "[output]\ntoken_dir = \"/run/\\u0000\"\n"));
+        error(
+            MINIMAL
+                + """
+                [output]
+                token_dir = "/run/\\u0000"
+                """));
     assertEquals(
         "config FILE: pkcs11.module: '/usr/lib/x\\u0000.so' must be an absolute path",
-        error(MINIMAL + "[pkcs11]\nmodule = \"/usr/lib/x\\u0000.so\"\n"));
+        error(
+            MINIMAL
+                + """
+                [pkcs11]
+                module = "/usr/lib/x\\u0000.so"
+                """));
   }
 
   /** Found by ConfigFuzzTest: index 1 puts the identity key on the SRK's handle (exit 1 before). */
@@ -52,13 +66,17 @@ class ConfigRegressionTest {
     assertEquals(
         "config FILE: tpm.auth_key_index: TPM handles must differ: EK 0x81010001, SRK 0x81000001, identity key"
             + " 0x81000001; choose another index (the default, 0x100, puts the key at 0x81000100)",
-        error(MINIMAL + "[tpm]\nauth_key_index = 1\n"));
+        error(
+            MINIMAL
+                + """
+                [tpm]
+                auth_key_index = 1
+                """));
   }
 
   @Test
   void aConfigThatIsNotUtf8SaysSoInsteadOfNamingAnException() throws Exception {
-    byte[] latin1 =
-        (MINIMAL + "# caf\u00e9\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] latin1 = (MINIMAL + "# caf\u00e9\n").getBytes(StandardCharsets.ISO_8859_1);
     assertEquals("config FILE is not UTF-8 text; check the path", error(latin1, Map.of()));
   }
 
@@ -67,9 +85,7 @@ class ConfigRegressionTest {
     assertEquals(
         "config environment variable DPS_AGENT_GLOBAL_ENDPOINT: provisioning.global_endpoint:"
             + " 'h\\t/\\u001B[31m' is not a valid endpoint; use https://host[:port]",
-        error(
-            MINIMAL.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            Map.of("DPS_AGENT_GLOBAL_ENDPOINT", "h\t/\u001b[31m")));
+        error(Map.of("DPS_AGENT_GLOBAL_ENDPOINT", "h\t/\u001b[31m")));
   }
 
   @Test
@@ -78,7 +94,12 @@ class ConfigRegressionTest {
         "config FILE: tpm.tcti: TCTI 'swt\\u2028pm:port=1': unsupported TCTI 'swt\\u2028pm'; use"
             + " device:/dev/tpmrm0, swtpm:host=127.0.0.1,port=2321 or mssim:host=...,port=...; use e.g."
             + " \"device:/dev/tpmrm0\" or \"swtpm:host=127.0.0.1,port=2321\"",
-        error(MINIMAL + "[tpm]\ntcti = \"swt\\u2028pm:port=1\"\n"));
+        error(
+            MINIMAL
+                + """
+                [tpm]
+                tcti = "swt\\u2028pm:port=1"
+                """));
   }
 
   /** Found while reviewing what config errors echo: the endpoint was shown with its password. */
@@ -87,10 +108,7 @@ class ConfigRegressionTest {
     assertEquals(
         "config FILE: provisioning.global_endpoint: must not carry a user name or password;"
             + " use https://host[:port]",
-        error(
-            MINIMAL.replace(
-                "[provisioning]\n",
-                "[provisioning]\nglobal_endpoint = \"https://dev:SECRET-PW@dps.example.net\"\n")));
+        error(withProvisioning("global_endpoint = \"https://dev:SECRET-PW@dps.example.net\"")));
   }
 
   /**
@@ -103,7 +121,6 @@ class ConfigRegressionTest {
             + " the value (not shown: it contains '@', as credentials do) must be just a host and optional port,"
             + " e.g. https://global.azure-devices-provisioning.net",
         error(
-            MINIMAL.getBytes(java.nio.charset.StandardCharsets.UTF_8),
             Map.of(
                 "DPS_AGENT_GLOBAL_ENDPOINT",
                 "https://operator:SECRET-PW@dps.example.net:host:*443")));

@@ -22,6 +22,12 @@ class ProxySettingsTest {
     return new String(Base64.getDecoder().decode(basic.substring(6)), StandardCharsets.UTF_8);
   }
 
+  /** Why {@code uri} is refused as a proxy. */
+  private static String refusal(String uri) {
+    return assertThrows(IllegalArgumentException.class, () -> ProxySettings.parse(uri, "x"))
+        .getMessage();
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -40,28 +46,22 @@ class ProxySettingsTest {
   @ParameterizedTest
   @ValueSource(strings = {"http://user:50%@proxy:3128", "http://user:%zz@proxy:3128"})
   void aBrokenPercentEncodingIsRefusedWithoutEchoingThePassword(String uri) {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> ProxySettings.parse(uri, "x"));
-    assertEquals("proxy is not a valid URI; use http://[user:password@]host:port", e.getMessage());
+    assertEquals("proxy is not a valid URI; use http://[user:password@]host:port", refusal(uri));
   }
 
   @Test
   void percentEncodedBytesThatAreNotUtf8AreRefused() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> ProxySettings.parse("http://user:%C3@proxy", "x"));
-    assertEquals("proxy password is percent-encoded bytes that are not UTF-8", e.getMessage());
+    assertEquals(
+        "proxy password is percent-encoded bytes that are not UTF-8",
+        refusal("http://user:%C3@proxy"));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"http://proxy:0", "http://proxy:65536", "http://proxy:99999"})
   void aPortOutOfRangeIsRefused(String uri) {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> ProxySettings.parse(uri, "x"));
-    assertTrue(e.getMessage().startsWith("proxy port "), e.getMessage());
-    assertTrue(
-        e.getMessage().endsWith(" is out of range; use a port from 1 to 65535 (or none for 8080)"));
+    String message = refusal(uri);
+    assertTrue(message.startsWith("proxy port "), message);
+    assertTrue(message.endsWith(" is out of range; use a port from 1 to 65535 (or none for 8080)"));
   }
 
   @Test

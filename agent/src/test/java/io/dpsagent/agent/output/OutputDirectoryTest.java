@@ -55,6 +55,28 @@ class OutputDirectoryTest {
     logger.removeHandler(capture);
   }
 
+  /** What refusing {@code dir} says when it is writable by everyone and would hold a key. */
+  static String worldWritableRefusal(Path dir) {
+    return "output.dir "
+        + dir
+        + " is writable by everyone (mode rwxrwxrwx) and would hold the device key "
+        + "(connection-string); run: chmod 750 "
+        + dir;
+  }
+
+  /** Prepares {@code dir}, named by {@code key}, for the device key, which must be refused. */
+  private static AgentException refusal(String key, Path dir) {
+    return assertThrows(
+        AgentException.class, () -> OutputDirectory.prepare(key, dir, AtomicFiles.OWNER_ONLY, KEY));
+  }
+
+  /** An existing output directory of {@code mode}. */
+  private Path directory(String mode) throws Exception {
+    Path dir = Files.createDirectory(home.resolve("out"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
+    return dir;
+  }
+
   @Test
   void aMissingDirectoryIsCreatedWithItsModeAndNoProbeIsLeft() throws Exception {
     Path dir = home.resolve("a").resolve("out");
@@ -72,10 +94,7 @@ class OutputDirectoryTest {
   void aFileWhereTheDirectoryShouldBeIsNotADirectory() throws Exception {
     Path file = Files.writeString(home.resolve("file"), "x");
 
-    AgentException e =
-        assertThrows(
-            AgentException.class,
-            () -> OutputDirectory.prepare("output.dir", file, AtomicFiles.OWNER_ONLY, KEY));
+    AgentException e = refusal("output.dir", file);
 
     assertEquals(AgentException.Kind.CONFIG, e.kind());
     assertEquals(
@@ -90,10 +109,7 @@ class OutputDirectoryTest {
   void theKeyNamedInTheMessageIsTheOneConfigured() throws Exception {
     Path dir = Files.writeString(home.resolve("file"), "x").resolve("run");
 
-    AgentException e =
-        assertThrows(
-            AgentException.class,
-            () -> OutputDirectory.prepare("output.token_dir", dir, AtomicFiles.OWNER_ONLY, KEY));
+    AgentException e = refusal("output.token_dir", dir);
 
     assertEquals(
         "output.token_dir "
@@ -149,27 +165,16 @@ class OutputDirectoryTest {
 
   @Test
   void aWorldWritableDirectoryIsRefusedForASecret() throws Exception {
-    Path dir = Files.createDirectory(home.resolve("out"));
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path dir = directory("rwxrwxrwx");
 
-    AgentException e =
-        assertThrows(
-            AgentException.class,
-            () -> OutputDirectory.prepare("output.dir", dir, AtomicFiles.OWNER_ONLY, KEY));
+    AgentException e = refusal("output.dir", dir);
 
-    assertEquals(
-        "output.dir "
-            + dir
-            + " is writable by everyone (mode rwxrwxrwx) and would hold the device key "
-            + "(connection-string); run: chmod 750 "
-            + dir,
-        e.getMessage());
+    assertEquals(worldWritableRefusal(dir), e.getMessage());
   }
 
   @Test
   void aWorldWritableDirectoryWithoutSecretsIsUsedWithAWarning() throws Exception {
-    Path dir = Files.createDirectory(home.resolve("out"));
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path dir = directory("rwxrwxrwx");
 
     OutputDirectory.prepare("output.dir", dir, AtomicFiles.OWNER_ONLY, Optional.empty());
 
@@ -185,8 +190,7 @@ class OutputDirectoryTest {
 
   @Test
   void aGroupWritableDirectoryGetsASecretWithAWarning() throws Exception {
-    Path dir = Files.createDirectory(home.resolve("out"));
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
+    Path dir = directory("rwxrwx---");
 
     OutputDirectory.prepare("output.dir", dir, AtomicFiles.OWNER_ONLY, KEY);
 

@@ -32,6 +32,11 @@ class OutputLockTest {
     return "output.dir " + dir + " is in use by dps-agent " + command + " (PID " + pid + "); ";
   }
 
+  /** Takes the lock as {@code holder}, waiting up to {@code wait}, which must be refused. */
+  private AgentException refusal(OutputLock.Holder holder, Duration wait) {
+    return assertThrows(AgentException.class, () -> OutputLock.acquire(dir, holder, wait));
+  }
+
   @Test
   void theLockFileNamesTheHolderWhileHeldAndNobodyAfter() throws Exception {
     try (OutputLock lock = OutputLock.acquire(dir, OutputLock.Holder.DAEMON)) {
@@ -47,10 +52,7 @@ class OutputLockTest {
   void aDaemonsLockIsRefusedAtOnceWithoutWaiting() throws Exception {
     try (OutputLock daemon = OutputLock.acquire(dir, OutputLock.Holder.DAEMON)) {
       Instant start = Instant.now();
-      AgentException e =
-          assertThrows(
-              AgentException.class,
-              () -> OutputLock.acquire(dir, OutputLock.Holder.PROVISION, Duration.ofSeconds(20)));
+      AgentException e = refusal(OutputLock.Holder.PROVISION, Duration.ofSeconds(20));
 
       assertTrue(
           Duration.between(start, Instant.now()).compareTo(Duration.ofSeconds(5)) < 0,
@@ -67,10 +69,7 @@ class OutputLockTest {
   @Test
   void anotherWriterIsWaitedForUpToTheBound() throws Exception {
     try (OutputLock writer = OutputLock.acquire(dir, OutputLock.Holder.PROVISION)) {
-      AgentException e =
-          assertThrows(
-              AgentException.class,
-              () -> OutputLock.acquire(dir, OutputLock.Holder.PROVISION, Duration.ofMillis(200)));
+      AgentException e = refusal(OutputLock.Holder.PROVISION, Duration.ofMillis(200));
 
       assertEquals(
           inUse("provision", PID)
@@ -103,10 +102,7 @@ class OutputLockTest {
   void aLockHeldByAnotherProcessNamesThatProcessAndIsFollowedWhenReleased() throws Exception {
     Process holder = startHolder("PROVISION");
     try {
-      AgentException e =
-          assertThrows(
-              AgentException.class,
-              () -> OutputLock.acquire(dir, OutputLock.Holder.PROVISION, Duration.ofMillis(100)));
+      AgentException e = refusal(OutputLock.Holder.PROVISION, Duration.ofMillis(100));
       assertTrue(e.getMessage().startsWith(inUse("provision", holder.pid())), e.getMessage());
 
       holder.getOutputStream().close(); // the holder releases and exits
@@ -125,10 +121,7 @@ class OutputLockTest {
   void aDaemonInAnotherProcessIsRefusedAtOnce() throws Exception {
     Process holder = startHolder("DAEMON");
     try {
-      AgentException e =
-          assertThrows(
-              AgentException.class,
-              () -> OutputLock.acquire(dir, OutputLock.Holder.DAEMON, Duration.ofSeconds(20)));
+      AgentException e = refusal(OutputLock.Holder.DAEMON, Duration.ofSeconds(20));
       assertTrue(
           e.getMessage().startsWith(inUse("run", holder.pid()) + "stop that daemon first"),
           e.getMessage());

@@ -144,13 +144,7 @@ class OutputWriterTest {
 
     OutputWriter withString = new OutputWriter(new OutputConfig(dir, true, false));
     AgentException e = assertThrows(AgentException.class, () -> withString.prepare(key));
-    assertEquals(
-        "output.dir "
-            + dir
-            + " is writable by everyone (mode rwxrwxrwx) and would hold the device key "
-            + "(connection-string); run: chmod 750 "
-            + dir,
-        e.getMessage());
+    assertEquals(OutputDirectoryTest.worldWritableRefusal(dir), e.getMessage());
     new OutputWriter(new OutputConfig(dir, false, false)).prepare(key);
     withString.prepare(certificate);
   }

@@ -1,0 +1,95 @@
+package io.dpsagent.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.dpsagent.agent.AgentException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The {@code config.toml} of one test, in its temporary directory: writes the TOML the test shows
+ * and loads it as the agent does. Its string form is the file's path, as errors name it.
+ */
+final class ConfigFile {
+
+  /** The {@code [provisioning]} table of {@link #MINIMAL}: the ID scope of a DPS instance. */
+  static final String SCOPE =
+      """
+      [provisioning]
+      id_scope = "0ne00000042"
+      """;
+
+  /** The attestation table of {@link #MINIMAL}: a device with its own symmetric key. */
+  static final String SYMMETRIC_KEY =
+      """
+      [provisioning.attestation]
+      method = "symmetric_key"
+      registration_id = "gw-0042"
+      symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
+      """;
+
+  /** The least a config must say. */
+  static final String MINIMAL = SCOPE + SYMMETRIC_KEY;
+
+  /** {@link #MINIMAL} with {@code lines} added to its {@code [provisioning]} table. */
+  static String withProvisioning(String... lines) {
+    return SCOPE + String.join("\n", lines) + "\n" + SYMMETRIC_KEY;
+  }
+
+  private final Path path;
+
+  ConfigFile(Path dir) {
+    this.path = dir.resolve("config.toml");
+  }
+
+  Path path() {
+    return path;
+  }
+
+  /** The directory that holds the file (and its {@code config.d} drop-ins). */
+  Path dir() {
+    return path.getParent();
+  }
+
+  /** A file or directory named {@code name} next to the config file. */
+  Path beside(String name) {
+    return dir().resolve(name);
+  }
+
+  AgentConfig load(String toml) throws IOException, AgentException {
+    return load(toml, Map.of());
+  }
+
+  AgentConfig load(String toml, Map<String, String> environment)
+      throws IOException, AgentException {
+    Files.writeString(path, toml);
+    return new ConfigLoader(environment).load(path);
+  }
+
+  /** The message of the config error that loading {@code toml} must end in. */
+  String error(String toml) {
+    return failure(toml.getBytes(StandardCharsets.UTF_8), Map.of()).getMessage();
+  }
+
+  /** Loads {@code toml} (any bytes) and asserts that it fails as a config error. */
+  AgentException failure(byte[] toml, Map<String, String> environment) {
+    AgentException e =
+        assertThrows(
+            AgentException.class,
+            () -> {
+              Files.write(path, toml);
+              new ConfigLoader(environment).load(path);
+            });
+    assertEquals(AgentException.Kind.CONFIG, e.kind(), e.getMessage());
+    return e;
+  }
+
+  @Override
+  public String toString() {
+    return path.toString();
+  }
+}
