@@ -2,25 +2,23 @@ package io.dpsagent.hsm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.dpsagent.hsm.testing.PackageGraph;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The packages form layers without cycles: the root holds interfaces and key references, the key
  * homes (software, pkcs11, tpm) build on it, and only {@code keys} knows every home. Checked on the
- * compiled classes, whose constant pools name every class they refer to.
+ * compiled classes (see {@link PackageGraph}).
  */
 class PackageLayersTest {
 
-  private static final Path CLASSES = Path.of("target/classes/io/dpsagent/hsm");
+  private static final PackageGraph GRAPH =
+      PackageGraph.of(Path.of("target/classes"), "io.dpsagent.hsm");
 
   @ParameterizedTest(name = "{0} does not use {1}")
   @CsvSource({
@@ -43,25 +41,11 @@ class PackageLayersTest {
     "tls, keys"
   })
   void layers(String from, String forbidden) {
-    assertEquals(Map.of(), references(from, "io/dpsagent/hsm/" + forbidden + "/"));
+    assertEquals(Set.of(), GRAPH.usesOf(from, forbidden));
   }
 
-  /** Classes directly in the package {@code from} whose constant pool names {@code prefix}. */
-  private static Map<String, String> references(String from, String prefix) {
-    Path dir = from.isEmpty() ? CLASSES : CLASSES.resolve(from);
-    Map<String, String> found = new TreeMap<>();
-    try (Stream<Path> classes = Files.list(dir)) {
-      for (Path c : classes.filter(p -> p.toString().endsWith(".class")).toList()) {
-        // Class names in the constant pool are modified UTF-8, ASCII here: a byte search finds
-        // them.
-        String pool = new String(Files.readAllBytes(c), StandardCharsets.ISO_8859_1);
-        if (pool.contains(prefix)) {
-          found.put(c.getFileName().toString(), prefix);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return found;
+  @Test
+  void noPackagesUseEachOtherInACircle() {
+    assertEquals(List.of(), GRAPH.cycles());
   }
 }
