@@ -51,7 +51,7 @@ class CheckTest {
   private Device device() throws Exception {
     return new Device(home)
         .registrationId("check-device")
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+        .endpoint(emulator)
         .deviceKey(Device.newKey());
   }
 
@@ -404,9 +404,7 @@ class CheckTest {
                 TestPki.KeyType.EC_P256,
                 Instant.now().minus(Duration.ofDays(1)),
                 notAfter);
-    return new Device(home)
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-        .x509(leaf);
+    return new Device(home).endpoint(emulator).x509(leaf);
   }
 
   @Test

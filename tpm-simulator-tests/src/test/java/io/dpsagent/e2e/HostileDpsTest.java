@@ -54,10 +54,7 @@ class HostileDpsTest {
                 .build())) {
       String key = Device.newKey();
       Device device =
-          new Device(home)
-              .registrationId("hostile-hub-1")
-              .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-              .deviceKey(key);
+          new Device(home).registrationId("hostile-hub-1").endpoint(emulator).deviceKey(key);
       emulator
           .registry()
           .addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), key));

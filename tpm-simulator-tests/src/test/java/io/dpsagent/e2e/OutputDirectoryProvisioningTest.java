@@ -33,9 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,19 +48,12 @@ class OutputDirectoryProvisioningTest {
   private static final AtomicInteger DEVICES = new AtomicInteger();
   private static final Duration BOUND = Duration.ofSeconds(60);
 
-  private static DpsEmulator emulator;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR = ClassFixture.of(Emulators::startFast);
+
+  private final DpsEmulator emulator = EMULATOR.get();
 
   @TempDir Path home;
-
-  @BeforeAll
-  static void startEmulator() throws Exception {
-    emulator = Emulators.startFast();
-  }
-
-  @AfterAll
-  static void stopEmulator() {
-    emulator.close();
-  }
 
   /**
    * An enrolled symmetric-key device with its own home; its device ID is its registration ID +
@@ -74,10 +66,7 @@ class OutputDirectoryProvisioningTest {
         .registry()
         .addIndividualEnrollment(
             IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-dev"));
-    return new Device(deviceHome)
-        .registrationId(id)
-        .deviceKey(key)
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    return new Device(deviceHome).registrationId(id).deviceKey(key).endpoint(emulator);
   }
 
   private Device enrolledDevice() throws Exception {
@@ -88,8 +77,7 @@ class OutputDirectoryProvisioningTest {
    * Runs {@code provision} and checks it was refused with exit 2 and {@code message} before any
    * request.
    */
-  private static void assertRefusedBeforeAnyRequest(Device device, String message)
-      throws Exception {
+  private void assertRefusedBeforeAnyRequest(Device device, String message) throws Exception {
     String config = device.writeConfig();
     long before = emulator.requestLog().count();
 
@@ -171,7 +159,7 @@ class OutputDirectoryProvisioningTest {
     Path file = home.resolve("plain");
     Files.writeString(file, "x");
     Path tokenDir = file.resolve("run");
-    Device device = enrolledDevice().output("token_dir = \"" + tokenDir + "\"");
+    Device device = enrolledDevice().tokenDir(tokenDir);
     String config = device.writeConfig();
     long before = emulator.requestLog().count();
 
@@ -257,7 +245,7 @@ class OutputDirectoryProvisioningTest {
     Path tokenDir = home.resolve("run");
     Files.createDirectories(tokenDir);
     Files.setPosixFilePermissions(tokenDir, PosixFilePermissions.fromString("rwxrwxrwx"));
-    Device device = enrolledDevice().output("token_dir = \"" + tokenDir + "\"");
+    Device device = enrolledDevice().tokenDir(tokenDir);
     String config = device.writeConfig();
     long before = emulator.requestLog().count();
 
@@ -352,7 +340,7 @@ class OutputDirectoryProvisioningTest {
 
   @Test
   void aDaemonHoldsItsDirectoryForItsLifeAndNamesItsPidToOthers() throws Exception {
-    Device device = enrolledDevice().output("token_dir = \"" + home.resolve("run") + "\"");
+    Device device = enrolledDevice().tokenDir(home.resolve("run"));
     String config = device.writeConfig();
     String inUse =
         "dps-agent: error: output.dir "

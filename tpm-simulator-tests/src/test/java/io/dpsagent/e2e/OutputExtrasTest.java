@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,26 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OutputExtrasTest {
 
-  private static DpsEmulator emulator;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR = ClassFixture.of(Emulators::startFast);
+
+  private final DpsEmulator emulator = EMULATOR.get();
 
   @TempDir Path home;
 
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startFast();
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
-
   private Device enrolled(String id, String key) throws Exception {
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
-    return new Device(Files.createDirectories(home.resolve(id)))
-        .registrationId(id)
-        .deviceKey(key)
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    return Device.named(home, id).endpoint(emulator).enrolledIn(emulator, key);
   }
 
   /**

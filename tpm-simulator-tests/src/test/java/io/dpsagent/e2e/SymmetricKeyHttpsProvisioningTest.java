@@ -15,7 +15,6 @@ import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,9 +24,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,25 +37,16 @@ class SymmetricKeyHttpsProvisioningTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger DEVICES = new AtomicInteger();
 
-  private static DpsEmulator emulator;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR = ClassFixture.of(Emulators::startFast);
+
+  private final DpsEmulator emulator = EMULATOR.get();
 
   @TempDir Path home;
 
-  @BeforeAll
-  static void startEmulator() throws Exception {
-    emulator = Emulators.startFast();
-  }
-
-  @AfterAll
-  static void stopEmulator() {
-    emulator.close();
-  }
-
   /** A device with its own registration ID, pointed at the emulator and trusting its CA. */
   private Device device() {
-    return new Device(home)
-        .registrationId("e2e-" + DEVICES.incrementAndGet())
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    return new Device(home).registrationId("e2e-" + DEVICES.incrementAndGet()).endpoint(emulator);
   }
 
   /** A device whose key matches an individual enrollment in the emulator. */
@@ -231,10 +220,7 @@ class SymmetricKeyHttpsProvisioningTest {
 
   @Test
   void unreachableEndpointEndsWithExit5WithinTheConfiguredBudget() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = ClosedPort.pick();
     Device device =
         device()
             .endpoint("https://localhost:" + closedPort)

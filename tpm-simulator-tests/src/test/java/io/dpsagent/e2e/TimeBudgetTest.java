@@ -12,9 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,21 +31,13 @@ class TimeBudgetTest {
   private static final Duration BUDGET = Duration.ofSeconds(3);
   private static final Duration SLACK = Duration.ofSeconds(1);
 
-  private static DpsEmulator emulator;
-  private static Fleet fleet;
+  @RegisterExtension
+  static final ClassFixture<Fleet> FLEET = ClassFixture.of(Fleet::onAllTransports);
+
+  private final Fleet fleet = FLEET.get();
+  private final DpsEmulator emulator = fleet.emulator();
 
   @TempDir Path home;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startAllTransports();
-    fleet = new Fleet(emulator);
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})

@@ -56,9 +56,7 @@ class TpmProvisioningTest {
   }
 
   private Device device(Swtpm which) {
-    return new Device(home)
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-        .tpm(which.tcti().toString(), "");
+    return new Device(home).endpoint(emulator).tpm(which.tcti().toString(), "");
   }
 
   /** {@code dps-agent tpm identity --json} for the device, as a factory would run it. */
@@ -170,7 +168,7 @@ class TpmProvisioningTest {
     Device first = device(tpm);
     Device second =
         new Device(Files.createDirectories(home.resolve("second")))
-            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+            .endpoint(emulator)
             .tpm(secondTpm.tcti().toString(), "");
     String firstId = enroll(first);
     String secondId = enroll(second);
@@ -218,10 +216,7 @@ class TpmProvisioningTest {
 
   @Test
   void anUnreachableTpmIsATpmErrorWithExit6() throws Exception {
-    Device device =
-        new Device(home)
-            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-            .tpm("swtpm:host=127.0.0.1,port=9", "");
+    Device device = new Device(home).endpoint(emulator).tpm("swtpm:host=127.0.0.1,port=9", "");
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 

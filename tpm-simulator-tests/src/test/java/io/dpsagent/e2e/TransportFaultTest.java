@@ -18,9 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,21 +27,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Proxies, silent brokers and refused certificates, for every transport. */
 class TransportFaultTest {
 
-  private static DpsEmulator emulator;
-  private static Fleet fleet;
+  @RegisterExtension
+  static final ClassFixture<Fleet> FLEET = ClassFixture.of(Fleet::onAllTransports);
+
+  private final Fleet fleet = FLEET.get();
+  private final DpsEmulator emulator = fleet.emulator();
 
   @TempDir Path home;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startAllTransports();
-    fleet = new Fleet(emulator);
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"mqtt", "mqtt5", "mqtt-ws"})
@@ -162,11 +153,7 @@ class TransportFaultTest {
     TestPki.Leaf stranger =
         TestPki.rootCa("Unknown CA")
             .leaf("stranger-" + transport.replace("-", ""), KeyType.EC_P256);
-    Device device =
-        new Device(home)
-            .x509(stranger)
-            .transport(transport)
-            .endpoint(fleet.endpoint(transport), emulator.idScope(), emulator.caFile());
+    Device device = new Device(home).x509(stranger).endpoint(emulator, transport);
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
@@ -186,10 +173,7 @@ class TransportFaultTest {
                 KeyType.EC_P256,
                 Instant.now().minus(Duration.ofDays(10)),
                 Instant.now().minus(Duration.ofDays(1)));
-    Device device =
-        new Device(home)
-            .x509(expired)
-            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    Device device = new Device(home).x509(expired).endpoint(emulator);
     long before = emulator.requestLog().count();
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
@@ -209,10 +193,7 @@ class TransportFaultTest {
   @Test
   void aRegistrationIdThatIsNotTheCertificateCnIsRefusedLocally() throws Exception {
     TestPki.Leaf leaf = TestPki.rootCa("Some CA").leaf("cn-device", KeyType.EC_P256);
-    Device device =
-        new Device(home)
-            .x509(leaf)
-            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    Device device = new Device(home).x509(leaf).endpoint(emulator);
     String config = device.writeConfig();
     Files.writeString(
         device.configFile,
