@@ -113,11 +113,7 @@ class DaemonTest {
   @Test
   void aTpmDeviceGetsHubTokensSignedInsideTheTpm() throws Exception {
     try (Swtpm tpm = Swtpm.start()) {
-      Device device =
-          new Device(home)
-              .endpoint(emulator)
-              .tpm(tpm.tcti().toString(), "")
-              .tokenDir(home.resolve("run"));
+      Device device = new Device(home).endpoint(emulator).tpm(tpm).tokenDir(home.resolve("run"));
       String config = device.writeConfig();
       CliRun identity = CliRun.of("tpm", "identity", "--config", config, "--json");
       com.fasterxml.jackson.databind.JsonNode id =

@@ -4,6 +4,7 @@ import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.hsm.testing.Swtpm;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -132,6 +133,11 @@ final class Device {
     return this;
   }
 
+  /** TPM attestation with {@code tpm}, nothing more in the {@code [tpm]} table. */
+  Device tpm(Swtpm tpm) {
+    return tpm(tpm.tcti().toString(), "");
+  }
+
   Device deviceKey(String base64) throws IOException {
     this.keyKind = "symmetric_key";
     writeKey(base64);
@@ -153,6 +159,11 @@ final class Device {
     this.keyKind = "group_key";
     writeKey(base64);
     return this;
+  }
+
+  /** Sends every connection through the HTTP proxy at {@code uri} ({@code provisioning.proxy}). */
+  Device proxy(String uri) {
+    return provisioning("proxy = \"" + uri + "\"");
   }
 
   /** Adds keys to the {@code [provisioning]} table. */

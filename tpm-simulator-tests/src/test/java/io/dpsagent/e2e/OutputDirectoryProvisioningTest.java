@@ -13,6 +13,7 @@ import io.dpsagent.agent.daemon.Signals;
 import io.dpsagent.agent.dps.RegistrationClient;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +91,18 @@ class OutputDirectoryProvisioningTest {
         emulator.registry().registration(device.registrationId()).isEmpty(), "DPS has no record");
   }
 
+  /** Runs the daemon: it must stop with exit 2 and {@code message} before any request. */
+  private void assertDaemonRefusedBeforeAnyRequest(Device device, String message) throws Exception {
+    String config = device.writeConfig();
+    long before = emulator.requestLog().count();
+
+    CliRun run = daemonOutcome(config);
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertEquals("dps-agent: error: " + message + "\n", run.stderr());
+    assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
+  }
+
   /**
    * Runs the daemon in this JVM until it ends by itself, or fails the test (and stops it) after a
    * bound.
@@ -159,27 +172,19 @@ class OutputDirectoryProvisioningTest {
     Path file = home.resolve("plain");
     Files.writeString(file, "x");
     Path tokenDir = file.resolve("run");
-    Device device = enrolledDevice().tokenDir(tokenDir);
-    String config = device.writeConfig();
-    long before = emulator.requestLog().count();
 
-    CliRun run = daemonOutcome(config);
-
-    assertEquals(2, run.exitCode(), run.toString());
-    assertEquals(
-        "dps-agent: error: output.token_dir "
+    assertDaemonRefusedBeforeAnyRequest(
+        enrolledDevice().tokenDir(tokenDir),
+        "output.token_dir "
             + tokenDir
             + " cannot be written: not a directory; "
-            + "a file is in the way; set output.token_dir to a directory\n",
-        run.stderr());
-    assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
+            + "a file is in the way; set output.token_dir to a directory");
   }
 
   @Test
   void aWorldWritableOutputDirGetsNoDeviceKey() throws Exception {
     Device device = enrolledDevice();
-    Files.createDirectories(device.outputDir);
-    Files.setPosixFilePermissions(device.outputDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    directoryWithMode(device.outputDir, "rwxrwxrwx");
 
     assertRefusedBeforeAnyRequest(
         device,
@@ -193,12 +198,14 @@ class OutputDirectoryProvisioningTest {
     }
   }
 
-  @Test
-  void aWorldWritableOutputDirWithoutSecretsIsUsedWithAWarning() throws Exception {
-    Device device = enrolledDevice().output("connection_string = false");
-    Files.createDirectories(device.outputDir);
-    Files.setPosixFilePermissions(device.outputDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+  private static void directoryWithMode(Path dir, String mode) throws IOException {
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
+  }
 
+  /** Provisions (exit 0), warning that {@code who} may write the output directory. */
+  private static void assertProvisionedWarningOfWriters(Device device, String who, String mode)
+      throws Exception {
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(0, run.exitCode(), run.toString());
@@ -207,11 +214,22 @@ class OutputDirectoryProvisioningTest {
             .contains(
                 "dps-agent: warning: output.dir "
                     + device.outputDir
-                    + " is writable by everyone "
-                    + "(mode rwxrwxrwx), who can replace the files the agent writes; run: chmod 750 "
+                    + " is writable by "
+                    + who
+                    + " (mode "
+                    + mode
+                    + "), who can replace the files the agent writes; run: chmod 750 "
                     + device.outputDir
                     + "\n"),
         run.stderr());
+  }
+
+  @Test
+  void aWorldWritableOutputDirWithoutSecretsIsUsedWithAWarning() throws Exception {
+    Device device = enrolledDevice().output("connection_string = false");
+    directoryWithMode(device.outputDir, "rwxrwxrwx");
+
+    assertProvisionedWarningOfWriters(device, "everyone", "rwxrwxrwx");
     assertEquals(
         device.registrationId() + "-dev",
         connectionJson(device.outputDir).get("deviceId").textValue());
@@ -221,46 +239,24 @@ class OutputDirectoryProvisioningTest {
   @Test
   void aGroupWritableOutputDirGetsTheKeyWithAWarning() throws Exception {
     Device device = enrolledDevice();
-    Files.createDirectories(device.outputDir);
-    Files.setPosixFilePermissions(device.outputDir, PosixFilePermissions.fromString("rwxrwx---"));
+    directoryWithMode(device.outputDir, "rwxrwx---");
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-    assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(
-        run.stderr()
-            .contains(
-                "dps-agent: warning: output.dir "
-                    + device.outputDir
-                    + " is writable by its group "
-                    + "(mode rwxrwx---), who can replace the files the agent writes; run: chmod 750 "
-                    + device.outputDir
-                    + "\n"),
-        run.stderr());
+    assertProvisionedWarningOfWriters(device, "its group", "rwxrwx---");
     assertTrue(Files.exists(device.outputDir.resolve("connection-string")));
   }
 
   @Test
   void aDaemonRefusesToWriteItsTokenIntoAWorldWritableTokenDir() throws Exception {
     Path tokenDir = home.resolve("run");
-    Files.createDirectories(tokenDir);
-    Files.setPosixFilePermissions(tokenDir, PosixFilePermissions.fromString("rwxrwxrwx"));
-    Device device = enrolledDevice().tokenDir(tokenDir);
-    String config = device.writeConfig();
-    long before = emulator.requestLog().count();
+    directoryWithMode(tokenDir, "rwxrwxrwx");
 
-    CliRun run = daemonOutcome(config);
-
-    assertEquals(2, run.exitCode(), run.toString());
-    assertEquals(
-        "dps-agent: error: output.token_dir "
+    assertDaemonRefusedBeforeAnyRequest(
+        enrolledDevice().tokenDir(tokenDir),
+        "output.token_dir "
             + tokenDir
             + " is writable by everyone (mode rwxrwxrwx) and "
             + "would hold the hub token (hub-token); run: chmod 750 "
-            + tokenDir
-            + "\n",
-        run.stderr());
-    assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
+            + tokenDir);
     assertFalse(Files.exists(tokenDir.resolve("hub-token")));
   }
 

@@ -44,6 +44,11 @@ class OutputExtrasTest {
     return script;
   }
 
+  /** {@code output.post_provision_hook} running {@code script} alone, with {@code options}. */
+  private static String hookRunning(Path script, String options) {
+    return "post_provision_hook = { command = [\"" + script + "\"]" + options + " }";
+  }
+
   @Test
   void theEnvironmentFileNamesTheHubDeviceAndConnectionString() throws Exception {
     String key = Device.newKey();
@@ -131,8 +136,7 @@ class OutputExtrasTest {
   void aHookThatOverrunsItsTimeoutIsKilledAndProvisioningStillSucceeds() throws Exception {
     Path hook = script("slow.sh", "exec sleep 30");
     Device device =
-        enrolled("extras-slow", Device.newKey())
-            .output("post_provision_hook = { command = [\"" + hook + "\"], timeout_seconds = 1 }");
+        enrolled("extras-slow", Device.newKey()).output(hookRunning(hook, ", timeout_seconds = 1"));
 
     Instant start = Instant.now();
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
@@ -151,9 +155,7 @@ class OutputExtrasTest {
   @Test
   void aFailingHookIsAWarningNotAFailure() throws Exception {
     Path hook = script("fails.sh", "exit 3");
-    Device device =
-        enrolled("extras-fails", Device.newKey())
-            .output("post_provision_hook = { command = [\"" + hook + "\"] }");
+    Device device = enrolled("extras-fails", Device.newKey()).output(hookRunning(hook, ""));
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 

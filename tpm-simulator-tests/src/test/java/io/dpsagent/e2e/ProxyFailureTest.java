@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.dpsagent.agent.cli.CliRun;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,14 +43,13 @@ class ProxyFailureTest {
             device.writeConfig());
 
     assertEquals(5, run.exitCode(), run.toString());
-    List<String> lines = run.stderr().lines().toList();
     assertEquals(
         "dps-agent: error: giving up after 2 attempts registering with "
             + fleet.endpoint(transport)
             + "; last error: cannot connect to proxy "
             + proxy
             + " (from https_proxy): connection refused or unreachable",
-        lines.get(lines.size() - 1));
+        Stderr.lastLine(run));
   }
 
   @ParameterizedTest
@@ -61,7 +59,7 @@ class ProxyFailureTest {
       Device device =
           fleet
               .enrolled(home, "symmetric-individual", transport)
-              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "pa+ss") + "\"")
+              .proxy(proxy.uriWithCredentials("dev", "pa+ss"))
               .config("[provisioning.retry]\nmax_attempts = 1");
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());

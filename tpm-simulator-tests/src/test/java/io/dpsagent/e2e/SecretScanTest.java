@@ -197,7 +197,7 @@ class SecretScanTest {
   }
 
   private void tpmFlows() throws Exception {
-    Device device = new Device(dir("tpm")).endpoint(emulator).tpm(tpm.tcti().toString(), "");
+    Device device = new Device(dir("tpm")).endpoint(emulator).tpm(tpm);
     CliRun identity =
         CliRun.of(CLOCK, "tpm", "identity", "--config", device.writeConfig(), "--json");
     record(identity, 0);
@@ -234,8 +234,7 @@ class SecretScanTest {
       Device device =
           fleet
               .enrolled(dir("proxy"), "symmetric-individual", "https")
-              .provisioning(
-                  "proxy = \"" + proxy.uriWithCredentials("scan-user", "pa%2Bss%20w0rd%21") + "\"");
+              .proxy(proxy.uriWithCredentials("scan-user", "pa%2Bss%20w0rd%21"));
       secrets.add("pa+ss w0rd!");
       secrets.add("pa%2Bss%20w0rd%21");
       secrets.add(

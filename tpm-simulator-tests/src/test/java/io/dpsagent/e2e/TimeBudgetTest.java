@@ -39,24 +39,12 @@ class TimeBudgetTest {
 
   @TempDir Path home;
 
-  @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  @EveryTransport
   void aServerThatCompletesTlsThenSaysNothingIsCutOffByTheBudget(String transport)
       throws Exception {
     Path ca = home.resolve("silent-ca.pem");
     try (SilentServer silent = SilentServer.tls(ca)) {
-      Device device =
-          new Device(home)
-              .registrationId("silent-device")
-              .deviceKey(Device.newKey())
-              .transport(transport)
-              .endpoint(
-                  URI.create(scheme(transport) + "://localhost:" + silent.port()),
-                  "0ne00000001",
-                  ca)
-              .config(SHORT_BUDGET);
-
-      assertCutOffByTheBudget(device, silent);
+      assertCutOffByTheBudget(deviceOf(transport, silent, ca), silent);
     }
   }
 
@@ -64,18 +52,7 @@ class TimeBudgetTest {
   @ValueSource(strings = {"https", "mqtt"})
   void aServerThatNeverAnswersTheTlsHelloIsCutOffByTheBudget(String transport) throws Exception {
     try (SilentServer silent = SilentServer.tcp()) {
-      Device device =
-          new Device(home)
-              .registrationId("silent-device")
-              .deviceKey(Device.newKey())
-              .transport(transport)
-              .endpoint(
-                  URI.create(scheme(transport) + "://localhost:" + silent.port()),
-                  "0ne00000001",
-                  emulator.caFile())
-              .config(SHORT_BUDGET);
-
-      assertCutOffByTheBudget(device, silent);
+      assertCutOffByTheBudget(deviceOf(transport, silent, emulator.caFile()), silent);
     }
   }
 
@@ -86,11 +63,22 @@ class TimeBudgetTest {
       Device device =
           fleet
               .enrolled(home, "symmetric-individual", transport)
-              .provisioning("proxy = \"http://127.0.0.1:" + proxy.port() + "\"")
+              .proxy("http://127.0.0.1:" + proxy.port())
               .config(SHORT_BUDGET);
 
       assertCutOffByTheBudget(device, proxy);
     }
+  }
+
+  /** A device of {@code transport} with the short budget, whose DPS is {@code silent}. */
+  private Device deviceOf(String transport, SilentServer silent, Path ca) throws Exception {
+    return new Device(home)
+        .registrationId("silent-device")
+        .deviceKey(Device.newKey())
+        .transport(transport)
+        .endpoint(
+            URI.create(scheme(transport) + "://localhost:" + silent.port()), "0ne00000001", ca)
+        .config(SHORT_BUDGET);
   }
 
   private static void assertCutOffByTheBudget(Device device, SilentServer silent) throws Exception {

@@ -22,9 +22,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,28 +34,20 @@ class TpmProvisioningTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static DpsEmulator emulator;
-  private static Swtpm tpm;
-  private static Swtpm secondTpm;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR = ClassFixture.of(Emulators::startFast);
+
+  @RegisterExtension static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::start);
+  @RegisterExtension static final ClassFixture<Swtpm> SECOND_TPM = ClassFixture.of(Swtpm::start);
+
+  private final DpsEmulator emulator = EMULATOR.get();
+  private final Swtpm tpm = TPM.get();
+  private final Swtpm secondTpm = SECOND_TPM.get();
 
   @TempDir Path home;
 
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startFast();
-    tpm = Swtpm.start();
-    secondTpm = Swtpm.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-    tpm.close();
-    secondTpm.close();
-  }
-
   private Device device(Swtpm which) {
-    return new Device(home).endpoint(emulator).tpm(which.tcti().toString(), "");
+    return new Device(home).endpoint(emulator).tpm(which);
   }
 
   /** {@code dps-agent tpm identity --json} for the device, as a factory would run it. */
@@ -67,7 +58,7 @@ class TpmProvisioningTest {
   }
 
   /** Enrolls the TPM's EK under the registration ID the TPM derives. */
-  private static String enroll(Device device) throws Exception {
+  private String enroll(Device device) throws Exception {
     JsonNode id = identity(device);
     emulator
         .registry()
@@ -169,7 +160,7 @@ class TpmProvisioningTest {
     Device second =
         new Device(Files.createDirectories(home.resolve("second")))
             .endpoint(emulator)
-            .tpm(secondTpm.tcti().toString(), "");
+            .tpm(secondTpm);
     String firstId = enroll(first);
     String secondId = enroll(second);
     assertNotEquals(firstId, secondId);

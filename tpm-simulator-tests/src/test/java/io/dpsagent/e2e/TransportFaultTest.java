@@ -42,7 +42,7 @@ class TransportFaultTest {
       Device device =
           fleet
               .enrolled(home, "symmetric-individual", transport)
-              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "s3cret%20pw") + "\"");
+              .proxy(proxy.uriWithCredentials("dev", "s3cret%20pw"));
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
@@ -52,18 +52,19 @@ class TransportFaultTest {
           List.of(
               new ConnectProxy.Tunnel(
                   "localhost:" + port, Optional.of("Basic ZGV2OnMzY3JldCBwdw=="), 200)),
-          proxy.tunnels().stream().distinct().toList());
+          proxy.distinctTunnels());
       assertFalse(run.everything().contains("s3cret"), "proxy password leaked");
     }
   }
 
-  @Test
-  void aProxyRefusingTheCredentialsEndsWithExit5AndSaysSo() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt"})
+  void aProxyRefusingTheCredentialsEndsWithExit5AndSaysSo(String transport) throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "right")) {
       Device device =
           fleet
-              .enrolled(home, "symmetric-individual", "mqtt")
-              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "wrong") + "\"")
+              .enrolled(home, "symmetric-individual", transport)
+              .proxy(proxy.uriWithCredentials("dev", "wrong"))
               .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
@@ -73,15 +74,14 @@ class TransportFaultTest {
           run.stderr()
               .contains(
                   "refused CONNECT localhost:"
-                      + emulator.mqttEndpoint().getPort()
+                      + fleet.endpoint(transport).getPort()
                       + ": HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials"),
           run.stderr());
       assertEquals(2, proxy.tunnels().size());
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  @EveryTransport
   void aConnectionDroppedMidResponseIsRetriedThenSucceeds(String transport) throws Exception {
     Device device =
         fleet
@@ -147,8 +147,7 @@ class TransportFaultTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  @EveryTransport
   void aCertificateNoEnrollmentKnowsIsRejectedWithExit3(String transport) throws Exception {
     TestPki.Leaf stranger =
         TestPki.rootCa("Unknown CA")
