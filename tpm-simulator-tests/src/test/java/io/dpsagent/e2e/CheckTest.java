@@ -18,9 +18,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,27 +30,20 @@ class CheckTest {
 
   private static final String DASH_FIX = " \u2014 fix: ";
 
-  private static DpsEmulator emulator;
-  private static Swtpm tpm;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR = ClassFixture.of(Emulators::startAllTransports);
+
+  @RegisterExtension static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::start);
+
+  private final DpsEmulator emulator = EMULATOR.get();
+  private final Swtpm tpm = TPM.get();
 
   @TempDir Path home;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startAllTransports();
-    tpm = Swtpm.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-    tpm.close();
-  }
 
   private Device device() throws Exception {
     return new Device(home)
         .registrationId("check-device")
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+        .endpoint(emulator)
         .deviceKey(Device.newKey());
   }
 
@@ -168,10 +160,7 @@ class CheckTest {
   @Test
   void everyNetworkCheckGoesThroughTheProxy() throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "s3cret")) {
-      CliRun run =
-          check(
-              device()
-                  .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "s3cret") + "\""));
+      CliRun run = check(device().proxy(proxy.uriWithCredentials("dev", "s3cret")));
 
       assertEquals(0, run.exitCode(), run.toString());
       int port = emulator.httpsEndpoint().getPort();
@@ -194,10 +183,7 @@ class CheckTest {
   @Test
   void aProxyRefusingTheTunnelIsATcpErrorWithTheProxyFix() throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "right")) {
-      CliRun run =
-          check(
-              device()
-                  .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "wrong") + "\""));
+      CliRun run = check(device().proxy(proxy.uriWithCredentials("dev", "wrong")));
 
       assertEquals(5, run.exitCode(), run.toString());
       String tcp = line(run, "endpoint-tcp");
@@ -269,7 +255,7 @@ class CheckTest {
 
   @Test
   void aTpmWithItsKeysChecksOk() throws Exception {
-    Device device = device().tpm(tpm.tcti().toString(), "");
+    Device device = device().tpm(tpm);
     assertEquals(0, CliRun.of("tpm", "identity", "--config", device.writeConfig()).exitCode());
 
     CliRun run = check(device, "--offline");
@@ -288,7 +274,7 @@ class CheckTest {
   @Test
   void aTpmWithoutAnEndorsementKeyWarnsHowToCreateIt() throws Exception {
     try (Swtpm fresh = Swtpm.start()) {
-      CliRun run = check(device().tpm(fresh.tcti().toString(), ""), "--offline");
+      CliRun run = check(device().tpm(fresh), "--offline");
 
       assertEquals(0, run.exitCode(), run.toString());
       assertLine(
@@ -298,7 +284,7 @@ class CheckTest {
           "TPM at " + fresh.tcti() + " has no endorsement key at 0x81010001",
           "run dps-agent tpm identity once: it creates and persists the EK and SRK from the standard templates;"
               + " enroll the EK it prints");
-      CliRun again = check(device().tpm(fresh.tcti().toString(), ""), "--offline");
+      CliRun again = check(device().tpm(fresh), "--offline");
       assertTrue(line(again, "tpm").startsWith("[warning]"), "check created nothing: " + again);
     }
   }
@@ -404,9 +390,7 @@ class CheckTest {
                 TestPki.KeyType.EC_P256,
                 Instant.now().minus(Duration.ofDays(1)),
                 notAfter);
-    return new Device(home)
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-        .x509(leaf);
+    return new Device(home).endpoint(emulator).x509(leaf);
   }
 
   @Test

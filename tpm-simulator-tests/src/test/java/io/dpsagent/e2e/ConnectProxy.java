@@ -68,6 +68,11 @@ final class ConnectProxy implements AutoCloseable {
     return List.copyOf(tunnels);
   }
 
+  /** The tunnels without repeats: a run may open one per request. */
+  List<Tunnel> distinctTunnels() {
+    return tunnels.stream().distinct().toList();
+  }
+
   private void acceptLoop() {
     while (!server.isClosed()) {
       try {

@@ -138,7 +138,7 @@ class CrashSafetyTest {
           new Device(dir)
               .registrationId(registrationId)
               .deviceKey(key)
-              .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
+              .endpoint(emulator)
               .provisioning("")
               .output(
                   "token_dir = \""

@@ -14,16 +14,14 @@ import io.dpsagent.agent.daemon.Signals;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,31 +33,21 @@ class DaemonServiceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration BOUND = Duration.ofSeconds(30);
 
-  private static DpsEmulator emulator;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR = ClassFixture.of(Emulators::startFast);
+
+  private final DpsEmulator emulator = EMULATOR.get();
 
   @TempDir Path home;
 
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startFast();
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
-
   private Device enrolled(String id) throws Exception {
-    String key = Device.newKey();
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
-    return new Device(Files.createDirectories(home.resolve(id)))
-        .registrationId(id)
-        .deviceKey(key)
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-        .output("token_dir = \"" + home.resolve(id).resolve("run") + "\"");
+    return Device.named(home, id)
+        .endpoint(emulator)
+        .enrolledIn(emulator, Device.newKey())
+        .tokenDir(home.resolve(id).resolve("run"));
   }
 
-  private static RegistrationRecord record(String id) {
+  private RegistrationRecord record(String id) {
     return emulator.registry().registration(id).orElseThrow();
   }
 
@@ -124,7 +112,7 @@ class DaemonServiceTest {
               .registrationId("svc-term")
               .deviceKey(key)
               .endpoint(failing.httpsEndpoint(), failing.idScope(), failing.caFile())
-              .output("token_dir = \"" + home.resolve("term").resolve("run") + "\"")
+              .tokenDir(home.resolve("term").resolve("run"))
               .config("[provisioning.retry]\nmax_attempts = 1");
       String config = device.writeConfig();
 
@@ -189,7 +177,7 @@ class DaemonServiceTest {
     String config = device.writeConfig();
     assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
     byte[] before = Files.readAllBytes(device.outputDir.resolve("connection.json"));
-    device.endpoint("https://localhost:" + closedPort()).writeConfig();
+    device.endpoint("https://localhost:" + ClosedPort.pick()).writeConfig();
     long requests = emulator.requestLog().count();
 
     try (NotifySocket systemd = new NotifySocket(home.resolve("notify-offline").toString())) {
@@ -211,7 +199,7 @@ class DaemonServiceTest {
     String config = device.writeConfig();
     assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
     device
-        .endpoint("https://localhost:" + closedPort())
+        .endpoint("https://localhost:" + ClosedPort.pick())
         .provisioning("reprovision = \"always_at_start\"")
         .config("[provisioning.retry]\nmax_attempts = 1")
         .writeConfig();
@@ -371,9 +359,9 @@ class DaemonServiceTest {
     Device device =
         new Device(Files.createDirectories(home.resolve("no-tpm")))
             .registrationId("svc-no-tpm")
-            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-            .tpm("swtpm:host=127.0.0.1,port=" + closedPort(), "")
-            .output("token_dir = \"" + home.resolve("no-tpm").resolve("run") + "\"");
+            .endpoint(emulator)
+            .tpm("swtpm:host=127.0.0.1,port=" + ClosedPort.pick(), "")
+            .tokenDir(home.resolve("no-tpm").resolve("run"));
     String config = device.writeConfig();
 
     RunningDaemon daemon = new RunningDaemon(config, Map.of());
@@ -387,11 +375,5 @@ class DaemonServiceTest {
         status.path("daemon").path("lastAttempt").path("kind").asText(),
         status.toString());
     assertTrue(status.path("daemon").has("nextAttemptAt"), status.toString());
-  }
-
-  private static int closedPort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -21,9 +21,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,19 +33,12 @@ class DaemonTest {
 
   private static final Duration BOUND = Duration.ofSeconds(30);
 
-  private static DpsEmulator emulator;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR = ClassFixture.of(Emulators::startFast);
+
+  private final DpsEmulator emulator = EMULATOR.get();
 
   @TempDir Path home;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startFast();
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
 
   private static String awaitToken(Path file, String notThis) throws Exception {
     Instant deadline = Instant.now().plus(BOUND);
@@ -84,12 +76,9 @@ class DaemonTest {
     Device device =
         new Device(home)
             .registrationId("daemon-sas")
-            .deviceKey(key)
-            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-            .output("token_dir = \"" + home.resolve("run") + "\"");
-    emulator
-        .registry()
-        .addIndividualEnrollment(IndividualEnrollment.symmetricKey("daemon-sas", key));
+            .enrolledIn(emulator, key)
+            .endpoint(emulator)
+            .tokenDir(home.resolve("run"));
     String config = device.writeConfig();
     Path tokenFile = home.resolve("run").resolve("hub-token");
 
@@ -124,11 +113,7 @@ class DaemonTest {
   @Test
   void aTpmDeviceGetsHubTokensSignedInsideTheTpm() throws Exception {
     try (Swtpm tpm = Swtpm.start()) {
-      Device device =
-          new Device(home)
-              .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-              .tpm(tpm.tcti().toString(), "")
-              .output("token_dir = \"" + home.resolve("run") + "\"");
+      Device device = new Device(home).endpoint(emulator).tpm(tpm).tokenDir(home.resolve("run"));
       String config = device.writeConfig();
       CliRun identity = CliRun.of("tpm", "identity", "--config", config, "--json");
       com.fasterxml.jackson.databind.JsonNode id =
@@ -151,21 +136,20 @@ class DaemonTest {
     }
   }
 
+  /** A daemon device whose DPS endpoint is a port nobody listens on. */
+  private Device unreachable(String id) throws Exception {
+    return new Device(home)
+        .registrationId(id)
+        .deviceKey(Device.newKey())
+        .endpoint(emulator)
+        .endpoint("https://localhost:" + ClosedPort.pick())
+        .tokenDir(home.resolve("run"));
+  }
+
   @Test
   void whileDpsIsUnreachableTheDaemonWaitsAndStopsPromptlyWhenAsked() throws Exception {
-    int closedPort;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
     Device device =
-        new Device(home)
-            .registrationId("daemon-offline")
-            .deviceKey(Device.newKey())
-            .endpoint(
-                java.net.URI.create("https://localhost:" + closedPort),
-                emulator.idScope(),
-                emulator.caFile())
-            .output("token_dir = \"" + home.resolve("run") + "\"")
+        unreachable("daemon-offline")
             .config(
                 "[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 50\nconnect_timeout_seconds = 1");
 
@@ -191,19 +175,8 @@ class DaemonTest {
 
   @Test
   void aTokenOfAnEarlierAssignmentIsRemovedBeforeTheDaemonProvisionsAgain() throws Exception {
-    int closedPort;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
     Device device =
-        new Device(home)
-            .registrationId("daemon-stale")
-            .deviceKey(Device.newKey())
-            .endpoint(
-                java.net.URI.create("https://localhost:" + closedPort),
-                emulator.idScope(),
-                emulator.caFile())
-            .output("token_dir = \"" + home.resolve("run") + "\"")
+        unreachable("daemon-stale")
             .config("[provisioning.retry]\nmax_attempts = 1\nconnect_timeout_seconds = 1");
     Path tokenFile = home.resolve("run").resolve("hub-token");
     Files.createDirectories(tokenFile.getParent());
@@ -227,13 +200,10 @@ class DaemonTest {
     Device device =
         new Device(home)
             .registrationId("daemon-wrong")
-            .deviceKey(Device.newKey())
-            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-            .output("token_dir = \"" + home.resolve("run") + "\"");
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            IndividualEnrollment.symmetricKey("daemon-wrong", Device.newKey()));
+            .enrolledIn(emulator, Device.newKey())
+            .deviceKey(Device.newKey()) // not the key DPS knows
+            .endpoint(emulator)
+            .tokenDir(home.resolve("run"));
 
     CliRun run = new RunningDaemon(device.writeConfig()).awaitEnd();
 

@@ -2,6 +2,9 @@ package io.dpsagent.e2e;
 
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.hsm.testing.Swtpm;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -43,6 +46,11 @@ final class Device {
     this.outputDir = home.resolve("out");
   }
 
+  /** Device {@code id} with a home of its own, {@code parent/id}. */
+  static Device named(Path parent, String id) throws IOException {
+    return new Device(Files.createDirectories(parent.resolve(id))).registrationId(id);
+  }
+
   static String newKey() {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
@@ -54,6 +62,17 @@ final class Device {
     this.idScope = idScope;
     this.trustBundle = caFile;
     return this;
+  }
+
+  /** Points the device at the emulator's HTTPS endpoint, trusting the emulator's CA. */
+  Device endpoint(DpsEmulator emulator) {
+    return endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+  }
+
+  /** Points the device at the emulator's endpoint for {@code transport}, and selects it. */
+  Device endpoint(DpsEmulator emulator, String transport) {
+    return transport(transport)
+        .endpoint(Emulators.endpointOf(emulator, transport), emulator.idScope(), emulator.caFile());
   }
 
   Device endpoint(String endpoint) {
@@ -114,10 +133,26 @@ final class Device {
     return this;
   }
 
+  /** TPM attestation with {@code tpm}, nothing more in the {@code [tpm]} table. */
+  Device tpm(Swtpm tpm) {
+    return tpm(tpm.tcti().toString(), "");
+  }
+
   Device deviceKey(String base64) throws IOException {
     this.keyKind = "symmetric_key";
     writeKey(base64);
     return this;
+  }
+
+  /**
+   * Gives the device {@code key} and enrolls its registration ID individually with that key in
+   * {@code emulator}.
+   */
+  Device enrolledIn(DpsEmulator emulator, String key) throws IOException {
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.symmetricKey(registrationId, key));
+    return deviceKey(key);
   }
 
   Device groupKey(String base64) throws IOException {
@@ -126,10 +161,20 @@ final class Device {
     return this;
   }
 
+  /** Sends every connection through the HTTP proxy at {@code uri} ({@code provisioning.proxy}). */
+  Device proxy(String uri) {
+    return provisioning("proxy = \"" + uri + "\"");
+  }
+
   /** Adds keys to the {@code [provisioning]} table. */
   Device provisioning(String tomlLines) {
     provisioningKeys.append(tomlLines).append('\n');
     return this;
+  }
+
+  /** Where the daemon keeps the hub token ({@code output.token_dir}). */
+  Device tokenDir(Path dir) {
+    return output("token_dir = \"" + dir + "\"");
   }
 
   /** Adds keys to the {@code [output]} table. */
@@ -149,6 +194,29 @@ final class Device {
    */
   Device symmetricKeyUri(String uri) {
     this.keyUri = uri;
+    return this;
+  }
+
+  /** Names the group key by this URI (a key in a token). */
+  Device groupKeyUri(String uri) {
+    this.keyKind = "group_key";
+    this.keyUri = uri;
+    return this;
+  }
+
+  /**
+   * X.509 attestation with the private key at {@code keyUri} (in a token) and the chain in {@code
+   * chainFile}, or, when that is null, in the token next to the key.
+   */
+  Device x509(String keyUri, Path chainFile) {
+    this.x509 = true;
+    this.x509Identity =
+        "identity_pk = { uri = \""
+            + keyUri
+            + "\" }\n"
+            + (chainFile == null
+                ? ""
+                : "identity_cert = { uri = \"" + chainFile.toUri() + "\" }\n");
     return this;
   }
 

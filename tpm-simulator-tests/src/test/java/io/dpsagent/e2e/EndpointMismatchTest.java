@@ -6,9 +6,8 @@ import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,35 +23,21 @@ class EndpointMismatchTest {
       "[provisioning.retry]\nmax_attempts = 3\ninitial_backoff_ms = 100\n"
           + "connect_timeout_seconds = 2\nrequest_timeout_seconds = 3";
 
-  private static DpsEmulator emulator;
-  private static Fleet fleet;
+  @RegisterExtension
+  static final ClassFixture<Fleet> FLEET =
+      ClassFixture.of(() -> new Fleet(Emulators.startFast())); // refuses MQTT 5, like 3.1.1 DPS
+
+  private final Fleet fleet = FLEET.get();
+  private final DpsEmulator emulator = fleet.emulator();
 
   @TempDir Path home;
 
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startFast(); // refuses MQTT 5, like a 3.1.1-only endpoint
-    fleet = new Fleet(emulator);
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
-
-  private static String lastLine(CliRun run) {
-    List<String> lines = run.stderr().lines().toList();
-    return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-  }
-
-  private static long retries(CliRun run) {
-    return run.stderr().lines().filter(l -> l.contains("; retrying in ")).count();
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"mqtt", "mqtt5"})
-  void anMqttTransportGivenTheHttpsPortSaysSo(String transport) throws Exception {
-    int port = emulator.httpsEndpoint().getPort();
+  /**
+   * Provisions over {@code transport} with {@code localhost:port} as the endpoint: exit 2 with
+   * {@code message}, at the first attempt.
+   */
+  private Device assertRefusedAtOnceGiven(String transport, int port, String message)
+      throws Exception {
     Device device =
         fleet
             .enrolled(home, "symmetric-individual", transport)
@@ -62,35 +47,36 @@ class EndpointMismatchTest {
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertEquals(
-        "dps-agent: error: mqtts://localhost:"
-            + port
-            + " answers HTTPS, not MQTT: name the MQTT port in"
-            + " global_endpoint (8883 on DPS), or set transport = \"https\"",
-        lastLine(run));
-    assertEquals(0, retries(run), run.stderr());
+    assertEquals("dps-agent: error: " + message, Stderr.lastLine(run));
+    assertEquals(0, Stderr.retries(run), run.stderr());
+    return device;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mqtt", "mqtt5"})
+  void anMqttTransportGivenTheHttpsPortSaysSo(String transport) throws Exception {
+    int port = emulator.httpsEndpoint().getPort();
+    Device device =
+        assertRefusedAtOnceGiven(
+            transport,
+            port,
+            "mqtts://localhost:"
+                + port
+                + " answers HTTPS, not MQTT: name the MQTT port in"
+                + " global_endpoint (8883 on DPS), or set transport = \"https\"");
     assertEquals(List.of(), device.outputs(), "nothing was written");
   }
 
   @Test
   void theHttpsTransportGivenTheMqttPortSaysSo() throws Exception {
     int port = emulator.mqttEndpoint().getPort();
-    Device device =
-        fleet
-            .enrolled(home, "symmetric-individual", "https")
-            .endpoint("localhost:" + port)
-            .config(RETRY);
-
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-    assertEquals(2, run.exitCode(), run.toString());
-    assertEquals(
-        "dps-agent: error: https://localhost:"
+    assertRefusedAtOnceGiven(
+        "https",
+        port,
+        "https://localhost:"
             + port
             + " answers MQTT, not HTTPS: name the HTTPS port in"
-            + " global_endpoint (443 on DPS), or set transport = \"mqtt\"",
-        lastLine(run));
-    assertEquals(0, retries(run), run.stderr());
+            + " global_endpoint (443 on DPS), or set transport = \"mqtt\"");
   }
 
   @Test
@@ -129,7 +115,7 @@ class EndpointMismatchTest {
             + " refused MQTT 5 (it"
             + " answered as an MQTT 3.1.1 server: unacceptable protocol version); DPS speaks MQTT 3.1.1, set transport"
             + " = \"mqtt\"",
-        lastLine(run));
-    assertEquals(0, retries(run), run.stderr());
+        Stderr.lastLine(run));
+    assertEquals(0, Stderr.retries(run), run.stderr());
   }
 }

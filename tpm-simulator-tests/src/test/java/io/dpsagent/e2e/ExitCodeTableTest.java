@@ -11,10 +11,8 @@ import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.hsm.testing.SoftHsm;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -24,9 +22,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,19 +37,12 @@ class ExitCodeTableTest {
   private static final Pattern ROW = Pattern.compile("^\\| (\\d) \\| [^|]+ \\|(.*)\\|$");
   private static final Pattern KIND = Pattern.compile("`([a-z_]+)`");
 
-  private static DpsEmulator emulator;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR = ClassFixture.of(Emulators::startFast);
+
+  private final DpsEmulator emulator = EMULATOR.get();
 
   @TempDir Path home;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startFast();
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
 
   /** exit code -> the failure kinds the README gives it, read from its table. */
   static Map<Integer, Set<String>> readmeTable() throws Exception {
@@ -135,7 +125,7 @@ class ExitCodeTableTest {
       case "transient" ->
           provision(
               device("exit-transient")
-                  .endpoint("https://localhost:" + closedPort())
+                  .endpoint("https://localhost:" + ClosedPort.pick())
                   .deviceKey(Device.newKey())
                   .config(
                       "[provisioning.retry]\nmax_attempts = 2\nmax_elapsed_seconds = 3\ninitial_backoff_ms = 100"));
@@ -143,7 +133,7 @@ class ExitCodeTableTest {
       case "hsm_unavailable" ->
           provision(
               device("exit-no-tpm")
-                  .tpm("swtpm:host=127.0.0.1,port=" + closedPort(), "")
+                  .tpm("swtpm:host=127.0.0.1,port=" + ClosedPort.pick(), "")
                   .config("[provisioning.retry]\nmax_elapsed_seconds = 5"));
       default ->
           throw new AssertionError(
@@ -152,48 +142,26 @@ class ExitCodeTableTest {
   }
 
   private Device succeeding() throws Exception {
-    String key = Device.newKey();
-    Device device = device("exit-ok").deviceKey(key);
-    emulator
-        .registry()
-        .addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), key));
-    return device;
+    return device("exit-ok").enrolledIn(emulator, Device.newKey());
   }
 
   private Device device(String id) throws Exception {
-    return new Device(Files.createDirectories(home.resolve(id)))
-        .registrationId(id)
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    return Device.named(home, id).endpoint(emulator);
   }
 
   /** A config naming a SAS key in a fresh SoftHSM2 token, opened with a PIN the token refuses. */
   private String tokenConfigWithWrongPin() throws Exception {
-    SoftHsm.Token token = SoftHsm.newToken();
-    Path wrongPin = home.resolve("wrong.pin");
-    Files.writeString(wrongPin, "0000-not-it");
-    Files.setPosixFilePermissions(wrongPin, PosixFilePermissions.fromString("rw-------"));
     String uri =
-        token
-            .uri("object=k;type=secret-key")
-            .replace("pin-source=file:" + token.pinFile(), "pin-source=file:" + wrongPin);
-    Device device = device("exit-wrong-pin").deviceKey("unused");
-    String config = device.writeConfig();
-    Files.writeString(
-        device.configFile,
-        Files.readString(device.configFile)
-            .replaceAll(
-                "symmetric_key = \\{ uri = \"[^\"]*\" \\}",
-                "symmetric_key = { uri = \"" + uri + "\" }"));
-    return config;
+        PinFile.keyUri(
+            SoftHsm.newToken(),
+            "object=k;type=secret-key",
+            home.resolve("wrong.pin"),
+            "0000-not-it",
+            "rw-------");
+    return device("exit-wrong-pin").symmetricKeyUri(uri).writeConfig();
   }
 
   private static CliRun provision(Device device) throws Exception {
     return CliRun.of("provision", "--json", "--config", device.writeConfig());
-  }
-
-  private static int closedPort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Devices of every non-TPM attestation kind, enrolled in one emulator: individual and group
- * symmetric keys, an individual X.509 leaf and leaves under an enrolled CA.
+ * symmetric keys, an individual X.509 leaf and leaves under an enrolled CA. Closing the fleet
+ * closes its emulator.
  */
-final class Fleet {
+final class Fleet implements AutoCloseable {
 
   static final String SAS_GROUP = "fleet-sas-group";
   static final String CA_GROUP = "fleet-ca-group";
@@ -32,6 +33,15 @@ final class Fleet {
     emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509(CA_GROUP, root.certificate()));
   }
 
+  /** A fleet in a new emulator with every device transport on. */
+  static Fleet onAllTransports() throws Exception {
+    return new Fleet(Emulators.startAllTransports());
+  }
+
+  DpsEmulator emulator() {
+    return emulator;
+  }
+
   /** The emulator's endpoint for a transport's config name. */
   URI endpoint(String transport) {
     return Emulators.endpointOf(emulator, transport);
@@ -44,11 +54,7 @@ final class Fleet {
    */
   Device enrolled(Path home, String attestation, String transport) throws Exception {
     String id = "fleet-" + DEVICES.incrementAndGet();
-    Device device =
-        new Device(home)
-            .registrationId(id)
-            .transport(transport)
-            .endpoint(endpoint(transport), emulator.idScope(), emulator.caFile());
+    Device device = new Device(home).registrationId(id).endpoint(emulator, transport);
     switch (attestation) {
       case "symmetric-individual":
         {
@@ -74,5 +80,10 @@ final class Fleet {
       default:
         throw new IllegalArgumentException(attestation);
     }
+  }
+
+  @Override
+  public void close() {
+    emulator.close();
   }
 }

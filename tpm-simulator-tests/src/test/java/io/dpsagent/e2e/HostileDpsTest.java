@@ -10,7 +10,6 @@ import com.sun.net.httpserver.HttpsServer;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.EmulatorConfig;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.emulator.tls.ServerTlsIdentity;
@@ -52,15 +51,11 @@ class HostileDpsTest {
                 .retryAfterSeconds(1)
                 .linkedHubs(List.of(LinkedHub.withHostName(HOSTILE_HUB)))
                 .build())) {
-      String key = Device.newKey();
       Device device =
           new Device(home)
               .registrationId("hostile-hub-1")
-              .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-              .deviceKey(key);
-      emulator
-          .registry()
-          .addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), key));
+              .endpoint(emulator)
+              .enrolledIn(emulator, Device.newKey());
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
@@ -77,45 +72,45 @@ class HostileDpsTest {
 
   @Test
   void aDeviceIdThatTraversesPathsEndsWithExit4AndNoOutputs() throws Exception {
-    try (FakeDps dps =
-        new FakeDps(
-            home,
-            "{\"operationId\":\"op-1\",\"status\":\"assigning\"}",
-            assigned("hub.azure-devices.net", "../../../etc/cron.d/x\\r\\n\\u001b[31m"))) {
-      Device device = dps.device("hostile-device-1");
-
-      CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-      assertRefusedCleanly(run, device);
-      assertTrue(
-          run.stderr()
-              .contains(
-                  "DPS answered with an invalid deviceId '../../../etc/cron.d/x\\r\\n\\u001B[31m'"),
-          run.stderr());
-      assertEquals(
-          List.of(
-              "PUT /0ne00000001/registrations/hostile-device-1/register",
-              "GET /0ne00000001/registrations/hostile-device-1/operations/op-1"),
-          dps.requests);
-    }
+    assertFakeDpsAnswerRefused(
+        "hostile-device-1",
+        "{\"operationId\":\"op-1\",\"status\":\"assigning\"}",
+        assigned("hub.azure-devices.net", "../../../etc/cron.d/x\\r\\n\\u001b[31m"),
+        "DPS answered with an invalid deviceId '../../../etc/cron.d/x\\r\\n\\u001B[31m'",
+        List.of(
+            "PUT /0ne00000001/registrations/hostile-device-1/register",
+            "GET /0ne00000001/registrations/hostile-device-1/operations/op-1"));
   }
 
   @Test
   void anOperationIdThatWouldLeaveThePollPathIsNeverPolled() throws Exception {
-    try (FakeDps dps =
-        new FakeDps(
-            home,
-            "{\"operationId\":\"../../../admin\\n\",\"status\":\"assigning\"}",
-            assigned("hub.azure-devices.net", "d"))) {
-      Device device = dps.device("hostile-op-1");
+    assertFakeDpsAnswerRefused(
+        "hostile-op-1",
+        "{\"operationId\":\"../../../admin\\n\",\"status\":\"assigning\"}",
+        assigned("hub.azure-devices.net", "d"),
+        "DPS answered with an invalid operationId '../../../admin\\n'",
+        List.of("PUT /0ne00000001/registrations/hostile-op-1/register"));
+  }
+
+  /**
+   * Provisions {@code registrationId} against a {@link FakeDps} answering {@code registerBody} and
+   * {@code pollBody}: refused cleanly, saying {@code message}, after exactly {@code requests}.
+   */
+  private void assertFakeDpsAnswerRefused(
+      String registrationId,
+      String registerBody,
+      String pollBody,
+      String message,
+      List<String> requests)
+      throws Exception {
+    try (FakeDps dps = new FakeDps(home, registerBody, pollBody)) {
+      Device device = dps.device(registrationId);
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
       assertRefusedCleanly(run, device);
-      assertTrue(
-          run.stderr().contains("DPS answered with an invalid operationId '../../../admin\\n'"),
-          run.stderr());
-      assertEquals(List.of("PUT /0ne00000001/registrations/hostile-op-1/register"), dps.requests);
+      assertTrue(run.stderr().contains(message), run.stderr());
+      assertEquals(requests, dps.requests);
     }
   }
 

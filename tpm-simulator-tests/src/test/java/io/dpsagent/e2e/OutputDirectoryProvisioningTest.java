@@ -13,6 +13,7 @@ import io.dpsagent.agent.daemon.Signals;
 import io.dpsagent.agent.dps.RegistrationClient;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,19 +49,12 @@ class OutputDirectoryProvisioningTest {
   private static final AtomicInteger DEVICES = new AtomicInteger();
   private static final Duration BOUND = Duration.ofSeconds(60);
 
-  private static DpsEmulator emulator;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR = ClassFixture.of(Emulators::startFast);
+
+  private final DpsEmulator emulator = EMULATOR.get();
 
   @TempDir Path home;
-
-  @BeforeAll
-  static void startEmulator() throws Exception {
-    emulator = Emulators.startFast();
-  }
-
-  @AfterAll
-  static void stopEmulator() {
-    emulator.close();
-  }
 
   /**
    * An enrolled symmetric-key device with its own home; its device ID is its registration ID +
@@ -74,10 +67,7 @@ class OutputDirectoryProvisioningTest {
         .registry()
         .addIndividualEnrollment(
             IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-dev"));
-    return new Device(deviceHome)
-        .registrationId(id)
-        .deviceKey(key)
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    return new Device(deviceHome).registrationId(id).deviceKey(key).endpoint(emulator);
   }
 
   private Device enrolledDevice() throws Exception {
@@ -88,8 +78,7 @@ class OutputDirectoryProvisioningTest {
    * Runs {@code provision} and checks it was refused with exit 2 and {@code message} before any
    * request.
    */
-  private static void assertRefusedBeforeAnyRequest(Device device, String message)
-      throws Exception {
+  private void assertRefusedBeforeAnyRequest(Device device, String message) throws Exception {
     String config = device.writeConfig();
     long before = emulator.requestLog().count();
 
@@ -100,6 +89,18 @@ class OutputDirectoryProvisioningTest {
     assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
     assertTrue(
         emulator.registry().registration(device.registrationId()).isEmpty(), "DPS has no record");
+  }
+
+  /** Runs the daemon: it must stop with exit 2 and {@code message} before any request. */
+  private void assertDaemonRefusedBeforeAnyRequest(Device device, String message) throws Exception {
+    String config = device.writeConfig();
+    long before = emulator.requestLog().count();
+
+    CliRun run = daemonOutcome(config);
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertEquals("dps-agent: error: " + message + "\n", run.stderr());
+    assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
   }
 
   /**
@@ -171,27 +172,19 @@ class OutputDirectoryProvisioningTest {
     Path file = home.resolve("plain");
     Files.writeString(file, "x");
     Path tokenDir = file.resolve("run");
-    Device device = enrolledDevice().output("token_dir = \"" + tokenDir + "\"");
-    String config = device.writeConfig();
-    long before = emulator.requestLog().count();
 
-    CliRun run = daemonOutcome(config);
-
-    assertEquals(2, run.exitCode(), run.toString());
-    assertEquals(
-        "dps-agent: error: output.token_dir "
+    assertDaemonRefusedBeforeAnyRequest(
+        enrolledDevice().tokenDir(tokenDir),
+        "output.token_dir "
             + tokenDir
             + " cannot be written: not a directory; "
-            + "a file is in the way; set output.token_dir to a directory\n",
-        run.stderr());
-    assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
+            + "a file is in the way; set output.token_dir to a directory");
   }
 
   @Test
   void aWorldWritableOutputDirGetsNoDeviceKey() throws Exception {
     Device device = enrolledDevice();
-    Files.createDirectories(device.outputDir);
-    Files.setPosixFilePermissions(device.outputDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    directoryWithMode(device.outputDir, "rwxrwxrwx");
 
     assertRefusedBeforeAnyRequest(
         device,
@@ -205,12 +198,14 @@ class OutputDirectoryProvisioningTest {
     }
   }
 
-  @Test
-  void aWorldWritableOutputDirWithoutSecretsIsUsedWithAWarning() throws Exception {
-    Device device = enrolledDevice().output("connection_string = false");
-    Files.createDirectories(device.outputDir);
-    Files.setPosixFilePermissions(device.outputDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+  private static void directoryWithMode(Path dir, String mode) throws IOException {
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
+  }
 
+  /** Provisions (exit 0), warning that {@code who} may write the output directory. */
+  private static void assertProvisionedWarningOfWriters(Device device, String who, String mode)
+      throws Exception {
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(0, run.exitCode(), run.toString());
@@ -219,11 +214,22 @@ class OutputDirectoryProvisioningTest {
             .contains(
                 "dps-agent: warning: output.dir "
                     + device.outputDir
-                    + " is writable by everyone "
-                    + "(mode rwxrwxrwx), who can replace the files the agent writes; run: chmod 750 "
+                    + " is writable by "
+                    + who
+                    + " (mode "
+                    + mode
+                    + "), who can replace the files the agent writes; run: chmod 750 "
                     + device.outputDir
                     + "\n"),
         run.stderr());
+  }
+
+  @Test
+  void aWorldWritableOutputDirWithoutSecretsIsUsedWithAWarning() throws Exception {
+    Device device = enrolledDevice().output("connection_string = false");
+    directoryWithMode(device.outputDir, "rwxrwxrwx");
+
+    assertProvisionedWarningOfWriters(device, "everyone", "rwxrwxrwx");
     assertEquals(
         device.registrationId() + "-dev",
         connectionJson(device.outputDir).get("deviceId").textValue());
@@ -233,46 +239,24 @@ class OutputDirectoryProvisioningTest {
   @Test
   void aGroupWritableOutputDirGetsTheKeyWithAWarning() throws Exception {
     Device device = enrolledDevice();
-    Files.createDirectories(device.outputDir);
-    Files.setPosixFilePermissions(device.outputDir, PosixFilePermissions.fromString("rwxrwx---"));
+    directoryWithMode(device.outputDir, "rwxrwx---");
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-    assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(
-        run.stderr()
-            .contains(
-                "dps-agent: warning: output.dir "
-                    + device.outputDir
-                    + " is writable by its group "
-                    + "(mode rwxrwx---), who can replace the files the agent writes; run: chmod 750 "
-                    + device.outputDir
-                    + "\n"),
-        run.stderr());
+    assertProvisionedWarningOfWriters(device, "its group", "rwxrwx---");
     assertTrue(Files.exists(device.outputDir.resolve("connection-string")));
   }
 
   @Test
   void aDaemonRefusesToWriteItsTokenIntoAWorldWritableTokenDir() throws Exception {
     Path tokenDir = home.resolve("run");
-    Files.createDirectories(tokenDir);
-    Files.setPosixFilePermissions(tokenDir, PosixFilePermissions.fromString("rwxrwxrwx"));
-    Device device = enrolledDevice().output("token_dir = \"" + tokenDir + "\"");
-    String config = device.writeConfig();
-    long before = emulator.requestLog().count();
+    directoryWithMode(tokenDir, "rwxrwxrwx");
 
-    CliRun run = daemonOutcome(config);
-
-    assertEquals(2, run.exitCode(), run.toString());
-    assertEquals(
-        "dps-agent: error: output.token_dir "
+    assertDaemonRefusedBeforeAnyRequest(
+        enrolledDevice().tokenDir(tokenDir),
+        "output.token_dir "
             + tokenDir
             + " is writable by everyone (mode rwxrwxrwx) and "
             + "would hold the hub token (hub-token); run: chmod 750 "
-            + tokenDir
-            + "\n",
-        run.stderr());
-    assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
+            + tokenDir);
     assertFalse(Files.exists(tokenDir.resolve("hub-token")));
   }
 
@@ -352,7 +336,7 @@ class OutputDirectoryProvisioningTest {
 
   @Test
   void aDaemonHoldsItsDirectoryForItsLifeAndNamesItsPidToOthers() throws Exception {
-    Device device = enrolledDevice().output("token_dir = \"" + home.resolve("run") + "\"");
+    Device device = enrolledDevice().tokenDir(home.resolve("run"));
     String config = device.writeConfig();
     String inUse =
         "dps-agent: error: output.dir "

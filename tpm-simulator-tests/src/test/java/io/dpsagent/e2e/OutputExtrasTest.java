@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,26 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OutputExtrasTest {
 
-  private static DpsEmulator emulator;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR = ClassFixture.of(Emulators::startFast);
+
+  private final DpsEmulator emulator = EMULATOR.get();
 
   @TempDir Path home;
 
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startFast();
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
-
   private Device enrolled(String id, String key) throws Exception {
-    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
-    return new Device(Files.createDirectories(home.resolve(id)))
-        .registrationId(id)
-        .deviceKey(key)
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    return Device.named(home, id).endpoint(emulator).enrolledIn(emulator, key);
   }
 
   /**
@@ -55,6 +42,11 @@ class OutputExtrasTest {
     Files.writeString(script, "#!/bin/sh\n" + body + "\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     return script;
+  }
+
+  /** {@code output.post_provision_hook} running {@code script} alone, with {@code options}. */
+  private static String hookRunning(Path script, String options) {
+    return "post_provision_hook = { command = [\"" + script + "\"]" + options + " }";
   }
 
   @Test
@@ -144,8 +136,7 @@ class OutputExtrasTest {
   void aHookThatOverrunsItsTimeoutIsKilledAndProvisioningStillSucceeds() throws Exception {
     Path hook = script("slow.sh", "exec sleep 30");
     Device device =
-        enrolled("extras-slow", Device.newKey())
-            .output("post_provision_hook = { command = [\"" + hook + "\"], timeout_seconds = 1 }");
+        enrolled("extras-slow", Device.newKey()).output(hookRunning(hook, ", timeout_seconds = 1"));
 
     Instant start = Instant.now();
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
@@ -164,9 +155,7 @@ class OutputExtrasTest {
   @Test
   void aFailingHookIsAWarningNotAFailure() throws Exception {
     Path hook = script("fails.sh", "exit 3");
-    Device device =
-        enrolled("extras-fails", Device.newKey())
-            .output("post_provision_hook = { command = [\"" + hook + "\"] }");
+    Device device = enrolled("extras-fails", Device.newKey()).output(hookRunning(hook, ""));
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 

@@ -17,7 +17,6 @@ import io.dpsagent.hsm.testing.TestPki;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -72,34 +71,28 @@ class Pkcs11ProvisioningTest {
     assertNotEquals(0, read.exitCode(), read.output());
   }
 
-  private Device sasDevice(String id, String keyUri, String kind) throws Exception {
-    Device device =
-        new Device(home)
-            .registrationId(id)
-            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
-    device.deviceKey("unused"); // the config names the token key instead, below
-    String config = device.writeConfig();
-    Files.writeString(
-        device.configFile,
-        Files.readString(device.configFile)
-            .replaceAll(
-                "symmetric_key = \\{ uri = \"[^\"]*\" \\}",
-                kind + " = { uri = \"" + keyUri + "\" }"));
-    return device;
+  private Device device(String id) {
+    return new Device(home).registrationId(id).endpoint(emulator);
+  }
+
+  /**
+   * Imports a new SAS key into the token at {@code uri}, enrolls {@code id} with it, returns it.
+   */
+  private String importedAndEnrolled(String id, String uri) {
+    String key = Device.newKey();
+    CliRun imported = cli(key, "pkcs11", "import-key", "--uri", uri);
+    assertEquals(0, imported.exitCode(), imported.toString());
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
+    return key;
   }
 
   @Test
   void aDeviceKeyImportedIntoTheTokenSignsTheRegistration() throws Exception {
-    String key = Device.newKey();
     String uri = token.uri("object=sas-device-1;type=secret-key");
-    CliRun imported = cli(key, "pkcs11", "import-key", "--uri", uri);
-    assertEquals(0, imported.exitCode(), imported.toString());
-    emulator
-        .registry()
-        .addIndividualEnrollment(IndividualEnrollment.symmetricKey("token-sas-1", key));
-    Device device = sasDevice("token-sas-1", uri, "symmetric_key");
+    String key = importedAndEnrolled("token-sas-1", uri);
+    Device device = device("token-sas-1").symmetricKeyUri(uri);
 
-    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(0, run.exitCode(), run.toString());
     ConnectionInfo connection = device.connection();
@@ -123,9 +116,9 @@ class Pkcs11ProvisioningTest {
     emulator
         .registry()
         .addEnrollmentGroup(EnrollmentGroup.symmetricKey("token-sas-group", groupKey));
-    Device device = sasDevice("token-group-member", uri, "group_key");
+    Device device = device("token-group-member").groupKeyUri(uri);
 
-    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(0, run.exitCode(), run.toString());
     assertEquals(Optional.of("token-sas-group"), device.connection().enrollmentGroupId());
@@ -169,27 +162,8 @@ class Pkcs11ProvisioningTest {
     return issuer.certify(cn, publicKey);
   }
 
-  private Device x509Device(String transport, String keyUri, Path chainFile) throws Exception {
-    Device device =
-        new Device(home)
-            .transport(transport)
-            .endpoint(
-                Emulators.endpointOf(emulator, transport), emulator.idScope(), emulator.caFile());
-    device.x509(TestPki.rootCa("placeholder").leaf("placeholder", TestPki.KeyType.EC_P256));
-    device.writeConfig();
-    String identity =
-        "identity_pk = { uri = \""
-            + keyUri
-            + "\" }\n"
-            + (chainFile == null
-                ? ""
-                : "identity_cert = { uri = \"" + chainFile.toUri() + "\" }\n");
-    Files.writeString(
-        device.configFile,
-        Files.readString(device.configFile)
-            .replaceAll("identity_cert = \\{[^\\n]*\\n", "")
-            .replaceAll("identity_pk = \\{[^\\n]*\\n", identity));
-    return device;
+  private Device x509Device(String transport, String keyUri, Path chainFile) {
+    return new Device(home).endpoint(emulator, transport).x509(keyUri, chainFile);
   }
 
   @ParameterizedTest
@@ -207,7 +181,7 @@ class Pkcs11ProvisioningTest {
     emulator.registry().addIndividualEnrollment(IndividualEnrollment.x509(cn, chain.get(0)));
     Device device = x509Device(transport, keyUri, null); // the certificate comes from the token
 
-    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(0, run.exitCode(), run.toString());
     assertEquals(cn, device.connection().deviceId());
@@ -223,7 +197,7 @@ class Pkcs11ProvisioningTest {
     String keyUri = token.uri("object=ca-member-" + transport + ";type=private");
     Device device = x509Device(transport, keyUri, chainFile); // chain from a file, key in the token
 
-    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(0, run.exitCode(), run.toString());
     assertEquals(Optional.of("token-ca-group"), device.connection().enrollmentGroupId());
@@ -235,14 +209,10 @@ class Pkcs11ProvisioningTest {
         token
             .uri("object=sas-inline;type=secret-key")
             .replace("pin-source=file:" + token.pinFile(), "pin-value=" + token.userPin());
-    String key = Device.newKey();
-    assertEquals(0, cli(key, "pkcs11", "import-key", "--uri", uri).exitCode());
-    emulator
-        .registry()
-        .addIndividualEnrollment(IndividualEnrollment.symmetricKey("token-inline-pin", key));
-    Device device = sasDevice("token-inline-pin", uri, "symmetric_key");
+    importedAndEnrolled("token-inline-pin", uri);
+    Device device = device("token-inline-pin").symmetricKeyUri(uri);
 
-    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(run.stderr().contains("carries its PIN in pin-value"), run.stderr());
@@ -253,15 +223,12 @@ class Pkcs11ProvisioningTest {
   @Test
   void aWrongPinFailsAtOnceWithExit6() throws Exception {
     SoftHsm.Token own = SoftHsm.newToken(); // a PIN failure must not touch the shared token
-    Path wrongPin = home.resolve("wrong.pin");
-    Files.writeString(wrongPin, "0000-not-it");
-    Files.setPosixFilePermissions(wrongPin, PosixFilePermissions.fromString("rw-------"));
     String uri =
-        own.uri("object=k;type=secret-key")
-            .replace("pin-source=file:" + own.pinFile(), "pin-source=file:" + wrongPin);
-    Device device = sasDevice("token-wrong-pin", uri, "symmetric_key");
+        PinFile.keyUri(
+            own, "object=k;type=secret-key", home.resolve("wrong.pin"), "0000-not-it", "rw-------");
+    Device device = device("token-wrong-pin").symmetricKeyUri(uri);
 
-    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(6, run.exitCode(), run.toString());
     assertFalse(run.everything().contains("0000-not-it"), "the PIN is never shown");
@@ -270,10 +237,9 @@ class Pkcs11ProvisioningTest {
   @Test
   void aMissingObjectIsATokenErrorNamingTheUri() throws Exception {
     Device device =
-        sasDevice(
-            "token-missing", token.uri("object=no-such-key;type=secret-key"), "symmetric_key");
+        device("token-missing").symmetricKeyUri(token.uri("object=no-such-key;type=secret-key"));
 
-    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(6, run.exitCode(), run.toString());
     assertTrue(run.stderr().contains("no-such-key"), run.stderr());
@@ -285,9 +251,9 @@ class Pkcs11ProvisioningTest {
         token
             .uri("object=k;type=secret-key")
             .replace(SoftHsm.MODULE, "/usr/lib/nowhere/libnothing.so");
-    Device device = sasDevice("token-no-module", uri, "symmetric_key");
+    Device device = device("token-no-module").symmetricKeyUri(uri);
 
-    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(6, run.exitCode(), run.toString());
     assertTrue(run.stderr().contains("/usr/lib/nowhere/libnothing.so"), run.stderr());
@@ -296,15 +262,12 @@ class Pkcs11ProvisioningTest {
   @Test
   void aPinFileReadableByOthersIsRefusedWithExit2() throws Exception {
     Path loose = home.resolve("loose.pin");
-    Files.writeString(loose, token.userPin());
-    Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
     String uri =
-        token
-            .uri("object=sas-device-1;type=secret-key")
-            .replace("pin-source=file:" + token.pinFile(), "pin-source=file:" + loose);
-    Device device = sasDevice("token-loose-pin", uri, "symmetric_key");
+        PinFile.keyUri(
+            token, "object=sas-device-1;type=secret-key", loose, token.userPin(), "rw-r--r--");
+    Device device = device("token-loose-pin").symmetricKeyUri(uri);
 
-    CliRun run = CliRun.of("provision", "--config", device.configFile.toString());
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
     assertEquals(2, run.exitCode(), run.toString());
     assertTrue(run.stderr().contains("chmod 600 " + loose), run.stderr());

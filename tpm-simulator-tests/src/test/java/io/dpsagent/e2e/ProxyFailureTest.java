@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.dpsagent.agent.cli.CliRun;
-import io.dpsagent.emulator.DpsEmulator;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,32 +16,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Proxy trouble is reported as the proxy's, and proxy credentials arrive as written. */
 class ProxyFailureTest {
 
-  private static DpsEmulator emulator;
-  private static Fleet fleet;
+  @RegisterExtension
+  static final ClassFixture<Fleet> FLEET = ClassFixture.of(Fleet::onAllTransports);
+
+  private final Fleet fleet = FLEET.get();
 
   @TempDir Path home;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startAllTransports();
-    fleet = new Fleet(emulator);
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
-
-  private static int closedPort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"https", "mqtt"})
   void aDeadHttpsProxyIsNamedAsWhatFailed(String transport) throws Exception {
-    String proxy = "http://127.0.0.1:" + closedPort();
+    String proxy = "http://127.0.0.1:" + ClosedPort.pick();
     Device device =
         fleet
             .enrolled(home, "symmetric-individual", transport)
@@ -63,14 +43,13 @@ class ProxyFailureTest {
             device.writeConfig());
 
     assertEquals(5, run.exitCode(), run.toString());
-    List<String> lines = run.stderr().lines().toList();
     assertEquals(
         "dps-agent: error: giving up after 2 attempts registering with "
             + fleet.endpoint(transport)
             + "; last error: cannot connect to proxy "
             + proxy
             + " (from https_proxy): connection refused or unreachable",
-        lines.get(lines.size() - 1));
+        Stderr.lastLine(run));
   }
 
   @ParameterizedTest
@@ -80,7 +59,7 @@ class ProxyFailureTest {
       Device device =
           fleet
               .enrolled(home, "symmetric-individual", transport)
-              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "pa+ss") + "\"")
+              .proxy(proxy.uriWithCredentials("dev", "pa+ss"))
               .config("[provisioning.retry]\nmax_attempts = 1");
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());

@@ -16,7 +16,6 @@ import io.dpsagent.hsm.testing.SoftHsm;
 import io.dpsagent.hsm.testing.Swtpm;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
-import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -141,7 +140,7 @@ class SecretScanTest {
 
     Device down =
         device("sym-down", "https")
-            .endpoint("https://localhost:" + closedPort())
+            .endpoint("https://localhost:" + ClosedPort.pick())
             .deviceKey(newKey())
             .config(
                 "[provisioning.retry]\nmax_attempts = 2\nmax_elapsed_seconds = 3\ninitial_backoff_ms = 100");
@@ -164,11 +163,7 @@ class SecretScanTest {
     emulator
         .registry()
         .addIndividualEnrollment(IndividualEnrollment.x509("scan-x509", leaf.certificate()));
-    Device device =
-        new Device(home)
-            .registrationId("scan-x509")
-            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-            .x509(leaf);
+    Device device = new Device(home).registrationId("scan-x509").endpoint(emulator).x509(leaf);
     String der = Base64.getEncoder().encodeToString(leaf.privateKey().getEncoded());
     secrets.add(der.substring(der.length() - 40)); // the private value sits at the end of PKCS#8
     intendedSecretFiles.add(home.resolve("device-key.pem"));
@@ -202,10 +197,7 @@ class SecretScanTest {
   }
 
   private void tpmFlows() throws Exception {
-    Device device =
-        new Device(dir("tpm"))
-            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-            .tpm(tpm.tcti().toString(), "");
+    Device device = new Device(dir("tpm")).endpoint(emulator).tpm(tpm);
     CliRun identity =
         CliRun.of(CLOCK, "tpm", "identity", "--config", device.writeConfig(), "--json");
     record(identity, 0);
@@ -242,8 +234,7 @@ class SecretScanTest {
       Device device =
           fleet
               .enrolled(dir("proxy"), "symmetric-individual", "https")
-              .provisioning(
-                  "proxy = \"" + proxy.uriWithCredentials("scan-user", "pa%2Bss%20w0rd%21") + "\"");
+              .proxy(proxy.uriWithCredentials("scan-user", "pa%2Bss%20w0rd%21"));
       secrets.add("pa+ss w0rd!");
       secrets.add("pa%2Bss%20w0rd%21");
       secrets.add(
@@ -264,9 +255,7 @@ class SecretScanTest {
   private void daemonFlow() throws Exception {
     Path home = dir("daemon");
     Device device =
-        fleet
-            .enrolled(home, "symmetric-individual", "https")
-            .output("token_dir = \"" + home.resolve("run") + "\"");
+        fleet.enrolled(home, "symmetric-individual", "https").tokenDir(home.resolve("run"));
     String config = device.writeConfig();
     trackDeviceSecrets(device);
     Signals stop = new Signals();
@@ -294,10 +283,7 @@ class SecretScanTest {
   }
 
   private Device device(String id, String transport) throws Exception {
-    return new Device(dir(id))
-        .registrationId(id)
-        .transport(transport)
-        .endpoint(fleet.endpoint(transport), emulator.idScope(), emulator.caFile());
+    return new Device(dir(id)).registrationId(id).endpoint(emulator, transport);
   }
 
   private Device tokenDevice(String id, String keyUri) throws Exception {
@@ -373,12 +359,6 @@ class SecretScanTest {
       return all.filter(Files::isRegularFile)
           .filter(f -> !intendedSecretFiles.contains(f))
           .toList();
-    }
-  }
-
-  private static int closedPort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -15,7 +15,6 @@ import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,9 +24,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,34 +38,37 @@ class SymmetricKeyHttpsProvisioningTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger DEVICES = new AtomicInteger();
 
-  private static DpsEmulator emulator;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR = ClassFixture.of(Emulators::startFast);
+
+  private final DpsEmulator emulator = EMULATOR.get();
 
   @TempDir Path home;
 
-  @BeforeAll
-  static void startEmulator() throws Exception {
-    emulator = Emulators.startFast();
-  }
-
-  @AfterAll
-  static void stopEmulator() {
-    emulator.close();
-  }
-
   /** A device with its own registration ID, pointed at the emulator and trusting its CA. */
   private Device device() {
-    return new Device(home)
-        .registrationId("e2e-" + DEVICES.incrementAndGet())
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    return new Device(home).registrationId("e2e-" + DEVICES.incrementAndGet()).endpoint(emulator);
   }
 
   /** A device whose key matches an individual enrollment in the emulator. */
   private Device enrolledDevice(String key) throws Exception {
+    return enrolledDevice(key, enrollment -> enrollment);
+  }
+
+  /** A device with {@code key}, enrolled as {@code adjust} makes its individual enrollment. */
+  private Device enrolledDevice(String key, UnaryOperator<IndividualEnrollment> adjust)
+      throws Exception {
     Device device = device().deviceKey(key);
     emulator
         .registry()
-        .addIndividualEnrollment(IndividualEnrollment.symmetricKey(device.registrationId(), key));
+        .addIndividualEnrollment(
+            adjust.apply(IndividualEnrollment.symmetricKey(device.registrationId(), key)));
     return device;
+  }
+
+  /** A device enrolled with another key than the one it has. */
+  private Device wronglyKeyedDevice() throws Exception {
+    return enrolledDevice(Device.newKey()).deviceKey(Device.newKey());
   }
 
   // The document as written, field by field: the contract the application reads.
@@ -77,13 +79,9 @@ class SymmetricKeyHttpsProvisioningTest {
   @Test
   void individualKeyIsAssignedAndTheOutputsAreWritten() throws Exception {
     String key = Device.newKey();
-    Device device = device().deviceKey(key);
+    Device device = enrolledDevice(key, e -> e.withDeviceId(e.registrationId() + "-dev"));
     String config = device.writeConfig();
     String id = device.registrationId();
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            IndividualEnrollment.symmetricKey(id, key).withDeviceId(id + "-dev"));
 
     CliRun run = CliRun.of("provision", "--config", config, "--json");
 
@@ -148,12 +146,8 @@ class SymmetricKeyHttpsProvisioningTest {
 
   @Test
   void wrongKeyIsRejectedWithExit3AndNoOutput() throws Exception {
-    Device device = device().deviceKey(Device.newKey());
+    Device device = wronglyKeyedDevice();
     String config = device.writeConfig();
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            IndividualEnrollment.symmetricKey(device.registrationId(), Device.newKey()));
 
     CliRun run = CliRun.of("provision", "--config", config);
 
@@ -211,13 +205,9 @@ class SymmetricKeyHttpsProvisioningTest {
 
   @Test
   void disabledEnrollmentEndsWithExit4() throws Exception {
-    String key = Device.newKey();
-    Device device = device().deviceKey(key);
+    Device device = enrolledDevice(Device.newKey(), IndividualEnrollment::disabled);
     String config = device.writeConfig();
     String id = device.registrationId();
-    emulator
-        .registry()
-        .addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key).disabled());
 
     CliRun run = CliRun.of("provision", "--config", config);
 
@@ -231,10 +221,7 @@ class SymmetricKeyHttpsProvisioningTest {
 
   @Test
   void unreachableEndpointEndsWithExit5WithinTheConfiguredBudget() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = ClosedPort.pick();
     Device device =
         device()
             .endpoint("https://localhost:" + closedPort)
@@ -376,44 +363,44 @@ class SymmetricKeyHttpsProvisioningTest {
         3, run.stderr().lines().filter(l -> l.contains("DPS answered 503")).count(), run.stderr());
   }
 
+  /**
+   * Provisions a new enrolled device through {@code proxy} at {@code proxyUri}: exit 0, and every
+   * request took the one tunnel to the emulator, sent with {@code authorization}.
+   */
+  private CliRun provisionThroughOneTunnel(
+      ConnectProxy proxy, String proxyUri, Optional<String> authorization, String message)
+      throws Exception {
+    String config = enrolledDevice(Device.newKey()).proxy(proxyUri).writeConfig();
+
+    CliRun run = CliRun.of("provision", "--config", config);
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(
+        List.of(
+            new ConnectProxy.Tunnel(
+                "localhost:" + emulator.httpsEndpoint().getPort(), authorization, 200)),
+        proxy.distinctTunnels(),
+        message);
+    return run;
+  }
+
   @Test
   void registersThroughAnHttpProxy() throws Exception {
     try (ConnectProxy proxy = ConnectProxy.open()) {
-      Device device =
-          enrolledDevice(Device.newKey()).provisioning("proxy = \"" + proxy.uri() + "\"");
-      String config = device.writeConfig();
-
-      CliRun run = CliRun.of("provision", "--config", config);
-
-      assertEquals(0, run.exitCode(), run.toString());
-      assertEquals(
-          List.of(
-              new ConnectProxy.Tunnel(
-                  "localhost:" + emulator.httpsEndpoint().getPort(), Optional.empty(), 200)),
-          proxy.tunnels().stream().distinct().toList(),
-          "the registration went through the tunnel");
+      provisionThroughOneTunnel(
+          proxy, proxy.uri(), Optional.empty(), "the registration went through the tunnel");
     }
   }
 
   @Test
   void registersThroughAnHttpProxyWithBasicCredentials() throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "p@ss word")) {
-      Device device =
-          enrolledDevice(Device.newKey())
-              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "p%40ss%20word") + "\"");
-      String config = device.writeConfig();
-
-      CliRun run = CliRun.of("provision", "--config", config);
-
-      assertEquals(0, run.exitCode(), run.toString());
-      assertEquals(
-          List.of(
-              new ConnectProxy.Tunnel(
-                  "localhost:" + emulator.httpsEndpoint().getPort(),
-                  Optional.of("Basic ZGV2OnBAc3Mgd29yZA=="),
-                  200)),
-          proxy.tunnels().stream().distinct().toList(),
-          "every request went through the authenticated tunnel");
+      CliRun run =
+          provisionThroughOneTunnel(
+              proxy,
+              proxy.uriWithCredentials("dev", "p%40ss%20word"),
+              Optional.of("Basic ZGV2OnBAc3Mgd29yZA=="),
+              "every request went through the authenticated tunnel");
       assertFalse(
           run.everything().contains("p@ss") || run.everything().contains("ZGV2OnBAc3Mgd29yZA"),
           "proxy credentials never reach the output");
@@ -423,14 +410,7 @@ class SymmetricKeyHttpsProvisioningTest {
   @Test
   void aWrongKeyThroughAnAuthenticatingProxyIsStillReportedAsDpsSaidIt() throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "pw")) {
-      Device device =
-          device()
-              .deviceKey(Device.newKey())
-              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "pw") + "\"");
-      emulator
-          .registry()
-          .addIndividualEnrollment(
-              IndividualEnrollment.symmetricKey(device.registrationId(), Device.newKey()));
+      Device device = wronglyKeyedDevice().proxy(proxy.uriWithCredentials("dev", "pw"));
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
@@ -439,28 +419,6 @@ class SymmetricKeyHttpsProvisioningTest {
           run.stderr()
               .contains("attestation rejected: DPS answered 401 (errorCode 401002: Unauthorized"),
           run.stderr());
-    }
-  }
-
-  @Test
-  void wrongProxyCredentialsEndWithExit5NamingTheProxyRefusal() throws Exception {
-    try (ConnectProxy proxy = ConnectProxy.requiring("dev", "right")) {
-      Device device =
-          enrolledDevice(Device.newKey())
-              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "wrong") + "\"")
-              .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
-
-      CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-      assertEquals(5, run.exitCode(), run.toString());
-      assertTrue(
-          run.stderr()
-              .contains(
-                  "refused CONNECT localhost:"
-                      + emulator.httpsEndpoint().getPort()
-                      + ": HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials"),
-          run.stderr());
-      assertEquals(2, proxy.tunnels().size());
     }
   }
 }

@@ -12,9 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,40 +31,20 @@ class TimeBudgetTest {
   private static final Duration BUDGET = Duration.ofSeconds(3);
   private static final Duration SLACK = Duration.ofSeconds(1);
 
-  private static DpsEmulator emulator;
-  private static Fleet fleet;
+  @RegisterExtension
+  static final ClassFixture<Fleet> FLEET = ClassFixture.of(Fleet::onAllTransports);
+
+  private final Fleet fleet = FLEET.get();
+  private final DpsEmulator emulator = fleet.emulator();
 
   @TempDir Path home;
 
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startAllTransports();
-    fleet = new Fleet(emulator);
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  @EveryTransport
   void aServerThatCompletesTlsThenSaysNothingIsCutOffByTheBudget(String transport)
       throws Exception {
     Path ca = home.resolve("silent-ca.pem");
     try (SilentServer silent = SilentServer.tls(ca)) {
-      Device device =
-          new Device(home)
-              .registrationId("silent-device")
-              .deviceKey(Device.newKey())
-              .transport(transport)
-              .endpoint(
-                  URI.create(scheme(transport) + "://localhost:" + silent.port()),
-                  "0ne00000001",
-                  ca)
-              .config(SHORT_BUDGET);
-
-      assertCutOffByTheBudget(device, silent);
+      assertCutOffByTheBudget(deviceOf(transport, silent, ca), silent);
     }
   }
 
@@ -73,18 +52,7 @@ class TimeBudgetTest {
   @ValueSource(strings = {"https", "mqtt"})
   void aServerThatNeverAnswersTheTlsHelloIsCutOffByTheBudget(String transport) throws Exception {
     try (SilentServer silent = SilentServer.tcp()) {
-      Device device =
-          new Device(home)
-              .registrationId("silent-device")
-              .deviceKey(Device.newKey())
-              .transport(transport)
-              .endpoint(
-                  URI.create(scheme(transport) + "://localhost:" + silent.port()),
-                  "0ne00000001",
-                  emulator.caFile())
-              .config(SHORT_BUDGET);
-
-      assertCutOffByTheBudget(device, silent);
+      assertCutOffByTheBudget(deviceOf(transport, silent, emulator.caFile()), silent);
     }
   }
 
@@ -95,11 +63,22 @@ class TimeBudgetTest {
       Device device =
           fleet
               .enrolled(home, "symmetric-individual", transport)
-              .provisioning("proxy = \"http://127.0.0.1:" + proxy.port() + "\"")
+              .proxy("http://127.0.0.1:" + proxy.port())
               .config(SHORT_BUDGET);
 
       assertCutOffByTheBudget(device, proxy);
     }
+  }
+
+  /** A device of {@code transport} with the short budget, whose DPS is {@code silent}. */
+  private Device deviceOf(String transport, SilentServer silent, Path ca) throws Exception {
+    return new Device(home)
+        .registrationId("silent-device")
+        .deviceKey(Device.newKey())
+        .transport(transport)
+        .endpoint(
+            URI.create(scheme(transport) + "://localhost:" + silent.port()), "0ne00000001", ca)
+        .config(SHORT_BUDGET);
   }
 
   private static void assertCutOffByTheBudget(Device device, SilentServer silent) throws Exception {

@@ -13,8 +13,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Servers whose TLS the agent must refuse, over every transport: each refusal has its own message
@@ -58,84 +56,71 @@ class TlsRefusalTest {
     return run;
   }
 
-  private static String lastLine(CliRun run) {
-    List<String> lines = run.stderr().lines().toList();
-    return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+  /** Provisions against {@code server}: exit 2 with TLS {@code message}, after one connection. */
+  private void assertRefusedWithoutRetry(String transport, RefusingTlsServer server, String message)
+      throws Exception {
+    CliRun run = provision(transport, server);
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertEquals("dps-agent: error: TLS: " + message, Stderr.lastLine(run));
+    assertEquals(1, server.connections(), "not retried");
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  @EveryTransport
   void aCertificateForAnotherHostNameSaysWhichNamesItIsFor(String transport) throws Exception {
     try (RefusingTlsServer server =
         RefusingTlsServer.presenting(trustedCa.leaf("dps.example.net", KeyType.EC_P256))) {
-      CliRun run = provision(transport, server);
-
-      assertEquals(2, run.exitCode(), run.toString());
-      assertEquals(
-          "dps-agent: error: TLS: the certificate of localhost is for dps.example.net; use a global_endpoint"
-              + " host name it names",
-          lastLine(run));
-      assertEquals(1, server.connections(), "not retried");
+      assertRefusedWithoutRetry(
+          transport,
+          server,
+          "the certificate of localhost is for dps.example.net; use a global_endpoint"
+              + " host name it names");
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  @EveryTransport
   void anExpiredServerCertificateSaysWhenItExpired(String transport) throws Exception {
     Instant expired = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
     try (RefusingTlsServer server =
         RefusingTlsServer.presenting(
             trustedCa.leaf(
                 "localhost", KeyType.EC_P256, expired.minus(Duration.ofDays(30)), expired))) {
-      CliRun run = provision(transport, server);
-
-      assertEquals(2, run.exitCode(), run.toString());
-      assertEquals(
-          "dps-agent: error: TLS: the certificate of localhost expired on "
+      assertRefusedWithoutRetry(
+          transport,
+          server,
+          "the certificate of localhost expired on "
               + expired
               + "; renew it on the"
-              + " server, or fix this device's clock if that date is wrong",
-          lastLine(run));
-      assertEquals(1, server.connections(), "not retried");
+              + " server, or fix this device's clock if that date is wrong");
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  @EveryTransport
   void aCertificateFromAnUntrustedCaSaysToAddItsCa(String transport) throws Exception {
     TestPki.Issuer stranger = TestPki.rootCa("Stranger CA");
     try (RefusingTlsServer server =
         RefusingTlsServer.presenting(stranger.leaf("localhost", KeyType.EC_P256))) {
-      CliRun run = provision(transport, server);
-
-      assertEquals(2, run.exitCode(), run.toString());
-      assertEquals(
-          "dps-agent: error: TLS: the certificate of localhost is issued by 'CN=Stranger CA', which this"
-              + " device does not trust; add its CA to provisioning.trust_bundle",
-          lastLine(run));
-      assertEquals(1, server.connections(), "not retried");
+      assertRefusedWithoutRetry(
+          transport,
+          server,
+          "the certificate of localhost is issued by 'CN=Stranger CA', which this"
+              + " device does not trust; add its CA to provisioning.trust_bundle");
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  @EveryTransport
   void aTls11OnlyServerIsRefusedSayingTheAgentNeedsTls12(String transport) throws Exception {
     try (RefusingTlsServer server = RefusingTlsServer.tls11Only()) {
-      CliRun run = provision(transport, server);
-
-      assertEquals(2, run.exitCode(), run.toString());
-      assertEquals(
-          "dps-agent: error: TLS: "
-              + described(transport, server.port())
+      assertRefusedWithoutRetry(
+          transport,
+          server,
+          described(transport, server.port())
               + " offers only TLS 1.1; the agent"
-              + " requires TLS 1.2 or later",
-          lastLine(run));
-      assertEquals(1, server.connections(), "not retried");
+              + " requires TLS 1.2 or later");
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  @EveryTransport
   void aServerClosingTheHandshakeIsRetriedThenEndsWithExit5(String transport) throws Exception {
     try (RefusingTlsServer server = RefusingTlsServer.closingTheHandshake()) {
       CliRun run = provision(transport, server);
@@ -148,9 +133,8 @@ class TlsRefusalTest {
               + "; last error: "
               + endpoint
               + " closed the connection during the TLS handshake",
-          lastLine(run));
-      assertEquals(
-          2, run.stderr().lines().filter(l -> l.contains("; retrying in ")).count(), run.stderr());
+          Stderr.lastLine(run));
+      assertEquals(2, Stderr.retries(run), run.stderr());
       assertEquals(3, server.connections(), "one connection per attempt");
     }
   }

@@ -22,9 +22,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,30 +34,20 @@ class TpmProvisioningTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static DpsEmulator emulator;
-  private static Swtpm tpm;
-  private static Swtpm secondTpm;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR = ClassFixture.of(Emulators::startFast);
+
+  @RegisterExtension static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::start);
+  @RegisterExtension static final ClassFixture<Swtpm> SECOND_TPM = ClassFixture.of(Swtpm::start);
+
+  private final DpsEmulator emulator = EMULATOR.get();
+  private final Swtpm tpm = TPM.get();
+  private final Swtpm secondTpm = SECOND_TPM.get();
 
   @TempDir Path home;
 
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startFast();
-    tpm = Swtpm.start();
-    secondTpm = Swtpm.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-    tpm.close();
-    secondTpm.close();
-  }
-
   private Device device(Swtpm which) {
-    return new Device(home)
-        .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-        .tpm(which.tcti().toString(), "");
+    return new Device(home).endpoint(emulator).tpm(which);
   }
 
   /** {@code dps-agent tpm identity --json} for the device, as a factory would run it. */
@@ -69,7 +58,7 @@ class TpmProvisioningTest {
   }
 
   /** Enrolls the TPM's EK under the registration ID the TPM derives. */
-  private static String enroll(Device device) throws Exception {
+  private String enroll(Device device) throws Exception {
     JsonNode id = identity(device);
     emulator
         .registry()
@@ -170,8 +159,8 @@ class TpmProvisioningTest {
     Device first = device(tpm);
     Device second =
         new Device(Files.createDirectories(home.resolve("second")))
-            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-            .tpm(secondTpm.tcti().toString(), "");
+            .endpoint(emulator)
+            .tpm(secondTpm);
     String firstId = enroll(first);
     String secondId = enroll(second);
     assertNotEquals(firstId, secondId);
@@ -218,10 +207,7 @@ class TpmProvisioningTest {
 
   @Test
   void anUnreachableTpmIsATpmErrorWithExit6() throws Exception {
-    Device device =
-        new Device(home)
-            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile())
-            .tpm("swtpm:host=127.0.0.1,port=9", "");
+    Device device = new Device(home).endpoint(emulator).tpm("swtpm:host=127.0.0.1,port=9", "");
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 

@@ -9,8 +9,7 @@ import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,21 +20,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class TransportAttestationMatrixTest {
 
-  private static DpsEmulator emulator;
-  private static Fleet fleet;
+  @RegisterExtension
+  static final ClassFixture<Fleet> FLEET = ClassFixture.of(Fleet::onAllTransports);
+
+  private final Fleet fleet = FLEET.get();
+  private final DpsEmulator emulator = fleet.emulator();
 
   @TempDir Path home;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startAllTransports();
-    fleet = new Fleet(emulator);
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
 
   @ParameterizedTest(name = "{0} with {1}")
   @CsvSource({

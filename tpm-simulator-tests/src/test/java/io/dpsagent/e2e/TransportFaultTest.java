@@ -18,9 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,21 +27,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Proxies, silent brokers and refused certificates, for every transport. */
 class TransportFaultTest {
 
-  private static DpsEmulator emulator;
-  private static Fleet fleet;
+  @RegisterExtension
+  static final ClassFixture<Fleet> FLEET = ClassFixture.of(Fleet::onAllTransports);
+
+  private final Fleet fleet = FLEET.get();
+  private final DpsEmulator emulator = fleet.emulator();
 
   @TempDir Path home;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startAllTransports();
-    fleet = new Fleet(emulator);
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"mqtt", "mqtt5", "mqtt-ws"})
@@ -51,7 +42,7 @@ class TransportFaultTest {
       Device device =
           fleet
               .enrolled(home, "symmetric-individual", transport)
-              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "s3cret%20pw") + "\"");
+              .proxy(proxy.uriWithCredentials("dev", "s3cret%20pw"));
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
@@ -61,18 +52,19 @@ class TransportFaultTest {
           List.of(
               new ConnectProxy.Tunnel(
                   "localhost:" + port, Optional.of("Basic ZGV2OnMzY3JldCBwdw=="), 200)),
-          proxy.tunnels().stream().distinct().toList());
+          proxy.distinctTunnels());
       assertFalse(run.everything().contains("s3cret"), "proxy password leaked");
     }
   }
 
-  @Test
-  void aProxyRefusingTheCredentialsEndsWithExit5AndSaysSo() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt"})
+  void aProxyRefusingTheCredentialsEndsWithExit5AndSaysSo(String transport) throws Exception {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "right")) {
       Device device =
           fleet
-              .enrolled(home, "symmetric-individual", "mqtt")
-              .provisioning("proxy = \"" + proxy.uriWithCredentials("dev", "wrong") + "\"")
+              .enrolled(home, "symmetric-individual", transport)
+              .proxy(proxy.uriWithCredentials("dev", "wrong"))
               .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
@@ -82,15 +74,14 @@ class TransportFaultTest {
           run.stderr()
               .contains(
                   "refused CONNECT localhost:"
-                      + emulator.mqttEndpoint().getPort()
+                      + fleet.endpoint(transport).getPort()
                       + ": HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials"),
           run.stderr());
       assertEquals(2, proxy.tunnels().size());
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  @EveryTransport
   void aConnectionDroppedMidResponseIsRetriedThenSucceeds(String transport) throws Exception {
     Device device =
         fleet
@@ -156,17 +147,12 @@ class TransportFaultTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
+  @EveryTransport
   void aCertificateNoEnrollmentKnowsIsRejectedWithExit3(String transport) throws Exception {
     TestPki.Leaf stranger =
         TestPki.rootCa("Unknown CA")
             .leaf("stranger-" + transport.replace("-", ""), KeyType.EC_P256);
-    Device device =
-        new Device(home)
-            .x509(stranger)
-            .transport(transport)
-            .endpoint(fleet.endpoint(transport), emulator.idScope(), emulator.caFile());
+    Device device = new Device(home).x509(stranger).endpoint(emulator, transport);
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
@@ -186,10 +172,7 @@ class TransportFaultTest {
                 KeyType.EC_P256,
                 Instant.now().minus(Duration.ofDays(10)),
                 Instant.now().minus(Duration.ofDays(1)));
-    Device device =
-        new Device(home)
-            .x509(expired)
-            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    Device device = new Device(home).x509(expired).endpoint(emulator);
     long before = emulator.requestLog().count();
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
@@ -209,10 +192,7 @@ class TransportFaultTest {
   @Test
   void aRegistrationIdThatIsNotTheCertificateCnIsRefusedLocally() throws Exception {
     TestPki.Leaf leaf = TestPki.rootCa("Some CA").leaf("cn-device", KeyType.EC_P256);
-    Device device =
-        new Device(home)
-            .x509(leaf)
-            .endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
+    Device device = new Device(home).x509(leaf).endpoint(emulator);
     String config = device.writeConfig();
     Files.writeString(
         device.configFile,
