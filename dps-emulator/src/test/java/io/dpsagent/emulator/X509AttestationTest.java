@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.device.DpsTimestamps;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -14,7 +13,6 @@ import io.dpsagent.emulator.registry.ProvisioningStatus;
 import io.dpsagent.emulator.registry.X509Mechanism;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
@@ -23,7 +21,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,28 +28,19 @@ import org.junit.jupiter.api.Test;
  * X.509 attestation over HTTPS: devices present their chain in the TLS handshake (java.net.http
  * with a client key manager) and send no Authorization header.
  */
-class X509AttestationTest {
+class X509AttestationTest extends EmulatorFixture {
 
   private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
-  private static DpsEmulator emulator;
-  private static String scope;
   // Group "root-a" trusts root A; devices get their certificates from intermediate A.
-  private static TestPki.Issuer rootA;
-  private static TestPki.Issuer intermediateA;
+  private TestPki.Issuer rootA;
+  private TestPki.Issuer intermediateA;
 
   @BeforeAll
-  static void start() throws IOException {
-    emulator = DpsEmulator.start(EmulatorConfig.defaults());
-    scope = emulator.idScope();
+  void setUp() throws Exception {
     rootA = TestPki.rootCa("Test Root A");
     intermediateA = rootA.intermediate("Test Intermediate A");
     emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("root-a", rootA.certificate()));
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
   }
 
   @Test
@@ -208,13 +196,13 @@ class X509AttestationTest {
 
   // --- helpers ---
 
-  private static HttpResponse<String> register(
+  private HttpResponse<String> register(
       String registrationId, TestPki.Leaf device, X509Certificate... intermediates) {
     return client(device, intermediates)
         .register(scope, registrationId, null, "{\"registrationId\":\"" + registrationId + "\"}");
   }
 
-  private static JsonNode registerAndPoll(
+  private JsonNode registerAndPoll(
       String registrationId, TestPki.Leaf device, X509Certificate... intermediates) {
     DeviceClient client = client(device, intermediates);
     HttpResponse<String> registered =
@@ -227,7 +215,7 @@ class X509AttestationTest {
     return json(polled);
   }
 
-  private static DeviceClient client(TestPki.Leaf device, X509Certificate... intermediates) {
+  private DeviceClient client(TestPki.Leaf device, X509Certificate... intermediates) {
     return new DeviceClient(
         emulator.httpsEndpoint(),
         TestTls.withClientCertificate(emulator.caFile(), device, intermediates));

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.EmulatorFixture;
 import io.dpsagent.emulator.TestTls;
 import io.dpsagent.emulator.TestTokens;
 import io.dpsagent.emulator.config.EmulatorConfig;
@@ -39,35 +40,19 @@ import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The MQTT device endpoints end to end: Paho 3.1.1 and raw MQTT bytes over real TLS. */
-class MqttDeviceEndpointTest {
+class MqttDeviceEndpointTest extends EmulatorFixture {
 
   private static final String REGISTER = "$dps/registrations/PUT/iotdps-register/?$rid=";
 
-  private static DpsEmulator emulator;
-  private static String scope;
-  private static SSLContext tls;
+  private SSLContext tls;
 
   @BeforeAll
-  static void start() throws IOException {
-    emulator = DpsEmulator.start(EmulatorConfig.defaults());
-    scope = emulator.idScope();
+  void setUp() throws Exception {
     tls = TestTls.trusting(emulator.caFile());
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emulator.faults().clear();
   }
 
   @Test
@@ -391,29 +376,29 @@ class MqttDeviceEndpointTest {
 
   // --- helpers ---
 
-  private static String tlsUri() {
+  private String tlsUri() {
     return "ssl://localhost:" + emulator.mqttEndpoint().getPort();
   }
 
-  private static void enroll(String registrationId) {
+  private void enroll(String registrationId) {
     emulator
         .registry()
         .addIndividualEnrollment(
             IndividualEnrollment.symmetricKey(registrationId, TestTokens.VECTOR_KEY));
   }
 
-  private static String token(String registrationId) {
+  private String token(String registrationId) {
     return TestTokens.token(TestTokens.VECTOR_KEY, scope, registrationId);
   }
 
-  private static PahoDevice connected(String serverUri, String registrationId) throws Exception {
+  private PahoDevice connected(String serverUri, String registrationId) throws Exception {
     PahoDevice device = new PahoDevice(serverUri, registrationId);
     device.connect(tls.getSocketFactory(), username(scope, registrationId), token(registrationId));
     assertEquals(1, device.subscribe(RESPONSES, 1));
     return device;
   }
 
-  private static int status(PahoDevice.Reply reply) {
+  private int status(PahoDevice.Reply reply) {
     String[] segments = reply.topic().split("/");
     return Integer.parseInt(segments[3]);
   }
@@ -428,11 +413,11 @@ class MqttDeviceEndpointTest {
     assertEquals("assigned", state.get("status").asText());
   }
 
-  private static MqttMessage connect(MqttVersion version, String registrationId, int keepAlive) {
+  private MqttMessage connect(MqttVersion version, String registrationId, int keepAlive) {
     return connect(scope, version, registrationId, keepAlive);
   }
 
-  private static MqttMessage connect(
+  private MqttMessage connect(
       String idScope, MqttVersion version, String registrationId, int keepAlive) {
     return MqttMessageBuilders.connect()
         .protocolVersion(version)
@@ -446,7 +431,7 @@ class MqttDeviceEndpointTest {
         .build();
   }
 
-  private static MqttPublishMessage registerPublish(int packetId) {
+  private MqttPublishMessage registerPublish(int packetId) {
     return MqttMessageBuilders.publish()
         .topicName(REGISTER + packetId)
         .qos(MqttQoS.AT_LEAST_ONCE)
@@ -457,7 +442,7 @@ class MqttDeviceEndpointTest {
   }
 
   /** Sends a WebSocket upgrade; returns the status line and header lines (names lower-cased). */
-  private static List<String> upgrade(String path, String subprotocol) throws IOException {
+  private List<String> upgrade(String path, String subprotocol) throws IOException {
     URI endpoint = emulator.mqttWebSocketEndpoint();
     try (SSLSocket socket =
         (SSLSocket) tls.getSocketFactory().createSocket(endpoint.getHost(), endpoint.getPort())) {

@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.EmulatorFixture;
 import io.dpsagent.emulator.TestTls;
 import io.dpsagent.emulator.TestTokens;
-import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.device.DeviceTransport;
 import io.dpsagent.emulator.device.Fault;
 import io.dpsagent.emulator.device.FaultPlan;
@@ -32,33 +31,19 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Each injected fault as an MQTT device sees it on the wire, over real TLS. */
-class MqttFaultInjectionTest {
+class MqttFaultInjectionTest extends EmulatorFixture {
 
   private static final String REGISTER = "$dps/registrations/PUT/iotdps-register/?$rid=";
 
-  private static DpsEmulator emulator;
-  private static SSLContext tls;
+  private SSLContext tls;
 
   @BeforeAll
-  static void start() throws IOException {
-    emulator = DpsEmulator.start(EmulatorConfig.defaults());
+  void setUp() throws Exception {
     tls = TestTls.trusting(emulator.caFile());
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emulator.faults().clear();
   }
 
   @Test
@@ -159,7 +144,7 @@ class MqttFaultInjectionTest {
     }
   }
 
-  private static void script(RequestKind kind, String... faults) {
+  private void script(RequestKind kind, String... faults) {
     emulator
         .faults()
         .install(
@@ -170,7 +155,7 @@ class MqttFaultInjectionTest {
                     .onlyOver(DeviceTransport.MQTT)));
   }
 
-  private static RawMqttConnection connected(String registrationId) throws IOException {
+  private RawMqttConnection connected(String registrationId) throws IOException {
     emulator
         .registry()
         .addIndividualEnrollment(
@@ -199,7 +184,7 @@ class MqttFaultInjectionTest {
     return device;
   }
 
-  private static MqttPublishMessage register(int packetId) {
+  private MqttPublishMessage register(int packetId) {
     return MqttMessageBuilders.publish()
         .topicName(REGISTER + packetId)
         .qos(MqttQoS.AT_LEAST_ONCE)

@@ -6,39 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.EmulatorFixture;
 import io.dpsagent.emulator.TestTls;
-import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
-import java.io.IOException;
 import java.security.cert.X509Certificate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** X.509 devices over MQTT (TLS and WebSocket): certificate in the handshake, no password. */
-class X509OverMqttTest {
+class X509OverMqttTest extends EmulatorFixture {
 
-  private static DpsEmulator emulator;
-  private static String scope;
-  private static TestPki.Issuer root;
-  private static TestPki.Issuer intermediate;
+  private TestPki.Issuer root;
+  private TestPki.Issuer intermediate;
 
   @BeforeAll
-  static void start() throws IOException {
-    emulator = DpsEmulator.start(EmulatorConfig.defaults());
-    scope = emulator.idScope();
+  void setUp() throws Exception {
     root = TestPki.rootCa("MQTT Test Root");
     intermediate = root.intermediate("MQTT Test Intermediate");
     emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("mqtt-root", root.certificate()));
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
   }
 
   @Test
@@ -94,7 +82,7 @@ class X509OverMqttTest {
     }
   }
 
-  private static JsonNode registerAndPoll(
+  private JsonNode registerAndPoll(
       String serverUri,
       String registrationId,
       TestPki.Leaf device,
@@ -109,7 +97,7 @@ class X509OverMqttTest {
     }
   }
 
-  private static PahoDevice connected(
+  private PahoDevice connected(
       String serverUri,
       String registrationId,
       TestPki.Leaf device,
@@ -124,7 +112,7 @@ class X509OverMqttTest {
     return paho;
   }
 
-  private static String tlsUri() {
+  private String tlsUri() {
     return "ssl://localhost:" + emulator.mqttEndpoint().getPort();
   }
 }
