@@ -37,7 +37,10 @@ public final class EmulatorConfigBuilder {
   private Optional<String> serviceBindAddress = Optional.empty();
   private Optional<String> serviceHost = Optional.empty();
   private Optional<TlsFiles> tlsFiles = Optional.empty();
-  private ProtocolSettings protocol = ProtocolSettings.defaults();
+  private int retryAfterSeconds = ProtocolSettings.defaults().retryAfterSeconds();
+  private int pollsBeforeAssignment = ProtocolSettings.defaults().pollsBeforeAssignment();
+  private Duration sasClockSkew = ProtocolSettings.defaults().sasClockSkew();
+  private boolean strictApiVersion = ProtocolSettings.defaults().strictApiVersion();
   private AllocationPolicy allocationPolicy = AllocationPolicy.HASHED;
   private AssignmentSettings assignment = AssignmentSettings.defaults();
   private FaultPlan faultPlan = FaultPlan.NONE;
@@ -62,7 +65,10 @@ public final class EmulatorConfigBuilder {
     serviceBindAddress = config.service().bindAddress();
     serviceHost = config.service().host();
     tlsFiles = config.tlsFiles();
-    protocol = config.protocol();
+    retryAfterSeconds = config.protocol().retryAfterSeconds();
+    pollsBeforeAssignment = config.protocol().pollsBeforeAssignment();
+    sasClockSkew = config.protocol().sasClockSkew();
+    strictApiVersion = config.protocol().strictApiVersion();
     allocationPolicy = config.allocation().defaultPolicy();
     assignment = config.allocation().assignment();
     faultPlan = config.faults();
@@ -79,7 +85,8 @@ public final class EmulatorConfigBuilder {
             host, bindAddress, httpsPort, mqttPort, mqttWebSocketPort, mqtt5, mqttReplyDelay),
         new ServiceListener(servicePort, serviceBindAddress, serviceHost),
         tlsFiles,
-        protocol,
+        new ProtocolSettings(
+            retryAfterSeconds, pollsBeforeAssignment, sasClockSkew, strictApiVersion),
         new Allocation(allocationPolicy, assignment),
         faultPlan,
         new InstanceSeed(idScope, linkedHubs, individualEnrollments, enrollmentGroups),
@@ -152,45 +159,28 @@ public final class EmulatorConfigBuilder {
     return this;
   }
 
-  // ---- protocol: ProtocolSettings checks each value
+  // ---- protocol
 
   public EmulatorConfigBuilder retryAfterSeconds(int seconds) {
-    protocol =
-        new ProtocolSettings(
-            seconds,
-            protocol.pollsBeforeAssignment(),
-            protocol.sasClockSkew(),
-            protocol.strictApiVersion());
+    this.retryAfterSeconds = requireNotNegative(seconds, "retry-after");
     return this;
   }
 
   public EmulatorConfigBuilder pollsBeforeAssignment(int polls) {
-    protocol =
-        new ProtocolSettings(
-            protocol.retryAfterSeconds(),
-            polls,
-            protocol.sasClockSkew(),
-            protocol.strictApiVersion());
+    this.pollsBeforeAssignment = requireNotNegative(polls, "polls before assignment");
     return this;
   }
 
   public EmulatorConfigBuilder sasClockSkew(Duration skew) {
-    protocol =
-        new ProtocolSettings(
-            protocol.retryAfterSeconds(),
-            protocol.pollsBeforeAssignment(),
-            skew,
-            protocol.strictApiVersion());
+    if (skew.isNegative()) {
+      throw new IllegalArgumentException("SAS clock skew is negative");
+    }
+    this.sasClockSkew = skew;
     return this;
   }
 
   public EmulatorConfigBuilder strictApiVersion(boolean strict) {
-    protocol =
-        new ProtocolSettings(
-            protocol.retryAfterSeconds(),
-            protocol.pollsBeforeAssignment(),
-            protocol.sasClockSkew(),
-            strict);
+    this.strictApiVersion = strict;
     return this;
   }
 
@@ -271,5 +261,12 @@ public final class EmulatorConfigBuilder {
       throw new IllegalArgumentException("port out of range: " + port);
     }
     return port;
+  }
+
+  private static int requireNotNegative(int value, String what) {
+    if (value < 0) {
+      throw new IllegalArgumentException(what + " is negative");
+    }
+    return value;
   }
 }

@@ -92,35 +92,40 @@ public final class EnrollmentJson {
   public static IndividualEnrollment individualFromJson(
       JsonNode json, String urlId, Optional<IndividualEnrollment> replaced)
       throws InvalidRequestException {
-    requireObject(json, "the body");
-    String registrationId = optionalText(json, "registrationId").orElse(urlId);
-    if (!registrationId.equalsIgnoreCase(urlId)) {
-      throw new InvalidRequestException("registrationId differs from the one in the URL");
-    }
+    String registrationId = idInBody(json, "registrationId", urlId, true);
     if (!RegistrationIdRules.isValid(registrationId)) {
       throw new InvalidRequestException(
           "registrationId must be 1 to 128 of A-Z a-z 0-9 - . _ : ending in a letter, digit or -");
     }
     Optional<String> deviceId = optionalText(json, "deviceId");
-    Attestation attestation =
-        AttestationJson.fromJson(
-            json.get("attestation"), false, replaced.map(Enrollment::attestation));
-    return MAPPER.individual(registrationId, deviceId, attestation, fields(json));
+    return MAPPER.individual(
+        registrationId, deviceId, attestation(json, false, replaced), fields(json));
   }
 
   /** Reads an {@code EnrollmentGroup} sent to {@code /enrollmentGroups/{urlId}}. */
   public static EnrollmentGroup groupFromJson(
       JsonNode json, String urlId, Optional<EnrollmentGroup> replaced)
       throws InvalidRequestException {
+    String id = idInBody(json, "enrollmentGroupId", urlId, false);
+    return MAPPER.group(id, attestation(json, true, replaced), fields(json));
+  }
+
+  // The ID may be left out of the body; if given, it must be the URL's.
+  private static String idInBody(JsonNode json, String field, String urlId, boolean anyCase)
+      throws InvalidRequestException {
     requireObject(json, "the body");
-    String id = optionalText(json, "enrollmentGroupId").orElse(urlId);
-    if (!id.equals(urlId)) {
-      throw new InvalidRequestException("enrollmentGroupId differs from the one in the URL");
+    String id = optionalText(json, field).orElse(urlId);
+    if (anyCase ? !id.equalsIgnoreCase(urlId) : !id.equals(urlId)) {
+      throw new InvalidRequestException(field + " differs from the one in the URL");
     }
-    Attestation attestation =
-        AttestationJson.fromJson(
-            json.get("attestation"), true, replaced.map(Enrollment::attestation));
-    return MAPPER.group(id, attestation, fields(json));
+    return id;
+  }
+
+  private static Attestation attestation(
+      JsonNode json, boolean group, Optional<? extends Enrollment> replaced)
+      throws InvalidRequestException {
+    return AttestationJson.fromJson(
+        json.get("attestation"), group, replaced.map(Enrollment::attestation));
   }
 
   // The records check their own invariants (device ID syntax, ...); those are bad requests too.
