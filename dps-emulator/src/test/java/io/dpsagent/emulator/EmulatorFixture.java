@@ -1,8 +1,15 @@
 package io.dpsagent.emulator;
 
 import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.device.Fault;
+import io.dpsagent.emulator.device.FaultPlan;
+import io.dpsagent.emulator.device.FaultRule;
+import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.hsm.testing.TestPki;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +49,25 @@ public abstract class EmulatorFixture {
   @BeforeEach
   final void clearFaults() {
     emulator.faults().clear();
+  }
+
+  /** Installs one rule: {@code faults} (as {@link Fault#parse} reads them) in turn, then none. */
+  protected void installScript(UnaryOperator<FaultRule> scope, String... faults) {
+    FaultRule rule = FaultRule.scripted(Arrays.stream(faults).map(Fault::parse).toList());
+    emulator.faults().install(FaultPlan.of(0, scope.apply(rule)));
+  }
+
+  /** A CA and the intermediate its devices get their certificates from. */
+  protected record X509Chain(TestPki.Issuer root, TestPki.Issuer intermediate) {}
+
+  /**
+   * Creates a CA named {@code rootName} and an intermediate under it, and enrolls a group trusting
+   * the CA.
+   */
+  protected X509Chain enrollX509Group(String groupId, String rootName) throws Exception {
+    TestPki.Issuer root = TestPki.rootCa(rootName);
+    emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509(groupId, root.certificate()));
+    return new X509Chain(root, root.intermediate(rootName.replace("Root", "Intermediate")));
   }
 
   /** Enrolls {@code registrationId} with {@link TestTokens#VECTOR_KEY}; returns its SAS token. */

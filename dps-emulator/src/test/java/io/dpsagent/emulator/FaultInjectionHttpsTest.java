@@ -14,7 +14,6 @@ import io.dpsagent.emulator.device.FaultPlan;
 import io.dpsagent.emulator.device.FaultRule;
 import io.dpsagent.emulator.device.RequestKind;
 import io.dpsagent.emulator.device.RequestLog;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
@@ -189,19 +188,11 @@ class FaultInjectionHttpsTest extends EmulatorFixture {
   }
 
   private void script(RequestKind kind, String... faults) {
-    emulator
-        .faults()
-        .install(
-            FaultPlan.of(
-                0,
-                FaultRule.scripted(Arrays.stream(faults).map(Fault::parse).toList())
-                    .onlyFor(kind)));
+    installScript(rule -> rule.onlyFor(kind), faults);
   }
 
   private String enrolled(String id) {
-    emulator
-        .registry()
-        .addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, TestTokens.VECTOR_KEY));
+    enrollWithVectorKey(id);
     return id;
   }
 

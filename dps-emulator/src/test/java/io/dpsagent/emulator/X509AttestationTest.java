@@ -33,14 +33,11 @@ class X509AttestationTest extends EmulatorFixture {
   private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
   // Group "root-a" trusts root A; devices get their certificates from intermediate A.
-  private TestPki.Issuer rootA;
-  private TestPki.Issuer intermediateA;
+  private X509Chain chainA;
 
   @BeforeAll
-  void setUp() throws Exception {
-    rootA = TestPki.rootCa("Test Root A");
-    intermediateA = rootA.intermediate("Test Intermediate A");
-    emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("root-a", rootA.certificate()));
+  void enrollGroupA() throws Exception {
+    chainA = enrollX509Group("root-a", "Test Root A");
   }
 
   @Test
@@ -85,9 +82,9 @@ class X509AttestationTest extends EmulatorFixture {
 
   @Test
   void groupOnRootAssignsDevicePresentingItsIntermediate() throws Exception {
-    TestPki.Leaf device = intermediateA.leaf("x509-grp-1", KeyType.EC_P256);
+    TestPki.Leaf device = chainA.intermediate().leaf("x509-grp-1", KeyType.EC_P256);
 
-    JsonNode result = registerAndPoll("x509-grp-1", device, intermediateA.certificate());
+    JsonNode result = registerAndPoll("x509-grp-1", device, chainA.intermediate().certificate());
 
     assertEquals("assigned", result.get("status").asText(), result::toString);
     JsonNode state = result.get("registrationState");
@@ -95,7 +92,7 @@ class X509AttestationTest extends EmulatorFixture {
     JsonNode x509 = state.get("x509");
     assertEquals(List.of("enrollmentGroupId", "signingCertificateInfo"), fieldNames(x509));
     assertEquals("root-a", x509.get("enrollmentGroupId").asText());
-    assertCertificateInfo(rootA.certificate(), x509.get("signingCertificateInfo"));
+    assertCertificateInfo(chainA.root().certificate(), x509.get("signingCertificateInfo"));
     assertEquals(
         Optional.of("root-a"),
         emulator.registry().registration("x509-grp-1").orElseThrow().enrollmentGroupId());
@@ -120,22 +117,24 @@ class X509AttestationTest extends EmulatorFixture {
 
   @Test
   void registrationIdOtherThanCommonNameIsUnauthorized() {
-    TestPki.Leaf device = intermediateA.leaf("x509-grp-2", KeyType.EC_P256);
+    TestPki.Leaf device = chainA.intermediate().leaf("x509-grp-2", KeyType.EC_P256);
 
-    assertError(register("x509-grp-3", device, intermediateA.certificate()), 401, 401002);
+    assertError(register("x509-grp-3", device, chainA.intermediate().certificate()), 401, 401002);
   }
 
   @Test
   void expiredDeviceCertificateIsUnauthorized() {
     Instant now = Instant.now();
     TestPki.Leaf device =
-        intermediateA.leaf(
-            "x509-expired",
-            KeyType.EC_P256,
-            now.minus(Duration.ofDays(10)),
-            now.minus(Duration.ofDays(1)));
+        chainA
+            .intermediate()
+            .leaf(
+                "x509-expired",
+                KeyType.EC_P256,
+                now.minus(Duration.ofDays(10)),
+                now.minus(Duration.ofDays(1)));
 
-    assertError(register("x509-expired", device, intermediateA.certificate()), 401, 401002);
+    assertError(register("x509-expired", device, chainA.intermediate().certificate()), 401, 401002);
   }
 
   @Test
@@ -148,14 +147,14 @@ class X509AttestationTest extends EmulatorFixture {
 
   @Test
   void chainWithoutItsIntermediateIsUnauthorized() {
-    TestPki.Leaf device = intermediateA.leaf("x509-no-intermediate", KeyType.EC_P256);
+    TestPki.Leaf device = chainA.intermediate().leaf("x509-no-intermediate", KeyType.EC_P256);
 
     assertError(register("x509-no-intermediate", device), 401, 401002);
   }
 
   @Test
   void issuerThatIsNoCaIsUnauthorized() {
-    TestPki.Leaf notACa = rootA.leaf("Not A CA", KeyType.EC_P256);
+    TestPki.Leaf notACa = chainA.root().leaf("Not A CA", KeyType.EC_P256);
     TestPki.Leaf device = notACa.asIssuer().leaf("x509-bad-issuer", KeyType.EC_P256);
 
     assertError(register("x509-bad-issuer", device, notACa.certificate()), 401, 401002);
@@ -179,17 +178,17 @@ class X509AttestationTest extends EmulatorFixture {
   @Test
   void commonNameLongerThan64IsBadRequest() {
     String longId = "a".repeat(65);
-    TestPki.Leaf device = intermediateA.leaf(longId, KeyType.EC_P256);
+    TestPki.Leaf device = chainA.intermediate().leaf(longId, KeyType.EC_P256);
 
-    assertError(register(longId, device, intermediateA.certificate()), 400, 400005);
+    assertError(register(longId, device, chainA.intermediate().certificate()), 400, 400005);
   }
 
   @Test
   void commonNameOf64IsAccepted() throws Exception {
     String longestId = "b".repeat(64);
-    TestPki.Leaf device = intermediateA.leaf(longestId, KeyType.EC_P256);
+    TestPki.Leaf device = chainA.intermediate().leaf(longestId, KeyType.EC_P256);
 
-    JsonNode result = registerAndPoll(longestId, device, intermediateA.certificate());
+    JsonNode result = registerAndPoll(longestId, device, chainA.intermediate().certificate());
 
     assertEquals("assigned", result.get("status").asText(), result::toString);
   }

@@ -10,14 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.EmulatorFixture;
 import io.dpsagent.emulator.TestTls;
 import io.dpsagent.emulator.TestTokens;
 import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -37,23 +35,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The MQTT device endpoints end to end: Paho 3.1.1 and raw MQTT bytes over real TLS. */
-class MqttDeviceEndpointTest extends EmulatorFixture {
-
-  private static final String REGISTER = "$dps/registrations/PUT/iotdps-register/?$rid=";
-
-  private SSLContext tls;
-
-  @BeforeAll
-  void setUp() throws Exception {
-    tls = TestTls.trusting(emulator.caFile());
-  }
+class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void describesItsEndpoints() {
@@ -415,30 +402,6 @@ class MqttDeviceEndpointTest extends EmulatorFixture {
 
   private MqttMessage connect(MqttVersion version, String registrationId, int keepAlive) {
     return connect(scope, version, registrationId, keepAlive);
-  }
-
-  private MqttMessage connect(
-      String idScope, MqttVersion version, String registrationId, int keepAlive) {
-    return MqttMessageBuilders.connect()
-        .protocolVersion(version)
-        .clientId(registrationId)
-        .username(username(idScope, registrationId))
-        .password(
-            TestTokens.token(TestTokens.VECTOR_KEY, idScope, registrationId)
-                .getBytes(StandardCharsets.UTF_8))
-        .cleanSession(true)
-        .keepAlive(keepAlive)
-        .build();
-  }
-
-  private MqttPublishMessage registerPublish(int packetId) {
-    return MqttMessageBuilders.publish()
-        .topicName(REGISTER + packetId)
-        .qos(MqttQoS.AT_LEAST_ONCE)
-        .messageId(packetId)
-        .retained(false)
-        .payload(Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8))
-        .build();
   }
 
   /** Sends a WebSocket upgrade; returns the status line and header lines (names lower-cased). */

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsagent.emulator.EmulatorFixture;
 import io.dpsagent.emulator.TestTls;
-import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
@@ -19,21 +18,19 @@ import org.junit.jupiter.api.Test;
 /** X.509 devices over MQTT (TLS and WebSocket): certificate in the handshake, no password. */
 class X509OverMqttTest extends EmulatorFixture {
 
-  private TestPki.Issuer root;
-  private TestPki.Issuer intermediate;
+  private X509Chain chain;
 
   @BeforeAll
-  void setUp() throws Exception {
-    root = TestPki.rootCa("MQTT Test Root");
-    intermediate = root.intermediate("MQTT Test Intermediate");
-    emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("mqtt-root", root.certificate()));
+  void enrollGroup() throws Exception {
+    chain = enrollX509Group("mqtt-root", "MQTT Test Root");
   }
 
   @Test
   void groupDeviceIsAssignedOverMqtt() throws Exception {
-    TestPki.Leaf device = intermediate.leaf("mqtt-x509-1", KeyType.EC_P256);
+    TestPki.Leaf device = chain.intermediate().leaf("mqtt-x509-1", KeyType.EC_P256);
 
-    JsonNode result = registerAndPoll(tlsUri(), "mqtt-x509-1", device, intermediate.certificate());
+    JsonNode result =
+        registerAndPoll(tlsUri(), "mqtt-x509-1", device, chain.intermediate().certificate());
 
     MqttDeviceEndpointTest.assertAssigned(
         result, result.get("operationId").asText(), "mqtt-x509-1");
@@ -72,9 +69,9 @@ class X509OverMqttTest extends EmulatorFixture {
 
   @Test
   void usernameOtherThanCommonNameIsAnswered401() throws Exception {
-    TestPki.Leaf device = intermediate.leaf("mqtt-x509-real", KeyType.EC_P256);
+    TestPki.Leaf device = chain.intermediate().leaf("mqtt-x509-real", KeyType.EC_P256);
     try (PahoDevice paho =
-        connected(tlsUri(), "mqtt-x509-claimed", device, intermediate.certificate())) {
+        connected(tlsUri(), "mqtt-x509-claimed", device, chain.intermediate().certificate())) {
       PahoDevice.Reply reply = paho.register(1, "{}");
 
       assertEquals("$dps/registrations/res/401/?$rid=1", reply.topic());
