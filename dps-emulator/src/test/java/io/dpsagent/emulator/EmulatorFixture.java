@@ -57,6 +57,15 @@ public abstract class EmulatorFixture {
     emulator.faults().install(FaultPlan.of(0, scope.apply(rule)));
   }
 
+  /** Enrolls a device with a self-signed EC certificate whose CN is {@code registrationId}. */
+  protected TestPki.Leaf enrollSelfSignedX509(String registrationId) throws Exception {
+    TestPki.Leaf device = TestPki.selfSigned(registrationId, TestPki.KeyType.EC_P256);
+    emulator
+        .registry()
+        .addIndividualEnrollment(IndividualEnrollment.x509(registrationId, device.certificate()));
+    return device;
+  }
+
   /** A CA and the intermediate its devices get their certificates from. */
   protected record X509Chain(TestPki.Issuer root, TestPki.Issuer intermediate) {}
 

@@ -42,10 +42,7 @@ class X509AttestationTest extends EmulatorFixture {
 
   @Test
   void individualDeviceIsAssignedWithItsCertificateInfo() throws Exception {
-    TestPki.Leaf device = TestPki.selfSigned("x509-single", KeyType.EC_P256);
-    emulator
-        .registry()
-        .addIndividualEnrollment(IndividualEnrollment.x509("x509-single", device.certificate()));
+    TestPki.Leaf device = enrollSelfSignedX509("x509-single");
 
     JsonNode result = registerAndPoll("x509-single", device);
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsagent.emulator.EmulatorFixture;
 import io.dpsagent.emulator.TestTls;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
 import java.security.cert.X509Certificate;
@@ -40,10 +39,7 @@ class X509OverMqttTest extends EmulatorFixture {
 
   @Test
   void individualDeviceIsAssignedOverWebSocket() throws Exception {
-    TestPki.Leaf device = TestPki.selfSigned("mqtt-x509-ws", KeyType.EC_P256);
-    emulator
-        .registry()
-        .addIndividualEnrollment(IndividualEnrollment.x509("mqtt-x509-ws", device.certificate()));
+    TestPki.Leaf device = enrollSelfSignedX509("mqtt-x509-ws");
 
     JsonNode result =
         registerAndPoll(emulator.mqttWebSocketEndpoint().toString(), "mqtt-x509-ws", device);
