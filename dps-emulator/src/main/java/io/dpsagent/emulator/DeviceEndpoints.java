@@ -20,7 +20,7 @@ record DeviceEndpoints(List<AutoCloseable> servers, URI https, URI mqtt, URI mqt
 
   /** Starts HTTPS, MQTT and MQTT over WebSocket; on failure, closes those already started. */
   static DeviceEndpoints start(
-      EmulatorConfig config, SslContext tls, DeviceApi api, RequestLog requestLog)
+      EmulatorConfig.DeviceListeners config, SslContext tls, DeviceApi api, RequestLog requestLog)
       throws IOException {
     InetAddress bind = InetAddress.getByName(config.bindAddress());
     String host = UriHosts.bracketed(config.host());

@@ -89,9 +89,9 @@ public final class DpsEmulator implements AutoCloseable {
     Path stateDirectory = config.stateDirectory().or(() -> temporaryState).orElseThrow();
     try {
       StateStore.prepareDirectory(stateDirectory);
-      Instance instance = openInstance(config, stateDirectory);
+      Instance instance = openInstance(config.seed(), stateDirectory);
       Registry registry = instance.registry();
-      registry.setDefaultAllocationPolicy(config.allocationPolicy());
+      registry.setDefaultAllocationPolicy(config.allocation().defaultPolicy());
       StateStore store = new StateStore(stateDirectory, instance.policies());
       registry.onChange(() -> store.saveSoon(registry));
       store.save(registry);
@@ -99,13 +99,13 @@ public final class DpsEmulator implements AutoCloseable {
       Path caFile = stateDirectory.resolve(CA_FILE_NAME).toAbsolutePath();
       PemFiles.writeCertificate(caFile, tls.trustAnchor());
       Faults faults = new Faults();
-      faults.install(config.faultPlan());
+      faults.install(config.faults());
       Clock clock = Clock.systemUTC();
       RequestLog requestLog = new RequestLog();
-      Assigner assigner = new Assigner(registry, config.assignmentSettings(), clock);
-      DeviceApi api = new DeviceApi(registry, config.protocolSettings(), faults, clock, assigner);
+      Assigner assigner = new Assigner(registry, config.allocation().assignment(), clock);
+      DeviceApi api = new DeviceApi(registry, config.protocol(), faults, clock, assigner);
       DeviceEndpoints devices =
-          DeviceEndpoints.start(config, tls.newServerContext(), api, requestLog);
+          DeviceEndpoints.start(config.devices(), tls.newServerContext(), api, requestLog);
       ServiceEndpoint service;
       try {
         service = ServiceEndpoint.start(config, tls, registry, faults, instance.policies());
@@ -123,18 +123,18 @@ public final class DpsEmulator implements AutoCloseable {
   }
 
   // The state directory is the instance; the config file only seeds a new one.
-  private static Instance openInstance(EmulatorConfig config, Path stateDirectory)
+  private static Instance openInstance(EmulatorConfig.InstanceSeed seed, Path stateDirectory)
       throws IOException {
     Optional<StateStore.Loaded> loaded = StateStore.load(stateDirectory);
     if (loaded.isEmpty()) {
       Registry registry =
-          new Registry(config.idScope().orElseGet(IdScopes::generate), config.linkedHubs());
-      config.individualEnrollments().forEach(registry::addIndividualEnrollment);
-      config.enrollmentGroups().forEach(registry::addEnrollmentGroup);
+          new Registry(seed.idScope().orElseGet(IdScopes::generate), seed.linkedHubs());
+      seed.individualEnrollments().forEach(registry::addIndividualEnrollment);
+      seed.enrollmentGroups().forEach(registry::addEnrollmentGroup);
       return new Instance(registry, List.of(SharedAccessPolicy.generate(SharedAccessPolicy.OWNER)));
     }
     Registry registry = loaded.get().registry();
-    Optional<String> configured = config.idScope();
+    Optional<String> configured = seed.idScope();
     if (configured.isPresent() && !configured.get().equalsIgnoreCase(registry.idScope())) {
       throw new StateFileException(
           stateDirectory.resolve(StateStore.FILE_NAME),
@@ -231,7 +231,7 @@ public final class DpsEmulator implements AutoCloseable {
     }
     try {
       return LocalCertificateAuthority.create()
-          .issueServerIdentity(config.host(), config.serviceHost());
+          .issueServerIdentity(config.devices().host(), config.serviceHost());
     } catch (GeneralSecurityException e) {
       // EC P-256 and SHA256withECDSA are mandatory in every Java platform.
       throw new IllegalStateException("cannot generate the local CA", e);

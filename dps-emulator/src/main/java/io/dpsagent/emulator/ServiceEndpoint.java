@@ -36,24 +36,24 @@ record ServiceEndpoint(HttpsServiceServer server, URI uri, String connectionStri
       List<SharedAccessPolicy> policies)
       throws IOException {
     // Tokens name the port the server listens on, known only once it does (port 0 in tests).
-    AtomicInteger port = new AtomicInteger(config.servicePort());
+    AtomicInteger port = new AtomicInteger(config.service().port());
     String host = config.serviceHost().toLowerCase(Locale.ROOT);
     ServiceAuthenticator authenticator =
         new ServiceAuthenticator(
             policies,
             () -> Set.of(host, host + ":" + port.get()),
-            config.protocolSettings().sasClockSkew());
+            config.protocol().sasClockSkew());
     ServiceApi api =
         new ServiceApi(
             registry,
             faults,
             authenticator,
-            config.protocolSettings().strictApiVersion(),
+            config.protocol().strictApiVersion(),
             Clock.systemUTC());
     HttpsServiceServer server =
         HttpsServiceServer.start(
             new InetSocketAddress(
-                InetAddress.getByName(config.serviceBindAddress()), config.servicePort()),
+                InetAddress.getByName(config.serviceBindAddress()), config.service().port()),
             tls.newServerContext(),
             api);
     port.set(server.port());

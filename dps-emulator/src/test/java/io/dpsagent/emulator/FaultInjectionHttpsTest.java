@@ -14,7 +14,6 @@ import io.dpsagent.emulator.device.FaultPlan;
 import io.dpsagent.emulator.device.FaultRule;
 import io.dpsagent.emulator.device.RequestKind;
 import io.dpsagent.emulator.device.RequestLog;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
@@ -26,34 +25,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Each injected fault as an HTTPS device sees it, over real TLS. */
-class FaultInjectionHttpsTest {
+class FaultInjectionHttpsTest extends EmulatorFixture {
 
-  private static DpsEmulator emulator;
-  private static DeviceClient device;
-  private static String scope;
-
-  @BeforeAll
-  static void start() throws IOException {
-    emulator =
-        DpsEmulator.start(EmulatorConfig.defaults().toBuilder().retryAfterSeconds(1).build());
-    device = new DeviceClient(emulator);
-    scope = emulator.idScope();
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emulator.faults().clear();
+  @Override
+  protected EmulatorConfig config() {
+    return EmulatorConfig.builder().retryAfterSeconds(1).build();
   }
 
   @Test
@@ -208,32 +187,24 @@ class FaultInjectionHttpsTest {
     assertTrue(first.contains(202) && first.stream().anyMatch(s -> s >= 500), first::toString);
   }
 
-  private static void script(RequestKind kind, String... faults) {
-    emulator
-        .faults()
-        .install(
-            FaultPlan.of(
-                0,
-                FaultRule.scripted(Arrays.stream(faults).map(Fault::parse).toList())
-                    .onlyFor(kind)));
+  private void script(RequestKind kind, String... faults) {
+    installScript(rule -> rule.onlyFor(kind), faults);
   }
 
-  private static String enrolled(String id) {
-    emulator
-        .registry()
-        .addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, TestTokens.VECTOR_KEY));
+  private String enrolled(String id) {
+    enrollWithVectorKey(id);
     return id;
   }
 
-  private static HttpResponse<String> register(String id) {
+  private HttpResponse<String> register(String id) {
     return device.register(scope, id, TestTokens.token(TestTokens.VECTOR_KEY, scope, id), "{}");
   }
 
-  private static HttpResponse<String> poll(String id, String operationId) {
+  private HttpResponse<String> poll(String id, String operationId) {
     return device.poll(scope, id, operationId, TestTokens.token(TestTokens.VECTOR_KEY, scope, id));
   }
 
-  private static RequestLog.Exchange lastExchange() {
+  private RequestLog.Exchange lastExchange() {
     List<RequestLog.Exchange> all = emulator.requestLog().exchanges();
     return all.get(all.size() - 1);
   }

@@ -4,49 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.device.Fault;
 import io.dpsagent.emulator.device.FaultPlan;
 import io.dpsagent.emulator.device.FaultRule;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code /emulator/faults} on the service listener: install, read and remove a fault plan. */
-class FaultsServiceApiTest {
+class FaultsServiceApiTest extends EmulatorFixture {
 
   private static final String PLAN =
       "{\"seed\":7,\"rules\":["
           + "{\"requests\":\"register\",\"transport\":\"https\",\"registrationId\":\"svc-1\","
           + "\"script\":[\"503\",\"429:2\"]},"
           + "{\"requests\":\"poll\",\"probability\":0.25,\"faults\":[\"reset\",\"delay:100\"]}]}";
-
-  private static DpsEmulator emulator;
-  private static ServiceClient service;
-  private static DeviceClient device;
-
-  @BeforeAll
-  static void start() throws IOException {
-    emulator = DpsEmulator.start(EmulatorConfig.defaults());
-    service = new ServiceClient(emulator);
-    device = new DeviceClient(emulator);
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emulator.faults().clear();
-  }
 
   @Test
   void aPutPlanGovernsTheDeviceApiAndGetShowsWhatIsLeft() {

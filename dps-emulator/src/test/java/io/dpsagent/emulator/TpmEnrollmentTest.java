@@ -61,7 +61,8 @@ class TpmEnrollmentTest {
                 + "\", storage_root_key = \""
                 + SRK_BASE64
                 + "\" }\n");
-    IndividualEnrollment enrollment = EmulatorConfig.load(file).individualEnrollments().get(0);
+    IndividualEnrollment enrollment =
+        EmulatorConfig.load(file).seed().individualEnrollments().get(0);
     TpmMechanism attestation = (TpmMechanism) enrollment.attestation();
     assertArrayEquals(EK, attestation.endorsementKey());
     assertArrayEquals(SRK, attestation.storageRootKey().orElseThrow());

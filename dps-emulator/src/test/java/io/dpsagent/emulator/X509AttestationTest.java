@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.device.DpsTimestamps;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -14,7 +13,6 @@ import io.dpsagent.emulator.registry.ProvisioningStatus;
 import io.dpsagent.emulator.registry.X509Mechanism;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
@@ -23,7 +21,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,36 +28,21 @@ import org.junit.jupiter.api.Test;
  * X.509 attestation over HTTPS: devices present their chain in the TLS handshake (java.net.http
  * with a client key manager) and send no Authorization header.
  */
-class X509AttestationTest {
+class X509AttestationTest extends EmulatorFixture {
 
   private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
-  private static DpsEmulator emulator;
-  private static String scope;
   // Group "root-a" trusts root A; devices get their certificates from intermediate A.
-  private static TestPki.Issuer rootA;
-  private static TestPki.Issuer intermediateA;
+  private X509Chain chainA;
 
   @BeforeAll
-  static void start() throws IOException {
-    emulator = DpsEmulator.start(EmulatorConfig.defaults());
-    scope = emulator.idScope();
-    rootA = TestPki.rootCa("Test Root A");
-    intermediateA = rootA.intermediate("Test Intermediate A");
-    emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("root-a", rootA.certificate()));
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
+  void enrollGroupA() throws Exception {
+    chainA = enrollX509Group("root-a", "Test Root A");
   }
 
   @Test
   void individualDeviceIsAssignedWithItsCertificateInfo() throws Exception {
-    TestPki.Leaf device = TestPki.selfSigned("x509-single", KeyType.EC_P256);
-    emulator
-        .registry()
-        .addIndividualEnrollment(IndividualEnrollment.x509("x509-single", device.certificate()));
+    TestPki.Leaf device = enrollSelfSignedX509("x509-single");
 
     JsonNode result = registerAndPoll("x509-single", device);
 
@@ -97,9 +79,9 @@ class X509AttestationTest {
 
   @Test
   void groupOnRootAssignsDevicePresentingItsIntermediate() throws Exception {
-    TestPki.Leaf device = intermediateA.leaf("x509-grp-1", KeyType.EC_P256);
+    TestPki.Leaf device = chainA.intermediate().leaf("x509-grp-1", KeyType.EC_P256);
 
-    JsonNode result = registerAndPoll("x509-grp-1", device, intermediateA.certificate());
+    JsonNode result = registerAndPoll("x509-grp-1", device, chainA.intermediate().certificate());
 
     assertEquals("assigned", result.get("status").asText(), result::toString);
     JsonNode state = result.get("registrationState");
@@ -107,7 +89,7 @@ class X509AttestationTest {
     JsonNode x509 = state.get("x509");
     assertEquals(List.of("enrollmentGroupId", "signingCertificateInfo"), fieldNames(x509));
     assertEquals("root-a", x509.get("enrollmentGroupId").asText());
-    assertCertificateInfo(rootA.certificate(), x509.get("signingCertificateInfo"));
+    assertCertificateInfo(chainA.root().certificate(), x509.get("signingCertificateInfo"));
     assertEquals(
         Optional.of("root-a"),
         emulator.registry().registration("x509-grp-1").orElseThrow().enrollmentGroupId());
@@ -132,22 +114,24 @@ class X509AttestationTest {
 
   @Test
   void registrationIdOtherThanCommonNameIsUnauthorized() {
-    TestPki.Leaf device = intermediateA.leaf("x509-grp-2", KeyType.EC_P256);
+    TestPki.Leaf device = chainA.intermediate().leaf("x509-grp-2", KeyType.EC_P256);
 
-    assertError(register("x509-grp-3", device, intermediateA.certificate()), 401, 401002);
+    assertError(register("x509-grp-3", device, chainA.intermediate().certificate()), 401, 401002);
   }
 
   @Test
   void expiredDeviceCertificateIsUnauthorized() {
     Instant now = Instant.now();
     TestPki.Leaf device =
-        intermediateA.leaf(
-            "x509-expired",
-            KeyType.EC_P256,
-            now.minus(Duration.ofDays(10)),
-            now.minus(Duration.ofDays(1)));
+        chainA
+            .intermediate()
+            .leaf(
+                "x509-expired",
+                KeyType.EC_P256,
+                now.minus(Duration.ofDays(10)),
+                now.minus(Duration.ofDays(1)));
 
-    assertError(register("x509-expired", device, intermediateA.certificate()), 401, 401002);
+    assertError(register("x509-expired", device, chainA.intermediate().certificate()), 401, 401002);
   }
 
   @Test
@@ -160,14 +144,14 @@ class X509AttestationTest {
 
   @Test
   void chainWithoutItsIntermediateIsUnauthorized() {
-    TestPki.Leaf device = intermediateA.leaf("x509-no-intermediate", KeyType.EC_P256);
+    TestPki.Leaf device = chainA.intermediate().leaf("x509-no-intermediate", KeyType.EC_P256);
 
     assertError(register("x509-no-intermediate", device), 401, 401002);
   }
 
   @Test
   void issuerThatIsNoCaIsUnauthorized() {
-    TestPki.Leaf notACa = rootA.leaf("Not A CA", KeyType.EC_P256);
+    TestPki.Leaf notACa = chainA.root().leaf("Not A CA", KeyType.EC_P256);
     TestPki.Leaf device = notACa.asIssuer().leaf("x509-bad-issuer", KeyType.EC_P256);
 
     assertError(register("x509-bad-issuer", device, notACa.certificate()), 401, 401002);
@@ -191,30 +175,30 @@ class X509AttestationTest {
   @Test
   void commonNameLongerThan64IsBadRequest() {
     String longId = "a".repeat(65);
-    TestPki.Leaf device = intermediateA.leaf(longId, KeyType.EC_P256);
+    TestPki.Leaf device = chainA.intermediate().leaf(longId, KeyType.EC_P256);
 
-    assertError(register(longId, device, intermediateA.certificate()), 400, 400005);
+    assertError(register(longId, device, chainA.intermediate().certificate()), 400, 400005);
   }
 
   @Test
   void commonNameOf64IsAccepted() throws Exception {
     String longestId = "b".repeat(64);
-    TestPki.Leaf device = intermediateA.leaf(longestId, KeyType.EC_P256);
+    TestPki.Leaf device = chainA.intermediate().leaf(longestId, KeyType.EC_P256);
 
-    JsonNode result = registerAndPoll(longestId, device, intermediateA.certificate());
+    JsonNode result = registerAndPoll(longestId, device, chainA.intermediate().certificate());
 
     assertEquals("assigned", result.get("status").asText(), result::toString);
   }
 
   // --- helpers ---
 
-  private static HttpResponse<String> register(
+  private HttpResponse<String> register(
       String registrationId, TestPki.Leaf device, X509Certificate... intermediates) {
     return client(device, intermediates)
         .register(scope, registrationId, null, "{\"registrationId\":\"" + registrationId + "\"}");
   }
 
-  private static JsonNode registerAndPoll(
+  private JsonNode registerAndPoll(
       String registrationId, TestPki.Leaf device, X509Certificate... intermediates) {
     DeviceClient client = client(device, intermediates);
     HttpResponse<String> registered =
@@ -227,7 +211,7 @@ class X509AttestationTest {
     return json(polled);
   }
 
-  private static DeviceClient client(TestPki.Leaf device, X509Certificate... intermediates) {
+  private DeviceClient client(TestPki.Leaf device, X509Certificate... intermediates) {
     return new DeviceClient(
         emulator.httpsEndpoint(),
         TestTls.withClientCertificate(emulator.caFile(), device, intermediates));

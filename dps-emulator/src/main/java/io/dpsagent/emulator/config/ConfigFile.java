@@ -47,7 +47,8 @@ record ConfigFile(
       String allocationPolicy,
       CustomAllocationEntry customAllocation,
       ReprovisionPolicyEntry reprovisionPolicy,
-      JsonNode initialTwin) {}
+      JsonNode initialTwin)
+      implements EnrollmentEntry {}
 
   record EnrollmentGroupEntry(
       String enrollmentGroupId,
@@ -57,7 +58,23 @@ record ConfigFile(
       String allocationPolicy,
       CustomAllocationEntry customAllocation,
       ReprovisionPolicyEntry reprovisionPolicy,
-      JsonNode initialTwin) {}
+      JsonNode initialTwin)
+      implements EnrollmentEntry {}
+
+  /** What individual enrollments and groups have in common. */
+  interface EnrollmentEntry {
+    String provisioningStatus();
+
+    List<String> iotHubs();
+
+    String allocationPolicy();
+
+    CustomAllocationEntry customAllocation();
+
+    ReprovisionPolicyEntry reprovisionPolicy();
+
+    JsonNode initialTwin();
+  }
 
   record CustomAllocationEntry(String webhookUrl, String apiVersion) {}
 

@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -79,14 +80,16 @@ final class ConfigFileReader {
   }
 
   private EmulatorConfig toConfig(ConfigFile parsed) throws ConfigException {
-    EmulatorConfig.Builder builder = EmulatorConfig.builder();
+    EmulatorConfigBuilder builder = EmulatorConfig.builder();
     if (parsed.emulator() != null) {
       applyEmulatorSection(parsed.emulator(), builder);
     }
     List<LinkedHubEntry> hubs = orEmpty(parsed.linkedHubs());
+    List<LinkedHub> linkedHubs = new ArrayList<>();
     for (int i = 0; i < hubs.size(); i++) {
-      builder.addLinkedHub(linkedHub(hubs.get(i), "linked_hubs[" + i + "]"));
+      linkedHubs.add(linkedHub(hubs.get(i), "linked_hubs[" + i + "]"));
     }
+    builder.linkedHubs(linkedHubs);
     if (hubs.isEmpty()) {
       hubNames.add(EmulatorConfig.DEFAULT_HUB);
     }
@@ -112,7 +115,7 @@ final class ConfigFileReader {
     return builder.build();
   }
 
-  private void applyEmulatorSection(ConfigFile.Emulator section, EmulatorConfig.Builder builder)
+  private void applyEmulatorSection(ConfigFile.Emulator section, EmulatorConfigBuilder builder)
       throws ConfigException {
     if (section.host() != null) {
       checks.at("emulator.host", () -> builder.host(section.host()));
@@ -162,7 +165,7 @@ final class ConfigFileReader {
     applyServiceSettings(section, builder);
   }
 
-  private void applyServiceSettings(ConfigFile.Emulator section, EmulatorConfig.Builder builder)
+  private void applyServiceSettings(ConfigFile.Emulator section, EmulatorConfigBuilder builder)
       throws ConfigException {
     if (section.servicePort() != null) {
       checks.at("emulator.service_port", () -> builder.servicePort(section.servicePort()));
@@ -191,7 +194,7 @@ final class ConfigFileReader {
     }
   }
 
-  private void applyTlsFiles(ConfigFile.Emulator section, EmulatorConfig.Builder builder)
+  private void applyTlsFiles(ConfigFile.Emulator section, EmulatorConfigBuilder builder)
       throws ConfigException {
     if (section.tlsCertChain() == null && section.tlsKey() == null) {
       return;

@@ -1,26 +1,26 @@
 package io.dpsagent.emulator.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsagent.emulator.config.ConfigFile.CustomAllocationEntry;
+import io.dpsagent.emulator.config.ConfigFile.EnrollmentEntry;
 import io.dpsagent.emulator.config.ConfigFile.EnrollmentGroupEntry;
 import io.dpsagent.emulator.config.ConfigFile.IndividualEnrollmentEntry;
 import io.dpsagent.emulator.config.ConfigFile.ReprovisionPolicyEntry;
 import io.dpsagent.emulator.registry.AllocationPolicy;
 import io.dpsagent.emulator.registry.Attestation;
-import io.dpsagent.emulator.registry.CustomAllocation;
 import io.dpsagent.emulator.registry.DeviceIds;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
-import io.dpsagent.emulator.registry.EnrollmentOptions;
-import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
+import io.dpsagent.emulator.registry.EnrollmentMapper;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.dpsagent.emulator.registry.ProvisioningStatus;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** The {@code individual_enrollments} and {@code enrollment_groups} entries of the config file. */
+/**
+ * The {@code individual_enrollments} and {@code enrollment_groups} entries of the config file,
+ * mapped by the {@link EnrollmentMapper} the service API uses, with the file's own key names.
+ */
 final class EnrollmentEntries {
 
   private final ConfigChecks checks;
@@ -49,21 +49,9 @@ final class EnrollmentEntries {
       throw checks.problem(
           key + ".device_id", "must be 1 to 128 of A-Z a-z 0-9 - . + % _ # * ? ! ( ) , : = @ $ '");
     }
-    ProvisioningStatus status = provisioningStatus(entry.provisioningStatus(), key);
-    List<String> hubs = iotHubs(entry.iotHubs(), key);
-    EnrollmentOptions options =
-        options(
-            entry.allocationPolicy(),
-            entry.customAllocation(),
-            entry.reprovisionPolicy(),
-            entry.initialTwin(),
-            key);
     IndividualEnrollment enrollment =
-        checks.at(
-            key + ".registration_id",
-            () ->
-                new IndividualEnrollment(
-                    registrationId, deviceId, attestation, status, hubs, options));
+        mapper(key, "registration_id")
+            .individual(registrationId, deviceId, attestation, fields(entry, key));
     return checkAllocationRules(enrollment, key);
   }
 
@@ -71,56 +59,41 @@ final class EnrollmentEntries {
     String id = checks.required(entry.enrollmentGroupId(), key + ".enrollment_group_id");
     Attestation attestation =
         attestations.attestation(entry.attestation(), key + ".attestation", true);
-    EnrollmentOptions options =
-        options(
-            entry.allocationPolicy(),
-            entry.customAllocation(),
-            entry.reprovisionPolicy(),
-            entry.initialTwin(),
-            key);
     EnrollmentGroup group =
-        new EnrollmentGroup(
-            id,
-            attestation,
-            provisioningStatus(entry.provisioningStatus(), key),
-            iotHubs(entry.iotHubs(), key),
-            options);
+        mapper(key, "enrollment_group_id").group(id, attestation, fields(entry, key));
     return checkAllocationRules(group, key);
   }
 
-  private EnrollmentOptions options(
-      String policyName,
-      CustomAllocationEntry custom,
-      ReprovisionPolicyEntry reprovision,
-      JsonNode initialTwin,
-      String key)
-      throws ConfigException {
-    Optional<AllocationPolicy> policy =
-        policyName == null
-            ? Optional.empty()
-            : Optional.of(checks.allocationPolicy(policyName, key));
-    Optional<CustomAllocation> webhook = Optional.empty();
-    if (custom != null) {
-      String url = checks.required(custom.webhookUrl(), key + ".custom_allocation.webhook_url");
-      webhook =
-          Optional.of(
-              checks.at(
-                  key + ".custom_allocation.webhook_url",
-                  () -> CustomAllocation.of(url, custom.apiVersion())));
-      // A webhook alone means the custom policy.
-      policy = policy.or(() -> Optional.of(AllocationPolicy.CUSTOM));
-    }
-    EnrollmentReprovisionPolicy reprovisionPolicy =
-        reprovision == null
-            ? EnrollmentReprovisionPolicy.DEFAULT
-            : new EnrollmentReprovisionPolicy(
-                Optional.ofNullable(reprovision.updateHubAssignment()).orElse(true),
-                Optional.ofNullable(reprovision.migrateDeviceData()).orElse(true));
-    if (initialTwin != null && !initialTwin.isObject()) {
-      throw checks.problem(key + ".initial_twin", "must be a table");
-    }
-    return new EnrollmentOptions(
-        policy, webhook, reprovisionPolicy, Optional.ofNullable(initialTwin), false);
+  private EnrollmentMapper<ConfigException> mapper(String key, String idKey) {
+    return new EnrollmentMapper<>(
+        (field, detail) ->
+            switch (field) {
+              case PROVISIONING_STATUS -> checks.problem(key + ".provisioning_status", detail);
+              case ALLOCATION_POLICY -> checks.problem(key + ".allocation_policy", detail);
+              case WEBHOOK_URL_MISSING, WEBHOOK ->
+                  checks.problem(key + ".custom_allocation.webhook_url", detail);
+              case INITIAL_TWIN -> checks.problem(key + ".initial_twin", "must be a table");
+              case ENROLLMENT -> checks.problem(key + "." + idKey, detail);
+            },
+        true);
+  }
+
+  private EnrollmentMapper.Fields fields(EnrollmentEntry entry, String key) throws ConfigException {
+    Optional<ReprovisionPolicyEntry> reprovision = Optional.ofNullable(entry.reprovisionPolicy());
+    return new EnrollmentMapper.Fields(
+        Optional.ofNullable(entry.provisioningStatus()),
+        iotHubs(entry.iotHubs(), key),
+        Optional.ofNullable(entry.allocationPolicy()),
+        Optional.ofNullable(entry.customAllocation()).map(EnrollmentEntries::webhook),
+        reprovision.map(ReprovisionPolicyEntry::updateHubAssignment),
+        reprovision.map(ReprovisionPolicyEntry::migrateDeviceData),
+        Optional.ofNullable(entry.initialTwin()),
+        false);
+  }
+
+  private static EnrollmentMapper.Webhook webhook(CustomAllocationEntry entry) {
+    return new EnrollmentMapper.Webhook(
+        Optional.ofNullable(entry.webhookUrl()).filter(url -> !url.isBlank()), entry.apiVersion());
   }
 
   private <T extends Enrollment> T checkAllocationRules(T enrollment, String key)
@@ -136,13 +109,6 @@ final class EnrollmentEntries {
           return enrollment;
         });
     return enrollment;
-  }
-
-  private ProvisioningStatus provisioningStatus(String text, String key) throws ConfigException {
-    if (text == null) {
-      return ProvisioningStatus.ENABLED;
-    }
-    return checks.at(key + ".provisioning_status", () -> ProvisioningStatus.fromWireName(text));
   }
 
   // Enrollments may only name hubs that are linked, as in DPS.

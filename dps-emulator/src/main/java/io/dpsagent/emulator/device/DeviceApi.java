@@ -28,6 +28,10 @@ import java.util.logging.Logger;
  * registration ID syntax, then authentication, and only then is the body looked at. The one
  * exception is a register request without a SAS token whose body carries {@code tpm}: that is the
  * first step of TPM attestation, answered with a 401 challenge (see {@link TpmAuthenticator}).
+ *
+ * <p>It is a little over 300 lines on purpose: the order of those checks is the protocol's, and it
+ * reads top to bottom only while they stay in one class. What stands alone already lives apart: the
+ * authenticators, the {@link Assigner}, the {@link OperationStore} and the wire results.
  */
 public final class DeviceApi {
 

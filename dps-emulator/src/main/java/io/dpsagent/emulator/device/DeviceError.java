@@ -1,5 +1,7 @@
 package io.dpsagent.emulator.device;
 
+import io.dpsagent.emulator.encoding.DpsError;
+
 /**
  * The errors the emulator reports, with DPS's six-digit codes (HTTP status * 1000 + detail).
  *
@@ -7,7 +9,7 @@ package io.dpsagent.emulator.device;
  * its pattern. An unknown ID scope is reported as 404 rather than folded into 401, so that a
  * mistyped scope is told apart from a bad key when debugging against the emulator.
  */
-public enum DeviceError {
+public enum DeviceError implements DpsError {
   MALFORMED_REQUEST(400, 400000, "The request is malformed."),
   INVALID_REQUEST_BODY(400, 400001, "The request body is not a valid DeviceRegistration."),
   REGISTRATION_ID_MISMATCH(
@@ -47,25 +49,14 @@ public enum DeviceError {
   CUSTOM_ALLOCATION_HUB_NOT_LINKED(
       400, 400302, "The custom allocation webhook chose an IoT hub that is not linked.");
 
-  private final int httpStatus;
-  private final int errorCode;
-  private final String message;
+  private final Code code;
 
   DeviceError(int httpStatus, int errorCode, String message) {
-    this.httpStatus = httpStatus;
-    this.errorCode = errorCode;
-    this.message = message;
+    this.code = new Code(httpStatus, errorCode, message);
   }
 
-  public int httpStatus() {
-    return httpStatus;
-  }
-
-  public int errorCode() {
-    return errorCode;
-  }
-
-  public String message() {
-    return message;
+  @Override
+  public Code code() {
+    return code;
   }
 }

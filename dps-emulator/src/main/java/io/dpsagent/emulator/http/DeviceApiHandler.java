@@ -9,25 +9,19 @@ import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.tls.ClientCertificates;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.DateFormatter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +33,6 @@ import java.util.logging.Logger;
 final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static final Logger LOG = Logger.getLogger(DeviceApiHandler.class.getName());
-  private static final String JSON = "application/json; charset=utf-8";
   private static final String ERROR_CODE_HEADER = "x-ms-error-code";
 
   private final DeviceApi api;
@@ -149,16 +142,7 @@ final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
   }
 
   private static FullHttpResponse toResponse(DeviceReply reply) {
-    byte[] body = reply.bodyBytes();
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(reply.status()),
-            Unpooled.wrappedBuffer(body));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON);
-    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    // Like DPS, say what time it is: devices diagnose their clock skew from it.
-    response.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
+    FullHttpResponse response = JsonResponses.of(reply.status(), reply.bodyBytes(), true);
     reply
         .retryAfterSeconds()
         .ifPresent(seconds -> response.headers().setInt(HttpHeaderNames.RETRY_AFTER, seconds));

@@ -4,21 +4,17 @@ import io.dpsagent.emulator.service.ServiceApi;
 import io.dpsagent.emulator.service.ServiceReply;
 import io.dpsagent.emulator.service.ServiceRequest;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.util.Date;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,7 +24,6 @@ import java.util.logging.Logger;
 final class ServiceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static final Logger LOG = Logger.getLogger(ServiceApiHandler.class.getName());
-  private static final String JSON = "application/json; charset=utf-8";
 
   private final ServiceApi api;
 
@@ -66,17 +61,8 @@ final class ServiceApiHandler extends SimpleChannelInboundHandler<FullHttpReques
   }
 
   private static FullHttpResponse toResponse(ServiceReply reply) {
-    byte[] body = reply.bodyBytes();
     FullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(reply.status()),
-            Unpooled.wrappedBuffer(body));
-    if (reply.body().isPresent()) {
-      response.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON);
-    }
-    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    response.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
+        JsonResponses.of(reply.status(), reply.bodyBytes(), reply.body().isPresent());
     reply.headers().forEach((name, value) -> response.headers().set(name, value));
     return response;
   }

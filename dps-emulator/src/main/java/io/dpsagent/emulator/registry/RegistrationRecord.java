@@ -36,51 +36,6 @@ public record RegistrationRecord(
     initialTwin = initialTwin.map(JsonNode::deepCopy);
   }
 
-  /** A record of a device that does not use TPM attestation. */
-  public RegistrationRecord(
-      String registrationId,
-      String deviceId,
-      String assignedHub,
-      Instant createdDateTimeUtc,
-      Instant lastUpdatedDateTimeUtc,
-      String etag,
-      Optional<String> enrollmentGroupId,
-      String substatus,
-      Optional<JsonNode> initialTwin) {
-    this(
-        registrationId,
-        deviceId,
-        assignedHub,
-        createdDateTimeUtc,
-        lastUpdatedDateTimeUtc,
-        etag,
-        enrollmentGroupId,
-        substatus,
-        initialTwin,
-        Optional.empty());
-  }
-
-  /** A first assignment without an initial twin. */
-  public RegistrationRecord(
-      String registrationId,
-      String deviceId,
-      String assignedHub,
-      Instant createdDateTimeUtc,
-      Instant lastUpdatedDateTimeUtc,
-      String etag,
-      Optional<String> enrollmentGroupId) {
-    this(
-        registrationId,
-        deviceId,
-        assignedHub,
-        createdDateTimeUtc,
-        lastUpdatedDateTimeUtc,
-        etag,
-        enrollmentGroupId,
-        INITIAL_ASSIGNMENT,
-        Optional.empty());
-  }
-
   @Override
   public Optional<JsonNode> initialTwin() {
     return initialTwin.map(JsonNode::deepCopy);

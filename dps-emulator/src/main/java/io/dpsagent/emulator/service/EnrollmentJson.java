@@ -5,15 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.emulator.encoding.Timestamps;
-import io.dpsagent.emulator.registry.AllocationPolicy;
 import io.dpsagent.emulator.registry.Attestation;
-import io.dpsagent.emulator.registry.CustomAllocation;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
+import io.dpsagent.emulator.registry.EnrollmentMapper;
 import io.dpsagent.emulator.registry.EnrollmentOptions;
-import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.dpsagent.emulator.registry.ProvisioningStatus;
 import io.dpsagent.emulator.registry.RegistrationIdRules;
 import io.dpsagent.emulator.registry.Versioned;
 import java.util.ArrayList;
@@ -30,6 +27,8 @@ import java.util.Optional;
 public final class EnrollmentJson {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final EnrollmentMapper<InvalidRequestException> MAPPER =
+      new EnrollmentMapper<>(EnrollmentJson::problem, false);
 
   private EnrollmentJson() {}
 
@@ -93,59 +92,69 @@ public final class EnrollmentJson {
   public static IndividualEnrollment individualFromJson(
       JsonNode json, String urlId, Optional<IndividualEnrollment> replaced)
       throws InvalidRequestException {
-    requireObject(json, "the body");
-    String registrationId = optionalText(json, "registrationId").orElse(urlId);
-    if (!registrationId.equalsIgnoreCase(urlId)) {
-      throw new InvalidRequestException("registrationId differs from the one in the URL");
-    }
+    String registrationId = idInBody(json, "registrationId", urlId, true);
     if (!RegistrationIdRules.isValid(registrationId)) {
       throw new InvalidRequestException(
           "registrationId must be 1 to 128 of A-Z a-z 0-9 - . _ : ending in a letter, digit or -");
     }
     Optional<String> deviceId = optionalText(json, "deviceId");
-    Attestation attestation =
-        AttestationJson.fromJson(
-            json.get("attestation"), false, replaced.map(Enrollment::attestation));
-    return build(
-        () ->
-            new IndividualEnrollment(
-                registrationId,
-                deviceId,
-                attestation,
-                provisioningStatus(json),
-                iotHubs(json),
-                options(json)));
+    return MAPPER.individual(
+        registrationId, deviceId, attestation(json, false, replaced), fields(json));
   }
 
   /** Reads an {@code EnrollmentGroup} sent to {@code /enrollmentGroups/{urlId}}. */
   public static EnrollmentGroup groupFromJson(
       JsonNode json, String urlId, Optional<EnrollmentGroup> replaced)
       throws InvalidRequestException {
-    requireObject(json, "the body");
-    String id = optionalText(json, "enrollmentGroupId").orElse(urlId);
-    if (!id.equals(urlId)) {
-      throw new InvalidRequestException("enrollmentGroupId differs from the one in the URL");
-    }
-    Attestation attestation =
-        AttestationJson.fromJson(
-            json.get("attestation"), true, replaced.map(Enrollment::attestation));
-    return build(
-        () ->
-            new EnrollmentGroup(
-                id, attestation, provisioningStatus(json), iotHubs(json), options(json)));
+    String id = idInBody(json, "enrollmentGroupId", urlId, false);
+    return MAPPER.group(id, attestation(json, true, replaced), fields(json));
   }
 
-  private static ProvisioningStatus provisioningStatus(JsonNode json)
+  // The ID may be left out of the body; if given, it must be the URL's.
+  private static String idInBody(JsonNode json, String field, String urlId, boolean anyCase)
       throws InvalidRequestException {
-    Optional<String> text = optionalText(json, "provisioningStatus");
-    if (text.isEmpty()) {
-      return ProvisioningStatus.ENABLED;
+    requireObject(json, "the body");
+    String id = optionalText(json, field).orElse(urlId);
+    if (anyCase ? !id.equalsIgnoreCase(urlId) : !id.equals(urlId)) {
+      throw new InvalidRequestException(field + " differs from the one in the URL");
     }
-    try {
-      return ProvisioningStatus.fromWireName(text.get());
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException("provisioningStatus " + e.getMessage());
+    return id;
+  }
+
+  private static Attestation attestation(
+      JsonNode json, boolean group, Optional<? extends Enrollment> replaced)
+      throws InvalidRequestException {
+    return AttestationJson.fromJson(
+        json.get("attestation"), group, replaced.map(Enrollment::attestation));
+  }
+
+  // The records check their own invariants (device ID syntax, ...); those are bad requests too.
+  private static InvalidRequestException problem(EnrollmentMapper.Field field, String detail) {
+    return new InvalidRequestException(
+        switch (field) {
+          case PROVISIONING_STATUS -> "provisioningStatus " + detail;
+          case ALLOCATION_POLICY -> "allocationPolicy " + detail;
+          case WEBHOOK_URL_MISSING -> "customAllocationDefinition.webhookUrl is missing";
+          case WEBHOOK -> "customAllocationDefinition: " + detail;
+          case INITIAL_TWIN -> "initialTwin is missing or not a JSON object";
+          case ENROLLMENT -> detail;
+        });
+  }
+
+  private static EnrollmentMapper.Fields fields(JsonNode json) throws InvalidRequestException {
+    JsonNode reprovision = json.get("reprovisionPolicy");
+    if (reprovision != null && !reprovision.isNull()) {
+      requireObject(reprovision, "reprovisionPolicy");
     }
+    return new EnrollmentMapper.Fields(
+        optionalText(json, "provisioningStatus"),
+        iotHubs(json),
+        optionalText(json, "allocationPolicy"),
+        customAllocation(json.get("customAllocationDefinition")),
+        optionalBoolean(reprovision, "updateHubAssignment"),
+        optionalBoolean(reprovision, "migrateDeviceData"),
+        Optional.ofNullable(json.get("initialTwin")).filter(twin -> !twin.isNull()),
+        optionalBoolean(json.get("capabilities"), "iotEdge").orElse(false));
   }
 
   // iotHubHostName is the older single-hub form; iotHubs wins when both are given.
@@ -169,72 +178,27 @@ public final class EnrollmentJson {
     return hubs;
   }
 
-  private static EnrollmentOptions options(JsonNode json) throws InvalidRequestException {
-    Optional<AllocationPolicy> policy = Optional.empty();
-    Optional<String> policyName = optionalText(json, "allocationPolicy");
-    if (policyName.isPresent()) {
-      try {
-        policy = Optional.of(AllocationPolicy.fromName(policyName.get()));
-      } catch (IllegalArgumentException e) {
-        throw new InvalidRequestException("allocationPolicy " + e.getMessage());
-      }
-    }
-    return new EnrollmentOptions(
-        policy,
-        customAllocation(json.get("customAllocationDefinition")),
-        reprovisionPolicy(json.get("reprovisionPolicy")),
-        initialTwin(json.get("initialTwin")),
-        booleanField(json.get("capabilities"), "iotEdge", false));
-  }
-
-  private static Optional<CustomAllocation> customAllocation(JsonNode json)
+  private static Optional<EnrollmentMapper.Webhook> customAllocation(JsonNode json)
       throws InvalidRequestException {
     if (json == null || json.isNull()) {
       return Optional.empty();
     }
     requireObject(json, "customAllocationDefinition");
-    String url =
-        optionalText(json, "webhookUrl")
-            .orElseThrow(
-                () ->
-                    new InvalidRequestException(
-                        "customAllocationDefinition.webhookUrl is missing"));
-    try {
-      return Optional.of(CustomAllocation.of(url, optionalText(json, "apiVersion").orElse(null)));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException("customAllocationDefinition: " + e.getMessage());
-    }
+    return Optional.of(
+        new EnrollmentMapper.Webhook(
+            optionalText(json, "webhookUrl"), optionalText(json, "apiVersion").orElse(null)));
   }
 
-  private static EnrollmentReprovisionPolicy reprovisionPolicy(JsonNode json)
-      throws InvalidRequestException {
-    if (json == null || json.isNull()) {
-      return EnrollmentReprovisionPolicy.DEFAULT;
-    }
-    requireObject(json, "reprovisionPolicy");
-    return new EnrollmentReprovisionPolicy(
-        booleanField(json, "updateHubAssignment", true),
-        booleanField(json, "migrateDeviceData", true));
-  }
-
-  private static Optional<JsonNode> initialTwin(JsonNode json) throws InvalidRequestException {
-    if (json == null || json.isNull()) {
-      return Optional.empty();
-    }
-    requireObject(json, "initialTwin");
-    return Optional.of(json);
-  }
-
-  private static boolean booleanField(JsonNode json, String field, boolean fallback)
+  private static Optional<Boolean> optionalBoolean(JsonNode json, String field)
       throws InvalidRequestException {
     JsonNode value = json == null ? null : json.get(field);
     if (value == null || value.isNull()) {
-      return fallback;
+      return Optional.empty();
     }
     if (!value.isBoolean()) {
       throw new InvalidRequestException(field + " is not a boolean");
     }
-    return value.booleanValue();
+    return Optional.of(value.booleanValue());
   }
 
   static Optional<String> optionalText(JsonNode json, String field) throws InvalidRequestException {
@@ -251,19 +215,6 @@ public final class EnrollmentJson {
   static void requireObject(JsonNode json, String what) throws InvalidRequestException {
     if (json == null || !json.isObject()) {
       throw new InvalidRequestException(what + " is missing or not a JSON object");
-    }
-  }
-
-  private interface Construction<T> {
-    T get() throws InvalidRequestException;
-  }
-
-  // The records check their own invariants (device ID syntax, ...); report those as bad requests.
-  private static <T> T build(Construction<T> construction) throws InvalidRequestException {
-    try {
-      return construction.get();
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException(e.getMessage());
     }
   }
 }

@@ -58,12 +58,13 @@ public final class ServiceApi {
   // A literal row comes before the ID row it shadows: GET /enrollments/query reads enrollment
   // "query", POST queries.
   private static List<Route> routes(Registry registry, Faults faults, ServiceReplies replies) {
-    var enrollments = new IndividualEnrollmentResource(registry, replies);
-    var groups = new EnrollmentGroupResource(registry, replies);
+    var bulk = new BulkEnrollmentResource(registry, replies);
+    var enrollments = EnrollmentResource.individuals(registry, replies);
+    var groups = EnrollmentResource.groups(registry, replies);
     var registrations = new RegistrationResource(registry, replies);
     var emulator = new EmulatorResource(registry, faults, replies);
     return List.of(
-        Route.of("enrollments", List.of(), enrollments::bulk),
+        Route.of("enrollments", List.of(), bulk::bulk),
         Route.of("POST", "enrollments", List.of(literal("query")), enrollments::query),
         Route.of("enrollments", List.of(ID), enrollments::one),
         Route.of(

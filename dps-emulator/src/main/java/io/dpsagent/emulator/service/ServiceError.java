@@ -1,10 +1,12 @@
 package io.dpsagent.emulator.service;
 
+import io.dpsagent.emulator.encoding.DpsError;
+
 /**
  * Service API errors with six-digit codes in DPS's pattern (HTTP status * 1000 + detail). The
  * details are the emulator's own; clients act on the HTTP status.
  */
-public enum ServiceError {
+public enum ServiceError implements DpsError {
   INVALID_REQUEST(400, 400100, "The request is invalid."),
   MISSING_API_VERSION(400, 400101, "The api-version query parameter is missing or not supported."),
   UNAUTHORIZED(401, 401002, "Unauthorized"),
@@ -17,25 +19,14 @@ public enum ServiceError {
   PRECONDITION_FAILED(412, 412001, "The etag in If-Match does not match the resource."),
   PAYLOAD_TOO_LARGE(413, 413000, "The request body is too large.");
 
-  private final int httpStatus;
-  private final int errorCode;
-  private final String message;
+  private final Code code;
 
   ServiceError(int httpStatus, int errorCode, String message) {
-    this.httpStatus = httpStatus;
-    this.errorCode = errorCode;
-    this.message = message;
+    this.code = new Code(httpStatus, errorCode, message);
   }
 
-  public int httpStatus() {
-    return httpStatus;
-  }
-
-  public int errorCode() {
-    return errorCode;
-  }
-
-  public String message() {
-    return message;
+  @Override
+  public Code code() {
+    return code;
   }
 }

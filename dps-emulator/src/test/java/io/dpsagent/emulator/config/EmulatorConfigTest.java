@@ -38,26 +38,27 @@ class EmulatorConfigTest {
   void exampleFileLoads() throws Exception {
     EmulatorConfig config = EmulatorConfig.load(exampleFile());
 
-    assertEquals("localhost", config.host());
-    assertEquals("127.0.0.1", config.bindAddress());
-    assertEquals(0, config.httpsPort());
-    assertEquals(Optional.of("0ne00ABCDEF"), config.idScope());
-    assertEquals(3, config.protocolSettings().retryAfterSeconds());
-    assertEquals(0, config.protocolSettings().pollsBeforeAssignment());
-    assertEquals(Duration.ofSeconds(5), config.protocolSettings().sasClockSkew());
-    assertFalse(config.protocolSettings().strictApiVersion());
+    assertEquals("localhost", config.devices().host());
+    assertEquals("127.0.0.1", config.devices().bindAddress());
+    assertEquals(0, config.devices().httpsPort());
+    assertEquals(Optional.of("0ne00ABCDEF"), config.seed().idScope());
+    assertEquals(3, config.protocol().retryAfterSeconds());
+    assertEquals(0, config.protocol().pollsBeforeAssignment());
+    assertEquals(Duration.ofSeconds(5), config.protocol().sasClockSkew());
+    assertFalse(config.protocol().strictApiVersion());
     assertEquals(
         List.of(
             new LinkedHub("hub-1.azure-devices.net", 1, 40),
             new LinkedHub("hub-2.azure-devices.net", 3, 15)),
-        config.linkedHubs());
-    IndividualEnrollment gateway = config.individualEnrollments().get(0);
+        config.seed().linkedHubs());
+    IndividualEnrollment gateway = config.seed().individualEnrollments().get(0);
     assertEquals("my-device-01", gateway.registrationId());
     assertEquals(Optional.of("gateway-01"), gateway.deviceId());
     assertEquals(List.of("hub-2.azure-devices.net"), gateway.iotHubs());
     assertEquals(
-        ProvisioningStatus.DISABLED, config.individualEnrollments().get(1).provisioningStatus());
-    EnrollmentGroup group = config.enrollmentGroups().get(0);
+        ProvisioningStatus.DISABLED,
+        config.seed().individualEnrollments().get(1).provisioningStatus());
+    EnrollmentGroup group = config.seed().enrollmentGroups().get(0);
     assertEquals("line-3", group.id());
     assertEquals(ProvisioningStatus.ENABLED, group.provisioningStatus());
   }
@@ -66,11 +67,12 @@ class EmulatorConfigTest {
   void defaultsNeedNoFile() {
     EmulatorConfig config = EmulatorConfig.defaults();
 
-    assertEquals("127.0.0.1", config.bindAddress());
-    assertEquals(0, config.httpsPort());
-    assertEquals(Optional.empty(), config.idScope());
-    assertEquals(List.of(LinkedHub.withHostName(EmulatorConfig.DEFAULT_HUB)), config.linkedHubs());
-    assertTrue(config.individualEnrollments().isEmpty());
+    assertEquals("127.0.0.1", config.devices().bindAddress());
+    assertEquals(0, config.devices().httpsPort());
+    assertEquals(Optional.empty(), config.seed().idScope());
+    assertEquals(
+        List.of(LinkedHub.withHostName(EmulatorConfig.DEFAULT_HUB)), config.seed().linkedHubs());
+    assertTrue(config.seed().individualEnrollments().isEmpty());
     assertTrue(config.tlsFiles().isEmpty());
   }
 
@@ -78,7 +80,8 @@ class EmulatorConfigTest {
   void emptyFileMeansDefaults() throws Exception {
     EmulatorConfig config = EmulatorConfig.load(write(""));
 
-    assertEquals(List.of(LinkedHub.withHostName(EmulatorConfig.DEFAULT_HUB)), config.linkedHubs());
+    assertEquals(
+        List.of(LinkedHub.withHostName(EmulatorConfig.DEFAULT_HUB)), config.seed().linkedHubs());
   }
 
   @Test
@@ -230,11 +233,11 @@ class EmulatorConfigTest {
 
     EmulatorConfig copy = original.toBuilder().stateDirectory(directory).build();
 
-    assertEquals(original.idScope(), copy.idScope());
-    assertEquals(original.protocolSettings(), copy.protocolSettings());
-    assertEquals(original.linkedHubs(), copy.linkedHubs());
-    assertEquals(original.individualEnrollments(), copy.individualEnrollments());
-    assertEquals(original.enrollmentGroups(), copy.enrollmentGroups());
+    assertEquals(original.seed().idScope(), copy.seed().idScope());
+    assertEquals(original.protocol(), copy.protocol());
+    assertEquals(original.seed().linkedHubs(), copy.seed().linkedHubs());
+    assertEquals(original.seed().individualEnrollments(), copy.seed().individualEnrollments());
+    assertEquals(original.seed().enrollmentGroups(), copy.seed().enrollmentGroups());
     assertEquals(Optional.of(directory), copy.stateDirectory());
   }
 

@@ -64,7 +64,7 @@ class FaultConfigTest {
                     .stream()
                     .map(Fault::parse)
                     .toList()));
-    assertEquals(expected, config.faultPlan());
+    assertEquals(expected, config.faults());
     try (DpsEmulator emulator = DpsEmulator.start(config)) {
       assertEquals(expected, emulator.faults().plan());
     }
@@ -73,8 +73,7 @@ class FaultConfigTest {
   @Test
   void withoutTheTableThereAreNoFaults() throws Exception {
     assertEquals(
-        FaultPlan.NONE,
-        EmulatorConfig.load(write("[emulator]\nhost = \"localhost\"\n")).faultPlan());
+        FaultPlan.NONE, EmulatorConfig.load(write("[emulator]\nhost = \"localhost\"\n")).faults());
   }
 
   @ParameterizedTest

@@ -37,11 +37,11 @@ class ServiceConfigTest {
   void exampleFileCarriesTheServiceKeys() throws Exception {
     EmulatorConfig config = EmulatorConfig.load(EmulatorConfigTest.exampleFile());
 
-    assertEquals(0, config.servicePort());
-    assertEquals(AllocationPolicy.HASHED, config.allocationPolicy());
-    assertEquals(Duration.ofSeconds(10), config.assignmentSettings().webhookTimeout());
-    assertEquals("initialAssignment", config.assignmentSettings().sameHubSubstatus());
-    EnrollmentOptions gateway = config.individualEnrollments().get(0).options();
+    assertEquals(0, config.service().port());
+    assertEquals(AllocationPolicy.HASHED, config.allocation().defaultPolicy());
+    assertEquals(Duration.ofSeconds(10), config.allocation().assignment().webhookTimeout());
+    assertEquals("initialAssignment", config.allocation().assignment().sameHubSubstatus());
+    EnrollmentOptions gateway = config.seed().individualEnrollments().get(0).options();
     assertEquals(Optional.of(AllocationPolicy.STATIC), gateway.allocationPolicy());
     assertEquals(new EnrollmentReprovisionPolicy(true, false), gateway.reprovisionPolicy());
     assertEquals(
@@ -51,8 +51,8 @@ class ServiceConfigTest {
         gateway.initialTwin().orElseThrow());
     assertEquals(
         Optional.of(AllocationPolicy.GEO_LATENCY),
-        config.enrollmentGroups().get(0).options().allocationPolicy());
-    EnrollmentGroup partner = config.enrollmentGroups().get(1);
+        config.seed().enrollmentGroups().get(0).options().allocationPolicy());
+    EnrollmentGroup partner = config.seed().enrollmentGroups().get(1);
     assertEquals(Optional.of(AllocationPolicy.CUSTOM), partner.options().allocationPolicy());
     assertEquals(
         Optional.of(
@@ -74,16 +74,17 @@ class ServiceConfigTest {
                 + "allocation_policy = \"evenly_weighted\"\n"
                 + ATTESTATION);
 
-    assertEquals(8444, config.servicePort());
-    assertEquals(AllocationPolicy.GEO_LATENCY, config.allocationPolicy());
-    assertEquals(Duration.ofSeconds(3), config.assignmentSettings().webhookTimeout());
+    assertEquals(8444, config.service().port());
+    assertEquals(AllocationPolicy.GEO_LATENCY, config.allocation().defaultPolicy());
+    assertEquals(Duration.ofSeconds(3), config.allocation().assignment().webhookTimeout());
     assertEquals(
-        "reprovisionedToInitialAssignment", config.assignmentSettings().sameHubSubstatus());
-    IndividualEnrollment enrollment = config.individualEnrollments().get(0);
+        "reprovisionedToInitialAssignment", config.allocation().assignment().sameHubSubstatus());
+    IndividualEnrollment enrollment = config.seed().individualEnrollments().get(0);
     assertEquals(Optional.of(AllocationPolicy.HASHED), enrollment.options().allocationPolicy());
-    assertEquals(EmulatorConfig.defaults().allocationPolicy(), AllocationPolicy.HASHED);
-    assertEquals(config.servicePort(), config.toBuilder().build().servicePort());
-    assertEquals(config.assignmentSettings(), config.toBuilder().build().assignmentSettings());
+    assertEquals(EmulatorConfig.defaults().allocation().defaultPolicy(), AllocationPolicy.HASHED);
+    assertEquals(config.service().port(), config.toBuilder().build().service().port());
+    assertEquals(
+        config.allocation().assignment(), config.toBuilder().build().allocation().assignment());
   }
 
   @Test

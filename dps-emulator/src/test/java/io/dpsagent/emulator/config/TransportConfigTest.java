@@ -31,23 +31,24 @@ class TransportConfigTest {
                 "[emulator]\nmqtt_port = 8883\nmqtt_ws_port = 8443\nmqtt5 = \"accept\"\n"
                     + "mqtt_reply_delay_ms = 250\n"));
 
-    assertEquals(8883, config.mqttPort());
-    assertEquals(Duration.ofMillis(250), config.mqttReplyDelay());
-    assertEquals(config.mqttReplyDelay(), config.toBuilder().build().mqttReplyDelay());
-    assertEquals(8443, config.mqttWebSocketPort());
-    assertEquals(Mqtt5Policy.ACCEPT, config.mqtt5());
-    assertEquals(config.mqttPort(), config.toBuilder().build().mqttPort());
-    assertEquals(Mqtt5Policy.ACCEPT, config.toBuilder().build().mqtt5());
+    assertEquals(8883, config.devices().mqttPort());
+    assertEquals(Duration.ofMillis(250), config.devices().mqttReplyDelay());
+    assertEquals(
+        config.devices().mqttReplyDelay(), config.toBuilder().build().devices().mqttReplyDelay());
+    assertEquals(8443, config.devices().mqttWebSocketPort());
+    assertEquals(Mqtt5Policy.ACCEPT, config.devices().mqtt5());
+    assertEquals(config.devices().mqttPort(), config.toBuilder().build().devices().mqttPort());
+    assertEquals(Mqtt5Policy.ACCEPT, config.toBuilder().build().devices().mqtt5());
   }
 
   @Test
   void mqttDefaultsAreFreePortsAndRejectingMqtt5() {
     EmulatorConfig config = EmulatorConfig.defaults();
 
-    assertEquals(0, config.mqttPort());
-    assertEquals(0, config.mqttWebSocketPort());
-    assertEquals(Mqtt5Policy.REJECT, config.mqtt5());
-    assertEquals(Duration.ZERO, config.mqttReplyDelay());
+    assertEquals(0, config.devices().mqttPort());
+    assertEquals(0, config.devices().mqttWebSocketPort());
+    assertEquals(Mqtt5Policy.REJECT, config.devices().mqtt5());
+    assertEquals(Duration.ZERO, config.devices().mqttReplyDelay());
   }
 
   @Test
@@ -81,8 +82,8 @@ class TransportConfigTest {
 
     assertEquals(
         new X509Mechanism(leaf, Optional.of(second)),
-        config.individualEnrollments().get(0).attestation());
-    assertEquals(X509Mechanism.of(ca), config.enrollmentGroups().get(0).attestation());
+        config.seed().individualEnrollments().get(0).attestation());
+    assertEquals(X509Mechanism.of(ca), config.seed().enrollmentGroups().get(0).attestation());
   }
 
   @Test

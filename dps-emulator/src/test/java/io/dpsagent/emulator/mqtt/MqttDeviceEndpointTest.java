@@ -16,7 +16,6 @@ import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -36,39 +35,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The MQTT device endpoints end to end: Paho 3.1.1 and raw MQTT bytes over real TLS. */
-class MqttDeviceEndpointTest {
-
-  private static final String REGISTER = "$dps/registrations/PUT/iotdps-register/?$rid=";
-
-  private static DpsEmulator emulator;
-  private static String scope;
-  private static SSLContext tls;
-
-  @BeforeAll
-  static void start() throws IOException {
-    emulator = DpsEmulator.start(EmulatorConfig.defaults());
-    scope = emulator.idScope();
-    tls = TestTls.trusting(emulator.caFile());
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emulator.faults().clear();
-  }
+class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void describesItsEndpoints() {
@@ -391,29 +363,29 @@ class MqttDeviceEndpointTest {
 
   // --- helpers ---
 
-  private static String tlsUri() {
+  private String tlsUri() {
     return "ssl://localhost:" + emulator.mqttEndpoint().getPort();
   }
 
-  private static void enroll(String registrationId) {
+  private void enroll(String registrationId) {
     emulator
         .registry()
         .addIndividualEnrollment(
             IndividualEnrollment.symmetricKey(registrationId, TestTokens.VECTOR_KEY));
   }
 
-  private static String token(String registrationId) {
+  private String token(String registrationId) {
     return TestTokens.token(TestTokens.VECTOR_KEY, scope, registrationId);
   }
 
-  private static PahoDevice connected(String serverUri, String registrationId) throws Exception {
+  private PahoDevice connected(String serverUri, String registrationId) throws Exception {
     PahoDevice device = new PahoDevice(serverUri, registrationId);
     device.connect(tls.getSocketFactory(), username(scope, registrationId), token(registrationId));
     assertEquals(1, device.subscribe(RESPONSES, 1));
     return device;
   }
 
-  private static int status(PahoDevice.Reply reply) {
+  private int status(PahoDevice.Reply reply) {
     String[] segments = reply.topic().split("/");
     return Integer.parseInt(segments[3]);
   }
@@ -428,36 +400,12 @@ class MqttDeviceEndpointTest {
     assertEquals("assigned", state.get("status").asText());
   }
 
-  private static MqttMessage connect(MqttVersion version, String registrationId, int keepAlive) {
+  private MqttMessage connect(MqttVersion version, String registrationId, int keepAlive) {
     return connect(scope, version, registrationId, keepAlive);
   }
 
-  private static MqttMessage connect(
-      String idScope, MqttVersion version, String registrationId, int keepAlive) {
-    return MqttMessageBuilders.connect()
-        .protocolVersion(version)
-        .clientId(registrationId)
-        .username(username(idScope, registrationId))
-        .password(
-            TestTokens.token(TestTokens.VECTOR_KEY, idScope, registrationId)
-                .getBytes(StandardCharsets.UTF_8))
-        .cleanSession(true)
-        .keepAlive(keepAlive)
-        .build();
-  }
-
-  private static MqttPublishMessage registerPublish(int packetId) {
-    return MqttMessageBuilders.publish()
-        .topicName(REGISTER + packetId)
-        .qos(MqttQoS.AT_LEAST_ONCE)
-        .messageId(packetId)
-        .retained(false)
-        .payload(Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8))
-        .build();
-  }
-
   /** Sends a WebSocket upgrade; returns the status line and header lines (names lower-cased). */
-  private static List<String> upgrade(String path, String subprotocol) throws IOException {
+  private List<String> upgrade(String path, String subprotocol) throws IOException {
     URI endpoint = emulator.mqttWebSocketEndpoint();
     try (SSLSocket socket =
         (SSLSocket) tls.getSocketFactory().createSocket(endpoint.getHost(), endpoint.getPort())) {

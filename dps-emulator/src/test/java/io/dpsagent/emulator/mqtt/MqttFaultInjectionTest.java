@@ -1,24 +1,17 @@
 package io.dpsagent.emulator.mqtt;
 
-import static io.dpsagent.emulator.mqtt.PahoDevice.username;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.TestTls;
-import io.dpsagent.emulator.TestTokens;
-import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.device.DeviceTransport;
 import io.dpsagent.emulator.device.Fault;
 import io.dpsagent.emulator.device.FaultPlan;
 import io.dpsagent.emulator.device.FaultRule;
 import io.dpsagent.emulator.device.RequestKind;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -29,44 +22,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
-import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Each injected fault as an MQTT device sees it on the wire, over real TLS. */
-class MqttFaultInjectionTest {
-
-  private static final String REGISTER = "$dps/registrations/PUT/iotdps-register/?$rid=";
-
-  private static DpsEmulator emulator;
-  private static SSLContext tls;
-
-  @BeforeAll
-  static void start() throws IOException {
-    emulator = DpsEmulator.start(EmulatorConfig.defaults());
-    tls = TestTls.trusting(emulator.caFile());
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emulator.faults().clear();
-  }
+class MqttFaultInjectionTest extends MqttFixture {
 
   @Test
   void aWithheldReplyNeverComesWhileLaterRequestsAreAnswered() throws IOException {
     script(RequestKind.REGISTER, "no_reply");
     try (RawMqttConnection device = connected("mqtt-no-reply-1")) {
-      device.send(register(1));
-      device.send(register(2));
+      device.send(registerPublish(1));
+      device.send(registerPublish(2));
 
       assertEquals(MqttMessageType.PUBACK, device.receive().fixedHeader().messageType());
       assertEquals(MqttMessageType.PUBACK, device.receive().fixedHeader().messageType());
@@ -83,7 +50,7 @@ class MqttFaultInjectionTest {
   void aResetClosesTheConnectionInsteadOfReplying() throws IOException {
     script(RequestKind.REGISTER, "reset");
     try (RawMqttConnection device = connected("mqtt-reset-1")) {
-      device.send(register(1));
+      device.send(registerPublish(1));
 
       assertEquals(MqttMessageType.PUBACK, device.receive().fixedHeader().messageType());
       assertThrows(IOException.class, device::receive, "the server closed without a reply");
@@ -94,7 +61,7 @@ class MqttFaultInjectionTest {
   void aTruncatedReplyCarriesHalfTheJson() throws IOException {
     script(RequestKind.REGISTER, "truncated");
     try (RawMqttConnection device = connected("mqtt-truncated-1")) {
-      device.send(register(1));
+      device.send(registerPublish(1));
       device.receive();
       MqttPublishMessage reply = (MqttPublishMessage) device.receive();
 
@@ -110,7 +77,7 @@ class MqttFaultInjectionTest {
   void aMalformedReplyIsNotJson() throws IOException {
     script(RequestKind.REGISTER, "malformed");
     try (RawMqttConnection device = connected("mqtt-malformed-1")) {
-      device.send(register(1));
+      device.send(registerPublish(1));
       device.receive();
       MqttPublishMessage reply = (MqttPublishMessage) device.receive();
 
@@ -124,11 +91,11 @@ class MqttFaultInjectionTest {
   void statusAndDelayFaultsShowInTheReplyTopicAndTiming() throws IOException {
     script(RequestKind.REGISTER, "429:2", "delay:300");
     try (RawMqttConnection device = connected("mqtt-status-1")) {
-      device.send(register(1));
+      device.send(registerPublish(1));
       device.receive();
       MqttPublishMessage throttled = (MqttPublishMessage) device.receive();
       Instant sent = Instant.now();
-      device.send(register(2));
+      device.send(registerPublish(2));
       device.receive();
       MqttPublishMessage late = (MqttPublishMessage) device.receive();
 
@@ -150,7 +117,7 @@ class MqttFaultInjectionTest {
                 0,
                 FaultRule.random(1, List.of(Fault.parse("503"))).onlyOver(DeviceTransport.HTTPS)));
     try (RawMqttConnection device = connected("mqtt-untouched-1")) {
-      device.send(register(1));
+      device.send(registerPublish(1));
       device.receive();
       MqttPublishMessage reply = (MqttPublishMessage) device.receive();
 
@@ -159,35 +126,14 @@ class MqttFaultInjectionTest {
     }
   }
 
-  private static void script(RequestKind kind, String... faults) {
-    emulator
-        .faults()
-        .install(
-            FaultPlan.of(
-                0,
-                FaultRule.scripted(Arrays.stream(faults).map(Fault::parse).toList())
-                    .onlyFor(kind)
-                    .onlyOver(DeviceTransport.MQTT)));
+  private void script(RequestKind kind, String... faults) {
+    installScript(rule -> rule.onlyFor(kind).onlyOver(DeviceTransport.MQTT), faults);
   }
 
-  private static RawMqttConnection connected(String registrationId) throws IOException {
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            IndividualEnrollment.symmetricKey(registrationId, TestTokens.VECTOR_KEY));
+  private RawMqttConnection connected(String registrationId) throws IOException {
+    enrollWithVectorKey(registrationId);
     RawMqttConnection device = new RawMqttConnection(emulator.mqttEndpoint(), tls);
-    String scope = emulator.idScope();
-    device.send(
-        MqttMessageBuilders.connect()
-            .protocolVersion(MqttVersion.MQTT_3_1_1)
-            .clientId(registrationId)
-            .username(username(scope, registrationId))
-            .password(
-                TestTokens.token(TestTokens.VECTOR_KEY, scope, registrationId)
-                    .getBytes(StandardCharsets.UTF_8))
-            .cleanSession(true)
-            .keepAlive(60)
-            .build());
+    device.send(connect(scope, MqttVersion.MQTT_3_1_1, registrationId, 60));
     assertEquals(MqttMessageType.CONNACK, device.receive().fixedHeader().messageType());
     device.send(
         MqttMessageBuilders.subscribe()
@@ -197,15 +143,5 @@ class MqttFaultInjectionTest {
     MqttMessage subAck = device.receive();
     assertEquals(MqttMessageType.SUBACK, subAck.fixedHeader().messageType());
     return device;
-  }
-
-  private static MqttPublishMessage register(int packetId) {
-    return MqttMessageBuilders.publish()
-        .topicName(REGISTER + packetId)
-        .qos(MqttQoS.AT_LEAST_ONCE)
-        .messageId(packetId)
-        .retained(false)
-        .payload(Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8))
-        .build();
   }
 }

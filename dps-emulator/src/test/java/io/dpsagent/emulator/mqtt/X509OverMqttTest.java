@@ -6,46 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.EmulatorFixture;
 import io.dpsagent.emulator.TestTls;
-import io.dpsagent.emulator.config.EmulatorConfig;
-import io.dpsagent.emulator.registry.EnrollmentGroup;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
-import java.io.IOException;
 import java.security.cert.X509Certificate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** X.509 devices over MQTT (TLS and WebSocket): certificate in the handshake, no password. */
-class X509OverMqttTest {
+class X509OverMqttTest extends EmulatorFixture {
 
-  private static DpsEmulator emulator;
-  private static String scope;
-  private static TestPki.Issuer root;
-  private static TestPki.Issuer intermediate;
+  private X509Chain chain;
 
   @BeforeAll
-  static void start() throws IOException {
-    emulator = DpsEmulator.start(EmulatorConfig.defaults());
-    scope = emulator.idScope();
-    root = TestPki.rootCa("MQTT Test Root");
-    intermediate = root.intermediate("MQTT Test Intermediate");
-    emulator.registry().addEnrollmentGroup(EnrollmentGroup.x509("mqtt-root", root.certificate()));
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
+  void enrollGroup() throws Exception {
+    chain = enrollX509Group("mqtt-root", "MQTT Test Root");
   }
 
   @Test
   void groupDeviceIsAssignedOverMqtt() throws Exception {
-    TestPki.Leaf device = intermediate.leaf("mqtt-x509-1", KeyType.EC_P256);
+    TestPki.Leaf device = chain.intermediate().leaf("mqtt-x509-1", KeyType.EC_P256);
 
-    JsonNode result = registerAndPoll(tlsUri(), "mqtt-x509-1", device, intermediate.certificate());
+    JsonNode result =
+        registerAndPoll(tlsUri(), "mqtt-x509-1", device, chain.intermediate().certificate());
 
     MqttDeviceEndpointTest.assertAssigned(
         result, result.get("operationId").asText(), "mqtt-x509-1");
@@ -55,10 +39,7 @@ class X509OverMqttTest {
 
   @Test
   void individualDeviceIsAssignedOverWebSocket() throws Exception {
-    TestPki.Leaf device = TestPki.selfSigned("mqtt-x509-ws", KeyType.EC_P256);
-    emulator
-        .registry()
-        .addIndividualEnrollment(IndividualEnrollment.x509("mqtt-x509-ws", device.certificate()));
+    TestPki.Leaf device = enrollSelfSignedX509("mqtt-x509-ws");
 
     JsonNode result =
         registerAndPoll(emulator.mqttWebSocketEndpoint().toString(), "mqtt-x509-ws", device);
@@ -84,9 +65,9 @@ class X509OverMqttTest {
 
   @Test
   void usernameOtherThanCommonNameIsAnswered401() throws Exception {
-    TestPki.Leaf device = intermediate.leaf("mqtt-x509-real", KeyType.EC_P256);
+    TestPki.Leaf device = chain.intermediate().leaf("mqtt-x509-real", KeyType.EC_P256);
     try (PahoDevice paho =
-        connected(tlsUri(), "mqtt-x509-claimed", device, intermediate.certificate())) {
+        connected(tlsUri(), "mqtt-x509-claimed", device, chain.intermediate().certificate())) {
       PahoDevice.Reply reply = paho.register(1, "{}");
 
       assertEquals("$dps/registrations/res/401/?$rid=1", reply.topic());
@@ -94,7 +75,7 @@ class X509OverMqttTest {
     }
   }
 
-  private static JsonNode registerAndPoll(
+  private JsonNode registerAndPoll(
       String serverUri,
       String registrationId,
       TestPki.Leaf device,
@@ -109,7 +90,7 @@ class X509OverMqttTest {
     }
   }
 
-  private static PahoDevice connected(
+  private PahoDevice connected(
       String serverUri,
       String registrationId,
       TestPki.Leaf device,
@@ -124,7 +105,7 @@ class X509OverMqttTest {
     return paho;
   }
 
-  private static String tlsUri() {
+  private String tlsUri() {
     return "ssl://localhost:" + emulator.mqttEndpoint().getPort();
   }
 }

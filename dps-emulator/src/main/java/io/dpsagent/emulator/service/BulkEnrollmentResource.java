@@ -1,10 +1,8 @@
 package io.dpsagent.emulator.service;
 
-import static io.dpsagent.emulator.service.ServiceReplies.IF_MATCH;
 import static io.dpsagent.emulator.service.ServiceReplies.body;
 import static io.dpsagent.emulator.service.ServiceReplies.checkHubsAreLinked;
 import static io.dpsagent.emulator.service.ServiceReplies.putRule;
-import static io.dpsagent.emulator.service.ServiceReplies.withEtag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,13 +11,12 @@ import io.dpsagent.emulator.encoding.Json;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.PreconditionFailedException;
 import io.dpsagent.emulator.registry.Registry;
-import io.dpsagent.emulator.registry.Versioned;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code /enrollments}: individual enrollments, one at a time, in bulk and by query. */
-final class IndividualEnrollmentResource {
+/** {@code POST /enrollments}: individual enrollments in bulk, each applied on its own. */
+final class BulkEnrollmentResource {
 
   private static final Set<String> BULK_MODES =
       Set.of("create", "update", "updateIfMatchEtag", "delete");
@@ -27,55 +24,9 @@ final class IndividualEnrollmentResource {
   private final Registry registry;
   private final ServiceReplies replies;
 
-  IndividualEnrollmentResource(Registry registry, ServiceReplies replies) {
+  BulkEnrollmentResource(Registry registry, ServiceReplies replies) {
     this.registry = registry;
     this.replies = replies;
-  }
-
-  /** {@code /enrollments/{id}}: GET, PUT (create or replace), DELETE. */
-  ServiceReply one(ServiceRequest request, List<String> path)
-      throws InvalidRequestException, PreconditionFailedException {
-    String registrationId = path.get(1);
-    Optional<String> ifMatch = request.header(IF_MATCH);
-    switch (request.method()) {
-      case "GET":
-        return registry
-            .individualEnrollmentVersion(registrationId)
-            .map(this::reply)
-            .orElseGet(() -> replies.error(ServiceError.ENROLLMENT_NOT_FOUND));
-      case "PUT":
-        IndividualEnrollment enrollment =
-            EnrollmentJson.individualFromJson(
-                body(request), registrationId, registry.individualEnrollment(registrationId));
-        checkHubsAreLinked(registry, enrollment);
-        return reply(putRule(() -> registry.putIndividualEnrollment(enrollment, ifMatch)));
-      case "DELETE":
-        return registry.removeIndividualEnrollment(registrationId, ifMatch)
-            ? ServiceReply.noContent()
-            : replies.error(ServiceError.ENROLLMENT_NOT_FOUND);
-      default:
-        return replies.notAllowed("GET, PUT, DELETE");
-    }
-  }
-
-  /** {@code POST /enrollments/query}. */
-  ServiceReply query(ServiceRequest request, List<String> path) throws InvalidRequestException {
-    return ServiceReplies.query(
-        request,
-        registry.individualEnrollmentVersions(),
-        v -> EnrollmentJson.toJson(v, true),
-        "enrollment");
-  }
-
-  /** {@code POST /enrollments/{id}/attestationmechanism}: the attestation with its keys. */
-  ServiceReply attestationMechanism(ServiceRequest request, List<String> path) {
-    if (!request.method().equals("POST")) {
-      return replies.notAllowed("POST");
-    }
-    return registry
-        .individualEnrollment(path.get(1))
-        .map(e -> ServiceReply.ok(AttestationJson.toJson(e.attestation(), false, true)))
-        .orElseGet(() -> replies.error(ServiceError.ENROLLMENT_NOT_FOUND));
   }
 
   /** {@code POST /enrollments}: {@code { mode, enrollments: [...] }}, each applied on its own. */
@@ -139,13 +90,5 @@ final class IndividualEnrollmentResource {
     } catch (PreconditionFailedException e) {
       return Optional.of(ServiceError.PRECONDITION_FAILED);
     }
-  }
-
-  private ServiceReply reply(Versioned<IndividualEnrollment> stored) {
-    ObjectNode json = EnrollmentJson.toJson(stored, true);
-    registry
-        .registration(stored.value().registrationId())
-        .ifPresent(record -> json.set("registrationState", RegistrationJson.toJson(record)));
-    return withEtag(ServiceReply.ok(json), stored.etag());
   }
 }
