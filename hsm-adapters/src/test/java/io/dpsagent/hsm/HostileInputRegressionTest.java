@@ -27,9 +27,9 @@ class HostileInputRegressionTest {
   @Test
   void anUnsupportedSchemeIsNamedButNotTheRestOfTheUri() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> KeyUri.parse("tpm:handle=0x81000101"));
+        assertThrows(IllegalArgumentException.class, () -> KeyUri.parse("kms:key=device-01"));
     assertEquals(
-        "unsupported key URI (scheme 'tpm:'); use file:///absolute/path or pkcs11:...",
+        "unsupported key URI (scheme 'kms:'); use file:///absolute/path or pkcs11:...",
         e.getMessage());
   }
 
