@@ -20,7 +20,8 @@ public final class KeyUri {
   /** Where the key lives. */
   public enum Scheme {
     FILE,
-    PKCS11
+    PKCS11,
+    TPM
   }
 
   private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]{0,15}:");
@@ -29,12 +30,14 @@ public final class KeyUri {
   private final String text;
   private final Path path;
   private final Pkcs11Uri pkcs11;
+  private final TpmKeyUri tpm;
 
-  private KeyUri(Scheme scheme, String text, Path path, Pkcs11Uri pkcs11) {
+  private KeyUri(Scheme scheme, String text, Path path, Pkcs11Uri pkcs11, TpmKeyUri tpm) {
     this.scheme = scheme;
     this.text = text;
     this.path = path;
     this.pkcs11 = pkcs11;
+    this.tpm = tpm;
   }
 
   /**
@@ -49,7 +52,11 @@ public final class KeyUri {
     String lower = text.toLowerCase(Locale.ROOT);
     if (lower.startsWith("pkcs11:")) {
       Pkcs11Uri parsed = Pkcs11Uri.parse(text);
-      return new KeyUri(Scheme.PKCS11, parsed.toString(), null, parsed); // text without pin-value
+      return new KeyUri(Scheme.PKCS11, parsed.toString(), null, parsed, null); // no pin-value
+    }
+    if (lower.startsWith("tpm:")) {
+      TpmKeyUri parsed = TpmKeyUri.parse(text);
+      return new KeyUri(Scheme.TPM, parsed.toString(), null, null, parsed);
     }
     if (!lower.startsWith("file:")) {
       // Not echoed: what stands where a key URI belongs may be the key itself, pasted.
@@ -81,7 +88,7 @@ public final class KeyUri {
               + " must name an absolute local path, e.g. file:///etc/dps-agent/device.key");
     }
     try {
-      return new KeyUri(Scheme.FILE, text, Path.of(uri.getPath()), null);
+      return new KeyUri(Scheme.FILE, text, Path.of(uri.getPath()), null, null);
     } catch (InvalidPathException e) {
       throw new IllegalArgumentException("key URI " + shown(text) + " is not a valid local path");
     }
@@ -106,7 +113,7 @@ public final class KeyUri {
   /** Builds a {@code file:} reference to a local path. */
   public static KeyUri ofFile(Path path) {
     Path absolute = path.toAbsolutePath().normalize();
-    return new KeyUri(Scheme.FILE, absolute.toUri().toString(), absolute, null);
+    return new KeyUri(Scheme.FILE, absolute.toUri().toString(), absolute, null, null);
   }
 
   public Scheme scheme() {
@@ -150,6 +157,14 @@ public final class KeyUri {
       throw new IllegalStateException(text + " is not a pkcs11: URI");
     }
     return pkcs11;
+  }
+
+  /** The parsed form of a {@code tpm:} reference. */
+  public TpmKeyUri tpm() {
+    if (scheme != Scheme.TPM) {
+      throw new IllegalStateException(text + " is not a tpm: URI");
+    }
+    return tpm;
   }
 
   /** The reference as written, except that a PKCS#11 {@code pin-value} shows as {@code ***}. */

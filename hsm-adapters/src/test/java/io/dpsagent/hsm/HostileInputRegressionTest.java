@@ -27,8 +27,8 @@ class HostileInputRegressionTest {
   @Test
   void anUnsupportedSchemeIsNamedButNotTheRestOfTheUri() {
     assertRefused(
-        "unsupported key URI (scheme 'tpm:'); use file:///absolute/path or pkcs11:...",
-        () -> KeyUri.parse("tpm:handle=0x81000101"));
+        "unsupported key URI (scheme 'kms:'); use file:///absolute/path or pkcs11:...",
+        () -> KeyUri.parse("kms:key=device-01"));
   }
 
   @Test

@@ -54,6 +54,7 @@ public final class Attestations {
     return KeyOptions.defaults()
         .withPkcs11Module(agent.pkcs11Module())
         .withTpm(agent.tpm().settings(), tpmTimeouts)
+        .withTpmTcti(agent.tpm().tcti())
         .withWarnings(LOG::warning);
   }
 

@@ -242,11 +242,11 @@ final class KeyFilesCheck extends NamedCheck {
     }
   }
 
-  /** A key file, or for a token key the PIN file its URI names. */
+  /** A key file, or for a token key the PIN file its URI names; a TPM key has no file. */
   private static void keyFile(List<ConfiguredFile> files, String key, KeyUri uri, Content content) {
     if (uri.scheme() == KeyUri.Scheme.FILE) {
       files.add(new ConfiguredFile(key, uri.path(), true, content));
-    } else if (uri.pkcs11().pinSource() != null) {
+    } else if (uri.scheme() == KeyUri.Scheme.PKCS11 && uri.pkcs11().pinSource() != null) {
       Path pin = uri.pkcs11().pinSource();
       files.add(new ConfiguredFile(key + " pin-source", pin, true, () -> requirePin(pin)));
     }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
     name = "tpm",
     mixinStandardHelpOptions = true,
     description = "TPM commands.",
-    subcommands = {TpmCommand.Identity.class})
+    subcommands = {TpmCommand.Identity.class, TpmKeyGenCommand.class, TpmCsrCommand.class})
 final class TpmCommand implements Runnable {
 
   @Spec CommandSpec spec;

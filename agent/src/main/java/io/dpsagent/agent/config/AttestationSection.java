@@ -46,6 +46,8 @@ final class AttestationSection {
         registrationId(s, s.requiredString("registration_id", "set the device's registration ID"));
     Optional<KeyUri> deviceKey = keyReference(s.table("symmetric_key"), true);
     Optional<KeyUri> groupKey = keyReference(s.table("group_key"), true);
+    rejectTpmKey(s, "symmetric_key", deviceKey, "a symmetric key is a file:/// or pkcs11: URI");
+    rejectTpmKey(s, "group_key", groupKey, "a symmetric key is a file:/// or pkcs11: URI");
     if (deviceKey.isPresent() == groupKey.isPresent()) {
       throw new InvalidConfigException(
           s.keyName("symmetric_key"),
@@ -63,6 +65,7 @@ final class AttestationSection {
     }
     Optional<KeyUri> cert = keyReference(s.table("identity_cert"), true);
     Optional<KeyUri> key = keyReference(s.table("identity_pk"), true);
+    rejectTpmKey(s, "identity_cert", cert, "name the PEM chain issued for the key, file:///...");
     Optional<Section> p12 = s.table("identity_pkcs12");
     if (p12.isPresent() == (cert.isPresent() || key.isPresent())) {
       throw new InvalidConfigException(
@@ -105,6 +108,15 @@ final class AttestationSection {
       return registrationId;
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(s.keyName("registration_id"), e.getMessage());
+    }
+  }
+
+  /** A {@code tpm:} key signs TLS handshakes (identity_pk); it is no symmetric key nor chain. */
+  private static void rejectTpmKey(Section s, String key, Optional<KeyUri> uri, String fix)
+      throws InvalidConfigException {
+    if (uri.filter(u -> u.scheme() == KeyUri.Scheme.TPM).isPresent()) {
+      throw new InvalidConfigException(
+          s.keyName(key), "a tpm: URI names an X.509 key (identity_pk); " + fix);
     }
   }
 

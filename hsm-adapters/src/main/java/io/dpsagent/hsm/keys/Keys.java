@@ -10,6 +10,8 @@ import io.dpsagent.hsm.software.KeyFiles;
 import io.dpsagent.hsm.software.SoftwareTlsIdentity;
 import io.dpsagent.hsm.tpm.TctiSpec;
 import io.dpsagent.hsm.tpm.TpmAttestor;
+import io.dpsagent.hsm.tpm.TpmSigningKeys;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -33,6 +35,10 @@ public final class Keys {
     return switch (key.scheme()) {
       case FILE -> KeyFiles.readSymmetricKey(key.path());
       case PKCS11 -> tokenSasSigner(key, options);
+      case TPM ->
+          throw new HsmException(
+              HsmException.Kind.KEY_SOURCE,
+              key + " is a TPM signing key, not a symmetric key; use file:/// or pkcs11:");
     };
   }
 
@@ -46,18 +52,20 @@ public final class Keys {
     key.warnings().forEach(options.warnings());
     Optional<KeyUri> chainFile = chain.filter(KeyUri::isFile);
     return switch (key.scheme()) {
-      case FILE ->
-          SoftwareTlsIdentity.fromPem(
-              chainFile
-                  .orElseThrow(
-                      () ->
-                          new HsmException(
-                              HsmException.Kind.KEY_SOURCE,
-                              "private key " + key + " needs its certificate chain in a PEM file"))
-                  .path(),
-              key.path());
+      case FILE -> SoftwareTlsIdentity.fromPem(chainFile(chainFile, key), key.path());
       case PKCS11 -> tokenTlsIdentity(chainFile, key, options);
+      case TPM -> tpmTlsIdentity(chainFile(chainFile, key), key, options);
     };
+  }
+
+  private static Path chainFile(Optional<KeyUri> chainFile, KeyUri key) throws HsmException {
+    return chainFile
+        .orElseThrow(
+            () ->
+                new HsmException(
+                    HsmException.Kind.KEY_SOURCE,
+                    "private key " + key + " needs its certificate chain in a PEM file"))
+        .path();
   }
 
   /** A TLS client identity from a PKCS#12 file, its password read from an owner-only file. */
@@ -72,6 +80,12 @@ public final class Keys {
    */
   public static Attestor attestor(TctiSpec tcti, KeyOptions options) throws HsmException {
     return TpmAttestor.open(tcti, options.tpmSettings(), options.tpmTimeouts());
+  }
+
+  private static TlsIdentity tpmTlsIdentity(Path chain, KeyUri key, KeyOptions options)
+      throws HsmException {
+    return TpmSigningKeys.tlsIdentity(
+        key.tpm(), options.tpmTcti(), options.tpmTimeouts(), SoftwareTlsIdentity.readChain(chain));
   }
 
   private static SasSigner tokenSasSigner(KeyUri key, KeyOptions options) throws HsmException {

@@ -1,0 +1,49 @@
+package io.dpsagent.agent.cli;
+
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.tpm.TpmSigningKeys;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code dps-agent tpm csr}: a PKCS#10 CSR for the TPM key at --handle, signed inside the TPM. */
+@Command(
+    name = "csr",
+    mixinStandardHelpOptions = true,
+    description = "Print a PKCS#10 certificate request (PEM) signed inside the TPM.")
+final class TpmCsrCommand implements Callable<Integer> {
+
+  @Mixin TpmKeyTarget target;
+
+  @Option(
+      names = "--subject",
+      required = true,
+      paramLabel = "DN",
+      description = "e.g. CN=<registration id>")
+  String subject;
+
+  private final Main.Context context;
+
+  TpmCsrCommand(Main.Context context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws AgentException {
+    int handle = target.handle();
+    TpmKeyTarget.Tpm tpm = target.tpm(context);
+    String pem;
+    try {
+      pem = TpmSigningKeys.csr(tpm.config().tcti(), tpm.timeouts(), handle, subject);
+    } catch (IllegalArgumentException e) {
+      throw AgentException.config("--subject: " + e.getMessage());
+    } catch (HsmException e) {
+      throw AgentException.hsm(e);
+    }
+    context.out().print(pem);
+    context.out().flush();
+    return ExitCode.SUCCESS.code();
+  }
+}
