@@ -5,7 +5,11 @@ import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.device.DeviceApi;
 import io.dpsagent.emulator.device.Faults;
 import io.dpsagent.emulator.device.RequestLog;
+import io.dpsagent.emulator.hub.HubServer;
+import io.dpsagent.emulator.hub.Hubs;
+import io.dpsagent.emulator.hub.RegisteredDevices;
 import io.dpsagent.emulator.registry.IdScopes;
+import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.OperationCounts;
 import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.service.SharedAccessPolicy;
@@ -24,12 +28,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
- * A running local DPS: the device API over HTTPS, MQTT and MQTT over WebSocket (all on TLS) and the
- * service API over HTTPS, backed by a {@link Registry} that tests, the service API (or, at the
- * first start, the config file) fill with enrollments. The instance (ID scope, hubs, enrollments,
- * records, counts, service keys) lives in the state directory and survives restarts.
+ * A running local DPS: the device API over HTTPS, MQTT and MQTT over WebSocket (all on TLS), the
+ * service API over HTTPS, an IoT-Hub-compatible MQTT endpoint for each linked hub, backed by a
+ * {@link Registry} that tests, the service API (or, at the first start, the config file) fill with
+ * enrollments. The instance (ID scope, hubs, enrollments, records, counts, service keys) lives in
+ * the state directory and survives restarts.
  *
  * <pre>{@code
  * try (DpsEmulator emulator = DpsEmulator.start(EmulatorConfig.defaults())) {
@@ -49,6 +55,7 @@ public final class DpsEmulator implements AutoCloseable {
   private final RequestLog requestLog;
   private final DeviceEndpoints devices;
   private final ServiceEndpoint service;
+  private final Hubs hubs;
   private final Path caFile;
   private final Optional<Path> temporaryStateDirectory;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -60,6 +67,7 @@ public final class DpsEmulator implements AutoCloseable {
       RequestLog requestLog,
       DeviceEndpoints devices,
       ServiceEndpoint service,
+      Hubs hubs,
       Path caFile,
       Optional<Path> temporaryStateDirectory) {
     this.registry = registry;
@@ -68,6 +76,7 @@ public final class DpsEmulator implements AutoCloseable {
     this.requestLog = requestLog;
     this.devices = devices;
     this.service = service;
+    this.hubs = hubs;
     this.caFile = caFile;
     this.temporaryStateDirectory = temporaryStateDirectory;
   }
@@ -95,7 +104,7 @@ public final class DpsEmulator implements AutoCloseable {
       StateStore store = new StateStore(stateDirectory, instance.policies());
       registry.onChange(() -> store.saveSoon(registry));
       store.save(registry);
-      ServerTlsIdentity tls = tlsIdentity(config);
+      ServerTlsIdentity tls = tlsIdentity(config, registry.linkedHubs());
       Path caFile = stateDirectory.resolve(CA_FILE_NAME).toAbsolutePath();
       PemFiles.writeCertificate(caFile, tls.trustAnchor());
       Faults faults = new Faults();
@@ -104,18 +113,36 @@ public final class DpsEmulator implements AutoCloseable {
       RequestLog requestLog = new RequestLog();
       Assigner assigner = new Assigner(registry, config.allocation().assignment(), clock);
       DeviceApi api = new DeviceApi(registry, config.protocol(), faults, clock, assigner);
-      DeviceEndpoints devices =
-          DeviceEndpoints.start(config.devices(), tls.newServerContext(), api, requestLog);
+      Hubs hubs =
+          Hubs.start(
+              registry.linkedHubs(),
+              config.hubs().mqttPort(),
+              config.devices().bindAddress(),
+              new HubServer.Settings(
+                  tls.newServerContext(),
+                  new RegisteredDevices(registry, clock),
+                  config.protocol().sasClockSkew(),
+                  clock));
+      registry.onAssignment(hubs::assigned);
+      DeviceEndpoints devices;
       ServiceEndpoint service;
       try {
-        service = ServiceEndpoint.start(config, tls, registry, faults, instance.policies());
+        devices = DeviceEndpoints.start(config.devices(), tls.newServerContext(), api, requestLog);
+      } catch (IOException | RuntimeException e) {
+        hubs.close();
+        store.close();
+        throw e;
+      }
+      try {
+        service = ServiceEndpoint.start(config, tls, registry, faults, hubs, instance.policies());
       } catch (IOException | RuntimeException e) {
         devices.close();
+        hubs.close();
         store.close();
         throw e;
       }
       return new DpsEmulator(
-          registry, store, faults, requestLog, devices, service, caFile, temporaryState);
+          registry, store, faults, requestLog, devices, service, hubs, caFile, temporaryState);
     } catch (IOException | RuntimeException e) {
       deleteTemporaryState(temporaryState);
       throw e;
@@ -203,6 +230,14 @@ public final class DpsEmulator implements AutoCloseable {
     return registry;
   }
 
+  /**
+   * The emulated hubs: one MQTT endpoint per linked hub, accepting the devices DPS registered there
+   * (twins, telemetry counts, connected devices).
+   */
+  public Hubs hubs() {
+    return hubs;
+  }
+
   /** The device requests answered so far. */
   public RequestLog requestLog() {
     return requestLog;
@@ -218,20 +253,25 @@ public final class DpsEmulator implements AutoCloseable {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       devices.close();
+      hubs.close();
       service.server().close();
       store.close(); // the last changes reach the state file before close returns
       deleteTemporaryState(temporaryStateDirectory);
     }
   }
 
-  private static ServerTlsIdentity tlsIdentity(EmulatorConfig config) throws IOException {
+  private static ServerTlsIdentity tlsIdentity(EmulatorConfig config, List<LinkedHub> hubs)
+      throws IOException {
     if (config.tlsFiles().isPresent()) {
       EmulatorConfig.TlsFiles files = config.tlsFiles().get();
       return ServerTlsIdentity.load(files.certificateChain(), files.privateKey());
     }
     try {
       return LocalCertificateAuthority.create()
-          .issueServerIdentity(config.devices().host(), config.serviceHost());
+          .issueServerIdentity(
+              config.devices().host(),
+              Stream.concat(Stream.of(config.serviceHost()), hubs.stream().map(LinkedHub::hostName))
+                  .toArray(String[]::new));
     } catch (GeneralSecurityException e) {
       // EC P-256 and SHA256withECDSA are mandatory in every Java platform.
       throw new IllegalStateException("cannot generate the local CA", e);

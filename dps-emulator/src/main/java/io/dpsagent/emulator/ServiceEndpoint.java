@@ -3,6 +3,7 @@ package io.dpsagent.emulator;
 import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.device.Faults;
 import io.dpsagent.emulator.http.HttpsServiceServer;
+import io.dpsagent.emulator.hub.Hubs;
 import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.service.ServiceApi;
 import io.dpsagent.emulator.service.ServiceAuthenticator;
@@ -33,6 +34,7 @@ record ServiceEndpoint(HttpsServiceServer server, URI uri, String connectionStri
       ServerTlsIdentity tls,
       Registry registry,
       Faults faults,
+      Hubs hubs,
       List<SharedAccessPolicy> policies)
       throws IOException {
     // Tokens name the port the server listens on, known only once it does (port 0 in tests).
@@ -47,6 +49,7 @@ record ServiceEndpoint(HttpsServiceServer server, URI uri, String connectionStri
         new ServiceApi(
             registry,
             faults,
+            hubs,
             authenticator,
             config.protocol().strictApiVersion(),
             Clock.systemUTC());

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.ConfigException;
 import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.hub.HubState;
 import io.dpsagent.emulator.state.StateFileException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -101,18 +104,33 @@ public final class EmulatorMain implements Callable<Integer> {
       out.println("  CA file:         " + emulator.caFile());
       out.println("  Service API:     " + emulator.serviceEndpoint());
       out.println("  Service connection string: " + emulator.serviceConnectionString());
+      for (HubState hub : emulator.hubs().states()) {
+        out.println(
+            "  Hub (MQTT):      "
+                + hub.hostName()
+                + " on port "
+                + emulator.hubs().port(hub.hostName()).orElseThrow());
+      }
     }
     out.flush();
   }
 
   private static String toJsonLine(DpsEmulator emulator) {
-    Map<String, String> fields = new LinkedHashMap<>();
+    Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("idScope", emulator.idScope());
     fields.put("httpsEndpoint", emulator.httpsEndpoint().toString());
     fields.put("mqttEndpoint", emulator.mqttEndpoint().toString());
     fields.put("mqttWebSocketEndpoint", emulator.mqttWebSocketEndpoint().toString());
     fields.put("caFile", emulator.caFile().toString());
     fields.put("serviceConnectionString", emulator.serviceConnectionString());
+    List<Map<String, Object>> hubs = new ArrayList<>();
+    for (HubState hub : emulator.hubs().states()) {
+      hubs.add(
+          Map.of(
+              "hostName", hub.hostName(),
+              "mqttPort", emulator.hubs().port(hub.hostName()).orElseThrow()));
+    }
+    fields.put("hubs", hubs);
     try {
       return new ObjectMapper().writeValueAsString(fields);
     } catch (JsonProcessingException e) {

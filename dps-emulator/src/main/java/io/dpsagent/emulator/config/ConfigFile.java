@@ -20,6 +20,7 @@ record ConfigFile(
       Integer httpsPort,
       Integer mqttPort,
       Integer mqttWsPort,
+      Integer hubMqttPort,
       String mqtt5,
       Integer mqttReplyDelayMs,
       String idScope,

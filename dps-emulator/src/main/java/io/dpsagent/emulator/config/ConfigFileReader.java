@@ -129,6 +129,9 @@ final class ConfigFileReader {
     if (section.mqttPort() != null) {
       checks.at("emulator.mqtt_port", () -> builder.mqttPort(section.mqttPort()));
     }
+    if (section.hubMqttPort() != null) {
+      checks.at("emulator.hub_mqtt_port", () -> builder.hubMqttPort(section.hubMqttPort()));
+    }
     if (section.mqttWsPort() != null) {
       checks.at("emulator.mqtt_ws_port", () -> builder.mqttWebSocketPort(section.mqttWsPort()));
     }

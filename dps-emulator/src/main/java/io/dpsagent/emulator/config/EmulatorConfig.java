@@ -26,6 +26,7 @@ import java.util.Optional;
 public record EmulatorConfig(
     DeviceListeners devices,
     ServiceListener service,
+    HubListeners hubs,
     Optional<TlsFiles> tlsFiles,
     ProtocolSettings protocol,
     Allocation allocation,
@@ -58,6 +59,13 @@ public record EmulatorConfig(
    * not set, follow the device API's ({@link #serviceHost()}, {@link #serviceBindAddress()}).
    */
   public record ServiceListener(int port, Optional<String> bindAddress, Optional<String> host) {}
+
+  /**
+   * The emulated hubs' MQTT endpoints, one per linked hub (see {@code Hubs}).
+   *
+   * @param mqttPort the port of every hub (IoT Hub: 8883); 0 picks a free port per hub
+   */
+  public record HubListeners(int mqttPort) {}
 
   /** A configured server certificate chain (server first) and its private key, both PEM. */
   public record TlsFiles(Path certificateChain, Path privateKey) {}

@@ -49,6 +49,7 @@ public final class EmulatorConfigBuilder {
   private final List<IndividualEnrollment> individualEnrollments = new ArrayList<>();
   private final List<EnrollmentGroup> enrollmentGroups = new ArrayList<>();
   private Optional<Path> stateDirectory = Optional.empty();
+  private int hubMqttPort;
 
   EmulatorConfigBuilder() {}
 
@@ -64,6 +65,7 @@ public final class EmulatorConfigBuilder {
     servicePort = config.service().port();
     serviceBindAddress = config.service().bindAddress();
     serviceHost = config.service().host();
+    hubMqttPort = config.hubs().mqttPort();
     tlsFiles = config.tlsFiles();
     retryAfterSeconds = config.protocol().retryAfterSeconds();
     pollsBeforeAssignment = config.protocol().pollsBeforeAssignment();
@@ -84,6 +86,7 @@ public final class EmulatorConfigBuilder {
         new DeviceListeners(
             host, bindAddress, httpsPort, mqttPort, mqttWebSocketPort, mqtt5, mqttReplyDelay),
         new ServiceListener(servicePort, serviceBindAddress, serviceHost),
+        new EmulatorConfig.HubListeners(hubMqttPort),
         tlsFiles,
         new ProtocolSettings(
             retryAfterSeconds, pollsBeforeAssignment, sasClockSkew, strictApiVersion),
@@ -119,6 +122,12 @@ public final class EmulatorConfigBuilder {
 
   public EmulatorConfigBuilder mqttWebSocketPort(int port) {
     this.mqttWebSocketPort = requirePort(port);
+    return this;
+  }
+
+  /** The MQTT port of every emulated hub (IoT Hub: 8883); 0, the default, picks free ports. */
+  public EmulatorConfigBuilder hubMqttPort(int port) {
+    this.hubMqttPort = requirePort(port);
     return this;
   }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -78,6 +79,13 @@ public final class HubState {
   public long messages(String deviceId) {
     AtomicLong count = messages.get(key(deviceId));
     return count == null ? 0 : count.get();
+  }
+
+  /** Telemetry messages per device, by device ID, sorted. */
+  public Map<String, Long> messageCounts() {
+    Map<String, Long> counts = new TreeMap<>();
+    messages.forEach((device, count) -> counts.put(device, count.get()));
+    return counts;
   }
 
   /** The IDs of the devices connected now, sorted. */

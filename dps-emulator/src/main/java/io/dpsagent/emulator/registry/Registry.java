@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 
 /**
  * The state of one DPS instance: its ID scope, linked hubs, enrollments, registration records and
@@ -39,6 +40,8 @@ public final class Registry {
   private final TpmDeviceKeys tpmDeviceKeys = new TpmDeviceKeys();
   private volatile AllocationPolicy defaultAllocationPolicy = AllocationPolicy.HASHED;
   private volatile Runnable changeListener = () -> {};
+  private volatile BiConsumer<Optional<RegistrationRecord>, RegistrationRecord> assignmentListener =
+      (previous, current) -> {};
 
   public Registry(String idScope, List<LinkedHub> linkedHubs) {
     this(idScope, linkedHubs, Clock.systemUTC());
@@ -61,6 +64,14 @@ public final class Registry {
   /** Runs {@code listener} after every change, under this registry's lock. Replaces any earlier. */
   public void onChange(Runnable listener) {
     this.changeListener = listener;
+  }
+
+  /**
+   * Tells {@code listener} of every new registration record with the one it replaces, so that the
+   * emulated hubs follow the device (one listener; a second call replaces the first).
+   */
+  public void onAssignment(BiConsumer<Optional<RegistrationRecord>, RegistrationRecord> listener) {
+    this.assignmentListener = listener;
   }
 
   public List<LinkedHub> linkedHubs() {
@@ -267,7 +278,9 @@ public final class Registry {
             substatus,
             initialTwin,
             tpmDeviceKeys.forAssignment(enrollment));
+    Optional<RegistrationRecord> previous = registrations.get(key);
     registrations.put(key, record);
+    assignmentListener.accept(previous, record);
     changed();
     return record;
   }

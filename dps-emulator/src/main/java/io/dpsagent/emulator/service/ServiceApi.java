@@ -6,6 +6,7 @@ import static io.dpsagent.emulator.service.Route.literal;
 
 import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.emulator.device.Faults;
+import io.dpsagent.emulator.hub.Hubs;
 import io.dpsagent.emulator.registry.PreconditionFailedException;
 import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.service.ServiceAuthenticator.ServiceAuthenticationException;
@@ -45,6 +46,7 @@ public final class ServiceApi {
   public ServiceApi(
       Registry registry,
       Faults faults,
+      Hubs hubs,
       ServiceAuthenticator authenticator,
       boolean strictApiVersion,
       Clock clock) {
@@ -52,17 +54,19 @@ public final class ServiceApi {
     this.strictApiVersion = strictApiVersion;
     this.clock = clock;
     this.replies = new ServiceReplies(clock);
-    this.routes = routes(registry, faults, replies);
+    this.routes = routes(registry, faults, hubs, replies);
   }
 
   // A literal row comes before the ID row it shadows: GET /enrollments/query reads enrollment
   // "query", POST queries.
-  private static List<Route> routes(Registry registry, Faults faults, ServiceReplies replies) {
+  private static List<Route> routes(
+      Registry registry, Faults faults, Hubs hubs, ServiceReplies replies) {
     var bulk = new BulkEnrollmentResource(registry, replies);
     var enrollments = EnrollmentResource.individuals(registry, replies);
     var groups = EnrollmentResource.groups(registry, replies);
     var registrations = new RegistrationResource(registry, replies);
     var emulator = new EmulatorResource(registry, faults, replies);
+    var hubResource = new HubResource(hubs, replies);
     return List.of(
         Route.of("enrollments", List.of(), bulk::bulk),
         Route.of("POST", "enrollments", List.of(literal("query")), enrollments::query),
@@ -76,7 +80,10 @@ public final class ServiceApi {
         Route.of("registrations", List.of(ID), registrations::one),
         Route.of("registrations", List.of(ID, literal("query")), registrations::ofGroup),
         Route.of("emulator", List.of(literal("operations")), emulator::operations),
-        Route.of("emulator", List.of(literal("faults")), emulator::faults));
+        Route.of("emulator", List.of(literal("faults")), emulator::faults),
+        Route.of("emulator", List.of(literal("hubs")), hubResource::all),
+        Route.of(
+            "emulator", List.of(literal("hubs"), ID, literal("twins"), ID), hubResource::twin));
   }
 
   public ServiceReply handle(ServiceRequest request) {

@@ -62,8 +62,13 @@ class EmulatorMainTest {
               "mqttEndpoint",
               "mqttWebSocketEndpoint",
               "caFile",
-              "serviceConnectionString"),
+              "serviceConnectionString",
+              "hubs"),
           fields);
+      assertEquals(
+          "emulated-hub-1.azure-devices.net",
+          announced.get("hubs").get(0).get("hostName").asText());
+      assertTrue(announced.get("hubs").get(0).get("mqttPort").asInt() > 0, line);
       assertTrue(announced.get("idScope").asText().matches("0ne[0-9A-F]{8}"), line);
       assertTrue(announced.get("httpsEndpoint").asText().matches("https://localhost:[0-9]+"), line);
       assertTrue(announced.get("mqttEndpoint").asText().matches("mqtts://localhost:[0-9]+"), line);

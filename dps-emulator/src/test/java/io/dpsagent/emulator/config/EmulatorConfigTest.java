@@ -118,6 +118,8 @@ class EmulatorConfigTest {
         arguments(
             "[emulator]\nhttps_port = 70000", "emulator.https_port: port out of range: 70000"),
         arguments(
+            "[emulator]\nhub_mqtt_port = -1", "emulator.hub_mqtt_port: port out of range: -1"),
+        arguments(
             "[emulator]\nretry_after_seconds = -1",
             "emulator.retry_after_seconds: retry-after is negative"),
         arguments("[emulator]\nid_scope = \"0ne-1\"", "emulator.id_scope: invalid ID scope: 0ne-1"),

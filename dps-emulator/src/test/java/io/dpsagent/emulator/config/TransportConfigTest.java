@@ -29,7 +29,10 @@ class TransportConfigTest {
         EmulatorConfig.load(
             write(
                 "[emulator]\nmqtt_port = 8883\nmqtt_ws_port = 8443\nmqtt5 = \"accept\"\n"
-                    + "mqtt_reply_delay_ms = 250\n"));
+                    + "mqtt_reply_delay_ms = 250\nhub_mqtt_port = 18883\n"));
+
+    assertEquals(18883, config.hubs().mqttPort());
+    assertEquals(18883, config.toBuilder().build().hubs().mqttPort());
 
     assertEquals(8883, config.devices().mqttPort());
     assertEquals(Duration.ofMillis(250), config.devices().mqttReplyDelay());
