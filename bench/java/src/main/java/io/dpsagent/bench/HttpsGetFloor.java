@@ -43,7 +43,8 @@ public final class HttpsGetFloor {
 
   private static int httpClient(URI uri, SSLContext tls) throws Exception {
     HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
-    return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+    return client
+        .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
         .statusCode();
   }
 }

@@ -25,8 +25,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * One registration through the official Java device SDK (provisioning-device-client), as a
- * device's provisioning step would run it: a fresh JVM, one device, then exit.
+ * One registration through the official Java device SDK (provisioning-device-client), as a device's
+ * provisioning step would run it: a fresh JVM, one device, then exit.
  *
  * <p>Usage: {@code JavaSdkProvision https|mqtt HOST ID_SCOPE CA_FILE symmetric REGISTRATION_ID
  * KEY_FILE} or {@code ... x509 CHAIN_PEM PKCS8_KEY_PEM}. Exit code 0 when the device is assigned.
@@ -52,7 +52,8 @@ public final class JavaSdkProvision {
         ProvisioningDeviceClient.create(args[1], args[2], protocol, provider);
     int exit;
     try {
-      ProvisioningDeviceClientRegistrationResult result = client.registerDeviceSync(TIMEOUT_SECONDS);
+      ProvisioningDeviceClientRegistrationResult result =
+          client.registerDeviceSync(TIMEOUT_SECONDS);
       System.out.println(result.getStatus() + " " + result.getIothubUri());
       exit = "assigned".equalsIgnoreCase(String.valueOf(result.getStatus())) ? 0 : 1;
     } finally {

@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
@@ -32,7 +31,8 @@ import javax.net.ssl.TrustManager;
  * connection for all its devices. Prints {@code registrations=N seconds=S per_second=R failures=F}.
  */
 public final class LoadGen {
-  private static final Pattern OPERATION_ID = Pattern.compile("\"operationId\"\\s*:\\s*\"([^\"]+)\"");
+  private static final Pattern OPERATION_ID =
+      Pattern.compile("\"operationId\"\\s*:\\s*\"([^\"]+)\"");
   private static final String API = "?api-version=2021-06-01";
 
   private final boolean newConnectionPerDevice;
@@ -99,7 +99,11 @@ public final class LoadGen {
       String auth = sas(registrationId);
       String base = endpoint + "/" + idScope + "/registrations/" + registrationId;
       String reply =
-          exchange(factory, "PUT", base + "/register" + API, auth,
+          exchange(
+              factory,
+              "PUT",
+              base + "/register" + API,
+              auth,
               "{\"registrationId\":\"" + registrationId + "\"}");
       for (int poll = 0; poll < 20 && reply.contains("\"assigning\""); poll++) {
         Matcher m = OPERATION_ID.matcher(reply);
@@ -141,13 +145,17 @@ public final class LoadGen {
   private String sas(String registrationId) {
     try {
       byte[] deviceKey = hmac(groupKey, registrationId);
-      String resource = URLEncoder.encode(idScope + "/registrations/" + registrationId,
-          StandardCharsets.UTF_8);
+      String resource =
+          URLEncoder.encode(idScope + "/registrations/" + registrationId, StandardCharsets.UTF_8);
       long expiry = System.currentTimeMillis() / 1000 + 3600;
-      String signature = Base64.getEncoder().encodeToString(
-          hmac(deviceKey, resource + "\n" + expiry));
-      return "SharedAccessSignature sr=" + resource + "&sig="
-          + URLEncoder.encode(signature, StandardCharsets.UTF_8) + "&se=" + expiry
+      String signature =
+          Base64.getEncoder().encodeToString(hmac(deviceKey, resource + "\n" + expiry));
+      return "SharedAccessSignature sr="
+          + resource
+          + "&sig="
+          + URLEncoder.encode(signature, StandardCharsets.UTF_8)
+          + "&se="
+          + expiry
           + "&skn=registration";
     } catch (Exception e) {
       throw new IllegalStateException("HMAC-SHA256 unavailable", e);
