@@ -3,7 +3,6 @@ package io.dpsagent.agent.cli;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.tpm.TpmSigningKeys;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,7 +12,7 @@ import picocli.CommandLine.Option;
     name = "csr",
     mixinStandardHelpOptions = true,
     description = "Print a PKCS#10 certificate request (PEM) signed inside the TPM.")
-final class TpmCsrCommand implements Callable<Integer> {
+final class TpmCsrCommand extends ContextCommand {
 
   @Mixin TpmKeyTarget target;
 
@@ -23,12 +22,6 @@ final class TpmCsrCommand implements Callable<Integer> {
       paramLabel = "DN",
       description = "e.g. CN=<registration id>")
   String subject;
-
-  private final Main.Context context;
-
-  TpmCsrCommand(Main.Context context) {
-    this.context = context;
-  }
 
   @Override
   public Integer call() throws AgentException {

@@ -8,7 +8,6 @@ import io.dpsagent.hsm.tpm.TpmSigningKey;
 import io.dpsagent.hsm.tpm.TpmSigningKeys;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Create a signing key under the SRK and persist it at --handle; print its public key.")
-final class TpmKeyGenCommand implements Callable<Integer> {
+final class TpmKeyGenCommand extends ContextCommand {
 
   @Mixin TpmKeyTarget target;
 
@@ -31,12 +30,6 @@ final class TpmKeyGenCommand implements Callable<Integer> {
       paramLabel = "TYPE",
       description = "ecc-p256 or rsa-2048 (default: ${DEFAULT-VALUE})")
   String type = TpmKeyType.ECC_P256.toString();
-
-  private final Main.Context context;
-
-  TpmKeyGenCommand(Main.Context context) {
-    this.context = context;
-  }
 
   @Override
   public Integer call() throws AgentException {

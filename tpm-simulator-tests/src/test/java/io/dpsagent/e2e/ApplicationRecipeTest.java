@@ -1,0 +1,222 @@
+package io.dpsagent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.registry.EnrollmentGroup;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.LinkedHub;
+import io.dpsagent.example.HubClientApplication;
+import io.dpsagent.hsm.testing.SoftHsm;
+import io.dpsagent.hsm.testing.Swtpm;
+import io.dpsagent.hsm.testing.TestPki;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * "Fully provisioned", proven by the application: for each key home the agent provisions against
+ * the emulator, then the example application (examples/hub-client, no agent code) connects to the
+ * assigned hub with only what the agent wrote (the connection string, the X.509 files, or for keys
+ * in a TPM or token the daemon's hub-token), reads the enrollment's initial twin and sends a
+ * message the hub counts.
+ */
+class ApplicationRecipeTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HUB = "localhost";
+  private static final String INITIAL_TWIN =
+      "{\"properties\":{\"desired\":{\"telemetryInterval\":15,\"site\":\"line-3\"}}}";
+  private static final TestPki.Issuer FLEET_CA = TestPki.rootCa("Recipe Fleet CA");
+
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR =
+      ClassFixture.of(
+          () ->
+              DpsEmulator.start(
+                  EmulatorConfig.defaults().toBuilder()
+                      .retryAfterSeconds(1)
+                      .linkedHubs(List.of(LinkedHub.withHostName(HUB)))
+                      .build()));
+
+  @RegisterExtension static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::start);
+
+  private final DpsEmulator emulator = EMULATOR.get();
+
+  @TempDir Path home;
+
+  private static JsonNode initialTwin() throws Exception {
+    return JSON.readTree(INITIAL_TWIN);
+  }
+
+  private record AppRun(int exitCode, List<JsonNode> events) {
+    JsonNode desired() {
+      return events.stream()
+          .filter(e -> e.path("event").asText().equals("twin"))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no twin event in " + events))
+          .get("desired");
+    }
+  }
+
+  /** Runs the example application on the agent's output directory. */
+  private AppRun application(Device device, String... extra) throws Exception {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "--dir", device.outputDir.toString(),
+            "--ca-file", emulator.caFile().toString(),
+            "--port", Integer.toString(emulator.hubs().port(HUB).orElseThrow())));
+    args.addAll(List.of(extra));
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit;
+    synchronized (ApplicationRecipeTest.class) {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      try {
+        exit = HubClientApplication.run(args.toArray(String[]::new));
+      } finally {
+        System.setOut(original);
+      }
+    }
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (!line.isBlank()) {
+        events.add(JSON.readTree(line));
+      }
+    }
+    return new AppRun(exit, events);
+  }
+
+  private void assertFullyProvisioned(Device device, AppRun app) throws Exception {
+    assertEquals(0, app.exitCode(), app.events().toString());
+    JsonNode expected = initialTwin().get("properties").get("desired").deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) expected).put("$version", 1);
+    assertEquals(expected, app.desired());
+    String deviceId = device.connection().deviceId();
+    assertEquals(1, emulator.hubs().state(HUB).orElseThrow().messages(deviceId));
+  }
+
+  private static void provision(Device device) throws Exception {
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+    assertEquals(0, run.exitCode(), run.toString());
+  }
+
+  private static IndividualEnrollment withTwin(IndividualEnrollment enrollment) throws Exception {
+    return enrollment.withOptions(enrollment.options().withInitialTwin(initialTwin()));
+  }
+
+  @Test
+  void anIndividualKeyConnectsWithTheConnectionString() throws Exception {
+    String key = Device.newKey();
+    Device device = Device.named(home, "recipe-sas").endpoint(emulator).deviceKey(key);
+    emulator
+        .registry()
+        .addIndividualEnrollment(withTwin(IndividualEnrollment.symmetricKey("recipe-sas", key)));
+    provision(device);
+    assertFullyProvisioned(device, application(device));
+  }
+
+  @Test
+  void aGroupDerivedKeyConnectsWithTheConnectionString() throws Exception {
+    String groupKey = Device.newKey();
+    EnrollmentGroup group = EnrollmentGroup.symmetricKey("recipe-group", groupKey);
+    emulator
+        .registry()
+        .addEnrollmentGroup(group.withOptions(group.options().withInitialTwin(initialTwin())));
+    Device device = Device.named(home, "recipe-member").endpoint(emulator).groupKey(groupKey);
+    provision(device);
+    assertFullyProvisioned(device, application(device));
+  }
+
+  @Test
+  void anX509DeviceConnectsWithItsCertificateFiles() throws Exception {
+    TestPki.Leaf leaf = FLEET_CA.leaf("recipe-x509", TestPki.KeyType.EC_P256);
+    Path chain = home.resolve("chain.pem");
+    Path key = home.resolve("key.pem");
+    Files.writeString(chain, TestPki.pem(leaf.chain().toArray()));
+    // PKCS#8, the form the recipe reads with the JDK alone
+    Files.writeString(
+        key,
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder().encodeToString(leaf.privateKey().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            withTwin(IndividualEnrollment.x509("recipe-x509", leaf.certificate())));
+    Device device = new Device(home).endpoint(emulator).x509(key.toUri().toString(), chain);
+    provision(device);
+    assertFullyProvisioned(device, application(device));
+  }
+
+  @Test
+  void aTpmKeyConnectsWithTheDaemonsHubToken() throws Exception {
+    Device device =
+        new Device(home).endpoint(emulator).tpm(TPM.get()).tokenDir(home.resolve("run"));
+    CliRun identity = CliRun.of("tpm", "identity", "--config", device.writeConfig(), "--json");
+    assertEquals(0, identity.exitCode(), identity.toString());
+    JsonNode id = JSON.readTree(identity.stdout());
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            withTwin(
+                IndividualEnrollment.tpm(
+                    id.get("registrationId").textValue(),
+                    Base64.getDecoder().decode(id.get("endorsementKey").textValue()))));
+    assertFullyProvisioned(device, underDaemon(device));
+  }
+
+  @Test
+  void aKeyInAPkcs11TokenConnectsWithTheDaemonsHubToken() throws Exception {
+    SoftHsm.Token token = SoftHsm.newToken();
+    String uri = token.uri("object=recipe-sas;type=secret-key");
+    String key = Device.newKey();
+    CliRun imported =
+        CliRun.with(key, Map.of(), Clock.systemUTC(), "pkcs11", "import-key", "--uri", uri);
+    assertEquals(0, imported.exitCode(), imported.toString());
+    emulator
+        .registry()
+        .addIndividualEnrollment(withTwin(IndividualEnrollment.symmetricKey("recipe-token", key)));
+    Device device =
+        Device.named(home, "recipe-token")
+            .endpoint(emulator)
+            .symmetricKeyUri(uri)
+            .tokenDir(home.resolve("recipe-token").resolve("run"));
+    assertFullyProvisioned(device, underDaemon(device));
+  }
+
+  /** Runs the daemon until its hub-token exists, then the application with that token file. */
+  private AppRun underDaemon(Device device) throws Exception {
+    String config = device.writeConfig();
+    Path tokenFile = Path.of(config).getParent().resolve("run").resolve("hub-token");
+    RunningDaemon daemon = new RunningDaemon(config);
+    try {
+      Instant deadline = Instant.now().plus(RunningDaemon.BOUND);
+      while (!Files.exists(tokenFile) && Instant.now().isBefore(deadline)) {
+        Thread.sleep(100);
+      }
+      return application(device, "--token-file", tokenFile.toString());
+    } finally {
+      CliRun stopped = daemon.stopAndWait();
+      assertEquals(0, stopped.exitCode(), stopped.toString());
+    }
+  }
+}
