@@ -85,7 +85,7 @@ final class StandardPortEmulators {
   }
 
   // 127.0.0.0/8 minus 127.0.0.x (127.0.0.1 is everyone's) and the .0/.255 host parts.
-  private static String randomLoopbackAddress() {
+  static String randomLoopbackAddress() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     return "127."
         + random.nextInt(1, 255)
@@ -95,7 +95,7 @@ final class StandardPortEmulators {
         + random.nextInt(1, 255);
   }
 
-  private static boolean isPermissionDenied(Throwable e) {
+  static boolean isPermissionDenied(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof BindException
           && String.valueOf(t.getMessage()).contains("Permission denied")) {

@@ -1,0 +1,122 @@
+package io.dpsagent.e2e.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.LinkedHub;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The official Node IoT Hub device SDK (azure-iot-device + azure-iot-device-mqtt) takes the {@code
+ * connection-string} the agent wrote, unmodified, connects to the emulated hub DPS assigned (its
+ * host name a loopback address, the SDK's fixed port 8883), reads the enrollment's initial twin and
+ * sends a message the hub counts.
+ */
+class NodeSdkHubTest {
+
+  private static final int ATTEMPTS = 5;
+  private static final String INITIAL_TWIN =
+      "{\"properties\":{\"desired\":{\"telemetryInterval\":15,\"site\":\"line-3\"}}}";
+
+  @TempDir Path home;
+  private DpsEmulator emulator;
+  private String hub;
+
+  @BeforeEach
+  void start() throws IOException {
+    IOException last = null;
+    for (int attempt = 0; attempt < ATTEMPTS && emulator == null; attempt++) {
+      hub = StandardPortEmulators.randomLoopbackAddress();
+      try {
+        emulator =
+            DpsEmulator.start(
+                EmulatorConfig.defaults().toBuilder()
+                    .retryAfterSeconds(1)
+                    .linkedHubs(List.of(LinkedHub.withHostName(hub)))
+                    .hubMqttPort(StandardPortEmulators.MQTT_PORT)
+                    .build());
+      } catch (IOException e) {
+        if (StandardPortEmulators.isPermissionDenied(e)) {
+          throw new IOException("the hub interop test binds port 8883 and needs root", e);
+        }
+        last = e;
+      }
+    }
+    if (emulator == null) {
+      throw last;
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    emulator.close();
+  }
+
+  @Test
+  void theAgentsConnectionStringConnectsTheOfficialSdkToItsHub() throws Exception {
+    byte[] keyBytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(keyBytes);
+    String key = java.util.Base64.getEncoder().encodeToString(keyBytes);
+    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey("node-hub-dev", key);
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            enrollment.withOptions(
+                enrollment.options().withInitialTwin(NodeScripts.JSON.readTree(INITIAL_TWIN))));
+    Path keyFile = Files.writeString(home.resolve("device.key"), key + "\n");
+    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+    Path out = home.resolve("out");
+    Path config =
+        Files.writeString(
+            home.resolve("config.toml"),
+            """
+            [provisioning]
+            global_endpoint = "%s"
+            id_scope = "%s"
+            trust_bundle = "%s"
+            [provisioning.attestation]
+            method = "symmetric_key"
+            registration_id = "node-hub-dev"
+            symmetric_key = { uri = "%s" }
+            [output]
+            dir = "%s"
+            """
+                .formatted(
+                    emulator.httpsEndpoint(),
+                    emulator.idScope(),
+                    emulator.caFile().toUri(),
+                    keyFile.toUri(),
+                    out));
+    CliRun provision = CliRun.of("provision", "--config", config.toString());
+    assertEquals(0, provision.exitCode(), provision.toString());
+    String connectionString = Files.readString(out.resolve("connection-string")).strip();
+    assertTrue(connectionString.startsWith("HostName=" + hub + ";"), "assigned to the hub");
+
+    ObjectNode request = NodeScripts.JSON.createObjectNode();
+    request.put("connectionString", connectionString);
+    request.put("timeoutSeconds", 30);
+    request.putObject("message").put("seq", 1);
+    NodeScripts.Run sdk = NodeScripts.run("hub-device.js", request, emulator.caFile());
+
+    assertEquals(0, sdk.exitCode(), sdk.toString());
+    JsonNode desired = sdk.outcome().path("result").path("desired");
+    assertEquals(15, desired.path("telemetryInterval").asInt(), desired.toString());
+    assertEquals("line-3", desired.path("site").asText(), desired.toString());
+    assertEquals(1, desired.path("$version").asInt(), desired.toString());
+    assertEquals(1, emulator.hubs().state(hub).orElseThrow().messages("node-hub-dev"));
+  }
+}
