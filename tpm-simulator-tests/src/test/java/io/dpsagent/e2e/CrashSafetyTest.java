@@ -55,7 +55,9 @@ class CrashSafetyTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern TEMPORARY =
-      Pattern.compile("\\.(connection\\.json|connection-string|hub-token)" + "\\.tmp-[0-9a-f]{12}");
+      Pattern.compile(
+          "\\.(connection\\.json|connection-string|hub-token|state\\.json)"
+              + "\\.tmp-[0-9a-f]{12}");
   private static final List<String> JVM_FLAGS =
       List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xmx96m");
 
