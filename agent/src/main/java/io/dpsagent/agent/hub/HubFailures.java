@@ -1,5 +1,6 @@
 package io.dpsagent.agent.hub;
 
+import io.dpsagent.agent.tls.ServerCertificateException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -36,6 +37,15 @@ final class HubFailures {
   /** Why the hub at {@code endpoint} could not be asked, in one line naming what to check. */
   static String unreachable(MqttException e, String endpoint, long timeoutSeconds) {
     List<Throwable> chain = causes(e);
+    for (Throwable t : chain) {
+      if (t instanceof ServerCertificateException c) {
+        // Its fix names DPS's trust key; the hub's trust is hub.ca_file.
+        return "TLS with "
+            + endpoint
+            + ": "
+            + c.getMessage().replace("provisioning.trust_bundle", "hub.ca_file");
+      }
+    }
     for (Throwable t : chain) {
       if (t instanceof UnknownHostException) {
         return "cannot resolve the host name of " + endpoint + " (DNS)";
