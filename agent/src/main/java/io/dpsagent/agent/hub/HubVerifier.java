@@ -30,7 +30,7 @@ public final class HubVerifier {
   private static final Logger LOG = Logger.getLogger(HubVerifier.class.getName());
 
   /** The token only has to outlive the CONNECT; a short one is worth little if it leaks. */
-  static final Duration TOKEN_TTL = Duration.ofMinutes(5);
+  public static final Duration TOKEN_TTL = Duration.ofMinutes(5);
 
   private final HubConfig config;
   private final X509TrustManager trust;
