@@ -1,5 +1,6 @@
 package io.dpsagent.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -210,15 +211,17 @@ class HubVerificationTest {
   }
 
   @Test
-  void aHubThatRefusesTheIdentityExits3AndRecordsTheRejection() throws Exception {
-    Device device =
-        enrolled(Device.newKey()).config(hubTable("verify = true\n", strangerHub.port()));
-    String config = device.writeConfig();
+  void aHubThatRefusesTheIdentityExits3AndLeavesTheOutputsAsTheyWere() throws Exception {
+    Device device = enrolled(Device.newKey());
+    String deviceId = device.registrationId();
+    CliRun earlier = CliRun.of("provision", "--config", device.writeConfig());
+    assertEquals(0, earlier.exitCode(), earlier.toString());
+    byte[] before = Files.readAllBytes(device.outputDir.resolve("connection.json"));
+    String config = device.config(hubTable("verify = true\n", strangerHub.port())).writeConfig();
 
     CliRun run = CliRun.of("provision", "--config", config);
 
     assertEquals(3, run.exitCode(), run.toString());
-    String deviceId = device.registrationId();
     assertEquals(
         "dps-agent: error: the hub localhost refused device "
             + deviceId
@@ -226,9 +229,8 @@ class HubVerificationTest {
             + " its credential",
         lastLine(run.stderr()));
     assertEquals("", run.stdout());
-    // The set records what DPS did; initial-config.json is absent and the hook would not run.
     assertEquals(List.of("connection-string", "connection.json"), device.outputs());
-    assertEquals("rejected", status(config).path("result").asText());
+    assertArrayEquals(before, Files.readAllBytes(device.outputDir.resolve("connection.json")));
     assertTrue(strangerHub.state().existingTwin(deviceId).isEmpty());
   }
 

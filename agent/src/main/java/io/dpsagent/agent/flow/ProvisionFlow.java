@@ -67,14 +67,14 @@ public final class ProvisionFlow {
     Optional<HubVerifier> hub = HubVerifier.forCommand(config, false, clock);
     OutputLock.acquire(config.output().dir(), OutputLock.Holder.PROVISION).close();
     ConnectionInfo info = HubVerifier.verified(hub, register(device), device);
-    Result result;
-    try (OutputLock lock = OutputLock.acquire(config.output().dir(), OutputLock.Holder.PROVISION)) {
-      result = write(writer, info);
-    }
-    // The set records what DPS did (it assigned the device), but the run did not succeed.
+    // A failed run leaves the outputs as they were, whatever DPS did: the set would not work.
     if (info.hubVerification().result() == HubVerification.Result.REJECTED) {
       throw new AgentException(
           AgentException.Kind.ATTESTATION_REJECTED, info.hubVerification().detail().orElseThrow());
+    }
+    Result result;
+    try (OutputLock lock = OutputLock.acquire(config.output().dir(), OutputLock.Holder.PROVISION)) {
+      result = write(writer, info);
     }
     return announce(result);
   }
