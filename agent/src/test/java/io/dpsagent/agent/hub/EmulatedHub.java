@@ -9,7 +9,6 @@ import io.dpsagent.emulator.hub.HubServer;
 import io.dpsagent.emulator.hub.HubState;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.hsm.testing.TestPki;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,14 +76,6 @@ final class EmulatedHub implements AutoCloseable {
 
   HubState state() {
     return server.state();
-  }
-
-  static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (java.io.IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override
