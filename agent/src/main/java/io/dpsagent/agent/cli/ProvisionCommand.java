@@ -1,6 +1,7 @@
 package io.dpsagent.agent.cli;
 
 import io.dpsagent.agent.flow.ProvisionFlow;
+import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.OutputWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,6 +31,13 @@ final class ProvisionCommand extends ConfiguredCommand {
             .append(result.connection().deviceId())
             .append(" on ")
             .append(result.connection().hubHostName());
+    HubVerification hub = result.connection().hubVerification();
+    if (hub.result() != HubVerification.Result.NOT_VERIFIED) {
+      text.append("\nhub ")
+          .append(hub.result().configName())
+          .append(": ")
+          .append(hub.detail().orElse(""));
+    }
     result.files().forEach(f -> text.append("\nwrote ").append(f));
     json.print(context, OutputWriter.toJson(result.connection(), result.files()), text.toString());
     return ExitCode.SUCCESS.code();

@@ -6,6 +6,7 @@ import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.daemon.DaemonState;
 import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.agent.output.HubVerification;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Optional;
@@ -55,6 +56,11 @@ final class StatusCommand extends ConfiguredCommand {
           a.put("authType", c.hubAuth().type());
           a.put("provisionedAt", c.provisionedAt().toString());
           c.identityFingerprint().ifPresent(f -> a.put("identityFingerprint", f));
+          HubVerification hub = c.hubVerification();
+          ObjectNode h = a.putObject("hubVerification");
+          h.put("result", hub.result().configName());
+          hub.at().ifPresent(t -> h.put("at", t.toString()));
+          hub.detail().ifPresent(t -> h.put("detail", t));
         });
     ObjectNode d = root.putObject("daemon");
     d.put("running", daemon.map(DaemonState::daemonRunning).orElse(false));
@@ -79,6 +85,13 @@ final class StatusCommand extends ConfiguredCommand {
     return root;
   }
 
+  private static String hubLine(HubVerification hub) {
+    String result = hub.result().configName().replace('_', ' ');
+    return result
+        + hub.at().map(t -> " at " + t).orElse("")
+        + hub.detail().map(d -> " (" + d + ")").orElse("");
+  }
+
   private static void print(
       PrintStream out, Optional<ConnectionInfo> connection, Optional<DaemonState> daemon) {
     if (connection.isPresent()) {
@@ -94,6 +107,7 @@ final class StatusCommand extends ConfiguredCommand {
               + ")"
               + c.identityFingerprint().map(f -> ", " + f).orElse(""));
       out.println("provisioned:   " + c.provisionedAt());
+      out.println("hub:           " + hubLine(c.hubVerification()));
     } else {
       out.println("assignment:    none (not provisioned yet)");
     }

@@ -10,10 +10,12 @@ import java.util.Optional;
  * @param source the file the configuration came from, for messages
  * @param pkcs11Module the PKCS#11 module used by {@code pkcs11:} key URIs without {@code
  *     module-path}
+ * @param hub the verification of the assigned hub ({@code [hub]})
  */
 public record AgentConfig(
     Path source,
     ProvisioningConfig provisioning,
     TpmConfig tpm,
     Optional<String> pkcs11Module,
-    OutputConfig output) {}
+    OutputConfig output,
+    HubConfig hub) {}

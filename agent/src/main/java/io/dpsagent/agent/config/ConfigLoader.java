@@ -68,6 +68,7 @@ public final class ConfigLoader {
         output(root.table("output").orElse(new Section("output", toml.createObjectNode())));
     TpmConfig tpm = tpm(root.table("tpm"));
     Optional<String> pkcs11Module = pkcs11Module(root.table("pkcs11"));
+    HubConfig hub = HubSection.bind(root.table("hub"));
     root.rejectUnknownKeys();
     if (provisioning.attestation() instanceof TpmAttestation
         && provisioning.transport() != Transport.HTTPS) {
@@ -80,7 +81,7 @@ public final class ConfigLoader {
         .endpoint()
         .checkServes(
             provisioning.transport(), "provisioning.global_endpoint", "provisioning.transport");
-    return new AgentConfig(file, provisioning, tpm, pkcs11Module, output);
+    return new AgentConfig(file, provisioning, tpm, pkcs11Module, output, hub);
   }
 
   private ProvisioningConfig provisioning(Section s) throws InvalidConfigException {

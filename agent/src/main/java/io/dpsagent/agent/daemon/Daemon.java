@@ -7,7 +7,9 @@ import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.ReprovisionPolicy;
 import io.dpsagent.agent.flow.IdentityFingerprint;
 import io.dpsagent.agent.flow.ProvisionFlow;
+import io.dpsagent.agent.hub.HubVerifier;
 import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.OutputLock;
 import io.dpsagent.agent.output.OutputWriter;
 import java.io.IOException;
@@ -110,6 +112,9 @@ public final class Daemon {
         return Signals.Wake.STOP;
       }
       ready(assigned.get());
+      if (assigned.get().hubVerification().result() == HubVerification.Result.REJECTED) {
+        serving.verificationRejected(assigned.get().hubVerification().detail().orElse(""));
+      }
       return serving.serve(config.output(), device, assigned.get(), tokenFile, requests);
     }
   }
@@ -158,9 +163,14 @@ public final class Daemon {
       LOG.info(
           () ->
               "using the cached assignment of " + device.registrationId() + "; DPS not contacted");
-      rewrite(usable.get().withHubAuth(device.hubAuth()));
+      ConnectionInfo verified =
+          HubVerifier.verified(
+              HubVerifier.forCommand(config, true, clock),
+              usable.get().withHubAuth(device.hubAuth()),
+              device);
+      rewrite(verified);
       state.serving("cache");
-      return usable;
+      return Optional.of(verified);
     }
     if (usable.isEmpty() && tokenFile.isPresent()) {
       forget(tokenFile.get());

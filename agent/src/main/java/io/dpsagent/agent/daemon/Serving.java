@@ -34,11 +34,20 @@ final class Serving {
   private final Pacing pacing;
   private final StateRecorder state;
   private Instant lastRejectionHandled = Instant.MIN;
+  private Optional<String> verificationRejected = Optional.empty();
 
   Serving(Clock clock, Pacing pacing, StateRecorder state) {
     this.clock = clock;
     this.pacing = pacing;
     this.state = state;
+  }
+
+  /**
+   * The agent's own verification found that the hub refuses the identity: taken as the
+   * application's report would be, with the same spacing.
+   */
+  void verificationRejected(String detail) {
+    verificationRejected = Optional.of(detail);
   }
 
   /** Serves until something other than a timeout wakes it, and says what. */
@@ -80,12 +89,15 @@ final class Serving {
       LOG.info("re-provisioning as requested");
       return Optional.of(Signals.Wake.REPROVISION);
     }
-    if (requests.takeHubRejected()) {
+    Optional<String> verified = verificationRejected;
+    verificationRejected = Optional.empty();
+    if (verified.isPresent() || requests.takeHubRejected()) {
+      String report =
+          verified.orElse("the application reports that the hub rejected the device's identity");
       if (Duration.between(lastRejectionHandled, clock.instant()).compareTo(MIN_REJECTION_SPACING)
           >= 0) {
         lastRejectionHandled = clock.instant();
-        LOG.warning(
-            "the application reports that the hub rejected the device's identity; registering again");
+        LOG.warning(report + "; registering again");
         return Optional.of(Signals.Wake.REPROVISION);
       }
       LOG.info(

@@ -10,8 +10,10 @@ import io.dpsagent.agent.dps.DeviceRegistrationResult;
 import io.dpsagent.agent.dps.DpsTransport;
 import io.dpsagent.agent.dps.RegistrationClient;
 import io.dpsagent.agent.dps.RegistrationRequest;
+import io.dpsagent.agent.hub.HubVerifier;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HookRunner;
+import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.OutputLock;
 import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.agent.tls.TrustStores;
@@ -61,8 +63,14 @@ public final class ProvisionFlow {
   public Result run(DeviceAuthentication device) throws AgentException {
     OutputWriter writer = new OutputWriter(config.output());
     writer.prepare(device.hubAuth());
+    Optional<HubVerifier> hub = HubVerifier.forCommand(config, false, clock);
     OutputLock.acquire(config.output().dir(), OutputLock.Holder.PROVISION).close();
-    ConnectionInfo info = register(device);
+    ConnectionInfo info = HubVerifier.verified(hub, register(device), device);
+    // A failed run leaves the outputs as they were, whatever DPS did: the set would not work.
+    if (info.hubVerification().result() == HubVerification.Result.REJECTED) {
+      throw new AgentException(
+          AgentException.Kind.ATTESTATION_REJECTED, info.hubVerification().detail().orElseThrow());
+    }
     Result result;
     try (OutputLock lock = OutputLock.acquire(config.output().dir(), OutputLock.Holder.PROVISION)) {
       result = write(writer, info);
@@ -71,11 +79,13 @@ public final class ProvisionFlow {
   }
 
   /**
-   * As {@link #run(DeviceAuthentication)} for a caller that prepared and holds the output
-   * directory.
+   * As {@link #run(DeviceAuthentication)} for the daemon, which prepared and holds the output
+   * directory, verifies the hub unless configured not to, and acts on a rejection itself.
    */
   public Result runHoldingOutputs(DeviceAuthentication device) throws AgentException {
-    return announce(write(new OutputWriter(config.output()), register(device)));
+    Optional<HubVerifier> hub = HubVerifier.forCommand(config, true, clock);
+    ConnectionInfo info = HubVerifier.verified(hub, register(device), device);
+    return announce(write(new OutputWriter(config.output()), info));
   }
 
   private ConnectionInfo register(DeviceAuthentication device) throws AgentException {
@@ -104,9 +114,14 @@ public final class ProvisionFlow {
     return new Result(info, writer.writeOrFail(info));
   }
 
-  /** The post-provision hook, run after the new set is complete and the directory released. */
+  /**
+   * The post-provision hook, run after the new set is complete and the directory released, unless
+   * the hub refused the new identity (the application could not use the set).
+   */
   private Result announce(Result result) {
-    if (config.output().postProvisionHook().isPresent()) {
+    boolean rejected =
+        result.connection().hubVerification().result() == HubVerification.Result.REJECTED;
+    if (config.output().postProvisionHook().isPresent() && !rejected) {
       try {
         HookRunner.run(
             config.output().postProvisionHook().get(), result.connection(), config.output().dir());

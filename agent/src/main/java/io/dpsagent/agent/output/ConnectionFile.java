@@ -68,11 +68,21 @@ final class ConnectionFile {
           optional(root, "lastUpdatedDateTimeUtc"),
           optional(root, "etag"),
           Instant.parse(required(file, root, "provisionedAt")),
-          optional(root, "identityFingerprint"));
+          optional(root, "identityFingerprint"),
+          hubVerification(root.path("hubVerification")));
     } catch (DateTimeParseException e) {
       throw AgentException.config(
           file + ": provisionedAt is not an ISO-8601 instant; run dps-agent provision again");
     }
+  }
+
+  /** The recorded outcome; the desired properties stay in {@code initial-config.json}. */
+  private static HubVerification hubVerification(JsonNode node) {
+    return new HubVerification(
+        HubVerification.Result.fromName(optional(node, "result").orElse("")),
+        optional(node, "at").map(Instant::parse),
+        optional(node, "detail"),
+        Optional.empty());
   }
 
   private static String required(Path file, JsonNode node, String field) throws AgentException {

@@ -12,6 +12,7 @@ import java.util.Optional;
  *
  * @param attestation the method the device attested with
  * @param hubAuth how the device authenticates to the hub
+ * @param hubVerification how the last connection to the hub with this assignment's credential went
  */
 public record ConnectionInfo(
     String hubHostName,
@@ -28,7 +29,44 @@ public record ConnectionInfo(
     Optional<String> lastUpdatedDateTimeUtc,
     Optional<String> etag,
     Instant provisionedAt,
-    Optional<String> identityFingerprint) {
+    Optional<String> identityFingerprint,
+    HubVerification hubVerification) {
+
+  /** An assignment whose hub has not been verified. */
+  public ConnectionInfo(
+      String hubHostName,
+      String deviceId,
+      String registrationId,
+      String idScope,
+      String dpsEndpoint,
+      String attestation,
+      HubAuth hubAuth,
+      Optional<String> enrollmentGroupId,
+      Optional<String> substatus,
+      Optional<JsonNode> payload,
+      Optional<String> createdDateTimeUtc,
+      Optional<String> lastUpdatedDateTimeUtc,
+      Optional<String> etag,
+      Instant provisionedAt,
+      Optional<String> identityFingerprint) {
+    this(
+        hubHostName,
+        deviceId,
+        registrationId,
+        idScope,
+        dpsEndpoint,
+        attestation,
+        hubAuth,
+        enrollmentGroupId,
+        substatus,
+        payload,
+        createdDateTimeUtc,
+        lastUpdatedDateTimeUtc,
+        etag,
+        provisionedAt,
+        identityFingerprint,
+        HubVerification.NOT_VERIFIED);
+  }
 
   /**
    * Reads a {@code connection.json} file, as written by {@link OutputWriter}: for {@code token},
@@ -66,6 +104,28 @@ public record ConnectionInfo(
         lastUpdatedDateTimeUtc,
         etag,
         provisionedAt,
-        identityFingerprint);
+        identityFingerprint,
+        hubVerification);
+  }
+
+  /** The same assignment, with the outcome of a new verification of its hub. */
+  public ConnectionInfo withHubVerification(HubVerification verification) {
+    return new ConnectionInfo(
+        hubHostName,
+        deviceId,
+        registrationId,
+        idScope,
+        dpsEndpoint,
+        attestation,
+        hubAuth,
+        enrollmentGroupId,
+        substatus,
+        payload,
+        createdDateTimeUtc,
+        lastUpdatedDateTimeUtc,
+        etag,
+        provisionedAt,
+        identityFingerprint,
+        verification);
   }
 }

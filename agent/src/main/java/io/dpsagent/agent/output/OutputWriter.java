@@ -32,6 +32,7 @@ public final class OutputWriter {
   public static final String CONNECTION_JSON = "connection.json";
   public static final String CONNECTION_STRING = "connection-string";
   public static final String CONNECTION_ENV = "connection.env";
+  public static final String INITIAL_CONFIG = "initial-config.json";
   public static final int SCHEMA_VERSION = 1;
 
   private static final Logger LOG = Logger.getLogger(OutputWriter.class.getName());
@@ -132,6 +133,18 @@ public final class OutputWriter {
               .getBytes(StandardCharsets.UTF_8),
           fileMode);
       written.add(file);
+    }
+    Path initialConfig = config.dir().resolve(INITIAL_CONFIG);
+    if (info.hubVerification().desired().isPresent()) {
+      byte[] desired =
+          (JSON.writeValueAsString(info.hubVerification().desired().get()) + "\n")
+              .getBytes(StandardCharsets.UTF_8);
+      replaceBeside(json, initialConfig, desired, fileMode);
+      written.add(initialConfig);
+    } else if (Files.exists(initialConfig)) {
+      // Present only when this set's verification read the twin: never an older assignment's.
+      AtomicFiles.delete(json);
+      AtomicFiles.delete(initialConfig);
     }
     AtomicFiles.write(json, toJson(info, written).getBytes(StandardCharsets.UTF_8), fileMode);
     written.add(json);
@@ -236,6 +249,15 @@ public final class OutputWriter {
     info.etag().ifPresent(v -> root.put("etag", v));
     root.put("provisionedAt", info.provisionedAt().toString());
     info.identityFingerprint().ifPresent(v -> root.put("identityFingerprint", v));
+    HubVerification hub = info.hubVerification();
+    ObjectNode verification = root.putObject("hubVerification");
+    verification.put("result", hub.result().configName());
+    hub.at().ifPresent(v -> verification.put("at", v.toString()));
+    hub.detail().ifPresent(v -> verification.put("detail", v));
+    renderings.stream()
+        .filter(p -> p.getFileName().toString().equals(INITIAL_CONFIG))
+        .findFirst()
+        .ifPresent(p -> verification.put("initialConfigFile", p.toString()));
     return JSON.writeValueAsString(root) + "\n";
   }
 }

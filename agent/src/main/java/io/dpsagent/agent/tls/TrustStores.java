@@ -35,10 +35,16 @@ public final class TrustStores {
    */
   public static SSLContext clientContext(Optional<Path> trustBundle, Optional<TlsIdentity> identity)
       throws AgentException {
+    return clientContext(trustManager(trustBundle), identity);
+  }
+
+  /** An SSL context trusting {@code trust}, presenting {@code identity} when asked. */
+  public static SSLContext clientContext(X509TrustManager trust, Optional<TlsIdentity> identity)
+      throws AgentException {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       KeyManager[] keyManagers = identity.map(i -> new KeyManager[] {i.keyManager()}).orElse(null);
-      context.init(keyManagers, new javax.net.ssl.TrustManager[] {trustManager(trustBundle)}, null);
+      context.init(keyManagers, new javax.net.ssl.TrustManager[] {trust}, null);
       return context;
     } catch (GeneralSecurityException e) {
       throw AgentException.config("cannot set up TLS: " + e.getMessage());
@@ -47,6 +53,12 @@ public final class TrustStores {
 
   /** The system anchors plus those of {@code trustBundle}, as one PKIX trust manager. */
   public static X509TrustManager trustManager(Optional<Path> trustBundle) throws AgentException {
+    return trustManager(trustBundle, "trust_bundle");
+  }
+
+  /** As {@link #trustManager(Optional)}, naming the bundle's config key {@code key} in messages. */
+  public static X509TrustManager trustManager(Optional<Path> trustBundle, String key)
+      throws AgentException {
     try {
       KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
       anchors.load(null, null);
@@ -55,7 +67,7 @@ public final class TrustStores {
         anchors.setCertificateEntry("system-" + n++, ca);
       }
       if (trustBundle.isPresent()) {
-        for (X509Certificate ca : readBundle(trustBundle.get())) {
+        for (X509Certificate ca : readBundle(trustBundle.get(), key)) {
           anchors.setCertificateEntry("bundle-" + n++, ca);
         }
       }
@@ -75,20 +87,20 @@ public final class TrustStores {
     return ((X509TrustManager) system.getTrustManagers()[0]).getAcceptedIssuers();
   }
 
-  private static List<X509Certificate> readBundle(Path bundle) throws AgentException {
+  private static List<X509Certificate> readBundle(Path bundle, String key) throws AgentException {
     try {
       List<X509Certificate> certs = Pem.readCertificates(bundle);
       if (certs.isEmpty()) {
-        throw AgentException.config("trust_bundle " + bundle + " holds no PEM certificate");
+        throw AgentException.config(key + " " + bundle + " holds no PEM certificate");
       }
       return certs;
     } catch (NoSuchFileException e) {
-      throw AgentException.config("trust_bundle " + bundle + " does not exist");
+      throw AgentException.config(key + " " + bundle + " does not exist");
     } catch (Pem.MalformedPemException | GeneralSecurityException e) {
-      throw AgentException.config("trust_bundle " + bundle + " is not a PEM certificate bundle");
+      throw AgentException.config(key + " " + bundle + " is not a PEM certificate bundle");
     } catch (IOException e) {
       throw AgentException.config(
-          "cannot read trust_bundle " + bundle + ": " + FileProblems.describe(e));
+          "cannot read " + key + " " + bundle + ": " + FileProblems.describe(e));
     }
   }
 }
