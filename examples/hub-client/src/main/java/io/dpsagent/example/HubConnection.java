@@ -122,8 +122,9 @@ final class HubConnection implements AutoCloseable {
       if (client.isConnected()) {
         client.disconnect(2000);
       }
-    } finally {
-      client.close(true);
+    } catch (MqttException e) {
+      // The hub closed first (it does when it drops a moved device): the connection is over anyway.
     }
+    client.close(true);
   }
 }
