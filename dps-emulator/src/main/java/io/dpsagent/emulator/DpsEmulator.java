@@ -270,7 +270,9 @@ public final class DpsEmulator implements AutoCloseable {
       return LocalCertificateAuthority.create()
           .issueServerIdentity(
               config.devices().host(),
-              Stream.concat(Stream.of(config.serviceHost()), hubs.stream().map(LinkedHub::hostName))
+              Stream.concat(
+                      Stream.of(config.serviceHost()),
+                      hubs.stream().map(LinkedHub::hostName).filter(Hubs::isServable))
                   .toArray(String[]::new));
     } catch (GeneralSecurityException e) {
       // EC P-256 and SHA256withECDSA are mandatory in every Java platform.

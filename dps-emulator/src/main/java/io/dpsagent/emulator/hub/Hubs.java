@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * The emulated hubs of one DPS instance, one {@link HubServer} per linked hub, and what DPS's
@@ -22,6 +23,8 @@ public final class Hubs implements AutoCloseable {
   private static final String MIGRATED = "deviceDataMigrated";
   private static final String RESET = "deviceDataReset";
   private static final String REPROVISIONED_TO_INITIAL = "reprovisionedToInitialAssignment";
+
+  private static final Logger LOG = Logger.getLogger(Hubs.class.getName());
 
   private final Map<String, HubServer> servers;
 
@@ -44,6 +47,12 @@ public final class Hubs implements AutoCloseable {
     try {
       for (LinkedHub hub : hubs) {
         String host = hub.hostName();
+        if (!isServable(host)) {
+          // A hostile hub name is linked on purpose (to test what devices do with it); DPS still
+          // assigns it, but no endpoint can carry it in a certificate.
+          LOG.warning(() -> "no MQTT endpoint for a hub whose name is no host name");
+          continue;
+        }
         InetAddress bind = InetAddress.getByName(isIpLiteral(host) ? host : defaultBind);
         servers.put(
             key(host),
@@ -56,8 +65,16 @@ public final class Hubs implements AutoCloseable {
     return new Hubs(servers);
   }
 
+  /** A DNS name or an IP address: what a certificate can name and a socket can reach. */
+  public static boolean isServable(String host) {
+    return isIpLiteral(host)
+        || host.matches(
+            "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+  }
+
   private static boolean isIpLiteral(String host) {
-    return host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || host.contains(":");
+    return host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")
+        || host.matches("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
   }
 
   private static String key(String host) {
