@@ -163,11 +163,17 @@ public final class Daemon {
       LOG.info(
           () ->
               "using the cached assignment of " + device.registrationId() + "; DPS not contacted");
+      ConnectionInfo cachedSet = usable.get().withHubAuth(device.hubAuth());
       ConnectionInfo verified =
-          HubVerifier.verified(
-              HubVerifier.forCommand(config, true, clock),
-              usable.get().withHubAuth(device.hubAuth()),
-              device);
+          HubVerifier.verified(HubVerifier.forCommand(config, true, clock), cachedSet, device);
+      // A hub out of reach at boot says nothing new about the identity: the set stays as it was
+      // (with its initial config and last verification) rather than being rewritten on every boot.
+      boolean learned =
+          verified.hubVerification().result() == HubVerification.Result.REACHABLE
+              || verified.hubVerification().result() == HubVerification.Result.REJECTED;
+      if (!learned) {
+        verified = cachedSet;
+      }
       rewrite(verified);
       state.serving("cache");
       return Optional.of(verified);

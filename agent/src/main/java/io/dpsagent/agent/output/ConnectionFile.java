@@ -2,6 +2,7 @@ package io.dpsagent.agent.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.AgentException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,13 +77,25 @@ final class ConnectionFile {
     }
   }
 
-  /** The recorded outcome; the desired properties stay in {@code initial-config.json}. */
+  /**
+   * The recorded outcome, with the desired properties read back from the {@code
+   * initial-config.json} it names, so that rewriting a read set keeps that file.
+   */
   private static HubVerification hubVerification(JsonNode node) {
     return new HubVerification(
         HubVerification.Result.fromName(optional(node, "result").orElse("")),
         optional(node, "at").map(Instant::parse),
         optional(node, "detail"),
-        Optional.empty());
+        optional(node, "initialConfigFile").flatMap(ConnectionFile::initialConfig));
+  }
+
+  private static Optional<ObjectNode> initialConfig(String file) {
+    try {
+      JsonNode desired = JSON.readTree(Path.of(file).toFile());
+      return desired instanceof ObjectNode object ? Optional.of(object) : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // removed or unreadable: the next verification writes it again
+    }
   }
 
   private static String required(Path file, JsonNode node, String field) throws AgentException {
