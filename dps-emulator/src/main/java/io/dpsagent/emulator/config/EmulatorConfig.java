@@ -34,7 +34,11 @@ public record EmulatorConfig(
     InstanceSeed seed,
     Optional<Path> stateDirectory) {
 
-  public static final String DEFAULT_HUB = "emulated-hub-1.azure-devices.net";
+  /**
+   * The hub linked when none is configured: a name that resolves on every machine, so that its
+   * endpoint (on {@code bind_address}, see {@code hub_mqtt_port}) is reachable as assigned.
+   */
+  public static final String DEFAULT_HUB = "localhost";
 
   /**
    * The device API's listeners; a port of 0 means "pick a free port".

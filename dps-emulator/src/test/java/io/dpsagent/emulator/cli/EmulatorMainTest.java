@@ -65,9 +65,7 @@ class EmulatorMainTest {
               "serviceConnectionString",
               "hubs"),
           fields);
-      assertEquals(
-          "emulated-hub-1.azure-devices.net",
-          announced.get("hubs").get(0).get("hostName").asText());
+      assertEquals("localhost", announced.get("hubs").get(0).get("hostName").asText());
       assertTrue(announced.get("hubs").get(0).get("mqttPort").asInt() > 0, line);
       assertTrue(announced.get("idScope").asText().matches("0ne[0-9A-F]{8}"), line);
       assertTrue(announced.get("httpsEndpoint").asText().matches("https://localhost:[0-9]+"), line);
