@@ -9,7 +9,8 @@
 //     {"method": "createOrUpdateIndividualEnrollment", "args": [{"registrationId": "dev-1", "attestation": {...}}]},
 //     {"method": "getIndividualEnrollment", "args": ["dev-1"]},
 //     {"method": "createIndividualEnrollmentQuery", "args": [{"query": "*"}, 10]},   // pages are read to the end
-//     {"method": "deleteDeviceRegistrationState", "args": ["dev-1"]}
+//     {"method": "deleteDeviceRegistrationState", "args": ["dev-1"]},
+//     {"method": "runBulkEnrollmentOperation", "args": [{"mode": "create", "enrollments": [...]}]}
 //   ]
 // }
 // stdout: {"ok":true,"result":[{"method","httpStatus","body"}...]} or, at the first failing call,
@@ -19,6 +20,9 @@
 
 const { ProvisioningServiceClient } = require('azure-iot-provisioning-service');
 const { run, requireField } = require('./lib/harness');
+
+// These settle only through a callback: their promise form never resolves.
+const CALLBACK_ONLY = new Set(['runBulkEnrollmentOperation']);
 
 // A query answers page by page; more pages than this means the server never ends the listing.
 const MAX_QUERY_PAGES = 100;
@@ -43,6 +47,17 @@ async function invoke(client, call) {
   const method = requireField(call, 'method');
   if (typeof client[method] !== 'function' || method.startsWith('_')) {
     throw new Error('ProvisioningServiceClient has no method ' + method);
+  }
+  if (CALLBACK_ONLY.has(method)) {
+    return new Promise((resolve, reject) => {
+      client[method](...(call.args || []), (err, result, response) => {
+        if (err) {
+          reject(err);
+        } else {
+          resolve({ httpStatus: response ? response.statusCode : null, body: result });
+        }
+      });
+    });
   }
   const answer = client[method](...(call.args || []));
   if (method.endsWith('Query')) {

@@ -52,6 +52,7 @@ record ServiceEndpoint(HttpsServiceServer server, URI uri, String connectionStri
             hubs,
             authenticator,
             config.protocol().strictApiVersion(),
+            config.service().replaceNeedsIfMatch(),
             Clock.systemUTC());
     HttpsServiceServer server =
         HttpsServiceServer.start(

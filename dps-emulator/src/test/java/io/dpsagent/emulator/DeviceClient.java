@@ -141,6 +141,11 @@ public final class DeviceClient {
     assertEquals(
         String.valueOf(errorCode), response.headers().firstValue("x-ms-error-code").orElse(""));
     assertTrue(body.path("trackingId").asText().matches("[0-9a-f-]{36}"), response::body);
+    // As in traces of the real service: the request ID is the tracking ID.
+    assertEquals(
+        body.path("trackingId").asText(),
+        response.headers().firstValue("x-ms-request-id").orElse(""),
+        response::body);
     assertFalse(body.path("message").asText().isEmpty(), response::body);
     assertTrue(body.path("timestampUtc").asText().matches(TIMESTAMP_PATTERN), response::body);
   }

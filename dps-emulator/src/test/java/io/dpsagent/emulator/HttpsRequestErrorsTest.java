@@ -11,11 +11,16 @@ import org.junit.jupiter.api.Test;
 /** Malformed and misdirected HTTPS device requests: the status and error code of each. */
 class HttpsRequestErrorsTest extends EmulatorFixture {
 
+  // 400004 "Invalid RegistrationId", as the real service answers (azure-iot-sdk-c #405).
   @Test
   void invalidRegistrationIdIsBadRequestBeforeAuthentication() {
-    assertError(device.register(scope, "bad%21id", null, "{}"), 400, 400003);
-    assertError(device.register(scope, "ends-with-dot.", null, "{}"), 400, 400003);
-    assertError(device.register(scope, "a".repeat(129), null, "{}"), 400, 400003);
+    assertError(device.register(scope, "bad%21id", null, "{}"), 400, 400004);
+    assertError(device.register(scope, "ends-with-dot.", null, "{}"), 400, 400004);
+    assertError(device.register(scope, "a".repeat(129), null, "{}"), 400, 400004);
+    assertError(device.register(scope, "_starts-special", null, "{}"), 400, 400004);
+    HttpResponse<String> invalid = device.register(scope, ".dev", null, "{}");
+    assertTrue(
+        DeviceClient.json(invalid).path("message").asText().startsWith("Invalid RegistrationId"));
     // 128 characters is fine: it fails later, at authentication.
     assertError(device.register(scope, "a".repeat(128), null, "{}"), 401, 401002);
   }

@@ -86,12 +86,14 @@ class ServiceQueriesTest extends ServiceApiFixture {
               + TestTokens.VECTOR_KEY
               + "\"}}}";
       String group = "{\"attestation\":{\"type\":\"symmetricKey\"}}";
+      // Replacing needs If-Match, as with the real service.
+      Map<String, String> replace = Map.of("If-Match", "*");
       client.send("PUT", "/enrollments/count-1", enrollment);
-      client.send("PUT", "/enrollments/count-1", enrollment);
+      client.send("PUT", "/enrollments/count-1", enrollment, client.token(), replace);
       client.send("PUT", "/enrollments/count-2", enrollment);
       client.send("PUT", "/enrollmentGroups/count-g", group);
-      client.send("PUT", "/enrollmentGroups/count-g", group);
-      client.send("PUT", "/enrollmentGroups/count-g", group);
+      client.send("PUT", "/enrollmentGroups/count-g", group, client.token(), replace);
+      client.send("PUT", "/enrollmentGroups/count-g", group, client.token(), replace);
       Registrations.register(ownDevice, own.idScope(), "count-1", TestTokens.VECTOR_KEY);
       Registrations.register(ownDevice, own.idScope(), "count-1", TestTokens.VECTOR_KEY);
       Registrations.register(ownDevice, own.idScope(), "count-2", TestTokens.VECTOR_KEY);
@@ -108,7 +110,7 @@ class ServiceQueriesTest extends ServiceApiFixture {
       assertEquals(
           "{\"deviceRegistrations\":2,\"deviceReregistrations\":1,\"enrollmentAdds\":2,"
               + "\"enrollmentUpdates\":1,\"enrollmentGroupAdds\":1,\"enrollmentGroupUpdates\":2,"
-              + "\"total\":9}",
+              + "\"total\":9,\"failedRegistrations\":0}",
           counts.body());
     }
   }

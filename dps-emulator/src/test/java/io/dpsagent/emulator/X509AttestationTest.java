@@ -139,7 +139,10 @@ class X509AttestationTest extends EmulatorFixture {
     TestPki.Issuer strangeRoot = TestPki.rootCa("Unknown Root");
     TestPki.Leaf device = strangeRoot.leaf("x509-stranger", KeyType.EC_P256);
 
-    assertError(register("x509-stranger", device), 401, 401002);
+    HttpResponse<String> refused = register("x509-stranger", device);
+    assertError(refused, 401, 401002);
+    // The real service's words for an X.509 device it does not accept.
+    assertEquals("Invalid certificate.", DeviceClient.json(refused).path("message").asText());
   }
 
   @Test

@@ -63,6 +63,19 @@ public final class Assigner {
    */
   public CompletableFuture<AssignmentOutcome> assign(
       String registrationId, Enrollment enrollment, Optional<JsonNode> payload) {
+    return decide(registrationId, enrollment, payload).thenApply(this::countFailure);
+  }
+
+  // Successes are counted where the record is stored; failures only here.
+  private AssignmentOutcome countFailure(AssignmentOutcome outcome) {
+    if (outcome instanceof Failed) {
+      registry.countFailedRegistration();
+    }
+    return outcome;
+  }
+
+  private CompletableFuture<AssignmentOutcome> decide(
+      String registrationId, Enrollment enrollment, Optional<JsonNode> payload) {
     if (!enrollment.isEnabled()) {
       return failed(Failure.ENROLLMENT_DISABLED);
     }

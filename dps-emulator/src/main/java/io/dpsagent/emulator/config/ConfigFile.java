@@ -35,7 +35,8 @@ record ConfigFile(
       String serviceHost,
       String allocationPolicy,
       Integer webhookTimeoutSeconds,
-      String reprovisionSameHubSubstatus) {}
+      String reprovisionSameHubSubstatus,
+      Boolean servicePutRequiresIfMatch) {}
 
   record LinkedHubEntry(String hostName, Integer allocationWeight, Integer latencyMs) {}
 

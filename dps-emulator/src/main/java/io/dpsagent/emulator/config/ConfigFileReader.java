@@ -50,11 +50,13 @@ final class ConfigFileReader {
   private final ConfigChecks checks;
   private final Set<String> hubNames = new HashSet<>();
   private final EnrollmentEntries enrollments;
+  // [emulator] allocation_policy, which enrollments seeded below must be assignable under.
+  private Optional<AllocationPolicy> instanceDefault = Optional.empty();
 
   private ConfigFileReader(Path file) {
     this.file = file;
     this.checks = new ConfigChecks(file);
-    this.enrollments = new EnrollmentEntries(checks, hubNames);
+    this.enrollments = new EnrollmentEntries(checks, hubNames, () -> instanceDefault);
   }
 
   static EmulatorConfig read(Path file) throws ConfigException {
@@ -181,9 +183,13 @@ final class ConfigFileReader {
     if (section.serviceHost() != null) {
       checks.at("emulator.service_host", () -> builder.serviceHost(section.serviceHost()));
     }
+    if (section.servicePutRequiresIfMatch() != null) {
+      builder.servicePutRequiresIfMatch(section.servicePutRequiresIfMatch());
+    }
     if (section.allocationPolicy() != null) {
       AllocationPolicy policy = checks.allocationPolicy(section.allocationPolicy(), "emulator");
       checks.at("emulator.allocation_policy", () -> builder.allocationPolicy(policy));
+      instanceDefault = Optional.of(policy);
     }
     if (section.webhookTimeoutSeconds() != null) {
       checks.at(

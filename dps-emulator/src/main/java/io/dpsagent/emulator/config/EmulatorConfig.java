@@ -61,8 +61,12 @@ public record EmulatorConfig(
   /**
    * The service API's listener; a port of 0 means "pick a free port". Host and bind address, when
    * not set, follow the device API's ({@link #serviceHost()}, {@link #serviceBindAddress()}).
+   *
+   * @param replaceNeedsIfMatch whether a PUT replacing an existing enrollment or group needs {@code
+   *     If-Match} (409 Conflict without it, as SDK issues report of the real service; default true)
    */
-  public record ServiceListener(int port, Optional<String> bindAddress, Optional<String> host) {}
+  public record ServiceListener(
+      int port, Optional<String> bindAddress, Optional<String> host, boolean replaceNeedsIfMatch) {}
 
   /**
    * The emulated hubs' MQTT endpoints, one per linked hub (see {@code Hubs}).

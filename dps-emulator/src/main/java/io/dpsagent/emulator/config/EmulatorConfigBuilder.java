@@ -36,6 +36,7 @@ public final class EmulatorConfigBuilder {
   private int servicePort;
   private Optional<String> serviceBindAddress = Optional.empty();
   private Optional<String> serviceHost = Optional.empty();
+  private boolean replaceNeedsIfMatch = true;
   private Optional<TlsFiles> tlsFiles = Optional.empty();
   private int retryAfterSeconds = ProtocolSettings.defaults().retryAfterSeconds();
   private int pollsBeforeAssignment = ProtocolSettings.defaults().pollsBeforeAssignment();
@@ -65,6 +66,7 @@ public final class EmulatorConfigBuilder {
     servicePort = config.service().port();
     serviceBindAddress = config.service().bindAddress();
     serviceHost = config.service().host();
+    replaceNeedsIfMatch = config.service().replaceNeedsIfMatch();
     hubMqttPort = config.hubs().mqttPort();
     tlsFiles = config.tlsFiles();
     retryAfterSeconds = config.protocol().retryAfterSeconds();
@@ -81,11 +83,17 @@ public final class EmulatorConfigBuilder {
     stateDirectory = config.stateDirectory();
   }
 
+  /**
+   * @throws IllegalArgumentException if a seeded enrollment could never be assigned under the
+   *     default allocation policy ({@code static} needs one hub in each enrollment naming none)
+   */
   public EmulatorConfig build() {
+    individualEnrollments.forEach(e -> e.checkAllocationRules(Optional.of(allocationPolicy)));
+    enrollmentGroups.forEach(g -> g.checkAllocationRules(Optional.of(allocationPolicy)));
     return new EmulatorConfig(
         new DeviceListeners(
             host, bindAddress, httpsPort, mqttPort, mqttWebSocketPort, mqtt5, mqttReplyDelay),
-        new ServiceListener(servicePort, serviceBindAddress, serviceHost),
+        new ServiceListener(servicePort, serviceBindAddress, serviceHost, replaceNeedsIfMatch),
         new EmulatorConfig.HubListeners(hubMqttPort),
         tlsFiles,
         new ProtocolSettings(
@@ -154,6 +162,15 @@ public final class EmulatorConfigBuilder {
   /** Where the service API listens, if not on the device API's bind address. */
   public EmulatorConfigBuilder serviceBindAddress(String address) {
     this.serviceBindAddress = Optional.of(requireNonBlank(address, "service bind address"));
+    return this;
+  }
+
+  /**
+   * Whether a service API PUT replacing an existing enrollment or group needs {@code If-Match}
+   * (default true: 409 Conflict without it, as the real service answers).
+   */
+  public EmulatorConfigBuilder servicePutRequiresIfMatch(boolean required) {
+    this.replaceNeedsIfMatch = required;
     return this;
   }
 

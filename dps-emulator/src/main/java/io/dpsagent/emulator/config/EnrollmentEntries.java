@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The {@code individual_enrollments} and {@code enrollment_groups} entries of the config file,
@@ -26,14 +27,20 @@ final class EnrollmentEntries {
   private final ConfigChecks checks;
   private final AttestationEntries attestations;
   private final Set<String> hubNames;
+  private final Supplier<Optional<AllocationPolicy>> instanceDefault;
 
   /**
    * @param hubNames the lower-cased host names of the linked hubs, which enrollments may name
+   * @param instanceDefault the instance's configured default allocation policy, if any
    */
-  EnrollmentEntries(ConfigChecks checks, Set<String> hubNames) {
+  EnrollmentEntries(
+      ConfigChecks checks,
+      Set<String> hubNames,
+      Supplier<Optional<AllocationPolicy>> instanceDefault) {
     this.checks = checks;
     this.attestations = new AttestationEntries(checks);
     this.hubNames = hubNames;
+    this.instanceDefault = instanceDefault;
   }
 
   IndividualEnrollment individualEnrollment(IndividualEnrollmentEntry entry, String key)
@@ -105,7 +112,7 @@ final class EnrollmentEntries {
     checks.at(
         problemKey,
         () -> {
-          enrollment.checkAllocationRules();
+          enrollment.checkAllocationRules(instanceDefault.get());
           return enrollment;
         });
     return enrollment;

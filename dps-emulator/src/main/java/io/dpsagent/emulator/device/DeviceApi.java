@@ -91,7 +91,6 @@ public final class DeviceApi {
       AuthenticatedDevice device = authenticate(request);
       DeviceRegistration registration = checkBody(request.registrationId(), body);
       String operationId = OperationStore.newOperationId();
-      registry.countRegistration(request.registrationId());
       CompletableFuture<OperationStatus> result =
           decide(operationId, request.registrationId(), device, registration);
       operations.add(
@@ -227,7 +226,7 @@ public final class DeviceApi {
       return AuthenticatedDevice.symmetricKey(enrollment);
     } catch (AuthenticationException e) {
       LOG.info(() -> "Rejected " + request.registrationId() + ": " + e.getMessage());
-      throw reject(DeviceError.UNAUTHORIZED);
+      throw reject(x509 ? DeviceError.INVALID_CERTIFICATE : DeviceError.UNAUTHORIZED);
     }
   }
 

@@ -5,9 +5,11 @@ import io.dpsagent.emulator.encoding.DpsError;
 /**
  * The errors the emulator reports, with DPS's six-digit codes (HTTP status * 1000 + detail).
  *
- * <p>Only 401002, 400208, 400209 and 404201 are codes seen from the real service; the others follow
- * its pattern. An unknown ID scope is reported as 404 rather than folded into 401, so that a
- * mistyped scope is told apart from a bad key when debugging against the emulator.
+ * <p>Only 400004 "Invalid RegistrationId" (azure-iot-sdk-c #405, azure-iot-sdk-csharp #547), 401002
+ * (with "Invalid certificate." for X.509 devices, as a Stack Overflow trace of the real service
+ * shows), 400208, 400209 and 404201 are codes seen from the real service; the others follow its
+ * pattern. An unknown ID scope is reported as 404 rather than folded into 401, so that a mistyped
+ * scope is told apart from a bad key when debugging against the emulator.
  */
 public enum DeviceError implements DpsError {
   MALFORMED_REQUEST(400, 400000, "The request is malformed."),
@@ -16,10 +18,10 @@ public enum DeviceError implements DpsError {
       400, 400002, "The registrationId in the body does not match the one in the URL."),
   INVALID_REGISTRATION_ID(
       400,
-      400003,
-      "The registration ID must be 1 to 128 characters from A-Z a-z 0-9 - . _ : and end with a"
-          + " letter, digit or '-'."),
-  UNSUPPORTED_API_VERSION(400, 400004, "The api-version is missing or not supported."),
+      400004,
+      "Invalid RegistrationId: it must be 1 to 128 characters from A-Z a-z 0-9 - . _ :, start with a"
+          + " letter or digit and end with a letter, digit or '-'."),
+  UNSUPPORTED_API_VERSION(400, 400007, "The api-version is missing or not supported."),
   X509_REGISTRATION_ID_TOO_LONG(
       400,
       400005,
@@ -30,6 +32,7 @@ public enum DeviceError implements DpsError {
       "tpm.endorsementKey and tpm.storageRootKey must be base64 TPM2B_PUBLIC structures of RSA-2048"
           + " keys with SHA-256 names and AES-128-CFB symmetric parameters."),
   UNAUTHORIZED(401, 401002, "Unauthorized"),
+  INVALID_CERTIFICATE(401, 401002, "Invalid certificate."),
   TPM_OVER_MQTT(
       401,
       401002,

@@ -103,6 +103,15 @@ public record DeviceReply(
         status, WireFormat.toTree(body), retryAfterSeconds, OptionalInt.of(errorCode));
   }
 
+  /**
+   * The {@code x-ms-request-id} of this reply: the error body's {@code trackingId}, as in traces of
+   * the real service, or a fresh ID for other replies.
+   */
+  public String requestId() {
+    JsonNode trackingId = body.path("trackingId");
+    return trackingId.isTextual() ? trackingId.textValue() : UUID.randomUUID().toString();
+  }
+
   /** The body as compact UTF-8 JSON, or as an injected fault damaged it. */
   public byte[] bodyBytes() {
     if (is(Fault.Type.MALFORMED)) {

@@ -143,6 +143,7 @@ final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
   private static FullHttpResponse toResponse(DeviceReply reply) {
     FullHttpResponse response = JsonResponses.of(reply.status(), reply.bodyBytes(), true);
+    response.headers().set("x-ms-request-id", reply.requestId());
     reply
         .retryAfterSeconds()
         .ifPresent(seconds -> response.headers().setInt(HttpHeaderNames.RETRY_AFTER, seconds));

@@ -29,10 +29,23 @@ public sealed interface Enrollment permits IndividualEnrollment, EnrollmentGroup
    * @throws IllegalArgumentException naming the broken rule
    */
   default void checkAllocationRules() {
-    AllocationPolicy policy = options().allocationPolicy().orElse(null);
+    checkAllocationRules(Optional.empty());
+  }
+
+  /**
+   * As {@link #checkAllocationRules()}, with the instance's default policy standing in for an
+   * enrollment that names none: under a {@code static} default, an enrollment without exactly one
+   * hub could never be assigned, so it is refused when added rather than failing every registration
+   * with 400208.
+   */
+  default void checkAllocationRules(Optional<AllocationPolicy> instanceDefault) {
+    AllocationPolicy policy = options().allocationPolicy().or(() -> instanceDefault).orElse(null);
     if (policy == AllocationPolicy.STATIC && iotHubs().size() != 1) {
       throw new IllegalArgumentException(
-          "the static allocation policy needs exactly one hub in iotHubs");
+          options().allocationPolicy().isPresent()
+              ? "the static allocation policy needs exactly one hub in iotHubs"
+              : "the instance's default allocation policy is static: an enrollment without its"
+                  + " own allocationPolicy needs exactly one hub in iotHubs");
     }
     if (policy == AllocationPolicy.CUSTOM && options().customAllocation().isEmpty()) {
       throw new IllegalArgumentException(

@@ -17,8 +17,9 @@ public record EnrollmentGroup(
     implements Enrollment {
 
   public EnrollmentGroup {
-    if (id == null || id.isBlank()) {
-      throw new IllegalArgumentException("enrollment group ID is empty");
+    if (!RegistrationIdRules.isValidGroupId(id)) {
+      throw new IllegalArgumentException(
+          "invalid enrollment group ID: must be " + RegistrationIdRules.GROUP_ID_RULE);
     }
     if (attestation instanceof TpmMechanism) {
       throw new IllegalArgumentException("TPM attestation is for individual enrollments only");

@@ -54,6 +54,24 @@ final class EtagStore<V> {
     return Optional.of(stored);
   }
 
+  /**
+   * The entry a change under {@code condition} replaces, if any.
+   *
+   * @throws PreconditionFailedException if a condition fails; {@linkplain
+   *     PreconditionFailedException#conflict() a conflict} if the entry exists, no {@code If-Match}
+   *     was given and the condition needs one to replace it
+   */
+  Optional<V> check(String key, WriteCondition condition) throws PreconditionFailedException {
+    Optional<V> previous = checkIfMatch(key, condition.ifMatch());
+    if (previous.isPresent() && condition.ifNoneMatchAny()) {
+      throw new PreconditionFailedException("If-None-Match: * and the entry exists");
+    }
+    if (previous.isPresent() && condition.replaceNeedsIfMatch() && condition.ifMatch().isEmpty()) {
+      throw PreconditionFailedException.exists();
+    }
+    return previous;
+  }
+
   /** Stores {@code value} as it is: no condition, no new etag. */
   void put(String key, V value) {
     entries.put(key, value);

@@ -13,6 +13,10 @@ final class OperationCounter {
     counts = counts.plusRegistration(reregistration);
   }
 
+  synchronized void countFailedRegistration() {
+    counts = counts.plusFailedRegistration();
+  }
+
   synchronized void countEnrollment(boolean group, boolean update) {
     counts = counts.plusEnrollment(group, update);
   }

@@ -1,11 +1,13 @@
 package io.dpsagent.emulator.registry;
 
 /**
- * How many billable operations a DPS instance has served: the unit DPS is billed in.
+ * How many billable operations a DPS instance has served, the unit DPS is billed in ("the
+ * successful completion of one instruction"), and how many registrations did not succeed.
  *
- * @param deviceRegistrations authenticated register requests from devices without a registration
- *     record
- * @param deviceReregistrations authenticated register requests from devices that already had one
+ * @param deviceRegistrations successful registrations of devices without a registration record
+ * @param deviceReregistrations successful registrations of devices that already had one
+ * @param failedRegistrations authenticated registrations that ended {@code failed} or {@code
+ *     disabled}: reported, not billed, so not in {@link #total()}
  */
 public record OperationCounts(
     long deviceRegistrations,
@@ -13,9 +15,10 @@ public record OperationCounts(
     long enrollmentAdds,
     long enrollmentUpdates,
     long enrollmentGroupAdds,
-    long enrollmentGroupUpdates) {
+    long enrollmentGroupUpdates,
+    long failedRegistrations) {
 
-  public static final OperationCounts NONE = new OperationCounts(0, 0, 0, 0, 0, 0);
+  public static final OperationCounts NONE = new OperationCounts(0, 0, 0, 0, 0, 0, 0);
 
   public OperationCounts {
     if (deviceRegistrations < 0
@@ -23,11 +26,31 @@ public record OperationCounts(
         || enrollmentAdds < 0
         || enrollmentUpdates < 0
         || enrollmentGroupAdds < 0
-        || enrollmentGroupUpdates < 0) {
+        || enrollmentGroupUpdates < 0
+        || failedRegistrations < 0) {
       throw new IllegalArgumentException("operation counts are negative");
     }
   }
 
+  /** Counts without failures. */
+  public OperationCounts(
+      long deviceRegistrations,
+      long deviceReregistrations,
+      long enrollmentAdds,
+      long enrollmentUpdates,
+      long enrollmentGroupAdds,
+      long enrollmentGroupUpdates) {
+    this(
+        deviceRegistrations,
+        deviceReregistrations,
+        enrollmentAdds,
+        enrollmentUpdates,
+        enrollmentGroupAdds,
+        enrollmentGroupUpdates,
+        0);
+  }
+
+  /** The billable operations: every count but {@link #failedRegistrations()}. */
   public long total() {
     return deviceRegistrations
         + deviceReregistrations
@@ -38,21 +61,25 @@ public record OperationCounts(
   }
 
   OperationCounts plusRegistration(boolean reregistration) {
-    return reregistration
-        ? new OperationCounts(
-            deviceRegistrations,
-            deviceReregistrations + 1,
-            enrollmentAdds,
-            enrollmentUpdates,
-            enrollmentGroupAdds,
-            enrollmentGroupUpdates)
-        : new OperationCounts(
-            deviceRegistrations + 1,
-            deviceReregistrations,
-            enrollmentAdds,
-            enrollmentUpdates,
-            enrollmentGroupAdds,
-            enrollmentGroupUpdates);
+    return new OperationCounts(
+        deviceRegistrations + (reregistration ? 0 : 1),
+        deviceReregistrations + (reregistration ? 1 : 0),
+        enrollmentAdds,
+        enrollmentUpdates,
+        enrollmentGroupAdds,
+        enrollmentGroupUpdates,
+        failedRegistrations);
+  }
+
+  OperationCounts plusFailedRegistration() {
+    return new OperationCounts(
+        deviceRegistrations,
+        deviceReregistrations,
+        enrollmentAdds,
+        enrollmentUpdates,
+        enrollmentGroupAdds,
+        enrollmentGroupUpdates,
+        failedRegistrations + 1);
   }
 
   OperationCounts plusEnrollment(boolean group, boolean update) {
@@ -62,6 +89,7 @@ public record OperationCounts(
         enrollmentAdds + (!group && !update ? 1 : 0),
         enrollmentUpdates + (!group && update ? 1 : 0),
         enrollmentGroupAdds + (group && !update ? 1 : 0),
-        enrollmentGroupUpdates + (group && update ? 1 : 0));
+        enrollmentGroupUpdates + (group && update ? 1 : 0),
+        failedRegistrations);
   }
 }

@@ -3,36 +3,51 @@ package io.dpsagent.emulator.registry;
 import java.util.Locale;
 
 /**
- * The DPS rules for registration IDs.
+ * The DPS rules for registration IDs and enrollment group IDs.
  *
- * <p>A registration ID is case-insensitive, 1 to 128 characters from {@code A-Z a-z 0-9 - . _ :},
- * and ends with an alphanumeric character or {@code -}. Everything that stores or finds something
- * by registration ID goes through {@link #lookupKey} so that case never splits one device in two.
+ * <p>Both are case-insensitive, 1 to 128 characters from {@code A-Z a-z 0-9 - . _ :}, and end with
+ * an alphanumeric character or {@code -} (the DPS terminology). A registration ID also may not
+ * start with a special character (the REST specification: "No special characters allowed at
+ * start"). Everything that stores or finds something by either ID goes through {@link #lookupKey}
+ * so that case never splits one device, or one group, in two.
  */
 public final class RegistrationIdRules {
 
   public static final int MAX_LENGTH = 128;
 
+  /** What an invalid registration ID breaks, for messages. */
+  public static final String REGISTRATION_ID_RULE =
+      "1 to 128 of A-Z a-z 0-9 - . _ : starting with a letter or digit and ending in a letter,"
+          + " digit or -";
+
+  /** What an invalid enrollment group ID breaks, for messages. */
+  public static final String GROUP_ID_RULE =
+      "1 to 128 of A-Z a-z 0-9 - . _ : ending in a letter, digit or -";
+
   private RegistrationIdRules() {}
 
   public static boolean isValid(String registrationId) {
-    if (registrationId == null
-        || registrationId.isEmpty()
-        || registrationId.length() > MAX_LENGTH) {
+    return isValidGroupId(registrationId) && isAsciiAlphanumeric(registrationId.charAt(0));
+  }
+
+  public static boolean isValidGroupId(String enrollmentGroupId) {
+    if (enrollmentGroupId == null
+        || enrollmentGroupId.isEmpty()
+        || enrollmentGroupId.length() > MAX_LENGTH) {
       return false;
     }
-    for (int i = 0; i < registrationId.length(); i++) {
-      if (!isAllowed(registrationId.charAt(i))) {
+    for (int i = 0; i < enrollmentGroupId.length(); i++) {
+      if (!isAllowed(enrollmentGroupId.charAt(i))) {
         return false;
       }
     }
-    char last = registrationId.charAt(registrationId.length() - 1);
+    char last = enrollmentGroupId.charAt(enrollmentGroupId.length() - 1);
     return isAsciiAlphanumeric(last) || last == '-';
   }
 
-  /** The case-folded form under which registrations and enrollments are stored. */
-  public static String lookupKey(String registrationId) {
-    return registrationId.toLowerCase(Locale.ROOT);
+  /** The case-folded form under which registrations, enrollments and groups are stored. */
+  public static String lookupKey(String id) {
+    return id.toLowerCase(Locale.ROOT);
   }
 
   private static boolean isAllowed(char c) {

@@ -121,15 +121,26 @@ public final class Registry {
    * Creates or replaces an enrollment if {@code ifMatch} (absent, {@code *} or an etag) matches the
    * stored one; a condition on an absent enrollment fails.
    */
-  public synchronized Versioned<IndividualEnrollment> putIndividualEnrollment(
+  public Versioned<IndividualEnrollment> putIndividualEnrollment(
       IndividualEnrollment enrollment, Optional<String> ifMatch)
       throws PreconditionFailedException {
-    enrollment.checkAllocationRules();
+    return putIndividualEnrollment(enrollment, WriteCondition.ifMatch(ifMatch));
+  }
+
+  /**
+   * Creates or replaces an enrollment under {@code condition}.
+   *
+   * @throws IllegalArgumentException if it breaks an allocation rule, the instance default included
+   */
+  public synchronized Versioned<IndividualEnrollment> putIndividualEnrollment(
+      IndividualEnrollment enrollment, WriteCondition condition)
+      throws PreconditionFailedException {
+    enrollment.checkAllocationRules(Optional.of(defaultAllocationPolicy));
     return put(
         individualEnrollments,
         RegistrationIdRules.lookupKey(enrollment.registrationId()),
         enrollment,
-        ifMatch,
+        condition,
         false);
   }
 
@@ -161,7 +172,7 @@ public final class Registry {
   // ---- enrollment groups
 
   /**
-   * Adds a group, replacing one with the same ID.
+   * Adds a group, replacing one with the same (case-insensitive) ID.
    *
    * @throws IllegalArgumentException if it breaks an allocation rule
    */
@@ -170,10 +181,16 @@ public final class Registry {
   }
 
   /** Creates or replaces a group under an {@code If-Match} condition, as for enrollments. */
-  public synchronized Versioned<EnrollmentGroup> putEnrollmentGroup(
+  public Versioned<EnrollmentGroup> putEnrollmentGroup(
       EnrollmentGroup group, Optional<String> ifMatch) throws PreconditionFailedException {
-    group.checkAllocationRules();
-    return put(enrollmentGroups, group.id(), group, ifMatch, true);
+    return putEnrollmentGroup(group, WriteCondition.ifMatch(ifMatch));
+  }
+
+  /** Creates or replaces a group under {@code condition}, as for enrollments. */
+  public synchronized Versioned<EnrollmentGroup> putEnrollmentGroup(
+      EnrollmentGroup group, WriteCondition condition) throws PreconditionFailedException {
+    group.checkAllocationRules(Optional.of(defaultAllocationPolicy));
+    return put(enrollmentGroups, RegistrationIdRules.lookupKey(group.id()), group, condition, true);
   }
 
   public Optional<EnrollmentGroup> enrollmentGroup(String enrollmentGroupId) {
@@ -181,16 +198,16 @@ public final class Registry {
   }
 
   public Optional<Versioned<EnrollmentGroup>> enrollmentGroupVersion(String enrollmentGroupId) {
-    return enrollmentGroups.get(enrollmentGroupId);
+    return enrollmentGroups.get(RegistrationIdRules.lookupKey(enrollmentGroupId));
   }
 
   public List<EnrollmentGroup> enrollmentGroups() {
     return enrollmentGroupVersions().stream().map(Versioned::value).toList();
   }
 
-  /** All groups, ordered by ID. */
+  /** All groups, ordered by case-folded ID. */
   public List<Versioned<EnrollmentGroup>> enrollmentGroupVersions() {
-    return enrollmentGroups.sortedBy(v -> v.value().id());
+    return enrollmentGroups.sortedBy(v -> RegistrationIdRules.lookupKey(v.value().id()));
   }
 
   public boolean removeEnrollmentGroup(String enrollmentGroupId) {
@@ -199,7 +216,7 @@ public final class Registry {
 
   public synchronized boolean removeEnrollmentGroup(
       String enrollmentGroupId, Optional<String> ifMatch) throws PreconditionFailedException {
-    return remove(enrollmentGroups, enrollmentGroupId, ifMatch);
+    return remove(enrollmentGroups, RegistrationIdRules.lookupKey(enrollmentGroupId), ifMatch);
   }
 
   /** The linked hubs an enrollment may be assigned to, in linking order. */
@@ -254,9 +271,14 @@ public final class Registry {
 
   /**
    * Stores the outcome of a successful registration as a new record (new etag), keeping the
-   * creation time of the record it replaces. A TPM device gets a fresh {@linkplain
-   * RegistrationRecord#tpmDeviceKey device key} with every registration, as DPS sends it a new one
-   * in each assigned result.
+   * creation time of the record it replaces, and counts it as a billable operation. A TPM device
+   * gets a fresh {@linkplain RegistrationRecord#tpmDeviceKey device key} with every registration,
+   * as DPS sends it a new one in each assigned result.
+   *
+   * <p>Registration IDs are case-insensitive, so the case a device sends never renames it: the
+   * record keeps the form first stored (or, for a first registration, the individual enrollment's),
+   * and the device ID follows it unless the enrollment names one. Otherwise {@code CASE-DEV} and
+   * then {@code case-dev} would become two identities on the hub.
    */
   public synchronized RegistrationRecord recordAssignment(
       String registrationId,
@@ -266,23 +288,44 @@ public final class Registry {
       Optional<JsonNode> initialTwin,
       Instant now) {
     String key = RegistrationIdRules.lookupKey(registrationId);
+    Optional<RegistrationRecord> previous = registrations.get(key);
+    String storedId =
+        previous
+            .map(RegistrationRecord::registrationId)
+            .orElseGet(() -> storedForm(enrollment, registrationId));
+    String deviceId =
+        explicitDeviceId(enrollment)
+            .or(() -> previous.map(RegistrationRecord::deviceId))
+            .orElseGet(() -> enrollment.deviceIdFor(storedId));
     RegistrationRecord record =
         new RegistrationRecord(
-            registrationId,
-            enrollment.deviceIdFor(registrationId),
+            storedId,
+            deviceId,
             hub.hostName(),
-            registrations.get(key).map(RegistrationRecord::createdDateTimeUtc).orElse(now),
+            previous.map(RegistrationRecord::createdDateTimeUtc).orElse(now),
             now,
             Etags.next(),
             enrollment.enrollmentGroupId(),
             substatus,
             initialTwin,
             tpmDeviceKeys.forAssignment(enrollment));
-    Optional<RegistrationRecord> previous = registrations.get(key);
     registrations.put(key, record);
+    operationCounter.countRegistration(previous.isPresent());
     assignmentListener.accept(previous, record);
     changed();
     return record;
+  }
+
+  private static String storedForm(Enrollment enrollment, String registrationId) {
+    return enrollment instanceof IndividualEnrollment individual
+        ? individual.registrationId()
+        : registrationId;
+  }
+
+  private static Optional<String> explicitDeviceId(Enrollment enrollment) {
+    return enrollment instanceof IndividualEnrollment individual
+        ? individual.deviceId()
+        : Optional.empty();
   }
 
   // ---- operation counts
@@ -291,9 +334,13 @@ public final class Registry {
     return operationCounter.current();
   }
 
-  /** Counts an authenticated register request: a re-registration if a record already exists. */
-  public synchronized void countRegistration(String registrationId) {
-    operationCounter.countRegistration(registration(registrationId).isPresent());
+  /**
+   * Counts an authenticated registration that ended {@code failed} or {@code disabled}: not a
+   * billable operation (the terminology bills "the successful completion of one instruction"),
+   * reported apart. Successful ones are counted by {@link #recordAssignment}.
+   */
+  public synchronized void countFailedRegistration() {
+    operationCounter.countFailedRegistration();
     changed();
   }
 
@@ -306,7 +353,7 @@ public final class Registry {
   }
 
   public synchronized void restoreEnrollmentGroup(Versioned<EnrollmentGroup> stored) {
-    enrollmentGroups.put(stored.value().id(), stored);
+    enrollmentGroups.put(RegistrationIdRules.lookupKey(stored.value().id()), stored);
   }
 
   public synchronized void restoreRegistration(RegistrationRecord record) {
@@ -321,9 +368,9 @@ public final class Registry {
 
   // A new version (new etag, kept creation time) replacing the one ifMatch names, counted.
   private <T> Versioned<T> put(
-      EtagStore<Versioned<T>> store, String key, T value, Optional<String> ifMatch, boolean group)
+      EtagStore<Versioned<T>> store, String key, T value, WriteCondition condition, boolean group)
       throws PreconditionFailedException {
-    Optional<Versioned<T>> previous = store.checkIfMatch(key, ifMatch);
+    Optional<Versioned<T>> previous = store.check(key, condition);
     Instant now = clock.instant();
     Versioned<T> stored =
         new Versioned<>(

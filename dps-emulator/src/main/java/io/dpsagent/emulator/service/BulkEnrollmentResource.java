@@ -8,52 +8,71 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.emulator.encoding.Json;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.PreconditionFailedException;
 import io.dpsagent.emulator.registry.Registry;
+import io.dpsagent.emulator.registry.WriteCondition;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
-/** {@code POST /enrollments}: individual enrollments in bulk, each applied on its own. */
-final class BulkEnrollmentResource {
+/**
+ * {@code POST /enrollments} ({@code IndividualEnrollment_RunBulkOperation}) or {@code POST
+ * /enrollmentGroups} ({@code EnrollmentGroup_RunBulkOperation}): up to {@value #MAX_ITEMS} items of
+ * one kind, each applied on its own (not atomically), failures reported per item.
+ */
+final class BulkEnrollmentResource<T extends Enrollment> {
 
-  private static final Set<String> BULK_MODES =
-      Set.of("create", "update", "updateIfMatchEtag", "delete");
+  /** The specification's "maximum of 10 enrollments" (and "of 10 groups") per request. */
+  static final int MAX_ITEMS = 10;
 
   private final Registry registry;
   private final ServiceReplies replies;
+  private final EnrollmentResource.Kind<T> kind;
 
-  BulkEnrollmentResource(Registry registry, ServiceReplies replies) {
+  BulkEnrollmentResource(
+      Registry registry, ServiceReplies replies, EnrollmentResource.Kind<T> kind) {
     this.registry = registry;
     this.replies = replies;
+    this.kind = kind;
   }
 
-  /** {@code POST /enrollments}: {@code { mode, enrollments: [...] }}, each applied on its own. */
+  /** {@code { mode, enrollments | enrollmentGroups: [...] }}. */
   ServiceReply bulk(ServiceRequest request, List<String> path) throws InvalidRequestException {
     if (!request.method().equals("POST")) {
       return replies.notAllowed("POST");
     }
     JsonNode body = body(request);
     EnrollmentJson.requireObject(body, "the body");
-    String mode =
+    String modeText =
         EnrollmentJson.optionalText(body, "mode")
             .orElseThrow(() -> new InvalidRequestException("mode is missing"));
-    if (!BULK_MODES.contains(mode)) {
-      throw new InvalidRequestException(
-          "mode must be \"create\", \"update\", \"updateIfMatchEtag\" or \"delete\"");
+    BulkMode mode =
+        BulkMode.parse(modeText)
+            .orElseThrow(
+                () ->
+                    new InvalidRequestException(
+                        "mode must be \"create\", \"update\", \"updateIfMatchETag\" or"
+                            + " \"delete\""));
+    JsonNode items = body.get(kind.bulkField());
+    if (items == null || !items.isArray()) {
+      throw new InvalidRequestException(kind.bulkField() + " is missing or not an array");
     }
-    JsonNode enrollments = body.get("enrollments");
-    if (enrollments == null || !enrollments.isArray()) {
-      throw new InvalidRequestException("enrollments is missing or not an array");
+    if (items.size() > MAX_ITEMS) {
+      throw new InvalidRequestException(
+          kind.bulkField()
+              + " holds "
+              + items.size()
+              + " items; at most "
+              + MAX_ITEMS
+              + " are allowed");
     }
     ArrayNode errors = Json.MAPPER.createArrayNode();
-    for (JsonNode item : enrollments) {
-      bulkItem(mode, item)
+    for (JsonNode item : items) {
+      apply(mode, item)
           .ifPresent(
               e -> {
                 ObjectNode entry = errors.addObject();
-                entry.put("registrationId", item.path("registrationId").asText(""));
+                entry.put(kind.idField(), item.path(kind.idField()).asText(""));
                 entry.put("errorCode", e.errorCode());
                 entry.put("errorStatus", e.message());
               });
@@ -64,31 +83,36 @@ final class BulkEnrollmentResource {
     return ServiceReply.ok(result);
   }
 
-  private Optional<ServiceError> bulkItem(String mode, JsonNode item) {
+  private Optional<ServiceError> apply(BulkMode mode, JsonNode item) {
     try {
-      EnrollmentJson.requireObject(item, "an enrollment");
+      EnrollmentJson.requireObject(item, "an item");
       String id =
-          EnrollmentJson.optionalText(item, "registrationId")
-              .orElseThrow(() -> new InvalidRequestException("registrationId is missing"));
+          EnrollmentJson.optionalText(item, kind.idField())
+              .orElseThrow(() -> new InvalidRequestException(kind.idField() + " is missing"));
       Optional<String> etag = EnrollmentJson.optionalText(item, "etag");
-      if (mode.equals("delete")) {
-        return registry.removeIndividualEnrollment(id, etag)
-            ? Optional.empty()
-            : Optional.of(ServiceError.ENROLLMENT_NOT_FOUND);
+      if (mode == BulkMode.DELETE) {
+        return kind.remover().remove(id, etag) ? Optional.empty() : Optional.of(kind.notFound());
       }
-      Optional<IndividualEnrollment> existing = registry.individualEnrollment(id);
-      if (mode.equals("create") && existing.isPresent()) {
+      Optional<T> existing = kind.find().apply(id).map(v -> v.value());
+      if (mode == BulkMode.CREATE && existing.isPresent()) {
         return Optional.of(ServiceError.CONFLICT);
       }
-      IndividualEnrollment enrollment = EnrollmentJson.individualFromJson(item, id, existing);
+      T enrollment = kind.reader().read(item, id, existing);
       checkHubsAreLinked(registry, enrollment);
-      Optional<String> ifMatch = mode.equals("updateIfMatchEtag") ? etag : Optional.empty();
-      putRule(() -> registry.putIndividualEnrollment(enrollment, ifMatch));
+      WriteCondition condition =
+          switch (mode) {
+            // Created meanwhile: still a conflict, not a replacement.
+            case CREATE -> new WriteCondition(Optional.empty(), true, false);
+            case UPDATE_IF_MATCH_ETAG -> WriteCondition.ifMatch(etag);
+            default -> WriteCondition.NONE;
+          };
+      putRule(() -> kind.writer().put(enrollment, condition));
       return Optional.empty();
     } catch (InvalidRequestException e) {
       return Optional.of(ServiceError.INVALID_REQUEST);
     } catch (PreconditionFailedException e) {
-      return Optional.of(ServiceError.PRECONDITION_FAILED);
+      return Optional.of(
+          mode == BulkMode.CREATE ? ServiceError.CONFLICT : ServiceError.PRECONDITION_FAILED);
     }
   }
 }

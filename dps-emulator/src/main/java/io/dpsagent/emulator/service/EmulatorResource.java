@@ -26,7 +26,7 @@ final class EmulatorResource {
     this.replies = replies;
   }
 
-  /** {@code GET /emulator/operations}: the billable operations served so far. */
+  /** {@code GET /emulator/operations}: the billable operations served so far, and failures. */
   ServiceReply operations(ServiceRequest request, List<String> path) {
     if (!request.method().equals("GET")) {
       return replies.notAllowed("GET");
@@ -40,6 +40,8 @@ final class EmulatorResource {
     json.put("enrollmentGroupAdds", counts.enrollmentGroupAdds());
     json.put("enrollmentGroupUpdates", counts.enrollmentGroupUpdates());
     json.put("total", counts.total());
+    // Not billed, so not in the total: registrations that ended failed or disabled.
+    json.put("failedRegistrations", counts.failedRegistrations());
     return ServiceReply.ok(json);
   }
 

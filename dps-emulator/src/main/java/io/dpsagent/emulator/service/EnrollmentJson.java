@@ -92,10 +92,10 @@ public final class EnrollmentJson {
   public static IndividualEnrollment individualFromJson(
       JsonNode json, String urlId, Optional<IndividualEnrollment> replaced)
       throws InvalidRequestException {
-    String registrationId = idInBody(json, "registrationId", urlId, true);
+    String registrationId = idInBody(json, "registrationId", urlId);
     if (!RegistrationIdRules.isValid(registrationId)) {
       throw new InvalidRequestException(
-          "registrationId must be 1 to 128 of A-Z a-z 0-9 - . _ : ending in a letter, digit or -");
+          "registrationId must be " + RegistrationIdRules.REGISTRATION_ID_RULE);
     }
     Optional<String> deviceId = optionalText(json, "deviceId");
     return MAPPER.individual(
@@ -106,16 +106,21 @@ public final class EnrollmentJson {
   public static EnrollmentGroup groupFromJson(
       JsonNode json, String urlId, Optional<EnrollmentGroup> replaced)
       throws InvalidRequestException {
-    String id = idInBody(json, "enrollmentGroupId", urlId, false);
+    String id = idInBody(json, "enrollmentGroupId", urlId);
+    if (!RegistrationIdRules.isValidGroupId(id)) {
+      throw new InvalidRequestException(
+          "enrollmentGroupId must be " + RegistrationIdRules.GROUP_ID_RULE);
+    }
     return MAPPER.group(id, attestation(json, true, replaced), fields(json));
   }
 
-  // The ID may be left out of the body; if given, it must be the URL's.
-  private static String idInBody(JsonNode json, String field, String urlId, boolean anyCase)
+  // The ID may be left out of the body; if given, it must be the URL's, in any case (both IDs are
+  // case-insensitive).
+  private static String idInBody(JsonNode json, String field, String urlId)
       throws InvalidRequestException {
     requireObject(json, "the body");
     String id = optionalText(json, field).orElse(urlId);
-    if (anyCase ? !id.equalsIgnoreCase(urlId) : !id.equals(urlId)) {
+    if (!id.equalsIgnoreCase(urlId)) {
       throw new InvalidRequestException(field + " differs from the one in the URL");
     }
     return id;

@@ -1,6 +1,7 @@
 package io.dpsagent.emulator.service;
 
 import static io.dpsagent.emulator.service.ServiceReplies.IF_MATCH;
+import static io.dpsagent.emulator.service.ServiceReplies.IF_NONE_MATCH;
 import static io.dpsagent.emulator.service.ServiceReplies.body;
 import static io.dpsagent.emulator.service.ServiceReplies.checkHubsAreLinked;
 import static io.dpsagent.emulator.service.ServiceReplies.putRule;
@@ -14,6 +15,7 @@ import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.PreconditionFailedException;
 import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.registry.Versioned;
+import io.dpsagent.emulator.registry.WriteCondition;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -30,7 +32,7 @@ final class EnrollmentResource<T extends Enrollment> {
   }
 
   interface Writer<T> {
-    Versioned<T> put(T enrollment, Optional<String> ifMatch) throws PreconditionFailedException;
+    Versioned<T> put(T enrollment, WriteCondition condition) throws PreconditionFailedException;
   }
 
   interface Remover {
@@ -42,6 +44,8 @@ final class EnrollmentResource<T extends Enrollment> {
    *
    * @param itemType the {@code x-ms-item-type} of its query pages
    * @param group whether it is the group kind, whose x509 certificates are signing certificates
+   * @param idField the JSON field holding the ID
+   * @param bulkField the array of a bulk operation's body
    */
   record Kind<T extends Enrollment>(
       Function<String, Optional<Versioned<T>>> find,
@@ -52,21 +56,30 @@ final class EnrollmentResource<T extends Enrollment> {
       Function<Versioned<T>, ObjectNode> toJson,
       ServiceError notFound,
       String itemType,
-      boolean group) {}
+      boolean group,
+      String idField,
+      String bulkField) {}
 
   private final Registry registry;
   private final ServiceReplies replies;
   private final Kind<T> kind;
+  private final boolean replaceNeedsIfMatch;
 
-  private EnrollmentResource(Registry registry, ServiceReplies replies, Kind<T> kind) {
+  private EnrollmentResource(
+      Registry registry, ServiceReplies replies, Kind<T> kind, boolean replaceNeedsIfMatch) {
     this.registry = registry;
     this.replies = replies;
     this.kind = kind;
+    this.replaceNeedsIfMatch = replaceNeedsIfMatch;
   }
 
-  /** Individual enrollments; a read one carries its device's registration record. */
+  /**
+   * Individual enrollments; a read one carries its device's registration record.
+   *
+   * @param replaceNeedsIfMatch whether a PUT replacing an enrollment needs {@code If-Match}
+   */
   static EnrollmentResource<IndividualEnrollment> individuals(
-      Registry registry, ServiceReplies replies) {
+      Registry registry, ServiceReplies replies, boolean replaceNeedsIfMatch) {
     Function<Versioned<IndividualEnrollment>, ObjectNode> toJson =
         stored -> {
           ObjectNode json = EnrollmentJson.toJson(stored, true);
@@ -87,10 +100,14 @@ final class EnrollmentResource<T extends Enrollment> {
             toJson,
             ServiceError.ENROLLMENT_NOT_FOUND,
             "enrollment",
-            false));
+            false,
+            "registrationId",
+            "enrollments"),
+        replaceNeedsIfMatch);
   }
 
-  static EnrollmentResource<EnrollmentGroup> groups(Registry registry, ServiceReplies replies) {
+  static EnrollmentResource<EnrollmentGroup> groups(
+      Registry registry, ServiceReplies replies, boolean replaceNeedsIfMatch) {
     return new EnrollmentResource<>(
         registry,
         replies,
@@ -103,7 +120,14 @@ final class EnrollmentResource<T extends Enrollment> {
             stored -> EnrollmentJson.groupToJson(stored, true),
             ServiceError.ENROLLMENT_GROUP_NOT_FOUND,
             "enrollmentGroup",
-            true));
+            true,
+            "enrollmentGroupId",
+            "enrollmentGroups"),
+        replaceNeedsIfMatch);
+  }
+
+  Kind<T> kind() {
+    return kind;
   }
 
   /** {@code /{kind}/{id}}: GET, PUT (create or replace), DELETE. */
@@ -115,14 +139,25 @@ final class EnrollmentResource<T extends Enrollment> {
       case "GET":
         return kind.find().apply(id).map(this::reply).orElseGet(this::notFound);
       case "PUT":
+        WriteCondition condition =
+            new WriteCondition(ifMatch, ifNoneMatchAny(request), replaceNeedsIfMatch);
         T enrollment = kind.reader().read(body(request), id, current(id));
         checkHubsAreLinked(registry, enrollment);
-        return reply(putRule(() -> kind.writer().put(enrollment, ifMatch)));
+        return reply(putRule(() -> kind.writer().put(enrollment, condition)));
       case "DELETE":
         return kind.remover().remove(id, ifMatch) ? ServiceReply.noContent() : notFound();
       default:
         return replies.notAllowed("GET, PUT, DELETE");
     }
+  }
+
+  // Only "*" (create, never replace) has a use here; an etag would be a client mistake.
+  private static boolean ifNoneMatchAny(ServiceRequest request) throws InvalidRequestException {
+    Optional<String> ifNoneMatch = request.header(IF_NONE_MATCH).map(String::strip);
+    if (ifNoneMatch.isPresent() && !ifNoneMatch.get().equals("*")) {
+      throw new InvalidRequestException("If-None-Match supports only *");
+    }
+    return ifNoneMatch.isPresent();
   }
 
   /** {@code POST /{kind}/query}. */

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * <p>Only queries that select everything are supported ({@code *} or {@code SELECT * FROM x}); the
  * emulator refuses a filter rather than silently ignoring it.
  */
-record QueryPage(int from, int to, Optional<String> continuation) {
+record QueryPage(int from, int to, int size, Optional<String> continuation) {
 
   private static final Pattern SELECT_ALL =
       Pattern.compile(
@@ -41,7 +41,7 @@ record QueryPage(int from, int to, Optional<String> continuation) {
     int size = maxItemCount.isPresent() ? pageSize(maxItemCount.get()) : total;
     int to = (int) Math.min((long) from + size, total);
     Optional<String> next = to < total ? Optional.of(token(to)) : Optional.empty();
-    return new QueryPage(from, to, next);
+    return new QueryPage(from, to, size, next);
   }
 
   private static int pageSize(String text) throws InvalidRequestException {

@@ -48,7 +48,8 @@ final class RegistrationResource {
     }
     List<RegistrationRecord> records =
         registry.registrations().stream()
-            .filter(record -> record.enrollmentGroupId().filter(groupId::equals).isPresent())
+            .filter(
+                record -> record.enrollmentGroupId().filter(groupId::equalsIgnoreCase).isPresent())
             .toList();
     return ServiceReplies.query(request, records, RegistrationJson::toJson, "deviceRegistration");
   }

@@ -4,6 +4,7 @@ import static io.dpsagent.emulator.service.Route.ID;
 import static io.dpsagent.emulator.service.Route.anyCase;
 import static io.dpsagent.emulator.service.Route.literal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.emulator.device.Faults;
 import io.dpsagent.emulator.hub.Hubs;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 
@@ -50,20 +52,41 @@ public final class ServiceApi {
       ServiceAuthenticator authenticator,
       boolean strictApiVersion,
       Clock clock) {
+    this(registry, faults, hubs, authenticator, strictApiVersion, true, clock);
+  }
+
+  /**
+   * @param strictApiVersion also reject api-version values other than the published ones
+   * @param replaceNeedsIfMatch whether a PUT that replaces an enrollment or group needs {@code
+   *     If-Match} (409 Conflict without it), as the service's optimistic concurrency
+   */
+  public ServiceApi(
+      Registry registry,
+      Faults faults,
+      Hubs hubs,
+      ServiceAuthenticator authenticator,
+      boolean strictApiVersion,
+      boolean replaceNeedsIfMatch,
+      Clock clock) {
     this.authenticator = authenticator;
     this.strictApiVersion = strictApiVersion;
     this.clock = clock;
     this.replies = new ServiceReplies(clock);
-    this.routes = routes(registry, faults, hubs, replies);
+    this.routes = routes(registry, faults, hubs, replies, replaceNeedsIfMatch);
   }
 
   // A literal row comes before the ID row it shadows: GET /enrollments/query reads enrollment
   // "query", POST queries.
   private static List<Route> routes(
-      Registry registry, Faults faults, Hubs hubs, ServiceReplies replies) {
-    var bulk = new BulkEnrollmentResource(registry, replies);
-    var enrollments = EnrollmentResource.individuals(registry, replies);
-    var groups = EnrollmentResource.groups(registry, replies);
+      Registry registry,
+      Faults faults,
+      Hubs hubs,
+      ServiceReplies replies,
+      boolean replaceNeedsIfMatch) {
+    var enrollments = EnrollmentResource.individuals(registry, replies, replaceNeedsIfMatch);
+    var groups = EnrollmentResource.groups(registry, replies, replaceNeedsIfMatch);
+    var bulk = new BulkEnrollmentResource<>(registry, replies, enrollments.kind());
+    var groupBulk = new BulkEnrollmentResource<>(registry, replies, groups.kind());
     var registrations = new RegistrationResource(registry, replies);
     var emulator = new EmulatorResource(registry, faults, replies);
     var hubResource = new HubResource(hubs, replies);
@@ -73,6 +96,7 @@ public final class ServiceApi {
         Route.of("enrollments", List.of(ID), enrollments::one),
         Route.of(
             "enrollments", List.of(ID, ATTESTATION_MECHANISM), enrollments::attestationMechanism),
+        Route.of("enrollmentgroups", List.of(), groupBulk::bulk),
         Route.of("POST", "enrollmentgroups", List.of(literal("query")), groups::query),
         Route.of("enrollmentgroups", List.of(ID), groups::one),
         Route.of(
@@ -86,7 +110,23 @@ public final class ServiceApi {
             "emulator", List.of(literal("hubs"), ID, literal("twins"), ID), hubResource::twin));
   }
 
+  /**
+   * The answer to {@code request}, with an {@code x-ms-request-id}: the body's {@code trackingId}
+   * where it has one (as in traces of the real service), a fresh one otherwise.
+   */
   public ServiceReply handle(ServiceRequest request) {
+    ServiceReply reply = answer(request);
+    String requestId =
+        reply
+            .body()
+            .map(body -> body.path("trackingId"))
+            .filter(JsonNode::isTextual)
+            .map(JsonNode::textValue)
+            .orElseGet(() -> UUID.randomUUID().toString());
+    return reply.withHeader("x-ms-request-id", requestId);
+  }
+
+  private ServiceReply answer(ServiceRequest request) {
     try {
       authenticator.authenticate(request.header("Authorization"), clock.instant());
     } catch (ServiceAuthenticationException e) {
@@ -115,7 +155,10 @@ public final class ServiceApi {
     } catch (InvalidRequestException e) {
       return replies.error(ServiceError.INVALID_REQUEST, e.getMessage());
     } catch (PreconditionFailedException e) {
-      return replies.error(ServiceError.PRECONDITION_FAILED);
+      return e.conflict()
+          ? replies.error(
+              ServiceError.CONFLICT, "To replace it, send If-Match with its etag, or *.")
+          : replies.error(ServiceError.PRECONDITION_FAILED);
     }
   }
 

@@ -16,7 +16,11 @@ public enum ServiceError implements DpsError {
   ENROLLMENT_GROUP_NOT_FOUND(404, 404203, "The enrollment group does not exist."),
   METHOD_NOT_ALLOWED(405, 405000, "The method is not allowed on this resource."),
   CONFLICT(409, 409201, "The resource already exists."),
-  PRECONDITION_FAILED(412, 412001, "The etag in If-Match does not match the resource."),
+  PRECONDITION_FAILED(
+      412,
+      412001,
+      "The If-Match etag does not match the resource (or there is none), or If-None-Match: *"
+          + " found it."),
   PAYLOAD_TOO_LARGE(413, 413000, "The request body is too large.");
 
   private final Code code;

@@ -16,6 +16,7 @@ import java.util.function.Function;
 final class ServiceReplies {
 
   static final String IF_MATCH = "If-Match";
+  static final String IF_NONE_MATCH = "If-None-Match";
 
   private final Clock clock;
 
@@ -42,7 +43,11 @@ final class ServiceReplies {
     return reply.withHeader("ETag", "\"" + etag + "\"");
   }
 
-  /** One page of {@code all}, as the {@code x-ms-max-item-count} and continuation headers ask. */
+  /**
+   * One page of {@code all}, as the {@code x-ms-max-item-count} and continuation headers ask. The
+   * answer's {@code x-ms-max-item-count} is the page size used: the one asked for, or without one
+   * the whole result (the emulator does not page unasked).
+   */
   static <T> ServiceReply query(
       ServiceRequest request, List<T> all, Function<T, ObjectNode> toJson, String itemType)
       throws InvalidRequestException {
@@ -52,7 +57,10 @@ final class ServiceReplies {
             all.size(), request.header("x-ms-max-item-count"), request.header("x-ms-continuation"));
     ArrayNode items = Json.MAPPER.createArrayNode();
     all.subList(page.from(), page.to()).forEach(item -> items.add(toJson.apply(item)));
-    ServiceReply reply = ServiceReply.ok(items).withHeader("x-ms-item-type", itemType);
+    ServiceReply reply =
+        ServiceReply.ok(items)
+            .withHeader("x-ms-item-type", itemType)
+            .withHeader("x-ms-max-item-count", Integer.toString(page.size()));
     return page.continuation()
         .map(token -> reply.withHeader("x-ms-continuation", token))
         .orElse(reply);

@@ -20,8 +20,9 @@ import java.util.Optional;
 /**
  * The {@code x509} part of an {@code AttestationMechanism}: {@code clientCertificates} on an
  * individual enrollment, {@code signingCertificates} on a group, each {@code { primary: {
- * certificate, info }, secondary? }}. Certificates may be PEM or base64 DER; {@code caReferences}
- * (certificates uploaded to the DPS instance) are not supported.
+ * certificate, info }, secondary? }}. Certificates may be PEM or base64 DER. {@code caReferences}
+ * (names of CA certificates uploaded to the DPS instance through the management API, which the data
+ * plane cannot upload or verify) are refused: the emulator has no such store.
  */
 final class X509Json {
 
@@ -39,7 +40,10 @@ final class X509Json {
   static X509Mechanism attestation(JsonNode x509, boolean group) throws InvalidRequestException {
     String field = group ? "signingCertificates" : "clientCertificates";
     if (x509.hasNonNull("caReferences")) {
-      throw new InvalidRequestException("attestation.x509.caReferences is not supported");
+      throw new InvalidRequestException(
+          "attestation.x509.caReferences is not supported: the emulator has no store of"
+              + " uploaded CA certificates for references to name; give the certificate itself in "
+              + field);
     }
     JsonNode certificates = x509.get(field);
     EnrollmentJson.requireObject(certificates, "attestation.x509." + field);

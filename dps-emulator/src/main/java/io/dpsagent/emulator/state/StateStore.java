@@ -182,6 +182,7 @@ public final class StateStore implements AutoCloseable {
     operations.put("enrollmentUpdates", counts.enrollmentUpdates());
     operations.put("enrollmentGroupAdds", counts.enrollmentGroupAdds());
     operations.put("enrollmentGroupUpdates", counts.enrollmentGroupUpdates());
+    operations.put("failedRegistrations", counts.failedRegistrations());
     return root;
   }
 
@@ -222,7 +223,9 @@ public final class StateStore implements AutoCloseable {
             count(operations, "enrollmentAdds"),
             count(operations, "enrollmentUpdates"),
             count(operations, "enrollmentGroupAdds"),
-            count(operations, "enrollmentGroupUpdates")));
+            count(operations, "enrollmentGroupUpdates"),
+            // Absent from files written before failures were counted apart.
+            operations.has("failedRegistrations") ? count(operations, "failedRegistrations") : 0));
     List<SharedAccessPolicy> policies = new ArrayList<>();
     for (JsonNode json : array(root, "sharedAccessPolicies")) {
       policies.add(

@@ -75,6 +75,13 @@ class ServiceConfigTest {
                 + ATTESTATION);
 
     assertEquals(8444, config.service().port());
+    assertEquals(true, config.service().replaceNeedsIfMatch());
+    assertEquals(
+        false,
+        load("[emulator]\nservice_put_requires_if_match = false\n").toBuilder()
+            .build()
+            .service()
+            .replaceNeedsIfMatch());
     assertEquals(AllocationPolicy.GEO_LATENCY, config.allocation().defaultPolicy());
     assertEquals(Duration.ofSeconds(3), config.allocation().assignment().webhookTimeout());
     assertEquals(
@@ -150,6 +157,15 @@ class ServiceConfigTest {
             + "allocation_policy = \"static\"\\n"
             + "ATTESTATION| enrollment_groups[0].iot_hubs: the static allocation policy needs"
             + " exactly one hub in iotHubs",
+        "[emulator]\\nallocation_policy = \"static\"\\nHUBS[[enrollment_groups]]\\n"
+            + "enrollment_group_id = \"g\"\\n"
+            + "ATTESTATION| enrollment_groups[0].iot_hubs: the instance's default allocation policy"
+            + " is static: an enrollment without its own allocationPolicy needs exactly one hub in"
+            + " iotHubs",
+        "HUBS[[enrollment_groups]]\\n"
+            + "enrollment_group_id = \"g$x\"\\n"
+            + "ATTESTATION| enrollment_groups[0].enrollment_group_id: invalid enrollment group ID:"
+            + " must be 1 to 128 of A-Z a-z 0-9 - . _ : ending in a letter, digit or -",
         "HUBS[[individual_enrollments]]\\n"
             + "registration_id = \"d\"\\n"
             + "allocation_policy = \"custom\"\\n"

@@ -106,11 +106,12 @@ class RegistryServiceRulesTest {
     registry.addEnrollmentGroup(group);
     registry.addEnrollmentGroup(group.disabled());
 
-    registry.countRegistration("n-1");
     registry.recordAssignment("n-1", enrollment, HUB_1, java.time.Instant.now());
-    registry.countRegistration("N-1");
+    registry.countFailedRegistration();
+    registry.recordAssignment("N-1", enrollment, HUB_1, java.time.Instant.now());
 
-    assertEquals(new OperationCounts(1, 1, 1, 2, 1, 1), registry.operationCounts());
+    // Successes are billed (a first registration, then a re-registration); the failure is not.
+    assertEquals(new OperationCounts(1, 1, 1, 2, 1, 1, 1), registry.operationCounts());
     assertEquals(7, registry.operationCounts().total());
   }
 
