@@ -35,7 +35,8 @@ record ConfigFile(
       String serviceHost,
       String allocationPolicy,
       Integer webhookTimeoutSeconds,
-      String reprovisionSameHubSubstatus) {}
+      String reprovisionSameHubSubstatus,
+      Long issuedCertificateValiditySeconds) {}
 
   record LinkedHubEntry(String hostName, Integer allocationWeight, Integer latencyMs) {}
 
@@ -48,7 +49,8 @@ record ConfigFile(
       String allocationPolicy,
       CustomAllocationEntry customAllocation,
       ReprovisionPolicyEntry reprovisionPolicy,
-      JsonNode initialTwin)
+      JsonNode initialTwin,
+      Boolean certificateIssuance)
       implements EnrollmentEntry {}
 
   record EnrollmentGroupEntry(
@@ -59,7 +61,8 @@ record ConfigFile(
       String allocationPolicy,
       CustomAllocationEntry customAllocation,
       ReprovisionPolicyEntry reprovisionPolicy,
-      JsonNode initialTwin)
+      JsonNode initialTwin,
+      Boolean certificateIssuance)
       implements EnrollmentEntry {}
 
   /** What individual enrollments and groups have in common. */
@@ -75,6 +78,8 @@ record ConfigFile(
     ReprovisionPolicyEntry reprovisionPolicy();
 
     JsonNode initialTwin();
+
+    Boolean certificateIssuance();
   }
 
   record CustomAllocationEntry(String webhookUrl, String apiVersion) {}
