@@ -55,6 +55,14 @@ final class StatusCommand extends ConfiguredCommand {
           a.put("authType", c.hubAuth().type());
           a.put("provisionedAt", c.provisionedAt().toString());
           c.identityFingerprint().ifPresent(f -> a.put("identityFingerprint", f));
+          c.certificate()
+              .ifPresent(
+                  cert ->
+                      a.putObject("certificate")
+                          .put("file", cert.file().toString())
+                          .put("sha256Fingerprint", cert.sha256Fingerprint())
+                          .put("notBefore", cert.notBefore().toString())
+                          .put("notAfter", cert.notAfter().toString()));
         });
     ObjectNode d = root.putObject("daemon");
     d.put("running", daemon.map(DaemonState::daemonRunning).orElse(false));
@@ -94,6 +102,17 @@ final class StatusCommand extends ConfiguredCommand {
               + ")"
               + c.identityFingerprint().map(f -> ", " + f).orElse(""));
       out.println("provisioned:   " + c.provisionedAt());
+      c.certificate()
+          .ifPresent(
+              cert ->
+                  out.println(
+                      "certificate:   "
+                          + cert.file()
+                          + " expires "
+                          + cert.notAfter()
+                          + " (sha256 "
+                          + cert.sha256Fingerprint()
+                          + ")"));
     } else {
       out.println("assignment:    none (not provisioned yet)");
     }

@@ -10,11 +10,16 @@ import io.dpsagent.agent.dps.DeviceRegistrationResult;
 import io.dpsagent.agent.dps.DpsTransport;
 import io.dpsagent.agent.dps.RegistrationClient;
 import io.dpsagent.agent.dps.RegistrationRequest;
+import io.dpsagent.agent.issuance.CertificateSigningRequest;
+import io.dpsagent.agent.issuance.IssuedChain;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HookRunner;
+import io.dpsagent.agent.output.HubAuth;
+import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.agent.output.OutputLock;
 import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.agent.tls.TrustStores;
+import io.dpsagent.common.AtomicFiles;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -62,10 +67,10 @@ public final class ProvisionFlow {
     OutputWriter writer = new OutputWriter(config.output());
     writer.prepare(device.hubAuth());
     OutputLock.acquire(config.output().dir(), OutputLock.Holder.PROVISION).close();
-    ConnectionInfo info = register(device);
+    Registered registered = register(device);
     Result result;
     try (OutputLock lock = OutputLock.acquire(config.output().dir(), OutputLock.Holder.PROVISION)) {
-      result = write(writer, info);
+      result = write(writer, registered);
     }
     return announce(result);
   }
@@ -78,11 +83,27 @@ public final class ProvisionFlow {
     return announce(write(new OutputWriter(config.output()), register(device)));
   }
 
-  private ConnectionInfo register(DeviceAuthentication device) throws AgentException {
+  /** An assignment and, with certificate issuance, the chain DPS issued (not yet written). */
+  private record Registered(ConnectionInfo info, Optional<IssuedChain> chain) {}
+
+  private Registered register(DeviceAuthentication device) throws AgentException {
     ProvisioningConfig p = config.provisioning();
+    Optional<CertificateSigningRequest> csr = Optional.empty();
+    if (p.certificateIssuance().isPresent()) {
+      csr =
+          Optional.of(
+              CertificateSigningRequest.create(
+                  p.certificateIssuance().get(),
+                  device.registrationId(),
+                  Attestations.keyOptions(config)));
+    }
     RegistrationRequest request =
         new RegistrationRequest(
-            p.idScope(), device.registrationId(), p.payload(), device.tpmKeys());
+            p.idScope(),
+            device.registrationId(),
+            p.payload(),
+            device.tpmKeys(),
+            csr.map(CertificateSigningRequest::base64Der));
     SSLContext tls = TrustStores.clientContext(p.trustBundle(), device.tlsIdentity());
     try (DpsTransport transport = Transports.open(p, device.registrationId(), tls)) {
       RegistrationClient client =
@@ -94,14 +115,39 @@ public final class ProvisionFlow {
               clock,
               sleeper);
       DeviceRegistrationResult state = client.register(request);
+      Optional<IssuedChain> chain = Optional.empty();
+      if (csr.isPresent()) {
+        chain =
+            Optional.of(
+                IssuedChain.read(state.issuedCertificateChain(), csr.get(), p.apiVersion()));
+      }
       ConnectionInfo info = connectionInfo(device, state, transport.describe());
       LOG.info(() -> "assigned " + info.deviceId() + " to " + info.hubHostName());
-      return info;
+      return new Registered(info, chain);
     }
   }
 
-  private static Result write(OutputWriter writer, ConnectionInfo info) throws AgentException {
+  // The chain goes first: connection.json, written last, then names a chain that is in place.
+  private Result write(OutputWriter writer, Registered registered) throws AgentException {
+    ConnectionInfo info = registered.info();
+    if (registered.chain().isPresent()) {
+      Path file = config.provisioning().certificateIssuance().orElseThrow().chainFile(dir());
+      IssuedCertificate issued =
+          registered
+              .chain()
+              .get()
+              .write(
+                  file,
+                  config.output().groupReadable()
+                      ? AtomicFiles.GROUP_READABLE
+                      : AtomicFiles.OWNER_ONLY);
+      info = info.withCertificate(issued);
+    }
     return new Result(info, writer.writeOrFail(info));
+  }
+
+  private Path dir() {
+    return config.output().dir();
   }
 
   /** The post-provision hook, run after the new set is complete and the directory released. */
@@ -128,7 +174,7 @@ public final class ProvisionFlow {
         p.idScope(),
         endpoint,
         device.method(),
-        device.hubAuth(),
+        hubAuth(device),
         state.enrollmentGroupId(),
         state.substatus(),
         state.payload(),
@@ -137,5 +183,13 @@ public final class ProvisionFlow {
         state.etag(),
         clock.instant(),
         Optional.of(IdentityFingerprint.of(p, device)));
+  }
+
+  private HubAuth hubAuth(DeviceAuthentication device) {
+    return config
+        .provisioning()
+        .certificateIssuance()
+        .map(issuance -> CertificateSigningRequest.hubAuth(issuance, dir()))
+        .orElseGet(device::hubAuth);
   }
 }

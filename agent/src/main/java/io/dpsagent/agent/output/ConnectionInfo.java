@@ -12,6 +12,7 @@ import java.util.Optional;
  *
  * @param attestation the method the device attested with
  * @param hubAuth how the device authenticates to the hub
+ * @param certificate the certificate DPS issued at provisioning, when certificate issuance is on
  */
 public record ConnectionInfo(
     String hubHostName,
@@ -28,7 +29,44 @@ public record ConnectionInfo(
     Optional<String> lastUpdatedDateTimeUtc,
     Optional<String> etag,
     Instant provisionedAt,
-    Optional<String> identityFingerprint) {
+    Optional<String> identityFingerprint,
+    Optional<IssuedCertificate> certificate) {
+
+  /** An assignment without an issued certificate. */
+  public ConnectionInfo(
+      String hubHostName,
+      String deviceId,
+      String registrationId,
+      String idScope,
+      String dpsEndpoint,
+      String attestation,
+      HubAuth hubAuth,
+      Optional<String> enrollmentGroupId,
+      Optional<String> substatus,
+      Optional<JsonNode> payload,
+      Optional<String> createdDateTimeUtc,
+      Optional<String> lastUpdatedDateTimeUtc,
+      Optional<String> etag,
+      Instant provisionedAt,
+      Optional<String> identityFingerprint) {
+    this(
+        hubHostName,
+        deviceId,
+        registrationId,
+        idScope,
+        dpsEndpoint,
+        attestation,
+        hubAuth,
+        enrollmentGroupId,
+        substatus,
+        payload,
+        createdDateTimeUtc,
+        lastUpdatedDateTimeUtc,
+        etag,
+        provisionedAt,
+        identityFingerprint,
+        Optional.empty());
+  }
 
   /**
    * Reads a {@code connection.json} file, as written by {@link OutputWriter}: for {@code token},
@@ -49,6 +87,27 @@ public record ConnectionInfo(
     return ConnectionFile.readIfPresent(dir.resolve(OutputWriter.CONNECTION_JSON));
   }
 
+  /** The same assignment with the certificate DPS issued for it. */
+  public ConnectionInfo withCertificate(IssuedCertificate issued) {
+    return new ConnectionInfo(
+        hubHostName,
+        deviceId,
+        registrationId,
+        idScope,
+        dpsEndpoint,
+        attestation,
+        hubAuth,
+        enrollmentGroupId,
+        substatus,
+        payload,
+        createdDateTimeUtc,
+        lastUpdatedDateTimeUtc,
+        etag,
+        provisionedAt,
+        identityFingerprint,
+        Optional.of(issued));
+  }
+
   /** The same assignment, to be written with another hub authentication (a rotated key). */
   public ConnectionInfo withHubAuth(HubAuth auth) {
     return new ConnectionInfo(
@@ -66,6 +125,7 @@ public record ConnectionInfo(
         lastUpdatedDateTimeUtc,
         etag,
         provisionedAt,
-        identityFingerprint);
+        identityFingerprint,
+        certificate);
   }
 }

@@ -236,6 +236,14 @@ public final class OutputWriter {
     info.etag().ifPresent(v -> root.put("etag", v));
     root.put("provisionedAt", info.provisionedAt().toString());
     info.identityFingerprint().ifPresent(v -> root.put("identityFingerprint", v));
+    info.certificate()
+        .ifPresent(
+            c ->
+                root.putObject("certificate")
+                    .put("file", c.file().toString())
+                    .put("sha256Fingerprint", c.sha256Fingerprint())
+                    .put("notBefore", c.notBefore().toString())
+                    .put("notAfter", c.notAfter().toString()));
     return JSON.writeValueAsString(root) + "\n";
   }
 }
