@@ -8,6 +8,8 @@ import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.hub.HubServer;
 import io.dpsagent.emulator.hub.Hubs;
 import io.dpsagent.emulator.hub.RegisteredDevices;
+import io.dpsagent.emulator.issuance.CertificateIssuer;
+import io.dpsagent.emulator.issuance.IssuingCa;
 import io.dpsagent.emulator.registry.IdScopes;
 import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.OperationCounts;
@@ -47,6 +49,7 @@ import java.util.stream.Stream;
 public final class DpsEmulator implements AutoCloseable {
 
   static final String CA_FILE_NAME = "ca.pem";
+  static final String ISSUING_CA_FILE_NAME = "issuing-ca.pem";
   private static final Logger LOG = Logger.getLogger(DpsEmulator.class.getName());
 
   private final Registry registry;
@@ -112,7 +115,11 @@ public final class DpsEmulator implements AutoCloseable {
       Clock clock = Clock.systemUTC();
       RequestLog requestLog = new RequestLog();
       Assigner assigner = new Assigner(registry, config.allocation().assignment(), clock);
-      DeviceApi api = new DeviceApi(registry, config.protocol(), faults, clock, assigner);
+      CertificateIssuer issuer =
+          new CertificateIssuer(IssuingCa.generate(), config.issuance().validity(), clock);
+      Path issuingCaFile = stateDirectory.resolve(ISSUING_CA_FILE_NAME).toAbsolutePath();
+      PemFiles.writeCertificate(issuingCaFile, issuer.ca().root());
+      DeviceApi api = new DeviceApi(registry, config.protocol(), faults, clock, assigner, issuer);
       Hubs hubs =
           Hubs.start(
               registry.linkedHubs(),
@@ -120,7 +127,7 @@ public final class DpsEmulator implements AutoCloseable {
               config.devices().bindAddress(),
               new HubServer.Settings(
                   tls.newServerContext(),
-                  new RegisteredDevices(registry, clock),
+                  new RegisteredDevices(registry, clock, Optional.of(issuer)),
                   config.protocol().sasClockSkew(),
                   clock));
       registry.onAssignment(hubs::assigned);
@@ -225,6 +232,14 @@ public final class DpsEmulator implements AutoCloseable {
     return caFile;
   }
 
+  /**
+   * The root of the CA that issues devices' certificates at provisioning ({@code issuing-ca.pem} in
+   * the state directory); chains end with it.
+   */
+  public Path issuingCaFile() {
+    return caFile.resolveSibling(ISSUING_CA_FILE_NAME);
+  }
+
   /** Enrollments, linked hubs and registration records; changes apply to the next request. */
   public Registry registry() {
     return registry;
@@ -287,6 +302,7 @@ public final class DpsEmulator implements AutoCloseable {
     }
     try {
       Files.deleteIfExists(directory.get().resolve(CA_FILE_NAME));
+      Files.deleteIfExists(directory.get().resolve(ISSUING_CA_FILE_NAME));
       Files.deleteIfExists(directory.get().resolve(StateStore.FILE_NAME));
       Files.deleteIfExists(directory.get());
     } catch (IOException e) {

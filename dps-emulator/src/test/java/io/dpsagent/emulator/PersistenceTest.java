@@ -70,7 +70,7 @@ class PersistenceTest {
         Files.getPosixFilePermissions(state));
     try (Stream<Path> files = Files.list(state)) {
       assertEquals(
-          List.of("ca.pem", "state.json"),
+          List.of("ca.pem", "issuing-ca.pem", "state.json"),
           files.map(p -> p.getFileName().toString()).sorted().toList(),
           "no temporary files left behind");
     }

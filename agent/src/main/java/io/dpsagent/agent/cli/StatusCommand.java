@@ -61,6 +61,14 @@ final class StatusCommand extends ConfiguredCommand {
           h.put("result", hub.result().configName());
           hub.at().ifPresent(t -> h.put("at", t.toString()));
           hub.detail().ifPresent(t -> h.put("detail", t));
+          c.certificate()
+              .ifPresent(
+                  cert ->
+                      a.putObject("certificate")
+                          .put("file", cert.file().toString())
+                          .put("sha256Fingerprint", cert.sha256Fingerprint())
+                          .put("notBefore", cert.notBefore().toString())
+                          .put("notAfter", cert.notAfter().toString()));
         });
     ObjectNode d = root.putObject("daemon");
     d.put("running", daemon.map(DaemonState::daemonRunning).orElse(false));
@@ -108,6 +116,17 @@ final class StatusCommand extends ConfiguredCommand {
               + c.identityFingerprint().map(f -> ", " + f).orElse(""));
       out.println("provisioned:   " + c.provisionedAt());
       out.println("hub:           " + hubLine(c.hubVerification()));
+      c.certificate()
+          .ifPresent(
+              cert ->
+                  out.println(
+                      "certificate:   "
+                          + cert.file()
+                          + " expires "
+                          + cert.notAfter()
+                          + " (sha256 "
+                          + cert.sha256Fingerprint()
+                          + ")"));
     } else {
       out.println("assignment:    none (not provisioned yet)");
     }

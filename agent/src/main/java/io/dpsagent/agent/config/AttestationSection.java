@@ -120,7 +120,7 @@ final class AttestationSection {
     }
   }
 
-  private static Optional<KeyUri> keyReference(Optional<Section> table, boolean tokenAllowed)
+  static Optional<KeyUri> keyReference(Optional<Section> table, boolean tokenAllowed)
       throws InvalidConfigException {
     if (table.isEmpty()) {
       return Optional.empty();

@@ -105,11 +105,25 @@ public final class ConfigLoader {
     }
     Transport transport =
         Transport.fromConfig(s.string("transport").orElse("https"), s.keyName("transport"));
-    String apiVersion = s.string("api_version").orElse(DEFAULT_API_VERSION);
+    Optional<String> configuredApiVersion = s.string("api_version");
+    String apiVersion = configuredApiVersion.orElse(DEFAULT_API_VERSION);
     if (!API_VERSION.matcher(apiVersion).matches()) {
       throw new InvalidConfigException(
           s.keyName("api_version"),
           Printable.quote(apiVersion) + " is not an API version like 2021-06-01");
+    }
+    Optional<CertificateIssuance> issuance =
+        CertificateIssuanceSection.bind(s.table("certificate_issuance"));
+    if (issuance.isPresent()) {
+      String issuanceVersion = issuance.get().apiVersion();
+      if (configuredApiVersion.filter(v -> !v.equals(issuanceVersion)).isPresent()) {
+        throw new InvalidConfigException(
+            s.keyName("api_version"),
+            "differs from certificate_issuance.api_version "
+                + Printable.quote(issuanceVersion)
+                + ", which registrations with a CSR use; remove one of them");
+      }
+      apiVersion = issuanceVersion;
     }
     Optional<Path> trustBundle =
         s.string("trust_bundle").isPresent()
@@ -143,7 +157,8 @@ public final class ConfigLoader {
         proxy,
         attestation,
         retry,
-        reprovision);
+        reprovision,
+        issuance);
   }
 
   private Optional<ProxySettings> proxy(Optional<String> configured, String key, String targetHost)

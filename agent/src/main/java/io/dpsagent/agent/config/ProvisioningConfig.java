@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param proxy the HTTP proxy DPS traffic is tunnelled through ({@code proxy} or {@code
  *     https_proxy})
  * @param reprovision when the daemon registers again although it has a cached assignment
+ * @param certificateIssuance the CSR sent with the registration, when enabled ({@code
+ *     [provisioning.certificate_issuance]}); {@code apiVersion} is then its api-version
  */
 public record ProvisioningConfig(
     DpsEndpoint endpoint,
@@ -25,4 +27,32 @@ public record ProvisioningConfig(
     Optional<ProxySettings> proxy,
     AttestationConfig attestation,
     RetryConfig retry,
-    ReprovisionPolicy reprovision) {}
+    ReprovisionPolicy reprovision,
+    Optional<CertificateIssuance> certificateIssuance) {
+
+  /** Provisioning without certificate issuance. */
+  public ProvisioningConfig(
+      DpsEndpoint endpoint,
+      String idScope,
+      Transport transport,
+      String apiVersion,
+      Optional<java.nio.file.Path> trustBundle,
+      Optional<String> payload,
+      Optional<ProxySettings> proxy,
+      AttestationConfig attestation,
+      RetryConfig retry,
+      ReprovisionPolicy reprovision) {
+    this(
+        endpoint,
+        idScope,
+        transport,
+        apiVersion,
+        trustBundle,
+        payload,
+        proxy,
+        attestation,
+        retry,
+        reprovision,
+        Optional.empty());
+  }
+}

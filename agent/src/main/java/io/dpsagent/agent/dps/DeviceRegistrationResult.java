@@ -1,6 +1,7 @@
 package io.dpsagent.agent.dps;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,6 +11,8 @@ import java.util.Optional;
  *
  * @param errorMessage escaped and cut short: it is shown to the operator
  * @param tpm the hub key DPS sends a TPM device on assignment
+ * @param issuedCertificateChain base64 DER certificates of certificate issuance, leaf first; empty
+ *     when DPS issued none
  */
 public record DeviceRegistrationResult(
     String registrationId,
@@ -24,4 +27,42 @@ public record DeviceRegistrationResult(
     Optional<JsonNode> payload,
     Optional<Integer> errorCode,
     Optional<String> errorMessage,
-    Optional<TpmRegistrationResult> tpm) {}
+    Optional<TpmRegistrationResult> tpm,
+    List<String> issuedCertificateChain) {
+
+  public DeviceRegistrationResult {
+    issuedCertificateChain = List.copyOf(issuedCertificateChain);
+  }
+
+  /** A result without an issued certificate. */
+  public DeviceRegistrationResult(
+      String registrationId,
+      String status,
+      Optional<String> assignedHub,
+      Optional<String> deviceId,
+      Optional<String> substatus,
+      Optional<String> createdDateTimeUtc,
+      Optional<String> lastUpdatedDateTimeUtc,
+      Optional<String> etag,
+      Optional<String> enrollmentGroupId,
+      Optional<JsonNode> payload,
+      Optional<Integer> errorCode,
+      Optional<String> errorMessage,
+      Optional<TpmRegistrationResult> tpm) {
+    this(
+        registrationId,
+        status,
+        assignedHub,
+        deviceId,
+        substatus,
+        createdDateTimeUtc,
+        lastUpdatedDateTimeUtc,
+        etag,
+        enrollmentGroupId,
+        payload,
+        errorCode,
+        errorMessage,
+        tpm,
+        List.of());
+  }
+}

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.dps.RegistrationOperationStatus.Status;
 import io.dpsagent.hsm.Printable;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -31,7 +33,7 @@ public final class DpsMessages {
 
   /**
    * The body of a register request: {@code registrationId}, the custom {@code payload} and, for TPM
-   * attestation, the TPM's public keys.
+   * attestation, the TPM's public keys, and for certificate issuance the {@code csr}.
    */
   public static byte[] registrationBody(RegistrationRequest request) throws IOException {
     ObjectNode body = JSON.createObjectNode().put("registrationId", request.registrationId());
@@ -45,6 +47,7 @@ public final class DpsMessages {
                 body.putObject("tpm")
                     .put("endorsementKey", tpm.endorsementKey())
                     .put("storageRootKey", tpm.storageRootKey()));
+    request.csr().ifPresent(csr -> body.put("csr", csr));
     return JSON.writeValueAsBytes(body);
   }
 
@@ -120,7 +123,17 @@ public final class DpsMessages {
             ? Optional.of(node.get("errorCode").intValue())
             : Optional.empty(),
         text(node, "errorMessage").map(m -> Printable.escape(m, MAX_ERROR_MESSAGE)),
-        tpm(node.path("tpm")));
+        tpm(node.path("tpm")),
+        issuedCertificateChain(node.path("issuedCertificateChain")));
+  }
+
+  // Entries that are not strings are kept as empty ones: the chain's reader names the bad entry.
+  private static List<String> issuedCertificateChain(JsonNode node) {
+    List<String> chain = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(entry -> chain.add(entry.isTextual() ? entry.textValue() : ""));
+    }
+    return chain;
   }
 
   private static Optional<TpmRegistrationResult> tpm(JsonNode node) {

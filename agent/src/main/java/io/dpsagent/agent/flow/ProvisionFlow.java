@@ -11,12 +11,17 @@ import io.dpsagent.agent.dps.DpsTransport;
 import io.dpsagent.agent.dps.RegistrationClient;
 import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.hub.HubVerifier;
+import io.dpsagent.agent.issuance.CertificateSigningRequest;
+import io.dpsagent.agent.issuance.IssuedChain;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HookRunner;
+import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.agent.output.HubVerification;
+import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.agent.output.OutputLock;
 import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.agent.tls.TrustStores;
+import io.dpsagent.common.AtomicFiles;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -63,17 +68,17 @@ public final class ProvisionFlow {
   public Result run(DeviceAuthentication device) throws AgentException {
     OutputWriter writer = new OutputWriter(config.output());
     writer.prepare(device.hubAuth());
-    Optional<HubVerifier> hub = HubVerifier.forCommand(config, false, clock);
     OutputLock.acquire(config.output().dir(), OutputLock.Holder.PROVISION).close();
-    ConnectionInfo info = HubVerifier.verified(hub, register(device), device);
+    Registered registered = verified(register(device), device, false);
     // A failed run leaves the outputs as they were, whatever DPS did: the set would not work.
-    if (info.hubVerification().result() == HubVerification.Result.REJECTED) {
+    HubVerification verification = registered.info().hubVerification();
+    if (verification.result() == HubVerification.Result.REJECTED) {
       throw new AgentException(
-          AgentException.Kind.ATTESTATION_REJECTED, info.hubVerification().detail().orElseThrow());
+          AgentException.Kind.ATTESTATION_REJECTED, verification.detail().orElseThrow());
     }
     Result result;
     try (OutputLock lock = OutputLock.acquire(config.output().dir(), OutputLock.Holder.PROVISION)) {
-      result = write(writer, info);
+      result = write(writer, registered);
     }
     return announce(result);
   }
@@ -83,16 +88,45 @@ public final class ProvisionFlow {
    * directory, verifies the hub unless configured not to, and acts on a rejection itself.
    */
   public Result runHoldingOutputs(DeviceAuthentication device) throws AgentException {
-    Optional<HubVerifier> hub = HubVerifier.forCommand(config, true, clock);
-    ConnectionInfo info = HubVerifier.verified(hub, register(device), device);
-    return announce(write(new OutputWriter(config.output()), info));
+    return announce(
+        write(new OutputWriter(config.output()), verified(register(device), device, true)));
   }
 
-  private ConnectionInfo register(DeviceAuthentication device) throws AgentException {
+  /**
+   * The assignment with its hub verified ({@code [hub] verify}). A device that gets its hub
+   * credential issued at provisioning is not verified yet: the verifier connects with the
+   * attestation's credential, not the certificate DPS just issued.
+   */
+  private Registered verified(Registered registered, DeviceAuthentication device, boolean daemon)
+      throws AgentException {
+    if (registered.chain().isPresent()) {
+      return registered;
+    }
+    Optional<HubVerifier> hub = HubVerifier.forCommand(config, daemon, clock);
+    return new Registered(HubVerifier.verified(hub, registered.info(), device), registered.chain());
+  }
+
+  /** An assignment and, with certificate issuance, the chain DPS issued (not yet written). */
+  private record Registered(ConnectionInfo info, Optional<IssuedChain> chain) {}
+
+  private Registered register(DeviceAuthentication device) throws AgentException {
     ProvisioningConfig p = config.provisioning();
+    Optional<CertificateSigningRequest> csr = Optional.empty();
+    if (p.certificateIssuance().isPresent()) {
+      csr =
+          Optional.of(
+              CertificateSigningRequest.create(
+                  p.certificateIssuance().get(),
+                  device.registrationId(),
+                  Attestations.keyOptions(config)));
+    }
     RegistrationRequest request =
         new RegistrationRequest(
-            p.idScope(), device.registrationId(), p.payload(), device.tpmKeys());
+            p.idScope(),
+            device.registrationId(),
+            p.payload(),
+            device.tpmKeys(),
+            csr.map(CertificateSigningRequest::base64Der));
     SSLContext tls = TrustStores.clientContext(p.trustBundle(), device.tlsIdentity());
     try (DpsTransport transport = Transports.open(p, device.registrationId(), tls)) {
       RegistrationClient client =
@@ -104,14 +138,39 @@ public final class ProvisionFlow {
               clock,
               sleeper);
       DeviceRegistrationResult state = client.register(request);
+      Optional<IssuedChain> chain = Optional.empty();
+      if (csr.isPresent()) {
+        chain =
+            Optional.of(
+                IssuedChain.read(state.issuedCertificateChain(), csr.get(), p.apiVersion()));
+      }
       ConnectionInfo info = connectionInfo(device, state, transport.describe());
       LOG.info(() -> "assigned " + info.deviceId() + " to " + info.hubHostName());
-      return info;
+      return new Registered(info, chain);
     }
   }
 
-  private static Result write(OutputWriter writer, ConnectionInfo info) throws AgentException {
+  // The chain goes first: connection.json, written last, then names a chain that is in place.
+  private Result write(OutputWriter writer, Registered registered) throws AgentException {
+    ConnectionInfo info = registered.info();
+    if (registered.chain().isPresent()) {
+      Path file = config.provisioning().certificateIssuance().orElseThrow().chainFile(dir());
+      IssuedCertificate issued =
+          registered
+              .chain()
+              .get()
+              .write(
+                  file,
+                  config.output().groupReadable()
+                      ? AtomicFiles.GROUP_READABLE
+                      : AtomicFiles.OWNER_ONLY);
+      info = info.withCertificate(issued);
+    }
     return new Result(info, writer.writeOrFail(info));
+  }
+
+  private Path dir() {
+    return config.output().dir();
   }
 
   /**
@@ -143,7 +202,7 @@ public final class ProvisionFlow {
         p.idScope(),
         endpoint,
         device.method(),
-        device.hubAuth(),
+        hubAuth(device),
         state.enrollmentGroupId(),
         state.substatus(),
         state.payload(),
@@ -152,5 +211,13 @@ public final class ProvisionFlow {
         state.etag(),
         clock.instant(),
         Optional.of(IdentityFingerprint.of(p, device)));
+  }
+
+  private HubAuth hubAuth(DeviceAuthentication device) {
+    return config
+        .provisioning()
+        .certificateIssuance()
+        .map(issuance -> CertificateSigningRequest.hubAuth(issuance, dir()))
+        .orElseGet(device::hubAuth);
   }
 }

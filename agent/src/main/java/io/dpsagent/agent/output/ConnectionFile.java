@@ -70,7 +70,8 @@ final class ConnectionFile {
           optional(root, "etag"),
           Instant.parse(required(file, root, "provisionedAt")),
           optional(root, "identityFingerprint"),
-          hubVerification(root.path("hubVerification")));
+          hubVerification(root.path("hubVerification")),
+          certificate(root.path("certificate")));
     } catch (DateTimeParseException e) {
       throw AgentException.config(
           file + ": provisionedAt is not an ISO-8601 instant; run dps-agent provision again");
@@ -96,6 +97,23 @@ final class ConnectionFile {
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // removed or unreadable: the next verification writes it again
     }
+  }
+
+  // Written by this agent; an entry that lost a field reads as none (provision again renews it).
+  private static Optional<IssuedCertificate> certificate(JsonNode node) {
+    Optional<String> file = optional(node, "file");
+    Optional<String> fingerprint = optional(node, "sha256Fingerprint");
+    Optional<String> notBefore = optional(node, "notBefore");
+    Optional<String> notAfter = optional(node, "notAfter");
+    if (file.isEmpty() || fingerprint.isEmpty() || notBefore.isEmpty() || notAfter.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new IssuedCertificate(
+            Path.of(file.get()),
+            fingerprint.get(),
+            Instant.parse(notBefore.get()),
+            Instant.parse(notAfter.get())));
   }
 
   private static String required(Path file, JsonNode node, String field) throws AgentException {

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param attestation the method the device attested with
  * @param hubAuth how the device authenticates to the hub
  * @param hubVerification how the last connection to the hub with this assignment's credential went
+ * @param certificate the certificate DPS issued at provisioning, when certificate issuance is on
  */
 public record ConnectionInfo(
     String hubHostName,
@@ -30,7 +31,8 @@ public record ConnectionInfo(
     Optional<String> etag,
     Instant provisionedAt,
     Optional<String> identityFingerprint,
-    HubVerification hubVerification) {
+    HubVerification hubVerification,
+    Optional<IssuedCertificate> certificate) {
 
   /** An assignment whose hub has not been verified. */
   public ConnectionInfo(
@@ -65,7 +67,8 @@ public record ConnectionInfo(
         etag,
         provisionedAt,
         identityFingerprint,
-        HubVerification.NOT_VERIFIED);
+        HubVerification.NOT_VERIFIED,
+        Optional.empty());
   }
 
   /**
@@ -105,7 +108,8 @@ public record ConnectionInfo(
         etag,
         provisionedAt,
         identityFingerprint,
-        hubVerification);
+        hubVerification,
+        certificate);
   }
 
   /** The same assignment, with the outcome of a new verification of its hub. */
@@ -126,6 +130,29 @@ public record ConnectionInfo(
         etag,
         provisionedAt,
         identityFingerprint,
-        verification);
+        verification,
+        certificate);
+  }
+
+  /** The same assignment with the certificate DPS issued for it. */
+  public ConnectionInfo withCertificate(IssuedCertificate issued) {
+    return new ConnectionInfo(
+        hubHostName,
+        deviceId,
+        registrationId,
+        idScope,
+        dpsEndpoint,
+        attestation,
+        hubAuth,
+        enrollmentGroupId,
+        substatus,
+        payload,
+        createdDateTimeUtc,
+        lastUpdatedDateTimeUtc,
+        etag,
+        provisionedAt,
+        identityFingerprint,
+        hubVerification,
+        Optional.of(issued));
   }
 }

@@ -258,6 +258,14 @@ public final class OutputWriter {
         .filter(p -> p.getFileName().toString().equals(INITIAL_CONFIG))
         .findFirst()
         .ifPresent(p -> verification.put("initialConfigFile", p.toString()));
+    info.certificate()
+        .ifPresent(
+            c ->
+                root.putObject("certificate")
+                    .put("file", c.file().toString())
+                    .put("sha256Fingerprint", c.sha256Fingerprint())
+                    .put("notBefore", c.notBefore().toString())
+                    .put("notAfter", c.notAfter().toString()));
     return JSON.writeValueAsString(root) + "\n";
   }
 }

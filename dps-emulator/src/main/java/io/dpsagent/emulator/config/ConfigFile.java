@@ -36,7 +36,8 @@ record ConfigFile(
       String allocationPolicy,
       Integer webhookTimeoutSeconds,
       String reprovisionSameHubSubstatus,
-      Boolean servicePutRequiresIfMatch) {}
+      Boolean servicePutRequiresIfMatch,
+      Long issuedCertificateValiditySeconds) {}
 
   record LinkedHubEntry(String hostName, Integer allocationWeight, Integer latencyMs) {}
 
@@ -49,7 +50,8 @@ record ConfigFile(
       String allocationPolicy,
       CustomAllocationEntry customAllocation,
       ReprovisionPolicyEntry reprovisionPolicy,
-      JsonNode initialTwin)
+      JsonNode initialTwin,
+      Boolean certificateIssuance)
       implements EnrollmentEntry {}
 
   record EnrollmentGroupEntry(
@@ -60,7 +62,8 @@ record ConfigFile(
       String allocationPolicy,
       CustomAllocationEntry customAllocation,
       ReprovisionPolicyEntry reprovisionPolicy,
-      JsonNode initialTwin)
+      JsonNode initialTwin,
+      Boolean certificateIssuance)
       implements EnrollmentEntry {}
 
   /** What individual enrollments and groups have in common. */
@@ -76,6 +79,8 @@ record ConfigFile(
     ReprovisionPolicyEntry reprovisionPolicy();
 
     JsonNode initialTwin();
+
+    Boolean certificateIssuance();
   }
 
   record CustomAllocationEntry(String webhookUrl, String apiVersion) {}

@@ -166,6 +166,13 @@ final class ConfigFileReader {
     if (section.strictApiVersion() != null) {
       builder.strictApiVersion(section.strictApiVersion());
     }
+    if (section.issuedCertificateValiditySeconds() != null) {
+      checks.at(
+          "emulator.issued_certificate_validity_seconds",
+          () ->
+              builder.issuedCertificateValidity(
+                  Duration.ofSeconds(section.issuedCertificateValiditySeconds())));
+    }
     applyTlsFiles(section, builder);
     applyServiceSettings(section, builder);
   }

@@ -22,6 +22,7 @@ import java.util.Optional;
  *     them
  * @param stateDirectory where {@code ca.pem} and the instance's {@code state.json} go; empty means
  *     a new temporary directory, removed on close
+ * @param issuance the lifetime of issued certificates
  */
 public record EmulatorConfig(
     DeviceListeners devices,
@@ -32,7 +33,16 @@ public record EmulatorConfig(
     Allocation allocation,
     FaultPlan faults,
     InstanceSeed seed,
-    Optional<Path> stateDirectory) {
+    Optional<Path> stateDirectory,
+    Issuance issuance) {
+
+  /**
+   * Certificate issuance at provisioning: the issuing CA is generated at start and its root written
+   * to {@code issuing-ca.pem} in the state directory.
+   *
+   * @param validity the lifetime of every issued certificate (default 30 days)
+   */
+  public record Issuance(Duration validity) {}
 
   /**
    * The hub linked when none is configured: a name that resolves on every machine, so that its

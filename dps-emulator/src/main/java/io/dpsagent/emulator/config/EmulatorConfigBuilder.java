@@ -8,6 +8,7 @@ import io.dpsagent.emulator.config.EmulatorConfig.ServiceListener;
 import io.dpsagent.emulator.config.EmulatorConfig.TlsFiles;
 import io.dpsagent.emulator.device.FaultPlan;
 import io.dpsagent.emulator.device.ProtocolSettings;
+import io.dpsagent.emulator.issuance.CertificateIssuer;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.AllocationPolicy;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
@@ -51,6 +52,7 @@ public final class EmulatorConfigBuilder {
   private final List<EnrollmentGroup> enrollmentGroups = new ArrayList<>();
   private Optional<Path> stateDirectory = Optional.empty();
   private int hubMqttPort;
+  private Duration issuedCertificateValidity = CertificateIssuer.DEFAULT_VALIDITY;
 
   EmulatorConfigBuilder() {}
 
@@ -81,6 +83,7 @@ public final class EmulatorConfigBuilder {
     individualEnrollments.addAll(config.seed().individualEnrollments());
     enrollmentGroups.addAll(config.seed().enrollmentGroups());
     stateDirectory = config.stateDirectory();
+    issuedCertificateValidity = config.issuance().validity();
   }
 
   /**
@@ -101,7 +104,17 @@ public final class EmulatorConfigBuilder {
         new Allocation(allocationPolicy, assignment),
         faultPlan,
         new InstanceSeed(idScope, linkedHubs, individualEnrollments, enrollmentGroups),
-        stateDirectory);
+        stateDirectory,
+        new EmulatorConfig.Issuance(issuedCertificateValidity));
+  }
+
+  /** The lifetime of certificates issued at provisioning; seconds suit renewal tests. */
+  public EmulatorConfigBuilder issuedCertificateValidity(Duration validity) {
+    if (validity.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("must be at least 1 second");
+    }
+    this.issuedCertificateValidity = validity;
+    return this;
   }
 
   // ---- device listeners

@@ -11,6 +11,7 @@ import io.dpsagent.emulator.registry.DeviceIds;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.EnrollmentMapper;
+import io.dpsagent.emulator.registry.EnrollmentOptions;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +60,8 @@ final class EnrollmentEntries {
     IndividualEnrollment enrollment =
         mapper(key, "registration_id")
             .individual(registrationId, deviceId, attestation, fields(entry, key));
-    return checkAllocationRules(enrollment, key);
+    return checkAllocationRules(
+        enrollment.withOptions(withIssuance(enrollment.options(), entry)), key);
   }
 
   EnrollmentGroup enrollmentGroup(EnrollmentGroupEntry entry, String key) throws ConfigException {
@@ -68,7 +70,11 @@ final class EnrollmentEntries {
         attestations.attestation(entry.attestation(), key + ".attestation", true);
     EnrollmentGroup group =
         mapper(key, "enrollment_group_id").group(id, attestation, fields(entry, key));
-    return checkAllocationRules(group, key);
+    return checkAllocationRules(group.withOptions(withIssuance(group.options(), entry)), key);
+  }
+
+  private static EnrollmentOptions withIssuance(EnrollmentOptions options, EnrollmentEntry entry) {
+    return options.withCertificateIssuance(Boolean.TRUE.equals(entry.certificateIssuance()));
   }
 
   private EnrollmentMapper<ConfigException> mapper(String key, String idKey) {

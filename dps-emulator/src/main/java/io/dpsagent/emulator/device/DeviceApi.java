@@ -9,14 +9,20 @@ import io.dpsagent.emulator.auth.TpmAuthenticator;
 import io.dpsagent.emulator.auth.TpmMatch;
 import io.dpsagent.emulator.auth.X509Authenticator;
 import io.dpsagent.emulator.device.WireFormat.OperationStatus;
+import io.dpsagent.emulator.issuance.CertificateIssuer;
+import io.dpsagent.emulator.issuance.CsrRejection;
+import io.dpsagent.emulator.issuance.IssuanceApiVersions;
+import io.dpsagent.emulator.issuance.IssuingCa;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.RegistrationIdRules;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.tpm.InvalidTpmPublicException;
 import io.dpsagent.emulator.tpm.TpmPublic;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
@@ -45,6 +51,7 @@ public final class DeviceApi {
   private final X509Authenticator x509Authenticator;
   private final TpmAuthenticator tpmAuthenticator;
   private final Assigner assigner;
+  private final CertificateIssuer issuer;
   private final OperationStore operations = new OperationStore();
 
   /** A device API assigning with the default {@link AssignmentSettings}. */
@@ -57,8 +64,26 @@ public final class DeviceApi {
         new Assigner(registry, AssignmentSettings.defaults(), clock));
   }
 
+  /** A device API issuing certificates from a new CA, valid for the default time. */
   public DeviceApi(
       Registry registry, ProtocolSettings settings, Faults faults, Clock clock, Assigner assigner) {
+    this(
+        registry,
+        settings,
+        faults,
+        clock,
+        assigner,
+        new CertificateIssuer(IssuingCa.generate(), CertificateIssuer.DEFAULT_VALIDITY, clock));
+  }
+
+  public DeviceApi(
+      Registry registry,
+      ProtocolSettings settings,
+      Faults faults,
+      Clock clock,
+      Assigner assigner,
+      CertificateIssuer issuer) {
+    this.issuer = issuer;
     this.registry = registry;
     this.settings = settings;
     this.faults = faults;
@@ -90,9 +115,10 @@ public final class DeviceApi {
       }
       AuthenticatedDevice device = authenticate(request);
       DeviceRegistration registration = checkBody(request.registrationId(), body);
+      Optional<PublicKey> certify = certificateRequest(request, device, registration);
       String operationId = OperationStore.newOperationId();
       CompletableFuture<OperationStatus> result =
-          decide(operationId, request.registrationId(), device, registration);
+          decide(operationId, request.registrationId(), device, registration, certify);
       operations.add(
           new Operation(
               operationId, request.registrationId(), result, settings.pollsBeforeAssignment()));
@@ -248,16 +274,53 @@ public final class DeviceApi {
     return registration;
   }
 
+  // A csr is read from api-version 2025-07-01-preview on; older versions never had the field.
+  private Optional<PublicKey> certificateRequest(
+      DeviceRequest request, AuthenticatedDevice device, DeviceRegistration registration)
+      throws Rejection {
+    if (registration.csr().isEmpty() || !IssuanceApiVersions.readsCsr(request.apiVersion())) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          issuer.accept(device.enrollment(), request.registrationId(), registration.csr().get()));
+    } catch (CsrRejection e) {
+      LOG.info(() -> "Refused the CSR of " + request.registrationId() + ": " + e.getMessage());
+      throw reject(
+          switch (e.reason()) {
+            case NOT_ENABLED -> DeviceError.CSR_NOT_ENABLED;
+            case INVALID -> DeviceError.CSR_INVALID;
+            case SUBJECT_MISMATCH -> DeviceError.CSR_SUBJECT_MISMATCH;
+            case KEY_UNSUPPORTED -> DeviceError.CSR_KEY_UNSUPPORTED;
+          });
+    }
+  }
+
   // Decided when the device registers, as DPS assigns in the background; polls only reveal it.
   // Only a custom allocation webhook makes the decision take time.
   private CompletableFuture<OperationStatus> decide(
       String operationId,
       String registrationId,
       AuthenticatedDevice device,
-      DeviceRegistration registration) {
+      DeviceRegistration registration,
+      Optional<PublicKey> certify) {
     return assigner
         .assign(registrationId, device.enrollment(), registration.payload())
-        .thenApply(outcome -> toStatus(operationId, registrationId, device, outcome));
+        .thenApply(outcome -> toStatus(operationId, registrationId, device, outcome))
+        .thenApply(status -> withIssuedCertificate(status, registrationId, certify));
+  }
+
+  private OperationStatus withIssuedCertificate(
+      OperationStatus status, String registrationId, Optional<PublicKey> certify) {
+    if (!"assigned".equals(status.status())) {
+      return status;
+    }
+    if (certify.isEmpty()) {
+      issuer.forget(registrationId);
+      return status;
+    }
+    List<String> chain = CertificateIssuer.wireForm(issuer.issue(registrationId, certify.get()));
+    return RegistrationResults.withIssuedCertificateChain(status, chain);
   }
 
   private OperationStatus toStatus(

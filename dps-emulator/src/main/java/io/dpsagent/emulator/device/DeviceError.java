@@ -31,6 +31,23 @@ public enum DeviceError implements DpsError {
       400006,
       "tpm.endorsementKey and tpm.storageRootKey must be base64 TPM2B_PUBLIC structures of RSA-2048"
           + " keys with SHA-256 names and AES-128-CFB symmetric parameters."),
+  // Certificate issuance (api-version 2025-07-01-preview and later); the service's own codes for
+  // these refusals are not published, so the emulator numbers them 4004xx.
+  CSR_NOT_ENABLED(
+      400,
+      400401,
+      "The enrollment is not set for certificate issuance; send the request without csr, or enable"
+          + " certificate issuance on the enrollment."),
+  CSR_INVALID(
+      400,
+      400402,
+      "csr must be the base64 of a DER PKCS#10 certificate request whose signature verifies."),
+  CSR_SUBJECT_MISMATCH(
+      400, 400403, "The certificate request's subject CN must be the registration ID."),
+  CSR_KEY_UNSUPPORTED(
+      400,
+      400404,
+      "The certificate request's key must be EC P-256, EC P-384 or RSA of at least 2048 bits."),
   UNAUTHORIZED(401, 401002, "Unauthorized"),
   INVALID_CERTIFICATE(401, 401002, "Invalid certificate."),
   TPM_OVER_MQTT(

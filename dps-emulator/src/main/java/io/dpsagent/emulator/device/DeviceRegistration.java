@@ -10,9 +10,13 @@ import java.util.Optional;
  *
  * @param payload the device's custom data, always as a JSON object
  * @param tpm the TPM keys a TPM device sends, as base64 text (checked by whoever uses them)
+ * @param csr the base64 DER PKCS#10 request of certificate issuance, as sent
  */
 record DeviceRegistration(
-    Optional<String> registrationId, Optional<JsonNode> payload, Optional<TpmKeys> tpm) {
+    Optional<String> registrationId,
+    Optional<JsonNode> payload,
+    Optional<TpmKeys> tpm,
+    Optional<String> csr) {
 
   /** {@code tpm: {endorsementKey, storageRootKey}}, each optional here. */
   record TpmKeys(Optional<String> endorsementKey, Optional<String> storageRootKey) {}
@@ -26,7 +30,8 @@ record DeviceRegistration(
   static DeviceRegistration parse(byte[] body) {
     JsonNode root = readJson(body);
     if (root.isMissingNode()) {
-      return new DeviceRegistration(Optional.empty(), Optional.empty(), Optional.empty());
+      return new DeviceRegistration(
+          Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
     if (!root.isObject()) {
       throw new IllegalArgumentException("body is not a JSON object");
@@ -34,7 +39,8 @@ record DeviceRegistration(
     return new DeviceRegistration(
         text(root.get("registrationId"), "registrationId"),
         payload(root.get("payload")),
-        tpm(root.get("tpm")));
+        tpm(root.get("tpm")),
+        text(root.get("csr"), "csr"));
   }
 
   private static Optional<String> text(JsonNode node, String field) {

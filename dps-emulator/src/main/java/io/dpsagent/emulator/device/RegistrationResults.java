@@ -9,6 +9,7 @@ import io.dpsagent.emulator.device.WireFormat.TpmResult;
 import io.dpsagent.emulator.device.WireFormat.X509Result;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Builds the three shapes of {@code RegistrationOperationStatus} DPS sends. */
@@ -58,7 +59,8 @@ final class RegistrationResults {
             tpmAuthenticationKey.map(TpmResult::new).orElse(null),
             x509.map(match -> x509Result(match, record)).orElse(null),
             symmetricKey ? symmetricKeyResult(record) : null,
-            payload.orElse(null));
+            payload.orElse(null),
+            null);
     return new OperationStatus(operationId, "assigned", state);
   }
 
@@ -85,8 +87,17 @@ final class RegistrationResults {
             null,
             null,
             null,
+            null,
             null);
     return new OperationStatus(operationId, status, state);
+  }
+
+  /** A terminal success carrying the chain of certificate issuance. */
+  static OperationStatus withIssuedCertificateChain(OperationStatus assigned, List<String> chain) {
+    return new OperationStatus(
+        assigned.operationId(),
+        assigned.status(),
+        assigned.registrationState().withIssuedCertificateChain(chain));
   }
 
   private static SymmetricKeyResult symmetricKeyResult(RegistrationRecord record) {

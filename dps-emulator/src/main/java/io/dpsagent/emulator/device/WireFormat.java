@@ -3,6 +3,7 @@ package io.dpsagent.emulator.device;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 
 /** The JSON documents of the device API, in DPS's field names and order. */
 final class WireFormat {
@@ -35,7 +36,8 @@ final class WireFormat {
       TpmResult tpm,
       X509Result x509,
       SymmetricKeyResult symmetricKey,
-      JsonNode payload) {
+      JsonNode payload,
+      List<String> issuedCertificateChain) {
 
     static RegistrationState assigning(String registrationId) {
       return new RegistrationState(
@@ -52,7 +54,28 @@ final class WireFormat {
           null,
           null,
           null,
+          null,
           null);
+    }
+
+    /** This state with the chain of certificate issuance (base64 DER, leaf first). */
+    RegistrationState withIssuedCertificateChain(List<String> chain) {
+      return new RegistrationState(
+          registrationId,
+          createdDateTimeUtc,
+          assignedHub,
+          deviceId,
+          status,
+          substatus,
+          errorCode,
+          errorMessage,
+          lastUpdatedDateTimeUtc,
+          etag,
+          tpm,
+          x509,
+          symmetricKey,
+          payload,
+          List.copyOf(chain));
     }
   }
 

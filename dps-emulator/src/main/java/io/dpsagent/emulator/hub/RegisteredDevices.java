@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.emulator.auth.AuthenticationException;
 import io.dpsagent.emulator.auth.X509Authenticator;
+import io.dpsagent.emulator.issuance.CertificateIssuer;
 import io.dpsagent.emulator.registry.Attestation;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
@@ -28,11 +29,21 @@ public final class RegisteredDevices implements HubDirectory {
   private final Registry registry;
   private final X509Authenticator x509;
   private final Clock clock;
+  private final Optional<CertificateIssuer> issuer;
 
   public RegisteredDevices(Registry registry, Clock clock) {
+    this(registry, clock, Optional.empty());
+  }
+
+  /**
+   * @param issuer when present, a device whose last registration was issued a certificate is
+   *     authenticated by that certificate (any still valid one the issuer made for it)
+   */
+  public RegisteredDevices(Registry registry, Clock clock, Optional<CertificateIssuer> issuer) {
     this.registry = registry;
     this.x509 = new X509Authenticator(registry);
     this.clock = clock;
+    this.issuer = issuer;
   }
 
   @Override
@@ -48,6 +59,12 @@ public final class RegisteredDevices implements HubDirectory {
   }
 
   private Optional<HubCredential> credential(RegistrationRecord record) {
+    String registrationId = record.registrationId();
+    if (issuer.filter(i -> i.holdsIssued(registrationId)).isPresent()) {
+      return Optional.of(
+          new HubCredential.ClientCertificate(
+              chain -> issuer.get().issuedTo(registrationId, chain)));
+    }
     if (record.tpmDeviceKey().isPresent()) {
       return Optional.of(new HubCredential.SymmetricKeys(List.of(record.tpmDeviceKey().get())));
     }

@@ -12,13 +12,17 @@ import java.util.Optional;
  * @param initialTwin {@code { "tags": {...}, "properties": { "desired": {...} } }}; DPS applies it
  *     on the hub and records it, it never goes to the device
  * @param iotEdge the {@code capabilities.iotEdge} flag
+ * @param certificateIssuance whether a device of this enrollment may send a {@code csr} and get an
+ *     operational certificate from the emulator's issuing CA (emulator-specific: see
+ *     docs/emulator.md, "Certificate issuance")
  */
 public record EnrollmentOptions(
     Optional<AllocationPolicy> allocationPolicy,
     Optional<CustomAllocation> customAllocation,
     EnrollmentReprovisionPolicy reprovisionPolicy,
     Optional<JsonNode> initialTwin,
-    boolean iotEdge) {
+    boolean iotEdge,
+    boolean certificateIssuance) {
 
   public static final EnrollmentOptions DEFAULTS =
       new EnrollmentOptions(
@@ -27,6 +31,16 @@ public record EnrollmentOptions(
           EnrollmentReprovisionPolicy.DEFAULT,
           Optional.empty(),
           false);
+
+  /** Options without certificate issuance. */
+  public EnrollmentOptions(
+      Optional<AllocationPolicy> allocationPolicy,
+      Optional<CustomAllocation> customAllocation,
+      EnrollmentReprovisionPolicy reprovisionPolicy,
+      Optional<JsonNode> initialTwin,
+      boolean iotEdge) {
+    this(allocationPolicy, customAllocation, reprovisionPolicy, initialTwin, iotEdge, false);
+  }
 
   public EnrollmentOptions {
     if (initialTwin.isPresent() && !initialTwin.get().isObject()) {
@@ -43,7 +57,12 @@ public record EnrollmentOptions(
 
   public EnrollmentOptions withAllocationPolicy(AllocationPolicy policy) {
     return new EnrollmentOptions(
-        Optional.of(policy), customAllocation, reprovisionPolicy, initialTwin, iotEdge);
+        Optional.of(policy),
+        customAllocation,
+        reprovisionPolicy,
+        initialTwin,
+        iotEdge,
+        certificateIssuance);
   }
 
   /** Sets the custom policy and its webhook. */
@@ -53,16 +72,29 @@ public record EnrollmentOptions(
         Optional.of(webhook),
         reprovisionPolicy,
         initialTwin,
-        iotEdge);
+        iotEdge,
+        certificateIssuance);
   }
 
   public EnrollmentOptions withReprovisionPolicy(EnrollmentReprovisionPolicy policy) {
-    return new EnrollmentOptions(allocationPolicy, customAllocation, policy, initialTwin, iotEdge);
+    return new EnrollmentOptions(
+        allocationPolicy, customAllocation, policy, initialTwin, iotEdge, certificateIssuance);
   }
 
   public EnrollmentOptions withInitialTwin(JsonNode twin) {
     return new EnrollmentOptions(
-        allocationPolicy, customAllocation, reprovisionPolicy, Optional.of(twin), iotEdge);
+        allocationPolicy,
+        customAllocation,
+        reprovisionPolicy,
+        Optional.of(twin),
+        iotEdge,
+        certificateIssuance);
+  }
+
+  /** Sets whether devices of the enrollment get certificates issued for their CSRs. */
+  public EnrollmentOptions withCertificateIssuance(boolean enabled) {
+    return new EnrollmentOptions(
+        allocationPolicy, customAllocation, reprovisionPolicy, initialTwin, iotEdge, enabled);
   }
 
   /** The policy in force for this enrollment under {@code instanceDefault}. */

@@ -27,6 +27,10 @@ import java.util.Optional;
 public final class EnrollmentJson {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  /** Whether devices get certificates for their CSRs; the emulator's own field name. */
+  static final String CERTIFICATE_ISSUANCE = "certificateIssuance";
+
   private static final EnrollmentMapper<InvalidRequestException> MAPPER =
       new EnrollmentMapper<>(EnrollmentJson::problem, false);
 
@@ -78,6 +82,9 @@ public final class EnrollmentJson {
               definition.put("apiVersion", custom.apiVersion());
             });
     json.putObject("capabilities").put("iotEdge", options.iotEdge());
+    if (options.certificateIssuance()) {
+      json.put(CERTIFICATE_ISSUANCE, true); // emulator-specific, see docs/emulator.md
+    }
     json.put("createdDateTimeUtc", Timestamps.format(stored.createdDateTimeUtc()));
     json.put("lastUpdatedDateTimeUtc", Timestamps.format(stored.lastUpdatedDateTimeUtc()));
   }
@@ -98,8 +105,10 @@ public final class EnrollmentJson {
           "registrationId must be " + RegistrationIdRules.REGISTRATION_ID_RULE);
     }
     Optional<String> deviceId = optionalText(json, "deviceId");
-    return MAPPER.individual(
-        registrationId, deviceId, attestation(json, false, replaced), fields(json));
+    IndividualEnrollment enrollment =
+        MAPPER.individual(
+            registrationId, deviceId, attestation(json, false, replaced), fields(json));
+    return enrollment.withOptions(withIssuance(enrollment.options(), json));
   }
 
   /** Reads an {@code EnrollmentGroup} sent to {@code /enrollmentGroups/{urlId}}. */
@@ -111,7 +120,14 @@ public final class EnrollmentJson {
       throw new InvalidRequestException(
           "enrollmentGroupId must be " + RegistrationIdRules.GROUP_ID_RULE);
     }
-    return MAPPER.group(id, attestation(json, true, replaced), fields(json));
+    EnrollmentGroup group = MAPPER.group(id, attestation(json, true, replaced), fields(json));
+    return group.withOptions(withIssuance(group.options(), json));
+  }
+
+  private static EnrollmentOptions withIssuance(EnrollmentOptions options, JsonNode json)
+      throws InvalidRequestException {
+    return options.withCertificateIssuance(
+        optionalBoolean(json, CERTIFICATE_ISSUANCE).orElse(false));
   }
 
   // The ID may be left out of the body; if given, it must be the URL's, in any case (both IDs are

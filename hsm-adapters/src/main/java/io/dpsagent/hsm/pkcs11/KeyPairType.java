@@ -28,7 +28,7 @@ public enum KeyPairType {
   }
 
   /** The signature a CSR or certificate made with a key of this algorithm ("EC"/"RSA") uses. */
-  static String signatureAlgorithmFor(String keyAlgorithm) {
+  public static String signatureAlgorithmFor(String keyAlgorithm) {
     return "EC".equals(keyAlgorithm) ? EC_P256.signatureAlgorithm : RSA_2048.signatureAlgorithm;
   }
 }

@@ -122,6 +122,21 @@ public final class TpmSigningKeys {
     }
   }
 
+  /**
+   * The signing key persisted at {@code handle}, or empty when nothing is persisted there.
+   *
+   * @throws HsmException KEY_SOURCE when the object there is not a signing key {@link #read}
+   *     accepts; UNAVAILABLE when the TPM cannot be reached
+   */
+  public static Optional<TpmSigningKey> find(TctiSpec tcti, TpmTimeouts timeouts, int handle)
+      throws HsmException {
+    try (TpmConnection c = TpmConnection.open(tcti, timeouts)) {
+      return c.readPublic(handle, "signing key").isPresent()
+          ? Optional.of(read(c, handle))
+          : Optional.empty();
+    }
+  }
+
   private static TpmSigningKey read(TpmConnection c, int handle) throws HsmException {
     String where = new TpmKeyUri(handle, Optional.empty()) + " (TPM at " + c.tcti() + ")";
     ReadPublicResponse found =

@@ -1,0 +1,316 @@
+package io.dpsagent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.agent.output.IssuedCertificate;
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.registry.EnrollmentGroup;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.LinkedHub;
+import io.dpsagent.example.HubClientApplication;
+import io.dpsagent.example.KeyHomeHubConnection;
+import io.dpsagent.hsm.KeyUri;
+import io.dpsagent.hsm.TlsIdentity;
+import io.dpsagent.hsm.keys.KeyOptions;
+import io.dpsagent.hsm.keys.Keys;
+import io.dpsagent.hsm.pem.Pem;
+import io.dpsagent.hsm.software.SoftwareKeyPairs;
+import io.dpsagent.hsm.testing.SoftHsm;
+import io.dpsagent.hsm.testing.Swtpm;
+import io.dpsagent.hsm.testing.TestPki;
+import io.dpsagent.hsm.tpm.TpmSigningKeys;
+import io.dpsagent.hsm.tpm.TpmTimeouts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.security.auth.x500.X500Principal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Certificate issuance at provisioning, end to end for each key home: the agent sends a CSR signed
+ * where its key lives, the emulator's issuing CA answers with a chain that {@code openssl verify}
+ * accepts, the leaf certifies that very key, and the device then connects to its hub with it.
+ */
+class CertificateIssuanceTest {
+
+  private static final String HUB = "localhost";
+  private static final TestPki.Issuer FLEET_CA = TestPki.rootCa("Issuance Fleet CA");
+
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR =
+      ClassFixture.of(
+          () ->
+              DpsEmulator.start(
+                  EmulatorConfig.defaults().toBuilder()
+                      .retryAfterSeconds(1)
+                      .issuedCertificateValidity(Duration.ofDays(2))
+                      .linkedHubs(List.of(LinkedHub.withHostName(HUB)))
+                      .build()));
+
+  @RegisterExtension static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::start);
+
+  private final DpsEmulator emulator = EMULATOR.get();
+
+  @TempDir Path home;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt"})
+  void aGeneratedFileKeyGetsAChainTheApplicationConnectsWith(String transport) throws Exception {
+    String id = "issued-file-" + transport;
+    Device device = symmetricKeyDevice(id, transport, true);
+    Path key = home.resolve("issued-key.pem");
+    device.config(issuanceTable(key.toUri().toString(), ""));
+
+    provision(device);
+
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+    assertTrue(Files.readString(key).startsWith("-----BEGIN PRIVATE KEY-----\n"));
+    List<X509Certificate> chain = assertIssued(device, id);
+    assertArrayEquals(
+        SoftwareKeyPairs.readOrGenerate(key).getPublic().getEncoded(),
+        chain.get(0).getPublicKey().getEncoded());
+    assertEquals(0, runApplication(device), "the example application exits 0");
+    assertEquals(1, emulator.hubs().state(HUB).orElseThrow().messages(id));
+  }
+
+  @Test
+  void theKeyIsKeptAndTheNextProvisioningReplacesTheChainForTheSameKey() throws Exception {
+    String id = "issued-again";
+    Device device = symmetricKeyDevice(id, "https", true);
+    Path key = home.resolve("issued-key.pem");
+    device.config(issuanceTable(key.toUri().toString(), "api_version = \"2025-07-01-preview\""));
+    provision(device);
+    byte[] firstKey = Files.readAllBytes(key);
+    IssuedCertificate first = device.connection().certificate().orElseThrow();
+
+    provision(device);
+
+    assertArrayEquals(firstKey, Files.readAllBytes(key));
+    IssuedCertificate second = device.connection().certificate().orElseThrow();
+    assertFalse(first.sha256Fingerprint().equals(second.sha256Fingerprint()));
+    assertIssued(device, id);
+  }
+
+  @Test
+  void anX509DeviceWithAFileKeyGetsItsOperationalCertificate() throws Exception {
+    TestPki.Leaf leaf = FLEET_CA.leaf("issued-x509", TestPki.KeyType.EC_P256);
+    IndividualEnrollment enrollment = IndividualEnrollment.x509("issued-x509", leaf.certificate());
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            enrollment.withOptions(enrollment.options().withCertificateIssuance(true)));
+    Device device = new Device(home).endpoint(emulator).x509(leaf);
+    device.config(issuanceTable(home.resolve("operational.pem").toUri().toString(), ""));
+
+    provision(device);
+
+    List<X509Certificate> chain = assertIssued(device, "issued-x509");
+    assertFalse(chain.get(0).getPublicKey().equals(leaf.certificate().getPublicKey()));
+    assertEquals(0, runApplication(device));
+    assertEquals(1, emulator.hubs().state(HUB).orElseThrow().messages("issued-x509"));
+  }
+
+  @Test
+  void aGroupMemberGetsACertificateToo() throws Exception {
+    String groupKey = Device.newKey();
+    EnrollmentGroup group = EnrollmentGroup.symmetricKey("issuing-group", groupKey);
+    emulator
+        .registry()
+        .addEnrollmentGroup(group.withOptions(group.options().withCertificateIssuance(true)));
+    Device device = Device.named(home, "issued-member").endpoint(emulator).groupKey(groupKey);
+    device.config(issuanceTable(home.resolve("member-key.pem").toUri().toString(), ""));
+
+    provision(device);
+
+    assertIssued(device, "issued-member");
+  }
+
+  @Test
+  void aKeyPairGeneratedInASoftHsmTokenIsCertifiedAndConnects() throws Exception {
+    SoftHsm.Token token = SoftHsm.newToken();
+    String keyUri = token.uri("object=issued-token-key;type=private");
+    String id = "issued-token";
+    Device device = symmetricKeyDevice(id, "https", true);
+    device.config(issuanceTable(keyUri, ""));
+
+    provision(device);
+
+    List<X509Certificate> chain = assertIssued(device, id);
+    // The token's key is the leaf's: the identity refuses a chain for another key.
+    TlsIdentity identity =
+        Keys.tlsIdentity(
+            Optional.of(KeyUri.ofFile(chainFile(device))),
+            KeyUri.parse(keyUri),
+            KeyOptions.defaults());
+    assertEquals(chain.get(0), identity.leaf());
+    KeyHomeHubConnection.connectAndSend(device.outputDir, hubPort(), emulator.caFile(), identity);
+    assertEquals(1, emulator.hubs().state(HUB).orElseThrow().messages(id));
+  }
+
+  @Test
+  void aPersistentKeyGeneratedInTheTpmIsCertifiedAndConnects() throws Exception {
+    int handle = 0x81000111;
+    String id = "issued-tpm";
+    Device device = symmetricKeyDevice(id, "https", true);
+    device.config(
+        issuanceTable("tpm:handle=0x81000111", "")
+            + "[tpm]\ntcti = \""
+            + TPM.get().tcti()
+            + "\"\n");
+
+    provision(device);
+
+    List<X509Certificate> chain = assertIssued(device, id);
+    assertEquals(
+        TpmSigningKeys.read(TPM.get().tcti(), TpmTimeouts.defaults(), handle).publicKey(),
+        chain.get(0).getPublicKey());
+    TlsIdentity identity =
+        Keys.tlsIdentity(
+            Optional.of(KeyUri.ofFile(chainFile(device))),
+            KeyUri.parse("tpm:handle=0x81000111"),
+            KeyOptions.defaults().withTpmTcti(TPM.get().tcti()));
+    KeyHomeHubConnection.connectAndSend(device.outputDir, hubPort(), emulator.caFile(), identity);
+    assertEquals(1, emulator.hubs().state(HUB).orElseThrow().messages(id));
+  }
+
+  @Test
+  void aCsrOnAnEnrollmentNotSetForIssuanceEndsWithTheDpsErrorAndExit4() throws Exception {
+    Device device = symmetricKeyDevice("not-issuing", "https", false);
+    device.config(issuanceTable(home.resolve("k.pem").toUri().toString(), ""));
+
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+
+    assertEquals(4, run.exitCode(), run.toString());
+    assertTrue(
+        run.stderr()
+            .contains(
+                "dps-agent: error: registration refused: DPS answered 400 (errorCode 400401: The"
+                    + " enrollment is not set for certificate issuance; send the request without"
+                    + " csr, or enable certificate issuance on the enrollment. (tracking ID "),
+        run.stderr());
+    assertEquals(List.of(), device.outputs());
+  }
+
+  private Device symmetricKeyDevice(String id, String transport, boolean issuance)
+      throws IOException {
+    String key = Device.newKey();
+    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey(id, key);
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            enrollment.withOptions(enrollment.options().withCertificateIssuance(issuance)));
+    return Device.named(home, id).endpoint(emulator, transport).deviceKey(key);
+  }
+
+  private static String issuanceTable(String keyUri, String extraLines) {
+    return "[provisioning.certificate_issuance]\n"
+        + "enabled = true\n"
+        + "key = { uri = \""
+        + keyUri
+        + "\" }\n"
+        + extraLines
+        + "\n";
+  }
+
+  private static void provision(Device device) throws Exception {
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+    assertEquals(0, run.exitCode(), run.toString());
+  }
+
+  private static Path chainFile(Device device) {
+    return device.outputDir.resolve("device-cert.pem");
+  }
+
+  /**
+   * The chain the agent wrote: leaf first for {@code registrationId}, accepted by {@code openssl
+   * verify} against the emulator's issuing root with the intermediates as untrusted, and recorded
+   * in connection.json.
+   */
+  private List<X509Certificate> assertIssued(Device device, String registrationId)
+      throws Exception {
+    ConnectionInfo connection = device.connection();
+    IssuedCertificate issued = connection.certificate().orElseThrow();
+    Path file = issued.file();
+    List<X509Certificate> chain = Pem.requireCertificates(file);
+    assertEquals(3, chain.size());
+    X509Certificate leaf = chain.get(0);
+    assertEquals(new X500Principal("CN=" + registrationId), leaf.getSubjectX500Principal());
+    assertEquals(
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded())),
+        issued.sha256Fingerprint());
+    assertEquals(leaf.getNotAfter().toInstant(), issued.notAfter());
+    assertEquals(leaf.getNotBefore().toInstant(), issued.notBefore());
+    assertEquals("x509", connection.hubAuth().type());
+    assertEquals(file.toUri().toString(), connection.hubAuth().references().get("certificateUri"));
+    Path leafFile = home.resolve("leaf-" + registrationId + ".pem");
+    Path intermediates = home.resolve("intermediates-" + registrationId + ".pem");
+    Files.writeString(leafFile, Pem.encode(leaf));
+    Files.writeString(intermediates, Pem.encode(chain.get(1)));
+    assertEquals(
+        leafFile + ": OK",
+        openssl(
+            "verify",
+            "-CAfile",
+            emulator.issuingCaFile().toString(),
+            "-untrusted",
+            intermediates.toString(),
+            leafFile.toString()));
+    return chain;
+  }
+
+  private static String openssl(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("openssl did not finish in 30 s");
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, process.exitValue(), output);
+    return output.strip();
+  }
+
+  private int hubPort() {
+    return emulator.hubs().port(HUB).orElseThrow();
+  }
+
+  /** The example application on the agent's outputs; its exit code. */
+  private int runApplication(Device device) throws Exception {
+    String[] args = {
+      "--dir", device.outputDir.toString(),
+      "--ca-file", emulator.caFile().toString(),
+      "--port", Integer.toString(hubPort())
+    };
+    PrintStream original = System.out;
+    synchronized (ApplicationRecipeTest.class) {
+      System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      try {
+        return HubClientApplication.run(args);
+      } finally {
+        System.setOut(original);
+      }
+    }
+  }
+}
