@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Builds an {@link EmulatorConfig} one value at a time, as tests and the config file reader set
@@ -30,7 +31,7 @@ public final class EmulatorConfigBuilder {
   private String bindAddress = "127.0.0.1";
   private int httpsPort;
   private int mqttPort;
-  private int mqttWebSocketPort;
+  private OptionalInt mqttWebSocketPort = OptionalInt.empty();
   private Mqtt5Policy mqtt5 = Mqtt5Policy.REJECT;
   private Duration mqttReplyDelay = Duration.ZERO;
   private int servicePort;
@@ -120,8 +121,12 @@ public final class EmulatorConfigBuilder {
     return this;
   }
 
+  /**
+   * A port of its own for MQTT over WebSocket (0 picks a free one); without one, MQTT over
+   * WebSocket is served on the HTTPS port only, as DPS serves it on 443.
+   */
   public EmulatorConfigBuilder mqttWebSocketPort(int port) {
-    this.mqttWebSocketPort = requirePort(port);
+    this.mqttWebSocketPort = OptionalInt.of(requirePort(port));
     return this;
   }
 

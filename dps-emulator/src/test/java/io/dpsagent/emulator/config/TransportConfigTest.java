@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,18 +39,19 @@ class TransportConfigTest {
     assertEquals(Duration.ofMillis(250), config.devices().mqttReplyDelay());
     assertEquals(
         config.devices().mqttReplyDelay(), config.toBuilder().build().devices().mqttReplyDelay());
-    assertEquals(8443, config.devices().mqttWebSocketPort());
+    assertEquals(OptionalInt.of(8443), config.devices().mqttWebSocketPort());
+    assertEquals(OptionalInt.of(8443), config.toBuilder().build().devices().mqttWebSocketPort());
     assertEquals(Mqtt5Policy.ACCEPT, config.devices().mqtt5());
     assertEquals(config.devices().mqttPort(), config.toBuilder().build().devices().mqttPort());
     assertEquals(Mqtt5Policy.ACCEPT, config.toBuilder().build().devices().mqtt5());
   }
 
   @Test
-  void mqttDefaultsAreFreePortsAndRejectingMqtt5() {
+  void mqttDefaultsAreFreePortsNoSeparateWebSocketPortAndRejectingMqtt5() {
     EmulatorConfig config = EmulatorConfig.defaults();
 
     assertEquals(0, config.devices().mqttPort());
-    assertEquals(0, config.devices().mqttWebSocketPort());
+    assertEquals(OptionalInt.empty(), config.devices().mqttWebSocketPort());
     assertEquals(Mqtt5Policy.REJECT, config.devices().mqtt5());
     assertEquals(Duration.ZERO, config.devices().mqttReplyDelay());
   }
