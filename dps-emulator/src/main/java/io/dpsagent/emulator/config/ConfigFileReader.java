@@ -14,6 +14,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.dpsagent.emulator.config.ConfigFile.EnrollmentGroupEntry;
 import io.dpsagent.emulator.config.ConfigFile.IndividualEnrollmentEntry;
 import io.dpsagent.emulator.config.ConfigFile.LinkedHubEntry;
+import io.dpsagent.emulator.device.ApiVersionPolicy;
 import io.dpsagent.emulator.device.FaultPlan;
 import io.dpsagent.emulator.device.FaultPlanJson;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
@@ -163,6 +164,13 @@ final class ConfigFileReader {
     }
     if (section.strictApiVersion() != null) {
       builder.strictApiVersion(section.strictApiVersion());
+    }
+    if (section.deviceApiVersions() != null) {
+      checks.at(
+          "emulator.device_api_versions",
+          () ->
+              builder.deviceApiVersions(
+                  ApiVersionPolicy.fromConfigName(section.deviceApiVersions())));
     }
     applyTlsFiles(section, builder);
     applyServiceSettings(section, builder);

@@ -6,6 +6,7 @@ import io.dpsagent.emulator.config.EmulatorConfig.DeviceListeners;
 import io.dpsagent.emulator.config.EmulatorConfig.InstanceSeed;
 import io.dpsagent.emulator.config.EmulatorConfig.ServiceListener;
 import io.dpsagent.emulator.config.EmulatorConfig.TlsFiles;
+import io.dpsagent.emulator.device.ApiVersionPolicy;
 import io.dpsagent.emulator.device.FaultPlan;
 import io.dpsagent.emulator.device.ProtocolSettings;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
@@ -42,6 +43,7 @@ public final class EmulatorConfigBuilder {
   private int pollsBeforeAssignment = ProtocolSettings.defaults().pollsBeforeAssignment();
   private Duration sasClockSkew = ProtocolSettings.defaults().sasClockSkew();
   private boolean strictApiVersion = ProtocolSettings.defaults().strictApiVersion();
+  private ApiVersionPolicy apiVersions = ProtocolSettings.defaults().apiVersions();
   private AllocationPolicy allocationPolicy = AllocationPolicy.HASHED;
   private AssignmentSettings assignment = AssignmentSettings.defaults();
   private FaultPlan faultPlan = FaultPlan.NONE;
@@ -72,6 +74,7 @@ public final class EmulatorConfigBuilder {
     pollsBeforeAssignment = config.protocol().pollsBeforeAssignment();
     sasClockSkew = config.protocol().sasClockSkew();
     strictApiVersion = config.protocol().strictApiVersion();
+    apiVersions = config.protocol().apiVersions();
     allocationPolicy = config.allocation().defaultPolicy();
     assignment = config.allocation().assignment();
     faultPlan = config.faults();
@@ -90,7 +93,7 @@ public final class EmulatorConfigBuilder {
         new EmulatorConfig.HubListeners(hubMqttPort),
         tlsFiles,
         new ProtocolSettings(
-            retryAfterSeconds, pollsBeforeAssignment, sasClockSkew, strictApiVersion),
+            retryAfterSeconds, pollsBeforeAssignment, sasClockSkew, strictApiVersion, apiVersions),
         new Allocation(allocationPolicy, assignment),
         faultPlan,
         new InstanceSeed(idScope, linkedHubs, individualEnrollments, enrollmentGroups),
@@ -193,8 +196,15 @@ public final class EmulatorConfigBuilder {
     return this;
   }
 
+  /** The service API: only its published {@code api-version} values pass. */
   public EmulatorConfigBuilder strictApiVersion(boolean strict) {
     this.strictApiVersion = strict;
+    return this;
+  }
+
+  /** Which {@code api-version} values the device API serves (default: its table's). */
+  public EmulatorConfigBuilder deviceApiVersions(ApiVersionPolicy policy) {
+    this.apiVersions = Objects.requireNonNull(policy, "api-version policy");
     return this;
   }
 

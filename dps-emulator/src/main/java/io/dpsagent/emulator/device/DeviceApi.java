@@ -18,6 +18,7 @@ import io.dpsagent.emulator.tpm.TpmPublic;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
@@ -36,6 +37,7 @@ import java.util.logging.Logger;
 public final class DeviceApi {
 
   private static final Logger LOG = Logger.getLogger(DeviceApi.class.getName());
+  private static final int MAX_ECHOED_API_VERSION = 32;
 
   private final Registry registry;
   private final ProtocolSettings settings;
@@ -137,9 +139,8 @@ public final class DeviceApi {
     if (!request.idScope().equalsIgnoreCase(registry.idScope())) {
       throw reject(DeviceError.ID_SCOPE_NOT_FOUND);
     }
-    if (settings.strictApiVersion()
-        && request.apiVersion().filter(ApiVersions::isSupported).isEmpty()) {
-      throw reject(DeviceError.UNSUPPORTED_API_VERSION);
+    if (!settings.apiVersions().admits(request.apiVersion())) {
+      throw unsupportedApiVersion(request.apiVersion());
     }
     if (!RegistrationIdRules.isValid(request.registrationId())) {
       throw reject(DeviceError.INVALID_REGISTRATION_ID);
@@ -191,6 +192,20 @@ public final class DeviceApi {
     } catch (InvalidTpmPublicException e) {
       throw invalidTpmKey(field + ": " + e.getMessage() + ".");
     }
+  }
+
+  // Worded as the real service words it (Azure/iotedge#4112); a long value is not echoed back.
+  private Rejection unsupportedApiVersion(Optional<String> apiVersion) {
+    DeviceError error = DeviceError.UNSUPPORTED_API_VERSION;
+    String message =
+        apiVersion.isEmpty() || apiVersion.get().isEmpty()
+            ? "The api-version is missing."
+            : apiVersion.get().length() <= MAX_ECHOED_API_VERSION
+                ? "Unsupported API version " + apiVersion.get() + "."
+                : "Unsupported API version.";
+    return new Rejection(
+        DeviceReply.error(
+            error.httpStatus(), error.errorCode(), message, OptionalInt.empty(), clock.instant()));
   }
 
   private Rejection invalidTpmKey(String detail) {

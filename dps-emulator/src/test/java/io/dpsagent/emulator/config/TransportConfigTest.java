@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.emulator.device.ApiVersionPolicy;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.X509Mechanism;
 import io.dpsagent.hsm.pem.Pem;
@@ -54,6 +55,19 @@ class TransportConfigTest {
     assertEquals(OptionalInt.empty(), config.devices().mqttWebSocketPort());
     assertEquals(Mqtt5Policy.REJECT, config.devices().mqtt5());
     assertEquals(Duration.ZERO, config.devices().mqttReplyDelay());
+  }
+
+  @Test
+  void deviceApiVersionsIsReadAndDefaultsToTheTable() throws Exception {
+    EmulatorConfig config =
+        EmulatorConfig.load(write("[emulator]\ndevice_api_versions = \"well-formed\"\n"));
+
+    assertEquals(ApiVersionPolicy.WELL_FORMED, config.protocol().apiVersions());
+    assertEquals(ApiVersionPolicy.WELL_FORMED, config.toBuilder().build().protocol().apiVersions());
+    assertEquals(ApiVersionPolicy.SUPPORTED, EmulatorConfig.defaults().protocol().apiVersions());
+    assertProblem(
+        "[emulator]\ndevice_api_versions = \"lax\"",
+        "emulator.device_api_versions: must be \"supported\", \"well-formed\" or \"any\"");
   }
 
   @Test
