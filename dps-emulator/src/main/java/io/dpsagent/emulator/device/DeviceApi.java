@@ -83,6 +83,20 @@ public final class DeviceApi {
         RequestKind.POLL, request, clock.instant(), () -> answerPoll(request, operationId));
   }
 
+  /**
+   * {@code POST /{idScope}/registrations/{registrationId}} (spec operation {@code
+   * RuntimeRegistration_DeviceRegistrationStatusLookup}): 200 with the registration state of a
+   * registered device, after the same checks and authentication as register. A TPM device
+   * authenticates with the SAS token its activated key signs; this lookup starts no challenge.
+   */
+  public DeviceReply statusLookup(DeviceRequest request, byte[] body) {
+    return faults.inject(
+        RequestKind.STATUS_LOOKUP,
+        request,
+        clock.instant(),
+        () -> answerStatusLookup(request, body));
+  }
+
   private DeviceReply answerRegister(DeviceRequest request, byte[] body) {
     try {
       checkRequest(request);
@@ -120,6 +134,22 @@ public final class DeviceApi {
             settings.retryAfterSeconds());
       }
       return DeviceReply.ok(operation.result());
+    } catch (Rejection rejection) {
+      return rejection.reply;
+    }
+  }
+
+  private DeviceReply answerStatusLookup(DeviceRequest request, byte[] body) {
+    try {
+      AuthenticatedDevice device = admit(request);
+      if (checkBody(request.registrationId(), body).hasCsr()) {
+        throw reject(DeviceError.CSR_IN_STATUS_LOOKUP);
+      }
+      RegistrationRecord record =
+          registry
+              .registration(request.registrationId())
+              .orElseThrow(() -> reject(DeviceError.REGISTRATION_NOT_FOUND));
+      return DeviceReply.ok(RegistrationResults.lookedUp(record, device));
     } catch (Rejection rejection) {
       return rejection.reply;
     }

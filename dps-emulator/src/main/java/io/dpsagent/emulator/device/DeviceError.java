@@ -39,6 +39,12 @@ public enum DeviceError implements DpsError {
   ID_SCOPE_NOT_FOUND(404, 404001, "The ID scope is unknown."),
   OPERATION_NOT_FOUND(404, 404002, "The operation is unknown."),
   TPM_REGISTRATION_NOT_FOUND(404, 404201, "No TPM enrollment exists for this registration ID."),
+  // The service API's code for a missing registration record.
+  REGISTRATION_NOT_FOUND(404, 404201, "The device registration does not exist."),
+  CSR_IN_STATUS_LOOKUP(
+      400,
+      400001,
+      "A registration status lookup carries no csr: certificates are issued by register only."),
   METHOD_NOT_ALLOWED(405, 405000, "The method is not allowed on this resource."),
 
   // Found while assigning: reported inside a 200 poll result, not as an HTTP status.

@@ -10,9 +10,13 @@ import java.util.Optional;
  *
  * @param payload the device's custom data, always as a JSON object
  * @param tpm the TPM keys a TPM device sends, as base64 text (checked by whoever uses them)
+ * @param hasCsr whether the body carries a {@code csr} (2025-07-01-preview and later)
  */
 record DeviceRegistration(
-    Optional<String> registrationId, Optional<JsonNode> payload, Optional<TpmKeys> tpm) {
+    Optional<String> registrationId,
+    Optional<JsonNode> payload,
+    Optional<TpmKeys> tpm,
+    boolean hasCsr) {
 
   /** {@code tpm: {endorsementKey, storageRootKey}}, each optional here. */
   record TpmKeys(Optional<String> endorsementKey, Optional<String> storageRootKey) {}
@@ -26,7 +30,7 @@ record DeviceRegistration(
   static DeviceRegistration parse(byte[] body) {
     JsonNode root = readJson(body);
     if (root.isMissingNode()) {
-      return new DeviceRegistration(Optional.empty(), Optional.empty(), Optional.empty());
+      return new DeviceRegistration(Optional.empty(), Optional.empty(), Optional.empty(), false);
     }
     if (!root.isObject()) {
       throw new IllegalArgumentException("body is not a JSON object");
@@ -34,7 +38,8 @@ record DeviceRegistration(
     return new DeviceRegistration(
         text(root.get("registrationId"), "registrationId"),
         payload(root.get("payload")),
-        tpm(root.get("tpm")));
+        tpm(root.get("tpm")),
+        root.hasNonNull("csr"));
   }
 
   private static Optional<String> text(JsonNode node, String field) {
