@@ -3,8 +3,8 @@
 // reports the registration state the SDK returned.
 //
 // stdin: {
-//   "transport": "http" | "mqtt",
-//   "provisioningHost": "127.10.20.30",        // bare host: the SDK dials 443 (http) / 8883 (mqtt)
+//   "transport": "http" | "mqtt" | "mqtt-ws",
+//   "provisioningHost": "127.10.20.30",        // bare host: the SDK dials 443 (http, mqtt-ws) / 8883 (mqtt)
 //   "idScope": "0ne...", "registrationId": "dev-1",   // not for tpm
 //   "timeoutSeconds": 30,
 //   "attestation": {"type": "symmetricKey", "key": "<base64>"}
@@ -22,6 +22,8 @@ const { run, requireField } = require('./lib/harness');
 const TRANSPORTS = {
   http: () => new (require('azure-iot-provisioning-device-http').Http)(),
   mqtt: () => new (require('azure-iot-provisioning-device-mqtt').Mqtt)(),
+  // wss://<host>:443/$iothub/websocket: the HTTPS host and port, as DPS serves both on 443.
+  'mqtt-ws': () => new (require('azure-iot-provisioning-device-mqtt').MqttWs)(),
 };
 
 // How the SDK documentation derives a device key from an enrollment group key.

@@ -18,7 +18,11 @@ record DeviceEndpoints(List<AutoCloseable> servers, URI https, URI mqtt, URI mqt
 
   static final String WEBSOCKET_PATH = "/$iothub/websocket";
 
-  /** Starts HTTPS, MQTT and MQTT over WebSocket; on failure, closes those already started. */
+  /**
+   * Starts HTTPS (which also serves MQTT over WebSocket), MQTT and, if configured, a separate MQTT
+   * over WebSocket port; on failure, closes those already started. {@link #mqttWebSocket()} names
+   * the separate port if there is one, else the HTTPS port.
+   */
   static DeviceEndpoints start(
       EmulatorConfig.DeviceListeners config, SslContext tls, DeviceApi api, RequestLog requestLog)
       throws IOException {
@@ -31,20 +35,24 @@ record DeviceEndpoints(List<AutoCloseable> servers, URI https, URI mqtt, URI mqt
     try {
       HttpsDeviceServer https =
           HttpsDeviceServer.start(
-              new InetSocketAddress(bind, config.httpsPort()), tls, api, requestLog);
+              new InetSocketAddress(bind, config.httpsPort()), tls, api, requestLog, mqtt);
       started.add(https);
       MqttDeviceServer mqttTls =
           MqttDeviceServer.startTls(new InetSocketAddress(bind, config.mqttPort()), mqtt);
       started.add(mqttTls);
-      MqttDeviceServer mqttWs =
-          MqttDeviceServer.startWebSocket(
-              new InetSocketAddress(bind, config.mqttWebSocketPort()), mqtt);
-      started.add(mqttWs);
+      int webSocketPort = https.port();
+      if (config.mqttWebSocketPort().isPresent()) {
+        MqttDeviceServer mqttWs =
+            MqttDeviceServer.startWebSocket(
+                new InetSocketAddress(bind, config.mqttWebSocketPort().getAsInt()), mqtt);
+        started.add(mqttWs);
+        webSocketPort = mqttWs.port();
+      }
       return new DeviceEndpoints(
           List.copyOf(started),
           URI.create("https://" + host + ":" + https.port()),
           URI.create("mqtts://" + host + ":" + mqttTls.port()),
-          URI.create("wss://" + host + ":" + mqttWs.port() + WEBSOCKET_PATH));
+          URI.create("wss://" + host + ":" + webSocketPort + WEBSOCKET_PATH));
     } catch (IOException | RuntimeException e) {
       closeAll(started);
       throw e;

@@ -201,7 +201,8 @@ public final class DpsEmulator implements AutoCloseable {
   }
 
   /**
-   * {@code wss://HOST:PORT/$iothub/websocket}: MQTT over WebSocket on TLS. The path is the one DPS
+   * {@code wss://HOST:PORT/$iothub/websocket}: MQTT over WebSocket on TLS, on the HTTPS port (as
+   * DPS serves both on 443) unless a separate port is configured. The path is the one DPS
    * documents; the emulator accepts the upgrade on any path.
    */
   public URI mqttWebSocketEndpoint() {

@@ -81,7 +81,12 @@ public final class DeviceClient {
 
   /** A request to {@code path} (relative, no leading slash) with the api-version query. */
   public HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(endpoint.resolve("/" + path + "?api-version=" + API_VERSION))
+    return requestTo("/" + path + "?api-version=" + API_VERSION);
+  }
+
+  /** A request to {@code pathAndQuery} exactly as given (its own api-version, or none). */
+  public HttpRequest.Builder requestTo(String pathAndQuery) {
+    return HttpRequest.newBuilder(endpoint.resolve(pathAndQuery))
         .header("Accept", "application/json")
         .header("Content-Type", "application/json; charset=utf-8")
         .timeout(Duration.ofSeconds(30));

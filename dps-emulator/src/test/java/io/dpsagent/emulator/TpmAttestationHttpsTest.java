@@ -107,6 +107,29 @@ class TpmAttestationHttpsTest {
   }
 
   @Test
+  void theStatusLookupAcceptsTheTokenOfTheActivatedKey() throws Exception {
+    String id = "tpm-device-lookup";
+    emulator.registry().addIndividualEnrollment(IndividualEnrollment.tpm(id, ek));
+    HttpResponse<String> challenge = device.register(scope, id, null, body(id, ek, srk));
+    tpm.importActivationBlob(authenticationKey(json(challenge).path("authenticationKey")));
+    String token = tpmToken(id);
+    HttpResponse<String> registered = device.register(scope, id, token, body(id, ek, srk));
+    pollUntilDone(id, json(registered).path("operationId").asText(), token);
+
+    HttpResponse<String> response = StatusLookupTest.lookup(device, scope, id, token, "{}");
+
+    assertEquals(200, response.statusCode(), response::body);
+    JsonNode state = json(response);
+    assertEquals(id, state.path("deviceId").asText());
+    assertEquals("assigned", state.path("status").asText());
+    // No second key blob: the record's hub device key went to the device with the register answer.
+    assertEquals("{}", state.path("tpm").toString());
+    assertFalse(state.has("symmetricKey"), state::toString);
+    assertEquals(
+        401, StatusLookupTest.lookup(device, scope, id, null, body(id, ek, srk)).statusCode());
+  }
+
+  @Test
   void onlyTheNewestChallengeKeyIsAccepted() throws Exception {
     String id = "tpm-device-newest";
     emulator.registry().addIndividualEnrollment(IndividualEnrollment.tpm(id, ek));

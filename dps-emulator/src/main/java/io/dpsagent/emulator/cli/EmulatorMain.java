@@ -22,7 +22,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code dps-emulator [--config FILE] [--state DIR] [--json]}: runs a local DPS until stopped. */
+/**
+ * {@code dps-emulator [--config FILE] [--state DIR] [--json] [--standard-ports ADDRESS]}: runs a
+ * local DPS until stopped.
+ */
 @Command(
     name = "dps-emulator",
     mixinStandardHelpOptions = true,
@@ -47,6 +50,16 @@ public final class EmulatorMain implements Callable<Integer> {
   @Option(names = "--json", description = "Print the endpoints as one JSON line.")
   private boolean json;
 
+  @Option(
+      names = "--standard-ports",
+      paramLabel = "ADDRESS",
+      description =
+          "Serve where the official SDKs look: the device API on ADDRESS:443 (HTTPS, MQTT over"
+              + " WebSocket) and :8883 (MQTT), the service API on the next address's 443, the"
+              + " linked hubs on 8883 of the addresses after it. ADDRESS is a loopback address"
+              + " such as 127.20.30.1; ports below 1024 need root or CAP_NET_BIND_SERVICE.")
+  private String standardPorts;
+
   public static void main(String[] args) {
     configureLogging();
     int exitCode = new CommandLine(new EmulatorMain()).execute(args);
@@ -66,6 +79,14 @@ public final class EmulatorMain implements Callable<Integer> {
     }
     if (stateDirectory != null) {
       config = config.toBuilder().stateDirectory(stateDirectory).build();
+    }
+    if (standardPorts != null) {
+      try {
+        config = StandardPorts.apply(config, standardPorts);
+      } catch (IllegalArgumentException e) {
+        System.err.println("dps-emulator: " + e.getMessage());
+        return EXIT_CONFIG_ERROR;
+      }
     }
     DpsEmulator emulator;
     try {

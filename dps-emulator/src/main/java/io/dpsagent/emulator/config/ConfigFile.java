@@ -28,6 +28,7 @@ record ConfigFile(
       Integer pollsBeforeAssignment,
       Integer sasClockSkewSeconds,
       Boolean strictApiVersion,
+      String deviceApiVersions,
       String tlsCertChain,
       String tlsKey,
       Integer servicePort,

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.dpsagent.emulator.config.ConfigFile.EnrollmentGroupEntry;
 import io.dpsagent.emulator.config.ConfigFile.IndividualEnrollmentEntry;
 import io.dpsagent.emulator.config.ConfigFile.LinkedHubEntry;
+import io.dpsagent.emulator.device.ApiVersionPolicy;
 import io.dpsagent.emulator.device.FaultPlan;
 import io.dpsagent.emulator.device.FaultPlanJson;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
@@ -172,6 +173,13 @@ final class ConfigFileReader {
           () ->
               builder.issuedCertificateValidity(
                   Duration.ofSeconds(section.issuedCertificateValiditySeconds())));
+    }
+    if (section.deviceApiVersions() != null) {
+      checks.at(
+          "emulator.device_api_versions",
+          () ->
+              builder.deviceApiVersions(
+                  ApiVersionPolicy.fromConfigName(section.deviceApiVersions())));
     }
     applyTlsFiles(section, builder);
     applyServiceSettings(section, builder);

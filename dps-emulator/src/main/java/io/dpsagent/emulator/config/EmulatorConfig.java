@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Everything the emulator needs to start, one section per part it configures. Immutable; build one
@@ -54,6 +55,8 @@ public record EmulatorConfig(
    * The device API's listeners; a port of 0 means "pick a free port".
    *
    * @param host the host name in endpoints and in the generated server certificate
+   * @param mqttWebSocketPort a port of its own for MQTT over WebSocket, besides the HTTPS port that
+   *     always serves it (as DPS serves both on 443); empty (the default) means none
    * @param mqtt5 what the MQTT endpoints do with an MQTT 5 CONNECT (default: reject)
    * @param mqttReplyDelay how long each MQTT reply waits before it is sent (default zero). Models
    *     the round trip a device always sees with DPS: a client that publishes and only then starts
@@ -64,7 +67,7 @@ public record EmulatorConfig(
       String bindAddress,
       int httpsPort,
       int mqttPort,
-      int mqttWebSocketPort,
+      OptionalInt mqttWebSocketPort,
       Mqtt5Policy mqtt5,
       Duration mqttReplyDelay) {}
 

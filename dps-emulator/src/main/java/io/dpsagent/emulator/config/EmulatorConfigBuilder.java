@@ -6,6 +6,7 @@ import io.dpsagent.emulator.config.EmulatorConfig.DeviceListeners;
 import io.dpsagent.emulator.config.EmulatorConfig.InstanceSeed;
 import io.dpsagent.emulator.config.EmulatorConfig.ServiceListener;
 import io.dpsagent.emulator.config.EmulatorConfig.TlsFiles;
+import io.dpsagent.emulator.device.ApiVersionPolicy;
 import io.dpsagent.emulator.device.FaultPlan;
 import io.dpsagent.emulator.device.ProtocolSettings;
 import io.dpsagent.emulator.issuance.CertificateIssuer;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Builds an {@link EmulatorConfig} one value at a time, as tests and the config file reader set
@@ -31,7 +33,7 @@ public final class EmulatorConfigBuilder {
   private String bindAddress = "127.0.0.1";
   private int httpsPort;
   private int mqttPort;
-  private int mqttWebSocketPort;
+  private OptionalInt mqttWebSocketPort = OptionalInt.empty();
   private Mqtt5Policy mqtt5 = Mqtt5Policy.REJECT;
   private Duration mqttReplyDelay = Duration.ZERO;
   private int servicePort;
@@ -43,6 +45,7 @@ public final class EmulatorConfigBuilder {
   private int pollsBeforeAssignment = ProtocolSettings.defaults().pollsBeforeAssignment();
   private Duration sasClockSkew = ProtocolSettings.defaults().sasClockSkew();
   private boolean strictApiVersion = ProtocolSettings.defaults().strictApiVersion();
+  private ApiVersionPolicy apiVersions = ProtocolSettings.defaults().apiVersions();
   private AllocationPolicy allocationPolicy = AllocationPolicy.HASHED;
   private AssignmentSettings assignment = AssignmentSettings.defaults();
   private FaultPlan faultPlan = FaultPlan.NONE;
@@ -75,6 +78,7 @@ public final class EmulatorConfigBuilder {
     pollsBeforeAssignment = config.protocol().pollsBeforeAssignment();
     sasClockSkew = config.protocol().sasClockSkew();
     strictApiVersion = config.protocol().strictApiVersion();
+    apiVersions = config.protocol().apiVersions();
     allocationPolicy = config.allocation().defaultPolicy();
     assignment = config.allocation().assignment();
     faultPlan = config.faults();
@@ -100,7 +104,7 @@ public final class EmulatorConfigBuilder {
         new EmulatorConfig.HubListeners(hubMqttPort),
         tlsFiles,
         new ProtocolSettings(
-            retryAfterSeconds, pollsBeforeAssignment, sasClockSkew, strictApiVersion),
+            retryAfterSeconds, pollsBeforeAssignment, sasClockSkew, strictApiVersion, apiVersions),
         new Allocation(allocationPolicy, assignment),
         faultPlan,
         new InstanceSeed(idScope, linkedHubs, individualEnrollments, enrollmentGroups),
@@ -141,8 +145,12 @@ public final class EmulatorConfigBuilder {
     return this;
   }
 
+  /**
+   * A port of its own for MQTT over WebSocket (0 picks a free one); without one, MQTT over
+   * WebSocket is served on the HTTPS port only, as DPS serves it on 443.
+   */
   public EmulatorConfigBuilder mqttWebSocketPort(int port) {
-    this.mqttWebSocketPort = requirePort(port);
+    this.mqttWebSocketPort = OptionalInt.of(requirePort(port));
     return this;
   }
 
@@ -218,8 +226,15 @@ public final class EmulatorConfigBuilder {
     return this;
   }
 
+  /** The service API: only its published {@code api-version} values pass. */
   public EmulatorConfigBuilder strictApiVersion(boolean strict) {
     this.strictApiVersion = strict;
+    return this;
+  }
+
+  /** Which {@code api-version} values the device API serves (default: its table's). */
+  public EmulatorConfigBuilder deviceApiVersions(ApiVersionPolicy policy) {
+    this.apiVersions = Objects.requireNonNull(policy, "api-version policy");
     return this;
   }
 

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
@@ -42,6 +43,7 @@ import java.util.logging.Logger;
 public final class DeviceApi {
 
   private static final Logger LOG = Logger.getLogger(DeviceApi.class.getName());
+  private static final int MAX_ECHOED_API_VERSION = 32;
 
   private final Registry registry;
   private final ProtocolSettings settings;
@@ -106,6 +108,20 @@ public final class DeviceApi {
         RequestKind.POLL, request, clock.instant(), () -> answerPoll(request, operationId));
   }
 
+  /**
+   * {@code POST /{idScope}/registrations/{registrationId}} (spec operation {@code
+   * RuntimeRegistration_DeviceRegistrationStatusLookup}): 200 with the registration state of a
+   * registered device, after the same checks and authentication as register. A TPM device
+   * authenticates with the SAS token its activated key signs; this lookup starts no challenge.
+   */
+  public DeviceReply statusLookup(DeviceRequest request, byte[] body) {
+    return faults.inject(
+        RequestKind.STATUS_LOOKUP,
+        request,
+        clock.instant(),
+        () -> answerStatusLookup(request, body));
+  }
+
   private DeviceReply answerRegister(DeviceRequest request, byte[] body) {
     try {
       checkRequest(request);
@@ -148,6 +164,22 @@ public final class DeviceApi {
     }
   }
 
+  private DeviceReply answerStatusLookup(DeviceRequest request, byte[] body) {
+    try {
+      AuthenticatedDevice device = admit(request);
+      if (checkBody(request.registrationId(), body).hasCsr()) {
+        throw reject(DeviceError.CSR_IN_STATUS_LOOKUP);
+      }
+      RegistrationRecord record =
+          registry
+              .registration(request.registrationId())
+              .orElseThrow(() -> reject(DeviceError.REGISTRATION_NOT_FOUND));
+      return DeviceReply.ok(RegistrationResults.lookedUp(record, device));
+    } catch (Rejection rejection) {
+      return rejection.reply;
+    }
+  }
+
   /** An error reply for problems the transport finds before this API is reached. */
   public DeviceReply error(DeviceError error) {
     return DeviceReply.error(error, clock.instant());
@@ -162,9 +194,8 @@ public final class DeviceApi {
     if (!request.idScope().equalsIgnoreCase(registry.idScope())) {
       throw reject(DeviceError.ID_SCOPE_NOT_FOUND);
     }
-    if (settings.strictApiVersion()
-        && request.apiVersion().filter(ApiVersions::isSupported).isEmpty()) {
-      throw reject(DeviceError.UNSUPPORTED_API_VERSION);
+    if (!settings.apiVersions().admits(request.apiVersion())) {
+      throw unsupportedApiVersion(request.apiVersion());
     }
     if (!RegistrationIdRules.isValid(request.registrationId())) {
       throw reject(DeviceError.INVALID_REGISTRATION_ID);
@@ -216,6 +247,20 @@ public final class DeviceApi {
     } catch (InvalidTpmPublicException e) {
       throw invalidTpmKey(field + ": " + e.getMessage() + ".");
     }
+  }
+
+  // Worded as the real service words it (Azure/iotedge#4112); a long value is not echoed back.
+  private Rejection unsupportedApiVersion(Optional<String> apiVersion) {
+    DeviceError error = DeviceError.UNSUPPORTED_API_VERSION;
+    String message =
+        apiVersion.isEmpty() || apiVersion.get().isEmpty()
+            ? "The api-version is missing."
+            : apiVersion.get().length() <= MAX_ECHOED_API_VERSION
+                ? "Unsupported API version " + apiVersion.get() + "."
+                : "Unsupported API version.";
+    return new Rejection(
+        DeviceReply.error(
+            error.httpStatus(), error.errorCode(), message, OptionalInt.empty(), clock.instant()));
   }
 
   private Rejection invalidTpmKey(String detail) {

@@ -5,11 +5,12 @@ import io.dpsagent.emulator.encoding.DpsError;
 /**
  * The errors the emulator reports, with DPS's six-digit codes (HTTP status * 1000 + detail).
  *
- * <p>Only 400004 "Invalid RegistrationId" (azure-iot-sdk-c #405, azure-iot-sdk-csharp #547), 401002
- * (with "Invalid certificate." for X.509 devices, as a Stack Overflow trace of the real service
- * shows), 400208, 400209 and 404201 are codes seen from the real service; the others follow its
- * pattern. An unknown ID scope is reported as 404 rather than folded into 401, so that a mistyped
- * scope is told apart from a bad key when debugging against the emulator.
+ * <p>Only 400004 "Invalid RegistrationId" (azure-iot-sdk-c #405, azure-iot-sdk-csharp #547) and
+ * "Unsupported API version" (Azure/iotedge #4112: the service uses one code for both), 401002 (with
+ * "Invalid certificate." for X.509 devices, as a Stack Overflow trace of the real service shows),
+ * 400208, 400209 and 404201 are codes seen from the real service; the others follow its pattern. An
+ * unknown ID scope is reported as 404 rather than folded into 401, so that a mistyped scope is told
+ * apart from a bad key when debugging against the emulator.
  */
 public enum DeviceError implements DpsError {
   MALFORMED_REQUEST(400, 400000, "The request is malformed."),
@@ -21,7 +22,7 @@ public enum DeviceError implements DpsError {
       400004,
       "Invalid RegistrationId: it must be 1 to 128 characters from A-Z a-z 0-9 - . _ :, start with a"
           + " letter or digit and end with a letter, digit or '-'."),
-  UNSUPPORTED_API_VERSION(400, 400007, "The api-version is missing or not supported."),
+  UNSUPPORTED_API_VERSION(400, 400004, "The api-version is missing or not supported."),
   X509_REGISTRATION_ID_TOO_LONG(
       400,
       400005,
@@ -59,6 +60,12 @@ public enum DeviceError implements DpsError {
   ID_SCOPE_NOT_FOUND(404, 404001, "The ID scope is unknown."),
   OPERATION_NOT_FOUND(404, 404002, "The operation is unknown."),
   TPM_REGISTRATION_NOT_FOUND(404, 404201, "No TPM enrollment exists for this registration ID."),
+  // The service API's code for a missing registration record.
+  REGISTRATION_NOT_FOUND(404, 404201, "The device registration does not exist."),
+  CSR_IN_STATUS_LOOKUP(
+      400,
+      400001,
+      "A registration status lookup carries no csr: certificates are issued by register only."),
   METHOD_NOT_ALLOWED(405, 405000, "The method is not allowed on this resource."),
 
   // Found while assigning: reported inside a 200 poll result, not as an HTTP status.

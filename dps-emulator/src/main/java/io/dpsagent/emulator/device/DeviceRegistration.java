@@ -43,6 +43,11 @@ record DeviceRegistration(
         text(root.get("csr"), "csr"));
   }
 
+  /** Whether the body carries a {@code csr} (2025-07-01-preview and later). */
+  boolean hasCsr() {
+    return csr.isPresent();
+  }
+
   private static Optional<String> text(JsonNode node, String field) {
     if (node == null || node.isNull()) {
       return Optional.empty();

@@ -103,7 +103,13 @@ public final class FaultPlanJson {
             node,
             key,
             "requests",
-            Map.of("register", RequestKind.REGISTER, "poll", RequestKind.POLL));
+            Map.of(
+                "register",
+                RequestKind.REGISTER,
+                "poll",
+                RequestKind.POLL,
+                "status_lookup",
+                RequestKind.STATUS_LOOKUP));
     Optional<DeviceTransport> transport =
         choice(
             node,

@@ -43,25 +43,42 @@ final class RegistrationResults {
       Optional<X509Match> x509,
       Optional<String> tpmAuthenticationKey,
       Optional<JsonNode> payload) {
-    boolean symmetricKey = x509.isEmpty() && tpmAuthenticationKey.isEmpty();
     RegistrationState state =
-        new RegistrationState(
-            record.registrationId(),
-            DpsTimestamps.format(record.createdDateTimeUtc()),
-            record.assignedHub(),
-            record.deviceId(),
-            "assigned",
-            record.substatus(),
-            null,
-            null,
-            DpsTimestamps.format(record.lastUpdatedDateTimeUtc()),
-            record.etag(),
-            tpmAuthenticationKey.map(TpmResult::new).orElse(null),
-            x509.map(match -> x509Result(match, record)).orElse(null),
-            symmetricKey ? symmetricKeyResult(record) : null,
-            payload.orElse(null),
-            null);
+        assignedState(record, x509, tpmAuthenticationKey.map(TpmResult::new), payload);
     return new OperationStatus(operationId, "assigned", state);
+  }
+
+  /**
+   * The answer to a registration status lookup: the record's state, without the one-time parts of
+   * the register answer (the TPM device key blob, the webhook's payload).
+   */
+  static RegistrationState lookedUp(RegistrationRecord record, AuthenticatedDevice device) {
+    Optional<TpmResult> tpm = device.tpm().map(match -> new TpmResult(null));
+    return assignedState(record, device.x509(), tpm, Optional.empty());
+  }
+
+  private static RegistrationState assignedState(
+      RegistrationRecord record,
+      Optional<X509Match> x509,
+      Optional<TpmResult> tpm,
+      Optional<JsonNode> payload) {
+    boolean symmetricKey = x509.isEmpty() && tpm.isEmpty();
+    return new RegistrationState(
+        record.registrationId(),
+        DpsTimestamps.format(record.createdDateTimeUtc()),
+        record.assignedHub(),
+        record.deviceId(),
+        "assigned",
+        record.substatus(),
+        null,
+        null,
+        DpsTimestamps.format(record.lastUpdatedDateTimeUtc()),
+        record.etag(),
+        tpm.orElse(null),
+        x509.map(match -> x509Result(match, record)).orElse(null),
+        symmetricKey ? symmetricKeyResult(record) : null,
+        payload.orElse(null),
+        null);
   }
 
   /**

@@ -5,5 +5,7 @@ public enum RequestKind {
   /** {@code PUT .../register}, or a publish to {@code $dps/registrations/PUT/iotdps-register/}. */
   REGISTER,
   /** The operation status query that follows until the result is terminal. */
-  POLL
+  POLL,
+  /** {@code POST /{idScope}/registrations/{registrationId}}: the device's registration state. */
+  STATUS_LOOKUP
 }

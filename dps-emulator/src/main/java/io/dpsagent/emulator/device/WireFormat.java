@@ -80,6 +80,7 @@ final class WireFormat {
   }
 
   /** Present for TPM registrations: the second activation blob, carrying the hub device key. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record TpmResult(String authenticationKey) {}
 
   /** The body of the 401 that challenges a TPM device. */

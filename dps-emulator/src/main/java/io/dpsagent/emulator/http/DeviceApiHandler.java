@@ -69,6 +69,8 @@ final class DeviceApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
         switch (route.kind()) {
           case REGISTER -> api.register(deviceRequest, ByteBufUtil.getBytes(request.content()));
           case POLL -> api.poll(deviceRequest, route.operationId().orElseThrow());
+          case STATUS_LOOKUP ->
+              api.statusLookup(deviceRequest, ByteBufUtil.getBytes(request.content()));
         };
     // Logged before anything is sent, so that whoever sees the connection go also finds it here.
     boolean unanswered = reply.dropConnection() || reply.withheld();

@@ -10,7 +10,7 @@ import java.util.Optional;
  * <p>SDKs differ in what they escape (C escapes every ID with lower-case hex, Java and Node insert
  * them raw), so segments are decoded before anything compares them.
  *
- * @param operationId empty for {@link Kind#REGISTER}
+ * @param operationId present for {@link Kind#POLL} only
  */
 record DeviceRoute(Kind kind, String idScope, String registrationId, Optional<String> operationId) {
 
@@ -18,7 +18,9 @@ record DeviceRoute(Kind kind, String idScope, String registrationId, Optional<St
     /** {@code PUT /{idScope}/registrations/{registrationId}/register}. */
     REGISTER(HttpMethod.PUT),
     /** {@code GET /{idScope}/registrations/{registrationId}/operations/{operationId}}. */
-    POLL(HttpMethod.GET);
+    POLL(HttpMethod.GET),
+    /** {@code POST /{idScope}/registrations/{registrationId}}: the registration status lookup. */
+    STATUS_LOOKUP(HttpMethod.POST);
 
     private final HttpMethod method;
 
@@ -41,11 +43,15 @@ record DeviceRoute(Kind kind, String idScope, String registrationId, Optional<St
       return Optional.empty();
     }
     String[] segments = rawPath.substring(1).split("/", -1);
-    if (segments.length < 4 || !segments[1].equals("registrations") || hasEmpty(segments)) {
+    if (segments.length < 3 || !segments[1].equals("registrations") || hasEmpty(segments)) {
       return Optional.empty();
     }
     String idScope = PercentEncoding.decode(segments[0], "path segment");
     String registrationId = PercentEncoding.decode(segments[2], "path segment");
+    if (segments.length == 3) {
+      return Optional.of(
+          new DeviceRoute(Kind.STATUS_LOOKUP, idScope, registrationId, Optional.empty()));
+    }
     if (segments.length == 4 && segments[3].equals("register")) {
       return Optional.of(new DeviceRoute(Kind.REGISTER, idScope, registrationId, Optional.empty()));
     }

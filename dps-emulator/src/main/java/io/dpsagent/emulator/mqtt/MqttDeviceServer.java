@@ -5,11 +5,8 @@ import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.net.Listener;
 import io.dpsagent.emulator.registry.RegistrationIdRules;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.ssl.SslContext;
@@ -24,9 +21,7 @@ import java.time.Duration;
 public final class MqttDeviceServer implements AutoCloseable {
 
   // Register payloads are a few hundred bytes; this leaves room for a custom payload and a CSR.
-  private static final int MAX_PACKET_BYTES = 64 * 1024;
-  // Sub-protocols are checked (case-insensitively) by MqttSubprotocolFilter; "*" echoes the offer.
-  private static final String ANY_SUBPROTOCOL = "*";
+  static final int MAX_PACKET_BYTES = 64 * 1024;
 
   private final Listener listener;
 
@@ -55,25 +50,18 @@ public final class MqttDeviceServer implements AutoCloseable {
             address,
             channel -> {
               channel.pipeline().addLast(settings.sslContext().newHandler(channel.alloc()));
-              addMqtt(channel, settings);
+              addMqtt(channel.pipeline(), settings);
             }));
   }
 
   /**
-   * MQTT in binary WebSocket frames on TLS (DPS: port 443). The upgrade is accepted on any path,
-   * since SDKs differ in the path they request.
+   * MQTT in binary WebSocket frames on TLS, on a port of its own (DPS serves it on 443 together
+   * with HTTPS, which {@code HttpsDeviceServer} does too).
    *
    * @throws IOException if the address cannot be bound
    */
   public static MqttDeviceServer startWebSocket(InetSocketAddress address, Settings settings)
       throws IOException {
-    WebSocketServerProtocolConfig webSocket =
-        WebSocketServerProtocolConfig.newBuilder()
-            .websocketPath("/")
-            .checkStartsWith(true)
-            .subprotocols(ANY_SUBPROTOCOL)
-            .maxFramePayloadLength(MAX_PACKET_BYTES)
-            .build();
     return new MqttDeviceServer(
         Listener.start(
             "dps-emulator-mqtt-ws",
@@ -83,17 +71,12 @@ public final class MqttDeviceServer implements AutoCloseable {
                   .pipeline()
                   .addLast(settings.sslContext().newHandler(channel.alloc()))
                   .addLast(new HttpServerCodec())
-                  .addLast(new HttpObjectAggregator(MAX_PACKET_BYTES))
-                  .addLast(new MqttSubprotocolFilter())
-                  .addLast(new WebSocketServerProtocolHandler(webSocket))
-                  .addLast(new WebSocketFrames.Decoder())
-                  .addLast(new WebSocketFrames.Encoder());
-              addMqtt(channel, settings);
+                  .addLast(new HttpObjectAggregator(MAX_PACKET_BYTES));
+              MqttWebSocketUpgrade.addLast(channel.pipeline(), settings);
             }));
   }
 
-  private static void addMqtt(SocketChannel channel, Settings settings) {
-    ChannelPipeline pipeline = channel.pipeline();
+  static void addMqtt(ChannelPipeline pipeline, Settings settings) {
     pipeline
         .addLast(MqttDeviceHandler.IDLE_HANDLER, MqttDeviceHandler.connectTimeout())
         .addLast(new MqttDecoder(MAX_PACKET_BYTES, RegistrationIdRules.MAX_LENGTH))

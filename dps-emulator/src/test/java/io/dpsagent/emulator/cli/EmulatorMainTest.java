@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,12 +12,17 @@ import io.dpsagent.emulator.DeviceClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -164,6 +170,97 @@ class EmulatorMainTest {
         List.of("dps-emulator: " + config + ": emulator.port: unknown key"),
         Files.readAllLines(stderr));
     assertEquals(0, process.getInputStream().readAllBytes().length, "nothing on stdout");
+  }
+
+  @Test
+  void standardPortsPutEveryListenerOnItsStandardPortOfConsecutiveAddresses() throws Exception {
+    String base = "127.91." + ThreadLocalRandom.current().nextInt(256) + ".10";
+    assumeCanBind443(base);
+    Path state = directory.resolve("standard-state");
+    Path stderr = directory.resolve("stderr.txt");
+    Process process =
+        start(stderr, "--json", "--standard-ports", base, "--state", state.toString());
+
+    try (BufferedReader stdout =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line = stdout.readLine();
+      assertNotNull(line, () -> "no output; stderr: " + read(stderr));
+      JsonNode announced = new ObjectMapper().readTree(line);
+      String prefix = base.substring(0, base.lastIndexOf('.') + 1);
+      assertEquals("https://" + base + ":443", announced.get("httpsEndpoint").asText());
+      assertEquals("mqtts://" + base + ":8883", announced.get("mqttEndpoint").asText());
+      assertEquals(
+          "wss://" + base + ":443/$iothub/websocket",
+          announced.get("mqttWebSocketEndpoint").asText());
+      assertTrue(
+          announced
+              .get("serviceConnectionString")
+              .asText()
+              .startsWith("HostName=" + prefix + "11;SharedAccessKeyName="),
+          "the service API on 443 of the next address, named without a port");
+      assertEquals(prefix + "12", announced.get("hubs").get(0).get("hostName").asText());
+      assertEquals(8883, announced.get("hubs").get(0).get("mqttPort").asInt());
+      assertEquals(1, announced.get("hubs").size());
+
+      // Each one answers there, over TLS whose certificate names the address.
+      Path caFile = Path.of(announced.get("caFile").asText());
+      DeviceClient device = new DeviceClient(URI.create("https://" + base), caFile);
+      DeviceClient.assertError(
+          device.register(announced.get("idScope").asText(), "cli-std", null, "{}"), 401, 401002);
+      try (Socket mqtt = new Socket(base, 8883);
+          Socket hub = new Socket(prefix + "12", 8883);
+          Socket service = new Socket(prefix + "11", 443)) {
+        assertTrue(mqtt.isConnected() && hub.isConnected() && service.isConnected());
+      }
+    } finally {
+      process.destroy();
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void standardPortsRefuseAnAddressThatIsNotLoopbackInOneLine() throws Exception {
+    Path stderr = directory.resolve("stderr.txt");
+
+    Process process = start(stderr, "--standard-ports", "10.0.0.1");
+
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, process.exitValue());
+    assertEquals(
+        List.of(
+            "dps-emulator: --standard-ports: '10.0.0.1' is not an IPv4 loopback address with two"
+                + " free addresses after it; use one such as 127.20.30.1"),
+        Files.readAllLines(stderr));
+  }
+
+  @Test
+  void standardPortsRefuseAHubNamedByDns() throws Exception {
+    Path config =
+        Files.writeString(
+            directory.resolve("hubs.toml"), "[[linked_hubs]]\nhost_name = \"hub.example\"\n");
+    Path stderr = directory.resolve("stderr.txt");
+
+    Process process =
+        start(stderr, "--config", config.toString(), "--standard-ports", "127.20.30.1");
+
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, process.exitValue());
+    assertEquals(
+        List.of(
+            "dps-emulator: --standard-ports: linked hub 'hub.example' is not named by an IP"
+                + " address, so it cannot have port 8883 of its own; name it by a loopback address"
+                + " such as 127.20.30.3"),
+        Files.readAllLines(stderr));
+  }
+
+  // Port 443 needs root or CAP_NET_BIND_SERVICE; without either this test cannot run here.
+  private static void assumeCanBind443(String address) throws IOException {
+    try (ServerSocket probe = new ServerSocket(443, 1, InetAddress.getByName(address))) {
+      assertTrue(probe.isBound());
+    } catch (BindException e) {
+      assumeTrue(false, "cannot bind " + address + ":443 (" + e.getMessage() + ")");
+    }
   }
 
   private Process start(Path stderr, String... arguments) throws IOException {

@@ -96,7 +96,7 @@ class FaultConfigTest {
         "[[faults.rules]]\\nscript = [\"503\"]\\ntransport = \"amqp\" | "
             + "faults.rules[0].transport: must be \"https\", \"mqtt\" or \"any\"",
         "[[faults.rules]]\\nscript = [\"503\"]\\nrequests = \"query\" | "
-            + "faults.rules[0].requests: must be \"poll\", \"register\" or \"any\"",
+            + "faults.rules[0].requests: must be \"poll\", \"register\", \"status_lookup\" or \"any\"",
       })
   void aBadTableIsOneLineNamingTheKey(String toml, String expected) throws Exception {
     Path file = write(toml.replace("\\n", "\n"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.emulator.device.ApiVersionPolicy;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.X509Mechanism;
 import io.dpsagent.hsm.pem.Pem;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,20 +40,34 @@ class TransportConfigTest {
     assertEquals(Duration.ofMillis(250), config.devices().mqttReplyDelay());
     assertEquals(
         config.devices().mqttReplyDelay(), config.toBuilder().build().devices().mqttReplyDelay());
-    assertEquals(8443, config.devices().mqttWebSocketPort());
+    assertEquals(OptionalInt.of(8443), config.devices().mqttWebSocketPort());
+    assertEquals(OptionalInt.of(8443), config.toBuilder().build().devices().mqttWebSocketPort());
     assertEquals(Mqtt5Policy.ACCEPT, config.devices().mqtt5());
     assertEquals(config.devices().mqttPort(), config.toBuilder().build().devices().mqttPort());
     assertEquals(Mqtt5Policy.ACCEPT, config.toBuilder().build().devices().mqtt5());
   }
 
   @Test
-  void mqttDefaultsAreFreePortsAndRejectingMqtt5() {
+  void mqttDefaultsAreFreePortsNoSeparateWebSocketPortAndRejectingMqtt5() {
     EmulatorConfig config = EmulatorConfig.defaults();
 
     assertEquals(0, config.devices().mqttPort());
-    assertEquals(0, config.devices().mqttWebSocketPort());
+    assertEquals(OptionalInt.empty(), config.devices().mqttWebSocketPort());
     assertEquals(Mqtt5Policy.REJECT, config.devices().mqtt5());
     assertEquals(Duration.ZERO, config.devices().mqttReplyDelay());
+  }
+
+  @Test
+  void deviceApiVersionsIsReadAndDefaultsToTheTable() throws Exception {
+    EmulatorConfig config =
+        EmulatorConfig.load(write("[emulator]\ndevice_api_versions = \"well-formed\"\n"));
+
+    assertEquals(ApiVersionPolicy.WELL_FORMED, config.protocol().apiVersions());
+    assertEquals(ApiVersionPolicy.WELL_FORMED, config.toBuilder().build().protocol().apiVersions());
+    assertEquals(ApiVersionPolicy.SUPPORTED, EmulatorConfig.defaults().protocol().apiVersions());
+    assertProblem(
+        "[emulator]\ndevice_api_versions = \"lax\"",
+        "emulator.device_api_versions: must be \"supported\", \"well-formed\" or \"any\"");
   }
 
   @Test

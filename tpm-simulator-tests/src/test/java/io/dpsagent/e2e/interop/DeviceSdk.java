@@ -32,4 +32,13 @@ interface DeviceSdk {
    * SDK only starts waiting for a reply after its publish returns, and would miss an instant one.
    */
   Duration mqttReplyDelay();
+
+  /**
+   * Whether the emulator must serve MQTT on 8883 for this SDK. An SDK over MQTT in WebSocket dials
+   * 443 only; its emulator then keeps 8883 closed, so that an assignment proves the SDK reached DPS
+   * on the HTTPS host and port.
+   */
+  default boolean usesMqttPort() {
+    return true;
+  }
 }

@@ -12,6 +12,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -31,7 +32,7 @@ abstract class DeviceSdkContract {
 
   @BeforeAll
   void startEmulator() throws Exception {
-    emulator = StandardPortEmulators.start(sdk().mqttReplyDelay());
+    emulator = StandardPortEmulators.start(sdk().mqttReplyDelay(), sdk().usesMqttPort());
   }
 
   @AfterAll
@@ -39,6 +40,18 @@ abstract class DeviceSdkContract {
     if (emulator != null) {
       emulator.close();
     }
+  }
+
+  @Test
+  void theEmulatorServesWhereTheSdkDials() {
+    // MQTT over WebSocket shares the HTTPS host and port, as on DPS (wss://host:443/...).
+    assertEquals(StandardPortEmulators.HTTPS_PORT, emulator.httpsEndpoint().getPort());
+    assertEquals(emulator.httpsEndpoint().getPort(), emulator.mqttWebSocketEndpoint().getPort());
+    assertEquals(emulator.httpsEndpoint().getHost(), emulator.mqttWebSocketEndpoint().getHost());
+    assertEquals(
+        sdk().usesMqttPort(),
+        emulator.mqttEndpoint().getPort() == StandardPortEmulators.MQTT_PORT,
+        emulator.mqttEndpoint()::toString);
   }
 
   /** Unique in the run, and short enough to be a certificate CN (at most 64 characters). */

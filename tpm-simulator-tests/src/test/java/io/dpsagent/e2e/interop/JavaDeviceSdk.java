@@ -111,9 +111,15 @@ final class JavaDeviceSdk implements DeviceSdk {
    */
   @Override
   public Duration mqttReplyDelay() {
-    return protocol == ProvisioningDeviceClientTransportProtocol.MQTT
-        ? LOST_WAKE_UP_GUARD
-        : Duration.ZERO;
+    return protocol == ProvisioningDeviceClientTransportProtocol.HTTPS
+        ? Duration.ZERO
+        : LOST_WAKE_UP_GUARD;
+  }
+
+  /** Over MQTT_WS the SDK dials {@code wss://host:443}, the HTTPS port. */
+  @Override
+  public boolean usesMqttPort() {
+    return protocol == ProvisioningDeviceClientTransportProtocol.MQTT;
   }
 
   private static String causeChain(Throwable e) {

@@ -30,6 +30,14 @@ final class NodeDeviceSdk implements DeviceSdk {
     return new NodeDeviceSdk("mqtt");
   }
 
+  /**
+   * azure-iot-provisioning-device-mqtt's MqttWs: MQTT in WebSocket on {@code
+   * wss://host:443/$iothub/websocket}, the HTTPS host and port.
+   */
+  static NodeDeviceSdk mqttWs() {
+    return new NodeDeviceSdk("mqtt-ws");
+  }
+
   @Override
   public Outcome registerWithDeviceKey(DpsEmulator dps, String registrationId, String deviceKey)
       throws Exception {
@@ -103,7 +111,12 @@ final class NodeDeviceSdk implements DeviceSdk {
     throw new AssertionError("register-device.js did not run to an SDK outcome: " + run);
   }
 
-  /** Both transports keep the status: the HTTP response, or the MQTT response topic. */
+  @Override
+  public boolean usesMqttPort() {
+    return transport.equals("mqtt");
+  }
+
+  /** Every transport keeps the status: the HTTP response, or the MQTT response topic. */
   @Override
   public boolean surfacesStatus() {
     return true;

@@ -38,6 +38,14 @@ final class StandardPortEmulators {
    * @param mqttReplyDelay how long each MQTT reply waits, see {@link DeviceSdk#mqttReplyDelay()}
    */
   static DpsEmulator start(Duration mqttReplyDelay) throws IOException {
+    return start(mqttReplyDelay, true);
+  }
+
+  /**
+   * Like {@link #start(Duration)}; without {@code mqttOnStandardPort}, MQTT on TLS gets a free port
+   * and only HTTPS and MQTT over WebSocket (which shares it) are on 443.
+   */
+  static DpsEmulator start(Duration mqttReplyDelay, boolean mqttOnStandardPort) throws IOException {
     IOException last = null;
     for (int attempt = 0; attempt < ADDRESS_ATTEMPTS; attempt++) {
       String deviceAddress = randomLoopbackAddress();
@@ -46,7 +54,8 @@ final class StandardPortEmulators {
         continue;
       }
       try {
-        return DpsEmulator.start(config(deviceAddress, serviceAddress, mqttReplyDelay));
+        return DpsEmulator.start(
+            config(deviceAddress, serviceAddress, mqttReplyDelay, mqttOnStandardPort));
       } catch (IOException e) {
         if (isPermissionDenied(e)) {
           throw new IOException(
@@ -69,12 +78,15 @@ final class StandardPortEmulators {
   }
 
   private static EmulatorConfig config(
-      String deviceAddress, String serviceAddress, Duration mqttReplyDelay) {
+      String deviceAddress,
+      String serviceAddress,
+      Duration mqttReplyDelay,
+      boolean mqttOnStandardPort) {
     return EmulatorConfig.defaults().toBuilder()
         .host(deviceAddress)
         .bindAddress(deviceAddress)
         .httpsPort(HTTPS_PORT)
-        .mqttPort(MQTT_PORT)
+        .mqttPort(mqttOnStandardPort ? MQTT_PORT : 0)
         .mqttReplyDelay(mqttReplyDelay)
         .serviceHost(serviceAddress)
         .serviceBindAddress(serviceAddress)
