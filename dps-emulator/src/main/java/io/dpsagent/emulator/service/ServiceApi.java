@@ -32,8 +32,17 @@ import java.util.logging.Logger;
 public final class ServiceApi {
 
   private static final Logger LOG = Logger.getLogger(ServiceApi.class.getName());
+  // What the service SDKs send (2017-11-15 .. 2021-10-01) and what the spec adds since
+  // (preview/2025-07-01-preview and stable/2026-04-01 service.json).
   private static final Set<String> API_VERSIONS =
-      Set.of("2017-11-15", "2018-04-01", "2019-03-31", "2021-06-01", "2021-10-01");
+      Set.of(
+          "2017-11-15",
+          "2018-04-01",
+          "2019-03-31",
+          "2021-06-01",
+          "2021-10-01",
+          "2025-07-01-preview",
+          "2026-04-01");
   private static final Predicate<String> ATTESTATION_MECHANISM = anyCase("attestationmechanism");
 
   private final ServiceAuthenticator authenticator;
