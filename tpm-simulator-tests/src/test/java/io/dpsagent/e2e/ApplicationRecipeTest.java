@@ -10,19 +10,14 @@ import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
-import io.dpsagent.example.HubClientApplication;
 import io.dpsagent.hsm.testing.SoftHsm;
 import io.dpsagent.hsm.testing.Swtpm;
 import io.dpsagent.hsm.testing.TestPki;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -65,46 +60,11 @@ class ApplicationRecipeTest {
     return JSON.readTree(INITIAL_TWIN);
   }
 
-  private record AppRun(int exitCode, List<JsonNode> events) {
-    JsonNode desired() {
-      return events.stream()
-          .filter(e -> e.path("event").asText().equals("twin"))
-          .findFirst()
-          .orElseThrow(() -> new AssertionError("no twin event in " + events))
-          .get("desired");
-    }
+  private RecipeApplication.Run application(Device device, String... extra) throws Exception {
+    return RecipeApplication.run(device, emulator, HUB, extra);
   }
 
-  /** Runs the example application on the agent's output directory. */
-  private AppRun application(Device device, String... extra) throws Exception {
-    List<String> args = new ArrayList<>();
-    args.addAll(
-        List.of(
-            "--dir", device.outputDir.toString(),
-            "--ca-file", emulator.caFile().toString(),
-            "--port", Integer.toString(emulator.hubs().port(HUB).orElseThrow())));
-    args.addAll(List.of(extra));
-    PrintStream original = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int exit;
-    synchronized (ApplicationRecipeTest.class) {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      try {
-        exit = HubClientApplication.run(args.toArray(String[]::new));
-      } finally {
-        System.setOut(original);
-      }
-    }
-    List<JsonNode> events = new ArrayList<>();
-    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
-      if (!line.isBlank()) {
-        events.add(JSON.readTree(line));
-      }
-    }
-    return new AppRun(exit, events);
-  }
-
-  private void assertFullyProvisioned(Device device, AppRun app) throws Exception {
+  private void assertFullyProvisioned(Device device, RecipeApplication.Run app) throws Exception {
     assertEquals(0, app.exitCode(), app.events().toString());
     JsonNode expected = initialTwin().get("properties").get("desired").deepCopy();
     ((com.fasterxml.jackson.databind.node.ObjectNode) expected).put("$version", 1);
@@ -204,7 +164,7 @@ class ApplicationRecipeTest {
   }
 
   /** Runs the daemon until its hub-token exists, then the application with that token file. */
-  private AppRun underDaemon(Device device) throws Exception {
+  private RecipeApplication.Run underDaemon(Device device) throws Exception {
     String config = device.writeConfig();
     Path tokenFile = Path.of(config).getParent().resolve("run").resolve("hub-token");
     RunningDaemon daemon = new RunningDaemon(config);

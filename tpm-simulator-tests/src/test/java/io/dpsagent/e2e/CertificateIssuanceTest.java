@@ -13,7 +13,6 @@ import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
-import io.dpsagent.example.HubClientApplication;
 import io.dpsagent.example.KeyHomeHubConnection;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.TlsIdentity;
@@ -26,9 +25,7 @@ import io.dpsagent.hsm.testing.Swtpm;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.tpm.TpmSigningKeys;
 import io.dpsagent.hsm.tpm.TpmTimeouts;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -298,19 +295,6 @@ class CertificateIssuanceTest {
 
   /** The example application on the agent's outputs; its exit code. */
   private int runApplication(Device device) throws Exception {
-    String[] args = {
-      "--dir", device.outputDir.toString(),
-      "--ca-file", emulator.caFile().toString(),
-      "--port", Integer.toString(hubPort())
-    };
-    PrintStream original = System.out;
-    synchronized (ApplicationRecipeTest.class) {
-      System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-      try {
-        return HubClientApplication.run(args);
-      } finally {
-        System.setOut(original);
-      }
-    }
+    return RecipeApplication.run(device, emulator, HUB).exitCode();
   }
 }

@@ -20,7 +20,7 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /** A DPS device over Paho MQTT 3.1.1 (TLS or WebSocket on TLS), as the SDKs drive it. */
-final class PahoDevice implements AutoCloseable {
+public final class PahoDevice implements AutoCloseable {
 
   static final String RESPONSES = "$dps/registrations/res/#";
   static final String API_VERSION = "2019-03-31";
@@ -150,12 +150,21 @@ final class PahoDevice implements AutoCloseable {
 
   @Override
   public void close() throws MqttException {
+    closeQuietly(client, 0);
+  }
+
+  /**
+   * Disconnects if still connected and releases the client. The server may have closed first (the
+   * tests that make it do so): then there is nothing left to end, and waiting for it would only
+   * time out.
+   */
+  public static void closeQuietly(MqttClient client, long disconnectMillis) throws MqttException {
     try {
       if (client.isConnected()) {
-        client.disconnect(0);
+        client.disconnect(disconnectMillis);
       }
     } catch (MqttException e) {
-      // The emulator closed first (the tests that make it do so): nothing left to end.
+      // already closed by the server
     }
     client.close(true);
   }
