@@ -28,14 +28,14 @@ import javax.net.ssl.SSLSocket;
  * transport's client. The connection of one answer is kept for the next request (register, then the
  * polls) while it is fresh and the server keeps it open.
  *
- * <p>Written by hand, not on {@code java.net.http}: that client costs some 300 classes and about
- * half a second of CPU to start (docs/benchmarks.md), a third of a provisioning run; with proxy
- * credentials it needs an {@link java.net.Authenticator}, which makes it turn every 401 without a
- * {@code WWW-Authenticate} header (how DPS answers a bad SAS) into an exception, losing the status
- * and body the agent reports. The tunnel is the same {@link HttpTunnel} the MQTT transports use, so
- * all transports behave alike behind a proxy. Only what DPS needs is implemented: a request with a
- * Content-Length body, and an answer framed by Content-Length, chunked encoding or the end of the
- * connection.
+ * <p>Written by hand, not on {@code java.net.http}: that client costs some 300 classes, about 0.1 s
+ * of CPU and half a second of wall time, hopping between its threads (docs/benchmarks.md); with
+ * proxy credentials it needs an {@link java.net.Authenticator}, which makes it turn every 401
+ * without a {@code WWW-Authenticate} header (how DPS answers a bad SAS) into an exception, losing
+ * the status and body the agent reports. The tunnel is the same {@link HttpTunnel} the MQTT
+ * transports use, so all transports behave alike behind a proxy. Only what DPS needs is
+ * implemented: a request with a Content-Length body, and an answer framed by Content-Length,
+ * chunked encoding or the end of the connection.
  */
 public final class Http11Exchange implements HttpExchange, Closeable {
 
