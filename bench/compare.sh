@@ -12,6 +12,10 @@
 # Usage: bench/compare.sh [--runs N] [--idle-minutes M] [--cases "https mqtt x509 tpm"]
 #                         [--no-idle] [--no-capacity] [--no-floors] [--jdk25 JAVA_HOME] [--log FILE]
 #                         [--variant "LABEL=JVM FLAGS"]...   (launcher flags to compare: HTTPS and idle)
+#                         [--agent-jar "LABEL=JAR"]...  (another build of the agent, e.g. the one before a
+#                                                        change: extra rows of the HTTPS and X.509 cases)
+#                         [--classes] (count the classes one provisioning run loads, by library)
+#                         [--no-status] (skip the status and check rows)
 # Defaults: 10 runs per case, a 2-minute idle window (the target is stated for 10: --idle-minutes 10).
 # It takes about 8 minutes with the defaults on 2 vCPUs (each step is bounded; see docs/benchmarks.md).
 # Needs root (or CAP_NET_BIND_SERVICE) for port 443, GNU time, node/npm, openssl, swtpm for tpm.
@@ -19,7 +23,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-runs=10 idle_minutes=2 cases="https mqtt x509 tpm" idle=1 capacity=1 floors=1 log=""
+runs=10 idle_minutes=2 cases="https mqtt x509 tpm" idle=1 capacity=1 floors=1 log="" classes=0 status=1
+jars=() # "LABEL=JAR": other builds of the agent, run alternately with this one
 variants=() # "LABEL=JVM FLAGS": extra rows of the HTTPS case and extra daemons, with these launcher flags
 jdk25=""
 for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64; do
@@ -36,8 +41,12 @@ while [ $# -gt 0 ]; do
     --jdk25) jdk25=$2; shift 2 ;;
     --log) log=$2; shift 2 ;;
     --variant) variants+=("$2"); shift 2 ;;
+    --agent-jar) jars+=("$2"); shift 2 ;;
+    --classes) classes=1; shift ;;
+    --no-status) status=0; shift ;;
     *) echo "usage: bench/compare.sh [--runs N] [--idle-minutes M] [--cases LIST] [--no-idle]" \
-         "[--no-capacity] [--no-floors] [--jdk25 JAVA_HOME] [--log FILE]" >&2; exit 2 ;;
+         "[--no-capacity] [--no-floors] [--no-status] [--classes] [--jdk25 JAVA_HOME] [--log FILE]" \
+         "[--variant LABEL=FLAGS]... [--agent-jar LABEL=JAR]..." >&2; exit 2 ;;
   esac
 done
 [ -n "$log" ] && exec > >(tee "$log")
@@ -265,6 +274,11 @@ absolute() { # TEXT VALUE UNIT LIMIT [ge]
 step "warm-up (the agent's class-data archive, the JDK 25 AOT cache)"
 label=warm-up agent https
 [ -s "$work/m/warm-up" ] || { echo "bench: the agent cannot provision (above)"; exit 1; }
+# Each other build runs from a directory of its own, where the launcher keeps its archive.
+for j in "${jars[@]}"; do
+  mkdir -p "$work/jar-${j%%=*}"; cp "${j#*=}" "$work/jar-${j%%=*}/dps-agent.jar"
+  label="warm-up-${j%%=*}" agent https DPS_AGENT_JAR="$work/jar-${j%%=*}/dps-agent.jar"
+done
 if [ -n "$jdk25" ]; then
   label=warm-up-jdk25 agent https PATH="$jdk25/bin:$PATH"
   aot25_record > /dev/null 2>&1 || jdk25=""
@@ -288,10 +302,14 @@ for case_name in $cases; do
         if [ "$floors" = 1 ]; then
           measure floor-urlconnection java $java_flags -cp "$bench_jar" io.dpsagent.bench.HttpsGetFloor urlconnection "$https_endpoint/" "$ca_file"
           measure floor-httpclient java $java_flags -cp "$bench_jar" io.dpsagent.bench.HttpsGetFloor httpclient "$https_endpoint/" "$ca_file"
+          measure floor-sslsocket java $java_flags -cp "$bench_jar" io.dpsagent.bench.HttpsGetFloor sslsocket "$https_endpoint/" "$ca_file"
           measure floor-empty java $java_flags -cp "$bench_jar" io.dpsagent.bench.EmptyMain
         fi
         for v in "${variants[@]}"; do
           label="variant-${v%%=*}" agent https DPS_AGENT_JAVA_OPTS="${v#*=}"
+        done
+        for j in "${jars[@]}"; do
+          label="jar-${j%%=*}-https" agent https DPS_AGENT_JAR="$work/jar-${j%%=*}/dps-agent.jar"
         done ;;
       mqtt)
         label=ours-mqtt agent mqtt
@@ -300,7 +318,10 @@ for case_name in $cases; do
       x509)
         label=ours-x509 agent x509
         measure node-x509 "${node_sdk[@]}" http "$emu_address" "$id_scope" x509 "$work/x509-chain.pem" "$work/x509.key"
-        measure java-x509 "${java_sdk[@]}" https "$emu_address" "$id_scope" "$ca_file" x509 "$work/x509-chain.pem" "$work/x509.key" ;;
+        measure java-x509 "${java_sdk[@]}" https "$emu_address" "$id_scope" "$ca_file" x509 "$work/x509-chain.pem" "$work/x509.key"
+        for j in "${jars[@]}"; do
+          label="jar-${j%%=*}-x509" agent x509 DPS_AGENT_JAR="$work/jar-${j%%=*}/dps-agent.jar"
+        done ;;
       tpm)
         label=ours-tpm agent tpm
         measure node-tpm "${node_sdk[@]}" http "$emu_address" "$id_scope" tpm "$tpm_port" ;;
@@ -308,13 +329,40 @@ for case_name in $cases; do
   done
 done
 
+# --- classes loaded ----------------------------------------------------------------------------
+# One provisioning run per build and case with -Xlog:class+load: how many classes, how many of them
+# from the class-data archives, and what the heavy libraries cost.
+census_lines=()
+census() { # CASE JARLABEL [ENV=VALUE...]
+  local case_name=$1 jar_label=$2 file=$work/classes-$1-$2.log; shift 2
+  rm -rf "$work/out-$case_name"
+  env "$@" DPS_AGENT_JAVA_OPTS="$java_flags -Xlog:class+load=info:file=$file" \
+    "$root/bin/dps-agent" provision --config "$work/$case_name.toml" > /dev/null 2>&1 || true
+  count() { grep -c -E "$1" "$file" || true; }
+  census_lines+=("$(printf '%-14s %-5s classes %5s (archived %5s) | java.net.http %3s | BouncyCastle %3s | picocli %3s | Jackson %3s (databind %3s) | JSSE+certpath %3s' \
+    "$jar_label" "$case_name" "$(count ' source: ')" "$(count 'source: shared objects file')" \
+    "$(count ' (java\.net\.http|jdk\.internal\.net\.http)\.')" "$(count ' org\.bouncycastle\.')" \
+    "$(count ' picocli\.')" "$(count ' com\.fasterxml\.jackson\.')" "$(count ' com\.fasterxml\.jackson\.databind\.')" \
+    "$(count ' sun\.security\.(ssl|provider\.certpath|x509|util|ec)\.')")")
+}
+if [ "$classes" = 1 ]; then
+  step "classes loaded by one provisioning run"
+  for case_name in $cases; do
+    case $case_name in https|x509) ;; *) continue ;; esac
+    census "$case_name" this
+    for j in "${jars[@]}"; do census "$case_name" "${j%%=*}" DPS_AGENT_JAR="$work/jar-${j%%=*}/dps-agent.jar"; done
+  done
+fi
+
 # --- status and check --------------------------------------------------------------------------
-step "status and check: $runs alternating runs"
-label=status-setup agent https
-for i in $(seq 1 "$runs"); do
-  measure status bin/dps-agent status --config "$work/https.toml"
-  measure check-offline bin/dps-agent check --offline --user "$(id -un)" --config "$work/https.toml"
-done
+if [ "$status" = 1 ]; then
+  step "status and check: $runs alternating runs"
+  label=status-setup agent https
+  for i in $(seq 1 "$runs"); do
+    measure status bin/dps-agent status --config "$work/https.toml"
+    measure check-offline bin/dps-agent check --offline --user "$(id -un)" --config "$work/https.toml"
+  done
+fi
 
 # --- daemon idle -------------------------------------------------------------------------------
 idle_report=() idle_rss="" idle_cpu=""
@@ -398,13 +446,15 @@ for case_name in $cases; do
            fi
            row node-https "Node SDK 1.9.1 (http), symmetric key"
            row java-https "Java SDK 2.1.3 (HTTPS), symmetric key"
-           for v in "${variants[@]}"; do row "variant-${v%%=*}" "  ours with flags ${v%%=*}"; done ;;
+           for v in "${variants[@]}"; do row "variant-${v%%=*}" "  ours with flags ${v%%=*}"; done
+           for j in "${jars[@]}"; do row "jar-${j%%=*}-https" "  same, agent build ${j%%=*}"; done ;;
     mqtt)  row ours-mqtt "dps-agent provision, symmetric key, MQTT"
            row node-mqtt "Node SDK (mqtt 1.8.1), symmetric key"
            row java-mqtt "Java SDK 2.1.3 (MQTT, 200 ms reply delay)" ;;
     x509)  row ours-x509 "dps-agent provision, X.509, HTTPS"
            row node-x509 "Node SDK (http), X.509"
-           row java-x509 "Java SDK 2.1.3 (HTTPS), X.509" ;;
+           row java-x509 "Java SDK 2.1.3 (HTTPS), X.509"
+           for j in "${jars[@]}"; do row "jar-${j%%=*}-x509" "  same, agent build ${j%%=*}"; done ;;
     tpm)   row ours-tpm "dps-agent provision, TPM (swtpm), HTTPS"
            row node-tpm "Node SDK (http), TPM (swtpm, tss.js)" ;;
   esac
@@ -412,10 +462,14 @@ done
 if [ "$floors" = 1 ] && [[ " $cases " == *" https "* ]]; then
   row floor-urlconnection "floor: one HttpsURLConnection GET, same flags"
   row floor-httpclient "floor: one java.net.http GET, same flags"
+  row floor-sslsocket "floor: one GET on a plain SSLSocket, same flags"
   row floor-empty "floor: empty Java main, same flags"
 fi
-row status "dps-agent status"
-row check-offline "dps-agent check --offline"
+if [ "$status" = 1 ]; then
+  row status "dps-agent status"
+  row check-offline "dps-agent check --offline"
+fi
+[ "${#census_lines[@]}" -gt 0 ] && { echo; echo "classes loaded by one provisioning run:"; printf "  %s\n" "${census_lines[@]}"; }
 [ "$idle" = 1 ] && printf '%s\n' "${idle_report[@]}"
 [ "$capacity" = 1 ] && echo "emulator: ${cap_new:-?}/s new TLS per device, ${cap_keep:-?}/s kept-alive, peak RSS ${emu_rss} MiB; start-up 1 / 10,000 enrollments: ${load1:-?} s / ${load10k:-?} s"
 
@@ -430,10 +484,19 @@ for case_name in $cases; do
     target "$t: peak RSS vs Java SDK" "ours-$t" "java-$t" 7 0.8
   fi
   target "$t: wall vs Node SDK (aim 1.0×)" "ours-$t" "node-$t" 1 1.5
+  if [ "$t" = https ] || [ "$t" = x509 ]; then
+    for j in "${jars[@]}"; do
+      target "$t: build ${j%%=*}: CPU vs Java SDK" "jar-${j%%=*}-$t" "java-$t" 4 0.5
+      target "$t: build ${j%%=*}: peak RSS vs Java SDK" "jar-${j%%=*}-$t" "java-$t" 7 0.8
+      target "$t: build ${j%%=*}: wall vs Node SDK" "jar-${j%%=*}-$t" "node-$t" 1 1.5
+    done
+  fi
 done
 [[ " $cases " == *" mqtt "* ]] && target "mqtt: wall vs our HTTPS" ours-mqtt ours-https 1 1.3
-absolute "status wall" "$(median_of status 1)" s 0.150
-absolute "check --offline wall" "$(median_of check-offline 1)" s 0.300
+if [ "$status" = 1 ]; then
+  absolute "status wall" "$(median_of status 1)" s 0.150
+  absolute "check --offline wall" "$(median_of check-offline 1)" s 0.300
+fi
 if [ "$idle" = 1 ]; then
   absolute "daemon idle RSS after ${idle_minutes} min (target stated for 10)" "$idle_rss" MiB 48
   absolute "daemon idle CPU" "$idle_cpu" "% of a core" 0.1

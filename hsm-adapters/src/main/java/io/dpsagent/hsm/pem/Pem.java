@@ -1,41 +1,42 @@
 package io.dpsagent.hsm.pem;
 
 import io.dpsagent.common.AtomicFiles;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECKey;
-import java.security.interfaces.RSAKey;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import java.util.Set;
 
 /**
- * The one PEM reader (and writer) of the project, on BouncyCastle's {@link PEMParser}: certificate
- * chains, trust bundles and private keys of the agent, the key adapters and the emulator.
+ * The one PEM reader (and writer) of the project: certificate chains, trust bundles and private
+ * keys of the agent, the key adapters and the emulator.
  *
- * <p>Objects of other kinds are skipped, so a file holding a chain and its key serves as either.
- * Text around the PEM blocks is ignored. Errors never carry the content: it may be a key.
+ * <p>Certificates and PKCS#8 keys are read by the JDK ({@link CertificateFactory}, {@link
+ * KeyFactory}); BouncyCastle, some 150 classes to load, is asked only for OpenSSL's traditional key
+ * forms ({@link BouncyCastleKeys}). Blocks of other kinds are skipped, so a file holding a chain
+ * and its key serves as either. Text around the PEM blocks is ignored. Errors never carry the
+ * content: it may be a key.
  */
 public final class Pem {
+
+  /** Labels of X.509 certificate blocks (the second is an old OpenSSL spelling). */
+  private static final Set<String> CERTIFICATE = Set.of("CERTIFICATE", "X509 CERTIFICATE");
+
+  private static final Set<String> TRADITIONAL_KEY =
+      Set.of("RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY");
 
   private Pem() {}
 
@@ -56,15 +57,27 @@ public final class Pem {
   public static List<X509Certificate> certificates(String pem)
       throws IOException, CertificateException {
     List<X509Certificate> certificates = new ArrayList<>();
-    JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-      for (Object item = next(parser); item != null; item = next(parser)) {
-        if (item instanceof X509CertificateHolder holder) {
-          certificates.add(converter.getCertificate(holder));
+    CertificateFactory factory = null;
+    for (PemBlock block : PemBlock.all(pem)) {
+      if (CERTIFICATE.contains(block.label())) {
+        byte[] der = block.der();
+        if (!Der.isOneSequence(der)) {
+          throw new MalformedPemException();
         }
+        factory = factory == null ? CertificateFactory.getInstance("X.509") : factory;
+        certificates.add(certificate(factory, der));
       }
     }
     return certificates;
+  }
+
+  private static X509Certificate certificate(CertificateFactory factory, byte[] der)
+      throws CertificateException {
+    try {
+      return (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
+    } catch (RuntimeException e) { // the JDK's parser is not fuzz-proof on every release
+      throw new CertificateException("not a valid certificate");
+    }
   }
 
   /**
@@ -112,29 +125,48 @@ public final class Pem {
    */
   public static Optional<PrivateKey> privateKey(String pem)
       throws IOException, GeneralSecurityException {
-    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-      for (Object item = next(parser); item != null; item = next(parser)) {
-        if (item instanceof PrivateKeyInfo info) {
-          return Optional.of(jdkKey(info));
-        }
-        if (item instanceof PEMKeyPair pair) {
-          return Optional.of(jdkKey(pair.getPrivateKeyInfo()));
-        }
-        if (item instanceof PKCS8EncryptedPrivateKeyInfo || item instanceof PEMEncryptedKeyPair) {
-          throw new EncryptedKeyException();
-        }
+    for (PemBlock block : PemBlock.all(pem)) {
+      if (block.label().equals("PRIVATE KEY")) {
+        return Optional.of(pkcs8(block));
+      }
+      if (block.label().equals("ENCRYPTED PRIVATE KEY")
+          || TRADITIONAL_KEY.contains(block.label()) && encrypted(block)) {
+        throw new EncryptedKeyException();
+      }
+      if (TRADITIONAL_KEY.contains(block.label())) {
+        return Optional.of(BouncyCastleKeys.read(block));
       }
     }
     return Optional.empty();
   }
 
+  private static PrivateKey pkcs8(PemBlock block) throws IOException, GeneralSecurityException {
+    byte[] der = block.der();
+    Optional<String> algorithm = Der.pkcs8Algorithm(der);
+    if (algorithm.isEmpty()) {
+      return BouncyCastleKeys.read(block);
+    }
+    KeyFactory keys = KeyFactory.getInstance(algorithm.get());
+    try {
+      return keys.generatePrivate(new PKCS8EncodedKeySpec(der));
+    } catch (RuntimeException e) { // as for certificates: damaged input is a checked failure
+      throw new InvalidKeySpecException("not a valid " + algorithm.get() + " private key");
+    }
+  }
+
+  /** OpenSSL's encrypted traditional form: {@code Proc-Type: 4,ENCRYPTED} and a DEK-Info. */
+  private static boolean encrypted(PemBlock block) {
+    return block.headers().stream()
+        .anyMatch(h -> h.replace(" ", "").equalsIgnoreCase("Proc-Type:4,ENCRYPTED"));
+  }
+
   /** {@code certificate} as one PEM block. */
   public static String encode(X509Certificate certificate) throws IOException {
-    StringWriter pem = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-      writer.writeObject(certificate);
+    try {
+      return PemBlock.encode("CERTIFICATE", certificate.getEncoded());
+    } catch (CertificateEncodingException e) {
+      throw new IOException("cannot encode the certificate", e);
     }
-    return pem.toString();
   }
 
   /** Replaces {@code file} with {@code certificate} as PEM, atomically, owner-only. */
@@ -143,33 +175,13 @@ public final class Pem {
         file, encode(certificate).getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_ONLY);
   }
 
-  // The text is in memory, so any failure is the content's. BouncyCastle reports a missing END
-  // line as an IOException and bad base64 or DER partly as unchecked exceptions: one kind for all.
-  private static Object next(PEMParser parser) throws MalformedPemException {
-    try {
-      return parser.readObject();
-    } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-      throw new MalformedPemException(e);
-    }
-  }
-
-  /**
-   * The same key as a JDK key object. Once BouncyCastle is registered (TSS.Java registers it), the
-   * PEM converter returns BouncyCastle keys that call themselves "ECDSA"; JSSE and SunEC expect the
-   * JDK's own "EC" keys.
-   */
-  private static PrivateKey jdkKey(PrivateKeyInfo info)
-      throws IOException, GeneralSecurityException {
-    PrivateKey key = new JcaPEMKeyConverter().getPrivateKey(info);
-    String algorithm =
-        key instanceof ECKey ? "EC" : key instanceof RSAKey ? "RSA" : key.getAlgorithm();
-    return KeyFactory.getInstance(algorithm)
-        .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
-  }
-
   /** A PEM block whose base64 or DER content is damaged. */
   public static final class MalformedPemException extends IOException {
     private static final long serialVersionUID = 1L;
+
+    MalformedPemException() {
+      super("malformed PEM block");
+    }
 
     MalformedPemException(Throwable cause) {
       super("malformed PEM block", cause);

@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -91,6 +93,38 @@ class PemTest {
     String pem = TestPki.pem(LEAF.privateKey());
     assertThrows(
         Pem.MalformedPemException.class, () -> Pem.privateKey(pem.substring(0, pem.length() / 2)));
+  }
+
+  @Test
+  void aBlockClosedUnderAnotherLabelIsMalformed() {
+    String pem = TestPki.pem(LEAF.certificate()).replace("END CERTIFICATE", "END X509 CRL");
+    assertThrows(Pem.MalformedPemException.class, () -> Pem.certificates(pem));
+  }
+
+  @Test
+  void pkcs8KeysOfEachAlgorithmReadAsJdkKeys() throws Exception {
+    for (String algorithm : List.of("RSA", "EC", "Ed25519", "DSA")) { // DSA: not named, BC reads it
+      KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+      if (!algorithm.equals("Ed25519")) {
+        generator.initialize(algorithm.equals("EC") ? 256 : 2048);
+      }
+      PrivateKey key = generator.generateKeyPair().getPrivate();
+      String pem =
+          "-----BEGIN PRIVATE KEY-----\n"
+              + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
+              + "\n-----END PRIVATE KEY-----\n";
+      PrivateKey read = Pem.privateKey(pem).orElseThrow();
+      assertArrayEquals(key.getEncoded(), read.getEncoded(), algorithm);
+    }
+  }
+
+  @Test
+  void blocksOfOtherKindsAreSkipped() throws Exception {
+    String pem =
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
+            + TestPki.pem(LEAF.certificate());
+    assertEquals(List.of(LEAF.certificate()), Pem.certificates(pem));
+    assertEquals(Optional.empty(), Pem.privateKey(pem));
   }
 
   @Test

@@ -27,14 +27,15 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The DPS device API over HTTPS: {@code PUT .../register} and {@code GET .../operations/{id}},
- * through {@code java.net.http}, or through an HTTP proxy tunnel when one is configured.
+ * The DPS device API over HTTPS: {@code PUT .../register} and {@code GET .../operations/{id}}, over
+ * one HTTP/1.1 connection ({@link Http11Exchange}), direct or through an HTTP proxy tunnel when one
+ * is configured.
  */
 public final class HttpsTransport implements DpsTransport {
 
   private final URI base;
   private final String apiVersion;
-  private final HttpExchange http;
+  private final Http11Exchange http;
   private final ProtocolProbe probe;
 
   public HttpsTransport(
@@ -45,10 +46,7 @@ public final class HttpsTransport implements DpsTransport {
       Optional<ProxySettings> proxy) {
     this.base = base;
     this.apiVersion = apiVersion;
-    this.http =
-        proxy
-            .<HttpExchange>map(p -> new TunnelledHttpExchange(tls, p, connectTimeout))
-            .orElseGet(() -> new JdkHttpExchange(tls, connectTimeout));
+    this.http = new Http11Exchange(tls, proxy, connectTimeout);
     this.probe =
         new ProtocolProbe(
             proxy
@@ -95,7 +93,7 @@ public final class HttpsTransport implements DpsTransport {
 
   @Override
   public void close() {
-    // java.net.http on Java 17 has no close(); its threads are daemons and end with the process.
+    http.close();
   }
 
   private String registrationPath(RegistrationRequest request) {

@@ -10,10 +10,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** How answers are framed and where they may break: the hand-written HTTP reader's contract. */
-class TunnelledHttpExchangeTest {
+class Http11ExchangeTest {
 
   private static HttpExchange.Response read(String wire) throws IOException {
-    return TunnelledHttpExchange.readResponse(
+    return Http11Exchange.readResponse(
         new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)));
   }
 
