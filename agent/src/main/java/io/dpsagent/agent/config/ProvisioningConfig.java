@@ -28,31 +28,4 @@ public record ProvisioningConfig(
     AttestationConfig attestation,
     RetryConfig retry,
     ReprovisionPolicy reprovision,
-    Optional<CertificateIssuance> certificateIssuance) {
-
-  /** Provisioning without certificate issuance. */
-  public ProvisioningConfig(
-      DpsEndpoint endpoint,
-      String idScope,
-      Transport transport,
-      String apiVersion,
-      Optional<java.nio.file.Path> trustBundle,
-      Optional<String> payload,
-      Optional<ProxySettings> proxy,
-      AttestationConfig attestation,
-      RetryConfig retry,
-      ReprovisionPolicy reprovision) {
-    this(
-        endpoint,
-        idScope,
-        transport,
-        apiVersion,
-        trustBundle,
-        payload,
-        proxy,
-        attestation,
-        retry,
-        reprovision,
-        Optional.empty());
-  }
-}
+    Optional<CertificateIssuance> certificateIssuance) {}

@@ -33,36 +33,4 @@ public record DeviceRegistrationResult(
   public DeviceRegistrationResult {
     issuedCertificateChain = List.copyOf(issuedCertificateChain);
   }
-
-  /** A result without an issued certificate. */
-  public DeviceRegistrationResult(
-      String registrationId,
-      String status,
-      Optional<String> assignedHub,
-      Optional<String> deviceId,
-      Optional<String> substatus,
-      Optional<String> createdDateTimeUtc,
-      Optional<String> lastUpdatedDateTimeUtc,
-      Optional<String> etag,
-      Optional<String> enrollmentGroupId,
-      Optional<JsonNode> payload,
-      Optional<Integer> errorCode,
-      Optional<String> errorMessage,
-      Optional<TpmRegistrationResult> tpm) {
-    this(
-        registrationId,
-        status,
-        assignedHub,
-        deviceId,
-        substatus,
-        createdDateTimeUtc,
-        lastUpdatedDateTimeUtc,
-        etag,
-        enrollmentGroupId,
-        payload,
-        errorCode,
-        errorMessage,
-        tpm,
-        List.of());
-  }
 }
