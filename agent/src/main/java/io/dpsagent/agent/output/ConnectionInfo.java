@@ -92,6 +92,22 @@ public record ConnectionInfo(
 
   /** The same assignment, to be written with another hub authentication (a rotated key). */
   public ConnectionInfo withHubAuth(HubAuth auth) {
+    return with(auth, hubVerification, certificate);
+  }
+
+  /** The same assignment, with the outcome of a new verification of its hub. */
+  public ConnectionInfo withHubVerification(HubVerification verification) {
+    return with(hubAuth, verification, certificate);
+  }
+
+  /** The same assignment with the certificate DPS issued for it. */
+  public ConnectionInfo withCertificate(IssuedCertificate issued) {
+    return with(hubAuth, hubVerification, Optional.of(issued));
+  }
+
+  /** The one copy of the assignment: what changes after provisioning is passed in. */
+  private ConnectionInfo with(
+      HubAuth auth, HubVerification verification, Optional<IssuedCertificate> issued) {
     return new ConnectionInfo(
         hubHostName,
         deviceId,
@@ -108,51 +124,7 @@ public record ConnectionInfo(
         etag,
         provisionedAt,
         identityFingerprint,
-        hubVerification,
-        certificate);
-  }
-
-  /** The same assignment, with the outcome of a new verification of its hub. */
-  public ConnectionInfo withHubVerification(HubVerification verification) {
-    return new ConnectionInfo(
-        hubHostName,
-        deviceId,
-        registrationId,
-        idScope,
-        dpsEndpoint,
-        attestation,
-        hubAuth,
-        enrollmentGroupId,
-        substatus,
-        payload,
-        createdDateTimeUtc,
-        lastUpdatedDateTimeUtc,
-        etag,
-        provisionedAt,
-        identityFingerprint,
         verification,
-        certificate);
-  }
-
-  /** The same assignment with the certificate DPS issued for it. */
-  public ConnectionInfo withCertificate(IssuedCertificate issued) {
-    return new ConnectionInfo(
-        hubHostName,
-        deviceId,
-        registrationId,
-        idScope,
-        dpsEndpoint,
-        attestation,
-        hubAuth,
-        enrollmentGroupId,
-        substatus,
-        payload,
-        createdDateTimeUtc,
-        lastUpdatedDateTimeUtc,
-        etag,
-        provisionedAt,
-        identityFingerprint,
-        hubVerification,
-        Optional.of(issued));
+        issued);
   }
 }
