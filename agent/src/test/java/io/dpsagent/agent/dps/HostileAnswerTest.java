@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.agent.transport.ConnectionFailures;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,38 +29,14 @@ class HostileAnswerTest {
   private final List<String> calls = new ArrayList<>();
 
   private final DpsTransport transport =
-      new DpsTransport() {
-        @Override
-        public DpsResponse register(
-            RegistrationRequest request, Optional<String> authorization, Duration timeout) {
-          calls.add("register");
-          return new DpsResponse(
-              202, Optional.of(Duration.ofSeconds(1)), Optional.empty(), bodies.removeFirst());
-        }
-
-        @Override
-        public DpsResponse poll(
-            RegistrationRequest request,
-            String operationId,
-            Optional<String> authorization,
-            Duration timeout) {
-          calls.add("poll " + operationId);
-          return new DpsResponse(200, Optional.empty(), Optional.empty(), bodies.removeFirst());
-        }
-
-        @Override
-        public AgentException failure(IOException e) {
-          return ConnectionFailures.classify(e, describe());
-        }
-
-        @Override
-        public String describe() {
-          return "https://dps.example";
-        }
-
-        @Override
-        public void close() {}
-      };
+      new ScriptedTransport(
+          (call, authorization, timeout) -> {
+            calls.add(call);
+            return call.equals("register")
+                ? new DpsResponse(
+                    202, Optional.of(Duration.ofSeconds(1)), Optional.empty(), bodies.removeFirst())
+                : new DpsResponse(200, Optional.empty(), Optional.empty(), bodies.removeFirst());
+          });
 
   private AgentException refusal() {
     RegistrationClient client =

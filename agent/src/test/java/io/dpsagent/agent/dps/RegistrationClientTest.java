@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.AgentException.Kind;
 import io.dpsagent.agent.config.RetryConfig;
-import io.dpsagent.agent.transport.ConnectionFailures;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
@@ -46,38 +45,7 @@ class RegistrationClientTest {
   private final Deque<Object> script = new ArrayDeque<>();
   private int minted;
 
-  private final DpsTransport transport =
-      new DpsTransport() {
-        @Override
-        public DpsResponse register(
-            RegistrationRequest request, Optional<String> authorization, Duration timeout)
-            throws IOException {
-          return next("register", authorization, timeout);
-        }
-
-        @Override
-        public DpsResponse poll(
-            RegistrationRequest request,
-            String operationId,
-            Optional<String> authorization,
-            Duration timeout)
-            throws IOException {
-          return next("poll " + operationId, authorization, timeout);
-        }
-
-        @Override
-        public AgentException failure(IOException e) {
-          return ConnectionFailures.classify(e, describe());
-        }
-
-        @Override
-        public String describe() {
-          return "https://dps.example";
-        }
-
-        @Override
-        public void close() {}
-      };
+  private final DpsTransport transport = new ScriptedTransport(this::next);
 
   private DpsResponse next(String call, Optional<String> authorization, Duration timeout)
       throws IOException {
