@@ -116,22 +116,6 @@ public record Pkcs11Uri(
     return object != null || id != null;
   }
 
-  /** The same URI with another object class (e.g. the certificate next to a private key). */
-  public Pkcs11Uri withType(ObjectType newType) {
-    return new Pkcs11Uri(
-        token,
-        manufacturer,
-        model,
-        serial,
-        slotId,
-        object,
-        id,
-        newType,
-        modulePath,
-        pinSource,
-        pinValue);
-  }
-
   /** The URI in canonical form, with {@code pin-value} shown as {@code ***}. */
   @Override
   public String toString() {

@@ -66,7 +66,6 @@ class Pkcs11UriTest {
     Pkcs11Uri uri =
         Pkcs11Uri.parse("pkcs11:token=a%20b;object=k;id=%00%10;type=cert?pin-source=file:/p");
     assertEquals(uri, Pkcs11Uri.parse(uri.toString()));
-    assertEquals(ObjectType.PRIVATE, uri.withType(ObjectType.PRIVATE).type());
   }
 
   @ParameterizedTest
