@@ -24,42 +24,39 @@ final class KeyTemplates {
    * provision, so a created EK equals the one a certificate would have been issued for.
    */
   static TPMT_PUBLIC endorsementKey() {
-    return new TPMT_PUBLIC(
-        TPM_ALG_ID.SHA256,
-        new TPMA_OBJECT(
-            TPMA_OBJECT.fixedTPM,
-            TPMA_OBJECT.fixedParent,
-            TPMA_OBJECT.sensitiveDataOrigin,
-            TPMA_OBJECT.adminWithPolicy,
-            TPMA_OBJECT.restricted,
-            TPMA_OBJECT.decrypt),
-        EK_POLICY.clone(),
-        rsaStorageParameters(),
-        new TPM2B_PUBLIC_KEY_RSA(new byte[256]));
+    return restrictedDecryptionKey(
+        TPMA_OBJECT.adminWithPolicy, EK_POLICY.clone(), new TPM2B_PUBLIC_KEY_RSA(new byte[256]));
   }
 
   /** The storage root key every Azure TPM client creates: RSA 2048 restricted decryption, no DA. */
   static TPMT_PUBLIC storageRootKey() {
+    return restrictedDecryptionKey(
+        new TPMA_OBJECT(TPMA_OBJECT.userWithAuth, TPMA_OBJECT.noDA),
+        new byte[0],
+        new TPM2B_PUBLIC_KEY_RSA());
+  }
+
+  /**
+   * An RSA 2048 parent key (restricted decryption, AES-128-CFB) created in and bound to this TPM;
+   * the two keys differ only in how their use is authorised and in the unique they start from.
+   */
+  private static TPMT_PUBLIC restrictedDecryptionKey(
+      TPMA_OBJECT authorization, byte[] policy, TPM2B_PUBLIC_KEY_RSA unique) {
     return new TPMT_PUBLIC(
         TPM_ALG_ID.SHA256,
         new TPMA_OBJECT(
             TPMA_OBJECT.fixedTPM,
             TPMA_OBJECT.fixedParent,
             TPMA_OBJECT.sensitiveDataOrigin,
-            TPMA_OBJECT.userWithAuth,
-            TPMA_OBJECT.noDA,
+            authorization,
             TPMA_OBJECT.restricted,
             TPMA_OBJECT.decrypt),
-        new byte[0],
-        rsaStorageParameters(),
-        new TPM2B_PUBLIC_KEY_RSA());
-  }
-
-  private static TPMS_RSA_PARMS rsaStorageParameters() {
-    return new TPMS_RSA_PARMS(
-        new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, 128, TPM_ALG_ID.CFB),
-        new TPMS_NULL_ASYM_SCHEME(),
-        2048,
-        0);
+        policy,
+        new TPMS_RSA_PARMS(
+            new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, 128, TPM_ALG_ID.CFB),
+            new TPMS_NULL_ASYM_SCHEME(),
+            2048,
+            0),
+        unique);
   }
 }
