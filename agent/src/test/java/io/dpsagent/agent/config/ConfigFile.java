@@ -35,9 +35,25 @@ final class ConfigFile {
   /** The least a config must say. */
   static final String MINIMAL = SCOPE + SYMMETRIC_KEY;
 
+  /** The start of an X.509 device's config: its identity files are for the test to add. */
+  static final String X509 =
+      SCOPE
+          + """
+          [provisioning.attestation]
+          method = "x509"
+          """;
+
   /** {@link #MINIMAL} with {@code lines} added to its {@code [provisioning]} table. */
   static String withProvisioning(String... lines) {
     return SCOPE + String.join("\n", lines) + "\n" + SYMMETRIC_KEY;
+  }
+
+  /** {@link #MINIMAL} with one of its lines, {@code line}, written as {@code replacement}. */
+  static String minimalWith(String line, String replacement) {
+    if (!MINIMAL.contains(line + "\n")) {
+      throw new IllegalArgumentException("MINIMAL has no line " + line);
+    }
+    return MINIMAL.replace(line + "\n", replacement + "\n");
   }
 
   private final Path path;

@@ -3,6 +3,7 @@ package io.dpsagent.agent.config;
 import static io.dpsagent.agent.config.ConfigFile.MINIMAL;
 import static io.dpsagent.agent.config.ConfigFile.SCOPE;
 import static io.dpsagent.agent.config.ConfigFile.SYMMETRIC_KEY;
+import static io.dpsagent.agent.config.ConfigFile.minimalWith;
 import static io.dpsagent.agent.config.ConfigFile.withProvisioning;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -156,14 +157,7 @@ class ConfigLoaderTest {
             + config
             + ": provisioning.attestation.registration_id: registration ID 'gw_' is invalid; "
             + "use letters, digits and - . _ : only, ending in a letter, digit or -",
-        config.error(
-            SCOPE
-                + """
-                [provisioning.attestation]
-                method = "symmetric_key"
-                registration_id = "gw_"
-                symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
-                """));
+        config.error(minimalWith("registration_id = \"gw-0042\"", "registration_id = \"gw_\"")));
   }
 
   @Test
@@ -188,14 +182,7 @@ class ConfigLoaderTest {
             + config
             + ": provisioning.attestation.method: 'magic' is not supported; use "
             + "\"symmetric_key\", \"x509\" or \"tpm\"",
-        config.error(
-            SCOPE
-                + """
-                [provisioning.attestation]
-                method = "magic"
-                registration_id = "gw-0042"
-                symmetric_key = { uri = "file:///etc/dps-agent/device.key" }
-                """));
+        config.error(minimalWith("method = \"symmetric_key\"", "method = \"magic\"")));
   }
 
   @Test
@@ -203,13 +190,9 @@ class ConfigLoaderTest {
     assertTrue(
         config
             .error(
-                SCOPE
-                    + """
-                    [provisioning.attestation]
-                    method = "symmetric_key"
-                    registration_id = "gw-0042"
-                    symmetric_key = { uri = "file:device.key" }
-                    """)
+                minimalWith(
+                    "symmetric_key = { uri = \"file:///etc/dps-agent/device.key\" }",
+                    "symmetric_key = { uri = \"file:device.key\" }"))
             .contains(
                 "provisioning.attestation.symmetric_key.uri: key URI 'file:device.key' must name an absolute local path"));
   }

@@ -1,14 +1,12 @@
 package io.dpsagent.agent.config;
 
+import static io.dpsagent.agent.config.ConfigFile.X509;
+import static io.dpsagent.agent.config.ConfigFile.minimalWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.dpsagent.agent.AgentException;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.TpmKeyUri;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,36 +16,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TpmKeyConfigTest {
 
-  private static final String X509 =
-      String.join(
-          "\n",
-          "[provisioning]",
-          "id_scope = \"0ne00000042\"",
-          "[provisioning.attestation]",
-          "method = \"x509\"",
-          "");
+  private final ConfigFile config;
 
-  @TempDir Path dir;
-
-  private AgentConfig load(String toml) throws Exception {
-    Path file = dir.resolve("config.toml");
-    Files.writeString(file, toml);
-    return new ConfigLoader(Map.of()).load(file);
+  TpmKeyConfigTest(@TempDir Path dir) {
+    this.config = new ConfigFile(dir);
   }
 
+  /** The config error, without the "config <file>: " every one starts with. */
   private String error(String toml) {
-    AgentException e = assertThrows(AgentException.class, () -> load(toml));
-    assertEquals(AgentException.Kind.CONFIG, e.kind());
-    return e.getMessage().replace("config " + dir.resolve("config.toml") + ": ", "");
+    return config.error(toml).replace("config " + config + ": ", "");
   }
 
   @Test
   void anX509KeyInTheTpmGoesWithAPemChain() throws Exception {
     X509Attestation x509 =
         (X509Attestation)
-            load(X509
-                    + "identity_cert = { uri = \"file:///etc/dps-agent/chain.pem\" }\n"
-                    + "identity_pk = { uri = \"tpm:handle=0x81000101\" }\n")
+            config
+                .load(
+                    X509
+                        + "identity_cert = { uri = \"file:///etc/dps-agent/chain.pem\" }\n"
+                        + "identity_pk = { uri = \"tpm:handle=0x81000101\" }\n")
                 .provisioning()
                 .attestation();
     X509Attestation.PemFiles files = (X509Attestation.PemFiles) x509.identity();
@@ -91,14 +79,8 @@ class TpmKeyConfigTest {
         "provisioning.attestation.symmetric_key: a tpm: URI names an X.509 key (identity_pk); a"
             + " symmetric key is a file:/// or pkcs11: URI",
         error(
-            String.join(
-                "\n",
-                "[provisioning]",
-                "id_scope = \"0ne00000042\"",
-                "[provisioning.attestation]",
-                "method = \"symmetric_key\"",
-                "registration_id = \"gw-1\"",
-                "symmetric_key = { uri = \"tpm:handle=0x81000101\" }",
-                "")));
+            minimalWith(
+                "symmetric_key = { uri = \"file:///etc/dps-agent/device.key\" }",
+                "symmetric_key = { uri = \"tpm:handle=0x81000101\" }")));
   }
 }

@@ -1,6 +1,6 @@
 package io.dpsagent.agent.config;
 
-import static io.dpsagent.agent.config.ConfigFile.SCOPE;
+import static io.dpsagent.agent.config.ConfigFile.X509;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,13 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code method = "x509"}: the identity as PEM files or as a PKCS#12 file, never both. */
 class X509ConfigTest {
-
-  private static final String X509 =
-      SCOPE
-          + """
-          [provisioning.attestation]
-          method = "x509"
-          """;
 
   private final ConfigFile config;
 
