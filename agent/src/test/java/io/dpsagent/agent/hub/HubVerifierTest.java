@@ -10,8 +10,6 @@ import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.ConfigLoader;
-import io.dpsagent.agent.output.ConnectionInfo;
-import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.HubVerification.Result;
 import io.dpsagent.agent.sas.SasToken;
@@ -111,31 +109,14 @@ class HubVerifierTest {
     return new ConfigLoader().load(config);
   }
 
-  private static ConnectionInfo assigned(String deviceId, HubAuth auth) {
-    return new ConnectionInfo(
-        EmulatedHub.HOST,
-        deviceId,
-        deviceId,
-        "0ne00000001",
-        "https://localhost:1",
-        "symmetric_key",
-        auth,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Instant.now(),
-        Optional.empty());
-  }
-
   private static HubVerification verify(AgentConfig config, String deviceId, Clock clock)
       throws AgentException {
     try (DeviceAuthentication device = Attestations.load(config, clock.instant(), () -> false)) {
       return HubVerifier.forCommand(config, false, clock)
           .orElseThrow()
-          .verify(assigned(deviceId, device.hubAuth()), device);
+          .verify(
+              Assignments.assigned(EmulatedHub.HOST, deviceId, device.hubAuth(), Instant.now()),
+              device);
     }
   }
 

@@ -36,22 +36,8 @@ class InitialConfigOutputTest {
   @TempDir Path dir;
 
   private static ConnectionInfo connection(HubVerification verification) {
-    return new ConnectionInfo(
-            "hub.example.net",
-            "dev-1",
-            "dev-1",
-            "0ne00000001",
-            "https://dps.example.net",
-            "symmetric_key",
-            new HubAuth("sas", Map.of(), Optional.empty()),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            AT,
-            Optional.empty())
+    return Assignments.assigned(
+            "hub.example.net", "dev-1", new HubAuth("sas", Map.of(), Optional.empty()), AT)
         .withHubVerification(verification);
   }
 
