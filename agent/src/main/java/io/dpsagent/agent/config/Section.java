@@ -8,6 +8,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One TOML table being read. Remembers which keys were read so that anything left over can be
@@ -30,14 +32,7 @@ final class Section {
   }
 
   Optional<String> string(String key) throws InvalidConfigException {
-    JsonNode value = take(key);
-    if (value == null) {
-      return Optional.empty();
-    }
-    if (!value.isTextual()) {
-      throw wrongType(key, "a string");
-    }
-    return Optional.of(value.textValue());
+    return take(key, JsonNode::isTextual, "a string", JsonNode::textValue);
   }
 
   String requiredString(String key, String hint) throws InvalidConfigException {
@@ -49,43 +44,36 @@ final class Section {
   }
 
   Optional<Long> integer(String key, long min, long max) throws InvalidConfigException {
-    JsonNode value = take(key);
-    if (value == null) {
-      return Optional.empty();
-    }
-    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw wrongType(key, "an integer");
-    }
-    long v = value.longValue();
-    if (v < min || v > max) {
+    Optional<Long> value =
+        take(
+            key,
+            v -> v.isIntegralNumber() && v.canConvertToLong(),
+            "an integer",
+            JsonNode::longValue);
+    if (value.isPresent() && (value.get() < min || value.get() > max)) {
       throw new InvalidConfigException(
-          keyName(key), v + " is out of range; use " + min + ".." + max);
+          keyName(key), value.get() + " is out of range; use " + min + ".." + max);
     }
-    return Optional.of(v);
+    return value;
   }
 
   Optional<Boolean> bool(String key) throws InvalidConfigException {
-    JsonNode value = take(key);
-    if (value == null) {
-      return Optional.empty();
-    }
-    if (!value.isBoolean()) {
-      throw wrongType(key, "true or false");
-    }
-    return Optional.of(value.booleanValue());
+    return take(key, JsonNode::isBoolean, "true or false", JsonNode::booleanValue);
   }
 
   /** A non-empty array of non-empty strings (a command line, never split by a shell). */
   Optional<List<String>> strings(String key) throws InvalidConfigException {
-    JsonNode value = take(key);
-    if (value == null) {
+    Optional<JsonNode> value =
+        take(
+            key,
+            v -> v.isArray() && !v.isEmpty(),
+            "a non-empty array of strings, e.g. [\"/usr/bin/program\", \"--flag\"]",
+            v -> v);
+    if (value.isEmpty()) {
       return Optional.empty();
     }
-    if (!value.isArray() || value.isEmpty()) {
-      throw wrongType(key, "a non-empty array of strings, e.g. [\"/usr/bin/program\", \"--flag\"]");
-    }
     List<String> items = new ArrayList<>();
-    for (JsonNode item : value) {
+    for (JsonNode item : value.get()) {
       if (!item.isTextual() || item.textValue().isEmpty()) {
         throw wrongType(key, "an array of non-empty strings");
       }
@@ -95,14 +83,7 @@ final class Section {
   }
 
   Optional<Section> table(String key) throws InvalidConfigException {
-    JsonNode value = take(key);
-    if (value == null) {
-      return Optional.empty();
-    }
-    if (!value.isObject()) {
-      throw wrongType(key, "a table");
-    }
-    return Optional.of(new Section(keyName(key), (ObjectNode) value));
+    return take(key, JsonNode::isObject, "a table", v -> new Section(keyName(key), (ObjectNode) v));
   }
 
   /** Fails on the first key of this table that nothing asked for. */
@@ -116,10 +97,22 @@ final class Section {
     }
   }
 
-  private JsonNode take(String key) {
+  /**
+   * The value of {@code key} as {@code convert} turns it, empty when the key is absent or null; a
+   * value that is not {@code expected} is the operator's error.
+   */
+  private <T> Optional<T> take(
+      String key, Predicate<JsonNode> isExpected, String expected, Function<JsonNode, T> convert)
+      throws InvalidConfigException {
     read.add(key);
     JsonNode value = node.get(key);
-    return value == null || value.isNull() ? null : value;
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!isExpected.test(value)) {
+      throw wrongType(key, expected);
+    }
+    return Optional.of(convert.apply(value));
   }
 
   private InvalidConfigException wrongType(String key, String expected) {
