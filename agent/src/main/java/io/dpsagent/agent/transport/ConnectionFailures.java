@@ -214,43 +214,35 @@ public final class ConnectionFailures {
     boolean v5 = first(chain, org.eclipse.paho.mqttv5.common.MqttException.class).isPresent();
     int c = code.get();
     if (v5 && (c == V5_INVALID_RETURN_CODE || c == V5_UNSUPPORTED_PROTOCOL_VERSION)) {
-      return Optional.of(
-          new AgentException(
-              Kind.REFUSED,
-              endpoint
-                  + " refused MQTT 5 (it answered as an MQTT "
-                  + "3.1.1 server: unacceptable protocol version); DPS speaks MQTT 3.1.1, set transport = \"mqtt\"",
-              e));
+      return refusedAtConnect(
+          endpoint
+              + " refused MQTT 5 (it answered as an MQTT "
+              + "3.1.1 server: unacceptable protocol version); DPS speaks MQTT 3.1.1, set transport = \"mqtt\"",
+          e);
     }
     if (v5 && V5_PERMANENT.contains(c)) {
-      return Optional.of(
-          new AgentException(
-              Kind.REFUSED,
-              endpoint
-                  + " refused the MQTT connection (reason code 0x"
-                  + Integer.toHexString(c).toUpperCase(Locale.ROOT)
-                  + ": "
-                  + paho(chain)
-                  + ")",
-              e));
+      return refusedAtConnect(
+          endpoint
+              + " refused the MQTT connection (reason code 0x"
+              + Integer.toHexString(c).toUpperCase(Locale.ROOT)
+              + ": "
+              + paho(chain)
+              + ")",
+          e);
     }
     if (!v5 && c == V3_UNACCEPTABLE_PROTOCOL_VERSION) {
-      return Optional.of(
-          new AgentException(
-              Kind.REFUSED,
-              endpoint
-                  + " refused MQTT 3.1.1 (unacceptable protocol "
-                  + "version); if it speaks only MQTT 5, set transport = \"mqtt5\"",
-              e));
+      return refusedAtConnect(
+          endpoint
+              + " refused MQTT 3.1.1 (unacceptable protocol "
+              + "version); if it speaks only MQTT 5, set transport = \"mqtt5\"",
+          e);
     }
     if (!v5 && c == V3_IDENTIFIER_REJECTED) {
-      return Optional.of(
-          new AgentException(
-              Kind.REFUSED,
-              endpoint
-                  + " refused the MQTT client ID (the "
-                  + "registration ID); check provisioning.attestation.registration_id",
-              e));
+      return refusedAtConnect(
+          endpoint
+              + " refused the MQTT client ID (the "
+              + "registration ID); check provisioning.attestation.registration_id",
+          e);
     }
     if (!v5 && c == V3_SERVER_UNAVAILABLE) {
       return Optional.of(
@@ -332,6 +324,11 @@ public final class ConnectionFailures {
   private static boolean isPaho(Throwable t) {
     return t instanceof org.eclipse.paho.mqttv5.common.MqttException
         || t instanceof org.eclipse.paho.client.mqttv3.MqttException;
+  }
+
+  /** A CONNACK refusal that retrying cannot change. */
+  private static Optional<AgentException> refusedAtConnect(String message, IOException e) {
+    return Optional.of(new AgentException(Kind.REFUSED, message, e));
   }
 
   private static AgentException transientFailure(String message, IOException e) {
