@@ -1,15 +1,14 @@
 package io.dpsagent.hsm.software;
 
 import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.testing.Directories;
 import io.dpsagent.hsm.testing.Fuzz;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -46,11 +45,7 @@ class SoftwareTlsIdentityFuzzTest {
 
   @AfterContainer
   static void removeFiles() throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    Directories.deleteTree(dir);
   }
 
   @Example

@@ -12,11 +12,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Real SoftHSM2 tokens for tests.
@@ -152,7 +150,7 @@ public final class SoftHsm {
     Path dir = confFile.getParent();
     Path tokens = dir.resolve("tokens");
     try {
-      deleteTree(dir);
+      Directories.deleteTree(dir);
       Files.createDirectories(tokens);
       Files.writeString(
           confFile,
@@ -203,17 +201,6 @@ public final class SoftHsm {
       throw new UncheckedIOException(e);
     }
     return new Token(label, userPin, soPin, pinFile);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   private static String digits(int n) {

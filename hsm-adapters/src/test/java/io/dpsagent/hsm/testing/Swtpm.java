@@ -11,11 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A private swtpm process for tests: its own state directory and its own loopback ports, stopped
@@ -253,8 +251,8 @@ public final class Swtpm implements AutoCloseable {
   }
 
   private static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      Directories.deleteTree(root);
     } catch (IOException ignored) {
       // best effort: a leftover temp directory is harmless
     }
