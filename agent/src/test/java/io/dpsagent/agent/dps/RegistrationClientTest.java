@@ -165,8 +165,7 @@ class RegistrationClientTest {
   @Test
   void aChallengeIsAnOrdinary401ForCredentialsThatCannotActivate() {
     script.add(reply(401, null, CHALLENGE));
-    AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(Kind.ATTESTATION_REJECTED, e.kind());
+    failure(Kind.ATTESTATION_REJECTED);
     assertEquals(1, calls.size());
   }
 
@@ -208,6 +207,13 @@ class RegistrationClientTest {
     return client(4, Duration.ofMinutes(5)).register(REQUEST);
   }
 
+  /** Runs the registration, which must end in a failure of {@code kind}. */
+  private AgentException failure(Kind kind) {
+    AgentException e = assertThrows(AgentException.class, this::run);
+    assertEquals(kind, e.kind(), e.getMessage());
+    return e;
+  }
+
   @Test
   void registersThenPollsAsLongAsDpsAsksAndReturnsTheAssignment() throws Exception {
     script.add(reply(202, 3, ASSIGNING));
@@ -243,8 +249,7 @@ class RegistrationClientTest {
     for (int i = 0; i < 4; i++) {
       script.add(new ConnectException("Connection refused"));
     }
-    AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(Kind.TRANSIENT, e.kind());
+    AgentException e = failure(Kind.TRANSIENT);
     assertEquals(
         "giving up after 4 attempts registering with https://dps.example; "
             + "last error: connection refused or unreachable",
@@ -288,8 +293,7 @@ class RegistrationClientTest {
             401,
             null,
             "{\"errorCode\":401002,\"trackingId\":\"t-1\",\"message\":\"Unauthorized\"}"));
-    AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(Kind.ATTESTATION_REJECTED, e.kind());
+    AgentException e = failure(Kind.ATTESTATION_REJECTED);
     assertEquals(
         "attestation rejected: DPS answered 401 (errorCode 401002: Unauthorized (tracking ID t-1)); "
             + "check the registration ID and key against the enrollment",
@@ -300,8 +304,7 @@ class RegistrationClientTest {
   @Test
   void blamesTheClockWhenTheServerDateIsFarOff() {
     script.add(new DpsResponse(401, Optional.empty(), Optional.of(now.plusSeconds(3600)), "{}"));
-    AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(Kind.ATTESTATION_REJECTED, e.kind());
+    AgentException e = failure(Kind.ATTESTATION_REJECTED);
     assertEquals(
         "attestation rejected: device clock is 3600 s behind DPS; fix the time (NTP) and retry",
         e.getMessage());
@@ -316,8 +319,7 @@ class RegistrationClientTest {
             null,
             "{\"operationId\":\"op-1\",\"status\":\"disabled\",\"registrationState\":"
                 + "{\"registrationId\":\"dev-1\",\"status\":\"disabled\",\"errorCode\":401004,\"errorMessage\":\"Enrollment disabled\"}}"));
-    AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(Kind.REFUSED, e.kind());
+    AgentException e = failure(Kind.REFUSED);
     assertEquals(
         "DPS reports the enrollment of 'dev-1' as disabled (errorCode 401004: Enrollment disabled)",
         e.getMessage());
@@ -332,8 +334,7 @@ class RegistrationClientTest {
             null,
             "{\"operationId\":\"op-1\",\"status\":\"failed\",\"registrationState\":"
                 + "{\"registrationId\":\"dev-1\",\"status\":\"failed\",\"errorCode\":400208,\"errorMessage\":\"no hub\"}}"));
-    AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(Kind.REFUSED, e.kind());
+    AgentException e = failure(Kind.REFUSED);
     assertEquals(
         "DPS reports registration of 'dev-1' as failed (errorCode 400208: no hub)", e.getMessage());
   }
@@ -341,8 +342,7 @@ class RegistrationClientTest {
   @Test
   void badRequestIsFatalWithExitCode4() {
     script.add(reply(400, null, "{\"errorCode\":400004,\"message\":\"bad registration ID\"}"));
-    AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(Kind.REFUSED, e.kind());
+    AgentException e = failure(Kind.REFUSED);
     assertEquals(
         "registration refused: DPS answered 400 (errorCode 400004: bad registration ID)",
         e.getMessage());
@@ -362,8 +362,7 @@ class RegistrationClientTest {
     for (int i = 0; i < 4; i++) {
       script.add(reply(200, null, "{\"operationId\":\"op-1\",\"sta"));
     }
-    AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(Kind.TRANSIENT, e.kind());
+    AgentException e = failure(Kind.TRANSIENT);
     assertTrue(
         e.getMessage().contains("last error: DPS response is not valid JSON"), e.getMessage());
   }
@@ -376,8 +375,7 @@ class RegistrationClientTest {
             null,
             "{\"operationId\":\"op-1\",\"status\":\"assigned\",\"registrationState\":"
                 + "{\"registrationId\":\"dev-1\",\"status\":\"assigned\"}}"));
-    AgentException e = assertThrows(AgentException.class, this::run);
-    assertEquals(Kind.REFUSED, e.kind());
+    failure(Kind.REFUSED);
   }
 
   @Test

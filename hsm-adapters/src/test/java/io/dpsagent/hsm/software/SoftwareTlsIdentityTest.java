@@ -23,14 +23,18 @@ class SoftwareTlsIdentityTest {
 
   @TempDir Path dir;
 
+  /** The identity in the test's {@code chain.pem} and {@code key.pem}. */
+  private SoftwareTlsIdentity loadPem() throws HsmException {
+    return SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
+  }
+
   @ParameterizedTest
   @EnumSource(KeyType.class)
   void loadsAPemChainAndItsKey(KeyType type) throws Exception {
     TestPki.Leaf leaf = INTERMEDIATE.leaf("device-01", type);
     leaf.writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
 
-    SoftwareTlsIdentity identity =
-        SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
+    SoftwareTlsIdentity identity = loadPem();
 
     assertEquals(leaf.chain(), identity.certificateChain());
     String keyType = type == KeyType.RSA_2048 ? "RSA" : "EC";
@@ -47,8 +51,7 @@ class SoftwareTlsIdentityTest {
     INTERMEDIATE
         .leaf("device-01", KeyType.EC_P256)
         .writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
-    SoftwareTlsIdentity identity =
-        SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
+    SoftwareTlsIdentity identity = loadPem();
     assertNull(identity.keyManager().chooseClientAlias(new String[] {"RSA"}, null, null));
   }
 
@@ -60,10 +63,7 @@ class SoftwareTlsIdentityTest {
     INTERMEDIATE
         .leaf("device-02", KeyType.EC_P256)
         .writePem(dir.resolve("other.pem"), dir.resolve("key.pem"));
-    HsmException e =
-        assertThrows(
-            HsmException.class,
-            () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
+    HsmException e = assertThrows(HsmException.class, this::loadPem);
     assertEquals(
         "private key in "
             + dir.resolve("key.pem")
@@ -79,10 +79,7 @@ class SoftwareTlsIdentityTest {
         .writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
     Files.setPosixFilePermissions(
         dir.resolve("key.pem"), PosixFilePermissions.fromString("rw-r--r--"));
-    HsmException e =
-        assertThrows(
-            HsmException.class,
-            () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
+    HsmException e = assertThrows(HsmException.class, this::loadPem);
     assertEquals(
         "key file "
             + dir.resolve("key.pem")
@@ -94,10 +91,7 @@ class SoftwareTlsIdentityTest {
   @Test
   void refusesAFileWithoutCertificates() throws Exception {
     Files.writeString(dir.resolve("chain.pem"), "not a certificate\n");
-    HsmException e =
-        assertThrows(
-            HsmException.class,
-            () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
+    HsmException e = assertThrows(HsmException.class, this::loadPem);
     assertEquals(
         "certificate file " + dir.resolve("chain.pem") + " holds no PEM certificate",
         e.getMessage());
@@ -107,10 +101,7 @@ class SoftwareTlsIdentityTest {
   void refusesADamagedCertificateBlock() throws Exception {
     Files.writeString(
         dir.resolve("chain.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-    HsmException e =
-        assertThrows(
-            HsmException.class,
-            () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
+    HsmException e = assertThrows(HsmException.class, this::loadPem);
     assertEquals(
         "certificate file " + dir.resolve("chain.pem") + " is not a PEM certificate chain",
         e.getMessage());
@@ -123,10 +114,7 @@ class SoftwareTlsIdentityTest {
         .writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
     String pem = Files.readString(dir.resolve("key.pem"));
     Files.writeString(dir.resolve("key.pem"), pem.substring(0, pem.length() / 2));
-    HsmException e =
-        assertThrows(
-            HsmException.class,
-            () -> SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem")));
+    HsmException e = assertThrows(HsmException.class, this::loadPem);
     assertEquals(
         "private key file " + dir.resolve("key.pem") + " is not a valid PEM private key",
         e.getMessage());

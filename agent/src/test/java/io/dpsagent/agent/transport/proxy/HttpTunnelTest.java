@@ -41,6 +41,11 @@ class HttpTunnelTest {
         "http://" + userInfo + "127.0.0.1:" + proxy.getLocalPort(), "provisioning.proxy");
   }
 
+  /** Asks the proxy for a tunnel to {@code dps.example:443}, to be open within {@code time}. */
+  private static Socket tunnelToDps(ProxySettings settings, Duration time) throws IOException {
+    return HttpTunnel.open(settings, "dps.example", 443, Deadline.after(time));
+  }
+
   /**
    * Accepts one connection, reads the request header, answers {@code reply}, then echoes one line.
    */
@@ -71,8 +76,7 @@ class HttpTunnelTest {
     CompletableFuture<String> request =
         answer("HTTP/1.1 200 Connection established\r\nVia: test\r\n\r\n");
 
-    try (Socket tunnel =
-        HttpTunnel.open(settings(""), "dps.example", 443, Deadline.after(Duration.ofSeconds(5)))) {
+    try (Socket tunnel = tunnelToDps(settings(""), Duration.ofSeconds(5))) {
       tunnel.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
       assertEquals("hello\n", readLine(tunnel.getInputStream()));
       assertEquals(0, tunnel.getSoTimeout(), "the tunnel's own reads are bounded by the caller");
@@ -102,12 +106,7 @@ class HttpTunnelTest {
     ProxyException e =
         assertThrows(
             ProxyException.class,
-            () ->
-                HttpTunnel.open(
-                    settings("user:secret@"),
-                    "dps.example",
-                    443,
-                    Deadline.after(Duration.ofSeconds(5))));
+            () -> tunnelToDps(settings("user:secret@"), Duration.ofSeconds(5)));
 
     assertEquals(
         "proxy http://***@127.0.0.1:"
@@ -122,11 +121,7 @@ class HttpTunnelTest {
     answer("");
 
     ProxyException e =
-        assertThrows(
-            ProxyException.class,
-            () ->
-                HttpTunnel.open(
-                    settings(""), "dps.example", 443, Deadline.after(Duration.ofSeconds(5))));
+        assertThrows(ProxyException.class, () -> tunnelToDps(settings(""), Duration.ofSeconds(5)));
 
     assertTrue(
         e.getMessage().endsWith("refused CONNECT dps.example:443: no answer"), e.getMessage());
@@ -137,11 +132,7 @@ class HttpTunnelTest {
     long start = System.nanoTime();
 
     ProxyException e =
-        assertThrows(
-            ProxyException.class,
-            () ->
-                HttpTunnel.open(
-                    settings(""), "dps.example", 443, Deadline.after(Duration.ofMillis(300))));
+        assertThrows(ProxyException.class, () -> tunnelToDps(settings(""), Duration.ofMillis(300)));
 
     assertEquals(
         "proxy http://127.0.0.1:"
@@ -157,11 +148,7 @@ class HttpTunnelTest {
     answer("HTTP/1.1 200 OK\r\nX: " + "a".repeat(20_000) + "\r\n\r\n");
 
     IOException e =
-        assertThrows(
-            IOException.class,
-            () ->
-                HttpTunnel.open(
-                    settings(""), "dps.example", 443, Deadline.after(Duration.ofSeconds(5))));
+        assertThrows(IOException.class, () -> tunnelToDps(settings(""), Duration.ofSeconds(5)));
 
     assertEquals("proxy answer header is larger than 16384 bytes", e.getMessage());
   }
@@ -172,10 +159,7 @@ class HttpTunnelTest {
     proxy.close();
 
     ProxyException e =
-        assertThrows(
-            ProxyException.class,
-            () ->
-                HttpTunnel.open(closed, "dps.example", 443, Deadline.after(Duration.ofSeconds(5))));
+        assertThrows(ProxyException.class, () -> tunnelToDps(closed, Duration.ofSeconds(5)));
 
     assertTrue(e.getMessage().endsWith(": connection refused or unreachable"), e.getMessage());
   }
