@@ -145,8 +145,7 @@ class RegistrationClientTest {
     for (int i = 0; i < 4; i++) {
       script.add(reply(401, null, CHALLENGE));
     }
-    AgentException e = assertThrows(AgentException.class, () -> client(tpmLike).register(REQUEST));
-    assertEquals(Kind.ATTESTATION_REJECTED, e.kind());
+    AgentException e = failure(Kind.ATTESTATION_REJECTED, client(tpmLike));
     assertEquals(3, activated.size());
     assertEquals(4, calls.size());
   }
@@ -155,8 +154,7 @@ class RegistrationClientTest {
   void aChallengeThatCannotBeActivatedIsATpmError() {
     failActivation = true;
     script.add(reply(401, null, CHALLENGE));
-    AgentException e = assertThrows(AgentException.class, () -> client(tpmLike).register(REQUEST));
-    assertEquals(Kind.HSM, e.kind());
+    AgentException e = failure(Kind.HSM, client(tpmLike));
     assertEquals(
         "cannot activate the DPS challenge: TPM activation blob: part 2 is truncated",
         e.getMessage());
@@ -209,7 +207,11 @@ class RegistrationClientTest {
 
   /** Runs the registration, which must end in a failure of {@code kind}. */
   private AgentException failure(Kind kind) {
-    AgentException e = assertThrows(AgentException.class, this::run);
+    return failure(kind, client(4, Duration.ofMinutes(5)));
+  }
+
+  private static AgentException failure(Kind kind, RegistrationClient client) {
+    AgentException e = assertThrows(AgentException.class, () -> client.register(REQUEST));
     assertEquals(kind, e.kind(), e.getMessage());
     return e;
   }
@@ -263,10 +265,7 @@ class RegistrationClientTest {
     for (int i = 0; i < 10; i++) {
       script.add(reply(503, 20, "{}"));
     }
-    AgentException e =
-        assertThrows(
-            AgentException.class, () -> client(10, Duration.ofSeconds(30)).register(REQUEST));
-    assertEquals(Kind.TRANSIENT, e.kind());
+    AgentException e = failure(Kind.TRANSIENT, client(10, Duration.ofSeconds(30)));
     assertTrue(
         e.getMessage()
             .startsWith(
@@ -393,10 +392,7 @@ class RegistrationClientTest {
     for (int i = 0; i < 200; i++) {
       script.add(reply(202, 30, ASSIGNING));
     }
-    AgentException e =
-        assertThrows(
-            AgentException.class, () -> client(4, Duration.ofMinutes(2)).register(REQUEST));
-    assertEquals(Kind.TRANSIENT, e.kind());
+    AgentException e = failure(Kind.TRANSIENT, client(4, Duration.ofMinutes(2)));
     assertTrue(
         e.getMessage().startsWith("DPS was still assigning when the time budget ran out"),
         e.getMessage());
@@ -410,15 +406,12 @@ class RegistrationClientTest {
     Instant start = now;
 
     AgentException e =
-        assertThrows(
-            AgentException.class,
-            () ->
-                client(
-                        BackoffTest.retry(10, Duration.ofSeconds(10), Duration.ofSeconds(30)),
-                        new SplittableRandom(7))
-                    .register(REQUEST));
+        failure(
+            Kind.TRANSIENT,
+            client(
+                BackoffTest.retry(10, Duration.ofSeconds(10), Duration.ofSeconds(30)),
+                new SplittableRandom(7)));
 
-    assertEquals(Kind.TRANSIENT, e.kind());
     assertEquals(
         List.of(Duration.ofSeconds(10)), timeouts, "the request gets what is left of the budget");
     assertEquals(Duration.ofSeconds(10), Duration.between(start, now));
@@ -478,11 +471,8 @@ class RegistrationClientTest {
   void aRetryAfterBeyondTheDeadlineEndsTheRunAtOnceAndSaysSo() {
     script.add(reply(429, 90, "{\"errorCode\":429001,\"message\":\"throttled\"}"));
 
-    AgentException e =
-        assertThrows(
-            AgentException.class, () -> client(10, Duration.ofSeconds(60)).register(REQUEST));
+    AgentException e = failure(Kind.TRANSIENT, client(10, Duration.ofSeconds(60)));
 
-    assertEquals(Kind.TRANSIENT, e.kind());
     assertEquals(
         "DPS asked to wait 90 s, beyond the time budget (60 s of 60 s left); giving up after 1 attempts "
             + "registering with https://dps.example; last error: DPS answered 429 (errorCode 429001: throttled)",
