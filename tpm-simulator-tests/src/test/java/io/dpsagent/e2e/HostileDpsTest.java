@@ -9,8 +9,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.config.EmulatorConfig;
-import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.emulator.tls.ServerTlsIdentity;
 import io.dpsagent.hsm.pem.Pem;
@@ -45,12 +43,7 @@ class HostileDpsTest {
 
   @Test
   void aHubNameWithANewlineAndAnEscapeFromTheEmulatorEndsWithExit4AndNoOutputs() throws Exception {
-    try (DpsEmulator emulator =
-        DpsEmulator.start(
-            EmulatorConfig.defaults().toBuilder()
-                .retryAfterSeconds(1)
-                .linkedHubs(List.of(LinkedHub.withHostName(HOSTILE_HUB)))
-                .build())) {
+    try (DpsEmulator emulator = Emulators.startWithHub(HOSTILE_HUB)) {
       Device device =
           new Device(home)
               .registrationId("hostile-hub-1")

@@ -12,7 +12,6 @@ import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.hub.HubVerifier;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.hub.HubDirectory;
 import io.dpsagent.emulator.hub.HubServer;
 import io.dpsagent.emulator.hub.HubState;
@@ -20,7 +19,6 @@ import io.dpsagent.emulator.hub.RegisteredDevices;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.EnrollmentOptions;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import io.dpsagent.hsm.testing.TestPki;
@@ -70,12 +68,7 @@ class HubVerificationTest {
 
   @BeforeAll
   static void start(@TempDir Path shared) throws Exception {
-    emulator =
-        DpsEmulator.start(
-            EmulatorConfig.defaults().toBuilder()
-                .retryAfterSeconds(1)
-                .linkedHubs(List.of(LinkedHub.withHostName(HUB)))
-                .build());
+    emulator = Emulators.startWithHub(HUB);
     hubCa = LocalCertificateAuthority.create();
     hubCaFile = Files.writeString(shared.resolve("hub-ca.pem"), TestPki.pem(hubCa.certificate()));
     hub = startHub(new RegisteredDevices(emulator.registry(), Clock.systemUTC()));
