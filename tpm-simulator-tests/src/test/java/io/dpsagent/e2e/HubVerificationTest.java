@@ -220,7 +220,7 @@ class HubVerificationTest {
             + deviceId
             + " with CONNACK 5 (not authorized): DPS assigned it there, but the hub does not accept"
             + " its credential",
-        lastLine(run.stderr()));
+        Stderr.lastLine(run));
     assertEquals("", run.stdout());
     assertEquals(List.of("connection-string", "connection.json"), device.outputs());
     assertArrayEquals(before, Files.readAllBytes(device.outputDir.resolve("connection.json")));
@@ -229,10 +229,7 @@ class HubVerificationTest {
 
   @Test
   void anUnreachableHubIsAWarningAndWritesNoInitialConfig() throws Exception {
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = socket.getLocalPort();
-    }
+    int closed = ClosedPort.pick();
     Device device = enrolled(Device.newKey()).config(hubTable("verify = true\n", closed));
     String config = device.writeConfig();
 
@@ -243,7 +240,7 @@ class HubVerificationTest {
         "dps-agent: warning: hub not verified: localhost:"
             + closed
             + ": connection refused or unreachable; check hub.port",
-        lastLine(run.stderr()));
+        Stderr.lastLine(run));
     assertEquals(1, run.stderr().lines().filter(l -> l.contains("warning")).count(), run.stderr());
     assertEquals(List.of("connection-string", "connection.json"), device.outputs());
     JsonNode recorded = status(config);
@@ -375,11 +372,6 @@ class HubVerificationTest {
                     + " accept its credential; registering again"),
         stopped.stderr());
     assertEquals("rejected", status(config).path("result").asText());
-  }
-
-  private static String lastLine(String text) {
-    List<String> lines = text.lines().toList();
-    return lines.get(lines.size() - 1);
   }
 
   private static long registerCount(String path) {
