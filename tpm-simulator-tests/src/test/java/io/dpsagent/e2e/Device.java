@@ -245,7 +245,7 @@ public final class Device {
   }
 
   /** The output file {@code name} (written or not). */
-  public Path output(String name) {
+  public Path outputFile(String name) {
     return outputDir.resolve(name);
   }
 

@@ -19,12 +19,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -141,7 +137,8 @@ class HostileDpsTest {
       caFile = home.resolve("fake-dps-ca.pem");
       Pem.writeCertificate(caFile, ca.certificate());
       server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.setHttpsConfigurator(new HttpsConfigurator(tls(identity)));
+      server.setHttpsConfigurator(
+          new HttpsConfigurator(TlsKeys.serverContext(identity.privateKey(), identity.chain())));
       server.createContext(
           "/",
           exchange -> {
@@ -170,22 +167,6 @@ class HostileDpsTest {
       exchange.sendResponseHeaders(status, bytes.length);
       exchange.getResponseBody().write(bytes);
       exchange.close();
-    }
-
-    private static SSLContext tls(ServerTlsIdentity identity) throws Exception {
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      keys.setKeyEntry(
-          "server",
-          identity.privateKey(),
-          new char[0],
-          identity.chain().toArray(new X509Certificate[0]));
-      KeyManagerFactory kmf =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keys, new char[0]);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf.getKeyManagers(), null, null);
-      return context;
     }
 
     @Override

@@ -79,7 +79,7 @@ class NodeSdkHubTest {
         new Device(home).registrationId("node-hub-dev").deviceKey(key).endpoint(emulator);
     CliRun provision = CliRun.of("provision", "--config", device.writeConfig());
     assertEquals(0, provision.exitCode(), provision.toString());
-    String connectionString = Files.readString(device.output("connection-string")).strip();
+    String connectionString = Files.readString(device.outputFile("connection-string")).strip();
     assertTrue(connectionString.startsWith("HostName=" + hub + ";"), "assigned to the hub");
 
     ObjectNode request = NodeScripts.JSON.createObjectNode();
