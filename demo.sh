@@ -3,6 +3,7 @@
 # provision one device with a symmetric key over HTTPS (real TLS on loopback), print the result.
 set -euo pipefail
 cd "$(dirname "$0")"
+. scripts/local-dps.sh
 
 for tool in java mvn; do
   command -v "$tool" >/dev/null 2>&1 || { echo "demo.sh: $tool is missing; install openjdk-17-jdk-headless and maven" >&2; exit 2; }
@@ -12,9 +13,9 @@ echo "== building (mvn -B package -DskipTests)"
 mvn -B -q -ntp -Dstyle.color=never package -DskipTests
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/dps-agent-demo.XXXXXX")
-emulator_pid=""
+local_dps_pid=""
 cleanup() {
-  if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
+  if [ -n "$local_dps_pid" ]; then kill "$local_dps_pid" 2>/dev/null || true; wait "$local_dps_pid" 2>/dev/null || true; fi
   if [ "${DEMO_KEEP:-0}" = 1 ]; then echo "== kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -43,36 +44,13 @@ attestation = { type = "symmetric_key", primary_key = "$device_key" }
 TOML
 
 echo "== starting the DPS emulator"
-bin/dps-emulator --config "$work/emulator.toml" --state "$work/emulator-state" --json \
-  > "$work/emulator.out" 2> "$work/emulator.log" &
-emulator_pid=$!
-for _ in $(seq 1 300); do
-  if grep -q '"idScope"' "$work/emulator.out" 2>/dev/null; then break; fi
-  if ! kill -0 "$emulator_pid" 2>/dev/null; then cat "$work/emulator.log" >&2; exit 1; fi
-  sleep 0.1
-done
-startup=$(head -n1 "$work/emulator.out")
-[ -n "$startup" ] || { echo "demo.sh: the emulator did not start within 30 s" >&2; cat "$work/emulator.log" >&2; exit 1; }
-field() { printf '%s' "$startup" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
-id_scope=$(field idScope); endpoint=$(field httpsEndpoint); ca_file=$(field caFile)
-echo "   $startup" | sed 's/SharedAccessKey=[^"]*/SharedAccessKey=<redacted>/'
+local_dps_start "$work/emulator.toml" "$work"
+echo "   $local_dps_startup" | sed 's/SharedAccessKey=[^"]*/SharedAccessKey=<redacted>/'
 
 printf '%s\n' "$device_key" > "$work/device.key"
 chmod 600 "$work/device.key"
-cat > "$work/config.toml" <<TOML
-[provisioning]
-global_endpoint = "$endpoint"
-id_scope = "$id_scope"
-trust_bundle = "file://$ca_file"
-
-[provisioning.attestation]
-method = "symmetric_key"
-registration_id = "$registration_id"
-symmetric_key = { uri = "file://$work/device.key" }
-
-[output]
-dir = "$work/out"
-TOML
+local_dps_agent_config "$work/config.toml" "$(local_dps_field httpsEndpoint)" "$registration_id" \
+  "$work/device.key" "$work/out"
 
 echo "== dps-agent provision --config $work/config.toml"
 set +e

@@ -4,14 +4,15 @@
 # Usage: bench/provision.sh [RUNS]   (default 10). Prints one line per transport: median and max.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/local-dps.sh
 runs=${1:-10}
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 2; }
 [ -f agent/target/dps-agent.jar ] && [ -f dps-emulator/target/dps-emulator.jar ] \
   || mvn -B -q -ntp -Dstyle.color=never package -DskipTests
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/dps-bench.XXXXXX")
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+local_dps_pid=""
+trap '[ -n "$local_dps_pid" ] && kill "$local_dps_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 umask 077
 key=$(head -c 32 /dev/urandom | base64 -w0)
 {
@@ -23,32 +24,16 @@ key=$(head -c 32 /dev/urandom | base64 -w0)
     done
   done
 } > "$work/emulator.toml"
-bin/dps-emulator --config "$work/emulator.toml" --state "$work/state" --json > "$work/emulator.out" 2> "$work/emulator.log" &
-pid=$!
-for _ in $(seq 1 300); do grep -q idScope "$work/emulator.out" 2>/dev/null && break; sleep 0.1; done
-line=$(head -n1 "$work/emulator.out")
-field() { printf '%s' "$line" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+local_dps_start "$work/emulator.toml" "$work"
 printf '%s\n' "$key" > "$work/device.key"
 
 for transport in https mqtt; do
-  endpoint=$(field httpsEndpoint); [ "$transport" = mqtt ] && endpoint=$(field mqttEndpoint)
+  endpoint=$(local_dps_field httpsEndpoint)
+  [ "$transport" = mqtt ] && endpoint=$(local_dps_field mqttEndpoint)
   : > "$work/$transport.times"
   for i in $(seq 1 "$runs"); do
-    cat > "$work/config.toml" <<TOML
-[provisioning]
-global_endpoint = "$endpoint"
-id_scope = "$(field idScope)"
-transport = "$transport"
-trust_bundle = "file://$(field caFile)"
-[provisioning.retry]
-retry_after_min_seconds = 0
-[provisioning.attestation]
-method = "symmetric_key"
-registration_id = "bench-$transport-$i"
-symmetric_key = { uri = "file://$work/device.key" }
-[output]
-dir = "$work/out"
-TOML
+    local_dps_agent_config "$work/config.toml" "$endpoint" "bench-$transport-$i" "$work/device.key" \
+      "$work/out" "$(printf 'transport = "%s"\n[provisioning.retry]\nretry_after_min_seconds = 0' "$transport")"
     /usr/bin/time -f "%e %M" -o "$work/one" bin/dps-agent provision --config "$work/config.toml" > /dev/null 2>&1
     cat "$work/one" >> "$work/$transport.times"
   done

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -398,33 +399,46 @@ class CheckTest {
 
   @Test
   void aDeviceCertificateNearItsExpiryWarns() throws Exception {
-    Instant notAfter =
-        Instant.now().plus(Duration.ofDays(10)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    CliRun run = check(x509Device(notAfter), "--offline");
-
-    assertEquals(0, run.exitCode(), run.toString());
+    Instant notAfter = Instant.now().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
     Path chain = home.resolve("device-chain.pem");
-    assertLine(
-        run,
-        "certificates",
+
+    assertCertificateCheck(
+        notAfter,
+        0,
         "warning",
-        "device certificate CN=check-x509 in " + chain + " expires on " + notAfter + ", in 9 days",
+        "expires on " + notAfter + ", in 9 days",
         "renew it before " + notAfter + " and install it in " + chain);
   }
 
   @Test
   void anExpiredDeviceCertificateIsAnError() throws Exception {
-    Instant notAfter =
-        Instant.now().minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Instant notAfter = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+    Path chain = home.resolve("device-chain.pem");
+
+    assertCertificateCheck(
+        notAfter,
+        2,
+        "error",
+        "expired on " + notAfter,
+        "install a renewed certificate (and its chain) in " + chain);
+  }
+
+  /**
+   * An offline check of an X.509 device whose certificate ends at {@code notAfter} exits with
+   * {@code exitCode} and reports the certificate with {@code status}, {@code expiry} and {@code
+   * fix}.
+   */
+  private void assertCertificateCheck(
+      Instant notAfter, int exitCode, String status, String expiry, String fix) throws Exception {
     CliRun run = check(x509Device(notAfter), "--offline");
 
-    assertEquals(2, run.exitCode(), run.toString());
+    assertEquals(exitCode, run.exitCode(), run.toString());
     Path chain = home.resolve("device-chain.pem");
     assertLine(
         run,
         "certificates",
-        "error",
-        "device certificate CN=check-x509 in " + chain + " expired on " + notAfter,
-        "install a renewed certificate (and its chain) in " + chain);
+        status,
+        "device certificate CN=check-x509 in " + chain + " " + expiry,
+        fix);
   }
 }

@@ -9,10 +9,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * test, closed after the last. Register it on a static field with {@code @RegisterExtension}; a
  * test instance may read it into a field, since JUnit makes instances after the class has started.
  */
-final class ClassFixture<T extends AutoCloseable> implements BeforeAllCallback, AfterAllCallback {
+public final class ClassFixture<T extends AutoCloseable>
+    implements BeforeAllCallback, AfterAllCallback {
 
   /** How the fixture starts; it may throw what starting a server or a process throws. */
-  interface Start<T> {
+  public interface Start<T> {
     T start() throws Exception;
   }
 
@@ -23,11 +24,11 @@ final class ClassFixture<T extends AutoCloseable> implements BeforeAllCallback, 
     this.start = start;
   }
 
-  static <T extends AutoCloseable> ClassFixture<T> of(Start<T> start) {
+  public static <T extends AutoCloseable> ClassFixture<T> of(Start<T> start) {
     return new ClassFixture<>(start);
   }
 
-  T get() {
+  public T get() {
     if (started == null) {
       throw new IllegalStateException("used before the test class started it");
     }

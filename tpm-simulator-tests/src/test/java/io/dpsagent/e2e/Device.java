@@ -17,9 +17,10 @@ import java.util.stream.Stream;
 
 /**
  * A simulated device's files: its key, its agent config and its output directory, all under one
- * temporary directory. Config lines can be added per test.
+ * temporary directory. Config lines can be added per test. The public part serves the interop
+ * tests, which run the agent beside the official SDKs.
  */
-final class Device {
+public final class Device {
 
   final Path home;
   final Path keyFile;
@@ -39,7 +40,7 @@ final class Device {
   private String tpmTable;
   private String keyUri;
 
-  Device(Path home) {
+  public Device(Path home) {
     this.home = home;
     this.keyFile = home.resolve("device.key");
     this.configFile = home.resolve("config.toml");
@@ -51,7 +52,7 @@ final class Device {
     return new Device(Files.createDirectories(parent.resolve(id))).registrationId(id);
   }
 
-  static String newKey() {
+  public static String newKey() {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     return Base64.getEncoder().encodeToString(key);
@@ -65,7 +66,7 @@ final class Device {
   }
 
   /** Points the device at the emulator's HTTPS endpoint, trusting the emulator's CA. */
-  Device endpoint(DpsEmulator emulator) {
+  public Device endpoint(DpsEmulator emulator) {
     return endpoint(emulator.httpsEndpoint(), emulator.idScope(), emulator.caFile());
   }
 
@@ -93,7 +94,7 @@ final class Device {
     return this;
   }
 
-  Device registrationId(String id) {
+  public Device registrationId(String id) {
     this.registrationId = id;
     return this;
   }
@@ -138,7 +139,7 @@ final class Device {
     return tpm(tpm.tcti().toString(), "");
   }
 
-  Device deviceKey(String base64) throws IOException {
+  public Device deviceKey(String base64) throws IOException {
     this.keyKind = "symmetric_key";
     writeKey(base64);
     return this;
@@ -243,13 +244,18 @@ final class Device {
     }
   }
 
+  /** The output file {@code name} (written or not). */
+  public Path outputFile(String name) {
+    return outputDir.resolve(name);
+  }
+
   /** The {@code connection.json} the last run wrote, through the reader the agent itself uses. */
   ConnectionInfo connection() throws AgentException {
     return ConnectionInfo.read(outputDir.resolve("connection.json"));
   }
 
   /** Writes config.toml and returns its path as a CLI argument. */
-  String writeConfig() throws IOException {
+  public String writeConfig() throws IOException {
     String toml =
         "[provisioning]\n"
             + "global_endpoint = \""

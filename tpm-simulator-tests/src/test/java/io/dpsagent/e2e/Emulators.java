@@ -2,6 +2,9 @@ package io.dpsagent.e2e;
 
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.config.EmulatorConfigBuilder;
+import io.dpsagent.emulator.registry.LinkedHub;
+import java.util.List;
 
 /** Starts emulators configured for tests: free ports, generated CA, short Retry-After. */
 final class Emulators {
@@ -10,11 +13,7 @@ final class Emulators {
 
   /** Every device transport on, MQTT 5 accepted (DPS itself refuses it), short Retry-After. */
   static DpsEmulator startAllTransports() throws Exception {
-    return DpsEmulator.start(
-        EmulatorConfig.defaults().toBuilder()
-            .retryAfterSeconds(1)
-            .mqtt5(io.dpsagent.emulator.mqtt.Mqtt5Policy.ACCEPT)
-            .build());
+    return DpsEmulator.start(fast().mqtt5(io.dpsagent.emulator.mqtt.Mqtt5Policy.ACCEPT).build());
   }
 
   /** The emulator's endpoint for a transport's config name. */
@@ -30,6 +29,20 @@ final class Emulators {
   }
 
   static DpsEmulator startFast() throws Exception {
-    return DpsEmulator.start(EmulatorConfig.defaults().toBuilder().retryAfterSeconds(1).build());
+    return DpsEmulator.start(fast().build());
+  }
+
+  /** Like {@link #startFast()}, with {@code hubHostName} as the one hub DPS assigns devices to. */
+  static DpsEmulator startWithHub(String hubHostName) throws Exception {
+    return DpsEmulator.start(withHub(hubHostName).build());
+  }
+
+  /** The settings of {@link #startWithHub}, for a test that changes more of them. */
+  static EmulatorConfigBuilder withHub(String hubHostName) {
+    return fast().linkedHubs(List.of(LinkedHub.withHostName(hubHostName)));
+  }
+
+  private static EmulatorConfigBuilder fast() {
+    return EmulatorConfig.defaults().toBuilder().retryAfterSeconds(1);
   }
 }

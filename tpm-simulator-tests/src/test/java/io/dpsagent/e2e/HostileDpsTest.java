@@ -9,8 +9,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.config.EmulatorConfig;
-import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.emulator.tls.ServerTlsIdentity;
 import io.dpsagent.hsm.pem.Pem;
@@ -21,12 +19,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,12 +39,7 @@ class HostileDpsTest {
 
   @Test
   void aHubNameWithANewlineAndAnEscapeFromTheEmulatorEndsWithExit4AndNoOutputs() throws Exception {
-    try (DpsEmulator emulator =
-        DpsEmulator.start(
-            EmulatorConfig.defaults().toBuilder()
-                .retryAfterSeconds(1)
-                .linkedHubs(List.of(LinkedHub.withHostName(HOSTILE_HUB)))
-                .build())) {
+    try (DpsEmulator emulator = Emulators.startWithHub(HOSTILE_HUB)) {
       Device device =
           new Device(home)
               .registrationId("hostile-hub-1")
@@ -148,7 +137,8 @@ class HostileDpsTest {
       caFile = home.resolve("fake-dps-ca.pem");
       Pem.writeCertificate(caFile, ca.certificate());
       server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.setHttpsConfigurator(new HttpsConfigurator(tls(identity)));
+      server.setHttpsConfigurator(
+          new HttpsConfigurator(TlsKeys.serverContext(identity.privateKey(), identity.chain())));
       server.createContext(
           "/",
           exchange -> {
@@ -177,22 +167,6 @@ class HostileDpsTest {
       exchange.sendResponseHeaders(status, bytes.length);
       exchange.getResponseBody().write(bytes);
       exchange.close();
-    }
-
-    private static SSLContext tls(ServerTlsIdentity identity) throws Exception {
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      keys.setKeyEntry(
-          "server",
-          identity.privateKey(),
-          new char[0],
-          identity.chain().toArray(new X509Certificate[0]));
-      KeyManagerFactory kmf =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keys, new char[0]);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf.getKeyManagers(), null, null);
-      return context;
     }
 
     @Override

@@ -12,7 +12,6 @@ import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.hub.HubVerifier;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.hub.HubDirectory;
 import io.dpsagent.emulator.hub.HubServer;
 import io.dpsagent.emulator.hub.HubState;
@@ -20,7 +19,6 @@ import io.dpsagent.emulator.hub.RegisteredDevices;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.EnrollmentOptions;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import io.dpsagent.hsm.testing.TestPki;
@@ -70,12 +68,7 @@ class HubVerificationTest {
 
   @BeforeAll
   static void start(@TempDir Path shared) throws Exception {
-    emulator =
-        DpsEmulator.start(
-            EmulatorConfig.defaults().toBuilder()
-                .retryAfterSeconds(1)
-                .linkedHubs(List.of(LinkedHub.withHostName(HUB)))
-                .build());
+    emulator = Emulators.startWithHub(HUB);
     hubCa = LocalCertificateAuthority.create();
     hubCaFile = Files.writeString(shared.resolve("hub-ca.pem"), TestPki.pem(hubCa.certificate()));
     hub = startHub(new RegisteredDevices(emulator.registry(), Clock.systemUTC()));
@@ -227,7 +220,7 @@ class HubVerificationTest {
             + deviceId
             + " with CONNACK 5 (not authorized): DPS assigned it there, but the hub does not accept"
             + " its credential",
-        lastLine(run.stderr()));
+        Stderr.lastLine(run));
     assertEquals("", run.stdout());
     assertEquals(List.of("connection-string", "connection.json"), device.outputs());
     assertArrayEquals(before, Files.readAllBytes(device.outputDir.resolve("connection.json")));
@@ -236,10 +229,7 @@ class HubVerificationTest {
 
   @Test
   void anUnreachableHubIsAWarningAndWritesNoInitialConfig() throws Exception {
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = socket.getLocalPort();
-    }
+    int closed = ClosedPort.pick();
     Device device = enrolled(Device.newKey()).config(hubTable("verify = true\n", closed));
     String config = device.writeConfig();
 
@@ -250,7 +240,7 @@ class HubVerificationTest {
         "dps-agent: warning: hub not verified: localhost:"
             + closed
             + ": connection refused or unreachable; check hub.port",
-        lastLine(run.stderr()));
+        Stderr.lastLine(run));
     assertEquals(1, run.stderr().lines().filter(l -> l.contains("warning")).count(), run.stderr());
     assertEquals(List.of("connection-string", "connection.json"), device.outputs());
     JsonNode recorded = status(config);
@@ -382,11 +372,6 @@ class HubVerificationTest {
                     + " accept its credential; registering again"),
         stopped.stderr());
     assertEquals("rejected", status(config).path("result").asText());
-  }
-
-  private static String lastLine(String text) {
-    List<String> lines = text.lines().toList();
-    return lines.get(lines.size() - 1);
   }
 
   private static long registerCount(String path) {

@@ -2,10 +2,12 @@ package io.dpsagent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Proxy trouble is reported as the proxy's, and proxy credentials arrive as written. */
+/**
+ * Proxy trouble is reported as the proxy's, and proxy credentials arrive as written, for every
+ * transport that can use a proxy.
+ */
 class ProxyFailureTest {
 
   @RegisterExtension
@@ -22,6 +27,63 @@ class ProxyFailureTest {
   private final Fleet fleet = FLEET.get();
 
   @TempDir Path home;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mqtt", "mqtt5", "mqtt-ws"})
+  void mqttTransportsTunnelThroughAProxyWithBasicCredentials(String transport) throws Exception {
+    try (ConnectProxy proxy = ConnectProxy.requiring("dev", "s3cret pw")) {
+      CliRun run = provisionThrough(proxy.uriWithCredentials("dev", "s3cret%20pw"), transport, "");
+
+      assertEquals(0, run.exitCode(), run.toString());
+      int port = fleet.endpoint(transport).getPort();
+      assertEquals(
+          List.of(
+              new ConnectProxy.Tunnel(
+                  "localhost:" + port, Optional.of("Basic ZGV2OnMzY3JldCBwdw=="), 200)),
+          proxy.distinctTunnels());
+      assertFalse(run.everything().contains("s3cret"), "proxy password leaked");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt"})
+  void aProxyRefusingTheCredentialsEndsWithExit5AndSaysSo(String transport) throws Exception {
+    try (ConnectProxy proxy = ConnectProxy.requiring("dev", "right")) {
+      CliRun run =
+          provisionThrough(
+              proxy.uriWithCredentials("dev", "wrong"),
+              transport,
+              "[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
+
+      assertEquals(5, run.exitCode(), run.toString());
+      assertTrue(
+          run.stderr()
+              .contains(
+                  "refused CONNECT localhost:"
+                      + fleet.endpoint(transport).getPort()
+                      + ": HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials"),
+          run.stderr());
+      assertEquals(2, proxy.tunnels().size());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt"})
+  void aPlusInTheProxyPasswordStaysAPlus(String transport) throws Exception {
+    try (ConnectProxy proxy = ConnectProxy.requiring("dev", "pa+ss")) {
+      CliRun run =
+          provisionThrough(
+              proxy.uriWithCredentials("dev", "pa+ss"),
+              transport,
+              "[provisioning.retry]\nmax_attempts = 1");
+
+      assertEquals(0, run.exitCode(), run.toString());
+      assertEquals(
+          Optional.of("Basic ZGV2OnBhK3Nz"),
+          proxy.tunnels().get(0).proxyAuthorization()); // dev:pa+ss
+      assertFalse(run.everything().contains("pa+ss"), "proxy password leaked");
+    }
+  }
 
   @ParameterizedTest
   @ValueSource(strings = {"https", "mqtt"})
@@ -52,23 +114,10 @@ class ProxyFailureTest {
         Stderr.lastLine(run));
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt"})
-  void aPlusInTheProxyPasswordStaysAPlus(String transport) throws Exception {
-    try (ConnectProxy proxy = ConnectProxy.requiring("dev", "pa+ss")) {
-      Device device =
-          fleet
-              .enrolled(home, "symmetric-individual", transport)
-              .proxy(proxy.uriWithCredentials("dev", "pa+ss"))
-              .config("[provisioning.retry]\nmax_attempts = 1");
-
-      CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-      assertEquals(0, run.exitCode(), run.toString());
-      assertEquals(
-          Optional.of("Basic ZGV2OnBhK3Nz"),
-          proxy.tunnels().get(0).proxyAuthorization()); // dev:pa+ss
-      assertFalse(run.everything().contains("pa+ss"), "proxy password leaked");
-    }
+  /** Provisions a new symmetric-key device of {@code transport} configured to use {@code proxy}. */
+  private CliRun provisionThrough(String proxy, String transport, String retry) throws Exception {
+    Device device =
+        fleet.enrolled(home, "symmetric-individual", transport).proxy(proxy).config(retry);
+    return CliRun.of("provision", "--config", device.writeConfig());
   }
 }

@@ -8,14 +8,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
@@ -57,17 +53,9 @@ final class RefusingTlsServer implements AutoCloseable {
    * A TLS 1.2/1.3 server presenting {@code leaf}; the handshake ends however the client decides.
    */
   static RefusingTlsServer presenting(TestPki.Leaf leaf) throws Exception {
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry(
-        "server", leaf.privateKey(), new char[0], leaf.chain().toArray(new X509Certificate[0]));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, new char[0]);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), null, null);
     SSLServerSocket socket =
         (SSLServerSocket)
-            context
+            TlsKeys.serverContext(leaf.privateKey(), leaf.chain())
                 .getServerSocketFactory()
                 .createServerSocket(0, 10, InetAddress.getLoopbackAddress());
     socket.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});

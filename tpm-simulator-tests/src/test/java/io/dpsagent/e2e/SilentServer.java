@@ -10,11 +10,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -50,16 +47,7 @@ final class SilentServer implements AutoCloseable {
     LocalCertificateAuthority ca = LocalCertificateAuthority.create();
     ServerTlsIdentity identity = ca.issueServerIdentity("localhost");
     Pem.writeCertificate(caFile, identity.trustAnchor());
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry(
-        "server", identity.privateKey(), new char[0], identity.chain().toArray(new Certificate[0]));
-    KeyManagerFactory managers =
-        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    managers.init(keys, new char[0]);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(managers.getKeyManagers(), null, null);
-    return new SilentServer(context);
+    return new SilentServer(TlsKeys.serverContext(identity.privateKey(), identity.chain()));
   }
 
   int port() {

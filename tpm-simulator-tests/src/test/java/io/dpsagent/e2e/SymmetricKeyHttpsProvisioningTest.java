@@ -50,6 +50,11 @@ class SymmetricKeyHttpsProvisioningTest {
     return new Device(home).registrationId("e2e-" + DEVICES.incrementAndGet()).endpoint(emulator);
   }
 
+  /** A device with a new key, enrolled individually. */
+  private Device enrolledDevice() throws Exception {
+    return enrolledDevice(Device.newKey());
+  }
+
   /** A device whose key matches an individual enrollment in the emulator. */
   private Device enrolledDevice(String key) throws Exception {
     return enrolledDevice(key, enrollment -> enrollment);
@@ -68,7 +73,7 @@ class SymmetricKeyHttpsProvisioningTest {
 
   /** A device enrolled with another key than the one it has. */
   private Device wronglyKeyedDevice() throws Exception {
-    return enrolledDevice(Device.newKey()).deviceKey(Device.newKey());
+    return enrolledDevice().deviceKey(Device.newKey());
   }
 
   // The document as written, field by field: the contract the application reads.
@@ -161,8 +166,7 @@ class SymmetricKeyHttpsProvisioningTest {
 
   @Test
   void expiredSasIsRejectedByTheEmulator() throws Exception {
-    String key = Device.newKey();
-    Device device = enrolledDevice(key);
+    Device device = enrolledDevice();
     String config = device.writeConfig();
     String id = device.registrationId();
     // A device clock two hours behind mints tokens that expired an hour before DPS sees them.
@@ -248,10 +252,8 @@ class SymmetricKeyHttpsProvisioningTest {
 
   @Test
   void aFailedRunLeavesTheExistingConnectionJsonUnchanged() throws Exception {
-    String key = Device.newKey();
-    Device device = enrolledDevice(key);
+    Device device = enrolledDevice();
     String config = device.writeConfig();
-    String id = device.registrationId();
     assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
     byte[] good = Files.readAllBytes(device.outputDir.resolve("connection.json"));
     byte[] goodString = Files.readAllBytes(device.outputDir.resolve("connection-string"));
@@ -334,7 +336,7 @@ class SymmetricKeyHttpsProvisioningTest {
 
   @Test
   void throttlingWith429AndRetryAfterIsWaitedOutThenSucceeds() throws Exception {
-    Device device = enrolledDevice(Device.newKey());
+    Device device = enrolledDevice();
     String config = device.writeConfig();
     emulator.faults().failNext(1, 429, 2);
 
@@ -351,8 +353,7 @@ class SymmetricKeyHttpsProvisioningTest {
   @Test
   void aRunOf503sIsRetriedThenSucceeds() throws Exception {
     Device device =
-        enrolledDevice(Device.newKey())
-            .config("[provisioning.retry]\ninitial_backoff_ms = 100\nmax_attempts = 5");
+        enrolledDevice().config("[provisioning.retry]\ninitial_backoff_ms = 100\nmax_attempts = 5");
     String config = device.writeConfig();
     emulator.faults().failNext(3, 503);
 
@@ -370,7 +371,7 @@ class SymmetricKeyHttpsProvisioningTest {
   private CliRun provisionThroughOneTunnel(
       ConnectProxy proxy, String proxyUri, Optional<String> authorization, String message)
       throws Exception {
-    String config = enrolledDevice(Device.newKey()).proxy(proxyUri).writeConfig();
+    String config = enrolledDevice().proxy(proxyUri).writeConfig();
 
     CliRun run = CliRun.of("provision", "--config", config);
 

@@ -48,6 +48,17 @@ class TpmUnavailableTest {
         .tpm(tcti, "");
   }
 
+  /** The config of a {@link #device} whose run may last {@code seconds}. */
+  private String configWithin(String tcti, int seconds) throws Exception {
+    return device(tcti)
+        .config("[provisioning.retry]\nmax_elapsed_seconds = " + seconds)
+        .writeConfig();
+  }
+
+  private static String tcti(SilentTpm silent) {
+    return "swtpm:host=127.0.0.1,port=" + silent.port();
+  }
+
   private static String noTpm(Path path) {
     return "dps-agent: error: no TPM at "
         + path
@@ -96,9 +107,8 @@ class TpmUnavailableTest {
   @Test
   void provisionWithASilentTpmEndsWithinItsBudget() throws Exception {
     try (SilentTpm silent = SilentTpm.start()) {
-      String tcti = "swtpm:host=127.0.0.1,port=" + silent.port();
-      String config =
-          device(tcti).config("[provisioning.retry]\nmax_elapsed_seconds = 5").writeConfig();
+      String tcti = tcti(silent);
+      String config = configWithin(tcti, 5);
       long start = System.nanoTime();
       CliRun run = CliRun.of("provision", "--config", config);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -120,10 +130,7 @@ class TpmUnavailableTest {
   void swtpmHeldByAnotherProgram() throws Exception {
     try (Swtpm swtpm = Swtpm.start();
         Tpm holder = TpmTestAccess.open(swtpm.tcti())) {
-      String config =
-          device(swtpm.tcti().toString())
-              .config("[provisioning.retry]\nmax_elapsed_seconds = 2")
-              .writeConfig();
+      String config = configWithin(swtpm.tcti().toString(), 2);
       for (List<String> command : List.of(List.of("provision"), List.of("tpm", "identity"))) {
         long start = System.nanoTime();
         CliRun run = CliRun.of(args(command, config));
@@ -145,9 +152,8 @@ class TpmUnavailableTest {
   @Test
   void stopRequestEndsAProvisionWaitingForTheTpm() throws Exception {
     try (SilentTpm silent = SilentTpm.start()) {
-      String tcti = "swtpm:host=127.0.0.1,port=" + silent.port();
-      String config =
-          device(tcti).config("[provisioning.retry]\nmax_elapsed_seconds = 60").writeConfig();
+      String tcti = tcti(silent);
+      String config = configWithin(tcti, 60);
       Signals stop = new Signals();
       CompletableFuture<CliRun> running =
           CompletableFuture.supplyAsync(
@@ -174,10 +180,7 @@ class TpmUnavailableTest {
   @Test
   void sigtermEndsAProvisionProcessWaitingForTheTpm() throws Exception {
     try (SilentTpm silent = SilentTpm.start()) {
-      String config =
-          device("swtpm:host=127.0.0.1,port=" + silent.port())
-              .config("[provisioning.retry]\nmax_elapsed_seconds = 60")
-              .writeConfig();
+      String config = configWithin(tcti(silent), 60);
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
       Process agent =
           new ProcessBuilder(

@@ -24,8 +24,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,22 +40,15 @@ import tss.tpm.TPM_CAP;
  */
 class TpmX509ProvisioningTest {
 
-  private static DpsEmulator emulator;
-  private static Swtpm swtpm;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR = ClassFixture.of(Emulators::startAllTransports);
+
+  @RegisterExtension static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::start);
+
+  private final DpsEmulator emulator = EMULATOR.get();
+  private final Swtpm swtpm = TPM.get();
 
   @TempDir Path home;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = Emulators.startAllTransports();
-    swtpm = Swtpm.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-    swtpm.close();
-  }
 
   @ParameterizedTest
   @CsvSource({
@@ -119,7 +111,7 @@ class TpmX509ProvisioningTest {
     }
   }
 
-  private static List<Integer> transientHandles() throws Exception {
+  private List<Integer> transientHandles() throws Exception {
     try (Tpm tpm = TpmTestAccess.open(swtpm.tcti())) {
       GetCapabilityResponse caps = tpm.GetCapability(TPM_CAP.HANDLES, 0x80000000, 64);
       return java.util.Arrays.stream(((TPML_HANDLE) caps.capabilityData).handle)

@@ -1,30 +1,23 @@
 package io.dpsagent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
-/** Proxies, silent brokers and refused certificates, for every transport. */
+/** Dropped connections, silent brokers and refused certificates, for every transport. */
 class TransportFaultTest {
 
   @RegisterExtension
@@ -34,52 +27,6 @@ class TransportFaultTest {
   private final DpsEmulator emulator = fleet.emulator();
 
   @TempDir Path home;
-
-  @ParameterizedTest
-  @ValueSource(strings = {"mqtt", "mqtt5", "mqtt-ws"})
-  void mqttTransportsTunnelThroughAProxyWithBasicCredentials(String transport) throws Exception {
-    try (ConnectProxy proxy = ConnectProxy.requiring("dev", "s3cret pw")) {
-      Device device =
-          fleet
-              .enrolled(home, "symmetric-individual", transport)
-              .proxy(proxy.uriWithCredentials("dev", "s3cret%20pw"));
-
-      CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-      assertEquals(0, run.exitCode(), run.toString());
-      int port = fleet.endpoint(transport).getPort();
-      assertEquals(
-          List.of(
-              new ConnectProxy.Tunnel(
-                  "localhost:" + port, Optional.of("Basic ZGV2OnMzY3JldCBwdw=="), 200)),
-          proxy.distinctTunnels());
-      assertFalse(run.everything().contains("s3cret"), "proxy password leaked");
-    }
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt"})
-  void aProxyRefusingTheCredentialsEndsWithExit5AndSaysSo(String transport) throws Exception {
-    try (ConnectProxy proxy = ConnectProxy.requiring("dev", "right")) {
-      Device device =
-          fleet
-              .enrolled(home, "symmetric-individual", transport)
-              .proxy(proxy.uriWithCredentials("dev", "wrong"))
-              .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
-
-      CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-      assertEquals(5, run.exitCode(), run.toString());
-      assertTrue(
-          run.stderr()
-              .contains(
-                  "refused CONNECT localhost:"
-                      + fleet.endpoint(transport).getPort()
-                      + ": HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials"),
-          run.stderr());
-      assertEquals(2, proxy.tunnels().size());
-    }
-  }
 
   @EveryTransport
   void aConnectionDroppedMidResponseIsRetriedThenSucceeds(String transport) throws Exception {
@@ -100,26 +47,12 @@ class TransportFaultTest {
 
   @Test
   void aBrokerThatNeverAnswersEndsWithExit5WithinTheBudget() throws Exception {
-    List<Socket> held = new ArrayList<>();
-    try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-      Thread acceptor =
-          new Thread(
-              () -> {
-                for (int i = 0; i < 10 && !silent.isClosed(); i++) {
-                  try {
-                    held.add(silent.accept()); // accept, then say nothing at all
-                  } catch (java.io.IOException e) {
-                    return;
-                  }
-                }
-              });
-      acceptor.setDaemon(true);
-      acceptor.start();
+    try (SilentServer silent = SilentServer.tcp()) {
       Device device =
           fleet
               .enrolled(home, "symmetric-individual", "mqtt")
               .endpoint(
-                  java.net.URI.create("mqtts://localhost:" + silent.getLocalPort()),
+                  URI.create("mqtts://localhost:" + silent.port()),
                   emulator.idScope(),
                   emulator.caFile())
               .config(
@@ -135,15 +68,11 @@ class TransportFaultTest {
           run.stderr()
               .contains(
                   "dps-agent: error: giving up after 3 attempts registering with mqtts://localhost:"
-                      + silent.getLocalPort()),
+                      + silent.port()),
           run.stderr());
       assertTrue(
           took.compareTo(Duration.ofSeconds(6 + 3)) < 0, "bounded by the 6 s budget, took " + took);
-      assertTrue(held.size() >= 1, "the agent did reach the silent broker");
-    } finally {
-      for (Socket s : held) {
-        s.close();
-      }
+      assertTrue(silent.connections() >= 1, "the agent did reach the silent broker");
     }
   }
 

@@ -88,6 +88,16 @@ abstract class DeviceSdkContract {
   }
 
   /**
+   * Asserts {@link #assertAssigned(String, String, Outcome)}, and that the record names {@code
+   * enrollmentGroupId}: empty where an individual enrollment admitted the device.
+   */
+  void assertAssigned(
+      String registrationId, String deviceId, Optional<String> enrollmentGroupId, Outcome outcome) {
+    RegistrationRecord record = assertAssigned(registrationId, deviceId, outcome);
+    assertEquals(enrollmentGroupId, record.enrollmentGroupId(), record::toString);
+  }
+
+  /**
    * Asserts the SDK reported the emulator's 401 (errorCode 401002), with the HTTP status where the
    * SDK surfaces one, and that no registration record exists.
    */

@@ -8,19 +8,18 @@ import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProvider;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderX509;
 import com.microsoft.azure.sdk.iot.provisioning.security.exceptions.SecurityProviderException;
+import io.dpsagent.e2e.TlsKeys;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.hsm.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.Key;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /** The Java device SDK (provisioning-device-client), in process, with one transport. */
@@ -173,18 +172,8 @@ final class JavaDeviceSdk implements DeviceSdk {
     @Override
     public SSLContext getSSLContext() throws SecurityProviderException {
       try {
-        KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
-        keys.load(null, null);
-        char[] password = new char[0];
-        keys.setKeyEntry(
-            "device",
-            device.privateKey(),
-            password,
-            device.chain().toArray(X509Certificate[]::new));
-        KeyManagerFactory factory =
-            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(keys, password);
-        return EmulatorTrust.sslContext(caFile, factory.getKeyManagers());
+        return EmulatorTrust.sslContext(
+            caFile, TlsKeys.keyManagers(device.privateKey(), device.chain()));
       } catch (Exception e) {
         throw new SecurityProviderException("cannot build the TLS context of " + registrationId, e);
       }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.e2e.Device;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -13,7 +14,6 @@ import io.dpsagent.emulator.registry.LinkedHub;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,42 +68,18 @@ class NodeSdkHubTest {
 
   @Test
   void theAgentsConnectionStringConnectsTheOfficialSdkToItsHub() throws Exception {
-    byte[] keyBytes = new byte[32];
-    new java.security.SecureRandom().nextBytes(keyBytes);
-    String key = java.util.Base64.getEncoder().encodeToString(keyBytes);
+    String key = Device.newKey();
     IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey("node-hub-dev", key);
     emulator
         .registry()
         .addIndividualEnrollment(
             enrollment.withOptions(
                 enrollment.options().withInitialTwin(NodeScripts.JSON.readTree(INITIAL_TWIN))));
-    Path keyFile = Files.writeString(home.resolve("device.key"), key + "\n");
-    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-    Path out = home.resolve("out");
-    Path config =
-        Files.writeString(
-            home.resolve("config.toml"),
-            """
-            [provisioning]
-            global_endpoint = "%s"
-            id_scope = "%s"
-            trust_bundle = "%s"
-            [provisioning.attestation]
-            method = "symmetric_key"
-            registration_id = "node-hub-dev"
-            symmetric_key = { uri = "%s" }
-            [output]
-            dir = "%s"
-            """
-                .formatted(
-                    emulator.httpsEndpoint(),
-                    emulator.idScope(),
-                    emulator.caFile().toUri(),
-                    keyFile.toUri(),
-                    out));
-    CliRun provision = CliRun.of("provision", "--config", config.toString());
+    Device device =
+        new Device(home).registrationId("node-hub-dev").deviceKey(key).endpoint(emulator);
+    CliRun provision = CliRun.of("provision", "--config", device.writeConfig());
     assertEquals(0, provision.exitCode(), provision.toString());
-    String connectionString = Files.readString(out.resolve("connection-string")).strip();
+    String connectionString = Files.readString(device.outputFile("connection-string")).strip();
     assertTrue(connectionString.startsWith("HostName=" + hub + ";"), "assigned to the hub");
 
     ObjectNode request = NodeScripts.JSON.createObjectNode();

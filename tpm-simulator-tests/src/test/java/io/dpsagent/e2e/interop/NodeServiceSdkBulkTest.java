@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.e2e.ClassFixture;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
@@ -17,10 +18,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,24 +28,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * against the emulator, with the etag-conditional mode in both spellings: the Node SDK's {@code
  * updateIfMatchEtag} and the specification's (and Java SDK's) {@code updateIfMatchETag}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NodeServiceSdkBulkTest {
 
   private static final AtomicInteger IDS = new AtomicInteger();
 
-  private DpsEmulator emulator;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR =
+      ClassFixture.of(() -> StandardPortEmulators.start(Duration.ZERO));
 
-  @BeforeAll
-  void startEmulator() throws Exception {
-    emulator = StandardPortEmulators.start(Duration.ZERO);
-  }
-
-  @AfterAll
-  void stopEmulator() {
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
+  private final DpsEmulator emulator = EMULATOR.get();
 
   @ParameterizedTest
   @ValueSource(strings = {"updateIfMatchEtag", "updateIfMatchETag"})

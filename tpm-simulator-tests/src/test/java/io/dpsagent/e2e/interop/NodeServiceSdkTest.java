@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.e2e.ClassFixture;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -20,36 +21,25 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The official Node service SDK (azure-iot-provisioning-service) against the emulator's service
  * API, which listens on port 443 of its own loopback address because the SDK takes a bare HostName.
  * Every answer the SDK returns is checked against the emulator's registry.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NodeServiceSdkTest {
 
   private static final AtomicInteger IDS = new AtomicInteger();
   // Small enough that every query below needs more than one page.
   private static final int PAGE_SIZE = 2;
 
-  private DpsEmulator emulator;
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR =
+      ClassFixture.of(() -> StandardPortEmulators.start(Duration.ZERO));
 
-  @BeforeAll
-  void startEmulator() throws Exception {
-    emulator = StandardPortEmulators.start(Duration.ZERO);
-  }
-
-  @AfterAll
-  void stopEmulator() {
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
+  private final DpsEmulator emulator = EMULATOR.get();
 
   @Test
   void connectionStringNamesTheBareServiceHost() {
