@@ -321,16 +321,9 @@ class ServiceRulesTest extends ServiceApiFixture {
 
     // The device API too: an error's tracking ID (checked by assertError), or a fresh one.
     assertError(device.register(scope, "rid-device", null, "{}"), 401, 401002);
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            IndividualEnrollment.symmetricKey("rid-device", TestTokens.VECTOR_KEY));
+    String token = enrollWithVectorKey("rid-device");
     HttpResponse<String> started =
-        device.register(
-            scope,
-            "rid-device",
-            TestTokens.token(TestTokens.VECTOR_KEY, scope, "rid-device"),
-            "{\"registrationId\":\"rid-device\"}");
+        device.register(scope, "rid-device", token, "{\"registrationId\":\"rid-device\"}");
     assertEquals(202, started.statusCode(), started::body);
     assertTrue(started.headers().firstValue("x-ms-request-id").orElse("").matches("[0-9a-f-]{36}"));
   }
