@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Enrollments and groups through the service API: create, read, replace with etags, delete, bulk,
@@ -175,39 +177,27 @@ class ServiceEnrollmentsTest extends ServiceApiFixture {
     assertError(service.send("GET", "/enrollments/static-bad", null), 404, 404202);
   }
 
+  private static final String KEY = "\"attestation\":{\"type\":\"symmetricKey\"}";
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{not json",
+        "{\"registrationId\":\"other\"," + KEY + "}",
+        "{\"deviceId\":\"no spaces\"," + KEY + "}",
+        "{\"iotHubs\":[\"unlinked.azure-devices.net\"]," + KEY + "}",
+        "{\"allocationPolicy\":\"custom\"," + KEY + "}",
+        "{\"allocationPolicy\":\"nearest\"," + KEY + "}",
+        "{\"attestation\":{\"type\":\"tpm\"}}",
+        "{}"
+      })
+  void invalidEnrollmentsAreBadRequests(String body) {
+    assertError(service.send("PUT", "/enrollments/bad-1", body), 400, 400100);
+  }
+
   @Test
-  void invalidEnrollmentsAreBadRequests() {
-    String key = "\"attestation\":{\"type\":\"symmetricKey\"}";
-    assertError(service.send("PUT", "/enrollments/bad-1", "{not json"), 400, 400100);
-    assertError(
-        service.send("PUT", "/enrollments/bad-1", "{\"registrationId\":\"other\"," + key + "}"),
-        400,
-        400100);
-    assertError(
-        service.send("PUT", "/enrollments/bad-1", "{\"deviceId\":\"no spaces\"," + key + "}"),
-        400,
-        400100);
-    assertError(
-        service.send(
-            "PUT",
-            "/enrollments/bad-1",
-            "{\"iotHubs\":[\"unlinked.azure-devices.net\"]," + key + "}"),
-        400,
-        400100);
-    assertError(
-        service.send("PUT", "/enrollments/bad-1", "{\"allocationPolicy\":\"custom\"," + key + "}"),
-        400,
-        400100);
-    assertError(
-        service.send("PUT", "/enrollments/bad-1", "{\"allocationPolicy\":\"nearest\"," + key + "}"),
-        400,
-        400100);
-    assertError(
-        service.send("PUT", "/enrollments/bad-1", "{\"attestation\":{\"type\":\"tpm\"}}"),
-        400,
-        400100);
-    assertError(service.send("PUT", "/enrollments/bad-1", "{}"), 400, 400100);
-    assertError(service.send("PUT", "/enrollments/bad%20id", "{" + key + "}"), 400, 400100);
+  void anInvalidRegistrationIdInTheUrlIsABadRequest() {
+    assertError(service.send("PUT", "/enrollments/bad%20id", "{" + KEY + "}"), 400, 400100);
   }
 
   @Test
