@@ -5,7 +5,6 @@ import static io.dpsagent.emulator.DeviceClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dpsagent.emulator.device.ApiVersions;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -20,7 +19,7 @@ class ApiVersionTest extends EmulatorFixture {
 
   @Test
   void everyVersionOfTheTableRegisters() {
-    enroll("api-version-table");
+    enrollWithVectorKey("api-version-table");
     for (String version : ApiVersions.DEVICE_API.keySet()) {
       HttpResponse<String> response = register("api-version-table", "?api-version=" + version);
       assertEquals(202, response.statusCode(), version + ": " + response.body());
@@ -29,7 +28,7 @@ class ApiVersionTest extends EmulatorFixture {
 
   @Test
   void aMissingApiVersionIs400004() {
-    enroll("api-version-missing");
+    enrollWithVectorKey("api-version-missing");
     for (String query : List.of("", "?api-version=", "?other=2021-06-01")) {
       HttpResponse<String> response = register("api-version-missing", query);
       assertError(response, 400, 400004);
@@ -39,7 +38,7 @@ class ApiVersionTest extends EmulatorFixture {
 
   @Test
   void anUnknownOrGarbageApiVersionIs400004NamingIt() {
-    enroll("api-version-unknown");
+    enrollWithVectorKey("api-version-unknown");
     for (String version : List.of("2019-04-15", "2018-11-01", "latest", "2021-06-01x")) {
       HttpResponse<String> response = register("api-version-unknown", "?api-version=" + version);
       assertError(response, 400, 400004);
@@ -62,7 +61,7 @@ class ApiVersionTest extends EmulatorFixture {
 
   @Test
   void aPollCarriesTheVersionToo() {
-    enroll("api-version-poll");
+    enrollWithVectorKey("api-version-poll");
     String operationId =
         json(register("api-version-poll", "?api-version=2021-06-01")).get("operationId").asText();
     HttpResponse<String> response =
@@ -70,29 +69,18 @@ class ApiVersionTest extends EmulatorFixture {
             device
                 .requestTo(
                     "/" + scope + "/registrations/api-version-poll/operations/" + operationId)
-                .header("Authorization", token("api-version-poll"))
+                .header("Authorization", vectorKeyToken("api-version-poll"))
                 .GET()
                 .build());
 
     assertError(response, 400, 400004);
   }
 
-  private void enroll(String registrationId) {
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            IndividualEnrollment.symmetricKey(registrationId, TestTokens.VECTOR_KEY));
-  }
-
-  private String token(String registrationId) {
-    return TestTokens.token(TestTokens.VECTOR_KEY, scope, registrationId);
-  }
-
   private HttpResponse<String> register(String registrationId, String query) {
     return device.send(
         device
             .requestTo("/" + scope + "/registrations/" + registrationId + "/register" + query)
-            .header("Authorization", token(registrationId))
+            .header("Authorization", vectorKeyToken(registrationId))
             .PUT(HttpRequest.BodyPublishers.ofString("{}"))
             .build());
   }

@@ -1,6 +1,5 @@
 package io.dpsagent.emulator;
 
-import static io.dpsagent.emulator.DeviceClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +17,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -128,9 +126,8 @@ class CustomAllocationTest {
   @Test
   void groupSetUpThroughTheServiceApiSendsTheGroupToTheWebhook() throws Exception {
     ServiceClient service = new ServiceClient(emulator);
-    HttpResponse<String> created =
-        service.send(
-            "PUT",
+    JsonNode created =
+        service.putOk(
             "/enrollmentGroups/custom-group",
             "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{\"primaryKey\":\""
                 + TestTokens.VECTOR_GROUP_KEY
@@ -138,9 +135,7 @@ class CustomAllocationTest {
                 + "\"customAllocationDefinition\":{\"webhookUrl\":\""
                 + url("/allocate")
                 + "\",\"apiVersion\":\"2019-03-31\"}}");
-    assertEquals(200, created.statusCode(), created::body);
-    assertEquals(
-        url("/allocate"), json(created).at("/customAllocationDefinition/webhookUrl").asText());
+    assertEquals(url("/allocate"), created.at("/customAllocationDefinition/webhookUrl").asText());
     answer.set(new Answer(200, "{\"iotHubHostName\":\"hub-1.azure-devices.net\",\"payload\":{}}"));
 
     JsonNode result =

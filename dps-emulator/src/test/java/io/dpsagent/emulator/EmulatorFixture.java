@@ -85,6 +85,11 @@ public abstract class EmulatorFixture {
         .registry()
         .addIndividualEnrollment(
             IndividualEnrollment.symmetricKey(registrationId, TestTokens.VECTOR_KEY));
+    return vectorKeyToken(registrationId);
+  }
+
+  /** The SAS token, valid for an hour, of {@code registrationId} holding the vector key. */
+  protected String vectorKeyToken(String registrationId) {
     return TestTokens.token(TestTokens.VECTOR_KEY, scope, registrationId);
   }
 }

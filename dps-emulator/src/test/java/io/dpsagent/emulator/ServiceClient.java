@@ -1,5 +1,8 @@
 package io.dpsagent.emulator;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -56,6 +59,13 @@ public final class ServiceClient {
         + expiry
         + "&skn="
         + keyName;
+  }
+
+  /** PUTs {@code body}, checks that the answer is 200 and returns its JSON. */
+  public JsonNode putOk(String path, String body) {
+    HttpResponse<String> response = send("PUT", path, body);
+    assertEquals(200, response.statusCode(), response::body);
+    return DeviceClient.json(response);
   }
 
   public HttpResponse<String> send(String method, String pathAndQuery, String body) {

@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Enrollments and groups through the service API: create, read, replace with etags, delete, bulk,
@@ -32,10 +34,8 @@ class ServiceEnrollmentsTest extends ServiceApiFixture {
             + "\"north\"},\"properties\":{\"desired\":{\"interval\":30}}},\"capabilities\":{"
             + "\"iotEdge\":true}}";
 
-    HttpResponse<String> created = service.send("PUT", "/enrollments/crud-1", body);
+    JsonNode enrollment = service.putOk("/enrollments/crud-1", body);
 
-    assertEquals(200, created.statusCode(), created::body);
-    JsonNode enrollment = json(created);
     assertEquals("crud-1", enrollment.get("registrationId").asText());
     assertEquals("crud-device", enrollment.get("deviceId").asText());
     assertEquals("symmetricKey", enrollment.at("/attestation/type").asText());
@@ -93,15 +93,13 @@ class ServiceEnrollmentsTest extends ServiceApiFixture {
 
   @Test
   void omittedKeysAreGeneratedAndWorkForTheDevice() {
-    HttpResponse<String> created =
-        service.send(
-            "PUT",
+    JsonNode created =
+        service.putOk(
             "/enrollments/generated-1",
             "{\"registrationId\":\"generated-1\",\"attestation\":{\"type\":\"symmetricKey\"}}");
 
-    assertEquals(200, created.statusCode(), created::body);
-    String primary = json(created).at("/attestation/symmetricKey/primaryKey").asText();
-    String secondary = json(created).at("/attestation/symmetricKey/secondaryKey").asText();
+    String primary = created.at("/attestation/symmetricKey/primaryKey").asText();
+    String secondary = created.at("/attestation/symmetricKey/secondaryKey").asText();
     assertEquals(64, Base64.getDecoder().decode(primary).length);
     assertEquals(64, Base64.getDecoder().decode(secondary).length);
     assertNotEquals(primary, secondary);
@@ -125,10 +123,8 @@ class ServiceEnrollmentsTest extends ServiceApiFixture {
             + "\"}},\"allocationPolicy\":\"static\",\"iotHubs\":[\"hub-1.azure-devices.net\"],"
             + "\"reprovisionPolicy\":{\"updateHubAssignment\":false,\"migrateDeviceData\":false}}";
 
-    HttpResponse<String> created = service.send("PUT", "/enrollmentGroups/group-a", body);
+    JsonNode group = service.putOk("/enrollmentGroups/group-a", body);
 
-    assertEquals(200, created.statusCode(), created::body);
-    JsonNode group = json(created);
     assertEquals("group-a", group.get("enrollmentGroupId").asText());
     assertEquals("static", group.get("allocationPolicy").asText());
     assertFalse(group.at("/reprovisionPolicy/updateHubAssignment").asBoolean());
@@ -181,39 +177,27 @@ class ServiceEnrollmentsTest extends ServiceApiFixture {
     assertError(service.send("GET", "/enrollments/static-bad", null), 404, 404202);
   }
 
+  private static final String KEY = "\"attestation\":{\"type\":\"symmetricKey\"}";
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{not json",
+        "{\"registrationId\":\"other\"," + KEY + "}",
+        "{\"deviceId\":\"no spaces\"," + KEY + "}",
+        "{\"iotHubs\":[\"unlinked.azure-devices.net\"]," + KEY + "}",
+        "{\"allocationPolicy\":\"custom\"," + KEY + "}",
+        "{\"allocationPolicy\":\"nearest\"," + KEY + "}",
+        "{\"attestation\":{\"type\":\"tpm\"}}",
+        "{}"
+      })
+  void invalidEnrollmentsAreBadRequests(String body) {
+    assertError(service.send("PUT", "/enrollments/bad-1", body), 400, 400100);
+  }
+
   @Test
-  void invalidEnrollmentsAreBadRequests() {
-    String key = "\"attestation\":{\"type\":\"symmetricKey\"}";
-    assertError(service.send("PUT", "/enrollments/bad-1", "{not json"), 400, 400100);
-    assertError(
-        service.send("PUT", "/enrollments/bad-1", "{\"registrationId\":\"other\"," + key + "}"),
-        400,
-        400100);
-    assertError(
-        service.send("PUT", "/enrollments/bad-1", "{\"deviceId\":\"no spaces\"," + key + "}"),
-        400,
-        400100);
-    assertError(
-        service.send(
-            "PUT",
-            "/enrollments/bad-1",
-            "{\"iotHubs\":[\"unlinked.azure-devices.net\"]," + key + "}"),
-        400,
-        400100);
-    assertError(
-        service.send("PUT", "/enrollments/bad-1", "{\"allocationPolicy\":\"custom\"," + key + "}"),
-        400,
-        400100);
-    assertError(
-        service.send("PUT", "/enrollments/bad-1", "{\"allocationPolicy\":\"nearest\"," + key + "}"),
-        400,
-        400100);
-    assertError(
-        service.send("PUT", "/enrollments/bad-1", "{\"attestation\":{\"type\":\"tpm\"}}"),
-        400,
-        400100);
-    assertError(service.send("PUT", "/enrollments/bad-1", "{}"), 400, 400100);
-    assertError(service.send("PUT", "/enrollments/bad%20id", "{" + key + "}"), 400, 400100);
+  void anInvalidRegistrationIdInTheUrlIsABadRequest() {
+    assertError(service.send("PUT", "/enrollments/bad%20id", "{" + KEY + "}"), 400, 400100);
   }
 
   @Test

@@ -104,7 +104,7 @@ class ServiceQueriesTest extends ServiceApiFixture {
           TestTokens.token(TestTokens.OTHER_KEY, own.idScope(), "count-2"),
           "{}");
 
-      assertEquals(new OperationCounts(2, 1, 2, 1, 1, 2), own.operations());
+      assertEquals(new OperationCounts(2, 1, 2, 1, 1, 2, 0), own.operations());
       HttpResponse<String> counts = client.send("GET", "/emulator/operations", null);
       assertEquals(200, counts.statusCode(), counts::body);
       assertEquals(

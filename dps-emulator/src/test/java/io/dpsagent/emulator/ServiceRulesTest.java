@@ -125,9 +125,7 @@ class ServiceRulesTest extends ServiceApiFixture {
   @Test
   void replacingNeedsIfMatch() {
     String body = "{\"registrationId\":\"occ-1\",\"attestation\":{\"type\":\"symmetricKey\"}}";
-    HttpResponse<String> created = service.send("PUT", "/enrollments/occ-1", body);
-    assertEquals(200, created.statusCode(), created::body);
-    String etag = json(created).get("etag").asText();
+    String etag = service.putOk("/enrollments/occ-1", body).get("etag").asText();
 
     HttpResponse<String> blind = service.send("PUT", "/enrollments/occ-1", body);
     assertError(blind, 409, 409201);
@@ -321,16 +319,9 @@ class ServiceRulesTest extends ServiceApiFixture {
 
     // The device API too: an error's tracking ID (checked by assertError), or a fresh one.
     assertError(device.register(scope, "rid-device", null, "{}"), 401, 401002);
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            IndividualEnrollment.symmetricKey("rid-device", TestTokens.VECTOR_KEY));
+    String token = enrollWithVectorKey("rid-device");
     HttpResponse<String> started =
-        device.register(
-            scope,
-            "rid-device",
-            TestTokens.token(TestTokens.VECTOR_KEY, scope, "rid-device"),
-            "{\"registrationId\":\"rid-device\"}");
+        device.register(scope, "rid-device", token, "{\"registrationId\":\"rid-device\"}");
     assertEquals(202, started.statusCode(), started::body);
     assertTrue(started.headers().firstValue("x-ms-request-id").orElse("").matches("[0-9a-f-]{36}"));
   }

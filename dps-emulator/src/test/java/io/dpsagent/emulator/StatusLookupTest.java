@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsagent.emulator.device.DpsTimestamps;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.hsm.testing.TestPki;
 import java.net.http.HttpRequest;
@@ -25,12 +24,11 @@ class StatusLookupTest extends EmulatorFixture {
   @Test
   void aRegisteredSymmetricKeyDeviceGetsItsRegistrationState() {
     String id = "lookup-sas";
-    enroll(id);
-    assertEquals(202, device.register(scope, id, token(id), "{}").statusCode());
+    String token = registered(id);
     RegistrationRecord record = emulator.registry().registration(id).orElseThrow();
 
     HttpResponse<String> response =
-        lookup(device, id, token(id), "{\"registrationId\":\"" + id + "\"}");
+        lookup(device, id, token, "{\"registrationId\":\"" + id + "\"}");
 
     assertEquals(200, response.statusCode(), response::body);
     JsonNode state = json(response);
@@ -61,12 +59,11 @@ class StatusLookupTest extends EmulatorFixture {
   @Test
   void theLookupNeitherRegistersNorCountsAnOperation() {
     String id = "lookup-read-only";
-    enroll(id);
-    assertEquals(202, device.register(scope, id, token(id), "{}").statusCode());
+    String token = registered(id);
     RegistrationRecord before = emulator.registry().registration(id).orElseThrow();
     long operations = emulator.operations().total();
 
-    assertEquals(200, lookup(device, id, token(id), "{}").statusCode());
+    assertEquals(200, lookup(device, id, token, "{}").statusCode());
 
     assertEquals(before, emulator.registry().registration(id).orElseThrow());
     assertEquals(operations, emulator.operations().total());
@@ -74,19 +71,15 @@ class StatusLookupTest extends EmulatorFixture {
 
   @Test
   void anEnrolledButUnregisteredDeviceIs404() {
-    enroll("lookup-never-registered");
+    String token = enrollWithVectorKey("lookup-never-registered");
 
-    assertError(
-        lookup(device, "lookup-never-registered", token("lookup-never-registered"), "{}"),
-        404,
-        404201);
+    assertError(lookup(device, "lookup-never-registered", token, "{}"), 404, 404201);
   }
 
   @Test
   void badCredentialsAre401WhetherOrNotTheDeviceIsRegistered() {
     String id = "lookup-wrong-key";
-    enroll(id);
-    assertEquals(202, device.register(scope, id, token(id), "{}").statusCode());
+    registered(id);
     String wrongKey = TestTokens.token(TestTokens.OTHER_KEY, scope, id);
 
     assertError(lookup(device, id, wrongKey, "{}"), 401, 401002);
@@ -97,10 +90,9 @@ class StatusLookupTest extends EmulatorFixture {
   @Test
   void aCsrInTheBodyIs400() {
     String id = "lookup-csr";
-    enroll(id);
-    assertEquals(202, device.register(scope, id, token(id), "{}").statusCode());
+    String token = registered(id);
 
-    assertError(lookup(device, id, token(id), "{\"csr\":\"MIIB\"}"), 400, 400001);
+    assertError(lookup(device, id, token, "{\"csr\":\"MIIB\"}"), 400, 400001);
   }
 
   @Test
@@ -134,27 +126,23 @@ class StatusLookupTest extends EmulatorFixture {
   @Test
   void theApiVersionIsRequired() {
     String id = "lookup-no-version";
-    enroll(id);
+    enrollWithVectorKey(id);
     HttpResponse<String> response =
         device.send(
             device
                 .requestTo("/" + scope + "/registrations/" + id)
-                .header("Authorization", token(id))
+                .header("Authorization", vectorKeyToken(id))
                 .POST(HttpRequest.BodyPublishers.ofString("{}"))
                 .build());
 
     assertError(response, 400, 400004);
   }
 
-  private void enroll(String registrationId) {
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            IndividualEnrollment.symmetricKey(registrationId, TestTokens.VECTOR_KEY));
-  }
-
-  private String token(String registrationId) {
-    return TestTokens.token(TestTokens.VECTOR_KEY, scope, registrationId);
+  /** Enrolls and registers {@code id}; returns its SAS token. */
+  private String registered(String id) {
+    String token = enrollWithVectorKey(id);
+    assertEquals(202, device.register(scope, id, token, "{}").statusCode());
+    return token;
   }
 
   private HttpResponse<String> lookup(

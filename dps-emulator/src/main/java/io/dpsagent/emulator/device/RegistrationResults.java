@@ -90,22 +90,8 @@ final class RegistrationResults {
   static OperationStatus failed(
       String operationId, String registrationId, String status, DeviceError error, Instant now) {
     RegistrationState state =
-        new RegistrationState(
-            registrationId,
-            null,
-            null,
-            null,
-            status,
-            null,
-            error.errorCode(),
-            error.message(),
-            DpsTimestamps.format(now),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        RegistrationState.withoutHub(
+            registrationId, status, error.errorCode(), error.message(), DpsTimestamps.format(now));
     return new OperationStatus(operationId, status, state);
   }
 

@@ -40,16 +40,26 @@ final class WireFormat {
       List<String> issuedCertificateChain) {
 
     static RegistrationState assigning(String registrationId) {
+      return withoutHub(registrationId, "assigning", null, null, null);
+    }
+
+    /** A state with no hub assigned: assigning, or ended with an error. */
+    static RegistrationState withoutHub(
+        String registrationId,
+        String status,
+        Integer errorCode,
+        String errorMessage,
+        String lastUpdatedDateTimeUtc) {
       return new RegistrationState(
           registrationId,
           null,
           null,
           null,
-          "assigning",
+          status,
           null,
-          null,
-          null,
-          null,
+          errorCode,
+          errorMessage,
+          lastUpdatedDateTimeUtc,
           null,
           null,
           null,

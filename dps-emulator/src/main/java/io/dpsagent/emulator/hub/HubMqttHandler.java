@@ -3,10 +3,9 @@ package io.dpsagent.emulator.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.emulator.encoding.Json;
+import io.dpsagent.emulator.mqtt.MqttConnections;
 import io.dpsagent.emulator.tls.ClientCertificates;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -20,12 +19,10 @@ import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -39,9 +36,6 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> impl
   static final String IDLE_HANDLER = "hub-idle";
 
   private static final Logger LOG = Logger.getLogger(HubMqttHandler.class.getName());
-  private static final AttributeKey<MqttVersion> PROTOCOL_LEVEL =
-      AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
-  private static final int MAX_PACKET_ID = 0xFFFF;
 
   private final HubAuthenticator authenticator;
   private final HubState state;
@@ -51,7 +45,7 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> impl
   private HubDevice device;
   private boolean twinResponses;
   private boolean desiredUpdates;
-  private int lastPacketId;
+  private final MqttConnections.PacketIds packetIds = new MqttConnections.PacketIds();
 
   HubMqttHandler(HubAuthenticator authenticator, HubState state, Clock clock) {
     this.authenticator = authenticator;
@@ -60,7 +54,7 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> impl
   }
 
   static IdleStateHandler connectTimeout() {
-    return new IdleStateHandler(30, 0, 0, TimeUnit.SECONDS);
+    return MqttConnections.connectTimeout();
   }
 
   @Override
@@ -92,7 +86,7 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> impl
   }
 
   private void onConnect(ChannelHandlerContext ctx, MqttConnectMessage connect) {
-    if (ctx.channel().attr(PROTOCOL_LEVEL).get() != MqttVersion.MQTT_3_1_1) {
+    if (MqttConnections.protocolLevel(ctx) != MqttVersion.MQTT_3_1_1) {
       refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
       return;
     }
@@ -109,21 +103,7 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> impl
     }
     device = decision.device().get();
     state.opened(device.deviceId(), this);
-    int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
-    if (keepAlive == 0) {
-      ctx.pipeline().remove(IDLE_HANDLER);
-    } else {
-      ctx.pipeline()
-          .replace(
-              IDLE_HANDLER,
-              IDLE_HANDLER,
-              new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
-    }
-    ctx.writeAndFlush(
-        MqttMessageBuilders.connAck()
-            .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
-            .sessionPresent(false)
-            .build());
+    MqttConnections.accept(ctx, IDLE_HANDLER, connect.variableHeader().keepAliveTimeSeconds());
     LOG.info(() -> "hub " + state.hostName() + ": CONNECT " + device.deviceId());
   }
 
@@ -136,8 +116,7 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> impl
       if (HubTopics.isSubscribable(filter, device.deviceId())) {
         twinResponses |= filter.equals(HubTopics.TWIN_RESPONSES);
         desiredUpdates |= filter.equals(HubTopics.DESIRED_UPDATES);
-        MqttQoS requested = subscription.qualityOfService();
-        subAck.addGrantedQos(requested == MqttQoS.AT_MOST_ONCE ? requested : MqttQoS.AT_LEAST_ONCE);
+        subAck.addGrantedQos(MqttConnections.granted(subscription.qualityOfService()));
       } else {
         subAck.addGrantedQos(MqttQoS.FAILURE);
       }
@@ -154,9 +133,7 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> impl
       ctx.close();
       return;
     }
-    if (qos == MqttQoS.AT_LEAST_ONCE) {
-      ctx.write(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
-    }
+    MqttConnections.acknowledge(ctx, publish);
     byte[] body = ByteBufUtil.getBytes(publish.content());
     switch (kind) {
       case TELEMETRY -> state.countMessage(device.deviceId());
@@ -223,14 +200,7 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> impl
   }
 
   private MqttPublishMessage message(String topic, byte[] body) {
-    lastPacketId = lastPacketId == MAX_PACKET_ID ? 1 : lastPacketId + 1;
-    return MqttMessageBuilders.publish()
-        .topicName(topic)
-        .qos(MqttQoS.AT_MOST_ONCE)
-        .retained(false)
-        .messageId(lastPacketId)
-        .payload(Unpooled.wrappedBuffer(body))
-        .build();
+    return MqttConnections.publish(topic, MqttQoS.AT_MOST_ONCE, packetIds.next(), body);
   }
 
   private static byte[] bytes(JsonNode json) {
@@ -270,9 +240,8 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> impl
 
   // A hub speaks MQTT 3.1.1 only, so every refusal is written at that protocol level.
   private void refuse(ChannelHandlerContext ctx, MqttConnectReturnCode code) {
-    ctx.channel().attr(PROTOCOL_LEVEL).set(MqttVersion.MQTT_3_1_1);
+    MqttConnections.answerAs311(ctx);
     LOG.info(() -> "hub " + state.hostName() + ": CONNECT refused: " + code);
-    ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build())
-        .addListener(ChannelFutureListener.CLOSE);
+    MqttConnections.refuse(ctx, code);
   }
 }

@@ -1,30 +1,15 @@
 package io.dpsagent.emulator.issuance;
 
-import java.math.BigInteger;
+import io.dpsagent.emulator.crypto.CertificateSigner;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.CertIOException;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The CA that signs devices' operational certificates: a root and an issuing intermediate below it,
@@ -36,38 +21,27 @@ public final class IssuingCa {
 
   static final String ROOT_NAME = "CN=dps-emulator issuing root CA";
   static final String INTERMEDIATE_NAME = "CN=dps-emulator issuing CA";
-  private static final String SIGNATURE = "SHA256withECDSA";
   private static final Duration CA_VALIDITY = Duration.ofDays(3650);
   // Devices' clocks may lag a little; the CAs (not the leaves, whose lifetime a renewal
   // schedule measures) are back-dated.
   private static final Duration CA_BACKDATE = Duration.ofHours(1);
 
-  private final SecureRandom random = new SecureRandom();
-  private final KeyPair rootKeys;
   private final X509Certificate root;
-  private final KeyPair intermediateKeys;
   private final X509Certificate intermediate;
+  private final CertificateSigner intermediateSigner;
 
   private IssuingCa() throws GeneralSecurityException {
     Instant now = Instant.now();
-    rootKeys = newKeyPair();
-    root =
-        caCertificate(
-            new X500Name(ROOT_NAME),
-            rootKeys.getPublic(),
-            new X500Name(ROOT_NAME),
-            rootKeys,
-            1,
-            now);
-    intermediateKeys = newKeyPair();
+    Instant notBefore = now.minus(CA_BACKDATE);
+    Instant notAfter = now.plus(CA_VALIDITY);
+    KeyPair rootKeys = CertificateSigner.newKeyPair();
+    CertificateSigner rootSigner = CertificateSigner.selfSigning(new X500Name(ROOT_NAME), rootKeys);
+    root = rootSigner.ca(new X500Name(ROOT_NAME), rootKeys.getPublic(), 1, notBefore, notAfter);
+    KeyPair intermediateKeys = CertificateSigner.newKeyPair();
     intermediate =
-        caCertificate(
-            new X500Name(INTERMEDIATE_NAME),
-            intermediateKeys.getPublic(),
-            new X500Name(ROOT_NAME),
-            rootKeys,
-            0,
-            now);
+        rootSigner.ca(
+            new X500Name(INTERMEDIATE_NAME), intermediateKeys.getPublic(), 0, notBefore, notAfter);
+    intermediateSigner = CertificateSigner.of(intermediate, intermediateKeys);
   }
 
   /** A new root and intermediate. */
@@ -96,96 +70,23 @@ public final class IssuingCa {
    */
   public List<X509Certificate> issue(
       String registrationId, PublicKey subjectKey, Instant now, Duration validity) {
-    X509v3CertificateBuilder builder =
-        new JcaX509v3CertificateBuilder(
-            intermediate,
-            serialNumber(),
-            Date.from(now),
-            Date.from(now.plus(validity)),
-            new X500Name("CN=" + escapeRdnValue(registrationId)),
-            subjectKey);
     try {
-      JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      builder
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-          .addExtension(
-              Extension.extendedKeyUsage,
-              false,
-              new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
-          .addExtension(
-              Extension.subjectKeyIdentifier,
-              false,
-              extensions.createSubjectKeyIdentifier(subjectKey))
-          .addExtension(
-              Extension.authorityKeyIdentifier,
-              false,
-              extensions.createAuthorityKeyIdentifier(intermediate));
-      return List.of(sign(builder, intermediateKeys), intermediate, root);
-    } catch (CertIOException | GeneralSecurityException e) {
+      X509Certificate leaf =
+          intermediateSigner.leaf(
+              new X500Name("CN=" + escapeRdnValue(registrationId)),
+              subjectKey,
+              KeyPurposeId.id_kp_clientAuth,
+              null,
+              now,
+              now.plus(validity));
+      return List.of(leaf, intermediate, root);
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot issue a certificate with the local CA", e);
-    }
-  }
-
-  private X509Certificate caCertificate(
-      X500Name subject,
-      PublicKey subjectKey,
-      X500Name issuer,
-      KeyPair issuerKeys,
-      int pathLength,
-      Instant now)
-      throws GeneralSecurityException {
-    X509v3CertificateBuilder builder =
-        new JcaX509v3CertificateBuilder(
-            issuer,
-            serialNumber(),
-            Date.from(now.minus(CA_BACKDATE)),
-            Date.from(now.plus(CA_VALIDITY)),
-            subject,
-            subjectKey);
-    try {
-      JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      builder
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(pathLength))
-          .addExtension(
-              Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-          .addExtension(
-              Extension.subjectKeyIdentifier,
-              false,
-              extensions.createSubjectKeyIdentifier(subjectKey))
-          .addExtension(
-              Extension.authorityKeyIdentifier,
-              false,
-              extensions.createAuthorityKeyIdentifier(issuerKeys.getPublic()));
-    } catch (CertIOException e) {
-      throw new GeneralSecurityException("cannot encode certificate extensions", e);
-    }
-    return sign(builder, issuerKeys);
-  }
-
-  private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuer)
-      throws GeneralSecurityException {
-    try {
-      return new JcaX509CertificateConverter()
-          .getCertificate(
-              builder.build(new JcaContentSignerBuilder(SIGNATURE).build(issuer.getPrivate())));
-    } catch (OperatorCreationException e) {
-      throw new GeneralSecurityException("cannot sign certificate", e);
     }
   }
 
   // Registration IDs may hold ':' and '.', never the characters RFC 4514 escapes but these.
   private static String escapeRdnValue(String value) {
     return value.replaceAll("([,+\"\\\\<>;=#])", "\\\\$1");
-  }
-
-  private BigInteger serialNumber() {
-    return new BigInteger(63, random).add(BigInteger.ONE);
-  }
-
-  private static KeyPair newKeyPair() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    return generator.generateKeyPair();
   }
 }

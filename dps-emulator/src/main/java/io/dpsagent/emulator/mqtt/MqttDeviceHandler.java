@@ -8,8 +8,6 @@ import io.dpsagent.emulator.device.DeviceTransport;
 import io.dpsagent.emulator.device.RequestLog;
 import io.dpsagent.emulator.tls.ClientCertificates;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -25,8 +23,6 @@ import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,9 +39,10 @@ import java.util.logging.Logger;
  * answers every request of a device with a bad SAS token or certificate on {@code res/401}. CONNECT
  * is refused only when it cannot belong to a DPS device at all (see {@link #onConnect}).
  *
- * <p>It is a little over 300 lines because it holds one connection's protocol state (connected,
- * subscribed, packet IDs, keep-alive), one short method per packet type; splitting it would spread
- * that state over classes. Topics, usernames and the MQTT 5 policy are classes of their own.
+ * <p>It holds one connection's protocol state (connected, subscribed, packet IDs), one short method
+ * per packet type; splitting it would spread that state over classes. Topics, usernames, the MQTT 5
+ * policy and what every MQTT server connection does ({@link MqttConnections}) are classes of their
+ * own.
  */
 final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
 
@@ -53,10 +50,6 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
   static final String REQUEST_METHOD = "MQTT PUBLISH";
 
   private static final Logger LOG = Logger.getLogger(MqttDeviceHandler.class.getName());
-  // The codec keeps the connection's protocol level under this name; the encoder writes by it.
-  private static final AttributeKey<MqttVersion> PROTOCOL_LEVEL =
-      AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
-  private static final int MAX_PACKET_ID = 0xFFFF;
 
   private final DeviceApi api;
   private final RequestLog requestLog;
@@ -65,18 +58,13 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
 
   private DeviceRequest device;
   private MqttQoS replyQos = MqttQoS.AT_LEAST_ONCE;
-  private int lastPacketId;
+  private final MqttConnections.PacketIds packetIds = new MqttConnections.PacketIds();
 
   MqttDeviceHandler(DeviceApi api, RequestLog requestLog, Mqtt5Policy mqtt5, Duration replyDelay) {
     this.api = api;
     this.requestLog = requestLog;
     this.mqtt5 = mqtt5;
     this.replyDelay = replyDelay;
-  }
-
-  /** How long a new connection may take to send CONNECT. */
-  static IdleStateHandler connectTimeout() {
-    return new IdleStateHandler(30, 0, 0, TimeUnit.SECONDS);
   }
 
   @Override
@@ -115,7 +103,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
    * rejected).
    */
   private void onConnect(ChannelHandlerContext ctx, MqttConnectMessage connect) {
-    MqttVersion version = ctx.channel().attr(PROTOCOL_LEVEL).get();
+    MqttVersion version = MqttConnections.protocolLevel(ctx);
     boolean v5 = version == MqttVersion.MQTT_5;
     if (version == MqttVersion.MQTT_3_1 || (v5 && mqtt5 == Mqtt5Policy.REJECT)) {
       refuseAs311(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
@@ -149,26 +137,8 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
             Optional.ofNullable(password).map(bytes -> new String(bytes, StandardCharsets.UTF_8)),
             ClientCertificates.of(ctx.channel()),
             DeviceTransport.MQTT);
-    enforceKeepAlive(ctx, connect.variableHeader().keepAliveTimeSeconds());
-    ctx.writeAndFlush(
-        MqttMessageBuilders.connAck()
-            .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
-            .sessionPresent(false)
-            .build());
+    MqttConnections.accept(ctx, IDLE_HANDLER, connect.variableHeader().keepAliveTimeSeconds());
     LOG.info(() -> "MQTT CONNECT " + clientId + " (" + version + ")");
-  }
-
-  // MQTT: a server closes a connection that stays silent for 1.5 times the keep-alive; 0 disables.
-  private static void enforceKeepAlive(ChannelHandlerContext ctx, int keepAliveSeconds) {
-    if (keepAliveSeconds == 0) {
-      ctx.pipeline().remove(IDLE_HANDLER);
-    } else {
-      ctx.pipeline()
-          .replace(
-              IDLE_HANDLER,
-              IDLE_HANDLER,
-              new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
-    }
   }
 
   /** Only the response topic exists; QoS 2 is granted as 1, as DPS does. */
@@ -178,8 +148,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
             .packetId(subscribe.idAndPropertiesVariableHeader().messageId());
     for (MqttTopicSubscription subscription : subscribe.payload().topicSubscriptions()) {
       if (subscription.topicFilter().equals(DpsTopic.RESPONSE_FILTER)) {
-        MqttQoS requested = subscription.qualityOfService();
-        replyQos = requested == MqttQoS.AT_MOST_ONCE ? requested : MqttQoS.AT_LEAST_ONCE;
+        replyQos = MqttConnections.granted(subscription.qualityOfService());
         subAck.addGrantedQos(replyQos);
       } else {
         subAck.addGrantedQos(MqttQoS.FAILURE);
@@ -212,9 +181,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
       disconnect(ctx, request.isEmpty() ? "PUBLISH to unknown topic " + topic : "QoS 2 PUBLISH");
       return;
     }
-    if (qos == MqttQoS.AT_LEAST_ONCE) {
-      ctx.write(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
-    }
+    MqttConnections.acknowledge(ctx, publish);
     DeviceReply reply = answer(request.get(), ByteBufUtil.getBytes(publish.content()));
     boolean unanswered = reply.dropConnection() || reply.withheld();
     int status = unanswered ? 0 : reply.status();
@@ -230,13 +197,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
     }
     String replyTopic = request.get().replyTopic(reply.status(), reply.retryAfterSeconds());
     MqttPublishMessage replyMessage =
-        MqttMessageBuilders.publish()
-            .topicName(replyTopic)
-            .qos(replyQos)
-            .retained(false)
-            .messageId(nextPacketId())
-            .payload(Unpooled.wrappedBuffer(reply.bodyBytes()))
-            .build();
+        MqttConnections.publish(replyTopic, replyQos, packetIds.next(), reply.bodyBytes());
     Duration wait = replyDelay.plus(reply.delay());
     if (wait.isZero()) {
       ctx.writeAndFlush(replyMessage);
@@ -259,11 +220,6 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
     };
   }
 
-  private int nextPacketId() {
-    lastPacketId = lastPacketId == MAX_PACKET_ID ? 1 : lastPacketId + 1;
-    return lastPacketId;
-  }
-
   private void onMalformed(ChannelHandlerContext ctx, Throwable cause) {
     if (device == null && cause instanceof MqttUnacceptableProtocolVersionException) {
       refuseAs311(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
@@ -274,17 +230,15 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
     }
   }
 
-  // A client that asked for a protocol level the server does not speak gets the 3.1.1 answer,
-  // which is what an MQTT 3.1.1-only server sends (MQTT 3.1.1 section 3.1.2.2).
+  // A client that asked for a protocol level the server does not speak gets the 3.1.1 answer.
   private static void refuseAs311(ChannelHandlerContext ctx, MqttConnectReturnCode code) {
-    ctx.channel().attr(PROTOCOL_LEVEL).set(MqttVersion.MQTT_3_1_1);
+    MqttConnections.answerAs311(ctx);
     refuse(ctx, code);
   }
 
   private static void refuse(ChannelHandlerContext ctx, MqttConnectReturnCode code) {
     LOG.info(() -> "MQTT CONNECT refused: " + code);
-    ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build())
-        .addListener(ChannelFutureListener.CLOSE);
+    MqttConnections.refuse(ctx, code);
   }
 
   private static void disconnect(ChannelHandlerContext ctx, String reason) {

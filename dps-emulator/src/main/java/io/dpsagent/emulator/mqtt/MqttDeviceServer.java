@@ -78,7 +78,7 @@ public final class MqttDeviceServer implements AutoCloseable {
 
   static void addMqtt(ChannelPipeline pipeline, Settings settings) {
     pipeline
-        .addLast(MqttDeviceHandler.IDLE_HANDLER, MqttDeviceHandler.connectTimeout())
+        .addLast(MqttDeviceHandler.IDLE_HANDLER, MqttConnections.connectTimeout())
         .addLast(new MqttDecoder(MAX_PACKET_BYTES, RegistrationIdRules.MAX_LENGTH))
         .addLast(MqttEncoder.INSTANCE)
         .addLast(

@@ -32,24 +32,6 @@ public record OperationCounts(
     }
   }
 
-  /** Counts without failures. */
-  public OperationCounts(
-      long deviceRegistrations,
-      long deviceReregistrations,
-      long enrollmentAdds,
-      long enrollmentUpdates,
-      long enrollmentGroupAdds,
-      long enrollmentGroupUpdates) {
-    this(
-        deviceRegistrations,
-        deviceReregistrations,
-        enrollmentAdds,
-        enrollmentUpdates,
-        enrollmentGroupAdds,
-        enrollmentGroupUpdates,
-        0);
-  }
-
   /** The billable operations: every count but {@link #failedRegistrations()}. */
   public long total() {
     return deviceRegistrations

@@ -53,19 +53,6 @@ public final class ServiceApi {
 
   /**
    * @param strictApiVersion also reject api-version values other than the published ones
-   */
-  public ServiceApi(
-      Registry registry,
-      Faults faults,
-      Hubs hubs,
-      ServiceAuthenticator authenticator,
-      boolean strictApiVersion,
-      Clock clock) {
-    this(registry, faults, hubs, authenticator, strictApiVersion, true, clock);
-  }
-
-  /**
-   * @param strictApiVersion also reject api-version values other than the published ones
    * @param replaceNeedsIfMatch whether a PUT that replaces an enrollment or group needs {@code
    *     If-Match} (409 Conflict without it), as the service's optimistic concurrency
    */

@@ -1,56 +1,42 @@
 package io.dpsagent.emulator.tls;
 
-import java.math.BigInteger;
+import io.dpsagent.emulator.crypto.CertificateSigner;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.CertIOException;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A throw-away CA made at start-up, so that the emulator serves real TLS without any key or
- * certificate file on disk. Keys are EC P-256 from the JDK's own providers; BouncyCastle only
- * assembles the certificates.
+ * certificate file on disk.
  */
 public final class LocalCertificateAuthority {
 
   static final String CA_NAME = "CN=dps-emulator local CA";
-  private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
   // Back-dated so that a client whose clock is a little behind still accepts the certificates.
   private static final Duration BACKDATE = Duration.ofHours(1);
   private static final Duration CA_VALIDITY = Duration.ofDays(3650);
   private static final Duration SERVER_VALIDITY = Duration.ofDays(365);
 
-  private final SecureRandom random = new SecureRandom();
-  private final KeyPair caKeyPair;
   private final X509Certificate caCertificate;
+  private final CertificateSigner signer;
 
   private LocalCertificateAuthority() throws GeneralSecurityException {
-    this.caKeyPair = newKeyPair();
-    this.caCertificate = selfSign();
+    KeyPair caKeyPair = CertificateSigner.newKeyPair();
+    X500Name name = new X500Name(CA_NAME);
+    Instant now = Instant.now();
+    this.caCertificate =
+        CertificateSigner.selfSigning(name, caKeyPair)
+            .ca(name, caKeyPair.getPublic(), 0, now.minus(BACKDATE), now.plus(CA_VALIDITY));
+    this.signer = CertificateSigner.of(caCertificate, caKeyPair);
   }
 
   public static LocalCertificateAuthority create() throws GeneralSecurityException {
@@ -67,78 +53,17 @@ public final class LocalCertificateAuthority {
    */
   public ServerTlsIdentity issueServerIdentity(String hostName, String... otherHostNames)
       throws GeneralSecurityException {
-    KeyPair serverKeyPair = newKeyPair();
+    KeyPair serverKeyPair = CertificateSigner.newKeyPair();
     Instant now = Instant.now();
-    X509v3CertificateBuilder builder =
-        new JcaX509v3CertificateBuilder(
-            caCertificate,
-            serialNumber(),
-            Date.from(now.minus(BACKDATE)),
-            Date.from(now.plus(SERVER_VALIDITY)),
+    X509Certificate certificate =
+        signer.leaf(
             new X500Name("CN=" + hostName),
-            serverKeyPair.getPublic());
-    try {
-      JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      builder
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-          .addExtension(
-              Extension.extendedKeyUsage,
-              false,
-              new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-          .addExtension(
-              Extension.subjectAlternativeName,
-              false,
-              subjectAlternativeNames(hostName, otherHostNames))
-          .addExtension(
-              Extension.subjectKeyIdentifier,
-              false,
-              extensions.createSubjectKeyIdentifier(serverKeyPair.getPublic()))
-          .addExtension(
-              Extension.authorityKeyIdentifier,
-              false,
-              extensions.createAuthorityKeyIdentifier(caCertificate));
-    } catch (CertIOException e) {
-      throw new GeneralSecurityException("cannot encode certificate extensions", e);
-    }
-    X509Certificate certificate = sign(builder);
+            serverKeyPair.getPublic(),
+            KeyPurposeId.id_kp_serverAuth,
+            subjectAlternativeNames(hostName, otherHostNames),
+            now.minus(BACKDATE),
+            now.plus(SERVER_VALIDITY));
     return new ServerTlsIdentity(serverKeyPair.getPrivate(), List.of(certificate), caCertificate);
-  }
-
-  private X509Certificate selfSign() throws GeneralSecurityException {
-    Instant now = Instant.now();
-    X500Name name = new X500Name(CA_NAME);
-    X509v3CertificateBuilder builder =
-        new JcaX509v3CertificateBuilder(
-            name,
-            serialNumber(),
-            Date.from(now.minus(BACKDATE)),
-            Date.from(now.plus(CA_VALIDITY)),
-            name,
-            caKeyPair.getPublic());
-    try {
-      builder
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-          .addExtension(
-              Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-          .addExtension(
-              Extension.subjectKeyIdentifier,
-              false,
-              new JcaX509ExtensionUtils().createSubjectKeyIdentifier(caKeyPair.getPublic()));
-    } catch (CertIOException e) {
-      throw new GeneralSecurityException("cannot encode certificate extensions", e);
-    }
-    return sign(builder);
-  }
-
-  private X509Certificate sign(X509v3CertificateBuilder builder) throws GeneralSecurityException {
-    try {
-      ContentSigner signer =
-          new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(caKeyPair.getPrivate());
-      return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-    } catch (OperatorCreationException e) {
-      throw new GeneralSecurityException("cannot sign certificate", e);
-    }
   }
 
   private static GeneralNames subjectAlternativeNames(String hostName, String... otherHostNames) {
@@ -160,15 +85,5 @@ public final class LocalCertificateAuthority {
 
   private static boolean isIpLiteral(String hostName) {
     return hostName.contains(":") || hostName.matches("[0-9.]+");
-  }
-
-  private BigInteger serialNumber() {
-    return new BigInteger(63, random).add(BigInteger.ONE);
-  }
-
-  private static KeyPair newKeyPair() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    return generator.generateKeyPair();
   }
 }

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** Allocation policies, reprovisioning and device IDs against a real registry. */
@@ -111,12 +112,7 @@ class AssignerTest {
   @Test
   void firstRegistrationIsInitialAssignmentWithEnrollmentTwin() throws Exception {
     JsonNode twin = twin("first");
-    IndividualEnrollment enrollment =
-        enrollment("twin-1", AllocationPolicy.STATIC, HUB_1)
-            .withOptions(
-                EnrollmentOptions.DEFAULTS
-                    .withAllocationPolicy(AllocationPolicy.STATIC)
-                    .withInitialTwin(twin));
+    IndividualEnrollment enrollment = staticOn("twin-1", HUB_1, o -> o.withInitialTwin(twin));
 
     RegistrationRecord record = assign("twin-1", enrollment).record();
 
@@ -156,11 +152,10 @@ class AssignerTest {
   void noHubUpdateKeepsTheDeviceOnItsHub() {
     assign("stay-1", enrollment("stay-1", AllocationPolicy.STATIC, HUB_1));
     IndividualEnrollment moved =
-        enrollment("stay-1", AllocationPolicy.STATIC, HUB_3)
-            .withOptions(
-                EnrollmentOptions.DEFAULTS
-                    .withAllocationPolicy(AllocationPolicy.STATIC)
-                    .withReprovisionPolicy(new EnrollmentReprovisionPolicy(false, true)));
+        staticOn(
+            "stay-1",
+            HUB_3,
+            o -> o.withReprovisionPolicy(new EnrollmentReprovisionPolicy(false, true)));
 
     RegistrationRecord record = assign("stay-1", moved).record();
 
@@ -171,19 +166,14 @@ class AssignerTest {
   @Test
   void hubChangeWithMigrationIsDeviceDataMigratedAndKeepsTheAppliedTwin() throws Exception {
     JsonNode oldTwin = twin("old");
-    assign(
-        "move-1",
-        enrollment("move-1", AllocationPolicy.STATIC, HUB_1)
-            .withOptions(
-                EnrollmentOptions.DEFAULTS
-                    .withAllocationPolicy(AllocationPolicy.STATIC)
-                    .withInitialTwin(oldTwin)));
+    JsonNode newTwin = twin("new");
+    assign("move-1", staticOn("move-1", HUB_1, o -> o.withInitialTwin(oldTwin)));
     IndividualEnrollment moved =
-        enrollment("move-1", AllocationPolicy.STATIC, HUB_3)
-            .withOptions(
-                EnrollmentOptions.DEFAULTS
-                    .withAllocationPolicy(AllocationPolicy.STATIC)
-                    .withInitialTwin(twin("new"))
+        staticOn(
+            "move-1",
+            HUB_3,
+            o ->
+                o.withInitialTwin(newTwin)
                     .withReprovisionPolicy(new EnrollmentReprovisionPolicy(true, true)));
 
     RegistrationRecord record = assign("move-1", moved).record();
@@ -198,11 +188,11 @@ class AssignerTest {
     assign("reset-1", enrollment("reset-1", AllocationPolicy.STATIC, HUB_1));
     JsonNode newTwin = twin("new");
     IndividualEnrollment moved =
-        enrollment("reset-1", AllocationPolicy.STATIC, HUB_3)
-            .withOptions(
-                EnrollmentOptions.DEFAULTS
-                    .withAllocationPolicy(AllocationPolicy.STATIC)
-                    .withInitialTwin(newTwin)
+        staticOn(
+            "reset-1",
+            HUB_3,
+            o ->
+                o.withInitialTwin(newTwin)
                     .withReprovisionPolicy(new EnrollmentReprovisionPolicy(true, false)));
 
     RegistrationRecord record = assign("reset-1", moved).record();
@@ -240,6 +230,13 @@ class AssignerTest {
     return IndividualEnrollment.symmetricKey(registrationId, TestTokens.VECTOR_KEY)
         .withIotHubs(List.of(hub.hostName()))
         .withOptions(EnrollmentOptions.DEFAULTS.withAllocationPolicy(policy));
+  }
+
+  /** A static enrollment on {@code hub} whose options are also changed by {@code options}. */
+  private static IndividualEnrollment staticOn(
+      String registrationId, LinkedHub hub, UnaryOperator<EnrollmentOptions> options) {
+    IndividualEnrollment enrollment = enrollment(registrationId, AllocationPolicy.STATIC, hub);
+    return enrollment.withOptions(options.apply(enrollment.options()));
   }
 
   private static JsonNode twin(String label) throws Exception {

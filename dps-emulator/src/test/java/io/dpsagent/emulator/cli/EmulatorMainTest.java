@@ -53,12 +53,9 @@ class EmulatorMainTest {
     Path stderr = directory.resolve("stderr.txt");
     Process process = start(stderr, "--json", "--state", state.toString());
 
-    try (BufferedReader stdout =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line = stdout.readLine();
-      assertNotNull(line, () -> "no output; stderr: " + read(stderr));
-      JsonNode announced = new ObjectMapper().readTree(line);
+    try (BufferedReader stdout = stdout(process)) {
+      JsonNode announced = announcement(stdout, stderr);
+      String line = announced.toString();
       List<String> fields = new ArrayList<>();
       announced.fieldNames().forEachRemaining(fields::add);
       assertEquals(
@@ -137,9 +134,7 @@ class EmulatorMainTest {
   void textModeNamesEndpointScopeAndCaFile() throws Exception {
     Process process = start(directory.resolve("stderr.txt"), "--state", directory.toString());
 
-    try (BufferedReader stdout =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader stdout = stdout(process)) {
       List<String> lines = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         lines.add(stdout.readLine());
@@ -181,12 +176,8 @@ class EmulatorMainTest {
     Process process =
         start(stderr, "--json", "--standard-ports", base, "--state", state.toString());
 
-    try (BufferedReader stdout =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line = stdout.readLine();
-      assertNotNull(line, () -> "no output; stderr: " + read(stderr));
-      JsonNode announced = new ObjectMapper().readTree(line);
+    try (BufferedReader stdout = stdout(process)) {
+      JsonNode announced = announcement(stdout, stderr);
       String prefix = base.substring(0, base.lastIndexOf('.') + 1);
       assertEquals("https://" + base + ":443", announced.get("httpsEndpoint").asText());
       assertEquals("mqtts://" + base + ":8883", announced.get("mqttEndpoint").asText());
@@ -277,6 +268,18 @@ class EmulatorMainTest {
             .start();
     processes.add(process);
     return process;
+  }
+
+  private static BufferedReader stdout(Process process) {
+    return new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  /** The one JSON line that {@code --json} prints once the emulator is up. */
+  private static JsonNode announcement(BufferedReader stdout, Path stderr) throws IOException {
+    String line = stdout.readLine();
+    assertNotNull(line, () -> "no output; stderr: " + read(stderr));
+    return new ObjectMapper().readTree(line);
   }
 
   // Surefire may hand the forked JVM a manifest-only jar; it also publishes the real class path.

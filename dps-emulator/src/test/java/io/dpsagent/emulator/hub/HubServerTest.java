@@ -117,8 +117,13 @@ class HubServerTest {
     return Instant.now().plusSeconds(3600).getEpochSecond();
   }
 
-  private int refusal(String deviceId, String userName, String password) throws Exception {
-    try (HubClient client = new HubClient(server.port(), deviceId)) {
+  /** The reason code of the CONNECT refused to {@code deviceId} of {@link #HUB}. */
+  private int refusal(String deviceId, String password) throws Exception {
+    return refusal(deviceId, HubClient.userName(HUB, deviceId), password);
+  }
+
+  private int refusal(String clientId, String userName, String password) throws Exception {
+    try (HubClient client = new HubClient(server.port(), clientId)) {
       MqttException e =
           assertThrows(MqttException.class, () -> client.connect(tls(), userName, password));
       return e.getReasonCode();
@@ -248,40 +253,30 @@ class HubServerTest {
   @Test
   void aTokenSignedWithAnotherKeyIsNotAuthorized() throws Exception {
     String wrongKey = token(TestTokens.OTHER_KEY, HUB + "/devices/sas-dev", hourFromNow());
-    assertEquals(
-        MqttException.REASON_CODE_NOT_AUTHORIZED,
-        refusal("sas-dev", HubClient.userName(HUB, "sas-dev"), wrongKey));
+    assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refusal("sas-dev", wrongKey));
   }
 
   @Test
   void anExpiredTokenIsNotAuthorized() throws Exception {
     long past = Instant.now().minusSeconds(60).getEpochSecond();
     String expired = token(TestTokens.VECTOR_KEY, HUB + "/devices/sas-dev", past);
-    assertEquals(
-        MqttException.REASON_CODE_NOT_AUTHORIZED,
-        refusal("sas-dev", HubClient.userName(HUB, "sas-dev"), expired));
+    assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refusal("sas-dev", expired));
   }
 
   @Test
   void aTokenForAnotherDeviceIsNotAuthorized() throws Exception {
     String otherResource = token(TestTokens.VECTOR_KEY, HUB + "/devices/x509-dev", hourFromNow());
-    assertEquals(
-        MqttException.REASON_CODE_NOT_AUTHORIZED,
-        refusal("sas-dev", HubClient.userName(HUB, "sas-dev"), otherResource));
+    assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refusal("sas-dev", otherResource));
   }
 
   @Test
   void aDeviceThisHubDoesNotHoldIsNotAuthorized() throws Exception {
-    assertEquals(
-        MqttException.REASON_CODE_NOT_AUTHORIZED,
-        refusal("ghost", HubClient.userName(HUB, "ghost"), validToken("ghost")));
+    assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refusal("ghost", validToken("ghost")));
   }
 
   @Test
   void aPasswordThatIsNoSasTokenIsABadUserNameOrPassword() throws Exception {
-    assertEquals(
-        MqttException.REASON_CODE_FAILED_AUTHENTICATION,
-        refusal("sas-dev", HubClient.userName(HUB, "sas-dev"), "hunter2"));
+    assertEquals(MqttException.REASON_CODE_FAILED_AUTHENTICATION, refusal("sas-dev", "hunter2"));
   }
 
   @Test

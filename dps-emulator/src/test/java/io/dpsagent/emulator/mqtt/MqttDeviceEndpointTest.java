@@ -57,7 +57,7 @@ class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void symmetricKeyDeviceIsAssigned() throws Exception {
-    enroll("mqtt-1");
+    enrollWithVectorKey("mqtt-1");
     emulator.requestLog().clear();
     String operationId;
     try (PahoDevice device = connected(tlsUri(), "mqtt-1")) {
@@ -89,7 +89,7 @@ class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void registerTakesEveryBodyShapeSdksSend() throws Exception {
-    enroll("mqtt-bodies");
+    enrollWithVectorKey("mqtt-bodies");
     List<String> bodies =
         List.of("", "{}", "{\"payload\":{\"modelId\":\"dtmi:x;1\"}}", "{\"payload\":null}");
     try (PahoDevice device = connected(tlsUri(), "mqtt-bodies")) {
@@ -129,7 +129,7 @@ class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void wrongSasIsAnsweredWith401() throws Exception {
-    enroll("mqtt-wrong-key");
+    enrollWithVectorKey("mqtt-wrong-key");
     try (PahoDevice device = new PahoDevice(tlsUri(), "mqtt-wrong-key")) {
       device.connect(
           tls.getSocketFactory(),
@@ -148,14 +148,16 @@ class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void clientIdOtherThanUsernameRegistrationIdIsRefused() throws Exception {
-    enroll("mqtt-id-a");
+    enrollWithVectorKey("mqtt-id-a");
     try (PahoDevice device = new PahoDevice(tlsUri(), "mqtt-id-b")) {
       MqttException refused =
           assertThrows(
               MqttException.class,
               () ->
                   device.connect(
-                      tls.getSocketFactory(), username(scope, "mqtt-id-a"), token("mqtt-id-a")));
+                      tls.getSocketFactory(),
+                      username(scope, "mqtt-id-a"),
+                      vectorKeyToken("mqtt-id-a")));
 
       assertEquals(MqttException.REASON_CODE_INVALID_CLIENT_ID, refused.getReasonCode());
     }
@@ -167,7 +169,9 @@ class MqttDeviceEndpointTest extends MqttFixture {
       MqttException refused =
           assertThrows(
               MqttException.class,
-              () -> device.connect(tls.getSocketFactory(), "mqtt-shape", token("mqtt-shape")));
+              () ->
+                  device.connect(
+                      tls.getSocketFactory(), "mqtt-shape", vectorKeyToken("mqtt-shape")));
 
       assertEquals(MqttException.REASON_CODE_FAILED_AUTHENTICATION, refused.getReasonCode());
     }
@@ -175,13 +179,13 @@ class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void persistentSessionRequestAndNoKeepAliveAreAccepted() throws Exception {
-    enroll("mqtt-java-style");
+    enrollWithVectorKey("mqtt-java-style");
     try (PahoDevice device = new PahoDevice(tlsUri(), "mqtt-java-style")) {
       boolean sessionPresent =
           device.connect(
               tls.getSocketFactory(),
               username(scope, "mqtt-java-style"),
-              token("mqtt-java-style"),
+              vectorKeyToken("mqtt-java-style"),
               false,
               0);
 
@@ -193,9 +197,10 @@ class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void qos2SubscriptionIsGrantedQos1AndOtherFiltersAreRefused() throws Exception {
-    enroll("mqtt-qos");
+    enrollWithVectorKey("mqtt-qos");
     try (PahoDevice device = new PahoDevice(tlsUri(), "mqtt-qos")) {
-      device.connect(tls.getSocketFactory(), username(scope, "mqtt-qos"), token("mqtt-qos"));
+      device.connect(
+          tls.getSocketFactory(), username(scope, "mqtt-qos"), vectorKeyToken("mqtt-qos"));
 
       assertEquals(1, device.subscribe(RESPONSES, 2));
       assertEquals(0x80, device.subscribe("devices/mqtt-qos/messages/#", 1));
@@ -205,7 +210,7 @@ class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void publishToUnknownTopicDisconnects() throws Exception {
-    enroll("mqtt-stray");
+    enrollWithVectorKey("mqtt-stray");
     try (PahoDevice device = connected(tlsUri(), "mqtt-stray")) {
       device.publishQos0("devices/mqtt-stray/messages/events/", "{}");
 
@@ -215,7 +220,7 @@ class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void injectedFaultIsPublishedWithRetryAfter() throws Exception {
-    enroll("mqtt-throttled");
+    enrollWithVectorKey("mqtt-throttled");
     try (PahoDevice device = connected(tlsUri(), "mqtt-throttled")) {
       emulator.faults().failNext(1, 429, 7);
 
@@ -229,7 +234,7 @@ class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void pubAckIsSentBeforeTheReply() throws Exception {
-    enroll("mqtt-raw");
+    enrollWithVectorKey("mqtt-raw");
     try (RawMqttConnection raw = new RawMqttConnection(emulator.mqttEndpoint(), tls)) {
       raw.send(connect(MqttVersion.MQTT_3_1_1, "mqtt-raw", 0));
       MqttConnAckMessage connAck = (MqttConnAckMessage) raw.receive();
@@ -308,7 +313,7 @@ class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void mqtt5ConnectIsRefusedWithA311ConnAckByDefault() throws Exception {
-    enroll("mqtt-five");
+    enrollWithVectorKey("mqtt-five");
     try (RawMqttConnection raw = new RawMqttConnection(emulator.mqttEndpoint(), tls)) {
       raw.send(connect(MqttVersion.MQTT_5, "mqtt-five", 60));
 
@@ -319,7 +324,7 @@ class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void silentConnectionIsClosedAfterOneAndAHalfKeepAlives() throws Exception {
-    enroll("mqtt-silent");
+    enrollWithVectorKey("mqtt-silent");
     try (RawMqttConnection raw = new RawMqttConnection(emulator.mqttEndpoint(), tls)) {
       raw.send(connect(MqttVersion.MQTT_3_1_1, "mqtt-silent", 1));
       assertEquals(MqttMessageType.CONNACK, raw.receive().fixedHeader().messageType());
@@ -331,7 +336,7 @@ class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void webSocketDeviceIsAssigned() throws Exception {
-    enroll("mqtt-ws");
+    enrollWithVectorKey("mqtt-ws");
     try (PahoDevice device = connected(emulator.mqttWebSocketEndpoint().toString(), "mqtt-ws")) {
       PahoDevice.Reply started = device.register(1, "{}");
       assertEquals("$dps/registrations/res/202/?$rid=1&retry-after=3", started.topic());
@@ -343,7 +348,7 @@ class MqttDeviceEndpointTest extends MqttFixture {
 
   @Test
   void webSocketUpgradeWorksOnAnyPath() throws Exception {
-    enroll("mqtt-ws-path");
+    enrollWithVectorKey("mqtt-ws-path");
     String uri = "wss://localhost:" + emulator.mqttWebSocketEndpoint().getPort() + "/mqtt";
     try (PahoDevice device = connected(uri, "mqtt-ws-path")) {
       assertEquals(202, status(device.register(1, "{}")));
@@ -366,20 +371,10 @@ class MqttDeviceEndpointTest extends MqttFixture {
     return "ssl://localhost:" + emulator.mqttEndpoint().getPort();
   }
 
-  private void enroll(String registrationId) {
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            IndividualEnrollment.symmetricKey(registrationId, TestTokens.VECTOR_KEY));
-  }
-
-  private String token(String registrationId) {
-    return TestTokens.token(TestTokens.VECTOR_KEY, scope, registrationId);
-  }
-
   private PahoDevice connected(String serverUri, String registrationId) throws Exception {
     PahoDevice device = new PahoDevice(serverUri, registrationId);
-    device.connect(tls.getSocketFactory(), username(scope, registrationId), token(registrationId));
+    device.connect(
+        tls.getSocketFactory(), username(scope, registrationId), vectorKeyToken(registrationId));
     assertEquals(1, device.subscribe(RESPONSES, 1));
     return device;
   }

@@ -61,9 +61,7 @@ class MqttFaultInjectionTest extends MqttFixture {
   void aTruncatedReplyCarriesHalfTheJson() throws IOException {
     script(RequestKind.REGISTER, "truncated");
     try (RawMqttConnection device = connected("mqtt-truncated-1")) {
-      device.send(registerPublish(1));
-      device.receive();
-      MqttPublishMessage reply = (MqttPublishMessage) device.receive();
+      MqttPublishMessage reply = registerReply(device);
 
       assertEquals(
           "$dps/registrations/res/202/?$rid=1&retry-after=3", reply.variableHeader().topicName());
@@ -77,9 +75,7 @@ class MqttFaultInjectionTest extends MqttFixture {
   void aMalformedReplyIsNotJson() throws IOException {
     script(RequestKind.REGISTER, "malformed");
     try (RawMqttConnection device = connected("mqtt-malformed-1")) {
-      device.send(registerPublish(1));
-      device.receive();
-      MqttPublishMessage reply = (MqttPublishMessage) device.receive();
+      MqttPublishMessage reply = registerReply(device);
 
       assertArrayEquals(
           "<html><body>502 Bad Gateway</body></html>".getBytes(StandardCharsets.UTF_8),
@@ -91,9 +87,7 @@ class MqttFaultInjectionTest extends MqttFixture {
   void statusAndDelayFaultsShowInTheReplyTopicAndTiming() throws IOException {
     script(RequestKind.REGISTER, "429:2", "delay:300");
     try (RawMqttConnection device = connected("mqtt-status-1")) {
-      device.send(registerPublish(1));
-      device.receive();
-      MqttPublishMessage throttled = (MqttPublishMessage) device.receive();
+      MqttPublishMessage throttled = registerReply(device);
       Instant sent = Instant.now();
       device.send(registerPublish(2));
       device.receive();
@@ -117,13 +111,18 @@ class MqttFaultInjectionTest extends MqttFixture {
                 0,
                 FaultRule.random(1, List.of(Fault.parse("503"))).onlyOver(DeviceTransport.HTTPS)));
     try (RawMqttConnection device = connected("mqtt-untouched-1")) {
-      device.send(registerPublish(1));
-      device.receive();
-      MqttPublishMessage reply = (MqttPublishMessage) device.receive();
+      MqttPublishMessage reply = registerReply(device);
 
       assertEquals(
           "$dps/registrations/res/202/?$rid=1&retry-after=3", reply.variableHeader().topicName());
     }
+  }
+
+  /** Sends register request 1 and returns the reply that follows its PUBACK. */
+  private static MqttPublishMessage registerReply(RawMqttConnection device) throws IOException {
+    device.send(registerPublish(1));
+    assertEquals(MqttMessageType.PUBACK, device.receive().fixedHeader().messageType());
+    return (MqttPublishMessage) device.receive();
   }
 
   private void script(RequestKind kind, String... faults) {

@@ -10,14 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocketFactory;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /** A DPS device over Paho MQTT 3.1.1 (TLS or WebSocket on TLS), as the SDKs drive it. */
 public final class PahoDevice implements AutoCloseable {
@@ -25,7 +21,7 @@ public final class PahoDevice implements AutoCloseable {
   static final String RESPONSES = "$dps/registrations/res/#";
   static final String API_VERSION = "2019-03-31";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long TIMEOUT_SECONDS = 20;
+  private static final long TIMEOUT_SECONDS = PahoClients.TIMEOUT_SECONDS;
 
   /** A reply the emulator published. */
   record Reply(String topic, JsonNode body, int qos) {}
@@ -38,23 +34,13 @@ public final class PahoDevice implements AutoCloseable {
    * @param serverUri {@code ssl://localhost:PORT} or {@code wss://localhost:PORT/path}
    */
   PahoDevice(String serverUri, String clientId) throws MqttException {
-    client = new MqttClient(serverUri, clientId, new MemoryPersistence());
-    client.setTimeToWait(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
-    client.setCallback(
-        new MqttCallback() {
-          @Override
-          public void connectionLost(Throwable cause) {
-            lost.countDown();
-          }
-
-          @Override
-          public void messageArrived(String topic, MqttMessage message) {
-            replies.add(new Reply(topic, json(message.getPayload()), message.getQos()));
-          }
-
-          @Override
-          public void deliveryComplete(IMqttDeliveryToken token) {}
-        });
+    client =
+        PahoClients.create(
+            serverUri,
+            clientId,
+            (topic, message) ->
+                replies.add(new Reply(topic, json(message.getPayload()), message.getQos())),
+            lost);
   }
 
   static String username(String idScope, String registrationId) {
@@ -75,17 +61,9 @@ public final class PahoDevice implements AutoCloseable {
   boolean connect(
       SSLSocketFactory tls, String username, String password, boolean cleanSession, int keepAlive)
       throws MqttException {
-    MqttConnectOptions options = new MqttConnectOptions();
-    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-    options.setSocketFactory(tls);
-    options.setUserName(username);
-    if (password != null) {
-      options.setPassword(password.toCharArray());
-    }
+    MqttConnectOptions options = PahoClients.options(tls, username, password);
     options.setCleanSession(cleanSession);
     options.setKeepAliveInterval(keepAlive);
-    options.setAutomaticReconnect(false);
-    options.setConnectionTimeout((int) TIMEOUT_SECONDS);
     IMqttToken token = client.connectWithResult(options);
     return token.getSessionPresent();
   }
@@ -150,22 +128,6 @@ public final class PahoDevice implements AutoCloseable {
 
   @Override
   public void close() throws MqttException {
-    closeQuietly(client, 0);
-  }
-
-  /**
-   * Disconnects if still connected and releases the client. The server may have closed first (the
-   * tests that make it do so): then there is nothing left to end, and waiting for it would only
-   * time out.
-   */
-  public static void closeQuietly(MqttClient client, long disconnectMillis) throws MqttException {
-    try {
-      if (client.isConnected()) {
-        client.disconnect(disconnectMillis);
-      }
-    } catch (MqttException e) {
-      // already closed by the server
-    }
-    client.close(true);
+    PahoClients.closeQuietly(client, 0);
   }
 }

@@ -25,16 +25,11 @@ class WebSocketOnHttpsPortTest extends MqttFixture {
 
   @Test
   void httpsAndMqttOverWebSocketRegisterOnTheSamePort() throws Exception {
-    enroll("one-port-https");
-    enroll("one-port-wss");
+    String httpsToken = enrollWithVectorKey("one-port-https");
+    enrollWithVectorKey("one-port-wss");
     int port = emulator.httpsEndpoint().getPort();
 
-    HttpResponse<String> https =
-        device.register(
-            scope,
-            "one-port-https",
-            TestTokens.token(TestTokens.VECTOR_KEY, scope, "one-port-https"),
-            "{}");
+    HttpResponse<String> https = device.register(scope, "one-port-https", httpsToken, "{}");
     assertEquals(202, https.statusCode(), https::body);
     String wss = "wss://localhost:" + port + "/$iothub/websocket";
     try (PahoDevice paho = connected(tls, wss, "one-port-wss")) {
@@ -49,7 +44,7 @@ class WebSocketOnHttpsPortTest extends MqttFixture {
   @Test
   void theJavaSdksPathlessUriUpgradesOnTheHttpsPortToo() throws Exception {
     // The Java SDK 2.1.3 dials wss://host:443 without a path; Paho then asks for /mqtt.
-    enroll("one-port-java-path");
+    enrollWithVectorKey("one-port-java-path");
     String wss = "wss://localhost:" + emulator.httpsEndpoint().getPort();
     try (PahoDevice paho = connected(tls, wss, "one-port-java-path")) {
       assertEquals(
@@ -89,13 +84,6 @@ class WebSocketOnHttpsPortTest extends MqttFixture {
         }
       }
     }
-  }
-
-  private void enroll(String registrationId) {
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            IndividualEnrollment.symmetricKey(registrationId, TestTokens.VECTOR_KEY));
   }
 
   private PahoDevice connected(SSLContext trust, String uri, String registrationId)
