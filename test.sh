@@ -17,6 +17,13 @@ command -v tpm2_activatecredential >/dev/null 2>&1 || need_packages+=(tpm2-tools
 # PKCS#11 tests run against SoftHSM2; pkcs11-tool and pkcs11-spy (OpenSC) inspect the tokens.
 command -v softhsm2-util >/dev/null 2>&1 || need_packages+=(softhsm2)
 command -v pkcs11-tool >/dev/null 2>&1 || need_packages+=(opensc)
+# TPM keys through PKCS#11: tpm2-pkcs11 (module and tpm2_ptool) on swtpm, behind tpm2-abrmd on a
+# private D-Bus session bus (dbus-daemon) as the resource manager.
+[ -f /usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so ] || need_packages+=(libtpm2-pkcs11-1)
+command -v tpm2_ptool >/dev/null 2>&1 || need_packages+=(libtpm2-pkcs11-tools)
+command -v tpm2-abrmd >/dev/null 2>&1 || need_packages+=(tpm2-abrmd)
+[ -n "$(ls /usr/lib/x86_64-linux-gnu/libtss2-tcti-tabrmd.so* 2>/dev/null)" ] || need_packages+=(libtss2-tcti-tabrmd0)
+command -v dbus-daemon >/dev/null 2>&1 || need_packages+=(dbus-daemon)
 # The package tests (packaging/) read the .deb with dpkg-deb, run its postinst against a scratch root
 # (systemd-sysusers, systemd-tmpfiles) and judge its units with systemd-analyze; no systemd needs to run.
 command -v dpkg-deb >/dev/null 2>&1 || need_packages+=(dpkg)

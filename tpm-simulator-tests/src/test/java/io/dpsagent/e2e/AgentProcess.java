@@ -25,6 +25,45 @@ final class AgentProcess implements AutoCloseable {
 
   static AgentProcess start(Path logDir, Map<String, String> environment, String... args)
       throws IOException {
+    Path err = Files.createTempFile(Files.createDirectories(logDir), "agent-", ".stderr");
+    ProcessBuilder builder =
+        builder(environment, args)
+            .redirectError(err.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    return new AgentProcess(builder.start(), err);
+  }
+
+  /** What a command that ran to its end left behind. */
+  record Finished(int exitCode, String stdout, String stderr) {}
+
+  /**
+   * Runs one command to its end with {@code stdin} as its standard input, for a process that must
+   * have an environment of its own (a PKCS#11 module reads its configuration from there).
+   */
+  static Finished run(Path logDir, Map<String, String> environment, String stdin, String... args)
+      throws IOException, InterruptedException {
+    Path dir = Files.createDirectories(logDir);
+    Path in = Files.createTempFile(dir, "agent-", ".stdin");
+    Path out = Files.createTempFile(dir, "agent-", ".stdout");
+    Path err = Files.createTempFile(dir, "agent-", ".stderr");
+    try {
+      Files.writeString(in, stdin);
+      ProcessBuilder builder =
+          builder(environment, args)
+              .redirectInput(in.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile());
+      try (AgentProcess agent = new AgentProcess(builder.start(), err)) {
+        int exit = agent.awaitExit(Duration.ofSeconds(90));
+        return new Finished(exit, Files.readString(out), Files.readString(err));
+      }
+    } finally {
+      Files.deleteIfExists(in); // may hold a key
+    }
+  }
+
+  private static ProcessBuilder builder(Map<String, String> environment, String... args) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -35,14 +74,9 @@ final class AgentProcess implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 "io.dpsagent.agent.cli.Main"));
     command.addAll(List.of(args));
-    Path err = Files.createTempFile(Files.createDirectories(logDir), "agent-", ".stderr");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectError(err.toFile())
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
-    return new AgentProcess(builder.start(), err);
+    return builder;
   }
 
   /** Waits for the process to end by itself and returns its exit code. */

@@ -75,7 +75,7 @@ public final class Pkcs11FactorySteps {
       SecretKeySpec spec = new SecretKeySpec(keyBytes, "GENERIC");
       objects.keyStore().setEntry(label, new KeyStore.SecretKeyEntry(spec), null);
     } catch (GeneralSecurityException | ProviderException e) {
-      throw new Pkcs11Exception(Kind.TOKEN_ERROR, "cannot store " + keyUri + ": " + e.getMessage());
+      throw new Pkcs11Exception(Kind.TOKEN_ERROR, "cannot store " + keyUri + ": " + refusal(e));
     } finally {
       Arrays.fill(keyBytes, (byte) 0);
     }
@@ -202,5 +202,20 @@ public final class Pkcs11FactorySteps {
       throw new GeneralSecurityException(
           "cannot sign the placeholder certificate: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Some modules cannot create a secret key object at all (tpm2-pkcs11 creates only certificates,
+   * data objects and RSA public keys); they import keys with a tool of their own.
+   */
+  private static String refusal(Exception e) {
+    return ReturnCodes.of(e)
+        .map(
+            rv ->
+                "the module refused to create the secret key ("
+                    + rv
+                    + "); if it cannot create secret keys, import the key with the module's own"
+                    + " tool (tpm2-pkcs11: tpm2_ptool import --algorithm hmac:sha256)")
+        .orElse(e.getMessage());
   }
 }

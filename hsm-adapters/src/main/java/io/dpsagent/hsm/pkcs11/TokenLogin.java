@@ -139,7 +139,12 @@ final class TokenLogin {
     }
     return new Pkcs11Exception(
         Kind.TOKEN_ERROR,
-        "cannot log in to token '" + token.label() + "' of " + uri + ": " + trace);
+        "cannot log in to token '"
+            + token.label()
+            + "' of "
+            + uri
+            + ": "
+            + ReturnCodes.of(e).map(rv -> "the module answered " + rv).orElse(e.getMessage()));
   }
 
   /** After a refused PIN, says whether the token now locks or is about to. */

@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -116,8 +117,15 @@ public final class SoftHsm {
 
   /** Runs a command with this JVM's environment (and so its SOFTHSM2_CONF). */
   public static Result run(List<String> command) {
+    return run(command, Map.of());
+  }
+
+  /** Runs a command with this JVM's environment plus {@code environment}. */
+  public static Result run(List<String> command, Map<String, String> environment) {
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       process.getOutputStream().close();
       if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
