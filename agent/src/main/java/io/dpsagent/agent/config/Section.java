@@ -64,6 +64,18 @@ final class Section {
     return Optional.of(v);
   }
 
+  /** A TOML float or integer. */
+  Optional<Double> number(String key) throws InvalidConfigException {
+    JsonNode value = take(key);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!value.isNumber()) {
+      throw wrongType(key, "a number");
+    }
+    return Optional.of(value.doubleValue());
+  }
+
   Optional<Boolean> bool(String key) throws InvalidConfigException {
     JsonNode value = take(key);
     if (value == null) {

@@ -37,6 +37,7 @@ final class StateRecorder {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
+            Optional.empty(),
             now);
   }
 
@@ -55,6 +56,11 @@ final class StateRecorder {
 
   void token(Instant expiry) {
     update(state.token(expiry, clock.instant()));
+  }
+
+  /** When the issued certificate is next renewed; empty when nothing is to be renewed. */
+  void renewal(Optional<Instant> at) {
+    update(state.renewal(at, clock.instant()));
   }
 
   void succeeded() {
