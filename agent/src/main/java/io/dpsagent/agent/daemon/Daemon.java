@@ -10,6 +10,7 @@ import io.dpsagent.agent.flow.IdentityFingerprint;
 import io.dpsagent.agent.flow.ProvisionFlow;
 import io.dpsagent.agent.hub.HubVerifier;
 import io.dpsagent.agent.issuance.CertificateFiles;
+import io.dpsagent.agent.issuance.CertificateSigningRequest;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.OutputLock;
@@ -204,12 +205,20 @@ public final class Daemon {
       LOG.info(
           () ->
               "using the cached assignment of " + device.registrationId() + "; DPS not contacted");
-      // An issued certificate stays as its set names it (the key pair in use); the verifier only
-      // knows the attestation's credential, as after provisioning.
+      // An issued certificate keeps the key pair its set names; the verifier only knows the
+      // attestation's credential, as after provisioning.
       boolean issued =
           config.provisioning().certificateIssuance().isPresent()
               && usable.get().certificate().isPresent();
-      ConnectionInfo cachedSet = issued ? usable.get() : usable.get().withHubAuth(device.hubAuth());
+      ConnectionInfo cachedSet =
+          usable
+              .get()
+              .withHubAuth(
+                  issued
+                      ? CertificateSigningRequest.hubAuth(
+                          withFilesInUse(usable).provisioning().certificateIssuance().get(),
+                          config.output().dir())
+                      : device.hubAuth());
       ConnectionInfo verified =
           issued
               ? cachedSet

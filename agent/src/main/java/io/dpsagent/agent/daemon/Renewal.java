@@ -103,10 +103,8 @@ final class Renewal {
 
   private Outcome renewed(AgentConfig config, ConnectionInfo renewed) {
     ceiling = Pacing.FIRST_RETRY;
-    state.succeeded();
-    state.serving("dps");
     Instant next = dueAt(config, renewed).orElseThrow();
-    state.renewal(Optional.of(next));
+    state.renewed(next);
     IssuedCertificate certificate = renewed.certificate().orElseThrow();
     LOG.info(
         () ->
@@ -143,9 +141,7 @@ final class Renewal {
                 + validity
                 + "); next attempt at "
                 + next);
-    state.failed(e, Optional.empty());
-    state.serving(state.source());
-    state.renewal(Optional.of(next));
+    state.renewalFailed(e, next);
     return new Outcome(serving, next);
   }
 
