@@ -89,6 +89,7 @@ final class StatusCommand extends ConfiguredCommand {
                   });
           s.nextAttemptAt().ifPresent(t -> d.put("nextAttemptAt", t.toString()));
           s.tokenExpiresAt().ifPresent(t -> d.put("tokenExpiresAt", t.toString()));
+          s.certificateRenewalAt().ifPresent(t -> d.put("certificateRenewalAt", t.toString()));
         });
     return root;
   }
@@ -158,5 +159,6 @@ final class StatusCommand extends ConfiguredCommand {
                             : "failed (" + a.kind().orElse("?") + "): " + a.message().orElse(""))));
     s.nextAttemptAt().ifPresent(t -> out.println("next attempt:  " + t));
     s.tokenExpiresAt().ifPresent(t -> out.println("hub token:     valid until " + t));
+    s.certificateRenewalAt().ifPresent(t -> out.println("renewal due:   " + t));
   }
 }

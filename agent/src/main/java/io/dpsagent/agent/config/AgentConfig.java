@@ -18,4 +18,28 @@ public record AgentConfig(
     TpmConfig tpm,
     Optional<String> pkcs11Module,
     OutputConfig output,
-    HubConfig hub) {}
+    HubConfig hub) {
+
+  /** The same configuration with another certificate issuance (a renewal's key and chain). */
+  public AgentConfig withCertificateIssuance(CertificateIssuance issuance) {
+    ProvisioningConfig p = provisioning;
+    return new AgentConfig(
+        source,
+        new ProvisioningConfig(
+            p.endpoint(),
+            p.idScope(),
+            p.transport(),
+            p.apiVersion(),
+            p.trustBundle(),
+            p.payload(),
+            p.proxy(),
+            p.attestation(),
+            p.retry(),
+            p.reprovision(),
+            Optional.of(issuance)),
+        tpm,
+        pkcs11Module,
+        output,
+        hub);
+  }
+}

@@ -20,6 +20,9 @@ final class CertificateIssuanceSection {
     Optional<KeyUri> key = AttestationSection.keyReference(s.table("key"), true);
     Optional<String> output = s.string("output");
     String apiVersion = s.string("api_version").orElse(CertificateIssuance.DEFAULT_API_VERSION);
+    double fraction =
+        s.number("renew_at_fraction").orElse(CertificateIssuance.DEFAULT_RENEW_AT_FRACTION);
+    boolean rotateKey = s.bool("rotate_key").orElse(false);
     s.rejectUnknownKeys();
     if (!enabled) {
       return Optional.empty();
@@ -37,10 +40,23 @@ final class CertificateIssuanceSection {
               + " has no certificate issuance; use one of "
               + new TreeSet<>(CertificateIssuance.API_VERSIONS));
     }
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new InvalidConfigException(
+          s.keyName("renew_at_fraction"),
+          fraction
+              + " is out of range; use a share of the certificate's lifetime between 0 and 1"
+              + " (exclusive), e.g. 0.8");
+    }
+    if (rotateKey && key.get().scheme() != KeyUri.Scheme.FILE) {
+      throw new InvalidConfigException(
+          s.keyName("rotate_key"),
+          "needs a file: key; a pkcs11: or tpm: key never leaves its chip and is renewed in"
+              + " place (set rotate_key = false)");
+    }
     Optional<Path> chain =
         output.isPresent()
             ? Optional.of(ConfigPaths.filePath(output.get(), s.keyName("output")))
             : Optional.empty();
-    return Optional.of(new CertificateIssuance(key.get(), chain, apiVersion));
+    return Optional.of(new CertificateIssuance(key.get(), chain, apiVersion, fraction, rotateKey));
   }
 }

@@ -57,6 +57,18 @@ final class Section {
     return value;
   }
 
+  /** A TOML float or integer. */
+  Optional<Double> number(String key) throws InvalidConfigException {
+    JsonNode value = take(key);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!value.isNumber()) {
+      throw wrongType(key, "a number");
+    }
+    return Optional.of(value.doubleValue());
+  }
+
   Optional<Boolean> bool(String key) throws InvalidConfigException {
     return take(key, JsonNode::isBoolean, "true or false", JsonNode::booleanValue);
   }

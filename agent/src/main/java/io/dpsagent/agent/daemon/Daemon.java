@@ -4,10 +4,13 @@ import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
+import io.dpsagent.agent.config.CertificateIssuance;
 import io.dpsagent.agent.config.ReprovisionPolicy;
 import io.dpsagent.agent.flow.IdentityFingerprint;
 import io.dpsagent.agent.flow.ProvisionFlow;
 import io.dpsagent.agent.hub.HubVerifier;
+import io.dpsagent.agent.issuance.CertificateFiles;
+import io.dpsagent.agent.issuance.CertificateSigningRequest;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.OutputLock;
@@ -16,6 +19,7 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -43,6 +47,7 @@ public final class Daemon {
   private final Pacing pacing;
   private final StateRecorder state;
   private final Serving serving;
+  private final Renewal renewal;
   private AgentConfig config;
 
   public Daemon(
@@ -61,6 +66,7 @@ public final class Daemon {
         new Pacing(clock, signals, new Watchdog(systemd, environment, clock), new SecureRandom());
     this.state = new StateRecorder(clock, () -> this.config.output());
     this.serving = new Serving(clock, pacing, state);
+    this.renewal = new Renewal(clock, pacing, signals, state);
   }
 
   /** Runs until stopped; returns normally when stopped, throws on a failure no wait can cure. */
@@ -103,7 +109,10 @@ public final class Daemon {
     try (DeviceAuthentication device = opened.get()) {
       // Everything that can be checked locally is, before DPS hears of the device.
       new OutputWriter(config.output()).prepare(device.hubAuth());
-      boolean sas = "sas".equals(device.hubAuth().type());
+      // With an issued certificate the application authenticates with it: no hub token to keep.
+      boolean sas =
+          "sas".equals(device.hubAuth().type())
+              && config.provisioning().certificateIssuance().isEmpty();
       Optional<TokenFile> tokenFile =
           sas ? Optional.of(TokenFile.in(config.output(), true)) : Optional.empty();
       Requests requests = Requests.in(config.output());
@@ -115,7 +124,40 @@ public final class Daemon {
       if (assigned.get().hubVerification().result() == HubVerification.Result.REJECTED) {
         serving.verificationRejected(assigned.get().hubVerification().detail().orElse(""));
       }
-      return serving.serve(config.output(), device, assigned.get(), tokenFile, requests);
+      return serve(device, assigned.get(), tokenFile, requests);
+    }
+  }
+
+  /** Serves an assignment, renewing its issued certificate whenever that is due. */
+  private Signals.Wake serve(
+      DeviceAuthentication device,
+      ConnectionInfo assigned,
+      Optional<TokenFile> tokenFile,
+      Requests requests)
+      throws AgentException, InterruptedException {
+    ConnectionInfo current = assigned;
+    Optional<Instant> renewalAt = renewal.dueAt(config, current);
+    state.renewal(renewalAt);
+    renewalAt.ifPresent(t -> LOG.info(() -> "certificate renewal due at " + t));
+    while (true) {
+      Signals.Wake wake =
+          serving.serve(config.output(), device, current, tokenFile, requests, renewalAt);
+      if (wake != Signals.Wake.RENEWAL_DUE) {
+        return wake;
+      }
+      Optional<Renewal.Outcome> renewed = renewal.attempt(config, device, current);
+      if (renewed.isEmpty()) {
+        return Signals.Wake.STOP;
+      }
+      current = renewed.get().connection();
+      renewalAt = Optional.of(renewed.get().nextAt());
+      systemd.status(
+          "serving "
+              + current.deviceId()
+              + " on "
+              + current.hubHostName()
+              + "; certificate renewal due at "
+              + renewalAt.get());
     }
   }
 
@@ -163,9 +205,25 @@ public final class Daemon {
       LOG.info(
           () ->
               "using the cached assignment of " + device.registrationId() + "; DPS not contacted");
-      ConnectionInfo cachedSet = usable.get().withHubAuth(device.hubAuth());
+      // An issued certificate keeps the key pair its set names; the verifier only knows the
+      // attestation's credential, as after provisioning.
+      boolean issued =
+          config.provisioning().certificateIssuance().isPresent()
+              && usable.get().certificate().isPresent();
+      ConnectionInfo cachedSet =
+          usable
+              .get()
+              .withHubAuth(
+                  issued
+                      ? CertificateSigningRequest.hubAuth(
+                          withFilesInUse(usable).provisioning().certificateIssuance().get(),
+                          config.output().dir())
+                      : device.hubAuth());
       ConnectionInfo verified =
-          HubVerifier.verified(HubVerifier.forCommand(config, true, clock), cachedSet, device);
+          issued
+              ? cachedSet
+              : HubVerifier.verified(
+                  HubVerifier.forCommand(config, true, clock), cachedSet, device);
       // A hub out of reach at boot says nothing new about the identity: the set stays as it was
       // (with its initial config and last verification) rather than being rewritten on every boot.
       boolean learned =
@@ -230,7 +288,7 @@ public final class Daemon {
       systemd.status("registering " + device.registrationId() + " with DPS");
       try {
         ProvisionFlow.Result result =
-            new ProvisionFlow(config, clock, pacing::sleepServingWatchdog)
+            new ProvisionFlow(withFilesInUse(fallback), clock, pacing::sleepServingWatchdog)
                 .runHoldingOutputs(device);
         state.succeeded();
         state.serving("dps");
@@ -264,6 +322,20 @@ public final class Daemon {
         ceiling = Pacing.longer(ceiling);
       }
     }
+  }
+
+  /**
+   * The configuration for a registration while {@code cached} is in use: a rotated key (the
+   * alternate pair the set names) stays the certificate's key rather than the configured name.
+   */
+  private AgentConfig withFilesInUse(Optional<ConnectionInfo> cached) {
+    Optional<CertificateIssuance> issuance = config.provisioning().certificateIssuance();
+    if (issuance.isEmpty() || cached.isEmpty()) {
+      return config;
+    }
+    return config.withCertificateIssuance(
+        CertificateFiles.inUse(issuance.get(), config.output().dir(), cached.get())
+            .applyTo(issuance.get()));
   }
 
   private void ready(ConnectionInfo assigned) {

@@ -23,6 +23,8 @@ import java.util.Optional;
  *     attempt), {@code ready} or {@code stopped}
  * @param source where the assignment in use came from: {@code dps}, {@code cache} or {@code none}
  * @param lastAttempt when the daemon last talked to DPS, and how that ended
+ * @param certificateRenewalAt when the certificate DPS issued is next renewed (certificate issuance
+ *     only; after a failed renewal, the next attempt)
  */
 public record DaemonState(
     long pid,
@@ -32,6 +34,7 @@ public record DaemonState(
     Optional<Attempt> lastAttempt,
     Optional<Instant> nextAttemptAt,
     Optional<Instant> tokenExpiresAt,
+    Optional<Instant> certificateRenewalAt,
     Instant updatedAt) {
 
   public static final String FILE = "state.json";
@@ -48,7 +51,15 @@ public record DaemonState(
 
   DaemonState phase(String newPhase, Instant now) {
     return new DaemonState(
-        pid, startedAt, newPhase, source, lastAttempt, nextAttemptAt, tokenExpiresAt, now);
+        pid,
+        startedAt,
+        newPhase,
+        source,
+        lastAttempt,
+        nextAttemptAt,
+        tokenExpiresAt,
+        certificateRenewalAt,
+        now);
   }
 
   DaemonState attempted(Attempt attempt, Optional<Instant> next, Instant now) {
@@ -60,17 +71,39 @@ public record DaemonState(
         Optional.of(attempt),
         next,
         tokenExpiresAt,
+        certificateRenewalAt,
         now);
   }
 
   DaemonState serving(String newSource, Instant now) {
     return new DaemonState(
-        pid, startedAt, "ready", newSource, lastAttempt, Optional.empty(), tokenExpiresAt, now);
+        pid,
+        startedAt,
+        "ready",
+        newSource,
+        lastAttempt,
+        Optional.empty(),
+        tokenExpiresAt,
+        certificateRenewalAt,
+        now);
   }
 
   DaemonState token(Instant expiry, Instant now) {
     return new DaemonState(
-        pid, startedAt, phase, source, lastAttempt, nextAttemptAt, Optional.of(expiry), now);
+        pid,
+        startedAt,
+        phase,
+        source,
+        lastAttempt,
+        nextAttemptAt,
+        Optional.of(expiry),
+        certificateRenewalAt,
+        now);
+  }
+
+  DaemonState renewal(Optional<Instant> at, Instant now) {
+    return new DaemonState(
+        pid, startedAt, phase, source, lastAttempt, nextAttemptAt, tokenExpiresAt, at, now);
   }
 
   void write(Path dir) throws IOException {
@@ -89,6 +122,7 @@ public record DaemonState(
         });
     nextAttemptAt.ifPresent(t -> root.put("nextAttemptAt", t.toString()));
     tokenExpiresAt.ifPresent(t -> root.put("tokenExpiresAt", t.toString()));
+    certificateRenewalAt.ifPresent(t -> root.put("certificateRenewalAt", t.toString()));
     root.put("updatedAt", updatedAt.toString());
     AtomicFiles.write(
         dir.resolve(FILE),
@@ -119,6 +153,7 @@ public record DaemonState(
               attempt,
               text(root, "nextAttemptAt").map(Instant::parse),
               text(root, "tokenExpiresAt").map(Instant::parse),
+              text(root, "certificateRenewalAt").map(Instant::parse),
               Instant.parse(root.path("updatedAt").asText())));
     } catch (NoSuchFileException e) {
       return Optional.empty();

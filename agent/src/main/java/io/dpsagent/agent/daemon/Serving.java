@@ -50,13 +50,17 @@ final class Serving {
     verificationRejected = Optional.of(detail);
   }
 
-  /** Serves until something other than a timeout wakes it, and says what. */
+  /**
+   * Serves until something other than a timeout wakes it, and says what; {@code RENEWAL_DUE} once
+   * {@code renewalAt} is reached.
+   */
   Signals.Wake serve(
       OutputConfig output,
       DeviceAuthentication device,
       ConnectionInfo connection,
       Optional<TokenFile> tokenFile,
-      Requests requests)
+      Requests requests,
+      Optional<Instant> renewalAt)
       throws AgentException, InterruptedException {
     Optional<SasSigner> signer =
         tokenFile.isPresent() ? Optional.of(device.hubSigner()) : Optional.empty();
@@ -74,9 +78,15 @@ final class Serving {
       if (asked.isPresent()) {
         return asked.get();
       }
+      if (renewalAt.isPresent() && !clock.instant().isBefore(renewalAt.get())) {
+        return Signals.Wake.RENEWAL_DUE;
+      }
       Duration untilToken =
           tokenFile.isPresent() ? Duration.between(clock.instant(), nextToken) : Pacing.MAX_RETRY;
-      Signals.Wake wake = pacing.waitFor(Pacing.min(untilToken, REQUEST_POLL));
+      Duration untilRenewal =
+          renewalAt.map(at -> Duration.between(clock.instant(), at)).orElse(Pacing.MAX_RETRY);
+      Signals.Wake wake =
+          pacing.waitFor(Pacing.min(Pacing.min(untilToken, untilRenewal), REQUEST_POLL));
       if (wake != Signals.Wake.TIMEOUT) {
         return wake;
       }

@@ -16,7 +16,9 @@ public final class Signals {
     TIMEOUT,
     STOP,
     RELOAD,
-    REPROVISION
+    REPROVISION,
+    /** Not a request: the issued certificate's renewal is due (serving's own deadline). */
+    RENEWAL_DUE
   }
 
   private final ReentrantLock lock = new ReentrantLock();

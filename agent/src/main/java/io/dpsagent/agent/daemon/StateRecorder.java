@@ -37,6 +37,7 @@ final class StateRecorder {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
+            Optional.empty(),
             now);
   }
 
@@ -57,6 +58,34 @@ final class StateRecorder {
     update(state.token(expiry, clock.instant()));
   }
 
+  /** When the issued certificate is next renewed; empty when nothing is to be renewed. */
+  void renewal(Optional<Instant> at) {
+    update(state.renewal(at, clock.instant()));
+  }
+
+  /** A renewal that wrote a new set, due again at {@code next}: one change. */
+  void renewed(Instant next) {
+    Instant now = clock.instant();
+    update(
+        state
+            .attempted(
+                new DaemonState.Attempt(now, true, Optional.empty(), Optional.empty()),
+                Optional.empty(),
+                now)
+            .serving("dps", now)
+            .renewal(Optional.of(next), now));
+  }
+
+  /** A renewal that failed while the set in use is still served; tried again at {@code next}. */
+  void renewalFailed(AgentException e, Instant next) {
+    Instant now = clock.instant();
+    update(
+        state
+            .attempted(failure(e, now), Optional.empty(), now)
+            .serving(state.source(), now)
+            .renewal(Optional.of(next), now));
+  }
+
   void succeeded() {
     attempted(
         new DaemonState.Attempt(clock.instant(), true, Optional.empty(), Optional.empty()),
@@ -65,13 +94,15 @@ final class StateRecorder {
 
   /** A failed attempt, and when the next one is due (empty: none planned). */
   void failed(AgentException e, Optional<Instant> next) {
-    attempted(
-        new DaemonState.Attempt(
-            clock.instant(),
-            false,
-            Optional.of(e.kind().name().toLowerCase(Locale.ROOT)),
-            Optional.of(e.getMessage())),
-        next);
+    attempted(failure(e, clock.instant()), next);
+  }
+
+  private static DaemonState.Attempt failure(AgentException e, Instant at) {
+    return new DaemonState.Attempt(
+        at,
+        false,
+        Optional.of(e.kind().name().toLowerCase(Locale.ROOT)),
+        Optional.of(e.getMessage()));
   }
 
   private void attempted(DaemonState.Attempt attempt, Optional<Instant> next) {

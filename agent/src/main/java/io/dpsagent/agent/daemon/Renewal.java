@@ -1,0 +1,170 @@
+package io.dpsagent.agent.daemon;
+
+import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.attestation.DeviceAuthentication;
+import io.dpsagent.agent.config.AgentConfig;
+import io.dpsagent.agent.config.CertificateIssuance;
+import io.dpsagent.agent.flow.ProvisionFlow;
+import io.dpsagent.agent.issuance.CertificateFiles;
+import io.dpsagent.agent.issuance.RenewalSchedule;
+import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.agent.output.IssuedCertificate;
+import io.dpsagent.common.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Renewal of the certificate DPS issued: once its share of the lifetime has passed, the daemon
+ * registers again with a fresh CSR (for the same key, or with {@code rotate_key} for a new key in
+ * the other {@link CertificateFiles} pair) and the new set replaces the old through the ordinary
+ * output writer, under the daemon's output lock. A failed renewal leaves the set in use untouched
+ * and is tried again with the daemon's back-off.
+ */
+final class Renewal {
+
+  private static final Logger LOG = Logger.getLogger(Renewal.class.getName());
+
+  /** What serving goes on with: the set in use and when its certificate is renewed next. */
+  record Outcome(ConnectionInfo connection, Instant nextAt) {}
+
+  private final Clock clock;
+  private final Pacing pacing;
+  private final Signals signals;
+  private final StateRecorder state;
+  private Duration ceiling = Pacing.FIRST_RETRY;
+
+  Renewal(Clock clock, Pacing pacing, Signals signals, StateRecorder state) {
+    this.clock = clock;
+    this.pacing = pacing;
+    this.signals = signals;
+    this.state = state;
+  }
+
+  /**
+   * When the certificate of {@code serving} is due; empty without certificate issuance. A set
+   * without a certificate (issuance enabled after it was written) is due at once.
+   */
+  Optional<Instant> dueAt(AgentConfig config, ConnectionInfo serving) {
+    return config
+        .provisioning()
+        .certificateIssuance()
+        .map(
+            issuance ->
+                serving
+                    .certificate()
+                    .map(c -> RenewalSchedule.dueAt(c, issuance.renewAtFraction()))
+                    .orElseGet(clock::instant));
+  }
+
+  /** One renewal; empty when a stop request ended it. */
+  Optional<Outcome> attempt(AgentConfig config, DeviceAuthentication device, ConnectionInfo serving)
+      throws InterruptedException {
+    CertificateIssuance issuance = config.provisioning().certificateIssuance().orElseThrow();
+    Path dir = config.output().dir();
+    CertificateFiles current = CertificateFiles.inUse(issuance, dir, serving);
+    CertificateFiles target = CertificateFiles.forRenewal(issuance, dir, serving);
+    boolean rotating = !target.samePlaces(current);
+    LOG.info(
+        () ->
+            "renewing the certificate "
+                + serving.certificate().map(c -> "valid until " + c.notAfter()).orElse("(none yet)")
+                + (rotating ? " with a new key, " + target.key() : " for the same key"));
+    state.phase("renewing");
+    try {
+      if (rotating) {
+        removeUnnamed(target, dir); // what an interrupted renewal left: no set names it
+      }
+      ProvisionFlow.Result result =
+          new ProvisionFlow(
+                  config.withCertificateIssuance(target.applyTo(issuance)),
+                  clock,
+                  pacing::sleepServingWatchdog)
+              .runHoldingOutputs(device);
+      if (rotating) {
+        remove(current, "the retired certificate key");
+      }
+      return Optional.of(renewed(config, result.connection()));
+    } catch (AgentException e) {
+      if (signals.isStopped()) {
+        return Optional.empty();
+      }
+      if (rotating) {
+        removeUnnamed(target, dir);
+      }
+      return Optional.of(failed(e, serving));
+    }
+  }
+
+  private Outcome renewed(AgentConfig config, ConnectionInfo renewed) {
+    ceiling = Pacing.FIRST_RETRY;
+    Instant next = dueAt(config, renewed).orElseThrow();
+    state.renewed(next);
+    IssuedCertificate certificate = renewed.certificate().orElseThrow();
+    LOG.info(
+        () ->
+            "renewed the certificate: "
+                + certificate.file()
+                + " valid until "
+                + certificate.notAfter()
+                + " (sha256 "
+                + certificate.sha256Fingerprint()
+                + "); next renewal at "
+                + next);
+    return new Outcome(renewed, next);
+  }
+
+  private Outcome failed(AgentException e, ConnectionInfo serving) {
+    Instant now = clock.instant();
+    Duration wait = pacing.beforeNextRun(ceiling, e);
+    ceiling = Pacing.longer(ceiling);
+    Instant next =
+        serving
+            .certificate()
+            .map(c -> RenewalSchedule.retryAt(now, wait, c))
+            .orElse(now.plus(wait));
+    String validity =
+        serving
+            .certificate()
+            .map(c -> (c.notAfter().isAfter(now) ? "valid until " : "expired at ") + c.notAfter())
+            .orElse("none");
+    LOG.warning(
+        () ->
+            "certificate renewal failed: "
+                + e.getMessage()
+                + "; keeping the current set (certificate "
+                + validity
+                + "); next attempt at "
+                + next);
+    state.renewalFailed(e, next);
+    return new Outcome(serving, next);
+  }
+
+  /** Removes a pair's files unless the set on disk names them (a crash after the switch). */
+  private static void removeUnnamed(CertificateFiles files, Path dir) {
+    Optional<ConnectionInfo> onDisk;
+    try {
+      onDisk = ConnectionInfo.readIfPresent(dir);
+    } catch (AgentException e) {
+      return; // an unreadable set: nothing is removed on a guess
+    }
+    if (onDisk.filter(files::namedBy).isEmpty()) {
+      remove(files, "an unused certificate key");
+    }
+  }
+
+  private static void remove(CertificateFiles files, String what) {
+    for (Path file : files.keyFile().map(k -> List.of(k, files.chain())).orElse(List.of())) {
+      try {
+        AtomicFiles.delete(file);
+      } catch (IOException e) {
+        LOG.warning(() -> "cannot remove " + what + " " + file + ": " + e.getMessage());
+      }
+    }
+  }
+}

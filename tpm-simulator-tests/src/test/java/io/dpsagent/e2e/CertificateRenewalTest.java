@@ -1,0 +1,379 @@
+package io.dpsagent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.agent.output.IssuedCertificate;
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import io.dpsagent.emulator.registry.LinkedHub;
+import io.dpsagent.hsm.pem.Pem;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Renewal of an issued certificate by {@code dps-agent run}, against the emulator issuing
+ * certificates valid for {@link #VALIDITY} and renewed at half their lifetime: a new certificate
+ * before the old one expires, the set switched with {@code connection.json} always naming files in
+ * place, the application connecting with the new certificate once the old one has expired (the
+ * emulated hub takes only a valid certificate its CA issued), a rotated key, and a refused renewal
+ * that leaves the set as it was while the daemon keeps serving.
+ */
+class CertificateRenewalTest {
+
+  private static final String HUB = "localhost";
+  private static final Duration VALIDITY = Duration.ofSeconds(20);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @RegisterExtension
+  static final ClassFixture<DpsEmulator> EMULATOR =
+      ClassFixture.of(
+          () ->
+              DpsEmulator.start(
+                  EmulatorConfig.defaults().toBuilder()
+                      .retryAfterSeconds(1)
+                      .issuedCertificateValidity(VALIDITY)
+                      .linkedHubs(List.of(LinkedHub.withHostName(HUB)))
+                      .build()));
+
+  private final DpsEmulator emulator = EMULATOR.get();
+
+  private final Map<String, String> deviceKeys = new TreeMap<>();
+
+  @TempDir Path home;
+
+  @Test
+  void theSameKeyGetsANewCertificateBeforeExpiryAndTheApplicationConnectsWithIt() throws Exception {
+    String id = "renew-same-key";
+    Path key = home.resolve("renew-key.pem");
+    Device device = issuingDevice(id, key, "renew_at_fraction = 0.5\n");
+    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
+    try {
+      IssuedCertificate first = awaitFirstCertificate(device);
+      X509Certificate firstLeaf = leaf(first.file());
+      byte[] keyBytes = Files.readAllBytes(key);
+
+      Swap swap = watchUntilRenewed(device, first, false);
+
+      assertTrue(swap.at().isBefore(first.notAfter()), swap.at() + " vs " + first.notAfter());
+      IssuedCertificate second = swap.renewed();
+      X509Certificate secondLeaf = leaf(second.file());
+      assertNotEquals(firstLeaf.getSerialNumber(), secondLeaf.getSerialNumber());
+      assertTrue(second.notAfter().isAfter(first.notAfter()));
+      assertEquals(first.file(), second.file(), "the same key is renewed in place");
+      assertEquals(fingerprint(secondLeaf), second.sha256Fingerprint());
+      assertArrayEquals(keyBytes, Files.readAllBytes(key), "the key is kept");
+      assertTrue(certifies(secondLeaf, readKey(key).orElseThrow()));
+      assertStatusShowsRenewal(device);
+
+      assertTheApplicationConnectsAfter(first.notAfter(), device, id);
+    } finally {
+      assertEquals(0, daemon.stopAndWait().exitCode());
+    }
+  }
+
+  @Test
+  void rotateKeyCertifiesANewKeyAndRetiresTheOldOneAfterTheSwitch() throws Exception {
+    String id = "renew-rotate";
+    Path key = home.resolve("rotate-key.pem");
+    Device device = issuingDevice(id, key, "renew_at_fraction = 0.5\nrotate_key = true\n");
+    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
+    try {
+      IssuedCertificate first = awaitFirstCertificate(device);
+      PublicKey firstKey = leaf(first.file()).getPublicKey();
+
+      Swap swap = watchUntilRenewed(device, first, true);
+
+      assertTrue(swap.at().isBefore(first.notAfter()));
+      ConnectionInfo renewed = device.connection();
+      Path newKey = Path.of(URI.create(renewed.hubAuth().references().get("privateKeyUri")));
+      assertEquals(home.resolve("rotate-key.alt.pem"), newKey);
+      assertEquals(device.outputDir.resolve("device-cert.alt.pem"), swap.renewed().file());
+      X509Certificate secondLeaf = leaf(swap.renewed().file());
+      assertNotEquals(firstKey, secondLeaf.getPublicKey(), "a new key");
+      assertTrue(certifies(secondLeaf, readKey(newKey).orElseThrow()));
+      assertEquals(
+          fingerprint(secondLeaf), renewed.certificate().orElseThrow().sha256Fingerprint());
+      // Removed right after the switch, which the watch may have seen first.
+      assertTrue(gone(key), "the retired key is removed once the new set is written");
+      assertTrue(gone(first.file()), "and its chain");
+
+      assertTheApplicationConnectsAfter(first.notAfter(), device, id);
+    } finally {
+      assertEquals(0, daemon.stopAndWait().exitCode());
+    }
+  }
+
+  @Test
+  void aRenewalTheEmulatorRefusesKeepsTheSetAndTheDaemonServing() throws Exception {
+    String id = "renew-refused";
+    Device device = issuingDevice(id, home.resolve("refused-key.pem"), "renew_at_fraction = 0.5\n");
+    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
+    try {
+      awaitFirstCertificate(device);
+      enroll(id, false); // the next CSR is a 400
+      Map<String, byte[]> before = snapshot(device);
+
+      JsonNode failed =
+          awaitState(device, s -> !s.path("lastAttempt").path("succeeded").asBoolean());
+
+      assertEquals("refused", failed.path("lastAttempt").path("kind").asText(), failed.toString());
+      assertTrue(
+          failed.path("lastAttempt").path("message").asText().contains("errorCode 400401"),
+          failed.toString());
+      assertEquals("ready", failed.path("phase").asText());
+      assertTrue(
+          Instant.parse(failed.path("certificateRenewalAt").asText())
+              .isAfter(Instant.parse(failed.path("lastAttempt").path("at").asText())),
+          "a next attempt is planned: " + failed);
+      assertFalse(daemon.run.isDone(), "the daemon keeps running");
+      assertSnapshotEquals(before, snapshot(device));
+      assertStatusShowsRenewal(device);
+    } finally {
+      assertEquals(0, daemon.stopAndWait().exitCode());
+    }
+  }
+
+  @Test
+  void aCachedSetPastItsRenewalPointIsRenewedAtStart() throws Exception {
+    String id = "renew-at-boot";
+    Device device = issuingDevice(id, home.resolve("boot-key.pem"), "renew_at_fraction = 0.05\n");
+    CliRun provision = CliRun.of("provision", "--config", device.writeConfig());
+    assertEquals(0, provision.exitCode(), provision.toString());
+    IssuedCertificate cached = device.connection().certificate().orElseThrow();
+    awaitPast(cached.notBefore().plus(VALIDITY.dividedBy(20)));
+
+    Instant started = Instant.now();
+    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
+    try {
+      Swap swap = watchUntilRenewed(device, cached, false);
+
+      assertTrue(
+          Duration.between(started, swap.at()).compareTo(Duration.ofSeconds(8)) < 0,
+          "renewed at start, " + Duration.between(started, swap.at()) + " after it");
+    } finally {
+      assertEquals(0, daemon.stopAndWait().exitCode());
+    }
+  }
+
+  /** A renewal seen from outside: the set that replaced the first and when it was seen. */
+  private record Swap(IssuedCertificate renewed, Instant at) {}
+
+  /**
+   * Reads the set as an application would, every 20 ms until its certificate is another than {@code
+   * first}. A reading counts when connection.json did not change while the files it names were read
+   * (else the application would read again); each such reading must find the chain and the key it
+   * names in place and matching, and with a rotated key also the recorded fingerprint.
+   * connection.json itself must never be missing.
+   */
+  private Swap watchUntilRenewed(Device device, IssuedCertificate first, boolean rotating)
+      throws Exception {
+    Path json = device.outputDir.resolve("connection.json");
+    Instant deadline = Instant.now().plus(VALIDITY).plusSeconds(10);
+    int readings = 0;
+    for (int i = 0; i < 5_000 && Instant.now().isBefore(deadline); i++) {
+      byte[] before = Files.readAllBytes(json); // NoSuchFileException fails the test
+      ConnectionInfo set = ConnectionInfo.read(json);
+      IssuedCertificate issued = set.certificate().orElseThrow();
+      Optional<X509Certificate> chainLeaf = readLeaf(issued.file());
+      Path keyFile = Path.of(URI.create(set.hubAuth().references().get("privateKeyUri")));
+      Optional<PrivateKey> key = readKey(keyFile);
+      if (!Arrays.equals(before, Files.readAllBytes(json))) {
+        continue; // switched while being read: an application reads again
+      }
+      readings++;
+      assertTrue(chainLeaf.isPresent(), "connection.json names a missing chain " + issued.file());
+      assertTrue(key.isPresent(), "connection.json names a missing key " + keyFile);
+      assertTrue(certifies(chainLeaf.get(), key.get()), "chain and key of one set");
+      if (rotating) {
+        assertEquals(fingerprint(chainLeaf.get()), issued.sha256Fingerprint());
+      }
+      if (!issued.sha256Fingerprint().equals(first.sha256Fingerprint())) {
+        return new Swap(issued, Instant.now());
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no renewal within " + VALIDITY.plusSeconds(10) + ", " + readings);
+  }
+
+  private static Optional<X509Certificate> readLeaf(Path file) throws IOException {
+    try {
+      return Optional.of(Pem.requireCertificates(file).get(0));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The key file's key; never one generated in its place (it may be retired meanwhile). */
+  private static Optional<PrivateKey> readKey(Path file) throws Exception {
+    String pem;
+    try {
+      pem = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    return Pem.privateKey(pem);
+  }
+
+  /** Whether {@code leaf} certifies {@code key}: a signature by the key verifies with the leaf. */
+  private static boolean certifies(X509Certificate leaf, PrivateKey key) throws Exception {
+    byte[] data = "renewal".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    Signature signer = Signature.getInstance("SHA256withECDSA");
+    signer.initSign(key);
+    signer.update(data);
+    byte[] signature = signer.sign();
+    Signature verifier = Signature.getInstance("SHA256withECDSA");
+    verifier.initVerify(leaf.getPublicKey());
+    verifier.update(data);
+    return verifier.verify(signature);
+  }
+
+  /** Once {@code expiry} has passed, the hub takes only a later certificate: the renewed one. */
+  private void assertTheApplicationConnectsAfter(Instant expiry, Device device, String id)
+      throws Exception {
+    awaitPast(expiry.plusSeconds(1));
+    long sent = emulator.hubs().state(HUB).orElseThrow().messages(id);
+    assertEquals(0, RecipeApplication.run(device, emulator, HUB).exitCode());
+    assertEquals(sent + 1, emulator.hubs().state(HUB).orElseThrow().messages(id));
+  }
+
+  private static void assertStatusShowsRenewal(Device device) throws Exception {
+    CliRun status = CliRun.of("status", "--config", device.writeConfig());
+    assertEquals(0, status.exitCode(), status.toString());
+    IssuedCertificate current = device.connection().certificate().orElseThrow();
+    assertTrue(
+        status.stdout().contains(" expires " + current.notAfter() + " (sha256 "), status.stdout());
+    JsonNode state = JSON.readTree(device.outputDir.resolve("state.json").toFile());
+    assertTrue(
+        status.stdout().contains("renewal due:   " + state.path("certificateRenewalAt").asText()),
+        status.stdout());
+  }
+
+  private IssuedCertificate awaitFirstCertificate(Device device) throws Exception {
+    Path json = device.outputDir.resolve("connection.json");
+    for (int i = 0; i < 200; i++) {
+      if (Files.exists(json)) {
+        return device.connection().certificate().orElseThrow();
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the daemon wrote no connection.json within 10 s");
+  }
+
+  private static JsonNode awaitState(Device device, java.util.function.Predicate<JsonNode> wanted)
+      throws Exception {
+    Path file = device.outputDir.resolve("state.json");
+    Instant deadline = Instant.now().plus(VALIDITY).plusSeconds(10);
+    while (Instant.now().isBefore(deadline)) {
+      if (Files.exists(file)) {
+        JsonNode state = JSON.readTree(Files.readAllBytes(file));
+        if (state.has("lastAttempt") && wanted.test(state)) {
+          return state;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("state.json never showed the wanted attempt");
+  }
+
+  /** Whether {@code file} is absent, or goes within 5 s. */
+  private static boolean gone(Path file) throws InterruptedException {
+    for (int i = 0; i < 100 && Files.exists(file); i++) {
+      Thread.sleep(50);
+    }
+    return !Files.exists(file);
+  }
+
+  private static void awaitPast(Instant instant) throws InterruptedException {
+    Duration left = Duration.between(Instant.now(), instant);
+    if (!left.isNegative()) {
+      Thread.sleep(left.toMillis() + 1);
+    }
+  }
+
+  /**
+   * Every file of the set, by name, and its key: all but the daemon's state, the lock and temporary
+   * files (all hidden).
+   */
+  private static Map<String, byte[]> snapshot(Device device) throws Exception {
+    Map<String, byte[]> files = new TreeMap<>();
+    List<Path> paths = new ArrayList<>();
+    try (Stream<Path> listing = Files.list(device.outputDir)) {
+      listing
+          .filter(p -> !p.getFileName().toString().startsWith("."))
+          .filter(p -> !p.getFileName().toString().equals("state.json"))
+          .forEach(paths::add);
+    }
+    paths.add(Path.of(URI.create(device.connection().hubAuth().references().get("privateKeyUri"))));
+    for (Path path : paths) {
+      files.put(path.toString(), Files.readAllBytes(path));
+    }
+    return files;
+  }
+
+  private static void assertSnapshotEquals(
+      Map<String, byte[]> expected, Map<String, byte[]> actual) {
+    assertEquals(expected.keySet(), actual.keySet());
+    expected.forEach((name, bytes) -> assertArrayEquals(bytes, actual.get(name), name));
+  }
+
+  private Device issuingDevice(String id, Path key, String renewal) throws IOException {
+    String deviceKey = Device.newKey();
+    deviceKeys.put(id, deviceKey);
+    enroll(id, true);
+    Device device = Device.named(home, id).endpoint(emulator, "https").deviceKey(deviceKey);
+    device.config(
+        "[provisioning.certificate_issuance]\nenabled = true\nkey = { uri = \""
+            + key.toUri()
+            + "\" }\n"
+            + renewal);
+    return device;
+  }
+
+  /** Enrolls {@code id} with its device key, set for certificate issuance or not. */
+  private void enroll(String id, boolean issuance) {
+    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey(id, deviceKeys.get(id));
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            enrollment.withOptions(enrollment.options().withCertificateIssuance(issuance)));
+  }
+
+  private static X509Certificate leaf(Path chain) throws IOException {
+    return Pem.requireCertificates(chain).get(0);
+  }
+
+  private static String fingerprint(X509Certificate certificate) throws Exception {
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+  }
+}
