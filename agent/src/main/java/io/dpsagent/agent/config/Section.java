@@ -59,14 +59,7 @@ final class Section {
 
   /** A TOML float or integer. */
   Optional<Double> number(String key) throws InvalidConfigException {
-    JsonNode value = take(key);
-    if (value == null) {
-      return Optional.empty();
-    }
-    if (!value.isNumber()) {
-      throw wrongType(key, "a number");
-    }
-    return Optional.of(value.doubleValue());
+    return take(key, JsonNode::isNumber, "a number", JsonNode::doubleValue);
   }
 
   Optional<Boolean> bool(String key) throws InvalidConfigException {
