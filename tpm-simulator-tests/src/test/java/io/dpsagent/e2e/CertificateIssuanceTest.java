@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.output.ConnectionInfo;
@@ -17,6 +18,7 @@ import io.dpsagent.emulator.hub.HubDevice;
 import io.dpsagent.emulator.hub.HubDirectory;
 import io.dpsagent.emulator.hub.HubServer;
 import io.dpsagent.emulator.hub.HubState;
+import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
@@ -31,6 +33,7 @@ import io.dpsagent.hsm.software.SoftwareKeyPairs;
 import io.dpsagent.hsm.testing.SoftHsm;
 import io.dpsagent.hsm.testing.Swtpm;
 import io.dpsagent.hsm.testing.TestPki;
+import io.dpsagent.hsm.tpm.TpmSigningKey;
 import io.dpsagent.hsm.tpm.TpmSigningKeys;
 import io.dpsagent.hsm.tpm.TpmTimeouts;
 import java.io.IOException;
@@ -43,6 +46,7 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -71,6 +75,7 @@ class CertificateIssuanceTest {
               DpsEmulator.start(
                   EmulatorConfig.defaults().toBuilder()
                       .retryAfterSeconds(1)
+                      .mqtt5(Mqtt5Policy.ACCEPT)
                       .issuedCertificateValidity(Duration.ofDays(2))
                       .linkedHubs(List.of(LinkedHub.withHostName(HUB)))
                       .build()));
@@ -123,7 +128,7 @@ class CertificateIssuanceTest {
   @TempDir Path home;
 
   @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt"})
+  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
   void aGeneratedFileKeyGetsAChainTheApplicationConnectsWith(String transport) throws Exception {
     String id = "issued-file-" + transport;
     Device device = symmetricKeyDevice(id, transport, true);
@@ -312,6 +317,36 @@ class CertificateIssuanceTest {
     assertEquals("", run.stdout());
     assertEquals(List.of(), device.outputs());
     assertTrue(Files.exists(key), "the generated key stays for the next registration");
+  }
+
+  @Test
+  void aTpmAttestedDeviceGetsACertificateForAKeyInTheSameTpm() throws Exception {
+    Device device = new Device(home).endpoint(emulator).tpm(TPM.get());
+    CliRun identity = CliRun.of("tpm", "identity", "--config", device.writeConfig(), "--json");
+    assertEquals(0, identity.exitCode(), identity.toString());
+    JsonNode tpmIdentity = JSON.readTree(identity.stdout());
+    String id = tpmIdentity.get("registrationId").textValue();
+    IndividualEnrollment enrollment =
+        IndividualEnrollment.tpm(
+            id, Base64.getDecoder().decode(tpmIdentity.get("endorsementKey").textValue()));
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            enrollment.withOptions(enrollment.options().withCertificateIssuance(true)));
+    int handle = 0x81000131;
+    device.config(
+        issuanceTable(String.format("tpm:handle=0x%08X", handle), "")
+            + hubTable(hubPort(), emulator.caFile()));
+
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(HubVerification.Result.REACHABLE, device.connection().hubVerification().result());
+    assertEquals("tpm", device.connection().attestation());
+    List<X509Certificate> chain = assertIssued(device, id);
+    TpmSigningKey key = TpmSigningKeys.read(TPM.get().tcti(), TpmTimeouts.defaults(), handle);
+    assertEquals(key.publicKey(), chain.get(0).getPublicKey());
+    assertTrue(key.nonDuplicable(), key.toString());
   }
 
   @Test
