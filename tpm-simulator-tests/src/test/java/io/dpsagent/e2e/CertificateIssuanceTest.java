@@ -5,14 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.EmulatorConfig;
+import io.dpsagent.emulator.hub.HubCredential;
+import io.dpsagent.emulator.hub.HubDevice;
+import io.dpsagent.emulator.hub.HubDirectory;
+import io.dpsagent.emulator.hub.HubServer;
+import io.dpsagent.emulator.hub.HubState;
+import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
+import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.example.KeyHomeHubConnection;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.TlsIdentity;
@@ -23,16 +33,20 @@ import io.dpsagent.hsm.software.SoftwareKeyPairs;
 import io.dpsagent.hsm.testing.SoftHsm;
 import io.dpsagent.hsm.testing.Swtpm;
 import io.dpsagent.hsm.testing.TestPki;
+import io.dpsagent.hsm.tpm.TpmSigningKey;
 import io.dpsagent.hsm.tpm.TpmSigningKeys;
 import io.dpsagent.hsm.tpm.TpmTimeouts;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -61,18 +75,60 @@ class CertificateIssuanceTest {
               DpsEmulator.start(
                   EmulatorConfig.defaults().toBuilder()
                       .retryAfterSeconds(1)
+                      .mqtt5(Mqtt5Policy.ACCEPT)
                       .issuedCertificateValidity(Duration.ofDays(2))
                       .linkedHubs(List.of(LinkedHub.withHostName(HUB)))
                       .build()));
 
   @RegisterExtension static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::start);
 
+  @RegisterExtension
+  static final ClassFixture<RefusingHub> REFUSING_HUB = ClassFixture.of(RefusingHub::start);
+
+  /**
+   * A hub that holds every device but refuses any client certificate: what a hub that does not
+   * accept the certificate DPS issued answers. It has a CA of its own ({@code caFile}).
+   */
+  record RefusingHub(HubServer server, Path caFile) implements AutoCloseable {
+    static RefusingHub start() throws Exception {
+      LocalCertificateAuthority ca = LocalCertificateAuthority.create();
+      Path caFile = Files.createTempFile("refusing-hub-ca", ".pem");
+      Files.writeString(caFile, TestPki.pem(ca.certificate()));
+      HubDirectory everyDevice =
+          (host, deviceId) ->
+              Optional.of(
+                  new HubDevice(
+                      deviceId,
+                      new HubCredential.ClientCertificate(chain -> false),
+                      Optional.empty()));
+      HubServer server =
+          HubServer.start(
+              new InetSocketAddress("127.0.0.1", 0),
+              new HubState(HUB),
+              new HubServer.Settings(
+                  ca.issueServerIdentity(HUB).newServerContext(),
+                  everyDevice,
+                  Duration.ZERO,
+                  Clock.systemUTC()));
+      return new RefusingHub(server, caFile);
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      Files.deleteIfExists(caFile);
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DESIRED = "{\"interval\":30,\"$version\":1}";
+
   private final DpsEmulator emulator = EMULATOR.get();
 
   @TempDir Path home;
 
   @ParameterizedTest
-  @ValueSource(strings = {"https", "mqtt"})
+  @ValueSource(strings = {"https", "mqtt", "mqtt5", "mqtt-ws"})
   void aGeneratedFileKeyGetsAChainTheApplicationConnectsWith(String transport) throws Exception {
     String id = "issued-file-" + transport;
     Device device = symmetricKeyDevice(id, transport, true);
@@ -191,6 +247,108 @@ class CertificateIssuanceTest {
     assertEquals(1, emulator.hubs().state(HUB).orElseThrow().messages(id));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"file", "pkcs11", "tpm"})
+  void provisionVerifiesTheHubWithTheIssuedCertificateAndWritesTheInitialConfig(String keyHome)
+      throws Exception {
+    String id = "issued-verified-" + keyHome;
+    Device device = issuingDeviceWithInitialTwin(id);
+    device.config(
+        issuanceTable(keyUri(keyHome, 0x81000121), "")
+            + tpmTable()
+            + hubTable(hubPort(), emulator.caFile()));
+
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(
+        run.stdout()
+            .contains(
+                "\nhub reachable: localhost:"
+                    + hubPort()
+                    + " accepted the device and sent its twin\n"),
+        run.stdout());
+    assertEquals(HubVerification.Result.REACHABLE, device.connection().hubVerification().result());
+    assertEquals(JSON.readTree(DESIRED), JSON.readTree(initialConfig(device).toFile()));
+    assertEquals(
+        List.of("connection-string", "connection.json", "device-cert.pem", "initial-config.json"),
+        device.outputs());
+    assertIssued(device, id);
+    assertTrue(emulator.hubs().state(HUB).orElseThrow().existingTwin(id).isPresent());
+  }
+
+  @Test
+  void theDaemonVerifiesTheHubWithTheIssuedCertificate() throws Exception {
+    String id = "issued-daemon";
+    Device device = issuingDeviceWithInitialTwin(id);
+    device
+        .output("token_dir = \"" + home.resolve("run") + "\"")
+        .config(issuanceTable(keyUri("file", 0), "") + hubTable(hubPort(), emulator.caFile()));
+    String config = device.writeConfig();
+
+    RunningDaemon daemon = new RunningDaemon(config);
+    awaitFile(initialConfig(device));
+    CliRun stopped = daemon.stopAndWait();
+
+    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertEquals(JSON.readTree(DESIRED), JSON.readTree(initialConfig(device).toFile()));
+    assertEquals(HubVerification.Result.REACHABLE, device.connection().hubVerification().result());
+    assertIssued(device, id);
+  }
+
+  @Test
+  void aHubThatRefusesTheIssuedCertificateExits3AndWritesNothing() throws Exception {
+    String id = "issued-refused";
+    Device device = symmetricKeyDevice(id, "https", true);
+    Path key = home.resolve("refused-key.pem");
+    device.config(
+        issuanceTable(key.toUri().toString(), "")
+            + hubTable(REFUSING_HUB.get().server().port(), REFUSING_HUB.get().caFile()));
+
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+
+    assertEquals(3, run.exitCode(), run.toString());
+    assertEquals(
+        "dps-agent: error: the hub localhost refused device "
+            + id
+            + " with CONNACK 5 (not authorized): DPS assigned it there, but the hub does not accept"
+            + " its credential",
+        run.stderr().strip().lines().reduce((first, last) -> last).orElseThrow());
+    assertEquals("", run.stdout());
+    assertEquals(List.of(), device.outputs());
+    assertTrue(Files.exists(key), "the generated key stays for the next registration");
+  }
+
+  @Test
+  void aTpmAttestedDeviceGetsACertificateForAKeyInTheSameTpm() throws Exception {
+    Device device = new Device(home).endpoint(emulator).tpm(TPM.get());
+    CliRun identity = CliRun.of("tpm", "identity", "--config", device.writeConfig(), "--json");
+    assertEquals(0, identity.exitCode(), identity.toString());
+    JsonNode tpmIdentity = JSON.readTree(identity.stdout());
+    String id = tpmIdentity.get("registrationId").textValue();
+    IndividualEnrollment enrollment =
+        IndividualEnrollment.tpm(
+            id, Base64.getDecoder().decode(tpmIdentity.get("endorsementKey").textValue()));
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            enrollment.withOptions(enrollment.options().withCertificateIssuance(true)));
+    int handle = 0x81000131;
+    device.config(
+        issuanceTable(String.format("tpm:handle=0x%08X", handle), "")
+            + hubTable(hubPort(), emulator.caFile()));
+
+    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(HubVerification.Result.REACHABLE, device.connection().hubVerification().result());
+    assertEquals("tpm", device.connection().attestation());
+    List<X509Certificate> chain = assertIssued(device, id);
+    TpmSigningKey key = TpmSigningKeys.read(TPM.get().tcti(), TpmTimeouts.defaults(), handle);
+    assertEquals(key.publicKey(), chain.get(0).getPublicKey());
+    assertTrue(key.nonDuplicable(), key.toString());
+  }
+
   @Test
   void aCsrOnAnEnrollmentNotSetForIssuanceEndsWithTheDpsErrorAndExit4() throws Exception {
     Device device = symmetricKeyDevice("not-issuing", "https", false);
@@ -207,6 +365,52 @@ class CertificateIssuanceTest {
                     + " csr, or enable certificate issuance on the enrollment. (tracking ID "),
         run.stderr());
     assertEquals(List.of(), device.outputs());
+  }
+
+  /** A symmetric-key device enrolled for issuance, with {@link #DESIRED} in its initial twin. */
+  private Device issuingDeviceWithInitialTwin(String id) throws Exception {
+    String key = Device.newKey();
+    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey(id, key);
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            enrollment.withOptions(
+                enrollment
+                    .options()
+                    .withCertificateIssuance(true)
+                    .withInitialTwin(
+                        JSON.readTree("{\"properties\":{\"desired\":" + DESIRED + "}}"))));
+    return Device.named(home, id).endpoint(emulator, "https").deviceKey(key);
+  }
+
+  /** An issuance key URI in {@code keyHome}: a file, a fresh SoftHSM2 token, or a TPM handle. */
+  private String keyUri(String keyHome, int tpmHandle) throws Exception {
+    return switch (keyHome) {
+      case "file" -> home.resolve("issued-key.pem").toUri().toString();
+      case "pkcs11" -> SoftHsm.newToken().uri("object=issued-key;type=private");
+      case "tpm" -> String.format("tpm:handle=0x%08X", tpmHandle);
+      default -> throw new IllegalArgumentException(keyHome);
+    };
+  }
+
+  private static String tpmTable() {
+    return "[tpm]\ntcti = \"" + TPM.get().tcti() + "\"\n";
+  }
+
+  /** Verification on, against the hub at {@code port} whose certificate {@code caFile} issued. */
+  private static String hubTable(int port, Path caFile) {
+    return "[hub]\nverify = true\nport = " + port + "\nca_file = \"" + caFile + "\"\n";
+  }
+
+  private static Path initialConfig(Device device) {
+    return device.outputDir.resolve("initial-config.json");
+  }
+
+  private static void awaitFile(Path file) throws InterruptedException {
+    long deadline = System.nanoTime() + RunningDaemon.BOUND.toNanos();
+    while (!Files.exists(file) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
   }
 
   private Device symmetricKeyDevice(String id, String transport, boolean issuance)

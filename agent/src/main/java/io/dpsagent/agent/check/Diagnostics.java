@@ -44,6 +44,7 @@ public final class Diagnostics {
     if (CertificatesCheck.relevant(config)) {
       checks.add(new CertificatesCheck(config, options.clock()));
     }
+    IssuedCertificateCheck.of(config, options.clock()).ifPresent(checks::add);
     serviceUser
         .user()
         .ifPresent(
@@ -54,6 +55,7 @@ public final class Diagnostics {
     if (TpmCheck.relevant(config)) {
       checks.add(new TpmCheck(config, options.timeout()));
     }
+    TpmKeyCheck.of(config, options.timeout()).ifPresent(checks::add);
     Pkcs11Check.of(config).ifPresent(checks::add);
     Endpoint endpoint = new Endpoint(config.provisioning(), options.timeout());
     List<Check> network =

@@ -99,7 +99,7 @@ final class TpmCheck extends NamedCheck {
         keys + "; no identity key at " + identity + " yet: the first provisioning stores it");
   }
 
-  private static String unreachableFix(TctiSpec tcti) {
+  static String unreachableFix(TctiSpec tcti) {
     return tcti.kind() == TctiSpec.Kind.DEVICE
         ? "check that the TPM is enabled in the firmware and its driver loaded (ls -l "
             + tcti.path()

@@ -22,6 +22,10 @@ import io.dpsagent.agent.output.OutputLock;
 import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.agent.tls.TrustStores;
 import io.dpsagent.common.AtomicFiles;
+import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.KeyUri;
+import io.dpsagent.hsm.TlsIdentity;
+import io.dpsagent.hsm.keys.Keys;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -93,17 +97,28 @@ public final class ProvisionFlow {
   }
 
   /**
-   * The assignment with its hub verified ({@code [hub] verify}). A device that gets its hub
-   * credential issued at provisioning is not verified yet: the verifier connects with the
-   * attestation's credential, not the certificate DPS just issued.
+   * The assignment with its hub verified ({@code [hub] verify}): with the attestation's credential,
+   * or, when DPS issued a certificate at this registration, with that chain and its key.
    */
   private Registered verified(Registered registered, DeviceAuthentication device, boolean daemon)
       throws AgentException {
-    if (registered.chain().isPresent()) {
-      return registered;
-    }
     Optional<HubVerifier> hub = HubVerifier.forCommand(config, daemon, clock);
-    return new Registered(HubVerifier.verified(hub, registered.info(), device), registered.chain());
+    ConnectionInfo info =
+        registered.chain().isPresent()
+            ? HubVerifier.verified(hub, registered.info(), () -> issued(registered.chain().get()))
+            : HubVerifier.verified(hub, registered.info(), device);
+    return new Registered(info, registered.chain());
+  }
+
+  /** The issued chain, not written yet, with the key it certifies, wherever that lives. */
+  private TlsIdentity issued(IssuedChain chain) throws AgentException {
+    KeyUri key = config.provisioning().certificateIssuance().orElseThrow().key();
+    try {
+      return Keys.tlsIdentity(
+          chain.certificates(), "the certificate DPS issued", key, Attestations.keyOptions(config));
+    } catch (HsmException e) {
+      throw AgentException.hsm("certificate_issuance.key " + key + ": ", e);
+    }
   }
 
   /** An assignment and, with certificate issuance, the chain DPS issued (not yet written). */

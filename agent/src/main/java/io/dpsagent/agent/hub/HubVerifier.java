@@ -66,28 +66,67 @@ public final class HubVerifier {
         verifier.isPresent() ? verifier.get().verify(info, device) : HubVerification.NOT_VERIFIED);
   }
 
+  /** Opens the client identity a verification connects with, only when there is one to make. */
+  @FunctionalInterface
+  public interface IdentitySource {
+    TlsIdentity open() throws AgentException;
+  }
+
   /**
-   * Connects to {@code info}'s hub as its device and reads the twin.
+   * {@code info} with the outcome of verifying its hub with a certificate DPS just issued ({@code
+   * certificate_issuance}), or as not verified without a verifier; the identity is opened only to
+   * verify.
+   */
+  public static ConnectionInfo verified(
+      Optional<HubVerifier> verifier, ConnectionInfo info, IdentitySource issued)
+      throws AgentException {
+    return info.withHubVerification(
+        verifier.isPresent()
+            ? verifier.get().verify(info, issued.open())
+            : HubVerification.NOT_VERIFIED);
+  }
+
+  /**
+   * Connects to {@code info}'s hub as its device, with the credential of its attestation (a SAS
+   * token, or its TLS client certificate), and reads the twin.
    *
    * @throws AgentException only when the device's key cannot sign (a TPM or HSM failure)
    */
   public HubVerification verify(ConnectionInfo info, DeviceAuthentication device)
       throws AgentException {
+    if ("x509".equals(device.hubAuth().type())) {
+      return connect(info, Optional.empty(), device.tlsIdentity(), "the client certificate");
+    }
+    return connect(info, Optional.of(token(info, device)), Optional.empty(), "a SAS token");
+  }
+
+  /**
+   * Connects to {@code info}'s hub as its device with {@code issued}, the certificate DPS issued at
+   * this registration and its key (in a file, a token or the TPM), and reads the twin.
+   */
+  public HubVerification verify(ConnectionInfo info, TlsIdentity issued) throws AgentException {
+    return connect(info, Optional.empty(), Optional.of(issued), "the issued certificate");
+  }
+
+  private HubVerification connect(
+      ConnectionInfo info,
+      Optional<char[]> token,
+      Optional<TlsIdentity> identity,
+      String credentialName)
+      throws AgentException {
     String endpoint = info.hubHostName() + ":" + config.port();
     TwinClient client = new TwinClient(info.hubHostName(), config.port(), info.deviceId());
-    boolean x509 = "x509".equals(device.hubAuth().type());
-    Optional<TlsIdentity> identity = x509 ? device.tlsIdentity() : Optional.empty();
     TwinClient.Credential credential =
         new TwinClient.Credential(
-            x509 ? Optional.empty() : Optional.of(token(info, device)),
-            TrustStores.clientContext(trust, identity).getSocketFactory());
+            token, TrustStores.clientContext(trust, identity).getSocketFactory());
     LOG.fine(
         () ->
             "verifying the assignment: connecting to "
                 + endpoint
                 + " as "
                 + info.deviceId()
-                + (x509 ? " with the client certificate" : " with a SAS token"));
+                + " with "
+                + credentialName);
     HubVerification outcome;
     try {
       TwinClient.TwinReply reply = client.readTwin(credential, Deadline.after(config.timeout()));

@@ -45,7 +45,7 @@ public record CertificateSigningRequest(
       return new CertificateSigningRequest(
           issuance, Base64.getEncoder().encodeToString(request.der()), request.publicKey());
     } catch (HsmException e) {
-      throw AgentException.hsm("certificate_issuance.key " + key, e);
+      throw AgentException.hsm("certificate_issuance.key " + key + ": ", e);
     } catch (IllegalArgumentException e) {
       throw AgentException.config(
           "registration ID " + registrationId + " cannot be a certificate subject CN");

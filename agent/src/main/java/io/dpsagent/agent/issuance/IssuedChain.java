@@ -78,6 +78,11 @@ public final class IssuedChain {
     }
   }
 
+  /** Leaf first, as DPS sent it. */
+  public List<X509Certificate> certificates() {
+    return certificates;
+  }
+
   public X509Certificate leaf() {
     return certificates.get(0);
   }

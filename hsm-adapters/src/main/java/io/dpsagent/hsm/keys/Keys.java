@@ -12,6 +12,8 @@ import io.dpsagent.hsm.tpm.TctiSpec;
 import io.dpsagent.hsm.tpm.TpmAttestor;
 import io.dpsagent.hsm.tpm.TpmSigningKeys;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -54,7 +56,25 @@ public final class Keys {
     return switch (key.scheme()) {
       case FILE -> SoftwareTlsIdentity.fromPem(chainFile(chainFile, key), key.path());
       case PKCS11 -> tokenTlsIdentity(chainFile, key, options);
-      case TPM -> tpmTlsIdentity(chainFile(chainFile, key), key, options);
+      case TPM ->
+          tpmTlsIdentity(SoftwareTlsIdentity.readChain(chainFile(chainFile, key)), key, options);
+    };
+  }
+
+  /**
+   * A TLS client identity for {@code key} with a chain held in memory, leaf first (a certificate
+   * just issued for the key, before it is written anywhere); the leaf must certify the key.
+   *
+   * @param chainSource names the chain in messages
+   */
+  public static TlsIdentity tlsIdentity(
+      List<X509Certificate> chain, String chainSource, KeyUri key, KeyOptions options)
+      throws HsmException {
+    key.warnings().forEach(options.warnings());
+    return switch (key.scheme()) {
+      case FILE -> SoftwareTlsIdentity.fromKeyFile(chain, chainSource, key.path());
+      case PKCS11 -> tokenTlsIdentity(chain, key, options);
+      case TPM -> tpmTlsIdentity(chain, key, options);
     };
   }
 
@@ -82,15 +102,20 @@ public final class Keys {
     return TpmAttestor.open(tcti, options.tpmSettings(), options.tpmTimeouts());
   }
 
-  private static TlsIdentity tpmTlsIdentity(Path chain, KeyUri key, KeyOptions options)
-      throws HsmException {
-    return TpmSigningKeys.tlsIdentity(
-        key.tpm(), options.tpmTcti(), options.tpmTimeouts(), SoftwareTlsIdentity.readChain(chain));
+  private static TlsIdentity tpmTlsIdentity(
+      List<X509Certificate> chain, KeyUri key, KeyOptions options) throws HsmException {
+    return TpmSigningKeys.tlsIdentity(key.tpm(), options.tpmTcti(), options.tpmTimeouts(), chain);
   }
 
   private static SasSigner tokenSasSigner(KeyUri key, KeyOptions options) throws HsmException {
     return Pkcs11Token.open(key.pkcs11(), options.pkcs11Module().orElse(null))
         .sasSigner(key.pkcs11());
+  }
+
+  private static TlsIdentity tokenTlsIdentity(
+      List<X509Certificate> chain, KeyUri key, KeyOptions options) throws HsmException {
+    return Pkcs11Token.open(key.pkcs11(), options.pkcs11Module().orElse(null))
+        .tlsIdentity(key.pkcs11(), chain);
   }
 
   private static TlsIdentity tokenTlsIdentity(

@@ -38,7 +38,20 @@ public final class SoftwareTlsIdentity extends SingleKeyTlsIdentity {
   public static SoftwareTlsIdentity fromPem(Path chainFile, Path keyFile) throws HsmException {
     List<X509Certificate> chain = readChain(chainFile);
     PrivateKey key = readPemKey(keyFile, KeyFiles.readSecretText(keyFile));
-    requireMatchingPair(key, chain.get(0), chainFile, keyFile);
+    requireMatchingPair(key, chain.get(0), chainFile.toString(), keyFile);
+    return new SoftwareTlsIdentity(key, chain);
+  }
+
+  /**
+   * Pairs a chain held in memory (leaf first, e.g. one just issued) with the private key in {@code
+   * keyFile}; the key file must be owner-only.
+   *
+   * @param chainSource names the chain in messages
+   */
+  public static SoftwareTlsIdentity fromKeyFile(
+      List<X509Certificate> chain, String chainSource, Path keyFile) throws HsmException {
+    PrivateKey key = readPemKey(keyFile, KeyFiles.readSecretText(keyFile));
+    requireMatchingPair(key, chain.get(0), chainSource, keyFile);
     return new SoftwareTlsIdentity(key, chain);
   }
 
@@ -59,7 +72,7 @@ public final class SoftwareTlsIdentity extends SingleKeyTlsIdentity {
           for (Certificate c : store.getCertificateChain(alias)) {
             chain.add((X509Certificate) c);
           }
-          requireMatchingPair(key, chain.get(0), p12File, p12File);
+          requireMatchingPair(key, chain.get(0), p12File.toString(), p12File);
           return new SoftwareTlsIdentity(key, chain);
         }
       }
@@ -122,7 +135,7 @@ public final class SoftwareTlsIdentity extends SingleKeyTlsIdentity {
   }
 
   private static void requireMatchingPair(
-      PrivateKey key, X509Certificate leaf, Path certFile, Path keyFile) throws HsmException {
+      PrivateKey key, X509Certificate leaf, String certSource, Path keyFile) throws HsmException {
     try {
       // By type, not getAlgorithm(): keys parsed while BouncyCastle is registered (TSS.Java
       // registers it) call themselves "ECDSA" rather than "EC".
@@ -145,6 +158,6 @@ public final class SoftwareTlsIdentity extends SingleKeyTlsIdentity {
     }
     throw new HsmException(
         Kind.KEY_SOURCE,
-        "private key in " + keyFile + " does not belong to the first certificate in " + certFile);
+        "private key in " + keyFile + " does not belong to the first certificate in " + certSource);
   }
 }

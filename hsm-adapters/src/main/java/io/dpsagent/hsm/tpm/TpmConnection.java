@@ -3,7 +3,9 @@ package io.dpsagent.hsm.tpm;
 import io.dpsagent.hsm.HsmException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -24,7 +26,14 @@ import tss.tpm.TPM_PT;
  * raw response code); the raw code is taken from the response header instead and mapped to a {@link
  * TpmException} naming the operation. Transport failures (socket closed, device gone) become an
  * {@link HsmException} naming the TCTI; a TPM that does not answer in time (see {@link
- * TpmTimeouts}) one that says so. Not thread-safe: callers serialise.
+ * TpmTimeouts}) one that says so.
+ *
+ * <p>A TPM is opened once per process: while one connection to a TCTI is open, opening it again
+ * shares that connection (the same device, with the timeouts it was opened with) and the last close
+ * closes it. swtpm serves one connection at a time, so a second user of the same TPM in this
+ * process (a TPM-held certificate key beside TPM attestation, which holds its TPM for the run)
+ * would otherwise wait for the first. Commands are serialised on the shared connection; a
+ * multi-command step still wants its caller to serialise (as {@link TpmAttestor} does).
  */
 final class TpmConnection implements AutoCloseable {
 
@@ -37,19 +46,54 @@ final class TpmConnection implements AutoCloseable {
   static final int FIRST_HMAC_SESSION = 0x02000000;
   static final int FIRST_POLICY_SESSION = 0x03000000;
 
-  private final TctiSpec tcti;
-  private final Tpm tpm;
-  private int lastResponseCode;
+  /** The connections open in this process, by TCTI; guarded by itself. */
+  private static final Map<TctiSpec, Device> OPEN = new HashMap<>();
 
-  TpmConnection(TctiSpec tcti, Tpm tpm) {
-    this.tcti = tcti;
-    this.tpm = tpm;
-    tpm._setCallback((command, rc, request, response) -> lastResponseCode = responseCode(response));
+  /** One open TPM and how many {@link TpmConnection}s use it (guarded by {@link #OPEN}). */
+  private static final class Device {
+    final Tpm tpm;
+    int users = 1;
+    int lastResponseCode;
+
+    Device(Tpm tpm) {
+      this.tpm = tpm;
+      tpm._setCallback(
+          (command, rc, request, response) -> lastResponseCode = responseCode(response));
+    }
   }
 
-  /** Opens the TPM named by the TCTI and makes sure it is started. */
+  private final TctiSpec tcti;
+  private final Device device;
+  private final boolean registered;
+  private boolean closed; // guarded by OPEN
+
+  /** A connection of its own to {@code tpm}, not shared (the start-up of a fresh one). */
+  TpmConnection(TctiSpec tcti, Tpm tpm) {
+    this(tcti, new Device(tpm), false);
+  }
+
+  private TpmConnection(TctiSpec tcti, Device device, boolean registered) {
+    this.tcti = tcti;
+    this.device = device;
+    this.registered = registered;
+  }
+
+  /**
+   * Opens the TPM named by the TCTI and makes sure it is started, or shares the connection this
+   * process already holds to it.
+   */
   static TpmConnection open(TctiSpec tcti, TpmTimeouts timeouts) throws HsmException {
-    return new TpmConnection(tcti, Tpms.open(tcti, timeouts));
+    synchronized (OPEN) {
+      Device held = OPEN.get(tcti);
+      if (held != null) {
+        held.users++;
+        return new TpmConnection(tcti, held, true);
+      }
+      // Opened under the lock: two first opens of one swtpm would wait for each other.
+      Device opened = new Device(Tpms.open(tcti, timeouts));
+      OPEN.put(tcti, opened);
+      return new TpmConnection(tcti, opened, true);
+    }
   }
 
   private static int responseCode(byte[] response) {
@@ -68,14 +112,18 @@ final class TpmConnection implements AutoCloseable {
 
   /** Runs one command; a non-success response code becomes a {@link TpmException}. */
   <T> T run(String operation, Function<Tpm, T> command) throws HsmException {
-    lastResponseCode = -1;
     T result;
-    try {
-      result = command.apply(tpm._allowErrors());
-    } catch (TpmNoAnswerException e) {
-      throw e.toHsmException();
-    } catch (RuntimeException e) {
-      throw transportFailure(operation, e);
+    int lastResponseCode;
+    synchronized (device) {
+      device.lastResponseCode = -1;
+      try {
+        result = command.apply(device.tpm._allowErrors());
+      } catch (TpmNoAnswerException e) {
+        throw e.toHsmException();
+      } catch (RuntimeException e) {
+        throw transportFailure(operation, e);
+      }
+      lastResponseCode = device.lastResponseCode;
     }
     if (lastResponseCode != TpmResponseCode.SUCCESS) {
       if (lastResponseCode == -1) {
@@ -181,10 +229,23 @@ final class TpmConnection implements AutoCloseable {
     return String.format("0x%08X", handle);
   }
 
+  /** Closes this connection; the device closes with the last connection that shares it. */
   @Override
   public void close() {
+    synchronized (OPEN) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (registered && --device.users > 0) {
+        return;
+      }
+      if (registered) {
+        OPEN.remove(tcti);
+      }
+    }
     try {
-      tpm.close();
+      device.tpm.close();
     } catch (IOException | RuntimeException ignored) {
       // the device is gone either way
     }

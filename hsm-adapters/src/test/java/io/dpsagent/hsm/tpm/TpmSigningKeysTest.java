@@ -133,6 +133,50 @@ class TpmSigningKeysTest {
     }
   }
 
+  /**
+   * swtpm serves one connection at a time: with TPM attestation holding the TPM for the whole run,
+   * the certificate key in the same TPM must share that connection, not wait for it to close.
+   */
+  @Test
+  void whileTheAttestorHoldsTheTpmTheKeySignsACsrAndAHandshake() throws Exception {
+    try (TpmAttestor attestor =
+        TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults(), fastTimeouts())) {
+      String pem =
+          TpmSigningKeys.csr(swtpm.tcti(), fastTimeouts(), ECC_HANDLE, "CN=shared-tpm-dev");
+      assertArrayEquals(ecc.publicKey().getEncoded(), parseCsr(pem).getPublicKey().getEncoded());
+      TlsIdentity identity = identityFromCsr(TpmKeyType.ECC_P256, "shared-tpm-dev");
+      try (TlsTestServer server = new TlsTestServer(CA)) {
+        assertEquals(
+            new X500Principal("CN=shared-tpm-dev"),
+            server.handshake(identity, "TLSv1.3").clientSubject());
+      }
+      assertEquals(List.of(), attestor.loadedHandles(), "the attestor's connection still works");
+    }
+  }
+
+  /** The shared connection closes with its last user; the TPM is then free for another client. */
+  @Test
+  void theLastCloseReleasesTheTpmForOtherClients() throws Exception {
+    TpmConnection first = TpmConnection.open(swtpm.tcti(), fastTimeouts());
+    TpmConnection second = TpmConnection.open(swtpm.tcti(), fastTimeouts());
+    first.close();
+    first.close(); // a second close of one connection does not release the other's
+    assertEquals(List.of(), second.handles(TpmConnection.FIRST_TRANSIENT));
+    second.close();
+    // swtpm now serves a new client: another process's connection, not this process's old one.
+    Process getRandom =
+        new ProcessBuilder("tpm2_getrandom", "-T", swtpm.tcti().toString(), "--hex", "8")
+            .redirectErrorStream(true)
+            .start();
+    assertTrue(getRandom.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "tpm2_getrandom ran");
+    assertEquals(0, getRandom.exitValue(), new String(getRandom.getInputStream().readAllBytes()));
+  }
+
+  /** Short enough that waiting for a second connection would fail the test rather than hang. */
+  private static TpmTimeouts fastTimeouts() {
+    return TpmTimeouts.of(java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(3));
+  }
+
   /** The PSS form TLS 1.3 asks for: salt = hash length, which the TPM does as well. */
   @Test
   void rsaPssSignaturesVerifyWithTheSaltLengthTls13Uses() throws Exception {
