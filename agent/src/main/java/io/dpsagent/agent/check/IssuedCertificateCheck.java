@@ -3,7 +3,9 @@ package io.dpsagent.agent.check;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.CertificateIssuance;
+import io.dpsagent.agent.issuance.RenewalSchedule;
 import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.agent.output.OutputWriter;
 import io.dpsagent.hsm.pem.Pem;
 import java.io.IOException;
@@ -26,9 +28,6 @@ import java.util.Optional;
 final class IssuedCertificateCheck extends NamedCheck {
 
   static final String ID = "issued-certificate";
-
-  /** The share of its lifetime after which a certificate is due for renewal (the daemon's 80%). */
-  static final double RENEWAL_FRACTION = 0.8;
 
   private static final String REISSUE =
       "run dps-agent provision (or dps-agent reprovision while the daemon runs): DPS issues a new"
@@ -54,9 +53,11 @@ final class IssuedCertificateCheck extends NamedCheck {
 
   @Override
   public Verdict run() {
-    Path file = issuance.chainFile(config.output().dir());
+    // With rotate_key the set in use may name the alternate chain file: judge what it names.
+    Optional<Path> recorded = recordedCertificate();
+    Path file = recorded.orElse(issuance.chainFile(config.output().dir()));
     if (!Files.exists(file)) {
-      return notIssued(file);
+      return notIssued(file, recorded);
     }
     List<X509Certificate> chain;
     try {
@@ -70,11 +71,10 @@ final class IssuedCertificateCheck extends NamedCheck {
           "the issued certificate file " + file + " holds no readable PEM certificate",
           REISSUE);
     }
-    return judge(chain.get(0), file, clock.instant());
+    return judge(chain.get(0), file, clock.instant(), issuance.renewAtFraction());
   }
 
-  private Verdict notIssued(Path file) {
-    Optional<Path> recorded = recordedCertificate();
+  private Verdict notIssued(Path file, Optional<Path> recorded) {
     if (recorded.isPresent()) {
       return Verdict.error(
           AgentException.Kind.CONFIG,
@@ -101,7 +101,7 @@ final class IssuedCertificateCheck extends NamedCheck {
     }
   }
 
-  static Verdict judge(X509Certificate leaf, Path file, Instant now) {
+  static Verdict judge(X509Certificate leaf, Path file, Instant now, double renewAtFraction) {
     String named = "issued certificate " + leaf.getSubjectX500Principal().getName() + " in " + file;
     Instant notBefore = leaf.getNotBefore().toInstant();
     Instant notAfter = leaf.getNotAfter().toInstant();
@@ -114,12 +114,12 @@ final class IssuedCertificateCheck extends NamedCheck {
           named + " is not valid before " + notBefore,
           "check the device clock (date -u; timedatectl)");
     }
-    Instant renewal = renewalPoint(notBefore, notAfter);
+    Instant renewal = renewalPoint(notBefore, notAfter, renewAtFraction);
     if (!now.isBefore(renewal)) {
       return Verdict.warning(
           named
               + " is past its renewal point ("
-              + Math.round(RENEWAL_FRACTION * 100)
+              + Math.round(renewAtFraction * 100)
               + "% of its lifetime, "
               + renewal
               + "); it expires on "
@@ -131,10 +131,10 @@ final class IssuedCertificateCheck extends NamedCheck {
     return Verdict.ok(named + " valid until " + notAfter + "; due for renewal from " + renewal);
   }
 
-  /** {@link #RENEWAL_FRACTION} of the way from {@code notBefore} to {@code notAfter}. */
-  static Instant renewalPoint(Instant notBefore, Instant notAfter) {
-    long lifetimeMillis = Duration.between(notBefore, notAfter).toMillis();
-    return notBefore.plusMillis(Math.round(lifetimeMillis * RENEWAL_FRACTION));
+  /** When the daemon renews ({@code renew_at_fraction} of the way to {@code notAfter}). */
+  static Instant renewalPoint(Instant notBefore, Instant notAfter, double renewAtFraction) {
+    return RenewalSchedule.dueAt(
+        new IssuedCertificate(Path.of(""), "", notBefore, notAfter), renewAtFraction);
   }
 
   /** Whole days, hours or minutes, rounded down: "9 days", "1 hour", "0 minutes". */

@@ -15,6 +15,10 @@ import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.OutputLock;
 import io.dpsagent.agent.output.OutputWriter;
+import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.KeyUri;
+import io.dpsagent.hsm.TlsIdentity;
+import io.dpsagent.hsm.keys.Keys;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -205,25 +209,26 @@ public final class Daemon {
       LOG.info(
           () ->
               "using the cached assignment of " + device.registrationId() + "; DPS not contacted");
-      // An issued certificate keeps the key pair its set names; the verifier only knows the
-      // attestation's credential, as after provisioning.
+      // An issued certificate keeps the key pair its set names, and the hub is verified with that
+      // pair, as right after the issuance.
       boolean issued =
           config.provisioning().certificateIssuance().isPresent()
               && usable.get().certificate().isPresent();
-      ConnectionInfo cachedSet =
-          usable
-              .get()
-              .withHubAuth(
-                  issued
-                      ? CertificateSigningRequest.hubAuth(
-                          withFilesInUse(usable).provisioning().certificateIssuance().get(),
-                          config.output().dir())
-                      : device.hubAuth());
-      ConnectionInfo verified =
-          issued
-              ? cachedSet
-              : HubVerifier.verified(
-                  HubVerifier.forCommand(config, true, clock), cachedSet, device);
+      Optional<HubVerifier> verifier = HubVerifier.forCommand(config, true, clock);
+      ConnectionInfo verified;
+      if (issued) {
+        CertificateIssuance inUse =
+            withFilesInUse(usable).provisioning().certificateIssuance().get();
+        ConnectionInfo issuedSet =
+            usable
+                .get()
+                .withHubAuth(CertificateSigningRequest.hubAuth(inUse, config.output().dir()));
+        verified = HubVerifier.verified(verifier, issuedSet, () -> issuedIdentity(inUse));
+      } else {
+        verified =
+            HubVerifier.verified(verifier, usable.get().withHubAuth(device.hubAuth()), device);
+      }
+      ConnectionInfo cachedSet = verified.withHubVerification(usable.get().hubVerification());
       // A hub out of reach at boot says nothing new about the identity: the set stays as it was
       // (with its initial config and last verification) rather than being rewritten on every boot.
       boolean learned =
@@ -321,6 +326,18 @@ public final class Daemon {
         }
         ceiling = Pacing.longer(ceiling);
       }
+    }
+  }
+
+  /** The issued chain on disk with the key it certifies, wherever that lives. */
+  private TlsIdentity issuedIdentity(CertificateIssuance issuance) throws AgentException {
+    try {
+      return Keys.tlsIdentity(
+          Optional.of(KeyUri.parse(issuance.chainFile(config.output().dir()).toUri().toString())),
+          issuance.key(),
+          Attestations.keyOptions(config));
+    } catch (HsmException e) {
+      throw AgentException.hsm("certificate_issuance.key " + issuance.key() + ": ", e);
     }
   }
 

@@ -31,12 +31,30 @@ class IssuedCertificateCheckTest {
           + " certificate for the same key";
 
   private static Verdict at(Instant now) {
-    return IssuedCertificateCheck.judge(LEAF, FILE, now);
+    return IssuedCertificateCheck.judge(LEAF, FILE, now, 0.8);
   }
 
   @Test
   void theRenewalPointIsFourFifthsOfTheLifetime() {
-    assertEquals(RENEWAL, IssuedCertificateCheck.renewalPoint(NOT_BEFORE, NOT_AFTER));
+    assertEquals(RENEWAL, IssuedCertificateCheck.renewalPoint(NOT_BEFORE, NOT_AFTER, 0.8));
+  }
+
+  @Test
+  void theRenewalPointFollowsTheConfiguredFraction() {
+    Instant halfway = Instant.parse("2026-05-06T00:00:00Z");
+    assertEquals(halfway, IssuedCertificateCheck.renewalPoint(NOT_BEFORE, NOT_AFTER, 0.5));
+    Verdict pastHalfway =
+        IssuedCertificateCheck.judge(LEAF, FILE, halfway.plus(Duration.ofHours(1)), 0.5);
+    assertEquals(
+        Verdict.warning(
+            NAMED
+                + " is past its renewal point (50% of its lifetime, "
+                + halfway
+                + "); it expires on "
+                + NOT_AFTER
+                + ", in 4 days",
+            REISSUE),
+        pastHalfway);
   }
 
   @Test
