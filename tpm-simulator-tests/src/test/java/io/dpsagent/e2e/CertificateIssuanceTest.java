@@ -297,6 +297,31 @@ class CertificateIssuanceTest {
   }
 
   @Test
+  void aRestartedDaemonVerifiesItsCachedIssuedSetWithTheIssuedCertificate() throws Exception {
+    String id = "issued-cached";
+    Device device = issuingDeviceWithInitialTwin(id);
+    device
+        .output("token_dir = \"" + home.resolve("run-cached") + "\"")
+        .config(issuanceTable(keyUri("file", 0), ""));
+    provision(device); // provision leaves the hub unverified by default
+    assertEquals(
+        HubVerification.Result.NOT_VERIFIED, device.connection().hubVerification().result());
+    device.config(hubTable(hubPort(), emulator.caFile()));
+
+    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
+    awaitFile(initialConfig(device));
+    CliRun stopped = daemon.stopAndWait();
+
+    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertTrue(
+        stopped.stderr().contains("using the cached assignment of " + id), stopped.toString());
+    assertEquals(1, registerCount(id), "the cached set is served, not registered again");
+    assertEquals(HubVerification.Result.REACHABLE, device.connection().hubVerification().result());
+    assertEquals(JSON.readTree(DESIRED), JSON.readTree(initialConfig(device).toFile()));
+    assertEquals("x509", device.connection().hubAuth().type());
+  }
+
+  @Test
   void aHubThatRefusesTheIssuedCertificateExits3AndWritesNothing() throws Exception {
     String id = "issued-refused";
     Device device = symmetricKeyDevice(id, "https", true);
@@ -400,6 +425,13 @@ class CertificateIssuanceTest {
   /** Verification on, against the hub at {@code port} whose certificate {@code caFile} issued. */
   private static String hubTable(int port, Path caFile) {
     return "[hub]\nverify = true\nport = " + port + "\nca_file = \"" + caFile + "\"\n";
+  }
+
+  private long registerCount(String registrationId) {
+    String path = "/" + emulator.idScope() + "/registrations/" + registrationId + "/register";
+    return emulator.requestLog().entries().stream()
+        .filter(e -> e.method().equals("PUT") && e.path().equals(path))
+        .count();
   }
 
   private static Path initialConfig(Device device) {
