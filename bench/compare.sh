@@ -441,7 +441,7 @@ for case_name in $cases; do
     https) row ours-https "dps-agent provision, symmetric key, HTTPS"
            row ours-https-nocds "  same, class-data archive off (DPS_AGENT_CDS=off)"
            if [ -n "$jdk25" ]; then
-             row ours-https-jdk25 "  same on JDK 25 (the launcher: dynamic archive)"
+             row ours-https-jdk25 "  same on JDK 25 (the launcher's archive)"
              row ours-https-aot25 "  same on JDK 25 with its AOT cache instead"
            fi
            row node-https "Node SDK 1.9.1 (http), symmetric key"

@@ -9,6 +9,9 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,19 +24,29 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description =
-        "Device-side provisioning agent for the Azure IoT Hub Device Provisioning Service.",
-    subcommands = {
-      ProvisionCommand.class,
-      RunCommand.class,
-      StatusCommand.class,
-      CheckCommand.class,
-      ReprovisionCommand.class,
-      DeriveKeyCommand.class,
-      TokenCommand.class,
-      TpmCommand.class,
-      Pkcs11Command.class
-    })
+        "Device-side provisioning agent for the Azure IoT Hub Device Provisioning Service.")
 public final class Main implements Runnable {
+
+  /**
+   * The subcommands by name, in the order help lists them. Only the one a command line names is
+   * built: picocli reads each command's annotations reflectively and makes its instance, which for
+   * all of them cost more than the whole of {@code status} (docs/benchmarks.md).
+   */
+  static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> commands = new LinkedHashMap<>();
+    commands.put("provision", ProvisionCommand.class);
+    commands.put("run", RunCommand.class);
+    commands.put("status", StatusCommand.class);
+    commands.put("check", CheckCommand.class);
+    commands.put("reprovision", ReprovisionCommand.class);
+    commands.put("derive-key", DeriveKeyCommand.class);
+    commands.put("token", TokenCommand.class);
+    commands.put("tpm", TpmCommand.class);
+    commands.put("pkcs11", Pkcs11Command.class);
+    return commands;
+  }
 
   /**
    * How long a stopped command may take to finish before the process exits anyway: within systemd's
@@ -107,13 +120,25 @@ public final class Main implements Runnable {
   public static int run(String[] args, Context context) {
     Logging.configure(context.err(), context.environment(), false);
     Failures failures = new Failures(context, Arrays.asList(args).contains("--json"));
-    CommandLine cli =
-        new CommandLine(new Main(), new ContextFactory(context))
-            .setOut(new PrintWriter(context.out(), true))
-            .setErr(new PrintWriter(context.err(), true))
-            .setParameterExceptionHandler(failures::usage)
-            .setExecutionExceptionHandler((e, commandLine, parseResult) -> failures.failed(e));
+    CommandLine cli = new CommandLine(new Main(), new ContextFactory(context));
+    // Before the settings below, which picocli copies only to the subcommands it already has.
+    for (Class<?> command : needed(args)) {
+      cli.addSubcommand(command);
+    }
+    cli.setOut(new PrintWriter(context.out(), true))
+        .setErr(new PrintWriter(context.err(), true))
+        .setParameterExceptionHandler(failures::usage)
+        .setExecutionExceptionHandler((e, commandLine, parseResult) -> failures.failed(e));
     return cli.execute(args);
+  }
+
+  /**
+   * The subcommand the first argument names, or all of them when it names none: then picocli prints
+   * the top-level help, the list of commands in a usage error, or its suggestions.
+   */
+  static Collection<Class<?>> needed(String[] args) {
+    Class<?> named = args.length == 0 ? null : SUBCOMMANDS.get(args[0]);
+    return named == null ? SUBCOMMANDS.values() : List.of(named);
   }
 
   @Override

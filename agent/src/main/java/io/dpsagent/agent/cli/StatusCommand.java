@@ -1,10 +1,11 @@
 package io.dpsagent.agent.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.daemon.DaemonState;
+import io.dpsagent.agent.json.JsonTrees;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubVerification;
 import java.io.IOException;
@@ -24,8 +25,6 @@ import picocli.CommandLine.Option;
         "Show the cached assignment, the daemon's state, its last error, next retry and token expiry.")
 final class StatusCommand extends ConfiguredCommand {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Option(names = "--json", description = "print one JSON document")
   boolean json;
 
@@ -35,7 +34,7 @@ final class StatusCommand extends ConfiguredCommand {
     Optional<ConnectionInfo> connection = ConnectionInfo.readIfPresent(loaded.output().dir());
     Optional<DaemonState> daemon = DaemonState.read(loaded.output().dir());
     if (json) {
-      context.out().println(JSON.writeValueAsString(document(connection, daemon)));
+      context.out().println(JsonTrees.write(document(connection, daemon)));
     } else {
       print(context.out(), connection, daemon);
     }
@@ -43,7 +42,7 @@ final class StatusCommand extends ConfiguredCommand {
   }
 
   static ObjectNode document(Optional<ConnectionInfo> connection, Optional<DaemonState> daemon) {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("provisioned", connection.isPresent());
     connection.ifPresent(
         c -> {

@@ -1,11 +1,12 @@
 package io.dpsagent.agent.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.attestation.TpmAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.TpmAttestation;
+import io.dpsagent.agent.json.JsonTrees;
 import io.dpsagent.hsm.Attestor;
 import io.dpsagent.hsm.HsmException;
 import java.io.IOException;
@@ -42,8 +43,6 @@ final class TpmCommand implements Runnable {
           "Print the registration ID, the EK and SRK publics (base64 TPM2B_PUBLIC) and the EK certificate.")
   static final class Identity extends ConfiguredCommand {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Option(names = "--json", description = "print one JSON document")
     boolean json;
 
@@ -60,12 +59,13 @@ final class TpmCommand implements Runnable {
         Optional<byte[]> certificate = tpm.endorsementCertificate();
         if (json) {
           ObjectNode root =
-              JSON.createObjectNode()
+              JsonNodeFactory.instance
+                  .objectNode()
                   .put("registrationId", registrationId)
                   .put("endorsementKey", base64.encodeToString(tpm.endorsementKey()))
                   .put("storageRootKey", base64.encodeToString(tpm.storageRootKey()));
           root.put("endorsementCertificate", certificate.map(base64::encodeToString).orElse(null));
-          context.out().println(JSON.writeValueAsString(root));
+          context.out().println(JsonTrees.write(root));
         } else {
           context.out().println("registration ID:   " + registrationId);
           context

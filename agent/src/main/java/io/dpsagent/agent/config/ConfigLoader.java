@@ -1,6 +1,6 @@
 package io.dpsagent.agent.config;
 
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.hsm.Printable;
 import io.dpsagent.hsm.tpm.TctiSpec;
@@ -29,7 +29,6 @@ public final class ConfigLoader {
   private static final Pattern API_VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(-preview)?");
   private static final Pattern ID_SCOPE = Pattern.compile("[A-Za-z0-9]{1,64}");
 
-  private final TomlMapper toml = new TomlMapper();
   private final Map<String, String> environment;
 
   /** A loader that applies the given environment's overrides (see {@link ConfigSources}). */
@@ -65,7 +64,9 @@ public final class ConfigLoader {
                         "section is missing; add [provisioning] with id_scope and [provisioning.attestation]"));
     ProvisioningConfig provisioning = provisioning(provisioningTable);
     OutputConfig output =
-        output(root.table("output").orElse(new Section("output", toml.createObjectNode())));
+        output(
+            root.table("output")
+                .orElse(new Section("output", JsonNodeFactory.instance.objectNode())));
     TpmConfig tpm = tpm(root.table("tpm"));
     Optional<String> pkcs11Module = pkcs11Module(root.table("pkcs11"));
     HubConfig hub = HubSection.bind(root.table("hub"));
@@ -141,7 +142,9 @@ public final class ConfigLoader {
                             s.keyName("attestation"),
                             "section is missing; add [provisioning.attestation] with method and registration_id")));
     RetryConfig retry =
-        retry(s.table("retry").orElse(new Section(s.keyName("retry"), toml.createObjectNode())));
+        retry(
+            s.table("retry")
+                .orElse(new Section(s.keyName("retry"), JsonNodeFactory.instance.objectNode())));
     ReprovisionPolicy reprovision =
         ReprovisionPolicy.fromConfig(
             s.string("reprovision").orElse(ReprovisionPolicy.ON_CHANGE.configName()),

@@ -2,10 +2,11 @@ package io.dpsagent.agent.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.json.JsonTrees;
 import io.dpsagent.hsm.Printable;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -38,8 +39,7 @@ final class ConfigSources {
 
   private static final long MAX_CONFIG_BYTES = 1024 * 1024;
 
-  private final TomlMapper toml = new TomlMapper();
-  private final ObjectNode merged = toml.createObjectNode();
+  private final ObjectNode merged = JsonNodeFactory.instance.objectNode();
   private final Map<String, String> origins = new HashMap<>();
   private final Path mainFile;
 
@@ -106,8 +106,7 @@ final class ConfigSources {
       if (Files.size(file) > MAX_CONFIG_BYTES) {
         throw AgentException.config("config " + file + " is larger than 1 MiB; check the path");
       }
-      JsonNode tree = toml.readTree(Files.readString(file, StandardCharsets.UTF_8));
-      return tree instanceof ObjectNode ? (ObjectNode) tree : toml.createObjectNode();
+      return JsonTrees.parseToml(Files.readString(file, StandardCharsets.UTF_8));
     } catch (NoSuchFileException e) {
       throw AgentException.config("config " + file + " does not exist; pass --config FILE");
     } catch (CharacterCodingException e) {

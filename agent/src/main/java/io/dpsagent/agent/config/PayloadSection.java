@@ -2,7 +2,7 @@ package io.dpsagent.agent.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.agent.json.JsonTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +14,6 @@ import java.util.Optional;
  * or from a file ({@code uri}), checked to be one JSON object.
  */
 final class PayloadSection {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private PayloadSection() {}
 
@@ -38,11 +36,11 @@ final class PayloadSection {
             ? inline.get()
             : readPayloadFile(ConfigPaths.filePath(uri.get(), key), key);
     try {
-      JsonNode node = JSON.readTree(text);
+      JsonNode node = JsonTrees.parse(text);
       if (node == null || !node.isObject()) {
         throw new InvalidConfigException(key, "the payload must be a JSON object");
       }
-      return Optional.of(JSON.writeValueAsString(node));
+      return Optional.of(JsonTrees.write(node));
     } catch (JsonProcessingException e) {
       throw new InvalidConfigException(
           key, "the payload is not valid JSON: " + e.getOriginalMessage());

@@ -1,9 +1,9 @@
 package io.dpsagent.agent.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.agent.json.JsonTrees;
 import io.dpsagent.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +38,6 @@ public record DaemonState(
     Instant updatedAt) {
 
   public static final String FILE = "state.json";
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
    * One registration attempt's outcome.
@@ -107,7 +105,7 @@ public record DaemonState(
   }
 
   void write(Path dir) throws IOException {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("pid", pid);
     root.put("startedAt", startedAt.toString());
     root.put("phase", phase);
@@ -126,14 +124,14 @@ public record DaemonState(
     root.put("updatedAt", updatedAt.toString());
     AtomicFiles.write(
         dir.resolve(FILE),
-        (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8),
+        (JsonTrees.writeIndented(root) + "\n").getBytes(StandardCharsets.UTF_8),
         AtomicFiles.GROUP_READABLE);
   }
 
   /** The last state a daemon wrote in {@code dir}; empty when none, or when it cannot be read. */
   public static Optional<DaemonState> read(Path dir) {
     try {
-      JsonNode root = JSON.readTree(Files.readAllBytes(dir.resolve(FILE)));
+      JsonNode root = JsonTrees.parse(Files.readAllBytes(dir.resolve(FILE)));
       JsonNode last = root.path("lastAttempt");
       Optional<Attempt> attempt =
           last.isObject()

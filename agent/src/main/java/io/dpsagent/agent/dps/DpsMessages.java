@@ -2,11 +2,13 @@ package io.dpsagent.agent.dps;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.dps.RegistrationOperationStatus.Status;
+import io.dpsagent.agent.json.JsonTrees;
 import io.dpsagent.hsm.Printable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,8 +23,6 @@ import java.util.Optional;
  */
 public final class DpsMessages {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** DPS's errorMessage is shown to the operator: escaped, and cut at this length. */
   static final int MAX_ERROR_MESSAGE = 200;
 
@@ -36,9 +36,10 @@ public final class DpsMessages {
    * attestation, the TPM's public keys, and for certificate issuance the {@code csr}.
    */
   public static byte[] registrationBody(RegistrationRequest request) throws IOException {
-    ObjectNode body = JSON.createObjectNode().put("registrationId", request.registrationId());
+    ObjectNode body =
+        JsonNodeFactory.instance.objectNode().put("registrationId", request.registrationId());
     if (request.payloadJson().isPresent()) {
-      body.set("payload", JSON.readTree(request.payloadJson().get()));
+      body.set("payload", JsonTrees.parse(request.payloadJson().get()));
     }
     request
         .tpm()
@@ -48,7 +49,7 @@ public final class DpsMessages {
                     .put("endorsementKey", tpm.endorsementKey())
                     .put("storageRootKey", tpm.storageRootKey()));
     request.csr().ifPresent(csr -> body.put("csr", csr));
-    return JSON.writeValueAsBytes(body);
+    return JsonTrees.write(body).getBytes(StandardCharsets.UTF_8);
   }
 
   /** Reads a 2xx body: DPS's {@code RegistrationOperationStatus}. */
@@ -93,7 +94,7 @@ public final class DpsMessages {
 
   private static JsonNode readObject(String body) throws MalformedResponseException {
     try {
-      JsonNode root = JSON.readTree(body);
+      JsonNode root = JsonTrees.parse(body);
       if (root == null || !root.isObject()) {
         throw new MalformedResponseException("DPS response is not a JSON object");
       }

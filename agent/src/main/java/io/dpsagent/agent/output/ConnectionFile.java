@@ -1,9 +1,9 @@
 package io.dpsagent.agent.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.json.JsonTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,14 +22,12 @@ import java.util.Optional;
  */
 final class ConnectionFile {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private ConnectionFile() {}
 
   /** {@code file}, or empty when there is none. */
   static Optional<ConnectionInfo> readIfPresent(Path file) throws AgentException {
     try {
-      return Optional.of(parse(file, JSON.readTree(Files.readAllBytes(file))));
+      return Optional.of(parse(file, JsonTrees.parse(Files.readAllBytes(file))));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
@@ -92,7 +90,7 @@ final class ConnectionFile {
 
   private static Optional<ObjectNode> initialConfig(String file) {
     try {
-      JsonNode desired = JSON.readTree(Path.of(file).toFile());
+      JsonNode desired = JsonTrees.parse(Files.readAllBytes(Path.of(file)));
       return desired instanceof ObjectNode object ? Optional.of(object) : Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // removed or unreadable: the next verification writes it again

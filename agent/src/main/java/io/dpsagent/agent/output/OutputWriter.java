@@ -1,10 +1,10 @@
 package io.dpsagent.agent.output;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.OutputConfig;
+import io.dpsagent.agent.json.JsonTrees;
 import io.dpsagent.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +36,6 @@ public final class OutputWriter {
   public static final int SCHEMA_VERSION = 1;
 
   private static final Logger LOG = Logger.getLogger(OutputWriter.class.getName());
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final OutputConfig config;
 
@@ -137,7 +135,7 @@ public final class OutputWriter {
     Path initialConfig = config.dir().resolve(INITIAL_CONFIG);
     if (info.hubVerification().desired().isPresent()) {
       byte[] desired =
-          (JSON.writeValueAsString(info.hubVerification().desired().get()) + "\n")
+          (JsonTrees.writeIndented(info.hubVerification().desired().get()) + "\n")
               .getBytes(StandardCharsets.UTF_8);
       replaceBeside(json, initialConfig, desired, fileMode);
       written.add(initialConfig);
@@ -226,7 +224,7 @@ public final class OutputWriter {
 
   /** The {@code connection.json} document; also what {@code provision --json} prints. */
   public static String toJson(ConnectionInfo info, List<Path> renderings) throws IOException {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("schemaVersion", SCHEMA_VERSION);
     root.put("hubHostName", info.hubHostName());
     root.put("deviceId", info.deviceId());
@@ -266,6 +264,6 @@ public final class OutputWriter {
                     .put("sha256Fingerprint", c.sha256Fingerprint())
                     .put("notBefore", c.notBefore().toString())
                     .put("notAfter", c.notAfter().toString()));
-    return JSON.writeValueAsString(root) + "\n";
+    return JsonTrees.writeIndented(root) + "\n";
   }
 }
