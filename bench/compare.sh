@@ -13,7 +13,7 @@
 #                         [--no-idle] [--no-capacity] [--no-floors] [--jdk25 JAVA_HOME] [--log FILE]
 #                         [--variant "LABEL=JVM FLAGS"]...   (launcher flags to compare: HTTPS and idle)
 #                         [--agent-jar "LABEL=JAR"]...  (another build of the agent, e.g. the one before a
-#                                                        change: extra rows of the HTTPS and X.509 cases)
+#                                                        change: extra rows of the HTTPS, MQTT, X.509 cases)
 #                         [--classes] (count the classes one provisioning run loads, by library)
 #                         [--no-status] (skip the status and check rows)
 # Defaults: 10 runs per case, a 2-minute idle window (the target is stated for 10: --idle-minutes 10).
@@ -314,7 +314,10 @@ for case_name in $cases; do
       mqtt)
         label=ours-mqtt agent mqtt
         measure node-mqtt "${node_sdk[@]}" mqtt "$emu_address" "$id_scope" symmetric bench-node "$work/device.key"
-        measure java-mqtt "${java_sdk[@]}" mqtt "$emuslow_address" "$(field emuslow idScope)" "$(field emuslow caFile)" symmetric bench-java "$work/device.key" ;;
+        measure java-mqtt "${java_sdk[@]}" mqtt "$emuslow_address" "$(field emuslow idScope)" "$(field emuslow caFile)" symmetric bench-java "$work/device.key"
+        for j in "${jars[@]}"; do
+          label="jar-${j%%=*}-mqtt" agent mqtt DPS_AGENT_JAR="$work/jar-${j%%=*}/dps-agent.jar"
+        done ;;
       x509)
         label=ours-x509 agent x509
         measure node-x509 "${node_sdk[@]}" http "$emu_address" "$id_scope" x509 "$work/x509-chain.pem" "$work/x509.key"
@@ -407,8 +410,22 @@ fi
 cap_new="" cap_keep="" emu_rss="" load10k="" load1=""
 if [ "$capacity" = 1 ]; then
   step "emulator capacity (one load-generator process on the same cores)"
-  cap_new_line=$(timeout 120 java -cp "$bench_jar" io.dpsagent.bench.LoadGen new "$https_endpoint" "$id_scope" "$work/group.key" "$ca_file" 3000 16 60 || true)
-  cap_keep_line=$(timeout 120 java -cp "$bench_jar" io.dpsagent.bench.LoadGen keepalive "$https_endpoint" "$id_scope" "$work/group.key" "$ca_file" 10000 8 60 || true)
+  # loadgen MODE DEVICES WORKERS: its line, plus the CPU the emulator and the generator each spent
+  # per registration (warm-up included), to show which of the two sharing the cores bounds it.
+  loadgen() {
+    local before after line n
+    before=$(awk '{ print $14 + $15 }' "/proc/$emu_pid/stat")
+    line=$(timeout 120 /usr/bin/time -f "gen_cpu=%U+%S" -o "$work/loadgen.time" java -cp "$bench_jar" \
+      io.dpsagent.bench.LoadGen "$1" "$https_endpoint" "$id_scope" "$work/group.key" "$ca_file" "$2" "$3" 60 || true)
+    after=$(awk '{ print $14 + $15 }' "/proc/$emu_pid/stat")
+    n=$(sed -n 's/.*registrations=\([0-9]*\).*/\1/p' <<< "$line")
+    n=$(( ${n:-0} + ($2 / 5 < 400 ? $2 / 5 : 400) )) # and the warm-up devices
+    awk -v line="$line" -v n="$n" -v e=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+      -v g="$(sed -n 's/^gen_cpu=//p' "$work/loadgen.time" | awk -F+ '{ print $1 + $2 }')" \
+      'BEGIN { printf "%s; CPU per registration: emulator %.2f ms, generator %.2f ms\n", line, e / hz / n * 1000, g / n * 1000 }'
+  }
+  cap_new_line=$(loadgen new 3000 16)
+  cap_keep_line=$(loadgen keepalive 10000 8)
   echo "new TLS connection per device: $cap_new_line"
   echo "kept-alive connections:        $cap_keep_line"
   cap_new=$(sed -n 's/.*per_second=\([0-9]*\).*/\1/p' <<< "$cap_new_line")
@@ -450,7 +467,8 @@ for case_name in $cases; do
            for j in "${jars[@]}"; do row "jar-${j%%=*}-https" "  same, agent build ${j%%=*}"; done ;;
     mqtt)  row ours-mqtt "dps-agent provision, symmetric key, MQTT"
            row node-mqtt "Node SDK (mqtt 1.8.1), symmetric key"
-           row java-mqtt "Java SDK 2.1.3 (MQTT, 200 ms reply delay)" ;;
+           row java-mqtt "Java SDK 2.1.3 (MQTT, 200 ms reply delay)"
+           for j in "${jars[@]}"; do row "jar-${j%%=*}-mqtt" "  same, agent build ${j%%=*}"; done ;;
     x509)  row ours-x509 "dps-agent provision, X.509, HTTPS"
            row node-x509 "Node SDK (http), X.509"
            row java-x509 "Java SDK 2.1.3 (HTTPS), X.509"
@@ -492,7 +510,12 @@ for case_name in $cases; do
     done
   fi
 done
-[[ " $cases " == *" mqtt "* ]] && target "mqtt: wall vs our HTTPS" ours-mqtt ours-https 1 1.3
+if [[ " $cases " == *" mqtt "* ]]; then
+  target "mqtt: wall vs our HTTPS" ours-mqtt ours-https 1 1.3
+  for j in "${jars[@]}"; do
+    target "mqtt: build ${j%%=*}: wall vs its HTTPS" "jar-${j%%=*}-mqtt" "jar-${j%%=*}-https" 1 1.3
+  done
+fi
 if [ "$status" = 1 ]; then
   absolute "status wall" "$(median_of status 1)" s 0.150
   absolute "check --offline wall" "$(median_of check-offline 1)" s 0.300

@@ -1,6 +1,7 @@
 package io.dpsagent.emulator.tls;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -41,17 +42,26 @@ public record ServerTlsIdentity(
   }
 
   /**
-   * A Netty server context on the JDK's TLS stack, TLS 1.2 and 1.3 only. It asks for a client
-   * certificate without requiring one and lets any through: X.509 devices are verified against
-   * their enrollments after the handshake (see {@link ClientCertificates}).
+   * A Netty server context, TLS 1.2 and 1.3 only, on BoringSSL where its native library loads
+   * (Linux x86-64 and aarch64) and on the JDK's TLS stack elsewhere: a full handshake costs the
+   * JDK's Java EC code several times what it costs BoringSSL, and the emulator's capacity with a
+   * new connection per device is bound by it (docs/benchmarks.md). It asks for a client certificate
+   * without requiring one and lets any through: X.509 devices are verified against their
+   * enrollments after the handshake (see {@link ClientCertificates}).
    */
   public SslContext newServerContext() throws SSLException {
     return SslContextBuilder.forServer(privateKey, chain)
-        .sslProvider(SslProvider.JDK)
+        .sslProvider(provider())
         .protocols(PROTOCOLS)
         .clientAuth(ClientAuth.OPTIONAL)
         .trustManager(new AnyClientCertificateTrustManager())
         .build();
+  }
+
+  /** BoringSSL when it is available, the JDK otherwise; {@code dps_emulator.tls=jdk} forces it. */
+  static SslProvider provider() {
+    boolean jdk = "jdk".equals(System.getProperty("dps_emulator.tls"));
+    return !jdk && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
   }
 
   @Override
