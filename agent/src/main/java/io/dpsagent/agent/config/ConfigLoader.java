@@ -67,6 +67,7 @@ public final class ConfigLoader {
     OutputConfig output =
         output(root.table("output").orElse(new Section("output", toml.createObjectNode())));
     TpmConfig tpm = tpm(root.table("tpm"));
+    CertificateIssuanceSection.checkAgainst(provisioning.certificateIssuance(), tpm.settings());
     Optional<String> pkcs11Module = pkcs11Module(root.table("pkcs11"));
     HubConfig hub = HubSection.bind(root.table("hub"));
     root.rejectUnknownKeys();
