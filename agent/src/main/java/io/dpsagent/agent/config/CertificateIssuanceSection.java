@@ -100,18 +100,13 @@ final class CertificateIssuanceSection {
     if (handle.isEmpty()) {
       return;
     }
-    int h = handle.get();
-    String role =
-        h == settings.endorsementKeyHandle()
-            ? "endorsement key"
-            : h == settings.storageRootKeyHandle()
-                ? "storage root key"
-                : h == settings.identityKeyHandle() ? "DPS identity key" : null;
-    if (role != null) {
+    Optional<String> role = settings.attestationRole(handle.get());
+    if (role.isPresent()) {
       throw new InvalidConfigException(
           "provisioning.certificate_issuance.rotate_handle",
           String.format(
-              "0x%08X is the %s's handle; reserve another, free persistent handle", h, role));
+              "0x%08X is the %s's handle; reserve another, free persistent handle",
+              handle.get(), role.get()));
     }
   }
 

@@ -123,16 +123,11 @@ public final class TpmSigningKeys {
   }
 
   private static void requireOwnHandle(TpmSettings settings, int handle) throws HsmException {
-    String role =
-        handle == settings.endorsementKeyHandle()
-            ? "endorsement key"
-            : handle == settings.storageRootKeyHandle()
-                ? "storage root key"
-                : handle == settings.identityKeyHandle() ? "DPS identity key" : null;
-    if (role != null) {
+    Optional<String> role = settings.attestationRole(handle);
+    if (role.isPresent()) {
       throw new HsmException(
           HsmException.Kind.KEY_SOURCE,
-          TpmConnection.hex(handle) + " is the " + role + "'s handle; choose another handle");
+          TpmConnection.hex(handle) + " is the " + role.get() + "'s handle; choose another handle");
     }
   }
 
