@@ -116,6 +116,18 @@ public final class KeyUri {
     return new KeyUri(Scheme.FILE, absolute.toUri().toString(), absolute, null, null);
   }
 
+  /**
+   * A {@code pkcs11:} reference to {@code uri} (its PIN, if written inline, kept for the login).
+   */
+  public static KeyUri ofPkcs11(Pkcs11Uri uri) {
+    return new KeyUri(Scheme.PKCS11, uri.toString(), null, uri, null);
+  }
+
+  /** A {@code tpm:} reference to {@code uri}. */
+  public static KeyUri ofTpm(TpmKeyUri uri) {
+    return new KeyUri(Scheme.TPM, uri.toString(), null, null, uri);
+  }
+
   public Scheme scheme() {
     return scheme;
   }

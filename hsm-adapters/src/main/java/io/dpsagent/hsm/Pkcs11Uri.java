@@ -116,6 +116,22 @@ public record Pkcs11Uri(
     return object != null || id != null;
   }
 
+  /** The same token, module and PIN, naming the object labelled {@code label} instead. */
+  public Pkcs11Uri withObject(String label) {
+    return new Pkcs11Uri(
+        token,
+        manufacturer,
+        model,
+        serial,
+        slotId,
+        Objects.requireNonNull(label),
+        id,
+        type,
+        modulePath,
+        pinSource,
+        pinValue);
+  }
+
   /** The URI in canonical form, with {@code pin-value} shown as {@code ***}. */
   @Override
   public String toString() {

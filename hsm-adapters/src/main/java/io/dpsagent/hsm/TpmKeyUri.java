@@ -107,6 +107,11 @@ public record TpmKeyUri(int handle, Optional<String> tcti) {
     return Printable.quote(text);
   }
 
+  /** The same TPM, naming the key persisted at {@code otherHandle}. */
+  public TpmKeyUri withHandle(int otherHandle) {
+    return new TpmKeyUri(otherHandle, tcti);
+  }
+
   /** The URI as written canonically: {@code tpm:handle=0x81000101[;tcti=...]}. */
   @Override
   public String toString() {

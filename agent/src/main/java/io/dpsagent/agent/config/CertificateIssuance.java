@@ -17,14 +17,18 @@ import java.util.Set;
  * @param apiVersion the api-version of the registration: one that has {@code csr}
  * @param renewAtFraction the share of the certificate's lifetime after which the daemon renews it,
  *     strictly between 0 and 1
- * @param rotateKey whether a renewal certifies a freshly generated key (file keys only)
+ * @param rotateKey whether a renewal certifies a freshly generated key, made in the key's alternate
+ *     location (see {@code CertificateFiles})
+ * @param rotateHandle for a {@code tpm:} key, the second persistent handle reserved for the agent
+ *     that a rotation alternates with; empty for other keys
  */
 public record CertificateIssuance(
     KeyUri key,
     Optional<Path> output,
     String apiVersion,
     double renewAtFraction,
-    boolean rotateKey) {
+    boolean rotateKey,
+    Optional<Integer> rotateHandle) {
 
   public static final String DEFAULT_API_VERSION = "2026-04-01";
   public static final Set<String> API_VERSIONS = Set.of("2025-07-01-preview", "2026-04-01");
@@ -33,7 +37,7 @@ public record CertificateIssuance(
 
   /** Issuance with the renewal defaults: at 80% of the lifetime, for the same key. */
   public CertificateIssuance(KeyUri key, Optional<Path> output, String apiVersion) {
-    this(key, output, apiVersion, DEFAULT_RENEW_AT_FRACTION, false);
+    this(key, output, apiVersion, DEFAULT_RENEW_AT_FRACTION, false, Optional.empty());
   }
 
   /** The chain file for outputs in {@code outputDir}. */
@@ -44,6 +48,6 @@ public record CertificateIssuance(
   /** The same issuance with the key and the chain in other places (a rotated key's). */
   public CertificateIssuance at(KeyUri otherKey, Path otherChain) {
     return new CertificateIssuance(
-        otherKey, Optional.of(otherChain), apiVersion, renewAtFraction, rotateKey);
+        otherKey, Optional.of(otherChain), apiVersion, renewAtFraction, rotateKey, rotateHandle);
   }
 }

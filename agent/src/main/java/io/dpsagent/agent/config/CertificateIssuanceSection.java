@@ -2,6 +2,7 @@ package io.dpsagent.agent.config;
 
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.Printable;
+import io.dpsagent.hsm.tpm.TpmSettings;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -23,6 +24,7 @@ final class CertificateIssuanceSection {
     double fraction =
         s.number("renew_at_fraction").orElse(CertificateIssuance.DEFAULT_RENEW_AT_FRACTION);
     boolean rotateKey = s.bool("rotate_key").orElse(false);
+    Optional<Long> rotateHandle = s.integer("rotate_handle", 0, 0xFFFFFFFFL);
     s.rejectUnknownKeys();
     if (!enabled) {
       return Optional.empty();
@@ -47,16 +49,88 @@ final class CertificateIssuanceSection {
               + " is out of range; use a share of the certificate's lifetime between 0 and 1"
               + " (exclusive), e.g. 0.8");
     }
-    if (rotateKey && key.get().scheme() != KeyUri.Scheme.FILE) {
-      throw new InvalidConfigException(
-          s.keyName("rotate_key"),
-          "needs a file: key; a pkcs11: or tpm: key never leaves its chip and is renewed in"
-              + " place (set rotate_key = false)");
+    Optional<Integer> handle = rotateHandle(s, key.get(), rotateHandle);
+    if (rotateKey) {
+      requireAlternate(s, key.get(), handle);
     }
     Optional<Path> chain =
         output.isPresent()
             ? Optional.of(ConfigPaths.filePath(output.get(), s.keyName("output")))
             : Optional.empty();
-    return Optional.of(new CertificateIssuance(key.get(), chain, apiVersion, fraction, rotateKey));
+    return Optional.of(
+        new CertificateIssuance(key.get(), chain, apiVersion, fraction, rotateKey, handle));
+  }
+
+  /** {@code rotate_handle}: a persistent handle other than the key's, for a {@code tpm:} key. */
+  private static Optional<Integer> rotateHandle(Section s, KeyUri key, Optional<Long> value)
+      throws InvalidConfigException {
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    String name = s.keyName("rotate_handle");
+    if (key.scheme() != KeyUri.Scheme.TPM) {
+      throw new InvalidConfigException(
+          name,
+          "is for a tpm: key only; a file: or pkcs11: key rotates into <name>.alt (remove"
+              + " rotate_handle)");
+    }
+    int handle = value.get().intValue();
+    if (handle >>> 24 != 0x81) {
+      throw new InvalidConfigException(
+          name,
+          String.format(
+              "0x%X is not a persistent handle; use a free one in 0x81000000-0x81FFFFFF, e.g."
+                  + " 0x81000102",
+              value.get()));
+    }
+    if (handle == key.tpm().handle()) {
+      throw new InvalidConfigException(
+          name, "is the key's own handle; reserve a second, free persistent handle for rotation");
+    }
+    return Optional.of(handle);
+  }
+
+  /**
+   * Refuses a {@code rotate_handle} that is one of the attestation handles {@code [tpm]} sets: a
+   * rotation evicts what sits at the handle it leaves.
+   */
+  static void checkAgainst(Optional<CertificateIssuance> issuance, TpmSettings settings)
+      throws InvalidConfigException {
+    Optional<Integer> handle = issuance.flatMap(CertificateIssuance::rotateHandle);
+    if (handle.isEmpty()) {
+      return;
+    }
+    Optional<String> role = settings.attestationRole(handle.get());
+    if (role.isPresent()) {
+      throw new InvalidConfigException(
+          "provisioning.certificate_issuance.rotate_handle",
+          String.format(
+              "0x%08X is the %s's handle; reserve another, free persistent handle",
+              handle.get(), role.get()));
+    }
+  }
+
+  /** Refuses {@code rotate_key} for a key whose home has no alternate location. */
+  private static void requireAlternate(Section s, KeyUri key, Optional<Integer> handle)
+      throws InvalidConfigException {
+    switch (key.scheme()) {
+      case FILE -> {}
+      case TPM -> {
+        if (handle.isEmpty()) {
+          throw new InvalidConfigException(
+              s.keyName("rotate_handle"),
+              "is missing; rotate_key with a tpm: key needs a second persistent handle reserved"
+                  + " for the agent, e.g. rotate_handle = 0x81000102");
+        }
+      }
+      case PKCS11 -> {
+        if (key.pkcs11().object() == null || key.pkcs11().id() != null) {
+          throw new InvalidConfigException(
+              s.keyName("rotate_key"),
+              "needs a pkcs11: key named by object=<label> alone (no id=): the new pair is"
+                  + " labelled <label>.alt");
+        }
+      }
+    }
   }
 }

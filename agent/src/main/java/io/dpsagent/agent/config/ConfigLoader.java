@@ -68,6 +68,7 @@ public final class ConfigLoader {
             root.table("output")
                 .orElse(new Section("output", JsonNodeFactory.instance.objectNode())));
     TpmConfig tpm = tpm(root.table("tpm"));
+    CertificateIssuanceSection.checkAgainst(provisioning.certificateIssuance(), tpm.settings());
     Optional<String> pkcs11Module = pkcs11Module(root.table("pkcs11"));
     HubConfig hub = HubSection.bind(root.table("hub"));
     root.rejectUnknownKeys();

@@ -1,6 +1,7 @@
 package io.dpsagent.agent.daemon;
 
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.CertificateIssuance;
@@ -10,21 +11,23 @@ import io.dpsagent.agent.issuance.RenewalSchedule;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.common.AtomicFiles;
+import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.keys.CertificateKeys;
+import io.dpsagent.hsm.keys.KeyOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
  * Renewal of the certificate DPS issued: once its share of the lifetime has passed, the daemon
  * registers again with a fresh CSR (for the same key, or with {@code rotate_key} for a new key in
- * the other {@link CertificateFiles} pair) and the new set replaces the old through the ordinary
- * output writer, under the daemon's output lock. A failed renewal leaves the set in use untouched
- * and is tried again with the daemon's back-off.
+ * the other {@link CertificateFiles} pair: a file, a token pair or a TPM handle) and the new set
+ * replaces the old through the ordinary output writer, under the daemon's output lock. A failed
+ * renewal leaves the set in use untouched and is tried again with the daemon's back-off.
  */
 final class Renewal {
 
@@ -76,9 +79,10 @@ final class Renewal {
                 + serving.certificate().map(c -> "valid until " + c.notAfter()).orElse("(none yet)")
                 + (rotating ? " with a new key, " + target.key() : " for the same key"));
     state.phase("renewing");
+    KeyOptions keys = Attestations.keyOptions(config);
     try {
       if (rotating) {
-        removeUnnamed(target, dir); // what an interrupted renewal left: no set names it
+        retireUnnamed(target, dir, keys); // what an interrupted renewal left: no set names it
       }
       ProvisionFlow.Result result =
           new ProvisionFlow(
@@ -87,7 +91,7 @@ final class Renewal {
                   pacing::sleepServingWatchdog)
               .runHoldingOutputs(device);
       if (rotating) {
-        remove(current, "the retired certificate key");
+        retire(current, "the retired certificate key", keys);
       }
       return Optional.of(renewed(config, result.connection()));
     } catch (AgentException e) {
@@ -95,7 +99,7 @@ final class Renewal {
         return Optional.empty();
       }
       if (rotating) {
-        removeUnnamed(target, dir);
+        retireUnnamed(target, dir, keys);
       }
       return Optional.of(failed(e, serving));
     }
@@ -145,8 +149,8 @@ final class Renewal {
     return new Outcome(serving, next);
   }
 
-  /** Removes a pair's files unless the set on disk names them (a crash after the switch). */
-  private static void removeUnnamed(CertificateFiles files, Path dir) {
+  /** Retires a pair unless the set on disk names it (a crash after the switch). */
+  private static void retireUnnamed(CertificateFiles files, Path dir, KeyOptions keys) {
     Optional<ConnectionInfo> onDisk;
     try {
       onDisk = ConnectionInfo.readIfPresent(dir);
@@ -154,17 +158,26 @@ final class Renewal {
       return; // an unreadable set: nothing is removed on a guess
     }
     if (onDisk.filter(files::namedBy).isEmpty()) {
-      remove(files, "an unused certificate key");
+      retire(files, "an unused certificate key", keys);
     }
   }
 
-  private static void remove(CertificateFiles files, String what) {
-    for (Path file : files.keyFile().map(k -> List.of(k, files.chain())).orElse(List.of())) {
-      try {
-        AtomicFiles.delete(file);
-      } catch (IOException e) {
-        LOG.warning(() -> "cannot remove " + what + " " + file + ": " + e.getMessage());
+  /**
+   * Destroys a pair's key where it lives (file, token pair, TPM key) and removes its chain file. A
+   * failure is a warning: the set in use never names this pair, and the next rotation tries again.
+   */
+  private static void retire(CertificateFiles files, String what, KeyOptions keys) {
+    try {
+      if (CertificateKeys.destroy(files.key(), keys)) {
+        LOG.info(() -> "removed " + what + " " + files.key());
       }
+    } catch (HsmException e) {
+      LOG.warning(() -> "cannot remove " + what + " " + files.key() + ": " + e.getMessage());
+    }
+    try {
+      AtomicFiles.delete(files.chain());
+    } catch (IOException e) {
+      LOG.warning(() -> "cannot remove the chain " + files.chain() + ": " + e.getMessage());
     }
   }
 }

@@ -5,14 +5,15 @@ import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.hsm.KeyUri;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Where an issued certificate's key and chain live. There are two places: the configured ones
- * ({@code key}, {@code output}) and, for a file key with {@code rotate_key}, an alternate pair
- * beside them ({@code device-key.alt.pem}, {@code device-cert.alt.pem}). A rotated key and its
- * chain are written to the pair the set in use does not name, so that {@code connection.json}, the
- * last file of the new set, switches both at once; the old pair is removed after.
+ * ({@code key}, {@code output}) and an alternate pair, whose key location depends on the key's
+ * home: a file beside the key ({@code device-key.alt.pem}), a token pair labelled {@code
+ * <object>.alt}, or the TPM's {@code rotate_handle}; the chain is {@code device-cert.alt.pem}. A
+ * rotated key is made, and its chain written, in the pair the set in use does not name, so that
+ * {@code connection.json}, the last file of the new set, switches both at once; the old pair is
+ * retired after (the file removed, the token pair destroyed, the TPM key evicted).
  *
  * @param key the certificate's key
  * @param chain the PEM chain, leaf first
@@ -31,14 +32,35 @@ public record CertificateFiles(KeyUri key, Path chain) {
     return new CertificateFiles(issuance.key(), issuance.chainFile(outputDir));
   }
 
-  /** The other pair: the configured names with {@code .alt} before their extension. */
+  /**
+   * The other pair: the chain file with {@code .alt} before its extension and the key's alternate
+   * location (see {@link #alternateKey}).
+   */
   public static CertificateFiles alternate(CertificateIssuance issuance, Path outputDir) {
     CertificateFiles configured = configured(issuance, outputDir);
-    KeyUri key =
-        issuance.key().scheme() == KeyUri.Scheme.FILE
-            ? KeyUri.ofFile(alternate(issuance.key().path()))
-            : issuance.key();
-    return new CertificateFiles(key, alternate(configured.chain()));
+    return new CertificateFiles(alternateKey(issuance), alternate(configured.chain()));
+  }
+
+  /**
+   * Where a rotated key goes, by home: the key file with {@code .alt} before its extension, the
+   * token label {@code object} + {@code .alt} (same token, module and PIN), or the same TPM at
+   * {@code rotate_handle}. Without one (a TPM key without {@code rotate_handle}, a token key named
+   * by {@code id=} alone, which the config refuses with {@code rotate_key}) it is the key itself.
+   */
+  static KeyUri alternateKey(CertificateIssuance issuance) {
+    KeyUri key = issuance.key();
+    return switch (key.scheme()) {
+      case FILE -> KeyUri.ofFile(alternate(key.path()));
+      case PKCS11 ->
+          key.pkcs11().object() == null
+              ? key
+              : KeyUri.ofPkcs11(key.pkcs11().withObject(key.pkcs11().object() + ALTERNATE));
+      case TPM ->
+          issuance
+              .rotateHandle()
+              .map(handle -> KeyUri.ofTpm(key.tpm().withHandle(handle)))
+              .orElse(key);
+    };
   }
 
   /**
@@ -65,11 +87,6 @@ public record CertificateFiles(KeyUri key, Path chain) {
   /** The issuance configuration that makes a provisioning run use this pair. */
   public CertificateIssuance applyTo(CertificateIssuance issuance) {
     return issuance.at(key, chain);
-  }
-
-  /** The file of a file key; empty for a key in a chip. */
-  public Optional<Path> keyFile() {
-    return key.isFile() ? Optional.of(key.path()) : Optional.empty();
   }
 
   /** Whether both name the same places. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,22 +70,94 @@ class CertificateRenewalConfigTest {
         error("renew_at_fraction = \"80%\"\n"));
   }
 
+  @Test
+  void aTpmKeyRotatesWithTheHandleReservedForIt() throws Exception {
+    CertificateIssuance issuance =
+        issuanceWithKey("tpm:handle=0x81000101", "rotate_key = true\nrotate_handle = 0x81000102\n");
+
+    assertTrue(issuance.rotateKey());
+    assertEquals(Optional.of(0x81000102), issuance.rotateHandle());
+  }
+
+  @Test
+  void aTokenKeyNamedByItsLabelRotates() throws Exception {
+    CertificateIssuance issuance =
+        issuanceWithKey(
+            "pkcs11:token=gw;object=op;type=private?pin-source=file:/etc/pin",
+            "rotate_key = true\n");
+
+    assertTrue(issuance.rotateKey());
+    assertEquals(Optional.empty(), issuance.rotateHandle());
+  }
+
+  @Test
+  void aTpmKeyWithoutRotateHandleCannotRotate() {
+    assertEquals(
+        "provisioning.certificate_issuance.rotate_handle: is missing; rotate_key with a tpm: key"
+            + " needs a second persistent handle reserved for the agent, e.g. rotate_handle ="
+            + " 0x81000102",
+        errorWithKey("tpm:handle=0x81000101", "rotate_key = true\n"));
+  }
+
   @ParameterizedTest
   @ValueSource(
-      strings = {"tpm:handle=0x81000101", "pkcs11:token=gw;object=op;type=private?pin-value=1234"})
-  void keyRotationIsForFileKeysOnly(String uri) {
-    ConfigFile file = new ConfigFile(dir);
+      strings = {"pkcs11:token=gw;id=%01;type=private", "pkcs11:token=gw;object=op;id=%01"})
+  void aTokenKeyNotNamedByItsLabelAloneCannotRotate(String uri) {
+    assertEquals(
+        "provisioning.certificate_issuance.rotate_key: needs a pkcs11: key named by"
+            + " object=<label> alone (no id=): the new pair is labelled <label>.alt",
+        errorWithKey(uri + "?pin-source=file:/etc/pin", "rotate_key = true\n"));
+  }
+
+  @Test
+  void rotateHandleIsForTpmKeysOnly() {
+    assertEquals(
+        "provisioning.certificate_issuance.rotate_handle: is for a tpm: key only; a file: or"
+            + " pkcs11: key rotates into <name>.alt (remove rotate_handle)",
+        error("rotate_key = true\nrotate_handle = 0x81000102\n"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0x81000101", "0x80000001", "0x01000102"})
+  void rotateHandleIsAnotherPersistentHandle(String handle) {
     String message =
-        file.error(
-                ConfigFile.MINIMAL
-                    + "[provisioning.certificate_issuance]\nenabled = true\nkey = { uri = \""
-                    + uri
-                    + "\" }\nrotate_key = true\n")
-            .replace("config " + file.path() + ": ", "");
+        errorWithKey(
+            "tpm:handle=0x81000101", "rotate_key = true\nrotate_handle = " + handle + "\n");
 
     assertEquals(
-        "provisioning.certificate_issuance.rotate_key: needs a file: key; a pkcs11: or tpm: key"
-            + " never leaves its chip and is renewed in place (set rotate_key = false)",
+        handle.equals("0x81000101")
+            ? "provisioning.certificate_issuance.rotate_handle: is the key's own handle; reserve a"
+                + " second, free persistent handle for rotation"
+            : "provisioning.certificate_issuance.rotate_handle: 0x"
+                + handle.substring(2).replaceFirst("^0+", "").toUpperCase(java.util.Locale.ROOT)
+                + " is not a persistent handle; use a free one in 0x81000000-0x81FFFFFF, e.g."
+                + " 0x81000102",
         message);
+  }
+
+  @Test
+  void rotateHandleIsNoneOfTheAttestationHandles() {
+    assertEquals(
+        "provisioning.certificate_issuance.rotate_handle: 0x81000100 is the DPS identity key's"
+            + " handle; reserve another, free persistent handle",
+        errorWithKey("tpm:handle=0x81000101", "rotate_key = true\nrotate_handle = 0x81000100\n"));
+  }
+
+  private CertificateIssuance issuanceWithKey(String uri, String lines) throws Exception {
+    return new ConfigFile(dir)
+        .load(ConfigFile.MINIMAL + table(uri) + lines)
+        .provisioning()
+        .certificateIssuance()
+        .orElseThrow();
+  }
+
+  private String errorWithKey(String uri, String lines) {
+    ConfigFile file = new ConfigFile(dir);
+    return file.error(ConfigFile.MINIMAL + table(uri) + lines)
+        .replace("config " + file.path() + ": ", "");
+  }
+
+  private static String table(String uri) {
+    return "[provisioning.certificate_issuance]\nenabled = true\nkey = { uri = \"" + uri + "\" }\n";
   }
 }

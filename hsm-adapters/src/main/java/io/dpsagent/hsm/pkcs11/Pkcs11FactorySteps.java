@@ -156,6 +156,32 @@ public final class Pkcs11FactorySteps {
     }
   }
 
+  /**
+   * Destroys the key pair {@code object=} labels (a retired or unused certificate key): the private
+   * key and the certificates stored with it (SunPKCS11 stores no public key object for a pair it
+   * generates).
+   *
+   * @return false when the token holds no such pair
+   */
+  public boolean destroyKeyPair(Pkcs11Uri keyUri) throws Pkcs11Exception {
+    String alias;
+    try {
+      alias = objects.alias(keyUri, ObjectType.PRIVATE);
+    } catch (Pkcs11Exception e) {
+      if (e.pkcs11Kind() == Kind.OBJECT_NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+    try {
+      objects.keyStore().deleteEntry(alias);
+      return true;
+    } catch (GeneralSecurityException | ProviderException e) {
+      throw new Pkcs11Exception(
+          Kind.TOKEN_ERROR, "cannot destroy the key pair " + keyUri + ": " + e.getMessage());
+    }
+  }
+
   @Override
   public String toString() {
     return "Pkcs11FactorySteps[" + token + "]";

@@ -1,6 +1,7 @@
 package io.dpsagent.hsm.tpm;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Where the attestation keys live and the hierarchy passwords needed to create them.
@@ -109,6 +110,18 @@ public final class TpmSettings {
 
   public int identityKeyHandle() {
     return identityKeyHandle;
+  }
+
+  /**
+   * The attestation key that owns {@code handle} ({@code endorsement key}, {@code storage root key}
+   * or {@code DPS identity key}), or empty for a handle that is none of them.
+   */
+  public Optional<String> attestationRole(int handle) {
+    return handle == endorsementKeyHandle
+        ? Optional.of("endorsement key")
+        : handle == storageRootKeyHandle
+            ? Optional.of("storage root key")
+            : handle == identityKeyHandle ? Optional.of("DPS identity key") : Optional.empty();
   }
 
   public byte[] ownerAuth() {

@@ -31,8 +31,9 @@ import tss.tpm.TPM_RH;
  * X.509 keys that never leave the TPM: create a signing key under the SRK and persist it (factory),
  * read its public half back, sign a PKCS#10 CSR with it, and use it as a TLS client identity.
  *
- * <p>A persisted key is never replaced or evicted here: a certificate may already have been issued
- * for it. Every transient object is flushed before a method returns, whatever happens.
+ * <p>A persisted key is never replaced here: a certificate may already have been issued for it. It
+ * is evicted only on request ({@link #evict}), once no certificate in use names it. Every transient
+ * object is flushed before a method returns, whatever happens.
  */
 public final class TpmSigningKeys {
 
@@ -95,17 +96,38 @@ public final class TpmSigningKeys {
     }
   }
 
+  /**
+   * Evicts the signing key persisted at the handle {@code uri} names (a retired or unused
+   * certificate key), with the owner authorisation.
+   *
+   * @return false when nothing was persisted there
+   * @throws HsmException KEY_SOURCE for an attestation handle or an object there that is not a
+   *     signing key {@link #read} accepts (it is not one of ours and stays)
+   */
+  public static boolean evict(
+      TpmKeyUri uri, TctiSpec defaultTcti, TpmSettings settings, TpmTimeouts timeouts)
+      throws HsmException {
+    int handle = uri.handle();
+    requireOwnHandle(settings, handle);
+    try (TpmConnection c = TpmConnection.open(tcti(uri, defaultTcti), timeouts)) {
+      if (c.readPublic(handle, "signing key").isEmpty()) {
+        return false;
+      }
+      read(c, handle);
+      TPM_HANDLE persistent = TPM_HANDLE.from(handle);
+      c.runVoid(
+          "EvictControl(evict signing key at " + TpmConnection.hex(handle) + ")",
+          t -> t.EvictControl(Hierarchies.owner(settings), persistent, persistent));
+      return true;
+    }
+  }
+
   private static void requireOwnHandle(TpmSettings settings, int handle) throws HsmException {
-    String role =
-        handle == settings.endorsementKeyHandle()
-            ? "endorsement key"
-            : handle == settings.storageRootKeyHandle()
-                ? "storage root key"
-                : handle == settings.identityKeyHandle() ? "DPS identity key" : null;
-    if (role != null) {
+    Optional<String> role = settings.attestationRole(handle);
+    if (role.isPresent()) {
       throw new HsmException(
           HsmException.Kind.KEY_SOURCE,
-          TpmConnection.hex(handle) + " is the " + role + "'s handle; choose another handle");
+          TpmConnection.hex(handle) + " is the " + role.get() + "'s handle; choose another handle");
     }
   }
 

@@ -2,6 +2,7 @@ package io.dpsagent.hsm.pkcs11;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -168,6 +169,24 @@ class Pkcs11X509Test {
   }
 
   @Test
+  void aDestroyedKeyPairLeavesNoObjectOfItsOwnAndSparesTheOthers() throws Exception {
+    Pkcs11Uri retired = Pkcs11Uri.parse(softHsm.uri("object=retired;type=private"));
+    Pkcs11Uri kept = Pkcs11Uri.parse(softHsm.uri("object=spared;type=private"));
+    factory().generateKeyPair(retired, KeyPairType.EC_P256);
+    factory().generateKeyPair(kept, KeyPairType.EC_P256);
+    assertEquals(2, objectsWithId("retired").size(), objectsWithId("retired").toString());
+
+    assertTrue(factory().destroyKeyPair(retired));
+
+    assertEquals(List.of(), objectsWithId("retired"));
+    assertEquals(2, objectsWithId("spared").size());
+    Pkcs11Exception gone =
+        assertThrows(Pkcs11Exception.class, () -> softHsm.open().tlsIdentity(retired));
+    assertEquals(Pkcs11Exception.Kind.OBJECT_NOT_FOUND, gone.pkcs11Kind());
+    assertFalse(factory().destroyKeyPair(retired), "nothing left to destroy");
+  }
+
+  @Test
   void aMissingPrivateKeyIsNamedWithItsUri() {
     Pkcs11Uri uri = Pkcs11Uri.parse(softHsm.uri("object=absent;type=private"));
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> token.tlsIdentity(uri));
@@ -198,6 +217,16 @@ class Pkcs11X509Test {
     assertTrue(
         object.contains("Access:     sensitive, always sensitive, never extractable, local"),
         object);
+  }
+
+  /** What pkcs11-tool lists of every class with the CKA_ID SunPKCS11 gives {@code label}. */
+  private static List<String> objectsWithId(String label) {
+    SoftHsm.Result list = softHsm.pkcs11Tool("--list-objects");
+    assertEquals(0, list.exitCode(), list.output());
+    return Stream.of(list.output().split("(?=(Private Key|Public Key|Certificate) Object)"))
+        .filter(block -> block.contains("ID:         " + hex(label) + "\n"))
+        .map(block -> block.substring(0, block.indexOf(" Object")))
+        .toList();
   }
 
   private static String hex(String text) {

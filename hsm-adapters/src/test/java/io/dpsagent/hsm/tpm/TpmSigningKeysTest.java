@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.TlsIdentity;
+import io.dpsagent.hsm.TpmKeyUri;
 import io.dpsagent.hsm.keys.KeyOptions;
 import io.dpsagent.hsm.keys.Keys;
 import io.dpsagent.hsm.testing.Swtpm;
@@ -278,6 +279,42 @@ class TpmSigningKeysTest {
         TpmSigningKeys.read(swtpm.tcti(), TpmTimeouts.defaults(), ECC_HANDLE)
             .publicKey()
             .getEncoded());
+  }
+
+  @Test
+  void anEvictedKeyIsGoneAndTheOtherKeysStay() throws Exception {
+    int handle = 0x81000103;
+    create(handle, TpmKeyType.ECC_P256);
+    TpmKeyUri uri = new TpmKeyUri(handle, Optional.empty());
+
+    assertTrue(evict(uri));
+
+    assertEquals(
+        Optional.empty(), TpmSigningKeys.find(swtpm.tcti(), TpmTimeouts.defaults(), handle));
+    assertFalse(evict(uri), "nothing left to evict");
+    assertArrayEquals(
+        ecc.publicKey().getEncoded(),
+        TpmSigningKeys.read(swtpm.tcti(), TpmTimeouts.defaults(), ECC_HANDLE)
+            .publicKey()
+            .getEncoded());
+  }
+
+  @Test
+  void theAttestationKeysAreNeverEvicted() throws Exception {
+    TpmKeyUri srk = new TpmKeyUri(TpmSettings.DEFAULT_SRK_HANDLE, Optional.empty());
+
+    HsmException e = assertThrows(HsmException.class, () -> evict(srk));
+
+    assertEquals(HsmException.Kind.KEY_SOURCE, e.kind());
+    assertEquals(
+        "0x81000001 is the storage root key's handle; choose another handle", e.getMessage());
+    assertTrue(
+        TpmSigningKeys.find(swtpm.tcti(), TpmTimeouts.defaults(), ECC_HANDLE).isPresent(),
+        "the TPM is still usable");
+  }
+
+  private static boolean evict(TpmKeyUri uri) throws HsmException {
+    return TpmSigningKeys.evict(uri, swtpm.tcti(), TpmSettings.defaults(), TpmTimeouts.defaults());
   }
 
   @Test
