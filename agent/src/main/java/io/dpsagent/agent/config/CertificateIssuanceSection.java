@@ -4,6 +4,7 @@ import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.Printable;
 import io.dpsagent.hsm.tpm.TpmSettings;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -108,6 +109,54 @@ final class CertificateIssuanceSection {
               "0x%08X is the %s's handle; reserve another, free persistent handle",
               handle.get(), role.get()));
     }
+  }
+
+  /**
+   * Refuses {@code rotate_key} for the X.509 attestation's own key ({@code identity_pk}): a
+   * rotation destroys the old key after the switch, and DPS would then have no key to attest with.
+   */
+  static void refuseRotatingTheAttestationKey(
+      Optional<CertificateIssuance> issuance, AttestationConfig attestation)
+      throws InvalidConfigException {
+    if (issuance.isEmpty()
+        || !issuance.get().rotateKey()
+        || !(attestation instanceof X509Attestation x509)) {
+      return;
+    }
+    Optional<KeyUri> identityKey = Optional.empty(); // a PKCS#12 bundle is no issuance key
+    if (x509.identity() instanceof X509Attestation.PemFiles pem) {
+      identityKey = Optional.of(pem.privateKey());
+    } else if (x509.identity() instanceof X509Attestation.TokenKey token) {
+      identityKey = Optional.of(token.privateKey());
+    }
+    CertificateIssuance i = issuance.get();
+    boolean shared =
+        identityKey.isPresent()
+            && (sameKey(i.key(), identityKey.get())
+                || (identityKey.get().scheme() == KeyUri.Scheme.TPM
+                    && i.rotateHandle().equals(Optional.of(identityKey.get().tpm().handle()))));
+    if (shared) {
+      throw new InvalidConfigException(
+          "provisioning.certificate_issuance.rotate_key",
+          "the issuance key (or its rotate_handle) is the X.509 attestation's identity_pk, which a"
+              + " rotation would destroy; give certificate issuance a key of its own or set"
+              + " rotate_key = false");
+    }
+  }
+
+  /** Whether two references name the same key: same file, TPM handle, or token object. */
+  private static boolean sameKey(KeyUri a, KeyUri b) {
+    if (a.scheme() != b.scheme()) {
+      return false;
+    }
+    return switch (a.scheme()) {
+      case FILE ->
+          a.path().toAbsolutePath().normalize().equals(b.path().toAbsolutePath().normalize());
+      case TPM -> a.tpm().handle() == b.tpm().handle();
+      case PKCS11 ->
+          Objects.equals(a.pkcs11().token(), b.pkcs11().token())
+              && Objects.equals(a.pkcs11().object(), b.pkcs11().object());
+    };
   }
 
   /** Refuses {@code rotate_key} for a key whose home has no alternate location. */

@@ -69,6 +69,8 @@ public final class ConfigLoader {
                 .orElse(new Section("output", JsonNodeFactory.instance.objectNode())));
     TpmConfig tpm = tpm(root.table("tpm"));
     CertificateIssuanceSection.checkAgainst(provisioning.certificateIssuance(), tpm.settings());
+    CertificateIssuanceSection.refuseRotatingTheAttestationKey(
+        provisioning.certificateIssuance(), provisioning.attestation());
     Optional<String> pkcs11Module = pkcs11Module(root.table("pkcs11"));
     HubConfig hub = HubSection.bind(root.table("hub"));
     root.rejectUnknownKeys();

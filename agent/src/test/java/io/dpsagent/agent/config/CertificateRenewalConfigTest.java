@@ -143,6 +143,31 @@ class CertificateRenewalConfigTest {
         errorWithKey("tpm:handle=0x81000101", "rotate_key = true\nrotate_handle = 0x81000100\n"));
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "key = { uri = \"tpm:handle=0x81000101\" }\nrotate_key = true\nrotate_handle = 0x81000102",
+        "key = { uri = \"tpm:handle=0x81000102\" }\nrotate_key = true\nrotate_handle = 0x81000101"
+      })
+  void theAttestationKeyIsNeverRotatedAway(String issuanceLines) {
+    ConfigFile file = new ConfigFile(dir);
+    String message =
+        file.error(
+                ConfigFile.X509
+                    + "identity_cert = { uri = \"file:///etc/dps-agent/device.pem\" }\n"
+                    + "identity_pk = { uri = \"tpm:handle=0x81000101\" }\n"
+                    + "[provisioning.certificate_issuance]\nenabled = true\n"
+                    + issuanceLines
+                    + "\n")
+            .replace("config " + file.path() + ": ", "");
+
+    assertEquals(
+        "provisioning.certificate_issuance.rotate_key: the issuance key (or its rotate_handle) is"
+            + " the X.509 attestation's identity_pk, which a rotation would destroy; give"
+            + " certificate issuance a key of its own or set rotate_key = false",
+        message);
+  }
+
   private CertificateIssuance issuanceWithKey(String uri, String lines) throws Exception {
     return new ConfigFile(dir)
         .load(ConfigFile.MINIMAL + table(uri) + lines)
