@@ -4,21 +4,13 @@ import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
-import io.dpsagent.agent.config.CertificateIssuance;
 import io.dpsagent.agent.config.ReprovisionPolicy;
 import io.dpsagent.agent.flow.IdentityFingerprint;
 import io.dpsagent.agent.flow.ProvisionFlow;
-import io.dpsagent.agent.hub.HubVerifier;
-import io.dpsagent.agent.issuance.CertificateFiles;
-import io.dpsagent.agent.issuance.CertificateSigningRequest;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.OutputLock;
 import io.dpsagent.agent.output.OutputWriter;
-import io.dpsagent.hsm.HsmException;
-import io.dpsagent.hsm.KeyUri;
-import io.dpsagent.hsm.TlsIdentity;
-import io.dpsagent.hsm.keys.Keys;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -195,11 +187,12 @@ public final class Daemon {
   private Optional<ConnectionInfo> assignment(
       DeviceAuthentication device, boolean register, Optional<TokenFile> tokenFile)
       throws AgentException, InterruptedException {
-    Optional<ConnectionInfo> cached = cached();
+    CachedSet cache = new CachedSet(config, clock);
+    Optional<ConnectionInfo> cached = cache.read();
     String fingerprint = IdentityFingerprint.of(config.provisioning(), device);
     ReprovisionPolicy policy = config.provisioning().reprovision();
     Optional<ConnectionInfo> usable =
-        cached.filter(c -> policy == ReprovisionPolicy.NEVER || sameIdentity(c, fingerprint));
+        cached.filter(c -> policy == ReprovisionPolicy.NEVER || cache.isOf(c, fingerprint));
     if (cached.isPresent() && usable.isEmpty()) {
       LOG.info(
           "the identity changed since the cached assignment (registration ID, key, certificate, endpoint or"
@@ -209,34 +202,7 @@ public final class Daemon {
       LOG.info(
           () ->
               "using the cached assignment of " + device.registrationId() + "; DPS not contacted");
-      // An issued certificate keeps the key pair its set names, and the hub is verified with that
-      // pair, as right after the issuance.
-      boolean issued =
-          config.provisioning().certificateIssuance().isPresent()
-              && usable.get().certificate().isPresent();
-      Optional<HubVerifier> verifier = HubVerifier.forCommand(config, true, clock);
-      ConnectionInfo verified;
-      if (issued) {
-        CertificateIssuance inUse =
-            withFilesInUse(usable).provisioning().certificateIssuance().get();
-        ConnectionInfo issuedSet =
-            usable
-                .get()
-                .withHubAuth(CertificateSigningRequest.hubAuth(inUse, config.output().dir()));
-        verified = HubVerifier.verified(verifier, issuedSet, () -> issuedIdentity(inUse));
-      } else {
-        verified =
-            HubVerifier.verified(verifier, usable.get().withHubAuth(device.hubAuth()), device);
-      }
-      ConnectionInfo cachedSet = verified.withHubVerification(usable.get().hubVerification());
-      // A hub out of reach at boot says nothing new about the identity: the set stays as it was
-      // (with its initial config and last verification) rather than being rewritten on every boot.
-      boolean learned =
-          verified.hubVerification().result() == HubVerification.Result.REACHABLE
-              || verified.hubVerification().result() == HubVerification.Result.REJECTED;
-      if (!learned) {
-        verified = cachedSet;
-      }
+      ConnectionInfo verified = cache.reverified(usable.get(), device);
       rewrite(verified);
       state.serving("cache");
       return Optional.of(verified);
@@ -260,23 +226,6 @@ public final class Daemon {
     }
   }
 
-  private Optional<ConnectionInfo> cached() {
-    try {
-      return ConnectionInfo.readIfPresent(config.output().dir());
-    } catch (AgentException e) {
-      LOG.warning(() -> e.getMessage() + "; registering again");
-      return Optional.empty();
-    }
-  }
-
-  /** Files from before fingerprints were recorded are matched on what identifies the device. */
-  private boolean sameIdentity(ConnectionInfo cached, String fingerprint) {
-    return cached
-        .identityFingerprint()
-        .map(fingerprint::equals)
-        .orElseGet(() -> cached.idScope().equals(config.provisioning().idScope()));
-  }
-
   /**
    * Rewrites the outputs from the cache, so that a rotated key reaches every file that carries it.
    */
@@ -293,7 +242,8 @@ public final class Daemon {
       systemd.status("registering " + device.registrationId() + " with DPS");
       try {
         ProvisionFlow.Result result =
-            new ProvisionFlow(withFilesInUse(fallback), clock, pacing::sleepServingWatchdog)
+            new ProvisionFlow(
+                    CachedSet.withFilesInUse(config, fallback), clock, pacing::sleepServingWatchdog)
                 .runHoldingOutputs(device);
         state.succeeded();
         state.serving("dps");
@@ -327,32 +277,6 @@ public final class Daemon {
         ceiling = Pacing.longer(ceiling);
       }
     }
-  }
-
-  /** The issued chain on disk with the key it certifies, wherever that lives. */
-  private TlsIdentity issuedIdentity(CertificateIssuance issuance) throws AgentException {
-    try {
-      return Keys.tlsIdentity(
-          Optional.of(KeyUri.parse(issuance.chainFile(config.output().dir()).toUri().toString())),
-          issuance.key(),
-          Attestations.keyOptions(config));
-    } catch (HsmException e) {
-      throw AgentException.hsm("certificate_issuance.key " + issuance.key() + ": ", e);
-    }
-  }
-
-  /**
-   * The configuration for a registration while {@code cached} is in use: a rotated key (the
-   * alternate pair the set names) stays the certificate's key rather than the configured name.
-   */
-  private AgentConfig withFilesInUse(Optional<ConnectionInfo> cached) {
-    Optional<CertificateIssuance> issuance = config.provisioning().certificateIssuance();
-    if (issuance.isEmpty() || cached.isEmpty()) {
-      return config;
-    }
-    return config.withCertificateIssuance(
-        CertificateFiles.inUse(issuance.get(), config.output().dir(), cached.get())
-            .applyTo(issuance.get()));
   }
 
   private void ready(ConnectionInfo assigned) {
