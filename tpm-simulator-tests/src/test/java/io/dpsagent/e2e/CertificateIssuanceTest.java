@@ -1,5 +1,6 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.IssuingDevices.issuanceTable;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +13,6 @@ import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.hub.HubCredential;
 import io.dpsagent.emulator.hub.HubDevice;
 import io.dpsagent.emulator.hub.HubDirectory;
@@ -21,7 +21,6 @@ import io.dpsagent.emulator.hub.HubState;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.example.KeyHomeHubConnection;
 import io.dpsagent.hsm.KeyUri;
@@ -73,12 +72,7 @@ class CertificateIssuanceTest {
       ClassFixture.of(
           () ->
               DpsEmulator.start(
-                  EmulatorConfig.defaults().toBuilder()
-                      .retryAfterSeconds(1)
-                      .mqtt5(Mqtt5Policy.ACCEPT)
-                      .issuedCertificateValidity(Duration.ofDays(2))
-                      .linkedHubs(List.of(LinkedHub.withHostName(HUB)))
-                      .build()));
+                  Emulators.issuing(HUB, Duration.ofDays(2)).mqtt5(Mqtt5Policy.ACCEPT).build()));
 
   @RegisterExtension static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::start);
 
@@ -447,23 +441,7 @@ class CertificateIssuanceTest {
 
   private Device symmetricKeyDevice(String id, String transport, boolean issuance)
       throws IOException {
-    String key = Device.newKey();
-    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey(id, key);
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            enrollment.withOptions(enrollment.options().withCertificateIssuance(issuance)));
-    return Device.named(home, id).endpoint(emulator, transport).deviceKey(key);
-  }
-
-  private static String issuanceTable(String keyUri, String extraLines) {
-    return "[provisioning.certificate_issuance]\n"
-        + "enabled = true\n"
-        + "key = { uri = \""
-        + keyUri
-        + "\" }\n"
-        + extraLines
-        + "\n";
+    return IssuingDevices.symmetricKey(emulator, home, id, transport, issuance);
   }
 
   private static void provision(Device device) throws Exception {
