@@ -252,9 +252,8 @@ class CertificateIssuanceTest {
             + tpmTable()
             + hubTable(hubPort(), emulator.caFile()));
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+    CliRun run = provisionExits(device, 0);
 
-    assertEquals(0, run.exitCode(), run.toString());
     assertTrue(
         run.stdout()
             .contains(
@@ -274,17 +273,10 @@ class CertificateIssuanceTest {
   @Test
   void theDaemonVerifiesTheHubWithTheIssuedCertificate() throws Exception {
     String id = "issued-daemon";
-    Device device = issuingDeviceWithInitialTwin(id);
-    device
-        .output("token_dir = \"" + home.resolve("run") + "\"")
-        .config(issuanceTable(keyUri("file", 0), "") + hubTable(hubPort(), emulator.caFile()));
-    String config = device.writeConfig();
+    Device device = daemonDevice(id).config(hubTable(hubPort(), emulator.caFile()));
 
-    RunningDaemon daemon = new RunningDaemon(config);
-    awaitFile(initialConfig(device));
-    CliRun stopped = daemon.stopAndWait();
+    runDaemonUntilConfigured(device);
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
     assertEquals(JSON.readTree(DESIRED), JSON.readTree(initialConfig(device).toFile()));
     assertEquals(HubVerification.Result.REACHABLE, device.connection().hubVerification().result());
     assertIssued(device, id);
@@ -293,20 +285,14 @@ class CertificateIssuanceTest {
   @Test
   void aRestartedDaemonVerifiesItsCachedIssuedSetWithTheIssuedCertificate() throws Exception {
     String id = "issued-cached";
-    Device device = issuingDeviceWithInitialTwin(id);
-    device
-        .output("token_dir = \"" + home.resolve("run-cached") + "\"")
-        .config(issuanceTable(keyUri("file", 0), ""));
+    Device device = daemonDevice(id);
     provision(device); // provision leaves the hub unverified by default
     assertEquals(
         HubVerification.Result.NOT_VERIFIED, device.connection().hubVerification().result());
     device.config(hubTable(hubPort(), emulator.caFile()));
 
-    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
-    awaitFile(initialConfig(device));
-    CliRun stopped = daemon.stopAndWait();
+    CliRun stopped = runDaemonUntilConfigured(device);
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
     assertTrue(
         stopped.stderr().contains("using the cached assignment of " + id), stopped.toString());
     assertEquals(1, registerCount(id), "the cached set is served, not registered again");
@@ -324,9 +310,8 @@ class CertificateIssuanceTest {
         issuanceTable(key.toUri().toString(), "")
             + hubTable(REFUSING_HUB.get().server().port(), REFUSING_HUB.get().caFile()));
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+    CliRun run = provisionExits(device, 3);
 
-    assertEquals(3, run.exitCode(), run.toString());
     assertEquals(
         "dps-agent: error: the hub localhost refused device "
             + id
@@ -357,9 +342,8 @@ class CertificateIssuanceTest {
         issuanceTable(String.format("tpm:handle=0x%08X", handle), "")
             + hubTable(hubPort(), emulator.caFile()));
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+    CliRun run = provisionExits(device, 0);
 
-    assertEquals(0, run.exitCode(), run.toString());
     assertEquals(HubVerification.Result.REACHABLE, device.connection().hubVerification().result());
     assertEquals("tpm", device.connection().attestation());
     List<X509Certificate> chain = assertIssued(device, id);
@@ -373,9 +357,8 @@ class CertificateIssuanceTest {
     Device device = symmetricKeyDevice("not-issuing", "https", false);
     device.config(issuanceTable(home.resolve("k.pem").toUri().toString(), ""));
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+    CliRun run = provisionExits(device, 4);
 
-    assertEquals(4, run.exitCode(), run.toString());
     assertTrue(
         run.stderr()
             .contains(
@@ -432,6 +415,22 @@ class CertificateIssuanceTest {
     return device.outputDir.resolve("initial-config.json");
   }
 
+  /** {@link #issuingDeviceWithInitialTwin} with a file issuance key, for the daemon. */
+  private Device daemonDevice(String id) throws Exception {
+    return issuingDeviceWithInitialTwin(id)
+        .output("token_dir = \"" + home.resolve("run-" + id) + "\"")
+        .config(issuanceTable(keyUri("file", 0), ""));
+  }
+
+  /** The daemon of {@code device} until it has written the initial config; it stops with 0. */
+  private static CliRun runDaemonUntilConfigured(Device device) throws Exception {
+    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
+    awaitFile(initialConfig(device));
+    CliRun stopped = daemon.stopAndWait();
+    assertEquals(0, stopped.exitCode(), stopped.toString());
+    return stopped;
+  }
+
   private static void awaitFile(Path file) throws InterruptedException {
     long deadline = System.nanoTime() + RunningDaemon.BOUND.toNanos();
     while (!Files.exists(file) && System.nanoTime() < deadline) {
@@ -445,8 +444,14 @@ class CertificateIssuanceTest {
   }
 
   private static void provision(Device device) throws Exception {
+    provisionExits(device, 0);
+  }
+
+  /** {@code dps-agent provision} of {@code device}, which exits with {@code exitCode}. */
+  private static CliRun provisionExits(Device device, int exitCode) throws Exception {
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(exitCode, run.exitCode(), run.toString());
+    return run;
   }
 
   private static Path chainFile(Device device) {
