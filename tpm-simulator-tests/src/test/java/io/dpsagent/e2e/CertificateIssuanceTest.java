@@ -1,5 +1,6 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.IssuingDevices.issuanceTable;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +13,6 @@ import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.hub.HubCredential;
 import io.dpsagent.emulator.hub.HubDevice;
 import io.dpsagent.emulator.hub.HubDirectory;
@@ -21,7 +21,6 @@ import io.dpsagent.emulator.hub.HubState;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.example.KeyHomeHubConnection;
 import io.dpsagent.hsm.KeyUri;
@@ -73,12 +72,7 @@ class CertificateIssuanceTest {
       ClassFixture.of(
           () ->
               DpsEmulator.start(
-                  EmulatorConfig.defaults().toBuilder()
-                      .retryAfterSeconds(1)
-                      .mqtt5(Mqtt5Policy.ACCEPT)
-                      .issuedCertificateValidity(Duration.ofDays(2))
-                      .linkedHubs(List.of(LinkedHub.withHostName(HUB)))
-                      .build()));
+                  Emulators.issuing(HUB, Duration.ofDays(2)).mqtt5(Mqtt5Policy.ACCEPT).build()));
 
   @RegisterExtension static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::start);
 
@@ -258,9 +252,8 @@ class CertificateIssuanceTest {
             + tpmTable()
             + hubTable(hubPort(), emulator.caFile()));
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+    CliRun run = provisionExits(device, 0);
 
-    assertEquals(0, run.exitCode(), run.toString());
     assertTrue(
         run.stdout()
             .contains(
@@ -280,17 +273,10 @@ class CertificateIssuanceTest {
   @Test
   void theDaemonVerifiesTheHubWithTheIssuedCertificate() throws Exception {
     String id = "issued-daemon";
-    Device device = issuingDeviceWithInitialTwin(id);
-    device
-        .output("token_dir = \"" + home.resolve("run") + "\"")
-        .config(issuanceTable(keyUri("file", 0), "") + hubTable(hubPort(), emulator.caFile()));
-    String config = device.writeConfig();
+    Device device = daemonDevice(id).config(hubTable(hubPort(), emulator.caFile()));
 
-    RunningDaemon daemon = new RunningDaemon(config);
-    awaitFile(initialConfig(device));
-    CliRun stopped = daemon.stopAndWait();
+    runDaemonUntilConfigured(device);
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
     assertEquals(JSON.readTree(DESIRED), JSON.readTree(initialConfig(device).toFile()));
     assertEquals(HubVerification.Result.REACHABLE, device.connection().hubVerification().result());
     assertIssued(device, id);
@@ -299,20 +285,14 @@ class CertificateIssuanceTest {
   @Test
   void aRestartedDaemonVerifiesItsCachedIssuedSetWithTheIssuedCertificate() throws Exception {
     String id = "issued-cached";
-    Device device = issuingDeviceWithInitialTwin(id);
-    device
-        .output("token_dir = \"" + home.resolve("run-cached") + "\"")
-        .config(issuanceTable(keyUri("file", 0), ""));
+    Device device = daemonDevice(id);
     provision(device); // provision leaves the hub unverified by default
     assertEquals(
         HubVerification.Result.NOT_VERIFIED, device.connection().hubVerification().result());
     device.config(hubTable(hubPort(), emulator.caFile()));
 
-    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
-    awaitFile(initialConfig(device));
-    CliRun stopped = daemon.stopAndWait();
+    CliRun stopped = runDaemonUntilConfigured(device);
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
     assertTrue(
         stopped.stderr().contains("using the cached assignment of " + id), stopped.toString());
     assertEquals(1, registerCount(id), "the cached set is served, not registered again");
@@ -330,9 +310,8 @@ class CertificateIssuanceTest {
         issuanceTable(key.toUri().toString(), "")
             + hubTable(REFUSING_HUB.get().server().port(), REFUSING_HUB.get().caFile()));
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+    CliRun run = provisionExits(device, 3);
 
-    assertEquals(3, run.exitCode(), run.toString());
     assertEquals(
         "dps-agent: error: the hub localhost refused device "
             + id
@@ -363,9 +342,8 @@ class CertificateIssuanceTest {
         issuanceTable(String.format("tpm:handle=0x%08X", handle), "")
             + hubTable(hubPort(), emulator.caFile()));
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+    CliRun run = provisionExits(device, 0);
 
-    assertEquals(0, run.exitCode(), run.toString());
     assertEquals(HubVerification.Result.REACHABLE, device.connection().hubVerification().result());
     assertEquals("tpm", device.connection().attestation());
     List<X509Certificate> chain = assertIssued(device, id);
@@ -379,9 +357,8 @@ class CertificateIssuanceTest {
     Device device = symmetricKeyDevice("not-issuing", "https", false);
     device.config(issuanceTable(home.resolve("k.pem").toUri().toString(), ""));
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
+    CliRun run = provisionExits(device, 4);
 
-    assertEquals(4, run.exitCode(), run.toString());
     assertTrue(
         run.stderr()
             .contains(
@@ -438,6 +415,22 @@ class CertificateIssuanceTest {
     return device.outputDir.resolve("initial-config.json");
   }
 
+  /** {@link #issuingDeviceWithInitialTwin} with a file issuance key, for the daemon. */
+  private Device daemonDevice(String id) throws Exception {
+    return issuingDeviceWithInitialTwin(id)
+        .output("token_dir = \"" + home.resolve("run-" + id) + "\"")
+        .config(issuanceTable(keyUri("file", 0), ""));
+  }
+
+  /** The daemon of {@code device} until it has written the initial config; it stops with 0. */
+  private static CliRun runDaemonUntilConfigured(Device device) throws Exception {
+    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
+    awaitFile(initialConfig(device));
+    CliRun stopped = daemon.stopAndWait();
+    assertEquals(0, stopped.exitCode(), stopped.toString());
+    return stopped;
+  }
+
   private static void awaitFile(Path file) throws InterruptedException {
     long deadline = System.nanoTime() + RunningDaemon.BOUND.toNanos();
     while (!Files.exists(file) && System.nanoTime() < deadline) {
@@ -447,28 +440,18 @@ class CertificateIssuanceTest {
 
   private Device symmetricKeyDevice(String id, String transport, boolean issuance)
       throws IOException {
-    String key = Device.newKey();
-    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey(id, key);
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            enrollment.withOptions(enrollment.options().withCertificateIssuance(issuance)));
-    return Device.named(home, id).endpoint(emulator, transport).deviceKey(key);
-  }
-
-  private static String issuanceTable(String keyUri, String extraLines) {
-    return "[provisioning.certificate_issuance]\n"
-        + "enabled = true\n"
-        + "key = { uri = \""
-        + keyUri
-        + "\" }\n"
-        + extraLines
-        + "\n";
+    return IssuingDevices.symmetricKey(emulator, home, id, transport, issuance);
   }
 
   private static void provision(Device device) throws Exception {
+    provisionExits(device, 0);
+  }
+
+  /** {@code dps-agent provision} of {@code device}, which exits with {@code exitCode}. */
+  private static CliRun provisionExits(Device device, int exitCode) throws Exception {
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(exitCode, run.exitCode(), run.toString());
+    return run;
   }
 
   private static Path chainFile(Device device) {

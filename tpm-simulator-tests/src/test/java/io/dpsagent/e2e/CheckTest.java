@@ -1,5 +1,9 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.CheckReport.DASH_FIX;
+import static io.dpsagent.e2e.CheckReport.assertLine;
+import static io.dpsagent.e2e.CheckReport.check;
+import static io.dpsagent.e2e.CheckReport.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,8 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,8 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and SoftHSM2. Each diagnostic is made to fail once, with its fix printed.
  */
 class CheckTest {
-
-  private static final String DASH_FIX = " \u2014 fix: ";
 
   @RegisterExtension
   static final ClassFixture<DpsEmulator> EMULATOR = ClassFixture.of(Emulators::startAllTransports);
@@ -46,35 +46,6 @@ class CheckTest {
         .registrationId("check-device")
         .endpoint(emulator)
         .deviceKey(Device.newKey());
-  }
-
-  private static CliRun check(Device device, String... options) throws Exception {
-    return check(Clock.systemUTC(), device, options);
-  }
-
-  private static CliRun check(Clock clock, Device device, String... options) throws Exception {
-    String[] args = new String[options.length + 5];
-    System.arraycopy(
-        new String[] {"check", "--config", device.writeConfig(), "--user", "root"}, 0, args, 0, 5);
-    System.arraycopy(options, 0, args, 5, options.length);
-    return CliRun.with("", Map.of(), clock, args);
-  }
-
-  /** The one line of check {@code id}. */
-  private static String line(CliRun run, String id) {
-    List<String> lines =
-        run.stdout()
-            .lines()
-            .filter(l -> l.matches("\\[[a-z]+\\] " + Pattern.quote(id) + ": .*"))
-            .toList();
-    assertEquals(1, lines.size(), run.toString());
-    return lines.get(0);
-  }
-
-  private static void assertLine(CliRun run, String id, String status, String message, String fix) {
-    assertEquals(
-        "[" + status + "] " + id + ": " + message + (fix == null ? "" : DASH_FIX + fix),
-        line(run, id));
   }
 
   private static String localhost(int port) {

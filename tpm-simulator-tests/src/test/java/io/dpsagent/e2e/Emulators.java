@@ -4,6 +4,7 @@ import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.config.EmulatorConfigBuilder;
 import io.dpsagent.emulator.registry.LinkedHub;
+import java.time.Duration;
 import java.util.List;
 
 /** Starts emulators configured for tests: free ports, generated CA, short Retry-After. */
@@ -40,6 +41,19 @@ final class Emulators {
   /** The settings of {@link #startWithHub}, for a test that changes more of them. */
   static EmulatorConfigBuilder withHub(String hubHostName) {
     return fast().linkedHubs(List.of(LinkedHub.withHostName(hubHostName)));
+  }
+
+  /**
+   * Like {@link #startWithHub}, DPS issuing certificates valid for {@code validity} to the devices
+   * enrolled for certificate issuance.
+   */
+  static DpsEmulator startIssuing(String hubHostName, Duration validity) throws Exception {
+    return DpsEmulator.start(issuing(hubHostName, validity).build());
+  }
+
+  /** The settings of {@link #startIssuing}, for a test that changes more of them. */
+  static EmulatorConfigBuilder issuing(String hubHostName, Duration validity) {
+    return withHub(hubHostName).issuedCertificateValidity(validity);
   }
 
   private static EmulatorConfigBuilder fast() {

@@ -1,12 +1,16 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.CheckReport.DASH_FIX;
+import static io.dpsagent.e2e.CheckReport.assertLine;
+import static io.dpsagent.e2e.CheckReport.check;
+import static io.dpsagent.e2e.CheckReport.line;
+import static io.dpsagent.e2e.IssuingDevices.issuanceTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.EmulatorConfig;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.hsm.testing.Swtpm;
 import io.dpsagent.hsm.testing.TestPki;
 import java.nio.charset.StandardCharsets;
@@ -31,21 +35,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IssuedCertificateCheckTest {
 
-  private static final String DASH_FIX = " \u2014 fix: ";
   private static final String REISSUE =
       "run dps-agent provision (or dps-agent reprovision while the daemon runs): DPS issues a new"
           + " certificate for the same key";
+  private static final String ISSUANCE_KEY = "certificate_issuance.key";
   private static final TestPki.Issuer OTHER_CA = TestPki.rootCa("check other CA");
 
   @RegisterExtension
   static final ClassFixture<DpsEmulator> EMULATOR =
-      ClassFixture.of(
-          () ->
-              DpsEmulator.start(
-                  EmulatorConfig.defaults().toBuilder()
-                      .retryAfterSeconds(1)
-                      .issuedCertificateValidity(Duration.ofDays(2))
-                      .build()));
+      ClassFixture.of(() -> Emulators.startIssuing(EmulatorConfig.DEFAULT_HUB, Duration.ofDays(2)));
 
   @RegisterExtension static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::start);
 
@@ -56,65 +54,63 @@ class IssuedCertificateCheckTest {
 
   /** A symmetric-key device enrolled for issuance with its certificate key at {@code keyUri}. */
   private Device issuingDevice(String id, String keyUri) throws Exception {
-    String key = Device.newKey();
-    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey(id, key);
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            enrollment.withOptions(enrollment.options().withCertificateIssuance(true)));
-    return Device.named(home, id)
-        .endpoint(emulator)
-        .deviceKey(key)
-        .config(
-            "[provisioning.certificate_issuance]\nenabled = true\nkey = { uri = \""
-                + keyUri
-                + "\" }\n[tpm]\ntcti = \""
-                + tpm.tcti()
-                + "\"\n");
+    return IssuingDevices.symmetricKey(emulator, home, id, "https", true)
+        .config(issuanceTable(keyUri, "[tpm]\ntcti = \"" + tpm.tcti() + "\""));
   }
 
-  private static CliRun check(Device device) throws Exception {
-    return CliRun.of("check", "--config", device.writeConfig(), "--user", "root", "--offline");
+  /** Like {@link #issuingDevice}, its certificate key in the TPM at {@code handle}. */
+  private Device tpmKeyDevice(String id, int handle) throws Exception {
+    return issuingDevice(id, String.format("tpm:handle=0x%08X", handle));
   }
 
-  /** The one line of check {@code id}. */
-  private static String line(CliRun run, String id) {
-    List<String> lines =
-        run.stdout()
-            .lines()
-            .filter(l -> l.matches("\\[[a-z]+\\] " + Pattern.quote(id) + ": .*"))
-            .toList();
-    assertEquals(1, lines.size(), run.toString());
-    return lines.get(0);
+  /** Like {@link #issuingDevice}, its certificate key in a PEM file. */
+  private Device fileKeyDevice(String id) throws Exception {
+    return issuingDevice(id, home.resolve("k.pem").toUri().toString());
   }
 
-  private static void assertLine(CliRun run, String id, String status, String message, String fix) {
-    assertEquals(
-        "[" + status + "] " + id + ": " + message + (fix == null ? "" : DASH_FIX + fix),
-        line(run, id));
+  /** An offline check of {@code device}, which exits with {@code exitCode}. */
+  private static CliRun checkExits(Device device, int exitCode) throws Exception {
+    CliRun run = check(device, "--offline");
+    assertEquals(exitCode, run.exitCode(), run.toString());
+    return run;
   }
 
-  private String at(int handle) {
-    return String.format(
-        "certificate_issuance.key tpm:handle=0x%08X (TPM at %s)", handle, tpm.tcti());
+  /** The key at {@code handle} that config field {@code field} names, as check names it. */
+  private String tpmKey(String field, int handle) {
+    return String.format("%s tpm:handle=0x%08X (TPM at %s)", field, handle, tpm.tcti());
+  }
+
+  /** The {@code issued-certificate} line of a certificate to be replaced by provisioning again. */
+  private static void assertReissue(CliRun run, String status, String message) {
+    assertLine(run, "issued-certificate", status, message, REISSUE);
+  }
+
+  private static void provision(Device device) throws Exception {
+    CliRun provision = CliRun.of("provision", "--config", device.writeConfig());
+    assertEquals(0, provision.exitCode(), provision.toString());
+  }
+
+  /** The TPM's EK and SRK, as {@code dps-agent tpm identity} persists them. */
+  private static void createTpmIdentity(Device device) throws Exception {
+    assertEquals(0, CliRun.of("tpm", "identity", "--config", device.writeConfig()).exitCode());
   }
 
   @Test
   void aTpmKeyNotCreatedYetIsFineAndAfterProvisioningItIsNonDuplicableAndCertified()
       throws Exception {
     int handle = 0x81000141;
-    Device device = issuingDevice("check-tpm-key", String.format("tpm:handle=0x%08X", handle));
+    Device device = tpmKeyDevice("check-tpm-key", handle);
+    Path chain = issuedChain(device);
 
-    CliRun before = check(device);
+    CliRun before = checkExits(device, 0);
 
-    assertEquals(0, before.exitCode(), before.toString());
+    String key = tpmKey(ISSUANCE_KEY, handle);
     assertLine(
         before,
         "tpm-key",
         "ok",
-        at(handle) + ": no key at 0x81000141 yet: the first provisioning creates it",
+        key + ": no key at 0x81000141 yet: the first provisioning creates it",
         null);
-    Path chain = device.outputDir.resolve("device-cert.pem");
     assertLine(
         before,
         "issued-certificate",
@@ -122,16 +118,14 @@ class IssuedCertificateCheckTest {
         "no certificate issued yet (" + chain + "): the first provisioning requests one",
         null);
 
-    CliRun provision = CliRun.of("provision", "--config", device.writeConfig());
-    assertEquals(0, provision.exitCode(), provision.toString());
-    CliRun after = check(device);
+    provision(device);
+    CliRun after = checkExits(device, 0);
 
-    assertEquals(0, after.exitCode(), after.toString());
     assertLine(
         after,
         "tpm-key",
         "ok",
-        at(handle)
+        key
             + ": ecc-p256 signing key (fixedTPM|fixedParent|sensitiveDataOrigin|userWithAuth|sign)"
             + ", certified by "
             + chain,
@@ -145,61 +139,31 @@ class IssuedCertificateCheckTest {
         after.toString());
 
     // Another key's certificate in its place: the TPM key is not the one it certifies.
-    Files.writeString(
-        chain, TestPki.pem(OTHER_CA.leaf("check-tpm-key", TestPki.KeyType.EC_P256).certificate()));
-    CliRun swapped = check(device);
+    writeCertificate(chain, OTHER_CA.leaf("check-tpm-key", TestPki.KeyType.EC_P256));
+    CliRun swapped = checkExits(device, 2);
 
-    assertEquals(2, swapped.exitCode(), swapped.toString());
     assertLine(
         swapped,
         "tpm-key",
         "error",
-        at(handle) + ": the certificate in " + chain + " certifies another key",
+        key + ": the certificate in " + chain + " certifies another key",
         "run dps-agent provision again: DPS issues a certificate for this key");
   }
 
   @Test
   void aKeyThatCanLeaveTheTpmWarns() throws Exception {
     int handle = 0x81000142;
-    Device device = issuingDevice("check-dup-key", String.format("tpm:handle=0x%08X", handle));
-    assertEquals(0, CliRun.of("tpm", "identity", "--config", device.writeConfig()).exitCode());
-    // A signing key without fixedTPM|fixedParent, persisted with tpm2-tools as another tool would.
-    Path pub = home.resolve("dup.pub");
-    Path priv = home.resolve("dup.priv");
-    Path context = home.resolve("dup.ctx");
-    tpm2(
-        "tpm2_create",
-        "-C",
-        "0x81000001",
-        "-G",
-        "ecc256",
-        "-a",
-        "sign|userwithauth|sensitivedataorigin",
-        "-u",
-        pub.toString(),
-        "-r",
-        priv.toString());
-    tpm2(
-        "tpm2_load",
-        "-C",
-        "0x81000001",
-        "-u",
-        pub.toString(),
-        "-r",
-        priv.toString(),
-        "-c",
-        context.toString());
-    tpm2("tpm2_evictcontrol", "-C", "o", "-c", context.toString(), String.format("0x%08X", handle));
-    tpm2("tpm2_flushcontext", "-t");
+    Device device = tpmKeyDevice("check-dup-key", handle);
+    createTpmIdentity(device);
+    persistDuplicableKey(handle);
 
-    CliRun run = check(device);
+    CliRun run = checkExits(device, 0);
 
-    assertEquals(0, run.exitCode(), run.toString());
     assertLine(
         run,
         "tpm-key",
         "warning",
-        at(handle)
+        tpmKey(ISSUANCE_KEY, handle)
             + ": ecc-p256 signing key (sensitiveDataOrigin|userWithAuth|sign) can leave the TPM:"
             + " fixedTPM, fixedParent or sensitiveDataOrigin is not set",
         "create a new key with dps-agent tpm keygen, which sets them, and have it certified");
@@ -207,13 +171,11 @@ class IssuedCertificateCheckTest {
 
   @Test
   void anObjectThatIsNoSigningKeyIsAnError() throws Exception {
-    Device device = issuingDevice("check-srk-key", "tpm:handle=0x81000001");
-    assertEquals(0, CliRun.of("tpm", "identity", "--config", device.writeConfig()).exitCode());
+    Device device = tpmKeyDevice("check-srk-key", 0x81000001);
+    createTpmIdentity(device);
 
-    CliRun run = check(device);
+    String line = line(checkExits(device, 2), "tpm-key");
 
-    assertEquals(2, run.exitCode(), run.toString());
-    String line = line(run, "tpm-key");
     assertTrue(
         line.startsWith(
             "[error] tpm-key: the RSA object at tpm:handle=0x81000001 (TPM at "
@@ -230,25 +192,23 @@ class IssuedCertificateCheckTest {
 
   @Test
   void anX509IdentityKeyMissingFromTheTpmIsAnErrorWithExit6() throws Exception {
-    Path chain = home.resolve("identity-chain.pem");
-    Files.writeString(
-        chain, TestPki.pem(OTHER_CA.leaf("check-x509-tpm", TestPki.KeyType.EC_P256).certificate()));
+    Path chain =
+        writeCertificate(
+            home.resolve("identity-chain.pem"),
+            OTHER_CA.leaf("check-x509-tpm", TestPki.KeyType.EC_P256));
     Device device =
         new Device(home)
             .endpoint(emulator)
             .x509("tpm:handle=0x81000143", chain)
             .config("[tpm]\ntcti = \"" + tpm.tcti() + "\"\n");
 
-    CliRun run = check(device);
+    CliRun run = checkExits(device, 6);
 
-    assertEquals(6, run.exitCode(), run.toString());
     assertLine(
         run,
         "tpm-key",
         "error",
-        "identity_pk tpm:handle=0x81000143 (TPM at "
-            + tpm.tcti()
-            + "): no key is persisted at 0x81000143",
+        tpmKey("identity_pk", 0x81000143) + ": no key is persisted at 0x81000143",
         "create it (dps-agent tpm keygen --handle 0x81000143), have its CSR certified (dps-agent"
             + " tpm csr) and install the certificate");
   }
@@ -256,15 +216,11 @@ class IssuedCertificateCheckTest {
   @Test
   void anIssuedCertificatePastItsRenewalPointWarns() throws Exception {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    Device device = issuingDevice("check-renewal", home.resolve("k.pem").toUri().toString());
+    Device device = fileKeyDevice("check-renewal");
     Path chain = writeIssued(device, now.minus(Duration.ofHours(9)), now.plus(Duration.ofHours(1)));
 
-    CliRun run = check(device);
-
-    assertEquals(0, run.exitCode(), run.toString());
-    assertLine(
-        run,
-        "issued-certificate",
+    assertReissue(
+        checkExits(device, 0),
         "warning",
         "issued certificate CN=check-renewal in "
             + chain
@@ -272,65 +228,74 @@ class IssuedCertificateCheckTest {
             + now.minus(Duration.ofHours(1))
             + "); it expires on "
             + now.plus(Duration.ofHours(1))
-            + ", in 59 minutes",
-        REISSUE);
+            + ", in 59 minutes");
   }
 
   @Test
   void anExpiredIssuedCertificateIsAnError() throws Exception {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    Device device = issuingDevice("check-expired", home.resolve("k.pem").toUri().toString());
+    Device device = fileKeyDevice("check-expired");
     Path chain =
         writeIssued(device, now.minus(Duration.ofDays(2)), now.minus(Duration.ofMinutes(5)));
 
-    CliRun run = check(device);
-
-    assertEquals(2, run.exitCode(), run.toString());
-    assertLine(
-        run,
-        "issued-certificate",
+    assertReissue(
+        checkExits(device, 2),
         "error",
         "issued certificate CN=check-expired in "
             + chain
             + " expired on "
-            + now.minus(Duration.ofMinutes(5)),
-        REISSUE);
+            + now.minus(Duration.ofMinutes(5)));
   }
 
   @Test
   void aRecordedCertificateThatIsGoneIsAnError() throws Exception {
-    Device device = issuingDevice("check-gone", home.resolve("k.pem").toUri().toString());
-    CliRun provision = CliRun.of("provision", "--config", device.writeConfig());
-    assertEquals(0, provision.exitCode(), provision.toString());
-    Path chain = device.outputDir.resolve("device-cert.pem");
+    Device device = fileKeyDevice("check-gone");
+    provision(device);
+    Path chain = issuedChain(device);
     Files.delete(chain);
 
-    CliRun run = check(device);
-
-    assertEquals(2, run.exitCode(), run.toString());
-    assertLine(
-        run,
-        "issued-certificate",
+    assertReissue(
+        checkExits(device, 2),
         "error",
         "connection.json names the issued certificate "
             + chain
             + ", but "
             + chain
-            + " does not exist",
-        REISSUE);
+            + " does not exist");
+  }
+
+  /** Where provisioning puts the chain DPS issued to {@code device}. */
+  private static Path issuedChain(Device device) {
+    return device.outputDir.resolve("device-cert.pem");
   }
 
   /** A certificate for the device's registration ID in the issued chain's place. */
   private static Path writeIssued(Device device, Instant notBefore, Instant notAfter)
       throws Exception {
-    Path chain = Files.createDirectories(device.outputDir).resolve("device-cert.pem");
-    Files.writeString(
-        chain,
-        TestPki.pem(
-            OTHER_CA
-                .leaf(device.registrationId(), TestPki.KeyType.EC_P256, notBefore, notAfter)
-                .certificate()));
-    return chain;
+    Files.createDirectories(device.outputDir);
+    return writeCertificate(
+        issuedChain(device),
+        OTHER_CA.leaf(device.registrationId(), TestPki.KeyType.EC_P256, notBefore, notAfter));
+  }
+
+  private static Path writeCertificate(Path file, TestPki.Leaf leaf) throws Exception {
+    return Files.writeString(file, TestPki.pem(leaf.certificate()));
+  }
+
+  /**
+   * A signing key without fixedTPM|fixedParent under the SRK, persisted at {@code handle} with
+   * tpm2-tools as another tool would.
+   */
+  private void persistDuplicableKey(int handle) throws Exception {
+    String pub = home.resolve("dup.pub").toString();
+    String priv = home.resolve("dup.priv").toString();
+    String context = home.resolve("dup.ctx").toString();
+    String attributes = "sign|userwithauth|sensitivedataorigin";
+    tpm2(
+        "tpm2_create", "-C", "0x81000001", "-G", "ecc256", "-a", attributes, "-u", pub, "-r", priv);
+    tpm2("tpm2_load", "-C", "0x81000001", "-u", pub, "-r", priv, "-c", context);
+    tpm2("tpm2_evictcontrol", "-C", "o", "-c", context, String.format("0x%08X", handle));
+    tpm2("tpm2_flushcontext", "-t");
   }
 
   private void tpm2(String... command) throws Exception {

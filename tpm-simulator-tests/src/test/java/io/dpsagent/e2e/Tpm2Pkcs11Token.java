@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,13 +38,12 @@ final class Tpm2Pkcs11Token implements AutoCloseable {
 
   static final String LABEL = "dps";
   private static final String BUS_NAME = "io.dpsagent.test.Tabrmd";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path directory;
   private final Swtpm swtpm;
   private final List<Process> daemons = new ArrayList<>();
   private final String busAddress;
-  private final String userPin = digits(8);
+  private final String userPin = SoftHsm.randomPin();
   private final Path pinFile;
 
   private Tpm2Pkcs11Token(Path directory) {
@@ -85,7 +83,7 @@ final class Tpm2Pkcs11Token implements AutoCloseable {
   private void createToken() throws IOException {
     Files.createDirectories(store());
     ptool("init");
-    String soPin = digits(8);
+    String soPin = SoftHsm.randomPin();
     ptool("addtoken", "--pid=1", "--label=" + LABEL, "--sopin=" + soPin, "--userpin=" + userPin);
     Files.writeString(pinFile, userPin + "\n");
     Files.setPosixFilePermissions(pinFile, PosixFilePermissions.fromString("rw-------"));
@@ -131,19 +129,7 @@ final class Tpm2Pkcs11Token implements AutoCloseable {
 
   /** pkcs11-tool logged in to the token through tpm2-pkcs11. */
   SoftHsm.Result pkcs11Tool(String... args) {
-    List<String> line =
-        new ArrayList<>(
-            List.of(
-                "pkcs11-tool",
-                "--module",
-                MODULE,
-                "--token-label",
-                LABEL,
-                "--login",
-                "--pin",
-                userPin));
-    line.addAll(List.of(args));
-    return SoftHsm.run(line, environment());
+    return SoftHsm.run(SoftHsm.pkcs11ToolCommand(MODULE, LABEL, userPin, args), environment());
   }
 
   /** The EC public key stored next to the private key {@code label}, as the token gives it. */
@@ -228,13 +214,5 @@ final class Tpm2Pkcs11Token implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String digits(int n) {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      s.append(RANDOM.nextInt(10));
-    }
-    return s.toString();
   }
 }

@@ -225,7 +225,10 @@ public final class ProvisionFlow {
         state.lastUpdatedDateTimeUtc(),
         state.etag(),
         clock.instant(),
-        Optional.of(IdentityFingerprint.of(p, device)));
+        Optional.of(IdentityFingerprint.of(p, device)),
+        // The hub is verified, and the issued certificate added, once the set is written.
+        HubVerification.NOT_VERIFIED,
+        Optional.empty());
   }
 
   private HubAuth hubAuth(DeviceAuthentication device) {

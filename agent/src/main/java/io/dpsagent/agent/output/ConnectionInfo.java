@@ -34,7 +34,10 @@ public record ConnectionInfo(
     HubVerification hubVerification,
     Optional<IssuedCertificate> certificate) {
 
-  /** An assignment whose hub has not been verified. */
+  /**
+   * An assignment whose hub has not been verified, without an issued certificate. New code passes
+   * {@link HubVerification#NOT_VERIFIED} and {@code Optional.empty()} to the canonical constructor.
+   */
   public ConnectionInfo(
       String hubHostName,
       String deviceId,

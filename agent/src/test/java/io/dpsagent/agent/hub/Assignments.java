@@ -2,6 +2,7 @@ package io.dpsagent.agent.hub;
 
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubAuth;
+import io.dpsagent.agent.output.HubVerification;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -28,6 +29,8 @@ final class Assignments {
         Optional.empty(),
         Optional.empty(),
         provisionedAt,
+        Optional.empty(),
+        HubVerification.NOT_VERIFIED,
         Optional.empty());
   }
 }

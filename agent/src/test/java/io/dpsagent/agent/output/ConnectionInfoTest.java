@@ -35,7 +35,9 @@ class ConnectionInfoTest {
         Optional.of("2026-01-01T00:00:00.0000000Z"),
         Optional.of("\"etag\""),
         Instant.parse("2026-01-01T00:00:01Z"),
-        Optional.of("sha256:00ff"));
+        Optional.of("sha256:00ff"),
+        HubVerification.NOT_VERIFIED,
+        Optional.empty());
   }
 
   @Test

@@ -46,7 +46,9 @@ class OutputWriterTest {
         Optional.empty(),
         Optional.empty(),
         Instant.parse("2026-01-01T00:00:01Z"),
-        Optional.of("sha256:00ff"));
+        Optional.of("sha256:00ff"),
+        HubVerification.NOT_VERIFIED,
+        Optional.empty());
   }
 
   @Test
@@ -94,7 +96,9 @@ class OutputWriterTest {
             base.lastUpdatedDateTimeUtc(),
             base.etag(),
             base.provisionedAt(),
-            base.identityFingerprint());
+            base.identityFingerprint(),
+            base.hubVerification(),
+            base.certificate());
     List<Path> files = new OutputWriter(new OutputConfig(dir, true, false)).write(info);
     assertEquals(List.of(dir.resolve("connection.json")), files);
     assertEquals(

@@ -96,20 +96,29 @@ public final class SoftHsm {
 
     /** Runs pkcs11-tool logged in to this token, e.g. {@code pkcs11Tool("--list-objects")}. */
     public Result pkcs11Tool(String... args) {
-      List<String> command =
-          new ArrayList<>(
-              List.of(
-                  "pkcs11-tool",
-                  "--module",
-                  MODULE,
-                  "--token-label",
-                  label,
-                  "--login",
-                  "--pin",
-                  userPin));
-      command.addAll(List.of(args));
-      return run(command);
+      return run(pkcs11ToolCommand(MODULE, label, userPin, args));
     }
+  }
+
+  /**
+   * The pkcs11-tool command line that logs in to token {@code label} of {@code module} with {@code
+   * userPin} and runs {@code args}: for SoftHSM2 and for any other module a test drives.
+   */
+  public static List<String> pkcs11ToolCommand(
+      String module, String label, String userPin, String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "pkcs11-tool",
+                "--module",
+                module,
+                "--token-label",
+                label,
+                "--login",
+                "--pin",
+                userPin));
+    command.addAll(List.of(args));
+    return command;
   }
 
   /** Exit code and merged stdout/stderr of a command. */
@@ -183,8 +192,8 @@ public final class SoftHsm {
   }
 
   private static Token initToken(Path dir, String label) {
-    String userPin = digits(8);
-    String soPin = digits(8);
+    String userPin = randomPin();
+    String soPin = randomPin();
     Result init =
         run(
             List.of(
@@ -211,9 +220,10 @@ public final class SoftHsm {
     return new Token(label, userPin, soPin, pinFile);
   }
 
-  private static String digits(int n) {
+  /** A random PIN of eight digits. */
+  public static String randomPin() {
     StringBuilder s = new StringBuilder();
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < 8; i++) {
       s.append(RANDOM.nextInt(10));
     }
     return s.toString();

@@ -1,0 +1,39 @@
+package io.dpsagent.e2e;
+
+import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.registry.IndividualEnrollment;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Symmetric-key devices enrolled for certificate issuance, and the config that turns it on. */
+final class IssuingDevices {
+
+  private IssuingDevices() {}
+
+  /**
+   * Device {@code id} in a home of its own under {@code parent}, with a new device key enrolled at
+   * {@code emulator}: set for certificate issuance, or (to see a CSR refused) not.
+   */
+  static Device symmetricKey(
+      DpsEmulator emulator, Path parent, String id, String transport, boolean issuance)
+      throws IOException {
+    String key = Device.newKey();
+    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey(id, key);
+    emulator
+        .registry()
+        .addIndividualEnrollment(
+            enrollment.withOptions(enrollment.options().withCertificateIssuance(issuance)));
+    return Device.named(parent, id).endpoint(emulator, transport).deviceKey(key);
+  }
+
+  /** The config table turning certificate issuance on, its key at {@code keyUri}, then more. */
+  static String issuanceTable(String keyUri, String extraLines) {
+    return "[provisioning.certificate_issuance]\n"
+        + "enabled = true\n"
+        + "key = { uri = \""
+        + keyUri
+        + "\" }\n"
+        + extraLines
+        + "\n";
+  }
+}
