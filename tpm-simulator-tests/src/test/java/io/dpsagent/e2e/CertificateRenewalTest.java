@@ -12,9 +12,7 @@ import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.hsm.pem.Pem;
 import java.io.IOException;
 import java.net.URI;
@@ -56,14 +54,7 @@ class CertificateRenewalTest {
 
   @RegisterExtension
   static final ClassFixture<DpsEmulator> EMULATOR =
-      ClassFixture.of(
-          () ->
-              DpsEmulator.start(
-                  EmulatorConfig.defaults().toBuilder()
-                      .retryAfterSeconds(1)
-                      .issuedCertificateValidity(VALIDITY)
-                      .linkedHubs(List.of(LinkedHub.withHostName(HUB)))
-                      .build()));
+      ClassFixture.of(() -> Emulators.startIssuing(HUB, VALIDITY));
 
   private final DpsEmulator emulator = EMULATOR.get();
 

@@ -10,9 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.example.KeyHomeHubConnection;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.Pkcs11Uri;
@@ -60,14 +58,7 @@ class ChipKeyRotationTest {
 
   @RegisterExtension
   static final ClassFixture<DpsEmulator> EMULATOR =
-      ClassFixture.of(
-          () ->
-              DpsEmulator.start(
-                  EmulatorConfig.defaults().toBuilder()
-                      .retryAfterSeconds(1)
-                      .issuedCertificateValidity(VALIDITY)
-                      .linkedHubs(List.of(LinkedHub.withHostName(HUB)))
-                      .build()));
+      ClassFixture.of(() -> Emulators.startIssuing(HUB, VALIDITY));
 
   @RegisterExtension static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::start);
 

@@ -35,46 +35,6 @@ public record ConnectionInfo(
     Optional<IssuedCertificate> certificate) {
 
   /**
-   * An assignment whose hub has not been verified, without an issued certificate. New code passes
-   * {@link HubVerification#NOT_VERIFIED} and {@code Optional.empty()} to the canonical constructor.
-   */
-  public ConnectionInfo(
-      String hubHostName,
-      String deviceId,
-      String registrationId,
-      String idScope,
-      String dpsEndpoint,
-      String attestation,
-      HubAuth hubAuth,
-      Optional<String> enrollmentGroupId,
-      Optional<String> substatus,
-      Optional<JsonNode> payload,
-      Optional<String> createdDateTimeUtc,
-      Optional<String> lastUpdatedDateTimeUtc,
-      Optional<String> etag,
-      Instant provisionedAt,
-      Optional<String> identityFingerprint) {
-    this(
-        hubHostName,
-        deviceId,
-        registrationId,
-        idScope,
-        dpsEndpoint,
-        attestation,
-        hubAuth,
-        enrollmentGroupId,
-        substatus,
-        payload,
-        createdDateTimeUtc,
-        lastUpdatedDateTimeUtc,
-        etag,
-        provisionedAt,
-        identityFingerprint,
-        HubVerification.NOT_VERIFIED,
-        Optional.empty());
-  }
-
-  /**
    * Reads a {@code connection.json} file, as written by {@link OutputWriter}: for {@code token},
    * scripts and tests.
    *

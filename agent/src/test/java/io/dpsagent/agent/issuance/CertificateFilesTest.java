@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dpsagent.agent.config.CertificateIssuance;
 import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.hsm.KeyUri;
 import java.nio.file.Path;
@@ -50,22 +51,23 @@ class CertificateFilesTest {
   private static ConnectionInfo setNaming(CertificateIssuance issuance, CertificateFiles files) {
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     return new ConnectionInfo(
-            "hub.example",
-            "gw",
-            "gw",
-            "0ne00000000",
-            "https://dps.example",
-            "symmetric_key",
-            CertificateSigningRequest.hubAuth(files.applyTo(issuance), DIR),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            now,
-            Optional.empty())
-        .withCertificate(new IssuedCertificate(files.chain(), "00", now, now.plusSeconds(60)));
+        "hub.example",
+        "gw",
+        "gw",
+        "0ne00000000",
+        "https://dps.example",
+        "symmetric_key",
+        CertificateSigningRequest.hubAuth(files.applyTo(issuance), DIR),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        now,
+        Optional.empty(),
+        HubVerification.NOT_VERIFIED,
+        Optional.of(new IssuedCertificate(files.chain(), "00", now, now.plusSeconds(60))));
   }
 
   @Test
