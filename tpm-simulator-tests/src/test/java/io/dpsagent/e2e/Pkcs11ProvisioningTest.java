@@ -162,6 +162,20 @@ class Pkcs11ProvisioningTest {
     return issuer.certify(cn, publicKey);
   }
 
+  @Test
+  void aCsrSubjectThatIsNoDistinguishedNameIsAUsageError() {
+    String uri = token.uri("object=bad-subject;type=private");
+    CliRun keygen = CliRun.of("pkcs11", "keygen", "--uri", uri);
+    assertEquals(0, keygen.exitCode(), keygen.toString());
+
+    CliRun csr = CliRun.of("pkcs11", "csr", "--uri", uri, "--subject", "not a dn");
+
+    assertEquals(2, csr.exitCode(), csr.toString());
+    assertEquals(
+        "dps-agent: error: --subject: improperly specified input name: not a dn\n", csr.stderr());
+    assertEquals("", csr.stdout());
+  }
+
   private Device x509Device(String transport, String keyUri, Path chainFile) {
     return new Device(home).endpoint(emulator, transport).x509(keyUri, chainFile);
   }

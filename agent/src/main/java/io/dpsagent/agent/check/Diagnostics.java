@@ -69,12 +69,7 @@ public final class Diagnostics {
   }
 
   private static Check offline(String id) {
-    return new Check() {
-      @Override
-      public String id() {
-        return id;
-      }
-
+    return new NamedCheck(id) {
       @Override
       public Verdict run() {
         return Verdict.skipped("not run (--offline)");

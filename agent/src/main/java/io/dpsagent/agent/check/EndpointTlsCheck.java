@@ -46,7 +46,7 @@ final class EndpointTlsCheck extends NamedCheck {
       return Verdict.error(
           AgentException.Kind.TRANSIENT,
           "TLS with " + target + " failed: " + reason(e),
-          "check that port " + port + " serves TLS for " + endpoint.transport().configName());
+          notTlsFix());
     } catch (AgentException e) {
       return Verdict.error(e.kind(), e.getMessage(), "correct provisioning.trust_bundle");
     }
@@ -79,10 +79,14 @@ final class EndpointTlsCheck extends NamedCheck {
     return Verdict.error(
         AgentException.Kind.TRANSIENT,
         "TLS handshake with " + target + " failed: " + reason(e),
-        "check that port "
-            + endpoint.port()
-            + " serves TLS for "
-            + endpoint.transport().configName());
+        notTlsFix());
+  }
+
+  private String notTlsFix() {
+    return "check that port "
+        + endpoint.port()
+        + " serves TLS for "
+        + endpoint.transport().configName();
   }
 
   private static boolean has(Throwable e, Class<? extends Throwable> type) {

@@ -162,17 +162,11 @@ final class Pkcs11Command implements Runnable {
       description = "Print a PKCS#10 certificate request (PEM) signed inside the token.")
   static final class Csr extends TokenStep {
 
-    @Option(
-        names = "--subject",
-        required = true,
-        paramLabel = "DN",
-        description = "e.g. CN=<registration id>")
-    String subject;
+    @Mixin SubjectOption subject;
 
     @Override
-    void run(Pkcs11FactorySteps token, KeyUri uri)
-        throws HsmException, AgentException, IOException {
-      context.out().print(token.csr(uri.pkcs11(), subject));
+    void run(Pkcs11FactorySteps token, KeyUri uri) throws HsmException, AgentException {
+      subject.printCsr(context, dn -> token.csr(uri.pkcs11(), dn));
     }
   }
 

@@ -5,7 +5,6 @@ import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.tpm.TpmSigningKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code dps-agent tpm csr}: a PKCS#10 CSR for the TPM key at --handle, signed inside the TPM. */
 @Command(
@@ -16,27 +15,18 @@ final class TpmCsrCommand extends ContextCommand {
 
   @Mixin TpmKeyTarget target;
 
-  @Option(
-      names = "--subject",
-      required = true,
-      paramLabel = "DN",
-      description = "e.g. CN=<registration id>")
-  String subject;
+  @Mixin SubjectOption subject;
 
   @Override
   public Integer call() throws AgentException {
     int handle = target.handle();
     TpmKeyTarget.Tpm tpm = target.tpm(context);
-    String pem;
     try {
-      pem = TpmSigningKeys.csr(tpm.config().tcti(), tpm.timeouts(), handle, subject);
-    } catch (IllegalArgumentException e) {
-      throw AgentException.config("--subject: " + e.getMessage());
+      subject.printCsr(
+          context, dn -> TpmSigningKeys.csr(tpm.config().tcti(), tpm.timeouts(), handle, dn));
     } catch (HsmException e) {
       throw AgentException.hsm(e);
     }
-    context.out().print(pem);
-    context.out().flush();
-    return ExitCode.SUCCESS.code();
+    return succeeded();
   }
 }

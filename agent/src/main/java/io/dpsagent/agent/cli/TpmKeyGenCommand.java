@@ -56,8 +56,7 @@ final class TpmKeyGenCommand extends ContextCommand {
             Base64.getMimeEncoder(64, new byte[] {'\n'})
                 .encodeToString(key.publicKey().getEncoded()));
     context.out().println("-----END PUBLIC KEY-----");
-    context.out().flush();
-    return ExitCode.SUCCESS.code();
+    return succeeded();
   }
 
   private TpmKeyType keyType() throws AgentException {

@@ -56,6 +56,16 @@ class TpmKeyCommandsTest {
     return CliRun.of(full);
   }
 
+  /**
+   * Asserts that {@code run} failed with exit 2, the line {@code error} on stderr, nothing on
+   * stdout.
+   */
+  private static void assertConfigError(CliRun run, String error) {
+    assertEquals(2, run.exitCode(), run.toString());
+    assertEquals("dps-agent: error: " + error + "\n", run.stderr());
+    assertEquals("", run.stdout());
+  }
+
   @Test
   void keygenThenCsrSignedByThatKey() throws Exception {
     CliRun keygen = tpm("keygen", "--handle", "0x81000101");
@@ -99,45 +109,32 @@ class TpmKeyCommandsTest {
   @Test
   void aTakenHandleIsRefusedAsAConfigError() {
     assertEquals(0, tpm("keygen", "--handle", "0x81000103").exitCode());
-    CliRun again = tpm("keygen", "--handle", "0x81000103");
-    assertEquals(2, again.exitCode(), again.toString());
-    assertEquals(
-        "dps-agent: error: a key is already persisted at 0x81000103; it is never replaced (a"
-            + " certificate may name it): choose another handle, or evict it first"
-            + " (tpm2_evictcontrol -C o -c 0x81000103)\n",
-        again.stderr());
+    assertConfigError(
+        tpm("keygen", "--handle", "0x81000103"),
+        "a key is already persisted at 0x81000103; it is never replaced (a certificate may name"
+            + " it): choose another handle, or evict it first (tpm2_evictcontrol -C o -c"
+            + " 0x81000103)");
   }
 
   @Test
   void aCsrForAnEmptyHandleNamesIt() {
-    CliRun csr = tpm("csr", "--handle", "0x81000177", "--subject", "CN=x");
-    assertEquals(2, csr.exitCode(), csr.toString());
-    assertEquals(
-        "dps-agent: error: no key is persisted at tpm:handle=0x81000177 (TPM at "
+    assertConfigError(
+        tpm("csr", "--handle", "0x81000177", "--subject", "CN=x"),
+        "no key is persisted at tpm:handle=0x81000177 (TPM at "
             + swtpm.tcti()
-            + "); create a signing key there first\n",
-        csr.stderr());
-    assertEquals("", csr.stdout());
+            + "); create a signing key there first");
   }
 
   @Test
   void badArgumentsAreUsageErrors() {
-    CliRun handle = tpm("csr", "--handle", "0x8100010G", "--subject", "CN=x");
-    assertEquals(2, handle.exitCode());
-    assertEquals(
-        "dps-agent: error: --handle: handle '0x8100010G' is not a hex persistent handle such as"
-            + " 0x81000101\n",
-        handle.stderr());
-    CliRun type = tpm("keygen", "--handle", "0x81000104", "--type", "ecc-p384");
-    assertEquals(2, type.exitCode());
-    assertEquals(
-        "dps-agent: error: --type: unknown TPM key type 'ecc-p384'; use ecc-p256 or rsa-2048\n",
-        type.stderr());
-    CliRun subject = tpm("csr", "--handle", "0x81000101", "--subject", "not a dn");
-    assertEquals(2, subject.exitCode());
-    assertEquals(
-        "dps-agent: error: --subject: subject 'not a dn' is not a distinguished name; write it"
-            + " e.g. CN=my-device-01\n",
-        subject.stderr());
+    assertConfigError(
+        tpm("csr", "--handle", "0x8100010G", "--subject", "CN=x"),
+        "--handle: handle '0x8100010G' is not a hex persistent handle such as 0x81000101");
+    assertConfigError(
+        tpm("keygen", "--handle", "0x81000104", "--type", "ecc-p384"),
+        "--type: unknown TPM key type 'ecc-p384'; use ecc-p256 or rsa-2048");
+    assertConfigError(
+        tpm("csr", "--handle", "0x81000101", "--subject", "not a dn"),
+        "--subject: subject 'not a dn' is not a distinguished name; write it e.g. CN=my-device-01");
   }
 }
