@@ -420,7 +420,7 @@ if [ "$capacity" = 1 ]; then
   # loadgen CLASS MODE DEVICES CONNECTIONS: its line, plus the CPU the emulator and the generator
   # each spent per registration (warm-up included), to show which of the two sharing the cores bounds it.
   loadgen() {
-    local before after line n flags="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+    local before after line n w flags="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
     [ "$1" = JdkTlsLoadGen ] && flags="" # as it was run
     before=$(awk '{ print $14 + $15 }' "/proc/$emu_pid/stat")
     line=$(timeout 120 /usr/bin/time -f "gen_cpu=%U+%S" -o "$work/loadgen.time" \
@@ -429,7 +429,9 @@ if [ "$capacity" = 1 ]; then
     after=$(awk '{ print $14 + $15 }' "/proc/$emu_pid/stat")
     [ -n "$line" ] || line="failed: $(tail -n2 "$work/loadgen.err" | tr '\n' ' ' | cut -c1-200)"
     n=$(sed -n 's/.*registrations=\([0-9]*\).*/\1/p' <<< "$line")
-    n=$(( ${n:-0} + ($3 / 5 < 400 ? $3 / 5 : 400) )) # and the warm-up devices
+    w=$(sed -n 's/.*warmup=\([0-9]*\).*/\1/p' <<< "$line")
+    [ -n "$w" ] || w=$(( $3 / 5 < 400 ? $3 / 5 : 400 )) # JdkTlsLoadGen's warm-up
+    n=$(( ${n:-0} + w )) # and the warm-up devices
     awk -v line="$line" -v n="$n" -v e=$((after - before)) -v hz="$(getconf CLK_TCK)" \
       -v g="$(sed -n 's/^gen_cpu=//p' "$work/loadgen.time" | awk -F+ '{ print $1 + $2 }')" \
       'BEGIN { printf "%s; CPU per registration: emulator %.2f ms, generator %.2f ms\n", line, e / hz / n * 1000, g / n * 1000 }'
