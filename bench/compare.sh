@@ -16,6 +16,8 @@
 #                                                        change: extra rows of the HTTPS, MQTT, X.509 cases)
 #                         [--classes] (count the classes one provisioning run loads, by library)
 #                         [--no-status] (skip the status and check rows)
+#                         [--capacity-before] (the emulator's capacity also with the JDK-TLS load generator)
+# Only the emulator's capacity: --cases "" --no-idle --no-floors --no-status
 # Defaults: 10 runs per case, a 2-minute idle window (the target is stated for 10: --idle-minutes 10).
 # It takes about 8 minutes with the defaults on 2 vCPUs (each step is bounded; see docs/benchmarks.md).
 # Needs root (or CAP_NET_BIND_SERVICE) for port 443, GNU time, node/npm, openssl, swtpm for tpm.
@@ -23,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-runs=10 idle_minutes=2 cases="https mqtt x509 tpm" idle=1 capacity=1 floors=1 log="" classes=0 status=1
+runs=10 idle_minutes=2 cases="https mqtt x509 tpm" idle=1 capacity=1 capacity_before=0 floors=1 log="" classes=0 status=1
 jars=() # "LABEL=JAR": other builds of the agent, run alternately with this one
 variants=() # "LABEL=JVM FLAGS": extra rows of the HTTPS case and extra daemons, with these launcher flags
 jdk25=""
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
     --cases) cases=$2; shift 2 ;;
     --no-idle) idle=0; shift ;;
     --no-capacity) capacity=0; shift ;;
+    --capacity-before) capacity_before=1; shift ;;
     --no-floors) floors=0; shift ;;
     --jdk25) jdk25=$2; shift 2 ;;
     --log) log=$2; shift 2 ;;
@@ -45,7 +48,7 @@ while [ $# -gt 0 ]; do
     --classes) classes=1; shift ;;
     --no-status) status=0; shift ;;
     *) echo "usage: bench/compare.sh [--runs N] [--idle-minutes M] [--cases LIST] [--no-idle]" \
-         "[--no-capacity] [--no-floors] [--no-status] [--classes] [--jdk25 JAVA_HOME] [--log FILE]" \
+         "[--no-capacity] [--capacity-before] [--no-floors] [--no-status] [--classes] [--jdk25 JAVA_HOME] [--log FILE]" \
          "[--variant LABEL=FLAGS]... [--agent-jar LABEL=JAR]..." >&2; exit 2 ;;
   esac
 done
@@ -82,7 +85,8 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   [ -f "$work/swtpm.pid" ] && kill "$(cat "$work/swtpm.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
+  # Each by its id: a bare `wait` also waits for --log's tee, which waits for this script to exit.
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -410,22 +414,35 @@ fi
 cap_new="" cap_keep="" emu_rss="" load10k="" load1=""
 if [ "$capacity" = 1 ]; then
   step "emulator capacity (one load-generator process on the same cores)"
-  # loadgen MODE DEVICES WORKERS: its line, plus the CPU the emulator and the generator each spent
-  # per registration (warm-up included), to show which of the two sharing the cores bounds it.
+  # The generator is Netty with BoringSSL from the emulator's own jar (LoadGen), C1 only: C2's
+  # compiles cost it more than its steady state. --capacity-before also runs the one it replaced
+  # (JdkTlsLoadGen: HttpsURLConnection on the JDK's TLS), to show what the generator itself costs.
+  emulator_jar=$root/dps-emulator/target/dps-emulator.jar
+  # loadgen CLASS MODE DEVICES CONNECTIONS: its line, plus the CPU the emulator and the generator
+  # each spent per registration (warm-up included), to show which of the two sharing the cores bounds it.
   loadgen() {
-    local before after line n
+    local before after line n w flags="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+    [ "$1" = JdkTlsLoadGen ] && flags="" # as it was run
     before=$(awk '{ print $14 + $15 }' "/proc/$emu_pid/stat")
-    line=$(timeout 120 /usr/bin/time -f "gen_cpu=%U+%S" -o "$work/loadgen.time" java -cp "$bench_jar" \
-      io.dpsagent.bench.LoadGen "$1" "$https_endpoint" "$id_scope" "$work/group.key" "$ca_file" "$2" "$3" 60 || true)
+    line=$(timeout 120 /usr/bin/time -f "gen_cpu=%U+%S" -o "$work/loadgen.time" \
+      java $flags -cp "$bench_jar:$emulator_jar" "io.dpsagent.bench.$1" \
+      "$2" "$https_endpoint" "$id_scope" "$work/group.key" "$ca_file" "$3" "$4" 60 2> "$work/loadgen.err" || true)
     after=$(awk '{ print $14 + $15 }' "/proc/$emu_pid/stat")
+    [ -n "$line" ] || line="failed: $(tail -n2 "$work/loadgen.err" | tr '\n' ' ' | cut -c1-200)"
     n=$(sed -n 's/.*registrations=\([0-9]*\).*/\1/p' <<< "$line")
-    n=$(( ${n:-0} + ($2 / 5 < 400 ? $2 / 5 : 400) )) # and the warm-up devices
+    w=$(sed -n 's/.*warmup=\([0-9]*\).*/\1/p' <<< "$line")
+    [ -n "$w" ] || w=$(( $3 / 5 < 400 ? $3 / 5 : 400 )) # JdkTlsLoadGen's warm-up
+    n=$(( ${n:-0} + w )) # and the warm-up devices
     awk -v line="$line" -v n="$n" -v e=$((after - before)) -v hz="$(getconf CLK_TCK)" \
       -v g="$(sed -n 's/^gen_cpu=//p' "$work/loadgen.time" | awk -F+ '{ print $1 + $2 }')" \
       'BEGIN { printf "%s; CPU per registration: emulator %.2f ms, generator %.2f ms\n", line, e / hz / n * 1000, g / n * 1000 }'
   }
-  cap_new_line=$(loadgen new 3000 16)
-  cap_keep_line=$(loadgen keepalive 10000 8)
+  if [ "$capacity_before" = 1 ]; then
+    echo "JDK-TLS generator, new TLS connection per device: $(loadgen JdkTlsLoadGen new 3000 16)"
+    echo "JDK-TLS generator, kept-alive connections:        $(loadgen JdkTlsLoadGen keepalive 10000 8)"
+  fi
+  cap_new_line=$(loadgen LoadGen new 3000 16)
+  cap_keep_line=$(loadgen LoadGen keepalive 10000 8)
   echo "new TLS connection per device: $cap_new_line"
   echo "kept-alive connections:        $cap_keep_line"
   cap_new=$(sed -n 's/.*per_second=\([0-9]*\).*/\1/p' <<< "$cap_new_line")

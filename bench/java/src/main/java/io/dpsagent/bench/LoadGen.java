@@ -1,171 +1,95 @@
 package io.dpsagent.bench;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
 
 /**
  * Registers many simulated symmetric-key devices of one enrollment group from one process: each
- * device registers and polls until assigned, as a real one does, with full TLS verification.
+ * device registers and polls until assigned, as a real one does, with its own SAS token (its key
+ * derived from the group key) and full TLS verification of the emulator against its CA. The TLS is
+ * BoringSSL on a Netty event loop, so the generator costs less than the emulator it measures.
  *
- * <p>Usage: {@code LoadGen new|keepalive ENDPOINT ID_SCOPE GROUP_KEY_FILE CA_FILE DEVICES WORKERS
- * MAX_SECONDS}. {@code new}: each device opens its own TLS connection with an empty session cache
- * (a full handshake, as a device that just booted); {@code keepalive}: each worker keeps one
- * connection for all its devices. Prints {@code registrations=N seconds=S per_second=R failures=F}.
+ * <p>Usage: {@code LoadGen new|keepalive ENDPOINT ID_SCOPE GROUP_KEY_FILE CA_FILE DEVICES
+ * CONNECTIONS MAX_SECONDS [THREADS]}. {@code new}: each device opens its own TCP and TLS connection
+ * with a full handshake (no session is cached, so none is resumed), as a device that just booted;
+ * {@code keepalive}: each of CONNECTIONS connections serves device after device. CONNECTIONS
+ * devices are in flight at a time, on THREADS event-loop threads (default 1). The devices' tokens
+ * are made before the timed window. A warm-up of min(DEVICES / 2, 1500) devices runs first, so that
+ * the rate is the steady one: both JVMs are still compiling after a few hundred handshakes. Prints
+ * {@code registrations=N seconds=S per_second=R failures=F connections=C verified=V warmup=W}
+ * (connections: TLS handshakes of the timed window; verified: server chains accepted, both
+ * windows); exits 1 if a handshake went unverified.
  */
 public final class LoadGen {
-  private static final Pattern OPERATION_ID =
-      Pattern.compile("\"operationId\"\\s*:\\s*\"([^\"]+)\"");
-  private static final String API = "?api-version=2021-06-01";
-
-  private final boolean newConnectionPerDevice;
-  private final URI endpoint;
-  private final String idScope;
-  private final byte[] groupKey;
-  private final TrustManager[] trust;
-  private final SSLSocketFactory sharedFactory;
-  private final AtomicInteger failures = new AtomicInteger();
-
-  private LoadGen(String[] args) throws Exception {
-    newConnectionPerDevice = args[0].equals("new");
-    endpoint = URI.create(args[1]);
-    idScope = args[2];
-    groupKey = Base64.getDecoder().decode(Files.readString(Path.of(args[3])).trim());
-    trust = Trust.trustManagers(Path.of(args[4]));
-    sharedFactory = Trust.sslContext(trust).getSocketFactory();
-  }
 
   public static void main(String[] args) throws Exception {
+    if (args.length < 8) {
+      System.err.println(
+          "usage: LoadGen new|keepalive ENDPOINT ID_SCOPE GROUP_KEY_FILE CA_FILE DEVICES"
+              + " CONNECTIONS MAX_SECONDS [THREADS]");
+      System.exit(2);
+    }
+    boolean keepalive = args[0].equals("keepalive");
+    URI endpoint = URI.create(args[1]);
+    String idScope = args[2];
+    byte[] groupKey = Base64.getDecoder().decode(Files.readString(Path.of(args[3])).trim());
+    NativeTls tls = NativeTls.trusting(Path.of(args[4]));
     int devices = Integer.parseInt(args[5]);
-    int workers = Integer.parseInt(args[6]);
+    int connections = Integer.parseInt(args[6]);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(args[7]));
-    System.setProperty("http.maxConnections", String.valueOf(workers));
-    LoadGen load = new LoadGen(args);
+    int threads = args.length > 8 ? Integer.parseInt(args[8]) : 1;
+
     String run = Long.toString(System.nanoTime(), 36);
-    // Warm-up: the JIT of both sides, outside the measured window.
-    load.runBatch("warm-" + run, Math.min(devices / 5, 400), workers, deadline);
-    long start = System.nanoTime();
-    int done = load.runBatch("dev-" + run, devices, workers, deadline);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf(
-        "registrations=%d seconds=%.2f per_second=%.0f failures=%d%n",
-        done, seconds, done / seconds, load.failures.get());
-  }
+    List<SimulatedDevice> warmUp =
+        SimulatedDevice.of("warm-" + run, Math.min(devices / 2, 1500), groupKey, idScope);
+    List<SimulatedDevice> measured = SimulatedDevice.of("dev-" + run, devices, groupKey, idScope);
 
-  private int runBatch(String prefix, int devices, int workers, long deadline)
-      throws InterruptedException {
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger done = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
-    for (int w = 0; w < workers; w++) {
-      pool.execute(
-          () -> {
-            for (int i; (i = next.getAndIncrement()) < devices && System.nanoTime() < deadline; ) {
-              if (register(prefix + "-" + i)) {
-                done.incrementAndGet();
-              } else {
-                failures.incrementAndGet();
-              }
-            }
-          });
-    }
-    pool.shutdown();
-    pool.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    pool.shutdownNow();
-    return done.get();
-  }
-
-  private boolean register(String registrationId) {
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    boolean allVerified;
     try {
-      SSLSocketFactory factory =
-          newConnectionPerDevice ? Trust.sslContext(trust).getSocketFactory() : sharedFactory;
-      String auth = sas(registrationId);
-      String base = endpoint + "/" + idScope + "/registrations/" + registrationId;
-      String reply =
-          exchange(
-              factory,
-              "PUT",
-              base + "/register" + API,
-              auth,
-              "{\"registrationId\":\"" + registrationId + "\"}");
-      for (int poll = 0; poll < 20 && reply.contains("\"assigning\""); poll++) {
-        Matcher m = OPERATION_ID.matcher(reply);
-        if (!m.find()) {
-          return false;
-        }
-        reply = exchange(factory, "GET", base + "/operations/" + m.group(1) + API, auth, null);
-      }
-      return reply.contains("\"assigned\"");
-    } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
-      return false;
+      Bootstrap bootstrap =
+          new Bootstrap()
+              .group(group)
+              .channel(NioSocketChannel.class)
+              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+              .option(ChannelOption.TCP_NODELAY, true);
+      Batch warm =
+          new Batch(bootstrap, tls, endpoint, idScope, keepalive, warmUp, connections, deadline)
+              .run();
+      long start = System.nanoTime();
+      Batch batch =
+          new Batch(bootstrap, tls, endpoint, idScope, keepalive, measured, connections, deadline)
+              .run();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      int verified = tls.verifiedChains();
+      System.out.printf(
+          "registrations=%d seconds=%.2f per_second=%.0f failures=%d connections=%d verified=%d"
+              + " warmup=%d%n",
+          batch.assigned(),
+          seconds,
+          batch.assigned() / seconds,
+          batch.failed(),
+          batch.handshakes(),
+          verified,
+          warm.assigned());
+      // A resumed session verifies no chain: one verified chain per handshake of both batches.
+      allVerified = verified >= warm.handshakes() + batch.handshakes();
+    } finally {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
-  }
-
-  private static String exchange(
-      SSLSocketFactory factory, String method, String url, String auth, String body)
-      throws IOException {
-    HttpsURLConnection c = (HttpsURLConnection) URI.create(url).toURL().openConnection();
-    c.setSSLSocketFactory(factory);
-    c.setRequestMethod(method);
-    c.setConnectTimeout(10_000);
-    c.setReadTimeout(10_000);
-    c.setRequestProperty("Authorization", auth);
-    c.setRequestProperty("Accept", "application/json");
-    if (body != null) {
-      c.setDoOutput(true);
-      c.setRequestProperty("Content-Type", "application/json; charset=utf-8");
-      try (OutputStream out = c.getOutputStream()) {
-        out.write(body.getBytes(StandardCharsets.UTF_8));
-      }
+    if (!allVerified) {
+      System.err.println("LoadGen: fewer server chains verified than handshakes done");
+      System.exit(1);
     }
-    int status = c.getResponseCode();
-    try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-      String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return status < 300 ? text : "";
-    }
-  }
-
-  private String sas(String registrationId) {
-    try {
-      byte[] deviceKey = hmac(groupKey, registrationId);
-      String resource =
-          URLEncoder.encode(idScope + "/registrations/" + registrationId, StandardCharsets.UTF_8);
-      long expiry = System.currentTimeMillis() / 1000 + 3600;
-      String signature =
-          Base64.getEncoder().encodeToString(hmac(deviceKey, resource + "\n" + expiry));
-      return "SharedAccessSignature sr="
-          + resource
-          + "&sig="
-          + URLEncoder.encode(signature, StandardCharsets.UTF_8)
-          + "&se="
-          + expiry
-          + "&skn=registration";
-    } catch (Exception e) {
-      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-    }
-  }
-
-  // A device key is base64(HMAC(groupKey, id)) and signs as its decoded bytes: the raw HMAC here.
-  private static byte[] hmac(byte[] key, String data) throws Exception {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(key, "HmacSHA256"));
-    return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -27,8 +27,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -49,12 +49,18 @@ public final class StateStore implements AutoCloseable {
   public record Loaded(Registry registry, List<SharedAccessPolicy> policies) {}
 
   private static final long CLOSE_TIMEOUT_SECONDS = 30;
+  // After a background write of d, the next waits (IDLE_PER_WRITE * d): the file is rewritten
+  // whole,
+  // so under a steady stream of registrations back-to-back writes would take a core, more as it
+  // grows.
+  private static final int IDLE_PER_WRITE = 4;
 
   private final Path file;
   private final List<SharedAccessPolicy> policies;
   private final AtomicBoolean pending = new AtomicBoolean();
-  private final ExecutorService writer =
-      Executors.newSingleThreadExecutor(
+  private volatile long nextWriteNanos = System.nanoTime();
+  private final ScheduledExecutorService writer =
+      Executors.newSingleThreadScheduledExecutor(
           task -> {
             Thread thread = new Thread(task, "dps-emulator-state");
             thread.setDaemon(true);
@@ -121,15 +127,22 @@ public final class StateStore implements AutoCloseable {
   /**
    * Writes {@code registry}'s state soon, on the store's own thread. Changes made while a write is
    * pending share it, so that devices registering at once neither wait for the disk while the
-   * registry is locked nor queue one write each. {@link #close()} writes what is pending.
+   * registry is locked nor queue one write each; a write waits four times the last one's duration
+   * after it, so writing takes at most a fifth of the time. {@link #close()} writes what is
+   * pending.
    */
   public void saveSoon(Registry registry) {
     if (pending.compareAndSet(false, true)) {
-      writer.execute(
+      writer.schedule(
           () -> {
             pending.set(false); // before the snapshot: a later change schedules another write
+            long start = System.nanoTime();
             save(registry);
-          });
+            long end = System.nanoTime();
+            nextWriteNanos = end + IDLE_PER_WRITE * (end - start);
+          },
+          Math.max(0, nextWriteNanos - System.nanoTime()),
+          TimeUnit.NANOSECONDS);
     }
   }
 
