@@ -1,5 +1,10 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.IssuedSets.assertSameBytes;
+import static io.dpsagent.e2e.IssuedSets.awaitFirstCertificate;
+import static io.dpsagent.e2e.IssuedSets.awaitPast;
+import static io.dpsagent.e2e.IssuedSets.gone;
+import static io.dpsagent.e2e.IssuedSets.leaf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,14 +31,11 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,7 +149,7 @@ class CertificateRenewalTest {
               .isAfter(Instant.parse(failed.path("lastAttempt").path("at").asText())),
           "a next attempt is planned: " + failed);
       assertFalse(daemon.run.isDone(), "the daemon keeps running");
-      assertSnapshotEquals(before, snapshot(device));
+      assertSameBytes(before, snapshot(device));
       assertStatusShowsRenewal(device);
     } finally {
       assertEquals(0, daemon.stopAndWait().exitCode());
@@ -281,17 +283,6 @@ class CertificateRenewalTest {
         status.stdout());
   }
 
-  private IssuedCertificate awaitFirstCertificate(Device device) throws Exception {
-    Path json = device.outputDir.resolve("connection.json");
-    for (int i = 0; i < 200; i++) {
-      if (Files.exists(json)) {
-        return device.connection().certificate().orElseThrow();
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the daemon wrote no connection.json within 10 s");
-  }
-
   private static JsonNode awaitState(Device device, java.util.function.Predicate<JsonNode> wanted)
       throws Exception {
     Path file = device.outputDir.resolve("state.json");
@@ -308,45 +299,12 @@ class CertificateRenewalTest {
     throw new AssertionError("state.json never showed the wanted attempt");
   }
 
-  /** Whether {@code file} is absent, or goes within 5 s. */
-  private static boolean gone(Path file) throws InterruptedException {
-    for (int i = 0; i < 100 && Files.exists(file); i++) {
-      Thread.sleep(50);
-    }
-    return !Files.exists(file);
-  }
-
-  private static void awaitPast(Instant instant) throws InterruptedException {
-    Duration left = Duration.between(Instant.now(), instant);
-    if (!left.isNegative()) {
-      Thread.sleep(left.toMillis() + 1);
-    }
-  }
-
-  /**
-   * Every file of the set, by name, and its key: all but the daemon's state, the lock and temporary
-   * files (all hidden).
-   */
+  /** The output files (by name) and the key file the set names (by path). */
   private static Map<String, byte[]> snapshot(Device device) throws Exception {
-    Map<String, byte[]> files = new TreeMap<>();
-    List<Path> paths = new ArrayList<>();
-    try (Stream<Path> listing = Files.list(device.outputDir)) {
-      listing
-          .filter(p -> !p.getFileName().toString().startsWith("."))
-          .filter(p -> !p.getFileName().toString().equals("state.json"))
-          .forEach(paths::add);
-    }
-    paths.add(Path.of(URI.create(device.connection().hubAuth().references().get("privateKeyUri"))));
-    for (Path path : paths) {
-      files.put(path.toString(), Files.readAllBytes(path));
-    }
+    Map<String, byte[]> files = new TreeMap<>(IssuedSets.outputs(device));
+    Path key = Path.of(URI.create(device.connection().hubAuth().references().get("privateKeyUri")));
+    files.put(key.toString(), Files.readAllBytes(key));
     return files;
-  }
-
-  private static void assertSnapshotEquals(
-      Map<String, byte[]> expected, Map<String, byte[]> actual) {
-    assertEquals(expected.keySet(), actual.keySet());
-    expected.forEach((name, bytes) -> assertArrayEquals(bytes, actual.get(name), name));
   }
 
   private Device issuingDevice(String id, Path key, String renewal) throws IOException {
@@ -369,10 +327,6 @@ class CertificateRenewalTest {
         .registry()
         .addIndividualEnrollment(
             enrollment.withOptions(enrollment.options().withCertificateIssuance(issuance)));
-  }
-
-  private static X509Certificate leaf(Path chain) throws IOException {
-    return Pem.requireCertificates(chain).get(0);
   }
 
   private static String fingerprint(X509Certificate certificate) throws Exception {

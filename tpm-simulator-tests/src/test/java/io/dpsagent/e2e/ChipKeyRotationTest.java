@@ -1,5 +1,9 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.IssuedSets.awaitFirstCertificate;
+import static io.dpsagent.e2e.IssuedSets.awaitPast;
+import static io.dpsagent.e2e.IssuedSets.leaf;
+import static io.dpsagent.e2e.IssuedSets.outputs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,7 +21,6 @@ import io.dpsagent.hsm.Pkcs11Uri;
 import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.keys.KeyOptions;
 import io.dpsagent.hsm.keys.Keys;
-import io.dpsagent.hsm.pem.Pem;
 import io.dpsagent.hsm.pkcs11.Pkcs11Exception;
 import io.dpsagent.hsm.testing.SoftHsm;
 import io.dpsagent.hsm.testing.Swtpm;
@@ -30,11 +33,9 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,7 +96,7 @@ class ChipKeyRotationTest {
           newLeaf.getPublicKey(),
           "the new certificate is for the chip's new object");
       assertTrue(gone(keys, keys.key()), "the old key is retired after the switch");
-      assertTrue(gone(first.file()), "and its chain");
+      assertTrue(IssuedSets.gone(first.file()), "and its chain");
       renewedSet = Files.readAllBytes(device.outputDir.resolve("connection.json"));
     } finally {
       assertEquals(0, daemon.stopAndWait().exitCode());
@@ -285,15 +286,6 @@ class ChipKeyRotationTest {
     return set.certificate().orElseThrow().file();
   }
 
-  private static IssuedCertificate awaitFirstCertificate(Device device) throws Exception {
-    Path json = device.outputDir.resolve("connection.json");
-    for (int i = 0; i < 200 && !Files.exists(json); i++) {
-      Thread.sleep(50);
-    }
-    assertTrue(Files.exists(json), "the daemon wrote no connection.json within 10 s");
-    return device.connection().certificate().orElseThrow();
-  }
-
   /** The set once its certificate is another than {@code first}; read every 50 ms. */
   private static ConnectionInfo awaitRenewal(Device device, IssuedCertificate first)
       throws Exception {
@@ -347,41 +339,6 @@ class ChipKeyRotationTest {
       Thread.sleep(50);
     }
     return keys.publicKey(uri).isEmpty();
-  }
-
-  private static boolean gone(Path file) throws InterruptedException {
-    for (int i = 0; i < 100 && Files.exists(file); i++) {
-      Thread.sleep(50);
-    }
-    return !Files.exists(file);
-  }
-
-  private static void awaitPast(Instant instant) throws InterruptedException {
-    Duration left = Duration.between(Instant.now(), instant);
-    if (!left.isNegative()) {
-      Thread.sleep(left.toMillis() + 1);
-    }
-  }
-
-  /** Every output file by name: all but the daemon's state, the lock and temporary files. */
-  private static Map<String, byte[]> outputs(Device device) throws Exception {
-    Map<String, byte[]> files = new TreeMap<>();
-    List<Path> paths;
-    try (Stream<Path> listing = Files.list(device.outputDir)) {
-      paths =
-          listing
-              .filter(p -> !p.getFileName().toString().startsWith("."))
-              .filter(p -> !p.getFileName().toString().equals("state.json"))
-              .toList();
-    }
-    for (Path path : paths) {
-      files.put(path.getFileName().toString(), Files.readAllBytes(path));
-    }
-    return files;
-  }
-
-  private static X509Certificate leaf(Path chain) throws Exception {
-    return Pem.requireCertificates(chain).get(0);
   }
 
   private int hubPort() {
