@@ -65,6 +65,41 @@ class SubcommandTableTest {
   }
 
   @Test
+  void checkHelpIsTheAnnotatedCommandsHelp() {
+    CliRun run = CliRun.of("check", "--help");
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(
+        """
+        Usage: dps-agent check [-hV] [--json] [--offline] [--config=FILE]
+                               [--timeout=SECONDS] [--user=NAME]
+        Check the config, clock, endpoint, TPM/HSM, files and service user; print a fix
+        for each problem.
+              --config=FILE       config file (default: /etc/dps-agent/config.toml)
+          -h, --help              Show this help message and exit.
+              --json              print one JSON document {checks, errors, warnings}
+              --offline           skip the network checks (DNS, TCP, TLS, clock)
+              --timeout=SECONDS   bound of each network check, 1..60 (default: 5)
+              --user=NAME         the service's account, judged when run as root
+                                    (default: dps-agent; else the current user)
+          -V, --version           Print version information and exit.
+        """,
+        run.stdout());
+  }
+
+  @Test
+  void checkOptionValuesAreTypedAsTheAnnotationsTypedThem() {
+    CliRun run = CliRun.of("check", "--timeout", "x", "--offline");
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertTrue(
+        run.stderr()
+            .startsWith(
+                "dps-agent: error: Invalid value for option '--timeout': 'x' is not an int\n"),
+        run.stderr());
+  }
+
+  @Test
   void topLevelHelpIsTheAnnotatedCommandsHelp() {
     CliRun run = CliRun.of("--help");
 
