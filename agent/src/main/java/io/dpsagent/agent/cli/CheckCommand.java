@@ -52,10 +52,9 @@ final class CheckCommand extends ConfiguredCommand {
                 OptionSpec.builder("--timeout")
                     .paramLabel("SECONDS")
                     .description("bound of each network check, 1..60 (default: ${DEFAULT-VALUE})"),
-                Integer.class,
+                int.class,
                 () -> command.timeoutSeconds,
                 v -> command.timeoutSeconds = v)
-            .type(int.class)
             .build());
     spec.addOption(
         Specs.bound(
