@@ -196,7 +196,7 @@ final class KeyFilesCheck extends NamedCheck {
                         "provisioning.trust_bundle",
                         bundle,
                         false,
-                        () -> TrustStores.trustManager(Optional.of(bundle)))));
+                        () -> TrustStores.readBundle(bundle, "trust_bundle"))));
     return files;
   }
 

@@ -9,39 +9,67 @@ import io.dpsagent.agent.config.AgentConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code dps-agent check}: diagnostics, one line per check with its fix. The exit code is the
  * contract's code of the first failed check's kind (2 for a config or file problem, 3 for clock
  * skew, 5 for the network, 6 for the TPM or token), 0 when nothing failed; warnings never fail.
  */
-@Command(
-    name = "check",
-    mixinStandardHelpOptions = true,
-    description =
-        "Check the config, clock, endpoint, TPM/HSM, files and service user; print a fix for each problem.")
 final class CheckCommand extends ConfiguredCommand {
 
-  @Option(names = "--json", description = "print one JSON document {checks, errors, warnings}")
   boolean json;
-
-  @Option(names = "--offline", description = "skip the network checks (DNS, TCP, TLS, clock)")
   boolean offline;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "SECONDS",
-      description = "bound of each network check, 1..60 (default: ${DEFAULT-VALUE})")
   int timeoutSeconds = 5;
-
-  @Option(
-      names = "--user",
-      paramLabel = "NAME",
-      description =
-          "the service's account, judged when run as root (default: dps-agent; else the current user)")
   String user;
+
+  /** Its picocli model, built by code ({@link Specs}); {@link Main} hands in the context. */
+  static CommandSpec spec(Main.Context context) {
+    CheckCommand command = new CheckCommand();
+    command.context = context;
+    command.config = new ConfigOption();
+    CommandSpec spec =
+        Specs.command(
+            command,
+            "check",
+            "Check the config, clock, endpoint, TPM/HSM, files and service user; print a fix for"
+                + " each problem.");
+    spec.addOption(
+        Specs.flag(
+            "--json",
+            "print one JSON document {checks, errors, warnings}",
+            () -> command.json,
+            v -> command.json = v));
+    spec.addOption(
+        Specs.flag(
+            "--offline",
+            "skip the network checks (DNS, TCP, TLS, clock)",
+            () -> command.offline,
+            v -> command.offline = v));
+    spec.addOption(
+        Specs.bound(
+                OptionSpec.builder("--timeout")
+                    .paramLabel("SECONDS")
+                    .description("bound of each network check, 1..60 (default: ${DEFAULT-VALUE})"),
+                int.class,
+                () -> command.timeoutSeconds,
+                v -> command.timeoutSeconds = v)
+            .build());
+    spec.addOption(
+        Specs.bound(
+                OptionSpec.builder("--user")
+                    .paramLabel("NAME")
+                    .description(
+                        "the service's account, judged when run as root (default: dps-agent; else"
+                            + " the current user)"),
+                String.class,
+                () -> command.user,
+                v -> command.user = v)
+            .build());
+    spec.addOption(command.config.spec());
+    return spec;
+  }
 
   @Override
   public Integer call() throws AgentException, IOException {

@@ -13,18 +13,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code dps-agent}: the command line of the CLI contract. */
-@Command(
-    name = "dps-agent",
-    mixinStandardHelpOptions = true,
-    versionProvider = Main.VersionProvider.class,
-    description =
-        "Device-side provisioning agent for the Azure IoT Hub Device Provisioning Service.")
 public final class Main implements Runnable {
 
   /**
@@ -47,6 +41,10 @@ public final class Main implements Runnable {
     commands.put("pkcs11", Pkcs11Command.class);
     return commands;
   }
+
+  /** The subcommands whose model is built by code ({@link Specs}), not read from annotations. */
+  private static final Map<Class<?>, Function<Context, CommandSpec>> CODED =
+      Map.of(StatusCommand.class, StatusCommand::spec, CheckCommand.class, CheckCommand::spec);
 
   /**
    * How long a stopped command may take to finish before the process exits anyway: within systemd's
@@ -79,7 +77,7 @@ public final class Main implements Runnable {
     }
   }
 
-  @Spec CommandSpec spec;
+  private CommandSpec spec;
 
   public static void main(String[] args) {
     Signals signals = new Signals();
@@ -116,14 +114,24 @@ public final class Main implements Runnable {
     }
   }
 
+  /**
+   * The commands that write no log line: {@code status} reads its files with no logger on its path,
+   * so it does not pay for starting java.util.logging (9-20 ms of its ~150, docs/benchmarks.md).
+   * Its failures are printed by {@link Failures}, which does not log.
+   */
+  static final Set<String> UNLOGGED = Set.of("status");
+
   /** Runs one command and returns its exit code; never calls {@code System.exit}. */
   public static int run(String[] args, Context context) {
-    Logging.configure(context.err(), context.environment(), false);
+    if (args.length == 0 || !UNLOGGED.contains(args[0])) {
+      Logging.configure(context.err(), context.environment(), false);
+    }
     Failures failures = new Failures(context, Arrays.asList(args).contains("--json"));
-    CommandLine cli = new CommandLine(new Main(), new ContextFactory(context));
+    CommandLine cli = new CommandLine(new Main().spec(), new ContextFactory(context));
     // Before the settings below, which picocli copies only to the subcommands it already has.
     for (Class<?> command : needed(args)) {
-      cli.addSubcommand(command);
+      Function<Context, CommandSpec> coded = CODED.get(command);
+      cli.addSubcommand(coded == null ? command : coded.apply(context));
     }
     cli.setOut(new PrintWriter(context.out(), true))
         .setErr(new PrintWriter(context.err(), true))
@@ -139,6 +147,17 @@ public final class Main implements Runnable {
   static Collection<Class<?>> needed(String[] args) {
     Class<?> named = args.length == 0 ? null : SUBCOMMANDS.get(args[0]);
     return named == null ? SUBCOMMANDS.values() : List.of(named);
+  }
+
+  /** The top-level command's model, built by code as the subcommand's may be. */
+  private CommandSpec spec() {
+    spec =
+        Specs.command(
+                this,
+                "dps-agent",
+                "Device-side provisioning agent for the Azure IoT Hub Device Provisioning Service.")
+            .versionProvider(new VersionProvider());
+    return spec;
   }
 
   @Override

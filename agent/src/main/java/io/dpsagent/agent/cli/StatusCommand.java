@@ -11,22 +11,32 @@ import io.dpsagent.agent.output.HubVerification;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code dps-agent status}: the cached assignment, the identity fingerprint, and what the daemon
  * last did and will do next. It reads files only (never the TPM or the network), so it is fast.
  */
-@Command(
-    name = "status",
-    mixinStandardHelpOptions = true,
-    description =
-        "Show the cached assignment, the daemon's state, its last error, next retry and token expiry.")
 final class StatusCommand extends ConfiguredCommand {
 
-  @Option(names = "--json", description = "print one JSON document")
   boolean json;
+
+  /** Its picocli model, built by code ({@link Specs}); {@link Main} hands in the context. */
+  static CommandSpec spec(Main.Context context) {
+    StatusCommand command = new StatusCommand();
+    command.context = context;
+    command.config = new ConfigOption();
+    CommandSpec spec =
+        Specs.command(
+            command,
+            "status",
+            "Show the cached assignment, the daemon's state, its last error, next retry and token"
+                + " expiry.");
+    spec.addOption(
+        Specs.flag("--json", "print one JSON document", () -> command.json, v -> command.json = v));
+    spec.addOption(command.config.spec());
+    return spec;
+  }
 
   @Override
   public Integer call() throws AgentException, IOException {

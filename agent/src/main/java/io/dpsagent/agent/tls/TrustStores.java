@@ -87,7 +87,11 @@ public final class TrustStores {
     return ((X509TrustManager) system.getTrustManagers()[0]).getAcceptedIssuers();
   }
 
-  private static List<X509Certificate> readBundle(Path bundle, String key) throws AgentException {
+  /**
+   * The CAs of a PEM bundle, or the one-line message naming {@code key} that the trust manager
+   * would fail with. Without the system anchors: checking a bundle needs only the bundle.
+   */
+  public static List<X509Certificate> readBundle(Path bundle, String key) throws AgentException {
     try {
       List<X509Certificate> certs = Pem.readCertificates(bundle);
       if (certs.isEmpty()) {

@@ -186,6 +186,39 @@ class CheckCommandTest {
         failingLine("key-files", "root"));
   }
 
+  /** The bundle is read alone (not with the system's anchors), with the trust manager's words. */
+  @Test
+  void aTrustBundleThatIsNoCertificateBundleIsAnErrorWithItsFix() throws Exception {
+    Path bundle = dir.resolve("ca.pem");
+    for (String content :
+        List.of(
+            "not a certificate\n",
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")) {
+      Files.writeString(bundle, content);
+      writeConfig("");
+      Files.writeString(
+          config,
+          Files.readString(config)
+              .replace(
+                  "[provisioning]\n",
+                  "[provisioning]\ntrust_bundle = \"" + bundle.toUri() + "\"\n"));
+      CliRun run = checkAsWritten("--user", "root");
+
+      assertEquals(2, run.exitCode(), run.toString());
+      assertEquals(
+          "[error] key-files: trust_bundle "
+              + bundle
+              + (content.startsWith("not")
+                  ? " holds no PEM certificate"
+                  : " is not a PEM certificate bundle")
+              + " \u2014 fix: write a valid PEM CA bundle into "
+              + bundle
+              + ", or correct provisioning.trust_bundle in "
+              + config,
+          line(run, "key-files"));
+    }
+  }
+
   @Test
   void aKeyFileWithoutAKeyIsAnErrorWithItsFix() throws Exception {
     Files.writeString(key, "not base64 !!\n");

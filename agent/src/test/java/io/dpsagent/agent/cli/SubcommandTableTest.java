@@ -1,19 +1,20 @@
 package io.dpsagent.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine.Command;
 
 /** {@link Main} builds only the subcommand a command line names; its table must not drift. */
 class SubcommandTableTest {
 
   @Test
-  void everySubcommandIsListedUnderTheNameItsAnnotationGives() {
-    for (Map.Entry<String, Class<?>> entry : Main.SUBCOMMANDS.entrySet()) {
-      assertEquals(entry.getKey(), entry.getValue().getAnnotation(Command.class).name());
+  void everySubcommandIsListedUnderTheNameItIsBuiltWith() {
+    for (String name : Main.SUBCOMMANDS.keySet()) {
+      CliRun run = CliRun.of(name, "--help");
+      assertEquals(0, run.exitCode(), run.toString());
+      assertTrue(run.stdout().startsWith("Usage: dps-agent " + name + " "), run.stdout());
     }
     assertEquals(
         List.of(
@@ -42,6 +43,99 @@ class SubcommandTableTest {
         List.of(new String[0], new String[] {"--help"}, new String[] {"stauts", "--json"})) {
       assertEquals(List.copyOf(Main.SUBCOMMANDS.values()), List.copyOf(Main.needed(args)));
     }
+  }
+
+  /** The models built by code ({@link Specs}) print what their annotations printed. */
+  @Test
+  void statusHelpIsTheAnnotatedCommandsHelp() {
+    CliRun run = CliRun.of("status", "--help");
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(
+        """
+        Usage: dps-agent status [-hV] [--json] [--config=FILE]
+        Show the cached assignment, the daemon's state, its last error, next retry and
+        token expiry.
+              --config=FILE   config file (default: /etc/dps-agent/config.toml)
+          -h, --help          Show this help message and exit.
+              --json          print one JSON document
+          -V, --version       Print version information and exit.
+        """,
+        run.stdout());
+  }
+
+  @Test
+  void checkHelpIsTheAnnotatedCommandsHelp() {
+    CliRun run = CliRun.of("check", "--help");
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(
+        """
+        Usage: dps-agent check [-hV] [--json] [--offline] [--config=FILE]
+                               [--timeout=SECONDS] [--user=NAME]
+        Check the config, clock, endpoint, TPM/HSM, files and service user; print a fix
+        for each problem.
+              --config=FILE       config file (default: /etc/dps-agent/config.toml)
+          -h, --help              Show this help message and exit.
+              --json              print one JSON document {checks, errors, warnings}
+              --offline           skip the network checks (DNS, TCP, TLS, clock)
+              --timeout=SECONDS   bound of each network check, 1..60 (default: 5)
+              --user=NAME         the service's account, judged when run as root
+                                    (default: dps-agent; else the current user)
+          -V, --version           Print version information and exit.
+        """,
+        run.stdout());
+  }
+
+  @Test
+  void checkOptionValuesAreTypedAsTheAnnotationsTypedThem() {
+    CliRun run = CliRun.of("check", "--timeout", "x", "--offline");
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertTrue(
+        run.stderr()
+            .startsWith(
+                "dps-agent: error: Invalid value for option '--timeout': 'x' is not an int\n"),
+        run.stderr());
+  }
+
+  @Test
+  void topLevelHelpIsTheAnnotatedCommandsHelp() {
+    CliRun run = CliRun.of("--help");
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(
+        run.stdout()
+            .startsWith(
+                """
+                Usage: dps-agent [-hV] [COMMAND]
+                Device-side provisioning agent for the Azure IoT Hub Device Provisioning
+                Service.
+                  -h, --help      Show this help message and exit.
+                  -V, --version   Print version information and exit.
+                Commands:
+                """),
+        run.stdout());
+    assertTrue(
+        run.stdout()
+            .contains(
+                """
+                  status       Show the cached assignment, the daemon's state, its last error,
+                                 next retry and token expiry.
+                """),
+        run.stdout());
+  }
+
+  @Test
+  void statusUsageErrorsAreTheAnnotatedCommandsErrors() {
+    CliRun run = CliRun.of("status", "--jso");
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertTrue(
+        run.stderr()
+            .startsWith("dps-agent: error: Unknown option: '--jso'\nPossible solutions: --json\n"),
+        run.stderr());
+    assertEquals("", run.stdout());
   }
 
   @Test
