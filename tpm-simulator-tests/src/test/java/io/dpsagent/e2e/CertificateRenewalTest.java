@@ -17,7 +17,6 @@ import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.hsm.pem.Pem;
 import java.io.IOException;
 import java.net.URI;
@@ -312,21 +311,13 @@ class CertificateRenewalTest {
     deviceKeys.put(id, deviceKey);
     enroll(id, true);
     Device device = Device.named(home, id).endpoint(emulator, "https").deviceKey(deviceKey);
-    device.config(
-        "[provisioning.certificate_issuance]\nenabled = true\nkey = { uri = \""
-            + key.toUri()
-            + "\" }\n"
-            + renewal);
+    device.config(IssuingDevices.issuanceTable(key.toUri().toString(), renewal));
     return device;
   }
 
   /** Enrolls {@code id} with its device key, set for certificate issuance or not. */
   private void enroll(String id, boolean issuance) {
-    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey(id, deviceKeys.get(id));
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            enrollment.withOptions(enrollment.options().withCertificateIssuance(issuance)));
+    IssuingDevices.enroll(emulator, id, deviceKeys.get(id), issuance);
   }
 
   private static String fingerprint(X509Certificate certificate) throws Exception {

@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.example.KeyHomeHubConnection;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.Pkcs11Uri;
@@ -254,19 +253,13 @@ class ChipKeyRotationTest {
     enroll(id, true);
     Device device = Device.named(home, id).endpoint(emulator, "https").deviceKey(deviceKey);
     device.config(
-        "[provisioning.certificate_issuance]\nenabled = true\nkey = { uri = \""
-            + keys.key()
-            + "\" }\nrenew_at_fraction = 0.6\nrotate_key = true\n"
-            + keys.config());
+        IssuingDevices.issuanceTable(
+            keys.key(), "renew_at_fraction = 0.6\nrotate_key = true\n" + keys.config()));
     return device;
   }
 
   private void enroll(String id, boolean issuance) {
-    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey(id, deviceKeys.get(id));
-    emulator
-        .registry()
-        .addIndividualEnrollment(
-            enrollment.withOptions(enrollment.options().withCertificateIssuance(issuance)));
+    IssuingDevices.enroll(emulator, id, deviceKeys.get(id), issuance);
   }
 
   /** The application's identity: the key and chain connection.json names, through Keys. */

@@ -18,12 +18,20 @@ final class IssuingDevices {
       DpsEmulator emulator, Path parent, String id, String transport, boolean issuance)
       throws IOException {
     String key = Device.newKey();
-    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey(id, key);
+    enroll(emulator, id, key, issuance);
+    return Device.named(parent, id).endpoint(emulator, transport).deviceKey(key);
+  }
+
+  /**
+   * Enrolls (or enrolls again) {@code id} with {@code deviceKey} at {@code emulator}, set for
+   * certificate issuance or not.
+   */
+  static void enroll(DpsEmulator emulator, String id, String deviceKey, boolean issuance) {
+    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey(id, deviceKey);
     emulator
         .registry()
         .addIndividualEnrollment(
             enrollment.withOptions(enrollment.options().withCertificateIssuance(issuance)));
-    return Device.named(parent, id).endpoint(emulator, transport).deviceKey(key);
   }
 
   /** The config table turning certificate issuance on, its key at {@code keyUri}, then more. */

@@ -274,11 +274,7 @@ class TpmSigningKeysTest {
             + " it): choose another handle, or evict it first (tpm2_evictcontrol -C o -c"
             + " 0x81000101)",
         e.getMessage());
-    assertArrayEquals(
-        ecc.publicKey().getEncoded(),
-        TpmSigningKeys.read(swtpm.tcti(), TpmTimeouts.defaults(), ECC_HANDLE)
-            .publicKey()
-            .getEncoded());
+    assertTheEccKeyStays();
   }
 
   @Test
@@ -292,11 +288,7 @@ class TpmSigningKeysTest {
     assertEquals(
         Optional.empty(), TpmSigningKeys.find(swtpm.tcti(), TpmTimeouts.defaults(), handle));
     assertFalse(evict(uri), "nothing left to evict");
-    assertArrayEquals(
-        ecc.publicKey().getEncoded(),
-        TpmSigningKeys.read(swtpm.tcti(), TpmTimeouts.defaults(), ECC_HANDLE)
-            .publicKey()
-            .getEncoded());
+    assertTheEccKeyStays();
   }
 
   @Test
@@ -384,5 +376,14 @@ class TpmSigningKeysTest {
       return new JcaPKCS10CertificationRequest(
           (org.bouncycastle.pkcs.PKCS10CertificationRequest) parser.readObject());
     }
+  }
+
+  /** The ECC key made at class start is still at its handle, unchanged. */
+  private static void assertTheEccKeyStays() throws Exception {
+    assertArrayEquals(
+        ecc.publicKey().getEncoded(),
+        TpmSigningKeys.read(swtpm.tcti(), TpmTimeouts.defaults(), ECC_HANDLE)
+            .publicKey()
+            .getEncoded());
   }
 }
