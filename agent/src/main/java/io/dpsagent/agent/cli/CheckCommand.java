@@ -8,6 +8,7 @@ import io.dpsagent.agent.check.UserDatabase;
 import io.dpsagent.agent.config.AgentConfig;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -27,48 +28,42 @@ final class CheckCommand extends ConfiguredCommand {
   /** Its picocli model, built by code ({@link Specs}); {@link Main} hands in the context. */
   static CommandSpec spec(Main.Context context) {
     CheckCommand command = new CheckCommand();
-    command.context = context;
-    command.config = new ConfigOption();
-    CommandSpec spec =
-        Specs.command(
-            command,
-            "check",
-            "Check the config, clock, endpoint, TPM/HSM, files and service user; print a fix for"
-                + " each problem.");
-    spec.addOption(
-        Specs.flag(
-            "--json",
-            "print one JSON document {checks, errors, warnings}",
-            () -> command.json,
-            v -> command.json = v));
-    spec.addOption(
-        Specs.flag(
-            "--offline",
-            "skip the network checks (DNS, TCP, TLS, clock)",
-            () -> command.offline,
-            v -> command.offline = v));
-    spec.addOption(
-        Specs.bound(
-                OptionSpec.builder("--timeout")
-                    .paramLabel("SECONDS")
-                    .description("bound of each network check, 1..60 (default: ${DEFAULT-VALUE})"),
-                int.class,
-                () -> command.timeoutSeconds,
-                v -> command.timeoutSeconds = v)
-            .build());
-    spec.addOption(
-        Specs.bound(
-                OptionSpec.builder("--user")
-                    .paramLabel("NAME")
-                    .description(
-                        "the service's account, judged when run as root (default: dps-agent; else"
-                            + " the current user)"),
-                String.class,
-                () -> command.user,
-                v -> command.user = v)
-            .build());
-    spec.addOption(command.config.spec());
-    return spec;
+    return Specs.configured(
+        command,
+        context,
+        "check",
+        "Check the config, clock, endpoint, TPM/HSM, files and service user; print a fix for"
+            + " each problem.",
+        List.of(
+            Specs.flag(
+                "--json",
+                "print one JSON document {checks, errors, warnings}",
+                () -> command.json,
+                v -> command.json = v),
+            Specs.flag(
+                "--offline",
+                "skip the network checks (DNS, TCP, TLS, clock)",
+                () -> command.offline,
+                v -> command.offline = v),
+            Specs.bound(
+                    OptionSpec.builder("--timeout")
+                        .paramLabel("SECONDS")
+                        .description(
+                            "bound of each network check, 1..60 (default: ${DEFAULT-VALUE})"),
+                    int.class,
+                    () -> command.timeoutSeconds,
+                    v -> command.timeoutSeconds = v)
+                .build(),
+            Specs.bound(
+                    OptionSpec.builder("--user")
+                        .paramLabel("NAME")
+                        .description(
+                            "the service's account, judged when run as root (default: dps-agent; else"
+                                + " the current user)"),
+                    String.class,
+                    () -> command.user,
+                    v -> command.user = v)
+                .build()));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.dpsagent.agent.cli;
 
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +32,24 @@ final class Specs {
             .versionHelp(true)
             .description("Print version information and exit.")
             .build());
+    return spec;
+  }
+
+  /**
+   * A command reading the configuration: {@code command} gets {@code context} and its {@code
+   * --config}, and its model {@code options} with {@code --config} last, as the annotations gave.
+   */
+  static CommandSpec configured(
+      ConfiguredCommand command,
+      Main.Context context,
+      String name,
+      String description,
+      List<OptionSpec> options) {
+    command.context = context;
+    command.config = new ConfigOption();
+    CommandSpec spec = command(command, name, description);
+    options.forEach(spec::addOption);
+    spec.addOption(command.config.spec());
     return spec;
   }
 

@@ -10,6 +10,7 @@ import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubVerification;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -24,18 +25,15 @@ final class StatusCommand extends ConfiguredCommand {
   /** Its picocli model, built by code ({@link Specs}); {@link Main} hands in the context. */
   static CommandSpec spec(Main.Context context) {
     StatusCommand command = new StatusCommand();
-    command.context = context;
-    command.config = new ConfigOption();
-    CommandSpec spec =
-        Specs.command(
-            command,
-            "status",
-            "Show the cached assignment, the daemon's state, its last error, next retry and token"
-                + " expiry.");
-    spec.addOption(
-        Specs.flag("--json", "print one JSON document", () -> command.json, v -> command.json = v));
-    spec.addOption(command.config.spec());
-    return spec;
+    return Specs.configured(
+        command,
+        context,
+        "status",
+        "Show the cached assignment, the daemon's state, its last error, next retry and token"
+            + " expiry.",
+        List.of(
+            Specs.flag(
+                "--json", "print one JSON document", () -> command.json, v -> command.json = v)));
   }
 
   @Override
