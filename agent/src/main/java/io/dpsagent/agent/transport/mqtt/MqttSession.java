@@ -17,6 +17,7 @@ interface MqttSession extends AutoCloseable {
   }
 
   /** Opens sessions; one per connection attempt. */
+  @FunctionalInterface
   interface Connector {
     /**
      * Connects and subscribes to the DPS reply topics, within {@code deadline}.
@@ -26,9 +27,6 @@ interface MqttSession extends AutoCloseable {
      */
     MqttSession connect(String username, String password, Listener listener, Deadline deadline)
         throws IOException;
-
-    /** The server URI, for messages. */
-    String serverUri();
   }
 
   /** The broker refused the connection for its credentials (CONNACK return/reason code). */

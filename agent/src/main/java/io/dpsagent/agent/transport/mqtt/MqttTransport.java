@@ -70,26 +70,19 @@ public final class MqttTransport implements DpsTransport {
             .<SSLSocketFactory>map(
                 proxy -> new TunnellingSslSocketFactory(tls.getSocketFactory(), proxy, connect))
             .orElse(tls.getSocketFactory());
-    switch (transport) {
-      case MQTT5:
-        return new MqttTransport(
-            new PahoV5Connector(
-                new ClientSettings("ssl://" + authority, registrationId, sockets, connect)),
-            "mqtts://" + authority,
-            config.apiVersion());
-      case MQTT_WS:
-        String uri = "wss://" + authority + WEBSOCKET_PATH;
-        return new MqttTransport(
-            new PahoV3Connector(new ClientSettings(uri, registrationId, sockets, connect)),
-            uri,
-            config.apiVersion());
-      default:
-        return new MqttTransport(
-            new PahoV3Connector(
-                new ClientSettings("ssl://" + authority, registrationId, sockets, connect)),
-            "mqtts://" + authority,
-            config.apiVersion());
+    if (transport == Transport.MQTT_WS) {
+      String uri = "wss://" + authority + WEBSOCKET_PATH;
+      ClientSettings settings = new ClientSettings(uri, registrationId, sockets, connect);
+      return new MqttTransport(PahoV3Session.connector(settings), uri, config.apiVersion());
     }
+    ClientSettings settings =
+        new ClientSettings("ssl://" + authority, registrationId, sockets, connect);
+    return new MqttTransport(
+        transport == Transport.MQTT5
+            ? PahoV5Session.connector(settings)
+            : PahoV3Session.connector(settings),
+        "mqtts://" + authority,
+        config.apiVersion());
   }
 
   @Override

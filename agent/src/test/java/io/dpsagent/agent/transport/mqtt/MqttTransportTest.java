@@ -173,11 +173,6 @@ class MqttTransportTest {
       sessions.add(session);
       return session;
     }
-
-    @Override
-    public String serverUri() {
-      return "ssl://dps.example:8883";
-    }
   }
 
   private final class Session implements MqttSession {

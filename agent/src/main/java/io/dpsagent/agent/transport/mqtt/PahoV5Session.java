@@ -14,31 +14,38 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /** MQTT 5 with Paho's v5 client, for endpoints that speak it (opt-in: DPS itself speaks 3.1.1). */
-final class PahoV5Connector implements MqttSession.Connector {
+final class PahoV5Session extends PahoSession {
 
   /** CONNACK reason codes that mean "your credentials are not accepted". */
   private static final int BAD_USER_NAME_OR_PASSWORD = 0x86;
 
   private static final int NOT_AUTHORIZED = 0x87;
 
-  private final ClientSettings settings;
+  private final MqttClient client;
+  private final MqttConnectionOptions options;
 
-  PahoV5Connector(ClientSettings settings) {
-    this.settings = settings;
+  private PahoV5Session(ClientSettings settings, MqttClient client, MqttConnectionOptions options) {
+    super(settings);
+    this.client = client;
+    this.options = options;
   }
 
-  @Override
-  public String serverUri() {
-    return settings.serverUri();
+  /** Connects with {@code settings}, a new client for each connection attempt. */
+  static MqttSession.Connector connector(ClientSettings settings) {
+    return (username, password, listener, deadline) ->
+        connect(settings, username, password, listener, deadline);
   }
 
-  @Override
-  public MqttSession connect(
-      String username, String password, MqttSession.Listener listener, Deadline deadline)
+  private static MqttSession connect(
+      ClientSettings settings,
+      String username,
+      String password,
+      MqttSession.Listener listener,
+      Deadline deadline)
       throws IOException {
     MqttClient client;
     try {
-      client = new MqttClient(serverUri(), settings.clientId(), new MemoryPersistence());
+      client = new MqttClient(settings.serverUri(), settings.clientId(), new MemoryPersistence());
     } catch (MqttException e) {
       throw settings.invalidUri(e);
     }
@@ -79,58 +86,47 @@ final class PahoV5Connector implements MqttSession.Connector {
     if (password != null) {
       options.setPassword(password.getBytes(StandardCharsets.UTF_8));
     }
-    return new Session(client, options).open(deadline);
+    return new PahoV5Session(settings, client, options).open(deadline);
   }
 
-  private final class Session extends PahoSession {
-    private final MqttClient client;
-    private final MqttConnectionOptions options;
+  @Override
+  public boolean isConnected() {
+    return client.isConnected();
+  }
 
-    Session(MqttClient client, MqttConnectionOptions options) {
-      super(settings);
-      this.client = client;
-      this.options = options;
-    }
+  @Override
+  void setTimeToWait(long millis) throws MqttException {
+    client.setTimeToWait(millis);
+  }
 
-    @Override
-    public boolean isConnected() {
-      return client.isConnected();
-    }
+  @Override
+  void connectClient() throws MqttException {
+    client.connect(options);
+  }
 
-    @Override
-    void setTimeToWait(long millis) throws MqttException {
-      client.setTimeToWait(millis);
-    }
+  @Override
+  void subscribe(String filter) throws MqttException {
+    client.subscribe(filter, 1);
+  }
 
-    @Override
-    void connectClient() throws MqttException {
-      client.connect(options);
-    }
+  @Override
+  void publishClient(String topic, byte[] payload) throws MqttException {
+    client.publish(topic, payload, 1, false);
+  }
 
-    @Override
-    void subscribe(String filter) throws MqttException {
-      client.subscribe(filter, 1);
-    }
+  @Override
+  void disconnectForcibly(long quiesceMillis, long disconnectMillis) throws MqttException {
+    client.disconnectForcibly(quiesceMillis, disconnectMillis);
+  }
 
-    @Override
-    void publishClient(String topic, byte[] payload) throws MqttException {
-      client.publish(topic, payload, 1, false);
-    }
+  @Override
+  void release() throws MqttException {
+    client.close();
+  }
 
-    @Override
-    void disconnectForcibly(long quiesceMillis, long disconnectMillis) throws MqttException {
-      client.disconnectForcibly(quiesceMillis, disconnectMillis);
-    }
-
-    @Override
-    void release() throws MqttException {
-      client.close();
-    }
-
-    @Override
-    boolean refusedCredentials(Exception e) {
-      int code = e instanceof MqttException m ? m.getReasonCode() : -1;
-      return code == BAD_USER_NAME_OR_PASSWORD || code == NOT_AUTHORIZED;
-    }
+  @Override
+  boolean refusedCredentials(Exception e) {
+    int code = e instanceof MqttException m ? m.getReasonCode() : -1;
+    return code == BAD_USER_NAME_OR_PASSWORD || code == NOT_AUTHORIZED;
   }
 }
