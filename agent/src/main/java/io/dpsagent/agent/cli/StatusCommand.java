@@ -63,19 +63,8 @@ final class StatusCommand extends ConfiguredCommand {
           a.put("authType", c.hubAuth().type());
           a.put("provisionedAt", c.provisionedAt().toString());
           c.identityFingerprint().ifPresent(f -> a.put("identityFingerprint", f));
-          HubVerification hub = c.hubVerification();
-          ObjectNode h = a.putObject("hubVerification");
-          h.put("result", hub.result().configName());
-          hub.at().ifPresent(t -> h.put("at", t.toString()));
-          hub.detail().ifPresent(t -> h.put("detail", t));
-          c.certificate()
-              .ifPresent(
-                  cert ->
-                      a.putObject("certificate")
-                          .put("file", cert.file().toString())
-                          .put("sha256Fingerprint", cert.sha256Fingerprint())
-                          .put("notBefore", cert.notBefore().toString())
-                          .put("notAfter", cert.notAfter().toString()));
+          a.set("hubVerification", c.hubVerification().toJson());
+          c.certificate().ifPresent(cert -> a.set("certificate", cert.toJson()));
         });
     ObjectNode d = root.putObject("daemon");
     d.put("running", daemon.map(DaemonState::daemonRunning).orElse(false));

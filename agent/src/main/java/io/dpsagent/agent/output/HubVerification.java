@@ -1,5 +1,6 @@
 package io.dpsagent.agent.output;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Locale;
@@ -58,5 +59,17 @@ public record HubVerification(
 
   public static HubVerification failed(Result result, Instant at, String detail) {
     return new HubVerification(result, Optional.of(at), Optional.of(detail), Optional.empty());
+  }
+
+  /**
+   * {@code {result, at, detail}}, as {@code connection.json} and {@code status --json} show it; the
+   * desired properties are a file of their own.
+   */
+  public ObjectNode toJson() {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put("result", result.configName());
+    at.ifPresent(t -> node.put("at", t.toString()));
+    detail.ifPresent(d -> node.put("detail", d));
+    return node;
   }
 }

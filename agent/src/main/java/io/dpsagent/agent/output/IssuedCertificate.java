@@ -1,5 +1,7 @@
 package io.dpsagent.agent.output;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -17,5 +19,17 @@ public record IssuedCertificate(
   public Instant atFractionOfLifetime(double fraction) {
     long lifetimeMillis = notAfter.toEpochMilli() - notBefore.toEpochMilli();
     return notBefore.plusMillis((long) (lifetimeMillis * fraction));
+  }
+
+  /**
+   * {@code {file, sha256Fingerprint, notBefore, notAfter}}, as {@code connection.json} holds it.
+   */
+  public ObjectNode toJson() {
+    return JsonNodeFactory.instance
+        .objectNode()
+        .put("file", file.toString())
+        .put("sha256Fingerprint", sha256Fingerprint)
+        .put("notBefore", notBefore.toString())
+        .put("notAfter", notAfter.toString());
   }
 }

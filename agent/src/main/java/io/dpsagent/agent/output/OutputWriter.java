@@ -247,23 +247,13 @@ public final class OutputWriter {
     info.etag().ifPresent(v -> root.put("etag", v));
     root.put("provisionedAt", info.provisionedAt().toString());
     info.identityFingerprint().ifPresent(v -> root.put("identityFingerprint", v));
-    HubVerification hub = info.hubVerification();
-    ObjectNode verification = root.putObject("hubVerification");
-    verification.put("result", hub.result().configName());
-    hub.at().ifPresent(v -> verification.put("at", v.toString()));
-    hub.detail().ifPresent(v -> verification.put("detail", v));
+    ObjectNode verification = info.hubVerification().toJson();
+    root.set("hubVerification", verification);
     renderings.stream()
         .filter(p -> p.getFileName().toString().equals(INITIAL_CONFIG))
         .findFirst()
         .ifPresent(p -> verification.put("initialConfigFile", p.toString()));
-    info.certificate()
-        .ifPresent(
-            c ->
-                root.putObject("certificate")
-                    .put("file", c.file().toString())
-                    .put("sha256Fingerprint", c.sha256Fingerprint())
-                    .put("notBefore", c.notBefore().toString())
-                    .put("notAfter", c.notAfter().toString()));
+    info.certificate().ifPresent(c -> root.set("certificate", c.toJson()));
     return JsonTrees.writeIndented(root) + "\n";
   }
 }
