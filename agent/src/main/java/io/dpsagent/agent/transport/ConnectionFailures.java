@@ -213,42 +213,45 @@ public final class ConnectionFailures {
     }
     boolean v5 = first(chain, org.eclipse.paho.mqttv5.common.MqttException.class).isPresent();
     int c = code.get();
-    if (v5 && (c == V5_INVALID_RETURN_CODE || c == V5_UNSUPPORTED_PROTOCOL_VERSION)) {
-      return refusedAtConnect(
-          endpoint
-              + " refused MQTT 5 (it answered as an MQTT "
-              + "3.1.1 server: unacceptable protocol version); DPS speaks MQTT 3.1.1, set transport = \"mqtt\"",
-          e);
-    }
-    if (v5 && V5_PERMANENT.contains(c)) {
-      return refusedAtConnect(
-          endpoint
-              + " refused the MQTT connection (reason code 0x"
-              + Integer.toHexString(c).toUpperCase(Locale.ROOT)
-              + ": "
-              + paho(chain)
-              + ")",
-          e);
-    }
-    if (!v5 && c == V3_UNACCEPTABLE_PROTOCOL_VERSION) {
-      return refusedAtConnect(
-          endpoint
-              + " refused MQTT 3.1.1 (unacceptable protocol "
-              + "version); if it speaks only MQTT 5, set transport = \"mqtt5\"",
-          e);
-    }
-    if (!v5 && c == V3_IDENTIFIER_REJECTED) {
-      return refusedAtConnect(
-          endpoint
-              + " refused the MQTT client ID (the "
-              + "registration ID); check provisioning.attestation.registration_id",
-          e);
-    }
     if (!v5 && c == V3_SERVER_UNAVAILABLE) {
       return Optional.of(
           transientFailure(endpoint + " answered MQTT CONNECT with 'server unavailable'", e));
     }
+    Optional<String> refusal = v5 ? v5Refusal(c, chain) : v3Refusal(c);
+    return refusal.map(why -> new AgentException(Kind.REFUSED, endpoint + why, e));
+  }
+
+  /** What an MQTT 5 CONNACK refusal that retrying cannot change says, after the endpoint. */
+  private static Optional<String> v5Refusal(int code, List<Throwable> chain) {
+    if (code == V5_INVALID_RETURN_CODE || code == V5_UNSUPPORTED_PROTOCOL_VERSION) {
+      return Optional.of(
+          " refused MQTT 5 (it answered as an MQTT 3.1.1 server: unacceptable protocol version);"
+              + " DPS speaks MQTT 3.1.1, set transport = \"mqtt\"");
+    }
+    if (V5_PERMANENT.contains(code)) {
+      return Optional.of(
+          " refused the MQTT connection (reason code 0x"
+              + Integer.toHexString(code).toUpperCase(Locale.ROOT)
+              + ": "
+              + paho(chain)
+              + ")");
+    }
     return Optional.empty();
+  }
+
+  /** What an MQTT 3.1.1 CONNACK refusal that retrying cannot change says, after the endpoint. */
+  private static Optional<String> v3Refusal(int code) {
+    return switch (code) {
+      case V3_UNACCEPTABLE_PROTOCOL_VERSION ->
+          Optional.of(
+              " refused MQTT 3.1.1 (unacceptable protocol version); if it speaks only MQTT 5, set"
+                  + " transport = \"mqtt5\"");
+      case V3_IDENTIFIER_REJECTED ->
+          Optional.of(
+              " refused the MQTT client ID (the registration ID); check"
+                  + " provisioning.attestation.registration_id");
+      default -> Optional.empty();
+    };
   }
 
   /** The transient failure's one line, from the most telling exception in the chain. */
@@ -324,11 +327,6 @@ public final class ConnectionFailures {
   private static boolean isPaho(Throwable t) {
     return t instanceof org.eclipse.paho.mqttv5.common.MqttException
         || t instanceof org.eclipse.paho.client.mqttv3.MqttException;
-  }
-
-  /** A CONNACK refusal that retrying cannot change. */
-  private static Optional<AgentException> refusedAtConnect(String message, IOException e) {
-    return Optional.of(new AgentException(Kind.REFUSED, message, e));
   }
 
   private static AgentException transientFailure(String message, IOException e) {
