@@ -61,6 +61,14 @@ class DaemonServiceTest {
     }
   }
 
+  /** The daemon of {@code config}, once {@code device}'s state.json says it is in {@code phase}. */
+  private static RunningDaemon runningIn(Device device, String config, String phase)
+      throws InterruptedException {
+    RunningDaemon daemon = new RunningDaemon(config);
+    await("the daemon in phase " + phase, () -> phase(device).equals(phase));
+    return daemon;
+  }
+
   private static JsonNode status(String config) throws Exception {
     CliRun status = CliRun.of("status", "--json", "--config", config);
     assertEquals(0, status.exitCode(), status.toString());
@@ -204,8 +212,7 @@ class DaemonServiceTest {
         .config("[provisioning.retry]\nmax_attempts = 1")
         .writeConfig();
 
-    RunningDaemon daemon = new RunningDaemon(config, Map.of());
-    await("serving from the cache", () -> phase(device).equals("ready"));
+    RunningDaemon daemon = runningIn(device, config, "ready");
     JsonNode status = status(config);
     CliRun stopped = daemon.stopAndWait();
 
@@ -222,8 +229,7 @@ class DaemonServiceTest {
   void theReprovisionCommandAsksTheRunningDaemonAndReportsTheOutcome() throws Exception {
     Device device = enrolled("svc-ask");
     String config = device.writeConfig();
-    RunningDaemon daemon = new RunningDaemon(config, Map.of());
-    await("ready", () -> phase(device).equals("ready"));
+    RunningDaemon daemon = runningIn(device, config, "ready");
     String etag = record("svc-ask").etag();
 
     CliRun asked = CliRun.of("reprovision", "--config", config, "--timeout", "30");
@@ -260,8 +266,7 @@ class DaemonServiceTest {
   void theApplicationsHubRejectionReportMakesTheDaemonRegisterAgain() throws Exception {
     Device device = enrolled("svc-rejected");
     String config = device.writeConfig();
-    RunningDaemon daemon = new RunningDaemon(config, Map.of());
-    await("ready", () -> phase(device).equals("ready"));
+    RunningDaemon daemon = runningIn(device, config, "ready");
     String etag = record("svc-rejected").etag();
     Path report =
         home.resolve("svc-rejected").resolve("run").resolve("requests").resolve("hub-rejected");
@@ -291,8 +296,7 @@ class DaemonServiceTest {
     device.deviceKey(rotated);
     String etag = record("svc-rotate").etag();
 
-    RunningDaemon daemon = new RunningDaemon(config, Map.of());
-    await("ready", () -> phase(device).equals("ready"));
+    RunningDaemon daemon = runningIn(device, config, "ready");
     CliRun stopped = daemon.stopAndWait();
 
     assertEquals(0, stopped.exitCode(), stopped.toString());
@@ -340,8 +344,7 @@ class DaemonServiceTest {
               .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
       String config = device.writeConfig();
 
-      RunningDaemon daemon = new RunningDaemon(config, Map.of());
-      await("waiting to retry", () -> phase(device).equals("waiting"));
+      RunningDaemon daemon = runningIn(device, config, "waiting");
       JsonNode status = status(config);
       CliRun stopped = daemon.stopAndWait();
 
@@ -364,8 +367,7 @@ class DaemonServiceTest {
             .tokenDir(home.resolve("no-tpm").resolve("run"));
     String config = device.writeConfig();
 
-    RunningDaemon daemon = new RunningDaemon(config, Map.of());
-    await("waiting for the TPM", () -> phase(device).equals("waiting"));
+    RunningDaemon daemon = runningIn(device, config, "waiting");
     JsonNode status = status(config);
     CliRun stopped = daemon.stopAndWait();
 

@@ -118,17 +118,13 @@ class NodeServiceSdkTest {
             emulator.registry().individualEnrollmentVersions().stream()
                 .map(v -> v.value().registrationId())
                 .toList());
-    JsonNode listed =
-        NodeServiceSdk.answers(
-            service()
-                .call("createIndividualEnrollmentQuery", query(), PAGE_SIZE)
-                .call("deleteIndividualEnrollment", id, restored.etag())
-                .run());
-
-    assertEquals(200, listed.get(0).path("httpStatus").asInt());
-    assertTrue(enrolled.size() > PAGE_SIZE, "the listing spans pages");
-    assertEquals(enrolled, values(listed.get(0).path("body"), "registrationId"));
-    assertSucceededWithoutAnswer(listed.get(1));
+    assertQueriedInPagesThenDeleted(
+        "createIndividualEnrollmentQuery",
+        "registrationId",
+        enrolled,
+        "deleteIndividualEnrollment",
+        id,
+        restored.etag());
     assertEquals(Optional.empty(), emulator.registry().individualEnrollment(id));
   }
 
@@ -191,17 +187,13 @@ class NodeServiceSdkTest {
     List<String> groups =
         sortedIds(
             emulator.registry().enrollmentGroups().stream().map(EnrollmentGroup::id).toList());
-    JsonNode listed =
-        NodeServiceSdk.answers(
-            service()
-                .call("createEnrollmentGroupQuery", query(), PAGE_SIZE)
-                .call("deleteEnrollmentGroup", groupId, restored.etag())
-                .run());
-
-    assertEquals(200, listed.get(0).path("httpStatus").asInt());
-    assertTrue(groups.size() > PAGE_SIZE, "the listing spans pages");
-    assertEquals(groups, values(listed.get(0).path("body"), "enrollmentGroupId"));
-    assertSucceededWithoutAnswer(listed.get(1));
+    assertQueriedInPagesThenDeleted(
+        "createEnrollmentGroupQuery",
+        "enrollmentGroupId",
+        groups,
+        "deleteEnrollmentGroup",
+        groupId,
+        restored.etag());
     assertEquals(Optional.empty(), emulator.registry().enrollmentGroup(groupId));
   }
 
@@ -265,6 +257,29 @@ class NodeServiceSdkTest {
 
     assertEquals(401, error.path("httpStatus").asInt(), error.toString());
     assertEquals(401002, error.path("body").path("errorCode").asInt(), error.toString());
+  }
+
+  /**
+   * Calls SDK method {@code queryMethod} for every record in pages of {@link #PAGE_SIZE}, then
+   * {@code deleteMethod} for {@code id} at {@code etag}: the query lists {@code expected} by {@code
+   * idField}, over more than one page, and the delete succeeds.
+   */
+  private void assertQueriedInPagesThenDeleted(
+      String queryMethod,
+      String idField,
+      List<String> expected,
+      String deleteMethod,
+      String id,
+      String etag)
+      throws Exception {
+    JsonNode answers =
+        NodeServiceSdk.answers(
+            service().call(queryMethod, query(), PAGE_SIZE).call(deleteMethod, id, etag).run());
+
+    assertEquals(200, answers.get(0).path("httpStatus").asInt());
+    assertTrue(expected.size() > PAGE_SIZE, "the listing spans pages");
+    assertEquals(expected, values(answers.get(0).path("body"), idField));
+    assertSucceededWithoutAnswer(answers.get(1));
   }
 
   // The SDK resolves a delete with nothing: success is all it tells (the emulator answers 204).
