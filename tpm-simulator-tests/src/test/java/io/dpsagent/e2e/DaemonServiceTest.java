@@ -61,6 +61,14 @@ class DaemonServiceTest {
     }
   }
 
+  /** Writes {@code device}'s config and provisions it once, leaving a cache for a daemon. */
+  private static String provisionedOnce(Device device) throws Exception {
+    String config = device.writeConfig();
+    CliRun run = CliRun.of("provision", "--config", config);
+    assertEquals(0, run.exitCode(), run.toString());
+    return config;
+  }
+
   /** The daemon of {@code config}, once {@code device}'s state.json says it is in {@code phase}. */
   private static RunningDaemon runningIn(Device device, String config, String phase)
       throws InterruptedException {
@@ -182,8 +190,7 @@ class DaemonServiceTest {
   @Test
   void bootsFromAValidCacheWithDpsDownAndContactsNobody() throws Exception {
     Device device = enrolled("svc-offline");
-    String config = device.writeConfig();
-    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
+    String config = provisionedOnce(device);
     byte[] before = Files.readAllBytes(device.outputDir.resolve("connection.json"));
     device.endpoint("https://localhost:" + ClosedPort.pick()).writeConfig();
     long requests = emulator.requestLog().count();
@@ -204,8 +211,7 @@ class DaemonServiceTest {
   @Test
   void alwaysAtStartTriesDpsAndFallsBackToTheCacheWhenItIsDown() throws Exception {
     Device device = enrolled("svc-always");
-    String config = device.writeConfig();
-    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
+    String config = provisionedOnce(device);
     device
         .endpoint("https://localhost:" + ClosedPort.pick())
         .provisioning("reprovision = \"always_at_start\"")
@@ -287,8 +293,7 @@ class DaemonServiceTest {
   @Test
   void aRotatedKeyIsRegisteredAgainAtStartAndReachesTheConnectionString() throws Exception {
     Device device = enrolled("svc-rotate");
-    String config = device.writeConfig();
-    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
+    String config = provisionedOnce(device);
     String rotated = Device.newKey();
     emulator
         .registry()
@@ -310,8 +315,7 @@ class DaemonServiceTest {
   @Test
   void aDisabledEnrollmentIsSeenAtTheNextStartUnderAlwaysAtStart() throws Exception {
     Device device = enrolled("svc-disabled");
-    String config = device.writeConfig();
-    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
+    String config = provisionedOnce(device);
     byte[] before = Files.readAllBytes(device.outputDir.resolve("connection.json"));
     String key = Files.readString(device.keyFile).strip();
     emulator

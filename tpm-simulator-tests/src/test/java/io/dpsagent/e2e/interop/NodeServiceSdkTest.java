@@ -96,14 +96,8 @@ class NodeServiceSdkTest {
     assertEquals(restored.etag(), updated.path("body").path("etag").asText());
     assertEquals(id + "-device-2", updated.path("body").path("deviceId").asText());
 
-    JsonNode stale =
-        NodeServiceSdk.error(
-            service()
-                .call(
-                    "createOrUpdateIndividualEnrollment",
-                    enrollment.deepCopy().put("etag", stored.etag()))
-                .run());
-    assertEquals(412, stale.path("httpStatus").asInt(), stale.toString());
+    assertRefusedAsStale(
+        "createOrUpdateIndividualEnrollment", enrollment.deepCopy().put("etag", stored.etag()));
     assertEquals(
         restored, emulator.registry().individualEnrollmentVersion(id).orElseThrow(), "unchanged");
 
@@ -169,12 +163,8 @@ class NodeServiceSdkTest {
     assertEquals("disabled", updated.path("body").path("provisioningStatus").asText());
     assertEquals(restored.etag(), updated.path("body").path("etag").asText());
 
-    JsonNode stale =
-        NodeServiceSdk.error(
-            service()
-                .call("createOrUpdateEnrollmentGroup", group.deepCopy().put("etag", stored.etag()))
-                .run());
-    assertEquals(412, stale.path("httpStatus").asInt(), stale.toString());
+    assertRefusedAsStale(
+        "createOrUpdateEnrollmentGroup", group.deepCopy().put("etag", stored.etag()));
     assertEquals(
         restored, emulator.registry().enrollmentGroupVersion(groupId).orElseThrow(), "unchanged");
 
@@ -257,6 +247,12 @@ class NodeServiceSdkTest {
 
     assertEquals(401, error.path("httpStatus").asInt(), error.toString());
     assertEquals(401002, error.path("body").path("errorCode").asInt(), error.toString());
+  }
+
+  /** SDK method {@code writeMethod} of {@code body}, whose etag is stale, is refused with 412. */
+  private void assertRefusedAsStale(String writeMethod, ObjectNode body) throws Exception {
+    JsonNode stale = NodeServiceSdk.error(service().call(writeMethod, body).run());
+    assertEquals(412, stale.path("httpStatus").asInt(), stale.toString());
   }
 
   /**
