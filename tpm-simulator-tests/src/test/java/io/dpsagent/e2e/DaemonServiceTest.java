@@ -317,7 +317,7 @@ class DaemonServiceTest {
     Device device = enrolled("svc-disabled");
     String config = provisionedOnce(device);
     byte[] before = Files.readAllBytes(device.outputDir.resolve("connection.json"));
-    String key = Files.readString(device.keyFile).strip();
+    String key = device.symmetricKey();
     emulator
         .registry()
         .addIndividualEnrollment(IndividualEnrollment.symmetricKey("svc-disabled", key).disabled());
