@@ -17,7 +17,6 @@ import io.dpsagent.emulator.hub.HubCredential;
 import io.dpsagent.emulator.hub.HubDevice;
 import io.dpsagent.emulator.hub.HubDirectory;
 import io.dpsagent.emulator.hub.HubServer;
-import io.dpsagent.emulator.hub.HubState;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -36,14 +35,12 @@ import io.dpsagent.hsm.tpm.TpmSigningKey;
 import io.dpsagent.hsm.tpm.TpmSigningKeys;
 import io.dpsagent.hsm.tpm.TpmTimeouts;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -95,16 +92,7 @@ class CertificateIssuanceTest {
                       deviceId,
                       new HubCredential.ClientCertificate(chain -> false),
                       Optional.empty()));
-      HubServer server =
-          HubServer.start(
-              new InetSocketAddress("127.0.0.1", 0),
-              new HubState(HUB),
-              new HubServer.Settings(
-                  ca.issueServerIdentity(HUB).newServerContext(),
-                  everyDevice,
-                  Duration.ZERO,
-                  Clock.systemUTC()));
-      return new RefusingHub(server, caFile);
+      return new RefusingHub(LoopbackHubs.start(ca, HUB, everyDevice), caFile);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.dpsagent.e2e;
 
 import static io.dpsagent.e2e.IssuedSets.assertSameBytes;
+import static io.dpsagent.e2e.IssuedSets.awaitFailedAttempt;
 import static io.dpsagent.e2e.IssuedSets.awaitFirstCertificate;
 import static io.dpsagent.e2e.IssuedSets.awaitPast;
+import static io.dpsagent.e2e.IssuedSets.awaitState;
 import static io.dpsagent.e2e.IssuedSets.gone;
 import static io.dpsagent.e2e.IssuedSets.leaf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -12,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.IssuedCertificate;
@@ -51,15 +52,12 @@ class CertificateRenewalTest {
 
   private static final String HUB = "localhost";
   private static final Duration VALIDITY = Duration.ofSeconds(20);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @RegisterExtension
   static final ClassFixture<DpsEmulator> EMULATOR =
       ClassFixture.of(() -> Emulators.startIssuing(HUB, VALIDITY));
 
   private final DpsEmulator emulator = EMULATOR.get();
-
-  private final Map<String, String> deviceKeys = new TreeMap<>();
 
   @TempDir Path home;
 
@@ -132,11 +130,10 @@ class CertificateRenewalTest {
     RunningDaemon daemon = new RunningDaemon(device.writeConfig());
     try {
       awaitFirstCertificate(device);
-      enroll(id, false); // the next CSR is a 400
+      IssuingDevices.enrollAgain(emulator, device, false); // the next CSR is a 400
       Map<String, byte[]> before = snapshot(device);
 
-      JsonNode failed =
-          awaitState(device, s -> !s.path("lastAttempt").path("succeeded").asBoolean());
+      JsonNode failed = awaitFailedAttempt(device, VALIDITY.plusSeconds(10));
 
       assertEquals("refused", failed.path("lastAttempt").path("kind").asText(), failed.toString());
       assertTrue(
@@ -270,6 +267,7 @@ class CertificateRenewalTest {
     JsonNode state =
         awaitState(
             device,
+            VALIDITY.plusSeconds(10),
             s ->
                 s.hasNonNull("certificateRenewalAt")
                     && Instant.parse(s.path("certificateRenewalAt").asText()).isAfter(quarter));
@@ -282,22 +280,6 @@ class CertificateRenewalTest {
         status.stdout());
   }
 
-  private static JsonNode awaitState(Device device, java.util.function.Predicate<JsonNode> wanted)
-      throws Exception {
-    Path file = device.outputDir.resolve("state.json");
-    Instant deadline = Instant.now().plus(VALIDITY).plusSeconds(10);
-    while (Instant.now().isBefore(deadline)) {
-      if (Files.exists(file)) {
-        JsonNode state = JSON.readTree(Files.readAllBytes(file));
-        if (state.has("lastAttempt") && wanted.test(state)) {
-          return state;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("state.json never showed the wanted attempt");
-  }
-
   /** The output files (by name) and the key file the set names (by path). */
   private static Map<String, byte[]> snapshot(Device device) throws Exception {
     Map<String, byte[]> files = new TreeMap<>(IssuedSets.outputs(device));
@@ -307,17 +289,8 @@ class CertificateRenewalTest {
   }
 
   private Device issuingDevice(String id, Path key, String renewal) throws IOException {
-    String deviceKey = Device.newKey();
-    deviceKeys.put(id, deviceKey);
-    enroll(id, true);
-    Device device = Device.named(home, id).endpoint(emulator, "https").deviceKey(deviceKey);
-    device.config(IssuingDevices.issuanceTable(key.toUri().toString(), renewal));
-    return device;
-  }
-
-  /** Enrolls {@code id} with its device key, set for certificate issuance or not. */
-  private void enroll(String id, boolean issuance) {
-    IssuingDevices.enroll(emulator, id, deviceKeys.get(id), issuance);
+    return IssuingDevices.symmetricKey(emulator, home, id, "https", true)
+        .config(IssuingDevices.issuanceTable(key.toUri().toString(), renewal));
   }
 
   private static String fingerprint(X509Certificate certificate) throws Exception {

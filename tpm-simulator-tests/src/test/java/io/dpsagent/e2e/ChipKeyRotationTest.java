@@ -1,5 +1,7 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.IssuedSets.assertSameBytes;
+import static io.dpsagent.e2e.IssuedSets.awaitFailedAttempt;
 import static io.dpsagent.e2e.IssuedSets.awaitFirstCertificate;
 import static io.dpsagent.e2e.IssuedSets.awaitPast;
 import static io.dpsagent.e2e.IssuedSets.leaf;
@@ -34,7 +36,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,7 +66,6 @@ class ChipKeyRotationTest {
   private static final SoftHsm.Token TOKEN = SoftHsm.newToken();
 
   private final DpsEmulator emulator = EMULATOR.get();
-  private final Map<String, String> deviceKeys = new TreeMap<>();
 
   @TempDir Path home;
 
@@ -140,18 +140,16 @@ class ChipKeyRotationTest {
     try {
       awaitFirstCertificate(device);
       PublicKey oldKey = keys.publicKey(keys.key()).orElseThrow();
-      enroll(id, false); // the next CSR is a 400
+      IssuingDevices.enrollAgain(emulator, device, false); // the next CSR is a 400
       Map<String, byte[]> before = outputs(device);
 
-      JsonNode failed = awaitFailedRenewal(device);
+      JsonNode failed = awaitFailedAttempt(device, VALIDITY.plusSeconds(10));
 
       assertEquals("refused", failed.path("lastAttempt").path("kind").asText(), failed.toString());
       assertEquals(keys.key(), KeyUri.parse(privateKeyUri(device.connection())).toString());
       assertEquals(Optional.of(oldKey), keys.publicKey(keys.key()), "the old key stays");
       assertEquals(Optional.empty(), keys.publicKey(keys.alternate()), "the new key is removed");
-      Map<String, byte[]> after = outputs(device);
-      assertEquals(before.keySet(), after.keySet());
-      before.forEach((name, bytes) -> assertArrayEquals(bytes, after.get(name), name));
+      assertSameBytes(before, outputs(device));
     } finally {
       assertEquals(0, daemon.stopAndWait().exitCode());
     }
@@ -248,18 +246,10 @@ class ChipKeyRotationTest {
   }
 
   private Device issuingDevice(String id, KeyHome keys) throws Exception {
-    String deviceKey = Device.newKey();
-    deviceKeys.put(id, deviceKey);
-    enroll(id, true);
-    Device device = Device.named(home, id).endpoint(emulator, "https").deviceKey(deviceKey);
-    device.config(
-        IssuingDevices.issuanceTable(
-            keys.key(), "renew_at_fraction = 0.6\nrotate_key = true\n" + keys.config()));
-    return device;
-  }
-
-  private void enroll(String id, boolean issuance) {
-    IssuingDevices.enroll(emulator, id, deviceKeys.get(id), issuance);
+    return IssuingDevices.symmetricKey(emulator, home, id, "https", true)
+        .config(
+            IssuingDevices.issuanceTable(
+                keys.key(), "renew_at_fraction = 0.6\nrotate_key = true\n" + keys.config()));
   }
 
   /** The application's identity: the key and chain connection.json names, through Keys. */
@@ -309,21 +299,6 @@ class ChipKeyRotationTest {
       Thread.sleep(50);
     }
     throw new AssertionError("the restarted daemon did not serve the cached set within 10 s");
-  }
-
-  private static JsonNode awaitFailedRenewal(Device device) throws Exception {
-    Path file = device.outputDir.resolve("state.json");
-    Instant deadline = Instant.now().plus(VALIDITY).plusSeconds(10);
-    while (Instant.now().isBefore(deadline)) {
-      if (Files.exists(file)) {
-        JsonNode state = JSON.readTree(Files.readAllBytes(file));
-        if (state.has("lastAttempt") && !state.path("lastAttempt").path("succeeded").asBoolean()) {
-          return state;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("state.json never showed a failed renewal");
   }
 
   /** Whether the chip object {@code uri} names is absent, or goes within 5 s. */

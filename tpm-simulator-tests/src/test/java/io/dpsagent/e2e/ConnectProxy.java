@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,13 +26,7 @@ final class ConnectProxy implements AutoCloseable {
 
   private final ServerSocket server;
   private final Optional<String> requiredAuthorization;
-  private final ExecutorService threads =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "connect-proxy");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService threads = DaemonThreads.cachedPool("connect-proxy");
   private final List<Tunnel> tunnels = new CopyOnWriteArrayList<>();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
 

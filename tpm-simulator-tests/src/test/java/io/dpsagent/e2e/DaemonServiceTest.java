@@ -61,6 +61,22 @@ class DaemonServiceTest {
     }
   }
 
+  /** Writes {@code device}'s config and provisions it once, leaving a cache for a daemon. */
+  private static String provisionedOnce(Device device) throws Exception {
+    String config = device.writeConfig();
+    CliRun run = CliRun.of("provision", "--config", config);
+    assertEquals(0, run.exitCode(), run.toString());
+    return config;
+  }
+
+  /** The daemon of {@code config}, once {@code device}'s state.json says it is in {@code phase}. */
+  private static RunningDaemon runningIn(Device device, String config, String phase)
+      throws InterruptedException {
+    RunningDaemon daemon = new RunningDaemon(config);
+    await("the daemon in phase " + phase, () -> phase(device).equals(phase));
+    return daemon;
+  }
+
   private static JsonNode status(String config) throws Exception {
     CliRun status = CliRun.of("status", "--json", "--config", config);
     assertEquals(0, status.exitCode(), status.toString());
@@ -174,8 +190,7 @@ class DaemonServiceTest {
   @Test
   void bootsFromAValidCacheWithDpsDownAndContactsNobody() throws Exception {
     Device device = enrolled("svc-offline");
-    String config = device.writeConfig();
-    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
+    String config = provisionedOnce(device);
     byte[] before = Files.readAllBytes(device.outputDir.resolve("connection.json"));
     device.endpoint("https://localhost:" + ClosedPort.pick()).writeConfig();
     long requests = emulator.requestLog().count();
@@ -196,16 +211,14 @@ class DaemonServiceTest {
   @Test
   void alwaysAtStartTriesDpsAndFallsBackToTheCacheWhenItIsDown() throws Exception {
     Device device = enrolled("svc-always");
-    String config = device.writeConfig();
-    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
+    String config = provisionedOnce(device);
     device
         .endpoint("https://localhost:" + ClosedPort.pick())
         .provisioning("reprovision = \"always_at_start\"")
         .config("[provisioning.retry]\nmax_attempts = 1")
         .writeConfig();
 
-    RunningDaemon daemon = new RunningDaemon(config, Map.of());
-    await("serving from the cache", () -> phase(device).equals("ready"));
+    RunningDaemon daemon = runningIn(device, config, "ready");
     JsonNode status = status(config);
     CliRun stopped = daemon.stopAndWait();
 
@@ -222,8 +235,7 @@ class DaemonServiceTest {
   void theReprovisionCommandAsksTheRunningDaemonAndReportsTheOutcome() throws Exception {
     Device device = enrolled("svc-ask");
     String config = device.writeConfig();
-    RunningDaemon daemon = new RunningDaemon(config, Map.of());
-    await("ready", () -> phase(device).equals("ready"));
+    RunningDaemon daemon = runningIn(device, config, "ready");
     String etag = record("svc-ask").etag();
 
     CliRun asked = CliRun.of("reprovision", "--config", config, "--timeout", "30");
@@ -260,8 +272,7 @@ class DaemonServiceTest {
   void theApplicationsHubRejectionReportMakesTheDaemonRegisterAgain() throws Exception {
     Device device = enrolled("svc-rejected");
     String config = device.writeConfig();
-    RunningDaemon daemon = new RunningDaemon(config, Map.of());
-    await("ready", () -> phase(device).equals("ready"));
+    RunningDaemon daemon = runningIn(device, config, "ready");
     String etag = record("svc-rejected").etag();
     Path report =
         home.resolve("svc-rejected").resolve("run").resolve("requests").resolve("hub-rejected");
@@ -282,8 +293,7 @@ class DaemonServiceTest {
   @Test
   void aRotatedKeyIsRegisteredAgainAtStartAndReachesTheConnectionString() throws Exception {
     Device device = enrolled("svc-rotate");
-    String config = device.writeConfig();
-    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
+    String config = provisionedOnce(device);
     String rotated = Device.newKey();
     emulator
         .registry()
@@ -291,8 +301,7 @@ class DaemonServiceTest {
     device.deviceKey(rotated);
     String etag = record("svc-rotate").etag();
 
-    RunningDaemon daemon = new RunningDaemon(config, Map.of());
-    await("ready", () -> phase(device).equals("ready"));
+    RunningDaemon daemon = runningIn(device, config, "ready");
     CliRun stopped = daemon.stopAndWait();
 
     assertEquals(0, stopped.exitCode(), stopped.toString());
@@ -306,10 +315,9 @@ class DaemonServiceTest {
   @Test
   void aDisabledEnrollmentIsSeenAtTheNextStartUnderAlwaysAtStart() throws Exception {
     Device device = enrolled("svc-disabled");
-    String config = device.writeConfig();
-    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
+    String config = provisionedOnce(device);
     byte[] before = Files.readAllBytes(device.outputDir.resolve("connection.json"));
-    String key = Files.readString(device.keyFile).strip();
+    String key = device.symmetricKey();
     emulator
         .registry()
         .addIndividualEnrollment(IndividualEnrollment.symmetricKey("svc-disabled", key).disabled());
@@ -340,8 +348,7 @@ class DaemonServiceTest {
               .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
       String config = device.writeConfig();
 
-      RunningDaemon daemon = new RunningDaemon(config, Map.of());
-      await("waiting to retry", () -> phase(device).equals("waiting"));
+      RunningDaemon daemon = runningIn(device, config, "waiting");
       JsonNode status = status(config);
       CliRun stopped = daemon.stopAndWait();
 
@@ -364,8 +371,7 @@ class DaemonServiceTest {
             .tokenDir(home.resolve("no-tpm").resolve("run"));
     String config = device.writeConfig();
 
-    RunningDaemon daemon = new RunningDaemon(config, Map.of());
-    await("waiting for the TPM", () -> phase(device).equals("waiting"));
+    RunningDaemon daemon = runningIn(device, config, "waiting");
     JsonNode status = status(config);
     CliRun stopped = daemon.stopAndWait();
 

@@ -156,6 +156,11 @@ public final class Device {
     return deviceKey(key);
   }
 
+  /** The symmetric key (device or group key) in the device's key file. */
+  String symmetricKey() throws IOException {
+    return Files.readString(keyFile).strip();
+  }
+
   Device groupKey(String base64) throws IOException {
     this.keyKind = "group_key";
     writeKey(base64);

@@ -12,9 +12,7 @@ import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.hub.HubVerifier;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.emulator.hub.HubDirectory;
 import io.dpsagent.emulator.hub.HubServer;
-import io.dpsagent.emulator.hub.HubState;
 import io.dpsagent.emulator.hub.RegisteredDevices;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.EnrollmentOptions;
@@ -22,14 +20,12 @@ import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import io.dpsagent.hsm.testing.TestPki;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -71,19 +67,11 @@ class HubVerificationTest {
     emulator = Emulators.startWithHub(HUB);
     hubCa = LocalCertificateAuthority.create();
     hubCaFile = Files.writeString(shared.resolve("hub-ca.pem"), TestPki.pem(hubCa.certificate()));
-    hub = startHub(new RegisteredDevices(emulator.registry(), Clock.systemUTC()));
-    strangerHub = startHub((host, deviceId) -> Optional.empty()); // holds no device DPS created
-  }
-
-  private static HubServer startHub(HubDirectory directory) throws Exception {
-    return HubServer.start(
-        new InetSocketAddress("127.0.0.1", 0),
-        new HubState(HUB),
-        new HubServer.Settings(
-            hubCa.issueServerIdentity(HUB).newServerContext(),
-            directory,
-            Duration.ZERO,
-            Clock.systemUTC()));
+    hub =
+        LoopbackHubs.start(
+            hubCa, HUB, new RegisteredDevices(emulator.registry(), Clock.systemUTC()));
+    // The stranger hub holds no device DPS created.
+    strangerHub = LoopbackHubs.start(hubCa, HUB, (host, deviceId) -> Optional.empty());
   }
 
   @AfterAll

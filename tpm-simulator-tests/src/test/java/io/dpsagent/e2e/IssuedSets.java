@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.hsm.pem.Pem;
 import java.io.IOException;
@@ -15,10 +17,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** What the renewal tests watch of a daemon's output set with an issued certificate. */
 final class IssuedSets {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private IssuedSets() {}
 
@@ -30,6 +35,31 @@ final class IssuedSets {
     }
     assertTrue(Files.exists(json), "the daemon wrote no connection.json within 10 s");
     return device.connection().certificate().orElseThrow();
+  }
+
+  /**
+   * The daemon's state.json once it records an attempt and {@code wanted} accepts it; within {@code
+   * bound}.
+   */
+  static JsonNode awaitState(Device device, Duration bound, Predicate<JsonNode> wanted)
+      throws Exception {
+    Path file = device.outputDir.resolve("state.json");
+    Instant deadline = Instant.now().plus(bound);
+    while (Instant.now().isBefore(deadline)) {
+      if (Files.exists(file)) {
+        JsonNode state = JSON.readTree(Files.readAllBytes(file));
+        if (state.has("lastAttempt") && wanted.test(state)) {
+          return state;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("state.json did not show the awaited attempt within " + bound);
+  }
+
+  /** The daemon's state.json once its last attempt failed; within {@code bound}. */
+  static JsonNode awaitFailedAttempt(Device device, Duration bound) throws Exception {
+    return awaitState(device, bound, s -> !s.path("lastAttempt").path("succeeded").asBoolean());
   }
 
   /** Whether {@code file} is absent, or goes within 5 s. */

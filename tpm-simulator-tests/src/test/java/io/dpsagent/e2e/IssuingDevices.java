@@ -34,6 +34,12 @@ final class IssuingDevices {
             enrollment.withOptions(enrollment.options().withCertificateIssuance(issuance)));
   }
 
+  /** Enrolls {@code device} again with its own key, now set for certificate issuance or not. */
+  static void enrollAgain(DpsEmulator emulator, Device device, boolean issuance)
+      throws IOException {
+    enroll(emulator, device.registrationId(), device.symmetricKey(), issuance);
+  }
+
   /** The config table turning certificate issuance on, its key at {@code keyUri}, then more. */
   static String issuanceTable(String keyUri, String extraLines) {
     return "[provisioning.certificate_issuance]\n"

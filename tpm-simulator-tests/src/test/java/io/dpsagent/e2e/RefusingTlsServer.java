@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLServerSocket;
@@ -35,13 +34,7 @@ final class RefusingTlsServer implements AutoCloseable {
   private final ServerSocket server;
   private final Behaviour behaviour;
   private final AtomicInteger connections = new AtomicInteger();
-  private final ExecutorService threads =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "refusing-tls-server");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService threads = DaemonThreads.cachedPool("refusing-tls-server");
 
   private RefusingTlsServer(ServerSocket server, Behaviour behaviour) {
     this.server = server;

@@ -149,7 +149,7 @@ class SecretScanTest {
 
   private void groupDerivedFlow() throws Exception {
     Device member = fleet.enrolled(dir("group"), "symmetric-group", "https");
-    String groupKey = Files.readString(member.keyFile).strip();
+    String groupKey = member.symmetricKey();
     secrets.add(
         SoftwareSymmetricKey.deriveFromGroupKey(
                 SoftwareSymmetricKey.ofBase64(groupKey), member.registrationId())
@@ -323,7 +323,7 @@ class SecretScanTest {
   /** The device's key file, and the DPS signature the agent computes with it at the fixed clock. */
   private void trackDeviceSecrets(Device device) throws Exception {
     if (Files.exists(device.keyFile) && device.registrationId() != null) {
-      String key = Files.readString(device.keyFile).strip();
+      String key = device.symmetricKey();
       if (!key.equals("unused")) {
         secrets.add(key);
         dpsSignature(device.registrationId(), key);

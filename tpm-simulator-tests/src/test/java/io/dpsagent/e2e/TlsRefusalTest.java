@@ -56,6 +56,17 @@ class TlsRefusalTest {
     return run;
   }
 
+  /**
+   * Like {@link #assertRefusedWithoutRetry(String, RefusingTlsServer, String)}, against a new
+   * server presenting {@code leaf}.
+   */
+  private void assertRefusedWithoutRetry(String transport, TestPki.Leaf leaf, String message)
+      throws Exception {
+    try (RefusingTlsServer server = RefusingTlsServer.presenting(leaf)) {
+      assertRefusedWithoutRetry(transport, server, message);
+    }
+  }
+
   /** Provisions against {@code server}: exit 2 with TLS {@code message}, after one connection. */
   private void assertRefusedWithoutRetry(String transport, RefusingTlsServer server, String message)
       throws Exception {
@@ -68,44 +79,33 @@ class TlsRefusalTest {
 
   @EveryTransport
   void aCertificateForAnotherHostNameSaysWhichNamesItIsFor(String transport) throws Exception {
-    try (RefusingTlsServer server =
-        RefusingTlsServer.presenting(trustedCa.leaf("dps.example.net", KeyType.EC_P256))) {
-      assertRefusedWithoutRetry(
-          transport,
-          server,
-          "the certificate of localhost is for dps.example.net; use a global_endpoint"
-              + " host name it names");
-    }
+    assertRefusedWithoutRetry(
+        transport,
+        trustedCa.leaf("dps.example.net", KeyType.EC_P256),
+        "the certificate of localhost is for dps.example.net; use a global_endpoint"
+            + " host name it names");
   }
 
   @EveryTransport
   void anExpiredServerCertificateSaysWhenItExpired(String transport) throws Exception {
     Instant expired = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
-    try (RefusingTlsServer server =
-        RefusingTlsServer.presenting(
-            trustedCa.leaf(
-                "localhost", KeyType.EC_P256, expired.minus(Duration.ofDays(30)), expired))) {
-      assertRefusedWithoutRetry(
-          transport,
-          server,
-          "the certificate of localhost expired on "
-              + expired
-              + "; renew it on the"
-              + " server, or fix this device's clock if that date is wrong");
-    }
+    assertRefusedWithoutRetry(
+        transport,
+        trustedCa.leaf("localhost", KeyType.EC_P256, expired.minus(Duration.ofDays(30)), expired),
+        "the certificate of localhost expired on "
+            + expired
+            + "; renew it on the"
+            + " server, or fix this device's clock if that date is wrong");
   }
 
   @EveryTransport
   void aCertificateFromAnUntrustedCaSaysToAddItsCa(String transport) throws Exception {
     TestPki.Issuer stranger = TestPki.rootCa("Stranger CA");
-    try (RefusingTlsServer server =
-        RefusingTlsServer.presenting(stranger.leaf("localhost", KeyType.EC_P256))) {
-      assertRefusedWithoutRetry(
-          transport,
-          server,
-          "the certificate of localhost is issued by 'CN=Stranger CA', which this"
-              + " device does not trust; add its CA to provisioning.trust_bundle");
-    }
+    assertRefusedWithoutRetry(
+        transport,
+        stranger.leaf("localhost", KeyType.EC_P256),
+        "the certificate of localhost is issued by 'CN=Stranger CA', which this"
+            + " device does not trust; add its CA to provisioning.trust_bundle");
   }
 
   @EveryTransport

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -120,13 +121,11 @@ class JavaServiceSdkTest {
       client.createOrUpdateIndividualEnrollment(new IndividualEnrollment(other, newKeys()));
     }
     List<String> listed =
-        allItems(
-                client.createIndividualEnrollmentQuery(
-                    query(QuerySpecificationBuilder.FromType.ENROLLMENTS), PAGE_SIZE),
-                IndividualEnrollment.class)
-            .stream()
-            .map(IndividualEnrollment::getRegistrationId)
-            .toList();
+        allIds(
+            client.createIndividualEnrollmentQuery(
+                query(QuerySpecificationBuilder.FromType.ENROLLMENTS), PAGE_SIZE),
+            IndividualEnrollment.class,
+            IndividualEnrollment::getRegistrationId);
     assertEquals(
         emulator.registry().individualEnrollmentVersions().stream()
             .map(v -> v.value().registrationId())
@@ -160,13 +159,11 @@ class JavaServiceSdkTest {
     client.createOrUpdateEnrollmentGroup(new EnrollmentGroup(groupId + "-a", newKeys()));
     client.createOrUpdateEnrollmentGroup(new EnrollmentGroup(groupId + "-b", newKeys()));
     List<String> listed =
-        allItems(
-                client.createEnrollmentGroupQuery(
-                    query(QuerySpecificationBuilder.FromType.ENROLLMENT_GROUPS), PAGE_SIZE),
-                EnrollmentGroup.class)
-            .stream()
-            .map(EnrollmentGroup::getEnrollmentGroupId)
-            .toList();
+        allIds(
+            client.createEnrollmentGroupQuery(
+                query(QuerySpecificationBuilder.FromType.ENROLLMENT_GROUPS), PAGE_SIZE),
+            EnrollmentGroup.class,
+            EnrollmentGroup::getEnrollmentGroupId);
     assertEquals(
         emulator.registry().enrollmentGroups().stream()
             .map(io.dpsagent.emulator.registry.EnrollmentGroup::id)
@@ -265,15 +262,11 @@ class JavaServiceSdkTest {
     assertEquals(record.etag(), state.getEtag());
 
     List<String> listed =
-        allItems(
-                client.createEnrollmentGroupRegistrationStateQuery(
-                    query(QuerySpecificationBuilder.FromType.DEVICE_REGISTRATIONS),
-                    groupId,
-                    PAGE_SIZE),
-                DeviceRegistrationState.class)
-            .stream()
-            .map(DeviceRegistrationState::getRegistrationId)
-            .toList();
+        allIds(
+            client.createEnrollmentGroupRegistrationStateQuery(
+                query(QuerySpecificationBuilder.FromType.DEVICE_REGISTRATIONS), groupId, PAGE_SIZE),
+            DeviceRegistrationState.class,
+            DeviceRegistrationState::getRegistrationId);
     assertEquals(devices, listed);
 
     client.deleteDeviceRegistrationState(state);
@@ -290,14 +283,15 @@ class JavaServiceSdkTest {
     return new QuerySpecificationBuilder("*", from).createSqlQuery();
   }
 
-  // Every page of a query; bounded, as a server that never ends a listing must fail the test.
-  private static <T> List<T> allItems(Query query, Class<T> type) {
-    List<T> items = new ArrayList<>();
+  // The IDs of the items of every page of a query, in order; bounded, as a server that never ends
+  // a listing must fail the test.
+  private static <T> List<String> allIds(Query query, Class<T> type, Function<T, String> id) {
+    List<String> ids = new ArrayList<>();
     for (int page = 0; page < 100 && query.hasNext(); page++) {
-      Arrays.stream(query.next().getItems()).map(type::cast).forEach(items::add);
+      Arrays.stream(query.next().getItems()).map(type::cast).map(id).forEach(ids::add);
     }
     assertFalse(query.hasNext(), "the query still had pages after 100");
-    return items;
+    return ids;
   }
 
   private static String newId(String what) {

@@ -102,6 +102,17 @@ class NodeSdkHttpsTpmTest extends DeviceSdkContract {
     assertTrue(failed.report().contains(expectedError), failed.report());
   }
 
+  /**
+   * The SDK failed with {@code expectedError} after DPS answered the one registration request for
+   * {@code registrationId} with {@code status} ({@code why}), and nothing was registered.
+   */
+  private void assertRefused(
+      String expectedError, Outcome outcome, String registrationId, int status, String why) {
+    assertSdkError(expectedError, outcome);
+    assertEquals(List.of(status), registerStatuses(registrationId), why);
+    assertEquals(Optional.empty(), emulator.registry().registration(registrationId));
+  }
+
   @Test
   void enrolledTpmIsAssignedAndKeepsTheDeviceKeyInTheTpm() throws Exception {
     TpmIdentity id = identity(tpm);
@@ -132,12 +143,12 @@ class NodeSdkHttpsTpmTest extends DeviceSdkContract {
 
       // The SDK created and persisted an EK and SRK of its own; the factory reads that EK.
       TpmIdentity id = identity(fresh);
-      assertSdkError(NOT_A_CHALLENGE, refused);
-      assertEquals(
-          List.of(404),
-          registerStatuses(id.registrationId()),
+      assertRefused(
+          NOT_A_CHALLENGE,
+          refused,
+          id.registrationId(),
+          404,
           "404 (errorCode 404201): no enrollment");
-      assertEquals(Optional.empty(), emulator.registry().registration(id.registrationId()));
 
       enroll(id.registrationId(), id.endorsementKey());
       Outcome assigned = sdk().registerWithTpm(emulator, fresh.port());
@@ -157,12 +168,12 @@ class NodeSdkHttpsTpmTest extends DeviceSdkContract {
 
       Outcome refused = sdk().registerWithTpm(emulator, other.port());
 
-      assertSdkError(CHALLENGE_WITHOUT_KEY, refused);
-      assertEquals(
-          List.of(401),
-          registerStatuses(id.registrationId()),
+      assertRefused(
+          CHALLENGE_WITHOUT_KEY,
+          refused,
+          id.registrationId(),
+          401,
           "401 (errorCode 401002): EK differs");
-      assertEquals(Optional.empty(), emulator.registry().registration(id.registrationId()));
     }
   }
 }

@@ -96,14 +96,8 @@ class NodeServiceSdkTest {
     assertEquals(restored.etag(), updated.path("body").path("etag").asText());
     assertEquals(id + "-device-2", updated.path("body").path("deviceId").asText());
 
-    JsonNode stale =
-        NodeServiceSdk.error(
-            service()
-                .call(
-                    "createOrUpdateIndividualEnrollment",
-                    enrollment.deepCopy().put("etag", stored.etag()))
-                .run());
-    assertEquals(412, stale.path("httpStatus").asInt(), stale.toString());
+    assertRefusedAsStale(
+        "createOrUpdateIndividualEnrollment", enrollment.deepCopy().put("etag", stored.etag()));
     assertEquals(
         restored, emulator.registry().individualEnrollmentVersion(id).orElseThrow(), "unchanged");
 
@@ -118,17 +112,13 @@ class NodeServiceSdkTest {
             emulator.registry().individualEnrollmentVersions().stream()
                 .map(v -> v.value().registrationId())
                 .toList());
-    JsonNode listed =
-        NodeServiceSdk.answers(
-            service()
-                .call("createIndividualEnrollmentQuery", query(), PAGE_SIZE)
-                .call("deleteIndividualEnrollment", id, restored.etag())
-                .run());
-
-    assertEquals(200, listed.get(0).path("httpStatus").asInt());
-    assertTrue(enrolled.size() > PAGE_SIZE, "the listing spans pages");
-    assertEquals(enrolled, values(listed.get(0).path("body"), "registrationId"));
-    assertSucceededWithoutAnswer(listed.get(1));
+    assertQueriedInPagesThenDeleted(
+        "createIndividualEnrollmentQuery",
+        "registrationId",
+        enrolled,
+        "deleteIndividualEnrollment",
+        id,
+        restored.etag());
     assertEquals(Optional.empty(), emulator.registry().individualEnrollment(id));
   }
 
@@ -173,12 +163,8 @@ class NodeServiceSdkTest {
     assertEquals("disabled", updated.path("body").path("provisioningStatus").asText());
     assertEquals(restored.etag(), updated.path("body").path("etag").asText());
 
-    JsonNode stale =
-        NodeServiceSdk.error(
-            service()
-                .call("createOrUpdateEnrollmentGroup", group.deepCopy().put("etag", stored.etag()))
-                .run());
-    assertEquals(412, stale.path("httpStatus").asInt(), stale.toString());
+    assertRefusedAsStale(
+        "createOrUpdateEnrollmentGroup", group.deepCopy().put("etag", stored.etag()));
     assertEquals(
         restored, emulator.registry().enrollmentGroupVersion(groupId).orElseThrow(), "unchanged");
 
@@ -191,17 +177,13 @@ class NodeServiceSdkTest {
     List<String> groups =
         sortedIds(
             emulator.registry().enrollmentGroups().stream().map(EnrollmentGroup::id).toList());
-    JsonNode listed =
-        NodeServiceSdk.answers(
-            service()
-                .call("createEnrollmentGroupQuery", query(), PAGE_SIZE)
-                .call("deleteEnrollmentGroup", groupId, restored.etag())
-                .run());
-
-    assertEquals(200, listed.get(0).path("httpStatus").asInt());
-    assertTrue(groups.size() > PAGE_SIZE, "the listing spans pages");
-    assertEquals(groups, values(listed.get(0).path("body"), "enrollmentGroupId"));
-    assertSucceededWithoutAnswer(listed.get(1));
+    assertQueriedInPagesThenDeleted(
+        "createEnrollmentGroupQuery",
+        "enrollmentGroupId",
+        groups,
+        "deleteEnrollmentGroup",
+        groupId,
+        restored.etag());
     assertEquals(Optional.empty(), emulator.registry().enrollmentGroup(groupId));
   }
 
@@ -265,6 +247,35 @@ class NodeServiceSdkTest {
 
     assertEquals(401, error.path("httpStatus").asInt(), error.toString());
     assertEquals(401002, error.path("body").path("errorCode").asInt(), error.toString());
+  }
+
+  /** SDK method {@code writeMethod} of {@code body}, whose etag is stale, is refused with 412. */
+  private void assertRefusedAsStale(String writeMethod, ObjectNode body) throws Exception {
+    JsonNode stale = NodeServiceSdk.error(service().call(writeMethod, body).run());
+    assertEquals(412, stale.path("httpStatus").asInt(), stale.toString());
+  }
+
+  /**
+   * Calls SDK method {@code queryMethod} for every record in pages of {@link #PAGE_SIZE}, then
+   * {@code deleteMethod} for {@code id} at {@code etag}: the query lists {@code expected} by {@code
+   * idField}, over more than one page, and the delete succeeds.
+   */
+  private void assertQueriedInPagesThenDeleted(
+      String queryMethod,
+      String idField,
+      List<String> expected,
+      String deleteMethod,
+      String id,
+      String etag)
+      throws Exception {
+    JsonNode answers =
+        NodeServiceSdk.answers(
+            service().call(queryMethod, query(), PAGE_SIZE).call(deleteMethod, id, etag).run());
+
+    assertEquals(200, answers.get(0).path("httpStatus").asInt());
+    assertTrue(expected.size() > PAGE_SIZE, "the listing spans pages");
+    assertEquals(expected, values(answers.get(0).path("body"), idField));
+    assertSucceededWithoutAnswer(answers.get(1));
   }
 
   // The SDK resolves a delete with nothing: success is all it tells (the emulator answers 204).
