@@ -23,9 +23,15 @@ class DpsValuesTest {
   /** Each value is refused as DPS misbehaving, so the run fails with exit code 4. */
   private static void assertRefused(Check check, String... values) {
     for (String bad : values) {
-      AgentException e = assertThrows(AgentException.class, () -> check.apply(bad), bad);
-      assertEquals(AgentException.Kind.REFUSED, e.kind(), bad);
+      refusal(check, bad);
     }
+  }
+
+  /** The refusal of {@code bad}, asserted to be one of DPS misbehaving. */
+  private static String refusal(Check check, String bad) {
+    AgentException e = assertThrows(AgentException.class, () -> check.apply(bad), bad);
+    assertEquals(AgentException.Kind.REFUSED, e.kind(), bad);
+    return e.getMessage();
   }
 
   @Test
@@ -66,12 +72,10 @@ class DpsValuesTest {
 
   @Test
   void aHostileHubNameIsShownEscapedInTheRefusal() {
-    AgentException e =
-        assertThrows(AgentException.class, () -> DpsValues.hubHostName("evil\n\u001b[2Jhub"));
     assertEquals(
         "DPS answered with an invalid assignedHub 'evil\\n\\u001B[2Jhub'; expected a DNS host name with an"
             + " optional :port. The answer is not used",
-        e.getMessage());
+        refusal(DpsValues::hubHostName, "evil\n\u001b[2Jhub"));
   }
 
   @Test
@@ -121,11 +125,9 @@ class DpsValuesTest {
     assertAccepted(DpsValues::substatus, "reprovisionedToInitialAssignment");
     assertAccepted(DpsValues::registrationId, "gw-0042");
     assertRefused(DpsValues::substatus, "initial\nAssignment");
-    AgentException e =
-        assertThrows(AgentException.class, () -> DpsValues.registrationId("../gw\u001b"));
     assertEquals(
         "DPS answered with an invalid registrationId '../gw\\u001B'; expected a registration ID"
             + " (letters, digits and - . _ :). The answer is not used",
-        e.getMessage());
+        refusal(DpsValues::registrationId, "../gw\u001b"));
   }
 }
