@@ -9,12 +9,26 @@ import org.junit.jupiter.api.Test;
 /** {@link Main} builds only the subcommand a command line names; its table must not drift. */
 class SubcommandTableTest {
 
+  /** What {@code args} print as help, exiting 0. */
+  private static String help(String... args) {
+    CliRun run = CliRun.of(args);
+    assertEquals(0, run.exitCode(), run.toString());
+    return run.stdout();
+  }
+
+  /** What {@code args} print as a usage error, on stderr alone, exiting 2. */
+  private static String usageError(String... args) {
+    CliRun run = CliRun.of(args);
+    assertEquals(2, run.exitCode(), run.toString());
+    assertEquals("", run.stdout());
+    return run.stderr();
+  }
+
   @Test
   void everySubcommandIsListedUnderTheNameItIsBuiltWith() {
     for (String name : Main.SUBCOMMANDS.keySet()) {
-      CliRun run = CliRun.of(name, "--help");
-      assertEquals(0, run.exitCode(), run.toString());
-      assertTrue(run.stdout().startsWith("Usage: dps-agent " + name + " "), run.stdout());
+      String help = help(name, "--help");
+      assertTrue(help.startsWith("Usage: dps-agent " + name + " "), help);
     }
     assertEquals(
         List.of(
@@ -48,9 +62,6 @@ class SubcommandTableTest {
   /** The models built by code ({@link Specs}) print what their annotations printed. */
   @Test
   void statusHelpIsTheAnnotatedCommandsHelp() {
-    CliRun run = CliRun.of("status", "--help");
-
-    assertEquals(0, run.exitCode(), run.toString());
     assertEquals(
         """
         Usage: dps-agent status [-hV] [--json] [--config=FILE]
@@ -61,14 +72,11 @@ class SubcommandTableTest {
               --json          print one JSON document
           -V, --version       Print version information and exit.
         """,
-        run.stdout());
+        help("status", "--help"));
   }
 
   @Test
   void checkHelpIsTheAnnotatedCommandsHelp() {
-    CliRun run = CliRun.of("check", "--help");
-
-    assertEquals(0, run.exitCode(), run.toString());
     assertEquals(
         """
         Usage: dps-agent check [-hV] [--json] [--offline] [--config=FILE]
@@ -84,30 +92,26 @@ class SubcommandTableTest {
                                     (default: dps-agent; else the current user)
           -V, --version           Print version information and exit.
         """,
-        run.stdout());
+        help("check", "--help"));
   }
 
   @Test
   void checkOptionValuesAreTypedAsTheAnnotationsTypedThem() {
-    CliRun run = CliRun.of("check", "--timeout", "x", "--offline");
+    String error = usageError("check", "--timeout", "x", "--offline");
 
-    assertEquals(2, run.exitCode(), run.toString());
     assertTrue(
-        run.stderr()
-            .startsWith(
-                "dps-agent: error: Invalid value for option '--timeout': 'x' is not an int\n"),
-        run.stderr());
+        error.startsWith(
+            "dps-agent: error: Invalid value for option '--timeout': 'x' is not an int\n"),
+        error);
   }
 
   @Test
   void topLevelHelpIsTheAnnotatedCommandsHelp() {
-    CliRun run = CliRun.of("--help");
+    String help = help("--help");
 
-    assertEquals(0, run.exitCode(), run.toString());
     assertTrue(
-        run.stdout()
-            .startsWith(
-                """
+        help.startsWith(
+            """
                 Usage: dps-agent [-hV] [COMMAND]
                 Device-side provisioning agent for the Azure IoT Hub Device Provisioning
                 Service.
@@ -115,36 +119,31 @@ class SubcommandTableTest {
                   -V, --version   Print version information and exit.
                 Commands:
                 """),
-        run.stdout());
+        help);
     assertTrue(
-        run.stdout()
-            .contains(
-                """
+        help.contains(
+            """
                   status       Show the cached assignment, the daemon's state, its last error,
                                  next retry and token expiry.
                 """),
-        run.stdout());
+        help);
   }
 
   @Test
   void statusUsageErrorsAreTheAnnotatedCommandsErrors() {
-    CliRun run = CliRun.of("status", "--jso");
+    String error = usageError("status", "--jso");
 
-    assertEquals(2, run.exitCode(), run.toString());
     assertTrue(
-        run.stderr()
-            .startsWith("dps-agent: error: Unknown option: '--jso'\nPossible solutions: --json\n"),
-        run.stderr());
-    assertEquals("", run.stdout());
+        error.startsWith("dps-agent: error: Unknown option: '--jso'\nPossible solutions: --json\n"),
+        error);
   }
 
   @Test
   void aMistypedCommandStillGetsPicocliSuggestions() {
-    CliRun run = CliRun.of("stauts");
+    String error = usageError("stauts");
 
-    assertEquals(2, run.exitCode(), run.toString());
     assertEquals(
         "dps-agent: error: Unmatched argument at index 0: 'stauts'\nDid you mean: dps-agent status?\n",
-        run.stderr());
+        error);
   }
 }

@@ -10,6 +10,7 @@ import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.ConfigLoader;
+import io.dpsagent.agent.output.Assignments;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.HubVerification.Result;
 import io.dpsagent.agent.sas.SasToken;

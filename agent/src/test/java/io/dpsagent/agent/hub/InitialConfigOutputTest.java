@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.config.OutputConfig;
+import io.dpsagent.agent.output.Assignments;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.agent.output.HubVerification;

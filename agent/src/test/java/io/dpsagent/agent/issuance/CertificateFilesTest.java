@@ -3,8 +3,8 @@ package io.dpsagent.agent.issuance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dpsagent.agent.config.CertificateIssuance;
+import io.dpsagent.agent.output.Assignments;
 import io.dpsagent.agent.output.ConnectionInfo;
-import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.hsm.KeyUri;
 import java.nio.file.Path;
@@ -50,24 +50,12 @@ class CertificateFilesTest {
   /** A set authenticating with {@code files}, as the writer records it. */
   private static ConnectionInfo setNaming(CertificateIssuance issuance, CertificateFiles files) {
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    return new ConnectionInfo(
-        "hub.example",
-        "gw",
-        "gw",
-        "0ne00000000",
-        "https://dps.example",
-        "symmetric_key",
-        CertificateSigningRequest.hubAuth(files.applyTo(issuance), DIR),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        now,
-        Optional.empty(),
-        HubVerification.NOT_VERIFIED,
-        Optional.of(new IssuedCertificate(files.chain(), "00", now, now.plusSeconds(60))));
+    return Assignments.assigned(
+            "hub.example",
+            "gw",
+            CertificateSigningRequest.hubAuth(files.applyTo(issuance), DIR),
+            now)
+        .withCertificate(new IssuedCertificate(files.chain(), "00", now, now.plusSeconds(60)));
   }
 
   @Test
@@ -76,30 +64,6 @@ class CertificateFilesTest {
 
     assertEquals("file:///var/lib/dps-agent/device-key.alt.pem", alternate.key().toString());
     assertEquals(DIR.resolve("device-cert.alt.pem"), alternate.chain());
-  }
-
-  @Test
-  void theSameKeyIsRenewedInThePairInUse() {
-    CertificateIssuance issuance = issuance(KEY, false);
-    CertificateFiles alternate = CertificateFiles.alternate(issuance, DIR);
-    CertificateFiles configured = CertificateFiles.configured(issuance, DIR);
-
-    assertSame(
-        configured, CertificateFiles.forRenewal(issuance, DIR, setNaming(issuance, configured)));
-    assertSame(
-        alternate, CertificateFiles.forRenewal(issuance, DIR, setNaming(issuance, alternate)));
-  }
-
-  @Test
-  void aRotatedKeyGoesToThePairNotInUseAndBack() {
-    CertificateIssuance issuance = issuance(KEY, true);
-    CertificateFiles alternate = CertificateFiles.alternate(issuance, DIR);
-    CertificateFiles configured = CertificateFiles.configured(issuance, DIR);
-
-    assertSame(
-        alternate, CertificateFiles.forRenewal(issuance, DIR, setNaming(issuance, configured)));
-    assertSame(
-        configured, CertificateFiles.forRenewal(issuance, DIR, setNaming(issuance, alternate)));
   }
 
   @Test
@@ -154,8 +118,8 @@ class CertificateFilesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {TOKEN_KEY, TPM_KEY})
-  void aRotatedChipKeyGoesToTheLocationNotInUseAndBack(String key) {
+  @ValueSource(strings = {KEY, TOKEN_KEY, TPM_KEY})
+  void aRotatedKeyGoesToThePairNotInUseAndBack(String key) {
     CertificateIssuance issuance = rotating(key);
     CertificateFiles alternate = CertificateFiles.alternate(issuance, DIR);
     CertificateFiles configured = CertificateFiles.configured(issuance, DIR);
@@ -167,13 +131,17 @@ class CertificateFilesTest {
     assertSame(alternate, CertificateFiles.inUse(issuance, DIR, setNaming(issuance, alternate)));
   }
 
+  /** Rotation turned off after a rotation: the key is renewed in whichever pair the set names. */
   @ParameterizedTest
-  @ValueSource(strings = {TOKEN_KEY, TPM_KEY})
-  void withRotationTurnedOffAChipKeyIsRenewedWhereTheSetNamesIt(String key) {
+  @ValueSource(strings = {KEY, TOKEN_KEY, TPM_KEY})
+  void withoutRotationTheKeyIsRenewedInThePairInUse(String key) {
     CertificateIssuance rotated = rotating(key);
     CertificateIssuance inPlace = issuance(key, false, rotateHandle(key));
     CertificateFiles alternate = CertificateFiles.alternate(rotated, DIR);
+    CertificateFiles configured = CertificateFiles.configured(inPlace, DIR);
 
+    assertSame(
+        configured, CertificateFiles.forRenewal(inPlace, DIR, setNaming(inPlace, configured)));
     assertSame(alternate, CertificateFiles.forRenewal(inPlace, DIR, setNaming(rotated, alternate)));
   }
 

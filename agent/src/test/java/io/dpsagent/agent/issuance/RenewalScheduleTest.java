@@ -1,12 +1,17 @@
 package io.dpsagent.agent.issuance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.dpsagent.agent.output.IssuedCertificate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** When an issued certificate is renewed, and when again after a failed renewal. */
 class RenewalScheduleTest {
@@ -48,43 +53,47 @@ class RenewalScheduleTest {
     assertEquals(Duration.ofDays(80), RenewalSchedule.until(due, T0));
   }
 
-  @Test
-  void aRetryFollowsTheBackOffWhileTheCertificateOutlivesIt() {
-    Instant now = T0.plus(Duration.ofDays(80));
-
-    assertEquals(
-        now.plusSeconds(30), RenewalSchedule.retryAt(now, Duration.ofSeconds(30), HUNDRED_DAYS));
-  }
-
-  @Test
-  void aRetryIsBroughtForwardToTheExpiryOfAStillValidCertificate() {
+  /** Each case: the retry's name, when it is scheduled, the back-off, the certificate, when. */
+  static Stream<Arguments> retries() {
     IssuedCertificate thirtySeconds = valid(T0, T0.plusSeconds(30));
-    Instant now = T0.plusSeconds(15);
-
-    assertEquals(
-        T0.plusSeconds(30), RenewalSchedule.retryAt(now, Duration.ofMinutes(4), thirtySeconds));
+    Instant dueAt80 = T0.plus(Duration.ofDays(80));
+    return Stream.of(
+        arguments(
+            "follows the back-off while the certificate outlives it",
+            dueAt80,
+            Duration.ofSeconds(30),
+            HUNDRED_DAYS,
+            dueAt80.plusSeconds(30)),
+        arguments(
+            "is brought forward to the expiry of a still valid certificate",
+            T0.plusSeconds(15),
+            Duration.ofMinutes(4),
+            thirtySeconds,
+            T0.plusSeconds(30)),
+        arguments(
+            "is never sooner than the minimum spacing before expiry",
+            T0.plusSeconds(29),
+            Duration.ofSeconds(60),
+            thirtySeconds,
+            T0.plusSeconds(29).plus(RenewalSchedule.MIN_RETRY)),
+        arguments(
+            "is never sooner than the minimum spacing without back-off",
+            T0.plusSeconds(29),
+            Duration.ZERO,
+            HUNDRED_DAYS,
+            T0.plusSeconds(29).plus(RenewalSchedule.MIN_RETRY)),
+        arguments(
+            "follows the back-off alone after expiry",
+            T0.plusSeconds(100),
+            Duration.ofMinutes(8),
+            thirtySeconds,
+            T0.plusSeconds(100).plus(Duration.ofMinutes(8))));
   }
 
-  @Test
-  void aRetryIsNeverSoonerThanTheMinimumSpacing() {
-    IssuedCertificate thirtySeconds = valid(T0, T0.plusSeconds(30));
-    Instant now = T0.plusSeconds(29);
-
-    assertEquals(
-        now.plus(RenewalSchedule.MIN_RETRY),
-        RenewalSchedule.retryAt(now, Duration.ofSeconds(60), thirtySeconds));
-    assertEquals(
-        now.plus(RenewalSchedule.MIN_RETRY),
-        RenewalSchedule.retryAt(now, Duration.ZERO, HUNDRED_DAYS));
-  }
-
-  @Test
-  void afterExpiryRetriesFollowTheBackOffAlone() {
-    IssuedCertificate expired = valid(T0, T0.plusSeconds(30));
-    Instant now = T0.plusSeconds(100);
-
-    assertEquals(
-        now.plus(Duration.ofMinutes(8)),
-        RenewalSchedule.retryAt(now, Duration.ofMinutes(8), expired));
+  @ParameterizedTest(name = "a retry {0}")
+  @MethodSource("retries")
+  void aRetry(
+      String name, Instant now, Duration backOff, IssuedCertificate certificate, Instant expected) {
+    assertEquals(expected, RenewalSchedule.retryAt(now, backOff, certificate));
   }
 }

@@ -3,6 +3,7 @@ package io.dpsagent.agent.output;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.common.AtomicFiles;
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class OutputDirectoryTest {
 
@@ -120,37 +124,32 @@ class OutputDirectoryTest {
   }
 
   // Root can write anywhere except on read-only mounts, which a test cannot make: these errors are
-  // injected.
-  @Test
-  void aReadOnlyFileSystemIsNamedWithItsFix() {
-    Path dir = Path.of("/media/ro/out");
-
-    AgentException e =
-        OutputDirectory.unusable(
-            "output.dir",
-            dir,
-            new FileSystemException(
-                dir.resolve(".probe.tmp-0a1b").toString(), null, "Read-only file system"));
-
-    assertEquals(AgentException.Kind.CONFIG, e.kind());
-    assertEquals(
-        "output.dir /media/ro/out cannot be written: read-only file system; "
-            + "set output.dir to a directory on a writable file system",
-        e.getMessage());
+  // injected. Each case: the directory, what writing in it threw, the message.
+  static Stream<Arguments> injectedFailures() {
+    return Stream.of(
+        arguments(
+            "a read-only file system is named with its fix",
+            "/media/ro/out",
+            new FileSystemException("/media/ro/out/.probe.tmp-0a1b", null, "Read-only file system"),
+            "output.dir /media/ro/out cannot be written: read-only file system; "
+                + "set output.dir to a directory on a writable file system"),
+        arguments(
+            "permission denied on a parent names the parent",
+            "/var/lib/dps-agent/out",
+            new AccessDeniedException("/var/lib/dps-agent"),
+            "output.dir /var/lib/dps-agent/out cannot be written: "
+                + "permission denied (at /var/lib/dps-agent); let the agent's user write there "
+                + "(chown or chmod it) or set output.dir to a directory it can write"));
   }
 
-  @Test
-  void permissionDeniedOnAParentNamesTheParent() {
-    Path dir = Path.of("/var/lib/dps-agent/out");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("injectedFailures")
+  void anUnwritableDirectoryIsAConfigErrorWithItsFix(
+      String name, String dir, FileSystemException failure, String message) {
+    AgentException e = OutputDirectory.unusable("output.dir", Path.of(dir), failure);
 
-    AgentException e =
-        OutputDirectory.unusable(
-            "output.dir", dir, new AccessDeniedException("/var/lib/dps-agent"));
-
-    assertEquals(
-        "output.dir /var/lib/dps-agent/out cannot be written: permission denied (at /var/lib/dps-agent); "
-            + "let the agent's user write there (chown or chmod it) or set output.dir to a directory it can write",
-        e.getMessage());
+    assertEquals(AgentException.Kind.CONFIG, e.kind());
+    assertEquals(message, e.getMessage());
   }
 
   @Test

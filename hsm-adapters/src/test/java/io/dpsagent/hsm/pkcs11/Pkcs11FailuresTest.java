@@ -20,15 +20,24 @@ class Pkcs11FailuresTest {
 
   @TempDir Path dir;
 
+  /**
+   * Opening {@code uri}, with {@code defaultModule} for a URI without module-path, fails as {@code
+   * kind}; returns the message.
+   */
+  private static String failure(Pkcs11Uri uri, String defaultModule, Pkcs11Exception.Kind kind) {
+    Pkcs11Exception e =
+        assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, defaultModule));
+    assertEquals(kind, e.pkcs11Kind());
+    return e.getMessage();
+  }
+
   @Test
   void aModuleThatDoesNotExistIsNamed() {
     Pkcs11Uri uri =
         Pkcs11Uri.parse(
             softHsm.uri("", "/nonexistent/libnothing.so", "pin-source=file:" + softHsm.pinFile()));
-    Pkcs11Exception e =
-        assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, SoftHsm.MODULE));
-    assertEquals(Pkcs11Exception.Kind.MODULE_NOT_FOUND, e.pkcs11Kind());
-    assertEquals("PKCS#11 module /nonexistent/libnothing.so does not exist", e.getMessage());
+    String message = failure(uri, SoftHsm.MODULE, Pkcs11Exception.Kind.MODULE_NOT_FOUND);
+    assertEquals("PKCS#11 module /nonexistent/libnothing.so does not exist", message);
   }
 
   @Test
@@ -38,24 +47,21 @@ class Pkcs11FailuresTest {
             "pkcs11:token=" + softHsm.label() + "?pin-source=file:" + softHsm.pinFile());
 
     assertEquals(softHsm.label(), Pkcs11Token.open(uri, SoftHsm.MODULE).info().label());
-    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
-    assertEquals(Pkcs11Exception.Kind.MODULE_NOT_FOUND, e.pkcs11Kind());
+    String message = failure(uri, null, Pkcs11Exception.Kind.MODULE_NOT_FOUND);
     assertEquals(
         "no PKCS#11 module for "
             + uri
             + ": add module-path=/path/to/module.so to the URI or set pkcs11.module",
-        e.getMessage());
+        message);
   }
 
   @Test
   void aFileThatIsNotAPkcs11ModuleIsRefused() throws Exception {
     Path notALibrary = Files.writeString(dir.resolve("module.so"), "not a library");
     Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:token=x?module-path=" + notALibrary + "&pin-value=1");
-    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
-    assertEquals(Pkcs11Exception.Kind.MODULE_NOT_FOUND, e.pkcs11Kind());
+    String message = failure(uri, null, Pkcs11Exception.Kind.MODULE_NOT_FOUND);
     assertEquals(
-        "PKCS#11 module " + notALibrary + " cannot be loaded or is not a PKCS#11 module",
-        e.getMessage());
+        "PKCS#11 module " + notALibrary + " cannot be loaded or is not a PKCS#11 module", message);
   }
 
   @Test
@@ -66,14 +72,12 @@ class Pkcs11FailuresTest {
                 + SoftHsm.MODULE
                 + "&pin-source=file:"
                 + softHsm.pinFile());
-    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
-    assertEquals(Pkcs11Exception.Kind.TOKEN_NOT_FOUND, e.pkcs11Kind());
+    String message = failure(uri, null, Pkcs11Exception.Kind.TOKEN_NOT_FOUND);
     assertTrue(
-        e.getMessage()
-            .startsWith(
-                "no token matches " + uri + " in module " + SoftHsm.MODULE + " (tokens present: "),
-        e.getMessage());
-    assertTrue(e.getMessage().contains("'" + softHsm.label() + "'"), e.getMessage());
+        message.startsWith(
+            "no token matches " + uri + " in module " + SoftHsm.MODULE + " (tokens present: "),
+        message);
+    assertTrue(message.contains("'" + softHsm.label() + "'"), message);
   }
 
   @Test
@@ -84,9 +88,7 @@ class Pkcs11FailuresTest {
         Pkcs11Uri.parse(softHsm.uri("", Pkcs11Spy.MODULE, "pin-source=file:" + pinFile));
     long loginsBefore = Pkcs11Spy.logins();
 
-    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
-
-    assertEquals(Pkcs11Exception.Kind.PIN_UNAVAILABLE, e.pkcs11Kind());
+    String message = failure(uri, null, Pkcs11Exception.Kind.PIN_UNAVAILABLE);
     assertEquals(
         "key file "
             + pinFile
@@ -95,7 +97,7 @@ class Pkcs11FailuresTest {
             + " (PIN file of "
             + uri
             + ")",
-        e.getMessage());
+        message);
     assertEquals(0, Pkcs11Spy.logins() - loginsBefore, "C_Login calls");
   }
 
@@ -103,11 +105,10 @@ class Pkcs11FailuresTest {
   void aUriWithoutAPinIsRefused() {
     Pkcs11Uri uri =
         Pkcs11Uri.parse("pkcs11:token=" + softHsm.label() + "?module-path=" + SoftHsm.MODULE);
-    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(uri, null));
-    assertEquals(Pkcs11Exception.Kind.PIN_UNAVAILABLE, e.pkcs11Kind());
+    String message = failure(uri, null, Pkcs11Exception.Kind.PIN_UNAVAILABLE);
     assertEquals(
         "no PIN for " + uri + ": add pin-source=file:/path/to/pin (an owner-only file) to the URI",
-        e.getMessage());
+        message);
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,6 +27,25 @@ class SoftwareTlsIdentityTest {
   /** The identity in the test's {@code chain.pem} and {@code key.pem}. */
   private SoftwareTlsIdentity loadPem() throws HsmException {
     return SoftwareTlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
+  }
+
+  /** Why loading the test's {@code chain.pem} and {@code key.pem} fails. */
+  private String pemRefusal() {
+    return assertThrows(HsmException.class, this::loadPem).getMessage();
+  }
+
+  /** Writes an EC P-256 identity for {@code device-01} as the test's PEM files. */
+  private void writeDevicePem() throws Exception {
+    INTERMEDIATE
+        .leaf("device-01", KeyType.EC_P256)
+        .writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
+  }
+
+  /** Writes {@code password} to an owner-only {@code password} file. */
+  private Path passwordFile(String password) throws IOException {
+    Path file = Files.writeString(dir.resolve("password"), password);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
   }
 
   @ParameterizedTest
@@ -48,9 +68,7 @@ class SoftwareTlsIdentityTest {
 
   @Test
   void offersNoAliasForAKeyTypeItDoesNotHave() throws Exception {
-    INTERMEDIATE
-        .leaf("device-01", KeyType.EC_P256)
-        .writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
+    writeDevicePem();
     SoftwareTlsIdentity identity = loadPem();
     assertNull(identity.keyManager().chooseClientAlias(new String[] {"RSA"}, null, null));
   }
@@ -63,73 +81,60 @@ class SoftwareTlsIdentityTest {
     INTERMEDIATE
         .leaf("device-02", KeyType.EC_P256)
         .writePem(dir.resolve("other.pem"), dir.resolve("key.pem"));
-    HsmException e = assertThrows(HsmException.class, this::loadPem);
     assertEquals(
         "private key in "
             + dir.resolve("key.pem")
             + " does not belong to the first certificate in "
             + dir.resolve("chain.pem"),
-        e.getMessage());
+        pemRefusal());
   }
 
   @Test
   void refusesAPrivateKeyReadableByOthers() throws Exception {
-    INTERMEDIATE
-        .leaf("device-01", KeyType.EC_P256)
-        .writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
+    writeDevicePem();
     Files.setPosixFilePermissions(
         dir.resolve("key.pem"), PosixFilePermissions.fromString("rw-r--r--"));
-    HsmException e = assertThrows(HsmException.class, this::loadPem);
     assertEquals(
         "key file "
             + dir.resolve("key.pem")
             + " is accessible by group or others (mode rw-r--r--); run: chmod 600 "
             + dir.resolve("key.pem"),
-        e.getMessage());
+        pemRefusal());
   }
 
   @Test
   void refusesAFileWithoutCertificates() throws Exception {
     Files.writeString(dir.resolve("chain.pem"), "not a certificate\n");
-    HsmException e = assertThrows(HsmException.class, this::loadPem);
     assertEquals(
-        "certificate file " + dir.resolve("chain.pem") + " holds no PEM certificate",
-        e.getMessage());
+        "certificate file " + dir.resolve("chain.pem") + " holds no PEM certificate", pemRefusal());
   }
 
   @Test
   void refusesADamagedCertificateBlock() throws Exception {
     Files.writeString(
         dir.resolve("chain.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-    HsmException e = assertThrows(HsmException.class, this::loadPem);
     assertEquals(
         "certificate file " + dir.resolve("chain.pem") + " is not a PEM certificate chain",
-        e.getMessage());
+        pemRefusal());
   }
 
   @Test
   void refusesATruncatedKey() throws Exception {
-    INTERMEDIATE
-        .leaf("device-01", KeyType.EC_P256)
-        .writePem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
+    writeDevicePem();
     String pem = Files.readString(dir.resolve("key.pem"));
     Files.writeString(dir.resolve("key.pem"), pem.substring(0, pem.length() / 2));
-    HsmException e = assertThrows(HsmException.class, this::loadPem);
     assertEquals(
         "private key file " + dir.resolve("key.pem") + " is not a valid PEM private key",
-        e.getMessage());
+        pemRefusal());
   }
 
   @Test
   void loadsPkcs12WithAPasswordFile() throws Exception {
     TestPki.Leaf leaf = INTERMEDIATE.leaf("device-01", KeyType.EC_P384);
     leaf.writePkcs12(dir.resolve("device.p12"), "s3cret".toCharArray());
-    Files.writeString(dir.resolve("password"), "s3cret\n");
-    Files.setPosixFilePermissions(
-        dir.resolve("password"), PosixFilePermissions.fromString("rw-------"));
 
     SoftwareTlsIdentity identity =
-        SoftwareTlsIdentity.fromPkcs12(dir.resolve("device.p12"), dir.resolve("password"));
+        SoftwareTlsIdentity.fromPkcs12(dir.resolve("device.p12"), passwordFile("s3cret\n"));
 
     assertEquals(leaf.chain(), identity.certificateChain());
   }
@@ -139,19 +144,16 @@ class SoftwareTlsIdentityTest {
     INTERMEDIATE
         .leaf("device-01", KeyType.EC_P256)
         .writePkcs12(dir.resolve("device.p12"), "right".toCharArray());
-    Files.writeString(dir.resolve("password"), "wrong-guess");
-    Files.setPosixFilePermissions(
-        dir.resolve("password"), PosixFilePermissions.fromString("rw-------"));
+    Path password = passwordFile("wrong-guess");
     HsmException e =
         assertThrows(
             HsmException.class,
-            () ->
-                SoftwareTlsIdentity.fromPkcs12(dir.resolve("device.p12"), dir.resolve("password")));
+            () -> SoftwareTlsIdentity.fromPkcs12(dir.resolve("device.p12"), password));
     assertEquals(
         "cannot open PKCS#12 file "
             + dir.resolve("device.p12")
             + ": wrong password in "
-            + dir.resolve("password")
+            + password
             + " or not a PKCS#12 file",
         e.getMessage());
   }

@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -138,6 +140,8 @@ public final class TestPki {
   /** A device certificate with its private key and the chain a device presents (no root). */
   public record Leaf(List<X509Certificate> chain, PrivateKey privateKey) {
 
+    private static final char[] NO_PASSWORD = new char[0];
+
     public X509Certificate certificate() {
       return chain.get(0);
     }
@@ -157,13 +161,25 @@ public final class TestPki {
     /** Writes a PKCS#12 bundle (mode 0600) protected by {@code password}. */
     public void writePkcs12(Path file, char[] password)
         throws IOException, GeneralSecurityException {
+      try (OutputStream out = Files.newOutputStream(file)) {
+        keyStore(password).store(out, password);
+      }
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** Key managers that present this chain, proving it with the key: for a test TLS server. */
+    public KeyManager[] keyManagers() throws IOException, GeneralSecurityException {
+      KeyManagerFactory factory =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      factory.init(keyStore(NO_PASSWORD), NO_PASSWORD);
+      return factory.getKeyManagers();
+    }
+
+    private KeyStore keyStore(char[] password) throws IOException, GeneralSecurityException {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       store.setKeyEntry("device", privateKey, password, chain.toArray(new X509Certificate[0]));
-      try (OutputStream out = Files.newOutputStream(file)) {
-        store.store(out, password);
-      }
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      return store;
     }
   }
 

@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -36,17 +35,8 @@ public final class TlsTestServer implements AutoCloseable {
   public TlsTestServer(TestPki.Issuer ca) throws Exception {
     this.ca = ca;
     TestPki.Leaf serverLeaf = ca.leaf("localhost", TestPki.KeyType.EC_P256);
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry(
-        "server",
-        serverLeaf.privateKey(),
-        new char[0],
-        serverLeaf.chain().toArray(new X509Certificate[0]));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, new char[0]);
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), trustManagers(), null);
+    context.init(serverLeaf.keyManagers(), trustManagers(), null);
     socket =
         (SSLServerSocket)
             context

@@ -21,6 +21,9 @@ class TpmTimeoutTest {
 
   private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
+  /** One second to connect, one for each answer. */
+  private static final TpmTimeouts ONE_SECOND_EACH = TpmTimeouts.of(ONE_SECOND, ONE_SECOND);
+
   /** Start-up of a TSS.Java Tpm and the thread hand-offs: far below any timeout under test. */
   private static final Duration SLACK = Duration.ofMillis(900);
 
@@ -33,10 +36,7 @@ class TpmTimeoutTest {
       TctiSpec tcti = TctiSpec.swtpm("127.0.0.1", silent.port());
       HsmException e =
           failsWithin(
-              ONE_SECOND,
-              () ->
-                  TpmAttestor.open(
-                      tcti, TpmSettings.defaults(), TpmTimeouts.of(ONE_SECOND, ONE_SECOND)));
+              ONE_SECOND, () -> TpmAttestor.open(tcti, TpmSettings.defaults(), ONE_SECOND_EACH));
       assertEquals(HsmException.Kind.UNAVAILABLE, e.kind());
       assertEquals(
           tcti + ": TPM did not answer in 1 s (is another program using it?)", e.getMessage());
@@ -51,11 +51,7 @@ class TpmTimeoutTest {
       HsmException e =
           failsWithin(
               ONE_SECOND,
-              () ->
-                  TpmAttestor.open(
-                      swtpm.tcti(),
-                      TpmSettings.defaults(),
-                      TpmTimeouts.of(ONE_SECOND, ONE_SECOND)));
+              () -> TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults(), ONE_SECOND_EACH));
       assertEquals(HsmException.Kind.UNAVAILABLE, e.kind());
       assertEquals(
           swtpm.tcti() + ": TPM did not answer in 1 s (is another program using it?)",
@@ -87,8 +83,7 @@ class TpmTimeoutTest {
   void silentSimulatorPlatformPort() throws Exception {
     try (SilentTpm silent = SilentTpm.start()) {
       TctiSpec tcti = TctiSpec.mssim("127.0.0.1", silent.port());
-      HsmException e =
-          failsWithin(ONE_SECOND, () -> Tpms.open(tcti, TpmTimeouts.of(ONE_SECOND, ONE_SECOND)));
+      HsmException e = failsWithin(ONE_SECOND, () -> Tpms.open(tcti, ONE_SECOND_EACH));
       assertEquals(
           tcti
               + " (platform port "
@@ -105,8 +100,7 @@ class TpmTimeoutTest {
   @Test
   void simulatorFramingWorksAndTimesOut() throws Exception {
     try (Swtpm swtpm = Swtpm.start()) {
-      MssimTcpDevice device =
-          new MssimTcpDevice("127.0.0.1", swtpm.port(), TpmTimeouts.of(ONE_SECOND, ONE_SECOND));
+      MssimTcpDevice device = new MssimTcpDevice("127.0.0.1", swtpm.port(), ONE_SECOND_EACH);
       device.open();
       try (Tpm tpm = new Tpm()) {
         tpm._setDevice(device);
@@ -114,8 +108,7 @@ class TpmTimeoutTest {
         assertEquals(16, random.length);
         try (SilentTpm silent = SilentTpm.start()) {
           MssimTcpDevice silentDevice =
-              new MssimTcpDevice(
-                  "127.0.0.1", silent.port(), TpmTimeouts.of(ONE_SECOND, ONE_SECOND));
+              new MssimTcpDevice("127.0.0.1", silent.port(), ONE_SECOND_EACH);
           silentDevice.open();
           silentDevice.dispatchCommand(GET_RANDOM_8);
           TpmNoAnswerException e =
@@ -137,8 +130,7 @@ class TpmTimeoutTest {
   void silentCharacterDeviceEndsAtTheCommandTimeout() throws Exception {
     try (SilentCharacterDevice device = SilentCharacterDevice.start()) {
       TctiSpec tcti = TctiSpec.device(device.path().toString());
-      HsmException e =
-          failsWithin(ONE_SECOND, () -> Tpms.open(tcti, TpmTimeouts.of(ONE_SECOND, ONE_SECOND)));
+      HsmException e = failsWithin(ONE_SECOND, () -> Tpms.open(tcti, ONE_SECOND_EACH));
       assertEquals(HsmException.Kind.UNAVAILABLE, e.kind());
       assertEquals(
           tcti + ": TPM did not answer in 1 s (is another program using it?)", e.getMessage());
@@ -156,16 +148,14 @@ class TpmTimeoutTest {
   @Test
   void devicesGiveUpOnTheirConnectionAfterATimeout() throws Exception {
     try (SilentTpm silent = SilentTpm.start()) {
-      SwtpmTcpDevice device =
-          new SwtpmTcpDevice("127.0.0.1", silent.port(), TpmTimeouts.of(ONE_SECOND, ONE_SECOND));
+      SwtpmTcpDevice device = new SwtpmTcpDevice("127.0.0.1", silent.port(), ONE_SECOND_EACH);
       device.open();
       device.dispatchCommand(GET_RANDOM_8);
       assertThrows(TpmNoAnswerException.class, device::getResponse);
       assertGivenUp(device, "swtpm:host=127.0.0.1,port=" + silent.port() + " is not open");
     }
     try (SilentCharacterDevice pty = SilentCharacterDevice.start()) {
-      TpmCharacterDevice device =
-          new TpmCharacterDevice(pty.path().toString(), TpmTimeouts.of(ONE_SECOND, ONE_SECOND));
+      TpmCharacterDevice device = new TpmCharacterDevice(pty.path().toString(), ONE_SECOND_EACH);
       device.open();
       assertThrows(TpmNoAnswerException.class, () -> device.dispatchCommand(GET_RANDOM_8));
       assertGivenUp(device, "TPM device " + pty.path() + " is not open");

@@ -19,8 +19,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +27,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
@@ -152,17 +149,8 @@ class Http11ExchangeConnectionTest {
 
     Server(TestPki.Leaf identity, Mode mode) throws Exception {
       this.mode = mode;
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      keys.setKeyEntry(
-          "server",
-          identity.privateKey(),
-          new char[0],
-          identity.chain().toArray(new X509Certificate[0]));
-      KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
-      factory.init(keys, new char[0]);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(factory.getKeyManagers(), null, null);
+      context.init(identity.keyManagers(), null, null);
       tls = context.getSocketFactory();
       socket = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
       Thread acceptor = new Thread(this::accept, "test-https-server");

@@ -17,6 +17,11 @@ class Http11ExchangeTest {
         new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)));
   }
 
+  /** What reading {@code wire} fails with. */
+  private static String failure(String wire) {
+    return assertThrows(IOException.class, () -> read(wire)).getMessage();
+  }
+
   @Test
   void readsAContentLengthAnswerWithTheHeadersDpsClientsUse() throws Exception {
     HttpExchange.Response r =
@@ -47,29 +52,26 @@ class Http11ExchangeTest {
 
   @Test
   void aTruncatedBodyIsAnError() {
-    IOException e =
-        assertThrows(
-            IOException.class, () -> read("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"));
-    assertEquals("connection closed after 3 of 10 body bytes", e.getMessage());
+    assertEquals(
+        "connection closed after 3 of 10 body bytes",
+        failure("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"));
   }
 
   @Test
   void aConnectionClosedInTheHeadersIsAnError() {
-    IOException e = assertThrows(IOException.class, () -> read("HTTP/1.1 200 OK\r\nContent-Le"));
-    assertEquals("connection closed in the middle of the answer", e.getMessage());
+    assertEquals(
+        "connection closed in the middle of the answer", failure("HTTP/1.1 200 OK\r\nContent-Le"));
   }
 
   @Test
   void somethingThatIsNotHttpIsRejected() {
-    IOException e = assertThrows(IOException.class, () -> read("SSH-2.0-OpenSSH\r\n\r\n"));
-    assertEquals("not an HTTP answer: SSH-2.0-OpenSSH", e.getMessage());
+    assertEquals("not an HTTP answer: SSH-2.0-OpenSSH", failure("SSH-2.0-OpenSSH\r\n\r\n"));
   }
 
   @Test
   void anOversizedBodyIsRefused() {
-    IOException e =
-        assertThrows(
-            IOException.class, () -> read("HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n"));
-    assertEquals("response body larger than 262144 bytes", e.getMessage());
+    assertEquals(
+        "response body larger than 262144 bytes",
+        failure("HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n"));
   }
 }

@@ -1,18 +1,18 @@
-package io.dpsagent.agent.hub;
+package io.dpsagent.agent.output;
 
-import io.dpsagent.agent.output.ConnectionInfo;
-import io.dpsagent.agent.output.HubAuth;
-import io.dpsagent.agent.output.HubVerification;
 import java.time.Instant;
 import java.util.Optional;
 
-/** What a hub verification starts from: an assignment as DPS answers it, none of it optional. */
-final class Assignments {
+/**
+ * An assignment as DPS answers it, none of it optional: what a hub verification or a renewal starts
+ * from.
+ */
+public final class Assignments {
 
   private Assignments() {}
 
   /** {@code deviceId}, its own registration ID, assigned to {@code hubHostName}; not verified. */
-  static ConnectionInfo assigned(
+  public static ConnectionInfo assigned(
       String hubHostName, String deviceId, HubAuth auth, Instant provisionedAt) {
     return new ConnectionInfo(
         hubHostName,
