@@ -32,6 +32,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads the TOML config file. Every problem becomes a {@link ConfigException} naming the file and
@@ -120,101 +121,66 @@ final class ConfigFileReader {
 
   private void applyEmulatorSection(ConfigFile.Emulator section, EmulatorConfigBuilder builder)
       throws ConfigException {
-    if (section.host() != null) {
-      checks.at("emulator.host", () -> builder.host(section.host()));
-    }
-    if (section.bindAddress() != null) {
-      checks.at("emulator.bind_address", () -> builder.bindAddress(section.bindAddress()));
-    }
-    if (section.httpsPort() != null) {
-      checks.at("emulator.https_port", () -> builder.httpsPort(section.httpsPort()));
-    }
-    if (section.mqttPort() != null) {
-      checks.at("emulator.mqtt_port", () -> builder.mqttPort(section.mqttPort()));
-    }
-    if (section.hubMqttPort() != null) {
-      checks.at("emulator.hub_mqtt_port", () -> builder.hubMqttPort(section.hubMqttPort()));
-    }
-    if (section.mqttWsPort() != null) {
-      checks.at("emulator.mqtt_ws_port", () -> builder.mqttWebSocketPort(section.mqttWsPort()));
-    }
-    if (section.mqtt5() != null) {
-      checks.at("emulator.mqtt5", () -> builder.mqtt5(Mqtt5Policy.fromWireName(section.mqtt5())));
-    }
-    if (section.mqttReplyDelayMs() != null) {
-      checks.at(
-          "emulator.mqtt_reply_delay_ms",
-          () -> builder.mqttReplyDelay(Duration.ofMillis(section.mqttReplyDelayMs())));
-    }
-    if (section.idScope() != null) {
-      checks.at("emulator.id_scope", () -> builder.idScope(section.idScope()));
-    }
-    if (section.retryAfterSeconds() != null) {
-      checks.at(
-          "emulator.retry_after_seconds",
-          () -> builder.retryAfterSeconds(section.retryAfterSeconds()));
-    }
-    if (section.pollsBeforeAssignment() != null) {
-      checks.at(
-          "emulator.polls_before_assignment",
-          () -> builder.pollsBeforeAssignment(section.pollsBeforeAssignment()));
-    }
-    if (section.sasClockSkewSeconds() != null) {
-      checks.at(
-          "emulator.sas_clock_skew_seconds",
-          () -> builder.sasClockSkew(Duration.ofSeconds(section.sasClockSkewSeconds())));
-    }
-    if (section.strictApiVersion() != null) {
-      builder.strictApiVersion(section.strictApiVersion());
-    }
-    if (section.issuedCertificateValiditySeconds() != null) {
-      checks.at(
-          "emulator.issued_certificate_validity_seconds",
-          () ->
-              builder.issuedCertificateValidity(
-                  Duration.ofSeconds(section.issuedCertificateValiditySeconds())));
-    }
-    if (section.deviceApiVersions() != null) {
-      checks.at(
-          "emulator.device_api_versions",
-          () ->
-              builder.deviceApiVersions(
-                  ApiVersionPolicy.fromConfigName(section.deviceApiVersions())));
-    }
+    set("host", section.host(), builder::host);
+    set("bind_address", section.bindAddress(), builder::bindAddress);
+    set("https_port", section.httpsPort(), builder::httpsPort);
+    set("mqtt_port", section.mqttPort(), builder::mqttPort);
+    set("hub_mqtt_port", section.hubMqttPort(), builder::hubMqttPort);
+    set("mqtt_ws_port", section.mqttWsPort(), builder::mqttWebSocketPort);
+    set("mqtt5", section.mqtt5(), name -> builder.mqtt5(Mqtt5Policy.fromWireName(name)));
+    set(
+        "mqtt_reply_delay_ms",
+        section.mqttReplyDelayMs(),
+        ms -> builder.mqttReplyDelay(Duration.ofMillis(ms)));
+    set("id_scope", section.idScope(), builder::idScope);
+    set("retry_after_seconds", section.retryAfterSeconds(), builder::retryAfterSeconds);
+    set("polls_before_assignment", section.pollsBeforeAssignment(), builder::pollsBeforeAssignment);
+    set(
+        "sas_clock_skew_seconds",
+        section.sasClockSkewSeconds(),
+        seconds -> builder.sasClockSkew(Duration.ofSeconds(seconds)));
+    set("strict_api_version", section.strictApiVersion(), builder::strictApiVersion);
+    set(
+        "issued_certificate_validity_seconds",
+        section.issuedCertificateValiditySeconds(),
+        seconds -> builder.issuedCertificateValidity(Duration.ofSeconds(seconds)));
+    set(
+        "device_api_versions",
+        section.deviceApiVersions(),
+        name -> builder.deviceApiVersions(ApiVersionPolicy.fromConfigName(name)));
     applyTlsFiles(section, builder);
     applyServiceSettings(section, builder);
   }
 
   private void applyServiceSettings(ConfigFile.Emulator section, EmulatorConfigBuilder builder)
       throws ConfigException {
-    if (section.servicePort() != null) {
-      checks.at("emulator.service_port", () -> builder.servicePort(section.servicePort()));
-    }
-    if (section.serviceBindAddress() != null) {
-      checks.at(
-          "emulator.service_bind_address",
-          () -> builder.serviceBindAddress(section.serviceBindAddress()));
-    }
-    if (section.serviceHost() != null) {
-      checks.at("emulator.service_host", () -> builder.serviceHost(section.serviceHost()));
-    }
-    if (section.servicePutRequiresIfMatch() != null) {
-      builder.servicePutRequiresIfMatch(section.servicePutRequiresIfMatch());
-    }
+    set("service_port", section.servicePort(), builder::servicePort);
+    set("service_bind_address", section.serviceBindAddress(), builder::serviceBindAddress);
+    set("service_host", section.serviceHost(), builder::serviceHost);
+    set(
+        "service_put_requires_if_match",
+        section.servicePutRequiresIfMatch(),
+        builder::servicePutRequiresIfMatch);
     if (section.allocationPolicy() != null) {
       AllocationPolicy policy = checks.allocationPolicy(section.allocationPolicy(), "emulator");
-      checks.at("emulator.allocation_policy", () -> builder.allocationPolicy(policy));
+      set("allocation_policy", policy, builder::allocationPolicy);
       instanceDefault = Optional.of(policy);
     }
-    if (section.webhookTimeoutSeconds() != null) {
-      checks.at(
-          "emulator.webhook_timeout_seconds",
-          () -> builder.webhookTimeout(Duration.ofSeconds(section.webhookTimeoutSeconds())));
-    }
-    if (section.reprovisionSameHubSubstatus() != null) {
-      checks.at(
-          "emulator.reprovision_same_hub_substatus",
-          () -> builder.reprovisionSameHubSubstatus(section.reprovisionSameHubSubstatus()));
+    set(
+        "webhook_timeout_seconds",
+        section.webhookTimeoutSeconds(),
+        seconds -> builder.webhookTimeout(Duration.ofSeconds(seconds)));
+    set(
+        "reprovision_same_hub_substatus",
+        section.reprovisionSameHubSubstatus(),
+        builder::reprovisionSameHubSubstatus);
+  }
+
+  // An [emulator] key the file sets goes to its builder setter, which names the key if it refuses.
+  private <T> void set(String key, T value, Function<T, EmulatorConfigBuilder> setter)
+      throws ConfigException {
+    if (value != null) {
+      checks.at("emulator." + key, () -> setter.apply(value));
     }
   }
 
