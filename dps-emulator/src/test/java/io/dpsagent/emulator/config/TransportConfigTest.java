@@ -1,7 +1,6 @@
 package io.dpsagent.emulator.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.emulator.device.ApiVersionPolicy;
@@ -10,7 +9,6 @@ import io.dpsagent.emulator.registry.X509Mechanism;
 import io.dpsagent.hsm.pem.Pem;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -18,12 +16,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The config keys of the MQTT endpoints and of X.509 attestation. */
-class TransportConfigTest {
-
-  @TempDir Path directory;
+class TransportConfigTest extends ConfigFileFixture {
 
   @Test
   void mqttKeysAreRead() throws Exception {
@@ -128,8 +123,7 @@ class TransportConfigTest {
                 + "attestation = { type = \"x509\", certificate = \"ca.pem\","
                 + " secondary_certificate = \"empty.pem\" }\n");
     Pem.writeCertificate(directory.resolve("ca.pem"), TestPki.rootCa("Root").certificate());
-    ConfigException unreadable =
-        assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
+    ConfigException unreadable = refusal(file);
     assertTrue(
         unreadable
             .getMessage()
@@ -146,22 +140,12 @@ class TransportConfigTest {
             "[[individual_enrollments]]\nregistration_id = \"a\"\n"
                 + "attestation = { type = \"x509\", certificate = \"missing.pem\" }\n");
 
-    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
+    ConfigException error = refusal(file);
 
     assertTrue(
         error
             .getMessage()
             .startsWith(file + ": individual_enrollments[0].attestation.certificate: no such file"),
         error.getMessage());
-  }
-
-  private void assertProblem(String toml, String expectedProblem) throws IOException {
-    Path file = write(toml);
-    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
-    assertEquals(file + ": " + expectedProblem, error.getMessage());
-  }
-
-  private Path write(String toml) throws IOException {
-    return Files.writeString(directory.resolve("emulator.toml"), toml);
   }
 }

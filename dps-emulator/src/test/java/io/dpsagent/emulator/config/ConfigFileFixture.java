@@ -1,0 +1,35 @@
+package io.dpsagent.emulator.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A config file in each test's own directory, and the refusal that loading a bad one gives. */
+abstract class ConfigFileFixture {
+
+  @TempDir Path directory;
+
+  /** Writes {@code toml} as the directory's {@code emulator.toml}. */
+  Path write(String toml) throws IOException {
+    return Files.writeString(directory.resolve("emulator.toml"), toml);
+  }
+
+  EmulatorConfig load(String toml) throws Exception {
+    return EmulatorConfig.load(write(toml));
+  }
+
+  /** What loading {@code file} is refused with; fails the test if it loads. */
+  static ConfigException refusal(Path file) {
+    return assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
+  }
+
+  /** Loading {@code toml} is refused with exactly {@code <file>: <expectedProblem>}. */
+  void assertProblem(String toml, String expectedProblem) throws IOException {
+    Path file = write(toml);
+    assertEquals(file + ": " + expectedProblem, refusal(file).getMessage());
+  }
+}
