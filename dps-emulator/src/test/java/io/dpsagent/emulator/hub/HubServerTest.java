@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dpsagent.common.PercentEncoding;
-import io.dpsagent.common.PercentEncoding.HexCase;
 import io.dpsagent.emulator.TestTls;
 import io.dpsagent.emulator.TestTokens;
 import io.dpsagent.emulator.crypto.HmacKey;
@@ -99,18 +97,8 @@ class HubServerTest {
     return TestTls.trusting(caFile).getSocketFactory();
   }
 
-  private static String token(String keyBase64, String resource, long expiry) {
-    String sr = PercentEncoding.encode(resource, HexCase.UPPER);
-    return "SharedAccessSignature sr="
-        + sr
-        + "&sig="
-        + PercentEncoding.encode(TestTokens.signature(keyBase64, sr, expiry), HexCase.UPPER)
-        + "&se="
-        + expiry;
-  }
-
   private static String validToken(String deviceId) {
-    return token(TestTokens.VECTOR_KEY, HUB + "/devices/" + deviceId, hourFromNow());
+    return HubClient.sasToken(TestTokens.VECTOR_KEY, HUB, deviceId, hourFromNow());
   }
 
   private static long hourFromNow() {
@@ -135,8 +123,7 @@ class HubServerTest {
     try (HubClient device = new HubClient(server.port(), "sas-dev")) {
       device.connect(tls(), HubClient.userName(HUB, "sas-dev"), validToken("sas-dev"));
       assertEquals(0, device.subscribe(HubTopics.TWIN_RESPONSES));
-      device.publish("$iothub/twin/GET/?$rid=7", "", 0);
-      HubClient.Received reply = device.next();
+      HubClient.Received reply = device.getTwin(7);
       assertEquals("$iothub/twin/res/200/?$rid=7", reply.topic());
       assertEquals(
           JSON.readTree("{\"interval\":30,\"site\":{\"name\":\"b\"},\"$version\":1}"),
@@ -156,17 +143,17 @@ class HubServerTest {
               .existingTwin("sas-dev")
               .map(t -> t.reported().get("$version").asLong())
               .orElse(1L);
-      device.publish(
-          "$iothub/twin/PATCH/properties/reported/?$rid=8", "{\"fw\":\"1.2\",\"x\":1}", 1);
-      assertEquals("$iothub/twin/res/204/?$rid=8&$version=2", device.next().topic());
-      device.publish("$iothub/twin/PATCH/properties/reported/?$rid=9", "{\"x\":null}", 1);
-      assertEquals("$iothub/twin/res/204/?$rid=9&$version=3", device.next().topic());
+      assertEquals(
+          "$iothub/twin/res/204/?$rid=8&$version=2",
+          device.reportProperties(8, "{\"fw\":\"1.2\",\"x\":1}").topic());
+      assertEquals(
+          "$iothub/twin/res/204/?$rid=9&$version=3",
+          device.reportProperties(9, "{\"x\":null}").topic());
       assertEquals(
           JSON.readTree("{\"fw\":\"1.2\",\"$version\":3}"),
           JSON.readTree(
               server.state().existingTwin("sas-dev").orElseThrow().reported().toString()));
-      device.publish("$iothub/twin/PATCH/properties/reported/?$rid=10", "[1,2]", 1);
-      assertEquals("$iothub/twin/res/400/?$rid=10", device.next().topic());
+      assertEquals("$iothub/twin/res/400/?$rid=10", device.reportProperties(10, "[1,2]").topic());
     }
   }
 
@@ -230,8 +217,7 @@ class HubServerTest {
           HubClient.userName(HUB, "x509-dev"),
           null);
       device.subscribe(HubTopics.TWIN_RESPONSES);
-      device.publish("$iothub/twin/GET/?$rid=2", "", 0);
-      assertEquals(JSON.readTree("{\"$version\":1}"), device.next().json().get("desired"));
+      assertEquals(JSON.readTree("{\"$version\":1}"), device.getTwin(2).json().get("desired"));
     }
   }
 
@@ -252,20 +238,21 @@ class HubServerTest {
 
   @Test
   void aTokenSignedWithAnotherKeyIsNotAuthorized() throws Exception {
-    String wrongKey = token(TestTokens.OTHER_KEY, HUB + "/devices/sas-dev", hourFromNow());
+    String wrongKey = HubClient.sasToken(TestTokens.OTHER_KEY, HUB, "sas-dev", hourFromNow());
     assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refusal("sas-dev", wrongKey));
   }
 
   @Test
   void anExpiredTokenIsNotAuthorized() throws Exception {
     long past = Instant.now().minusSeconds(60).getEpochSecond();
-    String expired = token(TestTokens.VECTOR_KEY, HUB + "/devices/sas-dev", past);
+    String expired = HubClient.sasToken(TestTokens.VECTOR_KEY, HUB, "sas-dev", past);
     assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refusal("sas-dev", expired));
   }
 
   @Test
   void aTokenForAnotherDeviceIsNotAuthorized() throws Exception {
-    String otherResource = token(TestTokens.VECTOR_KEY, HUB + "/devices/x509-dev", hourFromNow());
+    String otherResource =
+        HubClient.sasToken(TestTokens.VECTOR_KEY, HUB, "x509-dev", hourFromNow());
     assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refusal("sas-dev", otherResource));
   }
 
