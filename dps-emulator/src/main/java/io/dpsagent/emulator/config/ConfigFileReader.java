@@ -11,16 +11,12 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import io.dpsagent.emulator.config.ConfigFile.EnrollmentGroupEntry;
-import io.dpsagent.emulator.config.ConfigFile.IndividualEnrollmentEntry;
 import io.dpsagent.emulator.config.ConfigFile.LinkedHubEntry;
 import io.dpsagent.emulator.device.ApiVersionPolicy;
 import io.dpsagent.emulator.device.FaultPlan;
 import io.dpsagent.emulator.device.FaultPlanJson;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.AllocationPolicy;
-import io.dpsagent.emulator.registry.EnrollmentGroup;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,31 +84,18 @@ final class ConfigFileReader {
     if (parsed.emulator() != null) {
       applyEmulatorSection(parsed.emulator(), builder);
     }
-    List<LinkedHubEntry> hubs = orEmpty(parsed.linkedHubs());
-    List<LinkedHub> linkedHubs = new ArrayList<>();
-    for (int i = 0; i < hubs.size(); i++) {
-      linkedHubs.add(linkedHub(hubs.get(i), "linked_hubs[" + i + "]"));
-    }
+    List<LinkedHub> linkedHubs = each(parsed.linkedHubs(), "linked_hubs", this::linkedHub);
     builder.linkedHubs(linkedHubs);
-    if (hubs.isEmpty()) {
+    if (linkedHubs.isEmpty()) {
       hubNames.add(EmulatorConfig.DEFAULT_HUB);
     }
-    List<IndividualEnrollmentEntry> individuals = orEmpty(parsed.individualEnrollments());
-    Set<String> registrationIds = new HashSet<>();
-    for (int i = 0; i < individuals.size(); i++) {
-      String key = "individual_enrollments[" + i + "]";
-      IndividualEnrollment enrollment = enrollments.individualEnrollment(individuals.get(i), key);
-      checks.requireUnique(registrationIds, enrollment.registrationId(), key + ".registration_id");
-      builder.addIndividualEnrollment(enrollment);
-    }
-    List<EnrollmentGroupEntry> groups = orEmpty(parsed.enrollmentGroups());
-    Set<String> groupIds = new HashSet<>();
-    for (int i = 0; i < groups.size(); i++) {
-      String key = "enrollment_groups[" + i + "]";
-      EnrollmentGroup group = enrollments.enrollmentGroup(groups.get(i), key);
-      checks.requireUnique(groupIds, group.id(), key + ".enrollment_group_id");
-      builder.addEnrollmentGroup(group);
-    }
+    each(
+            parsed.individualEnrollments(),
+            "individual_enrollments",
+            enrollments::individualEnrollment)
+        .forEach(builder::addIndividualEnrollment);
+    each(parsed.enrollmentGroups(), "enrollment_groups", enrollments::enrollmentGroup)
+        .forEach(builder::addEnrollmentGroup);
     if (parsed.faults() != null) {
       builder.faultPlan(faultPlan(parsed.faults()));
     }
@@ -215,6 +198,21 @@ final class ConfigFileReader {
         checks.at(key + ".allocation_weight", () -> new LinkedHub(hostName, weight, latency));
     checks.requireUnique(hubNames, hostName, key + ".host_name");
     return hub;
+  }
+
+  /** Reads one entry of an array of tables, named {@code table[i]} in problems. */
+  private interface EntryReader<E, T> {
+    T read(E entry, String key) throws ConfigException;
+  }
+
+  private static <E, T> List<T> each(List<E> entries, String table, EntryReader<E, T> reader)
+      throws ConfigException {
+    List<E> present = orEmpty(entries);
+    List<T> read = new ArrayList<>();
+    for (int i = 0; i < present.size(); i++) {
+      read.add(reader.read(present.get(i), table + "[" + i + "]"));
+    }
+    return read;
   }
 
   private static String keyPath(JsonMappingException e) {

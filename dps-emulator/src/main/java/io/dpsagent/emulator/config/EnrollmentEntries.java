@@ -13,6 +13,7 @@ import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.EnrollmentMapper;
 import io.dpsagent.emulator.registry.EnrollmentOptions;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,6 +30,9 @@ final class EnrollmentEntries {
   private final AttestationEntries attestations;
   private final Set<String> hubNames;
   private final Supplier<Optional<AllocationPolicy>> instanceDefault;
+  // The IDs read so far, lower-cased: each may stand once in the file.
+  private final Set<String> registrationIds = new HashSet<>();
+  private final Set<String> groupIds = new HashSet<>();
 
   /**
    * @param hubNames the lower-cased host names of the linked hubs, which enrollments may name
@@ -60,8 +64,11 @@ final class EnrollmentEntries {
     IndividualEnrollment enrollment =
         mapper(key, "registration_id")
             .individual(registrationId, deviceId, attestation, fields(entry, key));
-    return checkAllocationRules(
-        enrollment.withOptions(withIssuance(enrollment.options(), entry)), key);
+    IndividualEnrollment checked =
+        checkAllocationRules(
+            enrollment.withOptions(withIssuance(enrollment.options(), entry)), key);
+    checks.requireUnique(registrationIds, checked.registrationId(), key + ".registration_id");
+    return checked;
   }
 
   EnrollmentGroup enrollmentGroup(EnrollmentGroupEntry entry, String key) throws ConfigException {
@@ -70,7 +77,10 @@ final class EnrollmentEntries {
         attestations.attestation(entry.attestation(), key + ".attestation", true);
     EnrollmentGroup group =
         mapper(key, "enrollment_group_id").group(id, attestation, fields(entry, key));
-    return checkAllocationRules(group.withOptions(withIssuance(group.options(), entry)), key);
+    EnrollmentGroup checked =
+        checkAllocationRules(group.withOptions(withIssuance(group.options(), entry)), key);
+    checks.requireUnique(groupIds, checked.id(), key + ".enrollment_group_id");
+    return checked;
   }
 
   private static EnrollmentOptions withIssuance(EnrollmentOptions options, EnrollmentEntry entry) {
