@@ -2,6 +2,7 @@ package io.dpsagent.emulator.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,8 +29,21 @@ abstract class ConfigFileFixture {
   }
 
   /** Loading {@code toml} is refused with exactly {@code <file>: <expectedProblem>}. */
-  void assertProblem(String toml, String expectedProblem) throws IOException {
+  String assertProblem(String toml, String expectedProblem) throws IOException {
     Path file = write(toml);
-    assertEquals(file + ": " + expectedProblem, refusal(file).getMessage());
+    String message = refusal(file).getMessage();
+    assertEquals(file + ": " + expectedProblem, message);
+    return message;
+  }
+
+  /**
+   * Loading {@code toml} is refused with a message that starts {@code <file>: <problemStart>}, for
+   * problems that quote a path or a parser's detail.
+   */
+  String assertProblemStarts(String toml, String problemStart) throws IOException {
+    Path file = write(toml);
+    String message = refusal(file).getMessage();
+    assertTrue(message.startsWith(file + ": " + problemStart), message);
+    return message;
   }
 }

@@ -105,6 +105,29 @@ class HubServerTest {
     return Instant.now().plusSeconds(3600).getEpochSecond();
   }
 
+  /** {@code sas-dev} connected with a valid SAS token. */
+  private HubClient sasDevice() throws Exception {
+    return connected("sas-dev", tls(), validToken("sas-dev"));
+  }
+
+  /** {@code x509-dev} connected with its certificate and no password. */
+  private HubClient x509Device() throws Exception {
+    return connected(
+        "x509-dev", TestTls.withClientCertificate(caFile, X509_DEVICE).getSocketFactory(), null);
+  }
+
+  private HubClient connected(String deviceId, SSLSocketFactory tls, String password)
+      throws Exception {
+    HubClient device = new HubClient(server.port(), deviceId);
+    try {
+      device.connect(tls, HubClient.userName(HUB, deviceId), password);
+      return device;
+    } catch (MqttException e) {
+      device.close();
+      throw e;
+    }
+  }
+
   /** The reason code of the CONNECT refused to {@code deviceId} of {@link #HUB}. */
   private int refusal(String deviceId, String password) throws Exception {
     return refusal(deviceId, HubClient.userName(HUB, deviceId), password);
@@ -120,8 +143,7 @@ class HubServerTest {
 
   @Test
   void aDeviceWithItsSasTokenReadsTheInitialTwin() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "sas-dev")) {
-      device.connect(tls(), HubClient.userName(HUB, "sas-dev"), validToken("sas-dev"));
+    try (HubClient device = sasDevice()) {
       assertEquals(0, device.subscribe(HubTopics.TWIN_RESPONSES));
       HubClient.Received reply = device.getTwin(7);
       assertEquals("$iothub/twin/res/200/?$rid=7", reply.topic());
@@ -134,8 +156,7 @@ class HubServerTest {
 
   @Test
   void reportedPropertiesAreMergedAndVersioned() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "sas-dev")) {
-      device.connect(tls(), HubClient.userName(HUB, "sas-dev"), validToken("sas-dev"));
+    try (HubClient device = sasDevice()) {
       device.subscribe(HubTopics.TWIN_RESPONSES);
       long before =
           server
@@ -159,8 +180,7 @@ class HubServerTest {
 
   @Test
   void desiredUpdatesArePushedToASubscribedDevice() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "sas-dev")) {
-      device.connect(tls(), HubClient.userName(HUB, "sas-dev"), validToken("sas-dev"));
+    try (HubClient device = sasDevice()) {
       device.subscribe(HubTopics.DESIRED_UPDATES);
       server
           .state()
@@ -183,8 +203,7 @@ class HubServerTest {
 
   @Test
   void telemetryIsCountedPerDevice() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "sas-dev")) {
-      device.connect(tls(), HubClient.userName(HUB, "sas-dev"), validToken("sas-dev"));
+    try (HubClient device = sasDevice()) {
       device.publish("devices/sas-dev/messages/events/", "{\"t\":21.5}", 1);
       device.publish("devices/sas-dev/messages/events/%24.ct=application%2Fjson", "{}", 1);
     }
@@ -193,8 +212,7 @@ class HubServerTest {
 
   @Test
   void aPublishToAnotherDevicesTopicClosesTheConnection() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "sas-dev")) {
-      device.connect(tls(), HubClient.userName(HUB, "sas-dev"), validToken("sas-dev"));
+    try (HubClient device = sasDevice()) {
       device.publish("devices/x509-dev/messages/events/", "{}", 0);
       assertTrue(device.awaitConnectionLost());
     }
@@ -202,8 +220,7 @@ class HubServerTest {
 
   @Test
   void twinResponsesReachOnlyASubscriber() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "sas-dev")) {
-      device.connect(tls(), HubClient.userName(HUB, "sas-dev"), validToken("sas-dev"));
+    try (HubClient device = sasDevice()) {
       device.publish("$iothub/twin/GET/?$rid=1", "", 0);
       assertNull(device.nextWithin(500));
     }
@@ -211,11 +228,7 @@ class HubServerTest {
 
   @Test
   void anX509DeviceConnectsWithItsCertificateAndNoPassword() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "x509-dev")) {
-      device.connect(
-          TestTls.withClientCertificate(caFile, X509_DEVICE).getSocketFactory(),
-          HubClient.userName(HUB, "x509-dev"),
-          null);
+    try (HubClient device = x509Device()) {
       device.subscribe(HubTopics.TWIN_RESPONSES);
       assertEquals(JSON.readTree("{\"$version\":1}"), device.getTwin(2).json().get("desired"));
     }
@@ -283,11 +296,7 @@ class HubServerTest {
 
   @Test
   void removingADeviceClosesItsConnection() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "x509-dev")) {
-      device.connect(
-          TestTls.withClientCertificate(caFile, X509_DEVICE).getSocketFactory(),
-          HubClient.userName(HUB, "x509-dev"),
-          null);
+    try (HubClient device = x509Device()) {
       assertTrue(server.state().connectedDevices().contains("x509-dev"));
       server.state().remove("x509-dev");
       assertTrue(device.awaitConnectionLost());
