@@ -11,7 +11,6 @@ import io.dpsagent.emulator.registry.DeviceIds;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.EnrollmentMapper;
-import io.dpsagent.emulator.registry.EnrollmentOptions;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import java.util.HashSet;
 import java.util.List;
@@ -62,13 +61,12 @@ final class EnrollmentEntries {
           key + ".device_id", "must be 1 to 128 of A-Z a-z 0-9 - . + % _ # * ? ! ( ) , : = @ $ '");
     }
     IndividualEnrollment enrollment =
-        mapper(key, "registration_id")
-            .individual(registrationId, deviceId, attestation, fields(entry, key));
-    IndividualEnrollment checked =
         checkAllocationRules(
-            enrollment.withOptions(withIssuance(enrollment.options(), entry)), key);
-    checks.requireUnique(registrationIds, checked.registrationId(), key + ".registration_id");
-    return checked;
+            mapper(key, "registration_id")
+                .individual(registrationId, deviceId, attestation, fields(entry, key)),
+            key);
+    checks.requireUnique(registrationIds, enrollment.registrationId(), key + ".registration_id");
+    return enrollment;
   }
 
   EnrollmentGroup enrollmentGroup(EnrollmentGroupEntry entry, String key) throws ConfigException {
@@ -76,15 +74,10 @@ final class EnrollmentEntries {
     Attestation attestation =
         attestations.attestation(entry.attestation(), key + ".attestation", true);
     EnrollmentGroup group =
-        mapper(key, "enrollment_group_id").group(id, attestation, fields(entry, key));
-    EnrollmentGroup checked =
-        checkAllocationRules(group.withOptions(withIssuance(group.options(), entry)), key);
-    checks.requireUnique(groupIds, checked.id(), key + ".enrollment_group_id");
-    return checked;
-  }
-
-  private static EnrollmentOptions withIssuance(EnrollmentOptions options, EnrollmentEntry entry) {
-    return options.withCertificateIssuance(Boolean.TRUE.equals(entry.certificateIssuance()));
+        checkAllocationRules(
+            mapper(key, "enrollment_group_id").group(id, attestation, fields(entry, key)), key);
+    checks.requireUnique(groupIds, group.id(), key + ".enrollment_group_id");
+    return group;
   }
 
   private EnrollmentMapper<ConfigException> mapper(String key, String idKey) {
@@ -111,7 +104,8 @@ final class EnrollmentEntries {
         reprovision.map(ReprovisionPolicyEntry::updateHubAssignment),
         reprovision.map(ReprovisionPolicyEntry::migrateDeviceData),
         Optional.ofNullable(entry.initialTwin()),
-        false);
+        false,
+        Boolean.TRUE.equals(entry.certificateIssuance()));
   }
 
   private static EnrollmentMapper.Webhook webhook(CustomAllocationEntry entry) {
