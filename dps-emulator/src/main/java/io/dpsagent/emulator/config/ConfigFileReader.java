@@ -118,15 +118,12 @@ final class ConfigFileReader {
     set("id_scope", section.idScope(), builder::idScope);
     set("retry_after_seconds", section.retryAfterSeconds(), builder::retryAfterSeconds);
     set("polls_before_assignment", section.pollsBeforeAssignment(), builder::pollsBeforeAssignment);
-    set(
-        "sas_clock_skew_seconds",
-        section.sasClockSkewSeconds(),
-        seconds -> builder.sasClockSkew(Duration.ofSeconds(seconds)));
+    setSeconds("sas_clock_skew_seconds", section.sasClockSkewSeconds(), builder::sasClockSkew);
     set("strict_api_version", section.strictApiVersion(), builder::strictApiVersion);
-    set(
+    setSeconds(
         "issued_certificate_validity_seconds",
         section.issuedCertificateValiditySeconds(),
-        seconds -> builder.issuedCertificateValidity(Duration.ofSeconds(seconds)));
+        builder::issuedCertificateValidity);
     set(
         "device_api_versions",
         section.deviceApiVersions(),
@@ -149,10 +146,7 @@ final class ConfigFileReader {
       set("allocation_policy", policy, builder::allocationPolicy);
       instanceDefault = Optional.of(policy);
     }
-    set(
-        "webhook_timeout_seconds",
-        section.webhookTimeoutSeconds(),
-        seconds -> builder.webhookTimeout(Duration.ofSeconds(seconds)));
+    setSeconds("webhook_timeout_seconds", section.webhookTimeoutSeconds(), builder::webhookTimeout);
     set(
         "reprovision_same_hub_substatus",
         section.reprovisionSameHubSubstatus(),
@@ -165,6 +159,13 @@ final class ConfigFileReader {
     if (value != null) {
       checks.at("emulator." + key, () -> setter.apply(value));
     }
+  }
+
+  // A key counting whole seconds.
+  private void setSeconds(
+      String key, Number seconds, Function<Duration, EmulatorConfigBuilder> setter)
+      throws ConfigException {
+    set(key, seconds, s -> setter.apply(Duration.ofSeconds(s.longValue())));
   }
 
   private void applyTlsFiles(ConfigFile.Emulator section, EmulatorConfigBuilder builder)
