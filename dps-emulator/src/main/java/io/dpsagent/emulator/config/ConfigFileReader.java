@@ -11,16 +11,12 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import io.dpsagent.emulator.config.ConfigFile.EnrollmentGroupEntry;
-import io.dpsagent.emulator.config.ConfigFile.IndividualEnrollmentEntry;
 import io.dpsagent.emulator.config.ConfigFile.LinkedHubEntry;
 import io.dpsagent.emulator.device.ApiVersionPolicy;
 import io.dpsagent.emulator.device.FaultPlan;
 import io.dpsagent.emulator.device.FaultPlanJson;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.AllocationPolicy;
-import io.dpsagent.emulator.registry.EnrollmentGroup;
-import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads the TOML config file. Every problem becomes a {@link ConfigException} naming the file and
@@ -87,31 +84,18 @@ final class ConfigFileReader {
     if (parsed.emulator() != null) {
       applyEmulatorSection(parsed.emulator(), builder);
     }
-    List<LinkedHubEntry> hubs = orEmpty(parsed.linkedHubs());
-    List<LinkedHub> linkedHubs = new ArrayList<>();
-    for (int i = 0; i < hubs.size(); i++) {
-      linkedHubs.add(linkedHub(hubs.get(i), "linked_hubs[" + i + "]"));
-    }
+    List<LinkedHub> linkedHubs = each(parsed.linkedHubs(), "linked_hubs", this::linkedHub);
     builder.linkedHubs(linkedHubs);
-    if (hubs.isEmpty()) {
+    if (linkedHubs.isEmpty()) {
       hubNames.add(EmulatorConfig.DEFAULT_HUB);
     }
-    List<IndividualEnrollmentEntry> individuals = orEmpty(parsed.individualEnrollments());
-    Set<String> registrationIds = new HashSet<>();
-    for (int i = 0; i < individuals.size(); i++) {
-      String key = "individual_enrollments[" + i + "]";
-      IndividualEnrollment enrollment = enrollments.individualEnrollment(individuals.get(i), key);
-      checks.requireUnique(registrationIds, enrollment.registrationId(), key + ".registration_id");
-      builder.addIndividualEnrollment(enrollment);
-    }
-    List<EnrollmentGroupEntry> groups = orEmpty(parsed.enrollmentGroups());
-    Set<String> groupIds = new HashSet<>();
-    for (int i = 0; i < groups.size(); i++) {
-      String key = "enrollment_groups[" + i + "]";
-      EnrollmentGroup group = enrollments.enrollmentGroup(groups.get(i), key);
-      checks.requireUnique(groupIds, group.id(), key + ".enrollment_group_id");
-      builder.addEnrollmentGroup(group);
-    }
+    each(
+            parsed.individualEnrollments(),
+            "individual_enrollments",
+            enrollments::individualEnrollment)
+        .forEach(builder::addIndividualEnrollment);
+    each(parsed.enrollmentGroups(), "enrollment_groups", enrollments::enrollmentGroup)
+        .forEach(builder::addEnrollmentGroup);
     if (parsed.faults() != null) {
       builder.faultPlan(faultPlan(parsed.faults()));
     }
@@ -120,102 +104,68 @@ final class ConfigFileReader {
 
   private void applyEmulatorSection(ConfigFile.Emulator section, EmulatorConfigBuilder builder)
       throws ConfigException {
-    if (section.host() != null) {
-      checks.at("emulator.host", () -> builder.host(section.host()));
-    }
-    if (section.bindAddress() != null) {
-      checks.at("emulator.bind_address", () -> builder.bindAddress(section.bindAddress()));
-    }
-    if (section.httpsPort() != null) {
-      checks.at("emulator.https_port", () -> builder.httpsPort(section.httpsPort()));
-    }
-    if (section.mqttPort() != null) {
-      checks.at("emulator.mqtt_port", () -> builder.mqttPort(section.mqttPort()));
-    }
-    if (section.hubMqttPort() != null) {
-      checks.at("emulator.hub_mqtt_port", () -> builder.hubMqttPort(section.hubMqttPort()));
-    }
-    if (section.mqttWsPort() != null) {
-      checks.at("emulator.mqtt_ws_port", () -> builder.mqttWebSocketPort(section.mqttWsPort()));
-    }
-    if (section.mqtt5() != null) {
-      checks.at("emulator.mqtt5", () -> builder.mqtt5(Mqtt5Policy.fromWireName(section.mqtt5())));
-    }
-    if (section.mqttReplyDelayMs() != null) {
-      checks.at(
-          "emulator.mqtt_reply_delay_ms",
-          () -> builder.mqttReplyDelay(Duration.ofMillis(section.mqttReplyDelayMs())));
-    }
-    if (section.idScope() != null) {
-      checks.at("emulator.id_scope", () -> builder.idScope(section.idScope()));
-    }
-    if (section.retryAfterSeconds() != null) {
-      checks.at(
-          "emulator.retry_after_seconds",
-          () -> builder.retryAfterSeconds(section.retryAfterSeconds()));
-    }
-    if (section.pollsBeforeAssignment() != null) {
-      checks.at(
-          "emulator.polls_before_assignment",
-          () -> builder.pollsBeforeAssignment(section.pollsBeforeAssignment()));
-    }
-    if (section.sasClockSkewSeconds() != null) {
-      checks.at(
-          "emulator.sas_clock_skew_seconds",
-          () -> builder.sasClockSkew(Duration.ofSeconds(section.sasClockSkewSeconds())));
-    }
-    if (section.strictApiVersion() != null) {
-      builder.strictApiVersion(section.strictApiVersion());
-    }
-    if (section.issuedCertificateValiditySeconds() != null) {
-      checks.at(
-          "emulator.issued_certificate_validity_seconds",
-          () ->
-              builder.issuedCertificateValidity(
-                  Duration.ofSeconds(section.issuedCertificateValiditySeconds())));
-    }
-    if (section.deviceApiVersions() != null) {
-      checks.at(
-          "emulator.device_api_versions",
-          () ->
-              builder.deviceApiVersions(
-                  ApiVersionPolicy.fromConfigName(section.deviceApiVersions())));
-    }
+    set("host", section.host(), builder::host);
+    set("bind_address", section.bindAddress(), builder::bindAddress);
+    set("https_port", section.httpsPort(), builder::httpsPort);
+    set("mqtt_port", section.mqttPort(), builder::mqttPort);
+    set("hub_mqtt_port", section.hubMqttPort(), builder::hubMqttPort);
+    set("mqtt_ws_port", section.mqttWsPort(), builder::mqttWebSocketPort);
+    set("mqtt5", section.mqtt5(), name -> builder.mqtt5(Mqtt5Policy.fromWireName(name)));
+    set(
+        "mqtt_reply_delay_ms",
+        section.mqttReplyDelayMs(),
+        ms -> builder.mqttReplyDelay(Duration.ofMillis(ms)));
+    set("id_scope", section.idScope(), builder::idScope);
+    set("retry_after_seconds", section.retryAfterSeconds(), builder::retryAfterSeconds);
+    set("polls_before_assignment", section.pollsBeforeAssignment(), builder::pollsBeforeAssignment);
+    setSeconds("sas_clock_skew_seconds", section.sasClockSkewSeconds(), builder::sasClockSkew);
+    set("strict_api_version", section.strictApiVersion(), builder::strictApiVersion);
+    setSeconds(
+        "issued_certificate_validity_seconds",
+        section.issuedCertificateValiditySeconds(),
+        builder::issuedCertificateValidity);
+    set(
+        "device_api_versions",
+        section.deviceApiVersions(),
+        name -> builder.deviceApiVersions(ApiVersionPolicy.fromConfigName(name)));
     applyTlsFiles(section, builder);
     applyServiceSettings(section, builder);
   }
 
   private void applyServiceSettings(ConfigFile.Emulator section, EmulatorConfigBuilder builder)
       throws ConfigException {
-    if (section.servicePort() != null) {
-      checks.at("emulator.service_port", () -> builder.servicePort(section.servicePort()));
-    }
-    if (section.serviceBindAddress() != null) {
-      checks.at(
-          "emulator.service_bind_address",
-          () -> builder.serviceBindAddress(section.serviceBindAddress()));
-    }
-    if (section.serviceHost() != null) {
-      checks.at("emulator.service_host", () -> builder.serviceHost(section.serviceHost()));
-    }
-    if (section.servicePutRequiresIfMatch() != null) {
-      builder.servicePutRequiresIfMatch(section.servicePutRequiresIfMatch());
-    }
+    set("service_port", section.servicePort(), builder::servicePort);
+    set("service_bind_address", section.serviceBindAddress(), builder::serviceBindAddress);
+    set("service_host", section.serviceHost(), builder::serviceHost);
+    set(
+        "service_put_requires_if_match",
+        section.servicePutRequiresIfMatch(),
+        builder::servicePutRequiresIfMatch);
     if (section.allocationPolicy() != null) {
       AllocationPolicy policy = checks.allocationPolicy(section.allocationPolicy(), "emulator");
-      checks.at("emulator.allocation_policy", () -> builder.allocationPolicy(policy));
+      set("allocation_policy", policy, builder::allocationPolicy);
       instanceDefault = Optional.of(policy);
     }
-    if (section.webhookTimeoutSeconds() != null) {
-      checks.at(
-          "emulator.webhook_timeout_seconds",
-          () -> builder.webhookTimeout(Duration.ofSeconds(section.webhookTimeoutSeconds())));
+    setSeconds("webhook_timeout_seconds", section.webhookTimeoutSeconds(), builder::webhookTimeout);
+    set(
+        "reprovision_same_hub_substatus",
+        section.reprovisionSameHubSubstatus(),
+        builder::reprovisionSameHubSubstatus);
+  }
+
+  // An [emulator] key the file sets goes to its builder setter, which names the key if it refuses.
+  private <T> void set(String key, T value, Function<T, EmulatorConfigBuilder> setter)
+      throws ConfigException {
+    if (value != null) {
+      checks.at("emulator." + key, () -> setter.apply(value));
     }
-    if (section.reprovisionSameHubSubstatus() != null) {
-      checks.at(
-          "emulator.reprovision_same_hub_substatus",
-          () -> builder.reprovisionSameHubSubstatus(section.reprovisionSameHubSubstatus()));
-    }
+  }
+
+  // A key counting whole seconds.
+  private void setSeconds(
+      String key, Number seconds, Function<Duration, EmulatorConfigBuilder> setter)
+      throws ConfigException {
+    set(key, seconds, s -> setter.apply(Duration.ofSeconds(s.longValue())));
   }
 
   private void applyTlsFiles(ConfigFile.Emulator section, EmulatorConfigBuilder builder)
@@ -249,6 +199,21 @@ final class ConfigFileReader {
         checks.at(key + ".allocation_weight", () -> new LinkedHub(hostName, weight, latency));
     checks.requireUnique(hubNames, hostName, key + ".host_name");
     return hub;
+  }
+
+  /** Reads one entry of an array of tables, named {@code table[i]} in problems. */
+  private interface EntryReader<E, T> {
+    T read(E entry, String key) throws ConfigException;
+  }
+
+  private static <E, T> List<T> each(List<E> entries, String table, EntryReader<E, T> reader)
+      throws ConfigException {
+    List<E> present = orEmpty(entries);
+    List<T> read = new ArrayList<>();
+    for (int i = 0; i < present.size(); i++) {
+      read.add(reader.read(present.get(i), table + "[" + i + "]"));
+    }
+    return read;
   }
 
   private static String keyPath(JsonMappingException e) {

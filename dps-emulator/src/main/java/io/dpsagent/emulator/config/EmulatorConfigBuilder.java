@@ -166,10 +166,7 @@ public final class EmulatorConfigBuilder {
   }
 
   public EmulatorConfigBuilder mqttReplyDelay(Duration delay) {
-    if (delay.isNegative()) {
-      throw new IllegalArgumentException("MQTT reply delay is negative");
-    }
-    this.mqttReplyDelay = delay;
+    this.mqttReplyDelay = requireNotNegative(delay, "MQTT reply delay");
     return this;
   }
 
@@ -219,10 +216,7 @@ public final class EmulatorConfigBuilder {
   }
 
   public EmulatorConfigBuilder sasClockSkew(Duration skew) {
-    if (skew.isNegative()) {
-      throw new IllegalArgumentException("SAS clock skew is negative");
-    }
-    this.sasClockSkew = skew;
+    this.sasClockSkew = requireNotNegative(skew, "SAS clock skew");
     return this;
   }
 
@@ -319,6 +313,13 @@ public final class EmulatorConfigBuilder {
 
   private static int requireNotNegative(int value, String what) {
     if (value < 0) {
+      throw new IllegalArgumentException(what + " is negative");
+    }
+    return value;
+  }
+
+  private static Duration requireNotNegative(Duration value, String what) {
+    if (value.isNegative()) {
       throw new IllegalArgumentException(what + " is negative");
     }
     return value;

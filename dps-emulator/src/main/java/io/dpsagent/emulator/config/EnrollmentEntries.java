@@ -11,8 +11,8 @@ import io.dpsagent.emulator.registry.DeviceIds;
 import io.dpsagent.emulator.registry.Enrollment;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.EnrollmentMapper;
-import io.dpsagent.emulator.registry.EnrollmentOptions;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,6 +29,9 @@ final class EnrollmentEntries {
   private final AttestationEntries attestations;
   private final Set<String> hubNames;
   private final Supplier<Optional<AllocationPolicy>> instanceDefault;
+  // The IDs read so far, lower-cased: each may stand once in the file.
+  private final Set<String> registrationIds = new HashSet<>();
+  private final Set<String> groupIds = new HashSet<>();
 
   /**
    * @param hubNames the lower-cased host names of the linked hubs, which enrollments may name
@@ -58,10 +61,12 @@ final class EnrollmentEntries {
           key + ".device_id", "must be 1 to 128 of A-Z a-z 0-9 - . + % _ # * ? ! ( ) , : = @ $ '");
     }
     IndividualEnrollment enrollment =
-        mapper(key, "registration_id")
-            .individual(registrationId, deviceId, attestation, fields(entry, key));
-    return checkAllocationRules(
-        enrollment.withOptions(withIssuance(enrollment.options(), entry)), key);
+        checkAllocationRules(
+            mapper(key, "registration_id")
+                .individual(registrationId, deviceId, attestation, fields(entry, key)),
+            key);
+    checks.requireUnique(registrationIds, enrollment.registrationId(), key + ".registration_id");
+    return enrollment;
   }
 
   EnrollmentGroup enrollmentGroup(EnrollmentGroupEntry entry, String key) throws ConfigException {
@@ -69,12 +74,10 @@ final class EnrollmentEntries {
     Attestation attestation =
         attestations.attestation(entry.attestation(), key + ".attestation", true);
     EnrollmentGroup group =
-        mapper(key, "enrollment_group_id").group(id, attestation, fields(entry, key));
-    return checkAllocationRules(group.withOptions(withIssuance(group.options(), entry)), key);
-  }
-
-  private static EnrollmentOptions withIssuance(EnrollmentOptions options, EnrollmentEntry entry) {
-    return options.withCertificateIssuance(Boolean.TRUE.equals(entry.certificateIssuance()));
+        checkAllocationRules(
+            mapper(key, "enrollment_group_id").group(id, attestation, fields(entry, key)), key);
+    checks.requireUnique(groupIds, group.id(), key + ".enrollment_group_id");
+    return group;
   }
 
   private EnrollmentMapper<ConfigException> mapper(String key, String idKey) {
@@ -101,7 +104,8 @@ final class EnrollmentEntries {
         reprovision.map(ReprovisionPolicyEntry::updateHubAssignment),
         reprovision.map(ReprovisionPolicyEntry::migrateDeviceData),
         Optional.ofNullable(entry.initialTwin()),
-        false);
+        false,
+        Boolean.TRUE.equals(entry.certificateIssuance()));
   }
 
   private static EnrollmentMapper.Webhook webhook(CustomAllocationEntry entry) {

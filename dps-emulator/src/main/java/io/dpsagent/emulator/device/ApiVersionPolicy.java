@@ -1,5 +1,6 @@
 package io.dpsagent.emulator.device;
 
+import io.dpsagent.emulator.encoding.WireNames;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -33,12 +34,8 @@ public enum ApiVersionPolicy {
    * @throws IllegalArgumentException naming the accepted spellings
    */
   public static ApiVersionPolicy fromConfigName(String name) {
-    for (ApiVersionPolicy policy : values()) {
-      if (policy.configName.equals(name.strip().toLowerCase(Locale.ROOT))) {
-        return policy;
-      }
-    }
-    throw new IllegalArgumentException("must be \"supported\", \"well-formed\" or \"any\"");
+    return WireNames.parse(
+        values(), ApiVersionPolicy::configName, name.strip().toLowerCase(Locale.ROOT));
   }
 
   /** Whether a request carrying {@code apiVersion} (empty: none) is served. */

@@ -1,5 +1,6 @@
 package io.dpsagent.emulator.mqtt;
 
+import io.dpsagent.emulator.encoding.WireNames;
 import java.util.Locale;
 
 /**
@@ -23,11 +24,6 @@ public enum Mqtt5Policy {
    * @throws IllegalArgumentException for anything else
    */
   public static Mqtt5Policy fromWireName(String text) {
-    for (Mqtt5Policy policy : values()) {
-      if (policy.wireName().equals(text)) {
-        return policy;
-      }
-    }
-    throw new IllegalArgumentException("must be \"reject\" or \"accept\"");
+    return WireNames.parse(values(), Mqtt5Policy::wireName, text);
   }
 }

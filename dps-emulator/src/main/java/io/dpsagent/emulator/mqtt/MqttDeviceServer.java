@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The DPS device API over MQTT on TLS, or over MQTT in WebSocket on TLS: the same protocol handler
@@ -44,14 +45,7 @@ public final class MqttDeviceServer implements AutoCloseable {
    */
   public static MqttDeviceServer startTls(InetSocketAddress address, Settings settings)
       throws IOException {
-    return new MqttDeviceServer(
-        Listener.start(
-            "dps-emulator-mqtt",
-            address,
-            channel -> {
-              channel.pipeline().addLast(settings.sslContext().newHandler(channel.alloc()));
-              addMqtt(channel.pipeline(), settings);
-            }));
+    return start("dps-emulator-mqtt", address, settings, pipeline -> addMqtt(pipeline, settings));
   }
 
   /**
@@ -62,17 +56,29 @@ public final class MqttDeviceServer implements AutoCloseable {
    */
   public static MqttDeviceServer startWebSocket(InetSocketAddress address, Settings settings)
       throws IOException {
+    return start(
+        "dps-emulator-mqtt-ws",
+        address,
+        settings,
+        pipeline -> {
+          pipeline
+              .addLast(new HttpServerCodec())
+              .addLast(new HttpObjectAggregator(MAX_PACKET_BYTES));
+          MqttWebSocketUpgrade.addLast(pipeline, settings);
+        });
+  }
+
+  // TLS first, then the framing that carries MQTT.
+  private static MqttDeviceServer start(
+      String name, InetSocketAddress address, Settings settings, Consumer<ChannelPipeline> framing)
+      throws IOException {
     return new MqttDeviceServer(
         Listener.start(
-            "dps-emulator-mqtt-ws",
+            name,
             address,
             channel -> {
-              channel
-                  .pipeline()
-                  .addLast(settings.sslContext().newHandler(channel.alloc()))
-                  .addLast(new HttpServerCodec())
-                  .addLast(new HttpObjectAggregator(MAX_PACKET_BYTES));
-              MqttWebSocketUpgrade.addLast(channel.pipeline(), settings);
+              channel.pipeline().addLast(settings.sslContext().newHandler(channel.alloc()));
+              framing.accept(channel.pipeline());
             }));
   }
 

@@ -1,6 +1,8 @@
 package io.dpsagent.emulator.registry;
 
+import io.dpsagent.emulator.encoding.WireNames;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * How DPS picks the IoT hub for a device, spelled as the DPS service API spells it.
@@ -35,17 +37,19 @@ public enum AllocationPolicy {
    */
   public static AllocationPolicy fromName(String text) {
     String folded = text == null ? "" : text.toLowerCase(Locale.ROOT);
-    for (AllocationPolicy policy : values()) {
-      if (policy.wireName.toLowerCase(Locale.ROOT).equals(folded)) {
-        return policy;
-      }
-    }
+    return WireNames.find(values(), policy -> policy.wireName.toLowerCase(Locale.ROOT), folded)
+        .or(() -> portalAlias(folded))
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    WireNames.choices(values(), AllocationPolicy::wireName)));
+  }
+
+  private static Optional<AllocationPolicy> portalAlias(String folded) {
     return switch (folded) {
-      case "evenly_weighted", "evenlyweighted" -> HASHED;
-      case "lowest_latency", "lowestlatency" -> GEO_LATENCY;
-      default ->
-          throw new IllegalArgumentException(
-              "must be \"hashed\", \"geoLatency\", \"static\" or \"custom\"");
+      case "evenly_weighted", "evenlyweighted" -> Optional.of(HASHED);
+      case "lowest_latency", "lowestlatency" -> Optional.of(GEO_LATENCY);
+      default -> Optional.empty();
     };
   }
 }

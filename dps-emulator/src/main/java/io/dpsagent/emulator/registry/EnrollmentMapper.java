@@ -43,7 +43,8 @@ public final class EnrollmentMapper<E extends Exception> {
       Optional<Boolean> updateHubAssignment,
       Optional<Boolean> migrateDeviceData,
       Optional<JsonNode> initialTwin,
-      boolean iotEdge) {}
+      boolean iotEdge,
+      boolean certificateIssuance) {}
 
   /** A {@code customAllocation} definition as given; {@code apiVersion} may be null. */
   public record Webhook(Optional<String> url, String apiVersion) {}
@@ -119,7 +120,8 @@ public final class EnrollmentMapper<E extends Exception> {
         new EnrollmentReprovisionPolicy(
             fields.updateHubAssignment().orElse(true), fields.migrateDeviceData().orElse(true)),
         fields.initialTwin(),
-        fields.iotEdge());
+        fields.iotEdge(),
+        fields.certificateIssuance());
   }
 
   private CustomAllocation webhook(Webhook definition) throws E {

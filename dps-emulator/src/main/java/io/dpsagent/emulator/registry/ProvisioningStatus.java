@@ -1,5 +1,6 @@
 package io.dpsagent.emulator.registry;
 
+import io.dpsagent.emulator.encoding.WireNames;
 import java.util.Locale;
 
 /** Whether an enrollment may provision devices. */
@@ -18,11 +19,6 @@ public enum ProvisioningStatus {
    * @throws IllegalArgumentException for anything else
    */
   public static ProvisioningStatus fromWireName(String text) {
-    for (ProvisioningStatus status : values()) {
-      if (status.wireName().equals(text)) {
-        return status;
-      }
-    }
-    throw new IllegalArgumentException("must be \"enabled\" or \"disabled\"");
+    return WireNames.parse(values(), ProvisioningStatus::wireName, text);
   }
 }

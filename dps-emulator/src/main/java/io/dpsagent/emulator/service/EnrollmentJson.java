@@ -105,10 +105,8 @@ public final class EnrollmentJson {
           "registrationId must be " + RegistrationIdRules.REGISTRATION_ID_RULE);
     }
     Optional<String> deviceId = optionalText(json, "deviceId");
-    IndividualEnrollment enrollment =
-        MAPPER.individual(
-            registrationId, deviceId, attestation(json, false, replaced), fields(json));
-    return enrollment.withOptions(withIssuance(enrollment.options(), json));
+    return MAPPER.individual(
+        registrationId, deviceId, attestation(json, false, replaced), fields(json));
   }
 
   /** Reads an {@code EnrollmentGroup} sent to {@code /enrollmentGroups/{urlId}}. */
@@ -120,14 +118,7 @@ public final class EnrollmentJson {
       throw new InvalidRequestException(
           "enrollmentGroupId must be " + RegistrationIdRules.GROUP_ID_RULE);
     }
-    EnrollmentGroup group = MAPPER.group(id, attestation(json, true, replaced), fields(json));
-    return group.withOptions(withIssuance(group.options(), json));
-  }
-
-  private static EnrollmentOptions withIssuance(EnrollmentOptions options, JsonNode json)
-      throws InvalidRequestException {
-    return options.withCertificateIssuance(
-        optionalBoolean(json, CERTIFICATE_ISSUANCE).orElse(false));
+    return MAPPER.group(id, attestation(json, true, replaced), fields(json));
   }
 
   // The ID may be left out of the body; if given, it must be the URL's, in any case (both IDs are
@@ -175,7 +166,8 @@ public final class EnrollmentJson {
         optionalBoolean(reprovision, "updateHubAssignment"),
         optionalBoolean(reprovision, "migrateDeviceData"),
         Optional.ofNullable(json.get("initialTwin")).filter(twin -> !twin.isNull()),
-        optionalBoolean(json.get("capabilities"), "iotEdge").orElse(false));
+        optionalBoolean(json.get("capabilities"), "iotEdge").orElse(false),
+        optionalBoolean(json, CERTIFICATE_ISSUANCE).orElse(false));
   }
 
   // iotHubHostName is the older single-hub form; iotHubs wins when both are given.

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Allocation policies, reprovisioning and device IDs against a real registry. */
 class AssignerTest {
@@ -163,8 +165,11 @@ class AssignerTest {
     assertEquals("initialAssignment", record.substatus());
   }
 
-  @Test
-  void hubChangeWithMigrationIsDeviceDataMigratedAndKeepsTheAppliedTwin() throws Exception {
+  // Migration keeps the twin the device was given; a reset applies the enrollment's current one.
+  @ParameterizedTest
+  @CsvSource({"true, deviceDataMigrated, old", "false, deviceDataReset, new"})
+  void aHubChangeMigratesOrResetsTheDeviceData(
+      boolean migrate, String substatus, String expectedTwin) throws Exception {
     JsonNode oldTwin = twin("old");
     JsonNode newTwin = twin("new");
     assign("move-1", staticOn("move-1", HUB_1, o -> o.withInitialTwin(oldTwin)));
@@ -174,32 +179,13 @@ class AssignerTest {
             HUB_3,
             o ->
                 o.withInitialTwin(newTwin)
-                    .withReprovisionPolicy(new EnrollmentReprovisionPolicy(true, true)));
+                    .withReprovisionPolicy(new EnrollmentReprovisionPolicy(true, migrate)));
 
     RegistrationRecord record = assign("move-1", moved).record();
 
     assertEquals(HUB_3.hostName(), record.assignedHub());
-    assertEquals("deviceDataMigrated", record.substatus());
-    assertEquals(Optional.of(oldTwin), record.initialTwin());
-  }
-
-  @Test
-  void hubChangeWithoutMigrationIsDeviceDataResetWithTheEnrollmentTwin() throws Exception {
-    assign("reset-1", enrollment("reset-1", AllocationPolicy.STATIC, HUB_1));
-    JsonNode newTwin = twin("new");
-    IndividualEnrollment moved =
-        staticOn(
-            "reset-1",
-            HUB_3,
-            o ->
-                o.withInitialTwin(newTwin)
-                    .withReprovisionPolicy(new EnrollmentReprovisionPolicy(true, false)));
-
-    RegistrationRecord record = assign("reset-1", moved).record();
-
-    assertEquals(HUB_3.hostName(), record.assignedHub());
-    assertEquals("deviceDataReset", record.substatus());
-    assertEquals(Optional.of(newTwin), record.initialTwin());
+    assertEquals(substatus, record.substatus());
+    assertEquals(Optional.of(twin(expectedTwin)), record.initialTwin());
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.dpsagent.emulator.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -10,7 +9,6 @@ import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
-import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,16 +17,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class EmulatorConfigTest {
+class EmulatorConfigTest extends ConfigFileFixture {
 
   private static final String KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-
-  @TempDir Path directory;
 
   static Path exampleFile() throws URISyntaxException {
     return Path.of(EmulatorConfigTest.class.getResource("/emulator-example.toml").toURI());
@@ -86,27 +81,17 @@ class EmulatorConfigTest {
 
   @Test
   void unknownKeyIsNamedWithTheFile() throws Exception {
-    Path file = write("[emulator]\nhttps_prot = 8443\n");
-
-    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
-
-    assertEquals(file + ": emulator.https_prot: unknown key", error.getMessage());
+    assertProblem("[emulator]\nhttps_prot = 8443\n", "emulator.https_prot: unknown key");
   }
 
   @Test
   void unknownNestedKeyIsNamedWithItsPath() throws Exception {
-    Path file =
-        write(
-            "[[individual_enrollments]]\nregistration_id = \"a\"\n"
-                + "attestation = { type = \"symmetric_key\", primary_key = \""
-                + KEY
-                + "\", tertiary_key = \"x\" }\n");
-
-    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
-
-    assertEquals(
-        file + ": individual_enrollments[0].attestation.tertiary_key: unknown key",
-        error.getMessage());
+    assertProblem(
+        "[[individual_enrollments]]\nregistration_id = \"a\"\n"
+            + "attestation = { type = \"symmetric_key\", primary_key = \""
+            + KEY
+            + "\", tertiary_key = \"x\" }\n",
+        "individual_enrollments[0].attestation.tertiary_key: unknown key");
   }
 
   static Stream<Arguments> badValues() {
@@ -165,43 +150,31 @@ class EmulatorConfigTest {
   @ParameterizedTest
   @MethodSource("badValues")
   void badValuesAreNamedByKey(String toml, String expectedProblem) throws Exception {
-    Path file = write(toml);
-
-    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
-
-    assertEquals(file + ": " + expectedProblem, error.getMessage());
+    assertProblem(toml, expectedProblem);
   }
 
   @Test
   void badKeyIsNamedButNotRepeated() throws Exception {
-    Path file =
-        write(
+    String message =
+        assertProblem(
             "[[enrollment_groups]]\nenrollment_group_id = \"g\"\n"
-                + "attestation = { type = \"symmetric_key\", primary_key = \"c2VjcmV0!!\" }\n");
+                + "attestation = { type = \"symmetric_key\", primary_key = \"c2VjcmV0!!\" }\n",
+            "enrollment_groups[0].attestation.primary_key: symmetric key is not valid base64");
 
-    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
-
-    assertEquals(
-        file + ": enrollment_groups[0].attestation.primary_key: symmetric key is not valid base64",
-        error.getMessage());
-    assertFalse(error.getMessage().contains("c2VjcmV0"));
+    assertFalse(message.contains("c2VjcmV0"));
   }
 
   @Test
   void tomlSyntaxErrorNamesTheLine() throws Exception {
-    Path file = write("[emulator]\nhost = \"localhost\"\nhttps_port = = 3\n");
-
-    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
-
-    assertTrue(
-        error.getMessage().startsWith(file + ": invalid TOML at line 3"), error.getMessage());
+    assertProblemStarts(
+        "[emulator]\nhost = \"localhost\"\nhttps_port = = 3\n", "invalid TOML at line 3");
   }
 
   @Test
   void missingFileIsNamed() {
     Path file = directory.resolve("absent.toml");
 
-    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
+    ConfigException error = refusal(file);
 
     assertTrue(error.getMessage().startsWith(file + ": cannot read"), error.getMessage());
   }
@@ -220,13 +193,9 @@ class EmulatorConfigTest {
 
   @Test
   void missingTlsFileIsNamed() throws Exception {
-    Path file = write("[emulator]\ntls_cert_chain = \"chain.pem\"\ntls_key = \"key.pem\"\n");
-
-    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
-
-    assertTrue(
-        error.getMessage().startsWith(file + ": emulator.tls_cert_chain: no such file"),
-        error.getMessage());
+    assertProblemStarts(
+        "[emulator]\ntls_cert_chain = \"chain.pem\"\ntls_key = \"key.pem\"\n",
+        "emulator.tls_cert_chain: no such file");
   }
 
   @Test
@@ -241,9 +210,5 @@ class EmulatorConfigTest {
     assertEquals(original.seed().individualEnrollments(), copy.seed().individualEnrollments());
     assertEquals(original.seed().enrollmentGroups(), copy.seed().enrollmentGroups());
     assertEquals(Optional.of(directory), copy.stateDirectory());
-  }
-
-  private Path write(String toml) throws IOException {
-    return Files.writeString(directory.resolve("emulator.toml"), toml);
   }
 }

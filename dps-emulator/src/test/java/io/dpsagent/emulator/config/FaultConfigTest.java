@@ -1,7 +1,6 @@
 package io.dpsagent.emulator.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.device.DeviceTransport;
@@ -9,18 +8,14 @@ import io.dpsagent.emulator.device.Fault;
 import io.dpsagent.emulator.device.FaultPlan;
 import io.dpsagent.emulator.device.FaultRule;
 import io.dpsagent.emulator.device.RequestKind;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The config file's {@code [faults]} table. */
-class FaultConfigTest {
-
-  @TempDir Path directory;
+class FaultConfigTest extends ConfigFileFixture {
 
   @Test
   void rulesAreReadInOrderAndTheEmulatorStartsWithThem() throws Exception {
@@ -99,20 +94,8 @@ class FaultConfigTest {
             + "faults.rules[0].requests: must be \"poll\", \"register\", \"status_lookup\" or \"any\"",
       })
   void aBadTableIsOneLineNamingTheKey(String toml, String expected) throws Exception {
-    Path file = write(toml.replace("\\n", "\n"));
+    String message = assertProblemStarts(toml.replace("\\n", "\n"), expected);
 
-    ConfigException e = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
-
-    String message = e.getMessage();
-    String prefix = file + ": " + expected;
-    assertEquals(
-        prefix, message.substring(0, Math.min(prefix.length(), message.length())), message);
     assertEquals(1, message.lines().count());
-  }
-
-  private Path write(String toml) throws Exception {
-    Path file = directory.resolve("emulator.toml");
-    Files.writeString(file, toml);
-    return file;
   }
 }

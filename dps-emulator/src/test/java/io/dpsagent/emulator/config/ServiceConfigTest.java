@@ -1,7 +1,6 @@
 package io.dpsagent.emulator.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.emulator.registry.AllocationPolicy;
@@ -10,19 +9,15 @@ import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.EnrollmentOptions;
 import io.dpsagent.emulator.registry.EnrollmentReprovisionPolicy;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The config keys of the service concepts: policies, webhooks, reprovisioning, service port. */
-class ServiceConfigTest {
+class ServiceConfigTest extends ConfigFileFixture {
 
   private static final String ATTESTATION =
       "attestation = { type = \"symmetric_key\", primary_key ="
@@ -30,8 +25,6 @@ class ServiceConfigTest {
   private static final String HUBS =
       "[[linked_hubs]]\nhost_name = \"hub-1.azure-devices.net\"\n"
           + "[[linked_hubs]]\nhost_name = \"hub-2.azure-devices.net\"\n";
-
-  @TempDir Path directory;
 
   @Test
   void exampleFileCarriesTheServiceKeys() throws Exception {
@@ -189,19 +182,8 @@ class ServiceConfigTest {
             + " . + % _ # * ? ! ( ) , : = @ $ '",
       })
   void badServiceValuesAreNamedByKey(String toml, String expectedProblem) throws Exception {
-    Path file =
-        write(toml.replace("\\n", "\n").replace("HUBS", HUBS).replace("ATTESTATION", ATTESTATION));
-
-    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
-
-    assertEquals(file + ": " + expectedProblem.strip(), error.getMessage());
-  }
-
-  private EmulatorConfig load(String toml) throws Exception {
-    return EmulatorConfig.load(write(toml));
-  }
-
-  private Path write(String toml) throws IOException {
-    return Files.writeString(directory.resolve("emulator.toml"), toml);
+    assertProblem(
+        toml.replace("\\n", "\n").replace("HUBS", HUBS).replace("ATTESTATION", ATTESTATION),
+        expectedProblem.strip());
   }
 }

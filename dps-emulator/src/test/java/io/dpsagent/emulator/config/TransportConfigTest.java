@@ -1,7 +1,6 @@
 package io.dpsagent.emulator.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.emulator.device.ApiVersionPolicy;
@@ -10,20 +9,15 @@ import io.dpsagent.emulator.registry.X509Mechanism;
 import io.dpsagent.hsm.pem.Pem;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The config keys of the MQTT endpoints and of X.509 attestation. */
-class TransportConfigTest {
-
-  @TempDir Path directory;
+class TransportConfigTest extends ConfigFileFixture {
 
   @Test
   void mqttKeysAreRead() throws Exception {
@@ -122,46 +116,21 @@ class TransportConfigTest {
         "individual_enrollments[0].attestation.certificate: not allowed for type"
             + " \"symmetric_key\"");
     Files.writeString(directory.resolve("empty.pem"), "not a certificate\n");
-    Path file =
-        write(
+    Pem.writeCertificate(directory.resolve("ca.pem"), TestPki.rootCa("Root").certificate());
+    String unreadable =
+        assertProblemStarts(
             "[[enrollment_groups]]\nenrollment_group_id = \"g\"\n"
                 + "attestation = { type = \"x509\", certificate = \"ca.pem\","
-                + " secondary_certificate = \"empty.pem\" }\n");
-    Pem.writeCertificate(directory.resolve("ca.pem"), TestPki.rootCa("Root").certificate());
-    ConfigException unreadable =
-        assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
-    assertTrue(
-        unreadable
-            .getMessage()
-            .startsWith(file + ": enrollment_groups[0].attestation.secondary_certificate: "),
-        unreadable.getMessage());
-    assertTrue(
-        unreadable.getMessage().endsWith("no PEM certificate found"), unreadable.getMessage());
+                + " secondary_certificate = \"empty.pem\" }\n",
+            "enrollment_groups[0].attestation.secondary_certificate: ");
+    assertTrue(unreadable.endsWith("no PEM certificate found"), unreadable);
   }
 
   @Test
   void missingCertificateFileIsNamed() throws Exception {
-    Path file =
-        write(
-            "[[individual_enrollments]]\nregistration_id = \"a\"\n"
-                + "attestation = { type = \"x509\", certificate = \"missing.pem\" }\n");
-
-    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
-
-    assertTrue(
-        error
-            .getMessage()
-            .startsWith(file + ": individual_enrollments[0].attestation.certificate: no such file"),
-        error.getMessage());
-  }
-
-  private void assertProblem(String toml, String expectedProblem) throws IOException {
-    Path file = write(toml);
-    ConfigException error = assertThrows(ConfigException.class, () -> EmulatorConfig.load(file));
-    assertEquals(file + ": " + expectedProblem, error.getMessage());
-  }
-
-  private Path write(String toml) throws IOException {
-    return Files.writeString(directory.resolve("emulator.toml"), toml);
+    assertProblemStarts(
+        "[[individual_enrollments]]\nregistration_id = \"a\"\n"
+            + "attestation = { type = \"x509\", certificate = \"missing.pem\" }\n",
+        "individual_enrollments[0].attestation.certificate: no such file");
   }
 }

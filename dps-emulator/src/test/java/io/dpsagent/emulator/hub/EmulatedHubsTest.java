@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dpsagent.common.PercentEncoding;
-import io.dpsagent.common.PercentEncoding.HexCase;
 import io.dpsagent.emulator.DeviceClient;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.Registrations;
@@ -79,15 +77,7 @@ class EmulatedHubsTest {
   private HubClient connect(String hub) throws Exception {
     HubClient device = new HubClient(emulator.hubs().port(hub).orElseThrow(), "dev-1");
     long expiry = Instant.now().plusSeconds(600).getEpochSecond();
-    String sr = PercentEncoding.encode(hub + "/devices/dev-1", HexCase.UPPER);
-    String token =
-        "SharedAccessSignature sr="
-            + sr
-            + "&sig="
-            + PercentEncoding.encode(
-                TestTokens.signature(TestTokens.VECTOR_KEY, sr, expiry), HexCase.UPPER)
-            + "&se="
-            + expiry;
+    String token = HubClient.sasToken(TestTokens.VECTOR_KEY, hub, "dev-1", expiry);
     device.connect(
         TestTls.trusting(emulator.caFile()).getSocketFactory(),
         HubClient.userName(hub, "dev-1"),
@@ -101,9 +91,9 @@ class EmulatedHubsTest {
     assertEquals(HUB_A, register());
     try (HubClient device = connect(HUB_A)) {
       device.subscribe(HubTopics.TWIN_RESPONSES);
-      device.publish("$iothub/twin/GET/?$rid=1", "", 0);
       assertEquals(
-          JSON.readTree("{\"interval\":30,\"$version\":1}"), device.next().json().get("desired"));
+          JSON.readTree("{\"interval\":30,\"$version\":1}"),
+          device.getTwin(1).json().get("desired"));
       device.publish("devices/dev-1/messages/events/", "{\"t\":1}", 1);
       JsonNode hubs = JSON.readTree(serviceGet("/emulator/hubs").body());
       assertEquals(HUB_A, hubs.get(0).get("hostName").asText());
@@ -125,8 +115,9 @@ class EmulatedHubsTest {
     register();
     try (HubClient onA = connect(HUB_A)) {
       onA.subscribe(HubTopics.TWIN_RESPONSES);
-      onA.publish("$iothub/twin/PATCH/properties/reported/?$rid=2", "{\"fw\":\"1.0\"}", 1);
-      assertEquals("$iothub/twin/res/204/?$rid=2&$version=2", onA.next().topic());
+      assertEquals(
+          "$iothub/twin/res/204/?$rid=2&$version=2",
+          onA.reportProperties(2, "{\"fw\":\"1.0\"}").topic());
       enroll(HUB_B, true);
       assertEquals(HUB_B, register());
       assertTrue(onA.awaitConnectionLost(), "the old hub closes the moved device's connection");
@@ -135,8 +126,7 @@ class EmulatedHubsTest {
     assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refused.getReasonCode());
     try (HubClient onB = connect(HUB_B)) {
       onB.subscribe(HubTopics.TWIN_RESPONSES);
-      onB.publish("$iothub/twin/GET/?$rid=3", "", 0);
-      assertEquals("1.0", onB.next().json().get("reported").get("fw").asText());
+      assertEquals("1.0", onB.getTwin(3).json().get("reported").get("fw").asText());
     }
   }
 
@@ -146,15 +136,13 @@ class EmulatedHubsTest {
     register();
     try (HubClient onA = connect(HUB_A)) {
       onA.subscribe(HubTopics.TWIN_RESPONSES);
-      onA.publish("$iothub/twin/PATCH/properties/reported/?$rid=2", "{\"fw\":\"1.0\"}", 1);
-      onA.next();
+      onA.reportProperties(2, "{\"fw\":\"1.0\"}");
     }
     enroll(HUB_B, false);
     register();
     try (HubClient onB = connect(HUB_B)) {
       onB.subscribe(HubTopics.TWIN_RESPONSES);
-      onB.publish("$iothub/twin/GET/?$rid=3", "", 0);
-      assertEquals(JSON.readTree("{\"$version\":1}"), onB.next().json().get("reported"));
+      assertEquals(JSON.readTree("{\"$version\":1}"), onB.getTwin(3).json().get("reported"));
     }
   }
 
@@ -165,8 +153,7 @@ class EmulatedHubsTest {
     try (HubClient device = connect(HUB_A)) {
       device.subscribe(HubTopics.DESIRED_UPDATES);
       device.subscribe(HubTopics.TWIN_RESPONSES);
-      device.publish("$iothub/twin/GET/?$rid=1", "", 0);
-      device.next();
+      device.getTwin(1);
       HttpResponse<String> patched =
           new ServiceClient(emulator)
               .send(

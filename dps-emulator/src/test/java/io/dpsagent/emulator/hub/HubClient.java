@@ -2,6 +2,9 @@ package io.dpsagent.emulator.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dpsagent.common.PercentEncoding;
+import io.dpsagent.common.PercentEncoding.HexCase;
+import io.dpsagent.emulator.TestTokens;
 import io.dpsagent.emulator.mqtt.PahoClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,6 +53,17 @@ final class HubClient implements AutoCloseable {
     return hub + "/" + deviceId + "/?api-version=2021-04-12";
   }
 
+  /** A device-scoped SAS token for {@code {hub}/devices/{deviceId}}, as the device SDKs sign it. */
+  static String sasToken(String keyBase64, String hub, String deviceId, long expiry) {
+    String sr = PercentEncoding.encode(hub + "/devices/" + deviceId, HexCase.UPPER);
+    return "SharedAccessSignature sr="
+        + sr
+        + "&sig="
+        + PercentEncoding.encode(TestTokens.signature(keyBase64, sr, expiry), HexCase.UPPER)
+        + "&se="
+        + expiry;
+  }
+
   /**
    * Connects.
    *
@@ -68,12 +82,20 @@ final class HubClient implements AutoCloseable {
     client.publish(topic, body.getBytes(StandardCharsets.UTF_8), qos, false);
   }
 
+  /** Asks for the twin; the answer comes once subscribed to {@link HubTopics#TWIN_RESPONSES}. */
+  Received getTwin(int rid) throws MqttException, InterruptedException {
+    publish("$iothub/twin/GET/?$rid=" + rid, "", 0);
+    return next();
+  }
+
+  /** Patches reported properties with {@code json}; answered as {@link #getTwin} is. */
+  Received reportProperties(int rid, String json) throws MqttException, InterruptedException {
+    publish("$iothub/twin/PATCH/properties/reported/?$rid=" + rid, json, 1);
+    return next();
+  }
+
   Received next() throws InterruptedException {
-    Received message = received.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    if (message == null) {
-      throw new AssertionError("nothing received within " + TIMEOUT_SECONDS + " s");
-    }
-    return message;
+    return PahoClients.next(received, "message");
   }
 
   /** What arrived within {@code millis}, or null: for checking that nothing does. */

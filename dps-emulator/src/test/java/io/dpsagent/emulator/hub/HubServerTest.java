@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dpsagent.common.PercentEncoding;
-import io.dpsagent.common.PercentEncoding.HexCase;
 import io.dpsagent.emulator.TestTls;
 import io.dpsagent.emulator.TestTokens;
 import io.dpsagent.emulator.crypto.HmacKey;
@@ -99,22 +97,35 @@ class HubServerTest {
     return TestTls.trusting(caFile).getSocketFactory();
   }
 
-  private static String token(String keyBase64, String resource, long expiry) {
-    String sr = PercentEncoding.encode(resource, HexCase.UPPER);
-    return "SharedAccessSignature sr="
-        + sr
-        + "&sig="
-        + PercentEncoding.encode(TestTokens.signature(keyBase64, sr, expiry), HexCase.UPPER)
-        + "&se="
-        + expiry;
-  }
-
   private static String validToken(String deviceId) {
-    return token(TestTokens.VECTOR_KEY, HUB + "/devices/" + deviceId, hourFromNow());
+    return HubClient.sasToken(TestTokens.VECTOR_KEY, HUB, deviceId, hourFromNow());
   }
 
   private static long hourFromNow() {
     return Instant.now().plusSeconds(3600).getEpochSecond();
+  }
+
+  /** {@code sas-dev} connected with a valid SAS token. */
+  private HubClient sasDevice() throws Exception {
+    return connected("sas-dev", tls(), validToken("sas-dev"));
+  }
+
+  /** {@code x509-dev} connected with its certificate and no password. */
+  private HubClient x509Device() throws Exception {
+    return connected(
+        "x509-dev", TestTls.withClientCertificate(caFile, X509_DEVICE).getSocketFactory(), null);
+  }
+
+  private HubClient connected(String deviceId, SSLSocketFactory tls, String password)
+      throws Exception {
+    HubClient device = new HubClient(server.port(), deviceId);
+    try {
+      device.connect(tls, HubClient.userName(HUB, deviceId), password);
+      return device;
+    } catch (MqttException e) {
+      device.close();
+      throw e;
+    }
   }
 
   /** The reason code of the CONNECT refused to {@code deviceId} of {@link #HUB}. */
@@ -132,11 +143,9 @@ class HubServerTest {
 
   @Test
   void aDeviceWithItsSasTokenReadsTheInitialTwin() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "sas-dev")) {
-      device.connect(tls(), HubClient.userName(HUB, "sas-dev"), validToken("sas-dev"));
+    try (HubClient device = sasDevice()) {
       assertEquals(0, device.subscribe(HubTopics.TWIN_RESPONSES));
-      device.publish("$iothub/twin/GET/?$rid=7", "", 0);
-      HubClient.Received reply = device.next();
+      HubClient.Received reply = device.getTwin(7);
       assertEquals("$iothub/twin/res/200/?$rid=7", reply.topic());
       assertEquals(
           JSON.readTree("{\"interval\":30,\"site\":{\"name\":\"b\"},\"$version\":1}"),
@@ -147,8 +156,7 @@ class HubServerTest {
 
   @Test
   void reportedPropertiesAreMergedAndVersioned() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "sas-dev")) {
-      device.connect(tls(), HubClient.userName(HUB, "sas-dev"), validToken("sas-dev"));
+    try (HubClient device = sasDevice()) {
       device.subscribe(HubTopics.TWIN_RESPONSES);
       long before =
           server
@@ -156,24 +164,23 @@ class HubServerTest {
               .existingTwin("sas-dev")
               .map(t -> t.reported().get("$version").asLong())
               .orElse(1L);
-      device.publish(
-          "$iothub/twin/PATCH/properties/reported/?$rid=8", "{\"fw\":\"1.2\",\"x\":1}", 1);
-      assertEquals("$iothub/twin/res/204/?$rid=8&$version=2", device.next().topic());
-      device.publish("$iothub/twin/PATCH/properties/reported/?$rid=9", "{\"x\":null}", 1);
-      assertEquals("$iothub/twin/res/204/?$rid=9&$version=3", device.next().topic());
+      assertEquals(
+          "$iothub/twin/res/204/?$rid=8&$version=2",
+          device.reportProperties(8, "{\"fw\":\"1.2\",\"x\":1}").topic());
+      assertEquals(
+          "$iothub/twin/res/204/?$rid=9&$version=3",
+          device.reportProperties(9, "{\"x\":null}").topic());
       assertEquals(
           JSON.readTree("{\"fw\":\"1.2\",\"$version\":3}"),
           JSON.readTree(
               server.state().existingTwin("sas-dev").orElseThrow().reported().toString()));
-      device.publish("$iothub/twin/PATCH/properties/reported/?$rid=10", "[1,2]", 1);
-      assertEquals("$iothub/twin/res/400/?$rid=10", device.next().topic());
+      assertEquals("$iothub/twin/res/400/?$rid=10", device.reportProperties(10, "[1,2]").topic());
     }
   }
 
   @Test
   void desiredUpdatesArePushedToASubscribedDevice() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "sas-dev")) {
-      device.connect(tls(), HubClient.userName(HUB, "sas-dev"), validToken("sas-dev"));
+    try (HubClient device = sasDevice()) {
       device.subscribe(HubTopics.DESIRED_UPDATES);
       server
           .state()
@@ -196,8 +203,7 @@ class HubServerTest {
 
   @Test
   void telemetryIsCountedPerDevice() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "sas-dev")) {
-      device.connect(tls(), HubClient.userName(HUB, "sas-dev"), validToken("sas-dev"));
+    try (HubClient device = sasDevice()) {
       device.publish("devices/sas-dev/messages/events/", "{\"t\":21.5}", 1);
       device.publish("devices/sas-dev/messages/events/%24.ct=application%2Fjson", "{}", 1);
     }
@@ -206,8 +212,7 @@ class HubServerTest {
 
   @Test
   void aPublishToAnotherDevicesTopicClosesTheConnection() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "sas-dev")) {
-      device.connect(tls(), HubClient.userName(HUB, "sas-dev"), validToken("sas-dev"));
+    try (HubClient device = sasDevice()) {
       device.publish("devices/x509-dev/messages/events/", "{}", 0);
       assertTrue(device.awaitConnectionLost());
     }
@@ -215,8 +220,7 @@ class HubServerTest {
 
   @Test
   void twinResponsesReachOnlyASubscriber() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "sas-dev")) {
-      device.connect(tls(), HubClient.userName(HUB, "sas-dev"), validToken("sas-dev"));
+    try (HubClient device = sasDevice()) {
       device.publish("$iothub/twin/GET/?$rid=1", "", 0);
       assertNull(device.nextWithin(500));
     }
@@ -224,14 +228,9 @@ class HubServerTest {
 
   @Test
   void anX509DeviceConnectsWithItsCertificateAndNoPassword() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "x509-dev")) {
-      device.connect(
-          TestTls.withClientCertificate(caFile, X509_DEVICE).getSocketFactory(),
-          HubClient.userName(HUB, "x509-dev"),
-          null);
+    try (HubClient device = x509Device()) {
       device.subscribe(HubTopics.TWIN_RESPONSES);
-      device.publish("$iothub/twin/GET/?$rid=2", "", 0);
-      assertEquals(JSON.readTree("{\"$version\":1}"), device.next().json().get("desired"));
+      assertEquals(JSON.readTree("{\"$version\":1}"), device.getTwin(2).json().get("desired"));
     }
   }
 
@@ -252,20 +251,21 @@ class HubServerTest {
 
   @Test
   void aTokenSignedWithAnotherKeyIsNotAuthorized() throws Exception {
-    String wrongKey = token(TestTokens.OTHER_KEY, HUB + "/devices/sas-dev", hourFromNow());
+    String wrongKey = HubClient.sasToken(TestTokens.OTHER_KEY, HUB, "sas-dev", hourFromNow());
     assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refusal("sas-dev", wrongKey));
   }
 
   @Test
   void anExpiredTokenIsNotAuthorized() throws Exception {
     long past = Instant.now().minusSeconds(60).getEpochSecond();
-    String expired = token(TestTokens.VECTOR_KEY, HUB + "/devices/sas-dev", past);
+    String expired = HubClient.sasToken(TestTokens.VECTOR_KEY, HUB, "sas-dev", past);
     assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refusal("sas-dev", expired));
   }
 
   @Test
   void aTokenForAnotherDeviceIsNotAuthorized() throws Exception {
-    String otherResource = token(TestTokens.VECTOR_KEY, HUB + "/devices/x509-dev", hourFromNow());
+    String otherResource =
+        HubClient.sasToken(TestTokens.VECTOR_KEY, HUB, "x509-dev", hourFromNow());
     assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refusal("sas-dev", otherResource));
   }
 
@@ -296,11 +296,7 @@ class HubServerTest {
 
   @Test
   void removingADeviceClosesItsConnection() throws Exception {
-    try (HubClient device = new HubClient(server.port(), "x509-dev")) {
-      device.connect(
-          TestTls.withClientCertificate(caFile, X509_DEVICE).getSocketFactory(),
-          HubClient.userName(HUB, "x509-dev"),
-          null);
+    try (HubClient device = x509Device()) {
       assertTrue(server.state().connectedDevices().contains("x509-dev"));
       server.state().remove("x509-dev");
       assertTrue(device.awaitConnectionLost());

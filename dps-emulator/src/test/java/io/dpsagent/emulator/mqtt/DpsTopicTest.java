@@ -1,41 +1,42 @@
 package io.dpsagent.emulator.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DpsTopicTest {
 
-  @Test
-  void registerTopicParses() {
-    assertEquals(
-        Optional.of(new DpsTopic(DpsTopic.Kind.REGISTER, "1", Optional.empty())),
-        DpsTopic.parse("$dps/registrations/PUT/iotdps-register/?$rid=1"));
+  static Stream<Arguments> requestTopics() {
+    DpsTopic poll = new DpsTopic(DpsTopic.Kind.POLL, "abc-9", Optional.of("4.a.b"));
+    return Stream.of(
+        arguments(
+            "$dps/registrations/PUT/iotdps-register/?$rid=1",
+            new DpsTopic(DpsTopic.Kind.REGISTER, "1", Optional.empty())),
+        // A poll's parameters come in either order.
+        arguments(
+            "$dps/registrations/GET/iotdps-get-operationstatus/?$rid=abc-9&operationId=4.a.b",
+            poll),
+        arguments(
+            "$dps/registrations/GET/iotdps-get-operationstatus/?operationId=4.a.b&$rid=abc-9",
+            poll),
+        // A poll without an operation ID still parses.
+        arguments(
+            "$dps/registrations/GET/iotdps-get-operationstatus/?$rid=2",
+            new DpsTopic(DpsTopic.Kind.POLL, "2", Optional.empty())));
   }
 
-  @Test
-  void pollTopicParsesInEitherParameterOrder() {
-    DpsTopic expected = new DpsTopic(DpsTopic.Kind.POLL, "abc-9", Optional.of("4.a.b"));
-
-    assertEquals(
-        Optional.of(expected),
-        DpsTopic.parse(
-            "$dps/registrations/GET/iotdps-get-operationstatus/?$rid=abc-9&operationId=4.a.b"));
-    assertEquals(
-        Optional.of(expected),
-        DpsTopic.parse(
-            "$dps/registrations/GET/iotdps-get-operationstatus/?operationId=4.a.b&$rid=abc-9"));
-  }
-
-  @Test
-  void pollWithoutOperationIdStillParses() {
-    assertEquals(
-        Optional.of(new DpsTopic(DpsTopic.Kind.POLL, "2", Optional.empty())),
-        DpsTopic.parse("$dps/registrations/GET/iotdps-get-operationstatus/?$rid=2"));
+  @ParameterizedTest
+  @MethodSource("requestTopics")
+  void requestTopicsParse(String topic, DpsTopic expected) {
+    assertEquals(Optional.of(expected), DpsTopic.parse(topic));
   }
 
   @ParameterizedTest

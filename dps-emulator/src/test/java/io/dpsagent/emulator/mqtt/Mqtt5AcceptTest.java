@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -72,7 +71,7 @@ class Mqtt5AcceptTest {
           "{\"registrationId\":\"mqtt5-1\"}".getBytes(StandardCharsets.UTF_8),
           1,
           false);
-      Reply started = next(replies);
+      Reply started = PahoClients.next(replies, "reply");
       assertEquals("$dps/registrations/res/202/?$rid=1&retry-after=3", started.topic());
       assertEquals(1, started.qos());
       String operationId = started.body().get("operationId").asText();
@@ -82,7 +81,7 @@ class Mqtt5AcceptTest {
           new byte[0],
           1,
           false);
-      Reply result = next(replies);
+      Reply result = PahoClients.next(replies, "reply");
 
       assertEquals("$dps/registrations/res/200/?$rid=2", result.topic());
       MqttDeviceEndpointTest.assertAssigned(result.body(), operationId, "mqtt5-1");
@@ -150,13 +149,5 @@ class Mqtt5AcceptTest {
     options.setAutomaticReconnect(false);
     options.setConnectionTimeout(20);
     return options;
-  }
-
-  private static Reply next(BlockingQueue<Reply> replies) throws InterruptedException {
-    Reply reply = replies.poll(20, TimeUnit.SECONDS);
-    if (reply == null) {
-      throw new AssertionError("no reply within 20 s");
-    }
-    return reply;
   }
 }

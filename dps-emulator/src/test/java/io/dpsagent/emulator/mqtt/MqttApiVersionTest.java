@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.dpsagent.emulator.TestTokens;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Over MQTT the api-version travels in the CONNECT user name, and is held to the same table. */
 class MqttApiVersionTest extends MqttFixture {
@@ -17,22 +19,18 @@ class MqttApiVersionTest extends MqttFixture {
     assertEquals("$dps/registrations/res/202/?$rid=1&retry-after=3", reply.topic());
   }
 
-  @Test
-  void anUnknownVersionInTheUserNameIs400004() throws Exception {
-    PahoDevice.Reply reply = registerWith("mqtt-api-unknown", "2019-04-15");
+  @ParameterizedTest
+  @CsvSource({
+    "mqtt-api-unknown, 2019-04-15, Unsupported API version 2019-04-15.",
+    "mqtt-api-empty, '', The api-version is missing."
+  })
+  void anUnknownOrEmptyVersionInTheUserNameIs400004(
+      String registrationId, String apiVersion, String message) throws Exception {
+    PahoDevice.Reply reply = registerWith(registrationId, apiVersion);
 
     assertEquals("$dps/registrations/res/400/?$rid=1", reply.topic());
     assertEquals(400004, reply.body().get("errorCode").asInt());
-    assertEquals("Unsupported API version 2019-04-15.", reply.body().get("message").asText());
-  }
-
-  @Test
-  void anEmptyVersionInTheUserNameIs400004() throws Exception {
-    PahoDevice.Reply reply = registerWith("mqtt-api-empty", "");
-
-    assertEquals("$dps/registrations/res/400/?$rid=1", reply.topic());
-    assertEquals(400004, reply.body().get("errorCode").asInt());
-    assertEquals("The api-version is missing.", reply.body().get("message").asText());
+    assertEquals(message, reply.body().get("message").asText());
   }
 
   private PahoDevice.Reply registerWith(String registrationId, String apiVersion) throws Exception {

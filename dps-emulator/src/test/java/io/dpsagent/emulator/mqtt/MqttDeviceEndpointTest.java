@@ -149,32 +149,17 @@ class MqttDeviceEndpointTest extends MqttFixture {
   @Test
   void clientIdOtherThanUsernameRegistrationIdIsRefused() throws Exception {
     enrollWithVectorKey("mqtt-id-a");
-    try (PahoDevice device = new PahoDevice(tlsUri(), "mqtt-id-b")) {
-      MqttException refused =
-          assertThrows(
-              MqttException.class,
-              () ->
-                  device.connect(
-                      tls.getSocketFactory(),
-                      username(scope, "mqtt-id-a"),
-                      vectorKeyToken("mqtt-id-a")));
 
-      assertEquals(MqttException.REASON_CODE_INVALID_CLIENT_ID, refused.getReasonCode());
-    }
+    assertEquals(
+        MqttException.REASON_CODE_INVALID_CLIENT_ID,
+        refusal("mqtt-id-b", username(scope, "mqtt-id-a"), vectorKeyToken("mqtt-id-a")));
   }
 
   @Test
   void usernameWithoutDpsShapeIsRefused() throws Exception {
-    try (PahoDevice device = new PahoDevice(tlsUri(), "mqtt-shape")) {
-      MqttException refused =
-          assertThrows(
-              MqttException.class,
-              () ->
-                  device.connect(
-                      tls.getSocketFactory(), "mqtt-shape", vectorKeyToken("mqtt-shape")));
-
-      assertEquals(MqttException.REASON_CODE_FAILED_AUTHENTICATION, refused.getReasonCode());
-    }
+    assertEquals(
+        MqttException.REASON_CODE_FAILED_AUTHENTICATION,
+        refusal("mqtt-shape", "mqtt-shape", vectorKeyToken("mqtt-shape")));
   }
 
   @Test
@@ -369,6 +354,15 @@ class MqttDeviceEndpointTest extends MqttFixture {
 
   private String tlsUri() {
     return "ssl://localhost:" + emulator.mqttEndpoint().getPort();
+  }
+
+  /** The reason code the CONNECT of {@code clientId} is refused with. */
+  private int refusal(String clientId, String username, String password) throws Exception {
+    try (PahoDevice device = new PahoDevice(tlsUri(), clientId)) {
+      return assertThrows(
+              MqttException.class, () -> device.connect(tls.getSocketFactory(), username, password))
+          .getReasonCode();
+    }
   }
 
   private PahoDevice connected(String serverUri, String registrationId) throws Exception {

@@ -1,5 +1,6 @@
 package io.dpsagent.emulator.mqtt;
 
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -67,6 +68,17 @@ public final class PahoClients {
     options.setAutomaticReconnect(false);
     options.setConnectionTimeout((int) TIMEOUT_SECONDS);
     return options;
+  }
+
+  /**
+   * The next item of {@code queue} within {@link #TIMEOUT_SECONDS}; fails the test if none comes.
+   */
+  public static <T> T next(BlockingQueue<T> queue, String what) throws InterruptedException {
+    T item = queue.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    if (item == null) {
+      throw new AssertionError("no " + what + " within " + TIMEOUT_SECONDS + " s");
+    }
+    return item;
   }
 
   /**

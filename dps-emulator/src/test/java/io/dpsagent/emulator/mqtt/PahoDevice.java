@@ -97,11 +97,7 @@ public final class PahoDevice implements AutoCloseable {
   }
 
   Reply nextReply() throws InterruptedException {
-    Reply reply = replies.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    if (reply == null) {
-      throw new AssertionError("no reply within " + TIMEOUT_SECONDS + " s");
-    }
-    return reply;
+    return PahoClients.next(replies, "reply");
   }
 
   /** Publishes at QoS 0 without waiting for anything. */
