@@ -3,11 +3,7 @@ package io.dpsagent.agent.config;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.hsm.Printable;
-import io.dpsagent.hsm.tpm.TctiSpec;
-import io.dpsagent.hsm.tpm.TpmSettings;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -64,10 +60,10 @@ public final class ConfigLoader {
                         "section is missing; add [provisioning] with id_scope and [provisioning.attestation]"));
     ProvisioningConfig provisioning = provisioning(provisioningTable);
     OutputConfig output =
-        output(
+        OutputSection.bind(
             root.table("output")
                 .orElse(new Section("output", JsonNodeFactory.instance.objectNode())));
-    TpmConfig tpm = tpm(root.table("tpm"));
+    TpmConfig tpm = TpmSection.bind(root.table("tpm"));
     CertificateIssuanceSection.checkAgainst(provisioning.certificateIssuance(), tpm.settings());
     CertificateIssuanceSection.refuseRotatingTheAttestationKey(
         provisioning.certificateIssuance(), provisioning.attestation());
@@ -145,7 +141,7 @@ public final class ConfigLoader {
                             s.keyName("attestation"),
                             "section is missing; add [provisioning.attestation] with method and registration_id")));
     RetryConfig retry =
-        retry(
+        RetrySection.bind(
             s.table("retry")
                 .orElse(new Section(s.keyName("retry"), JsonNodeFactory.instance.objectNode())));
     ReprovisionPolicy reprovision =
@@ -181,24 +177,6 @@ public final class ConfigLoader {
     }
   }
 
-  private RetryConfig retry(Section s) throws InvalidConfigException {
-    RetryConfig retry =
-        new RetryConfig(
-            s.integer("max_attempts", 1, 100).orElse(10L).intValue(),
-            Duration.ofSeconds(s.integer("max_elapsed_seconds", 1, 86_400).orElse(300L)),
-            Duration.ofMillis(s.integer("initial_backoff_ms", 1, 600_000).orElse(2000L)),
-            Duration.ofSeconds(s.integer("max_backoff_seconds", 1, 3600).orElse(60L)),
-            Duration.ofSeconds(s.integer("retry_after_min_seconds", 0, 3600).orElse(1L)),
-            Duration.ofSeconds(s.integer("poll_interval_seconds", 1, 3600).orElse(2L)),
-            Duration.ofSeconds(s.integer("connect_timeout_seconds", 1, 600).orElse(10L)),
-            Duration.ofSeconds(s.integer("request_timeout_seconds", 1, 600).orElse(30L)));
-    // Still accepted so that old configs load, but no longer obeyed: cutting a Retry-After short
-    // made the agent retry before DPS allowed it, which prolongs the throttling.
-    s.integer("retry_after_max_seconds", 1, 3600);
-    s.rejectUnknownKeys();
-    return retry;
-  }
-
   private static Optional<String> pkcs11Module(Optional<Section> table)
       throws InvalidConfigException {
     if (table.isEmpty()) {
@@ -212,94 +190,5 @@ public final class ConfigLoader {
     }
     table.get().rejectUnknownKeys();
     return module;
-  }
-
-  private TpmConfig tpm(Optional<Section> table) throws InvalidConfigException {
-    if (table.isEmpty()) {
-      return TpmConfig.defaults();
-    }
-    Section s = table.get();
-    TctiSpec tcti;
-    try {
-      tcti = TctiSpec.parse(s.string("tcti").orElse(""));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(
-          s.keyName("tcti"),
-          e.getMessage()
-              + "; use e.g. \"device:/dev/tpmrm0\" or \"swtpm:host=127.0.0.1,port=2321\"");
-    }
-    TpmSettings settings = TpmSettings.defaults();
-    Optional<Long> index = s.integer("auth_key_index", 0, 0x7FFFFF);
-    if (index.isPresent()) {
-      try {
-        settings = settings.withAuthKeyIndex(index.get().intValue());
-      } catch (IllegalArgumentException e) {
-        // The identity key's handle (0x81000000 + index) may not be the EK's or the SRK's.
-        throw new InvalidConfigException(
-            s.keyName("auth_key_index"),
-            e.getMessage()
-                + "; choose another index (the default, 0x100, puts the key at 0x81000100)");
-      }
-    }
-    Optional<Section> auth = s.table("hierarchy_authorization");
-    if (auth.isPresent()) {
-      Optional<String> endorsement = auth.get().string("endorsement");
-      Optional<String> owner = auth.get().string("owner");
-      auth.get().rejectUnknownKeys();
-      if (endorsement.isPresent()) {
-        settings =
-            settings.withEndorsementAuth(
-                endorsement.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      }
-      if (owner.isPresent()) {
-        settings =
-            settings.withOwnerAuth(owner.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      }
-    }
-    s.rejectUnknownKeys();
-    return new TpmConfig(tcti, settings);
-  }
-
-  private OutputConfig output(Section s) throws InvalidConfigException {
-    Path dir =
-        s.string("dir").isPresent() ? ConfigPaths.absolutePath(s, "dir") : DEFAULT_OUTPUT_DIR;
-    boolean connectionString = s.bool("connection_string").orElse(true);
-    boolean groupReadable = s.bool("group_readable").orElse(false);
-    Path tokenDir =
-        s.string("token_dir").isPresent()
-            ? ConfigPaths.absolutePath(s, "token_dir")
-            : OutputConfig.DEFAULT_TOKEN_DIR;
-    Optional<String> tokenGroup = s.string("token_group");
-    Duration tokenTtl = Duration.ofSeconds(s.integer("token_ttl_seconds", 2, 86_400).orElse(3600L));
-    boolean envFile = s.bool("env_file").orElse(false);
-    Optional<PostProvisionHook> hook = hook(s.table("post_provision_hook"));
-    s.rejectUnknownKeys();
-    return new OutputConfig(
-        dir, connectionString, groupReadable, tokenDir, tokenGroup, tokenTtl, envFile, hook);
-  }
-
-  private static Optional<PostProvisionHook> hook(Optional<Section> table)
-      throws InvalidConfigException {
-    if (table.isEmpty()) {
-      return Optional.empty();
-    }
-    Section s = table.get();
-    List<String> command =
-        s.strings("command")
-            .orElseThrow(
-                () ->
-                    new InvalidConfigException(
-                        s.keyName("command"),
-                        "is missing; give the program and its arguments, e.g. command = [\"/usr/bin/systemctl\", \"restart\","
-                            + " \"my-app\"]"));
-    if (!command.get(0).startsWith("/")) {
-      throw new InvalidConfigException(
-          s.keyName("command"),
-          "the program must be an absolute path (no shell, no PATH"
-              + " search), e.g. \"/usr/bin/systemctl\"");
-    }
-    Duration timeout = Duration.ofSeconds(s.integer("timeout_seconds", 1, 3600).orElse(30L));
-    s.rejectUnknownKeys();
-    return Optional.of(new PostProvisionHook(command, timeout));
   }
 }

@@ -27,6 +27,9 @@ import java.util.OptionalInt;
 /**
  * Builds an {@link EmulatorConfig} one value at a time, as tests and the config file reader set
  * them; every setter checks its argument at once, so that the reader can name the key it came from.
+ *
+ * <p>It is as long as the emulator has settings: one short checked setter each, grouped as the
+ * config file's sections, so that a new setting is one method here and one line in the reader.
  */
 public final class EmulatorConfigBuilder {
   private String host = "localhost";

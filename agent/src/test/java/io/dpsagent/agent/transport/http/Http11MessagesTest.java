@@ -10,10 +10,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** How answers are framed and where they may break: the hand-written HTTP reader's contract. */
-class Http11ExchangeTest {
+class Http11MessagesTest {
 
   private static HttpExchange.Response read(String wire) throws IOException {
-    return Http11Exchange.readResponse(
+    return Http11Messages.readResponse(
         new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)));
   }
 
