@@ -18,6 +18,8 @@
 #                         [--no-status] (skip the status and check rows)
 #                         [--capacity-before] (the emulator's capacity also with the JDK-TLS load generator)
 # Only the emulator's capacity: --cases "" --no-idle --no-floors --no-status
+# Only the idle daemon (after the one provisioning run that makes the class-data archive):
+#   --cases "" --no-floors --no-status --no-capacity --jdk25 "" [--idle-minutes 10]
 # Defaults: 10 runs per case, a 2-minute idle window (the target is stated for 10: --idle-minutes 10).
 # It takes about 8 minutes with the defaults on 2 vCPUs (each step is bounded; see docs/benchmarks.md).
 # Needs root (or CAP_NET_BIND_SERVICE) for port 443, GNU time, node/npm, openssl, swtpm for tpm.
@@ -376,14 +378,25 @@ idle_report=() idle_rss="" idle_cpu=""
 if [ "$idle" = 1 ]; then
   step "daemon idle: ${idle_minutes} min with the hub token refreshing (60 s tokens), one daemon per flag set"
   daemons=() names=()
+  idle_config() { # NAME: the HTTPS config with outputs of its own
+    sed "s#$work/out-https#$work/out-idle-$1#; s#$work/run-https#$work/run-idle-$1#" "$work/https.toml" > "$work/idle-$1.toml"
+  }
   for v in "launcher=" "${variants[@]}"; do
     name=${v%%=*} opts=${v#*=}
-    sed "s#$work/out-https#$work/out-idle-$name#; s#$work/run-https#$work/run-idle-$name#" "$work/https.toml" > "$work/idle-$name.toml"
+    idle_config "$name"
     if [ -n "$opts" ]; then
       DPS_AGENT_JAVA_OPTS=$opts bin/dps-agent run --config "$work/idle-$name.toml" > "$work/daemon-$name.log" 2>&1 &
     else
       bin/dps-agent run --config "$work/idle-$name.toml" > "$work/daemon-$name.log" 2>&1 &
     fi
+    daemons+=($!); names+=("$name"); pids+=($!)
+  done
+  # Each other build with the launcher's own flags, from its directory (where its archive is).
+  for j in "${jars[@]}"; do
+    name="jar-${j%%=*}"
+    idle_config "$name"
+    DPS_AGENT_JAR="$work/jar-${j%%=*}/dps-agent.jar" bin/dps-agent run --config "$work/idle-$name.toml" \
+      > "$work/daemon-$name.log" 2>&1 &
     daemons+=($!); names+=("$name"); pids+=($!)
   done
   for n in "${names[@]}"; do
@@ -403,8 +416,10 @@ if [ "$idle" = 1 ]; then
     rss=$(awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$d/status")
     hwm=$(awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$d/status")
     threads=$(awk '/^Threads/ { print $2 }' "/proc/$d/status")
+    # PSS: the pages it shares (libjvm, the class-data archive's clean pages) counted by their share.
+    pss=$(awk '/^Pss:/ { printf "%.0f", $2 / 1024 }' "/proc/$d/smaps_rollup")
     token1=$(stat -c %Y "$work/run-idle-${names[$k]}/hub-token" 2>/dev/null || echo 0)
-    idle_report+=("daemon (${names[$k]} flags) after ${idle_minutes} min idle: RSS ${rss} MiB (peak ${hwm} MiB), ${threads} threads, CPU ${cpu}% of a core, hub-token rewritten in the window: $([ "$token1" -gt "$token0" ] && echo yes || echo no)")
+    idle_report+=("daemon (${names[$k]} flags) after ${idle_minutes} min idle: RSS ${rss} MiB (peak ${hwm} MiB, PSS ${pss} MiB), ${threads} threads, CPU ${cpu}% of a core, hub-token rewritten in the window: $([ "$token1" -gt "$token0" ] && echo yes || echo no)")
     [ "$k" = 0 ] && { idle_rss=$rss; idle_cpu=$cpu; }
     kill "$d"; wait "$d" 2>/dev/null || true
   done

@@ -1,8 +1,8 @@
 package io.dpsagent.agent.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.agent.json.JsonTrees;
 import io.dpsagent.agent.transport.Deadline;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
@@ -31,7 +31,6 @@ final class TwinClient {
   static final String TWIN_RESPONSES = "$iothub/twin/res/#";
   private static final String RID = "1";
   private static final String TWIN_GET = "$iothub/twin/GET/?$rid=" + RID;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The twin GET's answer: its status and, on 200, the twin document. */
   record TwinReply(int status, Optional<JsonNode> twin) {}
@@ -154,7 +153,7 @@ final class TwinClient {
             new TwinReply(
                 status.get(),
                 status.get() == 200
-                    ? Optional.of(JSON.readTree(message.getPayload()))
+                    ? Optional.of(JsonTrees.parse(message.getPayload()))
                     : Optional.empty()));
       } catch (IOException e) {
         reply.completeExceptionally(new IOException("the twin is not JSON"));

@@ -1,6 +1,6 @@
 package io.dpsagent.agent.transport.mqtt;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.ProvisioningConfig;
 import io.dpsagent.agent.config.Transport;
@@ -8,6 +8,7 @@ import io.dpsagent.agent.dps.DpsMessages;
 import io.dpsagent.agent.dps.DpsResponse;
 import io.dpsagent.agent.dps.DpsTransport;
 import io.dpsagent.agent.dps.RegistrationRequest;
+import io.dpsagent.agent.json.JsonTrees;
 import io.dpsagent.agent.transport.ConnectionFailures;
 import io.dpsagent.agent.transport.Deadline;
 import io.dpsagent.agent.transport.proxy.TunnellingSslSocketFactory;
@@ -37,7 +38,6 @@ import javax.net.ssl.SSLSocketFactory;
 public final class MqttTransport implements DpsTransport {
 
   private static final Logger LOG = Logger.getLogger(MqttTransport.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The path IoT Hub and DPS serve MQTT-over-WebSocket on. */
   static final String WEBSOCKET_PATH = "/$iothub/websocket";
@@ -150,7 +150,7 @@ public final class MqttTransport implements DpsTransport {
             401,
             Optional.empty(),
             Optional.empty(),
-            JSON.createObjectNode().put("message", e.getMessage()).toString());
+            JsonTrees.write(JsonNodeFactory.instance.objectNode().put("message", e.getMessage())));
       }
     }
     String rid = Long.toString(nextRid.getAndIncrement());
