@@ -165,7 +165,10 @@ start_emulator() {
     address=127.$((RANDOM % 254 + 1)).$((RANDOM % 256)).$((RANDOM % 254 + 1))
     {
       printf '[emulator]\nhost = "%s"\nbind_address = "%s"\nhttps_port = 443\nmqtt_port = 8883\n' "$address" "$address"
-      printf 'retry_after_seconds = 0\nmqtt_reply_delay_ms = %s\n' "$delay"
+      printf 'retry_after_seconds = 0\nmqtt_reply_delay_ms = %s\nhub_mqtt_port = 8884\n' "$delay"
+      # The hub is named by the emulator's own address, so that it listens where a device can reach
+      # it (the idle daemons verify it and refresh its token); 8883 there is DPS's MQTT port.
+      printf '[[linked_hubs]]\nhost_name = "%s"\n' "$address"
       printf '[[enrollment_groups]]\nenrollment_group_id = "load"\nattestation = { type = "symmetric_key", primary_key = "%s" }\n' "$group_key"
       printf '[[enrollment_groups]]\nenrollment_group_id = "x509"\nattestation = { type = "x509", certificate = "%s" }\n' "$work/ca.pem"
       for id in ours node java; do
@@ -380,6 +383,7 @@ if [ "$idle" = 1 ]; then
   daemons=() names=()
   idle_config() { # NAME: the HTTPS config with outputs of its own
     sed "s#$work/out-https#$work/out-idle-$1#; s#$work/run-https#$work/run-idle-$1#" "$work/https.toml" > "$work/idle-$1.toml"
+    printf '[hub]\nport = 8884\nca_file = "file://%s"\n' "$ca_file" >> "$work/idle-$1.toml"
   }
   for v in "launcher=" "${variants[@]}"; do
     name=${v%%=*} opts=${v#*=}
@@ -419,7 +423,9 @@ if [ "$idle" = 1 ]; then
     # PSS: the pages it shares (libjvm, the class-data archive's clean pages) counted by their share.
     pss=$(awk '/^Pss:/ { printf "%.0f", $2 / 1024 }' "/proc/$d/smaps_rollup")
     token1=$(stat -c %Y "$work/run-idle-${names[$k]}/hub-token" 2>/dev/null || echo 0)
-    idle_report+=("daemon (${names[$k]} flags) after ${idle_minutes} min idle: RSS ${rss} MiB (peak ${hwm} MiB, PSS ${pss} MiB), ${threads} threads, CPU ${cpu}% of a core, hub-token rewritten in the window: $([ "$token1" -gt "$token0" ] && echo yes || echo no)")
+    hub=$(tr -d '\n ' < "$work/out-idle-${names[$k]}/connection.json" 2>/dev/null \
+      | sed -n 's/.*"hubVerification":{"result":"\([a-z_]*\)".*/\1/p')
+    idle_report+=("daemon (${names[$k]} flags) after ${idle_minutes} min idle: RSS ${rss} MiB (peak ${hwm} MiB, PSS ${pss} MiB), ${threads} threads, CPU ${cpu}% of a core, hub ${hub:-?}, hub-token rewritten in the window: $([ "$token1" -gt "$token0" ] && echo yes || echo no)")
     [ "$k" = 0 ] && { idle_rss=$rss; idle_cpu=$cpu; }
     kill "$d"; wait "$d" 2>/dev/null || true
   done
