@@ -485,7 +485,10 @@ if [ "$capacity" = 1 ]; then
     grep -q idScope "$dir/out" && awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }'
   }
   load1=$(boot 1); load10k=$(boot 10000)
-  echo "emulator start-up: 1 enrollment ${load1} s, 10,000 enrollments ${load10k} s"
+  # The launcher's class-data archive, made by the first emulator start of this run if the jar is
+  # new (docs/benchmarks.md, "Emulator start-up").
+  emu_cds=$(ls dps-emulator/target/dps-emulator-jdk*.jsa 2>/dev/null | head -n1)
+  echo "emulator start-up: 1 enrollment ${load1} s, 10,000 enrollments ${load10k} s (class-data archive: ${emu_cds:-none})"
 fi
 
 # --- report ------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ import io.dpsagent.emulator.hub.HubServer;
 import io.dpsagent.emulator.hub.Hubs;
 import io.dpsagent.emulator.hub.RegisteredDevices;
 import io.dpsagent.emulator.issuance.CertificateIssuer;
-import io.dpsagent.emulator.issuance.IssuingCa;
 import io.dpsagent.emulator.registry.IdScopes;
 import io.dpsagent.emulator.registry.LinkedHub;
 import io.dpsagent.emulator.registry.OperationCounts;
@@ -17,7 +16,6 @@ import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.service.SharedAccessPolicy;
 import io.dpsagent.emulator.state.StateFileException;
 import io.dpsagent.emulator.state.StateStore;
-import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.emulator.tls.PemFiles;
 import io.dpsagent.emulator.tls.ServerTlsIdentity;
 import java.io.IOException;
@@ -28,6 +26,7 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -88,12 +87,21 @@ public final class DpsEmulator implements AutoCloseable {
   private record Instance(Registry registry, List<SharedAccessPolicy> policies) {}
 
   /**
-   * Starts serving; returns once every port is listening and {@link #caFile()} is written.
+   * Starts serving; returns once every port is listening and {@link #caFile()} and the state file
+   * are written.
    *
    * @throws StateFileException if the state directory holds an unusable state file
    * @throws IOException if the state directory, the TLS files or a port cannot be used
    */
   public static DpsEmulator start(EmulatorConfig config) throws IOException {
+    return start(config, StartupKeys.begin());
+  }
+
+  /**
+   * As {@link #start(EmulatorConfig)}, with the CAs that {@code keys} makes (begun before the
+   * config was read).
+   */
+  public static DpsEmulator start(EmulatorConfig config, StartupKeys keys) throws IOException {
     Optional<Path> temporaryState =
         config.stateDirectory().isPresent()
             ? Optional.empty()
@@ -106,54 +114,73 @@ public final class DpsEmulator implements AutoCloseable {
       registry.setDefaultAllocationPolicy(config.allocation().defaultPolicy());
       StateStore store = new StateStore(stateDirectory, instance.policies());
       registry.onChange(() -> store.saveSoon(registry));
-      store.save(registry);
-      ServerTlsIdentity tls = tlsIdentity(config, registry.linkedHubs());
-      Path caFile = stateDirectory.resolve(CA_FILE_NAME).toAbsolutePath();
-      PemFiles.writeCertificate(caFile, tls.trustAnchor());
-      Faults faults = new Faults();
-      faults.install(config.faults());
-      Clock clock = Clock.systemUTC();
-      RequestLog requestLog = new RequestLog();
-      Assigner assigner = new Assigner(registry, config.allocation().assignment(), clock);
-      CertificateIssuer issuer =
-          new CertificateIssuer(IssuingCa.generate(), config.issuance().validity(), clock);
-      Path issuingCaFile = stateDirectory.resolve(ISSUING_CA_FILE_NAME).toAbsolutePath();
-      PemFiles.writeCertificate(issuingCaFile, issuer.ca().root());
-      DeviceApi api = new DeviceApi(registry, config.protocol(), faults, clock, assigner, issuer);
-      Hubs hubs =
-          Hubs.start(
-              registry.linkedHubs(),
-              config.hubs().mqttPort(),
-              config.devices().bindAddress(),
-              new HubServer.Settings(
-                  tls.newServerContext(),
-                  new RegisteredDevices(registry, clock, Optional.of(issuer)),
-                  config.protocol().sasClockSkew(),
-                  clock));
-      registry.onAssignment(hubs::assigned);
-      DeviceEndpoints devices;
-      ServiceEndpoint service;
+      // The first write, of every enrollment, takes as long as the rest of the start with 10,000:
+      // it runs alongside it.
+      CompletableFuture<Void> saved = store.saveInBackground(registry);
       try {
-        devices = DeviceEndpoints.start(config.devices(), tls.newServerContext(), api, requestLog);
+        DpsEmulator emulator = serve(config, keys, stateDirectory, instance, store, temporaryState);
+        saved.join();
+        return emulator;
       } catch (IOException | RuntimeException e) {
-        hubs.close();
-        store.close();
+        store.close(); // waits for the write: nothing is written into a deleted directory
         throw e;
       }
-      try {
-        service = ServiceEndpoint.start(config, tls, registry, faults, hubs, instance.policies());
-      } catch (IOException | RuntimeException e) {
-        devices.close();
-        hubs.close();
-        store.close();
-        throw e;
-      }
-      return new DpsEmulator(
-          registry, store, faults, requestLog, devices, service, hubs, caFile, temporaryState);
     } catch (IOException | RuntimeException e) {
       deleteTemporaryState(temporaryState);
       throw e;
     }
+  }
+
+  private static DpsEmulator serve(
+      EmulatorConfig config,
+      StartupKeys keys,
+      Path stateDirectory,
+      Instance instance,
+      StateStore store,
+      Optional<Path> temporaryState)
+      throws IOException {
+    Registry registry = instance.registry();
+    ServerTlsIdentity tls = tlsIdentity(config, registry.linkedHubs(), keys);
+    Path caFile = stateDirectory.resolve(CA_FILE_NAME).toAbsolutePath();
+    PemFiles.writeCertificate(caFile, tls.trustAnchor());
+    Faults faults = new Faults();
+    faults.install(config.faults());
+    Clock clock = Clock.systemUTC();
+    RequestLog requestLog = new RequestLog();
+    Assigner assigner = new Assigner(registry, config.allocation().assignment(), clock);
+    CertificateIssuer issuer =
+        new CertificateIssuer(keys.issuingCa(), config.issuance().validity(), clock);
+    Path issuingCaFile = stateDirectory.resolve(ISSUING_CA_FILE_NAME).toAbsolutePath();
+    PemFiles.writeCertificate(issuingCaFile, issuer.ca().root());
+    DeviceApi api = new DeviceApi(registry, config.protocol(), faults, clock, assigner, issuer);
+    Hubs hubs =
+        Hubs.start(
+            registry.linkedHubs(),
+            config.hubs().mqttPort(),
+            config.devices().bindAddress(),
+            new HubServer.Settings(
+                tls.newServerContext(),
+                new RegisteredDevices(registry, clock, Optional.of(issuer)),
+                config.protocol().sasClockSkew(),
+                clock));
+    registry.onAssignment(hubs::assigned);
+    DeviceEndpoints devices;
+    ServiceEndpoint service;
+    try {
+      devices = DeviceEndpoints.start(config.devices(), tls.newServerContext(), api, requestLog);
+    } catch (IOException | RuntimeException e) {
+      hubs.close();
+      throw e;
+    }
+    try {
+      service = ServiceEndpoint.start(config, tls, registry, faults, hubs, instance.policies());
+    } catch (IOException | RuntimeException e) {
+      devices.close();
+      hubs.close();
+      throw e;
+    }
+    return new DpsEmulator(
+        registry, store, faults, requestLog, devices, service, hubs, caFile, temporaryState);
   }
 
   // The state directory is the instance; the config file only seeds a new one.
@@ -276,14 +303,14 @@ public final class DpsEmulator implements AutoCloseable {
     }
   }
 
-  private static ServerTlsIdentity tlsIdentity(EmulatorConfig config, List<LinkedHub> hubs)
-      throws IOException {
+  private static ServerTlsIdentity tlsIdentity(
+      EmulatorConfig config, List<LinkedHub> hubs, StartupKeys keys) throws IOException {
     if (config.tlsFiles().isPresent()) {
       EmulatorConfig.TlsFiles files = config.tlsFiles().get();
       return ServerTlsIdentity.load(files.certificateChain(), files.privateKey());
     }
     try {
-      return LocalCertificateAuthority.create()
+      return keys.tlsCa()
           .issueServerIdentity(
               config.devices().host(),
               Stream.concat(
@@ -292,7 +319,7 @@ public final class DpsEmulator implements AutoCloseable {
                   .toArray(String[]::new));
     } catch (GeneralSecurityException e) {
       // EC P-256 and SHA256withECDSA are mandatory in every Java platform.
-      throw new IllegalStateException("cannot generate the local CA", e);
+      throw new IllegalStateException("cannot issue the server certificate", e);
     }
   }
 

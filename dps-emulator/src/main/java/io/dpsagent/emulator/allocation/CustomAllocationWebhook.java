@@ -30,12 +30,20 @@ final class CustomAllocationWebhook {
     }
   }
 
-  private final HttpClient http;
   private final Duration timeout;
+  // Made at the first call: a client loads the JDK's TLS stack and reads its trust store, a tenth
+  // of a second of every start, for a policy few enrollments use.
+  private HttpClient http;
 
   CustomAllocationWebhook(Duration timeout) {
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+    return http;
   }
 
   /** Completes with the answer, or exceptionally with a {@link WebhookException}. */
@@ -54,7 +62,8 @@ final class CustomAllocationWebhook {
     } catch (IOException | IllegalArgumentException e) {
       return CompletableFuture.failedFuture(new WebhookException("cannot build the request"));
     }
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+    return http()
+        .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
         .handle(
             (response, error) -> {
               if (error != null) {

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +123,14 @@ public final class StateStore implements AutoCloseable {
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "Cannot write the state file " + file + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Writes {@code registry}'s state now on the store's own thread, before any write {@link
+   * #saveSoon} asks for later; completes once it is written (or its failure logged).
+   */
+  public CompletableFuture<Void> saveInBackground(Registry registry) {
+    return CompletableFuture.runAsync(() -> save(registry), writer);
   }
 
   /**
