@@ -10,6 +10,7 @@ import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubVerification;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +35,18 @@ final class StatusCommand extends ConfiguredCommand {
         List.of(
             Specs.flag(
                 "--json", "print one JSON document", () -> command.json, v -> command.json = v)));
+  }
+
+  /** The command {@code --json} and {@code --config} configure, made without picocli. */
+  static StatusCommand of(Main.Context context, boolean json, Optional<Path> config) {
+    StatusCommand command = new StatusCommand();
+    command.context = context;
+    command.config = new ConfigOption();
+    if (config.isPresent()) {
+      command.config.file = config.get();
+    }
+    command.json = json;
+    return command;
   }
 
   @Override
