@@ -80,6 +80,7 @@ class PlainStatusLineTest {
                             "kind" : "transient", "message" : "DPS unreachable" },
           "nextAttemptAt" : "2026-12-01T18:51:00.500Z",
           "tokenExpiresAt" : "2026-12-01T19:50:53.844833819Z",
+          "certificateRenewalAt" : "2026-12-20T00:00:00Z",
           "updatedAt" : "2026-12-01T18:50:00.898775778Z"
         }
         """
@@ -174,9 +175,28 @@ class PlainStatusLineTest {
         last attempt:  2026-12-01T18:50:00Z failed (transient): DPS unreachable
         next attempt:  2026-12-01T18:51:00.500Z
         hub token:     valid until 2026-12-01T19:50:53.844833819Z
+        renewal due:   2026-12-20T00:00:00Z
         """
             .formatted(ProcessHandle.current().pid()),
         text.stdout());
+    assertEquals(
+        ("{\"provisioned\":true,\"assignment\":{\"hubHostName\":\"hub-1.azure-devices.net\","
+                + "\"deviceId\":\"gw-0042\",\"registrationId\":\"gw-0042\",\"idScope\":\"0ne00000042\","
+                + "\"attestation\":\"symmetric_key\",\"authType\":\"sas\","
+                + "\"provisionedAt\":\"2026-12-01T18:49:47.183635582Z\","
+                + "\"identityFingerprint\":\"sha256:66d31d507bc9bcfe3e2e4b00a8328e29\","
+                + "\"hubVerification\":{\"result\":\"reachable\",\"at\":\"2026-12-01T18:49:48Z\","
+                + "\"detail\":\"CONNACK 0\"}},\"daemon\":{\"running\":true,\"pid\":%d,"
+                + "\"phase\":\"waiting\",\"source\":\"cache\","
+                + "\"startedAt\":\"2026-12-01T18:49:53.216360519Z\",\"lastAttempt\":"
+                + "{\"at\":\"2026-12-01T18:50:00Z\",\"succeeded\":false,\"kind\":\"transient\","
+                + "\"message\":\"DPS unreachable\"},\"nextAttemptAt\":\"2026-12-01T18:51:00.500Z\","
+                + "\"tokenExpiresAt\":\"2026-12-01T19:50:53.844833819Z\","
+                + "\"certificateRenewalAt\":\"2026-12-20T00:00:00Z\"}}\n")
+            .formatted(ProcessHandle.current().pid()),
+        Outcome.of(
+                context -> Main.run(new String[] {"status", "--json", "--config", file}, context))
+            .stdout());
     Outcome missing =
         Outcome.of(
             context -> Main.run(new String[] {"status", "--json", "--config", absent}, context));
@@ -185,6 +205,46 @@ class PlainStatusLineTest {
         "dps-agent: error: config " + absent + " does not exist; pass --config FILE\n",
         missing.stderr());
     assertTrue(missing.stdout().startsWith("{\"error\":{\"exitCode\":2,\"kind\":\"config\""));
+  }
+
+  @Test
+  void withoutOutputsStatusSaysSoInBothForms() throws Exception {
+    Files.delete(dir.resolve("out/connection.json"));
+    Files.delete(dir.resolve("out/state.json"));
+    String file = config.toString();
+
+    assertEquals(
+        new Outcome(
+            0,
+            "assignment:    none (not provisioned yet)\n"
+                + "daemon:        not running (no state recorded)\n",
+            ""),
+        Outcome.of(context -> Main.run(new String[] {"status", "--config", file}, context)));
+    assertEquals(
+        new Outcome(0, "{\"provisioned\":false,\"daemon\":{\"running\":false}}\n", ""),
+        Outcome.of(
+            context -> Main.run(new String[] {"status", "--config", file, "--json"}, context)));
+  }
+
+  @Test
+  void aStoppedDaemonsStateIsItsLastWord() throws Exception {
+    Files.writeString(
+        dir.resolve("out/state.json"),
+        """
+        {"pid" : %d, "startedAt" : "2026-12-01T18:49:53Z", "phase" : "stopped", "source" : "dps",
+         "lastAttempt" : { "at" : "2026-12-01T18:50:00Z", "succeeded" : true },
+         "updatedAt" : "2026-12-01T18:55:00Z"}
+        """
+            .formatted(ProcessHandle.current().pid()));
+    String[] args = {"status", "--config", config.toString()};
+
+    String text = Outcome.of(context -> Main.run(args, context)).stdout();
+
+    assertTrue(
+        text.endsWith(
+            "daemon:        not running (last seen 2026-12-01T18:55:00Z)\n"
+                + "last attempt:  2026-12-01T18:50:00Z succeeded\n"),
+        text);
   }
 
   /** What picocli makes of {@code args}, as {@link Main} builds the command's model. */
