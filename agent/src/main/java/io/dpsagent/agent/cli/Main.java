@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -127,6 +128,15 @@ public final class Main implements Runnable {
       Logging.configure(context.err(), context.environment(), false);
     }
     Failures failures = new Failures(context, Arrays.asList(args).contains("--json"));
+    Optional<StatusCommand> plain = PlainStatusLine.parse(args, context);
+    if (plain.isPresent()) {
+      return call(plain.get(), failures);
+    }
+    return parseAndRun(args, context, failures);
+  }
+
+  /** Runs {@code args} as picocli parses them. */
+  static int parseAndRun(String[] args, Context context, Failures failures) {
     CommandLine cli = new CommandLine(new Main().spec(), new ContextFactory(context));
     // Before the settings below, which picocli copies only to the subcommands it already has.
     for (Class<?> command : needed(args)) {
@@ -138,6 +148,15 @@ public final class Main implements Runnable {
         .setParameterExceptionHandler(failures::usage)
         .setExecutionExceptionHandler((e, commandLine, parseResult) -> failures.failed(e));
     return cli.execute(args);
+  }
+
+  /** Runs a command made without picocli as picocli would: its failures go to {@code failures}. */
+  private static int call(ContextCommand command, Failures failures) {
+    try {
+      return command.call();
+    } catch (Exception e) {
+      return failures.failed(e);
+    }
   }
 
   /**
