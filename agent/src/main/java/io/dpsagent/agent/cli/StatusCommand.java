@@ -95,12 +95,7 @@ final class StatusCommand extends ConfiguredCommand {
       d.put("source", s.source());
       d.put("startedAt", s.startedAt().toString());
       if (s.lastAttempt().isPresent()) {
-        DaemonState.Attempt attempt = s.lastAttempt().get();
-        ObjectNode last = d.putObject("lastAttempt");
-        last.put("at", attempt.at().toString());
-        last.put("succeeded", attempt.succeeded());
-        put(last, "kind", attempt.kind());
-        put(last, "message", attempt.message());
+        d.set("lastAttempt", s.lastAttempt().get().toJson());
       }
       put(d, "nextAttemptAt", s.nextAttemptAt());
       put(d, "tokenExpiresAt", s.tokenExpiresAt());

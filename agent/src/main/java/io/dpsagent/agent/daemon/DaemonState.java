@@ -45,7 +45,22 @@ public record DaemonState(
    * @param kind empty on success, else the failure kind ({@code transient}, {@code refused}, ...)
    */
   public record Attempt(
-      Instant at, boolean succeeded, Optional<String> kind, Optional<String> message) {}
+      Instant at, boolean succeeded, Optional<String> kind, Optional<String> message) {
+
+    /** As {@code state.json} and {@code status --json} show it. */
+    public ObjectNode toJson() {
+      ObjectNode node = JsonNodeFactory.instance.objectNode();
+      node.put("at", at.toString());
+      node.put("succeeded", succeeded);
+      if (kind.isPresent()) {
+        node.put("kind", kind.get());
+      }
+      if (message.isPresent()) {
+        node.put("message", message.get());
+      }
+      return node;
+    }
+  }
 
   DaemonState phase(String newPhase, Instant now) {
     return new DaemonState(
@@ -110,14 +125,7 @@ public record DaemonState(
     root.put("startedAt", startedAt.toString());
     root.put("phase", phase);
     root.put("source", source);
-    lastAttempt.ifPresent(
-        a -> {
-          ObjectNode node = root.putObject("lastAttempt");
-          node.put("at", a.at().toString());
-          node.put("succeeded", a.succeeded());
-          a.kind().ifPresent(k -> node.put("kind", k));
-          a.message().ifPresent(m -> node.put("message", m));
-        });
+    lastAttempt.ifPresent(a -> root.set("lastAttempt", a.toJson()));
     nextAttemptAt.ifPresent(t -> root.put("nextAttemptAt", t.toString()));
     tokenExpiresAt.ifPresent(t -> root.put("tokenExpiresAt", t.toString()));
     certificateRenewalAt.ifPresent(t -> root.put("certificateRenewalAt", t.toString()));
