@@ -38,6 +38,10 @@ import java.util.stream.Stream;
  * enrollments. The instance (ID scope, hubs, enrollments, records, counts, service keys) lives in
  * the state directory and survives restarts.
  *
+ * <p>A little over 300 lines because it is the emulator's one public face: the start (wiring the
+ * listeners to one registry, and undoing a start that fails half-way), an accessor per endpoint and
+ * handle that tests use, and the close; the servers and protocol live in their own packages.
+ *
  * <pre>{@code
  * try (DpsEmulator emulator = DpsEmulator.start(EmulatorConfig.defaults())) {
  *   emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey("dev-1", key));

@@ -25,6 +25,10 @@ import java.util.logging.Logger;
  * (network, DPS, an absent TPM) with capped, jittered back-off, and then keeps a fresh hub SAS
  * token for the application. It stops on SIGTERM, reloads on SIGHUP, and registers again on
  * request.
+ *
+ * <p>About 300 lines: the session loop and what it decides (cached set or registration, rewrite,
+ * ready, reload) read top to bottom here; the cached set ({@link CachedSet}), renewal ({@link
+ * Renewal}), pacing, signals and the state file are their own classes.
  */
 public final class Daemon {
 
