@@ -8,8 +8,12 @@ import java.util.Optional;
 
 /**
  * systemd's watchdog ({@code WatchdogSec=}): when {@code WATCHDOG_USEC} is set for this process,
- * {@code WATCHDOG=1} is sent at least every half of it, from the daemon's own loop, so a hung loop
- * is noticed and restarted.
+ * {@code WATCHDOG=1} is sent about every half of it, from the daemon's own loop, so a hung loop is
+ * noticed and restarted.
+ *
+ * <p>The loop wakes at least every quarter: a wait that ends a moment before the ping is due (timed
+ * waits and the wall clock do not agree to the microsecond) then delays the ping by a quarter, not
+ * by another half, which would bring the gap to the whole interval and systemd's kill.
  */
 final class Watchdog {
 
@@ -49,6 +53,6 @@ final class Watchdog {
 
   /** The longest the daemon may wait before calling {@link #ping()} again. */
   Duration maxWait(Duration wanted) {
-    return interval.filter(i -> i.compareTo(wanted) < 0).orElse(wanted);
+    return interval.map(i -> i.dividedBy(2)).filter(w -> w.compareTo(wanted) < 0).orElse(wanted);
   }
 }
