@@ -118,17 +118,7 @@ class CliContractTest {
   @Test
   void aKeyPastedWhereItsUriBelongsIsNeverEchoed() throws Exception {
     Path config = dir.resolve("config.toml");
-    Files.writeString(
-        config,
-        """
-        [provisioning]
-        id_scope = "0ne00000042"
-        [provisioning.attestation]
-        method = "symmetric_key"
-        registration_id = "gw-0042"
-        symmetric_key = { uri = "%s" }
-        """
-            .formatted(PASTED_KEY));
+    Files.writeString(config, DeviceConfigs.symmetricKey(PASTED_KEY, ""));
 
     CliRun run = CliRun.of("provision", "--json", "--config", config.toString());
 

@@ -38,18 +38,7 @@ class PlainStatusLineTest {
     Path out = Files.createDirectory(dir.resolve("out"));
     config = dir.resolve("config.toml");
     Files.writeString(
-        config,
-        """
-        [provisioning]
-        id_scope = "0ne00000042"
-        [provisioning.attestation]
-        method = "symmetric_key"
-        registration_id = "gw-0042"
-        symmetric_key = { uri = "%s" }
-        [output]
-        dir = "%s"
-        """
-            .formatted(key.toUri(), out));
+        config, DeviceConfigs.symmetricKey(key.toUri(), "[output]\ndir = \"" + out + "\"\n"));
     Files.writeString(
         out.resolve("connection.json"),
         """
