@@ -63,7 +63,11 @@ public final class Daemon {
     this.signals = signals;
     this.systemd = systemd;
     this.pacing =
-        new Pacing(clock, signals, new Watchdog(systemd, environment, clock), new SecureRandom());
+        new Pacing(
+            clock,
+            signals,
+            new Watchdog(systemd, environment, System::nanoTime),
+            new SecureRandom());
     this.state = new StateRecorder(clock, () -> this.config.output());
     this.serving = new Serving(clock, pacing, state);
     this.renewal = new Renewal(clock, pacing, signals, state);

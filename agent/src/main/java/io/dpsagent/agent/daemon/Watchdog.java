@@ -1,30 +1,34 @@
 package io.dpsagent.agent.daemon;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * systemd's watchdog ({@code WatchdogSec=}): when {@code WATCHDOG_USEC} is set for this process,
  * {@code WATCHDOG=1} is sent about every half of it, from the daemon's own loop, so a hung loop is
  * noticed and restarted.
  *
- * <p>The loop wakes at least every quarter: a wait that ends a moment before the ping is due (timed
- * waits and the wall clock do not agree to the microsecond) then delays the ping by a quarter, not
- * by another half, which would bring the gap to the whole interval and systemd's kill.
+ * <p>The loop wakes at least every quarter: a wait that ends a moment before the ping is due (woken
+ * for something else, or a timed wait measured on the wall clock) then delays the ping by a
+ * quarter, not by another half, which would bring the gap to the whole interval and systemd's kill.
+ *
+ * <p>Its time is the monotonic clock's, as systemd's watchdog is: a wall clock set back (a gateway
+ * without a real-time clock meeting NTP) would otherwise hold the next ping back by as much.
  */
 final class Watchdog {
 
   private final SystemdNotifier systemd;
   private final Optional<Duration> interval;
-  private final Clock clock;
-  private Instant next = Instant.MIN;
+  private final LongSupplier nanoTime;
+  private boolean pinged;
+  private long next; // nanoTime of the next ping, once pinged
 
-  Watchdog(SystemdNotifier systemd, Map<String, String> environment, Clock clock) {
+  /** {@code nanoTime} is {@code System::nanoTime} but in tests. */
+  Watchdog(SystemdNotifier systemd, Map<String, String> environment, LongSupplier nanoTime) {
     this.systemd = systemd;
-    this.clock = clock;
+    this.nanoTime = nanoTime;
     this.interval = interval(environment);
   }
 
@@ -45,9 +49,10 @@ final class Watchdog {
 
   /** Sends {@code WATCHDOG=1} when it is due. */
   void ping() {
-    if (interval.isPresent() && !clock.instant().isBefore(next)) {
+    if (interval.isPresent() && (!pinged || nanoTime.getAsLong() - next >= 0)) {
       systemd.watchdog();
-      next = clock.instant().plus(interval.get());
+      pinged = true;
+      next = nanoTime.getAsLong() + interval.get().toNanos();
     }
   }
 
