@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.json.JsonTrees;
 import io.dpsagent.agent.transport.Deadline;
+import io.dpsagent.agent.transport.mqtt.PahoV3Client;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.util.Arrays;
@@ -15,11 +16,9 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
  * One IoT Hub device connection over MQTT 3.1.1 on TLS, for as long as it takes to read the twin:
@@ -62,8 +61,7 @@ final class TwinClient {
    */
   TwinReply readTwin(Credential credential, Deadline deadline) throws MqttException, Connected {
     CompletableFuture<TwinReply> reply = new CompletableFuture<>();
-    MqttClient client =
-        new MqttClient("ssl://" + host + ":" + port, deviceId, new MemoryPersistence());
+    PahoV3Client client = new PahoV3Client("ssl://" + host + ":" + port, deviceId);
     try {
       client.setCallback(new Replies(reply));
       client.setTimeToWait(millisLeft(deadline));
@@ -84,7 +82,7 @@ final class TwinClient {
     }
   }
 
-  private void connect(MqttClient client, Credential credential, Deadline deadline)
+  private void connect(PahoV3Client client, Credential credential, Deadline deadline)
       throws MqttException {
     MqttConnectOptions options = new MqttConnectOptions();
     options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
@@ -127,14 +125,16 @@ final class TwinClient {
     }
   }
 
-  private static void release(MqttClient client) {
+  private static void release(PahoV3Client client) {
     try {
       if (client.isConnected()) {
-        // Paho waits out the whole disconnect timeout even once DISCONNECT is written (see
-        // PahoSession): keep it short, as every verification pays it.
-        client.disconnectForcibly(500, 100);
+        try {
+          client.disconnect(500, 1000);
+        } catch (MqttException notWritten) {
+          client.disconnectForcibly(0, 0, false);
+        }
       }
-      client.close(true);
+      client.release();
     } catch (MqttException e) {
       // closing a broken connection can fail; nothing is left to release
     }

@@ -213,6 +213,39 @@ class HubVerifierTest {
   }
 
   @Test
+  void everyVerificationLeavesNoMqttThreadBehind() throws Exception {
+    // The daemon verifies again at every renewal: a thread left per connection would add up.
+    assertEquals(
+        Result.REACHABLE,
+        verify(symmetricKeyConfig(KEY, hubTable(hub.port(), true, "")), EmulatedHub.SAS_DEVICE)
+            .result());
+    assertEquals(
+        Result.REJECTED,
+        verify(
+                symmetricKeyConfig(OTHER_KEY, hubTable(hub.port(), true, "")),
+                EmulatedHub.SAS_DEVICE)
+            .result());
+
+    long end = System.nanoTime() + 10_000_000_000L;
+    List<String> left = mqttThreads();
+    while (!left.isEmpty() && System.nanoTime() - end < 0) {
+      Thread.sleep(20);
+      left = mqttThreads();
+    }
+    assertEquals(List.of(), left);
+  }
+
+  /** Paho names the threads it runs on "MQTT ..."; the agent's pool names its own "paho ...". */
+  private static List<String> mqttThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(name -> name.startsWith("MQTT") || name.startsWith("paho"))
+        .sorted()
+        .toList();
+  }
+
+  @Test
   void theSasTokenNeverReachesTheLogOrTheOutcome() throws Exception {
     Clock clock = Clock.fixed(Instant.now().truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC);
     String token =

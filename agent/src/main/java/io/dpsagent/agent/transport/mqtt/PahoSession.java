@@ -14,15 +14,14 @@ abstract class PahoSession implements MqttSession {
   private static final long QUIESCE_MILLIS = 1000;
 
   /**
-   * How long close waits for the DISCONNECT packet to be written. Paho's {@code disconnectForcibly}
-   * completes that wait only when it ends, never when the packet is out (the token is marked done
-   * after the wait, by the shutdown that follows it): every close lasts this long in full. The
-   * packet is two bytes handed to the sender thread, written within a millisecond on a quiet
-   * machine; without it the broker sees the connection drop, which for a clean session with no will
-   * message changes nothing. (At 1 s this was most of the difference between a provisioning run
-   * over MQTT and one over HTTPS: docs/benchmarks.md.)
+   * How long close waits for the DISCONNECT packet to be written; past it the connection is dropped
+   * without it. The wait ends as soon as the packet is out (two bytes, within a millisecond on a
+   * quiet machine); the rest of the shutdown then runs on the client's own threads. Paho's
+   * synchronous {@code disconnect} has no bound and its {@code disconnectForcibly} always waits its
+   * whole timeout, which was most of the difference between a provisioning run over MQTT and one
+   * over HTTPS (docs/benchmarks.md).
    */
-  private static final long DISCONNECT_MILLIS = 100;
+  private static final long DISCONNECT_MILLIS = 1000;
 
   private final ClientSettings settings;
 
@@ -42,8 +41,14 @@ abstract class PahoSession implements MqttSession {
   /** Publishes at QoS 1, not retained. */
   abstract void publishClient(String topic, byte[] payload) throws Exception;
 
-  /** Paho's {@code disconnectForcibly(quiesceTimeout, disconnectTimeout)}. */
-  abstract void disconnectForcibly(long quiesceMillis, long disconnectMillis) throws Exception;
+  /**
+   * Sends DISCONNECT after at most {@code quiesceMillis} for work in flight, and waits at most
+   * {@code sentMillis} for it to be written; the shutdown that follows runs on Paho's threads.
+   */
+  abstract void disconnect(long quiesceMillis, long sentMillis) throws Exception;
+
+  /** Paho's {@code disconnectForcibly}: drops the connection without DISCONNECT. */
+  abstract void dropConnection() throws Exception;
 
   /** Paho's {@code close}: releases the client's resources. */
   abstract void release() throws Exception;
@@ -89,7 +94,11 @@ abstract class PahoSession implements MqttSession {
   public void close() {
     try {
       if (isConnected()) {
-        disconnectForcibly(QUIESCE_MILLIS, DISCONNECT_MILLIS);
+        try {
+          disconnect(QUIESCE_MILLIS, DISCONNECT_MILLIS);
+        } catch (Exception notWritten) {
+          dropConnection();
+        }
       }
       release();
     } catch (RuntimeException e) {

@@ -4,19 +4,17 @@ import io.dpsagent.agent.transport.Deadline;
 import java.io.IOException;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /** MQTT 3.1.1, what DPS speaks, over TLS or WebSocket, with Paho's v3 client. */
 final class PahoV3Session extends PahoSession {
 
-  private final MqttClient client;
+  private final PahoV3Client client;
   private final MqttConnectOptions options;
 
-  private PahoV3Session(ClientSettings settings, MqttClient client, MqttConnectOptions options) {
+  private PahoV3Session(ClientSettings settings, PahoV3Client client, MqttConnectOptions options) {
     super(settings);
     this.client = client;
     this.options = options;
@@ -35,9 +33,9 @@ final class PahoV3Session extends PahoSession {
       MqttSession.Listener listener,
       Deadline deadline)
       throws IOException {
-    MqttClient client;
+    PahoV3Client client;
     try {
-      client = new MqttClient(settings.serverUri(), settings.clientId(), new MemoryPersistence());
+      client = new PahoV3Client(settings.serverUri(), settings.clientId());
     } catch (MqttException e) {
       throw settings.invalidUri(e);
     }
@@ -97,13 +95,18 @@ final class PahoV3Session extends PahoSession {
   }
 
   @Override
-  void disconnectForcibly(long quiesceMillis, long disconnectMillis) throws MqttException {
-    client.disconnectForcibly(quiesceMillis, disconnectMillis);
+  void disconnect(long quiesceMillis, long sentMillis) throws MqttException {
+    client.disconnect(quiesceMillis, sentMillis);
+  }
+
+  @Override
+  void dropConnection() throws MqttException {
+    client.disconnectForcibly(0, 0, false);
   }
 
   @Override
   void release() throws MqttException {
-    client.close(true);
+    client.release();
   }
 
   @Override

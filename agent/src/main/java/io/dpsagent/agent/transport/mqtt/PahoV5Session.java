@@ -21,10 +21,10 @@ final class PahoV5Session extends PahoSession {
 
   private static final int NOT_AUTHORIZED = 0x87;
 
-  private final MqttClient client;
+  private final Client client;
   private final MqttConnectionOptions options;
 
-  private PahoV5Session(ClientSettings settings, MqttClient client, MqttConnectionOptions options) {
+  private PahoV5Session(ClientSettings settings, Client client, MqttConnectionOptions options) {
     super(settings);
     this.client = client;
     this.options = options;
@@ -43,9 +43,9 @@ final class PahoV5Session extends PahoSession {
       MqttSession.Listener listener,
       Deadline deadline)
       throws IOException {
-    MqttClient client;
+    Client client;
     try {
-      client = new MqttClient(settings.serverUri(), settings.clientId(), new MemoryPersistence());
+      client = new Client(settings.serverUri(), settings.clientId());
     } catch (MqttException e) {
       throw settings.invalidUri(e);
     }
@@ -115,18 +115,50 @@ final class PahoV5Session extends PahoSession {
   }
 
   @Override
-  void disconnectForcibly(long quiesceMillis, long disconnectMillis) throws MqttException {
-    client.disconnectForcibly(quiesceMillis, disconnectMillis);
+  void disconnect(long quiesceMillis, long sentMillis) throws MqttException {
+    client.disconnect(quiesceMillis, sentMillis);
+  }
+
+  @Override
+  void dropConnection() throws MqttException {
+    client.disconnectForcibly(0, 0, false);
   }
 
   @Override
   void release() throws MqttException {
-    client.close();
+    try {
+      client.close();
+    } finally {
+      client.threads.shutdown();
+    }
   }
 
   @Override
   boolean refusedCredentials(Exception e) {
     int code = e instanceof MqttException m ? m.getReasonCode() : -1;
     return code == BAD_USER_NAME_OR_PASSWORD || code == NOT_AUTHORIZED;
+  }
+
+  /**
+   * Paho's synchronous client on threads of its own ({@link PahoThreads}), with a disconnect that
+   * returns once DISCONNECT is written (the client's own waits without a bound).
+   */
+  private static final class Client extends MqttClient {
+    private final PahoThreads threads;
+
+    private Client(String serverUri, String clientId, PahoThreads threads) throws MqttException {
+      super(serverUri, clientId, new MemoryPersistence(), threads);
+      this.threads = threads;
+    }
+
+    Client(String serverUri, String clientId) throws MqttException {
+      this(serverUri, clientId, PahoThreads.forV5(clientId));
+    }
+
+    void disconnect(long quiesceMillis, long sentMillis) throws MqttException {
+      aClient
+          .disconnect(quiesceMillis, null, null, 0, new MqttProperties())
+          .waitForCompletion(sentMillis);
+    }
   }
 }
