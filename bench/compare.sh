@@ -223,9 +223,17 @@ measure() {
 # GNU time runs programs, not shell functions: each client is a plain command line.
 java_sdk=(java $java_flags -cp "$bench_jar" io.dpsagent.bench.JavaSdkProvision)
 node_sdk=(env NODE_EXTRA_CA_CERTS="$ca_file" node "$root/bench/node/provision.js")
-agent() { # NAME [ENV=VALUE...]: a cold `provision` into an empty output directory
-  local name=$1; shift; rm -rf "$work/out-$name"
-  measure "$label" env "$@" "$root/bin/dps-agent" provision --config "$work/$name.toml"
+# agent NAME [ENV=VALUE...]: a cold `provision` into an empty output directory. A device's
+# class-data archive is made by its own first provision, with its own transport and attestation:
+# each case but HTTPS runs with an archive of its own (per build), made by the warm-up run of that
+# case; HTTPS keeps the default one beside the jar, which the idle daemons use too.
+agent() {
+  local name=$1 build=ours arg cds=(); shift; rm -rf "$work/out-$name"
+  for arg; do case $arg in DPS_AGENT_JAR=*/jar-*) build=${arg#*/jar-}; build=${build%%/*} ;; esac; done
+  if [ "$name" != https ]; then
+    mkdir -p "$work/cds-$build-$name"; cds=("DPS_AGENT_CDS_DIR=$work/cds-$build-$name")
+  fi
+  measure "$label" env "${cds[@]}" "$@" "$root/bin/dps-agent" provision --config "$work/$name.toml"
 }
 # JDK 25's AOT cache (classes loaded and linked, profiles), made by its two-step workflow; the
 # launcher does not use it (its recording run prints to stdout), so it is run here by hand.
@@ -295,6 +303,12 @@ fi
 
 for case_name in $cases; do
   step "case $case_name: $runs alternating runs"
+  if [ "$case_name" != https ]; then # the case's own class-data archive (see agent)
+    label="warm-up-$case_name" agent "$case_name"
+    for j in "${jars[@]}"; do
+      label="warm-up-${j%%=*}-$case_name" agent "$case_name" DPS_AGENT_JAR="$work/jar-${j%%=*}/dps-agent.jar"
+    done
+  fi
   for i in $(seq 1 "$runs"); do
     case $case_name in
       https)

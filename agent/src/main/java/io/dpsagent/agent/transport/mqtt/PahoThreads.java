@@ -1,11 +1,12 @@
 package io.dpsagent.agent.transport.mqtt;
 
+import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The threads of one Paho client: its connect and disconnect tasks, its receiver, sender and
@@ -33,14 +34,13 @@ public final class PahoThreads extends ScheduledThreadPoolExecutor {
 
   private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
-  private final Function<Runnable, BooleanSupplier> loops;
+  private final List<Loop<?>> loops;
 
   /**
    * @param name the client's name in its threads' names
-   * @param loops for a task Paho submits, how to ask whether it is a loop that now runs; null for
-   *     any other task
+   * @param loops the client's loop classes: a task of one of them is watched until it runs
    */
-  PahoThreads(String name, Function<Runnable, BooleanSupplier> loops) {
+  public PahoThreads(String name, List<Loop<?>> loops) {
     super(THREADS, task -> new Worker(task, name));
     this.loops = loops;
     setRemoveOnCancelPolicy(true);
@@ -50,16 +50,6 @@ public final class PahoThreads extends ScheduledThreadPoolExecutor {
     setRejectedExecutionHandler(new DiscardPolicy());
   }
 
-  /** For Paho's MQTT 3.1.1 client. */
-  public static PahoThreads forV3(String clientId) {
-    return new PahoThreads("mqtt3 " + clientId, PahoThreads::v3Loop);
-  }
-
-  /** For Paho's MQTT 5 client. */
-  static PahoThreads forV5(String clientId) {
-    return new PahoThreads("mqtt5 " + clientId, PahoThreads::v5Loop);
-  }
-
   @Override
   public Future<?> submit(Runnable task) {
     Worker starter = Thread.currentThread() instanceof Worker w ? w : null;
@@ -67,7 +57,7 @@ public final class PahoThreads extends ScheduledThreadPoolExecutor {
       starter.settle();
     }
     Future<?> future = super.submit(task);
-    BooleanSupplier running = loops.apply(task);
+    BooleanSupplier running = loopState(task);
     if (starter != null && running != null && !isShutdown()) {
       Object wait = starter.awaitStart();
       Thread watcher = new Thread(() -> wakeWhenRunning(starter, wait, running), "paho-start");
@@ -75,6 +65,16 @@ public final class PahoThreads extends ScheduledThreadPoolExecutor {
       watcher.start();
     }
     return future;
+  }
+
+  private BooleanSupplier loopState(Runnable task) {
+    for (Loop<?> loop : loops) {
+      BooleanSupplier state = loop.state(task);
+      if (state != null) {
+        return state;
+      }
+    }
+    return null;
   }
 
   @Override
@@ -96,30 +96,12 @@ public final class PahoThreads extends ScheduledThreadPoolExecutor {
     starter.wake(wait);
   }
 
-  private static BooleanSupplier v3Loop(Runnable task) {
-    if (task instanceof org.eclipse.paho.client.mqttv3.internal.CommsReceiver r) {
-      return r::isRunning;
+  /** One of Paho's loop classes, and how to ask one whether it runs. */
+  public record Loop<T>(Class<T> type, Predicate<T> running) {
+    /** For a submitted task: how to ask whether it runs, when it is this loop; else null. */
+    BooleanSupplier state(Runnable task) {
+      return type.isInstance(task) ? () -> running.test(type.cast(task)) : null;
     }
-    if (task instanceof org.eclipse.paho.client.mqttv3.internal.CommsSender s) {
-      return s::isRunning;
-    }
-    if (task instanceof org.eclipse.paho.client.mqttv3.internal.CommsCallback c) {
-      return c::isRunning;
-    }
-    return null;
-  }
-
-  private static BooleanSupplier v5Loop(Runnable task) {
-    if (task instanceof org.eclipse.paho.mqttv5.client.internal.CommsReceiver r) {
-      return r::isRunning;
-    }
-    if (task instanceof org.eclipse.paho.mqttv5.client.internal.CommsSender s) {
-      return s::isRunning;
-    }
-    if (task instanceof org.eclipse.paho.mqttv5.client.internal.CommsCallback c) {
-      return c::isRunning;
-    }
-    return null;
   }
 
   /** A pool thread that may be waiting for a loop it started. */

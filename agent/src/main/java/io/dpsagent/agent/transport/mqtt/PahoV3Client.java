@@ -1,7 +1,11 @@
 package io.dpsagent.agent.transport.mqtt;
 
+import java.util.List;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.internal.CommsCallback;
+import org.eclipse.paho.client.mqttv3.internal.CommsReceiver;
+import org.eclipse.paho.client.mqttv3.internal.CommsSender;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
@@ -10,6 +14,13 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * a bound, and its {@code disconnectForcibly} always waits out its whole timeout.
  */
 public final class PahoV3Client extends MqttClient {
+
+  /** Paho's loops, whose start {@link PahoThreads} watches. */
+  private static final List<PahoThreads.Loop<?>> LOOPS =
+      List.of(
+          new PahoThreads.Loop<>(CommsReceiver.class, CommsReceiver::isRunning),
+          new PahoThreads.Loop<>(CommsSender.class, CommsSender::isRunning),
+          new PahoThreads.Loop<>(CommsCallback.class, CommsCallback::isRunning));
 
   private final PahoThreads threads;
 
@@ -23,7 +34,7 @@ public final class PahoV3Client extends MqttClient {
    * @throws MqttException if Paho refuses {@code serverUri}
    */
   public PahoV3Client(String serverUri, String clientId) throws MqttException {
-    this(serverUri, clientId, PahoThreads.forV3(clientId));
+    this(serverUri, clientId, new PahoThreads("mqtt3 " + clientId, LOOPS));
   }
 
   /**

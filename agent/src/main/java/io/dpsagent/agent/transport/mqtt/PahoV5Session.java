@@ -3,11 +3,15 @@ package io.dpsagent.agent.transport.mqtt;
 import io.dpsagent.agent.transport.Deadline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.internal.CommsCallback;
+import org.eclipse.paho.mqttv5.client.internal.CommsReceiver;
+import org.eclipse.paho.mqttv5.client.internal.CommsSender;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -20,6 +24,13 @@ final class PahoV5Session extends PahoSession {
   private static final int BAD_USER_NAME_OR_PASSWORD = 0x86;
 
   private static final int NOT_AUTHORIZED = 0x87;
+
+  /** Paho's v5 loops, whose start {@link PahoThreads} watches. */
+  private static final List<PahoThreads.Loop<?>> LOOPS =
+      List.of(
+          new PahoThreads.Loop<>(CommsReceiver.class, CommsReceiver::isRunning),
+          new PahoThreads.Loop<>(CommsSender.class, CommsSender::isRunning),
+          new PahoThreads.Loop<>(CommsCallback.class, CommsCallback::isRunning));
 
   private final Client client;
   private final MqttConnectionOptions options;
@@ -152,7 +163,7 @@ final class PahoV5Session extends PahoSession {
     }
 
     Client(String serverUri, String clientId) throws MqttException {
-      this(serverUri, clientId, PahoThreads.forV5(clientId));
+      this(serverUri, clientId, new PahoThreads("mqtt5 " + clientId, LOOPS));
     }
 
     void disconnect(long quiesceMillis, long sentMillis) throws MqttException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -20,7 +21,7 @@ class PahoThreadsTest {
   private static final long BOUND_SECONDS = 10;
 
   private final PahoThreads pool =
-      new PahoThreads("test", task -> task instanceof Loop loop ? loop::isRunning : null);
+      new PahoThreads("test", List.of(new PahoThreads.Loop<>(Loop.class, Loop::isRunning)));
 
   @AfterEach
   void shutDown() {
