@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.json.JsonTrees;
 import io.dpsagent.agent.transport.Deadline;
+import io.dpsagent.agent.transport.NoDelaySocketFactory;
 import io.dpsagent.agent.transport.mqtt.PahoV3Client;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
@@ -89,7 +90,7 @@ final class TwinClient {
     options.setCleanSession(true);
     options.setAutomaticReconnect(false);
     options.setConnectionTimeout((int) Math.max(1, (deadline.remaining().toMillis() + 999) / 1000));
-    options.setSocketFactory(credential.sockets());
+    options.setSocketFactory(new NoDelaySocketFactory(credential.sockets()));
     options.setHttpsHostnameVerificationEnabled(true);
     options.setUserName(userName());
     credential.sasToken().ifPresent(options::setPassword);

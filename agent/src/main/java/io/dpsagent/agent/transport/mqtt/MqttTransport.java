@@ -11,6 +11,7 @@ import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.json.JsonTrees;
 import io.dpsagent.agent.transport.ConnectionFailures;
 import io.dpsagent.agent.transport.Deadline;
+import io.dpsagent.agent.transport.NoDelaySocketFactory;
 import io.dpsagent.agent.transport.proxy.TunnellingSslSocketFactory;
 import io.dpsagent.hsm.Printable;
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class MqttTransport implements DpsTransport {
             .proxy()
             .<SSLSocketFactory>map(
                 proxy -> new TunnellingSslSocketFactory(tls.getSocketFactory(), proxy, connect))
-            .orElse(tls.getSocketFactory());
+            .orElse(new NoDelaySocketFactory(tls.getSocketFactory()));
     if (transport == Transport.MQTT_WS) {
       String uri = "wss://" + authority + WEBSOCKET_PATH;
       ClientSettings settings = new ClientSettings(uri, registrationId, sockets, connect);

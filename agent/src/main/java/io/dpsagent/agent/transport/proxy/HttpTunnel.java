@@ -30,6 +30,8 @@ public final class HttpTunnel {
     Socket socket = new Socket();
     try {
       connect(socket, proxy, deadline.socketTimeout());
+      socket.setTcpNoDelay(
+          true); // small messages that each wait for an answer: NoDelaySocketFactory
       socket.setSoTimeout(deadline.socketTimeout());
       String authority = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
       StringBuilder request =

@@ -80,6 +80,7 @@ class HttpTunnelTest {
       tunnel.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
       assertEquals("hello\n", readLine(tunnel.getInputStream()));
       assertEquals(0, tunnel.getSoTimeout(), "the tunnel's own reads are bounded by the caller");
+      assertTrue(tunnel.getTcpNoDelay(), "small messages are not held back (Nagle)");
     }
     assertEquals(
         "CONNECT dps.example:443 HTTP/1.1\r\nHost: dps.example:443\r\n\r\n",
