@@ -48,12 +48,21 @@ public final class OutputDirectory {
     }
   }
 
+  /**
+   * One name, not a fresh one each time: a run killed between creating the probe and removing it
+   * leaves this one file, which the next run's probe opens again and removes. (With a fresh name
+   * every killed probe stayed.) Two runs probing at once share the file; the second's write lands
+   * in a file the first may already have unlinked, which proves the same.
+   */
+  static final String PROBE = ".probe";
+
   private static void probe(Path dir) throws IOException {
-    Path probe = AtomicFiles.temporaryIn(dir, "probe");
+    Path probe = dir.resolve(PROBE);
     try (SeekableByteChannel channel =
         Files.newByteChannel(
             probe,
-            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS)) {
       channel.write(ByteBuffer.wrap(new byte[] {'\n'}));

@@ -1,6 +1,7 @@
 package io.dpsagent.agent.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -92,6 +93,30 @@ class OutputDirectoryTest {
       assertEquals(0, listing.count());
     }
     assertEquals(List.of(), warnings);
+  }
+
+  @Test
+  void aProbeLeftByAKilledRunIsRemovedByTheNextOne() throws Exception {
+    Path dir = directory("rwxr-x---");
+    Files.writeString(dir.resolve(OutputDirectory.PROBE), "left by a run killed while probing\n");
+
+    OutputDirectory.prepare("output.dir", dir, AtomicFiles.OWNER_ONLY, KEY);
+
+    try (Stream<Path> listing = Files.list(dir)) {
+      assertEquals(List.of(), listing.toList());
+    }
+  }
+
+  @Test
+  void aLinkInThePlaceOfTheProbeIsNotFollowed() throws Exception {
+    Path dir = directory("rwxr-x---");
+    Path target = home.resolve("elsewhere");
+    Files.createSymbolicLink(dir.resolve(OutputDirectory.PROBE), target);
+
+    assertThrows(
+        AgentException.class,
+        () -> OutputDirectory.prepare("output.dir", dir, AtomicFiles.OWNER_ONLY, KEY));
+    assertFalse(Files.exists(target), "nothing was written through the link");
   }
 
   @Test
