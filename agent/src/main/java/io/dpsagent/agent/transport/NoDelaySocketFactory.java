@@ -14,12 +14,10 @@ import javax.net.ssl.SSLSocketFactory;
  * over MQTT waited 40 ms for nothing (docs/benchmarks.md). The agent's messages are small and each
  * waits for its answer, so coalescing them gains nothing.
  */
-public final class NoDelaySocketFactory extends SSLSocketFactory {
-
-  private final SSLSocketFactory tls;
+public final class NoDelaySocketFactory extends ForwardingSslSocketFactory {
 
   public NoDelaySocketFactory(SSLSocketFactory tls) {
-    this.tls = tls;
+    super(tls);
   }
 
   private static Socket noDelay(Socket socket) throws IOException {
@@ -59,16 +57,6 @@ public final class NoDelaySocketFactory extends SSLSocketFactory {
   public Socket createSocket(Socket socket, String host, int port, boolean autoClose)
       throws IOException {
     socket.setTcpNoDelay(true);
-    return tls.createSocket(socket, host, port, autoClose);
-  }
-
-  @Override
-  public String[] getDefaultCipherSuites() {
-    return tls.getDefaultCipherSuites();
-  }
-
-  @Override
-  public String[] getSupportedCipherSuites() {
-    return tls.getSupportedCipherSuites();
+    return super.createSocket(socket, host, port, autoClose);
   }
 }

@@ -2,6 +2,7 @@ package io.dpsagent.agent.transport.proxy;
 
 import io.dpsagent.agent.config.ProxySettings;
 import io.dpsagent.agent.transport.Deadline;
+import io.dpsagent.agent.transport.ForwardingSslSocketFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,16 +24,15 @@ import javax.net.ssl.SSLSocketFactory;
  * the tunnel at that moment and runs TLS inside it, so the client needs no proxy support of its
  * own.
  */
-public final class TunnellingSslSocketFactory extends SSLSocketFactory {
+public final class TunnellingSslSocketFactory extends ForwardingSslSocketFactory {
 
-  private final SSLSocketFactory tls;
   private final ProxySettings proxy;
   private final Duration connectTimeout;
 
   /** {@code connectTimeout} bounds the tunnel when the caller gives no timeout of its own. */
   public TunnellingSslSocketFactory(
       SSLSocketFactory tls, ProxySettings proxy, Duration connectTimeout) {
-    this.tls = tls;
+    super(tls);
     this.proxy = proxy;
     this.connectTimeout = connectTimeout;
   }
@@ -67,22 +67,6 @@ public final class TunnellingSslSocketFactory extends SSLSocketFactory {
   public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
       throws IOException {
     return createSocket(address.getHostAddress(), port);
-  }
-
-  @Override
-  public Socket createSocket(Socket socket, String host, int port, boolean autoClose)
-      throws IOException {
-    return tls.createSocket(socket, host, port, autoClose);
-  }
-
-  @Override
-  public String[] getDefaultCipherSuites() {
-    return tls.getDefaultCipherSuites();
-  }
-
-  @Override
-  public String[] getSupportedCipherSuites() {
-    return tls.getSupportedCipherSuites();
   }
 
   /** An SSL socket whose real socket exists once {@code connect} has built the tunnel. */
