@@ -17,6 +17,8 @@
 #                         [--classes] (count the classes one provisioning run loads, by library)
 #                         [--no-status] (skip the status and check rows)
 #                         [--capacity-before] (the emulator's capacity also with the JDK-TLS load generator)
+#                         [--idle-without-tls] (two more idle daemons that never make a TLS connection:
+#                                               cached set, hub not verified; with and without the archive)
 # Only the emulator's capacity: --cases "" --no-idle --no-floors --no-status
 # Only the idle daemon (after the one provisioning run that makes the class-data archive):
 #   --cases "" --no-floors --no-status --no-capacity --jdk25 "" [--idle-minutes 10]
@@ -28,6 +30,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 runs=10 idle_minutes=2 cases="https mqtt x509 tpm" idle=1 capacity=1 capacity_before=0 floors=1 log="" classes=0 status=1
+idle_no_tls=0
 jars=() # "LABEL=JAR": other builds of the agent, run alternately with this one
 variants=() # "LABEL=JVM FLAGS": extra rows of the HTTPS case and extra daemons, with these launcher flags
 jdk25=""
@@ -49,8 +52,10 @@ while [ $# -gt 0 ]; do
     --agent-jar) jars+=("$2"); shift 2 ;;
     --classes) classes=1; shift ;;
     --no-status) status=0; shift ;;
+    --idle-without-tls) idle_no_tls=1; shift ;;
     *) echo "usage: bench/compare.sh [--runs N] [--idle-minutes M] [--cases LIST] [--no-idle]" \
-         "[--no-capacity] [--capacity-before] [--no-floors] [--no-status] [--classes] [--jdk25 JAVA_HOME] [--log FILE]" \
+         "[--no-capacity] [--capacity-before] [--no-floors] [--no-status] [--classes] [--idle-without-tls]" \
+         "[--jdk25 JAVA_HOME] [--log FILE]" \
          "[--variant LABEL=FLAGS]... [--agent-jar LABEL=JAR]..." >&2; exit 2 ;;
   esac
 done
@@ -417,6 +422,20 @@ if [ "$idle" = 1 ]; then
       > "$work/daemon-$name.log" 2>&1 &
     daemons+=($!); names+=("$name"); pids+=($!)
   done
+  # What the daemon would weigh serving from a JVM that never made a TLS connection: its assignment
+  # made by a `provision` run first (the cached set), its hub not verified; with the class-data
+  # archive and without (docs/benchmarks.md, "Daemon idle without TLS").
+  if [ "$idle_no_tls" = 1 ]; then
+    for v in "no-tls=" "no-tls-no-cds=DPS_AGENT_CDS=off"; do
+      name=${v%%=*}
+      idle_config "$name"
+      printf 'verify = false\n' >> "$work/idle-$name.toml" # still in the [hub] table
+      timeout 120 bin/dps-agent provision --config "$work/idle-$name.toml" > /dev/null 2>&1 \
+        || echo "bench: $name: provision failed"
+      env ${v#*=} bin/dps-agent run --config "$work/idle-$name.toml" > "$work/daemon-$name.log" 2>&1 &
+      daemons+=($!); names+=("$name"); pids+=($!)
+    done
+  fi
   for n in "${names[@]}"; do
     for _ in $(seq 1 600); do [ -s "$work/run-idle-$n/hub-token" ] && break; sleep 0.1; done
     [ -s "$work/run-idle-$n/hub-token" ] || echo "bench: daemon $n wrote no token: $(tail -3 "$work/daemon-$n.log")"
