@@ -48,7 +48,15 @@ public final class Daemon {
   private final StateRecorder state;
   private final Serving serving;
   private final Renewal renewal;
+  private final Optional<LeanRestart> restart;
   private AgentConfig config;
+  private Optional<OutputLock> outputs = Optional.empty();
+
+  /** What the JVM this one replaced handed over; taken by the first session. */
+  private Optional<LeanRestart.Handover> handover;
+
+  /** Started from a handover and no connection made since: nothing to gain from a restart. */
+  private boolean lean;
 
   public Daemon(
       ConfigSource source,
@@ -71,12 +79,25 @@ public final class Daemon {
     this.state = new StateRecorder(clock, () -> this.config.output());
     this.serving = new Serving(clock, pacing, state);
     this.renewal = new Renewal(clock, pacing, signals, state);
+    this.restart = LeanRestart.of(environment);
+    this.handover = LeanRestart.Handover.in(environment);
+    this.lean = handover.isPresent();
+    handover
+        .flatMap(LeanRestart.Handover::lastRejectionHandled)
+        .ifPresent(serving::rejectionHandledAt);
+    if (lean) {
+      state.continueFromReplaced();
+    }
   }
 
   /** Runs until stopped; returns normally when stopped, throws on a failure no wait can cure. */
   public void run() throws AgentException, InterruptedException {
-    boolean register = config.provisioning().reprovision() == ReprovisionPolicy.ALWAYS_AT_START;
-    try (OutputLock outputs = holdOutputs()) {
+    // A JVM that a handover started serves what the previous one just registered or verified.
+    boolean register =
+        handover.isEmpty()
+            && config.provisioning().reprovision() == ReprovisionPolicy.ALWAYS_AT_START;
+    try (OutputLock held = holdOutputs()) {
+      outputs = Optional.of(held);
       while (true) {
         Signals.Wake wake = session(register);
         if (wake == Signals.Wake.STOP) {
@@ -127,6 +148,8 @@ public final class Daemon {
       ready(assigned.get());
       if (assigned.get().hubVerification().result() == HubVerification.Result.REJECTED) {
         serving.verificationRejected(assigned.get().hubVerification().detail().orElse(""));
+      } else {
+        restartLean();
       }
       return serve(device, assigned.get(), tokenFile, requests);
     }
@@ -149,6 +172,7 @@ public final class Daemon {
       if (wake != Signals.Wake.RENEWAL_DUE) {
         return wake;
       }
+      lean = false;
       Optional<Renewal.Outcome> renewed = renewal.attempt(config, device, current);
       if (renewed.isEmpty()) {
         return Signals.Wake.STOP;
@@ -162,7 +186,37 @@ public final class Daemon {
               + current.hubHostName()
               + "; certificate renewal due at "
               + renewalAt.get());
+      restartLean();
     }
+  }
+
+  /**
+   * Serves on from a JVM that never made a connection, when this one made some ({@link
+   * LeanRestart}). Not while a request waits (this JVM takes it), nor when the configuration on
+   * disk no longer loads: the new JVM reads it at its start, and would stop there.
+   */
+  private void restartLean() {
+    if (lean || restart.isEmpty() || outputs.isEmpty() || signals.anyPending()) {
+      return;
+    }
+    try {
+      source.load();
+    } catch (AgentException e) {
+      LOG.warning(
+          () ->
+              "serving on in this JVM: the configuration no longer loads, and a fresh JVM would"
+                  + " stop on it: "
+                  + e.getMessage());
+      return;
+    }
+    Instant rejection = serving.lastRejectionHandled();
+    restart
+        .get()
+        .replace(
+            new LeanRestart.Handover(
+                state.source(),
+                rejection.equals(Instant.MIN) ? Optional.empty() : Optional.of(rejection)),
+            outputs.get().file());
   }
 
   /** The device's key material; an absent TPM or token is waited for, as a late driver would be. */
@@ -201,6 +255,13 @@ public final class Daemon {
     ReprovisionPolicy policy = config.provisioning().reprovision();
     Optional<ConnectionInfo> usable =
         cached.filter(c -> policy == ReprovisionPolicy.NEVER || cache.isOf(c, fingerprint));
+    Optional<LeanRestart.Handover> handedOver = handover;
+    handover = Optional.empty();
+    if (handedOver.isPresent() && usable.isPresent()) {
+      state.serving(handedOver.get().source());
+      return usable;
+    }
+    lean = false;
     if (cached.isPresent() && usable.isEmpty()) {
       LOG.info(
           "the identity changed since the cached assignment (registration ID, key, certificate, endpoint or"

@@ -42,6 +42,16 @@ final class Serving {
     this.state = state;
   }
 
+  /** When a hub rejection last made the daemon register; {@link Instant#MIN} when never. */
+  Instant lastRejectionHandled() {
+    return lastRejectionHandled;
+  }
+
+  /** Carries the spacing of rejections over from the JVM this one replaced. */
+  void rejectionHandledAt(Instant at) {
+    lastRejectionHandled = at;
+  }
+
   /**
    * The agent's own verification found that the hub refuses the identity: taken as the
    * application's report would be, with the same spacing.

@@ -97,6 +97,16 @@ public final class Signals {
     }
   }
 
+  /** True when a request waits to be taken, or a stop was asked for. */
+  public boolean anyPending() {
+    lock.lock();
+    try {
+      return stopped || reload || reprovision;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public boolean isStopped() {
     lock.lock();
     try {

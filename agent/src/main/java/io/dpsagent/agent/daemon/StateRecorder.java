@@ -41,6 +41,16 @@ final class StateRecorder {
             now);
   }
 
+  /**
+   * Carries on the state that the JVM this one replaced wrote (same process, see {@link
+   * LeanRestart}): when the daemon started and how its last attempt ended stay what they were.
+   */
+  void continueFromReplaced() {
+    DaemonState.read(output.get().dir())
+        .filter(previous -> previous.pid() == ProcessHandle.current().pid())
+        .ifPresent(previous -> state = previous);
+  }
+
   /** Where the assignment being served came from: {@code none}, {@code cache} or {@code dps}. */
   String source() {
     return state.source();

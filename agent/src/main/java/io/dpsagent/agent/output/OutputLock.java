@@ -165,6 +165,11 @@ public final class OutputLock implements AutoCloseable {
     return AgentException.config("output.dir " + dir + " is in use by " + who + "; " + fix);
   }
 
+  /** The lock file, whose descriptors hold the lock. */
+  public Path file() {
+    return file;
+  }
+
   /** Releases the lock; the file stays, emptied, so that its name never points at a stale PID. */
   @Override
   public void close() {
