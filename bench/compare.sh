@@ -19,6 +19,8 @@
 #                         [--capacity-before] (the emulator's capacity also with the JDK-TLS load generator)
 #                         [--idle-without-tls] (two more idle daemons that never make a TLS connection:
 #                                               cached set, hub not verified; with and without the archive)
+# The idle daemons: the launcher's (which serves from a fresh JVM once its outputs are in place), the
+# same in one JVM (DPS_AGENT_LEAN_RESTART=off), one per --variant and per other build.
 # Only the emulator's capacity: --cases "" --no-idle --no-floors --no-status
 # Only the idle daemon (after the one provisioning run that makes the class-data archive):
 #   --cases "" --no-floors --no-status --no-capacity --jdk25 "" [--idle-minutes 10]
@@ -414,6 +416,9 @@ if [ "$idle" = 1 ]; then
     fi
     daemons+=($!); names+=("$name"); pids+=($!)
   done
+  idle_config one-jvm
+  DPS_AGENT_LEAN_RESTART=off bin/dps-agent run --config "$work/idle-one-jvm.toml" > "$work/daemon-one-jvm.log" 2>&1 &
+  daemons+=($!); names+=(one-jvm); pids+=($!)
   # Each other build with the launcher's own flags, from its directory (where its archive is).
   for j in "${jars[@]}"; do
     name="jar-${j%%=*}"
@@ -432,7 +437,8 @@ if [ "$idle" = 1 ]; then
       printf 'verify = false\n' >> "$work/idle-$name.toml" # still in the [hub] table
       timeout 120 bin/dps-agent provision --config "$work/idle-$name.toml" > /dev/null 2>&1 \
         || echo "bench: $name: provision failed"
-      env ${v#*=} bin/dps-agent run --config "$work/idle-$name.toml" > "$work/daemon-$name.log" 2>&1 &
+      env DPS_AGENT_LEAN_RESTART=off ${v#*=} bin/dps-agent run --config "$work/idle-$name.toml" \
+        > "$work/daemon-$name.log" 2>&1 &
       daemons+=($!); names+=("$name"); pids+=($!)
     done
   fi
@@ -440,8 +446,33 @@ if [ "$idle" = 1 ]; then
     for _ in $(seq 1 600); do [ -s "$work/run-idle-$n/hub-token" ] && break; sleep 0.1; done
     [ -s "$work/run-idle-$n/hub-token" ] || echo "bench: daemon $n wrote no token: $(tail -3 "$work/daemon-$n.log")"
   done
-  sleep 5 # settle after start-up
   ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+  # The daemons that serve from a fresh JVM restart once their outputs have been in place for 30 s
+  # without a request (a build before that change never does); the idle window starts after that,
+  # or after 45 s. CPU of the restart: from before it to the settled new JVM (a process's CPU times
+  # go on across an exec).
+  replaced() { tr '\0' '\n' < "/proc/$1/environ" 2>/dev/null | grep -q '^DPS_AGENT_HANDOVER='; }
+  restart_cpu=()
+  for d in "${daemons[@]}"; do restart_cpu+=("$(ticks "$d")"); done
+  for _ in $(seq 1 450); do
+    waiting=0
+    for k in "${!daemons[@]}"; do
+      [ "${names[$k]}" = one-jvm ] || [ "${names[$k]#no-tls}" != "${names[$k]}" ] || replaced "${daemons[$k]}" \
+        || waiting=1
+    done
+    [ "$waiting" = 0 ] && break
+    sleep 0.1
+  done
+  sleep 5 # settle after start-up
+  for k in "${!daemons[@]}"; do
+    d=${daemons[$k]}
+    if replaced "$d"; then
+      restart_cpu[$k]=$(awk -v a="${restart_cpu[$k]}" -v b="$(ticks "$d")" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { printf "JVM replaced (restart: %.2f s CPU)", (b - a) / hz }')
+    else
+      restart_cpu[$k]="one JVM"
+    fi
+  done
   t0=(); for d in "${daemons[@]}"; do t0+=("$(ticks "$d")"); done; s0=$(date +%s.%N)
   token0=$(stat -c %Y "$work/run-idle-launcher/hub-token" 2>/dev/null || echo 0)
   sleep $((idle_minutes * 60))
@@ -458,7 +489,7 @@ if [ "$idle" = 1 ]; then
     token1=$(stat -c %Y "$work/run-idle-${names[$k]}/hub-token" 2>/dev/null || echo 0)
     hub=$(tr -d '\n ' < "$work/out-idle-${names[$k]}/connection.json" 2>/dev/null \
       | sed -n 's/.*"hubVerification":{"result":"\([a-z_]*\)".*/\1/p')
-    idle_report+=("daemon (${names[$k]} flags) after ${idle_minutes} min idle: RSS ${rss} MiB (peak ${hwm} MiB, PSS ${pss} MiB), ${threads} threads, CPU ${cpu}% of a core, hub ${hub:-?}, hub-token rewritten in the window: $([ "$token1" -gt "$token0" ] && echo yes || echo no)")
+    idle_report+=("daemon (${names[$k]}) after ${idle_minutes} min idle: RSS ${rss} MiB (peak ${hwm} MiB, PSS ${pss} MiB), ${threads} threads, CPU ${cpu}% of a core, hub ${hub:-?}, hub-token rewritten in the window: $([ "$token1" -gt "$token0" ] && echo yes || echo no), ${restart_cpu[$k]}")
     [ "$k" = 0 ] && { idle_rss=$rss; idle_cpu=$cpu; }
     kill "$d"; wait "$d" 2>/dev/null || true
   done

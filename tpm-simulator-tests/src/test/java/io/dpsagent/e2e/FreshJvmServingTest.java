@@ -69,7 +69,7 @@ class FreshJvmServingTest {
         AgentProcess agent =
             AgentProcess.start(
                 home.resolve("logs"),
-                Map.of("NOTIFY_SOCKET", systemd.name(), "WATCHDOG_USEC", "1000000", SWITCH, "on"),
+                Map.of("NOTIFY_SOCKET", systemd.name(), "WATCHDOG_USEC", "1000000", SWITCH, "1"),
                 "run",
                 "--config",
                 config)) {
@@ -140,6 +140,33 @@ class FreshJvmServingTest {
   }
 
   @Test
+  void reloadsInARowAreTakenByTheOldJvmBeforeTheRestart() throws Exception {
+    Device device = enrolled("fresh-burst", emulator);
+    String config = device.writeConfig();
+    try (NotifySocket systemd = new NotifySocket(home.resolve("notify-burst").toString());
+        AgentProcess agent =
+            AgentProcess.start(
+                home.resolve("logs"),
+                Map.of("NOTIFY_SOCKET", systemd.name(), SWITCH, "3"),
+                "run",
+                "--config",
+                config)) {
+      await("READY=1", agent, () -> ready(systemd) == 1);
+      agent.signal("HUP");
+      await("the first reload", agent, () -> occurrences(agent.stderr(), "reloaded") == 1);
+      agent.signal("HUP");
+      await("the second reload", agent, () -> occurrences(agent.stderr(), "reloaded") == 2);
+      assertFalse(environment(agent.pid()).contains(HANDOVER + "="), "no restart between them");
+      await("the handover", agent, () -> environment(agent.pid()).contains(HANDOVER + "=cache"));
+      await("READY=1 from the fresh JVM", agent, () -> ready(systemd) == 4);
+
+      assertTrue(agent.isAlive(), agent.stderr());
+      assertEquals(1, occurrences(agent.stderr(), REPLACED), agent.stderr());
+      assertEquals(0, agent.stop(), agent.stderr());
+    }
+  }
+
+  @Test
   void withoutTheSwitchTheDaemonKeepsItsJvm() throws Exception {
     Device device = enrolled("fresh-off", emulator);
     String config = device.writeConfig();
@@ -174,7 +201,7 @@ class FreshJvmServingTest {
       Path token = home.resolve("fresh-broken").resolve("run").resolve("hub-token");
       try (AgentProcess agent =
           AgentProcess.start(
-              home.resolve("logs"), Map.of(SWITCH, "on"), "run", "--config", config)) {
+              home.resolve("logs"), Map.of(SWITCH, "1"), "run", "--config", config)) {
         await(
             "the registration under way",
             agent,

@@ -148,8 +148,6 @@ public final class Daemon {
       ready(assigned.get());
       if (assigned.get().hubVerification().result() == HubVerification.Result.REJECTED) {
         serving.verificationRejected(assigned.get().hubVerification().detail().orElse(""));
-      } else {
-        restartLean();
       }
       return serve(device, assigned.get(), tokenFile, requests);
     }
@@ -166,9 +164,27 @@ public final class Daemon {
     Optional<Instant> renewalAt = renewal.dueAt(config, current);
     state.renewal(renewalAt);
     renewalAt.ifPresent(t -> LOG.info(() -> "certificate renewal due at " + t));
+    // A set the hub refused is about to be registered again: no new JVM for it.
+    Optional<Instant> restartAt =
+        assigned.hubVerification().result() == HubVerification.Result.REJECTED
+            ? Optional.empty()
+            : restartAt();
     while (true) {
       Signals.Wake wake =
-          serving.serve(config.output(), device, current, tokenFile, requests, renewalAt);
+          serving.serve(
+              config.output(),
+              device,
+              current,
+              tokenFile,
+              requests,
+              Serving.Due.earliest(
+                  renewalAt.map(at -> new Serving.Due(at, Signals.Wake.RENEWAL_DUE)),
+                  restartAt.map(at -> new Serving.Due(at, Signals.Wake.RESTART_DUE))));
+      if (wake == Signals.Wake.RESTART_DUE) {
+        restartLean(); // returns only when this JVM serves on
+        restartAt = Optional.empty();
+        continue;
+      }
       if (wake != Signals.Wake.RENEWAL_DUE) {
         return wake;
       }
@@ -179,6 +195,7 @@ public final class Daemon {
       }
       current = renewed.get().connection();
       renewalAt = Optional.of(renewed.get().nextAt());
+      restartAt = restartAt();
       systemd.status(
           "serving "
               + current.deviceId()
@@ -186,8 +203,19 @@ public final class Daemon {
               + current.hubHostName()
               + "; certificate renewal due at "
               + renewalAt.get());
-      restartLean();
     }
+  }
+
+  /**
+   * When to serve on from a fresh JVM: once this one, which made connections, has served quietly
+   * for a while, so that a burst of signals (two reloads in a row) is taken here and not in the
+   * moment a new JVM starts, before it has its handlers.
+   */
+  private Optional<Instant> restartAt() {
+    if (lean || restart.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(clock.instant().plus(restart.get().quiet()));
   }
 
   /**
@@ -196,7 +224,7 @@ public final class Daemon {
    * disk no longer loads: the new JVM reads it at its start, and would stop there.
    */
   private void restartLean() {
-    if (lean || restart.isEmpty() || outputs.isEmpty() || signals.anyPending()) {
+    if (lean || restart.isEmpty() || outputs.isEmpty()) {
       return;
     }
     try {
@@ -216,7 +244,8 @@ public final class Daemon {
             new LeanRestart.Handover(
                 state.source(),
                 rejection.equals(Instant.MIN) ? Optional.empty() : Optional.of(rejection)),
-            outputs.get().file());
+            outputs.get().file(),
+            () -> !signals.anyPending());
   }
 
   /** The device's key material; an absent TPM or token is waited for, as a late driver would be. */

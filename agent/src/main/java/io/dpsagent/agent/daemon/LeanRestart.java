@@ -2,18 +2,19 @@ package io.dpsagent.agent.daemon;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
-import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -33,13 +34,25 @@ import java.util.logging.Logger;
  * more CPU at its start but 3 MiB less memory for as long as it idles. Only the launcher turns this
  * on ({@link #SWITCH}), for {@code run} on Linux: a JVM started otherwise (a test's, one embedding
  * the agent) is never replaced.
+ *
+ * <p>A signal is taken by the JVM that has its handlers. One that reaches the old JVM in the last
+ * moment before the exec is lost with it, and one that reaches the new JVM before its {@code main}
+ * (a fraction of a second) has the JVM's default effect: the process ends. So the daemon restarts
+ * only after it has served {@link #quiet()} without a request, and checks for one as the last thing
+ * before the exec.
  */
 final class LeanRestart {
 
   private static final Logger LOG = Logger.getLogger(LeanRestart.class.getName());
 
-  /** Set to {@code on} by the launcher for {@code run}; {@code off} (or unset) keeps the JVM. */
+  /**
+   * Set to {@code on} by the launcher for {@code run}: a restart after {@link #QUIET} of quiet
+   * serving; a number of seconds (0 to 3600) sets that time; {@code off} (or unset) keeps the JVM.
+   */
   static final String SWITCH = "DPS_AGENT_LEAN_RESTART";
+
+  static final Duration QUIET = Duration.ofSeconds(30);
+  private static final long MAX_QUIET_SECONDS = 3600;
 
   /** What the new JVM serves, set by the old one: {@code SOURCE[,LAST-REJECTION-HANDLED]}. */
   static final String HANDOVER = "DPS_AGENT_HANDOVER";
@@ -93,25 +106,59 @@ final class LeanRestart {
   }
 
   private final Map<String, String> environment;
+  private final Duration quiet;
 
-  private LeanRestart(Map<String, String> environment) {
+  private LeanRestart(Map<String, String> environment, Duration quiet) {
     this.environment = environment;
+    this.quiet = quiet;
   }
 
   /** The restart when the launcher asked for it and this is Linux; else none. */
   static Optional<LeanRestart> of(Map<String, String> environment) {
-    if (!"on".equals(environment.get(SWITCH)) || !Files.isReadable(SELF.resolve("cmdline"))) {
+    Optional<Duration> quiet = quiet(environment.get(SWITCH));
+    if (quiet.isEmpty() || !Files.isReadable(SELF.resolve("cmdline"))) {
       return Optional.empty();
     }
-    return Optional.of(new LeanRestart(environment));
+    return Optional.of(new LeanRestart(environment, quiet.get()));
+  }
+
+  private static Optional<Duration> quiet(String value) {
+    if (value == null || value.equals("off")) {
+      return Optional.empty();
+    }
+    if (value.equals("on")) {
+      return Optional.of(QUIET);
+    }
+    try {
+      long seconds = Long.parseLong(value);
+      if (seconds >= 0 && seconds <= MAX_QUIET_SECONDS) {
+        return Optional.of(Duration.ofSeconds(seconds));
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    LOG.warning(
+        () ->
+            "ignoring "
+                + SWITCH
+                + "="
+                + value
+                + ": on, off or a number of seconds from 0 to "
+                + MAX_QUIET_SECONDS);
+    return Optional.empty();
+  }
+
+  /** How long the daemon serves without a request before it restarts. */
+  Duration quiet() {
+    return quiet;
   }
 
   /**
    * Replaces this JVM by a new one serving {@code handover}, keeping the descriptors of {@code
-   * lockFile}. Returns only when that could not be done, which is logged: the daemon then serves on
-   * in this JVM.
+   * lockFile}, unless {@code stillQuiet} says otherwise at the last moment. Returns only when it
+   * did not replace it, which is logged but for a request: the daemon then serves on in this JVM.
    */
-  void replace(Handover handover, Path lockFile) {
+  void replace(Handover handover, Path lockFile, BooleanSupplier stillQuiet) {
     try {
       Path java = Files.readSymbolicLink(SELF.resolve("exe"));
       if (!Files.isExecutable(java)) {
@@ -121,8 +168,11 @@ final class LeanRestart {
       }
       List<String> argv = argv(commandLine());
       String[] envp = envp(environment, handover);
-      LibC libc = Native.load("c", LibC.class);
+      LibC libc = NativeLibc.load(LibC.class);
       keepOnly(libc, lockFile.toRealPath());
+      if (!stillQuiet.getAsBoolean()) {
+        return; // taken in this JVM; the descriptors marked above matter only to an exec
+      }
       LOG.info(
           () ->
               "serving from a fresh JVM, which never made a connection (same PID "

@@ -60,9 +60,21 @@ final class Serving {
     verificationRejected = Optional.of(detail);
   }
 
+  /** A deadline of the daemon's own while serving, and what {@link #serve} returns at it. */
+  record Due(Instant at, Signals.Wake wake) {
+
+    /** The earlier of two deadlines, either of which may be absent. */
+    static Optional<Due> earliest(Optional<Due> one, Optional<Due> other) {
+      if (one.isEmpty() || other.isEmpty()) {
+        return one.isEmpty() ? other : one;
+      }
+      return other.get().at().isBefore(one.get().at()) ? other : one;
+    }
+  }
+
   /**
-   * Serves until something other than a timeout wakes it, and says what; {@code RENEWAL_DUE} once
-   * {@code renewalAt} is reached.
+   * Serves until something other than a timeout wakes it, and says what; {@code due}'s wake once
+   * its time is reached.
    */
   Signals.Wake serve(
       OutputConfig output,
@@ -70,7 +82,7 @@ final class Serving {
       ConnectionInfo connection,
       Optional<TokenFile> tokenFile,
       Requests requests,
-      Optional<Instant> renewalAt)
+      Optional<Due> due)
       throws AgentException, InterruptedException {
     Optional<SasSigner> signer =
         tokenFile.isPresent() ? Optional.of(device.hubSigner()) : Optional.empty();
@@ -88,15 +100,15 @@ final class Serving {
       if (asked.isPresent()) {
         return asked.get();
       }
-      if (renewalAt.isPresent() && !clock.instant().isBefore(renewalAt.get())) {
-        return Signals.Wake.RENEWAL_DUE;
+      if (due.isPresent() && !clock.instant().isBefore(due.get().at())) {
+        return due.get().wake();
       }
       Duration untilToken =
           tokenFile.isPresent() ? Duration.between(clock.instant(), nextToken) : Pacing.MAX_RETRY;
-      Duration untilRenewal =
-          renewalAt.map(at -> Duration.between(clock.instant(), at)).orElse(Pacing.MAX_RETRY);
+      Duration untilDue =
+          due.map(d -> Duration.between(clock.instant(), d.at())).orElse(Pacing.MAX_RETRY);
       Signals.Wake wake =
-          pacing.waitFor(Pacing.min(Pacing.min(untilToken, untilRenewal), REQUEST_POLL));
+          pacing.waitFor(Pacing.min(Pacing.min(untilToken, untilDue), REQUEST_POLL));
       if (wake != Signals.Wake.TIMEOUT) {
         return wake;
       }

@@ -18,7 +18,9 @@ public final class Signals {
     RELOAD,
     REPROVISION,
     /** Not a request: the issued certificate's renewal is due (serving's own deadline). */
-    RENEWAL_DUE
+    RENEWAL_DUE,
+    /** Not a request: time to serve on from a fresh JVM ({@link LeanRestart}). */
+    RESTART_DUE
   }
 
   private final ReentrantLock lock = new ReentrantLock();

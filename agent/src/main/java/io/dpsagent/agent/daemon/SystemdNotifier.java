@@ -2,7 +2,6 @@ package io.dpsagent.agent.daemon;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Structure;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -117,7 +116,7 @@ public final class SystemdNotifier {
   }
 
   static LibC libc() {
-    return Native.load("c", LibC.class);
+    return NativeLibc.load(LibC.class);
   }
 
   private static String oneLine(String text) {

@@ -2,8 +2,8 @@ package io.dpsagent.agent.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,8 +85,16 @@ class LeanRestartTest {
 
   @Test
   void onlyTheLaunchersSwitchTurnsItOn() {
-    assertTrue(LeanRestart.of(Map.of(LeanRestart.SWITCH, "on")).isPresent());
-    for (String value : List.of("off", "", "yes", "ON")) {
+    assertEquals(
+        Optional.of(LeanRestart.QUIET),
+        LeanRestart.of(Map.of(LeanRestart.SWITCH, "on")).map(LeanRestart::quiet));
+    assertEquals(
+        Optional.of(Duration.ofSeconds(2)),
+        LeanRestart.of(Map.of(LeanRestart.SWITCH, "2")).map(LeanRestart::quiet));
+    assertEquals(
+        Optional.of(Duration.ZERO),
+        LeanRestart.of(Map.of(LeanRestart.SWITCH, "0")).map(LeanRestart::quiet));
+    for (String value : List.of("off", "", "yes", "ON", "-1", "3601", "1.5")) {
       assertEquals(
           Optional.empty(), LeanRestart.of(Map.of(LeanRestart.SWITCH, value)), "'" + value + "'");
     }
