@@ -3,15 +3,18 @@ package io.dpsagent.packaging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The units' system call filter lets the JVM do the agent's work: every system call the packaged
- * agent makes (traced with strace) on the network path and the PKCS#11 path is in the set that
- * {@code SystemCallFilter=@system-service} and {@code ~@privileged @resources} leave.
+ * agent makes (traced with strace) on the network path, the PKCS#11 path and the daemon's move to a
+ * fresh JVM is in the set that {@code SystemCallFilter=@system-service} and {@code
+ * ~@privileged @resources} leave.
  */
 class SyscallFilterIT {
 
@@ -75,6 +79,85 @@ class SyscallFilterIT {
   }
 
   @Test
+  void daemonServingFromAFreshJvmStaysInsideTheFilter() throws Exception {
+    Path key = secret("device.key", "dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdGtleQ==");
+    Path out = Files.createDirectory(dir.resolve("out"));
+    Path tokens = dir.resolve("run");
+    // A cached set the daemon serves without DPS or the hub (no network), then its exec.
+    Files.writeString(
+        out.resolve("connection.json"),
+        """
+        {"hubHostName": "hub.example", "deviceId": "gw-1", "registrationId": "gw-1",
+         "idScope": "0ne00000000", "attestation": "symmetric_key", "auth": {"type": "sas"},
+         "provisionedAt": "2026-12-01T00:00:00Z"}
+        """);
+    Path config =
+        Files.writeString(
+            dir.resolve("config.toml"),
+            """
+        [provisioning]
+        global_endpoint = "https://127.0.0.1:1"
+        id_scope = "0ne00000000"
+        reprovision = "never"
+        [provisioning.attestation]
+        method = "symmetric_key"
+        registration_id = "gw-1"
+        symmetric_key = { uri = "file://%s" }
+        [hub]
+        verify = false
+        [output]
+        dir = "%s"
+        token_dir = "%s"
+        """
+                .formatted(key, out, tokens));
+    Path trace = dir.resolve("trace-run");
+    Path log = dir.resolve("run.log");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                "strace",
+                "-f",
+                "-qq",
+                "-o",
+                trace.toString(),
+                "java",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar.toString(),
+                "run",
+                "--config",
+                config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder
+        .environment()
+        .put("DPS_AGENT_LEAN_RESTART", "0"); // at once, as the launcher's after 30 s
+    Process strace = builder.start();
+    try {
+      Instant deadline = Instant.now().plusSeconds(90);
+      while (!tokenWrittenAfterTheExec(Files.readString(log))) {
+        assertTrue(strace.isAlive(), "the traced daemon ended:\n" + Files.readString(log));
+        assertTrue(
+            Instant.now().isBefore(deadline),
+            "no token from a fresh JVM:\n" + Files.readString(log));
+        Thread.sleep(100);
+      }
+      strace.toHandle().children().forEach(ProcessHandle::destroy); // SIGTERM to the daemon
+      assertTrue(strace.waitFor(60, TimeUnit.SECONDS), "the daemon did not stop");
+      assertEquals(0, strace.exitValue(), Files.readString(log));
+    } finally {
+      strace.destroyForcibly();
+    }
+    assertFilterAllows(calls(trace));
+  }
+
+  private static boolean tokenWrittenAfterTheExec(String log) {
+    int exec = log.indexOf("serving from a fresh JVM");
+    return exec >= 0 && log.indexOf("wrote a hub token", exec) >= 0;
+  }
+
+  @Test
   void pkcs11PathStaysInsideTheFilter() throws IOException {
     Path tokens = Files.createDirectory(dir.resolve("tokens"));
     Path conf =
@@ -120,6 +203,11 @@ class SyscallFilterIT {
     argv.addAll(List.of(args));
     Command run = Command.run(env, argv.toArray(String[]::new));
     assertEquals(exitCode, run.exitCode(), run.output());
+    return calls(trace);
+  }
+
+  /** The names of the system calls in an strace log. */
+  private static Set<String> calls(Path trace) throws IOException {
     Set<String> calls = new TreeSet<>();
     Matcher m = CALL.matcher(Files.readString(trace));
     while (m.find()) {

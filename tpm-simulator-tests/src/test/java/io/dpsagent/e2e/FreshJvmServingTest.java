@@ -21,6 +21,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -60,19 +61,27 @@ class FreshJvmServingTest {
         .output("token_ttl_seconds = 2");
   }
 
+  /**
+   * {@code dps-agent run} for {@code device}, a process of its own that notifies {@code systemd},
+   * with more environment as name-value pairs.
+   */
+  private AgentProcess daemon(Device device, NotifySocket systemd, String... environment)
+      throws IOException {
+    Map<String, String> variables = new HashMap<>(Map.of("NOTIFY_SOCKET", systemd.name()));
+    for (int i = 0; i + 1 < environment.length; i += 2) {
+      variables.put(environment[i], environment[i + 1]);
+    }
+    return AgentProcess.start(
+        home.resolve("logs"), variables, "run", "--config", device.writeConfig());
+  }
+
   @Test
   void theDaemonServesOnFromAFreshJvmKeepingItsPidLockAndSystemd() throws Exception {
     Device device = enrolled("fresh-serving", emulator);
-    String config = device.writeConfig();
     Path token = home.resolve("fresh-serving").resolve("run").resolve("hub-token");
     try (NotifySocket systemd = new NotifySocket(home.resolve("notify").toString());
-        AgentProcess agent =
-            AgentProcess.start(
-                home.resolve("logs"),
-                Map.of("NOTIFY_SOCKET", systemd.name(), "WATCHDOG_USEC", "1000000", SWITCH, "1"),
-                "run",
-                "--config",
-                config)) {
+        AgentProcess agent = daemon(device, systemd, "WATCHDOG_USEC", "1000000", SWITCH, "1")) {
+      String config = device.configFile.toString();
       Path lockFile = device.outputDir.resolve(".lock");
       await("the daemon's lock", agent, () -> read(lockFile).startsWith(agent.pid() + " run"));
       LockProbe probe = new LockProbe(lockFile);
@@ -142,15 +151,8 @@ class FreshJvmServingTest {
   @Test
   void reloadsInARowAreTakenByTheOldJvmBeforeTheRestart() throws Exception {
     Device device = enrolled("fresh-burst", emulator);
-    String config = device.writeConfig();
     try (NotifySocket systemd = new NotifySocket(home.resolve("notify-burst").toString());
-        AgentProcess agent =
-            AgentProcess.start(
-                home.resolve("logs"),
-                Map.of("NOTIFY_SOCKET", systemd.name(), SWITCH, "3"),
-                "run",
-                "--config",
-                config)) {
+        AgentProcess agent = daemon(device, systemd, SWITCH, "3")) {
       await("READY=1", agent, () -> ready(systemd) == 1);
       agent.signal("HUP");
       await("the first reload", agent, () -> occurrences(agent.stderr(), "reloaded") == 1);
@@ -169,15 +171,8 @@ class FreshJvmServingTest {
   @Test
   void withoutTheSwitchTheDaemonKeepsItsJvm() throws Exception {
     Device device = enrolled("fresh-off", emulator);
-    String config = device.writeConfig();
     try (NotifySocket systemd = new NotifySocket(home.resolve("notify-off").toString());
-        AgentProcess agent =
-            AgentProcess.start(
-                home.resolve("logs"),
-                Map.of("NOTIFY_SOCKET", systemd.name(), "WATCHDOG_USEC", "400000"),
-                "run",
-                "--config",
-                config)) {
+        AgentProcess agent = daemon(device, systemd, "WATCHDOG_USEC", "400000")) {
       await("READY=1", agent, () -> ready(systemd) == 1);
       await(
           "five watchdog pings after READY",
