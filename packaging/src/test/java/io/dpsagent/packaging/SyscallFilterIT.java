@@ -55,32 +55,23 @@ class SyscallFilterIT {
 
   @Test
   void networkPathStaysInsideTheFilter() throws IOException {
-    Path key = secret("device.key", "dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdGtleQ==");
     Path config =
-        Files.writeString(
-            dir.resolve("config.toml"),
+        config(
+            "",
             """
-        [provisioning]
-        global_endpoint = "https://127.0.0.1:1"
-        id_scope = "0ne00000000"
-        [provisioning.attestation]
-        method = "symmetric_key"
-        registration_id = "gw-1"
-        symmetric_key = { uri = "file://%s" }
-        [provisioning.retry]
-        max_attempts = 2
-        max_elapsed_seconds = 10
-        [output]
-        dir = "%s"
-        """
-                .formatted(key, dir.resolve("out")));
+            [provisioning.retry]
+            max_attempts = 2
+            max_elapsed_seconds = 10
+            [output]
+            dir = "%s"
+            """
+                .formatted(dir.resolve("out")));
     // Nothing listens on port 1: TLS set-up, connect, back-off and exit 5 (transient).
     assertFilterAllows(traced(Map.of(), 5, "provision", "--config", config.toString()));
   }
 
   @Test
   void daemonServingFromAFreshJvmStaysInsideTheFilter() throws Exception {
-    Path key = secret("device.key", "dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdGtleQ==");
     Path out = Files.createDirectory(dir.resolve("out"));
     Path tokens = dir.resolve("run");
     // A cached set the daemon serves without DPS or the hub (no network), then its exec.
@@ -92,41 +83,20 @@ class SyscallFilterIT {
          "provisionedAt": "2026-12-01T00:00:00Z"}
         """);
     Path config =
-        Files.writeString(
-            dir.resolve("config.toml"),
+        config(
+            "reprovision = \"never\"\n",
             """
-        [provisioning]
-        global_endpoint = "https://127.0.0.1:1"
-        id_scope = "0ne00000000"
-        reprovision = "never"
-        [provisioning.attestation]
-        method = "symmetric_key"
-        registration_id = "gw-1"
-        symmetric_key = { uri = "file://%s" }
-        [hub]
-        verify = false
-        [output]
-        dir = "%s"
-        token_dir = "%s"
-        """
-                .formatted(key, out, tokens));
+            [hub]
+            verify = false
+            [output]
+            dir = "%s"
+            token_dir = "%s"
+            """
+                .formatted(out, tokens));
     Path trace = dir.resolve("trace-run");
     Path log = dir.resolve("run.log");
     ProcessBuilder builder =
-        new ProcessBuilder(
-                "strace",
-                "-f",
-                "-qq",
-                "-o",
-                trace.toString(),
-                "java",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                jar.toString(),
-                "run",
-                "--config",
-                config.toString())
+        new ProcessBuilder(underStrace(trace, "run", "--config", config.toString()))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -187,6 +157,13 @@ class SyscallFilterIT {
   private Set<String> traced(Map<String, String> env, int exitCode, String... args)
       throws IOException {
     Path trace = dir.resolve("trace-" + args[0] + "-" + args[1]);
+    Command run = Command.run(env, underStrace(trace, args).toArray(String[]::new));
+    assertEquals(exitCode, run.exitCode(), run.output());
+    return calls(trace);
+  }
+
+  /** The packaged agent with {@code args}, its system calls and its children's logged to trace. */
+  private static List<String> underStrace(Path trace, String... args) {
     List<String> argv =
         new ArrayList<>(
             List.of(
@@ -201,9 +178,7 @@ class SyscallFilterIT {
                 "-jar",
                 jar.toString()));
     argv.addAll(List.of(args));
-    Command run = Command.run(env, argv.toArray(String[]::new));
-    assertEquals(exitCode, run.exitCode(), run.output());
-    return calls(trace);
+    return argv;
   }
 
   /** The names of the system calls in an strace log. */
@@ -221,6 +196,26 @@ class SyscallFilterIT {
     Set<String> denied = new TreeSet<>(calls);
     denied.removeAll(allowed);
     assertEquals(Set.of(), denied, "system calls the units' SystemCallFilter= refuses");
+  }
+
+  /**
+   * A symmetric-key configuration for {@code gw-1} whose DPS is unreachable: {@code provisioning}
+   * more keys of that table, then {@code tables}.
+   */
+  private Path config(String provisioning, String tables) throws IOException {
+    Path key = secret("device.key", "dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdGtleQ==");
+    return Files.writeString(
+        dir.resolve("config.toml"),
+        """
+        [provisioning]
+        global_endpoint = "https://127.0.0.1:1"
+        id_scope = "0ne00000000"
+        %s[provisioning.attestation]
+        method = "symmetric_key"
+        registration_id = "gw-1"
+        symmetric_key = { uri = "file://%s" }
+        %s"""
+            .formatted(provisioning, key, tables));
   }
 
   private Path secret(String name, String content) throws IOException {
