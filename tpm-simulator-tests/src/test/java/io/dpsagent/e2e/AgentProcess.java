@@ -98,6 +98,20 @@ final class AgentProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * The environment the process's current program was started with: after the daemon replaced its
+   * JVM, the new one's. Empty once the process has ended.
+   */
+  String environment() {
+    try {
+      return new String(
+          Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "environ")),
+          java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   /** Sends a signal by name ({@code TERM}, {@code HUP}, {@code USR1}) as systemd would. */
   void signal(String name) throws IOException, InterruptedException {
     Process kill =

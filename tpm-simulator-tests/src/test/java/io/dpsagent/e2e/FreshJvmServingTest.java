@@ -13,7 +13,6 @@ import io.dpsagent.emulator.config.EmulatorConfig;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -86,7 +85,7 @@ class FreshJvmServingTest {
       await("the daemon's lock", agent, () -> read(lockFile).startsWith(agent.pid() + " run"));
       LockProbe probe = new LockProbe(lockFile);
       probe.start();
-      await("the handover", agent, () -> environment(agent.pid()).contains(HANDOVER + "=dps"));
+      await("the handover", agent, () -> agent.environment().contains(HANDOVER + "=dps"));
       await("READY=1 from the fresh JVM", agent, () -> ready(systemd) == 2);
       probe.finish();
       assertTrue(probe.attempts > 100, "probed " + probe.attempts + " times");
@@ -128,10 +127,7 @@ class FreshJvmServingTest {
       // The fresh JVM answers signals: a reload serves from yet another fresh JVM.
       agent.signal("HUP");
       await("READY=1 after the reload", agent, () -> ready(systemd) == 4);
-      await(
-          "the second handover",
-          agent,
-          () -> environment(agent.pid()).contains(HANDOVER + "=cache"));
+      await("the second handover", agent, () -> agent.environment().contains(HANDOVER + "=cache"));
       assertTrue(agent.stderr().contains("configuration reloaded"), agent.stderr());
       assertEquals(2, occurrences(agent.stderr(), REPLACED), agent.stderr());
       assertEquals(
@@ -158,8 +154,8 @@ class FreshJvmServingTest {
       await("the first reload", agent, () -> occurrences(agent.stderr(), "reloaded") == 1);
       agent.signal("HUP");
       await("the second reload", agent, () -> occurrences(agent.stderr(), "reloaded") == 2);
-      assertFalse(environment(agent.pid()).contains(HANDOVER + "="), "no restart between them");
-      await("the handover", agent, () -> environment(agent.pid()).contains(HANDOVER + "=cache"));
+      assertFalse(agent.environment().contains(HANDOVER + "="), "no restart between them");
+      await("the handover", agent, () -> agent.environment().contains(HANDOVER + "=cache"));
       await("READY=1 from the fresh JVM", agent, () -> ready(systemd) == 4);
 
       assertTrue(agent.isAlive(), agent.stderr());
@@ -180,7 +176,7 @@ class FreshJvmServingTest {
           () -> afterLastReady(systemd).stream().filter("WATCHDOG=1"::equals).count() >= 5);
 
       assertEquals(1, ready(systemd), systemd.all().toString());
-      assertFalse(environment(agent.pid()).contains(HANDOVER + "="), "no handover");
+      assertFalse(agent.environment().contains(HANDOVER + "="), "no handover");
       assertFalse(agent.stderr().contains(REPLACED), agent.stderr());
       assertEquals(0, agent.stop(), agent.stderr());
     }
@@ -209,7 +205,7 @@ class FreshJvmServingTest {
             () -> agent.stderr().contains("serving on in this JVM: the configuration no longer"));
 
         assertTrue(agent.isAlive(), agent.stderr());
-        assertFalse(environment(agent.pid()).contains(HANDOVER + "="), "no handover");
+        assertFalse(agent.environment().contains(HANDOVER + "="), "no handover");
         assertFalse(agent.stderr().contains(REPLACED), agent.stderr());
         assertEquals(0, agent.stop(), agent.stderr());
       }
@@ -353,17 +349,6 @@ class FreshJvmServingTest {
             "not within " + BOUND + ": " + what + "; dps-agent stderr:\n" + agent.stderr());
       }
       Thread.sleep(20);
-    }
-  }
-
-  /** The environment the process's current program was started with. */
-  private static String environment(long pid) {
-    try {
-      return new String(
-          Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")),
-          StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
     }
   }
 

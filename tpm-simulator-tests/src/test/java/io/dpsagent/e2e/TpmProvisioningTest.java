@@ -18,6 +18,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -135,9 +136,14 @@ class TpmProvisioningTest {
       throws Exception {
     CliRun token = CliRun.of("token", "--config", config, "--ttl", "600");
     assertEquals(0, token.exitCode(), token.toString());
+    String signature = assertSignedWithTheHubKey(token.stdout(), record);
+    assertFalse(token.stderr().contains(signature), "the token is printed once, on stdout");
+  }
+
+  /** Checks {@code token}'s resource and signature against {@code record}; returns the latter. */
+  private static String assertSignedWithTheHubKey(String token, RegistrationRecord record) {
     Map<String, String> fields = new HashMap<>();
-    for (String pair :
-        token.stdout().strip().substring("SharedAccessSignature ".length()).split("&")) {
+    for (String pair : token.strip().substring("SharedAccessSignature ".length()).split("&")) {
       fields.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
     }
     assertEquals(
@@ -151,7 +157,40 @@ class TpmProvisioningTest {
     assertEquals(
         Base64.getEncoder().encodeToString(expected),
         URLDecoder.decode(fields.get("sig"), StandardCharsets.UTF_8));
-    assertFalse(token.stderr().contains(fields.get("sig")), "the token is printed once, on stdout");
+    return fields.get("sig");
+  }
+
+  @Test
+  void aDaemonServingFromAFreshJvmSignsItsHubTokensWithTheTpmAgain() throws Exception {
+    Device device = device(tpm).tokenDir(home.resolve("run")).output("token_ttl_seconds = 2");
+    String registrationId = enroll(device);
+    String config = device.writeConfig();
+    Path token = home.resolve("run").resolve("hub-token");
+    try (AgentProcess agent =
+        AgentProcess.start(
+            home.resolve("logs"),
+            Map.of("DPS_AGENT_LEAN_RESTART", "1"),
+            "run",
+            "--config",
+            config)) {
+      Instant deadline = Instant.now().plusSeconds(60);
+      while (!agent.environment().contains("DPS_AGENT_HANDOVER=dps")) {
+        assertTrue(agent.isAlive() && Instant.now().isBefore(deadline), agent.stderr());
+        Thread.sleep(20);
+      }
+      // Two rewrites later the token is the fresh JVM's, signed through its own TPM connection.
+      String stderr = agent.stderr();
+      int rewrites = stderr.split("wrote a hub token", -1).length - 1;
+      while (agent.stderr().split("wrote a hub token", -1).length - 1 < rewrites + 2) {
+        assertTrue(agent.isAlive() && Instant.now().isBefore(deadline), agent.stderr());
+        Thread.sleep(50);
+      }
+
+      RegistrationRecord record = emulator.registry().registration(registrationId).orElseThrow();
+      assertSignedWithTheHubKey(Files.readString(token), record);
+      assertEquals(0, agent.stop(), agent.stderr());
+    }
+    assertHubTokenVerifies(config, emulator.registry().registration(registrationId).orElseThrow());
   }
 
   @Test
