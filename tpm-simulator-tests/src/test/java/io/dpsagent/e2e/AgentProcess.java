@@ -34,6 +34,11 @@ final class AgentProcess implements AutoCloseable {
     return new AgentProcess(builder.start(), err);
   }
 
+  /** {@code dps-agent run} that replaces its JVM after 1 s of quiet serving, as the launcher's. */
+  static AgentProcess freshJvmDaemon(Path logDir, String config) throws IOException {
+    return start(logDir, Map.of("DPS_AGENT_LEAN_RESTART", "1"), "run", "--config", config);
+  }
+
   /** What a command that ran to its end left behind. */
   record Finished(int exitCode, String stdout, String stderr) {}
 
@@ -77,6 +82,29 @@ final class AgentProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
     return builder;
+  }
+
+  /**
+   * Waits until the daemon serves from a fresh JVM ({@code DPS_AGENT_LEAN_RESTART}) and that JVM
+   * has written the hub token: two rewrites after the exec, so the file is the new JVM's.
+   */
+  void awaitTokenFromAFreshJvm(Duration bound) throws InterruptedException {
+    java.time.Instant deadline = java.time.Instant.now().plus(bound);
+    int rewrites = -1;
+    while (rewrites < 0 || tokensWritten() < rewrites + 2) {
+      if (rewrites < 0 && environment().contains("DPS_AGENT_HANDOVER=")) {
+        rewrites = tokensWritten();
+      }
+      if (!isAlive() || java.time.Instant.now().isAfter(deadline)) {
+        throw new AssertionError(
+            "no hub token from a fresh JVM within " + bound + "; stderr:\n" + stderr());
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private int tokensWritten() {
+    return stderr().split("wrote a hub token", -1).length - 1;
   }
 
   /** Waits for the process to end by itself and returns its exit code. */

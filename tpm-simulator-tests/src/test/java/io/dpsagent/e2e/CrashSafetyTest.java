@@ -370,11 +370,7 @@ class CrashSafetyTest {
   }
 
   private static String resource(String token) {
-    for (String pair : token.strip().substring("SharedAccessSignature ".length()).split("&")) {
-      if (pair.startsWith("sr=")) {
-        return URLDecoder.decode(pair.substring(3), StandardCharsets.UTF_8);
-      }
-    }
-    return "";
+    return URLDecoder.decode(
+        HubTokens.fields(token).getOrDefault("sr", ""), StandardCharsets.UTF_8);
   }
 }

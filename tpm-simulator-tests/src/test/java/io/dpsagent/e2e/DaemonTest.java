@@ -4,23 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
-import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.hsm.SasSigner;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import io.dpsagent.hsm.testing.Swtpm;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,18 +51,7 @@ class DaemonTest {
 
   private static void assertSignedBy(String token, SasSigner key, RegistrationRecord record)
       throws Exception {
-    Map<String, String> fields = new HashMap<>();
-    for (String pair : token.substring("SharedAccessSignature ".length()).split("&")) {
-      fields.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
-    }
-    assertEquals(
-        PercentEncoding.encode(record.assignedHub() + "/devices/" + record.deviceId()),
-        fields.get("sr"));
-    byte[] expected =
-        key.sign((fields.get("sr") + "\n" + fields.get("se")).getBytes(StandardCharsets.UTF_8));
-    assertEquals(
-        Base64.getEncoder().encodeToString(expected),
-        URLDecoder.decode(fields.get("sig"), StandardCharsets.UTF_8));
+    HubTokens.assertSigned(token, record, key::sign);
   }
 
   @Test

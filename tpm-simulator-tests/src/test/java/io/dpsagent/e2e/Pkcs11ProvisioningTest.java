@@ -20,9 +20,13 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -106,6 +110,31 @@ class Pkcs11ProvisioningTest {
         run.everything().contains(key) || run.everything().contains(token.userPin()),
         "no secret printed");
     assertNotExtractable("sas-device-1");
+  }
+
+  @Test
+  void aDaemonServingFromAFreshJvmSignsItsHubTokensWithTheTokenAgain() throws Exception {
+    String uri = token.uri("object=sas-daemon;type=secret-key");
+    String key = importedAndEnrolled("token-daemon", uri);
+    Device device =
+        device("token-daemon")
+            .symmetricKeyUri(uri)
+            .tokenDir(home.resolve("run"))
+            .output("token_ttl_seconds = 2");
+    try (AgentProcess agent =
+        AgentProcess.freshJvmDaemon(home.resolve("logs"), device.writeConfig())) {
+      agent.awaitTokenFromAFreshJvm(Duration.ofSeconds(60));
+
+      Mac hmac = Mac.getInstance("HmacSHA256");
+      hmac.init(new SecretKeySpec(Base64.getDecoder().decode(key), "HmacSHA256"));
+      HubTokens.assertSigned(
+          Files.readString(home.resolve("run").resolve("hub-token")),
+          emulator.registry().registration("token-daemon").orElseThrow(),
+          hmac::doFinal);
+      assertFalse(agent.stderr().contains(token.userPin()), "no PIN in the log");
+      assertEquals(0, agent.stop(), agent.stderr());
+    }
+    assertNotExtractable("sas-daemon");
   }
 
   @Test

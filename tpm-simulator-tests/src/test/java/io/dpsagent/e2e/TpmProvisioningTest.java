@@ -9,20 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.output.ConnectionInfo;
-import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.hsm.testing.Swtpm;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,23 +136,9 @@ class TpmProvisioningTest {
   }
 
   /** Checks {@code token}'s resource and signature against {@code record}; returns the latter. */
-  private static String assertSignedWithTheHubKey(String token, RegistrationRecord record) {
-    Map<String, String> fields = new HashMap<>();
-    for (String pair : token.strip().substring("SharedAccessSignature ".length()).split("&")) {
-      fields.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
-    }
-    assertEquals(
-        PercentEncoding.encode(record.assignedHub() + "/devices/" + record.deviceId()),
-        fields.get("sr"));
-    byte[] expected =
-        record
-            .tpmDeviceKey()
-            .orElseThrow()
-            .mac((fields.get("sr") + "\n" + fields.get("se")).getBytes(StandardCharsets.UTF_8));
-    assertEquals(
-        Base64.getEncoder().encodeToString(expected),
-        URLDecoder.decode(fields.get("sig"), StandardCharsets.UTF_8));
-    return fields.get("sig");
+  private static String assertSignedWithTheHubKey(String token, RegistrationRecord record)
+      throws Exception {
+    return HubTokens.assertSigned(token, record, record.tpmDeviceKey().orElseThrow()::mac);
   }
 
   @Test
@@ -166,25 +147,9 @@ class TpmProvisioningTest {
     String registrationId = enroll(device);
     String config = device.writeConfig();
     Path token = home.resolve("run").resolve("hub-token");
-    try (AgentProcess agent =
-        AgentProcess.start(
-            home.resolve("logs"),
-            Map.of("DPS_AGENT_LEAN_RESTART", "1"),
-            "run",
-            "--config",
-            config)) {
-      Instant deadline = Instant.now().plusSeconds(60);
-      while (!agent.environment().contains("DPS_AGENT_HANDOVER=dps")) {
-        assertTrue(agent.isAlive() && Instant.now().isBefore(deadline), agent.stderr());
-        Thread.sleep(20);
-      }
-      // Two rewrites later the token is the fresh JVM's, signed through its own TPM connection.
-      String stderr = agent.stderr();
-      int rewrites = stderr.split("wrote a hub token", -1).length - 1;
-      while (agent.stderr().split("wrote a hub token", -1).length - 1 < rewrites + 2) {
-        assertTrue(agent.isAlive() && Instant.now().isBefore(deadline), agent.stderr());
-        Thread.sleep(50);
-      }
+    try (AgentProcess agent = AgentProcess.freshJvmDaemon(home.resolve("logs"), config)) {
+      // The token is then the fresh JVM's, signed through its own TPM connection.
+      agent.awaitTokenFromAFreshJvm(Duration.ofSeconds(60));
 
       RegistrationRecord record = emulator.registry().registration(registrationId).orElseThrow();
       assertSignedWithTheHubKey(Files.readString(token), record);
