@@ -82,6 +82,11 @@ final class HubClient implements AutoCloseable {
     client.publish(topic, body.getBytes(StandardCharsets.UTF_8), qos, false);
   }
 
+  /** Publishes at QoS 0 without waiting: see {@link PahoClients#publishQos0}. */
+  void publishQos0(String topic, String body) throws MqttException {
+    PahoClients.publishQos0(client, topic, body);
+  }
+
   /** Asks for the twin; the answer comes once subscribed to {@link HubTopics#TWIN_RESPONSES}. */
   Received getTwin(int rid) throws MqttException, InterruptedException {
     publish("$iothub/twin/GET/?$rid=" + rid, "", 0);

@@ -213,7 +213,7 @@ class HubServerTest {
   @Test
   void aPublishToAnotherDevicesTopicClosesTheConnection() throws Exception {
     try (HubClient device = sasDevice()) {
-      device.publish("devices/x509-dev/messages/events/", "{}", 0);
+      device.publishQos0("devices/x509-dev/messages/events/", "{}");
       assertTrue(device.awaitConnectionLost());
     }
   }

@@ -14,7 +14,6 @@ import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 
 /** A DPS device over Paho MQTT 3.1.1 (TLS or WebSocket on TLS), as the SDKs drive it. */
 public final class PahoDevice implements AutoCloseable {
@@ -101,15 +100,9 @@ public final class PahoDevice implements AutoCloseable {
     return PahoClients.next(replies, "reply");
   }
 
-  /**
-   * Publishes at QoS 0 without waiting for anything. Not the synchronous publish: Paho completes a
-   * QoS 0 token on its callback thread, which a server closing the connection at once may stop
-   * first, and the publish then waits out its whole timeout (seen once in a clean-clone run).
-   */
+  /** Publishes at QoS 0 without waiting: see {@link PahoClients#publishQos0}. */
   void publishQos0(String topic, String body) throws MqttException {
-    MqttMessage message = new MqttMessage(body.getBytes(StandardCharsets.UTF_8));
-    message.setQos(0);
-    client.getTopic(topic).publish(message);
+    PahoClients.publishQos0(client, topic, body);
   }
 
   /** True if the server closed the connection within the bound. */
