@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code dps-agent} in a JVM of its own, for what only a real process shows: signals, exit codes
@@ -85,22 +86,25 @@ final class AgentProcess implements AutoCloseable {
   }
 
   /**
+   * Waits up to 30 s for {@code condition}; fails at once, with the stderr, if the process ends.
+   */
+  void await(String what, BooleanSupplier condition) throws InterruptedException {
+    Awaits.until(
+        what,
+        Duration.ofSeconds(30),
+        condition,
+        this::isAlive,
+        () -> "; dps-agent stderr:\n" + stderr());
+  }
+
+  /**
    * Waits until the daemon serves from a fresh JVM ({@code DPS_AGENT_LEAN_RESTART}) and that JVM
    * has written the hub token: two rewrites after the exec, so the file is the new JVM's.
    */
-  void awaitTokenFromAFreshJvm(Duration bound) throws InterruptedException {
-    java.time.Instant deadline = java.time.Instant.now().plus(bound);
-    int rewrites = -1;
-    while (rewrites < 0 || tokensWritten() < rewrites + 2) {
-      if (rewrites < 0 && environment().contains("DPS_AGENT_HANDOVER=")) {
-        rewrites = tokensWritten();
-      }
-      if (!isAlive() || java.time.Instant.now().isAfter(deadline)) {
-        throw new AssertionError(
-            "no hub token from a fresh JVM within " + bound + "; stderr:\n" + stderr());
-      }
-      Thread.sleep(20);
-    }
+  void awaitTokenFromAFreshJvm() throws InterruptedException {
+    await("the handover", () -> environment().contains("DPS_AGENT_HANDOVER="));
+    int rewrites = tokensWritten();
+    await("two hub tokens from the fresh JVM", () -> tokensWritten() >= rewrites + 2);
   }
 
   private int tokensWritten() {

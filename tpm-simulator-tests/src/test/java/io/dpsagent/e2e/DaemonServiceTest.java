@@ -52,13 +52,7 @@ class DaemonServiceTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(BOUND);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("not within " + BOUND + ": " + what);
-      }
-      Thread.sleep(20);
-    }
+    Awaits.until(what, BOUND, condition);
   }
 
   /** Writes {@code device}'s config and provisions it once, leaving a cache for a daemon. */

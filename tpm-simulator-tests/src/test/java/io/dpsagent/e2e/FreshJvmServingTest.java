@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -82,22 +81,20 @@ class FreshJvmServingTest {
         AgentProcess agent = daemon(device, systemd, "WATCHDOG_USEC", "1000000", SWITCH, "1")) {
       String config = device.configFile.toString();
       Path lockFile = device.outputDir.resolve(".lock");
-      await("the daemon's lock", agent, () -> read(lockFile).startsWith(agent.pid() + " run"));
+      agent.await("the daemon's lock", () -> read(lockFile).startsWith(agent.pid() + " run"));
       LockProbe probe = new LockProbe(lockFile);
       probe.start();
-      await("the handover", agent, () -> agent.environment().contains(HANDOVER + "=dps"));
-      await("READY=1 from the fresh JVM", agent, () -> ready(systemd) == 2);
+      agent.await("the handover", () -> agent.environment().contains(HANDOVER + "=dps"));
+      agent.await("READY=1 from the fresh JVM", () -> ready(systemd) == 2);
       probe.finish();
       assertTrue(probe.attempts > 100, "probed " + probe.attempts + " times");
       assertEquals(0, probe.taken, "the lock was free during the exec");
       String etag = emulator.registry().registration("fresh-serving").orElseThrow().etag();
-      await(
+      agent.await(
           "a watchdog ping from the fresh JVM",
-          agent,
           () -> afterLastReady(systemd).contains("WATCHDOG=1"));
       FileTime written = Files.getLastModifiedTime(token);
-      await(
-          "a token written by the fresh JVM", agent, () -> modified(token).compareTo(written) > 0);
+      agent.await("a token written by the fresh JVM", () -> modified(token).compareTo(written) > 0);
 
       assertTrue(agent.isAlive(), agent.stderr());
       assertEquals(1, occurrences(agent.stderr(), REPLACED), agent.stderr());
@@ -126,8 +123,8 @@ class FreshJvmServingTest {
 
       // The fresh JVM answers signals: a reload serves from yet another fresh JVM.
       agent.signal("HUP");
-      await("READY=1 after the reload", agent, () -> ready(systemd) == 4);
-      await("the second handover", agent, () -> agent.environment().contains(HANDOVER + "=cache"));
+      agent.await("READY=1 after the reload", () -> ready(systemd) == 4);
+      agent.await("the second handover", () -> agent.environment().contains(HANDOVER + "=cache"));
       assertTrue(agent.stderr().contains("configuration reloaded"), agent.stderr());
       assertEquals(2, occurrences(agent.stderr(), REPLACED), agent.stderr());
       assertEquals(
@@ -149,14 +146,14 @@ class FreshJvmServingTest {
     Device device = enrolled("fresh-burst", emulator);
     try (NotifySocket systemd = new NotifySocket(home.resolve("notify-burst").toString());
         AgentProcess agent = daemon(device, systemd, SWITCH, "3")) {
-      await("READY=1", agent, () -> ready(systemd) == 1);
+      agent.await("READY=1", () -> ready(systemd) == 1);
       agent.signal("HUP");
-      await("the first reload", agent, () -> occurrences(agent.stderr(), "reloaded") == 1);
+      agent.await("the first reload", () -> occurrences(agent.stderr(), "reloaded") == 1);
       agent.signal("HUP");
-      await("the second reload", agent, () -> occurrences(agent.stderr(), "reloaded") == 2);
+      agent.await("the second reload", () -> occurrences(agent.stderr(), "reloaded") == 2);
       assertFalse(agent.environment().contains(HANDOVER + "="), "no restart between them");
-      await("the handover", agent, () -> agent.environment().contains(HANDOVER + "=cache"));
-      await("READY=1 from the fresh JVM", agent, () -> ready(systemd) == 4);
+      agent.await("the handover", () -> agent.environment().contains(HANDOVER + "=cache"));
+      agent.await("READY=1 from the fresh JVM", () -> ready(systemd) == 4);
 
       assertTrue(agent.isAlive(), agent.stderr());
       assertEquals(1, occurrences(agent.stderr(), REPLACED), agent.stderr());
@@ -169,10 +166,9 @@ class FreshJvmServingTest {
     Device device = enrolled("fresh-off", emulator);
     try (NotifySocket systemd = new NotifySocket(home.resolve("notify-off").toString());
         AgentProcess agent = daemon(device, systemd, "WATCHDOG_USEC", "400000")) {
-      await("READY=1", agent, () -> ready(systemd) == 1);
-      await(
+      agent.await("READY=1", () -> ready(systemd) == 1);
+      agent.await(
           "five watchdog pings after READY",
-          agent,
           () -> afterLastReady(systemd).stream().filter("WATCHDOG=1"::equals).count() >= 5);
 
       assertEquals(1, ready(systemd), systemd.all().toString());
@@ -193,15 +189,13 @@ class FreshJvmServingTest {
       try (AgentProcess agent =
           AgentProcess.start(
               home.resolve("logs"), Map.of(SWITCH, "1"), "run", "--config", config)) {
-        await(
+        agent.await(
             "the registration under way",
-            agent,
             () -> slow.registry().registration("fresh-broken").isPresent());
         Files.writeString(device.configFile, "[provisioning\n");
-        await("the hub token", agent, () -> Files.exists(token));
-        await(
+        agent.await("the hub token", () -> Files.exists(token));
+        agent.await(
             "the reason to stay",
-            agent,
             () -> agent.stderr().contains("serving on in this JVM: the configuration no longer"));
 
         assertTrue(agent.isAlive(), agent.stderr());
@@ -224,7 +218,7 @@ class FreshJvmServingTest {
     long requests = emulator.requestLog().count();
 
     RunningDaemon daemon = new RunningDaemon(config, Map.of(HANDOVER, "dps"));
-    awaitInProcess("serving", () -> phase(device).equals("ready"));
+    Awaits.until("serving", BOUND, () -> phase(device).equals("ready"));
     JsonNode state = JSON.readTree(device.outputDir.resolve("state.json").toFile());
     CliRun stopped = daemon.stopAndWait();
 
@@ -240,7 +234,7 @@ class FreshJvmServingTest {
     String config = device.writeConfig();
 
     RunningDaemon daemon = new RunningDaemon(config, Map.of(HANDOVER, "dps"));
-    awaitInProcess("serving", () -> phase(device).equals("ready"));
+    Awaits.until("serving", BOUND, () -> phase(device).equals("ready"));
     CliRun stopped = daemon.stopAndWait();
 
     assertEquals(0, stopped.exitCode(), stopped.toString());
@@ -261,9 +255,9 @@ class FreshJvmServingTest {
 
     RunningDaemon daemon =
         new RunningDaemon(config, Map.of(HANDOVER, "dps," + Instant.now().minusSeconds(5)));
-    awaitInProcess("serving", () -> phase(device).equals("ready"));
+    Awaits.until("serving", BOUND, () -> phase(device).equals("ready"));
     Files.writeString(report, "");
-    awaitInProcess("the report is taken", () -> !Files.exists(report));
+    Awaits.until("the report is taken", BOUND, () -> !Files.exists(report));
     CliRun stopped = daemon.stopAndWait();
 
     assertEquals(0, stopped.exitCode(), stopped.toString());
@@ -326,29 +320,6 @@ class FreshJvmServingTest {
       return JSON.readTree(device.outputDir.resolve("state.json").toFile()).path("phase").asText();
     } catch (IOException e) {
       return "";
-    }
-  }
-
-  private static void awaitInProcess(String what, BooleanSupplier condition)
-      throws InterruptedException {
-    Instant deadline = Instant.now().plus(BOUND);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("not within " + BOUND + ": " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
-  private static void await(String what, AgentProcess agent, BooleanSupplier condition)
-      throws InterruptedException {
-    Instant deadline = Instant.now().plus(BOUND);
-    while (!condition.getAsBoolean()) {
-      if (!agent.isAlive() || Instant.now().isAfter(deadline)) {
-        throw new AssertionError(
-            "not within " + BOUND + ": " + what + "; dps-agent stderr:\n" + agent.stderr());
-      }
-      Thread.sleep(20);
     }
   }
 

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +122,7 @@ class Pkcs11ProvisioningTest {
             .output("token_ttl_seconds = 2");
     try (AgentProcess agent =
         AgentProcess.freshJvmDaemon(home.resolve("logs"), device.writeConfig())) {
-      agent.awaitTokenFromAFreshJvm(Duration.ofSeconds(60));
+      agent.awaitTokenFromAFreshJvm();
 
       Mac hmac = Mac.getInstance("HmacSHA256");
       hmac.init(new SecretKeySpec(Base64.getDecoder().decode(key), "HmacSHA256"));

@@ -15,7 +15,6 @@ import io.dpsagent.emulator.registry.RegistrationRecord;
 import io.dpsagent.hsm.testing.Swtpm;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -149,7 +148,7 @@ class TpmProvisioningTest {
     Path token = home.resolve("run").resolve("hub-token");
     try (AgentProcess agent = AgentProcess.freshJvmDaemon(home.resolve("logs"), config)) {
       // The token is then the fresh JVM's, signed through its own TPM connection.
-      agent.awaitTokenFromAFreshJvm(Duration.ofSeconds(60));
+      agent.awaitTokenFromAFreshJvm();
 
       RegistrationRecord record = emulator.registry().registration(registrationId).orElseThrow();
       assertSignedWithTheHubKey(Files.readString(token), record);

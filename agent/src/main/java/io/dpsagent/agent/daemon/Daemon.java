@@ -224,7 +224,8 @@ public final class Daemon {
    * disk no longer loads: the new JVM reads it at its start, and would stop there.
    */
   private void restartLean() {
-    if (lean || restart.isEmpty() || outputs.isEmpty()) {
+    // Due only from restartAt(): this JVM made connections and a restart was asked for.
+    if (outputs.isEmpty()) {
       return;
     }
     try {
@@ -237,13 +238,10 @@ public final class Daemon {
                   + e.getMessage());
       return;
     }
-    Instant rejection = serving.lastRejectionHandled();
     restart
-        .get()
+        .orElseThrow()
         .replace(
-            new LeanRestart.Handover(
-                state.source(),
-                rejection.equals(Instant.MIN) ? Optional.empty() : Optional.of(rejection)),
+            new LeanRestart.Handover(state.source(), serving.lastRejectionHandled()),
             outputs.get().file(),
             () -> !signals.anyPending());
   }

@@ -89,19 +89,18 @@ final class LeanRestart {
         return Optional.empty();
       }
       String[] fields = value.split(",", -1);
-      if (fields.length > 2 || !(fields[0].equals("dps") || fields[0].equals("cache"))) {
-        LOG.warning(() -> "ignoring " + HANDOVER + "=" + value + ": not a handover of this agent");
-        return Optional.empty();
-      }
       try {
-        return Optional.of(
-            new Handover(
-                fields[0],
-                fields.length == 2 ? Optional.of(Instant.parse(fields[1])) : Optional.empty()));
+        if (fields.length <= 2 && (fields[0].equals("dps") || fields[0].equals("cache"))) {
+          return Optional.of(
+              new Handover(
+                  fields[0],
+                  fields.length == 2 ? Optional.of(Instant.parse(fields[1])) : Optional.empty()));
+        }
       } catch (DateTimeParseException e) {
-        LOG.warning(() -> "ignoring " + HANDOVER + "=" + value + ": not a handover of this agent");
-        return Optional.empty();
+        // reported below
       }
+      LOG.warning(() -> "ignoring " + HANDOVER + "=" + value + ": not a handover of this agent");
+      return Optional.empty();
     }
   }
 

@@ -42,9 +42,11 @@ final class Serving {
     this.state = state;
   }
 
-  /** When a hub rejection last made the daemon register; {@link Instant#MIN} when never. */
-  Instant lastRejectionHandled() {
-    return lastRejectionHandled;
+  /** When a hub rejection last made the daemon register; empty when none has. */
+  Optional<Instant> lastRejectionHandled() {
+    return lastRejectionHandled.equals(Instant.MIN)
+        ? Optional.empty()
+        : Optional.of(lastRejectionHandled);
   }
 
   /** Carries the spacing of rejections over from the JVM this one replaced. */
