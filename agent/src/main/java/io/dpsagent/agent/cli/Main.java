@@ -45,7 +45,13 @@ public final class Main implements Runnable {
 
   /** The subcommands whose model is built by code ({@link Specs}), not read from annotations. */
   private static final Map<Class<?>, Function<Context, CommandSpec>> CODED =
-      Map.of(StatusCommand.class, StatusCommand::spec, CheckCommand.class, CheckCommand::spec);
+      Map.of(
+          ProvisionCommand.class,
+          ProvisionCommand::spec,
+          StatusCommand.class,
+          StatusCommand::spec,
+          CheckCommand.class,
+          CheckCommand::spec);
 
   /**
    * How long a stopped command may take to finish before the process exits anyway: within systemd's

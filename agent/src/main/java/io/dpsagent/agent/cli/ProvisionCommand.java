@@ -3,20 +3,29 @@ package io.dpsagent.agent.cli;
 import io.dpsagent.agent.flow.ProvisionFlow;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.OutputWriter;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dps-agent provision}: attest, register, write outputs, exit. */
-@Command(
-    name = "provision",
-    mixinStandardHelpOptions = true,
-    description =
-        "Register with DPS once, write connection.json, and exit with the contract's code.")
 final class ProvisionCommand extends ConfiguredCommand {
 
-  @Mixin ResultJsonOption json;
+  private final ResultJsonOption json = new ResultJsonOption();
 
-  @Mixin VerboseOption verbose;
+  private final VerboseOption verbose = new VerboseOption();
+
+  /**
+   * Its picocli model, built by code ({@link Specs}): the factory step's start-up is the agent's
+   * most measured path, and reading the annotations cost it about 30 ms (docs/benchmarks.md).
+   */
+  static CommandSpec spec(Main.Context context) {
+    ProvisionCommand command = new ProvisionCommand();
+    return Specs.configured(
+        command,
+        context,
+        "provision",
+        "Register with DPS once, write connection.json, and exit with the contract's code.",
+        List.of(command.json.spec(), command.verbose.spec()));
+  }
 
   @Override
   public Integer call() throws Exception {

@@ -1,5 +1,6 @@
 package io.dpsagent.agent.cli;
 
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -8,10 +9,17 @@ import picocli.CommandLine.Option;
  */
 final class ResultJsonOption {
 
-  @Option(
-      names = "--json",
-      description = "print the result (or the error) as one JSON document on stdout")
+  private static final String NAME = "--json";
+  private static final String DESCRIPTION =
+      "print the result (or the error) as one JSON document on stdout";
+
+  @Option(names = NAME, description = DESCRIPTION)
   boolean json;
+
+  /** The same option for a command built by code ({@link Specs}), bound to this object. */
+  OptionSpec spec() {
+    return Specs.flag(NAME, DESCRIPTION, () -> json, value -> json = value);
+  }
 
   /** Prints {@code document} with {@code --json}, else {@code line}, and flushes. */
   void print(Main.Context context, String document, String line) {

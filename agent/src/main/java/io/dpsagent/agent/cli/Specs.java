@@ -56,8 +56,14 @@ final class Specs {
   /** An option without a value, read and written through {@code get} and {@code set}. */
   static OptionSpec flag(
       String name, String description, Supplier<Boolean> get, Consumer<Boolean> set) {
+    return flag(new String[] {name}, description, get, set);
+  }
+
+  /** An option without a value under each of {@code names}. */
+  static OptionSpec flag(
+      String[] names, String description, Supplier<Boolean> get, Consumer<Boolean> set) {
     return bound(
-            OptionSpec.builder(name).arity("0").description(description), boolean.class, get, set)
+            OptionSpec.builder(names).arity("0").description(description), boolean.class, get, set)
         .build();
   }
 

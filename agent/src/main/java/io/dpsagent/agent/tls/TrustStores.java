@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
@@ -56,35 +57,57 @@ public final class TrustStores {
     return trustManager(trustBundle, "trust_bundle");
   }
 
-  /** As {@link #trustManager(Optional)}, naming the bundle's config key {@code key} in messages. */
+  /**
+   * As {@link #trustManager(Optional)}, naming the bundle's config key {@code key} in messages. A
+   * bundle is read, and a bad one refused, here; the system's anchors beside it are read only when
+   * a chain does not verify against the bundle alone ({@link BundleFirstTrustManager}).
+   */
   public static X509TrustManager trustManager(Optional<Path> trustBundle, String key)
       throws AgentException {
     try {
-      KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-      anchors.load(null, null);
-      int n = 0;
-      for (X509Certificate ca : systemAnchors()) {
-        anchors.setCertificateEntry("system-" + n++, ca);
+      X509ExtendedTrustManager pkix;
+      if (trustBundle.isEmpty()) {
+        pkix = pkix(null);
+      } else {
+        List<X509Certificate> bundle = readBundle(trustBundle.get(), key);
+        pkix =
+            new BundleFirstTrustManager(
+                pkix(anchors(List.of(), bundle)),
+                () -> pkix(anchors(List.of(systemAnchors()), bundle)));
       }
-      if (trustBundle.isPresent()) {
-        for (X509Certificate ca : readBundle(trustBundle.get(), key)) {
-          anchors.setCertificateEntry("bundle-" + n++, ca);
-        }
-      }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-      factory.init(anchors);
-      return new VerifyingTrustManager(
-          (X509ExtendedTrustManager) factory.getTrustManagers()[0], Clock.systemUTC());
-    } catch (GeneralSecurityException | IOException e) {
+      return new VerifyingTrustManager(pkix, Clock.systemUTC());
+    } catch (GeneralSecurityException e) {
       throw AgentException.config("cannot set up TLS trust: " + e.getMessage());
     }
   }
 
+  /** A PKIX trust manager over {@code anchors}; the system's when null. */
+  private static X509ExtendedTrustManager pkix(KeyStore anchors) throws GeneralSecurityException {
+    TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+    factory.init(anchors);
+    return (X509ExtendedTrustManager) factory.getTrustManagers()[0];
+  }
+
+  private static KeyStore anchors(List<X509Certificate> system, List<X509Certificate> bundle)
+      throws GeneralSecurityException {
+    KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+    try {
+      anchors.load(null, null);
+    } catch (IOException e) {
+      throw new KeyStoreException(e); // an empty in-memory store reads no stream
+    }
+    int n = 0;
+    for (X509Certificate ca : system) {
+      anchors.setCertificateEntry("system-" + n++, ca);
+    }
+    for (X509Certificate ca : bundle) {
+      anchors.setCertificateEntry("bundle-" + n++, ca);
+    }
+    return anchors;
+  }
+
   private static X509Certificate[] systemAnchors() throws GeneralSecurityException {
-    TrustManagerFactory system =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    system.init((KeyStore) null);
-    return ((X509TrustManager) system.getTrustManagers()[0]).getAcceptedIssuers();
+    return pkix(null).getAcceptedIssuers();
   }
 
   /**

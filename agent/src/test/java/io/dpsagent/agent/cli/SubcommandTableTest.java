@@ -61,6 +61,28 @@ class SubcommandTableTest {
 
   /** The models built by code ({@link Specs}) print what their annotations printed. */
   @Test
+  void provisionHelpIsTheAnnotatedCommandsHelp() {
+    assertEquals(
+        """
+        Usage: dps-agent provision [-hvV] [--json] [--config=FILE]
+        Register with DPS once, write connection.json, and exit with the contract's
+        code.
+              --config=FILE   config file (default: /etc/dps-agent/config.toml)
+          -h, --help          Show this help message and exit.
+              --json          print the result (or the error) as one JSON document on
+                                stdout
+          -v, --verbose       log each protocol step
+          -V, --version       Print version information and exit.
+        """,
+        help("provision", "--help"));
+    assertTrue(
+        usageError("provision", "--bogus")
+            .startsWith(
+                "dps-agent: error: Unknown option: '--bogus'\n"
+                    + "Usage: dps-agent provision [-hvV] [--json] [--config=FILE]\n"));
+  }
+
+  @Test
   void statusHelpIsTheAnnotatedCommandsHelp() {
     assertEquals(
         """
