@@ -134,7 +134,7 @@ public final class Main implements Runnable {
       Logging.configure(context.err(), context.environment(), false);
     }
     Failures failures = new Failures(context, Arrays.asList(args).contains("--json"));
-    Optional<StatusCommand> plain = PlainStatusLine.parse(args, context);
+    Optional<ContextCommand> plain = PlainCommandLine.parse(args, context);
     if (plain.isPresent()) {
       return call(plain.get(), failures);
     }

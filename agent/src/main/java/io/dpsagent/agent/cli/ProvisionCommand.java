@@ -3,15 +3,17 @@ package io.dpsagent.agent.cli;
 import io.dpsagent.agent.flow.ProvisionFlow;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.OutputWriter;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dps-agent provision}: attest, register, write outputs, exit. */
 final class ProvisionCommand extends ConfiguredCommand {
 
-  private final ResultJsonOption json = new ResultJsonOption();
+  final ResultJsonOption json = new ResultJsonOption();
 
-  private final VerboseOption verbose = new VerboseOption();
+  final VerboseOption verbose = new VerboseOption();
 
   /**
    * Its picocli model, built by code ({@link Specs}): the factory step's start-up is the agent's
@@ -25,6 +27,16 @@ final class ProvisionCommand extends ConfiguredCommand {
         "provision",
         "Register with DPS once, write connection.json, and exit with the contract's code.",
         List.of(command.json.spec(), command.verbose.spec()));
+  }
+
+  /** The command its flags and {@code --config} configure, made without picocli. */
+  static ProvisionCommand of(
+      Main.Context context, boolean json, boolean verbose, Optional<Path> config) {
+    ProvisionCommand command = new ProvisionCommand();
+    command.configure(context, config);
+    command.json.json = json;
+    command.verbose.verbose = verbose;
+    return command;
   }
 
   @Override

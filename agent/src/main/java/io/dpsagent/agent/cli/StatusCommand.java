@@ -41,11 +41,7 @@ final class StatusCommand extends ConfiguredCommand {
   /** The command {@code --json} and {@code --config} configure, made without picocli. */
   static StatusCommand of(Main.Context context, boolean json, Optional<Path> config) {
     StatusCommand command = new StatusCommand();
-    command.context = context;
-    command.config = new ConfigOption();
-    if (config.isPresent()) {
-      command.config.file = config.get();
-    }
+    command.configure(context, config);
     command.json = json;
     return command;
   }

@@ -23,8 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code status} lines run without picocli mean what picocli makes of them, and print the same. */
-class PlainStatusLineTest {
+/**
+ * {@code status} and {@code provision} lines run without picocli mean what picocli makes of them,
+ * and print the same.
+ */
+class PlainCommandLineTest {
 
   private static final Main.Context NOWHERE = context(new ByteArrayOutputStream());
 
@@ -89,15 +92,18 @@ class PlainStatusLineTest {
             List.of("status", "--config", "\"quoted\".toml"),
             List.of("status", "--config", "=x"))) {
       String[] args = line.toArray(String[]::new);
-      Optional<StatusCommand> plain = PlainStatusLine.parse(args, NOWHERE);
+      Optional<ContextCommand> plain = PlainCommandLine.parse(args, NOWHERE);
       assertTrue(plain.isPresent(), line.toString());
       StatusCommand parsed = picocliParse(args);
-      assertEquals(parsed.json, plain.get().json, line.toString());
-      assertEquals(parsed.config.file, plain.get().config.file, line.toString());
+      StatusCommand status = (StatusCommand) plain.get();
+      assertEquals(parsed.json, status.json, line.toString());
+      assertEquals(parsed.config.file, status.config.file, line.toString());
     }
     assertEquals(
         ConfigLoader.DEFAULT_PATH,
-        PlainStatusLine.parse(new String[] {"status"}, NOWHERE).get().config.file);
+        ((StatusCommand) PlainCommandLine.parse(new String[] {"status"}, NOWHERE).get())
+            .config
+            .file);
   }
 
   @Test
@@ -124,7 +130,8 @@ class PlainStatusLineTest {
             List.of("status", "--", "--json"),
             List.of("status", "extra"))) {
       assertFalse(
-          PlainStatusLine.parse(line.toArray(String[]::new), NOWHERE).isPresent(), line.toString());
+          PlainCommandLine.parse(line.toArray(String[]::new), NOWHERE).isPresent(),
+          line.toString());
     }
   }
 
@@ -139,7 +146,7 @@ class PlainStatusLineTest {
             List.of("status", "--config", absent),
             List.of("status", "--json", "--config", absent))) {
       String[] args = line.toArray(String[]::new);
-      assertTrue(PlainStatusLine.parse(args, NOWHERE).isPresent(), line.toString());
+      assertTrue(PlainCommandLine.parse(args, NOWHERE).isPresent(), line.toString());
       Outcome plain = Outcome.of(context -> Main.run(args, context));
       Outcome picocli =
           Outcome.of(
@@ -234,6 +241,78 @@ class PlainStatusLineTest {
             "daemon:        not running (last seen 2026-12-01T18:55:00Z)\n"
                 + "last attempt:  2026-12-01T18:50:00Z succeeded\n"),
         text);
+  }
+
+  @Test
+  void acceptedProvisionLinesHoldWhatPicocliParsesFromThem() {
+    for (List<String> line :
+        List.of(
+            List.of("provision"),
+            List.of("provision", "--json"),
+            List.of("provision", "-v"),
+            List.of("provision", "--verbose", "--json"),
+            List.of("provision", "--config", "/etc/dps-agent/other.toml", "-v"),
+            List.of("provision", "--json", "--config=relative/c.toml", "--verbose"),
+            List.of("provision", "--config", "provision"))) {
+      String[] args = line.toArray(String[]::new);
+      Optional<ContextCommand> plain = PlainCommandLine.parse(args, NOWHERE);
+      assertTrue(plain.isPresent(), line.toString());
+      CommandSpec spec = ProvisionCommand.spec(NOWHERE);
+      new CommandLine(spec).parseArgs(Arrays.copyOfRange(args, 1, args.length));
+      ProvisionCommand parsed = (ProvisionCommand) spec.userObject();
+      ProvisionCommand provision = (ProvisionCommand) plain.get();
+      assertEquals(parsed.json.json, provision.json.json, line.toString());
+      assertEquals(parsed.verbose.verbose, provision.verbose.verbose, line.toString());
+      assertEquals(parsed.config.file, provision.config.file, line.toString());
+    }
+  }
+
+  @Test
+  void everyOtherProvisionLineIsLeftToPicocli() {
+    for (List<String> line :
+        List.of(
+            List.of("provision", "--help"),
+            List.of("provision", "-h"),
+            List.of("provision", "-vh"),
+            List.of("provision", "-v", "--verbose"),
+            List.of("provision", "-v", "-v"),
+            List.of("provision", "--json", "--json"),
+            List.of("provision", "--verbose=true"),
+            List.of("provision", "--config", "a.toml", "--config=b.toml"),
+            List.of("provision", "--config", "-v"),
+            List.of("provision", "@args"),
+            List.of("provision", "extra"),
+            List.of("run", "--config", "a.toml"))) {
+      assertFalse(
+          PlainCommandLine.parse(line.toArray(String[]::new), NOWHERE).isPresent(),
+          line.toString());
+    }
+  }
+
+  @Test
+  void provisionFailsAsItFailedThroughPicocli() throws Exception {
+    String absent = dir.resolve("absent.toml").toString();
+    Path broken = dir.resolve("broken.toml");
+    Files.writeString(broken, "[provisioning]\nid_scope = 42\n");
+    for (List<String> line :
+        List.of(
+            List.of("provision", "--config", absent),
+            List.of("provision", "--json", "--config", absent),
+            List.of("provision", "-v", "--config=" + broken),
+            List.of("provision", "--config", broken.toString(), "--json"))) {
+      String[] args = line.toArray(String[]::new);
+      assertTrue(PlainCommandLine.parse(args, NOWHERE).isPresent(), line.toString());
+      Outcome plain = Outcome.of(context -> Main.run(args, context));
+      Outcome picocli =
+          Outcome.of(
+              context ->
+                  Main.parseAndRun(
+                      args,
+                      context,
+                      new Failures(context, Arrays.asList(args).contains("--json"))));
+      assertEquals(picocli, plain, line.toString());
+      assertEquals(2, plain.exitCode(), plain.toString());
+    }
   }
 
   /** What picocli makes of {@code args}, as {@link Main} builds the command's model. */
