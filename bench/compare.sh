@@ -303,6 +303,16 @@ for j in "${jars[@]}"; do
   mkdir -p "$work/jar-${j%%=*}"; cp "${j#*=}" "$work/jar-${j%%=*}/dps-agent.jar"
   label="warm-up-${j%%=*}" agent https DPS_AGENT_JAR="$work/jar-${j%%=*}/dps-agent.jar"
 done
+# The SSLSocket floor also runs with a class-data archive of its own, made the way the launcher
+# makes the agent's: without one, the floor is a JVM client that leaves start-up on the table.
+floor_archive=()
+if [ "$floors" = 1 ] && [[ " $cases " == *" https "* ]]; then
+  java $java_flags -XX:DumpLoadedClassList="$work/floor.classes" -cp "$bench_jar" \
+    io.dpsagent.bench.HttpsGetFloor sslsocket "$https_endpoint/" "$ca_file" > /dev/null \
+    && java $java_flags -Xshare:dump -XX:SharedClassListFile="$work/floor.classes" \
+      -XX:SharedArchiveFile="$work/floor.jsa" -cp "$bench_jar" > /dev/null 2>&1 \
+    && floor_archive=(-XX:SharedArchiveFile="$work/floor.jsa" -Xlog:cds=off)
+fi
 if [ -n "$jdk25" ]; then
   label=warm-up-jdk25 agent https PATH="$jdk25/bin:$PATH"
   aot25_record > /dev/null 2>&1 || jdk25=""
@@ -333,6 +343,7 @@ for case_name in $cases; do
           measure floor-urlconnection java $java_flags -cp "$bench_jar" io.dpsagent.bench.HttpsGetFloor urlconnection "$https_endpoint/" "$ca_file"
           measure floor-httpclient java $java_flags -cp "$bench_jar" io.dpsagent.bench.HttpsGetFloor httpclient "$https_endpoint/" "$ca_file"
           measure floor-sslsocket java $java_flags -cp "$bench_jar" io.dpsagent.bench.HttpsGetFloor sslsocket "$https_endpoint/" "$ca_file"
+          [ "${#floor_archive[@]}" -gt 0 ] && measure floor-sslsocket-cds java $java_flags "${floor_archive[@]}" -cp "$bench_jar" io.dpsagent.bench.HttpsGetFloor sslsocket "$https_endpoint/" "$ca_file"
           measure floor-empty java $java_flags -cp "$bench_jar" io.dpsagent.bench.EmptyMain
         fi
         for v in "${variants[@]}"; do
@@ -586,6 +597,7 @@ if [ "$floors" = 1 ] && [[ " $cases " == *" https "* ]]; then
   row floor-urlconnection "floor: one HttpsURLConnection GET, same flags"
   row floor-httpclient "floor: one java.net.http GET, same flags"
   row floor-sslsocket "floor: one GET on a plain SSLSocket, same flags"
+  row floor-sslsocket-cds "floor: the same with its own class-data archive"
   row floor-empty "floor: empty Java main, same flags"
 fi
 if [ "$status" = 1 ]; then
@@ -615,6 +627,14 @@ for case_name in $cases; do
     done
   fi
 done
+# Where the HTTPS targets stand for any JVM client: the SSLSocket floor with its own archive.
+if [ "$floors" = 1 ] && [[ " $cases " == *" https "* ]]; then
+  target "floor (SSLSocket GET, own archive): CPU vs Java SDK" floor-sslsocket-cds java-https 4 0.5
+  target "floor (SSLSocket GET, own archive): peak RSS vs Java SDK" floor-sslsocket-cds java-https 7 0.8
+  target "floor (SSLSocket GET, own archive): wall vs Node SDK" floor-sslsocket-cds node-https 1 1.5
+  [[ " $cases " == *" mqtt "* ]] \
+    && target "floor (SSLSocket GET, own archive): wall vs Node SDK's MQTT" floor-sslsocket-cds node-mqtt 1 1.5
+fi
 if [[ " $cases " == *" mqtt "* ]]; then
   target "mqtt: wall vs our HTTPS" ours-mqtt ours-https 1 1.3
   for j in "${jars[@]}"; do
