@@ -632,8 +632,14 @@ if [ "$floors" = 1 ] && [[ " $cases " == *" https "* ]]; then
   target "floor (SSLSocket GET, own archive): CPU vs Java SDK" floor-sslsocket-cds java-https 4 0.5
   target "floor (SSLSocket GET, own archive): peak RSS vs Java SDK" floor-sslsocket-cds java-https 7 0.8
   target "floor (SSLSocket GET, own archive): wall vs Node SDK" floor-sslsocket-cds node-https 1 1.5
-  [[ " $cases " == *" mqtt "* ]] \
-    && target "floor (SSLSocket GET, own archive): wall vs Node SDK's MQTT" floor-sslsocket-cds node-mqtt 1 1.5
+  for t in mqtt x509 tpm; do # the same floor under every other case's limits
+    [[ " $cases " == *" $t "* ]] || continue
+    [ "$t" = tpm ] || {
+      target "floor (SSLSocket GET, own archive): CPU vs Java SDK's $t" floor-sslsocket-cds "java-$t" 4 0.5
+      target "floor (SSLSocket GET, own archive): peak RSS vs Java SDK's $t" floor-sslsocket-cds "java-$t" 7 0.8
+    }
+    target "floor (SSLSocket GET, own archive): wall vs Node SDK's $t" floor-sslsocket-cds "node-$t" 1 1.5
+  done
 fi
 if [[ " $cases " == *" mqtt "* ]]; then
   target "mqtt: wall vs our HTTPS" ours-mqtt ours-https 1 1.3
