@@ -12,6 +12,7 @@ import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManager;
@@ -60,22 +61,22 @@ public final class TrustStores {
   /**
    * As {@link #trustManager(Optional)}, naming the bundle's config key {@code key} in messages. A
    * bundle is read, and a bad one refused, here; the system's anchors beside it are read only when
-   * a chain does not verify against the bundle alone ({@link BundleFirstTrustManager}).
+   * a chain does not verify against the bundle alone ({@link Anchors#bundleFirst}).
    */
   public static X509TrustManager trustManager(Optional<Path> trustBundle, String key)
       throws AgentException {
     try {
-      X509ExtendedTrustManager pkix;
+      Anchors anchors;
       if (trustBundle.isEmpty()) {
-        pkix = pkix(null);
+        anchors = Anchors.of(pkix(null));
       } else {
         List<X509Certificate> bundle = readBundle(trustBundle.get(), key);
-        pkix =
-            new BundleFirstTrustManager(
-                pkix(anchors(List.of(), bundle)),
-                () -> pkix(anchors(List.of(systemAnchors()), bundle)));
+        anchors =
+            Anchors.bundleFirst(
+                pkix(keyStore(List.of(), bundle)),
+                () -> pkix(keyStore(Arrays.asList(systemAnchors()), bundle)));
       }
-      return new VerifyingTrustManager(pkix, Clock.systemUTC());
+      return new VerifyingTrustManager(anchors, Clock.systemUTC());
     } catch (GeneralSecurityException e) {
       throw AgentException.config("cannot set up TLS trust: " + e.getMessage());
     }
@@ -88,7 +89,7 @@ public final class TrustStores {
     return (X509ExtendedTrustManager) factory.getTrustManagers()[0];
   }
 
-  private static KeyStore anchors(List<X509Certificate> system, List<X509Certificate> bundle)
+  private static KeyStore keyStore(List<X509Certificate> system, List<X509Certificate> bundle)
       throws GeneralSecurityException {
     KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
     try {

@@ -18,17 +18,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class VerifyingTrustManager extends X509ExtendedTrustManager {
 
-  /** The check the JDK's trust manager makes with the host name of a connection. */
-  @FunctionalInterface
-  private interface HostCheck {
-    void run() throws CertificateException;
-  }
-
-  private final X509ExtendedTrustManager pkix;
+  private final Anchors anchors;
   private final Clock clock;
 
-  VerifyingTrustManager(X509ExtendedTrustManager pkix, Clock clock) {
-    this.pkix = pkix;
+  VerifyingTrustManager(Anchors anchors, Clock clock) {
+    this.anchors = anchors;
     this.clock = clock;
   }
 
@@ -40,7 +34,7 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
         chain,
         authType,
         host(session, socket == null ? null : socket.getInetAddress()),
-        () -> pkix.checkServerTrusted(chain, authType, socket));
+        trust -> trust.checkServerTrusted(chain, authType, socket));
   }
 
   @Override
@@ -48,27 +42,28 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
       throws CertificateException {
     String host =
         engine == null || engine.getPeerHost() == null ? "the server" : engine.getPeerHost();
-    verify(chain, authType, host, () -> pkix.checkServerTrusted(chain, authType, engine));
+    verify(chain, authType, host, trust -> trust.checkServerTrusted(chain, authType, engine));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    verify(chain, authType, "the server", () -> {});
+    verify(chain, authType, "the server", trust -> {});
   }
 
-  private void verify(X509Certificate[] chain, String authType, String host, HostCheck withHost)
+  /** Verifies the chain on its own, then with what {@code withHost} adds of the connection. */
+  private void verify(X509Certificate[] chain, String authType, String host, Anchors.Check withHost)
       throws CertificateException {
     if (chain == null || chain.length == 0) {
       throw new CertificateException("the server sent no certificate");
     }
     try {
-      pkix.checkServerTrusted(chain, authType);
+      anchors.check(trust -> trust.checkServerTrusted(chain, authType));
     } catch (CertificateException e) {
       throw ServerCertificateException.pathFailed(host, chain, clock.instant(), e);
     }
     try {
-      withHost.run();
+      anchors.check(withHost);
     } catch (CertificateException e) {
       // The chain alone passed, so what failed is what only the connection adds: its host name
       // (or, rarely, the session's algorithm constraints, which the JDK words differently).
@@ -89,23 +84,23 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    pkix.checkClientTrusted(chain, authType, socket);
+    anchors.check(trust -> trust.checkClientTrusted(chain, authType, socket));
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    pkix.checkClientTrusted(chain, authType, engine);
+    anchors.check(trust -> trust.checkClientTrusted(chain, authType, engine));
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    pkix.checkClientTrusted(chain, authType);
+    anchors.check(trust -> trust.checkClientTrusted(chain, authType));
   }
 
   @Override
   public X509Certificate[] getAcceptedIssuers() {
-    return pkix.getAcceptedIssuers();
+    return anchors.all();
   }
 }

@@ -10,6 +10,7 @@ import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.TrustManagerFactory;
@@ -17,7 +18,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.Test;
 
 /** Trust in a bundle and the system's anchors, the bundle's checked alone first. */
-class BundleFirstTrustManagerTest {
+class AnchorsTest {
 
   private static final TestPki.Issuer BUNDLE_CA = TestPki.rootCa("Private DPS Root");
   private static final TestPki.Issuer SYSTEM_CA = TestPki.rootCa("Public Root");
@@ -25,13 +26,15 @@ class BundleFirstTrustManagerTest {
 
   private final AtomicInteger unionsMade = new AtomicInteger();
 
-  private final BundleFirstTrustManager trust =
-      new BundleFirstTrustManager(
-          pkix(BUNDLE_CA),
-          () -> {
-            unionsMade.incrementAndGet();
-            return pkix(SYSTEM_CA, BUNDLE_CA);
-          });
+  private final VerifyingTrustManager trust =
+      new VerifyingTrustManager(
+          Anchors.bundleFirst(
+              pkix(BUNDLE_CA),
+              () -> {
+                unionsMade.incrementAndGet();
+                return pkix(SYSTEM_CA, BUNDLE_CA);
+              }),
+          Clock.systemUTC());
 
   @Test
   void aChainToTheBundleIsTrustedWithoutReadingTheSystemAnchors() throws Exception {
@@ -57,11 +60,13 @@ class BundleFirstTrustManagerTest {
             CertificateException.class,
             () -> pkix(SYSTEM_CA, BUNDLE_CA).checkServerTrusted(chain, "ECDHE_ECDSA"));
 
-    CertificateException e =
+    ServerCertificateException e =
         assertThrows(
-            CertificateException.class, () -> trust.checkServerTrusted(chain, "ECDHE_ECDSA"));
+            ServerCertificateException.class, () -> trust.checkServerTrusted(chain, "ECDHE_ECDSA"));
 
-    assertEquals(byTheUnion.getMessage(), e.getMessage());
+    assertEquals(ServerCertificateException.Reason.UNTRUSTED, e.reason());
+    assertEquals(byTheUnion.getMessage(), e.getCause().getMessage());
+    assertEquals(1, unionsMade.get());
   }
 
   @Test
@@ -83,21 +88,24 @@ class BundleFirstTrustManagerTest {
 
   @Test
   void anUnreadableSystemStoreIsNamedWhenAChainNeedsIt() throws Exception {
-    BundleFirstTrustManager broken =
-        new BundleFirstTrustManager(
-            pkix(BUNDLE_CA),
-            () -> {
-              throw new KeyStoreException("cacerts: Integrity check failed");
-            });
+    VerifyingTrustManager broken =
+        new VerifyingTrustManager(
+            Anchors.bundleFirst(
+                pkix(BUNDLE_CA),
+                () -> {
+                  throw new KeyStoreException("cacerts: Integrity check failed");
+                }),
+            Clock.systemUTC());
     broken.checkServerTrusted(chainOf(BUNDLE_CA), "ECDHE_ECDSA");
 
-    CertificateException e =
+    ServerCertificateException e =
         assertThrows(
-            CertificateException.class,
+            ServerCertificateException.class,
             () -> broken.checkServerTrusted(chainOf(SYSTEM_CA), "ECDHE_ECDSA"));
 
     assertEquals(
-        "cannot read the system's trust anchors: cacerts: Integrity check failed", e.getMessage());
+        "cannot read the system's trust anchors: cacerts: Integrity check failed",
+        e.getCause().getMessage());
   }
 
   private static X509Certificate[] chainOf(TestPki.Issuer ca) {
