@@ -145,17 +145,7 @@ class PlainCommandLineTest {
             List.of("status", "--config=" + file, "--json"),
             List.of("status", "--config", absent),
             List.of("status", "--json", "--config", absent))) {
-      String[] args = line.toArray(String[]::new);
-      assertTrue(PlainCommandLine.parse(args, NOWHERE).isPresent(), line.toString());
-      Outcome plain = Outcome.of(context -> Main.run(args, context));
-      Outcome picocli =
-          Outcome.of(
-              context ->
-                  Main.parseAndRun(
-                      args,
-                      context,
-                      new Failures(context, Arrays.asList(args).contains("--json"))));
-      assertEquals(picocli, plain, line.toString());
+      runsAsThroughPicocli(line);
     }
     Outcome text =
         Outcome.of(context -> Main.run(new String[] {"status", "--config", file}, context));
@@ -300,19 +290,22 @@ class PlainCommandLineTest {
             List.of("provision", "--json", "--config", absent),
             List.of("provision", "-v", "--config=" + broken),
             List.of("provision", "--config", broken.toString(), "--json"))) {
-      String[] args = line.toArray(String[]::new);
-      assertTrue(PlainCommandLine.parse(args, NOWHERE).isPresent(), line.toString());
-      Outcome plain = Outcome.of(context -> Main.run(args, context));
-      Outcome picocli =
-          Outcome.of(
-              context ->
-                  Main.parseAndRun(
-                      args,
-                      context,
-                      new Failures(context, Arrays.asList(args).contains("--json"))));
-      assertEquals(picocli, plain, line.toString());
-      assertEquals(2, plain.exitCode(), plain.toString());
+      assertEquals(2, runsAsThroughPicocli(line).exitCode(), line.toString());
     }
+  }
+
+  /** What {@code line} does run without picocli, checked to be what it does through picocli. */
+  private static Outcome runsAsThroughPicocli(List<String> line) {
+    String[] args = line.toArray(String[]::new);
+    assertTrue(PlainCommandLine.parse(args, NOWHERE).isPresent(), line.toString());
+    Outcome plain = Outcome.of(context -> Main.run(args, context));
+    Outcome picocli =
+        Outcome.of(
+            context ->
+                Main.parseAndRun(
+                    args, context, new Failures(context, Arrays.asList(args).contains("--json"))));
+    assertEquals(picocli, plain, line.toString());
+    return plain;
   }
 
   /** What picocli makes of {@code args}, as {@link Main} builds the command's model. */
