@@ -10,7 +10,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * one set, or a bundle's and the system's together, checked against the bundle's alone first.
  *
  * <p>The system's anchors beside a bundle are read only when a chain does not verify against the
- * bundle: reading them parses every certificate of the JDK's store (146 on Debian 12), about 30 ms
+ * bundle: reading them parses every certificate of the JDK's store (144 on Debian 12), about 30 ms
  * of a provisioning run of 350, and a device on a private endpoint whose CA is in the bundle never
  * needs them. Nothing is accepted that one trust manager over both sets would refuse, or refused
  * that it would accept: a chain that reaches an anchor of the bundle reaches an anchor of the
