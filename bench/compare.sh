@@ -305,13 +305,22 @@ for j in "${jars[@]}"; do
 done
 # The SSLSocket floor also runs with a class-data archive of its own, made the way the launcher
 # makes the agent's: without one, the floor is a JVM client that leaves start-up on the table.
-floor_archive=()
-if [ "$floors" = 1 ] && [[ " $cases " == *" https "* ]]; then
-  java $java_flags -XX:DumpLoadedClassList="$work/floor.classes" -cp "$bench_jar" \
-    io.dpsagent.bench.HttpsGetFloor sslsocket "$https_endpoint/" "$ca_file" > /dev/null \
-    && java $java_flags -Xshare:dump -XX:SharedClassListFile="$work/floor.classes" \
-      -XX:SharedArchiveFile="$work/floor.jsa" -cp "$bench_jar" > /dev/null 2>&1 \
-    && floor_archive=(-XX:SharedArchiveFile="$work/floor.jsa" -Xlog:cds=off)
+# The X.509 case gets its own floor: the same GET presenting the device's certificate, whose
+# handshake also signs with the device's key.
+floor_get=(io.dpsagent.bench.HttpsGetFloor sslsocket "$https_endpoint/" "$ca_file")
+floor_x509_get=("${floor_get[@]}" "$work/x509-chain.pem" "$work/x509.key")
+# floor_archive NAME ARGS...: dumps NAME.jsa from one run of ARGS; prints the flags that map it.
+floor_archive() {
+  local name=$1; shift
+  java $java_flags -XX:DumpLoadedClassList="$work/$name.classes" -cp "$bench_jar" "$@" > /dev/null \
+    && java $java_flags -Xshare:dump -XX:SharedClassListFile="$work/$name.classes" \
+      -XX:SharedArchiveFile="$work/$name.jsa" -cp "$bench_jar" > /dev/null 2>&1 \
+    && echo "-XX:SharedArchiveFile=$work/$name.jsa -Xlog:cds=off"
+}
+floor_flags="" floor_x509_flags=""
+if [ "$floors" = 1 ]; then
+  [[ " $cases " == *" https "* ]] && floor_flags=$(floor_archive floor "${floor_get[@]}" || true)
+  [[ " $cases " == *" x509 "* ]] && floor_x509_flags=$(floor_archive floor-x509 "${floor_x509_get[@]}" || true)
 fi
 if [ -n "$jdk25" ]; then
   label=warm-up-jdk25 agent https PATH="$jdk25/bin:$PATH"
@@ -343,7 +352,7 @@ for case_name in $cases; do
           measure floor-urlconnection java $java_flags -cp "$bench_jar" io.dpsagent.bench.HttpsGetFloor urlconnection "$https_endpoint/" "$ca_file"
           measure floor-httpclient java $java_flags -cp "$bench_jar" io.dpsagent.bench.HttpsGetFloor httpclient "$https_endpoint/" "$ca_file"
           measure floor-sslsocket java $java_flags -cp "$bench_jar" io.dpsagent.bench.HttpsGetFloor sslsocket "$https_endpoint/" "$ca_file"
-          [ "${#floor_archive[@]}" -gt 0 ] && measure floor-sslsocket-cds java $java_flags "${floor_archive[@]}" -cp "$bench_jar" io.dpsagent.bench.HttpsGetFloor sslsocket "$https_endpoint/" "$ca_file"
+          [ -n "$floor_flags" ] && measure floor-sslsocket-cds java $java_flags $floor_flags -cp "$bench_jar" "${floor_get[@]}"
           measure floor-empty java $java_flags -cp "$bench_jar" io.dpsagent.bench.EmptyMain
         fi
         for v in "${variants[@]}"; do
@@ -363,6 +372,7 @@ for case_name in $cases; do
         label=ours-x509 agent x509
         measure node-x509 "${node_sdk[@]}" http "$emu_address" "$id_scope" x509 "$work/x509-chain.pem" "$work/x509.key"
         measure java-x509 "${java_sdk[@]}" https "$emu_address" "$id_scope" "$ca_file" x509 "$work/x509-chain.pem" "$work/x509.key"
+        [ -n "$floor_x509_flags" ] && measure floor-x509-cds java $java_flags $floor_x509_flags -cp "$bench_jar" "${floor_x509_get[@]}"
         for j in "${jars[@]}"; do
           label="jar-${j%%=*}-x509" agent x509 DPS_AGENT_JAR="$work/jar-${j%%=*}/dps-agent.jar"
         done ;;
@@ -600,6 +610,9 @@ if [ "$floors" = 1 ] && [[ " $cases " == *" https "* ]]; then
   row floor-sslsocket-cds "floor: the same with its own class-data archive"
   row floor-empty "floor: empty Java main, same flags"
 fi
+if [ "$floors" = 1 ] && [[ " $cases " == *" x509 "* ]]; then
+  row floor-x509-cds "floor: SSLSocket GET presenting an X.509 certificate, own archive"
+fi
 if [ "$status" = 1 ]; then
   row status "dps-agent status"
   row check-offline "dps-agent check --offline"
@@ -632,7 +645,7 @@ if [ "$floors" = 1 ] && [[ " $cases " == *" https "* ]]; then
   target "floor (SSLSocket GET, own archive): CPU vs Java SDK" floor-sslsocket-cds java-https 4 0.5
   target "floor (SSLSocket GET, own archive): peak RSS vs Java SDK" floor-sslsocket-cds java-https 7 0.8
   target "floor (SSLSocket GET, own archive): wall vs Node SDK" floor-sslsocket-cds node-https 1 1.5
-  for t in mqtt x509 tpm; do # the same floor under every other case's limits
+  for t in mqtt tpm; do # the same floor under the limits of the other cases without a client certificate
     [[ " $cases " == *" $t "* ]] || continue
     [ "$t" = tpm ] || {
       target "floor (SSLSocket GET, own archive): CPU vs Java SDK's $t" floor-sslsocket-cds "java-$t" 4 0.5
@@ -640,6 +653,11 @@ if [ "$floors" = 1 ] && [[ " $cases " == *" https "* ]]; then
     }
     target "floor (SSLSocket GET, own archive): wall vs Node SDK's $t" floor-sslsocket-cds "node-$t" 1 1.5
   done
+fi
+if [ "$floors" = 1 ] && [[ " $cases " == *" x509 "* ]]; then
+  target "floor (X.509 GET, own archive): CPU vs Java SDK's x509" floor-x509-cds java-x509 4 0.5
+  target "floor (X.509 GET, own archive): peak RSS vs Java SDK's x509" floor-x509-cds java-x509 7 0.8
+  target "floor (X.509 GET, own archive): wall vs Node SDK's x509" floor-x509-cds node-x509 1 1.5
 fi
 if [[ " $cases " == *" mqtt "* ]]; then
   target "mqtt: wall vs our HTTPS" ours-mqtt ours-https 1 1.3

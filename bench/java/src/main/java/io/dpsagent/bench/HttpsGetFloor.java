@@ -18,14 +18,21 @@ import javax.net.ssl.SSLSocket;
  * SSLSocket} writing the request and reading the status line (what the agent's HTTPS transport
  * does, host name verified the same way).
  *
- * <p>Usage: {@code HttpsGetFloor urlconnection|httpclient|sslsocket URL CA_FILE}
+ * <p>Usage: {@code HttpsGetFloor urlconnection|httpclient|sslsocket URL CA_FILE [CHAIN KEY]}: with a
+ * device's certificate chain and PKCS#8 key, it presents them when the server asks (the floor of
+ * X.509 attestation, whose handshake also signs with the device's key).
  */
 public final class HttpsGetFloor {
   private HttpsGetFloor() {}
 
   public static void main(String[] args) throws Exception {
     URI uri = URI.create(args[1]);
-    SSLContext tls = Trust.sslContext(Path.of(args[2]));
+    SSLContext tls =
+        args.length > 4
+            ? Trust.sslContext(
+                Path.of(args[2]),
+                Trust.ClientKey.read(Path.of(args[3]), Path.of(args[4])).keyManagers())
+            : Trust.sslContext(Path.of(args[2]));
     int status =
         switch (args[0]) {
           case "urlconnection" -> urlConnection(uri, tls);

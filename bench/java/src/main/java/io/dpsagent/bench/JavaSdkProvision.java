@@ -11,17 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Key;
-import java.security.KeyFactory;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -79,16 +72,9 @@ public final class JavaSdkProvision {
   }
 
   private static SecurityProvider x509(Path chainFile, Path keyFile, Path caFile) throws Exception {
-    List<X509Certificate> chain = new ArrayList<>();
-    try (var in = Files.newInputStream(chainFile)) {
-      for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        chain.add((X509Certificate) c);
-      }
-    }
-    String pem = Files.readString(keyFile).replaceAll("-----[A-Z ]+-----|\\s", "");
-    PrivateKey key =
-        KeyFactory.getInstance("EC")
-            .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+    Trust.ClientKey client = Trust.ClientKey.read(chainFile, keyFile);
+    List<X509Certificate> chain = client.chain();
+    PrivateKey key = client.key();
     String commonName =
         chain.get(0).getSubjectX500Principal().getName().replaceAll("^.*CN=([^,]+).*$", "$1");
     return new SecurityProviderX509() {
@@ -115,13 +101,7 @@ public final class JavaSdkProvision {
       @Override
       public SSLContext getSSLContext() throws SecurityProviderException {
         try {
-          KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
-          keys.load(null, null);
-          keys.setKeyEntry("device", key, new char[0], chain.toArray(X509Certificate[]::new));
-          KeyManagerFactory factory =
-              KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-          factory.init(keys, new char[0]);
-          return Trust.sslContext(caFile, factory.getKeyManagers());
+          return Trust.sslContext(caFile, client.keyManagers());
         } catch (Exception e) {
           throw new SecurityProviderException("cannot build the TLS context", e);
         }

@@ -5,10 +5,18 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -43,5 +51,34 @@ final class Trust {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(keyManagers.length == 0 ? null : keyManagers, trust, null);
     return context;
+  }
+
+  /** A device's certificate chain and EC key (PKCS#8), read from PEM files. */
+  record ClientKey(List<X509Certificate> chain, PrivateKey key) {
+
+    static ClientKey read(Path chainFile, Path keyFile) throws IOException, GeneralSecurityException {
+      List<X509Certificate> chain = new ArrayList<>();
+      try (InputStream in = Files.newInputStream(chainFile)) {
+        for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+          chain.add((X509Certificate) c);
+        }
+      }
+      String pem = Files.readString(keyFile).replaceAll("-----[A-Z ]+-----|\\s", "");
+      PrivateKey key =
+          KeyFactory.getInstance("EC")
+              .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+      return new ClientKey(chain, key);
+    }
+
+    /** Key managers presenting this chain and key when a server asks for a certificate. */
+    KeyManager[] keyManagers() throws IOException, GeneralSecurityException {
+      KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
+      keys.load(null, null);
+      keys.setKeyEntry("device", key, new char[0], chain.toArray(X509Certificate[]::new));
+      KeyManagerFactory factory =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      factory.init(keys, new char[0]);
+      return factory.getKeyManagers();
+    }
   }
 }
