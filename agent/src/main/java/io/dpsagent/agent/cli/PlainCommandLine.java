@@ -34,7 +34,7 @@ final class PlainCommandLine {
           Map.of("--json", "json", "-v", "verbose", "--verbose", "verbose"));
 
   /** What a plain line says: the command, the flags given (by their names here), the config. */
-  record Line(String command, Set<String> flags, Optional<Path> config) {}
+  private record Line(String command, Set<String> flags, Optional<Path> config) {}
 
   private PlainCommandLine() {}
 
@@ -51,7 +51,7 @@ final class PlainCommandLine {
   }
 
   /** The plain line {@code args} are, or empty when picocli is to parse them. */
-  static Optional<Line> line(String[] args) {
+  private static Optional<Line> line(String[] args) {
     Map<String, String> flags = args.length == 0 ? null : FLAGS.get(args[0]);
     if (flags == null) {
       return Optional.empty();
