@@ -351,7 +351,7 @@ for case_name in $cases; do
         if [ "$floors" = 1 ]; then
           measure floor-urlconnection java $java_flags -cp "$bench_jar" io.dpsagent.bench.HttpsGetFloor urlconnection "$https_endpoint/" "$ca_file"
           measure floor-httpclient java $java_flags -cp "$bench_jar" io.dpsagent.bench.HttpsGetFloor httpclient "$https_endpoint/" "$ca_file"
-          measure floor-sslsocket java $java_flags -cp "$bench_jar" io.dpsagent.bench.HttpsGetFloor sslsocket "$https_endpoint/" "$ca_file"
+          measure floor-sslsocket java $java_flags -cp "$bench_jar" "${floor_get[@]}"
           [ -n "$floor_flags" ] && measure floor-sslsocket-cds java $java_flags $floor_flags -cp "$bench_jar" "${floor_get[@]}"
           measure floor-empty java $java_flags -cp "$bench_jar" io.dpsagent.bench.EmptyMain
         fi

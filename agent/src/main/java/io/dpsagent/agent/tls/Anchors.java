@@ -59,15 +59,24 @@ abstract class Anchors {
   private static final class BundleFirst extends Anchors {
     private final X509ExtendedTrustManager bundle;
     private final Union union;
-    private X509ExtendedTrustManager unionTrust;
+    private volatile X509ExtendedTrustManager unionTrust;
 
     BundleFirst(X509ExtendedTrustManager bundle, Union union) {
       this.bundle = bundle;
       this.union = union;
     }
 
+    /**
+     * Once the union is read, it alone is asked: it accepts all the bundle does, and a chain to a
+     * system anchor is not searched for in the bundle again at every check (chain, then host).
+     */
     @Override
     void check(Check check) throws CertificateException {
+      X509ExtendedTrustManager read = unionTrust;
+      if (read != null) {
+        check.run(read);
+        return;
+      }
       try {
         check.run(bundle);
       } catch (CertificateException notByTheBundle) {
@@ -75,12 +84,15 @@ abstract class Anchors {
       }
     }
 
-    /** All anchors, the system's included: whoever asks wants the whole set. */
+    /**
+     * All anchors, the system's included: whoever asks wants the whole set. A system store that
+     * cannot be read leaves the bundle's, the set every check then trusts.
+     */
     @Override
     X509Certificate[] all() {
       try {
         return union().getAcceptedIssuers();
-      } catch (CertificateException e) {
+      } catch (CertificateException unreadable) {
         return bundle.getAcceptedIssuers();
       }
     }
