@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -42,16 +41,6 @@ public final class Main implements Runnable {
     commands.put("pkcs11", Pkcs11Command.class);
     return commands;
   }
-
-  /** The subcommands whose model is built by code ({@link Specs}), not read from annotations. */
-  private static final Map<Class<?>, Function<Context, CommandSpec>> CODED =
-      Map.of(
-          ProvisionCommand.class,
-          ProvisionCommand::spec,
-          StatusCommand.class,
-          StatusCommand::spec,
-          CheckCommand.class,
-          CheckCommand::spec);
 
   /**
    * How long a stopped command may take to finish before the process exits anyway: within systemd's
@@ -146,14 +135,30 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main().spec(), new ContextFactory(context));
     // Before the settings below, which picocli copies only to the subcommands it already has.
     for (Class<?> command : needed(args)) {
-      Function<Context, CommandSpec> coded = CODED.get(command);
-      cli.addSubcommand(coded == null ? command : coded.apply(context));
+      cli.addSubcommand(coded(command, context).orElse(command));
     }
     cli.setOut(new PrintWriter(context.out(), true))
         .setErr(new PrintWriter(context.err(), true))
         .setParameterExceptionHandler(failures::usage)
         .setExecutionExceptionHandler((e, commandLine, parseResult) -> failures.failed(e));
     return cli.execute(args);
+  }
+
+  /**
+   * The model of a subcommand built by code ({@link Specs}), not read from annotations. A method,
+   * not a table of method references: linking those at class initialisation would load picocli's
+   * model from the jar on every run, plain ones included (the class-data archive cannot serve a
+   * class resolved that way here; docs/benchmarks.md).
+   */
+  private static Optional<Object> coded(Class<?> command, Context context) {
+    if (command == ProvisionCommand.class) {
+      return Optional.of(ProvisionCommand.spec(context));
+    } else if (command == StatusCommand.class) {
+      return Optional.of(StatusCommand.spec(context));
+    } else if (command == CheckCommand.class) {
+      return Optional.of(CheckCommand.spec(context));
+    }
+    return Optional.empty();
   }
 
   /** Runs a command made without picocli as picocli would: its failures go to {@code failures}. */
