@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The launcher's class-data archive, made by the first {@code provision}: it must hold what the
@@ -86,15 +88,15 @@ class LauncherArchiveTest {
         fromTheJar.size() < 10, fromTheJar.size() + " picocli classes from the jar: " + fromTheJar);
   }
 
-  @Test
-  void aPlainProvisionAfterTheFirstLoadsNoClassFromTheJar() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "mqtt"})
+  void aPlainProvisionAfterTheFirstLoadsNoClassFromTheJarNorJavaUtilLogging(String transport)
+      throws Exception {
     String key = Device.newKey();
-    Device device = new Device(home).registrationId("launcher-2").endpoint(EMULATOR.get());
+    String id = "launcher-" + transport;
+    Device device = new Device(home).registrationId(id).endpoint(EMULATOR.get(), transport);
     device.deviceKey(key);
-    EMULATOR
-        .get()
-        .registry()
-        .addIndividualEnrollment(IndividualEnrollment.symmetricKey("launcher-2", key));
+    EMULATOR.get().registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
     String config = device.writeConfig();
     Path archives = Files.createDirectories(home.resolve("cds"));
     assertEquals(0, launch(archives, List.of(), "provision", "--config", config).exitCode());
@@ -112,9 +114,15 @@ class LauncherArchiveTest {
       // Every class of the jar a plain line needs is in the archive: one read from the jar (as
       // picocli's model once was, through a method reference linked at start) costs the opening of
       // the jar and its class on every run.
-      List<String> fromTheJar =
-          Files.readAllLines(classes).stream().filter(l -> l.contains("source: file:")).toList();
+      List<String> loaded = Files.readAllLines(classes);
+      List<String> fromTheJar = loaded.stream().filter(l -> l.contains("source: file:")).toList();
       assertEquals(List.of(), fromTheJar, command + " read classes from the jar");
+      // The agent's log and Paho's (PahoLog) are not java.util.logging, whose start-up cost
+      // every run about 10 ms.
+      assertEquals(
+          List.of(),
+          loaded.stream().filter(l -> l.contains(" java.util.logging.LogManager ")).toList(),
+          command + " started java.util.logging");
     }
   }
 

@@ -6,11 +6,11 @@ import io.dpsagent.agent.config.ProvisioningConfig;
 import io.dpsagent.agent.config.SymmetricKeyAttestation;
 import io.dpsagent.agent.config.TpmAttestation;
 import io.dpsagent.agent.config.X509Attestation;
+import io.dpsagent.agent.log.Log;
 import io.dpsagent.hsm.keys.KeyOptions;
 import io.dpsagent.hsm.tpm.TpmTimeouts;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Logger;
 
 /** Loads the configured attestation method's key material, before any network call. */
 public final class Attestations {
@@ -18,7 +18,7 @@ public final class Attestations {
   /** TPM-signed DPS tokens live as long as software ones by default. */
   static final long DEFAULT_TPM_SAS_TTL_SECONDS = 3600;
 
-  private static final Logger LOG = Logger.getLogger(Attestations.class.getName());
+  private static final Log LOG = Log.of(Attestations.class);
 
   private Attestations() {}
 

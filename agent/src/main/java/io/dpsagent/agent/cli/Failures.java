@@ -3,11 +3,11 @@ package io.dpsagent.agent.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.log.Log.Level;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Locale;
-import java.util.logging.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -33,7 +33,7 @@ final class Failures {
   /** A command line picocli could not parse, or a group command without its subcommand. */
   int usage(ParameterException e, String[] args) {
     CommandLine cli = e.getCommandLine();
-    cli.getErr().println(style.line(Level.SEVERE, e.getMessage()));
+    cli.getErr().println(style.line(Level.ERROR, e.getMessage()));
     if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, cli.getErr())) {
       cli.usage(cli.getErr());
     }
@@ -45,13 +45,13 @@ final class Failures {
   int failed(Exception e) {
     if (e instanceof AgentException failure) {
       ExitCode code = ExitCode.of(failure);
-      context.err().println(style.line(Level.SEVERE, failure.getMessage()));
+      context.err().println(style.line(Level.ERROR, failure.getMessage()));
       report(code.code(), failure.kind().name().toLowerCase(Locale.ROOT), failure.getMessage());
       return code.code();
     }
     // A defect: the class name helps the bug report; the stack trace would only scare operators.
     String message = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    context.err().println(style.line(Level.SEVERE, "internal error: " + message));
+    context.err().println(style.line(Level.ERROR, "internal error: " + message));
     report(ExitCode.INTERNAL_ERROR, "internal", message);
     return ExitCode.INTERNAL_ERROR;
   }

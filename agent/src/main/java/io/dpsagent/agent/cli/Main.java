@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -110,18 +109,9 @@ public final class Main implements Runnable {
     }
   }
 
-  /**
-   * The commands that write no log line: {@code status} reads its files with no logger on its path,
-   * so it does not pay for starting java.util.logging (9-20 ms of its ~150, docs/benchmarks.md).
-   * Its failures are printed by {@link Failures}, which does not log.
-   */
-  static final Set<String> UNLOGGED = Set.of("status");
-
   /** Runs one command and returns its exit code; never calls {@code System.exit}. */
   public static int run(String[] args, Context context) {
-    if (args.length == 0 || !UNLOGGED.contains(args[0])) {
-      Logging.configure(context.err(), context.environment(), false);
-    }
+    Logging.configure(context.err(), context.environment(), false);
     Failures failures = new Failures(context, Arrays.asList(args).contains("--json"));
     Optional<ContextCommand> plain = PlainCommandLine.parse(args, context);
     if (plain.isPresent()) {

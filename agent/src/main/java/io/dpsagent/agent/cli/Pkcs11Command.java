@@ -1,6 +1,7 @@
 package io.dpsagent.agent.cli;
 
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.log.Log;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.pkcs11.KeyPairType;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
     })
 final class Pkcs11Command implements Runnable {
 
-  private static final Logger LOG = Logger.getLogger(Pkcs11Command.class.getName());
+  private static final Log LOG = Log.of(Pkcs11Command.class);
 
   @Spec CommandSpec spec;
 

@@ -8,6 +8,7 @@ import io.dpsagent.agent.config.CertificateIssuance;
 import io.dpsagent.agent.hub.HubVerifier;
 import io.dpsagent.agent.issuance.CertificateFiles;
 import io.dpsagent.agent.issuance.CertificateSigningRequest;
+import io.dpsagent.agent.log.Log;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.hsm.HsmException;
@@ -16,7 +17,6 @@ import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.keys.Keys;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * The output set an earlier run left, as the daemon serves it at boot without calling DPS: read,
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  */
 final class CachedSet {
 
-  private static final Logger LOG = Logger.getLogger(CachedSet.class.getName());
+  private static final Log LOG = Log.of(CachedSet.class);
 
   private final AgentConfig config;
   private final Clock clock;
@@ -40,7 +40,7 @@ final class CachedSet {
     try {
       return ConnectionInfo.readIfPresent(config.output().dir());
     } catch (AgentException e) {
-      LOG.warning(() -> e.getMessage() + "; registering again");
+      LOG.warning(e.getMessage() + "; registering again");
       return Optional.empty();
     }
   }

@@ -7,6 +7,7 @@ import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.ReprovisionPolicy;
 import io.dpsagent.agent.flow.IdentityFingerprint;
 import io.dpsagent.agent.flow.ProvisionFlow;
+import io.dpsagent.agent.log.Log;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.OutputLock;
@@ -17,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * {@code dps-agent run}: the long-running agent. It starts from its cached assignment when the
@@ -32,7 +32,7 @@ import java.util.logging.Logger;
  */
 public final class Daemon {
 
-  private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+  private static final Log LOG = Log.of(Daemon.class);
 
   /** Loads the configuration again, for SIGHUP. */
   @FunctionalInterface
@@ -163,7 +163,7 @@ public final class Daemon {
     ConnectionInfo current = assigned;
     Optional<Instant> renewalAt = renewal.dueAt(config, current);
     state.renewal(renewalAt);
-    renewalAt.ifPresent(t -> LOG.info(() -> "certificate renewal due at " + t));
+    renewalAt.ifPresent(t -> LOG.info("certificate renewal due at " + t));
     // A set the hub refused is about to be registered again: no new JVM for it.
     Optional<Instant> restartAt =
         assigned.hubVerification().result() == HubVerification.Result.REJECTED
@@ -232,10 +232,9 @@ public final class Daemon {
       source.load();
     } catch (AgentException e) {
       LOG.warning(
-          () ->
-              "serving on in this JVM: the configuration no longer loads, and a fresh JVM would"
-                  + " stop on it: "
-                  + e.getMessage());
+          "serving on in this JVM: the configuration no longer loads, and a fresh JVM would"
+              + " stop on it: "
+              + e.getMessage());
       return;
     }
     restart
@@ -257,7 +256,7 @@ public final class Daemon {
           throw e;
         }
         Duration wait = pacing.jitter(ceiling);
-        LOG.warning(() -> e.getMessage() + "; trying again in " + wait.toSeconds() + " s");
+        LOG.warning(e.getMessage() + "; trying again in " + wait.toSeconds() + " s");
         state.failed(e, Optional.of(clock.instant().plus(wait)));
         systemd.status(
             "waiting for the key store: " + e.getMessage() + "; next try at " + pacing.endOf(wait));
@@ -295,9 +294,7 @@ public final class Daemon {
               + " scope); registering again");
     }
     if (usable.isPresent() && !register) {
-      LOG.info(
-          () ->
-              "using the cached assignment of " + device.registrationId() + "; DPS not contacted");
+      LOG.info("using the cached assignment of " + device.registrationId() + "; DPS not contacted");
       ConnectionInfo verified = cache.reverified(usable.get(), device);
       rewrite(verified);
       state.serving("cache");
@@ -352,14 +349,13 @@ public final class Daemon {
           throw e;
         }
         if (fallback.isPresent()) {
-          LOG.warning(() -> e.getMessage() + "; keeping the cached assignment");
+          LOG.warning(e.getMessage() + "; keeping the cached assignment");
           state.failed(e, Optional.empty());
           state.serving("cache");
           return fallback;
         }
         Duration wait = pacing.beforeNextRun(ceiling, e);
-        LOG.warning(
-            () -> e.getMessage() + "; next provisioning attempt in " + wait.toSeconds() + " s");
+        LOG.warning(e.getMessage() + "; next provisioning attempt in " + wait.toSeconds() + " s");
         state.failed(e, Optional.of(clock.instant().plus(wait)));
         systemd.status(
             "waiting for DPS: " + e.getMessage() + "; next attempt at " + pacing.endOf(wait));
@@ -393,11 +389,8 @@ public final class Daemon {
       config = fresh;
       LOG.info("configuration reloaded");
     } catch (AgentException e) {
-      LOG.severe(
-          () ->
-              "configuration not reloaded: "
-                  + e.getMessage()
-                  + "; keeping the running configuration");
+      LOG.error(
+          "configuration not reloaded: " + e.getMessage() + "; keeping the running configuration");
     }
   }
 }

@@ -2,6 +2,7 @@ package io.dpsagent.agent.daemon;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
+import io.dpsagent.agent.log.Log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Logger;
 
 /**
  * Serving from a JVM that never made a connection. A JVM keeps what its TLS handshakes loaded for
@@ -43,7 +43,7 @@ import java.util.logging.Logger;
  */
 final class LeanRestart {
 
-  private static final Logger LOG = Logger.getLogger(LeanRestart.class.getName());
+  private static final Log LOG = Log.of(LeanRestart.class);
 
   /**
    * Set to {@code on} by the launcher for {@code run}: a restart after {@link #QUIET} of quiet
@@ -99,7 +99,7 @@ final class LeanRestart {
       } catch (DateTimeParseException e) {
         // reported below
       }
-      LOG.warning(() -> "ignoring " + HANDOVER + "=" + value + ": not a handover of this agent");
+      LOG.warning("ignoring " + HANDOVER + "=" + value + ": not a handover of this agent");
       return Optional.empty();
     }
   }
@@ -137,13 +137,12 @@ final class LeanRestart {
       // reported below
     }
     LOG.warning(
-        () ->
-            "ignoring "
-                + SWITCH
-                + "="
-                + value
-                + ": on, off or a number of seconds from 0 to "
-                + MAX_QUIET_SECONDS);
+        "ignoring "
+            + SWITCH
+            + "="
+            + value
+            + ": on, off or a number of seconds from 0 to "
+            + MAX_QUIET_SECONDS);
     return Optional.empty();
   }
 
@@ -162,7 +161,7 @@ final class LeanRestart {
       Path java = Files.readSymbolicLink(SELF.resolve("exe"));
       if (!Files.isExecutable(java)) {
         // Replaced on disk (a JDK upgrade) since this JVM started: its libraries may not match.
-        LOG.info(() -> "serving on in this JVM: its executable " + java + " is gone");
+        LOG.info("serving on in this JVM: its executable " + java + " is gone");
         return;
       }
       List<String> argv = argv(commandLine());
@@ -173,15 +172,14 @@ final class LeanRestart {
         return; // taken in this JVM; the descriptors marked above matter only to an exec
       }
       LOG.info(
-          () ->
-              "serving from a fresh JVM, which never made a connection (same PID "
-                  + ProcessHandle.current().pid()
-                  + ")");
+          "serving from a fresh JVM, which never made a connection (same PID "
+              + ProcessHandle.current().pid()
+              + ")");
       System.out.flush();
       System.err.flush();
       libc.execve(java.toString(), argv.toArray(String[]::new), envp);
     } catch (IOException | LastErrorException | UnsatisfiedLinkError e) {
-      LOG.warning(() -> "serving on in this JVM: cannot start a fresh one: " + e.getMessage());
+      LOG.warning("serving on in this JVM: cannot start a fresh one: " + e.getMessage());
     }
   }
 

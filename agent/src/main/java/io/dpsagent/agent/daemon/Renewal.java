@@ -8,6 +8,7 @@ import io.dpsagent.agent.config.CertificateIssuance;
 import io.dpsagent.agent.flow.ProvisionFlow;
 import io.dpsagent.agent.issuance.CertificateFiles;
 import io.dpsagent.agent.issuance.RenewalSchedule;
+import io.dpsagent.agent.log.Log;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.IssuedCertificate;
 import io.dpsagent.common.AtomicFiles;
@@ -20,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * Renewal of the certificate DPS issued: once its share of the lifetime has passed, the daemon
@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  */
 final class Renewal {
 
-  private static final Logger LOG = Logger.getLogger(Renewal.class.getName());
+  private static final Log LOG = Log.of(Renewal.class);
 
   /** What serving goes on with: the set in use and when its certificate is renewed next. */
   record Outcome(ConnectionInfo connection, Instant nextAt) {}
@@ -74,10 +74,9 @@ final class Renewal {
     CertificateFiles target = CertificateFiles.forRenewal(issuance, dir, serving);
     boolean rotating = !target.samePlaces(current);
     LOG.info(
-        () ->
-            "renewing the certificate "
-                + serving.certificate().map(c -> "valid until " + c.notAfter()).orElse("(none yet)")
-                + (rotating ? " with a new key, " + target.key() : " for the same key"));
+        "renewing the certificate "
+            + serving.certificate().map(c -> "valid until " + c.notAfter()).orElse("(none yet)")
+            + (rotating ? " with a new key, " + target.key() : " for the same key"));
     state.phase("renewing");
     KeyOptions keys = Attestations.keyOptions(config);
     try {
@@ -111,15 +110,14 @@ final class Renewal {
     state.renewed(next);
     IssuedCertificate certificate = renewed.certificate().orElseThrow();
     LOG.info(
-        () ->
-            "renewed the certificate: "
-                + certificate.file()
-                + " valid until "
-                + certificate.notAfter()
-                + " (sha256 "
-                + certificate.sha256Fingerprint()
-                + "); next renewal at "
-                + next);
+        "renewed the certificate: "
+            + certificate.file()
+            + " valid until "
+            + certificate.notAfter()
+            + " (sha256 "
+            + certificate.sha256Fingerprint()
+            + "); next renewal at "
+            + next);
     return new Outcome(renewed, next);
   }
 
@@ -138,13 +136,12 @@ final class Renewal {
             .map(c -> (c.notAfter().isAfter(now) ? "valid until " : "expired at ") + c.notAfter())
             .orElse("none");
     LOG.warning(
-        () ->
-            "certificate renewal failed: "
-                + e.getMessage()
-                + "; keeping the current set (certificate "
-                + validity
-                + "); next attempt at "
-                + next);
+        "certificate renewal failed: "
+            + e.getMessage()
+            + "; keeping the current set (certificate "
+            + validity
+            + "); next attempt at "
+            + next);
     state.renewalFailed(e, next);
     return new Outcome(serving, next);
   }
@@ -169,15 +166,15 @@ final class Renewal {
   private static void retire(CertificateFiles files, String what, KeyOptions keys) {
     try {
       if (CertificateKeys.destroy(files.key(), keys)) {
-        LOG.info(() -> "removed " + what + " " + files.key());
+        LOG.info("removed " + what + " " + files.key());
       }
     } catch (HsmException e) {
-      LOG.warning(() -> "cannot remove " + what + " " + files.key() + ": " + e.getMessage());
+      LOG.warning("cannot remove " + what + " " + files.key() + ": " + e.getMessage());
     }
     try {
       AtomicFiles.delete(files.chain());
     } catch (IOException e) {
-      LOG.warning(() -> "cannot remove the chain " + files.chain() + ": " + e.getMessage());
+      LOG.warning("cannot remove the chain " + files.chain() + ": " + e.getMessage());
     }
   }
 }

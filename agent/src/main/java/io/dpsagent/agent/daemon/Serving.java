@@ -3,6 +3,7 @@ package io.dpsagent.agent.daemon;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.OutputConfig;
+import io.dpsagent.agent.log.Log;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.sas.SasToken;
 import io.dpsagent.hsm.HsmException;
@@ -12,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * Serving one assignment: keeps a hub token fresh (devices with a SAS key) and waits for what comes
@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  */
 final class Serving {
 
-  private static final Logger LOG = Logger.getLogger(Serving.class.getName());
+  private static final Log LOG = Log.of(Serving.class);
 
   /** How often the application's hub-rejection report is looked for. */
   static final Duration REQUEST_POLL = Duration.ofSeconds(2);
@@ -155,6 +155,6 @@ final class Serving {
       throw AgentException.config("cannot write " + tokenFile.path() + ": " + e.getMessage());
     }
     state.token(expiry);
-    LOG.info(() -> "wrote a hub token valid until " + expiry + " to " + tokenFile.path());
+    LOG.info("wrote a hub token valid until " + expiry + " to " + tokenFile.path());
   }
 }

@@ -2,6 +2,7 @@ package io.dpsagent.agent.daemon;
 
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.OutputConfig;
+import io.dpsagent.agent.log.Log;
 import io.dpsagent.agent.output.OutputWriter;
 import java.io.IOException;
 import java.time.Clock;
@@ -9,7 +10,6 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 /**
  * The daemon's {@code state.json}, kept as it goes: every change is written at once into the output
@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  */
 final class StateRecorder {
 
-  private static final Logger LOG = Logger.getLogger(StateRecorder.class.getName());
+  private static final Log LOG = Log.of(StateRecorder.class);
 
   private final Clock clock;
   private final Supplier<OutputConfig> output;
@@ -125,7 +125,7 @@ final class StateRecorder {
       OutputWriter.prepareDirectory(output.get());
       state.write(output.get().dir());
     } catch (IOException e) {
-      LOG.fine(() -> "cannot write " + DaemonState.FILE + ": " + e.getMessage());
+      LOG.debug(() -> "cannot write " + DaemonState.FILE + ": " + e.getMessage());
     }
   }
 }

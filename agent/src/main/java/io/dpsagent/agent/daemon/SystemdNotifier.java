@@ -3,9 +3,9 @@ package io.dpsagent.agent.daemon;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Structure;
+import io.dpsagent.agent.log.Log;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * {@code sd_notify(3)} for {@code Type=notify} units: a datagram to the socket systemd names in
@@ -14,7 +14,7 @@ import java.util.logging.Logger;
  */
 public final class SystemdNotifier {
 
-  private static final Logger LOG = Logger.getLogger(SystemdNotifier.class.getName());
+  private static final Log LOG = Log.of(SystemdNotifier.class);
 
   static final int AF_UNIX = 1;
   static final int SOCK_DGRAM = 2;
@@ -111,7 +111,7 @@ public final class SystemdNotifier {
       }
     } catch (LastErrorException | UnsatisfiedLinkError | IllegalArgumentException e) {
       // The service keeps working; systemd will say it never became ready, which names the cause.
-      LOG.warning(() -> "cannot notify systemd at " + socket.get() + ": " + e.getMessage());
+      LOG.warning("cannot notify systemd at " + socket.get() + ": " + e.getMessage());
     }
   }
 

@@ -2,13 +2,13 @@ package io.dpsagent.agent.dps;
 
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.RetryConfig;
+import io.dpsagent.agent.log.Log;
 import io.dpsagent.hsm.HsmException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * The registration state machine of DPS, independent of transport: register, poll while DPS is
@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  */
 public final class RegistrationClient {
 
-  private static final Logger LOG = Logger.getLogger(RegistrationClient.class.getName());
+  private static final Log LOG = Log.of(RegistrationClient.class);
 
   /** A server that keeps challenging is not believed forever. */
   static final int MAX_CHALLENGES = 3;
@@ -123,7 +123,7 @@ public final class RegistrationClient {
       }
       Duration timeout = requestTimeout();
       if (operationId.isEmpty()) {
-        LOG.info(() -> "registering " + request.registrationId() + " with " + transport.describe());
+        LOG.info("registering " + request.registrationId() + " with " + transport.describe());
         return transport.register(request, authorization, timeout);
       }
       return transport.poll(request, operationId.get(), authorization, timeout);
@@ -164,7 +164,7 @@ public final class RegistrationClient {
         operationId = status.operationId();
       }
       Duration wait = backoff.beforePoll(response.retryAfter());
-      LOG.fine(
+      LOG.debug(
           () ->
               "DPS is assigning "
                   + request.registrationId()
@@ -271,7 +271,7 @@ public final class RegistrationClient {
       try {
         boolean accepted = credentials.acceptChallenge(blob.get().authenticationKey());
         if (accepted) {
-          LOG.info(() -> "activated the DPS challenge for " + request.registrationId());
+          LOG.info("activated the DPS challenge for " + request.registrationId());
         }
         return accepted;
       } catch (HsmException e) {
@@ -325,15 +325,14 @@ public final class RegistrationClient {
         throw outOfTime();
       }
       LOG.warning(
-          () ->
-              what
-                  + "; retrying in "
-                  + wait.toMillis()
-                  + " ms (attempt "
-                  + (consecutiveFailures + 1)
-                  + " of "
-                  + retry.maxAttempts()
-                  + ")");
+          what
+              + "; retrying in "
+              + wait.toMillis()
+              + " ms (attempt "
+              + (consecutiveFailures + 1)
+              + " of "
+              + retry.maxAttempts()
+              + ")");
       sleeper.sleep(wait);
     }
 

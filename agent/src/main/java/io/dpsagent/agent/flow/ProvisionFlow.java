@@ -13,6 +13,7 @@ import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.hub.HubVerifier;
 import io.dpsagent.agent.issuance.CertificateSigningRequest;
 import io.dpsagent.agent.issuance.IssuedChain;
+import io.dpsagent.agent.log.Log;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HookRunner;
 import io.dpsagent.agent.output.HubAuth;
@@ -32,7 +33,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -42,7 +42,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class ProvisionFlow {
 
-  private static final Logger LOG = Logger.getLogger(ProvisionFlow.class.getName());
+  private static final Log LOG = Log.of(ProvisionFlow.class);
 
   /** The outcome: what the application gets and where it was written. */
   public record Result(ConnectionInfo connection, List<Path> files) {}
@@ -160,7 +160,7 @@ public final class ProvisionFlow {
                 IssuedChain.read(state.issuedCertificateChain(), csr.get(), p.apiVersion()));
       }
       ConnectionInfo info = connectionInfo(device, state, transport.describe());
-      LOG.info(() -> "assigned " + info.deviceId() + " to " + info.hubHostName());
+      LOG.info("assigned " + info.deviceId() + " to " + info.hubHostName());
       return new Registered(info, chain);
     }
   }

@@ -4,6 +4,7 @@ import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.HubConfig;
+import io.dpsagent.agent.log.Log;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.HubVerification.Result;
@@ -15,7 +16,6 @@ import io.dpsagent.hsm.TlsIdentity;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.logging.Logger;
 import javax.net.ssl.X509TrustManager;
 import org.eclipse.paho.client.mqttv3.MqttException;
 
@@ -27,7 +27,7 @@ import org.eclipse.paho.client.mqttv3.MqttException;
  */
 public final class HubVerifier {
 
-  private static final Logger LOG = Logger.getLogger(HubVerifier.class.getName());
+  private static final Log LOG = Log.of(HubVerifier.class);
 
   /** The token only has to outlive the CONNECT; a short one is worth little if it leaks. */
   public static final Duration TOKEN_TTL = Duration.ofMinutes(5);
@@ -119,7 +119,7 @@ public final class HubVerifier {
     TwinClient.Credential credential =
         new TwinClient.Credential(
             token, TrustStores.clientContext(trust, identity).getSocketFactory());
-    LOG.fine(
+    LOG.debug(
         () ->
             "verifying the assignment: connecting to "
                 + endpoint
@@ -177,12 +177,12 @@ public final class HubVerifier {
     switch (outcome.result()) {
       case REACHABLE -> {
         if (outcome.desired().isPresent()) {
-          LOG.info(() -> "hub verified: " + detail);
+          LOG.info("hub verified: " + detail);
         } else {
-          LOG.warning(() -> "hub verified, but without its twin: " + detail);
+          LOG.warning("hub verified, but without its twin: " + detail);
         }
       }
-      case UNREACHABLE -> LOG.warning(() -> "hub not verified: " + detail);
+      case UNREACHABLE -> LOG.warning("hub not verified: " + detail);
       default -> {} // a rejection is the caller's to report: it acts on it
     }
   }

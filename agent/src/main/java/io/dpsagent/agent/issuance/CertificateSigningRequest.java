@@ -2,6 +2,7 @@ package io.dpsagent.agent.issuance;
 
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.CertificateIssuance;
+import io.dpsagent.agent.log.Log;
 import io.dpsagent.agent.output.HubAuth;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
@@ -13,7 +14,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * The {@code csr} a registration carries when certificate issuance is on: {@code CN=<registration
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
 public record CertificateSigningRequest(
     CertificateIssuance issuance, String base64Der, PublicKey publicKey) {
 
-  private static final Logger LOG = Logger.getLogger(CertificateSigningRequest.class.getName());
+  private static final Log LOG = Log.of(CertificateSigningRequest.class);
 
   /**
    * Signs a request for {@code registrationId}.
@@ -40,7 +40,7 @@ public record CertificateSigningRequest(
       CertificateRequests.Request request =
           CertificateRequests.of(key, "CN=" + registrationId, options);
       if (request.generated()) {
-        LOG.info(() -> "generated the certificate key " + key);
+        LOG.info("generated the certificate key " + key);
       }
       return new CertificateSigningRequest(
           issuance, Base64.getEncoder().encodeToString(request.der()), request.publicKey());

@@ -1,6 +1,7 @@
 package io.dpsagent.agent.output;
 
 import io.dpsagent.agent.config.PostProvisionHook;
+import io.dpsagent.agent.log.Log;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 
 /**
  * Runs the post-provision hook: the program named by its argv (no shell), with a clean environment
@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  */
 public final class HookRunner {
 
-  private static final Logger LOG = Logger.getLogger(HookRunner.class.getName());
+  private static final Log LOG = Log.of(HookRunner.class);
   private static final int MAX_LOGGED_LINES = 50;
 
   private HookRunner() {}
@@ -38,7 +38,7 @@ public final class HookRunner {
     try {
       process = builder.start();
     } catch (IOException e) {
-      LOG.warning(() -> "post-provision hook " + name + " could not start: " + e.getMessage());
+      LOG.warning("post-provision hook " + name + " could not start: " + e.getMessage());
       return -1;
     }
     closeQuietly(process);
@@ -48,20 +48,19 @@ public final class HookRunner {
     if (!process.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       LOG.warning(
-          () ->
-              "post-provision hook "
-                  + name
-                  + " did not finish within "
-                  + hook.timeout().toSeconds()
-                  + " s and was killed");
+          "post-provision hook "
+              + name
+              + " did not finish within "
+              + hook.timeout().toSeconds()
+              + " s and was killed");
       return -1;
     }
     logger.join(1000);
     int code = process.exitValue();
     if (code != 0) {
-      LOG.warning(() -> "post-provision hook " + name + " exited with " + code);
+      LOG.warning("post-provision hook " + name + " exited with " + code);
     } else {
-      LOG.info(() -> "post-provision hook " + name + " succeeded");
+      LOG.info("post-provision hook " + name + " succeeded");
     }
     return code;
   }
@@ -83,7 +82,7 @@ public final class HookRunner {
       while ((line = out.readLine()) != null) {
         if (lines++ < MAX_LOGGED_LINES) {
           String shown = line.replaceAll("\\p{Cntrl}", "?");
-          LOG.info(() -> name + ": " + shown);
+          LOG.info(name + ": " + shown);
         }
       }
     } catch (IOException e) {

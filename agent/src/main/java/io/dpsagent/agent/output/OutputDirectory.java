@@ -1,6 +1,7 @@
 package io.dpsagent.agent.output;
 
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.log.Log;
 import io.dpsagent.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Logger;
 
 /**
  * A directory the agent is about to write into, checked before the first network call: a
@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  */
 public final class OutputDirectory {
 
-  private static final Logger LOG = Logger.getLogger(OutputDirectory.class.getName());
+  private static final Log LOG = Log.of(OutputDirectory.class);
 
   private OutputDirectory() {}
 
@@ -92,16 +92,15 @@ public final class OutputDirectory {
               + dir);
     }
     LOG.warning(
-        () ->
-            key
-                + " "
-                + dir
-                + " is writable by "
-                + (everyone ? "everyone" : "its group")
-                + " (mode "
-                + shown
-                + "), who can replace the files the agent writes; run: chmod 750 "
-                + dir);
+        key
+            + " "
+            + dir
+            + " is writable by "
+            + (everyone ? "everyone" : "its group")
+            + " (mode "
+            + shown
+            + "), who can replace the files the agent writes; run: chmod 750 "
+            + dir);
   }
 
   /**

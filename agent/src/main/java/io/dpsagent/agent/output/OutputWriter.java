@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.config.OutputConfig;
 import io.dpsagent.agent.json.JsonTrees;
+import io.dpsagent.agent.log.Log;
 import io.dpsagent.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Logger;
 
 /**
  * Writes the provisioning result for the application: {@code connection.json} (the contract) and,
@@ -35,7 +35,7 @@ public final class OutputWriter {
   public static final String INITIAL_CONFIG = "initial-config.json";
   public static final int SCHEMA_VERSION = 1;
 
-  private static final Logger LOG = Logger.getLogger(OutputWriter.class.getName());
+  private static final Log LOG = Log.of(OutputWriter.class);
 
   private final OutputConfig config;
 
@@ -97,11 +97,10 @@ public final class OutputWriter {
     boolean stringWanted = writesConnectionString(info.hubAuth());
     if (stringWanted && !expressible(info)) {
       LOG.warning(
-          () ->
-              "device ID "
-                  + info.deviceId()
-                  + " contains ';', which an Azure connection string cannot"
-                  + " carry; writing connection.json only");
+          "device ID "
+              + info.deviceId()
+              + " contains ';', which an Azure connection string cannot"
+              + " carry; writing connection.json only");
     }
     if (stringWanted && expressible(info)) {
       String text =

@@ -3,13 +3,10 @@ package io.dpsagent.agent.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.agent.log.LogCapture;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,28 +35,10 @@ class SystemdNotifierTest {
 
   /** Records what the notifier logs. */
   private static List<String> logged(Runnable action) {
-    Logger logger = Logger.getLogger(SystemdNotifier.class.getName());
-    List<String> messages = new ArrayList<>();
-    Handler handler =
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            messages.add(record.getLevel() + " " + record.getMessage());
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    logger.addHandler(handler);
-    try {
+    try (LogCapture log = LogCapture.of(SystemdNotifier.class)) {
       action.run();
-    } finally {
-      logger.removeHandler(handler);
+      return log.lines();
     }
-    return messages;
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.dpsagent.agent.attestation.Attestations;
 import io.dpsagent.agent.attestation.DeviceAuthentication;
 import io.dpsagent.agent.config.AgentConfig;
 import io.dpsagent.agent.config.ConfigLoader;
+import io.dpsagent.agent.log.LogCapture;
 import io.dpsagent.agent.output.Assignments;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.HubVerification.Result;
@@ -28,11 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -255,9 +251,10 @@ class HubVerifierTest {
             clock.instant().plus(HubVerifier.TOKEN_TTL),
             null);
     String signature = token.replaceFirst(".*&sig=([^&]*)&.*", "$1");
-    List<String> logged = new ArrayList<>();
+    List<String> logged;
     List<HubVerification> outcomes = new ArrayList<>();
-    try (Capture capture = new Capture(logged)) {
+    // Everything the agent logs, Paho's lines (PahoLog) included, at every level.
+    try (LogCapture capture = LogCapture.all()) {
       outcomes.add(
           verify(
               symmetricKeyConfig(KEY, hubTable(hub.port(), true, "")),
@@ -268,6 +265,7 @@ class HubVerifierTest {
               symmetricKeyConfig(OTHER_KEY, hubTable(hub.port(), true, "")),
               EmulatedHub.SAS_DEVICE,
               clock));
+      logged = capture.lines();
     }
 
     assertEquals(
@@ -300,41 +298,6 @@ class HubVerifierTest {
               HubVerifier.forCommand(config, false, Clock.systemUTC()).isPresent(),
               HubVerifier.forCommand(config, true, Clock.systemUTC()).isPresent()),
           e.getKey());
-    }
-  }
-
-  /** Everything the agent and Paho log, at every level, as formatted lines. */
-  private static final class Capture extends Handler implements AutoCloseable {
-    private final List<Logger> loggers =
-        List.of(Logger.getLogger("io.dpsagent"), Logger.getLogger("org.eclipse.paho"));
-    private final List<Level> levels = new ArrayList<>();
-    private final List<String> lines;
-
-    Capture(List<String> lines) {
-      this.lines = lines;
-      setFormatter(new SimpleFormatter());
-      setLevel(Level.ALL);
-      for (Logger logger : loggers) {
-        levels.add(logger.getLevel());
-        logger.setLevel(Level.ALL);
-        logger.addHandler(this);
-      }
-    }
-
-    @Override
-    public synchronized void publish(LogRecord record) {
-      lines.add(getFormatter().format(record));
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {
-      for (int i = 0; i < loggers.size(); i++) {
-        loggers.get(i).removeHandler(this);
-        loggers.get(i).setLevel(levels.get(i));
-      }
     }
   }
 }

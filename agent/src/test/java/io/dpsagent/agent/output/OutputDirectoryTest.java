@@ -7,18 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.agent.log.Log;
+import io.dpsagent.agent.log.LogCapture;
 import io.dpsagent.common.AtomicFiles;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,30 +32,20 @@ class OutputDirectoryTest {
 
   @TempDir Path home;
 
-  private final Logger logger = Logger.getLogger(OutputDirectory.class.getName());
-  private final List<String> warnings = new ArrayList<>();
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          warnings.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
+  private LogCapture log;
 
   @BeforeEach
   void captureWarnings() {
-    logger.addHandler(capture);
+    log = LogCapture.of(OutputDirectory.class);
   }
 
   @AfterEach
   void releaseWarnings() {
-    logger.removeHandler(capture);
+    log.close();
+  }
+
+  private List<String> warnings() {
+    return log.messages(Log.Level.WARNING);
   }
 
   /** What refusing {@code dir} says when it is writable by everyone and would hold a key. */
@@ -92,7 +80,7 @@ class OutputDirectoryTest {
     try (Stream<Path> listing = Files.list(dir)) {
       assertEquals(0, listing.count());
     }
-    assertEquals(List.of(), warnings);
+    assertEquals(List.of(), warnings());
   }
 
   @Test
@@ -209,7 +197,7 @@ class OutputDirectoryTest {
                 + " is writable by everyone (mode rwxrwxrwx), who can replace the files "
                 + "the agent writes; run: chmod 750 "
                 + dir),
-        warnings);
+        warnings());
   }
 
   @Test
@@ -218,11 +206,11 @@ class OutputDirectoryTest {
 
     OutputDirectory.prepare("output.dir", dir, AtomicFiles.OWNER_ONLY, KEY);
 
-    assertEquals(1, warnings.size());
+    assertEquals(1, warnings().size());
     assertTrue(
-        warnings
+        warnings()
             .get(0)
             .startsWith("output.dir " + dir + " is writable by its group (mode rwxrwx---)"),
-        warnings.get(0));
+        warnings().get(0));
   }
 }

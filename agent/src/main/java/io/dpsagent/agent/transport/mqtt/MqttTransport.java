@@ -9,6 +9,7 @@ import io.dpsagent.agent.dps.DpsResponse;
 import io.dpsagent.agent.dps.DpsTransport;
 import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.json.JsonTrees;
+import io.dpsagent.agent.log.Log;
 import io.dpsagent.agent.transport.ConnectionFailures;
 import io.dpsagent.agent.transport.Deadline;
 import io.dpsagent.agent.transport.NoDelaySocketFactory;
@@ -26,7 +27,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -38,7 +38,7 @@ import javax.net.ssl.SSLSocketFactory;
  */
 public final class MqttTransport implements DpsTransport {
 
-  private static final Logger LOG = Logger.getLogger(MqttTransport.class.getName());
+  private static final Log LOG = Log.of(MqttTransport.class);
 
   /** The path IoT Hub and DPS serve MQTT-over-WebSocket on. */
   static final String WEBSOCKET_PATH = "/$iothub/websocket";
@@ -193,7 +193,7 @@ public final class MqttTransport implements DpsTransport {
       Optional<DpsTopics.Reply> reply = DpsTopics.parseReply(topic);
       CompletableFuture<DpsResponse> waiting = reply.map(r -> pending.get(r.rid())).orElse(null);
       if (waiting == null) {
-        LOG.fine(
+        LOG.debug(
             () -> "ignoring MQTT message on " + Printable.escape(topic, Printable.DEFAULT_MAX));
         return;
       }

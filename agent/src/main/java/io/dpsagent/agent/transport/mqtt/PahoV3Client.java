@@ -15,6 +15,10 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  */
 public final class PahoV3Client extends MqttClient {
 
+  static {
+    PahoLog.install();
+  }
+
   /** Paho's loops, whose start {@link PahoThreads} watches. */
   private static final List<PahoThreads.Loop<?>> LOOPS =
       List.of(

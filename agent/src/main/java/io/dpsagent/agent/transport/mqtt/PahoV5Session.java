@@ -155,6 +155,10 @@ final class PahoV5Session extends PahoSession {
    * returns once DISCONNECT is written (the client's own waits without a bound).
    */
   private static final class Client extends MqttClient {
+    static {
+      PahoLog.install();
+    }
+
     private final PahoThreads threads;
 
     private Client(String serverUri, String clientId, PahoThreads threads) throws MqttException {
