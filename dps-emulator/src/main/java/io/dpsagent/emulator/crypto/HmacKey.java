@@ -1,35 +1,34 @@
 package io.dpsagent.emulator.crypto;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * An HMAC-SHA256 key as DPS holds it: enrollment keys, group keys, shared access policy keys, the
  * keys sent to TPM devices. {@link #toString()} never shows it.
  *
- * <p>The emulator is the verifier of what the agent signs, so it does its own HMAC here instead of
- * reusing the agent's key classes: a derivation or signing bug shared by both sides would pass
- * every test.
+ * <p>The emulator is the verifier of what the agent signs, so it computes HMAC-SHA256 with
+ * BouncyCastle's lightweight engine, not the JDK provider the agent's key classes use: a derivation
+ * or signing bug shared by both sides would pass every test, and a bug in either engine now fails
+ * them.
  */
 public final class HmacKey {
 
-  private static final String HMAC_SHA256 = "HmacSHA256";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final SecretKeySpec key;
+  /** Never handed out: {@link #toBytes()} and {@link #toBase64()} copy it. */
+  private final byte[] secret;
 
-  private HmacKey(byte[] keyBytes) {
-    if (keyBytes.length == 0) {
+  private HmacKey(byte[] secret) {
+    if (secret.length == 0) {
       throw new IllegalArgumentException("symmetric key is empty");
     }
-    this.key = new SecretKeySpec(keyBytes, HMAC_SHA256);
-    Arrays.fill(keyBytes, (byte) 0);
+    this.secret = secret;
   }
 
   /** Wraps raw key bytes; the array is copied and the caller's copy may be wiped. */
@@ -39,9 +38,9 @@ public final class HmacKey {
 
   /** A new key of {@code length} random bytes. */
   public static HmacKey generate(int length) {
-    byte[] bytes = new byte[length];
-    RANDOM.nextBytes(bytes);
-    return new HmacKey(bytes);
+    byte[] secret = new byte[length];
+    RANDOM.nextBytes(secret);
+    return new HmacKey(secret);
   }
 
   /**
@@ -51,13 +50,13 @@ public final class HmacKey {
    *     never repeats the text
    */
   public static HmacKey ofBase64(String base64) {
-    byte[] bytes;
+    byte[] secret;
     try {
-      bytes = Base64.getDecoder().decode(base64.strip());
+      secret = Base64.getDecoder().decode(base64.strip());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("symmetric key is not valid base64");
     }
-    return new HmacKey(bytes);
+    return new HmacKey(secret);
   }
 
   /**
@@ -70,14 +69,12 @@ public final class HmacKey {
 
   /** {@code HMAC-SHA256(this, data)}. */
   public byte[] mac(byte[] data) {
-    try {
-      Mac mac = Mac.getInstance(HMAC_SHA256);
-      mac.init(key);
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      // HmacSHA256 is mandatory in every Java platform; reaching this is a broken JRE.
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+    HMac hmac = new HMac(new SHA256Digest());
+    hmac.init(new KeyParameter(secret));
+    hmac.update(data, 0, data.length);
+    byte[] out = new byte[hmac.getMacSize()];
+    hmac.doFinal(out, 0);
+    return out;
   }
 
   /** True if {@code signature} is this key's HMAC of {@code data}, compared in constant time. */
@@ -87,12 +84,12 @@ public final class HmacKey {
 
   /** A copy of the key bytes, for an activation blob that carries the key to a TPM. */
   public byte[] toBytes() {
-    return key.getEncoded();
+    return secret.clone();
   }
 
   /** The key in base64: what the service API shows and the state file keeps. */
   public String toBase64() {
-    return Base64.getEncoder().encodeToString(key.getEncoded());
+    return Base64.getEncoder().encodeToString(secret);
   }
 
   @Override

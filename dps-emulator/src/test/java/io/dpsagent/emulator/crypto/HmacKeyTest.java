@@ -36,6 +36,15 @@ class HmacKeyTest {
   }
 
   @Test
+  void rfc4231TestCase6AKeyLongerThanTheBlockIsHashedFirst() {
+    HmacKey key = HmacKey.ofBytes(HEX.parseHex("aa".repeat(131)));
+
+    assertEquals(
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+        HEX.formatHex(key.mac(ascii("Test Using Larger Than Block-Size Key - Hash Key First"))));
+  }
+
+  @Test
   void groupKeyDerivationMatchesTheProtocolNotes() {
     HmacKey group = HmacKey.ofBase64(base64Of(0, 64));
 
