@@ -10,38 +10,40 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Published vectors only: RFC 4231 for HMAC-SHA256 and the protocol notes (4.3, 4.4) for DPS. */
 class HmacKeyTest {
 
   private static final HexFormat HEX = HexFormat.of();
 
-  @Test
-  void rfc4231TestCase1() {
-    HmacKey key = HmacKey.ofBytes(HEX.parseHex("0b".repeat(20)));
-
-    assertEquals(
-        "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
-        HEX.formatHex(key.mac(ascii("Hi There"))));
+  /** RFC 4231 cases 1, 2 and 6 (a key longer than SHA-256's block, which is hashed first). */
+  static Stream<Arguments> rfc4231() {
+    return Stream.of(
+        Arguments.of(
+            "0b".repeat(20),
+            "Hi There",
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+        Arguments.of(
+            "4a656665",
+            "what do ya want for nothing?",
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+        Arguments.of(
+            "aa".repeat(131),
+            "Test Using Larger Than Block-Size Key - Hash Key First",
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"));
   }
 
-  @Test
-  void rfc4231TestCase2() {
-    HmacKey key = HmacKey.ofBytes(ascii("Jefe"));
+  @ParameterizedTest
+  @MethodSource("rfc4231")
+  void rfc4231Vectors(String keyHex, String data, String macHex) {
+    HmacKey key = HmacKey.ofBytes(HEX.parseHex(keyHex));
 
-    assertEquals(
-        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
-        HEX.formatHex(key.mac(ascii("what do ya want for nothing?"))));
-  }
-
-  @Test
-  void rfc4231TestCase6AKeyLongerThanTheBlockIsHashedFirst() {
-    HmacKey key = HmacKey.ofBytes(HEX.parseHex("aa".repeat(131)));
-
-    assertEquals(
-        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
-        HEX.formatHex(key.mac(ascii("Test Using Larger Than Block-Size Key - Hash Key First"))));
+    assertEquals(macHex, HEX.formatHex(key.mac(ascii(data))));
   }
 
   @Test
