@@ -26,6 +26,11 @@ public final class Requests {
     this.dir = dir;
   }
 
+  /** The requests of an existing directory (tests). */
+  static Requests of(Path dir) {
+    return new Requests(dir);
+  }
+
   /** The request directory of these outputs, without creating it (for the CLI). */
   public static Path directory(OutputConfig output) {
     return output.tokenDir().resolve(DIRECTORY);
