@@ -7,7 +7,7 @@ import java.util.function.Supplier;
  * The agent's log: one line per event, at one of four levels, to one {@link Sink} that the command
  * line chooses ({@code cli.Logging}). Not {@code java.util.logging}: starting its {@code
  * LogManager} (a properties file, a service look-up on the class path, the handlers) cost every run
- * about 20 ms of a ~350 ms provisioning (docs/benchmarks.md), for four levels and one destination.
+ * about 10 ms of a ~350 ms provisioning (docs/benchmarks.md), for four levels and one destination.
  *
  * <p>Log statements never format secrets; what reaches a sink is printed as it is.
  */
