@@ -2,11 +2,8 @@ package io.dpsagent.emulator.service;
 
 import static io.dpsagent.emulator.service.ServiceReplies.body;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsagent.emulator.device.FaultPlanJson;
 import io.dpsagent.emulator.device.Faults;
-import io.dpsagent.emulator.encoding.Json;
-import io.dpsagent.emulator.registry.OperationCounts;
 import io.dpsagent.emulator.registry.Registry;
 import java.util.List;
 import java.util.logging.Logger;
@@ -31,18 +28,7 @@ final class EmulatorResource {
     if (!request.method().equals("GET")) {
       return replies.notAllowed("GET");
     }
-    OperationCounts counts = registry.operationCounts();
-    ObjectNode json = Json.MAPPER.createObjectNode();
-    json.put("deviceRegistrations", counts.deviceRegistrations());
-    json.put("deviceReregistrations", counts.deviceReregistrations());
-    json.put("enrollmentAdds", counts.enrollmentAdds());
-    json.put("enrollmentUpdates", counts.enrollmentUpdates());
-    json.put("enrollmentGroupAdds", counts.enrollmentGroupAdds());
-    json.put("enrollmentGroupUpdates", counts.enrollmentGroupUpdates());
-    json.put("total", counts.total());
-    // Not billed, so not in the total: registrations that ended failed or disabled.
-    json.put("failedRegistrations", counts.failedRegistrations());
-    return ServiceReply.ok(json);
+    return ServiceReply.ok(OperationCountsJson.toJson(registry.operationCounts()));
   }
 
   /** {@code /emulator/faults}: read, replace (scripts and draws start over) or remove the plan. */

@@ -16,6 +16,7 @@ import io.dpsagent.emulator.registry.Versioned;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Individual enrollments and enrollment groups in the JSON of the DPS service API ({@code
@@ -99,11 +100,7 @@ public final class EnrollmentJson {
   public static IndividualEnrollment individualFromJson(
       JsonNode json, String urlId, Optional<IndividualEnrollment> replaced)
       throws InvalidRequestException {
-    String registrationId = idInBody(json, "registrationId", urlId);
-    if (!RegistrationIdRules.isValid(registrationId)) {
-      throw new InvalidRequestException(
-          "registrationId must be " + RegistrationIdRules.REGISTRATION_ID_RULE);
-    }
+    String registrationId = idInBody(json, REGISTRATION_ID, urlId);
     Optional<String> deviceId = optionalText(json, "deviceId");
     return MAPPER.individual(
         registrationId, deviceId, attestation(json, false, replaced), fields(json));
@@ -113,22 +110,33 @@ public final class EnrollmentJson {
   public static EnrollmentGroup groupFromJson(
       JsonNode json, String urlId, Optional<EnrollmentGroup> replaced)
       throws InvalidRequestException {
-    String id = idInBody(json, "enrollmentGroupId", urlId);
-    if (!RegistrationIdRules.isValidGroupId(id)) {
-      throw new InvalidRequestException(
-          "enrollmentGroupId must be " + RegistrationIdRules.GROUP_ID_RULE);
-    }
+    String id = idInBody(json, ENROLLMENT_GROUP_ID, urlId);
     return MAPPER.group(id, attestation(json, true, replaced), fields(json));
   }
 
+  /** The body field that names an enrollment, and the syntax the service requires of it. */
+  private record IdField(String name, Predicate<String> valid, String rule) {}
+
+  private static final IdField REGISTRATION_ID =
+      new IdField(
+          "registrationId", RegistrationIdRules::isValid, RegistrationIdRules.REGISTRATION_ID_RULE);
+  private static final IdField ENROLLMENT_GROUP_ID =
+      new IdField(
+          "enrollmentGroupId",
+          RegistrationIdRules::isValidGroupId,
+          RegistrationIdRules.GROUP_ID_RULE);
+
   // The ID may be left out of the body; if given, it must be the URL's, in any case (both IDs are
   // case-insensitive).
-  private static String idInBody(JsonNode json, String field, String urlId)
+  private static String idInBody(JsonNode json, IdField field, String urlId)
       throws InvalidRequestException {
     requireObject(json, "the body");
-    String id = optionalText(json, field).orElse(urlId);
+    String id = optionalText(json, field.name()).orElse(urlId);
     if (!id.equalsIgnoreCase(urlId)) {
-      throw new InvalidRequestException(field + " differs from the one in the URL");
+      throw new InvalidRequestException(field.name() + " differs from the one in the URL");
+    }
+    if (!field.valid().test(id)) {
+      throw new InvalidRequestException(field.name() + " must be " + field.rule());
     }
     return id;
   }

@@ -16,6 +16,7 @@ import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.registry.Versioned;
 import io.dpsagent.emulator.service.EnrollmentJson;
 import io.dpsagent.emulator.service.InvalidRequestException;
+import io.dpsagent.emulator.service.OperationCountsJson;
 import io.dpsagent.emulator.service.RegistrationJson;
 import io.dpsagent.emulator.service.SharedAccessPolicy;
 import java.io.IOException;
@@ -199,15 +200,7 @@ public final class StateStore implements AutoCloseable {
         .forEach(v -> groups.add(EnrollmentJson.groupToJson(v, true)));
     ArrayNode records = root.putArray("registrations");
     registry.registrations().forEach(r -> records.add(RegistrationJson.toStateJson(r)));
-    OperationCounts counts = registry.operationCounts();
-    ObjectNode operations = root.putObject("operations");
-    operations.put("deviceRegistrations", counts.deviceRegistrations());
-    operations.put("deviceReregistrations", counts.deviceReregistrations());
-    operations.put("enrollmentAdds", counts.enrollmentAdds());
-    operations.put("enrollmentUpdates", counts.enrollmentUpdates());
-    operations.put("enrollmentGroupAdds", counts.enrollmentGroupAdds());
-    operations.put("enrollmentGroupUpdates", counts.enrollmentGroupUpdates());
-    operations.put("failedRegistrations", counts.failedRegistrations());
+    root.set("operations", OperationCountsJson.toStateJson(registry.operationCounts()));
     return root;
   }
 

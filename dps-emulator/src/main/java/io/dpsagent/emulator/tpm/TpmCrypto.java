@@ -2,8 +2,10 @@ package io.dpsagent.emulator.tpm;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.MessageDigest;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.util.Arrays;
 import javax.crypto.Cipher;
@@ -64,46 +66,66 @@ public final class TpmCrypto {
   public static byte[] oaepEncrypt(RSAPublicKey key, byte[] data, String label) {
     byte[] ascii = label.getBytes(StandardCharsets.US_ASCII);
     byte[] labelBytes = Arrays.copyOf(ascii, ascii.length + 1);
-    try {
-      Cipher rsa = Cipher.getInstance("RSA/ECB/OAEPPadding");
-      rsa.init(
-          Cipher.ENCRYPT_MODE,
-          key,
-          new OAEPParameterSpec(
-              "SHA-256", "MGF1", MGF1ParameterSpec.SHA256, new PSource.PSpecified(labelBytes)));
-      return rsa.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("RSA-OAEP with SHA-256 is part of every Java platform", e);
-    }
+    return encrypt(
+        "RSA-OAEP with SHA-256",
+        "RSA/ECB/OAEPPadding",
+        key,
+        new OAEPParameterSpec(
+            "SHA-256", "MGF1", MGF1ParameterSpec.SHA256, new PSource.PSpecified(labelBytes)),
+        data);
   }
 
   /** AES in CFB mode with 128-bit feedback and an all-zero IV, as TPM wrappers use it. */
   public static byte[] aesCfbEncrypt(byte[] key, byte[] data) {
-    try {
-      Cipher aes = Cipher.getInstance("AES/CFB/NoPadding");
-      aes.init(
-          Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
-      return aes.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-CFB is part of every Java platform", e);
-    }
+    return encrypt(
+        "AES-CFB",
+        "AES/CFB/NoPadding",
+        new SecretKeySpec(key, "AES"),
+        new IvParameterSpec(new byte[16]),
+        data);
   }
 
   public static byte[] hmacSha256(byte[] key, byte[] data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every Java platform", e);
-    }
+    return withPlatformAlgorithm(
+        "HmacSHA256",
+        () -> {
+          Mac mac = Mac.getInstance("HmacSHA256");
+          mac.init(new SecretKeySpec(key, "HmacSHA256"));
+          return mac.doFinal(data);
+        });
   }
 
   public static byte[] sha256(byte[] data) {
+    return withPlatformAlgorithm(
+        "SHA-256", () -> MessageDigest.getInstance("SHA-256").digest(data));
+  }
+
+  private static byte[] encrypt(
+      String algorithm,
+      String transformation,
+      Key key,
+      AlgorithmParameterSpec parameters,
+      byte[] data) {
+    return withPlatformAlgorithm(
+        algorithm,
+        () -> {
+          Cipher cipher = Cipher.getInstance(transformation);
+          cipher.init(Cipher.ENCRYPT_MODE, key, parameters);
+          return cipher.doFinal(data);
+        });
+  }
+
+  private interface Primitive {
+    byte[] apply() throws GeneralSecurityException;
+  }
+
+  // Every primitive here is one the Java platform must provide, so a failure is a broken runtime,
+  // not something a caller could handle.
+  private static byte[] withPlatformAlgorithm(String algorithm, Primitive primitive) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
+      return primitive.apply();
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+      throw new IllegalStateException(algorithm + " is part of every Java platform", e);
     }
   }
 }

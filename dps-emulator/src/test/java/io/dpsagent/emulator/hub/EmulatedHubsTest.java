@@ -85,12 +85,18 @@ class EmulatedHubsTest {
     return device;
   }
 
+  /** A device connected to {@code hub} and subscribed to its twin responses. */
+  private HubClient connectForTwin(String hub) throws Exception {
+    HubClient device = connect(hub);
+    device.subscribe(HubTopics.TWIN_RESPONSES);
+    return device;
+  }
+
   @Test
   void aRegisteredDeviceReadsItsInitialTwinAndItsTelemetryIsCounted() throws Exception {
     enroll(HUB_A, true);
     assertEquals(HUB_A, register());
-    try (HubClient device = connect(HUB_A)) {
-      device.subscribe(HubTopics.TWIN_RESPONSES);
+    try (HubClient device = connectForTwin(HUB_A)) {
       assertEquals(
           JSON.readTree("{\"interval\":30,\"$version\":1}"),
           device.getTwin(1).json().get("desired"));
@@ -113,8 +119,7 @@ class EmulatedHubsTest {
   void aDeviceMovedToAnotherHubIsDroppedByTheOldOneAndKeepsItsTwinWhenMigrated() throws Exception {
     enroll(HUB_A, true);
     register();
-    try (HubClient onA = connect(HUB_A)) {
-      onA.subscribe(HubTopics.TWIN_RESPONSES);
+    try (HubClient onA = connectForTwin(HUB_A)) {
       assertEquals(
           "$iothub/twin/res/204/?$rid=2&$version=2",
           onA.reportProperties(2, "{\"fw\":\"1.0\"}").topic());
@@ -124,8 +129,7 @@ class EmulatedHubsTest {
     }
     MqttException refused = assertThrows(MqttException.class, () -> connect(HUB_A).close());
     assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refused.getReasonCode());
-    try (HubClient onB = connect(HUB_B)) {
-      onB.subscribe(HubTopics.TWIN_RESPONSES);
+    try (HubClient onB = connectForTwin(HUB_B)) {
       assertEquals("1.0", onB.getTwin(3).json().get("reported").get("fw").asText());
     }
   }
@@ -134,14 +138,12 @@ class EmulatedHubsTest {
   void aDeviceMovedWithoutMigrationStartsFromTheInitialTwin() throws Exception {
     enroll(HUB_A, false);
     register();
-    try (HubClient onA = connect(HUB_A)) {
-      onA.subscribe(HubTopics.TWIN_RESPONSES);
+    try (HubClient onA = connectForTwin(HUB_A)) {
       onA.reportProperties(2, "{\"fw\":\"1.0\"}");
     }
     enroll(HUB_B, false);
     register();
-    try (HubClient onB = connect(HUB_B)) {
-      onB.subscribe(HubTopics.TWIN_RESPONSES);
+    try (HubClient onB = connectForTwin(HUB_B)) {
       assertEquals(JSON.readTree("{\"$version\":1}"), onB.getTwin(3).json().get("reported"));
     }
   }

@@ -60,27 +60,22 @@ class MqttFaultInjectionTest extends MqttFixture {
   @Test
   void aTruncatedReplyCarriesHalfTheJson() throws IOException {
     script(RequestKind.REGISTER, "truncated");
-    try (RawMqttConnection device = connected("mqtt-truncated-1")) {
-      MqttPublishMessage reply = registerReply(device);
+    Reply reply = firstRegisterReply("mqtt-truncated-1");
 
-      assertEquals(
-          "$dps/registrations/res/202/?$rid=1&retry-after=3", reply.variableHeader().topicName());
-      String payload = reply.content().toString(StandardCharsets.UTF_8);
-      assertTrue(payload.startsWith("{\"operationId\":\""), payload);
-      assertThrows(IOException.class, () -> new ObjectMapper().readTree(payload));
-    }
+    assertEquals("$dps/registrations/res/202/?$rid=1&retry-after=3", reply.topic());
+    String payload = new String(reply.payload(), StandardCharsets.UTF_8);
+    assertTrue(payload.startsWith("{\"operationId\":\""), payload);
+    assertThrows(IOException.class, () -> new ObjectMapper().readTree(payload));
   }
 
   @Test
   void aMalformedReplyIsNotJson() throws IOException {
     script(RequestKind.REGISTER, "malformed");
-    try (RawMqttConnection device = connected("mqtt-malformed-1")) {
-      MqttPublishMessage reply = registerReply(device);
+    Reply reply = firstRegisterReply("mqtt-malformed-1");
 
-      assertArrayEquals(
-          "<html><body>502 Bad Gateway</body></html>".getBytes(StandardCharsets.UTF_8),
-          ByteBufUtil.getBytes(reply.content()));
-    }
+    assertArrayEquals(
+        "<html><body>502 Bad Gateway</body></html>".getBytes(StandardCharsets.UTF_8),
+        reply.payload());
   }
 
   @Test
@@ -110,11 +105,19 @@ class MqttFaultInjectionTest extends MqttFixture {
             FaultPlan.of(
                 0,
                 FaultRule.random(1, List.of(Fault.parse("503"))).onlyOver(DeviceTransport.HTTPS)));
-    try (RawMqttConnection device = connected("mqtt-untouched-1")) {
-      MqttPublishMessage reply = registerReply(device);
+    Reply reply = firstRegisterReply("mqtt-untouched-1");
 
-      assertEquals(
-          "$dps/registrations/res/202/?$rid=1&retry-after=3", reply.variableHeader().topicName());
+    assertEquals("$dps/registrations/res/202/?$rid=1&retry-after=3", reply.topic());
+  }
+
+  /** A reply's topic and payload, copied out so they outlive the connection. */
+  private record Reply(String topic, byte[] payload) {}
+
+  /** Connects a newly enrolled device, sends its register request 1 and returns the reply. */
+  private Reply firstRegisterReply(String registrationId) throws IOException {
+    try (RawMqttConnection device = connected(registrationId)) {
+      MqttPublishMessage reply = registerReply(device);
+      return new Reply(reply.variableHeader().topicName(), ByteBufUtil.getBytes(reply.content()));
     }
   }
 
