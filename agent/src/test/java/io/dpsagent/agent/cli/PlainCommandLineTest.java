@@ -17,9 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -79,26 +82,36 @@ class PlainCommandLineTest {
             .formatted(ProcessHandle.current().pid()));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("acceptedLines")
+  void acceptedLinesHoldWhatPicocliParsesFromThem(List<String> line) {
+    String[] args = line.toArray(String[]::new);
+    Optional<ContextCommand> plain = PlainCommandLine.parse(args, NOWHERE);
+    assertTrue(plain.isPresent(), line.toString());
+    assertEquals(options(picocliParse(args)), options(plain.get()), line.toString());
+  }
+
+  static Stream<List<String>> acceptedLines() {
+    return Stream.of(
+        List.of("status"),
+        List.of("status", "--json"),
+        List.of("status", "--config", "/etc/dps-agent/other.toml"),
+        List.of("status", "--config=relative/c.toml", "--json"),
+        List.of("status", "--json", "--config", "status"),
+        List.of("status", "--config", "with space.toml"),
+        List.of("status", "--config", "\"quoted\".toml"),
+        List.of("status", "--config", "=x"),
+        List.of("provision"),
+        List.of("provision", "--json"),
+        List.of("provision", "-v"),
+        List.of("provision", "--verbose", "--json"),
+        List.of("provision", "--config", "/etc/dps-agent/other.toml", "-v"),
+        List.of("provision", "--json", "--config=relative/c.toml", "--verbose"),
+        List.of("provision", "--config", "provision"));
+  }
+
   @Test
-  void acceptedLinesHoldWhatPicocliParsesFromThem() {
-    for (List<String> line :
-        List.of(
-            List.of("status"),
-            List.of("status", "--json"),
-            List.of("status", "--config", "/etc/dps-agent/other.toml"),
-            List.of("status", "--config=relative/c.toml", "--json"),
-            List.of("status", "--json", "--config", "status"),
-            List.of("status", "--config", "with space.toml"),
-            List.of("status", "--config", "\"quoted\".toml"),
-            List.of("status", "--config", "=x"))) {
-      String[] args = line.toArray(String[]::new);
-      Optional<ContextCommand> plain = PlainCommandLine.parse(args, NOWHERE);
-      assertTrue(plain.isPresent(), line.toString());
-      StatusCommand parsed = picocliParse(args);
-      StatusCommand status = (StatusCommand) plain.get();
-      assertEquals(parsed.json, status.json, line.toString());
-      assertEquals(parsed.config.file, status.config.file, line.toString());
-    }
+  void aStatusLineWithoutConfigReadsTheDefaultFile() {
     assertEquals(
         ConfigLoader.DEFAULT_PATH,
         ((StatusCommand) PlainCommandLine.parse(new String[] {"status"}, NOWHERE).get())
@@ -234,30 +247,6 @@ class PlainCommandLineTest {
   }
 
   @Test
-  void acceptedProvisionLinesHoldWhatPicocliParsesFromThem() {
-    for (List<String> line :
-        List.of(
-            List.of("provision"),
-            List.of("provision", "--json"),
-            List.of("provision", "-v"),
-            List.of("provision", "--verbose", "--json"),
-            List.of("provision", "--config", "/etc/dps-agent/other.toml", "-v"),
-            List.of("provision", "--json", "--config=relative/c.toml", "--verbose"),
-            List.of("provision", "--config", "provision"))) {
-      String[] args = line.toArray(String[]::new);
-      Optional<ContextCommand> plain = PlainCommandLine.parse(args, NOWHERE);
-      assertTrue(plain.isPresent(), line.toString());
-      CommandSpec spec = ProvisionCommand.spec(NOWHERE);
-      new CommandLine(spec).parseArgs(Arrays.copyOfRange(args, 1, args.length));
-      ProvisionCommand parsed = (ProvisionCommand) spec.userObject();
-      ProvisionCommand provision = (ProvisionCommand) plain.get();
-      assertEquals(parsed.json.json, provision.json.json, line.toString());
-      assertEquals(parsed.verbose.verbose, provision.verbose.verbose, line.toString());
-      assertEquals(parsed.config.file, provision.config.file, line.toString());
-    }
-  }
-
-  @Test
   void everyOtherProvisionLineIsLeftToPicocli() {
     for (List<String> line :
         List.of(
@@ -309,10 +298,20 @@ class PlainCommandLineTest {
   }
 
   /** What picocli makes of {@code args}, as {@link Main} builds the command's model. */
-  private static StatusCommand picocliParse(String[] args) {
-    CommandSpec spec = StatusCommand.spec(NOWHERE);
+  private static ContextCommand picocliParse(String[] args) {
+    CommandSpec spec =
+        args[0].equals("status") ? StatusCommand.spec(NOWHERE) : ProvisionCommand.spec(NOWHERE);
     new CommandLine(spec).parseArgs(Arrays.copyOfRange(args, 1, args.length));
-    return (StatusCommand) spec.userObject();
+    return (ContextCommand) spec.userObject();
+  }
+
+  /** The options a status or provision command was given, so that two parses compare whole. */
+  private static List<Object> options(ContextCommand command) {
+    if (command instanceof StatusCommand status) {
+      return Arrays.asList(status.json, status.config.file);
+    }
+    ProvisionCommand provision = (ProvisionCommand) command;
+    return Arrays.asList(provision.json.json, provision.verbose.verbose, provision.config.file);
   }
 
   private static Main.Context context(ByteArrayOutputStream out) {

@@ -210,6 +210,11 @@ class RegistrationClientTest {
     return failure(kind, client(4, Duration.ofMinutes(5)));
   }
 
+  /** Registration fails as {@code kind} with exactly {@code message}. */
+  private void assertFails(Kind kind, String message) {
+    assertEquals(message, failure(kind).getMessage());
+  }
+
   private static AgentException failure(Kind kind, RegistrationClient client) {
     AgentException e = assertThrows(AgentException.class, () -> client.register(REQUEST));
     assertEquals(kind, e.kind(), e.getMessage());
@@ -251,11 +256,10 @@ class RegistrationClientTest {
     for (int i = 0; i < 4; i++) {
       script.add(new ConnectException("Connection refused"));
     }
-    AgentException e = failure(Kind.TRANSIENT);
-    assertEquals(
+    assertFails(
+        Kind.TRANSIENT,
         "giving up after 4 attempts registering with https://dps.example; "
-            + "last error: connection refused or unreachable",
-        e.getMessage());
+            + "last error: connection refused or unreachable");
     assertEquals(4, calls.size());
     assertEquals(3, sleeps.size());
   }
@@ -292,21 +296,19 @@ class RegistrationClientTest {
             401,
             null,
             "{\"errorCode\":401002,\"trackingId\":\"t-1\",\"message\":\"Unauthorized\"}"));
-    AgentException e = failure(Kind.ATTESTATION_REJECTED);
-    assertEquals(
+    assertFails(
+        Kind.ATTESTATION_REJECTED,
         "attestation rejected: DPS answered 401 (errorCode 401002: Unauthorized (tracking ID t-1)); "
-            + "check the registration ID and key against the enrollment",
-        e.getMessage());
+            + "check the registration ID and key against the enrollment");
     assertEquals(1, calls.size());
   }
 
   @Test
   void blamesTheClockWhenTheServerDateIsFarOff() {
     script.add(new DpsResponse(401, Optional.empty(), Optional.of(now.plusSeconds(3600)), "{}"));
-    AgentException e = failure(Kind.ATTESTATION_REJECTED);
-    assertEquals(
-        "attestation rejected: device clock is 3600 s behind DPS; fix the time (NTP) and retry",
-        e.getMessage());
+    assertFails(
+        Kind.ATTESTATION_REJECTED,
+        "attestation rejected: device clock is 3600 s behind DPS; fix the time (NTP) and retry");
   }
 
   @Test
@@ -318,10 +320,9 @@ class RegistrationClientTest {
             null,
             "{\"operationId\":\"op-1\",\"status\":\"disabled\",\"registrationState\":"
                 + "{\"registrationId\":\"dev-1\",\"status\":\"disabled\",\"errorCode\":401004,\"errorMessage\":\"Enrollment disabled\"}}"));
-    AgentException e = failure(Kind.REFUSED);
-    assertEquals(
-        "DPS reports the enrollment of 'dev-1' as disabled (errorCode 401004: Enrollment disabled)",
-        e.getMessage());
+    assertFails(
+        Kind.REFUSED,
+        "DPS reports the enrollment of 'dev-1' as disabled (errorCode 401004: Enrollment disabled)");
   }
 
   @Test
@@ -333,18 +334,16 @@ class RegistrationClientTest {
             null,
             "{\"operationId\":\"op-1\",\"status\":\"failed\",\"registrationState\":"
                 + "{\"registrationId\":\"dev-1\",\"status\":\"failed\",\"errorCode\":400208,\"errorMessage\":\"no hub\"}}"));
-    AgentException e = failure(Kind.REFUSED);
-    assertEquals(
-        "DPS reports registration of 'dev-1' as failed (errorCode 400208: no hub)", e.getMessage());
+    assertFails(
+        Kind.REFUSED, "DPS reports registration of 'dev-1' as failed (errorCode 400208: no hub)");
   }
 
   @Test
   void badRequestIsFatalWithExitCode4() {
     script.add(reply(400, null, "{\"errorCode\":400004,\"message\":\"bad registration ID\"}"));
-    AgentException e = failure(Kind.REFUSED);
-    assertEquals(
-        "registration refused: DPS answered 400 (errorCode 400004: bad registration ID)",
-        e.getMessage());
+    assertFails(
+        Kind.REFUSED,
+        "registration refused: DPS answered 400 (errorCode 400004: bad registration ID)");
   }
 
   @Test

@@ -12,17 +12,7 @@ import tss.tpm.TPM_RH;
  * HMAC-SHA256 computed inside the TPM with a persistent keyed-hash key. Data longer than the TPM's
  * input buffer goes through an HMAC sequence.
  */
-final class TpmHmacSigner implements SasSigner {
-
-  private final TpmAttestor owner;
-  private final int keyHandle;
-  private final int maxInput;
-
-  TpmHmacSigner(TpmAttestor owner, int keyHandle, int maxInput) {
-    this.owner = owner;
-    this.keyHandle = keyHandle;
-    this.maxInput = maxInput;
-  }
+record TpmHmacSigner(TpmAttestor owner, int keyHandle, int maxInput) implements SasSigner {
 
   @Override
   public byte[] sign(byte[] data) throws HsmException {

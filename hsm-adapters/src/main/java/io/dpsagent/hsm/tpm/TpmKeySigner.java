@@ -24,7 +24,7 @@ import tss.tpm.TPM_HANDLE;
  * handshake signs once, and a TPM restarted since the last handshake is just reopened. A persistent
  * key needs no transient handle, so nothing is left loaded whatever happens.
  */
-final class TpmKeySigner {
+record TpmKeySigner(TctiSpec tcti, int handle, TpmKeyType type, TpmTimeouts timeouts) {
 
   /** How a signature is formed; the key's own scheme is NULL, so every signature names one. */
   enum Scheme {
@@ -35,30 +35,6 @@ final class TpmKeySigner {
   }
 
   static final int SHA256_LENGTH = 32;
-
-  private final TctiSpec tcti;
-  private final int handle;
-  private final TpmKeyType type;
-  private final TpmTimeouts timeouts;
-
-  TpmKeySigner(TctiSpec tcti, int handle, TpmKeyType type, TpmTimeouts timeouts) {
-    this.tcti = tcti;
-    this.handle = handle;
-    this.type = type;
-    this.timeouts = timeouts;
-  }
-
-  TpmKeyType type() {
-    return type;
-  }
-
-  int handle() {
-    return handle;
-  }
-
-  TctiSpec tcti() {
-    return tcti;
-  }
 
   /** Signs a SHA-256 digest inside the TPM. */
   byte[] sign(byte[] digest, Scheme scheme) throws HsmException {
