@@ -58,16 +58,9 @@ class NodeServiceSdkTest {
   void individualEnrollmentIsCreatedReadUpdatedWithItsEtagQueriedAndDeleted() throws Exception {
     Kind<IndividualEnrollment> kind = individualEnrollments();
     String id = newId("enrollment");
-    ObjectNode enrollment =
-        NodeScripts.JSON
-            .createObjectNode()
-            .put("registrationId", id)
-            .put("deviceId", id + "-device-1")
-            .put("provisioningStatus", "enabled");
-    enrollment.set("attestation", symmetricKeyAttestation());
+    ObjectNode enrollment = kind.newBody(id).put("deviceId", id + "-device-1");
 
-    Versioned<IndividualEnrollment> stored =
-        assertCreatedAndRead(kind, id, enrollment, "registrationId", "deviceId");
+    Versioned<IndividualEnrollment> stored = assertCreatedAndRead(kind, id, enrollment, "deviceId");
 
     assertEquals(Optional.of(id + "-device-1"), stored.value().deviceId());
     assertTrue(
@@ -85,15 +78,9 @@ class NodeServiceSdkTest {
   void enrollmentGroupIsCreatedReadUpdatedWithItsEtagQueriedAndDeleted() throws Exception {
     Kind<EnrollmentGroup> kind = enrollmentGroups();
     String groupId = newId("group");
-    ObjectNode group =
-        NodeScripts.JSON
-            .createObjectNode()
-            .put("enrollmentGroupId", groupId)
-            .put("provisioningStatus", "enabled");
-    group.set("attestation", symmetricKeyAttestation());
+    ObjectNode group = kind.newBody(groupId);
 
-    Versioned<EnrollmentGroup> stored =
-        assertCreatedAndRead(kind, groupId, group, "enrollmentGroupId");
+    Versioned<EnrollmentGroup> stored = assertCreatedAndRead(kind, groupId, group);
 
     assertEquals(ProvisioningStatus.ENABLED, stored.value().provisioningStatus());
     ObjectNode update =
@@ -194,6 +181,14 @@ class NodeServiceSdkTest {
     String deleteMethod() {
       return "delete" + noun;
     }
+
+    /** A body for a new enabled record {@code id} with a symmetric-key attestation. */
+    ObjectNode newBody(String id) {
+      ObjectNode body =
+          NodeScripts.JSON.createObjectNode().put(idField, id).put("provisioningStatus", "enabled");
+      body.set("attestation", symmetricKeyAttestation());
+      return body;
+    }
   }
 
   private Kind<IndividualEnrollment> individualEnrollments() {
@@ -225,8 +220,8 @@ class NodeServiceSdkTest {
 
   /**
    * Creates {@code body} with the SDK and reads record {@code id} back: both answers are 200 with
-   * the stored etag, the attestation sent and the {@code echoed} fields as sent; returns what the
-   * registry stored.
+   * the ID, the stored etag, the attestation sent and the {@code echoed} fields as sent; returns
+   * what the registry stored.
    */
   private <T> Versioned<T> assertCreatedAndRead(
       Kind<T> kind, String id, ObjectNode body, String... echoed) throws Exception {
@@ -237,6 +232,7 @@ class NodeServiceSdkTest {
     Versioned<T> stored = kind.version().apply(id).orElseThrow();
     for (JsonNode answer : created) {
       assertEquals(200, answer.path("httpStatus").asInt(), answer.toString());
+      assertEchoes(answer, body, kind.idField());
       assertEchoes(answer, body, echoed);
       assertEquals(stored.etag(), answer.path("body").path("etag").asText());
       assertEquals(body.path("attestation"), answer.path("body").path("attestation"));
