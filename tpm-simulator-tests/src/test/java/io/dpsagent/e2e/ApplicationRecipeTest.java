@@ -73,6 +73,10 @@ class ApplicationRecipeTest {
     return enrollment.withOptions(enrollment.options().withInitialTwin(initialTwin()));
   }
 
+  private static EnrollmentGroup withTwin(EnrollmentGroup group) throws Exception {
+    return group.withOptions(group.options().withInitialTwin(initialTwin()));
+  }
+
   @Test
   void anIndividualKeyConnectsWithTheConnectionString() throws Exception {
     String key = Device.newKey();
@@ -87,10 +91,9 @@ class ApplicationRecipeTest {
   @Test
   void aGroupDerivedKeyConnectsWithTheConnectionString() throws Exception {
     String groupKey = Device.newKey();
-    EnrollmentGroup group = EnrollmentGroup.symmetricKey("recipe-group", groupKey);
     emulator
         .registry()
-        .addEnrollmentGroup(group.withOptions(group.options().withInitialTwin(initialTwin())));
+        .addEnrollmentGroup(withTwin(EnrollmentGroup.symmetricKey("recipe-group", groupKey)));
     Device device = Device.named(home, "recipe-member").endpoint(emulator).groupKey(groupKey);
     provision(device);
     assertFullyProvisioned(device, application(device));

@@ -1,6 +1,7 @@
 package io.dpsagent.e2e;
 
 import static io.dpsagent.e2e.IssuingDevices.issuanceTable;
+import static io.dpsagent.e2e.IssuingDevices.issuing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -150,11 +151,10 @@ class CertificateIssuanceTest {
   @Test
   void anX509DeviceWithAFileKeyGetsItsOperationalCertificate() throws Exception {
     TestPki.Leaf leaf = FLEET_CA.leaf("issued-x509", TestPki.KeyType.EC_P256);
-    IndividualEnrollment enrollment = IndividualEnrollment.x509("issued-x509", leaf.certificate());
     emulator
         .registry()
         .addIndividualEnrollment(
-            enrollment.withOptions(enrollment.options().withCertificateIssuance(true)));
+            issuing(IndividualEnrollment.x509("issued-x509", leaf.certificate()), true));
     Device device = new Device(home).endpoint(emulator).x509(leaf);
     device.config(issuanceTable(home.resolve("operational.pem").toUri().toString(), ""));
 
@@ -169,10 +169,9 @@ class CertificateIssuanceTest {
   @Test
   void aGroupMemberGetsACertificateToo() throws Exception {
     String groupKey = Device.newKey();
-    EnrollmentGroup group = EnrollmentGroup.symmetricKey("issuing-group", groupKey);
     emulator
         .registry()
-        .addEnrollmentGroup(group.withOptions(group.options().withCertificateIssuance(true)));
+        .addEnrollmentGroup(issuing(EnrollmentGroup.symmetricKey("issuing-group", groupKey)));
     Device device = Device.named(home, "issued-member").endpoint(emulator).groupKey(groupKey);
     device.config(issuanceTable(home.resolve("member-key.pem").toUri().toString(), ""));
 
@@ -318,13 +317,11 @@ class CertificateIssuanceTest {
     assertEquals(0, identity.exitCode(), identity.toString());
     JsonNode tpmIdentity = JSON.readTree(identity.stdout());
     String id = tpmIdentity.get("registrationId").textValue();
-    IndividualEnrollment enrollment =
-        IndividualEnrollment.tpm(
-            id, Base64.getDecoder().decode(tpmIdentity.get("endorsementKey").textValue()));
+    byte[] endorsementKey =
+        Base64.getDecoder().decode(tpmIdentity.get("endorsementKey").textValue());
     emulator
         .registry()
-        .addIndividualEnrollment(
-            enrollment.withOptions(enrollment.options().withCertificateIssuance(true)));
+        .addIndividualEnrollment(issuing(IndividualEnrollment.tpm(id, endorsementKey), true));
     int handle = 0x81000131;
     device.config(
         issuanceTable(String.format("tpm:handle=0x%08X", handle), "")

@@ -66,29 +66,28 @@ class CertificateRenewalTest {
     String id = "renew-same-key";
     Path key = home.resolve("renew-key.pem");
     Device device = issuingDevice(id, key, "renew_at_fraction = 0.5\n");
-    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
-    try {
-      IssuedCertificate first = awaitFirstCertificate(device);
-      X509Certificate firstLeaf = leaf(first.file());
-      byte[] keyBytes = Files.readAllBytes(key);
+    RunningDaemon.whileServing(
+        device.writeConfig(),
+        daemon -> {
+          IssuedCertificate first = awaitFirstCertificate(device);
+          X509Certificate firstLeaf = leaf(first.file());
+          byte[] keyBytes = Files.readAllBytes(key);
 
-      Swap swap = watchUntilRenewed(device, first, false);
+          Swap swap = watchUntilRenewed(device, first, false);
 
-      assertTrue(swap.at().isBefore(first.notAfter()), swap.at() + " vs " + first.notAfter());
-      IssuedCertificate second = swap.renewed();
-      X509Certificate secondLeaf = leaf(second.file());
-      assertNotEquals(firstLeaf.getSerialNumber(), secondLeaf.getSerialNumber());
-      assertTrue(second.notAfter().isAfter(first.notAfter()));
-      assertEquals(first.file(), second.file(), "the same key is renewed in place");
-      assertEquals(fingerprint(secondLeaf), second.sha256Fingerprint());
-      assertArrayEquals(keyBytes, Files.readAllBytes(key), "the key is kept");
-      assertTrue(certifies(secondLeaf, readKey(key).orElseThrow()));
-      assertStatusShowsRenewal(device);
+          assertTrue(swap.at().isBefore(first.notAfter()), swap.at() + " vs " + first.notAfter());
+          IssuedCertificate second = swap.renewed();
+          X509Certificate secondLeaf = leaf(second.file());
+          assertNotEquals(firstLeaf.getSerialNumber(), secondLeaf.getSerialNumber());
+          assertTrue(second.notAfter().isAfter(first.notAfter()));
+          assertEquals(first.file(), second.file(), "the same key is renewed in place");
+          assertEquals(fingerprint(secondLeaf), second.sha256Fingerprint());
+          assertArrayEquals(keyBytes, Files.readAllBytes(key), "the key is kept");
+          assertTrue(certifies(secondLeaf, readKey(key).orElseThrow()));
+          assertStatusShowsRenewal(device);
 
-      assertTheApplicationConnectsAfter(first.notAfter(), device, id);
-    } finally {
-      assertEquals(0, daemon.stopAndWait().exitCode());
-    }
+          assertTheApplicationConnectsAfter(first.notAfter(), device, id);
+        });
   }
 
   @Test
@@ -96,60 +95,59 @@ class CertificateRenewalTest {
     String id = "renew-rotate";
     Path key = home.resolve("rotate-key.pem");
     Device device = issuingDevice(id, key, "renew_at_fraction = 0.5\nrotate_key = true\n");
-    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
-    try {
-      IssuedCertificate first = awaitFirstCertificate(device);
-      PublicKey firstKey = leaf(first.file()).getPublicKey();
+    RunningDaemon.whileServing(
+        device.writeConfig(),
+        daemon -> {
+          IssuedCertificate first = awaitFirstCertificate(device);
+          PublicKey firstKey = leaf(first.file()).getPublicKey();
 
-      Swap swap = watchUntilRenewed(device, first, true);
+          Swap swap = watchUntilRenewed(device, first, true);
 
-      assertTrue(swap.at().isBefore(first.notAfter()));
-      ConnectionInfo renewed = device.connection();
-      Path newKey = Path.of(URI.create(renewed.hubAuth().references().get("privateKeyUri")));
-      assertEquals(home.resolve("rotate-key.alt.pem"), newKey);
-      assertEquals(device.outputDir.resolve("device-cert.alt.pem"), swap.renewed().file());
-      X509Certificate secondLeaf = leaf(swap.renewed().file());
-      assertNotEquals(firstKey, secondLeaf.getPublicKey(), "a new key");
-      assertTrue(certifies(secondLeaf, readKey(newKey).orElseThrow()));
-      assertEquals(
-          fingerprint(secondLeaf), renewed.certificate().orElseThrow().sha256Fingerprint());
-      // Removed right after the switch, which the watch may have seen first.
-      assertTrue(gone(key), "the retired key is removed once the new set is written");
-      assertTrue(gone(first.file()), "and its chain");
+          assertTrue(swap.at().isBefore(first.notAfter()));
+          ConnectionInfo renewed = device.connection();
+          Path newKey = Path.of(URI.create(renewed.hubAuth().references().get("privateKeyUri")));
+          assertEquals(home.resolve("rotate-key.alt.pem"), newKey);
+          assertEquals(device.outputDir.resolve("device-cert.alt.pem"), swap.renewed().file());
+          X509Certificate secondLeaf = leaf(swap.renewed().file());
+          assertNotEquals(firstKey, secondLeaf.getPublicKey(), "a new key");
+          assertTrue(certifies(secondLeaf, readKey(newKey).orElseThrow()));
+          assertEquals(
+              fingerprint(secondLeaf), renewed.certificate().orElseThrow().sha256Fingerprint());
+          // Removed right after the switch, which the watch may have seen first.
+          assertTrue(gone(key), "the retired key is removed once the new set is written");
+          assertTrue(gone(first.file()), "and its chain");
 
-      assertTheApplicationConnectsAfter(first.notAfter(), device, id);
-    } finally {
-      assertEquals(0, daemon.stopAndWait().exitCode());
-    }
+          assertTheApplicationConnectsAfter(first.notAfter(), device, id);
+        });
   }
 
   @Test
   void aRenewalTheEmulatorRefusesKeepsTheSetAndTheDaemonServing() throws Exception {
     String id = "renew-refused";
     Device device = issuingDevice(id, home.resolve("refused-key.pem"), "renew_at_fraction = 0.5\n");
-    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
-    try {
-      awaitFirstCertificate(device);
-      IssuingDevices.enrollAgain(emulator, device, false); // the next CSR is a 400
-      Map<String, byte[]> before = snapshot(device);
+    RunningDaemon.whileServing(
+        device.writeConfig(),
+        daemon -> {
+          awaitFirstCertificate(device);
+          IssuingDevices.enrollAgain(emulator, device, false); // the next CSR is a 400
+          Map<String, byte[]> before = snapshot(device);
 
-      JsonNode failed = awaitFailedAttempt(device, VALIDITY.plusSeconds(10));
+          JsonNode failed = awaitFailedAttempt(device, VALIDITY.plusSeconds(10));
 
-      assertEquals("refused", failed.path("lastAttempt").path("kind").asText(), failed.toString());
-      assertTrue(
-          failed.path("lastAttempt").path("message").asText().contains("errorCode 400401"),
-          failed.toString());
-      assertEquals("ready", failed.path("phase").asText());
-      assertTrue(
-          Instant.parse(failed.path("certificateRenewalAt").asText())
-              .isAfter(Instant.parse(failed.path("lastAttempt").path("at").asText())),
-          "a next attempt is planned: " + failed);
-      assertFalse(daemon.run.isDone(), "the daemon keeps running");
-      assertSameBytes(before, snapshot(device));
-      assertStatusShowsRenewal(device);
-    } finally {
-      assertEquals(0, daemon.stopAndWait().exitCode());
-    }
+          assertEquals(
+              "refused", failed.path("lastAttempt").path("kind").asText(), failed.toString());
+          assertTrue(
+              failed.path("lastAttempt").path("message").asText().contains("errorCode 400401"),
+              failed.toString());
+          assertEquals("ready", failed.path("phase").asText());
+          assertTrue(
+              Instant.parse(failed.path("certificateRenewalAt").asText())
+                  .isAfter(Instant.parse(failed.path("lastAttempt").path("at").asText())),
+              "a next attempt is planned: " + failed);
+          assertFalse(daemon.run.isDone(), "the daemon keeps running");
+          assertSameBytes(before, snapshot(device));
+          assertStatusShowsRenewal(device);
+        });
   }
 
   @Test
@@ -162,16 +160,15 @@ class CertificateRenewalTest {
     awaitPast(cached.notBefore().plus(VALIDITY.dividedBy(20)));
 
     Instant started = Instant.now();
-    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
-    try {
-      Swap swap = watchUntilRenewed(device, cached, false);
+    RunningDaemon.whileServing(
+        device.writeConfig(),
+        daemon -> {
+          Swap swap = watchUntilRenewed(device, cached, false);
 
-      assertTrue(
-          Duration.between(started, swap.at()).compareTo(Duration.ofSeconds(8)) < 0,
-          "renewed at start, " + Duration.between(started, swap.at()) + " after it");
-    } finally {
-      assertEquals(0, daemon.stopAndWait().exitCode());
-    }
+          assertTrue(
+              Duration.between(started, swap.at()).compareTo(Duration.ofSeconds(8)) < 0,
+              "renewed at start, " + Duration.between(started, swap.at()) + " after it");
+        });
   }
 
   /** A renewal seen from outside: the set that replaced the first and when it was seen. */

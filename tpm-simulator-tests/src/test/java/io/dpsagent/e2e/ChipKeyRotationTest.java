@@ -102,32 +102,32 @@ class ChipKeyRotationTest {
     }
 
     // A restart serves the set connection.json names, with the key at its alternate location.
-    RunningDaemon restarted = new RunningDaemon(device.writeConfig());
-    try {
-      awaitServingFromCache(device);
-      assertArrayEquals(
-          renewedSet, Files.readAllBytes(device.outputDir.resolve("connection.json")));
-      assertEquals(Optional.empty(), keys.publicKey(keys.key()), "no key made at the old place");
+    RunningDaemon.whileServing(
+        device.writeConfig(),
+        restarted -> {
+          awaitServingFromCache(device);
+          assertArrayEquals(
+              renewedSet, Files.readAllBytes(device.outputDir.resolve("connection.json")));
+          assertEquals(
+              Optional.empty(), keys.publicKey(keys.key()), "no key made at the old place");
 
-      awaitPast(first.notAfter().plusSeconds(1)); // the hub now takes only the renewed one
-      long sent = emulator.hubs().state(HUB).orElseThrow().messages(id);
-      KeyHomeHubConnection.connectAndSend(
-          device.outputDir, hubPort(), emulator.caFile(), identity(device, keys));
-      assertEquals(sent + 1, emulator.hubs().state(HUB).orElseThrow().messages(id));
+          awaitPast(first.notAfter().plusSeconds(1)); // the hub now takes only the renewed one
+          long sent = emulator.hubs().state(HUB).orElseThrow().messages(id);
+          KeyHomeHubConnection.connectAndSend(
+              device.outputDir, hubPort(), emulator.caFile(), identity(device, keys));
+          assertEquals(sent + 1, emulator.hubs().state(HUB).orElseThrow().messages(id));
 
-      // The next rotation goes back to the configured location.
-      ConnectionInfo back =
-          awaitRenewal(
-              device,
-              ConnectionInfo.read(device.outputDir.resolve("connection.json"))
-                  .certificate()
-                  .orElseThrow());
-      assertEquals(keys.key(), KeyUri.parse(privateKeyUri(back)).toString());
-      assertEquals(keys.publicKey(keys.key()).orElseThrow(), leaf(chain(back)).getPublicKey());
-      assertTrue(gone(keys, keys.alternate()), "the alternate is retired in its turn");
-    } finally {
-      assertEquals(0, restarted.stopAndWait().exitCode());
-    }
+          // The next rotation goes back to the configured location.
+          ConnectionInfo back =
+              awaitRenewal(
+                  device,
+                  ConnectionInfo.read(device.outputDir.resolve("connection.json"))
+                      .certificate()
+                      .orElseThrow());
+          assertEquals(keys.key(), KeyUri.parse(privateKeyUri(back)).toString());
+          assertEquals(keys.publicKey(keys.key()).orElseThrow(), leaf(chain(back)).getPublicKey());
+          assertTrue(gone(keys, keys.alternate()), "the alternate is retired in its turn");
+        });
   }
 
   @ParameterizedTest
@@ -136,23 +136,24 @@ class ChipKeyRotationTest {
     KeyHome keys = keyHome(kind, "refused", 0x81000131);
     String id = "rotate-refused-" + kind;
     Device device = issuingDevice(id, keys);
-    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
-    try {
-      awaitFirstCertificate(device);
-      PublicKey oldKey = keys.publicKey(keys.key()).orElseThrow();
-      IssuingDevices.enrollAgain(emulator, device, false); // the next CSR is a 400
-      Map<String, byte[]> before = outputs(device);
+    RunningDaemon.whileServing(
+        device.writeConfig(),
+        daemon -> {
+          awaitFirstCertificate(device);
+          PublicKey oldKey = keys.publicKey(keys.key()).orElseThrow();
+          IssuingDevices.enrollAgain(emulator, device, false); // the next CSR is a 400
+          Map<String, byte[]> before = outputs(device);
 
-      JsonNode failed = awaitFailedAttempt(device, VALIDITY.plusSeconds(10));
+          JsonNode failed = awaitFailedAttempt(device, VALIDITY.plusSeconds(10));
 
-      assertEquals("refused", failed.path("lastAttempt").path("kind").asText(), failed.toString());
-      assertEquals(keys.key(), KeyUri.parse(privateKeyUri(device.connection())).toString());
-      assertEquals(Optional.of(oldKey), keys.publicKey(keys.key()), "the old key stays");
-      assertEquals(Optional.empty(), keys.publicKey(keys.alternate()), "the new key is removed");
-      assertSameBytes(before, outputs(device));
-    } finally {
-      assertEquals(0, daemon.stopAndWait().exitCode());
-    }
+          assertEquals(
+              "refused", failed.path("lastAttempt").path("kind").asText(), failed.toString());
+          assertEquals(keys.key(), KeyUri.parse(privateKeyUri(device.connection())).toString());
+          assertEquals(Optional.of(oldKey), keys.publicKey(keys.key()), "the old key stays");
+          assertEquals(
+              Optional.empty(), keys.publicKey(keys.alternate()), "the new key is removed");
+          assertSameBytes(before, outputs(device));
+        });
   }
 
   /** A key in a chip: its URI, the alternate the agent rotates into, and the chip's view of it. */

@@ -1,6 +1,7 @@
 package io.dpsagent.e2e;
 
 import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,11 +28,22 @@ final class IssuingDevices {
    * certificate issuance or not.
    */
   static void enroll(DpsEmulator emulator, String id, String deviceKey, boolean issuance) {
-    IndividualEnrollment enrollment = IndividualEnrollment.symmetricKey(id, deviceKey);
     emulator
         .registry()
         .addIndividualEnrollment(
-            enrollment.withOptions(enrollment.options().withCertificateIssuance(issuance)));
+            issuing(IndividualEnrollment.symmetricKey(id, deviceKey), issuance));
+  }
+
+  /**
+   * {@code enrollment} with its other options as they were, set for certificate issuance or not.
+   */
+  static IndividualEnrollment issuing(IndividualEnrollment enrollment, boolean issuance) {
+    return enrollment.withOptions(enrollment.options().withCertificateIssuance(issuance));
+  }
+
+  /** {@code group} with its other options as they were, set for certificate issuance. */
+  static EnrollmentGroup issuing(EnrollmentGroup group) {
+    return group.withOptions(group.options().withCertificateIssuance(true));
   }
 
   /** Enrolls {@code device} again with its own key, now set for certificate issuance or not. */

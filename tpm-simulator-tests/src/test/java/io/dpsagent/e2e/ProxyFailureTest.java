@@ -31,58 +31,54 @@ class ProxyFailureTest {
   @ParameterizedTest
   @ValueSource(strings = {"mqtt", "mqtt5", "mqtt-ws"})
   void mqttTransportsTunnelThroughAProxyWithBasicCredentials(String transport) throws Exception {
-    try (ConnectProxy proxy = ConnectProxy.requiring("dev", "s3cret pw")) {
-      CliRun run = provisionThrough(proxy.uriWithCredentials("dev", "s3cret%20pw"), transport, "");
+    Proxied proxied = provisionThroughProxyRequiring("s3cret pw", "s3cret%20pw", transport, "");
 
-      assertEquals(0, run.exitCode(), run.toString());
-      int port = fleet.endpoint(transport).getPort();
-      assertEquals(
-          List.of(
-              new ConnectProxy.Tunnel(
-                  "localhost:" + port, Optional.of("Basic ZGV2OnMzY3JldCBwdw=="), 200)),
-          proxy.distinctTunnels());
-      assertFalse(run.everything().contains("s3cret"), "proxy password leaked");
-    }
+    CliRun run = proxied.run();
+    assertEquals(0, run.exitCode(), run.toString());
+    int port = fleet.endpoint(transport).getPort();
+    assertEquals(
+        List.of(
+            new ConnectProxy.Tunnel(
+                "localhost:" + port, Optional.of("Basic ZGV2OnMzY3JldCBwdw=="), 200)),
+        proxied.proxy().distinctTunnels());
+    assertFalse(run.everything().contains("s3cret"), "proxy password leaked");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"https", "mqtt"})
   void aProxyRefusingTheCredentialsEndsWithExit5AndSaysSo(String transport) throws Exception {
-    try (ConnectProxy proxy = ConnectProxy.requiring("dev", "right")) {
-      CliRun run =
-          provisionThrough(
-              proxy.uriWithCredentials("dev", "wrong"),
-              transport,
-              "[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
+    Proxied proxied =
+        provisionThroughProxyRequiring(
+            "right",
+            "wrong",
+            transport,
+            "[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
 
-      assertEquals(5, run.exitCode(), run.toString());
-      assertTrue(
-          run.stderr()
-              .contains(
-                  "refused CONNECT localhost:"
-                      + fleet.endpoint(transport).getPort()
-                      + ": HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials"),
-          run.stderr());
-      assertEquals(2, proxy.tunnels().size());
-    }
+    CliRun run = proxied.run();
+    assertEquals(5, run.exitCode(), run.toString());
+    assertTrue(
+        run.stderr()
+            .contains(
+                "refused CONNECT localhost:"
+                    + fleet.endpoint(transport).getPort()
+                    + ": HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials"),
+        run.stderr());
+    assertEquals(2, proxied.proxy().tunnels().size());
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"https", "mqtt"})
   void aPlusInTheProxyPasswordStaysAPlus(String transport) throws Exception {
-    try (ConnectProxy proxy = ConnectProxy.requiring("dev", "pa+ss")) {
-      CliRun run =
-          provisionThrough(
-              proxy.uriWithCredentials("dev", "pa+ss"),
-              transport,
-              "[provisioning.retry]\nmax_attempts = 1");
+    Proxied proxied =
+        provisionThroughProxyRequiring(
+            "pa+ss", "pa+ss", transport, "[provisioning.retry]\nmax_attempts = 1");
 
-      assertEquals(0, run.exitCode(), run.toString());
-      assertEquals(
-          Optional.of("Basic ZGV2OnBhK3Nz"),
-          proxy.tunnels().get(0).proxyAuthorization()); // dev:pa+ss
-      assertFalse(run.everything().contains("pa+ss"), "proxy password leaked");
-    }
+    CliRun run = proxied.run();
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(
+        Optional.of("Basic ZGV2OnBhK3Nz"),
+        proxied.proxy().tunnels().get(0).proxyAuthorization()); // dev:pa+ss
+    assertFalse(run.everything().contains("pa+ss"), "proxy password leaked");
   }
 
   @ParameterizedTest
@@ -114,10 +110,23 @@ class ProxyFailureTest {
         Stderr.lastLine(run));
   }
 
-  /** Provisions a new symmetric-key device of {@code transport} configured to use {@code proxy}. */
-  private CliRun provisionThrough(String proxy, String transport, String retry) throws Exception {
-    Device device =
-        fleet.enrolled(home, "symmetric-individual", transport).proxy(proxy).config(retry);
-    return CliRun.of("provision", "--config", device.writeConfig());
+  /** The agent's run, and the proxy it went through: closed by then, it keeps what it saw. */
+  private record Proxied(CliRun run, ConnectProxy proxy) {}
+
+  /**
+   * Provisions a new symmetric-key device of {@code transport} through a proxy that wants user
+   * {@code dev} with {@code password}; the device's proxy URI gives {@code sent} as the password,
+   * as a config would spell it.
+   */
+  private Proxied provisionThroughProxyRequiring(
+      String password, String sent, String transport, String retry) throws Exception {
+    try (ConnectProxy proxy = ConnectProxy.requiring("dev", password)) {
+      Device device =
+          fleet
+              .enrolled(home, "symmetric-individual", transport)
+              .proxy(proxy.uriWithCredentials("dev", sent))
+              .config(retry);
+      return new Proxied(CliRun.of("provision", "--config", device.writeConfig()), proxy);
+    }
   }
 }

@@ -1,5 +1,7 @@
 package io.dpsagent.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.daemon.Signals;
 import java.time.Duration;
@@ -26,6 +28,24 @@ final class RunningDaemon {
     run =
         CompletableFuture.supplyAsync(
             () -> CliRun.until(signals, environment, "run", "--config", config));
+  }
+
+  /** What a test checks while a daemon serves. */
+  interface WhileServing {
+    void check(RunningDaemon daemon) throws Exception;
+  }
+
+  /**
+   * Runs {@code check} while the daemon of {@code config} serves, then stops it: the stop must end
+   * with exit 0 whether the check passed or not.
+   */
+  static void whileServing(String config, WhileServing check) throws Exception {
+    RunningDaemon daemon = new RunningDaemon(config);
+    try {
+      check.check(daemon);
+    } finally {
+      assertEquals(0, daemon.stopAndWait().exitCode());
+    }
   }
 
   /** The run, when it ends by itself. */

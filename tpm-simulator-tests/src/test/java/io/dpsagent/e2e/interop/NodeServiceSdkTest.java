@@ -12,6 +12,7 @@ import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
 import io.dpsagent.emulator.registry.RegistrationRecord;
+import io.dpsagent.emulator.registry.Registry;
 import io.dpsagent.emulator.registry.SymmetricKeyMechanism;
 import io.dpsagent.emulator.registry.Versioned;
 import java.time.Duration;
@@ -20,6 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,139 +56,40 @@ class NodeServiceSdkTest {
 
   @Test
   void individualEnrollmentIsCreatedReadUpdatedWithItsEtagQueriedAndDeleted() throws Exception {
+    Kind<IndividualEnrollment> kind = individualEnrollments();
     String id = newId("enrollment");
-    ObjectNode enrollment =
-        NodeScripts.JSON
-            .createObjectNode()
-            .put("registrationId", id)
-            .put("deviceId", id + "-device-1")
-            .put("provisioningStatus", "enabled");
-    enrollment.set("attestation", symmetricKeyAttestation());
+    ObjectNode enrollment = kind.newBody(id).put("deviceId", id + "-device-1");
 
-    JsonNode created =
-        NodeServiceSdk.answers(
-            service()
-                .call("createOrUpdateIndividualEnrollment", enrollment)
-                .call("getIndividualEnrollment", id)
-                .run());
+    Versioned<IndividualEnrollment> stored = assertCreatedAndRead(kind, id, enrollment, "deviceId");
 
-    Versioned<IndividualEnrollment> stored =
-        emulator.registry().individualEnrollmentVersion(id).orElseThrow();
     assertEquals(Optional.of(id + "-device-1"), stored.value().deviceId());
     assertTrue(
         stored.value().attestation() instanceof SymmetricKeyMechanism,
         stored.value().attestation().toString());
-    for (JsonNode answer : created) {
-      assertEquals(200, answer.path("httpStatus").asInt(), answer.toString());
-      assertEquals(id, answer.path("body").path("registrationId").asText());
-      assertEquals(id + "-device-1", answer.path("body").path("deviceId").asText());
-      assertEquals(stored.etag(), answer.path("body").path("etag").asText());
-      assertEquals(enrollment.path("attestation"), answer.path("body").path("attestation"));
-    }
-
     ObjectNode update =
         enrollment.deepCopy().put("deviceId", id + "-device-2").put("etag", stored.etag());
-    JsonNode updated =
-        NodeServiceSdk.answers(service().call("createOrUpdateIndividualEnrollment", update).run())
-            .get(0);
-
-    Versioned<IndividualEnrollment> restored =
-        emulator.registry().individualEnrollmentVersion(id).orElseThrow();
+    Versioned<IndividualEnrollment> restored = assertUpdated(kind, id, stored, update, "deviceId");
     assertEquals(Optional.of(id + "-device-2"), restored.value().deviceId());
-    assertNotEquals(stored.etag(), restored.etag());
-    assertEquals(200, updated.path("httpStatus").asInt());
-    assertEquals(restored.etag(), updated.path("body").path("etag").asText());
-    assertEquals(id + "-device-2", updated.path("body").path("deviceId").asText());
-
-    assertRefusedAsStale(
-        "createOrUpdateIndividualEnrollment", enrollment.deepCopy().put("etag", stored.etag()));
-    assertEquals(
-        restored, emulator.registry().individualEnrollmentVersion(id).orElseThrow(), "unchanged");
-
-    for (String other : List.of(id + "-a", id + "-b")) {
-      emulator
-          .registry()
-          .addIndividualEnrollment(
-              IndividualEnrollment.symmetricKey(other, SymmetricKeyDeviceSdkContract.newKey()));
-    }
-    List<String> enrolled =
-        sortedIds(
-            emulator.registry().individualEnrollmentVersions().stream()
-                .map(v -> v.value().registrationId())
-                .toList());
-    assertQueriedInPagesThenDeleted(
-        "createIndividualEnrollmentQuery",
-        "registrationId",
-        enrolled,
-        "deleteIndividualEnrollment",
-        id,
-        restored.etag());
-    assertEquals(Optional.empty(), emulator.registry().individualEnrollment(id));
+    assertStaleRefusedThenQueriedAndDeleted(
+        kind, id, enrollment.deepCopy().put("etag", stored.etag()), restored);
   }
 
   @Test
   void enrollmentGroupIsCreatedReadUpdatedWithItsEtagQueriedAndDeleted() throws Exception {
+    Kind<EnrollmentGroup> kind = enrollmentGroups();
     String groupId = newId("group");
-    ObjectNode group =
-        NodeScripts.JSON
-            .createObjectNode()
-            .put("enrollmentGroupId", groupId)
-            .put("provisioningStatus", "enabled");
-    group.set("attestation", symmetricKeyAttestation());
+    ObjectNode group = kind.newBody(groupId);
 
-    JsonNode created =
-        NodeServiceSdk.answers(
-            service()
-                .call("createOrUpdateEnrollmentGroup", group)
-                .call("getEnrollmentGroup", groupId)
-                .run());
+    Versioned<EnrollmentGroup> stored = assertCreatedAndRead(kind, groupId, group);
 
-    Versioned<EnrollmentGroup> stored =
-        emulator.registry().enrollmentGroupVersion(groupId).orElseThrow();
     assertEquals(ProvisioningStatus.ENABLED, stored.value().provisioningStatus());
-    for (JsonNode answer : created) {
-      assertEquals(200, answer.path("httpStatus").asInt(), answer.toString());
-      assertEquals(groupId, answer.path("body").path("enrollmentGroupId").asText());
-      assertEquals(stored.etag(), answer.path("body").path("etag").asText());
-      assertEquals(group.path("attestation"), answer.path("body").path("attestation"));
-    }
-
     ObjectNode update =
         group.deepCopy().put("provisioningStatus", "disabled").put("etag", stored.etag());
-    JsonNode updated =
-        NodeServiceSdk.answers(service().call("createOrUpdateEnrollmentGroup", update).run())
-            .get(0);
-
     Versioned<EnrollmentGroup> restored =
-        emulator.registry().enrollmentGroupVersion(groupId).orElseThrow();
+        assertUpdated(kind, groupId, stored, update, "provisioningStatus");
     assertEquals(ProvisioningStatus.DISABLED, restored.value().provisioningStatus());
-    assertNotEquals(stored.etag(), restored.etag());
-    assertEquals(200, updated.path("httpStatus").asInt());
-    assertEquals("disabled", updated.path("body").path("provisioningStatus").asText());
-    assertEquals(restored.etag(), updated.path("body").path("etag").asText());
-
-    assertRefusedAsStale(
-        "createOrUpdateEnrollmentGroup", group.deepCopy().put("etag", stored.etag()));
-    assertEquals(
-        restored, emulator.registry().enrollmentGroupVersion(groupId).orElseThrow(), "unchanged");
-
-    for (String other : List.of(groupId + "-a", groupId + "-b")) {
-      emulator
-          .registry()
-          .addEnrollmentGroup(
-              EnrollmentGroup.symmetricKey(other, SymmetricKeyDeviceSdkContract.newKey()));
-    }
-    List<String> groups =
-        sortedIds(
-            emulator.registry().enrollmentGroups().stream().map(EnrollmentGroup::id).toList());
-    assertQueriedInPagesThenDeleted(
-        "createEnrollmentGroupQuery",
-        "enrollmentGroupId",
-        groups,
-        "deleteEnrollmentGroup",
-        groupId,
-        restored.etag());
-    assertEquals(Optional.empty(), emulator.registry().enrollmentGroup(groupId));
+    assertStaleRefusedThenQueriedAndDeleted(
+        kind, groupId, group.deepCopy().put("etag", stored.etag()), restored);
   }
 
   @Test
@@ -249,33 +154,144 @@ class NodeServiceSdkTest {
     assertEquals(401002, error.path("body").path("errorCode").asInt(), error.toString());
   }
 
-  /** SDK method {@code writeMethod} of {@code body}, whose etag is stale, is refused with 412. */
-  private void assertRefusedAsStale(String writeMethod, ObjectNode body) throws Exception {
-    JsonNode stale = NodeServiceSdk.error(service().call(writeMethod, body).run());
-    assertEquals(412, stale.path("httpStatus").asInt(), stale.toString());
+  /**
+   * An enrollment kind as the SDK names it ({@code noun}, in every method name of the kind), and
+   * the emulator's registry of it: the two kinds go through the same life, with the same etag
+   * rules.
+   */
+  private record Kind<T>(
+      String noun,
+      String idField,
+      Function<String, Optional<Versioned<T>>> version,
+      Consumer<String> addAnother,
+      Supplier<List<String>> ids) {
+
+    String writeMethod() {
+      return "createOrUpdate" + noun;
+    }
+
+    String readMethod() {
+      return "get" + noun;
+    }
+
+    String queryMethod() {
+      return "create" + noun + "Query";
+    }
+
+    String deleteMethod() {
+      return "delete" + noun;
+    }
+
+    /** A body for a new enabled record {@code id} with a symmetric-key attestation. */
+    ObjectNode newBody(String id) {
+      ObjectNode body =
+          NodeScripts.JSON.createObjectNode().put(idField, id).put("provisioningStatus", "enabled");
+      body.set("attestation", symmetricKeyAttestation());
+      return body;
+    }
+  }
+
+  private Kind<IndividualEnrollment> individualEnrollments() {
+    Registry registry = emulator.registry();
+    return new Kind<>(
+        "IndividualEnrollment",
+        "registrationId",
+        registry::individualEnrollmentVersion,
+        other ->
+            registry.addIndividualEnrollment(
+                IndividualEnrollment.symmetricKey(other, SymmetricKeyDeviceSdkContract.newKey())),
+        () ->
+            registry.individualEnrollmentVersions().stream()
+                .map(v -> v.value().registrationId())
+                .toList());
+  }
+
+  private Kind<EnrollmentGroup> enrollmentGroups() {
+    Registry registry = emulator.registry();
+    return new Kind<>(
+        "EnrollmentGroup",
+        "enrollmentGroupId",
+        registry::enrollmentGroupVersion,
+        other ->
+            registry.addEnrollmentGroup(
+                EnrollmentGroup.symmetricKey(other, SymmetricKeyDeviceSdkContract.newKey())),
+        () -> registry.enrollmentGroups().stream().map(EnrollmentGroup::id).toList());
   }
 
   /**
-   * Calls SDK method {@code queryMethod} for every record in pages of {@link #PAGE_SIZE}, then
-   * {@code deleteMethod} for {@code id} at {@code etag}: the query lists {@code expected} by {@code
-   * idField}, over more than one page, and the delete succeeds.
+   * Creates {@code body} with the SDK and reads record {@code id} back: both answers are 200 with
+   * the ID, the stored etag, the attestation sent and the {@code echoed} fields as sent; returns
+   * what the registry stored.
    */
-  private void assertQueriedInPagesThenDeleted(
-      String queryMethod,
-      String idField,
-      List<String> expected,
-      String deleteMethod,
-      String id,
-      String etag)
+  private <T> Versioned<T> assertCreatedAndRead(
+      Kind<T> kind, String id, ObjectNode body, String... echoed) throws Exception {
+    JsonNode created =
+        NodeServiceSdk.answers(
+            service().call(kind.writeMethod(), body).call(kind.readMethod(), id).run());
+
+    Versioned<T> stored = kind.version().apply(id).orElseThrow();
+    for (JsonNode answer : created) {
+      assertEquals(200, answer.path("httpStatus").asInt(), answer.toString());
+      assertEchoes(answer, body, kind.idField());
+      assertEchoes(answer, body, echoed);
+      assertEquals(stored.etag(), answer.path("body").path("etag").asText());
+      assertEquals(body.path("attestation"), answer.path("body").path("attestation"));
+    }
+    return stored;
+  }
+
+  /**
+   * Writes {@code update}, which carries the etag of {@code stored}: the registry keeps it under a
+   * new etag, and the 200 answer gives that etag and the {@code echoed} fields as sent; returns the
+   * new version.
+   */
+  private <T> Versioned<T> assertUpdated(
+      Kind<T> kind, String id, Versioned<T> stored, ObjectNode update, String... echoed)
       throws Exception {
+    JsonNode updated =
+        NodeServiceSdk.answers(service().call(kind.writeMethod(), update).run()).get(0);
+
+    Versioned<T> restored = kind.version().apply(id).orElseThrow();
+    assertNotEquals(stored.etag(), restored.etag());
+    assertEquals(200, updated.path("httpStatus").asInt());
+    assertEquals(restored.etag(), updated.path("body").path("etag").asText());
+    assertEchoes(updated, update, echoed);
+    return restored;
+  }
+
+  /**
+   * Record {@code id} is at {@code restored}: a write of {@code stale}, whose etag is older, is
+   * refused with 412 and changes nothing; with two more records the query lists them all over more
+   * than one page, and the delete at the current etag removes the record.
+   */
+  private <T> void assertStaleRefusedThenQueriedAndDeleted(
+      Kind<T> kind, String id, ObjectNode stale, Versioned<T> restored) throws Exception {
+    JsonNode refused = NodeServiceSdk.error(service().call(kind.writeMethod(), stale).run());
+    assertEquals(412, refused.path("httpStatus").asInt(), refused.toString());
+    assertEquals(restored, kind.version().apply(id).orElseThrow(), "unchanged");
+
+    for (String other : List.of(id + "-a", id + "-b")) {
+      kind.addAnother().accept(other);
+    }
+    List<String> expected = sortedIds(kind.ids().get());
     JsonNode answers =
         NodeServiceSdk.answers(
-            service().call(queryMethod, query(), PAGE_SIZE).call(deleteMethod, id, etag).run());
+            service()
+                .call(kind.queryMethod(), query(), PAGE_SIZE)
+                .call(kind.deleteMethod(), id, restored.etag())
+                .run());
 
     assertEquals(200, answers.get(0).path("httpStatus").asInt());
     assertTrue(expected.size() > PAGE_SIZE, "the listing spans pages");
-    assertEquals(expected, values(answers.get(0).path("body"), idField));
+    assertEquals(expected, values(answers.get(0).path("body"), kind.idField()));
     assertSucceededWithoutAnswer(answers.get(1));
+    assertEquals(Optional.empty(), kind.version().apply(id));
+  }
+
+  private static void assertEchoes(JsonNode answer, ObjectNode sent, String... fields) {
+    for (String field : fields) {
+      assertEquals(sent.get(field).asText(), answer.path("body").path(field).asText(), field);
+    }
   }
 
   // The SDK resolves a delete with nothing: success is all it tells (the emulator answers 204).
