@@ -1,5 +1,6 @@
 package io.dpsagent.e2e;
 
+import io.dpsagent.agent.cli.CliRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,14 +41,12 @@ final class AgentProcess implements AutoCloseable {
     return start(logDir, Map.of("DPS_AGENT_LEAN_RESTART", "1"), "run", "--config", config);
   }
 
-  /** What a command that ran to its end left behind. */
-  record Finished(int exitCode, String stdout, String stderr) {}
-
   /**
-   * Runs one command to its end with {@code stdin} as its standard input, for a process that must
-   * have an environment of its own (a PKCS#11 module reads its configuration from there).
+   * Runs one command to its end, as an in-process run would report it, with {@code stdin} as its
+   * standard input, for a process that must have an environment of its own (a PKCS#11 module reads
+   * its configuration from there).
    */
-  static Finished run(Path logDir, Map<String, String> environment, String stdin, String... args)
+  static CliRun run(Path logDir, Map<String, String> environment, String stdin, String... args)
       throws IOException, InterruptedException {
     Path dir = Files.createDirectories(logDir);
     Path in = Files.createTempFile(dir, "agent-", ".stdin");
@@ -62,7 +61,7 @@ final class AgentProcess implements AutoCloseable {
               .redirectError(err.toFile());
       try (AgentProcess agent = new AgentProcess(builder.start(), err)) {
         int exit = agent.awaitExit(Duration.ofSeconds(90));
-        return new Finished(exit, Files.readString(out), Files.readString(err));
+        return new CliRun(exit, Files.readString(out), Files.readString(err));
       }
     } finally {
       Files.deleteIfExists(in); // may hold a key

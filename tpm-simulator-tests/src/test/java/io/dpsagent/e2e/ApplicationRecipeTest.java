@@ -1,5 +1,7 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.provisioned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +13,7 @@ import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.hsm.testing.SoftHsm;
 import io.dpsagent.hsm.testing.Swtpm;
 import io.dpsagent.hsm.testing.TestPki;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -47,6 +50,11 @@ class ApplicationRecipeTest {
 
   @TempDir Path home;
 
+  /** Device {@code id}, in a home of its own, pointed at the emulator. */
+  private Device device(String id) throws IOException {
+    return Device.named(home, id).endpoint(emulator);
+  }
+
   private static JsonNode initialTwin() throws Exception {
     return JSON.readTree(INITIAL_TWIN);
   }
@@ -64,11 +72,6 @@ class ApplicationRecipeTest {
     assertEquals(1, emulator.hubs().state(HUB).orElseThrow().messages(deviceId));
   }
 
-  private static void provision(Device device) throws Exception {
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-    assertEquals(0, run.exitCode(), run.toString());
-  }
-
   private static IndividualEnrollment withTwin(IndividualEnrollment enrollment) throws Exception {
     return enrollment.withOptions(enrollment.options().withInitialTwin(initialTwin()));
   }
@@ -80,22 +83,20 @@ class ApplicationRecipeTest {
   @Test
   void anIndividualKeyConnectsWithTheConnectionString() throws Exception {
     String key = Device.newKey();
-    Device device = Device.named(home, "recipe-sas").endpoint(emulator).deviceKey(key);
+    Device device = device("recipe-sas").deviceKey(key);
     emulator
         .registry()
         .addIndividualEnrollment(withTwin(IndividualEnrollment.symmetricKey("recipe-sas", key)));
-    provision(device);
+    provisioned(device);
     assertFullyProvisioned(device, application(device));
   }
 
   @Test
   void aGroupDerivedKeyConnectsWithTheConnectionString() throws Exception {
-    String groupKey = Device.newKey();
-    emulator
-        .registry()
-        .addEnrollmentGroup(withTwin(EnrollmentGroup.symmetricKey("recipe-group", groupKey)));
-    Device device = Device.named(home, "recipe-member").endpoint(emulator).groupKey(groupKey);
-    provision(device);
+    Device device =
+        device("recipe-member")
+            .memberOf(emulator, key -> withTwin(EnrollmentGroup.symmetricKey("recipe-group", key)));
+    provisioned(device);
     assertFullyProvisioned(device, application(device));
   }
 
@@ -117,7 +118,7 @@ class ApplicationRecipeTest {
         .addIndividualEnrollment(
             withTwin(IndividualEnrollment.x509("recipe-x509", leaf.certificate())));
     Device device = new Device(home).endpoint(emulator).x509(key.toUri().toString(), chain);
-    provision(device);
+    provisioned(device);
     assertFullyProvisioned(device, application(device));
   }
 
@@ -126,7 +127,7 @@ class ApplicationRecipeTest {
     Device device =
         new Device(home).endpoint(emulator).tpm(TPM.get()).tokenDir(home.resolve("run"));
     CliRun identity = CliRun.of("tpm", "identity", "--config", device.writeConfig(), "--json");
-    assertEquals(0, identity.exitCode(), identity.toString());
+    assertExit(0, identity);
     JsonNode id = JSON.readTree(identity.stdout());
     emulator
         .registry()
@@ -145,13 +146,12 @@ class ApplicationRecipeTest {
     String key = Device.newKey();
     CliRun imported =
         CliRun.with(key, Map.of(), Clock.systemUTC(), "pkcs11", "import-key", "--uri", uri);
-    assertEquals(0, imported.exitCode(), imported.toString());
+    assertExit(0, imported);
     emulator
         .registry()
         .addIndividualEnrollment(withTwin(IndividualEnrollment.symmetricKey("recipe-token", key)));
     Device device =
-        Device.named(home, "recipe-token")
-            .endpoint(emulator)
+        device("recipe-token")
             .symmetricKeyUri(uri)
             .tokenDir(home.resolve("recipe-token").resolve("run"));
     assertFullyProvisioned(device, underDaemon(device));
@@ -170,7 +170,7 @@ class ApplicationRecipeTest {
       return application(device, "--token-file", tokenFile.toString());
     } finally {
       CliRun stopped = daemon.stopAndWait();
-      assertEquals(0, stopped.exitCode(), stopped.toString());
+      assertExit(0, stopped);
     }
   }
 }

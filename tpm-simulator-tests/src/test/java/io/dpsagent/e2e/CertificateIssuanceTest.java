@@ -2,6 +2,9 @@ package io.dpsagent.e2e;
 
 import static io.dpsagent.e2e.IssuingDevices.issuanceTable;
 import static io.dpsagent.e2e.IssuingDevices.issuing;
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.provisionExits;
+import static io.dpsagent.e2e.Runs.provisioned;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -118,7 +121,7 @@ class CertificateIssuanceTest {
     Path key = home.resolve("issued-key.pem");
     device.config(issuanceTable(key.toUri().toString(), ""));
 
-    provision(device);
+    provisioned(device);
 
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
     assertTrue(Files.readString(key).startsWith("-----BEGIN PRIVATE KEY-----\n"));
@@ -136,11 +139,11 @@ class CertificateIssuanceTest {
     Device device = symmetricKeyDevice(id, "https", true);
     Path key = home.resolve("issued-key.pem");
     device.config(issuanceTable(key.toUri().toString(), "api_version = \"2025-07-01-preview\""));
-    provision(device);
+    provisioned(device);
     byte[] firstKey = Files.readAllBytes(key);
     IssuedCertificate first = device.connection().certificate().orElseThrow();
 
-    provision(device);
+    provisioned(device);
 
     assertArrayEquals(firstKey, Files.readAllBytes(key));
     IssuedCertificate second = device.connection().certificate().orElseThrow();
@@ -158,7 +161,7 @@ class CertificateIssuanceTest {
     Device device = new Device(home).endpoint(emulator).x509(leaf);
     device.config(issuanceTable(home.resolve("operational.pem").toUri().toString(), ""));
 
-    provision(device);
+    provisioned(device);
 
     List<X509Certificate> chain = assertIssued(device, "issued-x509");
     assertFalse(chain.get(0).getPublicKey().equals(leaf.certificate().getPublicKey()));
@@ -168,14 +171,13 @@ class CertificateIssuanceTest {
 
   @Test
   void aGroupMemberGetsACertificateToo() throws Exception {
-    String groupKey = Device.newKey();
-    emulator
-        .registry()
-        .addEnrollmentGroup(issuing(EnrollmentGroup.symmetricKey("issuing-group", groupKey)));
-    Device device = Device.named(home, "issued-member").endpoint(emulator).groupKey(groupKey);
+    Device device =
+        Device.named(home, "issued-member")
+            .endpoint(emulator)
+            .memberOf(emulator, key -> issuing(EnrollmentGroup.symmetricKey("issuing-group", key)));
     device.config(issuanceTable(home.resolve("member-key.pem").toUri().toString(), ""));
 
-    provision(device);
+    provisioned(device);
 
     assertIssued(device, "issued-member");
   }
@@ -188,7 +190,7 @@ class CertificateIssuanceTest {
     Device device = symmetricKeyDevice(id, "https", true);
     device.config(issuanceTable(keyUri, ""));
 
-    provision(device);
+    provisioned(device);
 
     List<X509Certificate> chain = assertIssued(device, id);
     // The token's key is the leaf's: the identity refuses a chain for another key.
@@ -213,7 +215,7 @@ class CertificateIssuanceTest {
             + TPM.get().tcti()
             + "\"\n");
 
-    provision(device);
+    provisioned(device);
 
     List<X509Certificate> chain = assertIssued(device, id);
     assertEquals(
@@ -239,7 +241,7 @@ class CertificateIssuanceTest {
             + tpmTable()
             + hubTable(hubPort(), emulator.caFile()));
 
-    CliRun run = provisionExits(device, 0);
+    CliRun run = provisioned(device);
 
     assertTrue(
         run.stdout()
@@ -273,7 +275,7 @@ class CertificateIssuanceTest {
   void aRestartedDaemonVerifiesItsCachedIssuedSetWithTheIssuedCertificate() throws Exception {
     String id = "issued-cached";
     Device device = daemonDevice(id);
-    provision(device); // provision leaves the hub unverified by default
+    provisioned(device); // provision leaves the hub unverified by default
     assertEquals(
         HubVerification.Result.NOT_VERIFIED, device.connection().hubVerification().result());
     device.config(hubTable(hubPort(), emulator.caFile()));
@@ -314,7 +316,7 @@ class CertificateIssuanceTest {
   void aTpmAttestedDeviceGetsACertificateForAKeyInTheSameTpm() throws Exception {
     Device device = new Device(home).endpoint(emulator).tpm(TPM.get());
     CliRun identity = CliRun.of("tpm", "identity", "--config", device.writeConfig(), "--json");
-    assertEquals(0, identity.exitCode(), identity.toString());
+    assertExit(0, identity);
     JsonNode tpmIdentity = JSON.readTree(identity.stdout());
     String id = tpmIdentity.get("registrationId").textValue();
     byte[] endorsementKey =
@@ -327,7 +329,7 @@ class CertificateIssuanceTest {
         issuanceTable(String.format("tpm:handle=0x%08X", handle), "")
             + hubTable(hubPort(), emulator.caFile()));
 
-    CliRun run = provisionExits(device, 0);
+    provisioned(device);
 
     assertEquals(HubVerification.Result.REACHABLE, device.connection().hubVerification().result());
     assertEquals("tpm", device.connection().attestation());
@@ -412,7 +414,7 @@ class CertificateIssuanceTest {
     RunningDaemon daemon = new RunningDaemon(device.writeConfig());
     awaitFile(initialConfig(device));
     CliRun stopped = daemon.stopAndWait();
-    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertExit(0, stopped);
     return stopped;
   }
 
@@ -426,17 +428,6 @@ class CertificateIssuanceTest {
   private Device symmetricKeyDevice(String id, String transport, boolean issuance)
       throws IOException {
     return IssuingDevices.symmetricKey(emulator, home, id, transport, issuance);
-  }
-
-  private static void provision(Device device) throws Exception {
-    provisionExits(device, 0);
-  }
-
-  /** {@code dps-agent provision} of {@code device}, which exits with {@code exitCode}. */
-  private static CliRun provisionExits(Device device, int exitCode) throws Exception {
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-    assertEquals(exitCode, run.exitCode(), run.toString());
-    return run;
   }
 
   private static Path chainFile(Device device) {

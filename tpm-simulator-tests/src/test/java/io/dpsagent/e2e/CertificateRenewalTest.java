@@ -7,6 +7,8 @@ import static io.dpsagent.e2e.IssuedSets.awaitPast;
 import static io.dpsagent.e2e.IssuedSets.awaitState;
 import static io.dpsagent.e2e.IssuedSets.gone;
 import static io.dpsagent.e2e.IssuedSets.leaf;
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.provisioned;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,51 +65,44 @@ class CertificateRenewalTest {
 
   @Test
   void theSameKeyGetsANewCertificateBeforeExpiryAndTheApplicationConnectsWithIt() throws Exception {
-    String id = "renew-same-key";
     Path key = home.resolve("renew-key.pem");
-    Device device = issuingDevice(id, key, "renew_at_fraction = 0.5\n");
-    RunningDaemon.whileServing(
-        device.writeConfig(),
-        daemon -> {
-          IssuedCertificate first = awaitFirstCertificate(device);
-          X509Certificate firstLeaf = leaf(first.file());
-          byte[] keyBytes = Files.readAllBytes(key);
-
-          Swap swap = watchUntilRenewed(device, first, false);
-
+    assertRenewedWhileServing(
+        "renew-same-key",
+        key,
+        false,
+        renewal -> {
+          IssuedCertificate first = renewal.first();
+          Swap swap = renewal.swap();
           assertTrue(swap.at().isBefore(first.notAfter()), swap.at() + " vs " + first.notAfter());
           IssuedCertificate second = swap.renewed();
           X509Certificate secondLeaf = leaf(second.file());
-          assertNotEquals(firstLeaf.getSerialNumber(), secondLeaf.getSerialNumber());
+          assertNotEquals(renewal.firstLeaf().getSerialNumber(), secondLeaf.getSerialNumber());
           assertTrue(second.notAfter().isAfter(first.notAfter()));
           assertEquals(first.file(), second.file(), "the same key is renewed in place");
           assertEquals(fingerprint(secondLeaf), second.sha256Fingerprint());
-          assertArrayEquals(keyBytes, Files.readAllBytes(key), "the key is kept");
+          assertArrayEquals(renewal.keyBefore(), Files.readAllBytes(key), "the key is kept");
           assertTrue(certifies(secondLeaf, readKey(key).orElseThrow()));
-          assertStatusShowsRenewal(device);
-
-          assertTheApplicationConnectsAfter(first.notAfter(), device, id);
+          assertStatusShowsRenewal(renewal.device());
         });
   }
 
   @Test
   void rotateKeyCertifiesANewKeyAndRetiresTheOldOneAfterTheSwitch() throws Exception {
-    String id = "renew-rotate";
     Path key = home.resolve("rotate-key.pem");
-    Device device = issuingDevice(id, key, "renew_at_fraction = 0.5\nrotate_key = true\n");
-    RunningDaemon.whileServing(
-        device.writeConfig(),
-        daemon -> {
-          IssuedCertificate first = awaitFirstCertificate(device);
-          PublicKey firstKey = leaf(first.file()).getPublicKey();
-
-          Swap swap = watchUntilRenewed(device, first, true);
-
+    assertRenewedWhileServing(
+        "renew-rotate",
+        key,
+        true,
+        renewal -> {
+          IssuedCertificate first = renewal.first();
+          PublicKey firstKey = renewal.firstLeaf().getPublicKey();
+          Swap swap = renewal.swap();
           assertTrue(swap.at().isBefore(first.notAfter()));
-          ConnectionInfo renewed = device.connection();
+          ConnectionInfo renewed = renewal.device().connection();
           Path newKey = Path.of(URI.create(renewed.hubAuth().references().get("privateKeyUri")));
           assertEquals(home.resolve("rotate-key.alt.pem"), newKey);
-          assertEquals(device.outputDir.resolve("device-cert.alt.pem"), swap.renewed().file());
+          assertEquals(
+              renewal.device().outputDir.resolve("device-cert.alt.pem"), swap.renewed().file());
           X509Certificate secondLeaf = leaf(swap.renewed().file());
           assertNotEquals(firstKey, secondLeaf.getPublicKey(), "a new key");
           assertTrue(certifies(secondLeaf, readKey(newKey).orElseThrow()));
@@ -116,8 +111,6 @@ class CertificateRenewalTest {
           // Removed right after the switch, which the watch may have seen first.
           assertTrue(gone(key), "the retired key is removed once the new set is written");
           assertTrue(gone(first.file()), "and its chain");
-
-          assertTheApplicationConnectsAfter(first.notAfter(), device, id);
         });
   }
 
@@ -154,8 +147,7 @@ class CertificateRenewalTest {
   void aCachedSetPastItsRenewalPointIsRenewedAtStart() throws Exception {
     String id = "renew-at-boot";
     Device device = issuingDevice(id, home.resolve("boot-key.pem"), "renew_at_fraction = 0.05\n");
-    CliRun provision = CliRun.of("provision", "--config", device.writeConfig());
-    assertEquals(0, provision.exitCode(), provision.toString());
+    provisioned(device);
     IssuedCertificate cached = device.connection().certificate().orElseThrow();
     awaitPast(cached.notBefore().plus(VALIDITY.dividedBy(20)));
 
@@ -173,6 +165,43 @@ class CertificateRenewalTest {
 
   /** A renewal seen from outside: the set that replaced the first and when it was seen. */
   private record Swap(IssuedCertificate renewed, Instant at) {}
+
+  /** A served device's first set, as it stood before the renewal, and the renewal. */
+  private record Renewal(
+      Device device,
+      IssuedCertificate first,
+      X509Certificate firstLeaf,
+      byte[] keyBefore,
+      Swap swap) {}
+
+  /** What a test checks of a renewal while the daemon still serves. */
+  private interface RenewalCheck {
+    void check(Renewal renewal) throws Exception;
+  }
+
+  /**
+   * Serves device {@code id} (its key at {@code key}, renewed at half its life, with a new key when
+   * {@code rotating}) until its first certificate is renewed, then runs {@code check}; the
+   * application must then connect with the renewed set after the first one expired.
+   */
+  private void assertRenewedWhileServing(String id, Path key, boolean rotating, RenewalCheck check)
+      throws Exception {
+    Device device =
+        issuingDevice(
+            id, key, "renew_at_fraction = 0.5\n" + (rotating ? "rotate_key = true\n" : ""));
+    RunningDaemon.whileServing(
+        device.writeConfig(),
+        daemon -> {
+          IssuedCertificate first = awaitFirstCertificate(device);
+          X509Certificate firstLeaf = leaf(first.file());
+          byte[] keyBefore = Files.readAllBytes(key);
+
+          Swap swap = watchUntilRenewed(device, first, rotating);
+
+          check.check(new Renewal(device, first, firstLeaf, keyBefore, swap));
+          assertTheApplicationConnectsAfter(first.notAfter(), device, id);
+        });
+  }
 
   /**
    * Reads the set as an application would, every 20 ms until its certificate is another than {@code
@@ -269,7 +298,7 @@ class CertificateRenewalTest {
                 s.hasNonNull("certificateRenewalAt")
                     && Instant.parse(s.path("certificateRenewalAt").asText()).isAfter(quarter));
     CliRun status = CliRun.of("status", "--config", device.writeConfig());
-    assertEquals(0, status.exitCode(), status.toString());
+    assertExit(0, status);
     assertTrue(
         status.stdout().contains(" expires " + current.notAfter() + " (sha256 "), status.stdout());
     assertTrue(

@@ -1,6 +1,7 @@
 package io.dpsagent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
 import java.time.Clock;
@@ -43,6 +44,19 @@ final class CheckReport {
             .toList();
     assertEquals(1, lines.size(), run.toString());
     return lines.get(0);
+  }
+
+  /**
+   * The run exited with {@code exitCode} because check {@code id} failed: its line is an error
+   * ending with {@code ending} (the fix, or the end of the message and the fix). Returns the line
+   * for what else the case says of it.
+   */
+  static String assertErrorLine(CliRun run, int exitCode, String id, String ending) {
+    Runs.assertExit(exitCode, run);
+    String line = line(run, id);
+    assertTrue(line.startsWith("[error] " + id + ": "), line);
+    assertTrue(line.endsWith(ending), line);
+    return line;
   }
 
   /** Check {@code id} reported {@code status} with {@code message} and {@code fix} (null: none). */

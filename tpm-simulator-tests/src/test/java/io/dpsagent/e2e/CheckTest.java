@@ -1,9 +1,11 @@
 package io.dpsagent.e2e;
 
 import static io.dpsagent.e2e.CheckReport.DASH_FIX;
+import static io.dpsagent.e2e.CheckReport.assertErrorLine;
 import static io.dpsagent.e2e.CheckReport.assertLine;
 import static io.dpsagent.e2e.CheckReport.check;
 import static io.dpsagent.e2e.CheckReport.line;
+import static io.dpsagent.e2e.Runs.assertExit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +58,7 @@ class CheckTest {
   void aHealthyDeviceChecksOkOverTlsAndExits0() throws Exception {
     CliRun run = check(device());
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     assertTrue(
         run.stdout().lines().filter(l -> l.startsWith("[")).allMatch(l -> l.startsWith("[ok] ")),
         run.stdout());
@@ -84,7 +86,7 @@ class CheckTest {
   void aHostThatDoesNotResolveIsAnErrorAndSkipsTheRest() throws Exception {
     CliRun run = check(device().endpoint("https://no-such-host.invalid:8443"));
 
-    assertEquals(5, run.exitCode(), run.toString());
+    assertExit(5, run);
     assertLine(
         run,
         "endpoint-dns",
@@ -101,7 +103,7 @@ class CheckTest {
   void aPortNobodyListensOnIsATcpErrorWithItsFix() throws Exception {
     CliRun run = check(device().endpoint("https://localhost:9"));
 
-    assertEquals(5, run.exitCode(), run.toString());
+    assertExit(5, run);
     assertTrue(
         line(run, "endpoint-tcp")
             .startsWith(
@@ -117,7 +119,7 @@ class CheckTest {
   void anUntrustedServerCertificateIsATlsErrorWithItsFix() throws Exception {
     CliRun run = check(device().withoutTrustBundle());
 
-    assertEquals(2, run.exitCode(), run.toString());
+    assertExit(2, run);
     assertLine(
         run,
         "endpoint-tls",
@@ -134,7 +136,7 @@ class CheckTest {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "s3cret")) {
       CliRun run = check(device().proxy(proxy.uriWithCredentials("dev", "s3cret")));
 
-      assertEquals(0, run.exitCode(), run.toString());
+      assertExit(0, run);
       int port = emulator.httpsEndpoint().getPort();
       assertLine(run, "endpoint-dns", "ok", "proxy host 127.0.0.1 resolves to 127.0.0.1", null);
       assertLine(
@@ -157,16 +159,16 @@ class CheckTest {
     try (ConnectProxy proxy = ConnectProxy.requiring("dev", "right")) {
       CliRun run = check(device().proxy(proxy.uriWithCredentials("dev", "wrong")));
 
-      assertEquals(5, run.exitCode(), run.toString());
-      String tcp = line(run, "endpoint-tcp");
-      assertTrue(tcp.contains("407 Proxy Authentication Required"), tcp);
-      assertTrue(
-          tcp.endsWith(
+      String tcp =
+          assertErrorLine(
+              run,
+              5,
+              "endpoint-tcp",
               DASH_FIX
                   + "check provisioning.proxy (or https_proxy), its credentials, and that it"
                   + " allows CONNECT to port "
-                  + emulator.httpsEndpoint().getPort()),
-          tcp);
+                  + emulator.httpsEndpoint().getPort());
+      assertTrue(tcp.contains("407 Proxy Authentication Required"), tcp);
       assertFalse(run.everything().contains("wrong"), "proxy password leaked");
     }
   }
@@ -175,7 +177,7 @@ class CheckTest {
   void aClockBeyondDpsToleranceIsAnErrorWithExit3() throws Exception {
     CliRun run = check(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10)), device());
 
-    assertEquals(3, run.exitCode(), run.toString());
+    assertExit(3, run);
     String clock = line(run, "clock");
     assertTrue(
         clock.matches(
@@ -196,7 +198,7 @@ class CheckTest {
   void aClockAFewMinutesOffWarnsButPasses() throws Exception {
     CliRun run = check(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-2)), device());
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     assertTrue(
         line(run, "clock")
             .matches("\\[warning\\] clock: this device's clock is 1[12]\\d s behind .*"),
@@ -212,7 +214,7 @@ class CheckTest {
                 .transport("mqtt")
                 .endpoint(emulator.mqttEndpoint(), emulator.idScope(), emulator.caFile()));
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     int port = emulator.mqttEndpoint().getPort();
     assertTrue(
         line(run, "endpoint-tls").startsWith("[ok] endpoint-tls: TLSv1.3 with " + localhost(port)),
@@ -231,11 +233,11 @@ class CheckTest {
   @Test
   void aTpmWithItsKeysChecksOk() throws Exception {
     Device device = device().tpm(tpm);
-    assertEquals(0, CliRun.of("tpm", "identity", "--config", device.writeConfig()).exitCode());
+    assertExit(0, CliRun.of("tpm", "identity", "--config", device.writeConfig()));
 
     CliRun run = check(device, "--offline");
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     assertTrue(
         line(run, "tpm")
             .matches(
@@ -251,7 +253,7 @@ class CheckTest {
     try (Swtpm fresh = Swtpm.start()) {
       CliRun run = check(device().tpm(fresh), "--offline");
 
-      assertEquals(0, run.exitCode(), run.toString());
+      assertExit(0, run);
       assertLine(
           run,
           "tpm",
@@ -268,48 +270,47 @@ class CheckTest {
   void anUnreachableTpmIsAnErrorWithExit6() throws Exception {
     CliRun run = check(device().tpm("swtpm:host=127.0.0.1,port=9", ""), "--offline");
 
-    assertEquals(6, run.exitCode(), run.toString());
-    String line = line(run, "tpm");
+    String line =
+        assertErrorLine(
+            run,
+            6,
+            "tpm",
+            DASH_FIX + "start the TPM simulator at 127.0.0.1:9, or correct tpm.tcti");
     assertTrue(
         line.startsWith("[error] tpm: cannot reach the TPM at swtpm:host=127.0.0.1,port=9"), line);
-    assertTrue(
-        line.endsWith(DASH_FIX + "start the TPM simulator at 127.0.0.1:9, or correct tpm.tcti"),
-        line);
   }
 
   @Test
   void aProvisionedTpmDeviceWithoutItsIdentityKeyIsAnError() throws Exception {
     Device device = device().tpm(tpm.tcti().toString(), "auth_key_index = 0x1ff");
-    assertEquals(0, CliRun.of("tpm", "identity", "--config", device.writeConfig()).exitCode());
+    assertExit(0, CliRun.of("tpm", "identity", "--config", device.writeConfig()));
     Files.createDirectories(device.outputDir);
     Files.writeString(device.outputDir.resolve("connection.json"), "{}");
 
     CliRun run = check(device, "--offline");
 
-    assertEquals(6, run.exitCode(), run.toString());
-    String line = line(run, "tpm");
-    assertTrue(
-        line.endsWith(
-            "; the device is provisioned but no identity key is persisted at 0x810001FF (was the TPM"
-                + " cleared?)"
-                + DASH_FIX
-                + "run dps-agent provision again: DPS sends the identity key at every registration"),
-        line);
+    assertErrorLine(
+        run,
+        6,
+        "tpm",
+        "; the device is provisioned but no identity key is persisted at 0x810001FF (was the TPM"
+            + " cleared?)"
+            + DASH_FIX
+            + "run dps-agent provision again: DPS sends the identity key at every registration");
   }
 
   @Test
   void aTokenKeyChecksOkAndAMissingObjectIsAnErrorWithExit6() throws Exception {
     SoftHsm.Token token = SoftHsm.newToken();
     String uri = token.uri("object=check-key;type=secret-key");
-    assertEquals(
-        0, CliRun.withStdin(Device.newKey(), "pkcs11", "import-key", "--uri", uri).exitCode());
+    assertExit(0, CliRun.withStdin(Device.newKey(), "pkcs11", "import-key", "--uri", uri));
 
     CliRun ok = check(device().symmetricKeyUri(uri), "--offline");
     CliRun missing =
         check(
             device().symmetricKeyUri(token.uri("object=no-such-key;type=secret-key")), "--offline");
 
-    assertEquals(0, ok.exitCode(), ok.toString());
+    assertExit(0, ok);
     assertTrue(
         line(ok, "pkcs11").startsWith("[ok] pkcs11: token '" + token.label() + "' (slot "),
         ok.stdout());
@@ -322,16 +323,16 @@ class CheckTest {
             + ", "
             + emulator.caFile(),
         null);
-    assertEquals(6, missing.exitCode(), missing.toString());
-    String line = line(missing, "pkcs11");
-    assertTrue(line.contains("no-such-key"), line);
-    assertTrue(
-        line.endsWith(
+    String line =
+        assertErrorLine(
+            missing,
+            6,
+            "pkcs11",
             DASH_FIX
                 + "put the key into the token (dps-agent pkcs11 import-key, or keygen +"
                 + " import-cert), or correct object= in "
-                + token.uri("object=no-such-key;type=secret-key")),
-        line);
+                + token.uri("object=no-such-key;type=secret-key"));
+    assertTrue(line.contains("no-such-key"), line);
     assertFalse(
         ok.everything().contains(token.userPin())
             || missing.everything().contains(token.userPin()));
@@ -345,7 +346,7 @@ class CheckTest {
     CliRun run =
         check(device().symmetricKeyUri(token.uri("object=k;type=secret-key")), "--offline");
 
-    assertEquals(2, run.exitCode(), run.toString());
+    assertExit(2, run);
     assertLine(
         run,
         "key-files",
@@ -403,7 +404,7 @@ class CheckTest {
       Instant notAfter, int exitCode, String status, String expiry, String fix) throws Exception {
     CliRun run = check(x509Device(notAfter), "--offline");
 
-    assertEquals(exitCode, run.exitCode(), run.toString());
+    assertExit(exitCode, run);
     Path chain = home.resolve("device-chain.pem");
     assertLine(
         run,

@@ -75,31 +75,32 @@ class ChipKeyRotationTest {
     KeyHome keys = keyHome(kind, "rotated", 0x81000121);
     String id = "rotate-" + kind;
     Device device = issuingDevice(id, keys);
-    RunningDaemon daemon = new RunningDaemon(device.writeConfig());
-    IssuedCertificate first;
-    byte[] renewedSet;
-    try {
-      first = awaitFirstCertificate(device);
-      PublicKey firstKey = keys.publicKey(keys.key()).orElseThrow();
-      assertEquals(firstKey, leaf(first.file()).getPublicKey());
+    Rotated rotated =
+        RunningDaemon.readWhileServing(
+            device.writeConfig(),
+            daemon -> {
+              IssuedCertificate first = awaitFirstCertificate(device);
+              PublicKey firstKey = keys.publicKey(keys.key()).orElseThrow();
+              assertEquals(firstKey, leaf(first.file()).getPublicKey());
 
-      ConnectionInfo renewed = awaitRenewal(device, first);
+              ConnectionInfo renewed = awaitRenewal(device, first);
 
-      assertTrue(Instant.now().isBefore(first.notAfter()), "renewed before the expiry");
-      assertEquals(keys.alternate(), KeyUri.parse(privateKeyUri(renewed)).toString());
-      assertEquals(device.outputDir.resolve("device-cert.alt.pem"), chain(renewed));
-      X509Certificate newLeaf = leaf(chain(renewed));
-      assertNotEquals(firstKey, newLeaf.getPublicKey(), "a new key");
-      assertEquals(
-          keys.publicKey(keys.alternate()).orElseThrow(),
-          newLeaf.getPublicKey(),
-          "the new certificate is for the chip's new object");
-      assertTrue(gone(keys, keys.key()), "the old key is retired after the switch");
-      assertTrue(IssuedSets.gone(first.file()), "and its chain");
-      renewedSet = Files.readAllBytes(device.outputDir.resolve("connection.json"));
-    } finally {
-      assertEquals(0, daemon.stopAndWait().exitCode());
-    }
+              assertTrue(Instant.now().isBefore(first.notAfter()), "renewed before the expiry");
+              assertEquals(keys.alternate(), KeyUri.parse(privateKeyUri(renewed)).toString());
+              assertEquals(device.outputDir.resolve("device-cert.alt.pem"), chain(renewed));
+              X509Certificate newLeaf = leaf(chain(renewed));
+              assertNotEquals(firstKey, newLeaf.getPublicKey(), "a new key");
+              assertEquals(
+                  keys.publicKey(keys.alternate()).orElseThrow(),
+                  newLeaf.getPublicKey(),
+                  "the new certificate is for the chip's new object");
+              assertTrue(gone(keys, keys.key()), "the old key is retired after the switch");
+              assertTrue(IssuedSets.gone(first.file()), "and its chain");
+              return new Rotated(
+                  first, Files.readAllBytes(device.outputDir.resolve("connection.json")));
+            });
+    IssuedCertificate first = rotated.first();
+    byte[] renewedSet = rotated.connectionJson();
 
     // A restart serves the set connection.json names, with the key at its alternate location.
     RunningDaemon.whileServing(
@@ -134,8 +135,7 @@ class ChipKeyRotationTest {
   @ValueSource(strings = {"tpm", "pkcs11"})
   void aRefusedRotationKeepsTheOldKeyAndOutputsAndRemovesTheNewKey(String kind) throws Exception {
     KeyHome keys = keyHome(kind, "refused", 0x81000131);
-    String id = "rotate-refused-" + kind;
-    Device device = issuingDevice(id, keys);
+    Device device = issuingDevice("rotate-refused-" + kind, keys);
     RunningDaemon.whileServing(
         device.writeConfig(),
         daemon -> {
@@ -155,6 +155,9 @@ class ChipKeyRotationTest {
           assertSameBytes(before, outputs(device));
         });
   }
+
+  /** The first certificate, and the connection.json of the rotation that replaced it. */
+  private record Rotated(IssuedCertificate first, byte[] connectionJson) {}
 
   /** A key in a chip: its URI, the alternate the agent rotates into, and the chip's view of it. */
   private interface KeyHome {

@@ -1,5 +1,6 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -335,7 +336,7 @@ class CrashSafetyTest {
     private void completeNextRun(boolean daemon, String deviceId) throws Exception {
       if (!daemon) {
         CliRun run = CliRun.of("provision", "--config", config);
-        assertEquals(0, run.exitCode(), run.toString());
+        assertExit(0, run);
         assertEquals(deviceId, deviceIdOrNone());
         return;
       }
@@ -356,7 +357,7 @@ class CrashSafetyTest {
       }
       stop.stop();
       CliRun stopped = run.get(BOUND.toSeconds(), TimeUnit.SECONDS);
-      assertEquals(0, stopped.exitCode(), stopped.toString());
+      assertExit(0, stopped);
       assertEquals(deviceId, deviceIdOrNone());
     }
   }

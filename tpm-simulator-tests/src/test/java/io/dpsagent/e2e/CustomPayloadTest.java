@@ -1,11 +1,11 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.provisioned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.EmulatorConfig;
@@ -103,9 +103,7 @@ class CustomPayloadTest {
                             null))));
     WEBHOOK_REQUESTS.clear();
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-    assertEquals(0, run.exitCode(), run.toString());
+    provisioned(device);
     JsonNode seen = WEBHOOK_REQUESTS.poll(5, TimeUnit.SECONDS);
     assertEquals(
         JSON.readTree("{\"modelId\":\"dtmi:example:thermostat;1\",\"line\":3}"),

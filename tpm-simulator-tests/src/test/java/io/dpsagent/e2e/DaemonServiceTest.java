@@ -1,5 +1,7 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.assertStderrHolds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,7 +61,7 @@ class DaemonServiceTest {
   private static String provisionedOnce(Device device) throws Exception {
     String config = device.writeConfig();
     CliRun run = CliRun.of("provision", "--config", config);
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     return config;
   }
 
@@ -71,9 +73,36 @@ class DaemonServiceTest {
     return daemon;
   }
 
+  /**
+   * {@code status --json} of {@code config} while its daemon is in {@code phase}; the daemon is
+   * then stopped and must exit 0 (a daemon that waits is not failing).
+   */
+  private static JsonNode statusWhileIn(Device device, String config, String phase)
+      throws Exception {
+    RunningDaemon daemon = runningIn(device, config, phase);
+    JsonNode status = status(config);
+    assertExit(0, daemon.stopAndWait());
+    return status;
+  }
+
+  /** The kind of the daemon's last failed attempt, as {@code status --json} reports it. */
+  private static String lastAttemptKind(JsonNode status) {
+    return status.path("daemon").path("lastAttempt").path("kind").asText();
+  }
+
+  /** A daemon serving a freshly enrolled device, and the etag of the registration it made. */
+  private record Serving(String config, RunningDaemon daemon, String etag) {}
+
+  private Serving servingFreshly(String id) throws Exception {
+    Device device = enrolled(id);
+    String config = device.writeConfig();
+    RunningDaemon daemon = runningIn(device, config, "ready");
+    return new Serving(config, daemon, record(id).etag());
+  }
+
   private static JsonNode status(String config) throws Exception {
     CliRun status = CliRun.of("status", "--json", "--config", config);
-    assertEquals(0, status.exitCode(), status.toString());
+    assertExit(0, status);
     return JSON.readTree(status.stdout());
   }
 
@@ -97,7 +126,7 @@ class DaemonServiceTest {
                   >= 2);
       CliRun stopped = daemon.stopAndWait();
 
-      assertEquals(0, stopped.exitCode(), stopped.toString());
+      assertExit(0, stopped);
       assertEquals(
           "READY=1\nSTATUS=provisioned svc-notify on " + record("svc-notify").assignedHub(), ready);
       assertTrue(
@@ -194,7 +223,7 @@ class DaemonServiceTest {
       String ready = systemd.await(m -> m.startsWith("READY=1"), BOUND);
       CliRun stopped = daemon.stopAndWait();
 
-      assertEquals(0, stopped.exitCode(), stopped.toString());
+      assertExit(0, stopped);
       assertTrue(ready.endsWith("(cached assignment)"), ready);
       assertEquals(
           requests, emulator.requestLog().count(), "on_change trusts the cache: no DPS call");
@@ -212,38 +241,29 @@ class DaemonServiceTest {
         .config("[provisioning.retry]\nmax_attempts = 1")
         .writeConfig();
 
-    RunningDaemon daemon = runningIn(device, config, "ready");
-    JsonNode status = status(config);
-    CliRun stopped = daemon.stopAndWait();
+    JsonNode status = statusWhileIn(device, config, "ready");
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
     assertEquals("cache", status.path("daemon").path("source").asText(), status.toString());
-    assertEquals(
-        "transient",
-        status.path("daemon").path("lastAttempt").path("kind").asText(),
-        status.toString());
+    assertEquals("transient", lastAttemptKind(status), status.toString());
     assertTrue(Files.exists(device.outputDir.resolve("connection-string")));
   }
 
   @Test
   void theReprovisionCommandAsksTheRunningDaemonAndReportsTheOutcome() throws Exception {
-    Device device = enrolled("svc-ask");
-    String config = device.writeConfig();
-    RunningDaemon daemon = runningIn(device, config, "ready");
-    String etag = record("svc-ask").etag();
+    Serving serving = servingFreshly("svc-ask");
 
-    CliRun asked = CliRun.of("reprovision", "--config", config, "--timeout", "30");
-    JsonNode status = status(config);
-    CliRun stopped = daemon.stopAndWait();
+    CliRun asked = CliRun.of("reprovision", "--config", serving.config(), "--timeout", "30");
+    JsonNode status = status(serving.config());
+    CliRun stopped = serving.daemon().stopAndWait();
 
-    assertEquals(0, asked.exitCode(), asked.toString());
+    assertExit(0, asked);
     assertTrue(
         asked
             .stdout()
             .startsWith("the daemon (PID " + ProcessHandle.current().pid() + ") registered again"),
         asked.stdout());
-    assertNotEquals(etag, record("svc-ask").etag(), "registered again");
-    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertNotEquals(serving.etag(), record("svc-ask").etag(), "registered again");
+    assertExit(0, stopped);
     assertTrue(status.path("daemon").path("running").asBoolean(), status.toString());
     assertEquals("dps", status.path("daemon").path("source").asText());
   }
@@ -253,7 +273,7 @@ class DaemonServiceTest {
     Device device = enrolled("svc-no-daemon");
     CliRun run = CliRun.of("reprovision", "--config", device.writeConfig());
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     assertTrue(run.stdout().contains("(no daemon running)"), run.stdout());
     assertEquals(
         record("svc-no-daemon").deviceId(),
@@ -264,24 +284,17 @@ class DaemonServiceTest {
 
   @Test
   void theApplicationsHubRejectionReportMakesTheDaemonRegisterAgain() throws Exception {
-    Device device = enrolled("svc-rejected");
-    String config = device.writeConfig();
-    RunningDaemon daemon = runningIn(device, config, "ready");
-    String etag = record("svc-rejected").etag();
+    Serving serving = servingFreshly("svc-rejected");
     Path report =
         home.resolve("svc-rejected").resolve("run").resolve("requests").resolve("hub-rejected");
 
     Files.writeString(report, "");
-    await("registered again", () -> !record("svc-rejected").etag().equals(etag));
+    await("registered again", () -> !record("svc-rejected").etag().equals(serving.etag()));
     await("the report is taken", () -> !Files.exists(report));
-    CliRun stopped = daemon.stopAndWait();
+    CliRun stopped = serving.daemon().stopAndWait();
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
-    assertTrue(
-        stopped
-            .stderr()
-            .contains("the application reports that the hub rejected the device's identity"),
-        stopped.stderr());
+    assertStderrHolds(
+        0, stopped, "the application reports that the hub rejected the device's identity");
   }
 
   @Test
@@ -298,7 +311,7 @@ class DaemonServiceTest {
     RunningDaemon daemon = runningIn(device, config, "ready");
     CliRun stopped = daemon.stopAndWait();
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertExit(0, stopped);
     assertNotEquals(etag, record("svc-rotate").etag(), "the identity changed: registered again");
     assertTrue(
         Files.readString(device.outputDir.resolve("connection-string"))
@@ -319,18 +332,14 @@ class DaemonServiceTest {
 
     CliRun run = CliRun.until(new Signals(), Map.of(), "run", "--config", config);
 
-    assertEquals(4, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("as disabled"), run.stderr());
+    assertStderrHolds(4, run, "as disabled");
     assertArrayEquals(
         before,
         Files.readAllBytes(device.outputDir.resolve("connection.json")),
         "the last good outputs stay");
     JsonNode status = status(config);
     assertFalse(status.path("daemon").path("running").asBoolean(), status.toString());
-    assertEquals(
-        "refused",
-        status.path("daemon").path("lastAttempt").path("kind").asText(),
-        status.toString());
+    assertEquals("refused", lastAttemptKind(status), status.toString());
   }
 
   @Test
@@ -342,15 +351,9 @@ class DaemonServiceTest {
               .config("[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
       String config = device.writeConfig();
 
-      RunningDaemon daemon = runningIn(device, config, "waiting");
-      JsonNode status = status(config);
-      CliRun stopped = daemon.stopAndWait();
+      JsonNode status = statusWhileIn(device, config, "waiting");
 
-      assertEquals(0, stopped.exitCode(), "not a permanent failure: " + stopped);
-      assertEquals(
-          "transient",
-          status.path("daemon").path("lastAttempt").path("kind").asText(),
-          status.toString());
+      assertEquals("transient", lastAttemptKind(status), status.toString());
       assertTrue(portal.connections() >= 2, "retried: " + portal.connections());
     }
   }
@@ -365,15 +368,9 @@ class DaemonServiceTest {
             .tokenDir(home.resolve("no-tpm").resolve("run"));
     String config = device.writeConfig();
 
-    RunningDaemon daemon = runningIn(device, config, "waiting");
-    JsonNode status = status(config);
-    CliRun stopped = daemon.stopAndWait();
+    JsonNode status = statusWhileIn(device, config, "waiting");
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
-    assertEquals(
-        "hsm_unavailable",
-        status.path("daemon").path("lastAttempt").path("kind").asText(),
-        status.toString());
+    assertEquals("hsm_unavailable", lastAttemptKind(status), status.toString());
     assertTrue(status.path("daemon").has("nextAttemptAt"), status.toString());
   }
 }

@@ -1,5 +1,6 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,7 +71,7 @@ class DaemonTest {
     String token = awaitToken(tokenFile, "");
     CliRun stopped = first.stopAndWait();
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertExit(0, stopped);
     RegistrationRecord record = emulator.registry().registration("daemon-sas").orElseThrow();
     assertSignedBy(token, SoftwareSymmetricKey.ofBase64(key), record);
     assertEquals(
@@ -85,7 +86,7 @@ class DaemonTest {
     String renewed = awaitToken(tokenFile, "");
     CliRun again = second.stopAndWait();
 
-    assertEquals(0, again.exitCode(), again.toString());
+    assertExit(0, again);
     assertEquals(
         requestsBefore, emulator.requestLog().count(), "a valid cache means no DPS call at start");
     assertTrue(
@@ -114,7 +115,7 @@ class DaemonTest {
       String token = awaitToken(home.resolve("run").resolve("hub-token"), "");
       CliRun stopped = daemon.stopAndWait();
 
-      assertEquals(0, stopped.exitCode(), stopped.toString());
+      assertExit(0, stopped);
       RegistrationRecord record = emulator.registry().registration(registrationId).orElseThrow();
       assertSignedBy(token, record.tpmDeviceKey().orElseThrow()::mac, record);
     }
@@ -148,7 +149,7 @@ class DaemonTest {
     Instant asked = Instant.now();
     CliRun stopped = daemon.stopAndWait();
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertExit(0, stopped);
     assertTrue(
         Duration.between(asked, Instant.now()).compareTo(Duration.ofSeconds(5)) < 0,
         "stops promptly");
@@ -176,7 +177,7 @@ class DaemonTest {
     CliRun stopped = daemon.stopAndWait();
 
     assertTrue(removed, "the old device's token is gone before any new assignment: " + stopped);
-    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertExit(0, stopped);
   }
 
   @Test
@@ -191,6 +192,6 @@ class DaemonTest {
 
     CliRun run = new RunningDaemon(device.writeConfig()).awaitEnd();
 
-    assertEquals(3, run.exitCode(), run.toString());
+    assertExit(3, run);
   }
 }

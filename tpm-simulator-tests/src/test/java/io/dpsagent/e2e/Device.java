@@ -3,6 +3,7 @@ package io.dpsagent.e2e;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.emulator.DpsEmulator;
+import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.hsm.testing.Swtpm;
 import java.io.IOException;
@@ -159,6 +160,21 @@ public final class Device {
   /** The symmetric key (device or group key) in the device's key file. */
   String symmetricKey() throws IOException {
     return Files.readString(keyFile).strip();
+  }
+
+  /** An enrollment group made around a group key. */
+  interface GroupWithKey {
+    EnrollmentGroup of(String groupKey) throws Exception;
+  }
+
+  /**
+   * Gives the device a new group key and enrolls in {@code emulator} the group that {@code group}
+   * makes of it.
+   */
+  Device memberOf(DpsEmulator emulator, GroupWithKey group) throws Exception {
+    String key = newKey();
+    emulator.registry().addEnrollmentGroup(group.of(key));
+    return groupKey(key);
   }
 
   Device groupKey(String base64) throws IOException {

@@ -1,5 +1,7 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertLastLine;
+import static io.dpsagent.e2e.Runs.assertStderr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dpsagent.agent.cli.CliRun;
@@ -46,8 +48,7 @@ class EndpointMismatchTest {
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: " + message, Stderr.lastLine(run));
+    assertLastLine(2, run, "dps-agent: error: " + message);
     assertEquals(0, Stderr.retries(run), run.stderr());
     return device;
   }
@@ -90,15 +91,15 @@ class EndpointMismatchTest {
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(2, run.exitCode(), run.toString());
-    assertEquals(
+    assertStderr(
+        2,
+        run,
         "dps-agent: error: config "
             + device.configFile
             + ": provisioning.global_endpoint: '"
             + emulator.mqttEndpoint()
             + "' names an MQTT port but provisioning.transport = \"https\"; use"
-            + " https://localhost:PORT with the port of that service, or set provisioning.transport = \"mqtt\"\n",
-        run.stderr());
+            + " https://localhost:PORT with the port of that service, or set provisioning.transport = \"mqtt\"\n");
     assertEquals(before, emulator.requestLog().count());
   }
 
@@ -108,14 +109,14 @@ class EndpointMismatchTest {
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(4, run.exitCode(), run.toString());
-    assertEquals(
+    assertLastLine(
+        4,
+        run,
         "dps-agent: error: mqtts://localhost:"
             + emulator.mqttEndpoint().getPort()
             + " refused MQTT 5 (it"
             + " answered as an MQTT 3.1.1 server: unacceptable protocol version); DPS speaks MQTT 3.1.1, set transport"
-            + " = \"mqtt\"",
-        Stderr.lastLine(run));
+            + " = \"mqtt\"");
     assertEquals(0, Stderr.retries(run), run.stderr());
   }
 }

@@ -1,5 +1,7 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.assertStderrHolds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,10 +108,7 @@ class FreshJvmServingTest {
           openFiles(agent.pid()).contains(device.outputDir.resolve(".lock").toRealPath()),
           "the lock file stays open: " + openFiles(agent.pid()));
       CliRun provision = CliRun.of("provision", "--config", config);
-      assertEquals(2, provision.exitCode(), provision.toString());
-      assertTrue(
-          provision.stderr().contains("is in use by dps-agent run (PID " + agent.pid() + ")"),
-          provision.stderr());
+      assertStderrHolds(2, provision, "is in use by dps-agent run (PID " + agent.pid() + ")");
       JsonNode state = JSON.readTree(device.outputDir.resolve("state.json").toFile());
       assertEquals(agent.pid(), state.path("pid").asLong());
       assertEquals("dps", state.path("source").asText(), state.toString());
@@ -214,7 +213,7 @@ class FreshJvmServingTest {
         enrolled("handed-over", emulator).provisioning("reprovision = \"always_at_start\"");
     String config = device.writeConfig();
     CliRun provision = CliRun.of("provision", "--config", config);
-    assertEquals(0, provision.exitCode(), provision.toString());
+    assertExit(0, provision);
     long requests = emulator.requestLog().count();
 
     RunningDaemon daemon = new RunningDaemon(config, Map.of(HANDOVER, "dps"));
@@ -222,7 +221,7 @@ class FreshJvmServingTest {
     JsonNode state = JSON.readTree(device.outputDir.resolve("state.json").toFile());
     CliRun stopped = daemon.stopAndWait();
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertExit(0, stopped);
     assertEquals(requests, emulator.requestLog().count(), "no DPS request");
     assertEquals("dps", state.path("source").asText(), state.toString());
     assertTrue(Files.exists(home.resolve("handed-over").resolve("run").resolve("hub-token")));
@@ -237,7 +236,7 @@ class FreshJvmServingTest {
     Awaits.until("serving", BOUND, () -> phase(device).equals("ready"));
     CliRun stopped = daemon.stopAndWait();
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertExit(0, stopped);
     assertEquals(
         emulator.registry().registration("handed-nothing").orElseThrow().deviceId(),
         device.connection().deviceId(),
@@ -248,7 +247,7 @@ class FreshJvmServingTest {
   void theSpacingBetweenRejectionRegistrationsIsHandedOver() throws Exception {
     Device device = enrolled("handed-rejection", emulator);
     String config = device.writeConfig();
-    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
+    assertExit(0, CliRun.of("provision", "--config", config));
     String etag = emulator.registry().registration("handed-rejection").orElseThrow().etag();
     Path report =
         home.resolve("handed-rejection").resolve("run").resolve("requests").resolve("hub-rejected");
@@ -260,10 +259,7 @@ class FreshJvmServingTest {
     Awaits.until("the report is taken", BOUND, () -> !Files.exists(report));
     CliRun stopped = daemon.stopAndWait();
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
-    assertTrue(
-        stopped.stderr().contains("hub rejection reported again within 30 s; not registering"),
-        stopped.stderr());
+    assertStderrHolds(0, stopped, "hub rejection reported again within 30 s; not registering");
     assertEquals(
         etag,
         emulator.registry().registration("handed-rejection").orElseThrow().etag(),

@@ -1,5 +1,6 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,7 +105,7 @@ class HostileDpsTest {
   }
 
   private static void assertRefusedCleanly(CliRun run, Device device) throws java.io.IOException {
-    assertEquals(4, run.exitCode(), run.toString());
+    assertExit(4, run);
     assertEquals(List.of(), device.outputs(), "nothing may be written for a refused answer");
     assertFalse(run.everything().contains("\u001b"), "a raw ESC reached the output: " + run);
     assertFalse(run.everything().contains("\r"), "a raw CR reached the output: " + run);

@@ -1,5 +1,9 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.assertLastLine;
+import static io.dpsagent.e2e.Runs.assertStderrHolds;
+import static io.dpsagent.e2e.Runs.provisioned;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -107,13 +111,25 @@ class HubVerificationTest {
     return "[hub]\n" + verify + "port = " + port + "\nca_file = \"" + hubCaFile + "\"\n";
   }
 
+  /** A provision run of a newly enrolled device, its config's {@code [hub]} table as given. */
+  private record Provision(Device device, String config, CliRun run) {}
+
+  /**
+   * Provisions a newly enrolled device whose {@code [hub]} table has {@code verify}, {@code port}.
+   */
+  private Provision provisionWithHub(String verify, int port) throws Exception {
+    Device device = enrolled(Device.newKey()).config(hubTable(verify, port));
+    String config = device.writeConfig();
+    return new Provision(device, config, CliRun.of("provision", "--config", config));
+  }
+
   private static JsonNode connectionJson(Device device) throws Exception {
     return JSON.readTree(device.outputDir.resolve("connection.json").toFile());
   }
 
   private static JsonNode status(String config) throws Exception {
     CliRun status = CliRun.of("status", "--config", config, "--json");
-    assertEquals(0, status.exitCode(), status.toString());
+    assertExit(0, status);
     return JSON.readTree(status.stdout()).path("assignment").path("hubVerification");
   }
 
@@ -123,33 +139,38 @@ class HubVerificationTest {
 
   @Test
   void aSymmetricKeyDeviceIsVerifiedAndGetsItsInitialConfig() throws Exception {
-    Device device = enrolled(Device.newKey()).config(hubTable("verify = true\n", hub.port()));
-    String config = device.writeConfig();
+    Provision provision = provisionWithHub("verify = true\n", hub.port());
 
-    CliRun run = CliRun.of("provision", "--config", config);
-
-    assertEquals(0, run.exitCode(), run.toString());
-    assertEquals(JSON.readTree(VERSIONED), initialConfig(device));
+    assertExit(0, provision.run());
+    assertEquals(JSON.readTree(VERSIONED), initialConfig(provision.device()));
     assertEquals(
-        List.of("connection-string", "connection.json", "initial-config.json"), device.outputs());
+        List.of("connection-string", "connection.json", "initial-config.json"),
+        provision.device().outputs());
     assertEquals(
         "rw-------",
         PosixFilePermissions.toString(
-            Files.getPosixFilePermissions(device.outputDir.resolve("initial-config.json"))));
+            Files.getPosixFilePermissions(
+                provision.device().outputDir.resolve("initial-config.json"))));
     assertTrue(
-        run.stdout()
+        provision
+            .run()
+            .stdout()
             .contains(
                 "\nhub reachable: localhost:"
                     + hub.port()
                     + " accepted the device and sent its twin\n"),
-        run.stdout());
-    JsonNode recorded = status(config);
+        provision.run().stdout());
+    JsonNode recorded = status(provision.config());
     assertEquals("reachable", recorded.path("result").asText());
-    assertEquals(connectionJson(device).path("hubVerification").path("at"), recorded.path("at"));
     assertEquals(
-        device.outputDir.resolve("initial-config.json").toString(),
-        connectionJson(device).path("hubVerification").path("initialConfigFile").asText());
-    CliRun text = CliRun.of("status", "--config", config);
+        connectionJson(provision.device()).path("hubVerification").path("at"), recorded.path("at"));
+    assertEquals(
+        provision.device().outputDir.resolve("initial-config.json").toString(),
+        connectionJson(provision.device())
+            .path("hubVerification")
+            .path("initialConfigFile")
+            .asText());
+    CliRun text = CliRun.of("status", "--config", provision.config());
     assertTrue(text.stdout().contains("\nhub:           reachable at "), text.stdout());
   }
 
@@ -164,9 +185,7 @@ class HubVerificationTest {
     Device device =
         device("hub-member").groupKey(groupKey).config(hubTable("verify = true\n", hub.port()));
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-    assertEquals(0, run.exitCode(), run.toString());
+    provisioned(device);
     assertEquals(JSON.readTree(VERSIONED), initialConfig(device));
   }
 
@@ -184,9 +203,7 @@ class HubVerificationTest {
             .x509(leaf)
             .config(hubTable("verify = true\n", hub.port()));
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-    assertEquals(0, run.exitCode(), run.toString());
+    provisioned(device);
     assertEquals(JSON.readTree(VERSIONED), initialConfig(device));
     assertTrue(hub.state().existingTwin(id).isPresent());
   }
@@ -195,20 +212,19 @@ class HubVerificationTest {
   void aHubThatRefusesTheIdentityExits3AndLeavesTheOutputsAsTheyWere() throws Exception {
     Device device = enrolled(Device.newKey());
     String deviceId = device.registrationId();
-    CliRun earlier = CliRun.of("provision", "--config", device.writeConfig());
-    assertEquals(0, earlier.exitCode(), earlier.toString());
+    provisioned(device);
     byte[] before = Files.readAllBytes(device.outputDir.resolve("connection.json"));
     String config = device.config(hubTable("verify = true\n", strangerHub.port())).writeConfig();
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(3, run.exitCode(), run.toString());
-    assertEquals(
+    assertLastLine(
+        3,
+        run,
         "dps-agent: error: the hub localhost refused device "
             + deviceId
             + " with CONNACK 5 (not authorized): DPS assigned it there, but the hub does not accept"
-            + " its credential",
-        Stderr.lastLine(run));
+            + " its credential");
     assertEquals("", run.stdout());
     assertEquals(List.of("connection-string", "connection.json"), device.outputs());
     assertArrayEquals(before, Files.readAllBytes(device.outputDir.resolve("connection.json")));
@@ -218,20 +234,20 @@ class HubVerificationTest {
   @Test
   void anUnreachableHubIsAWarningAndWritesNoInitialConfig() throws Exception {
     int closed = ClosedPort.pick();
-    Device device = enrolled(Device.newKey()).config(hubTable("verify = true\n", closed));
-    String config = device.writeConfig();
+    Provision provision = provisionWithHub("verify = true\n", closed);
 
-    CliRun run = CliRun.of("provision", "--config", config);
-
-    assertEquals(0, run.exitCode(), run.toString());
-    assertEquals(
+    assertLastLine(
+        0,
+        provision.run(),
         "dps-agent: warning: hub not verified: localhost:"
             + closed
-            + ": connection refused or unreachable; check hub.port",
-        Stderr.lastLine(run));
-    assertEquals(1, run.stderr().lines().filter(l -> l.contains("warning")).count(), run.stderr());
-    assertEquals(List.of("connection-string", "connection.json"), device.outputs());
-    JsonNode recorded = status(config);
+            + ": connection refused or unreachable; check hub.port");
+    assertEquals(
+        1,
+        provision.run().stderr().lines().filter(l -> l.contains("warning")).count(),
+        provision.run().stderr());
+    assertEquals(List.of("connection-string", "connection.json"), provision.device().outputs());
+    JsonNode recorded = status(provision.config());
     assertEquals("unreachable", recorded.path("result").asText());
     assertEquals(
         "localhost:" + closed + ": connection refused or unreachable; check hub.port",
@@ -240,18 +256,15 @@ class HubVerificationTest {
 
   @Test
   void verifyFalseMakesNoHubConnection() throws Exception {
-    Device device = enrolled(Device.newKey()).config(hubTable("verify = false\n", hub.port()));
-    String config = device.writeConfig();
+    Provision provision = provisionWithHub("verify = false\n", hub.port());
 
-    CliRun run = CliRun.of("provision", "--config", config);
-
-    assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(hub.state().existingTwin(device.registrationId()).isEmpty());
-    assertFalse(hub.state().connectedDevices().contains(device.registrationId()));
-    assertEquals(List.of("connection-string", "connection.json"), device.outputs());
-    assertEquals(JSON.readTree("{\"result\":\"not_verified\"}"), status(config));
+    assertExit(0, provision.run());
+    assertTrue(hub.state().existingTwin(provision.device().registrationId()).isEmpty());
+    assertFalse(hub.state().connectedDevices().contains(provision.device().registrationId()));
+    assertEquals(List.of("connection-string", "connection.json"), provision.device().outputs());
+    assertEquals(JSON.readTree("{\"result\":\"not_verified\"}"), status(provision.config()));
     assertTrue(
-        CliRun.of("status", "--config", config)
+        CliRun.of("status", "--config", provision.config())
             .stdout()
             .contains("\nhub:           not verified\n"));
   }
@@ -261,9 +274,7 @@ class HubVerificationTest {
     try (ServerSocket listener = new ServerSocket(0)) {
       Device device = enrolled(Device.newKey()).config(hubTable("", listener.getLocalPort()));
 
-      CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-      assertEquals(0, run.exitCode(), run.toString());
+      provisioned(device);
       listener.setSoTimeout(200);
       assertThrows(SocketTimeoutException.class, listener::accept, "nothing connected");
       assertEquals(
@@ -289,9 +300,7 @@ class HubVerificationTest {
             "--verbose",
             "--json");
 
-    assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(
-        run.stderr().contains("verifying the assignment: connecting to localhost:"), run.stderr());
+    assertStderrHolds(0, run, "verifying the assignment: connecting to localhost:");
     String token =
         SasToken.build(
             HUB + "/devices/" + device.registrationId(),
@@ -316,17 +325,12 @@ class HubVerificationTest {
   @Test
   void theDaemonVerifiesByDefaultAndWritesTheInitialConfig() throws Exception {
     Device device =
-        enrolled(Device.newKey())
-            .output("token_dir = \"" + home.resolve("run") + "\"")
-            .config(hubTable("", hub.port()));
+        enrolled(Device.newKey()).tokenDir(home.resolve("run")).config(hubTable("", hub.port()));
     String config = device.writeConfig();
 
-    RunningDaemon daemon = new RunningDaemon(config);
-    Path initial = device.outputDir.resolve("initial-config.json");
-    awaitFile(initial);
-    CliRun stopped = daemon.stopAndWait();
+    RunningDaemon.whileServing(
+        config, daemon -> awaitFile(device.outputDir.resolve("initial-config.json")));
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
     assertEquals(JSON.readTree(VERSIONED), initialConfig(device));
     assertEquals("reachable", status(config).path("result").asText());
   }
@@ -335,7 +339,7 @@ class HubVerificationTest {
   void aHubRejectionMakesTheDaemonRegisterAgain() throws Exception {
     Device device =
         enrolled(Device.newKey())
-            .output("token_dir = \"" + home.resolve("run") + "\"")
+            .tokenDir(home.resolve("run"))
             .config(hubTable("", strangerHub.port()));
     String config = device.writeConfig();
     String registrations =
@@ -348,7 +352,7 @@ class HubVerificationTest {
     }
     CliRun stopped = daemon.stopAndWait();
 
-    assertEquals(0, stopped.exitCode(), stopped.toString());
+    assertExit(0, stopped);
     assertEquals(2, registerCount(registrations), "registered, rejected, registered again once");
     assertTrue(
         stopped

@@ -5,6 +5,8 @@ import static io.dpsagent.e2e.CheckReport.assertLine;
 import static io.dpsagent.e2e.CheckReport.check;
 import static io.dpsagent.e2e.CheckReport.line;
 import static io.dpsagent.e2e.IssuingDevices.issuanceTable;
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.provisioned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,7 +73,7 @@ class IssuedCertificateCheckTest {
   /** An offline check of {@code device}, which exits with {@code exitCode}. */
   private static CliRun checkExits(Device device, int exitCode) throws Exception {
     CliRun run = check(device, "--offline");
-    assertEquals(exitCode, run.exitCode(), run.toString());
+    assertExit(exitCode, run);
     return run;
   }
 
@@ -85,14 +87,9 @@ class IssuedCertificateCheckTest {
     assertLine(run, "issued-certificate", status, message, REISSUE);
   }
 
-  private static void provision(Device device) throws Exception {
-    CliRun provision = CliRun.of("provision", "--config", device.writeConfig());
-    assertEquals(0, provision.exitCode(), provision.toString());
-  }
-
   /** The TPM's EK and SRK, as {@code dps-agent tpm identity} persists them. */
   private static void createTpmIdentity(Device device) throws Exception {
-    assertEquals(0, CliRun.of("tpm", "identity", "--config", device.writeConfig()).exitCode());
+    assertExit(0, CliRun.of("tpm", "identity", "--config", device.writeConfig()));
   }
 
   @Test
@@ -118,7 +115,7 @@ class IssuedCertificateCheckTest {
         "no certificate issued yet (" + chain + "): the first provisioning requests one",
         null);
 
-    provision(device);
+    provisioned(device);
     CliRun after = checkExits(device, 0);
 
     assertLine(
@@ -250,7 +247,7 @@ class IssuedCertificateCheckTest {
   @Test
   void aRecordedCertificateThatIsGoneIsAnError() throws Exception {
     Device device = fileKeyDevice("check-gone");
-    provision(device);
+    provisioned(device);
     Path chain = issuedChain(device);
     Files.delete(chain);
 

@@ -1,5 +1,6 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dpsagent.agent.cli.CliRun;
@@ -37,7 +38,7 @@ class MqttWsOnHttpsEndpointTest {
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig(), "--json");
 
-      assertEquals(0, run.exitCode(), run.toString());
+      assertExit(0, run);
       URI https = emulator.httpsEndpoint();
       String reached =
           transport.equals("https")

@@ -1,5 +1,8 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.assertStderr;
+import static io.dpsagent.e2e.Runs.assertStderrHolds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -84,8 +87,7 @@ class OutputDirectoryProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: " + message + "\n", run.stderr());
+    assertStderr(2, run, "dps-agent: error: " + message + "\n");
     assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
     assertTrue(
         emulator.registry().registration(device.registrationId()).isEmpty(), "DPS has no record");
@@ -98,8 +100,7 @@ class OutputDirectoryProvisioningTest {
 
     CliRun run = daemonOutcome(config);
 
-    assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: " + message + "\n", run.stderr());
+    assertStderr(2, run, "dps-agent: error: " + message + "\n");
     assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
   }
 
@@ -208,20 +209,18 @@ class OutputDirectoryProvisioningTest {
       throws Exception {
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(
-        run.stderr()
-            .contains(
-                "dps-agent: warning: output.dir "
-                    + device.outputDir
-                    + " is writable by "
-                    + who
-                    + " (mode "
-                    + mode
-                    + "), who can replace the files the agent writes; run: chmod 750 "
-                    + device.outputDir
-                    + "\n"),
-        run.stderr());
+    assertStderrHolds(
+        0,
+        run,
+        "dps-agent: warning: output.dir "
+            + device.outputDir
+            + " is writable by "
+            + who
+            + " (mode "
+            + mode
+            + "), who can replace the files the agent writes; run: chmod 750 "
+            + device.outputDir
+            + "\n");
   }
 
   @Test
@@ -286,7 +285,7 @@ class OutputDirectoryProvisioningTest {
         }
         for (Future<CliRun> run : runs) {
           CliRun done = run.get(BOUND.toSeconds(), TimeUnit.SECONDS);
-          assertEquals(0, done.exitCode(), done.toString());
+          assertExit(0, done);
         }
 
         JsonNode json = connectionJson(shared);
@@ -356,8 +355,7 @@ class OutputDirectoryProvisioningTest {
       }
       device.registrationId("out-" + DEVICES.incrementAndGet()); // a device DPS does not know yet
       CliRun provision = CliRun.of("provision", "--config", device.writeConfig());
-      assertEquals(2, provision.exitCode(), provision.toString());
-      assertEquals(String.format(inUse, first.pid()), provision.stderr());
+      assertStderr(2, provision, String.format(inUse, first.pid()));
       assertEquals(
           before,
           emulator.requestLog().count(),

@@ -1,17 +1,22 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.assertStderr;
+import static io.dpsagent.e2e.Runs.assertStderrHolds;
+import static io.dpsagent.e2e.Runs.provisioned;
+import static io.dpsagent.e2e.Runs.timedProvision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.e2e.Runs.Timed;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.RegistrationRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,9 +59,7 @@ class OutputExtrasTest {
     String key = Device.newKey();
     Device device = enrolled("extras-env", key).output("env_file = true");
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-    assertEquals(0, run.exitCode(), run.toString());
+    CliRun run = provisioned(device);
     RegistrationRecord record = emulator.registry().registration("extras-env").orElseThrow();
     Path env = device.outputDir.resolve("connection.env");
     assertEquals(
@@ -82,9 +85,7 @@ class OutputExtrasTest {
     Device device =
         enrolled("extras-env-nokey", key).output("env_file = true\nconnection_string = false");
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-    assertEquals(0, run.exitCode(), run.toString());
+    provisioned(device);
     String env = Files.readString(device.outputDir.resolve("connection.env"));
     assertFalse(env.contains(key), env);
     assertFalse(env.contains("CONNECTION_STRING"), env);
@@ -117,7 +118,7 @@ class OutputExtrasTest {
             "--config",
             device.writeConfig());
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     RegistrationRecord record = emulator.registry().registration("extras-hook").orElseThrow();
     String saw = Files.readString(seen);
     assertTrue(saw.startsWith("args: --restart my app\n"), saw);
@@ -138,17 +139,18 @@ class OutputExtrasTest {
     Device device =
         enrolled("extras-slow", Device.newKey()).output(hookRunning(hook, ", timeout_seconds = 1"));
 
-    Instant start = Instant.now();
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-    Duration took = Duration.between(start, Instant.now());
+    Timed timed = timedProvision(device.writeConfig());
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, timed.run());
     assertTrue(
-        took.compareTo(Duration.ofSeconds(10)) < 0, "the hook was killed at its timeout: " + took);
+        timed.took().compareTo(Duration.ofSeconds(10)) < 0,
+        "the hook was killed at its timeout: " + timed.took());
     assertTrue(
-        run.stderr()
+        timed
+            .run()
+            .stderr()
             .contains("post-provision hook " + hook + " did not finish within 1 s and was killed"),
-        run.stderr());
+        timed.run().stderr());
     assertTrue(Files.exists(device.outputDir.resolve("connection.json")));
   }
 
@@ -159,10 +161,7 @@ class OutputExtrasTest {
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(
-        run.stderr().contains("dps-agent: warning: post-provision hook " + hook + " exited with 3"),
-        run.stderr());
+    assertStderrHolds(0, run, "dps-agent: warning: post-provision hook " + hook + " exited with 3");
   }
 
   @Test
@@ -174,12 +173,12 @@ class OutputExtrasTest {
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(2, run.exitCode(), run.toString());
-    assertEquals(
+    assertStderr(
+        2,
+        run,
         "dps-agent: error: config "
             + config
             + ": output.post_provision_hook.command: the program must be an"
-            + " absolute path (no shell, no PATH search), e.g. \"/usr/bin/systemctl\"\n",
-        run.stderr());
+            + " absolute path (no shell, no PATH search), e.g. \"/usr/bin/systemctl\"\n");
   }
 }

@@ -1,5 +1,9 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.assertStderr;
+import static io.dpsagent.e2e.Runs.assertStderrHolds;
+import static io.dpsagent.e2e.Runs.provisioned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -84,7 +88,7 @@ class Pkcs11ProvisioningTest {
   private String importedAndEnrolled(String id, String uri) {
     String key = Device.newKey();
     CliRun imported = cli(key, "pkcs11", "import-key", "--uri", uri);
-    assertEquals(0, imported.exitCode(), imported.toString());
+    assertExit(0, imported);
     emulator.registry().addIndividualEnrollment(IndividualEnrollment.symmetricKey(id, key));
     return key;
   }
@@ -95,9 +99,7 @@ class Pkcs11ProvisioningTest {
     String key = importedAndEnrolled("token-sas-1", uri);
     Device device = device("token-sas-1").symmetricKeyUri(uri);
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-    assertEquals(0, run.exitCode(), run.toString());
+    CliRun run = provisioned(device);
     ConnectionInfo connection = device.connection();
     assertTrue(
         connection.hubAuth().references().get("keyUri").startsWith("pkcs11:"),
@@ -140,21 +142,19 @@ class Pkcs11ProvisioningTest {
   void aGroupKeyInTheTokenDerivesTheDeviceKey() throws Exception {
     String groupKey = Device.newKey();
     String uri = token.uri("object=sas-group;type=secret-key");
-    assertEquals(0, cli(groupKey, "pkcs11", "import-key", "--uri", uri).exitCode());
+    assertExit(0, cli(groupKey, "pkcs11", "import-key", "--uri", uri));
     emulator
         .registry()
         .addEnrollmentGroup(EnrollmentGroup.symmetricKey("token-sas-group", groupKey));
     Device device = device("token-group-member").groupKeyUri(uri);
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-    assertEquals(0, run.exitCode(), run.toString());
+    provisioned(device);
     assertEquals(Optional.of("token-sas-group"), device.connection().enrollmentGroupId());
     assertNotExtractable("sas-group");
     // The factory line derives a member's key inside the token as well.
     CliRun derived =
         CliRun.of("derive-key", "--registration-id", "token-group-member", "--group-key", uri);
-    assertEquals(0, derived.exitCode(), derived.toString());
+    assertExit(0, derived);
     assertEquals(
         SoftwareSymmetricKey.deriveFromGroupKey(
                     SoftwareSymmetricKey.ofBase64(groupKey), "token-group-member")
@@ -170,9 +170,9 @@ class Pkcs11ProvisioningTest {
       throws Exception {
     String uri = token.uri("object=" + label + ";type=private");
     CliRun keygen = CliRun.of("pkcs11", "keygen", "--uri", uri);
-    assertEquals(0, keygen.exitCode(), keygen.toString());
+    assertExit(0, keygen);
     CliRun csr = CliRun.of("pkcs11", "csr", "--uri", uri, "--subject", "CN=" + cn);
-    assertEquals(0, csr.exitCode(), csr.toString());
+    assertExit(0, csr);
     PKCS10CertificationRequest request;
     try (PEMParser parser = new PEMParser(new StringReader(csr.stdout()))) {
       request = (PKCS10CertificationRequest) parser.readObject();
@@ -194,13 +194,12 @@ class Pkcs11ProvisioningTest {
   void aCsrSubjectThatIsNoDistinguishedNameIsAUsageError() {
     String uri = token.uri("object=bad-subject;type=private");
     CliRun keygen = CliRun.of("pkcs11", "keygen", "--uri", uri);
-    assertEquals(0, keygen.exitCode(), keygen.toString());
+    assertExit(0, keygen);
 
     CliRun csr = CliRun.of("pkcs11", "csr", "--uri", uri, "--subject", "not a dn");
 
-    assertEquals(2, csr.exitCode(), csr.toString());
-    assertEquals(
-        "dps-agent: error: --subject: improperly specified input name: not a dn\n", csr.stderr());
+    assertStderr(
+        2, csr, "dps-agent: error: --subject: improperly specified input name: not a dn\n");
     assertEquals("", csr.stdout());
   }
 
@@ -219,13 +218,11 @@ class Pkcs11ProvisioningTest {
     String keyUri = token.uri("object=x509-" + transport + ";type=private");
     CliRun stored =
         CliRun.of("pkcs11", "import-cert", "--uri", keyUri, "--chain", chainFile.toString());
-    assertEquals(0, stored.exitCode(), stored.toString());
+    assertExit(0, stored);
     emulator.registry().addIndividualEnrollment(IndividualEnrollment.x509(cn, chain.get(0)));
     Device device = x509Device(transport, keyUri, null); // the certificate comes from the token
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-    assertEquals(0, run.exitCode(), run.toString());
+    provisioned(device);
     assertEquals(cn, device.connection().deviceId());
   }
 
@@ -239,9 +236,7 @@ class Pkcs11ProvisioningTest {
     String keyUri = token.uri("object=ca-member-" + transport + ";type=private");
     Device device = x509Device(transport, keyUri, chainFile); // chain from a file, key in the token
 
-    CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-
-    assertEquals(0, run.exitCode(), run.toString());
+    provisioned(device);
     assertEquals(Optional.of("token-ca-group"), device.connection().enrollmentGroupId());
   }
 
@@ -256,8 +251,7 @@ class Pkcs11ProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("carries its PIN in pin-value"), run.stderr());
+    assertStderrHolds(0, run, "carries its PIN in pin-value");
     assertFalse(
         run.everything().contains("pin-value=" + token.userPin()), "the PIN itself is never shown");
   }
@@ -272,7 +266,7 @@ class Pkcs11ProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(6, run.exitCode(), run.toString());
+    assertExit(6, run);
     assertFalse(run.everything().contains("0000-not-it"), "the PIN is never shown");
   }
 
@@ -283,8 +277,7 @@ class Pkcs11ProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(6, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("no-such-key"), run.stderr());
+    assertStderrHolds(6, run, "no-such-key");
   }
 
   @Test
@@ -297,8 +290,7 @@ class Pkcs11ProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(6, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("/usr/lib/nowhere/libnothing.so"), run.stderr());
+    assertStderrHolds(6, run, "/usr/lib/nowhere/libnothing.so");
   }
 
   @Test
@@ -311,7 +303,6 @@ class Pkcs11ProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(2, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("chmod 600 " + loose), run.stderr());
+    assertStderrHolds(2, run, "chmod 600 " + loose);
   }
 }

@@ -1,8 +1,10 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.assertLastLine;
+import static io.dpsagent.e2e.Runs.assertStderrHolds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
 import java.nio.file.Path;
@@ -34,7 +36,7 @@ class ProxyFailureTest {
     Proxied proxied = provisionThroughProxyRequiring("s3cret pw", "s3cret%20pw", transport, "");
 
     CliRun run = proxied.run();
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     int port = fleet.endpoint(transport).getPort();
     assertEquals(
         List.of(
@@ -55,14 +57,12 @@ class ProxyFailureTest {
             "[provisioning.retry]\nmax_attempts = 2\ninitial_backoff_ms = 100");
 
     CliRun run = proxied.run();
-    assertEquals(5, run.exitCode(), run.toString());
-    assertTrue(
-        run.stderr()
-            .contains(
-                "refused CONNECT localhost:"
-                    + fleet.endpoint(transport).getPort()
-                    + ": HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials"),
-        run.stderr());
+    assertStderrHolds(
+        5,
+        run,
+        "refused CONNECT localhost:"
+            + fleet.endpoint(transport).getPort()
+            + ": HTTP/1.1 407 Proxy Authentication Required; check the proxy credentials");
     assertEquals(2, proxied.proxy().tunnels().size());
   }
 
@@ -74,7 +74,7 @@ class ProxyFailureTest {
             "pa+ss", "pa+ss", transport, "[provisioning.retry]\nmax_attempts = 1");
 
     CliRun run = proxied.run();
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     assertEquals(
         Optional.of("Basic ZGV2OnBhK3Nz"),
         proxied.proxy().tunnels().get(0).proxyAuthorization()); // dev:pa+ss
@@ -100,14 +100,14 @@ class ProxyFailureTest {
             "--config",
             device.writeConfig());
 
-    assertEquals(5, run.exitCode(), run.toString());
-    assertEquals(
+    assertLastLine(
+        5,
+        run,
         "dps-agent: error: giving up after 2 attempts registering with "
             + fleet.endpoint(transport)
             + "; last error: cannot connect to proxy "
             + proxy
-            + " (from https_proxy): connection refused or unreachable",
-        Stderr.lastLine(run));
+            + " (from https_proxy): connection refused or unreachable");
   }
 
   /** The agent's run, and the proxy it went through: closed by then, it keeps what it saw. */

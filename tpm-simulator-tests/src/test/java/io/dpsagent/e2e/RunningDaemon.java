@@ -1,6 +1,6 @@
 package io.dpsagent.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.dpsagent.e2e.Runs.assertExit;
 
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.daemon.Signals;
@@ -40,11 +40,26 @@ final class RunningDaemon {
    * with exit 0 whether the check passed or not.
    */
   static void whileServing(String config, WhileServing check) throws Exception {
+    readWhileServing(
+        config,
+        daemon -> {
+          check.check(daemon);
+          return null;
+        });
+  }
+
+  /** What a test reads while a daemon serves, for checks after the daemon stopped. */
+  interface Reading<T> {
+    T read(RunningDaemon daemon) throws Exception;
+  }
+
+  /** Like {@link #whileServing}, returning what {@code read} returned. */
+  static <T> T readWhileServing(String config, Reading<T> read) throws Exception {
     RunningDaemon daemon = new RunningDaemon(config);
     try {
-      check.check(daemon);
+      return read.read(daemon);
     } finally {
-      assertEquals(0, daemon.stopAndWait().exitCode());
+      assertExit(0, daemon.stopAndWait());
     }
   }
 

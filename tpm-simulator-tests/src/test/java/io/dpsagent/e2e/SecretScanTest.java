@@ -1,5 +1,6 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -222,7 +223,7 @@ class SecretScanTest {
     // The token command's stdout is its product; its signature must show nowhere else.
     CliRun token =
         CliRun.of(CLOCK, "token", "--config", device.configFile.toString(), "--ttl", "600");
-    assertEquals(0, token.exitCode(), token.toString());
+    assertExit(0, token);
     String sig = field(token.stdout().strip(), "sig");
     secrets.add(sig);
     secrets.add(URLDecoder.decode(sig, StandardCharsets.UTF_8));
@@ -314,7 +315,7 @@ class SecretScanTest {
   }
 
   private void record(CliRun run, int exitCode) {
-    assertEquals(exitCode, run.exitCode(), run.toString());
+    assertExit(exitCode, run);
     printed.add(run.stdout());
     printed.add(run.stderr());
     flows++;

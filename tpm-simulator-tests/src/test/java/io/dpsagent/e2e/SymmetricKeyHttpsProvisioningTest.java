@@ -1,5 +1,9 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.assertStderr;
+import static io.dpsagent.e2e.Runs.assertStderrHolds;
+import static io.dpsagent.e2e.Runs.timedProvision;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.e2e.Runs.Timed;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -90,7 +95,7 @@ class SymmetricKeyHttpsProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", config, "--json");
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     RegistrationRecord record = emulator.registry().registration(id).orElseThrow();
     JsonNode json = connectionJson(device);
     assertEquals(record.assignedHub(), json.get("hubHostName").textValue());
@@ -132,7 +137,7 @@ class SymmetricKeyHttpsProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     ConnectionInfo connection = device.connection();
     assertEquals(id, connection.deviceId());
     assertEquals(Optional.of(groupId), connection.enrollmentGroupId());
@@ -156,11 +161,8 @@ class SymmetricKeyHttpsProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(3, run.exitCode(), run.toString());
-    assertTrue(
-        run.stderr()
-            .contains("dps-agent: error: attestation rejected: DPS answered 401 (errorCode 401002"),
-        run.stderr());
+    assertStderrHolds(
+        3, run, "dps-agent: error: attestation rejected: DPS answered 401 (errorCode 401002");
     assertEquals(List.of(), device.outputs(), "nothing may be written for a rejected device");
   }
 
@@ -174,9 +176,11 @@ class SymmetricKeyHttpsProvisioningTest {
 
     CliRun run = CliRun.of(behind, "provision", "--config", config, "--json");
 
-    assertEquals(3, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("attestation rejected: device clock is 7"), run.stderr());
-    assertTrue(run.stderr().contains("s behind DPS; fix the time (NTP) and retry"), run.stderr());
+    assertStderrHolds(
+        3,
+        run,
+        "attestation rejected: device clock is 7",
+        "s behind DPS; fix the time (NTP) and retry");
     JsonNode error = JSON.readTree(run.stdout()).get("error");
     assertEquals(3, error.get("exitCode").intValue());
     assertEquals("attestation_rejected", error.get("kind").textValue());
@@ -197,13 +201,13 @@ class SymmetricKeyHttpsProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(2, run.exitCode(), run.toString());
-    assertEquals(
+    assertStderr(
+        2,
+        run,
         "dps-agent: error: config "
             + config
             + ": provisioning.attestation.registration_id: registration ID "
-            + "'bad_id_' is invalid; use letters, digits and - . _ : only, ending in a letter, digit or -\n",
-        run.stderr());
+            + "'bad_id_' is invalid; use letters, digits and - . _ : only, ending in a letter, digit or -\n");
     assertEquals(before, emulator.requestLog().count(), "no request may reach DPS");
   }
 
@@ -215,11 +219,8 @@ class SymmetricKeyHttpsProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(4, run.exitCode(), run.toString());
-    assertTrue(
-        run.stderr()
-            .contains("dps-agent: error: DPS reports the enrollment of '" + id + "' as disabled"),
-        run.stderr());
+    assertStderrHolds(
+        4, run, "dps-agent: error: DPS reports the enrollment of '" + id + "' as disabled");
     assertEquals(List.of(), device.outputs());
   }
 
@@ -234,19 +235,17 @@ class SymmetricKeyHttpsProvisioningTest {
                 "[provisioning.retry]\nmax_attempts = 4\nmax_elapsed_seconds = 3\ninitial_backoff_ms = 200\nconnect_timeout_seconds = 1");
     String config = device.writeConfig();
 
-    Instant start = Instant.now();
-    CliRun run = CliRun.of("provision", "--config", config);
-    Duration took = Duration.between(start, Instant.now());
+    Timed timed = timedProvision(config);
 
-    assertEquals(5, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("dps-agent: error: giving up after "), run.stderr());
+    assertStderrHolds(
+        5,
+        timed.run(),
+        "dps-agent: error: giving up after ",
+        "registering with https://localhost:" + closedPort,
+        "last error: connection refused or unreachable");
     assertTrue(
-        run.stderr().contains("registering with https://localhost:" + closedPort), run.stderr());
-    assertTrue(
-        run.stderr().contains("last error: connection refused or unreachable"), run.stderr());
-    assertTrue(
-        took.compareTo(Duration.ofSeconds(3 + 2)) < 0,
-        "the 3 s budget bounds the run; took " + took);
+        timed.took().compareTo(Duration.ofSeconds(3 + 2)) < 0,
+        "the 3 s budget bounds the run; took " + timed.took());
     assertEquals(List.of(), device.outputs());
   }
 
@@ -254,14 +253,14 @@ class SymmetricKeyHttpsProvisioningTest {
   void aFailedRunLeavesTheExistingConnectionJsonUnchanged() throws Exception {
     Device device = enrolledDevice();
     String config = device.writeConfig();
-    assertEquals(0, CliRun.of("provision", "--config", config).exitCode());
+    assertExit(0, CliRun.of("provision", "--config", config));
     byte[] good = Files.readAllBytes(device.outputDir.resolve("connection.json"));
     byte[] goodString = Files.readAllBytes(device.outputDir.resolve("connection-string"));
 
     device.deviceKey(Device.newKey()); // the key on the device no longer matches the enrollment
     CliRun failed = CliRun.of("provision", "--config", config);
 
-    assertEquals(3, failed.exitCode(), failed.toString());
+    assertExit(3, failed);
     assertArrayEquals(good, Files.readAllBytes(device.outputDir.resolve("connection.json")));
     assertArrayEquals(
         goodString, Files.readAllBytes(device.outputDir.resolve("connection-string")));
@@ -282,8 +281,8 @@ class SymmetricKeyHttpsProvisioningTest {
     device.deviceKey(Device.newKey());
     CliRun rejected = CliRun.of("provision", "--config", config, "--json", "--verbose");
 
-    assertEquals(0, ok.exitCode(), ok.toString());
-    assertEquals(3, rejected.exitCode(), rejected.toString());
+    assertExit(0, ok);
+    assertExit(3, rejected);
     for (CliRun run : new CliRun[] {ok, rejected}) {
       assertTrue(
           run.stderr().contains("registering " + id + " with " + emulator.httpsEndpoint()),
@@ -302,10 +301,7 @@ class SymmetricKeyHttpsProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(2, run.exitCode(), run.toString());
-    assertTrue(
-        run.stderr().contains("dps-agent: error: TLS: the certificate of localhost is issued by '"),
-        run.stderr());
+    assertStderrHolds(2, run, "dps-agent: error: TLS: the certificate of localhost is issued by '");
     assertTrue(
         run.stderr()
             .endsWith(
@@ -322,15 +318,15 @@ class SymmetricKeyHttpsProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(2, run.exitCode(), run.toString());
-    assertEquals(
+    assertStderr(
+        2,
+        run,
         "dps-agent: error: key file "
             + device.keyFile
             + " is accessible by group or others (mode rw-r--r--); "
             + "run: chmod 600 "
             + device.keyFile
-            + "\n",
-        run.stderr());
+            + "\n");
     assertEquals(before, emulator.requestLog().count());
   }
 
@@ -343,7 +339,7 @@ class SymmetricKeyHttpsProvisioningTest {
     Instant start = Instant.now();
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     assertTrue(
         Duration.between(start, Instant.now()).compareTo(Duration.ofSeconds(2)) >= 0,
         "Retry-After: 2 was honoured");
@@ -359,7 +355,7 @@ class SymmetricKeyHttpsProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     assertEquals(
         3, run.stderr().lines().filter(l -> l.contains("DPS answered 503")).count(), run.stderr());
   }
@@ -375,7 +371,7 @@ class SymmetricKeyHttpsProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     assertEquals(
         List.of(
             new ConnectProxy.Tunnel(
@@ -415,11 +411,8 @@ class SymmetricKeyHttpsProvisioningTest {
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-      assertEquals(3, run.exitCode(), run.toString());
-      assertTrue(
-          run.stderr()
-              .contains("attestation rejected: DPS answered 401 (errorCode 401002: Unauthorized"),
-          run.stderr());
+      assertStderrHolds(
+          3, run, "attestation rejected: DPS answered 401 (errorCode 401002: Unauthorized");
     }
   }
 }

@@ -1,15 +1,18 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.assertStderrHolds;
+import static io.dpsagent.e2e.Runs.timedProvision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.e2e.Runs.Timed;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.device.RequestLog;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -84,40 +87,38 @@ class TimeBudgetTest {
   private static void assertCutOffByTheBudget(Device device, SilentServer silent) throws Exception {
     String config = device.writeConfig();
 
-    Instant start = Instant.now();
-    CliRun run = CliRun.of("provision", "--config", config);
-    Duration took = Duration.between(start, Instant.now());
+    Timed timed = timedProvision(config);
 
-    assertEquals(5, run.exitCode(), run.toString());
+    assertExit(5, timed.run());
     // Paho gives up on a silent WebSocket upgrade after its own 1 s read timeout, so that transport
     // may fit a second attempt into the budget; the budget still ends the run.
     assertTrue(
         Pattern.compile(
                 "dps-agent: error: giving up after [12] attempts: the time budget of 3 s ran out "
                     + "registering with ")
-            .matcher(run.stderr())
+            .matcher(timed.run().stderr())
             .find(),
-        run.stderr());
+        timed.run().stderr());
     // Paho reports a proxy that timed out inside its own connect, naming the proxy; fine too.
     assertTrue(
         Pattern.compile(
                 "; last error: (no answer within (the timeout|\\d+ s)|no MQTT answer from \\S+ in time"
                     + "|.*proxy http://127\\.0\\.0\\.1:\\d+ (\\(from provisioning\\.proxy\\) )?did not open a tunnel to"
                     + " localhost:\\d+ within \\d+ s\\)?)\n")
-            .matcher(run.stderr())
+            .matcher(timed.run().stderr())
             .find(),
-        run.stderr());
+        timed.run().stderr());
     // Over mqtt-ws Paho's own 1 s upgrade timeout ends an attempt early; when the back-off before
     // the
     // next one would not fit the budget, the run rightly gives up at once instead of sleeping into
     // it.
-    boolean pahoEndsAttemptsEarly = run.stderr().contains("wss://");
+    boolean pahoEndsAttemptsEarly = timed.run().stderr().contains("wss://");
     assertTrue(
-        pahoEndsAttemptsEarly || took.compareTo(BUDGET) >= 0,
-        "waited for the silent server until the budget ended, took " + took);
+        pahoEndsAttemptsEarly || timed.took().compareTo(BUDGET) >= 0,
+        "waited for the silent server until the budget ended, took " + timed.took());
     assertTrue(
-        took.compareTo(BUDGET.plus(SLACK)) <= 0,
-        "the 30 s request timeout outlived the 3 s budget: " + took);
+        timed.took().compareTo(BUDGET.plus(SLACK)) <= 0,
+        "the 30 s request timeout outlived the 3 s budget: " + timed.took());
     assertTrue(silent.connections() >= 1, "the agent did reach the silent server");
   }
 
@@ -144,7 +145,7 @@ class TimeBudgetTest {
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     List<RequestLog.Exchange> requests =
         emulator.requestLog().exchanges().subList(before, emulator.requestLog().exchanges().size());
     assertEquals(429, requests.get(0).entry().status(), requests.toString());
@@ -165,27 +166,20 @@ class TimeBudgetTest {
     int before = emulator.requestLog().exchanges().size();
     emulator.faults().failNext(1, 429, 30);
 
-    Instant start = Instant.now();
-    CliRun run = CliRun.of("provision", "--config", config);
-    Duration took = Duration.between(start, Instant.now());
+    Timed timed = timedProvision(config);
 
-    assertEquals(5, run.exitCode(), run.toString());
+    assertStderrHolds(
+        5,
+        timed.run(),
+        "dps-agent: error: DPS asked to wait 30 s, beyond the time budget (",
+        " s of 10 s left); giving up after 1 attempts registering with "
+            + emulator.httpsEndpoint().getScheme()
+            + "://localhost:"
+            + emulator.httpsEndpoint().getPort(),
+        "last error: DPS answered 429 (errorCode 429001");
     assertTrue(
-        run.stderr().contains("dps-agent: error: DPS asked to wait 30 s, beyond the time budget ("),
-        run.stderr());
-    assertTrue(
-        run.stderr()
-            .contains(
-                " s of 10 s left); giving up after 1 attempts registering with "
-                    + emulator.httpsEndpoint().getScheme()
-                    + "://localhost:"
-                    + emulator.httpsEndpoint().getPort()),
-        run.stderr());
-    assertTrue(
-        run.stderr().contains("last error: DPS answered 429 (errorCode 429001"), run.stderr());
-    assertTrue(
-        took.compareTo(Duration.ofSeconds(3)) < 0,
-        "gave up at once rather than sleeping, took " + took);
+        timed.took().compareTo(Duration.ofSeconds(3)) < 0,
+        "gave up at once rather than sleeping, took " + timed.took());
     assertEquals(
         1,
         emulator.requestLog().exchanges().size() - before,

@@ -1,5 +1,6 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertLastLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dpsagent.agent.cli.CliRun;
@@ -72,8 +73,7 @@ class TlsRefusalTest {
       throws Exception {
     CliRun run = provision(transport, server);
 
-    assertEquals(2, run.exitCode(), run.toString());
-    assertEquals("dps-agent: error: TLS: " + message, Stderr.lastLine(run));
+    assertLastLine(2, run, "dps-agent: error: TLS: " + message);
     assertEquals(1, server.connections(), "not retried");
   }
 
@@ -126,14 +126,14 @@ class TlsRefusalTest {
       CliRun run = provision(transport, server);
 
       String endpoint = described(transport, server.port());
-      assertEquals(5, run.exitCode(), run.toString());
-      assertEquals(
+      assertLastLine(
+          5,
+          run,
           "dps-agent: error: giving up after 3 attempts registering with "
               + endpoint
               + "; last error: "
               + endpoint
-              + " closed the connection during the TLS handshake",
-          Stderr.lastLine(run));
+              + " closed the connection during the TLS handshake");
       assertEquals(2, Stderr.retries(run), run.stderr());
       assertEquals(3, server.connections(), "one connection per attempt");
     }

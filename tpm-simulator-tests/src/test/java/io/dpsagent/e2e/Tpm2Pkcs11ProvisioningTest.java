@@ -1,9 +1,12 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.assertLastLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
@@ -55,11 +58,11 @@ class Tpm2Pkcs11ProvisioningTest {
 
   @TempDir Path home;
 
-  private AgentProcess.Finished agent(String stdin, String... args) throws Exception {
+  private CliRun agent(String stdin, String... args) throws Exception {
     return AgentProcess.run(home.resolve("logs"), TOKEN.get().environment(), stdin, args);
   }
 
-  private AgentProcess.Finished provision(Device device) throws Exception {
+  private CliRun provision(Device device) throws Exception {
     return agent("", "provision", "--config", device.writeConfig());
   }
 
@@ -104,9 +107,9 @@ class Tpm2Pkcs11ProvisioningTest {
             .endpoint(EMULATOR.get(), transport)
             .x509(TOKEN.get().uri("object=" + label + ";type=private"), null);
 
-    AgentProcess.Finished run = provision(device);
+    CliRun run = provision(device);
 
-    assertEquals(0, run.exitCode(), run.stderr());
+    assertExit(0, run);
     assertEquals(cn, device.connection().deviceId());
     assertEquals(
         "Access:     sensitive, always sensitive, never extractable, local",
@@ -118,10 +121,10 @@ class Tpm2Pkcs11ProvisioningTest {
   void theAgentsFactoryCommandsMakeTheKeyInTheTpm() throws Exception {
     String uri = TOKEN.get().uri("object=factory;type=private");
     String cn = "tpm-token-factory";
-    AgentProcess.Finished keygen = agent("", "pkcs11", "keygen", "--uri", uri);
-    assertEquals(0, keygen.exitCode(), keygen.stderr());
-    AgentProcess.Finished csr = agent("", "pkcs11", "csr", "--uri", uri, "--subject", "CN=" + cn);
-    assertEquals(0, csr.exitCode(), csr.stderr());
+    CliRun keygen = agent("", "pkcs11", "keygen", "--uri", uri);
+    assertExit(0, keygen);
+    CliRun csr = agent("", "pkcs11", "csr", "--uri", uri, "--subject", "CN=" + cn);
+    assertExit(0, csr);
     PKCS10CertificationRequest request;
     try (PEMParser parser = new PEMParser(new StringReader(csr.stdout()))) {
       request = (PKCS10CertificationRequest) parser.readObject();
@@ -137,14 +140,14 @@ class Tpm2Pkcs11ProvisioningTest {
     List<X509Certificate> chain = ROOT.certify(cn, publicKey);
     Path chainFile = home.resolve("chain.pem");
     Files.writeString(chainFile, TestPki.pem(chain.toArray()));
-    AgentProcess.Finished stored =
+    CliRun stored =
         agent("", "pkcs11", "import-cert", "--uri", uri, "--chain", chainFile.toString());
-    assertEquals(0, stored.exitCode(), stored.stderr());
+    assertExit(0, stored);
     Device device = new Device(home).endpoint(EMULATOR.get(), "https").x509(uri, null);
 
-    AgentProcess.Finished run = provision(device);
+    CliRun run = provision(device);
 
-    assertEquals(0, run.exitCode(), run.stderr());
+    assertExit(0, run);
     assertEquals(cn, device.connection().deviceId());
     assertEquals(Optional.of("tpm-token-group"), device.connection().enrollmentGroupId());
     // The agent's private key carries no label of its own (SunPKCS11 labels the certificate).
@@ -178,9 +181,9 @@ class Tpm2Pkcs11ProvisioningTest {
             .endpoint(EMULATOR.get())
             .symmetricKeyUri(TOKEN.get().uri("object=sas;type=secret-key"));
 
-    AgentProcess.Finished run = provision(device);
+    CliRun run = provision(device);
 
-    assertEquals(0, run.exitCode(), run.stderr());
+    assertExit(0, run);
     assertEquals("tpm-token-sas", device.connection().deviceId());
     assertFalse(
         Files.exists(device.outputDir.resolve("connection-string")),
@@ -209,17 +212,16 @@ class Tpm2Pkcs11ProvisioningTest {
     String uri = TOKEN.get().uri("object=imported;type=secret-key");
     String key = Device.newKey();
 
-    AgentProcess.Finished run = agent(key + "\n", "pkcs11", "import-key", "--uri", uri);
+    CliRun run = agent(key + "\n", "pkcs11", "import-key", "--uri", uri);
 
-    assertEquals(6, run.exitCode(), run.stderr());
-    List<String> lines = run.stderr().lines().toList();
-    assertEquals(
+    assertLastLine(
+        6,
+        run,
         "dps-agent: error: cannot store "
             + uri
             + ": the module refused to create the secret key (CKR_ATTRIBUTE_VALUE_INVALID); if it"
             + " cannot create secret keys, import the key with the module's own tool (tpm2-pkcs11:"
-            + " tpm2_ptool import --algorithm hmac:sha256)",
-        lines.get(lines.size() - 1));
+            + " tpm2_ptool import --algorithm hmac:sha256)");
     assertFalse(run.stderr().contains(key), "the key is never shown");
   }
 }

@@ -1,5 +1,9 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.assertStderrHolds;
+import static io.dpsagent.e2e.Runs.assertStderrStartsWith;
+import static io.dpsagent.e2e.Runs.provisioned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -48,7 +52,7 @@ class TpmProvisioningTest {
   /** {@code dps-agent tpm identity --json} for the device, as a factory would run it. */
   private static JsonNode identity(Device device) throws Exception {
     CliRun run = CliRun.of("tpm", "identity", "--config", device.writeConfig(), "--json");
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     return JSON.readTree(run.stdout());
   }
 
@@ -101,7 +105,7 @@ class TpmProvisioningTest {
 
     CliRun first = CliRun.of("provision", "--config", config, "--json");
 
-    assertEquals(0, first.exitCode(), first.toString());
+    assertExit(0, first);
     RegistrationRecord record = emulator.registry().registration(registrationId).orElseThrow();
     ConnectionInfo connection = device.connection();
     assertEquals(record.assignedHub(), connection.hubHostName());
@@ -116,7 +120,7 @@ class TpmProvisioningTest {
 
     CliRun again = CliRun.of("provision", "--config", config);
 
-    assertEquals(0, again.exitCode(), again.toString());
+    assertExit(0, again);
     RegistrationRecord renewed = emulator.registry().registration(registrationId).orElseThrow();
     assertNotEquals(record.etag(), renewed.etag());
     assertHubTokenVerifies(config, renewed);
@@ -129,7 +133,7 @@ class TpmProvisioningTest {
   private static void assertHubTokenVerifies(String config, RegistrationRecord record)
       throws Exception {
     CliRun token = CliRun.of("token", "--config", config, "--ttl", "600");
-    assertEquals(0, token.exitCode(), token.toString());
+    assertExit(0, token);
     String signature = assertSignedWithTheHubKey(token.stdout(), record);
     assertFalse(token.stderr().contains(signature), "the token is printed once, on stdout");
   }
@@ -168,10 +172,8 @@ class TpmProvisioningTest {
     String secondId = enroll(second);
     assertNotEquals(firstId, secondId);
 
-    assertEquals(0, CliRun.of("provision", "--config", first.writeConfig()).exitCode());
-    CliRun run = CliRun.of("provision", "--config", second.writeConfig());
-
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, CliRun.of("provision", "--config", first.writeConfig()));
+    provisioned(second);
     assertEquals(secondId, second.connection().deviceId());
     assertTrue(emulator.registry().registration(firstId).isPresent());
     assertTrue(emulator.registry().registration(secondId).isPresent());
@@ -184,10 +186,8 @@ class TpmProvisioningTest {
 
       CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-      assertEquals(3, run.exitCode(), run.toString());
-      assertTrue(
-          run.stderr().contains("attestation rejected: DPS has no enrollment for '"), run.stderr());
-      assertTrue(run.stderr().contains("errorCode 404201"), run.stderr());
+      assertStderrHolds(
+          3, run, "attestation rejected: DPS has no enrollment for '", "errorCode 404201");
       assertEquals(List.of(), device.outputs());
     }
   }
@@ -203,8 +203,7 @@ class TpmProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(6, run.exitCode(), run.toString());
-    assertTrue(run.stderr().contains("TPM_RC_BAD_AUTH"), run.stderr());
+    assertStderrHolds(6, run, "TPM_RC_BAD_AUTH");
     assertFalse(run.stderr().contains("not-the-password"), "the password is never shown");
   }
 
@@ -214,11 +213,8 @@ class TpmProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(6, run.exitCode(), run.toString());
-    assertTrue(
-        run.stderr()
-            .startsWith("dps-agent: error: cannot reach the TPM at swtpm:host=127.0.0.1,port=9"),
-        run.stderr());
+    assertStderrStartsWith(
+        6, run, "dps-agent: error: cannot reach the TPM at swtpm:host=127.0.0.1,port=9");
   }
 
   @Test
@@ -227,9 +223,6 @@ class TpmProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(2, run.exitCode(), run.toString());
-    assertTrue(
-        run.stderr().contains("provisioning.transport: TPM attestation works over HTTPS only"),
-        run.stderr());
+    assertStderrHolds(2, run, "provisioning.transport: TPM attestation works over HTTPS only");
   }
 }

@@ -1,5 +1,7 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.assertStderr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,7 +71,7 @@ class TpmUnavailableTest {
   void tpmIdentityLeavesARegularFileUntouched() throws Exception {
     Path file = fileThatIsNoTpm();
     CliRun run = CliRun.of("tpm", "identity", "--config", device("device:" + file).writeConfig());
-    assertEquals(6, run.exitCode(), run.toString());
+    assertExit(6, run);
     assertEquals("", run.stdout());
     assertEquals(noTpm(file), run.stderr());
     assertUntouched(file);
@@ -79,8 +81,7 @@ class TpmUnavailableTest {
   void provisionLeavesARegularFileUntouched() throws Exception {
     Path file = fileThatIsNoTpm();
     CliRun run = CliRun.of("provision", "--config", device("device:" + file).writeConfig());
-    assertEquals(6, run.exitCode(), run.toString());
-    assertEquals(noTpm(file), run.stderr());
+    assertStderr(6, run, noTpm(file));
     assertUntouched(file);
   }
 
@@ -99,8 +100,7 @@ class TpmUnavailableTest {
   @Test
   void directoryIsNoTpm() throws Exception {
     CliRun run = CliRun.of("provision", "--config", device("device:" + home).writeConfig());
-    assertEquals(6, run.exitCode(), run.toString());
-    assertEquals(noTpm(home), run.stderr());
+    assertStderr(6, run, noTpm(home));
   }
 
   /** A TPM that takes the command and never answers: the run ends at max_elapsed_seconds. */
@@ -112,12 +112,12 @@ class TpmUnavailableTest {
       long start = System.nanoTime();
       CliRun run = CliRun.of("provision", "--config", config);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      assertEquals(6, run.exitCode(), run.toString());
-      assertEquals(
+      assertStderr(
+          6,
+          run,
           "dps-agent: error: "
               + tcti
-              + ": TPM did not answer in 5 s (is another program using it?)\n",
-          run.stderr());
+              + ": TPM did not answer in 5 s (is another program using it?)\n");
       assertTrue(took.compareTo(Duration.ofMillis(4900)) >= 0, "gave up early, after " + took);
       assertTrue(took.compareTo(Duration.ofSeconds(5).plus(SLACK)) <= 0, "took " + took);
     }
@@ -165,12 +165,12 @@ class TpmUnavailableTest {
       Duration took = Duration.ofNanos(System.nanoTime() - stopped);
       assertTrue(
           took.compareTo(Duration.ofSeconds(2)) <= 0, "ended " + took + " after the stop request");
-      assertEquals(6, run.exitCode(), run.toString());
-      assertEquals(
+      assertStderr(
+          6,
+          run,
           "dps-agent: error: "
               + tcti
-              + ": stopped waiting for the TPM (the agent was asked to stop)\n",
-          run.stderr());
+              + ": stopped waiting for the TPM (the agent was asked to stop)\n");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,10 +73,10 @@ class TpmX509ProvisioningTest {
     // Factory: key and CSR in the TPM, certificate from the CA, enrollment pinning it.
     CliRun keygen =
         CliRun.of("tpm", "keygen", "--config", config, "--handle", handle, "--type", type);
-    assertEquals(0, keygen.exitCode(), keygen.toString());
+    assertExit(0, keygen);
     CliRun csr =
         CliRun.of("tpm", "csr", "--config", config, "--handle", handle, "--subject", "CN=" + cn);
-    assertEquals(0, csr.exitCode(), csr.toString());
+    assertExit(0, csr);
     List<X509Certificate> chain = TestPki.rootCa("Factory CA " + cn).certify(cn, publicKey(csr));
     Path chainFile = home.resolve("device-chain.pem");
     Files.writeString(chainFile, TestPki.pem(chain.toArray()));
@@ -89,7 +90,7 @@ class TpmX509ProvisioningTest {
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     ConnectionInfo connection = device.connection();
     assertEquals(cn, connection.deviceId());
     assertEquals("x509", connection.hubAuth().type());

@@ -1,5 +1,6 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +44,7 @@ class TransportAttestationMatrixTest {
     Device device = fleet.enrolled(home, attestation, transport);
     CliRun run = CliRun.of("provision", "--config", device.writeConfig(), "--json");
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     String id = device.registrationId();
     RegistrationRecord record = emulator.registry().registration(id).orElseThrow();
     ConnectionInfo connection = device.connection();

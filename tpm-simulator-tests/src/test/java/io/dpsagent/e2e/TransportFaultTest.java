@@ -1,9 +1,15 @@
 package io.dpsagent.e2e;
 
+import static io.dpsagent.e2e.Runs.assertExit;
+import static io.dpsagent.e2e.Runs.assertStderr;
+import static io.dpsagent.e2e.Runs.assertStderrHolds;
+import static io.dpsagent.e2e.Runs.assertStderrStartsWith;
+import static io.dpsagent.e2e.Runs.timedProvision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.e2e.Runs.Timed;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TestPki.KeyType;
@@ -39,7 +45,7 @@ class TransportFaultTest {
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(0, run.exitCode(), run.toString());
+    assertExit(0, run);
     assertEquals(0, emulator.faults().remaining(), "the fault was delivered");
     assertEquals(
         1, run.stderr().lines().filter(l -> l.contains("retrying in")).count(), run.stderr());
@@ -59,19 +65,16 @@ class TransportFaultTest {
                   "[provisioning.retry]\nmax_attempts = 3\nmax_elapsed_seconds = 6\ninitial_backoff_ms = 100\n"
                       + "connect_timeout_seconds = 1\nrequest_timeout_seconds = 1");
 
-      Instant start = Instant.now();
-      CliRun run = CliRun.of("provision", "--config", device.writeConfig());
-      Duration took = Duration.between(start, Instant.now());
+      Timed timed = timedProvision(device.writeConfig());
 
-      assertEquals(5, run.exitCode(), run.toString());
+      assertStderrHolds(
+          5,
+          timed.run(),
+          "dps-agent: error: giving up after 3 attempts registering with mqtts://localhost:"
+              + silent.port());
       assertTrue(
-          run.stderr()
-              .contains(
-                  "dps-agent: error: giving up after 3 attempts registering with mqtts://localhost:"
-                      + silent.port()),
-          run.stderr());
-      assertTrue(
-          took.compareTo(Duration.ofSeconds(6 + 3)) < 0, "bounded by the 6 s budget, took " + took);
+          timed.took().compareTo(Duration.ofSeconds(6 + 3)) < 0,
+          "bounded by the 6 s budget, took " + timed.took());
       assertTrue(silent.connections() >= 1, "the agent did reach the silent broker");
     }
   }
@@ -85,10 +88,7 @@ class TransportFaultTest {
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(3, run.exitCode(), run.toString());
-    assertTrue(
-        run.stderr().contains("attestation rejected: DPS answered 401 (errorCode 401002"),
-        run.stderr());
+    assertStderrHolds(3, run, "attestation rejected: DPS answered 401 (errorCode 401002");
     assertEquals(List.of(), device.outputs());
   }
 
@@ -106,14 +106,10 @@ class TransportFaultTest {
 
     CliRun run = CliRun.of("provision", "--config", device.writeConfig());
 
-    assertEquals(2, run.exitCode(), run.toString());
-    assertTrue(
-        run.stderr()
-            .startsWith(
-                "dps-agent: error: certificate in "
-                    + home.resolve("device-chain.pem")
-                    + " expired on "),
-        run.stderr());
+    assertStderrStartsWith(
+        2,
+        run,
+        "dps-agent: error: certificate in " + home.resolve("device-chain.pem") + " expired on ");
     assertTrue(run.stderr().endsWith("; install a renewed certificate\n"), run.stderr());
     assertEquals(before, emulator.requestLog().count());
   }
@@ -131,10 +127,10 @@ class TransportFaultTest {
 
     CliRun run = CliRun.of("provision", "--config", config);
 
-    assertEquals(2, run.exitCode(), run.toString());
-    assertEquals(
+    assertStderr(
+        2,
+        run,
         "dps-agent: error: provisioning.attestation.registration_id 'other-device' differs from the certificate "
-            + "CN 'cn-device'; DPS requires them to be equal (or leave registration_id out)\n",
-        run.stderr());
+            + "CN 'cn-device'; DPS requires them to be equal (or leave registration_id out)\n");
   }
 }

@@ -1,11 +1,11 @@
 package io.dpsagent.e2e.interop;
 
+import static io.dpsagent.e2e.Runs.provisioned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.e2e.Device;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.EmulatorConfig;
@@ -77,8 +77,7 @@ class NodeSdkHubTest {
                 enrollment.options().withInitialTwin(NodeScripts.JSON.readTree(INITIAL_TWIN))));
     Device device =
         new Device(home).registrationId("node-hub-dev").deviceKey(key).endpoint(emulator);
-    CliRun provision = CliRun.of("provision", "--config", device.writeConfig());
-    assertEquals(0, provision.exitCode(), provision.toString());
+    provisioned(device);
     String connectionString = Files.readString(device.outputFile("connection-string")).strip();
     assertTrue(connectionString.startsWith("HostName=" + hub + ";"), "assigned to the hub");
 
