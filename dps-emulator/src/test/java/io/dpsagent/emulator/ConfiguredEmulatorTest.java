@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
 import io.dpsagent.emulator.tls.ServerTlsIdentity;
-import io.dpsagent.hsm.pem.Pem;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +71,7 @@ class ConfiguredEmulatorTest {
     EmulatorConfig config = EmulatorConfig.builder().tlsFiles(chain, key).build();
 
     try (DpsEmulator emulator = DpsEmulator.start(config)) {
-      assertEquals(List.of(ca.certificate()), Pem.requireCertificates(emulator.caFile()));
+      assertEquals(List.of(ca.certificate()), TestPki.readCertificates(emulator.caFile()));
       HttpResponse<String> response =
           new DeviceClient(emulator).register(emulator.idScope(), "dev", null, "{}");
       DeviceClient.assertError(response, 401, 401002);

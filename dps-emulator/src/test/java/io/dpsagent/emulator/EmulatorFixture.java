@@ -1,12 +1,12 @@
 package io.dpsagent.emulator;
 
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.emulator.device.Fault;
 import io.dpsagent.emulator.device.FaultPlan;
 import io.dpsagent.emulator.device.FaultRule;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.dpsagent.hsm.testing.TestPki;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.function.UnaryOperator;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.emulator.device.DpsTimestamps;
 import io.dpsagent.emulator.registry.RegistrationRecord;
-import io.dpsagent.hsm.testing.TestPki;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.dpsagent.emulator;
 
-import io.dpsagent.hsm.testing.TestPki;
+import io.dpsagent.common.testing.TestPki;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsagent.common.testing.TestPki;
+import io.dpsagent.common.testing.TestPki.KeyType;
 import io.dpsagent.emulator.device.DpsTimestamps;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.ProvisioningStatus;
 import io.dpsagent.emulator.registry.X509Mechanism;
-import io.dpsagent.hsm.testing.TestPki;
-import io.dpsagent.hsm.testing.TestPki.KeyType;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;

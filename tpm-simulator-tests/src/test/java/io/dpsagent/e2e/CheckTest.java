@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.hsm.testing.SoftHsm;
 import io.dpsagent.hsm.testing.Swtpm;
-import io.dpsagent.hsm.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -111,7 +111,7 @@ public final class Device {
   }
 
   /** X.509 attestation with the leaf's PEM chain and key; the registration ID is its CN. */
-  Device x509(io.dpsagent.hsm.testing.TestPki.Leaf leaf) throws IOException {
+  Device x509(io.dpsagent.common.testing.TestPki.Leaf leaf) throws IOException {
     Path chain = home.resolve("device-chain.pem");
     Path key = home.resolve("device-key.pem");
     leaf.writePem(chain, key);

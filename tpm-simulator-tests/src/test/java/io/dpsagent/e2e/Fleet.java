@@ -1,10 +1,10 @@
 package io.dpsagent.e2e;
 
+import io.dpsagent.common.testing.TestPki;
+import io.dpsagent.common.testing.TestPki.KeyType;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.dpsagent.hsm.testing.TestPki;
-import io.dpsagent.hsm.testing.TestPki.KeyType;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.EmulatorConfig;
 import io.dpsagent.hsm.testing.Swtpm;
-import io.dpsagent.hsm.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,13 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.hsm.InsecureSecretKeyAccess;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import io.dpsagent.hsm.testing.SoftHsm;
-import io.dpsagent.hsm.testing.TestPki;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import static io.dpsagent.e2e.Runs.assertLastLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dpsagent.agent.cli.CliRun;
-import io.dpsagent.hsm.testing.TestPki;
-import io.dpsagent.hsm.testing.TestPki.KeyType;
+import io.dpsagent.common.testing.TestPki;
+import io.dpsagent.common.testing.TestPki.KeyType;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

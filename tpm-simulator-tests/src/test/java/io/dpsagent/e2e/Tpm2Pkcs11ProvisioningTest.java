@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.hsm.testing.SoftHsm;
-import io.dpsagent.hsm.testing.TestPki;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.output.ConnectionInfo;
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.hsm.testing.Swtpm;
-import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.tpm.TpmSigningKey;
 import io.dpsagent.hsm.tpm.TpmSigningKeys;
 import io.dpsagent.hsm.tpm.TpmTestAccess;

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.common.testing.TestPki;
+import io.dpsagent.common.testing.TestPki.KeyType;
 import io.dpsagent.e2e.Runs.Timed;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.hsm.testing.TestPki;
-import io.dpsagent.hsm.testing.TestPki.KeyType;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.dpsagent.agent.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.hsm.testing.TestPki;
+import io.dpsagent.common.testing.TestPki;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.hsm.testing.Directories;
+import io.dpsagent.common.testing.Directories;
 import io.dpsagent.hsm.testing.Fuzz;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

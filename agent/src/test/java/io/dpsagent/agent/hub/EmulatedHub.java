@@ -2,13 +2,13 @@ package io.dpsagent.agent.hub;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.emulator.crypto.HmacKey;
 import io.dpsagent.emulator.hub.HubCredential;
 import io.dpsagent.emulator.hub.HubDevice;
 import io.dpsagent.emulator.hub.HubServer;
 import io.dpsagent.emulator.hub.HubState;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
-import io.dpsagent.hsm.testing.TestPki;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

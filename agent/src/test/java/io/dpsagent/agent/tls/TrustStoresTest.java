@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.AgentException;
-import io.dpsagent.hsm.testing.TestPki;
-import io.dpsagent.hsm.testing.TestPki.KeyType;
+import io.dpsagent.common.testing.TestPki;
+import io.dpsagent.common.testing.TestPki.KeyType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;

@@ -3,12 +3,11 @@ package io.dpsagent.emulator.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.common.testing.TestPki;
+import io.dpsagent.common.testing.TestPki.KeyType;
 import io.dpsagent.emulator.device.ApiVersionPolicy;
 import io.dpsagent.emulator.mqtt.Mqtt5Policy;
 import io.dpsagent.emulator.registry.X509Mechanism;
-import io.dpsagent.hsm.pem.Pem;
-import io.dpsagent.hsm.testing.TestPki;
-import io.dpsagent.hsm.testing.TestPki.KeyType;
 import java.nio.file.Files;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -80,9 +79,9 @@ class TransportConfigTest extends ConfigFileFixture {
     X509Certificate second = TestPki.selfSigned("x509-configured", KeyType.EC_P256).certificate();
     X509Certificate ca = TestPki.rootCa("Configured Root").certificate();
     Files.createDirectories(directory.resolve("certs"));
-    Pem.writeCertificate(directory.resolve("certs/leaf.pem"), leaf);
-    Pem.writeCertificate(directory.resolve("certs/second.pem"), second);
-    Pem.writeCertificate(directory.resolve("ca.pem"), ca);
+    Files.writeString(directory.resolve("certs/leaf.pem"), TestPki.pem(leaf));
+    Files.writeString(directory.resolve("certs/second.pem"), TestPki.pem(second));
+    Files.writeString(directory.resolve("ca.pem"), TestPki.pem(ca));
 
     EmulatorConfig config =
         EmulatorConfig.load(
@@ -116,7 +115,8 @@ class TransportConfigTest extends ConfigFileFixture {
         "individual_enrollments[0].attestation.certificate: not allowed for type"
             + " \"symmetric_key\"");
     Files.writeString(directory.resolve("empty.pem"), "not a certificate\n");
-    Pem.writeCertificate(directory.resolve("ca.pem"), TestPki.rootCa("Root").certificate());
+    Files.writeString(
+        directory.resolve("ca.pem"), TestPki.pem(TestPki.rootCa("Root").certificate()));
     String unreadable =
         assertProblemStarts(
             "[[enrollment_groups]]\nenrollment_group_id = \"g\"\n"

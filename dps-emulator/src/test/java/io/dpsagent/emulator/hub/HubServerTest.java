@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.emulator.TestTls;
 import io.dpsagent.emulator.TestTokens;
 import io.dpsagent.emulator.crypto.HmacKey;
 import io.dpsagent.emulator.tls.LocalCertificateAuthority;
-import io.dpsagent.hsm.testing.TestPki;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.dpsagent.emulator.tls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dpsagent.hsm.pem.Pem;
+import io.dpsagent.common.testing.TestPki;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,9 +91,9 @@ class LocalCertificateAuthorityTest {
     LocalCertificateAuthority ca = LocalCertificateAuthority.create();
     Path file = directory.resolve("ca.pem");
 
-    Pem.writeCertificate(file, ca.certificate());
+    PemFiles.writeCertificate(file, ca.certificate());
 
-    assertEquals(List.of(ca.certificate()), Pem.requireCertificates(file));
+    assertEquals(List.of(ca.certificate()), TestPki.readCertificates(file));
     try (var entries = Files.list(directory)) {
       assertEquals(List.of(file), entries.toList(), "no temporary file left");
     }

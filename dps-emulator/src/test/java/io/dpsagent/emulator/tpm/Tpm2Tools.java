@@ -1,6 +1,6 @@
 package io.dpsagent.emulator.tpm;
 
-import io.dpsagent.hsm.testing.Swtpm;
+import io.dpsagent.common.testing.SwtpmProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,17 +26,17 @@ public final class Tpm2Tools implements AutoCloseable {
     (byte) 0xBA, (byte) 0xDC, (byte) 0xC0, (byte) 0xDE, 0, 0, 0, 1
   };
 
-  private final Swtpm swtpm;
+  private final SwtpmProcess swtpm;
   private final Path directory;
 
-  private Tpm2Tools(Swtpm swtpm, Path directory) {
+  private Tpm2Tools(SwtpmProcess swtpm, Path directory) {
     this.swtpm = swtpm;
     this.directory = directory;
   }
 
   /** Starts swtpm; returns once it listens. */
   public static Tpm2Tools start() throws IOException {
-    Swtpm swtpm = Swtpm.start();
+    SwtpmProcess swtpm = SwtpmProcess.start();
     try {
       return new Tpm2Tools(swtpm, Files.createTempDirectory("tpm2-tools"));
     } catch (IOException e) {
@@ -161,7 +161,8 @@ public final class Tpm2Tools implements AutoCloseable {
     }
   }
 
-  // The tpm2-tools swtpm TCTI finds the control port at the data port + 1, as Swtpm binds it.
+  // The tpm2-tools swtpm TCTI finds the control port at the data port + 1, as SwtpmProcess binds
+  // it.
   private String tcti() {
     return "swtpm:host=127.0.0.1,port=" + swtpm.port();
   }

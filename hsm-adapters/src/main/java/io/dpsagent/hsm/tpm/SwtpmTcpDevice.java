@@ -17,7 +17,6 @@ final class SwtpmTcpDevice extends TcpTpmDevice {
 
   // swtpm control commands (swtpm's tpm_ioctl.h); each answer starts with a u32 result.
   private static final int CMD_INIT = 2;
-  private static final int CMD_SHUTDOWN = 3;
   private static final int CMD_SET_LOCALITY = 5;
   private static final int CMD_STOP = 14;
 
@@ -75,11 +74,6 @@ final class SwtpmTcpDevice extends TcpTpmDevice {
   @Override
   public boolean localityCtlAvailable() {
     return true;
-  }
-
-  /** Asks swtpm to save its state and exit (CMD_SHUTDOWN). */
-  void shutdownSwtpm() {
-    control(CMD_SHUTDOWN, new byte[0]);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.Pkcs11Uri;
@@ -11,7 +12,6 @@ import io.dpsagent.hsm.pkcs11.KeyPairType;
 import io.dpsagent.hsm.pkcs11.Pkcs11FactorySteps;
 import io.dpsagent.hsm.software.SoftwareSymmetricKey;
 import io.dpsagent.hsm.testing.SoftHsm;
-import io.dpsagent.hsm.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

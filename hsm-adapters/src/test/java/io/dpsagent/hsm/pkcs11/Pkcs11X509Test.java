@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.hsm.Pkcs11Uri;
 import io.dpsagent.hsm.TlsIdentity;
 import io.dpsagent.hsm.software.SoftwareTlsIdentity;
 import io.dpsagent.hsm.testing.SoftHsm;
-import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TlsTestServer;
 import java.io.StringReader;
 import java.nio.file.Files;

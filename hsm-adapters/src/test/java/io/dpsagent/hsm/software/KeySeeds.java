@@ -1,7 +1,7 @@
 package io.dpsagent.hsm.software;
 
-import io.dpsagent.hsm.testing.TestPki;
-import io.dpsagent.hsm.testing.TestPki.KeyType;
+import io.dpsagent.common.testing.TestPki;
+import io.dpsagent.common.testing.TestPki.KeyType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;

@@ -1,7 +1,7 @@
 package io.dpsagent.hsm.software;
 
+import io.dpsagent.common.testing.Directories;
 import io.dpsagent.hsm.HsmException;
-import io.dpsagent.hsm.testing.Directories;
 import io.dpsagent.hsm.testing.Fuzz;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.dpsagent.hsm.testing;
 
+import io.dpsagent.common.testing.Directories;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.Pkcs11Uri;
 import io.dpsagent.hsm.pkcs11.Pkcs11Token;

@@ -1,23 +1,13 @@
 package io.dpsagent.hsm.testing;
 
+import io.dpsagent.common.testing.SwtpmProcess;
 import io.dpsagent.hsm.tpm.TctiSpec;
 import io.dpsagent.hsm.tpm.TpmTestAccess;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A private swtpm process for tests: its own state directory and its own loopback ports, stopped
- * and deleted by {@link #close()}.
+ * A private swtpm process ({@link SwtpmProcess}) with the conveniences of this module's TPM code:
+ * its {@link TctiSpec} and a TPM reset.
  *
  * <p>Start one per test class (about 20 ms; {@link #startProvisioned()} about 1 s more). swtpm
  * serves one data connection at a time and has no resource manager, so tests sharing one instance
@@ -25,26 +15,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Swtpm implements AutoCloseable {
 
-  private static final int START_ATTEMPTS = 5;
-  private static final long PROCESS_TIMEOUT_SECONDS = 30;
+  private final SwtpmProcess process;
 
-  private final Path directory;
-  private final Path stateDir;
-  private final int port;
-  private final long pid;
-  private boolean closed;
-
-  private Swtpm(Path directory, Path stateDir, int port, long pid) {
-    this.directory = directory;
-    this.stateDir = stateDir;
-    this.port = port;
-    this.pid = pid;
+  private Swtpm(SwtpmProcess process) {
+    this.process = process;
   }
 
   /** A factory-fresh TPM: no EK, no SRK, empty hierarchy passwords. */
   public static Swtpm start() {
-    Path directory = tempDirectory();
-    return launch(directory, mkdirs(directory.resolve("state")));
+    return new Swtpm(SwtpmProcess.start());
   }
 
   /**
@@ -53,209 +32,33 @@ public final class Swtpm implements AutoCloseable {
    * machine-wide swtpm-localca) in NV index 0x01C00002.
    */
   public static Swtpm startProvisioned() {
-    Path directory = tempDirectory();
-    Path state = mkdirs(directory.resolve("state"));
-    Path ca = mkdirs(directory.resolve("ca"));
-    write(
-        directory.resolve("localca.conf"),
-        "statedir = "
-            + ca
-            + "\nsigningkey = "
-            + ca
-            + "/signkey.pem\nissuercert = "
-            + ca
-            + "/issuercert.pem\ncertserial = "
-            + ca
-            + "/certserial\n");
-    write(directory.resolve("localca.options"), "");
-    write(
-        directory.resolve("swtpm_setup.conf"),
-        "create_certs_tool = /usr/bin/swtpm_localca\n"
-            + "create_certs_tool_config = "
-            + directory.resolve("localca.conf")
-            + "\n"
-            + "create_certs_tool_options = "
-            + directory.resolve("localca.options")
-            + "\n"
-            + "active_pcr_banks = sha256\n");
-    try {
-      run(
-          List.of(
-              "swtpm_setup",
-              "--tpm2",
-              "--tpmstate",
-              state.toString(),
-              "--create-ek-cert",
-              "--overwrite",
-              "--config",
-              directory.resolve("swtpm_setup.conf").toString()),
-          directory);
-    } catch (IOException e) {
-      deleteTree(directory);
-      throw new UncheckedIOException(e);
-    }
-    return launch(directory, state);
-  }
-
-  private static Swtpm launch(Path directory, Path state) {
-    IOException last = null;
-    for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-      int port = freePortPair();
-      Path pidFile = directory.resolve("swtpm.pid");
-      try {
-        run(
-            List.of(
-                "swtpm",
-                "socket",
-                "--tpm2",
-                "--server",
-                "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
-                "--ctrl",
-                "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
-                "--tpmstate",
-                "dir=" + state,
-                "--flags",
-                "not-need-init,startup-clear",
-                "--pid",
-                "file=" + pidFile,
-                "--log",
-                "file=" + directory.resolve("swtpm.log") + ",level=1",
-                "--daemon"),
-            directory);
-        long pid = Long.parseLong(Files.readString(pidFile).strip());
-        return new Swtpm(directory, state, port, pid);
-      } catch (IOException e) {
-        last = e; // most likely another process took the port between probe and bind: retry
-      }
-    }
-    deleteTree(directory);
-    throw new UncheckedIOException(
-        "swtpm did not start after " + START_ATTEMPTS + " attempts", last);
+    return new Swtpm(SwtpmProcess.startProvisioned());
   }
 
   /** The TCTI string tests and the agent use to reach this TPM. */
   public TctiSpec tcti() {
-    return TctiSpec.swtpm("127.0.0.1", port);
+    return TctiSpec.swtpm("127.0.0.1", process.port());
   }
 
   public int port() {
-    return port;
+    return process.port();
   }
 
   public Path stateDirectory() {
-    return stateDir;
+    return process.stateDirectory();
   }
 
   /**
    * A TPM reset (swtpm CMD_INIT): transient objects and sessions are gone, persistent keys stay.
    */
   public void powerCycle() {
-    TpmTestAccess.powerCycleSwtpm("127.0.0.1", port);
+    TpmTestAccess.powerCycleSwtpm("127.0.0.1", process.port());
   }
 
   /** Asks swtpm to shut down, kills it if it does not, and deletes its state. */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    Optional<ProcessHandle> process = ProcessHandle.of(pid);
-    try {
-      TpmTestAccess.shutdownSwtpm("127.0.0.1", port);
-    } catch (RuntimeException e) {
-      // already gone or wedged: the kill below is the fallback
-    }
-    process.ifPresent(
-        p -> {
-          try {
-            p.onExit().get(5, TimeUnit.SECONDS);
-          } catch (Exception e) {
-            p.destroyForcibly();
-          }
-        });
-    deleteTree(directory);
-  }
-
-  private static int freePortPair() {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket first = new ServerSocket()) {
-        first.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        int port = first.getLocalPort();
-        if (port >= 65535) {
-          continue;
-        }
-        try (ServerSocket second = new ServerSocket()) {
-          second.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port + 1));
-          return port;
-        } catch (IOException taken) {
-          // the next port is in use: try another pair
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    throw new IllegalStateException("no free pair of loopback ports");
-  }
-
-  private static void run(List<String> command, Path directory) throws IOException {
-    try {
-      Path output = directory.resolve("command.out");
-      Process process =
-          new ProcessBuilder(new ArrayList<>(command))
-              .directory(directory.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(output.toFile())
-              .start();
-      if (!process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IOException(
-            command.get(0) + " did not finish in " + PROCESS_TIMEOUT_SECONDS + " s");
-      }
-      if (process.exitValue() != 0) {
-        throw new IOException(
-            command.get(0)
-                + " exited with "
-                + process.exitValue()
-                + ": "
-                + Files.readString(output, StandardCharsets.UTF_8).strip());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running " + command.get(0), e);
-    }
-  }
-
-  private static Path tempDirectory() {
-    try {
-      return Files.createTempDirectory("swtpm-test");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Path mkdirs(Path dir) {
-    try {
-      return Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void write(Path file, String text) {
-    try {
-      Files.writeString(file, text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try {
-      Directories.deleteTree(root);
-    } catch (IOException ignored) {
-      // best effort: a leftover temp directory is harmless
-    }
+    process.close();
   }
 
   @Override

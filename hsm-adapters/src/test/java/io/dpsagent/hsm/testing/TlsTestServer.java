@@ -1,5 +1,6 @@
 package io.dpsagent.hsm.testing;
 
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.hsm.TlsIdentity;
 import java.io.IOException;
 import java.io.InputStream;

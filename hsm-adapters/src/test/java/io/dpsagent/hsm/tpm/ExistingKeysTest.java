@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.testing.Swtpm;
-import io.dpsagent.hsm.testing.TestPki;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.TlsIdentity;
@@ -13,7 +14,6 @@ import io.dpsagent.hsm.TpmKeyUri;
 import io.dpsagent.hsm.keys.KeyOptions;
 import io.dpsagent.hsm.keys.Keys;
 import io.dpsagent.hsm.testing.Swtpm;
-import io.dpsagent.hsm.testing.TestPki;
 import io.dpsagent.hsm.testing.TlsTestServer;
 import java.io.StringReader;
 import java.nio.file.Files;

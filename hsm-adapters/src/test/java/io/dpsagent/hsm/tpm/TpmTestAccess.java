@@ -6,7 +6,7 @@ import tss.Tpm;
 /**
  * What tests in other packages need from the TPM internals, which production code reaches only
  * through {@code Keys} and {@link TpmAttestor}: a raw TSS.Java connection (to hold swtpm busy or
- * look at it behind the agent's back) and swtpm's control channel.
+ * look at it behind the agent's back) and a swtpm reset.
  */
 public final class TpmTestAccess {
 
@@ -20,10 +20,5 @@ public final class TpmTestAccess {
   /** A TPM reset (swtpm CMD_INIT) of the swtpm whose TPM port is {@code port}. */
   public static void powerCycleSwtpm(String host, int port) {
     new SwtpmTcpDevice(host, port).powerCycle();
-  }
-
-  /** Asks the swtpm whose TPM port is {@code port} to save its state and exit (CMD_SHUTDOWN). */
-  public static void shutdownSwtpm(String host, int port) {
-    new SwtpmTcpDevice(host, port).shutdownSwtpm();
   }
 }

@@ -1,7 +1,7 @@
 package io.dpsagent.e2e.interop;
 
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.hsm.testing.TestPki;
 import java.time.Duration;
 
 /** One official device SDK with one transport, driven against an emulator. */

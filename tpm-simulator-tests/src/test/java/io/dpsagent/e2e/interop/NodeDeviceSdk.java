@@ -2,8 +2,8 @@ package io.dpsagent.e2e.interop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.emulator.DpsEmulator;
-import io.dpsagent.hsm.testing.TestPki;
 import java.time.Duration;
 import java.util.OptionalInt;
 

@@ -2,10 +2,10 @@ package io.dpsagent.e2e.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.dpsagent.common.testing.TestPki;
+import io.dpsagent.common.testing.TestPki.KeyType;
 import io.dpsagent.emulator.registry.EnrollmentGroup;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
-import io.dpsagent.hsm.testing.TestPki;
-import io.dpsagent.hsm.testing.TestPki.KeyType;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

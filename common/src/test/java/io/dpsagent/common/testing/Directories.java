@@ -1,4 +1,4 @@
-package io.dpsagent.hsm.testing;
+package io.dpsagent.common.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
-package io.dpsagent.hsm.testing;
+package io.dpsagent.common.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -13,6 +14,8 @@ import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -180,6 +183,22 @@ public final class TestPki {
       store.load(null, null);
       store.setKeyEntry("device", privateKey, password, chain.toArray(new X509Certificate[0]));
       return store;
+    }
+  }
+
+  /**
+   * Every certificate in a PEM file, read by the JDK's own {@link CertificateFactory}: a reader
+   * independent of the PEM code under test.
+   */
+  public static List<X509Certificate> readCertificates(Path file)
+      throws IOException, GeneralSecurityException {
+    try (InputStream in = Files.newInputStream(file)) {
+      List<X509Certificate> certificates = new ArrayList<>();
+      for (Certificate certificate :
+          CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        certificates.add((X509Certificate) certificate);
+      }
+      return certificates;
     }
   }
 
