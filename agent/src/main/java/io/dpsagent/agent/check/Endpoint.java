@@ -32,18 +32,10 @@ import javax.net.ssl.SSLSocket;
  * The DPS endpoint as the network checks reach it: directly, or through the configured proxy with
  * {@code CONNECT}, every step bounded by one timeout.
  */
-final class Endpoint {
+record Endpoint(ProvisioningConfig config, Duration timeout) {
 
   private static final int MAX_HEADER_BYTES = 16 * 1024;
   private static final int END_OF_HEADER = 0x0d0a0d0a; // CR LF CR LF
-
-  private final ProvisioningConfig config;
-  private final Duration timeout;
-
-  Endpoint(ProvisioningConfig config, Duration timeout) {
-    this.config = config;
-    this.timeout = timeout;
-  }
 
   String host() {
     return config.endpoint().host();
@@ -64,10 +56,6 @@ final class Endpoint {
 
   Optional<ProxySettings> proxy() {
     return config.proxy();
-  }
-
-  Duration timeout() {
-    return timeout;
   }
 
   /**

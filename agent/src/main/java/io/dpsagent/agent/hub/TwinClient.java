@@ -25,7 +25,7 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
  * One IoT Hub device connection over MQTT 3.1.1 on TLS, for as long as it takes to read the twin:
  * CONNECT as the device, subscribe to the twin responses, GET the twin, disconnect.
  */
-final class TwinClient {
+record TwinClient(String host, int port, String deviceId) {
 
   static final String API_VERSION = "2021-04-12";
   static final String TWIN_RESPONSES = "$iothub/twin/res/#";
@@ -37,16 +37,6 @@ final class TwinClient {
 
   /** What the device shows the hub: a SAS token in the password, or its TLS client certificate. */
   record Credential(Optional<char[]> sasToken, SSLSocketFactory sockets) {}
-
-  private final String host;
-  private final int port;
-  private final String deviceId;
-
-  TwinClient(String host, int port, String deviceId) {
-    this.host = host;
-    this.port = port;
-    this.deviceId = deviceId;
-  }
 
   /** The user name IoT Hub expects from a device. */
   String userName() {

@@ -19,17 +19,7 @@ import java.util.Optional;
  * password is refused as "bad user name or password" (4); a well-formed CONNECT for a device this
  * hub does not hold, or with the wrong credential, as "not authorized" (5), as IoT Hub answers.
  */
-final class HubAuthenticator {
-
-  private final String hubHostName;
-  private final HubDirectory directory;
-  private final Duration clockSkew;
-
-  HubAuthenticator(String hubHostName, HubDirectory directory, Duration clockSkew) {
-    this.hubHostName = hubHostName;
-    this.directory = directory;
-    this.clockSkew = clockSkew;
-  }
+record HubAuthenticator(String hubHostName, HubDirectory directory, Duration clockSkew) {
 
   /** The outcome of a CONNECT: the device, or the return code to refuse with. */
   record Decision(Optional<HubDevice> device, MqttConnectReturnCode refusal) {

@@ -9,19 +9,9 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /** {@code /emulator}: what only the emulator has, operation counts and the fault plan. */
-final class EmulatorResource {
+record EmulatorResource(Registry registry, Faults faults, ServiceReplies replies) {
 
   private static final Logger LOG = Logger.getLogger(EmulatorResource.class.getName());
-
-  private final Registry registry;
-  private final Faults faults;
-  private final ServiceReplies replies;
-
-  EmulatorResource(Registry registry, Faults faults, ServiceReplies replies) {
-    this.registry = registry;
-    this.faults = faults;
-    this.replies = replies;
-  }
 
   /** {@code GET /emulator/operations}: the billable operations served so far, and failures. */
   ServiceReply operations(ServiceRequest request, List<String> path) {

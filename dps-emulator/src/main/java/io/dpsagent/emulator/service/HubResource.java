@@ -16,15 +16,7 @@ import java.util.Optional;
  * {@code /emulator/hubs}: what the emulated hubs hold, for tests and operators: connected devices,
  * telemetry counts and twins; a desired-property change is pushed to the connected device.
  */
-final class HubResource {
-
-  private final Hubs hubs;
-  private final ServiceReplies replies;
-
-  HubResource(Hubs hubs, ServiceReplies replies) {
-    this.hubs = hubs;
-    this.replies = replies;
-  }
+record HubResource(Hubs hubs, ServiceReplies replies) {
 
   /** {@code GET /emulator/hubs}: each hub with its port, connected devices and message counts. */
   ServiceReply all(ServiceRequest request, List<String> path) {

@@ -9,15 +9,7 @@ import io.dpsagent.emulator.registry.Registry;
 import java.util.List;
 
 /** {@code /registrations}: registration records, read and deleted only, never updated in place. */
-final class RegistrationResource {
-
-  private final Registry registry;
-  private final ServiceReplies replies;
-
-  RegistrationResource(Registry registry, ServiceReplies replies) {
-    this.registry = registry;
-    this.replies = replies;
-  }
+record RegistrationResource(Registry registry, ServiceReplies replies) {
 
   /** {@code /registrations/{id}}: GET, DELETE. */
   ServiceReply one(ServiceRequest request, List<String> path) throws PreconditionFailedException {

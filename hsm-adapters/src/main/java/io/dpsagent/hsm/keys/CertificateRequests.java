@@ -1,6 +1,7 @@
 package io.dpsagent.hsm.keys;
 
 import io.dpsagent.hsm.HsmException;
+import io.dpsagent.hsm.KeyAlgorithm;
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.pkcs11.KeyPairType;
 import io.dpsagent.hsm.pkcs11.Pkcs11Exception;
@@ -52,7 +53,7 @@ public final class CertificateRequests {
   private static Request software(KeyUri key, String subjectDn) throws HsmException {
     boolean generated = !Files.exists(key.path());
     KeyPair keys = SoftwareKeyPairs.readOrGenerate(key.path());
-    String algorithm = KeyPairType.signatureAlgorithmFor(keys.getPrivate().getAlgorithm());
+    String algorithm = KeyAlgorithm.certificateSignatureFor(keys.getPrivate());
     try {
       byte[] der =
           new JcaPKCS10CertificationRequestBuilder(new X500Principal(subjectDn), keys.getPublic())

@@ -1,13 +1,12 @@
 package io.dpsagent.hsm.pem;
 
+import io.dpsagent.hsm.KeyAlgorithm;
 import io.dpsagent.hsm.pem.Pem.MalformedPemException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.interfaces.ECKey;
-import java.security.interfaces.RSAKey;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -50,8 +49,7 @@ final class BouncyCastleKeys {
   private static PrivateKey jdkKey(PrivateKeyInfo info)
       throws IOException, GeneralSecurityException {
     PrivateKey key = new JcaPEMKeyConverter().getPrivateKey(info);
-    String algorithm =
-        key instanceof ECKey ? "EC" : key instanceof RSAKey ? "RSA" : key.getAlgorithm();
+    String algorithm = KeyAlgorithm.of(key).map(KeyAlgorithm::jcaName).orElse(key.getAlgorithm());
     return KeyFactory.getInstance(algorithm)
         .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
   }

@@ -1,5 +1,6 @@
 package io.dpsagent.hsm.pkcs11;
 
+import io.dpsagent.hsm.KeyAlgorithm;
 import io.dpsagent.hsm.Pkcs11Uri;
 import io.dpsagent.hsm.Pkcs11Uri.ObjectType;
 import io.dpsagent.hsm.pkcs11.Pkcs11Exception.Kind;
@@ -92,7 +93,8 @@ public final class Pkcs11FactorySteps {
   public PublicKey generateKeyPair(Pkcs11Uri keyUri, KeyPairType type) throws Pkcs11Exception {
     String label = objects.newLabel(keyUri, ObjectType.PRIVATE);
     try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance(type.algorithm(), token.provider());
+      KeyPairGenerator generator =
+          KeyPairGenerator.getInstance(type.algorithm().jcaName(), token.provider());
       generator.initialize(type.parameters(), RANDOM);
       KeyPair keys = generator.generateKeyPair();
       X509Certificate placeholder = selfSigned(keys, label);
@@ -189,7 +191,7 @@ public final class Pkcs11FactorySteps {
 
   private ContentSigner signer(PrivateKey key, Pkcs11Uri keyUri) throws Pkcs11Exception {
     try {
-      return new JcaContentSignerBuilder(KeyPairType.signatureAlgorithmFor(key.getAlgorithm()))
+      return new JcaContentSignerBuilder(KeyAlgorithm.certificateSignatureFor(key))
           .setProvider(token.provider())
           .build(key);
     } catch (OperatorCreationException e) {
@@ -210,8 +212,7 @@ public final class Pkcs11FactorySteps {
     Instant now = Instant.now();
     try {
       ContentSigner signer =
-          new JcaContentSignerBuilder(
-                  KeyPairType.signatureAlgorithmFor(keys.getPrivate().getAlgorithm()))
+          new JcaContentSignerBuilder(KeyAlgorithm.certificateSignatureFor(keys.getPrivate()))
               .setProvider(token.provider())
               .build(keys.getPrivate());
       return new JcaX509CertificateConverter()

@@ -25,21 +25,10 @@ import javax.crypto.SecretKey;
  *
  * <p>Every key handed out has an unreadable value (CKA_SENSITIVE true or CKA_EXTRACTABLE false); a
  * key whose value can be read is refused as {@link Kind#OBJECT_UNFIT}.
+ *
+ * @param keyStore the logged-in store, which the factory steps also use to add objects
  */
-final class TokenObjects {
-
-  private final TokenInfo info;
-  private final KeyStore keyStore;
-
-  TokenObjects(TokenInfo info, KeyStore keyStore) {
-    this.info = info;
-    this.keyStore = keyStore;
-  }
-
-  /** The logged-in store, for the factory steps that add objects. */
-  KeyStore keyStore() {
-    return keyStore;
-  }
+record TokenObjects(TokenInfo info, KeyStore keyStore) {
 
   /**
    * True when the key's value cannot be read from the token: SunPKCS11 gives an encoding only for

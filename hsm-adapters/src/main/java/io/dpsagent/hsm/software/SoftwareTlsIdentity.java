@@ -2,6 +2,7 @@ package io.dpsagent.hsm.software;
 
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.HsmException.Kind;
+import io.dpsagent.hsm.KeyAlgorithm;
 import io.dpsagent.hsm.pem.Pem;
 import io.dpsagent.hsm.tls.SingleKeyTlsIdentity;
 import java.io.IOException;
@@ -137,10 +138,7 @@ public final class SoftwareTlsIdentity extends SingleKeyTlsIdentity {
   private static void requireMatchingPair(
       PrivateKey key, X509Certificate leaf, String certSource, Path keyFile) throws HsmException {
     try {
-      // By type, not getAlgorithm(): keys parsed while BouncyCastle is registered (TSS.Java
-      // registers it) call themselves "ECDSA" rather than "EC".
-      String algorithm =
-          key instanceof java.security.interfaces.ECKey ? "SHA256withECDSA" : "SHA256withRSA";
+      String algorithm = KeyAlgorithm.certificateSignatureFor(key);
       byte[] challenge = new byte[32];
       new SecureRandom().nextBytes(challenge);
       Signature signer = Signature.getInstance(algorithm);

@@ -1,5 +1,6 @@
 package io.dpsagent.hsm.tls;
 
+import io.dpsagent.hsm.KeyAlgorithm;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -42,12 +43,7 @@ public final class FixedIdentityKeyManager extends X509ExtendedKeyManager {
 
   /** Our alias when the handshake can use our key type ("RSASSA-PSS" is an RSA key too). */
   private String aliasFor(String[] keyTypes) {
-    // By type, not getAlgorithm(): keys parsed while BouncyCastle is registered (TSS.Java
-    // registers it) call themselves "ECDSA", but JSSE asks for "EC".
-    String ours =
-        key instanceof java.security.interfaces.ECKey
-            ? "EC"
-            : key instanceof java.security.interfaces.RSAKey ? "RSA" : key.getAlgorithm();
+    String ours = KeyAlgorithm.of(key).map(KeyAlgorithm::jcaName).orElse(key.getAlgorithm());
     for (String type : keyTypes) {
       if (type.equals(ours) || ("RSA".equals(ours) && "RSASSA-PSS".equals(type))) {
         return ALIAS;

@@ -1,5 +1,6 @@
 package io.dpsagent.hsm.tpm;
 
+import io.dpsagent.hsm.KeyAlgorithm;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,17 +27,13 @@ import tss.tpm.TPM_ECC_CURVE;
  * private part) and {@code userWithAuth} with an empty auth value.
  */
 public enum TpmKeyType {
-  ECC_P256("ecc-p256", "EC", "SHA256withECDSA"),
-  RSA_2048("rsa-2048", "RSA", "SHA256withRSA");
+  ECC_P256("ecc-p256"),
+  RSA_2048("rsa-2048");
 
   private final String text;
-  private final String keyAlgorithm;
-  private final String certificateSignature;
 
-  TpmKeyType(String text, String keyAlgorithm, String certificateSignature) {
+  TpmKeyType(String text) {
     this.text = text;
-    this.keyAlgorithm = keyAlgorithm;
-    this.certificateSignature = certificateSignature;
   }
 
   /**
@@ -68,14 +65,11 @@ public enum TpmKeyType {
     return Optional.empty();
   }
 
-  /** The JCA key algorithm, as TLS and certificates name it: {@code EC} or {@code RSA}. */
-  public String keyAlgorithm() {
-    return keyAlgorithm;
-  }
-
-  /** The JCA signature a CSR or certificate made with this key uses. */
-  public String certificateSignature() {
-    return certificateSignature;
+  public KeyAlgorithm algorithm() {
+    return switch (this) {
+      case ECC_P256 -> KeyAlgorithm.EC;
+      case RSA_2048 -> KeyAlgorithm.RSA;
+    };
   }
 
   TPMT_PUBLIC template() {

@@ -36,7 +36,7 @@ abstract sealed class TpmPrivateKey implements PrivateKey
 
   @Override
   public String getAlgorithm() {
-    return signer.type().keyAlgorithm();
+    return signer.type().algorithm().jcaName();
   }
 
   /** No encoding: the key cannot be exported. */

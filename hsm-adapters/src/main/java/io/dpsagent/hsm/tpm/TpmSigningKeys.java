@@ -206,7 +206,7 @@ public final class TpmSigningKeys {
     PKCS10CertificationRequest csr;
     try {
       ContentSigner signer =
-          new JcaContentSignerBuilder(key.type().certificateSignature())
+          new JcaContentSignerBuilder(key.type().algorithm().certificateSignature())
               .setProvider(TpmProvider.installed())
               .build(privateKey);
       csr = new JcaPKCS10CertificationRequestBuilder(subject, key.publicKey()).build(signer);

@@ -75,7 +75,7 @@ public final class TpmTimeouts {
 
   /** A wait for one command's answer from the TPM named {@code tpm}, starting now. */
   Wait forAnswer(String tpm) {
-    return new Wait(tpm, System.nanoTime(), limit(command));
+    return new Wait(tpm, System.nanoTime(), limit(command), stopRequested);
   }
 
   private long limit(Duration timeout) {
@@ -105,16 +105,7 @@ public final class TpmTimeouts {
   /**
    * One bounded wait. A device blocks in slices of {@link #nextSliceMillis()} until it is answered.
    */
-  final class Wait {
-    private final String tpm;
-    private final long start;
-    private final long limitNanos;
-
-    private Wait(String tpm, long start, long limitNanos) {
-      this.tpm = tpm;
-      this.start = start;
-      this.limitNanos = limitNanos;
-    }
+  record Wait(String tpm, long start, long limitNanos, BooleanSupplier stopRequested) {
 
     /**
      * How long to block next, at most {@link #TICK}.

@@ -97,7 +97,7 @@ class TpmSigningKeysTest {
         List.copyOf(read.attributes()));
     assertTrue(read.nonDuplicable());
     assertEquals(type, read.type());
-    assertEquals(type.keyAlgorithm(), read.publicKey().getAlgorithm());
+    assertEquals(type.algorithm().jcaName(), read.publicKey().getAlgorithm());
     assertArrayEquals(created.publicKey().getEncoded(), read.publicKey().getEncoded());
     try (TpmConnection c = TpmConnection.open(swtpm.tcti(), TpmTimeouts.defaults())) {
       assertTrue(c.handles(0x81000000).contains(created.handle()));
