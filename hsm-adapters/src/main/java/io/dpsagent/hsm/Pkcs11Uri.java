@@ -1,5 +1,6 @@
 package io.dpsagent.hsm;
 
+import io.dpsagent.common.ConstantNames;
 import io.dpsagent.common.PercentEncoding;
 import io.dpsagent.common.PercentEncoding.HexCase;
 import java.nio.charset.StandardCharsets;
@@ -47,37 +48,30 @@ public record Pkcs11Uri(
 
   /** The object classes a URI may name ({@code type=}). */
   public enum ObjectType {
-    PRIVATE("private"),
-    PUBLIC("public"),
-    CERT("cert"),
-    SECRET_KEY("secret-key"),
-    DATA("data");
-
-    private final String text;
-
-    ObjectType(String text) {
-      this.text = text;
-    }
+    PRIVATE,
+    PUBLIC,
+    CERT,
+    SECRET_KEY,
+    DATA;
 
     /** The RFC 7512 spelling; {@code secret} is accepted as a synonym of {@code secret-key}. */
     static ObjectType parse(String text) {
       if ("secret".equals(text)) {
         return SECRET_KEY;
       }
-      for (ObjectType t : values()) {
-        if (t.text.equals(text)) {
-          return t;
-        }
-      }
-      throw new IllegalArgumentException(
-          "pkcs11 URI attribute 'type' is "
-              + Printable.quote(text)
-              + "; use private, public, cert, secret-key or data");
+      return ConstantNames.find(values(), ObjectType::toString, text)
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "pkcs11 URI attribute 'type' is "
+                          + Printable.quote(text)
+                          + "; use private, public, cert, secret-key or data"));
     }
 
+    /** The RFC 7512 spelling. */
     @Override
     public String toString() {
-      return text;
+      return ConstantNames.kebabCase(this);
     }
   }
 

@@ -37,16 +37,21 @@ public final class X509Authentication implements DeviceAuthentication {
   private final TlsIdentity identity;
   private final X509Attestation config;
 
-  private X509Authentication(String registrationId, TlsIdentity identity, X509Attestation config) {
-    this.registrationId = registrationId;
+  private X509Authentication(TlsIdentity identity, X509Attestation config, Instant now)
+      throws AgentException {
     this.identity = identity;
     this.config = config;
+    this.registrationId = registrationId(identity.leaf(), config, now);
   }
 
   public static X509Authentication load(X509Attestation config, Instant now, KeyOptions options)
       throws AgentException {
-    TlsIdentity identity = loadIdentity(config.identity(), options);
-    X509Certificate leaf = identity.leaf();
+    return new X509Authentication(loadIdentity(config.identity(), options), config, now);
+  }
+
+  /** The leaf's CN, once it is shown to be what DPS would take as this device's registration ID. */
+  private static String registrationId(X509Certificate leaf, X509Attestation config, Instant now)
+      throws AgentException {
     requireValidAt(leaf, now, source(config.identity()));
     String cn =
         commonName(leaf)
@@ -73,7 +78,7 @@ public final class X509Authentication implements DeviceAuthentication {
               + cn
               + "'; DPS requires them to be equal (or leave registration_id out)");
     }
-    return new X509Authentication(cn, identity, config);
+    return cn;
   }
 
   @Override

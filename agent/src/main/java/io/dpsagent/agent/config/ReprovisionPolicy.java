@@ -1,6 +1,8 @@
 package io.dpsagent.agent.config;
 
+import io.dpsagent.common.ConstantNames;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -13,27 +15,21 @@ public enum ReprovisionPolicy {
    * Register again only when the identity changed (registration ID, key, certificate, endpoint,
    * scope).
    */
-  ON_CHANGE("on_change"),
+  ON_CHANGE,
   /** Register at every start, falling back to the cached assignment when DPS cannot be reached. */
-  ALWAYS_AT_START("always_at_start"),
+  ALWAYS_AT_START,
   /** Use the cached assignment whenever there is one. */
-  NEVER("never");
-
-  private final String configName;
-
-  ReprovisionPolicy(String configName) {
-    this.configName = configName;
-  }
+  NEVER;
 
   public String configName() {
-    return configName;
+    return ConstantNames.lowerCase(this);
   }
 
   static ReprovisionPolicy fromConfig(String value, String key) throws InvalidConfigException {
-    for (ReprovisionPolicy policy : values()) {
-      if (policy.configName.equals(value)) {
-        return policy;
-      }
+    Optional<ReprovisionPolicy> policy =
+        ConstantNames.find(values(), ReprovisionPolicy::configName, value);
+    if (policy.isPresent()) {
+      return policy.get();
     }
     throw new InvalidConfigException(
         key,
@@ -41,7 +37,7 @@ public enum ReprovisionPolicy {
             + value
             + "' is not a policy; use "
             + Arrays.stream(values())
-                .map(p -> "\"" + p.configName + "\"")
+                .map(p -> "\"" + p.configName() + "\"")
                 .collect(Collectors.joining(", ")));
   }
 }

@@ -1,5 +1,6 @@
 package io.dpsagent.agent.config;
 
+import io.dpsagent.common.ConstantNames;
 import io.dpsagent.hsm.Printable;
 import java.util.Arrays;
 import java.util.Locale;
@@ -7,24 +8,22 @@ import java.util.stream.Collectors;
 
 /** The device protocols DPS speaks, by their config names. */
 public enum Transport {
-  HTTPS("https", 443),
+  HTTPS(443),
   /** MQTT 3.1.1 over TLS: what DPS speaks. */
-  MQTT("mqtt", 8883),
+  MQTT(8883),
   /** MQTT 5 over TLS, for endpoints that speak it. */
-  MQTT5("mqtt5", 8883),
+  MQTT5(8883),
   /** MQTT 3.1.1 over a WebSocket on 443, for networks that pass nothing else. */
-  MQTT_WS("mqtt-ws", 443);
+  MQTT_WS(443);
 
-  private final String configName;
   private final int defaultPort;
 
-  Transport(String configName, int defaultPort) {
-    this.configName = configName;
+  Transport(int defaultPort) {
     this.defaultPort = defaultPort;
   }
 
   public String configName() {
-    return configName;
+    return ConstantNames.kebabCase(this);
   }
 
   /** The port used when {@code global_endpoint} names none. */
@@ -34,7 +33,7 @@ public enum Transport {
 
   static Transport fromConfig(String value, String key) throws InvalidConfigException {
     for (Transport t : values()) {
-      if (t.configName.equals(value.toLowerCase(Locale.ROOT))) {
+      if (t.configName().equals(value.toLowerCase(Locale.ROOT))) {
         return t;
       }
     }

@@ -36,15 +36,15 @@ public final class HubVerifier {
   private final X509TrustManager trust;
   private final Clock clock;
 
-  private HubVerifier(HubConfig config, X509TrustManager trust, Clock clock) {
+  /** Reads {@code hub.ca_file} now, so that a bad one fails before DPS is contacted. */
+  private HubVerifier(HubConfig config, Clock clock) throws AgentException {
     this.config = config;
-    this.trust = trust;
+    this.trust = TrustStores.trustManager(config.caFile(), "hub.ca_file");
     this.clock = clock;
   }
 
   /**
-   * The verifier a command uses, or empty when verification is off for it; {@code hub.ca_file} is
-   * read now, so that a bad one fails before DPS is contacted.
+   * The verifier a command uses, or empty when verification is off for it.
    *
    * @param daemon whether the command is {@code dps-agent run} (verification on by default)
    */
@@ -54,8 +54,7 @@ public final class HubVerifier {
     if (!hub.verifies(daemon)) {
       return Optional.empty();
     }
-    return Optional.of(
-        new HubVerifier(hub, TrustStores.trustManager(hub.caFile(), "hub.ca_file"), clock));
+    return Optional.of(new HubVerifier(hub, clock));
   }
 
   /** {@code info} with the outcome of verifying its hub, or as not verified without a verifier. */

@@ -2,8 +2,8 @@ package io.dpsagent.agent.output;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsagent.common.ConstantNames;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -31,7 +31,7 @@ public record HubVerification(
     NOT_VERIFIED;
 
     public String configName() {
-      return name().toLowerCase(Locale.ROOT);
+      return ConstantNames.lowerCase(this);
     }
 
     /** The result named {@code name}; an unknown name reads as {@link #NOT_VERIFIED}. */

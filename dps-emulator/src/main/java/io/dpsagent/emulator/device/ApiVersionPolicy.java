@@ -1,6 +1,6 @@
 package io.dpsagent.emulator.device;
 
-import io.dpsagent.emulator.encoding.WireNames;
+import io.dpsagent.common.ConstantNames;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -11,30 +11,24 @@ import java.util.Optional;
  */
 public enum ApiVersionPolicy {
   /** Only the versions of {@link ApiVersions#DEVICE_API} (the default; the spec requires one). */
-  SUPPORTED("supported"),
+  SUPPORTED,
   /**
    * Also any unknown version spelled like a published one ({@code YYYY-MM-DD[-preview]}): for SDKs
    * newer or older than the table. Missing and garbage values are still refused.
    */
-  WELL_FORMED("well-formed"),
+  WELL_FORMED,
   /** Anything, even none: the emulator's behaviour before it had a table. */
-  ANY("any");
-
-  private final String configName;
-
-  ApiVersionPolicy(String configName) {
-    this.configName = configName;
-  }
+  ANY;
 
   public String configName() {
-    return configName;
+    return ConstantNames.kebabCase(this);
   }
 
   /**
    * @throws IllegalArgumentException naming the accepted spellings
    */
   public static ApiVersionPolicy fromConfigName(String name) {
-    return WireNames.parse(
+    return ConstantNames.parse(
         values(), ApiVersionPolicy::configName, name.strip().toLowerCase(Locale.ROOT));
   }
 

@@ -1,7 +1,6 @@
 package io.dpsagent.emulator.mqtt;
 
-import io.dpsagent.emulator.encoding.WireNames;
-import java.util.Locale;
+import io.dpsagent.common.ConstantNames;
 
 /**
  * What the MQTT endpoints do with an MQTT 5 CONNECT. DPS documents MQTT 3.1.1 only, and whether it
@@ -15,7 +14,7 @@ public enum Mqtt5Policy {
 
   /** The lower-case spelling used in the config file. */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return ConstantNames.lowerCase(this);
   }
 
   /**
@@ -24,6 +23,6 @@ public enum Mqtt5Policy {
    * @throws IllegalArgumentException for anything else
    */
   public static Mqtt5Policy fromWireName(String text) {
-    return WireNames.parse(values(), Mqtt5Policy::wireName, text);
+    return ConstantNames.parse(values(), Mqtt5Policy::wireName, text);
   }
 }

@@ -1,6 +1,6 @@
 package io.dpsagent.emulator.registry;
 
-import io.dpsagent.emulator.encoding.WireNames;
+import io.dpsagent.common.ConstantNames;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -12,22 +12,16 @@ import java.util.Optional;
  */
 public enum AllocationPolicy {
   /** Evenly weighted distribution: a weighted hash of the registration ID. */
-  HASHED("hashed"),
+  HASHED,
   /** Lowest latency: the linked hub with the lowest configured latency; ties are hashed. */
-  GEO_LATENCY("geoLatency"),
+  GEO_LATENCY,
   /** The one hub named by the enrollment. */
-  STATIC("static"),
+  STATIC,
   /** A webhook chooses. */
-  CUSTOM("custom");
-
-  private final String wireName;
-
-  AllocationPolicy(String wireName) {
-    this.wireName = wireName;
-  }
+  CUSTOM;
 
   public String wireName() {
-    return wireName;
+    return ConstantNames.camelCase(this);
   }
 
   /**
@@ -37,12 +31,13 @@ public enum AllocationPolicy {
    */
   public static AllocationPolicy fromName(String text) {
     String folded = text == null ? "" : text.toLowerCase(Locale.ROOT);
-    return WireNames.find(values(), policy -> policy.wireName.toLowerCase(Locale.ROOT), folded)
+    return ConstantNames.find(
+            values(), policy -> policy.wireName().toLowerCase(Locale.ROOT), folded)
         .or(() -> portalAlias(folded))
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    WireNames.choices(values(), AllocationPolicy::wireName)));
+                    ConstantNames.choices(values(), AllocationPolicy::wireName)));
   }
 
   private static Optional<AllocationPolicy> portalAlias(String folded) {

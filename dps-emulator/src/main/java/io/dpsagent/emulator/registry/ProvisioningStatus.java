@@ -1,7 +1,6 @@
 package io.dpsagent.emulator.registry;
 
-import io.dpsagent.emulator.encoding.WireNames;
-import java.util.Locale;
+import io.dpsagent.common.ConstantNames;
 
 /** Whether an enrollment may provision devices. */
 public enum ProvisioningStatus {
@@ -10,7 +9,7 @@ public enum ProvisioningStatus {
 
   /** The lower-case spelling used in the config file and on the wire. */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return ConstantNames.lowerCase(this);
   }
 
   /**
@@ -19,6 +18,6 @@ public enum ProvisioningStatus {
    * @throws IllegalArgumentException for anything else
    */
   public static ProvisioningStatus fromWireName(String text) {
-    return WireNames.parse(values(), ProvisioningStatus::wireName, text);
+    return ConstantNames.parse(values(), ProvisioningStatus::wireName, text);
   }
 }

@@ -1,5 +1,6 @@
 package io.dpsagent.hsm.tpm;
 
+import io.dpsagent.common.ConstantNames;
 import io.dpsagent.hsm.Printable;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -25,19 +26,13 @@ public final class TctiSpec {
 
   /** The kinds of TCTI this agent speaks. */
   public enum Kind {
-    DEVICE("device"),
-    SWTPM("swtpm"),
-    MSSIM("mssim");
-
-    private final String prefix;
-
-    Kind(String prefix) {
-      this.prefix = prefix;
-    }
+    DEVICE,
+    SWTPM,
+    MSSIM;
 
     /** The TCTI name as tpm2-tss spells it. */
     public String prefix() {
-      return prefix;
+      return ConstantNames.lowerCase(this);
     }
   }
 
