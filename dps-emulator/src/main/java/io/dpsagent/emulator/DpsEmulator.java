@@ -66,27 +66,6 @@ public final class DpsEmulator implements AutoCloseable {
   private final Optional<Path> temporaryStateDirectory;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private DpsEmulator(
-      Registry registry,
-      StateStore store,
-      Faults faults,
-      RequestLog requestLog,
-      DeviceEndpoints devices,
-      ServiceEndpoint service,
-      Hubs hubs,
-      Path caFile,
-      Optional<Path> temporaryStateDirectory) {
-    this.registry = registry;
-    this.store = store;
-    this.faults = faults;
-    this.requestLog = requestLog;
-    this.devices = devices;
-    this.service = service;
-    this.hubs = hubs;
-    this.caFile = caFile;
-    this.temporaryStateDirectory = temporaryStateDirectory;
-  }
-
   /** The DPS instance as the state directory holds it (or as the config seeds it). */
   private record Instance(Registry registry, List<SharedAccessPolicy> policies) {}
 
@@ -122,7 +101,8 @@ public final class DpsEmulator implements AutoCloseable {
       // it runs alongside it.
       CompletableFuture<Void> saved = store.saveInBackground(registry);
       try {
-        DpsEmulator emulator = serve(config, keys, stateDirectory, instance, store, temporaryState);
+        DpsEmulator emulator =
+            new DpsEmulator(config, keys, stateDirectory, instance, store, temporaryState);
         saved.join();
         return emulator;
       } catch (IOException | RuntimeException e) {
@@ -135,7 +115,11 @@ public final class DpsEmulator implements AutoCloseable {
     }
   }
 
-  private static DpsEmulator serve(
+  /**
+   * Wires the listeners to the instance's registry. A listener that cannot start closes those
+   * started before it; the caller undoes the rest.
+   */
+  private DpsEmulator(
       EmulatorConfig config,
       StartupKeys keys,
       Path stateDirectory,
@@ -143,21 +127,23 @@ public final class DpsEmulator implements AutoCloseable {
       StateStore store,
       Optional<Path> temporaryState)
       throws IOException {
-    Registry registry = instance.registry();
+    this.registry = instance.registry();
+    this.store = store;
+    this.temporaryStateDirectory = temporaryState;
     ServerTlsIdentity tls = tlsIdentity(config, registry.linkedHubs(), keys);
-    Path caFile = stateDirectory.resolve(CA_FILE_NAME).toAbsolutePath();
+    this.caFile = stateDirectory.resolve(CA_FILE_NAME).toAbsolutePath();
     PemFiles.writeCertificate(caFile, tls.trustAnchor());
-    Faults faults = new Faults();
+    this.faults = new Faults();
     faults.install(config.faults());
     Clock clock = Clock.systemUTC();
-    RequestLog requestLog = new RequestLog();
+    this.requestLog = new RequestLog();
     Assigner assigner = new Assigner(registry, config.allocation().assignment(), clock);
     CertificateIssuer issuer =
         new CertificateIssuer(keys.issuingCa(), config.issuance().validity(), clock);
     Path issuingCaFile = stateDirectory.resolve(ISSUING_CA_FILE_NAME).toAbsolutePath();
     PemFiles.writeCertificate(issuingCaFile, issuer.ca().root());
     DeviceApi api = new DeviceApi(registry, config.protocol(), faults, clock, assigner, issuer);
-    Hubs hubs =
+    this.hubs =
         Hubs.start(
             registry.linkedHubs(),
             config.hubs().mqttPort(),
@@ -168,23 +154,21 @@ public final class DpsEmulator implements AutoCloseable {
                 config.protocol().sasClockSkew(),
                 clock));
     registry.onAssignment(hubs::assigned);
-    DeviceEndpoints devices;
-    ServiceEndpoint service;
     try {
-      devices = DeviceEndpoints.start(config.devices(), tls.newServerContext(), api, requestLog);
+      this.devices =
+          DeviceEndpoints.start(config.devices(), tls.newServerContext(), api, requestLog);
     } catch (IOException | RuntimeException e) {
       hubs.close();
       throw e;
     }
     try {
-      service = ServiceEndpoint.start(config, tls, registry, faults, hubs, instance.policies());
+      this.service =
+          ServiceEndpoint.start(config, tls, registry, faults, hubs, instance.policies());
     } catch (IOException | RuntimeException e) {
       devices.close();
       hubs.close();
       throw e;
     }
-    return new DpsEmulator(
-        registry, store, faults, requestLog, devices, service, hubs, caFile, temporaryState);
   }
 
   // The state directory is the instance; the config file only seeds a new one.
