@@ -44,8 +44,8 @@ final class AttestationSection {
   private static SymmetricKeyAttestation symmetricKey(Section s) throws InvalidConfigException {
     String registrationId =
         registrationId(s, s.requiredString("registration_id", "set the device's registration ID"));
-    Optional<KeyUri> deviceKey = keyReference(s.table("symmetric_key"), true);
-    Optional<KeyUri> groupKey = keyReference(s.table("group_key"), true);
+    Optional<KeyUri> deviceKey = s.table("symmetric_key", t -> keyReference(t, true));
+    Optional<KeyUri> groupKey = s.table("group_key", t -> keyReference(t, true));
     rejectTpmKey(s, "symmetric_key", deviceKey, "a symmetric key is a file:/// or pkcs11: URI");
     rejectTpmKey(s, "group_key", groupKey, "a symmetric key is a file:/// or pkcs11: URI");
     if (deviceKey.isPresent() == groupKey.isPresent()) {
@@ -63,8 +63,8 @@ final class AttestationSection {
     if (registrationId.isPresent()) {
       registrationId(s, registrationId.get());
     }
-    Optional<KeyUri> cert = keyReference(s.table("identity_cert"), true);
-    Optional<KeyUri> key = keyReference(s.table("identity_pk"), true);
+    Optional<KeyUri> cert = s.table("identity_cert", t -> keyReference(t, true));
+    Optional<KeyUri> key = s.table("identity_pk", t -> keyReference(t, true));
     rejectTpmKey(s, "identity_cert", cert, "name the PEM chain issued for the key, file:///...");
     Optional<Section> p12 = s.table("identity_pkcs12");
     if (p12.isPresent() == (cert.isPresent() || key.isPresent())) {
@@ -120,12 +120,7 @@ final class AttestationSection {
     }
   }
 
-  static Optional<KeyUri> keyReference(Optional<Section> table, boolean tokenAllowed)
-      throws InvalidConfigException {
-    if (table.isEmpty()) {
-      return Optional.empty();
-    }
-    Section s = table.get();
+  static KeyUri keyReference(Section s, boolean tokenAllowed) throws InvalidConfigException {
     KeyUri key =
         keyUri(
             s,
@@ -133,7 +128,7 @@ final class AttestationSection {
             "name the key, e.g. uri = \"file:///etc/dps-agent/device.key\" or \"pkcs11:...\"",
             tokenAllowed);
     s.rejectUnknownKeys();
-    return Optional.of(key);
+    return key;
   }
 
   /** A required {@code file:} reference. */

@@ -19,7 +19,7 @@ final class CertificateIssuanceSection {
     }
     Section s = table.get();
     boolean enabled = s.bool("enabled").orElse(false);
-    Optional<KeyUri> key = AttestationSection.keyReference(s.table("key"), true);
+    Optional<KeyUri> key = s.table("key", t -> AttestationSection.keyReference(t, true));
     Optional<String> output = s.string("output");
     String apiVersion = s.string("api_version").orElse(CertificateIssuance.DEFAULT_API_VERSION);
     double fraction =

@@ -1,6 +1,5 @@
 package io.dpsagent.agent.config;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.dpsagent.agent.AgentException;
 import io.dpsagent.hsm.Printable;
 import java.nio.file.Path;
@@ -59,16 +58,13 @@ public final class ConfigLoader {
                         "provisioning",
                         "section is missing; add [provisioning] with id_scope and [provisioning.attestation]"));
     ProvisioningConfig provisioning = provisioning(provisioningTable);
-    OutputConfig output =
-        OutputSection.bind(
-            root.table("output")
-                .orElse(new Section("output", JsonNodeFactory.instance.objectNode())));
-    TpmConfig tpm = TpmSection.bind(root.table("tpm"));
+    OutputConfig output = root.tableOrDefaults("output", OutputSection::bind);
+    TpmConfig tpm = root.tableOrDefaults("tpm", TpmSection::bind);
     CertificateIssuanceSection.checkAgainst(provisioning.certificateIssuance(), tpm.settings());
     CertificateIssuanceSection.refuseRotatingTheAttestationKey(
         provisioning.certificateIssuance(), provisioning.attestation());
     Optional<String> pkcs11Module = pkcs11Module(root.table("pkcs11"));
-    HubConfig hub = HubSection.bind(root.table("hub"));
+    HubConfig hub = root.tableOrDefaults("hub", HubSection::bind);
     root.rejectUnknownKeys();
     if (provisioning.attestation() instanceof TpmAttestation
         && provisioning.transport() != Transport.HTTPS) {
@@ -130,7 +126,7 @@ public final class ConfigLoader {
             ? Optional.of(
                 ConfigPaths.filePath(s.string("trust_bundle").get(), s.keyName("trust_bundle")))
             : Optional.empty();
-    Optional<String> payload = PayloadSection.bind(s.table("payload"));
+    Optional<String> payload = s.table("payload", PayloadSection::bind);
     Optional<ProxySettings> proxy = proxy(s.string("proxy"), s.keyName("proxy"), endpoint.host());
     AttestationConfig attestation =
         AttestationSection.bind(
@@ -140,10 +136,7 @@ public final class ConfigLoader {
                         new InvalidConfigException(
                             s.keyName("attestation"),
                             "section is missing; add [provisioning.attestation] with method and registration_id")));
-    RetryConfig retry =
-        RetrySection.bind(
-            s.table("retry")
-                .orElse(new Section(s.keyName("retry"), JsonNodeFactory.instance.objectNode())));
+    RetryConfig retry = s.tableOrDefaults("retry", RetrySection::bind);
     ReprovisionPolicy reprovision =
         ReprovisionPolicy.fromConfig(
             s.string("reprovision").orElse(ReprovisionPolicy.ON_CHANGE.configName()),

@@ -9,12 +9,8 @@ final class HubSection {
 
   private HubSection() {}
 
-  /** Binds {@code [hub]}; its absence means the defaults. */
-  static HubConfig bind(Optional<Section> table) throws InvalidConfigException {
-    if (table.isEmpty()) {
-      return HubConfig.defaults();
-    }
-    Section s = table.get();
+  /** Binds {@code [hub]}. */
+  static HubConfig bind(Section s) throws InvalidConfigException {
     Optional<Boolean> verify = s.bool("verify");
     int port = s.integer("port", 1, 65_535).orElse((long) HubConfig.DEFAULT_PORT).intValue();
     Optional<Path> caFile =

@@ -24,18 +24,13 @@ final class OutputSection {
     Optional<String> tokenGroup = s.string("token_group");
     Duration tokenTtl = Duration.ofSeconds(s.integer("token_ttl_seconds", 2, 86_400).orElse(3600L));
     boolean envFile = s.bool("env_file").orElse(false);
-    Optional<PostProvisionHook> hook = hook(s.table("post_provision_hook"));
+    Optional<PostProvisionHook> hook = s.table("post_provision_hook", OutputSection::hook);
     s.rejectUnknownKeys();
     return new OutputConfig(
         dir, connectionString, groupReadable, tokenDir, tokenGroup, tokenTtl, envFile, hook);
   }
 
-  private static Optional<PostProvisionHook> hook(Optional<Section> table)
-      throws InvalidConfigException {
-    if (table.isEmpty()) {
-      return Optional.empty();
-    }
-    Section s = table.get();
+  private static PostProvisionHook hook(Section s) throws InvalidConfigException {
     List<String> command =
         s.strings("command")
             .orElseThrow(
@@ -52,6 +47,6 @@ final class OutputSection {
     }
     Duration timeout = Duration.ofSeconds(s.integer("timeout_seconds", 1, 3600).orElse(30L));
     s.rejectUnknownKeys();
-    return Optional.of(new PostProvisionHook(command, timeout));
+    return new PostProvisionHook(command, timeout);
   }
 }

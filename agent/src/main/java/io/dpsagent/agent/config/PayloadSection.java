@@ -17,12 +17,8 @@ final class PayloadSection {
 
   private PayloadSection() {}
 
-  /** Binds {@code [provisioning.payload]}: the JSON object as compact text, if configured. */
-  static Optional<String> bind(Optional<Section> table) throws InvalidConfigException {
-    if (table.isEmpty()) {
-      return Optional.empty();
-    }
-    Section s = table.get();
+  /** Binds {@code [provisioning.payload]}: the JSON object as compact text. */
+  static String bind(Section s) throws InvalidConfigException {
     Optional<String> uri = s.string("uri");
     Optional<String> inline = s.string("json");
     s.rejectUnknownKeys();
@@ -40,7 +36,7 @@ final class PayloadSection {
       if (node == null || !node.isObject()) {
         throw new InvalidConfigException(key, "the payload must be a JSON object");
       }
-      return Optional.of(JsonTrees.write(node));
+      return JsonTrees.write(node);
     } catch (JsonProcessingException e) {
       throw new InvalidConfigException(
           key, "the payload is not valid JSON: " + e.getOriginalMessage());

@@ -1,6 +1,7 @@
 package io.dpsagent.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -89,6 +90,28 @@ final class Section {
 
   Optional<Section> table(String key) throws InvalidConfigException {
     return take(key, JsonNode::isObject, "a table", v -> new Section(keyName(key), (ObjectNode) v));
+  }
+
+  /** Binds one table of the file into the value it configures. */
+  @FunctionalInterface
+  interface Binder<T> {
+    T bind(Section table) throws InvalidConfigException;
+  }
+
+  /** The table {@code key} bound with {@code binder}, or empty when the file has no such table. */
+  <T> Optional<T> table(String key, Binder<T> binder) throws InvalidConfigException {
+    Optional<Section> table = table(key);
+    return table.isPresent() ? Optional.of(binder.bind(table.get())) : Optional.empty();
+  }
+
+  /**
+   * The table {@code key} bound with {@code binder}; a file without it binds an empty table, so
+   * that an absent table and an empty one mean the same: every key takes its default.
+   */
+  <T> T tableOrDefaults(String key, Binder<T> binder) throws InvalidConfigException {
+    return binder.bind(
+        table(key)
+            .orElseGet(() -> new Section(keyName(key), JsonNodeFactory.instance.objectNode())));
   }
 
   /** Fails on the first key of this table that nothing asked for. */

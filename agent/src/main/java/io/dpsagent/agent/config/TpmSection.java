@@ -10,11 +10,7 @@ final class TpmSection {
 
   private TpmSection() {}
 
-  static TpmConfig bind(Optional<Section> table) throws InvalidConfigException {
-    if (table.isEmpty()) {
-      return TpmConfig.defaults();
-    }
-    Section s = table.get();
+  static TpmConfig bind(Section s) throws InvalidConfigException {
     TctiSpec tcti;
     try {
       tcti = TctiSpec.parse(s.string("tcti").orElse(""));

@@ -15,16 +15,11 @@ import java.util.random.RandomGenerator;
  * <p>A {@code Retry-After} is never shortened: retrying before DPS asked prolongs the throttling.
  * Only a value below {@link RetryConfig#retryAfterMin()} (such as 0) is raised to it. Whether a
  * long wait still fits the run's time budget is the {@link RegistrationClient}'s decision.
+ *
+ * @param retry the limits the waits are drawn within, which also bound the run that waits
+ * @param random the jitter's source; tests seed it
  */
-public final class Backoff {
-
-  private final RetryConfig retry;
-  private final RandomGenerator random;
-
-  public Backoff(RetryConfig retry, RandomGenerator random) {
-    this.retry = retry;
-    this.random = random;
-  }
+public record Backoff(RetryConfig retry, RandomGenerator random) {
 
   /** The wait after the {@code failures}-th consecutive failure (1-based). */
   public Duration afterFailure(int failures, Optional<Duration> retryAfter) {

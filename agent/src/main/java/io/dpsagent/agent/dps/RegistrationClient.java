@@ -53,13 +53,12 @@ public final class RegistrationClient {
   public RegistrationClient(
       DpsTransport transport,
       DpsCredentials credentials,
-      RetryConfig retry,
       Backoff backoff,
       Clock clock,
       Sleeper sleeper) {
     this.transport = transport;
     this.credentials = credentials;
-    this.retry = retry;
+    this.retry = backoff.retry();
     this.backoff = backoff;
     this.clock = clock;
     this.sleeper = sleeper;

@@ -148,7 +148,6 @@ public final class ProvisionFlow {
           new RegistrationClient(
               transport,
               device.dpsCredentials(),
-              p.retry(),
               new Backoff(p.retry(), new SecureRandom()),
               clock,
               sleeper);

@@ -43,7 +43,6 @@ class HostileAnswerTest {
         new RegistrationClient(
             transport,
             instant -> Optional.empty(),
-            BackoffTest.retry(4, Duration.ofMinutes(5)),
             new Backoff(BackoffTest.retry(4, Duration.ofMinutes(5)), new SplittableRandom(1)),
             Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
             d -> {});

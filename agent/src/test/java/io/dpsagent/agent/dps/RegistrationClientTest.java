@@ -109,7 +109,6 @@ class RegistrationClientTest {
     return new RegistrationClient(
         transport,
         credentials,
-        BackoffTest.retry(4, Duration.ofMinutes(5)),
         new Backoff(BackoffTest.retry(4, Duration.ofMinutes(5)), new SplittableRandom(7)),
         clock,
         d -> sleeps.add(d));
@@ -192,7 +191,6 @@ class RegistrationClientTest {
     return new RegistrationClient(
         transport,
         at -> Optional.of("token-" + (++minted) + "@" + at.getEpochSecond()),
-        retry,
         new Backoff(retry, random),
         clock,
         d -> {
