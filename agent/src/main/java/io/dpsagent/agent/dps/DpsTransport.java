@@ -26,11 +26,7 @@ public interface DpsTransport extends AutoCloseable {
       throws IOException;
 
   /** Asks for the state of a registration operation. */
-  DpsResponse poll(
-      RegistrationRequest request,
-      String operationId,
-      Optional<String> authorization,
-      Duration timeout)
+  DpsResponse poll(Operation operation, Optional<String> authorization, Duration timeout)
       throws IOException;
 
   /**

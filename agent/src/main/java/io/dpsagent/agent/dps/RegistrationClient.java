@@ -79,7 +79,7 @@ public final class RegistrationClient {
   private final class Run {
     private final RegistrationRequest request;
     private final Instant deadline;
-    private Optional<String> operationId = Optional.empty();
+    private Optional<Operation> operation = Optional.empty();
     private int consecutiveFailures;
     private int challenges;
     private String lastFailure = "";
@@ -121,11 +121,11 @@ public final class RegistrationClient {
         throw AgentException.hsm("cannot sign the DPS token: ", e);
       }
       Duration timeout = requestTimeout();
-      if (operationId.isEmpty()) {
+      if (operation.isEmpty()) {
         LOG.info("registering " + request.registrationId() + " with " + transport.describe());
         return transport.register(request, authorization, timeout);
       }
-      return transport.poll(request, operationId.get(), authorization, timeout);
+      return transport.poll(operation.get(), authorization, timeout);
     }
 
     /**
@@ -159,9 +159,7 @@ public final class RegistrationClient {
       if (status.status().isTerminal()) {
         return Optional.of(terminal(status));
       }
-      if (status.operationId().isPresent()) {
-        operationId = status.operationId();
-      }
+      status.operationId().ifPresent(id -> operation = Optional.of(new Operation(request, id)));
       Duration wait = backoff.beforePoll(response.retryAfter());
       LOG.debug(
           () ->
@@ -234,7 +232,7 @@ public final class RegistrationClient {
       if (response.isTransientError()) {
         failedTransiently(what, response.retryAfter());
       } else if (response.status() == 401 && challenged(response)) {
-        operationId = Optional.empty(); // activated: send the registration again, now signed
+        operation = Optional.empty(); // activated: send the registration again, now signed
       } else if (response.status() == 401 || response.status() == 403) {
         throw new AgentException(
             AgentException.Kind.ATTESTATION_REJECTED,
@@ -252,8 +250,8 @@ public final class RegistrationClient {
                 + "' ("
                 + error.describe()
                 + "); enroll the device first");
-      } else if (response.status() == 404 && operationId.isPresent()) {
-        operationId = Optional.empty(); // DPS forgot the operation: start the registration again
+      } else if (response.status() == 404 && operation.isPresent()) {
+        operation = Optional.empty(); // DPS forgot the operation: start the registration again
         failedTransiently(what + " for the operation", Optional.empty());
       } else {
         throw new AgentException(AgentException.Kind.REFUSED, "registration refused: " + what);
@@ -340,7 +338,7 @@ public final class RegistrationClient {
       if (consecutiveFailures > 0) {
         return exhausted("giving up after " + consecutiveFailures + " attempts: " + budget);
       }
-      return exhausted(operationId.isPresent() ? STILL_ASSIGNING : budget);
+      return exhausted(operation.isPresent() ? STILL_ASSIGNING : budget);
     }
 
     private AgentException exhausted(String why) {

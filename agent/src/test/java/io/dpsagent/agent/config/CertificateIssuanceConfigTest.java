@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code [provisioning.certificate_issuance]}: its defaults, and each mistake named by key. */
 class CertificateIssuanceConfigTest {
@@ -15,19 +15,11 @@ class CertificateIssuanceConfigTest {
       "[provisioning.certificate_issuance]\nenabled = true\n"
           + "key = { uri = \"file:///var/lib/dps-agent/device-key.pem\" }\n";
 
-  @TempDir Path dir;
-
-  private ConfigFile file() {
-    return new ConfigFile(dir);
-  }
-
-  private String error(String toml) {
-    return file().error(toml).replace("config " + file().path() + ": ", "");
-  }
+  @RegisterExtension final ConfigFile config = new ConfigFile();
 
   @Test
   void defaultsToTheGaApiVersionAndDeviceCertPemInTheOutputDirectory() throws Exception {
-    ProvisioningConfig p = file().load(ConfigFile.MINIMAL + TABLE).provisioning();
+    ProvisioningConfig p = config.load(ConfigFile.MINIMAL + TABLE).provisioning();
 
     CertificateIssuance issuance = p.certificateIssuance().orElseThrow();
     assertEquals("file:///var/lib/dps-agent/device-key.pem", issuance.key().toString());
@@ -39,7 +31,7 @@ class CertificateIssuanceConfigTest {
   @Test
   void thePreviewVersionAndAnOutputFileMayBeChosen() throws Exception {
     CertificateIssuance issuance =
-        file()
+        config
             .load(
                 ConfigFile.MINIMAL
                     + TABLE
@@ -55,7 +47,7 @@ class CertificateIssuanceConfigTest {
   @Test
   void aDisabledTableSendsNoCsr() throws Exception {
     ProvisioningConfig p =
-        file()
+        config
             .load(ConfigFile.MINIMAL + "[provisioning.certificate_issuance]\nenabled = false\n")
             .provisioning();
 
@@ -65,7 +57,7 @@ class CertificateIssuanceConfigTest {
 
   @Test
   void anApiVersionWithoutCsrIsRefused() {
-    String message = error(ConfigFile.MINIMAL + TABLE + "api_version = \"2021-06-01\"\n");
+    String message = config.keyError(ConfigFile.MINIMAL + TABLE + "api_version = \"2021-06-01\"\n");
 
     assertEquals(
         "provisioning.certificate_issuance.api_version: '2021-06-01' has no certificate"
@@ -75,7 +67,8 @@ class CertificateIssuanceConfigTest {
 
   @Test
   void aDifferentProvisioningApiVersionIsRefused() {
-    String message = error(ConfigFile.withProvisioning("api_version = \"2021-06-01\"") + TABLE);
+    String message =
+        config.keyError(ConfigFile.withProvisioning("api_version = \"2021-06-01\"") + TABLE);
 
     assertEquals(
         "provisioning.api_version: differs from certificate_issuance.api_version '2026-04-01',"
@@ -86,7 +79,8 @@ class CertificateIssuanceConfigTest {
   @Test
   void theKeyIsRequired() {
     String message =
-        error(ConfigFile.MINIMAL + "[provisioning.certificate_issuance]\nenabled = true\n");
+        config.keyError(
+            ConfigFile.MINIMAL + "[provisioning.certificate_issuance]\nenabled = true\n");
 
     assertTrue(
         message.startsWith(

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,10 +17,10 @@ class CertificateRenewalConfigTest {
       "[provisioning.certificate_issuance]\nenabled = true\n"
           + "key = { uri = \"file:///var/lib/dps-agent/device-key.pem\" }\n";
 
-  @TempDir Path dir;
+  @RegisterExtension final ConfigFile config = new ConfigFile();
 
   private CertificateIssuance issuance(String lines) throws Exception {
-    return new ConfigFile(dir)
+    return config
         .load(ConfigFile.MINIMAL + TABLE + lines)
         .provisioning()
         .certificateIssuance()
@@ -29,9 +28,7 @@ class CertificateRenewalConfigTest {
   }
 
   private String error(String lines) {
-    ConfigFile file = new ConfigFile(dir);
-    return file.error(ConfigFile.MINIMAL + TABLE + lines)
-        .replace("config " + file.path() + ": ", "");
+    return config.keyError(ConfigFile.MINIMAL + TABLE + lines);
   }
 
   @Test
@@ -150,16 +147,14 @@ class CertificateRenewalConfigTest {
         "key = { uri = \"tpm:handle=0x81000102\" }\nrotate_key = true\nrotate_handle = 0x81000101"
       })
   void theAttestationKeyIsNeverRotatedAway(String issuanceLines) {
-    ConfigFile file = new ConfigFile(dir);
     String message =
-        file.error(
-                ConfigFile.X509
-                    + "identity_cert = { uri = \"file:///etc/dps-agent/device.pem\" }\n"
-                    + "identity_pk = { uri = \"tpm:handle=0x81000101\" }\n"
-                    + "[provisioning.certificate_issuance]\nenabled = true\n"
-                    + issuanceLines
-                    + "\n")
-            .replace("config " + file.path() + ": ", "");
+        config.keyError(
+            ConfigFile.X509
+                + "identity_cert = { uri = \"file:///etc/dps-agent/device.pem\" }\n"
+                + "identity_pk = { uri = \"tpm:handle=0x81000101\" }\n"
+                + "[provisioning.certificate_issuance]\nenabled = true\n"
+                + issuanceLines
+                + "\n");
 
     assertEquals(
         "provisioning.certificate_issuance.rotate_key: the issuance key (or its rotate_handle) is"
@@ -169,7 +164,7 @@ class CertificateRenewalConfigTest {
   }
 
   private CertificateIssuance issuanceWithKey(String uri, String lines) throws Exception {
-    return new ConfigFile(dir)
+    return config
         .load(ConfigFile.MINIMAL + table(uri) + lines)
         .provisioning()
         .certificateIssuance()
@@ -177,9 +172,7 @@ class CertificateRenewalConfigTest {
   }
 
   private String errorWithKey(String uri, String lines) {
-    ConfigFile file = new ConfigFile(dir);
-    return file.error(ConfigFile.MINIMAL + table(uri) + lines)
-        .replace("config " + file.path() + ": ", "");
+    return config.keyError(ConfigFile.MINIMAL + table(uri) + lines);
   }
 
   private static String table(String uri) {

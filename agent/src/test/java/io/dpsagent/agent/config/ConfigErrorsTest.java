@@ -15,7 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,11 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ConfigErrorsTest {
 
-  private final ConfigFile config;
-
-  ConfigErrorsTest(@TempDir Path dir) {
-    this.config = new ConfigFile(dir);
-  }
+  @RegisterExtension final ConfigFile config = new ConfigFile();
 
   private String error(String toml, Map<String, String> environment) {
     AgentException e = config.failure(toml.getBytes(StandardCharsets.UTF_8), environment);

@@ -4,17 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dpsagent.agent.AgentException;
+import io.dpsagent.common.testing.Directories;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The {@code config.toml} of one test, in its temporary directory: writes the TOML the test shows
- * and loads it as the agent does. Its string form is the file's path, as errors name it.
+ * The {@code config.toml} of one test, in a temporary directory made before each test and deleted
+ * after it: writes the TOML the test shows and loads it as the agent does. Its string form is the
+ * file's path, as errors name it. A test class holds one as an instance {@code @RegisterExtension}.
  */
-final class ConfigFile {
+final class ConfigFile implements BeforeEachCallback, AfterEachCallback {
 
   /** The {@code [provisioning]} table of {@link #MINIMAL}: the ID scope of a DPS instance. */
   static final String SCOPE =
@@ -56,10 +61,16 @@ final class ConfigFile {
     return MINIMAL.replace(line + "\n", replacement + "\n");
   }
 
-  private final Path path;
+  private Path path;
 
-  ConfigFile(Path dir) {
-    this.path = dir.resolve("config.toml");
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    path = Files.createTempDirectory("dps-agent-config").resolve("config.toml");
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    Directories.deleteTree(dir());
   }
 
   Path path() {
@@ -89,6 +100,11 @@ final class ConfigFile {
   /** The message of the config error that loading {@code toml} must end in. */
   String error(String toml) {
     return failure(toml.getBytes(StandardCharsets.UTF_8), Map.of()).getMessage();
+  }
+
+  /** {@link #error}, without the {@code config <file>: } every config error starts with. */
+  String keyError(String toml) {
+    return error(toml).replace("config " + path + ": ", "");
   }
 
   /** Loads {@code toml} (any bytes) and asserts that it fails as a config error. */

@@ -16,16 +16,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The main config file: its defaults, the keys of a symmetric-key device, and errors in it. */
 class ConfigLoaderTest {
 
-  private final ConfigFile config;
-
-  ConfigLoaderTest(@TempDir Path dir) {
-    this.config = new ConfigFile(dir);
-  }
+  @RegisterExtension final ConfigFile config = new ConfigFile();
 
   @Test
   void minimalConfigGetsDocumentedDefaults() throws Exception {

@@ -5,19 +5,14 @@ import static io.dpsagent.agent.config.ConfigFile.withProvisioning;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bugs the config fuzz target found, one test each. */
 class ConfigRegressionTest {
 
-  private final ConfigFile config;
-
-  ConfigRegressionTest(@TempDir Path dir) {
-    this.config = new ConfigFile(dir);
-  }
+  @RegisterExtension final ConfigFile config = new ConfigFile();
 
   /** The config error's message, with the config file's path as FILE. */
   private String error(byte[] toml, Map<String, String> environment) {

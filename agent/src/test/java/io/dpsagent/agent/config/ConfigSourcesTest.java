@@ -10,16 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What overrides the main file: drop-ins in {@code config.d} and environment variables. */
 class ConfigSourcesTest {
 
-  private final ConfigFile config;
-
-  ConfigSourcesTest(@TempDir Path dir) {
-    this.config = new ConfigFile(dir);
-  }
+  @RegisterExtension final ConfigFile config = new ConfigFile();
 
   @Test
   void dropInsMergeInNameOrderAndLaterFilesWin() throws Exception {

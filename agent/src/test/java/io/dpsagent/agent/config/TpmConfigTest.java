@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code method = "tpm"} and the {@code [tpm]} table. */
 class TpmConfigTest {
@@ -22,11 +21,7 @@ class TpmConfigTest {
 
   private static final String TPM = SCOPE + TPM_METHOD;
 
-  private final ConfigFile config;
-
-  TpmConfigTest(@TempDir Path dir) {
-    this.config = new ConfigFile(dir);
-  }
+  @RegisterExtension final ConfigFile config = new ConfigFile();
 
   @Test
   void tpmDefaultsToTheKernelResourceManagerAndTheIdentityServiceHandle() throws Exception {

@@ -6,26 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dpsagent.hsm.KeyUri;
 import io.dpsagent.hsm.TpmKeyUri;
-import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code identity_pk = { uri = "tpm:handle=..." }}: where a TPM key may be named, and where not.
  */
 class TpmKeyConfigTest {
 
-  private final ConfigFile config;
-
-  TpmKeyConfigTest(@TempDir Path dir) {
-    this.config = new ConfigFile(dir);
-  }
-
-  /** The config error, without the "config <file>: " every one starts with. */
-  private String error(String toml) {
-    return config.error(toml).replace("config " + config + ": ", "");
-  }
+  @RegisterExtension final ConfigFile config = new ConfigFile();
 
   @Test
   void anX509KeyInTheTpmGoesWithAPemChain() throws Exception {
@@ -48,7 +38,7 @@ class TpmKeyConfigTest {
     assertEquals(
         "provisioning.attestation.identity_cert: is missing; X.509 needs both identity_cert (PEM"
             + " chain) and identity_pk (private key)",
-        error(X509 + "identity_pk = { uri = \"tpm:handle=0x81000101\" }\n"));
+        config.keyError(X509 + "identity_pk = { uri = \"tpm:handle=0x81000101\" }\n"));
   }
 
   @Test
@@ -56,7 +46,7 @@ class TpmKeyConfigTest {
     assertEquals(
         "provisioning.attestation.identity_pk.uri: key URI 'tpm:handle=0x8100010G': handle"
             + " '0x8100010G' is not a hex persistent handle such as 0x81000101",
-        error(
+        config.keyError(
             X509
                 + "identity_cert = { uri = \"file:///etc/dps-agent/chain.pem\" }\n"
                 + "identity_pk = { uri = \"tpm:handle=0x8100010G\" }\n"));
@@ -67,7 +57,7 @@ class TpmKeyConfigTest {
     assertEquals(
         "provisioning.attestation.identity_cert: a tpm: URI names an X.509 key (identity_pk); name"
             + " the PEM chain issued for the key, file:///...",
-        error(
+        config.keyError(
             X509
                 + "identity_cert = { uri = \"tpm:handle=0x81000101\" }\n"
                 + "identity_pk = { uri = \"tpm:handle=0x81000101\" }\n"));
@@ -78,7 +68,7 @@ class TpmKeyConfigTest {
     assertEquals(
         "provisioning.attestation.symmetric_key: a tpm: URI names an X.509 key (identity_pk); a"
             + " symmetric key is a file:/// or pkcs11: URI",
-        error(
+        config.keyError(
             minimalWith(
                 "symmetric_key = { uri = \"file:///etc/dps-agent/device.key\" }",
                 "symmetric_key = { uri = \"tpm:handle=0x81000101\" }")));

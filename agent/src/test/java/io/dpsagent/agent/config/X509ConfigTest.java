@@ -7,16 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code method = "x509"}: the identity as PEM files or as a PKCS#12 file, never both. */
 class X509ConfigTest {
 
-  private final ConfigFile config;
-
-  X509ConfigTest(@TempDir Path dir) {
-    this.config = new ConfigFile(dir);
-  }
+  @RegisterExtension final ConfigFile config = new ConfigFile();
 
   private X509Attestation attestation(String toml) throws Exception {
     return (X509Attestation) config.load(toml).provisioning().attestation();

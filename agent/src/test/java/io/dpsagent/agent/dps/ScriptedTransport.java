@@ -34,13 +34,9 @@ final class ScriptedTransport implements DpsTransport {
   }
 
   @Override
-  public DpsResponse poll(
-      RegistrationRequest request,
-      String operationId,
-      Optional<String> authorization,
-      Duration timeout)
+  public DpsResponse poll(Operation operation, Optional<String> authorization, Duration timeout)
       throws IOException {
-    return answers.answer("poll " + operationId, authorization, timeout);
+    return answers.answer("poll " + operation.id(), authorization, timeout);
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.dpsagent.agent.config.ProxySettings;
 import io.dpsagent.agent.dps.DpsMessages;
 import io.dpsagent.agent.dps.DpsResponse;
 import io.dpsagent.agent.dps.DpsTransport;
+import io.dpsagent.agent.dps.Operation;
 import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.transport.ConnectionFailures;
 import io.dpsagent.agent.transport.ProtocolMismatchException;
@@ -71,13 +72,12 @@ public final class HttpsTransport implements DpsTransport {
   }
 
   @Override
-  public DpsResponse poll(
-      RegistrationRequest request,
-      String operationId,
-      Optional<String> authorization,
-      Duration timeout)
+  public DpsResponse poll(Operation operation, Optional<String> authorization, Duration timeout)
       throws IOException {
-    String path = registrationPath(request) + "/operations/" + PercentEncoding.encode(operationId);
+    String path =
+        registrationPath(operation.request())
+            + "/operations/"
+            + PercentEncoding.encode(operation.id());
     return send("GET", path, headers(authorization), null, timeout);
   }
 

@@ -7,6 +7,7 @@ import io.dpsagent.agent.config.Transport;
 import io.dpsagent.agent.dps.DpsMessages;
 import io.dpsagent.agent.dps.DpsResponse;
 import io.dpsagent.agent.dps.DpsTransport;
+import io.dpsagent.agent.dps.Operation;
 import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.json.JsonTrees;
 import io.dpsagent.agent.log.Log;
@@ -99,16 +100,12 @@ public final class MqttTransport implements DpsTransport {
   }
 
   @Override
-  public DpsResponse poll(
-      RegistrationRequest request,
-      String operationId,
-      Optional<String> authorization,
-      Duration timeout)
+  public DpsResponse poll(Operation operation, Optional<String> authorization, Duration timeout)
       throws IOException {
     return exchange(
-        request,
+        operation.request(),
         authorization,
-        rid -> DpsTopics.poll(rid, operationId),
+        rid -> DpsTopics.poll(rid, operation.id()),
         new byte[0],
         Deadline.after(timeout));
   }

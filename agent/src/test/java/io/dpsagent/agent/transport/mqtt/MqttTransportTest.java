@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.Version;
 import io.dpsagent.agent.dps.DpsResponse;
+import io.dpsagent.agent.dps.Operation;
 import io.dpsagent.agent.dps.RegistrationRequest;
 import io.dpsagent.agent.transport.Deadline;
 import java.io.IOException;
@@ -91,7 +92,7 @@ class MqttTransportTest {
     answers.add(reply("200", "", "{\"status\":\"assigned\"}"));
 
     transport.register(REQUEST, Optional.empty(), WAIT);
-    DpsResponse polled = transport.poll(REQUEST, "op-1", Optional.empty(), WAIT);
+    DpsResponse polled = transport.poll(new Operation(REQUEST, "op-1"), Optional.empty(), WAIT);
 
     assertEquals(200, polled.status());
     assertEquals(
