@@ -16,6 +16,7 @@ import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.HubVerification;
 import io.dpsagent.agent.output.IssuedCertificate;
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.hub.HubCredential;

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.IssuedCertificate;
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.hsm.pem.Pem;
 import java.io.IOException;

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.hsm.testing.SoftHsm;
@@ -26,6 +27,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code dps-agent check} against the real parts: the emulator over TLS on loopback, a proxy, swtpm
@@ -369,48 +372,36 @@ class CheckTest {
     return new Device(home).endpoint(emulator).x509(leaf);
   }
 
-  @Test
-  void aDeviceCertificateNearItsExpiryWarns() throws Exception {
-    Instant notAfter = Instant.now().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
-    Path chain = home.resolve("device-chain.pem");
-
-    assertCertificateCheck(
-        notAfter,
-        0,
-        "warning",
-        "expires on " + notAfter + ", in 9 days",
-        "renew it before " + notAfter + " and install it in " + chain);
-  }
-
-  @Test
-  void anExpiredDeviceCertificateIsAnError() throws Exception {
-    Instant notAfter = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
-    Path chain = home.resolve("device-chain.pem");
-
-    assertCertificateCheck(
-        notAfter,
-        2,
-        "error",
-        "expired on " + notAfter,
-        "install a renewed certificate (and its chain) in " + chain);
-  }
-
   /**
-   * An offline check of an X.509 device whose certificate ends at {@code notAfter} exits with
-   * {@code exitCode} and reports the certificate with {@code status}, {@code expiry} and {@code
-   * fix}.
+   * An offline check of an X.509 device whose certificate ends {@code untilExpiry} from now reports
+   * it with {@code status}, {@code expiry} and {@code fix} ({@code NOT_AFTER} and {@code CHAIN}
+   * stand for the certificate's end and file) and exits with {@code exitCode}.
    */
-  private void assertCertificateCheck(
-      Instant notAfter, int exitCode, String status, String expiry, String fix) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          near its expiry, a warning | P10D  | 0 | warning | expires on NOT_AFTER, in 9 days | renew it before NOT_AFTER and install it in CHAIN
+          expired, an error          | -PT1H | 2 | error   | expired on NOT_AFTER            | install a renewed certificate (and its chain) in CHAIN
+          """)
+  void aDeviceCertificateNearOrPastItsExpiryIsReportedWithItsFix(
+      String when, Duration untilExpiry, int exitCode, String status, String expiry, String fix)
+      throws Exception {
+    Instant notAfter = Instant.now().plus(untilExpiry).truncatedTo(ChronoUnit.SECONDS);
+    Path chain = home.resolve("device-chain.pem");
+
     CliRun run = check(x509Device(notAfter), "--offline");
 
     assertExit(exitCode, run);
-    Path chain = home.resolve("device-chain.pem");
     assertLine(
         run,
         "certificates",
         status,
-        "device certificate CN=check-x509 in " + chain + " " + expiry,
-        fix);
+        "device certificate CN=check-x509 in "
+            + chain
+            + " "
+            + expiry.replace("NOT_AFTER", notAfter.toString()),
+        fix.replace("NOT_AFTER", notAfter.toString()).replace("CHAIN", chain.toString()));
   }
 }

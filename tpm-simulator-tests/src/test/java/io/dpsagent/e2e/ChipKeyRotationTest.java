@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.output.ConnectionInfo;
 import io.dpsagent.agent.output.IssuedCertificate;
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.example.KeyHomeHubConnection;
 import io.dpsagent.hsm.KeyUri;

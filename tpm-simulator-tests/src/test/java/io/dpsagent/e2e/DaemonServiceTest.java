@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.daemon.NotifySocket;
 import io.dpsagent.agent.daemon.Signals;
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.IndividualEnrollment;
 import io.dpsagent.emulator.registry.RegistrationRecord;

@@ -5,6 +5,7 @@ import static io.dpsagent.e2e.Runs.assertStderr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.emulator.DpsEmulator;
 import java.nio.file.Path;
 import java.util.List;

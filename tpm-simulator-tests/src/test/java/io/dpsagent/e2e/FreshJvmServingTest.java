@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsagent.agent.cli.CliRun;
 import io.dpsagent.agent.daemon.NotifySocket;
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.config.EmulatorConfig;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static io.dpsagent.e2e.Runs.assertExit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.device.RequestLog;
 import java.net.URI;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.e2e.Runs.Timed;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.registry.RegistrationRecord;

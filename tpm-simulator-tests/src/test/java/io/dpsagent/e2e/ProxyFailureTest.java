@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.common.testing.ClassFixture;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.e2e.Runs.Timed;
 import io.dpsagent.emulator.DpsEmulator;
 import io.dpsagent.emulator.device.RequestLog;

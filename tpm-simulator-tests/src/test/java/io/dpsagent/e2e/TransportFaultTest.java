@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dpsagent.agent.cli.CliRun;
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.common.testing.TestPki.KeyType;
 import io.dpsagent.e2e.Runs.Timed;

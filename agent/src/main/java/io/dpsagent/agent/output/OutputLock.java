@@ -54,12 +54,10 @@ public final class OutputLock implements AutoCloseable {
   private static final ConcurrentMap<Path, Holder> HELD_HERE = new ConcurrentHashMap<>();
 
   private final Path file;
-  private final FileChannel channel;
-  private final FileLock lock;
+  private final FileLock lock; // its channel is the descriptor that holds it
 
-  private OutputLock(Path file, FileChannel channel, FileLock lock) {
+  private OutputLock(Path file, FileLock lock) {
     this.file = file;
-    this.channel = channel;
     this.lock = lock;
   }
 
@@ -126,7 +124,7 @@ public final class OutputLock implements AutoCloseable {
                   .getBytes(StandardCharsets.US_ASCII)),
           0);
       channel.force(false);
-      return new Attempt(new OutputLock(file, channel, lock), 0, holder);
+      return new Attempt(new OutputLock(file, lock), 0, holder);
     } catch (IOException e) {
       closeQuietly(channel);
       HELD_HERE.remove(file);
@@ -173,6 +171,7 @@ public final class OutputLock implements AutoCloseable {
   /** Releases the lock; the file stays, emptied, so that its name never points at a stale PID. */
   @Override
   public void close() {
+    FileChannel channel = lock.channel();
     try {
       channel.truncate(0);
       lock.release();

@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.testing.Swtpm;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tss.Tpm;
 import tss.tpm.CreatePrimaryResponse;
 import tss.tpm.TPM2B_PUBLIC;
@@ -34,17 +35,16 @@ import tss.tpm.TPM_RH;
  */
 class ExistingKeysTest {
 
-  private static Swtpm swtpm;
+  @RegisterExtension static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::start);
   private static byte[] presetEk;
   private static byte[] presetSrk;
   private static byte[] certificate;
 
   @BeforeAll
   static void provision() throws Exception {
-    swtpm = Swtpm.start();
     X509Certificate cert = TestPki.rootCa("ek-cert-test").certificate();
     certificate = cert.getEncoded();
-    try (Tpm tpm = Tpms.open(swtpm.tcti())) {
+    try (Tpm tpm = Tpms.open(TPM.get().tcti())) {
       // An EK as the Azure Java SDK makes it (userWithAuth, owner hierarchy): not the TCG template.
       TPMT_PUBLIC ek = KeyTemplates.endorsementKey();
       ek.objectAttributes =
@@ -99,19 +99,14 @@ class ExistingKeysTest {
     }
   }
 
-  @AfterAll
-  static void stop() {
-    swtpm.close();
-  }
-
   @Test
   void existingKeysAreUsedAsTheyAreAndNeverReplaced() throws Exception {
-    try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults())) {
+    try (TpmAttestor attestor = TpmAttestor.open(TPM.get().tcti(), TpmSettings.defaults())) {
       assertArrayEquals(presetEk, attestor.endorsementKey());
       assertArrayEquals(presetSrk, attestor.storageRootKey());
       assertEquals(RegistrationIds.fromEndorsementKey(presetEk), attestor.registrationId());
     }
-    try (TpmAttestor again = TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults())) {
+    try (TpmAttestor again = TpmAttestor.open(TPM.get().tcti(), TpmSettings.defaults())) {
       assertArrayEquals(presetEk, again.endorsementKey());
       assertArrayEquals(presetSrk, again.storageRootKey());
     }
@@ -120,7 +115,7 @@ class ExistingKeysTest {
   @Test
   void endorsementCertificateIsReadInChunksAndTrimmedToItsDerLength() throws Exception {
     assertTrue(certificate.length < 1700);
-    try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults())) {
+    try (TpmAttestor attestor = TpmAttestor.open(TPM.get().tcti(), TpmSettings.defaults())) {
       assertArrayEquals(certificate, attestor.endorsementCertificate().orElseThrow());
       assertEquals(List.of(), attestor.loadedHandles());
     }
@@ -129,7 +124,7 @@ class ExistingKeysTest {
   @Test
   void signerRefusesAKeyThatIsNotAnHmacKey() throws Exception {
     TpmSettings settings = TpmSettings.defaults().withIdentityKeyHandle(0x81000002);
-    try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), settings)) {
+    try (TpmAttestor attestor = TpmAttestor.open(TPM.get().tcti(), settings)) {
       HsmException e = assertThrows(HsmException.class, attestor::signer);
       assertEquals("the key at 0x81000002 is a RSA key, not an HMAC identity key", e.getMessage());
     }

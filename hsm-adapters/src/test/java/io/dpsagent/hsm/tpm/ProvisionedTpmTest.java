@@ -3,6 +3,7 @@ package io.dpsagent.hsm.tpm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.hsm.testing.Swtpm;
 import io.dpsagent.hsm.testing.TpmChallengeBuilder;
 import java.io.ByteArrayInputStream;
@@ -14,9 +15,9 @@ import java.security.interfaces.RSAPublicKey;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tss.Tpm;
 import tss.tpm.TPM2B_PUBLIC;
 import tss.tpm.TPM2B_PUBLIC_KEY_RSA;
@@ -25,27 +26,23 @@ import tss.tpm.TPM_HANDLE;
 /** A TPM provisioned like a vendor's (swtpm_setup): persistent EK and its certificate in NV. */
 class ProvisionedTpmTest {
 
-  private static Swtpm swtpm;
+  @RegisterExtension
+  static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::startProvisioned);
+
   private static byte[] vendorEk;
 
   @BeforeAll
   static void start() throws Exception {
-    swtpm = Swtpm.startProvisioned();
-    try (Tpm tpm = Tpms.open(swtpm.tcti())) {
+    try (Tpm tpm = Tpms.open(TPM.get().tcti())) {
       vendorEk =
           new TPM2B_PUBLIC(tpm.ReadPublic(TPM_HANDLE.from(TpmSettings.DEFAULT_EK_HANDLE)).outPublic)
               .toBytes();
     }
   }
 
-  @AfterAll
-  static void stop() {
-    swtpm.close();
-  }
-
   @Test
   void vendorEndorsementKeyIsUsedAndItsCertificateMatchesIt() throws Exception {
-    try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults())) {
+    try (TpmAttestor attestor = TpmAttestor.open(TPM.get().tcti(), TpmSettings.defaults())) {
       assertArrayEquals(vendorEk, attestor.endorsementKey());
       // swtpm_setup creates the TCG template L-1 EK: the same public area the attestor would
       // create.
@@ -69,7 +66,7 @@ class ProvisionedTpmTest {
   @Test
   void activationWorksWithTheVendorKey() throws Exception {
     byte[] key = TpmChallengeBuilder.randomKey();
-    try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults())) {
+    try (TpmAttestor attestor = TpmAttestor.open(TPM.get().tcti(), TpmSettings.defaults())) {
       byte[] blob = TpmChallengeBuilder.forDevice(attestor).build(key);
       byte[] data = "sr\n1767225600".getBytes(StandardCharsets.UTF_8);
       Mac mac = Mac.getInstance("HmacSHA256");

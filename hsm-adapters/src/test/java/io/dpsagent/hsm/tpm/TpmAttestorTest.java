@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.hsm.Attestor;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.SasSigner;
@@ -20,12 +21,11 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tss.tpm.TPM2B_PUBLIC;
 import tss.tpm.TPMS_RSA_PARMS;
@@ -36,17 +36,7 @@ import tss.tpm.TPM_ALG_ID;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TpmAttestorTest {
 
-  private static Swtpm swtpm;
-
-  @BeforeAll
-  static void startTpm() {
-    swtpm = Swtpm.start();
-  }
-
-  @AfterAll
-  static void stopTpm() {
-    swtpm.close();
-  }
+  @RegisterExtension static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::start);
 
   private static final String INTEGRITY_FAILURE =
       "TPM ActivateCredential(SRK 0x81000001, EK 0x81010001) failed: TPM_RC_INTEGRITY"
@@ -54,7 +44,7 @@ class TpmAttestorTest {
           + " TPM's keys or was altered";
 
   private static TpmAttestor open() throws HsmException {
-    return TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults());
+    return TpmAttestor.open(TPM.get().tcti(), TpmSettings.defaults());
   }
 
   @Test
@@ -98,7 +88,7 @@ class TpmAttestorTest {
         new ProcessBuilder(
                 "tpm2_readpublic",
                 "-T",
-                swtpm.tcti().toString(),
+                TPM.get().tcti().toString(),
                 "-c",
                 "0x81010001",
                 "-o",
@@ -244,7 +234,7 @@ class TpmAttestorTest {
     try (TpmAttestor attestor = open()) {
       defaultKeySignature = attestor.signer().sign(new byte[] {5});
     }
-    try (TpmAttestor attestor = TpmAttestor.open(swtpm.tcti(), settings)) {
+    try (TpmAttestor attestor = TpmAttestor.open(TPM.get().tcti(), settings)) {
       attestor.activate(TpmChallengeBuilder.forDevice(attestor).build(key));
       assertSignsLike(key, attestor.signer());
     }
@@ -262,7 +252,7 @@ class TpmAttestorTest {
       ek = attestor.endorsementKey();
       signature = attestor.signer().sign(new byte[] {6});
     }
-    swtpm.powerCycle();
+    TPM.get().powerCycle();
     try (TpmAttestor attestor = open()) {
       assertArrayEquals(ek, attestor.endorsementKey());
       assertArrayEquals(signature, attestor.signer().sign(new byte[] {6}));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dpsagent.common.testing.ClassFixture;
 import io.dpsagent.common.testing.TestPki;
 import io.dpsagent.hsm.HsmException;
 import io.dpsagent.hsm.KeyUri;
@@ -28,10 +29,10 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -47,7 +48,7 @@ class TpmSigningKeysTest {
   private static final int RSA_HANDLE = 0x81000102;
   private static final TestPki.Issuer CA = TestPki.rootCa("tpm-key-test-ca");
 
-  private static Swtpm swtpm;
+  @RegisterExtension static final ClassFixture<Swtpm> TPM = ClassFixture.of(Swtpm::start);
   private static TpmSigningKey ecc;
   private static TpmSigningKey rsa;
 
@@ -55,25 +56,19 @@ class TpmSigningKeysTest {
 
   @BeforeAll
   static void createKeys() throws HsmException {
-    swtpm = Swtpm.start();
     ecc = create(ECC_HANDLE, TpmKeyType.ECC_P256);
     rsa = create(RSA_HANDLE, TpmKeyType.RSA_2048);
   }
 
   private static TpmSigningKey create(int handle, TpmKeyType type) throws HsmException {
     return TpmSigningKeys.create(
-        swtpm.tcti(), TpmSettings.defaults(), TpmTimeouts.defaults(), handle, type);
-  }
-
-  @AfterAll
-  static void stopTpm() {
-    swtpm.close();
+        TPM.get().tcti(), TpmSettings.defaults(), TpmTimeouts.defaults(), handle, type);
   }
 
   /** Every test, passing or failing, leaves no transient object or session loaded. */
   @AfterEach
   void nothingLeftLoaded() throws HsmException {
-    try (TpmConnection c = TpmConnection.open(swtpm.tcti(), TpmTimeouts.defaults())) {
+    try (TpmConnection c = TpmConnection.open(TPM.get().tcti(), TpmTimeouts.defaults())) {
       assertEquals(List.of(), c.handles(TpmConnection.FIRST_TRANSIENT));
       assertEquals(List.of(), c.handles(TpmConnection.FIRST_HMAC_SESSION));
       assertEquals(List.of(), c.handles(TpmConnection.FIRST_POLICY_SESSION));
@@ -90,7 +85,7 @@ class TpmSigningKeysTest {
       throws Exception {
     TpmSigningKey created = key(type);
     TpmSigningKey read =
-        TpmSigningKeys.read(swtpm.tcti(), TpmTimeouts.defaults(), created.handle());
+        TpmSigningKeys.read(TPM.get().tcti(), TpmTimeouts.defaults(), created.handle());
 
     assertEquals(
         List.of("fixedTPM", "fixedParent", "sensitiveDataOrigin", "userWithAuth", "sign"),
@@ -99,7 +94,7 @@ class TpmSigningKeysTest {
     assertEquals(type, read.type());
     assertEquals(type.algorithm().jcaName(), read.publicKey().getAlgorithm());
     assertArrayEquals(created.publicKey().getEncoded(), read.publicKey().getEncoded());
-    try (TpmConnection c = TpmConnection.open(swtpm.tcti(), TpmTimeouts.defaults())) {
+    try (TpmConnection c = TpmConnection.open(TPM.get().tcti(), TpmTimeouts.defaults())) {
       assertTrue(c.handles(0x81000000).contains(created.handle()));
     }
   }
@@ -108,7 +103,8 @@ class TpmSigningKeysTest {
   @EnumSource(TpmKeyType.class)
   void theCsrIsSignedByTheTpmKeyAndCarriesItsPublicKey(TpmKeyType type) throws Exception {
     int handle = key(type).handle();
-    String pem = TpmSigningKeys.csr(swtpm.tcti(), TpmTimeouts.defaults(), handle, "CN=tpm-dev-01");
+    String pem =
+        TpmSigningKeys.csr(TPM.get().tcti(), TpmTimeouts.defaults(), handle, "CN=tpm-dev-01");
 
     assertTrue(pem.startsWith("-----BEGIN CERTIFICATE REQUEST-----\n"), pem);
     JcaPKCS10CertificationRequest csr = parseCsr(pem);
@@ -141,9 +137,9 @@ class TpmSigningKeysTest {
   @Test
   void whileTheAttestorHoldsTheTpmTheKeySignsACsrAndAHandshake() throws Exception {
     try (TpmAttestor attestor =
-        TpmAttestor.open(swtpm.tcti(), TpmSettings.defaults(), fastTimeouts())) {
+        TpmAttestor.open(TPM.get().tcti(), TpmSettings.defaults(), fastTimeouts())) {
       String pem =
-          TpmSigningKeys.csr(swtpm.tcti(), fastTimeouts(), ECC_HANDLE, "CN=shared-tpm-dev");
+          TpmSigningKeys.csr(TPM.get().tcti(), fastTimeouts(), ECC_HANDLE, "CN=shared-tpm-dev");
       assertArrayEquals(ecc.publicKey().getEncoded(), parseCsr(pem).getPublicKey().getEncoded());
       TlsIdentity identity = identityFromCsr(TpmKeyType.ECC_P256, "shared-tpm-dev");
       try (TlsTestServer server = new TlsTestServer(CA)) {
@@ -158,15 +154,15 @@ class TpmSigningKeysTest {
   /** The shared connection closes with its last user; the TPM is then free for another client. */
   @Test
   void theLastCloseReleasesTheTpmForOtherClients() throws Exception {
-    TpmConnection first = TpmConnection.open(swtpm.tcti(), fastTimeouts());
-    TpmConnection second = TpmConnection.open(swtpm.tcti(), fastTimeouts());
+    TpmConnection first = TpmConnection.open(TPM.get().tcti(), fastTimeouts());
+    TpmConnection second = TpmConnection.open(TPM.get().tcti(), fastTimeouts());
     first.close();
     first.close(); // a second close of one connection does not release the other's
     assertEquals(List.of(), second.handles(TpmConnection.FIRST_TRANSIENT));
     second.close();
     // swtpm now serves a new client: another process's connection, not this process's old one.
     Process getRandom =
-        new ProcessBuilder("tpm2_getrandom", "-T", swtpm.tcti().toString(), "--hex", "8")
+        new ProcessBuilder("tpm2_getrandom", "-T", TPM.get().tcti().toString(), "--hex", "8")
             .redirectErrorStream(true)
             .start();
     assertTrue(getRandom.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "tpm2_getrandom ran");
@@ -210,7 +206,7 @@ class TpmSigningKeysTest {
   void keysReachesTheTpmKeyThroughItsUri() throws Exception {
     Path chain = dir.resolve("chain.pem");
     Files.writeString(chain, TestPki.pem(CA.certify("uri-dev", ecc.publicKey()).toArray()));
-    KeyUri key = KeyUri.parse("tpm:handle=0x81000101;tcti=" + swtpm.tcti());
+    KeyUri key = KeyUri.parse("tpm:handle=0x81000101;tcti=" + TPM.get().tcti());
     TlsIdentity identity =
         Keys.tlsIdentity(Optional.of(KeyUri.ofFile(chain)), key, KeyOptions.defaults());
 
@@ -228,7 +224,7 @@ class TpmSigningKeysTest {
         Keys.tlsIdentity(
             Optional.of(KeyUri.ofFile(chain)),
             KeyUri.parse("tpm:handle=0x81000101"),
-            KeyOptions.defaults().withTpmTcti(swtpm.tcti()));
+            KeyOptions.defaults().withTpmTcti(TPM.get().tcti()));
 
     assertEquals(new X500Principal("CN=default-tcti"), identity.leaf().getSubjectX500Principal());
   }
@@ -238,11 +234,11 @@ class TpmSigningKeysTest {
     HsmException e =
         assertThrows(
             HsmException.class,
-            () -> TpmSigningKeys.read(swtpm.tcti(), TpmTimeouts.defaults(), 0x81000199));
+            () -> TpmSigningKeys.read(TPM.get().tcti(), TpmTimeouts.defaults(), 0x81000199));
     assertEquals(HsmException.Kind.KEY_SOURCE, e.kind());
     assertEquals(
         "no key is persisted at tpm:handle=0x81000199 (TPM at "
-            + swtpm.tcti()
+            + TPM.get().tcti()
             + "); create a signing key there first",
         e.getMessage());
   }
@@ -254,11 +250,14 @@ class TpmSigningKeysTest {
             HsmException.class,
             () ->
                 TpmSigningKeys.csr(
-                    swtpm.tcti(), TpmTimeouts.defaults(), TpmSettings.DEFAULT_SRK_HANDLE, "CN=x"));
+                    TPM.get().tcti(),
+                    TpmTimeouts.defaults(),
+                    TpmSettings.DEFAULT_SRK_HANDLE,
+                    "CN=x"));
     assertEquals(HsmException.Kind.KEY_SOURCE, e.kind());
     assertEquals(
         "the RSA object at tpm:handle=0x81000001 (TPM at "
-            + swtpm.tcti()
+            + TPM.get().tcti()
             + ") is not an unrestricted ECC P-256 or RSA 2048 signing key (attributes"
             + " fixedTPM|fixedParent|sensitiveDataOrigin|userWithAuth|noDA|restricted|decrypt)",
         e.getMessage());
@@ -286,7 +285,7 @@ class TpmSigningKeysTest {
     assertTrue(evict(uri));
 
     assertEquals(
-        Optional.empty(), TpmSigningKeys.find(swtpm.tcti(), TpmTimeouts.defaults(), handle));
+        Optional.empty(), TpmSigningKeys.find(TPM.get().tcti(), TpmTimeouts.defaults(), handle));
     assertFalse(evict(uri), "nothing left to evict");
     assertTheEccKeyStays();
   }
@@ -301,12 +300,13 @@ class TpmSigningKeysTest {
     assertEquals(
         "0x81000001 is the storage root key's handle; choose another handle", e.getMessage());
     assertTrue(
-        TpmSigningKeys.find(swtpm.tcti(), TpmTimeouts.defaults(), ECC_HANDLE).isPresent(),
+        TpmSigningKeys.find(TPM.get().tcti(), TpmTimeouts.defaults(), ECC_HANDLE).isPresent(),
         "the TPM is still usable");
   }
 
   private static boolean evict(TpmKeyUri uri) throws HsmException {
-    return TpmSigningKeys.evict(uri, swtpm.tcti(), TpmSettings.defaults(), TpmTimeouts.defaults());
+    return TpmSigningKeys.evict(
+        uri, TPM.get().tcti(), TpmSettings.defaults(), TpmTimeouts.defaults());
   }
 
   @Test
@@ -329,7 +329,7 @@ class TpmSigningKeysTest {
             () ->
                 TpmSigningKeys.tlsIdentity(
                     new io.dpsagent.hsm.TpmKeyUri(ECC_HANDLE, Optional.empty()),
-                    swtpm.tcti(),
+                    TPM.get().tcti(),
                     TpmTimeouts.defaults(),
                     other));
     assertEquals(HsmException.Kind.KEY_SOURCE, e.kind());
@@ -362,11 +362,12 @@ class TpmSigningKeysTest {
   private TlsIdentity identityFromCsr(TpmKeyType type, String commonName) throws Exception {
     TpmSigningKey key = key(type);
     String pem =
-        TpmSigningKeys.csr(swtpm.tcti(), TpmTimeouts.defaults(), key.handle(), "CN=" + commonName);
+        TpmSigningKeys.csr(
+            TPM.get().tcti(), TpmTimeouts.defaults(), key.handle(), "CN=" + commonName);
     PublicKey requested = parseCsr(pem).getPublicKey();
     return TpmSigningKeys.tlsIdentity(
         new io.dpsagent.hsm.TpmKeyUri(key.handle(), Optional.empty()),
-        swtpm.tcti(),
+        TPM.get().tcti(),
         TpmTimeouts.defaults(),
         CA.certify(commonName, requested));
   }
@@ -382,7 +383,7 @@ class TpmSigningKeysTest {
   private static void assertTheEccKeyStays() throws Exception {
     assertArrayEquals(
         ecc.publicKey().getEncoded(),
-        TpmSigningKeys.read(swtpm.tcti(), TpmTimeouts.defaults(), ECC_HANDLE)
+        TpmSigningKeys.read(TPM.get().tcti(), TpmTimeouts.defaults(), ECC_HANDLE)
             .publicKey()
             .getEncoded());
   }

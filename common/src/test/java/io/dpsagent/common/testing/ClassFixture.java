@@ -1,4 +1,4 @@
-package io.dpsagent.e2e;
+package io.dpsagent.common.testing;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
