@@ -56,25 +56,17 @@ public final class DeviceApi {
   private final CertificateIssuer issuer;
   private final OperationStore operations = new OperationStore();
 
-  /** A device API assigning with the default {@link AssignmentSettings}. */
+  /**
+   * A device API assigning with the default {@link AssignmentSettings} and issuing certificates
+   * from a new CA, valid for the default time.
+   */
   public DeviceApi(Registry registry, ProtocolSettings settings, Faults faults, Clock clock) {
     this(
         registry,
         settings,
         faults,
         clock,
-        new Assigner(registry, AssignmentSettings.defaults(), clock));
-  }
-
-  /** A device API issuing certificates from a new CA, valid for the default time. */
-  public DeviceApi(
-      Registry registry, ProtocolSettings settings, Faults faults, Clock clock, Assigner assigner) {
-    this(
-        registry,
-        settings,
-        faults,
-        clock,
-        assigner,
+        new Assigner(registry, AssignmentSettings.defaults(), clock),
         new CertificateIssuer(IssuingCa.generate(), CertificateIssuer.DEFAULT_VALIDITY, clock));
   }
 

@@ -210,10 +210,6 @@ public final class Registry {
     return enrollmentGroups.sortedBy(v -> RegistrationIdRules.lookupKey(v.value().id()));
   }
 
-  public boolean removeEnrollmentGroup(String enrollmentGroupId) {
-    return unconditionally(() -> removeEnrollmentGroup(enrollmentGroupId, Optional.empty()));
-  }
-
   public synchronized boolean removeEnrollmentGroup(
       String enrollmentGroupId, Optional<String> ifMatch) throws PreconditionFailedException {
     return remove(enrollmentGroups, RegistrationIdRules.lookupKey(enrollmentGroupId), ifMatch);

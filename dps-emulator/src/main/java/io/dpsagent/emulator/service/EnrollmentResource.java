@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * {@code /enrollments} or {@code /enrollmentGroups}: one kind of enrollment, one at a time and by
  * query. The two kinds differ only in where the registry keeps them and how they read as JSON.
  */
-final class EnrollmentResource<T extends Enrollment> {
+record EnrollmentResource<T extends Enrollment>(
+    Registry registry, ServiceReplies replies, Kind<T> kind, boolean replaceNeedsIfMatch) {
 
   interface Reader<T> {
     T read(JsonNode body, String urlId, Optional<T> replaced) throws InvalidRequestException;
@@ -59,19 +60,6 @@ final class EnrollmentResource<T extends Enrollment> {
       boolean group,
       String idField,
       String bulkField) {}
-
-  private final Registry registry;
-  private final ServiceReplies replies;
-  private final Kind<T> kind;
-  private final boolean replaceNeedsIfMatch;
-
-  private EnrollmentResource(
-      Registry registry, ServiceReplies replies, Kind<T> kind, boolean replaceNeedsIfMatch) {
-    this.registry = registry;
-    this.replies = replies;
-    this.kind = kind;
-    this.replaceNeedsIfMatch = replaceNeedsIfMatch;
-  }
 
   /**
    * Individual enrollments; a read one carries its device's registration record.
@@ -124,10 +112,6 @@ final class EnrollmentResource<T extends Enrollment> {
             "enrollmentGroupId",
             "enrollmentGroups"),
         replaceNeedsIfMatch);
-  }
-
-  Kind<T> kind() {
-    return kind;
   }
 
   /** {@code /{kind}/{id}}: GET, PUT (create or replace), DELETE. */
